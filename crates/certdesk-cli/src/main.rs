@@ -1,0 +1,433 @@
+//! `certdesk`: the desk from a terminal, over the same store as the window, for scripts, tests
+//! and the benchmark. Invalid input exits non-zero with the same sentence the window shows.
+//! Credentials come from `--user`/`--password` or `CERTDESK_USER`/`CERTDESK_PASSWORD`, so it
+//! runs without prompting.
+
+mod bench;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use certdesk_store::{Agency, Desk, DeskError, NewUser, Role, SessionUser, WorkerInput};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "certdesk", version, about = "上门证工作台 certdesk: the agency front desk from a terminal")]
+struct Cli {
+    /// The data folder (default: the OS's app-data folder).
+    #[arg(long, global = true, env = "CERTDESK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Messages in English instead of Chinese.
+    #[arg(long, global = true, value_parser = ["zh", "en"], default_value = "zh")]
+    lang: String,
+    /// Sign in as this user.
+    #[arg(long, global = true, env = "CERTDESK_USER")]
+    user: Option<String>,
+    /// The user's password.
+    #[arg(long, global = true, env = "CERTDESK_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// First start: the agency profile and the first manager at once.
+    Setup {
+        #[command(flatten)]
+        agency: AgencyArgs,
+        /// The manager's username.
+        #[arg(long)]
+        manager: String,
+        /// The manager's display name.
+        #[arg(long)]
+        manager_name: String,
+        /// The manager's password.
+        #[arg(long, env = "CERTDESK_NEW_PASSWORD", hide_env_values = true)]
+        manager_password: String,
+    },
+    /// The agency profile (机构).
+    #[command(subcommand)]
+    Agency(AgencyCommand),
+    /// Local users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Workers (家政从业人员).
+    #[command(subcommand)]
+    Worker(WorkerCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Benchmarks: print measured figures.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum AgencyCommand {
+    /// Show the agency profile.
+    Show,
+    /// Set or correct the agency profile (manager).
+    Set(AgencyArgs),
+}
+
+#[derive(Args)]
+struct AgencyArgs {
+    /// 机构名称.
+    #[arg(long)]
+    name: String,
+    /// 统一社会信用代码.
+    #[arg(long)]
+    credit_code: String,
+    /// District (区), e.g. 徐汇区.
+    #[arg(long)]
+    district: String,
+    /// Office address.
+    #[arg(long)]
+    address: String,
+    /// Contact phone.
+    #[arg(long)]
+    phone: String,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user (the first user of a fresh desk needs no sign-in and must be a manager).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// clerk or manager.
+        #[arg(long, default_value = "clerk")]
+        role: String,
+        /// The new user's password.
+        #[arg(long, env = "CERTDESK_NEW_PASSWORD", hide_env_values = true)]
+        new_password: String,
+    },
+    /// List users (manager).
+    List,
+}
+
+#[derive(Subcommand)]
+enum WorkerCommand {
+    /// Enrol a worker (登记).
+    Add(WorkerArgs),
+    /// List workers, newest first.
+    List {
+        /// Only this status (enrolled, in_training, eligible, applied, approved, printed, issued, cancelled, rejected).
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Show one worker with its timeline (by id or ID number).
+    Show { worker: String },
+    /// Find workers by part of the name, ID number (whole or last 4+), phone or certificate code.
+    Search {
+        query: String,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Correct a worker's details (信息更新); unspecified fields keep their value.
+    Update {
+        /// The worker's id or ID number.
+        worker: String,
+        #[command(flatten)]
+        fields: WorkerUpdateArgs,
+        /// Why (required when the ID number changes).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct WorkerArgs {
+    /// 姓名.
+    #[arg(long)]
+    name: String,
+    /// 身份证号.
+    #[arg(long)]
+    id_number: String,
+    /// 手机号.
+    #[arg(long)]
+    phone: String,
+    /// 住址.
+    #[arg(long)]
+    address: String,
+    /// Service types, comma separated (保洁,育婴 or cleaning,infant_care).
+    #[arg(long, value_delimiter = ',')]
+    service_types: Vec<String>,
+    /// 紧急联系人.
+    #[arg(long)]
+    emergency_name: String,
+    /// 紧急联系人电话.
+    #[arg(long)]
+    emergency_phone: String,
+    /// 征信授权书签署日期 YYYY-MM-DD (default: today).
+    #[arg(long)]
+    consent_date: Option<String>,
+    /// 企业核实: the ID card was checked in person.
+    #[arg(long)]
+    agency_checked: bool,
+    /// A JPEG or PNG photo.
+    #[arg(long)]
+    photo: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct WorkerUpdateArgs {
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    id_number: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    address: Option<String>,
+    #[arg(long, value_delimiter = ',')]
+    service_types: Option<Vec<String>>,
+    #[arg(long)]
+    emergency_name: Option<String>,
+    #[arg(long)]
+    emergency_phone: Option<String>,
+    #[arg(long)]
+    consent_date: Option<String>,
+    #[arg(long)]
+    photo: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit hash chain.
+    Verify,
+}
+
+/// What a command prints: JSON with `--json`, otherwise the text.
+struct Out {
+    json: bool,
+}
+
+impl Out {
+    fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value).expect("serialisable"));
+        } else {
+            println!("{}", text());
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let en = cli.lang == "en";
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&e).expect("serialisable"));
+            }
+            let message = if en { &e.message_en } else { &e.message_zh };
+            eprintln!("{}{message}", if en { "error: " } else { "错误：" });
+            if let Some(detail) = &e.detail {
+                eprintln!("  ({detail})");
+            }
+            ExitCode::from(if e.code == "internal" { 1 } else { 2 })
+        }
+    }
+}
+
+fn sign_in(desk: &Desk, cli_user: &Option<String>, password: &Option<String>) -> Result<SessionUser, DeskError> {
+    let (Some(u), Some(p)) = (cli_user, password) else {
+        return Err(DeskError::new(
+            "unauthorized",
+            "请用 --user 和 --password（或环境变量 CERTDESK_USER、CERTDESK_PASSWORD）登录",
+            "Sign in with --user and --password (or CERTDESK_USER and CERTDESK_PASSWORD)",
+        ));
+    };
+    desk.login(u, p)
+}
+
+fn read_photo(desk: &mut Desk, path: &std::path::Path) -> Result<String, DeskError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        DeskError::new(
+            "photo_file",
+            format!("无法读取照片文件 {}：{e}", path.display()),
+            format!("Cannot read the photo file {}: {e}", path.display()),
+        )
+    })?;
+    Ok(desk.prepare_photo(&bytes)?.sha256)
+}
+
+/// Find a worker by id or by ID number.
+fn resolve_worker(desk: &Desk, key: &str) -> Result<String, DeskError> {
+    if desk.worker(key).is_ok() {
+        return Ok(key.to_string());
+    }
+    let found = desk.search_workers(key, None, 2)?;
+    match found.items.as_slice() {
+        [one] if one.id_number.eq_ignore_ascii_case(key.trim()) => Ok(one.id.clone()),
+        _ => Err(DeskError::not_found("人员", "worker")),
+    }
+}
+
+fn agency_from(a: AgencyArgs) -> Agency {
+    Agency { name: a.name, credit_code: a.credit_code, district: a.district, address: a.address, phone: a.phone, updated_at: String::new() }
+}
+
+fn run(cli: Cli) -> Result<(), DeskError> {
+    let out = Out { json: cli.json };
+    if let Command::Bench(args) = &cli.command {
+        return bench::run(args).map_err(DeskError::internal);
+    }
+    let data_dir = certdesk_store::resolve_data_dir(cli.data_dir.as_deref());
+    let mut desk = Desk::open(&data_dir)?;
+    match cli.command {
+        Command::Bench(_) => unreachable!("handled above"),
+        Command::Setup { agency, manager, manager_name, manager_password } => {
+            let user = desk.setup(
+                &agency_from(agency),
+                &NewUser { username: manager, display_name: manager_name, role: Role::Manager, password: manager_password },
+            )?;
+            out.print(&user, || format!("已完成初始设置，管理员：{}（{}）", user.display_name, user.username));
+        }
+        Command::Agency(AgencyCommand::Show) => {
+            let a = desk.agency()?;
+            out.print(&a, || match &a {
+                Some(a) => format!(
+                    "机构名称：{}\n统一社会信用代码：{}\n所在区：{}\n地址：{}\n联系电话：{}",
+                    a.name, a.credit_code, a.district, a.address, a.phone
+                ),
+                None => "尚未设置机构信息".into(),
+            });
+        }
+        Command::Agency(AgencyCommand::Set(args)) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            let a = desk.set_agency(&actor, &agency_from(args))?;
+            out.print(&a, || format!("已保存机构信息：{}", a.name));
+        }
+        Command::User(UserCommand::Add { username, display_name, role, new_password }) => {
+            let role = Role::parse(&role)?;
+            let actor = if desk.has_users()? { Some(sign_in(&desk, &cli.user, &cli.password)?) } else { None };
+            let u = desk.add_user(actor.as_ref(), &NewUser { username, display_name, role, password: new_password })?;
+            out.print(&u, || format!("已添加用户 {}（{}）", u.display_name, u.username));
+        }
+        Command::User(UserCommand::List) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            let users = desk.list_users(&actor)?;
+            out.print(&users, || {
+                users.iter().map(|u| format!("{}\t{}\t{:?}", u.username, u.display_name, u.role)).collect::<Vec<_>>().join("\n")
+            });
+        }
+        Command::Worker(cmd) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            worker_command(&mut desk, &actor, cmd, &out)?;
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let n = desk.verify_audit_chain()?;
+            out.print(&serde_json::json!({ "entries": n, "intact": true }), || format!("审计记录完整，共 {n} 条"));
+        }
+    }
+    Ok(())
+}
+
+fn summary_lines(items: &[certdesk_store::WorkerSummary], total: u64) -> String {
+    let mut lines: Vec<String> = items
+        .iter()
+        .map(|w| format!("{}\t{}\t{}\t{}\t{}", w.id, w.name, w.id_number, w.phone, w.status))
+        .collect();
+    lines.push(format!("共 {total} 人"));
+    lines.join("\n")
+}
+
+fn worker_command(desk: &mut Desk, actor: &SessionUser, cmd: WorkerCommand, out: &Out) -> Result<(), DeskError> {
+    match cmd {
+        WorkerCommand::Add(a) => {
+            let photo_sha256 = match &a.photo {
+                Some(p) => Some(read_photo(desk, p)?),
+                None => None,
+            };
+            let input = WorkerInput {
+                form: certdesk_domain::WorkerInput {
+                    name: a.name,
+                    id_number: a.id_number,
+                    phone: a.phone,
+                    address: a.address,
+                    service_types: a.service_types,
+                    emergency_contact_name: a.emergency_name,
+                    emergency_contact_phone: a.emergency_phone,
+                    consent_date: Some(a.consent_date.unwrap_or_else(|| desk.today().to_string())),
+                    agency_check_done: a.agency_checked,
+                },
+                photo_sha256,
+            };
+            let w = desk.enrol_worker(actor, &input)?;
+            out.print(&w, || format!("已登记：{}（{}）\nid：{}", w.name, w.id_number, w.id));
+        }
+        WorkerCommand::List { status, limit } => {
+            let r = desk.search_workers("", status.as_deref(), limit)?;
+            out.print(&r, || summary_lines(&r.items, r.total));
+        }
+        WorkerCommand::Search { query, status, limit } => {
+            let r = desk.search_workers(&query, status.as_deref(), limit)?;
+            out.print(&r, || summary_lines(&r.items, r.total));
+        }
+        WorkerCommand::Show { worker } => {
+            let id = resolve_worker(desk, &worker)?;
+            let d = desk.worker_detail(&id)?;
+            out.print(&d, || {
+                let w = &d.worker;
+                let mut s = format!(
+                    "{}  {}  {}  {}\n身份证号：{}\n手机号：{}\n住址：{}\n服务类型：{}\n紧急联系人：{} {}\n征信授权：{}（见证人 {}）\n状态：{}\n时间线：",
+                    w.name, if w.gender == "male" { "男" } else { "女" }, w.birth_date, w.id,
+                    w.id_number, w.phone, w.address, w.service_types.join("、"),
+                    w.emergency_contact_name, w.emergency_contact_phone, w.consent_date, w.consent_witness, w.status
+                );
+                for e in &d.timeline {
+                    s.push_str(&format!(
+                        "\n  {} {} {} {} {} → {} {}",
+                        e.at,
+                        e.user,
+                        e.action,
+                        e.field.clone().unwrap_or_default(),
+                        e.old_value.clone().unwrap_or_default(),
+                        e.new_value.clone().unwrap_or_default(),
+                        e.reason.clone().map(|r| format!("（原因：{r}）")).unwrap_or_default()
+                    ));
+                }
+                s
+            });
+        }
+        WorkerCommand::Update { worker, fields: f, reason } => {
+            let id = resolve_worker(desk, &worker)?;
+            let w = desk.worker(&id)?;
+            let photo_sha256 = match &f.photo {
+                Some(p) => Some(read_photo(desk, p)?),
+                None => w.photo_sha256.clone(),
+            };
+            let input = WorkerInput {
+                form: certdesk_domain::WorkerInput {
+                    name: f.name.unwrap_or(w.name),
+                    id_number: f.id_number.unwrap_or(w.id_number),
+                    phone: f.phone.unwrap_or(w.phone),
+                    address: f.address.unwrap_or(w.address),
+                    service_types: f.service_types.unwrap_or(w.service_types),
+                    emergency_contact_name: f.emergency_name.unwrap_or(w.emergency_contact_name),
+                    emergency_contact_phone: f.emergency_phone.unwrap_or(w.emergency_contact_phone),
+                    consent_date: Some(f.consent_date.unwrap_or(w.consent_date)),
+                    agency_check_done: w.agency_check_done,
+                },
+                photo_sha256,
+            };
+            let w = desk.update_worker(actor, &id, &input, reason.as_deref())?;
+            out.print(&w, || format!("已更新：{}（第 {} 版）", w.name, w.version));
+        }
+    }
+    Ok(())
+}

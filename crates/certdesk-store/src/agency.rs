@@ -1,0 +1,162 @@
+//! The agency profile (机构): one row, set at first start and corrected by a manager.
+
+use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode, FieldError};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::AuditRecord;
+use crate::users::{require_manager, NewUser};
+use crate::{Desk, DeskError, DeskResult, SessionUser};
+
+/// The agency as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Agency {
+    /// 机构名称.
+    pub name: String,
+    /// 统一社会信用代码 (GB 32100-2015, checked).
+    pub credit_code: String,
+    /// One of the 16 Shanghai districts.
+    pub district: String,
+    /// Office address.
+    pub address: String,
+    /// Contact phone (mobile or landline), normalised.
+    pub phone: String,
+    /// Last change (RFC 3339, UTC); empty on input.
+    #[serde(default)]
+    pub updated_at: String,
+}
+
+fn validate_agency(input: &Agency) -> Result<Agency, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut ok = |r: Result<String, FieldError>| match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            String::new()
+        }
+    };
+    let name = ok(parse_required_text(&input.name, "name", 100));
+    let credit_code = ok(CreditCode::parse(&input.credit_code).map(|c| c.as_str().to_string()));
+    let district = ok(parse_district(&input.district));
+    let address = ok(parse_required_text(&input.address, "address", 200));
+    let phone = ok(parse_contact_phone(&input.phone, "phone"));
+    if errors.is_empty() {
+        Ok(Agency { name, credit_code, district, address, phone, updated_at: String::new() })
+    } else {
+        Err(errors)
+    }
+}
+
+impl Desk {
+    /// The agency profile, if set.
+    pub fn agency(&self) -> DeskResult<Option<Agency>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name, credit_code, district, address, phone, updated_at FROM agency WHERE id = 1",
+                [],
+                |r| {
+                    Ok(Agency {
+                        name: r.get(0)?,
+                        credit_code: r.get(1)?,
+                        district: r.get(2)?,
+                        address: r.get(3)?,
+                        phone: r.get(4)?,
+                        updated_at: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// First start: the agency profile and the first manager, together or not at all.
+    pub fn setup(&mut self, agency: &Agency, manager: &NewUser) -> DeskResult<SessionUser> {
+        if self.has_users()? || self.agency()?.is_some() {
+            return Err(DeskError::new(
+                "already_set_up",
+                "本机已完成初始设置，请登录",
+                "This desk is already set up: please sign in",
+            ));
+        }
+        let mut errors = validate_agency(agency).err().unwrap_or_default();
+        if manager.role != crate::Role::Manager {
+            return Err(DeskError::new(
+                "first_user_manager",
+                "第一个用户必须是管理员",
+                "The first user must be a manager",
+            ));
+        }
+        // Validate the manager too before writing anything, so the form shows every error at once.
+        let tx = self.conn.unchecked_transaction()?;
+        let user = match self.insert_user(&tx, None, manager) {
+            Ok(u) => Some(u),
+            Err(e) if e.code == "validation" => {
+                errors.extend(e.fields);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        if !errors.is_empty() {
+            return Err(DeskError::validation(errors));
+        }
+        let user = user.expect("no errors means the user was inserted");
+        let session = SessionUser {
+            id: user.id,
+            username: user.username,
+            display_name: user.display_name,
+            role: user.role,
+        };
+        self.write_agency(&tx, &session, agency)?;
+        tx.commit()?;
+        Ok(session)
+    }
+
+    /// Set or correct the agency profile (manager only).
+    pub fn set_agency(&mut self, actor: &SessionUser, agency: &Agency) -> DeskResult<Agency> {
+        require_manager(actor)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let stored = self.write_agency(&tx, actor, agency)?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    fn write_agency(&self, tx: &Transaction<'_>, actor: &SessionUser, input: &Agency) -> DeskResult<Agency> {
+        let mut a = validate_agency(input).map_err(DeskError::validation)?;
+        a.updated_at = self.now_text();
+        let old = self.agency()?;
+        tx.execute(
+            "INSERT INTO agency (id, name, credit_code, district, address, phone, updated_at, updated_by)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code,
+               district = excluded.district, address = excluded.address, phone = excluded.phone,
+               updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            params![a.name, a.credit_code, a.district, a.address, a.phone, a.updated_at, actor.id],
+        )?;
+        let fields: [(&str, &str, Option<&str>); 5] = [
+            ("name", &a.name, old.as_ref().map(|o| o.name.as_str())),
+            ("credit_code", &a.credit_code, old.as_ref().map(|o| o.credit_code.as_str())),
+            ("district", &a.district, old.as_ref().map(|o| o.district.as_str())),
+            ("address", &a.address, old.as_ref().map(|o| o.address.as_str())),
+            ("phone", &a.phone, old.as_ref().map(|o| o.phone.as_str())),
+        ];
+        for (field, new, old) in fields {
+            if old != Some(new) {
+                self.append_audit(
+                    tx,
+                    &AuditRecord {
+                        user_id: Some(&actor.id),
+                        entity: "agency",
+                        entity_id: "1",
+                        action: if old.is_none() { "create" } else { "update" },
+                        field: Some(field),
+                        old_value: old,
+                        new_value: Some(new),
+                        reason: None,
+                    },
+                )?;
+            }
+        }
+        self.append_outbox(tx, "agency", "1", "upsert", &serde_json::to_value(&a).map_err(DeskError::internal)?)?;
+        Ok(a)
+    }
+}

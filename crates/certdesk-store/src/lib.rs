@@ -1,0 +1,97 @@
+//! The desk's local store and the operations a front desk performs on it.
+//!
+//! [`Desk`] is the one surface the Tauri shell, the CLI and the tests call. Every change it
+//! makes writes its rows, an outbox entry (for the sync) and an audit entry in one SQLite
+//! transaction, so a crash can never leave one without the others. It never talks to the
+//! network and never depends on a window.
+
+mod agency;
+mod audit;
+mod db;
+mod error;
+mod outbox;
+mod photo;
+mod search;
+mod users;
+mod workers;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use rusqlite::Connection;
+
+pub use agency::Agency;
+pub use audit::AuditEntry;
+pub use db::{resolve_data_dir, DB_FILE};
+pub use error::{DeskError, DeskResult};
+pub use outbox::OutboxEntry;
+pub use photo::{PreparedPhoto, MAX_PHOTO_BYTES};
+pub use search::{SearchResult, WorkerSummary};
+pub use users::{NewUser, Role, SessionUser, UserInfo};
+pub use workers::{IdPreview, Worker, WorkerDetail, WorkerInput};
+
+/// Where time comes from. Passed in so tests need no sleeping and no patching.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The machine's clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Shanghai is UTC+8 all year: "today" for an agency there.
+fn shanghai() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// The desk: one open SQLite file and a clock.
+pub struct Desk {
+    conn: Connection,
+    clock: Box<dyn Clock>,
+    data_dir: PathBuf,
+}
+
+impl Desk {
+    /// Open the desk's database in `data_dir` (created when missing) with the system clock.
+    pub fn open(data_dir: &Path) -> DeskResult<Desk> {
+        Desk::open_with_clock(data_dir, Box::new(SystemClock))
+    }
+
+    /// Open with a given clock (tests, benchmarks).
+    pub fn open_with_clock(data_dir: &Path, clock: Box<dyn Clock>) -> DeskResult<Desk> {
+        let conn = db::open_connection(data_dir)?;
+        Ok(Desk { conn, clock, data_dir: data_dir.to_path_buf() })
+    }
+
+    /// The folder holding the database.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Now, as stored: RFC 3339 in UTC with milliseconds.
+    fn now_text(&self) -> String {
+        self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    }
+
+    /// Today's date in Shanghai.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.now().with_timezone(&shanghai()).date_naive()
+    }
+
+    /// A new id: UUIDv7, time-ordered, made on this device.
+    fn new_id(&self) -> String {
+        let now = self.clock.now();
+        let ts = uuid::Timestamp::from_unix(
+            uuid::NoContext,
+            now.timestamp() as u64,
+            now.timestamp_subsec_nanos(),
+        );
+        uuid::Uuid::new_v7(ts).to_string()
+    }
+}

@@ -1,0 +1,264 @@
+//! Local users of a shared front-desk PC: clerks and managers, each with an argon2 password.
+//!
+//! Passwords are never stored or logged in clear; a wrong username and a wrong password get the
+//! same answer, so the sign-in screen does not tell a stranger which usernames exist.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use password_hash::rand_core::OsRng;
+use argon2::Argon2;
+use certdesk_domain::{parse_required_text, FieldError};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::AuditRecord;
+use crate::{Desk, DeskError, DeskResult};
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Front-desk clerk: enrols and updates workers.
+    Clerk,
+    /// Agency manager: also the agency profile and users.
+    Manager,
+}
+
+impl Role {
+    fn code(self) -> &'static str {
+        match self {
+            Role::Clerk => "clerk",
+            Role::Manager => "manager",
+        }
+    }
+
+    /// Parse `clerk` / `manager` (also 前台 / 管理员).
+    pub fn parse(s: &str) -> Result<Role, FieldError> {
+        match s.trim().to_lowercase().as_str() {
+            "clerk" | "前台" | "文员" => Ok(Role::Clerk),
+            "manager" | "管理员" | "经理" => Ok(Role::Manager),
+            other => Err(FieldError::new(
+                "role",
+                "role_invalid",
+                format!("角色“{other}”无效，只能是 clerk（前台）或 manager（管理员）"),
+                format!("Role \"{other}\" is invalid: use clerk or manager"),
+            )),
+        }
+    }
+}
+
+/// The signed-in user: who every change is recorded against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionUser {
+    /// The user's id.
+    pub id: String,
+    /// Sign-in name.
+    pub username: String,
+    /// The name shown in timelines.
+    pub display_name: String,
+    /// What the user may do.
+    pub role: Role,
+}
+
+/// A user as listed for a manager.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserInfo {
+    /// The user's id.
+    pub id: String,
+    /// Sign-in name.
+    pub username: String,
+    /// The name shown in timelines.
+    pub display_name: String,
+    /// What the user may do.
+    pub role: Role,
+    /// When the user was created.
+    pub created_at: String,
+}
+
+/// A user to create.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewUser {
+    /// Sign-in name (letters, digits, `._-`, 2 to 32).
+    pub username: String,
+    /// The name shown in timelines.
+    pub display_name: String,
+    /// What the user may do.
+    pub role: Role,
+    /// At least 8 characters.
+    pub password: String,
+}
+
+/// Minimum password length.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+fn validate_new_user(u: &NewUser) -> Result<(String, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let username = u.username.trim().to_string();
+    let ok_chars = username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    let len = username.chars().count();
+    if !(2..=32).contains(&len) || !ok_chars {
+        errors.push(FieldError::new(
+            "username",
+            "username_invalid",
+            "用户名须为 2 到 32 个字母、数字或 . _ -",
+            "Username must be 2 to 32 letters, digits or . _ -",
+        ));
+    }
+    let display = match parse_required_text(&u.display_name, "display_name", 30) {
+        Ok(d) => d,
+        Err(e) => {
+            errors.push(e);
+            String::new()
+        }
+    };
+    if u.password.chars().count() < MIN_PASSWORD_CHARS {
+        errors.push(FieldError::new(
+            "password",
+            "password_too_short",
+            format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"),
+            format!("Password must have at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok((username, display))
+    } else {
+        Err(errors)
+    }
+}
+
+fn hash_password(password: &str) -> DeskResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(DeskError::internal)
+}
+
+fn bad_credentials() -> DeskError {
+    DeskError::new("bad_credentials", "用户名或密码错误", "Wrong username or password")
+}
+
+impl Desk {
+    /// Whether any user exists yet (a fresh desk has none and asks for setup).
+    pub fn has_users(&self) -> DeskResult<bool> {
+        Ok(self.conn.query_row("SELECT EXISTS(SELECT 1 FROM users)", [], |r| r.get(0))?)
+    }
+
+    /// Create a user. A manager must do it, except for the very first user of a fresh desk,
+    /// who must be a manager.
+    pub fn add_user(&mut self, actor: Option<&SessionUser>, user: &NewUser) -> DeskResult<UserInfo> {
+        let first = !self.has_users()?;
+        if first {
+            if user.role != Role::Manager {
+                return Err(DeskError::new(
+                    "first_user_manager",
+                    "第一个用户必须是管理员",
+                    "The first user must be a manager",
+                ));
+            }
+        } else {
+            let actor = actor.ok_or_else(DeskError::unauthorized)?;
+            require_manager(actor)?;
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        let info = self.insert_user(&tx, actor, user)?;
+        tx.commit()?;
+        Ok(info)
+    }
+
+    pub(crate) fn insert_user(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        actor: Option<&SessionUser>,
+        user: &NewUser,
+    ) -> DeskResult<UserInfo> {
+        let (username, display_name) = validate_new_user(user).map_err(DeskError::validation)?;
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)",
+            [&username],
+            |r| r.get(0),
+        )?;
+        if taken {
+            return Err(DeskError::field(FieldError::new(
+                "username",
+                "username_taken",
+                format!("用户名“{username}”已被使用"),
+                format!("Username \"{username}\" is already taken"),
+            )));
+        }
+        let id = self.new_id();
+        let now = self.now_text();
+        let hash = hash_password(&user.password)?;
+        tx.execute(
+            "INSERT INTO users (id, username, display_name, role, password_hash, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, username, display_name, user.role.code(), hash, now],
+        )?;
+        let by = actor.map(|a| a.id.clone()).unwrap_or_else(|| id.clone());
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&by),
+                entity: "user",
+                entity_id: &id,
+                action: "create",
+                field: Some("role"),
+                old_value: None,
+                new_value: Some(user.role.code()),
+                reason: None,
+            },
+        )?;
+        Ok(UserInfo { id, username, display_name, role: user.role, created_at: now })
+    }
+
+    /// Check a username and password; the user to record changes against.
+    pub fn login(&self, username: &str, password: &str) -> DeskResult<SessionUser> {
+        let row: Option<(String, String, String, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, username, display_name, role, password_hash FROM users
+                 WHERE username = ?1 AND disabled = 0",
+                [username.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((id, username, display_name, role, hash)) = row else {
+            // Spend the same time as a real check so timing does not reveal the usernames.
+            let _ = hash_password(password);
+            return Err(bad_credentials());
+        };
+        let parsed = PasswordHash::new(&hash).map_err(DeskError::internal)?;
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .map_err(|_| bad_credentials())?;
+        let role = Role::parse(&role).map_err(DeskError::internal)?;
+        Ok(SessionUser { id, username, display_name, role })
+    }
+
+    /// Every user, for a manager.
+    pub fn list_users(&self, actor: &SessionUser) -> DeskResult<Vec<UserInfo>> {
+        require_manager(actor)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, username, display_name, role, created_at FROM users ORDER BY created_at",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let role: String = r.get(3)?;
+            Ok(UserInfo {
+                id: r.get(0)?,
+                username: r.get(1)?,
+                display_name: r.get(2)?,
+                role: if role == "manager" { Role::Manager } else { Role::Clerk },
+                created_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// Refuse unless the user is a manager.
+pub(crate) fn require_manager(actor: &SessionUser) -> DeskResult<()> {
+    if actor.role == Role::Manager {
+        Ok(())
+    } else {
+        Err(DeskError::forbidden())
+    }
+}

@@ -1,0 +1,256 @@
+//! The Tauri shell: each command takes its arguments, makes one call on the desk, and maps the
+//! error. No business rule lives here; the CLI and the tests reach the same rules through
+//! `certdesk-store`. Errors cross to the window as [`DeskError`] (`{code, message_zh,
+//! message_en, fields, existing_worker_id}`), never as a bare string.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use certdesk_domain::{ServiceType, WorkerStatus, DISTRICTS};
+use certdesk_store::{
+    Agency, Desk, DeskError, IdPreview, NewUser, PreparedPhoto, SearchResult, SessionUser, UserInfo, Worker,
+    WorkerDetail, WorkerInput,
+};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+/// What the window holds: the open desk and who is signed in.
+struct AppData {
+    desk: Mutex<Desk>,
+    user: Mutex<Option<SessionUser>>,
+    started: Instant,
+    startup_bench: bool,
+}
+
+type CmdResult<T> = Result<T, DeskError>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic in another command must not lock the clerk out: the data behind the mutex is a
+    // connection, and SQLite's own transactions keep it consistent.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn current_user(app: &AppData) -> CmdResult<SessionUser> {
+    lock(&app.user).clone().ok_or_else(DeskError::unauthorized)
+}
+
+#[derive(Serialize)]
+struct Label {
+    code: &'static str,
+    label_zh: &'static str,
+    label_en: &'static str,
+}
+
+#[derive(Serialize)]
+struct AppState {
+    agency: Option<Agency>,
+    has_users: bool,
+    user: Option<SessionUser>,
+    data_dir: String,
+    districts: Vec<&'static str>,
+    service_types: Vec<Label>,
+    statuses: Vec<Label>,
+}
+
+#[tauri::command]
+fn app_state(app: State<'_, AppData>) -> CmdResult<AppState> {
+    let desk = lock(&app.desk);
+    Ok(AppState {
+        agency: desk.agency()?,
+        has_users: desk.has_users()?,
+        user: lock(&app.user).clone(),
+        data_dir: desk.data_dir().display().to_string(),
+        districts: DISTRICTS.to_vec(),
+        service_types: ServiceType::ALL
+            .iter()
+            .map(|t| Label { code: t.code(), label_zh: t.label_zh(), label_en: t.label_en() })
+            .collect(),
+        statuses: WorkerStatus::ALL
+            .iter()
+            .map(|s| Label { code: s.code(), label_zh: s.label_zh(), label_en: s.label_en() })
+            .collect(),
+    })
+}
+
+#[derive(Deserialize)]
+struct ManagerInput {
+    username: String,
+    display_name: String,
+    password: String,
+}
+
+#[tauri::command]
+fn setup(app: State<'_, AppData>, agency: Agency, manager: ManagerInput) -> CmdResult<SessionUser> {
+    let user = lock(&app.desk).setup(
+        &agency,
+        &NewUser {
+            username: manager.username,
+            display_name: manager.display_name,
+            role: certdesk_store::Role::Manager,
+            password: manager.password,
+        },
+    )?;
+    *lock(&app.user) = Some(user.clone());
+    Ok(user)
+}
+
+#[tauri::command]
+fn login(app: State<'_, AppData>, username: String, password: String) -> CmdResult<SessionUser> {
+    let user = lock(&app.desk).login(&username, &password)?;
+    *lock(&app.user) = Some(user.clone());
+    Ok(user)
+}
+
+#[tauri::command]
+fn logout(app: State<'_, AppData>) {
+    *lock(&app.user) = None;
+}
+
+#[tauri::command]
+fn agency_set(app: State<'_, AppData>, agency: Agency) -> CmdResult<Agency> {
+    let actor = current_user(&app)?;
+    lock(&app.desk).set_agency(&actor, &agency)
+}
+
+#[tauri::command]
+fn user_list(app: State<'_, AppData>) -> CmdResult<Vec<UserInfo>> {
+    let actor = current_user(&app)?;
+    lock(&app.desk).list_users(&actor)
+}
+
+#[tauri::command]
+fn user_add(app: State<'_, AppData>, user: NewUser) -> CmdResult<UserInfo> {
+    let actor = current_user(&app)?;
+    lock(&app.desk).add_user(Some(&actor), &user)
+}
+
+#[tauri::command]
+fn id_preview(app: State<'_, AppData>, id_number: String) -> IdPreview {
+    lock(&app.desk).id_preview(&id_number)
+}
+
+#[tauri::command]
+fn photo_prepare(app: State<'_, AppData>, bytes_b64: String) -> CmdResult<PreparedPhoto> {
+    current_user(&app)?;
+    lock(&app.desk).prepare_photo_b64(&bytes_b64)
+}
+
+#[tauri::command]
+fn worker_enrol(app: State<'_, AppData>, input: WorkerInput) -> CmdResult<Worker> {
+    let actor = current_user(&app)?;
+    lock(&app.desk).enrol_worker(&actor, &input)
+}
+
+#[tauri::command]
+fn worker_update(app: State<'_, AppData>, id: String, input: WorkerInput, reason: Option<String>) -> CmdResult<Worker> {
+    let actor = current_user(&app)?;
+    lock(&app.desk).update_worker(&actor, &id, &input, reason.as_deref())
+}
+
+#[tauri::command]
+fn worker_get(app: State<'_, AppData>, id: String) -> CmdResult<WorkerDetail> {
+    current_user(&app)?;
+    lock(&app.desk).worker_detail(&id)
+}
+
+#[tauri::command]
+fn worker_search(app: State<'_, AppData>, query: String, status: Option<String>, limit: Option<usize>) -> CmdResult<SearchResult> {
+    current_user(&app)?;
+    lock(&app.desk).search_workers(&query, status.as_deref(), limit.unwrap_or(50))
+}
+
+/// The window reports that the worker list is interactive. In the start-up benchmark this
+/// prints the time since the process started and closes the app.
+#[tauri::command]
+fn ui_ready(app: State<'_, AppData>, handle: tauri::AppHandle) {
+    if app.startup_bench {
+        println!("certdesk-ready ms={:.1}", app.started.elapsed().as_secs_f64() * 1000.0);
+        // Give the benchmark a moment to read the resident memory before leaving.
+        let h = handle.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(700));
+            h.exit(0);
+        });
+    }
+}
+
+/// `--data-dir DIR` / `--data-dir=DIR` from the command line, if given.
+fn data_dir_arg() -> Option<PathBuf> {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(v) = a.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(v));
+        }
+    }
+    None
+}
+
+/// Whether a graphical display is reachable (Linux/BSD: X11 or Wayland).
+fn has_display() -> bool {
+    if cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")) {
+        let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+        set("DISPLAY") || set("WAYLAND_DISPLAY")
+    } else {
+        true
+    }
+}
+
+/// Start the window; the process exit code.
+pub fn run() -> i32 {
+    let started = Instant::now();
+    if std::env::args().any(|a| a == "--help" || a == "-h") {
+        println!("certdesk-app [--data-dir DIR]   上门证工作台 desktop window (data folder also from CERTDESK_DATA_DIR)");
+        return 0;
+    }
+    if !has_display() {
+        eprintln!(
+            "certdesk 需要图形显示，但当前没有（DISPLAY 未设置）：请在桌面会话中运行，或用 `xvfb-run ./scripts/start` 运行，或改用命令行 `certdesk`。 \
+             certdesk needs a graphical display and none is available (DISPLAY is not set): run it in a desktop session, under `xvfb-run`, or use the `certdesk` CLI instead."
+        );
+        return 2;
+    }
+    let data_dir = certdesk_store::resolve_data_dir(data_dir_arg().as_deref());
+    let desk = match Desk::open(&data_dir) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{} / {}", e.message_zh, e.message_en);
+            return 1;
+        }
+    };
+    let data = AppData {
+        desk: Mutex::new(desk),
+        user: Mutex::new(None),
+        started,
+        startup_bench: std::env::var_os("CERTDESK_STARTUP_BENCH").is_some(),
+    };
+    let result = tauri::Builder::default()
+        .manage(data)
+        .invoke_handler(tauri::generate_handler![
+            app_state,
+            setup,
+            login,
+            logout,
+            agency_set,
+            user_list,
+            user_add,
+            id_preview,
+            photo_prepare,
+            worker_enrol,
+            worker_update,
+            worker_get,
+            worker_search,
+            ui_ready
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("certdesk 无法启动窗口：{e} / certdesk could not open its window: {e}");
+            1
+        }
+    }
+}
