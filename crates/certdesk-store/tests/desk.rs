@@ -1,0 +1,253 @@
+//! The desk's store on a real SQLite file: enrolment, duplicates, updates with their audit
+//! trail, search, roles, and that a refused change writes nothing at all.
+
+use std::path::Path;
+
+use certdesk_domain::check_char;
+use certdesk_store::{Agency, Desk, NewUser, Role, SessionUser, WorkerInput};
+
+const CREDIT_CODE: &str = "91310104MA1FL8L970";
+
+fn agency() -> Agency {
+    Agency {
+        name: "上海好帮手家政服务有限公司".into(),
+        credit_code: CREDIT_CODE.into(),
+        district: "徐汇区".into(),
+        address: "上海市徐汇区漕溪北路1号".into(),
+        phone: "021-64870000".into(),
+        updated_at: String::new(),
+    }
+}
+
+fn fresh(dir: &Path) -> (Desk, SessionUser) {
+    let mut desk = Desk::open(dir).unwrap();
+    let manager = desk
+        .setup(
+            &agency(),
+            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
+        )
+        .unwrap();
+    (desk, manager)
+}
+
+fn id_with_check(first17: &str) -> String {
+    format!("{first17}{}", check_char(first17).unwrap())
+}
+
+fn input(name: &str, id_number: &str, phone: &str) -> WorkerInput {
+    WorkerInput {
+        form: certdesk_domain::WorkerInput {
+            name: name.into(),
+            id_number: id_number.into(),
+            phone: phone.into(),
+            address: "上海市徐汇区漕溪北路2号".into(),
+            service_types: vec!["保洁".into(), "育婴".into()],
+            emergency_contact_name: "李四".into(),
+            emergency_contact_phone: "13900000000".into(),
+            consent_date: Some("2026-01-05".into()),
+            agency_check_done: true,
+        },
+        photo_sha256: None,
+    }
+}
+
+/// Rows in the tables a change writes to, to prove a refused change wrote nothing.
+fn counts(dir: &Path) -> (i64, i64, i64) {
+    let conn = rusqlite_conn(dir);
+    let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    (q("SELECT count(*) FROM workers"), q("SELECT count(*) FROM audit"), q("SELECT count(*) FROM outbox"))
+}
+
+fn rusqlite_conn(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap()
+}
+
+#[test]
+fn an_enrolled_worker_is_in_the_file_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = desk.enrol_worker(&me, &input("张三", "11010519491231002x", "+86 138 0013 8000")).unwrap();
+    assert_eq!(w.id_number, "11010519491231002X", "a typed lower-case x is stored upper case");
+    assert_eq!(w.phone, "13800138000", "the phone is normalised");
+    assert_eq!(w.gender, "female", "the 17th digit 2 is even: female");
+    assert_eq!(w.birth_date, "1949-12-31");
+    assert_eq!(w.status, "enrolled");
+    assert_eq!(w.consent_witness, "王经理");
+    assert_eq!(uuid::Uuid::parse_str(&w.id).unwrap().get_version_num(), 7, "ids are UUIDv7");
+    drop(desk);
+    let desk = Desk::open(dir.path()).unwrap();
+    assert_eq!(desk.worker(&w.id).unwrap(), w);
+    assert_eq!(desk.pending_outbox(10).unwrap().iter().filter(|e| e.entity == "worker").count(), 1);
+}
+
+#[test]
+fn a_legacy_15_digit_number_is_upgraded_and_both_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = desk.enrol_worker(&me, &input("李梅", "110105491231002", "13800138000")).unwrap();
+    assert_eq!(w.id_number, "11010519491231002X");
+    assert_eq!(w.id_number_legacy.as_deref(), Some("110105491231002"));
+    // The same person typed with the 18-digit number is the same worker.
+    let err = desk.enrol_worker(&me, &input("李梅", "11010519491231002X", "13800138001")).unwrap_err();
+    assert_eq!(err.code, "duplicate_id_number");
+}
+
+#[test]
+fn a_duplicate_id_number_points_to_the_existing_worker_and_saves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let first = desk.enrol_worker(&me, &input("张三", "11010519491231002X", "13800138000")).unwrap();
+    let before = counts(dir.path());
+    let err = desk.enrol_worker(&me, &input("张叁", "11010519491231002X", "13800138001")).unwrap_err();
+    assert_eq!(err.code, "duplicate_id_number");
+    assert_eq!(err.existing_worker_id.as_deref(), Some(first.id.as_str()));
+    assert!(err.message_zh.contains("张三"), "the message names the worker already enrolled: {}", err.message_zh);
+    assert_eq!(counts(dir.path()), before, "nothing is written twice");
+}
+
+#[test]
+fn invalid_input_names_every_wrong_field_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let before = counts(dir.path());
+    let mut bad = input("张", "110105194912310025", "1380013800");
+    bad.form.agency_check_done = false;
+    bad.form.consent_date = None;
+    let err = desk.enrol_worker(&me, &bad).unwrap_err();
+    assert_eq!(err.code, "validation");
+    let fields: Vec<&str> = err.fields.iter().map(|f| f.field.as_str()).collect();
+    for f in ["name", "id_number", "phone", "consent_date", "agency_check"] {
+        assert!(fields.contains(&f), "{f} is reported: {fields:?}");
+    }
+    let id_err = err.fields.iter().find(|f| f.field == "id_number").unwrap();
+    assert!(id_err.message_zh.contains('X'), "the message names the right check character: {}", id_err.message_zh);
+    assert_eq!(counts(dir.path()), before);
+}
+
+#[test]
+fn a_photo_that_does_not_exist_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let mut i = input("张三", "11010519491231002X", "13800138000");
+    i.photo_sha256 = Some("00".repeat(32));
+    let err = desk.enrol_worker(&me, &i).unwrap_err();
+    assert_eq!(err.fields[0].code, "photo_missing");
+}
+
+#[test]
+fn an_update_keeps_old_and_new_values_and_an_id_change_needs_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = desk.enrol_worker(&me, &input("张三", "11010519491231002X", "13800138000")).unwrap();
+    let mut changed = input("张三丰", "11010519491231002X", "13900139000");
+    let w2 = desk.update_worker(&me, &w.id, &changed, None).unwrap();
+    assert_eq!((w2.name.as_str(), w2.phone.as_str(), w2.version), ("张三丰", "13900139000", 2));
+
+    let new_id = id_with_check("31010419800101001");
+    changed.form.id_number = new_id.clone();
+    let before = counts(dir.path());
+    let err = desk.update_worker(&me, &w.id, &changed, Some("   ")).unwrap_err();
+    assert_eq!(err.code, "reason_required");
+    assert_eq!(counts(dir.path()), before, "a refused update writes nothing");
+    let w3 = desk.update_worker(&me, &w.id, &changed, Some("身份证号录入错误，按原件更正")).unwrap();
+    assert_eq!(w3.id_number, new_id);
+    assert_eq!(w3.gender, "male");
+
+    let timeline = desk.timeline("worker", &w.id).unwrap();
+    let actions: Vec<(&str, Option<&str>)> = timeline.iter().map(|e| (e.action.as_str(), e.field.as_deref())).collect();
+    assert_eq!(
+        actions,
+        vec![("enrol", None), ("update", Some("name")), ("update", Some("phone")), ("update", Some("id_number"))]
+    );
+    let phone = &timeline[2];
+    assert_eq!((phone.old_value.as_deref(), phone.new_value.as_deref()), (Some("13800138000"), Some("13900139000")));
+    assert_eq!(phone.user, "王经理");
+    assert_eq!(timeline[3].reason.as_deref(), Some("身份证号录入错误，按原件更正"));
+    assert_eq!(desk.search_workers("三丰", None, 10).unwrap().total, 1, "the name index follows the new name");
+    assert_eq!(desk.search_workers("张三", None, 10).unwrap().total, 1);
+    assert_eq!(desk.verify_audit_chain().unwrap() > 0, true);
+}
+
+#[test]
+fn an_update_with_nothing_changed_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = desk.enrol_worker(&me, &input("张三", "11010519491231002X", "13800138000")).unwrap();
+    let before = counts(dir.path());
+    let same = desk.update_worker(&me, &w.id, &input("张三", "11010519491231002x", "138-0013-8000"), None).unwrap();
+    assert_eq!(same.version, 1);
+    assert_eq!(counts(dir.path()), before);
+}
+
+#[test]
+fn search_finds_by_any_part_of_the_name_the_id_number_and_the_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let a = desk.enrol_worker(&me, &input("买买提·艾力", &id_with_check("65010219900101001"), "13800138000")).unwrap();
+    let b = desk.enrol_worker(&me, &input("张三", "11010519491231002X", "13912345678")).unwrap();
+    let find = |q: &str| -> Vec<String> { desk.search_workers(q, None, 50).unwrap().items.into_iter().map(|w| w.id).collect() };
+    assert_eq!(find("艾"), vec![a.id.clone()], "one character of the name");
+    assert_eq!(find("提艾"), vec![a.id.clone()], "across the middle dot");
+    assert_eq!(find("买买提·艾力"), vec![a.id.clone()]);
+    assert_eq!(find("002x"), vec![b.id.clone()], "last 4 of the ID number, lower-case x");
+    assert_eq!(find("11010519491231002X"), vec![b.id.clone()], "the whole ID number");
+    assert_eq!(find("110105"), vec![b.id.clone()], "the start of the ID number while typing");
+    assert_eq!(find("13912345678"), vec![b.id.clone()], "the whole phone");
+    assert_eq!(find("5678"), vec![b.id.clone()], "the end of the phone");
+    assert_eq!(find("139"), vec![b.id.clone()], "the start of the phone");
+    assert_eq!(find("王"), Vec::<String>::new());
+    assert_eq!(find(""), vec![b.id.clone(), a.id.clone()], "empty query: newest first");
+    assert_eq!(desk.search_workers("", Some("enrolled"), 50).unwrap().total, 2);
+    assert_eq!(desk.search_workers("", Some("approved"), 50).unwrap().total, 0);
+}
+
+#[test]
+fn only_a_manager_changes_the_agency_or_adds_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let clerk_info = desk
+        .add_user(Some(&me), &NewUser { username: "clerk1".into(), display_name: "小李".into(), role: Role::Clerk, password: "password1".into() })
+        .unwrap();
+    let clerk = desk.login("clerk1", "password1").unwrap();
+    assert_eq!(clerk.id, clerk_info.id);
+    assert_eq!(desk.set_agency(&clerk, &agency()).unwrap_err().code, "forbidden");
+    let err = desk
+        .add_user(Some(&clerk), &NewUser { username: "x2".into(), display_name: "某".into(), role: Role::Manager, password: "password1".into() })
+        .unwrap_err();
+    assert_eq!(err.code, "forbidden");
+    assert_eq!(desk.login("clerk1", "wrong-password").unwrap_err().code, "bad_credentials");
+    assert_eq!(desk.login("nobody", "password1").unwrap_err().code, "bad_credentials");
+    // A clerk can enrol, and the change is recorded against the clerk.
+    let w = desk.enrol_worker(&clerk, &input("张三", "11010519491231002X", "13800138000")).unwrap();
+    assert_eq!(desk.timeline("worker", &w.id).unwrap()[0].user, "小李");
+}
+
+#[test]
+fn setup_happens_once_and_a_bad_credit_code_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut desk = Desk::open(dir.path()).unwrap();
+    let mut bad = agency();
+    bad.credit_code = "91310104MA1FL8L97X".into();
+    let m = NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() };
+    let err = desk.setup(&bad, &m).unwrap_err();
+    assert_eq!(err.fields[0].field, "credit_code");
+    assert!(err.fields[0].message_zh.contains('0'), "names the expected check character: {}", err.fields[0].message_zh);
+    assert!(!desk.has_users().unwrap(), "a refused setup creates no user");
+    desk.setup(&agency(), &m).unwrap();
+    assert_eq!(desk.setup(&agency(), &m).unwrap_err().code, "already_set_up");
+}
+
+#[test]
+fn the_audit_trail_cannot_be_edited_and_tampering_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    desk.enrol_worker(&me, &input("张三", "11010519491231002X", "13800138000")).unwrap();
+    let n = desk.verify_audit_chain().unwrap();
+    assert!(n >= 3);
+    let conn = rusqlite_conn(dir.path());
+    assert!(conn.execute("UPDATE audit SET new_value = '李四' WHERE action = 'enrol'", []).is_err(), "UPDATE is refused");
+    assert!(conn.execute("DELETE FROM audit", []).is_err(), "DELETE is refused");
+    // Someone with the file and sqlite3 can drop the trigger; the chain still tells.
+    conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET new_value = '李四' WHERE action = 'enrol';").unwrap();
+    assert_eq!(desk.verify_audit_chain().unwrap_err().code, "audit_broken");
+}

@@ -1,0 +1,226 @@
+//! End-to-end through the real window: the release app under Xvfb, driven by tauri-driver and
+//! WebKitWebDriver. A clerk sets up the agency, enrols a worker, sees the error for a wrong ID
+//! number, searches, updates; the app is killed with SIGKILL right after "已保存" and restarted,
+//! and the worker is found with the change. Screenshots go to tests/screenshots/.
+//!
+//! Run by `scripts/test` (which builds the app and provides Xvfb); alone:
+//! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test e2e -- --ignored`
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+
+const ID_OK: &str = "11010519491231002X";
+/// The same number with a wrong check character (5 instead of X).
+const ID_BAD: &str = "110105194912310025";
+
+/// tauri-driver in its own process group, killed with the group (it leaves WebKitWebDriver
+/// running otherwise, holding the port).
+struct Driver(Child);
+
+impl Driver {
+    fn start() -> Driver {
+        let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
+            let home = std::env::var("HOME").unwrap_or_default();
+            let local = format!("{home}/.cargo/bin/tauri-driver");
+            if Path::new(&local).exists() { local } else { "tauri-driver".into() }
+        });
+        use std::os::unix::process::CommandExt;
+        let child = Command::new(bin)
+            .args(["--port", "4444", "--native-port", "4445"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver must be installed (scripts/install-deps does it)");
+        Driver(child)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-9", &format!("-{}", self.0.id())]).status();
+        let _ = self.0.wait();
+    }
+}
+
+fn app_bin() -> PathBuf {
+    let p = PathBuf::from(std::env::var("CERTDESK_APP_BIN").expect("set CERTDESK_APP_BIN to the built certdesk-app (scripts/test does)"));
+    assert!(p.exists(), "{} does not exist: build it with cargo build --release -p certdesk-app", p.display());
+    p
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn session(app: &Path, data_dir: &Path) -> WebDriver {
+    let mut caps = Capabilities::new();
+    caps.insert("browserName".into(), serde_json::json!("wry"));
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app, "args": ["--data-dir", data_dir] }),
+    );
+    let started = Instant::now();
+    loop {
+        match WebDriver::new("http://127.0.0.1:4444", caps.clone()).await {
+            Ok(d) => return d,
+            Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => panic!("no WebDriver session: {e}"),
+        }
+    }
+}
+
+fn tid(id: &str) -> By {
+    By::Css(format!("[data-testid='{id}']"))
+}
+
+async fn wait(d: &WebDriver, by: By) -> WebElement {
+    d.query(by.clone()).wait(Duration::from_secs(20), Duration::from_millis(100)).first().await
+        .unwrap_or_else(|e| panic!("{by:?} did not appear: {e}"))
+}
+
+/// Wait until the element's text contains `needle`.
+async fn wait_text(d: &WebDriver, by: By, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        if let Ok(el) = d.find(by.clone()).await {
+            if let Ok(t) = el.text().await {
+                if t.contains(needle) {
+                    return t;
+                }
+                if started.elapsed() > Duration::from_secs(20) {
+                    panic!("{by:?} says {t:?}, expected it to contain {needle:?}");
+                }
+            }
+        } else if started.elapsed() > Duration::from_secs(20) {
+            panic!("{by:?} never appeared (waiting for {needle:?})");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn type_into(d: &WebDriver, css_id: &str, text: &str) {
+    type_by(d, By::Id(css_id), text).await
+}
+
+async fn type_by(d: &WebDriver, by: By, text: &str) {
+    let el = wait(d, by).await;
+    el.clear().await.ok();
+    // clear() does not always reach React's state: select all and delete too.
+    el.send_keys(Key::Control + "a").await.unwrap();
+    el.send_keys(Key::Backspace).await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+/// Save a screenshot after the frame has been painted.
+async fn shot(d: &WebDriver, name: &str) {
+    let _ = d
+        .execute_async(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        )
+        .await;
+    d.screenshot(&screenshots().join(format!("{name}.png"))).await.unwrap();
+}
+
+fn kill_app(app: &Path) {
+    // The app is a child of WebKitWebDriver; find it by its path and kill it without warning.
+    let status = Command::new("pkill").args(["-9", "-f", &app.display().to_string()]).status().unwrap();
+    assert!(status.success(), "the app process was found and killed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test"]
+async fn a_clerk_sets_up_enrols_searches_updates_and_nothing_is_lost_after_kill_9() {
+    let app = app_bin();
+    let data = tempfile::tempdir().unwrap();
+    let _driver = Driver::start();
+    let d = session(&app, data.path()).await;
+    d.set_window_rect(0, 0, 1280, 800).await.ok();
+
+    // First start: the agency profile and the first manager.
+    wait(&d, tid("setup-form")).await;
+    shot(&d, "01-setup").await;
+    type_into(&d, "setup_agency_name", "上海好帮手家政服务有限公司").await;
+    type_into(&d, "setup_credit_code", "91310104MA1FL8L970").await;
+    let district = wait(&d, By::Id("setup_district")).await;
+    district.click().await.unwrap();
+    district.send_keys("徐汇").await.unwrap();
+    district.send_keys(Key::Enter).await.unwrap();
+    type_into(&d, "setup_address", "上海市徐汇区漕溪北路1号").await;
+    type_into(&d, "setup_phone", "021-64870000").await;
+    type_into(&d, "setup_username", "admin").await;
+    type_into(&d, "setup_display_name", "王经理").await;
+    type_into(&d, "setup_password", "secret123").await;
+    type_into(&d, "setup_password2", "secret123").await;
+    wait(&d, tid("setup-submit")).await.click().await.unwrap();
+    wait(&d, tid("worker-table")).await;
+
+    // Enrol, first with a wrong check character: the error stands beside the field.
+    wait(&d, tid("nav-enrol")).await.click().await.unwrap();
+    wait(&d, tid("enrol-form")).await;
+    type_into(&d, "enrol_name", "张三").await;
+    type_into(&d, "enrol_id_number", ID_BAD).await;
+    let err = wait_text(&d, tid("error-id_number"), "X").await;
+    assert!(err.contains('5'), "the error names the typed check character too: {err}");
+    shot(&d, "02-enrol-wrong-id").await;
+    type_into(&d, "enrol_id_number", ID_OK).await;
+    let preview = wait_text(&d, tid("id-preview"), "1949").await;
+    assert!(preview.contains("女"), "gender derived live from the ID number: {preview}");
+    type_into(&d, "enrol_phone", "138 0013 8000").await;
+    type_into(&d, "enrol_address", "上海市徐汇区漕溪北路2号").await;
+    wait(&d, By::Css("#enrol_service_types input[value='cleaning']")).await.click().await.unwrap();
+    wait(&d, By::Css("#enrol_service_types input[value='elder_care']")).await.click().await.unwrap();
+    type_into(&d, "enrol_emergency_contact_name", "李四").await;
+    type_into(&d, "enrol_emergency_contact_phone", "13900000000").await;
+    wait(&d, By::Id("enrol_agency_check")).await.click().await.unwrap();
+    shot(&d, "03-enrol-filled").await;
+    // Enter saves.
+    wait(&d, By::Id("enrol_address")).await.send_keys(Key::Enter).await.unwrap();
+    wait_text(&d, tid("worker-name"), "张三").await;
+    shot(&d, "04-worker-page").await;
+
+    // Search by the last 4 characters, lower-case x.
+    wait(&d, tid("nav-workers")).await.click().await.unwrap();
+    type_by(&d, tid("search-input"), "002x").await;
+    wait_text(&d, tid("worker-table"), "张三").await;
+    let rows = d.find_all(tid("worker-row")).await.unwrap();
+    assert_eq!(rows.len(), 1, "exactly one worker matches 002x");
+    shot(&d, "05-search").await;
+    rows[0].click().await.unwrap();
+
+    // Update the phone.
+    wait(&d, tid("worker-edit")).await.click().await.unwrap();
+    wait(&d, tid("enrol-form")).await;
+    type_into(&d, "enrol_phone", "13912345678").await;
+    wait(&d, tid("enrol-submit")).await.click().await.unwrap();
+    wait_text(&d, tid("worker-phone"), "13912345678").await;
+    let timeline = wait_text(&d, tid("timeline"), "13800138000").await;
+    assert!(timeline.contains("13912345678"), "the timeline shows old and new: {timeline}");
+    shot(&d, "06-updated").await;
+
+    // The clerk saw it saved: kill -9 now, restart, and it is all there.
+    kill_app(&app);
+    let _ = d.quit().await;
+    let d = session(&app, data.path()).await;
+    d.set_window_rect(0, 0, 1280, 800).await.ok();
+    wait(&d, tid("login-form")).await;
+    type_into(&d, "login_username", "admin").await;
+    type_into(&d, "login_password", "secret123").await;
+    wait(&d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
+    wait(&d, tid("worker-table")).await;
+    type_by(&d, tid("search-input"), "13912345678").await;
+    wait_text(&d, tid("worker-table"), "张三").await;
+    shot(&d, "07-after-restart").await;
+    d.find(tid("worker-row")).await.unwrap().click().await.unwrap();
+    wait_text(&d, tid("worker-phone"), "13912345678").await;
+    d.quit().await.unwrap();
+}

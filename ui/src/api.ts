@@ -1,0 +1,226 @@
+// The ONLY module that talks to the Rust side. Every command of docs/ipc.md has a typed wrapper
+// here; every rejection is normalised to an ApiError before it reaches a component.
+import { invoke } from '@tauri-apps/api/core';
+
+// ---------------------------------------------------------------------------------------------
+// Types (docs/ipc.md)
+
+export type Role = 'clerk' | 'manager';
+export type Gender = 'male' | 'female';
+
+export type FieldError = { field: string; code: string; message_zh: string; message_en: string };
+export type ApiError = {
+  code: string;
+  message_zh: string;
+  message_en: string;
+  fields: FieldError[];
+  existing_worker_id?: string;
+};
+
+export type SessionUser = { id: string; username: string; display_name: string; role: Role };
+export type Agency = {
+  name: string;
+  credit_code: string;
+  district: string;
+  address: string;
+  phone: string;
+  updated_at: string;
+};
+export type AgencyInput = { name: string; credit_code: string; district: string; address: string; phone: string };
+export type Label = { code: string; label_zh: string; label_en: string };
+export type AppState = {
+  agency: Agency | null;
+  has_users: boolean;
+  user: SessionUser | null;
+  data_dir: string;
+  districts: string[];
+  service_types: Label[];
+  statuses: Label[];
+};
+export type IdPreview = {
+  ok: boolean;
+  id_number: string | null;
+  legacy: string | null;
+  birth_date: string | null;
+  gender: Gender | null;
+  age: number | null;
+  kind: string | null;
+  error: FieldError | null;
+};
+export type WorkerInput = {
+  name: string;
+  id_number: string;
+  phone: string;
+  address: string;
+  service_types: string[];
+  emergency_contact_name: string;
+  emergency_contact_phone: string;
+  consent_date: string | null;
+  agency_check_done: boolean;
+  photo_sha256: string | null;
+};
+export type Worker = {
+  id: string;
+  name: string;
+  id_number: string;
+  id_number_legacy: string | null;
+  gender: Gender;
+  birth_date: string;
+  phone: string;
+  address: string;
+  service_types: string[];
+  emergency_contact_name: string;
+  emergency_contact_phone: string;
+  photo_sha256: string | null;
+  consent_date: string;
+  consent_witness: string;
+  agency_check_done: boolean;
+  agency_check_by: string;
+  agency_check_at: string;
+  status: string;
+  certificate_code: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+};
+export type WorkerSummary = {
+  id: string;
+  name: string;
+  id_number: string;
+  phone: string;
+  gender: Gender;
+  status: string;
+  certificate_code: string | null;
+  updated_at: string;
+};
+export type SearchResult = { items: WorkerSummary[]; total: number };
+export type AuditEntry = {
+  id: string;
+  at: string;
+  user: string;
+  action: 'enrol' | 'update' | string;
+  field: string | null;
+  old_value: string | null;
+  new_value: string | null;
+  reason: string | null;
+};
+export type WorkerDetail = { worker: Worker; timeline: AuditEntry[]; photo_data_url: string | null };
+export type PreparedPhoto = { sha256: string; data_url: string; width: number; height: number };
+export type UserInfo = { id: string; username: string; display_name: string; role: Role; created_at: string };
+export type ManagerInput = { username: string; display_name: string; password: string };
+export type NewUser = { username: string; display_name: string; role: Role; password: string };
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** Code used for failures that did not come from our Rust command (Tauri-level, bridge missing…). */
+export const IPC_ERROR = 'ipc';
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null;
+}
+
+export function isFieldError(x: unknown): x is FieldError {
+  return isObject(x) && typeof x.field === 'string' && (typeof x.message_zh === 'string' || typeof x.message_en === 'string');
+}
+
+/** Type guard: is this the ApiError object our commands reject with? */
+export function isApiError(x: unknown): x is ApiError {
+  return (
+    isObject(x) &&
+    typeof x.code === 'string' &&
+    typeof x.message_zh === 'string' &&
+    typeof x.message_en === 'string' &&
+    (x.fields === undefined || Array.isArray(x.fields))
+  );
+}
+
+function ipcError(detail: string): ApiError {
+  const d = detail.trim() || 'unknown';
+  return {
+    code: IPC_ERROR,
+    message_zh: `系统错误：${d}`,
+    message_en: `System error: ${d}`,
+    fields: [],
+  };
+}
+
+function cleanFields(fields: unknown, fallback: { zh: string; en: string }): FieldError[] {
+  if (!Array.isArray(fields)) return [];
+  return fields.filter(isFieldError).map((f) => ({
+    field: f.field,
+    code: typeof f.code === 'string' ? f.code : 'invalid',
+    message_zh: f.message_zh || f.message_en || fallback.zh,
+    message_en: f.message_en || f.message_zh || fallback.en,
+  }));
+}
+
+/** Turn whatever `invoke` rejected with into an ApiError (never throws). */
+export function toApiError(e: unknown): ApiError {
+  if (isApiError(e)) {
+    const zh = e.message_zh || e.message_en;
+    const en = e.message_en || e.message_zh;
+    const out: ApiError = { code: e.code, message_zh: zh, message_en: en, fields: cleanFields(e.fields, { zh, en }) };
+    if (typeof e.existing_worker_id === 'string') out.existing_worker_id = e.existing_worker_id;
+    return out;
+  }
+  if (typeof e === 'string') {
+    // A command that serialised its ApiError to a string still counts as an ApiError.
+    const s = e.trim();
+    if (s.startsWith('{')) {
+      try {
+        const parsed: unknown = JSON.parse(s);
+        if (isApiError(parsed)) return toApiError(parsed);
+      } catch {
+        /* not JSON: fall through */
+      }
+    }
+    return ipcError(s);
+  }
+  if (e instanceof Error) return ipcError(e.message);
+  if (isObject(e) && typeof e.message === 'string') return ipcError(e.message);
+  return ipcError('');
+}
+
+/** The text of an error (or field error) in the given language. */
+export function errorMessage(e: { message_zh: string; message_en: string }, lang: 'zh-CN' | 'en'): string {
+  return lang === 'en' ? e.message_en || e.message_zh : e.message_zh || e.message_en;
+}
+
+let unauthorizedHandler: ((e: ApiError) => void) | null = null;
+/** Called when any command (other than login/setup) says the session is gone. */
+export function setUnauthorizedHandler(fn: ((e: ApiError) => void) | null): void {
+  unauthorizedHandler = fn;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (raw) {
+    const err = toApiError(raw);
+    if (err.code === 'unauthorized' && cmd !== 'login' && cmd !== 'setup' && unauthorizedHandler) {
+      unauthorizedHandler(err);
+    }
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+export const appState = () => call<AppState>('app_state');
+export const setup = (agency: AgencyInput, manager: ManagerInput) => call<SessionUser>('setup', { agency, manager });
+export const login = (username: string, password: string) => call<SessionUser>('login', { username, password });
+export const logout = () => call<null>('logout');
+export const agencySet = (agency: AgencyInput) => call<Agency>('agency_set', { agency });
+export const userList = () => call<UserInfo[]>('user_list');
+export const userAdd = (user: NewUser) => call<UserInfo>('user_add', { user });
+export const idPreview = (idNumber: string) => call<IdPreview>('id_preview', { idNumber });
+export const photoPrepare = (bytesB64: string) => call<PreparedPhoto>('photo_prepare', { bytesB64 });
+export const workerEnrol = (input: WorkerInput) => call<Worker>('worker_enrol', { input });
+export const workerUpdate = (id: string, input: WorkerInput, reason: string | null) =>
+  call<Worker>('worker_update', { id, input, reason });
+export const workerGet = (id: string) => call<WorkerDetail>('worker_get', { id });
+export const workerSearch = (query: string, status: string | null, limit: number) =>
+  call<SearchResult>('worker_search', { query, status, limit });
+export const uiReady = () => call<null>('ui_ready');

@@ -1,0 +1,73 @@
+import type { AuditEntry } from '../../api';
+import { hasKey, type TFunc } from '../../i18n';
+import { formatTime } from '../../util';
+
+/** i18n label of a worker field code as used in audit entries (falls back to the code). */
+export function fieldLabel(code: string, t: TFunc): string {
+  const key = `field.${code}`;
+  return hasKey(key) ? t(key) : code;
+}
+
+function parseList(v: string): string[] {
+  const s = v.trim();
+  if (s.startsWith('[')) {
+    try {
+      const a: unknown = JSON.parse(s);
+      if (Array.isArray(a)) return a.map(String);
+    } catch {
+      /* fall through */
+    }
+  }
+  return s.split(/[,，、;；]\s*/).filter(Boolean);
+}
+
+export type Labellers = { t: TFunc; serviceLabel: (c: string) => string; statusLabel: (c: string) => string };
+
+/** A value of an audit entry in the clerk's words. */
+export function formatValue(field: string | null, v: string | null, l: Labellers): string {
+  if (v === null || v === undefined || v === '') return l.t('timeline.empty');
+  switch (field) {
+    case 'service_types': {
+      const codes = parseList(v);
+      return codes.length ? codes.map(l.serviceLabel).join('、') : l.t('timeline.empty');
+    }
+    case 'agency_check_done':
+    case 'agency_check':
+      return v === 'true' || v === '1' ? l.t('common.yes') : v === 'false' || v === '0' ? l.t('common.no') : v;
+    case 'status':
+      return l.statusLabel(v);
+    case 'gender':
+      return v === 'male' ? l.t('gender.male') : v === 'female' ? l.t('gender.female') : v;
+    default:
+      return v;
+  }
+}
+
+/** The text after the timestamp, e.g. "张三（前台）修改 手机号：138… → 139…（原因：…）". */
+export function describeEntry(e: AuditEntry, l: Labellers): string {
+  const { t } = l;
+  let text: string;
+  if (e.action === 'update' && e.field) {
+    if (e.field === 'photo_sha256' || e.field === 'photo') {
+      text = t('timeline.photo', { user: e.user });
+    } else {
+      text = t('timeline.update', {
+        user: e.user,
+        field: fieldLabel(e.field, t),
+        old: formatValue(e.field, e.old_value, l),
+        new: formatValue(e.field, e.new_value, l),
+      });
+    }
+  } else if (e.action === 'enrol') {
+    text = t('timeline.enrol', { user: e.user });
+  } else {
+    const key = `action.${e.action}`;
+    text = t('timeline.other', { user: e.user, action: hasKey(key) ? t(key) : e.action });
+  }
+  if (e.reason) text += t('timeline.reason', { reason: e.reason });
+  return text;
+}
+
+export function entryTime(e: AuditEntry): string {
+  return formatTime(e.at);
+}

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+
+const invoke = vi.fn();
+vi.mock('@tauri-apps/api/core', () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
+
+import App from '../App';
+import { LANG_STORAGE_KEY } from '../i18n';
+import { APP_STATE, CLERK } from './render';
+
+const EMPTY = { items: [], total: 0 };
+
+beforeEach(() => {
+  invoke.mockReset();
+  localStorage.clear();
+});
+afterEach(cleanup);
+
+describe('App', () => {
+  it('shows first-run setup with the stable ids when there is no agency', async () => {
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === 'app_state') return { ...APP_STATE, agency: null, has_users: false };
+      throw `unexpected ${cmd}`;
+    });
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId('setup-form')).toBeTruthy(), { timeout: 8000 });
+    for (const id of [
+      'setup_agency_name',
+      'setup_credit_code',
+      'setup_district',
+      'setup_address',
+      'setup_phone',
+      'setup_username',
+      'setup_display_name',
+      'setup_password',
+      'setup_password2',
+    ]) {
+      expect(document.getElementById(id), id).not.toBeNull();
+    }
+    fireEvent.click(screen.getByTestId('setup-submit'));
+    await waitFor(() => expect(screen.getByTestId('error-agency_name').textContent).toBe('必填'));
+    expect(invoke.mock.calls.some(([c]) => c === 'setup')).toBe(false);
+  });
+
+  it('logs in with Enter, then shows the clerk menu (no manager pages)', async () => {
+    invoke.mockImplementation(async (cmd: string, args: Record<string, unknown>) => {
+      if (cmd === 'app_state') return APP_STATE;
+      if (cmd === 'login') {
+        if (args.password === 'right-password') return CLERK;
+        throw { code: 'bad_credentials', message_zh: '用户名或密码不正确', message_en: 'Wrong username or password', fields: [] };
+      }
+      if (cmd === 'worker_search') return EMPTY;
+      if (cmd === 'ui_ready') return null;
+      throw `unexpected ${cmd}`;
+    });
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId('login-form')).toBeTruthy());
+    fireEvent.change(document.getElementById('login_username')!, { target: { value: 'zhang' } });
+    fireEvent.change(document.getElementById('login_password')!, { target: { value: 'nope' } });
+    fireEvent.keyDown(document.getElementById('login_password')!, { key: 'Enter' });
+    await waitFor(() => expect(screen.getByText('用户名或密码不正确')).toBeTruthy());
+    fireEvent.change(document.getElementById('login_password')!, { target: { value: 'right-password' } });
+    fireEvent.keyDown(document.getElementById('login_password')!, { key: 'Enter' });
+    await waitFor(() => expect(screen.getByTestId('worker-total').textContent).toBe('共 0 人'));
+    expect(screen.getByTestId('nav-workers')).toBeTruthy();
+    expect(screen.getByTestId('nav-enrol')).toBeTruthy();
+    expect(screen.queryByTestId('nav-agency')).toBeNull();
+    expect(screen.queryByTestId('nav-users')).toBeNull();
+    expect(screen.getByText('张三（前台）')).toBeTruthy();
+
+    fireEvent.click(screen.getByTestId('lang-switch'));
+    await waitFor(() => expect(screen.getByTestId('worker-total').textContent).toBe('0 in total'));
+    expect(localStorage.getItem(LANG_STORAGE_KEY)).toBe('en');
+
+    // Ctrl+N opens the enrolment form
+    fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    await waitFor(() => expect(screen.getByTestId('enrol-form')).toBeTruthy(), { timeout: 8000 });
+  });
+});
