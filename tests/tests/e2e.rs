@@ -60,11 +60,8 @@ fn screenshots() -> PathBuf {
 
 async fn session(app: &Path, data_dir: &Path) -> WebDriver {
     let mut caps = Capabilities::new();
-    caps.insert("browserName".into(), serde_json::json!("wry"));
-    caps.insert(
-        "tauri:options".into(),
-        serde_json::json!({ "application": app, "args": ["--data-dir", data_dir] }),
-    );
+    caps.set("browserName", "wry").unwrap();
+    caps.set("tauri:options", serde_json::json!({ "application": app, "args": ["--data-dir", data_dir] })).unwrap();
     let started = Instant::now();
     loop {
         match WebDriver::new("http://127.0.0.1:4444", caps.clone()).await {
@@ -135,6 +132,32 @@ fn kill_app(app: &Path) {
     // The app is a child of WebKitWebDriver; find it by its path and kill it without warning.
     let status = Command::new("pkill").args(["-9", "-f", &app.display().to_string()]).status().unwrap();
     assert!(status.success(), "the app process was found and killed");
+}
+
+/// Enrol eight more workers with the `certdesk` CLI built beside the app.
+fn enrol_with_cli(app: &Path, data_dir: &Path) {
+    let cli = app.with_file_name("certdesk");
+    let people = [
+        ("李秀英", "13812340001", "养老护理"),
+        ("王芳", "13812340002", "保洁,烹饪"),
+        ("阿依古丽·吐尔逊", "13812340003", "母婴护理"),
+        ("陈静", "13812340004", "育婴"),
+        ("刘桂兰", "13812340005", "病患陪护"),
+        ("赵丽", "13812340006", "保洁"),
+        ("周晓燕", "13812340007", "养老护理,病患陪护"),
+        ("孙梅", "13812340008", "烹饪"),
+    ];
+    for (i, (name, phone, types)) in people.iter().enumerate() {
+        let id = certdesk_tests::id_number(500 + i * 1337);
+        let out = Command::new(&cli)
+            .args(["--data-dir"]).arg(data_dir)
+            .args(["--user", "admin", "--password", "secret123", "worker", "add", "--name", name, "--id-number", &id])
+            .args(["--phone", phone, "--address", "上海市徐汇区龙华路88号", "--service-types", types])
+            .args(["--emergency-name", "张伟", "--emergency-phone", "13900000000", "--agency-checked"])
+            .output()
+            .expect("the certdesk CLI is built beside the app");
+        assert!(out.status.success(), "CLI enrolment failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -210,16 +233,19 @@ async fn a_clerk_sets_up_enrols_searches_updates_and_nothing_is_lost_after_kill_
     // The clerk saw it saved: kill -9 now, restart, and it is all there.
     kill_app(&app);
     let _ = d.quit().await;
+    // Meanwhile a script enrols more workers through the CLI, on the same file.
+    enrol_with_cli(&app, data.path());
     let d = session(&app, data.path()).await;
     d.set_window_rect(0, 0, 1280, 800).await.ok();
     wait(&d, tid("login-form")).await;
     type_into(&d, "login_username", "admin").await;
     type_into(&d, "login_password", "secret123").await;
     wait(&d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
-    wait(&d, tid("worker-table")).await;
+    wait_text(&d, tid("worker-total"), "9").await;
+    shot(&d, "07-worker-list").await;
     type_by(&d, tid("search-input"), "13912345678").await;
     wait_text(&d, tid("worker-table"), "张三").await;
-    shot(&d, "07-after-restart").await;
+    shot(&d, "08-after-restart").await;
     d.find(tid("worker-row")).await.unwrap().click().await.unwrap();
     wait_text(&d, tid("worker-phone"), "13912345678").await;
     d.quit().await.unwrap();
