@@ -9,9 +9,11 @@
 #![warn(missing_docs)]
 
 pub mod agency;
+pub mod certificate_code;
 pub mod credit_code;
 pub mod error;
 pub mod id_number;
+pub mod lifecycle;
 pub mod messages;
 pub mod name;
 pub mod phone;

@@ -1,0 +1,820 @@
+//! The HTTP API under `/api/v1` (contract: `docs/openapi.yaml`), health endpoints, and the
+//! public credential page `/c/{payload}`. [`app`] builds the router; handlers are thin: they
+//! authenticate, call the store or the check providers, and map errors through [`AppError`].
+//!
+//! A device credential or operator token must never be read from a URL, and no handler may
+//! show one agency's records to another: every device-facing query is keyed by the agency of
+//! the authenticated device.
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use certdesk_domain::{parse_district, parse_required_text, CreditCode};
+use certdesk_protocol::credential::{verify, Verdict};
+use certdesk_protocol::operator::{
+    AgencyCreated, CreateAgencyRequest, DeviceInfo, EnrolmentCodeIssued, KeyRotated,
+    ReviewDecision, ReviewItem, ReviewReport,
+};
+use certdesk_protocol::sync::{
+    EnrolRequest, EnrolResponse, EntryResult, PullQuery, PullResponse, PushRequest, PushResponse,
+};
+use certdesk_protocol::{RevocationList, TrustList};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use uuid::Uuid;
+
+use crate::checks::{parse_results_csv, CheckOutcome, CheckProvider};
+use crate::error::AppError;
+use crate::keys;
+use crate::store::{Agency, Decided, Decision, PushContext, Signer, Store};
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most entries in one push.
+pub const MAX_BATCH: usize = 500;
+/// Most changes in one pull.
+pub const MAX_PULL: u32 = 1000;
+/// How long an enrolment code works.
+pub const ENROLMENT_CODE_HOURS: i64 = 72;
+
+/// The contract, served as it is kept in the repository.
+pub const OPENAPI_YAML: &str = include_str!("../../../docs/openapi.yaml");
+
+/// The current time; passed in so tests can fix it.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The records.
+    pub store: Arc<dyn Store>,
+    /// Police-comparison providers, asked in order; the first that decides wins, otherwise the
+    /// application waits in the manual review queue.
+    pub providers: Arc<Vec<Box<dyn CheckProvider>>>,
+    /// SHA-256 (hex) of the operator token.
+    pub operator_token_hash: Arc<str>,
+    /// The clock.
+    pub clock: Clock,
+    /// Prefix of credential URLs, ending in `/` (e.g. `https://127.0.0.1:8443/c/`).
+    pub credential_base_url: Arc<str>,
+    /// Days a new certificate is valid.
+    pub validity_days: u32,
+    /// Where blob bytes live (`DATA_DIR/blobs`).
+    pub blob_dir: Arc<std::path::Path>,
+}
+
+impl AppState {
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Today in Shanghai: the programme's dates are local dates.
+    fn today(&self) -> NaiveDate {
+        let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+        self.now().with_timezone(&shanghai).date_naive()
+    }
+}
+
+/// Runs a blocking store call off the async workers.
+async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+{
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || f(store.as_ref()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::from)
+}
+
+/// The router with every endpoint, the body limit and request tracing.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/openapi.yaml", get(openapi))
+        .route("/trust-list", get(trust_list))
+        .route("/revocations", get(revocations))
+        .route("/devices/enrol", post(enrol))
+        .route("/sync/push", post(push))
+        .route("/sync/pull", get(pull))
+        .route("/blobs/{sha256}", get(get_blob).put(put_blob))
+        .route("/operator/agencies", post(create_agency))
+        .route(
+            "/operator/agencies/{agency_id}/enrolment-codes",
+            post(issue_enrolment_code),
+        )
+        .route("/operator/devices", get(list_devices))
+        .route("/operator/devices/{device_id}/revoke", post(revoke_device))
+        .route("/operator/reviews", get(list_reviews))
+        .route("/operator/reviews/import", post(import_results))
+        .route("/operator/reviews/{application_id}", post(decide_review))
+        .route("/operator/keys/rotate", post(rotate_key))
+        .route("/operator/keys/{key_id}/withdraw", post(withdraw_key));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/c/{payload}", get(credential_page))
+        .nest("/api/v1", api)
+        .fallback(|| async { AppError::NotFound("route") })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            // One INFO line per request (method, path, status, latency); never headers, which
+            // carry credentials.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// `Json` whose refusals answer in the API's error shape (400 malformed, 413 too large).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        Json::<T>::from_request(req, state)
+            .await
+            .map(|Json(v)| ApiJson(v))
+            .map_err(AppError::from)
+    }
+}
+
+/// An authenticated, unrevoked desk device.
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceAuth {
+    /// The device.
+    pub device_id: Uuid,
+    /// Its agency.
+    pub agency_id: Uuid,
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequestParts<AppState> for DeviceAuth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = bearer(parts).ok_or(AppError::Unauthorized)?;
+        let (id, secret) = token.split_once('.').ok_or(AppError::Unauthorized)?;
+        let device_id = Uuid::parse_str(id).map_err(|_| AppError::Unauthorized)?;
+        let given_hash = keys::sha256_hex(secret);
+        let device = blocking(state, move |s| s.device(device_id))
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        // Comparing hashes, not secrets: a timing difference can reveal at most a prefix of
+        // a hash, which does not help to forge the 256-bit secret.
+        if device.revoked || device.secret_hash != given_hash {
+            tracing::warn!(%device_id, revoked = device.revoked, "device refused");
+            return Err(AppError::Unauthorized);
+        }
+        Ok(DeviceAuth {
+            device_id,
+            agency_id: device.agency_id,
+        })
+    }
+}
+
+/// An authenticated platform operator.
+#[derive(Debug, Clone, Copy)]
+pub struct OperatorAuth;
+
+impl FromRequestParts<AppState> for OperatorAuth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = bearer(parts).ok_or(AppError::Unauthorized)?;
+        if keys::sha256_hex(token) != *state.operator_token_hash {
+            return Err(AppError::Unauthorized);
+        }
+        Ok(OperatorAuth)
+    }
+}
+
+async fn openapi() -> impl IntoResponse {
+    (
+        [(CONTENT_TYPE, "application/yaml; charset=utf-8")],
+        OPENAPI_YAML,
+    )
+}
+
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || store.ready())
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| AppError::NotReady(e.to_string()))?;
+    Ok("ready")
+}
+
+async fn trust_list(State(state): State<AppState>) -> Result<Json<TrustList>, AppError> {
+    let (today, now) = (state.today(), state.now());
+    // Make sure a key exists before anyone asks for it.
+    blocking(&state, move |s| s.current_signing_key(today, now)).await?;
+    Ok(Json(blocking(&state, |s| s.trust_list()).await?))
+}
+
+async fn revocations(State(state): State<AppState>) -> Result<Json<RevocationList>, AppError> {
+    Ok(Json(blocking(&state, |s| s.revocations()).await?))
+}
+
+async fn enrol(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<EnrolRequest>,
+) -> Result<Json<EnrolResponse>, AppError> {
+    let device_name = parse_required_text(&req.device_name, "device_name", 60).map_err(|e| {
+        AppError::BadRequest {
+            code: "device_name_invalid",
+            zh: e.message_zh,
+            en: e.message_en,
+        }
+    })?;
+    let code_hash = keys::sha256_hex(&keys::normalise_enrolment_code(&req.code));
+    let device_id = Uuid::now_v7();
+    let secret = keys::device_secret();
+    let secret_hash = keys::sha256_hex(&secret);
+    let now = state.now();
+    let agency = blocking(&state, move |s| {
+        s.redeem_enrolment_code(&code_hash, device_id, &device_name, &secret_hash, now)
+    })
+    .await?
+    .ok_or(AppError::Unauthorized)?;
+    tracing::info!(%device_id, agency_id = %agency.id, "device enrolled");
+    Ok(Json(EnrolResponse {
+        device_id,
+        device_secret: secret,
+        agency_id: agency.id,
+        agency_name: agency.name,
+    }))
+}
+
+async fn push(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, AppError> {
+    if req.device_id != auth.device_id {
+        return Err(AppError::bad_request(
+            "device_mismatch",
+            "请求中的设备编号与登录凭证不一致",
+            "device_id does not match the authenticated device",
+        ));
+    }
+    if req.entries.len() > MAX_BATCH {
+        return Err(AppError::bad_request(
+            "batch_too_large",
+            format!("一次最多同步 {MAX_BATCH} 条记录"),
+            format!("At most {MAX_BATCH} entries per push"),
+        ));
+    }
+    let ctx = PushContext {
+        device_id: auth.device_id,
+        agency_id: auth.agency_id,
+        now: state.now(),
+        today: state.today(),
+    };
+    let entries = req.entries;
+    let base = state.credential_base_url.clone();
+    let (outcome, entries) = blocking(&state, move |s| {
+        // Only a reissue signs inside the push; fetch the key only then.
+        let key = if entries
+            .iter()
+            .any(|e| e.op == certdesk_protocol::sync::op::REISSUE)
+        {
+            Some(s.current_signing_key(ctx.today, ctx.now)?)
+        } else {
+            None
+        };
+        let signer = key.as_ref().map(|(key_id, key)| Signer {
+            key_id: *key_id,
+            key,
+            base_url: &base,
+        });
+        let out = s.push(&ctx, &entries, signer.as_ref())?;
+        Ok((out, entries))
+    })
+    .await?;
+    // The push is committed; now ask the providers. If the platform stops here, the
+    // applications simply wait in the manual review queue.
+    for app in &outcome.new_applications {
+        run_providers(&state, app.application_id, &app.id_number).await?;
+    }
+    let results = entries
+        .iter()
+        .zip(outcome.outcomes)
+        .map(|(e, outcome)| EntryResult {
+            id: e.id,
+            seq: e.seq,
+            outcome,
+        })
+        .collect();
+    Ok(Json(PushResponse { results }))
+}
+
+/// Asks the providers in order; the first that decides wins, otherwise the application stays
+/// in the manual review queue.
+pub(crate) async fn run_providers(
+    state: &AppState,
+    application_id: Uuid,
+    id_number: &str,
+) -> Result<(), AppError> {
+    let decided = state
+        .providers
+        .iter()
+        .map(|p| p.check(id_number))
+        .find_map(|o| match o {
+            CheckOutcome::Decided(d) => Some(d),
+            CheckOutcome::Pending => None,
+        });
+    if let Some(decision) = decided {
+        decide(state, application_id, decision).await?;
+    }
+    Ok(())
+}
+
+/// Records a police-comparison result, signing with the current key on a pass.
+async fn decide(
+    state: &AppState,
+    application_id: Uuid,
+    decision: Decision,
+) -> Result<Decided, AppError> {
+    let (today, now) = (state.today(), state.now());
+    let base = state.credential_base_url.clone();
+    let days = state.validity_days;
+    let decided = blocking(state, move |s| {
+        let (key_id, key) = s.current_signing_key(today, now)?;
+        let signer = Signer {
+            key_id,
+            key: &key,
+            base_url: &base,
+        };
+        s.decide(application_id, &decision, &signer, today, days, now)
+    })
+    .await?;
+    tracing::info!(%application_id, ?decided, "application decided");
+    Ok(decided)
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    query: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<PullResponse>, AppError> {
+    let Query(q) = query?;
+    if q.since < 0 {
+        return Err(AppError::bad_request(
+            "malformed_query",
+            "同步游标无效",
+            "since must be 0 or more",
+        ));
+    }
+    let limit = q.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
+    let agency = auth.agency_id;
+    let (changes, has_more) =
+        blocking(&state, move |s| s.changes_since(agency, q.since, limit)).await?;
+    let next_cursor = changes.last().map_or(q.since, |c| c.seq);
+    Ok(Json(PullResponse {
+        changes,
+        next_cursor,
+        has_more,
+    }))
+}
+
+fn field_to_bad_request(e: certdesk_domain::FieldError) -> AppError {
+    AppError::BadRequest {
+        code: "invalid_field",
+        zh: e.message_zh,
+        en: e.message_en,
+    }
+}
+
+async fn create_agency(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    ApiJson(req): ApiJson<CreateAgencyRequest>,
+) -> Result<(StatusCode, Json<AgencyCreated>), AppError> {
+    let agency = Agency {
+        id: Uuid::now_v7(),
+        name: parse_required_text(&req.name, "agency_name", 100).map_err(field_to_bad_request)?,
+        credit_code: CreditCode::parse(&req.credit_code)
+            .map_err(field_to_bad_request)?
+            .as_str()
+            .to_owned(),
+        district: parse_district(&req.district).map_err(field_to_bad_request)?,
+    };
+    let now = state.now();
+    let stored = agency.clone();
+    blocking(&state, move |s| s.create_agency(&stored, now))
+        .await?
+        .ok_or_else(|| AppError::Conflict {
+            code: "agency_exists",
+            zh: "该统一社会信用代码的机构已登记".into(),
+            en: "An agency with this credit code is already registered".into(),
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AgencyCreated {
+            agency_id: agency.id,
+            name: agency.name,
+            district: agency.district,
+        }),
+    ))
+}
+
+async fn issue_enrolment_code(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(agency_id): Path<Uuid>,
+) -> Result<(StatusCode, Json<EnrolmentCodeIssued>), AppError> {
+    let code = keys::enrolment_code();
+    let hash = keys::sha256_hex(&keys::normalise_enrolment_code(&code));
+    let expires_at = state.now() + Duration::hours(ENROLMENT_CODE_HOURS);
+    let known = blocking(&state, move |s| {
+        s.add_enrolment_code(agency_id, &hash, expires_at)
+    })
+    .await?;
+    if !known {
+        return Err(AppError::NotFound("agency"));
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(EnrolmentCodeIssued {
+            code,
+            expires_at: expires_at.to_rfc3339(),
+        }),
+    ))
+}
+
+async fn list_devices(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+) -> Result<Json<Vec<DeviceInfo>>, AppError> {
+    Ok(Json(blocking(&state, |s| s.devices()).await?))
+}
+
+async fn revoke_device(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(device_id): Path<Uuid>,
+) -> Result<StatusCode, AppError> {
+    let now = state.now();
+    if blocking(&state, move |s| s.revoke_device(device_id, now)).await? {
+        tracing::info!(%device_id, "device revoked");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound("device"))
+    }
+}
+
+async fn list_reviews(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+) -> Result<Json<Vec<ReviewItem>>, AppError> {
+    Ok(Json(blocking(&state, |s| s.pending_reviews()).await?))
+}
+
+fn decision_of(d: ReviewDecision) -> Decision {
+    if d.passed {
+        Decision::Pass
+    } else {
+        let reason = if d.reason.trim().is_empty() {
+            "公安比对未通过".to_owned()
+        } else {
+            d.reason.trim().to_owned()
+        };
+        Decision::Fail {
+            reason_zh: reason.clone(),
+            reason_en: reason,
+        }
+    }
+}
+
+async fn decide_review(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(application_id): Path<Uuid>,
+    ApiJson(req): ApiJson<ReviewDecision>,
+) -> Result<Json<ReviewReport>, AppError> {
+    match decide(&state, application_id, decision_of(req)).await? {
+        Decided::Approved(_) => Ok(Json(ReviewReport {
+            approved: 1,
+            ..Default::default()
+        })),
+        Decided::Rejected => Ok(Json(ReviewReport {
+            rejected: 1,
+            ..Default::default()
+        })),
+        Decided::NotPending => Err(AppError::Conflict {
+            code: "not_pending",
+            zh: "该申请不在待审核状态".into(),
+            en: "The application is not waiting for review".into(),
+        }),
+    }
+}
+
+async fn import_results(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    body: Result<String, axum::extract::rejection::StringRejection>,
+) -> Result<Json<ReviewReport>, AppError> {
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::bad_request(
+                "malformed_csv",
+                "结果文件无法读取（应为 UTF-8 文本）",
+                "The results file is not UTF-8 text",
+            )
+        }
+    })?;
+    let (lines, errors) = parse_results_csv(&body);
+    let mut report = ReviewReport {
+        errors,
+        ..Default::default()
+    };
+    for line in lines {
+        let id = line.id_number.clone();
+        let pending = blocking(&state, move |s| s.pending_for_id_number(&id)).await?;
+        if pending.is_empty() {
+            report
+                .unmatched
+                .push(format!("line {}: {}", line.line, line.id_number));
+        }
+        for app in pending {
+            match decide(&state, app, line.decision.clone()).await? {
+                Decided::Approved(_) => report.approved += 1,
+                Decided::Rejected => report.rejected += 1,
+                Decided::NotPending => {}
+            }
+        }
+    }
+    Ok(Json(report))
+}
+
+async fn rotate_key(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+) -> Result<Json<KeyRotated>, AppError> {
+    let (today, now) = (state.today(), state.now());
+    let key = keys::generate();
+    let key_id = blocking(&state, move |s| s.rotate_signing_key(&key, today, now)).await?;
+    tracing::info!(key_id, "signing key rotated");
+    Ok(Json(KeyRotated { key_id }))
+}
+
+async fn withdraw_key(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(key_id): Path<u16>,
+) -> Result<StatusCode, AppError> {
+    let now = state.now();
+    if blocking(&state, move |s| s.withdraw_signing_key(key_id, now)).await? {
+        tracing::warn!(key_id, "signing key withdrawn");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound("signing key"))
+    }
+}
+
+/// A blob's name must be its SHA-256 in lower-case hex; anything else could escape the blob
+/// directory or alias another blob.
+fn blob_name(sha256: &str) -> Result<&str, AppError> {
+    if sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        Ok(sha256)
+    } else {
+        Err(AppError::bad_request(
+            "blob_name_invalid",
+            "文件标识应为 64 位小写十六进制 SHA-256",
+            "A blob is named by its SHA-256 in 64 lower-case hex digits",
+        ))
+    }
+}
+
+fn blob_path(dir: &std::path::Path, sha256: &str) -> std::path::PathBuf {
+    dir.join(&sha256[..2]).join(sha256)
+}
+
+/// `GET` (and `HEAD`, to ask before uploading) a blob this agency uploaded.
+async fn get_blob(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    Path(sha256): Path<String>,
+) -> Result<Response, AppError> {
+    let sha = blob_name(&sha256)?.to_owned();
+    let agency = auth.agency_id;
+    let owned = sha.clone();
+    if !blocking(&state, move |s| s.has_blob(agency, &owned)).await? {
+        return Err(AppError::NotFound("blob"));
+    }
+    let bytes = tokio::fs::read(blob_path(&state.blob_dir, &sha))
+        .await
+        .map_err(AppError::internal)?;
+    Ok(([(CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+}
+
+/// `PUT` a blob under its SHA-256. Idempotent: uploading it again changes nothing. A cut
+/// upload leaves nothing behind (bytes are written to a temporary file, synced, then renamed),
+/// so the desk asks with `HEAD` and uploads what is missing.
+async fn put_blob(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    Path(sha256): Path<String>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<StatusCode, AppError> {
+    let sha = blob_name(&sha256)?.to_owned();
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::bad_request(
+                "body_unreadable",
+                "上传内容无法读取",
+                "The upload could not be read",
+            )
+        }
+    })?;
+    if keys::sha256_bytes_hex(&body) != sha {
+        return Err(AppError::bad_request(
+            "blob_hash_mismatch",
+            "上传内容与文件标识不符，请重新上传",
+            "The uploaded bytes do not match the SHA-256 in the URL; upload again",
+        ));
+    }
+    let path = blob_path(&state.blob_dir, &sha);
+    let size = body.len() as u64;
+    tokio::task::spawn_blocking(move || write_atomically(&path, &body))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let (agency, now) = (auth.agency_id, state.now());
+    blocking(&state, move |s| s.add_blob(agency, &sha, size, now)).await?;
+    Ok(StatusCode::CREATED)
+}
+
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if path.exists() {
+        return Ok(());
+    }
+    let dir = path.parent().expect("blob paths have a parent");
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{}.partial", Uuid::now_v7()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The page a citizen's phone opens from the QR code: the verdict, checked against the live
+/// trust list and revocations. Shows the certificate code and dates only, no personal data.
+async fn credential_page(
+    State(state): State<AppState>,
+    Path(payload): Path<String>,
+) -> Result<Response, AppError> {
+    let today = state.today();
+    let (trust, revoked) = blocking(&state, |s| Ok((s.trust_list()?, s.revocations()?))).await?;
+    let verdict = verify(&payload, &trust, &revoked, today);
+    let detail = match &verdict {
+        Verdict::Valid(c) | Verdict::Expired(c) | Verdict::Revoked(c) | Verdict::Replaced { claims: c, .. } => format!(
+            "<p>证件编码 Certificate code: <b>{}</b></p><p>有效期 Valid: {} — {}</p><p>卡版本 Card version: {}</p>",
+            c.certificate_code, c.valid_from, c.valid_until, c.card_version
+        ),
+        _ => String::new(),
+    };
+    let status = if matches!(verdict, Verdict::NotACertificate) {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    let html = format!(
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>上门服务证查验</title><h1>{}</h1><p>{}</p>{detail}</html>",
+        verdict.label_zh(),
+        verdict.label_en()
+    );
+    Ok((status, Html(html)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    fn state() -> AppState {
+        AppState {
+            store: Arc::new(SqliteStore::open_in_memory().unwrap()),
+            providers: Arc::new(Vec::new()),
+            operator_token_hash: keys::sha256_hex("operator").into(),
+            clock: Arc::new(|| "2026-11-27T02:00:00Z".parse().unwrap()),
+            credential_base_url: "https://platform.example/c/".into(),
+            validity_days: 365,
+            blob_dir: std::env::temp_dir()
+                .join("certdesk-platform-unit-blobs")
+                .into(),
+        }
+    }
+
+    /// `(method, path)` of every operation in the served contract.
+    fn contract_operations() -> Vec<(String, String)> {
+        let mut ops = Vec::new();
+        let mut path = None;
+        for line in OPENAPI_YAML.lines() {
+            if let Some(p) = line.strip_prefix("  /").and_then(|l| l.strip_suffix(':')) {
+                path = Some(format!("/{p}"));
+            } else if let Some(m) = line.strip_prefix("    ").and_then(|l| l.strip_suffix(':')) {
+                if let (Some(p), "get" | "post" | "put") = (&path, m) {
+                    ops.push((m.to_uppercase(), p.clone()));
+                }
+            } else if !line.starts_with(' ') {
+                path = None;
+            }
+        }
+        ops
+    }
+
+    #[tokio::test]
+    async fn every_operation_in_the_contract_is_routed() {
+        let ops = contract_operations();
+        assert!(ops.len() >= 16, "the contract was read: {ops:?}");
+        for (method, path) in ops {
+            let concrete = path
+                .replace("{agency_id}", &Uuid::nil().to_string())
+                .replace("{device_id}", &Uuid::nil().to_string())
+                .replace("{application_id}", &Uuid::nil().to_string())
+                .replace("{payload}", "x")
+                .replace("{sha256}", &"0".repeat(64))
+                .replace("{key_id}", "1");
+            let req = Request::builder()
+                .method(method.as_str())
+                .uri(&concrete)
+                .body(Body::empty())
+                .unwrap();
+            let res = app(state()).oneshot(req).await.unwrap();
+            assert_ne!(
+                res.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            assert!(
+                !String::from_utf8_lossy(&body).contains("Not found: route"),
+                "{method} {path} is in the contract but not routed"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unknown_route_answers_404_in_the_error_shape() {
+        let req = Request::builder()
+            .uri("/api/v2/nothing")
+            .body(Body::empty())
+            .unwrap();
+        let res = app(state()).oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let err: certdesk_protocol::ApiError = serde_json::from_slice(&body).unwrap();
+        assert_eq!(err.code, "not_found");
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_answers_a_generic_sentence() {
+        let res = AppError::internal("disk I/O error at /secret/path").into_response();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            !text.contains("/secret/path"),
+            "the cause stays in the log: {text}"
+        );
+        assert!(text.contains("\"code\":\"internal\""));
+    }
+}

@@ -1,0 +1,20 @@
+//! The central platform (上门服务证平台): receives every agency's records over HTTPS, runs the
+//! platform check and the police comparison through pluggable providers, assigns certificate
+//! codes, signs credentials and serves the trust list.
+//!
+//! Layers: [`api`] (HTTP, auth, errors) over [`store`] (the storage contract, SQLite today)
+//! and [`rules`] / [`checks`] (pure rules and providers). The server never answers over plain
+//! HTTP and never lets one agency see another's records.
+
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod checks;
+pub mod error;
+pub mod keys;
+pub mod rules;
+pub mod server;
+pub mod store;
+pub mod tls;
+
+pub use server::{start, RunningServer, ServerConfig, StartError, TlsSource};

@@ -1,0 +1,290 @@
+//! The platform's own rules about pushed records, as pure functions: how a pushed worker
+//! record is read and re-validated with the domain's rules, which status the desk may report,
+//! and the sentences an agency reads when an entry is refused.
+//!
+//! Stores call these inside their transactions. This module must never touch storage or the
+//! clock.
+
+use certdesk_domain::lifecycle::{claims_certificate, transition, LifecycleEvent};
+use certdesk_domain::{validate_worker, FieldError, ValidWorker, WorkerInput, WorkerStatus};
+use certdesk_protocol::sync::EntryOutcome;
+use chrono::NaiveDate;
+
+/// Stable codes of refused entries.
+pub mod codes {
+    /// The worker record breaks a domain rule.
+    pub const INVALID_RECORD: &str = "invalid_record";
+    /// The person already holds or applied for a certificate through another agency.
+    pub const CLAIMED_ELSEWHERE: &str = "certificate_held_elsewhere";
+    /// The same person has another record at this agency holding or applying for one.
+    pub const CLAIMED_HERE: &str = "certificate_held_by_other_record";
+    /// The entry names an entity or operation the platform does not know.
+    pub const UNSUPPORTED: &str = "unsupported_entry";
+    /// The entry id was used before with other content.
+    pub const ENTRY_REUSED: &str = "entry_id_reused";
+    /// The record id belongs to another agency.
+    pub const FOREIGN_RECORD: &str = "record_id_taken";
+    /// The ID number of a worker with an application or certificate may not change.
+    pub const ID_NUMBER_LOCKED: &str = "id_number_locked";
+    /// The record is unknown to the platform (or has no certificate to reissue).
+    pub const UNKNOWN_RECORD: &str = "unknown_record";
+    /// The certificate is past its validity.
+    pub const CERTIFICATE_EXPIRED: &str = "certificate_expired";
+}
+
+/// A worker record as pushed, read and re-validated.
+#[derive(Debug, Clone)]
+pub struct PushedWorker {
+    /// The normalised record.
+    pub valid: ValidWorker,
+    /// The status the desk reports, if readable.
+    pub reported_status: Option<WorkerStatus>,
+}
+
+/// Reads a pushed worker payload (the desk's worker JSON; unknown fields are ignored) and
+/// re-validates it with the same rules the desk's form uses.
+pub fn read_worker(
+    payload: &serde_json::Value,
+    today: NaiveDate,
+) -> Result<PushedWorker, EntryOutcome> {
+    let input: WorkerInput = serde_json::from_value(payload.clone()).map_err(|e| {
+        rejected(
+            codes::INVALID_RECORD,
+            "人员记录格式不正确，无法读取".into(),
+            format!("The worker record cannot be read: {e}"),
+        )
+    })?;
+    let valid = validate_worker(&input, today).map_err(|errors| invalid(&errors))?;
+    let reported_status = payload
+        .get("status")
+        .and_then(|s| s.as_str())
+        .and_then(WorkerStatus::parse);
+    Ok(PushedWorker {
+        valid,
+        reported_status,
+    })
+}
+
+/// The status to keep when the desk reports `reported` for a worker the platform holds in
+/// `stored`. The desk owns training (enrolled → in training → eligible) and the card in hand
+/// (printed, issued); the platform owns applied, approved and rejected, and cancellation comes
+/// through its own entry. Anything else the desk says is ignored, not an error: the desk may
+/// simply not have pulled yet.
+pub fn merge_status(stored: WorkerStatus, reported: Option<WorkerStatus>) -> WorkerStatus {
+    use WorkerStatus as S;
+    let Some(reported) = reported else {
+        return stored;
+    };
+    let desk_owned_before_applying = matches!(reported, S::Enrolled | S::InTraining | S::Eligible)
+        && matches!(stored, S::Enrolled | S::InTraining | S::Eligible);
+    let card_in_hand = matches!(reported, S::Printed | S::Issued)
+        && matches!(stored, S::Approved | S::Printed | S::Issued);
+    if desk_owned_before_applying || card_in_hand {
+        reported
+    } else {
+        stored
+    }
+}
+
+/// Whether the worker may be applied for, judged on the status the platform keeps after
+/// merging what the desk reports.
+pub fn may_apply(status: WorkerStatus) -> Result<WorkerStatus, EntryOutcome> {
+    transition(status, LifecycleEvent::Apply).map_err(|e| field_rejection(&e))
+}
+
+/// Whether the worker's certificate may be cancelled.
+pub fn may_cancel(status: WorkerStatus) -> Result<WorkerStatus, EntryOutcome> {
+    transition(status, LifecycleEvent::Cancel).map_err(|e| field_rejection(&e))
+}
+
+/// Whether a new card may be made for the worker's certificate (replacement or misprint).
+pub fn may_reissue(status: WorkerStatus) -> Result<WorkerStatus, EntryOutcome> {
+    transition(status, LifecycleEvent::Print).map_err(|e| field_rejection(&e))
+}
+
+/// The refusal of a new card for a certificate past its validity.
+pub fn certificate_expired() -> EntryOutcome {
+    rejected(
+        codes::CERTIFICATE_EXPIRED,
+        "该上门服务证已过有效期，不能补发新卡，请重新申领".into(),
+        "The certificate has expired; a new card cannot be made. Apply again".into(),
+    )
+}
+
+/// Whether a worker in `status` keeps its ID number fixed.
+pub fn id_number_locked(status: WorkerStatus) -> bool {
+    claims_certificate(status)
+}
+
+/// The refusal when the person holds or applies for a certificate through another agency.
+/// The other agency is not named: that would tell one agency about another's staff.
+pub fn claimed_elsewhere() -> EntryOutcome {
+    rejected(
+        codes::CLAIMED_ELSEWHERE,
+        "该人员已在其他家政服务机构持有或正在申领上门服务证。一人只能持有一张有效证件，需原机构注销后才能申领".into(),
+        "This person already holds, or is applying for, a certificate through another agency. One person may hold only one certificate; the other agency must cancel it first".into(),
+    )
+}
+
+/// The refusal when the same agency has another record of the person with a claim.
+pub fn claimed_here() -> EntryOutcome {
+    rejected(
+        codes::CLAIMED_HERE,
+        "本机构已有此人的另一条记录持有或正在申领上门服务证，请勿重复申领".into(),
+        "Another record of this person at your agency already holds or is applying for a certificate; do not apply twice".into(),
+    )
+}
+
+/// The refusal of an entity or operation the platform does not handle.
+pub fn unsupported(entity: &str, op: &str) -> EntryOutcome {
+    rejected(
+        codes::UNSUPPORTED,
+        format!("平台不支持此类同步记录（{entity}/{op}），请升级工作台"),
+        format!("The platform does not accept {entity}/{op} entries; update the desk app"),
+    )
+}
+
+/// The conflict of an entry id reused with different content.
+pub fn entry_reused() -> EntryOutcome {
+    EntryOutcome::Conflict {
+        code: codes::ENTRY_REUSED.into(),
+        message_zh: "此同步记录的编号已用于不同的内容，平台保留了先收到的内容".into(),
+        message_en:
+            "This entry id was already used for different content; the platform kept the first"
+                .into(),
+    }
+}
+
+/// The conflict of a record id that another agency owns.
+pub fn foreign_record() -> EntryOutcome {
+    EntryOutcome::Conflict {
+        code: codes::FOREIGN_RECORD.into(),
+        message_zh: "记录编号与平台上已有的记录冲突，请联系平台".into(),
+        message_en:
+            "The record id clashes with an existing record on the platform; contact the platform"
+                .into(),
+    }
+}
+
+/// The conflict of changing the ID number of a worker with an application or certificate.
+pub fn id_number_change_refused() -> EntryOutcome {
+    EntryOutcome::Conflict {
+        code: codes::ID_NUMBER_LOCKED.into(),
+        message_zh: "该人员已申领或持有上门服务证，身份证号不能修改；如确有错误，请先注销再重新登记".into(),
+        message_en: "The ID number of a worker with an application or certificate cannot change; cancel and enrol again if it is wrong".into(),
+    }
+}
+
+/// The refusal of an operation on a record the platform never received.
+pub fn unknown_record() -> EntryOutcome {
+    rejected(
+        codes::UNKNOWN_RECORD,
+        "平台上没有这条人员记录，请先同步人员信息".into(),
+        "The platform has no such worker record; sync the worker first".into(),
+    )
+}
+
+fn invalid(errors: &[FieldError]) -> EntryOutcome {
+    let zh: Vec<&str> = errors.iter().map(|e| e.message_zh.as_str()).collect();
+    let en: Vec<&str> = errors.iter().map(|e| e.message_en.as_str()).collect();
+    rejected(
+        codes::INVALID_RECORD,
+        format!("人员信息不完整或有误：{}", zh.join("；")),
+        format!(
+            "The worker record is incomplete or wrong: {}",
+            en.join("; ")
+        ),
+    )
+}
+
+fn field_rejection(e: &FieldError) -> EntryOutcome {
+    EntryOutcome::Rejected {
+        code: e.code.clone(),
+        message_zh: e.message_zh.clone(),
+        message_en: e.message_en.clone(),
+    }
+}
+
+fn rejected(code: &str, zh: String, en: String) -> EntryOutcome {
+    EntryOutcome::Rejected {
+        code: code.into(),
+        message_zh: zh,
+        message_en: en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use WorkerStatus as S;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn a_desk_worker_record_is_read_and_normalised() {
+        let payload = json!({
+            "id": "x", "name": "张三", "id_number": "11010519491231002x", "phone": "13812345678",
+            "address": "上海市黄浦区某路1号", "service_types": ["cleaning"],
+            "emergency_contact_name": "李四", "emergency_contact_phone": "13912345678",
+            "consent_date": "2026-11-01", "agency_check_done": true, "status": "eligible",
+            "version": 3
+        });
+        let w = read_worker(&payload, today()).unwrap();
+        assert_eq!(w.valid.id_number.as_str(), "11010519491231002X");
+        assert_eq!(w.reported_status, Some(S::Eligible));
+    }
+
+    #[test]
+    fn an_invalid_worker_record_is_rejected_with_every_reason() {
+        let payload = json!({"name": "张三", "id_number": "110105194912310025"});
+        let EntryOutcome::Rejected {
+            code, message_zh, ..
+        } = read_worker(&payload, today()).unwrap_err()
+        else {
+            panic!("must be a rejection");
+        };
+        assert_eq!(code, codes::INVALID_RECORD);
+        assert!(
+            message_zh.contains("校验") || message_zh.contains("身份证"),
+            "{message_zh}"
+        );
+        assert!(
+            message_zh.contains("；"),
+            "several reasons are listed: {message_zh}"
+        );
+    }
+
+    #[test]
+    fn the_desk_may_move_training_and_card_stages_but_not_the_platforms() {
+        assert_eq!(merge_status(S::Enrolled, Some(S::Eligible)), S::Eligible);
+        assert_eq!(merge_status(S::Approved, Some(S::Printed)), S::Printed);
+        assert_eq!(merge_status(S::Printed, Some(S::Issued)), S::Issued);
+        assert_eq!(merge_status(S::Eligible, Some(S::Approved)), S::Eligible);
+        assert_eq!(merge_status(S::Applied, Some(S::Eligible)), S::Applied);
+        assert_eq!(merge_status(S::Rejected, Some(S::Eligible)), S::Rejected);
+        assert_eq!(merge_status(S::Eligible, Some(S::Issued)), S::Eligible);
+        assert_eq!(merge_status(S::Cancelled, Some(S::Issued)), S::Cancelled);
+        assert_eq!(merge_status(S::InTraining, None), S::InTraining);
+    }
+
+    #[test]
+    fn only_eligible_or_rejected_workers_may_be_applied_for() {
+        assert_eq!(may_apply(S::Eligible), Ok(S::Applied));
+        assert_eq!(may_apply(S::Rejected), Ok(S::Applied));
+        for s in [
+            S::Enrolled,
+            S::InTraining,
+            S::Applied,
+            S::Approved,
+            S::Cancelled,
+        ] {
+            assert!(
+                matches!(may_apply(s), Err(EntryOutcome::Rejected { .. })),
+                "{s:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Starting the platform: open the store, set up TLS, bind, serve. Used by the binary and by
+//! the integration tests, so both run exactly the same server.
+//!
+//! This module must never serve plain HTTP: there is no code path without TLS.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum_server::tls_rustls::RustlsConfig;
+use axum_server::Handle;
+use tokio::task::JoinHandle;
+
+use crate::api::{app, AppState, Clock};
+use crate::checks::CheckProvider;
+use crate::keys;
+use crate::store::sqlite::SqliteStore;
+use crate::store::StoreError;
+use crate::tls::{self, TlsError};
+
+/// Where the server's certificate comes from.
+#[derive(Debug, Clone)]
+pub enum TlsSource {
+    /// PEM files made by a real CA.
+    Files {
+        /// Certificate chain.
+        cert: PathBuf,
+        /// Private key.
+        key: PathBuf,
+    },
+    /// A local CA and server certificate in the data directory (first runs, demos, tests).
+    Dev,
+}
+
+/// Everything `serve` needs.
+pub struct ServerConfig {
+    /// Holds the database (and dev TLS files).
+    pub data_dir: PathBuf,
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// TLS certificate source.
+    pub tls: TlsSource,
+    /// The operator's bearer token.
+    pub operator_token: String,
+    /// Police-comparison providers, asked in order before the manual queue.
+    pub providers: Vec<Box<dyn CheckProvider>>,
+    /// Public base URL of the platform (e.g. `https://cert.example.cn`); credential URLs are
+    /// `<public_url>/c/<payload>`. Defaults to `https://<bound address>`.
+    pub public_url: Option<String>,
+    /// Days a new certificate is valid.
+    pub validity_days: u32,
+    /// The clock.
+    pub clock: Clock,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Data directory or socket.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The database.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// TLS files.
+    #[error("tls: {0}")]
+    Tls(#[from] TlsError),
+    /// The public URL leaves no room for the credential in a version-10 QR code.
+    #[error("public URL {0:?} is too long or not https; credential URLs must fit a version-10 Q QR code")]
+    PublicUrl(String),
+}
+
+/// A server that is listening.
+pub struct RunningServer {
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// The dev CA certificate, when `--dev-tls` made one.
+    pub dev_ca: Option<PathBuf>,
+    handle: Handle,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops accepting, lets requests in flight finish (up to 5 s), and waits.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
+        self.task.await.map_err(std::io::Error::other)?
+    }
+
+    /// Serves until the task ends (normally never).
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.task.await.map_err(std::io::Error::other)?
+    }
+}
+
+/// Hands applications still pending to the providers again: the platform may have stopped
+/// between committing a push and asking them. Failures are logged; the queue keeps the rest.
+async fn recheck_pending(state: &AppState) {
+    let store = state.store.clone();
+    let pending = match tokio::task::spawn_blocking(move || store.pending_reviews()).await {
+        Ok(Ok(p)) => p,
+        other => {
+            tracing::error!(?other, "could not list pending applications");
+            return;
+        }
+    };
+    for item in pending {
+        if let Err(e) = crate::api::run_providers(state, item.application_id, &item.id_number).await
+        {
+            tracing::error!(application_id = %item.application_id, error = %e, "recheck failed");
+        }
+    }
+}
+
+/// Opens the store, prepares TLS, binds and starts serving in a background task.
+pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let store = SqliteStore::open(&config.data_dir)?;
+    let (cert, key, dev_ca) = match &config.tls {
+        TlsSource::Files { cert, key } => (cert.clone(), key.clone(), None),
+        TlsSource::Dev => {
+            let dev = tls::ensure_dev_tls(&config.data_dir)?;
+            (dev.cert, dev.key, Some(dev.ca_cert))
+        }
+    };
+    let rustls = tls::server_config(&cert, &key)?;
+
+    let listener = std::net::TcpListener::bind(config.listen)?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+
+    let public = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("https://{addr}"));
+    let base = format!("{}/c/", public.trim_end_matches('/'));
+    if !base.starts_with("https://") || base.len() > certdesk_protocol::credential::MAX_BASE_URL_LEN
+    {
+        return Err(StartError::PublicUrl(public));
+    }
+
+    let state = AppState {
+        store: Arc::new(store),
+        providers: Arc::new(config.providers),
+        operator_token_hash: keys::sha256_hex(&config.operator_token).into(),
+        clock: config.clock,
+        credential_base_url: base.into(),
+        validity_days: config.validity_days,
+        blob_dir: config.data_dir.join("blobs").into(),
+    };
+    recheck_pending(&state).await;
+    let handle = Handle::new();
+    let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(rustls))
+        .handle(handle.clone())
+        .serve(app(state).into_make_service());
+    let task = tokio::spawn(server);
+    tracing::info!(%addr, "platform listening (https)");
+    Ok(RunningServer {
+        addr,
+        dev_ca,
+        handle,
+        task,
+    })
+}

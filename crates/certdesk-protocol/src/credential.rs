@@ -1,0 +1,680 @@
+//! The signed QR credential printed on every card: a URL to the platform's public page whose
+//! last path segment is a compact, Ed25519-signed payload (format in
+//! `docs/credential-format.md`).
+//!
+//! The desk verifies a scanned card offline with [`verify`], against its synced trust list and
+//! revocation list; the platform signs with [`issue_url`]. This module must never put personal
+//! data (names, ID numbers, photos) in a payload, and must never report a field of a payload
+//! whose signature it has not checked.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use certdesk_domain::certificate_code::CertificateCode;
+use chrono::{Days, NaiveDate};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+/// Version byte of the only format so far.
+pub const FORMAT_VERSION: u8 = 1;
+/// Bytes covered by the signature: version, key id, code, card version, two dates.
+pub const BODY_LEN: usize = 15;
+/// Whole payload: body plus the 64-byte Ed25519 signature.
+pub const PAYLOAD_LEN: usize = BODY_LEN + 64;
+/// Characters of the base64url (unpadded) payload in the URL.
+pub const PAYLOAD_CHARS: usize = (PAYLOAD_LEN * 4).div_ceil(3);
+/// Most bytes a QR code of version 10 holds in byte mode at error correction Q (ISO/IEC 18004
+/// table 7). A card's URL must fit, so the code stays readable at about 20 mm.
+pub const QR_V10_Q_BYTES: usize = 151;
+/// Longest platform base URL (including its trailing `/`) that still fits.
+pub const MAX_BASE_URL_LEN: usize = QR_V10_Q_BYTES - PAYLOAD_CHARS;
+
+/// Signed messages are prefixed with this, so an Ed25519 key used here can never be tricked
+/// into signing something that reads as a credential elsewhere, or the reverse.
+const SIGNING_CONTEXT: &[u8] = b"certdesk/credential/v1\0";
+
+/// Day 0 of the compact date encoding.
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2000, 1, 1).expect("a real date")
+}
+
+/// Why a credential could not be made. These are the platform's own mistakes (bad key id,
+/// dates out of range, a base URL too long for the QR code), never a clerk's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    /// A date before 2000-01-01 or after 2179.
+    #[error("date {0} cannot be encoded in a credential")]
+    DateOutOfRange(NaiveDate),
+    /// valid_until before valid_from.
+    #[error("validity ends before it starts")]
+    EmptyValidity,
+    /// The URL would not fit a QR code of version 10 at error correction Q.
+    #[error(
+        "credential URL would be {0} bytes; at most {QR_V10_Q_BYTES} fit a version-10 Q QR code"
+    )]
+    TooLong(usize),
+    /// The base URL must be https and end with `/`.
+    #[error("base URL must start with https:// and end with /")]
+    BadBaseUrl,
+}
+
+/// What a credential says, all of it signed. Deliberately no personal data: the public page
+/// looks the rest up live by `certificate_code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialClaims {
+    /// The platform key that signed it (see the trust list).
+    pub key_id: u16,
+    /// The certificate.
+    pub certificate_code: CertificateCode,
+    /// Which printed card: reissuing a card increments it and replaces the older ones.
+    pub card_version: u16,
+    /// First day the card is valid.
+    pub valid_from: NaiveDate,
+    /// Last day the card is valid.
+    pub valid_until: NaiveDate,
+}
+
+fn encode_date(d: NaiveDate) -> Result<[u8; 2], CredentialError> {
+    let days = d.signed_duration_since(epoch()).num_days();
+    u16::try_from(days)
+        .map(u16::to_be_bytes)
+        .map_err(|_| CredentialError::DateOutOfRange(d))
+}
+
+fn decode_date(b: [u8; 2]) -> NaiveDate {
+    epoch() + Days::new(u64::from(u16::from_be_bytes(b)))
+}
+
+impl CredentialClaims {
+    /// The 15 signed bytes.
+    fn body(&self) -> Result<[u8; BODY_LEN], CredentialError> {
+        if self.valid_until < self.valid_from {
+            return Err(CredentialError::EmptyValidity);
+        }
+        let mut b = [0u8; BODY_LEN];
+        b[0] = FORMAT_VERSION;
+        b[1..3].copy_from_slice(&self.key_id.to_be_bytes());
+        b[3] = self.certificate_code.district();
+        b[4..6].copy_from_slice(&self.certificate_code.year().to_be_bytes());
+        b[6..9].copy_from_slice(&self.certificate_code.serial().to_be_bytes()[1..]);
+        b[9..11].copy_from_slice(&self.card_version.to_be_bytes());
+        b[11..13].copy_from_slice(&encode_date(self.valid_from)?);
+        b[13..15].copy_from_slice(&encode_date(self.valid_until)?);
+        Ok(b)
+    }
+
+    /// Reads the body; `None` when it cannot be a credential of a known format.
+    fn from_body(b: &[u8]) -> Option<Self> {
+        if b.len() != BODY_LEN || b[0] != FORMAT_VERSION {
+            return None;
+        }
+        let serial = u32::from_be_bytes([0, b[6], b[7], b[8]]);
+        let code = CertificateCode::new(b[3], u16::from_be_bytes([b[4], b[5]]), serial).ok()?;
+        let valid_from = decode_date([b[11], b[12]]);
+        let valid_until = decode_date([b[13], b[14]]);
+        if valid_until < valid_from {
+            return None;
+        }
+        Some(CredentialClaims {
+            key_id: u16::from_be_bytes([b[1], b[2]]),
+            certificate_code: code,
+            card_version: u16::from_be_bytes([b[9], b[10]]),
+            valid_from,
+            valid_until,
+        })
+    }
+}
+
+fn signed_message(body: &[u8]) -> Vec<u8> {
+    [SIGNING_CONTEXT, body].concat()
+}
+
+/// Signs the claims and returns the payload as base64url without padding
+/// ([`PAYLOAD_CHARS`] characters). `claims.key_id` must be the id of `key` in the trust list.
+pub fn sign_payload(
+    claims: &CredentialClaims,
+    key: &SigningKey,
+) -> Result<String, CredentialError> {
+    let body = claims.body()?;
+    let signature = key.sign(&signed_message(&body));
+    let mut payload = Vec::with_capacity(PAYLOAD_LEN);
+    payload.extend_from_slice(&body);
+    payload.extend_from_slice(&signature.to_bytes());
+    Ok(URL_SAFE_NO_PAD.encode(payload))
+}
+
+/// The URL printed as the card's QR code: `base_url` (e.g. `https://cert.example.cn/c/`)
+/// followed by the signed payload. Refuses a URL that would not fit a version-10 Q QR code.
+pub fn issue_url(
+    base_url: &str,
+    claims: &CredentialClaims,
+    key: &SigningKey,
+) -> Result<String, CredentialError> {
+    if !base_url.starts_with("https://") || !base_url.ends_with('/') {
+        return Err(CredentialError::BadBaseUrl);
+    }
+    let url = format!("{base_url}{}", sign_payload(claims, key)?);
+    if url.len() > QR_V10_Q_BYTES {
+        return Err(CredentialError::TooLong(url.len()));
+    }
+    Ok(url)
+}
+
+/// One platform public key, as served in the trust list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustedKey {
+    /// Id carried in every credential the key signed.
+    pub key_id: u16,
+    /// The 32-byte Ed25519 public key, base64url without padding.
+    pub public_key: String,
+    /// First day the key signed credentials.
+    pub not_before: NaiveDate,
+    /// Last day the key may have signed credentials (set when it is rotated out); `None` while
+    /// it is the current key. Credentials it signed before then stay valid.
+    pub not_after: Option<NaiveDate>,
+}
+
+impl TrustedKey {
+    /// The trust-list entry for a signing key.
+    pub fn for_signing_key(
+        key_id: u16,
+        key: &SigningKey,
+        not_before: NaiveDate,
+        not_after: Option<NaiveDate>,
+    ) -> Self {
+        TrustedKey {
+            key_id,
+            public_key: URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes()),
+            not_before,
+            not_after,
+        }
+    }
+
+    fn verifying_key(&self) -> Option<VerifyingKey> {
+        let bytes: [u8; 32] = URL_SAFE_NO_PAD
+            .decode(&self.public_key)
+            .ok()?
+            .try_into()
+            .ok()?;
+        VerifyingKey::from_bytes(&bytes).ok()
+    }
+
+    /// Whether the key was in service on `day`.
+    fn covers(&self, day: NaiveDate) -> bool {
+        day >= self.not_before && self.not_after.is_none_or(|end| day <= end)
+    }
+}
+
+/// The platform keys a verifier trusts, served at `/api/v1/trust-list` and synced to desks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustList {
+    /// Every key whose credentials may still be valid.
+    pub keys: Vec<TrustedKey>,
+}
+
+/// The current state of one certificate that is no longer plainly valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevocationEntry {
+    /// The certificate.
+    pub certificate_code: String,
+    /// The certificate was cancelled (注销): every card of it is revoked.
+    pub revoked: bool,
+    /// The newest card; cards with a lower `card_version` were replaced.
+    pub current_card_version: u16,
+}
+
+/// Certificates that are cancelled or have replaced cards, city-wide. Holds no personal data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevocationList {
+    /// One entry per certificate.
+    pub entries: Vec<RevocationEntry>,
+}
+
+/// The outcome of checking a scanned card. Only the variants that carry claims have had their
+/// signature verified; nothing else may be shown as coming from the platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Not a credential of any known format (another QR code, a truncated scan...).
+    NotACertificate,
+    /// Made by a key the verifier does not trust, or outside that key's service period.
+    UnknownKey {
+        /// The key id the payload claims.
+        key_id: u16,
+    },
+    /// The signature does not match: forged or altered.
+    BadSignature,
+    /// Genuine, but the certificate was cancelled.
+    Revoked(CredentialClaims),
+    /// Genuine, but a newer card of the same certificate exists.
+    Replaced {
+        /// What the scanned card says.
+        claims: CredentialClaims,
+        /// The card version now in use.
+        current_card_version: u16,
+    },
+    /// Genuine, but `today` is outside its validity period.
+    Expired(CredentialClaims),
+    /// Genuine and in force.
+    Valid(CredentialClaims),
+}
+
+impl Verdict {
+    /// Stable code for UIs and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Verdict::NotACertificate => "not_a_certificate",
+            Verdict::UnknownKey { .. } => "unknown_key",
+            Verdict::BadSignature => "bad_signature",
+            Verdict::Revoked(_) => "revoked",
+            Verdict::Replaced { .. } => "replaced",
+            Verdict::Expired(_) => "expired",
+            Verdict::Valid(_) => "valid",
+        }
+    }
+
+    /// What a citizen or clerk reads, in Chinese.
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            Verdict::NotACertificate => "不是上门服务证二维码",
+            Verdict::UnknownKey { .. } => "签发密钥未知，无法确认真伪，请联网查询",
+            Verdict::BadSignature => "签名无效：此证可能伪造或被篡改",
+            Verdict::Revoked(_) => "此证已注销",
+            Verdict::Replaced { .. } => "此卡已被新卡替换，不再有效",
+            Verdict::Expired(_) => "此证不在有效期内",
+            Verdict::Valid(_) => "有效",
+        }
+    }
+
+    /// The same in English.
+    pub fn label_en(&self) -> &'static str {
+        match self {
+            Verdict::NotACertificate => "Not a home-service certificate",
+            Verdict::UnknownKey { .. } => "Signed by an unknown key; check online",
+            Verdict::BadSignature => "Invalid signature: forged or altered",
+            Verdict::Revoked(_) => "This certificate was cancelled",
+            Verdict::Replaced { .. } => "This card was replaced by a newer one",
+            Verdict::Expired(_) => "Outside its validity period",
+            Verdict::Valid(_) => "Valid",
+        }
+    }
+}
+
+/// Extracts the payload from what the camera read: the full URL, or the bare payload.
+fn payload_bytes(scanned: &str) -> Option<Vec<u8>> {
+    let s = scanned.trim();
+    let s = s.split(['?', '#']).next().unwrap_or(s);
+    let last = s.rsplit('/').next().unwrap_or(s);
+    if last.len() != PAYLOAD_CHARS {
+        return None;
+    }
+    URL_SAFE_NO_PAD
+        .decode(last)
+        .ok()
+        .filter(|b| b.len() == PAYLOAD_LEN)
+}
+
+/// Checks a scanned card offline. Order matters: the signature is checked before any field is
+/// believed; a cancelled certificate is reported as revoked even when it has also expired.
+pub fn verify(
+    scanned: &str,
+    trust: &TrustList,
+    revocations: &RevocationList,
+    today: NaiveDate,
+) -> Verdict {
+    let Some(payload) = payload_bytes(scanned) else {
+        return Verdict::NotACertificate;
+    };
+    let (body, sig) = payload.split_at(BODY_LEN);
+    // The key id is read before the signature is checked only to pick the key; it is not
+    // shown as fact unless the signature verifies.
+    if body[0] != FORMAT_VERSION {
+        return Verdict::NotACertificate;
+    }
+    let key_id = u16::from_be_bytes([body[1], body[2]]);
+    let Some(key) = trust.keys.iter().find(|k| k.key_id == key_id) else {
+        return Verdict::UnknownKey { key_id };
+    };
+    let Some(verifying) = key.verifying_key() else {
+        return Verdict::UnknownKey { key_id };
+    };
+    let Ok(sig) = Signature::from_slice(sig) else {
+        return Verdict::BadSignature;
+    };
+    if verifying.verify(&signed_message(body), &sig).is_err() {
+        return Verdict::BadSignature;
+    }
+    // A genuine signature over a body that does not parse means the platform signed garbage;
+    // refuse it rather than guess.
+    let Some(claims) = CredentialClaims::from_body(body) else {
+        return Verdict::NotACertificate;
+    };
+    if !key.covers(claims.valid_from) {
+        return Verdict::UnknownKey { key_id };
+    }
+    let code = claims.certificate_code.to_string();
+    if let Some(entry) = revocations
+        .entries
+        .iter()
+        .find(|e| e.certificate_code == code)
+    {
+        if entry.revoked {
+            return Verdict::Revoked(claims);
+        }
+        if claims.card_version < entry.current_card_version {
+            return Verdict::Replaced {
+                claims,
+                current_card_version: entry.current_card_version,
+            };
+        }
+    }
+    if today < claims.valid_from || today > claims.valid_until {
+        return Verdict::Expired(claims);
+    }
+    Verdict::Valid(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://zhengjian.shanghai.example.gov.cn/c/";
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn key(seed: u8) -> SigningKey {
+        SigningKey::from_bytes(&[seed; 32])
+    }
+
+    fn claims() -> CredentialClaims {
+        CredentialClaims {
+            key_id: 7,
+            certificate_code: CertificateCode::new(11, 2026, 123_456).unwrap(),
+            card_version: 2,
+            valid_from: date(2026, 11, 27),
+            valid_until: date(2029, 11, 26),
+        }
+    }
+
+    fn trust() -> TrustList {
+        TrustList {
+            keys: vec![TrustedKey::for_signing_key(
+                7,
+                &key(1),
+                date(2026, 1, 1),
+                None,
+            )],
+        }
+    }
+
+    fn today() -> NaiveDate {
+        date(2027, 3, 1)
+    }
+
+    fn url() -> String {
+        issue_url(BASE, &claims(), &key(1)).unwrap()
+    }
+
+    #[test]
+    fn a_genuine_card_in_force_is_valid_and_its_claims_round_trip() {
+        let got = verify(&url(), &trust(), &RevocationList::default(), today());
+        assert_eq!(got, Verdict::Valid(claims()));
+    }
+
+    /// The test vector of `docs/credential-format.md`: secret key seed 32 bytes of 0x01, key id
+    /// 7, SH112026123456J, card 2, 2026-11-27 to 2029-11-26. Ed25519 is
+    /// deterministic, so the URL is fixed; another implementation must produce it exactly.
+    #[test]
+    fn the_documented_test_vector_is_reproduced() {
+        let u = url();
+        assert_eq!(u, TEST_VECTOR_URL);
+        assert_eq!(claims().certificate_code.to_string(), "SH112026123456J");
+    }
+
+    const TEST_VECTOR_URL: &str = "https://zhengjian.shanghai.example.gov.cn/c/AQAHCwfqAeJAAAImYyqqFPf2km0Ui_RkXy1b_pgIzb8FhpqlF435LOoKFKQBMVIgNkYJqRZJGtcoHi9bEIgX7hR1hkM3otRZ4x3mMIXJCw";
+
+    #[test]
+    fn the_url_fits_a_version_10_q_qr_code_even_with_the_longest_allowed_base() {
+        assert_eq!(
+            PAYLOAD_CHARS, 106,
+            "the format's size is part of the contract"
+        );
+        let u = url();
+        assert!(u.len() <= QR_V10_Q_BYTES, "{} bytes: {u}", u.len());
+        let longest_base = format!("https://{}/", "a".repeat(MAX_BASE_URL_LEN - 9));
+        assert_eq!(longest_base.len(), MAX_BASE_URL_LEN);
+        let u = issue_url(&longest_base, &claims(), &key(1)).unwrap();
+        assert_eq!(u.len(), QR_V10_Q_BYTES);
+        let too_long = format!("https://{}/", "a".repeat(MAX_BASE_URL_LEN - 8));
+        assert_eq!(
+            issue_url(&too_long, &claims(), &key(1)),
+            Err(CredentialError::TooLong(QR_V10_Q_BYTES + 1))
+        );
+    }
+
+    #[test]
+    fn the_payload_carries_no_personal_data() {
+        // 15 bytes of body: there is no room for a name or an ID number, and the body is
+        // exactly the fields listed in the format.
+        assert_eq!(BODY_LEN, 1 + 2 + 6 + 2 + 2 + 2);
+    }
+
+    #[test]
+    fn other_qr_codes_are_not_certificates() {
+        for scanned in [
+            "",
+            "https://weixin.qq.com/r/abcdef",
+            "hello",
+            &format!("{BASE}{}", "A".repeat(PAYLOAD_CHARS - 1)),
+            &format!(
+                "{BASE}{}!",
+                &url()[BASE.len()..PAYLOAD_CHARS + BASE.len() - 1]
+            ),
+        ] {
+            assert_eq!(
+                verify(scanned, &trust(), &RevocationList::default(), today()),
+                Verdict::NotACertificate,
+                "{scanned:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_format_version_is_not_a_certificate() {
+        let mut bytes = URL_SAFE_NO_PAD.decode(&url()[BASE.len()..]).unwrap();
+        bytes[0] = 2;
+        let scanned = format!("{BASE}{}", URL_SAFE_NO_PAD.encode(bytes));
+        assert_eq!(
+            verify(&scanned, &trust(), &RevocationList::default(), today()),
+            Verdict::NotACertificate
+        );
+    }
+
+    #[test]
+    fn a_tampered_payload_is_never_valid() {
+        let bytes = URL_SAFE_NO_PAD.decode(&url()[BASE.len()..]).unwrap();
+        for i in 0..PAYLOAD_LEN {
+            for flip in [0x01u8, 0x80] {
+                let mut bad = bytes.clone();
+                bad[i] ^= flip;
+                let scanned = format!("{BASE}{}", URL_SAFE_NO_PAD.encode(&bad));
+                let got = verify(&scanned, &trust(), &RevocationList::default(), today());
+                assert!(
+                    matches!(
+                        got,
+                        Verdict::BadSignature
+                            | Verdict::UnknownKey { .. }
+                            | Verdict::NotACertificate
+                    ),
+                    "byte {i} flipped by {flip:#x} gave {got:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_changed_field_with_the_right_key_id_is_a_bad_signature() {
+        let mut bytes = URL_SAFE_NO_PAD.decode(&url()[BASE.len()..]).unwrap();
+        bytes[14] ^= 0x10; // push valid_until far out
+        let scanned = format!("{BASE}{}", URL_SAFE_NO_PAD.encode(&bytes));
+        assert_eq!(
+            verify(&scanned, &trust(), &RevocationList::default(), today()),
+            Verdict::BadSignature
+        );
+    }
+
+    #[test]
+    fn a_card_signed_by_another_key_under_a_trusted_id_is_a_bad_signature() {
+        let forged = issue_url(BASE, &claims(), &key(2)).unwrap();
+        assert_eq!(
+            verify(&forged, &trust(), &RevocationList::default(), today()),
+            Verdict::BadSignature
+        );
+    }
+
+    #[test]
+    fn a_card_from_an_untrusted_key_id_is_unknown_key() {
+        let mut c = claims();
+        c.key_id = 8;
+        let u = issue_url(BASE, &c, &key(1)).unwrap();
+        assert_eq!(
+            verify(&u, &trust(), &RevocationList::default(), today()),
+            Verdict::UnknownKey { key_id: 8 }
+        );
+    }
+
+    #[test]
+    fn a_card_signed_outside_its_keys_service_period_is_unknown_key() {
+        let mut t = trust();
+        t.keys[0].not_after = Some(date(2026, 6, 30));
+        assert_eq!(
+            verify(&url(), &t, &RevocationList::default(), today()),
+            Verdict::UnknownKey { key_id: 7 }
+        );
+        t.keys[0].not_after = Some(date(2026, 12, 31));
+        assert_eq!(
+            verify(&url(), &t, &RevocationList::default(), today()),
+            Verdict::Valid(claims()),
+            "a rotated-out key's earlier cards stay valid"
+        );
+    }
+
+    #[test]
+    fn a_card_outside_its_dates_is_expired() {
+        for day in [date(2026, 11, 26), date(2029, 11, 27)] {
+            assert_eq!(
+                verify(&url(), &trust(), &RevocationList::default(), day),
+                Verdict::Expired(claims()),
+                "{day}"
+            );
+        }
+        for day in [date(2026, 11, 27), date(2029, 11, 26)] {
+            assert_eq!(
+                verify(&url(), &trust(), &RevocationList::default(), day),
+                Verdict::Valid(claims()),
+                "{day} is inside the period"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cancelled_certificate_is_revoked_even_after_expiry() {
+        let list = RevocationList {
+            entries: vec![RevocationEntry {
+                certificate_code: claims().certificate_code.to_string(),
+                revoked: true,
+                current_card_version: 2,
+            }],
+        };
+        assert_eq!(
+            verify(&url(), &trust(), &list, today()),
+            Verdict::Revoked(claims())
+        );
+        assert_eq!(
+            verify(&url(), &trust(), &list, date(2035, 1, 1)),
+            Verdict::Revoked(claims())
+        );
+    }
+
+    #[test]
+    fn an_older_card_of_a_reissued_certificate_is_replaced_and_the_newest_is_valid() {
+        let list = RevocationList {
+            entries: vec![RevocationEntry {
+                certificate_code: claims().certificate_code.to_string(),
+                revoked: false,
+                current_card_version: 3,
+            }],
+        };
+        assert_eq!(
+            verify(&url(), &trust(), &list, today()),
+            Verdict::Replaced {
+                claims: claims(),
+                current_card_version: 3
+            }
+        );
+        let mut newer = claims();
+        newer.card_version = 3;
+        let u = issue_url(BASE, &newer, &key(1)).unwrap();
+        assert_eq!(verify(&u, &trust(), &list, today()), Verdict::Valid(newer));
+    }
+
+    #[test]
+    fn the_bare_payload_and_a_url_with_a_query_are_read_too() {
+        let u = url();
+        let bare = &u[BASE.len()..];
+        let valid = Verdict::Valid(claims());
+        assert_eq!(
+            verify(bare, &trust(), &RevocationList::default(), today()),
+            valid
+        );
+        let with_query = format!("{u}?from=wechat");
+        assert_eq!(
+            verify(&with_query, &trust(), &RevocationList::default(), today()),
+            valid
+        );
+    }
+
+    #[test]
+    fn bad_inputs_to_issuing_are_refused() {
+        let mut c = claims();
+        c.valid_until = date(2020, 1, 1);
+        assert_eq!(
+            issue_url(BASE, &c, &key(1)),
+            Err(CredentialError::EmptyValidity)
+        );
+        let mut c = claims();
+        c.valid_from = date(1999, 12, 31);
+        assert!(matches!(
+            issue_url(BASE, &c, &key(1)),
+            Err(CredentialError::DateOutOfRange(_))
+        ));
+        assert_eq!(
+            issue_url("http://insecure.example/c/", &claims(), &key(1)),
+            Err(CredentialError::BadBaseUrl)
+        );
+    }
+
+    #[test]
+    fn every_verdict_has_a_distinct_code_and_both_labels() {
+        let c = claims();
+        let all = [
+            Verdict::NotACertificate,
+            Verdict::UnknownKey { key_id: 1 },
+            Verdict::BadSignature,
+            Verdict::Revoked(c),
+            Verdict::Replaced {
+                claims: c,
+                current_card_version: 3,
+            },
+            Verdict::Expired(c),
+            Verdict::Valid(c),
+        ];
+        let mut codes: Vec<_> = all.iter().map(Verdict::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), 7);
+        assert!(all
+            .iter()
+            .all(|v| !v.label_zh().is_empty() && !v.label_en().is_empty()));
+    }
+}

@@ -1,0 +1,17 @@
+//! What crosses a wire between the desk and the central platform: the sync API's messages
+//! ([`sync`], [`operator`]) and the signed QR credential printed on cards ([`credential`]).
+//!
+//! Both sides depend on this crate so they cannot disagree on a field name. It must never do
+//! I/O (no network, no files, no clock): callers pass `today` and keys in.
+
+#![warn(missing_docs)]
+
+pub mod credential;
+pub mod operator;
+pub mod sync;
+
+pub use credential::{
+    issue_url, verify, CredentialClaims, CredentialError, RevocationEntry, RevocationList,
+    TrustList, TrustedKey, Verdict,
+};
+pub use sync::{ApiError, API_PREFIX};

@@ -1,0 +1,99 @@
+//! The operator API's messages (platform staff's tools under `/api/v1/operator`): agencies,
+//! enrolment codes, devices, the manual review queue and key rotation.
+//!
+//! This module must never carry a device's secret or an operator token: it only shapes the
+//! requests and answers.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// `POST /api/v1/operator/agencies`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateAgencyRequest {
+    /// Registered name.
+    pub name: String,
+    /// 18-character unified social credit code.
+    pub credit_code: String,
+    /// Shanghai district (short forms accepted).
+    pub district: String,
+}
+
+/// A registered agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyCreated {
+    /// The agency's id.
+    pub agency_id: Uuid,
+    /// Registered name.
+    pub name: String,
+    /// Official district name.
+    pub district: String,
+}
+
+/// `POST /api/v1/operator/agencies/{agency_id}/enrolment-codes`: a one-time code for one desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentCodeIssued {
+    /// Give this to the agency; it works once.
+    pub code: String,
+    /// RFC 3339 time after which it no longer works.
+    pub expires_at: String,
+}
+
+/// One application waiting for the police comparison result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    /// The application.
+    pub application_id: Uuid,
+    /// The worker record it is for.
+    pub worker_id: Uuid,
+    /// The agency that applied.
+    pub agency_name: String,
+    /// Worker's name (operators see it in full).
+    pub name: String,
+    /// Worker's ID number (operators see it in full).
+    pub id_number: String,
+    /// RFC 3339 time of the application.
+    pub applied_at: String,
+}
+
+/// `POST /api/v1/operator/reviews/{application_id}`: the police comparison result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewDecision {
+    /// Passed?
+    pub passed: bool,
+    /// Reason shown to the agency when failed.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Answer to a review decision or an import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewReport {
+    /// Applications approved (code assigned, credential signed).
+    pub approved: u32,
+    /// Applications rejected.
+    pub rejected: u32,
+    /// CSV lines naming an ID number with no pending application (line number, ID number).
+    pub unmatched: Vec<String>,
+    /// CSV lines that could not be read, with why.
+    pub errors: Vec<String>,
+}
+
+/// A device of an agency, as the operator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// Device id.
+    pub device_id: Uuid,
+    /// Agency.
+    pub agency_id: Uuid,
+    /// Name given at enrolment.
+    pub name: String,
+    /// Revoked devices are refused at once.
+    pub revoked: bool,
+}
+
+/// Answer to `POST /api/v1/operator/keys/rotate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRotated {
+    /// The new current key's id.
+    pub key_id: u16,
+}

@@ -1,0 +1,334 @@
+//! The sync API's messages under `/api/v1`: device enrolment, push of outbox entries and pull of
+//! the platform's changes. `docs/openapi.yaml` describes the same shapes for other
+//! implementers; the tests below pin the JSON so the two cannot drift silently.
+//!
+//! This module must never hold behaviour beyond (de)serialisation and tiny helpers: what an
+//! entry means is decided by the platform, what a change does is decided by the desk.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::credential::{RevocationEntry, TrustedKey};
+
+/// Every path of the API starts with this.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Entity names an outbox entry may carry.
+pub mod entity {
+    /// A worker record (家政从业人员).
+    pub const WORKER: &str = "worker";
+}
+
+/// Operations an outbox entry may carry.
+pub mod op {
+    /// Create or replace the record (信息更新 included).
+    pub const UPSERT: &str = "upsert";
+    /// 申领: ask the platform for a certificate for this worker; the payload is the worker
+    /// record as it stands, re-validated by the platform.
+    pub const APPLY: &str = "apply";
+    /// 注销: cancel the worker's certificate.
+    pub const CANCEL: &str = "cancel";
+    /// 补发/重新制作: a new card for the certificate (lost, damaged or misprinted); the
+    /// platform answers with a new credential (card version + 1) and older cards verify as
+    /// replaced.
+    pub const REISSUE: &str = "reissue";
+}
+
+/// The answer to every refused request: a stable code and a sentence in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Stable machine-readable code; never reworded.
+    pub code: String,
+    /// What the clerk or operator reads.
+    pub message_zh: String,
+    /// The same in English.
+    pub message_en: String,
+}
+
+/// `POST /api/v1/devices/enrol`: a desk trades a one-time code for its own credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    /// The one-time enrolment code the operator gave the agency.
+    pub code: String,
+    /// A name for the device the operator will recognise, e.g. "前台1号机".
+    pub device_name: String,
+}
+
+/// The device's credential. The secret is shown once and stored by the desk in the OS keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    /// The device's id.
+    pub device_id: Uuid,
+    /// The device's secret (base64url); the platform keeps only its hash.
+    pub device_secret: String,
+    /// The agency the device acts for.
+    pub agency_id: Uuid,
+    /// The agency's name, for the desk to show.
+    pub agency_name: String,
+}
+
+impl EnrolResponse {
+    /// The value of the `Authorization` header for every later request.
+    pub fn authorization(&self) -> String {
+        device_authorization(self.device_id, &self.device_secret)
+    }
+}
+
+/// `Bearer <device_id>.<secret>`: the only way a device proves who it is (never in a URL).
+pub fn device_authorization(device_id: Uuid, secret: &str) -> String {
+    format!("Bearer {device_id}.{secret}")
+}
+
+/// One outbox entry as pushed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// The desk's sequence number; entries are pushed in this order.
+    pub seq: i64,
+    /// The entry's own id: with the device, the idempotency key.
+    pub id: Uuid,
+    /// See [`entity`].
+    pub entity: String,
+    /// The record's id (UUIDv7 made on the desk).
+    pub entity_id: Uuid,
+    /// See [`op`].
+    pub op: String,
+    /// The record as JSON.
+    pub payload: serde_json::Value,
+}
+
+/// `POST /api/v1/sync/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// Must be the authenticated device.
+    pub device_id: Uuid,
+    /// In the desk's order; parents before children.
+    pub entries: Vec<OutboxEntry>,
+}
+
+/// What became of one entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum EntryOutcome {
+    /// Taken into the platform's records.
+    Applied,
+    /// Already received earlier from this device; nothing changed. The desk marks it pushed.
+    Duplicate,
+    /// Refused for good: fix the record and make a new entry.
+    Rejected {
+        /// Stable code.
+        code: String,
+        /// A sentence a clerk understands.
+        message_zh: String,
+        /// The same in English.
+        message_en: String,
+    },
+    /// Refused because the platform's state disagrees (the entry id was reused with other
+    /// content, or the record changed in a way its stage no longer allows).
+    Conflict {
+        /// Stable code.
+        code: String,
+        /// A sentence a clerk understands.
+        message_zh: String,
+        /// The same in English.
+        message_en: String,
+    },
+}
+
+/// One entry's result, in the order of the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryResult {
+    /// The entry's id.
+    pub id: Uuid,
+    /// The entry's desk sequence number.
+    pub seq: i64,
+    /// What happened.
+    #[serde(flatten)]
+    pub outcome: EntryOutcome,
+}
+
+/// Answer to a push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One per entry, same order.
+    pub results: Vec<EntryResult>,
+}
+
+/// The two checks the platform runs on an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// 平台核验: the record is complete and consistent.
+    PlatformCheck,
+    /// 公安比对: comparison with police records.
+    PoliceCheck,
+}
+
+/// `GET /api/v1/sync/pull?since=<cursor>&limit=<n>` query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullQuery {
+    /// The `next_cursor` of the previous pull; 0 at first.
+    #[serde(default)]
+    pub since: i64,
+    /// Most changes wanted (the platform caps it).
+    pub limit: Option<u32>,
+}
+
+/// Something the desk must learn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChangeBody {
+    /// One check finished.
+    CheckResult {
+        /// The worker the application was for.
+        worker_id: Uuid,
+        /// Which check.
+        check: CheckKind,
+        /// Passed or failed.
+        passed: bool,
+        /// Why it failed (empty when passed).
+        reason_zh: String,
+        /// The same in English.
+        reason_en: String,
+    },
+    /// 核准: the certificate exists; print the card with this credential.
+    Approval {
+        /// The worker.
+        worker_id: Uuid,
+        /// The assigned certificate code.
+        certificate_code: String,
+        /// The card version the credential is for.
+        card_version: u16,
+        /// First valid day.
+        valid_from: NaiveDate,
+        /// Last valid day.
+        valid_until: NaiveDate,
+        /// The signed URL to print as the QR code.
+        credential_url: String,
+    },
+    /// 驳回: the application failed; the agency sees why.
+    Rejection {
+        /// The worker.
+        worker_id: Uuid,
+        /// Stable code.
+        code: String,
+        /// Reason, in Chinese.
+        message_zh: String,
+        /// Reason, in English.
+        message_en: String,
+    },
+    /// A certificate was cancelled or a card replaced (city-wide; no personal data).
+    Revocation {
+        /// The certificate's current state.
+        entry: RevocationEntry,
+    },
+    /// A platform key joined the trust list or its validity changed.
+    TrustKey {
+        /// The key.
+        key: TrustedKey,
+    },
+    /// A deletion marker: the desk drops its copy of this record.
+    Deleted {
+        /// e.g. `trust_key`, `revocation`.
+        entity: String,
+        /// The record's id in that entity.
+        entity_id: String,
+    },
+}
+
+/// One change, numbered by the platform's monotonic change sequence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Position in the platform's change log; cursors are these numbers.
+    pub seq: i64,
+    /// What changed.
+    #[serde(flatten)]
+    pub body: ChangeBody,
+}
+
+/// Answer to a pull.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// Oldest first.
+    pub changes: Vec<Change>,
+    /// Pass as `since` next time; store it in the same transaction as the changes.
+    pub next_cursor: i64,
+    /// More changes wait beyond `limit`.
+    pub has_more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn entry_results_are_flat_objects_tagged_by_result() {
+        let id = Uuid::nil();
+        let r = EntryResult {
+            id,
+            seq: 3,
+            outcome: EntryOutcome::Rejected {
+                code: "already_certified".into(),
+                message_zh: "甲".into(),
+                message_en: "A".into(),
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"id": id, "seq": 3, "result": "rejected", "code": "already_certified",
+                   "message_zh": "甲", "message_en": "A"})
+        );
+        let dup = EntryResult {
+            id,
+            seq: 4,
+            outcome: EntryOutcome::Duplicate,
+        };
+        assert_eq!(
+            serde_json::to_value(&dup).unwrap(),
+            json!({"id": id, "seq": 4, "result": "duplicate"})
+        );
+        let back: EntryResult = serde_json::from_value(serde_json::to_value(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn changes_are_flat_objects_tagged_by_kind() {
+        let c = Change {
+            seq: 9,
+            body: ChangeBody::Deleted {
+                entity: "trust_key".into(),
+                entity_id: "3".into(),
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&c).unwrap(),
+            json!({"seq": 9, "kind": "deleted", "entity": "trust_key", "entity_id": "3"})
+        );
+        let back: Change = serde_json::from_value(serde_json::to_value(&c).unwrap()).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn the_device_proves_itself_in_a_bearer_header() {
+        let r = EnrolResponse {
+            device_id: Uuid::nil(),
+            device_secret: "s3cr3t".into(),
+            agency_id: Uuid::nil(),
+            agency_name: "x".into(),
+        };
+        assert_eq!(
+            r.authorization(),
+            "Bearer 00000000-0000-0000-0000-000000000000.s3cr3t"
+        );
+    }
+
+    #[test]
+    fn a_push_request_reads_the_desks_outbox_shape() {
+        let v = json!({"device_id": Uuid::nil(), "entries": [{"seq": 1, "id": Uuid::nil(),
+            "entity": "worker", "entity_id": Uuid::nil(), "op": "upsert", "payload": {"name": "张三"}}]});
+        let req: PushRequest = serde_json::from_value(v).unwrap();
+        assert_eq!(req.entries[0].op, op::UPSERT);
+        assert_eq!(req.entries[0].payload["name"], "张三");
+    }
+}
