@@ -89,7 +89,9 @@ async fn wait_text(d: &WebDriver, by: By, needle: &str) -> String {
     let started = Instant::now();
     loop {
         if let Ok(el) = d.find(by.clone()).await {
-            if let Ok(t) = el.text().await {
+            // textContent, not the WebDriver "visible text": WebKitWebDriver leaves out cells
+            // styled with text-overflow although they are plainly on screen.
+            if let Ok(Some(t)) = el.prop("textContent").await {
                 if t.contains(needle) {
                     return t;
                 }
@@ -129,9 +131,19 @@ async fn shot(d: &WebDriver, name: &str) {
 }
 
 fn kill_app(app: &Path) {
-    // The app is a child of WebKitWebDriver; find it by its path and kill it without warning.
-    let status = Command::new("pkill").args(["-9", "-f", &app.display().to_string()]).status().unwrap();
-    assert!(status.success(), "the app process was found and killed");
+    // The app is a child of WebKitWebDriver; find it by its executable (not by command line,
+    // which would also match any shell that merely mentions the path) and SIGKILL it.
+    let target = std::fs::canonicalize(app).unwrap();
+    let mut killed = 0;
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == target) {
+            let status = Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
+            assert!(status.success());
+            killed += 1;
+        }
+    }
+    assert_eq!(killed, 1, "exactly one app process was running and was killed");
 }
 
 /// Enrol eight more workers with the `certdesk` CLI built beside the app.
