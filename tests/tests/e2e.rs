@@ -16,8 +16,8 @@ const ID_OK: &str = "11010519491231002X";
 /// The same number with a wrong check character (5 instead of X).
 const ID_BAD: &str = "110105194912310025";
 
-/// tauri-driver in its own process group, killed with the group (it leaves WebKitWebDriver
-/// running otherwise, holding the port).
+/// tauri-driver, killed with everything it started when dropped (killing it alone leaves
+/// WebKitWebDriver running, holding the port).
 struct Driver(Child);
 
 impl Driver {
@@ -27,12 +27,10 @@ impl Driver {
             let local = format!("{home}/.cargo/bin/tauri-driver");
             if Path::new(&local).exists() { local } else { "tauri-driver".into() }
         });
-        use std::os::unix::process::CommandExt;
         let child = Command::new(bin)
             .args(["--port", "4444", "--native-port", "4445"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .process_group(0)
             .spawn()
             .expect("tauri-driver must be installed (scripts/install-deps does it)");
         Driver(child)
@@ -41,9 +39,38 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-9", &format!("-{}", self.0.id())]).status();
+        // Kill the driver and everything it started (WebKitWebDriver, the app), found through
+        // /proc by parent pid: precise, unlike a kill by name or by command line.
+        let mut pids = descendants(self.0.id());
+        pids.push(self.0.id());
+        for pid in pids {
+            let _ = Command::new("kill").args(["-s", "KILL", &pid.to_string()]).status();
+        }
         let _ = self.0.wait();
     }
+}
+
+/// Every process below `root`, children before their parents' siblings.
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // The command name may hold spaces or parentheses: the fields start after the last ')'.
+        let Some(ppid) = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok()) else { continue };
+        parent_of.push((pid, ppid));
+    }
+    let mut out = Vec::new();
+    let mut todo = vec![root];
+    while let Some(p) = todo.pop() {
+        for &(child, parent) in &parent_of {
+            if parent == p {
+                out.push(child);
+                todo.push(child);
+            }
+        }
+    }
+    out
 }
 
 fn app_bin() -> PathBuf {
@@ -172,93 +199,115 @@ fn enrol_with_cli(app: &Path, data_dir: &Path) {
     }
 }
 
+/// End the session whatever happened in `outcome`, then pass a failure on: a failed assertion
+/// reports at once instead of leaving the session open.
+async fn finish(d: WebDriver, outcome: std::thread::Result<()>) {
+    let _ = d.quit().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run by scripts/test"]
 async fn a_clerk_sets_up_enrols_searches_updates_and_nothing_is_lost_after_kill_9() {
+    use futures::FutureExt;
+    use std::panic::AssertUnwindSafe;
     let app = app_bin();
     let data = tempfile::tempdir().unwrap();
     let _driver = Driver::start();
     let d = session(&app, data.path()).await;
-    d.set_window_rect(0, 0, 1280, 800).await.ok();
-
-    // First start: the agency profile and the first manager.
-    wait(&d, tid("setup-form")).await;
-    shot(&d, "01-setup").await;
-    type_into(&d, "setup_agency_name", "上海好帮手家政服务有限公司").await;
-    type_into(&d, "setup_credit_code", "91310104MA1FL8L970").await;
-    let district = wait(&d, By::Id("setup_district")).await;
-    district.click().await.unwrap();
-    district.send_keys("徐汇").await.unwrap();
-    district.send_keys(Key::Enter).await.unwrap();
-    type_into(&d, "setup_address", "上海市徐汇区漕溪北路1号").await;
-    type_into(&d, "setup_phone", "021-64870000").await;
-    type_into(&d, "setup_username", "admin").await;
-    type_into(&d, "setup_display_name", "王经理").await;
-    type_into(&d, "setup_password", "secret123").await;
-    type_into(&d, "setup_password2", "secret123").await;
-    wait(&d, tid("setup-submit")).await.click().await.unwrap();
-    wait(&d, tid("worker-table")).await;
-
-    // Enrol, first with a wrong check character: the error stands beside the field.
-    wait(&d, tid("nav-enrol")).await.click().await.unwrap();
-    wait(&d, tid("enrol-form")).await;
-    type_into(&d, "enrol_name", "张三").await;
-    type_into(&d, "enrol_id_number", ID_BAD).await;
-    let err = wait_text(&d, tid("error-id_number"), "X").await;
-    assert!(err.contains('5'), "the error names the typed check character too: {err}");
-    shot(&d, "02-enrol-wrong-id").await;
-    type_into(&d, "enrol_id_number", ID_OK).await;
-    let preview = wait_text(&d, tid("id-preview"), "1949").await;
-    assert!(preview.contains("女"), "gender derived live from the ID number: {preview}");
-    type_into(&d, "enrol_phone", "138 0013 8000").await;
-    type_into(&d, "enrol_address", "上海市徐汇区漕溪北路2号").await;
-    wait(&d, By::Css("#enrol_service_types input[value='cleaning']")).await.click().await.unwrap();
-    wait(&d, By::Css("#enrol_service_types input[value='elder_care']")).await.click().await.unwrap();
-    type_into(&d, "enrol_emergency_contact_name", "李四").await;
-    type_into(&d, "enrol_emergency_contact_phone", "13900000000").await;
-    wait(&d, By::Id("enrol_agency_check")).await.click().await.unwrap();
-    shot(&d, "03-enrol-filled").await;
-    // Enter saves.
-    wait(&d, By::Id("enrol_address")).await.send_keys(Key::Enter).await.unwrap();
-    wait_text(&d, tid("worker-name"), "张三").await;
-    shot(&d, "04-worker-page").await;
-
-    // Search by the last 4 characters, lower-case x.
-    wait(&d, tid("nav-workers")).await.click().await.unwrap();
-    type_by(&d, tid("search-input"), "002x").await;
-    wait_text(&d, tid("worker-table"), "张三").await;
-    let rows = d.find_all(tid("worker-row")).await.unwrap();
-    assert_eq!(rows.len(), 1, "exactly one worker matches 002x");
-    shot(&d, "05-search").await;
-    rows[0].click().await.unwrap();
-
-    // Update the phone.
-    wait(&d, tid("worker-edit")).await.click().await.unwrap();
-    wait(&d, tid("enrol-form")).await;
-    type_into(&d, "enrol_phone", "13912345678").await;
-    wait(&d, tid("enrol-submit")).await.click().await.unwrap();
-    wait_text(&d, tid("worker-phone"), "13912345678").await;
-    let timeline = wait_text(&d, tid("timeline"), "13800138000").await;
-    assert!(timeline.contains("13912345678"), "the timeline shows old and new: {timeline}");
-    shot(&d, "06-updated").await;
-
-    // The clerk saw it saved: kill -9 now, restart, and it is all there.
-    kill_app(&app);
-    let _ = d.quit().await;
+    let outcome = AssertUnwindSafe(first_run(&d, &app)).catch_unwind().await;
+    finish(d, outcome).await;
     // Meanwhile a script enrols more workers through the CLI, on the same file.
     enrol_with_cli(&app, data.path());
     let d = session(&app, data.path()).await;
+    let outcome = AssertUnwindSafe(after_restart(&d)).catch_unwind().await;
+    finish(d, outcome).await;
+}
+
+/// Set up, enrol (seeing the wrong-ID error first), search, update, then kill -9.
+async fn first_run(d: &WebDriver, app: &Path) {
     d.set_window_rect(0, 0, 1280, 800).await.ok();
-    wait(&d, tid("login-form")).await;
-    type_into(&d, "login_username", "admin").await;
-    type_into(&d, "login_password", "secret123").await;
-    wait(&d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
-    wait_text(&d, tid("worker-total"), "9").await;
-    shot(&d, "07-worker-list").await;
-    type_by(&d, tid("search-input"), "13912345678").await;
-    wait_text(&d, tid("worker-table"), "张三").await;
-    shot(&d, "08-after-restart").await;
-    d.find(tid("worker-row")).await.unwrap().click().await.unwrap();
-    wait_text(&d, tid("worker-phone"), "13912345678").await;
-    d.quit().await.unwrap();
+
+    // First start: the agency profile and the first manager.
+    wait(d, tid("setup-form")).await;
+    shot(d, "01-setup").await;
+    type_into(d, "setup_agency_name", "上海好帮手家政服务有限公司").await;
+    type_into(d, "setup_credit_code", "91310104MA1FL8L970").await;
+    let district = wait(d, By::Id("setup_district")).await;
+    district.click().await.unwrap();
+    district.send_keys("徐汇").await.unwrap();
+    district.send_keys(Key::Enter).await.unwrap();
+    type_into(d, "setup_address", "上海市徐汇区漕溪北路1号").await;
+    type_into(d, "setup_phone", "021-64870000").await;
+    type_into(d, "setup_username", "admin").await;
+    type_into(d, "setup_display_name", "王经理").await;
+    type_into(d, "setup_password", "secret123").await;
+    type_into(d, "setup_password2", "secret123").await;
+    wait(d, tid("setup-submit")).await.click().await.unwrap();
+    wait(d, tid("worker-table")).await;
+
+    // Enrol, first with a wrong check character: the error stands beside the field.
+    wait(d, tid("nav-enrol")).await.click().await.unwrap();
+    wait(d, tid("enrol-form")).await;
+    type_into(d, "enrol_name", "张三").await;
+    type_into(d, "enrol_id_number", ID_BAD).await;
+    let err = wait_text(d, tid("error-id_number"), "X").await;
+    assert!(err.contains('5'), "the error names the typed check character too: {err}");
+    shot(d, "02-enrol-wrong-id").await;
+    type_into(d, "enrol_id_number", ID_OK).await;
+    let preview = wait_text(d, tid("id-preview"), "1949").await;
+    assert!(preview.contains("女"), "gender derived live from the ID number: {preview}");
+    type_into(d, "enrol_phone", "138 0013 8000").await;
+    type_into(d, "enrol_address", "上海市徐汇区漕溪北路2号").await;
+    wait(d, By::Css("#enrol_service_types input[value='cleaning']")).await.click().await.unwrap();
+    wait(d, By::Css("#enrol_service_types input[value='elder_care']")).await.click().await.unwrap();
+    type_into(d, "enrol_emergency_contact_name", "李四").await;
+    type_into(d, "enrol_emergency_contact_phone", "13900000000").await;
+    wait(d, By::Id("enrol_agency_check")).await.click().await.unwrap();
+    shot(d, "03-enrol-filled").await;
+    // Enter saves.
+    wait(d, By::Id("enrol_address")).await.send_keys(Key::Enter).await.unwrap();
+    wait_text(d, tid("worker-name"), "张三").await;
+    shot(d, "04-worker-page").await;
+
+    // Search by the last 4 characters, lower-case x.
+    wait(d, tid("nav-workers")).await.click().await.unwrap();
+    type_by(d, tid("search-input"), "002x").await;
+    wait_text(d, tid("worker-table"), "张三").await;
+    let rows = d.find_all(tid("worker-row")).await.unwrap();
+    assert_eq!(rows.len(), 1, "exactly one worker matches 002x");
+    shot(d, "05-search").await;
+    // WebKitWebDriver does not click a <tr>: click its first cell.
+    rows[0].find(By::Css("td")).await.unwrap().click().await.unwrap();
+
+    // Update the phone.
+    wait(d, tid("worker-edit")).await.click().await.unwrap();
+    wait(d, tid("enrol-form")).await;
+    type_into(d, "enrol_phone", "13912345678").await;
+    wait(d, tid("enrol-submit")).await.click().await.unwrap();
+    wait_text(d, tid("worker-phone"), "13912345678").await;
+    let timeline = wait_text(d, tid("timeline"), "13800138000").await;
+    assert!(timeline.contains("13912345678"), "the timeline shows old and new: {timeline}");
+    shot(d, "06-updated").await;
+
+    // The clerk saw it saved: kill -9 now; the restart must find it all.
+    kill_app(app);
+}
+
+/// After the kill: sign in, see every worker, find the updated one with its change.
+async fn after_restart(d: &WebDriver) {
+    d.set_window_rect(0, 0, 1280, 800).await.ok();
+    wait(d, tid("login-form")).await;
+    type_into(d, "login_username", "admin").await;
+    type_into(d, "login_password", "secret123").await;
+    wait(d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
+    wait_text(d, tid("worker-total"), "9").await;
+    shot(d, "07-worker-list").await;
+    type_by(d, tid("search-input"), "13912345678").await;
+    wait_text(d, tid("worker-table"), "张三").await;
+    shot(d, "08-after-restart").await;
+    d.find(By::Css("[data-testid='worker-row'] td")).await.unwrap().click().await.unwrap();
+    wait_text(d, tid("worker-phone"), "13912345678").await;
 }
