@@ -93,7 +93,8 @@ export type WorkerSummary = {
   certificate_code: string | null;
   updated_at: string;
 };
-export type SearchResult = { items: WorkerSummary[]; total: number };
+/** `total` is a lower bound when `total_capped` (more than 10,000 matched). */
+export type SearchResult = { items: WorkerSummary[]; total: number; total_capped?: boolean };
 export type AuditEntry = {
   id: string;
   at: string;

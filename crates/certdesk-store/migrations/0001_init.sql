@@ -64,12 +64,33 @@ CREATE INDEX workers_phone ON workers(phone);
 CREATE INDEX workers_phone_rev ON workers(phone_rev);
 CREATE INDEX workers_status ON workers(status, id);
 
+-- How many workers are in each status, kept by triggers: the list's total under a status
+-- filter without counting 200,000 rows.
+CREATE TABLE worker_status_counts (
+    status TEXT PRIMARY KEY,
+    n      INTEGER NOT NULL
+);
+CREATE TRIGGER workers_count_insert AFTER INSERT ON workers BEGIN
+    INSERT INTO worker_status_counts (status, n) VALUES (NEW.status, 1)
+        ON CONFLICT(status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER workers_count_delete AFTER DELETE ON workers BEGIN
+    UPDATE worker_status_counts SET n = n - 1 WHERE status = OLD.status;
+END;
+CREATE TRIGGER workers_count_status AFTER UPDATE OF status ON workers WHEN OLD.status <> NEW.status BEGIN
+    UPDATE worker_status_counts SET n = n - 1 WHERE status = OLD.status;
+    INSERT INTO worker_status_counts (status, n) VALUES (NEW.status, 1)
+        ON CONFLICT(status) DO UPDATE SET n = n + 1;
+END;
+
 -- Every 1- and 2-character piece of every name: "any part of the name" by index.
 CREATE TABLE worker_name_grams (
     gram      TEXT NOT NULL,
     worker_id TEXT NOT NULL REFERENCES workers(id) ON DELETE CASCADE,
     PRIMARY KEY (gram, worker_id)
 ) WITHOUT ROWID;
+-- Renaming a worker replaces that worker's grams: find them without scanning every name.
+CREATE INDEX worker_name_grams_worker ON worker_name_grams(worker_id);
 
 -- Append-only; each entry carries the hash of the one before it.
 CREATE TABLE audit (

@@ -75,16 +75,18 @@ fn entry_hash(prev: &str, id: &str, at: &str, r: &AuditRecord<'_>) -> String {
 impl Desk {
     pub(crate) fn append_audit(&self, tx: &Transaction<'_>, r: &AuditRecord<'_>) -> DeskResult<()> {
         let prev: String = tx
-            .query_row("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", [], |row| row.get(0))
+            .prepare_cached("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |row| row.get(0))
             .optional()?
             .unwrap_or_else(|| GENESIS.to_string());
         let id = self.new_id();
         let at = self.now_text();
         let hash = entry_hash(&prev, &id, &at, r);
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO audit (id, at, user_id, entity, entity_id, action, field, old_value, new_value, reason, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![id, at, r.user_id, r.entity, r.entity_id, r.action, r.field, r.old_value, r.new_value, r.reason, prev, hash],
+        )?
+        .execute(params![id, at, r.user_id, r.entity, r.entity_id, r.action, r.field, r.old_value, r.new_value, r.reason, prev, hash],
         )?;
         Ok(())
     }

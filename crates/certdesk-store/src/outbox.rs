@@ -37,9 +37,10 @@ impl Desk {
         op: &str,
         payload: &serde_json::Value,
     ) -> DeskResult<()> {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO outbox (id, entity, entity_id, op, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![self.new_id(), entity, entity_id, op, payload.to_string(), self.now_text()],
+        )?
+        .execute(params![self.new_id(), entity, entity_id, op, payload.to_string(), self.now_text()],
         )?;
         Ok(())
     }

@@ -160,7 +160,7 @@ export default function WorkerList({
         </div>
       </div>
       <div className="list-meta">
-        <span data-testid="worker-total">{t('workers.total', { n: result?.total ?? 0 })}</span>
+        <span data-testid="worker-total">{t('workers.total', { n: `${result?.total ?? 0}${result?.total_capped ? '+' : ''}` })}</span>
         {result && result.total > items.length && (
           <span className="muted">{t('workers.showingFirst', { n: items.length })}</span>
         )}
