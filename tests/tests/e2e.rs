@@ -217,7 +217,7 @@ async fn a_clerk_sets_up_enrols_searches_updates_and_nothing_is_lost_after_kill_
     let data = tempfile::tempdir().unwrap();
     let _driver = Driver::start();
     let d = session(&app, data.path()).await;
-    let outcome = AssertUnwindSafe(first_run(&d, &app)).catch_unwind().await;
+    let outcome = AssertUnwindSafe(first_run(&d, &app, data.path())).catch_unwind().await;
     finish(d, outcome).await;
     // Meanwhile a script enrols more workers through the CLI, on the same file.
     enrol_with_cli(&app, data.path());
@@ -227,7 +227,7 @@ async fn a_clerk_sets_up_enrols_searches_updates_and_nothing_is_lost_after_kill_
 }
 
 /// Set up, enrol (seeing the wrong-ID error first), search, update, then kill -9.
-async fn first_run(d: &WebDriver, app: &Path) {
+async fn first_run(d: &WebDriver, app: &Path, data_dir: &Path) {
     d.set_window_rect(0, 0, 1280, 800).await.ok();
 
     // First start: the agency profile and the first manager.
@@ -266,10 +266,19 @@ async fn first_run(d: &WebDriver, app: &Path) {
     type_into(d, "enrol_emergency_contact_name", "李四").await;
     type_into(d, "enrol_emergency_contact_phone", "13900000000").await;
     wait(d, By::Id("enrol_agency_check")).await.click().await.unwrap();
+    // A landscape photo from a file: it comes back cropped to ID-photo proportions.
+    let photo = data_dir.join("face.png");
+    let made = Command::new("convert").args(["-size", "800x600", "gradient:#f0c8a0-#304070"]).arg(&photo).status().unwrap();
+    assert!(made.success(), "ImageMagick made the test photo");
+    wait(d, By::Id("enrol_photo")).await.send_keys(photo.display().to_string()).await.unwrap();
+    let thumb = wait(d, By::Css("[data-testid='photo-thumb'] img")).await;
+    let src = thumb.attr("src").await.unwrap().unwrap_or_default();
+    assert!(src.starts_with("data:image/jpeg;base64,"), "the prepared photo is a JPEG: {}", &src[..src.len().min(40)]);
     shot(d, "03-enrol-filled").await;
     // Enter saves.
     wait(d, By::Id("enrol_address")).await.send_keys(Key::Enter).await.unwrap();
     wait_text(d, tid("worker-name"), "张三").await;
+    wait(d, By::Css("img[data-testid='worker-photo']")).await;
     shot(d, "04-worker-page").await;
 
     // Search by the last 4 characters, lower-case x.
