@@ -31,6 +31,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// In the start-up benchmark, print how long after the process start a step happened.
+fn bench_mark(app: &AppData, step: &str) {
+    if app.startup_bench {
+        println!("certdesk-step {step} ms={:.1}", app.started.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
 fn current_user(app: &AppData) -> CmdResult<SessionUser> {
     lock(&app.user).clone().ok_or_else(DeskError::unauthorized)
 }
@@ -55,6 +62,7 @@ struct AppState {
 
 #[tauri::command]
 fn app_state(app: State<'_, AppData>) -> CmdResult<AppState> {
+    bench_mark(&app, "app_state");
     let desk = lock(&app.desk);
     Ok(AppState {
         agency: desk.agency()?,
@@ -156,6 +164,7 @@ fn worker_get(app: State<'_, AppData>, id: String) -> CmdResult<WorkerDetail> {
 
 #[tauri::command]
 fn worker_search(app: State<'_, AppData>, query: String, status: Option<String>, limit: Option<usize>) -> CmdResult<SearchResult> {
+    bench_mark(&app, "worker_search");
     current_user(&app)?;
     lock(&app.desk).search_workers(&query, status.as_deref(), limit.unwrap_or(50))
 }
@@ -163,8 +172,10 @@ fn worker_search(app: State<'_, AppData>, query: String, status: Option<String>,
 /// The window reports that the worker list is interactive. In the start-up benchmark this
 /// prints the time since the process started and closes the app.
 #[tauri::command]
-fn ui_ready(app: State<'_, AppData>, handle: tauri::AppHandle) {
+fn ui_ready(app: State<'_, AppData>, handle: tauri::AppHandle, marks: Option<serde_json::Value>) {
     if app.startup_bench {
+        // The page's own marks, in ms since the page began loading (not since the process began).
+        println!("certdesk-page-marks {}", marks.unwrap_or_default());
         println!("certdesk-ready ms={:.1}", app.started.elapsed().as_secs_f64() * 1000.0);
         // Give the benchmark a moment to read the resident memory before leaving.
         let h = handle.clone();
@@ -229,7 +240,13 @@ pub fn run() -> i32 {
         _ => None,
     };
     let data = AppData { desk: Mutex::new(desk), user: Mutex::new(user), started, startup_bench };
+    bench_mark(&data, "store_open_and_sign_in");
     let result = tauri::Builder::default()
+        .setup(|app| {
+            use tauri::Manager;
+            bench_mark(&app.state::<AppData>(), "window");
+            Ok(())
+        })
         .manage(data)
         .invoke_handler(tauri::generate_handler![
             app_state,

@@ -71,6 +71,7 @@ function Root() {
     setLoadError(null);
     api
       .appState()
+      .finally(() => api.mark('app_state'))
       .then((s) => {
         setApp(s);
         setUser(s.user);

@@ -209,7 +209,34 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-export const appState = () => call<AppState>('app_state');
+/**
+ * Start-up prefetch: the first app_state and the first page of the worker list are asked for
+ * as soon as the script runs, so that the answers are there when React has rendered, instead
+ * of being asked for one after the other afterwards. Used only within a few seconds of start.
+ */
+const PREFETCH_FRESH_MS = 5000;
+let prefetched: { at: number; state: Promise<AppState>; list: Promise<SearchResult> } | null = null;
+export function prefetchStartup() {
+  const state = call<AppState>('app_state');
+  // Raw invoke: a signed-out start refuses this, and that must not send anyone to the login page.
+  const list = invoke<SearchResult>('worker_search', { query: '', status: null, limit: 50 });
+  state.catch(() => undefined);
+  list.catch(() => undefined);
+  prefetched = { at: performance.now(), state, list };
+}
+function takePrefetched<K extends 'state' | 'list'>(key: K) {
+  if (!prefetched || performance.now() - prefetched.at > PREFETCH_FRESH_MS) return null;
+  const p = prefetched[key];
+  prefetched = { ...prefetched, [key]: null };
+  return p as (typeof prefetched)[K] | null;
+}
+export const appState = () => takePrefetched('state') ?? call<AppState>('app_state');
+/** The prefetched first page of the whole list, if still fresh; falls back to asking again. */
+export const initialWorkerList = (limit: number): Promise<SearchResult> => {
+  const p = takePrefetched('list');
+  const ask = () => workerSearch('', null, limit);
+  return p ? p.catch(ask) : ask();
+};
 export const setup = (agency: AgencyInput, manager: ManagerInput) => call<SessionUser>('setup', { agency, manager });
 export const login = (username: string, password: string) => call<SessionUser>('login', { username, password });
 export const logout = () => call<null>('logout');
@@ -224,4 +251,9 @@ export const workerUpdate = (id: string, input: WorkerInput, reason: string | nu
 export const workerGet = (id: string) => call<WorkerDetail>('worker_get', { id });
 export const workerSearch = (query: string, status: string | null, limit: number) =>
   call<SearchResult>('worker_search', { query, status, limit });
-export const uiReady = () => call<null>('ui_ready');
+/** Start-up timing marks (ms since the page began loading), reported with ui_ready. */
+export const startupMarks: Record<string, number> = {};
+export const mark = (name: string) => {
+  if (!(name in startupMarks)) startupMarks[name] = Math.round(performance.now());
+};
+export const uiReady = () => call<null>('ui_ready', { marks: startupMarks });

@@ -19,7 +19,11 @@ let uiReadySent = false;
 function signalUiReady() {
   if (uiReadySent) return;
   uiReadySent = true;
-  const send = () => void api.uiReady().catch(() => undefined);
+  api.mark('list_data');
+  const send = () => {
+    api.mark('list_painted');
+    void api.uiReady().catch(() => undefined);
+  };
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(send, 0));
   else setTimeout(send, 0);
 }
@@ -58,12 +62,13 @@ export default function WorkerList({
     if (composing) return; // wait for the IME to commit
     const my = ++seq.current;
     pending.current = true;
+    if (first.current) api.mark('list_mounted');
     const delay = first.current ? 0 : SEARCH_DEBOUNCE_MS;
     first.current = false;
     const timer = setTimeout(() => {
       setLoading(true);
-      api
-        .workerSearch(query.trim(), status || null, SEARCH_LIMIT)
+      const whole = !query.trim() && !status && SEARCH_LIMIT === 50;
+      (whole ? api.initialWorkerList(SEARCH_LIMIT) : api.workerSearch(query.trim(), status || null, SEARCH_LIMIT))
         .then((r) => {
           if (my !== seq.current) return; // a newer search is on its way
           setResult(r);
