@@ -13,20 +13,27 @@ use certdesk_store::{Agency, Desk, NewUser, Role, SessionUser, WorkerInput};
 /// Options of `certdesk bench`.
 #[derive(clap::Args)]
 pub struct BenchArgs {
+    /// What to measure: search (and enrolment), import (a 10,000-row .xlsx), or roster (export
+    /// of every seeded worker as .xlsx and .csv).
+    #[arg(value_parser = ["search", "import", "roster"], default_value = "search")]
+    pub suite: String,
     /// How many workers to seed.
     #[arg(long, default_value_t = 200_000)]
-    workers: usize,
+    pub workers: usize,
     /// Where to build the database (default: a fresh temporary folder). An existing seeded
     /// folder is reused.
     #[arg(long)]
     dir: Option<PathBuf>,
     /// Timed runs per query.
     #[arg(long, default_value_t = 200)]
-    runs: usize,
+    pub runs: usize,
+    /// Rows of the generated spreadsheet for `bench import`.
+    #[arg(long, default_value_t = 10_000)]
+    pub rows: usize,
 }
 
 /// A small deterministic generator: the same seed gives the same workers on every run.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
@@ -56,7 +63,7 @@ pub fn synthetic_id_number(i: usize) -> String {
     format!("{first17}{c}")
 }
 
-fn synthetic_input(i: usize, rng: &mut Rng) -> WorkerInput {
+pub(crate) fn synthetic_input(i: usize, rng: &mut Rng) -> WorkerInput {
     let s: Vec<char> = SURNAMES.chars().collect();
     let g: Vec<char> = GIVEN.chars().collect();
     let mut name = String::new();
@@ -100,6 +107,9 @@ fn report(label: &str, mut times: Vec<Duration>) {
 
 /// Run the benchmark and print the figures.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    if args.suite == "import" {
+        return crate::bench_training::import(args.rows);
+    }
     let tmp;
     let dir = match &args.dir {
         Some(d) => d.clone(),
@@ -158,6 +168,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         }
         eprintln!();
         println!("seeded {} workers in {:.1} s", args.workers - have, start.elapsed().as_secs_f64());
+    }
+    if args.suite == "roster" {
+        crate::bench_training::roster(&mut desk, &actor)?;
+        if args.dir.is_none() {
+            drop(desk);
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        return Ok(());
     }
     // Pick real workers to search for.
     let picks = desk.search_workers("", None, 500).map_err(|e| anyhow::anyhow!("{e}"))?.items;

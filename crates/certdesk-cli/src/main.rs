@@ -4,6 +4,9 @@
 //! runs without prompting.
 
 mod bench;
+mod bench_training;
+mod sync_cmd;
+mod training_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +67,28 @@ enum Command {
     Audit(AuditCommand),
     /// Benchmarks: print measured figures.
     Bench(bench::BenchArgs),
+    /// This desk's enrolment with the central platform.
+    #[command(subcommand)]
+    Device(sync_cmd::DeviceCommand),
+    /// Sync with the central platform: push what changed here, pull approvals and rejections.
+    Sync(sync_cmd::SyncArgs),
+    /// Import (导入) workers from a spreadsheet.
+    #[command(subcommand)]
+    Import(training_cmd::ImportCommand),
+    /// The roster of certified staff (持证人员名册).
+    #[command(subcommand)]
+    Roster(training_cmd::RosterCommand),
+    /// Training classes (培训班): create, list, show, join, attendance.
+    #[command(subcommand)]
+    Class(training_cmd::ClassCommand),
+    /// Exams (考试).
+    #[command(subcommand)]
+    Exam(training_cmd::ExamCommand),
+    /// Supervision forms (培训督导单).
+    #[command(subcommand)]
+    Supervision(training_cmd::SupervisionCommand),
+    /// Numbers at a glance: workers per stage, trainings and passes per month.
+    Stats(training_cmd::StatsArgs),
 }
 
 #[derive(Subcommand)]
@@ -143,6 +168,17 @@ enum WorkerCommand {
         /// Why (required when the ID number changes).
         #[arg(long)]
         reason: Option<String>,
+    },
+    /// Whether the worker may apply for a certificate, and what is missing (by id or ID number).
+    Eligibility { worker: String },
+    /// Apply to the platform for a certificate (申领): one worker, or every eligible one.
+    Apply {
+        /// The worker's id or ID number.
+        #[arg(required_unless_present = "all_eligible", conflicts_with = "all_eligible")]
+        worker: Option<String>,
+        /// Every worker who is eligible (training and exam done).
+        #[arg(long)]
+        all_eligible: bool,
     },
 }
 
@@ -290,6 +326,35 @@ fn run(cli: Cli) -> Result<(), DeskError> {
     let mut desk = Desk::open(&data_dir)?;
     match cli.command {
         Command::Bench(_) => unreachable!("handled above"),
+        Command::Device(cmd) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            sync_cmd::device(&mut desk, &actor, cmd, &out)?;
+        }
+        Command::Sync(args) => sync_cmd::sync(&mut desk, args, &out)?,
+        Command::Import(cmd) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            training_cmd::import(&mut desk, &actor, cmd, &out)?;
+        }
+        Command::Roster(cmd) => {
+            sign_in(&desk, &cli.user, &cli.password)?;
+            training_cmd::roster(&desk, cmd, &out)?;
+        }
+        Command::Class(cmd) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            training_cmd::class(&mut desk, &actor, cmd, &out)?;
+        }
+        Command::Exam(cmd) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            training_cmd::exam(&mut desk, &actor, cmd, &out)?;
+        }
+        Command::Supervision(cmd) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            training_cmd::supervision(&mut desk, &actor, cmd, &out)?;
+        }
+        Command::Stats(args) => {
+            sign_in(&desk, &cli.user, &cli.password)?;
+            training_cmd::stats(&desk, args, &out)?;
+        }
         Command::Setup { agency, manager, manager_name, manager_password } => {
             let user = desk.setup(
                 &agency_from(agency),
@@ -404,6 +469,8 @@ fn worker_command(desk: &mut Desk, actor: &SessionUser, cmd: WorkerCommand, out:
                 s
             });
         }
+        WorkerCommand::Apply { worker, all_eligible } => sync_cmd::apply(desk, actor, worker, all_eligible, out)?,
+        WorkerCommand::Eligibility { worker } => training_cmd::eligibility(desk, &worker, out)?,
         WorkerCommand::Update { worker, fields: f, reason } => {
             let id = resolve_worker(desk, &worker)?;
             let w = desk.worker(&id)?;

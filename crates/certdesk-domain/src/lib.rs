@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod messages;
 pub mod name;
 pub mod phone;
+pub mod training;
 pub mod worker;
 
 mod text;
@@ -27,6 +28,10 @@ pub use error::FieldError;
 pub use id_number::{check_char, Gender, IdKind, IdNumber, MIN_WORKER_AGE};
 pub use name::{mask_name, parse_person_name};
 pub use phone::{parse_contact_phone, Mobile};
+pub use training::{
+    eligibility, Attendance, ClassMode, Eligibility, EligibilityFacts, HalfHours, Missing,
+    TrainingSettings,
+};
 pub use worker::{
     parse_service_types, validate_worker, ServiceType, ValidWorker, WorkerInput, WorkerStatus,
 };

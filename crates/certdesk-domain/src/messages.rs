@@ -92,6 +92,8 @@ pub fn field_label_zh(field: &str) -> &str {
         "contact_phone" => "联系电话",
         "trainer" => "培训讲师",
         "place" => "培训地点",
+        "title" => "培训主题",
+        "supervisor_name" => "督导人员姓名",
         other => other,
     }
 }
@@ -117,6 +119,8 @@ pub fn field_label_en(field: &str) -> &str {
         "contact_phone" => "Contact phone",
         "trainer" => "Trainer",
         "place" => "Training place",
+        "title" => "Class title",
+        "supervisor_name" => "Supervisor's name",
         other => other,
     }
 }

@@ -14,7 +14,11 @@ use crate::error::{DeskError, DeskResult};
 pub const DB_FILE: &str = "certdesk.db";
 
 /// The embedded migrations, in order. Append only; never edit one that has landed.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "training", include_str!("../migrations/0002_training.sql")),
+    (3, "sync", include_str!("../migrations/0003_sync.sql")),
+];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
 /// folder (on Linux `~/.local/share/certdesk`).

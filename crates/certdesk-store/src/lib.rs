@@ -9,9 +9,14 @@ mod agency;
 mod audit;
 mod db;
 mod error;
+mod import;
 mod outbox;
 mod photo;
+mod roster;
 mod search;
+mod stats;
+mod sync;
+mod training;
 mod users;
 mod workers;
 
@@ -24,9 +29,22 @@ pub use agency::Agency;
 pub use audit::AuditEntry;
 pub use db::{resolve_data_dir, DB_FILE};
 pub use error::{DeskError, DeskResult};
+pub use import::{
+    read_import_file, write_import_report, ColumnMapping, ImportIssue, ImportOptions, ImportReport, PreviewRow,
+    MAX_IMPORT_BYTES, MAX_IMPORT_ROWS,
+};
 pub use outbox::OutboxEntry;
 pub use photo::{PreparedPhoto, MAX_PHOTO_BYTES};
+pub use roster::{RosterExport, RosterFilter, RosterFormat, ROSTER_HEADERS};
 pub use search::{SearchResult, WorkerSummary};
+pub use sync::{
+    ApplyAllReport, DeviceRecord, PlatformView, PullTally, PushTally, SyncErrorInfo, SyncRejection, SyncStatus,
+    WorkerCertificate, STALE_AFTER_DAYS, SYNCED_ENTITIES,
+};
+pub use stats::{DeskStats, MonthStats, StageCounts};
+pub use training::{
+    AttendanceInput, ClassDetail, ExamInput, ExamResult, Participant, SupervisionForm, TrainingClass, WorkerTraining,
+};
 pub use users::{NewUser, Role, SessionUser, UserInfo};
 pub use workers::{IdPreview, Worker, WorkerDetail, WorkerInput};
 

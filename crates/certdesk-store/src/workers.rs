@@ -190,7 +190,7 @@ impl Desk {
         }
     }
 
-    fn find_by_id_number(&self, id_number: &str) -> DeskResult<Option<(String, String)>> {
+    pub(crate) fn find_by_id_number(&self, id_number: &str) -> DeskResult<Option<(String, String)>> {
         Ok(self
             .conn
             .query_row("SELECT id, name FROM workers WHERE id_number = ?1", [id_number], |r| {
@@ -218,7 +218,7 @@ impl Desk {
         Ok(ids)
     }
 
-    fn enrol_in_tx(&self, tx: &Transaction<'_>, actor: &SessionUser, input: &WorkerInput) -> DeskResult<String> {
+    pub(crate) fn enrol_in_tx(&self, tx: &Transaction<'_>, actor: &SessionUser, input: &WorkerInput) -> DeskResult<String> {
         let v = self.validate_input(input)?;
         if let Some((existing, name)) = self.find_by_id_number(v.id_number.as_str())? {
             return Err(duplicate_error(existing, &name));
@@ -270,13 +270,13 @@ impl Desk {
         Ok(id)
     }
 
-    fn push_worker_outbox(&self, tx: &Transaction<'_>, id: &str) -> DeskResult<()> {
+    pub(crate) fn push_worker_outbox(&self, tx: &Transaction<'_>, id: &str) -> DeskResult<()> {
         let w = self.worker_in(tx, id)?;
         let payload = serde_json::to_value(&w).map_err(DeskError::internal)?;
         self.append_outbox(tx, "worker", id, "upsert", &payload)
     }
 
-    fn worker_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<Worker> {
+    pub(crate) fn worker_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<Worker> {
         conn.prepare_cached(&format!("SELECT {WORKER_COLUMNS} {WORKER_FROM} WHERE w.id = ?1"))?
             .query_row([id], worker_from_row)
             .optional()?

@@ -1,0 +1,412 @@
+//! `certdesk import workers`, `certdesk roster export`, `certdesk class ...`, `certdesk exam
+//! record`, `certdesk supervision add`, `certdesk stats` and `certdesk worker eligibility`: issue
+//! 3's desk operations from a terminal.
+//!
+//! Thin adapters: read the arguments, call one `Desk` method, print text or `--json`. No rule
+//! lives here; a refused change exits non-zero with the same sentence the window shows.
+
+use std::path::PathBuf;
+
+use certdesk_domain::training::{ClassInput, SupervisionInput};
+use certdesk_store::{
+    read_import_file, write_import_report, AttendanceInput, Desk, DeskError, ExamInput, ImportOptions, RosterFilter,
+    RosterFormat, SessionUser,
+};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+use crate::Out;
+
+/// `certdesk import ...`.
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import workers from an .xlsx or .csv (UTF-8 or GBK) file: every valid new row in one
+    /// transaction; rows already enrolled are skipped; invalid rows are reported.
+    Workers {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The consent (征信授权书) date for rows without one (YYYY-MM-DD).
+        #[arg(long)]
+        consent_date: Option<String>,
+        /// Confirm that the agency checked every worker's ID card in person (企业核实) for rows
+        /// without an agency-check value.
+        #[arg(long)]
+        agency_checked: bool,
+        /// Save the per-row report as .xlsx or .csv (by the extension).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Rows to show in the preview.
+        #[arg(long, default_value_t = 10)]
+        preview: usize,
+    },
+}
+
+/// `certdesk roster ...`.
+#[derive(Subcommand)]
+pub enum RosterCommand {
+    /// Export the roster of certified staff (持证人员名册).
+    Export {
+        /// xlsx or csv.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// The file to write.
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// Statuses to include (repeat or comma separate; "all" for every worker). Default:
+        /// the certified ones (approved, printed, issued).
+        #[arg(long, value_delimiter = ',')]
+        status: Vec<String>,
+        /// Latest exam on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Latest exam on or before this date (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<NaiveDate>,
+    },
+}
+
+/// `certdesk class ...`.
+#[derive(Subcommand)]
+pub enum ClassCommand {
+    /// Create a training class (培训班).
+    Add {
+        #[arg(long)]
+        title: String,
+        /// offline (线下) or online (线上).
+        #[arg(long)]
+        mode: String,
+        /// Start, "YYYY-MM-DD HH:MM".
+        #[arg(long)]
+        starts_at: String,
+        /// End, "YYYY-MM-DD HH:MM".
+        #[arg(long)]
+        ends_at: String,
+        /// Place (offline classes).
+        #[arg(long, default_value = "")]
+        place: String,
+        #[arg(long)]
+        trainer: String,
+        /// Class hours (multiples of 0.5).
+        #[arg(long)]
+        hours: f64,
+    },
+    /// List classes, newest first.
+    List {
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Show a class with its participants and supervision form.
+    Show { class: String },
+    /// Add workers to a class by id or ID number (scanned or typed).
+    Join {
+        class: String,
+        /// Worker ids or ID numbers.
+        #[arg(required = true)]
+        workers: Vec<String>,
+    },
+    /// Record attendance (offline) or hours completed (online) for one worker.
+    Attend {
+        class: String,
+        /// The worker's id or ID number.
+        worker: String,
+        /// present, late, left_early, absent (or 出勤, 迟到, 早退, 缺勤).
+        #[arg(long)]
+        attendance: Option<String>,
+        /// Sign-in time, HH:MM or "YYYY-MM-DD HH:MM".
+        #[arg(long)]
+        sign_in: Option<String>,
+        /// Sign-out time.
+        #[arg(long)]
+        sign_out: Option<String>,
+        /// Online classes: hours completed.
+        #[arg(long)]
+        hours: Option<f64>,
+    },
+}
+
+/// `certdesk exam ...`.
+#[derive(Subcommand)]
+pub enum ExamCommand {
+    /// Record an exam attempt (the worker's next attempt number).
+    Record {
+        /// The worker's id or ID number.
+        worker: String,
+        /// 0 to 100.
+        #[arg(long)]
+        score: String,
+        /// YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<String>,
+        /// The class session it was sat in.
+        #[arg(long)]
+        class: Option<String>,
+    },
+    /// List a worker's attempts.
+    List { worker: String },
+}
+
+/// `certdesk supervision ...`.
+#[derive(Subcommand)]
+pub enum SupervisionCommand {
+    /// File (or correct) the supervision form (培训督导单) of an offline class.
+    Add {
+        class: String,
+        #[arg(long)]
+        supervisor: String,
+        /// on_site (现场) or video (视频).
+        #[arg(long)]
+        method: String,
+        /// "YYYY-MM-DD HH:MM".
+        #[arg(long)]
+        at: String,
+        #[arg(long)]
+        place: String,
+        /// Participants present.
+        #[arg(long)]
+        present: u32,
+        /// Participants whose identity was checked.
+        #[arg(long)]
+        identity_checked: u32,
+        #[arg(long)]
+        trainer: String,
+        #[arg(long, default_value = "")]
+        remarks: String,
+    },
+}
+
+/// `certdesk stats`.
+#[derive(Args)]
+pub struct StatsArgs {
+    /// Months of the chart, ending with this one.
+    #[arg(long, default_value_t = 12)]
+    months: u32,
+}
+
+/// `certdesk import ...`.
+pub fn import(desk: &mut Desk, actor: &SessionUser, cmd: ImportCommand, out: &Out) -> Result<(), DeskError> {
+    let ImportCommand::Workers { file, dry_run, consent_date, agency_checked, report, preview } = cmd;
+    let bytes = read_import_file(&file)?;
+    let options = ImportOptions { consent_date, agency_checked, preview_rows: preview };
+    let result = if dry_run {
+        desk.preview_import(&bytes, &options)
+    } else {
+        let mut last = 0;
+        let r = desk.import_workers(actor, &bytes, &options, &mut |done, total| {
+            if !out.json && (done == total || done - last >= 1000) {
+                last = done;
+                eprint!("\r导入中 {done}/{total}");
+            }
+        });
+        if !out.json {
+            eprintln!();
+        }
+        r
+    }?;
+    if let Some(path) = &report {
+        write_import_report(&result, path)?;
+    }
+    out.print(&result, || {
+        let mut s = format!(
+            "{}：共 {} 行数据（空行 {}）；{} {} 行；已登记跳过 {} 行；有问题 {} 行",
+            if result.dry_run { "预检（未写入）" } else { "导入完成" },
+            result.total_rows,
+            result.blank_rows,
+            if result.dry_run { "可导入" } else { "已导入" },
+            if result.dry_run { result.valid_rows } else { result.imported },
+            result.already_enrolled,
+            result.invalid_rows
+        );
+        s.push_str(&format!(
+            "\n列：{}",
+            result.mapping.iter().map(|m| format!("{}={}（{}列）", m.field, m.header, m.column)).collect::<Vec<_>>().join("，")
+        ));
+        if result.needs_consent_date {
+            s.push_str("\n需要：--consent-date（文件中缺少征信授权日期）");
+        }
+        if result.needs_agency_check {
+            s.push_str("\n需要：--agency-checked（文件中缺少企业核实）");
+        }
+        for i in &result.issues {
+            s.push_str(&format!(
+                "\n第 {} 行 {} [{}] {}",
+                i.row,
+                i.column.as_deref().map(|c| format!("{c} 列")).unwrap_or_default(),
+                i.code,
+                i.message_zh
+            ));
+        }
+        if let Some(p) = &report {
+            s.push_str(&format!("\n报告已保存：{}", p.display()));
+        }
+        s
+    });
+    Ok(())
+}
+
+/// `certdesk roster export`.
+pub fn roster(desk: &Desk, cmd: RosterCommand, out: &Out) -> Result<(), DeskError> {
+    let RosterCommand::Export { format, output, status, from, to } = cmd;
+    let format = RosterFormat::parse(&format)?;
+    let e = desk.export_roster(&output, format, &RosterFilter { statuses: status, from, to })?;
+    out.print(&e, || format!("已导出持证人员名册：{} 人 → {}", e.rows, e.path));
+    Ok(())
+}
+
+fn class_line(c: &certdesk_store::TrainingClass) -> String {
+    format!(
+        "{}\t{}\t{}\t{} – {}\t{} 课时\t{} 人{}",
+        c.id,
+        c.title,
+        if c.mode == "offline" { "线下" } else { "线上" },
+        c.starts_at,
+        c.ends_at,
+        c.class_hours,
+        c.participant_count,
+        if c.incomplete { "\t未完成（缺督导单）" } else { "" }
+    )
+}
+
+/// `certdesk class ...`.
+pub fn class(desk: &mut Desk, actor: &SessionUser, cmd: ClassCommand, out: &Out) -> Result<(), DeskError> {
+    match cmd {
+        ClassCommand::Add { title, mode, starts_at, ends_at, place, trainer, hours } => {
+            let c = desk.create_class(actor, &ClassInput { title, mode, starts_at, ends_at, place, trainer, class_hours: hours })?;
+            out.print(&c, || format!("已创建培训班：{}\nid：{}", c.title, c.id));
+        }
+        ClassCommand::List { from, to, limit } => {
+            let list = desk.list_classes(from, to, limit)?;
+            out.print(&list, || list.iter().map(class_line).collect::<Vec<_>>().join("\n"));
+        }
+        ClassCommand::Show { class } => {
+            let d = desk.class_detail(&class)?;
+            out.print(&d, || {
+                let mut s = class_line(&d.class);
+                for p in &d.participants {
+                    s.push_str(&format!(
+                        "\n  {}\t{}\t{}\t{}\t{} 课时\t成绩 {}",
+                        p.name,
+                        p.id_number,
+                        p.status,
+                        p.attendance.clone().or(p.hours_completed.map(|h| format!("完成 {h}"))).unwrap_or_else(|| "未记录".into()),
+                        p.credited_hours,
+                        p.latest_score.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
+                    ));
+                }
+                match &d.supervision {
+                    Some(f) => s.push_str(&format!("\n督导单：{}（{}）{} 实到 {} 人，核验 {} 人", f.supervisor_name, f.method, f.supervised_at, f.participants_present, f.identity_checked)),
+                    None if d.class.mode == "offline" => s.push_str("\n督导单：未填写"),
+                    None => {}
+                }
+                s
+            });
+        }
+        ClassCommand::Join { class, workers } => {
+            let mut added = Vec::new();
+            for w in workers {
+                added.push(desk.add_to_class(actor, &class, &w)?);
+            }
+            out.print(&added, || added.iter().map(|p| format!("已加入：{}（{}）", p.name, p.status)).collect::<Vec<_>>().join("\n"));
+        }
+        ClassCommand::Attend { class, worker, attendance, sign_in, sign_out, hours } => {
+            let worker_id = desk.resolve_worker_key(&worker)?;
+            let p = desk.record_attendance(
+                actor,
+                &class,
+                &worker_id,
+                &AttendanceInput { attendance, sign_in, sign_out, hours_completed: hours },
+            )?;
+            out.print(&p, || format!("已记录：{}，认定 {} 课时，状态 {}", p.name, p.credited_hours, p.status));
+        }
+    }
+    Ok(())
+}
+
+/// `certdesk exam ...`.
+pub fn exam(desk: &mut Desk, actor: &SessionUser, cmd: ExamCommand, out: &Out) -> Result<(), DeskError> {
+    match cmd {
+        ExamCommand::Record { worker, score, date, class } => {
+            let r = desk.record_exam(actor, &ExamInput { worker, score, exam_date: date, class_id: class })?;
+            out.print(&r, || {
+                format!("已记录第 {} 次考试：{} 分，{}", r.attempt, r.score, if r.passed { "及格" } else { "不及格" })
+            });
+        }
+        ExamCommand::List { worker } => {
+            let id = desk.resolve_worker_key(&worker)?;
+            let list = desk.exam_results(&id)?;
+            out.print(&list, || {
+                list.iter()
+                    .map(|r| format!("第 {} 次\t{}\t{} 分\t{}", r.attempt, r.exam_date, r.score, if r.passed { "及格" } else { "不及格" }))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `certdesk supervision add`.
+pub fn supervision(desk: &mut Desk, actor: &SessionUser, cmd: SupervisionCommand, out: &Out) -> Result<(), DeskError> {
+    let SupervisionCommand::Add { class, supervisor, method, at, place, present, identity_checked, trainer, remarks } = cmd;
+    let f = desk.file_supervision(
+        actor,
+        &class,
+        &SupervisionInput {
+            supervisor_name: supervisor,
+            method,
+            supervised_at: at,
+            place,
+            participants_present: present,
+            identity_checked,
+            trainer,
+            remarks,
+        },
+    )?;
+    out.print(&f, || format!("已保存培训督导单（督导：{}）", f.supervisor_name));
+    Ok(())
+}
+
+/// `certdesk stats`.
+pub fn stats(desk: &Desk, args: StatsArgs, out: &Out) -> Result<(), DeskError> {
+    let s = desk.stats(args.months)?;
+    out.print(&s, || {
+        let st = &s.stages;
+        let mut text = format!(
+            "已登记 {}  培训中 {}  可申领 {}  已申领 {}  持证 {}  （未通过 {}，已注销 {}，共 {}）\n月份\t培训班\t培训人数\t考试人次\t及格",
+            st.enrolled, st.in_training, st.eligible, st.applied, st.certified, st.rejected, st.cancelled, st.total
+        );
+        for m in &s.months {
+            text.push_str(&format!("\n{}\t{}\t{}\t{}\t{}", m.month, m.classes, m.trained, m.exams, m.passed));
+        }
+        text
+    });
+    Ok(())
+}
+
+/// `certdesk worker eligibility`.
+pub fn eligibility(desk: &Desk, worker: &str, out: &Out) -> Result<(), DeskError> {
+    let id = desk.resolve_worker_key(worker)?;
+    let t = desk.worker_training(&id)?;
+    out.print(&t, || {
+        let e = &t.eligibility;
+        let mut s = format!(
+            "{}：已认定 {} / {} 课时；最近成绩 {}（及格分 {}）",
+            if e.eligible { "可申领" } else { "暂不可申领" },
+            e.credited_hours,
+            e.required_hours,
+            e.latest_score.map(|x| x.to_string()).unwrap_or_else(|| "—".into()),
+            e.pass_mark
+        );
+        for m in &e.missing {
+            s.push_str(&format!("\n  · [{}] {}", m.code, m.message_zh));
+        }
+        s
+    });
+    Ok(())
+}

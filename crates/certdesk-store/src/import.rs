@@ -1,0 +1,1079 @@
+//! Importing workers from a spreadsheet (导入): .xlsx, and .csv in UTF-8 (with or without BOM),
+//! UTF-16 (Excel's "Unicode text") or GBK/GB18030 (what Excel on Chinese Windows writes).
+//!
+//! Columns are found by their Chinese or English headers (in the first rows that name the
+//! most fields, so a title row above is fine; a group header merged over sub-headers, such as
+//! 紧急联系人 over 姓名 | 电话, reads as 紧急联系人姓名 | 紧急联系人电话); every row is validated with the
+//! enrolment form's own rules (`validate_worker`); the result is a per-row report (row number
+//! as Excel shows it, column, stable code, sentence). Valid rows go in, all in ONE transaction;
+//! invalid rows change nothing; a row whose ID number is already enrolled is reported as
+//! "already enrolled" and skipped, so importing the same file twice duplicates nothing.
+//!
+//! # When the file has no consent or agency-check column
+//! The enrolment form needs a consent date and the ticked agency check for every worker. A
+//! file may not carry them. Then the clerk must confirm them for the whole file, explicitly:
+//! [`ImportOptions::consent_date`] (the date the consents in the file were signed) fills every
+//! blank or missing consent date, and [`ImportOptions::agency_checked`] confirms that the
+//! agency checked every worker's ID card in person, which fills blank or missing agency-check
+//! cells. An explicit 否/no in the file is never overridden. Without these confirmations the
+//! preview says what is needed (`needs_consent_date`, `needs_agency_check`) and the import
+//! refuses with `import_needs_consent_date` / `import_needs_agency_check`.
+//!
+//! # Hostile input
+//! This module must never trust the file: it caps the file size ([`MAX_IMPORT_BYTES`]), the
+//! declared uncompressed size of an .xlsx ([`MAX_UNZIPPED_BYTES`]), the rows
+//! ([`MAX_IMPORT_ROWS`]) and the columns it keeps ([`MAX_COLUMNS`]); it streams .xlsx cells
+//! instead of materialising the sheet's declared dimensions (one cell at XFD1048576 must not
+//! allocate 17 billion cells); it reads formulas' cached values; it fills merged cells with
+//! their top-left value, as Excel shows them. The report never contains ID numbers: the roster
+//! is the only export that does.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{DataRef, Reader, Xlsx};
+use certdesk_domain::{validate_worker, FieldError, IdNumber};
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::workers::WorkerInput;
+use crate::{Desk, DeskError, DeskResult, SessionUser};
+
+/// The largest file accepted, in bytes (50 MB).
+pub const MAX_IMPORT_BYTES: u64 = 50 * 1024 * 1024;
+/// The largest total an .xlsx may declare once unzipped (400 MB): a zip bomb stops here.
+pub const MAX_UNZIPPED_BYTES: u64 = 400 * 1024 * 1024;
+/// The most data rows one file may hold.
+pub const MAX_IMPORT_ROWS: usize = 100_000;
+/// Columns beyond this one are ignored.
+pub const MAX_COLUMNS: usize = 100;
+/// Characters kept per cell; longer text is cut (and then fails the field's length rule).
+const MAX_CELL_CHARS: usize = 1_000;
+/// Bytes of cell text kept from one .xlsx in all (256 MB). Shared strings let a small file
+/// repeat one long string in millions of cells; this is where that stops.
+const MAX_TEXT_BYTES: usize = 256 * 1024 * 1024;
+/// How many rows the header may be searched in (a title row often comes first).
+const HEADER_SEARCH_ROWS: usize = 10;
+
+/// Stable codes of the import's errors and report lines.
+pub mod codes {
+    /// The file is not a spreadsheet (or not one the desk reads).
+    pub const NOT_A_SPREADSHEET: &str = "not_a_spreadsheet";
+    /// An old .xls file: save it as .xlsx first.
+    pub const XLS_UNSUPPORTED: &str = "xls_unsupported";
+    /// The file is larger than allowed (or unzips to more than allowed).
+    pub const FILE_TOO_LARGE: &str = "file_too_large";
+    /// More data rows than allowed.
+    pub const TOO_MANY_ROWS: &str = "too_many_rows";
+    /// Required columns were not found among the headers.
+    pub const HEADERS_MISSING: &str = "import_headers_missing";
+    /// The file has no sheet or no rows at all.
+    pub const EMPTY_FILE: &str = "import_empty";
+    /// Consent dates are missing and the clerk has not given one for the file.
+    pub const NEEDS_CONSENT_DATE: &str = "import_needs_consent_date";
+    /// Agency checks are missing and the clerk has not confirmed them for the file.
+    pub const NEEDS_AGENCY_CHECK: &str = "import_needs_agency_check";
+    /// The file could not be read.
+    pub const FILE_UNREADABLE: &str = "file_unreadable";
+    /// Report line: an ID number Excel turned into a number, its last digits lost.
+    pub const ID_AS_NUMBER: &str = "id_number_as_number";
+    /// Report line: the cell holds a formula error (#N/A, #REF!...).
+    pub const CELL_ERROR: &str = "cell_error";
+    /// Report line: the same ID number appears earlier in the file.
+    pub const DUPLICATE_IN_FILE: &str = "duplicate_in_file";
+    /// Report line: the ID number is already enrolled; the row was skipped.
+    pub const ALREADY_ENROLLED: &str = "already_enrolled";
+    /// Report line: an agency-check cell that is neither yes nor no.
+    pub const AGENCY_CHECK_VALUE: &str = "agency_check_value";
+}
+
+/// What the clerk confirms for the whole file; see the module docs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportOptions {
+    /// Fills blank or missing consent dates (`YYYY-MM-DD`).
+    pub consent_date: Option<String>,
+    /// The agency checked every worker in the file in person.
+    pub agency_checked: bool,
+    /// Rows to include in [`ImportReport::preview`].
+    pub preview_rows: usize,
+}
+
+/// Which column a field was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnMapping {
+    /// The worker field (`name`, `id_number`, ...).
+    pub field: String,
+    /// The header as written in the file.
+    pub header: String,
+    /// Excel's column letter (A, B, ..., AA).
+    pub column: String,
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportIssue {
+    /// The row number as Excel (or LibreOffice) shows it.
+    pub row: usize,
+    /// Excel's column letter, when one column is at fault.
+    pub column: Option<String>,
+    /// The header of that column.
+    pub header: Option<String>,
+    /// The worker field.
+    pub field: Option<String>,
+    /// Stable code (the domain's field codes, or [`codes`]).
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+    /// `error` (the row was not imported) or `skipped` (already enrolled: nothing to do).
+    pub severity: String,
+}
+
+/// One row of the preview grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewRow {
+    pub row: usize,
+    /// Field → the text read from the file (what would be validated).
+    pub values: BTreeMap<String, String>,
+    /// `ok`, `invalid`, `already_enrolled`, `duplicate_in_file`, or `needs_confirmation` (fine
+    /// but for the file-wide consent date / agency check the clerk has not confirmed yet).
+    pub status: String,
+}
+
+/// What an import (or its preview) found and did.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// `xlsx` or `csv`.
+    pub file_kind: String,
+    /// For csv: `utf-8`, `utf-16`, `gb18030`.
+    pub encoding: Option<String>,
+    /// For xlsx: the sheet read (the first one).
+    pub sheet: Option<String>,
+    /// The row holding the headers (the first of two when a group header spans sub-headers).
+    pub header_row: usize,
+    pub mapping: Vec<ColumnMapping>,
+    /// Headers that mean nothing to the desk (ignored).
+    pub ignored_headers: Vec<String>,
+    /// The file lacks usable consent dates and none was given in the options.
+    pub needs_consent_date: bool,
+    /// The file lacks agency checks and the clerk has not confirmed them.
+    pub needs_agency_check: bool,
+    /// Data rows (blank rows not counted).
+    pub total_rows: usize,
+    pub blank_rows: usize,
+    /// Rows that are valid and new (imported, or would be in a preview).
+    pub valid_rows: usize,
+    /// Rows actually written (0 in a preview).
+    pub imported: usize,
+    pub already_enrolled: usize,
+    pub invalid_rows: usize,
+    /// True for a preview / dry run: nothing was written.
+    pub dry_run: bool,
+    pub issues: Vec<ImportIssue>,
+    pub preview: Vec<PreviewRow>,
+    /// The ids of the workers imported.
+    pub worker_ids: Vec<String>,
+}
+
+fn import_error(code: &str, zh: impl Into<String>, en: impl Into<String>) -> DeskError {
+    DeskError::new(code, zh, en)
+}
+
+/// Read a file to import, refusing it before reading when it is too large.
+pub fn read_import_file(path: &Path) -> DeskResult<Vec<u8>> {
+    let unreadable = |e: std::io::Error| {
+        import_error(
+            codes::FILE_UNREADABLE,
+            format!("无法读取文件 {}：{e}", path.display()),
+            format!("Cannot read the file {}: {e}", path.display()),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if meta.len() > MAX_IMPORT_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
+fn too_large(bytes: u64) -> DeskError {
+    import_error(
+        codes::FILE_TOO_LARGE,
+        format!("文件过大（{} MB），最多 {} MB，请拆分后分批导入", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
+        format!("The file is too large ({} MB; at most {} MB): split it and import in parts", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
+    )
+}
+
+// ---- reading cells ------------------------------------------------------------------------
+
+/// A cell as read, before it means anything.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Raw {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(chrono::NaiveDateTime),
+    Bool(bool),
+    Error(String),
+}
+
+impl Raw {
+    fn is_blank(&self) -> bool {
+        match self {
+            Raw::Empty => true,
+            Raw::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text, the way a person reads it (numbers without a trailing .0).
+    fn text(&self) -> String {
+        match self {
+            Raw::Empty => String::new(),
+            Raw::Text(t) => t.trim().to_string(),
+            Raw::Number(n) => number_text(*n),
+            Raw::Date(d) => d.date().to_string(),
+            Raw::Bool(b) => if *b { "是" } else { "否" }.into(),
+            Raw::Error(e) => e.clone(),
+        }
+    }
+}
+
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn cut(s: &str) -> String {
+    if s.chars().count() > MAX_CELL_CHARS {
+        s.chars().take(MAX_CELL_CHARS).collect()
+    } else {
+        s.to_string()
+    }
+}
+
+/// A sheet as rows of cells: (row number as Excel shows it, cells from column A).
+struct Sheet {
+    rows: Vec<(usize, Vec<Raw>)>,
+    kind: &'static str,
+    encoding: Option<String>,
+    name: Option<String>,
+}
+
+fn not_a_spreadsheet() -> DeskError {
+    import_error(
+        codes::NOT_A_SPREADSHEET,
+        "该文件不是电子表格：请选择 .xlsx 或 .csv 文件（Excel 可“另存为”这两种格式）",
+        "This file is not a spreadsheet: choose an .xlsx or .csv file (Excel can \"Save As\" either)",
+    )
+}
+
+fn too_many_rows() -> DeskError {
+    import_error(
+        codes::TOO_MANY_ROWS,
+        format!("文件超过 {MAX_IMPORT_ROWS} 行，请拆分后分批导入；本次未导入任何数据"),
+        format!("The file has more than {MAX_IMPORT_ROWS} rows: split it and import in parts; nothing was imported"),
+    )
+}
+
+fn read_sheet(bytes: &[u8]) -> DeskResult<Sheet> {
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return read_xlsx(bytes);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(import_error(
+            codes::XLS_UNSUPPORTED,
+            "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 后再导入",
+            "This is an old Excel (.xls) file: \"Save As\" .xlsx in Excel, then import that",
+        ));
+    }
+    read_csv(bytes)
+}
+
+fn read_xlsx(bytes: &[u8]) -> DeskResult<Sheet> {
+    // What the zip declares it holds, before anything is inflated.
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_a_spreadsheet())?;
+    let mut declared: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(|_| not_a_spreadsheet())?;
+        declared = declared.saturating_add(f.size());
+    }
+    if declared > MAX_UNZIPPED_BYTES {
+        return Err(import_error(
+            codes::FILE_TOO_LARGE,
+            format!("文件解压后过大（{} MB），最多 {} MB，请拆分后分批导入", declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024),
+            format!("The file unzips to {} MB (at most {} MB): split it and import in parts", declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024),
+        ));
+    }
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_a_spreadsheet())?;
+    let name = book.sheet_names().first().cloned().ok_or_else(|| {
+        import_error(codes::EMPTY_FILE, "文件中没有工作表", "The file has no worksheet")
+    })?;
+    let merges: Vec<calamine::Dimensions> = book.worksheet_merge_cells(&name).and_then(Result::ok).unwrap_or_default();
+    let mut rows: Vec<(usize, Vec<Raw>)> = Vec::new();
+    let mut text_bytes = 0usize;
+    {
+        let mut reader = book.worksheet_cells_reader(&name).map_err(|_| not_a_spreadsheet())?;
+        loop {
+            let cell = match reader.next_cell() {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(_) => return Err(not_a_spreadsheet()),
+            };
+            let (r, c) = cell.get_position();
+            let (r, c) = (r as usize, c as usize);
+            if c >= MAX_COLUMNS {
+                continue;
+            }
+            let raw = match cell.get_value() {
+                DataRef::Empty => continue,
+                DataRef::Int(i) => Raw::Number(*i as f64),
+                DataRef::Float(f) => Raw::Number(*f),
+                DataRef::String(s) => Raw::Text(cut(s)),
+                DataRef::SharedString(s) => Raw::Text(cut(s)),
+                DataRef::Bool(b) => Raw::Bool(*b),
+                DataRef::DateTime(d) => match serial_date(d.as_f64()) {
+                    Some(day) => Raw::Date(day.and_hms_opt(0, 0, 0).expect("midnight exists")),
+                    None => Raw::Number(d.as_f64()),
+                },
+                DataRef::DateTimeIso(s) => Raw::Text(cut(s)),
+                DataRef::DurationIso(s) => Raw::Text(cut(s)),
+                DataRef::Error(e) => Raw::Error(e.to_string()),
+            };
+            if let Raw::Text(t) = &raw {
+                text_bytes += t.len();
+                if text_bytes > MAX_TEXT_BYTES {
+                    return Err(import_error(
+                        codes::FILE_TOO_LARGE,
+                        format!("文件内容过多（超过 {} MB 文字），请拆分后分批导入", MAX_TEXT_BYTES / 1024 / 1024),
+                        format!("The file holds too much text (over {} MB): split it and import in parts", MAX_TEXT_BYTES / 1024 / 1024),
+                    ));
+                }
+            }
+            let row_no = r + 1;
+            if rows.last().map(|(n, _)| *n) != Some(row_no) {
+                // Rows come in order; a hostile file that goes back is read as far as it is sane.
+                if rows.last().is_some_and(|(n, _)| *n > row_no) {
+                    continue;
+                }
+                if rows.len() > MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS {
+                    return Err(too_many_rows());
+                }
+                rows.push((row_no, Vec::new()));
+            }
+            let cells = &mut rows.last_mut().expect("pushed above").1;
+            if cells.len() <= c {
+                cells.resize(c + 1, Raw::Empty);
+            }
+            cells[c] = raw;
+        }
+    }
+    fill_merged(&mut rows, &merges);
+    Ok(Sheet { rows, kind: "xlsx", encoding: None, name: Some(name) })
+}
+
+/// Excel shows a merged area's value in every cell of it; give every cell that value so a
+/// merged 服务类型 or date applies to each row it spans. Only areas within the kept rows and
+/// columns are filled, so a hostile merge of a whole sheet allocates nothing new.
+fn fill_merged(rows: &mut [(usize, Vec<Raw>)], merges: &[calamine::Dimensions]) {
+    let index: HashMap<usize, usize> = rows.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
+    for m in merges {
+        let (r0, c0) = (m.start.0 as usize + 1, m.start.1 as usize);
+        let Some(value) = index.get(&r0).and_then(|&i| rows[i].1.get(c0)).cloned() else { continue };
+        let c1 = (m.end.1 as usize).min(MAX_COLUMNS - 1);
+        for (n, cells) in rows.iter_mut() {
+            if *n < r0 || *n > m.end.0 as usize + 1 {
+                continue;
+            }
+            // A merged area over rows the file left empty does not create them.
+            for c in c0..=c1 {
+                if cells.len() <= c {
+                    cells.resize(c + 1, Raw::Empty);
+                }
+                if cells[c].is_blank() {
+                    cells[c] = value.clone();
+                }
+            }
+        }
+    }
+}
+
+fn decode_text(bytes: &[u8]) -> DeskResult<(String, &'static str)> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest).map(|s| (s.to_string(), "utf-8")).map_err(|_| not_a_spreadsheet());
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let (text, enc, errors) = encoding_rs::UTF_16LE.decode(bytes);
+        if errors {
+            return Err(not_a_spreadsheet());
+        }
+        let _ = enc;
+        return Ok((text.into_owned(), "utf-16"));
+    }
+    // Binary files (images, PDFs, executables) carry NUL bytes; text never does.
+    if bytes.contains(&0) || bytes.starts_with(b"%PDF") {
+        return Err(not_a_spreadsheet());
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_string(), "utf-8"));
+    }
+    let (text, errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if errors {
+        return Err(not_a_spreadsheet());
+    }
+    Ok((text.into_owned(), "gb18030"))
+}
+
+fn read_csv(bytes: &[u8]) -> DeskResult<Sheet> {
+    let (text, encoding) = decode_text(bytes)?;
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|d| first_line.matches(*d as char).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|_| not_a_spreadsheet())?;
+        if rows.len() > MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS {
+            return Err(too_many_rows());
+        }
+        let cells: Vec<Raw> = record.iter().take(MAX_COLUMNS).map(|s| Raw::Text(cut(s))).collect();
+        rows.push((i + 1, cells));
+    }
+    Ok(Sheet { rows, kind: "csv", encoding: Some(encoding.to_string()), name: None })
+}
+
+// ---- headers ------------------------------------------------------------------------------
+
+/// The worker fields an import reads, in form order, with the headers that name them.
+const FIELDS: &[(&str, &[&str])] = &[
+    ("name", &["姓名", "名字", "员工姓名", "人员姓名", "从业人员姓名", "name", "fullname"]),
+    ("id_number", &["身份证号", "身份证号码", "身份证", "公民身份号码", "证件号码", "身份证件号码", "idnumber", "id", "idno", "idcard"]),
+    ("phone", &["手机", "手机号", "手机号码", "电话", "联系电话", "电话号码", "联系方式", "phone", "mobile", "phonenumber", "mobilenumber"]),
+    ("address", &["住址", "地址", "家庭住址", "居住地址", "现住址", "联系地址", "address"]),
+    ("service_types", &["服务类型", "服务项目", "工种", "服务类别", "servicetypes", "servicetype", "services"]),
+    ("emergency_contact_name", &["紧急联系人", "紧急联系人姓名", "emergencycontact", "emergencycontactname"]),
+    ("emergency_contact_phone", &["紧急联系人电话", "紧急联系电话", "紧急联系人手机", "紧急联系人手机号", "emergencyphone", "emergencycontactphone"]),
+    ("consent_date", &["征信授权日期", "授权日期", "征信授权书签署日期", "授权书签署日期", "征信授权", "consentdate", "consent"]),
+    ("agency_check", &["企业核实", "是否企业核实", "企业核实情况", "已企业核实", "agencycheck", "agencychecked"]),
+];
+
+const REQUIRED: &[&str] = &[
+    "name",
+    "id_number",
+    "phone",
+    "address",
+    "service_types",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+];
+
+/// A header reduced to what identifies it: no spaces, marks, "(必填)" notes; ASCII lower case.
+fn normalise_header(h: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in h.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        match c {
+            '(' | '[' | '【' => depth += 1,
+            ')' | ']' | '】' => depth = (depth - 1).max(0),
+            _ if depth > 0 => {}
+            c if c.is_whitespace() || "*:_-./".contains(c) || c == '：' => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+fn field_of(header: &str) -> Option<&'static str> {
+    let n = normalise_header(header);
+    FIELDS.iter().find(|(_, names)| names.iter().any(|x| *x == n)).map(|(f, _)| *f)
+}
+
+/// Excel's column letter for a 0-based column.
+pub(crate) fn column_letter(mut c: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push((b'A' + (c % 26) as u8) as char);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.iter().rev().collect()
+}
+
+fn label_zh(field: &str) -> &str {
+    certdesk_domain::messages::field_label_zh(field)
+}
+
+fn label_en(field: &str) -> &str {
+    certdesk_domain::messages::field_label_en(field)
+}
+
+struct Header {
+    row: usize,
+    /// Field → column.
+    columns: HashMap<&'static str, usize>,
+    mapping: Vec<ColumnMapping>,
+    ignored: Vec<String>,
+}
+
+/// The header texts of one row, or of two rows read together: a group header merged over
+/// its sub-headers (紧急联系人 over 姓名 | 电话) reads as 紧急联系人姓名 | 紧急联系人电话.
+fn header_texts(first: &[Raw], second: Option<&[Raw]>) -> Vec<String> {
+    let Some(second) = second else { return first.iter().map(Raw::text).collect() };
+    (0..first.len().max(second.len()))
+        .map(|c| {
+            let parent = first.get(c).map(Raw::text).unwrap_or_default();
+            let child = second.get(c).map(Raw::text).unwrap_or_default();
+            match (parent.is_empty(), child.is_empty()) {
+                (false, false) if parent != child => format!("{parent}{child}"),
+                (false, _) => parent,
+                _ => child,
+            }
+        })
+        .collect()
+}
+
+/// The header: the row (or pair of rows) among the first few that names the most fields. A
+/// pair wins only when it names strictly more than either row alone. Returns the index of the
+/// first data row with it.
+fn find_header(sheet: &Sheet) -> DeskResult<(usize, Header)> {
+    let mut best: Option<(usize, Header)> = None;
+    let rows = &sheet.rows;
+    let candidates = (0..rows.len().min(HEADER_SEARCH_ROWS)).flat_map(|i| {
+        let pair = (i + 1 < rows.len() && rows[i + 1].0 == rows[i].0 + 1).then_some((i, 2));
+        std::iter::once((i, 1)).chain(pair)
+    });
+    for (i, span) in candidates {
+        let texts = header_texts(&rows[i].1, (span == 2).then(|| rows[i + 1].1.as_slice()));
+        let row_no = &rows[i].0;
+        let mut columns = HashMap::new();
+        let mut mapping = Vec::new();
+        let mut ignored = Vec::new();
+        for (c, text) in texts.into_iter().enumerate() {
+            if text.is_empty() {
+                continue;
+            }
+            match field_of(&text) {
+                Some(f) if !columns.contains_key(f) => {
+                    columns.insert(f, c);
+                    mapping.push(ColumnMapping { field: f.into(), header: text, column: column_letter(c) });
+                }
+                _ => ignored.push(text),
+            }
+        }
+        if best.as_ref().is_none_or(|(_, b)| columns.len() > b.columns.len()) {
+            best = Some((i + span, Header { row: *row_no, columns, mapping, ignored }));
+        }
+    }
+    let Some((data_start, header)) = best.filter(|(_, h)| !h.columns.is_empty()) else {
+        if sheet.rows.iter().all(|(_, cells)| cells.iter().all(Raw::is_blank)) {
+            return Err(import_error(codes::EMPTY_FILE, "文件是空的：没有任何数据", "The file is empty: there is no data"));
+        }
+        return Err(headers_missing(REQUIRED, &[]));
+    };
+    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|f| !header.columns.contains_key(f)).collect();
+    if !missing.is_empty() {
+        let found: Vec<String> = header.mapping.iter().map(|m| m.header.clone()).chain(header.ignored.iter().cloned()).collect();
+        return Err(headers_missing(&missing, &found));
+    }
+    Ok((data_start, header))
+}
+
+fn headers_missing(missing: &[&str], found: &[String]) -> DeskError {
+    let zh: Vec<&str> = missing.iter().map(|f| label_zh(f)).collect();
+    let en: Vec<&str> = missing.iter().map(|f| label_en(f)).collect();
+    let found_zh = if found.is_empty() { "未找到任何表头".to_string() } else { format!("找到的表头：{}", found.join("、")) };
+    let found_en = if found.is_empty() { "no headers found".to_string() } else { format!("headers found: {}", found.join(", ")) };
+    let mut e = import_error(
+        codes::HEADERS_MISSING,
+        format!("缺少必需的列：{}（{found_zh}）。请在第一行写上列名，如 姓名、身份证号、手机号、住址、服务类型、紧急联系人、紧急联系人电话", zh.join("、")),
+        format!("Required columns are missing: {} ({found_en}). Put the column names in the first row, e.g. 姓名 / name, 身份证号 / ID number, ...", en.join(", ")),
+    );
+    e.fields = missing
+        .iter()
+        .map(|f| FieldError::new(f, codes::HEADERS_MISSING, format!("缺少“{}”列", label_zh(f)), format!("No \"{}\" column", label_en(f))))
+        .collect();
+    e
+}
+
+// ---- cell meaning -------------------------------------------------------------------------
+
+/// A date from any of the forms Excel writes: a date cell, a serial number (1900 system),
+/// `2026-01-05`, `2026/1/5`, `2026.1.5`, `2026年1月5日`, `20260105`, with or without a time.
+pub(crate) fn excel_date(raw: &Raw) -> Option<NaiveDate> {
+    match raw {
+        Raw::Date(d) => Some(d.date()),
+        Raw::Number(n) => serial_date(*n).or_else(|| compact_date(&number_text(*n))),
+        Raw::Text(t) => text_date(t),
+        _ => None,
+    }
+}
+
+fn serial_date(n: f64) -> Option<NaiveDate> {
+    // 1 = 1900-01-01 in Excel's 1900 system (which counts a 29 Feb 1900 that never was, so
+    // the base is 1899-12-30 for every date after February 1900). 2958465 = 9999-12-31.
+    if !(61.0..=2_958_465.0).contains(&n) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(n.trunc() as i64))
+}
+
+fn compact_date(t: &str) -> Option<NaiveDate> {
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        NaiveDate::parse_from_str(t, "%Y%m%d").ok()
+    } else {
+        None
+    }
+}
+
+fn text_date(t: &str) -> Option<NaiveDate> {
+    let t: String = t
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    // Drop a time part: "2026-01-05 00:00:00", "2026-01-05T00:00".
+    let day = t.split([' ', 'T']).next().unwrap_or("");
+    let unified: String = day
+        .replace(['年', '月'], "-")
+        .replace('日', "")
+        .replace(['/', '.'], "-");
+    if let Ok(d) = NaiveDate::parse_from_str(&unified, "%Y-%m-%d") {
+        return Some(d);
+    }
+    if let Some(d) = compact_date(day) {
+        return Some(d);
+    }
+    // A serial number written as text ("46027") by a csv export.
+    day.parse::<f64>().ok().and_then(serial_date)
+}
+
+fn yes_no(raw: &Raw) -> Option<Option<bool>> {
+    if raw.is_blank() {
+        return Some(None);
+    }
+    let t = raw.text().trim().to_lowercase();
+    match t.as_str() {
+        "是" | "已核实" | "已" | "有" | "√" | "✓" | "✔" | "y" | "yes" | "true" | "1" | "done" | "checked" => Some(Some(true)),
+        "否" | "未核实" | "未" | "无" | "×" | "✗" | "n" | "no" | "false" | "0" => Some(Some(false)),
+        _ => None,
+    }
+}
+
+/// What Excel does to an ID number typed without the text format: 1.10105E+17, its last
+/// digits replaced by zeros. Detect it, because the number cannot be recovered.
+fn id_lost_as_number(raw: &Raw) -> bool {
+    match raw {
+        Raw::Number(n) => *n >= 1e15,
+        Raw::Text(t) => {
+            let t = t.trim().to_uppercase();
+            t.contains("E+") && t.replace("E+", "").replace('.', "").bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+// ---- the import ---------------------------------------------------------------------------
+
+struct Row {
+    row: usize,
+    values: BTreeMap<String, String>,
+    input: Option<WorkerInput>,
+    id_number: Option<String>,
+    issues: Vec<ImportIssue>,
+}
+
+impl Desk {
+    /// Read the file and report what an import would do, writing nothing: the mapping, the
+    /// first `options.preview_rows` rows, and every row's problems.
+    pub fn preview_import(&self, bytes: &[u8], options: &ImportOptions) -> DeskResult<ImportReport> {
+        let (report, _) = self.analyse(bytes, options, &mut |_, _| {})?;
+        Ok(report)
+    }
+
+    /// Import the valid, new rows of the file in one transaction; `progress(done, total)` is
+    /// called as rows are checked (the first half of `total`) and written (the second half),
+    /// ending with `done == total`. Refuses (writing nothing) when the file needs
+    /// a consent date or agency-check confirmation it was not given.
+    pub fn import_workers(
+        &mut self,
+        actor: &SessionUser,
+        bytes: &[u8],
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> DeskResult<ImportReport> {
+        let (mut report, rows) = self.analyse(bytes, options, progress)?;
+        if report.needs_consent_date {
+            return Err(import_error(
+                codes::NEEDS_CONSENT_DATE,
+                "文件中没有征信授权日期（或有空白）：请确认本文件人员的征信授权书签署日期后再导入",
+                "The file has no (or blank) consent dates: confirm the date the consents in this file were signed, then import",
+            ));
+        }
+        if report.needs_agency_check {
+            return Err(import_error(
+                codes::NEEDS_AGENCY_CHECK,
+                "文件中没有企业核实记录（或有空白）：请确认已当面核验本文件所有人员的身份证原件后再导入",
+                "The file has no (or blank) agency checks: confirm that every worker's ID card in this file was checked in person, then import",
+            ));
+        }
+        // One bar for both phases: reading and checking is the first half, writing the second.
+        let n = report.total_rows + report.blank_rows;
+        let total = rows.len();
+        let tx = self.conn.unchecked_transaction()?;
+        let mut ids = Vec::with_capacity(total);
+        for (i, input) in rows.iter().enumerate() {
+            ids.push(self.enrol_in_tx(&tx, actor, input)?);
+            if i % 100 == 99 {
+                progress(n + (i + 1) * n / total, 2 * n);
+            }
+        }
+        tx.commit()?;
+        progress(2 * n, 2 * n);
+        report.imported = ids.len();
+        report.worker_ids = ids;
+        report.dry_run = false;
+        Ok(report)
+    }
+
+    /// Parse, map and validate every row; the valid new rows come back ready to enrol.
+    fn analyse(
+        &self,
+        bytes: &[u8],
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> DeskResult<(ImportReport, Vec<WorkerInput>)> {
+        let sheet = read_sheet(bytes)?;
+        let (data_start, header) = find_header(&sheet)?;
+        let data = &sheet.rows[data_start..];
+        let today = self.today();
+        let default_consent = options.consent_date.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let mut needs_consent_date = false;
+        let mut needs_agency_check = false;
+        let mut blank_rows = 0;
+        let mut rows = Vec::new();
+        let total_guess = data.len();
+        for (k, (row_no, cells)) in data.iter().enumerate() {
+            let get = |f: &str| header.columns.get(f).and_then(|&c| cells.get(c)).cloned().unwrap_or(Raw::Empty);
+            if header.columns.values().all(|&c| cells.get(c).is_none_or(Raw::is_blank)) {
+                blank_rows += 1;
+                continue;
+            }
+            if rows.len() >= MAX_IMPORT_ROWS {
+                return Err(too_many_rows());
+            }
+            let mut issues = Vec::new();
+            let issue = |field: &str, code: &str, zh: String, en: String| {
+                let col = header.columns.get(field).copied();
+                ImportIssue {
+                    row: *row_no,
+                    column: col.map(column_letter),
+                    header: col.and_then(|_| header.mapping.iter().find(|m| m.field == field).map(|m| m.header.clone())),
+                    field: Some(field.to_string()),
+                    code: code.to_string(),
+                    message_zh: zh,
+                    message_en: en,
+                    severity: "error".into(),
+                }
+            };
+            let mut values = BTreeMap::new();
+            for f in header.columns.keys() {
+                values.insert(f.to_string(), get(f).text());
+            }
+            for (f, _) in FIELDS {
+                if let Raw::Error(e) = get(f) {
+                    issues.push(issue(
+                        f,
+                        codes::CELL_ERROR,
+                        format!("{}单元格是公式错误 {e}，请改为实际内容", label_zh(f)),
+                        format!("The {} cell holds the formula error {e}: enter the actual value", label_en(f)),
+                    ));
+                }
+            }
+            // ID number: a number that lost its last digits cannot be recovered.
+            let id_raw = get("id_number");
+            let id_text = if id_lost_as_number(&id_raw) {
+                issues.push(issue(
+                    "id_number",
+                    codes::ID_AS_NUMBER,
+                    format!(
+                        "身份证号被 Excel 存成了数字（{}），最后几位已丢失、无法恢复：请把该列设为“文本”格式后重新录入",
+                        id_raw.text()
+                    ),
+                    format!(
+                        "Excel stored the ID number as a number ({}), which lost its last digits and cannot be recovered: format the column as Text and type the number again",
+                        id_raw.text()
+                    ),
+                ));
+                None
+            } else {
+                Some(id_raw.text())
+            };
+            // Dates in any form Excel writes; unreadable text goes to the form's rule as typed.
+            let consent_raw = get("consent_date");
+            let consent = if consent_raw.is_blank() {
+                if default_consent.is_none() {
+                    needs_consent_date = true;
+                }
+                default_consent.map(str::to_string)
+            } else {
+                Some(excel_date(&consent_raw).map(|d| d.to_string()).unwrap_or_else(|| consent_raw.text()))
+            };
+            let check = match yes_no(&get("agency_check")) {
+                Some(Some(b)) => b,
+                Some(None) => {
+                    if !options.agency_checked {
+                        needs_agency_check = true;
+                    }
+                    options.agency_checked
+                }
+                None => {
+                    issues.push(issue(
+                        "agency_check",
+                        codes::AGENCY_CHECK_VALUE,
+                        format!("企业核实“{}”无法识别：请填 是 或 否", get("agency_check").text()),
+                        format!("Agency check \"{}\" is not understood: write yes or no", get("agency_check").text()),
+                    ));
+                    false
+                }
+            };
+            let text_of = |f: &str| get(f).text();
+            let form = certdesk_domain::WorkerInput {
+                name: text_of("name"),
+                id_number: id_text.clone().unwrap_or_default(),
+                phone: text_of("phone"),
+                address: text_of("address"),
+                service_types: vec![text_of("service_types")],
+                emergency_contact_name: text_of("emergency_contact_name"),
+                emergency_contact_phone: text_of("emergency_contact_phone"),
+                consent_date: consent,
+                agency_check_done: check,
+            };
+            let mut id_number = None;
+            let mut valid_form = false;
+            match validate_worker(&form, today) {
+                Ok(v) => {
+                    id_number = Some(v.id_number.as_str().to_string());
+                    valid_form = true;
+                }
+                Err(errors) => {
+                    for e in errors {
+                        // Already reported above in a clearer way.
+                        if e.field == "id_number" && id_text.is_none() {
+                            continue;
+                        }
+                        if e.field == "agency_check" && issues.iter().any(|i| i.code == codes::AGENCY_CHECK_VALUE) {
+                            continue;
+                        }
+                        // Missing confirmation for the whole file is reported once, not per row.
+                        if (e.field == "consent_date" && default_consent.is_none() && consent_raw.is_blank())
+                            || (e.field == "agency_check" && !options.agency_checked && get("agency_check").is_blank())
+                        {
+                            continue;
+                        }
+                        let field = if e.field == "agency_check" { "agency_check" } else { e.field.as_str() };
+                        issues.push(issue(field, &e.code, e.message_zh, e.message_en));
+                    }
+                    // Still key duplicates by a readable ID number, so the report names them.
+                    if let Some(t) = &id_text {
+                        id_number = IdNumber::parse(t, today).ok().map(|i| i.as_str().to_string());
+                    }
+                }
+            }
+            let input = (issues.is_empty() && valid_form).then_some(WorkerInput { form, photo_sha256: None });
+            rows.push(Row { row: *row_no, values, input, id_number, issues });
+            if k % 500 == 499 {
+                progress(k + 1, total_guess * 2);
+            }
+        }
+        progress(total_guess, total_guess * 2);
+
+        // Duplicates within the file, then against the desk.
+        let mut first_seen: HashMap<String, usize> = HashMap::new();
+        let mut statuses = Vec::with_capacity(rows.len());
+        let mut valid = Vec::new();
+        let mut issues = Vec::new();
+        let mut already = 0;
+        let mut invalid = 0;
+        let id_col = header.columns.get("id_number").copied();
+        let id_header = header.mapping.iter().find(|m| m.field == "id_number").map(|m| m.header.clone());
+        let mut exists = self.conn.prepare_cached("SELECT name FROM workers WHERE id_number = ?1")?;
+        for mut r in rows {
+            // A row with no problem of its own that still cannot go in waits for the file-wide
+            // confirmation (consent date, agency check).
+            let mut status = match (r.issues.is_empty(), r.input.is_some()) {
+                (true, true) => "ok",
+                (true, false) => "needs_confirmation",
+                _ => "invalid",
+            };
+            if let Some(id) = &r.id_number {
+                if let Some(first) = first_seen.get(id) {
+                    r.issues.push(ImportIssue {
+                        row: r.row,
+                        column: id_col.map(column_letter),
+                        header: id_header.clone(),
+                        field: Some("id_number".into()),
+                        code: codes::DUPLICATE_IN_FILE.into(),
+                        message_zh: format!("身份证号与第 {first} 行重复：同一人只导入一次"),
+                        message_en: format!("The ID number repeats row {first}: a person is imported once"),
+                        severity: "error".into(),
+                    });
+                    status = "duplicate_in_file";
+                } else {
+                    first_seen.insert(id.clone(), r.row);
+                    let existing: Option<String> = rusqlite::OptionalExtension::optional(exists.query_row([id], |x| x.get(0)))?;
+                    if let Some(name) = existing {
+                        r.issues.push(ImportIssue {
+                            row: r.row,
+                            column: id_col.map(column_letter),
+                            header: id_header.clone(),
+                            field: Some("id_number".into()),
+                            code: codes::ALREADY_ENROLLED.into(),
+                            message_zh: format!("已登记（{name}），跳过，未重复导入"),
+                            message_en: format!("Already enrolled ({name}): skipped, not imported twice"),
+                            severity: "skipped".into(),
+                        });
+                        status = "already_enrolled";
+                    }
+                }
+            }
+            match status {
+                "ok" => valid.push(r.input.take().expect("ok rows carry their input")),
+                "already_enrolled" => already += 1,
+                "needs_confirmation" => {}
+                _ => invalid += 1,
+            }
+            statuses.push((r.row, r.values, status));
+            issues.extend(r.issues);
+        }
+        drop(exists);
+        let statuses_len = statuses.len();
+        let preview = statuses
+            .into_iter()
+            .take(options.preview_rows)
+            .map(|(row, values, status)| PreviewRow { row, values, status: status.into() })
+            .collect();
+        let report = ImportReport {
+            file_kind: sheet.kind.into(),
+            encoding: sheet.encoding.clone(),
+            sheet: sheet.name.clone(),
+            header_row: header.row,
+            mapping: header.mapping,
+            ignored_headers: header.ignored,
+            needs_consent_date,
+            needs_agency_check,
+            total_rows: statuses_len,
+            blank_rows,
+            valid_rows: valid.len(),
+            imported: 0,
+            already_enrolled: already,
+            invalid_rows: invalid,
+            dry_run: true,
+            issues,
+            preview,
+            worker_ids: Vec::new(),
+        };
+        Ok((report, valid))
+    }
+}
+
+/// The report as a spreadsheet the clerk can save and fix the file by: .xlsx or .csv (UTF-8
+/// with BOM, so Excel reads the Chinese), chosen by the path's extension. No ID numbers.
+pub fn write_import_report(report: &ImportReport, path: &Path) -> DeskResult<()> {
+    let headers = ["行号 Row", "列 Column", "表头 Header", "代码 Code", "问题", "Problem", "处理 Result"];
+    let rows: Vec<[String; 7]> = report
+        .issues
+        .iter()
+        .map(|i| {
+            [
+                i.row.to_string(),
+                i.column.clone().unwrap_or_default(),
+                i.header.clone().unwrap_or_default(),
+                i.code.clone(),
+                i.message_zh.clone(),
+                i.message_en.clone(),
+                if i.severity == "skipped" { "已跳过 skipped" } else { "未导入 not imported" }.into(),
+            ]
+        })
+        .collect();
+    crate::roster::write_table(path, "导入报告", &headers, rows.iter().map(|r| r.iter().map(|c| crate::roster::Cell::Text(c.clone())).collect()), &[8, 6, 16, 22, 60, 60, 16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_recognised_in_chinese_and_english_with_notes_and_marks() {
+        assert_eq!(field_of("姓名"), Some("name"));
+        assert_eq!(field_of(" *身份证号码（必填） "), Some("id_number"));
+        assert_eq!(field_of("ID Number"), Some("id_number"));
+        assert_eq!(field_of("手机号"), Some("phone"));
+        assert_eq!(field_of("紧急联系人电话"), Some("emergency_contact_phone"));
+        assert_eq!(field_of("Emergency contact"), Some("emergency_contact_name"));
+        assert_eq!(field_of("备注"), None);
+    }
+
+    #[test]
+    fn every_date_form_excel_writes_is_read() {
+        let d = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        for t in ["2026-01-05", "2026/1/5", "2026.1.5", "2026年1月5日", "20260105", "2026-01-05 00:00:00", "46027", "２０２６/１/５"] {
+            assert_eq!(excel_date(&Raw::Text(t.into())), Some(d), "{t}");
+        }
+        assert_eq!(excel_date(&Raw::Number(46027.0)), Some(d), "serial number");
+        assert_eq!(excel_date(&Raw::Number(20260105.0)), Some(d), "a compact date typed as a number");
+        assert_eq!(excel_date(&Raw::Date(d.and_hms_opt(0, 0, 0).unwrap())), Some(d));
+        assert_eq!(excel_date(&Raw::Text("2026-02-30".into())), None);
+        assert_eq!(excel_date(&Raw::Text("上周".into())), None);
+    }
+
+    #[test]
+    fn id_numbers_excel_turned_into_numbers_are_detected() {
+        assert!(id_lost_as_number(&Raw::Number(110105194912310000.0)));
+        assert!(id_lost_as_number(&Raw::Text("1.10105E+17".into())));
+        assert!(!id_lost_as_number(&Raw::Number(110105491231002.0)), "15 digits survive a double");
+        assert!(!id_lost_as_number(&Raw::Text("11010519491231002X".into())));
+    }
+
+    #[test]
+    fn column_letters_follow_excel() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn text_encodings_are_detected() {
+        assert_eq!(decode_text("姓名\n".as_bytes()).unwrap().1, "utf-8");
+        assert_eq!(decode_text(b"\xEF\xBB\xBFname\n").unwrap(), ("name\n".to_string(), "utf-8"));
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,身份证号\n");
+        assert_eq!(decode_text(&gbk).unwrap(), ("姓名,身份证号\n".to_string(), "gb18030"));
+        assert_eq!(decode_text(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err().code, codes::NOT_A_SPREADSHEET);
+        // Excel's "Unicode text": UTF-16 LE with a BOM, tab separated.
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("姓名\t手机\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(decode_text(&utf16).unwrap(), ("姓名\t手机\n".to_string(), "utf-16"));
+    }
+}

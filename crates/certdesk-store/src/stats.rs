@@ -1,0 +1,123 @@
+//! Numbers at a glance (首页统计): how many workers stand at each stage, and trainings and exam
+//! passes per month for the home screen's chart.
+//!
+//! Read-only: nothing here writes. Every figure is one indexed aggregate, so the home screen
+//! stays instant at 200,000 workers.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::{Desk, DeskResult};
+
+/// Workers per stage. `certified` is approved + printed + issued (持证).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StageCounts {
+    pub enrolled: u64,
+    pub in_training: u64,
+    pub eligible: u64,
+    pub applied: u64,
+    pub certified: u64,
+    pub rejected: u64,
+    pub cancelled: u64,
+    pub total: u64,
+}
+
+/// One month of the chart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MonthStats {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Classes that started this month.
+    pub classes: u64,
+    /// Distinct workers credited hours in classes that started this month.
+    pub trained: u64,
+    /// Exam attempts sat this month.
+    pub exams: u64,
+    /// Of those, attempts that passed (against the pass mark in force when recorded).
+    pub passed: u64,
+}
+
+/// The home screen's numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeskStats {
+    pub stages: StageCounts,
+    /// Oldest month first, ending with the current month; months with nothing are zeros.
+    pub months: Vec<MonthStats>,
+}
+
+fn month_start(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("day 1 exists")
+}
+
+fn previous_month(d: NaiveDate) -> NaiveDate {
+    let (y, m) = if d.month() == 1 { (d.year() - 1, 12) } else { (d.year(), d.month() - 1) };
+    NaiveDate::from_ymd_opt(y, m, 1).expect("day 1 exists")
+}
+
+impl Desk {
+    /// Counts by stage and the last `months` months (1 to 60) of trainings and passes.
+    pub fn stats(&self, months: u32) -> DeskResult<DeskStats> {
+        let mut stages = StageCounts::default();
+        // Kept by triggers on `workers` (0001_init.sql): no count over 200,000 rows.
+        let mut stmt = self.conn.prepare_cached("SELECT status, n FROM worker_status_counts")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
+        for row in rows {
+            let (status, n) = row?;
+            stages.total += n;
+            match status.as_str() {
+                "enrolled" => stages.enrolled += n,
+                "in_training" => stages.in_training += n,
+                "eligible" => stages.eligible += n,
+                "applied" => stages.applied += n,
+                "approved" | "printed" | "issued" => stages.certified += n,
+                "rejected" => stages.rejected += n,
+                "cancelled" => stages.cancelled += n,
+                _ => {}
+            }
+        }
+
+        let months = months.clamp(1, 60);
+        let mut firsts = vec![month_start(self.today())];
+        while firsts.len() < months as usize {
+            let prev = previous_month(*firsts.last().expect("not empty"));
+            firsts.push(prev);
+        }
+        firsts.reverse();
+        let from = firsts[0].format("%Y-%m").to_string();
+        let mut by_month: Vec<MonthStats> =
+            firsts.iter().map(|d| MonthStats { month: d.format("%Y-%m").to_string(), ..Default::default() }).collect();
+        let mut put = |month: String, f: &mut dyn FnMut(&mut MonthStats)| {
+            if let Some(m) = by_month.iter_mut().find(|m| m.month == month) {
+                f(m);
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT substr(c.starts_at, 1, 7) AS m, count(DISTINCT c.id),
+                    count(DISTINCT CASE WHEN p.credited_half_hours > 0 THEN p.worker_id END)
+             FROM training_classes c LEFT JOIN class_participants p ON p.class_id = c.id
+             WHERE c.starts_at >= ?1 GROUP BY m",
+        )?;
+        let rows = stmt.query_map(params![from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?, r.get::<_, u64>(2)?)))?;
+        for row in rows {
+            let (m, classes, trained) = row?;
+            put(m, &mut |s| {
+                s.classes = classes;
+                s.trained = trained;
+            });
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT substr(exam_date, 1, 7) AS m, count(*), sum(score + 0.000000001 >= pass_mark)
+             FROM exam_results WHERE exam_date >= ?1 GROUP BY m",
+        )?;
+        let rows = stmt.query_map(params![from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?, r.get::<_, u64>(2)?)))?;
+        for row in rows {
+            let (m, exams, passed) = row?;
+            put(m, &mut |s| {
+                s.exams = exams;
+                s.passed = passed;
+            });
+        }
+        Ok(DeskStats { stages, months: by_month })
+    }
+}

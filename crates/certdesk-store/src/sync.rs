@@ -1,0 +1,827 @@
+//! The desk's side of the sync, as SQL: the device enrolment row, the pull cursor, the
+//! platform's answers to pushed entries, the changes it sends back (approvals, rejections,
+//! check results, revocations, trust-list keys), and applying for certificates (申领).
+//!
+//! The network belongs to `certdesk-sync`; this module never talks to it. Every method that
+//! records a platform answer does so in one transaction, and only after the answer arrived:
+//! the "pushed" marks of a batch together, a pulled batch together with its new cursor. A kill
+//! at any instant therefore leaves either the old state (the engine asks again; the platform
+//! answers idempotently) or the new one, never half of each. The device secret is never
+//! stored here.
+
+use certdesk_domain::lifecycle::{transition, LifecycleEvent};
+use certdesk_domain::WorkerStatus;
+use certdesk_protocol::credential::{RevocationEntry, RevocationList, TrustList, TrustedKey, Verdict};
+use certdesk_protocol::sync::{Change, ChangeBody, CheckKind, EntryOutcome, EntryResult};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use crate::audit::AuditRecord;
+use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
+
+/// The entities the platform takes today (the protocol's list). Entries of other entities
+/// (training classes, exam results, supervision forms, the agency profile) stay in the outbox,
+/// unsent and unmarked, until the protocol and the platform learn them: nothing is lost, and
+/// the platform is not flooded with entries it can only refuse.
+pub const SYNCED_ENTITIES: &[&str] = &[certdesk_protocol::sync::entity::WORKER];
+
+fn synced_entities_sql() -> String {
+    // The names are compile-time constants without quotes, so quoting them inline is safe.
+    SYNCED_ENTITIES.iter().map(|e| format!("'{e}'")).collect::<Vec<_>>().join(", ")
+}
+
+/// After this long without a successful sync the desk warns the clerk.
+pub const STALE_AFTER_DAYS: i64 = 3;
+
+/// This desk's enrolment with a platform (the secret is kept elsewhere; see `secret_store`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceRecord {
+    /// Base URL of the platform, e.g. `https://127.0.0.1:8443`.
+    pub platform_url: String,
+    /// The device id the platform gave.
+    pub device_id: String,
+    /// The name the operator sees.
+    pub device_name: String,
+    /// The agency the device acts for, on the platform.
+    pub agency_id: String,
+    /// Its name, as the platform knows it.
+    pub agency_name: String,
+    /// The CA (PEM) trusted for the platform; `None` means the system roots.
+    pub ca_pem: Option<String>,
+    /// Where the secret lives: `keyring` (the OS keyring) or `file` (`device-secret` in the
+    /// data folder, mode 0600, when no keyring service is available).
+    pub secret_store: String,
+    /// When the desk enrolled (RFC 3339); set by [`Desk::save_sync_device`] from the desk's
+    /// clock, whatever the caller passes.
+    pub enrolled_at: String,
+}
+
+/// The last error of a sync attempt, as the clerk reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncErrorInfo {
+    /// Stable code.
+    pub code: String,
+    /// Chinese sentence.
+    pub message_zh: String,
+    /// English sentence.
+    pub message_en: String,
+    /// When it happened (RFC 3339).
+    pub at: String,
+}
+
+/// What the sync indicator shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    /// Whether the desk is enrolled with a platform.
+    pub enrolled: bool,
+    /// The platform's base URL, when enrolled.
+    pub platform_url: Option<String>,
+    /// The agency's name on the platform, when enrolled.
+    pub agency_name: Option<String>,
+    /// Outbox entries not yet acknowledged by the platform.
+    pub pending: u64,
+    /// Outbox entries kept for later: records the platform does not take yet (training
+    /// records); see [`SYNCED_ENTITIES`].
+    pub held: u64,
+    /// When a sync last completed (RFC 3339), if ever.
+    pub last_success_at: Option<String>,
+    /// The last attempt's error, when the last attempt failed.
+    pub last_error: Option<SyncErrorInfo>,
+    /// Seconds since the trust list was last confirmed current (a complete pull), if ever.
+    pub trust_list_age_seconds: Option<i64>,
+    /// Keys in the local trust list.
+    pub trust_keys: u64,
+    /// Refused entries the clerk has not dismissed yet.
+    pub rejections: u64,
+    /// Nothing synced for more than [`STALE_AFTER_DAYS`] days (counted from enrolment when the
+    /// desk never synced).
+    pub stale_warning: bool,
+    /// The pull cursor (the platform's change sequence).
+    pub cursor: i64,
+}
+
+/// One entry the platform refused, for the clerk's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncRejection {
+    /// The outbox entry's id.
+    pub entry_id: String,
+    /// Its outbox position.
+    pub seq: i64,
+    /// `worker`, ...
+    pub entity: String,
+    /// The record's id.
+    pub entity_id: String,
+    /// For workers: the name, to show without another look-up.
+    pub entity_label: Option<String>,
+    /// `upsert`, `apply`, ...
+    pub op: String,
+    /// `rejected` (fix the record, it will be sent again) or `conflict` (the platform's state
+    /// disagrees; usually call the platform).
+    pub kind: String,
+    /// The platform's stable code.
+    pub code: String,
+    /// The platform's sentence, Chinese.
+    pub message_zh: String,
+    /// The platform's sentence, English.
+    pub message_en: String,
+    /// When the answer arrived.
+    pub received_at: String,
+    /// When a clerk dismissed it (None: still open).
+    pub dismissed_at: Option<String>,
+}
+
+/// What recording a push's answers did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PushTally {
+    /// Newly taken into the platform's records.
+    pub applied: u64,
+    /// Already there from an earlier (unacknowledged) push.
+    pub duplicate: u64,
+    /// Refused for good.
+    pub rejected: u64,
+    /// Refused because the platform's state disagrees.
+    pub conflict: u64,
+}
+
+impl PushTally {
+    /// Adds another tally.
+    pub fn add(&mut self, other: &PushTally) {
+        self.applied += other.applied;
+        self.duplicate += other.duplicate;
+        self.rejected += other.rejected;
+        self.conflict += other.conflict;
+    }
+}
+
+/// What applying a pulled batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PullTally {
+    /// Changes received.
+    pub changes: u64,
+    /// Approvals (certificate code and credential stored).
+    pub approvals: u64,
+    /// Rejections of applications.
+    pub rejections: u64,
+    /// Check results.
+    pub check_results: u64,
+    /// Revocation entries.
+    pub revocations: u64,
+    /// Trust-list keys added or changed.
+    pub trust_keys: u64,
+    /// Deletion markers.
+    pub deletions: u64,
+    /// Changes about workers this desk does not hold (enrolled on another desk of the agency).
+    pub skipped: u64,
+}
+
+impl PullTally {
+    /// Adds another tally.
+    pub fn add(&mut self, o: &PullTally) {
+        self.changes += o.changes;
+        self.approvals += o.approvals;
+        self.rejections += o.rejections;
+        self.check_results += o.check_results;
+        self.revocations += o.revocations;
+        self.trust_keys += o.trust_keys;
+        self.deletions += o.deletions;
+        self.skipped += o.skipped;
+    }
+}
+
+/// The certificate the platform approved for a worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkerCertificate {
+    /// 上门服务证编码.
+    pub certificate_code: String,
+    /// The card version the credential is for.
+    pub card_version: u16,
+    /// First valid day.
+    pub valid_from: String,
+    /// Last valid day.
+    pub valid_until: String,
+    /// The signed URL to print as the QR code.
+    pub credential_url: String,
+}
+
+/// The platform's latest word on a worker's application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlatformView {
+    /// The certificate, once approved.
+    pub certificate: Option<WorkerCertificate>,
+    /// Why the last application was refused, if it was.
+    pub rejection: Option<SyncErrorInfo>,
+    /// Check results: (`platform_check` | `police_check`, passed, reason in Chinese).
+    pub checks: Vec<(String, bool, String)>,
+}
+
+/// What applying for every eligible worker did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ApplyAllReport {
+    /// Workers applied for (ids).
+    pub applied: Vec<String>,
+}
+
+fn check_code(c: CheckKind) -> &'static str {
+    match c {
+        CheckKind::PlatformCheck => "platform_check",
+        CheckKind::PoliceCheck => "police_check",
+    }
+}
+
+fn status_of(code: &str) -> DeskResult<WorkerStatus> {
+    WorkerStatus::parse(code).ok_or_else(|| DeskError::internal(format!("stored status {code:?} is unknown")))
+}
+
+/// The statuses in which a pulled approval changes nothing but the stored certificate: the
+/// card is already made or the certificate was cancelled here.
+fn keeps_status_on_approval(s: WorkerStatus) -> bool {
+    matches!(s, WorkerStatus::Approved | WorkerStatus::Printed | WorkerStatus::Issued | WorkerStatus::Cancelled)
+}
+
+fn not_eligible(from: WorkerStatus) -> DeskError {
+    // The lifecycle's own sentence names the status; this code lets the window group refusals.
+    let e = transition(from, LifecycleEvent::Apply).expect_err("only called when apply is refused");
+    DeskError { fields: vec![e.clone()], ..DeskError::new("not_eligible", e.message_zh, e.message_en) }
+}
+
+impl Desk {
+    fn now_utc(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The enrolment row, if the desk is enrolled.
+    pub fn sync_device(&self) -> DeskResult<Option<DeviceRecord>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT platform_url, device_id, device_name, agency_id, agency_name, ca_pem, secret_store, enrolled_at
+                 FROM sync_device WHERE id = 1",
+                [],
+                |r| {
+                    Ok(DeviceRecord {
+                        platform_url: r.get(0)?,
+                        device_id: r.get(1)?,
+                        device_name: r.get(2)?,
+                        agency_id: r.get(3)?,
+                        agency_name: r.get(4)?,
+                        ca_pem: r.get(5)?,
+                        secret_store: r.get(6)?,
+                        enrolled_at: r.get(7)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records a (new) enrolment, replacing any earlier one. When the platform or the agency
+    /// changes, everything learned from the old one is forgotten (cursor, trust list,
+    /// revocations, photo receipts) and every outbox entry is sent again: the new platform has
+    /// none of them.
+    pub fn save_sync_device(&mut self, device: &DeviceRecord) -> DeskResult<()> {
+        let old = self.sync_device()?;
+        let tx = self.conn.unchecked_transaction()?;
+        let moved = old
+            .as_ref()
+            .is_some_and(|o| o.platform_url != device.platform_url || o.agency_id != device.agency_id);
+        if moved {
+            tx.execute_batch(
+                "UPDATE sync_state SET cursor = 0, trust_checked_at = NULL, last_success_at = NULL;
+                 DELETE FROM trust_keys; DELETE FROM revocations; DELETE FROM photo_uploads;
+                 UPDATE outbox SET pushed_at = NULL, outcome = NULL;",
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO sync_device (id, platform_url, device_id, device_name, agency_id, agency_name, ca_pem, secret_store, enrolled_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (id) DO UPDATE SET platform_url = excluded.platform_url, device_id = excluded.device_id,
+               device_name = excluded.device_name, agency_id = excluded.agency_id, agency_name = excluded.agency_name,
+               ca_pem = excluded.ca_pem, secret_store = excluded.secret_store, enrolled_at = excluded.enrolled_at",
+            params![
+                device.platform_url,
+                device.device_id,
+                device.device_name,
+                device.agency_id,
+                device.agency_name,
+                device.ca_pem,
+                device.secret_store,
+                self.now_text()
+            ],
+        )?;
+        tx.execute(
+            "UPDATE sync_state SET last_error_code = NULL, last_error_zh = NULL, last_error_en = NULL WHERE id = 1",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The pull cursor: the platform's change sequence up to which everything is applied.
+    pub fn sync_cursor(&self) -> DeskResult<i64> {
+        Ok(self.conn.query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    /// Outbox entries the sync will send and the platform has not acknowledged yet.
+    pub fn pending_outbox_count(&self) -> DeskResult<u64> {
+        let sql = format!("SELECT COUNT(*) FROM outbox WHERE pushed_at IS NULL AND entity IN ({})", synced_entities_sql());
+        Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Outbox entries of records the platform does not take yet (see [`SYNCED_ENTITIES`]):
+    /// kept, unsent, until the protocol learns them.
+    pub fn held_outbox_count(&self) -> DeskResult<u64> {
+        let sql = format!("SELECT COUNT(*) FROM outbox WHERE pushed_at IS NULL AND entity NOT IN ({})", synced_entities_sql());
+        Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// The next entries to push, oldest first: unacknowledged entries of [`SYNCED_ENTITIES`].
+    pub fn pending_sync_entries(&self, limit: usize) -> DeskResult<Vec<OutboxEntry>> {
+        let sql = format!(
+            "SELECT seq, id, entity, entity_id, op, payload, created_at, pushed_at FROM outbox
+             WHERE pushed_at IS NULL AND entity IN ({}) ORDER BY seq LIMIT ?1",
+            synced_entities_sql()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            let payload: String = r.get(5)?;
+            Ok(OutboxEntry {
+                seq: r.get(0)?,
+                id: r.get(1)?,
+                entity: r.get(2)?,
+                entity_id: r.get(3)?,
+                op: r.get(4)?,
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                created_at: r.get(6)?,
+                pushed_at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records the platform's answers to one pushed batch, in one transaction: each entry is
+    /// marked pushed with its outcome; refusals go to the clerk's list; a refused application
+    /// (申领) moves the worker to rejected with the platform's sentence. Answers for entries
+    /// already marked (a repeated answer) change nothing.
+    pub fn record_push_results(&mut self, results: &[EntryResult]) -> DeskResult<PushTally> {
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        let mut tally = PushTally::default();
+        for r in results {
+            let id = r.id.to_string();
+            let entry: Option<(i64, String, String, String, Option<String>)> = tx
+                .query_row(
+                    "SELECT seq, entity, entity_id, op, pushed_at FROM outbox WHERE id = ?1",
+                    [&id],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+                )
+                .optional()?;
+            let Some((seq, entity, entity_id, op, pushed_at)) = entry else {
+                return Err(DeskError::internal(format!("the platform answered for unknown entry {id}")));
+            };
+            if seq != r.seq {
+                return Err(DeskError::internal(format!("entry {id}: platform says seq {}, desk has {seq}", r.seq)));
+            }
+            if pushed_at.is_some() {
+                continue;
+            }
+            let (outcome, refusal) = match &r.outcome {
+                EntryOutcome::Applied => {
+                    tally.applied += 1;
+                    ("applied", None)
+                }
+                EntryOutcome::Duplicate => {
+                    tally.duplicate += 1;
+                    ("duplicate", None)
+                }
+                EntryOutcome::Rejected { code, message_zh, message_en } => {
+                    tally.rejected += 1;
+                    ("rejected", Some((code, message_zh, message_en)))
+                }
+                EntryOutcome::Conflict { code, message_zh, message_en } => {
+                    tally.conflict += 1;
+                    ("conflict", Some((code, message_zh, message_en)))
+                }
+            };
+            tx.execute("UPDATE outbox SET pushed_at = ?2, outcome = ?3 WHERE id = ?1", params![id, now, outcome])?;
+            if let Some((code, zh, en)) = refusal {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sync_rejections (entry_id, seq, entity, entity_id, op, kind, code, message_zh, message_en, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    params![id, seq, entity, entity_id, op, outcome, code, zh, en, now],
+                )?;
+                if entity == "worker" && op == "apply" {
+                    self.reject_in_tx(&tx, &entity_id, code, zh, en)?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(tally)
+    }
+
+    /// Applies one pulled batch and stores `next_cursor`, in one transaction. `complete` says
+    /// the platform has nothing more after this batch: the trust list is then current.
+    pub fn apply_pulled(&mut self, changes: &[Change], next_cursor: i64, complete: bool) -> DeskResult<PullTally> {
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        let cursor: i64 = tx.query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+        let mut tally = PullTally::default();
+        for change in changes.iter().filter(|c| c.seq > cursor) {
+            tally.changes += 1;
+            self.apply_change(&tx, &change.body, &now, &mut tally)?;
+        }
+        if next_cursor > cursor {
+            tx.execute("UPDATE sync_state SET cursor = ?1 WHERE id = 1", [next_cursor])?;
+        }
+        if complete {
+            tx.execute("UPDATE sync_state SET trust_checked_at = ?1 WHERE id = 1", [&now])?;
+        }
+        tx.commit()?;
+        Ok(tally)
+    }
+
+    fn worker_status_in(&self, tx: &Transaction<'_>, worker_id: &str) -> DeskResult<Option<WorkerStatus>> {
+        let code: Option<String> =
+            tx.query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| r.get(0)).optional()?;
+        code.map(|c| status_of(&c)).transpose()
+    }
+
+    /// Moves a worker's status, with its audit entry. `user_id`: the clerk, or `None` for
+    /// the platform; `reason`: the sentence or code shown in the timeline.
+    fn set_status_in(
+        &self,
+        tx: &Transaction<'_>,
+        worker_id: &str,
+        (from, to): (WorkerStatus, WorkerStatus),
+        (user_id, action, reason): (Option<&str>, &str, Option<&str>),
+    ) -> DeskResult<()> {
+        tx.execute(
+            "UPDATE workers SET status = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
+            params![worker_id, to.code(), self.now_text()],
+        )?;
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id,
+                entity: "worker",
+                entity_id: worker_id,
+                action,
+                field: Some("status"),
+                old_value: Some(from.code()),
+                new_value: Some(to.code()),
+                reason,
+            },
+        )
+    }
+
+    /// A refused application: the reason is kept for the worker page, and an applied worker
+    /// becomes rejected (it may be applied for again once the cause is fixed).
+    fn reject_in_tx(&self, tx: &Transaction<'_>, worker_id: &str, code: &str, zh: &str, en: &str) -> DeskResult<bool> {
+        let Some(status) = self.worker_status_in(tx, worker_id)? else {
+            return Ok(false);
+        };
+        tx.execute(
+            "INSERT INTO worker_rejections (worker_id, code, message_zh, message_en, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (worker_id) DO UPDATE SET code = excluded.code, message_zh = excluded.message_zh,
+               message_en = excluded.message_en, received_at = excluded.received_at",
+            params![worker_id, code, zh, en, self.now_text()],
+        )?;
+        if let Ok(to) = transition(status, LifecycleEvent::Reject) {
+            self.set_status_in(tx, worker_id, (status, to), (None, "platform_reject", Some(zh)))?;
+        }
+        Ok(true)
+    }
+
+    fn apply_change(&self, tx: &Transaction<'_>, body: &ChangeBody, now: &str, tally: &mut PullTally) -> DeskResult<()> {
+        match body {
+            ChangeBody::CheckResult { worker_id, check, passed, reason_zh, reason_en } => {
+                let id = worker_id.to_string();
+                if self.worker_status_in(tx, &id)?.is_none() {
+                    tally.skipped += 1;
+                    return Ok(());
+                }
+                tx.execute(
+                    "INSERT INTO worker_checks (worker_id, check_kind, passed, reason_zh, reason_en, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (worker_id, check_kind) DO UPDATE SET passed = excluded.passed,
+                       reason_zh = excluded.reason_zh, reason_en = excluded.reason_en, received_at = excluded.received_at",
+                    params![id, check_code(*check), passed, reason_zh, reason_en, now],
+                )?;
+                tally.check_results += 1;
+            }
+            ChangeBody::Approval { worker_id, certificate_code, card_version, valid_from, valid_until, credential_url } => {
+                let id = worker_id.to_string();
+                let Some(status) = self.worker_status_in(tx, &id)? else {
+                    tally.skipped += 1;
+                    return Ok(());
+                };
+                tx.execute(
+                    "INSERT INTO worker_certificates (worker_id, certificate_code, card_version, valid_from, valid_until, credential_url, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (worker_id) DO UPDATE SET certificate_code = excluded.certificate_code,
+                       card_version = excluded.card_version, valid_from = excluded.valid_from,
+                       valid_until = excluded.valid_until, credential_url = excluded.credential_url,
+                       received_at = excluded.received_at",
+                    params![id, certificate_code, card_version, valid_from.to_string(), valid_until.to_string(), credential_url, now],
+                )?;
+                tx.execute("UPDATE workers SET certificate_code = ?2 WHERE id = ?1", params![id, certificate_code])?;
+                tx.execute("DELETE FROM worker_rejections WHERE worker_id = ?1", [&id])?;
+                // The platform decides approvals: an approval counts even if this desk never
+                // saw its application acknowledged (e.g. killed before recording the answer).
+                if !keeps_status_on_approval(status) {
+                    self.set_status_in(
+                        tx,
+                        &id,
+                        (status, WorkerStatus::Approved),
+                        (None, "platform_approve", Some(certificate_code)),
+                    )?;
+                }
+                tally.approvals += 1;
+            }
+            ChangeBody::Rejection { worker_id, code, message_zh, message_en } => {
+                if self.reject_in_tx(tx, &worker_id.to_string(), code, message_zh, message_en)? {
+                    tally.rejections += 1;
+                } else {
+                    tally.skipped += 1;
+                }
+            }
+            ChangeBody::Revocation { entry } => {
+                tx.execute(
+                    "INSERT INTO revocations (certificate_code, revoked, current_card_version, synced_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (certificate_code) DO UPDATE SET revoked = excluded.revoked,
+                       current_card_version = excluded.current_card_version, synced_at = excluded.synced_at",
+                    params![entry.certificate_code, entry.revoked, entry.current_card_version, now],
+                )?;
+                tally.revocations += 1;
+            }
+            ChangeBody::TrustKey { key } => {
+                tx.execute(
+                    "INSERT INTO trust_keys (key_id, public_key, not_before, not_after, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (key_id) DO UPDATE SET public_key = excluded.public_key, not_before = excluded.not_before,
+                       not_after = excluded.not_after, synced_at = excluded.synced_at",
+                    params![key.key_id, key.public_key, key.not_before.to_string(), key.not_after.map(|d| d.to_string()), now],
+                )?;
+                tally.trust_keys += 1;
+            }
+            ChangeBody::Deleted { entity, entity_id } => {
+                match entity.as_str() {
+                    "trust_key" => {
+                        tx.execute("DELETE FROM trust_keys WHERE key_id = ?1", [entity_id])?;
+                    }
+                    "revocation" => {
+                        tx.execute("DELETE FROM revocations WHERE certificate_code = ?1", [entity_id])?;
+                    }
+                    // Unknown kinds are for newer desks; skipping them keeps the cursor moving.
+                    _ => {}
+                }
+                tally.deletions += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a completed sync.
+    pub fn record_sync_success(&mut self) -> DeskResult<()> {
+        let now = self.now_text();
+        self.conn.execute(
+            "UPDATE sync_state SET last_success_at = ?1, last_attempt_at = ?1, last_error_code = NULL,
+               last_error_zh = NULL, last_error_en = NULL WHERE id = 1",
+            [now],
+        )?;
+        Ok(())
+    }
+
+    /// Records a failed sync attempt (what the indicator shows until the next success).
+    pub fn record_sync_failure(&mut self, code: &str, zh: &str, en: &str) -> DeskResult<()> {
+        let now = self.now_text();
+        self.conn.execute(
+            "UPDATE sync_state SET last_attempt_at = ?1, last_error_code = ?2, last_error_zh = ?3, last_error_en = ?4 WHERE id = 1",
+            params![now, code, zh, en],
+        )?;
+        Ok(())
+    }
+
+    /// What the sync indicator shows.
+    pub fn sync_status(&self) -> DeskResult<SyncStatus> {
+        let device = self.sync_device()?;
+        type StateRow = (i64, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+        let (cursor, last_success_at, last_attempt_at, code, zh, en, trust_checked_at): StateRow = self.conn.query_row(
+            "SELECT cursor, last_success_at, last_attempt_at, last_error_code, last_error_zh, last_error_en, trust_checked_at
+             FROM sync_state WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )?;
+        let count = |sql: &str| -> DeskResult<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        let now = self.now_utc();
+        let parse = |s: &str| DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc));
+        let since = last_success_at.as_deref().or(device.as_ref().map(|d| d.enrolled_at.as_str())).and_then(parse);
+        Ok(SyncStatus {
+            enrolled: device.is_some(),
+            platform_url: device.as_ref().map(|d| d.platform_url.clone()),
+            agency_name: device.as_ref().map(|d| d.agency_name.clone()),
+            pending: self.pending_outbox_count()?,
+            held: self.held_outbox_count()?,
+            last_error: match (code, zh, en) {
+                (Some(code), Some(message_zh), Some(message_en)) => {
+                    Some(SyncErrorInfo { code, message_zh, message_en, at: last_attempt_at.unwrap_or_default() })
+                }
+                _ => None,
+            },
+            last_success_at,
+            trust_list_age_seconds: trust_checked_at.as_deref().and_then(parse).map(|t| (now - t).num_seconds().max(0)),
+            trust_keys: count("SELECT COUNT(*) FROM trust_keys")?,
+            rejections: count("SELECT COUNT(*) FROM sync_rejections WHERE dismissed_at IS NULL")?,
+            stale_warning: since.is_some_and(|t| now - t > Duration::days(STALE_AFTER_DAYS)),
+            cursor,
+        })
+    }
+
+    /// Refused entries, newest first; dismissed ones only when asked.
+    pub fn sync_rejections(&self, include_dismissed: bool) -> DeskResult<Vec<SyncRejection>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.entry_id, r.seq, r.entity, r.entity_id, w.name, r.op, r.kind, r.code, r.message_zh, r.message_en,
+                    r.received_at, r.dismissed_at
+             FROM sync_rejections r LEFT JOIN workers w ON r.entity = 'worker' AND w.id = r.entity_id
+             WHERE ?1 OR r.dismissed_at IS NULL ORDER BY r.seq DESC",
+        )?;
+        let rows = stmt.query_map([include_dismissed], |r| {
+            Ok(SyncRejection {
+                entry_id: r.get(0)?,
+                seq: r.get(1)?,
+                entity: r.get(2)?,
+                entity_id: r.get(3)?,
+                entity_label: r.get(4)?,
+                op: r.get(5)?,
+                kind: r.get(6)?,
+                code: r.get(7)?,
+                message_zh: r.get(8)?,
+                message_en: r.get(9)?,
+                received_at: r.get(10)?,
+                dismissed_at: r.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The clerk has read a refusal and acted on it: it leaves the open list (kept for the record).
+    pub fn dismiss_sync_rejection(&mut self, actor: &SessionUser, entry_id: &str) -> DeskResult<()> {
+        let n = self.conn.execute(
+            "UPDATE sync_rejections SET dismissed_at = ?2, dismissed_by = ?3 WHERE entry_id = ?1 AND dismissed_at IS NULL",
+            params![entry_id, self.now_text(), actor.id],
+        )?;
+        if n == 0 {
+            return Err(DeskError::not_found("同步退回记录", "sync rejection"));
+        }
+        Ok(())
+    }
+
+    /// Whether the platform is known to hold this photo.
+    pub fn photo_uploaded(&self, sha256: &str) -> DeskResult<bool> {
+        Ok(self.conn.query_row("SELECT EXISTS(SELECT 1 FROM photo_uploads WHERE sha256 = ?1)", [sha256], |r| r.get(0))?)
+    }
+
+    /// Records that the platform holds this photo (after its PUT or HEAD answered so).
+    pub fn mark_photo_uploaded(&mut self, sha256: &str) -> DeskResult<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO photo_uploads (sha256, uploaded_at) VALUES (?1, ?2)",
+            params![sha256, self.now_text()],
+        )?;
+        Ok(())
+    }
+
+    /// Adds or refreshes trust-list keys fetched directly (`GET /trust-list`), e.g. before
+    /// the platform's first change names them. Removals only come through the pull.
+    pub fn merge_trust_keys(&mut self, keys: &[TrustedKey]) -> DeskResult<()> {
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        for key in keys {
+            tx.execute(
+                "INSERT INTO trust_keys (key_id, public_key, not_before, not_after, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key_id) DO UPDATE SET public_key = excluded.public_key, not_before = excluded.not_before,
+                   not_after = excluded.not_after, synced_at = excluded.synced_at",
+                params![key.key_id, key.public_key, key.not_before.to_string(), key.not_after.map(|d| d.to_string()), now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The synced trust list (the platform's public keys), for verifying cards offline.
+    pub fn trust_list(&self) -> DeskResult<TrustList> {
+        let mut stmt = self.conn.prepare("SELECT key_id, public_key, not_before, not_after FROM trust_keys ORDER BY key_id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, u16>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        let mut keys = Vec::new();
+        for row in rows {
+            let (key_id, public_key, nb, na) = row?;
+            let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(DeskError::internal);
+            keys.push(TrustedKey {
+                key_id,
+                public_key,
+                not_before: date(&nb)?,
+                not_after: na.as_deref().map(date).transpose()?,
+            });
+        }
+        Ok(TrustList { keys })
+    }
+
+    /// The synced revocation list.
+    pub fn revocation_list(&self) -> DeskResult<RevocationList> {
+        let mut stmt =
+            self.conn.prepare("SELECT certificate_code, revoked, current_card_version FROM revocations ORDER BY certificate_code")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(RevocationEntry { certificate_code: r.get(0)?, revoked: r.get(1)?, current_card_version: r.get(2)? })
+        })?;
+        Ok(RevocationList { entries: rows.collect::<Result<_, _>>()? })
+    }
+
+    /// Checks a scanned card offline against the synced trust and revocation lists.
+    pub fn verify_credential(&self, scanned: &str) -> DeskResult<Verdict> {
+        Ok(certdesk_protocol::verify(scanned, &self.trust_list()?, &self.revocation_list()?, self.today()))
+    }
+
+    /// The platform's latest word on a worker: certificate, rejection reason, checks.
+    pub fn platform_view(&self, worker_id: &str) -> DeskResult<PlatformView> {
+        self.worker(worker_id)?;
+        let certificate = self
+            .conn
+            .query_row(
+                "SELECT certificate_code, card_version, valid_from, valid_until, credential_url FROM worker_certificates WHERE worker_id = ?1",
+                [worker_id],
+                |r| {
+                    Ok(WorkerCertificate {
+                        certificate_code: r.get(0)?,
+                        card_version: r.get(1)?,
+                        valid_from: r.get(2)?,
+                        valid_until: r.get(3)?,
+                        credential_url: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?;
+        let rejection = self
+            .conn
+            .query_row(
+                "SELECT code, message_zh, message_en, received_at FROM worker_rejections WHERE worker_id = ?1",
+                [worker_id],
+                |r| Ok(SyncErrorInfo { code: r.get(0)?, message_zh: r.get(1)?, message_en: r.get(2)?, at: r.get(3)? }),
+            )
+            .optional()?;
+        let mut stmt =
+            self.conn.prepare("SELECT check_kind, passed, reason_zh FROM worker_checks WHERE worker_id = ?1 ORDER BY check_kind")?;
+        let checks = stmt.query_map([worker_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        Ok(PlatformView { certificate, rejection, checks })
+    }
+
+    /// 申领: apply to the platform for this worker's certificate. The worker must be eligible
+    /// (training and exam done) or previously rejected; the status moves to applied and an
+    /// `apply` entry goes to the outbox, all in one transaction.
+    pub fn apply_worker(&mut self, actor: &SessionUser, worker_id: &str) -> DeskResult<Worker> {
+        let tx = self.conn.unchecked_transaction()?;
+        self.apply_in_tx(&tx, actor, worker_id)?;
+        tx.commit()?;
+        self.worker(worker_id)
+    }
+
+    /// 批量申领: apply for every eligible worker at once (one transaction). Workers whose
+    /// application was rejected are left out: each needs the clerk's look first.
+    pub fn apply_all_eligible(&mut self, actor: &SessionUser) -> DeskResult<ApplyAllReport> {
+        let ids: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT id FROM workers WHERE status = 'eligible' ORDER BY id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let tx = self.conn.unchecked_transaction()?;
+        for id in &ids {
+            self.apply_in_tx(&tx, actor, id)?;
+        }
+        tx.commit()?;
+        Ok(ApplyAllReport { applied: ids })
+    }
+
+    fn apply_in_tx(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
+        let Some(from) = self.worker_status_in(tx, worker_id)? else {
+            return Err(DeskError::not_found("人员", "worker"));
+        };
+        // The lifecycle decides which statuses may apply (eligible, or rejected before); the
+        // training rules are re-checked at this moment, so a correction made since the worker
+        // became eligible (a failed retake, an attendance fix) is not missed.
+        let to = transition(from, LifecycleEvent::Apply).map_err(|_| not_eligible(from))?;
+        let eligibility = self.worker_eligibility(worker_id)?;
+        if !eligibility.eligible {
+            let zh: Vec<&str> = eligibility.missing.iter().map(|m| m.message_zh.as_str()).collect();
+            let en: Vec<&str> = eligibility.missing.iter().map(|m| m.message_en.as_str()).collect();
+            return Err(DeskError::new(
+                "not_eligible",
+                format!("尚不符合申领条件：{}", zh.join("；")),
+                format!("Not yet eligible to apply: {}", en.join("; ")),
+            ));
+        }
+        // The payload is the record as it stands, reporting the status the application is
+        // made from: the platform owns `applied` and judges the move itself.
+        let mut payload = serde_json::to_value(self.worker(worker_id)?).map_err(DeskError::internal)?;
+        payload["status"] = serde_json::Value::from(from.code());
+        self.set_status_in(tx, worker_id, (from, to), (Some(&actor.id), "apply", None))?;
+        self.append_outbox(tx, "worker", worker_id, "apply", &payload)
+    }
+}

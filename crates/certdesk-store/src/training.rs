@@ -1,0 +1,894 @@
+//! Training on the desk (培训): classes, participants and their attendance or online hours,
+//! exam attempts, supervision forms, the agency's training settings, and each worker's
+//! eligibility and status that follow from them.
+//!
+//! Every change writes its rows, an audit entry and an outbox entry in one transaction, then
+//! recomputes the status of the workers it touched inside that same transaction:
+//! enrolled → in training when added to a class; in training → eligible exactly when
+//! [`certdesk_domain::eligibility`] holds; eligible → back to in training when a correction (a
+//! failed retake, an attendance fix) undoes it. Statuses past eligible (applied, approved...)
+//! are never touched from here. The rules live in `certdesk_domain::training`; this module
+//! must never decide a rule itself, only gather the facts and store the outcome.
+
+use certdesk_domain::lifecycle::{transition, LifecycleEvent};
+use certdesk_domain::training::{
+    self as rules, credit_offline, credit_online, parse_clock_time, parse_score, validate_class,
+    validate_supervision, Attendance, ClassCredit, ClassInput, ClassMode, ClassTiming, EligibilityFacts, ExamAttempt,
+    HalfHours, SupervisionInput,
+};
+use certdesk_domain::{Eligibility, FieldError, IdNumber, TrainingSettings, WorkerStatus};
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::AuditRecord;
+use crate::users::require_manager;
+use crate::{Desk, DeskError, DeskResult, SessionUser};
+
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+const KEY_CLASS_HOUR_MINUTES: &str = "training.class_hour_minutes";
+const KEY_PASS_MARK: &str = "training.pass_mark";
+
+/// A training class as listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingClass {
+    pub id: String,
+    pub title: String,
+    /// `offline` or `online`.
+    pub mode: String,
+    /// Shanghai local time, `YYYY-MM-DD HH:MM`.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: String,
+    pub trainer: String,
+    /// Class hours a worker present throughout is credited (multiples of 0.5).
+    pub class_hours: f64,
+    pub participant_count: u32,
+    /// Whether the supervision form is filed (online classes never need one).
+    pub supervision_filed: bool,
+    /// An offline class without its supervision form (shown as 未完成).
+    pub incomplete: bool,
+    pub created_at: String,
+    pub version: i64,
+}
+
+/// One row of the attendance / score grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Participant {
+    pub worker_id: String,
+    pub name: String,
+    pub id_number: String,
+    /// The worker's lifecycle status after the change.
+    pub status: String,
+    /// `present`, `late`, `left_early`, `absent`, or null when not recorded yet.
+    pub attendance: Option<String>,
+    pub sign_in: Option<String>,
+    pub sign_out: Option<String>,
+    /// Online classes: the hours the platform reported.
+    pub hours_completed: Option<f64>,
+    pub credited_hours: f64,
+    /// The worker's latest exam attempt, wherever it was sat.
+    pub latest_score: Option<f64>,
+    pub latest_attempt: Option<u32>,
+}
+
+/// A supervision form (培训督导单) as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SupervisionForm {
+    pub id: String,
+    pub class_id: String,
+    pub supervisor_name: String,
+    /// `on_site` or `video`.
+    pub method: String,
+    pub supervised_at: String,
+    pub place: String,
+    pub participants_present: u32,
+    pub identity_checked: u32,
+    pub trainer: String,
+    pub remarks: String,
+    pub recorded_at: String,
+    /// Display name of the user who filed it.
+    pub recorded_by: String,
+}
+
+/// The class page: the class, its grid and its supervision form.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassDetail {
+    pub class: TrainingClass,
+    pub participants: Vec<Participant>,
+    pub supervision: Option<SupervisionForm>,
+}
+
+/// What one grid row sends. Offline classes take `attendance` (+ times); online classes take
+/// `hours_completed`. Times are `HH:MM` on the class's day or a full `YYYY-MM-DD HH:MM`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AttendanceInput {
+    pub attendance: Option<String>,
+    pub sign_in: Option<String>,
+    pub sign_out: Option<String>,
+    pub hours_completed: Option<f64>,
+}
+
+/// What the exam entry sends. The attempt number is not typed: it is the worker's next one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExamInput {
+    /// The worker's id, or the ID number typed or scanned.
+    pub worker: String,
+    /// `YYYY-MM-DD` (or 2026/1/5); default today.
+    pub exam_date: Option<String>,
+    /// As typed: `87.5`.
+    pub score: String,
+    /// The class session it was sat in, if any.
+    pub class_id: Option<String>,
+}
+
+/// One exam attempt as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExamResult {
+    pub id: String,
+    pub worker_id: String,
+    pub class_id: Option<String>,
+    pub exam_date: String,
+    pub attempt: u32,
+    pub score: f64,
+    /// Against the pass mark in force when it was recorded.
+    pub passed: bool,
+    pub recorded_at: String,
+}
+
+/// A worker's training page: classes, exams and the eligibility verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerTraining {
+    pub worker_id: String,
+    pub status: String,
+    pub classes: Vec<ClassCredit>,
+    pub exams: Vec<ExamResult>,
+    pub eligibility: Eligibility,
+}
+
+fn class_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrainingClass> {
+    let mode: String = r.get(2)?;
+    let filed: bool = r.get(9)?;
+    let halves: u32 = r.get(7)?;
+    Ok(TrainingClass {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        incomplete: mode == "offline" && !filed,
+        supervision_filed: filed || mode == "online",
+        mode,
+        starts_at: r.get(3)?,
+        ends_at: r.get(4)?,
+        place: r.get(5)?,
+        trainer: r.get(6)?,
+        class_hours: HalfHours(halves).as_hours(),
+        participant_count: r.get(8)?,
+        created_at: r.get(10)?,
+        version: r.get(11)?,
+    })
+}
+
+const CLASS_SELECT: &str = "SELECT c.id, c.title, c.mode, c.starts_at, c.ends_at, c.place, c.trainer, c.class_half_hours,
+        (SELECT count(*) FROM class_participants p WHERE p.class_id = c.id),
+        EXISTS(SELECT 1 FROM supervision_forms s WHERE s.class_id = c.id),
+        c.created_at, c.version
+    FROM training_classes c";
+
+fn parse_time(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, TIME_FORMAT).ok()
+}
+
+/// Reads a date as clerks write it: 2026-01-05, 2026/1/5, 2026.1.5.
+pub(crate) fn parse_day(typed: &str, field: &str) -> Result<NaiveDate, FieldError> {
+    let t = typed.trim();
+    ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                "date_invalid",
+                format!("日期“{t}”无效，请按 年-月-日 填写（如 2026-01-05）"),
+                format!("Date \"{t}\" is invalid; use YYYY-MM-DD (e.g. 2026-01-05)"),
+            )
+        })
+}
+
+fn not_found_class() -> DeskError {
+    DeskError::not_found("培训班", "class")
+}
+
+impl Desk {
+    /// The agency's training settings (class-hour length, pass mark).
+    pub fn training_settings(&self) -> DeskResult<TrainingSettings> {
+        settings_in(&self.conn)
+    }
+
+    /// Change the training settings (manager). Hours already credited and exams already
+    /// marked keep the values in force when they were recorded.
+    pub fn set_training_settings(&mut self, actor: &SessionUser, new: &TrainingSettings) -> DeskResult<TrainingSettings> {
+        require_manager(actor)?;
+        new.validate().map_err(DeskError::validation)?;
+        let old = self.training_settings()?;
+        let tx = self.conn.unchecked_transaction()?;
+        for (key, old_v, new_v) in [
+            (KEY_CLASS_HOUR_MINUTES, old.class_hour_minutes.to_string(), new.class_hour_minutes.to_string()),
+            (KEY_PASS_MARK, old.pass_mark.to_string(), new.pass_mark.to_string()),
+        ] {
+            if old_v == new_v {
+                continue;
+            }
+            tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![key, new_v])?;
+            self.append_audit(
+                &tx,
+                &AuditRecord {
+                    user_id: Some(&actor.id),
+                    entity: "settings",
+                    entity_id: key,
+                    action: "update",
+                    field: Some(key),
+                    old_value: Some(&old_v),
+                    new_value: Some(&new_v),
+                    reason: None,
+                },
+            )?;
+        }
+        let payload = serde_json::to_value(new).map_err(DeskError::internal)?;
+        self.append_outbox(&tx, "training_settings", "training", "upsert", &payload)?;
+        tx.commit()?;
+        self.training_settings()
+    }
+
+    /// Create a training class (培训班).
+    pub fn create_class(&mut self, actor: &SessionUser, input: &ClassInput) -> DeskResult<TrainingClass> {
+        let settings = self.training_settings()?;
+        let v = validate_class(input, &settings).map_err(DeskError::validation)?;
+        let id = self.new_id();
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO training_classes (id, title, mode, starts_at, ends_at, place, trainer, class_half_hours,
+                created_at, created_by, updated_at, updated_by, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10, 1)",
+            params![
+                id,
+                v.title,
+                v.mode.code(),
+                v.timing.starts_at.format(TIME_FORMAT).to_string(),
+                v.timing.ends_at.format(TIME_FORMAT).to_string(),
+                v.place,
+                v.trainer,
+                v.timing.class_hours.0,
+                now,
+                actor.id
+            ],
+        )?;
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "training_class",
+                entity_id: &id,
+                action: "create",
+                field: None,
+                old_value: None,
+                new_value: Some(&v.title),
+                reason: None,
+            },
+        )?;
+        let class = self.class_in(&tx, &id)?;
+        let payload = serde_json::to_value(&class).map_err(DeskError::internal)?;
+        self.append_outbox(&tx, "training_class", &id, "upsert", &payload)?;
+        tx.commit()?;
+        Ok(class)
+    }
+
+    fn class_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<TrainingClass> {
+        conn.prepare_cached(&format!("{CLASS_SELECT} WHERE c.id = ?1"))?
+            .query_row([id], class_from_row)
+            .optional()?
+            .ok_or_else(not_found_class)
+    }
+
+    /// Classes starting in `[from, to]` (either end open), newest first.
+    pub fn list_classes(&self, from: Option<NaiveDate>, to: Option<NaiveDate>, limit: usize) -> DeskResult<Vec<TrainingClass>> {
+        let from = from.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let to = to.map(|d| format!("{} 99", d.format("%Y-%m-%d"))).unwrap_or_else(|| "9999".into());
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{CLASS_SELECT} WHERE c.starts_at >= ?1 AND c.starts_at <= ?2 ORDER BY c.starts_at DESC, c.id DESC LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![from, to, limit.clamp(1, 10_000) as i64], class_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The class page: the class, its participants in the order they were added, its form.
+    pub fn class_detail(&self, class_id: &str) -> DeskResult<ClassDetail> {
+        let class = self.class_in(&self.conn, class_id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.worker_id FROM class_participants p WHERE p.class_id = ?1 ORDER BY p.added_at, p.worker_id",
+        )?;
+        let ids: Vec<String> = stmt.query_map([class_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let participants = ids.iter().map(|w| self.participant_in(&self.conn, class_id, w)).collect::<DeskResult<_>>()?;
+        let supervision = self.supervision_in(&self.conn, class_id)?;
+        Ok(ClassDetail { class, participants, supervision })
+    }
+
+    fn participant_in(&self, conn: &rusqlite::Connection, class_id: &str, worker_id: &str) -> DeskResult<Participant> {
+        conn.prepare_cached(
+            "SELECT p.worker_id, w.name, w.id_number, w.status, p.attendance, p.sign_in, p.sign_out, p.hours_completed,
+                    p.credited_half_hours,
+                    (SELECT score FROM exam_results e WHERE e.worker_id = p.worker_id ORDER BY attempt DESC LIMIT 1),
+                    (SELECT max(attempt) FROM exam_results e WHERE e.worker_id = p.worker_id)
+             FROM class_participants p JOIN workers w ON w.id = p.worker_id
+             WHERE p.class_id = ?1 AND p.worker_id = ?2",
+        )?
+        .query_row([class_id, worker_id], |r| {
+            Ok(Participant {
+                worker_id: r.get(0)?,
+                name: r.get(1)?,
+                id_number: r.get(2)?,
+                status: r.get(3)?,
+                attendance: r.get(4)?,
+                sign_in: r.get(5)?,
+                sign_out: r.get(6)?,
+                hours_completed: r.get(7)?,
+                credited_hours: HalfHours(r.get(8)?).as_hours(),
+                latest_score: r.get(9)?,
+                latest_attempt: r.get(10)?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| {
+            DeskError::new("not_in_class", "该人员不在此培训班中", "This worker is not in this class")
+        })
+    }
+
+    /// Find a worker by id, or by an ID number typed or scanned (15 or 18 characters, any
+    /// case, spaces and full-width digits allowed). A wrong ID number says what is wrong.
+    pub fn resolve_worker_key(&self, key: &str) -> DeskResult<String> {
+        let key = key.trim();
+        if let Ok(w) = self.worker(key) {
+            return Ok(w.id);
+        }
+        let id = IdNumber::parse(key, self.today()).map_err(DeskError::field)?;
+        match self.find_by_id_number(id.as_str())? {
+            Some((worker_id, _)) => Ok(worker_id),
+            None => Err(DeskError::new(
+                "worker_not_enrolled",
+                format!("身份证号 {} 尚未登记，请先登记该人员", id.as_str()),
+                format!("No worker with ID number {} is enrolled: enrol the worker first", id.as_str()),
+            )),
+        }
+    }
+
+    /// Add a worker to a class by id or by ID number (scanned or typed). An enrolled worker
+    /// starts training (enrolled → in training).
+    pub fn add_to_class(&mut self, actor: &SessionUser, class_id: &str, worker_key: &str) -> DeskResult<Participant> {
+        let class = self.class_in(&self.conn, class_id)?;
+        let worker_id = self.resolve_worker_key(worker_key)?;
+        let worker = self.worker(&worker_id)?;
+        if worker.status == WorkerStatus::Cancelled.code() {
+            return Err(DeskError::new(
+                "worker_cancelled",
+                format!("{} 的上门服务证已注销，不能参加培训", worker.name),
+                format!("{}'s certificate is cancelled: the worker cannot join a class", worker.name),
+            ));
+        }
+        let exists: bool = self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM class_participants WHERE class_id = ?1 AND worker_id = ?2)",
+            [class_id, &worker_id],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(DeskError::new(
+                "already_in_class",
+                format!("{} 已在培训班“{}”中", worker.name, class.title),
+                format!("{} is already in the class \"{}\"", worker.name, class.title),
+            ));
+        }
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO class_participants (class_id, worker_id, added_at, added_by, updated_at, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?3, ?4)",
+            params![class_id, worker_id, now, actor.id],
+        )?;
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: &worker_id,
+                action: "class_join",
+                field: Some("class"),
+                old_value: None,
+                new_value: Some(&class.title),
+                reason: None,
+            },
+        )?;
+        self.push_participant_outbox(&tx, class_id, &worker_id)?;
+        self.refresh_status(&tx, actor, &worker_id)?;
+        let p = self.participant_in(&tx, class_id, &worker_id)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
+    /// Take a worker out of a class they were added to by mistake; only while nothing is
+    /// recorded for them there.
+    pub fn remove_from_class(&mut self, actor: &SessionUser, class_id: &str, worker_id: &str) -> DeskResult<()> {
+        let class = self.class_in(&self.conn, class_id)?;
+        let p = self.participant_in(&self.conn, class_id, worker_id)?;
+        if p.attendance.is_some() || p.hours_completed.is_some() {
+            return Err(DeskError::new(
+                "attendance_recorded",
+                "已记录出勤的人员不能移出培训班，请改为“缺勤”",
+                "Attendance is recorded for this worker: mark them absent instead of removing them",
+            ));
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM class_participants WHERE class_id = ?1 AND worker_id = ?2", [class_id, worker_id])?;
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: worker_id,
+                action: "class_leave",
+                field: Some("class"),
+                old_value: Some(&class.title),
+                new_value: None,
+                reason: None,
+            },
+        )?;
+        let payload = serde_json::json!({ "class_id": class_id, "worker_id": worker_id });
+        self.append_outbox(&tx, "class_participant", &format!("{class_id}:{worker_id}"), "delete", &payload)?;
+        self.refresh_status(&tx, actor, worker_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Record one grid row: attendance (offline) or hours completed (online). The credited
+    /// hours follow the domain's crediting rule; the worker's status follows eligibility.
+    pub fn record_attendance(
+        &mut self,
+        actor: &SessionUser,
+        class_id: &str,
+        worker_id: &str,
+        input: &AttendanceInput,
+    ) -> DeskResult<Participant> {
+        let class = self.class_in(&self.conn, class_id)?;
+        let old = self.participant_in(&self.conn, class_id, worker_id)?;
+        let settings = self.training_settings()?;
+        let timing = ClassTiming {
+            starts_at: parse_time(&class.starts_at).ok_or_else(|| DeskError::internal("bad stored class start"))?,
+            ends_at: parse_time(&class.ends_at).ok_or_else(|| DeskError::internal("bad stored class end"))?,
+            class_hours: HalfHours::from_hours(class.class_hours).unwrap_or_default(),
+        };
+        let day = timing.starts_at.date();
+        let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let (attendance, sign_in, sign_out, hours, credited) = if class.mode == "offline" {
+            if input.hours_completed.is_some() {
+                return Err(DeskError::field(FieldError::new(
+                    "hours_completed",
+                    rules::codes::ATTENDANCE_WRONG_MODE,
+                    "线下培训班请记录出勤情况，而不是完成课时",
+                    "An offline class takes attendance marks, not hours completed",
+                )));
+            }
+            let mut errors = Vec::new();
+            let attendance = match blank(&input.attendance) {
+                Some(a) => Attendance::parse(&a).map_err(|e| errors.push(e)).ok(),
+                None => {
+                    errors.push(FieldError::new(
+                        "attendance",
+                        rules::codes::ATTENDANCE_INVALID,
+                        "请选择出勤情况：出勤、迟到、早退 或 缺勤",
+                        "Choose the attendance: present, late, left early or absent",
+                    ));
+                    None
+                }
+            };
+            let sign_in = blank(&input.sign_in).and_then(|s| parse_clock_time(&s, "sign_in", day).map_err(|e| errors.push(e)).ok());
+            let sign_out = blank(&input.sign_out).and_then(|s| parse_clock_time(&s, "sign_out", day).map_err(|e| errors.push(e)).ok());
+            if !errors.is_empty() {
+                return Err(DeskError::validation(errors));
+            }
+            let attendance = attendance.expect("no errors");
+            let credited = credit_offline(&timing, attendance, sign_in, sign_out, &settings)?;
+            (
+                Some(attendance.code().to_string()),
+                sign_in.map(|t| t.format(TIME_FORMAT).to_string()),
+                sign_out.map(|t| t.format(TIME_FORMAT).to_string()),
+                None,
+                credited,
+            )
+        } else {
+            if blank(&input.attendance).is_some() {
+                return Err(DeskError::field(FieldError::new(
+                    "attendance",
+                    rules::codes::ATTENDANCE_WRONG_MODE,
+                    "线上培训班请填写完成课时，而不是出勤情况",
+                    "An online class takes hours completed, not attendance marks",
+                )));
+            }
+            let hours = input.hours_completed.ok_or_else(|| {
+                DeskError::field(FieldError::new(
+                    "hours_completed",
+                    rules::codes::HOURS_COMPLETED_INVALID,
+                    "请填写完成课时",
+                    "Enter the hours completed",
+                ))
+            })?;
+            (None, None, None, Some(hours), credit_online(&timing, hours)?)
+        };
+        let new_summary = summary(&attendance, hours, credited);
+        let old_summary = summary(&old.attendance, old.hours_completed, HalfHours::from_hours(old.credited_hours).unwrap_or_default());
+        let unchanged = old.attendance == attendance && old.sign_in == sign_in && old.sign_out == sign_out && old.hours_completed == hours;
+        if unchanged {
+            return Ok(old);
+        }
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE class_participants SET attendance = ?3, sign_in = ?4, sign_out = ?5, hours_completed = ?6,
+                credited_half_hours = ?7, updated_at = ?8, updated_by = ?9
+             WHERE class_id = ?1 AND worker_id = ?2",
+            params![class_id, worker_id, attendance, sign_in, sign_out, hours, credited.0, now, actor.id],
+        )?;
+        let field = format!("attendance:{}", class.title);
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: worker_id,
+                action: "attendance",
+                field: Some(&field),
+                old_value: Some(old_summary.as_str()).filter(|s| !s.is_empty()),
+                new_value: Some(&new_summary),
+                reason: None,
+            },
+        )?;
+        self.push_participant_outbox(&tx, class_id, worker_id)?;
+        self.refresh_status(&tx, actor, worker_id)?;
+        let p = self.participant_in(&tx, class_id, worker_id)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
+    fn push_participant_outbox(&self, tx: &Transaction<'_>, class_id: &str, worker_id: &str) -> DeskResult<()> {
+        let p = self.participant_in(tx, class_id, worker_id)?;
+        let payload = serde_json::json!({
+            "class_id": class_id,
+            "worker_id": worker_id,
+            "attendance": p.attendance,
+            "sign_in": p.sign_in,
+            "sign_out": p.sign_out,
+            "hours_completed": p.hours_completed,
+            "credited_hours": p.credited_hours,
+        });
+        self.append_outbox(tx, "class_participant", &format!("{class_id}:{worker_id}"), "upsert", &payload)
+    }
+
+    /// Record an exam attempt: the worker's next attempt number, the score against today's
+    /// pass mark. Retakes are new attempts; nothing is overwritten.
+    pub fn record_exam(&mut self, actor: &SessionUser, input: &ExamInput) -> DeskResult<ExamResult> {
+        let worker_id = self.resolve_worker_key(&input.worker)?;
+        let settings = self.training_settings()?;
+        let mut errors = Vec::new();
+        let score = parse_score(&input.score).map_err(|e| errors.push(e)).ok();
+        let today = self.today();
+        let date = match input.exam_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Some(today),
+            Some(d) => match parse_day(d, "exam_date") {
+                Ok(d) if d > today => {
+                    errors.push(FieldError::new(
+                        "exam_date",
+                        "date_future",
+                        format!("考试日期 {d} 晚于今天（{today}）"),
+                        format!("The exam date {d} is after today ({today})"),
+                    ));
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+        };
+        let class_id = input.class_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        if let Some(c) = class_id {
+            self.class_in(&self.conn, c)?;
+        }
+        let (Some(score), Some(date)) = (score, date) else {
+            return Err(DeskError::validation(errors));
+        };
+        let attempt: u32 = self.conn.query_row(
+            "SELECT COALESCE(max(attempt), 0) + 1 FROM exam_results WHERE worker_id = ?1",
+            [&worker_id],
+            |r| r.get(0),
+        )?;
+        let id = self.new_id();
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO exam_results (id, worker_id, class_id, exam_date, attempt, score, pass_mark, recorded_at, recorded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![id, worker_id, class_id, date.to_string(), attempt, score, settings.pass_mark, now, actor.id],
+        )?;
+        let field = format!("exam:{attempt}");
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: &worker_id,
+                action: "exam",
+                field: Some(&field),
+                old_value: None,
+                new_value: Some(&score.to_string()),
+                reason: None,
+            },
+        )?;
+        let result = self.exam_in(&tx, &id)?;
+        let payload = serde_json::to_value(&result).map_err(DeskError::internal)?;
+        self.append_outbox(&tx, "exam_result", &id, "upsert", &payload)?;
+        self.refresh_status(&tx, actor, &worker_id)?;
+        tx.commit()?;
+        Ok(result)
+    }
+
+    fn exam_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<ExamResult> {
+        Ok(conn
+            .prepare_cached(&format!("{EXAM_SELECT} WHERE id = ?1"))?
+            .query_row([id], exam_from_row)?)
+    }
+
+    /// A worker's exam attempts, first attempt first.
+    pub fn exam_results(&self, worker_id: &str) -> DeskResult<Vec<ExamResult>> {
+        let mut stmt = self.conn.prepare_cached(&format!("{EXAM_SELECT} WHERE worker_id = ?1 ORDER BY attempt"))?;
+        let rows = stmt.query_map([worker_id], exam_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// File (or correct) the supervision form of an offline class. A correction replaces the
+    /// form; the audit trail keeps what it said before.
+    pub fn file_supervision(&mut self, actor: &SessionUser, class_id: &str, input: &SupervisionInput) -> DeskResult<SupervisionForm> {
+        let class = self.class_in(&self.conn, class_id)?;
+        if class.mode != ClassMode::Offline.code() {
+            return Err(DeskError::new(
+                rules::codes::SUPERVISION_ONLINE_CLASS,
+                "线上培训由后台督导，不需要填写培训督导单",
+                "Online classes are supervised from the back end: no supervision form is needed",
+            ));
+        }
+        let v = validate_supervision(input).map_err(DeskError::validation)?;
+        let old = self.supervision_in(&self.conn, class_id)?;
+        let id = old.as_ref().map(|o| o.id.clone()).unwrap_or_else(|| self.new_id());
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO supervision_forms (class_id, id, supervisor_name, method, supervised_at, place,
+                participants_present, identity_checked, trainer, remarks, recorded_at, recorded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                class_id,
+                id,
+                v.supervisor_name,
+                v.method.code(),
+                v.supervised_at.format(TIME_FORMAT).to_string(),
+                v.place,
+                v.participants_present,
+                v.identity_checked,
+                v.trainer,
+                v.remarks,
+                now,
+                actor.id
+            ],
+        )?;
+        let form = self.supervision_in(&tx, class_id)?.expect("just written");
+        let new_json = serde_json::to_string(&v).map_err(DeskError::internal)?;
+        let old_json = old.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default());
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "training_class",
+                entity_id: class_id,
+                action: "supervision",
+                field: Some("supervision_form"),
+                old_value: old_json.as_deref(),
+                new_value: Some(&new_json),
+                reason: None,
+            },
+        )?;
+        let payload = serde_json::to_value(&form).map_err(DeskError::internal)?;
+        self.append_outbox(&tx, "supervision_form", &id, "upsert", &payload)?;
+        // Filing the form can complete every participant's training.
+        let ids: Vec<String> = tx
+            .prepare("SELECT worker_id FROM class_participants WHERE class_id = ?1")?
+            .query_map([class_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for w in ids {
+            self.refresh_status(&tx, actor, &w)?;
+        }
+        tx.commit()?;
+        Ok(form)
+    }
+
+    fn supervision_in(&self, conn: &rusqlite::Connection, class_id: &str) -> DeskResult<Option<SupervisionForm>> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT s.id, s.class_id, s.supervisor_name, s.method, s.supervised_at, s.place, s.participants_present,
+                        s.identity_checked, s.trainer, s.remarks, s.recorded_at, u.display_name
+                 FROM supervision_forms s JOIN users u ON u.id = s.recorded_by WHERE s.class_id = ?1",
+            )?
+            .query_row([class_id], |r| {
+                Ok(SupervisionForm {
+                    id: r.get(0)?,
+                    class_id: r.get(1)?,
+                    supervisor_name: r.get(2)?,
+                    method: r.get(3)?,
+                    supervised_at: r.get(4)?,
+                    place: r.get(5)?,
+                    participants_present: r.get(6)?,
+                    identity_checked: r.get(7)?,
+                    trainer: r.get(8)?,
+                    remarks: r.get(9)?,
+                    recorded_at: r.get(10)?,
+                    recorded_by: r.get(11)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Whether a worker may apply for a certificate, and if not, exactly what is missing.
+    pub fn worker_eligibility(&self, worker_id: &str) -> DeskResult<Eligibility> {
+        self.worker(worker_id)?;
+        let settings = self.training_settings()?;
+        Ok(rules::eligibility(&facts_in(&self.conn, worker_id)?, &settings))
+    }
+
+    /// A worker's training page: classes with credited hours, exam attempts, the verdict.
+    pub fn worker_training(&self, worker_id: &str) -> DeskResult<WorkerTraining> {
+        let w = self.worker(worker_id)?;
+        let settings = self.training_settings()?;
+        let facts = facts_in(&self.conn, worker_id)?;
+        let eligibility = rules::eligibility(&facts, &settings);
+        Ok(WorkerTraining {
+            worker_id: w.id,
+            status: w.status,
+            classes: facts.classes,
+            exams: self.exam_results(worker_id)?,
+            eligibility,
+        })
+    }
+
+    /// Bring a worker's status in line with the training records, inside the change's
+    /// transaction: enrolled → in training when in a class; in training ⇄ eligible by the
+    /// eligibility rule. Every status change is audited and pushed.
+    fn refresh_status(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
+        let status: String = tx.query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| r.get(0))?;
+        let Some(from) = WorkerStatus::parse(&status) else { return Ok(()) };
+        let in_a_class: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM class_participants WHERE worker_id = ?1)",
+            [worker_id],
+            |r| r.get(0),
+        )?;
+        let mut to = from;
+        if to == WorkerStatus::Enrolled && in_a_class {
+            to = transition(to, LifecycleEvent::StartTraining).map_err(DeskError::field)?;
+        }
+        if matches!(to, WorkerStatus::InTraining | WorkerStatus::Eligible) {
+            let settings = settings_in(tx)?;
+            let eligible = rules::eligibility(&facts_in(tx, worker_id)?, &settings).eligible;
+            if to == WorkerStatus::InTraining && eligible {
+                to = transition(to, LifecycleEvent::CompleteTraining).map_err(DeskError::field)?;
+            } else if to == WorkerStatus::Eligible && !eligible {
+                // A correction (a failed retake, an attendance fix) undid eligibility. The
+                // lifecycle has no event for this step back; it is training's own business.
+                to = WorkerStatus::InTraining;
+            }
+        }
+        if to == from {
+            return Ok(());
+        }
+        tx.execute(
+            "UPDATE workers SET status = ?2, updated_at = ?3, updated_by = ?4, version = version + 1 WHERE id = ?1",
+            params![worker_id, to.code(), self.now_text(), actor.id],
+        )?;
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: worker_id,
+                action: "status",
+                field: Some("status"),
+                old_value: Some(from.code()),
+                new_value: Some(to.code()),
+                reason: None,
+            },
+        )?;
+        self.push_worker_outbox(tx, worker_id)
+    }
+}
+
+const EXAM_SELECT: &str =
+    "SELECT id, worker_id, class_id, exam_date, attempt, score, score + 0.000000001 >= pass_mark, recorded_at FROM exam_results";
+
+fn exam_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExamResult> {
+    Ok(ExamResult {
+        id: r.get(0)?,
+        worker_id: r.get(1)?,
+        class_id: r.get(2)?,
+        exam_date: r.get(3)?,
+        attempt: r.get(4)?,
+        score: r.get(5)?,
+        passed: r.get(6)?,
+        recorded_at: r.get(7)?,
+    })
+}
+
+fn summary(attendance: &Option<String>, hours: Option<f64>, credited: HalfHours) -> String {
+    match (attendance, hours) {
+        (Some(a), _) => format!("{a} {credited}"),
+        (None, Some(h)) => format!("online {h} {credited}"),
+        (None, None) => String::new(),
+    }
+}
+
+pub(crate) fn settings_in(conn: &rusqlite::Connection) -> DeskResult<TrainingSettings> {
+    let get = |key: &str| -> DeskResult<Option<String>> {
+        Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    };
+    let mut s = TrainingSettings::default();
+    if let Some(v) = get(KEY_CLASS_HOUR_MINUTES)?.and_then(|v| v.parse().ok()) {
+        s.class_hour_minutes = v;
+    }
+    if let Some(v) = get(KEY_PASS_MARK)?.and_then(|v| v.parse().ok()) {
+        s.pass_mark = v;
+    }
+    Ok(s)
+}
+
+/// Everything eligibility looks at for one worker, read from the store.
+fn facts_in(conn: &rusqlite::Connection, worker_id: &str) -> DeskResult<EligibilityFacts> {
+    let (consent, checked): (String, bool) = conn.query_row(
+        "SELECT consent_date, agency_check_done FROM workers WHERE id = ?1",
+        [worker_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.title, c.mode, p.credited_half_hours, EXISTS(SELECT 1 FROM supervision_forms s WHERE s.class_id = c.id)
+         FROM class_participants p JOIN training_classes c ON c.id = p.class_id
+         WHERE p.worker_id = ?1 ORDER BY c.starts_at",
+    )?;
+    let classes = stmt
+        .query_map([worker_id], |r| {
+            let mode: String = r.get(2)?;
+            let mode = if mode == "online" { ClassMode::Online } else { ClassMode::Offline };
+            Ok(ClassCredit {
+                class_id: r.get(0)?,
+                title: r.get(1)?,
+                mode,
+                credited: HalfHours(r.get(3)?),
+                supervision_filed: r.get::<_, bool>(4)? || mode == ClassMode::Online,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached("SELECT attempt, exam_date, score FROM exam_results WHERE worker_id = ?1")?;
+    let exams = stmt
+        .query_map([worker_id], |r| {
+            let date: String = r.get(1)?;
+            Ok(ExamAttempt {
+                attempt: r.get(0)?,
+                date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default(),
+                score: r.get(2)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(EligibilityFacts { consent_recorded: !consent.trim().is_empty(), agency_check_done: checked, classes, exams })
+}

@@ -1,0 +1,462 @@
+//! Importing workers from real spreadsheets (written here with rust_xlsxwriter, or made by
+//! hand to be broken), and the roster round trip (exported, read back with calamine).
+//!
+//! Every bad input gets a report line with its row, column and code, and changes nothing;
+//! good rows go in once, however often the same file is imported.
+
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+use certdesk_domain::check_char;
+use certdesk_store::{Agency, Clock, Desk, ImportOptions, ImportReport, NewUser, Role, RosterFilter, RosterFormat, SessionUser};
+use chrono::{DateTime, TimeZone, Utc};
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+
+/// Always 2026-03-02 10:00 in Shanghai.
+struct FixedClock;
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
+    }
+}
+
+fn fresh(dir: &Path) -> (Desk, SessionUser) {
+    let mut desk = Desk::open_with_clock(dir, Box::new(FixedClock)).unwrap();
+    let manager = desk
+        .setup(
+            &Agency {
+                name: "上海好帮手家政服务有限公司".into(),
+                credit_code: "91310104MA1FL8L970".into(),
+                district: "徐汇区".into(),
+                address: "上海市徐汇区漕溪北路1号".into(),
+                phone: "021-64870000".into(),
+                updated_at: String::new(),
+            },
+            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
+        )
+        .unwrap();
+    (desk, manager)
+}
+
+/// A valid ID number for the i-th test person.
+fn id(i: usize) -> String {
+    let first17 = format!("3101041980{:02}{:02}{:03}", 1 + i / 28 % 12, 1 + i % 28, i % 1000);
+    format!("{first17}{}", check_char(&first17).unwrap())
+}
+
+/// A cell to write.
+enum C {
+    S(String),
+    N(f64),
+    /// A formula with its cached result.
+    F(&'static str, String),
+    D(u16, u8, u8),
+    Blank,
+}
+
+fn s(t: impl Into<String>) -> C {
+    C::S(t.into())
+}
+
+const HEADERS: [&str; 9] = ["姓名", "身份证号", "手机号", "住址", "服务类型", "紧急联系人", "紧急联系人电话", "征信授权日期", "企业核实"];
+
+fn good_row(i: usize) -> Vec<C> {
+    vec![
+        s(format!("张{}", ["三", "四", "五", "六", "七"][i % 5])),
+        s(id(i)),
+        s(format!("138{:08}", i)),
+        s("上海市徐汇区漕溪北路2号"),
+        s("保洁、育婴"),
+        s("李四"),
+        s("13900000000"),
+        s("2026-01-05"),
+        s("是"),
+    ]
+}
+
+fn write_xlsx(path: &Path, headers: &[&str], rows: &[Vec<C>]) {
+    write_xlsx_with(path, headers, rows, |_| {});
+}
+
+fn write_xlsx_with(path: &Path, headers: &[&str], rows: &[Vec<C>], extra: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    let date = Format::new().set_num_format("yyyy/m/d");
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                C::S(t) => {
+                    ws.write_string(r, c, t).unwrap();
+                }
+                C::N(n) => {
+                    ws.write_number(r, c, *n).unwrap();
+                }
+                C::F(f, v) => {
+                    ws.write_formula(r, c, Formula::new(*f).set_result(v.clone())).unwrap();
+                }
+                C::D(y, m, d) => {
+                    ws.write_date_with_format(r, c, &ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
+                }
+                C::Blank => {}
+            }
+        }
+    }
+    extra(ws);
+    book.save(path).unwrap();
+}
+
+fn counts(dir: &Path) -> (i64, i64, i64) {
+    let conn = rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap();
+    let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    (q("SELECT count(*) FROM workers"), q("SELECT count(*) FROM audit"), q("SELECT count(*) FROM outbox"))
+}
+
+fn import(desk: &mut Desk, me: &SessionUser, path: &Path) -> ImportReport {
+    let bytes = std::fs::read(path).unwrap();
+    desk.import_workers(me, &bytes, &ImportOptions { preview_rows: 10, ..Default::default() }, &mut |_, _| {}).unwrap()
+}
+
+/// (row, column, code) of every report line.
+fn lines(r: &ImportReport) -> Vec<(usize, Option<String>, String)> {
+    r.issues.iter().map(|i| (i.row, i.column.clone(), i.code.clone())).collect()
+}
+
+#[test]
+fn a_good_xlsx_is_imported_in_one_go_and_reimporting_it_duplicates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("workers.xlsx");
+    let rows: Vec<Vec<C>> = (0..25).map(good_row).collect();
+    write_xlsx(&file, &HEADERS, &rows);
+    let mut calls = Vec::new();
+    let bytes = std::fs::read(&file).unwrap();
+    let r = desk.import_workers(&me, &bytes, &ImportOptions::default(), &mut |done, total| calls.push((done, total))).unwrap();
+    assert_eq!((r.file_kind.as_str(), r.total_rows, r.imported, r.invalid_rows), ("xlsx", 25, 25, 0));
+    assert!(r.issues.is_empty(), "{:?}", r.issues);
+    assert_eq!(calls.last(), Some(&(50, 50)), "progress ends at the total (checking, then writing)");
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 == w[1].1), "one bar that only moves forward: {calls:?}");
+    assert_eq!(r.mapping.iter().map(|m| m.column.as_str()).collect::<Vec<_>>(), ["A", "B", "C", "D", "E", "F", "G", "H", "I"]);
+    let w = desk.worker(&r.worker_ids[0]).unwrap();
+    assert_eq!((w.name.as_str(), w.service_types.len(), w.consent_date.as_str()), ("张三", 2, "2026-01-05"));
+    assert_eq!(desk.timeline("worker", &w.id).unwrap()[0].user, "王经理", "the signed-in user is the actor");
+
+    let before = counts(dir.path());
+    let again = import(&mut desk, &me, &file);
+    assert_eq!((again.imported, again.already_enrolled, again.invalid_rows), (0, 25, 0));
+    assert!(again.issues.iter().all(|i| i.code == "already_enrolled" && i.severity == "skipped"));
+    assert_eq!(counts(dir.path()), before, "re-importing the same file writes nothing");
+}
+
+#[test]
+fn invalid_rows_are_reported_by_row_and_column_and_change_nothing_while_valid_rows_go_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("mixed.xlsx");
+    let mut bad_check = good_row(1);
+    bad_check[1] = s("110105194912310025");
+    let mut bad_phone = good_row(2);
+    bad_phone[2] = s("1380013800");
+    let mut lost_digits = good_row(3);
+    lost_digits[1] = C::N(310104198001040000.0);
+    let mut no_check = good_row(4);
+    no_check[8] = s("否");
+    let dup = good_row(0);
+    let rows = vec![good_row(0), bad_check, bad_phone, lost_digits, no_check, dup];
+    write_xlsx(&file, &HEADERS, &rows);
+    let before = counts(dir.path());
+    let r = import(&mut desk, &me, &file);
+    assert_eq!(
+        lines(&r),
+        [
+            (3, Some("B".into()), "id_check".into()),
+            (4, Some("C".into()), "phone_invalid".into()),
+            (5, Some("B".into()), "id_number_as_number".into()),
+            (6, Some("I".into()), "agency_check_missing".into()),
+            (7, Some("B".into()), "duplicate_in_file".into()),
+        ]
+    );
+    let lost = &r.issues[2];
+    assert!(lost.message_zh.contains("无法恢复") && lost.message_zh.contains("文本"), "{}", lost.message_zh);
+    assert!(r.issues[4].message_zh.contains("第 2 行"), "names the first occurrence: {}", r.issues[4].message_zh);
+    assert_eq!((r.imported, r.invalid_rows), (1, 5));
+    let after = counts(dir.path());
+    assert_eq!(after.0, before.0 + 1, "only the valid row went in");
+}
+
+#[test]
+fn a_title_row_merged_cells_formulas_blank_rows_and_every_excel_date_form_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("messy.xlsx");
+    let dates = [
+        C::D(2026, 1, 5),
+        C::N(46027.0),
+        s("2026/1/5"),
+        s("2026年1月5日"),
+        s("20260105"),
+        C::N(20260105.0),
+        s("2026.1.5"),
+    ];
+    let mut rows: Vec<Vec<C>> = Vec::new();
+    // Row 2 of the sheet is the header (row 1 is a merged title); data from row 3.
+    rows.push(HEADERS.iter().map(|h| s(*h)).collect());
+    for (i, d) in dates.into_iter().enumerate() {
+        let mut row = good_row(i);
+        row[7] = d;
+        if i == 1 {
+            row[0] = C::F("=\"张\"&\"九\"", "张九".into());
+        }
+        if i == 2 {
+            // Merged with the row above: the service type shows in both rows.
+            row[4] = C::Blank;
+        }
+        rows.push(row);
+        if i == 3 {
+            rows.push((0..9).map(|_| C::Blank).collect());
+            rows.push(vec![s("  "), C::Blank, s("")]);
+        }
+    }
+    write_xlsx_with(&file, &["上海好帮手家政 2026年1月新员工名单"], &rows, |ws| {
+        ws.merge_range(0, 0, 0, 8, "上海好帮手家政 2026年1月新员工名单", &Format::new()).unwrap();
+        ws.merge_range(3, 4, 4, 4, "保洁", &Format::new()).unwrap();
+    });
+    let r = import(&mut desk, &me, &file);
+    assert_eq!(r.header_row, 2);
+    assert!(r.issues.is_empty(), "{:?}", r.issues);
+    assert_eq!((r.imported, r.blank_rows), (7, 1), "a row of spaces is blank (an empty row is not even in the file)");
+    let names: Vec<String> = r.worker_ids.iter().map(|id| desk.worker(id).unwrap().name).collect();
+    assert_eq!(names[1], "张九", "a formula's cached value is read");
+    for id in &r.worker_ids {
+        assert_eq!(desk.worker(id).unwrap().consent_date, "2026-01-05");
+    }
+    assert_eq!(desk.worker(&r.worker_ids[2]).unwrap().service_types, ["cleaning"], "a merged cell applies to every row it spans");
+}
+
+#[test]
+fn a_group_header_merged_over_its_sub_headers_is_read_as_two_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("two-rows.xlsx");
+    // Row 1: 姓名 … 紧急联系人 (merged over F:G) …; row 2: 姓名 | 电话 under it.
+    let top = ["姓名", "身份证号", "手机号", "住址", "服务类型", "紧急联系人", "", "征信授权日期", "企业核实"];
+    let mut sub: Vec<C> = (0..9).map(|_| C::Blank).collect();
+    sub[5] = s("姓名");
+    sub[6] = s("电话");
+    let rows = vec![sub, good_row(0), good_row(1)];
+    write_xlsx_with(&file, &top, &rows, |ws| {
+        ws.merge_range(0, 5, 0, 6, "紧急联系人", &Format::new()).unwrap();
+        for c in [0u16, 1, 2, 3, 4, 7, 8] {
+            ws.merge_range(0, c, 1, c, top[c as usize], &Format::new()).unwrap();
+        }
+    });
+    let r = import(&mut desk, &me, &file);
+    let headers: Vec<(&str, &str)> = r.mapping.iter().map(|m| (m.field.as_str(), m.header.as_str())).collect();
+    assert!(headers.contains(&("emergency_contact_name", "紧急联系人姓名")), "{headers:?}");
+    assert!(headers.contains(&("emergency_contact_phone", "紧急联系人电话")), "{headers:?}");
+    assert!(headers.contains(&("name", "姓名")), "a header merged down both rows reads once: {headers:?}");
+    assert_eq!((r.imported, r.invalid_rows), (2, 0), "{:?}", r.issues);
+    assert_eq!(r.issues.len(), 0);
+}
+
+#[test]
+fn wrong_headers_are_refused_naming_the_missing_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("wrong.xlsx");
+    write_xlsx(&file, &["名字", "证件", "Phone", "备注"], &[vec![s("张三"), s(id(1)), s("13800138000"), s("x")]]);
+    let before = counts(dir.path());
+    let err = desk.import_workers(&me, &std::fs::read(&file).unwrap(), &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.code, "import_headers_missing");
+    let missing: Vec<&str> = err.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(missing, ["id_number", "address", "service_types", "emergency_contact_name", "emergency_contact_phone"]);
+    assert!(err.message_zh.contains("身份证号") && err.message_zh.contains("证件"), "names what is missing and what was found: {}", err.message_zh);
+    assert_eq!(counts(dir.path()), before);
+}
+
+#[test]
+fn a_file_without_consent_or_agency_check_columns_needs_the_clerks_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("short.xlsx");
+    let rows: Vec<Vec<C>> = (0..3).map(|i| good_row(i).into_iter().take(7).collect()).collect();
+    write_xlsx(&file, &HEADERS[..7], &rows);
+    let bytes = std::fs::read(&file).unwrap();
+    let preview = desk.preview_import(&bytes, &ImportOptions { preview_rows: 2, ..Default::default() }).unwrap();
+    assert!(preview.needs_consent_date && preview.needs_agency_check);
+    assert!(preview.issues.is_empty(), "the file-wide confirmation is asked once, not per row: {:?}", preview.issues);
+    assert_eq!(preview.preview.len(), 2);
+    assert_eq!(preview.preview[0].status, "needs_confirmation");
+    let before = counts(dir.path());
+    let err = desk.import_workers(&me, &bytes, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.code, "import_needs_consent_date");
+    let only_date = ImportOptions { consent_date: Some("2026-01-05".into()), ..Default::default() };
+    assert_eq!(desk.import_workers(&me, &bytes, &only_date, &mut |_, _| {}).unwrap_err().code, "import_needs_agency_check");
+    assert_eq!(counts(dir.path()), before);
+    let confirmed = ImportOptions { consent_date: Some("2026-01-05".into()), agency_checked: true, preview_rows: 0 };
+    let r = desk.import_workers(&me, &bytes, &confirmed, &mut |_, _| {}).unwrap();
+    assert_eq!(r.imported, 3);
+    assert!(desk.worker(&r.worker_ids[0]).unwrap().agency_check_done);
+}
+
+#[test]
+fn a_gbk_csv_from_excel_on_chinese_windows_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let mut text = HEADERS.join(",") + "\r\n";
+    text += &format!("张三,{},13800138000,上海市徐汇区某路1号,保洁,李四,021-64870000,2026/1/5,是\r\n", id(1));
+    text += &format!("李梅,1.10105E+17,13800138001,上海市徐汇区某路2号,育婴,王五,13900000000,2026/1/5,是\r\n");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let r = desk.import_workers(&me, &gbk, &ImportOptions::default(), &mut |_, _| {}).unwrap();
+    assert_eq!((r.file_kind.as_str(), r.encoding.as_deref()), ("csv", Some("gb18030")));
+    assert_eq!(r.imported, 1);
+    assert_eq!(lines(&r), [(3, Some("B".into()), "id_number_as_number".into())]);
+    assert_eq!(desk.worker(&r.worker_ids[0]).unwrap().name, "张三");
+    // The same content in UTF-8 with a BOM: everything already enrolled, nothing new.
+    let utf8 = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    let again = desk.import_workers(&me, &utf8, &ImportOptions::default(), &mut |_, _| {}).unwrap();
+    assert_eq!((again.encoding.as_deref(), again.already_enrolled, again.imported), (Some("utf-8"), 1, 0));
+}
+
+#[test]
+fn files_that_are_not_spreadsheets_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let before = counts(dir.path());
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
+    let fake_zip = b"PK\x03\x04this is not really a zip at all";
+    let xls = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+    for (bytes, code) in [
+        (png.as_slice(), "not_a_spreadsheet"),
+        (fake_zip.as_slice(), "not_a_spreadsheet"),
+        (xls.as_slice(), "xls_unsupported"),
+        (b"".as_slice(), "import_empty"),
+        (b"hello world, this is a letter\n".as_slice(), "import_headers_missing"),
+    ] {
+        let err = desk.import_workers(&me, bytes, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
+        assert_eq!(err.code, code);
+        assert!(!err.message_zh.is_empty());
+    }
+    assert_eq!(counts(dir.path()), before);
+}
+
+#[test]
+fn an_xlsx_with_a_cell_at_the_sheets_far_corner_does_not_allocate_the_whole_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("far.xlsx");
+    write_xlsx_with(&file, &HEADERS, &[good_row(0)], |ws| {
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+    });
+    let r = import(&mut desk, &me, &file);
+    assert_eq!(r.imported, 1);
+}
+
+#[test]
+fn more_rows_than_the_cap_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let mut text = HEADERS.join(",") + "\n";
+    for i in 0..certdesk_store::MAX_IMPORT_ROWS + 20 {
+        text += &format!("张三,{},13800138000,a,保洁,李四,13900000000,2026-01-05,是\n", i);
+    }
+    let before = counts(dir.path());
+    let err = desk.import_workers(&me, text.as_bytes(), &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.code, "too_many_rows");
+    assert_eq!(counts(dir.path()), before);
+}
+
+#[test]
+fn the_report_can_be_saved_as_xlsx_and_csv_without_id_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("bad.xlsx");
+    let mut bad = good_row(1);
+    bad[1] = s("110105194912310025");
+    write_xlsx(&file, &HEADERS, &[bad]);
+    let r = import(&mut desk, &me, &file);
+    let xlsx = dir.path().join("report.xlsx");
+    certdesk_store::write_import_report(&r, &xlsx).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    let row: Vec<String> = range.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(&row[..4], ["2", "B", "身份证号", "id_check"]);
+    let csv = dir.path().join("report.csv");
+    certdesk_store::write_import_report(&r, &csv).unwrap();
+    let text = std::fs::read(&csv).unwrap();
+    assert!(text.starts_with(b"\xEF\xBB\xBF"), "a BOM so Excel reads the Chinese");
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("id_check") && !text.contains("110105194912310025"), "the report never carries ID numbers");
+}
+
+#[test]
+fn the_roster_round_trips_through_xlsx_with_id_numbers_and_phones_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("w.xlsx");
+    write_xlsx(&file, &HEADERS, &(0..5).map(good_row).collect::<Vec<_>>());
+    let r = import(&mut desk, &me, &file);
+    let first = &r.worker_ids[0];
+    let c = desk
+        .create_class(
+            &me,
+            &certdesk_domain::training::ClassInput {
+                title: "在线课程".into(),
+                mode: "online".into(),
+                starts_at: "2026-01-10 09:00".into(),
+                ends_at: "2026-01-10 12:00".into(),
+                place: String::new(),
+                trainer: "刘老师".into(),
+                class_hours: 3.0,
+            },
+        )
+        .unwrap();
+    desk.add_to_class(&me, &c.id, first).unwrap();
+    desk.record_attendance(&me, &c.id, first, &certdesk_store::AttendanceInput { hours_completed: Some(3.0), ..Default::default() }).unwrap();
+    desk.record_exam(&me, &certdesk_store::ExamInput { worker: first.clone(), score: "87.5".into(), exam_date: Some("2026-01-10".into()), class_id: None }).unwrap();
+
+    let out = dir.path().join("roster.xlsx");
+    let all = RosterFilter { statuses: vec!["all".into()], ..Default::default() };
+    let e = desk.export_roster(&out, RosterFormat::Xlsx, &all).unwrap();
+    assert_eq!(e.rows, 5);
+    let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let range = book.worksheet_range("持证人员名册").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, certdesk_store::ROSTER_HEADERS);
+    let w = desk.worker(first).unwrap();
+    let row = rows.iter().find(|r| r[2] == Data::String(w.id_number.clone())).expect("the ID number is a text cell");
+    assert_eq!(row[1], Data::String(w.name.clone()));
+    assert_eq!(row[4], Data::String("上海好帮手家政服务有限公司".into()));
+    assert_eq!(row[5], Data::String(w.phone.clone()), "the phone is a text cell");
+    assert_eq!(row[6], Data::Float(87.5), "the score is a number");
+    assert!(matches!(row[7], Data::DateTime(_)), "the exam date is a real date: {:?}", row[7]);
+    assert_eq!(row[8], Data::Float(3.0));
+    assert_eq!(row[11], Data::String("可申领".into()));
+    for r in &rows[1..] {
+        assert!(matches!(r[2], Data::String(_)), "every ID number stays text: {:?}", r[2]);
+    }
+
+    // Filters: by status and by exam date.
+    let eligible = RosterFilter { statuses: vec!["eligible".into()], ..Default::default() };
+    assert_eq!(desk.export_roster(&out, RosterFormat::Xlsx, &eligible).unwrap().rows, 1);
+    let jan = RosterFilter { statuses: vec!["all".into()], from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1), to: chrono::NaiveDate::from_ymd_opt(2026, 1, 31) };
+    assert_eq!(desk.export_roster(&out, RosterFormat::Xlsx, &jan).unwrap().rows, 1);
+    let feb = RosterFilter { from: chrono::NaiveDate::from_ymd_opt(2026, 2, 1), ..jan.clone() };
+    assert_eq!(desk.export_roster(&out, RosterFormat::Xlsx, &feb).unwrap().rows, 0);
+    assert_eq!(desk.export_roster(&out, RosterFormat::Xlsx, &RosterFilter::default()).unwrap().rows, 0, "by default only certified workers");
+
+    // CSV: UTF-8 with BOM, same rows, readable by the desk's own importer's reader.
+    let csv = dir.path().join("roster.csv");
+    desk.export_roster(&csv, RosterFormat::Csv, &all).unwrap();
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert_eq!(text.lines().count(), 6);
+    assert!(text.lines().next().unwrap().starts_with("序号,姓名,身份证号,上门服务证编码"));
+    assert!(text.contains(&w.id_number));
+}

@@ -1,0 +1,188 @@
+//! The store's side of the sync on a real SQLite file, without a network: recording the
+//! platform's answers, applying pulled changes with their cursor, and the indicator's
+//! staleness warning under a clock the test moves.
+
+use std::sync::{Arc, Mutex};
+
+use certdesk_domain::check_char;
+use certdesk_protocol::credential::{RevocationEntry, TrustedKey};
+use certdesk_protocol::sync::{Change, ChangeBody, EntryOutcome, EntryResult};
+use certdesk_store::{Agency, Clock, Desk, DeviceRecord, NewUser, Role, SessionUser, WorkerInput};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+/// A clock the test moves by hand.
+#[derive(Clone)]
+struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+impl TestClock {
+    fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+fn fresh(dir: &std::path::Path) -> (Desk, SessionUser, TestClock) {
+    let clock = TestClock(Arc::new(Mutex::new("2026-11-27T02:00:00Z".parse().unwrap())));
+    let mut desk = Desk::open_with_clock(dir, Box::new(clock.clone())).unwrap();
+    let me = desk
+        .setup(
+            &Agency {
+                name: "上海好帮手家政服务有限公司".into(),
+                credit_code: "91310104MA1FL8L970".into(),
+                district: "徐汇区".into(),
+                address: "上海市徐汇区漕溪北路1号".into(),
+                phone: "021-64870000".into(),
+                updated_at: String::new(),
+            },
+            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
+        )
+        .unwrap();
+    (desk, me, clock)
+}
+
+fn worker(desk: &mut Desk, me: &SessionUser, name: &str, seq17: &str) -> String {
+    let id_number = format!("{seq17}{}", check_char(seq17).unwrap());
+    let input = WorkerInput {
+        form: certdesk_domain::WorkerInput {
+            name: name.into(),
+            id_number,
+            phone: "13800138000".into(),
+            address: "上海市徐汇区漕溪北路2号".into(),
+            service_types: vec!["保洁".into()],
+            emergency_contact_name: "李四".into(),
+            emergency_contact_phone: "13900000000".into(),
+            consent_date: Some("2026-01-05".into()),
+            agency_check_done: true,
+        },
+        photo_sha256: None,
+    };
+    desk.enrol_worker(me, &input).unwrap().id
+}
+
+fn device() -> DeviceRecord {
+    DeviceRecord {
+        platform_url: "https://platform.example".into(),
+        device_id: uuid::Uuid::now_v7().to_string(),
+        device_name: "前台1号机".into(),
+        agency_id: uuid::Uuid::now_v7().to_string(),
+        agency_name: "某家政".into(),
+        ca_pem: None,
+        secret_store: "file".into(),
+        enrolled_at: String::new(),
+    }
+}
+
+#[test]
+fn the_platforms_answers_mark_entries_once_and_refusals_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me, _) = fresh(dir.path());
+    worker(&mut desk, &me, "张三", "31010419800101001");
+    worker(&mut desk, &me, "李四", "31010419800101002");
+    let pending = desk.pending_sync_entries(10).unwrap();
+    assert_eq!(pending.len(), 2);
+    let answers: Vec<EntryResult> = vec![
+        EntryResult { id: pending[0].id.parse().unwrap(), seq: pending[0].seq, outcome: EntryOutcome::Applied },
+        EntryResult {
+            id: pending[1].id.parse().unwrap(),
+            seq: pending[1].seq,
+            outcome: EntryOutcome::Rejected { code: "invalid_record".into(), message_zh: "记录有误".into(), message_en: "Wrong".into() },
+        },
+    ];
+    let tally = desk.record_push_results(&answers).unwrap();
+    assert_eq!((tally.applied, tally.rejected), (1, 1));
+    assert_eq!(desk.pending_outbox_count().unwrap(), 0, "a refused entry is handled, not retried forever");
+    let list = desk.sync_rejections(false).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].code.as_str(), list[0].entity_label.as_deref()), ("invalid_record", Some("李四")));
+
+    // The same answers again (a repeated response) change nothing.
+    let again = desk.record_push_results(&answers).unwrap();
+    assert_eq!((again.applied, again.rejected), (0, 0));
+    assert_eq!(desk.sync_rejections(true).unwrap().len(), 1);
+}
+
+#[test]
+fn a_pulled_page_and_its_cursor_commit_together_and_a_repeated_page_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, _, _) = fresh(dir.path());
+    let changes = vec![
+        Change {
+            seq: 4,
+            body: ChangeBody::TrustKey {
+                key: TrustedKey {
+                    key_id: 1,
+                    public_key: "iojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w".into(),
+                    not_before: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                    not_after: None,
+                },
+            },
+        },
+        Change {
+            seq: 9,
+            body: ChangeBody::Revocation {
+                entry: RevocationEntry { certificate_code: "SH112026123456J".into(), revoked: true, current_card_version: 1 },
+            },
+        },
+        Change { seq: 11, body: ChangeBody::Deleted { entity: "something_newer".into(), entity_id: "x".into() } },
+    ];
+    let tally = desk.apply_pulled(&changes, 11, true).unwrap();
+    assert_eq!((tally.changes, tally.trust_keys, tally.revocations, tally.deletions), (3, 1, 1, 1));
+    assert_eq!(desk.sync_cursor().unwrap(), 11);
+    assert_eq!(desk.trust_list().unwrap().keys.len(), 1);
+    assert!(desk.revocation_list().unwrap().entries[0].revoked);
+
+    let repeat = desk.apply_pulled(&changes, 11, true).unwrap();
+    assert_eq!(repeat.changes, 0, "changes at or below the cursor were applied already");
+
+    let gone = vec![Change { seq: 12, body: ChangeBody::Deleted { entity: "trust_key".into(), entity_id: "1".into() } }];
+    desk.apply_pulled(&gone, 12, true).unwrap();
+    assert!(desk.trust_list().unwrap().keys.is_empty(), "a withdrawn key leaves the trust list");
+}
+
+#[test]
+fn nothing_synced_for_more_than_three_days_raises_the_stale_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, _, clock) = fresh(dir.path());
+    assert!(!desk.sync_status().unwrap().stale_warning, "an unenrolled desk has nothing to be late with");
+    desk.save_sync_device(&device()).unwrap();
+    clock.advance(Duration::days(3) - Duration::minutes(1));
+    assert!(!desk.sync_status().unwrap().stale_warning);
+    clock.advance(Duration::minutes(2));
+    assert!(desk.sync_status().unwrap().stale_warning, "counted from enrolment when never synced");
+    desk.record_sync_success().unwrap();
+    let status = desk.sync_status().unwrap();
+    assert!(!status.stale_warning && status.last_error.is_none());
+    desk.record_sync_failure("network", "无法连接平台", "Cannot reach the platform").unwrap();
+    clock.advance(Duration::days(4));
+    let status = desk.sync_status().unwrap();
+    assert!(status.stale_warning, "failures do not reset the clock");
+    assert_eq!(status.last_error.unwrap().code, "network");
+}
+
+#[test]
+fn moving_to_another_platform_sends_everything_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me, _) = fresh(dir.path());
+    worker(&mut desk, &me, "张三", "31010419800101001");
+    desk.save_sync_device(&device()).unwrap();
+    let pending = desk.pending_sync_entries(10).unwrap();
+    let answers: Vec<EntryResult> =
+        pending.iter().map(|e| EntryResult { id: e.id.parse().unwrap(), seq: e.seq, outcome: EntryOutcome::Applied }).collect();
+    desk.record_push_results(&answers).unwrap();
+    desk.apply_pulled(&[], 42, true).unwrap();
+    assert_eq!(desk.pending_outbox_count().unwrap(), 0);
+
+    let mut same_place = device();
+    same_place.agency_id = desk.sync_device().unwrap().unwrap().agency_id;
+    desk.save_sync_device(&same_place).unwrap();
+    assert_eq!((desk.pending_outbox_count().unwrap(), desk.sync_cursor().unwrap()), (0, 42), "a new device of the same agency keeps going");
+
+    desk.save_sync_device(&DeviceRecord { platform_url: "https://other.example".into(), ..device() }).unwrap();
+    assert_eq!(desk.pending_outbox_count().unwrap(), 1, "the new platform has none of the records");
+    assert_eq!(desk.sync_cursor().unwrap(), 0);
+}

@@ -1,0 +1,319 @@
+//! Training on a real desk file: classes, attendance, online hours, exams and supervision
+//! forms, and that the worker becomes eligible exactly when the last requirement is met (and
+//! not a moment before), with every change audited and queued for the sync.
+
+use std::path::Path;
+
+use certdesk_domain::training::{ClassInput, SupervisionInput};
+use certdesk_domain::TrainingSettings;
+use certdesk_store::{
+    Agency, AttendanceInput, Clock, Desk, ExamInput, NewUser, Role, SessionUser, TrainingClass, WorkerInput,
+};
+use chrono::{DateTime, TimeZone, Utc};
+
+/// Always 2026-03-02 10:00 in Shanghai.
+struct FixedClock;
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
+    }
+}
+
+fn fresh(dir: &Path) -> (Desk, SessionUser) {
+    let mut desk = Desk::open_with_clock(dir, Box::new(FixedClock)).unwrap();
+    let manager = desk
+        .setup(
+            &Agency {
+                name: "上海好帮手家政服务有限公司".into(),
+                credit_code: "91310104MA1FL8L970".into(),
+                district: "徐汇区".into(),
+                address: "上海市徐汇区漕溪北路1号".into(),
+                phone: "021-64870000".into(),
+                updated_at: String::new(),
+            },
+            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
+        )
+        .unwrap();
+    (desk, manager)
+}
+
+fn enrol(desk: &mut Desk, me: &SessionUser, name: &str, id_number: &str) -> String {
+    desk.enrol_worker(
+        me,
+        &WorkerInput {
+            form: certdesk_domain::WorkerInput {
+                name: name.into(),
+                id_number: id_number.into(),
+                phone: "13800138000".into(),
+                address: "上海市徐汇区漕溪北路2号".into(),
+                service_types: vec!["保洁".into()],
+                emergency_contact_name: "李四".into(),
+                emergency_contact_phone: "13900000000".into(),
+                consent_date: Some("2026-01-05".into()),
+                agency_check_done: true,
+            },
+            photo_sha256: None,
+        },
+    )
+    .unwrap()
+    .id
+}
+
+fn class(desk: &mut Desk, me: &SessionUser, title: &str, mode: &str, hours: f64) -> TrainingClass {
+    desk.create_class(
+        me,
+        &ClassInput {
+            title: title.into(),
+            mode: mode.into(),
+            starts_at: "2026-01-10 09:00".into(),
+            ends_at: "2026-01-10 12:00".into(),
+            place: "徐汇区培训中心".into(),
+            trainer: "刘老师".into(),
+            class_hours: hours,
+        },
+    )
+    .unwrap()
+}
+
+fn supervision() -> SupervisionInput {
+    SupervisionInput {
+        supervisor_name: "陈督导".into(),
+        method: "video".into(),
+        supervised_at: "2026-01-10 09:30".into(),
+        place: "徐汇区培训中心".into(),
+        participants_present: 2,
+        identity_checked: 2,
+        trainer: "刘老师".into(),
+        remarks: String::new(),
+    }
+}
+
+fn mark(attendance: &str, sign_in: Option<&str>, sign_out: Option<&str>) -> AttendanceInput {
+    AttendanceInput {
+        attendance: Some(attendance.into()),
+        sign_in: sign_in.map(str::to_string),
+        sign_out: sign_out.map(str::to_string),
+        hours_completed: None,
+    }
+}
+
+fn counts(dir: &Path) -> (i64, i64, i64) {
+    let conn = rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap();
+    let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    (
+        q("SELECT count(*) FROM class_participants") + q("SELECT count(*) FROM exam_results") + q("SELECT count(*) FROM supervision_forms"),
+        q("SELECT count(*) FROM audit"),
+        q("SELECT count(*) FROM outbox"),
+    )
+}
+
+fn missing(desk: &Desk, worker: &str) -> Vec<String> {
+    desk.worker_eligibility(worker).unwrap().missing.into_iter().map(|m| m.code).collect()
+}
+
+#[test]
+fn a_worker_becomes_eligible_exactly_when_the_last_requirement_is_met() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    assert_eq!(missing(&desk, &w), ["class_hours_short", "exam_missing"]);
+
+    let c = class(&mut desk, &me, "上门服务规范", "线下", 3.0);
+    assert!(c.incomplete, "an offline class without its supervision form is incomplete");
+    // Added by the ID number as typed (lower-case x): the worker starts training.
+    let p = desk.add_to_class(&me, &c.id, "11010519491231002x").unwrap();
+    assert_eq!(p.status, "in_training");
+
+    let p = desk.record_attendance(&me, &c.id, &w, &mark("present", None, None)).unwrap();
+    assert_eq!(p.credited_hours, 3.0);
+    assert_eq!(p.status, "in_training");
+    assert_eq!(missing(&desk, &w), ["exam_missing", "supervision_missing"]);
+
+    let first = desk.record_exam(&me, &ExamInput { worker: w.clone(), exam_date: Some("2026-01-10".into()), score: "55".into(), class_id: Some(c.id.clone()) }).unwrap();
+    assert_eq!((first.attempt, first.passed), (1, false));
+    assert_eq!(missing(&desk, &w), ["exam_failed", "supervision_missing"]);
+
+    let retake = desk.record_exam(&me, &ExamInput { worker: w.clone(), exam_date: Some("2026-01-17".into()), score: "82.5".into(), class_id: None }).unwrap();
+    assert_eq!((retake.attempt, retake.passed), (2, true), "a retake is a new attempt");
+    assert_eq!(desk.exam_results(&w).unwrap().len(), 2, "the failed attempt is kept");
+    assert_eq!(desk.worker(&w).unwrap().status, "in_training", "the supervision form is still missing");
+
+    let form = desk.file_supervision(&me, &c.id, &supervision()).unwrap();
+    assert_eq!(form.method, "video");
+    assert_eq!(desk.worker(&w).unwrap().status, "eligible", "the form was the last requirement");
+    assert!(desk.worker_eligibility(&w).unwrap().eligible);
+    assert!(!desk.class_detail(&c.id).unwrap().class.incomplete);
+
+    let actions: Vec<String> = desk.timeline("worker", &w).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["enrol", "class_join", "status", "attendance", "exam", "exam", "status"]);
+    assert!(desk.verify_audit_chain().is_ok());
+    let outbox: Vec<String> = desk.pending_outbox(100).unwrap().into_iter().map(|e| e.entity).collect();
+    for entity in ["training_class", "class_participant", "exam_result", "supervision_form", "worker"] {
+        assert!(outbox.iter().any(|e| e == entity), "{entity} is queued for the sync: {outbox:?}");
+    }
+}
+
+#[test]
+fn a_failed_retake_takes_an_eligible_worker_back_to_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    let c = class(&mut desk, &me, "在线课程", "online", 3.0);
+    desk.add_to_class(&me, &c.id, &w).unwrap();
+    let online = AttendanceInput { hours_completed: Some(3.0), ..Default::default() };
+    desk.record_attendance(&me, &c.id, &w, &online).unwrap();
+    desk.record_exam(&me, &ExamInput { worker: w.clone(), score: "90".into(), ..Default::default() }).unwrap();
+    assert_eq!(desk.worker(&w).unwrap().status, "eligible", "online classes need no supervision form");
+    desk.record_exam(&me, &ExamInput { worker: w.clone(), score: "40".into(), ..Default::default() }).unwrap();
+    assert_eq!(desk.worker(&w).unwrap().status, "in_training", "only the latest attempt counts");
+}
+
+#[test]
+fn late_and_early_attendance_credit_the_time_actually_attended() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let a = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    let c = class(&mut desk, &me, "上门服务规范", "offline", 3.0);
+    desk.add_to_class(&me, &c.id, &a).unwrap();
+    let p = desk.record_attendance(&me, &c.id, &a, &mark("迟到", Some("10:00"), None)).unwrap();
+    assert_eq!(p.credited_hours, 2.5, "10:00–12:00 is 120 minutes: 2.67 class hours, rounded down to 2.5");
+    assert_eq!(p.sign_in.as_deref(), Some("2026-01-10 10:00"));
+    let p = desk.record_attendance(&me, &c.id, &a, &mark("left_early", None, Some("10:30"))).unwrap();
+    assert_eq!(p.credited_hours, 2.0, "09:00–10:30 is 90 minutes: exactly 2 class hours");
+
+    let before = counts(dir.path());
+    let err = desk.record_attendance(&me, &c.id, &a, &mark("late", None, None)).unwrap_err();
+    assert_eq!((err.code.as_str(), err.fields[0].code.as_str()), ("validation", "attendance_time_missing"));
+    let err = desk.record_attendance(&me, &c.id, &a, &AttendanceInput { hours_completed: Some(1.0), ..Default::default() }).unwrap_err();
+    assert_eq!(err.fields[0].code, "attendance_wrong_mode");
+    assert_eq!(counts(dir.path()), before, "a refused grid row writes nothing");
+}
+
+#[test]
+fn the_same_legacy_and_new_id_number_is_one_participant() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    enrol(&mut desk, &me, "李梅", "110105491231002");
+    let c = class(&mut desk, &me, "上门服务规范", "offline", 3.0);
+    desk.add_to_class(&me, &c.id, "11010519491231002X").unwrap();
+    let err = desk.add_to_class(&me, &c.id, "110105491231002").unwrap_err();
+    assert_eq!(err.code, "already_in_class");
+}
+
+#[test]
+fn adding_by_an_unknown_or_mistyped_id_number_says_what_is_wrong_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let c = class(&mut desk, &me, "上门服务规范", "offline", 3.0);
+    let before = counts(dir.path());
+    let err = desk.add_to_class(&me, &c.id, "11010519491231002X").unwrap_err();
+    assert_eq!(err.code, "worker_not_enrolled");
+    let err = desk.add_to_class(&me, &c.id, "110105194912310025").unwrap_err();
+    assert_eq!(err.fields[0].code, "id_check", "a scan or typo with a wrong check character is named");
+    assert_eq!(counts(dir.path()), before);
+}
+
+#[test]
+fn exam_scores_outside_0_to_100_and_future_dates_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    let before = counts(dir.path());
+    let err = desk.record_exam(&me, &ExamInput { worker: w.clone(), score: "101".into(), exam_date: Some("2026-04-01".into()), class_id: None }).unwrap_err();
+    let codes: Vec<&str> = err.fields.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["score_invalid", "date_future"]);
+    assert_eq!(counts(dir.path()), before);
+}
+
+#[test]
+fn the_pass_mark_setting_is_the_agencys_and_only_a_manager_changes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    assert_eq!(desk.training_settings().unwrap(), TrainingSettings::default());
+    desk.add_user(Some(&me), &NewUser { username: "clerk".into(), display_name: "小李".into(), role: Role::Clerk, password: "password1".into() }).unwrap();
+    let clerk = desk.login("clerk", "password1").unwrap();
+    let strict = TrainingSettings { class_hour_minutes: 40, pass_mark: 70.0 };
+    assert_eq!(desk.set_training_settings(&clerk, &strict).unwrap_err().code, "forbidden");
+    desk.set_training_settings(&me, &strict).unwrap();
+    let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    let r = desk.record_exam(&me, &ExamInput { worker: w.clone(), score: "65".into(), ..Default::default() }).unwrap();
+    assert!(!r.passed, "65 is below the agency's 70");
+    assert_eq!(desk.worker_eligibility(&w).unwrap().pass_mark, 70.0);
+}
+
+#[test]
+fn supervision_forms_belong_to_offline_classes_and_are_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let online = class(&mut desk, &me, "在线课程", "online", 1.0);
+    assert_eq!(desk.file_supervision(&me, &online.id, &supervision()).unwrap_err().code, "supervision_online_class");
+    let offline = class(&mut desk, &me, "上门服务规范", "offline", 3.0);
+    let bad = SupervisionInput { identity_checked: 5, participants_present: 3, ..supervision() };
+    let err = desk.file_supervision(&me, &offline.id, &bad).unwrap_err();
+    assert_eq!(err.fields[0].code, "identity_checked_exceeds_present");
+    // A correction replaces the form and keeps the old one in the audit trail.
+    desk.file_supervision(&me, &offline.id, &supervision()).unwrap();
+    let fixed = desk.file_supervision(&me, &offline.id, &SupervisionInput { remarks: "补记".into(), ..supervision() }).unwrap();
+    assert_eq!(desk.class_detail(&offline.id).unwrap().supervision.unwrap(), fixed);
+    let t = desk.timeline("training_class", &offline.id).unwrap();
+    assert_eq!(t.iter().filter(|e| e.action == "supervision").count(), 2);
+    assert!(t.last().unwrap().old_value.is_some());
+}
+
+#[test]
+fn a_class_that_does_not_fit_its_hours_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let err = desk
+        .create_class(
+            &me,
+            &ClassInput {
+                title: "x".into(),
+                mode: "offline".into(),
+                starts_at: "2026-01-10 09:00".into(),
+                ends_at: "2026-01-10 10:00".into(),
+                place: "p".into(),
+                trainer: "t".into(),
+                class_hours: 3.0,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.fields[0].code, "class_hours_exceed_duration");
+    assert!(desk.list_classes(None, None, 10).unwrap().is_empty());
+}
+
+#[test]
+fn stats_count_stages_and_trainings_and_passes_per_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let a = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    enrol(&mut desk, &me, "李梅", "310104198001010017");
+    let c = class(&mut desk, &me, "在线课程", "online", 3.0);
+    desk.add_to_class(&me, &c.id, &a).unwrap();
+    desk.record_attendance(&me, &c.id, &a, &AttendanceInput { hours_completed: Some(3.0), ..Default::default() }).unwrap();
+    desk.record_exam(&me, &ExamInput { worker: a.clone(), score: "50".into(), exam_date: Some("2026-01-10".into()), class_id: None }).unwrap();
+    desk.record_exam(&me, &ExamInput { worker: a.clone(), score: "80".into(), exam_date: Some("2026-02-10".into()), class_id: None }).unwrap();
+    let s = desk.stats(3).unwrap();
+    assert_eq!((s.stages.enrolled, s.stages.eligible, s.stages.total), (1, 1, 2));
+    let months: Vec<(&str, u64, u64, u64, u64)> =
+        s.months.iter().map(|m| (m.month.as_str(), m.classes, m.trained, m.exams, m.passed)).collect();
+    assert_eq!(months, [("2026-01", 1, 1, 1, 0), ("2026-02", 0, 0, 1, 1), ("2026-03", 0, 0, 0, 0)]);
+}
+
+#[test]
+fn a_worker_added_by_mistake_leaves_the_class_until_attendance_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    let c = class(&mut desk, &me, "上门服务规范", "offline", 3.0);
+    desk.add_to_class(&me, &c.id, &w).unwrap();
+    desk.remove_from_class(&me, &c.id, &w).unwrap();
+    assert_eq!(desk.class_detail(&c.id).unwrap().participants.len(), 0);
+    // Training once started is not undone by a removal: the status stays in_training.
+    assert_eq!(desk.worker(&w).unwrap().status, "in_training");
+    desk.add_to_class(&me, &c.id, &w).unwrap();
+    desk.record_attendance(&me, &c.id, &w, &mark("absent", None, None)).unwrap();
+    assert_eq!(desk.remove_from_class(&me, &c.id, &w).unwrap_err().code, "attendance_recorded");
+    let actions: Vec<String> = desk.timeline("worker", &w).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["enrol", "class_join", "status", "class_leave", "class_join", "attendance"]);
+}

@@ -1,0 +1,276 @@
+//! The sync itself: enrol a desk with a platform, then push the outbox (photos first) and pull
+//! the platform's changes.
+//!
+//! The guarantees come from the order of writes, not from luck: nothing is marked pushed
+//! before the platform answered for it, a pulled batch and its cursor commit together, and the
+//! platform takes each entry once per device and entry id. So a sync killed at any instant is
+//! finished by the next one, without loss and without duplicates. This module never writes SQL
+//! itself (the store does) and never logs the device secret.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use certdesk_protocol::sync::{EnrolRequest, OutboxEntry, PushRequest};
+use certdesk_store::{Desk, DeviceRecord, PullTally, PushTally};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::client::{normalise_platform_url, PlatformClient, RetryPolicy};
+use crate::secret::{self, SecretPreference, SecretStore};
+use crate::SyncError;
+
+/// Tuning of one sync.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Outbox entries per push (the platform takes at most 500).
+    pub batch_size: usize,
+    /// Changes asked for per pull.
+    pub pull_limit: u32,
+    /// Retries of each call.
+    pub retry: RetryPolicy,
+    /// Time allowed for one request, answer included.
+    pub request_timeout: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions { batch_size: 200, pull_limit: 500, retry: RetryPolicy::default(), request_timeout: Duration::from_secs(60) }
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// The platform's answers to the pushed entries.
+    pub pushed: PushTally,
+    /// Push requests made.
+    pub batches: u64,
+    /// Photos uploaded (not counting those the platform already held).
+    pub photos_uploaded: u64,
+    /// What the pulled changes were.
+    pub pulled: PullTally,
+    /// The pull cursor afterwards.
+    pub cursor: i64,
+    /// Entries still waiting (0 after a complete sync, unless the clerk saved meanwhile).
+    pub pending: u64,
+}
+
+/// What the clerk gives to enrol a desk.
+#[derive(Debug, Clone)]
+pub struct EnrolParams {
+    /// The platform's base URL (`https://...`).
+    pub platform_url: String,
+    /// The one-time enrolment code from the operator.
+    pub code: String,
+    /// The platform's CA certificate (PEM text), or `None` to trust the system roots.
+    pub ca_pem: Option<String>,
+    /// A name the operator will recognise, e.g. "前台1号机".
+    pub device_name: String,
+    /// Where to keep the secret.
+    pub secret: SecretPreference,
+}
+
+/// The result of an enrolment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Enrolment {
+    /// The device's id on the platform.
+    pub device_id: String,
+    /// The agency the desk now acts for.
+    pub agency_name: String,
+    /// The platform.
+    pub platform_url: String,
+    /// Where the secret was kept: `keyring` or `file`.
+    pub secret_store: SecretStore,
+}
+
+/// Enrols this desk with a platform using a one-time code: the device secret goes to the
+/// keyring (or the 0600 file), the enrolment row to the store. A desk enrolled before is
+/// re-enrolled (e.g. after its credential was revoked) and the old secret forgotten.
+pub async fn enrol(desk: &mut Desk, params: &EnrolParams) -> Result<Enrolment, SyncError> {
+    let platform_url = normalise_platform_url(&params.platform_url)?;
+    if let Some(pem) = &params.ca_pem {
+        if !pem.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(SyncError::Config {
+                code: "platform_ca_invalid",
+                message_zh: "平台证书（CA）文件不是 PEM 格式的证书".into(),
+                message_en: "The platform CA file is not a PEM certificate".into(),
+            });
+        }
+    }
+    let code = params.code.trim();
+    if code.is_empty() {
+        return Err(SyncError::Config {
+            code: "enrolment_code_invalid",
+            message_zh: "请输入平台提供的登记码".into(),
+            message_en: "Enter the enrolment code the platform gave you".into(),
+        });
+    }
+    let client = PlatformClient::new(&platform_url, params.ca_pem.as_deref(), Duration::from_secs(30), RetryPolicy::default())?;
+    let answer = client.enrol(&EnrolRequest { code: code.to_owned(), device_name: params.device_name.clone() }).await?;
+    let old = desk.sync_device()?;
+    // The secret first: an enrolment row must never exist without its secret.
+    let store = secret::store(desk.data_dir(), answer.device_id, &answer.device_secret, params.secret)?;
+    desk.save_sync_device(&DeviceRecord {
+        platform_url: platform_url.clone(),
+        device_id: answer.device_id.to_string(),
+        device_name: params.device_name.clone(),
+        agency_id: answer.agency_id.to_string(),
+        agency_name: answer.agency_name.clone(),
+        ca_pem: params.ca_pem.clone(),
+        secret_store: store.code().to_owned(),
+        // Set by the store from its clock.
+        enrolled_at: String::new(),
+    })?;
+    if let Some(old) = old {
+        if let Ok(old_id) = Uuid::parse_str(&old.device_id) {
+            if old_id != answer.device_id && !(old.secret_store == "file" && store == SecretStore::File) {
+                secret::forget(desk.data_dir(), old_id, &old.secret_store);
+            }
+        }
+    }
+    tracing::info!(device_id = %answer.device_id, secret_store = store.code(), "desk enrolled");
+    Ok(Enrolment {
+        device_id: answer.device_id.to_string(),
+        agency_name: answer.agency_name,
+        platform_url,
+        secret_store: store,
+    })
+}
+
+/// The desk's outbox entry in the protocol's shape.
+pub fn to_protocol(e: &certdesk_store::OutboxEntry) -> Result<OutboxEntry, SyncError> {
+    let uuid = |s: &str, what: &str| {
+        Uuid::parse_str(s).map_err(|_| SyncError::Desk(certdesk_store::DeskError::internal(format!("outbox {what} {s:?} is not a UUID"))))
+    };
+    Ok(OutboxEntry {
+        seq: e.seq,
+        id: uuid(&e.id, "id")?,
+        entity: e.entity.clone(),
+        entity_id: uuid(&e.entity_id, "entity_id")?,
+        op: e.op.clone(),
+        payload: e.payload.clone(),
+    })
+}
+
+/// A client for the enrolled device.
+fn device_client(desk: &Desk, opts: &SyncOptions) -> Result<(PlatformClient, Uuid), SyncError> {
+    let device = desk.sync_device()?.ok_or(SyncError::NotEnrolled)?;
+    let device_id =
+        Uuid::parse_str(&device.device_id).map_err(|_| SyncError::Secret("the stored device id is not a UUID".into()))?;
+    let secret = secret::load(desk.data_dir(), device_id, &device.secret_store)?;
+    let client = PlatformClient::new(&device.platform_url, device.ca_pem.as_deref(), opts.request_timeout, opts.retry.clone())?
+        .with_device(device_id, &secret)?;
+    Ok((client, device_id))
+}
+
+/// One sync: push everything pending, then pull everything new. The outcome (success, or the
+/// error's code and sentences) is recorded for the sync indicator.
+pub async fn sync(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
+    let result = run(desk, opts).await;
+    match &result {
+        Ok(_) => desk.record_sync_success()?,
+        Err(e) => {
+            let shown = e.to_desk_error();
+            if let Some(detail) = &shown.detail {
+                tracing::warn!(code = %shown.code, %detail, "sync failed");
+            }
+            // Recording the failure must not hide it.
+            let _ = desk.record_sync_failure(&shown.code, &shown.message_zh, &shown.message_en);
+        }
+    }
+    result
+}
+
+async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
+    let (client, device_id) = device_client(desk, opts)?;
+    let mut report = SyncReport::default();
+    let batch_size = opts.batch_size.clamp(1, 500);
+    loop {
+        let batch = desk.pending_sync_entries(batch_size)?;
+        if batch.is_empty() {
+            break;
+        }
+        // Parents before children: the photos a worker record names reach the platform before
+        // the record does.
+        report.photos_uploaded += upload_photos(desk, &client, &batch).await?;
+        let entries = batch.iter().map(to_protocol).collect::<Result<Vec<_>, _>>()?;
+        let answer = client.push(&PushRequest { device_id, entries: entries.clone() }).await?;
+        let in_order = answer.results.len() == entries.len()
+            && answer.results.iter().zip(&entries).all(|(r, e)| r.id == e.id && r.seq == e.seq);
+        if !in_order {
+            return Err(SyncError::Protocol(format!(
+                "{} results for {} entries, or not in request order",
+                answer.results.len(),
+                entries.len()
+            )));
+        }
+        report.pushed.add(&desk.record_push_results(&answer.results)?);
+        report.batches += 1;
+    }
+    // A desk must be able to verify cards from its first sync on, but the platform only
+    // announces a key in its change log once the key exists; asking for the list makes sure
+    // of both (the pull below then also carries the key).
+    if desk.trust_list()?.keys.is_empty() {
+        let list = client.trust_list().await?;
+        desk.merge_trust_keys(&list.keys)?;
+    }
+    loop {
+        let since = desk.sync_cursor()?;
+        let answer = client.pull(since, opts.pull_limit.max(1)).await?;
+        if answer.has_more && answer.next_cursor <= since {
+            return Err(SyncError::Protocol(format!("pull since {since} promised more but did not advance")));
+        }
+        report.pulled.add(&desk.apply_pulled(&answer.changes, answer.next_cursor, !answer.has_more)?);
+        if !answer.has_more {
+            break;
+        }
+    }
+    report.cursor = desk.sync_cursor()?;
+    report.pending = desk.pending_outbox_count()?;
+    Ok(report)
+}
+
+/// Uploads the photos the batch's worker records name and the platform lacks: HEAD first, PUT
+/// only when missing. Returns how many were uploaded.
+async fn upload_photos(desk: &mut Desk, client: &PlatformClient, batch: &[certdesk_store::OutboxEntry]) -> Result<u64, SyncError> {
+    let mut seen = HashSet::new();
+    let mut uploaded = 0;
+    for e in batch.iter().filter(|e| e.entity == "worker") {
+        let Some(sha) = e.payload.get("photo_sha256").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        if !seen.insert(sha.to_owned()) || desk.photo_uploaded(sha)? {
+            continue;
+        }
+        if !client.blob_exists(sha).await? {
+            let Some(bytes) = desk.photo(sha)? else {
+                // A record naming a photo this desk no longer has: the record still goes; the
+                // platform's review shows no photo.
+                tracing::warn!(sha256 = sha, "photo named by a worker record is missing locally");
+                continue;
+            };
+            client.put_blob(sha, &bytes).await?;
+            uploaded += 1;
+        }
+        desk.mark_photo_uploaded(sha)?;
+    }
+    Ok(uploaded)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, SyncError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| SyncError::Network(format!("cannot start the network runtime: {e}")))
+}
+
+/// [`sync`] for callers without an async runtime (the CLI, a Tauri command run on a blocking
+/// thread). Must not be called from inside an async task.
+pub fn sync_blocking(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
+    runtime()?.block_on(sync(desk, opts))
+}
+
+/// [`enrol`] for callers without an async runtime.
+pub fn enrol_blocking(desk: &mut Desk, params: &EnrolParams) -> Result<Enrolment, SyncError> {
+    runtime()?.block_on(enrol(desk, params))
+}
