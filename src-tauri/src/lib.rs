@@ -3,6 +3,8 @@
 //! `certdesk-store`. Errors cross to the window as [`DeskError`] (`{code, message_zh,
 //! message_en, fields, existing_worker_id}`), never as a bare string.
 
+mod sync;
+
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -245,6 +247,7 @@ pub fn run() -> i32 {
         .setup(|app| {
             use tauri::Manager;
             bench_mark(&app.state::<AppData>(), "window");
+            sync::start_background(app.handle().clone());
             Ok(())
         })
         .manage(data)
@@ -262,7 +265,15 @@ pub fn run() -> i32 {
             worker_update,
             worker_get,
             worker_search,
-            ui_ready
+            ui_ready,
+            sync::sync_status,
+            sync::sync_now,
+            sync::device_enrol,
+            sync::worker_apply,
+            sync::apply_all_eligible,
+            sync::sync_rejections,
+            sync::sync_rejection_dismiss,
+            sync::worker_platform
         ])
         .run(tauri::generate_context!());
     match result {

@@ -24,6 +24,10 @@ const EnrolScreen = lazy(() => import('./features/enrol/EnrolScreen'));
 const WorkerPage = lazy(() => import('./features/workers/WorkerPage'));
 const AgencyPage = lazy(() => import('./features/agency/AgencyPage'));
 const UsersPage = lazy(() => import('./features/users/UsersPage'));
+import SyncIndicator from './features/sync/SyncIndicator';
+import { useSyncStatus } from './features/sync/useSyncStatus';
+
+const SyncPage = lazy(() => import('./features/sync/SyncPage'));
 
 // No motion: clerks work at keyboard speed, and stale help texts/dialogs must go at once.
 export const THEME = {
@@ -147,7 +151,8 @@ export type View =
   | { name: 'worker'; id: string }
   | { name: 'edit'; id: string }
   | { name: 'agency' }
-  | { name: 'users' };
+  | { name: 'users' }
+  | { name: 'sync' };
 
 function focusSearch() {
   setTimeout(() => {
@@ -166,6 +171,7 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
   const dirty = useRef(false);
   const confirming = useRef(false);
   const isManager = user.role === 'manager';
+  const [syncStatus, refreshSync] = useSyncStatus();
 
   const onDirtyChange = useCallback((d: boolean) => {
     dirty.current = d;
@@ -251,6 +257,7 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
           { key: 'users', label: <span data-testid="nav-users">{t('nav.users')}</span> },
         ]
       : []),
+    { key: 'sync', label: <span data-testid="nav-sync">{t('nav.sync')}</span> },
   ];
 
   let content;
@@ -286,6 +293,9 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
     case 'users':
       content = isManager ? <UsersPage /> : null;
       break;
+    case 'sync':
+      content = <SyncPage status={syncStatus} refresh={refreshSync} onOpenWorker={openWorker} />;
+      break;
   }
 
   return (
@@ -296,6 +306,7 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
           {app.agency?.name}
         </span>
         <span className="grow" />
+        <SyncIndicator status={syncStatus} onOpen={() => navigate({ name: 'sync' })} />
         <span className="current-user" data-testid="current-user">
           {t('header.user', { name: user.display_name, role: roleLabel(user.role) })}
         </span>

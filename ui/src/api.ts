@@ -257,3 +257,67 @@ export const mark = (name: string) => {
   if (!(name in startupMarks)) startupMarks[name] = Math.round(performance.now());
 };
 export const uiReady = () => call<null>('ui_ready', { marks: startupMarks });
+
+// ---------------------------------------------------------------------------------------------
+// Sync with the central platform and applying (申领) — docs/ipc.md, "Sync and applying"
+
+export type SyncErrorInfo = { code: string; message_zh: string; message_en: string; at: string };
+export type SyncStatus = {
+  enrolled: boolean;
+  platform_url: string | null;
+  agency_name: string | null;
+  pending: number;
+  held: number;
+  last_success_at: string | null;
+  last_error: SyncErrorInfo | null;
+  trust_list_age_seconds: number | null;
+  trust_keys: number;
+  rejections: number;
+  stale_warning: boolean;
+  cursor: number;
+};
+export type SyncReport = {
+  pushed: { applied: number; duplicate: number; rejected: number; conflict: number };
+  batches: number;
+  photos_uploaded: number;
+  pulled: { changes: number; approvals: number; rejections: number };
+  cursor: number;
+  pending: number;
+};
+export type Enrolment = { device_id: string; agency_name: string; platform_url: string; secret_store: string };
+export type SyncRejection = {
+  entry_id: string;
+  entity: string;
+  entity_id: string;
+  entity_label: string | null;
+  op: string;
+  kind: string;
+  code: string;
+  message_zh: string;
+  message_en: string;
+  received_at: string;
+  dismissed_at: string | null;
+};
+export type WorkerCertificate = {
+  certificate_code: string;
+  card_version: number;
+  valid_from: string;
+  valid_until: string;
+  credential_url: string;
+};
+export type PlatformView = {
+  certificate: WorkerCertificate | null;
+  rejection: SyncErrorInfo | null;
+  checks: [string, boolean, string][];
+};
+
+export const syncStatus = () => call<SyncStatus>('sync_status');
+export const syncNow = () => call<SyncReport>('sync_now');
+export const deviceEnrol = (platformUrl: string, code: string, caPem: string | null, deviceName: string | null) =>
+  call<Enrolment>('device_enrol', { platformUrl, code, caPem, deviceName });
+export const workerApply = (id: string) => call<Worker>('worker_apply', { id });
+export const applyAllEligible = () => call<{ applied: string[] }>('apply_all_eligible');
+export const syncRejections = (includeDismissed: boolean) =>
+  call<SyncRejection[]>('sync_rejections', { includeDismissed });
+export const syncRejectionDismiss = (entryId: string) => call<null>('sync_rejection_dismiss', { entryId });
+export const workerPlatform = (id: string) => call<PlatformView>('worker_platform', { id });

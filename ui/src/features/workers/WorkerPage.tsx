@@ -15,12 +15,14 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { formatTime, isComposing, isTypingTarget, statusColor } from '../../util';
 import { describeEntry, entryTime } from './timeline';
+import WorkerPlatformPanel from '../sync/WorkerPlatformPanel';
 
 export default function WorkerPage({ id, onEdit, onBack }: { id: string; onEdit: () => void; onBack: () => void }) {
   const { t, msg } = useI18n();
   const { statusLabel, serviceLabel } = useSession();
   const [detail, setDetail] = useState<WorkerDetail | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -33,7 +35,7 @@ export default function WorkerPage({ id, onEdit, onBack }: { id: string; onEdit:
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, reload]);
 
   useEffect(() => {
     const h = (e: KeyboardEvent) => {
@@ -152,6 +154,7 @@ export default function WorkerPage({ id, onEdit, onBack }: { id: string; onEdit:
           <Descriptions.Item label={t('worker.updatedAt')}>{formatTime(w.updated_at)}</Descriptions.Item>
         </Descriptions>
       </div>
+      <WorkerPlatformPanel id={w.id} status={w.status} onChanged={() => setReload((n) => n + 1)} />
       <Typography.Title level={5} className="section-title">
         {t('worker.timeline')}
       </Typography.Title>

@@ -1,0 +1,154 @@
+//! The window's side of the sync (issue 4): thin commands over `certdesk-sync` and the desk's
+//! sync tables, and the background job that syncs every few minutes while the app runs.
+//!
+//! A sync may wait on a poor line for many seconds, so it never holds the window's `Desk`
+//! lock: it opens its own connection (SQLite WAL lets both write) on a blocking thread.
+//! Only one sync runs at a time.
+
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use certdesk_store::{Desk, DeskError, SessionUser, Worker};
+use certdesk_sync::{EnrolParams, Enrolment, SecretPreference, SyncOptions, SyncReport};
+use tauri::{Emitter, Manager, State};
+
+use crate::{current_user, lock, AppData, CmdResult};
+
+/// How often the background job syncs.
+const BACKGROUND_EVERY: Duration = Duration::from_secs(300);
+
+/// Held while a sync runs: the background job and "sync now" never overlap.
+fn running() -> &'static Mutex<()> {
+    static RUNNING: OnceLock<Mutex<()>> = OnceLock::new();
+    RUNNING.get_or_init(|| Mutex::new(()))
+}
+
+fn data_dir(app: &AppData) -> std::path::PathBuf {
+    lock(&app.desk).data_dir().to_path_buf()
+}
+
+/// One sync on its own connection; tells the window that the status changed.
+fn sync_once(dir: &std::path::Path, handle: &tauri::AppHandle) -> CmdResult<SyncReport> {
+    let _one = running().lock().unwrap_or_else(|p| p.into_inner());
+    let mut desk = Desk::open(dir)?;
+    let result = certdesk_sync::sync_blocking(&mut desk, &SyncOptions::default()).map_err(|e| e.to_desk_error());
+    let _ = handle.emit("sync_changed", ());
+    result
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + 'static) -> CmdResult<T> {
+    tauri::async_runtime::spawn_blocking(f).await.map_err(DeskError::internal)?
+}
+
+#[tauri::command]
+pub fn sync_status(app: State<'_, AppData>) -> CmdResult<certdesk_store::SyncStatus> {
+    current_user(&app)?;
+    lock(&app.desk).sync_status()
+}
+
+#[tauri::command]
+pub async fn sync_now(app: State<'_, AppData>, handle: tauri::AppHandle) -> CmdResult<SyncReport> {
+    current_user(&app)?;
+    let dir = data_dir(&app);
+    blocking(move || sync_once(&dir, &handle)).await
+}
+
+#[tauri::command]
+pub async fn device_enrol(
+    app: State<'_, AppData>,
+    handle: tauri::AppHandle,
+    platform_url: String,
+    code: String,
+    ca_pem: Option<String>,
+    device_name: Option<String>,
+) -> CmdResult<Enrolment> {
+    let actor: SessionUser = current_user(&app)?;
+    if actor.role != certdesk_store::Role::Manager {
+        return Err(DeskError::forbidden());
+    }
+    let dir = data_dir(&app);
+    blocking(move || {
+        let mut desk = Desk::open(&dir)?;
+        let params = EnrolParams {
+            platform_url,
+            code,
+            ca_pem: ca_pem.filter(|p| !p.trim().is_empty()),
+            device_name: device_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "前台".into()),
+            secret: SecretPreference::Auto,
+        };
+        let enrolment = certdesk_sync::enrol_blocking(&mut desk, &params).map_err(|e| e.to_desk_error())?;
+        let _ = handle.emit("sync_changed", ());
+        Ok(enrolment)
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn worker_apply(app: State<'_, AppData>, id: String) -> CmdResult<Worker> {
+    let actor = current_user(&app)?;
+    lock(&app.desk).apply_worker(&actor, &id)
+}
+
+#[tauri::command]
+pub fn apply_all_eligible(app: State<'_, AppData>) -> CmdResult<certdesk_store::ApplyAllReport> {
+    let actor = current_user(&app)?;
+    lock(&app.desk).apply_all_eligible(&actor)
+}
+
+#[tauri::command]
+pub fn sync_rejections(app: State<'_, AppData>, include_dismissed: Option<bool>) -> CmdResult<Vec<certdesk_store::SyncRejection>> {
+    current_user(&app)?;
+    lock(&app.desk).sync_rejections(include_dismissed.unwrap_or(false))
+}
+
+#[tauri::command]
+pub fn sync_rejection_dismiss(app: State<'_, AppData>, entry_id: String) -> CmdResult<()> {
+    let actor = current_user(&app)?;
+    lock(&app.desk).dismiss_sync_rejection(&actor, &entry_id)
+}
+
+#[tauri::command]
+pub fn worker_platform(app: State<'_, AppData>, id: String) -> CmdResult<certdesk_store::PlatformView> {
+    current_user(&app)?;
+    lock(&app.desk).platform_view(&id)
+}
+
+/// The local demonstration platform started by `scripts/start` (`CERTDESK_DEMO_*`), if any.
+fn demo_enrolment() -> Option<EnrolParams> {
+    let url = std::env::var("CERTDESK_DEMO_PLATFORM_URL").ok().filter(|v| !v.is_empty())?;
+    let code = std::env::var("CERTDESK_DEMO_CODE").ok().filter(|v| !v.is_empty())?;
+    let ca_pem = std::env::var("CERTDESK_DEMO_CA").ok().and_then(|p| std::fs::read_to_string(p).ok());
+    Some(EnrolParams {
+        platform_url: url,
+        code,
+        ca_pem,
+        device_name: "演示前台 demo desk".into(),
+        secret: SecretPreference::Auto,
+    })
+}
+
+/// Start the background job: a first sync shortly after start, then every few minutes.
+/// Being offline is normal for a desk; the status shows it, nothing else happens.
+/// With the demonstration platform, the desk enrols itself once and syncs every 15 seconds,
+/// so that an application going out and its approval coming back can be watched.
+pub fn start_background(handle: tauri::AppHandle) {
+    let demo = demo_enrolment();
+    let every = if demo.is_some() { Duration::from_secs(15) } else { BACKGROUND_EVERY };
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(5));
+        loop {
+            let dir = data_dir(&handle.state::<AppData>());
+            let mut enrolled = Desk::open(&dir).and_then(|d| d.sync_status()).map(|s| s.enrolled).unwrap_or(false);
+            if let (false, Some(params)) = (enrolled, &demo) {
+                let _one = running().lock().unwrap_or_else(|p| p.into_inner());
+                if let Ok(mut desk) = Desk::open(&dir) {
+                    enrolled = certdesk_sync::enrol_blocking(&mut desk, params).is_ok();
+                }
+            }
+            if enrolled {
+                let _ = sync_once(&dir, &handle);
+            }
+            std::thread::sleep(every);
+        }
+    });
+}
