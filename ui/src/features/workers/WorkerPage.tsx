@@ -15,8 +15,19 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { formatTime, isComposing, isTypingTarget, statusColor } from '../../util';
 import { describeEntry, entryTime } from './timeline';
+import WorkerTrainingPanel from '../training/WorkerTrainingPanel';
 
-export default function WorkerPage({ id, onEdit, onBack }: { id: string; onEdit: () => void; onBack: () => void }) {
+export default function WorkerPage({
+  id,
+  onEdit,
+  onBack,
+  onOpenClass,
+}: {
+  id: string;
+  onEdit: () => void;
+  onBack: () => void;
+  onOpenClass?: (id: string) => void;
+}) {
   const { t, msg } = useI18n();
   const { statusLabel, serviceLabel } = useSession();
   const [detail, setDetail] = useState<WorkerDetail | null>(null);
@@ -152,6 +163,7 @@ export default function WorkerPage({ id, onEdit, onBack }: { id: string; onEdit:
           <Descriptions.Item label={t('worker.updatedAt')}>{formatTime(w.updated_at)}</Descriptions.Item>
         </Descriptions>
       </div>
+      <WorkerTrainingPanel id={w.id} onOpenClass={onOpenClass} />
       <Typography.Title level={5} className="section-title">
         {t('worker.timeline')}
       </Typography.Title>
