@@ -17,6 +17,8 @@ use certdesk_store::{
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
+mod training;
+
 /// What the window holds: the open desk and who is signed in.
 struct AppData {
     desk: Mutex<Desk>,
@@ -273,7 +275,26 @@ pub fn run() -> i32 {
             sync::apply_all_eligible,
             sync::sync_rejections,
             sync::sync_rejection_dismiss,
-            sync::worker_platform
+            sync::worker_platform,
+            training::training_settings_get,
+            training::training_settings_set,
+            training::class_create,
+            training::class_list,
+            training::class_get,
+            training::class_add_worker,
+            training::class_remove_worker,
+            training::class_attend,
+            training::exam_record,
+            training::exam_list,
+            training::supervision_file,
+            training::worker_eligibility,
+            training::worker_training,
+            training::import_preview,
+            training::import_run,
+            training::import_report_save,
+            training::roster_export,
+            training::stats,
+            training::export_folder
         ])
         .run(tauri::generate_context!());
     match result {

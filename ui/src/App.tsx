@@ -28,6 +28,11 @@ import SyncIndicator from './features/sync/SyncIndicator';
 import { useSyncStatus } from './features/sync/useSyncStatus';
 
 const SyncPage = lazy(() => import('./features/sync/SyncPage'));
+const HomePage = lazy(() => import('./features/home/HomePage'));
+const ClassesPage = lazy(() => import('./features/training/ClassesPage'));
+const ClassPage = lazy(() => import('./features/training/ClassPage'));
+const ImportPage = lazy(() => import('./features/import/ImportPage'));
+const RosterPage = lazy(() => import('./features/roster/RosterPage'));
 
 // No motion: clerks work at keyboard speed, and stale help texts/dialogs must go at once.
 export const THEME = {
@@ -152,7 +157,12 @@ export type View =
   | { name: 'edit'; id: string }
   | { name: 'agency' }
   | { name: 'users' }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'home' }
+  | { name: 'classes' }
+  | { name: 'class'; id: string }
+  | { name: 'import' }
+  | { name: 'roster' };
 
 function focusSearch() {
   setTimeout(() => {
@@ -239,8 +249,11 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
     setView({ name: 'worker', id: w.id });
   }, []);
 
-  const selected = view.name === 'worker' || view.name === 'edit' ? 'workers' : view.name;
+  const openClass = useCallback((id: string) => navigate({ name: 'class', id }), [navigate]);
+  const selected =
+    view.name === 'worker' || view.name === 'edit' ? 'workers' : view.name === 'class' ? 'classes' : view.name;
   const items = [
+    { key: 'home', label: <span data-testid="nav-home">{t('nav.home')}</span> },
     { key: 'workers', label: <span data-testid="nav-workers">{t('nav.workers')}</span> },
     {
       key: 'enrol',
@@ -251,6 +264,9 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
         </span>
       ),
     },
+    { key: 'classes', label: <span data-testid="nav-classes">{t('nav.classes')}</span> },
+    { key: 'import', label: <span data-testid="nav-import">{t('nav.import')}</span> },
+    { key: 'roster', label: <span data-testid="nav-roster">{t('nav.roster')}</span> },
     ...(isManager
       ? [
           { key: 'agency', label: <span data-testid="nav-agency">{t('nav.agency')}</span> },
@@ -284,7 +300,13 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
       break;
     case 'worker':
       content = (
-        <WorkerPage key={view.id} id={view.id} onEdit={() => setView({ name: 'edit', id: view.id })} onBack={toList} />
+        <WorkerPage
+          key={view.id}
+          id={view.id}
+          onEdit={() => setView({ name: 'edit', id: view.id })}
+          onBack={toList}
+          onOpenClass={openClass}
+        />
       );
       break;
     case 'agency':
@@ -295,6 +317,30 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
       break;
     case 'sync':
       content = <SyncPage status={syncStatus} refresh={refreshSync} onOpenWorker={openWorker} />;
+      break;
+    case 'home':
+      content = (
+        <HomePage
+          onOpenStatus={(status) => {
+            setList({ query: '', status });
+            setView({ name: 'workers' });
+          }}
+        />
+      );
+      break;
+    case 'classes':
+      content = <ClassesPage onOpen={openClass} />;
+      break;
+    case 'class':
+      content = (
+        <ClassPage key={view.id} id={view.id} onBack={() => setView({ name: 'classes' })} onOpenWorker={openWorker} />
+      );
+      break;
+    case 'import':
+      content = <ImportPage onOpenWorkers={toList} />;
+      break;
+    case 'roster':
+      content = <RosterPage />;
       break;
   }
 

@@ -1,6 +1,7 @@
 // The ONLY module that talks to the Rust side. Every command of docs/ipc.md has a typed wrapper
 // here; every rejection is normalised to an ApiError before it reaches a component.
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 
 // ---------------------------------------------------------------------------------------------
 // Types (docs/ipc.md)
@@ -321,3 +322,182 @@ export const syncRejections = (includeDismissed: boolean) =>
   call<SyncRejection[]>('sync_rejections', { includeDismissed });
 export const syncRejectionDismiss = (entryId: string) => call<null>('sync_rejection_dismiss', { entryId });
 export const workerPlatform = (id: string) => call<PlatformView>('worker_platform', { id });
+
+// ---------------------------------------------------------------------------------------------
+// Training, exams, supervision, import, roster, stats (docs/ipc.md, issue 3)
+
+export type TrainingSettings = { class_hour_minutes: number; pass_mark: number };
+export type ClassMode = 'offline' | 'online';
+export type ClassInput = {
+  title: string;
+  mode: ClassMode;
+  starts_at: string;
+  ends_at: string;
+  place: string;
+  trainer: string;
+  class_hours: number;
+};
+export type TrainingClass = {
+  id: string;
+  title: string;
+  mode: ClassMode;
+  starts_at: string;
+  ends_at: string;
+  place: string;
+  trainer: string;
+  class_hours: number;
+  participant_count: number;
+  supervision_filed: boolean;
+  incomplete: boolean;
+  created_at: string;
+  version: number;
+};
+export type AttendanceCode = 'present' | 'late' | 'left_early' | 'absent';
+export type Participant = {
+  worker_id: string;
+  name: string;
+  id_number: string;
+  status: string;
+  attendance: AttendanceCode | null;
+  sign_in: string | null;
+  sign_out: string | null;
+  hours_completed: number | null;
+  credited_hours: number;
+  latest_score: number | null;
+  latest_attempt: number | null;
+};
+export type SupervisionInput = {
+  supervisor_name: string;
+  method: 'on_site' | 'video';
+  supervised_at: string;
+  place: string;
+  participants_present: number;
+  identity_checked: number;
+  trainer: string;
+  remarks: string;
+};
+export type SupervisionForm = SupervisionInput & { id: string; class_id: string; recorded_at: string; recorded_by: string };
+export type ClassDetail = { class: TrainingClass; participants: Participant[]; supervision: SupervisionForm | null };
+export type AttendanceInput = {
+  attendance: string | null;
+  sign_in: string | null;
+  sign_out: string | null;
+  hours_completed: number | null;
+};
+export type ExamInput = { worker: string; exam_date: string | null; score: string; class_id: string | null };
+export type ExamResult = {
+  id: string;
+  worker_id: string;
+  class_id: string | null;
+  exam_date: string;
+  attempt: number;
+  score: number;
+  passed: boolean;
+  recorded_at: string;
+};
+export type Missing = { code: string; class_id?: string | null; message_zh: string; message_en: string };
+export type Eligibility = {
+  eligible: boolean;
+  missing: Missing[];
+  credited_hours: number;
+  required_hours: number;
+  latest_score: number | null;
+  pass_mark: number;
+};
+export type ClassCredit = { class_id: string; title: string; mode: ClassMode; credited: number; supervision_filed: boolean };
+export type WorkerTraining = {
+  worker_id: string;
+  status: string;
+  classes: ClassCredit[];
+  exams: ExamResult[];
+  eligibility: Eligibility;
+};
+export type ImportOptions = { consent_date: string | null; agency_checked: boolean; preview_rows: number };
+export type ColumnMapping = { field: string; header: string; column: string };
+export type ImportIssue = {
+  row: number;
+  column: string | null;
+  header: string | null;
+  field: string | null;
+  code: string;
+  message_zh: string;
+  message_en: string;
+  severity: 'error' | 'skipped';
+};
+export type PreviewRow = {
+  row: number;
+  values: Record<string, string>;
+  status: 'ok' | 'invalid' | 'already_enrolled' | 'duplicate_in_file' | 'needs_confirmation';
+};
+export type ImportReport = {
+  file_kind: 'xlsx' | 'csv';
+  encoding: string | null;
+  sheet: string | null;
+  header_row: number;
+  mapping: ColumnMapping[];
+  ignored_headers: string[];
+  needs_consent_date: boolean;
+  needs_agency_check: boolean;
+  total_rows: number;
+  blank_rows: number;
+  valid_rows: number;
+  imported: number;
+  already_enrolled: number;
+  invalid_rows: number;
+  dry_run: boolean;
+  issues: ImportIssue[];
+  preview: PreviewRow[];
+  worker_ids: string[];
+};
+export type ImportProgress = { done: number; total: number };
+export type RosterFormat = 'xlsx' | 'csv';
+export type RosterFilter = { statuses: string[]; from: string | null; to: string | null };
+export type RosterExport = { path: string; rows: number; format: RosterFormat };
+export type StageCounts = {
+  enrolled: number;
+  in_training: number;
+  eligible: number;
+  applied: number;
+  certified: number;
+  rejected: number;
+  cancelled: number;
+  total: number;
+};
+export type MonthStats = { month: string; classes: number; trained: number; exams: number; passed: number };
+export type DeskStats = { stages: StageCounts; months: MonthStats[] };
+
+export const trainingSettingsGet = () => call<TrainingSettings>('training_settings_get');
+export const trainingSettingsSet = (settings: TrainingSettings) =>
+  call<TrainingSettings>('training_settings_set', { settings });
+export const classCreate = (input: ClassInput) => call<TrainingClass>('class_create', { input });
+export const classList = (from: string | null, to: string | null, limit: number) =>
+  call<TrainingClass[]>('class_list', { from, to, limit });
+export const classGet = (classId: string) => call<ClassDetail>('class_get', { classId });
+export const classAddWorker = (classId: string, worker: string) =>
+  call<Participant>('class_add_worker', { classId, worker });
+export const classRemoveWorker = (classId: string, workerId: string) =>
+  call<null>('class_remove_worker', { classId, workerId });
+export const classAttend = (classId: string, workerId: string, input: AttendanceInput) =>
+  call<Participant>('class_attend', { classId, workerId, input });
+export const examRecord = (input: ExamInput) => call<ExamResult>('exam_record', { input });
+export const examList = (workerId: string) => call<ExamResult[]>('exam_list', { workerId });
+export const supervisionFile = (classId: string, input: SupervisionInput) =>
+  call<SupervisionForm>('supervision_file', { classId, input });
+export const workerEligibility = (id: string) => call<Eligibility>('worker_eligibility', { id });
+export const workerTraining = (id: string) => call<WorkerTraining>('worker_training', { id });
+/** The chosen file travels as base64: the window has no path for an `<input type="file">`. */
+export const importPreview = (bytesB64: string, options: ImportOptions) =>
+  call<ImportReport>('import_preview', { bytesB64, options });
+/** Emits `import_progress` events ({@link ImportProgress}) while it runs. */
+export const importRun = (bytesB64: string, options: ImportOptions) =>
+  call<ImportReport>('import_run', { bytesB64, options });
+export const importReportSave = (report: ImportReport, path: string) =>
+  call<null>('import_report_save', { report, path });
+export const rosterExport = (path: string, format: RosterFormat, filter: RosterFilter) =>
+  call<RosterExport>('roster_export', { path, format, filter });
+export const stats = (months: number) => call<DeskStats>('stats', { months });
+/** The folder save-path fields start in (documents, else home, else the data folder). */
+export const exportFolder = () => call<string>('export_folder');
+/** Follow the import's progress; resolves to the function that stops listening. */
+export const onImportProgress = (fn: (p: ImportProgress) => void): Promise<() => void> =>
+  listen<ImportProgress>('import_progress', (e) => fn(e.payload));

@@ -91,6 +91,7 @@ export function statusColor(code: string): string | undefined {
   if (/issued|active|valid|in_service/.test(c)) return 'green';
   if (/approv|print|produc/.test(c)) return 'cyan';
   if (/appl|pending|check|review|submit/.test(c)) return 'gold';
+  if (/eligib/.test(c)) return 'lime';
   if (/train|exam/.test(c)) return 'purple';
   if (/enrol|regist|new|draft/.test(c)) return 'blue';
   return undefined;

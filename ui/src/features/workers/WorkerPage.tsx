@@ -16,8 +16,19 @@ import { useSession } from '../../session';
 import { formatTime, isComposing, isTypingTarget, statusColor } from '../../util';
 import { describeEntry, entryTime } from './timeline';
 import WorkerPlatformPanel from '../sync/WorkerPlatformPanel';
+import WorkerTrainingPanel from '../training/WorkerTrainingPanel';
 
-export default function WorkerPage({ id, onEdit, onBack }: { id: string; onEdit: () => void; onBack: () => void }) {
+export default function WorkerPage({
+  id,
+  onEdit,
+  onBack,
+  onOpenClass,
+}: {
+  id: string;
+  onEdit: () => void;
+  onBack: () => void;
+  onOpenClass?: (id: string) => void;
+}) {
   const { t, msg } = useI18n();
   const { statusLabel, serviceLabel } = useSession();
   const [detail, setDetail] = useState<WorkerDetail | null>(null);
@@ -155,6 +166,7 @@ export default function WorkerPage({ id, onEdit, onBack }: { id: string; onEdit:
         </Descriptions>
       </div>
       <WorkerPlatformPanel id={w.id} status={w.status} onChanged={() => setReload((n) => n + 1)} />
+      <WorkerTrainingPanel id={w.id} onOpenClass={onOpenClass} />
       <Typography.Title level={5} className="section-title">
         {t('worker.timeline')}
       </Typography.Title>

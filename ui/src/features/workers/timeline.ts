@@ -63,10 +63,16 @@ export function describeEntry(e: AuditEntry, l: Labellers): string {
   } else {
     const key = `action.${e.action}`;
     text = t('timeline.other', { user: e.user, action: hasKey(key) ? t(key) : e.action });
+    // Training entries carry what changed (the class, the attendance, the score, the status).
+    if (TRAINING_ACTIONS.includes(e.action) && (e.new_value || e.old_value)) {
+      text += `：${formatValue(e.field, e.new_value || e.old_value, l)}`;
+    }
   }
   if (e.reason) text += t('timeline.reason', { reason: e.reason });
   return text;
 }
+
+const TRAINING_ACTIONS = ['class_join', 'class_leave', 'attendance', 'exam', 'status'];
 
 export function entryTime(e: AuditEntry): string {
   return formatTime(e.at);

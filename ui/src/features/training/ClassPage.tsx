@@ -1,0 +1,336 @@
+// One class: its facts, the participants grid for keyboard-only entry, and (offline) the
+// supervision form. Every save goes to the desk, which decides credited hours and status.
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import Alert from 'antd/es/alert';
+import AntApp from 'antd/es/app';
+import Button from 'antd/es/button';
+import Descriptions from 'antd/es/descriptions';
+import Input, { type InputRef } from 'antd/es/input';
+import Spin from 'antd/es/spin';
+import Tag from 'antd/es/tag';
+import Typography from 'antd/es/typography';
+import ArrowLeftOutlined from '@ant-design/icons/ArrowLeftOutlined';
+import * as api from '../../api';
+import type { ApiError, AttendanceCode, ClassDetail, Participant } from '../../api';
+import { useI18n } from '../../i18n';
+import { useSession } from '../../session';
+import { isComposing, statusColor } from '../../util';
+import { gridColumns, gridKey, normaliseTime, type Col, type GridAction, type GridState } from './grid';
+import SupervisionPanel from './SupervisionPanel';
+
+type RowError = { workerId: string; error: ApiError };
+
+export default function ClassPage({
+  id,
+  onBack,
+  onOpenWorker,
+}: {
+  id: string;
+  onBack: () => void;
+  onOpenWorker: (id: string) => void;
+}) {
+  const { t, msg } = useI18n();
+  const { message } = AntApp.useApp();
+  const { statusLabel } = useSession();
+  const [detail, setDetail] = useState<ClassDetail | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [addKey, setAddKey] = useState('');
+  const [addError, setAddError] = useState<ApiError | null>(null);
+  const [rowError, setRowError] = useState<RowError | null>(null);
+  const [cursor, setCursorState] = useState<GridState>({ row: 0, col: 0, draft: null });
+  // Keys can come faster than renders (a scanner, a fast typist): read the cursor from a ref.
+  const cursorRef = useRef(cursor);
+  const setCursor = (s: GridState) => {
+    cursorRef.current = s;
+    setCursorState(s);
+  };
+  const [busy, setBusy] = useState(false);
+  // Attendance typed but not saved yet (late / left early wait for their time).
+  const [pending, setPending] = useState<Record<string, Partial<Participant>>>({});
+  const gridRef = useRef<HTMLDivElement>(null);
+  const addRef = useRef<InputRef>(null);
+
+  const reload = useCallback(
+    () =>
+      api
+        .classGet(id)
+        .then((d) => setDetail(d))
+        .catch((e: unknown) => setLoadError(api.toApiError(e))),
+    [id],
+  );
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const cls = detail?.class;
+  const rows = detail?.participants ?? [];
+  const cols: Col[] = cls ? gridColumns(cls.mode) : [];
+
+  const addWorker = async () => {
+    const key = addKey.trim();
+    if (!key || busy) return;
+    setBusy(true);
+    setAddError(null);
+    try {
+      const p = await api.classAddWorker(id, key);
+      setAddKey('');
+      message.success(t('classPage.added', { name: p.name }));
+      await reload();
+    } catch (e) {
+      setAddError(api.toApiError(e));
+    } finally {
+      setBusy(false);
+      addRef.current?.focus();
+    }
+  };
+
+  /** Save one row's attendance from what was saved plus what was just typed. */
+  const saveAttendance = async (p: Participant, change: Partial<Participant>) => {
+    const merged = { ...p, ...pending[p.worker_id], ...change };
+    try {
+      await api.classAttend(id, p.worker_id, {
+        attendance: merged.attendance ?? null,
+        sign_in: merged.sign_in || null,
+        sign_out: merged.sign_out || null,
+        hours_completed: null,
+      });
+      setPending((m) => {
+        const { [p.worker_id]: _drop, ...rest } = m;
+        return rest;
+      });
+      setRowError(null);
+    } catch (e) {
+      setPending((m) => ({ ...m, [p.worker_id]: { ...m[p.worker_id], ...change } }));
+      setRowError({ workerId: p.worker_id, error: api.toApiError(e) });
+    }
+  };
+
+  const apply = async (a: GridAction) => {
+    const p = rows[a.row];
+    if (!p || !cls) return;
+    if (a.kind === 'attendance') {
+      await saveAttendance(p, { attendance: a.value });
+    } else if (a.col === 'sign_in' || a.col === 'sign_out') {
+      await saveAttendance(p, { [a.col]: a.text.trim() ? normaliseTime(a.text) : null });
+    } else if (a.col === 'hours') {
+      try {
+        await api.classAttend(id, p.worker_id, {
+          attendance: null,
+          sign_in: null,
+          sign_out: null,
+          hours_completed: Number(a.text),
+        });
+        setRowError(null);
+      } catch (e) {
+        setRowError({ workerId: p.worker_id, error: api.toApiError(e) });
+      }
+    } else if (a.col === 'score') {
+      if (!a.text.trim()) return;
+      try {
+        await api.examRecord({ worker: p.worker_id, exam_date: cls.starts_at.slice(0, 10), score: a.text, class_id: id });
+        setRowError(null);
+      } catch (e) {
+        setRowError({ workerId: p.worker_id, error: api.toApiError(e) });
+      }
+    }
+    await reload();
+  };
+
+  const onGridKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (isComposing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const r = gridKey(cursorRef.current, e.key, cols, rows.length);
+    if (!r.handled) return;
+    e.preventDefault();
+    e.stopPropagation();
+    setCursor(r.state);
+    if (r.action) void apply(r.action);
+  };
+
+  if (loadError) {
+    return (
+      <div className="page" data-testid="class-page">
+        <Alert type="error" showIcon message={msg(loadError)} />
+        <Button className="mt" icon={<ArrowLeftOutlined />} onClick={onBack}>
+          {t('classes.back')}
+        </Button>
+      </div>
+    );
+  }
+  if (!detail || !cls) {
+    return (
+      <div className="page center-spin">
+        <Spin />
+      </div>
+    );
+  }
+
+  const attendanceLabel = (a: AttendanceCode | null | undefined) => (a ? t(`attendance.${a}`) : '');
+  const cellText = (p: Participant, c: Col): string => {
+    const v = { ...p, ...pending[p.worker_id] };
+    switch (c) {
+      case 'attendance':
+        return attendanceLabel(v.attendance);
+      case 'sign_in':
+        return v.sign_in ? v.sign_in.slice(-5) : '';
+      case 'sign_out':
+        return v.sign_out ? v.sign_out.slice(-5) : '';
+      case 'hours':
+        return v.hours_completed == null ? '' : String(v.hours_completed);
+      case 'score':
+        return v.latest_score == null ? '' : String(v.latest_score);
+    }
+  };
+  const colTitle: Record<Col, string> = {
+    attendance: t('grid.attendance'),
+    sign_in: t('grid.signIn'),
+    sign_out: t('grid.signOut'),
+    hours: t('grid.hoursCompleted'),
+    score: t('grid.score'),
+  };
+
+  return (
+    <div className="page" data-testid="class-page">
+      <div className="page-head">
+        <Button type="text" icon={<ArrowLeftOutlined />} onClick={onBack} title={t('classes.back')} />
+        <Typography.Title level={4} className="page-title">
+          <span data-testid="class-title">{cls.title}</span>
+        </Typography.Title>
+        <Tag>{cls.mode === 'offline' ? t('classes.offline') : t('classes.online')}</Tag>
+        {cls.incomplete && (
+          <Tag color="red" data-testid="class-incomplete">
+            {t('classes.incomplete')}
+          </Tag>
+        )}
+      </div>
+      <Descriptions size="small" bordered column={3}>
+        <Descriptions.Item label={t('classes.time')}>
+          {cls.starts_at} – {cls.ends_at.slice(-5)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('classes.hours')}>{cls.class_hours}</Descriptions.Item>
+        <Descriptions.Item label={t('classes.trainer')}>{cls.trainer}</Descriptions.Item>
+        {cls.mode === 'offline' && <Descriptions.Item label={t('classes.place')}>{cls.place}</Descriptions.Item>}
+        <Descriptions.Item label={t('classes.participants')}>{cls.participant_count}</Descriptions.Item>
+      </Descriptions>
+
+      <div className="class-add">
+        <Input
+          ref={addRef}
+          id="class_add_id"
+          data-testid="class-add-id"
+          className="mono"
+          style={{ width: 320 }}
+          placeholder={t('classPage.addPlaceholder')}
+          value={addKey}
+          onChange={(e) => setAddKey(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !isComposing(e)) {
+              e.preventDefault();
+              void addWorker();
+            } else if (e.key === 'ArrowDown' && rows.length) {
+              e.preventDefault();
+              gridRef.current?.focus();
+            }
+          }}
+        />
+        <Button data-testid="class-add-submit" onClick={() => void addWorker()} loading={busy}>
+          {t('classPage.add')}
+        </Button>
+        <span className="muted small">{t('classPage.keysHint')}</span>
+      </div>
+      {addError && <Alert className="mt" type="error" showIcon message={msg(addError)} data-testid="class-add-error" />}
+
+      <div
+        className="grid-wrap"
+        tabIndex={0}
+        ref={gridRef}
+        data-testid="class-grid"
+        onKeyDown={onGridKey}
+        aria-label={t('grid.label')}
+      >
+        <table className="entry-grid">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{t('worker.name')}</th>
+              <th>{t('worker.idNumber')}</th>
+              {cols.map((c) => (
+                <th key={c}>{colTitle[c]}</th>
+              ))}
+              <th>{t('grid.credited')}</th>
+              <th>{t('grid.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={cols.length + 5} className="muted">
+                  {t('classPage.empty')}
+                </td>
+              </tr>
+            )}
+            {rows.map((p, ri) => (
+              <tr key={p.worker_id} data-testid="grid-row" data-worker-id={p.worker_id}>
+                <td className="muted">{ri + 1}</td>
+                <td>
+                  <a onClick={() => onOpenWorker(p.worker_id)} data-testid="grid-name">
+                    {p.name}
+                  </a>
+                </td>
+                <td className="mono">{p.id_number}</td>
+                {cols.map((c, ci) => {
+                  const here = cursor.row === ri && cursor.col === ci;
+                  const editing = here && cursor.draft !== null;
+                  return (
+                    <td
+                      key={c}
+                      data-testid={`cell-${c}`}
+                      className={`grid-cell${here ? ' grid-cursor' : ''}${editing ? ' grid-editing' : ''}${
+                        pending[p.worker_id] && (c === 'attendance' || c === 'sign_in' || c === 'sign_out') ? ' grid-pending' : ''
+                      }`}
+                      onClick={() => {
+                        setCursor({ row: ri, col: ci, draft: null });
+                        gridRef.current?.focus();
+                      }}
+                    >
+                      {editing ? (
+                        <span className="grid-draft">
+                          {cursor.draft}
+                          <span className="grid-caret" />
+                        </span>
+                      ) : (
+                        cellText(p, c)
+                      )}
+                    </td>
+                  );
+                })}
+                <td data-testid="cell-credited">{p.credited_hours}</td>
+                <td>
+                  <Tag color={statusColor(p.status)} data-testid="grid-status">
+                    {statusLabel(p.status)}
+                  </Tag>
+                  {rowError?.workerId === p.worker_id && (
+                    <span className="error-text small" data-testid="grid-row-error">
+                      {msg(rowError.error)}
+                    </span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {cls.mode === 'offline' && (
+        <SupervisionPanel
+          // A form not filed yet starts from the attendance recorded so far.
+          key={detail.supervision ? detail.supervision.id : `new-${detail.participants.filter((p) => p.attendance && p.attendance !== 'absent').length}`}
+          detail={detail}
+          onSaved={() => {
+            message.success(t('sup.saved'));
+            void reload();
+          }}
+        />
+      )}
+    </div>
+  );
+}
