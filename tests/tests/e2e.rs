@@ -6,156 +6,17 @@
 //! Run by `scripts/test` (which builds the app and provides Xvfb); alone:
 //! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test e2e -- --ignored`
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
 
 use thirtyfour::prelude::*;
+
+mod window;
+use window::*;
 
 const ID_OK: &str = "11010519491231002X";
 /// The same number with a wrong check character (5 instead of X).
 const ID_BAD: &str = "110105194912310025";
-
-/// tauri-driver, killed with everything it started when dropped (killing it alone leaves
-/// WebKitWebDriver running, holding the port).
-struct Driver(Child);
-
-impl Driver {
-    fn start() -> Driver {
-        let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
-            let home = std::env::var("HOME").unwrap_or_default();
-            let local = format!("{home}/.cargo/bin/tauri-driver");
-            if Path::new(&local).exists() { local } else { "tauri-driver".into() }
-        });
-        let child = Command::new(bin)
-            .args(["--port", "4444", "--native-port", "4445"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver must be installed (scripts/install-deps does it)");
-        Driver(child)
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // Kill the driver and everything it started (WebKitWebDriver, the app), found through
-        // /proc by parent pid: precise, unlike a kill by name or by command line.
-        let mut pids = descendants(self.0.id());
-        pids.push(self.0.id());
-        for pid in pids {
-            let _ = Command::new("kill").args(["-s", "KILL", &pid.to_string()]).status();
-        }
-        let _ = self.0.wait();
-    }
-}
-
-/// Every process below `root`, children before their parents' siblings.
-fn descendants(root: u32) -> Vec<u32> {
-    let mut parent_of = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
-        // The command name may hold spaces or parentheses: the fields start after the last ')'.
-        let Some(ppid) = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok()) else { continue };
-        parent_of.push((pid, ppid));
-    }
-    let mut out = Vec::new();
-    let mut todo = vec![root];
-    while let Some(p) = todo.pop() {
-        for &(child, parent) in &parent_of {
-            if parent == p {
-                out.push(child);
-                todo.push(child);
-            }
-        }
-    }
-    out
-}
-
-fn app_bin() -> PathBuf {
-    let p = PathBuf::from(std::env::var("CERTDESK_APP_BIN").expect("set CERTDESK_APP_BIN to the built certdesk-app (scripts/test does)"));
-    assert!(p.exists(), "{} does not exist: build it with cargo build --release -p certdesk-app", p.display());
-    p
-}
-
-fn screenshots() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn session(app: &Path, data_dir: &Path) -> WebDriver {
-    let mut caps = Capabilities::new();
-    caps.set("browserName", "wry").unwrap();
-    caps.set("tauri:options", serde_json::json!({ "application": app, "args": ["--data-dir", data_dir] })).unwrap();
-    let started = Instant::now();
-    loop {
-        match WebDriver::new("http://127.0.0.1:4444", caps.clone()).await {
-            Ok(d) => return d,
-            Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-            Err(e) => panic!("no WebDriver session: {e}"),
-        }
-    }
-}
-
-fn tid(id: &str) -> By {
-    By::Css(format!("[data-testid='{id}']"))
-}
-
-async fn wait(d: &WebDriver, by: By) -> WebElement {
-    d.query(by.clone()).wait(Duration::from_secs(20), Duration::from_millis(100)).first().await
-        .unwrap_or_else(|e| panic!("{by:?} did not appear: {e}"))
-}
-
-/// Wait until the element's text contains `needle`.
-async fn wait_text(d: &WebDriver, by: By, needle: &str) -> String {
-    let started = Instant::now();
-    loop {
-        if let Ok(el) = d.find(by.clone()).await {
-            // textContent, not the WebDriver "visible text": WebKitWebDriver leaves out cells
-            // styled with text-overflow although they are plainly on screen.
-            if let Ok(Some(t)) = el.prop("textContent").await {
-                if t.contains(needle) {
-                    return t;
-                }
-                if started.elapsed() > Duration::from_secs(20) {
-                    panic!("{by:?} says {t:?}, expected it to contain {needle:?}");
-                }
-            }
-        } else if started.elapsed() > Duration::from_secs(20) {
-            panic!("{by:?} never appeared (waiting for {needle:?})");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn type_into(d: &WebDriver, css_id: &str, text: &str) {
-    type_by(d, By::Id(css_id), text).await
-}
-
-async fn type_by(d: &WebDriver, by: By, text: &str) {
-    let el = wait(d, by).await;
-    el.clear().await.ok();
-    // clear() does not always reach React's state: select all and delete too.
-    el.send_keys(Key::Control + "a").await.unwrap();
-    el.send_keys(Key::Backspace).await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
-
-/// Save a screenshot after the frame has been painted.
-async fn shot(d: &WebDriver, name: &str) {
-    let _ = d
-        .execute_async(
-            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-            vec![],
-        )
-        .await;
-    d.screenshot(&screenshots().join(format!("{name}.png"))).await.unwrap();
-}
 
 fn kill_app(app: &Path) {
     // The app is a child of WebKitWebDriver; find it by its executable (not by command line,
@@ -199,15 +60,6 @@ fn enrol_with_cli(app: &Path, data_dir: &Path) {
     }
 }
 
-/// End the session whatever happened in `outcome`, then pass a failure on: a failed assertion
-/// reports at once instead of leaving the session open.
-async fn finish(d: WebDriver, outcome: std::thread::Result<()>) {
-    let _ = d.quit().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run by scripts/test"]
 async fn a_clerk_sets_up_enrols_searches_updates_and_nothing_is_lost_after_kill_9() {
@@ -215,13 +67,13 @@ async fn a_clerk_sets_up_enrols_searches_updates_and_nothing_is_lost_after_kill_
     use std::panic::AssertUnwindSafe;
     let app = app_bin();
     let data = tempfile::tempdir().unwrap();
-    let _driver = Driver::start();
-    let d = session(&app, data.path()).await;
+    let driver = Driver::start(4444);
+    let d = session(&driver, &app, data.path()).await;
     let outcome = AssertUnwindSafe(first_run(&d, &app, data.path())).catch_unwind().await;
     finish(d, outcome).await;
     // Meanwhile a script enrols more workers through the CLI, on the same file.
     enrol_with_cli(&app, data.path());
-    let d = session(&app, data.path()).await;
+    let d = session(&driver, &app, data.path()).await;
     let outcome = AssertUnwindSafe(after_restart(&d)).catch_unwind().await;
     finish(d, outcome).await;
 }
