@@ -169,6 +169,9 @@ async fn train(d: &WebDriver, id_number: &str, data_dir: &Path) {
     type_into(d, "import_consent_date", "2026-01-05").await;
     wait(d, By::Id("import_agency_checked")).await.click().await.unwrap();
     shot(d, "t-08-import-preview").await;
+    // The preview is asked for again once the confirmations are complete: wait for its answer
+    // (two importable rows) before importing.
+    wait_text(d, tid("import-run"), "2").await;
     wait(d, tid("import-run")).await.click().await.unwrap();
     let result = wait_text(d, tid("import-result"), "2").await;
     assert!(result.contains("新增 2 人"), "two valid rows imported, the wrong ID number reported: {result}");

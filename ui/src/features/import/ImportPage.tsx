@@ -46,17 +46,23 @@ export default function ImportPage({ onOpenWorkers }: { onOpenWorkers?: () => vo
     preview_rows: PREVIEW_ROWS,
   });
 
+  // Previews can overlap while the clerk types the consent date: only the newest may land,
+  // or an answer for a half-typed date would replace the one for the whole date.
+  const previewSeq = useRef(0);
   const runPreview = async (b64: string) => {
+    const my = ++previewSeq.current;
     setBusy(true);
     setError(null);
     setResult(null);
     try {
-      setPreview(await api.importPreview(b64, options()));
+      const p = await api.importPreview(b64, options());
+      if (my === previewSeq.current) setPreview(p);
     } catch (e) {
+      if (my !== previewSeq.current) return;
       setPreview(null);
       setError(api.toApiError(e));
     } finally {
-      setBusy(false);
+      if (my === previewSeq.current) setBusy(false);
     }
   };
 
@@ -80,7 +86,9 @@ export default function ImportPage({ onOpenWorkers }: { onOpenWorkers?: () => vo
     if (!bytes || !preview || result) return;
     const d = consentDate.trim();
     if (d && !/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$/.test(d)) return;
-    void runPreview(bytes);
+    // Wait for a pause in the typing before asking again.
+    const timer = setTimeout(() => void runPreview(bytes), 250);
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [confirmed]);
 
