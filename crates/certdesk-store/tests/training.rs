@@ -7,35 +7,11 @@ use std::path::Path;
 use certdesk_domain::training::{ClassInput, SupervisionInput};
 use certdesk_domain::TrainingSettings;
 use certdesk_store::{
-    Agency, AttendanceInput, Clock, Desk, ExamInput, NewUser, Role, SessionUser, TrainingClass, WorkerInput,
+    AttendanceInput, Desk, ExamInput, NewUser, Role, SessionUser, TrainingClass, WorkerInput,
 };
-use chrono::{DateTime, TimeZone, Utc};
 
-/// Always 2026-03-02 10:00 in Shanghai.
-struct FixedClock;
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
-    }
-}
-
-fn fresh(dir: &Path) -> (Desk, SessionUser) {
-    let mut desk = Desk::open_with_clock(dir, Box::new(FixedClock)).unwrap();
-    let manager = desk
-        .setup(
-            &Agency {
-                name: "上海好帮手家政服务有限公司".into(),
-                credit_code: "91310104MA1FL8L970".into(),
-                district: "徐汇区".into(),
-                address: "上海市徐汇区漕溪北路1号".into(),
-                phone: "021-64870000".into(),
-                updated_at: String::new(),
-            },
-            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
-        )
-        .unwrap();
-    (desk, manager)
-}
+mod common;
+use common::fresh;
 
 fn enrol(desk: &mut Desk, me: &SessionUser, name: &str, id_number: &str) -> String {
     desk.enrol_worker(
