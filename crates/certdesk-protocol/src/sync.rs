@@ -5,7 +5,7 @@
 //! This module must never hold behaviour beyond (de)serialisation and tiny helpers: what an
 //! entry means is decided by the platform, what a change does is decided by the desk.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -226,6 +226,38 @@ pub enum ChangeBody {
     TrustKey {
         /// The key.
         key: TrustedKey,
+    },
+    /// 评价: a citizen rated the service of one of this agency's workers from the public
+    /// verification page.
+    Rating {
+        /// The rating's id on the platform (a repeat of the same change is recognised by it).
+        rating_id: Uuid,
+        /// The worker rated.
+        worker_id: Uuid,
+        /// The certificate the scanned card belongs to.
+        certificate_code: String,
+        /// 1 to 5 stars.
+        stars: u8,
+        /// The citizen's comment (may be empty), at most 500 characters.
+        comment: String,
+        /// When it was given.
+        created_at: DateTime<Utc>,
+    },
+    /// 投诉: a citizen filed a complaint about one of this agency's workers from the public
+    /// verification page; the agency must follow it up.
+    Complaint {
+        /// The complaint's id on the platform.
+        complaint_id: Uuid,
+        /// The worker concerned.
+        worker_id: Uuid,
+        /// The certificate the scanned card belongs to.
+        certificate_code: String,
+        /// What happened, at most 1000 characters.
+        text: String,
+        /// How to reach the citizen (may be empty), at most 50 characters.
+        contact: String,
+        /// When it was filed.
+        created_at: DateTime<Utc>,
     },
     /// A deletion marker: the desk drops its copy of this record.
     Deleted {
