@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "training", include_str!("../migrations/0002_training.sql")),
     (3, "sync", include_str!("../migrations/0003_sync.sql")),
+    (4, "cards", include_str!("../migrations/0004_cards.sql")),
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data

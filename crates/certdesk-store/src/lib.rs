@@ -7,6 +7,7 @@
 
 mod agency;
 mod audit;
+mod cards;
 mod db;
 mod error;
 mod import;
@@ -27,6 +28,10 @@ use rusqlite::Connection;
 
 pub use agency::Agency;
 pub use audit::AuditEntry;
+pub use cards::{
+    CancelReason, Calibration, Cancellation, CardRecord, CardState, Feedback, FeedbackSummary, Handover, LocalWorker,
+    LossKind, LossReport, PrintRecord, ScanReport, MAX_SCAN_CHARS, MAX_SIGNATURE_BYTES,
+};
 pub use db::{resolve_data_dir, DB_FILE};
 pub use error::{DeskError, DeskResult};
 pub use import::{

@@ -18,6 +18,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::audit::AuditRecord;
+use crate::cards::Feedback;
 use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 
 /// The entities the platform takes today (the protocol's list). Entries of other entities
@@ -171,6 +172,8 @@ pub struct PullTally {
     pub trust_keys: u64,
     /// Deletion markers.
     pub deletions: u64,
+    /// Ratings and complaints (评价/投诉) new to this desk.
+    pub feedback: u64,
     /// Changes about workers this desk does not hold (enrolled on another desk of the agency).
     pub skipped: u64,
 }
@@ -182,6 +185,7 @@ impl PullTally {
         self.approvals += o.approvals;
         self.rejections += o.rejections;
         self.check_results += o.check_results;
+        self.feedback += o.feedback;
         self.revocations += o.revocations;
         self.trust_keys += o.trust_keys;
         self.deletions += o.deletions;
@@ -246,7 +250,7 @@ fn not_eligible(from: WorkerStatus) -> DeskError {
 }
 
 impl Desk {
-    fn now_utc(&self) -> DateTime<Utc> {
+    pub(crate) fn now_utc(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
@@ -562,8 +566,39 @@ impl Desk {
                 )?;
                 tally.trust_keys += 1;
             }
-            ChangeBody::Rating { .. } | ChangeBody::Complaint { .. } => {
-                // Stored by the feedback tables (issue 5, in progress); skipped until then.
+            ChangeBody::Rating { rating_id, worker_id, certificate_code, stars, comment, created_at } => {
+                let f = Feedback {
+                    id: rating_id.to_string(),
+                    kind: "rating".into(),
+                    worker_id: worker_id.to_string(),
+                    worker_name: None,
+                    certificate_code: certificate_code.clone(),
+                    stars: Some((*stars).clamp(1, 5)),
+                    text: comment.clone(),
+                    contact: String::new(),
+                    created_at: created_at.to_rfc3339(),
+                    handled_at: None,
+                };
+                if self.store_feedback(tx, &f)? {
+                    tally.feedback += 1;
+                }
+            }
+            ChangeBody::Complaint { complaint_id, worker_id, certificate_code, text, contact, created_at } => {
+                let f = Feedback {
+                    id: complaint_id.to_string(),
+                    kind: "complaint".into(),
+                    worker_id: worker_id.to_string(),
+                    worker_name: None,
+                    certificate_code: certificate_code.clone(),
+                    stars: None,
+                    text: text.clone(),
+                    contact: contact.clone(),
+                    created_at: created_at.to_rfc3339(),
+                    handled_at: None,
+                };
+                if self.store_feedback(tx, &f)? {
+                    tally.feedback += 1;
+                }
             }
             ChangeBody::Deleted { entity, entity_id } => {
                 match entity.as_str() {

@@ -1,0 +1,931 @@
+//! The certificate card at the desk (issue 5): what goes on a card, which cards may be printed,
+//! every print recorded, hand-over (发放), lost or damaged cards (挂失/补办), cancellation
+//! (注销), printer calibration, citizens' ratings and complaints pulled from the platform, and
+//! the offline check of a scanned card.
+//!
+//! Laying a card out is `certdesk-card`'s job; this module only hands it the facts and records
+//! what happened. Every change writes its rows, an outbox entry and an audit entry in one
+//! transaction, like every other change of the desk. The platform is the authority for a
+//! certificate's status: a replacement card is asked for with a `reissue` entry and printed only
+//! once the platform's new credential has been pulled.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use certdesk_domain::lifecycle::{transition, LifecycleEvent};
+use certdesk_domain::WorkerStatus;
+use certdesk_protocol::Verdict;
+
+use crate::audit::AuditRecord;
+use crate::sync::WorkerCertificate;
+use crate::users::require_manager;
+use crate::{Desk, DeskError, DeskResult, SessionUser};
+
+/// The longest scan the verify box accepts. A real credential URL is at most 151 bytes; a
+/// scanner or a paste of anything longer is refused before any decoding.
+pub const MAX_SCAN_CHARS: usize = 1024;
+
+/// Largest on-screen signature image kept with a hand-over.
+pub const MAX_SIGNATURE_BYTES: usize = 256 * 1024;
+
+/// Everything a card shows about one worker, as the card renderer needs it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardRecord {
+    pub worker_id: String,
+    pub name: String,
+    /// 男 / 女.
+    pub gender_zh: String,
+    /// Service types as the clerk reads them (Chinese labels).
+    pub service_types_zh: Vec<String>,
+    pub status: String,
+    /// The platform's certificate, when approved.
+    pub certificate: Option<WorkerCertificate>,
+    pub agency_name: String,
+    pub agency_phone: String,
+    #[serde(skip)]
+    pub photo_jpeg: Option<Vec<u8>>,
+    /// True when the worker has no certificate to print: only a 样张 (draft) may be made.
+    pub draft: bool,
+}
+
+/// One card that went to a printer or into a PDF.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintRecord {
+    pub id: String,
+    pub certificate_code: Option<String>,
+    pub card_version: Option<u16>,
+    pub draft: bool,
+    pub layout: String,
+    pub printer: String,
+    pub design_version: String,
+    pub printed_by: String,
+    pub printed_at: String,
+}
+
+/// 发放: a card handed to the worker.
+#[derive(Debug, Clone, Serialize)]
+pub struct Handover {
+    pub certificate_code: String,
+    pub card_version: u16,
+    pub issued_on: String,
+    pub issued_by: String,
+    pub has_signature: bool,
+    pub created_at: String,
+}
+
+/// 挂失/补办: a card reported lost or damaged.
+#[derive(Debug, Clone, Serialize)]
+pub struct LossReport {
+    pub certificate_code: String,
+    pub card_version: u16,
+    pub kind: String,
+    pub note: String,
+    pub reported_by: String,
+    pub reported_at: String,
+}
+
+/// 注销 and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cancellation {
+    pub reason: String,
+    pub note: String,
+    pub cancelled_by: String,
+    pub cancelled_at: String,
+}
+
+/// What the worker page's card panel shows and which buttons it offers.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardState {
+    pub status: String,
+    pub certificate: Option<WorkerCertificate>,
+    pub prints: Vec<PrintRecord>,
+    pub handovers: Vec<Handover>,
+    pub losses: Vec<LossReport>,
+    pub cancellation: Option<Cancellation>,
+    /// A loss was reported and the platform's new card version has not arrived yet.
+    pub awaiting_replacement: bool,
+    /// Why a (non-draft) print is refused now; `None` when it may be printed.
+    pub print_refusal: Option<DeskError>,
+    pub can_issue: bool,
+    pub can_report_loss: bool,
+    pub can_cancel: bool,
+}
+
+/// Printer offsets and scale, applied to every page sent to that printer.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    pub offset_x_mm: f32,
+    pub offset_y_mm: f32,
+    pub scale: f32,
+}
+
+impl Default for Calibration {
+    fn default() -> Self {
+        Calibration { offset_x_mm: 0.0, offset_y_mm: 0.0, scale: 1.0 }
+    }
+}
+
+/// Why a certificate is cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelReason {
+    /// 离职: the worker left the agency.
+    LeftAgency,
+    /// 违规: misconduct.
+    Misconduct,
+    /// 其他.
+    Other,
+}
+
+impl CancelReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            CancelReason::LeftAgency => "left_agency",
+            CancelReason::Misconduct => "misconduct",
+            CancelReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> DeskResult<CancelReason> {
+        match s.trim() {
+            "left_agency" | "离职" => Ok(CancelReason::LeftAgency),
+            "misconduct" | "违规" => Ok(CancelReason::Misconduct),
+            "other" | "其他" => Ok(CancelReason::Other),
+            other => Err(DeskError::new(
+                "cancel_reason",
+                format!("注销原因“{other}”无效：应为 离职(left_agency)、违规(misconduct) 或 其他(other)"),
+                format!("Unknown cancellation reason \"{other}\": use left_agency, misconduct or other"),
+            )),
+        }
+    }
+}
+
+/// Lost or damaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossKind {
+    /// 遗失.
+    Lost,
+    /// 损坏.
+    Damaged,
+}
+
+impl LossKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LossKind::Lost => "lost",
+            LossKind::Damaged => "damaged",
+        }
+    }
+
+    pub fn parse(s: &str) -> DeskResult<LossKind> {
+        match s.trim() {
+            "lost" | "遗失" => Ok(LossKind::Lost),
+            "damaged" | "损坏" => Ok(LossKind::Damaged),
+            other => Err(DeskError::new(
+                "loss_kind",
+                format!("“{other}”无效：应为 遗失(lost) 或 损坏(damaged)"),
+                format!("\"{other}\" is not valid: use lost or damaged"),
+            )),
+        }
+    }
+}
+
+/// A citizen's rating or complaint, as pulled from the platform.
+#[derive(Debug, Clone, Serialize)]
+pub struct Feedback {
+    pub id: String,
+    /// `rating` or `complaint`.
+    pub kind: String,
+    pub worker_id: String,
+    /// The worker's name, when this desk has the record.
+    pub worker_name: Option<String>,
+    pub certificate_code: String,
+    pub stars: Option<u8>,
+    pub text: String,
+    pub contact: String,
+    pub created_at: String,
+    pub handled_at: Option<String>,
+}
+
+/// A worker's ratings at a glance.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackSummary {
+    pub ratings: u32,
+    pub average_stars: Option<f32>,
+    pub open_complaints: u32,
+    pub items: Vec<Feedback>,
+}
+
+/// The verify screen's answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanReport {
+    /// `valid`, `replaced`, `revoked`, `expired`, `bad_signature`, `unknown_key`,
+    /// `not_a_certificate`.
+    pub verdict: String,
+    pub verdict_zh: String,
+    pub verdict_en: String,
+    /// Only when the signature verified.
+    pub certificate_code: Option<String>,
+    pub card_version: Option<u16>,
+    pub current_card_version: Option<u16>,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    pub key_id: Option<u16>,
+    /// How old the trust list and the revocation list are (the last complete pull).
+    pub lists_checked_at: Option<String>,
+    pub lists_age_seconds: Option<i64>,
+    pub trust_keys: u64,
+    /// This agency's worker holding that certificate, when the card is ours.
+    pub local_worker: Option<LocalWorker>,
+}
+
+/// The local record behind a scanned card of this agency.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalWorker {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub card_version: u16,
+}
+
+/// A refused lifecycle move, keeping the lifecycle's code (`status_transition`) and sentence.
+fn lifecycle_error(e: certdesk_domain::FieldError) -> DeskError {
+    DeskError { fields: vec![e.clone()], ..DeskError::new(&e.code, e.message_zh, e.message_en) }
+}
+
+fn status_of(code: &str) -> DeskResult<WorkerStatus> {
+    WorkerStatus::parse(code).ok_or_else(|| DeskError::internal(format!("unknown status {code}")))
+}
+
+impl Desk {
+    /// The facts a card shows for this worker. A worker without an approved certificate gets a
+    /// draft record (样张): never printable as a real card.
+    pub fn card_record(&self, worker_id: &str) -> DeskResult<CardRecord> {
+        let w = self.worker(worker_id)?;
+        let status = status_of(&w.status)?;
+        let certificate = self.platform_view(worker_id)?.certificate;
+        let agency = self.agency()?.ok_or_else(|| {
+            DeskError::new("no_agency", "尚未填写本机构信息，不能制作证件", "The agency's details are not set up; no card can be made")
+        })?;
+        let photo_jpeg = match &w.photo_sha256 {
+            Some(sha) => self.photo(sha)?,
+            None => None,
+        };
+        let service_types_zh = w
+            .service_types
+            .iter()
+            .map(|c| certdesk_domain::ServiceType::parse(c).map(|t| t.label_zh().to_string()).unwrap_or_else(|_| c.clone()))
+            .collect();
+        let printable = matches!(status, WorkerStatus::Approved | WorkerStatus::Printed | WorkerStatus::Issued);
+        Ok(CardRecord {
+            worker_id: w.id,
+            name: w.name,
+            gender_zh: gender_zh(&w.gender).to_string(),
+            service_types_zh,
+            status: w.status,
+            draft: !(printable && certificate.is_some()),
+            certificate,
+            agency_name: agency.name,
+            agency_phone: agency.phone,
+            photo_jpeg,
+        })
+    }
+
+    /// Workers whose certificate is approved and whose first card is not printed yet, for the
+    /// batch print (批量制作), oldest approval first.
+    pub fn approved_unprinted(&self) -> DeskResult<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT w.id FROM workers w JOIN worker_certificates c ON c.worker_id = w.id
+             WHERE w.status = 'approved' ORDER BY c.received_at, w.id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Why a real (non-draft) card of this worker may not be printed now, if it may not.
+    pub fn print_refusal(&self, worker_id: &str) -> DeskResult<Option<DeskError>> {
+        let w = self.worker(worker_id)?;
+        let status = status_of(&w.status)?;
+        let Some(cert) = self.platform_view(worker_id)?.certificate else {
+            return Ok(Some(DeskError::new(
+                "not_approved",
+                format!("“{}”的证件尚未核准（当前状态：{}），只能打印样张", w.name, status.label_zh()),
+                format!("{}'s certificate is not approved (status: {}); only a draft can be printed", w.name, status.label_en()),
+            )));
+        };
+        if let Err(e) = transition(status, LifecycleEvent::Print) {
+            return Ok(Some(DeskError::new("status_transition", e.message_zh, e.message_en)));
+        }
+        if cert.valid_until.as_str() < self.today().to_string().as_str() {
+            return Ok(Some(DeskError::new(
+                "certificate_expired",
+                format!("证件 {} 已于 {} 过期，不能再制作，请重新申领", cert.certificate_code, cert.valid_until),
+                format!("Certificate {} expired on {}; apply again", cert.certificate_code, cert.valid_until),
+            )));
+        }
+        let version = cert.card_version;
+        if self.loss_reported_for(worker_id, version)? {
+            return Ok(Some(DeskError::new(
+                "awaiting_replacement",
+                format!("第 {version} 版卡片已挂失，需同步后由平台签发新卡（第 {} 版）才能打印", version + 1),
+                format!("Card version {version} was reported lost; sync first so that the platform issues version {}", version + 1),
+            )));
+        }
+        if status == WorkerStatus::Issued && self.handed_over(worker_id, version)? {
+            return Ok(Some(DeskError::new(
+                "already_issued",
+                format!("第 {version} 版卡片已发放给本人；如卡片遗失或损坏，请先挂失补办"),
+                format!("Card version {version} was handed to the worker; report it lost or damaged to make a replacement"),
+            )));
+        }
+        Ok(None)
+    }
+
+    fn loss_reported_for(&self, worker_id: &str, card_version: u16) -> DeskResult<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM card_losses WHERE worker_id = ?1 AND card_version >= ?2",
+                params![worker_id, card_version],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    fn handed_over(&self, worker_id: &str, card_version: u16) -> DeskResult<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM card_handovers WHERE worker_id = ?1 AND card_version >= ?2",
+                params![worker_id, card_version],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Records the cards that went to `printer` (a CUPS queue, or `pdf:<file>`), in one
+    /// transaction. Real cards move the worker to printed (制作) and tell the platform; each
+    /// worker must pass [`Desk::print_refusal`] or nothing is recorded. Drafts are recorded too,
+    /// and change no status.
+    pub fn record_prints(
+        &mut self,
+        actor: &SessionUser,
+        worker_ids: &[String],
+        layout: &str,
+        printer: &str,
+        design_version: &str,
+        draft: bool,
+    ) -> DeskResult<()> {
+        if !matches!(layout, "cr80" | "a4") {
+            return Err(DeskError::new(
+                "layout",
+                format!("版式“{layout}”无效：应为 cr80 或 a4"),
+                format!("Unknown layout \"{layout}\": use cr80 or a4"),
+            ));
+        }
+        let mut planned = Vec::with_capacity(worker_ids.len());
+        for id in worker_ids {
+            let cert = if draft {
+                None
+            } else {
+                if let Some(refusal) = self.print_refusal(id)? {
+                    return Err(refusal);
+                }
+                self.platform_view(id)?.certificate
+            };
+            planned.push((id, cert));
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        for (id, cert) in planned {
+            tx.execute(
+                "INSERT INTO card_prints (id, worker_id, certificate_code, card_version, draft, layout, printer, design_version, printed_by, printed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    self.new_id(),
+                    id,
+                    cert.as_ref().map(|c| c.certificate_code.clone()),
+                    cert.as_ref().map(|c| c.card_version),
+                    draft,
+                    layout,
+                    printer,
+                    design_version,
+                    actor.id,
+                    self.now_text()
+                ],
+            )?;
+            let Some(cert) = cert else {
+                continue;
+            };
+            let from = self.worker_status_tx(&tx, id)?;
+            let to = transition(from, LifecycleEvent::Print).map_err(lifecycle_error)?;
+            let note = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, printer);
+            self.move_status(&tx, actor, id, (from, to), "print", &note)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// 发放: the printed card of the current version goes to the worker, on `issued_on`
+    /// (today when `None`), optionally with the worker's signature drawn on screen (PNG).
+    pub fn issue_card(
+        &mut self,
+        actor: &SessionUser,
+        worker_id: &str,
+        issued_on: Option<NaiveDate>,
+        signature_png: Option<Vec<u8>>,
+    ) -> DeskResult<()> {
+        let from = status_of(&self.worker(worker_id)?.status)?;
+        let to = transition(from, LifecycleEvent::Issue).map_err(lifecycle_error)?;
+        let cert = self.platform_view(worker_id)?.certificate.ok_or_else(|| DeskError::not_found("证件", "certificate"))?;
+        let today = self.today();
+        let issued_on = issued_on.unwrap_or(today);
+        if issued_on > today {
+            return Err(DeskError::new("issued_on", "发放日期不能晚于今天", "The hand-over date cannot be in the future"));
+        }
+        let printed_on: Option<String> = self.conn.query_row(
+            "SELECT MAX(printed_at) FROM card_prints WHERE worker_id = ?1 AND card_version = ?2 AND draft = 0",
+            params![worker_id, cert.card_version],
+            |r| r.get(0),
+        )?;
+        let Some(printed_on) = printed_on else {
+            return Err(DeskError::new(
+                "not_printed",
+                format!("第 {} 版卡片尚未打印，不能发放", cert.card_version),
+                format!("Card version {} has not been printed yet", cert.card_version),
+            ));
+        };
+        if issued_on.to_string().as_str() < &printed_on[..10.min(printed_on.len())] {
+            return Err(DeskError::new(
+                "issued_on",
+                format!("发放日期不能早于制作日期（{}）", &printed_on[..10]),
+                format!("The hand-over date cannot be before the card was printed ({})", &printed_on[..10]),
+            ));
+        }
+        if let Some(png) = &signature_png {
+            if png.len() > MAX_SIGNATURE_BYTES || !png.starts_with(b"\x89PNG\r\n\x1a\n") {
+                return Err(DeskError::new(
+                    "signature",
+                    "签名图像无效（应为不超过 256 KB 的 PNG 图像）",
+                    "The signature is not a PNG image of at most 256 KB",
+                ));
+            }
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO card_handovers (id, worker_id, certificate_code, card_version, issued_on, issued_by, signature_png, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                self.new_id(),
+                worker_id,
+                cert.certificate_code,
+                cert.card_version,
+                issued_on.to_string(),
+                actor.id,
+                signature_png,
+                self.now_text()
+            ],
+        )?;
+        let note = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, issued_on);
+        self.move_status(&tx, actor, worker_id, (from, to), "issue", &note)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// 挂失/补办: the worker's current card is lost or damaged. The platform is asked for a new
+    /// card version (a `reissue` entry); once it is pulled, the replacement may be printed and
+    /// the old card verifies as replaced everywhere.
+    pub fn report_card_loss(&mut self, actor: &SessionUser, worker_id: &str, kind: LossKind, note: &str) -> DeskResult<()> {
+        let w = self.worker(worker_id)?;
+        let status = status_of(&w.status)?;
+        let cert = self.platform_view(worker_id)?.certificate;
+        let (Some(cert), WorkerStatus::Printed | WorkerStatus::Issued) = (cert, status) else {
+            return Err(DeskError::new(
+                "no_card",
+                format!("“{}”没有已制作的卡片（当前状态：{}），无需挂失", w.name, status.label_zh()),
+                format!("{} has no printed card (status: {}); nothing to report", w.name, status.label_en()),
+            ));
+        };
+        if self.loss_reported_for(worker_id, cert.card_version)? {
+            return Err(DeskError::new(
+                "already_reported",
+                format!("第 {} 版卡片已挂失，正在等待平台签发新卡", cert.card_version),
+                format!("Card version {} is already reported; waiting for the platform's new card", cert.card_version),
+            ));
+        }
+        let note = note.trim();
+        if note.chars().count() > 200 {
+            return Err(DeskError::new("note", "备注不能超过 200 个字", "The note may be at most 200 characters"));
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO card_losses (id, worker_id, certificate_code, card_version, kind, note, reported_by, reported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![self.new_id(), worker_id, cert.certificate_code, cert.card_version, kind.code(), note, actor.id, self.now_text()],
+        )?;
+        let reason = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, kind.code());
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: worker_id,
+                action: "report_card_loss",
+                field: None,
+                old_value: None,
+                new_value: Some(kind.code()),
+                reason: Some(&reason),
+            },
+        )?;
+        let payload = serde_json::json!({
+            "certificate_code": cert.certificate_code,
+            "card_version": cert.card_version,
+            "kind": kind.code(),
+            "note": note,
+        });
+        self.append_outbox(&tx, "worker", worker_id, certdesk_protocol::sync::op::REISSUE, &payload)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// 注销 (managers only): the certificate stops verifying after the next sync, and the
+    /// person may later be enrolled by another agency.
+    pub fn cancel_certificate(&mut self, actor: &SessionUser, worker_id: &str, reason: CancelReason, note: &str) -> DeskResult<()> {
+        require_manager(actor)?;
+        let from = status_of(&self.worker(worker_id)?.status)?;
+        let to = transition(from, LifecycleEvent::Cancel).map_err(lifecycle_error)?;
+        let note = note.trim();
+        if reason == CancelReason::Other && note.is_empty() {
+            return Err(DeskError::new("note", "原因为“其他”时请写明说明", "Say why when the reason is \"other\""));
+        }
+        if note.chars().count() > 200 {
+            return Err(DeskError::new("note", "说明不能超过 200 个字", "The note may be at most 200 characters"));
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO cancellations (worker_id, reason, note, cancelled_by, cancelled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![worker_id, reason.code(), note, actor.id, self.now_text()],
+        )?;
+        tx.execute(
+            "UPDATE workers SET status = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
+            params![worker_id, to.code(), self.now_text()],
+        )?;
+        let why = if note.is_empty() { reason.code().to_string() } else { format!("{}：{note}", reason.code()) };
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: worker_id,
+                action: "cancel",
+                field: Some("status"),
+                old_value: Some(from.code()),
+                new_value: Some(to.code()),
+                reason: Some(&why),
+            },
+        )?;
+        let payload = serde_json::json!({ "reason": reason.code(), "note": note });
+        self.append_outbox(&tx, "worker", worker_id, certdesk_protocol::sync::op::CANCEL, &payload)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn worker_status_tx(&self, tx: &Transaction<'_>, worker_id: &str) -> DeskResult<WorkerStatus> {
+        let code: String = tx
+            .query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| DeskError::not_found("人员", "worker"))?;
+        status_of(&code)
+    }
+
+    /// A status move made by the clerk: the row, the audit entry and the worker's upsert (the
+    /// platform keeps printed/issued as the desk reports them).
+    fn move_status(
+        &self,
+        tx: &Transaction<'_>,
+        actor: &SessionUser,
+        worker_id: &str,
+        (from, to): (WorkerStatus, WorkerStatus),
+        action: &str,
+        note: &str,
+    ) -> DeskResult<()> {
+        tx.execute(
+            "UPDATE workers SET status = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
+            params![worker_id, to.code(), self.now_text()],
+        )?;
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: worker_id,
+                action,
+                field: Some("status"),
+                old_value: Some(from.code()),
+                new_value: Some(to.code()),
+                reason: Some(note),
+            },
+        )?;
+        self.push_worker_outbox(tx, worker_id)
+    }
+
+    /// The worker page's card panel.
+    pub fn card_state(&self, worker_id: &str) -> DeskResult<CardState> {
+        let w = self.worker(worker_id)?;
+        let status = status_of(&w.status)?;
+        let certificate = self.platform_view(worker_id)?.certificate;
+        let mut stmt = self.conn.prepare(
+            "SELECT p.id, p.certificate_code, p.card_version, p.draft, p.layout, p.printer, p.design_version, u.display_name, p.printed_at
+             FROM card_prints p JOIN users u ON u.id = p.printed_by WHERE p.worker_id = ?1 ORDER BY p.printed_at DESC, p.rowid DESC",
+        )?;
+        let prints = stmt
+            .query_map([worker_id], |r| {
+                Ok(PrintRecord {
+                    id: r.get(0)?,
+                    certificate_code: r.get(1)?,
+                    card_version: r.get(2)?,
+                    draft: r.get(3)?,
+                    layout: r.get(4)?,
+                    printer: r.get(5)?,
+                    design_version: r.get(6)?,
+                    printed_by: r.get(7)?,
+                    printed_at: r.get(8)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT h.certificate_code, h.card_version, h.issued_on, u.display_name, h.signature_png IS NOT NULL, h.created_at
+             FROM card_handovers h JOIN users u ON u.id = h.issued_by WHERE h.worker_id = ?1 ORDER BY h.created_at DESC, h.rowid DESC",
+        )?;
+        let handovers = stmt
+            .query_map([worker_id], |r| {
+                Ok(Handover {
+                    certificate_code: r.get(0)?,
+                    card_version: r.get(1)?,
+                    issued_on: r.get(2)?,
+                    issued_by: r.get(3)?,
+                    has_signature: r.get(4)?,
+                    created_at: r.get(5)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT l.certificate_code, l.card_version, l.kind, l.note, u.display_name, l.reported_at
+             FROM card_losses l JOIN users u ON u.id = l.reported_by WHERE l.worker_id = ?1 ORDER BY l.reported_at DESC, l.rowid DESC",
+        )?;
+        let losses = stmt
+            .query_map([worker_id], |r| {
+                Ok(LossReport {
+                    certificate_code: r.get(0)?,
+                    card_version: r.get(1)?,
+                    kind: r.get(2)?,
+                    note: r.get(3)?,
+                    reported_by: r.get(4)?,
+                    reported_at: r.get(5)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let cancellation = self
+            .conn
+            .query_row(
+                "SELECT c.reason, c.note, u.display_name, c.cancelled_at FROM cancellations c JOIN users u ON u.id = c.cancelled_by
+                 WHERE c.worker_id = ?1",
+                [worker_id],
+                |r| Ok(Cancellation { reason: r.get(0)?, note: r.get(1)?, cancelled_by: r.get(2)?, cancelled_at: r.get(3)? }),
+            )
+            .optional()?;
+        let awaiting_replacement = match &certificate {
+            Some(c) => self.loss_reported_for(worker_id, c.card_version)?,
+            None => false,
+        };
+        let print_refusal = self.print_refusal(worker_id)?;
+        let current_printed = match &certificate {
+            Some(c) => prints.iter().any(|p| !p.draft && p.card_version == Some(c.card_version)),
+            None => false,
+        };
+        Ok(CardState {
+            status: w.status,
+            can_issue: status == WorkerStatus::Printed && current_printed,
+            can_report_loss: matches!(status, WorkerStatus::Printed | WorkerStatus::Issued)
+                && certificate.is_some()
+                && !awaiting_replacement,
+            can_cancel: transition(status, LifecycleEvent::Cancel).is_ok(),
+            certificate,
+            prints,
+            handovers,
+            losses,
+            cancellation,
+            awaiting_replacement,
+            print_refusal,
+        })
+    }
+
+    /// A printer's calibration (the default when never set).
+    pub fn printer_calibration(&self, printer: &str) -> DeskResult<Calibration> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT offset_x_mm, offset_y_mm, scale FROM printers WHERE name = ?1",
+                [printer],
+                |r| Ok(Calibration { offset_x_mm: r.get(0)?, offset_y_mm: r.get(1)?, scale: r.get(2)? }),
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// Saves a printer's calibration: offsets within ±10 mm, scale 0.90–1.10.
+    pub fn set_printer_calibration(&mut self, actor: &SessionUser, printer: &str, c: Calibration) -> DeskResult<()> {
+        let printer = printer.trim();
+        if printer.is_empty() || printer.chars().count() > 100 {
+            return Err(DeskError::new("printer", "请填写打印机名称（不超过 100 个字符）", "Name the printer (at most 100 characters)"));
+        }
+        for (field, v) in [("offset_x_mm", c.offset_x_mm), ("offset_y_mm", c.offset_y_mm)] {
+            if !v.is_finite() || v.abs() > 10.0 {
+                return Err(DeskError::new(
+                    field,
+                    format!("偏移量 {v} 毫米超出范围（-10 至 10 毫米）"),
+                    format!("Offset {v} mm is out of range (-10 to 10 mm)"),
+                ));
+            }
+        }
+        if !c.scale.is_finite() || !(0.9..=1.1).contains(&c.scale) {
+            return Err(DeskError::new(
+                "scale",
+                format!("缩放比例 {} 超出范围（0.90 至 1.10）", c.scale),
+                format!("Scale {} is out of range (0.90 to 1.10)", c.scale),
+            ));
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO printers (name, offset_x_mm, offset_y_mm, scale, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (name) DO UPDATE SET offset_x_mm = excluded.offset_x_mm, offset_y_mm = excluded.offset_y_mm,
+               scale = excluded.scale, updated_at = excluded.updated_at",
+            params![printer, c.offset_x_mm, c.offset_y_mm, c.scale, self.now_text()],
+        )?;
+        let value = format!("x={} y={} scale={}", c.offset_x_mm, c.offset_y_mm, c.scale);
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "printer",
+                entity_id: printer,
+                action: "calibrate",
+                field: None,
+                old_value: None,
+                new_value: Some(&value),
+                reason: None,
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores a pulled rating or complaint (a repeat of the same id changes nothing).
+    pub(crate) fn store_feedback(&self, tx: &Transaction<'_>, f: &Feedback) -> DeskResult<bool> {
+        let n = tx.execute(
+            "INSERT INTO feedback (id, kind, worker_id, certificate_code, stars, text, contact, created_at, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
+            params![f.id, f.kind, f.worker_id, f.certificate_code, f.stars, f.text, f.contact, f.created_at, self.now_text()],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn feedback_where(&self, filter: &str, arg: &str) -> DeskResult<Vec<Feedback>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT f.id, f.kind, f.worker_id, w.name, f.certificate_code, f.stars, f.text, f.contact, f.created_at, f.handled_at
+             FROM feedback f LEFT JOIN workers w ON w.id = f.worker_id WHERE {filter} ORDER BY f.created_at DESC LIMIT 200"
+        ))?;
+        let rows = stmt.query_map([arg], |r| {
+            Ok(Feedback {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                worker_id: r.get(2)?,
+                worker_name: r.get(3)?,
+                certificate_code: r.get(4)?,
+                stars: r.get(5)?,
+                text: r.get(6)?,
+                contact: r.get(7)?,
+                created_at: r.get(8)?,
+                handled_at: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A worker's ratings and complaints, newest first, with the average.
+    pub fn worker_feedback(&self, worker_id: &str) -> DeskResult<FeedbackSummary> {
+        let items = self.feedback_where("f.worker_id = ?1", worker_id)?;
+        let (ratings, average): (u32, Option<f64>) = self.conn.query_row(
+            "SELECT COUNT(*), AVG(stars) FROM feedback WHERE worker_id = ?1 AND kind = 'rating'",
+            [worker_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let open_complaints = items.iter().filter(|f| f.kind == "complaint" && f.handled_at.is_none()).count() as u32;
+        Ok(FeedbackSummary { ratings, average_stars: average.map(|a| a as f32), open_complaints, items })
+    }
+
+    /// Complaints nobody has followed up yet, newest first.
+    pub fn open_complaints(&self) -> DeskResult<Vec<Feedback>> {
+        self.feedback_where("f.kind = 'complaint' AND f.handled_at IS NULL AND ?1 = ?1", "")
+    }
+
+    /// Marks a complaint followed up.
+    pub fn handle_complaint(&mut self, actor: &SessionUser, id: &str) -> DeskResult<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        let n = tx.execute(
+            "UPDATE feedback SET handled_at = ?2, handled_by = ?3 WHERE id = ?1 AND kind = 'complaint' AND handled_at IS NULL",
+            params![id, self.now_text(), actor.id],
+        )?;
+        if n == 0 {
+            return Err(DeskError::not_found("待处理的投诉", "open complaint"));
+        }
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "feedback",
+                entity_id: id,
+                action: "handle_complaint",
+                field: None,
+                old_value: None,
+                new_value: None,
+                reason: None,
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// 验证: checks a scanned card offline against the trust list and the revocation list
+    /// this desk synced, and finds the local record when the card is this agency's.
+    pub fn verify_scan(&self, scanned: &str) -> DeskResult<ScanReport> {
+        let scanned = scanned.trim();
+        if scanned.chars().count() > MAX_SCAN_CHARS {
+            return Err(DeskError::new(
+                "scan_too_long",
+                format!("扫描内容过长（{} 个字符），不是上门服务证的二维码", scanned.chars().count()),
+                format!("The scan is too long ({} characters) to be a certificate's QR code", scanned.chars().count()),
+            ));
+        }
+        let verdict = self.verify_credential(scanned)?;
+        let (checked_at, trust_keys): (Option<String>, u64) = self.conn.query_row(
+            "SELECT (SELECT trust_checked_at FROM sync_state WHERE id = 1), (SELECT COUNT(*) FROM trust_keys)",
+            [],
+            |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
+        )?;
+        let age = checked_at
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| (self.now_utc() - t.with_timezone(&chrono::Utc)).num_seconds().max(0));
+        let claims = match &verdict {
+            Verdict::Valid(c) | Verdict::Expired(c) | Verdict::Revoked(c) => Some(*c),
+            Verdict::Replaced { claims, .. } => Some(*claims),
+            _ => None,
+        };
+        let current_card_version = match &verdict {
+            Verdict::Replaced { current_card_version, .. } => Some(*current_card_version),
+            _ => claims.map(|c| c.card_version),
+        };
+        let local_worker = match &claims {
+            Some(c) => self
+                .conn
+                .query_row(
+                    "SELECT w.id, w.name, w.status, c.card_version FROM worker_certificates c JOIN workers w ON w.id = c.worker_id
+                     WHERE c.certificate_code = ?1",
+                    [c.certificate_code.to_string()],
+                    |r| Ok(LocalWorker { id: r.get(0)?, name: r.get(1)?, status: r.get(2)?, card_version: r.get(3)? }),
+                )
+                .optional()?,
+            None => None,
+        };
+        Ok(ScanReport {
+            verdict: verdict.code().to_string(),
+            verdict_zh: verdict.label_zh().to_string(),
+            verdict_en: verdict.label_en().to_string(),
+            certificate_code: claims.map(|c| c.certificate_code.to_string()),
+            card_version: claims.map(|c| c.card_version),
+            current_card_version,
+            valid_from: claims.map(|c| c.valid_from.to_string()),
+            valid_until: claims.map(|c| c.valid_until.to_string()),
+            key_id: match &verdict {
+                Verdict::UnknownKey { key_id } => Some(*key_id),
+                _ => claims.map(|c| c.key_id),
+            },
+            lists_checked_at: checked_at,
+            lists_age_seconds: age,
+            trust_keys,
+            local_worker,
+        })
+    }
+}
+
+fn gender_zh(code: &str) -> &str {
+    match code {
+        "male" | "M" | "男" => "男",
+        "female" | "F" | "女" => "女",
+        other => other,
+    }
+}

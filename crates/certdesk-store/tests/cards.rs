@@ -1,0 +1,329 @@
+//! The card's life at the desk on a real SQLite file: printing only what the platform
+//! approved, hand-over, a lost card and its replacement, cancellation, calibration, citizens'
+//! feedback pulled from the platform, and the offline verify screen against real Ed25519
+//! credentials.
+
+mod common;
+
+use certdesk_domain::certificate_code::CertificateCode;
+use certdesk_domain::check_char;
+use certdesk_protocol::credential::{issue_url, CredentialClaims, RevocationEntry, TrustedKey};
+use certdesk_protocol::sync::{Change, ChangeBody};
+use certdesk_store::{Calibration, CancelReason, Desk, LossKind, NewUser, Role, SessionUser, WorkerInput};
+use chrono::NaiveDate;
+use ed25519_dalek::SigningKey;
+use uuid::Uuid;
+
+const BASE: &str = "https://zj.example.cn/c/";
+
+fn key() -> SigningKey {
+    SigningKey::from_bytes(&[7u8; 32])
+}
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn worker(desk: &mut Desk, me: &SessionUser, name: &str, seq17: &str) -> String {
+    let id_number = format!("{seq17}{}", check_char(seq17).unwrap());
+    let input = WorkerInput {
+        form: certdesk_domain::WorkerInput {
+            name: name.into(),
+            id_number,
+            phone: "13800138000".into(),
+            address: "上海市徐汇区漕溪北路2号".into(),
+            service_types: vec!["保洁".into(), "母婴护理".into()],
+            emergency_contact_name: "李四".into(),
+            emergency_contact_phone: "13900000000".into(),
+            consent_date: Some("2026-01-05".into()),
+            agency_check_done: true,
+        },
+        photo_sha256: None,
+    };
+    desk.enrol_worker(me, &input).unwrap().id
+}
+
+fn claims(serial: u32, card_version: u16) -> CredentialClaims {
+    CredentialClaims {
+        key_id: 1,
+        certificate_code: CertificateCode::new(4, 2026, serial).unwrap(),
+        card_version,
+        valid_from: date("2026-03-01"),
+        valid_until: date("2029-02-28"),
+    }
+}
+
+/// Pulls what the platform would send for an approval of `worker_id` (trust key, approval,
+/// revocation-list entry), as one page.
+fn approve(desk: &mut Desk, worker_id: &str, serial: u32, card_version: u16, seq: i64) -> String {
+    let c = claims(serial, card_version);
+    let url = issue_url(BASE, &c, &key()).unwrap();
+    let changes = vec![
+        Change {
+            seq,
+            body: ChangeBody::TrustKey { key: TrustedKey::for_signing_key(1, &key(), date("2026-01-01"), None) },
+        },
+        Change {
+            seq: seq + 1,
+            body: ChangeBody::Approval {
+                worker_id: worker_id.parse().unwrap(),
+                certificate_code: c.certificate_code.to_string(),
+                card_version,
+                valid_from: c.valid_from,
+                valid_until: c.valid_until,
+                credential_url: url.clone(),
+            },
+        },
+        Change {
+            seq: seq + 2,
+            body: ChangeBody::Revocation {
+                entry: RevocationEntry {
+                    certificate_code: c.certificate_code.to_string(),
+                    revoked: false,
+                    current_card_version: card_version,
+                },
+            },
+        },
+    ];
+    desk.apply_pulled(&changes, seq + 2, true).unwrap();
+    url
+}
+
+fn outbox_ops(desk: &Desk, worker_id: &str) -> Vec<String> {
+    desk.pending_outbox(1000).unwrap().into_iter().filter(|e| e.entity_id == worker_id).map(|e| e.op).collect()
+}
+
+#[test]
+fn only_an_approved_certificate_prints_and_every_print_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = common::fresh(dir.path());
+    let w = worker(&mut desk, &me, "张三", "31010419800101001");
+
+    // Not approved: a draft only.
+    let record = desk.card_record(&w).unwrap();
+    assert!(record.draft);
+    assert_eq!(record.service_types_zh, vec!["保洁", "母婴护理"]);
+    assert_eq!(record.agency_phone, "021-64870000");
+    let refusal = desk.print_refusal(&w).unwrap().expect("refused");
+    assert_eq!(refusal.code, "not_approved");
+    assert!(refusal.message_zh.contains("样张"), "{}", refusal.message_zh);
+    let err = desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:a.pdf", "v1", false).unwrap_err();
+    assert_eq!(err.code, "not_approved");
+    assert!(desk.card_state(&w).unwrap().prints.is_empty(), "a refused print records nothing");
+    desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:draft.pdf", "v1", true).unwrap();
+    assert_eq!(desk.worker(&w).unwrap().status, "enrolled", "a draft changes no status");
+
+    let url = approve(&mut desk, &w, 123, 1, 1);
+    let record = desk.card_record(&w).unwrap();
+    assert!(!record.draft);
+    assert_eq!(record.certificate.as_ref().unwrap().credential_url, url);
+    assert_eq!(desk.approved_unprinted().unwrap(), vec![w.clone()]);
+
+    let err = desk.record_prints(&me, std::slice::from_ref(&w), "a5", "pdf:a.pdf", "v1", false).unwrap_err();
+    assert_eq!(err.code, "layout");
+    desk.record_prints(&me, std::slice::from_ref(&w), "a4", "HP_LaserJet", "v1", false).unwrap();
+    assert_eq!(desk.worker(&w).unwrap().status, "printed");
+    assert!(desk.approved_unprinted().unwrap().is_empty());
+    let state = desk.card_state(&w).unwrap();
+    assert_eq!(state.prints.len(), 2);
+    let real = &state.prints[0];
+    assert_eq!((real.card_version, real.draft, real.printer.as_str(), real.printed_by.as_str()), (Some(1), false, "HP_LaserJet", "王经理"));
+    assert!(state.can_issue);
+    // A reprint before hand-over (paper jam) is allowed and recorded, same card version.
+    desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:again.pdf", "v1", false).unwrap();
+    assert_eq!(desk.card_state(&w).unwrap().prints.len(), 3);
+    assert_eq!(outbox_ops(&desk, &w).last().map(String::as_str), Some("upsert"));
+    let timeline = desk.worker_detail(&w).unwrap().timeline;
+    assert!(timeline.iter().any(|t| t.action == "print"), "the print is in the timeline");
+}
+
+#[test]
+fn hand_over_then_lost_card_then_replacement_then_verify_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = common::fresh(dir.path());
+    let w = worker(&mut desk, &me, "李四", "31010419800101002");
+    let old_url = approve(&mut desk, &w, 124, 1, 1);
+
+    let err = desk.issue_card(&me, &w, None, None).unwrap_err();
+    assert_eq!(err.code, "status_transition", "not printed yet: {}", err.message_zh);
+    desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:c.pdf", "v1", false).unwrap();
+    let err = desk.issue_card(&me, &w, Some(date("2026-03-09")), None).unwrap_err();
+    assert_eq!(err.code, "issued_on", "a future date is refused");
+    let err = desk.issue_card(&me, &w, None, Some(b"GIF89a not a png".to_vec())).unwrap_err();
+    assert_eq!(err.code, "signature");
+    let png = b"\x89PNG\r\n\x1a\n-signature-".to_vec();
+    desk.issue_card(&me, &w, None, Some(png)).unwrap();
+    let state = desk.card_state(&w).unwrap();
+    assert_eq!(state.status, "issued");
+    assert_eq!(state.handovers.len(), 1);
+    assert!(state.handovers[0].has_signature);
+    assert_eq!(desk.print_refusal(&w).unwrap().unwrap().code, "already_issued");
+
+    assert_eq!(desk.verify_scan(&old_url).unwrap().verdict, "valid");
+    let report = desk.verify_scan(&old_url).unwrap();
+    assert_eq!(report.local_worker.as_ref().unwrap().name, "李四");
+    assert_eq!(report.certificate_code.as_deref(), Some(claims(124, 1).certificate_code.to_string().as_str()));
+
+    // Lost: a reissue goes to the outbox, printing waits for the platform.
+    desk.report_card_loss(&me, &w, LossKind::Lost, "地铁上遗失").unwrap();
+    assert_eq!(outbox_ops(&desk, &w).last().map(String::as_str), Some("reissue"));
+    let err = desk.report_card_loss(&me, &w, LossKind::Lost, "").unwrap_err();
+    assert_eq!(err.code, "already_reported");
+    let state = desk.card_state(&w).unwrap();
+    assert!(state.awaiting_replacement);
+    assert_eq!(state.print_refusal.as_ref().unwrap().code, "awaiting_replacement");
+
+    // The platform's answer: card version 2, and version 1 is replaced city-wide.
+    let new_url = approve(&mut desk, &w, 124, 2, 10);
+    assert_eq!(desk.worker(&w).unwrap().status, "issued", "the approval of a reissue keeps the status");
+    let state = desk.card_state(&w).unwrap();
+    assert!(!state.awaiting_replacement);
+    assert!(state.print_refusal.is_none(), "{:?}", state.print_refusal);
+    desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:d.pdf", "v1", false).unwrap();
+    assert_eq!(desk.worker(&w).unwrap().status, "printed");
+    desk.issue_card(&me, &w, None, None).unwrap();
+    assert_eq!(desk.worker(&w).unwrap().status, "issued");
+
+    let old = desk.verify_scan(&old_url).unwrap();
+    assert_eq!((old.verdict.as_str(), old.card_version, old.current_card_version), ("replaced", Some(1), Some(2)));
+    assert_eq!(desk.verify_scan(&new_url).unwrap().verdict, "valid");
+}
+
+#[test]
+fn cancellation_needs_a_manager_and_a_reason_and_revokes_after_the_pull() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = common::fresh(dir.path());
+    let clerk = desk
+        .add_user(Some(&me), &NewUser { username: "clerk".into(), display_name: "小刘".into(), role: Role::Clerk, password: "secret123".into() })
+        .unwrap();
+    let clerk = desk.login(&clerk.username, "secret123").unwrap();
+    let w = worker(&mut desk, &me, "王五", "31010419800101003");
+    let url = approve(&mut desk, &w, 125, 1, 1);
+
+    assert_eq!(desk.cancel_certificate(&clerk, &w, CancelReason::LeftAgency, "").unwrap_err().code, "forbidden");
+    assert_eq!(desk.cancel_certificate(&me, &w, CancelReason::Other, " ").unwrap_err().code, "note");
+    assert_eq!(CancelReason::parse("跳槽").unwrap_err().code, "cancel_reason");
+    desk.cancel_certificate(&me, &w, CancelReason::LeftAgency, "已离职").unwrap();
+    let state = desk.card_state(&w).unwrap();
+    assert_eq!(state.status, "cancelled");
+    assert_eq!(state.cancellation.as_ref().unwrap().reason, "left_agency");
+    assert!(!state.can_cancel && !state.can_issue && !state.can_report_loss);
+    assert_eq!(outbox_ops(&desk, &w).last().map(String::as_str), Some("cancel"));
+    assert_eq!(desk.cancel_certificate(&me, &w, CancelReason::LeftAgency, "").unwrap_err().code, "status_transition");
+    assert!(desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:x.pdf", "v1", false).is_err());
+
+    // Until the platform's revocation is pulled, the card still verifies offline as valid:
+    // the platform is the authority. Then it is revoked.
+    assert_eq!(desk.verify_scan(&url).unwrap().verdict, "valid");
+    desk.apply_pulled(
+        &[Change {
+            seq: 20,
+            body: ChangeBody::Revocation {
+                entry: RevocationEntry { certificate_code: claims(125, 1).certificate_code.to_string(), revoked: true, current_card_version: 1 },
+            },
+        }],
+        20,
+        true,
+    )
+    .unwrap();
+    assert_eq!(desk.verify_scan(&url).unwrap().verdict, "revoked");
+}
+
+#[test]
+fn the_verify_box_names_forged_foreign_and_garbage_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = common::fresh(dir.path());
+    let w = worker(&mut desk, &me, "赵六", "31010419800101004");
+    let url = approve(&mut desk, &w, 126, 1, 1);
+
+    // One character of the signature changed.
+    let mut forged = url.clone().into_bytes();
+    let last = forged.len() - 3;
+    forged[last] = if forged[last] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    let report = desk.verify_scan(&forged).unwrap();
+    assert_eq!(report.verdict, "bad_signature");
+    assert!(report.certificate_code.is_none() && report.local_worker.is_none(), "nothing unsigned is shown");
+
+    // Re-signed with another key under the same key id.
+    let other = SigningKey::from_bytes(&[9u8; 32]);
+    assert_eq!(desk.verify_scan(&issue_url(BASE, &claims(126, 1), &other).unwrap()).unwrap().verdict, "bad_signature");
+    // A key this desk never synced.
+    let unknown = CredentialClaims { key_id: 42, ..claims(126, 1) };
+    let report = desk.verify_scan(&issue_url(BASE, &unknown, &other).unwrap()).unwrap();
+    assert_eq!((report.verdict.as_str(), report.key_id), ("unknown_key", Some(42)));
+    // Truncated, another QR code, binary junk.
+    assert_eq!(desk.verify_scan(&url[..url.len() - 5]).unwrap().verdict, "not_a_certificate");
+    assert_eq!(desk.verify_scan("https://weixin.qq.com/r/abc").unwrap().verdict, "not_a_certificate");
+    assert_eq!(desk.verify_scan("\u{0}\u{1}\u{7f}ÿ").unwrap().verdict, "not_a_certificate");
+    // Huge: refused before decoding.
+    let err = desk.verify_scan(&"A".repeat(100_000)).unwrap_err();
+    assert_eq!(err.code, "scan_too_long");
+    // A card of another agency verifies but has no local record.
+    let theirs = issue_url(BASE, &claims(999, 1), &key()).unwrap();
+    let report = desk.verify_scan(&theirs).unwrap();
+    assert_eq!(report.verdict, "valid");
+    assert!(report.local_worker.is_none());
+    assert_eq!(report.trust_keys, 1);
+    assert!(report.lists_age_seconds.is_some());
+    // An expired card (valid until before today, 2026-03-02).
+    let expired = CredentialClaims { valid_from: date("2023-01-01"), valid_until: date("2026-03-01"), ..claims(127, 1) };
+    desk.apply_pulled(
+        &[Change { seq: 30, body: ChangeBody::TrustKey { key: TrustedKey::for_signing_key(1, &key(), date("2022-01-01"), None) } }],
+        30,
+        true,
+    )
+    .unwrap();
+    assert_eq!(desk.verify_scan(&issue_url(BASE, &expired, &key()).unwrap()).unwrap().verdict, "expired");
+}
+
+#[test]
+fn printer_calibration_is_saved_per_printer_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = common::fresh(dir.path());
+    assert_eq!(desk.printer_calibration("Evolis").unwrap(), Calibration::default());
+    let c = Calibration { offset_x_mm: 1.5, offset_y_mm: -0.5, scale: 0.98 };
+    desk.set_printer_calibration(&me, "Evolis", c).unwrap();
+    assert_eq!(desk.printer_calibration("Evolis").unwrap(), c);
+    assert_eq!(desk.printer_calibration("HP").unwrap(), Calibration::default());
+    for (bad, code) in [
+        (Calibration { offset_x_mm: 11.0, ..c }, "offset_x_mm"),
+        (Calibration { offset_y_mm: f32::NAN, ..c }, "offset_y_mm"),
+        (Calibration { scale: 1.5, ..c }, "scale"),
+    ] {
+        assert_eq!(desk.set_printer_calibration(&me, "Evolis", bad).unwrap_err().code, code);
+    }
+    assert_eq!(desk.printer_calibration("Evolis").unwrap(), c, "a refused change keeps the old calibration");
+}
+
+#[test]
+fn ratings_and_complaints_pulled_from_the_platform_reach_the_worker_page_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = common::fresh(dir.path());
+    let w = worker(&mut desk, &me, "钱七", "31010419800101005");
+    let code = claims(128, 1).certificate_code.to_string();
+    let wid: Uuid = w.parse().unwrap();
+    let at = "2026-03-01T08:00:00Z".parse().unwrap();
+    let complaint_id = Uuid::now_v7();
+    let changes = vec![
+        Change { seq: 1, body: ChangeBody::Rating { rating_id: Uuid::now_v7(), worker_id: wid, certificate_code: code.clone(), stars: 5, comment: "很细心".into(), created_at: at } },
+        Change { seq: 2, body: ChangeBody::Rating { rating_id: Uuid::now_v7(), worker_id: wid, certificate_code: code.clone(), stars: 4, comment: String::new(), created_at: at } },
+        Change {
+            seq: 3,
+            body: ChangeBody::Complaint { complaint_id, worker_id: wid, certificate_code: code.clone(), text: "迟到一小时".into(), contact: "138****0000".into(), created_at: at },
+        },
+    ];
+    let tally = desk.apply_pulled(&changes, 3, true).unwrap();
+    assert_eq!(tally.feedback, 3);
+    // The same page again (a retried pull) adds nothing.
+    assert_eq!(desk.apply_pulled(&changes, 3, true).unwrap().feedback, 0);
+    let summary = desk.worker_feedback(&w).unwrap();
+    assert_eq!((summary.ratings, summary.average_stars, summary.open_complaints), (2, Some(4.5), 1));
+    assert_eq!(summary.items.len(), 3);
+    let open = desk.open_complaints().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].worker_name.as_deref(), Some("钱七"));
+    desk.handle_complaint(&me, &complaint_id.to_string()).unwrap();
+    assert!(desk.open_complaints().unwrap().is_empty());
+    assert_eq!(desk.handle_complaint(&me, &complaint_id.to_string()).unwrap_err().code, "not_found");
+}
