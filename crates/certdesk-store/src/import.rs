@@ -176,7 +176,7 @@ pub struct ImportReport {
     pub worker_ids: Vec<String>,
 }
 
-fn import_error(code: &str, zh: impl Into<String>, en: impl Into<String>) -> DeskError {
+pub(crate) fn import_error(code: &str, zh: impl Into<String>, en: impl Into<String>) -> DeskError {
     DeskError::new(code, zh, en)
 }
 
@@ -215,10 +215,12 @@ pub(crate) enum Raw {
     Date(chrono::NaiveDateTime),
     Bool(bool),
     Error(String),
+    /// A time or duration cell (`2:15:00`, `[h]:mm`), in minutes: how long, not when.
+    Duration(f64),
 }
 
 impl Raw {
-    fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         match self {
             Raw::Empty => true,
             Raw::Text(t) => t.trim().is_empty(),
@@ -227,8 +229,12 @@ impl Raw {
     }
 
     /// The cell as text, the way a person reads it (numbers without a trailing .0).
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
+            Raw::Duration(m) => {
+                let m = m.round() as i64;
+                format!("{}:{:02}", m / 60, m % 60)
+            }
             Raw::Empty => String::new(),
             Raw::Text(t) => t.trim().to_string(),
             Raw::Number(n) => number_text(*n),
@@ -256,11 +262,11 @@ fn cut(s: &str) -> String {
 }
 
 /// A sheet as rows of cells: (row number as Excel shows it, cells from column A).
-struct Sheet {
-    rows: Vec<(usize, Vec<Raw>)>,
-    kind: &'static str,
-    encoding: Option<String>,
-    name: Option<String>,
+pub(crate) struct Sheet {
+    pub(crate) rows: Vec<(usize, Vec<Raw>)>,
+    pub(crate) kind: &'static str,
+    pub(crate) encoding: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 fn not_a_spreadsheet() -> DeskError {
@@ -279,7 +285,8 @@ fn too_many_rows() -> DeskError {
     )
 }
 
-fn read_sheet(bytes: &[u8]) -> DeskResult<Sheet> {
+/// Read an .xlsx or .csv within every cap of the module docs (the one reader of every import).
+pub(crate) fn read_sheet(bytes: &[u8]) -> DeskResult<Sheet> {
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
@@ -338,6 +345,10 @@ fn read_xlsx(bytes: &[u8]) -> DeskResult<Sheet> {
                 DataRef::String(s) => Raw::Text(cut(s)),
                 DataRef::SharedString(s) => Raw::Text(cut(s)),
                 DataRef::Bool(b) => Raw::Bool(*b),
+                // A duration ([h]:mm) or a bare time of day (2:15:00, below one day) is how long.
+                DataRef::DateTime(d) if d.is_duration() || (0.0..1.0).contains(&d.as_f64()) => {
+                    Raw::Duration(d.as_f64() * 24.0 * 60.0)
+                }
                 DataRef::DateTime(d) => match serial_date(d.as_f64()) {
                     Some(day) => Raw::Date(day.and_hms_opt(0, 0, 0).expect("midnight exists")),
                     None => Raw::Number(d.as_f64()),
@@ -480,7 +491,7 @@ const REQUIRED: &[&str] = &[
 ];
 
 /// A header reduced to what identifies it: no spaces, marks, "(必填)" notes; ASCII lower case.
-fn normalise_header(h: &str) -> String {
+pub(crate) fn normalise_header(h: &str) -> String {
     let mut out = String::new();
     let mut depth = 0;
     for c in h.chars() {
@@ -499,9 +510,17 @@ fn normalise_header(h: &str) -> String {
     out
 }
 
+/// The fields an import reads, each with the (normalised) headers that name it.
+pub(crate) type FieldTable = &'static [(&'static str, &'static [&'static str])];
+
+#[cfg(test)]
 fn field_of(header: &str) -> Option<&'static str> {
+    field_in(FIELDS, header)
+}
+
+fn field_in(fields: FieldTable, header: &str) -> Option<&'static str> {
     let n = normalise_header(header);
-    FIELDS.iter().find(|(_, names)| names.iter().any(|x| *x == n)).map(|(f, _)| *f)
+    fields.iter().find(|(_, names)| names.iter().any(|x| *x == n)).map(|(f, _)| *f)
 }
 
 /// Excel's column letter for a 0-based column.
@@ -525,12 +544,12 @@ fn label_en(field: &str) -> &str {
     certdesk_domain::messages::field_label_en(field)
 }
 
-struct Header {
-    row: usize,
+pub(crate) struct Header {
+    pub(crate) row: usize,
     /// Field → column.
-    columns: HashMap<&'static str, usize>,
-    mapping: Vec<ColumnMapping>,
-    ignored: Vec<String>,
+    pub(crate) columns: HashMap<&'static str, usize>,
+    pub(crate) mapping: Vec<ColumnMapping>,
+    pub(crate) ignored: Vec<String>,
 }
 
 /// The header texts of one row, or of two rows read together: a group header merged over
@@ -554,6 +573,17 @@ fn header_texts(first: &[Raw], second: Option<&[Raw]>) -> Vec<String> {
 /// pair wins only when it names strictly more than either row alone. Returns the index of the
 /// first data row with it.
 fn find_header(sheet: &Sheet) -> DeskResult<(usize, Header)> {
+    find_header_in(sheet, FIELDS, REQUIRED, &headers_missing)
+}
+
+/// [`find_header`] for any import: its own fields and required ones, and its own sentence for
+/// missing columns (given the missing fields and the headers found).
+pub(crate) fn find_header_in(
+    sheet: &Sheet,
+    fields: FieldTable,
+    required: &[&'static str],
+    missing_error: &dyn Fn(&[&str], &[String]) -> DeskError,
+) -> DeskResult<(usize, Header)> {
     let mut best: Option<(usize, Header)> = None;
     let rows = &sheet.rows;
     let candidates = (0..rows.len().min(HEADER_SEARCH_ROWS)).flat_map(|i| {
@@ -570,7 +600,7 @@ fn find_header(sheet: &Sheet) -> DeskResult<(usize, Header)> {
             if text.is_empty() {
                 continue;
             }
-            match field_of(&text) {
+            match field_in(fields, &text) {
                 Some(f) if !columns.contains_key(f) => {
                     columns.insert(f, c);
                     mapping.push(ColumnMapping { field: f.into(), header: text, column: column_letter(c) });
@@ -586,12 +616,12 @@ fn find_header(sheet: &Sheet) -> DeskResult<(usize, Header)> {
         if sheet.rows.iter().all(|(_, cells)| cells.iter().all(Raw::is_blank)) {
             return Err(import_error(codes::EMPTY_FILE, "文件是空的：没有任何数据", "The file is empty: there is no data"));
         }
-        return Err(headers_missing(REQUIRED, &[]));
+        return Err(missing_error(required, &[]));
     };
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|f| !header.columns.contains_key(f)).collect();
+    let missing: Vec<&str> = required.iter().copied().filter(|f| !header.columns.contains_key(f)).collect();
     if !missing.is_empty() {
         let found: Vec<String> = header.mapping.iter().map(|m| m.header.clone()).chain(header.ignored.iter().cloned()).collect();
-        return Err(headers_missing(&missing, &found));
+        return Err(missing_error(&missing, &found));
     }
     Ok((data_start, header))
 }
@@ -682,7 +712,7 @@ fn yes_no(raw: &Raw) -> Option<Option<bool>> {
 
 /// What Excel does to an ID number typed without the text format: 1.10105E+17, its last
 /// digits replaced by zeros. Detect it, because the number cannot be recovered.
-fn id_lost_as_number(raw: &Raw) -> bool {
+pub(crate) fn id_lost_as_number(raw: &Raw) -> bool {
     match raw {
         Raw::Number(n) => *n >= 1e15,
         Raw::Text(t) => {

@@ -10,6 +10,7 @@ mod audit;
 mod cards;
 mod db;
 mod error;
+mod hours_import;
 mod import;
 mod outbox;
 mod photo;
@@ -34,6 +35,7 @@ pub use cards::{
 };
 pub use db::{resolve_data_dir, DB_FILE};
 pub use error::{DeskError, DeskResult};
+pub use hours_import::{write_hours_report, HoursImportOptions, HoursImportReport, HoursPreviewRow};
 pub use import::{
     read_import_file, write_import_report, ColumnMapping, ImportIssue, ImportOptions, ImportReport, PreviewRow,
     MAX_IMPORT_BYTES, MAX_IMPORT_ROWS,

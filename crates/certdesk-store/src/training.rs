@@ -91,6 +91,15 @@ pub struct SupervisionForm {
     pub recorded_by: String,
 }
 
+/// What one participant's row will hold once written (see [`Desk::write_row_in_tx`]).
+pub(crate) struct GridRow {
+    pub(crate) attendance: Option<String>,
+    pub(crate) sign_in: Option<String>,
+    pub(crate) sign_out: Option<String>,
+    pub(crate) hours: Option<f64>,
+    pub(crate) credited: HalfHours,
+}
+
 /// The class page: the class, its grid and its supervision form.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClassDetail {
@@ -177,6 +186,15 @@ const CLASS_SELECT: &str = "SELECT c.id, c.title, c.mode, c.starts_at, c.ends_at
 
 fn parse_time(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, TIME_FORMAT).ok()
+}
+
+/// A stored class's times and hours, as the crediting rules take them.
+pub(crate) fn class_timing(class: &TrainingClass) -> DeskResult<ClassTiming> {
+    Ok(ClassTiming {
+        starts_at: parse_time(&class.starts_at).ok_or_else(|| DeskError::internal("bad stored class start"))?,
+        ends_at: parse_time(&class.ends_at).ok_or_else(|| DeskError::internal("bad stored class end"))?,
+        class_hours: HalfHours::from_hours(class.class_hours).unwrap_or_default(),
+    })
 }
 
 /// Reads a date as clerks write it: 2026-01-05, 2026/1/5, 2026.1.5.
@@ -284,7 +302,7 @@ impl Desk {
         Ok(class)
     }
 
-    fn class_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<TrainingClass> {
+    pub(crate) fn class_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<TrainingClass> {
         conn.prepare_cached(&format!("{CLASS_SELECT} WHERE c.id = ?1"))?
             .query_row([id], class_from_row)
             .optional()?
@@ -314,7 +332,7 @@ impl Desk {
         Ok(ClassDetail { class, participants, supervision })
     }
 
-    fn participant_in(&self, conn: &rusqlite::Connection, class_id: &str, worker_id: &str) -> DeskResult<Participant> {
+    pub(crate) fn participant_in(&self, conn: &rusqlite::Connection, class_id: &str, worker_id: &str) -> DeskResult<Participant> {
         conn.prepare_cached(
             "SELECT p.worker_id, w.name, w.id_number, w.status, p.attendance, p.sign_in, p.sign_out, p.hours_completed,
                     p.credited_half_hours,
@@ -387,19 +405,27 @@ impl Desk {
                 format!("{} is already in the class \"{}\"", worker.name, class.title),
             ));
         }
-        let now = self.now_text();
         let tx = self.conn.unchecked_transaction()?;
+        self.join_in_tx(&tx, actor, &class, &worker_id)?;
+        let p = self.participant_in(&tx, class_id, &worker_id)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
+    /// Put a worker in a class inside the caller's transaction: the row, its audit entry and
+    /// outbox entry, and the status that follows. The caller has checked that they may join.
+    pub(crate) fn join_in_tx(&self, tx: &Transaction<'_>, actor: &SessionUser, class: &TrainingClass, worker_id: &str) -> DeskResult<()> {
         tx.execute(
             "INSERT INTO class_participants (class_id, worker_id, added_at, added_by, updated_at, updated_by)
              VALUES (?1, ?2, ?3, ?4, ?3, ?4)",
-            params![class_id, worker_id, now, actor.id],
+            params![class.id, worker_id, self.now_text(), actor.id],
         )?;
         self.append_audit(
-            &tx,
+            tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
                 entity: "worker",
-                entity_id: &worker_id,
+                entity_id: worker_id,
                 action: "class_join",
                 field: Some("class"),
                 old_value: None,
@@ -407,27 +433,46 @@ impl Desk {
                 reason: None,
             },
         )?;
-        self.push_participant_outbox(&tx, class_id, &worker_id)?;
-        self.refresh_status(&tx, actor, &worker_id)?;
-        let p = self.participant_in(&tx, class_id, &worker_id)?;
-        tx.commit()?;
-        Ok(p)
+        self.push_participant_outbox(tx, &class.id, worker_id)?;
+        self.refresh_status(tx, actor, worker_id)
     }
 
-    /// Take a worker out of a class they were added to by mistake; only while nothing is
-    /// recorded for them there.
-    pub fn remove_from_class(&mut self, actor: &SessionUser, class_id: &str, worker_id: &str) -> DeskResult<()> {
+    /// Take a worker out of a class (added by mistake, or left before it began). While the
+    /// worker has attendance, hours or an exam score recorded in this class, this refuses with
+    /// `records_in_class` (saying what is recorded) unless `confirmed`: then the attendance and
+    /// the hours credited here go, and the audit entry keeps what they were. Exam attempts are
+    /// never deleted (retakes are kept): an attempt sat in this class stays the worker's.
+    pub fn remove_from_class(&mut self, actor: &SessionUser, class_id: &str, worker_id: &str, confirmed: bool) -> DeskResult<()> {
         let class = self.class_in(&self.conn, class_id)?;
         let p = self.participant_in(&self.conn, class_id, worker_id)?;
-        if p.attendance.is_some() || p.hours_completed.is_some() {
+        let exams: u32 = self.conn.query_row(
+            "SELECT count(*) FROM exam_results WHERE class_id = ?1 AND worker_id = ?2",
+            [class_id, worker_id],
+            |r| r.get(0),
+        )?;
+        let recorded = summary(&p.attendance, p.hours_completed, HalfHours::from_hours(p.credited_hours).unwrap_or_default());
+        let has_records = p.attendance.is_some() || p.hours_completed.is_some() || exams > 0;
+        if has_records && !confirmed {
+            let (what_zh, what_en) = match (p.attendance.is_some() || p.hours_completed.is_some(), exams > 0) {
+                (true, true) => ("出勤/学时和考试成绩", "attendance or hours and an exam score"),
+                (true, false) => ("出勤/学时", "attendance or hours"),
+                _ => ("考试成绩", "an exam score"),
+            };
             return Err(DeskError::new(
-                "attendance_recorded",
-                "已记录出勤的人员不能移出培训班，请改为“缺勤”",
-                "Attendance is recorded for this worker: mark them absent instead of removing them",
+                "records_in_class",
+                format!(
+                    "{} 在培训班“{}”中已记录{what_zh}（认定 {} 课时）。确认移出后，本班的出勤和认定课时将删除，考试成绩保留；如只是未到场，请改记为“缺勤”",
+                    p.name, class.title, p.credited_hours
+                ),
+                format!(
+                    "{} has {what_en} recorded in the class \"{}\" ({} class hours credited). Removing them deletes this class's attendance and credited hours (exam scores are kept); if they simply did not come, mark them absent instead",
+                    p.name, class.title, p.credited_hours
+                ),
             ));
         }
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM class_participants WHERE class_id = ?1 AND worker_id = ?2", [class_id, worker_id])?;
+        let old_value = if recorded.is_empty() { class.title.clone() } else { format!("{} ({recorded})", class.title) };
         self.append_audit(
             &tx,
             &AuditRecord {
@@ -436,9 +481,9 @@ impl Desk {
                 entity_id: worker_id,
                 action: "class_leave",
                 field: Some("class"),
-                old_value: Some(&class.title),
+                old_value: Some(&old_value),
                 new_value: None,
-                reason: None,
+                reason: has_records.then_some("confirmed: records in class"),
             },
         )?;
         let payload = serde_json::json!({ "class_id": class_id, "worker_id": worker_id });
@@ -460,11 +505,7 @@ impl Desk {
         let class = self.class_in(&self.conn, class_id)?;
         let old = self.participant_in(&self.conn, class_id, worker_id)?;
         let settings = self.training_settings()?;
-        let timing = ClassTiming {
-            starts_at: parse_time(&class.starts_at).ok_or_else(|| DeskError::internal("bad stored class start"))?,
-            ends_at: parse_time(&class.ends_at).ok_or_else(|| DeskError::internal("bad stored class end"))?,
-            class_hours: HalfHours::from_hours(class.class_hours).unwrap_or_default(),
-        };
+        let timing = class_timing(&class)?;
         let day = timing.starts_at.date();
         let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         let (attendance, sign_in, sign_out, hours, credited) = if class.mode == "offline" {
@@ -522,14 +563,33 @@ impl Desk {
             })?;
             (None, None, None, Some(hours), credit_online(&timing, hours)?)
         };
-        let new_summary = summary(&attendance, hours, credited);
-        let old_summary = summary(&old.attendance, old.hours_completed, HalfHours::from_hours(old.credited_hours).unwrap_or_default());
         let unchanged = old.attendance == attendance && old.sign_in == sign_in && old.sign_out == sign_out && old.hours_completed == hours;
         if unchanged {
             return Ok(old);
         }
-        let now = self.now_text();
         let tx = self.conn.unchecked_transaction()?;
+        let row = GridRow { attendance, sign_in, sign_out, hours, credited };
+        self.write_row_in_tx(&tx, actor, &class, &old, &row)?;
+        let p = self.participant_in(&tx, class_id, worker_id)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
+    /// Write one participant's row inside the caller's transaction: the row, its audit entry
+    /// (old and new summary) and outbox entry, and the status that follows.
+    pub(crate) fn write_row_in_tx(
+        &self,
+        tx: &Transaction<'_>,
+        actor: &SessionUser,
+        class: &TrainingClass,
+        old: &Participant,
+        row: &GridRow,
+    ) -> DeskResult<()> {
+        let (class_id, worker_id) = (class.id.as_str(), old.worker_id.as_str());
+        let GridRow { attendance, sign_in, sign_out, hours, credited } = row;
+        let new_summary = summary(attendance, *hours, *credited);
+        let old_summary = summary(&old.attendance, old.hours_completed, HalfHours::from_hours(old.credited_hours).unwrap_or_default());
+        let now = self.now_text();
         tx.execute(
             "UPDATE class_participants SET attendance = ?3, sign_in = ?4, sign_out = ?5, hours_completed = ?6,
                 credited_half_hours = ?7, updated_at = ?8, updated_by = ?9
@@ -538,7 +598,7 @@ impl Desk {
         )?;
         let field = format!("attendance:{}", class.title);
         self.append_audit(
-            &tx,
+            tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
                 entity: "worker",
@@ -550,11 +610,8 @@ impl Desk {
                 reason: None,
             },
         )?;
-        self.push_participant_outbox(&tx, class_id, worker_id)?;
-        self.refresh_status(&tx, actor, worker_id)?;
-        let p = self.participant_in(&tx, class_id, worker_id)?;
-        tx.commit()?;
-        Ok(p)
+        self.push_participant_outbox(tx, class_id, worker_id)?;
+        self.refresh_status(tx, actor, worker_id)
     }
 
     fn push_participant_outbox(&self, tx: &Transaction<'_>, class_id: &str, worker_id: &str) -> DeskResult<()> {

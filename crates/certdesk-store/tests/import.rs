@@ -76,7 +76,7 @@ fn write_xlsx_with(path: &Path, headers: &[&str], rows: &[Vec<C>], extra: impl F
                     ws.write_formula(r, c, Formula::new(*f).set_result(v.clone())).unwrap();
                 }
                 C::D(y, m, d) => {
-                    ws.write_date_with_format(r, c, &ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
+                    ws.write_date_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
                 }
                 C::Blank => {}
             }
@@ -285,7 +285,7 @@ fn a_gbk_csv_from_excel_on_chinese_windows_is_read() {
     let (mut desk, me) = fresh(dir.path());
     let mut text = HEADERS.join(",") + "\r\n";
     text += &format!("张三,{},13800138000,上海市徐汇区某路1号,保洁,李四,021-64870000,2026/1/5,是\r\n", id(1));
-    text += &format!("李梅,1.10105E+17,13800138001,上海市徐汇区某路2号,育婴,王五,13900000000,2026/1/5,是\r\n");
+    text += "李梅,1.10105E+17,13800138001,上海市徐汇区某路2号,育婴,王五,13900000000,2026/1/5,是\r\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     let r = desk.import_workers(&me, &gbk, &ImportOptions::default(), &mut |_, _| {}).unwrap();
     assert_eq!((r.file_kind.as_str(), r.encoding.as_deref()), ("csv", Some("gb18030")));

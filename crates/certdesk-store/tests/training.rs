@@ -277,19 +277,33 @@ fn stats_count_stages_and_trainings_and_passes_per_month() {
 }
 
 #[test]
-fn a_worker_added_by_mistake_leaves_the_class_until_attendance_is_recorded() {
+fn a_worker_leaves_a_class_freely_until_something_is_recorded_then_only_when_confirmed() {
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, me) = fresh(dir.path());
     let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
     let c = class(&mut desk, &me, "上门服务规范", "offline", 3.0);
     desk.add_to_class(&me, &c.id, &w).unwrap();
-    desk.remove_from_class(&me, &c.id, &w).unwrap();
+    desk.remove_from_class(&me, &c.id, &w, false).unwrap();
     assert_eq!(desk.class_detail(&c.id).unwrap().participants.len(), 0);
     // Training once started is not undone by a removal: the status stays in_training.
     assert_eq!(desk.worker(&w).unwrap().status, "in_training");
     desk.add_to_class(&me, &c.id, &w).unwrap();
-    desk.record_attendance(&me, &c.id, &w, &mark("absent", None, None)).unwrap();
-    assert_eq!(desk.remove_from_class(&me, &c.id, &w).unwrap_err().code, "attendance_recorded");
-    let actions: Vec<String> = desk.timeline("worker", &w).unwrap().into_iter().map(|e| e.action).collect();
-    assert_eq!(actions, ["enrol", "class_join", "status", "class_leave", "class_join", "attendance"]);
+    desk.record_attendance(&me, &c.id, &w, &mark("present", None, None)).unwrap();
+    desk.record_exam(&me, &ExamInput { worker: w.clone(), score: "88".into(), exam_date: Some("2026-01-10".into()), class_id: Some(c.id.clone()) }).unwrap();
+    let outbox_before = desk.pending_outbox(1_000_000).unwrap().len();
+    let refused = desk.remove_from_class(&me, &c.id, &w, false).unwrap_err();
+    assert_eq!(refused.code, "records_in_class");
+    assert!(refused.message_zh.contains("张三") && refused.message_zh.contains("考试成绩"), "the sentence names the worker and what is recorded: {}", refused.message_zh);
+    assert_eq!(desk.class_detail(&c.id).unwrap().participants.len(), 1, "a refusal changes nothing");
+    assert_eq!(desk.pending_outbox(1_000_000).unwrap().len(), outbox_before, "and queues nothing");
+
+    desk.remove_from_class(&me, &c.id, &w, true).unwrap();
+    assert!(desk.class_detail(&c.id).unwrap().participants.is_empty());
+    assert_eq!(desk.exam_results(&w).unwrap().len(), 1, "exam attempts are never deleted");
+    let t = desk.worker_training(&w).unwrap();
+    assert_eq!(t.eligibility.credited_hours.as_hours(), 0.0, "the hours credited in the class went with it");
+    let timeline = desk.timeline("worker", &w).unwrap();
+    let leave = timeline.iter().rev().find(|e| e.action == "class_leave").unwrap();
+    assert!(leave.old_value.as_deref().unwrap_or("").contains("present"), "the audit keeps what was recorded: {:?}", leave.old_value);
+    assert!(desk.pending_outbox(1_000_000).unwrap().len() > outbox_before, "the removal is queued for the platform");
 }
