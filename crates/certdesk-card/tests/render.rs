@@ -1,0 +1,423 @@
+//! Cards rendered for real and checked with the tools a print shop would trust: qpdf for the
+//! file, pdftoppm for the picture, zbarimg for the QR code, pdfinfo for the page sizes,
+//! pdftotext for the text. Renders of a front, a back and an A4 sheet are saved to
+//! docs/screenshots for a person to look at.
+
+mod support;
+
+use certdesk_card::{
+    a4_slot, render, test_page, Calibration, CardData, Layout, RenderOptions, A4_H,
+};
+use certdesk_protocol::credential::{verify, RevocationList, Verdict};
+use support::*;
+
+const MM: f32 = 72.0 / 25.4;
+
+fn opts(layout: Layout) -> RenderOptions {
+    RenderOptions {
+        layout,
+        ..RenderOptions::default()
+    }
+}
+
+fn pdf_of(cards: &[CardData], layout: Layout) -> Vec<u8> {
+    render(cards, &opts(layout), &mut |_, _| {}).expect("cards render")
+}
+
+fn assert_size(pdf: &std::path::Path, page: u32, w_mm: f32, h_mm: f32) {
+    let (w, h) = page_size_pt(pdf, page);
+    assert!(
+        (w - w_mm * MM).abs() < 0.05 && (h - h_mm * MM).abs() < 0.05,
+        "page {page} must be {w_mm} x {h_mm} mm, pdfinfo says {w} x {h} pt"
+    );
+}
+
+#[test]
+fn cr80_cards_are_card_sized_in_duplex_order_and_their_qr_codes_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let cards = [card(123, "张三"), card(124, "阿依古丽·买买提")];
+    let mut seen = Vec::new();
+    let pdf = render(&cards, &opts(Layout::Cr80), &mut |d, t| seen.push((d, t))).unwrap();
+    assert_eq!(
+        seen,
+        [(1, 2), (2, 2)],
+        "progress is reported after each card"
+    );
+    let path = write_checked(dir.path(), "cr80.pdf", &pdf);
+
+    assert_eq!(page_count(&path), 4, "front and back of each card");
+    for page in 1..=4 {
+        assert_size(&path, page, 85.6, 54.0);
+    }
+    for (i, c) in cards.iter().enumerate() {
+        let front = (2 * i + 1) as u32;
+        let png = render_png(&path, front, 300, &dir.path().join(format!("front{i}")));
+        let found = scan(&png);
+        assert_eq!(
+            found,
+            vec![c.credential_url.clone().unwrap()],
+            "the front's QR is the card's signed URL"
+        );
+        let verdict = verify(
+            &found[0],
+            &trust_list(),
+            &RevocationList::default(),
+            day(2027, 1, 1),
+        );
+        assert!(
+            matches!(verdict, Verdict::Valid(_)),
+            "the scanned QR verifies: {verdict:?}"
+        );
+
+        let text = page_text(&path, front);
+        for want in [
+            "上海市家政上门服务证",
+            c.name.as_str(),
+            "母婴护理",
+            c.certificate_code.as_str(),
+            "阳光家政服务有限公司",
+            "2029年11月26日",
+        ] {
+            assert!(text.contains(want), "front {i} shows {want:?}: {text}");
+        }
+        let back = page_text(&path, front + 1);
+        for want in [
+            "扫码查验并评价",
+            "021-6288 1234",
+            "12345",
+            "卡版本",
+            c.certificate_code.as_str(),
+        ] {
+            assert!(back.contains(want), "back {i} shows {want:?}: {back}");
+        }
+        assert!(
+            scan(&render_png(
+                &path,
+                front + 1,
+                300,
+                &dir.path().join(format!("back{i}"))
+            ))
+            .is_empty(),
+            "no QR on a back"
+        );
+    }
+
+    let shots = screenshots_dir();
+    std::fs::create_dir_all(&shots).unwrap();
+    std::fs::copy(dir.path().join("front0.png"), shots.join("card-front.png")).unwrap();
+    std::fs::copy(dir.path().join("back0.png"), shots.join("card-back.png")).unwrap();
+    let minority = render_png(&path, 3, 300, &dir.path().join("front-minority"));
+    std::fs::copy(minority, shots.join("card-front-minority-name.png")).unwrap();
+}
+
+#[test]
+fn a4_sheets_hold_ten_fronts_then_their_backs_mirrored_for_long_edge_duplex() {
+    let dir = tempfile::tempdir().unwrap();
+    let cards: Vec<CardData> = (0..10)
+        .map(|i| card(200 + i, &format!("测试{}号", i + 1)))
+        .collect();
+    let path = write_checked(dir.path(), "a4.pdf", &pdf_of(&cards, Layout::A4Sheet));
+    assert_eq!(page_count(&path), 2, "one sheet of fronts, one of backs");
+    assert_size(&path, 1, 210.0, 297.0);
+    assert_size(&path, 2, 210.0, 297.0);
+
+    let png = render_png(&path, 1, 300, &dir.path().join("sheet"));
+    let mut found = scan(&png);
+    found.sort();
+    let mut want: Vec<String> = cards
+        .iter()
+        .map(|c| c.credential_url.clone().unwrap())
+        .collect();
+    want.sort();
+    assert_eq!(
+        found, want,
+        "all ten QR codes on the sheet decode to their cards' URLs"
+    );
+
+    // Each front sits in its slot, and its back in the mirrored slot of the next sheet.
+    for (i, c) in cards.iter().enumerate() {
+        for (page, back) in [(1, false), (2, true)] {
+            let (x, y) = a4_slot(i, back);
+            let top = (A4_H - y - 54.0) * MM;
+            let text = text_in(&path, page, x * MM, top, 85.6 * MM, 54.0 * MM);
+            assert!(
+                text.contains(&c.certificate_code),
+                "card {i} on page {page} (back: {back}) is in its slot: {text}"
+            );
+        }
+    }
+    let small = render_png(&path, 1, 100, &dir.path().join("sheet-small"));
+    std::fs::copy(small, screenshots_dir().join("card-a4-sheet.png")).unwrap();
+}
+
+#[test]
+fn a_draft_is_watermarked_and_has_no_qr_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_checked(
+        dir.path(),
+        "draft.pdf",
+        &pdf_of(&[draft("李四")], Layout::Cr80),
+    );
+    let front = render_png(&path, 1, 300, &dir.path().join("draft-front"));
+    let back = render_png(&path, 2, 300, &dir.path().join("draft-back"));
+    std::fs::copy(&front, screenshots_dir().join("card-front-draft.png")).unwrap();
+    std::fs::copy(&back, screenshots_dir().join("card-back-draft.png")).unwrap();
+    assert!(
+        scan(&front).is_empty(),
+        "a draft without a credential carries no QR code"
+    );
+    let front_text = run(
+        "pdftotext",
+        &["-f", "1", "-l", "1", path.to_str().unwrap(), "-"],
+    );
+    assert!(
+        front_text.contains("样张"),
+        "the front says 样张: {front_text}"
+    );
+    for png in [&front, &back] {
+        let share = watermark_share(png);
+        assert!(
+            share > 0.05,
+            "{} carries the red 样张 watermark across its middle ({share:.3})",
+            png.display()
+        );
+    }
+    let front_text = run(
+        "pdftotext",
+        &["-f", "1", "-l", "1", path.to_str().unwrap(), "-"],
+    );
+    assert!(
+        front_text.contains("样张"),
+        "the front says 样张: {front_text}"
+    );
+    let plain = write_checked(
+        dir.path(),
+        "plain.pdf",
+        &pdf_of(&[card(9, "李四")], Layout::Cr80),
+    );
+    for page in [1, 2] {
+        let png = render_png(&plain, page, 300, &dir.path().join(format!("plain{page}")));
+        assert!(
+            watermark_share(&png) < 0.001,
+            "an approved card has no watermark"
+        );
+    }
+    assert!(page_text(&path, 1).contains("待平台核发"), "no code yet");
+}
+
+/// Share of pinkish pixels (the see-through red of 样张) in the middle of a rendered face,
+/// away from the photo, the red rule and the QR code.
+fn watermark_share(png: &std::path::Path) -> f64 {
+    let img = image::open(png).expect("PNG opens").to_rgb8();
+    let (w, h) = img.dimensions();
+    let (mut pink, mut all) = (0u64, 0u64);
+    for y in h * 35 / 100..h * 90 / 100 {
+        for x in w * 35 / 100..w * 65 / 100 {
+            let [r, g, b] = img.get_pixel(x, y).0;
+            all += 1;
+            if r > 180 && i32::from(r) - i32::from(g) > 35 && i32::from(r) - i32::from(b) > 35 {
+                pink += 1;
+            }
+        }
+    }
+    pink as f64 / all as f64
+}
+
+#[test]
+fn a_card_without_a_photo_shows_a_framed_no_photo_box() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = CardData {
+        photo_jpeg: None,
+        ..card(300, "王五")
+    };
+    let path = write_checked(
+        dir.path(),
+        "nophoto.pdf",
+        &pdf_of(std::slice::from_ref(&c), Layout::Cr80),
+    );
+    assert!(page_text(&path, 1).contains("无照片"));
+    let png = render_png(&path, 1, 300, &dir.path().join("nophoto"));
+    assert_eq!(
+        scan(&png),
+        vec![c.credential_url.unwrap()],
+        "the QR still scans"
+    );
+}
+
+#[test]
+fn the_photo_is_embedded_byte_for_byte() {
+    let c = card(301, "赵六");
+    let jpeg = c.photo_jpeg.clone().unwrap();
+    let pdf = pdf_of(&[c], Layout::Cr80);
+    assert!(
+        pdf.windows(jpeg.len()).any(|w| w == jpeg.as_slice()),
+        "the JPEG goes into the PDF as it is (DCTDecode)"
+    );
+}
+
+#[test]
+fn a_character_the_font_lacks_is_an_error_naming_it() {
+    let c = card(302, "张𠀀");
+    let err = render(&[c], &opts(Layout::Cr80), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.code, "glyph_missing");
+    assert!(
+        err.message_zh.contains('𠀀') && err.message_zh.contains("U+20000"),
+        "{}",
+        err.message_zh
+    );
+    assert!(
+        err.message_zh.contains("姓名"),
+        "the field is named: {}",
+        err.message_zh
+    );
+    assert!(err.message_en.contains("U+20000"), "{}", err.message_en);
+}
+
+#[test]
+fn an_approved_card_without_a_credential_is_refused() {
+    let c = CardData {
+        credential_url: None,
+        ..card(303, "钱七")
+    };
+    let err = render(&[c], &opts(Layout::Cr80), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.code, "credential_missing");
+}
+
+#[test]
+fn many_cards_go_into_one_valid_file_in_both_layouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let cards: Vec<CardData> = (0..123).map(|i| card(1000 + i, "孙悦")).collect();
+    let cr80 = write_checked(dir.path(), "many-cr80.pdf", &pdf_of(&cards, Layout::Cr80));
+    assert_eq!(page_count(&cr80), 246);
+    let a4 = write_checked(dir.path(), "many-a4.pdf", &pdf_of(&cards, Layout::A4Sheet));
+    assert_eq!(page_count(&a4), 26, "13 sheets of fronts and 13 of backs");
+    // The last, partly filled sheet still scans.
+    let png = render_png(&a4, 25, 200, &dir.path().join("last"));
+    assert_eq!(scan(&png).len(), 3, "three cards on the last sheet");
+}
+
+#[test]
+fn test_pages_show_outline_rulers_and_the_calibration() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = Calibration {
+        offset_x_mm: 1.5,
+        offset_y_mm: -0.5,
+        scale: 0.99,
+    };
+    for (layout, w, h) in [(Layout::Cr80, 85.6, 54.0), (Layout::A4Sheet, 210.0, 297.0)] {
+        let o = RenderOptions {
+            layout,
+            calibration: cal,
+            ..RenderOptions::default()
+        };
+        let path = write_checked(
+            dir.path(),
+            &format!("test-{}.pdf", layout.as_str()),
+            &test_page(&o).unwrap(),
+        );
+        assert_eq!(page_count(&path), 1);
+        assert_size(&path, 1, w, h);
+        let text = page_text(&path, 1);
+        assert!(
+            text.contains("校准测试页")
+                && text.contains("+1.5 mm")
+                && text.contains("-0.5 mm")
+                && text.contains("99.0%"),
+            "{text}"
+        );
+        let png = render_png(
+            &path,
+            1,
+            200,
+            &dir.path().join(format!("test-{}", layout.as_str())),
+        );
+        if layout == Layout::Cr80 {
+            std::fs::copy(png, screenshots_dir().join("card-test-page.png")).unwrap();
+        }
+    }
+    let bad = RenderOptions {
+        calibration: Calibration { scale: 3.0, ..cal },
+        ..RenderOptions::default()
+    };
+    assert_eq!(test_page(&bad).unwrap_err().code, "calibration_invalid");
+}
+
+#[test]
+fn calibration_moves_everything_on_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = card(400, "周八");
+    let plain = write_checked(
+        dir.path(),
+        "plain.pdf",
+        &pdf_of(std::slice::from_ref(&c), Layout::Cr80),
+    );
+    let o = RenderOptions {
+        calibration: Calibration {
+            offset_x_mm: 10.0,
+            offset_y_mm: 0.0,
+            scale: 1.0,
+        },
+        ..RenderOptions::default()
+    };
+    let moved = write_checked(
+        dir.path(),
+        "moved.pdf",
+        &render(std::slice::from_ref(&c), &o, &mut |_, _| {}).unwrap(),
+    );
+    // The code starts about 14.6 mm from the left; moved 10 mm right it is out of the first 20 mm.
+    let strip = |p: &std::path::Path| text_in(p, 1, 0.0, 0.0, 20.0 * MM, 54.0 * MM);
+    assert!(
+        strip(&plain).contains("证书编号"),
+        "unmoved: label in the left strip"
+    );
+    assert!(
+        !strip(&moved).contains("证书编号"),
+        "moved 10 mm right: label out of the left strip"
+    );
+    // The QR code is still whole at a 2 mm offset.
+    let o = RenderOptions {
+        calibration: Calibration {
+            offset_x_mm: 2.0,
+            offset_y_mm: 1.0,
+            scale: 1.0,
+        },
+        ..RenderOptions::default()
+    };
+    let nudged = write_checked(
+        dir.path(),
+        "nudged.pdf",
+        &render(std::slice::from_ref(&c), &o, &mut |_, _| {}).unwrap(),
+    );
+    assert_eq!(
+        scan(&render_png(&nudged, 1, 300, &dir.path().join("nudged"))),
+        vec![c.credential_url.unwrap()]
+    );
+}
+
+#[test]
+fn fonts_are_embedded_as_subsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_checked(
+        dir.path(),
+        "fonts.pdf",
+        &pdf_of(&[card(500, "吴九")], Layout::Cr80),
+    );
+    let fonts = run("pdffonts", &[path.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "regular and bold: {fonts}");
+    for row in rows {
+        assert!(row.contains("+NotoSansCJKsc-"), "subset name tag: {row}");
+        assert!(row.contains("CID Type 0C"), "CFF CID font: {row}");
+        assert!(
+            row.contains("yes yes yes"),
+            "embedded, subset, with ToUnicode: {row}"
+        );
+    }
+    let size = std::fs::metadata(&path).unwrap().len() as usize;
+    let photo = card(500, "吴九").photo_jpeg.unwrap().len();
+    assert!(
+        size - photo < 90_000,
+        "one card beside its photo, fonts included, is small: {} bytes",
+        size - photo
+    );
+}
