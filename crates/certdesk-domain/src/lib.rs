@@ -26,7 +26,7 @@ pub use agency::{parse_district, parse_required_text, DISTRICTS};
 pub use credit_code::{credit_check_char, CreditCode};
 pub use error::FieldError;
 pub use id_number::{check_char, Gender, IdKind, IdNumber, MIN_WORKER_AGE};
-pub use name::{mask_name, parse_person_name};
+pub use name::{mask_for_public, mask_name, parse_person_name};
 pub use phone::{parse_contact_phone, Mobile};
 pub use training::{
     eligibility, Attendance, ClassMode, Eligibility, EligibilityFacts, HalfHours, Missing,

@@ -70,6 +70,58 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// Two-character Chinese surnames (复姓) kept whole by [`mask_for_public`], so 欧阳娜娜 reads
+/// 欧阳** rather than 欧**娜. Only the common ones: an unlisted one is masked like any name.
+const COMPOUND_SURNAMES: [&str; 30] = [
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "百里", "呼延", "闻人", "万俟", "澹台",
+    "公冶", "太史", "申屠", "钟离", "赫连", "第五",
+];
+
+/// The name as the public verification page shows it to whoever scans a card: enough for a
+/// citizen to match the person at the door, not enough to learn the name.
+///
+/// * Han names keep the surname and, from three characters on, the last character:
+///   王五 → 王*, 张小三 → 张*三, 司马相如 → 司马**, 欧阳娜 → 欧阳*.
+/// * Names in parts (买买提·艾力, John Smith) keep their first and last letters and their
+///   separators: 买**·*力, J*** ****h.
+/// * Anything shorter than two characters is a single star.
+///
+/// Each hidden character becomes one `*`, as on the card itself the name's length is visible.
+/// This function must never return more than two characters of a Han given name.
+pub fn mask_for_public(name: &str) -> String {
+    let name = name.trim();
+    let chars: Vec<char> = name.chars().collect();
+    let n = chars.len();
+    if n < 2 {
+        return "*".to_owned();
+    }
+    let is_separator = |c: char| c == DOT || c == ' ';
+    if !chars.iter().any(|&c| is_separator(c)) {
+        if n >= 3 && COMPOUND_SURNAMES.iter().any(|s| name.starts_with(s)) {
+            return format!(
+                "{}{}",
+                &chars[..2].iter().collect::<String>(),
+                "*".repeat(n - 2)
+            );
+        }
+        if n == 2 {
+            return format!("{}*", chars[0]);
+        }
+    }
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if i == 0 || i == n - 1 || is_separator(c) {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
 fn is_dot_variant(c: char) -> bool {
     matches!(c, '\u{00B7}' | '\u{2022}' | '\u{2027}' | '\u{30FB}')
 }
@@ -205,6 +257,49 @@ mod tests {
         let e = err("张\t三");
         assert_eq!(e.code, codes::NAME_CHARS);
         assert!(e.message_zh.contains("U+0009"), "{}", e.message_zh);
+    }
+
+    #[test]
+    fn public_masking_of_han_names_keeps_the_surname_and_at_most_the_last_character() {
+        assert_eq!(mask_for_public("王五"), "王*");
+        assert_eq!(mask_for_public("张小三"), "张*三");
+        assert_eq!(mask_for_public("张王小明"), "张**明");
+        assert_eq!(
+            mask_for_public(" 李四 "),
+            "李*",
+            "surrounding spaces are not letters"
+        );
+    }
+
+    #[test]
+    fn public_masking_keeps_a_compound_surname_whole_and_hides_the_given_name() {
+        assert_eq!(mask_for_public("欧阳娜娜"), "欧阳**");
+        assert_eq!(mask_for_public("欧阳娜"), "欧阳*");
+        assert_eq!(mask_for_public("司马相如"), "司马**");
+        assert_eq!(
+            mask_for_public("欧阳"),
+            "欧*",
+            "two characters are surname and given name, whatever they spell"
+        );
+    }
+
+    #[test]
+    fn public_masking_of_names_in_parts_keeps_the_separators() {
+        assert_eq!(mask_for_public("买买提·艾力"), "买**·*力");
+        assert_eq!(mask_for_public("阿依古丽·吐尔逊"), "阿***·**逊");
+        assert_eq!(mask_for_public("John Smith"), "J*** ****h");
+    }
+
+    #[test]
+    fn public_masking_of_supplementary_characters_counts_characters_not_bytes() {
+        assert_eq!(mask_for_public("王\u{20000}"), "王*");
+        assert_eq!(mask_for_public("\u{20000}小明"), "\u{20000}*明");
+    }
+
+    #[test]
+    fn public_masking_never_shows_a_one_character_name() {
+        assert_eq!(mask_for_public(""), "*");
+        assert_eq!(mask_for_public("张"), "*");
     }
 
     #[test]

@@ -312,6 +312,23 @@ fn payload_bytes(scanned: &str) -> Option<Vec<u8>> {
         .filter(|b| b.len() == PAYLOAD_LEN)
 }
 
+/// The certificate code a payload *claims*, before anything is verified: a verifier that
+/// looks certificates up by code (the platform's public page) uses it to fetch the one record
+/// it needs and then calls [`verify`]. It must never be shown or trusted on its own.
+pub fn claimed_certificate_code(scanned: &str) -> Option<CertificateCode> {
+    let payload = payload_bytes(scanned)?;
+    if payload[0] != FORMAT_VERSION {
+        return None;
+    }
+    let serial = u32::from_be_bytes([0, payload[6], payload[7], payload[8]]);
+    CertificateCode::new(
+        payload[3],
+        u16::from_be_bytes([payload[4], payload[5]]),
+        serial,
+    )
+    .ok()
+}
+
 /// Checks a scanned card offline. Order matters: the signature is checked before any field is
 /// believed; a cancelled certificate is reported as revoked even when it has also expired.
 pub fn verify(
@@ -413,6 +430,16 @@ mod tests {
 
     fn url() -> String {
         issue_url(BASE, &claims(), &key(1)).unwrap()
+    }
+
+    #[test]
+    fn the_claimed_code_is_read_without_verifying_and_only_from_a_well_formed_payload() {
+        assert_eq!(
+            claimed_certificate_code(&url()),
+            Some(claims().certificate_code)
+        );
+        assert_eq!(claimed_certificate_code("https://x/c/short"), None);
+        assert_eq!(claimed_certificate_code(&"A".repeat(PAYLOAD_CHARS)), None);
     }
 
     #[test]

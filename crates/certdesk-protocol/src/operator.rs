@@ -16,6 +16,10 @@ pub struct CreateAgencyRequest {
     pub credit_code: String,
     /// Shanghai district (short forms accepted).
     pub district: String,
+    /// The agency's phone (mobile or landline), shown to citizens on the public verification
+    /// page; absent, the page shows no phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 /// A registered agency.
