@@ -3,6 +3,7 @@
 //! `certdesk-store`. Errors cross to the window as [`DeskError`] (`{code, message_zh,
 //! message_en, fields, existing_worker_id}`), never as a bare string.
 
+mod cards;
 mod sync;
 
 use std::path::PathBuf;
@@ -294,7 +295,22 @@ pub fn run() -> i32 {
             training::import_report_save,
             training::roster_export,
             training::stats,
-            training::export_folder
+            training::export_folder,
+            cards::card_state,
+            cards::card_preview,
+            cards::card_approved_unprinted,
+            cards::card_print,
+            cards::card_issue,
+            cards::card_report_loss,
+            cards::card_cancel,
+            cards::printer_list,
+            cards::printer_calibration_get,
+            cards::printer_calibration_set,
+            cards::card_test_page,
+            cards::verify_scan,
+            cards::worker_feedback,
+            cards::complaints_open,
+            cards::complaint_handle
         ])
         .run(tauri::generate_context!());
     match result {

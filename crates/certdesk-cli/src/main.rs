@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_training;
+mod card_cmd;
 mod sync_cmd;
 mod training_cmd;
 
@@ -89,6 +90,17 @@ enum Command {
     Supervision(training_cmd::SupervisionCommand),
     /// Numbers at a glance: workers per stage, trainings and passes per month.
     Stats(training_cmd::StatsArgs),
+    /// Certificate cards (证卡): print, hand over, lost or damaged, cancel, calibrate.
+    #[command(subcommand)]
+    Card(card_cmd::CardCommand),
+    /// 验证: check a scanned card offline (`-` reads the scan from stdin). Exit 0 only when valid.
+    Verify {
+        /// The scanned QR content (the URL), or `-`.
+        scan: String,
+    },
+    /// Citizens' ratings (评价) and complaints (投诉) from the platform.
+    #[command(subcommand)]
+    Feedback(card_cmd::FeedbackCommand),
 }
 
 #[derive(Subcommand)]
@@ -350,6 +362,18 @@ fn run(cli: Cli) -> Result<(), DeskError> {
         Command::Supervision(cmd) => {
             let actor = sign_in(&desk, &cli.user, &cli.password)?;
             training_cmd::supervision(&mut desk, &actor, cmd, &out)?;
+        }
+        Command::Card(cmd) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            card_cmd::card(&mut desk, &actor, cmd, &out)?;
+        }
+        Command::Verify { scan } => {
+            sign_in(&desk, &cli.user, &cli.password)?;
+            card_cmd::verify(&desk, &scan, &out)?;
+        }
+        Command::Feedback(cmd) => {
+            let actor = sign_in(&desk, &cli.user, &cli.password)?;
+            card_cmd::feedback(&mut desk, &actor, cmd, &out)?;
         }
         Command::Stats(args) => {
             sign_in(&desk, &cli.user, &cli.password)?;

@@ -1,0 +1,226 @@
+//! Printing certificate cards at the desk (制作): the store's facts about a worker laid out by
+//! `certdesk-card`, sent to a PDF file or to a system printer (CUPS `lp` on Linux) with that
+//! printer's calibration, and recorded in the store only once the output exists.
+//!
+//! The window and the CLI both call [`print_cards`], [`preview`], [`test_page`] and
+//! [`printers`]; nothing here knows about either of them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use certdesk_card::{CardData, CardError, Layout, RenderOptions, CARD_DESIGN_VERSION};
+use certdesk_store::{Calibration, CardRecord, Desk, DeskError, DeskResult, SessionUser};
+use serde::Serialize;
+
+/// The calibration name used for "save as PDF".
+pub const PDF_PRINTER: &str = "pdf";
+
+/// Where printed cards go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Save as a PDF file (written whole, then renamed into place).
+    Pdf(PathBuf),
+    /// A CUPS queue, by name.
+    Printer(String),
+}
+
+impl Destination {
+    /// The name the print record and the calibration use.
+    pub fn record_name(&self) -> String {
+        match self {
+            Destination::Pdf(p) => format!("pdf:{}", p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()),
+            Destination::Printer(name) => name.clone(),
+        }
+    }
+
+    fn calibration_name(&self) -> &str {
+        match self {
+            Destination::Pdf(_) => PDF_PRINTER,
+            Destination::Printer(name) => name,
+        }
+    }
+}
+
+/// What a print run produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintOutcome {
+    /// Cards printed.
+    pub cards: usize,
+    /// Size of the PDF.
+    pub bytes: usize,
+    /// The PDF file (for a PDF destination).
+    pub path: Option<PathBuf>,
+    /// The printer (for a printer destination).
+    pub printer: Option<String>,
+    /// The CUPS job id `lp` answered with, when printed.
+    pub job: Option<String>,
+}
+
+/// A system printer.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrinterInfo {
+    pub name: String,
+    pub is_default: bool,
+}
+
+/// The card renderer's refusal, as the desk's error.
+pub fn card_error(e: CardError) -> DeskError {
+    DeskError::new(e.code, e.message_zh, e.message_en)
+}
+
+/// The card for a worker's record. A draft record (no approved certificate) becomes a 样张.
+pub fn card_data(record: &CardRecord) -> CardData {
+    let cert = record.certificate.as_ref().filter(|_| !record.draft);
+    CardData {
+        name: record.name.clone(),
+        gender_zh: record.gender_zh.clone(),
+        service_types_zh: record.service_types_zh.clone(),
+        certificate_code: cert.map(|c| c.certificate_code.clone()).unwrap_or_default(),
+        agency_name: record.agency_name.clone(),
+        agency_phone: record.agency_phone.clone(),
+        valid_until: cert.and_then(|c| c.valid_until.parse().ok()),
+        credential_url: cert.map(|c| c.credential_url.clone()),
+        photo_jpeg: record.photo_jpeg.clone(),
+        card_version: cert.map(|c| c.card_version).unwrap_or(1),
+        draft: record.draft,
+    }
+}
+
+fn options(layout: Layout, calibration: Calibration) -> RenderOptions {
+    RenderOptions {
+        layout,
+        calibration: certdesk_card::Calibration {
+            offset_x_mm: calibration.offset_x_mm,
+            offset_y_mm: calibration.offset_y_mm,
+            scale: calibration.scale,
+        },
+        ..RenderOptions::default()
+    }
+}
+
+/// 打印预览: the worker's card as a PDF, not recorded. A worker without an approved
+/// certificate gets the 样张 (draft) watermark and no QR code.
+pub fn preview(desk: &Desk, worker_id: &str, layout: Layout) -> DeskResult<Vec<u8>> {
+    let record = desk.card_record(worker_id)?;
+    certdesk_card::render(&[card_data(&record)], &options(layout, Calibration::default()), &mut |_, _| {})
+        .map_err(card_error)
+}
+
+/// 制作: prints the real cards of `worker_ids` (each must have an approved certificate that may
+/// be printed now, or nothing is printed), applying the destination's calibration, then records
+/// every card. `progress(done, total)` follows the layout of each card.
+pub fn print_cards(
+    desk: &mut Desk,
+    actor: &SessionUser,
+    worker_ids: &[String],
+    layout: Layout,
+    destination: &Destination,
+    progress: &mut dyn FnMut(usize, usize),
+) -> DeskResult<PrintOutcome> {
+    if worker_ids.is_empty() {
+        return Err(DeskError::new("no_cards", "没有要制作的证卡", "There are no cards to print"));
+    }
+    let mut cards = Vec::with_capacity(worker_ids.len());
+    for id in worker_ids {
+        if let Some(refusal) = desk.print_refusal(id)? {
+            return Err(refusal);
+        }
+        cards.push(card_data(&desk.card_record(id)?));
+    }
+    let calibration = desk.printer_calibration(destination.calibration_name())?;
+    let pdf = certdesk_card::render(&cards, &options(layout, calibration), progress).map_err(card_error)?;
+    let mut outcome = PrintOutcome { cards: cards.len(), bytes: pdf.len(), path: None, printer: None, job: None };
+    match destination {
+        Destination::Pdf(path) => {
+            write_atomically(path, &pdf)?;
+            outcome.path = Some(path.clone());
+        }
+        Destination::Printer(name) => {
+            outcome.job = Some(send_to_printer(name, &pdf, &format!("certdesk {} cards", cards.len()))?);
+            outcome.printer = Some(name.clone());
+        }
+    }
+    desk.record_prints(actor, worker_ids, layout.as_str(), &destination.record_name(), CARD_DESIGN_VERSION, false)?;
+    Ok(outcome)
+}
+
+/// A calibration test page for `printer` (its saved calibration applied).
+pub fn test_page(desk: &Desk, printer: &str, layout: Layout) -> DeskResult<Vec<u8>> {
+    let calibration = desk.printer_calibration(printer)?;
+    certdesk_card::test_page(&options(layout, calibration)).map_err(card_error)
+}
+
+/// Writes the whole file next to its destination, syncs it, then renames it into place: a
+/// crash leaves either the old file or the new one, never half a PDF.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> DeskResult<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |e: std::io::Error| {
+        DeskError::new(
+            "write_failed",
+            format!("无法写入文件 {}：{e}", path.display()),
+            format!("Cannot write {}: {e}", path.display()),
+        )
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// The system's printers (CUPS `lpstat`); empty when CUPS is not installed.
+pub fn printers() -> Vec<PrinterInfo> {
+    let default = Command::new("lpstat")
+        .arg("-d")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).rsplit(':').next().unwrap_or("").trim().to_string())
+        .unwrap_or_default();
+    let Ok(out) = Command::new("lpstat").arg("-e").output() else {
+        return Vec::new();
+    };
+    if !out.status.success() {
+        return Vec::new();
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|name| PrinterInfo { name: name.to_string(), is_default: name == default })
+        .collect()
+}
+
+/// Sends a PDF to a CUPS queue with `lp`; answers the job id.
+fn send_to_printer(printer: &str, pdf: &[u8], title: &str) -> DeskResult<String> {
+    if printer.is_empty() || printer.starts_with('-') || printer.chars().any(|c| c.is_control() || c == '/') {
+        return Err(DeskError::new("printer", format!("打印机名称“{printer}”无效"), format!("Invalid printer name \"{printer}\"")));
+    }
+    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().map_err(DeskError::internal)?;
+    file.write_all(pdf).map_err(DeskError::internal)?;
+    let output = Command::new("lp")
+        .args(["-d", printer, "-t", title, "-o", "fit-to-page=false", "--"])
+        .arg(file.path())
+        .output()
+        .map_err(|e| {
+            DeskError::new(
+                "no_cups",
+                format!("无法调用系统打印（lp）：{e}。请安装 CUPS，或选择“保存为 PDF”"),
+                format!("Cannot run the system print command (lp): {e}. Install CUPS or save as PDF"),
+            )
+        })?;
+    if !output.status.success() {
+        let why = String::from_utf8_lossy(&output.stderr).trim().to_string();
+        return Err(DeskError::new(
+            "print_failed",
+            format!("打印机“{printer}”拒绝了打印任务：{why}"),
+            format!("The printer \"{printer}\" refused the job: {why}"),
+        ));
+    }
+    // "request id is Queue-12 (1 file(s))"
+    let said = String::from_utf8_lossy(&output.stdout);
+    Ok(said.split_whitespace().nth(3).unwrap_or("").to_string())
+}

@@ -1,0 +1,207 @@
+//! The window's side of certificate cards (issue 5): preview, print (one or all approved, with
+//! progress), hand-over, lost or damaged cards, cancellation, printers and calibration, the
+//! offline verify screen, and citizens' ratings and complaints. Thin commands over
+//! `certdesk-print` and the store.
+//!
+//! Printing many cards takes seconds, so it runs on a blocking thread with its own connection
+//! (SQLite WAL lets both write) instead of holding the window's `Desk` lock.
+
+use std::path::PathBuf;
+
+use base64::Engine;
+use certdesk_card::Layout;
+use certdesk_print::{card_error, print_cards, write_atomically, Destination, PrintOutcome, PrinterInfo};
+use certdesk_store::{
+    Calibration, CancelReason, CardState, Desk, DeskError, Feedback, FeedbackSummary, LossKind, ScanReport,
+};
+use serde::{Deserialize, Serialize};
+use tauri::{Emitter, State};
+
+use crate::{current_user, lock, AppData, CmdResult};
+
+/// Where the window sends cards.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Target {
+    /// Save as a PDF file at this path.
+    Pdf { path: String },
+    /// A CUPS queue.
+    Printer { name: String },
+}
+
+impl Target {
+    fn destination(self) -> Destination {
+        match self {
+            Target::Pdf { path } => Destination::Pdf(PathBuf::from(path)),
+            Target::Printer { name } => Destination::Printer(name),
+        }
+    }
+}
+
+#[derive(Clone, Serialize)]
+struct Progress {
+    done: usize,
+    total: usize,
+}
+
+fn layout(s: &str) -> CmdResult<Layout> {
+    s.parse().map_err(card_error)
+}
+
+fn data_dir(app: &AppData) -> PathBuf {
+    lock(&app.desk).data_dir().to_path_buf()
+}
+
+/// The card panel of the worker page.
+#[tauri::command]
+pub(crate) fn card_state(app: State<'_, AppData>, worker_id: String) -> CmdResult<CardState> {
+    current_user(&app)?;
+    lock(&app.desk).card_state(&worker_id)
+}
+
+/// 打印预览: the card as PDF bytes (an ArrayBuffer in the window), 样张 unless approved.
+#[tauri::command]
+pub(crate) fn card_preview(app: State<'_, AppData>, worker_id: String, layout: String) -> CmdResult<tauri::ipc::Response> {
+    current_user(&app)?;
+    let pdf = certdesk_print::preview(&lock(&app.desk), &worker_id, self::layout(&layout)?)?;
+    Ok(tauri::ipc::Response::new(pdf))
+}
+
+/// Workers whose approved certificate has no printed card yet (批量制作).
+#[tauri::command]
+pub(crate) fn card_approved_unprinted(app: State<'_, AppData>) -> CmdResult<Vec<String>> {
+    current_user(&app)?;
+    lock(&app.desk).approved_unprinted()
+}
+
+/// 制作: prints `worker_ids` (or, when empty and `all_approved`, every approved certificate not yet
+/// printed). Emits `card_print_progress` ({done, total}) as cards are laid out.
+#[tauri::command]
+pub(crate) async fn card_print(
+    app: State<'_, AppData>,
+    handle: tauri::AppHandle,
+    worker_ids: Vec<String>,
+    all_approved: bool,
+    layout: String,
+    target: Target,
+) -> CmdResult<PrintOutcome> {
+    let actor = current_user(&app)?;
+    let layout = self::layout(&layout)?;
+    let dir = data_dir(&app);
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut desk = Desk::open(&dir)?;
+        let ids = if all_approved && worker_ids.is_empty() { desk.approved_unprinted()? } else { worker_ids };
+        let mut last = std::time::Instant::now();
+        print_cards(&mut desk, &actor, &ids, layout, &target.destination(), &mut |done, total| {
+            if done == total || last.elapsed().as_millis() >= 100 {
+                last = std::time::Instant::now();
+                let _ = handle.emit("card_print_progress", Progress { done, total });
+            }
+        })
+    })
+    .await
+    .map_err(DeskError::internal)?
+}
+
+/// 发放, optionally with the worker's signature drawn on screen (a PNG data URL or base64).
+#[tauri::command]
+pub(crate) fn card_issue(
+    app: State<'_, AppData>,
+    worker_id: String,
+    issued_on: Option<String>,
+    signature_png: Option<String>,
+) -> CmdResult<CardState> {
+    let actor = current_user(&app)?;
+    let on = match issued_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(s.parse().map_err(|_| {
+            DeskError::new("issued_on", format!("日期“{s}”无效，请写成 2026-11-27"), format!("Invalid date \"{s}\": write 2026-11-27"))
+        })?),
+        None => None,
+    };
+    let png = match signature_png.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let b64 = s.split_once("base64,").map(|(_, b)| b).unwrap_or(s);
+            Some(base64::engine::general_purpose::STANDARD.decode(b64).map_err(|_| {
+                DeskError::new("signature", "签名图像无法读取", "The signature image cannot be read")
+            })?)
+        }
+        None => None,
+    };
+    let mut desk = lock(&app.desk);
+    desk.issue_card(&actor, &worker_id, on, png)?;
+    desk.card_state(&worker_id)
+}
+
+/// 挂失/补办.
+#[tauri::command]
+pub(crate) fn card_report_loss(app: State<'_, AppData>, worker_id: String, kind: String, note: String) -> CmdResult<CardState> {
+    let actor = current_user(&app)?;
+    let mut desk = lock(&app.desk);
+    desk.report_card_loss(&actor, &worker_id, LossKind::parse(&kind)?, &note)?;
+    desk.card_state(&worker_id)
+}
+
+/// 注销 (manager).
+#[tauri::command]
+pub(crate) fn card_cancel(app: State<'_, AppData>, worker_id: String, reason: String, note: String) -> CmdResult<CardState> {
+    let actor = current_user(&app)?;
+    let mut desk = lock(&app.desk);
+    desk.cancel_certificate(&actor, &worker_id, CancelReason::parse(&reason)?, &note)?;
+    desk.card_state(&worker_id)
+}
+
+/// The system's printers (empty without CUPS).
+#[tauri::command]
+pub(crate) async fn printer_list() -> Vec<PrinterInfo> {
+    tauri::async_runtime::spawn_blocking(certdesk_print::printers).await.unwrap_or_default()
+}
+
+#[tauri::command]
+pub(crate) fn printer_calibration_get(app: State<'_, AppData>, printer: String) -> CmdResult<Calibration> {
+    current_user(&app)?;
+    lock(&app.desk).printer_calibration(&printer)
+}
+
+#[tauri::command]
+pub(crate) fn printer_calibration_set(app: State<'_, AppData>, printer: String, calibration: Calibration) -> CmdResult<Calibration> {
+    let actor = current_user(&app)?;
+    let mut desk = lock(&app.desk);
+    desk.set_printer_calibration(&actor, &printer, calibration)?;
+    desk.printer_calibration(&printer)
+}
+
+/// A calibration test page saved as PDF at `path`, with `printer`'s saved calibration.
+#[tauri::command]
+pub(crate) fn card_test_page(app: State<'_, AppData>, printer: String, layout: String, path: String) -> CmdResult<String> {
+    current_user(&app)?;
+    let pdf = certdesk_print::test_page(&lock(&app.desk), &printer, self::layout(&layout)?)?;
+    write_atomically(&PathBuf::from(&path), &pdf)?;
+    Ok(path)
+}
+
+/// 验证: a scanned card, checked offline.
+#[tauri::command]
+pub(crate) fn verify_scan(app: State<'_, AppData>, scanned: String) -> CmdResult<ScanReport> {
+    current_user(&app)?;
+    lock(&app.desk).verify_scan(&scanned)
+}
+
+#[tauri::command]
+pub(crate) fn worker_feedback(app: State<'_, AppData>, worker_id: String) -> CmdResult<FeedbackSummary> {
+    current_user(&app)?;
+    lock(&app.desk).worker_feedback(&worker_id)
+}
+
+#[tauri::command]
+pub(crate) fn complaints_open(app: State<'_, AppData>) -> CmdResult<Vec<Feedback>> {
+    current_user(&app)?;
+    lock(&app.desk).open_complaints()
+}
+
+#[tauri::command]
+pub(crate) fn complaint_handle(app: State<'_, AppData>, id: String) -> CmdResult<Vec<Feedback>> {
+    let actor = current_user(&app)?;
+    let mut desk = lock(&app.desk);
+    desk.handle_complaint(&actor, &id)?;
+    desk.open_complaints()
+}
