@@ -243,17 +243,17 @@ fn label_inline(c: &mut Canvas, x: f32, y: f32, zh: &str, en: &str) -> Result<()
 /// All dark modules as one filled path, so that a renderer leaves no seams between them.
 fn draw_qr(c: &mut Canvas, q: &QrModules) {
     let m = QR_SIDE / q.width as f32;
-    let top = QR_Y + QR_SIDE;
+    c.content.save_state();
+    // One unit = one module, y down from the symbol's top left: every rectangle is whole
+    // numbers, which keeps a thousand codes small.
+    c.content.transform([m, 0.0, 0.0, -m, QR_X, QR_Y + QR_SIDE]);
     c.fill(Rgb(0.0, 0.0, 0.0));
     for &(x, y, len) in &q.runs {
-        c.content.rect(
-            QR_X + f32::from(x) * m,
-            top - f32::from(y + 1) * m,
-            f32::from(len) * m,
-            m,
-        );
+        c.content
+            .rect(f32::from(x), f32::from(y), f32::from(len), 1.0);
     }
     c.content.fill_nonzero();
+    c.content.restore_state();
 }
 
 /// The back: how to check the card, who to call, which design and card version.

@@ -43,7 +43,7 @@ struct Prepared {
     qr: Option<QrModules>,
 }
 
-fn prepare(doc: &mut Doc, card: &CardData) -> Result<Prepared, CardError> {
+fn prepare(doc: &mut Doc, card: &CardData, qr: Option<QrModules>) -> Result<Prepared, CardError> {
     let photo = match &card.photo_jpeg {
         Some(bytes) => {
             let (xobject, width, height) = doc.jpeg(bytes)?;
@@ -55,11 +55,38 @@ fn prepare(doc: &mut Doc, card: &CardData) -> Result<Prepared, CardError> {
         }
         None => None,
     };
-    let qr = match &card.credential_url {
-        Some(url) => Some(qr::encode(url)?),
-        None => None,
-    };
     Ok(Prepared { photo, qr })
+}
+
+/// Every card's QR code, made on all cores: choosing the best mask of a version-10 code is
+/// most of the time a card takes, and the codes do not depend on each other.
+fn encode_all(cards: &[CardData]) -> Result<Vec<Option<QrModules>>, CardError> {
+    let encode = |c: &CardData| c.credential_url.as_deref().map(qr::encode).transpose();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || cards.len() < 16 {
+        return cards.iter().map(encode).collect();
+    }
+    let per = cards.len().div_ceil(threads);
+    let parts: Vec<Result<Vec<Option<QrModules>>, CardError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = cards
+            .chunks(per)
+            .map(|chunk| s.spawn(move || chunk.iter().map(encode).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut all = Vec::with_capacity(cards.len());
+    for part in parts {
+        all.extend(part?);
+    }
+    Ok(all)
 }
 
 /// Draws `f` in a card-sized box at (x, y), clipped to it.
@@ -88,10 +115,11 @@ pub(crate) fn render(
     let mut doc = Doc::new()?;
     let cal = opts.calibration;
     let total = cards.len();
+    let mut qrs = encode_all(cards)?.into_iter();
     match opts.layout {
         Layout::Cr80 => {
             for (i, card) in cards.iter().enumerate() {
-                let p = prepare(&mut doc, card)?;
+                let p = prepare(&mut doc, card, qrs.next().flatten())?;
                 doc.page(CARD_W, CARD_H, &cal, |c| {
                     card::front(c, card, p.photo.as_ref(), p.qr.as_ref())
                 })?;
@@ -104,7 +132,7 @@ pub(crate) fn render(
             for chunk in cards.chunks(CARDS_PER_SHEET) {
                 let prepared = chunk
                     .iter()
-                    .map(|card| prepare(&mut doc, card))
+                    .map(|card| prepare(&mut doc, card, qrs.next().flatten()))
                     .collect::<Result<Vec<_>, _>>()?;
                 doc.page(A4_W, A4_H, &cal, |c| {
                     crop_marks(&mut c.content);
