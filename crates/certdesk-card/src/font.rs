@@ -203,7 +203,12 @@ impl EmbeddedFont {
 /// Which characters a face covers; used by tests and by callers that want to check a name
 /// before they print.
 pub fn font_has_glyphs(text: &str) -> Result<(), char> {
-    let face = Face::parse(REGULAR_OTF, 0).map_err(|_| '\u{FFFD}')?;
+    // Parsed once: a card checks several fields, and parsing reads the CFF charset.
+    static FACE: std::sync::OnceLock<Option<Face<'static>>> = std::sync::OnceLock::new();
+    let face = FACE
+        .get_or_init(|| Face::parse(REGULAR_OTF, 0).ok())
+        .as_ref()
+        .ok_or('\u{FFFD}')?;
     match text.chars().find(|&c| face.glyph_index(c).is_none()) {
         Some(c) => Err(c),
         None => Ok(()),
