@@ -190,6 +190,10 @@ impl<'a> Canvas<'a> {
         c.next_line(x, t.y);
         c.show(Str(&encoded));
         c.end_text();
+        if hscale < 100.0 {
+            // Horizontal scaling is graphics state, not text-object state: it outlives ET.
+            c.set_horizontal_scaling(100.0);
+        }
         Ok(width)
     }
 

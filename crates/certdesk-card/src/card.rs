@@ -54,22 +54,79 @@ fn label(c: &mut Canvas, x: f32, y: f32, zh: &str, en: &str) -> Result<(), CardE
     Ok(())
 }
 
-/// Splits service types into at most two lines that fit `width`, joined with 、.
-fn service_lines(c: &mut Canvas, items: &[String], size: f32, width: f32) -> Vec<String> {
-    let mut lines: Vec<String> = vec![String::new()];
-    for (i, item) in items.iter().enumerate() {
-        let sep = if i + 1 < items.len() { "、" } else { "" };
-        let piece = format!("{item}{sep}");
-        let n = lines.len();
-        let cur = &lines[n - 1];
-        let trial = format!("{cur}{piece}");
-        if !cur.is_empty() && c.fonts.width(&trial, size, Weight::Regular) > width && n < 2 {
-            lines.push(piece);
-        } else {
-            lines[n - 1] = trial;
+/// Service types joined with 、 on at most two lines that fit `width`: the largest size
+/// from `size` down to 1.8 mm at which they do; below that the lines are condensed.
+fn service_lines(c: &mut Canvas, items: &[String], size: f32, width: f32) -> (Vec<String>, f32) {
+    let wrap = |c: &mut Canvas, size: f32| -> Vec<String> {
+        let mut lines: Vec<String> = vec![String::new()];
+        for (i, item) in items.iter().enumerate() {
+            let sep = if i + 1 < items.len() { "、" } else { "" };
+            let piece = format!("{item}{sep}");
+            let n = lines.len();
+            let trial = format!("{}{piece}", lines[n - 1]);
+            if !lines[n - 1].is_empty() && c.fonts.width(&trial, size, Weight::Regular) > width {
+                lines.push(piece);
+            } else {
+                lines[n - 1] = trial;
+            }
         }
+        lines
+    };
+    let mut s = size;
+    while s > 1.8 {
+        let lines = wrap(c, s);
+        if lines.len() <= 2
+            && lines
+                .iter()
+                .all(|l| c.fonts.width(l, s, Weight::Regular) <= width)
+        {
+            return (lines, s);
+        }
+        s -= 0.1;
     }
-    lines
+    // Still too long: the two-line split with the shorter longest line, both lines set at
+    // the one size that fits it (text() condenses only below three quarters of that).
+    let line = |from: usize, to: usize| {
+        let sep = if to < items.len() { "、" } else { "" };
+        items[from..to].join("、") + sep
+    };
+    let (first, second) = (1..items.len().max(2))
+        .map(|cut| {
+            (
+                line(0, cut.min(items.len())),
+                line(cut.min(items.len()), items.len()),
+            )
+        })
+        .min_by(|a, b| {
+            let wa = c.fonts.width(&a.0, 1.0, Weight::Regular).max(c.fonts.width(
+                &a.1,
+                1.0,
+                Weight::Regular,
+            ));
+            let wb = c.fonts.width(&b.0, 1.0, Weight::Regular).max(c.fonts.width(
+                &b.1,
+                1.0,
+                Weight::Regular,
+            ));
+            wa.total_cmp(&wb)
+        })
+        .unwrap_or_default();
+    let widest = c
+        .fonts
+        .width(&first, 1.0, Weight::Regular)
+        .max(c.fonts.width(&second, 1.0, Weight::Regular));
+    let fitted = if widest > 0.0 {
+        (width / widest).min(1.8)
+    } else {
+        1.8
+    };
+    (
+        vec![first, second]
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect(),
+        fitted,
+    )
 }
 
 /// Dates as a Chinese card prints them: 2027年12月31日.
@@ -147,10 +204,9 @@ pub(crate) fn front(
     )?;
 
     label(c, x, 23.9, "服务类型", "Services")?;
-    let size = 2.35;
-    let lines = service_lines(c, &card.service_types_zh, size, TEXT_RIGHT - value_x);
+    let (lines, size) = service_lines(c, &card.service_types_zh, 2.35, TEXT_RIGHT - value_x);
     for (i, line) in lines.iter().enumerate() {
-        let y = 23.9 - i as f32 * 3.2;
+        let y = 23.9 - i as f32 * size * 1.36;
         c.text(
             line,
             Text::at(value_x, y, size)

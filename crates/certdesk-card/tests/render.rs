@@ -426,3 +426,67 @@ fn fonts_are_embedded_as_subsets() {
         size - photo
     );
 }
+
+#[test]
+fn long_text_shrinks_to_fit_and_keeps_out_of_the_qr_quiet_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = CardData {
+        name: "欧阳娜娜·阿不都热合曼·买买提".into(),
+        service_types_zh: [
+            "保洁",
+            "育婴",
+            "母婴护理",
+            "养老护理",
+            "烹饪",
+            "病患陪护",
+            "其他",
+        ]
+        .map(String::from)
+        .to_vec(),
+        agency_name: "上海市浦东新区陆家嘴街道阳光温馨家政服务有限责任公司第二分公司".into(),
+        agency_phone: "021-6288 1234 转 8008（工作日 9:00–17:00）".into(),
+        ..card(600, "")
+    };
+    let path = write_checked(
+        dir.path(),
+        "long.pdf",
+        &pdf_of(std::slice::from_ref(&c), Layout::Cr80),
+    );
+    let png = render_png(&path, 1, 300, &dir.path().join("long"));
+    assert_eq!(
+        scan(&png),
+        vec![c.credential_url.clone().unwrap()],
+        "the QR still scans"
+    );
+    std::fs::copy(&png, screenshots_dir().join("card-front-long-text.png")).unwrap();
+
+    // Every word right of the text column is a caption above the QR code's quiet zone.
+    let bbox = run(
+        "pdftotext",
+        &["-f", "1", "-l", "1", "-bbox", path.to_str().unwrap(), "-"],
+    );
+    let attr = |line: &str, name: &str| -> f32 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let quiet_top_from_top = (54.0 - (7.4 + 24.0 + 1.7)) * MM;
+    for line in bbox.lines().filter(|l| l.trim_start().starts_with("<word")) {
+        let (x_max, y_max) = (attr(line, "xMax"), attr(line, "yMax"));
+        if x_max > 56.0 * MM {
+            assert!(
+                y_max < quiet_top_from_top,
+                "text in the QR's quiet zone: {line}"
+            );
+        }
+        assert!(
+            x_max <= 85.6 * MM && attr(line, "xMin") >= 0.0,
+            "text off the card: {line}"
+        );
+    }
+    for want in ["欧阳娜娜", "病患陪护", "第二分公司"] {
+        assert!(
+            page_text(&path, 1).contains(want),
+            "{want} is printed, however small"
+        );
+    }
+}
