@@ -490,3 +490,54 @@ fn long_text_shrinks_to_fit_and_keeps_out_of_the_qr_quiet_zone() {
         );
     }
 }
+
+#[test]
+fn a_greyscale_photo_goes_in_as_it_is_and_a_broken_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let grey =
+        image::DynamicImage::ImageRgb8(image::load_from_memory(&photo(7)).unwrap().to_rgb8())
+            .to_luma8();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+        .encode_image(&grey)
+        .unwrap();
+    let c = CardData {
+        photo_jpeg: Some(jpeg.clone()),
+        ..card(700, "郑十")
+    };
+    let pdf = pdf_of(std::slice::from_ref(&c), Layout::Cr80);
+    assert!(
+        pdf.windows(jpeg.len()).any(|w| w == jpeg.as_slice()),
+        "greyscale JPEG embedded as it is"
+    );
+    let path = write_checked(dir.path(), "grey.pdf", &pdf);
+    assert_eq!(
+        scan(&render_png(&path, 1, 300, &dir.path().join("grey"))),
+        vec![c.credential_url.unwrap()]
+    );
+
+    let broken = CardData {
+        photo_jpeg: Some(b"not a jpeg".to_vec()),
+        ..card(701, "郑十")
+    };
+    let err = render(&[broken], &opts(Layout::Cr80), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.code, "photo_invalid");
+}
+
+#[test]
+fn layouts_parse_from_their_command_line_names() {
+    assert_eq!("cr80".parse::<Layout>().unwrap(), Layout::Cr80);
+    assert_eq!("A4".parse::<Layout>().unwrap(), Layout::A4Sheet);
+    let err = "a5".parse::<Layout>().unwrap_err();
+    assert_eq!(err.code, "layout_unknown");
+    assert!(
+        err.to_string().contains("cr80"),
+        "the error says what is accepted: {err}"
+    );
+    assert_eq!(
+        render(&[], &RenderOptions::default(), &mut |_, _| {})
+            .unwrap_err()
+            .code,
+        "no_cards"
+    );
+}
