@@ -208,11 +208,28 @@ pub(crate) fn test_page(opts: &RenderOptions) -> Result<Vec<u8>, CardError> {
             rulers(c, CARD_W, CARD_H)?;
             crosshair(c, CARD_W / 2.0, CARD_H / 2.0, 6.0);
             let cx = CARD_W / 2.0;
-            c.text("校准测试页 Calibration test page", Text::at(cx, 42.0, 2.6).align(Align::Center))?;
-            c.text("CR80 85.6 × 54 mm", Text::at(cx, 38.6, 2.0).align(Align::Center))?;
-            c.text(&summary, Text::at(cx, 16.0, 1.8).align(Align::Center).max(CARD_W - 16.0))?;
-            c.text("十字应在卡片正中；边框应贴着卡边。", Text::at(cx, 12.6, 1.8).align(Align::Center))?;
-            c.text("The cross should sit at the centre, the frame on the card edge.", Text::at(cx, 10.4, 1.4).align(Align::Center))?;
+            c.text(
+                "校准测试页 Calibration test page",
+                Text::at(cx, 42.0, 2.6).align(Align::Center),
+            )?;
+            c.text(
+                "CR80 85.6 × 54 mm",
+                Text::at(cx, 38.6, 2.0).align(Align::Center),
+            )?;
+            c.text(
+                &summary,
+                Text::at(cx, 16.0, 1.8)
+                    .align(Align::Center)
+                    .max(CARD_W - 16.0),
+            )?;
+            c.text(
+                "十字应在卡片正中；边框应贴着卡边。",
+                Text::at(cx, 12.6, 1.8).align(Align::Center),
+            )?;
+            c.text(
+                "The cross should sit at the centre, the frame on the card edge.",
+                Text::at(cx, 10.4, 1.4).align(Align::Center),
+            )?;
             Ok(())
         })?,
         Layout::A4Sheet => doc.page(A4_W, A4_H, &cal, |c| {
@@ -221,14 +238,37 @@ pub(crate) fn test_page(opts: &RenderOptions) -> Result<Vec<u8>, CardError> {
                 let (x, y) = a4_slot(i, false);
                 c.stroke_rect(x, y, CARD_W, CARD_H, Rgb(0.3, 0.3, 0.3), 0.15);
                 crosshair(c, x + CARD_W / 2.0, y + CARD_H / 2.0, 4.0);
-                c.text(&format!("{}", i + 1), Text::at(x + 2.0, y + CARD_H - 4.0, 2.5))?;
+                c.text(
+                    &format!("{}", i + 1),
+                    Text::at(x + 2.0, y + CARD_H - 4.0, 2.5),
+                )?;
             }
             rulers(c, A4_W, A4_H)?;
             crosshair(c, A4_W / 2.0, A4_H / 2.0, 8.0);
-            let top = A4_H - MARGIN_TOP + 1.0;
-            c.text("校准测试页 Calibration test page · A4 每页 10 张 / 10 cards per sheet", Text::at(A4_W / 2.0, top + 4.2, 2.6).align(Align::Center))?;
-            c.text(&summary, Text::at(A4_W / 2.0, top + 1.0, 2.2).align(Align::Center))?;
-            c.text("十字应在每张卡的正中；裁切线应与卡边对齐。 Crosses at each card centre; crop marks on the card edges.", Text::at(A4_W / 2.0, MARGIN_TOP - 3.5, 2.0).align(Align::Center).max(A4_W - 50.0))?;
+            // The words go inside the first two card outlines: the margins belong to the
+            // crop marks and may not print at all.
+            let (x, y) = a4_slot(0, false);
+            c.text(
+                "校准测试页 Calibration test page",
+                Text::at(x + 6.0, y + CARD_H - 8.5, 2.6),
+            )?;
+            c.text(
+                "A4 每页 10 张 / 10 cards per sheet",
+                Text::at(x + 6.0, y + CARD_H - 12.0, 2.0),
+            )?;
+            c.text(
+                &summary,
+                Text::at(x + 6.0, y + 10.0, 2.0).max(CARD_W - 10.0),
+            )?;
+            let (x, y) = a4_slot(1, false);
+            c.text(
+                "十字应在每张卡的正中；裁切线应与卡边对齐。",
+                Text::at(x + 6.0, y + 10.0, 2.0).max(CARD_W - 10.0),
+            )?;
+            c.text(
+                "Crosses at each card centre; crop marks on the card edges.",
+                Text::at(x + 6.0, y + 6.8, 1.7).max(CARD_W - 10.0),
+            )?;
             Ok(())
         })?,
     }

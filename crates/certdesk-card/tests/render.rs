@@ -340,6 +340,13 @@ fn test_pages_show_outline_rulers_and_the_calibration() {
     );
     let png = render_png(&plain, 1, 200, &dir.path().join("test-plain"));
     std::fs::copy(png, screenshots_dir().join("card-test-page.png")).unwrap();
+    let a4 = RenderOptions {
+        layout: Layout::A4Sheet,
+        ..RenderOptions::default()
+    };
+    let plain = write_checked(dir.path(), "test-plain-a4.pdf", &test_page(&a4).unwrap());
+    let png = render_png(&plain, 1, 70, &dir.path().join("test-plain-a4"));
+    std::fs::copy(png, screenshots_dir().join("card-test-page-a4.png")).unwrap();
     let bad = RenderOptions {
         calibration: Calibration { scale: 3.0, ..cal },
         ..RenderOptions::default()

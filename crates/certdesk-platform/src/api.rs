@@ -83,7 +83,7 @@ impl AppState {
 }
 
 /// Runs a blocking store call off the async workers.
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&dyn Store) -> Result<T, crate::store::StoreError> + Send + 'static,
@@ -105,6 +105,10 @@ pub fn app(state: AppState) -> Router {
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
         .route("/blobs/{sha256}", get(get_blob).put(put_blob))
+        .route(
+            "/blobs/{sha256}/upload",
+            get(crate::blob_upload::upload_status).patch(crate::blob_upload::upload_chunk),
+        )
         .route("/operator/agencies", post(create_agency))
         .route(
             "/operator/agencies/{agency_id}/enrolment-codes",
@@ -118,6 +122,7 @@ pub fn app(state: AppState) -> Router {
         .route("/operator/keys/rotate", post(rotate_key))
         .route("/operator/keys/{key_id}/withdraw", post(withdraw_key));
     Router::new()
+        .merge(crate::operator_pages::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/c/{payload}", get(credential_page))
@@ -349,7 +354,7 @@ pub(crate) async fn run_providers(
 }
 
 /// Records a police-comparison result, signing with the current key on a pass.
-async fn decide(
+pub(crate) async fn decide(
     state: &AppState,
     application_id: Uuid,
     decision: Decision,
@@ -544,28 +549,37 @@ async fn import_results(
             )
         }
     })?;
-    let (lines, errors) = parse_results_csv(&body);
+    Ok(Json(apply_results_csv(&state, &body).await?))
+}
+
+/// Applies a police results file (CSV) to the pending applications it names; shared by the
+/// JSON API and the operator pages.
+pub(crate) async fn apply_results_csv(
+    state: &AppState,
+    body: &str,
+) -> Result<ReviewReport, AppError> {
+    let (lines, errors) = parse_results_csv(body);
     let mut report = ReviewReport {
         errors,
         ..Default::default()
     };
     for line in lines {
         let id = line.id_number.clone();
-        let pending = blocking(&state, move |s| s.pending_for_id_number(&id)).await?;
+        let pending = blocking(state, move |s| s.pending_for_id_number(&id)).await?;
         if pending.is_empty() {
             report
                 .unmatched
                 .push(format!("line {}: {}", line.line, line.id_number));
         }
         for app in pending {
-            match decide(&state, app, line.decision.clone()).await? {
+            match decide(state, app, line.decision.clone()).await? {
                 Decided::Approved(_) => report.approved += 1,
                 Decided::Rejected => report.rejected += 1,
                 Decided::NotPending => {}
             }
         }
     }
-    Ok(Json(report))
+    Ok(report)
 }
 
 async fn rotate_key(
@@ -611,7 +625,7 @@ fn blob_name(sha256: &str) -> Result<&str, AppError> {
     }
 }
 
-fn blob_path(dir: &std::path::Path, sha256: &str) -> std::path::PathBuf {
+pub(crate) fn blob_path(dir: &std::path::Path, sha256: &str) -> std::path::PathBuf {
     dir.join(&sha256[..2]).join(sha256)
 }
 
@@ -745,7 +759,7 @@ mod tests {
             if let Some(p) = line.strip_prefix("  /").and_then(|l| l.strip_suffix(':')) {
                 path = Some(format!("/{p}"));
             } else if let Some(m) = line.strip_prefix("    ").and_then(|l| l.strip_suffix(':')) {
-                if let (Some(p), "get" | "post" | "put") = (&path, m) {
+                if let (Some(p), "get" | "post" | "put" | "patch") = (&path, m) {
                     ops.push((m.to_uppercase(), p.clone()));
                 }
             } else if !line.starts_with(' ') {

@@ -9,9 +9,11 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod blob_upload;
 pub mod checks;
 pub mod error;
 pub mod keys;
+pub mod operator_pages;
 pub mod rules;
 pub mod server;
 pub mod store;

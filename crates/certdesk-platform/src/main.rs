@@ -27,6 +27,62 @@ struct Cli {
 enum Command {
     /// Serve the API over HTTPS.
     Serve(ServeArgs),
+    /// Operator accounts for the operator pages (`/operator/`).
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Create an operator, or set a new password for one (which also lifts a lockout and
+    /// ends their sessions). The password is read from stdin unless --password-env names a
+    /// variable holding it; it is never a flag, so it stays out of shell history and `ps`.
+    Add(OperatorAddArgs),
+}
+
+#[derive(Args)]
+struct OperatorAddArgs {
+    /// The platform's data directory.
+    #[arg(long, env = "CERTDESK_PLATFORM_DATA")]
+    data_dir: PathBuf,
+    /// Sign-in name.
+    #[arg(long)]
+    user: String,
+    /// Read the password from this environment variable instead of stdin.
+    #[arg(long)]
+    password_env: Option<String>,
+}
+
+/// `operator add`: hashes the password with argon2 and stores the account.
+fn operator_add(args: &OperatorAddArgs) -> Result<()> {
+    use certdesk_platform::operator_pages::auth;
+    use certdesk_platform::store::operators::OperatorStore;
+    let user = args.user.trim();
+    if user.is_empty() || user.chars().count() > 60 || user.chars().any(char::is_control) {
+        bail!("the operator name must be 1 to 60 printable characters");
+    }
+    let password = match &args.password_env {
+        Some(var) => std::env::var(var).with_context(|| format!("reading ${var}"))?,
+        None => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from stdin")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    if let Err((zh, en)) = auth::check_new_password(&password) {
+        bail!("{zh} / {en}");
+    }
+    let hash = auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+    std::fs::create_dir_all(&args.data_dir)?;
+    let store = certdesk_platform::store::sqlite::SqliteStore::open(&args.data_dir)?;
+    if store.set_operator(user, &hash, chrono::Utc::now())? {
+        println!("operator {user} created");
+    } else {
+        println!("operator {user}: password changed, sessions ended");
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -113,7 +169,10 @@ fn write_private(path: &Path, contents: &str) -> Result<()> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
-    let Command::Serve(args) = cli.command;
+    let args = match cli.command {
+        Command::Serve(args) => args,
+        Command::Operator(OperatorCommand::Add(args)) => return operator_add(&args),
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
     if args.log_json {

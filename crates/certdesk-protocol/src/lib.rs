@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+pub mod blob;
 pub mod credential;
 pub mod operator;
 pub mod sync;

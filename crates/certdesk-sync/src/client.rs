@@ -7,9 +7,10 @@
 
 use std::time::Duration;
 
+use certdesk_protocol::blob::{UploadStatus, UPLOAD_OFFSET_MISMATCH};
 use certdesk_protocol::sync::{EnrolRequest, EnrolResponse, PullResponse, PushRequest, PushResponse};
 use certdesk_protocol::{ApiError, TrustList, API_PREFIX};
-use reqwest::header::{HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_RANGE};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -53,6 +54,19 @@ fn jitter() -> f64 {
     h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
+
+/// What a blob upload did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BlobUpload {
+    /// Bytes the platform already held when this upload started (a cut upload resumes there).
+    pub resumed_from: u64,
+    /// Bytes sent by this upload.
+    pub bytes_sent: u64,
+}
+
+/// How many times an upload re-asks where it stands (after an overlapping chunk, say) before
+/// giving up for this sync.
+const MAX_UPLOAD_REALIGNS: u32 = 8;
 
 /// A client for one platform, optionally acting as one enrolled device.
 #[derive(Clone)]
@@ -228,6 +242,70 @@ impl PlatformClient {
             StatusCode::NOT_FOUND => Ok(false),
             s => Err(refusal(s, &body)),
         }
+    }
+
+    /// `GET /blobs/{sha256}/upload`: how many bytes of this blob the platform holds. `None`
+    /// from a platform that predates resumable uploads.
+    pub async fn upload_status(&self, sha256: &str) -> Result<Option<UploadStatus>, SyncError> {
+        let url = self.url(&format!("/blobs/{sha256}/upload"));
+        let (status, body) = self.send(true, |c| c.get(&url)).await?;
+        match status {
+            s if s.is_success() => serde_json::from_slice(&body)
+                .map(Some)
+                .map_err(|e| SyncError::Protocol(format!("upload status: {e}"))),
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => Ok(None),
+            s => Err(refusal(s, &body)),
+        }
+    }
+
+    /// Uploads a blob resumably in chunks of `chunk` bytes: asks where the platform stands,
+    /// sends the rest chunk by chunk (`PATCH` with `Content-Range`), and after a cut or an
+    /// overlapping chunk asks again and goes on from there, never from 0. Falls back to one
+    /// whole `PUT` on a platform without resumable uploads.
+    pub async fn upload_blob(&self, sha256: &str, bytes: &[u8], chunk: usize) -> Result<BlobUpload, SyncError> {
+        let total = bytes.len() as u64;
+        let status = if total == 0 { None } else { self.upload_status(sha256).await? };
+        let Some(mut status) = status else {
+            self.put_blob(sha256, bytes).await?;
+            return Ok(BlobUpload { resumed_from: 0, bytes_sent: total });
+        };
+        let url = self.url(&format!("/blobs/{sha256}/upload"));
+        let chunk = chunk.max(1) as u64;
+        let mut report = BlobUpload { resumed_from: status.offset, bytes_sent: 0 };
+        let mut realigns = 0;
+        while !status.complete {
+            let start = status.offset;
+            if start > total {
+                return Err(SyncError::Protocol(format!("the platform holds {start} bytes of a {total}-byte blob")));
+            }
+            let end = (start + chunk).min(total);
+            // Every byte arrived but the platform stopped before checking them: an empty
+            // `bytes */TOTAL` asks it to finish.
+            let range = if start == total { format!("bytes */{total}") } else { format!("bytes {start}-{}/{total}", end - 1) };
+            let piece = &bytes[start as usize..end as usize];
+            // Repeating a chunk is harmless: a repeat that arrives twice is refused as
+            // overlapping, and the upload asks where it stands.
+            let (code, body) =
+                self.send(true, |c| c.patch(&url).header(CONTENT_RANGE, range.as_str()).body(piece.to_vec())).await?;
+            if code.is_success() {
+                status = serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(format!("upload chunk: {e}")))?;
+                report.bytes_sent += end - start;
+                continue;
+            }
+            let realign = code == StatusCode::CONFLICT
+                && serde_json::from_slice::<ApiError>(&body)
+                    .is_ok_and(|e| e.code == UPLOAD_OFFSET_MISMATCH || e.code == "upload_busy");
+            if !realign || realigns >= MAX_UPLOAD_REALIGNS {
+                return Err(refusal(code, &body));
+            }
+            realigns += 1;
+            tokio::time::sleep(self.retry.delay(realigns)).await;
+            status = self
+                .upload_status(sha256)
+                .await?
+                .ok_or_else(|| SyncError::Protocol("resumable upload vanished mid-way".into()))?;
+        }
+        Ok(report)
     }
 
     /// `PUT /blobs/{sha256}`: idempotent; the platform checks the bytes against the name.

@@ -230,8 +230,8 @@ async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncErro
     Ok(report)
 }
 
-/// Uploads the photos the batch's worker records name and the platform lacks: HEAD first, PUT
-/// only when missing. Returns how many were uploaded.
+/// Uploads the photos the batch's worker records name and the platform lacks: HEAD first, then
+/// a resumable chunked upload only when missing (a cut upload continues where it stopped). Returns how many were uploaded.
 async fn upload_photos(desk: &mut Desk, client: &PlatformClient, batch: &[certdesk_store::OutboxEntry]) -> Result<u64, SyncError> {
     let mut seen = HashSet::new();
     let mut uploaded = 0;
@@ -249,7 +249,7 @@ async fn upload_photos(desk: &mut Desk, client: &PlatformClient, batch: &[certde
                 tracing::warn!(sha256 = sha, "photo named by a worker record is missing locally");
                 continue;
             };
-            client.put_blob(sha, &bytes).await?;
+            client.upload_blob(sha, &bytes, certdesk_protocol::blob::UPLOAD_CHUNK_BYTES).await?;
             uploaded += 1;
         }
         desk.mark_photo_uploaded(sha)?;

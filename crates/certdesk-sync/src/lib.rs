@@ -14,7 +14,7 @@ mod engine;
 mod error;
 pub mod secret;
 
-pub use client::{PlatformClient, RetryPolicy};
+pub use client::{BlobUpload, PlatformClient, RetryPolicy};
 pub use engine::{enrol, enrol_blocking, sync, sync_blocking, to_protocol, EnrolParams, Enrolment, SyncOptions, SyncReport};
 pub use error::SyncError;
 pub use secret::{SecretPreference, SecretStore};

@@ -8,6 +8,7 @@
 //! `spawn_blocking`. A store must never talk to the network or sign with a key it was not
 //! given.
 
+pub mod operators;
 pub mod sqlite;
 
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
@@ -127,7 +128,7 @@ pub enum Decided {
 }
 
 /// The storage contract of the platform.
-pub trait Store: Send + Sync + 'static {
+pub trait Store: operators::OperatorStore + Send + Sync + 'static {
     /// Whether the store answers (for `/readyz`).
     fn ready(&self) -> StoreResult<()>;
 

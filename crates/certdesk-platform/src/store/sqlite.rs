@@ -27,8 +27,13 @@ use super::{
 use crate::rules;
 use certdesk_protocol::sync::Change;
 
+mod operators;
+
 /// Embedded migrations, in order. Append only.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_operator_pages.sql"),
+];
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
@@ -199,12 +204,19 @@ fn apply_entry(
             }
             let record = serde_json::to_string(&pushed.valid)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            // The photo a record names is kept beside it for the operators' review page; a
+            // name that is not a blob name is ignored rather than trusted.
+            let photo = entry
+                .payload
+                .get("photo_sha256")
+                .and_then(|v| v.as_str())
+                .filter(|s| crate::blob_upload::is_blob_name(s));
             tx.execute(
-                "INSERT INTO workers (id, agency_id, id_number, name, status, record, version, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)
+                "INSERT INTO workers (id, agency_id, id_number, name, status, record, version, updated_at, photo_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)
                  ON CONFLICT (id) DO UPDATE SET id_number = excluded.id_number, name = excluded.name,
                    status = excluded.status, record = excluded.record, version = workers.version + 1,
-                   updated_at = excluded.updated_at",
+                   updated_at = excluded.updated_at, photo_sha256 = excluded.photo_sha256",
                 params![
                     entry.entity_id.to_string(),
                     ctx.agency_id.to_string(),
@@ -212,7 +224,8 @@ fn apply_entry(
                     pushed.valid.name,
                     status.code(),
                     record,
-                    ts(ctx.now)
+                    ts(ctx.now),
+                    photo
                 ],
             )?;
             if let Some(app_id) = application {

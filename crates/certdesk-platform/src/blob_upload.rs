@@ -1,0 +1,384 @@
+//! Resumable, chunked upload of content-addressed blobs (photos), beside the whole-blob
+//! `PUT /api/v1/blobs/{sha256}` that older desks use.
+//!
+//! `GET` (or `HEAD`) `/api/v1/blobs/{sha256}/upload` says how many bytes the platform holds;
+//! `PATCH` with `Content-Range: bytes START-END/TOTAL` appends one chunk, which must start
+//! exactly there. When the last byte arrives the whole file is hashed; only a match becomes a
+//! visible blob (renamed into place, then recorded for the agency). Partial bytes live in
+//! `DATA_DIR/blobs/partial/<agency>/<sha256>`, one file per agency and blob, never larger than
+//! [`MAX_BLOB_BYTES`].
+//!
+//! This module must never make bytes visible before their hash was checked, and must never let
+//! one agency's partial upload feed another agency's blob.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_RANGE;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use certdesk_protocol::blob::{UploadStatus, UPLOAD_OFFSET_MISMATCH};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::api::{blob_path, blocking, AppState, DeviceAuth};
+use crate::error::AppError;
+
+/// The largest blob accepted (a card photo is a few hundred KiB).
+pub const MAX_BLOB_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Header carrying the bytes received so far on every answer of the upload endpoints.
+pub static UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
+
+/// Whether `s` is a blob name: a SHA-256 in 64 lower-case hex digits. Anything else could
+/// escape the blob directory or alias another blob.
+pub fn is_blob_name(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn checked_name(sha256: &str) -> Result<(), AppError> {
+    if is_blob_name(sha256) {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(
+            "blob_name_invalid",
+            "文件标识应为 64 位小写十六进制 SHA-256",
+            "A blob is named by its SHA-256 in 64 lower-case hex digits",
+        ))
+    }
+}
+
+fn partial_path(dir: &FsPath, agency: Uuid, sha256: &str) -> PathBuf {
+    dir.join("partial").join(agency.to_string()).join(sha256)
+}
+
+/// A chunk's place in the blob, from its `Content-Range`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkRange {
+    /// First byte's offset.
+    pub start: u64,
+    /// Bytes in the chunk; 0 for `bytes */TOTAL`.
+    pub len: u64,
+    /// The whole blob's size.
+    pub total: u64,
+}
+
+/// Reads a `Content-Range` value: `bytes START-END/TOTAL` (END inclusive) for a chunk, or
+/// `bytes */TOTAL` with an empty body to finish an upload whose bytes all arrived before the
+/// platform could check them (it stopped in between).
+pub fn parse_content_range(value: &str) -> Option<ChunkRange> {
+    let rest = value.trim().strip_prefix("bytes ")?;
+    let (range, total) = rest.split_once('/')?;
+    let total: u64 = total.trim().parse().ok()?;
+    if total == 0 {
+        return None;
+    }
+    if range.trim() == "*" {
+        return Some(ChunkRange {
+            start: total,
+            len: 0,
+            total,
+        });
+    }
+    let (start, end) = range.split_once('-')?;
+    let (start, end): (u64, u64) = (start.trim().parse().ok()?, end.trim().parse().ok()?);
+    (start <= end && end < total).then(|| ChunkRange {
+        start,
+        len: end - start + 1,
+        total,
+    })
+}
+
+/// Uploads in progress in this process: one writer per partial file at a time.
+fn busy() -> &'static Mutex<HashSet<PathBuf>> {
+    static BUSY: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+    BUSY.get_or_init(Default::default)
+}
+
+/// Holds a partial file for one writer; released on drop.
+struct Claim(PathBuf);
+
+impl Claim {
+    fn take(path: &FsPath) -> Option<Claim> {
+        let mut set = busy().lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(path.to_owned()).then(|| Claim(path.to_owned()))
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        busy()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.0);
+    }
+}
+
+fn status_response(status: StatusCode, body: UploadStatus) -> Response {
+    let offset = HeaderValue::from(body.offset);
+    (status, [(UPLOAD_OFFSET.clone(), offset)], Json(body)).into_response()
+}
+
+fn error_with_offset(error: AppError, offset: u64) -> Response {
+    let mut res = error.into_response();
+    res.headers_mut()
+        .insert(UPLOAD_OFFSET.clone(), HeaderValue::from(offset));
+    res
+}
+
+async fn partial_len(path: &FsPath) -> Result<u64, AppError> {
+    match tokio::fs::metadata(path).await {
+        Ok(m) => Ok(m.len()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+/// `GET`/`HEAD /blobs/{sha256}/upload`: how far this agency's upload of the blob has come.
+pub async fn upload_status(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    Path(sha256): Path<String>,
+) -> Result<Response, AppError> {
+    checked_name(&sha256)?;
+    let (agency, sha) = (auth.agency_id, sha256.clone());
+    if blocking(&state, move |s| s.has_blob(agency, &sha)).await? {
+        let size = tokio::fs::metadata(blob_path(&state.blob_dir, &sha256))
+            .await
+            .map_err(AppError::internal)?
+            .len();
+        return Ok(status_response(
+            StatusCode::OK,
+            UploadStatus {
+                sha256,
+                offset: size,
+                complete: true,
+                max_size: MAX_BLOB_BYTES,
+            },
+        ));
+    }
+    let offset = partial_len(&partial_path(&state.blob_dir, auth.agency_id, &sha256)).await?;
+    Ok(status_response(
+        StatusCode::OK,
+        UploadStatus {
+            sha256,
+            offset,
+            complete: false,
+            max_size: MAX_BLOB_BYTES,
+        },
+    ))
+}
+
+/// `PATCH /blobs/{sha256}/upload`: appends one chunk at the current offset; the last chunk
+/// completes the blob if the bytes hash to its name.
+pub async fn upload_chunk(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    checked_name(&sha256)?;
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::bad_request(
+                "body_unreadable",
+                "上传内容无法读取",
+                "The upload could not be read",
+            )
+        }
+    })?;
+    let range = headers
+        .get(CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_content_range)
+        .ok_or_else(|| {
+            AppError::bad_request(
+                "content_range_invalid",
+                "分块上传需要有效的 Content-Range（bytes 起-止/总长，或 bytes */总长 以完成上传）",
+                "A chunk needs a valid Content-Range: bytes START-END/TOTAL (or bytes */TOTAL to finish)",
+            )
+        })?;
+    if range.len != body.len() as u64 {
+        return Err(AppError::bad_request(
+            "content_range_invalid",
+            "Content-Range 与上传内容的长度不符",
+            "The Content-Range does not match the length of the body",
+        ));
+    }
+    if range.total > MAX_BLOB_BYTES {
+        return Err(AppError::bad_request(
+            "blob_too_large",
+            format!("照片等文件最大 {} MB", MAX_BLOB_BYTES / (1024 * 1024)),
+            format!("A blob may be at most {MAX_BLOB_BYTES} bytes"),
+        ));
+    }
+    let partial = partial_path(&state.blob_dir, auth.agency_id, &sha256);
+    let Some(claim) = Claim::take(&partial) else {
+        return Err(AppError::Conflict {
+            code: "upload_busy",
+            zh: "该文件正在由另一请求上传，请稍后重试".into(),
+            en: "Another request is uploading this blob; try again shortly".into(),
+        });
+    };
+    let offset = partial_len(&partial).await?;
+    if range.start != offset {
+        let (zh, en) = if range.start < offset {
+            (
+                format!("该分块与已收到的内容重叠：平台已收到 {offset} 字节，请从此处继续"),
+                format!("The chunk overlaps bytes already received: the platform holds {offset} bytes; continue from there"),
+            )
+        } else {
+            (
+                format!("分块顺序不对：平台只收到 {offset} 字节，请从此处继续"),
+                format!("The chunk is out of order: the platform holds only {offset} bytes; continue from there"),
+            )
+        };
+        return Ok(error_with_offset(
+            AppError::Conflict {
+                code: UPLOAD_OFFSET_MISMATCH,
+                zh,
+                en,
+            },
+            offset,
+        ));
+    }
+    let final_path = blob_path(&state.blob_dir, &sha256);
+    let next = range.start + range.len;
+    let last = next == range.total;
+    let name = sha256.clone();
+    let verdict = tokio::task::spawn_blocking(move || -> std::io::Result<Option<bool>> {
+        if !body.is_empty() {
+            append(&partial, &body)?;
+        }
+        if !last {
+            return Ok(None);
+        }
+        finish(&partial, &name, &final_path).map(Some)
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    match verdict {
+        None => Ok(status_response(
+            StatusCode::OK,
+            UploadStatus {
+                sha256,
+                offset: next,
+                complete: false,
+                max_size: MAX_BLOB_BYTES,
+            },
+        )),
+        Some(false) => {
+            tracing::warn!(agency_id = %auth.agency_id, "resumable upload did not match its hash; discarded");
+            Ok(error_with_offset(
+                AppError::bad_request(
+                    "blob_hash_mismatch",
+                    "上传内容与文件标识不符，已丢弃，请从头重新上传",
+                    "The uploaded bytes do not match the SHA-256 in the URL; they were discarded: upload again from the start",
+                ),
+                0,
+            ))
+        }
+        Some(true) => {
+            // The bytes are in place before the record says the agency holds them, as with PUT.
+            let (agency, now, size, name) =
+                (auth.agency_id, (state.clock)(), range.total, sha256.clone());
+            blocking(&state, move |s| s.add_blob(agency, &name, size, now)).await?;
+            drop(claim);
+            Ok(status_response(
+                StatusCode::CREATED,
+                UploadStatus {
+                    sha256,
+                    offset: range.total,
+                    complete: true,
+                    max_size: MAX_BLOB_BYTES,
+                },
+            ))
+        }
+    }
+}
+
+fn append(path: &FsPath, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(path.parent().expect("partial paths have a parent"))?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(bytes)?;
+    // Acknowledged bytes survive a power cut: the offset a desk is told is on disk.
+    f.sync_data()
+}
+
+/// Hashes the complete partial file; on a match moves it into place (unless the same bytes
+/// are already there), otherwise deletes it. Either way the partial file is gone.
+fn finish(partial: &FsPath, sha256: &str, final_path: &FsPath) -> std::io::Result<bool> {
+    let mut hasher = Sha256::new();
+    let mut f = std::fs::File::open(partial)?;
+    std::io::copy(&mut f, &mut hasher)?;
+    if hex::encode(hasher.finalize()) != sha256 {
+        std::fs::remove_file(partial)?;
+        return Ok(false);
+    }
+    if final_path.exists() {
+        std::fs::remove_file(partial)?;
+    } else {
+        std::fs::create_dir_all(final_path.parent().expect("blob paths have a parent"))?;
+        std::fs::rename(partial, final_path)?;
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_ranges_are_read_strictly() {
+        let r = |v| parse_content_range(v);
+        assert_eq!(
+            r("bytes 0-65535/300000"),
+            Some(ChunkRange {
+                start: 0,
+                len: 65536,
+                total: 300000
+            })
+        );
+        assert_eq!(
+            r("bytes */300000"),
+            Some(ChunkRange {
+                start: 300000,
+                len: 0,
+                total: 300000
+            }),
+            "finish an upload whose bytes all arrived"
+        );
+        for bad in [
+            "bytes 10-5/100",
+            "bytes 0-100/100",
+            "bytes 0-0/0",
+            "bytes */0",
+            "bytes 0-1",
+            "items 0-1/2",
+            "bytes -1-2/3",
+            "bytes a-b/c",
+        ] {
+            assert_eq!(r(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_lower_case_sha256_hex_names_a_blob() {
+        assert!(is_blob_name(&"a".repeat(64)));
+        assert!(!is_blob_name(&"A".repeat(64)));
+        assert!(!is_blob_name(&"a".repeat(63)));
+        assert!(!is_blob_name(&format!("../{}", "a".repeat(61))));
+    }
+}

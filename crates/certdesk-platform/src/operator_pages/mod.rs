@@ -1,0 +1,979 @@
+//! The operator pages under `/operator/`: server-rendered HTML for platform staff to register
+//! agencies and issue enrolment codes, work the review queue (the worker's data and photo,
+//! approve or reject, import a police results file), and see revocations and devices.
+//!
+//! They call the same store methods and the same decision path as the JSON operator API
+//! (`/api/v1/operator`, which stays for scripts). Every handler but sign-in takes a
+//! [`auth::Session`]; every POST handler takes an [`auth::Posted`] form, which is the CSRF
+//! check. No page loads a script or anything from another origin.
+
+pub mod auth;
+pub mod html;
+
+use axum::extract::{Form, FromRequest, Path, Query, Request, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY, SET_COOKIE, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use self::auth::{CsrfForm, CsrfOnly, Posted, Session};
+use self::html::{csrf_form, esc, page};
+use crate::api::{apply_results_csv, blob_path, blocking, decide, AppState, ENROLMENT_CODE_HOURS};
+use crate::error::AppError;
+use crate::keys;
+use crate::store::operators::ReviewDetail;
+use crate::store::{Agency, Decided, Decision};
+
+/// The longest rejection reason, in characters.
+pub const MAX_REASON_CHARS: usize = 200;
+/// Most applications listed on the queue page at once (oldest first).
+pub const QUEUE_PAGE: usize = 200;
+
+/// The operator pages' routes (merged into the platform's router).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/operator",
+            get(|| async { Redirect::to("/operator/reviews") }),
+        )
+        .route("/operator/sign-in", get(sign_in_page).post(sign_in))
+        .route("/operator/sign-out", post(sign_out))
+        .route("/operator/agencies", get(agencies_page).post(create_agency))
+        .route(
+            "/operator/agencies/{agency_id}/enrolment-codes",
+            post(issue_enrolment_code),
+        )
+        .route("/operator/reviews", get(reviews_page))
+        .route("/operator/reviews/import", post(import_results))
+        .route("/operator/reviews/{application_id}", get(review_page))
+        .route("/operator/reviews/{application_id}/photo", get(photo))
+        .route("/operator/reviews/{application_id}/approve", post(approve))
+        .route("/operator/reviews/{application_id}/reject", post(reject))
+        .route("/operator/revocations", get(revocations_page))
+        .route("/operator/devices", get(devices_page))
+        .route("/operator/devices/{device_id}/revoke", post(revoke_device))
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+/// Pages hold personal data: never cached, never framed, no script, nothing from elsewhere.
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res
+}
+
+/// A failure on a page, answered as HTML. A 5xx shows a generic sentence; the cause is logged.
+pub struct PageError(AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, zh, en) = match self.0 {
+            AppError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                "找不到所请求的记录".to_owned(),
+                format!("Not found: {what}"),
+            ),
+            AppError::BadRequest { zh, en, .. } | AppError::Conflict { zh, en, .. } => {
+                (StatusCode::BAD_REQUEST, zh, en)
+            }
+            other => {
+                tracing::error!(error = %other, "operator page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "平台内部错误，请稍后重试".to_owned(),
+                    "Internal error on the platform; try again later".to_owned(),
+                )
+            }
+        };
+        let body = html::bare_page(
+            "出错了 Error",
+            &format!(
+                "<h1>出错了 <small>Error</small></h1><p class=\"error\">{}<br><span class=\"en\">{}</span></p>\
+                 <p><a href=\"/operator/reviews\">返回 Back</a></p>",
+                esc(&zh),
+                esc(&en)
+            ),
+        );
+        (status, body).into_response()
+    }
+}
+
+type PageResult = Result<Response, PageError>;
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// A time as Shanghai local time, the way staff read it.
+fn local_time(rfc3339: &str) -> String {
+    let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&shanghai)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+/// What the page says after a POST redirected to it. Only fixed sentences: nothing from the
+/// query string is echoed but an escaped certificate code.
+#[derive(Debug, Default, Deserialize)]
+struct Notice {
+    done: Option<String>,
+    code: Option<String>,
+}
+
+impl Notice {
+    fn sentence(&self) -> Option<String> {
+        let s = match self.done.as_deref()? {
+            "approved" => format!(
+                "已批准，证件编码 <b>{}</b>。机构下次同步即可收到。<span class=\"en\">Approved; the agency receives it at its next sync.</span>",
+                esc(self.code.as_deref().unwrap_or(""))
+            ),
+            "rejected" => "已驳回，机构下次同步即可看到原因。<span class=\"en\">Rejected; the agency sees the reason at its next sync.</span>".into(),
+            "agency_created" => "机构已登记。<span class=\"en\">Agency registered.</span>".into(),
+            "device_revoked" => "设备已吊销，立即生效。<span class=\"en\">Device revoked; it is refused from now on.</span>".into(),
+            "signed_out" => "已退出。<span class=\"en\">Signed out.</span>".into(),
+            _ => return None,
+        };
+        Some(s)
+    }
+}
+
+// ---- sign-in ------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The sign-in page, with a fresh pre-session token (cookie and hidden field).
+fn sign_in_form(status: StatusCode, message: Option<String>, user: &str) -> Response {
+    let token = keys::device_secret();
+    let message = message
+        .map(|m| format!("<p class=\"error\">{m}</p>"))
+        .unwrap_or_default();
+    let body = html::bare_page(
+        "登录 Sign in",
+        &format!(
+            "<h1>运营人员登录 <small>Operator sign-in</small></h1>{message}\
+             <form method=\"post\" action=\"/operator/sign-in\" class=\"card\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{token}\">\
+             <label>用户名 <small>Name</small><br><input name=\"user\" value=\"{}\" autocomplete=\"username\" required autofocus></label>\
+             <label>密码 <small>Password</small><br><input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
+             <p><button>登录 Sign in</button></p></form>",
+            esc(user)
+        ),
+    );
+    (
+        status,
+        [(
+            SET_COOKIE,
+            auth::set_cookie(
+                auth::SIGN_IN_COOKIE,
+                Some(&token),
+                Some(chrono::Duration::minutes(30)),
+            ),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+async fn sign_in_page(
+    session: Result<Session, Response>,
+    Query(notice): Query<Notice>,
+) -> Response {
+    if session.is_ok() {
+        return see_other("/operator/reviews");
+    }
+    sign_in_form(StatusCode::OK, notice.sentence(), "")
+}
+
+async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
+    let (parts, body) = req.into_parts();
+    if !auth::same_origin(&parts) {
+        return Ok(auth::forbidden());
+    }
+    let pre = auth::cookie(&parts, auth::SIGN_IN_COOKIE)
+        .unwrap_or("")
+        .to_owned();
+    let Ok(Form(form)) =
+        Form::<SignInForm>::from_request(Request::from_parts(parts, body), &state).await
+    else {
+        return Ok(sign_in_form(StatusCode::BAD_REQUEST, None, ""));
+    };
+    if !auth::tokens_match(&form.csrf, &pre) {
+        return Ok(auth::forbidden());
+    }
+    let now = (state.clock)();
+    let name = form.user.trim().to_owned();
+    let lookup = name.clone();
+    let account = blocking(&state, move |s| s.operator_by_name(&lookup)).await?;
+    if let Some(until) = account
+        .as_ref()
+        .and_then(|a| a.locked_until)
+        .filter(|t| *t > now)
+    {
+        tracing::warn!(user = %name, "sign-in to a locked operator account refused");
+        return Ok(sign_in_form(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(locked_sentence(until)),
+            &name,
+        ));
+    }
+    let hash = account.as_ref().map_or_else(
+        || auth::decoy_hash().to_owned(),
+        |a| a.password_hash.clone(),
+    );
+    let password = form.password;
+    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &password))
+        .await
+        .map_err(AppError::internal)?;
+    let account = match account {
+        Some(a) if matches => a,
+        unmatched => {
+            tracing::warn!(user = %name, "operator sign-in failed");
+            return sign_in_failed(&state, unmatched, &name, now).await;
+        }
+    };
+    let session_id = keys::device_secret();
+    let id_hash = keys::sha256_hex(&session_id);
+    let csrf = keys::device_secret();
+    let expires = now + auth::IDLE_TIMEOUT;
+    let operator_id = account.id;
+    blocking(&state, move |s| {
+        s.open_session(operator_id, &id_hash, &csrf, now, expires)
+    })
+    .await?;
+    tracing::info!(user = %name, "operator signed in");
+    let mut res = see_other("/operator/reviews");
+    let headers = res.headers_mut();
+    for cookie in [
+        auth::set_cookie(auth::SESSION_COOKIE, Some(&session_id), None),
+        auth::set_cookie(auth::SIGN_IN_COOKIE, None, None),
+    ] {
+        headers.append(
+            SET_COOKIE,
+            HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+        );
+    }
+    Ok(res)
+}
+
+/// Counts a wrong password against a known account (locking it at the threshold) and
+/// answers the sign-in page again.
+async fn sign_in_failed(
+    state: &AppState,
+    account: Option<crate::store::operators::OperatorAccount>,
+    name: &str,
+    now: DateTime<Utc>,
+) -> PageResult {
+    let mut message =
+        "用户名或密码错误。<span class=\"en\">Wrong name or password.</span>".to_owned();
+    if let Some(a) = account {
+        let lock = auth::lock_until(a.failed_attempts + 1, now);
+        blocking(state, move |s| s.record_sign_in_failure(a.id, lock)).await?;
+        if let Some(until) = lock {
+            message = locked_sentence(until);
+        }
+    }
+    Ok(sign_in_form(StatusCode::UNAUTHORIZED, Some(message), name))
+}
+
+fn locked_sentence(until: DateTime<Utc>) -> String {
+    let at = local_time(&until.to_rfc3339());
+    format!(
+        "密码错误次数过多，账户已暂时锁定，请于 {at} 后再试，或请管理员重设密码。\
+         <span class=\"en\">Too many wrong passwords: the account is locked until {at} (Shanghai time), \
+         or until an administrator sets a new password.</span>"
+    )
+}
+
+async fn sign_out(State(state): State<AppState>, posted: Posted<CsrfOnly>) -> PageResult {
+    let id_hash = posted.session.id_hash.clone();
+    blocking(&state, move |s| s.close_session(&id_hash)).await?;
+    tracing::info!(user = %posted.session.operator_name, "operator signed out");
+    let mut res = see_other("/operator/sign-in?done=signed_out");
+    res.headers_mut().insert(
+        SET_COOKIE,
+        HeaderValue::from_str(&auth::set_cookie(auth::SESSION_COOKIE, None, None))
+            .map_err(AppError::internal)?,
+    );
+    Ok(res)
+}
+
+// ---- agencies -----------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+struct AgencyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    credit_code: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    phone: String,
+}
+
+impl CsrfForm for AgencyForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn agencies_body(
+    state: &AppState,
+    session: &Session,
+    form: &AgencyForm,
+    error: Option<&str>,
+) -> Result<String, PageError> {
+    let agencies = blocking(state, |s| s.agencies()).await?;
+    let mut rows = String::new();
+    for a in &agencies {
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td></tr>",
+            esc(&a.agency.name),
+            esc(&a.agency.credit_code),
+            esc(&a.agency.district),
+            esc(a.phone.as_deref().unwrap_or("—")),
+            a.active_devices,
+            a.devices,
+            local_time(&a.created_at),
+            csrf_form(
+                session,
+                &format!("/operator/agencies/{}/enrolment-codes", a.agency.id),
+                "<button>发登记码 Issue enrolment code</button>"
+            ),
+        ));
+    }
+    if agencies.is_empty() {
+        rows.push_str("<tr><td colspan=\"7\">尚无机构 <small>No agencies yet</small></td></tr>");
+    }
+    let districts: String = certdesk_domain::DISTRICTS
+        .iter()
+        .map(|d| {
+            let d = d.to_string();
+            let selected = if d == form.district { " selected" } else { "" };
+            format!("<option{selected}>{}</option>", esc(&d))
+        })
+        .collect();
+    let error = error
+        .map(|e| format!("<p class=\"error\">{e}</p>"))
+        .unwrap_or_default();
+    Ok(format!(
+        "<h1>家政服务机构 <small>Agencies</small></h1>\
+         <table><tr><th>名称 <small>Name</small></th><th>统一社会信用代码 <small>Credit code</small></th>\
+         <th>区 <small>District</small></th><th>电话 <small>Phone</small></th>\
+         <th>设备（有效/全部） <small>Devices (active/all)</small></th><th>登记时间 <small>Registered</small></th>\
+         <th>登记码 <small>Enrolment</small></th></tr>{rows}</table>\
+         <h2>登记新机构 <small>Register an agency</small></h2>{error}\
+         <form method=\"post\" action=\"/operator/agencies\" class=\"card\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <label>机构名称 <small>Name</small><br><input name=\"name\" value=\"{}\" required maxlength=\"100\"></label>\
+         <label>统一社会信用代码 <small>Unified social credit code</small><br><input name=\"credit_code\" value=\"{}\" required maxlength=\"18\"></label>\
+         <label>所在区 <small>District</small><br><select name=\"district\" required><option value=\"\">请选择 Choose</option>{districts}</select></label>\
+         <label>联系电话 <small>Phone</small><br><input name=\"phone\" value=\"{}\" required></label>\
+         <p><button>登记 Register</button></p></form>",
+        esc(&session.csrf),
+        esc(&form.name),
+        esc(&form.credit_code),
+        esc(&form.phone),
+    ))
+}
+
+async fn agencies_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(notice): Query<Notice>,
+) -> PageResult {
+    let body = agencies_body(&state, &session, &AgencyForm::default(), None).await?;
+    Ok(page(
+        &session,
+        "机构 Agencies",
+        notice.sentence().as_deref(),
+        &body,
+    )
+    .into_response())
+}
+
+fn field_message(e: certdesk_domain::FieldError) -> String {
+    format!(
+        "{}<br><span class=\"en\">{}</span>",
+        esc(&e.message_zh),
+        esc(&e.message_en)
+    )
+}
+
+/// The agencies page again, with the form as typed and why it was refused.
+async fn refuse_agency(
+    state: &AppState,
+    session: &Session,
+    form: &AgencyForm,
+    message: String,
+) -> PageResult {
+    let body = agencies_body(state, session, form, Some(&message)).await?;
+    Ok((
+        StatusCode::BAD_REQUEST,
+        page(session, "机构 Agencies", None, &body),
+    )
+        .into_response())
+}
+
+async fn create_agency(State(state): State<AppState>, posted: Posted<AgencyForm>) -> PageResult {
+    let Posted { session, form } = posted;
+    let parsed = (|| {
+        Ok::<_, certdesk_domain::FieldError>((
+            parse_required_text(&form.name, "agency_name", 100)?,
+            CreditCode::parse(&form.credit_code)?.as_str().to_owned(),
+            parse_district(&form.district)?,
+            parse_contact_phone(&form.phone, "phone")?,
+        ))
+    })();
+    let (name, credit_code, district, phone) = match parsed {
+        Ok(p) => p,
+        Err(e) => return refuse_agency(&state, &session, &form, field_message(e)).await,
+    };
+    let agency = Agency {
+        id: Uuid::now_v7(),
+        name,
+        credit_code,
+        district,
+    };
+    let now = (state.clock)();
+    let created = blocking(&state, move |s| {
+        s.create_agency_with_phone(&agency, Some(&phone), now)
+    })
+    .await?;
+    if created.is_none() {
+        return refuse_agency(
+            &state,
+            &session,
+            &form,
+            "该统一社会信用代码的机构已登记。<span class=\"en\">An agency with this credit code is already registered.</span>"
+                .into(),
+        )
+        .await;
+    }
+    tracing::info!(operator = %session.operator_name, "agency registered");
+    Ok(see_other("/operator/agencies?done=agency_created"))
+}
+
+async fn issue_enrolment_code(
+    State(state): State<AppState>,
+    Path(agency_id): Path<Uuid>,
+    posted: Posted<CsrfOnly>,
+) -> PageResult {
+    let agencies = blocking(&state, |s| s.agencies()).await?;
+    let Some(agency) = agencies.into_iter().find(|a| a.agency.id == agency_id) else {
+        return Err(AppError::NotFound("agency").into());
+    };
+    let code = keys::enrolment_code();
+    let hash = keys::sha256_hex(&keys::normalise_enrolment_code(&code));
+    let expires_at = (state.clock)() + chrono::Duration::hours(ENROLMENT_CODE_HOURS);
+    blocking(&state, move |s| {
+        s.add_enrolment_code(agency_id, &hash, expires_at)
+    })
+    .await?;
+    tracing::info!(operator = %posted.session.operator_name, %agency_id, "enrolment code issued");
+    let body = format!(
+        "<h1>设备登记码 <small>Enrolment code</small></h1>\
+         <p>机构 <small>Agency</small>：<b>{}</b></p><p class=\"code\">{}</p>\
+         <p>此码只显示这一次，请现在抄下或告知机构；有效期至 {}，只能登记一台设备。<br>\
+         <span class=\"en\">This code is shown only once: note it or pass it to the agency now. \
+         It works for one device until {} (Shanghai time).</span></p>\
+         <p><a href=\"/operator/agencies\">返回机构列表 Back to agencies</a></p>",
+        esc(&agency.agency.name),
+        esc(&code),
+        local_time(&expires_at.to_rfc3339()),
+        local_time(&expires_at.to_rfc3339()),
+    );
+    Ok((
+        StatusCode::CREATED,
+        page(&posted.session, "登记码 Enrolment code", None, &body),
+    )
+        .into_response())
+}
+
+// ---- review queue -------------------------------------------------------------------------
+
+async fn reviews_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(notice): Query<Notice>,
+) -> PageResult {
+    let pending = blocking(&state, |s| s.pending_reviews()).await?;
+    let total = pending.len();
+    let mut rows = String::new();
+    for item in pending.into_iter().take(QUEUE_PAGE) {
+        let id = item.application_id;
+        let detail = blocking(&state, move |s| s.review_detail(id)).await?;
+        let photo = if detail.and_then(|d| d.photo_sha256).is_some() {
+            format!("<img class=\"photo\" style=\"max-width:60px\" src=\"/operator/reviews/{id}/photo\" alt=\"照片 photo\">")
+        } else {
+            "无照片 <small>none</small>".to_owned()
+        };
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{photo}</td>\
+             <td><a href=\"/operator/reviews/{id}\">审核 Review</a></td></tr>",
+            local_time(&item.applied_at),
+            esc(&item.agency_name),
+            esc(&item.name),
+            esc(&item.id_number),
+        ));
+    }
+    if total == 0 {
+        rows.push_str("<tr><td colspan=\"6\">没有待审核的申请 <small>Nothing waits for review</small></td></tr>");
+    }
+    let more = if total > QUEUE_PAGE {
+        format!("<p>另有 {} 条未列出，请先处理以上申请。<span class=\"en\">{} more not listed; work through these first.</span></p>", total - QUEUE_PAGE, total - QUEUE_PAGE)
+    } else {
+        String::new()
+    };
+    let body = format!(
+        "<h1>审核队列 <small>Review queue</small> ({total})</h1>\
+         <p>平台核验已在申领时自动完成；此处记录公安比对结果。<br><span class=\"en\">The platform check ran when the agency applied; \
+         record the police comparison here.</span></p>\
+         <table><tr><th>申领时间 <small>Applied</small></th><th>机构 <small>Agency</small></th><th>姓名 <small>Name</small></th>\
+         <th>身份证号 <small>ID number</small></th><th>照片 <small>Photo</small></th><th></th></tr>{rows}</table>{more}\
+         <h2>导入公安比对结果 <small>Import police results (CSV)</small></h2>\
+         <form method=\"post\" action=\"/operator/reviews/import\" class=\"card\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <p>每行：身份证号,结果（通过/不通过）,原因。<span class=\"en\">One line each: ID number, result (pass/fail), reason.</span></p>\
+         <textarea name=\"csv\" rows=\"8\" cols=\"80\" required></textarea>\
+         <p><button>导入 Import</button></p></form>",
+        esc(&session.csrf),
+    );
+    Ok(page(
+        &session,
+        "审核队列 Reviews",
+        notice.sentence().as_deref(),
+        &body,
+    )
+    .into_response())
+}
+
+/// Labels of the worker record's fields, in the order the page shows them.
+const FIELDS: &[(&str, &str, &str)] = &[
+    ("name", "姓名", "Name"),
+    ("id_number", "身份证号", "ID number"),
+    ("phone", "手机", "Mobile"),
+    ("address", "住址", "Address"),
+    ("service_types", "服务类别", "Services"),
+    ("emergency_contact_name", "紧急联系人", "Emergency contact"),
+    ("emergency_contact_phone", "紧急联系电话", "Emergency phone"),
+    ("consent_date", "征信授权日期", "Consent signed"),
+    ("agency_check_done", "企业核实", "Agency check"),
+];
+
+fn show_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => esc(s),
+        serde_json::Value::Bool(true) => "是 Yes".into(),
+        serde_json::Value::Bool(false) => "否 No".into(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(show_value).collect::<Vec<_>>().join("、")
+        }
+        serde_json::Value::Null => "—".into(),
+        other => esc(&other.to_string()),
+    }
+}
+
+fn review_body(detail: &ReviewDetail, session: &Session, error: Option<&str>) -> String {
+    let id = detail.item.application_id;
+    let mut rows = format!(
+        "<tr><th>机构 <small>Agency</small></th><td>{}</td></tr>\
+         <tr><th>申领时间 <small>Applied</small></th><td>{}</td></tr>",
+        esc(&detail.item.agency_name),
+        local_time(&detail.item.applied_at)
+    );
+    for (key, zh, en) in FIELDS {
+        if let Some(v) = detail.record.get(*key) {
+            rows.push_str(&format!(
+                "<tr><th>{zh} <small>{en}</small></th><td>{}</td></tr>",
+                show_value(v)
+            ));
+        }
+    }
+    let photo = if detail.photo_sha256.is_some() {
+        format!("<img class=\"photo\" src=\"/operator/reviews/{id}/photo\" alt=\"照片 photo\">")
+    } else {
+        "<p>机构未上传照片。<span class=\"en\">The agency sent no photo.</span></p>".into()
+    };
+    let error = error
+        .map(|e| format!("<p class=\"error\">{e}</p>"))
+        .unwrap_or_default();
+    let actions = if detail.status == "pending" {
+        format!(
+            "<h2>公安比对结果 <small>Police comparison</small></h2>{error}<div class=\"card\">{}</div>\
+             <form method=\"post\" action=\"/operator/reviews/{id}/reject\" class=\"card\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+             <label>驳回原因（中文，机构将看到） <small>Reason, in Chinese; the agency reads it</small><br>\
+             <textarea name=\"reason_zh\" rows=\"3\" cols=\"60\" maxlength=\"{MAX_REASON_CHARS}\" required></textarea></label>\
+             <label>英文说明（可选） <small>English (optional)</small><br>\
+             <input name=\"reason_en\" maxlength=\"{MAX_REASON_CHARS}\"></label>\
+             <p><button class=\"danger\">不通过，驳回 Fail and reject</button></p></form>",
+            csrf_form(
+                session,
+                &format!("/operator/reviews/{id}/approve"),
+                "<button>比对通过，批准 Pass and approve</button> \
+                 <small>批准后平台分配证件编码并签发电子凭证。Approval assigns the code and signs the credential.</small>"
+            ),
+            esc(&session.csrf),
+        )
+    } else {
+        format!(
+            "<p class=\"notice\">此申请已处理：{}。<span class=\"en\">This application is no longer pending.</span></p>",
+            esc(&detail.status)
+        )
+    };
+    format!(
+        "<h1>审核申请 <small>Review an application</small></h1>\
+         <p>平台核验 <small>Platform check</small>：通过 passed · 公安比对 <small>Police comparison</small>：{}</p>\
+         <div style=\"display:flex;gap:1.5em;flex-wrap:wrap\"><div>{photo}</div>\
+         <table style=\"flex:1;width:auto\">{rows}</table></div>{actions}\
+         <p><a href=\"/operator/reviews\">返回队列 Back to the queue</a></p>",
+        if detail.status == "pending" {
+            "待审核 pending"
+        } else {
+            "已处理 decided"
+        }
+    )
+}
+
+async fn review_detail(state: &AppState, id: Uuid) -> Result<ReviewDetail, PageError> {
+    blocking(state, move |s| s.review_detail(id))
+        .await?
+        .ok_or_else(|| AppError::NotFound("application").into())
+}
+
+async fn review_page(
+    State(state): State<AppState>,
+    session: Session,
+    Path(application_id): Path<Uuid>,
+) -> PageResult {
+    let detail = review_detail(&state, application_id).await?;
+    let body = review_body(&detail, &session, None);
+    Ok(page(&session, "审核 Review", None, &body).into_response())
+}
+
+/// The worker's photo, for signed-in operators only, and only a photo the applying agency
+/// itself uploaded.
+async fn photo(
+    State(state): State<AppState>,
+    _session: Session,
+    Path(application_id): Path<Uuid>,
+) -> PageResult {
+    let detail = review_detail(&state, application_id).await?;
+    let Some(sha) = detail.photo_sha256 else {
+        return Err(AppError::NotFound("photo").into());
+    };
+    let (agency, owned) = (detail.agency_id, sha.clone());
+    if !blocking(&state, move |s| s.has_blob(agency, &owned)).await? {
+        return Err(AppError::NotFound("photo").into());
+    }
+    let bytes = tokio::fs::read(blob_path(&state.blob_dir, &sha))
+        .await
+        .map_err(AppError::internal)?;
+    let content_type = match bytes.get(..4) {
+        Some([0xff, 0xd8, 0xff, _]) => "image/jpeg",
+        Some([0x89, b'P', b'N', b'G']) => "image/png",
+        // Not an image we show inline: never let a browser guess.
+        _ => "application/octet-stream",
+    };
+    Ok(([(CONTENT_TYPE, content_type)], bytes).into_response())
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    Path(application_id): Path<Uuid>,
+    posted: Posted<CsrfOnly>,
+) -> PageResult {
+    match decide(&state, application_id, Decision::Pass).await? {
+        Decided::Approved(code) => {
+            tracing::info!(operator = %posted.session.operator_name, %application_id, "approved from the operator pages");
+            Ok(see_other(&format!(
+                "/operator/reviews?done=approved&code={code}"
+            )))
+        }
+        _ => Err(not_pending()),
+    }
+}
+
+fn not_pending() -> PageError {
+    AppError::Conflict {
+        code: "not_pending",
+        zh: "该申请不在待审核状态（可能已被处理）".into(),
+        en: "The application is not waiting for review (it may have been decided already)".into(),
+    }
+    .into()
+}
+
+#[derive(Debug, Deserialize)]
+struct RejectForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason_zh: String,
+    #[serde(default)]
+    reason_en: String,
+}
+
+impl CsrfForm for RejectForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// The reason an agency's clerk will read: Chinese, not empty, not too long.
+fn rejection_reason(zh: &str, en: &str) -> Result<(String, String), String> {
+    let zh = zh.trim();
+    let en = en.trim();
+    let has_chinese = zh
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
+    if !has_chinese {
+        return Err("请用中文写明驳回原因，机构人员会看到这句话。<span class=\"en\">Write the reason in Chinese: the agency's clerk reads it.</span>".into());
+    }
+    if zh.chars().count() > MAX_REASON_CHARS || en.chars().count() > MAX_REASON_CHARS {
+        return Err(format!("原因最多 {MAX_REASON_CHARS} 个字。<span class=\"en\">At most {MAX_REASON_CHARS} characters.</span>"));
+    }
+    let en = if en.is_empty() { zh } else { en };
+    Ok((zh.to_owned(), en.to_owned()))
+}
+
+async fn reject(
+    State(state): State<AppState>,
+    Path(application_id): Path<Uuid>,
+    posted: Posted<RejectForm>,
+) -> PageResult {
+    let Posted { session, form } = posted;
+    let (reason_zh, reason_en) = match rejection_reason(&form.reason_zh, &form.reason_en) {
+        Ok(r) => r,
+        Err(message) => {
+            let detail = review_detail(&state, application_id).await?;
+            let body = review_body(&detail, &session, Some(&message));
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                page(&session, "审核 Review", None, &body),
+            )
+                .into_response());
+        }
+    };
+    let decision = Decision::Fail {
+        reason_zh,
+        reason_en,
+    };
+    match decide(&state, application_id, decision).await? {
+        Decided::Rejected => {
+            tracing::info!(operator = %session.operator_name, %application_id, "rejected from the operator pages");
+            Ok(see_other("/operator/reviews?done=rejected"))
+        }
+        _ => Err(not_pending()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ImportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    csv: String,
+}
+
+impl CsrfForm for ImportForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn import_results(State(state): State<AppState>, posted: Posted<ImportForm>) -> PageResult {
+    let Posted { session, form } = posted;
+    let report = apply_results_csv(&state, &form.csv).await?;
+    tracing::info!(operator = %session.operator_name, approved = report.approved, rejected = report.rejected, "police results imported");
+    let list = |title: &str, items: &[String]| {
+        if items.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<h2>{title}</h2><ul>{}</ul>",
+                items
+                    .iter()
+                    .map(|i| format!("<li>{}</li>", esc(i)))
+                    .collect::<String>()
+            )
+        }
+    };
+    let body = format!(
+        "<h1>导入结果 <small>Import report</small></h1>\
+         <p class=\"notice\">批准 {} 条，驳回 {} 条。<span class=\"en\">{} approved, {} rejected.</span></p>{}{}\
+         <p><a href=\"/operator/reviews\">返回队列 Back to the queue</a></p>",
+        report.approved,
+        report.rejected,
+        report.approved,
+        report.rejected,
+        list(
+            "无待审核申请的行 <small>Lines with no pending application</small>",
+            &report.unmatched
+        ),
+        list("无法读取的行 <small>Unreadable lines</small>", &report.errors),
+    );
+    Ok(page(&session, "导入结果 Import", None, &body).into_response())
+}
+
+// ---- revocations and devices ---------------------------------------------------------------
+
+async fn revocations_page(State(state): State<AppState>, session: Session) -> PageResult {
+    let list = blocking(&state, |s| s.revocations()).await?;
+    let mut rows = String::new();
+    for e in &list.entries {
+        let what = if e.revoked {
+            "已注销 <small>Cancelled</small>".to_owned()
+        } else {
+            format!(
+                "已补发，现行卡版本 {} <small>Replaced; current card version {}</small>",
+                e.current_card_version, e.current_card_version
+            )
+        };
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{what}</td></tr>",
+            esc(&e.certificate_code)
+        ));
+    }
+    if list.entries.is_empty() {
+        rows.push_str("<tr><td colspan=\"2\">没有注销或补发的证件 <small>No cancelled or replaced certificates</small></td></tr>");
+    }
+    let body = format!(
+        "<h1>注销与补发 <small>Revocations</small></h1>\
+         <p>已注销的证件和被补发替换的旧卡在查验时不再有效。<span class=\"en\">Cancelled certificates and replaced cards \
+         no longer verify.</span></p>\
+         <table><tr><th>证件编码 <small>Certificate code</small></th><th>状态 <small>Status</small></th></tr>{rows}</table>"
+    );
+    Ok(page(&session, "注销与补发 Revocations", None, &body).into_response())
+}
+
+async fn devices_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(notice): Query<Notice>,
+) -> PageResult {
+    let (devices, agencies) = blocking(&state, |s| Ok((s.devices()?, s.agencies()?))).await?;
+    let mut rows = String::new();
+    for d in &devices {
+        let agency = agencies
+            .iter()
+            .find(|a| a.agency.id == d.agency_id)
+            .map_or("?", |a| a.agency.name.as_str());
+        let action = if d.revoked {
+            "已吊销 <small>Revoked</small>".to_owned()
+        } else {
+            csrf_form(
+                &session,
+                &format!("/operator/devices/{}/revoke", d.device_id),
+                "<button class=\"danger\">吊销 Revoke</button>",
+            )
+        };
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td><small>{}</small></td><td>{action}</td></tr>",
+            esc(&d.name),
+            esc(agency),
+            d.device_id
+        ));
+    }
+    if devices.is_empty() {
+        rows.push_str("<tr><td colspan=\"4\">尚无设备 <small>No devices yet</small></td></tr>");
+    }
+    let body = format!(
+        "<h1>设备 <small>Devices</small></h1>\
+         <p>吊销立即生效：该设备的下一次请求即被拒绝。<span class=\"en\">Revoking takes effect at once: \
+         the device's next request is refused.</span></p>\
+         <table><tr><th>设备名称 <small>Name</small></th><th>机构 <small>Agency</small></th>\
+         <th>设备编号 <small>Device id</small></th><th></th></tr>{rows}</table>"
+    );
+    Ok(page(
+        &session,
+        "设备 Devices",
+        notice.sentence().as_deref(),
+        &body,
+    )
+    .into_response())
+}
+
+async fn revoke_device(
+    State(state): State<AppState>,
+    Path(device_id): Path<Uuid>,
+    posted: Posted<CsrfOnly>,
+) -> PageResult {
+    let now = (state.clock)();
+    if !blocking(&state, move |s| s.revoke_device(device_id, now)).await? {
+        return Err(AppError::NotFound("device").into());
+    }
+    tracing::info!(operator = %posted.session.operator_name, %device_id, "device revoked from the operator pages");
+    Ok(see_other("/operator/devices?done=device_revoked"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rejection_reason_must_be_chinese_and_short() {
+        assert!(rejection_reason("", "").is_err());
+        assert!(
+            rejection_reason("ID mismatch", "").is_err(),
+            "the clerk reads Chinese"
+        );
+        assert!(rejection_reason(&"查".repeat(MAX_REASON_CHARS + 1), "").is_err());
+        assert_eq!(
+            rejection_reason(" 身份证与本人不符 ", "").unwrap(),
+            ("身份证与本人不符".to_owned(), "身份证与本人不符".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_notice_echoes_nothing_but_an_escaped_code() {
+        let n = Notice {
+            done: Some("<script>".into()),
+            code: None,
+        };
+        assert_eq!(n.sentence(), None);
+        let n = Notice {
+            done: Some("approved".into()),
+            code: Some("<b>".into()),
+        };
+        assert!(n.sentence().unwrap().contains("&lt;b&gt;"));
+    }
+}

@@ -1,0 +1,355 @@
+//! [`OperatorStore`] on SQLite (tables of migration `operator_pages`).
+
+use certdesk_protocol::operator::ReviewItem;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+use uuid::Uuid;
+
+use super::{ts, uuid_of, SqliteStore};
+use crate::store::operators::{
+    AgencySummary, OperatorAccount, OperatorSession, OperatorStore, ReviewDetail,
+};
+use crate::store::{Agency, StoreError, StoreResult};
+
+fn time_of(s: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("time {s}")))
+}
+
+impl OperatorStore for SqliteStore {
+    fn set_operator(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let existing: Option<String> = tx
+            .query_row("SELECT id FROM operators WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let created = match existing {
+            Some(id) => {
+                tx.execute(
+                    "UPDATE operators SET password_hash = ?2, failed_attempts = 0, locked_until = NULL
+                     WHERE id = ?1",
+                    params![id, password_hash],
+                )?;
+                // A new password ends every session opened with the old one.
+                tx.execute(
+                    "DELETE FROM operator_sessions WHERE operator_id = ?1",
+                    [&id],
+                )?;
+                false
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO operators (id, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![Uuid::now_v7().to_string(), name, password_hash, ts(now)],
+                )?;
+                true
+            }
+        };
+        tx.commit()?;
+        Ok(created)
+    }
+
+    fn operator_by_name(&self, name: &str) -> StoreResult<Option<OperatorAccount>> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT id, name, password_hash, failed_attempts, locked_until FROM operators WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, u32>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(id, name, password_hash, failed_attempts, locked)| {
+            Ok(OperatorAccount {
+                id: uuid_of(id)?,
+                name,
+                password_hash,
+                failed_attempts,
+                locked_until: locked.as_deref().map(time_of).transpose()?,
+            })
+        })
+        .transpose()
+    }
+
+    fn record_sign_in_failure(
+        &self,
+        operator_id: Uuid,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE operators SET failed_attempts = failed_attempts + 1,
+               locked_until = COALESCE(?2, locked_until) WHERE id = ?1",
+            params![operator_id.to_string(), locked_until.map(ts)],
+        )?;
+        Ok(())
+    }
+
+    fn open_session(
+        &self,
+        operator_id: Uuid,
+        id_hash: &str,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+            [operator_id.to_string()],
+        )?;
+        // Sessions nobody signed out of would otherwise pile up.
+        tx.execute(
+            "DELETE FROM operator_sessions WHERE expires_at <= ?1",
+            [ts(now)],
+        )?;
+        tx.execute(
+            "INSERT INTO operator_sessions (id_hash, operator_id, csrf_token, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id_hash, operator_id.to_string(), csrf_token, ts(now), ts(expires_at)],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<OperatorSession>> {
+        let conn = self.conn();
+        let row = conn
+            .query_row(
+                "SELECT s.operator_id, o.name, s.csrf_token, s.expires_at, s.created_at
+                 FROM operator_sessions s JOIN operators o ON o.id = s.operator_id
+                 WHERE s.id_hash = ?1",
+                [id_hash],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((operator, name, csrf_token, expires, created)) = row else {
+            return Ok(None);
+        };
+        let expires_at = time_of(&expires)?;
+        if expires_at <= now {
+            conn.execute(
+                "DELETE FROM operator_sessions WHERE id_hash = ?1",
+                [id_hash],
+            )?;
+            return Ok(None);
+        }
+        Ok(Some(OperatorSession {
+            operator_id: uuid_of(operator)?,
+            operator_name: name,
+            csrf_token,
+            expires_at,
+            created_at: time_of(&created)?,
+        }))
+    }
+
+    fn touch_session(&self, id_hash: &str, expires_at: DateTime<Utc>) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE operator_sessions SET expires_at = ?2 WHERE id_hash = ?1",
+            params![id_hash, ts(expires_at)],
+        )?;
+        Ok(())
+    }
+
+    fn close_session(&self, id_hash: &str) -> StoreResult<()> {
+        self.conn().execute(
+            "DELETE FROM operator_sessions WHERE id_hash = ?1",
+            [id_hash],
+        )?;
+        Ok(())
+    }
+
+    fn create_agency_with_phone(
+        &self,
+        agency: &Agency,
+        phone: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<()>> {
+        let n = self.conn().execute(
+            "INSERT INTO agencies (id, name, credit_code, district, created_at, phone)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (credit_code) DO NOTHING",
+            params![
+                agency.id.to_string(),
+                agency.name,
+                agency.credit_code,
+                agency.district,
+                ts(now),
+                phone
+            ],
+        )?;
+        Ok((n == 1).then_some(()))
+    }
+
+    fn agencies(&self) -> StoreResult<Vec<AgencySummary>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT g.id, g.name, g.credit_code, g.district, g.phone, g.created_at,
+               (SELECT COUNT(*) FROM devices d WHERE d.agency_id = g.id),
+               (SELECT COUNT(*) FROM devices d WHERE d.agency_id = g.id AND d.revoked_at IS NULL)
+             FROM agencies g ORDER BY g.created_at DESC, g.id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, u32>(6)?,
+                r.get::<_, u32>(7)?,
+            ))
+        })?;
+        rows.map(|r| {
+            let (id, name, credit_code, district, phone, created_at, devices, active_devices) = r?;
+            Ok(AgencySummary {
+                agency: Agency {
+                    id: uuid_of(id)?,
+                    name,
+                    credit_code,
+                    district,
+                },
+                phone,
+                devices,
+                active_devices,
+                created_at,
+            })
+        })
+        .collect()
+    }
+
+    fn review_detail(&self, application_id: Uuid) -> StoreResult<Option<ReviewDetail>> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT a.worker_id, g.name, w.name, a.id_number, a.applied_at, a.agency_id, a.status,
+                   w.record, w.photo_sha256
+                 FROM applications a JOIN workers w ON w.id = a.worker_id
+                   JOIN agencies g ON g.id = a.agency_id
+                 WHERE a.id = ?1",
+                [application_id.to_string()],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, Option<String>>(8)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((worker, agency_name, name, id_number, applied_at, agency, status, record, photo)) =
+            row
+        else {
+            return Ok(None);
+        };
+        Ok(Some(ReviewDetail {
+            item: ReviewItem {
+                application_id,
+                worker_id: uuid_of(worker)?,
+                agency_name,
+                name,
+                id_number,
+                applied_at,
+            },
+            agency_id: uuid_of(agency)?,
+            status,
+            record: serde_json::from_str(&record)
+                .map_err(|e| StoreError::Corrupt(format!("worker record: {e}")))?,
+            photo_sha256: photo,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-27T02:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn a_new_password_lifts_the_lockout_and_ends_old_sessions() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        assert!(store.set_operator("li", "hash-1", now()).unwrap());
+        let op = store.operator_by_name("li").unwrap().unwrap();
+        store
+            .record_sign_in_failure(op.id, Some(now() + chrono::Duration::minutes(15)))
+            .unwrap();
+        store
+            .open_session(
+                op.id,
+                "sess",
+                "csrf",
+                now(),
+                now() + chrono::Duration::hours(1),
+            )
+            .unwrap();
+        assert!(!store.set_operator("li", "hash-2", now()).unwrap());
+        let op = store.operator_by_name("li").unwrap().unwrap();
+        assert_eq!(
+            (
+                op.password_hash.as_str(),
+                op.failed_attempts,
+                op.locked_until
+            ),
+            ("hash-2", 0, None)
+        );
+        assert!(store.session("sess", now()).unwrap().is_none());
+    }
+
+    #[test]
+    fn an_expired_session_is_not_found_and_is_removed() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.set_operator("li", "h", now()).unwrap();
+        let op = store.operator_by_name("li").unwrap().unwrap();
+        let expiry = now() + chrono::Duration::minutes(30);
+        store.open_session(op.id, "s", "c", now(), expiry).unwrap();
+        assert!(store
+            .session("s", expiry - chrono::Duration::seconds(1))
+            .unwrap()
+            .is_some());
+        assert!(
+            store.session("s", expiry).unwrap().is_none(),
+            "dead at its expiry instant"
+        );
+        store
+            .touch_session("s", expiry + chrono::Duration::hours(1))
+            .unwrap();
+        assert!(
+            store.session("s", now()).unwrap().is_none(),
+            "and gone for good"
+        );
+        assert!(store.ready().is_ok());
+    }
+}

@@ -1,0 +1,815 @@
+//! The operator pages over real HTTPS: sign-in, sessions, CSRF, and that what an operator does
+//! on a page reaches the agencies (approvals and rejections in their pull, revoked devices
+//! refused). Each test starts its own platform with a clock it can move forward.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use certdesk_domain::{check_char, credit_check_char};
+use certdesk_platform::checks::CheckProvider;
+use certdesk_platform::operator_pages::auth;
+use certdesk_platform::store::operators::OperatorStore;
+use certdesk_platform::store::sqlite::SqliteStore;
+use certdesk_platform::{start, RunningServer, ServerConfig, TlsSource};
+use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued, ReviewItem};
+use certdesk_protocol::sync::{
+    ChangeBody, EnrolRequest, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest,
+    PushResponse,
+};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+const OPERATOR_TOKEN: &str = "operator-token-for-tests-only";
+const USER: &str = "li.min";
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A platform with one operator account, a movable clock and a client that follows no
+/// redirects (so tests see where pages send them) and keeps no cookies (tests carry them).
+struct Platform {
+    server: Option<RunningServer>,
+    base: String,
+    http: reqwest::Client,
+    /// Seconds added to the real time.
+    skew: Arc<AtomicI64>,
+    _dir: tempfile::TempDir,
+}
+
+async fn platform() -> Platform {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let hash = auth::hash_password(PASSWORD).unwrap();
+        assert!(store.set_operator(USER, &hash, chrono::Utc::now()).unwrap());
+    }
+    platform_in(dir).await
+}
+
+async fn platform_in(dir: tempfile::TempDir) -> Platform {
+    let skew = Arc::new(AtomicI64::new(0));
+    let clock_skew = skew.clone();
+    let providers: Vec<Box<dyn CheckProvider>> = Vec::new();
+    let server = start(ServerConfig {
+        data_dir: dir.path().to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: TlsSource::Dev,
+        operator_token: OPERATOR_TOKEN.into(),
+        providers,
+        public_url: None,
+        validity_days: 1096,
+        clock: Arc::new(move || {
+            chrono::Utc::now() + chrono::Duration::seconds(clock_skew.load(Ordering::SeqCst))
+        }),
+    })
+    .await
+    .expect("the platform starts");
+    let ca = std::fs::read(server.dev_ca.as_ref().unwrap()).unwrap();
+    let http = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Platform {
+        base: format!("https://{}", server.addr),
+        server: Some(server),
+        http,
+        skew,
+        _dir: dir,
+    }
+}
+
+/// A signed-in browser: its session cookie and the CSRF token its pages carry.
+#[derive(Clone)]
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+/// The value of `name="csrf"` in a page.
+fn csrf_in(page: &str) -> String {
+    let at = page
+        .find("name=\"csrf\" value=\"")
+        .expect("the page has a form");
+    let rest = &page[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// `name=value` of the Set-Cookie header for `name`.
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with(&format!("{name}=")))
+}
+
+fn credit_code(n: u32) -> String {
+    let first17 = format!("91310000MA1F{n:05}");
+    format!("{first17}{}", credit_check_char(&first17).unwrap())
+}
+
+fn id_number(n: u32) -> String {
+    let first17 = format!("310104198001{:02}{:03}", 1 + n % 28, 100 + n % 900);
+    format!("{first17}{}", check_char(&first17).unwrap())
+}
+
+impl Platform {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn advance(&self, minutes: i64) {
+        self.skew.fetch_add(minutes * 60, Ordering::SeqCst);
+    }
+
+    /// Fills in the sign-in form as a browser would.
+    async fn try_sign_in(&self, user: &str, password: &str) -> reqwest::Response {
+        let form = self
+            .http
+            .get(self.url("/operator/sign-in"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(form.status(), StatusCode::OK);
+        let pre = set_cookie(&form, auth::SIGN_IN_COOKIE).expect("a pre-session cookie");
+        let pre = pre.split(';').next().unwrap().to_owned();
+        let csrf = csrf_in(&form.text().await.unwrap());
+        self.http
+            .post(self.url("/operator/sign-in"))
+            .header(COOKIE, pre)
+            .header("origin", &self.base)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("user", user),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn sign_in(&self) -> Browser {
+        let res = self.try_sign_in(USER, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "signed in");
+        let cookie = set_cookie(&res, auth::SESSION_COOKIE).expect("a session cookie");
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let page = self
+            .get(
+                &Browser {
+                    cookie: cookie.clone(),
+                    csrf: String::new(),
+                },
+                "/operator/reviews",
+            )
+            .await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let csrf = csrf_in(&page.text().await.unwrap());
+        Browser { cookie, csrf }
+    }
+
+    async fn get(&self, b: &Browser, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header(COOKIE, &b.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn page(&self, b: &Browser, path: &str) -> String {
+        let res = self.get(b, path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        res.text().await.unwrap()
+    }
+
+    /// POSTs a form from our own origin with the browser's token (unless the fields name
+    /// another `csrf`).
+    async fn post(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", b.csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.http
+            .post(self.url(path))
+            .header(COOKIE, &b.cookie)
+            .header("origin", &self.base)
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .bearer_auth(OPERATOR_TOKEN)
+    }
+
+    async fn agency(&self, n: u32) -> Uuid {
+        let res = self
+            .api(reqwest::Method::POST, "/api/v1/operator/agencies")
+            .json(&json!({"name": format!("第{n}家政服务有限公司"), "credit_code": credit_code(n), "district": "黄浦区"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        res.json::<AgencyCreated>().await.unwrap().agency_id
+    }
+
+    async fn device(&self, agency: Uuid) -> EnrolResponse {
+        let code: EnrolmentCodeIssued = self
+            .api(
+                reqwest::Method::POST,
+                &format!("/api/v1/operator/agencies/{agency}/enrolment-codes"),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        enrol(self, &code.code).await
+    }
+
+    async fn reviews(&self) -> Vec<ReviewItem> {
+        self.api(reqwest::Method::GET, "/api/v1/operator/reviews")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads a photo and pushes an application naming it; returns the worker id.
+    async fn apply(&self, device: &EnrolResponse, n: u32, photo: &[u8]) -> Uuid {
+        let sha = hex::encode(Sha256::digest(photo));
+        let res = self
+            .http
+            .put(self.url(&format!("/api/v1/blobs/{sha}")))
+            .header("authorization", device.authorization())
+            .body(photo.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success());
+        let worker_id = Uuid::now_v7();
+        let payload = json!({
+            "name": "张三丰", "id_number": id_number(n), "phone": "13812345678",
+            "address": "上海市黄浦区某路1号", "service_types": ["cleaning"],
+            "emergency_contact_name": "王五", "emergency_contact_phone": "13912345678",
+            "consent_date": "2024-06-01", "agency_check_done": true, "status": "eligible",
+            "photo_sha256": sha
+        });
+        let entry = OutboxEntry {
+            seq: i64::from(n),
+            id: Uuid::now_v7(),
+            entity: "worker".into(),
+            entity_id: worker_id,
+            op: "apply".into(),
+            payload,
+        };
+        let res: PushResponse = self
+            .http
+            .post(self.url("/api/v1/sync/push"))
+            .header("authorization", device.authorization())
+            .json(&PushRequest {
+                device_id: device.device_id,
+                entries: vec![entry],
+            })
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(res.results[0].outcome, EntryOutcome::Applied);
+        worker_id
+    }
+
+    async fn pull(&self, device: &EnrolResponse) -> reqwest::Response {
+        self.http
+            .get(self.url("/api/v1/sync/pull?since=0"))
+            .header("authorization", device.authorization())
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+async fn enrol(p: &Platform, code: &str) -> EnrolResponse {
+    let res = p
+        .http
+        .post(p.url("/api/v1/devices/enrol"))
+        .json(&EnrolRequest {
+            code: code.into(),
+            device_name: "前台1号机".into(),
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+fn redirects_to(res: &reqwest::Response, to: &str) -> bool {
+    res.status() == StatusCode::SEE_OTHER
+        && res
+            .headers()
+            .get(LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .is_some_and(|l| l.starts_with(to))
+}
+
+const PHOTO: &[u8] = b"\xff\xd8\xff\xe0 a photo (JPEG magic, made-up bytes)";
+
+mod sign_in {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_wrong_password_is_refused_and_the_right_one_opens_a_strict_secure_session() {
+        let p = platform().await;
+        let wrong = p.try_sign_in(USER, "not the password").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        assert!(
+            set_cookie(&wrong, auth::SESSION_COOKIE).is_none(),
+            "no session for a wrong password"
+        );
+        assert!(wrong.text().await.unwrap().contains("用户名或密码错误"));
+        let unknown = p.try_sign_in("nobody", PASSWORD).await;
+        assert_eq!(
+            unknown.status(),
+            StatusCode::UNAUTHORIZED,
+            "an unknown name answers the same"
+        );
+
+        let right = p.try_sign_in(USER, PASSWORD).await;
+        assert!(redirects_to(&right, "/operator/reviews"));
+        let cookie = set_cookie(&right, auth::SESSION_COOKIE).unwrap();
+        for attr in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+            assert!(
+                cookie.contains(attr),
+                "session cookie {cookie} lacks {attr}"
+            );
+        }
+        let b = p.sign_in().await;
+        let page = p.page(&b, "/operator/reviews").await;
+        assert!(
+            page.contains("审核队列") && page.contains(USER),
+            "the queue, signed in as {USER}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_sign_in_form_without_its_token_or_from_another_site_is_refused() {
+        let p = platform().await;
+        let no_token = p
+            .http
+            .post(p.url("/operator/sign-in"))
+            .form(&[("user", USER), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+        assert!(set_cookie(&no_token, auth::SESSION_COOKIE).is_none());
+        let cross = p
+            .http
+            .post(p.url("/operator/sign-in"))
+            .header("origin", "https://evil.example")
+            .form(&[("user", USER), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    }
+
+    #[tokio::test]
+    async fn repeated_wrong_passwords_lock_the_account_even_against_the_right_one() {
+        let p = platform().await;
+        for _ in 0..auth::LOCK_AFTER {
+            let res = p.try_sign_in(USER, "guess").await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        }
+        let res = p.try_sign_in(USER, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "locked");
+        assert!(set_cookie(&res, auth::SESSION_COOKIE).is_none());
+        assert!(res.text().await.unwrap().contains("锁定"));
+        p.advance(16);
+        let res = p.try_sign_in(USER, PASSWORD).await;
+        assert!(
+            redirects_to(&res, "/operator/reviews"),
+            "the lock ends after 15 minutes"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_cli_creates_an_operator_who_can_sign_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
+            .args(["operator", "add", "--data-dir"])
+            .arg(dir.path())
+            .args(["--user", USER, "--password-env", "OP_PASSWORD"])
+            .env("OP_PASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let short = std::process::Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
+            .args(["operator", "add", "--data-dir"])
+            .arg(dir.path())
+            .args(["--user", "x", "--password-env", "OP_PASSWORD"])
+            .env("OP_PASSWORD", "short")
+            .output()
+            .unwrap();
+        assert!(!short.status.success(), "a short password is refused");
+        let p = platform_in(dir).await;
+        p.sign_in().await;
+    }
+}
+
+mod sessions {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_page_without_a_session_sends_to_sign_in() {
+        let p = platform().await;
+        let nobody = Browser {
+            cookie: format!("{}=made-up", auth::SESSION_COOKIE),
+            csrf: String::new(),
+        };
+        for path in [
+            "/operator/reviews",
+            "/operator/agencies",
+            "/operator/devices",
+            "/operator/revocations",
+            &format!("/operator/reviews/{}", Uuid::now_v7()),
+            &format!("/operator/reviews/{}/photo", Uuid::now_v7()),
+        ] {
+            let bare = p.http.get(p.url(path)).send().await.unwrap();
+            assert!(
+                redirects_to(&bare, "/operator/sign-in"),
+                "{path} without a cookie"
+            );
+            let forged = p.get(&nobody, path).await;
+            assert!(
+                redirects_to(&forged, "/operator/sign-in"),
+                "{path} with a made-up cookie"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_session_slides_while_used_dies_when_idle_and_ends_at_sign_out() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        p.advance(20);
+        p.page(&b, "/operator/agencies").await;
+        p.advance(20);
+        p.page(&b, "/operator/agencies").await;
+        p.advance(31);
+        let res = p.get(&b, "/operator/agencies").await;
+        assert!(
+            redirects_to(&res, "/operator/sign-in"),
+            "31 idle minutes end a session"
+        );
+
+        let b = p.sign_in().await;
+        let res = p.post(&b, "/operator/sign-out", &[]).await;
+        assert!(redirects_to(&res, "/operator/sign-in"));
+        assert!(set_cookie(&res, auth::SESSION_COOKIE)
+            .unwrap()
+            .contains("Max-Age=0"));
+        let res = p.get(&b, "/operator/reviews").await;
+        assert!(
+            redirects_to(&res, "/operator/sign-in"),
+            "the old cookie opens nothing"
+        );
+    }
+}
+
+mod csrf {
+    use super::*;
+
+    async fn agencies_listed(p: &Platform, b: &Browser) -> usize {
+        p.page(b, "/operator/agencies")
+            .await
+            .matches("发登记码")
+            .count()
+    }
+
+    #[tokio::test]
+    async fn a_post_without_the_right_token_or_from_another_origin_changes_nothing() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let fields = [
+            ("name", "上海好帮手家政服务有限公司"),
+            ("credit_code", &credit_code(1)),
+            ("district", "徐汇区"),
+            ("phone", "021-64181234"),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, &**v)).collect();
+
+        let missing = p
+            .http
+            .post(p.url("/operator/agencies"))
+            .header(COOKIE, &b.cookie)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), StatusCode::FORBIDDEN, "no token");
+        let wrong = Browser {
+            csrf: format!("{}x", &b.csrf[..b.csrf.len() - 1]),
+            ..b.clone()
+        };
+        assert_eq!(
+            p.post(&wrong, "/operator/agencies", &fields).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let cross = p
+            .http
+            .post(p.url("/operator/agencies"))
+            .header(COOKIE, &b.cookie)
+            .header("origin", "https://evil.example")
+            .form(&[&[("csrf", b.csrf.as_str())][..], &fields].concat())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            cross.status(),
+            StatusCode::FORBIDDEN,
+            "right token, foreign origin"
+        );
+        let no_session = p
+            .http
+            .post(p.url("/operator/agencies"))
+            .form(&[&[("csrf", b.csrf.as_str())][..], &fields].concat())
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            redirects_to(&no_session, "/operator/sign-in"),
+            "right token, no session"
+        );
+        assert_eq!(agencies_listed(&p, &b).await, 0, "nothing was created");
+
+        let ok = p.post(&b, "/operator/agencies", &fields).await;
+        assert!(redirects_to(&ok, "/operator/agencies?done=agency_created"));
+        let page = p.page(&b, "/operator/agencies").await;
+        assert!(page.contains("上海好帮手家政服务有限公司") && page.contains("021-64181234"));
+        assert_eq!(agencies_listed(&p, &b).await, 1);
+    }
+
+    #[tokio::test]
+    async fn an_invalid_agency_form_says_why_and_registers_nothing() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let res = p
+            .post(
+                &b,
+                "/operator/agencies",
+                &[
+                    ("name", "某家政"),
+                    ("credit_code", "91310000MA1FL8L97X"),
+                    ("district", "徐汇区"),
+                    ("phone", "13812345678"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(res.text().await.unwrap().contains("class=\"error\""));
+        assert_eq!(agencies_listed(&p, &b).await, 0);
+    }
+}
+
+mod work {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_enrolment_code_from_the_page_enrols_a_desk_once() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let agency = p.agency(1).await;
+        let res = p
+            .post(
+                &b,
+                &format!("/operator/agencies/{agency}/enrolment-codes"),
+                &[],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let page = res.text().await.unwrap();
+        let at = page.find("class=\"code\">").unwrap() + "class=\"code\">".len();
+        let code = &page[at..at + page[at..].find('<').unwrap()];
+        let device = enrol(&p, code).await;
+        let devices = p.page(&b, "/operator/devices").await;
+        assert!(devices.contains(&device.device_id.to_string()));
+    }
+
+    #[tokio::test]
+    async fn the_review_page_shows_the_worker_and_photo_to_operators_only() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let device = p.device(p.agency(1).await).await;
+        p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+        let queue = p.page(&b, "/operator/reviews").await;
+        assert!(queue.contains("张三丰") && queue.contains(&id_number(1)));
+        let page = p.page(&b, &format!("/operator/reviews/{app}")).await;
+        assert!(
+            page.contains("上海市黄浦区某路1号") && page.contains("王五"),
+            "the whole record"
+        );
+        assert!(page.contains(&format!("/operator/reviews/{app}/photo")));
+        let photo = p.get(&b, &format!("/operator/reviews/{app}/photo")).await;
+        assert_eq!(photo.status(), StatusCode::OK);
+        assert_eq!(photo.headers()["content-type"], "image/jpeg");
+        assert_eq!(photo.bytes().await.unwrap().as_ref(), PHOTO);
+        let anonymous = p
+            .http
+            .get(p.url(&format!("/operator/reviews/{app}/photo")))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            redirects_to(&anonymous, "/operator/sign-in"),
+            "no photo without a session"
+        );
+        let headers = p.get(&b, "/operator/reviews").await;
+        let csp = headers.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("default-src 'none'"), "{csp}");
+        assert_eq!(headers.headers()["cache-control"], "no-store");
+    }
+
+    #[tokio::test]
+    async fn approving_on_the_page_puts_the_approval_in_the_agencys_pull() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let device = p.device(p.agency(1).await).await;
+        let worker = p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+
+        let forged = p
+            .http
+            .post(p.url(&format!("/operator/reviews/{app}/approve")))
+            .header(COOKIE, &b.cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        assert_eq!(p.reviews().await.len(), 1, "a refused POST decides nothing");
+
+        let res = p
+            .post(&b, &format!("/operator/reviews/{app}/approve"), &[])
+            .await;
+        assert!(redirects_to(&res, "/operator/reviews?done=approved&code="));
+        assert!(p.reviews().await.is_empty());
+        let pull: PullResponse = p.pull(&device).await.json().await.unwrap();
+        let approved = pull.changes.iter().any(|c| {
+            matches!(&c.body, ChangeBody::Approval { worker_id, certificate_code, .. }
+                if *worker_id == worker && !certificate_code.is_empty())
+        });
+        assert!(
+            approved,
+            "the approval reaches the agency: {:?}",
+            pull.changes
+        );
+        let again = p
+            .post(&b, &format!("/operator/reviews/{app}/approve"), &[])
+            .await;
+        assert_eq!(again.status(), StatusCode::BAD_REQUEST, "decided once only");
+    }
+
+    #[tokio::test]
+    async fn rejecting_on_the_page_sends_the_chinese_reason_to_the_agency() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let device = p.device(p.agency(1).await).await;
+        let worker = p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+        let path = format!("/operator/reviews/{app}/reject");
+
+        let english = p.post(&b, &path, &[("reason_zh", "photo mismatch")]).await;
+        assert_eq!(
+            english.status(),
+            StatusCode::BAD_REQUEST,
+            "the clerk reads Chinese"
+        );
+        assert_eq!(p.reviews().await.len(), 1, "still pending");
+
+        let reason = "公安比对未通过：身份证照片与本人不符";
+        let res = p
+            .post(&b, &path, &[("reason_zh", reason), ("reason_en", "")])
+            .await;
+        assert!(redirects_to(&res, "/operator/reviews?done=rejected"));
+        let pull: PullResponse = p.pull(&device).await.json().await.unwrap();
+        let shown = pull.changes.iter().any(|c| {
+            matches!(&c.body, ChangeBody::Rejection { worker_id, message_zh, .. }
+                if *worker_id == worker && message_zh.contains(reason))
+        });
+        assert!(shown, "the reason reaches the agency: {:?}", pull.changes);
+    }
+
+    #[tokio::test]
+    async fn a_results_file_pasted_on_the_page_decides_the_applications_it_names() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let device = p.device(p.agency(1).await).await;
+        p.apply(&device, 1, PHOTO).await;
+        p.apply(&device, 2, b"\x89PNG second photo").await;
+        let csv = format!(
+            "身份证号,结果,原因\n{},通过,\n{},不通过,有犯罪记录\n{},通过,\n",
+            id_number(1),
+            id_number(2),
+            id_number(3)
+        );
+        let res = p
+            .post(&b, "/operator/reviews/import", &[("csv", &csv)])
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let page = res.text().await.unwrap();
+        assert!(page.contains("批准 1 条，驳回 1 条"), "{page}");
+        assert!(page.contains(&id_number(3)), "the unmatched line is listed");
+        assert!(p.reviews().await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn revoking_a_device_on_the_page_refuses_it_at_once() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let device = p.device(p.agency(1).await).await;
+        assert_eq!(p.pull(&device).await.status(), StatusCode::OK);
+        let res = p
+            .post(
+                &b,
+                &format!("/operator/devices/{}/revoke", device.device_id),
+                &[],
+            )
+            .await;
+        assert!(redirects_to(&res, "/operator/devices?done=device_revoked"));
+        assert_eq!(p.pull(&device).await.status(), StatusCode::UNAUTHORIZED);
+        assert!(p.page(&b, "/operator/devices").await.contains("已吊销"));
+    }
+
+    #[tokio::test]
+    async fn the_revocations_page_lists_cancelled_certificates() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let device = p.device(p.agency(1).await).await;
+        let worker = p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+        p.post(&b, &format!("/operator/reviews/{app}/approve"), &[])
+            .await;
+        let pull: PullResponse = p.pull(&device).await.json().await.unwrap();
+        let code = pull
+            .changes
+            .iter()
+            .find_map(|c| match &c.body {
+                ChangeBody::Approval {
+                    certificate_code, ..
+                } => Some(certificate_code.clone()),
+                _ => None,
+            })
+            .unwrap();
+        let cancel = OutboxEntry {
+            seq: 10,
+            id: Uuid::now_v7(),
+            entity: "worker".into(),
+            entity_id: worker,
+            op: "cancel".into(),
+            payload: Value::Null,
+        };
+        let res: PushResponse = p
+            .http
+            .post(p.url("/api/v1/sync/push"))
+            .header("authorization", device.authorization())
+            .json(&PushRequest {
+                device_id: device.device_id,
+                entries: vec![cancel],
+            })
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(res.results[0].outcome, EntryOutcome::Applied);
+        let page = p.page(&b, "/operator/revocations").await;
+        assert!(page.contains(&code) && page.contains("已注销"), "{page}");
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            drop(server);
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! The resumable photo upload over real HTTPS: chunks append only at the current offset, a
+//! cut upload resumes where it stopped (also across a platform restart), the hash is checked
+//! before anything becomes visible, and one agency's partial upload is invisible to another.
+
+use std::sync::Arc;
+
+use certdesk_domain::credit_check_char;
+use certdesk_platform::blob_upload::MAX_BLOB_BYTES;
+use certdesk_platform::checks::CheckProvider;
+use certdesk_platform::{start, RunningServer, ServerConfig, TlsSource};
+use certdesk_protocol::blob::{UploadStatus, UPLOAD_OFFSET_MISMATCH};
+use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued};
+use certdesk_protocol::sync::{EnrolRequest, EnrolResponse};
+use certdesk_protocol::ApiError;
+use reqwest::StatusCode;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+const OPERATOR_TOKEN: &str = "operator-token-for-tests-only";
+const CHUNK: usize = 64 * 1024;
+
+struct Platform {
+    server: Option<RunningServer>,
+    base: String,
+    http: reqwest::Client,
+    dir: Option<tempfile::TempDir>,
+}
+
+async fn platform_in(dir: tempfile::TempDir) -> Platform {
+    let providers: Vec<Box<dyn CheckProvider>> = Vec::new();
+    let server = start(ServerConfig {
+        data_dir: dir.path().to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: TlsSource::Dev,
+        operator_token: OPERATOR_TOKEN.into(),
+        providers,
+        public_url: None,
+        validity_days: 1096,
+        clock: Arc::new(chrono::Utc::now),
+    })
+    .await
+    .expect("the platform starts");
+    let ca = std::fs::read(server.dev_ca.as_ref().unwrap()).unwrap();
+    let http = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+        .build()
+        .unwrap();
+    Platform {
+        base: format!("https://{}", server.addr),
+        server: Some(server),
+        http,
+        dir: Some(dir),
+    }
+}
+
+async fn platform() -> Platform {
+    platform_in(tempfile::tempdir().unwrap()).await
+}
+
+/// A photo-sized blob whose bytes differ by position, so a misplaced chunk changes the hash.
+fn blob(len: usize) -> (Vec<u8>, String) {
+    let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+    let sha = hex::encode(Sha256::digest(&bytes));
+    (bytes, sha)
+}
+
+impl Platform {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn restart(mut self) -> Platform {
+        self.server.take().unwrap().shutdown().await.unwrap();
+        platform_in(self.dir.take().unwrap()).await
+    }
+
+    async fn device(&self, n: u32) -> EnrolResponse {
+        let first17 = format!("91310000MA1F{n:05}");
+        let credit = format!("{first17}{}", credit_check_char(&first17).unwrap());
+        let agency: AgencyCreated = self
+            .http
+            .post(self.url("/api/v1/operator/agencies"))
+            .bearer_auth(OPERATOR_TOKEN)
+            .json(
+                &json!({"name": format!("第{n}家政"), "credit_code": credit, "district": "黄浦区"}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let code: EnrolmentCodeIssued = self
+            .http
+            .post(self.url(&format!(
+                "/api/v1/operator/agencies/{}/enrolment-codes",
+                agency.agency_id
+            )))
+            .bearer_auth(OPERATOR_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        self.http
+            .post(self.url("/api/v1/devices/enrol"))
+            .json(&EnrolRequest {
+                code: code.code,
+                device_name: "前台".into(),
+            })
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn status(&self, d: &EnrolResponse, sha: &str) -> UploadStatus {
+        let res = self
+            .http
+            .get(self.url(&format!("/api/v1/blobs/{sha}/upload")))
+            .header("authorization", d.authorization())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let header: u64 = res.headers()["upload-offset"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let status: UploadStatus = res.json().await.unwrap();
+        assert_eq!(header, status.offset, "header and body agree");
+        status
+    }
+
+    /// PATCHes `bytes[start..end]` of a `total`-byte blob.
+    async fn chunk(
+        &self,
+        d: &EnrolResponse,
+        sha: &str,
+        bytes: &[u8],
+        start: usize,
+        end: usize,
+    ) -> reqwest::Response {
+        self.http
+            .patch(self.url(&format!("/api/v1/blobs/{sha}/upload")))
+            .header("authorization", d.authorization())
+            .header(
+                "content-range",
+                format!("bytes {start}-{}/{}", end - 1, bytes.len()),
+            )
+            .body(bytes[start..end].to_vec())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn visible(&self, d: &EnrolResponse, sha: &str) -> Option<Vec<u8>> {
+        let res = self
+            .http
+            .get(self.url(&format!("/api/v1/blobs/{sha}")))
+            .header("authorization", d.authorization())
+            .send()
+            .await
+            .unwrap();
+        (res.status() == StatusCode::OK).then_some(res.bytes().await.unwrap().to_vec())
+    }
+}
+
+async fn error_code(res: reqwest::Response) -> String {
+    res.json::<ApiError>().await.unwrap().code
+}
+
+#[tokio::test]
+async fn a_cut_upload_resumes_from_its_offset_even_after_a_restart_and_appears_only_when_whole() {
+    let p = platform().await;
+    let d = p.device(1).await;
+    let (bytes, sha) = blob(3 * CHUNK + 1000);
+    assert_eq!(p.status(&d, &sha).await.offset, 0);
+    for i in 0..2 {
+        let res = p.chunk(&d, &sha, &bytes, i * CHUNK, (i + 1) * CHUNK).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let s: UploadStatus = res.json().await.unwrap();
+        assert_eq!((s.offset, s.complete), (((i + 1) * CHUNK) as u64, false));
+    }
+    assert_eq!(
+        p.visible(&d, &sha).await,
+        None,
+        "half a photo is not a photo"
+    );
+
+    let p = p.restart().await;
+    let s = p.status(&d, &sha).await;
+    assert_eq!(
+        s.offset,
+        (2 * CHUNK) as u64,
+        "the acknowledged bytes survived the restart"
+    );
+    assert_eq!(s.max_size, MAX_BLOB_BYTES);
+    let res = p.chunk(&d, &sha, &bytes, 2 * CHUNK, 3 * CHUNK).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = p.chunk(&d, &sha, &bytes, 3 * CHUNK, bytes.len()).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let s: UploadStatus = res.json().await.unwrap();
+    assert!(s.complete);
+    assert_eq!(p.visible(&d, &sha).await.as_deref(), Some(bytes.as_slice()));
+    let s = p.status(&d, &sha).await;
+    assert_eq!((s.offset, s.complete), (bytes.len() as u64, true));
+}
+
+#[tokio::test]
+async fn overlapping_and_out_of_order_chunks_are_refused_with_the_offset_to_continue_from() {
+    let p = platform().await;
+    let d = p.device(1).await;
+    let (bytes, sha) = blob(3 * CHUNK);
+    assert_eq!(
+        p.chunk(&d, &sha, &bytes, 0, CHUNK).await.status(),
+        StatusCode::OK
+    );
+
+    let repeat = p.chunk(&d, &sha, &bytes, 0, CHUNK).await;
+    assert_eq!(repeat.status(), StatusCode::CONFLICT, "a repeated chunk");
+    assert_eq!(
+        repeat.headers()["upload-offset"],
+        CHUNK.to_string().as_str()
+    );
+    assert_eq!(error_code(repeat).await, UPLOAD_OFFSET_MISMATCH);
+    let overlap = p.chunk(&d, &sha, &bytes, CHUNK / 2, CHUNK + 10).await;
+    assert_eq!(
+        overlap.status(),
+        StatusCode::CONFLICT,
+        "an overlapping chunk"
+    );
+    let gap = p.chunk(&d, &sha, &bytes, 2 * CHUNK, 3 * CHUNK).await;
+    assert_eq!(gap.status(), StatusCode::CONFLICT, "a chunk after a gap");
+    let body: ApiError = gap.json().await.unwrap();
+    assert!(
+        body.message_zh.contains(&CHUNK.to_string()),
+        "{}",
+        body.message_zh
+    );
+    assert_eq!(
+        p.status(&d, &sha).await.offset,
+        CHUNK as u64,
+        "nothing was appended"
+    );
+
+    let lying = p
+        .http
+        .patch(p.url(&format!("/api/v1/blobs/{sha}/upload")))
+        .header("authorization", d.authorization())
+        .header(
+            "content-range",
+            format!("bytes {CHUNK}-{}/{}", 2 * CHUNK - 1, bytes.len()),
+        )
+        .body(vec![0u8; 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lying.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(lying).await, "content_range_invalid");
+    let no_range = p
+        .http
+        .patch(p.url(&format!("/api/v1/blobs/{sha}/upload")))
+        .header("authorization", d.authorization())
+        .body(vec![0u8; 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(no_range).await, "content_range_invalid");
+    let huge = p
+        .http
+        .patch(p.url(&format!("/api/v1/blobs/{sha}/upload")))
+        .header("authorization", d.authorization())
+        .header(
+            "content-range",
+            format!("bytes {CHUNK}-{}/{}", CHUNK, MAX_BLOB_BYTES + 1),
+        )
+        .body(vec![0u8; 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(huge).await, "blob_too_large");
+    assert_eq!(
+        p.status(&d, &sha).await.offset,
+        CHUNK as u64,
+        "still nothing appended"
+    );
+}
+
+#[tokio::test]
+async fn bytes_that_do_not_match_the_name_are_discarded_and_never_visible() {
+    let p = platform().await;
+    let d = p.device(1).await;
+    let (bytes, sha) = blob(CHUNK + 500);
+    let mut wrong = bytes.clone();
+    wrong[CHUNK + 1] ^= 0xff;
+    assert_eq!(
+        p.chunk(&d, &sha, &wrong, 0, CHUNK).await.status(),
+        StatusCode::OK
+    );
+    let res = p.chunk(&d, &sha, &wrong, CHUNK, wrong.len()).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(res).await, "blob_hash_mismatch");
+    assert_eq!(p.visible(&d, &sha).await, None);
+    assert_eq!(p.status(&d, &sha).await.offset, 0, "start again from 0");
+    // The right bytes then go through.
+    assert_eq!(
+        p.chunk(&d, &sha, &bytes, 0, CHUNK).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        p.chunk(&d, &sha, &bytes, CHUNK, bytes.len()).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(p.visible(&d, &sha).await.as_deref(), Some(bytes.as_slice()));
+}
+
+#[tokio::test]
+async fn another_agencys_partial_upload_is_invisible_and_unusable() {
+    let p = platform().await;
+    let a = p.device(1).await;
+    let b = p.device(2).await;
+    let (bytes, sha) = blob(2 * CHUNK);
+    assert_eq!(
+        p.chunk(&a, &sha, &bytes, 0, CHUNK).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        p.status(&b, &sha).await.offset,
+        0,
+        "b starts its own upload"
+    );
+    let res = p.chunk(&b, &sha, &bytes, CHUNK, 2 * CHUNK).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "b cannot finish a's upload"
+    );
+    assert_eq!(
+        p.chunk(&a, &sha, &bytes, CHUNK, 2 * CHUNK).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(p.visible(&b, &sha).await, None, "a's photo stays a's");
+    assert!(!p.status(&b, &sha).await.complete);
+}
+
+#[tokio::test]
+async fn the_whole_blob_put_of_older_desks_still_works() {
+    let p = platform().await;
+    let d = p.device(1).await;
+    let (bytes, sha) = blob(1000);
+    let res = p
+        .http
+        .put(p.url(&format!("/api/v1/blobs/{sha}")))
+        .header("authorization", d.authorization())
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(
+        p.status(&d, &sha).await.complete,
+        "and the resumable status knows it"
+    );
+}
+
+#[tokio::test]
+async fn the_upload_endpoints_refuse_a_missing_device_and_a_bad_name() {
+    let p = platform().await;
+    let d = p.device(1).await;
+    let (_, sha) = blob(10);
+    let anonymous = p
+        .http
+        .get(p.url(&format!("/api/v1/blobs/{sha}/upload")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let bad = p
+        .http
+        .get(p.url("/api/v1/blobs/..%2F..%2Fetc/upload"))
+        .header("authorization", d.authorization())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn an_upload_whose_bytes_all_arrived_before_a_crash_is_finished_by_an_empty_final_patch() {
+    let p = platform().await;
+    let d = p.device(1).await;
+    let (bytes, sha) = blob(CHUNK + 7);
+    // As if the platform stopped between writing the last chunk and checking the hash.
+    let partial = p
+        .dir
+        .as_ref()
+        .unwrap()
+        .path()
+        .join("blobs/partial")
+        .join(d.agency_id.to_string())
+        .join(&sha);
+    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
+    std::fs::write(&partial, &bytes).unwrap();
+    let s = p.status(&d, &sha).await;
+    assert_eq!((s.offset, s.complete), (bytes.len() as u64, false));
+    assert_eq!(p.visible(&d, &sha).await, None, "not checked, not visible");
+    let finish = p
+        .http
+        .patch(p.url(&format!("/api/v1/blobs/{sha}/upload")))
+        .header("authorization", d.authorization())
+        .header("content-range", format!("bytes */{}", bytes.len()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(finish.status(), StatusCode::CREATED);
+    assert_eq!(p.visible(&d, &sha).await.as_deref(), Some(bytes.as_slice()));
+}
