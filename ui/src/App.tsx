@@ -33,6 +33,7 @@ const ClassesPage = lazy(() => import('./features/training/ClassesPage'));
 const ClassPage = lazy(() => import('./features/training/ClassPage'));
 const ImportPage = lazy(() => import('./features/import/ImportPage'));
 const RosterPage = lazy(() => import('./features/roster/RosterPage'));
+const TrainingSettingsPage = lazy(() => import('./features/training/TrainingSettingsPage'));
 
 // No motion: clerks work at keyboard speed, and stale help texts/dialogs must go at once.
 export const THEME = {
@@ -162,7 +163,8 @@ export type View =
   | { name: 'classes' }
   | { name: 'class'; id: string }
   | { name: 'import' }
-  | { name: 'roster' };
+  | { name: 'roster' }
+  | { name: 'settings' };
 
 function focusSearch() {
   setTimeout(() => {
@@ -212,13 +214,16 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
   );
   const navigate = useCallback((v: View) => guard(() => setView(v)), [guard]);
 
-  // Global shortcuts: Ctrl+N / F2 → enrol; Ctrl+F or "/" → search.
+  // Global shortcuts: Ctrl+N / F2 → enrol; Ctrl+F or "/" → search; Ctrl+, → training settings.
   useEffect(() => {
     const h = (e: KeyboardEvent) => {
       if (isComposing(e)) return;
       const ctrl = (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey;
       const k = e.key.toLowerCase();
-      if ((ctrl && k === 'n') || (e.key === 'F2' && !e.ctrlKey && !e.altKey)) {
+      if (ctrl && e.key === ',' && isManager) {
+        e.preventDefault();
+        if (view.name !== 'settings') navigate({ name: 'settings' });
+      } else if ((ctrl && k === 'n') || (e.key === 'F2' && !e.ctrlKey && !e.altKey)) {
         e.preventDefault();
         if (view.name !== 'enrol') navigate({ name: 'enrol' });
       } else if ((ctrl && k === 'f') || (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTypingTarget(e.target))) {
@@ -233,7 +238,7 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
     };
     window.addEventListener('keydown', h);
     return () => window.removeEventListener('keydown', h);
-  }, [view, navigate, guard]);
+  }, [view, navigate, guard, isManager]);
 
   const logout = () =>
     guard(() => {
@@ -271,6 +276,15 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
       ? [
           { key: 'agency', label: <span data-testid="nav-agency">{t('nav.agency')}</span> },
           { key: 'users', label: <span data-testid="nav-users">{t('nav.users')}</span> },
+          {
+            key: 'settings',
+            label: (
+              <span className="nav-with-key">
+                <span data-testid="nav-settings">{t('nav.settings')}</span>
+                <span className="kbd">Ctrl+,</span>
+              </span>
+            ),
+          },
         ]
       : []),
     { key: 'sync', label: <span data-testid="nav-sync">{t('nav.sync')}</span> },
@@ -341,6 +355,9 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
       break;
     case 'roster':
       content = <RosterPage />;
+      break;
+    case 'settings':
+      content = isManager ? <TrainingSettingsPage /> : null;
       break;
   }
 

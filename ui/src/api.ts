@@ -422,7 +422,8 @@ export type ImportIssue = {
   code: string;
   message_zh: string;
   message_en: string;
-  severity: 'error' | 'skipped';
+  /** `note`: recorded, with a remark (hours capped at the class's). */
+  severity: 'error' | 'skipped' | 'note';
 };
 export type PreviewRow = {
   row: number;
@@ -450,6 +451,40 @@ export type ImportReport = {
   worker_ids: string[];
 };
 export type ImportProgress = { done: number; total: number };
+export type HoursImportOptions = { add_missing: boolean; preview_rows: number };
+export type HoursRowStatus = 'ok' | 'unchanged' | 'add' | 'not_in_class' | 'unknown_id_number' | 'duplicate_in_file' | 'invalid';
+export type HoursPreviewRow = {
+  row: number;
+  name: string;
+  value: string;
+  hours: number | null;
+  previous_hours: number | null;
+  credited_hours: number | null;
+  status: HoursRowStatus;
+};
+export type HoursImportReport = {
+  class_id: string;
+  class_title: string;
+  file_kind: 'xlsx' | 'csv';
+  encoding: string | null;
+  sheet: string | null;
+  header_row: number;
+  mapping: ColumnMapping[];
+  ignored_headers: string[];
+  unit: 'class_hours' | 'minutes' | 'clock_hours';
+  class_hour_minutes: number;
+  total_rows: number;
+  blank_rows: number;
+  to_record: number;
+  unchanged: number;
+  not_in_class: number;
+  invalid_rows: number;
+  recorded: number;
+  added: number;
+  dry_run: boolean;
+  issues: ImportIssue[];
+  preview: HoursPreviewRow[];
+};
 export type RosterFormat = 'xlsx' | 'csv';
 export type RosterFilter = { statuses: string[]; from: string | null; to: string | null };
 export type RosterExport = { path: string; rows: number; format: RosterFormat };
@@ -475,8 +510,10 @@ export const classList = (from: string | null, to: string | null, limit: number)
 export const classGet = (classId: string) => call<ClassDetail>('class_get', { classId });
 export const classAddWorker = (classId: string, worker: string) =>
   call<Participant>('class_add_worker', { classId, worker });
-export const classRemoveWorker = (classId: string, workerId: string) =>
-  call<null>('class_remove_worker', { classId, workerId });
+/** Refused with `records_in_class` while attendance, hours or a score is recorded, unless `confirmed`. */
+export const classRemoveWorker = (classId: string, workerId: string, confirmed = false) =>
+  call<null>('class_remove_worker', { classId, workerId, confirmed });
+
 export const classAttend = (classId: string, workerId: string, input: AttendanceInput) =>
   call<Participant>('class_attend', { classId, workerId, input });
 export const examRecord = (input: ExamInput) => call<ExamResult>('exam_record', { input });
@@ -491,6 +528,13 @@ export const importPreview = (bytesB64: string, options: ImportOptions) =>
 /** Emits `import_progress` events ({@link ImportProgress}) while it runs. */
 export const importRun = (bytesB64: string, options: ImportOptions) =>
   call<ImportReport>('import_run', { bytesB64, options });
+/** The online platform's hours file into an online class: preview (writes nothing), import. */
+export const classHoursPreview = (classId: string, bytesB64: string, options: HoursImportOptions) =>
+  call<HoursImportReport>('class_hours_preview', { classId, bytesB64, options });
+export const classHoursImport = (classId: string, bytesB64: string, options: HoursImportOptions) =>
+  call<HoursImportReport>('class_hours_import', { classId, bytesB64, options });
+export const classHoursReportSave = (report: HoursImportReport, path: string) =>
+  call<null>('class_hours_report_save', { report, path });
 export const importReportSave = (report: ImportReport, path: string) =>
   call<null>('import_report_save', { report, path });
 export const rosterExport = (path: string, format: RosterFormat, filter: RosterFilter) =>

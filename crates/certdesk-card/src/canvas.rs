@@ -6,6 +6,7 @@
 use miniz_oxide::deflate::compress_to_vec_zlib;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
+use crate::card::{CARD_H, CARD_W};
 use crate::font::{EmbeddedFont, Weight};
 use crate::photo::jpeg_info;
 use crate::{Calibration, CardError};
@@ -105,6 +106,7 @@ pub(crate) struct Canvas<'a> {
     /// Images placed on this page: resource name and object.
     images: Vec<(String, Ref)>,
     uses_alpha: bool,
+    background: Ref,
 }
 
 impl<'a> Canvas<'a> {
@@ -216,6 +218,14 @@ impl<'a> Canvas<'a> {
         c.restore_state();
     }
 
+    /// Draws the document's security background (fine light-blue waves, one shared Form
+    /// XObject) over the card box at the origin.
+    pub(crate) fn background(&mut self) {
+        let name = format!("Im{}", self.images.len());
+        self.images.push((name.clone(), self.background));
+        self.content.x_object(Name(name.as_bytes()));
+    }
+
     /// Everything drawn after this until `end_alpha` is see-through (the 样张 watermark).
     pub(crate) fn begin_alpha(&mut self) {
         self.uses_alpha = true;
@@ -234,6 +244,7 @@ pub(crate) struct Doc {
     catalog: Ref,
     page_tree: Ref,
     alpha_gs: Ref,
+    background: Ref,
     pages: Vec<Ref>,
     pub fonts: Fonts,
 }
@@ -247,6 +258,7 @@ impl Doc {
             r
         };
         let (catalog, page_tree, alpha_gs, f0, f1) = (take(), take(), take(), take(), take());
+        let background = take();
         let fonts = Fonts {
             regular: EmbeddedFont::new(Weight::Regular, f0)?,
             bold: EmbeddedFont::new(Weight::Bold, f1)?,
@@ -259,6 +271,7 @@ impl Doc {
             catalog,
             page_tree,
             alpha_gs,
+            background,
             pages: Vec::new(),
             fonts,
         })
@@ -306,6 +319,7 @@ impl Doc {
             fonts: &mut self.fonts,
             images: Vec::new(),
             uses_alpha: false,
+            background: self.background,
         };
         canvas.content.transform(page_matrix(w, h, cal));
         draw(&mut canvas)?;
@@ -353,6 +367,11 @@ impl Doc {
         self.fonts.regular.write(&mut self.pdf, &mut alloc)?;
         self.fonts.bold.write(&mut self.pdf, &mut alloc)?;
         let info = alloc();
+        let waves = compress_to_vec_zlib(&security_waves(), 6);
+        self.pdf
+            .form_xobject(self.background, &waves)
+            .bbox(Rect::new(0.0, 0.0, CARD_W, CARD_H))
+            .filter(Filter::FlateDecode);
         self.pdf
             .ext_graphics(self.alpha_gs)
             .non_stroking_alpha(0.22)
@@ -368,6 +387,31 @@ impl Doc {
             .producer(TextStr("certdesk-card"));
         Ok(self.pdf.finish())
     }
+}
+
+/// Fine light-blue guilloche-like waves over the whole card, in card mm: the printed look
+/// of an official card, and harder to imitate on an office printer than a white field.
+fn security_waves() -> Vec<u8> {
+    let mut c = Content::new();
+    c.set_stroke_rgb(0.84, 0.89, 0.96);
+    c.set_line_width(0.06);
+    let step = 0.9;
+    for k in 0..44 {
+        let base = -4.0 + k as f32 * 1.45;
+        let phase = k as f32 * 0.37;
+        let mut x = 0.0;
+        c.move_to(x, base + wave(x, phase));
+        while x < CARD_W {
+            x += step;
+            c.line_to(x, base + wave(x, phase));
+        }
+    }
+    c.stroke();
+    c.finish().into_vec()
+}
+
+fn wave(x: f32, phase: f32) -> f32 {
+    1.6 * (x / 7.0 + phase).sin() + 0.7 * (x / 2.9 - phase * 1.7).sin()
 }
 
 /// mm → pt, scaled about the page centre by `cal.scale`, then moved by the offsets

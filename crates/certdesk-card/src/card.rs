@@ -142,6 +142,17 @@ pub(crate) fn front(
     photo: Option<&PlacedPhoto>,
     qr: Option<&QrModules>,
 ) -> Result<(), CardError> {
+    c.background();
+    // The QR code and its quiet zone stay plain white, whatever the background.
+    let modules = qr.map_or(57, |q| q.width) as f32;
+    let quiet = 4.0 * QR_SIDE / modules + 0.3;
+    c.fill_rect(
+        QR_X - quiet,
+        QR_Y - quiet,
+        QR_SIDE + 2.0 * quiet,
+        QR_SIDE + 2.0 * quiet,
+        WHITE,
+    );
     // Header band.
     c.fill_rect(0.0, 44.2, CARD_W, CARD_H - 44.2, BLUE);
     c.fill_rect(0.0, 43.6, CARD_W, 0.6, RED);
@@ -314,6 +325,7 @@ fn draw_qr(c: &mut Canvas, q: &QrModules) {
 
 /// The back: how to check the card, who to call, which design and card version.
 pub(crate) fn back(c: &mut Canvas, card: &CardData, opts: &RenderOptions) -> Result<(), CardError> {
+    c.background();
     c.fill_rect(0.0, 45.6, CARD_W, CARD_H - 45.6, BLUE);
     c.fill_rect(0.0, 45.0, CARD_W, 0.6, RED);
     let w = c.text(
@@ -369,6 +381,11 @@ pub(crate) fn back(c: &mut Canvas, card: &CardData, opts: &RenderOptions) -> Res
             .bold()
             .color(INK)
             .max(CARD_W - 20.0),
+    )?;
+    // Whose number it is, so that a citizen calls the right agency.
+    c.text(
+        card.agency_name.trim(),
+        Text::at(16.0, 18.1, 1.6).color(MUTED).max(CARD_W - 20.0),
     )?;
     label(c, 4.0, 14.9, "平台热线", "Hotline")?;
     c.text(
