@@ -429,3 +429,42 @@ pub(crate) fn page_matrix(w: f32, h: f32, cal: &Calibration) -> [f32; 6] {
         k * (cy - s * cy - cal.offset_y_mm),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(m: [f32; 6], x: f32, y: f32) -> (f32, f32) {
+        (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+    }
+
+    #[test]
+    fn calibration_scales_about_the_page_centre_then_moves_right_and_down() {
+        let none = page_matrix(85.6, 54.0, &Calibration::default());
+        assert_eq!(
+            apply(none, 10.0, 20.0),
+            (10.0 * PT_PER_MM, 20.0 * PT_PER_MM)
+        );
+
+        let cal = Calibration {
+            offset_x_mm: 2.0,
+            offset_y_mm: 1.0,
+            scale: 0.98,
+        };
+        let m = page_matrix(85.6, 54.0, &cal);
+        let (cx, cy) = apply(m, 42.8, 27.0);
+        assert!(
+            (cx - 44.8 * PT_PER_MM).abs() < 1e-3,
+            "the centre moves 2 mm right: {cx}"
+        );
+        assert!(
+            (cy - 26.0 * PT_PER_MM).abs() < 1e-3,
+            "and 1 mm down (PDF y grows upwards): {cy}"
+        );
+        let (x0, _) = apply(m, 0.0, 0.0);
+        assert!(
+            (x0 - (42.8 * 0.02 + 2.0) * PT_PER_MM).abs() < 1e-3,
+            "the left edge comes in by 2% of half the width: {x0}"
+        );
+    }
+}
