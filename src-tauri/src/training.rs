@@ -13,8 +13,8 @@ use base64::Engine as _;
 use certdesk_domain::training::{ClassInput, SupervisionInput};
 use certdesk_domain::{Eligibility, TrainingSettings};
 use certdesk_store::{
-    write_import_report, AttendanceInput, ClassDetail, DeskError, DeskStats, ExamInput, ExamResult, ImportOptions,
-    ImportReport, Participant, RosterExport, RosterFilter, RosterFormat, SupervisionForm, TrainingClass,
+    write_hours_report, write_import_report, AttendanceInput, ClassDetail, DeskError, DeskStats, ExamInput, ExamResult,
+    HoursImportOptions, HoursImportReport, ImportOptions, ImportReport, Participant, RosterExport, RosterFilter, RosterFormat, SupervisionForm, TrainingClass,
     WorkerTraining, MAX_IMPORT_BYTES,
 };
 use chrono::NaiveDate;
@@ -65,9 +65,14 @@ pub(crate) fn class_add_worker(app: State<'_, AppData>, class_id: String, worker
 }
 
 #[tauri::command]
-pub(crate) fn class_remove_worker(app: State<'_, AppData>, class_id: String, worker_id: String) -> CmdResult<()> {
+pub(crate) fn class_remove_worker(
+    app: State<'_, AppData>,
+    class_id: String,
+    worker_id: String,
+    confirmed: Option<bool>,
+) -> CmdResult<()> {
     let actor = current_user(&app)?;
-    lock(&app.desk).remove_from_class(&actor, &class_id, &worker_id)
+    lock(&app.desk).remove_from_class(&actor, &class_id, &worker_id, confirmed.unwrap_or(false))
 }
 
 #[tauri::command]
@@ -166,6 +171,37 @@ pub(crate) async fn import_run(
     })
     .await
     .map_err(DeskError::internal)?
+}
+
+/// What importing the online platform's file into an online class would do; writes nothing.
+#[tauri::command]
+pub(crate) fn class_hours_preview(
+    app: State<'_, AppData>,
+    class_id: String,
+    bytes_b64: String,
+    options: HoursImportOptions,
+) -> CmdResult<HoursImportReport> {
+    current_user(&app)?;
+    let bytes = decode_file(&bytes_b64)?;
+    lock(&app.desk).preview_hours_import(&class_id, &bytes, &options)
+}
+
+#[tauri::command]
+pub(crate) fn class_hours_import(
+    app: State<'_, AppData>,
+    class_id: String,
+    bytes_b64: String,
+    options: HoursImportOptions,
+) -> CmdResult<HoursImportReport> {
+    let actor = current_user(&app)?;
+    let bytes = decode_file(&bytes_b64)?;
+    lock(&app.desk).import_hours(&actor, &class_id, &bytes, &options)
+}
+
+#[tauri::command]
+pub(crate) fn class_hours_report_save(app: State<'_, AppData>, report: HoursImportReport, path: String) -> CmdResult<()> {
+    current_user(&app)?;
+    write_hours_report(&report, &PathBuf::from(path))
 }
 
 #[tauri::command]

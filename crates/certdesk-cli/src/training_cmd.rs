@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use certdesk_domain::training::{ClassInput, SupervisionInput};
 use certdesk_store::{
-    read_import_file, write_import_report, AttendanceInput, Desk, DeskError, ExamInput, ImportOptions, RosterFilter,
+    read_import_file, write_hours_report, write_import_report, AttendanceInput, Desk, DeskError, ExamInput, HoursImportOptions, ImportOptions, RosterFilter,
     RosterFormat, SessionUser,
 };
 use chrono::NaiveDate;
@@ -128,6 +128,27 @@ pub enum ClassCommand {
         /// Online classes: hours completed.
         #[arg(long)]
         hours: Option<f64>,
+    },
+    /// Import an online class's hours from the online training platform's export (.xlsx or
+    /// .csv, UTF-8 or GBK; columns 身份证号 and 学习时长 / 完成学时 / 时长(分钟), 姓名 optional):
+    /// every good row in one transaction; re-importing the same file changes nothing.
+    ImportHours {
+        /// The online class's id.
+        class: String,
+        /// The platform's spreadsheet.
+        file: PathBuf,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Add enrolled workers who are not in the class yet (otherwise their rows are skipped).
+        #[arg(long)]
+        add_missing: bool,
+        /// Save the per-row report as .xlsx or .csv (by the extension).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Rows to show in the preview.
+        #[arg(long, default_value_t = 10)]
+        preview: usize,
     },
 }
 
@@ -324,7 +345,67 @@ pub fn class(desk: &mut Desk, actor: &SessionUser, cmd: ClassCommand, out: &Out)
             )?;
             out.print(&p, || format!("已记录：{}，认定 {} 课时，状态 {}", p.name, p.credited_hours, p.status));
         }
+        ClassCommand::ImportHours { class, file, dry_run, add_missing, report, preview } => {
+            import_hours(desk, actor, &class, &file, &HoursImportOptions { add_missing, preview_rows: preview }, dry_run, report.as_deref(), out)?;
+        }
     }
+    Ok(())
+}
+
+/// `certdesk class import-hours`.
+#[allow(clippy::too_many_arguments)]
+fn import_hours(
+    desk: &mut Desk,
+    actor: &SessionUser,
+    class: &str,
+    file: &std::path::Path,
+    options: &HoursImportOptions,
+    dry_run: bool,
+    report: Option<&std::path::Path>,
+    out: &Out,
+) -> Result<(), DeskError> {
+    let bytes = read_import_file(file)?;
+    let r = if dry_run { desk.preview_hours_import(class, &bytes, options)? } else { desk.import_hours(actor, class, &bytes, options)? };
+    if let Some(path) = report {
+        write_hours_report(&r, path)?;
+    }
+    out.print(&r, || {
+        let unit = match r.unit.as_str() {
+            "minutes" => format!("分钟（每课时 {} 分钟）", r.class_hour_minutes),
+            "clock_hours" => format!("小时（每课时 {} 分钟）", r.class_hour_minutes),
+            _ => "课时".to_string(),
+        };
+        let mut s = if r.dry_run {
+            format!(
+                "预检（未写入）“{}”：共 {} 行数据（空行 {}）；将记录 {} 行；无变化 {} 行；不在本班 {} 行{}；有问题 {} 行",
+                r.class_title, r.total_rows, r.blank_rows, r.to_record, r.unchanged, r.not_in_class,
+                if options.add_missing { "（将加入本班）" } else { "（加 --add-missing 可加入本班）" },
+                r.invalid_rows
+            )
+        } else {
+            format!(
+                "导入完成“{}”：共 {} 行数据（空行 {}）；已记录 {} 行（其中新加入本班 {} 人）；无变化 {} 行；有问题 {} 行",
+                r.class_title, r.total_rows, r.blank_rows, r.recorded, r.added, r.unchanged, r.invalid_rows
+            )
+        };
+        s.push_str(&format!(
+            "\n列：{}；学时单位：{unit}",
+            r.mapping.iter().map(|m| format!("{}={}（{}列）", m.field, m.header, m.column)).collect::<Vec<_>>().join("，")
+        ));
+        for i in &r.issues {
+            s.push_str(&format!(
+                "\n第 {} 行 {} [{}] {}",
+                i.row,
+                i.column.as_deref().map(|c| format!("{c} 列")).unwrap_or_default(),
+                i.code,
+                i.message_zh
+            ));
+        }
+        if let Some(p) = report {
+            s.push_str(&format!("\n报告已保存：{}", p.display()));
+        }
+        s
+    });
     Ok(())
 }
 

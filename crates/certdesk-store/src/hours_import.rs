@@ -438,6 +438,7 @@ impl Desk {
             // How much: the hours in the column's unit (or the cell's own), capped at the class.
             let mut hours = None;
             let mut credited = None;
+            let mut capped = None;
             match read_amount(&value, unit) {
                 None => {
                     let shown = value.text();
@@ -449,9 +450,7 @@ impl Desk {
                     let mut h = class_hours_of(amount, cell_unit, settings.class_hour_minutes);
                     let most = timing.class_hours.as_hours();
                     if h > most {
-                        row_issues.push(issue("hours", codes::HOURS_CAPPED, "note",
-                            format!("{} 课时超过本班的 {most} 课时，按 {most} 课时记录", h),
-                            format!("{h} class hours exceed the class's {most}; recorded as {most}")));
+                        capped = Some((h, most));
                         h = most;
                     }
                     hours = Some(h);
@@ -481,6 +480,12 @@ impl Desk {
                 unchanged += 1;
             } else {
                 to_record += 1;
+            }
+            // The cap is worth a note only on a row that is (or will be) recorded.
+            if let (Some((h, most)), "ok" | "add" | "unchanged") = (capped, status) {
+                row_issues.push(issue("hours", codes::HOURS_CAPPED, "note",
+                    format!("{h} 课时超过本班的 {most} 课时，按 {most} 课时记录"),
+                    format!("{h} class hours exceed the class's {most}; recorded as {most}")));
             }
             if preview.len() < options.preview_rows {
                 preview.push(HoursPreviewRow {

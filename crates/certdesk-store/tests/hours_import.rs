@@ -211,6 +211,7 @@ fn a_gbk_csv_with_english_headers_in_class_hours_is_read_and_too_many_hours_are_
     assert_eq!((r.file_kind.as_str(), r.encoding.as_deref(), r.unit.as_str()), ("csv", Some("gb18030"), "class_hours"));
     assert_eq!(r.recorded, 2);
     assert_eq!(lines(&r), [(2, Some("C".into()), "hours_capped".into())], "5 hours in a 3-hour class are capped, with a note");
+    assert_eq!(r.issues[0].severity, "note", "a capped row is still recorded");
     let d = desk.class_detail(&c.id).unwrap();
     let got = |w: &str| d.participants.iter().find(|p| p.worker_id == w).map(|p| (p.hours_completed, p.credited_hours));
     assert_eq!((got(&a), got(&b)), (Some((Some(3.0), 3.0)), Some((Some(1.5), 1.5))));

@@ -66,6 +66,7 @@ describe('App', () => {
     expect(screen.getByTestId('nav-enrol')).toBeTruthy();
     expect(screen.queryByTestId('nav-agency')).toBeNull();
     expect(screen.queryByTestId('nav-users')).toBeNull();
+    expect(screen.queryByTestId('nav-settings')).toBeNull();
     expect(screen.getByText('张三（前台）')).toBeTruthy();
 
     fireEvent.click(screen.getByTestId('lang-switch'));

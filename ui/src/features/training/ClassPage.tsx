@@ -3,13 +3,15 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import Alert from 'antd/es/alert';
 import AntApp from 'antd/es/app';
-import Button from 'antd/es/button';
+import Button, { type ButtonProps } from 'antd/es/button';
 import Descriptions from 'antd/es/descriptions';
 import Input, { type InputRef } from 'antd/es/input';
 import Spin from 'antd/es/spin';
 import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
 import ArrowLeftOutlined from '@ant-design/icons/ArrowLeftOutlined';
+import DeleteOutlined from '@ant-design/icons/DeleteOutlined';
+import UploadOutlined from '@ant-design/icons/UploadOutlined';
 import * as api from '../../api';
 import type { ApiError, AttendanceCode, ClassDetail, Participant } from '../../api';
 import { useI18n } from '../../i18n';
@@ -17,6 +19,10 @@ import { useSession } from '../../session';
 import { isComposing, statusColor } from '../../util';
 import { gridColumns, gridKey, normaliseTime, type Col, type GridAction, type GridState } from './grid';
 import SupervisionPanel from './SupervisionPanel';
+import HoursImport from './HoursImport';
+
+/** data-testid on a confirm dialog's buttons (ButtonProps does not list data-* attributes). */
+const testId = (id: string) => ({ 'data-testid': id }) as ButtonProps;
 
 type RowError = { workerId: string; error: ApiError };
 
@@ -30,7 +36,8 @@ export default function ClassPage({
   onOpenWorker: (id: string) => void;
 }) {
   const { t, msg } = useI18n();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
+  const [hoursOpen, setHoursOpen] = useState(false);
   const { statusLabel } = useSession();
   const [detail, setDetail] = useState<ClassDetail | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -82,6 +89,47 @@ export default function ClassPage({
       setBusy(false);
       addRef.current?.focus();
     }
+  };
+
+  /**
+   * Take a worker out of the class, after a confirmation. When the desk refuses because
+   * attendance, hours or a score is recorded here, its sentence says what would be lost and a
+   * second, explicit confirmation removes them anyway.
+   */
+  const removeWorker = (p: Participant) => {
+    const remove = async (confirmed: boolean) => {
+      try {
+        await api.classRemoveWorker(id, p.worker_id, confirmed);
+        message.success(t('classPage.removed', { name: p.name }));
+        setRowError(null);
+        await reload();
+      } catch (e) {
+        const err = api.toApiError(e);
+        if (err.code === 'records_in_class' && !confirmed) {
+          modal.confirm({
+            title: t('classPage.removeRecordsTitle'),
+            content: <span data-testid="remove-records-text">{msg(err)}</span>,
+            okText: t('classPage.removeAnyway'),
+            cancelText: t('common.cancel'),
+            okButtonProps: { danger: true, ...testId('remove-anyway') },
+            cancelButtonProps: testId('remove-cancel'),
+            onOk: () => remove(true),
+            afterClose: () => gridRef.current?.focus(),
+          });
+        } else {
+          message.error(msg(err));
+        }
+      }
+    };
+    modal.confirm({
+      title: t('classPage.removeTitle', { name: p.name }),
+      content: t('classPage.removeBody', { name: p.name, title: cls?.title ?? '' }),
+      okText: t('classPage.remove'),
+      cancelText: t('common.cancel'),
+      okButtonProps: { danger: true, ...testId('remove-ok') },
+      cancelButtonProps: testId('remove-cancel'),
+      onOk: () => remove(false),
+    });
   };
 
   /** Save one row's attendance from what was saved plus what was just typed. */
@@ -138,6 +186,12 @@ export default function ClassPage({
 
   const onGridKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (isComposing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    // Delete on a row (not while typing into a cell): take the worker out, after a confirmation.
+    if (e.key === 'Delete' && cursorRef.current.draft === null && rows[cursorRef.current.row]) {
+      e.preventDefault();
+      removeWorker(rows[cursorRef.current.row]);
+      return;
+    }
     const r = gridKey(cursorRef.current, e.key, cols, rows.length);
     if (!r.handled) return;
     e.preventDefault();
@@ -235,8 +289,16 @@ export default function ClassPage({
         <Button data-testid="class-add-submit" onClick={() => void addWorker()} loading={busy}>
           {t('classPage.add')}
         </Button>
+        {cls.mode === 'online' && (
+          <Button icon={<UploadOutlined />} data-testid="class-import-hours" onClick={() => setHoursOpen(true)}>
+            {t('hours.open')}
+          </Button>
+        )}
         <span className="muted small">{t('classPage.keysHint')}</span>
       </div>
+      {cls.mode === 'online' && (
+        <HoursImport classId={id} open={hoursOpen} onClose={() => setHoursOpen(false)} onImported={() => void reload()} />
+      )}
       {addError && <Alert className="mt" type="error" showIcon message={msg(addError)} data-testid="class-add-error" />}
 
       <div
@@ -258,12 +320,13 @@ export default function ClassPage({
               ))}
               <th>{t('grid.credited')}</th>
               <th>{t('grid.status')}</th>
+              <th aria-label={t('classPage.remove')} />
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={cols.length + 5} className="muted">
+                <td colSpan={cols.length + 6} className="muted">
                   {t('classPage.empty')}
                 </td>
               </tr>
@@ -313,6 +376,21 @@ export default function ClassPage({
                       {msg(rowError.error)}
                     </span>
                   )}
+                </td>
+                <td>
+                  <Button
+                    type="text"
+                    size="small"
+                    danger
+                    tabIndex={-1}
+                    icon={<DeleteOutlined />}
+                    title={t('classPage.removeHint', { name: p.name })}
+                    data-testid="grid-remove"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      removeWorker(p);
+                    }}
+                  />
                 </td>
               </tr>
             ))}
