@@ -23,5 +23,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     css: false,
+    // The first render of the whole app loads antd's lazy screens; on a loaded 2-core machine
+    // that can take longer than vitest's default 5 s. Not a speed check: the figures are in benches.
+    testTimeout: 20000,
   },
 });

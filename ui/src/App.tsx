@@ -33,6 +33,8 @@ const ClassesPage = lazy(() => import('./features/training/ClassesPage'));
 const ClassPage = lazy(() => import('./features/training/ClassPage'));
 const ImportPage = lazy(() => import('./features/import/ImportPage'));
 const RosterPage = lazy(() => import('./features/roster/RosterPage'));
+const CardsPage = lazy(() => import('./features/cards/CardsPage'));
+const VerifyPage = lazy(() => import('./features/cards/VerifyPage'));
 const TrainingSettingsPage = lazy(() => import('./features/training/TrainingSettingsPage'));
 
 // No motion: clerks work at keyboard speed, and stale help texts/dialogs must go at once.
@@ -164,7 +166,9 @@ export type View =
   | { name: 'class'; id: string }
   | { name: 'import' }
   | { name: 'roster' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'cards' }
+  | { name: 'verify' };
 
 function focusSearch() {
   setTimeout(() => {
@@ -223,6 +227,10 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
       if (ctrl && e.key === ',' && isManager) {
         e.preventDefault();
         if (view.name !== 'settings') navigate({ name: 'settings' });
+      } else if (e.key === 'F4' && !e.ctrlKey && !e.altKey) {
+        // F4: the verify box, ready for the scanner.
+        e.preventDefault();
+        if (view.name !== 'verify') navigate({ name: 'verify' });
       } else if ((ctrl && k === 'n') || (e.key === 'F2' && !e.ctrlKey && !e.altKey)) {
         e.preventDefault();
         if (view.name !== 'enrol') navigate({ name: 'enrol' });
@@ -272,6 +280,16 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
     { key: 'classes', label: <span data-testid="nav-classes">{t('nav.classes')}</span> },
     { key: 'import', label: <span data-testid="nav-import">{t('nav.import')}</span> },
     { key: 'roster', label: <span data-testid="nav-roster">{t('nav.roster')}</span> },
+    { key: 'cards', label: <span data-testid="nav-cards">{t('nav.cards')}</span> },
+    {
+      key: 'verify',
+      label: (
+        <span className="nav-with-key">
+          <span data-testid="nav-verify">{t('nav.verify')}</span>
+          <span className="kbd">F4</span>
+        </span>
+      ),
+    },
     ...(isManager
       ? [
           { key: 'agency', label: <span data-testid="nav-agency">{t('nav.agency')}</span> },
@@ -358,6 +376,12 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
       break;
     case 'settings':
       content = isManager ? <TrainingSettingsPage /> : null;
+      break;
+    case 'cards':
+      content = <CardsPage />;
+      break;
+    case 'verify':
+      content = <VerifyPage onOpenWorker={openWorker} />;
       break;
   }
 

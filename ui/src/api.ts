@@ -513,7 +513,6 @@ export const classAddWorker = (classId: string, worker: string) =>
 /** Refused with `records_in_class` while attendance, hours or a score is recorded, unless `confirmed`. */
 export const classRemoveWorker = (classId: string, workerId: string, confirmed = false) =>
   call<null>('class_remove_worker', { classId, workerId, confirmed });
-
 export const classAttend = (classId: string, workerId: string, input: AttendanceInput) =>
   call<Participant>('class_attend', { classId, workerId, input });
 export const examRecord = (input: ExamInput) => call<ExamResult>('exam_record', { input });
@@ -545,3 +544,109 @@ export const exportFolder = () => call<string>('export_folder');
 /** Follow the import's progress; resolves to the function that stops listening. */
 export const onImportProgress = (fn: (p: ImportProgress) => void): Promise<() => void> =>
   listen<ImportProgress>('import_progress', (e) => fn(e.payload));
+
+// ---------------------------------------------------------------------------------------------
+// Certificate cards (issue 5): printing, hand-over, lost cards, cancellation, verify, feedback
+
+export type CardLayout = 'cr80' | 'a4';
+export type PrintTarget = { kind: 'pdf'; path: string } | { kind: 'printer'; name: string };
+export type PrintRecord = {
+  id: string;
+  certificate_code: string | null;
+  card_version: number | null;
+  draft: boolean;
+  layout: CardLayout;
+  printer: string;
+  design_version: string;
+  printed_by: string;
+  printed_at: string;
+};
+export type Handover = {
+  certificate_code: string;
+  card_version: number;
+  issued_on: string;
+  issued_by: string;
+  has_signature: boolean;
+  created_at: string;
+};
+export type LossReport = {
+  certificate_code: string;
+  card_version: number;
+  kind: 'lost' | 'damaged';
+  note: string;
+  reported_by: string;
+  reported_at: string;
+};
+export type Cancellation = { reason: string; note: string; cancelled_by: string; cancelled_at: string };
+export type CardState = {
+  status: string;
+  certificate: WorkerCertificate | null;
+  prints: PrintRecord[];
+  handovers: Handover[];
+  losses: LossReport[];
+  cancellation: Cancellation | null;
+  awaiting_replacement: boolean;
+  print_refusal: ApiError | null;
+  can_issue: boolean;
+  can_report_loss: boolean;
+  can_cancel: boolean;
+};
+export type PrintOutcome = { cards: number; bytes: number; path: string | null; printer: string | null; job: string | null };
+export type PrinterInfo = { name: string; is_default: boolean };
+export type Calibration = { offset_x_mm: number; offset_y_mm: number; scale: number };
+export type PrintProgress = { done: number; total: number };
+export type ScanReport = {
+  verdict: 'valid' | 'replaced' | 'revoked' | 'expired' | 'bad_signature' | 'unknown_key' | 'not_a_certificate';
+  verdict_zh: string;
+  verdict_en: string;
+  certificate_code: string | null;
+  card_version: number | null;
+  current_card_version: number | null;
+  valid_from: string | null;
+  valid_until: string | null;
+  key_id: number | null;
+  lists_checked_at: string | null;
+  lists_age_seconds: number | null;
+  trust_keys: number;
+  local_worker: { id: string; name: string; status: string; card_version: number } | null;
+};
+export type Feedback = {
+  id: string;
+  kind: 'rating' | 'complaint';
+  worker_id: string;
+  worker_name: string | null;
+  certificate_code: string;
+  stars: number | null;
+  text: string;
+  contact: string;
+  created_at: string;
+  handled_at: string | null;
+};
+export type FeedbackSummary = { ratings: number; average_stars: number | null; open_complaints: number; items: Feedback[] };
+
+export const cardState = (workerId: string) => call<CardState>('card_state', { workerId });
+/** The card as PDF bytes (样张 unless approved); not recorded as a print. */
+export const cardPreview = (workerId: string, layout: CardLayout) =>
+  call<ArrayBuffer>('card_preview', { workerId, layout });
+export const cardApprovedUnprinted = () => call<string[]>('card_approved_unprinted');
+/** Emits `card_print_progress` events ({@link PrintProgress}) while it runs. */
+export const cardPrint = (workerIds: string[], allApproved: boolean, layout: CardLayout, target: PrintTarget) =>
+  call<PrintOutcome>('card_print', { workerIds, allApproved, layout, target });
+export const cardIssue = (workerId: string, issuedOn: string | null, signaturePng: string | null) =>
+  call<CardState>('card_issue', { workerId, issuedOn, signaturePng });
+export const cardReportLoss = (workerId: string, kind: 'lost' | 'damaged', note: string) =>
+  call<CardState>('card_report_loss', { workerId, kind, note });
+export const cardCancel = (workerId: string, reason: string, note: string) =>
+  call<CardState>('card_cancel', { workerId, reason, note });
+export const printerList = () => call<PrinterInfo[]>('printer_list');
+export const printerCalibrationGet = (printer: string) => call<Calibration>('printer_calibration_get', { printer });
+export const printerCalibrationSet = (printer: string, calibration: Calibration) =>
+  call<Calibration>('printer_calibration_set', { printer, calibration });
+export const cardTestPage = (printer: string, layout: CardLayout, path: string) =>
+  call<string>('card_test_page', { printer, layout, path });
+export const verifyScan = (scanned: string) => call<ScanReport>('verify_scan', { scanned });
+export const workerFeedback = (workerId: string) => call<FeedbackSummary>('worker_feedback', { workerId });
+export const complaintsOpen = () => call<Feedback[]>('complaints_open');
+export const complaintHandle = (id: string) => call<Feedback[]>('complaint_handle', { id });
+export const onPrintProgress = (fn: (p: PrintProgress) => void): Promise<() => void> =>
+  listen<PrintProgress>('card_print_progress', (e) => fn(e.payload));

@@ -17,6 +17,8 @@ import { formatTime, isComposing, isTypingTarget, statusColor } from '../../util
 import { describeEntry, entryTime } from './timeline';
 import WorkerPlatformPanel from '../sync/WorkerPlatformPanel';
 import WorkerTrainingPanel from '../training/WorkerTrainingPanel';
+import CardPanel from '../cards/CardPanel';
+import FeedbackPanel from '../cards/FeedbackPanel';
 
 export default function WorkerPage({
   id,
@@ -166,6 +168,8 @@ export default function WorkerPage({
         </Descriptions>
       </div>
       <WorkerPlatformPanel id={w.id} status={w.status} onChanged={() => setReload((n) => n + 1)} />
+      <CardPanel id={w.id} name={w.name} onChanged={() => setReload((n) => n + 1)} />
+      <FeedbackPanel id={w.id} />
       <WorkerTrainingPanel id={w.id} onOpenClass={onOpenClass} />
       <Typography.Title level={5} className="section-title">
         {t('worker.timeline')}

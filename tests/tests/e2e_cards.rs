@@ -1,0 +1,299 @@
+//! End-to-end through the real window for certificate cards (issue 5): the release app under
+//! Xvfb, driven by tauri-driver and WebKitWebDriver, with a real platform (HTTPS, dev TLS, the
+//! watch-list provider passing everyone) started in this process. A trained worker is applied
+//! for and approved through the real sync before the window opens. In the window the manager
+//! previews the card (pdf.js rendering the exact PDF), prints it to a PDF file, hands it over,
+//! reports it lost; after a sync the platform's new card version arrives and the replacement is
+//! printed. Both PDFs are rendered by poppler, their QR codes decoded by zbarimg, and both are
+//! checked on the verify screen: the old card says replaced (已换发新卡), the new one valid, a
+//! forged one bad signature. Screenshots go to tests/screenshots/c-*.png.
+//!
+//! Run by `scripts/test`; alone:
+//! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test e2e_cards -- --ignored`
+//!
+//! Its tauri-driver listens on 4448/4449.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use certdesk_domain::training::{ClassInput, SupervisionInput};
+use certdesk_platform::checks::{CheckProvider, WatchList};
+use certdesk_platform::{start, ServerConfig, TlsSource};
+use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued};
+use certdesk_store::{Agency, AttendanceInput, Desk, ExamInput, NewUser, Role};
+use certdesk_sync::{EnrolParams, SecretPreference, SyncOptions};
+use thirtyfour::prelude::*;
+
+mod window;
+use window::*;
+
+const DRIVER_PORT: u16 = 4448;
+const OPERATOR_TOKEN: &str = "operator-token-for-the-cards-e2e";
+const WORKER_NAME: &str = "李秀英";
+
+/// A portrait-ish JPEG stand-in for the worker's photo.
+fn photo() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(358, 441, |x, y| {
+        let d = ((x as i32 - 179).pow(2) + (y as i32 - 180).pow(2)) as f32;
+        if d < 95.0f32.powi(2) { image::Rgb([224, 190, 160]) } else { image::Rgb([70 + (y / 8) as u8, 120, 200]) }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// Every QR code in the PDF: qpdf checks it, poppler renders it, zbarimg decodes it.
+fn qr_codes(pdf: &Path) -> Vec<String> {
+    let ok = |c: &mut Command| {
+        let out = c.output().unwrap_or_else(|e| panic!("{c:?}: {e}"));
+        assert!(out.status.success(), "{c:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    ok(Command::new("qpdf").arg("--check").arg(pdf));
+    let dir = tempfile::tempdir().unwrap();
+    ok(Command::new("pdftoppm").args(["-r", "300", "-png"]).arg(pdf).arg(dir.path().join("p")));
+    let mut found = Vec::new();
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    pages.sort();
+    for page in pages {
+        let out = Command::new("zbarimg").args(["--raw", "-q"]).arg(&page).output().unwrap();
+        found.extend(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string));
+    }
+    found
+}
+
+fn sync_now(data: &Path) {
+    let mut desk = Desk::open(data).unwrap();
+    certdesk_sync::sync_blocking(&mut desk, &SyncOptions::default()).expect("the sync succeeds");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test"]
+async fn a_card_is_printed_handed_over_lost_replaced_and_both_qr_codes_verify() {
+    use futures::FutureExt;
+    use std::panic::AssertUnwindSafe;
+
+    // The platform: everyone passes the watch list, so an application is approved at once.
+    let pdir = tempfile::tempdir().unwrap();
+    let providers: Vec<Box<dyn CheckProvider>> = vec![Box::new(WatchList::parse("", true))];
+    let server = start(ServerConfig {
+        data_dir: pdir.path().to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: TlsSource::Dev,
+        operator_token: OPERATOR_TOKEN.into(),
+        providers,
+        public_url: None,
+        validity_days: 1096,
+        clock: Arc::new(chrono::Utc::now),
+    })
+    .await
+    .expect("the platform starts");
+    let url = format!("https://{}", server.addr);
+    let ca_pem = std::fs::read_to_string(server.dev_ca.as_ref().unwrap()).unwrap();
+    let http = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let agency: AgencyCreated = http
+        .post(format!("{url}/api/v1/operator/agencies"))
+        .bearer_auth(OPERATOR_TOKEN)
+        .json(&serde_json::json!({"name": "上海好帮手家政服务有限公司", "credit_code": "91310104MA1FL8L970", "district": "徐汇区"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code: EnrolmentCodeIssued = http
+        .post(format!("{url}/api/v1/operator/agencies/{}/enrolment-codes", agency.agency_id))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    // The desk: agency, manager, one trained worker, enrolled with the platform, applied for
+    // and approved through the real sync.
+    let data = tempfile::tempdir().unwrap();
+    let worker_id = {
+        let mut desk = Desk::open(data.path()).unwrap();
+        let me = desk
+            .setup(
+                &Agency {
+                    name: "上海好帮手家政服务有限公司".into(),
+                    credit_code: "91310104MA1FL8L970".into(),
+                    district: "徐汇区".into(),
+                    address: "上海市徐汇区漕溪北路1号".into(),
+                    phone: "021-64870000".into(),
+                    updated_at: String::new(),
+                },
+                &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
+            )
+            .unwrap();
+        let mut input = certdesk_tests::worker_input(5151);
+        input.form.name = WORKER_NAME.into();
+        input.form.service_types = vec!["保洁".into(), "母婴护理".into()];
+        input.photo_sha256 = Some(desk.prepare_photo(&photo()).unwrap().sha256);
+        let id = desk.enrol_worker(&me, &input).unwrap().id;
+        let class = desk
+            .create_class(
+                &me,
+                &ClassInput {
+                    title: "上门服务规范".into(),
+                    mode: "offline".into(),
+                    starts_at: "2026-01-10 09:00".into(),
+                    ends_at: "2026-01-10 12:00".into(),
+                    place: "徐汇区培训中心".into(),
+                    trainer: "陈老师".into(),
+                    class_hours: 3.0,
+                },
+            )
+            .unwrap();
+        desk.add_to_class(&me, &class.id, &id).unwrap();
+        desk.record_attendance(&me, &class.id, &id, &AttendanceInput { attendance: Some("present".into()), ..Default::default() }).unwrap();
+        desk.record_exam(&me, &ExamInput { worker: id.clone(), exam_date: Some("2026-01-10".into()), score: "92".into(), class_id: None })
+            .unwrap();
+        desk.file_supervision(
+            &me,
+            &class.id,
+            &SupervisionInput {
+                supervisor_name: "督导员".into(),
+                method: "on_site".into(),
+                supervised_at: "2026-01-10 10:00".into(),
+                place: "徐汇区培训中心".into(),
+                participants_present: 1,
+                identity_checked: 1,
+                trainer: "陈老师".into(),
+                remarks: String::new(),
+            },
+        )
+        .unwrap();
+        certdesk_sync::enrol(
+            &mut desk,
+            &EnrolParams {
+                platform_url: url.clone(),
+                code: code.code.clone(),
+                ca_pem: Some(ca_pem.clone()),
+                device_name: "前台1号机".into(),
+                secret: SecretPreference::File,
+            },
+        )
+        .await
+        .expect("the desk enrols");
+        desk.apply_worker(&me, &id).unwrap();
+        id
+    };
+    let started = Instant::now();
+    loop {
+        let dir = data.path().to_owned();
+        tokio::task::spawn_blocking(move || sync_now(&dir)).await.unwrap();
+        if Desk::open(data.path()).unwrap().worker(&worker_id).unwrap().status == "approved" {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the application was not approved");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    let app = app_bin();
+    let driver = Driver::start(DRIVER_PORT);
+    let d = session(&driver, &app, data.path()).await;
+    let outcome = AssertUnwindSafe(cards(&d, data.path())).catch_unwind().await;
+    finish(d, outcome).await;
+    server.shutdown().await.ok();
+}
+
+async fn open_worker(d: &WebDriver) {
+    wait(d, tid("nav-workers")).await.click().await.unwrap();
+    wait(d, By::Css("[data-testid='worker-row'] td")).await.click().await.unwrap();
+    wait(d, tid("card-panel")).await;
+}
+
+async fn print_to(d: &WebDriver, pdf: &Path) {
+    wait(d, tid("card-print-btn")).await.click().await.unwrap();
+    wait(d, tid("print-dialog")).await;
+    type_by(d, tid("print-path"), &pdf.display().to_string()).await;
+    wait(d, tid("print-ok")).await.click().await.unwrap();
+    let started = Instant::now();
+    while !pdf.exists() {
+        assert!(started.elapsed() < Duration::from_secs(20), "{} was not written", pdf.display());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_gone(d, tid("print-dialog")).await;
+}
+
+async fn verify(d: &WebDriver, scan: &str, verdict: &str, shot_name: &str) {
+    type_by(d, tid("verify-input"), scan).await;
+    wait(d, tid("verify-input")).await.send_keys(Key::Enter).await.unwrap();
+    wait(d, By::Css(format!("[data-testid='verify-result'][data-verdict='{verdict}']"))).await;
+    shot(d, shot_name).await;
+}
+
+async fn cards(d: &WebDriver, data: &Path) {
+    d.set_window_rect(0, 0, 1280, 900).await.ok();
+    wait(d, tid("login-form")).await;
+    type_into(d, "login_username", "admin").await;
+    type_into(d, "login_password", "secret123").await;
+    wait(d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
+    wait(d, tid("worker-table")).await;
+    open_worker(d).await;
+    wait_text(d, tid("worker-status"), "核准").await;
+
+    // The preview renders the very PDF that would be printed.
+    wait(d, tid("card-preview-btn")).await.click().await.unwrap();
+    wait(d, By::Css("[data-testid='card-preview'][data-state='done']")).await;
+    shot(d, "c-01-preview").await;
+    d.action_chain().send_keys(Key::Escape).perform().await.unwrap();
+    wait_gone(d, tid("card-preview")).await;
+
+    // Print the first card to a PDF; its QR code is the signed credential.
+    let out = tempfile::tempdir().unwrap();
+    let first = out.path().join("card-v1.pdf");
+    print_to(d, &first).await;
+    let codes = qr_codes(&first);
+    assert_eq!(codes.len(), 1, "one QR code on the card: {codes:?}");
+    let url1 = codes[0].clone();
+    assert!(url1.contains("/c/"), "{url1}");
+    wait_text(d, tid("worker-status"), "制作").await;
+    wait(d, tid("card-history")).await;
+    shot(d, "c-02-printed").await;
+
+    // Hand it over, then report it lost.
+    wait(d, tid("card-issue-btn")).await.click().await.unwrap();
+    wait(d, tid("issue-date")).await;
+    wait(d, tid("issue-ok")).await.click().await.unwrap();
+    wait(d, tid("card-loss-btn")).await.click().await.unwrap();
+    wait(d, tid("loss-note")).await.send_keys("地铁上遗失").await.unwrap();
+    wait(d, tid("loss-ok")).await.click().await.unwrap();
+    wait(d, tid("card-awaiting")).await;
+    shot(d, "c-03-lost").await;
+
+    // The sync brings the platform's new card version; the replacement is printed.
+    let dir = data.to_owned();
+    tokio::task::spawn_blocking(move || sync_now(&dir)).await.unwrap();
+    open_worker(d).await;
+    wait_text(d, tid("card-print-btn"), "补办").await;
+    let second = out.path().join("card-v2.pdf");
+    print_to(d, &second).await;
+    let codes = qr_codes(&second);
+    assert_eq!(codes.len(), 1, "{codes:?}");
+    let url2 = codes[0].clone();
+    assert_ne!(url1, url2, "the replacement carries a new credential");
+    shot(d, "c-04-replacement").await;
+
+    // The verify screen, reached with F4 as a clerk with a scanner would.
+    d.action_chain().send_keys(Key::F4).perform().await.unwrap();
+    wait(d, tid("verify-page")).await;
+    verify(d, &url1, "replaced", "c-05-verify-old-card").await;
+    verify(d, &url2, "valid", "c-06-verify-new-card").await;
+    wait_text(d, tid("verify-local"), WORKER_NAME).await;
+    // One character of the signature changed: never valid.
+    let mut forged = url2.clone().into_bytes();
+    let i = forged.len() - 4;
+    forged[i] = if forged[i] == b'A' { b'B' } else { b'A' };
+    verify(d, &String::from_utf8(forged).unwrap(), "bad_signature", "c-07-verify-forged").await;
+}
