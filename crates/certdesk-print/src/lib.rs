@@ -202,7 +202,8 @@ fn send_to_printer(printer: &str, pdf: &[u8], title: &str) -> DeskResult<String>
     let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().map_err(DeskError::internal)?;
     file.write_all(pdf).map_err(DeskError::internal)?;
     let output = Command::new("lp")
-        .args(["-d", printer, "-t", title, "-o", "fit-to-page=false", "--"])
+        // True size: the printer's calibration, not the driver, corrects offset and scale.
+        .args(["-d", printer, "-t", title, "-o", "print-scaling=none", "-o", "fit-to-page=false", "--"])
         .arg(file.path())
         .output()
         .map_err(|e| {
