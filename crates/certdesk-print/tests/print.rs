@@ -180,3 +180,72 @@ fn a_preview_of_an_unapproved_worker_is_a_draft_without_qr_and_is_not_recorded()
     assert_eq!(err.code, "not_approved");
     assert_eq!(desk.worker(&w).unwrap().status, "enrolled");
 }
+
+/// A real CUPS queue (the cups-pdf backend, which writes what it prints as a PDF into the job
+/// owner's ~/PDF): the card goes through `lp`, the scheduler and the backend, and what comes
+/// out of the "printer" still carries a QR code that verifies. `scripts/install-deps` installs
+/// CUPS; this test starts the scheduler if it is not running, which needs root (as in CI).
+#[test]
+fn a_card_printed_on_a_cups_queue_comes_out_of_the_printer_and_its_qr_verifies() {
+    let is_root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    if !is_root {
+        eprintln!("skipped: adding a CUPS queue needs root (CI runs as root)");
+        return;
+    }
+    if Command::new("pgrep").args(["-x", "cupsd"]).output().map(|o| !o.status.success()).unwrap_or(true) {
+        run(&mut Command::new("/usr/sbin/cupsd"));
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    let queue = format!("certdesk-test-{}", std::process::id());
+    run(Command::new("lpadmin").args(["-p", &queue, "-E", "-v", "cups-pdf:/", "-P", "/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd"]));
+    assert!(certdesk_print::printers().iter().any(|p| p.name == queue), "lpstat lists the new queue");
+
+    let out_dir = Path::new("/root/PDF");
+    let before: Vec<_> = std::fs::read_dir(out_dir).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = enrol(&mut desk, &me, "王五", "31010419800101009");
+    let url = approve(&mut desk, &w, 777, 1, 1);
+    let outcome = print_cards(&mut desk, &me, std::slice::from_ref(&w), Layout::Cr80, &Destination::Printer(queue.clone()), &mut |_, _| {});
+    let started = std::time::Instant::now();
+    let printed = loop {
+        let now: Vec<_> = std::fs::read_dir(out_dir).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default();
+        if let Some(new) = now.into_iter().find(|p| !before.contains(p) && p.extension().is_some_and(|e| e == "pdf")) {
+            // cups-pdf writes the file in steps; wait until it is complete.
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            break Some(new);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let _ = Command::new("lpadmin").args(["-x", &queue]).status();
+    let outcome = outcome.expect("lp accepted the job");
+    assert_eq!(outcome.printer.as_deref(), Some(queue.as_str()));
+    assert!(outcome.job.as_deref().is_some_and(|j| j.starts_with(&queue)), "the CUPS job id: {:?}", outcome.job);
+    let printed = printed.expect("the queue printed the card within a minute");
+    let codes = decode_qr(&printed);
+    let _ = std::fs::remove_file(&printed);
+    assert_eq!(codes, vec![url.clone()], "the printed card's QR code is the credential");
+    assert_eq!(desk.verify_scan(&url).unwrap().verdict, "valid");
+    let prints = desk.card_state(&w).unwrap().prints;
+    assert_eq!(prints[0].printer, queue, "the print record names the queue");
+    assert_eq!(desk.worker(&w).unwrap().status, "printed");
+}
+
+#[test]
+fn a_queue_that_does_not_exist_refuses_the_job_and_nothing_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = enrol(&mut desk, &me, "赵六", "31010419800101010");
+    approve(&mut desk, &w, 778, 1, 1);
+    let err = print_cards(&mut desk, &me, std::slice::from_ref(&w), Layout::Cr80, &Destination::Printer("no-such-queue-here".into()), &mut |_, _| {})
+        .unwrap_err();
+    assert!(matches!(err.code.as_str(), "print_failed" | "no_cups"), "{err:?}");
+    assert!(desk.card_state(&w).unwrap().prints.is_empty(), "a refused job is not recorded");
+    assert_eq!(desk.worker(&w).unwrap().status, "approved");
+    let err = print_cards(&mut desk, &me, std::slice::from_ref(&w), Layout::Cr80, &Destination::Printer("-d evil".into()), &mut |_, _| {})
+        .unwrap_err();
+    assert_eq!(err.code, "printer", "an option smuggled in as a queue name is refused");
+}
