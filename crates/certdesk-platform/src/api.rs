@@ -12,11 +12,10 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use certdesk_domain::{parse_district, parse_required_text, CreditCode};
-use certdesk_protocol::credential::{verify, Verdict};
+use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
 use certdesk_protocol::operator::{
     AgencyCreated, CreateAgencyRequest, DeviceInfo, EnrolmentCodeIssued, KeyRotated,
     ReviewDecision, ReviewItem, ReviewReport,
@@ -71,12 +70,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
 
     /// Today in Shanghai: the programme's dates are local dates.
-    fn today(&self) -> NaiveDate {
+    pub(crate) fn today(&self) -> NaiveDate {
         let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
         self.now().with_timezone(&shanghai).date_naive()
     }
@@ -125,7 +124,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::operator_pages::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/c/{payload}", get(credential_page))
+        .merge(crate::public::routes(state.clone()))
         .nest("/api/v1", api)
         .fallback(|| async { AppError::NotFound("route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -423,15 +422,23 @@ async fn create_agency(
             .to_owned(),
         district: parse_district(&req.district).map_err(field_to_bad_request)?,
     };
+    let phone = match req.phone.as_deref().map(str::trim) {
+        Some(p) if !p.is_empty() => {
+            Some(parse_contact_phone(p, "agency_phone").map_err(field_to_bad_request)?)
+        }
+        _ => None,
+    };
     let now = state.now();
     let stored = agency.clone();
-    blocking(&state, move |s| s.create_agency(&stored, now))
-        .await?
-        .ok_or_else(|| AppError::Conflict {
-            code: "agency_exists",
-            zh: "该统一社会信用代码的机构已登记".into(),
-            en: "An agency with this credit code is already registered".into(),
-        })?;
+    blocking(&state, move |s| {
+        s.create_agency_with_phone(&stored, phone.as_deref(), now)
+    })
+    .await?
+    .ok_or_else(|| AppError::Conflict {
+        code: "agency_exists",
+        zh: "该统一社会信用代码的机构已登记".into(),
+        en: "An agency with this credit code is already registered".into(),
+    })?;
     Ok((
         StatusCode::CREATED,
         Json(AgencyCreated {
@@ -698,36 +705,6 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
     f.write_all(bytes)?;
     f.sync_all()?;
     std::fs::rename(&tmp, path)
-}
-
-/// The page a citizen's phone opens from the QR code: the verdict, checked against the live
-/// trust list and revocations. Shows the certificate code and dates only, no personal data.
-async fn credential_page(
-    State(state): State<AppState>,
-    Path(payload): Path<String>,
-) -> Result<Response, AppError> {
-    let today = state.today();
-    let (trust, revoked) = blocking(&state, |s| Ok((s.trust_list()?, s.revocations()?))).await?;
-    let verdict = verify(&payload, &trust, &revoked, today);
-    let detail = match &verdict {
-        Verdict::Valid(c) | Verdict::Expired(c) | Verdict::Revoked(c) | Verdict::Replaced { claims: c, .. } => format!(
-            "<p>证件编码 Certificate code: <b>{}</b></p><p>有效期 Valid: {} — {}</p><p>卡版本 Card version: {}</p>",
-            c.certificate_code, c.valid_from, c.valid_until, c.card_version
-        ),
-        _ => String::new(),
-    };
-    let status = if matches!(verdict, Verdict::NotACertificate) {
-        StatusCode::NOT_FOUND
-    } else {
-        StatusCode::OK
-    };
-    let html = format!(
-        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-         <title>上门服务证查验</title><h1>{}</h1><p>{}</p>{detail}</html>",
-        verdict.label_zh(),
-        verdict.label_en()
-    );
-    Ok((status, Html(html)).into_response())
 }
 
 #[cfg(test)]

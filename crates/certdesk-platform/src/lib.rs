@@ -14,6 +14,7 @@ pub mod checks;
 pub mod error;
 pub mod keys;
 pub mod operator_pages;
+pub mod public;
 pub mod rules;
 pub mod server;
 pub mod store;

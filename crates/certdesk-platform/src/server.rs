@@ -153,7 +153,8 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     let handle = Handle::new();
     let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(rustls))
         .handle(handle.clone())
-        .serve(app(state).into_make_service());
+        // The peer address feeds the public page's flood limits.
+        .serve(app(state).into_make_service_with_connect_info::<std::net::SocketAddr>());
     let task = tokio::spawn(server);
     tracing::info!(%addr, "platform listening (https)");
     Ok(RunningServer {

@@ -18,6 +18,29 @@ pub const API_PREFIX: &str = "/api/v1";
 pub mod entity {
     /// A worker record (家政从业人员).
     pub const WORKER: &str = "worker";
+    /// A training class (培训班).
+    pub const TRAINING_CLASS: &str = "training_class";
+    /// One worker's attendance in a class (class hours, late, absent); its id is derived from
+    /// the class and the worker.
+    pub const CLASS_PARTICIPANT: &str = "class_participant";
+    /// An exam result (考试成绩).
+    pub const EXAM_RESULT: &str = "exam_result";
+    /// A class's supervision form (培训督导单).
+    pub const SUPERVISION_FORM: &str = "supervision_form";
+    /// The desk's training settings (class-hour length, pass mark); one per agency.
+    pub const TRAINING_SETTINGS: &str = "training_settings";
+    /// The agency's profile as the desk keeps it; held on the desk, not sent (see [`RECORDS`]).
+    pub const AGENCY: &str = "agency";
+    /// Records the platform keeps per agency as sent, parents before children (a class before
+    /// its participants, exam results and supervision form). The desk's agency profile is not
+    /// among them: the platform's own register (its operators) is the authority on agencies.
+    pub const RECORDS: &[&str] = &[
+        TRAINING_SETTINGS,
+        TRAINING_CLASS,
+        CLASS_PARTICIPANT,
+        EXAM_RESULT,
+        SUPERVISION_FORM,
+    ];
 }
 
 /// Operations an outbox entry may carry.

@@ -21,11 +21,20 @@ use crate::audit::AuditRecord;
 use crate::cards::Feedback;
 use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 
-/// The entities the platform takes today (the protocol's list). Entries of other entities
-/// (training classes, exam results, supervision forms, the agency profile) stay in the outbox,
-/// unsent and unmarked, until the protocol and the platform learn them: nothing is lost, and
-/// the platform is not flooded with entries it can only refuse.
-pub const SYNCED_ENTITIES: &[&str] = &[certdesk_protocol::sync::entity::WORKER];
+/// The entities the platform takes (the protocol's list): workers, and the training records it
+/// keeps per agency (classes, attendance, exam results, supervision forms, training settings).
+/// Entries of any other entity (the agency profile, whose authority is the platform's own
+/// register) stay in the outbox, unsent and unmarked: nothing is lost, and the platform is not
+/// flooded with entries it can only refuse. The outbox order (by `seq`) sends parents before
+/// children: a class is written before its participants.
+pub const SYNCED_ENTITIES: &[&str] = &[
+    certdesk_protocol::sync::entity::WORKER,
+    certdesk_protocol::sync::entity::TRAINING_SETTINGS,
+    certdesk_protocol::sync::entity::TRAINING_CLASS,
+    certdesk_protocol::sync::entity::CLASS_PARTICIPANT,
+    certdesk_protocol::sync::entity::EXAM_RESULT,
+    certdesk_protocol::sync::entity::SUPERVISION_FORM,
+];
 
 fn synced_entities_sql() -> String {
     // The names are compile-time constants without quotes, so quoting them inline is safe.

@@ -138,7 +138,7 @@ pub async fn enrol(desk: &mut Desk, params: &EnrolParams) -> Result<Enrolment, S
 }
 
 /// The desk's outbox entry in the protocol's shape.
-pub fn to_protocol(e: &certdesk_store::OutboxEntry) -> Result<OutboxEntry, SyncError> {
+pub fn to_protocol(agency_id: &str, e: &certdesk_store::OutboxEntry) -> Result<OutboxEntry, SyncError> {
     let uuid = |s: &str, what: &str| {
         Uuid::parse_str(s).map_err(|_| SyncError::Desk(certdesk_store::DeskError::internal(format!("outbox {what} {s:?} is not a UUID"))))
     };
@@ -146,10 +146,25 @@ pub fn to_protocol(e: &certdesk_store::OutboxEntry) -> Result<OutboxEntry, SyncE
         seq: e.seq,
         id: uuid(&e.id, "id")?,
         entity: e.entity.clone(),
-        entity_id: uuid(&e.entity_id, "entity_id")?,
+        entity_id: Uuid::parse_str(&e.entity_id).unwrap_or_else(|_| record_uuid(agency_id, &e.entity, &e.entity_id)),
         op: e.op.clone(),
         payload: e.payload.clone(),
     })
+}
+
+/// The wire id of a record the desk keys by something other than a UUID (a class participant is
+/// `class:worker`, the training settings are one per desk): a UUID
+/// (version 8) from the SHA-256 of the agency, entity and key. The same record always gets the
+/// same id, so its updates and deletion reach the same row on the platform, and two agencies'
+/// singletons never collide.
+pub fn record_uuid(agency_id: &str, entity: &str, key: &str) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("certdesk-record\0{agency_id}\0{entity}\0{key}").as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(b)
 }
 
 /// A client for the enrolled device.
@@ -183,6 +198,7 @@ pub async fn sync(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, Syn
 
 async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
     let (client, device_id) = device_client(desk, opts)?;
+    let agency_id = desk.sync_device()?.map(|d| d.agency_id).unwrap_or_default();
     let mut report = SyncReport::default();
     let batch_size = opts.batch_size.clamp(1, 500);
     loop {
@@ -193,7 +209,7 @@ async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncErro
         // Parents before children: the photos a worker record names reach the platform before
         // the record does.
         report.photos_uploaded += upload_photos(desk, &client, &batch).await?;
-        let entries = batch.iter().map(to_protocol).collect::<Result<Vec<_>, _>>()?;
+        let entries = batch.iter().map(|e| to_protocol(&agency_id, e)).collect::<Result<Vec<_>, _>>()?;
         let answer = client.push(&PushRequest { device_id, entries: entries.clone() }).await?;
         let in_order = answer.results.len() == entries.len()
             && answer.results.iter().zip(&entries).all(|(r, e)| r.id == e.id && r.seq == e.seq);

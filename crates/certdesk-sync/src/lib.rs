@@ -15,6 +15,6 @@ mod error;
 pub mod secret;
 
 pub use client::{BlobUpload, PlatformClient, RetryPolicy};
-pub use engine::{enrol, enrol_blocking, sync, sync_blocking, to_protocol, EnrolParams, Enrolment, SyncOptions, SyncReport};
+pub use engine::{enrol, enrol_blocking, sync, sync_blocking, to_protocol, record_uuid, EnrolParams, Enrolment, SyncOptions, SyncReport};
 pub use error::SyncError;
 pub use secret::{SecretPreference, SecretStore};

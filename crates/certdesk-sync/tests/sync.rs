@@ -269,9 +269,11 @@ impl TestDesk {
         }
     }
 
-    fn outbox_worker_ids(&self) -> BTreeSet<String> {
+    /// Ids of the outbox entries the desk sends (workers and training records).
+    fn outbox_synced_ids(&self) -> BTreeSet<String> {
         let conn = rusqlite::Connection::open(self.dir.path().join(certdesk_store::DB_FILE)).unwrap();
-        let mut stmt = conn.prepare("SELECT id FROM outbox WHERE entity = 'worker'").unwrap();
+        let entities = certdesk_store::SYNCED_ENTITIES.iter().map(|e| format!("'{e}'")).collect::<Vec<_>>().join(", ");
+        let mut stmt = conn.prepare(&format!("SELECT id FROM outbox WHERE entity IN ({entities})")).unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     }
 
@@ -383,7 +385,7 @@ async fn every_enrolled_worker_reaches_the_platform_once_and_a_second_sync_sends
 
     let device = device_id(&d);
     let receipts: BTreeSet<String> = p.receipts(&device).into_iter().collect();
-    assert_eq!(receipts, d.outbox_worker_ids(), "the platform holds each entry the desk wrote, once");
+    assert_eq!(receipts, d.outbox_synced_ids(), "the platform holds each entry the desk wrote, once");
     assert_eq!(p.workers(), d.workers(), "desk and platform agree on every worker, update included");
     let blobs: i64 = p.db().query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)).unwrap();
     assert_eq!(blobs, 3, "photos travel before the records naming them");
@@ -398,6 +400,42 @@ async fn every_enrolled_worker_reaches_the_platform_once_and_a_second_sync_sends
     assert!(status.last_success_at.is_some() && status.last_error.is_none());
     assert!(status.trust_list_age_seconds.is_some_and(|s| s < 60), "the trust list was just confirmed");
     assert!(!status.stale_warning);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn training_records_reach_the_platform_once_parents_first_and_stay_with_their_agency() {
+    let p = platform(&[]).await;
+    let mut d = enrolled(&p, 1).await;
+    let ids = d.enrol_workers(0, 3);
+    d.make_eligible(&ids);
+    assert!(d.desk.sync_status().unwrap().pending > 3, "the training records wait to be sent");
+    let first = sync(&mut d.desk, &SyncOptions { batch_size: 4, ..opts() }).await.unwrap();
+    assert_eq!(
+        (first.pushed.rejected, first.pushed.conflict),
+        (0, 0),
+        "no record arrived before its class or worker, even split over batches: {first:?}"
+    );
+    let status = d.desk.sync_status().unwrap();
+    assert_eq!((status.pending, status.rejections), (0, 0));
+    assert_eq!(status.held, 1, "only the agency profile stays on the desk");
+
+    let db = p.db();
+    let live = |entity: &str| -> i64 {
+        db.query_row("SELECT count(*) FROM agency_records WHERE entity = ?1 AND deleted = 0", [entity], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(live("training_class"), 1);
+    assert_eq!(live("class_participant"), 3, "one attendance row per worker, updates merged");
+    assert_eq!(live("exam_result"), 3);
+    assert_eq!(live("supervision_form"), 1);
+    let agency = d.desk.sync_device().unwrap().unwrap().agency_id;
+    let foreign: i64 =
+        db.query_row("SELECT count(*) FROM agency_records WHERE agency_id <> ?1", [&agency], |r| r.get(0)).unwrap();
+    assert_eq!(foreign, 0, "every record belongs to the agency whose desk sent it");
+    let receipts: BTreeSet<String> = p.receipts(&device_id(&d)).into_iter().collect();
+    assert_eq!(receipts, d.outbox_synced_ids(), "each entry on the platform once");
+
+    let second = sync(&mut d.desk, &opts()).await.unwrap();
+    assert_eq!(second.batches, 0, "nothing is pushed twice: {second:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -601,7 +639,7 @@ async fn a_network_cut_mid_response_is_retried_to_the_same_final_state() {
     let receipts = p.receipts(&device.device_id);
     let unique: BTreeSet<String> = receipts.iter().cloned().collect();
     assert_eq!(unique.len(), receipts.len());
-    assert_eq!(unique, d.outbox_worker_ids(), "every entry arrived exactly once");
+    assert_eq!(unique, d.outbox_synced_ids(), "every entry arrived exactly once");
     assert_eq!(p.workers().len(), ids.len());
     assert_eq!(p.workers(), d.workers());
     let conn = rusqlite::Connection::open(d.dir.path().join(certdesk_store::DB_FILE)).unwrap();
@@ -727,7 +765,7 @@ async fn killing_the_desk_mid_sync_at_random_moments_loses_and_duplicates_nothin
     let receipts = p.receipts(&device);
     let unique: BTreeSet<String> = receipts.iter().cloned().collect();
     assert_eq!(unique.len(), receipts.len(), "no entry was taken twice");
-    assert_eq!(unique, d.outbox_worker_ids(), "every entry the desk wrote is on the platform, once");
+    assert_eq!(unique, d.outbox_synced_ids(), "every entry the desk wrote is on the platform, once");
     assert_eq!(p.workers(), d.workers(), "desk and platform agree on every worker's latest details");
     let conn = rusqlite::Connection::open(d.dir.path().join(certdesk_store::DB_FILE)).unwrap();
     let unmarked: i64 =
@@ -972,7 +1010,7 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
     };
     let unique: BTreeSet<String> = receipts.iter().cloned().collect();
     assert_eq!(unique.len(), receipts.len(), "no entry was taken twice");
-    assert_eq!(unique, d.outbox_worker_ids(), "every entry the desk wrote is on the platform, once");
+    assert_eq!(unique, d.outbox_synced_ids(), "every entry the desk wrote is on the platform, once");
     let workers: BTreeMap<String, String> = {
         let mut stmt = db.prepare("SELECT id, name FROM workers").unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()

@@ -9,6 +9,7 @@
 //! given.
 
 pub mod operators;
+pub mod public;
 pub mod sqlite;
 
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
@@ -128,7 +129,9 @@ pub enum Decided {
 }
 
 /// The storage contract of the platform.
-pub trait Store: operators::OperatorStore + Send + Sync + 'static {
+pub trait Store:
+    operators::OperatorStore + public::PublicRecords + Send + Sync + 'static
+{
     /// Whether the store answers (for `/readyz`).
     fn ready(&self) -> StoreResult<()>;
 

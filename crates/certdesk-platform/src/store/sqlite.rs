@@ -28,11 +28,13 @@ use crate::rules;
 use certdesk_protocol::sync::Change;
 
 mod operators;
+mod records;
 
 /// Embedded migrations, in order. Append only.
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_operator_pages.sql"),
+    include_str!("../../migrations/0003_agency_records.sql"),
 ];
 
 impl From<rusqlite::Error> for StoreError {
@@ -152,6 +154,9 @@ fn apply_entry(
     signer: Option<&Signer<'_>>,
     new_apps: &mut Vec<NewApplication>,
 ) -> StoreResult<EntryOutcome> {
+    if records::RECORD_ENTITIES.contains(&entry.entity.as_str()) {
+        return records::apply_record(tx, ctx, entry);
+    }
     if entry.entity != entity::WORKER {
         return Ok(rules::unsupported(&entry.entity, &entry.op));
     }

@@ -1,0 +1,826 @@
+//! The public verification page a citizen's phone opens from a card's QR code (查证、验证),
+//! and the rating (评价) and complaint (投诉) forms on it.
+//!
+//! * `GET /c/{payload}`: the verdict (checked against the live trust list and this
+//!   certificate's state), and for a valid card the worker's photo, masked name, gender,
+//!   service types, the agency and its phone, the validity and the training.
+//! * `GET /c/{payload}/photo`: the worker's photo, for a valid card only.
+//! * `POST /c/{payload}/rating` and `POST /c/{payload}/complaint`: plain HTML forms (no
+//!   script needed) carrying the page's short-lived token ([`token`]); the answer is a page.
+//!
+//! This module must never show the full name, the ID number, the worker's phone or address,
+//! and must never show anything personal for a card whose signature did not verify or that is
+//! no longer in force. It reads the payload from the raw path, so no byte a scanner or an
+//! attacker puts in the URL can make the extractor fail before the verdict is given.
+
+pub mod html;
+pub mod token;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, FromRequestParts, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use certdesk_domain::{mask_for_public, Gender, IdNumber, ServiceType};
+use certdesk_protocol::credential::{claimed_certificate_code, verify, Verdict};
+use certdesk_protocol::{RevocationEntry, RevocationList};
+use chrono::FixedOffset;
+use rand_core::{OsRng, RngCore};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::api::{blob_path, blocking, AppState};
+use crate::error::AppError;
+use crate::keys;
+use crate::store::public::{
+    Feedback, FeedbackLimits, FeedbackOutcome, FeedbackSubmission, PublicCertificate,
+};
+use html::{esc, page, row, Banner, Tone};
+use token::{Binding, TokenError, TokenKey, TOKEN_TTL_MINUTES};
+
+/// Longest rating comment, in characters.
+pub const MAX_COMMENT_CHARS: usize = 500;
+/// Longest complaint, in characters.
+pub const MAX_COMPLAINT_CHARS: usize = 1000;
+/// Longest contact a complainant leaves, in characters.
+pub const MAX_CONTACT_CHARS: usize = 50;
+
+/// Ratings taken: one per phone and certificate a day; a few per network (phones behind one
+/// carrier NAT share an address); and a ceiling per certificate an hour, city-wide, so no one
+/// can bury a worker under ratings from many phones.
+pub const RATING_LIMITS: FeedbackLimits = FeedbackLimits {
+    per_device_per_day: 1,
+    per_network_per_day: 5,
+    per_certificate_per_hour: 20,
+};
+
+/// Complaints taken: a little more room than ratings (a citizen may add to a complaint), the
+/// same kind of ceilings.
+pub const COMPLAINT_LIMITS: FeedbackLimits = FeedbackLimits {
+    per_device_per_day: 2,
+    per_network_per_day: 5,
+    per_certificate_per_hour: 10,
+};
+
+/// The cookie naming the phone that opened the page.
+const DEVICE_COOKIE: &str = "cdv";
+
+/// What the public routes share.
+#[derive(Clone)]
+struct Public {
+    app: AppState,
+    tokens: Arc<TokenKey>,
+}
+
+/// The public routes, ready to merge into the platform's router.
+pub fn routes<S: Clone + Send + Sync + 'static>(app: AppState) -> Router<S> {
+    Router::new()
+        .route("/c/{payload}", get(verification_page))
+        .route("/c/{payload}/photo", get(photo))
+        .route("/c/{payload}/rating", post(rate))
+        .route("/c/{payload}/complaint", post(complain))
+        .with_state(Public {
+            app,
+            tokens: Arc::new(TokenKey::generate()),
+        })
+}
+
+/// The payload segment as it is in the URL, never percent-decoded: a genuine payload is
+/// base64url and needs no decoding, and anything else is simply not a certificate.
+fn raw_payload(uri: &Uri) -> &str {
+    let rest = uri.path().strip_prefix("/c/").unwrap_or("");
+    rest.split('/').next().unwrap_or("")
+}
+
+/// A verdict and, when the card is genuine, the certificate's record.
+struct Checked {
+    verdict: Verdict,
+    record: Option<PublicCertificate>,
+}
+
+/// Verifies the payload against the live trust list and this one certificate's state. The
+/// record is fetched by the code the payload claims, but nothing of it is used unless the
+/// signature verifies.
+async fn check(app: &AppState, raw: &str) -> Result<Checked, AppError> {
+    let today = app.today();
+    let code = claimed_certificate_code(raw).map(|c| c.to_string());
+    let (trust, record) = blocking(app, move |s| {
+        let record = match &code {
+            Some(c) => s.public_certificate(c)?,
+            None => None,
+        };
+        Ok((s.trust_list()?, record))
+    })
+    .await?;
+    let revocations = RevocationList {
+        entries: record
+            .iter()
+            .map(|r| RevocationEntry {
+                certificate_code: r.certificate_code.clone(),
+                revoked: r.revoked,
+                current_card_version: r.current_card_version,
+            })
+            .collect(),
+    };
+    let verdict = verify(raw, &trust, &revocations, today);
+    let record = match verdict {
+        Verdict::Valid(_)
+        | Verdict::Replaced { .. }
+        | Verdict::Revoked(_)
+        | Verdict::Expired(_) => record,
+        _ => None,
+    };
+    Ok(Checked { verdict, record })
+}
+
+/// The client's network, for the flood limits: the peer address (an IPv6 client counts by
+/// its /64, which one subscriber usually holds whole). Behind a reverse proxy every client
+/// shares the proxy's address; the per-network limit then acts city-wide, so deploy the
+/// platform facing the clients or raise that limit.
+struct ClientNetwork(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientNetwork {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let net = match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            Some(ConnectInfo(addr)) => match addr.ip() {
+                IpAddr::V4(ip) => ip.to_string(),
+                IpAddr::V6(ip) => match ip.to_ipv4_mapped() {
+                    Some(v4) => v4.to_string(),
+                    None => {
+                        let s = ip.segments();
+                        format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                    }
+                },
+            },
+            None => "unknown".to_owned(),
+        };
+        Ok(ClientNetwork(net))
+    }
+}
+
+/// The page's device cookie, if the request carries a well-formed one.
+fn device_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == DEVICE_COOKIE)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| v.len() == 22 && URL_SAFE_NO_PAD.decode(v).is_ok())
+}
+
+fn new_device_id() -> String {
+    let mut b = [0u8; 16];
+    OsRng.fill_bytes(&mut b);
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+/// Headers every public answer carries: the URL holds the payload, so it must not leak
+/// through a referrer; no script runs; nothing frames the page.
+fn answer(status: StatusCode, cache: &'static str, html_text: String) -> Response {
+    let mut res = (status, html_text).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    res
+}
+
+fn footer(app: &AppState) -> String {
+    let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    format!(
+        "查验时间 Checked {} (北京时间 UTC+8)<br>上海市家政上门服务证平台 · 谁发证谁负责",
+        app.now().with_timezone(&shanghai).format("%Y-%m-%d %H:%M")
+    )
+}
+
+/// The banner for a verdict.
+fn banner(verdict: &Verdict) -> Banner<'static> {
+    let code = verdict.code();
+    match verdict {
+        Verdict::Valid(_) => Banner {
+            code,
+            tone: Tone::Ok,
+            title_zh: "有效",
+            title_en: "Valid",
+            why_zh: "此证真实有效。请核对照片与上门人员本人一致。",
+            why_en: "Genuine and in force. Check that the photo matches the person at your door.",
+        },
+        Verdict::Replaced { .. } => Banner {
+            code,
+            tone: Tone::Warn,
+            title_zh: "已换发新卡",
+            title_en: "Replaced by a newer card",
+            why_zh: "此卡已挂失或换发，不再有效。请持证人出示新卡，或致电所属机构核实。",
+            why_en: "This card was reported lost or replaced and is no longer valid. Ask for the new card or call the agency.",
+        },
+        Verdict::Revoked(_) => Banner {
+            code,
+            tone: Tone::Bad,
+            title_zh: "已注销",
+            title_en: "Cancelled",
+            why_zh: "此证已被注销，持证人不得凭此证上门服务。",
+            why_en: "This certificate was cancelled; it does not allow home service.",
+        },
+        Verdict::Expired(_) => Banner {
+            code,
+            tone: Tone::Warn,
+            title_zh: "已过期",
+            title_en: "Expired",
+            why_zh: "此证不在有效期内，不能凭此证上门服务。",
+            why_en: "This card is outside its validity period and does not allow home service.",
+        },
+        Verdict::BadSignature => Banner {
+            code,
+            tone: Tone::Bad,
+            title_zh: "非有效证件",
+            title_en: "Not a genuine certificate",
+            why_zh: "二维码签名无效：此证可能伪造或被篡改。请勿接受凭此证上门服务。",
+            why_en: "The QR code's signature is invalid: the card may be forged or altered. Do not accept service on it.",
+        },
+        Verdict::UnknownKey { .. } => Banner {
+            code,
+            tone: Tone::Bad,
+            title_zh: "非有效证件",
+            title_en: "Not a genuine certificate",
+            why_zh: "签发密钥不被平台认可，无法确认真伪。请勿接受凭此证上门服务。",
+            why_en: "Signed by a key the platform does not recognise; it cannot be confirmed. Do not accept service on it.",
+        },
+        Verdict::NotACertificate => Banner {
+            code,
+            tone: Tone::Bad,
+            title_zh: "非有效证件",
+            title_en: "Not a genuine certificate",
+            why_zh: "这不是上海市家政上门服务证的二维码，或二维码不完整。",
+            why_en: "This is not the QR code of a Shanghai home-service certificate, or it is incomplete.",
+        },
+    }
+}
+
+/// The details list everyone may see of a genuine card: code, agency, agency phone.
+fn certificate_rows(out: &mut String, code: &str, record: Option<&PublicCertificate>) {
+    row(
+        out,
+        "证件编码",
+        "Certificate code",
+        &format!("<span class=\"mono\">{}</span>", esc(code)),
+    );
+    if let Some(r) = record {
+        row(out, "服务机构", "Agency", &esc(&r.agency_name));
+        if let Some(phone) = &r.agency_phone {
+            let dial: String = phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            row(
+                out,
+                "机构电话",
+                "Agency phone",
+                &format!("<a href=\"tel:{}\">{}</a>", esc(&dial), esc(phone)),
+            );
+        }
+    }
+}
+
+fn service_tags(codes: &[String]) -> String {
+    codes
+        .iter()
+        .filter_map(|c| ServiceType::parse(c).ok())
+        .map(|t| {
+            format!(
+                "<span class=\"tag\">{} {}</span>",
+                t.label_zh(),
+                t.label_en()
+            )
+        })
+        .collect()
+}
+
+/// The body of a valid card's page: the person, the certificate, the forms.
+fn valid_body(
+    raw: &str,
+    claims_until: chrono::NaiveDate,
+    code: &str,
+    r: &PublicCertificate,
+    token: &str,
+    today: chrono::NaiveDate,
+) -> String {
+    let mut b = String::with_capacity(6 * 1024);
+    b.push_str("<section><div class=\"who\">");
+    if r.photo_sha256.is_some() {
+        b.push_str(&format!(
+            "<img src=\"/c/{raw}/photo\" width=\"108\" height=\"133\" alt=\"持证人照片 Photo of the holder\">"
+        ));
+    } else {
+        b.push_str("<div class=\"nophoto\">暂无照片<br>No photo</div>");
+    }
+    let gender = IdNumber::parse(&r.id_number, today)
+        .map(|id| {
+            let g = id.gender();
+            let en = match g {
+                Gender::Male => "Male",
+                Gender::Female => "Female",
+            };
+            format!("<p>{} {en}</p>", g.label_zh())
+        })
+        .unwrap_or_default();
+    b.push_str(&format!(
+        "<div><p class=\"name\" data-field=\"name\">{}</p>{gender}<p>{}</p></div></div><dl>",
+        esc(&mask_for_public(&r.worker_name)),
+        service_tags(&r.service_types)
+    ));
+    certificate_rows(&mut b, code, Some(r));
+    row(&mut b, "有效期至", "Valid until", &claims_until.to_string());
+    row(
+        &mut b,
+        "培训考核",
+        "Training",
+        "已完成岗前培训与考核<small>Pre-service training and exam completed</small>",
+    );
+    b.push_str(
+        "</dl><p class=\"note\">为保护个人信息，姓名已部分隐藏，不显示身份证号与手机号。\
+         Name partly hidden; ID number and phone are never shown.</p></section>",
+    );
+    b.push_str(&format!(
+        "<section><h2>评价服务 <small>Rate the service</small></h2>\
+         <form method=\"post\" action=\"/c/{raw}/rating\">\
+         <input type=\"hidden\" name=\"token\" value=\"{token}\">\
+         <div class=\"stars\" role=\"radiogroup\" aria-label=\"星级 Stars\">"
+    ));
+    for n in (1..=5).rev() {
+        b.push_str(&format!(
+            "<input type=\"radio\" name=\"stars\" id=\"s{n}\" value=\"{n}\" required>\
+             <label for=\"s{n}\" title=\"{n} 星 {n} star{}\">★</label>",
+            if n > 1 { "s" } else { "" }
+        ));
+    }
+    b.push_str(&format!(
+        "</div><label class=\"f\" for=\"comment\">说说服务怎么样（选填） Comment (optional)</label>\
+         <textarea id=\"comment\" name=\"comment\" maxlength=\"{MAX_COMMENT_CHARS}\" rows=\"3\"></textarea>\
+         <button type=\"submit\">提交评价 Submit rating</button></form></section>\
+         <details class=\"complain\"><summary>投诉 File a complaint</summary>\
+         <form method=\"post\" action=\"/c/{raw}/complaint\">\
+         <input type=\"hidden\" name=\"token\" value=\"{token}\">\
+         <label class=\"f\" for=\"text\">发生了什么 What happened</label>\
+         <textarea id=\"text\" name=\"text\" maxlength=\"{MAX_COMPLAINT_CHARS}\" rows=\"4\" required></textarea>\
+         <label class=\"f\" for=\"contact\">联系方式（选填，仅供机构回访） Contact (optional)</label>\
+         <input type=\"text\" id=\"contact\" name=\"contact\" maxlength=\"{MAX_CONTACT_CHARS}\" autocomplete=\"tel\">\
+         <button type=\"submit\">提交投诉 Send complaint</button></form>\
+         <p class=\"note\">投诉将转交持证人所属机构处理。The complaint goes to the worker's agency. \
+         表单 {TOKEN_TTL_MINUTES} 分钟内有效 Forms work for {TOKEN_TTL_MINUTES} minutes.</p></details>"
+    ));
+    b
+}
+
+/// `GET /c/{payload}`.
+async fn verification_page(
+    State(p): State<Public>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let raw = raw_payload(&uri);
+    let checked = check(&p.app, raw).await?;
+    let banner = banner(&checked.verdict);
+    let footer = footer(&p.app);
+    match (&checked.verdict, &checked.record) {
+        (Verdict::Valid(claims), Some(record)) => {
+            let (device, new_cookie) = match device_cookie(&headers) {
+                Some(d) => (d, false),
+                None => (new_device_id(), true),
+            };
+            let code = claims.certificate_code.to_string();
+            let token = p.tokens.issue(
+                p.app.now(),
+                &Binding {
+                    certificate_code: &code,
+                    card_version: claims.card_version,
+                    device_id: &device,
+                },
+            );
+            let body = valid_body(
+                raw,
+                claims.valid_until,
+                &code,
+                record,
+                &token,
+                p.app.today(),
+            );
+            // Each view carries its own token and the status is live: never stored.
+            let mut res = answer(StatusCode::OK, "no-store", page(&banner, &body, &footer));
+            if new_cookie {
+                let cookie = format!(
+                    "{DEVICE_COOKIE}={device}; Path=/c; Max-Age=31536000; Secure; HttpOnly; SameSite=Lax"
+                );
+                res.headers_mut().insert(
+                    SET_COOKIE,
+                    HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+                );
+            }
+            Ok(res)
+        }
+        (
+            Verdict::Valid(c)
+            | Verdict::Replaced { claims: c, .. }
+            | Verdict::Revoked(c)
+            | Verdict::Expired(c),
+            record,
+        ) => {
+            let mut b = String::from("<section><dl>");
+            certificate_rows(&mut b, &c.certificate_code.to_string(), record.as_ref());
+            if matches!(checked.verdict, Verdict::Expired(_)) {
+                row(
+                    &mut b,
+                    "有效期",
+                    "Valid",
+                    &format!("{} — {}", c.valid_from, c.valid_until),
+                );
+            }
+            b.push_str(
+                "</dl><p class=\"note\">此证当前无效，不能评价；如有疑问请联系所属机构。\
+                 This card is not valid now and cannot be rated; call the agency with any question.</p></section>",
+            );
+            Ok(answer(
+                StatusCode::OK,
+                "no-cache",
+                page(&banner, &b, &footer),
+            ))
+        }
+        // Not genuine: nothing but the verdict.
+        (verdict, _) => {
+            let status = if matches!(verdict, Verdict::NotACertificate) {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::OK
+            };
+            let b = "<section><p>如有人凭此证要求上门服务，请勿开门，并向其所属机构或平台核实。\
+                     If someone asks to work in your home with this card, do not let them in; check with the agency or the platform.</p></section>";
+            Ok(answer(status, "no-cache", page(&banner, b, &footer)))
+        }
+    }
+}
+
+/// `GET /c/{payload}/photo`: only for a card that verifies as valid, and only a blob the
+/// worker's own agency uploaded.
+async fn photo(State(p): State<Public>, uri: Uri) -> Result<Response, AppError> {
+    let raw = raw_payload(&uri);
+    let checked = check(&p.app, raw).await?;
+    let (Verdict::Valid(_), Some(record)) = (&checked.verdict, &checked.record) else {
+        return Err(AppError::NotFound("photo"));
+    };
+    let Some(sha) = record.photo_sha256.clone() else {
+        return Err(AppError::NotFound("photo"));
+    };
+    let agency = record.agency_id;
+    let owned = sha.clone();
+    if !blocking(&p.app, move |s| s.has_blob(agency, &owned)).await? {
+        return Err(AppError::NotFound("photo"));
+    }
+    let bytes = tokio::fs::read(blob_path(&p.app.blob_dir, &sha))
+        .await
+        .map_err(AppError::internal)?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    h.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=300"),
+    );
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(res)
+}
+
+/// The rating form.
+#[derive(Debug, Deserialize)]
+struct RatingForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    stars: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// The complaint form.
+#[derive(Debug, Deserialize)]
+struct ComplaintForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    contact: String,
+}
+
+/// A refusal or a thank-you, as a page with a way back.
+fn outcome_page(p: &Public, raw: &str, status: StatusCode, banner: &Banner<'_>) -> Response {
+    let back = if raw.len() == certdesk_protocol::credential::PAYLOAD_CHARS
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        format!("<section><a href=\"/c/{raw}\">返回查验结果 Back to the check</a></section>")
+    } else {
+        String::new()
+    };
+    let mut res = answer(status, "no-store", page(banner, &back, &footer(&p.app)));
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        res.headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from_static("3600"));
+    }
+    res
+}
+
+fn refusal(
+    code: &'static str,
+    tone: Tone,
+    zh: &'static str,
+    en: &'static str,
+    why_zh: &'static str,
+    why_en: &'static str,
+) -> Banner<'static> {
+    Banner {
+        code,
+        tone,
+        title_zh: zh,
+        title_en: en,
+        why_zh,
+        why_en,
+    }
+}
+
+/// Keeps line breaks, drops other control characters, trims.
+fn clean_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// What both forms do before storing: the card must be valid now, the token genuine, fresh
+/// and bound to this card and phone.
+async fn admit(
+    p: &Public,
+    raw: &str,
+    headers: &HeaderMap,
+    token: &str,
+) -> Result<Result<(String, u16, String, String), Response>, AppError> {
+    let checked = check(&p.app, raw).await?;
+    let claims = match &checked.verdict {
+        Verdict::Valid(c) if checked.record.is_some() => *c,
+        Verdict::Valid(_)
+        | Verdict::NotACertificate
+        | Verdict::BadSignature
+        | Verdict::UnknownKey { .. } => {
+            return Ok(Err(outcome_page(p, raw, StatusCode::NOT_FOUND, &refusal(
+                "not_rateable", Tone::Bad, "不能提交", "Cannot be sent",
+                "这不是有效的上门服务证，不能评价或投诉。",
+                "This is not a genuine certificate; it cannot be rated or complained about here.",
+            ))));
+        }
+        _ => {
+            return Ok(Err(outcome_page(p, raw, StatusCode::CONFLICT, &refusal(
+                "not_rateable", Tone::Bad, "此证不能评价", "This card cannot be rated",
+                "此证已注销、已换发新卡或已过期，不能评价。如需投诉，请直接联系所属机构。",
+                "This card is cancelled, replaced or expired and cannot be rated; contact the agency directly.",
+            ))));
+        }
+    };
+    let code = claims.certificate_code.to_string();
+    let device = device_cookie(headers).unwrap_or_default();
+    let binding = Binding {
+        certificate_code: &code,
+        card_version: claims.card_version,
+        device_id: &device,
+    };
+    match p.tokens.check(token, p.app.now(), &binding) {
+        Ok(nonce) => Ok(Ok((code, claims.card_version, nonce, device))),
+        Err(e) => {
+            let (zh, en) = match e {
+                TokenError::Expired => (
+                    "页面已超过 30 分钟，请重新扫码后再提交。",
+                    "The page is more than 30 minutes old; scan the card again and resend.",
+                ),
+                TokenError::Invalid => (
+                    "请从扫码打开的页面提交（并允许浏览器保存 Cookie），请重新扫码。",
+                    "Send the form from the page the scan opened (with cookies allowed); scan the card again.",
+                ),
+            };
+            Ok(Err(outcome_page(
+                p,
+                raw,
+                StatusCode::FORBIDDEN,
+                &refusal(
+                    "token_refused",
+                    Tone::Warn,
+                    "请重新扫码",
+                    "Scan again",
+                    zh,
+                    en,
+                ),
+            )))
+        }
+    }
+}
+
+async fn store_feedback(
+    p: &Public,
+    raw: &str,
+    network: &str,
+    admitted: (String, u16, String, String),
+    feedback: Feedback,
+    limits: FeedbackLimits,
+) -> Result<Response, AppError> {
+    let (certificate_code, card_version, token_nonce, device) = admitted;
+    let is_rating = matches!(feedback, Feedback::Rating { .. });
+    let submission = FeedbackSubmission {
+        id: Uuid::now_v7(),
+        token_nonce,
+        certificate_code,
+        card_version,
+        device_hash: keys::sha256_hex(&format!("device:{device}")),
+        network_hash: keys::sha256_hex(&format!("network:{network}")),
+        feedback,
+        now: p.app.now(),
+    };
+    let outcome = blocking(&p.app, move |s| s.add_feedback(&submission, &limits)).await?;
+    let (status, banner) = match (outcome, is_rating) {
+        (FeedbackOutcome::Stored, true) => (StatusCode::OK, refusal(
+            "rating_received", Tone::Ok, "感谢您的评价", "Thank you for your rating",
+            "评价已送达持证人所属机构。", "Your rating has been passed to the worker's agency.",
+        )),
+        (FeedbackOutcome::Stored, false) => (StatusCode::OK, refusal(
+            "complaint_received", Tone::Ok, "投诉已提交", "Complaint received",
+            "投诉已转交持证人所属机构跟进处理。", "Your complaint has been passed to the worker's agency to follow up.",
+        )),
+        (FeedbackOutcome::TokenUsed, _) => (StatusCode::CONFLICT, refusal(
+            "already_sent", Tone::Warn, "已经提交过", "Already sent",
+            "本次扫码已经提交过，无需重复提交。", "This was already sent from this scan; nothing more to do.",
+        )),
+        (FeedbackOutcome::Limited, _) => (StatusCode::TOO_MANY_REQUESTS, refusal(
+            "too_many", Tone::Warn, "提交过于频繁", "Too many submissions",
+            "本次未被记录：每部手机每天只能对同一持证人评价一次，请稍后再试。",
+            "Not recorded: each phone may rate a worker once a day, and a worker takes only so many an hour. Try again later.",
+        )),
+        (FeedbackOutcome::NotCurrent, _) => (StatusCode::CONFLICT, refusal(
+            "not_rateable", Tone::Bad, "此证不能评价", "This card cannot be rated",
+            "此证已注销或已换发新卡，不能评价。", "This card is cancelled or replaced and cannot be rated.",
+        )),
+    };
+    Ok(outcome_page(p, raw, status, &banner))
+}
+
+fn bad_form(p: &Public, raw: &str, zh: &'static str, en: &'static str) -> Response {
+    outcome_page(
+        p,
+        raw,
+        StatusCode::BAD_REQUEST,
+        &refusal(
+            "form_invalid",
+            Tone::Warn,
+            "请检查填写内容",
+            "Please check the form",
+            zh,
+            en,
+        ),
+    )
+}
+
+/// `POST /c/{payload}/rating`.
+async fn rate(
+    State(p): State<Public>,
+    uri: Uri,
+    headers: HeaderMap,
+    ClientNetwork(network): ClientNetwork,
+    form: Result<Form<RatingForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let raw = raw_payload(&uri).to_owned();
+    let Ok(Form(form)) = form else {
+        return Ok(bad_form(
+            &p,
+            &raw,
+            "表单无法读取。",
+            "The form could not be read.",
+        ));
+    };
+    let admitted = match admit(&p, &raw, &headers, &form.token).await? {
+        Ok(a) => a,
+        Err(refused) => return Ok(refused),
+    };
+    let Some(stars) = form
+        .stars
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|s| (1..=5).contains(s))
+    else {
+        return Ok(bad_form(
+            &p,
+            &raw,
+            "请选择 1 到 5 颗星。",
+            "Choose 1 to 5 stars.",
+        ));
+    };
+    let comment = clean_text(&form.comment);
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Ok(bad_form(
+            &p,
+            &raw,
+            "评价内容最多 500 字。",
+            "A comment holds at most 500 characters.",
+        ));
+    }
+    store_feedback(
+        &p,
+        &raw,
+        &network,
+        admitted,
+        Feedback::Rating { stars, comment },
+        RATING_LIMITS,
+    )
+    .await
+}
+
+/// `POST /c/{payload}/complaint`.
+async fn complain(
+    State(p): State<Public>,
+    uri: Uri,
+    headers: HeaderMap,
+    ClientNetwork(network): ClientNetwork,
+    form: Result<Form<ComplaintForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let raw = raw_payload(&uri).to_owned();
+    let Ok(Form(form)) = form else {
+        return Ok(bad_form(
+            &p,
+            &raw,
+            "表单无法读取。",
+            "The form could not be read.",
+        ));
+    };
+    let admitted = match admit(&p, &raw, &headers, &form.token).await? {
+        Ok(a) => a,
+        Err(refused) => return Ok(refused),
+    };
+    let text = clean_text(&form.text);
+    let contact = clean_text(&form.contact).replace('\n', " ");
+    if text.is_empty() {
+        return Ok(bad_form(&p, &raw, "请填写投诉内容。", "Say what happened."));
+    }
+    if text.chars().count() > MAX_COMPLAINT_CHARS {
+        return Ok(bad_form(
+            &p,
+            &raw,
+            "投诉内容最多 1000 字。",
+            "A complaint holds at most 1000 characters.",
+        ));
+    }
+    if contact.chars().count() > MAX_CONTACT_CHARS {
+        return Ok(bad_form(
+            &p,
+            &raw,
+            "联系方式最多 50 字。",
+            "A contact holds at most 50 characters.",
+        ));
+    }
+    store_feedback(
+        &p,
+        &raw,
+        &network,
+        admitted,
+        Feedback::Complaint { text, contact },
+        COMPLAINT_LIMITS,
+    )
+    .await
+}

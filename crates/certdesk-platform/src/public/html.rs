@@ -1,0 +1,155 @@
+//! The public page's HTML: one small, self-contained document per answer (inline CSS, no
+//! script, no external resource), laid out for a phone and readable in Chinese first, English
+//! second.
+//!
+//! Everything that comes from a record goes through [`esc`]. This module must never be given
+//! a full name, ID number or a worker's phone: it renders what it receives.
+
+use std::fmt::Write;
+
+/// Escapes text for HTML element content and double-quoted attributes.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "\
+*{box-sizing:border-box}\
+body{margin:0;background:#f2f4f7;color:#1d2129;font:16px/1.5 -apple-system,system-ui,\"PingFang SC\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif}\
+header{background:#0b4a8b;color:#fff;padding:12px 16px}\
+header b{display:block;font-size:17px;letter-spacing:1px}header span{font-size:12px;opacity:.85}\
+main{max-width:480px;margin:0 auto;padding:12px}\
+section,details{background:#fff;border-radius:12px;padding:16px;margin:0 0 12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}\
+.verdict{display:flex;gap:14px;align-items:center;border:2px solid}\
+.verdict .mark{flex:none;width:56px;height:56px;border-radius:50%;color:#fff;font-size:34px;line-height:56px;text-align:center;font-weight:700}\
+.verdict h1{margin:0;font-size:30px;line-height:1.2}\
+.verdict .en{margin:0;font-weight:600}\
+.verdict .why{margin:6px 0 0;font-size:14px}\
+.ok{background:#e9f7ef;border-color:#1e8e3e;color:#0d6b2c}.ok .mark{background:#1e8e3e}\
+.warn{background:#fff5e6;border-color:#d46b08;color:#a0520a}.warn .mark{background:#d46b08}\
+.bad{background:#fdeceb;border-color:#cf1322;color:#a8071a}.bad .mark{background:#cf1322}\
+.who{display:flex;gap:14px;align-items:flex-start;margin-bottom:8px}\
+.who img,.nophoto{flex:none;width:108px;height:133px;border-radius:8px;object-fit:cover;background:#e5e7eb}\
+.nophoto{display:flex;align-items:center;justify-content:center;color:#6b7280;font-size:13px;text-align:center}\
+.name{font-size:26px;font-weight:700;margin:0;letter-spacing:2px}\
+.who p{margin:2px 0}\
+.tag{display:inline-block;background:#eef4ff;color:#0b4a8b;border-radius:999px;padding:1px 10px;margin:4px 4px 0 0;font-size:13px}\
+dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:8px 12px;font-size:15px}\
+dt{color:#6b7280;font-size:13px;line-height:1.3}dt small,dd small{display:block;font-size:11px;color:#8a919c}\
+dd{margin:0;word-break:break-all}section>p{margin:0}\
+.mono{font-family:ui-monospace,Menlo,Consolas,monospace;letter-spacing:.5px}\
+a{color:#0b4a8b}\
+.note{font-size:12px;color:#6b7280;margin:12px 0 0}\
+h2,summary{font-size:18px;margin:0 0 8px;font-weight:700}summary{margin:0;cursor:pointer}\
+details[open] summary{margin-bottom:8px}\
+.stars{display:flex;flex-direction:row-reverse;justify-content:flex-end;margin:4px 0 8px}\
+.stars input{position:absolute;opacity:0;width:1px;height:1px}\
+.stars label{font-size:42px;line-height:1;color:#d0d5dd;padding:0 4px;cursor:pointer}\
+.stars input:checked~label{color:#f5a623}\
+.stars input:focus-visible+label{outline:2px solid #0b4a8b;border-radius:4px}\
+textarea,input[type=text]{width:100%;font:inherit;border:1px solid #d0d5dd;border-radius:8px;padding:10px;margin:4px 0 10px}\
+button{width:100%;font:inherit;font-weight:700;border:0;border-radius:8px;padding:12px;background:#0b4a8b;color:#fff}\
+.complain button{background:#cf1322}\
+label.f{font-size:14px;color:#4b5563}\
+footer{text-align:center;font-size:12px;color:#8a919c;padding:4px 16px 24px}";
+
+/// How a verdict is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Green: valid; thanks.
+    Ok,
+    /// Orange: genuine but not in force (replaced, expired); a refusal the citizen can fix.
+    Warn,
+    /// Red: revoked, not genuine; a hard refusal.
+    Bad,
+}
+
+impl Tone {
+    fn class(self) -> &'static str {
+        match self {
+            Tone::Ok => "ok",
+            Tone::Warn => "warn",
+            Tone::Bad => "bad",
+        }
+    }
+
+    fn mark(self) -> &'static str {
+        match self {
+            Tone::Ok => "✓",
+            Tone::Warn => "!",
+            Tone::Bad => "✕",
+        }
+    }
+}
+
+/// The big coloured block at the top: `code` is the stable verdict (or outcome) code, kept in
+/// `data-verdict` for machines.
+pub struct Banner<'a> {
+    /// Stable code.
+    pub code: &'a str,
+    /// Colour.
+    pub tone: Tone,
+    /// The word, in Chinese (有效, 已注销...).
+    pub title_zh: &'a str,
+    /// The same in English.
+    pub title_en: &'a str,
+    /// One or two sentences: what it means and what to do, in Chinese.
+    pub why_zh: &'a str,
+    /// The same in English.
+    pub why_en: &'a str,
+}
+
+/// A whole page: the banner, then `body` (already HTML), then the footer.
+pub fn page(banner: &Banner<'_>, body: &str, footer: &str) -> String {
+    let mut out = String::with_capacity(8 * 1024 + body.len());
+    out.push_str(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <meta name=\"robots\" content=\"noindex\">",
+    );
+    let _ = write!(
+        out,
+        "<title>{} · 上门服务证查验</title><style>{STYLE}</style></head><body>\
+         <header><b>上海市家政上门服务证</b><span>Shanghai home-service certificate · 查验 Check</span></header>\
+         <main><section class=\"verdict {}\" data-verdict=\"{}\" role=\"status\">\
+         <div class=\"mark\" aria-hidden=\"true\">{}</div><div><h1>{}</h1><p class=\"en\">{}</p>\
+         <p class=\"why\">{}<br>{}</p></div></section>{body}</main><footer>{footer}</footer></body></html>",
+        esc(banner.title_zh),
+        banner.tone.class(),
+        esc(banner.code),
+        banner.tone.mark(),
+        esc(banner.title_zh),
+        esc(banner.title_en),
+        esc(banner.why_zh),
+        esc(banner.why_en),
+    );
+    out
+}
+
+/// One row of the details list: a bilingual label and already-escaped HTML.
+pub fn row(out: &mut String, zh: &str, en: &str, value_html: &str) {
+    let _ = write!(out, "<dt>{zh}<small>{en}</small></dt><dd>{value_html}</dd>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_every_character_that_opens_markup_or_closes_an_attribute() {
+        assert_eq!(
+            esc("<a href=\"x\" onclick='y'>&</a>"),
+            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! What the public verification page (`/c/{payload}`) needs from storage: a certificate's
+//! public record by code, and the ratings (评价) and complaints (投诉) citizens leave there.
+//!
+//! [`PublicRecords`] is part of the [`super::Store`] contract. It must never hand the page a
+//! worker's phone, address or emergency contact: [`PublicCertificate`] carries only what the
+//! page shows (after masking) or needs to decide what to show.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::StoreResult;
+
+/// A certificate as the public page may know it, looked up by its code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicCertificate {
+    /// The certificate code.
+    pub certificate_code: String,
+    /// The worker holding it.
+    pub worker_id: Uuid,
+    /// The agency that applied for it (谁发证谁负责).
+    pub agency_id: Uuid,
+    /// The newest card; older cards are replaced.
+    pub current_card_version: u16,
+    /// Cancelled (注销).
+    pub revoked: bool,
+    /// The agency's registered name.
+    pub agency_name: String,
+    /// The agency's phone, when the operator recorded one.
+    pub agency_phone: Option<String>,
+    /// The worker's full name: the page shows it masked, never as it is.
+    pub worker_name: String,
+    /// The worker's ID number: the page derives the gender from it and never shows it.
+    pub id_number: String,
+    /// Service type codes, as the desk pushed them.
+    pub service_types: Vec<String>,
+    /// SHA-256 of the worker's photo, when the desk sent one.
+    pub photo_sha256: Option<String>,
+}
+
+/// What a citizen leaves on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Feedback {
+    /// 评价.
+    Rating {
+        /// 1 to 5.
+        stars: u8,
+        /// At most 500 characters, may be empty.
+        comment: String,
+    },
+    /// 投诉.
+    Complaint {
+        /// What happened, at most 1000 characters.
+        text: String,
+        /// How to reach the citizen, at most 50 characters, may be empty.
+        contact: String,
+    },
+}
+
+/// One submission, already checked by the page's rules (token, lengths).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedbackSubmission {
+    /// The new record's id (also the change's id the agency pulls).
+    pub id: Uuid,
+    /// The nonce of the page token: one rating and one complaint per page view.
+    pub token_nonce: String,
+    /// The certificate of the scanned card.
+    pub certificate_code: String,
+    /// The scanned card's version; it must still be the current card.
+    pub card_version: u16,
+    /// SHA-256 of the page's device cookie.
+    pub device_hash: String,
+    /// SHA-256 of the client's network address.
+    pub network_hash: String,
+    /// The rating or complaint.
+    pub feedback: Feedback,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+/// How many submissions of one kind are taken; counted over stored submissions, so they hold
+/// across restarts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedbackLimits {
+    /// Per device cookie and certificate, over the last 24 hours.
+    pub per_device_per_day: u32,
+    /// Per client network and certificate, over the last 24 hours (several phones may share
+    /// one address behind a carrier's NAT, so this is above the device limit).
+    pub per_network_per_day: u32,
+    /// Per certificate city-wide, over the last hour.
+    pub per_certificate_per_hour: u32,
+}
+
+/// What became of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackOutcome {
+    /// Stored, and queued for the worker's agency in the sync pull.
+    Stored,
+    /// This page view's token was already used for this kind.
+    TokenUsed,
+    /// Over a limit; nothing stored.
+    Limited,
+    /// The certificate is unknown, cancelled, or the card is no longer the current one.
+    NotCurrent,
+}
+
+/// Storage for the public verification page.
+pub trait PublicRecords {
+    /// The certificate with this code, with its worker and agency; `None` if unknown.
+    fn public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>>;
+
+    /// Stores a rating or complaint within `limits`, and queues it for the worker's agency,
+    /// in one transaction: a refused submission changes nothing.
+    fn add_feedback(
+        &self,
+        submission: &FeedbackSubmission,
+        limits: &FeedbackLimits,
+    ) -> StoreResult<FeedbackOutcome>;
+}

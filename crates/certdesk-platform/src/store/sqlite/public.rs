@@ -1,0 +1,376 @@
+//! [`PublicRecords`] on SQLite: the public page's certificate lookup (one indexed join) and
+//! ratings and complaints with their flood limits, counted and stored in one transaction.
+
+use super::{add_change, ts, uuid_of, SqliteStore};
+use crate::store::public::{
+    Feedback, FeedbackLimits, FeedbackOutcome, FeedbackSubmission, PublicCertificate, PublicRecords,
+};
+use crate::store::{StoreError, StoreResult};
+use certdesk_protocol::sync::ChangeBody;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+/// The table a kind of feedback lives in. Table names cannot be bound as parameters; these are
+/// the only two and come from this match, never from input.
+fn table(feedback: &Feedback) -> &'static str {
+    match feedback {
+        Feedback::Rating { .. } => "ratings",
+        Feedback::Complaint { .. } => "complaints",
+    }
+}
+
+/// Submissions of `table` for `code` since `since`, by one device or network when `by` names
+/// the column and value.
+fn count_since(
+    tx: &Transaction<'_>,
+    table: &str,
+    by: Option<(&str, &str)>,
+    code: &str,
+    since: DateTime<Utc>,
+) -> StoreResult<u32> {
+    let n = match by {
+        Some((column, value)) => tx.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM {table} WHERE {column} = ?1 AND certificate_code = ?2 AND created_at > ?3"
+            ),
+            params![value, code, ts(since)],
+            |r| r.get(0),
+        )?,
+        None => tx.query_row(
+            &format!("SELECT COUNT(*) FROM {table} WHERE certificate_code = ?1 AND created_at > ?2"),
+            params![code, ts(since)],
+            |r| r.get(0),
+        )?,
+    };
+    Ok(n)
+}
+
+fn over_limit(
+    tx: &Transaction<'_>,
+    s: &FeedbackSubmission,
+    limits: &FeedbackLimits,
+) -> StoreResult<bool> {
+    let t = table(&s.feedback);
+    let day = s.now - Duration::hours(24);
+    let hour = s.now - Duration::hours(1);
+    let code = &s.certificate_code;
+    let by_device = Some(("device_hash", s.device_hash.as_str()));
+    let by_network = Some(("network_hash", s.network_hash.as_str()));
+    Ok(
+        count_since(tx, t, by_device, code, day)? >= limits.per_device_per_day
+            || count_since(tx, t, by_network, code, day)? >= limits.per_network_per_day
+            || count_since(tx, t, None, code, hour)? >= limits.per_certificate_per_hour,
+    )
+}
+
+impl PublicRecords for SqliteStore {
+    fn public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.worker_id, c.agency_id, c.card_version, c.revoked_at IS NOT NULL,
+                    g.name, g.phone, w.name, w.id_number, w.photo_sha256,
+                    json_extract(w.record, '$.service_types')
+             FROM certificates c JOIN agencies g ON g.id = c.agency_id JOIN workers w ON w.id = c.worker_id
+             WHERE c.code = ?1",
+        )?;
+        let row = stmt
+            .query_row([code], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u16>(2)?,
+                    r.get::<_, bool>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                ))
+            })
+            .optional()?;
+        let Some((
+            worker,
+            agency,
+            card_version,
+            revoked,
+            agency_name,
+            phone,
+            name,
+            id,
+            photo,
+            types,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let service_types = match types {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("service types of {code}: {e}")))?,
+            None => Vec::new(),
+        };
+        Ok(Some(PublicCertificate {
+            certificate_code: code.to_owned(),
+            worker_id: uuid_of(worker)?,
+            agency_id: uuid_of(agency)?,
+            current_card_version: card_version,
+            revoked,
+            agency_name,
+            agency_phone: phone.filter(|p| !p.trim().is_empty()),
+            worker_name: name,
+            id_number: id,
+            service_types,
+            photo_sha256: photo,
+        }))
+    }
+
+    fn add_feedback(
+        &self,
+        s: &FeedbackSubmission,
+        limits: &FeedbackLimits,
+    ) -> StoreResult<FeedbackOutcome> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let current: Option<(String, String)> = tx
+            .query_row(
+                "SELECT worker_id, agency_id FROM certificates
+                 WHERE code = ?1 AND card_version = ?2 AND revoked_at IS NULL",
+                params![s.certificate_code, s.card_version],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((worker_id, agency_id)) = current else {
+            return Ok(FeedbackOutcome::NotCurrent);
+        };
+        let t = table(&s.feedback);
+        let used = tx
+            .query_row(
+                &format!("SELECT 1 FROM {t} WHERE token_nonce = ?1"),
+                [&s.token_nonce],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if used {
+            return Ok(FeedbackOutcome::TokenUsed);
+        }
+        if over_limit(&tx, s, limits)? {
+            return Ok(FeedbackOutcome::Limited);
+        }
+        let (worker_uuid, agency_uuid) = (uuid_of(worker_id.clone())?, uuid_of(agency_id.clone())?);
+        let change = match &s.feedback {
+            Feedback::Rating { stars, comment } => {
+                tx.execute(
+                    "INSERT INTO ratings (id, token_nonce, certificate_code, card_version, worker_id,
+                       agency_id, stars, comment, device_hash, network_hash, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        s.id.to_string(),
+                        s.token_nonce,
+                        s.certificate_code,
+                        s.card_version,
+                        worker_id,
+                        agency_id,
+                        stars,
+                        comment,
+                        s.device_hash,
+                        s.network_hash,
+                        ts(s.now)
+                    ],
+                )?;
+                ChangeBody::Rating {
+                    rating_id: s.id,
+                    worker_id: worker_uuid,
+                    certificate_code: s.certificate_code.clone(),
+                    stars: *stars,
+                    comment: comment.clone(),
+                    created_at: s.now,
+                }
+            }
+            Feedback::Complaint { text, contact } => {
+                tx.execute(
+                    "INSERT INTO complaints (id, token_nonce, certificate_code, card_version, worker_id,
+                       agency_id, text, contact, device_hash, network_hash, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        s.id.to_string(),
+                        s.token_nonce,
+                        s.certificate_code,
+                        s.card_version,
+                        worker_id,
+                        agency_id,
+                        text,
+                        contact,
+                        s.device_hash,
+                        s.network_hash,
+                        ts(s.now)
+                    ],
+                )?;
+                ChangeBody::Complaint {
+                    complaint_id: s.id,
+                    worker_id: worker_uuid,
+                    certificate_code: s.certificate_code.clone(),
+                    text: text.clone(),
+                    contact: contact.clone(),
+                    created_at: s.now,
+                }
+            }
+        };
+        // Only the worker's agency pulls it: a rating names a person.
+        add_change(&tx, Some(agency_uuid), &change, s.now)?;
+        tx.commit()?;
+        Ok(FeedbackOutcome::Stored)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-27T02:00:00Z".parse().unwrap()
+    }
+
+    /// A store holding one current certificate `SH...` of one worker; returns its code.
+    fn store_with_certificate() -> (SqliteStore, String) {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let agency = Uuid::now_v7();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO agencies (id, name, credit_code, district, created_at)
+                 VALUES (?1, '某家政', '91310000MA1FL8L971', '黄浦区', 'x')",
+                [agency.to_string()],
+            )
+            .unwrap();
+        let worker = Uuid::now_v7().to_string();
+        let app = Uuid::now_v7().to_string();
+        let conn = store.conn();
+        conn.execute(
+            "INSERT INTO workers (id, agency_id, id_number, name, status, record, version, updated_at)
+             VALUES (?1, ?2, '11010519491231002X', '张小三', 'issued', '{\"service_types\":[\"cleaning\"]}', 1, 'x')",
+            params![worker, agency.to_string()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO applications (id, worker_id, agency_id, id_number, status, applied_at)
+             VALUES (?1, ?2, ?3, '11010519491231002X', 'approved', 'x')",
+            params![app, worker, agency.to_string()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO certificates (code, worker_id, agency_id, application_id, card_version,
+               valid_from, valid_until, key_id, credential_url, issued_at)
+             VALUES ('SH012026000001X', ?1, ?2, ?3, 1, '2026-11-27', '2029-11-26', 1, 'u', 'x')",
+            params![worker, agency.to_string(), app],
+        )
+        .unwrap();
+        drop(conn);
+        (store, "SH012026000001X".into())
+    }
+
+    fn rating(code: &str, device: &str, network: &str, minutes: i64) -> FeedbackSubmission {
+        FeedbackSubmission {
+            id: Uuid::now_v7(),
+            token_nonce: Uuid::now_v7().to_string(),
+            certificate_code: code.into(),
+            card_version: 1,
+            device_hash: device.into(),
+            network_hash: network.into(),
+            feedback: Feedback::Rating {
+                stars: 5,
+                comment: "好".into(),
+            },
+            now: now() + Duration::minutes(minutes),
+        }
+    }
+
+    const LIMITS: FeedbackLimits = FeedbackLimits {
+        per_device_per_day: 1,
+        per_network_per_day: 3,
+        per_certificate_per_hour: 5,
+    };
+
+    #[test]
+    fn the_lookup_gives_the_public_fields_and_nothing_for_an_unknown_code() {
+        let (store, code) = store_with_certificate();
+        let c = store.public_certificate(&code).unwrap().unwrap();
+        assert_eq!(c.service_types, ["cleaning"]);
+        assert!(!c.revoked);
+        assert_eq!(c.current_card_version, 1);
+        assert_eq!(store.public_certificate("SH012026000002X").unwrap(), None);
+    }
+
+    #[test]
+    fn a_certificate_takes_at_most_its_hourly_limit_city_wide_then_again_an_hour_later() {
+        let (store, code) = store_with_certificate();
+        for n in 0..5 {
+            let s = rating(&code, &format!("d{n}"), &format!("n{n}"), n);
+            assert_eq!(
+                store.add_feedback(&s, &LIMITS).unwrap(),
+                FeedbackOutcome::Stored
+            );
+        }
+        let sixth = rating(&code, "d9", "n9", 10);
+        assert_eq!(
+            store.add_feedback(&sixth, &LIMITS).unwrap(),
+            FeedbackOutcome::Limited,
+            "distinct devices and networks cannot flood one worker"
+        );
+        let later = rating(&code, "d9", "n9", 61);
+        assert_eq!(
+            store.add_feedback(&later, &LIMITS).unwrap(),
+            FeedbackOutcome::Stored
+        );
+    }
+
+    #[test]
+    fn one_device_rates_a_certificate_once_a_day_and_a_token_works_once() {
+        let (store, code) = store_with_certificate();
+        let first = rating(&code, "d", "n", 0);
+        assert_eq!(
+            store.add_feedback(&first, &LIMITS).unwrap(),
+            FeedbackOutcome::Stored
+        );
+        assert_eq!(
+            store.add_feedback(&first, &LIMITS).unwrap(),
+            FeedbackOutcome::TokenUsed
+        );
+        let again = rating(&code, "d", "other", 60 * 23);
+        assert_eq!(
+            store.add_feedback(&again, &LIMITS).unwrap(),
+            FeedbackOutcome::Limited
+        );
+        let next_day = rating(&code, "d", "other", 60 * 24 + 1);
+        assert_eq!(
+            store.add_feedback(&next_day, &LIMITS).unwrap(),
+            FeedbackOutcome::Stored
+        );
+    }
+
+    #[test]
+    fn an_old_card_or_a_cancelled_certificate_takes_no_feedback() {
+        let (store, code) = store_with_certificate();
+        let mut old = rating(&code, "d", "n", 0);
+        old.card_version = 0;
+        assert_eq!(
+            store.add_feedback(&old, &LIMITS).unwrap(),
+            FeedbackOutcome::NotCurrent
+        );
+        store
+            .conn()
+            .execute("UPDATE certificates SET revoked_at = 'x'", [])
+            .unwrap();
+        let s = rating(&code, "d", "n", 0);
+        assert_eq!(
+            store.add_feedback(&s, &LIMITS).unwrap(),
+            FeedbackOutcome::NotCurrent
+        );
+        let n: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM ratings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}

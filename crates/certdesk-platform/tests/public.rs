@@ -1,0 +1,575 @@
+//! The public verification page and its rating and complaint forms, on the real platform over
+//! TLS: every verdict a scanned card can get, what each shows (and never shows), and the
+//! refusals and limits that keep ratings honest.
+
+mod support {
+    pub mod scene;
+}
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use certdesk_domain::certificate_code::CertificateCode;
+use certdesk_protocol::credential::{sign_payload, CredentialClaims};
+use certdesk_protocol::sync::{ChangeBody, EnrolResponse};
+use chrono::Duration;
+use reqwest::StatusCode;
+use support::scene::{id_number, scene, Approved, Scene};
+
+const NAME: &str = "张小三";
+const AGENCY_PHONE: &str = "021-63001234";
+const JPEG: &[u8] = b"\xff\xd8\xff\xe0 a photo's bytes \xff\xd9";
+
+/// A platform with one agency and one approved worker with a photo.
+struct Card {
+    s: Scene,
+    device: EnrolResponse,
+    id: String,
+    photo: String,
+    cert: Approved,
+}
+
+async fn card() -> Card {
+    let s = scene().await;
+    let device = s
+        .device(s.agency(1, "黄浦", Some(AGENCY_PHONE)).await)
+        .await;
+    let photo = s.upload_photo(&device, JPEG).await;
+    let id = id_number(2);
+    let cert = s.approved(&device, NAME, &id, Some(&photo)).await;
+    Card {
+        s,
+        device,
+        id,
+        photo,
+        cert,
+    }
+}
+
+/// A fetched page.
+struct Page {
+    status: StatusCode,
+    cookie: Option<String>,
+    cache: String,
+    html: String,
+}
+
+impl Page {
+    fn verdict(&self) -> &str {
+        let start = self
+            .html
+            .find("data-verdict=\"")
+            .expect("every page has a verdict")
+            + 14;
+        let end = self.html[start..].find('"').unwrap();
+        &self.html[start..start + end]
+    }
+
+    fn token(&self) -> String {
+        let start = self.html.find("name=\"token\" value=\"").expect("a token") + 20;
+        let end = self.html[start..].find('"').unwrap();
+        self.html[start..start + end].to_owned()
+    }
+}
+
+async fn get(s: &Scene, path_or_url: &str, cookie: Option<&str>) -> Page {
+    let url = if path_or_url.starts_with("https://") {
+        path_or_url.to_owned()
+    } else {
+        s.url(path_or_url)
+    };
+    let mut req = s.http.get(url);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned());
+    let cache = res
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    Page {
+        status,
+        cookie,
+        cache,
+        html: res.text().await.unwrap(),
+    }
+}
+
+/// The path of a credential URL (the dev server's host is the same).
+fn path_of(url: &str) -> String {
+    let rest = url.strip_prefix("https://").unwrap();
+    rest[rest.find('/').unwrap()..].to_owned()
+}
+
+fn payload_of(url: &str) -> &str {
+    url.rsplit('/').next().unwrap()
+}
+
+/// Asserts that nothing personal of the test worker is on a page.
+fn assert_nothing_personal(c: &Card, html: &str, why: &str) {
+    for secret in [
+        c.id.as_str(),
+        &c.id[c.id.len() - 4..],
+        "13812345678",
+        "13912345678",
+        NAME,
+        "张*三",
+        "上海市黄浦区某路1号",
+        "王五",
+        "/photo",
+    ] {
+        assert!(!html.contains(secret), "{why}: the page shows {secret:?}");
+    }
+}
+
+/// Posts a form with the page's cookie.
+async fn post_form(s: &Scene, url: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Page {
+    let mut req = s.http.post(s.url(url)).form(form);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = req.send().await.unwrap();
+    Page {
+        status: res.status(),
+        cookie: None,
+        cache: String::new(),
+        html: res.text().await.unwrap(),
+    }
+}
+
+/// Opens the page as a phone would (keeping the device cookie) and rates.
+async fn rate(
+    c: &Card,
+    cookie: Option<&str>,
+    stars: &str,
+    comment: &str,
+) -> (Page, Option<String>) {
+    let page = get(&c.s, &c.cert.url, cookie).await;
+    assert_eq!(page.verdict(), "valid");
+    let cookie = cookie.map(str::to_owned).or(page.cookie.clone());
+    let token = page.token();
+    let path = format!("{}/rating", path_of(&c.cert.url));
+    let got = post_form(
+        &c.s,
+        &path,
+        cookie.as_deref(),
+        &[("token", &token), ("stars", stars), ("comment", comment)],
+    )
+    .await;
+    (got, cookie)
+}
+
+fn ratings(changes: &[ChangeBody]) -> Vec<(u8, String)> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            ChangeBody::Rating { stars, comment, .. } => Some((*stars, comment.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+mod verdicts {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_valid_card_shows_the_holder_masked_and_never_the_id_number_or_phones() {
+        let c = card().await;
+        let page = get(&c.s, &c.cert.url, None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.verdict(), "valid");
+        let html = &page.html;
+        for shown in [
+            "有效",
+            "张*三",
+            "女 Female",
+            "保洁",
+            "养老护理",
+            c.cert.code.as_str(),
+            "第1家政服务有限公司",
+            AGENCY_PHONE,
+            "已完成岗前培训与考核",
+            "评价服务",
+            "投诉",
+        ] {
+            assert!(html.contains(shown), "a valid page shows {shown:?}");
+        }
+        for secret in [
+            c.id.as_str(),
+            "13812345678",
+            "13912345678",
+            NAME,
+            "上海市黄浦区某路1号",
+        ] {
+            assert!(
+                !html.contains(secret),
+                "a public page never shows {secret:?}"
+            );
+        }
+        assert!(
+            html.len() < 30 * 1024,
+            "one small page: {} bytes",
+            html.len()
+        );
+        assert!(!html.contains("<script"), "no script");
+        assert!(
+            !html.contains("http://") && !html.contains("src=\"https://"),
+            "no external resource"
+        );
+        assert_eq!(
+            page.cache, "no-store",
+            "a page with a token is never cached"
+        );
+        assert!(page.cookie.as_deref().unwrap().starts_with("cdv="));
+
+        let photo =
+            c.s.http
+                .get(format!("{}/photo", c.cert.url))
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(photo.status(), StatusCode::OK);
+        assert_eq!(photo.headers()["content-type"], "image/jpeg");
+        assert_eq!(photo.bytes().await.unwrap().as_ref(), JPEG);
+        assert_eq!(c.photo.len(), 64);
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn an_old_card_after_a_reissue_is_replaced_and_the_new_one_valid() {
+        let c = card().await;
+        let new =
+            c.s.reissue(&c.device, NAME, &c.id, Some(&c.photo), c.cert.worker_id)
+                .await;
+        let old = get(&c.s, &c.cert.url, None).await;
+        assert_eq!(old.verdict(), "replaced");
+        assert!(old.html.contains("已换发新卡"));
+        assert!(
+            old.html.contains(AGENCY_PHONE),
+            "the citizen can call the agency"
+        );
+        assert_nothing_personal(&c, &old.html, "a replaced card");
+        let photo =
+            c.s.http
+                .get(format!("{}/photo", c.cert.url))
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(
+            photo.status(),
+            StatusCode::NOT_FOUND,
+            "no photo for an old card"
+        );
+        assert_eq!(get(&c.s, &new.url, None).await.verdict(), "valid");
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_certificate_is_revoked_and_cannot_be_rated() {
+        let c = card().await;
+        let before = get(&c.s, &c.cert.url, None).await;
+        let cookie = before.cookie.clone();
+        c.s.cancel(&c.device, c.cert.worker_id).await;
+        let page = get(&c.s, &c.cert.url, None).await;
+        assert_eq!(page.verdict(), "revoked");
+        assert!(page.html.contains("已注销"));
+        assert!(
+            page.html.contains("不能评价"),
+            "the page says it cannot be rated"
+        );
+        assert_nothing_personal(&c, &page.html, "a revoked card");
+
+        let got = post_form(
+            &c.s,
+            &format!("{}/rating", path_of(&c.cert.url)),
+            cookie.as_deref(),
+            &[("token", &before.token()), ("stars", "1"), ("comment", "")],
+        )
+        .await;
+        assert_eq!(
+            got.status,
+            StatusCode::CONFLICT,
+            "a token from before the cancellation"
+        );
+        assert!(got.html.contains("此证不能评价"));
+        assert!(ratings(&c.s.pull_all(&c.device).await).is_empty());
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_card_past_its_validity_is_expired() {
+        let c = card().await;
+        c.s.clock.advance(Duration::days(1200));
+        let page = get(&c.s, &c.cert.url, None).await;
+        assert_eq!(page.verdict(), "expired");
+        assert!(page.html.contains("已过期"));
+        assert_nothing_personal(&c, &page.html, "an expired card");
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn forged_foreign_truncated_and_garbage_payloads_show_nothing_personal() {
+        let c = card().await;
+        let payload = payload_of(&c.cert.url);
+        let mut bytes = URL_SAFE_NO_PAD.decode(payload).unwrap();
+        bytes[40] ^= 0x01;
+        let forged = URL_SAFE_NO_PAD.encode(&bytes);
+
+        // The same claims, signed by a key the platform never had: with the real key id it is
+        // a bad signature, with an id not in the trust list an unknown key.
+        let stranger = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+        let claims = |key_id| CredentialClaims {
+            key_id,
+            certificate_code: CertificateCode::parse(&c.cert.code).unwrap(),
+            card_version: 1,
+            valid_from: chrono::Utc::now().date_naive(),
+            valid_until: chrono::Utc::now().date_naive() + Duration::days(30),
+        };
+        let resigned = sign_payload(&claims(1), &stranger).unwrap();
+        let unknown = sign_payload(&claims(77), &stranger).unwrap();
+
+        let huge = "A".repeat(8000);
+        let cases = [
+            (forged.as_str(), "bad_signature", StatusCode::OK),
+            (resigned.as_str(), "bad_signature", StatusCode::OK),
+            (unknown.as_str(), "unknown_key", StatusCode::OK),
+            (&payload[..100], "not_a_certificate", StatusCode::NOT_FOUND),
+            (huge.as_str(), "not_a_certificate", StatusCode::NOT_FOUND),
+            (
+                "%00%FF%FE%C0%AF%0A%3Cscript%3E",
+                "not_a_certificate",
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "..%2F..%2Fetc%2Fpasswd",
+                "not_a_certificate",
+                StatusCode::NOT_FOUND,
+            ),
+        ];
+        for (p, verdict, status) in cases {
+            let page = get(&c.s, &format!("/c/{p}"), None).await;
+            assert_eq!(page.status, status, "{verdict}: {}", &p[..p.len().min(40)]);
+            assert_eq!(page.verdict(), verdict, "{}", &p[..p.len().min(40)]);
+            assert!(page.html.contains("非有效证件"));
+            assert_nothing_personal(&c, &page.html, verdict);
+            assert!(
+                !page.html.contains(&c.cert.code),
+                "{verdict}: not even the code"
+            );
+            assert!(!page.html.contains("第1家政"), "{verdict}: nor the agency");
+            assert!(
+                !page.html.contains("<script>"),
+                "nothing from the URL is echoed"
+            );
+            assert!(
+                page.cookie.is_none(),
+                "no cookie for a card that cannot be rated"
+            );
+            let photo =
+                c.s.http
+                    .get(c.s.url(&format!("/c/{p}/photo")))
+                    .send()
+                    .await
+                    .unwrap();
+            assert_eq!(photo.status(), StatusCode::NOT_FOUND);
+        }
+        c.s.stop().await;
+    }
+}
+
+mod feedback {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_rating_with_the_pages_token_reaches_the_agency_and_no_other() {
+        let c = card().await;
+        let other = c.s.device(c.s.agency(2, "静安", None).await).await;
+        let (got, _) = rate(&c, None, "4", "准时，干活仔细 <b>").await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.html);
+        assert!(got.html.contains("感谢您的评价"));
+        let mine = c.s.pull_all(&c.device).await;
+        assert_eq!(ratings(&mine), [(4, "准时，干活仔细 <b>".to_owned())]);
+        assert!(mine.iter().any(|b| matches!(b,
+            ChangeBody::Rating { worker_id, certificate_code, .. }
+                if *worker_id == c.cert.worker_id && *certificate_code == c.cert.code)));
+        assert!(
+            ratings(&c.s.pull_all(&other).await).is_empty(),
+            "another agency never sees the rating"
+        );
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_complaint_reaches_the_agency() {
+        let c = card().await;
+        let page = get(&c.s, &c.cert.url, None).await;
+        let got = post_form(
+            &c.s,
+            &format!("{}/complaint", path_of(&c.cert.url)),
+            page.cookie.as_deref(),
+            &[
+                ("token", &page.token()),
+                ("text", "迟到两小时"),
+                ("contact", "139 0000 0000"),
+            ],
+        )
+        .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.html);
+        assert!(got.html.contains("投诉已提交"));
+        let complaints: Vec<_> =
+            c.s.pull_all(&c.device)
+                .await
+                .into_iter()
+                .filter_map(|b| match b {
+                    ChangeBody::Complaint {
+                        text,
+                        contact,
+                        worker_id,
+                        ..
+                    } => Some((text, contact, worker_id)),
+                    _ => None,
+                })
+                .collect();
+        assert_eq!(
+            complaints,
+            [(
+                "迟到两小时".to_owned(),
+                "139 0000 0000".to_owned(),
+                c.cert.worker_id
+            )]
+        );
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_rating_without_a_genuine_fresh_unused_token_is_refused() {
+        let c = card().await;
+        let path = format!("{}/rating", path_of(&c.cert.url));
+        let page = get(&c.s, &c.cert.url, None).await;
+        let cookie = page.cookie.clone();
+        let token = page.token();
+
+        let none = post_form(&c.s, &path, cookie.as_deref(), &[("stars", "5")]).await;
+        assert_eq!(none.status, StatusCode::FORBIDDEN, "no token");
+        let forged = post_form(
+            &c.s,
+            &path,
+            cookie.as_deref(),
+            &[("token", "AAAA"), ("stars", "5")],
+        )
+        .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "a made-up token");
+        let other_phone = post_form(
+            &c.s,
+            &path,
+            Some("cdv=AAAAAAAAAAAAAAAAAAAAAA"),
+            &[("token", &token), ("stars", "5")],
+        )
+        .await;
+        assert_eq!(
+            other_phone.status,
+            StatusCode::FORBIDDEN,
+            "a token lifted to another phone"
+        );
+        let no_stars = post_form(
+            &c.s,
+            &path,
+            cookie.as_deref(),
+            &[("token", &token), ("stars", "9")],
+        )
+        .await;
+        assert_eq!(no_stars.status, StatusCode::BAD_REQUEST);
+        let long = "好".repeat(501);
+        let too_long = post_form(
+            &c.s,
+            &path,
+            cookie.as_deref(),
+            &[("token", &token), ("stars", "5"), ("comment", &long)],
+        )
+        .await;
+        assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+
+        let first = post_form(
+            &c.s,
+            &path,
+            cookie.as_deref(),
+            &[("token", &token), ("stars", "5")],
+        )
+        .await;
+        assert_eq!(first.status, StatusCode::OK);
+        let again = post_form(
+            &c.s,
+            &path,
+            cookie.as_deref(),
+            &[("token", &token), ("stars", "1")],
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "a token is used once");
+        assert!(again.html.contains("已经提交过"));
+
+        let later = get(&c.s, &c.cert.url, cookie.as_deref()).await;
+        c.s.clock.advance(Duration::minutes(31));
+        let stale = post_form(
+            &c.s,
+            &path,
+            cookie.as_deref(),
+            &[("token", &later.token()), ("stars", "2")],
+        )
+        .await;
+        assert_eq!(
+            stale.status,
+            StatusCode::FORBIDDEN,
+            "a token older than 30 minutes"
+        );
+        assert!(stale.html.contains("重新扫码"));
+        assert_eq!(
+            ratings(&c.s.pull_all(&c.device).await),
+            [(5, String::new())]
+        );
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_ratings_gets_429_and_changes_nothing() {
+        let c = card().await;
+        let (first, cookie) = rate(&c, None, "5", "好").await;
+        assert_eq!(first.status, StatusCode::OK);
+        let (second, _) = rate(&c, cookie.as_deref(), "1", "差").await;
+        assert_eq!(
+            second.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "one rating per phone a day"
+        );
+        assert!(second.html.contains("提交过于频繁") && second.html.contains("Too many"));
+
+        // New cookies from the same address: a few phones share a NAT, then the address is
+        // limited too.
+        let mut statuses = Vec::new();
+        for _ in 0..6 {
+            statuses.push(rate(&c, None, "1", "刷").await.0.status);
+        }
+        assert_eq!(
+            statuses,
+            [
+                StatusCode::OK,
+                StatusCode::OK,
+                StatusCode::OK,
+                StatusCode::OK,
+                StatusCode::TOO_MANY_REQUESTS,
+                StatusCode::TOO_MANY_REQUESTS
+            ],
+            "five ratings per network and certificate a day"
+        );
+        assert_eq!(
+            ratings(&c.s.pull_all(&c.device).await).len(),
+            5,
+            "refused ratings stored nothing"
+        );
+        c.s.stop().await;
+    }
+}

@@ -1,0 +1,206 @@
+//! The public verification page on a phone, in a real browser: the platform (dev TLS) with one
+//! approved certificate, WebKitWebDriver driving the WebKitGTK MiniBrowser at 390 × 844 (an
+//! iPhone-sized viewport). Loads the valid card and a forged one, rates the service through
+//! the page's own form, and saves screenshots for a person to look at
+//! (`tests/screenshots/public-*.png`, and `docs/screenshots/public-page.png` for the README).
+//!
+//! Ignored by default: needs a display (scripts/test runs it under xvfb-run) and
+//! `webkit2gtk-driver`.
+
+#[path = "../../crates/certdesk-platform/tests/support/scene.rs"]
+mod scene;
+mod window;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use certdesk_protocol::sync::ChangeBody;
+use thirtyfour::prelude::*;
+
+const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+/// Apart from the ports the window tests use (tauri-driver 4444/4445 and up).
+const WEBDRIVER_PORT: u16 = 4450;
+
+/// WebKitWebDriver, killed (with the browsers it started) when dropped.
+struct WebKitDriver(Child);
+
+impl WebKitDriver {
+    fn start() -> WebKitDriver {
+        let child = Command::new("WebKitWebDriver")
+            .args([&format!("--port={WEBDRIVER_PORT}"), "--host=127.0.0.1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("WebKitWebDriver comes with webkit2gtk-driver (scripts/install-deps)");
+        WebKitDriver(child)
+    }
+}
+
+impl Drop for WebKitDriver {
+    fn drop(&mut self) {
+        let mut pids = window::descendants(self.0.id());
+        pids.push(self.0.id());
+        for pid in pids {
+            let _ = Command::new("kill")
+                .args(["-s", "KILL", &pid.to_string()])
+                .status();
+        }
+        let _ = self.0.wait();
+    }
+}
+
+async fn phone(ca: &Path) -> WebDriver {
+    let mut caps = Capabilities::new();
+    caps.set("browserName", "MiniBrowser").unwrap();
+    caps.set("acceptInsecureCerts", true).unwrap();
+    caps.set(
+        "webkitgtk:browserOptions",
+        serde_json::json!({
+            "binary": MINIBROWSER,
+            "args": ["--automation"],
+            "certificates": [{"host": "127.0.0.1", "certificateFile": ca}],
+        }),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let d = loop {
+        match WebDriver::new(&format!("http://127.0.0.1:{WEBDRIVER_PORT}"), caps.clone()).await {
+            Ok(d) => break d,
+            Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => panic!("no WebDriver session with the MiniBrowser: {e}"),
+        }
+    };
+    d.set_window_rect(0, 0, 390, 844).await.unwrap();
+    d
+}
+
+/// An ID-photo-like portrait (358 × 441, blue background), as the desk stores photos.
+fn portrait() -> Vec<u8> {
+    let (w, h) = (358u32, 441u32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let head = ((fx - 179.0) / 78.0).powi(2) + ((fy - 180.0) / 98.0).powi(2) <= 1.0;
+        let hair =
+            ((fx - 179.0) / 86.0).powi(2) + ((fy - 150.0) / 82.0).powi(2) <= 1.0 && fy < 150.0;
+        let body = ((fx - 179.0) / 170.0).powi(2) + ((fy - 470.0) / 160.0).powi(2) <= 1.0;
+        let collar = body && (fx - 179.0).abs() < 40.0 - (fy - 300.0).max(0.0) * 0.4 && fy < 360.0;
+        if hair {
+            image::Rgb([40, 32, 30])
+        } else if head || collar {
+            image::Rgb([236, 200, 172])
+        } else if body {
+            image::Rgb([38, 52, 84])
+        } else {
+            image::Rgb([98, 160, 226])
+        }
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+fn verdict_css() -> By {
+    By::Css("[data-verdict]")
+}
+
+/// Waits for the verdict banner and returns its code and text.
+async fn verdict(d: &WebDriver) -> (String, String) {
+    let el = window::wait(d, verdict_css()).await;
+    let code = el.attr("data-verdict").await.unwrap().unwrap_or_default();
+    let text = el.prop("textContent").await.unwrap().unwrap_or_default();
+    (code, text)
+}
+
+#[tokio::test]
+#[ignore = "needs a display and WebKitWebDriver; scripts/test runs it under xvfb-run"]
+async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
+    let s = scene::scene().await;
+    let device = s
+        .device(s.agency(1, "黄浦", Some("021-63001234")).await)
+        .await;
+    let photo = s.upload_photo(&device, &portrait()).await;
+    let cert = s
+        .approved(&device, "张小三", &scene::id_number(2), Some(&photo))
+        .await;
+    let ca = s.server.as_ref().unwrap().dev_ca.clone().unwrap();
+
+    let _driver = WebKitDriver::start();
+    let d = phone(&ca).await;
+    let outcome = {
+        let d = &d;
+        let cert = &cert;
+        futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(async move {
+            d.goto(&cert.url).await.unwrap();
+            let (code, text) = verdict(d).await;
+            assert_eq!(code, "valid");
+            assert!(text.contains("有效") && text.contains("Valid"), "{text}");
+            let body = d.find(By::Tag("main")).await.unwrap().text().await.unwrap();
+            assert!(body.contains("张*三"), "the masked name: {body}");
+            assert!(!body.contains("张小三"), "never the full name");
+            let loaded: bool = d
+                .execute(
+                    "const i = document.querySelector('.who img'); return !!i && i.complete && i.naturalWidth > 0;",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .convert()
+                .unwrap();
+            assert!(loaded, "the photo loads from the platform");
+            window::shot(d, "public-01-valid").await;
+            std::fs::copy(
+                window::screenshots().join("public-01-valid.png"),
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots/public-page.png"),
+            )
+            .unwrap();
+
+            // Rate through the form as a citizen would: tap the fourth star, write, send.
+            d.find(By::Css("label[for='s4']")).await.unwrap().click().await.unwrap();
+            let comment = d.find(By::Id("comment")).await.unwrap();
+            comment.scroll_into_view().await.unwrap();
+            comment.send_keys("阿姨很准时，打扫得很仔细").await.unwrap();
+            window::shot(d, "public-02-rating-form").await;
+            d.find(By::Css("form[action$='/rating'] button"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            window::wait_text(d, verdict_css(), "感谢您的评价").await;
+            window::shot(d, "public-03-rated").await;
+
+            // A forged card: one byte of the signature changed.
+            let payload = cert.url.rsplit('/').next().unwrap();
+            let mut bytes = URL_SAFE_NO_PAD.decode(payload).unwrap();
+            bytes[50] ^= 0x20;
+            let forged = format!(
+                "{}{}",
+                &cert.url[..cert.url.len() - payload.len()],
+                URL_SAFE_NO_PAD.encode(&bytes)
+            );
+            d.goto(&forged).await.unwrap();
+            let (code, text) = verdict(d).await;
+            assert_eq!(code, "bad_signature");
+            assert!(text.contains("非有效证件"), "{text}");
+            let body = d.find(By::Tag("main")).await.unwrap().text().await.unwrap();
+            assert!(!body.contains("张*三") && !body.contains("家政服务有限公司"), "nothing of the holder: {body}");
+            window::shot(d, "public-04-forged").await;
+        }))
+        .await
+    };
+    window::finish(d, outcome).await;
+
+    let rated = s.pull_all(&device).await.into_iter().any(|c| {
+        matches!(c, ChangeBody::Rating { stars: 4, ref comment, .. } if comment == "阿姨很准时，打扫得很仔细")
+    });
+    assert!(rated, "the browser's rating reached the agency's pull");
+    s.stop().await;
+}
