@@ -29,12 +29,14 @@ use certdesk_protocol::sync::Change;
 
 mod operators;
 mod records;
+mod public;
 
 /// Embedded migrations, in order. Append only.
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_operator_pages.sql"),
     include_str!("../../migrations/0003_agency_records.sql"),
+    include_str!("../../migrations/0004_public_feedback.sql"),
 ];
 
 impl From<rusqlite::Error> for StoreError {
