@@ -41,6 +41,7 @@ describe('verdicts', () => {
 
   it('says how old the lists are in minutes, hours or days', () => {
     expect(ageParts(null)).toBeNull();
+    expect(ageParts(12)).toEqual({ unit: 'now', n: 0 });
     expect(ageParts(125)).toEqual({ unit: 'minutes', n: 2 });
     expect(ageParts(7300)).toEqual({ unit: 'hours', n: 2 });
     expect(ageParts(86400 * 5)).toEqual({ unit: 'days', n: 5 });

@@ -15,8 +15,9 @@ export function verdictTone(v: ScanReport['verdict']): 'success' | 'warning' | '
 }
 
 /** "3 小时前" style age of the synced lists, in whole units. */
-export function ageParts(seconds: number | null): { unit: 'minutes' | 'hours' | 'days'; n: number } | null {
+export function ageParts(seconds: number | null): { unit: 'now' | 'minutes' | 'hours' | 'days'; n: number } | null {
   if (seconds == null) return null;
+  if (seconds < 60) return { unit: 'now', n: 0 };
   if (seconds < 3600) return { unit: 'minutes', n: Math.floor(seconds / 60) };
   if (seconds < 86400 * 2) return { unit: 'hours', n: Math.floor(seconds / 3600) };
   return { unit: 'days', n: Math.floor(seconds / 86400) };
