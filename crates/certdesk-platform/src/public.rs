@@ -494,14 +494,10 @@ async fn photo(State(p): State<Public>, uri: Uri) -> Result<Response, AppError> 
     let (Verdict::Valid(_), Some(record)) = (&checked.verdict, &checked.record) else {
         return Err(AppError::NotFound("photo"));
     };
+    // The lookup names a photo only when the worker's own agency holds the blob.
     let Some(sha) = record.photo_sha256.clone() else {
         return Err(AppError::NotFound("photo"));
     };
-    let agency = record.agency_id;
-    let owned = sha.clone();
-    if !blocking(&p.app, move |s| s.has_blob(agency, &owned)).await? {
-        return Err(AppError::NotFound("photo"));
-    }
     let bytes = tokio::fs::read(blob_path(&p.app.blob_dir, &sha))
         .await
         .map_err(AppError::internal)?;

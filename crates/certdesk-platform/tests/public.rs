@@ -382,6 +382,46 @@ mod verdicts {
     }
 }
 
+mod photo {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_photo_not_yet_uploaded_is_not_announced_and_another_agencys_is_never_served() {
+        let s = scene().await;
+        let first = s.device(s.agency(1, "黄浦", None).await).await;
+        let second = s.device(s.agency(2, "静安", None).await).await;
+        // The second agency holds these bytes; the first only names them.
+        let sha = s.upload_photo(&second, JPEG).await;
+        let cert = s.approved(&first, NAME, &id_number(3), Some(&sha)).await;
+        let page = get(&s, &cert.url, None).await;
+        assert_eq!(page.verdict(), "valid");
+        assert!(
+            page.html.contains("暂无照片"),
+            "no photo until the agency uploads it"
+        );
+        assert!(!page.html.contains("/photo"));
+        let res = s
+            .http
+            .get(format!("{}/photo", cert.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "another agency's blob");
+
+        s.upload_photo(&first, JPEG).await;
+        let page = get(&s, &cert.url, None).await;
+        assert!(page.html.contains("/photo"), "uploaded, the photo shows");
+        let res = s
+            .http
+            .get(format!("{}/photo", cert.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        s.stop().await;
+    }
+}
+
 mod feedback {
     use super::*;
 

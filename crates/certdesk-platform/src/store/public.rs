@@ -33,7 +33,8 @@ pub struct PublicCertificate {
     pub id_number: String,
     /// Service type codes, as the desk pushed them.
     pub service_types: Vec<String>,
-    /// SHA-256 of the worker's photo, when the desk sent one.
+    /// SHA-256 of the worker's photo, when the record names one and the agency has uploaded
+    /// it (a photo still on its way is not announced, so the page shows no broken image).
     pub photo_sha256: Option<String>,
 }
 

@@ -68,7 +68,8 @@ impl PublicRecords for SqliteStore {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT c.worker_id, c.agency_id, c.card_version, c.revoked_at IS NOT NULL,
-                    g.name, g.phone, w.name, w.id_number, w.photo_sha256,
+                    g.name, g.phone, w.name, w.id_number,
+                    (SELECT b.sha256 FROM blobs b WHERE b.agency_id = c.agency_id AND b.sha256 = w.photo_sha256),
                     json_extract(w.record, '$.service_types')
              FROM certificates c JOIN agencies g ON g.id = c.agency_id JOIN workers w ON w.id = c.worker_id
              WHERE c.code = ?1",
