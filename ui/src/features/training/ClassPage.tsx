@@ -69,6 +69,38 @@ export default function ClassPage({
     void reload();
   }, [reload]);
 
+  // A grid save updates its own row at once from the desk's answer; the whole class is read
+  // again only after a pause in the typing, so that a class of 60 does not reload 60 times. A
+  // reload that overlapped a newer save is dropped (and asked for again), never shown stale.
+  const generation = useRef(0);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const patchRow = useCallback((workerId: string, patch: Partial<Participant>) => {
+    generation.current += 1;
+    setDetail((d) =>
+      d ? { ...d, participants: d.participants.map((x) => (x.worker_id === workerId ? { ...x, ...patch } : x)) } : d,
+    );
+  }, []);
+  const scheduleReload = useCallback(() => {
+    if (reloadTimer.current) clearTimeout(reloadTimer.current);
+    reloadTimer.current = setTimeout(() => {
+      reloadTimer.current = null;
+      const asked = generation.current;
+      api
+        .classGet(id)
+        .then((d) => {
+          if (asked === generation.current) setDetail(d);
+          else scheduleReload();
+        })
+        .catch((e: unknown) => setLoadError(api.toApiError(e)));
+    }, 400);
+  }, [id]);
+  useEffect(
+    () => () => {
+      if (reloadTimer.current) clearTimeout(reloadTimer.current);
+    },
+    [],
+  );
+
   const cls = detail?.class;
   const rows = detail?.participants ?? [];
   const cols: Col[] = cls ? gridColumns(cls.mode) : [];
@@ -136,12 +168,13 @@ export default function ClassPage({
   const saveAttendance = async (p: Participant, change: Partial<Participant>) => {
     const merged = { ...p, ...pending[p.worker_id], ...change };
     try {
-      await api.classAttend(id, p.worker_id, {
+      const saved = await api.classAttend(id, p.worker_id, {
         attendance: merged.attendance ?? null,
         sign_in: merged.sign_in || null,
         sign_out: merged.sign_out || null,
         hours_completed: null,
       });
+      patchRow(p.worker_id, saved);
       setPending((m) => {
         const { [p.worker_id]: _drop, ...rest } = m;
         return rest;
@@ -162,12 +195,13 @@ export default function ClassPage({
       await saveAttendance(p, { [a.col]: a.text.trim() ? normaliseTime(a.text) : null });
     } else if (a.col === 'hours') {
       try {
-        await api.classAttend(id, p.worker_id, {
+        const saved = await api.classAttend(id, p.worker_id, {
           attendance: null,
           sign_in: null,
           sign_out: null,
           hours_completed: Number(a.text),
         });
+        patchRow(p.worker_id, saved);
         setRowError(null);
       } catch (e) {
         setRowError({ workerId: p.worker_id, error: api.toApiError(e) });
@@ -175,14 +209,28 @@ export default function ClassPage({
     } else if (a.col === 'score') {
       if (!a.text.trim()) return;
       try {
-        await api.examRecord({ worker: p.worker_id, exam_date: cls.starts_at.slice(0, 10), score: a.text, class_id: id });
+        const r = await api.examRecord({ worker: p.worker_id, exam_date: cls.starts_at.slice(0, 10), score: a.text, class_id: id });
+        patchRow(p.worker_id, { latest_score: r.score, latest_attempt: r.attempt });
         setRowError(null);
       } catch (e) {
         setRowError({ workerId: p.worker_id, error: api.toApiError(e) });
       }
     }
-    await reload();
+    scheduleReload();
   };
+
+  // Keep the cursor's cell in sight while the keyboard walks a long class.
+  useEffect(() => {
+    const cell = gridRef.current?.querySelector<HTMLElement>('.grid-cursor');
+    const head = gridRef.current?.querySelector<HTMLElement>('thead');
+    const wrap = gridRef.current;
+    if (!cell || !wrap) return;
+    const c = cell.getBoundingClientRect();
+    const w = wrap.getBoundingClientRect();
+    const top = w.top + (head?.offsetHeight ?? 0);
+    if (c.top < top) wrap.scrollTop -= top - c.top;
+    else if (c.bottom > w.bottom) wrap.scrollTop += c.bottom - w.bottom;
+  }, [cursor.row, cursor.col]);
 
   const onGridKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (isComposing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
