@@ -83,7 +83,7 @@ pub(crate) fn synthetic_input(i: usize, rng: &mut Rng) -> WorkerInput {
         consent_date: Some("2026-01-05".into()),
         agency_check_done: true,
     };
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         form.service_types.push("养老护理".into());
     }
     WorkerInput { form, photo_sha256: None }

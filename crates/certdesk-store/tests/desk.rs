@@ -165,7 +165,7 @@ fn an_update_keeps_old_and_new_values_and_an_id_change_needs_a_reason() {
     assert_eq!(timeline[3].reason.as_deref(), Some("身份证号录入错误，按原件更正"));
     assert_eq!(desk.search_workers("三丰", None, 10).unwrap().total, 1, "the name index follows the new name");
     assert_eq!(desk.search_workers("张三", None, 10).unwrap().total, 1);
-    assert_eq!(desk.verify_audit_chain().unwrap() > 0, true);
+    assert!(desk.verify_audit_chain().unwrap() > 0);
 }
 
 #[test]
