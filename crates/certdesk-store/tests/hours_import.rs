@@ -249,3 +249,30 @@ fn bad_files_and_offline_classes_are_refused_with_a_reason_and_change_nothing() 
     assert_eq!(code(desk.import_hours(&me, "no-such-class", good.as_bytes(), &opts(false))), "not_found");
     assert_eq!(counts(dir.path()), before, "a refused file changes nothing");
 }
+
+#[test]
+fn duration_and_time_cells_from_excel_are_read_as_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let c = class(&mut desk, &me, "online");
+    let a = enrol(&mut desk, &me, "张三", 1);
+    let b = enrol(&mut desk, &me, "李梅", 2);
+    desk.add_to_class(&me, &c.id, &a).unwrap();
+    desk.add_to_class(&me, &c.id, &b).unwrap();
+    let file = dir.path().join("durations.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "身份证号").unwrap();
+    ws.write_string(0, 1, "学习时长").unwrap();
+    ws.write_string(1, 0, id(1)).unwrap();
+    // 2:15:00 as Excel stores it: a fraction of a day, shown with a duration format.
+    ws.write_number_with_format(1, 1, 135.0 / 1440.0, &rust_xlsxwriter::Format::new().set_num_format("[h]:mm:ss")).unwrap();
+    ws.write_string(2, 0, id(2)).unwrap();
+    ws.write_number_with_format(2, 1, 90.0 / 1440.0, &rust_xlsxwriter::Format::new().set_num_format("h:mm")).unwrap();
+    book.save(&file).unwrap();
+    let r = desk.import_hours(&me, &c.id, &std::fs::read(&file).unwrap(), &opts(false)).unwrap();
+    assert_eq!(r.recorded, 2, "{:?}", r.issues);
+    let d = desk.class_detail(&c.id).unwrap();
+    let got = |w: &str| d.participants.iter().find(|p| p.worker_id == w).and_then(|p| p.hours_completed);
+    assert_eq!((got(&a), got(&b)), (Some(3.0), Some(2.0)), "2:15 and 1:30 at 45 minutes a class hour");
+}
