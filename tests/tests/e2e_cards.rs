@@ -6,7 +6,9 @@
 //! reports it lost; after a sync the platform's new card version arrives and the replacement is
 //! printed. Both PDFs are rendered by poppler, their QR codes decoded by zbarimg, and both are
 //! checked on the verify screen: the old card says replaced (已换发新卡), the new one valid, a
-//! forged one bad signature. Screenshots go to tests/screenshots/c-*.png.
+//! forged one bad signature. Before that, a citizen rates the service from the platform's public
+//! page (its token and device cookie), and the rating shows on the worker page after the sync.
+//! Screenshots go to tests/screenshots/c-*.png.
 //!
 //! Run by `scripts/test`; alone:
 //! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test e2e_cards -- --ignored`
@@ -199,6 +201,37 @@ async fn a_card_is_printed_handed_over_lost_replaced_and_both_qr_codes_verify() 
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
 
+    // A citizen scans the card with a phone: the public page gives a token and a device
+    // cookie; the rating goes back with both, and reaches the agency in its next pull.
+    let credential = Desk::open(data.path()).unwrap().platform_view(&worker_id).unwrap().certificate.unwrap().credential_url;
+    let page = http.get(&credential).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let cookie = page
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("cdv="))
+        .map(|v| v.split(';').next().unwrap().to_string())
+        .expect("the page sets its device cookie");
+    let html = page.text().await.unwrap();
+    let token = html
+        .split("name=\"token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page carries a rating token")
+        .to_string();
+    let rated = http
+        .post(format!("{credential}/rating"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .form(&[("token", token.as_str()), ("stars", "5"), ("comment", "准时、细心，做得很好")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rated.status(), 200, "{}", rated.text().await.unwrap_or_default());
+    let dir = data.path().to_owned();
+    tokio::task::spawn_blocking(move || sync_now(&dir)).await.unwrap();
+
     let app = app_bin();
     let driver = Driver::start(DRIVER_PORT);
     let d = session(&driver, &app, data.path()).await;
@@ -242,6 +275,9 @@ async fn cards(d: &WebDriver, data: &Path) {
     wait(d, tid("worker-table")).await;
     open_worker(d).await;
     wait_text(d, tid("worker-status"), "核准").await;
+    // The citizen's rating came down with the sync.
+    wait_text(d, tid("feedback-summary"), "评价 1 条，平均 5.0 星").await;
+    wait_text(d, tid("feedback-item"), "准时、细心").await;
 
     // The preview renders the very PDF that would be printed.
     wait(d, tid("card-preview-btn")).await.click().await.unwrap();
