@@ -2,7 +2,8 @@
 //! Xvfb, driven by tauri-driver and WebKitWebDriver, with a real platform (HTTPS, dev TLS, the
 //! watch-list provider passing everyone) started in this process. A trained worker is applied
 //! for and approved through the real sync before the window opens. In the window the manager
-//! previews the card (pdf.js rendering the exact PDF), prints it to a PDF file, hands it over,
+//! previews the card (pdf.js rendering the exact PDF), prints it to a PDF file from the batch
+//! printing page (制作), hands it over,
 //! reports it lost; after a sync the platform's new card version arrives and the replacement is
 //! printed. Both PDFs are rendered by poppler, their QR codes decoded by zbarimg, and both are
 //! checked on the verify screen: the old card says replaced (已换发新卡), the new one valid, a
@@ -286,10 +287,24 @@ async fn cards(d: &WebDriver, data: &Path) {
     d.action_chain().send_keys(Key::Escape).perform().await.unwrap();
     wait_gone(d, tid("card-preview")).await;
 
-    // Print the first card to a PDF; its QR code is the signed credential.
+    // The first card comes from 制作 (batch printing of every approved certificate), to a PDF;
+    // its QR code is the signed credential.
     let out = tempfile::tempdir().unwrap();
     let first = out.path().join("card-v1.pdf");
-    print_to(d, &first).await;
+    wait(d, tid("nav-cards")).await.click().await.unwrap();
+    wait_text(d, tid("cards-pending"), "1 人").await;
+    shot(d, "c-02a-batch").await;
+    wait(d, tid("cards-print-all")).await.click().await.unwrap();
+    wait(d, tid("print-dialog")).await;
+    type_by(d, tid("print-path"), &first.display().to_string()).await;
+    wait(d, tid("print-ok")).await.click().await.unwrap();
+    let started = Instant::now();
+    while !first.exists() {
+        assert!(started.elapsed() < Duration::from_secs(20), "the batch PDF was not written");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_text(d, tid("cards-pending"), "0 人").await;
+    open_worker(d).await;
     let codes = qr_codes(&first);
     assert_eq!(codes.len(), 1, "one QR code on the card: {codes:?}");
     let url1 = codes[0].clone();
