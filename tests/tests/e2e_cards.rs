@@ -303,6 +303,7 @@ async fn cards(d: &WebDriver, data: &Path) {
         assert!(started.elapsed() < Duration::from_secs(20), "the batch PDF was not written");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    wait_gone(d, tid("print-dialog")).await;
     wait_text(d, tid("cards-pending"), "0 人").await;
     open_worker(d).await;
     let codes = qr_codes(&first);
@@ -317,10 +318,14 @@ async fn cards(d: &WebDriver, data: &Path) {
     wait(d, tid("card-issue-btn")).await.click().await.unwrap();
     wait(d, tid("issue-date")).await;
     wait(d, tid("issue-ok")).await.click().await.unwrap();
+    // The dialog must be gone before the next button can take a click.
+    wait_gone(d, tid("issue-date")).await;
+    wait_text(d, tid("card-history"), "发放").await;
     wait(d, tid("card-loss-btn")).await.click().await.unwrap();
     wait(d, tid("loss-note")).await.send_keys("地铁上遗失").await.unwrap();
     wait(d, tid("loss-ok")).await.click().await.unwrap();
     wait(d, tid("card-awaiting")).await;
+    wait_gone(d, tid("loss-note")).await;
     shot(d, "c-03-lost").await;
 
     // The sync brings the platform's new card version; the replacement is printed.
