@@ -344,27 +344,15 @@ impl Desk {
     }
 
     fn loss_reported_for(&self, worker_id: &str, card_version: u16) -> DeskResult<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM card_losses WHERE worker_id = ?1 AND card_version >= ?2",
-                params![worker_id, card_version],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        self.any_row("SELECT 1 FROM card_losses WHERE worker_id = ?1 AND card_version >= ?2", worker_id, card_version)
     }
 
     fn handed_over(&self, worker_id: &str, card_version: u16) -> DeskResult<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM card_handovers WHERE worker_id = ?1 AND card_version >= ?2",
-                params![worker_id, card_version],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        self.any_row("SELECT 1 FROM card_handovers WHERE worker_id = ?1 AND card_version >= ?2", worker_id, card_version)
+    }
+
+    fn any_row(&self, sql: &str, worker_id: &str, card_version: u16) -> DeskResult<bool> {
+        Ok(self.conn.query_row(sql, params![worker_id, card_version], |_| Ok(())).optional()?.is_some())
     }
 
     /// Records the cards that went to `printer` (a CUPS queue, or `pdf:<file>`), in one
@@ -569,24 +557,8 @@ impl Desk {
             "INSERT INTO cancellations (worker_id, reason, note, cancelled_by, cancelled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![worker_id, reason.code(), note, actor.id, self.now_text()],
         )?;
-        tx.execute(
-            "UPDATE workers SET status = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
-            params![worker_id, to.code(), self.now_text()],
-        )?;
         let why = if note.is_empty() { reason.code().to_string() } else { format!("{}：{note}", reason.code()) };
-        self.append_audit(
-            &tx,
-            &AuditRecord {
-                user_id: Some(&actor.id),
-                entity: "worker",
-                entity_id: worker_id,
-                action: "cancel",
-                field: Some("status"),
-                old_value: Some(from.code()),
-                new_value: Some(to.code()),
-                reason: Some(&why),
-            },
-        )?;
+        self.set_status_in(&tx, worker_id, (from, to), (Some(&actor.id), "cancel", Some(&why)))?;
         let payload = serde_json::json!({ "reason": reason.code(), "note": note });
         self.append_outbox(&tx, "worker", worker_id, certdesk_protocol::sync::op::CANCEL, &payload)?;
         tx.commit()?;
@@ -601,8 +573,8 @@ impl Desk {
         status_of(&code)
     }
 
-    /// A status move made by the clerk: the row, the audit entry and the worker's upsert (the
-    /// platform keeps printed/issued as the desk reports them).
+    /// A status move made by the clerk: the row and its audit entry (as every status move), then
+    /// the worker's upsert (the platform keeps printed/issued as the desk reports them).
     fn move_status(
         &self,
         tx: &Transaction<'_>,
@@ -612,23 +584,7 @@ impl Desk {
         action: &str,
         note: &str,
     ) -> DeskResult<()> {
-        tx.execute(
-            "UPDATE workers SET status = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
-            params![worker_id, to.code(), self.now_text()],
-        )?;
-        self.append_audit(
-            tx,
-            &AuditRecord {
-                user_id: Some(&actor.id),
-                entity: "worker",
-                entity_id: worker_id,
-                action,
-                field: Some("status"),
-                old_value: Some(from.code()),
-                new_value: Some(to.code()),
-                reason: Some(note),
-            },
-        )?;
+        self.set_status_in(tx, worker_id, (from, to), (Some(&actor.id), action, Some(note)))?;
         self.push_worker_outbox(tx, worker_id)
     }
 

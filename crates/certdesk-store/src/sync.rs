@@ -460,7 +460,7 @@ impl Desk {
 
     /// Moves a worker's status, with its audit entry. `user_id`: the clerk, or `None` for
     /// the platform; `reason`: the sentence or code shown in the timeline.
-    fn set_status_in(
+    pub(crate) fn set_status_in(
         &self,
         tx: &Transaction<'_>,
         worker_id: &str,
