@@ -9,7 +9,7 @@
 //! Prints requests per second and the 50th and 99th percentile latency. The generator shares
 //! the machine (and its cores) with the server, so the figures are a floor.
 
-#[path = "../tests/support/scene.rs"]
+#[path = "../tests/it/support/scene.rs"]
 mod scene;
 
 use std::time::{Duration, Instant};

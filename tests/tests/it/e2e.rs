@@ -4,15 +4,14 @@
 //! and the worker is found with the change. Screenshots go to tests/screenshots/.
 //!
 //! Run by `scripts/test` (which builds the app and provides Xvfb); alone:
-//! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test e2e -- --ignored`
+//! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test it e2e:: -- --ignored`
 
 use std::path::Path;
 use std::process::Command;
 
 use thirtyfour::prelude::*;
 
-mod window;
-use window::*;
+use crate::window::*;
 
 const ID_OK: &str = "11010519491231002X";
 /// The same number with a wrong check character (5 instead of X).

@@ -3,7 +3,7 @@
 //! feedback pulled from the platform, and the offline verify screen against real Ed25519
 //! credentials.
 
-mod common;
+use crate::common;
 
 use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_domain::check_char;

@@ -11,8 +11,7 @@ use certdesk_domain::training::ClassInput;
 use certdesk_store::{Desk, ExamInput, HoursImportOptions, HoursImportReport, SessionUser, TrainingClass, WorkerInput};
 use rust_xlsxwriter::Workbook;
 
-mod common;
-use common::fresh;
+use crate::common::fresh;
 
 /// A valid ID number for the i-th test person.
 fn id(i: usize) -> String {

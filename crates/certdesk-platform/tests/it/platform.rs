@@ -284,7 +284,7 @@ mod health {
             .unwrap();
         assert_eq!(
             yaml,
-            include_str!("../../../docs/openapi.yaml"),
+            include_str!("../../../../docs/openapi.yaml"),
             "the served contract is the one kept in the repository"
         );
         p.stop().await;

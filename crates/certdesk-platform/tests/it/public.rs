@@ -2,10 +2,6 @@
 //! TLS: every verdict a scanned card can get, what each shows (and never shows), and the
 //! refusals and limits that keep ratings honest.
 
-mod support {
-    pub mod scene;
-}
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use certdesk_domain::certificate_code::CertificateCode;
@@ -13,7 +9,7 @@ use certdesk_protocol::credential::{sign_payload, CredentialClaims};
 use certdesk_protocol::sync::{ChangeBody, EnrolResponse};
 use chrono::Duration;
 use reqwest::StatusCode;
-use support::scene::{id_number, scene, Approved, Scene};
+use crate::support::scene::{id_number, scene, Approved, Scene};
 
 const NAME: &str = "张小三";
 const AGENCY_PHONE: &str = "021-63001234";

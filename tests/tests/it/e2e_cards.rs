@@ -12,7 +12,7 @@
 //! Screenshots go to tests/screenshots/c-*.png.
 //!
 //! Run by `scripts/test`; alone:
-//! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test e2e_cards -- --ignored`
+//! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test it e2e_cards:: -- --ignored`
 //!
 //! Its tauri-driver listens on 4448/4449.
 
@@ -29,8 +29,7 @@ use certdesk_store::{Agency, AttendanceInput, Desk, ExamInput, NewUser, Role};
 use certdesk_sync::{EnrolParams, SecretPreference, SyncOptions};
 use thirtyfour::prelude::*;
 
-mod window;
-use window::*;
+use crate::window::*;
 
 const DRIVER_PORT: u16 = 4448;
 const OPERATOR_TOKEN: &str = "operator-token-for-the-cards-e2e";

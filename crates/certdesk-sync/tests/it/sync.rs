@@ -783,10 +783,10 @@ async fn killing_the_desk_mid_sync_at_random_moments_loses_and_duplicates_nothin
 // ---------------------------------------------------------------------------------------------
 // Benchmark (issue 4: first sync of 10,000 workers with photos under 60 s; an incremental sync
 // with nothing to do under 200 ms). Figures, not assertions: run it in release.
-//   cargo test --release -p certdesk-sync --test sync bench -- --ignored --nocapture
+//   cargo test --release -p certdesk-sync --test it sync::bench -- --ignored --nocapture
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "benchmark: cargo test --release -p certdesk-sync --test sync bench -- --ignored --nocapture"]
+#[ignore = "benchmark: cargo test --release -p certdesk-sync --test it sync::bench -- --ignored --nocapture"]
 async fn bench_first_sync_of_10000_workers_with_photos_and_an_idle_sync() {
     let count = env_number("CERTDESK_BENCH_WORKERS", 10_000) as u32;
     let p = platform(&[]).await;
@@ -841,8 +841,12 @@ struct PlatformProcess {
 
 fn platform_process(dir: &Path, listen: &str) -> PlatformProcess {
     use std::io::BufRead;
+    // libtest names a test by its path without the crate (`sync::platform_process_…`), and
+    // `--exact` wants that whole name.
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+    let helper = format!("{module}::platform_process_for_fault_tests");
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["platform_process_for_fault_tests", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([helper.as_str(), "--exact", "--ignored", "--nocapture", "--test-threads=1"])
         .env("CERTDESK_FAULT_PLATFORM_DIR", dir)
         .env("CERTDESK_FAULT_PLATFORM_LISTEN", listen)
         .stdout(std::process::Stdio::piped())

@@ -1,5 +1,5 @@
 //! A real platform with approved certificates, for the public page's tests, its benchmark
-//! (`examples/bench_public.rs`) and the phone screenshot (`tests/tests/public_page.rs`), which
+//! (`examples/bench_public.rs`) and the phone screenshot (`tests/tests/it/public_page.rs`), which
 //! include this file by path. Everything goes through the platform's HTTPS API as a desk and
 //! an operator would; nothing is written into the database behind its back.
 

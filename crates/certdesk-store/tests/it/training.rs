@@ -10,8 +10,7 @@ use certdesk_store::{
     AttendanceInput, Desk, ExamInput, NewUser, Role, SessionUser, TrainingClass, WorkerInput,
 };
 
-mod common;
-use common::fresh;
+use crate::common::fresh;
 
 fn enrol(desk: &mut Desk, me: &SessionUser, name: &str, id_number: &str) -> String {
     desk.enrol_worker(

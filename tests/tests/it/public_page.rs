@@ -7,9 +7,9 @@
 //! Ignored by default: needs a display (scripts/test runs it under xvfb-run) and
 //! `webkit2gtk-driver`.
 
-#[path = "../../crates/certdesk-platform/tests/support/scene.rs"]
+#[path = "../../../crates/certdesk-platform/tests/it/support/scene.rs"]
 mod scene;
-mod window;
+use crate::window;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -11,8 +11,7 @@ use certdesk_domain::check_char;
 use certdesk_store::{Desk, ImportOptions, ImportReport, RosterFilter, RosterFormat, SessionUser};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
-mod common;
-use common::fresh;
+use crate::common::fresh;
 
 /// A valid ID number for the i-th test person.
 fn id(i: usize) -> String {

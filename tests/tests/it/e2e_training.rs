@@ -11,7 +11,7 @@
 //! go to tests/screenshots/t-*.png.
 //!
 //! Run by `scripts/test`; alone:
-//! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test e2e_training -- --ignored`
+//! `CERTDESK_APP_BIN=target/release/certdesk-app xvfb-run -a cargo test -p certdesk-tests --test it e2e_training:: -- --ignored`
 //!
 //! Its tauri-driver listens on 4446/4447, so that it can run beside `e2e` (4444/4445).
 
@@ -21,8 +21,7 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
-mod window;
-use window::*;
+use crate::window::*;
 
 /// This file's tauri-driver port (WebKitWebDriver takes the next one).
 const DRIVER_PORT: u16 = 4446;
