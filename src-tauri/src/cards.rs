@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use base64::Engine;
 use certdesk_card::Layout;
-use certdesk_print::{card_error, print_cards, write_atomically, Destination, PrintOutcome, PrinterInfo};
+use certdesk_print::{print_cards, write_atomically, Destination, PrintOutcome, PrinterInfo};
 use certdesk_store::{
     Calibration, CancelReason, CardState, Desk, DeskError, Feedback, FeedbackSummary, LossKind, ScanReport,
 };
@@ -44,10 +44,6 @@ struct Progress {
     total: usize,
 }
 
-fn layout(s: &str) -> CmdResult<Layout> {
-    s.parse().map_err(card_error)
-}
-
 fn data_dir(app: &AppData) -> PathBuf {
     lock(&app.desk).data_dir().to_path_buf()
 }
@@ -61,9 +57,9 @@ pub(crate) fn card_state(app: State<'_, AppData>, worker_id: String) -> CmdResul
 
 /// 打印预览: the card as PDF bytes (an ArrayBuffer in the window), 样张 unless approved.
 #[tauri::command]
-pub(crate) fn card_preview(app: State<'_, AppData>, worker_id: String, layout: String) -> CmdResult<tauri::ipc::Response> {
+pub(crate) fn card_preview(app: State<'_, AppData>, worker_id: String, layout: Layout) -> CmdResult<tauri::ipc::Response> {
     current_user(&app)?;
-    let pdf = certdesk_print::preview(&lock(&app.desk), &worker_id, self::layout(&layout)?)?;
+    let pdf = certdesk_print::preview(&lock(&app.desk), &worker_id, layout)?;
     Ok(tauri::ipc::Response::new(pdf))
 }
 
@@ -82,11 +78,10 @@ pub(crate) async fn card_print(
     handle: tauri::AppHandle,
     worker_ids: Vec<String>,
     all_approved: bool,
-    layout: String,
+    layout: Layout,
     target: Target,
 ) -> CmdResult<PrintOutcome> {
     let actor = current_user(&app)?;
-    let layout = self::layout(&layout)?;
     let dir = data_dir(&app);
     tauri::async_runtime::spawn_blocking(move || {
         let mut desk = Desk::open(&dir)?;
@@ -134,19 +129,19 @@ pub(crate) fn card_issue(
 
 /// 挂失/补办.
 #[tauri::command]
-pub(crate) fn card_report_loss(app: State<'_, AppData>, worker_id: String, kind: String, note: String) -> CmdResult<CardState> {
+pub(crate) fn card_report_loss(app: State<'_, AppData>, worker_id: String, kind: LossKind, note: String) -> CmdResult<CardState> {
     let actor = current_user(&app)?;
     let mut desk = lock(&app.desk);
-    desk.report_card_loss(&actor, &worker_id, LossKind::parse(&kind)?, &note)?;
+    desk.report_card_loss(&actor, &worker_id, kind, &note)?;
     desk.card_state(&worker_id)
 }
 
 /// 注销 (manager).
 #[tauri::command]
-pub(crate) fn card_cancel(app: State<'_, AppData>, worker_id: String, reason: String, note: String) -> CmdResult<CardState> {
+pub(crate) fn card_cancel(app: State<'_, AppData>, worker_id: String, reason: CancelReason, note: String) -> CmdResult<CardState> {
     let actor = current_user(&app)?;
     let mut desk = lock(&app.desk);
-    desk.cancel_certificate(&actor, &worker_id, CancelReason::parse(&reason)?, &note)?;
+    desk.cancel_certificate(&actor, &worker_id, reason, &note)?;
     desk.card_state(&worker_id)
 }
 
@@ -172,9 +167,9 @@ pub(crate) fn printer_calibration_set(app: State<'_, AppData>, printer: String, 
 
 /// A calibration test page saved as PDF at `path`, with `printer`'s saved calibration.
 #[tauri::command]
-pub(crate) fn card_test_page(app: State<'_, AppData>, printer: String, layout: String, path: String) -> CmdResult<String> {
+pub(crate) fn card_test_page(app: State<'_, AppData>, printer: String, layout: Layout, path: String) -> CmdResult<String> {
     current_user(&app)?;
-    let pdf = certdesk_print::test_page(&lock(&app.desk), &printer, self::layout(&layout)?)?;
+    let pdf = certdesk_print::test_page(&lock(&app.desk), &printer, layout)?;
     write_atomically(&PathBuf::from(&path), &pdf)?;
     Ok(path)
 }

@@ -168,10 +168,10 @@ fn worker_get(app: State<'_, AppData>, id: String) -> CmdResult<WorkerDetail> {
 }
 
 #[tauri::command]
-fn worker_search(app: State<'_, AppData>, query: String, status: Option<String>, limit: Option<usize>) -> CmdResult<SearchResult> {
+fn worker_search(app: State<'_, AppData>, query: String, status: Option<WorkerStatus>, limit: Option<usize>) -> CmdResult<SearchResult> {
     bench_mark(&app, "worker_search");
     current_user(&app)?;
-    lock(&app.desk).search_workers(&query, status.as_deref(), limit.unwrap_or(50))
+    lock(&app.desk).search_workers(&query, status, limit.unwrap_or(50))
 }
 
 /// The window reports that the worker list is interactive. In the start-up benchmark this

@@ -18,7 +18,7 @@
 //! ```no_run
 //! use certdesk_card::{render, CardData, Layout, RenderOptions};
 //! # fn cards() -> Vec<CardData> { vec![] }
-//! let opts = RenderOptions { layout: "a4".parse::<Layout>()?, ..RenderOptions::default() };
+//! let opts = RenderOptions { layout: Layout::A4Sheet, ..RenderOptions::default() };
 //! let pdf: Vec<u8> = render(&cards(), &opts, &mut |done, total| eprintln!("{done}/{total}"))?;
 //! # Ok::<(), certdesk_card::CardError>(())
 //! ```
@@ -31,7 +31,6 @@ mod photo;
 mod qr;
 mod sheet;
 
-use std::str::FromStr;
 
 pub use card::{CARD_H, CARD_W};
 pub use error::CardError;
@@ -66,46 +65,9 @@ pub struct CardData {
     pub draft: bool,
 }
 
-/// How cards go onto paper.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Layout {
-    /// One card per page at exactly 85.6 x 54 mm: front of card 1, back of card 1, front of
-    /// card 2, ... (what a duplex card printer expects).
-    #[default]
-    Cr80,
-    /// A4 portrait sheets of 10 (2 x 5) with crop marks: a sheet of fronts, then a sheet of
-    /// their backs mirrored left to right, so that they line up when printed duplex on the
-    /// long edge.
-    A4Sheet,
-}
-
-impl Layout {
-    /// The name used on the command line and in settings.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Layout::Cr80 => "cr80",
-            Layout::A4Sheet => "a4",
-        }
-    }
-}
-
-impl FromStr for Layout {
-    type Err = CardError;
-    /// Accepts `cr80` and `a4` (any case, `a4sheet` too).
-    fn from_str(s: &str) -> Result<Self, CardError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "cr80" => Ok(Layout::Cr80),
-            "a4" | "a4sheet" | "a4-sheet" => Ok(Layout::A4Sheet),
-            other => Err(CardError::new(
-                "layout_unknown",
-                format!("不认识的版式“{other}”，可选 cr80（单张卡）或 a4（A4 每页 10 张）。"),
-                format!(
-                    "Unknown layout '{other}': use cr80 (single cards) or a4 (A4 sheets of 10)."
-                ),
-            )),
-        }
-    }
-}
+/// How cards go onto paper: the domain's one closed set of layouts (`cr80`, `a4`), parsed with
+/// `str::parse` (an unknown name is refused with the code `layout_unknown`).
+pub use certdesk_domain::CardLayout as Layout;
 
 /// A printer's correction, saved per printer: everything on the page is scaled about the
 /// page centre by `scale`, then moved right by `offset_x_mm` and down by `offset_y_mm`.

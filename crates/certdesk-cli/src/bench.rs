@@ -183,7 +183,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     println!("database: {} ({} workers)", dir.display(), desk.search_workers("", None, 1).map_err(|e| anyhow::anyhow!("{e}"))?.total);
 
     let runs = args.runs.max(1);
-    let time_query = |label: &str, query: &dyn Fn(usize) -> String, status: Option<&str>| -> anyhow::Result<()> {
+    let time_query = |label: &str, query: &dyn Fn(usize) -> String, status: Option<certdesk_domain::WorkerStatus>| -> anyhow::Result<()> {
         let mut times = Vec::with_capacity(runs);
         for k in 0..runs {
             let q = query(k);
@@ -208,8 +208,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     time_query("name, whole", &|k| s[k % s.len()].name.clone(), None)?;
     time_query("name, last character", &|k| s[k % s.len()].name.chars().last().unwrap().to_string(), None)?;
     time_query("empty query (newest first)", &|_| String::new(), None)?;
-    time_query("empty query, status filter", &|_| String::new(), Some("enrolled"))?;
-    time_query("name, 1 character, status filter", &|k| s[k % s.len()].name.chars().take(1).collect(), Some("enrolled"))?;
+    time_query("empty query, status filter", &|_| String::new(), Some(certdesk_domain::WorkerStatus::Enrolled))?;
+    time_query("name, 1 character, status filter", &|k| s[k % s.len()].name.chars().take(1).collect(), Some(certdesk_domain::WorkerStatus::Enrolled))?;
     time_query("no match", &|k| format!("不存在{k}"), None)?;
 
     println!("\nenrol one worker (validation, duplicate check, row, audit, outbox, fsync):");

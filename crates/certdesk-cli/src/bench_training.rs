@@ -105,7 +105,7 @@ pub fn roster(desk: &mut Desk, actor: &SessionUser) -> anyhow::Result<()> {
                 },
             )
             .map_err(e)?;
-        let sample = desk.search_workers("", Some("enrolled"), 500).map_err(e)?.items;
+        let sample = desk.search_workers("", Some(certdesk_domain::WorkerStatus::Enrolled), 500).map_err(e)?.items;
         for w in &sample {
             desk.add_to_class(actor, &c.id, &w.id).map_err(e)?;
             desk.record_attendance(actor, &c.id, &w.id, &certdesk_store::AttendanceInput { hours_completed: Some(3.0), ..Default::default() })

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use certdesk_card::Layout;
-use certdesk_print::{card_error, print_cards, write_atomically, Destination};
+use certdesk_print::{print_cards, write_atomically, Destination};
 use certdesk_store::{Calibration, CancelReason, Desk, DeskError, LossKind, SessionUser};
 use clap::{Args, Subcommand};
 
@@ -140,7 +140,7 @@ pub enum FeedbackCommand {
 }
 
 fn layout(s: &str) -> Result<Layout, DeskError> {
-    s.parse().map_err(card_error)
+    s.parse().map_err(|e: certdesk_domain::FieldError| DeskError::new(&e.code, e.message_zh, e.message_en))
 }
 
 fn date(s: &str) -> Result<chrono::NaiveDate, DeskError> {

@@ -12,6 +12,7 @@ mod training_cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use certdesk_domain::WorkerStatus;
 use certdesk_store::{Agency, Desk, DeskError, NewUser, Role, SessionUser, WorkerInput};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
@@ -149,6 +150,14 @@ enum UserCommand {
     List,
 }
 
+/// A `--status` value: a status code (any case).
+fn parse_status(s: &str) -> Result<WorkerStatus, String> {
+    WorkerStatus::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = WorkerStatus::ALL.iter().map(|s| s.code()).collect();
+        format!("状态“{s}”无效 / unknown status \"{s}\": {}", all.join(", "))
+    })
+}
+
 #[derive(Subcommand)]
 enum WorkerCommand {
     /// Enrol a worker (登记).
@@ -156,8 +165,8 @@ enum WorkerCommand {
     /// List workers, newest first.
     List {
         /// Only this status (enrolled, in_training, eligible, applied, approved, printed, issued, cancelled, rejected).
-        #[arg(long)]
-        status: Option<String>,
+        #[arg(long, value_parser = parse_status)]
+        status: Option<WorkerStatus>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
@@ -166,8 +175,8 @@ enum WorkerCommand {
     /// Find workers by part of the name, ID number (whole or last 4+), phone or certificate code.
     Search {
         query: String,
-        #[arg(long)]
-        status: Option<String>,
+        #[arg(long, value_parser = parse_status)]
+        status: Option<WorkerStatus>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
@@ -460,11 +469,11 @@ fn worker_command(desk: &mut Desk, actor: &SessionUser, cmd: WorkerCommand, out:
             out.print(&w, || format!("已登记：{}（{}）\nid：{}", w.name, w.id_number, w.id));
         }
         WorkerCommand::List { status, limit } => {
-            let r = desk.search_workers("", status.as_deref(), limit)?;
+            let r = desk.search_workers("", status, limit)?;
             out.print(&r, || summary_lines(&r.items, r.total));
         }
         WorkerCommand::Search { query, status, limit } => {
-            let r = desk.search_workers(&query, status.as_deref(), limit)?;
+            let r = desk.search_workers(&query, status, limit)?;
             out.print(&r, || summary_lines(&r.items, r.total));
         }
         WorkerCommand::Show { worker } => {
@@ -474,8 +483,8 @@ fn worker_command(desk: &mut Desk, actor: &SessionUser, cmd: WorkerCommand, out:
                 let w = &d.worker;
                 let mut s = format!(
                     "{}  {}  {}  {}\n身份证号：{}\n手机号：{}\n住址：{}\n服务类型：{}\n紧急联系人：{} {}\n征信授权：{}（见证人 {}）\n状态：{}\n时间线：",
-                    w.name, if w.gender == "male" { "男" } else { "女" }, w.birth_date, w.id,
-                    w.id_number, w.phone, w.address, w.service_types.join("、"),
+                    w.name, w.gender.label_zh(), w.birth_date, w.id,
+                    w.id_number, w.phone, w.address, w.service_types.iter().map(|t| t.code()).collect::<Vec<_>>().join("、"),
                     w.emergency_contact_name, w.emergency_contact_phone, w.consent_date, w.consent_witness, w.status
                 );
                 for e in &d.timeline {
@@ -508,7 +517,7 @@ fn worker_command(desk: &mut Desk, actor: &SessionUser, cmd: WorkerCommand, out:
                     id_number: f.id_number.unwrap_or(w.id_number),
                     phone: f.phone.unwrap_or(w.phone),
                     address: f.address.unwrap_or(w.address),
-                    service_types: f.service_types.unwrap_or(w.service_types),
+                    service_types: f.service_types.unwrap_or_else(|| w.service_types.iter().map(|t| t.code().to_string()).collect()),
                     emergency_contact_name: f.emergency_name.unwrap_or(w.emergency_contact_name),
                     emergency_contact_phone: f.emergency_phone.unwrap_or(w.emergency_contact_phone),
                     consent_date: Some(f.consent_date.unwrap_or(w.consent_date)),

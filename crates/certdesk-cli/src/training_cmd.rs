@@ -315,7 +315,7 @@ pub fn class(desk: &mut Desk, actor: &SessionUser, cmd: ClassCommand, out: &Out)
                         p.name,
                         p.id_number,
                         p.status,
-                        p.attendance.clone().or(p.hours_completed.map(|h| format!("完成 {h}"))).unwrap_or_else(|| "未记录".into()),
+                        p.attendance.map(|a| a.to_string()).or(p.hours_completed.map(|h| format!("完成 {h}"))).unwrap_or_else(|| "未记录".into()),
                         p.credited_hours,
                         p.latest_score.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
                     ));

@@ -33,6 +33,17 @@ pub enum Gender {
 }
 
 impl Gender {
+    /// Both, in form order.
+    pub const ALL: [Gender; 2] = [Gender::Male, Gender::Female];
+
+    /// Stable code stored in the database (same as the serde name).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+        }
+    }
+
     /// The label printed on forms and cards.
     pub fn label_zh(&self) -> &'static str {
         match self {
@@ -53,6 +64,23 @@ pub enum IdKind {
     /// 台湾居民居住证: address code 830000.
     TaiwanPermit,
 }
+
+impl IdKind {
+    /// Every kind of document.
+    pub const ALL: [IdKind; 3] = [IdKind::Resident, IdKind::HongKongMacauPermit, IdKind::TaiwanPermit];
+
+    /// Stable code (same as the serde name).
+    pub fn code(&self) -> &'static str {
+        match self {
+            IdKind::Resident => "resident",
+            IdKind::HongKongMacauPermit => "hong_kong_macau_permit",
+            IdKind::TaiwanPermit => "taiwan_permit",
+        }
+    }
+}
+
+crate::code::closed_set!(Gender, "gender");
+crate::code::closed_set!(IdKind, "ID document kind");
 
 /// A validated ID number: always the canonical 18 characters with an upper-case X.
 ///

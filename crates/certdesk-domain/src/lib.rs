@@ -9,6 +9,8 @@
 #![warn(missing_docs)]
 
 pub mod agency;
+pub mod card;
+pub mod code;
 pub mod certificate_code;
 pub mod credit_code;
 pub mod error;
@@ -23,13 +25,15 @@ pub mod worker;
 mod text;
 
 pub use agency::{parse_district, parse_required_text, DISTRICTS};
+pub use card::CardLayout;
+pub use code::Code;
 pub use credit_code::{credit_check_char, CreditCode};
 pub use error::FieldError;
 pub use id_number::{check_char, Gender, IdKind, IdNumber, MIN_WORKER_AGE};
 pub use name::{mask_for_public, mask_name, parse_person_name};
 pub use phone::{parse_contact_phone, Mobile};
 pub use training::{
-    eligibility, Attendance, ClassMode, Eligibility, EligibilityFacts, HalfHours, Missing,
+    eligibility, Attendance, ClassMode, SupervisionMethod, Eligibility, EligibilityFacts, HalfHours, Missing,
     TrainingSettings,
 };
 pub use worker::{

@@ -219,6 +219,9 @@ pub enum ClassMode {
 }
 
 impl ClassMode {
+    /// Both modes.
+    pub const ALL: [ClassMode; 2] = [ClassMode::Offline, ClassMode::Online];
+
     /// Stable code (same as serde).
     pub fn code(&self) -> &'static str {
         match self {
@@ -249,6 +252,10 @@ impl ClassMode {
         }
     }
 }
+
+crate::code::closed_set!(ClassMode, "class mode");
+crate::code::closed_set!(Attendance, "attendance");
+crate::code::closed_set!(SupervisionMethod, "supervision method");
 
 /// An offline attendance mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -633,7 +640,10 @@ pub enum SupervisionMethod {
 }
 
 impl SupervisionMethod {
-    /// Stable code.
+    /// Both methods.
+    pub const ALL: [SupervisionMethod; 2] = [SupervisionMethod::OnSite, SupervisionMethod::Video];
+
+    /// Stable code (same as serde).
     pub fn code(&self) -> &'static str {
         match self {
             SupervisionMethod::OnSite => "on_site",

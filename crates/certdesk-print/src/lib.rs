@@ -141,7 +141,7 @@ pub fn print_cards(
             outcome.printer = Some(name.clone());
         }
     }
-    desk.record_prints(actor, worker_ids, layout.as_str(), &destination.record_name(), CARD_DESIGN_VERSION, false)?;
+    desk.record_prints(actor, worker_ids, layout, &destination.record_name(), CARD_DESIGN_VERSION, false)?;
     Ok(outcome)
 }
 

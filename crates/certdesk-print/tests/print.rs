@@ -157,7 +157,7 @@ fn printed_cards_scan_and_verify_and_a_replacement_replaces_the_lost_card() {
     assert_eq!(decode_qr(&single), vec![url_a2.clone()]);
     assert_eq!(desk.verify_scan(&url_a2).unwrap().verdict, "valid");
     let old = desk.verify_scan(&url_a1).unwrap();
-    assert_eq!((old.verdict.as_str(), old.current_card_version), ("replaced", Some(2)));
+    assert_eq!((old.verdict.code(), old.current_card_version), ("replaced", Some(2)));
     let pages = run(Command::new("pdfinfo").arg(&single));
     let count = pages.lines().find_map(|l| l.strip_prefix("Pages:")).map(|n| n.trim().to_string());
     assert_eq!(count.as_deref(), Some("2"), "front and back: {pages}");

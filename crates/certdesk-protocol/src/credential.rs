@@ -257,18 +257,92 @@ pub enum Verdict {
     Valid(CredentialClaims),
 }
 
-impl Verdict {
-    /// Stable code for UIs and logs.
+/// Which [`Verdict`] it is, without its claims: what a verify screen reports and matches on.
+/// The serde name is the verdict's stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    /// Genuine and in force.
+    Valid,
+    /// Genuine, but a newer card of the same certificate exists.
+    Replaced,
+    /// Genuine, but the certificate was cancelled.
+    Revoked,
+    /// Genuine, but outside its validity period.
+    Expired,
+    /// Forged or altered.
+    BadSignature,
+    /// Made by a key the verifier does not trust.
+    UnknownKey,
+    /// Not a credential of any known format.
+    NotACertificate,
+}
+
+impl VerdictKind {
+    /// Every kind.
+    pub const ALL: [VerdictKind; 7] = [
+        VerdictKind::Valid,
+        VerdictKind::Replaced,
+        VerdictKind::Revoked,
+        VerdictKind::Expired,
+        VerdictKind::BadSignature,
+        VerdictKind::UnknownKey,
+        VerdictKind::NotACertificate,
+    ];
+
+    /// Stable code for UIs and logs (same as the serde name).
     pub fn code(&self) -> &'static str {
         match self {
-            Verdict::NotACertificate => "not_a_certificate",
-            Verdict::UnknownKey { .. } => "unknown_key",
-            Verdict::BadSignature => "bad_signature",
-            Verdict::Revoked(_) => "revoked",
-            Verdict::Replaced { .. } => "replaced",
-            Verdict::Expired(_) => "expired",
-            Verdict::Valid(_) => "valid",
+            VerdictKind::NotACertificate => "not_a_certificate",
+            VerdictKind::UnknownKey => "unknown_key",
+            VerdictKind::BadSignature => "bad_signature",
+            VerdictKind::Revoked => "revoked",
+            VerdictKind::Replaced => "replaced",
+            VerdictKind::Expired => "expired",
+            VerdictKind::Valid => "valid",
         }
+    }
+}
+
+impl certdesk_domain::Code for VerdictKind {
+    const ALL: &'static [Self] = &VerdictKind::ALL;
+    const WHAT: &'static str = "verdict";
+    fn code(&self) -> &'static str {
+        VerdictKind::code(self)
+    }
+}
+
+/// A kind equals its stable code (`verdict == "valid"`).
+impl PartialEq<&str> for VerdictKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
+/// Shows the stable code.
+impl std::fmt::Display for VerdictKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Verdict {
+    /// Which verdict this is.
+    pub fn kind(&self) -> VerdictKind {
+        match self {
+            Verdict::NotACertificate => VerdictKind::NotACertificate,
+            Verdict::UnknownKey { .. } => VerdictKind::UnknownKey,
+            Verdict::BadSignature => VerdictKind::BadSignature,
+            Verdict::Revoked(_) => VerdictKind::Revoked,
+            Verdict::Replaced { .. } => VerdictKind::Replaced,
+            Verdict::Expired(_) => VerdictKind::Expired,
+            Verdict::Valid(_) => VerdictKind::Valid,
+        }
+    }
+
+    /// Stable code for UIs and logs.
+    pub fn code(&self) -> &'static str {
+        self.kind().code()
     }
 
     /// What a citizen or clerk reads, in Chinese.

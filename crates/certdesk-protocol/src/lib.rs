@@ -13,6 +13,6 @@ pub mod sync;
 
 pub use credential::{
     issue_url, verify, CredentialClaims, CredentialError, RevocationEntry, RevocationList,
-    TrustList, TrustedKey, Verdict,
+    TrustList, TrustedKey, Verdict, VerdictKind,
 };
 pub use sync::{ApiError, API_PREFIX};

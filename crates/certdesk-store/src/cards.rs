@@ -14,10 +14,11 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
-use certdesk_domain::WorkerStatus;
-use certdesk_protocol::Verdict;
+use certdesk_domain::{CardLayout, Code, WorkerStatus};
+use certdesk_protocol::{Verdict, VerdictKind};
 
 use crate::audit::AuditRecord;
+use crate::column;
 use crate::sync::WorkerCertificate;
 use crate::users::require_manager;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
@@ -38,7 +39,7 @@ pub struct CardRecord {
     pub gender_zh: String,
     /// Service types as the clerk reads them (Chinese labels).
     pub service_types_zh: Vec<String>,
-    pub status: String,
+    pub status: WorkerStatus,
     /// The platform's certificate, when approved.
     pub certificate: Option<WorkerCertificate>,
     pub agency_name: String,
@@ -56,7 +57,7 @@ pub struct PrintRecord {
     pub certificate_code: Option<String>,
     pub card_version: Option<u16>,
     pub draft: bool,
-    pub layout: String,
+    pub layout: CardLayout,
     pub printer: String,
     pub design_version: String,
     pub printed_by: String,
@@ -79,7 +80,7 @@ pub struct Handover {
 pub struct LossReport {
     pub certificate_code: String,
     pub card_version: u16,
-    pub kind: String,
+    pub kind: LossKind,
     pub note: String,
     pub reported_by: String,
     pub reported_at: String,
@@ -88,7 +89,7 @@ pub struct LossReport {
 /// 注销 and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cancellation {
-    pub reason: String,
+    pub reason: CancelReason,
     pub note: String,
     pub cancelled_by: String,
     pub cancelled_at: String,
@@ -97,7 +98,7 @@ pub struct Cancellation {
 /// What the worker page's card panel shows and which buttons it offers.
 #[derive(Debug, Clone, Serialize)]
 pub struct CardState {
-    pub status: String,
+    pub status: WorkerStatus,
     pub certificate: Option<WorkerCertificate>,
     pub prints: Vec<PrintRecord>,
     pub handovers: Vec<Handover>,
@@ -139,6 +140,10 @@ pub enum CancelReason {
 }
 
 impl CancelReason {
+    /// Every reason, in form order.
+    pub const ALL: [CancelReason; 3] = [CancelReason::LeftAgency, CancelReason::Misconduct, CancelReason::Other];
+
+    /// Stable code (same as the serde name).
     pub fn code(self) -> &'static str {
         match self {
             CancelReason::LeftAgency => "left_agency",
@@ -172,6 +177,10 @@ pub enum LossKind {
 }
 
 impl LossKind {
+    /// Both kinds.
+    pub const ALL: [LossKind; 2] = [LossKind::Lost, LossKind::Damaged];
+
+    /// Stable code (same as the serde name).
     pub fn code(self) -> &'static str {
         match self {
             LossKind::Lost => "lost",
@@ -192,12 +201,66 @@ impl LossKind {
     }
 }
 
+impl Code for CancelReason {
+    const ALL: &'static [Self] = &CancelReason::ALL;
+    const WHAT: &'static str = "cancellation reason";
+    fn code(&self) -> &'static str {
+        CancelReason::code(*self)
+    }
+}
+
+impl Code for LossKind {
+    const ALL: &'static [Self] = &LossKind::ALL;
+    const WHAT: &'static str = "loss kind";
+    fn code(&self) -> &'static str {
+        LossKind::code(*self)
+    }
+}
+
+/// Each equals its stable code (`reason == "left_agency"`), as stored and sent, and shows it.
+macro_rules! eq_code {
+    ($($ty:ty),*) => {$(
+        impl PartialEq<&str> for $ty {
+            fn eq(&self, other: &&str) -> bool {
+                Code::code(self) == *other
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(Code::code(self))
+            }
+        }
+    )*};
+}
+eq_code!(CancelReason, LossKind, FeedbackKind);
+
+/// What a citizen sent about a worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackKind {
+    /// 评价: stars and a comment.
+    Rating,
+    /// 投诉: a complaint the agency follows up.
+    Complaint,
+}
+
+impl Code for FeedbackKind {
+    const ALL: &'static [Self] = &[FeedbackKind::Rating, FeedbackKind::Complaint];
+    const WHAT: &'static str = "feedback kind";
+    fn code(&self) -> &'static str {
+        match self {
+            FeedbackKind::Rating => "rating",
+            FeedbackKind::Complaint => "complaint",
+        }
+    }
+}
+
 /// A citizen's rating or complaint, as pulled from the platform.
 #[derive(Debug, Clone, Serialize)]
 pub struct Feedback {
     pub id: String,
-    /// `rating` or `complaint`.
-    pub kind: String,
+    pub kind: FeedbackKind,
     pub worker_id: String,
     /// The worker's name, when this desk has the record.
     pub worker_name: Option<String>,
@@ -221,9 +284,7 @@ pub struct FeedbackSummary {
 /// The verify screen's answer.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScanReport {
-    /// `valid`, `replaced`, `revoked`, `expired`, `bad_signature`, `unknown_key`,
-    /// `not_a_certificate`.
-    pub verdict: String,
+    pub verdict: VerdictKind,
     pub verdict_zh: String,
     pub verdict_en: String,
     /// Only when the signature verified.
@@ -246,7 +307,7 @@ pub struct ScanReport {
 pub struct LocalWorker {
     pub id: String,
     pub name: String,
-    pub status: String,
+    pub status: WorkerStatus,
     pub card_version: u16,
 }
 
@@ -255,16 +316,13 @@ fn lifecycle_error(e: certdesk_domain::FieldError) -> DeskError {
     DeskError { fields: vec![e.clone()], ..DeskError::new(&e.code, e.message_zh, e.message_en) }
 }
 
-fn status_of(code: &str) -> DeskResult<WorkerStatus> {
-    WorkerStatus::parse(code).ok_or_else(|| DeskError::internal(format!("unknown status {code}")))
-}
 
 impl Desk {
     /// The facts a card shows for this worker. A worker without an approved certificate gets a
     /// draft record (样张): never printable as a real card.
     pub fn card_record(&self, worker_id: &str) -> DeskResult<CardRecord> {
         let w = self.worker(worker_id)?;
-        let status = status_of(&w.status)?;
+        let status = w.status;
         let certificate = self.platform_view(worker_id)?.certificate;
         let agency = self.agency()?.ok_or_else(|| {
             DeskError::new("no_agency", "尚未填写本机构信息，不能制作证件", "The agency's details are not set up; no card can be made")
@@ -276,13 +334,13 @@ impl Desk {
         let service_types_zh = w
             .service_types
             .iter()
-            .map(|c| certdesk_domain::ServiceType::parse(c).map(|t| t.label_zh().to_string()).unwrap_or_else(|_| c.clone()))
+            .map(|t| t.label_zh().to_string())
             .collect();
         let printable = matches!(status, WorkerStatus::Approved | WorkerStatus::Printed | WorkerStatus::Issued);
         Ok(CardRecord {
             worker_id: w.id,
             name: w.name,
-            gender_zh: gender_zh(&w.gender).to_string(),
+            gender_zh: w.gender.label_zh().to_string(),
             service_types_zh,
             status: w.status,
             draft: !(printable && certificate.is_some()),
@@ -307,7 +365,7 @@ impl Desk {
     /// Why a real (non-draft) card of this worker may not be printed now, if it may not.
     pub fn print_refusal(&self, worker_id: &str) -> DeskResult<Option<DeskError>> {
         let w = self.worker(worker_id)?;
-        let status = status_of(&w.status)?;
+        let status = w.status;
         let Some(cert) = self.platform_view(worker_id)?.certificate else {
             return Ok(Some(DeskError::new(
                 "not_approved",
@@ -363,18 +421,11 @@ impl Desk {
         &mut self,
         actor: &SessionUser,
         worker_ids: &[String],
-        layout: &str,
+        layout: CardLayout,
         printer: &str,
         design_version: &str,
         draft: bool,
     ) -> DeskResult<()> {
-        if !matches!(layout, "cr80" | "a4") {
-            return Err(DeskError::new(
-                "layout",
-                format!("版式“{layout}”无效：应为 cr80 或 a4"),
-                format!("Unknown layout \"{layout}\": use cr80 or a4"),
-            ));
-        }
         let mut planned = Vec::with_capacity(worker_ids.len());
         for id in worker_ids {
             let cert = if draft {
@@ -398,7 +449,7 @@ impl Desk {
                     cert.as_ref().map(|c| c.certificate_code.clone()),
                     cert.as_ref().map(|c| c.card_version),
                     draft,
-                    layout,
+                    layout.code(),
                     printer,
                     design_version,
                     actor.id,
@@ -426,7 +477,7 @@ impl Desk {
         issued_on: Option<NaiveDate>,
         signature_png: Option<Vec<u8>>,
     ) -> DeskResult<()> {
-        let from = status_of(&self.worker(worker_id)?.status)?;
+        let from = self.worker(worker_id)?.status;
         let to = transition(from, LifecycleEvent::Issue).map_err(lifecycle_error)?;
         let cert = self.platform_view(worker_id)?.certificate.ok_or_else(|| DeskError::not_found("证件", "certificate"))?;
         let today = self.today();
@@ -488,7 +539,7 @@ impl Desk {
     /// the old card verifies as replaced everywhere.
     pub fn report_card_loss(&mut self, actor: &SessionUser, worker_id: &str, kind: LossKind, note: &str) -> DeskResult<()> {
         let w = self.worker(worker_id)?;
-        let status = status_of(&w.status)?;
+        let status = w.status;
         let cert = self.platform_view(worker_id)?.certificate;
         let (Some(cert), WorkerStatus::Printed | WorkerStatus::Issued) = (cert, status) else {
             return Err(DeskError::new(
@@ -543,7 +594,7 @@ impl Desk {
     /// person may later be enrolled by another agency.
     pub fn cancel_certificate(&mut self, actor: &SessionUser, worker_id: &str, reason: CancelReason, note: &str) -> DeskResult<()> {
         require_manager(actor)?;
-        let from = status_of(&self.worker(worker_id)?.status)?;
+        let from = self.worker(worker_id)?.status;
         let to = transition(from, LifecycleEvent::Cancel).map_err(lifecycle_error)?;
         let note = note.trim();
         if reason == CancelReason::Other && note.is_empty() {
@@ -566,11 +617,9 @@ impl Desk {
     }
 
     fn worker_status_tx(&self, tx: &Transaction<'_>, worker_id: &str) -> DeskResult<WorkerStatus> {
-        let code: String = tx
-            .query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| r.get(0))
+        tx.query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| column::code(r, 0))
             .optional()?
-            .ok_or_else(|| DeskError::not_found("人员", "worker"))?;
-        status_of(&code)
+            .ok_or_else(|| DeskError::not_found("人员", "worker"))
     }
 
     /// A status move made by the clerk: the row and its audit entry (as every status move), then
@@ -591,7 +640,7 @@ impl Desk {
     /// The worker page's card panel.
     pub fn card_state(&self, worker_id: &str) -> DeskResult<CardState> {
         let w = self.worker(worker_id)?;
-        let status = status_of(&w.status)?;
+        let status = w.status;
         let certificate = self.platform_view(worker_id)?.certificate;
         let mut stmt = self.conn.prepare(
             "SELECT p.id, p.certificate_code, p.card_version, p.draft, p.layout, p.printer, p.design_version, u.display_name, p.printed_at
@@ -604,7 +653,7 @@ impl Desk {
                     certificate_code: r.get(1)?,
                     card_version: r.get(2)?,
                     draft: r.get(3)?,
-                    layout: r.get(4)?,
+                    layout: column::code(r, 4)?,
                     printer: r.get(5)?,
                     design_version: r.get(6)?,
                     printed_by: r.get(7)?,
@@ -637,7 +686,7 @@ impl Desk {
                 Ok(LossReport {
                     certificate_code: r.get(0)?,
                     card_version: r.get(1)?,
-                    kind: r.get(2)?,
+                    kind: column::code(r, 2)?,
                     note: r.get(3)?,
                     reported_by: r.get(4)?,
                     reported_at: r.get(5)?,
@@ -650,7 +699,7 @@ impl Desk {
                 "SELECT c.reason, c.note, u.display_name, c.cancelled_at FROM cancellations c JOIN users u ON u.id = c.cancelled_by
                  WHERE c.worker_id = ?1",
                 [worker_id],
-                |r| Ok(Cancellation { reason: r.get(0)?, note: r.get(1)?, cancelled_by: r.get(2)?, cancelled_at: r.get(3)? }),
+                |r| Ok(Cancellation { reason: column::code(r, 0)?, note: r.get(1)?, cancelled_by: r.get(2)?, cancelled_at: r.get(3)? }),
             )
             .optional()?;
         let awaiting_replacement = match &certificate {
@@ -744,7 +793,7 @@ impl Desk {
         let n = tx.execute(
             "INSERT INTO feedback (id, kind, worker_id, certificate_code, stars, text, contact, created_at, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
-            params![f.id, f.kind, f.worker_id, f.certificate_code, f.stars, f.text, f.contact, f.created_at, self.now_text()],
+            params![f.id, f.kind.code(), f.worker_id, f.certificate_code, f.stars, f.text, f.contact, f.created_at, self.now_text()],
         )?;
         Ok(n == 1)
     }
@@ -757,7 +806,7 @@ impl Desk {
         let rows = stmt.query_map([arg], |r| {
             Ok(Feedback {
                 id: r.get(0)?,
-                kind: r.get(1)?,
+                kind: column::code(r, 1)?,
                 worker_id: r.get(2)?,
                 worker_name: r.get(3)?,
                 certificate_code: r.get(4)?,
@@ -779,7 +828,7 @@ impl Desk {
             [worker_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let open_complaints = items.iter().filter(|f| f.kind == "complaint" && f.handled_at.is_none()).count() as u32;
+        let open_complaints = items.iter().filter(|f| f.kind == FeedbackKind::Complaint && f.handled_at.is_none()).count() as u32;
         Ok(FeedbackSummary { ratings, average_stars: average.map(|a| a as f32), open_complaints, items })
     }
 
@@ -852,13 +901,13 @@ impl Desk {
                     "SELECT w.id, w.name, w.status, c.card_version FROM worker_certificates c JOIN workers w ON w.id = c.worker_id
                      WHERE c.certificate_code = ?1",
                     [c.certificate_code.to_string()],
-                    |r| Ok(LocalWorker { id: r.get(0)?, name: r.get(1)?, status: r.get(2)?, card_version: r.get(3)? }),
+                    |r| Ok(LocalWorker { id: r.get(0)?, name: r.get(1)?, status: column::code(r, 2)?, card_version: r.get(3)? }),
                 )
                 .optional()?,
             None => None,
         };
         Ok(ScanReport {
-            verdict: verdict.code().to_string(),
+            verdict: verdict.kind(),
             verdict_zh: verdict.label_zh().to_string(),
             verdict_en: verdict.label_en().to_string(),
             certificate_code: claims.map(|c| c.certificate_code.to_string()),
@@ -875,13 +924,5 @@ impl Desk {
             trust_keys,
             local_worker,
         })
-    }
-}
-
-fn gender_zh(code: &str) -> &str {
-    match code {
-        "male" | "M" | "男" => "男",
-        "female" | "F" | "女" => "女",
-        other => other,
     }
 }

@@ -325,7 +325,7 @@ impl Desk {
 
     fn analyse_hours(&self, class_id: &str, bytes: &[u8], options: &HoursImportOptions) -> DeskResult<(HoursImportReport, Vec<Checked>)> {
         let class = self.class_in(&self.conn, class_id)?;
-        if class.mode != ClassMode::Online.code() {
+        if class.mode != ClassMode::Online {
             return Err(DeskError::new(
                 codes::OFFLINE_CLASS,
                 format!("“{}”是线下培训班：线下培训请在表格中记录出勤，学时导入只用于线上培训班", class.title),

@@ -8,6 +8,7 @@
 mod agency;
 mod audit;
 mod cards;
+mod column;
 mod db;
 mod error;
 mod hours_import;
@@ -30,7 +31,7 @@ use rusqlite::Connection;
 pub use agency::Agency;
 pub use audit::AuditEntry;
 pub use cards::{
-    CancelReason, Calibration, Cancellation, CardRecord, CardState, Feedback, FeedbackSummary, Handover, LocalWorker,
+    CancelReason, Calibration, Cancellation, CardRecord, CardState, Feedback, FeedbackKind, FeedbackSummary, Handover, LocalWorker,
     LossKind, LossReport, PrintRecord, ScanReport, MAX_SCAN_CHARS, MAX_SIGNATURE_BYTES,
 };
 pub use db::{resolve_data_dir, DB_FILE};

@@ -6,9 +6,11 @@
 //! which is what keeps a query at 200,000 workers within a few milliseconds. Results come
 //! newest first (ids are UUIDv7, so id order is enrolment order).
 
+use certdesk_domain::{Gender, WorkerStatus};
 use rusqlite::{params_from_iter, types::Value};
 use serde::Serialize;
 
+use crate::column;
 use crate::workers::reversed;
 use crate::{Desk, DeskResult};
 
@@ -19,8 +21,8 @@ pub struct WorkerSummary {
     pub name: String,
     pub id_number: String,
     pub phone: String,
-    pub gender: String,
-    pub status: String,
+    pub gender: Gender,
+    pub status: WorkerStatus,
     pub certificate_code: Option<String>,
     pub updated_at: String,
 }
@@ -164,9 +166,9 @@ impl Desk {
     }
 
     /// Search workers; `status` narrows to one lifecycle status.
-    pub fn search_workers(&self, query: &str, status: Option<&str>, limit: usize) -> DeskResult<SearchResult> {
+    pub fn search_workers(&self, query: &str, status: Option<WorkerStatus>, limit: usize) -> DeskResult<SearchResult> {
         let limit = limit.clamp(1, MAX_LIMIT);
-        let status = status.filter(|s| !s.is_empty());
+        let status = status.map(|s| s.code());
         let candidates = self.candidates(classify(query))?;
         let (from, mut args) = match &candidates {
             None => ("workers w".to_string(), vec![]),
@@ -205,8 +207,8 @@ impl Desk {
                     name: r.get(1)?,
                     id_number: r.get(2)?,
                     phone: r.get(3)?,
-                    gender: r.get(4)?,
-                    status: r.get(5)?,
+                    gender: column::code(r, 4)?,
+                    status: column::code(r, 5)?,
                     certificate_code: r.get(6)?,
                     updated_at: r.get(7)?,
                 })

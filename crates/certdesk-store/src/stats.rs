@@ -4,6 +4,7 @@
 //! Read-only: nothing here writes. Every figure is one indexed aggregate, so the home screen
 //! stays instant at 200,000 workers.
 
+use certdesk_domain::WorkerStatus;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::params;
 use serde::Serialize;
@@ -61,19 +62,18 @@ impl Desk {
         let mut stages = StageCounts::default();
         // Kept by triggers on `workers` (0001_init.sql): no count over 200,000 rows.
         let mut stmt = self.conn.prepare_cached("SELECT status, n FROM worker_status_counts")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
+        let rows = stmt.query_map([], |r| Ok((crate::column::code::<WorkerStatus>(r, 0)?, r.get::<_, u64>(1)?)))?;
         for row in rows {
             let (status, n) = row?;
             stages.total += n;
-            match status.as_str() {
-                "enrolled" => stages.enrolled += n,
-                "in_training" => stages.in_training += n,
-                "eligible" => stages.eligible += n,
-                "applied" => stages.applied += n,
-                "approved" | "printed" | "issued" => stages.certified += n,
-                "rejected" => stages.rejected += n,
-                "cancelled" => stages.cancelled += n,
-                _ => {}
+            match status {
+                WorkerStatus::Enrolled => stages.enrolled += n,
+                WorkerStatus::InTraining => stages.in_training += n,
+                WorkerStatus::Eligible => stages.eligible += n,
+                WorkerStatus::Applied => stages.applied += n,
+                WorkerStatus::Approved | WorkerStatus::Printed | WorkerStatus::Issued => stages.certified += n,
+                WorkerStatus::Rejected => stages.rejected += n,
+                WorkerStatus::Cancelled => stages.cancelled += n,
             }
         }
 

@@ -578,7 +578,7 @@ impl Desk {
             ChangeBody::Rating { rating_id, worker_id, certificate_code, stars, comment, created_at } => {
                 let f = Feedback {
                     id: rating_id.to_string(),
-                    kind: "rating".into(),
+                    kind: crate::cards::FeedbackKind::Rating,
                     worker_id: worker_id.to_string(),
                     worker_name: None,
                     certificate_code: certificate_code.clone(),
@@ -595,7 +595,7 @@ impl Desk {
             ChangeBody::Complaint { complaint_id, worker_id, certificate_code, text, contact, created_at } => {
                 let f = Feedback {
                     id: complaint_id.to_string(),
-                    kind: "complaint".into(),
+                    kind: crate::cards::FeedbackKind::Complaint,
                     worker_id: worker_id.to_string(),
                     worker_name: None,
                     certificate_code: certificate_code.clone(),

@@ -14,7 +14,7 @@ use certdesk_domain::lifecycle::{transition, LifecycleEvent};
 use certdesk_domain::training::{
     self as rules, credit_offline, credit_online, parse_clock_time, parse_score, validate_class,
     validate_supervision, Attendance, ClassCredit, ClassInput, ClassMode, ClassTiming, EligibilityFacts, ExamAttempt,
-    HalfHours, SupervisionInput,
+    HalfHours, SupervisionInput, SupervisionMethod,
 };
 use certdesk_domain::{Eligibility, FieldError, IdNumber, TrainingSettings, WorkerStatus};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -22,6 +22,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRecord;
+use crate::column;
 use crate::users::require_manager;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
@@ -30,12 +31,11 @@ const KEY_CLASS_HOUR_MINUTES: &str = "training.class_hour_minutes";
 const KEY_PASS_MARK: &str = "training.pass_mark";
 
 /// A training class as listed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingClass {
     pub id: String,
     pub title: String,
-    /// `offline` or `online`.
-    pub mode: String,
+    pub mode: ClassMode,
     /// Shanghai local time, `YYYY-MM-DD HH:MM`.
     pub starts_at: String,
     pub ends_at: String,
@@ -59,9 +59,9 @@ pub struct Participant {
     pub name: String,
     pub id_number: String,
     /// The worker's lifecycle status after the change.
-    pub status: String,
-    /// `present`, `late`, `left_early`, `absent`, or null when not recorded yet.
-    pub attendance: Option<String>,
+    pub status: WorkerStatus,
+    /// Null when not recorded yet.
+    pub attendance: Option<Attendance>,
     pub sign_in: Option<String>,
     pub sign_out: Option<String>,
     /// Online classes: the hours the platform reported.
@@ -73,13 +73,12 @@ pub struct Participant {
 }
 
 /// A supervision form (培训督导单) as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SupervisionForm {
     pub id: String,
     pub class_id: String,
     pub supervisor_name: String,
-    /// `on_site` or `video`.
-    pub method: String,
+    pub method: SupervisionMethod,
     pub supervised_at: String,
     pub place: String,
     pub participants_present: u32,
@@ -93,7 +92,7 @@ pub struct SupervisionForm {
 
 /// What one participant's row will hold once written (see [`Desk::write_row_in_tx`]).
 pub(crate) struct GridRow {
-    pub(crate) attendance: Option<String>,
+    pub(crate) attendance: Option<Attendance>,
     pub(crate) sign_in: Option<String>,
     pub(crate) sign_out: Option<String>,
     pub(crate) hours: Option<f64>,
@@ -134,7 +133,7 @@ pub struct ExamInput {
 }
 
 /// One exam attempt as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExamResult {
     pub id: String,
     pub worker_id: String,
@@ -151,21 +150,21 @@ pub struct ExamResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkerTraining {
     pub worker_id: String,
-    pub status: String,
+    pub status: WorkerStatus,
     pub classes: Vec<ClassCredit>,
     pub exams: Vec<ExamResult>,
     pub eligibility: Eligibility,
 }
 
 fn class_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrainingClass> {
-    let mode: String = r.get(2)?;
+    let mode: ClassMode = column::code(r, 2)?;
     let filed: bool = r.get(9)?;
     let halves: u32 = r.get(7)?;
     Ok(TrainingClass {
         id: r.get(0)?,
         title: r.get(1)?,
-        incomplete: mode == "offline" && !filed,
-        supervision_filed: filed || mode == "online",
+        incomplete: mode == ClassMode::Offline && !filed,
+        supervision_filed: filed || mode == ClassMode::Online,
         mode,
         starts_at: r.get(3)?,
         ends_at: r.get(4)?,
@@ -346,8 +345,8 @@ impl Desk {
                 worker_id: r.get(0)?,
                 name: r.get(1)?,
                 id_number: r.get(2)?,
-                status: r.get(3)?,
-                attendance: r.get(4)?,
+                status: column::code(r, 3)?,
+                attendance: column::opt_code(r, 4)?,
                 sign_in: r.get(5)?,
                 sign_out: r.get(6)?,
                 hours_completed: r.get(7)?,
@@ -386,7 +385,7 @@ impl Desk {
         let class = self.class_in(&self.conn, class_id)?;
         let worker_id = self.resolve_worker_key(worker_key)?;
         let worker = self.worker(&worker_id)?;
-        if worker.status == WorkerStatus::Cancelled.code() {
+        if worker.status == WorkerStatus::Cancelled {
             return Err(DeskError::new(
                 "worker_cancelled",
                 format!("{} 的上门服务证已注销，不能参加培训", worker.name),
@@ -508,7 +507,7 @@ impl Desk {
         let timing = class_timing(&class)?;
         let day = timing.starts_at.date();
         let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        let (attendance, sign_in, sign_out, hours, credited) = if class.mode == "offline" {
+        let (attendance, sign_in, sign_out, hours, credited) = if class.mode == ClassMode::Offline {
             if input.hours_completed.is_some() {
                 return Err(DeskError::field(FieldError::new(
                     "hours_completed",
@@ -538,7 +537,7 @@ impl Desk {
             let attendance = attendance.expect("no errors");
             let credited = credit_offline(&timing, attendance, sign_in, sign_out, &settings)?;
             (
-                Some(attendance.code().to_string()),
+                Some(attendance),
                 sign_in.map(|t| t.format(TIME_FORMAT).to_string()),
                 sign_out.map(|t| t.format(TIME_FORMAT).to_string()),
                 None,
@@ -594,7 +593,7 @@ impl Desk {
             "UPDATE class_participants SET attendance = ?3, sign_in = ?4, sign_out = ?5, hours_completed = ?6,
                 credited_half_hours = ?7, updated_at = ?8, updated_by = ?9
              WHERE class_id = ?1 AND worker_id = ?2",
-            params![class_id, worker_id, attendance, sign_in, sign_out, hours, credited.0, now, actor.id],
+            params![class_id, worker_id, attendance.map(|a| a.code()), sign_in, sign_out, hours, credited.0, now, actor.id],
         )?;
         let field = format!("attendance:{}", class.title);
         self.append_audit(
@@ -714,7 +713,7 @@ impl Desk {
     /// form; the audit trail keeps what it said before.
     pub fn file_supervision(&mut self, actor: &SessionUser, class_id: &str, input: &SupervisionInput) -> DeskResult<SupervisionForm> {
         let class = self.class_in(&self.conn, class_id)?;
-        if class.mode != ClassMode::Offline.code() {
+        if class.mode != ClassMode::Offline {
             return Err(DeskError::new(
                 rules::codes::SUPERVISION_ONLINE_CLASS,
                 "线上培训由后台督导，不需要填写培训督导单",
@@ -787,7 +786,7 @@ impl Desk {
                     id: r.get(0)?,
                     class_id: r.get(1)?,
                     supervisor_name: r.get(2)?,
-                    method: r.get(3)?,
+                    method: column::code(r, 3)?,
                     supervised_at: r.get(4)?,
                     place: r.get(5)?,
                     participants_present: r.get(6)?,
@@ -827,8 +826,7 @@ impl Desk {
     /// transaction: enrolled → in training when in a class; in training ⇄ eligible by the
     /// eligibility rule. Every status change is audited and pushed.
     fn refresh_status(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
-        let status: String = tx.query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| r.get(0))?;
-        let Some(from) = WorkerStatus::parse(&status) else { return Ok(()) };
+        let from: WorkerStatus = tx.query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| column::code(r, 0))?;
         let in_a_class: bool = tx.query_row(
             "SELECT EXISTS(SELECT 1 FROM class_participants WHERE worker_id = ?1)",
             [worker_id],
@@ -889,9 +887,9 @@ fn exam_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExamResult> {
     })
 }
 
-fn summary(attendance: &Option<String>, hours: Option<f64>, credited: HalfHours) -> String {
+fn summary(attendance: &Option<Attendance>, hours: Option<f64>, credited: HalfHours) -> String {
     match (attendance, hours) {
-        (Some(a), _) => format!("{a} {credited}"),
+        (Some(a), _) => format!("{} {credited}", a.code()),
         (None, Some(h)) => format!("online {h} {credited}"),
         (None, None) => String::new(),
     }
@@ -925,8 +923,7 @@ fn facts_in(conn: &rusqlite::Connection, worker_id: &str) -> DeskResult<Eligibil
     )?;
     let classes = stmt
         .query_map([worker_id], |r| {
-            let mode: String = r.get(2)?;
-            let mode = if mode == "online" { ClassMode::Online } else { ClassMode::Offline };
+            let mode: ClassMode = column::code(r, 2)?;
             Ok(ClassCredit {
                 class_id: r.get(0)?,
                 title: r.get(1)?,

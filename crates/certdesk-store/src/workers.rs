@@ -5,11 +5,12 @@
 
 use std::collections::HashSet;
 
-use certdesk_domain::{validate_worker, FieldError, IdNumber, ServiceType, ValidWorker};
+use certdesk_domain::{validate_worker, FieldError, Gender, IdKind, IdNumber, ServiceType, ValidWorker, WorkerStatus};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditEntry, AuditRecord};
+use crate::column;
 use crate::photo::jpeg_data_url;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
@@ -25,17 +26,18 @@ pub struct WorkerInput {
 }
 
 /// A worker as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Serialised as it is, it is also the `worker` outbox payload: its JSON must stay as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Worker {
     pub id: String,
     pub name: String,
     pub id_number: String,
     pub id_number_legacy: Option<String>,
-    pub gender: String,
+    pub gender: Gender,
     pub birth_date: String,
     pub phone: String,
     pub address: String,
-    pub service_types: Vec<String>,
+    pub service_types: Vec<ServiceType>,
     pub emergency_contact_name: String,
     pub emergency_contact_phone: String,
     pub photo_sha256: Option<String>,
@@ -46,7 +48,7 @@ pub struct Worker {
     /// Display name of the user who checked the ID card in person.
     pub agency_check_by: String,
     pub agency_check_at: String,
-    pub status: String,
+    pub status: WorkerStatus,
     pub certificate_code: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -68,9 +70,9 @@ pub struct IdPreview {
     pub id_number: Option<String>,
     pub legacy: Option<String>,
     pub birth_date: Option<String>,
-    pub gender: Option<String>,
+    pub gender: Option<Gender>,
     pub age: Option<u32>,
-    pub kind: Option<String>,
+    pub kind: Option<IdKind>,
     pub error: Option<FieldError>,
 }
 
@@ -84,17 +86,16 @@ const WORKER_FROM: &str = "FROM workers w
     JOIN users cb ON cb.id = w.agency_check_by";
 
 fn worker_from_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
-    let types: String = r.get(8)?;
     Ok(Worker {
         id: r.get(0)?,
         name: r.get(1)?,
         id_number: r.get(2)?,
         id_number_legacy: r.get(3)?,
-        gender: r.get(4)?,
+        gender: column::code(r, 4)?,
         birth_date: r.get(5)?,
         phone: r.get(6)?,
         address: r.get(7)?,
-        service_types: serde_json::from_str(&types).unwrap_or_default(),
+        service_types: column::code_list(r, 8)?,
         emergency_contact_name: r.get(9)?,
         emergency_contact_phone: r.get(10)?,
         photo_sha256: r.get(11)?,
@@ -103,7 +104,7 @@ fn worker_from_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
         agency_check_done: r.get(14)?,
         agency_check_by: r.get(15)?,
         agency_check_at: r.get(16)?,
-        status: r.get(17)?,
+        status: column::code(r, 17)?,
         certificate_code: r.get(18)?,
         created_at: r.get(19)?,
         updated_at: r.get(20)?,
@@ -111,16 +112,6 @@ fn worker_from_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
     })
 }
 
-fn gender_code(id: &IdNumber) -> &'static str {
-    match id.gender() {
-        certdesk_domain::Gender::Male => "male",
-        certdesk_domain::Gender::Female => "female",
-    }
-}
-
-fn types_json(types: &[ServiceType]) -> String {
-    serde_json::to_string(&types.iter().map(|t| t.code()).collect::<Vec<_>>()).expect("codes serialise")
-}
 
 pub(crate) fn reversed(s: &str) -> String {
     s.chars().rev().collect()
@@ -239,12 +230,12 @@ impl Desk {
             v.id_number.as_str(),
             v.id_number.legacy(),
             reversed(v.id_number.as_str()),
-            gender_code(&v.id_number),
+            v.id_number.gender().code(),
             v.id_number.birth_date().to_string(),
             v.phone.as_str(),
             reversed(v.phone.as_str()),
             v.address,
-            types_json(&v.service_types),
+            column::code_list_json(&v.service_types),
             v.emergency_contact_name,
             v.emergency_contact_phone,
             input.photo_sha256,
@@ -332,14 +323,14 @@ impl Desk {
                 return Err(duplicate_error(existing, &name));
             }
         }
-        let new_types: Vec<String> = v.service_types.iter().map(|t| t.code().to_string()).collect();
+        let codes = |types: &[ServiceType]| types.iter().map(|t| t.code()).collect::<Vec<_>>().join(",");
         let consent_date = v.consent_date.to_string();
         let changes: Vec<(&str, String, String)> = [
             ("name", old.name.clone(), v.name.clone()),
             ("id_number", old.id_number.clone(), v.id_number.as_str().to_string()),
             ("phone", old.phone.clone(), v.phone.as_str().to_string()),
             ("address", old.address.clone(), v.address.clone()),
-            ("service_types", old.service_types.join(","), new_types.join(",")),
+            ("service_types", codes(&old.service_types), codes(&v.service_types)),
             ("emergency_contact_name", old.emergency_contact_name.clone(), v.emergency_contact_name.clone()),
             ("emergency_contact_phone", old.emergency_contact_phone.clone(), v.emergency_contact_phone.clone()),
             ("photo", old.photo_sha256.clone().unwrap_or_default(), input.photo_sha256.clone().unwrap_or_default()),
@@ -369,12 +360,12 @@ impl Desk {
                 v.id_number.as_str(),
                 v.id_number.legacy(),
                 reversed(v.id_number.as_str()),
-                gender_code(&v.id_number),
+                v.id_number.gender().code(),
                 v.id_number.birth_date().to_string(),
                 v.phone.as_str(),
                 reversed(v.phone.as_str()),
                 v.address,
-                types_json(&v.service_types),
+                column::code_list_json(&v.service_types),
                 v.emergency_contact_name,
                 v.emergency_contact_phone,
                 actor.id,
@@ -415,9 +406,9 @@ impl Desk {
                 id_number: Some(id.as_str().to_string()),
                 legacy: id.legacy().map(str::to_string),
                 birth_date: Some(id.birth_date().to_string()),
-                gender: Some(gender_code(&id).to_string()),
+                gender: Some(id.gender()),
                 age: Some(id.age_on(today)),
-                kind: serde_json::to_value(id.kind()).ok().and_then(|v| v.as_str().map(str::to_string)),
+                kind: Some(id.kind()),
                 error: None,
             },
             Err(e) => IdPreview {

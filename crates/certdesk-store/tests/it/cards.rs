@@ -7,6 +7,7 @@ use crate::common;
 
 use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_domain::check_char;
+use certdesk_domain::CardLayout;
 use certdesk_protocol::credential::{issue_url, CredentialClaims, RevocationEntry, TrustedKey};
 use certdesk_protocol::sync::{Change, ChangeBody};
 use certdesk_store::{Calibration, CancelReason, Desk, LossKind, NewUser, Role, SessionUser, WorkerInput};
@@ -107,10 +108,10 @@ fn only_an_approved_certificate_prints_and_every_print_is_recorded() {
     let refusal = desk.print_refusal(&w).unwrap().expect("refused");
     assert_eq!(refusal.code, "not_approved");
     assert!(refusal.message_zh.contains("样张"), "{}", refusal.message_zh);
-    let err = desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:a.pdf", "v1", false).unwrap_err();
+    let err = desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:a.pdf", "v1", false).unwrap_err();
     assert_eq!(err.code, "not_approved");
     assert!(desk.card_state(&w).unwrap().prints.is_empty(), "a refused print records nothing");
-    desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:draft.pdf", "v1", true).unwrap();
+    desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:draft.pdf", "v1", true).unwrap();
     assert_eq!(desk.worker(&w).unwrap().status, "enrolled", "a draft changes no status");
 
     let url = approve(&mut desk, &w, 123, 1, 1);
@@ -119,9 +120,10 @@ fn only_an_approved_certificate_prints_and_every_print_is_recorded() {
     assert_eq!(record.certificate.as_ref().unwrap().credential_url, url);
     assert_eq!(desk.approved_unprinted().unwrap(), vec![w.clone()]);
 
-    let err = desk.record_prints(&me, std::slice::from_ref(&w), "a5", "pdf:a.pdf", "v1", false).unwrap_err();
-    assert_eq!(err.code, "layout");
-    desk.record_prints(&me, std::slice::from_ref(&w), "a4", "HP_LaserJet", "v1", false).unwrap();
+    // A layout is a closed set: "a5" cannot reach record_prints, it is refused where it is read.
+    let err = "a5".parse::<CardLayout>().unwrap_err();
+    assert_eq!((err.field.as_str(), err.code.as_str()), ("layout", "layout_unknown"));
+    desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::A4Sheet, "HP_LaserJet", "v1", false).unwrap();
     assert_eq!(desk.worker(&w).unwrap().status, "printed");
     assert!(desk.approved_unprinted().unwrap().is_empty());
     let state = desk.card_state(&w).unwrap();
@@ -130,7 +132,7 @@ fn only_an_approved_certificate_prints_and_every_print_is_recorded() {
     assert_eq!((real.card_version, real.draft, real.printer.as_str(), real.printed_by.as_str()), (Some(1), false, "HP_LaserJet", "王经理"));
     assert!(state.can_issue);
     // A reprint before hand-over (paper jam) is allowed and recorded, same card version.
-    desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:again.pdf", "v1", false).unwrap();
+    desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:again.pdf", "v1", false).unwrap();
     assert_eq!(desk.card_state(&w).unwrap().prints.len(), 3);
     assert_eq!(outbox_ops(&desk, &w).last().map(String::as_str), Some("upsert"));
     let timeline = desk.worker_detail(&w).unwrap().timeline;
@@ -146,7 +148,7 @@ fn hand_over_then_lost_card_then_replacement_then_verify_both() {
 
     let err = desk.issue_card(&me, &w, None, None).unwrap_err();
     assert_eq!(err.code, "status_transition", "not printed yet: {}", err.message_zh);
-    desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:c.pdf", "v1", false).unwrap();
+    desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:c.pdf", "v1", false).unwrap();
     let err = desk.issue_card(&me, &w, Some(date("2026-03-09")), None).unwrap_err();
     assert_eq!(err.code, "issued_on", "a future date is refused");
     let err = desk.issue_card(&me, &w, None, Some(b"GIF89a not a png".to_vec())).unwrap_err();
@@ -179,13 +181,13 @@ fn hand_over_then_lost_card_then_replacement_then_verify_both() {
     let state = desk.card_state(&w).unwrap();
     assert!(!state.awaiting_replacement);
     assert!(state.print_refusal.is_none(), "{:?}", state.print_refusal);
-    desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:d.pdf", "v1", false).unwrap();
+    desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:d.pdf", "v1", false).unwrap();
     assert_eq!(desk.worker(&w).unwrap().status, "printed");
     desk.issue_card(&me, &w, None, None).unwrap();
     assert_eq!(desk.worker(&w).unwrap().status, "issued");
 
     let old = desk.verify_scan(&old_url).unwrap();
-    assert_eq!((old.verdict.as_str(), old.card_version, old.current_card_version), ("replaced", Some(1), Some(2)));
+    assert_eq!((old.verdict.code(), old.card_version, old.current_card_version), ("replaced", Some(1), Some(2)));
     assert_eq!(desk.verify_scan(&new_url).unwrap().verdict, "valid");
 }
 
@@ -210,7 +212,7 @@ fn cancellation_needs_a_manager_and_a_reason_and_revokes_after_the_pull() {
     assert!(!state.can_cancel && !state.can_issue && !state.can_report_loss);
     assert_eq!(outbox_ops(&desk, &w).last().map(String::as_str), Some("cancel"));
     assert_eq!(desk.cancel_certificate(&me, &w, CancelReason::LeftAgency, "").unwrap_err().code, "status_transition");
-    assert!(desk.record_prints(&me, std::slice::from_ref(&w), "cr80", "pdf:x.pdf", "v1", false).is_err());
+    assert!(desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:x.pdf", "v1", false).is_err());
 
     // Until the platform's revocation is pulled, the card still verifies offline as valid:
     // the platform is the authority. Then it is revoked.
@@ -251,7 +253,7 @@ fn the_verify_box_names_forged_foreign_and_garbage_scans() {
     // A key this desk never synced.
     let unknown = CredentialClaims { key_id: 42, ..claims(126, 1) };
     let report = desk.verify_scan(&issue_url(BASE, &unknown, &other).unwrap()).unwrap();
-    assert_eq!((report.verdict.as_str(), report.key_id), ("unknown_key", Some(42)));
+    assert_eq!((report.verdict.code(), report.key_id), ("unknown_key", Some(42)));
     // Truncated, another QR code, binary junk.
     assert_eq!(desk.verify_scan(&url[..url.len() - 5]).unwrap().verdict, "not_a_certificate");
     assert_eq!(desk.verify_scan("https://weixin.qq.com/r/abc").unwrap().verdict, "not_a_certificate");

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use certdesk_domain::check_char;
+use certdesk_domain::{check_char, WorkerStatus};
 use certdesk_store::{Agency, Desk, NewUser, Role, SessionUser, WorkerInput};
 
 const CREDIT_CODE: &str = "91310104MA1FL8L970";
@@ -197,8 +197,8 @@ fn search_finds_by_any_part_of_the_name_the_id_number_and_the_phone() {
     assert_eq!(find("139"), vec![b.id.clone()], "the start of the phone");
     assert_eq!(find("王"), Vec::<String>::new());
     assert_eq!(find(""), vec![b.id.clone(), a.id.clone()], "empty query: newest first");
-    assert_eq!(desk.search_workers("", Some("enrolled"), 50).unwrap().total, 2);
-    assert_eq!(desk.search_workers("", Some("approved"), 50).unwrap().total, 0);
+    assert_eq!(desk.search_workers("", Some(WorkerStatus::Enrolled), 50).unwrap().total, 2);
+    assert_eq!(desk.search_workers("", Some(WorkerStatus::Approved), 50).unwrap().total, 0);
 }
 
 #[test]

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use certdesk_domain::training::{ClassInput, SupervisionInput};
-use certdesk_domain::TrainingSettings;
+use certdesk_domain::training::SupervisionMethod;
+use certdesk_domain::{Attendance, ClassMode, Gender, ServiceType, TrainingSettings};
 use certdesk_store::{
     AttendanceInput, Desk, ExamInput, NewUser, Role, SessionUser, TrainingClass, WorkerInput,
 };
@@ -305,4 +306,77 @@ fn a_worker_leaves_a_class_freely_until_something_is_recorded_then_only_when_con
     let leave = timeline.iter().rev().find(|e| e.action == "class_leave").unwrap();
     assert!(leave.old_value.as_deref().unwrap_or("").contains("present"), "the audit keeps what was recorded: {:?}", leave.old_value);
     assert!(desk.pending_outbox(1_000_000).unwrap().len() > outbox_before, "the removal is queued for the platform");
+}
+
+/// The outbox payloads of a worker through training, with ids replaced by their role, so that
+/// two runs (and two versions of the desk) compare.
+fn training_payloads() -> Vec<(String, String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    let c = class(&mut desk, &me, "上门服务规范", "线下", 3.0);
+    desk.add_to_class(&me, &c.id, &w).unwrap();
+    desk.record_attendance(&me, &c.id, &w, &mark("late", Some("09:30"), None)).unwrap();
+    let exam = desk.record_exam(&me, &ExamInput { worker: w.clone(), exam_date: Some("2026-01-10".into()), score: "82.5".into(), class_id: Some(c.id.clone()) }).unwrap();
+    let form = desk.file_supervision(&me, &c.id, &supervision()).unwrap();
+    let roles = [(w.as_str(), "WORKER"), (c.id.as_str(), "CLASS"), (exam.id.as_str(), "EXAM"), (form.id.as_str(), "FORM")];
+    desk.pending_outbox(100)
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            let mut text = e.payload.to_string();
+            for (id, role) in roles {
+                text = text.replace(id, role);
+            }
+            (e.entity, e.op, text)
+        })
+        .collect()
+}
+
+/// What the desk wrote into the outbox before its closed sets became enums (captured from the
+/// version that stored them as strings): the same records must still be written byte for byte.
+const PAYLOADS_AS_WRITTEN: &str = r#"agency upsert {"address":"上海市徐汇区漕溪北路1号","credit_code":"91310104MA1FL8L970","district":"徐汇区","name":"上海好帮手家政服务有限公司","phone":"021-64870000","updated_at":"2026-03-02T02:00:00.000Z"}
+worker upsert {"address":"上海市徐汇区漕溪北路2号","agency_check_at":"2026-03-02T02:00:00.000Z","agency_check_by":"王经理","agency_check_done":true,"birth_date":"1949-12-31","certificate_code":null,"consent_date":"2026-01-05","consent_witness":"王经理","created_at":"2026-03-02T02:00:00.000Z","emergency_contact_name":"李四","emergency_contact_phone":"13900000000","gender":"female","id":"WORKER","id_number":"11010519491231002X","id_number_legacy":null,"name":"张三","phone":"13800138000","photo_sha256":null,"service_types":["cleaning"],"status":"enrolled","updated_at":"2026-03-02T02:00:00.000Z","version":1}
+training_class upsert {"class_hours":3.0,"created_at":"2026-03-02T02:00:00.000Z","ends_at":"2026-01-10 12:00","id":"CLASS","incomplete":true,"mode":"offline","participant_count":0,"place":"徐汇区培训中心","starts_at":"2026-01-10 09:00","supervision_filed":false,"title":"上门服务规范","trainer":"刘老师","version":1}
+class_participant upsert {"attendance":null,"class_id":"CLASS","credited_hours":0.0,"hours_completed":null,"sign_in":null,"sign_out":null,"worker_id":"WORKER"}
+worker upsert {"address":"上海市徐汇区漕溪北路2号","agency_check_at":"2026-03-02T02:00:00.000Z","agency_check_by":"王经理","agency_check_done":true,"birth_date":"1949-12-31","certificate_code":null,"consent_date":"2026-01-05","consent_witness":"王经理","created_at":"2026-03-02T02:00:00.000Z","emergency_contact_name":"李四","emergency_contact_phone":"13900000000","gender":"female","id":"WORKER","id_number":"11010519491231002X","id_number_legacy":null,"name":"张三","phone":"13800138000","photo_sha256":null,"service_types":["cleaning"],"status":"in_training","updated_at":"2026-03-02T02:00:00.000Z","version":2}
+class_participant upsert {"attendance":"late","class_id":"CLASS","credited_hours":3.0,"hours_completed":null,"sign_in":"2026-01-10 09:30","sign_out":null,"worker_id":"WORKER"}
+exam_result upsert {"attempt":1,"class_id":"CLASS","exam_date":"2026-01-10","id":"EXAM","passed":true,"recorded_at":"2026-03-02T02:00:00.000Z","score":82.5,"worker_id":"WORKER"}
+supervision_form upsert {"class_id":"CLASS","id":"FORM","identity_checked":2,"method":"video","participants_present":2,"place":"徐汇区培训中心","recorded_at":"2026-03-02T02:00:00.000Z","recorded_by":"王经理","remarks":"","supervised_at":"2026-01-10 09:30","supervisor_name":"陈督导","trainer":"刘老师"}
+worker upsert {"address":"上海市徐汇区漕溪北路2号","agency_check_at":"2026-03-02T02:00:00.000Z","agency_check_by":"王经理","agency_check_done":true,"birth_date":"1949-12-31","certificate_code":null,"consent_date":"2026-01-05","consent_witness":"王经理","created_at":"2026-03-02T02:00:00.000Z","emergency_contact_name":"李四","emergency_contact_phone":"13900000000","gender":"female","id":"WORKER","id_number":"11010519491231002X","id_number_legacy":null,"name":"张三","phone":"13800138000","photo_sha256":null,"service_types":["cleaning"],"status":"eligible","updated_at":"2026-03-02T02:00:00.000Z","version":3}"#;
+
+/// Parses a stored payload into its typed record and writes it again: the text must not move.
+fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(text: &str) -> T {
+    let typed: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("a stored payload must parse ({e}): {text}"));
+    assert_eq!(serde_json::to_value(&typed).unwrap().to_string(), text, "a stored payload is written back byte for byte");
+    typed
+}
+
+#[test]
+fn outbox_payloads_are_written_as_before_and_parse_into_the_typed_records() {
+    let written: Vec<String> = training_payloads().into_iter().map(|(e, o, t)| format!("{e} {o} {t}")).collect();
+    assert_eq!(written, PAYLOADS_AS_WRITTEN.lines().collect::<Vec<_>>(), "the enums serialise to the strings stored before");
+    for line in PAYLOADS_AS_WRITTEN.lines() {
+        let mut parts = line.splitn(3, ' ');
+        let (entity, text) = (parts.next().unwrap(), parts.nth(1).unwrap());
+        match entity {
+            "worker" => {
+                let w: certdesk_store::Worker = round_trips(text);
+                assert_eq!((w.gender, w.service_types), (Gender::Female, vec![ServiceType::Cleaning]));
+            }
+            "training_class" => assert_eq!(round_trips::<TrainingClass>(text).mode, ClassMode::Offline),
+            "exam_result" => assert!(round_trips::<certdesk_store::ExamResult>(text).passed),
+            "supervision_form" => assert_eq!(round_trips::<certdesk_store::SupervisionForm>(text).method, SupervisionMethod::Video),
+            "class_participant" => {
+                let v: serde_json::Value = serde_json::from_str(text).unwrap();
+                let attendance: Option<Attendance> = serde_json::from_value(v["attendance"].clone()).unwrap();
+                assert!(matches!(attendance, None | Some(Attendance::Late)), "{attendance:?}");
+            }
+            _ => {}
+        }
+    }
+    // A cancellation's payload (cards.rs) carries its reason's code.
+    let cancel: serde_json::Value = serde_json::from_str(r#"{"note":"离职","reason":"left_agency"}"#).unwrap();
+    let reason: certdesk_store::CancelReason = serde_json::from_value(cancel["reason"].clone()).unwrap();
+    assert_eq!(reason, certdesk_store::CancelReason::LeftAgency);
 }
