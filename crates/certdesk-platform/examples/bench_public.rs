@@ -14,7 +14,9 @@ mod scene;
 
 use std::time::{Duration, Instant};
 
-use scene::{client, id_number, scene};
+use certdesk_testkit::id_number;
+use certdesk_testkit::platform::client;
+use scene::scene;
 
 #[tokio::main]
 async fn main() {
@@ -50,7 +52,7 @@ async fn main() {
     let mut tasks = Vec::new();
     for _ in 0..connections {
         // One client per phone: its own connection pool, so its own TLS connection.
-        let http = client(&s.ca_pem);
+        let http = client(&s.ca_pem, false);
         let url = cert.url.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(16 * 1024);

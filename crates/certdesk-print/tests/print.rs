@@ -6,21 +6,15 @@ use std::path::Path;
 use std::process::Command;
 
 use certdesk_domain::certificate_code::CertificateCode;
-use certdesk_domain::check_char;
 use certdesk_print::{preview, print_cards, Destination};
 use certdesk_protocol::credential::{issue_url, CredentialClaims, RevocationEntry, TrustedKey};
 use certdesk_protocol::sync::{Change, ChangeBody};
-use certdesk_store::{Agency, Clock, Desk, LossKind, NewUser, Role, SessionUser, WorkerInput};
 use certdesk_card::Layout;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use certdesk_store::{Desk, LossKind, SessionUser};
+use certdesk_testkit::desk::{open_desk_with_clock, worker_form, FixedClock};
+use certdesk_testkit::id_number_from;
+use chrono::NaiveDate;
 use ed25519_dalek::SigningKey;
-
-struct FixedClock;
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()
-    }
-}
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -31,38 +25,13 @@ fn key() -> SigningKey {
 }
 
 fn fresh(dir: &Path) -> (Desk, SessionUser) {
-    let mut desk = Desk::open_with_clock(dir, Box::new(FixedClock)).unwrap();
-    let me = desk
-        .setup(
-            &Agency {
-                name: "上海好帮手家政服务有限公司".into(),
-                credit_code: "91310104MA1FL8L970".into(),
-                district: "徐汇区".into(),
-                address: "上海市徐汇区漕溪北路1号".into(),
-                phone: "021-64870000".into(),
-                updated_at: String::new(),
-            },
-            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
-        )
-        .unwrap();
-    (desk, me)
+    open_desk_with_clock(dir, Box::new(FixedClock::at("2026-11-27T02:00:00Z")))
 }
 
 fn enrol(desk: &mut Desk, me: &SessionUser, name: &str, seq17: &str) -> String {
-    let input = WorkerInput {
-        form: certdesk_domain::WorkerInput {
-            name: name.into(),
-            id_number: format!("{seq17}{}", check_char(seq17).unwrap()),
-            phone: "13800138000".into(),
-            address: "上海市徐汇区漕溪北路2号".into(),
-            service_types: vec!["保洁".into(), "母婴护理".into()],
-            emergency_contact_name: "李四".into(),
-            emergency_contact_phone: "13900000000".into(),
-            consent_date: Some("2026-11-01".into()),
-            agency_check_done: true,
-        },
-        photo_sha256: None,
-    };
+    let mut input = worker_form(name, &id_number_from(seq17));
+    input.form.service_types = vec!["保洁".into(), "母婴护理".into()];
+    input.form.consent_date = Some("2026-11-01".into());
     desk.enrol_worker(me, &input).unwrap().id
 }
 

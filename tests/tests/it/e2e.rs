@@ -47,7 +47,7 @@ fn enrol_with_cli(app: &Path, data_dir: &Path) {
         ("孙梅", "13812340008", "烹饪"),
     ];
     for (i, (name, phone, types)) in people.iter().enumerate() {
-        let id = certdesk_tests::id_number(500 + i * 1337);
+        let id = certdesk_testkit::id_number(500 + i as u32 * 1337);
         let out = Command::new(&cli)
             .args(["--data-dir"]).arg(data_dir)
             .args(["--user", "admin", "--password", "secret123", "worker", "add", "--name", name, "--id-number", &id])

@@ -18,21 +18,19 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use certdesk_domain::training::{ClassInput, SupervisionInput};
-use certdesk_platform::checks::{CheckProvider, WatchList};
-use certdesk_platform::{start, ServerConfig, TlsSource};
-use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued};
-use certdesk_store::{Agency, AttendanceInput, Desk, ExamInput, NewUser, Role};
-use certdesk_sync::{EnrolParams, SecretPreference, SyncOptions};
+use certdesk_protocol::operator::AgencyCreated;
+use certdesk_store::Desk;
+use certdesk_sync::SyncOptions;
+use certdesk_testkit::desk::{agency, open_desk, synthetic_worker, train_to_eligibility, AGENCY_CREDIT_CODE};
+use certdesk_testkit::enrolled::enrol_params;
+use certdesk_testkit::platform::{Options, TestPlatform};
 use thirtyfour::prelude::*;
 
 use crate::window::*;
 
 const DRIVER_PORT: u16 = 4448;
-const OPERATOR_TOKEN: &str = "operator-token-for-the-cards-e2e";
 const WORKER_NAME: &str = "李秀英";
 
 /// A portrait-ish JPEG stand-in for the worker's photo.
@@ -77,116 +75,31 @@ async fn a_card_is_printed_handed_over_lost_replaced_and_both_qr_codes_verify() 
     use std::panic::AssertUnwindSafe;
 
     // The platform: everyone passes the watch list, so an application is approved at once.
-    let pdir = tempfile::tempdir().unwrap();
-    let providers: Vec<Box<dyn CheckProvider>> = vec![Box::new(WatchList::parse("", true))];
-    let server = start(ServerConfig {
-        data_dir: pdir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::Dev,
-        operator_token: OPERATOR_TOKEN.into(),
-        providers,
-        public_url: None,
-        validity_days: 1096,
-        clock: Arc::new(chrono::Utc::now),
-    })
-    .await
-    .expect("the platform starts");
-    let url = format!("https://{}", server.addr);
-    let ca_pem = std::fs::read_to_string(server.dev_ca.as_ref().unwrap()).unwrap();
-    let http = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap())
-        .build()
-        .unwrap();
-    let agency: AgencyCreated = http
-        .post(format!("{url}/api/v1/operator/agencies"))
-        .bearer_auth(OPERATOR_TOKEN)
-        .json(&serde_json::json!({"name": "上海好帮手家政服务有限公司", "credit_code": "91310104MA1FL8L970", "district": "徐汇区"}))
+    // The operator registers the desk's own agency (same credit code) and issues a code.
+    let mut platform = TestPlatform::start(Options::approving_everyone()).await;
+    let http = platform.http.clone();
+    let res = platform
+        .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
+        .json(&serde_json::json!({"name": agency().name, "credit_code": AGENCY_CREDIT_CODE, "district": "徐汇区"}))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
-    let code: EnrolmentCodeIssued = http
-        .post(format!("{url}/api/v1/operator/agencies/{}/enrolment-codes", agency.agency_id))
-        .bearer_auth(OPERATOR_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(res.status(), 201, "the operator registers the agency");
+    let agency: AgencyCreated = res.json().await.unwrap();
+    let code = platform.enrolment_code(agency.agency_id).await;
 
     // The desk: agency, manager, one trained worker, enrolled with the platform, applied for
     // and approved through the real sync.
     let data = tempfile::tempdir().unwrap();
     let worker_id = {
-        let mut desk = Desk::open(data.path()).unwrap();
-        let me = desk
-            .setup(
-                &Agency {
-                    name: "上海好帮手家政服务有限公司".into(),
-                    credit_code: "91310104MA1FL8L970".into(),
-                    district: "徐汇区".into(),
-                    address: "上海市徐汇区漕溪北路1号".into(),
-                    phone: "021-64870000".into(),
-                    updated_at: String::new(),
-                },
-                &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
-            )
-            .unwrap();
-        let mut input = certdesk_tests::worker_input(5151);
+        let (mut desk, me) = open_desk(data.path());
+        let mut input = synthetic_worker(5151);
         input.form.name = WORKER_NAME.into();
         input.form.service_types = vec!["保洁".into(), "母婴护理".into()];
         input.photo_sha256 = Some(desk.prepare_photo(&photo()).unwrap().sha256);
         let id = desk.enrol_worker(&me, &input).unwrap().id;
-        let class = desk
-            .create_class(
-                &me,
-                &ClassInput {
-                    title: "上门服务规范".into(),
-                    mode: "offline".into(),
-                    starts_at: "2026-01-10 09:00".into(),
-                    ends_at: "2026-01-10 12:00".into(),
-                    place: "徐汇区培训中心".into(),
-                    trainer: "陈老师".into(),
-                    class_hours: 3.0,
-                },
-            )
-            .unwrap();
-        desk.add_to_class(&me, &class.id, &id).unwrap();
-        desk.record_attendance(&me, &class.id, &id, &AttendanceInput { attendance: Some("present".into()), ..Default::default() }).unwrap();
-        desk.record_exam(&me, &ExamInput { worker: id.clone(), exam_date: Some("2026-01-10".into()), score: "92".into(), class_id: None })
-            .unwrap();
-        desk.file_supervision(
-            &me,
-            &class.id,
-            &SupervisionInput {
-                supervisor_name: "督导员".into(),
-                method: "on_site".into(),
-                supervised_at: "2026-01-10 10:00".into(),
-                place: "徐汇区培训中心".into(),
-                participants_present: 1,
-                identity_checked: 1,
-                trainer: "陈老师".into(),
-                remarks: String::new(),
-            },
-        )
-        .unwrap();
-        certdesk_sync::enrol(
-            &mut desk,
-            &EnrolParams {
-                platform_url: url.clone(),
-                code: code.code.clone(),
-                ca_pem: Some(ca_pem.clone()),
-                device_name: "前台1号机".into(),
-                secret: SecretPreference::File,
-            },
-        )
-        .await
-        .expect("the desk enrols");
+        train_to_eligibility(&mut desk, &me, std::slice::from_ref(&id), "92");
+        certdesk_sync::enrol(&mut desk, &enrol_params(&platform, &code)).await.expect("the desk enrols");
         desk.apply_worker(&me, &id).unwrap();
         id
     };
@@ -237,7 +150,7 @@ async fn a_card_is_printed_handed_over_lost_replaced_and_both_qr_codes_verify() 
     let d = session(&driver, &app, data.path()).await;
     let outcome = AssertUnwindSafe(cards(&d, data.path())).catch_unwind().await;
     finish(d, outcome).await;
-    server.shutdown().await.ok();
+    platform.stop().await;
 }
 
 async fn open_worker(d: &WebDriver) {

@@ -65,7 +65,7 @@ fn big_class_name(i: usize) -> String {
 
 /// The ID number of the i-th of the big class.
 fn big_class_id(i: usize) -> String {
-    certdesk_tests::id_number(8000 + i)
+    certdesk_testkit::id_number(8000 + i as u32)
 }
 
 /// The agency and its manager, and one worker with consent and agency check: all that is
@@ -90,7 +90,7 @@ async fn a_clerk_trains_a_worker_in_the_grid_and_sees_them_become_eligible() {
     use std::panic::AssertUnwindSafe;
     let app = app_bin();
     let data = tempfile::tempdir().unwrap();
-    let id_number = certdesk_tests::id_number(4242);
+    let id_number = certdesk_testkit::id_number(4242);
     set_up_with_cli(&app, data.path(), &id_number);
     let driver = Driver::start(DRIVER_PORT);
     let d = session(&driver, &app, data.path()).await;
@@ -192,8 +192,8 @@ async fn train(d: &WebDriver, id_number: &str, data_dir: &Path) {
 
     // Import a CSV without consent or agency-check columns: the clerk confirms both.
     let csv = data_dir.join("workers.csv");
-    let good1 = certdesk_tests::id_number(7001);
-    let good2 = certdesk_tests::id_number(7002);
+    let good1 = certdesk_testkit::id_number(7001);
+    let good2 = certdesk_testkit::id_number(7002);
     std::fs::write(
         &csv,
         format!(
@@ -422,7 +422,7 @@ async fn online_hours(d: &WebDriver, app: &Path, data_dir: &Path) {
             big_class_id(10),
             big_class_name(11),
             big_class_id(11),
-            certdesk_tests::id_number(9999)
+            certdesk_testkit::id_number(9999)
         ),
     )
     .unwrap();

@@ -128,9 +128,9 @@ async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
         .await;
     let photo = s.upload_photo(&device, &portrait()).await;
     let cert = s
-        .approved(&device, "张小三", &scene::id_number(2), Some(&photo))
+        .approved(&device, "张小三", &certdesk_testkit::id_number(2), Some(&photo))
         .await;
-    let ca = s.server.as_ref().unwrap().dev_ca.clone().unwrap();
+    let ca = s.server().dev_ca.clone().unwrap();
 
     let _driver = WebKitDriver::start();
     let d = phone(&ca).await;

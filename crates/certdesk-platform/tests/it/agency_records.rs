@@ -1,55 +1,26 @@
 //! Training records pushed beside workers, over real HTTPS: stored per agency, idempotent on
 //! retry, refused before their class or worker arrived, and never writable by another agency.
 
-use std::sync::Arc;
-
-use certdesk_domain::{check_char, credit_check_char};
-use certdesk_platform::checks::CheckProvider;
-use certdesk_platform::{start, RunningServer, ServerConfig, TlsSource};
-use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued};
 use certdesk_protocol::sync::{
-    EnrolRequest, EnrolResponse, EntryOutcome, OutboxEntry, PushRequest, PushResponse,
+    EnrolResponse, EntryOutcome, OutboxEntry, PushRequest, PushResponse,
 };
+use certdesk_testkit::id_number_from;
+use certdesk_testkit::platform::{Options, TestPlatform};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const OPERATOR_TOKEN: &str = "operator-token-for-tests-only";
+/// The test kit's platform with this file's own calls (pushes and a look into its database).
+struct Platform(TestPlatform);
 
-struct Platform {
-    _server: RunningServer,
-    base: String,
-    http: reqwest::Client,
-    dir: tempfile::TempDir,
+impl std::ops::Deref for Platform {
+    type Target = TestPlatform;
+    fn deref(&self) -> &TestPlatform {
+        &self.0
+    }
 }
 
 async fn platform() -> Platform {
-    let dir = tempfile::tempdir().unwrap();
-    let providers: Vec<Box<dyn CheckProvider>> = Vec::new();
-    let server = start(ServerConfig {
-        data_dir: dir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::Dev,
-        operator_token: OPERATOR_TOKEN.into(),
-        providers,
-        public_url: None,
-        validity_days: 1096,
-        clock: Arc::new(chrono::Utc::now),
-    })
-    .await
-    .unwrap();
-    let ca = std::fs::read(server.dev_ca.as_ref().unwrap()).unwrap();
-    let http = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .build()
-        .unwrap();
-    Platform {
-        base: format!("https://{}", server.addr),
-        _server: server,
-        http,
-        dir,
-    }
+    Platform(TestPlatform::start(Options::default()).await)
 }
 
 fn entry(seq: i64, entity: &str, entity_id: Uuid, op: &str, payload: Value) -> OutboxEntry {
@@ -64,49 +35,6 @@ fn entry(seq: i64, entity: &str, entity_id: Uuid, op: &str, payload: Value) -> O
 }
 
 impl Platform {
-    async fn device(&self, n: u32) -> EnrolResponse {
-        let first17 = format!("91310000MA1F{n:05}");
-        let credit = format!("{first17}{}", credit_check_char(&first17).unwrap());
-        let agency: AgencyCreated = self
-            .http
-            .post(format!("{}/api/v1/operator/agencies", self.base))
-            .bearer_auth(OPERATOR_TOKEN)
-            .json(
-                &json!({"name": format!("第{n}家政"), "credit_code": credit, "district": "黄浦区"}),
-            )
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let code: EnrolmentCodeIssued = self
-            .http
-            .post(format!(
-                "{}/api/v1/operator/agencies/{}/enrolment-codes",
-                self.base, agency.agency_id
-            ))
-            .bearer_auth(OPERATOR_TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        self.http
-            .post(format!("{}/api/v1/devices/enrol", self.base))
-            .json(&EnrolRequest {
-                code: code.code,
-                device_name: "前台".into(),
-            })
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
     async fn push(&self, d: &EnrolResponse, entries: &[OutboxEntry]) -> Vec<EntryOutcome> {
         let res: PushResponse = self
             .http
@@ -127,7 +55,7 @@ impl Platform {
 
     /// `(agency_id, payload, deleted)` of a stored record.
     fn record(&self, entity: &str, id: Uuid) -> Option<(String, Value, bool)> {
-        let db = rusqlite::Connection::open(self.dir.path().join("platform.sqlite3")).unwrap();
+        let db = rusqlite::Connection::open(self.dir().join("platform.sqlite3")).unwrap();
         db.query_row(
             "SELECT agency_id, payload, deleted FROM agency_records WHERE entity = ?1 AND entity_id = ?2",
             [entity, &id.to_string()],
@@ -151,9 +79,8 @@ fn code_of(outcome: &EntryOutcome) -> &str {
 }
 
 fn worker(n: u32) -> Value {
-    let first17 = format!("31010419800101{n:03}");
     json!({
-        "name": "张三", "id_number": format!("{first17}{}", check_char(&first17).unwrap()),
+        "name": "张三", "id_number": id_number_from(&format!("31010419800101{n:03}")),
         "phone": "13812345678", "address": "上海市黄浦区某路1号", "service_types": ["cleaning"],
         "emergency_contact_name": "王五", "emergency_contact_phone": "13912345678",
         "consent_date": "2024-06-01", "agency_check_done": true, "status": "in_training"

@@ -2,39 +2,35 @@
 //! on a page reaches the agencies (approvals and rejections in their pull, revoked devices
 //! refused). Each test starts its own platform with a clock it can move forward.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
-
-use certdesk_domain::{check_char, credit_check_char};
-use certdesk_platform::checks::CheckProvider;
 use certdesk_platform::operator_pages::auth;
 use certdesk_platform::store::operators::OperatorStore;
 use certdesk_platform::store::sqlite::SqliteStore;
-use certdesk_platform::{start, RunningServer, ServerConfig, TlsSource};
-use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued, ReviewItem};
+use certdesk_protocol::operator::ReviewItem;
 use certdesk_protocol::sync::{
-    ChangeBody, EnrolRequest, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest,
+    ChangeBody, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest,
     PushResponse,
 };
+use certdesk_testkit::platform::{Options, TestPlatform};
+use certdesk_testkit::{credit_code, id_number};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-const OPERATOR_TOKEN: &str = "operator-token-for-tests-only";
 const USER: &str = "li.min";
 const PASSWORD: &str = "correct horse battery staple";
 
-/// A platform with one operator account, a movable clock and a client that follows no
-/// redirects (so tests see where pages send them) and keeps no cookies (tests carry them).
-struct Platform {
-    server: Option<RunningServer>,
-    base: String,
-    http: reqwest::Client,
-    /// Seconds added to the real time.
-    skew: Arc<AtomicI64>,
-    _dir: tempfile::TempDir,
+/// The test kit's platform with one operator account, a clock the tests move, and a client
+/// that follows no redirects (so tests see where pages send them) and keeps no cookies (tests
+/// carry them).
+struct Platform(TestPlatform);
+
+impl std::ops::Deref for Platform {
+    type Target = TestPlatform;
+    fn deref(&self) -> &TestPlatform {
+        &self.0
+    }
 }
 
 async fn platform() -> Platform {
@@ -48,38 +44,7 @@ async fn platform() -> Platform {
 }
 
 async fn platform_in(dir: tempfile::TempDir) -> Platform {
-    let skew = Arc::new(AtomicI64::new(0));
-    let clock_skew = skew.clone();
-    let providers: Vec<Box<dyn CheckProvider>> = Vec::new();
-    let server = start(ServerConfig {
-        data_dir: dir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::Dev,
-        operator_token: OPERATOR_TOKEN.into(),
-        providers,
-        public_url: None,
-        validity_days: 1096,
-        clock: Arc::new(move || {
-            chrono::Utc::now() + chrono::Duration::seconds(clock_skew.load(Ordering::SeqCst))
-        }),
-    })
-    .await
-    .expect("the platform starts");
-    let ca = std::fs::read(server.dev_ca.as_ref().unwrap()).unwrap();
-    let http = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    Platform {
-        base: format!("https://{}", server.addr),
-        server: Some(server),
-        http,
-        skew,
-        _dir: dir,
-    }
+    Platform(TestPlatform::start_in(dir, Options::default().without_redirects()).await)
 }
 
 /// A signed-in browser: its session cookie and the CSRF token its pages carry.
@@ -107,23 +72,9 @@ fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
         .find(|v| v.starts_with(&format!("{name}=")))
 }
 
-fn credit_code(n: u32) -> String {
-    let first17 = format!("91310000MA1F{n:05}");
-    format!("{first17}{}", credit_check_char(&first17).unwrap())
-}
-
-fn id_number(n: u32) -> String {
-    let first17 = format!("310104198001{:02}{:03}", 1 + n % 28, 100 + n % 900);
-    format!("{first17}{}", check_char(&first17).unwrap())
-}
-
 impl Platform {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     fn advance(&self, minutes: i64) {
-        self.skew.fetch_add(minutes * 60, Ordering::SeqCst);
+        self.clock.advance(chrono::Duration::minutes(minutes));
     }
 
     /// Fills in the sign-in form as a browser would.
@@ -201,40 +152,13 @@ impl Platform {
             .unwrap()
     }
 
-    fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(OPERATOR_TOKEN)
-    }
-
-    async fn agency(&self, n: u32) -> Uuid {
-        let res = self
-            .api(reqwest::Method::POST, "/api/v1/operator/agencies")
-            .json(&json!({"name": format!("第{n}家政服务有限公司"), "credit_code": credit_code(n), "district": "黄浦区"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<AgencyCreated>().await.unwrap().agency_id
-    }
-
     async fn device(&self, agency: Uuid) -> EnrolResponse {
-        let code: EnrolmentCodeIssued = self
-            .api(
-                reqwest::Method::POST,
-                &format!("/api/v1/operator/agencies/{agency}/enrolment-codes"),
-            )
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        enrol(self, &code.code).await
+        let code = self.enrolment_code(agency).await;
+        enrol(self, &code).await
     }
 
     async fn reviews(&self) -> Vec<ReviewItem> {
-        self.api(reqwest::Method::GET, "/api/v1/operator/reviews")
+        self.operator(reqwest::Method::GET, "/api/v1/operator/reviews")
             .send()
             .await
             .unwrap()
@@ -300,18 +224,7 @@ impl Platform {
 }
 
 async fn enrol(p: &Platform, code: &str) -> EnrolResponse {
-    let res = p
-        .http
-        .post(p.url("/api/v1/devices/enrol"))
-        .json(&EnrolRequest {
-            code: code.into(),
-            device_name: "前台1号机".into(),
-        })
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    p.enrol_device(code, "前台1号机").await
 }
 
 fn redirects_to(res: &reqwest::Response, to: &str) -> bool {
@@ -806,10 +719,3 @@ mod work {
     }
 }
 
-impl Drop for Platform {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            drop(server);
-        }
-    }
-}

@@ -2,81 +2,38 @@
 //! trusting only the generated CA). Each test starts its own server in its own temporary data
 //! directory, so tests share nothing and may run in parallel.
 
-use std::sync::Arc;
-
 use certdesk_domain::certificate_code::CertificateCode;
-use certdesk_domain::{check_char, credit_check_char};
-use certdesk_platform::checks::{CheckProvider, WatchList};
-use certdesk_platform::{start, RunningServer, ServerConfig, TlsSource};
 use certdesk_protocol::credential::{verify, Verdict};
-use certdesk_protocol::operator::{
-    AgencyCreated, EnrolmentCodeIssued, KeyRotated, ReviewItem, ReviewReport,
-};
+use certdesk_protocol::operator::{KeyRotated, ReviewItem, ReviewReport};
 use certdesk_protocol::sync::{
     ChangeBody, CheckKind, EnrolRequest, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse,
     PushRequest, PushResponse,
 };
 use certdesk_protocol::{ApiError, RevocationList, TrustList};
+use certdesk_testkit::platform::{Options, TestPlatform, OPERATOR_TOKEN};
+use certdesk_testkit::{credit_code, id_number};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const OPERATOR_TOKEN: &str = "operator-token-for-tests-only";
+/// The test kit's platform with this file's own calls (pushes, pulls, reviews).
+struct Platform(TestPlatform);
 
-/// A running platform and a client that trusts its dev CA.
-struct Platform {
-    server: Option<RunningServer>,
-    base: String,
-    http: reqwest::Client,
-    _dir: tempfile::TempDir,
+impl std::ops::Deref for Platform {
+    type Target = TestPlatform;
+    fn deref(&self) -> &TestPlatform {
+        &self.0
+    }
 }
 
 /// Starts a platform whose watch list fails `watch_listed`; everyone else waits for an operator.
 async fn platform(watch_listed: &[&str]) -> Platform {
-    platform_at(tempfile::tempdir().unwrap(), watch_listed).await
+    Platform(TestPlatform::start(Options::watch_list(watch_listed)).await)
 }
 
 /// Starts a platform on an existing data directory (as after a restart).
 async fn platform_at(dir: tempfile::TempDir, watch_listed: &[&str]) -> Platform {
-    let providers: Vec<Box<dyn CheckProvider>> =
-        vec![Box::new(WatchList::parse(&watch_listed.join("\n"), false))];
-    let server = start(ServerConfig {
-        data_dir: dir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::Dev,
-        operator_token: OPERATOR_TOKEN.into(),
-        providers,
-        public_url: None,
-        validity_days: 1096,
-        clock: Arc::new(chrono::Utc::now),
-    })
-    .await
-    .expect("the platform starts");
-    let ca = std::fs::read(server.dev_ca.as_ref().expect("dev TLS made a CA")).unwrap();
-    let http = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .build()
-        .unwrap();
-    Platform {
-        base: format!("https://{}", server.addr),
-        server: Some(server),
-        http,
-        _dir: dir,
-    }
-}
-
-/// A valid 18-digit ID number, different for each `n`.
-fn id_number(n: u32) -> String {
-    let first17 = format!("310104198001{:02}{:03}", 1 + n % 28, 100 + n % 900);
-    format!("{first17}{}", check_char(&first17).unwrap())
-}
-
-/// A valid unified social credit code, different for each `n`.
-fn credit_code(n: u32) -> String {
-    let first17 = format!("91310000MA1F{n:05}");
-    format!("{first17}{}", credit_check_char(&first17).unwrap())
+    Platform(TestPlatform::start_in(dir, Options::watch_list(watch_listed)).await)
 }
 
 /// The desk's worker record as it pushes it.
@@ -101,40 +58,6 @@ fn entry(seq: i64, worker_id: Uuid, op: &str, payload: Value) -> OutboxEntry {
 }
 
 impl Platform {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn operator(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(OPERATOR_TOKEN)
-    }
-
-    async fn agency(&self, n: u32, district: &str) -> Uuid {
-        let res = self
-            .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
-            .json(&json!({"name": format!("第{n}家政服务有限公司"), "credit_code": credit_code(n), "district": district}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<AgencyCreated>().await.unwrap().agency_id
-    }
-
-    async fn enrolment_code(&self, agency: Uuid) -> String {
-        let res = self
-            .operator(
-                reqwest::Method::POST,
-                &format!("/api/v1/operator/agencies/{agency}/enrolment-codes"),
-            )
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<EnrolmentCodeIssued>().await.unwrap().code
-    }
-
     async fn enrol_with(&self, code: &str) -> reqwest::Response {
         self.http
             .post(self.url("/api/v1/devices/enrol"))
@@ -149,9 +72,7 @@ impl Platform {
 
     async fn device(&self, agency: Uuid) -> EnrolResponse {
         let code = self.enrolment_code(agency).await;
-        let res = self.enrol_with(&code).await;
-        assert_eq!(res.status(), StatusCode::OK);
-        res.json().await.unwrap()
+        self.enrol_device(&code, "前台1号机").await
     }
 
     async fn push_raw(&self, device: &EnrolResponse, entries: &[OutboxEntry]) -> reqwest::Response {
@@ -232,9 +153,8 @@ impl Platform {
     }
 
     /// Stops the server and hands back its data directory.
-    async fn stop(mut self) -> tempfile::TempDir {
-        self.server.take().unwrap().shutdown().await.unwrap();
-        self._dir
+    async fn stop(self) -> tempfile::TempDir {
+        self.0.into_dir().await
     }
 }
 
@@ -305,7 +225,7 @@ mod enrolment {
     #[tokio::test]
     async fn a_desk_enrols_once_with_a_one_time_code() {
         let p = platform(&[]).await;
-        let agency = p.agency(1, "黄浦").await;
+        let agency = p.agency_in(1, "黄浦").await;
         let code = p.enrolment_code(agency).await;
         // Typed in lower case with spaces instead of dashes: still the same code.
         let typed = code.to_lowercase().replace('-', " ");
@@ -328,7 +248,7 @@ mod enrolment {
     #[tokio::test]
     async fn a_second_agency_with_the_same_credit_code_is_refused() {
         let p = platform(&[]).await;
-        p.agency(1, "黄浦").await;
+        p.agency_in(1, "黄浦").await;
         let res = p
             .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
             .json(&json!({"name": "另一家", "credit_code": credit_code(1), "district": "徐汇"}))
@@ -347,7 +267,7 @@ mod sync {
     #[tokio::test]
     async fn a_retried_batch_reports_duplicate_and_doubles_nothing() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
         let batch = vec![
             entry(1, a, "upsert", worker("张三", &id_number(1))),
@@ -385,7 +305,7 @@ mod sync {
     #[tokio::test]
     async fn an_entry_id_reused_with_other_content_is_a_conflict_and_keeps_the_first() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         let w = Uuid::now_v7();
         let first = entry(1, w, "upsert", worker("张三", &id_number(1)));
         assert_eq!(
@@ -405,7 +325,7 @@ mod sync {
     #[tokio::test]
     async fn an_invalid_worker_is_rejected_with_the_domains_sentence() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         let mut bad = worker("张三", &id_number(1));
         bad["agency_check_done"] = json!(false);
         let got = p
@@ -426,7 +346,7 @@ mod sync {
     #[tokio::test]
     async fn a_worker_not_yet_eligible_cannot_be_applied_for() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         let mut w = worker("张三", &id_number(1));
         w["status"] = json!("in_training");
         let got = p
@@ -443,7 +363,7 @@ mod sync {
     #[tokio::test]
     async fn pull_pages_with_a_monotonic_cursor() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         for n in 0..3 {
             p.apply(&device, "张三", &id_number(n)).await;
         }
@@ -485,7 +405,7 @@ mod checks {
     async fn the_watch_list_rejects_and_an_operator_approves_with_a_credential_that_verifies() {
         let listed = id_number(7);
         let p = platform(&[&listed]).await;
-        let device = p.device(p.agency(1, "浦东").await).await;
+        let device = p.device(p.agency_in(1, "浦东").await).await;
         let (refused, o1) = p.apply(&device, "赵六", &listed).await;
         let (approved, o2) = p.apply(&device, "钱七", &id_number(8)).await;
         assert_eq!((o1, o2), (EntryOutcome::Applied, EntryOutcome::Applied));
@@ -554,7 +474,7 @@ mod checks {
     #[tokio::test]
     async fn a_police_results_file_decides_pending_applications() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "徐汇").await).await;
+        let device = p.device(p.agency_in(1, "徐汇").await).await;
         let (pass, _) = p.apply(&device, "张三", &id_number(1)).await;
         let (fail, _) = p.apply(&device, "李四", &id_number(2)).await;
         let csv = format!(
@@ -585,7 +505,7 @@ mod checks {
     #[tokio::test]
     async fn after_key_rotation_old_credentials_still_verify_and_new_ones_use_the_new_key() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         p.apply(&device, "张三", &id_number(1)).await;
         p.review(p.reviews().await[0].application_id, true, "")
             .await;
@@ -632,7 +552,7 @@ mod keys {
     #[tokio::test]
     async fn a_withdrawn_key_leaves_the_trust_list_with_a_deletion_marker() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         let (w, _) = p.apply(&device, "张三", &id_number(1)).await;
         p.review(p.reviews().await[0].application_id, true, "")
             .await;
@@ -680,7 +600,7 @@ mod cards {
     #[tokio::test]
     async fn a_reissued_card_replaces_the_older_one() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         let person = id_number(1);
         let (w, _) = p.apply(&device, "张三", &person).await;
         p.review(p.reviews().await[0].application_id, true, "")
@@ -739,8 +659,8 @@ mod blobs {
     #[tokio::test]
     async fn a_photo_is_uploaded_by_its_hash_once_and_only_its_agency_sees_it() {
         let p = platform(&[]).await;
-        let first = p.device(p.agency(1, "黄浦").await).await;
-        let second = p.device(p.agency(2, "静安").await).await;
+        let first = p.device(p.agency_in(1, "黄浦").await).await;
+        let second = p.device(p.agency_in(2, "静安").await).await;
         let photo = b"\xff\xd8\xff\xe0 not really a jpeg, but bytes are bytes".to_vec();
         let sha = hex::encode(Sha256::digest(&photo));
         let url = p.url(&format!("/api/v1/blobs/{sha}"));
@@ -823,8 +743,8 @@ mod agencies {
     #[tokio::test]
     async fn a_second_agency_cannot_apply_for_a_person_until_the_first_cancels() {
         let p = platform(&[]).await;
-        let first = p.device(p.agency(1, "黄浦").await).await;
-        let second = p.device(p.agency(2, "静安").await).await;
+        let first = p.device(p.agency_in(1, "黄浦").await).await;
+        let second = p.device(p.agency_in(2, "静安").await).await;
         let person = id_number(5);
         let (held, _) = p.apply(&first, "张三", &person).await;
         p.review(p.reviews().await[0].application_id, true, "")
@@ -873,8 +793,8 @@ mod agencies {
     #[tokio::test]
     async fn one_agency_never_sees_or_changes_anothers_records() {
         let p = platform(&[]).await;
-        let first = p.device(p.agency(1, "黄浦").await).await;
-        let second = p.device(p.agency(2, "静安").await).await;
+        let first = p.device(p.agency_in(1, "黄浦").await).await;
+        let second = p.device(p.agency_in(2, "静安").await).await;
         let (w, _) = p.apply(&first, "张三", &id_number(1)).await;
         p.review(p.reviews().await[0].application_id, true, "")
             .await;
@@ -916,7 +836,7 @@ mod restart {
     #[tokio::test]
     async fn after_a_restart_devices_receipts_and_the_queue_are_still_there() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         let batch = [entry(
             1,
             Uuid::now_v7(),
@@ -924,11 +844,11 @@ mod restart {
             worker("张三", &id_number(1)),
         )];
         assert_eq!(p.push(&device, &batch).await, [EntryOutcome::Applied]);
-        let ca_before = std::fs::read(p.server.as_ref().unwrap().dev_ca.as_ref().unwrap()).unwrap();
+        let ca_before = std::fs::read(p.server().dev_ca.as_ref().unwrap()).unwrap();
         let dir = p.stop().await;
 
         let p = platform_at(dir, &[]).await;
-        let ca_after = std::fs::read(p.server.as_ref().unwrap().dev_ca.as_ref().unwrap()).unwrap();
+        let ca_after = std::fs::read(p.server().dev_ca.as_ref().unwrap()).unwrap();
         assert_eq!(ca_before, ca_after, "desks keep trusting the same dev CA");
         assert_eq!(
             p.push(&device, &batch).await,
@@ -956,7 +876,7 @@ mod refusals {
     #[tokio::test]
     async fn malformed_oversized_and_unauthenticated_requests_are_refused_and_change_nothing() {
         let p = platform(&[]).await;
-        let device = p.device(p.agency(1, "黄浦").await).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
         let cursor = p.pull(&device, 0).await.next_cursor;
         let push_url = p.url("/api/v1/sync/push");
 
@@ -1071,7 +991,7 @@ mod refusals {
     #[tokio::test]
     async fn a_revoked_device_is_refused_at_once() {
         let p = platform(&[]).await;
-        let agency = p.agency(1, "黄浦").await;
+        let agency = p.agency_in(1, "黄浦").await;
         let device = p.device(agency).await;
         let batch = [entry(
             1,

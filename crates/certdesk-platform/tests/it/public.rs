@@ -9,7 +9,8 @@ use certdesk_protocol::credential::{sign_payload, CredentialClaims};
 use certdesk_protocol::sync::{ChangeBody, EnrolResponse};
 use chrono::Duration;
 use reqwest::StatusCode;
-use crate::support::scene::{id_number, scene, Approved, Scene};
+use crate::support::scene::{scene, Approved, Scene};
+use certdesk_testkit::id_number;
 
 const NAME: &str = "张小三";
 const AGENCY_PHONE: &str = "021-63001234";

@@ -2,61 +2,34 @@
 //! cut upload resumes where it stopped (also across a platform restart), the hash is checked
 //! before anything becomes visible, and one agency's partial upload is invisible to another.
 
-use std::sync::Arc;
-
-use certdesk_domain::credit_check_char;
 use certdesk_platform::blob_upload::MAX_BLOB_BYTES;
-use certdesk_platform::checks::CheckProvider;
-use certdesk_platform::{start, RunningServer, ServerConfig, TlsSource};
 use certdesk_protocol::blob::{UploadStatus, UPLOAD_OFFSET_MISMATCH};
-use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued};
-use certdesk_protocol::sync::{EnrolRequest, EnrolResponse};
+use certdesk_protocol::sync::EnrolResponse;
 use certdesk_protocol::ApiError;
+use certdesk_testkit::platform::{Options, TestPlatform};
 use reqwest::StatusCode;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
-const OPERATOR_TOKEN: &str = "operator-token-for-tests-only";
 const CHUNK: usize = 64 * 1024;
 
-struct Platform {
-    server: Option<RunningServer>,
-    base: String,
-    http: reqwest::Client,
-    dir: Option<tempfile::TempDir>,
+/// The test kit's platform with this file's own calls (the upload's status).
+struct Platform(TestPlatform);
+
+impl std::ops::Deref for Platform {
+    type Target = TestPlatform;
+    fn deref(&self) -> &TestPlatform {
+        &self.0
+    }
 }
 
-async fn platform_in(dir: tempfile::TempDir) -> Platform {
-    let providers: Vec<Box<dyn CheckProvider>> = Vec::new();
-    let server = start(ServerConfig {
-        data_dir: dir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::Dev,
-        operator_token: OPERATOR_TOKEN.into(),
-        providers,
-        public_url: None,
-        validity_days: 1096,
-        clock: Arc::new(chrono::Utc::now),
-    })
-    .await
-    .expect("the platform starts");
-    let ca = std::fs::read(server.dev_ca.as_ref().unwrap()).unwrap();
-    let http = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .build()
-        .unwrap();
-    Platform {
-        base: format!("https://{}", server.addr),
-        server: Some(server),
-        http,
-        dir: Some(dir),
+impl Platform {
+    async fn restart(self) -> Platform {
+        Platform(self.0.restart().await)
     }
 }
 
 async fn platform() -> Platform {
-    platform_in(tempfile::tempdir().unwrap()).await
+    Platform(TestPlatform::start(Options::default()).await)
 }
 
 /// A photo-sized blob whose bytes differ by position, so a misplaced chunk changes the hash.
@@ -67,58 +40,6 @@ fn blob(len: usize) -> (Vec<u8>, String) {
 }
 
 impl Platform {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn restart(mut self) -> Platform {
-        self.server.take().unwrap().shutdown().await.unwrap();
-        platform_in(self.dir.take().unwrap()).await
-    }
-
-    async fn device(&self, n: u32) -> EnrolResponse {
-        let first17 = format!("91310000MA1F{n:05}");
-        let credit = format!("{first17}{}", credit_check_char(&first17).unwrap());
-        let agency: AgencyCreated = self
-            .http
-            .post(self.url("/api/v1/operator/agencies"))
-            .bearer_auth(OPERATOR_TOKEN)
-            .json(
-                &json!({"name": format!("第{n}家政"), "credit_code": credit, "district": "黄浦区"}),
-            )
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let code: EnrolmentCodeIssued = self
-            .http
-            .post(self.url(&format!(
-                "/api/v1/operator/agencies/{}/enrolment-codes",
-                agency.agency_id
-            )))
-            .bearer_auth(OPERATOR_TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        self.http
-            .post(self.url("/api/v1/devices/enrol"))
-            .json(&EnrolRequest {
-                code: code.code,
-                device_name: "前台".into(),
-            })
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
     async fn status(&self, d: &EnrolResponse, sha: &str) -> UploadStatus {
         let res = self
             .http
@@ -399,10 +320,7 @@ async fn an_upload_whose_bytes_all_arrived_before_a_crash_is_finished_by_an_empt
     let (bytes, sha) = blob(CHUNK + 7);
     // As if the platform stopped between writing the last chunk and checking the hash.
     let partial = p
-        .dir
-        .as_ref()
-        .unwrap()
-        .path()
+        .dir()
         .join("blobs/partial")
         .join(d.agency_id.to_string())
         .join(&sha);

@@ -6,11 +6,12 @@
 use crate::common;
 
 use certdesk_domain::certificate_code::CertificateCode;
-use certdesk_domain::check_char;
 use certdesk_domain::CardLayout;
 use certdesk_protocol::credential::{issue_url, CredentialClaims, RevocationEntry, TrustedKey};
 use certdesk_protocol::sync::{Change, ChangeBody};
-use certdesk_store::{Calibration, CancelReason, Desk, LossKind, NewUser, Role, SessionUser, WorkerInput};
+use certdesk_store::{Calibration, CancelReason, Desk, LossKind, NewUser, Role, SessionUser};
+use certdesk_testkit::desk::worker_form;
+use certdesk_testkit::id_number_from;
 use chrono::NaiveDate;
 use ed25519_dalek::SigningKey;
 use uuid::Uuid;
@@ -26,21 +27,8 @@ fn date(s: &str) -> NaiveDate {
 }
 
 fn worker(desk: &mut Desk, me: &SessionUser, name: &str, seq17: &str) -> String {
-    let id_number = format!("{seq17}{}", check_char(seq17).unwrap());
-    let input = WorkerInput {
-        form: certdesk_domain::WorkerInput {
-            name: name.into(),
-            id_number,
-            phone: "13800138000".into(),
-            address: "上海市徐汇区漕溪北路2号".into(),
-            service_types: vec!["保洁".into(), "母婴护理".into()],
-            emergency_contact_name: "李四".into(),
-            emergency_contact_phone: "13900000000".into(),
-            consent_date: Some("2026-01-05".into()),
-            agency_check_done: true,
-        },
-        photo_sha256: None,
-    };
+    let mut input = worker_form(name, &id_number_from(seq17));
+    input.form.service_types = vec!["保洁".into(), "母婴护理".into()];
     desk.enrol_worker(me, &input).unwrap().id
 }
 

@@ -1,35 +1,12 @@
-//! A fresh desk on a real file with a fixed clock, shared by the store's integration tests.
-
-#![allow(dead_code)]
+//! The store's tests' own desk: the test kit's, on a clock stopped at 2026-03-02 10:00 in
+//! Shanghai, so dates in the tests' assertions hold on any day they run.
 
 use std::path::Path;
 
-use certdesk_store::{Agency, Clock, Desk, NewUser, Role, SessionUser};
-use chrono::{DateTime, TimeZone, Utc};
+use certdesk_store::{Desk, SessionUser};
+use certdesk_testkit::desk::{open_desk_with_clock, FixedClock};
 
-/// Always 2026-03-02 10:00 in Shanghai.
-pub struct FixedClock;
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
-    }
-}
-
+/// A new desk in `dir` with its manager signed in, at 2026-03-02 10:00 Shanghai time.
 pub fn fresh(dir: &Path) -> (Desk, SessionUser) {
-    let mut desk = Desk::open_with_clock(dir, Box::new(FixedClock)).unwrap();
-    let manager = desk
-        .setup(
-            &Agency {
-                name: "上海好帮手家政服务有限公司".into(),
-                credit_code: "91310104MA1FL8L970".into(),
-                district: "徐汇区".into(),
-                address: "上海市徐汇区漕溪北路1号".into(),
-                phone: "021-64870000".into(),
-                updated_at: String::new(),
-            },
-            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
-        )
-        .unwrap();
-    (desk, manager)
+    open_desk_with_clock(dir, Box::new(FixedClock::at("2026-03-02T02:00:00Z")))
 }
-

@@ -3,52 +3,21 @@
 
 use std::path::Path;
 
-use certdesk_domain::{check_char, WorkerStatus};
-use certdesk_store::{Agency, Desk, NewUser, Role, SessionUser, WorkerInput};
-
-const CREDIT_CODE: &str = "91310104MA1FL8L970";
-
-fn agency() -> Agency {
-    Agency {
-        name: "上海好帮手家政服务有限公司".into(),
-        credit_code: CREDIT_CODE.into(),
-        district: "徐汇区".into(),
-        address: "上海市徐汇区漕溪北路1号".into(),
-        phone: "021-64870000".into(),
-        updated_at: String::new(),
-    }
-}
+use certdesk_domain::WorkerStatus;
+use certdesk_store::{Desk, NewUser, Role, SessionUser, WorkerInput};
+use certdesk_testkit::desk::{agency, manager, open_desk, worker_form};
+use certdesk_testkit::id_number_from as id_with_check;
 
 fn fresh(dir: &Path) -> (Desk, SessionUser) {
-    let mut desk = Desk::open(dir).unwrap();
-    let manager = desk
-        .setup(
-            &agency(),
-            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
-        )
-        .unwrap();
-    (desk, manager)
+    open_desk(dir)
 }
 
-fn id_with_check(first17: &str) -> String {
-    format!("{first17}{}", check_char(first17).unwrap())
-}
-
+/// The kit's worker with this name, ID number and phone, for cleaning and infant care.
 fn input(name: &str, id_number: &str, phone: &str) -> WorkerInput {
-    WorkerInput {
-        form: certdesk_domain::WorkerInput {
-            name: name.into(),
-            id_number: id_number.into(),
-            phone: phone.into(),
-            address: "上海市徐汇区漕溪北路2号".into(),
-            service_types: vec!["保洁".into(), "育婴".into()],
-            emergency_contact_name: "李四".into(),
-            emergency_contact_phone: "13900000000".into(),
-            consent_date: Some("2026-01-05".into()),
-            agency_check_done: true,
-        },
-        photo_sha256: None,
-    }
+    let mut w = worker_form(name, id_number);
+    w.form.phone = phone.into();
+    w.form.service_types = vec!["保洁".into(), "育婴".into()];
+    w
 }
 
 /// Rows in the tables a change writes to, to prove a refused change wrote nothing.
@@ -228,7 +197,7 @@ fn setup_happens_once_and_a_bad_credit_code_is_named() {
     let mut desk = Desk::open(dir.path()).unwrap();
     let mut bad = agency();
     bad.credit_code = "91310104MA1FL8L97X".into();
-    let m = NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() };
+    let m = manager();
     let err = desk.setup(&bad, &m).unwrap_err();
     assert_eq!(err.fields[0].field, "credit_code");
     assert!(err.fields[0].message_zh.contains('0'), "names the expected check character: {}", err.fields[0].message_zh);

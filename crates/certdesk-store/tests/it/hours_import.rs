@@ -6,39 +6,21 @@
 
 use std::path::Path;
 
-use certdesk_domain::check_char;
 use certdesk_domain::training::ClassInput;
-use certdesk_store::{Desk, ExamInput, HoursImportOptions, HoursImportReport, SessionUser, TrainingClass, WorkerInput};
+use certdesk_store::{Desk, ExamInput, HoursImportOptions, HoursImportReport, SessionUser, TrainingClass};
+use certdesk_testkit::desk::worker_form;
+use certdesk_testkit::id_number;
 use rust_xlsxwriter::Workbook;
 
 use crate::common::fresh;
 
 /// A valid ID number for the i-th test person.
 fn id(i: usize) -> String {
-    let first17 = format!("3101041985{:02}{:02}{:03}", 1 + i % 12, 1 + i % 28, 100 + i);
-    format!("{first17}{}", check_char(&first17).unwrap())
+    id_number(i as u32)
 }
 
 fn enrol(desk: &mut Desk, me: &SessionUser, name: &str, i: usize) -> String {
-    desk.enrol_worker(
-        me,
-        &WorkerInput {
-            form: certdesk_domain::WorkerInput {
-                name: name.into(),
-                id_number: id(i),
-                phone: "13800138000".into(),
-                address: "上海市徐汇区漕溪北路2号".into(),
-                service_types: vec!["保洁".into()],
-                emergency_contact_name: "李四".into(),
-                emergency_contact_phone: "13900000000".into(),
-                consent_date: Some("2026-01-05".into()),
-                agency_check_done: true,
-            },
-            photo_sha256: None,
-        },
-    )
-    .unwrap()
-    .id
+    desk.enrol_worker(me, &worker_form(name, &id(i))).unwrap().id
 }
 
 fn class(desk: &mut Desk, me: &SessionUser, mode: &str) -> TrainingClass {

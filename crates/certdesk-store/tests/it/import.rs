@@ -7,16 +7,15 @@
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
-use certdesk_domain::check_char;
 use certdesk_store::{Desk, ImportOptions, ImportReport, RosterFilter, RosterFormat, SessionUser};
+use certdesk_testkit::id_number;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 use crate::common::fresh;
 
 /// A valid ID number for the i-th test person.
 fn id(i: usize) -> String {
-    let first17 = format!("3101041980{:02}{:02}{:03}", 1 + i / 28 % 12, 1 + i % 28, i % 1000);
-    format!("{first17}{}", check_char(&first17).unwrap())
+    id_number(i as u32)
 }
 
 /// A cell to write.

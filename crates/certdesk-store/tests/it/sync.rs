@@ -2,66 +2,22 @@
 //! platform's answers, applying pulled changes with their cursor, and the indicator's
 //! staleness warning under a clock the test moves.
 
-use std::sync::{Arc, Mutex};
-
-use certdesk_domain::check_char;
 use certdesk_protocol::credential::{RevocationEntry, TrustedKey};
 use certdesk_protocol::sync::{Change, ChangeBody, EntryOutcome, EntryResult};
-use certdesk_store::{Agency, Clock, Desk, DeviceRecord, NewUser, Role, SessionUser, WorkerInput};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use certdesk_store::{Desk, DeviceRecord, SessionUser};
+use certdesk_testkit::desk::{open_desk_with_clock, worker_form, MovableClock};
+use certdesk_testkit::id_number_from;
+use chrono::{Duration, NaiveDate};
 
-/// A clock the test moves by hand.
-#[derive(Clone)]
-struct TestClock(Arc<Mutex<DateTime<Utc>>>);
-
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
-
-impl TestClock {
-    fn advance(&self, by: Duration) {
-        *self.0.lock().unwrap() += by;
-    }
-}
-
-fn fresh(dir: &std::path::Path) -> (Desk, SessionUser, TestClock) {
-    let clock = TestClock(Arc::new(Mutex::new("2026-11-27T02:00:00Z".parse().unwrap())));
-    let mut desk = Desk::open_with_clock(dir, Box::new(clock.clone())).unwrap();
-    let me = desk
-        .setup(
-            &Agency {
-                name: "上海好帮手家政服务有限公司".into(),
-                credit_code: "91310104MA1FL8L970".into(),
-                district: "徐汇区".into(),
-                address: "上海市徐汇区漕溪北路1号".into(),
-                phone: "021-64870000".into(),
-                updated_at: String::new(),
-            },
-            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
-        )
-        .unwrap();
+/// A desk on a clock the test moves by hand.
+fn fresh(dir: &std::path::Path) -> (Desk, SessionUser, MovableClock) {
+    let clock = MovableClock::at("2026-11-27T02:00:00Z");
+    let (desk, me) = open_desk_with_clock(dir, Box::new(clock.clone()));
     (desk, me, clock)
 }
 
 fn worker(desk: &mut Desk, me: &SessionUser, name: &str, seq17: &str) -> String {
-    let id_number = format!("{seq17}{}", check_char(seq17).unwrap());
-    let input = WorkerInput {
-        form: certdesk_domain::WorkerInput {
-            name: name.into(),
-            id_number,
-            phone: "13800138000".into(),
-            address: "上海市徐汇区漕溪北路2号".into(),
-            service_types: vec!["保洁".into()],
-            emergency_contact_name: "李四".into(),
-            emergency_contact_phone: "13900000000".into(),
-            consent_date: Some("2026-01-05".into()),
-            agency_check_done: true,
-        },
-        photo_sha256: None,
-    };
-    desk.enrol_worker(me, &input).unwrap().id
+    desk.enrol_worker(me, &worker_form(name, &id_number_from(seq17))).unwrap().id
 }
 
 fn device() -> DeviceRecord {

@@ -8,31 +8,15 @@ use certdesk_domain::training::{ClassInput, SupervisionInput};
 use certdesk_domain::training::SupervisionMethod;
 use certdesk_domain::{Attendance, ClassMode, Gender, ServiceType, TrainingSettings};
 use certdesk_store::{
-    AttendanceInput, Desk, ExamInput, NewUser, Role, SessionUser, TrainingClass, WorkerInput,
+    AttendanceInput, Desk, ExamInput, NewUser, Role, SessionUser, TrainingClass,
 };
+
+use certdesk_testkit::desk::worker_form;
 
 use crate::common::fresh;
 
 fn enrol(desk: &mut Desk, me: &SessionUser, name: &str, id_number: &str) -> String {
-    desk.enrol_worker(
-        me,
-        &WorkerInput {
-            form: certdesk_domain::WorkerInput {
-                name: name.into(),
-                id_number: id_number.into(),
-                phone: "13800138000".into(),
-                address: "上海市徐汇区漕溪北路2号".into(),
-                service_types: vec!["保洁".into()],
-                emergency_contact_name: "李四".into(),
-                emergency_contact_phone: "13900000000".into(),
-                consent_date: Some("2026-01-05".into()),
-                agency_check_done: true,
-            },
-            photo_sha256: None,
-        },
-    )
-    .unwrap()
-    .id
+    desk.enrol_worker(me, &worker_form(name, id_number)).unwrap().id
 }
 
 fn class(desk: &mut Desk, me: &SessionUser, title: &str, mode: &str, hours: f64) -> TrainingClass {

@@ -15,92 +15,45 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use certdesk_domain::training::{ClassInput, SupervisionInput};
-use certdesk_domain::{check_char, credit_check_char};
-use certdesk_platform::checks::{CheckProvider, WatchList};
-use certdesk_platform::{start, RunningServer, ServerConfig, TlsSource};
+use certdesk_platform::{start, ServerConfig, TlsSource};
 use certdesk_protocol::credential::Verdict;
 use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued, ReviewItem};
-use certdesk_store::{Agency, AttendanceInput, Desk, ExamInput, NewUser, Role, SessionUser, WorkerInput};
+use certdesk_store::WorkerInput;
 use certdesk_sync::{enrol, sync, EnrolParams, RetryPolicy, SecretPreference, SecretStore, SyncError, SyncOptions};
+use certdesk_testkit::desk::{train_to_eligibility, worker_form};
+use certdesk_testkit::enrolled::{enrol_params, enrolled_desk, TestDesk};
+use certdesk_testkit::platform::{client, Options, TestPlatform, OPERATOR_TOKEN};
+use certdesk_testkit::{credit_code, id_number};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
 
-const OPERATOR_TOKEN: &str = "operator-token-for-sync-tests";
-
 // ---------------------------------------------------------------------------------------------
 // The platform
 
-/// A running platform and an operator client that trusts its dev CA.
-struct Platform {
-    server: RunningServer,
-    ca_pem: String,
-    http: reqwest::Client,
-    dir: tempfile::TempDir,
+/// The test kit's platform with this file's own operator calls and looks into its database.
+struct Platform(TestPlatform);
+
+impl std::ops::Deref for Platform {
+    type Target = TestPlatform;
+    fn deref(&self) -> &TestPlatform {
+        &self.0
+    }
 }
 
 /// Starts a platform whose watch list fails `watch_listed`; everyone else waits for an operator.
 async fn platform(watch_listed: &[&str]) -> Platform {
-    let dir = tempfile::tempdir().unwrap();
-    let providers: Vec<Box<dyn CheckProvider>> = vec![Box::new(WatchList::parse(&watch_listed.join("\n"), false))];
-    let server = start(ServerConfig {
-        data_dir: dir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::Dev,
-        operator_token: OPERATOR_TOKEN.into(),
-        providers,
-        public_url: None,
-        validity_days: 1096,
-        clock: Arc::new(chrono::Utc::now),
-    })
-    .await
-    .expect("the platform starts");
-    let ca_pem = std::fs::read_to_string(server.dev_ca.as_ref().expect("dev TLS made a CA")).unwrap();
-    let http = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap())
-        .build()
-        .unwrap();
-    Platform { server, ca_pem, http, dir }
+    Platform(TestPlatform::start(Options::watch_list(watch_listed)).await)
 }
 
 impl Platform {
-    fn url(&self) -> String {
-        format!("https://{}", self.server.addr)
-    }
-
-    fn operator(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http.request(method, format!("{}/api/v1/operator{path}", self.url())).bearer_auth(OPERATOR_TOKEN)
-    }
-
-    async fn agency(&self, n: u32) -> Uuid {
-        let first17 = format!("91310000MA1F{n:05}");
-        let credit = format!("{first17}{}", credit_check_char(&first17).unwrap());
-        let res = self
-            .operator(reqwest::Method::POST, "/agencies")
-            .json(&json!({"name": format!("第{n}家政服务有限公司"), "credit_code": credit, "district": "徐汇"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        res.json::<AgencyCreated>().await.unwrap().agency_id
-    }
-
-    async fn enrolment_code(&self, agency: Uuid) -> String {
-        let res = self.operator(reqwest::Method::POST, &format!("/agencies/{agency}/enrolment-codes")).send().await.unwrap();
-        assert_eq!(res.status(), 201);
-        res.json::<EnrolmentCodeIssued>().await.unwrap().code
-    }
-
     async fn reviews(&self) -> Vec<ReviewItem> {
-        self.operator(reqwest::Method::GET, "/reviews").send().await.unwrap().json().await.unwrap()
+        self.operator(reqwest::Method::GET, "/api/v1/operator/reviews").send().await.unwrap().json().await.unwrap()
     }
 
     async fn decide(&self, application: Uuid, passed: bool) {
         let res = self
-            .operator(reqwest::Method::POST, &format!("/reviews/{application}"))
+            .operator(reqwest::Method::POST, &format!("/api/v1/operator/reviews/{application}"))
             .json(&json!({"passed": passed}))
             .send()
             .await
@@ -109,17 +62,8 @@ impl Platform {
     }
 
     async fn revoke(&self, device: &str) {
-        let res = self.operator(reqwest::Method::POST, &format!("/devices/{device}/revoke")).send().await.unwrap();
+        let res = self.operator(reqwest::Method::POST, &format!("/api/v1/operator/devices/{device}/revoke")).send().await.unwrap();
         assert_eq!(res.status(), 204);
-    }
-
-    /// The platform's own store, read directly: what it really holds.
-    fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open_with_flags(
-            self.dir.path().join("platform.sqlite3"),
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )
-        .unwrap()
     }
 
     /// Entry ids the platform received from a device.
@@ -140,53 +84,13 @@ impl Platform {
 // ---------------------------------------------------------------------------------------------
 // The desk
 
-/// A desk in its own folder with its manager signed in.
-struct TestDesk {
-    desk: Desk,
-    me: SessionUser,
-    dir: tempfile::TempDir,
-}
-
+/// A new desk of the agency, not enrolled.
 fn desk() -> TestDesk {
-    let dir = tempfile::tempdir().unwrap();
-    let mut desk = Desk::open(dir.path()).unwrap();
-    let me = desk
-        .setup(
-            &Agency {
-                name: "上海好帮手家政服务有限公司".into(),
-                credit_code: "91310104MA1FL8L970".into(),
-                district: "徐汇区".into(),
-                address: "上海市徐汇区漕溪北路1号".into(),
-                phone: "021-64870000".into(),
-                updated_at: String::new(),
-            },
-            &NewUser { username: "admin".into(), display_name: "王经理".into(), role: Role::Manager, password: "secret123".into() },
-        )
-        .unwrap();
-    TestDesk { desk, me, dir }
-}
-
-/// A valid 18-character ID number, different for each `n` below 10,000.
-fn id_number(n: u32) -> String {
-    let first17 = format!("3101041980{:02}{:02}{:03}", 1 + n / 2800 % 12, 1 + n % 28, n / 28 % 100 * 10 + 1);
-    format!("{first17}{}", check_char(&first17).unwrap())
+    TestDesk::new()
 }
 
 fn worker_input(name: &str, n: u32) -> WorkerInput {
-    WorkerInput {
-        form: certdesk_domain::WorkerInput {
-            name: name.into(),
-            id_number: id_number(n),
-            phone: "13800138000".into(),
-            address: "上海市徐汇区漕溪北路2号".into(),
-            service_types: vec!["保洁".into()],
-            emergency_contact_name: "李四".into(),
-            emergency_contact_phone: "13900000000".into(),
-            consent_date: Some("2026-01-05".into()),
-            agency_check_done: true,
-        },
-        photo_sha256: None,
-    }
+    worker_form(name, &id_number(n))
 }
 
 /// A number in Chinese digits: names may hold only characters that names hold.
@@ -207,7 +111,15 @@ fn png(n: u8) -> Vec<u8> {
     out.into_inner()
 }
 
-impl TestDesk {
+/// What these tests do on a desk, beyond the test kit's.
+trait DeskSteps {
+    fn enrol_workers(&mut self, from: u32, count: u32) -> Vec<String>;
+    fn make_eligible(&mut self, ids: &[String]);
+    fn outbox_synced_ids(&self) -> BTreeSet<String>;
+    fn workers(&self) -> BTreeMap<String, String>;
+}
+
+impl DeskSteps for TestDesk {
     /// Enrols workers `from..from+count`; every fifth gets a photo of its own.
     fn enrol_workers(&mut self, from: u32, count: u32) -> Vec<String> {
         (from..from + count)
@@ -221,52 +133,9 @@ impl TestDesk {
             .collect()
     }
 
-    /// Trains workers the real way (one offline class of 3 class hours, attendance, a passed
-    /// exam, the supervision form) until the training rules make them eligible.
+    /// Trains workers the real way until the training rules make them eligible.
     fn make_eligible(&mut self, ids: &[String]) {
-        let class = self
-            .desk
-            .create_class(
-                &self.me,
-                &ClassInput {
-                    title: "上门服务规范".into(),
-                    mode: "offline".into(),
-                    starts_at: "2026-01-10 09:00".into(),
-                    ends_at: "2026-01-10 12:00".into(),
-                    place: "徐汇区培训中心".into(),
-                    trainer: "陈老师".into(),
-                    class_hours: 3.0,
-                },
-            )
-            .unwrap();
-        for id in ids {
-            self.desk.add_to_class(&self.me, &class.id, id).unwrap();
-            self.desk
-                .record_attendance(&self.me, &class.id, id, &AttendanceInput { attendance: Some("present".into()), ..Default::default() })
-                .unwrap();
-            self.desk
-                .record_exam(&self.me, &ExamInput { worker: id.clone(), exam_date: Some("2026-01-10".into()), score: "90".into(), class_id: None })
-                .unwrap();
-        }
-        self.desk
-            .file_supervision(
-                &self.me,
-                &class.id,
-                &SupervisionInput {
-                    supervisor_name: "督导员".into(),
-                    method: "on_site".into(),
-                    supervised_at: "2026-01-10 10:00".into(),
-                    place: "徐汇区培训中心".into(),
-                    participants_present: ids.len() as u32,
-                    identity_checked: ids.len() as u32,
-                    trainer: "陈老师".into(),
-                    remarks: String::new(),
-                },
-            )
-            .unwrap();
-        for id in ids {
-            assert_eq!(self.desk.worker(id).unwrap().status, "eligible", "training completed makes the worker eligible");
-        }
+        train_to_eligibility(&mut self.desk, &self.me, ids, "90");
     }
 
     /// Ids of the outbox entries the desk sends (workers and training records).
@@ -284,24 +153,14 @@ impl TestDesk {
     }
 }
 
-/// Enrols the desk with a new agency's code; the secret goes to the 0600 file so that tests
-/// never touch a developer's real keyring.
+/// A desk of a new agency `agency_n`, enrolled (the secret in the 0600 file, never in a
+/// developer's real keyring).
 async fn enrolled(p: &Platform, agency_n: u32) -> TestDesk {
-    let mut d = desk();
-    let agency = p.agency(agency_n).await;
-    let code = p.enrolment_code(agency).await;
-    enrol(&mut d.desk, &params(p, &code)).await.expect("the desk enrols");
-    d
+    enrolled_desk(p, agency_n).await
 }
 
 fn params(p: &Platform, code: &str) -> EnrolParams {
-    EnrolParams {
-        platform_url: p.url(),
-        code: code.into(),
-        ca_pem: Some(p.ca_pem.clone()),
-        device_name: "前台1号机".into(),
-        secret: SecretPreference::File,
-    }
+    enrol_params(p, code)
 }
 
 /// Quick retries: the tests' faults are on loopback.
@@ -616,7 +475,7 @@ async fn a_network_cut_mid_response_is_retried_to_the_same_final_state() {
         Fault::CutAfter(5_000),
         Fault::Slow(Duration::from_millis(2)),
     ];
-    let (proxy, cuts) = fault_proxy(p.server.addr, plan).await;
+    let (proxy, cuts) = fault_proxy(p.server().addr, plan).await;
     // Point the desk at the proxy: same CA (the certificate names 127.0.0.1), other port.
     let mut device = d.desk.sync_device().unwrap().unwrap();
     device.platform_url = format!("https://{proxy}");
@@ -909,18 +768,12 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
 
     // The operator's side, over HTTPS with the dev CA the platform made.
     let ca_pem = std::fs::read_to_string(data.path().join("tls").join("dev-ca.pem")).unwrap();
-    let http = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap())
-        .build()
-        .unwrap();
+    let http = client(&ca_pem, true);
     let base = format!("https://{addr}");
-    let credit = format!("91310000MA1F00001{}", credit_check_char("91310000MA1F00001").unwrap());
     let agency: AgencyCreated = http
         .post(format!("{base}/api/v1/operator/agencies"))
         .bearer_auth(OPERATOR_TOKEN)
-        .json(&json!({"name": "第一家政服务有限公司", "credit_code": credit, "district": "徐汇"}))
+        .json(&json!({"name": "第一家政服务有限公司", "credit_code": credit_code(1), "district": "徐汇"}))
         .send()
         .await
         .unwrap()

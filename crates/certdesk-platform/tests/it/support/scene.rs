@@ -5,54 +5,26 @@
 
 #![allow(dead_code)]
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
-
-use certdesk_domain::{check_char, credit_check_char};
-use certdesk_platform::checks::{CheckProvider, WatchList};
-use certdesk_platform::{start, RunningServer, ServerConfig, TlsSource};
-use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued};
+use certdesk_protocol::operator::AgencyCreated;
 use certdesk_protocol::sync::{
-    ChangeBody, EnrolRequest, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest,
+    ChangeBody, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest,
     PushResponse,
 };
+use certdesk_testkit::credit_code;
+use certdesk_testkit::platform::{Options, TestPlatform};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-/// The operator token of every scene.
-pub const OPERATOR_TOKEN: &str = "operator-token-for-tests-only";
+/// A running platform (the test kit's) that approves every application at once (the watch
+/// list lets the unlisted pass), with a client that trusts its dev CA and follows no redirect.
+pub struct Scene(pub TestPlatform);
 
-/// A clock the test moves: real time plus an offset.
-#[derive(Clone, Default)]
-pub struct TestClock(Arc<AtomicI64>);
-
-impl TestClock {
-    /// Moves the clock forward.
-    pub fn advance(&self, by: chrono::Duration) {
-        self.0.fetch_add(by.num_seconds(), Ordering::SeqCst);
+impl std::ops::Deref for Scene {
+    type Target = TestPlatform;
+    fn deref(&self) -> &TestPlatform {
+        &self.0
     }
-
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now() + chrono::Duration::seconds(self.0.load(Ordering::SeqCst))
-    }
-}
-
-/// A running platform that approves every application at once (the watch list lets the
-/// unlisted pass) and a client that trusts its dev CA.
-pub struct Scene {
-    /// The server.
-    pub server: Option<RunningServer>,
-    /// `https://127.0.0.1:port`.
-    pub base: String,
-    /// A client trusting the dev CA.
-    pub http: reqwest::Client,
-    /// The dev CA, PEM.
-    pub ca_pem: Vec<u8>,
-    /// The platform's clock.
-    pub clock: TestClock,
-    /// The data directory.
-    pub dir: tempfile::TempDir,
 }
 
 /// A certificate as the desk receives it.
@@ -64,18 +36,6 @@ pub struct Approved {
     pub code: String,
     /// The URL printed in the QR code.
     pub url: String,
-}
-
-/// A valid 18-digit ID number, different for each `n`; odd `n` is a man, even a woman.
-pub fn id_number(n: u32) -> String {
-    let first17 = format!("310104198001{:02}{:03}", 1 + n % 28, 100 + n % 900);
-    format!("{first17}{}", check_char(&first17).unwrap())
-}
-
-/// A valid unified social credit code, different for each `n`.
-pub fn credit_code(n: u32) -> String {
-    let first17 = format!("91310000MA1F{n:05}");
-    format!("{first17}{}", credit_check_char(&first17).unwrap())
 }
 
 /// The desk's worker record as it pushes it.
@@ -102,57 +62,14 @@ pub fn entry(seq: i64, worker_id: Uuid, op: &str, payload: Value) -> OutboxEntry
 
 /// Starts a platform in a fresh directory.
 pub async fn scene() -> Scene {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = TestClock::default();
-    let ticking = clock.clone();
-    let providers: Vec<Box<dyn CheckProvider>> = vec![Box::new(WatchList::parse("", true))];
-    let server = start(ServerConfig {
-        data_dir: dir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::Dev,
-        operator_token: OPERATOR_TOKEN.into(),
-        providers,
-        public_url: None,
-        validity_days: 1096,
-        clock: Arc::new(move || ticking.now()),
-    })
-    .await
-    .expect("the platform starts");
-    let ca_pem = std::fs::read(server.dev_ca.as_ref().expect("dev TLS made a CA")).unwrap();
-    let http = client(&ca_pem);
-    Scene {
-        base: format!("https://{}", server.addr),
-        server: Some(server),
-        http,
-        ca_pem,
-        clock,
-        dir,
-    }
-}
-
-/// A client that trusts only the dev CA and follows no redirect.
-pub fn client(ca_pem: &[u8]) -> reqwest::Client {
-    reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(ca_pem).unwrap())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    Scene(TestPlatform::start(Options::approving_everyone().without_redirects()).await)
 }
 
 impl Scene {
-    /// `base` + `path`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     /// Registers agency number `n` with a phone.
     pub async fn agency(&self, n: u32, district: &str, phone: Option<&str>) -> Uuid {
         let res = self
-            .http
-            .post(self.url("/api/v1/operator/agencies"))
-            .bearer_auth(OPERATOR_TOKEN)
+            .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
             .json(
                 &json!({"name": format!("第{n}家政服务有限公司"), "credit_code": credit_code(n),
                           "district": district, "phone": phone}),
@@ -166,28 +83,8 @@ impl Scene {
 
     /// Enrols a desk device for the agency.
     pub async fn device(&self, agency: Uuid) -> EnrolResponse {
-        let res = self
-            .http
-            .post(self.url(&format!(
-                "/api/v1/operator/agencies/{agency}/enrolment-codes"
-            )))
-            .bearer_auth(OPERATOR_TOKEN)
-            .send()
-            .await
-            .unwrap();
-        let code = res.json::<EnrolmentCodeIssued>().await.unwrap().code;
-        let res = self
-            .http
-            .post(self.url("/api/v1/devices/enrol"))
-            .json(&EnrolRequest {
-                code,
-                device_name: "前台1号机".into(),
-            })
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), reqwest::StatusCode::OK);
-        res.json().await.unwrap()
+        let code = self.enrolment_code(agency).await;
+        self.enrol_device(&code, "前台1号机").await
     }
 
     /// Pushes entries; one outcome each.
@@ -318,8 +215,6 @@ impl Scene {
 
     /// Stops the server.
     pub async fn stop(mut self) {
-        if let Some(s) = self.server.take() {
-            s.shutdown().await.unwrap();
-        }
+        self.0.stop().await;
     }
 }

@@ -1,0 +1,25 @@
+//! What every certdesk test starts from, written once: valid ID numbers and unified social
+//! credit codes ([`ids`]), a desk on a real file with its agency and signed-in manager
+//! ([`desk`], feature `desk`), the real platform on 127.0.0.1 with dev TLS and an HTTPS client
+//! that trusts only its CA ([`platform`], feature `platform`), and a desk enrolled with that
+//! platform through the real sync client ([`enrolled`], feature `sync`).
+//!
+//! A dev-dependency only (`publish = false`): nothing that ships may depend on it. It fakes
+//! nothing: the desk is the real store on a temporary folder, the platform is the real server,
+//! the enrolment is the real HTTPS call. Helpers that belong to one area of tests stay in that
+//! area's module; what lives here is what two or more crates' tests need.
+
+#![warn(missing_docs)]
+
+pub mod ids;
+
+#[cfg(feature = "desk")]
+pub mod desk;
+
+#[cfg(feature = "platform")]
+pub mod platform;
+
+#[cfg(feature = "sync")]
+pub mod enrolled;
+
+pub use ids::{credit_code, id_number, id_number_from};
