@@ -20,8 +20,9 @@ use tauri::{Emitter, State};
 use crate::{current_user, lock, AppData, CmdResult};
 
 /// Where the window sends cards.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(rename = "PrintTarget")]
 pub(crate) enum Target {
     /// Save as a PDF file at this path.
     Pdf { path: String },
@@ -38,8 +39,10 @@ impl Target {
     }
 }
 
-#[derive(Clone, Serialize)]
-struct Progress {
+/// `card_print_progress` event payload: cards laid out so far out of `total`.
+#[derive(Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "PrintProgress")]
+pub(crate) struct Progress {
     done: usize,
     total: usize,
 }

@@ -3,6 +3,8 @@
 //! `certdesk-store`. Errors cross to the window as [`DeskError`] (`{code, message_zh,
 //! message_en, fields, existing_worker_id}`), never as a bare string.
 
+#[cfg(test)]
+mod bindings;
 mod cards;
 mod sync;
 
@@ -47,14 +49,14 @@ fn current_user(app: &AppData) -> CmdResult<SessionUser> {
     lock(&app.user).clone().ok_or_else(DeskError::unauthorized)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 struct Label {
     code: &'static str,
     label_zh: &'static str,
     label_en: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 struct AppState {
     agency: Option<Agency>,
     has_users: bool,
@@ -86,7 +88,7 @@ fn app_state(app: State<'_, AppData>) -> CmdResult<AppState> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 struct ManagerInput {
     username: String,
     display_name: String,

@@ -144,8 +144,8 @@ pub(crate) fn import_preview(app: State<'_, AppData>, bytes_b64: String, options
 }
 
 /// `import_progress` event payload: rows handled so far out of `total`.
-#[derive(Clone, Serialize)]
-struct ImportProgress {
+#[derive(Clone, Serialize, ts_rs::TS)]
+pub(crate) struct ImportProgress {
     done: usize,
     total: usize,
 }

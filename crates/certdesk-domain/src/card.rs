@@ -12,6 +12,7 @@ use crate::error::FieldError;
 /// How cards go onto paper. The serde name (`cr80`, `a4`) is what print records store and what
 /// the window sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CardLayout {
     /// One card per page at exactly 85.6 x 54 mm: front of card 1, back of card 1, front of
     /// card 2, ... (what a duplex card printer expects).

@@ -13,6 +13,7 @@ use serde::Serialize;
 /// for logs, support and non-Chinese-speaking developers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message_zh}")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldError {
     /// The form field the error belongs to, e.g. `"id_number"`; the UI places the message there.
     pub field: String,

@@ -25,6 +25,7 @@ const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3
 /// The holder's sex as encoded in the ID number's sequence digit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Gender {
     /// Odd 17th digit.
     Male,
@@ -56,6 +57,7 @@ impl Gender {
 /// Which document the number belongs to; the address code tells them apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum IdKind {
     /// 居民身份证: a mainland resident.
     Resident,

@@ -107,6 +107,7 @@ use codes::*;
 
 /// An amount of class hours, counted in halves: `HalfHours(6)` is 3 class hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "number"))]
 pub struct HalfHours(pub u32);
 
 impl HalfHours {
@@ -155,6 +156,7 @@ impl std::fmt::Display for HalfHours {
 
 /// The agency's training settings (kept in the desk's `settings` table).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TrainingSettings {
     /// Minutes in one class hour (45 by default).
     pub class_hour_minutes: u32,
@@ -211,6 +213,7 @@ impl TrainingSettings {
 /// How a class is held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ClassMode {
     /// 线下: in a classroom; attendance per worker and a supervision form.
     Offline,
@@ -260,6 +263,7 @@ crate::code::closed_set!(SupervisionMethod, "supervision method");
 /// An offline attendance mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Attendance {
     /// 出勤: on time for the whole class.
     Present,
@@ -332,6 +336,7 @@ pub struct ClassTiming {
 /// What the class form sends (all as typed).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClassInput {
     /// 培训主题.
     pub title: String,
@@ -632,6 +637,7 @@ pub fn passes(score: f64, settings: &TrainingSettings) -> bool {
 /// How the supervisor watched the class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SupervisionMethod {
     /// 现场督导.
     OnSite,
@@ -669,6 +675,7 @@ impl SupervisionMethod {
 /// What the supervision form (培训督导单) sends.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SupervisionInput {
     /// 督导人员姓名.
     pub supervisor_name: String,
@@ -770,6 +777,7 @@ pub fn validate_supervision(input: &SupervisionInput) -> Result<ValidSupervision
 
 /// One class a worker took part in, as eligibility sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClassCredit {
     /// The class's id (for links in the UI).
     pub class_id: String,
@@ -809,12 +817,14 @@ pub struct EligibilityFacts {
 
 /// One unmet requirement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Missing {
     /// Stable code: `consent_missing`, `agency_check_missing`, `class_hours_short`,
     /// `exam_missing`, `exam_failed`, `supervision_missing`.
     pub code: String,
     /// For `supervision_missing`: the class that needs its form.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub class_id: Option<String>,
     /// What the clerk reads.
     pub message_zh: String,
@@ -835,6 +845,7 @@ impl Missing {
 
 /// The verdict for one worker.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Eligibility {
     /// True exactly when `missing` is empty.
     pub eligible: bool,

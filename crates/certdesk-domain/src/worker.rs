@@ -18,6 +18,7 @@ use crate::phone::{parse_contact_phone, Mobile};
 /// A kind of home service a worker is enrolled for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ServiceType {
     /// 保洁
     Cleaning,
@@ -135,6 +136,7 @@ pub fn parse_service_types(items: &[String]) -> Result<Vec<ServiceType>, FieldEr
 /// The lifecycle statuses of a worker's certificate, in lifecycle order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum WorkerStatus {
     /// 已登记: enrolled, not yet in training.
     Enrolled,
@@ -227,6 +229,7 @@ impl WorkerStatus {
 /// partly filled form still gets a full list of field errors instead of a decode failure.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "WorkerForm"))]
 pub struct WorkerInput {
     /// 姓名, as on the ID card.
     pub name: String,

@@ -44,6 +44,7 @@ impl Destination {
 
 /// What a print run produced.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PrintOutcome {
     /// Cards printed.
     pub cards: usize,
@@ -59,6 +60,7 @@ pub struct PrintOutcome {
 
 /// A system printer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PrinterInfo {
     pub name: String,
     pub is_default: bool,

@@ -261,6 +261,7 @@ pub enum Verdict {
 /// The serde name is the verdict's stable code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum VerdictKind {
     /// Genuine and in force.
     Valid,

@@ -10,6 +10,7 @@ use crate::{Desk, DeskError, DeskResult, SessionUser};
 
 /// The agency as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Agency {
     /// 机构名称.
     pub name: String,
@@ -21,8 +22,9 @@ pub struct Agency {
     pub address: String,
     /// Contact phone (mobile or landline), normalised.
     pub phone: String,
-    /// Last change (RFC 3339, UTC); empty on input.
+    /// Last change (RFC 3339, UTC); empty or left out on input.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub updated_at: String,
 }
 

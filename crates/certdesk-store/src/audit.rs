@@ -24,6 +24,7 @@ pub(crate) struct AuditRecord<'a> {
 
 /// One entry of a record's timeline.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEntry {
     /// The entry's id.
     pub id: String,

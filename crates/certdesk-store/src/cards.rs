@@ -52,6 +52,7 @@ pub struct CardRecord {
 
 /// One card that went to a printer or into a PDF.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PrintRecord {
     pub id: String,
     pub certificate_code: Option<String>,
@@ -66,6 +67,7 @@ pub struct PrintRecord {
 
 /// 发放: a card handed to the worker.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Handover {
     pub certificate_code: String,
     pub card_version: u16,
@@ -77,6 +79,7 @@ pub struct Handover {
 
 /// 挂失/补办: a card reported lost or damaged.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LossReport {
     pub certificate_code: String,
     pub card_version: u16,
@@ -88,6 +91,7 @@ pub struct LossReport {
 
 /// 注销 and why.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cancellation {
     pub reason: CancelReason,
     pub note: String,
@@ -97,6 +101,7 @@ pub struct Cancellation {
 
 /// What the worker page's card panel shows and which buttons it offers.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CardState {
     pub status: WorkerStatus,
     pub certificate: Option<WorkerCertificate>,
@@ -115,6 +120,7 @@ pub struct CardState {
 
 /// Printer offsets and scale, applied to every page sent to that printer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Calibration {
     pub offset_x_mm: f32,
     pub offset_y_mm: f32,
@@ -130,6 +136,7 @@ impl Default for Calibration {
 /// Why a certificate is cancelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CancelReason {
     /// 离职: the worker left the agency.
     LeftAgency,
@@ -169,6 +176,7 @@ impl CancelReason {
 /// Lost or damaged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum LossKind {
     /// 遗失.
     Lost,
@@ -238,6 +246,7 @@ eq_code!(CancelReason, LossKind, FeedbackKind);
 /// What a citizen sent about a worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FeedbackKind {
     /// 评价: stars and a comment.
     Rating,
@@ -258,6 +267,7 @@ impl Code for FeedbackKind {
 
 /// A citizen's rating or complaint, as pulled from the platform.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Feedback {
     pub id: String,
     pub kind: FeedbackKind,
@@ -274,6 +284,7 @@ pub struct Feedback {
 
 /// A worker's ratings at a glance.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FeedbackSummary {
     pub ratings: u32,
     pub average_stars: Option<f32>,
@@ -283,6 +294,7 @@ pub struct FeedbackSummary {
 
 /// The verify screen's answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScanReport {
     pub verdict: VerdictKind,
     pub verdict_zh: String,
@@ -304,6 +316,7 @@ pub struct ScanReport {
 
 /// The local record behind a scanned card of this agency.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LocalWorker {
     pub id: String,
     pub name: String,

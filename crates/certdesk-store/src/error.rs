@@ -11,6 +11,7 @@ use serde::Serialize;
 /// An error from any desk operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message_zh}")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeskError {
     /// Stable machine code, e.g. `validation`, `duplicate_id_number`, `not_found`.
     pub code: String,
@@ -22,6 +23,7 @@ pub struct DeskError {
     pub fields: Vec<FieldError>,
     /// For `duplicate_id_number`: the worker already enrolled with that number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub existing_worker_id: Option<String>,
     /// For internal errors only: the technical cause, for the log, never shown as the message.
     #[serde(skip)]

@@ -59,6 +59,7 @@ pub mod codes {
 /// What the clerk decides for the whole file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HoursImportOptions {
     /// Add enrolled workers who are not in the class yet (otherwise their rows are skipped).
     pub add_missing: bool,
@@ -68,6 +69,7 @@ pub struct HoursImportOptions {
 
 /// One row of the preview grid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HoursPreviewRow {
     pub row: usize,
     /// The desk's name for the worker when found, else the file's.
@@ -87,6 +89,7 @@ pub struct HoursPreviewRow {
 
 /// What an hours import (or its preview) found and did.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HoursImportReport {
     pub class_id: String,
     pub class_title: String,

@@ -91,6 +91,7 @@ pub mod codes {
 /// What the clerk confirms for the whole file; see the module docs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportOptions {
     /// Fills blank or missing consent dates (`YYYY-MM-DD`).
     pub consent_date: Option<String>,
@@ -102,6 +103,7 @@ pub struct ImportOptions {
 
 /// Which column a field was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ColumnMapping {
     /// The worker field (`name`, `id_number`, ...).
     pub field: String,
@@ -113,6 +115,7 @@ pub struct ColumnMapping {
 
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportIssue {
     /// The row number as Excel (or LibreOffice) shows it.
     pub row: usize,
@@ -132,6 +135,7 @@ pub struct ImportIssue {
 
 /// One row of the preview grid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PreviewRow {
     pub row: usize,
     /// Field → the text read from the file (what would be validated).
@@ -143,6 +147,7 @@ pub struct PreviewRow {
 
 /// What an import (or its preview) found and did.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     /// `xlsx` or `csv`.
     pub file_kind: String,

@@ -25,6 +25,7 @@ pub const MAX_PHOTO_BYTES: usize = 20 * 1024 * 1024;
 
 /// A photo ready to be attached to a worker.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PreparedPhoto {
     /// The stored photo's key.
     pub sha256: String,

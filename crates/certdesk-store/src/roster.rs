@@ -28,6 +28,7 @@ use crate::{Desk, DeskError, DeskResult};
 /// Which workers the roster lists; see the module docs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RosterFilter {
     pub statuses: Vec<String>,
     pub from: Option<NaiveDate>,
@@ -37,6 +38,7 @@ pub struct RosterFilter {
 /// The file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RosterFormat {
     Xlsx,
     Csv,
@@ -59,6 +61,7 @@ impl RosterFormat {
 
 /// What an export wrote.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RosterExport {
     pub path: String,
     pub rows: u64,

@@ -16,6 +16,7 @@ use crate::{Desk, DeskResult};
 
 /// A row of the worker list.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkerSummary {
     pub id: String,
     pub name: String,
@@ -29,6 +30,7 @@ pub struct WorkerSummary {
 
 /// A page of results and how many matched in all.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResult {
     pub items: Vec<WorkerSummary>,
     /// How many matched; a lower bound when `total_capped`.

@@ -13,6 +13,7 @@ use crate::{Desk, DeskResult};
 
 /// Workers per stage. `certified` is approved + printed + issued (持证).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StageCounts {
     pub enrolled: u64,
     pub in_training: u64,
@@ -26,6 +27,7 @@ pub struct StageCounts {
 
 /// One month of the chart.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MonthStats {
     /// `YYYY-MM`.
     pub month: String,
@@ -41,6 +43,7 @@ pub struct MonthStats {
 
 /// The home screen's numbers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeskStats {
     pub stages: StageCounts,
     /// Oldest month first, ending with the current month; months with nothing are zeros.

@@ -69,6 +69,7 @@ pub struct DeviceRecord {
 
 /// The last error of a sync attempt, as the clerk reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncErrorInfo {
     /// Stable code.
     pub code: String,
@@ -82,6 +83,7 @@ pub struct SyncErrorInfo {
 
 /// What the sync indicator shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     /// Whether the desk is enrolled with a platform.
     pub enrolled: bool,
@@ -113,6 +115,7 @@ pub struct SyncStatus {
 
 /// One entry the platform refused, for the clerk's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncRejection {
     /// The outbox entry's id.
     pub entry_id: String,
@@ -143,6 +146,7 @@ pub struct SyncRejection {
 
 /// What recording a push's answers did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PushTally {
     /// Newly taken into the platform's records.
     pub applied: u64,
@@ -166,6 +170,7 @@ impl PushTally {
 
 /// What applying a pulled batch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PullTally {
     /// Changes received.
     pub changes: u64,
@@ -204,6 +209,7 @@ impl PullTally {
 
 /// The certificate the platform approved for a worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkerCertificate {
     /// 上门服务证编码.
     pub certificate_code: String,
@@ -219,6 +225,7 @@ pub struct WorkerCertificate {
 
 /// The platform's latest word on a worker's application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlatformView {
     /// The certificate, once approved.
     pub certificate: Option<WorkerCertificate>,
@@ -230,6 +237,7 @@ pub struct PlatformView {
 
 /// What applying for every eligible worker did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplyAllReport {
     /// Workers applied for (ids).
     pub applied: Vec<String>,

@@ -32,6 +32,7 @@ const KEY_PASS_MARK: &str = "training.pass_mark";
 
 /// A training class as listed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TrainingClass {
     pub id: String,
     pub title: String,
@@ -54,6 +55,7 @@ pub struct TrainingClass {
 
 /// One row of the attendance / score grid.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Participant {
     pub worker_id: String,
     pub name: String,
@@ -74,6 +76,7 @@ pub struct Participant {
 
 /// A supervision form (培训督导单) as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SupervisionForm {
     pub id: String,
     pub class_id: String,
@@ -101,6 +104,7 @@ pub(crate) struct GridRow {
 
 /// The class page: the class, its grid and its supervision form.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClassDetail {
     pub class: TrainingClass,
     pub participants: Vec<Participant>,
@@ -111,6 +115,7 @@ pub struct ClassDetail {
 /// `hours_completed`. Times are `HH:MM` on the class's day or a full `YYYY-MM-DD HH:MM`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttendanceInput {
     pub attendance: Option<String>,
     pub sign_in: Option<String>,
@@ -121,6 +126,7 @@ pub struct AttendanceInput {
 /// What the exam entry sends. The attempt number is not typed: it is the worker's next one.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExamInput {
     /// The worker's id, or the ID number typed or scanned.
     pub worker: String,
@@ -134,6 +140,7 @@ pub struct ExamInput {
 
 /// One exam attempt as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExamResult {
     pub id: String,
     pub worker_id: String,
@@ -148,6 +155,7 @@ pub struct ExamResult {
 
 /// A worker's training page: classes, exams and the eligibility verdict.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkerTraining {
     pub worker_id: String,
     pub status: WorkerStatus,

@@ -16,6 +16,7 @@ use crate::{Desk, DeskError, DeskResult};
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Role {
     /// Front-desk clerk: enrols and updates workers.
     Clerk,
@@ -48,6 +49,7 @@ impl Role {
 
 /// The signed-in user: who every change is recorded against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionUser {
     /// The user's id.
     pub id: String,
@@ -61,6 +63,7 @@ pub struct SessionUser {
 
 /// A user as listed for a manager.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UserInfo {
     /// The user's id.
     pub id: String,
@@ -76,6 +79,7 @@ pub struct UserInfo {
 
 /// A user to create.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewUser {
     /// Sign-in name (letters, digits, `._-`, 2 to 32).
     pub username: String,

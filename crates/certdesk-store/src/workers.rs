@@ -16,6 +16,7 @@ use crate::{Desk, DeskError, DeskResult, SessionUser};
 
 /// What the enrolment form sends: the domain's form plus the prepared photo's key.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkerInput {
     /// The typed fields.
     #[serde(flatten)]
@@ -28,6 +29,7 @@ pub struct WorkerInput {
 /// A worker as stored.
 /// Serialised as it is, it is also the `worker` outbox payload: its JSON must stay as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Worker {
     pub id: String,
     pub name: String,
@@ -57,6 +59,7 @@ pub struct Worker {
 
 /// The worker page: the record, its timeline and its photo.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkerDetail {
     pub worker: Worker,
     pub timeline: Vec<AuditEntry>,
@@ -65,6 +68,7 @@ pub struct WorkerDetail {
 
 /// What the form shows live while the clerk types an ID number.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IdPreview {
     pub ok: bool,
     pub id_number: Option<String>,

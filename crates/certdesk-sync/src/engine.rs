@@ -40,6 +40,7 @@ impl Default for SyncOptions {
 
 /// What one sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     /// The platform's answers to the pushed entries.
     pub pushed: PushTally,
@@ -72,6 +73,7 @@ pub struct EnrolParams {
 
 /// The result of an enrolment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Enrolment {
     /// The device's id on the platform.
     pub device_id: String,

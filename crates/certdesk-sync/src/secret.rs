@@ -20,6 +20,7 @@ const SERVICE: &str = "certdesk";
 /// Where the secret went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SecretStore {
     /// The OS keyring.
     Keyring,

@@ -12,7 +12,7 @@ import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
 import type { ButtonProps } from 'antd/es/button';
 import * as api from '../../api';
-import type { ApiError, CardLayout, CardState } from '../../api';
+import type { ApiError, CancelReason, CardLayout, CardState } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { formatTime, todayIso } from '../../util';
@@ -40,7 +40,7 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
   const [signature, setSignature] = useState<string | null>(null);
   const [lossKind, setLossKind] = useState<'lost' | 'damaged'>('lost');
   const [note, setNote] = useState('');
-  const [reason, setReason] = useState('left_agency');
+  const [reason, setReason] = useState<CancelReason>('left_agency');
 
   const load = useCallback(() => {
     api.cardState(id).then(setState).catch(() => setState(null));
@@ -268,7 +268,7 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
           onChange={setReason}
           style={{ width: 200 }}
           data-testid="cancel-reason"
-          options={['left_agency', 'misconduct', 'other'].map((r) => ({ value: r, label: t(`card.reason.${r}`) }))}
+          options={(['left_agency', 'misconduct', 'other'] as const).map((r) => ({ value: r, label: t(`card.reason.${r}`) }))}
         />
         <Input
           className="mt"

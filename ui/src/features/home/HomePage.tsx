@@ -5,12 +5,13 @@ import Card from 'antd/es/card';
 import Spin from 'antd/es/spin';
 import Typography from 'antd/es/typography';
 import * as api from '../../api';
-import type { ApiError, DeskStats, MonthStats, StageCounts } from '../../api';
+import type { ApiError, DeskStats, MonthStats, StageCounts, WorkerStatus } from '../../api';
 import { useI18n } from '../../i18n';
 
-const STAGES: (keyof StageCounts)[] = ['enrolled', 'in_training', 'eligible', 'applied', 'certified'];
+/** The stage cards; each but `certified` (approved, printed or issued) is one worker status. */
+const STAGES: (keyof StageCounts & (WorkerStatus | 'certified'))[] = ['enrolled', 'in_training', 'eligible', 'applied', 'certified'];
 
-export default function HomePage({ onOpenStatus }: { onOpenStatus?: (status: string) => void }) {
+export default function HomePage({ onOpenStatus }: { onOpenStatus?: (status: WorkerStatus | '') => void }) {
   const { t, msg } = useI18n();
   const [stats, setStats] = useState<DeskStats | null>(null);
   const [error, setError] = useState<ApiError | null>(null);

@@ -5,7 +5,7 @@ import Segmented from 'antd/es/segmented';
 import Tag from 'antd/es/tag';
 import SearchOutlined from '@ant-design/icons/SearchOutlined';
 import * as api from '../../api';
-import type { ApiError, SearchResult } from '../../api';
+import type { ApiError, SearchResult, WorkerStatus } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { formatTime, isComposing, statusColor } from '../../util';
@@ -32,7 +32,8 @@ export function _resetUiReady() {
   uiReadySent = false;
 }
 
-export type ListState = { query: string; status: string };
+/** `status` '' lists every status. */
+export type ListState = { query: string; status: WorkerStatus | '' };
 
 export default function WorkerList({
   state,
@@ -160,7 +161,8 @@ export default function WorkerList({
           <Segmented
             value={status || ALL}
             options={statusOptions}
-            onChange={(v) => onState({ ...state, status: v === ALL ? '' : String(v) })}
+            // The options are the shell's status codes (AppState.statuses).
+            onChange={(v) => onState({ ...state, status: v === ALL ? '' : (v as WorkerStatus) })}
           />
         </div>
       </div>

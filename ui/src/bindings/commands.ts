@@ -1,0 +1,188 @@
+// Generated from the #[tauri::command] signatures of src-tauri by the `bindings` test; do not edit.
+// Rewrite with: UPDATE_BINDINGS=1 cargo test -p certdesk-app bindings
+
+import type { Agency } from './Agency';
+import type { AppState } from './AppState';
+import type { ApplyAllReport } from './ApplyAllReport';
+import type { AttendanceInput } from './AttendanceInput';
+import type { Calibration } from './Calibration';
+import type { CancelReason } from './CancelReason';
+import type { CardLayout } from './CardLayout';
+import type { CardState } from './CardState';
+import type { ClassDetail } from './ClassDetail';
+import type { ClassInput } from './ClassInput';
+import type { DeskStats } from './DeskStats';
+import type { Eligibility } from './Eligibility';
+import type { Enrolment } from './Enrolment';
+import type { ExamInput } from './ExamInput';
+import type { ExamResult } from './ExamResult';
+import type { Feedback } from './Feedback';
+import type { FeedbackSummary } from './FeedbackSummary';
+import type { HoursImportOptions } from './HoursImportOptions';
+import type { HoursImportReport } from './HoursImportReport';
+import type { IdPreview } from './IdPreview';
+import type { ImportOptions } from './ImportOptions';
+import type { ImportProgress } from './ImportProgress';
+import type { ImportReport } from './ImportReport';
+import type { LossKind } from './LossKind';
+import type { ManagerInput } from './ManagerInput';
+import type { NewUser } from './NewUser';
+import type { Participant } from './Participant';
+import type { PlatformView } from './PlatformView';
+import type { PreparedPhoto } from './PreparedPhoto';
+import type { PrintOutcome } from './PrintOutcome';
+import type { PrintProgress } from './PrintProgress';
+import type { PrintTarget } from './PrintTarget';
+import type { PrinterInfo } from './PrinterInfo';
+import type { RosterExport } from './RosterExport';
+import type { RosterFilter } from './RosterFilter';
+import type { RosterFormat } from './RosterFormat';
+import type { ScanReport } from './ScanReport';
+import type { SearchResult } from './SearchResult';
+import type { SessionUser } from './SessionUser';
+import type { SupervisionForm } from './SupervisionForm';
+import type { SupervisionInput } from './SupervisionInput';
+import type { SyncRejection } from './SyncRejection';
+import type { SyncReport } from './SyncReport';
+import type { SyncStatus } from './SyncStatus';
+import type { TrainingClass } from './TrainingClass';
+import type { TrainingSettings } from './TrainingSettings';
+import type { UserInfo } from './UserInfo';
+import type { Worker } from './Worker';
+import type { WorkerDetail } from './WorkerDetail';
+import type { WorkerInput } from './WorkerInput';
+import type { WorkerStatus } from './WorkerStatus';
+import type { WorkerTraining } from './WorkerTraining';
+
+/** Every command the window may invoke: its arguments (as `invoke` takes them) and its result. */
+export type Commands = {
+  agency_set: { args: { agency: Agency }; result: Agency };
+  app_state: { args: Record<string, never>; result: AppState };
+  apply_all_eligible: { args: Record<string, never>; result: ApplyAllReport };
+  card_approved_unprinted: { args: Record<string, never>; result: Array<string> };
+  card_cancel: { args: { workerId: string; reason: CancelReason; note: string }; result: CardState };
+  card_issue: { args: { workerId: string; issuedOn?: string | null; signaturePng?: string | null }; result: CardState };
+  card_preview: { args: { workerId: string; layout: CardLayout }; result: ArrayBuffer };
+  card_print: { args: { workerIds: Array<string>; allApproved: boolean; layout: CardLayout; target: PrintTarget }; result: PrintOutcome };
+  card_report_loss: { args: { workerId: string; kind: LossKind; note: string }; result: CardState };
+  card_state: { args: { workerId: string }; result: CardState };
+  card_test_page: { args: { printer: string; layout: CardLayout; path: string }; result: string };
+  class_add_worker: { args: { classId: string; worker: string }; result: Participant };
+  class_attend: { args: { classId: string; workerId: string; input: AttendanceInput }; result: Participant };
+  class_create: { args: { input: ClassInput }; result: TrainingClass };
+  class_get: { args: { classId: string }; result: ClassDetail };
+  class_hours_import: { args: { classId: string; bytesB64: string; options: HoursImportOptions }; result: HoursImportReport };
+  class_hours_preview: { args: { classId: string; bytesB64: string; options: HoursImportOptions }; result: HoursImportReport };
+  class_hours_report_save: { args: { report: HoursImportReport; path: string }; result: null };
+  class_list: { args: { from?: string | null; to?: string | null; limit?: number | null }; result: Array<TrainingClass> };
+  class_remove_worker: { args: { classId: string; workerId: string; confirmed?: boolean | null }; result: null };
+  complaint_handle: { args: { id: string }; result: Array<Feedback> };
+  complaints_open: { args: Record<string, never>; result: Array<Feedback> };
+  device_enrol: { args: { platformUrl: string; code: string; caPem?: string | null; deviceName?: string | null }; result: Enrolment };
+  exam_list: { args: { workerId: string }; result: Array<ExamResult> };
+  exam_record: { args: { input: ExamInput }; result: ExamResult };
+  export_folder: { args: Record<string, never>; result: string };
+  id_preview: { args: { idNumber: string }; result: IdPreview };
+  import_preview: { args: { bytesB64: string; options: ImportOptions }; result: ImportReport };
+  import_report_save: { args: { report: ImportReport; path: string }; result: null };
+  import_run: { args: { bytesB64: string; options: ImportOptions }; result: ImportReport };
+  login: { args: { username: string; password: string }; result: SessionUser };
+  logout: { args: Record<string, never>; result: null };
+  photo_prepare: { args: { bytesB64: string }; result: PreparedPhoto };
+  printer_calibration_get: { args: { printer: string }; result: Calibration };
+  printer_calibration_set: { args: { printer: string; calibration: Calibration }; result: Calibration };
+  printer_list: { args: Record<string, never>; result: Array<PrinterInfo> };
+  roster_export: { args: { path: string; format: RosterFormat; filter: RosterFilter }; result: RosterExport };
+  setup: { args: { agency: Agency; manager: ManagerInput }; result: SessionUser };
+  stats: { args: { months?: number | null }; result: DeskStats };
+  supervision_file: { args: { classId: string; input: SupervisionInput }; result: SupervisionForm };
+  sync_now: { args: Record<string, never>; result: SyncReport };
+  sync_rejection_dismiss: { args: { entryId: string }; result: null };
+  sync_rejections: { args: { includeDismissed?: boolean | null }; result: Array<SyncRejection> };
+  sync_status: { args: Record<string, never>; result: SyncStatus };
+  training_settings_get: { args: Record<string, never>; result: TrainingSettings };
+  training_settings_set: { args: { settings: TrainingSettings }; result: TrainingSettings };
+  ui_ready: { args: { marks?: unknown | null }; result: null };
+  user_add: { args: { user: NewUser }; result: UserInfo };
+  user_list: { args: Record<string, never>; result: Array<UserInfo> };
+  verify_scan: { args: { scanned: string }; result: ScanReport };
+  worker_apply: { args: { id: string }; result: Worker };
+  worker_eligibility: { args: { id: string }; result: Eligibility };
+  worker_enrol: { args: { input: WorkerInput }; result: Worker };
+  worker_feedback: { args: { workerId: string }; result: FeedbackSummary };
+  worker_get: { args: { id: string }; result: WorkerDetail };
+  worker_platform: { args: { id: string }; result: PlatformView };
+  worker_search: { args: { query: string; status?: WorkerStatus | null; limit?: number | null }; result: SearchResult };
+  worker_training: { args: { id: string }; result: WorkerTraining };
+  worker_update: { args: { id: string; input: WorkerInput; reason?: string | null }; result: Worker };
+};
+
+/** Every event the shell emits, with its payload. */
+export type Events = {
+  card_print_progress: PrintProgress;
+  import_progress: ImportProgress;
+  sync_changed: null;
+};
+
+/** The registered command names. */
+export const COMMANDS = [
+  'agency_set',
+  'app_state',
+  'apply_all_eligible',
+  'card_approved_unprinted',
+  'card_cancel',
+  'card_issue',
+  'card_preview',
+  'card_print',
+  'card_report_loss',
+  'card_state',
+  'card_test_page',
+  'class_add_worker',
+  'class_attend',
+  'class_create',
+  'class_get',
+  'class_hours_import',
+  'class_hours_preview',
+  'class_hours_report_save',
+  'class_list',
+  'class_remove_worker',
+  'complaint_handle',
+  'complaints_open',
+  'device_enrol',
+  'exam_list',
+  'exam_record',
+  'export_folder',
+  'id_preview',
+  'import_preview',
+  'import_report_save',
+  'import_run',
+  'login',
+  'logout',
+  'photo_prepare',
+  'printer_calibration_get',
+  'printer_calibration_set',
+  'printer_list',
+  'roster_export',
+  'setup',
+  'stats',
+  'supervision_file',
+  'sync_now',
+  'sync_rejection_dismiss',
+  'sync_rejections',
+  'sync_status',
+  'training_settings_get',
+  'training_settings_set',
+  'ui_ready',
+  'user_add',
+  'user_list',
+  'verify_scan',
+  'worker_apply',
+  'worker_eligibility',
+  'worker_enrol',
+  'worker_feedback',
+  'worker_get',
+  'worker_platform',
+  'worker_search',
+  'worker_training',
+  'worker_update',
+] as const;
