@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use certdesk_migrate::{MigrateError, Migration};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{DeskError, DeskResult};
@@ -13,12 +14,13 @@ use crate::error::{DeskError, DeskResult};
 /// The database file's name inside the data folder.
 pub const DB_FILE: &str = "certdesk.db";
 
-/// The embedded migrations, in order. Append only; never edit one that has landed.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "init", include_str!("../migrations/0001_init.sql")),
-    (2, "training", include_str!("../migrations/0002_training.sql")),
-    (3, "sync", include_str!("../migrations/0003_sync.sql")),
-    (4, "cards", include_str!("../migrations/0004_cards.sql")),
+/// The embedded migrations, in order. Append only; never edit one that has landed (the test
+/// `landed_migrations_are_never_edited` pins each one's SHA-256).
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") },
+    Migration { version: 2, name: "training", sql: include_str!("../migrations/0002_training.sql") },
+    Migration { version: 3, name: "sync", sql: include_str!("../migrations/0003_sync.sql") },
+    Migration { version: 4, name: "cards", sql: include_str!("../migrations/0004_cards.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -69,24 +71,18 @@ pub fn open_connection(data_dir: &Path) -> DeskResult<Connection> {
     Ok(conn)
 }
 
-/// Apply every migration newer than the file's `user_version`, each in its own transaction.
+/// Apply every migration newer than the file's `user_version`, each in its own transaction
+/// (certdesk-migrate); a file from a newer certdesk is refused before anything runs.
 fn migrate(conn: &Connection) -> DeskResult<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-    if current > newest {
-        return Err(DeskError::new(
+    match certdesk_migrate::run(conn, MIGRATIONS) {
+        Ok(_) => Ok(()),
+        Err(MigrateError::TooNew { found, known }) => Err(DeskError::new(
             "schema_too_new",
-            format!("数据库版本（{current}）比本程序新（{newest}），请升级 certdesk。"),
-            format!("The database (schema {current}) is newer than this program ({newest}): please upgrade certdesk."),
-        ));
+            format!("数据库版本（{found}）比本程序新（{known}），请升级 certdesk。"),
+            format!("The database (schema {found}) is newer than this program ({known}): please upgrade certdesk."),
+        )),
+        Err(e) => Err(DeskError::internal(e)),
     }
-    for (version, _name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-        let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -99,7 +95,7 @@ mod tests {
         drop(open_connection(dir.path()).unwrap());
         let conn = open_connection(dir.path()).unwrap();
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-        assert_eq!(v, MIGRATIONS.last().unwrap().0);
+        assert_eq!(v, MIGRATIONS.len() as i64);
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal", "WAL keeps readers and the writer apart");
         let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
@@ -116,5 +112,21 @@ mod tests {
         drop(conn);
         let err = open_connection(dir.path()).unwrap_err();
         assert_eq!(err.code, "schema_too_new");
+        assert_eq!(err.message_en, format!("The database (schema 999) is newer than this program ({}): please upgrade certdesk.", MIGRATIONS.len()));
+    }
+
+    /// The SHA-256 of every landed migration. A landed migration is never edited: a change to
+    /// the schema is a new migration, appended with its own pin here.
+    const PINNED: &[(u32, &str)] = &[
+        (1, "22a1ce5d9ba9e3039d7b00de461fbbbb4b87e339d83ba41ffbf5da93f4d0c3fb"),
+        (2, "888285dfe246eebc7df5c56e47c7c6636844c42d92c04db5c6ad2656423c854a"),
+        (3, "3bc4edc0138d808cb7e89f849ff3b57b3adc8906439628877c0e9ce82917caf8"),
+        (4, "e0eea15125df92e46b8412c28d914368582e71fa3d438b828db6ce72fb03a9e8"),
+    ];
+
+    #[test]
+    fn landed_migrations_are_never_edited() {
+        let problems = certdesk_migrate::check_pins(MIGRATIONS, PINNED);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }

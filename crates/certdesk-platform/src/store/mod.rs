@@ -31,6 +31,14 @@ pub enum StoreError {
     /// A credential could not be signed.
     #[error("signing: {0}")]
     Signing(String),
+    /// The database file was written by a newer platform; nothing was changed in it.
+    #[error("the database is at schema version {found}, newer than this platform knows ({known}): upgrade certdesk-platform before starting it on this data directory")]
+    SchemaTooNew {
+        /// The file's schema version.
+        found: u32,
+        /// The newest migration this program has.
+        known: u32,
+    },
 }
 
 /// Result of store calls.

@@ -16,6 +16,7 @@ use certdesk_protocol::sync::{entity, op, ChangeBody, CheckKind, EntryOutcome, O
 use certdesk_protocol::{RevocationEntry, RevocationList, TrustList, TrustedKey};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
+use certdesk_migrate::{MigrateError, Migration};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -31,12 +32,13 @@ mod operators;
 mod records;
 mod public;
 
-/// Embedded migrations, in order. Append only.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/0001_init.sql"),
-    include_str!("../../migrations/0002_operator_pages.sql"),
-    include_str!("../../migrations/0003_agency_records.sql"),
-    include_str!("../../migrations/0004_public_feedback.sql"),
+/// Embedded migrations, in order. Append only; never edit one that has landed (the test
+/// `landed_migrations_are_never_edited` pins each one's SHA-256).
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "init", sql: include_str!("../../migrations/0001_init.sql") },
+    Migration { version: 2, name: "operator_pages", sql: include_str!("../../migrations/0002_operator_pages.sql") },
+    Migration { version: 3, name: "agency_records", sql: include_str!("../../migrations/0003_agency_records.sql") },
+    Migration { version: 4, name: "public_feedback", sql: include_str!("../../migrations/0004_public_feedback.sql") },
 ];
 
 impl From<rusqlite::Error> for StoreError {
@@ -79,18 +81,15 @@ impl SqliteStore {
         Self::setup(Connection::open_in_memory()?)
     }
 
-    fn setup(mut conn: Connection) -> StoreResult<Self> {
+    fn setup(conn: Connection) -> StoreResult<Self> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i + 1)?;
-            tx.commit()?;
-        }
+        certdesk_migrate::run(&conn, MIGRATIONS).map_err(|e| match e {
+            MigrateError::TooNew { found, known } => StoreError::SchemaTooNew { found, known },
+            other => StoreError::Database(other.to_string()),
+        })?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
@@ -1021,6 +1020,37 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         "2026-11-27T02:00:00Z".parse().unwrap()
+    }
+
+    /// The SHA-256 of every landed migration. A landed migration is never edited: a change to
+    /// the schema is a new migration, appended with its own pin here.
+    const PINNED: &[(u32, &str)] = &[
+        (1, "a7882fd160598dec3e62a6810eb62e3cc92ecd13289a2d1115c2ba6f301909fe"),
+        (2, "cc353070b01a3b6be14532d9a7e41a6650d09e325bb551e673e4ecc3ff4b8619"),
+        (3, "dd748bf28fb4b241fd1585666a5c4f155b8626b5a0f04352b54cb48f662ef287"),
+        (4, "57b40f69727f3dc1ac2627c10f4dac25a0d7dab023a2d14e2384dc36c26fec9d"),
+    ];
+
+    #[test]
+    fn landed_migrations_are_never_edited() {
+        let problems = certdesk_migrate::check_pins(MIGRATIONS, PINNED);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn a_database_from_a_newer_platform_is_refused_with_a_sentence_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStore::open(dir.path()).unwrap());
+        let file = dir.path().join("platform.sqlite3");
+        Connection::open(&file).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        let err = SqliteStore::open(dir.path()).err().expect("a newer file is refused");
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 4 }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "the database is at schema version 99, newer than this platform knows (4): upgrade certdesk-platform before starting it on this data directory"
+        );
+        let v: i64 = Connection::open(&file).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, 99, "the file is left as it was");
     }
 
     fn today() -> NaiveDate {

@@ -9,6 +9,7 @@ mod support {
 }
 
 mod agency_records;
+mod migrations;
 mod operator_pages;
 mod platform;
 mod public;

@@ -10,5 +10,6 @@ mod cards;
 mod desk;
 mod hours_import;
 mod import;
+mod migrations;
 mod sync;
 mod training;

@@ -1,0 +1,193 @@
+//! The one migration runner of certdesk's SQLite files, the desk's and the platform's: each
+//! side embeds its own list of SQL files and hands it to [`run`].
+//!
+//! The rules it keeps:
+//! - **Append only.** Migration `n` is the `n`-th of the list, numbered from 1 without gaps;
+//!   a landed migration is never edited or removed (each side pins its SHA-256 in a test with
+//!   [`check_pins`], so an edit fails the build's tests).
+//! - **Recorded in `PRAGMA user_version`**, the number of the last migration applied, which is
+//!   what the desk and the platform have always written: files made by earlier versions open
+//!   without anything run again.
+//! - **One transaction per migration**: a migration and its version number commit together,
+//!   so a crash leaves the file at a whole migration, never half of one.
+//! - **Never downgrade**: a file whose version is above the newest migration the program knows
+//!   was written by a newer program; [`run`] refuses it ([`MigrateError::TooNew`]) before
+//!   touching anything, and the caller says so in a sentence.
+//!
+//! It must never open a file itself (each side has its one function that makes connections and
+//! sets the pragmas) nor decide anything about the schema's content.
+
+#![warn(missing_docs)]
+
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+
+/// One embedded migration.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// Its number, from 1, equal to its place in the list.
+    pub version: u32,
+    /// A short name (the file's name without number and extension).
+    pub name: &'static str,
+    /// The SQL, usually `include_str!` of the file.
+    pub sql: &'static str,
+}
+
+impl Migration {
+    /// The SHA-256 of the SQL, in hex: what [`check_pins`] compares.
+    pub fn sha256(&self) -> String {
+        hex::encode(Sha256::digest(self.sql.as_bytes()))
+    }
+}
+
+/// Why the schema could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    /// The file was written by a newer program.
+    #[error("the database is at schema version {found}, newer than this program knows ({known}): upgrade the program before opening it")]
+    TooNew {
+        /// The file's `user_version`.
+        found: u32,
+        /// The newest migration this program has.
+        known: u32,
+    },
+    /// The file's `user_version` is negative (not a certdesk file, or damaged).
+    #[error("the database's schema version {0} is not one certdesk writes")]
+    BadVersion(i64),
+    /// A migration failed; its transaction was rolled back and the file stays at the version
+    /// before it.
+    #[error("migration {version} ({name}) failed: {source}")]
+    Failed {
+        /// Its number.
+        version: u32,
+        /// Its name.
+        name: &'static str,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// Reading or writing the version itself failed.
+    #[error("reading the schema version: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// The file's schema version (`user_version`).
+pub fn version(conn: &Connection) -> Result<u32, MigrateError> {
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    u32::try_from(v).map_err(|_| MigrateError::BadVersion(v))
+}
+
+/// Applies every migration newer than the file's version, in order, each in its own
+/// transaction; returns the versions applied (empty when the file was up to date).
+///
+/// Panics if the list is not numbered 1, 2, 3, … (a programming error, caught by any test that
+/// opens a database).
+pub fn run(conn: &Connection, migrations: &[Migration]) -> Result<Vec<u32>, MigrateError> {
+    for (i, m) in migrations.iter().enumerate() {
+        assert_eq!(m.version as usize, i + 1, "migration {} ({}) is out of place: migrations are numbered from 1 without gaps", m.version, m.name);
+    }
+    let known = migrations.len() as u32;
+    let found = version(conn)?;
+    if found > known {
+        return Err(MigrateError::TooNew { found, known });
+    }
+    let mut applied = Vec::new();
+    for m in &migrations[found as usize..] {
+        // The caller owns the connection and nothing else runs on it while it opens; an
+        // unchecked transaction lets both sides keep passing `&Connection`.
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(m.sql).map_err(|source| MigrateError::Failed { version: m.version, name: m.name, source })?;
+        tx.pragma_update(None, "user_version", m.version)?;
+        tx.commit()?;
+        applied.push(m.version);
+    }
+    Ok(applied)
+}
+
+/// Compares every migration with its pinned SHA-256 (`(version, hex)` pairs); returns one line
+/// per migration that was edited, removed or landed without a pin. Each side's test asserts
+/// the list is empty: the only way to change a landed migration's effect is a new migration.
+pub fn check_pins(migrations: &[Migration], pins: &[(u32, &str)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for m in migrations {
+        match pins.iter().find(|(v, _)| *v == m.version) {
+            None => problems.push(format!("migration {} ({}) has no pinned checksum: pin {}", m.version, m.name, m.sha256())),
+            Some((_, pinned)) if *pinned != m.sha256() => problems.push(format!(
+                "migration {} ({}) was edited after it landed (SHA-256 {} instead of {pinned}): write a new migration instead",
+                m.version,
+                m.name,
+                m.sha256()
+            )),
+            Some(_) => {}
+        }
+    }
+    for (v, _) in pins {
+        if !migrations.iter().any(|m| m.version == *v) {
+            problems.push(format!("migration {v} was pinned but is gone: landed migrations are never removed"));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO: &[Migration] = &[
+        Migration { version: 1, name: "one", sql: "CREATE TABLE a (x INTEGER);" },
+        Migration { version: 2, name: "two", sql: "CREATE TABLE b (y INTEGER);" },
+    ];
+
+    #[test]
+    fn each_migration_runs_once_and_the_version_follows() {
+        let conn = Connection::open_in_memory().unwrap();
+        assert_eq!(run(&conn, &TWO[..1]).unwrap(), [1]);
+        assert_eq!(run(&conn, TWO).unwrap(), [2], "only the new one runs");
+        assert!(run(&conn, TWO).unwrap().is_empty(), "an up-to-date file runs nothing");
+        assert_eq!(version(&conn).unwrap(), 2);
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_file_at_the_one_before() {
+        let conn = Connection::open_in_memory().unwrap();
+        let broken = [TWO[0], Migration { version: 2, name: "broken", sql: "CREATE TABLE c (z INTEGER); THIS IS NOT SQL;" }];
+        let err = run(&conn, &broken).unwrap_err();
+        assert!(matches!(err, MigrateError::Failed { version: 2, .. }), "{err}");
+        assert_eq!(version(&conn).unwrap(), 1);
+        let c: i64 = conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'c'", [], |r| r.get(0)).unwrap();
+        assert_eq!(c, 0, "the half-run migration was rolled back with its table");
+    }
+
+    #[test]
+    fn a_file_from_a_newer_program_is_refused_untouched() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        let err = run(&conn, TWO).unwrap_err();
+        assert!(matches!(err, MigrateError::TooNew { found: 3, known: 2 }));
+        assert_eq!(
+            err.to_string(),
+            "the database is at schema version 3, newer than this program knows (2): upgrade the program before opening it"
+        );
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+        assert_eq!(tables, 0, "nothing ran");
+    }
+
+    #[test]
+    #[should_panic(expected = "numbered from 1 without gaps")]
+    fn a_gap_in_the_list_is_a_programming_error() {
+        let conn = Connection::open_in_memory().unwrap();
+        let _ = run(&conn, &[TWO[1]]);
+    }
+
+    #[test]
+    fn pins_catch_an_edit_a_removal_and_a_missing_pin() {
+        let pins = [(1, "0000"), (3, "ffff")];
+        let problems = check_pins(TWO, &pins);
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(problems[0].contains("migration 1 (one) was edited"));
+        assert!(problems[1].contains("migration 2 (two) has no pinned checksum"));
+        assert!(problems[2].contains("migration 3 was pinned but is gone"));
+        let good: Vec<(u32, String)> = TWO.iter().map(|m| (m.version, m.sha256())).collect();
+        let good: Vec<(u32, &str)> = good.iter().map(|(v, h)| (*v, h.as_str())).collect();
+        assert!(check_pins(TWO, &good).is_empty());
+    }
+}

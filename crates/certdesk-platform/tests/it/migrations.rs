@@ -1,0 +1,37 @@
+//! A platform data directory written by an earlier certdesk-platform opens with today's:
+//! nothing runs again, nothing is lost. `tests/fixtures/platform-schema4.sqlite3` was made on
+//! 2026-12-03 by the code of that day (`certdesk-platform operator add` on an empty directory:
+//! schema version 4 with the operator `li.min`); it is never regenerated.
+
+use std::path::Path;
+
+use certdesk_platform::store::operators::OperatorStore;
+use certdesk_platform::store::sqlite::SqliteStore;
+
+/// The schema as SQLite holds it: every table, index and trigger with its SQL.
+fn schema(db: &Path) -> Vec<(String, Option<String>)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+fn version(db: &Path) -> i64 {
+    rusqlite::Connection::open(db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_platform_file_from_schema_4_opens_without_running_anything_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("platform.sqlite3");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/platform-schema4.sqlite3"), &db).unwrap();
+    let before = schema(&db);
+    assert_eq!(version(&db), 4);
+
+    let store = SqliteStore::open(dir.path()).expect("today's platform opens the file");
+    let operator = store.operator_by_name("li.min").unwrap().expect("the operator of that day is there");
+    assert!(operator.password_hash.starts_with("$argon2id$"), "with the password hash it was given");
+    drop(store);
+
+    assert_eq!(version(&db), 4, "the schema version is unchanged");
+    assert_eq!(schema(&db), before, "no migration ran again: the schema is the same, object for object");
+}

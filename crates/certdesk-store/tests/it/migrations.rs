@@ -1,0 +1,40 @@
+//! A desk file written by an earlier certdesk opens with today's: nothing runs again, nothing
+//! is lost. `tests/fixtures/desk-schema4.db` was made on 2026-12-03 by the code of that day
+//! (schema version 4: the agency, its manager `admin`, four workers enrolled by the crash
+//! test's `enrol-loop`, with their audit and outbox entries); it is never regenerated.
+
+use std::path::Path;
+
+use certdesk_store::{Desk, DB_FILE};
+
+/// The schema as SQLite holds it: every table, index and trigger with its SQL.
+fn schema(db: &Path) -> Vec<(String, Option<String>)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+fn count(db: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_desk_file_from_schema_4_opens_without_running_anything_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(DB_FILE);
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/desk-schema4.db"), &db).unwrap();
+    let before = schema(&db);
+    let version = |db: &Path| -> i64 { rusqlite::Connection::open(db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap() };
+    assert_eq!(version(&db), 4);
+
+    let desk = Desk::open(dir.path()).expect("today's desk opens the file");
+    desk.login("admin", "secret123").expect("the manager of that day signs in");
+    let found = desk.search_workers("测试", None, 10).expect("search works on the old rows");
+    assert_eq!(found.total, 4, "the four workers of that day are found");
+    drop(desk);
+
+    assert_eq!(version(&db), 4, "the schema version is unchanged: every migration it had is kept");
+    assert_eq!(schema(&db), before, "no migration ran again: the schema is the same, object for object");
+    assert_eq!((count(&db, "workers"), count(&db, "audit"), count(&db, "outbox")), (4, 10, 5), "no record lost or added by opening");
+}
