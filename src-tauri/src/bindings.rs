@@ -168,13 +168,29 @@ fn parse_source(file: &str) -> syn::File {
     syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-const SOURCES: [&str; 4] = ["lib.rs", "cards.rs", "sync.rs", "training.rs"];
+/// Every Rust file of the shell (`src/`, nested folders included), relative to `src/`, sorted.
+fn sources() -> Vec<String> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir() {
+                walk(&entry.path(), &format!("{prefix}{name}/"), out);
+            } else if name.ends_with(".rs") {
+                out.push(format!("{prefix}{name}"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&shell_dir().join("src"), "", &mut out);
+    out.sort();
+    out
+}
 
 /// Every `#[tauri::command]` in the shell's sources.
 fn commands(names: &BTreeMap<&str, String>, used: &mut BTreeSet<String>) -> Vec<Command> {
     let mut out = Vec::new();
-    for file in SOURCES {
-        for item in parse_source(file).items {
+    for file in sources() {
+        for item in parse_source(&file).items {
             let syn::Item::Fn(f) = item else { continue };
             let is_command = f.attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "command"));
             if !is_command {
@@ -237,8 +253,8 @@ fn events(names: &BTreeMap<&str, String>, used: &mut BTreeSet<String>) -> BTreeM
         }
     }
     let mut find = Find(Vec::new());
-    for file in SOURCES {
-        find.visit_file(&parse_source(file));
+    for file in sources() {
+        find.visit_file(&parse_source(&file));
     }
     let mut out = BTreeMap::new();
     for (name, payload) in find.0 {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use certdesk_domain::training::{ClassInput, SupervisionInput};
 use certdesk_store::{
     read_import_file, write_hours_report, write_import_report, AttendanceInput, Desk, DeskError, ExamInput, HoursImportOptions, ImportOptions, RosterFilter,
-    RosterFormat, SessionUser,
+    HoursUnit, RosterFormat, SessionUser,
 };
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -370,10 +370,10 @@ fn import_hours(
         write_hours_report(&r, path)?;
     }
     out.print(&r, || {
-        let unit = match r.unit.as_str() {
-            "minutes" => format!("分钟（每课时 {} 分钟）", r.class_hour_minutes),
-            "clock_hours" => format!("小时（每课时 {} 分钟）", r.class_hour_minutes),
-            _ => "课时".to_string(),
+        let unit = match r.unit {
+            HoursUnit::Minutes => format!("分钟（每课时 {} 分钟）", r.class_hour_minutes),
+            HoursUnit::ClockHours => format!("小时（每课时 {} 分钟）", r.class_hour_minutes),
+            HoursUnit::ClassHours => "课时".to_string(),
         };
         let mut s = if r.dry_run {
             format!(

@@ -55,3 +55,74 @@ pub(crate) fn code_list<T: Code>(r: &Row<'_>, idx: usize) -> rusqlite::Result<Ve
 pub(crate) fn code_list_json<T: Code>(values: &[T]) -> String {
     serde_json::to_string(&values.iter().map(|v| v.code()).collect::<Vec<_>>()).expect("codes serialise")
 }
+
+/// Gives a store enum its stable codes: `code()`, `ALL`, [`Code`], equality with its code as a
+/// `&str` and `Display` (the code). The serde names must be the same codes (a test checks).
+macro_rules! closed_set {
+    ($ty:ident, $what:literal, { $($variant:ident => $code:literal),* $(,)? }) => {
+        impl $ty {
+            /// Every value.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
+
+            /// The stable code (same as the serde name).
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $($ty::$variant => $code),*
+                }
+            }
+        }
+
+        impl certdesk_domain::Code for $ty {
+            const ALL: &'static [Self] = <$ty>::ALL;
+            const WHAT: &'static str = $what;
+            fn code(&self) -> &'static str {
+                <$ty>::code(self)
+            }
+        }
+
+        impl PartialEq<&str> for $ty {
+            fn eq(&self, other: &&str) -> bool {
+                <$ty>::code(self) == *other
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(<$ty>::code(self))
+            }
+        }
+    };
+}
+pub(crate) use closed_set;
+
+#[cfg(test)]
+mod tests {
+    use certdesk_domain::Code;
+
+    fn serde_names_are_codes<T: Code + serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>() {
+        for v in T::ALL {
+            assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{}\"", v.code()), "{} {v:?}", T::WHAT);
+            assert_eq!(serde_json::from_str::<T>(&format!("\"{}\"", v.code())).unwrap(), *v);
+        }
+    }
+
+    #[test]
+    fn the_stores_closed_sets_serialise_as_their_codes() {
+        use crate::hours_import::{HoursRowStatus, HoursUnit};
+        use crate::import::{FileKind, IssueSeverity, PreviewStatus};
+        serde_names_are_codes::<IssueSeverity>();
+        serde_names_are_codes::<PreviewStatus>();
+        serde_names_are_codes::<FileKind>();
+        serde_names_are_codes::<HoursRowStatus>();
+        serde_names_are_codes::<HoursUnit>();
+        serde_names_are_codes::<crate::CancelReason>();
+        serde_names_are_codes::<crate::LossKind>();
+        serde_names_are_codes::<crate::FeedbackKind>();
+    }
+
+    #[test]
+    fn an_unknown_stored_code_names_its_set_and_value() {
+        let e = super::parse::<certdesk_domain::WorkerStatus>("retired").unwrap_err();
+        assert_eq!(e.to_string(), "unknown worker status \"retired\" stored in the database");
+    }
+}

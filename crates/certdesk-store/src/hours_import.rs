@@ -30,7 +30,7 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use crate::import::{
-    column_letter, find_header_in, id_lost_as_number, import_error, read_sheet, ColumnMapping, FieldTable, ImportIssue,
+    column_letter, find_header_in, id_lost_as_number, import_error, read_sheet, ColumnMapping, FieldTable, FileKind, ImportIssue, IssueSeverity,
     Raw,
 };
 use crate::training::{class_timing, GridRow};
@@ -82,10 +82,39 @@ pub struct HoursPreviewRow {
     pub previous_hours: Option<f64>,
     /// Class hours that will be credited (whole and half class hours).
     pub credited_hours: Option<f64>,
-    /// `ok` (will be recorded), `unchanged`, `add` (will join the class and be recorded),
-    /// `not_in_class`, `unknown_id_number`, `duplicate_in_file` or `invalid`.
-    pub status: String,
+    pub status: HoursRowStatus,
 }
+
+/// What will happen to a row of the hours file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum HoursRowStatus {
+    /// Will be recorded.
+    Ok,
+    /// Recorded already as in the file: nothing to do.
+    Unchanged,
+    /// Will join the class and be recorded.
+    Add,
+    /// An enrolled worker not in the class (added when `add_missing`).
+    NotInClass,
+    /// Nobody with that ID number is enrolled.
+    UnknownIdNumber,
+    /// The same worker is in an earlier row.
+    DuplicateInFile,
+    /// A cell is wrong.
+    Invalid,
+}
+
+crate::column::closed_set!(HoursRowStatus, "hours row status", {
+    Ok => "ok",
+    Unchanged => "unchanged",
+    Add => "add",
+    NotInClass => "not_in_class",
+    UnknownIdNumber => "unknown_id_number",
+    DuplicateInFile => "duplicate_in_file",
+    Invalid => "invalid",
+});
 
 /// What an hours import (or its preview) found and did.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -93,15 +122,14 @@ pub struct HoursPreviewRow {
 pub struct HoursImportReport {
     pub class_id: String,
     pub class_title: String,
-    /// `xlsx` or `csv`.
-    pub file_kind: String,
+    pub file_kind: FileKind,
     pub encoding: Option<String>,
     pub sheet: Option<String>,
     pub header_row: usize,
     pub mapping: Vec<ColumnMapping>,
     pub ignored_headers: Vec<String>,
-    /// How the hours column is read: `class_hours`, `minutes` or `clock_hours`.
-    pub unit: String,
+    /// How the hours column is read.
+    pub unit: HoursUnit,
     /// Minutes in a class hour (the agency's setting) used to convert minutes.
     pub class_hour_minutes: u32,
     /// Data rows (blank rows not counted).
@@ -142,33 +170,36 @@ const FIELDS: FieldTable = &[
 ];
 
 /// The unit the hours column is read in, from its header as written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum HoursUnit {
+    /// 课时 / 学时: class hours as they are.
     ClassHours,
+    /// Minutes, converted with the agency's minutes per class hour.
     Minutes,
+    /// Clock hours, converted likewise.
     ClockHours,
 }
 
-impl Unit {
-    fn code(self) -> &'static str {
-        match self {
-            Unit::ClassHours => "class_hours",
-            Unit::Minutes => "minutes",
-            Unit::ClockHours => "clock_hours",
-        }
-    }
+crate::column::closed_set!(HoursUnit, "hours unit", {
+    ClassHours => "class_hours",
+    Minutes => "minutes",
+    ClockHours => "clock_hours",
+});
 
-    fn of_header(header: &str) -> Unit {
+impl HoursUnit {
+    fn of_header(header: &str) -> HoursUnit {
         let h = header.to_lowercase();
         if h.contains("分钟") || h.contains("min") {
-            Unit::Minutes
+            HoursUnit::Minutes
         } else if h.contains("学时") || h.contains("课时") || h.contains("class hour") || h.contains("classhour") || h.contains("credit") {
-            Unit::ClassHours
+            HoursUnit::ClassHours
         } else if h.contains("小时") || h.contains("hour") {
-            Unit::ClockHours
+            HoursUnit::ClockHours
         } else {
             // 学习时长, 时长, duration, study time: platforms count these in minutes.
-            Unit::Minutes
+            HoursUnit::Minutes
         }
     }
 }
@@ -185,17 +216,17 @@ fn halfwidth(s: &str) -> String {
 
 /// A cell's amount, in the column's unit unless the cell names its own. `None` when it is not
 /// a non-negative number. Returns (amount, unit).
-fn read_amount(raw: &Raw, unit: Unit) -> Option<(f64, Unit)> {
+fn read_amount(raw: &Raw, unit: HoursUnit) -> Option<(f64, HoursUnit)> {
     let ok = |v: f64| (v.is_finite() && v >= 0.0).then_some(v);
     match raw {
         Raw::Number(n) => ok(*n).map(|v| (v, unit)),
-        Raw::Duration(m) => ok(*m).map(|v| (v, Unit::Minutes)),
+        Raw::Duration(m) => ok(*m).map(|v| (v, HoursUnit::Minutes)),
         Raw::Text(t) => read_amount_text(&halfwidth(t)).and_then(|(v, u)| ok(v).map(|v| (v, u.unwrap_or(unit)))),
         _ => None,
     }
 }
 
-fn read_amount_text(t: &str) -> Option<(f64, Option<Unit>)> {
+fn read_amount_text(t: &str) -> Option<(f64, Option<HoursUnit>)> {
     let t: String = t.trim().chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
     if t.is_empty() {
         return None;
@@ -208,13 +239,13 @@ fn read_amount_text(t: &str) -> Option<(f64, Option<Unit>)> {
         let parts: Vec<&str> = t.split(':').collect();
         let nums: Option<Vec<f64>> = parts.iter().map(|p| p.parse::<f64>().ok()).collect();
         return match nums?.as_slice() {
-            [h, m] if *m < 60.0 => Some((h * 60.0 + m, Some(Unit::Minutes))),
-            [h, m, s] if *m < 60.0 && *s < 60.0 => Some((h * 60.0 + m + s / 60.0, Some(Unit::Minutes))),
+            [h, m] if *m < 60.0 => Some((h * 60.0 + m, Some(HoursUnit::Minutes))),
+            [h, m, s] if *m < 60.0 && *s < 60.0 => Some((h * 60.0 + m + s / 60.0, Some(HoursUnit::Minutes))),
             _ => None,
         };
     }
     let lower = t.to_lowercase();
-    for (suffix, unit) in [("学时", Unit::ClassHours), ("课时", Unit::ClassHours)] {
+    for (suffix, unit) in [("学时", HoursUnit::ClassHours), ("课时", HoursUnit::ClassHours)] {
         if let Some(v) = lower.strip_suffix(suffix).and_then(|n| n.parse::<f64>().ok()) {
             return Some((v, Some(unit)));
         }
@@ -240,15 +271,15 @@ fn read_amount_text(t: &str) -> Option<(f64, Option<Unit>)> {
         any = true;
         rest = &rest[len..];
     }
-    (any && number.is_empty()).then_some((minutes, Some(Unit::Minutes)))
+    (any && number.is_empty()).then_some((minutes, Some(HoursUnit::Minutes)))
 }
 
 /// Class hours from an amount: minutes by the class-hour length, clock hours as 60 minutes.
-fn class_hours_of(amount: f64, unit: Unit, class_hour_minutes: u32) -> f64 {
+fn class_hours_of(amount: f64, unit: HoursUnit, class_hour_minutes: u32) -> f64 {
     let h = match unit {
-        Unit::ClassHours => amount,
-        Unit::Minutes => amount / f64::from(class_hour_minutes),
-        Unit::ClockHours => amount * 60.0 / f64::from(class_hour_minutes),
+        HoursUnit::ClassHours => amount,
+        HoursUnit::Minutes => amount / f64::from(class_hour_minutes),
+        HoursUnit::ClockHours => amount * 60.0 / f64::from(class_hour_minutes),
     };
     (h * 100.0).round() / 100.0
 }
@@ -340,7 +371,7 @@ impl Desk {
         let sheet = read_sheet(bytes)?;
         let (data_start, header) = find_header_in(&sheet, FIELDS, &["id_number", "hours"], &headers_missing)?;
         let hours_header = header.mapping.iter().find(|m| m.field == "hours").map(|m| m.header.clone()).unwrap_or_default();
-        let unit = Unit::of_header(&hours_header);
+        let unit = HoursUnit::of_header(&hours_header);
         let today = self.today();
 
         let mut issues: Vec<ImportIssue> = Vec::new();
@@ -359,7 +390,7 @@ impl Desk {
                 continue;
             }
             total += 1;
-            let issue = |field: &str, code: &str, severity: &str, zh: String, en: String| {
+            let issue = |field: &str, code: &str, severity: IssueSeverity, zh: String, en: String| {
                 let col = header.columns.get(field).copied();
                 ImportIssue {
                     row: *row_no,
@@ -369,7 +400,7 @@ impl Desk {
                     code: code.to_string(),
                     message_zh: zh,
                     message_en: en,
-                    severity: severity.to_string(),
+                    severity,
                 }
             };
             let mut row_issues = Vec::new();
@@ -380,25 +411,25 @@ impl Desk {
             // Who: the ID number, then the desk's worker, then this class.
             let id_raw = get("id_number");
             let mut worker: Option<(String, String, String)> = None;
-            let mut status = "ok";
+            let mut status = HoursRowStatus::Ok;
             if let Raw::Error(e) = &id_raw {
-                row_issues.push(issue("id_number", crate::import::codes::CELL_ERROR, "error",
+                row_issues.push(issue("id_number", crate::import::codes::CELL_ERROR, IssueSeverity::Error,
                     format!("身份证号单元格是公式错误 {e}，请改为实际内容"),
                     format!("The ID number cell holds the formula error {e}: enter the actual value")));
             } else if id_lost_as_number(&id_raw) {
-                row_issues.push(issue("id_number", crate::import::codes::ID_AS_NUMBER, "error",
+                row_issues.push(issue("id_number", crate::import::codes::ID_AS_NUMBER, IssueSeverity::Error,
                     format!("身份证号被 Excel 存成了数字（{}），最后几位已丢失、无法恢复：请在线上平台重新导出，或把该列设为“文本”格式后重新录入", id_raw.text()),
                     format!("Excel stored the ID number as a number ({}), which lost its last digits and cannot be recovered: export again from the platform, or format the column as Text and type it again", id_raw.text())));
             } else {
                 match IdNumber::parse(&id_raw.text(), today) {
-                    Err(e) => row_issues.push(issue("id_number", &e.code, "error", e.message_zh, e.message_en)),
+                    Err(e) => row_issues.push(issue("id_number", &e.code, IssueSeverity::Error, e.message_zh, e.message_en)),
                     Ok(id) => {
                         worker = worker_of
                             .query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                             .optional()?;
                         if worker.is_none() {
-                            status = "unknown_id_number";
-                            row_issues.push(issue("id_number", codes::UNKNOWN_ID_NUMBER, "error",
+                            status = HoursRowStatus::UnknownIdNumber;
+                            row_issues.push(issue("id_number", codes::UNKNOWN_ID_NUMBER, IssueSeverity::Error,
                                 format!("身份证号 {} 的人员尚未在本机构登记：请先登记{}，再导入学时", id.masked(), if file_name.is_empty() { String::new() } else { format!("（{file_name}）") }),
                                 format!("Nobody with the ID number {} is enrolled at this agency: enrol {} first, then import the hours", id.masked(), if file_name.is_empty() { "the worker".to_string() } else { file_name.clone() })));
                         }
@@ -411,8 +442,8 @@ impl Desk {
             if let Some((worker_id, desk_name, worker_status)) = &worker {
                 name = desk_name.clone();
                 if let Some(first) = first_row_of.get(worker_id) {
-                    status = "duplicate_in_file";
-                    row_issues.push(issue("id_number", codes::DUPLICATE_IN_FILE, "error",
+                    status = HoursRowStatus::DuplicateInFile;
+                    row_issues.push(issue("id_number", codes::DUPLICATE_IN_FILE, IssueSeverity::Error,
                         format!("与第 {first} 行是同一人（{desk_name}）：每人只取一行，本行未导入"),
                         format!("The same worker ({desk_name}) as row {first}: one row per person; this row was not imported")));
                 } else {
@@ -420,12 +451,12 @@ impl Desk {
                 }
                 let norm = |s: &str| halfwidth(s).chars().filter(|c| !c.is_whitespace() && *c != '·' && *c != '.').collect::<String>();
                 if !file_name.is_empty() && norm(&file_name) != norm(desk_name) {
-                    row_issues.push(issue("name", codes::NAME_MISMATCH, "error",
+                    row_issues.push(issue("name", codes::NAME_MISMATCH, IssueSeverity::Error,
                         format!("姓名“{file_name}”与该身份证号登记的姓名“{desk_name}”不一致：请核对后再导入"),
                         format!("The name \"{file_name}\" is not the name enrolled with this ID number (\"{desk_name}\"): check the row, then import")));
                 }
                 if worker_status == WorkerStatus::Cancelled.code() {
-                    row_issues.push(issue("id_number", codes::WORKER_CANCELLED, "error",
+                    row_issues.push(issue("id_number", codes::WORKER_CANCELLED, IssueSeverity::Error,
                         format!("{desk_name} 的上门服务证已注销，不能记录培训学时"),
                         format!("{desk_name}'s certificate is cancelled: no training hours can be recorded")));
                 }
@@ -445,7 +476,7 @@ impl Desk {
             match read_amount(&value, unit) {
                 None => {
                     let shown = value.text();
-                    row_issues.push(issue("hours", codes::HOURS_INVALID, "error",
+                    row_issues.push(issue("hours", codes::HOURS_INVALID, IssueSeverity::Error,
                         if shown.is_empty() { "学时为空：请填写完成的学时或学习时长".to_string() } else { format!("学时“{shown}”不是有效的数字：应为不小于 0 的数（如 3、2.5、135分钟、2:15:00）") },
                         if shown.is_empty() { "The hours are blank: enter the hours or the time studied".to_string() } else { format!("The hours \"{shown}\" are not a valid number: use a number of 0 or more (3, 2.5, 135分钟, 2:15:00)") }));
                 }
@@ -461,32 +492,32 @@ impl Desk {
                 }
             }
 
-            let errors = row_issues.iter().any(|i| i.severity == "error");
+            let errors = row_issues.iter().any(|i| i.severity == IssueSeverity::Error);
             if errors {
-                if status == "ok" {
-                    status = "invalid";
+                if status == HoursRowStatus::Ok {
+                    status = HoursRowStatus::Invalid;
                 }
                 invalid += 1;
             } else if !in_class {
                 not_in_class += 1;
                 if options.add_missing {
-                    status = "add";
+                    status = HoursRowStatus::Add;
                     to_record += 1;
                 } else {
-                    status = "not_in_class";
-                    row_issues.push(issue("id_number", codes::NOT_IN_CLASS, "skipped",
+                    status = HoursRowStatus::NotInClass;
+                    row_issues.push(issue("id_number", codes::NOT_IN_CLASS, IssueSeverity::Skipped,
                         format!("{name} 不在本培训班中：选择“加入本班”后导入，即可加入并记录学时"),
                         format!("{name} is not in this class: choose \"add to the class\" to add them and record the hours")));
                 }
             } else if previous == hours && !has_attendance {
-                status = "unchanged";
+                status = HoursRowStatus::Unchanged;
                 unchanged += 1;
             } else {
                 to_record += 1;
             }
             // The cap is worth a note only on a row that is (or will be) recorded.
-            if let (Some((h, most)), "ok" | "add" | "unchanged") = (capped, status) {
-                row_issues.push(issue("hours", codes::HOURS_CAPPED, "note",
+            if let (Some((h, most)), HoursRowStatus::Ok | HoursRowStatus::Add | HoursRowStatus::Unchanged) = (capped, status) {
+                row_issues.push(issue("hours", codes::HOURS_CAPPED, IssueSeverity::Note,
                     format!("{h} 课时超过本班的 {most} 课时，按 {most} 课时记录"),
                     format!("{h} class hours exceed the class's {most}; recorded as {most}")));
             }
@@ -498,7 +529,7 @@ impl Desk {
                     hours,
                     previous_hours: previous,
                     credited_hours: credited,
-                    status: status.into(),
+                    status,
                 });
             }
             checked.push(Checked {
@@ -514,13 +545,13 @@ impl Desk {
         let report = HoursImportReport {
             class_id: class.id.clone(),
             class_title: class.title.clone(),
-            file_kind: sheet.kind.into(),
+            file_kind: sheet.kind,
             encoding: sheet.encoding.clone(),
             sheet: sheet.name.clone(),
             header_row: header.row,
             mapping: header.mapping,
             ignored_headers: header.ignored,
-            unit: unit.code().into(),
+            unit,
             class_hour_minutes: settings.class_hour_minutes,
             total_rows: total,
             blank_rows,
@@ -543,10 +574,10 @@ impl Desk {
 pub fn write_hours_report(report: &HoursImportReport, path: &std::path::Path) -> DeskResult<()> {
     let headers = ["行号 Row", "列 Column", "表头 Header", "代码 Code", "问题", "Problem", "处理 Result"];
     let rows = report.issues.iter().map(|i| {
-        let result = match i.severity.as_str() {
-            "note" => "已记录 recorded",
-            "skipped" => "已跳过 skipped",
-            _ => "未导入 not imported",
+        let result = match i.severity {
+            IssueSeverity::Note => "已记录 recorded",
+            IssueSeverity::Skipped => "已跳过 skipped",
+            IssueSeverity::Error => "未导入 not imported",
         };
         [
             i.row.to_string(),
@@ -570,39 +601,39 @@ mod tests {
 
     #[test]
     fn the_unit_follows_the_header() {
-        assert_eq!(Unit::of_header("完成学时"), Unit::ClassHours);
-        assert_eq!(Unit::of_header("时长(分钟)"), Unit::Minutes);
-        assert_eq!(Unit::of_header("学习时长（分钟）"), Unit::Minutes);
-        assert_eq!(Unit::of_header("学习时长(小时)"), Unit::ClockHours);
-        assert_eq!(Unit::of_header("Duration (minutes)"), Unit::Minutes);
-        assert_eq!(Unit::of_header("Class hours"), Unit::ClassHours);
-        assert_eq!(Unit::of_header("Hours"), Unit::ClockHours);
-        assert_eq!(Unit::of_header("学习时长"), Unit::Minutes, "platforms count a bare duration in minutes");
+        assert_eq!(HoursUnit::of_header("完成学时"), HoursUnit::ClassHours);
+        assert_eq!(HoursUnit::of_header("时长(分钟)"), HoursUnit::Minutes);
+        assert_eq!(HoursUnit::of_header("学习时长（分钟）"), HoursUnit::Minutes);
+        assert_eq!(HoursUnit::of_header("学习时长(小时)"), HoursUnit::ClockHours);
+        assert_eq!(HoursUnit::of_header("Duration (minutes)"), HoursUnit::Minutes);
+        assert_eq!(HoursUnit::of_header("Class hours"), HoursUnit::ClassHours);
+        assert_eq!(HoursUnit::of_header("Hours"), HoursUnit::ClockHours);
+        assert_eq!(HoursUnit::of_header("学习时长"), HoursUnit::Minutes, "platforms count a bare duration in minutes");
     }
 
     #[test]
     fn amounts_are_read_with_the_cells_own_unit_first() {
-        let m = Some(Unit::Minutes);
+        let m = Some(HoursUnit::Minutes);
         assert_eq!(read_amount_text("135"), Some((135.0, None)));
         assert_eq!(read_amount_text("135分钟"), Some((135.0, m)));
         assert_eq!(read_amount_text("2小时15分"), Some((135.0, m)));
         assert_eq!(read_amount_text("2h15m"), Some((135.0, m)));
         assert_eq!(read_amount_text("2:15:00"), Some((135.0, m)));
         assert_eq!(read_amount_text("2:15"), Some((135.0, m)));
-        assert_eq!(read_amount_text("2.5学时"), Some((2.5, Some(Unit::ClassHours))));
-        assert_eq!(read_amount(&Raw::Text("１３５".into()), Unit::Minutes), Some((135.0, Unit::Minutes)));
-        assert_eq!(read_amount(&Raw::Duration(135.0), Unit::ClassHours), Some((135.0, Unit::Minutes)));
+        assert_eq!(read_amount_text("2.5学时"), Some((2.5, Some(HoursUnit::ClassHours))));
+        assert_eq!(read_amount(&Raw::Text("１３５".into()), HoursUnit::Minutes), Some((135.0, HoursUnit::Minutes)));
+        assert_eq!(read_amount(&Raw::Duration(135.0), HoursUnit::ClassHours), Some((135.0, HoursUnit::Minutes)));
         for bad in ["", "三小时", "2:75", "abc", "12abc", "1.2.3"] {
             assert_eq!(read_amount_text(bad).filter(|(v, _)| v.is_finite()), None, "{bad}");
         }
-        assert_eq!(read_amount(&Raw::Number(-1.0), Unit::ClassHours), None, "negative hours are refused");
+        assert_eq!(read_amount(&Raw::Number(-1.0), HoursUnit::ClassHours), None, "negative hours are refused");
     }
 
     #[test]
     fn minutes_become_class_hours_by_the_agencys_setting() {
-        assert_eq!(class_hours_of(135.0, Unit::Minutes, 45), 3.0);
-        assert_eq!(class_hours_of(135.0, Unit::Minutes, 60), 2.25);
-        assert_eq!(class_hours_of(2.25, Unit::ClockHours, 45), 3.0);
-        assert_eq!(class_hours_of(2.5, Unit::ClassHours, 45), 2.5);
+        assert_eq!(class_hours_of(135.0, HoursUnit::Minutes, 45), 3.0);
+        assert_eq!(class_hours_of(135.0, HoursUnit::Minutes, 60), 2.25);
+        assert_eq!(class_hours_of(2.25, HoursUnit::ClockHours, 45), 3.0);
+        assert_eq!(class_hours_of(2.5, HoursUnit::ClassHours, 45), 2.5);
     }
 }

@@ -129,9 +129,69 @@ pub struct ImportIssue {
     pub code: String,
     pub message_zh: String,
     pub message_en: String,
-    /// `error` (the row was not imported) or `skipped` (already enrolled: nothing to do).
-    pub severity: String,
+    /// Whether the row went in.
+    pub severity: IssueSeverity,
 }
+
+/// How bad an [`ImportIssue`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum IssueSeverity {
+    /// The row was not imported.
+    Error,
+    /// Already enrolled: nothing to do.
+    Skipped,
+    /// Recorded, with a remark (hours capped at the class's).
+    Note,
+}
+
+crate::column::closed_set!(IssueSeverity, "import issue severity", {
+    Error => "error",
+    Skipped => "skipped",
+    Note => "note",
+});
+
+/// What will happen to a previewed row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum PreviewStatus {
+    /// Valid and new: it goes in.
+    Ok,
+    /// A field is wrong.
+    Invalid,
+    /// The ID number is enrolled already.
+    AlreadyEnrolled,
+    /// The same ID number is in an earlier row.
+    DuplicateInFile,
+    /// Fine but for the file-wide consent date / agency check the clerk has not confirmed yet.
+    NeedsConfirmation,
+}
+
+crate::column::closed_set!(PreviewStatus, "import preview status", {
+    Ok => "ok",
+    Invalid => "invalid",
+    AlreadyEnrolled => "already_enrolled",
+    DuplicateInFile => "duplicate_in_file",
+    NeedsConfirmation => "needs_confirmation",
+});
+
+/// The kind of spreadsheet file read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum FileKind {
+    /// Excel (.xlsx, also .xls and .ods through the same reader).
+    Xlsx,
+    /// Comma-separated text (UTF-8, UTF-16 or GB18030).
+    Csv,
+}
+
+crate::column::closed_set!(FileKind, "spreadsheet kind", {
+    Xlsx => "xlsx",
+    Csv => "csv",
+});
 
 /// One row of the preview grid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,17 +200,14 @@ pub struct PreviewRow {
     pub row: usize,
     /// Field → the text read from the file (what would be validated).
     pub values: BTreeMap<String, String>,
-    /// `ok`, `invalid`, `already_enrolled`, `duplicate_in_file`, or `needs_confirmation` (fine
-    /// but for the file-wide consent date / agency check the clerk has not confirmed yet).
-    pub status: String,
+    pub status: PreviewStatus,
 }
 
 /// What an import (or its preview) found and did.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
-    /// `xlsx` or `csv`.
-    pub file_kind: String,
+    pub file_kind: FileKind,
     /// For csv: `utf-8`, `utf-16`, `gb18030`.
     pub encoding: Option<String>,
     /// For xlsx: the sheet read (the first one).
@@ -269,7 +326,7 @@ fn cut(s: &str) -> String {
 /// A sheet as rows of cells: (row number as Excel shows it, cells from column A).
 pub(crate) struct Sheet {
     pub(crate) rows: Vec<(usize, Vec<Raw>)>,
-    pub(crate) kind: &'static str,
+    pub(crate) kind: FileKind,
     pub(crate) encoding: Option<String>,
     pub(crate) name: Option<String>,
 }
@@ -391,7 +448,7 @@ fn read_xlsx(bytes: &[u8]) -> DeskResult<Sheet> {
         }
     }
     fill_merged(&mut rows, &merges);
-    Ok(Sheet { rows, kind: "xlsx", encoding: None, name: Some(name) })
+    Ok(Sheet { rows, kind: FileKind::Xlsx, encoding: None, name: Some(name) })
 }
 
 /// Excel shows a merged area's value in every cell of it; give every cell that value so a
@@ -467,7 +524,7 @@ fn read_csv(bytes: &[u8]) -> DeskResult<Sheet> {
         let cells: Vec<Raw> = record.iter().take(MAX_COLUMNS).map(|s| Raw::Text(cut(s))).collect();
         rows.push((i + 1, cells));
     }
-    Ok(Sheet { rows, kind: "csv", encoding: Some(encoding.to_string()), name: None })
+    Ok(Sheet { rows, kind: FileKind::Csv, encoding: Some(encoding.to_string()), name: None })
 }
 
 // ---- headers ------------------------------------------------------------------------------
@@ -828,7 +885,7 @@ impl Desk {
                     code: code.to_string(),
                     message_zh: zh,
                     message_en: en,
-                    severity: "error".into(),
+                    severity: IssueSeverity::Error,
                 }
             };
             let mut values = BTreeMap::new();
@@ -957,9 +1014,9 @@ impl Desk {
             // A row with no problem of its own that still cannot go in waits for the file-wide
             // confirmation (consent date, agency check).
             let mut status = match (r.issues.is_empty(), r.input.is_some()) {
-                (true, true) => "ok",
-                (true, false) => "needs_confirmation",
-                _ => "invalid",
+                (true, true) => PreviewStatus::Ok,
+                (true, false) => PreviewStatus::NeedsConfirmation,
+                _ => PreviewStatus::Invalid,
             };
             if let Some(id) = &r.id_number {
                 if let Some(first) = first_seen.get(id) {
@@ -971,9 +1028,9 @@ impl Desk {
                         code: codes::DUPLICATE_IN_FILE.into(),
                         message_zh: format!("身份证号与第 {first} 行重复：同一人只导入一次"),
                         message_en: format!("The ID number repeats row {first}: a person is imported once"),
-                        severity: "error".into(),
+                        severity: IssueSeverity::Error,
                     });
-                    status = "duplicate_in_file";
+                    status = PreviewStatus::DuplicateInFile;
                 } else {
                     first_seen.insert(id.clone(), r.row);
                     let existing: Option<String> = rusqlite::OptionalExtension::optional(exists.query_row([id], |x| x.get(0)))?;
@@ -986,17 +1043,17 @@ impl Desk {
                             code: codes::ALREADY_ENROLLED.into(),
                             message_zh: format!("已登记（{name}），跳过，未重复导入"),
                             message_en: format!("Already enrolled ({name}): skipped, not imported twice"),
-                            severity: "skipped".into(),
+                            severity: IssueSeverity::Skipped,
                         });
-                        status = "already_enrolled";
+                        status = PreviewStatus::AlreadyEnrolled;
                     }
                 }
             }
             match status {
-                "ok" => valid.push(r.input.take().expect("ok rows carry their input")),
-                "already_enrolled" => already += 1,
-                "needs_confirmation" => {}
-                _ => invalid += 1,
+                PreviewStatus::Ok => valid.push(r.input.take().expect("ok rows carry their input")),
+                PreviewStatus::AlreadyEnrolled => already += 1,
+                PreviewStatus::NeedsConfirmation => {}
+                PreviewStatus::Invalid | PreviewStatus::DuplicateInFile => invalid += 1,
             }
             statuses.push((r.row, r.values, status));
             issues.extend(r.issues);
@@ -1006,10 +1063,10 @@ impl Desk {
         let preview = statuses
             .into_iter()
             .take(options.preview_rows)
-            .map(|(row, values, status)| PreviewRow { row, values, status: status.into() })
+            .map(|(row, values, status)| PreviewRow { row, values, status })
             .collect();
         let report = ImportReport {
-            file_kind: sheet.kind.into(),
+            file_kind: sheet.kind,
             encoding: sheet.encoding.clone(),
             sheet: sheet.name.clone(),
             header_row: header.row,
@@ -1047,7 +1104,7 @@ pub fn write_import_report(report: &ImportReport, path: &Path) -> DeskResult<()>
                 i.code.clone(),
                 i.message_zh.clone(),
                 i.message_en.clone(),
-                if i.severity == "skipped" { "已跳过 skipped" } else { "未导入 not imported" }.into(),
+                if i.severity == IssueSeverity::Skipped { "已跳过 skipped" } else { "未导入 not imported" }.into(),
             ]
         })
         .collect();

@@ -36,9 +36,10 @@ pub use cards::{
 };
 pub use db::{resolve_data_dir, DB_FILE};
 pub use error::{DeskError, DeskResult};
-pub use hours_import::{write_hours_report, HoursImportOptions, HoursImportReport, HoursPreviewRow};
+pub use hours_import::{write_hours_report, HoursImportOptions, HoursImportReport, HoursPreviewRow, HoursRowStatus, HoursUnit};
 pub use import::{
-    read_import_file, write_import_report, ColumnMapping, ImportIssue, ImportOptions, ImportReport, PreviewRow,
+    read_import_file, write_import_report, ColumnMapping, FileKind, ImportIssue, ImportOptions, ImportReport, IssueSeverity,
+    PreviewRow, PreviewStatus,
     MAX_IMPORT_BYTES, MAX_IMPORT_ROWS,
 };
 pub use outbox::OutboxEntry;

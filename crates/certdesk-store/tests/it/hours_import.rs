@@ -143,7 +143,7 @@ fn the_platforms_xlsx_in_minutes_is_previewed_reported_per_row_and_imported_once
         "each bad row says its row, column and what is wrong"
     );
     assert!(!preview.issues.iter().any(|i| i.message_zh.contains(&id(9))), "the report never holds a full ID number");
-    let statuses: Vec<&str> = preview.preview.iter().map(|p| p.status.as_str()).collect();
+    let statuses: Vec<&str> = preview.preview.iter().map(|p| p.status.code()).collect();
     assert_eq!(statuses, ["ok", "ok", "not_in_class", "unknown_id_number", "invalid", "duplicate_in_file", "invalid", "invalid"]);
     assert_eq!(preview.preview[0].hours, Some(3.0));
     assert_eq!((preview.preview[1].hours, preview.preview[1].credited_hours), (Some(2.67), Some(2.5)));
@@ -189,7 +189,7 @@ fn a_gbk_csv_with_english_headers_in_class_hours_is_read_and_too_many_hours_are_
     let text = format!("Name,ID Number,Class hours\r\n张三,{},5\r\n李梅,{},\"1.5学时\"\r\n", id(1), id(2).to_lowercase());
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     let r = desk.import_hours(&me, &c.id, &gbk, &opts(false)).unwrap();
-    assert_eq!((r.file_kind.as_str(), r.encoding.as_deref(), r.unit.as_str()), ("csv", Some("gb18030"), "class_hours"));
+    assert_eq!((r.file_kind.code(), r.encoding.as_deref(), r.unit.code()), ("csv", Some("gb18030"), "class_hours"));
     assert_eq!(r.recorded, 2);
     assert_eq!(lines(&r), [(2, Some("C".into()), "hours_capped".into())], "5 hours in a 3-hour class are capped, with a note");
     assert_eq!(r.issues[0].severity, "note", "a capped row is still recorded");

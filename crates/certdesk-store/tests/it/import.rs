@@ -110,7 +110,7 @@ fn a_good_xlsx_is_imported_in_one_go_and_reimporting_it_duplicates_nothing() {
     let mut calls = Vec::new();
     let bytes = std::fs::read(&file).unwrap();
     let r = desk.import_workers(&me, &bytes, &ImportOptions::default(), &mut |done, total| calls.push((done, total))).unwrap();
-    assert_eq!((r.file_kind.as_str(), r.total_rows, r.imported, r.invalid_rows), ("xlsx", 25, 25, 0));
+    assert_eq!((r.file_kind.code(), r.total_rows, r.imported, r.invalid_rows), ("xlsx", 25, 25, 0));
     assert!(r.issues.is_empty(), "{:?}", r.issues);
     assert_eq!(calls.last(), Some(&(50, 50)), "progress ends at the total (checking, then writing)");
     assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 == w[1].1), "one bar that only moves forward: {calls:?}");
@@ -286,7 +286,7 @@ fn a_gbk_csv_from_excel_on_chinese_windows_is_read() {
     text += "李梅,1.10105E+17,13800138001,上海市徐汇区某路2号,育婴,王五,13900000000,2026/1/5,是\r\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     let r = desk.import_workers(&me, &gbk, &ImportOptions::default(), &mut |_, _| {}).unwrap();
-    assert_eq!((r.file_kind.as_str(), r.encoding.as_deref()), ("csv", Some("gb18030")));
+    assert_eq!((r.file_kind.code(), r.encoding.as_deref()), ("csv", Some("gb18030")));
     assert_eq!(r.imported, 1);
     assert_eq!(lines(&r), [(3, Some("B".into()), "id_number_as_number".into())]);
     assert_eq!(desk.worker(&r.worker_ids[0]).unwrap().name, "张三");
