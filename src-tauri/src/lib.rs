@@ -49,9 +49,10 @@ fn current_user(app: &AppData) -> CmdResult<SessionUser> {
     lock(&app.user).clone().ok_or_else(DeskError::unauthorized)
 }
 
+/// A value of a closed set with the words the window shows for it.
 #[derive(Serialize, ts_rs::TS)]
-struct Label {
-    code: &'static str,
+struct Label<T: ts_rs::TS> {
+    code: T,
     label_zh: &'static str,
     label_en: &'static str,
 }
@@ -63,8 +64,8 @@ struct AppState {
     user: Option<SessionUser>,
     data_dir: String,
     districts: Vec<&'static str>,
-    service_types: Vec<Label>,
-    statuses: Vec<Label>,
+    service_types: Vec<Label<ServiceType>>,
+    statuses: Vec<Label<WorkerStatus>>,
 }
 
 #[tauri::command]
@@ -79,11 +80,11 @@ fn app_state(app: State<'_, AppData>) -> CmdResult<AppState> {
         districts: DISTRICTS.to_vec(),
         service_types: ServiceType::ALL
             .iter()
-            .map(|t| Label { code: t.code(), label_zh: t.label_zh(), label_en: t.label_en() })
+            .map(|t| Label { code: *t, label_zh: t.label_zh(), label_en: t.label_en() })
             .collect(),
         statuses: WorkerStatus::ALL
             .iter()
-            .map(|s| Label { code: s.code(), label_zh: s.label_zh(), label_en: s.label_en() })
+            .map(|s| Label { code: *s, label_zh: s.label_zh(), label_en: s.label_en() })
             .collect(),
     })
 }

@@ -14,7 +14,7 @@ type SessionCtx = {
 
 const Ctx = createContext<SessionCtx | null>(null);
 
-function findLabel(list: Label[], code: string, pick: (l: Label) => string): string {
+function findLabel<T extends string>(list: Label<T>[], code: string, pick: (l: Label<T>) => string): string {
   const l = list.find((x) => x.code === code);
   return l ? pick(l) : code;
 }

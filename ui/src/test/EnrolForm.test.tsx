@@ -65,7 +65,7 @@ describe('EnrolForm', () => {
     expect(screen.getByTestId('enrol-form')).toBeTruthy();
     expect(screen.getByTestId('id-preview')).toBeTruthy();
     const boxes = document.querySelectorAll<HTMLInputElement>('#enrol_service_types input[type=checkbox]');
-    expect(Array.from(boxes).map((b) => b.value)).toEqual(['cleaning', 'nanny', 'elder_care']);
+    expect(Array.from(boxes).map((b) => b.value)).toEqual(['cleaning', 'infant_care', 'elder_care']);
     expect(screen.getByText(/见证人：张三/)).toBeTruthy();
   });
 

@@ -21,7 +21,7 @@ export const APP_STATE: AppState = {
   districts: ['黄浦区', '徐汇区', '浦东新区'],
   service_types: [
     { code: 'cleaning', label_zh: '保洁', label_en: 'Cleaning' },
-    { code: 'nanny', label_zh: '育婴', label_en: 'Nanny' },
+    { code: 'infant_care', label_zh: '育婴', label_en: 'Infant care' },
     { code: 'elder_care', label_zh: '养老护理', label_en: 'Elder care' },
   ],
   statuses: [
