@@ -29,9 +29,10 @@ use certdesk_domain::{IdNumber, WorkerStatus};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
+use certdesk_sheet::{column_letter, Cell, WriteCell};
+
 use crate::import::{
-    column_letter, find_header_in, id_lost_as_number, import_error, read_sheet, ColumnMapping, FieldTable, FileKind, ImportIssue, IssueSeverity,
-    Raw,
+    find_header_in, id_lost_as_number, import_error, read_sheet, ColumnMapping, FieldTable, FileKind, ImportIssue, IssueSeverity,
 };
 use crate::training::{class_timing, GridRow};
 use crate::{Desk, DeskError, DeskResult, SessionUser};
@@ -216,12 +217,12 @@ fn halfwidth(s: &str) -> String {
 
 /// A cell's amount, in the column's unit unless the cell names its own. `None` when it is not
 /// a non-negative number. Returns (amount, unit).
-fn read_amount(raw: &Raw, unit: HoursUnit) -> Option<(f64, HoursUnit)> {
+fn read_amount(raw: &Cell, unit: HoursUnit) -> Option<(f64, HoursUnit)> {
     let ok = |v: f64| (v.is_finite() && v >= 0.0).then_some(v);
     match raw {
-        Raw::Number(n) => ok(*n).map(|v| (v, unit)),
-        Raw::Duration(m) => ok(*m).map(|v| (v, HoursUnit::Minutes)),
-        Raw::Text(t) => read_amount_text(&halfwidth(t)).and_then(|(v, u)| ok(v).map(|v| (v, u.unwrap_or(unit)))),
+        Cell::Number(n) => ok(*n).map(|v| (v, unit)),
+        Cell::Duration(m) => ok(*m).map(|v| (v, HoursUnit::Minutes)),
+        Cell::Text(t) => read_amount_text(&halfwidth(t)).and_then(|(v, u)| ok(v).map(|v| (v, u.unwrap_or(unit)))),
         _ => None,
     }
 }
@@ -384,8 +385,8 @@ impl Desk {
             "SELECT attendance, hours_completed FROM class_participants WHERE class_id = ?1 AND worker_id = ?2",
         )?;
         for (row_no, cells) in &sheet.rows[data_start..] {
-            let get = |f: &str| header.columns.get(f).and_then(|&c| cells.get(c)).cloned().unwrap_or(Raw::Empty);
-            if header.columns.values().all(|&c| cells.get(c).is_none_or(Raw::is_blank)) {
+            let get = |f: &str| header.columns.get(f).and_then(|&c| cells.get(c)).cloned().unwrap_or(Cell::Empty);
+            if header.columns.values().all(|&c| cells.get(c).is_none_or(Cell::is_blank)) {
                 blank_rows += 1;
                 continue;
             }
@@ -412,7 +413,7 @@ impl Desk {
             let id_raw = get("id_number");
             let mut worker: Option<(String, String, String)> = None;
             let mut status = HoursRowStatus::Ok;
-            if let Raw::Error(e) = &id_raw {
+            if let Cell::Error(e) = &id_raw {
                 row_issues.push(issue("id_number", crate::import::codes::CELL_ERROR, IssueSeverity::Error,
                     format!("身份证号单元格是公式错误 {e}，请改为实际内容"),
                     format!("The ID number cell holds the formula error {e}: enter the actual value")));
@@ -545,7 +546,7 @@ impl Desk {
         let report = HoursImportReport {
             class_id: class.id.clone(),
             class_title: class.title.clone(),
-            file_kind: sheet.kind,
+            file_kind: crate::import::file_kind(&sheet),
             encoding: sheet.encoding.clone(),
             sheet: sheet.name.clone(),
             header_row: header.row,
@@ -589,7 +590,7 @@ pub fn write_hours_report(report: &HoursImportReport, path: &std::path::Path) ->
             result.to_string(),
         ]
         .into_iter()
-        .map(crate::roster::Cell::Text)
+        .map(WriteCell::Text)
         .collect()
     });
     crate::roster::write_table(path, "学时导入报告", &headers, rows, &[8, 6, 16, 22, 60, 60, 16])
@@ -621,12 +622,12 @@ mod tests {
         assert_eq!(read_amount_text("2:15:00"), Some((135.0, m)));
         assert_eq!(read_amount_text("2:15"), Some((135.0, m)));
         assert_eq!(read_amount_text("2.5学时"), Some((2.5, Some(HoursUnit::ClassHours))));
-        assert_eq!(read_amount(&Raw::Text("１３５".into()), HoursUnit::Minutes), Some((135.0, HoursUnit::Minutes)));
-        assert_eq!(read_amount(&Raw::Duration(135.0), HoursUnit::ClassHours), Some((135.0, HoursUnit::Minutes)));
+        assert_eq!(read_amount(&Cell::Text("１３５".into()), HoursUnit::Minutes), Some((135.0, HoursUnit::Minutes)));
+        assert_eq!(read_amount(&Cell::Duration(135.0), HoursUnit::ClassHours), Some((135.0, HoursUnit::Minutes)));
         for bad in ["", "三小时", "2:75", "abc", "12abc", "1.2.3"] {
             assert_eq!(read_amount_text(bad).filter(|(v, _)| v.is_finite()), None, "{bad}");
         }
-        assert_eq!(read_amount(&Raw::Number(-1.0), HoursUnit::ClassHours), None, "negative hours are refused");
+        assert_eq!(read_amount(&Cell::Number(-1.0), HoursUnit::ClassHours), None, "negative hours are refused");
     }
 
     #[test]

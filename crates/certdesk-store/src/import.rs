@@ -20,41 +20,33 @@
 //! refuses with `import_needs_consent_date` / `import_needs_agency_check`.
 //!
 //! # Hostile input
-//! This module must never trust the file: it caps the file size ([`MAX_IMPORT_BYTES`]), the
-//! declared uncompressed size of an .xlsx ([`MAX_UNZIPPED_BYTES`]), the rows
-//! ([`MAX_IMPORT_ROWS`]) and the columns it keeps ([`MAX_COLUMNS`]); it streams .xlsx cells
-//! instead of materialising the sheet's declared dimensions (one cell at XFD1048576 must not
-//! allocate 17 billion cells); it reads formulas' cached values; it fills merged cells with
-//! their top-left value, as Excel shows them. The report never contains ID numbers: the roster
-//! is the only export that does.
+//! This module must never trust the file. The spreadsheet reader (`certdesk-sheet`) caps the
+//! file size ([`MAX_IMPORT_BYTES`]), the declared uncompressed size of an .xlsx
+//! ([`MAX_UNZIPPED_BYTES`]), the rows ([`MAX_IMPORT_ROWS`]), the columns, each cell's text and
+//! the text in all; it streams .xlsx cells instead of materialising the sheet's declared
+//! dimensions, reads formulas' cached values and fills merged cells with their top-left value,
+//! as Excel shows them. Here each refusal becomes the clerk's sentence. The report never
+//! contains ID numbers: the roster is the only export that does.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{DataRef, Reader, Xlsx};
 use certdesk_domain::{validate_worker, FieldError, IdNumber};
-use chrono::{Duration, NaiveDate};
+pub(crate) use certdesk_sheet::{column_letter, excel_date, Cell, Sheet};
+use certdesk_sheet::{ReadError, WriteCell};
 use serde::{Deserialize, Serialize};
 
 use crate::workers::WorkerInput;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
-/// The largest file accepted, in bytes (50 MB).
-pub const MAX_IMPORT_BYTES: u64 = 50 * 1024 * 1024;
+/// The largest file accepted, in bytes (50 MB; the spreadsheet reader's cap).
+pub const MAX_IMPORT_BYTES: u64 = certdesk_sheet::MAX_FILE_BYTES;
 /// The largest total an .xlsx may declare once unzipped (400 MB): a zip bomb stops here.
-pub const MAX_UNZIPPED_BYTES: u64 = 400 * 1024 * 1024;
+pub const MAX_UNZIPPED_BYTES: u64 = certdesk_sheet::MAX_UNZIPPED_BYTES;
 /// The most data rows one file may hold.
-pub const MAX_IMPORT_ROWS: usize = 100_000;
-/// Columns beyond this one are ignored.
-pub const MAX_COLUMNS: usize = 100;
-/// Characters kept per cell; longer text is cut (and then fails the field's length rule).
-const MAX_CELL_CHARS: usize = 1_000;
-/// Bytes of cell text kept from one .xlsx in all (256 MB). Shared strings let a small file
-/// repeat one long string in millions of cells; this is where that stops.
-const MAX_TEXT_BYTES: usize = 256 * 1024 * 1024;
+pub const MAX_IMPORT_ROWS: usize = certdesk_sheet::MAX_ROWS;
 /// How many rows the header may be searched in (a title row often comes first).
-const HEADER_SEARCH_ROWS: usize = 10;
+const HEADER_SEARCH_ROWS: usize = certdesk_sheet::HEADER_ROOM;
 
 /// Stable codes of the import's errors and report lines.
 pub mod codes {
@@ -244,287 +236,61 @@ pub(crate) fn import_error(code: &str, zh: impl Into<String>, en: impl Into<Stri
 
 /// Read a file to import, refusing it before reading when it is too large.
 pub fn read_import_file(path: &Path) -> DeskResult<Vec<u8>> {
-    let unreadable = |e: std::io::Error| {
-        import_error(
-            codes::FILE_UNREADABLE,
-            format!("无法读取文件 {}：{e}", path.display()),
-            format!("Cannot read the file {}: {e}", path.display()),
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if meta.len() > MAX_IMPORT_BYTES {
-        return Err(too_large(meta.len()));
-    }
-    std::fs::read(path).map_err(unreadable)
-}
-
-fn too_large(bytes: u64) -> DeskError {
-    import_error(
-        codes::FILE_TOO_LARGE,
-        format!("文件过大（{} MB），最多 {} MB，请拆分后分批导入", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
-        format!("The file is too large ({} MB; at most {} MB): split it and import in parts", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
-    )
-}
-
-// ---- reading cells ------------------------------------------------------------------------
-
-/// A cell as read, before it means anything.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Raw {
-    Empty,
-    Text(String),
-    Number(f64),
-    Date(chrono::NaiveDateTime),
-    Bool(bool),
-    Error(String),
-    /// A time or duration cell (`2:15:00`, `[h]:mm`), in minutes: how long, not when.
-    Duration(f64),
-}
-
-impl Raw {
-    pub(crate) fn is_blank(&self) -> bool {
-        match self {
-            Raw::Empty => true,
-            Raw::Text(t) => t.trim().is_empty(),
-            _ => false,
-        }
-    }
-
-    /// The cell as text, the way a person reads it (numbers without a trailing .0).
-    pub(crate) fn text(&self) -> String {
-        match self {
-            Raw::Duration(m) => {
-                let m = m.round() as i64;
-                format!("{}:{:02}", m / 60, m % 60)
-            }
-            Raw::Empty => String::new(),
-            Raw::Text(t) => t.trim().to_string(),
-            Raw::Number(n) => number_text(*n),
-            Raw::Date(d) => d.date().to_string(),
-            Raw::Bool(b) => if *b { "是" } else { "否" }.into(),
-            Raw::Error(e) => e.clone(),
-        }
-    }
-}
-
-fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
-
-fn cut(s: &str) -> String {
-    if s.chars().count() > MAX_CELL_CHARS {
-        s.chars().take(MAX_CELL_CHARS).collect()
-    } else {
-        s.to_string()
-    }
-}
-
-/// A sheet as rows of cells: (row number as Excel shows it, cells from column A).
-pub(crate) struct Sheet {
-    pub(crate) rows: Vec<(usize, Vec<Raw>)>,
-    pub(crate) kind: FileKind,
-    pub(crate) encoding: Option<String>,
-    pub(crate) name: Option<String>,
-}
-
-fn not_a_spreadsheet() -> DeskError {
-    import_error(
-        codes::NOT_A_SPREADSHEET,
-        "该文件不是电子表格：请选择 .xlsx 或 .csv 文件（Excel 可“另存为”这两种格式）",
-        "This file is not a spreadsheet: choose an .xlsx or .csv file (Excel can \"Save As\" either)",
-    )
-}
-
-fn too_many_rows() -> DeskError {
-    import_error(
-        codes::TOO_MANY_ROWS,
-        format!("文件超过 {MAX_IMPORT_ROWS} 行，请拆分后分批导入；本次未导入任何数据"),
-        format!("The file has more than {MAX_IMPORT_ROWS} rows: split it and import in parts; nothing was imported"),
-    )
+    certdesk_sheet::read_file(path).map_err(|e| sheet_error(e, Some(path)))
 }
 
 /// Read an .xlsx or .csv within every cap of the module docs (the one reader of every import).
 pub(crate) fn read_sheet(bytes: &[u8]) -> DeskResult<Sheet> {
-    if bytes.len() as u64 > MAX_IMPORT_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(bytes);
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(import_error(
-            codes::XLS_UNSUPPORTED,
-            "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 后再导入",
-            "This is an old Excel (.xls) file: \"Save As\" .xlsx in Excel, then import that",
-        ));
-    }
-    read_csv(bytes)
+    certdesk_sheet::read(bytes).map_err(|e| sheet_error(e, None))
 }
 
-fn read_xlsx(bytes: &[u8]) -> DeskResult<Sheet> {
-    // What the zip declares it holds, before anything is inflated.
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_a_spreadsheet())?;
-    let mut declared: u64 = 0;
-    for i in 0..zip.len() {
-        let f = zip.by_index_raw(i).map_err(|_| not_a_spreadsheet())?;
-        declared = declared.saturating_add(f.size());
-    }
-    if declared > MAX_UNZIPPED_BYTES {
-        return Err(import_error(
+/// The clerk's sentence for a file the spreadsheet reader refused.
+fn sheet_error(e: ReadError, path: Option<&Path>) -> DeskError {
+    match e {
+        ReadError::Unreadable(e) => {
+            let path = path.map(|p| p.display().to_string()).unwrap_or_default();
+            import_error(codes::FILE_UNREADABLE, format!("无法读取文件 {path}：{e}"), format!("Cannot read the file {path}: {e}"))
+        }
+        ReadError::TooLarge { bytes } => import_error(
+            codes::FILE_TOO_LARGE,
+            format!("文件过大（{} MB），最多 {} MB，请拆分后分批导入", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
+            format!("The file is too large ({} MB; at most {} MB): split it and import in parts", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
+        ),
+        ReadError::UnzipsTooLarge { declared } => import_error(
             codes::FILE_TOO_LARGE,
             format!("文件解压后过大（{} MB），最多 {} MB，请拆分后分批导入", declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024),
             format!("The file unzips to {} MB (at most {} MB): split it and import in parts", declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024),
-        ));
-    }
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_a_spreadsheet())?;
-    let name = book.sheet_names().first().cloned().ok_or_else(|| {
-        import_error(codes::EMPTY_FILE, "文件中没有工作表", "The file has no worksheet")
-    })?;
-    let merges: Vec<calamine::Dimensions> = book.worksheet_merge_cells(&name).and_then(Result::ok).unwrap_or_default();
-    let mut rows: Vec<(usize, Vec<Raw>)> = Vec::new();
-    let mut text_bytes = 0usize;
-    {
-        let mut reader = book.worksheet_cells_reader(&name).map_err(|_| not_a_spreadsheet())?;
-        loop {
-            let cell = match reader.next_cell() {
-                Ok(Some(c)) => c,
-                Ok(None) => break,
-                Err(_) => return Err(not_a_spreadsheet()),
-            };
-            let (r, c) = cell.get_position();
-            let (r, c) = (r as usize, c as usize);
-            if c >= MAX_COLUMNS {
-                continue;
-            }
-            let raw = match cell.get_value() {
-                DataRef::Empty => continue,
-                DataRef::Int(i) => Raw::Number(*i as f64),
-                DataRef::Float(f) => Raw::Number(*f),
-                DataRef::String(s) => Raw::Text(cut(s)),
-                DataRef::SharedString(s) => Raw::Text(cut(s)),
-                DataRef::Bool(b) => Raw::Bool(*b),
-                // A duration ([h]:mm) or a bare time of day (2:15:00, below one day) is how long.
-                DataRef::DateTime(d) if d.is_duration() || (0.0..1.0).contains(&d.as_f64()) => {
-                    Raw::Duration(d.as_f64() * 24.0 * 60.0)
-                }
-                DataRef::DateTime(d) => match serial_date(d.as_f64()) {
-                    Some(day) => Raw::Date(day.and_hms_opt(0, 0, 0).expect("midnight exists")),
-                    None => Raw::Number(d.as_f64()),
-                },
-                DataRef::DateTimeIso(s) => Raw::Text(cut(s)),
-                DataRef::DurationIso(s) => Raw::Text(cut(s)),
-                DataRef::Error(e) => Raw::Error(e.to_string()),
-            };
-            if let Raw::Text(t) = &raw {
-                text_bytes += t.len();
-                if text_bytes > MAX_TEXT_BYTES {
-                    return Err(import_error(
-                        codes::FILE_TOO_LARGE,
-                        format!("文件内容过多（超过 {} MB 文字），请拆分后分批导入", MAX_TEXT_BYTES / 1024 / 1024),
-                        format!("The file holds too much text (over {} MB): split it and import in parts", MAX_TEXT_BYTES / 1024 / 1024),
-                    ));
-                }
-            }
-            let row_no = r + 1;
-            if rows.last().map(|(n, _)| *n) != Some(row_no) {
-                // Rows come in order; a hostile file that goes back is read as far as it is sane.
-                if rows.last().is_some_and(|(n, _)| *n > row_no) {
-                    continue;
-                }
-                if rows.len() > MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS {
-                    return Err(too_many_rows());
-                }
-                rows.push((row_no, Vec::new()));
-            }
-            let cells = &mut rows.last_mut().expect("pushed above").1;
-            if cells.len() <= c {
-                cells.resize(c + 1, Raw::Empty);
-            }
-            cells[c] = raw;
-        }
-    }
-    fill_merged(&mut rows, &merges);
-    Ok(Sheet { rows, kind: FileKind::Xlsx, encoding: None, name: Some(name) })
-}
-
-/// Excel shows a merged area's value in every cell of it; give every cell that value so a
-/// merged 服务类型 or date applies to each row it spans. Only areas within the kept rows and
-/// columns are filled, so a hostile merge of a whole sheet allocates nothing new.
-fn fill_merged(rows: &mut [(usize, Vec<Raw>)], merges: &[calamine::Dimensions]) {
-    let index: HashMap<usize, usize> = rows.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
-    for m in merges {
-        let (r0, c0) = (m.start.0 as usize + 1, m.start.1 as usize);
-        let Some(value) = index.get(&r0).and_then(|&i| rows[i].1.get(c0)).cloned() else { continue };
-        let c1 = (m.end.1 as usize).min(MAX_COLUMNS - 1);
-        for (n, cells) in rows.iter_mut() {
-            if *n < r0 || *n > m.end.0 as usize + 1 {
-                continue;
-            }
-            // A merged area over rows the file left empty does not create them.
-            for c in c0..=c1 {
-                if cells.len() <= c {
-                    cells.resize(c + 1, Raw::Empty);
-                }
-                if cells[c].is_blank() {
-                    cells[c] = value.clone();
-                }
-            }
-        }
+        ),
+        ReadError::TooMuchText => import_error(
+            codes::FILE_TOO_LARGE,
+            format!("文件内容过多（超过 {} MB 文字），请拆分后分批导入", certdesk_sheet::MAX_TEXT_BYTES / 1024 / 1024),
+            format!("The file holds too much text (over {} MB): split it and import in parts", certdesk_sheet::MAX_TEXT_BYTES / 1024 / 1024),
+        ),
+        ReadError::NotASpreadsheet => import_error(
+            codes::NOT_A_SPREADSHEET,
+            "该文件不是电子表格：请选择 .xlsx 或 .csv 文件（Excel 可“另存为”这两种格式）",
+            "This file is not a spreadsheet: choose an .xlsx or .csv file (Excel can \"Save As\" either)",
+        ),
+        ReadError::XlsUnsupported => import_error(
+            codes::XLS_UNSUPPORTED,
+            "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 后再导入",
+            "This is an old Excel (.xls) file: \"Save As\" .xlsx in Excel, then import that",
+        ),
+        ReadError::NoWorksheet => import_error(codes::EMPTY_FILE, "文件中没有工作表", "The file has no worksheet"),
+        ReadError::TooManyRows => import_error(
+            codes::TOO_MANY_ROWS,
+            format!("文件超过 {MAX_IMPORT_ROWS} 行，请拆分后分批导入；本次未导入任何数据"),
+            format!("The file has more than {MAX_IMPORT_ROWS} rows: split it and import in parts; nothing was imported"),
+        ),
     }
 }
 
-fn decode_text(bytes: &[u8]) -> DeskResult<(String, &'static str)> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest).map(|s| (s.to_string(), "utf-8")).map_err(|_| not_a_spreadsheet());
+/// What kind of file the spreadsheet reader read, as a report names it.
+pub(crate) fn file_kind(sheet: &Sheet) -> FileKind {
+    match sheet.format {
+        certdesk_sheet::Format::Xlsx => FileKind::Xlsx,
+        certdesk_sheet::Format::Csv => FileKind::Csv,
     }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let (text, enc, errors) = encoding_rs::UTF_16LE.decode(bytes);
-        if errors {
-            return Err(not_a_spreadsheet());
-        }
-        let _ = enc;
-        return Ok((text.into_owned(), "utf-16"));
-    }
-    // Binary files (images, PDFs, executables) carry NUL bytes; text never does.
-    if bytes.contains(&0) || bytes.starts_with(b"%PDF") {
-        return Err(not_a_spreadsheet());
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), "utf-8"));
-    }
-    let (text, errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if errors {
-        return Err(not_a_spreadsheet());
-    }
-    Ok((text.into_owned(), "gb18030"))
-}
-
-fn read_csv(bytes: &[u8]) -> DeskResult<Sheet> {
-    let (text, encoding) = decode_text(bytes)?;
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = [b',', b'\t', b';']
-        .into_iter()
-        .max_by_key(|d| first_line.matches(*d as char).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|_| not_a_spreadsheet())?;
-        if rows.len() > MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS {
-            return Err(too_many_rows());
-        }
-        let cells: Vec<Raw> = record.iter().take(MAX_COLUMNS).map(|s| Raw::Text(cut(s))).collect();
-        rows.push((i + 1, cells));
-    }
-    Ok(Sheet { rows, kind: FileKind::Csv, encoding: Some(encoding.to_string()), name: None })
 }
 
 // ---- headers ------------------------------------------------------------------------------
@@ -586,18 +352,6 @@ fn field_in(fields: FieldTable, header: &str) -> Option<&'static str> {
 }
 
 /// Excel's column letter for a 0-based column.
-pub(crate) fn column_letter(mut c: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push((b'A' + (c % 26) as u8) as char);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.iter().rev().collect()
-}
-
 fn label_zh(field: &str) -> &str {
     certdesk_domain::messages::field_label_zh(field)
 }
@@ -616,12 +370,12 @@ pub(crate) struct Header {
 
 /// The header texts of one row, or of two rows read together: a group header merged over
 /// its sub-headers (紧急联系人 over 姓名 | 电话) reads as 紧急联系人姓名 | 紧急联系人电话.
-fn header_texts(first: &[Raw], second: Option<&[Raw]>) -> Vec<String> {
-    let Some(second) = second else { return first.iter().map(Raw::text).collect() };
+fn header_texts(first: &[Cell], second: Option<&[Cell]>) -> Vec<String> {
+    let Some(second) = second else { return first.iter().map(Cell::text).collect() };
     (0..first.len().max(second.len()))
         .map(|c| {
-            let parent = first.get(c).map(Raw::text).unwrap_or_default();
-            let child = second.get(c).map(Raw::text).unwrap_or_default();
+            let parent = first.get(c).map(Cell::text).unwrap_or_default();
+            let child = second.get(c).map(Cell::text).unwrap_or_default();
             match (parent.is_empty(), child.is_empty()) {
                 (false, false) if parent != child => format!("{parent}{child}"),
                 (false, _) => parent,
@@ -675,7 +429,7 @@ pub(crate) fn find_header_in(
         }
     }
     let Some((data_start, header)) = best.filter(|(_, h)| !h.columns.is_empty()) else {
-        if sheet.rows.iter().all(|(_, cells)| cells.iter().all(Raw::is_blank)) {
+        if sheet.rows.iter().all(|(_, cells)| cells.iter().all(Cell::is_blank)) {
             return Err(import_error(codes::EMPTY_FILE, "文件是空的：没有任何数据", "The file is empty: there is no data"));
         }
         return Err(missing_error(required, &[]));
@@ -707,60 +461,7 @@ fn headers_missing(missing: &[&str], found: &[String]) -> DeskError {
 
 // ---- cell meaning -------------------------------------------------------------------------
 
-/// A date from any of the forms Excel writes: a date cell, a serial number (1900 system),
-/// `2026-01-05`, `2026/1/5`, `2026.1.5`, `2026年1月5日`, `20260105`, with or without a time.
-pub(crate) fn excel_date(raw: &Raw) -> Option<NaiveDate> {
-    match raw {
-        Raw::Date(d) => Some(d.date()),
-        Raw::Number(n) => serial_date(*n).or_else(|| compact_date(&number_text(*n))),
-        Raw::Text(t) => text_date(t),
-        _ => None,
-    }
-}
-
-fn serial_date(n: f64) -> Option<NaiveDate> {
-    // 1 = 1900-01-01 in Excel's 1900 system (which counts a 29 Feb 1900 that never was, so
-    // the base is 1899-12-30 for every date after February 1900). 2958465 = 9999-12-31.
-    if !(61.0..=2_958_465.0).contains(&n) {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(n.trunc() as i64))
-}
-
-fn compact_date(t: &str) -> Option<NaiveDate> {
-    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
-        NaiveDate::parse_from_str(t, "%Y%m%d").ok()
-    } else {
-        None
-    }
-}
-
-fn text_date(t: &str) -> Option<NaiveDate> {
-    let t: String = t
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
-        .collect();
-    // Drop a time part: "2026-01-05 00:00:00", "2026-01-05T00:00".
-    let day = t.split([' ', 'T']).next().unwrap_or("");
-    let unified: String = day
-        .replace(['年', '月'], "-")
-        .replace('日', "")
-        .replace(['/', '.'], "-");
-    if let Ok(d) = NaiveDate::parse_from_str(&unified, "%Y-%m-%d") {
-        return Some(d);
-    }
-    if let Some(d) = compact_date(day) {
-        return Some(d);
-    }
-    // A serial number written as text ("46027") by a csv export.
-    day.parse::<f64>().ok().and_then(serial_date)
-}
-
-fn yes_no(raw: &Raw) -> Option<Option<bool>> {
+fn yes_no(raw: &Cell) -> Option<Option<bool>> {
     if raw.is_blank() {
         return Some(None);
     }
@@ -774,10 +475,10 @@ fn yes_no(raw: &Raw) -> Option<Option<bool>> {
 
 /// What Excel does to an ID number typed without the text format: 1.10105E+17, its last
 /// digits replaced by zeros. Detect it, because the number cannot be recovered.
-pub(crate) fn id_lost_as_number(raw: &Raw) -> bool {
+pub(crate) fn id_lost_as_number(raw: &Cell) -> bool {
     match raw {
-        Raw::Number(n) => *n >= 1e15,
-        Raw::Text(t) => {
+        Cell::Number(n) => *n >= 1e15,
+        Cell::Text(t) => {
             let t = t.trim().to_uppercase();
             t.contains("E+") && t.replace("E+", "").replace('.', "").bytes().all(|b| b.is_ascii_digit())
         }
@@ -866,13 +567,13 @@ impl Desk {
         let mut rows = Vec::new();
         let total_guess = data.len();
         for (k, (row_no, cells)) in data.iter().enumerate() {
-            let get = |f: &str| header.columns.get(f).and_then(|&c| cells.get(c)).cloned().unwrap_or(Raw::Empty);
-            if header.columns.values().all(|&c| cells.get(c).is_none_or(Raw::is_blank)) {
+            let get = |f: &str| header.columns.get(f).and_then(|&c| cells.get(c)).cloned().unwrap_or(Cell::Empty);
+            if header.columns.values().all(|&c| cells.get(c).is_none_or(Cell::is_blank)) {
                 blank_rows += 1;
                 continue;
             }
             if rows.len() >= MAX_IMPORT_ROWS {
-                return Err(too_many_rows());
+                return Err(sheet_error(ReadError::TooManyRows, None));
             }
             let mut issues = Vec::new();
             let issue = |field: &str, code: &str, zh: String, en: String| {
@@ -893,7 +594,7 @@ impl Desk {
                 values.insert(f.to_string(), get(f).text());
             }
             for (f, _) in FIELDS {
-                if let Raw::Error(e) = get(f) {
+                if let Cell::Error(e) = get(f) {
                     issues.push(issue(
                         f,
                         codes::CELL_ERROR,
@@ -1066,7 +767,7 @@ impl Desk {
             .map(|(row, values, status)| PreviewRow { row, values, status })
             .collect();
         let report = ImportReport {
-            file_kind: sheet.kind,
+            file_kind: file_kind(&sheet),
             encoding: sheet.encoding.clone(),
             sheet: sheet.name.clone(),
             header_row: header.row,
@@ -1108,7 +809,7 @@ pub fn write_import_report(report: &ImportReport, path: &Path) -> DeskResult<()>
             ]
         })
         .collect();
-    crate::roster::write_table(path, "导入报告", &headers, rows.iter().map(|r| r.iter().map(|c| crate::roster::Cell::Text(c.clone())).collect()), &[8, 6, 16, 22, 60, 60, 16])
+    crate::roster::write_table(path, "导入报告", &headers, rows.iter().map(|r| r.iter().map(|c| WriteCell::Text(c.clone())).collect()), &[8, 6, 16, 22, 60, 60, 16])
 }
 
 #[cfg(test)]
@@ -1127,45 +828,10 @@ mod tests {
     }
 
     #[test]
-    fn every_date_form_excel_writes_is_read() {
-        let d = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-        for t in ["2026-01-05", "2026/1/5", "2026.1.5", "2026年1月5日", "20260105", "2026-01-05 00:00:00", "46027", "２０２６/１/５"] {
-            assert_eq!(excel_date(&Raw::Text(t.into())), Some(d), "{t}");
-        }
-        assert_eq!(excel_date(&Raw::Number(46027.0)), Some(d), "serial number");
-        assert_eq!(excel_date(&Raw::Number(20260105.0)), Some(d), "a compact date typed as a number");
-        assert_eq!(excel_date(&Raw::Date(d.and_hms_opt(0, 0, 0).unwrap())), Some(d));
-        assert_eq!(excel_date(&Raw::Text("2026-02-30".into())), None);
-        assert_eq!(excel_date(&Raw::Text("上周".into())), None);
-    }
-
-    #[test]
     fn id_numbers_excel_turned_into_numbers_are_detected() {
-        assert!(id_lost_as_number(&Raw::Number(110105194912310000.0)));
-        assert!(id_lost_as_number(&Raw::Text("1.10105E+17".into())));
-        assert!(!id_lost_as_number(&Raw::Number(110105491231002.0)), "15 digits survive a double");
-        assert!(!id_lost_as_number(&Raw::Text("11010519491231002X".into())));
-    }
-
-    #[test]
-    fn column_letters_follow_excel() {
-        assert_eq!(column_letter(0), "A");
-        assert_eq!(column_letter(25), "Z");
-        assert_eq!(column_letter(26), "AA");
-        assert_eq!(column_letter(27), "AB");
-        assert_eq!(column_letter(701), "ZZ");
-        assert_eq!(column_letter(702), "AAA");
-    }
-
-    #[test]
-    fn text_encodings_are_detected() {
-        assert_eq!(decode_text("姓名\n".as_bytes()).unwrap().1, "utf-8");
-        assert_eq!(decode_text(b"\xEF\xBB\xBFname\n").unwrap(), ("name\n".to_string(), "utf-8"));
-        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,身份证号\n");
-        assert_eq!(decode_text(&gbk).unwrap(), ("姓名,身份证号\n".to_string(), "gb18030"));
-        assert_eq!(decode_text(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err().code, codes::NOT_A_SPREADSHEET);
-        // Excel's "Unicode text": UTF-16 LE with a BOM, tab separated.
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("姓名\t手机\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        assert_eq!(decode_text(&utf16).unwrap(), ("姓名\t手机\n".to_string(), "utf-16"));
+        assert!(id_lost_as_number(&Cell::Number(110105194912310000.0)));
+        assert!(id_lost_as_number(&Cell::Text("1.10105E+17".into())));
+        assert!(!id_lost_as_number(&Cell::Number(110105491231002.0)), "15 digits survive a double");
+        assert!(!id_lost_as_number(&Cell::Text("11010519491231002X".into())));
     }
 }

@@ -14,13 +14,12 @@
 //!   inclusive: "who was trained and assessed in this period". Workers without an exam are left
 //!   out when a range is given.
 
-use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::params_from_iter;
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
+use certdesk_sheet::{WriteCell, WriteError};
 use serde::{Deserialize, Serialize};
 
 use crate::{Desk, DeskError, DeskResult};
@@ -85,33 +84,6 @@ pub const ROSTER_HEADERS: [&str; 12] = [
 ];
 const WIDTHS: [u16; 12] = [7, 12, 22, 20, 30, 14, 10, 12, 10, 14, 14, 10];
 
-/// A cell of a written table.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell {
-    /// Always a text cell (ID numbers, phones, codes).
-    Text(String),
-    Number(f64),
-    Date(NaiveDate),
-    Empty,
-}
-
-impl Cell {
-    fn csv(&self) -> String {
-        match self {
-            Cell::Text(t) => t.clone(),
-            Cell::Number(n) => {
-                if n.fract() == 0.0 {
-                    format!("{}", *n as i64)
-                } else {
-                    format!("{n}")
-                }
-            }
-            Cell::Date(d) => d.to_string(),
-            Cell::Empty => String::new(),
-        }
-    }
-}
-
 fn io_error(path: &Path, e: impl std::fmt::Display) -> DeskError {
     DeskError {
         detail: Some(e.to_string()),
@@ -123,86 +95,16 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> DeskError {
     }
 }
 
-/// Write a table to `path` as .xlsx or .csv by its extension (default .xlsx): bold header
-/// row, set column widths, text cells for text, real numbers and dates; csv in UTF-8 with BOM.
+/// Write a table to `path` as .xlsx or .csv by its extension (default .xlsx), through the
+/// spreadsheet crate's writer (text cells stay text; csv in UTF-8 with BOM).
 pub(crate) fn write_table(
     path: &Path,
     sheet: &str,
     headers: &[&str],
-    rows: impl Iterator<Item = Vec<Cell>>,
+    rows: impl Iterator<Item = Vec<WriteCell>>,
     widths: &[u16],
 ) -> DeskResult<()> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("xlsx");
-    let format = RosterFormat::parse(ext).unwrap_or(RosterFormat::Xlsx);
-    let mut rows = rows.map(Ok::<_, DeskError>);
-    write_rows(path, format, sheet, headers, &mut rows, widths).map(|_| ())
-}
-
-fn write_rows(
-    path: &Path,
-    format: RosterFormat,
-    sheet: &str,
-    headers: &[&str],
-    rows: &mut dyn Iterator<Item = DeskResult<Vec<Cell>>>,
-    widths: &[u16],
-) -> DeskResult<u64> {
-    let mut n = 0u64;
-    match format {
-        RosterFormat::Csv => {
-            let file = std::fs::File::create(path).map_err(|e| io_error(path, e))?;
-            let mut out = BufWriter::with_capacity(1 << 16, file);
-            out.write_all(b"\xEF\xBB\xBF").map_err(|e| io_error(path, e))?;
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(headers).map_err(|e| io_error(path, e))?;
-            for row in rows {
-                let row = row?;
-                w.write_record(row.iter().map(Cell::csv)).map_err(|e| io_error(path, e))?;
-                n += 1;
-            }
-            w.flush().map_err(|e| io_error(path, e))?;
-        }
-        RosterFormat::Xlsx => {
-            let mut book = Workbook::new();
-            let bold = Format::new().set_bold().set_align(FormatAlign::Center);
-            // "@" is Excel's Text format: the cell stays text even when the clerk edits it.
-            let text = Format::new().set_num_format("@");
-            let date = Format::new().set_num_format("yyyy-mm-dd");
-            let ws = book.add_worksheet_with_constant_memory();
-            let xl = |e: rust_xlsxwriter::XlsxError| io_error(path, e);
-            ws.set_name(sheet).map_err(xl)?;
-            for (c, w) in widths.iter().enumerate() {
-                ws.set_column_width(c as u16, *w).map_err(xl)?;
-            }
-            for (c, h) in headers.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, *h, &bold).map_err(xl)?;
-            }
-            ws.set_freeze_panes(1, 0).map_err(xl)?;
-            for row in rows {
-                let row = row?;
-                n += 1;
-                let r = n as u32;
-                for (c, cell) in row.iter().enumerate() {
-                    let c = c as u16;
-                    match cell {
-                        Cell::Text(t) if !t.is_empty() => {
-                            ws.write_string_with_format(r, c, t, &text).map_err(xl)?;
-                        }
-                        Cell::Number(v) => {
-                            ws.write_number(r, c, *v).map_err(xl)?;
-                        }
-                        Cell::Date(d) => {
-                            use chrono::Datelike;
-                            let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(xl)?;
-                            ws.write_date_with_format(r, c, &dt, &date).map_err(xl)?;
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            book.save(path).map_err(|e| io_error(path, e))?;
-        }
-    }
-    Ok(n)
+    certdesk_sheet::write_table(path, sheet, headers, rows, widths).map(|_| ()).map_err(|e| io_error(path, e))
 }
 
 fn status_label(code: &str) -> String {
@@ -258,7 +160,7 @@ impl Desk {
         let mut stmt = self.conn.prepare(&sql)?;
         let mut query = stmt.query(params_from_iter(args.iter()))?;
         let day = |s: Option<String>| {
-            s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()).map(Cell::Date).unwrap_or(Cell::Empty)
+            s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()).map(WriteCell::Date).unwrap_or(WriteCell::Empty)
         };
         let mut seq = 0u64;
         let mut rows = std::iter::from_fn(|| {
@@ -268,26 +170,33 @@ impl Desk {
                 Err(e) => return Some(Err(DeskError::from(e))),
             };
             seq += 1;
-            let cells = (|| -> rusqlite::Result<Vec<Cell>> {
-                let text = |o: Option<String>| o.map(Cell::Text).unwrap_or(Cell::Empty);
+            let cells = (|| -> rusqlite::Result<Vec<WriteCell>> {
+                let text = |o: Option<String>| o.map(WriteCell::Text).unwrap_or(WriteCell::Empty);
                 Ok(vec![
-                    Cell::Number(seq as f64),
-                    Cell::Text(row.get(0)?),
-                    Cell::Text(row.get(1)?),
+                    WriteCell::Number(seq as f64),
+                    WriteCell::Text(row.get(0)?),
+                    WriteCell::Text(row.get(1)?),
                     text(row.get(2)?),
-                    Cell::Text(agency.clone()),
-                    Cell::Text(row.get(3)?),
-                    row.get::<_, Option<f64>>(4)?.map(Cell::Number).unwrap_or(Cell::Empty),
+                    WriteCell::Text(agency.clone()),
+                    WriteCell::Text(row.get(3)?),
+                    row.get::<_, Option<f64>>(4)?.map(WriteCell::Number).unwrap_or(WriteCell::Empty),
                     day(row.get(5)?),
-                    row.get::<_, Option<i64>>(6)?.map(|h| Cell::Number(h as f64 / 2.0)).unwrap_or(Cell::Number(0.0)),
+                    row.get::<_, Option<i64>>(6)?.map(|h| WriteCell::Number(h as f64 / 2.0)).unwrap_or(WriteCell::Number(0.0)),
                     day(row.get(7)?),
                     day(row.get(8)?),
-                    Cell::Text(status_label(&row.get::<_, String>(9)?)),
+                    WriteCell::Text(status_label(&row.get::<_, String>(9)?)),
                 ])
             })();
             Some(cells.map_err(DeskError::from))
         });
-        let n = write_rows(path, format, "持证人员名册", &ROSTER_HEADERS, &mut rows, &WIDTHS)?;
+        let format_of_file = match format {
+            RosterFormat::Xlsx => certdesk_sheet::Format::Xlsx,
+            RosterFormat::Csv => certdesk_sheet::Format::Csv,
+        };
+        let n = certdesk_sheet::write_rows(path, format_of_file, "持证人员名册", &ROSTER_HEADERS, &mut rows, &WIDTHS).map_err(|e| match e {
+            WriteError::Io(e) => io_error(path, e),
+            WriteError::Row(e) => e,
+        })?;
         Ok(RosterExport { path: path.display().to_string(), rows: n, format })
     }
 }
