@@ -139,7 +139,22 @@ async fn partial_len(path: &FsPath) -> Result<u64, AppError> {
     }
 }
 
-/// `GET`/`HEAD /blobs/{sha256}/upload`: how far this agency's upload of the blob has come.
+/// Where this agency's resumable upload of the blob stands (HEAD works too).
+///
+/// `offset` is how many bytes the platform holds; the next chunk must start there. `complete`
+/// is true once the blob is whole, matched its hash and is visible (then `offset` is its size).
+/// Every answer also carries the offset in an `Upload-Offset` header. One agency's partial
+/// upload is invisible to every other agency.
+#[utoipa::path(get, path = "/blobs/{sha256}/upload", tag = "desk",
+    security(("device" = [])),
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$",
+        description = "the blob's SHA-256, lower-case hex")),
+    responses(
+    (status = OK, description = "the upload's state", body = UploadStatus,
+        headers(("Upload-Offset" = u64, description = "bytes held so far"))),
+    (status = BAD_REQUEST, description = "not a lower-case hex SHA-256", body = certdesk_protocol::ApiError),
+    (status = UNAUTHORIZED, description = "missing, wrong or revoked device credential", body = certdesk_protocol::ApiError),
+))]
 pub async fn upload_status(
     State(state): State<AppState>,
     auth: DeviceAuth,
@@ -174,8 +189,39 @@ pub async fn upload_status(
     ))
 }
 
-/// `PATCH /blobs/{sha256}/upload`: appends one chunk at the current offset; the last chunk
-/// completes the blob if the bytes hash to its name.
+/// Append one chunk (at most 1 MiB; desks send 64 KiB) at the current offset.
+///
+/// `Content-Range: bytes START-END/TOTAL` (END inclusive) is required; START must equal the
+/// current offset, the body must be END-START+1 bytes and TOTAL at most `max_size` (8 MiB). A
+/// chunk that overlaps bytes already received or leaves a gap is refused with
+/// `409 upload_offset_mismatch` and changes nothing: ask with GET and continue from the
+/// offset. When the last byte arrives the whole blob is hashed: a match answers `201` and the
+/// blob becomes visible (`GET /blobs/{sha256}`); a mismatch answers `400 blob_hash_mismatch`,
+/// discards the partial bytes and nothing becomes visible. Acknowledged bytes are on disk, so
+/// an upload survives a platform restart. If every byte arrived but the platform stopped
+/// before checking them (offset equals the size, `complete` false), an empty PATCH with
+/// `Content-Range: bytes */TOTAL` finishes it. The whole-blob `PUT /blobs/{sha256}` stays for
+/// older desks.
+#[utoipa::path(patch, path = "/blobs/{sha256}/upload", tag = "desk", security(("device" = [])),
+    params(
+        ("sha256" = String, Path, pattern = "^[0-9a-f]{64}$",
+            description = "the blob's SHA-256, lower-case hex"),
+        ("Content-Range" = String, Header, example = "bytes 65536-131071/300000",
+            description = "`bytes START-END/TOTAL`, or `bytes */TOTAL` with an empty body to finish"),
+    ),
+    request_body(content(("application/octet-stream"))),
+    responses(
+    (status = OK, description = "chunk appended; more to come", body = UploadStatus,
+        headers(("Upload-Offset" = u64, description = "bytes held so far"))),
+    (status = CREATED, description = "last chunk; the blob matched its hash and is visible",
+        body = UploadStatus, headers(("Upload-Offset" = u64, description = "the blob's size"))),
+    (status = BAD_REQUEST, description = "bad name or Content-Range, too large, or the bytes did not hash to the name (discarded)",
+        body = certdesk_protocol::ApiError),
+    (status = UNAUTHORIZED, description = "missing, wrong or revoked device credential", body = certdesk_protocol::ApiError),
+    (status = CONFLICT, description = "the chunk does not start at the offset (`Upload-Offset` says where), or another request is uploading this blob",
+        body = certdesk_protocol::ApiError),
+    (status = PAYLOAD_TOO_LARGE, description = "the chunk is over 1 MiB", body = certdesk_protocol::ApiError),
+))]
 pub async fn upload_chunk(
     State(state): State<AppState>,
     auth: DeviceAuth,

@@ -13,6 +13,7 @@ pub mod blob_upload;
 pub mod checks;
 pub mod error;
 pub mod keys;
+pub mod openapi;
 pub mod operator_pages;
 pub mod public;
 pub mod rules;

@@ -26,8 +26,6 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_C
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use certdesk_domain::{mask_for_public, Gender, IdNumber, ServiceType};
@@ -36,6 +34,9 @@ use certdesk_protocol::{RevocationEntry, RevocationList};
 use chrono::FixedOffset;
 use rand_core::{OsRng, RngCore};
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::api::{blob_path, blocking, AppState};
@@ -81,13 +82,13 @@ struct Public {
     tokens: Arc<TokenKey>,
 }
 
-/// The public routes, ready to merge into the platform's router.
-pub fn routes<S: Clone + Send + Sync + 'static>(app: AppState) -> Router<S> {
-    Router::new()
-        .route("/c/{payload}", get(verification_page))
-        .route("/c/{payload}/photo", get(photo))
-        .route("/c/{payload}/rating", post(rate))
-        .route("/c/{payload}/complaint", post(complain))
+/// The public routes with their documentation, ready to merge into the platform's router.
+pub fn routes<S: Clone + Send + Sync + 'static>(app: AppState) -> OpenApiRouter<S> {
+    OpenApiRouter::new()
+        .routes(routes!(verification_page))
+        .routes(routes!(photo))
+        .routes(routes!(rate))
+        .routes(routes!(complain))
         .with_state(Public {
             app,
             tokens: Arc::new(TokenKey::generate()),
@@ -399,7 +400,24 @@ fn valid_body(
     b
 }
 
-/// `GET /c/{payload}`.
+/// The public page a card's QR code opens (查证、验证), for a phone.
+///
+/// Verifies the payload against the live trust list and the certificate's state and shows the
+/// verdict first: valid 有效, replaced 已换发新卡, revoked 已注销, expired 已过期, or not a
+/// genuine certificate 非有效证件 (not a certificate, bad signature, unknown key). Only a valid
+/// card shows the holder: photo, masked name (张*三), gender, service types, certificate code,
+/// agency name and phone, valid until, training completed; never the ID number or the
+/// worker's phone. A valid page embeds the rating and complaint forms with a token bound to
+/// this card and this phone (valid 30 minutes) and sets the `cdv` device cookie. One small
+/// self-contained HTML page: inline CSS, no script.
+#[utoipa::path(get, path = "/c/{payload}", tag = "public", operation_id = "verification_page",
+    params(("payload" = String, Path, min_length = 106, max_length = 106,
+        description = "the signed payload of the card's QR code (see `docs/credential-format.md`)")),
+    responses(
+    (status = OK, description = "a page with the verdict (valid, expired, revoked, replaced, unknown key, bad signature)",
+        content_type = "text/html", body = String),
+    (status = NOT_FOUND, description = "not a certificate", content_type = "text/html", body = String),
+))]
 async fn verification_page(
     State(p): State<Public>,
     uri: Uri,
@@ -486,8 +504,15 @@ async fn verification_page(
     }
 }
 
-/// `GET /c/{payload}/photo`: only for a card that verifies as valid, and only a blob the
-/// worker's own agency uploaded.
+/// The holder's photo, for a card that verifies as valid only.
+///
+/// Only a photo the worker's own agency uploaded.
+#[utoipa::path(get, path = "/c/{payload}/photo", tag = "public", operation_id = "public_photo",
+    params(("payload" = String, Path, description = "the signed payload of the card's QR code")),
+    responses(
+    (status = OK, description = "the photo", content(("image/jpeg"))),
+    (status = NOT_FOUND, description = "not a valid card, or no photo", body = certdesk_protocol::ApiError),
+))]
 async fn photo(State(p): State<Public>, uri: Uri) -> Result<Response, AppError> {
     let raw = raw_payload(&uri);
     let checked = check(&p.app, raw).await?;
@@ -517,23 +542,30 @@ async fn photo(State(p): State<Public>, uri: Uri) -> Result<Response, AppError> 
 }
 
 /// The rating form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct RatingForm {
+    /// The page's token (bound to this card and the `cdv` cookie, 30 minutes, once).
     #[serde(default)]
     token: String,
+    /// 1 to 5.
     #[serde(default)]
+    #[schema(example = "5")]
     stars: String,
+    /// At most 500 characters.
     #[serde(default)]
     comment: String,
 }
 
 /// The complaint form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct ComplaintForm {
+    /// The page's token (bound to this card and the `cdv` cookie, 30 minutes, once).
     #[serde(default)]
     token: String,
+    /// What happened, 1 to 1000 characters.
     #[serde(default)]
     text: String,
+    /// How to reach the citizen (optional), at most 50 characters.
     #[serde(default)]
     contact: String,
 }
@@ -713,7 +745,24 @@ fn bad_form(p: &Public, raw: &str, zh: &'static str, en: &'static str) -> Respon
     )
 }
 
-/// `POST /c/{payload}/rating`.
+/// A citizen rates the service (评价) from the verification page.
+///
+/// A plain HTML form post; the answer is a page. Taken only for a card valid now, with the
+/// page's token (bound to this card and the `cdv` cookie, 30 minutes, once). Limits: one
+/// rating per phone and certificate a day, five per client network and certificate a day,
+/// twenty per certificate an hour city-wide. The rating reaches the worker's agency as a
+/// `rating` change in its pull.
+#[utoipa::path(post, path = "/c/{payload}/rating", tag = "public", operation_id = "rate",
+    params(("payload" = String, Path, description = "the signed payload of the card's QR code")),
+    request_body(content = inline(RatingForm), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = OK, description = "thank-you page", content_type = "text/html", body = String),
+    (status = BAD_REQUEST, description = "the form is incomplete or too long", content_type = "text/html", body = String),
+    (status = FORBIDDEN, description = "missing, forged, foreign or expired token; scan again", content_type = "text/html", body = String),
+    (status = NOT_FOUND, description = "not a genuine certificate", content_type = "text/html", body = String),
+    (status = CONFLICT, description = "token already used, or the card is revoked, replaced or expired", content_type = "text/html", body = String),
+    (status = TOO_MANY_REQUESTS, description = "over a limit; nothing stored (Retry-After)", content_type = "text/html", body = String),
+))]
 async fn rate(
     State(p): State<Public>,
     uri: Uri,
@@ -768,7 +817,22 @@ async fn rate(
     .await
 }
 
-/// `POST /c/{payload}/complaint`.
+/// A citizen files a complaint (投诉) from the verification page.
+///
+/// Like the rating form (same token, same answers). Limits: two per phone and certificate a
+/// day, five per client network and certificate a day, ten per certificate an hour. The
+/// complaint reaches the worker's agency as a `complaint` change in its pull.
+#[utoipa::path(post, path = "/c/{payload}/complaint", tag = "public", operation_id = "complain",
+    params(("payload" = String, Path, description = "the signed payload of the card's QR code")),
+    request_body(content = inline(ComplaintForm), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = OK, description = "received page", content_type = "text/html", body = String),
+    (status = BAD_REQUEST, description = "the form is incomplete or too long", content_type = "text/html", body = String),
+    (status = FORBIDDEN, description = "missing, forged, foreign or expired token; scan again", content_type = "text/html", body = String),
+    (status = NOT_FOUND, description = "not a genuine certificate", content_type = "text/html", body = String),
+    (status = CONFLICT, description = "token already used, or the card is not valid now", content_type = "text/html", body = String),
+    (status = TOO_MANY_REQUESTS, description = "over a limit; nothing stored (Retry-After)", content_type = "text/html", body = String),
+))]
 async fn complain(
     State(p): State<Public>,
     uri: Uri,

@@ -13,8 +13,10 @@ pub const UPLOAD_OFFSET_MISMATCH: &str = "upload_offset_mismatch";
 
 /// Answer to `GET`/`HEAD`/`PATCH /api/v1/blobs/{sha256}/upload`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadStatus {
     /// The blob's name: its SHA-256, lower-case hex.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{64}$"))]
     pub sha256: String,
     /// Bytes the platform holds so far; the next chunk must start here.
     pub offset: u64,

@@ -161,6 +161,7 @@ pub fn issue_url(
 
 /// One platform public key, as served in the trust list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrustedKey {
     /// Id carried in every credential the key signed.
     pub key_id: u16,
@@ -206,6 +207,7 @@ impl TrustedKey {
 
 /// The platform keys a verifier trusts, served at `/api/v1/trust-list` and synced to desks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrustList {
     /// Every key whose credentials may still be valid.
     pub keys: Vec<TrustedKey>,
@@ -213,6 +215,7 @@ pub struct TrustList {
 
 /// The current state of one certificate that is no longer plainly valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevocationEntry {
     /// The certificate.
     pub certificate_code: String,
@@ -224,6 +227,7 @@ pub struct RevocationEntry {
 
 /// Certificates that are cancelled or have replaced cards, city-wide. Holds no personal data.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevocationList {
     /// One entry per certificate.
     pub entries: Vec<RevocationEntry>,

@@ -9,32 +9,40 @@ use uuid::Uuid;
 
 /// `POST /api/v1/operator/agencies`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateAgencyRequest {
     /// Registered name.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: String,
     /// 18-character unified social credit code.
+    #[cfg_attr(feature = "openapi", schema(min_length = 18, max_length = 18))]
     pub credit_code: String,
     /// Shanghai district (short forms accepted).
+    #[cfg_attr(feature = "openapi", schema(example = "浦东"))]
     pub district: String,
     /// The agency's phone (mobile or landline), shown to citizens on the public verification
     /// page; absent, the page shows no phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "021-63001234"))]
     pub phone: Option<String>,
 }
 
 /// A registered agency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyCreated {
     /// The agency's id.
     pub agency_id: Uuid,
     /// Registered name.
     pub name: String,
     /// Official district name.
+    #[cfg_attr(feature = "openapi", schema(example = "浦东新区"))]
     pub district: String,
 }
 
 /// `POST /api/v1/operator/agencies/{agency_id}/enrolment-codes`: a one-time code for one desk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolmentCodeIssued {
     /// Give this to the agency; it works once.
     pub code: String,
@@ -44,6 +52,7 @@ pub struct EnrolmentCodeIssued {
 
 /// One application waiting for the police comparison result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewItem {
     /// The application.
     pub application_id: Uuid,
@@ -61,6 +70,7 @@ pub struct ReviewItem {
 
 /// `POST /api/v1/operator/reviews/{application_id}`: the police comparison result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewDecision {
     /// Passed?
     pub passed: bool,
@@ -71,6 +81,7 @@ pub struct ReviewDecision {
 
 /// Answer to a review decision or an import.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewReport {
     /// Applications approved (code assigned, credential signed).
     pub approved: u32,
@@ -84,6 +95,7 @@ pub struct ReviewReport {
 
 /// A device of an agency, as the operator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceInfo {
     /// Device id.
     pub device_id: Uuid,
@@ -97,6 +109,7 @@ pub struct DeviceInfo {
 
 /// Answer to `POST /api/v1/operator/keys/rotate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyRotated {
     /// The new current key's id.
     pub key_id: u16,

@@ -1,6 +1,7 @@
 //! The sync API's messages under `/api/v1`: device enrolment, push of outbox entries and pull of
-//! the platform's changes. `docs/openapi.yaml` describes the same shapes for other
-//! implementers; the tests below pin the JSON so the two cannot drift silently.
+//! the platform's changes. With the `openapi` feature these types derive their OpenAPI schemas,
+//! from which the platform generates `docs/openapi.yaml` for other implementers (their doc
+//! comments are its descriptions); the tests below pin the JSON.
 //!
 //! This module must never hold behaviour beyond (de)serialisation and tiny helpers: what an
 //! entry means is decided by the platform, what a change does is decided by the desk.
@@ -60,6 +61,7 @@ pub mod op {
 
 /// The answer to every refused request: a stable code and a sentence in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// Stable machine-readable code; never reworded.
     pub code: String,
@@ -71,19 +73,25 @@ pub struct ApiError {
 
 /// `POST /api/v1/devices/enrol`: a desk trades a one-time code for its own credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolRequest {
-    /// The one-time enrolment code the operator gave the agency.
+    /// The one-time enrolment code the operator gave the agency; case, dashes and spaces do
+    /// not matter.
+    #[cfg_attr(feature = "openapi", schema(example = "K7QM-2XRD-93PA-VHWT"))]
     pub code: String,
     /// A name for the device the operator will recognise, e.g. "前台1号机".
+    #[cfg_attr(feature = "openapi", schema(max_length = 60, example = "前台1号机"))]
     pub device_name: String,
 }
 
 /// The device's credential. The secret is shown once and stored by the desk in the OS keyring.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolResponse {
     /// The device's id.
     pub device_id: Uuid,
-    /// The device's secret (base64url); the platform keeps only its hash.
+    /// The device's secret (base64url); the platform keeps only its hash. Keep it in the OS
+    /// keyring: it is shown only now.
     pub device_secret: String,
     /// The agency the device acts for.
     pub agency_id: Uuid,
@@ -105,23 +113,35 @@ pub fn device_authorization(device_id: Uuid, secret: &str) -> String {
 
 /// One outbox entry as pushed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxEntry {
     /// The desk's sequence number; entries are pushed in this order.
     pub seq: i64,
     /// The entry's own id: with the device, the idempotency key.
     pub id: Uuid,
-    /// See [`entity`].
+    /// See [`entity`]: `worker`, `training_settings`, `training_class`, `class_participant`,
+    /// `exam_result` or `supervision_form`. Training records are kept per agency as sent
+    /// (upsert / delete); one naming a class_id or worker_id the platform does not hold yet is
+    /// rejected with `parent_missing`.
+    #[cfg_attr(feature = "openapi", schema(example = "worker"))]
     pub entity: String,
     /// The record's id (UUIDv7 made on the desk).
     pub entity_id: Uuid,
-    /// See [`op`].
+    /// See [`op`]: `upsert`, `apply`, `cancel`, `reissue` or `delete`. apply, cancel and
+    /// reissue: workers only; delete: training records only.
+    #[cfg_attr(feature = "openapi", schema(example = "upsert"))]
     pub op: String,
-    /// The record as JSON.
+    /// The record as JSON. For `worker`: the desk's worker record; the platform reads name,
+    /// id_number, phone, address, service_types, emergency_contact_name,
+    /// emergency_contact_phone, consent_date (YYYY-MM-DD), agency_check_done and status, and
+    /// ignores the rest. For `cancel` and `reissue` it may be empty.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub payload: serde_json::Value,
 }
 
 /// `POST /api/v1/sync/push`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     /// Must be the authenticated device.
     pub device_id: Uuid,
@@ -132,6 +152,7 @@ pub struct PushRequest {
 /// What became of one entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EntryOutcome {
     /// Taken into the platform's records.
     Applied,
@@ -160,6 +181,7 @@ pub enum EntryOutcome {
 
 /// One entry's result, in the order of the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntryResult {
     /// The entry's id.
     pub id: Uuid,
@@ -172,6 +194,7 @@ pub struct EntryResult {
 
 /// Answer to a push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// One per entry, same order.
     pub results: Vec<EntryResult>,
@@ -180,6 +203,7 @@ pub struct PushResponse {
 /// The two checks the platform runs on an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CheckKind {
     /// 平台核验: the record is complete and consistent.
     PlatformCheck,
@@ -189,17 +213,25 @@ pub enum CheckKind {
 
 /// `GET /api/v1/sync/pull?since=<cursor>&limit=<n>` query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct PullQuery {
     /// The `next_cursor` of the previous pull; 0 at first.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(minimum = 0, default = 0))]
     pub since: i64,
-    /// Most changes wanted (the platform caps it).
+    /// Most changes wanted (the platform caps it at 1000).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000, default = 1000))]
     pub limit: Option<u32>,
 }
 
 /// Something the desk must learn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ChangeBody {
     /// One check finished.
     CheckResult {
@@ -218,15 +250,18 @@ pub enum ChangeBody {
     Approval {
         /// The worker.
         worker_id: Uuid,
-        /// The assigned certificate code.
+        /// The assigned certificate code (see `crates/certdesk-domain/src/certificate_code.rs`).
+        #[cfg_attr(feature = "openapi", schema(example = "SH112026000001P"))]
         certificate_code: String,
         /// The card version the credential is for.
+        #[cfg_attr(feature = "openapi", schema(minimum = 1))]
         card_version: u16,
         /// First valid day.
         valid_from: NaiveDate,
         /// Last valid day.
         valid_until: NaiveDate,
-        /// The signed URL to print as the QR code.
+        /// The signed URL to print as the card's QR code (see `docs/credential-format.md`).
+        #[cfg_attr(feature = "openapi", schema(max_length = 151))]
         credential_url: String,
     },
     /// 驳回: the application failed; the agency sees why.
@@ -260,8 +295,10 @@ pub enum ChangeBody {
         /// The certificate the scanned card belongs to.
         certificate_code: String,
         /// 1 to 5 stars.
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
         stars: u8,
         /// The citizen's comment (may be empty), at most 500 characters.
+        #[cfg_attr(feature = "openapi", schema(max_length = 500))]
         comment: String,
         /// When it was given.
         created_at: DateTime<Utc>,
@@ -276,8 +313,10 @@ pub enum ChangeBody {
         /// The certificate the scanned card belongs to.
         certificate_code: String,
         /// What happened, at most 1000 characters.
+        #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
         text: String,
         /// How to reach the citizen (may be empty), at most 50 characters.
+        #[cfg_attr(feature = "openapi", schema(max_length = 50))]
         contact: String,
         /// When it was filed.
         created_at: DateTime<Utc>,
@@ -293,6 +332,7 @@ pub enum ChangeBody {
 
 /// One change, numbered by the platform's monotonic change sequence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// Position in the platform's change log; cursors are these numbers.
     pub seq: i64,
@@ -303,6 +343,7 @@ pub struct Change {
 
 /// Answer to a pull.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// Oldest first.
     pub changes: Vec<Change>,

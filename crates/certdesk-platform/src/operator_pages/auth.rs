@@ -225,7 +225,7 @@ pub trait CsrfForm {
 }
 
 /// A form that carries nothing but the token (approve, revoke, sign out, issue a code).
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct CsrfOnly {
     /// The session's token.
     #[serde(default)]

@@ -17,11 +17,12 @@ use axum::http::header::{
 };
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use self::auth::{CsrfForm, CsrfOnly, Posted, Session};
@@ -37,30 +38,31 @@ pub const MAX_REASON_CHARS: usize = 200;
 /// Most applications listed on the queue page at once (oldest first).
 pub const QUEUE_PAGE: usize = 200;
 
-/// The operator pages' routes (merged into the platform's router).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/operator",
-            get(|| async { Redirect::to("/operator/reviews") }),
-        )
-        .route("/operator/sign-in", get(sign_in_page).post(sign_in))
-        .route("/operator/sign-out", post(sign_out))
-        .route("/operator/agencies", get(agencies_page).post(create_agency))
-        .route(
-            "/operator/agencies/{agency_id}/enrolment-codes",
-            post(issue_enrolment_code),
-        )
-        .route("/operator/reviews", get(reviews_page))
-        .route("/operator/reviews/import", post(import_results))
-        .route("/operator/reviews/{application_id}", get(review_page))
-        .route("/operator/reviews/{application_id}/photo", get(photo))
-        .route("/operator/reviews/{application_id}/approve", post(approve))
-        .route("/operator/reviews/{application_id}/reject", post(reject))
-        .route("/operator/revocations", get(revocations_page))
-        .route("/operator/devices", get(devices_page))
-        .route("/operator/devices/{device_id}/revoke", post(revoke_device))
+/// The operator pages' routes with their documentation (merged into the platform's router).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(home))
+        .routes(routes!(sign_in_page, sign_in))
+        .routes(routes!(sign_out))
+        .routes(routes!(agencies_page, create_agency))
+        .routes(routes!(issue_enrolment_code))
+        .routes(routes!(reviews_page))
+        .routes(routes!(import_results))
+        .routes(routes!(review_page))
+        .routes(routes!(photo))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
+        .routes(routes!(revocations_page))
+        .routes(routes!(devices_page))
+        .routes(routes!(revoke_device))
         .layer(axum::middleware::map_response(security_headers))
+}
+
+/// The operator pages start at the review queue.
+#[utoipa::path(get, path = "/operator", tag = "operator_pages", operation_id = "operator_home",
+    responses((status = SEE_OTHER, description = "to `/operator/reviews`")))]
+async fn home() -> Redirect {
+    Redirect::to("/operator/reviews")
 }
 
 /// Pages hold personal data: never cached, never framed, no script, nothing from elsewhere.
@@ -142,9 +144,13 @@ fn local_time(rfc3339: &str) -> String {
 
 /// What the page says after a POST redirected to it. Only fixed sentences: nothing from the
 /// query string is echoed but an escaped certificate code.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Notice {
+    /// What was just done: `approved`, `rejected`, `agency_created`, `device_revoked` or
+    /// `signed_out`; anything else shows nothing.
     done: Option<String>,
+    /// The certificate code just assigned (with `done=approved`).
     code: Option<String>,
 }
 
@@ -167,12 +173,16 @@ impl Notice {
 
 // ---- sign-in ------------------------------------------------------------------------------
 
-#[derive(Debug, Deserialize)]
+/// The sign-in form.
+#[derive(Debug, Deserialize, ToSchema)]
 struct SignInForm {
+    /// The pre-session token of the sign-in page (the same as its cookie).
     #[serde(default)]
     csrf: String,
+    /// The operator's sign-in name.
     #[serde(default)]
     user: String,
+    /// The operator's password.
     #[serde(default)]
     password: String,
 }
@@ -210,6 +220,15 @@ fn sign_in_form(status: StatusCode, message: Option<String>, user: &str) -> Resp
         .into_response()
 }
 
+/// The sign-in page.
+///
+/// Sets a short-lived pre-session cookie whose value the form carries back (double submit). A
+/// signed-in operator goes on to the review queue.
+#[utoipa::path(get, path = "/operator/sign-in", tag = "operator_pages",
+    operation_id = "operator_sign_in_page", params(Notice), responses(
+    (status = OK, description = "the sign-in form", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "already signed in: to `/operator/reviews`"),
+))]
 async fn sign_in_page(
     session: Result<Session, Response>,
     Query(notice): Query<Notice>,
@@ -220,6 +239,20 @@ async fn sign_in_page(
     sign_in_form(StatusCode::OK, notice.sentence(), "")
 }
 
+/// Sign in with a name and password.
+///
+/// Five wrong passwords in a row lock the account for 15 minutes, doubling with each further
+/// wrong one up to 4 hours; an unknown name costs the same time as a known one.
+#[utoipa::path(post, path = "/operator/sign-in", tag = "operator_pages",
+    operation_id = "operator_sign_in",
+    request_body(content = inline(SignInForm), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = SEE_OTHER, description = "signed in: the session cookie is set; to `/operator/reviews`"),
+    (status = BAD_REQUEST, description = "the form could not be read", content_type = "text/html", body = String),
+    (status = UNAUTHORIZED, description = "wrong name or password", content_type = "text/html", body = String),
+    (status = FORBIDDEN, description = "another origin, or the token does not match the cookie; nothing changed", content_type = "text/html", body = String),
+    (status = TOO_MANY_REQUESTS, description = "the account is locked", content_type = "text/html", body = String),
+))]
 async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
     let (parts, body) = req.into_parts();
     if !auth::same_origin(&parts) {
@@ -320,6 +353,14 @@ fn locked_sentence(until: DateTime<Utc>) -> String {
     )
 }
 
+/// Sign out: the session ends at once.
+#[utoipa::path(post, path = "/operator/sign-out", tag = "operator_pages",
+    operation_id = "operator_sign_out", security(("operator_session" = [])),
+    request_body(content = inline(CsrfOnly), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = SEE_OTHER, description = "to `/operator/sign-in?done=signed_out`, the cookie cleared; without a live session, to `/operator/sign-in`"),
+    (status = FORBIDDEN, description = "another origin, or a missing or wrong token; nothing changed", content_type = "text/html", body = String),
+))]
 async fn sign_out(State(state): State<AppState>, posted: Posted<CsrfOnly>) -> PageResult {
     let id_hash = posted.session.id_hash.clone();
     blocking(&state, move |s| s.close_session(&id_hash)).await?;
@@ -335,16 +376,22 @@ async fn sign_out(State(state): State<AppState>, posted: Posted<CsrfOnly>) -> Pa
 
 // ---- agencies -----------------------------------------------------------------------------
 
-#[derive(Debug, Default, Deserialize)]
+/// The form that registers an agency.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 struct AgencyForm {
+    /// The session's CSRF token.
     #[serde(default)]
     csrf: String,
+    /// Registered name, at most 100 characters.
     #[serde(default)]
     name: String,
+    /// 18-character unified social credit code.
     #[serde(default)]
     credit_code: String,
+    /// Shanghai district.
     #[serde(default)]
     district: String,
+    /// The agency's phone (mobile or landline), shown on the public verification page.
     #[serde(default)]
     phone: String,
 }
@@ -415,6 +462,14 @@ async fn agencies_body(
     ))
 }
 
+/// The registered agencies, with the form to register one and a button per agency to issue an
+/// enrolment code.
+#[utoipa::path(get, path = "/operator/agencies", tag = "operator_pages",
+    operation_id = "operator_agencies_page", security(("operator_session" = [])),
+    params(Notice), responses(
+    (status = OK, description = "the page", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+))]
 async fn agencies_page(
     State(state): State<AppState>,
     session: Session,
@@ -453,6 +508,15 @@ async fn refuse_agency(
         .into_response())
 }
 
+/// Register an agency.
+#[utoipa::path(post, path = "/operator/agencies", tag = "operator_pages",
+    operation_id = "operator_page_create_agency", security(("operator_session" = [])),
+    request_body(content = inline(AgencyForm), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = SEE_OTHER, description = "registered: to `/operator/agencies?done=agency_created`; without a live session, to `/operator/sign-in`"),
+    (status = BAD_REQUEST, description = "a field is invalid or the credit code is registered: the page again, with why", content_type = "text/html", body = String),
+    (status = FORBIDDEN, description = "another origin, or a missing or wrong token; nothing changed", content_type = "text/html", body = String),
+))]
 async fn create_agency(State(state): State<AppState>, posted: Posted<AgencyForm>) -> PageResult {
     let Posted { session, form } = posted;
     let parsed = (|| {
@@ -492,6 +556,18 @@ async fn create_agency(State(state): State<AppState>, posted: Posted<AgencyForm>
     Ok(see_other("/operator/agencies?done=agency_created"))
 }
 
+/// Issue a one-time enrolment code for one desk of the agency; the page shows it once.
+#[utoipa::path(post, path = "/operator/agencies/{agency_id}/enrolment-codes",
+    tag = "operator_pages", operation_id = "operator_page_issue_enrolment_code",
+    security(("operator_session" = [])),
+    params(("agency_id" = Uuid, Path, description = "the agency")),
+    request_body(content = inline(CsrfOnly), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = CREATED, description = "the code, valid 72 hours for one device", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+    (status = FORBIDDEN, description = "another origin, or a missing or wrong token; nothing changed", content_type = "text/html", body = String),
+    (status = NOT_FOUND, description = "no such agency", content_type = "text/html", body = String),
+))]
 async fn issue_enrolment_code(
     State(state): State<AppState>,
     Path(agency_id): Path<Uuid>,
@@ -530,6 +606,14 @@ async fn issue_enrolment_code(
 
 // ---- review queue -------------------------------------------------------------------------
 
+/// The review queue: applications waiting for the police comparison, oldest first (200 at a
+/// time), and the form to import a police results file.
+#[utoipa::path(get, path = "/operator/reviews", tag = "operator_pages",
+    operation_id = "operator_reviews_page", security(("operator_session" = [])),
+    params(Notice), responses(
+    (status = OK, description = "the page", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+))]
 async fn reviews_page(
     State(state): State<AppState>,
     session: Session,
@@ -680,6 +764,14 @@ async fn review_detail(state: &AppState, id: Uuid) -> Result<ReviewDetail, PageE
         .ok_or_else(|| AppError::NotFound("application").into())
 }
 
+/// One application: the worker's record and photo, with the forms to approve or reject it.
+#[utoipa::path(get, path = "/operator/reviews/{application_id}", tag = "operator_pages",
+    operation_id = "operator_review_page", security(("operator_session" = [])),
+    params(("application_id" = Uuid, Path, description = "the application")), responses(
+    (status = OK, description = "the page", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+    (status = NOT_FOUND, description = "no such application", content_type = "text/html", body = String),
+))]
 async fn review_page(
     State(state): State<AppState>,
     session: Session,
@@ -692,6 +784,14 @@ async fn review_page(
 
 /// The worker's photo, for signed-in operators only, and only a photo the applying agency
 /// itself uploaded.
+#[utoipa::path(get, path = "/operator/reviews/{application_id}/photo", tag = "operator_pages",
+    operation_id = "operator_review_photo", security(("operator_session" = [])),
+    params(("application_id" = Uuid, Path, description = "the application")), responses(
+    (status = OK, description = "the photo (`image/jpeg` or `image/png`; anything else as `application/octet-stream`)",
+        content(("image/jpeg"), ("image/png"), ("application/octet-stream"))),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+    (status = NOT_FOUND, description = "no such application, or it has no photo", content_type = "text/html", body = String),
+))]
 async fn photo(
     State(state): State<AppState>,
     _session: Session,
@@ -717,6 +817,17 @@ async fn photo(
     Ok(([(CONTENT_TYPE, content_type)], bytes).into_response())
 }
 
+/// The police comparison passed: approve, which assigns the certificate code and signs the
+/// credential.
+#[utoipa::path(post, path = "/operator/reviews/{application_id}/approve", tag = "operator_pages",
+    operation_id = "operator_approve", security(("operator_session" = [])),
+    params(("application_id" = Uuid, Path, description = "the application")),
+    request_body(content = inline(CsrfOnly), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = SEE_OTHER, description = "approved: to `/operator/reviews?done=approved&code=…`; without a live session, to `/operator/sign-in`"),
+    (status = BAD_REQUEST, description = "the application is not waiting for review", content_type = "text/html", body = String),
+    (status = FORBIDDEN, description = "another origin, or a missing or wrong token; nothing changed", content_type = "text/html", body = String),
+))]
 async fn approve(
     State(state): State<AppState>,
     Path(application_id): Path<Uuid>,
@@ -742,12 +853,16 @@ fn not_pending() -> PageError {
     .into()
 }
 
-#[derive(Debug, Deserialize)]
+/// The form that rejects an application.
+#[derive(Debug, Deserialize, ToSchema)]
 struct RejectForm {
+    /// The session's CSRF token.
     #[serde(default)]
     csrf: String,
+    /// Why, in Chinese (the agency's clerk reads it), at most 200 characters.
     #[serde(default)]
     reason_zh: String,
+    /// The same in English (optional), at most 200 characters.
     #[serde(default)]
     reason_en: String,
 }
@@ -775,6 +890,17 @@ fn rejection_reason(zh: &str, en: &str) -> Result<(String, String), String> {
     Ok((zh.to_owned(), en.to_owned()))
 }
 
+/// The police comparison failed: reject, with the reason the agency will read.
+#[utoipa::path(post, path = "/operator/reviews/{application_id}/reject", tag = "operator_pages",
+    operation_id = "operator_reject", security(("operator_session" = [])),
+    params(("application_id" = Uuid, Path, description = "the application")),
+    request_body(content = inline(RejectForm), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = SEE_OTHER, description = "rejected: to `/operator/reviews?done=rejected`; without a live session, to `/operator/sign-in`"),
+    (status = BAD_REQUEST, description = "no Chinese reason, one too long, or the application is not waiting for review", content_type = "text/html", body = String),
+    (status = FORBIDDEN, description = "another origin, or a missing or wrong token; nothing changed", content_type = "text/html", body = String),
+    (status = NOT_FOUND, description = "no such application", content_type = "text/html", body = String),
+))]
 async fn reject(
     State(state): State<AppState>,
     Path(application_id): Path<Uuid>,
@@ -806,10 +932,14 @@ async fn reject(
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The form that imports a police results file.
+#[derive(Debug, Deserialize, ToSchema)]
 struct ImportForm {
+    /// The session's CSRF token.
     #[serde(default)]
     csrf: String,
+    /// The results, one line per person: `id_number,result,reason` (`result`: pass/通过/1 or
+    /// fail/不通过/0).
     #[serde(default)]
     csv: String,
 }
@@ -820,6 +950,16 @@ impl CsrfForm for ImportForm {
     }
 }
 
+/// Import a police results file pasted into the form; every pending application of each
+/// person named is decided.
+#[utoipa::path(post, path = "/operator/reviews/import", tag = "operator_pages",
+    operation_id = "operator_page_import_results", security(("operator_session" = [])),
+    request_body(content = inline(ImportForm), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = OK, description = "the import report: approved, rejected, unmatched and unreadable lines", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+    (status = FORBIDDEN, description = "another origin, or a missing or wrong token; nothing changed", content_type = "text/html", body = String),
+))]
 async fn import_results(State(state): State<AppState>, posted: Posted<ImportForm>) -> PageResult {
     let Posted { session, form } = posted;
     let report = apply_results_csv(&state, &form.csv).await?;
@@ -856,6 +996,12 @@ async fn import_results(State(state): State<AppState>, posted: Posted<ImportForm
 
 // ---- revocations and devices ---------------------------------------------------------------
 
+/// Cancelled certificates and replaced cards.
+#[utoipa::path(get, path = "/operator/revocations", tag = "operator_pages",
+    operation_id = "operator_revocations_page", security(("operator_session" = [])), responses(
+    (status = OK, description = "the page", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+))]
 async fn revocations_page(State(state): State<AppState>, session: Session) -> PageResult {
     let list = blocking(&state, |s| s.revocations()).await?;
     let mut rows = String::new();
@@ -885,6 +1031,13 @@ async fn revocations_page(State(state): State<AppState>, session: Session) -> Pa
     Ok(page(&session, "注销与补发 Revocations", None, &body).into_response())
 }
 
+/// Every enrolled device, with a button to revoke each.
+#[utoipa::path(get, path = "/operator/devices", tag = "operator_pages",
+    operation_id = "operator_devices_page", security(("operator_session" = [])),
+    params(Notice), responses(
+    (status = OK, description = "the page", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+))]
 async fn devices_page(
     State(state): State<AppState>,
     session: Session,
@@ -932,6 +1085,16 @@ async fn devices_page(
     .into_response())
 }
 
+/// Revoke a device; its next request is refused.
+#[utoipa::path(post, path = "/operator/devices/{device_id}/revoke", tag = "operator_pages",
+    operation_id = "operator_page_revoke_device", security(("operator_session" = [])),
+    params(("device_id" = Uuid, Path, description = "the device")),
+    request_body(content = inline(CsrfOnly), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = SEE_OTHER, description = "revoked: to `/operator/devices?done=device_revoked`; without a live session, to `/operator/sign-in`"),
+    (status = FORBIDDEN, description = "another origin, or a missing or wrong token; nothing changed", content_type = "text/html", body = String),
+    (status = NOT_FOUND, description = "no such device", content_type = "text/html", body = String),
+))]
 async fn revoke_device(
     State(state): State<AppState>,
     Path(device_id): Path<Uuid>,
