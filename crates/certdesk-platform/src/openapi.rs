@@ -324,6 +324,34 @@ mod tests {
         );
     }
 
+    /// Attribute values must be literals, so the limits the code enforces are written twice:
+    /// this keeps the documented ones equal to the constants.
+    #[test]
+    fn openapi_documented_limits_are_the_ones_the_code_enforces() {
+        let doc = serde_json::to_value(document(state())).unwrap();
+        let param = |path: &str, method: &str, name: &str| {
+            doc["paths"][path][method]["parameters"]
+                .as_array()
+                .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+                .map(|p| p["schema"].clone())
+                .unwrap_or_else(|| panic!("{method} {path} documents no parameter {name}"))
+        };
+        let payload = param("/c/{payload}", "get", "payload");
+        let chars = certdesk_protocol::credential::PAYLOAD_CHARS;
+        assert_eq!(payload["minLength"], chars, "a card's payload length");
+        assert_eq!(payload["maxLength"], chars, "a card's payload length");
+        let limit = param("/api/v1/sync/pull", "get", "limit");
+        assert_eq!(limit["maximum"], crate::api::MAX_PULL, "the pull's cap");
+        assert_eq!(limit["default"], crate::api::MAX_PULL, "the pull's default");
+        let push = &doc["paths"]["/api/v1/sync/push"]["post"]["description"];
+        assert!(
+            push.as_str()
+                .unwrap_or_default()
+                .contains(&format!("At most {} entries per batch", crate::api::MAX_BATCH)),
+            "the push's batch limit: {push}"
+        );
+    }
+
     #[test]
     fn openapi_every_operation_has_its_own_id_a_summary_and_an_answer() {
         let doc = document(state());
