@@ -474,6 +474,20 @@ mod tests {
 
     const BASE: &str = "https://zhengjian.shanghai.example.gov.cn/c/";
 
+    #[test]
+    fn verdict_kinds_serialise_as_the_codes_the_verify_screen_has_always_received() {
+        let codes: Vec<String> = VerdictKind::ALL.iter().map(|k| serde_json::to_string(k).unwrap()).collect();
+        assert_eq!(
+            codes.join(","),
+            r#""valid","replaced","revoked","expired","bad_signature","unknown_key","not_a_certificate""#
+        );
+        for k in VerdictKind::ALL {
+            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.code()));
+        }
+        assert_eq!(Verdict::BadSignature.kind(), VerdictKind::BadSignature);
+        assert_eq!(Verdict::UnknownKey { key_id: 7 }.code(), "unknown_key");
+    }
+
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
