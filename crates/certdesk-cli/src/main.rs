@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use certdesk_domain::WorkerStatus;
 use certdesk_store::{Agency, Desk, DeskError, NewUser, Role, SessionUser, WorkerInput};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -102,6 +102,13 @@ enum Command {
     /// Citizens' ratings (评价) and complaints (投诉) from the platform.
     #[command(subcommand)]
     Feedback(card_cmd::FeedbackCommand),
+    /// 导出诊断信息: bundle the desk's log, versions, data folder sizes and sync status (no
+    /// personal data) into one zip for support.
+    Diagnostics {
+        /// The zip to write.
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -280,11 +287,27 @@ impl Out {
     }
 }
 
+/// The subcommand path (`worker add`), as the log names a failed command.
+fn command_name(matches: &clap::ArgMatches) -> String {
+    let mut parts = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        parts.push(name);
+        m = sub;
+    }
+    parts.join(" ")
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let en = cli.lang == "en";
     let json = cli.json;
-    match run(cli) {
+    let command = command_name(&matches);
+    match certdesk_core::logged(&command, run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if json {
@@ -344,6 +367,7 @@ fn run(cli: Cli) -> Result<(), DeskError> {
         return bench::run(args).map_err(DeskError::internal);
     }
     let data_dir = certdesk_store::resolve_data_dir(cli.data_dir.as_deref());
+    certdesk_core::log::init(&data_dir, "certdesk", env!("CARGO_PKG_VERSION"));
     let mut desk = Desk::open(&data_dir)?;
     match cli.command {
         Command::Bench(_) => unreachable!("handled above"),
@@ -426,6 +450,14 @@ fn run(cli: Cli) -> Result<(), DeskError> {
         Command::Worker(cmd) => {
             let actor = sign_in(&desk, &cli.user, &cli.password)?;
             worker_command(&mut desk, &actor, cmd, &out)?;
+        }
+        Command::Diagnostics { output } => {
+            sign_in(&desk, &cli.user, &cli.password)?;
+            let program = certdesk_core::diagnostics::Program { name: "certdesk", version: env!("CARGO_PKG_VERSION") };
+            let entries = certdesk_core::diagnostics::write_bundle(&desk, program, &output)?;
+            out.print(&serde_json::json!({ "path": output, "entries": entries }), || {
+                format!("已导出诊断信息：{}（{}）", output.display(), entries.join("、"))
+            });
         }
         Command::Audit(AuditCommand::Verify) => {
             let n = desk.verify_audit_chain()?;

@@ -106,6 +106,16 @@ impl Desk {
         self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 
+    /// Now on the desk's clock, RFC 3339 in UTC (for reports such as the diagnostics bundle).
+    pub fn now_rfc3339(&self) -> String {
+        self.now_text()
+    }
+
+    /// The database's schema version: the number of the last migration applied.
+    pub fn schema_version(&self) -> DeskResult<u32> {
+        certdesk_migrate::version(&self.conn).map_err(DeskError::internal)
+    }
+
     /// Today's date in Shanghai.
     pub fn today(&self) -> NaiveDate {
         self.clock.now().with_timezone(&shanghai()).date_naive()
