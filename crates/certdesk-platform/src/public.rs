@@ -22,16 +22,18 @@ use std::sync::Arc;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, FromRequestParts, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use certdesk_domain::{mask_for_public, Gender, IdNumber, ServiceType};
 use certdesk_protocol::credential::{claimed_certificate_code, verify, Verdict};
 use certdesk_protocol::{RevocationEntry, RevocationList};
 use chrono::FixedOffset;
+use maud::{html, Markup};
 use rand_core::{OsRng, RngCore};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -45,7 +47,7 @@ use crate::keys;
 use crate::store::public::{
     Feedback, FeedbackLimits, FeedbackOutcome, FeedbackSubmission, PublicCertificate,
 };
-use html::{esc, page, row, Banner, Tone};
+use html::{page, row, Banner, Tone};
 use token::{Binding, TokenError, TokenKey, TOKEN_TTL_MINUTES};
 
 /// Longest rating comment, in characters.
@@ -171,16 +173,22 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientNetwork {
 }
 
 /// The page's device cookie, if the request carries a well-formed one.
-fn device_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == DEVICE_COOKIE)
-        .map(|(_, v)| v.to_owned())
+fn device_cookie(jar: &CookieJar) -> Option<String> {
+    jar.get(DEVICE_COOKIE)
+        .map(|c| c.value().to_owned())
         .filter(|v| v.len() == 22 && URL_SAFE_NO_PAD.decode(v).is_ok())
+}
+
+/// The device cookie for a phone that has none: a year, HTTPS only, unreadable by script,
+/// sent only to the public pages and with top-level navigations from elsewhere (a scan).
+fn new_device_cookie(device: String) -> Cookie<'static> {
+    Cookie::build((DEVICE_COOKIE, device))
+        .path("/c")
+        .max_age(cookie::time::Duration::seconds(31_536_000))
+        .secure(true)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .build()
 }
 
 fn new_device_id() -> String {
@@ -214,12 +222,13 @@ fn answer(status: StatusCode, cache: &'static str, html_text: String) -> Respons
     res
 }
 
-fn footer(app: &AppState) -> String {
+fn footer(app: &AppState) -> Markup {
     let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    format!(
-        "查验时间 Checked {} (北京时间 UTC+8)<br>上海市家政上门服务证平台 · 谁发证谁负责",
-        app.now().with_timezone(&shanghai).format("%Y-%m-%d %H:%M")
-    )
+    let at = app.now().with_timezone(&shanghai).format("%Y-%m-%d %H:%M");
+    html! {
+        "查验时间 Checked " (at) " (北京时间 UTC+8)" br;
+        "上海市家政上门服务证平台 · 谁发证谁负责"
+    }
 }
 
 /// The banner for a verdict.
@@ -286,42 +295,28 @@ fn banner(verdict: &Verdict) -> Banner<'static> {
 }
 
 /// The details list everyone may see of a genuine card: code, agency, agency phone.
-fn certificate_rows(out: &mut String, code: &str, record: Option<&PublicCertificate>) {
-    row(
-        out,
-        "证件编码",
-        "Certificate code",
-        &format!("<span class=\"mono\">{}</span>", esc(code)),
-    );
-    if let Some(r) = record {
-        row(out, "服务机构", "Agency", &esc(&r.agency_name));
-        if let Some(phone) = &r.agency_phone {
-            let dial: String = phone
-                .chars()
-                .filter(|c| c.is_ascii_digit() || *c == '+')
-                .collect();
-            row(
-                out,
-                "机构电话",
-                "Agency phone",
-                &format!("<a href=\"tel:{}\">{}</a>", esc(&dial), esc(phone)),
-            );
+fn certificate_rows(code: &str, record: Option<&PublicCertificate>) -> Markup {
+    html! {
+        (row("证件编码", "Certificate code", html! { span class="mono" { (code) } }))
+        @if let Some(r) = record {
+            (row("服务机构", "Agency", html! { (r.agency_name) }))
+            @if let Some(phone) = &r.agency_phone {
+                @let dial: String = phone
+                    .chars()
+                    .filter(|c| c.is_ascii_digit() || *c == '+')
+                    .collect();
+                (row("机构电话", "Agency phone", html! { a href={ "tel:" (dial) } { (phone) } }))
+            }
         }
     }
 }
 
-fn service_tags(codes: &[String]) -> String {
-    codes
-        .iter()
-        .filter_map(|c| ServiceType::parse(c).ok())
-        .map(|t| {
-            format!(
-                "<span class=\"tag\">{} {}</span>",
-                t.label_zh(),
-                t.label_en()
-            )
-        })
-        .collect()
+fn service_tags(codes: &[String]) -> Markup {
+    html! {
+        @for t in codes.iter().filter_map(|c| ServiceType::parse(c).ok()) {
+            span class="tag" { (t.label_zh()) " " (t.label_en()) }
+        }
+    }
 }
 
 /// The body of a valid card's page: the person, the certificate, the forms.
@@ -332,72 +327,74 @@ fn valid_body(
     r: &PublicCertificate,
     token: &str,
     today: chrono::NaiveDate,
-) -> String {
-    let mut b = String::with_capacity(6 * 1024);
-    b.push_str("<section><div class=\"who\">");
-    if r.photo_sha256.is_some() {
-        b.push_str(&format!(
-            "<img src=\"/c/{raw}/photo\" width=\"108\" height=\"133\" alt=\"持证人照片 Photo of the holder\">"
-        ));
-    } else {
-        b.push_str("<div class=\"nophoto\">暂无照片<br>No photo</div>");
+) -> Markup {
+    let gender = IdNumber::parse(&r.id_number, today).map(|id| {
+        let g = id.gender();
+        let en = match g {
+            Gender::Male => "Male",
+            Gender::Female => "Female",
+        };
+        (g.label_zh(), en)
+    });
+    html! {
+        section {
+            div class="who" {
+                @if r.photo_sha256.is_some() {
+                    img src={ "/c/" (raw) "/photo" } width="108" height="133" alt="持证人照片 Photo of the holder";
+                } @else {
+                    div class="nophoto" { "暂无照片" br; "No photo" }
+                }
+                div {
+                    p class="name" data-field="name" { (mask_for_public(&r.worker_name)) }
+                    @if let Ok((zh, en)) = gender {
+                        p { (zh) " " (en) }
+                    }
+                    p { (service_tags(&r.service_types)) }
+                }
+            }
+            dl {
+                (certificate_rows(code, Some(r)))
+                (row("有效期至", "Valid until", html! { (claims_until) }))
+                (row("培训考核", "Training", html! {
+                    "已完成岗前培训与考核" small { "Pre-service training and exam completed" }
+                }))
+            }
+            p class="note" {
+                "为保护个人信息，姓名已部分隐藏，不显示身份证号与手机号。\
+                 Name partly hidden; ID number and phone are never shown."
+            }
+        }
+        section {
+            h2 { "评价服务 " small { "Rate the service" } }
+            form method="post" action={ "/c/" (raw) "/rating" } {
+                input type="hidden" name="token" value=(token);
+                div class="stars" role="radiogroup" aria-label="星级 Stars" {
+                    @for n in (1..=5).rev() {
+                        input type="radio" name="stars" id={ "s" (n) } value=(n) required;
+                        label for={ "s" (n) } title={ (n) " 星 " (n) " star" @if n > 1 { "s" } } { "★" }
+                    }
+                }
+                label class="f" for="comment" { "说说服务怎么样（选填） Comment (optional)" }
+                textarea id="comment" name="comment" maxlength=(MAX_COMMENT_CHARS) rows="3" {}
+                button type="submit" { "提交评价 Submit rating" }
+            }
+        }
+        details class="complain" {
+            summary { "投诉 File a complaint" }
+            form method="post" action={ "/c/" (raw) "/complaint" } {
+                input type="hidden" name="token" value=(token);
+                label class="f" for="text" { "发生了什么 What happened" }
+                textarea id="text" name="text" maxlength=(MAX_COMPLAINT_CHARS) rows="4" required {}
+                label class="f" for="contact" { "联系方式（选填，仅供机构回访） Contact (optional)" }
+                input type="text" id="contact" name="contact" maxlength=(MAX_CONTACT_CHARS) autocomplete="tel";
+                button type="submit" { "提交投诉 Send complaint" }
+            }
+            p class="note" {
+                "投诉将转交持证人所属机构处理。The complaint goes to the worker's agency. \
+                 表单 " (TOKEN_TTL_MINUTES) " 分钟内有效 Forms work for " (TOKEN_TTL_MINUTES) " minutes."
+            }
+        }
     }
-    let gender = IdNumber::parse(&r.id_number, today)
-        .map(|id| {
-            let g = id.gender();
-            let en = match g {
-                Gender::Male => "Male",
-                Gender::Female => "Female",
-            };
-            format!("<p>{} {en}</p>", g.label_zh())
-        })
-        .unwrap_or_default();
-    b.push_str(&format!(
-        "<div><p class=\"name\" data-field=\"name\">{}</p>{gender}<p>{}</p></div></div><dl>",
-        esc(&mask_for_public(&r.worker_name)),
-        service_tags(&r.service_types)
-    ));
-    certificate_rows(&mut b, code, Some(r));
-    row(&mut b, "有效期至", "Valid until", &claims_until.to_string());
-    row(
-        &mut b,
-        "培训考核",
-        "Training",
-        "已完成岗前培训与考核<small>Pre-service training and exam completed</small>",
-    );
-    b.push_str(
-        "</dl><p class=\"note\">为保护个人信息，姓名已部分隐藏，不显示身份证号与手机号。\
-         Name partly hidden; ID number and phone are never shown.</p></section>",
-    );
-    b.push_str(&format!(
-        "<section><h2>评价服务 <small>Rate the service</small></h2>\
-         <form method=\"post\" action=\"/c/{raw}/rating\">\
-         <input type=\"hidden\" name=\"token\" value=\"{token}\">\
-         <div class=\"stars\" role=\"radiogroup\" aria-label=\"星级 Stars\">"
-    ));
-    for n in (1..=5).rev() {
-        b.push_str(&format!(
-            "<input type=\"radio\" name=\"stars\" id=\"s{n}\" value=\"{n}\" required>\
-             <label for=\"s{n}\" title=\"{n} 星 {n} star{}\">★</label>",
-            if n > 1 { "s" } else { "" }
-        ));
-    }
-    b.push_str(&format!(
-        "</div><label class=\"f\" for=\"comment\">说说服务怎么样（选填） Comment (optional)</label>\
-         <textarea id=\"comment\" name=\"comment\" maxlength=\"{MAX_COMMENT_CHARS}\" rows=\"3\"></textarea>\
-         <button type=\"submit\">提交评价 Submit rating</button></form></section>\
-         <details class=\"complain\"><summary>投诉 File a complaint</summary>\
-         <form method=\"post\" action=\"/c/{raw}/complaint\">\
-         <input type=\"hidden\" name=\"token\" value=\"{token}\">\
-         <label class=\"f\" for=\"text\">发生了什么 What happened</label>\
-         <textarea id=\"text\" name=\"text\" maxlength=\"{MAX_COMPLAINT_CHARS}\" rows=\"4\" required></textarea>\
-         <label class=\"f\" for=\"contact\">联系方式（选填，仅供机构回访） Contact (optional)</label>\
-         <input type=\"text\" id=\"contact\" name=\"contact\" maxlength=\"{MAX_CONTACT_CHARS}\" autocomplete=\"tel\">\
-         <button type=\"submit\">提交投诉 Send complaint</button></form>\
-         <p class=\"note\">投诉将转交持证人所属机构处理。The complaint goes to the worker's agency. \
-         表单 {TOKEN_TTL_MINUTES} 分钟内有效 Forms work for {TOKEN_TTL_MINUTES} minutes.</p></details>"
-    ));
-    b
 }
 
 /// The public page a card's QR code opens (查证、验证), for a phone.
@@ -421,7 +418,7 @@ fn valid_body(
 async fn verification_page(
     State(p): State<Public>,
     uri: Uri,
-    headers: HeaderMap,
+    jar: CookieJar,
 ) -> Result<Response, AppError> {
     let raw = raw_payload(&uri);
     let checked = check(&p.app, raw).await?;
@@ -429,7 +426,7 @@ async fn verification_page(
     let footer = footer(&p.app);
     match (&checked.verdict, &checked.record) {
         (Verdict::Valid(claims), Some(record)) => {
-            let (device, new_cookie) = match device_cookie(&headers) {
+            let (device, new_cookie) = match device_cookie(&jar) {
                 Some(d) => (d, false),
                 None => (new_device_id(), true),
             };
@@ -451,15 +448,9 @@ async fn verification_page(
                 p.app.today(),
             );
             // Each view carries its own token and the status is live: never stored.
-            let mut res = answer(StatusCode::OK, "no-store", page(&banner, &body, &footer));
+            let res = answer(StatusCode::OK, "no-store", page(&banner, body, footer));
             if new_cookie {
-                let cookie = format!(
-                    "{DEVICE_COOKIE}={device}; Path=/c; Max-Age=31536000; Secure; HttpOnly; SameSite=Lax"
-                );
-                res.headers_mut().insert(
-                    SET_COOKIE,
-                    HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
-                );
+                return Ok((jar.add(new_device_cookie(device)), res).into_response());
             }
             Ok(res)
         }
@@ -470,25 +461,21 @@ async fn verification_page(
             | Verdict::Expired(c),
             record,
         ) => {
-            let mut b = String::from("<section><dl>");
-            certificate_rows(&mut b, &c.certificate_code.to_string(), record.as_ref());
-            if matches!(checked.verdict, Verdict::Expired(_)) {
-                row(
-                    &mut b,
-                    "有效期",
-                    "Valid",
-                    &format!("{} — {}", c.valid_from, c.valid_until),
-                );
-            }
-            b.push_str(
-                "</dl><p class=\"note\">此证当前无效，不能评价；如有疑问请联系所属机构。\
-                 This card is not valid now and cannot be rated; call the agency with any question.</p></section>",
-            );
-            Ok(answer(
-                StatusCode::OK,
-                "no-cache",
-                page(&banner, &b, &footer),
-            ))
+            let b = html! {
+                section {
+                    dl {
+                        (certificate_rows(&c.certificate_code.to_string(), record.as_ref()))
+                        @if matches!(checked.verdict, Verdict::Expired(_)) {
+                            (row("有效期", "Valid", html! { (c.valid_from) " — " (c.valid_until) }))
+                        }
+                    }
+                    p class="note" {
+                        "此证当前无效，不能评价；如有疑问请联系所属机构。\
+                         This card is not valid now and cannot be rated; call the agency with any question."
+                    }
+                }
+            };
+            Ok(answer(StatusCode::OK, "no-cache", page(&banner, b, footer)))
         }
         // Not genuine: nothing but the verdict.
         (verdict, _) => {
@@ -497,9 +484,15 @@ async fn verification_page(
             } else {
                 StatusCode::OK
             };
-            let b = "<section><p>如有人凭此证要求上门服务，请勿开门，并向其所属机构或平台核实。\
-                     If someone asks to work in your home with this card, do not let them in; check with the agency or the platform.</p></section>";
-            Ok(answer(status, "no-cache", page(&banner, b, &footer)))
+            let b = html! {
+                section {
+                    p {
+                        "如有人凭此证要求上门服务，请勿开门，并向其所属机构或平台核实。\
+                         If someone asks to work in your home with this card, do not let them in; check with the agency or the platform."
+                    }
+                }
+            };
+            Ok(answer(status, "no-cache", page(&banner, b, footer)))
         }
     }
 }
@@ -572,16 +565,16 @@ struct ComplaintForm {
 
 /// A refusal or a thank-you, as a page with a way back.
 fn outcome_page(p: &Public, raw: &str, status: StatusCode, banner: &Banner<'_>) -> Response {
-    let back = if raw.len() == certdesk_protocol::credential::PAYLOAD_CHARS
+    let payload_like = raw.len() == certdesk_protocol::credential::PAYLOAD_CHARS
         && raw
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        format!("<section><a href=\"/c/{raw}\">返回查验结果 Back to the check</a></section>")
-    } else {
-        String::new()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let back = html! {
+        @if payload_like {
+            section { a href={ "/c/" (raw) } { "返回查验结果 Back to the check" } }
+        }
     };
-    let mut res = answer(status, "no-store", page(banner, &back, &footer(&p.app)));
+    let mut res = answer(status, "no-store", page(banner, back, footer(&p.app)));
     if status == StatusCode::TOO_MANY_REQUESTS {
         res.headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from_static("3600"));
@@ -621,7 +614,7 @@ fn clean_text(s: &str) -> String {
 async fn admit(
     p: &Public,
     raw: &str,
-    headers: &HeaderMap,
+    jar: &CookieJar,
     token: &str,
 ) -> Result<Result<(String, u16, String, String), Response>, AppError> {
     let checked = check(&p.app, raw).await?;
@@ -646,7 +639,7 @@ async fn admit(
         }
     };
     let code = claims.certificate_code.to_string();
-    let device = device_cookie(headers).unwrap_or_default();
+    let device = device_cookie(jar).unwrap_or_default();
     let binding = Binding {
         certificate_code: &code,
         card_version: claims.card_version,
@@ -766,7 +759,7 @@ fn bad_form(p: &Public, raw: &str, zh: &'static str, en: &'static str) -> Respon
 async fn rate(
     State(p): State<Public>,
     uri: Uri,
-    headers: HeaderMap,
+    jar: CookieJar,
     ClientNetwork(network): ClientNetwork,
     form: Result<Form<RatingForm>, FormRejection>,
 ) -> Result<Response, AppError> {
@@ -779,7 +772,7 @@ async fn rate(
             "The form could not be read.",
         ));
     };
-    let admitted = match admit(&p, &raw, &headers, &form.token).await? {
+    let admitted = match admit(&p, &raw, &jar, &form.token).await? {
         Ok(a) => a,
         Err(refused) => return Ok(refused),
     };
@@ -836,7 +829,7 @@ async fn rate(
 async fn complain(
     State(p): State<Public>,
     uri: Uri,
-    headers: HeaderMap,
+    jar: CookieJar,
     ClientNetwork(network): ClientNetwork,
     form: Result<Form<ComplaintForm>, FormRejection>,
 ) -> Result<Response, AppError> {
@@ -849,7 +842,7 @@ async fn complain(
             "The form could not be read.",
         ));
     };
-    let admitted = match admit(&p, &raw, &headers, &form.token).await? {
+    let admitted = match admit(&p, &raw, &jar, &form.token).await? {
         Ok(a) => a,
         Err(refused) => return Ok(refused),
     };

@@ -13,16 +13,18 @@ use std::sync::OnceLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{Form, FromRequest, FromRequestParts, Request};
-use axum::http::header::{COOKIE, HOST, ORIGIN};
+use axum::http::header::{HOST, ORIGIN};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{DateTime, Duration, Utc};
+use maud::html;
 use password_hash::rand_core::OsRng;
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
-use super::html;
+use super::html::bare_page;
 use crate::api::AppState;
 use crate::keys;
 
@@ -95,31 +97,35 @@ pub fn tokens_match(given: &str, expected: &str) -> bool {
     !expected.is_empty() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 
-/// A cookie's value from the request.
-pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+/// A cookie's value from the request, or an empty string.
+pub fn cookie(parts: &Parts, name: &str) -> String {
+    CookieJar::from_headers(&parts.headers)
+        .get(name)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default()
 }
 
-/// A `Set-Cookie` value for one of our cookies; `None` clears it.
-pub fn set_cookie(name: &str, value: Option<&str>, max_age: Option<Duration>) -> String {
-    let mut c = format!(
-        "{name}={}; Path=/; Secure; HttpOnly; SameSite=Strict",
-        value.unwrap_or("")
-    );
-    match (value, max_age) {
-        (None, _) => c.push_str("; Max-Age=0"),
-        (Some(_), Some(age)) => c.push_str(&format!("; Max-Age={}", age.num_seconds())),
-        (Some(_), None) => {}
+/// One of our cookies for the jar: host-only, HTTPS only, unreadable by script, never sent
+/// with a request another site starts. `None` clears it (empty, `Max-Age=0`); without a
+/// `max_age` it lives as long as the browser session.
+pub fn operator_cookie(
+    name: &'static str,
+    value: Option<String>,
+    max_age: Option<Duration>,
+) -> Cookie<'static> {
+    let age = match (&value, max_age) {
+        (None, _) => Some(0),
+        (Some(_), age) => age.map(|a| a.num_seconds()),
+    };
+    let mut c = Cookie::build((name, value.unwrap_or_default()))
+        .path("/")
+        .secure(true)
+        .http_only(true)
+        .same_site(SameSite::Strict);
+    if let Some(seconds) = age {
+        c = c.max_age(cookie::time::Duration::seconds(seconds));
     }
-    c
+    c.build()
 }
 
 /// Whether the request comes from one of our own pages. Browsers send `Origin` on every POST
@@ -147,13 +153,17 @@ pub fn same_origin(parts: &Parts) -> bool {
 
 /// The answer to a POST that fails the origin or token check: refused, nothing changed.
 pub fn forbidden() -> Response {
-    let body = html::bare_page(
+    let body = bare_page(
         "请求被拒绝 Request refused",
-        "<h1>请求被拒绝 <small>Request refused</small></h1>\
-         <p>表单已过期或来自其他网站，未做任何更改。请返回页面刷新后重试。</p>\
-         <p lang=\"en\">The form has expired or came from another site; nothing was changed. \
-         Go back, reload the page and try again.</p>\
-         <p><a href=\"/operator/reviews\">返回 Back</a></p>",
+        html! {
+            h1 { "请求被拒绝 " small { "Request refused" } }
+            p { "表单已过期或来自其他网站，未做任何更改。请返回页面刷新后重试。" }
+            p lang="en" {
+                "The form has expired or came from another site; nothing was changed. \
+                 Go back, reload the page and try again."
+            }
+            p { a href="/operator/reviews" { "返回 Back" } }
+        },
     );
     (StatusCode::FORBIDDEN, body).into_response()
 }
@@ -161,10 +171,7 @@ pub fn forbidden() -> Response {
 /// To the sign-in page (no session, or it expired), dropping a stale cookie.
 fn to_sign_in() -> Response {
     (
-        [(
-            axum::http::header::SET_COOKIE,
-            set_cookie(SESSION_COOKIE, None, None),
-        )],
+        CookieJar::new().add(operator_cookie(SESSION_COOKIE, None, None)),
         Redirect::to("/operator/sign-in"),
     )
         .into_response()
@@ -186,10 +193,11 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Some(id) = cookie(parts, SESSION_COOKIE).filter(|v| !v.is_empty()) else {
+        let id = cookie(parts, SESSION_COOKIE);
+        if id.is_empty() {
             return Err(to_sign_in());
-        };
-        let id_hash = keys::sha256_hex(id);
+        }
+        let id_hash = keys::sha256_hex(&id);
         let now = (state.clock)();
         let store = state.store.clone();
         let lookup = id_hash.clone();
@@ -308,11 +316,23 @@ mod tests {
 
     #[test]
     fn cookies_are_host_only_secure_http_only_and_strict() {
-        let c = set_cookie(SESSION_COOKIE, Some("v"), None);
+        let c = operator_cookie(SESSION_COOKIE, Some("v".into()), None).to_string();
         for part in ["Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
             assert!(c.contains(part), "{c} lacks {part}");
         }
         assert!(!c.contains("Domain"), "__Host- cookies carry no Domain");
-        assert!(set_cookie(SESSION_COOKIE, None, None).ends_with("Max-Age=0"));
+        assert!(
+            !c.contains("Max-Age"),
+            "a session cookie dies with the browser: {c}"
+        );
+        assert!(operator_cookie(SESSION_COOKIE, None, None)
+            .to_string()
+            .ends_with("Max-Age=0"));
+        let pre = operator_cookie(
+            SIGN_IN_COOKIE,
+            Some("t".into()),
+            Some(Duration::minutes(30)),
+        );
+        assert!(pre.to_string().ends_with("Max-Age=1800"), "{pre}");
     }
 }

@@ -1,29 +1,15 @@
-//! The frame of every operator page: escaping, the layout with its navigation, and plain
-//! inline CSS. Chinese first, English beside it.
+//! The frame of every operator page: the layout with its navigation, and plain inline CSS.
+//! Chinese first, English beside it.
 //!
-//! Every value that came from outside (agency names, worker records, reasons) goes through
-//! [`esc`]; pages load nothing from elsewhere and need no script (the response headers forbid
-//! both).
+//! Pages are maud templates, so every value that came from outside (agency names, worker
+//! records, reasons) is escaped where it is interpolated; the only trusted HTML is the fixed
+//! style sheet ([`PreEscaped`]). Pages load nothing from elsewhere and need no script (the
+//! response headers forbid both).
 
 use axum::response::Html;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::auth::Session;
-
-/// HTML-escapes text for element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;\
 margin:0;color:#1f2328;background:#f6f7f9}\
@@ -44,65 +30,114 @@ button.danger{background:#b42318;border-color:#b42318}button.plain{background:#f
 img.photo{max-width:180px;max-height:240px;border:1px solid #d0d7de;background:#fff}\
 label{display:block;margin:.4em 0}label input,label select{min-width:20em}";
 
-fn head(title: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width\"><title>{} · 上门服务证平台</title>\
-         <style>{STYLE}</style></head>",
-        esc(title)
-    )
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width";
+            title { (title) " · 上门服务证平台" }
+            // Trusted: a constant of this module (a style element's text is never decoded).
+            style { (PreEscaped(STYLE)) }
+        }
+    }
 }
 
 /// A page without navigation (sign-in, refusals).
-pub fn bare_page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
-        "{}<body><header><b>上门服务证平台 <small>Certificate platform · 运营 Operators</small></b></header>\
-         <main>{body}</main></body></html>",
-        head(title)
-    ))
+pub fn bare_page(title: &str, body: Markup) -> Html<String> {
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="zh-CN" {
+                (head(title))
+                body {
+                    header {
+                        b { "上门服务证平台 " small { "Certificate platform · 运营 Operators" } }
+                    }
+                    main { (body) }
+                }
+            }
+        }
+        .into_string(),
+    )
 }
 
 /// A page for a signed-in operator: navigation, who is signed in, the sign-out button.
-pub fn page(session: &Session, title: &str, notice: Option<&str>, body: &str) -> Html<String> {
-    let notice = notice
-        .map(|n| format!("<p class=\"notice\">{n}</p>"))
-        .unwrap_or_default();
-    Html(format!(
-        "{}<body><header><b>上门服务证平台 <small>Operators</small></b>\
-         <a href=\"/operator/reviews\">审核队列 <small>Reviews</small></a>\
-         <a href=\"/operator/agencies\">机构 <small>Agencies</small></a>\
-         <a href=\"/operator/devices\">设备 <small>Devices</small></a>\
-         <a href=\"/operator/revocations\">注销与补发 <small>Revocations</small></a>\
-         <span class=\"who\">{} {}</span></header><main>{notice}{body}</main></body></html>",
-        head(title),
-        esc(&session.operator_name),
-        csrf_form(
-            session,
-            "/operator/sign-out",
-            "<button class=\"plain\">退出 Sign out</button>"
-        ),
-    ))
+pub fn page(session: &Session, title: &str, notice: Option<Markup>, body: Markup) -> Html<String> {
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="zh-CN" {
+                (head(title))
+                body {
+                    header {
+                        b { "上门服务证平台 " small { "Operators" } }
+                        a href="/operator/reviews" { "审核队列 " small { "Reviews" } }
+                        a href="/operator/agencies" { "机构 " small { "Agencies" } }
+                        a href="/operator/devices" { "设备 " small { "Devices" } }
+                        a href="/operator/revocations" { "注销与补发 " small { "Revocations" } }
+                        span class="who" {
+                            (session.operator_name) " "
+                            (csrf_form(session, "/operator/sign-out", html! {
+                                button class="plain" { "退出 Sign out" }
+                            }))
+                        }
+                    }
+                    main {
+                        @if let Some(n) = notice {
+                            p class="notice" { (n) }
+                        }
+                        (body)
+                    }
+                }
+            }
+        }
+        .into_string(),
+    )
 }
 
 /// A POST form carrying the session's CSRF token.
-pub fn csrf_form(session: &Session, action: &str, inner: &str) -> String {
-    format!(
-        "<form class=\"inline\" method=\"post\" action=\"{}\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">{inner}</form>",
-        esc(action),
-        esc(&session.csrf)
-    )
+pub fn csrf_form(session: &Session, action: &str, inner: Markup) -> Markup {
+    html! {
+        form class="inline" method="post" action=(action) {
+            (csrf_field(session))
+            (inner)
+        }
+    }
+}
+
+/// The hidden field with the session's CSRF token, for a form of the page's own.
+pub fn csrf_field(session: &Session) -> Markup {
+    html! { input type="hidden" name="csrf" value=(session.csrf); }
+}
+
+/// A sentence in Chinese with its English beside it, as the pages show notices and errors.
+pub fn bilingual(zh: &str, en: &str) -> Markup {
+    html! { (zh) span class="en" { (en) } }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn session() -> Session {
+        Session {
+            id_hash: String::new(),
+            operator_name: "<script>alert('x')</script>&\"".into(),
+            csrf: "t\"><script>".into(),
+        }
+    }
+
     #[test]
     fn markup_in_data_is_shown_not_run() {
+        let s = session();
+        let out = page(&s, "<script>", None, html! { (s.operator_name) }).0;
+        assert!(!out.contains("<script"), "no markup gets through: {out}");
         assert_eq!(
-            esc("<script>alert('x')</script>&\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"
+            out.matches("&lt;script&gt;alert('x')&lt;/script&gt;&amp;&quot;")
+                .count(),
+            2,
+            "the operator's name in the header and in the body, as text: {out}"
         );
+        assert!(out.contains("value=\"t&quot;&gt;&lt;script&gt;\""), "{out}");
     }
 }

@@ -12,13 +12,14 @@ pub mod html;
 
 use axum::extract::{Form, FromRequest, Path, Query, Request, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY, SET_COOKIE, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
 use chrono::{DateTime, FixedOffset, Utc};
+use maud::{html, Markup};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -26,7 +27,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use self::auth::{CsrfForm, CsrfOnly, Posted, Session};
-use self::html::{csrf_form, esc, page};
+use self::html::{bilingual, csrf_field, csrf_form, page};
 use crate::api::{apply_results_csv, blob_path, blocking, decide, AppState, ENROLMENT_CODE_HOURS};
 use crate::error::AppError;
 use crate::keys;
@@ -113,12 +114,11 @@ impl IntoResponse for PageError {
         };
         let body = html::bare_page(
             "出错了 Error",
-            &format!(
-                "<h1>出错了 <small>Error</small></h1><p class=\"error\">{}<br><span class=\"en\">{}</span></p>\
-                 <p><a href=\"/operator/reviews\">返回 Back</a></p>",
-                esc(&zh),
-                esc(&en)
-            ),
+            html! {
+                h1 { "出错了 " small { "Error" } }
+                p class="error" { (zh) br; span class="en" { (en) } }
+                p { a href="/operator/reviews" { "返回 Back" } }
+            },
         );
         (status, body).into_response()
     }
@@ -155,16 +155,22 @@ struct Notice {
 }
 
 impl Notice {
-    fn sentence(&self) -> Option<String> {
+    fn sentence(&self) -> Option<Markup> {
         let s = match self.done.as_deref()? {
-            "approved" => format!(
-                "已批准，证件编码 <b>{}</b>。机构下次同步即可收到。<span class=\"en\">Approved; the agency receives it at its next sync.</span>",
-                esc(self.code.as_deref().unwrap_or(""))
+            "approved" => html! {
+                "已批准，证件编码 " b { (self.code.as_deref().unwrap_or("")) } "。机构下次同步即可收到。"
+                span class="en" { "Approved; the agency receives it at its next sync." }
+            },
+            "rejected" => bilingual(
+                "已驳回，机构下次同步即可看到原因。",
+                "Rejected; the agency sees the reason at its next sync.",
             ),
-            "rejected" => "已驳回，机构下次同步即可看到原因。<span class=\"en\">Rejected; the agency sees the reason at its next sync.</span>".into(),
-            "agency_created" => "机构已登记。<span class=\"en\">Agency registered.</span>".into(),
-            "device_revoked" => "设备已吊销，立即生效。<span class=\"en\">Device revoked; it is refused from now on.</span>".into(),
-            "signed_out" => "已退出。<span class=\"en\">Signed out.</span>".into(),
+            "agency_created" => bilingual("机构已登记。", "Agency registered."),
+            "device_revoked" => bilingual(
+                "设备已吊销，立即生效。",
+                "Device revoked; it is refused from now on.",
+            ),
+            "signed_out" => bilingual("已退出。", "Signed out."),
             _ => return None,
         };
         Some(s)
@@ -188,36 +194,29 @@ struct SignInForm {
 }
 
 /// The sign-in page, with a fresh pre-session token (cookie and hidden field).
-fn sign_in_form(status: StatusCode, message: Option<String>, user: &str) -> Response {
+fn sign_in_form(status: StatusCode, message: Option<Markup>, user: &str) -> Response {
     let token = keys::device_secret();
-    let message = message
-        .map(|m| format!("<p class=\"error\">{m}</p>"))
-        .unwrap_or_default();
     let body = html::bare_page(
         "登录 Sign in",
-        &format!(
-            "<h1>运营人员登录 <small>Operator sign-in</small></h1>{message}\
-             <form method=\"post\" action=\"/operator/sign-in\" class=\"card\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{token}\">\
-             <label>用户名 <small>Name</small><br><input name=\"user\" value=\"{}\" autocomplete=\"username\" required autofocus></label>\
-             <label>密码 <small>Password</small><br><input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
-             <p><button>登录 Sign in</button></p></form>",
-            esc(user)
-        ),
+        html! {
+            h1 { "运营人员登录 " small { "Operator sign-in" } }
+            @if let Some(m) = message {
+                p class="error" { (m) }
+            }
+            form method="post" action="/operator/sign-in" class="card" {
+                input type="hidden" name="csrf" value=(token);
+                label { "用户名 " small { "Name" } br; input name="user" value=(user) autocomplete="username" required autofocus; }
+                label { "密码 " small { "Password" } br; input name="password" type="password" autocomplete="current-password" required; }
+                p { button { "登录 Sign in" } }
+            }
+        },
     );
-    (
-        status,
-        [(
-            SET_COOKIE,
-            auth::set_cookie(
-                auth::SIGN_IN_COOKIE,
-                Some(&token),
-                Some(chrono::Duration::minutes(30)),
-            ),
-        )],
-        body,
-    )
-        .into_response()
+    let jar = CookieJar::new().add(auth::operator_cookie(
+        auth::SIGN_IN_COOKIE,
+        Some(token),
+        Some(chrono::Duration::minutes(30)),
+    ));
+    (status, jar, body).into_response()
 }
 
 /// The sign-in page.
@@ -258,9 +257,7 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
     if !auth::same_origin(&parts) {
         return Ok(auth::forbidden());
     }
-    let pre = auth::cookie(&parts, auth::SIGN_IN_COOKIE)
-        .unwrap_or("")
-        .to_owned();
+    let pre = auth::cookie(&parts, auth::SIGN_IN_COOKIE);
     let Ok(Form(form)) =
         Form::<SignInForm>::from_request(Request::from_parts(parts, body), &state).await
     else {
@@ -310,18 +307,14 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
     })
     .await?;
     tracing::info!(user = %name, "operator signed in");
-    let mut res = see_other("/operator/reviews");
-    let headers = res.headers_mut();
-    for cookie in [
-        auth::set_cookie(auth::SESSION_COOKIE, Some(&session_id), None),
-        auth::set_cookie(auth::SIGN_IN_COOKIE, None, None),
-    ] {
-        headers.append(
-            SET_COOKIE,
-            HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
-        );
-    }
-    Ok(res)
+    let jar = CookieJar::new()
+        .add(auth::operator_cookie(
+            auth::SESSION_COOKIE,
+            Some(session_id),
+            None,
+        ))
+        .add(auth::operator_cookie(auth::SIGN_IN_COOKIE, None, None));
+    Ok((jar, see_other("/operator/reviews")).into_response())
 }
 
 /// Counts a wrong password against a known account (locking it at the threshold) and
@@ -332,8 +325,7 @@ async fn sign_in_failed(
     name: &str,
     now: DateTime<Utc>,
 ) -> PageResult {
-    let mut message =
-        "用户名或密码错误。<span class=\"en\">Wrong name or password.</span>".to_owned();
+    let mut message = bilingual("用户名或密码错误。", "Wrong name or password.");
     if let Some(a) = account {
         let lock = auth::lock_until(a.failed_attempts + 1, now);
         blocking(state, move |s| s.record_sign_in_failure(a.id, lock)).await?;
@@ -344,12 +336,14 @@ async fn sign_in_failed(
     Ok(sign_in_form(StatusCode::UNAUTHORIZED, Some(message), name))
 }
 
-fn locked_sentence(until: DateTime<Utc>) -> String {
+fn locked_sentence(until: DateTime<Utc>) -> Markup {
     let at = local_time(&until.to_rfc3339());
-    format!(
-        "密码错误次数过多，账户已暂时锁定，请于 {at} 后再试，或请管理员重设密码。\
-         <span class=\"en\">Too many wrong passwords: the account is locked until {at} (Shanghai time), \
-         or until an administrator sets a new password.</span>"
+    bilingual(
+        &format!("密码错误次数过多，账户已暂时锁定，请于 {at} 后再试，或请管理员重设密码。"),
+        &format!(
+            "Too many wrong passwords: the account is locked until {at} (Shanghai time), \
+             or until an administrator sets a new password."
+        ),
     )
 }
 
@@ -365,13 +359,8 @@ async fn sign_out(State(state): State<AppState>, posted: Posted<CsrfOnly>) -> Pa
     let id_hash = posted.session.id_hash.clone();
     blocking(&state, move |s| s.close_session(&id_hash)).await?;
     tracing::info!(user = %posted.session.operator_name, "operator signed out");
-    let mut res = see_other("/operator/sign-in?done=signed_out");
-    res.headers_mut().insert(
-        SET_COOKIE,
-        HeaderValue::from_str(&auth::set_cookie(auth::SESSION_COOKIE, None, None))
-            .map_err(AppError::internal)?,
-    );
-    Ok(res)
+    let jar = CookieJar::new().add(auth::operator_cookie(auth::SESSION_COOKIE, None, None));
+    Ok((jar, see_other("/operator/sign-in?done=signed_out")).into_response())
 }
 
 // ---- agencies -----------------------------------------------------------------------------
@@ -406,60 +395,63 @@ async fn agencies_body(
     state: &AppState,
     session: &Session,
     form: &AgencyForm,
-    error: Option<&str>,
-) -> Result<String, PageError> {
+    error: Option<Markup>,
+) -> Result<Markup, PageError> {
     let agencies = blocking(state, |s| s.agencies()).await?;
-    let mut rows = String::new();
-    for a in &agencies {
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td></tr>",
-            esc(&a.agency.name),
-            esc(&a.agency.credit_code),
-            esc(&a.agency.district),
-            esc(a.phone.as_deref().unwrap_or("—")),
-            a.active_devices,
-            a.devices,
-            local_time(&a.created_at),
-            csrf_form(
-                session,
-                &format!("/operator/agencies/{}/enrolment-codes", a.agency.id),
-                "<button>发登记码 Issue enrolment code</button>"
-            ),
-        ));
-    }
-    if agencies.is_empty() {
-        rows.push_str("<tr><td colspan=\"7\">尚无机构 <small>No agencies yet</small></td></tr>");
-    }
-    let districts: String = certdesk_domain::DISTRICTS
-        .iter()
-        .map(|d| {
-            let d = d.to_string();
-            let selected = if d == form.district { " selected" } else { "" };
-            format!("<option{selected}>{}</option>", esc(&d))
-        })
-        .collect();
-    let error = error
-        .map(|e| format!("<p class=\"error\">{e}</p>"))
-        .unwrap_or_default();
-    Ok(format!(
-        "<h1>家政服务机构 <small>Agencies</small></h1>\
-         <table><tr><th>名称 <small>Name</small></th><th>统一社会信用代码 <small>Credit code</small></th>\
-         <th>区 <small>District</small></th><th>电话 <small>Phone</small></th>\
-         <th>设备（有效/全部） <small>Devices (active/all)</small></th><th>登记时间 <small>Registered</small></th>\
-         <th>登记码 <small>Enrolment</small></th></tr>{rows}</table>\
-         <h2>登记新机构 <small>Register an agency</small></h2>{error}\
-         <form method=\"post\" action=\"/operator/agencies\" class=\"card\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label>机构名称 <small>Name</small><br><input name=\"name\" value=\"{}\" required maxlength=\"100\"></label>\
-         <label>统一社会信用代码 <small>Unified social credit code</small><br><input name=\"credit_code\" value=\"{}\" required maxlength=\"18\"></label>\
-         <label>所在区 <small>District</small><br><select name=\"district\" required><option value=\"\">请选择 Choose</option>{districts}</select></label>\
-         <label>联系电话 <small>Phone</small><br><input name=\"phone\" value=\"{}\" required></label>\
-         <p><button>登记 Register</button></p></form>",
-        esc(&session.csrf),
-        esc(&form.name),
-        esc(&form.credit_code),
-        esc(&form.phone),
-    ))
+    Ok(html! {
+        h1 { "家政服务机构 " small { "Agencies" } }
+        table {
+            tr {
+                th { "名称 " small { "Name" } }
+                th { "统一社会信用代码 " small { "Credit code" } }
+                th { "区 " small { "District" } }
+                th { "电话 " small { "Phone" } }
+                th { "设备（有效/全部） " small { "Devices (active/all)" } }
+                th { "登记时间 " small { "Registered" } }
+                th { "登记码 " small { "Enrolment" } }
+            }
+            @for a in &agencies {
+                tr {
+                    td { (a.agency.name) }
+                    td { (a.agency.credit_code) }
+                    td { (a.agency.district) }
+                    td { (a.phone.as_deref().unwrap_or("—")) }
+                    td { (a.active_devices) " / " (a.devices) }
+                    td { (local_time(&a.created_at)) }
+                    td {
+                        (csrf_form(
+                            session,
+                            &format!("/operator/agencies/{}/enrolment-codes", a.agency.id),
+                            html! { button { "发登记码 Issue enrolment code" } },
+                        ))
+                    }
+                }
+            }
+            @if agencies.is_empty() {
+                tr { td colspan="7" { "尚无机构 " small { "No agencies yet" } } }
+            }
+        }
+        h2 { "登记新机构 " small { "Register an agency" } }
+        @if let Some(e) = error {
+            p class="error" { (e) }
+        }
+        form method="post" action="/operator/agencies" class="card" {
+            (csrf_field(session))
+            label { "机构名称 " small { "Name" } br; input name="name" value=(form.name) required maxlength="100"; }
+            label { "统一社会信用代码 " small { "Unified social credit code" } br; input name="credit_code" value=(form.credit_code) required maxlength="18"; }
+            label {
+                "所在区 " small { "District" } br;
+                select name="district" required {
+                    option value="" { "请选择 Choose" }
+                    @for d in certdesk_domain::DISTRICTS.iter().map(|d| d.to_string()) {
+                        option selected[d == form.district] { (d) }
+                    }
+                }
+            }
+            label { "联系电话 " small { "Phone" } br; input name="phone" value=(form.phone) required; }
+            p { button { "登记 Register" } }
+        }
+    })
 }
 
 /// The registered agencies, with the form to register one and a button per agency to issue an
@@ -476,21 +468,11 @@ async fn agencies_page(
     Query(notice): Query<Notice>,
 ) -> PageResult {
     let body = agencies_body(&state, &session, &AgencyForm::default(), None).await?;
-    Ok(page(
-        &session,
-        "机构 Agencies",
-        notice.sentence().as_deref(),
-        &body,
-    )
-    .into_response())
+    Ok(page(&session, "机构 Agencies", notice.sentence(), body).into_response())
 }
 
-fn field_message(e: certdesk_domain::FieldError) -> String {
-    format!(
-        "{}<br><span class=\"en\">{}</span>",
-        esc(&e.message_zh),
-        esc(&e.message_en)
-    )
+fn field_message(e: certdesk_domain::FieldError) -> Markup {
+    html! { (e.message_zh) br; span class="en" { (e.message_en) } }
 }
 
 /// The agencies page again, with the form as typed and why it was refused.
@@ -498,12 +480,12 @@ async fn refuse_agency(
     state: &AppState,
     session: &Session,
     form: &AgencyForm,
-    message: String,
+    message: Markup,
 ) -> PageResult {
-    let body = agencies_body(state, session, form, Some(&message)).await?;
+    let body = agencies_body(state, session, form, Some(message)).await?;
     Ok((
         StatusCode::BAD_REQUEST,
-        page(session, "机构 Agencies", None, &body),
+        page(session, "机构 Agencies", None, body),
     )
         .into_response())
 }
@@ -547,8 +529,10 @@ async fn create_agency(State(state): State<AppState>, posted: Posted<AgencyForm>
             &state,
             &session,
             &form,
-            "该统一社会信用代码的机构已登记。<span class=\"en\">An agency with this credit code is already registered.</span>"
-                .into(),
+            bilingual(
+                "该统一社会信用代码的机构已登记。",
+                "An agency with this credit code is already registered.",
+            ),
         )
         .await;
     }
@@ -585,21 +569,23 @@ async fn issue_enrolment_code(
     })
     .await?;
     tracing::info!(operator = %posted.session.operator_name, %agency_id, "enrolment code issued");
-    let body = format!(
-        "<h1>设备登记码 <small>Enrolment code</small></h1>\
-         <p>机构 <small>Agency</small>：<b>{}</b></p><p class=\"code\">{}</p>\
-         <p>此码只显示这一次，请现在抄下或告知机构；有效期至 {}，只能登记一台设备。<br>\
-         <span class=\"en\">This code is shown only once: note it or pass it to the agency now. \
-         It works for one device until {} (Shanghai time).</span></p>\
-         <p><a href=\"/operator/agencies\">返回机构列表 Back to agencies</a></p>",
-        esc(&agency.agency.name),
-        esc(&code),
-        local_time(&expires_at.to_rfc3339()),
-        local_time(&expires_at.to_rfc3339()),
-    );
+    let until = local_time(&expires_at.to_rfc3339());
+    let body = html! {
+        h1 { "设备登记码 " small { "Enrolment code" } }
+        p { "机构 " small { "Agency" } "：" b { (agency.agency.name) } }
+        p class="code" { (code) }
+        p {
+            "此码只显示这一次，请现在抄下或告知机构；有效期至 " (until) "，只能登记一台设备。" br;
+            span class="en" {
+                "This code is shown only once: note it or pass it to the agency now. \
+                 It works for one device until " (until) " (Shanghai time)."
+            }
+        }
+        p { a href="/operator/agencies" { "返回机构列表 Back to agencies" } }
+    };
     Ok((
         StatusCode::CREATED,
-        page(&posted.session, "登记码 Enrolment code", None, &body),
+        page(&posted.session, "登记码 Enrolment code", None, body),
     )
         .into_response())
 }
@@ -621,53 +607,67 @@ async fn reviews_page(
 ) -> PageResult {
     let pending = blocking(&state, |s| s.pending_reviews()).await?;
     let total = pending.len();
-    let mut rows = String::new();
+    let mut listed = Vec::with_capacity(total.min(QUEUE_PAGE));
     for item in pending.into_iter().take(QUEUE_PAGE) {
         let id = item.application_id;
         let detail = blocking(&state, move |s| s.review_detail(id)).await?;
-        let photo = if detail.and_then(|d| d.photo_sha256).is_some() {
-            format!("<img class=\"photo\" style=\"max-width:60px\" src=\"/operator/reviews/{id}/photo\" alt=\"照片 photo\">")
-        } else {
-            "无照片 <small>none</small>".to_owned()
-        };
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{photo}</td>\
-             <td><a href=\"/operator/reviews/{id}\">审核 Review</a></td></tr>",
-            local_time(&item.applied_at),
-            esc(&item.agency_name),
-            esc(&item.name),
-            esc(&item.id_number),
-        ));
+        let has_photo = detail.and_then(|d| d.photo_sha256).is_some();
+        listed.push((item, has_photo));
     }
-    if total == 0 {
-        rows.push_str("<tr><td colspan=\"6\">没有待审核的申请 <small>Nothing waits for review</small></td></tr>");
-    }
-    let more = if total > QUEUE_PAGE {
-        format!("<p>另有 {} 条未列出，请先处理以上申请。<span class=\"en\">{} more not listed; work through these first.</span></p>", total - QUEUE_PAGE, total - QUEUE_PAGE)
-    } else {
-        String::new()
+    let body = html! {
+        h1 { "审核队列 " small { "Review queue" } " (" (total) ")" }
+        p {
+            "平台核验已在申领时自动完成；此处记录公安比对结果。" br;
+            span class="en" { "The platform check ran when the agency applied; record the police comparison here." }
+        }
+        table {
+            tr {
+                th { "申领时间 " small { "Applied" } }
+                th { "机构 " small { "Agency" } }
+                th { "姓名 " small { "Name" } }
+                th { "身份证号 " small { "ID number" } }
+                th { "照片 " small { "Photo" } }
+                th {}
+            }
+            @for (item, has_photo) in &listed {
+                @let id = item.application_id;
+                tr {
+                    td { (local_time(&item.applied_at)) }
+                    td { (item.agency_name) }
+                    td { (item.name) }
+                    td { (item.id_number) }
+                    td {
+                        @if *has_photo {
+                            img class="photo" style="max-width:60px" src={ "/operator/reviews/" (id) "/photo" } alt="照片 photo";
+                        } @else {
+                            "无照片 " small { "none" }
+                        }
+                    }
+                    td { a href={ "/operator/reviews/" (id) } { "审核 Review" } }
+                }
+            }
+            @if total == 0 {
+                tr { td colspan="6" { "没有待审核的申请 " small { "Nothing waits for review" } } }
+            }
+        }
+        @if total > QUEUE_PAGE {
+            p {
+                "另有 " (total - QUEUE_PAGE) " 条未列出，请先处理以上申请。"
+                span class="en" { (total - QUEUE_PAGE) " more not listed; work through these first." }
+            }
+        }
+        h2 { "导入公安比对结果 " small { "Import police results (CSV)" } }
+        form method="post" action="/operator/reviews/import" class="card" {
+            (csrf_field(&session))
+            p {
+                "每行：身份证号,结果（通过/不通过）,原因。"
+                span class="en" { "One line each: ID number, result (pass/fail), reason." }
+            }
+            textarea name="csv" rows="8" cols="80" required {}
+            p { button { "导入 Import" } }
+        }
     };
-    let body = format!(
-        "<h1>审核队列 <small>Review queue</small> ({total})</h1>\
-         <p>平台核验已在申领时自动完成；此处记录公安比对结果。<br><span class=\"en\">The platform check ran when the agency applied; \
-         record the police comparison here.</span></p>\
-         <table><tr><th>申领时间 <small>Applied</small></th><th>机构 <small>Agency</small></th><th>姓名 <small>Name</small></th>\
-         <th>身份证号 <small>ID number</small></th><th>照片 <small>Photo</small></th><th></th></tr>{rows}</table>{more}\
-         <h2>导入公安比对结果 <small>Import police results (CSV)</small></h2>\
-         <form method=\"post\" action=\"/operator/reviews/import\" class=\"card\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <p>每行：身份证号,结果（通过/不通过）,原因。<span class=\"en\">One line each: ID number, result (pass/fail), reason.</span></p>\
-         <textarea name=\"csv\" rows=\"8\" cols=\"80\" required></textarea>\
-         <p><button>导入 Import</button></p></form>",
-        esc(&session.csrf),
-    );
-    Ok(page(
-        &session,
-        "审核队列 Reviews",
-        notice.sentence().as_deref(),
-        &body,
-    )
-    .into_response())
+    Ok(page(&session, "审核队列 Reviews", notice.sentence(), body).into_response())
 }
 
 /// Labels of the worker record's fields, in the order the page shows them.
@@ -683,79 +683,84 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("agency_check_done", "企业核实", "Agency check"),
 ];
 
-fn show_value(v: &serde_json::Value) -> String {
+fn show_value(v: &serde_json::Value) -> Markup {
     match v {
-        serde_json::Value::String(s) => esc(s),
-        serde_json::Value::Bool(true) => "是 Yes".into(),
-        serde_json::Value::Bool(false) => "否 No".into(),
-        serde_json::Value::Array(items) => {
-            items.iter().map(show_value).collect::<Vec<_>>().join("、")
-        }
-        serde_json::Value::Null => "—".into(),
-        other => esc(&other.to_string()),
+        serde_json::Value::String(s) => html! { (s) },
+        serde_json::Value::Bool(true) => html! { "是 Yes" },
+        serde_json::Value::Bool(false) => html! { "否 No" },
+        serde_json::Value::Array(items) => html! {
+            @for (i, item) in items.iter().enumerate() {
+                @if i > 0 { "、" }
+                (show_value(item))
+            }
+        },
+        serde_json::Value::Null => html! { "—" },
+        other => html! { (other.to_string()) },
     }
 }
 
-fn review_body(detail: &ReviewDetail, session: &Session, error: Option<&str>) -> String {
+fn review_body(detail: &ReviewDetail, session: &Session, error: Option<Markup>) -> Markup {
     let id = detail.item.application_id;
-    let mut rows = format!(
-        "<tr><th>机构 <small>Agency</small></th><td>{}</td></tr>\
-         <tr><th>申领时间 <small>Applied</small></th><td>{}</td></tr>",
-        esc(&detail.item.agency_name),
-        local_time(&detail.item.applied_at)
-    );
-    for (key, zh, en) in FIELDS {
-        if let Some(v) = detail.record.get(*key) {
-            rows.push_str(&format!(
-                "<tr><th>{zh} <small>{en}</small></th><td>{}</td></tr>",
-                show_value(v)
-            ));
+    let pending = detail.status == "pending";
+    html! {
+        h1 { "审核申请 " small { "Review an application" } }
+        p {
+            "平台核验 " small { "Platform check" } "：通过 passed · 公安比对 " small { "Police comparison" } "："
+            @if pending { "待审核 pending" } @else { "已处理 decided" }
         }
+        div style="display:flex;gap:1.5em;flex-wrap:wrap" {
+            div {
+                @if detail.photo_sha256.is_some() {
+                    img class="photo" src={ "/operator/reviews/" (id) "/photo" } alt="照片 photo";
+                } @else {
+                    p { "机构未上传照片。" span class="en" { "The agency sent no photo." } }
+                }
+            }
+            table style="flex:1;width:auto" {
+                tr { th { "机构 " small { "Agency" } } td { (detail.item.agency_name) } }
+                tr { th { "申领时间 " small { "Applied" } } td { (local_time(&detail.item.applied_at)) } }
+                @for (key, zh, en) in FIELDS {
+                    @if let Some(v) = detail.record.get(*key) {
+                        tr { th { (zh) " " small { (en) } } td { (show_value(v)) } }
+                    }
+                }
+            }
+        }
+        @if pending {
+            h2 { "公安比对结果 " small { "Police comparison" } }
+            @if let Some(e) = error {
+                p class="error" { (e) }
+            }
+            div class="card" {
+                (csrf_form(
+                    session,
+                    &format!("/operator/reviews/{id}/approve"),
+                    html! {
+                        button { "比对通过，批准 Pass and approve" } " "
+                        small { "批准后平台分配证件编码并签发电子凭证。Approval assigns the code and signs the credential." }
+                    },
+                ))
+            }
+            form method="post" action={ "/operator/reviews/" (id) "/reject" } class="card" {
+                (csrf_field(session))
+                label {
+                    "驳回原因（中文，机构将看到） " small { "Reason, in Chinese; the agency reads it" } br;
+                    textarea name="reason_zh" rows="3" cols="60" maxlength=(MAX_REASON_CHARS) required {}
+                }
+                label {
+                    "英文说明（可选） " small { "English (optional)" } br;
+                    input name="reason_en" maxlength=(MAX_REASON_CHARS);
+                }
+                p { button class="danger" { "不通过，驳回 Fail and reject" } }
+            }
+        } @else {
+            p class="notice" {
+                "此申请已处理：" (detail.status) "。"
+                span class="en" { "This application is no longer pending." }
+            }
+        }
+        p { a href="/operator/reviews" { "返回队列 Back to the queue" } }
     }
-    let photo = if detail.photo_sha256.is_some() {
-        format!("<img class=\"photo\" src=\"/operator/reviews/{id}/photo\" alt=\"照片 photo\">")
-    } else {
-        "<p>机构未上传照片。<span class=\"en\">The agency sent no photo.</span></p>".into()
-    };
-    let error = error
-        .map(|e| format!("<p class=\"error\">{e}</p>"))
-        .unwrap_or_default();
-    let actions = if detail.status == "pending" {
-        format!(
-            "<h2>公安比对结果 <small>Police comparison</small></h2>{error}<div class=\"card\">{}</div>\
-             <form method=\"post\" action=\"/operator/reviews/{id}/reject\" class=\"card\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-             <label>驳回原因（中文，机构将看到） <small>Reason, in Chinese; the agency reads it</small><br>\
-             <textarea name=\"reason_zh\" rows=\"3\" cols=\"60\" maxlength=\"{MAX_REASON_CHARS}\" required></textarea></label>\
-             <label>英文说明（可选） <small>English (optional)</small><br>\
-             <input name=\"reason_en\" maxlength=\"{MAX_REASON_CHARS}\"></label>\
-             <p><button class=\"danger\">不通过，驳回 Fail and reject</button></p></form>",
-            csrf_form(
-                session,
-                &format!("/operator/reviews/{id}/approve"),
-                "<button>比对通过，批准 Pass and approve</button> \
-                 <small>批准后平台分配证件编码并签发电子凭证。Approval assigns the code and signs the credential.</small>"
-            ),
-            esc(&session.csrf),
-        )
-    } else {
-        format!(
-            "<p class=\"notice\">此申请已处理：{}。<span class=\"en\">This application is no longer pending.</span></p>",
-            esc(&detail.status)
-        )
-    };
-    format!(
-        "<h1>审核申请 <small>Review an application</small></h1>\
-         <p>平台核验 <small>Platform check</small>：通过 passed · 公安比对 <small>Police comparison</small>：{}</p>\
-         <div style=\"display:flex;gap:1.5em;flex-wrap:wrap\"><div>{photo}</div>\
-         <table style=\"flex:1;width:auto\">{rows}</table></div>{actions}\
-         <p><a href=\"/operator/reviews\">返回队列 Back to the queue</a></p>",
-        if detail.status == "pending" {
-            "待审核 pending"
-        } else {
-            "已处理 decided"
-        }
-    )
 }
 
 async fn review_detail(state: &AppState, id: Uuid) -> Result<ReviewDetail, PageError> {
@@ -779,7 +784,7 @@ async fn review_page(
 ) -> PageResult {
     let detail = review_detail(&state, application_id).await?;
     let body = review_body(&detail, &session, None);
-    Ok(page(&session, "审核 Review", None, &body).into_response())
+    Ok(page(&session, "审核 Review", None, body).into_response())
 }
 
 /// The worker's photo, for signed-in operators only, and only a photo the applying agency
@@ -874,17 +879,23 @@ impl CsrfForm for RejectForm {
 }
 
 /// The reason an agency's clerk will read: Chinese, not empty, not too long.
-fn rejection_reason(zh: &str, en: &str) -> Result<(String, String), String> {
+fn rejection_reason(zh: &str, en: &str) -> Result<(String, String), Markup> {
     let zh = zh.trim();
     let en = en.trim();
     let has_chinese = zh
         .chars()
         .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
     if !has_chinese {
-        return Err("请用中文写明驳回原因，机构人员会看到这句话。<span class=\"en\">Write the reason in Chinese: the agency's clerk reads it.</span>".into());
+        return Err(bilingual(
+            "请用中文写明驳回原因，机构人员会看到这句话。",
+            "Write the reason in Chinese: the agency's clerk reads it.",
+        ));
     }
     if zh.chars().count() > MAX_REASON_CHARS || en.chars().count() > MAX_REASON_CHARS {
-        return Err(format!("原因最多 {MAX_REASON_CHARS} 个字。<span class=\"en\">At most {MAX_REASON_CHARS} characters.</span>"));
+        return Err(bilingual(
+            &format!("原因最多 {MAX_REASON_CHARS} 个字。"),
+            &format!("At most {MAX_REASON_CHARS} characters."),
+        ));
     }
     let en = if en.is_empty() { zh } else { en };
     Ok((zh.to_owned(), en.to_owned()))
@@ -911,10 +922,10 @@ async fn reject(
         Ok(r) => r,
         Err(message) => {
             let detail = review_detail(&state, application_id).await?;
-            let body = review_body(&detail, &session, Some(&message));
+            let body = review_body(&detail, &session, Some(message));
             return Ok((
                 StatusCode::BAD_REQUEST,
-                page(&session, "审核 Review", None, &body),
+                page(&session, "审核 Review", None, body),
             )
                 .into_response());
         }
@@ -964,34 +975,25 @@ async fn import_results(State(state): State<AppState>, posted: Posted<ImportForm
     let Posted { session, form } = posted;
     let report = apply_results_csv(&state, &form.csv).await?;
     tracing::info!(operator = %session.operator_name, approved = report.approved, rejected = report.rejected, "police results imported");
-    let list = |title: &str, items: &[String]| {
-        if items.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "<h2>{title}</h2><ul>{}</ul>",
-                items
-                    .iter()
-                    .map(|i| format!("<li>{}</li>", esc(i)))
-                    .collect::<String>()
-            )
+    let list = |title: Markup, items: &[String]| {
+        html! {
+            @if !items.is_empty() {
+                h2 { (title) }
+                ul { @for i in items { li { (i) } } }
+            }
         }
     };
-    let body = format!(
-        "<h1>导入结果 <small>Import report</small></h1>\
-         <p class=\"notice\">批准 {} 条，驳回 {} 条。<span class=\"en\">{} approved, {} rejected.</span></p>{}{}\
-         <p><a href=\"/operator/reviews\">返回队列 Back to the queue</a></p>",
-        report.approved,
-        report.rejected,
-        report.approved,
-        report.rejected,
-        list(
-            "无待审核申请的行 <small>Lines with no pending application</small>",
-            &report.unmatched
-        ),
-        list("无法读取的行 <small>Unreadable lines</small>", &report.errors),
-    );
-    Ok(page(&session, "导入结果 Import", None, &body).into_response())
+    let body = html! {
+        h1 { "导入结果 " small { "Import report" } }
+        p class="notice" {
+            "批准 " (report.approved) " 条，驳回 " (report.rejected) " 条。"
+            span class="en" { (report.approved) " approved, " (report.rejected) " rejected." }
+        }
+        (list(html! { "无待审核申请的行 " small { "Lines with no pending application" } }, &report.unmatched))
+        (list(html! { "无法读取的行 " small { "Unreadable lines" } }, &report.errors))
+        p { a href="/operator/reviews" { "返回队列 Back to the queue" } }
+    };
+    Ok(page(&session, "导入结果 Import", None, body).into_response())
 }
 
 // ---- revocations and devices ---------------------------------------------------------------
@@ -1004,31 +1006,33 @@ async fn import_results(State(state): State<AppState>, posted: Posted<ImportForm
 ))]
 async fn revocations_page(State(state): State<AppState>, session: Session) -> PageResult {
     let list = blocking(&state, |s| s.revocations()).await?;
-    let mut rows = String::new();
-    for e in &list.entries {
-        let what = if e.revoked {
-            "已注销 <small>Cancelled</small>".to_owned()
-        } else {
-            format!(
-                "已补发，现行卡版本 {} <small>Replaced; current card version {}</small>",
-                e.current_card_version, e.current_card_version
-            )
-        };
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td>{what}</td></tr>",
-            esc(&e.certificate_code)
-        ));
-    }
-    if list.entries.is_empty() {
-        rows.push_str("<tr><td colspan=\"2\">没有注销或补发的证件 <small>No cancelled or replaced certificates</small></td></tr>");
-    }
-    let body = format!(
-        "<h1>注销与补发 <small>Revocations</small></h1>\
-         <p>已注销的证件和被补发替换的旧卡在查验时不再有效。<span class=\"en\">Cancelled certificates and replaced cards \
-         no longer verify.</span></p>\
-         <table><tr><th>证件编码 <small>Certificate code</small></th><th>状态 <small>Status</small></th></tr>{rows}</table>"
-    );
-    Ok(page(&session, "注销与补发 Revocations", None, &body).into_response())
+    let body = html! {
+        h1 { "注销与补发 " small { "Revocations" } }
+        p {
+            "已注销的证件和被补发替换的旧卡在查验时不再有效。"
+            span class="en" { "Cancelled certificates and replaced cards no longer verify." }
+        }
+        table {
+            tr { th { "证件编码 " small { "Certificate code" } } th { "状态 " small { "Status" } } }
+            @for e in &list.entries {
+                tr {
+                    td { (e.certificate_code) }
+                    td {
+                        @if e.revoked {
+                            "已注销 " small { "Cancelled" }
+                        } @else {
+                            "已补发，现行卡版本 " (e.current_card_version) " "
+                            small { "Replaced; current card version " (e.current_card_version) }
+                        }
+                    }
+                }
+            }
+            @if list.entries.is_empty() {
+                tr { td colspan="2" { "没有注销或补发的证件 " small { "No cancelled or replaced certificates" } } }
+            }
+        }
+    };
+    Ok(page(&session, "注销与补发 Revocations", None, body).into_response())
 }
 
 /// Every enrolled device, with a button to revoke each.
@@ -1044,45 +1048,47 @@ async fn devices_page(
     Query(notice): Query<Notice>,
 ) -> PageResult {
     let (devices, agencies) = blocking(&state, |s| Ok((s.devices()?, s.agencies()?))).await?;
-    let mut rows = String::new();
-    for d in &devices {
-        let agency = agencies
-            .iter()
-            .find(|a| a.agency.id == d.agency_id)
-            .map_or("?", |a| a.agency.name.as_str());
-        let action = if d.revoked {
-            "已吊销 <small>Revoked</small>".to_owned()
-        } else {
-            csrf_form(
-                &session,
-                &format!("/operator/devices/{}/revoke", d.device_id),
-                "<button class=\"danger\">吊销 Revoke</button>",
-            )
-        };
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td><small>{}</small></td><td>{action}</td></tr>",
-            esc(&d.name),
-            esc(agency),
-            d.device_id
-        ));
-    }
-    if devices.is_empty() {
-        rows.push_str("<tr><td colspan=\"4\">尚无设备 <small>No devices yet</small></td></tr>");
-    }
-    let body = format!(
-        "<h1>设备 <small>Devices</small></h1>\
-         <p>吊销立即生效：该设备的下一次请求即被拒绝。<span class=\"en\">Revoking takes effect at once: \
-         the device's next request is refused.</span></p>\
-         <table><tr><th>设备名称 <small>Name</small></th><th>机构 <small>Agency</small></th>\
-         <th>设备编号 <small>Device id</small></th><th></th></tr>{rows}</table>"
-    );
-    Ok(page(
-        &session,
-        "设备 Devices",
-        notice.sentence().as_deref(),
-        &body,
-    )
-    .into_response())
+    let body = html! {
+        h1 { "设备 " small { "Devices" } }
+        p {
+            "吊销立即生效：该设备的下一次请求即被拒绝。"
+            span class="en" { "Revoking takes effect at once: the device's next request is refused." }
+        }
+        table {
+            tr {
+                th { "设备名称 " small { "Name" } }
+                th { "机构 " small { "Agency" } }
+                th { "设备编号 " small { "Device id" } }
+                th {}
+            }
+            @for d in &devices {
+                @let agency = agencies
+                    .iter()
+                    .find(|a| a.agency.id == d.agency_id)
+                    .map_or("?", |a| a.agency.name.as_str());
+                tr {
+                    td { (d.name) }
+                    td { (agency) }
+                    td { small { (d.device_id) } }
+                    td {
+                        @if d.revoked {
+                            "已吊销 " small { "Revoked" }
+                        } @else {
+                            (csrf_form(
+                                &session,
+                                &format!("/operator/devices/{}/revoke", d.device_id),
+                                html! { button class="danger" { "吊销 Revoke" } },
+                            ))
+                        }
+                    }
+                }
+            }
+            @if devices.is_empty() {
+                tr { td colspan="4" { "尚无设备 " small { "No devices yet" } } }
+            }
+        }
+    };
+    Ok(page(&session, "设备 Devices", notice.sentence(), body).into_response())
 }
 
 /// Revoke a device; its next request is refused.
@@ -1132,11 +1138,11 @@ mod tests {
             done: Some("<script>".into()),
             code: None,
         };
-        assert_eq!(n.sentence(), None);
+        assert!(n.sentence().is_none(), "an unknown notice says nothing");
         let n = Notice {
             done: Some("approved".into()),
             code: Some("<b>".into()),
         };
-        assert!(n.sentence().unwrap().contains("&lt;b&gt;"));
+        assert!(n.sentence().unwrap().into_string().contains("&lt;b&gt;"));
     }
 }

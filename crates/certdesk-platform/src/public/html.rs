@@ -2,26 +2,11 @@
 //! script, no external resource), laid out for a phone and readable in Chinese first, English
 //! second.
 //!
-//! Everything that comes from a record goes through [`esc`]. This module must never be given
-//! a full name, ID number or a worker's phone: it renders what it receives.
+//! The pages are maud templates, so everything interpolated is escaped; the one piece of
+//! trusted HTML is the fixed style sheet ([`PreEscaped`]). This module must never be given a
+//! full name, ID number or a worker's phone: it renders what it receives.
 
-use std::fmt::Write;
-
-/// Escapes text for HTML element content and double-quoted attributes.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 const STYLE: &str = "\
 *{box-sizing:border-box}\
@@ -109,36 +94,49 @@ pub struct Banner<'a> {
     pub why_en: &'a str,
 }
 
-/// A whole page: the banner, then `body` (already HTML), then the footer.
-pub fn page(banner: &Banner<'_>, body: &str, footer: &str) -> String {
-    let mut out = String::with_capacity(8 * 1024 + body.len());
-    out.push_str(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\">",
-    );
-    let _ = write!(
-        out,
-        "<title>{} · 上门服务证查验</title><style>{STYLE}</style></head><body>\
-         <header><b>上海市家政上门服务证</b><span>Shanghai home-service certificate · 查验 Check</span></header>\
-         <main><section class=\"verdict {}\" data-verdict=\"{}\" role=\"status\">\
-         <div class=\"mark\" aria-hidden=\"true\">{}</div><div><h1>{}</h1><p class=\"en\">{}</p>\
-         <p class=\"why\">{}<br>{}</p></div></section>{body}</main><footer>{footer}</footer></body></html>",
-        esc(banner.title_zh),
-        banner.tone.class(),
-        esc(banner.code),
-        banner.tone.mark(),
-        esc(banner.title_zh),
-        esc(banner.title_en),
-        esc(banner.why_zh),
-        esc(banner.why_en),
-    );
-    out
+/// A whole page: the banner, then `body`, then the footer.
+pub fn page(banner: &Banner<'_>, body: Markup, footer: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (banner.title_zh) " · 上门服务证查验" }
+                // Trusted: a constant of this module, and a style element's text is never
+                // entity-decoded, so it could not be escaped anyway.
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    b { "上海市家政上门服务证" }
+                    span { "Shanghai home-service certificate · 查验 Check" }
+                }
+                main {
+                    section class={ "verdict " (banner.tone.class()) } data-verdict=(banner.code) role="status" {
+                        div class="mark" aria-hidden="true" { (banner.tone.mark()) }
+                        div {
+                            h1 { (banner.title_zh) }
+                            p class="en" { (banner.title_en) }
+                            p class="why" { (banner.why_zh) br; (banner.why_en) }
+                        }
+                    }
+                    (body)
+                }
+                footer { (footer) }
+            }
+        }
+    }
+    .into_string()
 }
 
-/// One row of the details list: a bilingual label and already-escaped HTML.
-pub fn row(out: &mut String, zh: &str, en: &str, value_html: &str) {
-    let _ = write!(out, "<dt>{zh}<small>{en}</small></dt><dd>{value_html}</dd>");
+/// One row of the details list: a bilingual label and its value.
+pub fn row(zh: &str, en: &str, value: Markup) -> Markup {
+    html! {
+        dt { (zh) small { (en) } }
+        dd { (value) }
+    }
 }
 
 #[cfg(test)]
@@ -147,9 +145,30 @@ mod tests {
 
     #[test]
     fn escaping_covers_every_character_that_opens_markup_or_closes_an_attribute() {
+        let hostile = "<a href=\"x\" onclick='y'>&</a>";
+        let banner = Banner {
+            code: hostile,
+            tone: Tone::Bad,
+            title_zh: hostile,
+            title_en: hostile,
+            why_zh: hostile,
+            why_en: hostile,
+        };
+        let out = page(
+            &banner,
+            row(hostile, hostile, html! { (hostile) }),
+            html! { (hostile) },
+        );
+        let escaped = "&lt;a href=&quot;x&quot; onclick='y'&gt;&amp;&lt;/a&gt;";
+        assert!(!out.contains("<a href"), "no markup gets through: {out}");
         assert_eq!(
-            esc("<a href=\"x\" onclick='y'>&</a>"),
-            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+            out.matches(escaped).count(),
+            10,
+            "every value is shown as text: {out}"
+        );
+        assert!(
+            out.contains(&format!("data-verdict=\"{escaped}\"")),
+            "attributes are double-quoted, so a single quote cannot end one: {out}"
         );
     }
 }

@@ -8,13 +8,18 @@
 //! the store (the nonce is unique per kind of submission). It doubles as the forms' CSRF token:
 //! another site can neither read nor forge it.
 //!
-//! This module must never accept a token whose tag it has not compared in constant time.
+//! The MAC is the `hmac` crate's standard HMAC-SHA256; tokens made by the earlier hand-written
+//! construction (the same RFC 2104 HMAC) verify unchanged. This module must never accept a
+//! token whose tag it has not compared in constant time.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
 use rand_core::{OsRng, RngCore};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
 
 /// How long a page's forms can be sent.
 pub const TOKEN_TTL_MINUTES: i64 = 30;
@@ -56,29 +61,6 @@ pub enum TokenError {
     Expired,
 }
 
-/// HMAC-SHA256 (RFC 2104) with a key of at most one block.
-pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    assert!(
-        key.len() <= 64,
-        "keys longer than a block are not used here"
-    );
-    let mut ipad = [0x36u8; 64];
-    let mut opad = [0x5cu8; 64];
-    for (i, k) in key.iter().enumerate() {
-        ipad[i] ^= k;
-        opad[i] ^= k;
-    }
-    let inner = Sha256::new()
-        .chain_update(ipad)
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(opad)
-        .chain_update(inner)
-        .finalize()
-        .into()
-}
-
 impl TokenKey {
     /// A fresh random key.
     pub fn generate() -> Self {
@@ -87,16 +69,21 @@ impl TokenKey {
         TokenKey(k)
     }
 
+    /// The MAC over what a token binds, ready to finalise or verify.
+    fn mac(&self, issued: u64, nonce: &[u8], b: &Binding<'_>) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(CONTEXT);
+        mac.update(&issued.to_be_bytes());
+        mac.update(nonce);
+        mac.update(b.certificate_code.as_bytes());
+        mac.update(&[0]);
+        mac.update(&b.card_version.to_be_bytes());
+        mac.update(b.device_id.as_bytes());
+        mac
+    }
+
     fn tag(&self, issued: u64, nonce: &[u8], b: &Binding<'_>) -> [u8; TAG_LEN] {
-        let mut msg = Vec::with_capacity(96);
-        msg.extend_from_slice(CONTEXT);
-        msg.extend_from_slice(&issued.to_be_bytes());
-        msg.extend_from_slice(nonce);
-        msg.extend_from_slice(b.certificate_code.as_bytes());
-        msg.push(0);
-        msg.extend_from_slice(&b.card_version.to_be_bytes());
-        msg.extend_from_slice(b.device_id.as_bytes());
-        let full = hmac_sha256(&self.0, &msg);
+        let full = self.mac(issued, nonce, b).finalize().into_bytes();
         full[..TAG_LEN].try_into().expect("16 of 32 bytes")
     }
 
@@ -128,14 +115,10 @@ impl TokenKey {
         }
         let issued = u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes"));
         let nonce = &bytes[8..8 + NONCE_LEN];
-        let expected = self.tag(issued, nonce, binding);
-        let diff = expected
-            .iter()
-            .zip(&bytes[8 + NONCE_LEN..])
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
-        if diff != 0 {
-            return Err(TokenError::Invalid);
-        }
+        // Compares the leftmost 128 bits in constant time.
+        self.mac(issued, nonce, binding)
+            .verify_truncated_left(&bytes[8 + NONCE_LEN..])
+            .map_err(|_| TokenError::Invalid)?;
         let issued = i64::try_from(issued).map_err(|_| TokenError::Invalid)?;
         let age = now.timestamp() - issued;
         if age < -CLOCK_SLACK_SECS {
@@ -163,11 +146,97 @@ mod tests {
         device_id: "device-a",
     };
 
+    /// The construction this module used before it took the `hmac` crate: RFC 2104 written
+    /// out by hand (a key of at most one block). Kept here only as the oracle that proves
+    /// tokens issued by that code still verify.
+    fn hand_written_hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+        use sha2::Digest;
+        assert!(key.len() <= 64);
+        let mut ipad = [0x36u8; 64];
+        let mut opad = [0x5cu8; 64];
+        for (i, k) in key.iter().enumerate() {
+            ipad[i] ^= k;
+            opad[i] ^= k;
+        }
+        let inner = Sha256::new()
+            .chain_update(ipad)
+            .chain_update(message)
+            .finalize();
+        Sha256::new()
+            .chain_update(opad)
+            .chain_update(inner)
+            .finalize()
+            .into()
+    }
+
     #[test]
     fn hmac_matches_rfc_4231_test_case_2() {
+        let mut mac = HmacSha256::new_from_slice(b"Jefe").unwrap();
+        mac.update(b"what do ya want for nothing?");
+        let expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        assert_eq!(hex::encode(mac.finalize().into_bytes()), expected);
         assert_eq!(
-            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+            hex::encode(hand_written_hmac_sha256(
+                b"Jefe",
+                b"what do ya want for nothing?"
+            )),
+            expected,
+            "the old oracle is the same standard HMAC"
+        );
+    }
+
+    #[test]
+    fn a_token_made_by_the_hand_written_hmac_still_verifies() {
+        let key = TokenKey([7u8; 32]);
+        let issued = u64::try_from(now().timestamp()).unwrap();
+        let nonce = [9u8; NONCE_LEN];
+        // The old code's message and token layout, byte for byte.
+        let mut msg = Vec::new();
+        msg.extend_from_slice(CONTEXT);
+        msg.extend_from_slice(&issued.to_be_bytes());
+        msg.extend_from_slice(&nonce);
+        msg.extend_from_slice(B.certificate_code.as_bytes());
+        msg.push(0);
+        msg.extend_from_slice(&B.card_version.to_be_bytes());
+        msg.extend_from_slice(B.device_id.as_bytes());
+        let mut old = issued.to_be_bytes().to_vec();
+        old.extend_from_slice(&nonce);
+        old.extend_from_slice(&hand_written_hmac_sha256(&key.0, &msg)[..TAG_LEN]);
+        let old = URL_SAFE_NO_PAD.encode(old);
+        assert_eq!(
+            key.check(&old, now() + Duration::minutes(5), &B),
+            Ok(hex::encode(nonce)),
+            "a page served before the upgrade can still send its form"
+        );
+    }
+
+    #[test]
+    fn a_forged_token_with_a_guessed_tag_is_refused() {
+        let key = TokenKey::generate();
+        let issued = u64::try_from(now().timestamp()).unwrap();
+        let mut forged = issued.to_be_bytes().to_vec();
+        forged.extend_from_slice(&[1u8; NONCE_LEN]);
+        forged.extend_from_slice(&[0u8; TAG_LEN]);
+        assert_eq!(
+            key.check(&URL_SAFE_NO_PAD.encode(&forged), now(), &B),
+            Err(TokenError::Invalid),
+            "without the key no tag is right"
+        );
+        let genuine = URL_SAFE_NO_PAD.decode(key.issue(now(), &B)).unwrap();
+        let mut later = genuine.clone();
+        later[..8].copy_from_slice(&(issued - 60).to_be_bytes());
+        assert_eq!(
+            key.check(&URL_SAFE_NO_PAD.encode(&later), now(), &B),
+            Err(TokenError::Invalid),
+            "moving the issue time breaks the tag"
+        );
+        let mut flipped = genuine;
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0x80;
+        assert_eq!(
+            key.check(&URL_SAFE_NO_PAD.encode(&flipped), now(), &B),
+            Err(TokenError::Invalid),
+            "one altered bit of the tag is refused"
         );
     }
 

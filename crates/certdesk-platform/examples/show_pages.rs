@@ -1,0 +1,159 @@
+//! Serves the platform's pages with a small scene so they can be looked at in a browser: a
+//! valid card (public page) and the operator pages, with an agency name and a worker's address
+//! that carry markup (they must show as text).
+//!
+//! ```sh
+//! cargo run -p certdesk-platform --example show_pages -- OUT_DIR
+//! ```
+//!
+//! Writes `OUT_DIR/public.url` (the valid card's page, served until the program is stopped)
+//! and the operator pages as signed in (`agencies.html`, `reviews.html`, `review.html`,
+//! `devices.html`, `sign-in.html`), for `chromium --headless --screenshot` (operator pages need
+//! the session cookie, so they are saved rather than opened by URL; their photos do not load).
+
+#[path = "../tests/it/support/scene.rs"]
+mod scene;
+
+use certdesk_platform::operator_pages::auth;
+use certdesk_platform::store::operators::OperatorStore;
+use certdesk_platform::store::sqlite::SqliteStore;
+use certdesk_protocol::operator::ReviewItem;
+use certdesk_testkit::platform::{Options, TestPlatform};
+use certdesk_testkit::{credit_code, id_number};
+use reqwest::header::{COOKIE, SET_COOKIE};
+use scene::{entry, worker, Scene};
+use serde_json::json;
+use uuid::Uuid;
+
+const USER: &str = "li.min";
+const PASSWORD: &str = "correct horse battery staple";
+const MARKUP: &str = "<script>alert(\"x\")</script> O'Brien";
+
+fn cookie_of(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .expect("the cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn csrf_in(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form");
+    let rest = &page[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+#[tokio::main]
+async fn main() {
+    let out = std::path::PathBuf::from(std::env::args().nth(1).expect("an output folder"));
+    std::fs::create_dir_all(&out).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let hash = auth::hash_password(PASSWORD).unwrap();
+        assert!(store.set_operator(USER, &hash, chrono::Utc::now()).unwrap());
+    }
+    let s = Scene(TestPlatform::start_in(dir, Options::default().without_redirects()).await);
+    let agency = s.agency(1, "黄浦区", Some("021-63001234")).await;
+    let device = s.device(agency).await;
+    let res = s
+        .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
+        .json(
+            &json!({"name": format!("{MARKUP} 家政"), "credit_code": credit_code(2),
+                      "district": "静安区", "phone": "021-62001234"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+    let photo = s
+        .upload_photo(&device, b"\xff\xd8\xff\xe0 photo \xff\xd9")
+        .await;
+    // A worker's name is letters only (the desk's and the platform's rule); the address is free text.
+    let mut markup_worker = worker("李四", &id_number(3), None);
+    markup_worker["address"] = json!(MARKUP);
+    let valid = Uuid::now_v7();
+    let pending = Uuid::now_v7();
+    s.push(
+        &device,
+        &[
+            entry(
+                1,
+                valid,
+                "apply",
+                worker("张小三", &id_number(2), Some(&photo)),
+            ),
+            entry(2, pending, "apply", markup_worker),
+        ],
+    )
+    .await;
+
+    // Sign in as a browser does.
+    let form = s.http.get(s.url("/operator/sign-in")).send().await.unwrap();
+    let pre = cookie_of(&form, auth::SIGN_IN_COOKIE);
+    let sign_in_html = form.text().await.unwrap();
+    std::fs::write(out.join("sign-in.html"), &sign_in_html).unwrap();
+    let res = s
+        .http
+        .post(s.url("/operator/sign-in"))
+        .header(COOKIE, pre)
+        .header("origin", &s.base)
+        .form(&[
+            ("csrf", csrf_in(&sign_in_html).as_str()),
+            ("user", USER),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let session = cookie_of(&res, auth::SESSION_COOKIE);
+    let get = |path: String| {
+        let req = s.http.get(s.url(&path)).header(COOKIE, &session);
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let reviews: Vec<ReviewItem> = s
+        .operator(reqwest::Method::GET, "/api/v1/operator/reviews")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app_of = |w: Uuid| {
+        reviews
+            .iter()
+            .find(|r| r.worker_id == w)
+            .expect("an application")
+            .application_id
+    };
+    let queue = get("/operator/reviews".into()).await;
+    let csrf = csrf_in(&queue);
+    let res = s
+        .http
+        .post(s.url(&format!("/operator/reviews/{}/approve", app_of(valid))))
+        .header(COOKIE, &session)
+        .header("origin", &s.base)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "approved");
+    let card = s.latest_approval(&device, valid).await.expect("a card");
+
+    for (name, path) in [
+        ("agencies", "/operator/agencies".to_owned()),
+        ("reviews", "/operator/reviews".to_owned()),
+        ("review", format!("/operator/reviews/{}", app_of(pending))),
+        ("devices", "/operator/devices".to_owned()),
+    ] {
+        std::fs::write(out.join(format!("{name}.html")), get(path).await).unwrap();
+    }
+    std::fs::write(out.join("public.url"), &card.url).unwrap();
+    println!("{}", card.url);
+    tokio::signal::ctrl_c().await.unwrap();
+}
