@@ -719,3 +719,184 @@ mod work {
     }
 }
 
+
+/// An attacker who controls a value the pages show (an agency's name, a field of a worker
+/// record a desk sends, what an operator types) must not get markup into an operator's page.
+mod markup_in_data {
+    use super::*;
+
+    /// Markup, an attribute-closing double quote and a single quote.
+    const HOSTILE: &str = "<script>alert('x')</script>\"家政";
+    /// The same, as the page must carry it: text, not markup.
+    const SHOWN: &str = "&lt;script&gt;alert('x')&lt;/script&gt;&quot;家政";
+
+    fn assert_inert(page: &str, where_: &str) {
+        assert!(
+            !page.contains("<script"),
+            "{where_}: markup from data got into the page"
+        );
+        assert!(
+            !page.contains("\"家政"),
+            "{where_}: a double quote from data is raw, so it could close an attribute"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_agency_name_and_a_worker_record_with_markup_show_as_text_on_every_page() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let res = p
+            .post(
+                &b,
+                "/operator/agencies",
+                &[
+                    ("name", HOSTILE),
+                    ("credit_code", &credit_code(7)),
+                    ("district", "徐汇区"),
+                    ("phone", "021-64001234"),
+                ],
+            )
+            .await;
+        assert!(redirects_to(&res, "/operator/agencies?done=agency_created"));
+        let agencies = p.page(&b, "/operator/agencies").await;
+        assert_inert(&agencies, "agencies");
+        assert!(
+            agencies.contains(&format!("<td>{SHOWN}</td>")),
+            "{agencies}"
+        );
+        let at = agencies.find("/operator/agencies/").unwrap() + "/operator/agencies/".len();
+        let agency: Uuid = agencies[at..at + 36]
+            .parse()
+            .expect("the agency's id in its form");
+
+        let code_page = p
+            .post(
+                &b,
+                &format!("/operator/agencies/{agency}/enrolment-codes"),
+                &[],
+            )
+            .await;
+        assert_eq!(code_page.status(), StatusCode::CREATED);
+        let code_page = code_page.text().await.unwrap();
+        assert_inert(&code_page, "enrolment code");
+        assert!(
+            code_page.contains(&format!("<b>{SHOWN}</b>")),
+            "{code_page}"
+        );
+
+        let device = p.device(agency).await;
+        let devices = p.page(&b, "/operator/devices").await;
+        assert_inert(&devices, "devices");
+        assert!(devices.contains(&format!("<td>{SHOWN}</td>")), "{devices}");
+
+        // A desk's worker record with markup in its free-text address (a name is letters only).
+        let worker_id = Uuid::now_v7();
+        let payload = json!({
+            "name": "张三丰", "id_number": id_number(1), "phone": "13812345678",
+            "address": HOSTILE, "service_types": ["cleaning"],
+            "emergency_contact_name": "王五", "emergency_contact_phone": "13912345678",
+            "consent_date": "2024-06-01", "agency_check_done": true, "status": "eligible"
+        });
+        let res: PushResponse = p
+            .http
+            .post(p.url("/api/v1/sync/push"))
+            .header("authorization", device.authorization())
+            .json(&PushRequest {
+                device_id: device.device_id,
+                entries: vec![OutboxEntry {
+                    seq: 1,
+                    id: Uuid::now_v7(),
+                    entity: "worker".into(),
+                    entity_id: worker_id,
+                    op: "apply".into(),
+                    payload,
+                }],
+            })
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(res.results[0].outcome, EntryOutcome::Applied);
+        let queue = p.page(&b, "/operator/reviews").await;
+        assert_inert(&queue, "review queue");
+        assert!(queue.contains(&format!("<td>{SHOWN}</td>")), "{queue}");
+        let app = p.reviews().await[0].application_id;
+        let review = p.page(&b, &format!("/operator/reviews/{app}")).await;
+        assert_inert(&review, "review");
+        assert_eq!(
+            review.matches(SHOWN).count(),
+            2,
+            "the agency and the address, as text: {review}"
+        );
+    }
+
+    #[tokio::test]
+    async fn what_an_operator_types_is_echoed_as_text() {
+        let p = platform().await;
+        let refused = p.try_sign_in(HOSTILE, "not the password").await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        let page = refused.text().await.unwrap();
+        assert_inert(&page, "sign-in");
+        assert!(
+            page.contains(&format!("name=\"user\" value=\"{SHOWN}\"")),
+            "{page}"
+        );
+
+        let b = p.sign_in().await;
+        let res = p
+            .post(
+                &b,
+                "/operator/agencies",
+                &[
+                    ("name", HOSTILE),
+                    ("credit_code", HOSTILE),
+                    ("district", HOSTILE),
+                    ("phone", HOSTILE),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let page = res.text().await.unwrap();
+        assert_inert(&page, "refused agency form");
+        for field in ["name", "credit_code", "phone"] {
+            assert!(
+                page.contains(&format!("name=\"{field}\" value=\"{SHOWN}\"")),
+                "{field} is given back as typed, as text: {page}"
+            );
+        }
+
+        let device = p.device(p.agency(1).await).await;
+        p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+        let res = p
+            .post(
+                &b,
+                &format!("/operator/reviews/{app}/reject"),
+                &[("reason_zh", HOSTILE), ("reason_en", HOSTILE)],
+            )
+            .await;
+        assert!(
+            redirects_to(&res, "/operator/reviews?done=rejected"),
+            "a Chinese reason is taken as it is: the agency's desk shows it as text"
+        );
+        let res = p
+            .post(
+                &b,
+                "/operator/reviews/import",
+                &[(
+                    "csv",
+                    &format!("{HOSTILE},通过,\n110101199001011234,{HOSTILE},\n"),
+                )],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let page = res.text().await.unwrap();
+        assert_inert(&page, "import report");
+        assert!(
+            page.contains("unknown result &quot;&lt;script&gt;alert('x')&lt;/script&gt;"),
+            "the unreadable lines, as text: {page}"
+        );
+    }
+}

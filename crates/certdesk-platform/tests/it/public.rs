@@ -610,3 +610,149 @@ mod feedback {
         c.s.stop().await;
     }
 }
+
+/// An attacker who controls a value the public page shows (an agency's name) or sends (a
+/// complaint, a token) must get no markup into the page and no forged token accepted.
+mod attacks {
+    use super::*;
+
+    const HOSTILE: &str = "<script>alert('x')</script>\"家政";
+    const SHOWN: &str = "&lt;script&gt;alert('x')&lt;/script&gt;&quot;家政";
+
+    fn assert_inert(html: &str, why: &str) {
+        assert!(!html.contains("<script"), "{why}: markup got into the page");
+        assert!(
+            !html.contains("\"家政"),
+            "{why}: a raw double quote from data"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_agency_name_with_markup_shows_as_text_on_the_valid_and_the_cancelled_page() {
+        let s = scene().await;
+        let res = s
+            .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
+            .json(&serde_json::json!({"name": HOSTILE, "credit_code": certdesk_testkit::credit_code(9),
+                                       "district": "黄浦区", "phone": "021-63001234"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let agency = res
+            .json::<certdesk_protocol::operator::AgencyCreated>()
+            .await
+            .unwrap()
+            .agency_id;
+        let device = s.device(agency).await;
+        let cert = s.approved(&device, NAME, &id_number(2), None).await;
+        let valid = get(&s, &cert.url, None).await;
+        assert_eq!(valid.verdict(), "valid");
+        assert_inert(&valid.html, "valid card");
+        assert!(
+            valid.html.contains(&format!("<dd>{SHOWN}</dd>")),
+            "{}",
+            valid.html
+        );
+        s.cancel(&device, cert.worker_id).await;
+        let cancelled = get(&s, &cert.url, None).await;
+        assert_eq!(cancelled.verdict(), "revoked");
+        assert_inert(&cancelled.html, "cancelled card");
+        assert!(
+            cancelled.html.contains(&format!("<dd>{SHOWN}</dd>")),
+            "{}",
+            cancelled.html
+        );
+        s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_complaint_with_markup_is_taken_as_text_and_echoed_nowhere() {
+        let c = card().await;
+        let page = get(&c.s, &c.cert.url, None).await;
+        let got = post_form(
+            &c.s,
+            &format!("{}/complaint", path_of(&c.cert.url)),
+            page.cookie.as_deref(),
+            &[
+                ("token", &page.token()),
+                ("text", HOSTILE),
+                ("contact", HOSTILE),
+            ],
+        )
+        .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.html);
+        assert_inert(&got.html, "the thank-you page");
+        let texts: Vec<_> =
+            c.s.pull_all(&c.device)
+                .await
+                .into_iter()
+                .filter_map(|b| match b {
+                    ChangeBody::Complaint { text, .. } => Some(text),
+                    _ => None,
+                })
+                .collect();
+        assert_eq!(
+            texts,
+            [HOSTILE.to_owned()],
+            "stored as typed; the desk shows it as text"
+        );
+        let page = get(&c.s, &c.cert.url, page.cookie.as_deref()).await;
+        assert_inert(&page.html, "the card's page after the complaint");
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn an_altered_or_forged_token_is_refused_and_nothing_is_stored() {
+        let c = card().await;
+        let page = get(&c.s, &c.cert.url, None).await;
+        let token = page.token();
+        let mut bytes = URL_SAFE_NO_PAD.decode(&token).unwrap();
+        let mut altered = Vec::new();
+        for at in [0, 7, 8, 19, 20, bytes.len() - 1] {
+            bytes[at] ^= 1;
+            altered.push(URL_SAFE_NO_PAD.encode(&bytes));
+            bytes[at] ^= 1;
+        }
+        // The right shape, a tag of zeros: what someone without the key can make.
+        let mut forged = bytes.clone();
+        let tag_at = forged.len() - 16;
+        forged[tag_at..].fill(0);
+        altered.push(URL_SAFE_NO_PAD.encode(&forged));
+        for t in &altered {
+            for (kind, fields) in [
+                ("rating", vec![("token", t.as_str()), ("stars", "1")]),
+                ("complaint", vec![("token", t.as_str()), ("text", "假投诉")]),
+            ] {
+                let got = post_form(
+                    &c.s,
+                    &format!("{}/{kind}", path_of(&c.cert.url)),
+                    page.cookie.as_deref(),
+                    &fields,
+                )
+                .await;
+                assert_eq!(got.status, StatusCode::FORBIDDEN, "{kind} with {t}");
+                assert_eq!(got.verdict(), "token_refused");
+            }
+        }
+        let stored =
+            c.s.pull_all(&c.device)
+                .await
+                .into_iter()
+                .any(|b| matches!(b, ChangeBody::Rating { .. } | ChangeBody::Complaint { .. }));
+        assert!(!stored, "no altered token stored anything");
+        let real = post_form(
+            &c.s,
+            &format!("{}/rating", path_of(&c.cert.url)),
+            page.cookie.as_deref(),
+            &[("token", &token), ("stars", "5")],
+        )
+        .await;
+        assert_eq!(
+            real.status,
+            StatusCode::OK,
+            "the genuine token still works: {}",
+            real.html
+        );
+        c.s.stop().await;
+    }
+}
