@@ -356,7 +356,7 @@ async fn push(
         // Only a reissue signs inside the push; fetch the key only then.
         let key = if entries
             .iter()
-            .any(|e| e.op == certdesk_protocol::sync::op::REISSUE)
+            .any(|e| e.op == certdesk_protocol::sync::SyncOp::Reissue)
         {
             Some(s.current_signing_key(ctx.today, ctx.now)?)
         } else {

@@ -7,7 +7,7 @@
 
 use certdesk_domain::lifecycle::{claims_certificate, transition, LifecycleEvent};
 use certdesk_domain::{validate_worker, FieldError, ValidWorker, WorkerInput, WorkerStatus};
-use certdesk_protocol::sync::EntryOutcome;
+use certdesk_protocol::sync::{EntryOutcome, SyncEntity, SyncOp};
 use chrono::NaiveDate;
 
 /// Stable codes of refused entries.
@@ -136,7 +136,7 @@ pub fn claimed_here() -> EntryOutcome {
 }
 
 /// The refusal of an entity or operation the platform does not handle.
-pub fn unsupported(entity: &str, op: &str) -> EntryOutcome {
+pub fn unsupported(entity: SyncEntity, op: SyncOp) -> EntryOutcome {
     rejected(
         codes::UNSUPPORTED,
         format!("平台不支持此类同步记录（{entity}/{op}），请升级工作台"),

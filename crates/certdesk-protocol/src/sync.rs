@@ -15,48 +15,200 @@ use crate::credential::{RevocationEntry, TrustedKey};
 /// Every path of the API starts with this.
 pub const API_PREFIX: &str = "/api/v1";
 
-/// Entity names an outbox entry may carry.
-pub mod entity {
+/// A record kind an outbox entry may carry. The name is the word on the wire, in the desk's
+/// `outbox.entity` column and in the platform's `agency_records`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum SyncEntity {
     /// A worker record (家政从业人员).
-    pub const WORKER: &str = "worker";
+    Worker,
     /// A training class (培训班).
-    pub const TRAINING_CLASS: &str = "training_class";
+    TrainingClass,
     /// One worker's attendance in a class (class hours, late, absent); its id is derived from
     /// the class and the worker.
-    pub const CLASS_PARTICIPANT: &str = "class_participant";
+    ClassParticipant,
     /// An exam result (考试成绩).
-    pub const EXAM_RESULT: &str = "exam_result";
+    ExamResult,
     /// A class's supervision form (培训督导单).
-    pub const SUPERVISION_FORM: &str = "supervision_form";
+    SupervisionForm,
     /// The desk's training settings (class-hour length, pass mark); one per agency.
-    pub const TRAINING_SETTINGS: &str = "training_settings";
-    /// The agency's profile as the desk keeps it; held on the desk, not sent (see [`RECORDS`]).
-    pub const AGENCY: &str = "agency";
+    TrainingSettings,
+    /// The agency's profile as the desk keeps it; held on the desk, not sent (see
+    /// [`SyncEntity::RECORDS`]).
+    Agency,
+}
+
+impl SyncEntity {
+    /// Every value.
+    pub const ALL: [SyncEntity; 7] = [
+        SyncEntity::Worker,
+        SyncEntity::TrainingClass,
+        SyncEntity::ClassParticipant,
+        SyncEntity::ExamResult,
+        SyncEntity::SupervisionForm,
+        SyncEntity::TrainingSettings,
+        SyncEntity::Agency,
+    ];
+
     /// Records the platform keeps per agency as sent, parents before children (a class before
     /// its participants, exam results and supervision form). The desk's agency profile is not
     /// among them: the platform's own register (its operators) is the authority on agencies.
-    pub const RECORDS: &[&str] = &[
-        TRAINING_SETTINGS,
-        TRAINING_CLASS,
-        CLASS_PARTICIPANT,
-        EXAM_RESULT,
-        SUPERVISION_FORM,
+    pub const RECORDS: &'static [SyncEntity] = &[
+        SyncEntity::TrainingSettings,
+        SyncEntity::TrainingClass,
+        SyncEntity::ClassParticipant,
+        SyncEntity::ExamResult,
+        SyncEntity::SupervisionForm,
     ];
+
+    /// The stable name (same as the serde name).
+    pub const fn code(self) -> &'static str {
+        match self {
+            SyncEntity::Worker => "worker",
+            SyncEntity::TrainingClass => "training_class",
+            SyncEntity::ClassParticipant => "class_participant",
+            SyncEntity::ExamResult => "exam_result",
+            SyncEntity::SupervisionForm => "supervision_form",
+            SyncEntity::TrainingSettings => "training_settings",
+            SyncEntity::Agency => "agency",
+        }
+    }
+
+    /// The stable name, for SQL columns.
+    pub const fn as_str(self) -> &'static str {
+        self.code()
+    }
+
+    /// One of the training records the platform keeps per agency ([`SyncEntity::RECORDS`]).
+    pub fn is_record(self) -> bool {
+        SyncEntity::RECORDS.contains(&self)
+    }
 }
 
-/// Operations an outbox entry may carry.
-pub mod op {
+/// What an outbox entry asks the platform to do. The name is the word on the wire and in the
+/// desk's `outbox.op` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum SyncOp {
     /// Create or replace the record (信息更新 included).
-    pub const UPSERT: &str = "upsert";
+    Upsert,
     /// 申领: ask the platform for a certificate for this worker; the payload is the worker
     /// record as it stands, re-validated by the platform.
-    pub const APPLY: &str = "apply";
+    Apply,
     /// 注销: cancel the worker's certificate.
-    pub const CANCEL: &str = "cancel";
+    Cancel,
     /// 补发/重新制作: a new card for the certificate (lost, damaged or misprinted); the
     /// platform answers with a new credential (card version + 1) and older cards verify as
     /// replaced.
-    pub const REISSUE: &str = "reissue";
+    Reissue,
+    /// Remove a training record (a participant taken out of a class); the platform keeps a
+    /// deletion marker.
+    Delete,
+}
+
+impl SyncOp {
+    /// Every value.
+    pub const ALL: [SyncOp; 5] = [SyncOp::Upsert, SyncOp::Apply, SyncOp::Cancel, SyncOp::Reissue, SyncOp::Delete];
+
+    /// The stable name (same as the serde name).
+    pub const fn code(self) -> &'static str {
+        match self {
+            SyncOp::Upsert => "upsert",
+            SyncOp::Apply => "apply",
+            SyncOp::Cancel => "cancel",
+            SyncOp::Reissue => "reissue",
+            SyncOp::Delete => "delete",
+        }
+    }
+
+    /// The stable name, for SQL columns.
+    pub const fn as_str(self) -> &'static str {
+        self.code()
+    }
+}
+
+/// What a [`ChangeBody::Deleted`] marker names. The wire field stays a string on purpose: a
+/// desk skips a deletion of a kind it does not know (a newer platform's), so that one unknown
+/// marker never stops its pull cursor; parse it with [`DeletedEntity::from_code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeletedEntity {
+    /// A platform key left the trust list (`entity_id` is the key id).
+    TrustKey,
+    /// A revocation entry was withdrawn (`entity_id` is the certificate code).
+    Revocation,
+}
+
+impl DeletedEntity {
+    /// Every value.
+    pub const ALL: [DeletedEntity; 2] = [DeletedEntity::TrustKey, DeletedEntity::Revocation];
+
+    /// The stable name (same as the serde name).
+    pub const fn code(self) -> &'static str {
+        match self {
+            DeletedEntity::TrustKey => "trust_key",
+            DeletedEntity::Revocation => "revocation",
+        }
+    }
+
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        self.code()
+    }
+}
+
+macro_rules! sync_code {
+    ($ty:ty, $what:literal) => {
+        impl certdesk_domain::Code for $ty {
+            const ALL: &'static [Self] = &<$ty>::ALL;
+            const WHAT: &'static str = $what;
+            fn code(&self) -> &'static str {
+                <$ty>::code(*self)
+            }
+        }
+
+        /// A value equals its stored name (`entry.op == "delete"`).
+        impl PartialEq<&str> for $ty {
+            fn eq(&self, other: &&str) -> bool {
+                self.code() == *other
+            }
+        }
+
+        /// Shows the stable name, as stored and sent.
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = UnknownName;
+            fn from_str(s: &str) -> Result<Self, UnknownName> {
+                <$ty as certdesk_domain::Code>::from_code(s).ok_or_else(|| UnknownName {
+                    what: $what,
+                    value: s.to_owned(),
+                })
+            }
+        }
+    };
+}
+
+sync_code!(SyncEntity, "sync entity");
+sync_code!(SyncOp, "sync operation");
+sync_code!(DeletedEntity, "deleted entity");
+
+/// A name that is not one of a closed sync vocabulary (a corrupt row, or a newer program's).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} \"{value}\"")]
+pub struct UnknownName {
+    /// Which set (`sync entity`, `sync operation`...).
+    pub what: &'static str,
+    /// The name found.
+    pub value: String,
 }
 
 /// The answer to every refused request: a stable code and a sentence in both languages.
@@ -119,18 +271,18 @@ pub struct OutboxEntry {
     pub seq: i64,
     /// The entry's own id: with the device, the idempotency key.
     pub id: Uuid,
-    /// See [`entity`]: `worker`, `training_settings`, `training_class`, `class_participant`,
-    /// `exam_result` or `supervision_form`. Training records are kept per agency as sent
-    /// (upsert / delete); one naming a class_id or worker_id the platform does not hold yet is
-    /// rejected with `parent_missing`.
+    /// `worker`, `training_settings`, `training_class`, `class_participant`, `exam_result` or
+    /// `supervision_form` (`agency` is answered `unsupported_entry`). Training records are kept
+    /// per agency as sent (upsert / delete); one naming a class_id or worker_id the platform
+    /// does not hold yet is rejected with `parent_missing`.
     #[cfg_attr(feature = "openapi", schema(example = "worker"))]
-    pub entity: String,
+    pub entity: SyncEntity,
     /// The record's id (UUIDv7 made on the desk).
     pub entity_id: Uuid,
-    /// See [`op`]: `upsert`, `apply`, `cancel`, `reissue` or `delete`. apply, cancel and
-    /// reissue: workers only; delete: training records only.
+    /// `upsert`, `apply`, `cancel`, `reissue` or `delete`. apply, cancel and reissue: workers
+    /// only; delete: training records only (any other pairing is answered `unsupported_entry`).
     #[cfg_attr(feature = "openapi", schema(example = "upsert"))]
-    pub op: String,
+    pub op: SyncOp,
     /// The record as JSON. For `worker`: the desk's worker record; the platform reads name,
     /// id_number, phone, address, service_types, emergency_contact_name,
     /// emergency_contact_phone, consent_date (YYYY-MM-DD), agency_check_done and status, and
@@ -323,7 +475,8 @@ pub enum ChangeBody {
     },
     /// A deletion marker: the desk drops its copy of this record.
     Deleted {
-        /// e.g. `trust_key`, `revocation`.
+        /// `trust_key` (`entity_id` is the key id) or `revocation` (`entity_id` is the
+        /// certificate code); a desk skips a name it does not know.
         entity: String,
         /// The record's id in that entity.
         entity_id: String,
@@ -405,6 +558,110 @@ mod tests {
         assert_eq!(back, c);
     }
 
+    /// Pushes as today's desk writes them (entity and op were strings until the enums came):
+    /// every entity and operation the desk's outbox holds parses and goes back out byte for
+    /// byte, so a desk and a platform of either version understand each other.
+    #[test]
+    fn pushes_written_before_the_enums_read_and_write_back_the_same_bytes() {
+        let body = concat!(
+            r#"{"device_id":"0190c2a1-7b3e-7000-8000-000000000001","entries":["#,
+            r#"{"seq":1,"id":"0190c2a1-7b3e-7000-8000-000000000010","entity":"worker","entity_id":"0190c2a1-7b3e-7000-8000-000000000020","op":"upsert","payload":{"name":"张三","status":"enrolled"}},"#,
+            r#"{"seq":2,"id":"0190c2a1-7b3e-7000-8000-000000000011","entity":"worker","entity_id":"0190c2a1-7b3e-7000-8000-000000000020","op":"apply","payload":{"name":"张三"}},"#,
+            r#"{"seq":3,"id":"0190c2a1-7b3e-7000-8000-000000000012","entity":"worker","entity_id":"0190c2a1-7b3e-7000-8000-000000000020","op":"reissue","payload":{"kind":"lost","reason":"遗失"}},"#,
+            r#"{"seq":4,"id":"0190c2a1-7b3e-7000-8000-000000000013","entity":"worker","entity_id":"0190c2a1-7b3e-7000-8000-000000000020","op":"cancel","payload":{"reason":"left_agency"}},"#,
+            r#"{"seq":5,"id":"0190c2a1-7b3e-7000-8000-000000000014","entity":"training_settings","entity_id":"8d6a1f0e-55c4-8b2e-9a41-3c5d7e9f1b20","op":"upsert","payload":{"pass_mark":60}},"#,
+            r#"{"seq":6,"id":"0190c2a1-7b3e-7000-8000-000000000015","entity":"training_class","entity_id":"0190c2a1-7b3e-7000-8000-000000000030","op":"upsert","payload":{"mode":"offline"}},"#,
+            r#"{"seq":7,"id":"0190c2a1-7b3e-7000-8000-000000000016","entity":"class_participant","entity_id":"1e4f2a3b-9c8d-8e7f-a6b5-c4d3e2f1a0b9","op":"upsert","payload":{"class_id":"0190c2a1-7b3e-7000-8000-000000000030","worker_id":"0190c2a1-7b3e-7000-8000-000000000020"}},"#,
+            r#"{"seq":8,"id":"0190c2a1-7b3e-7000-8000-000000000017","entity":"class_participant","entity_id":"1e4f2a3b-9c8d-8e7f-a6b5-c4d3e2f1a0b9","op":"delete","payload":{"class_id":"0190c2a1-7b3e-7000-8000-000000000030","worker_id":"0190c2a1-7b3e-7000-8000-000000000020"}},"#,
+            r#"{"seq":9,"id":"0190c2a1-7b3e-7000-8000-000000000018","entity":"exam_result","entity_id":"0190c2a1-7b3e-7000-8000-000000000040","op":"upsert","payload":{"score":88}},"#,
+            r#"{"seq":10,"id":"0190c2a1-7b3e-7000-8000-000000000019","entity":"supervision_form","entity_id":"0190c2a1-7b3e-7000-8000-000000000050","op":"upsert","payload":{"method":"on_site"}}"#,
+            r#"]}"#
+        );
+        let req: PushRequest = serde_json::from_str(body).unwrap();
+        let read: Vec<(SyncEntity, SyncOp)> = req.entries.iter().map(|e| (e.entity, e.op)).collect();
+        assert_eq!(
+            read,
+            [
+                (SyncEntity::Worker, SyncOp::Upsert),
+                (SyncEntity::Worker, SyncOp::Apply),
+                (SyncEntity::Worker, SyncOp::Reissue),
+                (SyncEntity::Worker, SyncOp::Cancel),
+                (SyncEntity::TrainingSettings, SyncOp::Upsert),
+                (SyncEntity::TrainingClass, SyncOp::Upsert),
+                (SyncEntity::ClassParticipant, SyncOp::Upsert),
+                (SyncEntity::ClassParticipant, SyncOp::Delete),
+                (SyncEntity::ExamResult, SyncOp::Upsert),
+                (SyncEntity::SupervisionForm, SyncOp::Upsert),
+            ]
+        );
+        assert_eq!(serde_json::to_string(&req).unwrap(), body, "the wire bytes do not change");
+    }
+
+    /// Changes as today's platform writes them into its change log and sends them: they parse
+    /// and go back out byte for byte, and a deletion marker's entity parses to its kind.
+    #[test]
+    fn changes_written_before_the_enums_read_and_write_back_the_same_bytes() {
+        for stored in [
+            r#"{"seq":12,"kind":"deleted","entity":"trust_key","entity_id":"1"}"#,
+            r#"{"seq":13,"kind":"deleted","entity":"revocation","entity_id":"SH112026000001P"}"#,
+            r#"{"seq":14,"kind":"check_result","worker_id":"0190c2a1-7b3e-7000-8000-000000000020","check":"police_check","passed":false,"reason_zh":"甲","reason_en":"A"}"#,
+            r#"{"seq":15,"kind":"rejection","worker_id":"0190c2a1-7b3e-7000-8000-000000000020","code":"certificate_held_elsewhere","message_zh":"甲","message_en":"A"}"#,
+        ] {
+            let change: Change = serde_json::from_str(stored).unwrap();
+            assert_eq!(serde_json::to_string(&change).unwrap(), stored, "the change's bytes do not change");
+        }
+        let change: Change =
+            serde_json::from_str(r#"{"seq":12,"kind":"deleted","entity":"trust_key","entity_id":"1"}"#).unwrap();
+        let ChangeBody::Deleted { entity, .. } = change.body else { panic!("a deletion marker") };
+        assert_eq!(entity.parse::<DeletedEntity>(), Ok(DeletedEntity::TrustKey));
+        assert!("bulletin".parse::<DeletedEntity>().is_err(), "a newer kind is recognised as unknown, for the desk to skip");
+    }
+
+    /// A name outside the vocabulary is refused with an error naming the set and the value,
+    /// never guessed and never a panic: on the wire (a whole push that names one is malformed)
+    /// and when read from a column.
+    #[test]
+    fn an_unknown_entity_or_operation_is_refused_with_a_clear_error() {
+        let entry = |entity: &str, op: &str| {
+            format!(
+                r#"{{"seq":1,"id":"{0}","entity":"{entity}","entity_id":"{0}","op":"{op}","payload":{{}}}}"#,
+                Uuid::nil()
+            )
+        };
+        let err = serde_json::from_str::<OutboxEntry>(&entry("invoice", "upsert")).unwrap_err().to_string();
+        assert!(err.contains("unknown variant `invoice`"), "{err}");
+        let err = serde_json::from_str::<OutboxEntry>(&entry("worker", "purge")).unwrap_err().to_string();
+        assert!(err.contains("unknown variant `purge`"), "{err}");
+        assert_eq!(
+            "purge".parse::<SyncOp>().unwrap_err().to_string(),
+            r#"unknown sync operation "purge""#
+        );
+        assert_eq!(
+            "Worker".parse::<SyncEntity>().unwrap_err().to_string(),
+            r#"unknown sync entity "Worker""#,
+            "names are exact: no case folding"
+        );
+    }
+
+    /// Each name is its serde name, so the column, the wire and the tests read the same word.
+    #[test]
+    fn sync_names_are_their_serde_names() {
+        fn check<T: certdesk_domain::Code + Serialize + std::fmt::Debug + PartialEq + std::str::FromStr>()
+        where
+            T::Err: std::fmt::Debug,
+        {
+            for v in T::ALL {
+                assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{}\"", v.code()));
+                assert_eq!(v.code().parse::<T>().unwrap(), *v);
+            }
+        }
+        check::<SyncEntity>();
+        check::<SyncOp>();
+        check::<DeletedEntity>();
+        assert!(SyncEntity::RECORDS.iter().all(|e| e.is_record()));
+        assert!(!SyncEntity::Worker.is_record() && !SyncEntity::Agency.is_record());
+    }
+
     #[test]
     fn the_device_proves_itself_in_a_bearer_header() {
         let r = EnrolResponse {
@@ -424,7 +681,7 @@ mod tests {
         let v = json!({"device_id": Uuid::nil(), "entries": [{"seq": 1, "id": Uuid::nil(),
             "entity": "worker", "entity_id": Uuid::nil(), "op": "upsert", "payload": {"name": "张三"}}]});
         let req: PushRequest = serde_json::from_value(v).unwrap();
-        assert_eq!(req.entries[0].op, op::UPSERT);
+        assert_eq!(req.entries[0].op, SyncOp::Upsert);
         assert_eq!(req.entries[0].payload["name"], "张三");
     }
 }

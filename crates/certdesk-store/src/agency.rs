@@ -1,5 +1,6 @@
 //! The agency profile (机构): one row, set at first start and corrected by a manager.
 
+use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode, FieldError};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -158,7 +159,7 @@ impl Desk {
                 )?;
             }
         }
-        self.append_outbox(tx, "agency", "1", "upsert", &serde_json::to_value(&a).map_err(DeskError::internal)?)?;
+        self.append_outbox(tx, SyncEntity::Agency, "1", SyncOp::Upsert, &serde_json::to_value(&a).map_err(DeskError::internal)?)?;
         Ok(a)
     }
 }

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
 use certdesk_domain::{CardLayout, Code, WorkerStatus};
 use certdesk_protocol::{Verdict, VerdictKind};
@@ -598,7 +599,7 @@ impl Desk {
             "kind": kind.code(),
             "note": note,
         });
-        self.append_outbox(&tx, "worker", worker_id, certdesk_protocol::sync::op::REISSUE, &payload)?;
+        self.append_outbox(&tx, SyncEntity::Worker, worker_id, SyncOp::Reissue, &payload)?;
         tx.commit()?;
         Ok(())
     }
@@ -624,7 +625,7 @@ impl Desk {
         let why = if note.is_empty() { reason.code().to_string() } else { format!("{}：{note}", reason.code()) };
         self.set_status_in(&tx, worker_id, (from, to), (Some(&actor.id), "cancel", Some(&why)))?;
         let payload = serde_json::json!({ "reason": reason.code(), "note": note });
-        self.append_outbox(&tx, "worker", worker_id, certdesk_protocol::sync::op::CANCEL, &payload)?;
+        self.append_outbox(&tx, SyncEntity::Worker, worker_id, SyncOp::Cancel, &payload)?;
         tx.commit()?;
         Ok(())
     }

@@ -2,9 +2,11 @@
 //! happened, written in the same transaction as the change. The sync engine drains it; nothing
 //! here talks to the network.
 
+use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use rusqlite::{params, Transaction};
 use serde::Serialize;
 
+use crate::column;
 use crate::{Desk, DeskResult};
 
 /// One entry waiting to be pushed (or already pushed).
@@ -14,12 +16,12 @@ pub struct OutboxEntry {
     pub seq: i64,
     /// The entry's own id (UUIDv7), the platform's idempotency key with the device.
     pub id: String,
-    /// `worker`, `agency`, ...
-    pub entity: String,
+    /// What the record is (stored as its name: `worker`, `agency`, ...).
+    pub entity: SyncEntity,
     /// The record's id.
     pub entity_id: String,
-    /// `upsert`, ...
-    pub op: String,
+    /// What to do with it (stored as its name: `upsert`, `delete`, ...).
+    pub op: SyncOp,
     /// The record as JSON.
     pub payload: serde_json::Value,
     /// When it was written.
@@ -32,15 +34,15 @@ impl Desk {
     pub(crate) fn append_outbox(
         &self,
         tx: &Transaction<'_>,
-        entity: &str,
+        entity: SyncEntity,
         entity_id: &str,
-        op: &str,
+        op: SyncOp,
         payload: &serde_json::Value,
     ) -> DeskResult<()> {
         tx.prepare_cached(
             "INSERT INTO outbox (id, entity, entity_id, op, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![self.new_id(), entity, entity_id, op, payload.to_string(), self.now_text()],
+        .execute(params![self.new_id(), entity.as_str(), entity_id, op.as_str(), payload.to_string(), self.now_text()],
         )?;
         Ok(())
     }
@@ -56,9 +58,9 @@ impl Desk {
             Ok(OutboxEntry {
                 seq: r.get(0)?,
                 id: r.get(1)?,
-                entity: r.get(2)?,
+                entity: column::code(r, 2)?,
                 entity_id: r.get(3)?,
-                op: r.get(4)?,
+                op: column::code(r, 4)?,
                 payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
                 created_at: r.get(6)?,
                 pushed_at: r.get(7)?,

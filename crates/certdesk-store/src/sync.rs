@@ -12,13 +12,14 @@
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
 use certdesk_domain::WorkerStatus;
 use certdesk_protocol::credential::{RevocationEntry, RevocationList, TrustList, TrustedKey, Verdict};
-use certdesk_protocol::sync::{Change, ChangeBody, CheckKind, EntryOutcome, EntryResult};
+use certdesk_protocol::sync::{Change, ChangeBody, CheckKind, DeletedEntity, EntryOutcome, EntryResult, SyncEntity, SyncOp};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::audit::AuditRecord;
 use crate::cards::Feedback;
+use crate::column;
 use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 
 /// The entities the platform takes (the protocol's list): workers, and the training records it
@@ -27,18 +28,18 @@ use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 /// register) stay in the outbox, unsent and unmarked: nothing is lost, and the platform is not
 /// flooded with entries it can only refuse. The outbox order (by `seq`) sends parents before
 /// children: a class is written before its participants.
-pub const SYNCED_ENTITIES: &[&str] = &[
-    certdesk_protocol::sync::entity::WORKER,
-    certdesk_protocol::sync::entity::TRAINING_SETTINGS,
-    certdesk_protocol::sync::entity::TRAINING_CLASS,
-    certdesk_protocol::sync::entity::CLASS_PARTICIPANT,
-    certdesk_protocol::sync::entity::EXAM_RESULT,
-    certdesk_protocol::sync::entity::SUPERVISION_FORM,
+pub const SYNCED_ENTITIES: &[SyncEntity] = &[
+    SyncEntity::Worker,
+    SyncEntity::TrainingSettings,
+    SyncEntity::TrainingClass,
+    SyncEntity::ClassParticipant,
+    SyncEntity::ExamResult,
+    SyncEntity::SupervisionForm,
 ];
 
 fn synced_entities_sql() -> String {
     // The names are compile-time constants without quotes, so quoting them inline is safe.
-    SYNCED_ENTITIES.iter().map(|e| format!("'{e}'")).collect::<Vec<_>>().join(", ")
+    SYNCED_ENTITIES.iter().map(|e| format!("'{}'", e.as_str())).collect::<Vec<_>>().join(", ")
 }
 
 /// After this long without a successful sync the desk warns the clerk.
@@ -368,9 +369,9 @@ impl Desk {
             Ok(OutboxEntry {
                 seq: r.get(0)?,
                 id: r.get(1)?,
-                entity: r.get(2)?,
+                entity: column::code(r, 2)?,
                 entity_id: r.get(3)?,
-                op: r.get(4)?,
+                op: column::code(r, 4)?,
                 payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
                 created_at: r.get(6)?,
                 pushed_at: r.get(7)?,
@@ -389,11 +390,11 @@ impl Desk {
         let mut tally = PushTally::default();
         for r in results {
             let id = r.id.to_string();
-            let entry: Option<(i64, String, String, String, Option<String>)> = tx
+            let entry: Option<(i64, SyncEntity, String, SyncOp, Option<String>)> = tx
                 .query_row(
                     "SELECT seq, entity, entity_id, op, pushed_at FROM outbox WHERE id = ?1",
                     [&id],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+                    |row| Ok((row.get(0)?, column::code(row, 1)?, row.get(2)?, column::code(row, 3)?, row.get(4)?)),
                 )
                 .optional()?;
             let Some((seq, entity, entity_id, op, pushed_at)) = entry else {
@@ -428,9 +429,9 @@ impl Desk {
                 tx.execute(
                     "INSERT OR IGNORE INTO sync_rejections (entry_id, seq, entity, entity_id, op, kind, code, message_zh, message_en, received_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    params![id, seq, entity, entity_id, op, outcome, code, zh, en, now],
+                    params![id, seq, entity.as_str(), entity_id, op.as_str(), outcome, code, zh, en, now],
                 )?;
-                if entity == "worker" && op == "apply" {
+                if entity == SyncEntity::Worker && op == SyncOp::Apply {
                     self.reject_in_tx(&tx, &entity_id, code, zh, en)?;
                 }
             }
@@ -618,15 +619,15 @@ impl Desk {
                 }
             }
             ChangeBody::Deleted { entity, entity_id } => {
-                match entity.as_str() {
-                    "trust_key" => {
+                match entity.parse::<DeletedEntity>() {
+                    Ok(DeletedEntity::TrustKey) => {
                         tx.execute("DELETE FROM trust_keys WHERE key_id = ?1", [entity_id])?;
                     }
-                    "revocation" => {
+                    Ok(DeletedEntity::Revocation) => {
                         tx.execute("DELETE FROM revocations WHERE certificate_code = ?1", [entity_id])?;
                     }
                     // Unknown kinds are for newer desks; skipping them keeps the cursor moving.
-                    _ => {}
+                    Err(_) => {}
                 }
                 tally.deletions += 1;
             }
@@ -877,6 +878,6 @@ impl Desk {
         let mut payload = serde_json::to_value(self.worker(worker_id)?).map_err(DeskError::internal)?;
         payload["status"] = serde_json::Value::from(from.code());
         self.set_status_in(tx, worker_id, (from, to), (Some(&actor.id), "apply", None))?;
-        self.append_outbox(tx, "worker", worker_id, "apply", &payload)
+        self.append_outbox(tx, SyncEntity::Worker, worker_id, SyncOp::Apply, &payload)
     }
 }

@@ -10,6 +10,7 @@
 //! are never touched from here. The rules live in `certdesk_domain::training`; this module
 //! must never decide a rule itself, only gather the facts and store the outcome.
 
+use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
 use certdesk_domain::training::{
     self as rules, credit_offline, credit_online, parse_clock_time, parse_score, validate_class,
@@ -260,7 +261,7 @@ impl Desk {
             )?;
         }
         let payload = serde_json::to_value(new).map_err(DeskError::internal)?;
-        self.append_outbox(&tx, "training_settings", "training", "upsert", &payload)?;
+        self.append_outbox(&tx, SyncEntity::TrainingSettings, "training", SyncOp::Upsert, &payload)?;
         tx.commit()?;
         self.training_settings()
     }
@@ -304,7 +305,7 @@ impl Desk {
         )?;
         let class = self.class_in(&tx, &id)?;
         let payload = serde_json::to_value(&class).map_err(DeskError::internal)?;
-        self.append_outbox(&tx, "training_class", &id, "upsert", &payload)?;
+        self.append_outbox(&tx, SyncEntity::TrainingClass, &id, SyncOp::Upsert, &payload)?;
         tx.commit()?;
         Ok(class)
     }
@@ -494,7 +495,7 @@ impl Desk {
             },
         )?;
         let payload = serde_json::json!({ "class_id": class_id, "worker_id": worker_id });
-        self.append_outbox(&tx, "class_participant", &format!("{class_id}:{worker_id}"), "delete", &payload)?;
+        self.append_outbox(&tx, SyncEntity::ClassParticipant, &format!("{class_id}:{worker_id}"), SyncOp::Delete, &payload)?;
         self.refresh_status(&tx, actor, worker_id)?;
         tx.commit()?;
         Ok(())
@@ -632,7 +633,7 @@ impl Desk {
             "hours_completed": p.hours_completed,
             "credited_hours": p.credited_hours,
         });
-        self.append_outbox(tx, "class_participant", &format!("{class_id}:{worker_id}"), "upsert", &payload)
+        self.append_outbox(tx, SyncEntity::ClassParticipant, &format!("{class_id}:{worker_id}"), SyncOp::Upsert, &payload)
     }
 
     /// Record an exam attempt: the worker's next attempt number, the score against today's
@@ -698,7 +699,7 @@ impl Desk {
         )?;
         let result = self.exam_in(&tx, &id)?;
         let payload = serde_json::to_value(&result).map_err(DeskError::internal)?;
-        self.append_outbox(&tx, "exam_result", &id, "upsert", &payload)?;
+        self.append_outbox(&tx, SyncEntity::ExamResult, &id, SyncOp::Upsert, &payload)?;
         self.refresh_status(&tx, actor, &worker_id)?;
         tx.commit()?;
         Ok(result)
@@ -769,7 +770,7 @@ impl Desk {
             },
         )?;
         let payload = serde_json::to_value(&form).map_err(DeskError::internal)?;
-        self.append_outbox(&tx, "supervision_form", &id, "upsert", &payload)?;
+        self.append_outbox(&tx, SyncEntity::SupervisionForm, &id, SyncOp::Upsert, &payload)?;
         // Filing the form can complete every participant's training.
         let ids: Vec<String> = tx
             .prepare("SELECT worker_id FROM class_participants WHERE class_id = ?1")?

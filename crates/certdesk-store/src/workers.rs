@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use certdesk_domain::{validate_worker, FieldError, Gender, IdKind, IdNumber, ServiceType, ValidWorker, WorkerStatus};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -268,7 +269,7 @@ impl Desk {
     pub(crate) fn push_worker_outbox(&self, tx: &Transaction<'_>, id: &str) -> DeskResult<()> {
         let w = self.worker_in(tx, id)?;
         let payload = serde_json::to_value(&w).map_err(DeskError::internal)?;
-        self.append_outbox(tx, "worker", id, "upsert", &payload)
+        self.append_outbox(tx, SyncEntity::Worker, id, SyncOp::Upsert, &payload)
     }
 
     pub(crate) fn worker_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<Worker> {

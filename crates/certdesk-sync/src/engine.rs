@@ -147,9 +147,9 @@ pub fn to_protocol(agency_id: &str, e: &certdesk_store::OutboxEntry) -> Result<O
     Ok(OutboxEntry {
         seq: e.seq,
         id: uuid(&e.id, "id")?,
-        entity: e.entity.clone(),
-        entity_id: Uuid::parse_str(&e.entity_id).unwrap_or_else(|_| record_uuid(agency_id, &e.entity, &e.entity_id)),
-        op: e.op.clone(),
+        entity: e.entity,
+        entity_id: Uuid::parse_str(&e.entity_id).unwrap_or_else(|_| record_uuid(agency_id, e.entity.as_str(), &e.entity_id)),
+        op: e.op,
         payload: e.payload.clone(),
     })
 }
@@ -253,7 +253,7 @@ async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncErro
 async fn upload_photos(desk: &mut Desk, client: &PlatformClient, batch: &[certdesk_store::OutboxEntry]) -> Result<u64, SyncError> {
     let mut seen = HashSet::new();
     let mut uploaded = 0;
-    for e in batch.iter().filter(|e| e.entity == "worker") {
+    for e in batch.iter().filter(|e| e.entity == certdesk_protocol::sync::SyncEntity::Worker) {
         let Some(sha) = e.payload.get("photo_sha256").and_then(|v| v.as_str()) else {
             continue;
         };

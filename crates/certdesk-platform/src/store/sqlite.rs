@@ -12,7 +12,9 @@ use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_domain::WorkerStatus;
 use certdesk_protocol::credential::{sign_payload, CredentialClaims};
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
-use certdesk_protocol::sync::{entity, op, ChangeBody, CheckKind, EntryOutcome, OutboxEntry};
+use certdesk_protocol::sync::{
+    ChangeBody, CheckKind, DeletedEntity, EntryOutcome, OutboxEntry, SyncEntity, SyncOp,
+};
 use certdesk_protocol::{RevocationEntry, RevocationList, TrustList, TrustedKey};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
@@ -155,11 +157,11 @@ fn apply_entry(
     signer: Option<&Signer<'_>>,
     new_apps: &mut Vec<NewApplication>,
 ) -> StoreResult<EntryOutcome> {
-    if records::RECORD_ENTITIES.contains(&entry.entity.as_str()) {
+    if entry.entity.is_record() {
         return records::apply_record(tx, ctx, entry);
     }
-    if entry.entity != entity::WORKER {
-        return Ok(rules::unsupported(&entry.entity, &entry.op));
+    if entry.entity != SyncEntity::Worker {
+        return Ok(rules::unsupported(entry.entity, entry.op));
     }
     let stored = stored_worker(tx, entry.entity_id)?;
     if let Some(s) = &stored {
@@ -167,8 +169,8 @@ fn apply_entry(
             return Ok(rules::foreign_record());
         }
     }
-    match entry.op.as_str() {
-        op::UPSERT | op::APPLY => {
+    match entry.op {
+        SyncOp::Upsert | SyncOp::Apply => {
             let pushed = match rules::read_worker(&entry.payload, ctx.today) {
                 Ok(p) => p,
                 Err(outcome) => return Ok(outcome),
@@ -184,7 +186,7 @@ fn apply_entry(
                 }
             }
             let mut application = None;
-            if entry.op == op::APPLY {
+            if entry.op == SyncOp::Apply {
                 status = match rules::may_apply(status) {
                     Ok(next) => next,
                     Err(outcome) => return Ok(outcome),
@@ -267,7 +269,7 @@ fn apply_entry(
             }
             Ok(EntryOutcome::Applied)
         }
-        op::CANCEL => {
+        SyncOp::Cancel => {
             let Some(s) = stored else {
                 return Ok(rules::unknown_record());
             };
@@ -310,7 +312,7 @@ fn apply_entry(
             }
             Ok(EntryOutcome::Applied)
         }
-        op::REISSUE => {
+        SyncOp::Reissue => {
             let Some(s) = stored else {
                 return Ok(rules::unknown_record());
             };
@@ -322,7 +324,7 @@ fn apply_entry(
                 signer.ok_or_else(|| StoreError::Signing("no signer for a reissue".into()))?;
             reissue(tx, ctx, entry.entity_id, status, signer)
         }
-        other => Ok(rules::unsupported(&entry.entity, other)),
+        SyncOp::Delete => Ok(rules::unsupported(entry.entity, entry.op)),
     }
 }
 
@@ -403,10 +405,11 @@ fn reissue(
 
 fn payload_hash(entry: &OutboxEntry) -> String {
     let mut h = Sha256::new();
-    h.update(entry.entity.as_bytes());
+    // The names' bytes, exactly as when these fields were strings: stored hashes stay valid.
+    h.update(entry.entity.as_str().as_bytes());
     h.update([0]);
     h.update(entry.entity_id.as_bytes());
-    h.update(entry.op.as_bytes());
+    h.update(entry.op.as_str().as_bytes());
     h.update([0]);
     h.update(entry.payload.to_string().as_bytes());
     hex::encode(h.finalize())
@@ -904,7 +907,7 @@ impl Store for SqliteStore {
                 &tx,
                 None,
                 &ChangeBody::Deleted {
-                    entity: "trust_key".into(),
+                    entity: DeletedEntity::TrustKey.as_str().into(),
                     entity_id: key_id.to_string(),
                 },
                 now,
@@ -1195,9 +1198,9 @@ mod tests {
             let entry = OutboxEntry {
                 seq: i64::from(n),
                 id: Uuid::now_v7(),
-                entity: "worker".into(),
+                entity: SyncEntity::Worker,
                 entity_id: Uuid::now_v7(),
-                op: "apply".into(),
+                op: SyncOp::Apply,
                 payload,
             };
             let out = store.push(&ctx, &[entry], None).unwrap();

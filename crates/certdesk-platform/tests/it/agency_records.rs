@@ -27,9 +27,9 @@ fn entry(seq: i64, entity: &str, entity_id: Uuid, op: &str, payload: Value) -> O
     OutboxEntry {
         seq,
         id: Uuid::now_v7(),
-        entity: entity.into(),
+        entity: entity.parse().expect("a sync entity"),
         entity_id,
-        op: op.into(),
+        op: op.parse().expect("a sync operation"),
         payload,
     }
 }

@@ -6,7 +6,7 @@ use certdesk_platform::operator_pages::auth;
 use certdesk_platform::store::operators::OperatorStore;
 use certdesk_platform::store::sqlite::SqliteStore;
 use certdesk_protocol::operator::ReviewItem;
-use certdesk_protocol::sync::{
+use certdesk_protocol::sync::{SyncEntity, SyncOp,
     ChangeBody, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest,
     PushResponse,
 };
@@ -190,9 +190,9 @@ impl Platform {
         let entry = OutboxEntry {
             seq: i64::from(n),
             id: Uuid::now_v7(),
-            entity: "worker".into(),
+            entity: SyncEntity::Worker,
             entity_id: worker_id,
-            op: "apply".into(),
+            op: SyncOp::Apply,
             payload,
         };
         let res: PushResponse = self
@@ -694,9 +694,9 @@ mod work {
         let cancel = OutboxEntry {
             seq: 10,
             id: Uuid::now_v7(),
-            entity: "worker".into(),
+            entity: SyncEntity::Worker,
             entity_id: worker,
-            op: "cancel".into(),
+            op: SyncOp::Cancel,
             payload: Value::Null,
         };
         let res: PushResponse = p

@@ -5,7 +5,7 @@
 use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_protocol::credential::{verify, Verdict};
 use certdesk_protocol::operator::{KeyRotated, ReviewItem, ReviewReport};
-use certdesk_protocol::sync::{
+use certdesk_protocol::sync::{SyncEntity,
     ChangeBody, CheckKind, EnrolRequest, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse,
     PushRequest, PushResponse,
 };
@@ -50,9 +50,9 @@ fn entry(seq: i64, worker_id: Uuid, op: &str, payload: Value) -> OutboxEntry {
     OutboxEntry {
         seq,
         id: Uuid::now_v7(),
-        entity: "worker".into(),
+        entity: SyncEntity::Worker,
         entity_id: worker_id,
-        op: op.into(),
+        op: op.parse().expect("a sync operation"),
         payload,
     }
 }

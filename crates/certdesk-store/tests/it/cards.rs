@@ -79,7 +79,7 @@ fn approve(desk: &mut Desk, worker_id: &str, serial: u32, card_version: u16, seq
 }
 
 fn outbox_ops(desk: &Desk, worker_id: &str) -> Vec<String> {
-    desk.pending_outbox(1000).unwrap().into_iter().filter(|e| e.entity_id == worker_id).map(|e| e.op).collect()
+    desk.pending_outbox(1000).unwrap().into_iter().filter(|e| e.entity_id == worker_id).map(|e| e.op.to_string()).collect()
 }
 
 #[test]

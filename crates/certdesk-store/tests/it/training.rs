@@ -107,7 +107,7 @@ fn a_worker_becomes_eligible_exactly_when_the_last_requirement_is_met() {
     let actions: Vec<String> = desk.timeline("worker", &w).unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(actions, ["enrol", "class_join", "status", "attendance", "exam", "exam", "status"]);
     assert!(desk.verify_audit_chain().is_ok());
-    let outbox: Vec<String> = desk.pending_outbox(100).unwrap().into_iter().map(|e| e.entity).collect();
+    let outbox: Vec<String> = desk.pending_outbox(100).unwrap().into_iter().map(|e| e.entity.to_string()).collect();
     for entity in ["training_class", "class_participant", "exam_result", "supervision_form", "worker"] {
         assert!(outbox.iter().any(|e| e == entity), "{entity} is queued for the sync: {outbox:?}");
     }
@@ -312,7 +312,7 @@ fn training_payloads() -> Vec<(String, String, String)> {
             for (id, role) in roles {
                 text = text.replace(id, role);
             }
-            (e.entity, e.op, text)
+            (e.entity.to_string(), e.op.to_string(), text)
         })
         .collect()
 }

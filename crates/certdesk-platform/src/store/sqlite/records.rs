@@ -7,15 +7,12 @@
 //! belongs to the agency that first sent it, and no other agency may write or see it. A record
 //! naming a class or a worker needs that parent on the platform first (parents before children).
 
-use certdesk_protocol::sync::{entity, op, EntryOutcome, OutboxEntry};
+use certdesk_protocol::sync::{EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::ts;
 use crate::rules;
 use crate::store::{PushContext, StoreResult};
-
-/// Entities stored as agency records.
-pub const RECORD_ENTITIES: &[&str] = entity::RECORDS;
 
 /// Code of a record whose class or worker the platform does not hold yet.
 pub const PARENT_MISSING: &str = "parent_missing";
@@ -47,15 +44,15 @@ pub(super) fn apply_record(
     let owner: Option<String> = tx
         .query_row(
             "SELECT agency_id FROM agency_records WHERE entity = ?1 AND entity_id = ?2",
-            params![entry.entity, id],
+            params![entry.entity.as_str(), id],
             |r| r.get(0),
         )
         .optional()?;
     if owner.as_ref().is_some_and(|o| *o != agency) {
         return Ok(rules::foreign_record());
     }
-    match entry.op.as_str() {
-        op::UPSERT => {
+    match entry.op {
+        SyncOp::Upsert => {
             let Some(fields) = entry.payload.as_object() else {
                 return Ok(refused(
                     rules::codes::INVALID_RECORD,
@@ -63,13 +60,13 @@ pub(super) fn apply_record(
                     "The training record cannot be read: it is not a JSON object".into(),
                 ));
             };
-            if entry.entity != entity::TRAINING_CLASS {
+            if entry.entity != SyncEntity::TrainingClass {
                 if let Some(class) = fields.get("class_id").and_then(|v| v.as_str()) {
                     let known = tx
                         .query_row(
-                            "SELECT 1 FROM agency_records WHERE entity = 'training_class'
+                            "SELECT 1 FROM agency_records WHERE entity = ?3
                              AND entity_id = ?1 AND agency_id = ?2 AND deleted = 0",
-                            params![class, agency],
+                            params![class, agency, SyncEntity::TrainingClass.as_str()],
                             |_| Ok(()),
                         )
                         .optional()?
@@ -97,22 +94,22 @@ pub(super) fn apply_record(
                  VALUES (?1, ?2, ?3, ?4, 0, 1, ?5)
                  ON CONFLICT (entity, entity_id) DO UPDATE SET payload = excluded.payload, deleted = 0,
                    version = agency_records.version + 1, updated_at = excluded.updated_at",
-                params![entry.entity, id, agency, entry.payload.to_string(), ts(ctx.now)],
+                params![entry.entity.as_str(), id, agency, entry.payload.to_string(), ts(ctx.now)],
             )?;
             Ok(EntryOutcome::Applied)
         }
         // A deletion is kept as a marker (deleted = 1), also for a record the platform never
         // saw, so the agency's history stays complete; a later upsert revives it.
-        "delete" => {
+        SyncOp::Delete => {
             tx.execute(
                 "INSERT INTO agency_records (entity, entity_id, agency_id, payload, deleted, version, updated_at)
                  VALUES (?1, ?2, ?3, ?4, 1, 1, ?5)
                  ON CONFLICT (entity, entity_id) DO UPDATE SET deleted = 1,
                    version = agency_records.version + 1, updated_at = excluded.updated_at",
-                params![entry.entity, id, agency, entry.payload.to_string(), ts(ctx.now)],
+                params![entry.entity.as_str(), id, agency, entry.payload.to_string(), ts(ctx.now)],
             )?;
             Ok(EntryOutcome::Applied)
         }
-        other => Ok(rules::unsupported(&entry.entity, other)),
+        SyncOp::Apply | SyncOp::Cancel | SyncOp::Reissue => Ok(rules::unsupported(entry.entity, entry.op)),
     }
 }

@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use certdesk_protocol::operator::AgencyCreated;
-use certdesk_protocol::sync::{
+use certdesk_protocol::sync::{SyncEntity,
     ChangeBody, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest,
     PushResponse,
 };
@@ -53,9 +53,9 @@ pub fn entry(seq: i64, worker_id: Uuid, op: &str, payload: Value) -> OutboxEntry
     OutboxEntry {
         seq,
         id: Uuid::now_v7(),
-        entity: "worker".into(),
+        entity: SyncEntity::Worker,
         entity_id: worker_id,
-        op: op.into(),
+        op: op.parse().expect("a sync operation"),
         payload,
     }
 }
