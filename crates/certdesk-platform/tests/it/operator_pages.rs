@@ -806,9 +806,9 @@ mod markup_in_data {
                 entries: vec![OutboxEntry {
                     seq: 1,
                     id: Uuid::now_v7(),
-                    entity: "worker".into(),
+                    entity: SyncEntity::Worker,
                     entity_id: worker_id,
-                    op: "apply".into(),
+                    op: SyncOp::Apply,
                     payload,
                 }],
             })
