@@ -220,3 +220,21 @@ fn the_audit_trail_cannot_be_edited_and_tampering_is_detected() {
     conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET new_value = '李四' WHERE action = 'enrol';").unwrap();
     assert_eq!(desk.verify_audit_chain().unwrap_err().code, "audit_broken");
 }
+
+/// An outbox row naming an entity or operation outside the sync vocabulary (a corrupt file, or
+/// one written by a newer desk) is refused with an error naming the set and the value, never
+/// guessed, never sent and never a panic.
+#[test]
+fn an_outbox_row_with_an_unknown_entity_or_operation_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    desk.enrol_worker(&me, &input("张三", "11010519491231002X", "13800138000")).unwrap();
+    let conn = rusqlite_conn(dir.path());
+    conn.execute("UPDATE outbox SET op = 'purge' WHERE entity = 'worker'", []).unwrap();
+    let err = format!("{:?}", desk.pending_outbox(10).unwrap_err());
+    assert!(err.contains(r#"unknown sync operation \"purge\""#) || err.contains(r#"unknown sync operation "purge""#), "{err}");
+    assert!(desk.pending_sync_entries(10).is_err(), "the sync never sends what it cannot name");
+    conn.execute("UPDATE outbox SET op = 'upsert', entity = 'Worker' WHERE op = 'purge'", []).unwrap();
+    let err = format!("{:?}", desk.pending_outbox(10).unwrap_err());
+    assert!(err.contains("unknown sync entity"), "names are exact: {err}");
+}
