@@ -17,7 +17,7 @@ use certdesk_store::{
 use serde::{Deserialize, Serialize};
 use tauri::{Emitter, State};
 
-use crate::{current_user, lock, AppData, CmdResult};
+use crate::{AppData, CmdResult};
 
 /// Where the window sends cards.
 #[derive(Debug, Deserialize, ts_rs::TS)]
@@ -47,30 +47,25 @@ pub(crate) struct Progress {
     total: usize,
 }
 
-fn data_dir(app: &AppData) -> PathBuf {
-    lock(&app.desk).data_dir().to_path_buf()
-}
-
 /// The card panel of the worker page.
 #[tauri::command]
 pub(crate) fn card_state(app: State<'_, AppData>, worker_id: String) -> CmdResult<CardState> {
-    current_user(&app)?;
-    lock(&app.desk).card_state(&worker_id)
+    app.core.signed_in("card_state", |desk, _| desk.card_state(&worker_id))
 }
 
 /// 打印预览: the card as PDF bytes (an ArrayBuffer in the window), 样张 unless approved.
 #[tauri::command]
 pub(crate) fn card_preview(app: State<'_, AppData>, worker_id: String, layout: Layout) -> CmdResult<tauri::ipc::Response> {
-    current_user(&app)?;
-    let pdf = certdesk_print::preview(&lock(&app.desk), &worker_id, layout)?;
-    Ok(tauri::ipc::Response::new(pdf))
+    app.core.signed_in("card_preview", |desk, _| {
+        let pdf = certdesk_print::preview(&*desk, &worker_id, layout)?;
+        Ok(tauri::ipc::Response::new(pdf))
+    })
 }
 
 /// Workers whose approved certificate has no printed card yet (批量制作).
 #[tauri::command]
 pub(crate) fn card_approved_unprinted(app: State<'_, AppData>) -> CmdResult<Vec<String>> {
-    current_user(&app)?;
-    lock(&app.desk).approved_unprinted()
+    app.core.signed_in("card_approved_unprinted", |desk, _| desk.approved_unprinted())
 }
 
 /// 制作: prints `worker_ids` (or, when empty and `all_approved`, every approved certificate not yet
@@ -84,18 +79,19 @@ pub(crate) async fn card_print(
     layout: Layout,
     target: Target,
 ) -> CmdResult<PrintOutcome> {
-    let actor = current_user(&app)?;
-    let dir = data_dir(&app);
+    let actor = app.core.signed_in("card_print", |_, actor| Ok(actor.clone()))?;
+    let dir = app.core.data_dir();
     tauri::async_runtime::spawn_blocking(move || {
         let mut desk = Desk::open(&dir)?;
         let ids = if all_approved && worker_ids.is_empty() { desk.approved_unprinted()? } else { worker_ids };
         let mut last = std::time::Instant::now();
-        print_cards(&mut desk, &actor, &ids, layout, &target.destination(), &mut |done, total| {
+        let printed = print_cards(&mut desk, &actor, &ids, layout, &target.destination(), &mut |done, total| {
             if done == total || last.elapsed().as_millis() >= 100 {
                 last = std::time::Instant::now();
                 let _ = handle.emit("card_print_progress", Progress { done, total });
             }
-        })
+        });
+        certdesk_core::logged("card_print", printed)
     })
     .await
     .map_err(DeskError::internal)?
@@ -109,43 +105,43 @@ pub(crate) fn card_issue(
     issued_on: Option<String>,
     signature_png: Option<String>,
 ) -> CmdResult<CardState> {
-    let actor = current_user(&app)?;
-    let on = match issued_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(s.parse().map_err(|_| {
-            DeskError::new("issued_on", format!("日期“{s}”无效，请写成 2026-11-27"), format!("Invalid date \"{s}\": write 2026-11-27"))
-        })?),
-        None => None,
-    };
-    let png = match signature_png.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => {
-            let b64 = s.split_once("base64,").map(|(_, b)| b).unwrap_or(s);
-            Some(base64::engine::general_purpose::STANDARD.decode(b64).map_err(|_| {
-                DeskError::new("signature", "签名图像无法读取", "The signature image cannot be read")
-            })?)
-        }
-        None => None,
-    };
-    let mut desk = lock(&app.desk);
-    desk.issue_card(&actor, &worker_id, on, png)?;
-    desk.card_state(&worker_id)
+    app.core.signed_in("card_issue", |desk, actor| {
+        let on = match issued_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(s.parse().map_err(|_| {
+                DeskError::new("issued_on", format!("日期“{s}”无效，请写成 2026-11-27"), format!("Invalid date \"{s}\": write 2026-11-27"))
+            })?),
+            None => None,
+        };
+        let png = match signature_png.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => {
+                let b64 = s.split_once("base64,").map(|(_, b)| b).unwrap_or(s);
+                Some(base64::engine::general_purpose::STANDARD.decode(b64).map_err(|_| {
+                    DeskError::new("signature", "签名图像无法读取", "The signature image cannot be read")
+                })?)
+            }
+            None => None,
+        };
+        desk.issue_card(actor, &worker_id, on, png)?;
+        desk.card_state(&worker_id)
+    })
 }
 
 /// 挂失/补办.
 #[tauri::command]
 pub(crate) fn card_report_loss(app: State<'_, AppData>, worker_id: String, kind: LossKind, note: String) -> CmdResult<CardState> {
-    let actor = current_user(&app)?;
-    let mut desk = lock(&app.desk);
-    desk.report_card_loss(&actor, &worker_id, kind, &note)?;
-    desk.card_state(&worker_id)
+    app.core.signed_in("card_report_loss", |desk, actor| {
+        desk.report_card_loss(actor, &worker_id, kind, &note)?;
+        desk.card_state(&worker_id)
+    })
 }
 
 /// 注销 (manager).
 #[tauri::command]
 pub(crate) fn card_cancel(app: State<'_, AppData>, worker_id: String, reason: CancelReason, note: String) -> CmdResult<CardState> {
-    let actor = current_user(&app)?;
-    let mut desk = lock(&app.desk);
-    desk.cancel_certificate(&actor, &worker_id, reason, &note)?;
-    desk.card_state(&worker_id)
+    app.core.signed_in("card_cancel", |desk, actor| {
+        desk.cancel_certificate(actor, &worker_id, reason, &note)?;
+        desk.card_state(&worker_id)
+    })
 }
 
 /// The system's printers (empty without CUPS).
@@ -156,50 +152,47 @@ pub(crate) async fn printer_list() -> Vec<PrinterInfo> {
 
 #[tauri::command]
 pub(crate) fn printer_calibration_get(app: State<'_, AppData>, printer: String) -> CmdResult<Calibration> {
-    current_user(&app)?;
-    lock(&app.desk).printer_calibration(&printer)
+    app.core.signed_in("printer_calibration_get", |desk, _| desk.printer_calibration(&printer))
 }
 
 #[tauri::command]
 pub(crate) fn printer_calibration_set(app: State<'_, AppData>, printer: String, calibration: Calibration) -> CmdResult<Calibration> {
-    let actor = current_user(&app)?;
-    let mut desk = lock(&app.desk);
-    desk.set_printer_calibration(&actor, &printer, calibration)?;
-    desk.printer_calibration(&printer)
+    app.core.signed_in("printer_calibration_set", |desk, actor| {
+        desk.set_printer_calibration(actor, &printer, calibration)?;
+        desk.printer_calibration(&printer)
+    })
 }
 
 /// A calibration test page saved as PDF at `path`, with `printer`'s saved calibration.
 #[tauri::command]
 pub(crate) fn card_test_page(app: State<'_, AppData>, printer: String, layout: Layout, path: String) -> CmdResult<String> {
-    current_user(&app)?;
-    let pdf = certdesk_print::test_page(&lock(&app.desk), &printer, layout)?;
-    write_atomically(&PathBuf::from(&path), &pdf)?;
-    Ok(path)
+    app.core.signed_in("card_test_page", |desk, _| {
+        let pdf = certdesk_print::test_page(&*desk, &printer, layout)?;
+        write_atomically(&PathBuf::from(&path), &pdf)?;
+        Ok(path)
+    })
 }
 
 /// 验证: a scanned card, checked offline.
 #[tauri::command]
 pub(crate) fn verify_scan(app: State<'_, AppData>, scanned: String) -> CmdResult<ScanReport> {
-    current_user(&app)?;
-    lock(&app.desk).verify_scan(&scanned)
+    app.core.signed_in("verify_scan", |desk, _| desk.verify_scan(&scanned))
 }
 
 #[tauri::command]
 pub(crate) fn worker_feedback(app: State<'_, AppData>, worker_id: String) -> CmdResult<FeedbackSummary> {
-    current_user(&app)?;
-    lock(&app.desk).worker_feedback(&worker_id)
+    app.core.signed_in("worker_feedback", |desk, _| desk.worker_feedback(&worker_id))
 }
 
 #[tauri::command]
 pub(crate) fn complaints_open(app: State<'_, AppData>) -> CmdResult<Vec<Feedback>> {
-    current_user(&app)?;
-    lock(&app.desk).open_complaints()
+    app.core.signed_in("complaints_open", |desk, _| desk.open_complaints())
 }
 
 #[tauri::command]
 pub(crate) fn complaint_handle(app: State<'_, AppData>, id: String) -> CmdResult<Vec<Feedback>> {
-    let actor = current_user(&app)?;
-    let mut desk = lock(&app.desk);
-    desk.handle_complaint(&actor, &id)?;
-    desk.open_complaints()
+    app.core.signed_in("complaint_handle", |desk, actor| {
+        desk.handle_complaint(actor, &id)?;
+        desk.open_complaints()
+    })
 }

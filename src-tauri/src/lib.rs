@@ -9,9 +9,9 @@ mod cards;
 mod sync;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::Instant;
 
+use certdesk_core::DeskApp;
 use certdesk_domain::{ServiceType, WorkerStatus, DISTRICTS};
 use certdesk_store::{
     Agency, Desk, DeskError, IdPreview, NewUser, PreparedPhoto, SearchResult, SessionUser, UserInfo, Worker,
@@ -22,31 +22,21 @@ use tauri::State;
 
 mod training;
 
-/// What the window holds: the open desk and who is signed in.
+/// What the window holds: the application layer (the open desk and who is signed in), through
+/// which every command reaches the desk as the signed-in user.
 struct AppData {
-    desk: Mutex<Desk>,
-    user: Mutex<Option<SessionUser>>,
+    core: DeskApp,
     started: Instant,
     startup_bench: bool,
 }
 
 type CmdResult<T> = Result<T, DeskError>;
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A panic in another command must not lock the clerk out: the data behind the mutex is a
-    // connection, and SQLite's own transactions keep it consistent.
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// In the start-up benchmark, print how long after the process start a step happened.
 fn bench_mark(app: &AppData, step: &str) {
     if app.startup_bench {
         println!("certdesk-step {step} ms={:.1}", app.started.elapsed().as_secs_f64() * 1000.0);
     }
-}
-
-fn current_user(app: &AppData) -> CmdResult<SessionUser> {
-    lock(&app.user).clone().ok_or_else(DeskError::unauthorized)
 }
 
 /// A value of a closed set with the words the window shows for it.
@@ -71,12 +61,12 @@ struct AppState {
 #[tauri::command]
 fn app_state(app: State<'_, AppData>) -> CmdResult<AppState> {
     bench_mark(&app, "app_state");
-    let desk = lock(&app.desk);
+    let (agency, has_users) = app.core.before_sign_in("app_state", |desk| Ok((desk.agency()?, desk.has_users()?)))?;
     Ok(AppState {
-        agency: desk.agency()?,
-        has_users: desk.has_users()?,
-        user: lock(&app.user).clone(),
-        data_dir: desk.data_dir().display().to_string(),
+        agency,
+        has_users,
+        user: app.core.session(),
+        data_dir: app.core.data_dir().display().to_string(),
         districts: DISTRICTS.to_vec(),
         service_types: ServiceType::ALL
             .iter()
@@ -98,7 +88,7 @@ struct ManagerInput {
 
 #[tauri::command]
 fn setup(app: State<'_, AppData>, agency: Agency, manager: ManagerInput) -> CmdResult<SessionUser> {
-    let user = lock(&app.desk).setup(
+    app.core.setup(
         &agency,
         &NewUser {
             username: manager.username,
@@ -106,75 +96,73 @@ fn setup(app: State<'_, AppData>, agency: Agency, manager: ManagerInput) -> CmdR
             role: certdesk_store::Role::Manager,
             password: manager.password,
         },
-    )?;
-    *lock(&app.user) = Some(user.clone());
-    Ok(user)
+    )
 }
 
 #[tauri::command]
 fn login(app: State<'_, AppData>, username: String, password: String) -> CmdResult<SessionUser> {
-    let user = lock(&app.desk).login(&username, &password)?;
-    *lock(&app.user) = Some(user.clone());
-    Ok(user)
+    app.core.login(&username, &password)
 }
 
 #[tauri::command]
 fn logout(app: State<'_, AppData>) {
-    *lock(&app.user) = None;
+    app.core.logout();
 }
 
 #[tauri::command]
 fn agency_set(app: State<'_, AppData>, agency: Agency) -> CmdResult<Agency> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).set_agency(&actor, &agency)
+    app.core.signed_in("agency_set", |desk, actor| desk.set_agency(actor, &agency))
 }
 
 #[tauri::command]
 fn user_list(app: State<'_, AppData>) -> CmdResult<Vec<UserInfo>> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).list_users(&actor)
+    app.core.signed_in("user_list", |desk, actor| desk.list_users(actor))
 }
 
 #[tauri::command]
 fn user_add(app: State<'_, AppData>, user: NewUser) -> CmdResult<UserInfo> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).add_user(Some(&actor), &user)
+    app.core.signed_in("user_add", |desk, actor| desk.add_user(Some(actor), &user))
 }
 
 #[tauri::command]
 fn id_preview(app: State<'_, AppData>, id_number: String) -> IdPreview {
-    lock(&app.desk).id_preview(&id_number)
+    app.core.read_before_sign_in(|desk| desk.id_preview(&id_number))
+}
+
+/// 导出诊断信息: the log, versions, data folder sizes and sync counts in one zip at `path` (no
+/// personal data); the names of the zip's entries.
+#[tauri::command]
+fn diagnostics_export(app: State<'_, AppData>, path: String) -> CmdResult<Vec<String>> {
+    let program = certdesk_core::diagnostics::Program { name: "certdesk-app", version: env!("CARGO_PKG_VERSION") };
+    app.core.signed_in("diagnostics_export", |desk, _| certdesk_core::diagnostics::write_bundle(desk, program, &PathBuf::from(&path)))
 }
 
 #[tauri::command]
 fn photo_prepare(app: State<'_, AppData>, bytes_b64: String) -> CmdResult<PreparedPhoto> {
-    current_user(&app)?;
-    lock(&app.desk).prepare_photo_b64(&bytes_b64)
+    app.core.signed_in("photo_prepare", |desk, _| desk.prepare_photo_b64(&bytes_b64))
 }
 
 #[tauri::command]
 fn worker_enrol(app: State<'_, AppData>, input: WorkerInput) -> CmdResult<Worker> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).enrol_worker(&actor, &input)
+    app.core.signed_in("worker_enrol", |desk, actor| desk.enrol_worker(actor, &input))
 }
 
 #[tauri::command]
 fn worker_update(app: State<'_, AppData>, id: String, input: WorkerInput, reason: Option<String>) -> CmdResult<Worker> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).update_worker(&actor, &id, &input, reason.as_deref())
+    app.core.signed_in("worker_update", |desk, actor| desk.update_worker(actor, &id, &input, reason.as_deref()))
 }
 
 #[tauri::command]
 fn worker_get(app: State<'_, AppData>, id: String) -> CmdResult<WorkerDetail> {
-    current_user(&app)?;
-    lock(&app.desk).worker_detail(&id)
+    app.core.signed_in("worker_get", |desk, _| desk.worker_detail(&id))
 }
 
 #[tauri::command]
 fn worker_search(app: State<'_, AppData>, query: String, status: Option<WorkerStatus>, limit: Option<usize>) -> CmdResult<SearchResult> {
-    bench_mark(&app, "worker_search");
-    current_user(&app)?;
-    lock(&app.desk).search_workers(&query, status, limit.unwrap_or(50))
+    app.core.signed_in("worker_search", |desk, _| {
+        bench_mark(&app, "worker_search");
+        desk.search_workers(&query, status, limit.unwrap_or(50))
+    })
 }
 
 /// The window reports that the worker list is interactive. In the start-up benchmark this
@@ -233,9 +221,11 @@ pub fn run() -> i32 {
         return 2;
     }
     let data_dir = certdesk_store::resolve_data_dir(data_dir_arg().as_deref());
+    certdesk_core::log::init(&data_dir, "certdesk-app", env!("CARGO_PKG_VERSION"));
     let desk = match Desk::open(&data_dir) {
         Ok(d) => d,
         Err(e) => {
+            certdesk_core::log::failure("open", &e);
             eprintln!("{} / {}", e.message_zh, e.message_en);
             return 1;
         }
@@ -247,7 +237,7 @@ pub fn run() -> i32 {
         (true, Ok(u), Ok(p)) => desk.login(&u, &p).ok(),
         _ => None,
     };
-    let data = AppData { desk: Mutex::new(desk), user: Mutex::new(user), started, startup_bench };
+    let data = AppData { core: DeskApp::new(desk, user), started, startup_bench };
     bench_mark(&data, "store_open_and_sign_in");
     let result = tauri::Builder::default()
         .setup(|app| {
@@ -266,6 +256,7 @@ pub fn run() -> i32 {
             user_list,
             user_add,
             id_preview,
+            diagnostics_export,
             photo_prepare,
             worker_enrol,
             worker_update,
@@ -322,6 +313,7 @@ pub fn run() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
+            tracing::error!(cause = %e, "the window could not open");
             eprintln!("certdesk 无法启动窗口：{e} / certdesk could not open its window: {e}");
             1
         }

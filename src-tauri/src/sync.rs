@@ -8,11 +8,11 @@
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use certdesk_store::{Desk, DeskError, SessionUser, Worker};
+use certdesk_store::{Desk, DeskError, Worker};
 use certdesk_sync::{EnrolParams, Enrolment, SecretPreference, SyncOptions, SyncReport};
 use tauri::{Emitter, Manager, State};
 
-use crate::{current_user, lock, AppData, CmdResult};
+use crate::{AppData, CmdResult};
 
 /// How often the background job syncs.
 const BACKGROUND_EVERY: Duration = Duration::from_secs(300);
@@ -23,17 +23,13 @@ fn running() -> &'static Mutex<()> {
     RUNNING.get_or_init(|| Mutex::new(()))
 }
 
-fn data_dir(app: &AppData) -> std::path::PathBuf {
-    lock(&app.desk).data_dir().to_path_buf()
-}
-
 /// One sync on its own connection; tells the window that the status changed.
 fn sync_once(dir: &std::path::Path, handle: &tauri::AppHandle) -> CmdResult<SyncReport> {
     let _one = running().lock().unwrap_or_else(|p| p.into_inner());
     let mut desk = Desk::open(dir)?;
     let result = certdesk_sync::sync_blocking(&mut desk, &SyncOptions::default()).map_err(|e| e.to_desk_error());
     let _ = handle.emit("sync_changed", ());
-    result
+    certdesk_core::logged("sync", result)
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + 'static) -> CmdResult<T> {
@@ -42,14 +38,13 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + '
 
 #[tauri::command]
 pub fn sync_status(app: State<'_, AppData>) -> CmdResult<certdesk_store::SyncStatus> {
-    current_user(&app)?;
-    lock(&app.desk).sync_status()
+    app.core.signed_in("sync_status", |desk, _| desk.sync_status())
 }
 
 #[tauri::command]
 pub async fn sync_now(app: State<'_, AppData>, handle: tauri::AppHandle) -> CmdResult<SyncReport> {
-    current_user(&app)?;
-    let dir = data_dir(&app);
+    app.core.signed_in("sync_now", |_, _| Ok(()))?;
+    let dir = app.core.data_dir();
     blocking(move || sync_once(&dir, &handle)).await
 }
 
@@ -62,11 +57,8 @@ pub async fn device_enrol(
     ca_pem: Option<String>,
     device_name: Option<String>,
 ) -> CmdResult<Enrolment> {
-    let actor: SessionUser = current_user(&app)?;
-    if actor.role != certdesk_store::Role::Manager {
-        return Err(DeskError::forbidden());
-    }
-    let dir = data_dir(&app);
+    app.core.manager("device_enrol", |_, _| Ok(()))?;
+    let dir = app.core.data_dir();
     blocking(move || {
         let mut desk = Desk::open(&dir)?;
         let params = EnrolParams {
@@ -76,7 +68,8 @@ pub async fn device_enrol(
             device_name: device_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "前台".into()),
             secret: SecretPreference::Auto,
         };
-        let enrolment = certdesk_sync::enrol_blocking(&mut desk, &params).map_err(|e| e.to_desk_error())?;
+        let enrolled = certdesk_sync::enrol_blocking(&mut desk, &params).map_err(|e| e.to_desk_error());
+        let enrolment = certdesk_core::logged("device_enrol", enrolled)?;
         let _ = handle.emit("sync_changed", ());
         Ok(enrolment)
     })
@@ -85,32 +78,27 @@ pub async fn device_enrol(
 
 #[tauri::command]
 pub fn worker_apply(app: State<'_, AppData>, id: String) -> CmdResult<Worker> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).apply_worker(&actor, &id)
+    app.core.signed_in("worker_apply", |desk, actor| desk.apply_worker(actor, &id))
 }
 
 #[tauri::command]
 pub fn apply_all_eligible(app: State<'_, AppData>) -> CmdResult<certdesk_store::ApplyAllReport> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).apply_all_eligible(&actor)
+    app.core.signed_in("apply_all_eligible", |desk, actor| desk.apply_all_eligible(actor))
 }
 
 #[tauri::command]
 pub fn sync_rejections(app: State<'_, AppData>, include_dismissed: Option<bool>) -> CmdResult<Vec<certdesk_store::SyncRejection>> {
-    current_user(&app)?;
-    lock(&app.desk).sync_rejections(include_dismissed.unwrap_or(false))
+    app.core.signed_in("sync_rejections", |desk, _| desk.sync_rejections(include_dismissed.unwrap_or(false)))
 }
 
 #[tauri::command]
 pub fn sync_rejection_dismiss(app: State<'_, AppData>, entry_id: String) -> CmdResult<()> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).dismiss_sync_rejection(&actor, &entry_id)
+    app.core.signed_in("sync_rejection_dismiss", |desk, actor| desk.dismiss_sync_rejection(actor, &entry_id))
 }
 
 #[tauri::command]
 pub fn worker_platform(app: State<'_, AppData>, id: String) -> CmdResult<certdesk_store::PlatformView> {
-    current_user(&app)?;
-    lock(&app.desk).platform_view(&id)
+    app.core.signed_in("worker_platform", |desk, _| desk.platform_view(&id))
 }
 
 /// The local demonstration platform started by `scripts/start` (`CERTDESK_DEMO_*`), if any.
@@ -137,7 +125,7 @@ pub fn start_background(handle: tauri::AppHandle) {
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(5));
         loop {
-            let dir = data_dir(&handle.state::<AppData>());
+            let dir = handle.state::<AppData>().core.data_dir();
             let mut enrolled = Desk::open(&dir).and_then(|d| d.sync_status()).map(|s| s.enrolled).unwrap_or(false);
             if let (false, Some(params)) = (enrolled, &demo) {
                 let _one = running().lock().unwrap_or_else(|p| p.into_inner());

@@ -21,24 +21,21 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tauri::{Emitter, Manager, State};
 
-use crate::{current_user, lock, AppData, CmdResult};
+use crate::{AppData, CmdResult};
 
 #[tauri::command]
 pub(crate) fn training_settings_get(app: State<'_, AppData>) -> CmdResult<TrainingSettings> {
-    current_user(&app)?;
-    lock(&app.desk).training_settings()
+    app.core.signed_in("training_settings_get", |desk, _| desk.training_settings())
 }
 
 #[tauri::command]
 pub(crate) fn training_settings_set(app: State<'_, AppData>, settings: TrainingSettings) -> CmdResult<TrainingSettings> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).set_training_settings(&actor, &settings)
+    app.core.signed_in("training_settings_set", |desk, actor| desk.set_training_settings(actor, &settings))
 }
 
 #[tauri::command]
 pub(crate) fn class_create(app: State<'_, AppData>, input: ClassInput) -> CmdResult<TrainingClass> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).create_class(&actor, &input)
+    app.core.signed_in("class_create", |desk, actor| desk.create_class(actor, &input))
 }
 
 #[tauri::command]
@@ -48,20 +45,17 @@ pub(crate) fn class_list(
     to: Option<NaiveDate>,
     limit: Option<usize>,
 ) -> CmdResult<Vec<TrainingClass>> {
-    current_user(&app)?;
-    lock(&app.desk).list_classes(from, to, limit.unwrap_or(200))
+    app.core.signed_in("class_list", |desk, _| desk.list_classes(from, to, limit.unwrap_or(200)))
 }
 
 #[tauri::command]
 pub(crate) fn class_get(app: State<'_, AppData>, class_id: String) -> CmdResult<ClassDetail> {
-    current_user(&app)?;
-    lock(&app.desk).class_detail(&class_id)
+    app.core.signed_in("class_get", |desk, _| desk.class_detail(&class_id))
 }
 
 #[tauri::command]
 pub(crate) fn class_add_worker(app: State<'_, AppData>, class_id: String, worker: String) -> CmdResult<Participant> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).add_to_class(&actor, &class_id, &worker)
+    app.core.signed_in("class_add_worker", |desk, actor| desk.add_to_class(actor, &class_id, &worker))
 }
 
 #[tauri::command]
@@ -71,8 +65,7 @@ pub(crate) fn class_remove_worker(
     worker_id: String,
     confirmed: Option<bool>,
 ) -> CmdResult<()> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).remove_from_class(&actor, &class_id, &worker_id, confirmed.unwrap_or(false))
+    app.core.signed_in("class_remove_worker", |desk, actor| desk.remove_from_class(actor, &class_id, &worker_id, confirmed.unwrap_or(false)))
 }
 
 #[tauri::command]
@@ -82,20 +75,17 @@ pub(crate) fn class_attend(
     worker_id: String,
     input: AttendanceInput,
 ) -> CmdResult<Participant> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).record_attendance(&actor, &class_id, &worker_id, &input)
+    app.core.signed_in("class_attend", |desk, actor| desk.record_attendance(actor, &class_id, &worker_id, &input))
 }
 
 #[tauri::command]
 pub(crate) fn exam_record(app: State<'_, AppData>, input: ExamInput) -> CmdResult<ExamResult> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).record_exam(&actor, &input)
+    app.core.signed_in("exam_record", |desk, actor| desk.record_exam(actor, &input))
 }
 
 #[tauri::command]
 pub(crate) fn exam_list(app: State<'_, AppData>, worker_id: String) -> CmdResult<Vec<ExamResult>> {
-    current_user(&app)?;
-    lock(&app.desk).exam_results(&worker_id)
+    app.core.signed_in("exam_list", |desk, _| desk.exam_results(&worker_id))
 }
 
 #[tauri::command]
@@ -104,20 +94,17 @@ pub(crate) fn supervision_file(
     class_id: String,
     input: SupervisionInput,
 ) -> CmdResult<SupervisionForm> {
-    let actor = current_user(&app)?;
-    lock(&app.desk).file_supervision(&actor, &class_id, &input)
+    app.core.signed_in("supervision_file", |desk, actor| desk.file_supervision(actor, &class_id, &input))
 }
 
 #[tauri::command]
 pub(crate) fn worker_eligibility(app: State<'_, AppData>, id: String) -> CmdResult<Eligibility> {
-    current_user(&app)?;
-    lock(&app.desk).worker_eligibility(&id)
+    app.core.signed_in("worker_eligibility", |desk, _| desk.worker_eligibility(&id))
 }
 
 #[tauri::command]
 pub(crate) fn worker_training(app: State<'_, AppData>, id: String) -> CmdResult<WorkerTraining> {
-    current_user(&app)?;
-    lock(&app.desk).worker_training(&id)
+    app.core.signed_in("worker_training", |desk, _| desk.worker_training(&id))
 }
 
 /// The chosen file's bytes, sent as base64 (a data URL is accepted too). The size cap is the
@@ -138,9 +125,10 @@ fn decode_file(b64: &str) -> CmdResult<Vec<u8>> {
 
 #[tauri::command]
 pub(crate) fn import_preview(app: State<'_, AppData>, bytes_b64: String, options: ImportOptions) -> CmdResult<ImportReport> {
-    current_user(&app)?;
-    let bytes = decode_file(&bytes_b64)?;
-    lock(&app.desk).preview_import(&bytes, &options)
+    app.core.signed_in("import_preview", |desk, _| {
+        let bytes = decode_file(&bytes_b64)?;
+        desk.preview_import(&bytes, &options)
+    })
 }
 
 /// `import_progress` event payload: rows handled so far out of `total`.
@@ -161,12 +149,12 @@ pub(crate) async fn import_run(
     let worker = handle.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let app = worker.state::<AppData>();
-        let actor = current_user(&app)?;
-        let bytes = decode_file(&bytes_b64)?;
-        let mut desk = lock(&app.desk);
-        desk.import_workers(&actor, &bytes, &options, &mut |done, total| {
-            // A window that closed mid-import cannot show progress; the import goes on.
-            let _ = worker.emit("import_progress", ImportProgress { done, total });
+        app.core.signed_in("import_run", |desk, actor| {
+            let bytes = decode_file(&bytes_b64)?;
+            desk.import_workers(actor, &bytes, &options, &mut |done, total| {
+                // A window that closed mid-import cannot show progress; the import goes on.
+                let _ = worker.emit("import_progress", ImportProgress { done, total });
+            })
         })
     })
     .await
@@ -181,9 +169,10 @@ pub(crate) fn class_hours_preview(
     bytes_b64: String,
     options: HoursImportOptions,
 ) -> CmdResult<HoursImportReport> {
-    current_user(&app)?;
-    let bytes = decode_file(&bytes_b64)?;
-    lock(&app.desk).preview_hours_import(&class_id, &bytes, &options)
+    app.core.signed_in("class_hours_preview", |desk, _| {
+        let bytes = decode_file(&bytes_b64)?;
+        desk.preview_hours_import(&class_id, &bytes, &options)
+    })
 }
 
 #[tauri::command]
@@ -193,21 +182,20 @@ pub(crate) fn class_hours_import(
     bytes_b64: String,
     options: HoursImportOptions,
 ) -> CmdResult<HoursImportReport> {
-    let actor = current_user(&app)?;
-    let bytes = decode_file(&bytes_b64)?;
-    lock(&app.desk).import_hours(&actor, &class_id, &bytes, &options)
+    app.core.signed_in("class_hours_import", |desk, actor| {
+        let bytes = decode_file(&bytes_b64)?;
+        desk.import_hours(actor, &class_id, &bytes, &options)
+    })
 }
 
 #[tauri::command]
 pub(crate) fn class_hours_report_save(app: State<'_, AppData>, report: HoursImportReport, path: String) -> CmdResult<()> {
-    current_user(&app)?;
-    write_hours_report(&report, &PathBuf::from(path))
+    app.core.signed_in("class_hours_report_save", |_, _| write_hours_report(&report, &PathBuf::from(path)))
 }
 
 #[tauri::command]
 pub(crate) fn import_report_save(app: State<'_, AppData>, report: ImportReport, path: String) -> CmdResult<()> {
-    current_user(&app)?;
-    write_import_report(&report, &PathBuf::from(path))
+    app.core.signed_in("import_report_save", |_, _| write_import_report(&report, &PathBuf::from(path)))
 }
 
 #[tauri::command]
@@ -217,14 +205,12 @@ pub(crate) fn roster_export(
     format: RosterFormat,
     filter: RosterFilter,
 ) -> CmdResult<RosterExport> {
-    current_user(&app)?;
-    lock(&app.desk).export_roster(&PathBuf::from(path), format, &filter)
+    app.core.signed_in("roster_export", |desk, _| desk.export_roster(&PathBuf::from(path), format, &filter))
 }
 
 #[tauri::command]
 pub(crate) fn stats(app: State<'_, AppData>, months: Option<u32>) -> CmdResult<DeskStats> {
-    current_user(&app)?;
-    lock(&app.desk).stats(months.unwrap_or(12))
+    app.core.signed_in("stats", |desk, _| desk.stats(months.unwrap_or(12)))
 }
 
 /// Where saved files go by default: the user's documents folder, else home, else the data
@@ -237,7 +223,7 @@ pub(crate) fn export_folder(app: State<'_, AppData>, handle: tauri::AppHandle) -
         .ok()
         .filter(|d| d.is_dir())
         .or_else(|| paths.home_dir().ok().filter(|d| d.is_dir()))
-        .unwrap_or_else(|| lock(&app.desk).data_dir().to_path_buf())
+        .unwrap_or_else(|| app.core.data_dir())
         .display()
         .to_string()
 }

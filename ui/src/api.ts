@@ -212,6 +212,7 @@ export const syncRejections = (includeDismissed: boolean) =>
   call('sync_rejections', { includeDismissed });
 export const syncRejectionDismiss = (entryId: string) => call('sync_rejection_dismiss', { entryId });
 export const workerPlatform = (id: string) => call('worker_platform', { id });
+export const diagnosticsExport = (path: string) => call('diagnostics_export', { path });
 
 // ---------------------------------------------------------------------------------------------
 // Training, exams, supervision, import, roster, stats (docs/ipc.md, issue 3)

@@ -90,6 +90,11 @@ impl DeskApp {
         let result = call(&mut lock(&self.desk));
         logged(command, result)
     }
+
+    /// A read that cannot fail and needs no sign-in (the ID-number preview of the forms).
+    pub fn read_before_sign_in<T>(&self, call: impl FnOnce(&Desk) -> T) -> T {
+        call(&lock(&self.desk))
+    }
 }
 
 /// `forbidden` unless `user` is a manager.

@@ -79,6 +79,7 @@ export type Commands = {
   complaint_handle: { args: { id: string }; result: Array<Feedback> };
   complaints_open: { args: Record<string, never>; result: Array<Feedback> };
   device_enrol: { args: { platformUrl: string; code: string; caPem?: string | null; deviceName?: string | null }; result: Enrolment };
+  diagnostics_export: { args: { path: string }; result: Array<string> };
   exam_list: { args: { workerId: string }; result: Array<ExamResult> };
   exam_record: { args: { input: ExamInput }; result: ExamResult };
   export_folder: { args: Record<string, never>; result: string };
@@ -149,6 +150,7 @@ export const COMMANDS = [
   'complaint_handle',
   'complaints_open',
   'device_enrol',
+  'diagnostics_export',
   'exam_list',
   'exam_record',
   'export_folder',

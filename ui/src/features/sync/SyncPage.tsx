@@ -33,6 +33,14 @@ export default function SyncPage({
   const [platformUrl, setPlatformUrl] = useState('');
   const [code, setCode] = useState('');
   const [caPem, setCaPem] = useState<string | null>(null);
+  const [diagnosticsPath, setDiagnosticsPath] = useState('');
+  useEffect(() => {
+    const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    api
+      .exportFolder()
+      .then((f) => setDiagnosticsPath(`${f}/certdesk-diagnostics-${day}.zip`))
+      .catch(() => undefined);
+  }, []);
 
   const loadRejections = () => {
     api.syncRejections(false).then(setRejections).catch(() => undefined);
@@ -67,6 +75,12 @@ export default function SyncPage({
     run('apply', async () => {
       const r = await api.applyAllEligible();
       return t('sync.appliedAll', { n: r.applied.length });
+    });
+
+  const exportDiagnostics = () =>
+    run('diagnostics', async () => {
+      await api.diagnosticsExport(diagnosticsPath.trim());
+      return t('diagnostics.done', { path: diagnosticsPath.trim() });
     });
 
   const isManager = user?.role === 'manager';
@@ -161,6 +175,25 @@ export default function SyncPage({
           </tbody>
         </table>
       )}
+      <h3 className="section-title">{t('diagnostics.title')}</h3>
+      <p className="muted">{t('diagnostics.help')}</p>
+      <div className="button-row">
+        <Input
+          id="diagnostics_path"
+          value={diagnosticsPath}
+          onChange={(e) => setDiagnosticsPath(e.target.value)}
+          aria-label={t('diagnostics.path')}
+          data-testid="diagnostics-path"
+        />
+        <Button
+          loading={busy === 'diagnostics'}
+          disabled={!diagnosticsPath.trim()}
+          onClick={exportDiagnostics}
+          data-testid="diagnostics-export"
+        >
+          {t('diagnostics.export')}
+        </Button>
+      </div>
     </div>
   );
 }
