@@ -476,9 +476,11 @@ impl Desk {
         (from, to): (WorkerStatus, WorkerStatus),
         (user_id, action, reason): (Option<&str>, &str, Option<&str>),
     ) -> DeskResult<()> {
+        // A user's move records who made it; the platform's decisions keep the last editor.
         tx.execute(
-            "UPDATE workers SET status = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
-            params![worker_id, to.code(), self.now_text()],
+            "UPDATE workers SET status = ?2, updated_at = ?3, updated_by = COALESCE(?4, updated_by), version = version + 1
+             WHERE id = ?1",
+            params![worker_id, to.code(), self.now_text(), user_id],
         )?;
         self.append_audit(
             tx,

@@ -859,23 +859,8 @@ impl Desk {
         if to == from {
             return Ok(());
         }
-        tx.execute(
-            "UPDATE workers SET status = ?2, updated_at = ?3, updated_by = ?4, version = version + 1 WHERE id = ?1",
-            params![worker_id, to.code(), self.now_text(), actor.id],
-        )?;
-        self.append_audit(
-            tx,
-            &AuditRecord {
-                user_id: Some(&actor.id),
-                entity: "worker",
-                entity_id: worker_id,
-                action: "status",
-                field: Some("status"),
-                old_value: Some(from.code()),
-                new_value: Some(to.code()),
-                reason: None,
-            },
-        )?;
+        // The one status move with its audit entry, as for cards and the platform's decisions.
+        self.set_status_in(tx, worker_id, (from, to), (Some(&actor.id), "status", None))?;
         self.push_worker_outbox(tx, worker_id)
     }
 }
