@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use base64::Engine;
 use certdesk_card::Layout;
 use certdesk_print::{print_cards, write_atomically, Destination, PrintOutcome, PrinterInfo};
+use certdesk_store::messages;
 use certdesk_store::{
     Calibration, CancelReason, CardState, Desk, DeskError, Feedback, FeedbackSummary, LossKind, ScanReport,
 };
@@ -107,17 +108,13 @@ pub(crate) fn card_issue(
 ) -> CmdResult<CardState> {
     app.core.signed_in("card_issue", |desk, actor| {
         let on = match issued_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => Some(s.parse().map_err(|_| {
-                DeskError::new("issued_on", format!("日期“{s}”无效，请写成 2026-11-27"), format!("Invalid date \"{s}\": write 2026-11-27"))
-            })?),
+            Some(s) => Some(s.parse().map_err(|_| messages::issued_on_invalid(s))?),
             None => None,
         };
         let png = match signature_png.as_deref().filter(|s| !s.is_empty()) {
             Some(s) => {
                 let b64 = s.split_once("base64,").map(|(_, b)| b).unwrap_or(s);
-                Some(base64::engine::general_purpose::STANDARD.decode(b64).map_err(|_| {
-                    DeskError::new("signature", "签名图像无法读取", "The signature image cannot be read")
-                })?)
+                Some(base64::engine::general_purpose::STANDARD.decode(b64).map_err(|_| messages::signature_unreadable())?)
             }
             None => None,
         };

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use base64::Engine as _;
 use certdesk_domain::training::{ClassInput, SupervisionInput};
 use certdesk_domain::{Eligibility, TrainingSettings};
+use certdesk_store::messages;
 use certdesk_store::{
     write_hours_report, write_import_report, AttendanceInput, ClassDetail, DeskError, DeskStats, ExamInput, ExamResult,
     HoursImportOptions, HoursImportReport, ImportOptions, ImportReport, Participant, RosterExport, RosterFilter, RosterFormat, SupervisionForm, TrainingClass,
@@ -112,15 +113,9 @@ pub(crate) fn worker_training(app: State<'_, AppData>, id: String) -> CmdResult<
 fn decode_file(b64: &str) -> CmdResult<Vec<u8>> {
     let payload = b64.rsplit_once(',').map(|(_, p)| p).unwrap_or(b64).trim();
     if payload.len() as u64 > MAX_IMPORT_BYTES / 3 * 4 + 4 {
-        return Err(DeskError::new(
-            "file_too_large",
-            format!("文件超过 {} MB，无法导入", MAX_IMPORT_BYTES / 1024 / 1024),
-            format!("The file is larger than {} MB and cannot be imported", MAX_IMPORT_BYTES / 1024 / 1024),
-        ));
+        return Err(messages::chosen_file_too_large(MAX_IMPORT_BYTES / 1024 / 1024));
     }
-    base64::engine::general_purpose::STANDARD.decode(payload).map_err(|_| {
-        DeskError::new("file_unreadable", "无法读取所选文件", "The chosen file could not be read")
-    })
+    base64::engine::general_purpose::STANDARD.decode(payload).map_err(|_| messages::chosen_file_unreadable())
 }
 
 #[tauri::command]

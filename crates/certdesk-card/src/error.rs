@@ -4,47 +4,34 @@
 
 use std::fmt;
 
-/// Why cards could not be laid out. `code` is stable; the messages are for people.
+use certdesk_domain::Bilingual;
+
+/// Why cards could not be laid out. `code` is stable; the message is for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardError {
-    /// Stable, snake_case: `glyph_missing`, `qr_too_long`, `photo_invalid`,
-    /// `credential_missing`, `calibration_invalid`, `layout_unknown`, `no_cards`, `font_broken`.
+    /// Stable, snake_case, from [`crate::messages::codes`].
     pub code: &'static str,
-    /// For the clerk, in Chinese.
-    pub message_zh: String,
-    /// The same, in English.
-    pub message_en: String,
+    /// For the clerk, in Chinese and English.
+    pub message: Bilingual,
 }
 
 impl CardError {
-    pub(crate) fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        CardError {
-            code,
-            message_zh: zh.into(),
-            message_en: en.into(),
-        }
+    pub(crate) fn new(code: &'static str, message: Bilingual) -> Self {
+        CardError { code, message }
     }
 
     /// A character the embedded font has no glyph for. Printing it would show an empty box,
     /// so the whole print is refused and the clerk is told which character to fix.
     pub(crate) fn glyph_missing(c: char, text: &str, who: &str) -> Self {
         let cp = format!("U+{:04X}", u32::from(c));
-        let shown = if c.is_control() || c.is_whitespace() {
-            cp.clone()
-        } else {
-            c.to_string()
-        };
-        CardError::new(
-            "glyph_missing",
-            format!("证卡字体里没有“{shown}”（{cp}）这个字，无法打印“{text}”{who}。请核对该字，或改用常用写法。"),
-            format!("The card font has no glyph for '{shown}' ({cp}) in \"{text}\"{who}; check that character or use its common form."),
-        )
+        let shown = if c.is_control() || c.is_whitespace() { cp.clone() } else { c.to_string() };
+        crate::messages::glyph_missing(&shown, &cp, text, who)
     }
 }
 
 impl fmt::Display for CardError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} / {}", self.message_zh, self.message_en)
+        write!(f, "{} / {}", self.message.zh, self.message.en)
     }
 }
 

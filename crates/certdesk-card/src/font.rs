@@ -216,11 +216,7 @@ pub fn font_has_glyphs(text: &str) -> Result<(), char> {
 }
 
 fn font_broken() -> CardError {
-    CardError::new(
-        "font_broken",
-        "内置证卡字体无法读取，请重新安装本软件。",
-        "The built-in card font cannot be read; reinstall the application.",
-    )
+    crate::messages::font_broken()
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ mod canvas;
 mod card;
 mod error;
 mod font;
+pub mod messages;
 mod photo;
 mod qr;
 mod sheet;
@@ -104,11 +105,7 @@ impl Calibration {
         {
             Ok(())
         } else {
-            Err(CardError::new(
-                "calibration_invalid",
-                "打印机校准值超出范围：偏移须在 ±30 毫米内，缩放须在 50% 到 150% 之间。",
-                "Printer calibration out of range: offsets within ±30 mm, scale between 50% and 150%.",
-            ))
+            Err(messages::calibration_invalid())
         }
     }
 }
@@ -153,11 +150,7 @@ pub fn render(
 ) -> Result<Vec<u8>, CardError> {
     opts.calibration.check()?;
     if cards.is_empty() {
-        return Err(CardError::new(
-            "no_cards",
-            "没有要打印的证卡。",
-            "There are no cards to print.",
-        ));
+        return Err(messages::no_cards());
     }
     for card in cards {
         check_card(card, opts)?;
@@ -200,18 +193,12 @@ fn check_card(card: &CardData, opts: &RenderOptions) -> Result<(), CardError> {
             .chain([("服务类型", "service types", services.as_str())])
     {
         if let Err(c) = font_has_glyphs(value.trim()) {
-            let mut e = CardError::glyph_missing(c, value.trim(), "");
-            e.message_zh = format!("{}字段：{}{}", zh, e.message_zh, who);
-            e.message_en = format!("{} field{}: {}", en, who_en, e.message_en);
-            return Err(e);
+            let e = CardError::glyph_missing(c, value.trim(), "");
+            return Err(messages::glyph_missing_in_field(e, &certdesk_domain::Bilingual::new(zh, en), &who, &who_en));
         }
     }
     if !card.draft && (card.credential_url.is_none() || card.certificate_code.trim().is_empty()) {
-        return Err(CardError::new(
-            "credential_missing",
-            format!("{}还没有平台核发的证书编号和签名二维码，只能打印样张。", if who.is_empty() { "该从业人员".to_string() } else { who.clone() }),
-            format!("No certificate code and signed credential from the platform yet{who_en}: only a draft can be printed."),
-        ));
+        return Err(messages::credential_missing(&who, &who_en));
     }
     Ok(())
 }

@@ -16,13 +16,7 @@ pub(crate) struct JpegInfo {
 
 /// Reads the frame header (SOF0..SOF15 except DHT/JPG/DAC) of a JPEG.
 pub(crate) fn jpeg_info(bytes: &[u8]) -> Result<JpegInfo, CardError> {
-    let bad = || {
-        CardError::new(
-            "photo_invalid",
-            "照片不是有效的 JPEG 文件，请重新拍摄或上传照片。",
-            "The photo is not a valid JPEG; take or upload the photo again.",
-        )
-    };
+    let bad = crate::messages::photo_invalid;
     if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
         return Err(bad());
     }

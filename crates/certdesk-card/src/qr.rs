@@ -18,19 +18,7 @@ pub(crate) struct QrModules {
 }
 
 pub(crate) fn encode(url: &str) -> Result<QrModules, CardError> {
-    let too_long = || {
-        CardError::new(
-            "qr_too_long",
-            format!(
-                "证卡二维码内容过长（{} 字节），超过 10 版 Q 级二维码的容量，无法清晰打印。请联系平台。",
-                url.len()
-            ),
-            format!(
-                "The credential URL ({} bytes) does not fit a version-10 QR code at error correction Q; contact the platform.",
-                url.len()
-            ),
-        )
-    };
+    let too_long = || crate::messages::qr_too_long(url.len());
     let bits = bits::encode_auto(url.as_bytes(), EcLevel::Q).map_err(|_| too_long())?;
     let version = bits.version();
     match version {

@@ -261,16 +261,16 @@ fn a_character_the_font_lacks_is_an_error_naming_it() {
     let err = render(&[c], &opts(Layout::Cr80), &mut |_, _| {}).unwrap_err();
     assert_eq!(err.code, "glyph_missing");
     assert!(
-        err.message_zh.contains('𠀀') && err.message_zh.contains("U+20000"),
+        err.message.zh.contains('𠀀') && err.message.zh.contains("U+20000"),
         "{}",
-        err.message_zh
+        err.message.zh
     );
     assert!(
-        err.message_zh.contains("姓名"),
+        err.message.zh.contains("姓名"),
         "the field is named: {}",
-        err.message_zh
+        err.message.zh
     );
-    assert!(err.message_en.contains("U+20000"), "{}", err.message_en);
+    assert!(err.message.en.contains("U+20000"), "{}", err.message.en);
 }
 
 #[test]

@@ -140,19 +140,15 @@ pub enum FeedbackCommand {
 }
 
 fn layout(s: &str) -> Result<Layout, DeskError> {
-    s.parse().map_err(|e: certdesk_domain::FieldError| DeskError::new(&e.code, e.message_zh, e.message_en))
+    s.parse().map_err(|e: certdesk_domain::FieldError| DeskError::new(&e.code, e.message()))
 }
 
 fn date(s: &str) -> Result<chrono::NaiveDate, DeskError> {
-    s.trim().parse().map_err(|_| {
-        DeskError::new("date", format!("日期“{s}”无效，请写成 2026-11-27"), format!("Invalid date \"{s}\": write it as 2026-11-27"))
-    })
+    s.trim().parse().map_err(|_| crate::messages::date_invalid(s))
 }
 
 fn read_file(path: &PathBuf) -> Result<Vec<u8>, DeskError> {
-    std::fs::read(path).map_err(|e| {
-        DeskError::new("read_failed", format!("无法读取文件 {}：{e}", path.display()), format!("Cannot read {}: {e}", path.display()))
-    })
+    std::fs::read(path).map_err(|e| crate::messages::read_failed(path, e))
 }
 
 /// `certdesk card ...`.
@@ -275,9 +271,7 @@ pub fn card(desk: &mut Desk, actor: &SessionUser, cmd: CardCommand, out: &Out) -
 pub fn verify(desk: &Desk, scan: &str, out: &Out) -> Result<(), DeskError> {
     let scanned = if scan == "-" {
         let mut s = String::new();
-        std::io::stdin().take(64 * 1024).read_to_string(&mut s).map_err(|e| {
-            DeskError::new("scan_unreadable", format!("无法读取扫描内容：{e}"), format!("Cannot read the scan: {e}"))
-        })?;
+        std::io::stdin().take(64 * 1024).read_to_string(&mut s).map_err(crate::messages::scan_unreadable)?;
         s
     } else {
         scan.to_string()
@@ -303,7 +297,7 @@ pub fn verify(desk: &Desk, scan: &str, out: &Out) -> Result<(), DeskError> {
     if r.verdict == "valid" {
         Ok(())
     } else {
-        Err(DeskError::new(&format!("verdict_{}", r.verdict), r.verdict_zh, r.verdict_en))
+        Err(DeskError::new(&format!("verdict_{}", r.verdict), certdesk_domain::Bilingual::new(r.verdict_zh, r.verdict_en)))
     }
 }
 

@@ -6,6 +6,7 @@
 mod bench;
 mod bench_training;
 mod card_cmd;
+mod messages;
 mod sync_cmd;
 mod training_cmd;
 
@@ -325,23 +326,13 @@ fn main() -> ExitCode {
 
 fn sign_in(desk: &Desk, cli_user: &Option<String>, password: &Option<String>) -> Result<SessionUser, DeskError> {
     let (Some(u), Some(p)) = (cli_user, password) else {
-        return Err(DeskError::new(
-            "unauthorized",
-            "请用 --user 和 --password（或环境变量 CERTDESK_USER、CERTDESK_PASSWORD）登录",
-            "Sign in with --user and --password (or CERTDESK_USER and CERTDESK_PASSWORD)",
-        ));
+        return Err(messages::sign_in_needed());
     };
     desk.login(u, p)
 }
 
 fn read_photo(desk: &mut Desk, path: &std::path::Path) -> Result<String, DeskError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        DeskError::new(
-            "photo_file",
-            format!("无法读取照片文件 {}：{e}", path.display()),
-            format!("Cannot read the photo file {}: {e}", path.display()),
-        )
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| messages::photo_file(path, e))?;
     Ok(desk.prepare_photo(&bytes)?.sha256)
 }
 
@@ -353,7 +344,7 @@ fn resolve_worker(desk: &Desk, key: &str) -> Result<String, DeskError> {
     let found = desk.search_workers(key, None, 2)?;
     match found.items.as_slice() {
         [one] if one.id_number.eq_ignore_ascii_case(key.trim()) => Ok(one.id.clone()),
-        _ => Err(DeskError::not_found("人员", "worker")),
+        _ => Err(DeskError::not_found(certdesk_store::messages::records::worker())),
     }
 }
 

@@ -64,13 +64,7 @@ pub fn device(desk: &mut Desk, actor: &SessionUser, cmd: DeviceCommand, out: &Ou
         return Err(DeskError::forbidden());
     }
     let ca_pem = match ca {
-        Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| {
-            DeskError::new(
-                "platform_ca_invalid",
-                format!("无法读取平台证书文件 {}：{e}", path.display()),
-                format!("Cannot read the platform CA file {}: {e}", path.display()),
-            )
-        })?),
+        Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| crate::messages::platform_ca_unreadable(&path, e))?),
         None => None,
     };
     let params = EnrolParams {
@@ -193,11 +187,7 @@ pub fn apply(
             out.print(&r, || format!("已为 {} 名符合条件的人员申领，同步后提交平台审核", r.applied.len()));
         }
         _ => {
-            return Err(DeskError::new(
-                "usage",
-                "请指定一名人员（编号或身份证号），或使用 --all-eligible",
-                "Name one worker (id or ID number), or use --all-eligible",
-            ))
+            return Err(crate::messages::apply_usage())
         }
     }
     Ok(())

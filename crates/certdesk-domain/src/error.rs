@@ -35,6 +35,17 @@ impl FieldError {
             message_en: en.into(),
         }
     }
+
+    /// Builds an error from a sentence of a `messages` module.
+    pub fn with(field: &str, code: &str, message: crate::Bilingual) -> Self {
+        let (zh, en) = message.into_pair();
+        FieldError::new(field, code, zh, en)
+    }
+
+    /// The sentence, in both languages.
+    pub fn message(&self) -> crate::Bilingual {
+        crate::Bilingual::new(self.message_zh.clone(), self.message_en.clone())
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod agency;
+pub mod bilingual;
 pub mod card;
 pub mod code;
 pub mod certificate_code;
@@ -24,6 +25,7 @@ pub mod worker;
 
 mod text;
 
+pub use bilingual::Bilingual;
 pub use agency::{parse_district, parse_required_text, DISTRICTS};
 pub use card::CardLayout;
 pub use code::Code;

@@ -13,6 +13,8 @@ use certdesk_card::{CardData, CardError, Layout, RenderOptions, CARD_DESIGN_VERS
 use certdesk_store::{Calibration, CardRecord, Desk, DeskError, DeskResult, SessionUser};
 use serde::Serialize;
 
+pub mod messages;
+
 /// The calibration name used for "save as PDF".
 pub const PDF_PRINTER: &str = "pdf";
 
@@ -68,7 +70,7 @@ pub struct PrinterInfo {
 
 /// The card renderer's refusal, as the desk's error.
 pub fn card_error(e: CardError) -> DeskError {
-    DeskError::new(e.code, e.message_zh, e.message_en)
+    DeskError::new(e.code, e.message)
 }
 
 /// The card for a worker's record. A draft record (no approved certificate) becomes a 样张.
@@ -121,7 +123,7 @@ pub fn print_cards(
     progress: &mut dyn FnMut(usize, usize),
 ) -> DeskResult<PrintOutcome> {
     if worker_ids.is_empty() {
-        return Err(DeskError::new("no_cards", "没有要制作的证卡", "There are no cards to print"));
+        return Err(messages::no_cards());
     }
     let mut cards = Vec::with_capacity(worker_ids.len());
     for id in worker_ids {
@@ -160,13 +162,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> DeskResult<()> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let fail = |e: std::io::Error| {
-        DeskError::new(
-            "write_failed",
-            format!("无法写入文件 {}：{e}", path.display()),
-            format!("Cannot write {}: {e}", path.display()),
-        )
-    };
+    let fail = |e: std::io::Error| messages::write_failed(path, e);
     let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
@@ -199,7 +195,7 @@ pub fn printers() -> Vec<PrinterInfo> {
 /// Sends a PDF to a CUPS queue with `lp`; answers the job id.
 fn send_to_printer(printer: &str, pdf: &[u8], title: &str) -> DeskResult<String> {
     if printer.is_empty() || printer.starts_with('-') || printer.chars().any(|c| c.is_control() || c == '/') {
-        return Err(DeskError::new("printer", format!("打印机名称“{printer}”无效"), format!("Invalid printer name \"{printer}\"")));
+        return Err(messages::printer_name_invalid(printer));
     }
     let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().map_err(DeskError::internal)?;
     file.write_all(pdf).map_err(DeskError::internal)?;
@@ -208,20 +204,10 @@ fn send_to_printer(printer: &str, pdf: &[u8], title: &str) -> DeskResult<String>
         .args(["-d", printer, "-t", title, "-o", "print-scaling=none", "-o", "fit-to-page=false", "--"])
         .arg(file.path())
         .output()
-        .map_err(|e| {
-            DeskError::new(
-                "no_cups",
-                format!("无法调用系统打印（lp）：{e}。请安装 CUPS，或选择“保存为 PDF”"),
-                format!("Cannot run the system print command (lp): {e}. Install CUPS or save as PDF"),
-            )
-        })?;
+        .map_err(messages::no_cups)?;
     if !output.status.success() {
         let why = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        return Err(DeskError::new(
-            "print_failed",
-            format!("打印机“{printer}”拒绝了打印任务：{why}"),
-            format!("The printer \"{printer}\" refused the job: {why}"),
-        ));
+        return Err(messages::print_failed(printer, &why));
     }
     // "request id is Queue-12 (1 file(s))"
     let said = String::from_utf8_lossy(&output.stdout);

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRecord;
+use crate::messages;
 use crate::users::{require_manager, NewUser};
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
@@ -75,19 +76,11 @@ impl Desk {
     /// First start: the agency profile and the first manager, together or not at all.
     pub fn setup(&mut self, agency: &Agency, manager: &NewUser) -> DeskResult<SessionUser> {
         if self.has_users()? || self.agency()?.is_some() {
-            return Err(DeskError::new(
-                "already_set_up",
-                "本机已完成初始设置，请登录",
-                "This desk is already set up: please sign in",
-            ));
+            return Err(messages::already_set_up());
         }
         let mut errors = validate_agency(agency).err().unwrap_or_default();
         if manager.role != crate::Role::Manager {
-            return Err(DeskError::new(
-                "first_user_manager",
-                "第一个用户必须是管理员",
-                "The first user must be a manager",
-            ));
+            return Err(messages::first_user_manager());
         }
         // Validate the manager too before writing anything, so the form shows every error at once.
         let tx = self.conn.unchecked_transaction()?;

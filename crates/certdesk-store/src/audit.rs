@@ -142,11 +142,7 @@ impl Desk {
                 reason: reason.as_deref(),
             };
             if stored_prev != prev || entry_hash(&prev, &id, &at, &rec) != stored_hash {
-                return Err(crate::DeskError::new(
-                    "audit_broken",
-                    format!("审计记录第 {seq} 条被改动过"),
-                    format!("Audit entry {seq} has been tampered with"),
-                ));
+                return Err(crate::messages::audit_broken(seq));
             }
             prev = stored_hash;
             n += 1;

@@ -15,11 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
-use certdesk_domain::{CardLayout, Code, WorkerStatus};
+use certdesk_domain::{Bilingual, CardLayout, Code, WorkerStatus};
 use certdesk_protocol::{Verdict, VerdictKind};
 
 use crate::audit::AuditRecord;
 use crate::column;
+use crate::messages;
 use crate::sync::WorkerCertificate;
 use crate::users::require_manager;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
@@ -165,11 +166,7 @@ impl CancelReason {
             "left_agency" | "离职" => Ok(CancelReason::LeftAgency),
             "misconduct" | "违规" => Ok(CancelReason::Misconduct),
             "other" | "其他" => Ok(CancelReason::Other),
-            other => Err(DeskError::new(
-                "cancel_reason",
-                format!("注销原因“{other}”无效：应为 离职(left_agency)、违规(misconduct) 或 其他(other)"),
-                format!("Unknown cancellation reason \"{other}\": use left_agency, misconduct or other"),
-            )),
+            other => Err(messages::cancel_reason_invalid(other)),
         }
     }
 }
@@ -201,11 +198,7 @@ impl LossKind {
         match s.trim() {
             "lost" | "遗失" => Ok(LossKind::Lost),
             "damaged" | "损坏" => Ok(LossKind::Damaged),
-            other => Err(DeskError::new(
-                "loss_kind",
-                format!("“{other}”无效：应为 遗失(lost) 或 损坏(damaged)"),
-                format!("\"{other}\" is not valid: use lost or damaged"),
-            )),
+            other => Err(messages::loss_kind_invalid(other)),
         }
     }
 }
@@ -327,7 +320,7 @@ pub struct LocalWorker {
 
 /// A refused lifecycle move, keeping the lifecycle's code (`status_transition`) and sentence.
 fn lifecycle_error(e: certdesk_domain::FieldError) -> DeskError {
-    DeskError { fields: vec![e.clone()], ..DeskError::new(&e.code, e.message_zh, e.message_en) }
+    DeskError { fields: vec![e.clone()], ..DeskError::new(&e.code, e.message()) }
 }
 
 
@@ -338,9 +331,7 @@ impl Desk {
         let w = self.worker(worker_id)?;
         let status = w.status;
         let certificate = self.platform_view(worker_id)?.certificate;
-        let agency = self.agency()?.ok_or_else(|| {
-            DeskError::new("no_agency", "尚未填写本机构信息，不能制作证件", "The agency's details are not set up; no card can be made")
-        })?;
+        let agency = self.agency()?.ok_or_else(messages::no_agency)?;
         let photo_jpeg = match &w.photo_sha256 {
             Some(sha) => self.photo(sha)?,
             None => None,
@@ -381,36 +372,20 @@ impl Desk {
         let w = self.worker(worker_id)?;
         let status = w.status;
         let Some(cert) = self.platform_view(worker_id)?.certificate else {
-            return Ok(Some(DeskError::new(
-                "not_approved",
-                format!("“{}”的证件尚未核准（当前状态：{}），只能打印样张", w.name, status.label_zh()),
-                format!("{}'s certificate is not approved (status: {}); only a draft can be printed", w.name, status.label_en()),
-            )));
+            return Ok(Some(messages::not_approved(&w.name, &Bilingual::new(status.label_zh(), status.label_en()))));
         };
         if let Err(e) = transition(status, LifecycleEvent::Print) {
-            return Ok(Some(DeskError::new("status_transition", e.message_zh, e.message_en)));
+            return Ok(Some(DeskError::new("status_transition", e.message())));
         }
         if cert.valid_until.as_str() < self.today().to_string().as_str() {
-            return Ok(Some(DeskError::new(
-                "certificate_expired",
-                format!("证件 {} 已于 {} 过期，不能再制作，请重新申领", cert.certificate_code, cert.valid_until),
-                format!("Certificate {} expired on {}; apply again", cert.certificate_code, cert.valid_until),
-            )));
+            return Ok(Some(messages::certificate_expired(&cert.certificate_code, &cert.valid_until)));
         }
         let version = cert.card_version;
         if self.loss_reported_for(worker_id, version)? {
-            return Ok(Some(DeskError::new(
-                "awaiting_replacement",
-                format!("第 {version} 版卡片已挂失，需同步后由平台签发新卡（第 {} 版）才能打印", version + 1),
-                format!("Card version {version} was reported lost; sync first so that the platform issues version {}", version + 1),
-            )));
+            return Ok(Some(messages::awaiting_replacement(version)));
         }
         if status == WorkerStatus::Issued && self.handed_over(worker_id, version)? {
-            return Ok(Some(DeskError::new(
-                "already_issued",
-                format!("第 {version} 版卡片已发放给本人；如卡片遗失或损坏，请先挂失补办"),
-                format!("Card version {version} was handed to the worker; report it lost or damaged to make a replacement"),
-            )));
+            return Ok(Some(messages::already_issued(version)));
         }
         Ok(None)
     }
@@ -493,11 +468,11 @@ impl Desk {
     ) -> DeskResult<()> {
         let from = self.worker(worker_id)?.status;
         let to = transition(from, LifecycleEvent::Issue).map_err(lifecycle_error)?;
-        let cert = self.platform_view(worker_id)?.certificate.ok_or_else(|| DeskError::not_found("证件", "certificate"))?;
+        let cert = self.platform_view(worker_id)?.certificate.ok_or_else(|| DeskError::not_found(messages::records::certificate()))?;
         let today = self.today();
         let issued_on = issued_on.unwrap_or(today);
         if issued_on > today {
-            return Err(DeskError::new("issued_on", "发放日期不能晚于今天", "The hand-over date cannot be in the future"));
+            return Err(messages::issued_on_future());
         }
         let printed_on: Option<String> = self.conn.query_row(
             "SELECT MAX(printed_at) FROM card_prints WHERE worker_id = ?1 AND card_version = ?2 AND draft = 0",
@@ -505,26 +480,14 @@ impl Desk {
             |r| r.get(0),
         )?;
         let Some(printed_on) = printed_on else {
-            return Err(DeskError::new(
-                "not_printed",
-                format!("第 {} 版卡片尚未打印，不能发放", cert.card_version),
-                format!("Card version {} has not been printed yet", cert.card_version),
-            ));
+            return Err(messages::not_printed(cert.card_version));
         };
         if issued_on.to_string().as_str() < &printed_on[..10.min(printed_on.len())] {
-            return Err(DeskError::new(
-                "issued_on",
-                format!("发放日期不能早于制作日期（{}）", &printed_on[..10]),
-                format!("The hand-over date cannot be before the card was printed ({})", &printed_on[..10]),
-            ));
+            return Err(messages::issued_on_before_print(&printed_on[..10]));
         }
         if let Some(png) = &signature_png {
             if png.len() > MAX_SIGNATURE_BYTES || !png.starts_with(b"\x89PNG\r\n\x1a\n") {
-                return Err(DeskError::new(
-                    "signature",
-                    "签名图像无效（应为不超过 256 KB 的 PNG 图像）",
-                    "The signature is not a PNG image of at most 256 KB",
-                ));
+                return Err(messages::signature_invalid());
             }
         }
         let tx = self.conn.unchecked_transaction()?;
@@ -556,22 +519,14 @@ impl Desk {
         let status = w.status;
         let cert = self.platform_view(worker_id)?.certificate;
         let (Some(cert), WorkerStatus::Printed | WorkerStatus::Issued) = (cert, status) else {
-            return Err(DeskError::new(
-                "no_card",
-                format!("“{}”没有已制作的卡片（当前状态：{}），无需挂失", w.name, status.label_zh()),
-                format!("{} has no printed card (status: {}); nothing to report", w.name, status.label_en()),
-            ));
+            return Err(messages::no_card(&w.name, &Bilingual::new(status.label_zh(), status.label_en())));
         };
         if self.loss_reported_for(worker_id, cert.card_version)? {
-            return Err(DeskError::new(
-                "already_reported",
-                format!("第 {} 版卡片已挂失，正在等待平台签发新卡", cert.card_version),
-                format!("Card version {} is already reported; waiting for the platform's new card", cert.card_version),
-            ));
+            return Err(messages::already_reported(cert.card_version));
         }
         let note = note.trim();
         if note.chars().count() > 200 {
-            return Err(DeskError::new("note", "备注不能超过 200 个字", "The note may be at most 200 characters"));
+            return Err(messages::loss_note_too_long());
         }
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
@@ -612,10 +567,10 @@ impl Desk {
         let to = transition(from, LifecycleEvent::Cancel).map_err(lifecycle_error)?;
         let note = note.trim();
         if reason == CancelReason::Other && note.is_empty() {
-            return Err(DeskError::new("note", "原因为“其他”时请写明说明", "Say why when the reason is \"other\""));
+            return Err(messages::cancel_note_required());
         }
         if note.chars().count() > 200 {
-            return Err(DeskError::new("note", "说明不能超过 200 个字", "The note may be at most 200 characters"));
+            return Err(messages::cancel_note_too_long());
         }
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
@@ -633,7 +588,7 @@ impl Desk {
     fn worker_status_tx(&self, tx: &Transaction<'_>, worker_id: &str) -> DeskResult<WorkerStatus> {
         tx.query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| column::code(r, 0))
             .optional()?
-            .ok_or_else(|| DeskError::not_found("人员", "worker"))
+            .ok_or_else(|| DeskError::not_found(messages::records::worker()))
     }
 
     /// A status move made by the clerk: the row and its audit entry (as every status move), then
@@ -759,23 +714,15 @@ impl Desk {
     pub fn set_printer_calibration(&mut self, actor: &SessionUser, printer: &str, c: Calibration) -> DeskResult<()> {
         let printer = printer.trim();
         if printer.is_empty() || printer.chars().count() > 100 {
-            return Err(DeskError::new("printer", "请填写打印机名称（不超过 100 个字符）", "Name the printer (at most 100 characters)"));
+            return Err(messages::printer_name_invalid());
         }
         for (field, v) in [("offset_x_mm", c.offset_x_mm), ("offset_y_mm", c.offset_y_mm)] {
             if !v.is_finite() || v.abs() > 10.0 {
-                return Err(DeskError::new(
-                    field,
-                    format!("偏移量 {v} 毫米超出范围（-10 至 10 毫米）"),
-                    format!("Offset {v} mm is out of range (-10 to 10 mm)"),
-                ));
+                return Err(messages::offset_out_of_range(field, v));
             }
         }
         if !c.scale.is_finite() || !(0.9..=1.1).contains(&c.scale) {
-            return Err(DeskError::new(
-                "scale",
-                format!("缩放比例 {} 超出范围（0.90 至 1.10）", c.scale),
-                format!("Scale {} is out of range (0.90 to 1.10)", c.scale),
-            ));
+            return Err(messages::scale_out_of_range(c.scale));
         }
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
@@ -859,7 +806,7 @@ impl Desk {
             params![id, self.now_text(), actor.id],
         )?;
         if n == 0 {
-            return Err(DeskError::not_found("待处理的投诉", "open complaint"));
+            return Err(DeskError::not_found(messages::records::open_complaint()));
         }
         self.append_audit(
             &tx,
@@ -883,11 +830,7 @@ impl Desk {
     pub fn verify_scan(&self, scanned: &str) -> DeskResult<ScanReport> {
         let scanned = scanned.trim();
         if scanned.chars().count() > MAX_SCAN_CHARS {
-            return Err(DeskError::new(
-                "scan_too_long",
-                format!("扫描内容过长（{} 个字符），不是上门服务证的二维码", scanned.chars().count()),
-                format!("The scan is too long ({} characters) to be a certificate's QR code", scanned.chars().count()),
-            ));
+            return Err(messages::scan_too_long(scanned.chars().count()));
         }
         let verdict = self.verify_credential(scanned)?;
         let (checked_at, trust_keys): (Option<String>, u64) = self.conn.query_row(

@@ -40,25 +40,13 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
 /// Open (creating if needed) the database in `data_dir` with the desk's pragmas, and bring
 /// its schema up to date.
 pub fn open_connection(data_dir: &Path) -> DeskResult<Connection> {
-    std::fs::create_dir_all(data_dir).map_err(|e| {
-        DeskError::new(
-            "data_dir",
-            format!("无法创建数据目录 {}：{e}", data_dir.display()),
-            format!("Cannot create the data folder {}: {e}", data_dir.display()),
-        )
-    })?;
+    std::fs::create_dir_all(data_dir).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
     let path = data_dir.join(DB_FILE);
     let conn = Connection::open_with_flags(
         &path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| {
-        DeskError::new(
-            "data_dir",
-            format!("无法打开数据库 {}：{e}", path.display()),
-            format!("Cannot open the database {}: {e}", path.display()),
-        )
-    })?;
+    .map_err(|e| crate::messages::database_open(&path, e))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -76,11 +64,7 @@ pub fn open_connection(data_dir: &Path) -> DeskResult<Connection> {
 fn migrate(conn: &Connection) -> DeskResult<()> {
     match certdesk_migrate::run(conn, MIGRATIONS) {
         Ok(_) => Ok(()),
-        Err(MigrateError::TooNew { found, known }) => Err(DeskError::new(
-            "schema_too_new",
-            format!("数据库版本（{found}）比本程序新（{known}），请升级 certdesk。"),
-            format!("The database (schema {found}) is newer than this program ({known}): please upgrade certdesk."),
-        )),
+        Err(MigrateError::TooNew { found, known }) => Err(crate::messages::schema_too_new(found, known)),
         Err(e) => Err(DeskError::internal(e)),
     }
 }

@@ -345,7 +345,10 @@ impl Desk {
             }
             let credited = credit_online(&timing, hours).map_err(|e| {
                 // The analysis capped the hours at the class's: this cannot fail, but say where.
-                DeskError::new(&e.code, format!("第 {} 行：{}", r.row, e.message_zh), format!("Row {}: {}", r.row, e.message_en))
+                {
+                    let (zh, en) = crate::messages::row_prefix(r.row);
+                    DeskError::new(&e.code, e.message().prefixed(&zh, &en))
+                }
             })?;
             let row = GridRow { attendance: None, sign_in: None, sign_out: None, hours: Some(hours), credited };
             self.write_row_in_tx(&tx, actor, &class, &old, &row)?;
@@ -361,11 +364,7 @@ impl Desk {
     fn analyse_hours(&self, class_id: &str, bytes: &[u8], options: &HoursImportOptions) -> DeskResult<(HoursImportReport, Vec<Checked>)> {
         let class = self.class_in(&self.conn, class_id)?;
         if class.mode != ClassMode::Online {
-            return Err(DeskError::new(
-                codes::OFFLINE_CLASS,
-                format!("“{}”是线下培训班：线下培训请在表格中记录出勤，学时导入只用于线上培训班", class.title),
-                format!("\"{}\" is an offline class: record its attendance in the grid; hours are imported into online classes only", class.title),
-            ));
+            return Err(crate::messages::hours_import_offline_class(codes::OFFLINE_CLASS, &class.title));
         }
         let timing = class_timing(&class)?;
         let settings = self.training_settings()?;

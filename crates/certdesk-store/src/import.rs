@@ -231,7 +231,7 @@ pub struct ImportReport {
 }
 
 pub(crate) fn import_error(code: &str, zh: impl Into<String>, en: impl Into<String>) -> DeskError {
-    DeskError::new(code, zh, en)
+    DeskError::new(code, certdesk_domain::Bilingual::new(zh, en))
 }
 
 /// Read a file to import, refusing it before reading when it is too large.

@@ -13,6 +13,7 @@ mod db;
 mod error;
 mod hours_import;
 mod import;
+pub mod messages;
 mod outbox;
 mod photo;
 mod roster;

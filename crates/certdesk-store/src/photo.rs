@@ -8,12 +8,12 @@
 use std::io::Cursor;
 
 use base64::Engine;
-use certdesk_domain::FieldError;
 use image::{imageops::FilterType, DynamicImage, ImageFormat, ImageReader, Limits};
 use rusqlite::params;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::messages;
 use crate::{Desk, DeskError, DeskResult};
 
 /// Width of a stored photo, in pixels.
@@ -37,14 +37,10 @@ pub struct PreparedPhoto {
     pub height: u32,
 }
 
-fn photo_error(code: &str, zh: &str, en: &str) -> DeskError {
-    DeskError::field(FieldError::new("photo", code, zh, en))
-}
-
 /// Decode, crop and scale; the JPEG bytes of the ID photo.
 pub fn prepare_photo_bytes(bytes: &[u8]) -> DeskResult<Vec<u8>> {
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(photo_error("photo_too_large", "照片文件超过 20 MB", "The photo file is larger than 20 MB"));
+        return Err(messages::photo_too_large());
     }
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -52,11 +48,7 @@ pub fn prepare_photo_bytes(bytes: &[u8]) -> DeskResult<Vec<u8>> {
     match reader.format() {
         Some(ImageFormat::Jpeg) | Some(ImageFormat::Png) => {}
         _ => {
-            return Err(photo_error(
-                "photo_format",
-                "照片须为 JPEG 或 PNG 图片",
-                "The photo must be a JPEG or PNG image",
-            ))
+            return Err(messages::photo_format())
         }
     }
     let mut reader = reader;
@@ -66,18 +58,10 @@ pub fn prepare_photo_bytes(bytes: &[u8]) -> DeskResult<Vec<u8>> {
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
     let img = reader.decode().map_err(|e| {
-        photo_error(
-            "photo_unreadable",
-            &format!("照片无法读取（文件损坏或过大）：{e}"),
-            &format!("The photo cannot be read (damaged or too large): {e}"),
-        )
+        messages::photo_unreadable(e)
     })?;
     if img.width() < 100 || img.height() < 120 {
-        return Err(photo_error(
-            "photo_too_small",
-            "照片太小，至少需要 100 × 120 像素",
-            "The photo is too small: at least 100 × 120 pixels are needed",
-        ));
+        return Err(messages::photo_too_small());
     }
     let cropped = crop_to_ratio(&img, PHOTO_WIDTH, PHOTO_HEIGHT);
     let scaled = cropped.resize_exact(PHOTO_WIDTH, PHOTO_HEIGHT, FilterType::CatmullRom).to_rgb8();
@@ -123,11 +107,11 @@ impl Desk {
         // The window may send a whole data URL; keep only the payload.
         let payload = b64.rsplit_once(',').map(|(_, p)| p).unwrap_or(b64);
         if payload.len() > MAX_PHOTO_BYTES / 3 * 4 + 4 {
-            return Err(photo_error("photo_too_large", "照片文件超过 20 MB", "The photo file is larger than 20 MB"));
+            return Err(messages::photo_too_large());
         }
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(payload.trim())
-            .map_err(|_| photo_error("photo_format", "照片须为 JPEG 或 PNG 图片", "The photo must be a JPEG or PNG image"))?;
+            .map_err(|_| messages::photo_format())?;
         self.prepare_photo(&bytes)
     }
 

@@ -49,11 +49,7 @@ impl RosterFormat {
         match s.trim().trim_start_matches('.').to_lowercase().as_str() {
             "xlsx" => Ok(RosterFormat::Xlsx),
             "csv" => Ok(RosterFormat::Csv),
-            other => Err(DeskError::new(
-                "format_invalid",
-                format!("不支持的格式“{other}”：请选择 xlsx 或 csv"),
-                format!("Unsupported format \"{other}\": choose xlsx or csv"),
-            )),
+            other => Err(crate::messages::roster_format_invalid(other)),
         }
     }
 }
@@ -85,14 +81,7 @@ pub const ROSTER_HEADERS: [&str; 12] = [
 const WIDTHS: [u16; 12] = [7, 12, 22, 20, 30, 14, 10, 12, 10, 14, 14, 10];
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> DeskError {
-    DeskError {
-        detail: Some(e.to_string()),
-        ..DeskError::new(
-            "file_write",
-            format!("无法写入文件 {}：{e}", path.display()),
-            format!("Cannot write the file {}: {e}", path.display()),
-        )
-    }
+    DeskError { detail: Some(e.to_string()), ..crate::messages::file_write(path, &e) }
 }
 
 /// Write a table to `path` as .xlsx or .csv by its extension (default .xlsx), through the
@@ -138,11 +127,7 @@ impl Desk {
         if !statuses.iter().any(|s| s == "all") {
             for s in &statuses {
                 if certdesk_domain::WorkerStatus::parse(s).is_none() {
-                    return Err(DeskError::new(
-                        "status_invalid",
-                        format!("状态“{s}”无效"),
-                        format!("Status \"{s}\" is invalid"),
-                    ));
+                    return Err(crate::messages::status_invalid(s));
                 }
             }
             sql.push_str(&format!(" AND w.status IN ({})", vec!["?"; statuses.len()].join(",")));

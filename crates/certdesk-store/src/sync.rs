@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::audit::AuditRecord;
 use crate::cards::Feedback;
 use crate::column;
+use crate::messages;
 use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 
 /// The entities the platform takes (the protocol's list): workers, and the training records it
@@ -264,7 +265,7 @@ fn keeps_status_on_approval(s: WorkerStatus) -> bool {
 fn not_eligible(from: WorkerStatus) -> DeskError {
     // The lifecycle's own sentence names the status; this code lets the window group refusals.
     let e = transition(from, LifecycleEvent::Apply).expect_err("only called when apply is refused");
-    DeskError { fields: vec![e.clone()], ..DeskError::new("not_eligible", e.message_zh, e.message_en) }
+    messages::not_eligible_status(e)
 }
 
 impl Desk {
@@ -727,7 +728,7 @@ impl Desk {
             params![entry_id, self.now_text(), actor.id],
         )?;
         if n == 0 {
-            return Err(DeskError::not_found("同步退回记录", "sync rejection"));
+            return Err(DeskError::not_found(messages::records::sync_rejection()));
         }
         Ok(())
     }
@@ -859,7 +860,7 @@ impl Desk {
 
     fn apply_in_tx(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
         let Some(from) = self.worker_status_in(tx, worker_id)? else {
-            return Err(DeskError::not_found("人员", "worker"));
+            return Err(DeskError::not_found(messages::records::worker()));
         };
         // The lifecycle decides which statuses may apply (eligible, or rejected before); the
         // training rules are re-checked at this moment, so a correction made since the worker
@@ -867,13 +868,8 @@ impl Desk {
         let to = transition(from, LifecycleEvent::Apply).map_err(|_| not_eligible(from))?;
         let eligibility = self.worker_eligibility(worker_id)?;
         if !eligibility.eligible {
-            let zh: Vec<&str> = eligibility.missing.iter().map(|m| m.message_zh.as_str()).collect();
-            let en: Vec<&str> = eligibility.missing.iter().map(|m| m.message_en.as_str()).collect();
-            return Err(DeskError::new(
-                "not_eligible",
-                format!("尚不符合申领条件：{}", zh.join("；")),
-                format!("Not yet eligible to apply: {}", en.join("; ")),
-            ));
+            let missing: Vec<_> = eligibility.missing.iter().map(|m| certdesk_domain::Bilingual::new(m.message_zh.clone(), m.message_en.clone())).collect();
+            return Err(messages::not_eligible_yet(&missing));
         }
         // The payload is the record as it stands, reporting the status the application is
         // made from: the platform owns `applied` and judges the move itself.

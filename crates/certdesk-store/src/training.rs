@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRecord;
 use crate::column;
+use crate::messages;
 use crate::users::require_manager;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
@@ -211,18 +212,11 @@ pub(crate) fn parse_day(typed: &str, field: &str) -> Result<NaiveDate, FieldErro
     ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
-        .ok_or_else(|| {
-            FieldError::new(
-                field,
-                "date_invalid",
-                format!("日期“{t}”无效，请按 年-月-日 填写（如 2026-01-05）"),
-                format!("Date \"{t}\" is invalid; use YYYY-MM-DD (e.g. 2026-01-05)"),
-            )
-        })
+        .ok_or_else(|| messages::date_invalid(field, t))
 }
 
 fn not_found_class() -> DeskError {
-    DeskError::not_found("培训班", "class")
+    DeskError::not_found(messages::records::class())
 }
 
 impl Desk {
@@ -366,7 +360,7 @@ impl Desk {
         })
         .optional()?
         .ok_or_else(|| {
-            DeskError::new("not_in_class", "该人员不在此培训班中", "This worker is not in this class")
+            messages::not_in_class()
         })
     }
 
@@ -380,11 +374,7 @@ impl Desk {
         let id = IdNumber::parse(key, self.today()).map_err(DeskError::field)?;
         match self.find_by_id_number(id.as_str())? {
             Some((worker_id, _)) => Ok(worker_id),
-            None => Err(DeskError::new(
-                "worker_not_enrolled",
-                format!("身份证号 {} 尚未登记，请先登记该人员", id.as_str()),
-                format!("No worker with ID number {} is enrolled: enrol the worker first", id.as_str()),
-            )),
+            None => Err(messages::worker_not_enrolled(id.as_str())),
         }
     }
 
@@ -395,11 +385,7 @@ impl Desk {
         let worker_id = self.resolve_worker_key(worker_key)?;
         let worker = self.worker(&worker_id)?;
         if worker.status == WorkerStatus::Cancelled {
-            return Err(DeskError::new(
-                "worker_cancelled",
-                format!("{} 的上门服务证已注销，不能参加培训", worker.name),
-                format!("{}'s certificate is cancelled: the worker cannot join a class", worker.name),
-            ));
+            return Err(messages::worker_cancelled(&worker.name));
         }
         let exists: bool = self.conn.query_row(
             "SELECT EXISTS(SELECT 1 FROM class_participants WHERE class_id = ?1 AND worker_id = ?2)",
@@ -407,11 +393,7 @@ impl Desk {
             |r| r.get(0),
         )?;
         if exists {
-            return Err(DeskError::new(
-                "already_in_class",
-                format!("{} 已在培训班“{}”中", worker.name, class.title),
-                format!("{} is already in the class \"{}\"", worker.name, class.title),
-            ));
+            return Err(messages::already_in_class(&worker.name, &class.title));
         }
         let tx = self.conn.unchecked_transaction()?;
         self.join_in_tx(&tx, actor, &class, &worker_id)?;
@@ -461,22 +443,8 @@ impl Desk {
         let recorded = summary(&p.attendance, p.hours_completed, HalfHours::from_hours(p.credited_hours).unwrap_or_default());
         let has_records = p.attendance.is_some() || p.hours_completed.is_some() || exams > 0;
         if has_records && !confirmed {
-            let (what_zh, what_en) = match (p.attendance.is_some() || p.hours_completed.is_some(), exams > 0) {
-                (true, true) => ("出勤/学时和考试成绩", "attendance or hours and an exam score"),
-                (true, false) => ("出勤/学时", "attendance or hours"),
-                _ => ("考试成绩", "an exam score"),
-            };
-            return Err(DeskError::new(
-                "records_in_class",
-                format!(
-                    "{} 在培训班“{}”中已记录{what_zh}（认定 {} 课时）。确认移出后，本班的出勤和认定课时将删除，考试成绩保留；如只是未到场，请改记为“缺勤”",
-                    p.name, class.title, p.credited_hours
-                ),
-                format!(
-                    "{} has {what_en} recorded in the class \"{}\" ({} class hours credited). Removing them deletes this class's attendance and credited hours (exam scores are kept); if they simply did not come, mark them absent instead",
-                    p.name, class.title, p.credited_hours
-                ),
-            ));
+            let what = messages::recorded_kinds(p.attendance.is_some() || p.hours_completed.is_some(), exams > 0);
+            return Err(messages::records_in_class(&p.name, &class.title, &what, p.credited_hours));
         }
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM class_participants WHERE class_id = ?1 AND worker_id = ?2", [class_id, worker_id])?;
@@ -518,23 +486,13 @@ impl Desk {
         let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         let (attendance, sign_in, sign_out, hours, credited) = if class.mode == ClassMode::Offline {
             if input.hours_completed.is_some() {
-                return Err(DeskError::field(FieldError::new(
-                    "hours_completed",
-                    rules::codes::ATTENDANCE_WRONG_MODE,
-                    "线下培训班请记录出勤情况，而不是完成课时",
-                    "An offline class takes attendance marks, not hours completed",
-                )));
+                return Err(DeskError::field(messages::offline_class_takes_attendance(rules::codes::ATTENDANCE_WRONG_MODE)));
             }
             let mut errors = Vec::new();
             let attendance = match blank(&input.attendance) {
                 Some(a) => Attendance::parse(&a).map_err(|e| errors.push(e)).ok(),
                 None => {
-                    errors.push(FieldError::new(
-                        "attendance",
-                        rules::codes::ATTENDANCE_INVALID,
-                        "请选择出勤情况：出勤、迟到、早退 或 缺勤",
-                        "Choose the attendance: present, late, left early or absent",
-                    ));
+                    errors.push(messages::attendance_missing(rules::codes::ATTENDANCE_INVALID));
                     None
                 }
             };
@@ -554,21 +512,9 @@ impl Desk {
             )
         } else {
             if blank(&input.attendance).is_some() {
-                return Err(DeskError::field(FieldError::new(
-                    "attendance",
-                    rules::codes::ATTENDANCE_WRONG_MODE,
-                    "线上培训班请填写完成课时，而不是出勤情况",
-                    "An online class takes hours completed, not attendance marks",
-                )));
+                return Err(DeskError::field(messages::online_class_takes_hours(rules::codes::ATTENDANCE_WRONG_MODE)));
             }
-            let hours = input.hours_completed.ok_or_else(|| {
-                DeskError::field(FieldError::new(
-                    "hours_completed",
-                    rules::codes::HOURS_COMPLETED_INVALID,
-                    "请填写完成课时",
-                    "Enter the hours completed",
-                ))
-            })?;
+            let hours = input.hours_completed.ok_or_else(|| DeskError::field(messages::hours_completed_missing(rules::codes::HOURS_COMPLETED_INVALID)))?;
             (None, None, None, Some(hours), credit_online(&timing, hours)?)
         };
         let unchanged = old.attendance == attendance && old.sign_in == sign_in && old.sign_out == sign_out && old.hours_completed == hours;
@@ -648,12 +594,7 @@ impl Desk {
             None => Some(today),
             Some(d) => match parse_day(d, "exam_date") {
                 Ok(d) if d > today => {
-                    errors.push(FieldError::new(
-                        "exam_date",
-                        "date_future",
-                        format!("考试日期 {d} 晚于今天（{today}）"),
-                        format!("The exam date {d} is after today ({today})"),
-                    ));
+                    errors.push(messages::exam_date_future(d, today));
                     None
                 }
                 Ok(d) => Some(d),
@@ -723,11 +664,7 @@ impl Desk {
     pub fn file_supervision(&mut self, actor: &SessionUser, class_id: &str, input: &SupervisionInput) -> DeskResult<SupervisionForm> {
         let class = self.class_in(&self.conn, class_id)?;
         if class.mode != ClassMode::Offline {
-            return Err(DeskError::new(
-                rules::codes::SUPERVISION_ONLINE_CLASS,
-                "线上培训由后台督导，不需要填写培训督导单",
-                "Online classes are supervised from the back end: no supervision form is needed",
-            ));
+            return Err(messages::supervision_online_class(rules::codes::SUPERVISION_ONLINE_CLASS));
         }
         let v = validate_supervision(input).map_err(DeskError::validation)?;
         let old = self.supervision_in(&self.conn, class_id)?;

@@ -11,6 +11,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRecord;
+use crate::messages;
 use crate::{Desk, DeskError, DeskResult};
 
 /// What a user may do.
@@ -37,12 +38,7 @@ impl Role {
         match s.trim().to_lowercase().as_str() {
             "clerk" | "前台" | "文员" => Ok(Role::Clerk),
             "manager" | "管理员" | "经理" => Ok(Role::Manager),
-            other => Err(FieldError::new(
-                "role",
-                "role_invalid",
-                format!("角色“{other}”无效，只能是 clerk（前台）或 manager（管理员）"),
-                format!("Role \"{other}\" is invalid: use clerk or manager"),
-            )),
+            other => Err(messages::role_invalid(other)),
         }
     }
 }
@@ -100,12 +96,7 @@ fn validate_new_user(u: &NewUser) -> Result<(String, String), Vec<FieldError>> {
     let ok_chars = username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     let len = username.chars().count();
     if !(2..=32).contains(&len) || !ok_chars {
-        errors.push(FieldError::new(
-            "username",
-            "username_invalid",
-            "用户名须为 2 到 32 个字母、数字或 . _ -",
-            "Username must be 2 to 32 letters, digits or . _ -",
-        ));
+        errors.push(messages::username_invalid());
     }
     let display = match parse_required_text(&u.display_name, "display_name", 30) {
         Ok(d) => d,
@@ -115,12 +106,7 @@ fn validate_new_user(u: &NewUser) -> Result<(String, String), Vec<FieldError>> {
         }
     };
     if u.password.chars().count() < MIN_PASSWORD_CHARS {
-        errors.push(FieldError::new(
-            "password",
-            "password_too_short",
-            format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"),
-            format!("Password must have at least {MIN_PASSWORD_CHARS} characters"),
-        ));
+        errors.push(messages::password_too_short(MIN_PASSWORD_CHARS));
     }
     if errors.is_empty() {
         Ok((username, display))
@@ -138,7 +124,7 @@ fn hash_password(password: &str) -> DeskResult<String> {
 }
 
 fn bad_credentials() -> DeskError {
-    DeskError::new("bad_credentials", "用户名或密码错误", "Wrong username or password")
+    messages::bad_credentials()
 }
 
 impl Desk {
@@ -153,11 +139,7 @@ impl Desk {
         let first = !self.has_users()?;
         if first {
             if user.role != Role::Manager {
-                return Err(DeskError::new(
-                    "first_user_manager",
-                    "第一个用户必须是管理员",
-                    "The first user must be a manager",
-                ));
+                return Err(messages::first_user_manager());
             }
         } else {
             let actor = actor.ok_or_else(DeskError::unauthorized)?;
@@ -182,12 +164,7 @@ impl Desk {
             |r| r.get(0),
         )?;
         if taken {
-            return Err(DeskError::field(FieldError::new(
-                "username",
-                "username_taken",
-                format!("用户名“{username}”已被使用"),
-                format!("Username \"{username}\" is already taken"),
-            )));
+            return Err(DeskError::field(messages::username_taken(&username)));
         }
         let id = self.new_id();
         let now = self.now_text();

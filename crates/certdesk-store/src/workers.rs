@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditEntry, AuditRecord};
 use crate::column;
+use crate::messages;
 use crate::photo::jpeg_data_url;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
@@ -140,20 +141,7 @@ fn write_grams(tx: &Transaction<'_>, worker_id: &str, name: &str) -> DeskResult<
 }
 
 fn duplicate_error(existing_id: String, existing_name: &str) -> DeskError {
-    DeskError {
-        existing_worker_id: Some(existing_id),
-        fields: vec![FieldError::new(
-            "id_number",
-            "duplicate_id_number",
-            format!("该身份证号已登记：{existing_name}，请打开已有人员，不要重复登记"),
-            format!("This ID number is already enrolled ({existing_name}): open the existing worker instead"),
-        )],
-        ..DeskError::new(
-            "duplicate_id_number",
-            format!("该身份证号已在本机构登记（{existing_name}），未重复保存"),
-            format!("This ID number is already enrolled at this agency ({existing_name}); nothing was saved twice"),
-        )
-    }
+    messages::duplicate_id_number(existing_id, existing_name)
 }
 
 impl Desk {
@@ -172,12 +160,7 @@ impl Desk {
                 .conn
                 .query_row("SELECT EXISTS(SELECT 1 FROM photos WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
             if !exists {
-                errors.push(FieldError::new(
-                    "photo",
-                    "photo_missing",
-                    "照片未找到，请重新选择照片",
-                    "The photo was not found: choose it again",
-                ));
+                errors.push(messages::photo_missing());
             }
         }
         match valid {
@@ -276,7 +259,7 @@ impl Desk {
         conn.prepare_cached(&format!("SELECT {WORKER_COLUMNS} {WORKER_FROM} WHERE w.id = ?1"))?
             .query_row([id], worker_from_row)
             .optional()?
-            .ok_or_else(|| DeskError::not_found("人员", "worker"))
+            .ok_or_else(|| DeskError::not_found(messages::records::worker()))
     }
 
     /// One worker.
@@ -310,19 +293,7 @@ impl Desk {
         let id_changed = v.id_number.as_str() != old.id_number;
         if id_changed {
             if reason.is_none() {
-                return Err(DeskError {
-                    fields: vec![FieldError::new(
-                        "reason",
-                        "reason_required",
-                        "修改身份证号必须填写修改原因",
-                        "Changing the ID number needs a written reason",
-                    )],
-                    ..DeskError::new(
-                        "reason_required",
-                        "修改身份证号必须填写修改原因，未保存",
-                        "Changing the ID number needs a written reason; nothing was saved",
-                    )
-                });
+                return Err(messages::reason_required());
             }
             if let Some((existing, name)) = self.find_by_id_number(v.id_number.as_str())? {
                 return Err(duplicate_error(existing, &name));

@@ -15,6 +15,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use crate::messages;
 use crate::SyncError;
 
 /// How often and how patiently a call is repeated after a network failure or a 5xx.
@@ -89,11 +90,7 @@ pub fn normalise_platform_url(url: &str) -> Result<String, SyncError> {
     let parsed = reqwest::Url::parse(url).ok().filter(|u| u.scheme() == "https" && u.host().is_some());
     match parsed {
         Some(_) => Ok(url.to_owned()),
-        None => Err(SyncError::Config {
-            code: "platform_url_invalid",
-            message_zh: format!("平台地址无效：{url}（应为 https:// 开头的网址）"),
-            message_en: format!("Invalid platform address {url}: it must be an https:// URL"),
-        }),
+        None => Err(SyncError::Config { code: messages::codes::PLATFORM_URL_INVALID, message: messages::platform_url_invalid(url) }),
     }
 }
 
@@ -207,9 +204,8 @@ impl PlatformClient {
         let url = self.url("/devices/enrol");
         self.json(false, |c| c.post(&url).json(req)).await.map_err(|e| match e {
             SyncError::DeviceRefused => SyncError::Config {
-                code: "enrolment_code_invalid",
-                message_zh: "登记码无效、已使用或已过期。请向平台索取新的登记码。".into(),
-                message_en: "The enrolment code is invalid, used or expired. Ask the platform for a new one.".into(),
+                code: messages::codes::ENROLMENT_CODE_INVALID,
+                message: messages::enrolment_code_refused(),
             },
             other => other,
         })
@@ -321,11 +317,7 @@ impl PlatformClient {
 }
 
 fn bad_ca(detail: &str) -> SyncError {
-    SyncError::Config {
-        code: "platform_ca_invalid",
-        message_zh: format!("平台证书（CA）文件无法使用：{detail}"),
-        message_en: format!("The platform CA certificate cannot be used: {detail}"),
-    }
+    SyncError::Config { code: messages::codes::PLATFORM_CA_INVALID, message: messages::platform_ca_unusable(detail) }
 }
 
 /// A network error's description, with its causes (TLS failures hide in the chain).

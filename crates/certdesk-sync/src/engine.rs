@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::client::{normalise_platform_url, PlatformClient, RetryPolicy};
 use crate::secret::{self, SecretPreference, SecretStore};
+use crate::messages;
 use crate::SyncError;
 
 /// Tuning of one sync.
@@ -92,20 +93,12 @@ pub async fn enrol(desk: &mut Desk, params: &EnrolParams) -> Result<Enrolment, S
     let platform_url = normalise_platform_url(&params.platform_url)?;
     if let Some(pem) = &params.ca_pem {
         if !pem.contains("-----BEGIN CERTIFICATE-----") {
-            return Err(SyncError::Config {
-                code: "platform_ca_invalid",
-                message_zh: "平台证书（CA）文件不是 PEM 格式的证书".into(),
-                message_en: "The platform CA file is not a PEM certificate".into(),
-            });
+            return Err(SyncError::Config { code: messages::codes::PLATFORM_CA_INVALID, message: messages::platform_ca_not_pem() });
         }
     }
     let code = params.code.trim();
     if code.is_empty() {
-        return Err(SyncError::Config {
-            code: "enrolment_code_invalid",
-            message_zh: "请输入平台提供的登记码".into(),
-            message_en: "Enter the enrolment code the platform gave you".into(),
-        });
+        return Err(SyncError::Config { code: messages::codes::ENROLMENT_CODE_INVALID, message: messages::enrolment_code_missing() });
     }
     let client = PlatformClient::new(&platform_url, params.ca_pem.as_deref(), Duration::from_secs(30), RetryPolicy::default())?;
     let answer = client.enrol(&EnrolRequest { code: code.to_owned(), device_name: params.device_name.clone() }).await?;

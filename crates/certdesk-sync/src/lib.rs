@@ -12,6 +12,7 @@
 pub mod client;
 mod engine;
 mod error;
+pub mod messages;
 pub mod secret;
 
 pub use client::{BlobUpload, PlatformClient, RetryPolicy};

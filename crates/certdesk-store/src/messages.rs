@@ -1,0 +1,661 @@
+//! Every sentence the desk's store says to a clerk, in Chinese with English beside it, and the
+//! stable code each one is refused with, grouped by area, so a translator reviews one file.
+//!
+//! Callers decide *that* something is refused; this module only says *what* the clerk reads.
+//! It must never hold a rule or touch the database. A code here is a contract with the window,
+//! the CLI and the tests: never rename one. The domain's own sentences (fields of a form,
+//! the lifecycle, the training rules) stay in `certdesk_domain::messages`. The sentences of
+//! the spreadsheet imports still live beside their rules in `import.rs` and `hours_import.rs`.
+
+use std::fmt::Display;
+use std::path::Path;
+
+use certdesk_domain::{Bilingual, FieldError};
+
+use crate::DeskError;
+
+/// Stable codes of the store's refusals that a consumer (the window, the CLI, a test) matches.
+pub mod codes {
+    /// Invalid input; `fields` says which.
+    pub const VALIDATION: &str = "validation";
+    /// Not the clerk's fault; the detail goes to the log.
+    pub const INTERNAL: &str = "internal";
+    /// The named record does not exist.
+    pub const NOT_FOUND: &str = "not_found";
+    /// Nobody is signed in; the window goes back to the sign-in page.
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    /// Only a manager may do this.
+    pub const FORBIDDEN: &str = "forbidden";
+    /// The ID number is already enrolled; `existing_worker_id` says by whom.
+    pub const DUPLICATE_ID_NUMBER: &str = "duplicate_id_number";
+    /// Changing an ID number needs a reason; the window asks for one.
+    pub const REASON_REQUIRED: &str = "reason_required";
+    /// Removing this participant would delete records; the window asks to confirm.
+    pub const RECORDS_IN_CLASS: &str = "records_in_class";
+}
+
+/// A refusal with one field named, keeping its own top-level `code` (the window matches the
+/// code and places the sentence beside the field).
+fn field_refusal(code: &str, field: &str, message: Bilingual) -> DeskError {
+    DeskError { fields: vec![FieldError::with(field, code, message.clone())], ..DeskError::new(code, message) }
+}
+
+// ---- Any operation -------------------------------------------------------------------------
+
+/// Something that is not the clerk's fault (the detail is kept for the log by the caller).
+pub fn internal() -> DeskError {
+    DeskError::new(
+        codes::INTERNAL,
+        Bilingual::new(
+            "内部错误，操作未完成，数据未改动。请重试，若仍失败请联系技术支持。",
+            "Internal error: nothing was changed. Please retry; if it keeps failing, contact support.",
+        ),
+    )
+}
+
+/// The named record does not exist; `what` names the kind of record ("人员" / "worker").
+pub fn not_found(what: &Bilingual) -> DeskError {
+    DeskError::new(codes::NOT_FOUND, Bilingual::new(format!("找不到该{}", what.zh), format!("No such {}", what.en)))
+}
+
+/// Kinds of record a [`not_found`] names.
+pub mod records {
+    use certdesk_domain::Bilingual;
+    /// A worker.
+    pub fn worker() -> Bilingual {
+        Bilingual::new("人员", "worker")
+    }
+    /// A training class.
+    pub fn class() -> Bilingual {
+        Bilingual::new("培训班", "class")
+    }
+    /// A certificate.
+    pub fn certificate() -> Bilingual {
+        Bilingual::new("证件", "certificate")
+    }
+    /// A refusal the platform sent back.
+    pub fn sync_rejection() -> Bilingual {
+        Bilingual::new("同步退回记录", "sync rejection")
+    }
+    /// A complaint still open.
+    pub fn open_complaint() -> Bilingual {
+        Bilingual::new("待处理的投诉", "open complaint")
+    }
+    /// A user account.
+    pub fn user() -> Bilingual {
+        Bilingual::new("用户", "user")
+    }
+}
+
+/// Nobody is signed in.
+pub fn unauthorized() -> DeskError {
+    DeskError::new(codes::UNAUTHORIZED, Bilingual::new("请先登录", "Please sign in first"))
+}
+
+/// The signed-in user is not a manager.
+pub fn forbidden() -> DeskError {
+    DeskError::new(codes::FORBIDDEN, Bilingual::new("只有管理员可以执行此操作", "Only a manager can do this"))
+}
+
+// ---- The data folder and the database ------------------------------------------------------
+
+/// The data folder could not be created.
+pub fn data_dir_create(dir: &Path, e: impl Display) -> DeskError {
+    DeskError::new(
+        "data_dir",
+        Bilingual::new(
+            format!("无法创建数据目录 {}：{e}", dir.display()),
+            format!("Cannot create the data folder {}: {e}", dir.display()),
+        ),
+    )
+}
+
+/// The database file could not be opened.
+pub fn database_open(path: &Path, e: impl Display) -> DeskError {
+    DeskError::new(
+        "data_dir",
+        Bilingual::new(format!("无法打开数据库 {}：{e}", path.display()), format!("Cannot open the database {}: {e}", path.display())),
+    )
+}
+
+/// The database was written by a newer program.
+pub fn schema_too_new(found: impl Display, known: impl Display) -> DeskError {
+    DeskError::new(
+        "schema_too_new",
+        Bilingual::new(
+            format!("数据库版本（{found}）比本程序新（{known}），请升级 certdesk。"),
+            format!("The database (schema {found}) is newer than this program ({known}): please upgrade certdesk."),
+        ),
+    )
+}
+
+/// An audit entry's hash chain is broken.
+pub fn audit_broken(seq: i64) -> DeskError {
+    DeskError::new(
+        "audit_broken",
+        Bilingual::new(format!("审计记录第 {seq} 条被改动过"), format!("Audit entry {seq} has been tampered with")),
+    )
+}
+
+// ---- Setting up, users and signing in ------------------------------------------------------
+
+/// Setup was already done on this desk.
+pub fn already_set_up() -> DeskError {
+    DeskError::new("already_set_up", Bilingual::new("本机已完成初始设置，请登录", "This desk is already set up: please sign in"))
+}
+
+/// The first account must be a manager's.
+pub fn first_user_manager() -> DeskError {
+    DeskError::new("first_user_manager", Bilingual::new("第一个用户必须是管理员", "The first user must be a manager"))
+}
+
+/// Wrong username or password (never says which).
+pub fn bad_credentials() -> DeskError {
+    DeskError::new("bad_credentials", Bilingual::new("用户名或密码错误", "Wrong username or password"))
+}
+
+/// Field `role`: neither clerk nor manager.
+pub fn role_invalid(other: &str) -> FieldError {
+    FieldError::with(
+        "role",
+        "role_invalid",
+        Bilingual::new(
+            format!("角色“{other}”无效，只能是 clerk（前台）或 manager（管理员）"),
+            format!("Role \"{other}\" is invalid: use clerk or manager"),
+        ),
+    )
+}
+
+/// Field `username`: wrong length or characters.
+pub fn username_invalid() -> FieldError {
+    FieldError::with(
+        "username",
+        "username_invalid",
+        Bilingual::new("用户名须为 2 到 32 个字母、数字或 . _ -", "Username must be 2 to 32 letters, digits or . _ -"),
+    )
+}
+
+/// Field `password`: too short.
+pub fn password_too_short(min: usize) -> FieldError {
+    FieldError::with(
+        "password",
+        "password_too_short",
+        Bilingual::new(format!("密码至少 {min} 个字符"), format!("Password must have at least {min} characters")),
+    )
+}
+
+/// Field `username`: someone already has it.
+pub fn username_taken(username: &str) -> FieldError {
+    FieldError::with(
+        "username",
+        "username_taken",
+        Bilingual::new(format!("用户名“{username}”已被使用"), format!("Username \"{username}\" is already taken")),
+    )
+}
+
+// ---- Workers and photos --------------------------------------------------------------------
+
+/// The ID number is already enrolled at this agency (field `id_number` and the whole form).
+pub fn duplicate_id_number(existing_id: String, existing_name: &str) -> DeskError {
+    DeskError {
+        existing_worker_id: Some(existing_id),
+        fields: vec![FieldError::with(
+            "id_number",
+            codes::DUPLICATE_ID_NUMBER,
+            Bilingual::new(
+                format!("该身份证号已登记：{existing_name}，请打开已有人员，不要重复登记"),
+                format!("This ID number is already enrolled ({existing_name}): open the existing worker instead"),
+            ),
+        )],
+        ..DeskError::new(
+            codes::DUPLICATE_ID_NUMBER,
+            Bilingual::new(
+                format!("该身份证号已在本机构登记（{existing_name}），未重复保存"),
+                format!("This ID number is already enrolled at this agency ({existing_name}); nothing was saved twice"),
+            ),
+        )
+    }
+}
+
+/// Field `reason`: changing an ID number needs a written reason.
+pub fn reason_required() -> DeskError {
+    DeskError {
+        fields: vec![FieldError::with(
+            "reason",
+            codes::REASON_REQUIRED,
+            Bilingual::new("修改身份证号必须填写修改原因", "Changing the ID number needs a written reason"),
+        )],
+        ..DeskError::new(
+            codes::REASON_REQUIRED,
+            Bilingual::new("修改身份证号必须填写修改原因，未保存", "Changing the ID number needs a written reason; nothing was saved"),
+        )
+    }
+}
+
+/// Field `photo`: the stored photo it names is gone.
+pub fn photo_missing() -> FieldError {
+    FieldError::with("photo", "photo_missing", Bilingual::new("照片未找到，请重新选择照片", "The photo was not found: choose it again"))
+}
+
+/// Field `photo`: the file is over 20 MB.
+pub fn photo_too_large() -> DeskError {
+    DeskError::field(FieldError::with(
+        "photo",
+        "photo_too_large",
+        Bilingual::new("照片文件超过 20 MB", "The photo file is larger than 20 MB"),
+    ))
+}
+
+/// Field `photo`: neither JPEG nor PNG.
+pub fn photo_format() -> DeskError {
+    DeskError::field(FieldError::with(
+        "photo",
+        "photo_format",
+        Bilingual::new("照片须为 JPEG 或 PNG 图片", "The photo must be a JPEG or PNG image"),
+    ))
+}
+
+/// Field `photo`: the image cannot be decoded.
+pub fn photo_unreadable(e: impl Display) -> DeskError {
+    DeskError::field(FieldError::with(
+        "photo",
+        "photo_unreadable",
+        Bilingual::new(format!("照片无法读取（文件损坏或过大）：{e}"), format!("The photo cannot be read (damaged or too large): {e}")),
+    ))
+}
+
+/// Field `photo`: under 100 × 120 pixels.
+pub fn photo_too_small() -> DeskError {
+    DeskError::field(FieldError::with(
+        "photo",
+        "photo_too_small",
+        Bilingual::new("照片太小，至少需要 100 × 120 像素", "The photo is too small: at least 100 × 120 pixels are needed"),
+    ))
+}
+
+// ---- Roster export -------------------------------------------------------------------------
+
+/// Neither xlsx nor csv.
+pub fn roster_format_invalid(other: &str) -> DeskError {
+    DeskError::new(
+        "format_invalid",
+        Bilingual::new(format!("不支持的格式“{other}”：请选择 xlsx 或 csv"), format!("Unsupported format \"{other}\": choose xlsx or csv")),
+    )
+}
+
+/// The file could not be written (the caller keeps the detail).
+pub fn file_write(path: &Path, e: impl Display) -> DeskError {
+    DeskError::new(
+        "file_write",
+        Bilingual::new(format!("无法写入文件 {}：{e}", path.display()), format!("Cannot write the file {}: {e}", path.display())),
+    )
+}
+
+/// A status filter that is not a status.
+pub fn status_invalid(s: &str) -> DeskError {
+    DeskError::new("status_invalid", Bilingual::new(format!("状态“{s}”无效"), format!("Status \"{s}\" is invalid")))
+}
+
+// ---- Applying to the platform --------------------------------------------------------------
+
+/// The training rules are not met yet; `missing` are the domain's sentences for each gap.
+pub fn not_eligible_yet<'a>(missing: impl IntoIterator<Item = &'a Bilingual>) -> DeskError {
+    DeskError::new("not_eligible", Bilingual::join(missing).prefixed("尚不符合申领条件：", "Not yet eligible to apply: "))
+}
+
+/// The lifecycle refuses to apply from this status; its own sentence names the status.
+pub fn not_eligible_status(lifecycle: FieldError) -> DeskError {
+    DeskError { fields: vec![lifecycle.clone()], ..DeskError::new("not_eligible", lifecycle.message()) }
+}
+
+// ---- Training ------------------------------------------------------------------------------
+
+/// Field `field`: a date that cannot be read.
+pub fn date_invalid(field: &str, t: &str) -> FieldError {
+    FieldError::with(
+        field,
+        "date_invalid",
+        Bilingual::new(
+            format!("日期“{t}”无效，请按 年-月-日 填写（如 2026-01-05）"),
+            format!("Date \"{t}\" is invalid; use YYYY-MM-DD (e.g. 2026-01-05)"),
+        ),
+    )
+}
+
+/// The worker is not a participant of this class.
+pub fn not_in_class() -> DeskError {
+    DeskError::new("not_in_class", Bilingual::new("该人员不在此培训班中", "This worker is not in this class"))
+}
+
+/// Nobody with this ID number is enrolled.
+pub fn worker_not_enrolled(id_number: &str) -> DeskError {
+    DeskError::new(
+        "worker_not_enrolled",
+        Bilingual::new(
+            format!("身份证号 {id_number} 尚未登记，请先登记该人员"),
+            format!("No worker with ID number {id_number} is enrolled: enrol the worker first"),
+        ),
+    )
+}
+
+/// A cancelled worker cannot join a class.
+pub fn worker_cancelled(name: &str) -> DeskError {
+    DeskError::new(
+        "worker_cancelled",
+        Bilingual::new(
+            format!("{name} 的上门服务证已注销，不能参加培训"),
+            format!("{name}'s certificate is cancelled: the worker cannot join a class"),
+        ),
+    )
+}
+
+/// The worker is in the class already.
+pub fn already_in_class(name: &str, title: &str) -> DeskError {
+    DeskError::new(
+        "already_in_class",
+        Bilingual::new(format!("{name} 已在培训班“{title}”中"), format!("{name} is already in the class \"{title}\"")),
+    )
+}
+
+/// What a participant has recorded, for [`records_in_class`].
+pub fn recorded_kinds(attendance_or_hours: bool, exam: bool) -> Bilingual {
+    match (attendance_or_hours, exam) {
+        (true, true) => Bilingual::new("出勤/学时和考试成绩", "attendance or hours and an exam score"),
+        (true, false) => Bilingual::new("出勤/学时", "attendance or hours"),
+        _ => Bilingual::new("考试成绩", "an exam score"),
+    }
+}
+
+/// Removing a participant who has records needs a confirmation.
+pub fn records_in_class(name: &str, title: &str, what: &Bilingual, credited_hours: impl Display) -> DeskError {
+    DeskError::new(
+        codes::RECORDS_IN_CLASS,
+        Bilingual::new(
+            format!(
+                "{name} 在培训班“{title}”中已记录{}（认定 {credited_hours} 课时）。确认移出后，本班的出勤和认定课时将删除，考试成绩保留；如只是未到场，请改记为“缺勤”",
+                what.zh
+            ),
+            format!(
+                "{name} has {} recorded in the class \"{title}\" ({credited_hours} class hours credited). Removing them deletes this class's attendance and credited hours (exam scores are kept); if they simply did not come, mark them absent instead",
+                what.en
+            ),
+        ),
+    )
+}
+
+/// Field `hours_completed`: an offline class takes attendance marks.
+pub fn offline_class_takes_attendance(code: &str) -> FieldError {
+    FieldError::with(
+        "hours_completed",
+        code,
+        Bilingual::new("线下培训班请记录出勤情况，而不是完成课时", "An offline class takes attendance marks, not hours completed"),
+    )
+}
+
+/// Field `attendance`: none chosen.
+pub fn attendance_missing(code: &str) -> FieldError {
+    FieldError::with(
+        "attendance",
+        code,
+        Bilingual::new("请选择出勤情况：出勤、迟到、早退 或 缺勤", "Choose the attendance: present, late, left early or absent"),
+    )
+}
+
+/// Field `attendance`: an online class takes hours completed.
+pub fn online_class_takes_hours(code: &str) -> FieldError {
+    FieldError::with(
+        "attendance",
+        code,
+        Bilingual::new("线上培训班请填写完成课时，而不是出勤情况", "An online class takes hours completed, not attendance marks"),
+    )
+}
+
+/// Field `hours_completed`: left blank.
+pub fn hours_completed_missing(code: &str) -> FieldError {
+    FieldError::with("hours_completed", code, Bilingual::new("请填写完成课时", "Enter the hours completed"))
+}
+
+/// Field `exam_date`: after today.
+pub fn exam_date_future(d: impl Display, today: impl Display) -> FieldError {
+    FieldError::with(
+        "exam_date",
+        "date_future",
+        Bilingual::new(format!("考试日期 {d} 晚于今天（{today}）"), format!("The exam date {d} is after today ({today})")),
+    )
+}
+
+/// An online class has no supervision form.
+pub fn supervision_online_class(code: &str) -> DeskError {
+    DeskError::new(
+        code,
+        Bilingual::new(
+            "线上培训由后台督导，不需要填写培训督导单",
+            "Online classes are supervised from the back end: no supervision form is needed",
+        ),
+    )
+}
+
+/// Hours are imported into online classes only.
+pub fn hours_import_offline_class(code: &str, title: &str) -> DeskError {
+    DeskError::new(
+        code,
+        Bilingual::new(
+            format!("“{title}”是线下培训班：线下培训请在表格中记录出勤，学时导入只用于线上培训班"),
+            format!("\"{title}\" is an offline class: record its attendance in the grid; hours are imported into online classes only"),
+        ),
+    )
+}
+
+/// A row of a file, before the sentence about it.
+pub fn row_prefix(row: usize) -> (String, String) {
+    (format!("第 {row} 行："), format!("Row {row}: "))
+}
+
+// ---- Cards ---------------------------------------------------------------------------------
+
+/// Field `reason`: not a cancellation reason.
+pub fn cancel_reason_invalid(other: &str) -> DeskError {
+    field_refusal(
+        "cancel_reason",
+        "reason",
+        Bilingual::new(
+            format!("注销原因“{other}”无效：应为 离职(left_agency)、违规(misconduct) 或 其他(other)"),
+            format!("Unknown cancellation reason \"{other}\": use left_agency, misconduct or other"),
+        ),
+    )
+}
+
+/// Field `kind`: neither lost nor damaged.
+pub fn loss_kind_invalid(other: &str) -> DeskError {
+    field_refusal(
+        "loss_kind",
+        "kind",
+        Bilingual::new(format!("“{other}”无效：应为 遗失(lost) 或 损坏(damaged)"), format!("\"{other}\" is not valid: use lost or damaged")),
+    )
+}
+
+/// No card without the agency's details.
+pub fn no_agency() -> DeskError {
+    DeskError::new(
+        "no_agency",
+        Bilingual::new("尚未填写本机构信息，不能制作证件", "The agency's details are not set up; no card can be made"),
+    )
+}
+
+/// Only a draft: the certificate is not approved.
+pub fn not_approved(name: &str, status: &Bilingual) -> DeskError {
+    DeskError::new(
+        "not_approved",
+        Bilingual::new(
+            format!("“{name}”的证件尚未核准（当前状态：{}），只能打印样张", status.zh),
+            format!("{name}'s certificate is not approved (status: {}); only a draft can be printed", status.en),
+        ),
+    )
+}
+
+/// The certificate is past its validity.
+pub fn certificate_expired(code: &str, valid_until: &str) -> DeskError {
+    DeskError::new(
+        "certificate_expired",
+        Bilingual::new(
+            format!("证件 {code} 已于 {valid_until} 过期，不能再制作，请重新申领"),
+            format!("Certificate {code} expired on {valid_until}; apply again"),
+        ),
+    )
+}
+
+/// The card was reported lost; the replacement comes from the platform.
+pub fn awaiting_replacement(version: u16) -> DeskError {
+    DeskError::new(
+        "awaiting_replacement",
+        Bilingual::new(
+            format!("第 {version} 版卡片已挂失，需同步后由平台签发新卡（第 {} 版）才能打印", version + 1),
+            format!("Card version {version} was reported lost; sync first so that the platform issues version {}", version + 1),
+        ),
+    )
+}
+
+/// The card was handed over already.
+pub fn already_issued(version: u16) -> DeskError {
+    DeskError::new(
+        "already_issued",
+        Bilingual::new(
+            format!("第 {version} 版卡片已发放给本人；如卡片遗失或损坏，请先挂失补办"),
+            format!("Card version {version} was handed to the worker; report it lost or damaged to make a replacement"),
+        ),
+    )
+}
+
+/// Field `issued_on`: after today.
+pub fn issued_on_future() -> DeskError {
+    field_refusal("issued_on", "issued_on", Bilingual::new("发放日期不能晚于今天", "The hand-over date cannot be in the future"))
+}
+
+/// Field `issued_on`: before the card was printed.
+pub fn issued_on_before_print(printed_on: &str) -> DeskError {
+    field_refusal(
+        "issued_on",
+        "issued_on",
+        Bilingual::new(
+            format!("发放日期不能早于制作日期（{printed_on}）"),
+            format!("The hand-over date cannot be before the card was printed ({printed_on})"),
+        ),
+    )
+}
+
+/// The card of this version was never printed.
+pub fn not_printed(version: u16) -> DeskError {
+    DeskError::new(
+        "not_printed",
+        Bilingual::new(format!("第 {version} 版卡片尚未打印，不能发放"), format!("Card version {version} has not been printed yet")),
+    )
+}
+
+/// Field `signature`: not a small PNG.
+pub fn signature_invalid() -> DeskError {
+    field_refusal(
+        "signature",
+        "signature",
+        Bilingual::new("签名图像无效（应为不超过 256 KB 的 PNG 图像）", "The signature is not a PNG image of at most 256 KB"),
+    )
+}
+
+/// Nothing to report lost: no printed card.
+pub fn no_card(name: &str, status: &Bilingual) -> DeskError {
+    DeskError::new(
+        "no_card",
+        Bilingual::new(
+            format!("“{name}”没有已制作的卡片（当前状态：{}），无需挂失", status.zh),
+            format!("{name} has no printed card (status: {}); nothing to report", status.en),
+        ),
+    )
+}
+
+/// The loss was reported already.
+pub fn already_reported(version: u16) -> DeskError {
+    DeskError::new(
+        "already_reported",
+        Bilingual::new(
+            format!("第 {version} 版卡片已挂失，正在等待平台签发新卡"),
+            format!("Card version {version} is already reported; waiting for the platform's new card"),
+        ),
+    )
+}
+
+/// Field `note` of a loss report: over 200 characters.
+pub fn loss_note_too_long() -> DeskError {
+    field_refusal("note", "note", Bilingual::new("备注不能超过 200 个字", "The note may be at most 200 characters"))
+}
+
+/// Field `note` of a cancellation: "other" needs a note.
+pub fn cancel_note_required() -> DeskError {
+    field_refusal("note", "note", Bilingual::new("原因为“其他”时请写明说明", "Say why when the reason is \"other\""))
+}
+
+/// Field `note` of a cancellation: over 200 characters.
+pub fn cancel_note_too_long() -> DeskError {
+    field_refusal("note", "note", Bilingual::new("说明不能超过 200 个字", "The note may be at most 200 characters"))
+}
+
+/// Field `printer`: blank or too long.
+pub fn printer_name_invalid() -> DeskError {
+    field_refusal("printer", "printer", Bilingual::new("请填写打印机名称（不超过 100 个字符）", "Name the printer (at most 100 characters)"))
+}
+
+/// Field `offset_x_mm` / `offset_y_mm`: beyond ±10 mm.
+pub fn offset_out_of_range(field: &str, v: f32) -> DeskError {
+    field_refusal(
+        field,
+        field,
+        Bilingual::new(format!("偏移量 {v} 毫米超出范围（-10 至 10 毫米）"), format!("Offset {v} mm is out of range (-10 to 10 mm)")),
+    )
+}
+
+/// Field `scale`: outside 0.90–1.10.
+pub fn scale_out_of_range(v: f32) -> DeskError {
+    field_refusal(
+        "scale",
+        "scale",
+        Bilingual::new(format!("缩放比例 {v} 超出范围（0.90 至 1.10）"), format!("Scale {v} is out of range (0.90 to 1.10)")),
+    )
+}
+
+/// A scan too long to be a certificate's QR code.
+pub fn scan_too_long(chars: usize) -> DeskError {
+    DeskError::new(
+        "scan_too_long",
+        Bilingual::new(
+            format!("扫描内容过长（{chars} 个字符），不是上门服务证的二维码"),
+            format!("The scan is too long ({chars} characters) to be a certificate's QR code"),
+        ),
+    )
+}
+
+// ---- Files the window sends ----------------------------------------------------------------
+
+/// A chosen file over the import cap (checked on its base64 before decoding).
+pub fn chosen_file_too_large(max_mb: u64) -> DeskError {
+    DeskError::new(
+        "file_too_large",
+        Bilingual::new(format!("文件超过 {max_mb} MB，无法导入"), format!("The file is larger than {max_mb} MB and cannot be imported")),
+    )
+}
+
+/// A chosen file whose base64 does not decode.
+pub fn chosen_file_unreadable() -> DeskError {
+    DeskError::new("file_unreadable", Bilingual::new("无法读取所选文件", "The chosen file could not be read"))
+}
+
+/// Field `issued_on` as the window typed it: not a date.
+pub fn issued_on_invalid(s: &str) -> DeskError {
+    field_refusal(
+        "issued_on",
+        "issued_on",
+        Bilingual::new(format!("日期“{s}”无效，请写成 2026-11-27"), format!("Invalid date \"{s}\": write 2026-11-27")),
+    )
+}
+
+/// Field `signature` as the window sent it: not base64.
+pub fn signature_unreadable() -> DeskError {
+    field_refusal("signature", "signature", Bilingual::new("签名图像无法读取", "The signature image cannot be read"))
+}
