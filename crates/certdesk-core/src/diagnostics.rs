@@ -88,13 +88,7 @@ fn os_release() -> Option<String> {
 
 /// Write the bundle for `desk` to `out`; the names of the entries written.
 pub fn write_bundle(desk: &Desk, program: Program<'_>, out: &Path) -> DeskResult<Vec<String>> {
-    let io = |e: std::io::Error| {
-        DeskError::new(
-            "diagnostics_write",
-            format!("无法写入诊断文件 {}：{e}", out.display()),
-            format!("Cannot write the diagnostics file {}: {e}", out.display()),
-        )
-    };
+    let io = |e: std::io::Error| crate::messages::diagnostics_write(out, e);
     let versions = json!({
         "program": program.name,
         "version": program.version,

@@ -8,6 +8,7 @@
 
 pub mod diagnostics;
 pub mod log;
+pub mod messages;
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
