@@ -44,7 +44,7 @@ impl CardLayout {
     }
 }
 
-crate::code::closed_set!(CardLayout, "card layout");
+crate::closed_set!(CardLayout, "card layout");
 
 impl FromStr for CardLayout {
     type Err = FieldError;

@@ -23,10 +23,30 @@ pub trait Code: Sized + Copy + 'static {
     }
 }
 
-/// Implements [`Code`] for an enum from its `ALL` list and `code` method.
+/// Implements [`Code`], `PartialEq<&str>` (a value equals its stored code) and `Display` (the
+/// code) for a closed set: the one definition every crate's closed sets use.
+///
+/// - `closed_set!(Type, "what")` for an enum that already has `ALL` (an array) and `code(&self)`.
+/// - `closed_set!(Type, "what", { Variant => "code", ... })` also writes `ALL` and `code` from
+///   the list (the serde names must be the same codes; each crate's tests check).
+#[macro_export]
 macro_rules! closed_set {
+    ($ty:ident, $what:literal, { $($variant:ident => $code:literal),* $(,)? }) => {
+        impl $ty {
+            /// Every value.
+            pub const ALL: [$ty; [$(stringify!($variant)),*].len()] = [$($ty::$variant),*];
+
+            /// The stable code (same as the serde name).
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $($ty::$variant => $code),*
+                }
+            }
+        }
+        $crate::closed_set!($ty, $what);
+    };
     ($ty:ty, $what:literal) => {
-        impl $crate::code::Code for $ty {
+        impl $crate::Code for $ty {
             const ALL: &'static [Self] = &<$ty>::ALL;
             const WHAT: &'static str = $what;
             fn code(&self) -> &'static str {
@@ -50,7 +70,6 @@ macro_rules! closed_set {
         }
     };
 }
-pub(crate) use closed_set;
 
 #[cfg(test)]
 mod tests {

@@ -81,8 +81,8 @@ impl IdKind {
     }
 }
 
-crate::code::closed_set!(Gender, "gender");
-crate::code::closed_set!(IdKind, "ID document kind");
+crate::closed_set!(Gender, "gender");
+crate::closed_set!(IdKind, "ID document kind");
 
 /// A validated ID number: always the canonical 18 characters with an upper-case X.
 ///

@@ -256,9 +256,9 @@ impl ClassMode {
     }
 }
 
-crate::code::closed_set!(ClassMode, "class mode");
-crate::code::closed_set!(Attendance, "attendance");
-crate::code::closed_set!(SupervisionMethod, "supervision method");
+crate::closed_set!(ClassMode, "class mode");
+crate::closed_set!(Attendance, "attendance");
+crate::closed_set!(SupervisionMethod, "supervision method");
 
 /// An offline attendance mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -106,8 +106,8 @@ impl ServiceType {
     }
 }
 
-crate::code::closed_set!(ServiceType, "service type");
-crate::code::closed_set!(WorkerStatus, "worker status");
+crate::closed_set!(ServiceType, "service type");
+crate::closed_set!(WorkerStatus, "worker status");
 
 /// Parses the chosen service types: at least one (`service_types_empty`), duplicates
 /// dropped, returned in [`ServiceType::ALL`] order so records compare and display the same

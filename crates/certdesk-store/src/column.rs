@@ -56,45 +56,6 @@ pub(crate) fn code_list_json<T: Code>(values: &[T]) -> String {
     serde_json::to_string(&values.iter().map(|v| v.code()).collect::<Vec<_>>()).expect("codes serialise")
 }
 
-/// Gives a store enum its stable codes: `code()`, `ALL`, [`Code`], equality with its code as a
-/// `&str` and `Display` (the code). The serde names must be the same codes (a test checks).
-macro_rules! closed_set {
-    ($ty:ident, $what:literal, { $($variant:ident => $code:literal),* $(,)? }) => {
-        impl $ty {
-            /// Every value.
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
-
-            /// The stable code (same as the serde name).
-            pub fn code(&self) -> &'static str {
-                match self {
-                    $($ty::$variant => $code),*
-                }
-            }
-        }
-
-        impl certdesk_domain::Code for $ty {
-            const ALL: &'static [Self] = <$ty>::ALL;
-            const WHAT: &'static str = $what;
-            fn code(&self) -> &'static str {
-                <$ty>::code(self)
-            }
-        }
-
-        impl PartialEq<&str> for $ty {
-            fn eq(&self, other: &&str) -> bool {
-                <$ty>::code(self) == *other
-            }
-        }
-
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(<$ty>::code(self))
-            }
-        }
-    };
-}
-pub(crate) use closed_set;
-
 #[cfg(test)]
 mod tests {
     use certdesk_domain::Code;

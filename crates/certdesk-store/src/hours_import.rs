@@ -107,7 +107,7 @@ pub enum HoursRowStatus {
     Invalid,
 }
 
-crate::column::closed_set!(HoursRowStatus, "hours row status", {
+certdesk_domain::closed_set!(HoursRowStatus, "hours row status", {
     Ok => "ok",
     Unchanged => "unchanged",
     Add => "add",
@@ -183,7 +183,7 @@ pub enum HoursUnit {
     ClockHours,
 }
 
-crate::column::closed_set!(HoursUnit, "hours unit", {
+certdesk_domain::closed_set!(HoursUnit, "hours unit", {
     ClassHours => "class_hours",
     Minutes => "minutes",
     ClockHours => "clock_hours",

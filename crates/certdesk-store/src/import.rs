@@ -138,7 +138,7 @@ pub enum IssueSeverity {
     Note,
 }
 
-crate::column::closed_set!(IssueSeverity, "import issue severity", {
+certdesk_domain::closed_set!(IssueSeverity, "import issue severity", {
     Error => "error",
     Skipped => "skipped",
     Note => "note",
@@ -161,7 +161,7 @@ pub enum PreviewStatus {
     NeedsConfirmation,
 }
 
-crate::column::closed_set!(PreviewStatus, "import preview status", {
+certdesk_domain::closed_set!(PreviewStatus, "import preview status", {
     Ok => "ok",
     Invalid => "invalid",
     AlreadyEnrolled => "already_enrolled",
@@ -180,7 +180,7 @@ pub enum FileKind {
     Csv,
 }
 
-crate::column::closed_set!(FileKind, "spreadsheet kind", {
+certdesk_domain::closed_set!(FileKind, "spreadsheet kind", {
     Xlsx => "xlsx",
     Csv => "csv",
 });
