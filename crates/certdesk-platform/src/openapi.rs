@@ -158,21 +158,25 @@ mod tests {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
     }
 
+    /// Each HTTP method of a path item with the operation documented for it, if any.
+    fn operations(item: &utoipa::openapi::PathItem) -> [(Method, &Option<utoipa::openapi::path::Operation>); 8] {
+        [
+            (Method::GET, &item.get),
+            (Method::HEAD, &item.head),
+            (Method::POST, &item.post),
+            (Method::PUT, &item.put),
+            (Method::PATCH, &item.patch),
+            (Method::DELETE, &item.delete),
+            (Method::OPTIONS, &item.options),
+            (Method::TRACE, &item.trace),
+        ]
+    }
+
     /// `(method, path template)` of every operation in the generated document.
     fn documented_operations(doc: &Document) -> BTreeSet<(Method, String)> {
         let mut ops = BTreeSet::new();
         for (path, item) in &doc.paths.paths {
-            let methods = [
-                (Method::GET, &item.get),
-                (Method::HEAD, &item.head),
-                (Method::POST, &item.post),
-                (Method::PUT, &item.put),
-                (Method::PATCH, &item.patch),
-                (Method::DELETE, &item.delete),
-                (Method::OPTIONS, &item.options),
-                (Method::TRACE, &item.trace),
-            ];
-            for (method, op) in methods {
+            for (method, op) in operations(item) {
                 if op.is_some() {
                     ops.insert((method, path.clone()));
                 }
@@ -357,17 +361,7 @@ mod tests {
         let doc = document(state());
         let mut ids = BTreeMap::new();
         for (path, item) in &doc.paths.paths {
-            let ops = [
-                (Method::GET, &item.get),
-                (Method::HEAD, &item.head),
-                (Method::POST, &item.post),
-                (Method::PUT, &item.put),
-                (Method::PATCH, &item.patch),
-                (Method::DELETE, &item.delete),
-                (Method::OPTIONS, &item.options),
-                (Method::TRACE, &item.trace),
-            ];
-            for (method, op) in ops {
+            for (method, op) in operations(item) {
                 let Some(op) = op else { continue };
                 let id = op.operation_id.clone().unwrap_or_default();
                 let previous = ids.insert(id.clone(), format!("{method} {path}"));
