@@ -21,6 +21,7 @@ use certdesk_protocol::{Verdict, VerdictKind};
 use crate::audit::AuditRecord;
 use crate::column;
 use crate::messages;
+use crate::table;
 use crate::sync::WorkerCertificate;
 use crate::users::require_manager;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
@@ -359,12 +360,7 @@ impl Desk {
     /// Workers whose certificate is approved and whose first card is not printed yet, for the
     /// batch print (批量制作), oldest approval first.
     pub fn approved_unprinted(&self) -> DeskResult<Vec<String>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT w.id FROM workers w JOIN worker_certificates c ON c.worker_id = w.id
-             WHERE w.status = 'approved' ORDER BY c.received_at, w.id",
-        )?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(table::workers::ids_with_certificate(&self.conn, WorkerStatus::Approved)?)
     }
 
     /// Why a real (non-draft) card of this worker may not be printed now, if it may not.
@@ -586,8 +582,7 @@ impl Desk {
     }
 
     fn worker_status_tx(&self, tx: &Transaction<'_>, worker_id: &str) -> DeskResult<WorkerStatus> {
-        tx.query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| column::code(r, 0))
-            .optional()?
+        table::workers::status(tx, worker_id)?
             .ok_or_else(|| DeskError::not_found(messages::records::worker()))
     }
 

@@ -35,6 +35,7 @@ use crate::import::{
     find_header_in, id_lost_as_number, import_error, read_sheet, ColumnMapping, FieldTable, FileKind, ImportIssue, IssueSeverity,
 };
 use crate::training::{class_timing, GridRow};
+use crate::table;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
 /// Stable codes of the hours import's errors and report lines (beside [`crate::import`]'s).
@@ -379,7 +380,6 @@ impl Desk {
         let mut checked = Vec::new();
         let mut first_row_of: HashMap<String, usize> = HashMap::new();
         let (mut blank_rows, mut total, mut to_record, mut unchanged, mut not_in_class, mut invalid) = (0, 0, 0, 0, 0, 0);
-        let mut worker_of = self.conn.prepare_cached("SELECT id, name, status FROM workers WHERE id_number = ?1")?;
         let mut participant_of = self.conn.prepare_cached(
             "SELECT attendance, hours_completed FROM class_participants WHERE class_id = ?1 AND worker_id = ?2",
         )?;
@@ -410,7 +410,7 @@ impl Desk {
 
             // Who: the ID number, then the desk's worker, then this class.
             let id_raw = get("id_number");
-            let mut worker: Option<(String, String, String)> = None;
+            let mut worker: Option<(String, String, WorkerStatus)> = None;
             let mut status = HoursRowStatus::Ok;
             if let Cell::Error(e) = &id_raw {
                 row_issues.push(issue("id_number", crate::import::codes::CELL_ERROR, IssueSeverity::Error,
@@ -424,9 +424,7 @@ impl Desk {
                 match IdNumber::parse(&id_raw.text(), today) {
                     Err(e) => row_issues.push(issue("id_number", &e.code, IssueSeverity::Error, e.message_zh, e.message_en)),
                     Ok(id) => {
-                        worker = worker_of
-                            .query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                            .optional()?;
+                        worker = table::workers::brief_by_id_number(&self.conn, id.as_str())?;
                         if worker.is_none() {
                             status = HoursRowStatus::UnknownIdNumber;
                             row_issues.push(issue("id_number", codes::UNKNOWN_ID_NUMBER, IssueSeverity::Error,
@@ -455,7 +453,7 @@ impl Desk {
                         format!("姓名“{file_name}”与该身份证号登记的姓名“{desk_name}”不一致：请核对后再导入"),
                         format!("The name \"{file_name}\" is not the name enrolled with this ID number (\"{desk_name}\"): check the row, then import")));
                 }
-                if worker_status == WorkerStatus::Cancelled.code() {
+                if *worker_status == WorkerStatus::Cancelled {
                     row_issues.push(issue("id_number", codes::WORKER_CANCELLED, IssueSeverity::Error,
                         format!("{desk_name} 的上门服务证已注销，不能记录培训学时"),
                         format!("{desk_name}'s certificate is cancelled: no training hours can be recorded")));
@@ -540,7 +538,6 @@ impl Desk {
             });
             issues.extend(row_issues);
         }
-        drop(worker_of);
         drop(participant_of);
         let report = HoursImportReport {
             class_id: class.id.clone(),

@@ -710,7 +710,6 @@ impl Desk {
         let mut invalid = 0;
         let id_col = header.columns.get("id_number").copied();
         let id_header = header.mapping.iter().find(|m| m.field == "id_number").map(|m| m.header.clone());
-        let mut exists = self.conn.prepare_cached("SELECT name FROM workers WHERE id_number = ?1")?;
         for mut r in rows {
             // A row with no problem of its own that still cannot go in waits for the file-wide
             // confirmation (consent date, agency check).
@@ -734,7 +733,7 @@ impl Desk {
                     status = PreviewStatus::DuplicateInFile;
                 } else {
                     first_seen.insert(id.clone(), r.row);
-                    let existing: Option<String> = rusqlite::OptionalExtension::optional(exists.query_row([id], |x| x.get(0)))?;
+                    let existing = crate::table::workers::name_by_id_number(&self.conn, id)?;
                     if let Some(name) = existing {
                         r.issues.push(ImportIssue {
                             row: r.row,
@@ -759,7 +758,6 @@ impl Desk {
             statuses.push((r.row, r.values, status));
             issues.extend(r.issues);
         }
-        drop(exists);
         let statuses_len = statuses.len();
         let preview = statuses
             .into_iter()

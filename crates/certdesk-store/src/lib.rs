@@ -20,6 +20,7 @@ mod roster;
 mod search;
 mod stats;
 mod sync;
+mod table;
 mod training;
 mod users;
 mod workers;

@@ -9,11 +9,11 @@ use std::io::Cursor;
 
 use base64::Engine;
 use image::{imageops::FilterType, DynamicImage, ImageFormat, ImageReader, Limits};
-use rusqlite::params;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::messages;
+use crate::table;
 use crate::{Desk, DeskError, DeskResult};
 
 /// Width of a stored photo, in pixels.
@@ -89,11 +89,7 @@ impl Desk {
     pub fn prepare_photo(&mut self, bytes: &[u8]) -> DeskResult<PreparedPhoto> {
         let jpeg = prepare_photo_bytes(bytes)?;
         let sha256 = hex::encode(Sha256::digest(&jpeg));
-        self.conn.execute(
-            "INSERT OR IGNORE INTO photos (sha256, mime, width, height, bytes, created_at)
-             VALUES (?1, 'image/jpeg', ?2, ?3, ?4, ?5)",
-            params![sha256, PHOTO_WIDTH, PHOTO_HEIGHT, jpeg, self.now_text()],
-        )?;
+        table::photos::insert_jpeg(&self.conn, &sha256, PHOTO_WIDTH, PHOTO_HEIGHT, &jpeg, &self.now_text())?;
         Ok(PreparedPhoto {
             data_url: jpeg_data_url(&jpeg),
             sha256,
@@ -117,11 +113,7 @@ impl Desk {
 
     /// The stored photo's JPEG bytes.
     pub fn photo(&self, sha256: &str) -> DeskResult<Option<Vec<u8>>> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .query_row("SELECT bytes FROM photos WHERE sha256 = ?1", [sha256], |r| r.get(0))
-            .optional()?)
+        Ok(table::photos::bytes(&self.conn, sha256)?)
     }
 }
 

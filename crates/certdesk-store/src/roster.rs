@@ -16,12 +16,12 @@
 
 use std::path::Path;
 
+use certdesk_domain::WorkerStatus;
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::params_from_iter;
 use certdesk_sheet::{WriteCell, WriteError};
 use serde::{Deserialize, Serialize};
 
+use crate::table::{self, workers::{RosterLine, RosterQuery}};
 use crate::{Desk, DeskError, DeskResult};
 
 /// Which workers the roster lists; see the module docs.
@@ -104,81 +104,53 @@ impl Desk {
     /// Export the roster to `path`; see the module docs for the filter.
     pub fn export_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<RosterExport> {
         let agency = self.agency()?.map(|a| a.name).unwrap_or_default();
-        let mut sql = String::from(
-            "WITH latest AS (
-                SELECT e.worker_id, e.score, e.exam_date FROM exam_results e
-                WHERE e.attempt = (SELECT max(x.attempt) FROM exam_results x WHERE x.worker_id = e.worker_id)
-             ), hours AS (
-                SELECT p.worker_id, sum(p.credited_half_hours) AS h,
-                       min(substr(c.starts_at, 1, 10)) AS first, max(substr(c.ends_at, 1, 10)) AS last
-                FROM class_participants p JOIN training_classes c ON c.id = p.class_id
-                WHERE p.credited_half_hours > 0 GROUP BY p.worker_id
-             )
-             SELECT w.name, w.id_number, w.certificate_code, w.phone, l.score, l.exam_date, h.h, h.first, h.last, w.status
-             FROM workers w LEFT JOIN latest l ON l.worker_id = w.id LEFT JOIN hours h ON h.worker_id = w.id
-             WHERE 1 = 1",
-        );
-        let mut args: Vec<Value> = Vec::new();
         let statuses: Vec<String> = if filter.statuses.is_empty() {
             vec!["approved".into(), "printed".into(), "issued".into()]
         } else {
             filter.statuses.iter().map(|s| s.trim().to_lowercase()).collect()
         };
-        if !statuses.iter().any(|s| s == "all") {
-            for s in &statuses {
-                if certdesk_domain::WorkerStatus::parse(s).is_none() {
-                    return Err(crate::messages::status_invalid(s));
-                }
-            }
-            sql.push_str(&format!(" AND w.status IN ({})", vec!["?"; statuses.len()].join(",")));
-            args.extend(statuses.iter().map(|s| Value::Text(s.clone())));
-        }
-        if let Some(from) = filter.from {
-            sql.push_str(" AND l.exam_date >= ?");
-            args.push(Value::Text(from.to_string()));
-        }
-        if let Some(to) = filter.to {
-            sql.push_str(" AND l.exam_date <= ?");
-            args.push(Value::Text(to.to_string()));
-        }
-        sql.push_str(" ORDER BY w.id");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut query = stmt.query(params_from_iter(args.iter()))?;
+        let statuses: Option<Vec<WorkerStatus>> = if statuses.iter().any(|s| s == "all") {
+            None
+        } else {
+            Some(
+                statuses
+                    .iter()
+                    .map(|s| WorkerStatus::parse(s).ok_or_else(|| crate::messages::status_invalid(s)))
+                    .collect::<DeskResult<_>>()?,
+            )
+        };
+        let query = RosterQuery { statuses: statuses.as_deref(), from: filter.from, to: filter.to };
         let day = |s: Option<String>| {
             s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()).map(WriteCell::Date).unwrap_or(WriteCell::Empty)
         };
         let mut seq = 0u64;
-        let mut rows = std::iter::from_fn(|| {
-            let row = match query.next() {
-                Ok(Some(r)) => r,
-                Ok(None) => return None,
-                Err(e) => return Some(Err(DeskError::from(e))),
-            };
+        let mut cells = |line: RosterLine| {
             seq += 1;
-            let cells = (|| -> rusqlite::Result<Vec<WriteCell>> {
-                let text = |o: Option<String>| o.map(WriteCell::Text).unwrap_or(WriteCell::Empty);
-                Ok(vec![
-                    WriteCell::Number(seq as f64),
-                    WriteCell::Text(row.get(0)?),
-                    WriteCell::Text(row.get(1)?),
-                    text(row.get(2)?),
-                    WriteCell::Text(agency.clone()),
-                    WriteCell::Text(row.get(3)?),
-                    row.get::<_, Option<f64>>(4)?.map(WriteCell::Number).unwrap_or(WriteCell::Empty),
-                    day(row.get(5)?),
-                    row.get::<_, Option<i64>>(6)?.map(|h| WriteCell::Number(h as f64 / 2.0)).unwrap_or(WriteCell::Number(0.0)),
-                    day(row.get(7)?),
-                    day(row.get(8)?),
-                    WriteCell::Text(status_label(&row.get::<_, String>(9)?)),
-                ])
-            })();
-            Some(cells.map_err(DeskError::from))
-        });
+            let text = |o: Option<String>| o.map(WriteCell::Text).unwrap_or(WriteCell::Empty);
+            vec![
+                WriteCell::Number(seq as f64),
+                WriteCell::Text(line.name),
+                WriteCell::Text(line.id_number),
+                text(line.certificate_code),
+                WriteCell::Text(agency.clone()),
+                WriteCell::Text(line.phone),
+                line.score.map(WriteCell::Number).unwrap_or(WriteCell::Empty),
+                day(line.exam_date),
+                line.half_hours.map(|h| WriteCell::Number(h as f64 / 2.0)).unwrap_or(WriteCell::Number(0.0)),
+                day(line.first_day),
+                day(line.last_day),
+                WriteCell::Text(status_label(&line.status)),
+            ]
+        };
         let format_of_file = match format {
             RosterFormat::Xlsx => certdesk_sheet::Format::Xlsx,
             RosterFormat::Csv => certdesk_sheet::Format::Csv,
         };
-        let n = certdesk_sheet::write_rows(path, format_of_file, "持证人员名册", &ROSTER_HEADERS, &mut rows, &WIDTHS).map_err(|e| match e {
+        let n = table::workers::with_roster(&self.conn, &query, |lines| {
+            let mut rows = lines.map(|line| line.map(&mut cells));
+            certdesk_sheet::write_rows(path, format_of_file, "持证人员名册", &ROSTER_HEADERS, &mut rows, &WIDTHS)
+        })?
+        .map_err(|e| match e {
             WriteError::Io(e) => io_error(path, e),
             WriteError::Row(e) => e,
         })?;

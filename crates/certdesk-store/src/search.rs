@@ -7,10 +7,10 @@
 //! newest first (ids are UUIDv7, so id order is enrolment order).
 
 use certdesk_domain::{Gender, WorkerStatus};
-use rusqlite::{params_from_iter, types::Value};
 use serde::Serialize;
 
-use crate::column;
+use crate::table::workers::{self, Candidates, RangeColumn};
+use crate::table::{worker_name_grams, worker_status_counts};
 use crate::workers::reversed;
 use crate::{Desk, DeskResult};
 
@@ -88,79 +88,49 @@ fn prefix_end(prefix: &str) -> String {
     chars.into_iter().collect()
 }
 
-const SUMMARY: &str = "w.id, w.name, w.id_number, w.phone, w.gender, w.status, w.certificate_code, w.updated_at";
-
-/// A set of matching worker ids (a column `id`) as SQL, with its parameters.
-struct Candidates {
-    sql: String,
-    args: Vec<Value>,
-}
-
-fn range_sql(col: &str, lo: String, parts: &mut Vec<String>, args: &mut Vec<Value>) {
-    parts.push(format!("SELECT id FROM workers WHERE {col} >= ? AND {col} < ?"));
+/// The workers whose `col` starts with `lo`.
+fn starts_with(col: RangeColumn, lo: String) -> Candidates {
     let hi = prefix_end(&lo);
-    args.push(Value::Text(lo));
-    args.push(Value::Text(hi));
+    Candidates::range(col, lo, hi)
 }
 
 impl Desk {
-    /// How many index entries a name gram has, counted up to the cap.
-    fn gram_count(&self, gram: &str) -> DeskResult<u64> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM worker_name_grams WHERE gram = ?1 LIMIT ?2)")?
-            .query_row(rusqlite::params![gram, COUNT_CAP as i64 + 1], |r| r.get(0))?)
-    }
-
     fn candidates(&self, query: Query) -> DeskResult<Option<Candidates>> {
         Ok(match query {
             Query::All => None,
             Query::Number(n) => {
-                let (mut parts, mut args) = (vec![], vec![]);
+                let mut parts = vec![];
                 if n.len() >= 4 {
-                    range_sql("id_number", n.clone(), &mut parts, &mut args);
-                    range_sql("id_rev", reversed(&n), &mut parts, &mut args);
-                    range_sql("phone_rev", reversed(&n), &mut parts, &mut args);
+                    parts.push(starts_with(RangeColumn::IdNumber, n.clone()));
+                    parts.push(starts_with(RangeColumn::IdRev, reversed(&n)));
+                    parts.push(starts_with(RangeColumn::PhoneRev, reversed(&n)));
                 }
-                range_sql("phone", n.clone(), &mut parts, &mut args);
-                range_sql("certificate_code", n, &mut parts, &mut args);
-                Some(Candidates { sql: parts.join(" UNION "), args })
+                parts.push(starts_with(RangeColumn::Phone, n.clone()));
+                parts.push(starts_with(RangeColumn::CertificateCode, n));
+                parts.into_iter().reduce(Candidates::union)
             }
             Query::Text(t) => {
                 let chars: Vec<char> = t.chars().filter(|c| *c != '·' && !c.is_whitespace()).collect();
                 let code = t.to_uppercase();
                 let mut c = if chars.len() <= 2 {
                     // One or two characters are a gram themselves: an exact index range.
-                    Candidates {
-                        sql: "SELECT worker_id AS id FROM worker_name_grams WHERE gram = ?".into(),
-                        args: vec![Value::Text(chars.iter().collect())],
-                    }
+                    worker_name_grams::with_gram(chars.iter().collect())
                 } else {
                     // Longer: read the rarest two-character piece's entries, then check the
                     // whole query against each name.
                     let mut best: Option<(u64, String)> = None;
                     for w in chars.windows(2) {
                         let g: String = w.iter().collect();
-                        let n = self.gram_count(&g)?;
+                        let n = worker_name_grams::count(&self.conn, &g, COUNT_CAP + 1)?;
                         if best.as_ref().is_none_or(|(bn, _)| n < *bn) {
                             best = Some((n, g));
                         }
                     }
                     let gram = best.map(|(_, g)| g).unwrap_or_default();
-                    Candidates {
-                        sql: "SELECT g.worker_id AS id FROM worker_name_grams g JOIN workers n ON n.id = g.worker_id
-                              WHERE g.gram = ? AND instr(lower(replace(replace(n.name, '·', ''), ' ', '')), ?) > 0"
-                            .into(),
-                        args: vec![Value::Text(gram), Value::Text(chars.iter().collect())],
-                    }
+                    worker_name_grams::with_gram_and_text(gram, chars.iter().collect())
                 };
                 if code.len() >= 3 && code.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-                    c.sql = format!(
-                        "{} UNION SELECT id FROM workers WHERE certificate_code >= ? AND certificate_code < ?",
-                        c.sql
-                    );
-                    c.args.push(Value::Text(code.clone()));
-                    c.args.push(Value::Text(prefix_end(&code)));
+                    c = c.union(starts_with(RangeColumn::CertificateCode, code));
                 }
                 Some(c)
             }
@@ -170,52 +140,14 @@ impl Desk {
     /// Search workers; `status` narrows to one lifecycle status.
     pub fn search_workers(&self, query: &str, status: Option<WorkerStatus>, limit: usize) -> DeskResult<SearchResult> {
         let limit = limit.clamp(1, MAX_LIMIT);
-        let status = status.map(|s| s.code());
         let candidates = self.candidates(classify(query))?;
-        let (from, mut args) = match &candidates {
-            None => ("workers w".to_string(), vec![]),
-            // CROSS JOIN keeps the candidates as the outer loop: SQLite must not walk
-            // every worker of a status and probe the candidates instead.
-            Some(c) => (format!("({}) m CROSS JOIN workers w ON w.id = m.id", c.sql), c.args.clone()),
-        };
-        let status_sql = if status.is_some() { "WHERE w.status = ?" } else { "" };
-        if let Some(s) = status {
-            args.push(Value::Text(s.to_string()));
-        }
         let total: u64 = match (&candidates, status) {
             // The whole list: the table's count, or the trigger-kept count per status.
-            (None, None) => self.conn.prepare_cached("SELECT count(*) FROM workers")?.query_row([], |r| r.get(0))?,
-            (None, Some(s)) => self
-                .conn
-                .prepare_cached("SELECT COALESCE((SELECT n FROM worker_status_counts WHERE status = ?1), 0)")?
-                .query_row([s], |r| r.get(0))?,
-            _ => {
-                let mut count_args = args.clone();
-                count_args.push(Value::Integer(COUNT_CAP as i64 + 1));
-                self.conn
-                    .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM {from} {status_sql} LIMIT ?)"))?
-                    .query_row(params_from_iter(count_args.iter()), |r| r.get(0))?
-            }
+            (None, None) => workers::count(&self.conn)?,
+            (None, Some(s)) => worker_status_counts::of(&self.conn, s)?,
+            (Some(c), _) => workers::count_matching(&self.conn, c, status, COUNT_CAP + 1)?,
         };
-        let order = if candidates.is_some() { "m.id" } else { "w.id" };
-        args.push(Value::Integer(limit as i64));
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {SUMMARY} FROM {from} {status_sql} ORDER BY {order} DESC LIMIT ?"))?;
-        let items = stmt
-            .query_map(params_from_iter(args.iter()), |r| {
-                Ok(WorkerSummary {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    id_number: r.get(2)?,
-                    phone: r.get(3)?,
-                    gender: column::code(r, 4)?,
-                    status: column::code(r, 5)?,
-                    certificate_code: r.get(6)?,
-                    updated_at: r.get(7)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
+        let items = workers::summaries(&self.conn, candidates.as_ref(), status, limit)?;
         // Only counted searches are capped; the whole list's counts are exact and cheap.
         let capped = candidates.is_some() && total > COUNT_CAP;
         Ok(SearchResult { items, total: if capped { COUNT_CAP } else { total }, total_capped: capped })

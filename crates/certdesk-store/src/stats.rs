@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::params;
 use serde::Serialize;
 
+use crate::table;
 use crate::{Desk, DeskResult};
 
 /// Workers per stage. `certified` is approved + printed + issued (持证).
@@ -64,10 +65,7 @@ impl Desk {
     pub fn stats(&self, months: u32) -> DeskResult<DeskStats> {
         let mut stages = StageCounts::default();
         // Kept by triggers on `workers` (0001_init.sql): no count over 200,000 rows.
-        let mut stmt = self.conn.prepare_cached("SELECT status, n FROM worker_status_counts")?;
-        let rows = stmt.query_map([], |r| Ok((crate::column::code::<WorkerStatus>(r, 0)?, r.get::<_, u64>(1)?)))?;
-        for row in rows {
-            let (status, n) = row?;
+        for (status, n) in table::worker_status_counts::all(&self.conn)? {
             stages.total += n;
             match status {
                 WorkerStatus::Enrolled => stages.enrolled += n,

@@ -21,6 +21,7 @@ use crate::audit::AuditRecord;
 use crate::cards::Feedback;
 use crate::column;
 use crate::messages;
+use crate::table;
 use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 
 /// The entities the platform takes (the protocol's list): workers, and the training records it
@@ -252,10 +253,6 @@ fn check_code(c: CheckKind) -> &'static str {
     }
 }
 
-fn status_of(code: &str) -> DeskResult<WorkerStatus> {
-    WorkerStatus::parse(code).ok_or_else(|| DeskError::internal(format!("stored status {code:?} is unknown")))
-}
-
 /// The statuses in which a pulled approval changes nothing but the stored certificate: the
 /// card is already made or the certificate was cancelled here.
 fn keeps_status_on_approval(s: WorkerStatus) -> bool {
@@ -463,9 +460,7 @@ impl Desk {
     }
 
     fn worker_status_in(&self, tx: &Transaction<'_>, worker_id: &str) -> DeskResult<Option<WorkerStatus>> {
-        let code: Option<String> =
-            tx.query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| r.get(0)).optional()?;
-        code.map(|c| status_of(&c)).transpose()
+        Ok(table::workers::status(tx, worker_id)?)
     }
 
     /// Moves a worker's status, with its audit entry. `user_id`: the clerk, or `None` for
@@ -478,11 +473,7 @@ impl Desk {
         (user_id, action, reason): (Option<&str>, &str, Option<&str>),
     ) -> DeskResult<()> {
         // A user's move records who made it; the platform's decisions keep the last editor.
-        tx.execute(
-            "UPDATE workers SET status = ?2, updated_at = ?3, updated_by = COALESCE(?4, updated_by), version = version + 1
-             WHERE id = ?1",
-            params![worker_id, to.code(), self.now_text(), user_id],
-        )?;
+        table::workers::set_status(tx, worker_id, to, &self.now_text(), user_id)?;
         self.append_audit(
             tx,
             &AuditRecord {
@@ -548,7 +539,7 @@ impl Desk {
                        received_at = excluded.received_at",
                     params![id, certificate_code, card_version, valid_from.to_string(), valid_until.to_string(), credential_url, now],
                 )?;
-                tx.execute("UPDATE workers SET certificate_code = ?2 WHERE id = ?1", params![id, certificate_code])?;
+                table::workers::set_certificate_code(tx, &id, certificate_code)?;
                 tx.execute("DELETE FROM worker_rejections WHERE worker_id = ?1", [&id])?;
                 // The platform decides approvals: an approval counts even if this desk never
                 // saw its application acknowledged (e.g. killed before recording the answer).
@@ -845,11 +836,7 @@ impl Desk {
     /// 批量申领: apply for every eligible worker at once (one transaction). Workers whose
     /// application was rejected are left out: each needs the clerk's look first.
     pub fn apply_all_eligible(&mut self, actor: &SessionUser) -> DeskResult<ApplyAllReport> {
-        let ids: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT id FROM workers WHERE status = 'eligible' ORDER BY id")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let ids = table::workers::ids_with_status(&self.conn, WorkerStatus::Eligible)?;
         let tx = self.conn.unchecked_transaction()?;
         for id in &ids {
             self.apply_in_tx(&tx, actor, id)?;

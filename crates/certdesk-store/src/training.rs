@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::AuditRecord;
 use crate::column;
 use crate::messages;
+use crate::table;
 use crate::users::require_manager;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
@@ -772,7 +773,7 @@ impl Desk {
     /// transaction: enrolled → in training when in a class; in training ⇄ eligible by the
     /// eligibility rule. Every status change is audited and pushed.
     fn refresh_status(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
-        let from: WorkerStatus = tx.query_row("SELECT status FROM workers WHERE id = ?1", [worker_id], |r| column::code(r, 0))?;
+        let from = table::workers::status(tx, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let in_a_class: bool = tx.query_row(
             "SELECT EXISTS(SELECT 1 FROM class_participants WHERE worker_id = ?1)",
             [worker_id],
@@ -842,11 +843,7 @@ pub(crate) fn settings_in(conn: &rusqlite::Connection) -> DeskResult<TrainingSet
 
 /// Everything eligibility looks at for one worker, read from the store.
 fn facts_in(conn: &rusqlite::Connection, worker_id: &str) -> DeskResult<EligibilityFacts> {
-    let (consent, checked): (String, bool) = conn.query_row(
-        "SELECT consent_date, agency_check_done FROM workers WHERE id = ?1",
-        [worker_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (consent, checked) = table::workers::consent_and_check(conn, worker_id)?;
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.title, c.mode, p.credited_half_hours, EXISTS(SELECT 1 FROM supervision_forms s WHERE s.class_id = c.id)
          FROM class_participants p JOIN training_classes c ON c.id = p.class_id

@@ -7,13 +7,13 @@ use std::collections::HashSet;
 
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use certdesk_domain::{validate_worker, FieldError, Gender, IdKind, IdNumber, ServiceType, ValidWorker, WorkerStatus};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditEntry, AuditRecord};
-use crate::column;
 use crate::messages;
 use crate::photo::jpeg_data_url;
+use crate::table::{self, workers::WorkerRow};
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
 /// What the enrolment form sends: the domain's form plus the prepared photo's key.
@@ -82,43 +82,6 @@ pub struct IdPreview {
     pub error: Option<FieldError>,
 }
 
-const WORKER_COLUMNS: &str = "w.id, w.name, w.id_number, w.id_number_legacy, w.gender, w.birth_date, w.phone, w.address,
-    w.service_types, w.emergency_contact_name, w.emergency_contact_phone, w.photo_sha256, w.consent_date,
-    cw.display_name, w.agency_check_done, cb.display_name, w.agency_check_at, w.status, w.certificate_code,
-    w.created_at, w.updated_at, w.version";
-
-const WORKER_FROM: &str = "FROM workers w
-    JOIN users cw ON cw.id = w.consent_witness_id
-    JOIN users cb ON cb.id = w.agency_check_by";
-
-fn worker_from_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
-    Ok(Worker {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        id_number: r.get(2)?,
-        id_number_legacy: r.get(3)?,
-        gender: column::code(r, 4)?,
-        birth_date: r.get(5)?,
-        phone: r.get(6)?,
-        address: r.get(7)?,
-        service_types: column::code_list(r, 8)?,
-        emergency_contact_name: r.get(9)?,
-        emergency_contact_phone: r.get(10)?,
-        photo_sha256: r.get(11)?,
-        consent_date: r.get(12)?,
-        consent_witness: r.get(13)?,
-        agency_check_done: r.get(14)?,
-        agency_check_by: r.get(15)?,
-        agency_check_at: r.get(16)?,
-        status: column::code(r, 17)?,
-        certificate_code: r.get(18)?,
-        created_at: r.get(19)?,
-        updated_at: r.get(20)?,
-        version: r.get(21)?,
-    })
-}
-
-
 pub(crate) fn reversed(s: &str) -> String {
     s.chars().rev().collect()
 }
@@ -132,12 +95,7 @@ pub(crate) fn name_grams(name: &str) -> HashSet<String> {
 }
 
 fn write_grams(tx: &Transaction<'_>, worker_id: &str, name: &str) -> DeskResult<()> {
-    tx.execute("DELETE FROM worker_name_grams WHERE worker_id = ?1", [worker_id])?;
-    let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO worker_name_grams (gram, worker_id) VALUES (?1, ?2)")?;
-    for g in name_grams(name) {
-        stmt.execute(params![g, worker_id])?;
-    }
-    Ok(())
+    Ok(table::worker_name_grams::replace(tx, worker_id, name_grams(name))?)
 }
 
 fn duplicate_error(existing_id: String, existing_name: &str) -> DeskError {
@@ -156,10 +114,7 @@ impl Desk {
             }
         };
         if let Some(sha) = &input.photo_sha256 {
-            let exists: bool = self
-                .conn
-                .query_row("SELECT EXISTS(SELECT 1 FROM photos WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
-            if !exists {
+            if !table::photos::exists(&self.conn, sha)? {
                 errors.push(messages::photo_missing());
             }
         }
@@ -170,12 +125,7 @@ impl Desk {
     }
 
     pub(crate) fn find_by_id_number(&self, id_number: &str) -> DeskResult<Option<(String, String)>> {
-        Ok(self
-            .conn
-            .query_row("SELECT id, name FROM workers WHERE id_number = ?1", [id_number], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?)
+        Ok(table::workers::id_and_name_by_id_number(&self.conn, id_number)?)
     }
 
     /// Enrol a worker (登记): validated, checked for a duplicate ID number, then saved durably.
@@ -204,33 +154,8 @@ impl Desk {
         }
         let id = self.new_id();
         let now = self.now_text();
-        tx.prepare_cached(
-            "INSERT INTO workers (id, name, id_number, id_number_legacy, id_rev, gender, birth_date, phone, phone_rev,
-                address, service_types, emergency_contact_name, emergency_contact_phone, photo_sha256,
-                consent_date, consent_witness_id, agency_check_done, agency_check_by, agency_check_at,
-                status, certificate_code, created_at, created_by, updated_at, updated_by, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?16, ?17,
-                'enrolled', NULL, ?17, ?16, ?17, ?16, 1)",
-        )?
-        .execute(params![
-            id,
-            v.name,
-            v.id_number.as_str(),
-            v.id_number.legacy(),
-            reversed(v.id_number.as_str()),
-            v.id_number.gender().code(),
-            v.id_number.birth_date().to_string(),
-            v.phone.as_str(),
-            reversed(v.phone.as_str()),
-            v.address,
-            column::code_list_json(&v.service_types),
-            v.emergency_contact_name,
-            v.emergency_contact_phone,
-            input.photo_sha256,
-            v.consent_date.to_string(),
-            actor.id,
-            now,
-        ])?;
+        let row = WorkerRow { id: &id, valid: &v, photo_sha256: input.photo_sha256.as_deref(), user_id: &actor.id, now: &now };
+        table::workers::insert(tx, &row)?;
         write_grams(tx, &id, &v.name)?;
         self.append_audit(
             tx,
@@ -256,9 +181,7 @@ impl Desk {
     }
 
     pub(crate) fn worker_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<Worker> {
-        conn.prepare_cached(&format!("SELECT {WORKER_COLUMNS} {WORKER_FROM} WHERE w.id = ?1"))?
-            .query_row([id], worker_from_row)
-            .optional()?
+        table::workers::by_id(conn, id)?
             .ok_or_else(|| DeskError::not_found(messages::records::worker()))
     }
 
@@ -321,35 +244,8 @@ impl Desk {
         let now = self.now_text();
         let tx = self.conn.unchecked_transaction()?;
         // A new consent date means a new signature, witnessed by whoever records it now.
-        let witness_sql = if consent_date != old.consent_date { "consent_witness_id = ?14," } else { "" };
-        tx.execute(
-            &format!(
-                "UPDATE workers SET name = ?2, id_number = ?3, id_number_legacy = ?4, id_rev = ?5, gender = ?6,
-                    birth_date = ?7, phone = ?8, phone_rev = ?9, address = ?10, service_types = ?11,
-                    emergency_contact_name = ?12, emergency_contact_phone = ?13, {witness_sql}
-                    photo_sha256 = ?15, consent_date = ?16, updated_at = ?17, updated_by = ?14, version = version + 1
-                 WHERE id = ?1"
-            ),
-            params![
-                id,
-                v.name,
-                v.id_number.as_str(),
-                v.id_number.legacy(),
-                reversed(v.id_number.as_str()),
-                v.id_number.gender().code(),
-                v.id_number.birth_date().to_string(),
-                v.phone.as_str(),
-                reversed(v.phone.as_str()),
-                v.address,
-                column::code_list_json(&v.service_types),
-                v.emergency_contact_name,
-                v.emergency_contact_phone,
-                actor.id,
-                input.photo_sha256,
-                consent_date,
-                now,
-            ],
-        )?;
+        let row = WorkerRow { id, valid: &v, photo_sha256: input.photo_sha256.as_deref(), user_id: &actor.id, now: &now };
+        table::workers::update_details(&tx, &row, consent_date != old.consent_date)?;
         if old.name != v.name {
             write_grams(&tx, id, &v.name)?;
         }

@@ -1,0 +1,14 @@
+//! The desk's SQL, one file per table: every statement that writes a table, and every read
+//! whose main table it is (a read that joins others lives with the table it is about), as small
+//! functions taking a connection and typed arguments.
+//!
+//! The area modules (`workers.rs`, `training.rs`, `cards.rs`, `sync.rs`, ...) keep the rules and
+//! the order of the steps and call these; they hold no SQL of their own (a test keeps it so).
+//! Each function takes `&Connection`: a `Transaction` derefs to one, so a statement runs inside
+//! whatever transaction its caller opened, and nothing here opens, commits or decides anything.
+//! Closed sets arrive as their domain enums and are written as their codes here.
+
+pub(crate) mod workers;
+pub(crate) mod worker_name_grams;
+pub(crate) mod worker_status_counts;
+pub(crate) mod photos;

@@ -1,0 +1,393 @@
+//! `workers`: one row per enrolled person. Every statement that writes it, the worker record
+//! (joined to `users` for the display names), the worker list and search, and the roster's
+//! query (joined to the latest exam and the credited training).
+//!
+//! The reversed copies of the ID number and the phone (`id_rev`, `phone_rev`) are written here
+//! from the values themselves, so no caller can store one without the other.
+
+use certdesk_domain::{ValidWorker, WorkerStatus};
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+
+use crate::column;
+use crate::search::WorkerSummary;
+use crate::workers::{reversed, Worker};
+use crate::{DeskError, DeskResult};
+
+const COLUMNS: &str = "w.id, w.name, w.id_number, w.id_number_legacy, w.gender, w.birth_date, w.phone, w.address,
+    w.service_types, w.emergency_contact_name, w.emergency_contact_phone, w.photo_sha256, w.consent_date,
+    cw.display_name, w.agency_check_done, cb.display_name, w.agency_check_at, w.status, w.certificate_code,
+    w.created_at, w.updated_at, w.version";
+
+const FROM: &str = "FROM workers w
+    JOIN users cw ON cw.id = w.consent_witness_id
+    JOIN users cb ON cb.id = w.agency_check_by";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
+    Ok(Worker {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        id_number: r.get(2)?,
+        id_number_legacy: r.get(3)?,
+        gender: column::code(r, 4)?,
+        birth_date: r.get(5)?,
+        phone: r.get(6)?,
+        address: r.get(7)?,
+        service_types: column::code_list(r, 8)?,
+        emergency_contact_name: r.get(9)?,
+        emergency_contact_phone: r.get(10)?,
+        photo_sha256: r.get(11)?,
+        consent_date: r.get(12)?,
+        consent_witness: r.get(13)?,
+        agency_check_done: r.get(14)?,
+        agency_check_by: r.get(15)?,
+        agency_check_at: r.get(16)?,
+        status: column::code(r, 17)?,
+        certificate_code: r.get(18)?,
+        created_at: r.get(19)?,
+        updated_at: r.get(20)?,
+        version: r.get(21)?,
+    })
+}
+
+/// A worker's details as a clerk typed them (validated), and who writes them when.
+pub(crate) struct WorkerRow<'a> {
+    pub id: &'a str,
+    pub valid: &'a ValidWorker,
+    pub photo_sha256: Option<&'a str>,
+    pub user_id: &'a str,
+    pub now: &'a str,
+}
+
+/// A new worker: enrolled, version 1, consent witnessed and ID card checked by `user_id` now.
+pub(crate) fn insert(conn: &Connection, row: &WorkerRow<'_>) -> rusqlite::Result<()> {
+    let v = row.valid;
+    conn.prepare_cached(
+        "INSERT INTO workers (id, name, id_number, id_number_legacy, id_rev, gender, birth_date, phone, phone_rev,
+            address, service_types, emergency_contact_name, emergency_contact_phone, photo_sha256,
+            consent_date, consent_witness_id, agency_check_done, agency_check_by, agency_check_at,
+            status, certificate_code, created_at, created_by, updated_at, updated_by, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?16, ?17,
+            'enrolled', NULL, ?17, ?16, ?17, ?16, 1)",
+    )?
+    .execute(params![
+        row.id,
+        v.name,
+        v.id_number.as_str(),
+        v.id_number.legacy(),
+        reversed(v.id_number.as_str()),
+        v.id_number.gender().code(),
+        v.id_number.birth_date().to_string(),
+        v.phone.as_str(),
+        reversed(v.phone.as_str()),
+        v.address,
+        column::code_list_json(&v.service_types),
+        v.emergency_contact_name,
+        v.emergency_contact_phone,
+        row.photo_sha256,
+        v.consent_date.to_string(),
+        row.user_id,
+        row.now,
+    ])?;
+    Ok(())
+}
+
+/// Overwrites a worker's details and bumps the version; `new_witness`: the consent was signed
+/// again, witnessed by `user_id`.
+pub(crate) fn update_details(conn: &Connection, row: &WorkerRow<'_>, new_witness: bool) -> rusqlite::Result<()> {
+    let v = row.valid;
+    let witness_sql = if new_witness { "consent_witness_id = ?14," } else { "" };
+    conn.execute(
+        &format!(
+            "UPDATE workers SET name = ?2, id_number = ?3, id_number_legacy = ?4, id_rev = ?5, gender = ?6,
+                birth_date = ?7, phone = ?8, phone_rev = ?9, address = ?10, service_types = ?11,
+                emergency_contact_name = ?12, emergency_contact_phone = ?13, {witness_sql}
+                photo_sha256 = ?15, consent_date = ?16, updated_at = ?17, updated_by = ?14, version = version + 1
+             WHERE id = ?1"
+        ),
+        params![
+            row.id,
+            v.name,
+            v.id_number.as_str(),
+            v.id_number.legacy(),
+            reversed(v.id_number.as_str()),
+            v.id_number.gender().code(),
+            v.id_number.birth_date().to_string(),
+            v.phone.as_str(),
+            reversed(v.phone.as_str()),
+            v.address,
+            column::code_list_json(&v.service_types),
+            v.emergency_contact_name,
+            v.emergency_contact_phone,
+            row.user_id,
+            row.photo_sha256,
+            v.consent_date.to_string(),
+            row.now,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Moves a worker to `to` and bumps the version. `user_id`: who made the move, or `None` to
+/// keep the last editor (the platform's decisions).
+pub(crate) fn set_status(conn: &Connection, id: &str, to: WorkerStatus, now: &str, user_id: Option<&str>) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE workers SET status = ?2, updated_at = ?3, updated_by = COALESCE(?4, updated_by), version = version + 1
+         WHERE id = ?1",
+        params![id, to.code(), now, user_id],
+    )?;
+    Ok(())
+}
+
+/// Stores the certificate code the platform assigned.
+pub(crate) fn set_certificate_code(conn: &Connection, id: &str, certificate_code: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE workers SET certificate_code = ?2 WHERE id = ?1", params![id, certificate_code])?;
+    Ok(())
+}
+
+/// One worker, with the display names of the users who witnessed and checked.
+pub(crate) fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Worker>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} {FROM} WHERE w.id = ?1"))?.query_row([id], from_row).optional()
+}
+
+/// A worker's status, `None` when there is no such worker.
+pub(crate) fn status(conn: &Connection, id: &str) -> rusqlite::Result<Option<WorkerStatus>> {
+    conn.query_row("SELECT status FROM workers WHERE id = ?1", [id], |r| column::code(r, 0)).optional()
+}
+
+/// The consent date and whether the agency checked the ID card (what eligibility reads of the
+/// worker); an error when there is no such worker.
+pub(crate) fn consent_and_check(conn: &Connection, id: &str) -> rusqlite::Result<(String, bool)> {
+    conn.query_row("SELECT consent_date, agency_check_done FROM workers WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
+/// The id and name of the worker with this (canonical) ID number.
+pub(crate) fn id_and_name_by_id_number(conn: &Connection, id_number: &str) -> rusqlite::Result<Option<(String, String)>> {
+    conn.query_row("SELECT id, name FROM workers WHERE id_number = ?1", [id_number], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+}
+
+/// The name of the worker with this ID number (the import's duplicate check, once a row).
+pub(crate) fn name_by_id_number(conn: &Connection, id_number: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT name FROM workers WHERE id_number = ?1")?.query_row([id_number], |r| r.get(0)).optional()
+}
+
+/// The id, name and status of the worker with this ID number (the hours import, once a row).
+pub(crate) fn brief_by_id_number(conn: &Connection, id_number: &str) -> rusqlite::Result<Option<(String, String, WorkerStatus)>> {
+    conn.prepare_cached("SELECT id, name, status FROM workers WHERE id_number = ?1")?
+        .query_row([id_number], |r| Ok((r.get(0)?, r.get(1)?, column::code(r, 2)?)))
+        .optional()
+}
+
+/// The ids of the workers in `status`, oldest enrolment first.
+pub(crate) fn ids_with_status(conn: &Connection, status: WorkerStatus) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM workers WHERE status = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([status.code()], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// The ids of the workers in `status` who hold a certificate, the oldest received first.
+pub(crate) fn ids_with_certificate(conn: &Connection, status: WorkerStatus) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT w.id FROM workers w JOIN worker_certificates c ON c.worker_id = w.id
+         WHERE w.status = ?1 ORDER BY c.received_at, w.id",
+    )?;
+    let rows = stmt.query_map([status.code()], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// How many workers there are.
+pub(crate) fn count(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.prepare_cached("SELECT count(*) FROM workers")?.query_row([], |r| r.get(0))
+}
+
+// --- The worker list and search -------------------------------------------------------------
+
+/// A set of matching worker ids (a column `id`) as SQL, with its parameters.
+pub(crate) struct Candidates {
+    pub(super) sql: String,
+    pub(super) args: Vec<Value>,
+}
+
+/// A text column of `workers` searched by range.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RangeColumn {
+    IdNumber,
+    IdRev,
+    Phone,
+    PhoneRev,
+    CertificateCode,
+}
+
+impl RangeColumn {
+    fn name(self) -> &'static str {
+        match self {
+            RangeColumn::IdNumber => "id_number",
+            RangeColumn::IdRev => "id_rev",
+            RangeColumn::Phone => "phone",
+            RangeColumn::PhoneRev => "phone_rev",
+            RangeColumn::CertificateCode => "certificate_code",
+        }
+    }
+}
+
+impl Candidates {
+    /// Workers whose `col` is in `[lo, hi)`: an index range.
+    pub(crate) fn range(col: RangeColumn, lo: String, hi: String) -> Candidates {
+        let col = col.name();
+        Candidates {
+            sql: format!("SELECT id FROM workers WHERE {col} >= ? AND {col} < ?"),
+            args: vec![Value::Text(lo), Value::Text(hi)],
+        }
+    }
+
+    /// Workers in either set.
+    pub(crate) fn union(mut self, other: Candidates) -> Candidates {
+        self.sql = format!("{} UNION {}", self.sql, other.sql);
+        self.args.extend(other.args);
+        self
+    }
+}
+
+/// The list's FROM and WHERE for `candidates` (every worker when `None`) and `status`.
+fn list_from(candidates: Option<&Candidates>, status: Option<WorkerStatus>) -> (String, &'static str, Vec<Value>) {
+    let (from, mut args) = match candidates {
+        None => ("workers w".to_string(), vec![]),
+        // CROSS JOIN keeps the candidates as the outer loop: SQLite must not walk
+        // every worker of a status and probe the candidates instead.
+        Some(c) => (format!("({}) m CROSS JOIN workers w ON w.id = m.id", c.sql), c.args.clone()),
+    };
+    let status_sql = if status.is_some() { "WHERE w.status = ?" } else { "" };
+    if let Some(s) = status {
+        args.push(Value::Text(s.code().to_string()));
+    }
+    (from, status_sql, args)
+}
+
+/// How many of `candidates` are in `status` (any when `None`), counting no further than `limit`.
+pub(crate) fn count_matching(
+    conn: &Connection,
+    candidates: &Candidates,
+    status: Option<WorkerStatus>,
+    limit: u64,
+) -> rusqlite::Result<u64> {
+    let (from, status_sql, mut args) = list_from(Some(candidates), status);
+    args.push(Value::Integer(limit as i64));
+    conn.prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM {from} {status_sql} LIMIT ?)"))?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))
+}
+
+/// The list rows of `candidates` (every worker when `None`) in `status`, newest first.
+pub(crate) fn summaries(
+    conn: &Connection,
+    candidates: Option<&Candidates>,
+    status: Option<WorkerStatus>,
+    limit: usize,
+) -> rusqlite::Result<Vec<WorkerSummary>> {
+    let (from, status_sql, mut args) = list_from(candidates, status);
+    let order = if candidates.is_some() { "m.id" } else { "w.id" };
+    args.push(Value::Integer(limit as i64));
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT w.id, w.name, w.id_number, w.phone, w.gender, w.status, w.certificate_code, w.updated_at
+         FROM {from} {status_sql} ORDER BY {order} DESC LIMIT ?"
+    ))?;
+    let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+        Ok(WorkerSummary {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            id_number: r.get(2)?,
+            phone: r.get(3)?,
+            gender: column::code(r, 4)?,
+            status: column::code(r, 5)?,
+            certificate_code: r.get(6)?,
+            updated_at: r.get(7)?,
+        })
+    })?;
+    rows.collect()
+}
+
+// --- The roster ------------------------------------------------------------------------------
+
+/// One roster line: the worker, the latest exam attempt, the training credited.
+pub(crate) struct RosterLine {
+    pub name: String,
+    pub id_number: String,
+    pub certificate_code: Option<String>,
+    pub phone: String,
+    pub score: Option<f64>,
+    pub exam_date: Option<String>,
+    pub half_hours: Option<i64>,
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    /// As stored (the roster shows an unknown code as it is).
+    pub status: String,
+}
+
+/// Which workers the roster lists: `statuses` (every status when `None`), the latest exam
+/// date within `[from, to]` when given.
+pub(crate) struct RosterQuery<'a> {
+    pub statuses: Option<&'a [WorkerStatus]>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Streams the roster's lines, in enrolment order, through `f` (one query, constant memory).
+pub(crate) fn with_roster<T>(
+    conn: &Connection,
+    q: &RosterQuery<'_>,
+    f: impl FnOnce(&mut dyn Iterator<Item = DeskResult<RosterLine>>) -> T,
+) -> DeskResult<T> {
+    let mut sql = String::from(
+        "WITH latest AS (
+            SELECT e.worker_id, e.score, e.exam_date FROM exam_results e
+            WHERE e.attempt = (SELECT max(x.attempt) FROM exam_results x WHERE x.worker_id = e.worker_id)
+         ), hours AS (
+            SELECT p.worker_id, sum(p.credited_half_hours) AS h,
+                   min(substr(c.starts_at, 1, 10)) AS first, max(substr(c.ends_at, 1, 10)) AS last
+            FROM class_participants p JOIN training_classes c ON c.id = p.class_id
+            WHERE p.credited_half_hours > 0 GROUP BY p.worker_id
+         )
+         SELECT w.name, w.id_number, w.certificate_code, w.phone, l.score, l.exam_date, h.h, h.first, h.last, w.status
+         FROM workers w LEFT JOIN latest l ON l.worker_id = w.id LEFT JOIN hours h ON h.worker_id = w.id
+         WHERE 1 = 1",
+    );
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(statuses) = q.statuses {
+        sql.push_str(&format!(" AND w.status IN ({})", vec!["?"; statuses.len()].join(",")));
+        args.extend(statuses.iter().map(|s| Value::Text(s.code().to_string())));
+    }
+    if let Some(from) = q.from {
+        sql.push_str(" AND l.exam_date >= ?");
+        args.push(Value::Text(from.to_string()));
+    }
+    if let Some(to) = q.to {
+        sql.push_str(" AND l.exam_date <= ?");
+        args.push(Value::Text(to.to_string()));
+    }
+    sql.push_str(" ORDER BY w.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut query = stmt.query(params_from_iter(args.iter()))?;
+    let mut lines = std::iter::from_fn(|| {
+        let row = match query.next() {
+            Ok(Some(r)) => r,
+            Ok(None) => return None,
+            Err(e) => return Some(Err(DeskError::from(e))),
+        };
+        let line = (|| -> rusqlite::Result<RosterLine> {
+            Ok(RosterLine {
+                name: row.get(0)?,
+                id_number: row.get(1)?,
+                certificate_code: row.get(2)?,
+                phone: row.get(3)?,
+                score: row.get(4)?,
+                exam_date: row.get(5)?,
+                half_hours: row.get(6)?,
+                first_day: row.get(7)?,
+                last_day: row.get(8)?,
+                status: row.get(9)?,
+            })
+        })();
+        Some(line.map_err(DeskError::from))
+    });
+    Ok(f(&mut lines))
+}
