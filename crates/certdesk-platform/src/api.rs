@@ -24,6 +24,7 @@ use certdesk_protocol::operator::{
 };
 use certdesk_protocol::sync::{
     EnrolRequest, EnrolResponse, EntryResult, PullQuery, PullResponse, PushRequest, PushResponse,
+    ReceivedPush,
 };
 use certdesk_protocol::{ApiError, RevocationList, TrustList};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
@@ -307,7 +308,9 @@ async fn enrol(
 /// Entries are applied in order, in one transaction, each keyed by (device, entry id). An
 /// entry received before with the same content answers `duplicate` (or its earlier refusal
 /// again) and changes nothing; the same id with different content answers `conflict`
-/// (`entry_id_reused`). At most 500 entries per batch.
+/// (`entry_id_reused`); the order of a payload's keys is not content.
+/// At most 500 entries per batch. An entry naming an entity or operation this platform does not
+/// know (a newer desk's) is answered `unsupported_entry` on its own; the others apply.
 ///
 /// Entities and operations: `worker` with `upsert` (create or update the record), `apply`
 /// (申领: the payload is the worker record, re-validated with the domain's rules; the status
@@ -328,7 +331,7 @@ async fn enrol(
 async fn push(
     State(state): State<AppState>,
     auth: DeviceAuth,
-    ApiJson(req): ApiJson<PushRequest>,
+    ApiJson(req): ApiJson<ReceivedPush>,
 ) -> Result<Json<PushResponse>, AppError> {
     if req.device_id != auth.device_id {
         return Err(AppError::bad_request(
@@ -356,7 +359,7 @@ async fn push(
         // Only a reissue signs inside the push; fetch the key only then.
         let key = if entries
             .iter()
-            .any(|e| e.op == certdesk_protocol::sync::SyncOp::Reissue)
+            .any(|e| e.known().is_some_and(|e| e.op == certdesk_protocol::sync::SyncOp::Reissue))
         {
             Some(s.current_signing_key(ctx.today, ctx.now)?)
         } else {
@@ -380,8 +383,8 @@ async fn push(
         .iter()
         .zip(outcome.outcomes)
         .map(|(e, outcome)| EntryResult {
-            id: e.id,
-            seq: e.seq,
+            id: e.id(),
+            seq: e.seq(),
             outcome,
         })
         .collect();

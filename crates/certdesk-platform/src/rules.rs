@@ -7,8 +7,10 @@
 
 use certdesk_domain::lifecycle::{claims_certificate, transition, LifecycleEvent};
 use certdesk_domain::{validate_worker, FieldError, ValidWorker, WorkerInput, WorkerStatus};
-use certdesk_protocol::sync::{EntryOutcome, SyncEntity, SyncOp};
+use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry};
 use chrono::NaiveDate;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 /// Stable codes of refused entries.
 pub mod codes {
@@ -135,8 +137,9 @@ pub fn claimed_here() -> EntryOutcome {
     )
 }
 
-/// The refusal of an entity or operation the platform does not handle.
-pub fn unsupported(entity: SyncEntity, op: SyncOp) -> EntryOutcome {
+/// The refusal of an entity or operation the platform does not handle (or does not know: a
+/// newer desk's names arrive as sent).
+pub fn unsupported(entity: &str, op: &str) -> EntryOutcome {
     rejected(
         codes::UNSUPPORTED,
         format!("平台不支持此类同步记录（{entity}/{op}），请升级工作台"),
@@ -182,6 +185,71 @@ pub fn unknown_record() -> EntryOutcome {
         "平台上没有这条人员记录，请先同步人员信息".into(),
         "The platform has no such worker record; sync the worker first".into(),
     )
+}
+
+/// The fingerprint of a pushed entry's content, kept in its receipt: a retry with the same
+/// fingerprint is the same entry, another one under the same entry id is `entry_id_reused`.
+///
+/// The payload is hashed in canonical form (object keys sorted, compact), so the key order a
+/// desk's build happens to write (serde_json's `preserve_order`, which a workspace build turns
+/// on through tauri, keeps the order of the stored text; a build without it sorts) never makes
+/// a retry look like new content. The bytes are those serde_json writes for a sorted map, so a
+/// receipt stored by a platform built without `preserve_order` keeps its fingerprint.
+pub fn entry_hash(entry: &ReceivedEntry) -> String {
+    let mut payload = String::new();
+    write_canonical(entry.payload(), &mut payload);
+    hash_parts(entry, &payload)
+}
+
+/// The fingerprint as a platform built with `preserve_order` stored it before [`entry_hash`]
+/// was canonical: the payload in the key order it arrived in. A retry of an entry received
+/// then still matches its receipt.
+pub fn entry_hash_as_received(entry: &ReceivedEntry) -> String {
+    hash_parts(entry, &entry.payload().to_string())
+}
+
+fn hash_parts(entry: &ReceivedEntry, payload: &str) -> String {
+    let mut h = Sha256::new();
+    // The names' bytes as on the wire (they were strings before the enums): stored
+    // fingerprints stay valid, and an unknown name hashes like a known one.
+    h.update(entry.entity_name().as_bytes());
+    h.update([0]);
+    h.update(entry.entity_id().as_bytes());
+    h.update(entry.op_name().as_bytes());
+    h.update([0]);
+    h.update(payload.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Compact JSON with every object's keys in byte order, whatever order the map holds them in.
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::from(key.as_str()).to_string());
+                out.push(':');
+                write_canonical(&map[key], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 fn invalid(errors: &[FieldError]) -> EntryOutcome {
@@ -255,6 +323,42 @@ mod tests {
             message_zh.contains("；"),
             "several reasons are listed: {message_zh}"
         );
+    }
+
+    /// The receipt's fingerprint is over the payload with sorted keys, written exactly as
+    /// serde_json writes a sorted map (escapes, numbers, non-ASCII as is): the same content in
+    /// any key order has one fingerprint, and the fingerprints a platform built without
+    /// `preserve_order` stored stay valid.
+    #[test]
+    fn an_entrys_fingerprint_is_over_the_payload_with_sorted_keys() {
+        let id = uuid::Uuid::parse_str("0190c2a1-7b3e-7000-8000-000000000020").unwrap();
+        let entry = |payload: &str| {
+            ReceivedEntry::Unknown(certdesk_protocol::sync::UnknownEntry {
+                seq: 1,
+                id,
+                entity: "worker".into(),
+                entity_id: id,
+                op: "upsert".into(),
+                payload: serde_json::from_str(payload).unwrap(),
+            })
+        };
+        let reversed = r#"{"z":{"y":[2,{"b":true,"a":null}],"x":-1.5},"name":"张\"三\n","a":12345678901234}"#;
+        let sorted = r#"{"a":12345678901234,"name":"张\"三\n","z":{"x":-1.5,"y":[2,{"a":null,"b":true}]}}"#;
+        let mut h = Sha256::new();
+        h.update(b"worker\0");
+        h.update(id.as_bytes());
+        h.update(b"upsert\0");
+        h.update(sorted.as_bytes());
+        let expected = hex::encode(h.finalize());
+        assert_eq!(entry_hash(&entry(reversed)), expected, "the key order is not content");
+        assert_eq!(entry_hash(&entry(sorted)), expected);
+        assert_ne!(entry_hash(&entry(r#"{"a":1}"#)), entry_hash(&entry(r#"{"a":2}"#)));
+        // As received: in a build without `preserve_order` the map is sorted already and both
+        // fingerprints agree; with it, the arrival order is what an older receipt holds.
+        let as_received = entry_hash_as_received(&entry(reversed));
+        let arrival = entry(reversed).payload().to_string();
+        assert!(arrival == reversed || arrival == sorted, "{arrival}");
+        assert_eq!(as_received == expected, arrival == sorted);
     }
 
     #[test]

@@ -301,6 +301,127 @@ pub struct PushRequest {
     pub entries: Vec<OutboxEntry>,
 }
 
+/// `POST /api/v1/sync/push` as the platform reads it: the same JSON as [`PushRequest`], but each
+/// entry is read on its own, so that an entry naming an entity or operation this build does not
+/// know (a newer desk's) is kept apart as [`ReceivedEntry::Unknown`], to be refused alone, while
+/// the batch's other entries apply. Anything else malformed still fails the whole request.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReceivedPush {
+    /// Must be the authenticated device.
+    pub device_id: Uuid,
+    /// In the desk's order.
+    pub entries: Vec<ReceivedEntry>,
+}
+
+/// One pushed entry as the platform reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReceivedEntry {
+    /// Entity and operation are in this build's vocabulary.
+    Known(OutboxEntry),
+    /// The entity or the operation (or both) is not: the names are kept as sent.
+    Unknown(UnknownEntry),
+}
+
+/// An entry whose entity or operation this build does not know, with every field as sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnknownEntry {
+    /// The desk's sequence number.
+    pub seq: i64,
+    /// The entry's own id.
+    pub id: Uuid,
+    /// The entity's name as sent.
+    pub entity: String,
+    /// The record's id.
+    pub entity_id: Uuid,
+    /// The operation's name as sent.
+    pub op: String,
+    /// The record as JSON.
+    pub payload: serde_json::Value,
+}
+
+impl<'de> Deserialize<'de> for ReceivedEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Names are read as strings first: only they may be outside the vocabulary; every
+        // other field keeps the strict shape of [`OutboxEntry`].
+        let raw = UnknownEntry::deserialize(d)?;
+        Ok(match (raw.entity.parse::<SyncEntity>(), raw.op.parse::<SyncOp>()) {
+            (Ok(entity), Ok(op)) => ReceivedEntry::Known(OutboxEntry {
+                seq: raw.seq,
+                id: raw.id,
+                entity,
+                entity_id: raw.entity_id,
+                op,
+                payload: raw.payload,
+            }),
+            _ => ReceivedEntry::Unknown(raw),
+        })
+    }
+}
+
+impl ReceivedEntry {
+    /// The desk's sequence number.
+    pub fn seq(&self) -> i64 {
+        match self {
+            ReceivedEntry::Known(e) => e.seq,
+            ReceivedEntry::Unknown(e) => e.seq,
+        }
+    }
+
+    /// The entry's own id.
+    pub fn id(&self) -> Uuid {
+        match self {
+            ReceivedEntry::Known(e) => e.id,
+            ReceivedEntry::Unknown(e) => e.id,
+        }
+    }
+
+    /// The entity's name, as on the wire.
+    pub fn entity_name(&self) -> &str {
+        match self {
+            ReceivedEntry::Known(e) => e.entity.as_str(),
+            ReceivedEntry::Unknown(e) => &e.entity,
+        }
+    }
+
+    /// The operation's name, as on the wire.
+    pub fn op_name(&self) -> &str {
+        match self {
+            ReceivedEntry::Known(e) => e.op.as_str(),
+            ReceivedEntry::Unknown(e) => &e.op,
+        }
+    }
+
+    /// The record's id.
+    pub fn entity_id(&self) -> Uuid {
+        match self {
+            ReceivedEntry::Known(e) => e.entity_id,
+            ReceivedEntry::Unknown(e) => e.entity_id,
+        }
+    }
+
+    /// The record as JSON.
+    pub fn payload(&self) -> &serde_json::Value {
+        match self {
+            ReceivedEntry::Known(e) => &e.payload,
+            ReceivedEntry::Unknown(e) => &e.payload,
+        }
+    }
+
+    /// The entry in this build's vocabulary, if it is.
+    pub fn known(&self) -> Option<&OutboxEntry> {
+        match self {
+            ReceivedEntry::Known(e) => Some(e),
+            ReceivedEntry::Unknown(_) => None,
+        }
+    }
+}
+
+impl From<OutboxEntry> for ReceivedEntry {
+    fn from(e: OutboxEntry) -> Self {
+        ReceivedEntry::Known(e)
+    }
+}
+
 /// What became of one entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
@@ -618,8 +739,9 @@ mod tests {
     }
 
     /// A name outside the vocabulary is refused with an error naming the set and the value,
-    /// never guessed and never a panic: on the wire (a whole push that names one is malformed)
-    /// and when read from a column.
+    /// never guessed and never a panic: in an [`OutboxEntry`] (the desk's own outbox; the
+    /// platform reads pushes through [`ReceivedPush`], see the next test) and when read from a
+    /// column.
     #[test]
     fn an_unknown_entity_or_operation_is_refused_with_a_clear_error() {
         let entry = |entity: &str, op: &str| {
@@ -641,6 +763,63 @@ mod tests {
             r#"unknown sync entity "Worker""#,
             "names are exact: no case folding"
         );
+    }
+
+    /// A newer desk's entity or operation does not make the whole push malformed: the platform
+    /// reads each entry on its own, keeps the unknown ones with their names as sent (to refuse
+    /// them one by one) and the others in the vocabulary; any other malformed field still fails
+    /// the whole request.
+    #[test]
+    fn a_push_with_a_newer_desks_entry_reads_the_others_and_keeps_the_unknown_names() {
+        let entry = |seq: i64, entity: &str, op: &str| {
+            format!(
+                r#"{{"seq":{seq},"id":"{0}","entity":"{entity}","entity_id":"{0}","op":"{op}","payload":{{"a":1}}}}"#,
+                Uuid::nil()
+            )
+        };
+        let body = format!(
+            r#"{{"device_id":"{}","entries":[{},{},{},{}]}}"#,
+            Uuid::nil(),
+            entry(1, "worker", "upsert"),
+            entry(2, "invoice", "upsert"),
+            entry(3, "worker", "purge"),
+            entry(4, "training_class", "delete"),
+        );
+        let push: ReceivedPush = serde_json::from_str(&body).unwrap();
+        let read: Vec<(i64, &str, &str, bool)> = push
+            .entries
+            .iter()
+            .map(|e| (e.seq(), e.entity_name(), e.op_name(), e.known().is_some()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (1, "worker", "upsert", true),
+                (2, "invoice", "upsert", false),
+                (3, "worker", "purge", false),
+                (4, "training_class", "delete", true),
+            ]
+        );
+        let known = push.entries[0].known().unwrap();
+        assert_eq!((known.entity, known.op), (SyncEntity::Worker, SyncOp::Upsert));
+        assert!(push.entries.iter().all(|e| e.payload()["a"] == 1 && e.entity_id() == Uuid::nil()));
+        // The same bytes as the desk's PushRequest writes them read the same way.
+        let desk: PushRequest = serde_json::from_str(&format!(
+            r#"{{"device_id":"{}","entries":[{}]}}"#,
+            Uuid::nil(),
+            entry(1, "worker", "upsert")
+        ))
+        .unwrap();
+        assert_eq!(push.entries[0], ReceivedEntry::from(desk.entries[0].clone()));
+
+        let no_id = format!(
+            r#"{{"device_id":"{0}","entries":[{{"seq":1,"entity":"invoice","entity_id":"{0}","op":"x","payload":{{}}}}]}}"#,
+            Uuid::nil()
+        );
+        let err = serde_json::from_str::<ReceivedPush>(&no_id).unwrap_err().to_string();
+        assert!(err.contains("missing field `id`"), "{err}");
+        let numeric = body.replace(r#""entity":"invoice""#, r#""entity":7"#);
+        assert!(serde_json::from_str::<ReceivedPush>(&numeric).is_err(), "a name is a string");
     }
 
     /// Each name is its serde name, so the column, the wire and the tests read the same word.

@@ -13,7 +13,7 @@ pub mod public;
 pub mod sqlite;
 
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
-use certdesk_protocol::sync::{Change, EntryOutcome, OutboxEntry};
+use certdesk_protocol::sync::{Change, EntryOutcome, ReceivedEntry};
 use certdesk_protocol::{RevocationList, TrustList};
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
@@ -174,13 +174,14 @@ pub trait Store:
     /// Revokes a device at once; false if unknown.
     fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
 
-    /// Applies a batch of outbox entries idempotently (see the platform's push rules).
+    /// Applies a batch of outbox entries idempotently (see the platform's push rules); an entry
+    /// naming an entity or operation this build does not know is refused on its own.
     /// `signer` signs the new credential of a `reissue` entry; without it such entries fail
     /// with a store error rather than going unsigned.
     fn push(
         &self,
         ctx: &PushContext,
-        entries: &[OutboxEntry],
+        entries: &[ReceivedEntry],
         signer: Option<&Signer<'_>>,
     ) -> StoreResult<PushOutcome>;
 

@@ -13,14 +13,14 @@ use certdesk_domain::WorkerStatus;
 use certdesk_protocol::credential::{sign_payload, CredentialClaims};
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
 use certdesk_protocol::sync::{
-    ChangeBody, CheckKind, DeletedEntity, EntryOutcome, OutboxEntry, SyncEntity, SyncOp,
+    ChangeBody, CheckKind, DeletedEntity, EntryOutcome, OutboxEntry, ReceivedEntry, SyncEntity,
+    SyncOp,
 };
 use certdesk_protocol::{RevocationEntry, RevocationList, TrustList, TrustedKey};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
 use certdesk_migrate::{MigrateError, Migration};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{
@@ -161,7 +161,7 @@ fn apply_entry(
         return records::apply_record(tx, ctx, entry);
     }
     if entry.entity != SyncEntity::Worker {
-        return Ok(rules::unsupported(entry.entity, entry.op));
+        return Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str()));
     }
     let stored = stored_worker(tx, entry.entity_id)?;
     if let Some(s) = &stored {
@@ -324,7 +324,7 @@ fn apply_entry(
                 signer.ok_or_else(|| StoreError::Signing("no signer for a reissue".into()))?;
             reissue(tx, ctx, entry.entity_id, status, signer)
         }
-        SyncOp::Delete => Ok(rules::unsupported(entry.entity, entry.op)),
+        SyncOp::Delete => Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str())),
     }
 }
 
@@ -401,18 +401,6 @@ fn reissue(
         ctx.now,
     )?;
     Ok(EntryOutcome::Applied)
-}
-
-fn payload_hash(entry: &OutboxEntry) -> String {
-    let mut h = Sha256::new();
-    // The names' bytes, exactly as when these fields were strings: stored hashes stay valid.
-    h.update(entry.entity.as_str().as_bytes());
-    h.update([0]);
-    h.update(entry.entity_id.as_bytes());
-    h.update(entry.op.as_str().as_bytes());
-    h.update([0]);
-    h.update(entry.payload.to_string().as_bytes());
-    hex::encode(h.finalize())
 }
 
 impl Store for SqliteStore {
@@ -567,23 +555,24 @@ impl Store for SqliteStore {
     fn push(
         &self,
         ctx: &PushContext,
-        entries: &[OutboxEntry],
+        entries: &[ReceivedEntry],
         signer: Option<&Signer<'_>>,
     ) -> StoreResult<PushOutcome> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let mut out = PushOutcome::default();
         for entry in entries {
-            let hash = payload_hash(entry);
+            let hash = rules::entry_hash(entry);
             let earlier: Option<(String, String)> = tx
                 .query_row(
                     "SELECT payload_hash, outcome FROM receipts WHERE device_id = ?1 AND entry_id = ?2",
-                    params![ctx.device_id.to_string(), entry.id.to_string()],
+                    params![ctx.device_id.to_string(), entry.id().to_string()],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
             if let Some((earlier_hash, earlier_outcome)) = earlier {
-                let outcome = if earlier_hash != hash {
+                let same = earlier_hash == hash || earlier_hash == rules::entry_hash_as_received(entry);
+                let outcome = if !same {
                     rules::entry_reused()
                 } else {
                     match serde_json::from_str::<EntryOutcome>(&earlier_outcome) {
@@ -598,13 +587,18 @@ impl Store for SqliteStore {
                 out.outcomes.push(outcome);
                 continue;
             }
-            let outcome = apply_entry(&tx, ctx, entry, signer, &mut out.new_applications)?;
+            let outcome = match entry {
+                ReceivedEntry::Known(entry) => {
+                    apply_entry(&tx, ctx, entry, signer, &mut out.new_applications)?
+                }
+                ReceivedEntry::Unknown(e) => rules::unsupported(&e.entity, &e.op),
+            };
             let stored =
                 serde_json::to_string(&outcome).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
                 "INSERT INTO receipts (device_id, entry_id, seq, payload_hash, outcome, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-                params![ctx.device_id.to_string(), entry.id.to_string(), entry.seq, hash, stored, ts(ctx.now)],
+                params![ctx.device_id.to_string(), entry.id().to_string(), entry.seq(), hash, stored, ts(ctx.now)],
             )?;
             out.outcomes.push(outcome);
         }
@@ -1203,7 +1197,7 @@ mod tests {
                 op: SyncOp::Apply,
                 payload,
             };
-            let out = store.push(&ctx, &[entry], None).unwrap();
+            let out = store.push(&ctx, &[entry.into()], None).unwrap();
             assert_eq!(out.outcomes, [EntryOutcome::Applied]);
             let app = out.new_applications[0].application_id;
             match store

@@ -6,8 +6,8 @@ use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_protocol::credential::{verify, Verdict};
 use certdesk_protocol::operator::{KeyRotated, ReviewItem, ReviewReport};
 use certdesk_protocol::sync::{SyncEntity,
-    ChangeBody, CheckKind, EnrolRequest, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse,
-    PushRequest, PushResponse,
+    ChangeBody, CheckKind, EnrolRequest, EnrolResponse, EntryOutcome, EntryResult, OutboxEntry,
+    PullResponse, PushRequest, PushResponse,
 };
 use certdesk_protocol::{ApiError, RevocationList, TrustList};
 use certdesk_testkit::platform::{Options, TestPlatform, OPERATOR_TOKEN};
@@ -319,6 +319,96 @@ mod sync {
             matches!(&got[0], EntryOutcome::Conflict { code, .. } if code == "entry_id_reused"),
             "{got:?}"
         );
+        p.stop().await;
+    }
+
+    /// Pushes a JSON body as written (a newer desk's names, a payload's key order) and reads
+    /// the results.
+    async fn push_json(p: &Platform, device: &EnrolResponse, body: String) -> Vec<EntryResult> {
+        let res = p
+            .http
+            .post(p.url("/api/v1/sync/push"))
+            .header("authorization", device.authorization())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "a newer desk's entry never fails the batch");
+        res.json::<PushResponse>().await.unwrap().results
+    }
+
+    /// A newer desk may push an entity or an operation this platform does not know. That entry
+    /// alone is refused as `unsupported_entry`, naming what it was sent as; the entries beside
+    /// it apply (the application is queued), and a retry of the batch answers the same.
+    #[tokio::test]
+    async fn a_newer_desks_entry_is_refused_alone_and_the_rest_of_the_batch_applies() {
+        let p = platform(&[]).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let known = [
+            entry(1, a, "upsert", worker("张三", &id_number(1))),
+            entry(4, b, "apply", worker("李四", &id_number(2))),
+        ];
+        let unknown = |seq: i64, entity: &str, op: &str| {
+            json!({"seq": seq, "id": Uuid::now_v7(), "entity": entity, "entity_id": Uuid::now_v7(),
+                   "op": op, "payload": {"title": "新功能"}})
+        };
+        let entries = vec![
+            serde_json::to_value(&known[0]).unwrap(),
+            unknown(2, "health_check", "upsert"),
+            unknown(3, "worker", "suspend"),
+            serde_json::to_value(&known[1]).unwrap(),
+        ];
+        let body = json!({"device_id": device.device_id, "entries": entries}).to_string();
+        for attempt in ["first", "retry"] {
+            let results = push_json(&p, &device, body.clone()).await;
+            let seqs: Vec<i64> = results.iter().map(|r| r.seq).collect();
+            assert_eq!(seqs, [1, 2, 3, 4], "one result per entry, in order ({attempt})");
+            for (r, e) in results.iter().zip(&entries) {
+                assert_eq!(r.id.to_string(), e["id"].as_str().unwrap(), "{attempt}");
+            }
+            let applied = if attempt == "first" { EntryOutcome::Applied } else { EntryOutcome::Duplicate };
+            assert_eq!(results[0].outcome, applied, "{attempt}");
+            assert_eq!(results[3].outcome, applied, "{attempt}");
+            for (r, names) in [(&results[1], "health_check/upsert"), (&results[2], "worker/suspend")] {
+                let EntryOutcome::Rejected { code, message_zh, message_en } = &r.outcome else {
+                    panic!("the unknown entry is refused ({attempt}): {r:?}");
+                };
+                assert_eq!(code, "unsupported_entry");
+                assert_eq!(message_zh, &format!("平台不支持此类同步记录（{names}），请升级工作台"));
+                assert_eq!(message_en, &format!("The platform does not accept {names} entries; update the desk app"));
+            }
+        }
+        let reviews = p.reviews().await;
+        assert_eq!(reviews.len(), 1, "the application beside the unknown entries was queued once");
+        assert_eq!(reviews[0].worker_id, b);
+        p.stop().await;
+    }
+
+    /// The same entry retried from a build that writes the payload's keys in another order
+    /// (serde_json's `preserve_order` is on in a workspace build, off in a lone CLI build) is
+    /// the same entry: `duplicate`, never `entry_id_reused`.
+    #[tokio::test]
+    async fn a_retry_with_the_payloads_keys_in_another_order_is_a_duplicate() {
+        let p = platform(&[]).await;
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
+        let (entry_id, worker_id) = (Uuid::now_v7(), Uuid::now_v7());
+        let payload = worker("张三", &id_number(1));
+        let fields: Vec<(&String, &Value)> = payload.as_object().unwrap().iter().collect();
+        let text = |fields: &mut dyn Iterator<Item = &(&String, &Value)>| {
+            let inner: Vec<String> = fields.map(|(k, v)| format!("{}:{v}", Value::from(k.as_str()))).collect();
+            format!(
+                r#"{{"device_id":"{}","entries":[{{"seq":1,"id":"{entry_id}","entity":"worker","entity_id":"{worker_id}","op":"upsert","payload":{{{}}}}}]}}"#,
+                device.device_id,
+                inner.join(",")
+            )
+        };
+        let forward = text(&mut fields.iter());
+        let backward = text(&mut fields.iter().rev());
+        assert_ne!(forward, backward);
+        assert_eq!(push_json(&p, &device, forward).await[0].outcome, EntryOutcome::Applied);
+        assert_eq!(push_json(&p, &device, backward).await[0].outcome, EntryOutcome::Duplicate);
         p.stop().await;
     }
 

@@ -110,6 +110,6 @@ pub(super) fn apply_record(
             )?;
             Ok(EntryOutcome::Applied)
         }
-        SyncOp::Apply | SyncOp::Cancel | SyncOp::Reissue => Ok(rules::unsupported(entry.entity, entry.op)),
+        SyncOp::Apply | SyncOp::Cancel | SyncOp::Reissue => Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str())),
     }
 }
