@@ -828,11 +828,8 @@ impl Desk {
             return Err(messages::scan_too_long(scanned.chars().count()));
         }
         let verdict = self.verify_credential(scanned)?;
-        let (checked_at, trust_keys): (Option<String>, u64) = self.conn.query_row(
-            "SELECT (SELECT trust_checked_at FROM sync_state WHERE id = 1), (SELECT COUNT(*) FROM trust_keys)",
-            [],
-            |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
-        )?;
+        let checked_at = table::sync_state::trust_checked_at(&self.conn)?;
+        let trust_keys = table::trust_keys::count(&self.conn)?;
         let age = checked_at
             .as_deref()
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
@@ -847,15 +844,7 @@ impl Desk {
             _ => claims.map(|c| c.card_version),
         };
         let local_worker = match &claims {
-            Some(c) => self
-                .conn
-                .query_row(
-                    "SELECT w.id, w.name, w.status, c.card_version FROM worker_certificates c JOIN workers w ON w.id = c.worker_id
-                     WHERE c.certificate_code = ?1",
-                    [c.certificate_code.to_string()],
-                    |r| Ok(LocalWorker { id: r.get(0)?, name: r.get(1)?, status: column::code(r, 2)?, card_version: r.get(3)? }),
-                )
-                .optional()?,
+            Some(c) => table::worker_certificates::local_worker(&self.conn, &c.certificate_code.to_string())?,
             None => None,
         };
         Ok(ScanReport {

@@ -11,17 +11,16 @@
 
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
 use certdesk_domain::WorkerStatus;
-use certdesk_protocol::credential::{RevocationEntry, RevocationList, TrustList, TrustedKey, Verdict};
+use certdesk_protocol::credential::{RevocationList, TrustList, TrustedKey, Verdict};
 use certdesk_protocol::sync::{Change, ChangeBody, CheckKind, DeletedEntity, EntryOutcome, EntryResult, SyncEntity, SyncOp};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde::Serialize;
 
 use crate::audit::AuditRecord;
 use crate::cards::Feedback;
-use crate::column;
 use crate::messages;
-use crate::table;
+use crate::table::{self, sync_rejections::NewRejection};
 use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 
 /// The entities the platform takes (the protocol's list): workers, and the training records it
@@ -38,11 +37,6 @@ pub const SYNCED_ENTITIES: &[SyncEntity] = &[
     SyncEntity::ExamResult,
     SyncEntity::SupervisionForm,
 ];
-
-fn synced_entities_sql() -> String {
-    // The names are compile-time constants without quotes, so quoting them inline is safe.
-    SYNCED_ENTITIES.iter().map(|e| format!("'{}'", e.as_str())).collect::<Vec<_>>().join(", ")
-}
 
 /// After this long without a successful sync the desk warns the clerk.
 pub const STALE_AFTER_DAYS: i64 = 3;
@@ -272,26 +266,7 @@ impl Desk {
 
     /// The enrolment row, if the desk is enrolled.
     pub fn sync_device(&self) -> DeskResult<Option<DeviceRecord>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT platform_url, device_id, device_name, agency_id, agency_name, ca_pem, secret_store, enrolled_at
-                 FROM sync_device WHERE id = 1",
-                [],
-                |r| {
-                    Ok(DeviceRecord {
-                        platform_url: r.get(0)?,
-                        device_id: r.get(1)?,
-                        device_name: r.get(2)?,
-                        agency_id: r.get(3)?,
-                        agency_name: r.get(4)?,
-                        ca_pem: r.get(5)?,
-                        secret_store: r.get(6)?,
-                        enrolled_at: r.get(7)?,
-                    })
-                },
-            )
-            .optional()?)
+        Ok(table::sync_device::get(&self.conn)?)
     }
 
     /// Records a (new) enrolment, replacing any earlier one. When the platform or the agency
@@ -305,77 +280,37 @@ impl Desk {
             .as_ref()
             .is_some_and(|o| o.platform_url != device.platform_url || o.agency_id != device.agency_id);
         if moved {
-            tx.execute_batch(
-                "UPDATE sync_state SET cursor = 0, trust_checked_at = NULL, last_success_at = NULL;
-                 DELETE FROM trust_keys; DELETE FROM revocations; DELETE FROM photo_uploads;
-                 UPDATE outbox SET pushed_at = NULL, outcome = NULL;",
-            )?;
+            table::sync_state::forget_platform(&tx)?;
+            table::trust_keys::delete_all(&tx)?;
+            table::revocations::delete_all(&tx)?;
+            table::photo_uploads::delete_all(&tx)?;
+            table::outbox::unmark_all(&tx)?;
         }
-        tx.execute(
-            "INSERT INTO sync_device (id, platform_url, device_id, device_name, agency_id, agency_name, ca_pem, secret_store, enrolled_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (id) DO UPDATE SET platform_url = excluded.platform_url, device_id = excluded.device_id,
-               device_name = excluded.device_name, agency_id = excluded.agency_id, agency_name = excluded.agency_name,
-               ca_pem = excluded.ca_pem, secret_store = excluded.secret_store, enrolled_at = excluded.enrolled_at",
-            params![
-                device.platform_url,
-                device.device_id,
-                device.device_name,
-                device.agency_id,
-                device.agency_name,
-                device.ca_pem,
-                device.secret_store,
-                self.now_text()
-            ],
-        )?;
-        tx.execute(
-            "UPDATE sync_state SET last_error_code = NULL, last_error_zh = NULL, last_error_en = NULL WHERE id = 1",
-            [],
-        )?;
+        table::sync_device::put(&tx, device, &self.now_text())?;
+        table::sync_state::clear_error(&tx)?;
         tx.commit()?;
         Ok(())
     }
 
     /// The pull cursor: the platform's change sequence up to which everything is applied.
     pub fn sync_cursor(&self) -> DeskResult<i64> {
-        Ok(self.conn.query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))?)
+        Ok(table::sync_state::cursor(&self.conn)?)
     }
 
     /// Outbox entries the sync will send and the platform has not acknowledged yet.
     pub fn pending_outbox_count(&self) -> DeskResult<u64> {
-        let sql = format!("SELECT COUNT(*) FROM outbox WHERE pushed_at IS NULL AND entity IN ({})", synced_entities_sql());
-        Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(table::outbox::count_pending(&self.conn, SYNCED_ENTITIES, true)?)
     }
 
     /// Outbox entries of records the platform does not take yet (see [`SYNCED_ENTITIES`]):
     /// kept, unsent, until the protocol learns them.
     pub fn held_outbox_count(&self) -> DeskResult<u64> {
-        let sql = format!("SELECT COUNT(*) FROM outbox WHERE pushed_at IS NULL AND entity NOT IN ({})", synced_entities_sql());
-        Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(table::outbox::count_pending(&self.conn, SYNCED_ENTITIES, false)?)
     }
 
     /// The next entries to push, oldest first: unacknowledged entries of [`SYNCED_ENTITIES`].
     pub fn pending_sync_entries(&self, limit: usize) -> DeskResult<Vec<OutboxEntry>> {
-        let sql = format!(
-            "SELECT seq, id, entity, entity_id, op, payload, created_at, pushed_at FROM outbox
-             WHERE pushed_at IS NULL AND entity IN ({}) ORDER BY seq LIMIT ?1",
-            synced_entities_sql()
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            let payload: String = r.get(5)?;
-            Ok(OutboxEntry {
-                seq: r.get(0)?,
-                id: r.get(1)?,
-                entity: column::code(r, 2)?,
-                entity_id: r.get(3)?,
-                op: column::code(r, 4)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-                created_at: r.get(6)?,
-                pushed_at: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(table::outbox::pending_of(&self.conn, SYNCED_ENTITIES, limit)?)
     }
 
     /// Records the platform's answers to one pushed batch, in one transaction: each entry is
@@ -388,13 +323,7 @@ impl Desk {
         let mut tally = PushTally::default();
         for r in results {
             let id = r.id.to_string();
-            let entry: Option<(i64, SyncEntity, String, SyncOp, Option<String>)> = tx
-                .query_row(
-                    "SELECT seq, entity, entity_id, op, pushed_at FROM outbox WHERE id = ?1",
-                    [&id],
-                    |row| Ok((row.get(0)?, column::code(row, 1)?, row.get(2)?, column::code(row, 3)?, row.get(4)?)),
-                )
-                .optional()?;
+            let entry = table::outbox::brief(&tx, &id)?;
             let Some((seq, entity, entity_id, op, pushed_at)) = entry else {
                 return Err(DeskError::internal(format!("the platform answered for unknown entry {id}")));
             };
@@ -422,13 +351,20 @@ impl Desk {
                     ("conflict", Some((code, message_zh, message_en)))
                 }
             };
-            tx.execute("UPDATE outbox SET pushed_at = ?2, outcome = ?3 WHERE id = ?1", params![id, now, outcome])?;
+            table::outbox::mark_pushed(&tx, &id, &now, outcome)?;
             if let Some((code, zh, en)) = refusal {
-                tx.execute(
-                    "INSERT OR IGNORE INTO sync_rejections (entry_id, seq, entity, entity_id, op, kind, code, message_zh, message_en, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    params![id, seq, entity.as_str(), entity_id, op.as_str(), outcome, code, zh, en, now],
-                )?;
+                let rejection = NewRejection {
+                    entry_id: &id,
+                    seq,
+                    entity,
+                    entity_id: &entity_id,
+                    op,
+                    kind: outcome,
+                    code,
+                    message_zh: zh,
+                    message_en: en,
+                };
+                table::sync_rejections::insert(&tx, &rejection, &now)?;
                 if entity == SyncEntity::Worker && op == SyncOp::Apply {
                     self.reject_in_tx(&tx, &entity_id, code, zh, en)?;
                 }
@@ -443,17 +379,17 @@ impl Desk {
     pub fn apply_pulled(&mut self, changes: &[Change], next_cursor: i64, complete: bool) -> DeskResult<PullTally> {
         let now = self.now_text();
         let tx = self.conn.unchecked_transaction()?;
-        let cursor: i64 = tx.query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+        let cursor = table::sync_state::cursor(&tx)?;
         let mut tally = PullTally::default();
         for change in changes.iter().filter(|c| c.seq > cursor) {
             tally.changes += 1;
             self.apply_change(&tx, &change.body, &now, &mut tally)?;
         }
         if next_cursor > cursor {
-            tx.execute("UPDATE sync_state SET cursor = ?1 WHERE id = 1", [next_cursor])?;
+            table::sync_state::set_cursor(&tx, next_cursor)?;
         }
         if complete {
-            tx.execute("UPDATE sync_state SET trust_checked_at = ?1 WHERE id = 1", [&now])?;
+            table::sync_state::set_trust_checked(&tx, &now)?;
         }
         tx.commit()?;
         Ok(tally)
@@ -495,12 +431,7 @@ impl Desk {
         let Some(status) = self.worker_status_in(tx, worker_id)? else {
             return Ok(false);
         };
-        tx.execute(
-            "INSERT INTO worker_rejections (worker_id, code, message_zh, message_en, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (worker_id) DO UPDATE SET code = excluded.code, message_zh = excluded.message_zh,
-               message_en = excluded.message_en, received_at = excluded.received_at",
-            params![worker_id, code, zh, en, self.now_text()],
-        )?;
+        table::worker_rejections::upsert(tx, worker_id, code, (zh, en), &self.now_text())?;
         if let Ok(to) = transition(status, LifecycleEvent::Reject) {
             self.set_status_in(tx, worker_id, (status, to), (None, "platform_reject", Some(zh)))?;
         }
@@ -515,13 +446,7 @@ impl Desk {
                     tally.skipped += 1;
                     return Ok(());
                 }
-                tx.execute(
-                    "INSERT INTO worker_checks (worker_id, check_kind, passed, reason_zh, reason_en, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (worker_id, check_kind) DO UPDATE SET passed = excluded.passed,
-                       reason_zh = excluded.reason_zh, reason_en = excluded.reason_en, received_at = excluded.received_at",
-                    params![id, check_code(*check), passed, reason_zh, reason_en, now],
-                )?;
+                table::worker_checks::upsert(tx, &id, check_code(*check), *passed, (reason_zh, reason_en), now)?;
                 tally.check_results += 1;
             }
             ChangeBody::Approval { worker_id, certificate_code, card_version, valid_from, valid_until, credential_url } => {
@@ -530,17 +455,16 @@ impl Desk {
                     tally.skipped += 1;
                     return Ok(());
                 };
-                tx.execute(
-                    "INSERT INTO worker_certificates (worker_id, certificate_code, card_version, valid_from, valid_until, credential_url, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT (worker_id) DO UPDATE SET certificate_code = excluded.certificate_code,
-                       card_version = excluded.card_version, valid_from = excluded.valid_from,
-                       valid_until = excluded.valid_until, credential_url = excluded.credential_url,
-                       received_at = excluded.received_at",
-                    params![id, certificate_code, card_version, valid_from.to_string(), valid_until.to_string(), credential_url, now],
-                )?;
+                let certificate = WorkerCertificate {
+                    certificate_code: certificate_code.clone(),
+                    card_version: *card_version,
+                    valid_from: valid_from.to_string(),
+                    valid_until: valid_until.to_string(),
+                    credential_url: credential_url.clone(),
+                };
+                table::worker_certificates::upsert(tx, &id, &certificate, now)?;
                 table::workers::set_certificate_code(tx, &id, certificate_code)?;
-                tx.execute("DELETE FROM worker_rejections WHERE worker_id = ?1", [&id])?;
+                table::worker_rejections::delete(tx, &id)?;
                 // The platform decides approvals: an approval counts even if this desk never
                 // saw its application acknowledged (e.g. killed before recording the answer).
                 if !keeps_status_on_approval(status) {
@@ -561,21 +485,11 @@ impl Desk {
                 }
             }
             ChangeBody::Revocation { entry } => {
-                tx.execute(
-                    "INSERT INTO revocations (certificate_code, revoked, current_card_version, synced_at) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (certificate_code) DO UPDATE SET revoked = excluded.revoked,
-                       current_card_version = excluded.current_card_version, synced_at = excluded.synced_at",
-                    params![entry.certificate_code, entry.revoked, entry.current_card_version, now],
-                )?;
+                table::revocations::upsert(tx, entry, now)?;
                 tally.revocations += 1;
             }
             ChangeBody::TrustKey { key } => {
-                tx.execute(
-                    "INSERT INTO trust_keys (key_id, public_key, not_before, not_after, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (key_id) DO UPDATE SET public_key = excluded.public_key, not_before = excluded.not_before,
-                       not_after = excluded.not_after, synced_at = excluded.synced_at",
-                    params![key.key_id, key.public_key, key.not_before.to_string(), key.not_after.map(|d| d.to_string()), now],
-                )?;
+                table::trust_keys::upsert(tx, key, now)?;
                 tally.trust_keys += 1;
             }
             ChangeBody::Rating { rating_id, worker_id, certificate_code, stars, comment, created_at } => {
@@ -615,10 +529,10 @@ impl Desk {
             ChangeBody::Deleted { entity, entity_id } => {
                 match entity.parse::<DeletedEntity>() {
                     Ok(DeletedEntity::TrustKey) => {
-                        tx.execute("DELETE FROM trust_keys WHERE key_id = ?1", [entity_id])?;
+                        table::trust_keys::delete(tx, entity_id)?;
                     }
                     Ok(DeletedEntity::Revocation) => {
-                        tx.execute("DELETE FROM revocations WHERE certificate_code = ?1", [entity_id])?;
+                        table::revocations::delete(tx, entity_id)?;
                     }
                     // Unknown kinds are for newer desks; skipping them keeps the cursor moving.
                     Err(_) => {}
@@ -632,35 +546,24 @@ impl Desk {
     /// Records a completed sync.
     pub fn record_sync_success(&mut self) -> DeskResult<()> {
         let now = self.now_text();
-        self.conn.execute(
-            "UPDATE sync_state SET last_success_at = ?1, last_attempt_at = ?1, last_error_code = NULL,
-               last_error_zh = NULL, last_error_en = NULL WHERE id = 1",
-            [now],
-        )?;
+        table::sync_state::record_success(&self.conn, &now)?;
         Ok(())
     }
 
     /// Records a failed sync attempt (what the indicator shows until the next success).
     pub fn record_sync_failure(&mut self, code: &str, zh: &str, en: &str) -> DeskResult<()> {
         let now = self.now_text();
-        self.conn.execute(
-            "UPDATE sync_state SET last_attempt_at = ?1, last_error_code = ?2, last_error_zh = ?3, last_error_en = ?4 WHERE id = 1",
-            params![now, code, zh, en],
-        )?;
+        table::sync_state::record_failure(&self.conn, &now, (code, zh, en))?;
         Ok(())
     }
 
     /// What the sync indicator shows.
     pub fn sync_status(&self) -> DeskResult<SyncStatus> {
         let device = self.sync_device()?;
-        type StateRow = (i64, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
-        let (cursor, last_success_at, last_attempt_at, code, zh, en, trust_checked_at): StateRow = self.conn.query_row(
-            "SELECT cursor, last_success_at, last_attempt_at, last_error_code, last_error_zh, last_error_en, trust_checked_at
-             FROM sync_state WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
-        )?;
-        let count = |sql: &str| -> DeskResult<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        let state = table::sync_state::get(&self.conn)?;
+        let (cursor, last_success_at, last_attempt_at, trust_checked_at) =
+            (state.cursor, state.last_success_at, state.last_attempt_at, state.trust_checked_at);
+        let (code, zh, en) = (state.last_error_code, state.last_error_zh, state.last_error_en);
         let now = self.now_utc();
         let parse = |s: &str| DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc));
         let since = last_success_at.as_deref().or(device.as_ref().map(|d| d.enrolled_at.as_str())).and_then(parse);
@@ -678,8 +581,8 @@ impl Desk {
             },
             last_success_at,
             trust_list_age_seconds: trust_checked_at.as_deref().and_then(parse).map(|t| (now - t).num_seconds().max(0)),
-            trust_keys: count("SELECT COUNT(*) FROM trust_keys")?,
-            rejections: count("SELECT COUNT(*) FROM sync_rejections WHERE dismissed_at IS NULL")?,
+            trust_keys: table::trust_keys::count(&self.conn)?,
+            rejections: table::sync_rejections::count_open(&self.conn)?,
             stale_warning: since.is_some_and(|t| now - t > Duration::days(STALE_AFTER_DAYS)),
             cursor,
         })
@@ -687,38 +590,12 @@ impl Desk {
 
     /// Refused entries, newest first; dismissed ones only when asked.
     pub fn sync_rejections(&self, include_dismissed: bool) -> DeskResult<Vec<SyncRejection>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT r.entry_id, r.seq, r.entity, r.entity_id, w.name, r.op, r.kind, r.code, r.message_zh, r.message_en,
-                    r.received_at, r.dismissed_at
-             FROM sync_rejections r LEFT JOIN workers w ON r.entity = 'worker' AND w.id = r.entity_id
-             WHERE ?1 OR r.dismissed_at IS NULL ORDER BY r.seq DESC",
-        )?;
-        let rows = stmt.query_map([include_dismissed], |r| {
-            Ok(SyncRejection {
-                entry_id: r.get(0)?,
-                seq: r.get(1)?,
-                entity: r.get(2)?,
-                entity_id: r.get(3)?,
-                entity_label: r.get(4)?,
-                op: r.get(5)?,
-                kind: r.get(6)?,
-                code: r.get(7)?,
-                message_zh: r.get(8)?,
-                message_en: r.get(9)?,
-                received_at: r.get(10)?,
-                dismissed_at: r.get(11)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(table::sync_rejections::list(&self.conn, include_dismissed)?)
     }
 
     /// The clerk has read a refusal and acted on it: it leaves the open list (kept for the record).
     pub fn dismiss_sync_rejection(&mut self, actor: &SessionUser, entry_id: &str) -> DeskResult<()> {
-        let n = self.conn.execute(
-            "UPDATE sync_rejections SET dismissed_at = ?2, dismissed_by = ?3 WHERE entry_id = ?1 AND dismissed_at IS NULL",
-            params![entry_id, self.now_text(), actor.id],
-        )?;
-        if n == 0 {
+        if !table::sync_rejections::dismiss(&self.conn, entry_id, &self.now_text(), &actor.id)? {
             return Err(DeskError::not_found(messages::records::sync_rejection()));
         }
         Ok(())
@@ -726,15 +603,12 @@ impl Desk {
 
     /// Whether the platform is known to hold this photo.
     pub fn photo_uploaded(&self, sha256: &str) -> DeskResult<bool> {
-        Ok(self.conn.query_row("SELECT EXISTS(SELECT 1 FROM photo_uploads WHERE sha256 = ?1)", [sha256], |r| r.get(0))?)
+        Ok(table::photo_uploads::contains(&self.conn, sha256)?)
     }
 
     /// Records that the platform holds this photo (after its PUT or HEAD answered so).
     pub fn mark_photo_uploaded(&mut self, sha256: &str) -> DeskResult<()> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO photo_uploads (sha256, uploaded_at) VALUES (?1, ?2)",
-            params![sha256, self.now_text()],
-        )?;
+        table::photo_uploads::insert(&self.conn, sha256, &self.now_text())?;
         Ok(())
     }
 
@@ -744,12 +618,7 @@ impl Desk {
         let now = self.now_text();
         let tx = self.conn.unchecked_transaction()?;
         for key in keys {
-            tx.execute(
-                "INSERT INTO trust_keys (key_id, public_key, not_before, not_after, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (key_id) DO UPDATE SET public_key = excluded.public_key, not_before = excluded.not_before,
-                   not_after = excluded.not_after, synced_at = excluded.synced_at",
-                params![key.key_id, key.public_key, key.not_before.to_string(), key.not_after.map(|d| d.to_string()), now],
-            )?;
+            table::trust_keys::upsert(&tx, key, &now)?;
         }
         tx.commit()?;
         Ok(())
@@ -757,13 +626,8 @@ impl Desk {
 
     /// The synced trust list (the platform's public keys), for verifying cards offline.
     pub fn trust_list(&self) -> DeskResult<TrustList> {
-        let mut stmt = self.conn.prepare("SELECT key_id, public_key, not_before, not_after FROM trust_keys ORDER BY key_id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, u16>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
-        })?;
         let mut keys = Vec::new();
-        for row in rows {
-            let (key_id, public_key, nb, na) = row?;
+        for (key_id, public_key, nb, na) in table::trust_keys::all(&self.conn)? {
             let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(DeskError::internal);
             keys.push(TrustedKey {
                 key_id,
@@ -777,12 +641,7 @@ impl Desk {
 
     /// The synced revocation list.
     pub fn revocation_list(&self) -> DeskResult<RevocationList> {
-        let mut stmt =
-            self.conn.prepare("SELECT certificate_code, revoked, current_card_version FROM revocations ORDER BY certificate_code")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(RevocationEntry { certificate_code: r.get(0)?, revoked: r.get(1)?, current_card_version: r.get(2)? })
-        })?;
-        Ok(RevocationList { entries: rows.collect::<Result<_, _>>()? })
+        Ok(RevocationList { entries: table::revocations::all(&self.conn)? })
     }
 
     /// Checks a scanned card offline against the synced trust and revocation lists.
@@ -793,33 +652,9 @@ impl Desk {
     /// The platform's latest word on a worker: certificate, rejection reason, checks.
     pub fn platform_view(&self, worker_id: &str) -> DeskResult<PlatformView> {
         self.worker(worker_id)?;
-        let certificate = self
-            .conn
-            .query_row(
-                "SELECT certificate_code, card_version, valid_from, valid_until, credential_url FROM worker_certificates WHERE worker_id = ?1",
-                [worker_id],
-                |r| {
-                    Ok(WorkerCertificate {
-                        certificate_code: r.get(0)?,
-                        card_version: r.get(1)?,
-                        valid_from: r.get(2)?,
-                        valid_until: r.get(3)?,
-                        credential_url: r.get(4)?,
-                    })
-                },
-            )
-            .optional()?;
-        let rejection = self
-            .conn
-            .query_row(
-                "SELECT code, message_zh, message_en, received_at FROM worker_rejections WHERE worker_id = ?1",
-                [worker_id],
-                |r| Ok(SyncErrorInfo { code: r.get(0)?, message_zh: r.get(1)?, message_en: r.get(2)?, at: r.get(3)? }),
-            )
-            .optional()?;
-        let mut stmt =
-            self.conn.prepare("SELECT check_kind, passed, reason_zh FROM worker_checks WHERE worker_id = ?1 ORDER BY check_kind")?;
-        let checks = stmt.query_map([worker_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        let certificate = table::worker_certificates::of_worker(&self.conn, worker_id)?;
+        let rejection = table::worker_rejections::of_worker(&self.conn, worker_id)?;
+        let checks = table::worker_checks::of_worker(&self.conn, worker_id)?;
         Ok(PlatformView { certificate, rejection, checks })
     }
 

@@ -7,11 +7,11 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use password_hash::rand_core::OsRng;
 use argon2::Argon2;
 use certdesk_domain::{parse_required_text, FieldError};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRecord;
 use crate::messages;
+use crate::table;
 use crate::{Desk, DeskError, DeskResult};
 
 /// What a user may do.
@@ -26,7 +26,7 @@ pub enum Role {
 }
 
 impl Role {
-    fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Role::Clerk => "clerk",
             Role::Manager => "manager",
@@ -130,7 +130,7 @@ fn bad_credentials() -> DeskError {
 impl Desk {
     /// Whether any user exists yet (a fresh desk has none and asks for setup).
     pub fn has_users(&self) -> DeskResult<bool> {
-        Ok(self.conn.query_row("SELECT EXISTS(SELECT 1 FROM users)", [], |r| r.get(0))?)
+        Ok(table::users::any(&self.conn)?)
     }
 
     /// Create a user. A manager must do it, except for the very first user of a fresh desk,
@@ -158,29 +158,22 @@ impl Desk {
         user: &NewUser,
     ) -> DeskResult<UserInfo> {
         let (username, display_name) = validate_new_user(user).map_err(DeskError::validation)?;
-        let taken: bool = tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)",
-            [&username],
-            |r| r.get(0),
-        )?;
-        if taken {
+        if table::users::username_taken(tx, &username)? {
             return Err(DeskError::field(messages::username_taken(&username)));
         }
         let id = self.new_id();
         let now = self.now_text();
         let hash = hash_password(&user.password)?;
-        tx.execute(
-            "INSERT INTO users (id, username, display_name, role, password_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, username, display_name, user.role.code(), hash, now],
-        )?;
+        let info = UserInfo { id, username, display_name, role: user.role, created_at: now };
+        table::users::insert(tx, &info, &hash)?;
+        let id = &info.id;
         let by = actor.map(|a| a.id.clone()).unwrap_or_else(|| id.clone());
         self.append_audit(
             tx,
             &AuditRecord {
                 user_id: Some(&by),
                 entity: "user",
-                entity_id: &id,
+                entity_id: id,
                 action: "create",
                 field: Some("role"),
                 old_value: None,
@@ -188,20 +181,12 @@ impl Desk {
                 reason: None,
             },
         )?;
-        Ok(UserInfo { id, username, display_name, role: user.role, created_at: now })
+        Ok(info)
     }
 
     /// Check a username and password; the user to record changes against.
     pub fn login(&self, username: &str, password: &str) -> DeskResult<SessionUser> {
-        let row: Option<(String, String, String, String, String)> = self
-            .conn
-            .query_row(
-                "SELECT id, username, display_name, role, password_hash FROM users
-                 WHERE username = ?1 AND disabled = 0",
-                [username.trim()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
+        let row = table::users::for_sign_in(&self.conn, username.trim())?;
         let Some((id, username, display_name, role, hash)) = row else {
             // Spend the same time as a real check so timing does not reveal the usernames.
             let _ = hash_password(password);
@@ -218,20 +203,7 @@ impl Desk {
     /// Every user, for a manager.
     pub fn list_users(&self, actor: &SessionUser) -> DeskResult<Vec<UserInfo>> {
         require_manager(actor)?;
-        let mut stmt = self.conn.prepare(
-            "SELECT id, username, display_name, role, created_at FROM users ORDER BY created_at",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let role: String = r.get(3)?;
-            Ok(UserInfo {
-                id: r.get(0)?,
-                username: r.get(1)?,
-                display_name: r.get(2)?,
-                role: if role == "manager" { Role::Manager } else { Role::Clerk },
-                created_at: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(table::users::all(&self.conn)?)
     }
 }
 
