@@ -26,7 +26,6 @@ use std::collections::HashMap;
 
 use certdesk_domain::training::{credit_online, ClassMode, HalfHours};
 use certdesk_domain::{IdNumber, WorkerStatus};
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use certdesk_sheet::{column_letter, Cell, WriteCell};
@@ -380,9 +379,6 @@ impl Desk {
         let mut checked = Vec::new();
         let mut first_row_of: HashMap<String, usize> = HashMap::new();
         let (mut blank_rows, mut total, mut to_record, mut unchanged, mut not_in_class, mut invalid) = (0, 0, 0, 0, 0, 0);
-        let mut participant_of = self.conn.prepare_cached(
-            "SELECT attendance, hours_completed FROM class_participants WHERE class_id = ?1 AND worker_id = ?2",
-        )?;
         for (row_no, cells) in &sheet.rows[data_start..] {
             let get = |f: &str| header.columns.get(f).and_then(|&c| cells.get(c)).cloned().unwrap_or(Cell::Empty);
             if header.columns.values().all(|&c| cells.get(c).is_none_or(Cell::is_blank)) {
@@ -458,8 +454,7 @@ impl Desk {
                         format!("{desk_name} 的上门服务证已注销，不能记录培训学时"),
                         format!("{desk_name}'s certificate is cancelled: no training hours can be recorded")));
                 }
-                let p: Option<(Option<String>, Option<f64>)> =
-                    participant_of.query_row([class_id, worker_id.as_str()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                let p = table::class_participants::attendance_and_hours(&self.conn, class_id, worker_id)?;
                 in_class = p.is_some();
                 if let Some((attendance, hours)) = p {
                     has_attendance = attendance.is_some();
@@ -538,7 +533,6 @@ impl Desk {
             });
             issues.extend(row_issues);
         }
-        drop(participant_of);
         let report = HoursImportReport {
             class_id: class.id.clone(),
             class_title: class.title.clone(),

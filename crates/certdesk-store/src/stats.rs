@@ -6,7 +6,6 @@
 
 use certdesk_domain::WorkerStatus;
 use chrono::{Datelike, NaiveDate};
-use rusqlite::params;
 use serde::Serialize;
 
 use crate::table;
@@ -93,27 +92,15 @@ impl Desk {
                 f(m);
             }
         };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT substr(c.starts_at, 1, 7) AS m, count(DISTINCT c.id),
-                    count(DISTINCT CASE WHEN p.credited_half_hours > 0 THEN p.worker_id END)
-             FROM training_classes c LEFT JOIN class_participants p ON p.class_id = c.id
-             WHERE c.starts_at >= ?1 GROUP BY m",
-        )?;
-        let rows = stmt.query_map(params![from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?, r.get::<_, u64>(2)?)))?;
-        for row in rows {
-            let (m, classes, trained) = row?;
+        let rows = table::training_classes::per_month(&self.conn, &from)?;
+        for (m, classes, trained) in rows {
             put(m, &mut |s| {
                 s.classes = classes;
                 s.trained = trained;
             });
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT substr(exam_date, 1, 7) AS m, count(*), sum(score + 0.000000001 >= pass_mark)
-             FROM exam_results WHERE exam_date >= ?1 GROUP BY m",
-        )?;
-        let rows = stmt.query_map(params![from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?, r.get::<_, u64>(2)?)))?;
-        for row in rows {
-            let (m, exams, passed) = row?;
+        let rows = table::exam_results::per_month(&self.conn, &from)?;
+        for (m, exams, passed) in rows {
             put(m, &mut |s| {
                 s.exams = exams;
                 s.passed = passed;

@@ -14,22 +14,21 @@ use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
 use certdesk_domain::training::{
     self as rules, credit_offline, credit_online, parse_clock_time, parse_score, validate_class,
-    validate_supervision, Attendance, ClassCredit, ClassInput, ClassMode, ClassTiming, EligibilityFacts, ExamAttempt,
+    validate_supervision, Attendance, ClassCredit, ClassInput, ClassMode, ClassTiming, EligibilityFacts,
     HalfHours, SupervisionInput, SupervisionMethod,
 };
 use certdesk_domain::{Eligibility, FieldError, IdNumber, TrainingSettings, WorkerStatus};
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRecord;
-use crate::column;
 use crate::messages;
-use crate::table;
+use crate::table::{self, exam_results::NewAttempt};
 use crate::users::require_manager;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
-const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+pub(crate) const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 const KEY_CLASS_HOUR_MINUTES: &str = "training.class_hour_minutes";
 const KEY_PASS_MARK: &str = "training.pass_mark";
 
@@ -167,33 +166,6 @@ pub struct WorkerTraining {
     pub eligibility: Eligibility,
 }
 
-fn class_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrainingClass> {
-    let mode: ClassMode = column::code(r, 2)?;
-    let filed: bool = r.get(9)?;
-    let halves: u32 = r.get(7)?;
-    Ok(TrainingClass {
-        id: r.get(0)?,
-        title: r.get(1)?,
-        incomplete: mode == ClassMode::Offline && !filed,
-        supervision_filed: filed || mode == ClassMode::Online,
-        mode,
-        starts_at: r.get(3)?,
-        ends_at: r.get(4)?,
-        place: r.get(5)?,
-        trainer: r.get(6)?,
-        class_hours: HalfHours(halves).as_hours(),
-        participant_count: r.get(8)?,
-        created_at: r.get(10)?,
-        version: r.get(11)?,
-    })
-}
-
-const CLASS_SELECT: &str = "SELECT c.id, c.title, c.mode, c.starts_at, c.ends_at, c.place, c.trainer, c.class_half_hours,
-        (SELECT count(*) FROM class_participants p WHERE p.class_id = c.id),
-        EXISTS(SELECT 1 FROM supervision_forms s WHERE s.class_id = c.id),
-        c.created_at, c.version
-    FROM training_classes c";
-
 fn parse_time(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, TIME_FORMAT).ok()
 }
@@ -240,7 +212,7 @@ impl Desk {
             if old_v == new_v {
                 continue;
             }
-            tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![key, new_v])?;
+            table::settings::put(&tx, key, &new_v)?;
             self.append_audit(
                 &tx,
                 &AuditRecord {
@@ -268,23 +240,7 @@ impl Desk {
         let id = self.new_id();
         let now = self.now_text();
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO training_classes (id, title, mode, starts_at, ends_at, place, trainer, class_half_hours,
-                created_at, created_by, updated_at, updated_by, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10, 1)",
-            params![
-                id,
-                v.title,
-                v.mode.code(),
-                v.timing.starts_at.format(TIME_FORMAT).to_string(),
-                v.timing.ends_at.format(TIME_FORMAT).to_string(),
-                v.place,
-                v.trainer,
-                v.timing.class_hours.0,
-                now,
-                actor.id
-            ],
-        )?;
+        table::training_classes::insert(&tx, &id, &v, &actor.id, &now)?;
         self.append_audit(
             &tx,
             &AuditRecord {
@@ -306,60 +262,25 @@ impl Desk {
     }
 
     pub(crate) fn class_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<TrainingClass> {
-        conn.prepare_cached(&format!("{CLASS_SELECT} WHERE c.id = ?1"))?
-            .query_row([id], class_from_row)
-            .optional()?
-            .ok_or_else(not_found_class)
+        table::training_classes::by_id(conn, id)?.ok_or_else(not_found_class)
     }
 
     /// Classes starting in `[from, to]` (either end open), newest first.
     pub fn list_classes(&self, from: Option<NaiveDate>, to: Option<NaiveDate>, limit: usize) -> DeskResult<Vec<TrainingClass>> {
-        let from = from.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        let to = to.map(|d| format!("{} 99", d.format("%Y-%m-%d"))).unwrap_or_else(|| "9999".into());
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{CLASS_SELECT} WHERE c.starts_at >= ?1 AND c.starts_at <= ?2 ORDER BY c.starts_at DESC, c.id DESC LIMIT ?3"
-        ))?;
-        let rows = stmt.query_map(params![from, to, limit.clamp(1, 10_000) as i64], class_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(table::training_classes::starting_between(&self.conn, from, to, limit.clamp(1, 10_000))?)
     }
 
     /// The class page: the class, its participants in the order they were added, its form.
     pub fn class_detail(&self, class_id: &str) -> DeskResult<ClassDetail> {
         let class = self.class_in(&self.conn, class_id)?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.worker_id FROM class_participants p WHERE p.class_id = ?1 ORDER BY p.added_at, p.worker_id",
-        )?;
-        let ids: Vec<String> = stmt.query_map([class_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let ids = table::class_participants::worker_ids_as_added(&self.conn, class_id)?;
         let participants = ids.iter().map(|w| self.participant_in(&self.conn, class_id, w)).collect::<DeskResult<_>>()?;
         let supervision = self.supervision_in(&self.conn, class_id)?;
         Ok(ClassDetail { class, participants, supervision })
     }
 
     pub(crate) fn participant_in(&self, conn: &rusqlite::Connection, class_id: &str, worker_id: &str) -> DeskResult<Participant> {
-        conn.prepare_cached(
-            "SELECT p.worker_id, w.name, w.id_number, w.status, p.attendance, p.sign_in, p.sign_out, p.hours_completed,
-                    p.credited_half_hours,
-                    (SELECT score FROM exam_results e WHERE e.worker_id = p.worker_id ORDER BY attempt DESC LIMIT 1),
-                    (SELECT max(attempt) FROM exam_results e WHERE e.worker_id = p.worker_id)
-             FROM class_participants p JOIN workers w ON w.id = p.worker_id
-             WHERE p.class_id = ?1 AND p.worker_id = ?2",
-        )?
-        .query_row([class_id, worker_id], |r| {
-            Ok(Participant {
-                worker_id: r.get(0)?,
-                name: r.get(1)?,
-                id_number: r.get(2)?,
-                status: column::code(r, 3)?,
-                attendance: column::opt_code(r, 4)?,
-                sign_in: r.get(5)?,
-                sign_out: r.get(6)?,
-                hours_completed: r.get(7)?,
-                credited_hours: HalfHours(r.get(8)?).as_hours(),
-                latest_score: r.get(9)?,
-                latest_attempt: r.get(10)?,
-            })
-        })
-        .optional()?
+        table::class_participants::participant(conn, class_id, worker_id)?
         .ok_or_else(|| {
             messages::not_in_class()
         })
@@ -388,12 +309,7 @@ impl Desk {
         if worker.status == WorkerStatus::Cancelled {
             return Err(messages::worker_cancelled(&worker.name));
         }
-        let exists: bool = self.conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM class_participants WHERE class_id = ?1 AND worker_id = ?2)",
-            [class_id, &worker_id],
-            |r| r.get(0),
-        )?;
-        if exists {
+        if table::class_participants::contains(&self.conn, class_id, &worker_id)? {
             return Err(messages::already_in_class(&worker.name, &class.title));
         }
         let tx = self.conn.unchecked_transaction()?;
@@ -406,11 +322,7 @@ impl Desk {
     /// Put a worker in a class inside the caller's transaction: the row, its audit entry and
     /// outbox entry, and the status that follows. The caller has checked that they may join.
     pub(crate) fn join_in_tx(&self, tx: &Transaction<'_>, actor: &SessionUser, class: &TrainingClass, worker_id: &str) -> DeskResult<()> {
-        tx.execute(
-            "INSERT INTO class_participants (class_id, worker_id, added_at, added_by, updated_at, updated_by)
-             VALUES (?1, ?2, ?3, ?4, ?3, ?4)",
-            params![class.id, worker_id, self.now_text(), actor.id],
-        )?;
+        table::class_participants::insert(tx, &class.id, worker_id, &actor.id, &self.now_text())?;
         self.append_audit(
             tx,
             &AuditRecord {
@@ -436,11 +348,7 @@ impl Desk {
     pub fn remove_from_class(&mut self, actor: &SessionUser, class_id: &str, worker_id: &str, confirmed: bool) -> DeskResult<()> {
         let class = self.class_in(&self.conn, class_id)?;
         let p = self.participant_in(&self.conn, class_id, worker_id)?;
-        let exams: u32 = self.conn.query_row(
-            "SELECT count(*) FROM exam_results WHERE class_id = ?1 AND worker_id = ?2",
-            [class_id, worker_id],
-            |r| r.get(0),
-        )?;
+        let exams = table::exam_results::count_in_class(&self.conn, class_id, worker_id)?;
         let recorded = summary(&p.attendance, p.hours_completed, HalfHours::from_hours(p.credited_hours).unwrap_or_default());
         let has_records = p.attendance.is_some() || p.hours_completed.is_some() || exams > 0;
         if has_records && !confirmed {
@@ -448,7 +356,7 @@ impl Desk {
             return Err(messages::records_in_class(&p.name, &class.title, &what, p.credited_hours));
         }
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute("DELETE FROM class_participants WHERE class_id = ?1 AND worker_id = ?2", [class_id, worker_id])?;
+        table::class_participants::delete(&tx, class_id, worker_id)?;
         let old_value = if recorded.is_empty() { class.title.clone() } else { format!("{} ({recorded})", class.title) };
         self.append_audit(
             &tx,
@@ -541,16 +449,10 @@ impl Desk {
         row: &GridRow,
     ) -> DeskResult<()> {
         let (class_id, worker_id) = (class.id.as_str(), old.worker_id.as_str());
-        let GridRow { attendance, sign_in, sign_out, hours, credited } = row;
-        let new_summary = summary(attendance, *hours, *credited);
+        let new_summary = summary(&row.attendance, row.hours, row.credited);
         let old_summary = summary(&old.attendance, old.hours_completed, HalfHours::from_hours(old.credited_hours).unwrap_or_default());
         let now = self.now_text();
-        tx.execute(
-            "UPDATE class_participants SET attendance = ?3, sign_in = ?4, sign_out = ?5, hours_completed = ?6,
-                credited_half_hours = ?7, updated_at = ?8, updated_by = ?9
-             WHERE class_id = ?1 AND worker_id = ?2",
-            params![class_id, worker_id, attendance.map(|a| a.code()), sign_in, sign_out, hours, credited.0, now, actor.id],
-        )?;
+        table::class_participants::update_row(tx, class_id, worker_id, row, &actor.id, &now)?;
         let field = format!("attendance:{}", class.title);
         self.append_audit(
             tx,
@@ -612,19 +514,20 @@ impl Desk {
         let (Some(score), Some(date)) = (score, date) else {
             return Err(DeskError::validation(errors));
         };
-        let attempt: u32 = self.conn.query_row(
-            "SELECT COALESCE(max(attempt), 0) + 1 FROM exam_results WHERE worker_id = ?1",
-            [&worker_id],
-            |r| r.get(0),
-        )?;
+        let attempt = table::exam_results::next_attempt(&self.conn, &worker_id)?;
         let id = self.new_id();
         let now = self.now_text();
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO exam_results (id, worker_id, class_id, exam_date, attempt, score, pass_mark, recorded_at, recorded_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![id, worker_id, class_id, date.to_string(), attempt, score, settings.pass_mark, now, actor.id],
-        )?;
+        let row = NewAttempt {
+            id: &id,
+            worker_id: &worker_id,
+            class_id,
+            exam_date: date,
+            attempt,
+            score,
+            pass_mark: settings.pass_mark,
+        };
+        table::exam_results::insert(&tx, &row, &actor.id, &now)?;
         let field = format!("exam:{attempt}");
         self.append_audit(
             &tx,
@@ -648,16 +551,12 @@ impl Desk {
     }
 
     fn exam_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<ExamResult> {
-        Ok(conn
-            .prepare_cached(&format!("{EXAM_SELECT} WHERE id = ?1"))?
-            .query_row([id], exam_from_row)?)
+        Ok(table::exam_results::by_id(conn, id)?)
     }
 
     /// A worker's exam attempts, first attempt first.
     pub fn exam_results(&self, worker_id: &str) -> DeskResult<Vec<ExamResult>> {
-        let mut stmt = self.conn.prepare_cached(&format!("{EXAM_SELECT} WHERE worker_id = ?1 ORDER BY attempt"))?;
-        let rows = stmt.query_map([worker_id], exam_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(table::exam_results::of_worker(&self.conn, worker_id)?)
     }
 
     /// File (or correct) the supervision form of an offline class. A correction replaces the
@@ -672,25 +571,7 @@ impl Desk {
         let id = old.as_ref().map(|o| o.id.clone()).unwrap_or_else(|| self.new_id());
         let now = self.now_text();
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT OR REPLACE INTO supervision_forms (class_id, id, supervisor_name, method, supervised_at, place,
-                participants_present, identity_checked, trainer, remarks, recorded_at, recorded_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                class_id,
-                id,
-                v.supervisor_name,
-                v.method.code(),
-                v.supervised_at.format(TIME_FORMAT).to_string(),
-                v.place,
-                v.participants_present,
-                v.identity_checked,
-                v.trainer,
-                v.remarks,
-                now,
-                actor.id
-            ],
-        )?;
+        table::supervision_forms::put(&tx, (class_id, &id), &v, &actor.id, &now)?;
         let form = self.supervision_in(&tx, class_id)?.expect("just written");
         let new_json = serde_json::to_string(&v).map_err(DeskError::internal)?;
         let old_json = old.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default());
@@ -710,10 +591,7 @@ impl Desk {
         let payload = serde_json::to_value(&form).map_err(DeskError::internal)?;
         self.append_outbox(&tx, SyncEntity::SupervisionForm, &id, SyncOp::Upsert, &payload)?;
         // Filing the form can complete every participant's training.
-        let ids: Vec<String> = tx
-            .prepare("SELECT worker_id FROM class_participants WHERE class_id = ?1")?
-            .query_map([class_id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids = table::class_participants::worker_ids(&tx, class_id)?;
         for w in ids {
             self.refresh_status(&tx, actor, &w)?;
         }
@@ -722,29 +600,7 @@ impl Desk {
     }
 
     fn supervision_in(&self, conn: &rusqlite::Connection, class_id: &str) -> DeskResult<Option<SupervisionForm>> {
-        Ok(conn
-            .prepare_cached(
-                "SELECT s.id, s.class_id, s.supervisor_name, s.method, s.supervised_at, s.place, s.participants_present,
-                        s.identity_checked, s.trainer, s.remarks, s.recorded_at, u.display_name
-                 FROM supervision_forms s JOIN users u ON u.id = s.recorded_by WHERE s.class_id = ?1",
-            )?
-            .query_row([class_id], |r| {
-                Ok(SupervisionForm {
-                    id: r.get(0)?,
-                    class_id: r.get(1)?,
-                    supervisor_name: r.get(2)?,
-                    method: column::code(r, 3)?,
-                    supervised_at: r.get(4)?,
-                    place: r.get(5)?,
-                    participants_present: r.get(6)?,
-                    identity_checked: r.get(7)?,
-                    trainer: r.get(8)?,
-                    remarks: r.get(9)?,
-                    recorded_at: r.get(10)?,
-                    recorded_by: r.get(11)?,
-                })
-            })
-            .optional()?)
+        Ok(table::supervision_forms::of_class(conn, class_id)?)
     }
 
     /// Whether a worker may apply for a certificate, and if not, exactly what is missing.
@@ -774,11 +630,7 @@ impl Desk {
     /// eligibility rule. Every status change is audited and pushed.
     fn refresh_status(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
         let from = table::workers::status(tx, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-        let in_a_class: bool = tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM class_participants WHERE worker_id = ?1)",
-            [worker_id],
-            |r| r.get(0),
-        )?;
+        let in_a_class = table::class_participants::in_any_class(tx, worker_id)?;
         let mut to = from;
         if to == WorkerStatus::Enrolled && in_a_class {
             to = transition(to, LifecycleEvent::StartTraining).map_err(DeskError::field)?;
@@ -803,22 +655,6 @@ impl Desk {
     }
 }
 
-const EXAM_SELECT: &str =
-    "SELECT id, worker_id, class_id, exam_date, attempt, score, score + 0.000000001 >= pass_mark, recorded_at FROM exam_results";
-
-fn exam_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExamResult> {
-    Ok(ExamResult {
-        id: r.get(0)?,
-        worker_id: r.get(1)?,
-        class_id: r.get(2)?,
-        exam_date: r.get(3)?,
-        attempt: r.get(4)?,
-        score: r.get(5)?,
-        passed: r.get(6)?,
-        recorded_at: r.get(7)?,
-    })
-}
-
 fn summary(attendance: &Option<Attendance>, hours: Option<f64>, credited: HalfHours) -> String {
     match (attendance, hours) {
         (Some(a), _) => format!("{} {credited}", a.code()),
@@ -829,7 +665,7 @@ fn summary(attendance: &Option<Attendance>, hours: Option<f64>, credited: HalfHo
 
 pub(crate) fn settings_in(conn: &rusqlite::Connection) -> DeskResult<TrainingSettings> {
     let get = |key: &str| -> DeskResult<Option<String>> {
-        Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(table::settings::get(conn, key)?)
     };
     let mut s = TrainingSettings::default();
     if let Some(v) = get(KEY_CLASS_HOUR_MINUTES)?.and_then(|v| v.parse().ok()) {
@@ -844,33 +680,7 @@ pub(crate) fn settings_in(conn: &rusqlite::Connection) -> DeskResult<TrainingSet
 /// Everything eligibility looks at for one worker, read from the store.
 fn facts_in(conn: &rusqlite::Connection, worker_id: &str) -> DeskResult<EligibilityFacts> {
     let (consent, checked) = table::workers::consent_and_check(conn, worker_id)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.title, c.mode, p.credited_half_hours, EXISTS(SELECT 1 FROM supervision_forms s WHERE s.class_id = c.id)
-         FROM class_participants p JOIN training_classes c ON c.id = p.class_id
-         WHERE p.worker_id = ?1 ORDER BY c.starts_at",
-    )?;
-    let classes = stmt
-        .query_map([worker_id], |r| {
-            let mode: ClassMode = column::code(r, 2)?;
-            Ok(ClassCredit {
-                class_id: r.get(0)?,
-                title: r.get(1)?,
-                mode,
-                credited: HalfHours(r.get(3)?),
-                supervision_filed: r.get::<_, bool>(4)? || mode == ClassMode::Online,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached("SELECT attempt, exam_date, score FROM exam_results WHERE worker_id = ?1")?;
-    let exams = stmt
-        .query_map([worker_id], |r| {
-            let date: String = r.get(1)?;
-            Ok(ExamAttempt {
-                attempt: r.get(0)?,
-                date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default(),
-                score: r.get(2)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+    let classes = table::class_participants::credits_of_worker(conn, worker_id)?;
+    let exams = table::exam_results::attempts_of_worker(conn, worker_id)?;
     Ok(EligibilityFacts { consent_recorded: !consent.trim().is_empty(), agency_check_done: checked, classes, exams })
 }

@@ -24,3 +24,8 @@ pub(crate) mod photo_uploads;
 pub(crate) mod worker_certificates;
 pub(crate) mod worker_checks;
 pub(crate) mod worker_rejections;
+pub(crate) mod training_classes;
+pub(crate) mod class_participants;
+pub(crate) mod exam_results;
+pub(crate) mod supervision_forms;
+pub(crate) mod settings;

@@ -1,0 +1,92 @@
+//! `exam_results`: every exam attempt (retakes are new rows; nothing is overwritten), each with
+//! the pass mark in force when it was recorded.
+
+use certdesk_domain::training::ExamAttempt;
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, Row};
+
+use crate::training::ExamResult;
+
+const SELECT: &str =
+    "SELECT id, worker_id, class_id, exam_date, attempt, score, score + 0.000000001 >= pass_mark, recorded_at FROM exam_results";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ExamResult> {
+    Ok(ExamResult {
+        id: r.get(0)?,
+        worker_id: r.get(1)?,
+        class_id: r.get(2)?,
+        exam_date: r.get(3)?,
+        attempt: r.get(4)?,
+        score: r.get(5)?,
+        passed: r.get(6)?,
+        recorded_at: r.get(7)?,
+    })
+}
+
+/// An attempt as recorded.
+pub(crate) struct NewAttempt<'a> {
+    pub id: &'a str,
+    pub worker_id: &'a str,
+    pub class_id: Option<&'a str>,
+    pub exam_date: NaiveDate,
+    pub attempt: u32,
+    pub score: f64,
+    pub pass_mark: f64,
+}
+
+/// Records an attempt, by `user_id` now.
+pub(crate) fn insert(conn: &Connection, a: &NewAttempt<'_>, user_id: &str, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO exam_results (id, worker_id, class_id, exam_date, attempt, score, pass_mark, recorded_at, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![a.id, a.worker_id, a.class_id, a.exam_date.to_string(), a.attempt, a.score, a.pass_mark, now, user_id],
+    )?;
+    Ok(())
+}
+
+/// One attempt; an error when there is none.
+pub(crate) fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<ExamResult> {
+    conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)
+}
+
+/// A worker's attempts, first attempt first.
+pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<Vec<ExamResult>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE worker_id = ?1 ORDER BY attempt"))?;
+    let rows = stmt.query_map([worker_id], from_row)?;
+    rows.collect()
+}
+
+/// The number a worker's next attempt gets.
+pub(crate) fn next_attempt(conn: &Connection, worker_id: &str) -> rusqlite::Result<u32> {
+    conn.query_row("SELECT COALESCE(max(attempt), 0) + 1 FROM exam_results WHERE worker_id = ?1", [worker_id], |r| r.get(0))
+}
+
+/// How many attempts a worker sat in a class.
+pub(crate) fn count_in_class(conn: &Connection, class_id: &str, worker_id: &str) -> rusqlite::Result<u32> {
+    conn.query_row("SELECT count(*) FROM exam_results WHERE class_id = ?1 AND worker_id = ?2", [class_id, worker_id], |r| r.get(0))
+}
+
+/// A worker's attempts as the eligibility rule takes them.
+pub(crate) fn attempts_of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<Vec<ExamAttempt>> {
+    let mut stmt = conn.prepare_cached("SELECT attempt, exam_date, score FROM exam_results WHERE worker_id = ?1")?;
+    let rows = stmt.query_map([worker_id], |r| {
+        let date: String = r.get(1)?;
+        Ok(ExamAttempt {
+            attempt: r.get(0)?,
+            date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default(),
+            score: r.get(2)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Per month (`YYYY-MM`) from `from_month` on: attempts sat, and those that passed.
+pub(crate) fn per_month(conn: &Connection, from_month: &str) -> rusqlite::Result<Vec<(String, u64, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT substr(exam_date, 1, 7) AS m, count(*), sum(score + 0.000000001 >= pass_mark)
+         FROM exam_results WHERE exam_date >= ?1 GROUP BY m",
+    )?;
+    let rows = stmt.query_map(params![from_month], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+

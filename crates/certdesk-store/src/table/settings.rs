@@ -1,0 +1,14 @@
+//! `settings`: the agency's settings as key and text value (the training settings today).
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// A setting's value, `None` when never set.
+pub(crate) fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()
+}
+
+/// Sets (or replaces) a setting.
+pub(crate) fn put(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![key, value])?;
+    Ok(())
+}
