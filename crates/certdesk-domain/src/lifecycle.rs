@@ -22,12 +22,19 @@ pub enum LifecycleEvent {
     StartTraining,
     /// 完成培训: class hours and exam done; the agency may now apply.
     CompleteTraining,
+    /// 重新培训: a correction (a failed retake, an attendance fix) undid eligibility; the worker
+    /// is in training again.
+    ReopenTraining,
     /// 申领: the agency submits the application to the platform (again after a rejection).
     Apply,
     /// 核准: platform and police checks passed; the platform assigned a certificate code.
     Approve,
     /// 驳回: a check failed; the platform said why.
     Reject,
+    /// 收到核准: the platform's approval arrives at a desk. The platform decides approvals, so
+    /// it counts even when this desk never saw its application acknowledged (killed before
+    /// recording the answer, or another desk of the agency applied).
+    ReceiveApproval,
     /// 制作: a card is printed (again for a misprint, or a replacement for a lost card).
     Print,
     /// 发放: the card is handed to the worker.
@@ -40,12 +47,14 @@ pub enum LifecycleEvent {
 
 impl LifecycleEvent {
     /// Every event, for exhaustive tests and menus.
-    pub const ALL: [LifecycleEvent; 9] = [
+    pub const ALL: [LifecycleEvent; 11] = [
         LifecycleEvent::StartTraining,
         LifecycleEvent::CompleteTraining,
+        LifecycleEvent::ReopenTraining,
         LifecycleEvent::Apply,
         LifecycleEvent::Approve,
         LifecycleEvent::Reject,
+        LifecycleEvent::ReceiveApproval,
         LifecycleEvent::Print,
         LifecycleEvent::Issue,
         LifecycleEvent::Cancel,
@@ -57,9 +66,11 @@ impl LifecycleEvent {
         match self {
             LifecycleEvent::StartTraining => "开始培训",
             LifecycleEvent::CompleteTraining => "完成培训",
+            LifecycleEvent::ReopenTraining => "重新培训",
             LifecycleEvent::Apply => "申领",
             LifecycleEvent::Approve => "核准",
             LifecycleEvent::Reject => "驳回",
+            LifecycleEvent::ReceiveApproval => "收到核准",
             LifecycleEvent::Print => "制作证件",
             LifecycleEvent::Issue => "发放证件",
             LifecycleEvent::Cancel => "注销",
@@ -72,9 +83,11 @@ impl LifecycleEvent {
         match self {
             LifecycleEvent::StartTraining => "start training",
             LifecycleEvent::CompleteTraining => "complete training",
+            LifecycleEvent::ReopenTraining => "reopen training",
             LifecycleEvent::Apply => "apply",
             LifecycleEvent::Approve => "approve",
             LifecycleEvent::Reject => "reject",
+            LifecycleEvent::ReceiveApproval => "receive the approval",
             LifecycleEvent::Print => "print a card",
             LifecycleEvent::Issue => "issue the card",
             LifecycleEvent::Cancel => "cancel",
@@ -86,9 +99,11 @@ impl LifecycleEvent {
 /// The status after `event` happens in status `from`, or a `status_transition` error (field
 /// `"status"`) naming both, in words a clerk understands.
 ///
-/// The rules: training leads to eligibility; only an eligible (or previously rejected) worker
+/// The rules: training leads to eligibility, and a correction that undoes eligibility leads
+/// back to training; only an eligible (or previously rejected) worker
 /// may be applied for; only an application is approved or rejected; a card is printed only
-/// after approval (and again, as a replacement, once issued); cancellation ends every stage
+/// after approval (and again, as a replacement, once issued); a desk records the platform's
+/// approval from any status before approval except cancelled (the platform decided); cancellation ends every stage
 /// except itself; information updates are allowed everywhere and change nothing.
 pub fn transition(from: WorkerStatus, event: LifecycleEvent) -> Result<WorkerStatus, FieldError> {
     use LifecycleEvent as E;
@@ -97,9 +112,11 @@ pub fn transition(from: WorkerStatus, event: LifecycleEvent) -> Result<WorkerSta
         (s, E::Update) => Some(s),
         (S::Enrolled, E::StartTraining) => Some(S::InTraining),
         (S::InTraining, E::CompleteTraining) => Some(S::Eligible),
+        (S::Eligible, E::ReopenTraining) => Some(S::InTraining),
         (S::Eligible | S::Rejected, E::Apply) => Some(S::Applied),
         (S::Applied, E::Approve) => Some(S::Approved),
         (S::Applied, E::Reject) => Some(S::Rejected),
+        (S::Enrolled | S::InTraining | S::Eligible | S::Applied | S::Rejected, E::ReceiveApproval) => Some(S::Approved),
         // Printing again after issue is the replacement of a lost or damaged card; printing
         // again before issue is a misprint. Both make a new card version.
         (S::Approved | S::Printed | S::Issued, E::Print) => Some(S::Printed),
@@ -146,10 +163,16 @@ mod tests {
     const ALLOWED: &[(WorkerStatus, LifecycleEvent, WorkerStatus)] = &[
         (S::Enrolled, E::StartTraining, S::InTraining),
         (S::InTraining, E::CompleteTraining, S::Eligible),
+        (S::Eligible, E::ReopenTraining, S::InTraining),
         (S::Eligible, E::Apply, S::Applied),
         (S::Rejected, E::Apply, S::Applied),
         (S::Applied, E::Approve, S::Approved),
         (S::Applied, E::Reject, S::Rejected),
+        (S::Enrolled, E::ReceiveApproval, S::Approved),
+        (S::InTraining, E::ReceiveApproval, S::Approved),
+        (S::Eligible, E::ReceiveApproval, S::Approved),
+        (S::Applied, E::ReceiveApproval, S::Approved),
+        (S::Rejected, E::ReceiveApproval, S::Approved),
         (S::Approved, E::Print, S::Printed),
         (S::Printed, E::Print, S::Printed),
         (S::Issued, E::Print, S::Printed),
@@ -191,8 +214,30 @@ mod tests {
                 refused_count += 1;
             }
         }
-        // 9 statuses x 8 non-update events, minus the 18 allowed moves.
-        assert_eq!(refused_count, 9 * 8 - ALLOWED.len());
+        // Every status x every non-update event, minus the allowed moves.
+        assert_eq!(refused_count, S::ALL.len() * (E::ALL.len() - 1) - ALLOWED.len());
+    }
+
+    #[test]
+    fn only_an_eligible_worker_goes_back_to_training_and_only_into_training() {
+        for s in S::ALL {
+            let got = transition(s, E::ReopenTraining);
+            if s == S::Eligible {
+                assert_eq!(got, Ok(S::InTraining), "a correction that undoes eligibility reopens training");
+            } else {
+                assert!(got.is_err(), "{s:?} must not jump back to training: only eligibility can be undone");
+            }
+        }
+    }
+
+    #[test]
+    fn a_received_approval_never_reopens_a_cancelled_or_moves_a_printed_certificate_back() {
+        for s in [S::Approved, S::Printed, S::Issued, S::Cancelled] {
+            assert!(
+                transition(s, E::ReceiveApproval).is_err(),
+                "{s:?}: the approval is already recorded (or the certificate ended); the status stays"
+            );
+        }
     }
 
     #[test]

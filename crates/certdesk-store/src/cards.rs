@@ -320,7 +320,7 @@ pub struct LocalWorker {
 }
 
 /// A refused lifecycle move, keeping the lifecycle's code (`status_transition`) and sentence.
-fn lifecycle_error(e: certdesk_domain::FieldError) -> DeskError {
+pub(crate) fn lifecycle_error(e: certdesk_domain::FieldError) -> DeskError {
     DeskError { fields: vec![e.clone()], ..DeskError::new(&e.code, e.message()) }
 }
 
@@ -444,10 +444,8 @@ impl Desk {
             let Some(cert) = cert else {
                 continue;
             };
-            let from = self.worker_status_tx(&tx, id)?;
-            let to = transition(from, LifecycleEvent::Print).map_err(lifecycle_error)?;
             let note = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, printer);
-            self.move_status(&tx, actor, id, (from, to), "print", &note)?;
+            self.move_status(&tx, actor, id, (LifecycleEvent::Print, "print"), &note)?;
         }
         tx.commit()?;
         Ok(())
@@ -463,7 +461,8 @@ impl Desk {
         signature_png: Option<Vec<u8>>,
     ) -> DeskResult<()> {
         let from = self.worker(worker_id)?.status;
-        let to = transition(from, LifecycleEvent::Issue).map_err(lifecycle_error)?;
+        // Refused early, before the other checks; the move itself goes through set_status_in.
+        transition(from, LifecycleEvent::Issue).map_err(lifecycle_error)?;
         let cert = self.platform_view(worker_id)?.certificate.ok_or_else(|| DeskError::not_found(messages::records::certificate()))?;
         let today = self.today();
         let issued_on = issued_on.unwrap_or(today);
@@ -502,7 +501,7 @@ impl Desk {
             ],
         )?;
         let note = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, issued_on);
-        self.move_status(&tx, actor, worker_id, (from, to), "issue", &note)?;
+        self.move_status(&tx, actor, worker_id, (LifecycleEvent::Issue, "issue"), &note)?;
         tx.commit()?;
         Ok(())
     }
@@ -560,7 +559,7 @@ impl Desk {
     pub fn cancel_certificate(&mut self, actor: &SessionUser, worker_id: &str, reason: CancelReason, note: &str) -> DeskResult<()> {
         require_manager(actor)?;
         let from = self.worker(worker_id)?.status;
-        let to = transition(from, LifecycleEvent::Cancel).map_err(lifecycle_error)?;
+        transition(from, LifecycleEvent::Cancel).map_err(lifecycle_error)?;
         let note = note.trim();
         if reason == CancelReason::Other && note.is_empty() {
             return Err(messages::cancel_note_required());
@@ -574,16 +573,11 @@ impl Desk {
             params![worker_id, reason.code(), note, actor.id, self.now_text()],
         )?;
         let why = if note.is_empty() { reason.code().to_string() } else { format!("{}：{note}", reason.code()) };
-        self.set_status_in(&tx, worker_id, (from, to), (Some(&actor.id), "cancel", Some(&why)))?;
+        self.set_status_in(&tx, worker_id, &[LifecycleEvent::Cancel], (Some(&actor.id), "cancel", Some(&why)))?;
         let payload = serde_json::json!({ "reason": reason.code(), "note": note });
         self.append_outbox(&tx, SyncEntity::Worker, worker_id, SyncOp::Cancel, &payload)?;
         tx.commit()?;
         Ok(())
-    }
-
-    fn worker_status_tx(&self, tx: &Transaction<'_>, worker_id: &str) -> DeskResult<WorkerStatus> {
-        table::workers::status(tx, worker_id)?
-            .ok_or_else(|| DeskError::not_found(messages::records::worker()))
     }
 
     /// A status move made by the clerk: the row and its audit entry (as every status move), then
@@ -593,11 +587,10 @@ impl Desk {
         tx: &Transaction<'_>,
         actor: &SessionUser,
         worker_id: &str,
-        (from, to): (WorkerStatus, WorkerStatus),
-        action: &str,
+        (event, action): (LifecycleEvent, &str),
         note: &str,
     ) -> DeskResult<()> {
-        self.set_status_in(tx, worker_id, (from, to), (Some(&actor.id), action, Some(note)))?;
+        self.set_status_in(tx, worker_id, &[event], (Some(&actor.id), action, Some(note)))?;
         self.push_worker_outbox(tx, worker_id)
     }
 

@@ -249,10 +249,6 @@ fn check_code(c: CheckKind) -> &'static str {
 
 /// The statuses in which a pulled approval changes nothing but the stored certificate: the
 /// card is already made or the certificate was cancelled here.
-fn keeps_status_on_approval(s: WorkerStatus) -> bool {
-    matches!(s, WorkerStatus::Approved | WorkerStatus::Printed | WorkerStatus::Issued | WorkerStatus::Cancelled)
-}
-
 fn not_eligible(from: WorkerStatus) -> DeskError {
     // The lifecycle's own sentence names the status; this code lets the window group refusals.
     let e = transition(from, LifecycleEvent::Apply).expect_err("only called when apply is refused");
@@ -399,15 +395,20 @@ impl Desk {
         Ok(table::workers::status(tx, worker_id)?)
     }
 
-    /// Moves a worker's status, with its audit entry. `user_id`: the clerk, or `None` for
-    /// the platform; `reason`: the sentence or code shown in the timeline.
+    /// The one way a worker's status moves: the lifecycle's `events`, one after the other, from
+    /// the status the row holds now, as [`transition`] decides (a refused event is a
+    /// `status_transition` error and nothing is written); the row and one audit entry from the
+    /// first status to the last. `user_id`: the clerk, or `None` for the platform; `reason`: the
+    /// sentence or code shown in the timeline. The new status.
     pub(crate) fn set_status_in(
         &self,
         tx: &Transaction<'_>,
         worker_id: &str,
-        (from, to): (WorkerStatus, WorkerStatus),
+        events: &[LifecycleEvent],
         (user_id, action, reason): (Option<&str>, &str, Option<&str>),
-    ) -> DeskResult<()> {
+    ) -> DeskResult<WorkerStatus> {
+        let from = self.worker_status_in(tx, worker_id)?.ok_or_else(|| DeskError::not_found(messages::records::worker()))?;
+        let to = events.iter().try_fold(from, |s, &e| transition(s, e)).map_err(crate::cards::lifecycle_error)?;
         // A user's move records who made it; the platform's decisions keep the last editor.
         table::workers::set_status(tx, worker_id, to, &self.now_text(), user_id)?;
         self.append_audit(
@@ -422,7 +423,8 @@ impl Desk {
                 new_value: Some(to.code()),
                 reason,
             },
-        )
+        )?;
+        Ok(to)
     }
 
     /// A refused application: the reason is kept for the worker page, and an applied worker
@@ -432,8 +434,8 @@ impl Desk {
             return Ok(false);
         };
         table::worker_rejections::upsert(tx, worker_id, code, (zh, en), &self.now_text())?;
-        if let Ok(to) = transition(status, LifecycleEvent::Reject) {
-            self.set_status_in(tx, worker_id, (status, to), (None, "platform_reject", Some(zh)))?;
+        if transition(status, LifecycleEvent::Reject).is_ok() {
+            self.set_status_in(tx, worker_id, &[LifecycleEvent::Reject], (None, "platform_reject", Some(zh)))?;
         }
         Ok(true)
     }
@@ -467,13 +469,9 @@ impl Desk {
                 table::worker_rejections::delete(tx, &id)?;
                 // The platform decides approvals: an approval counts even if this desk never
                 // saw its application acknowledged (e.g. killed before recording the answer).
-                if !keeps_status_on_approval(status) {
-                    self.set_status_in(
-                        tx,
-                        &id,
-                        (status, WorkerStatus::Approved),
-                        (None, "platform_approve", Some(certificate_code)),
-                    )?;
+                // Already approved, printed, issued or cancelled: the status stays.
+                if transition(status, LifecycleEvent::ReceiveApproval).is_ok() {
+                    self.set_status_in(tx, &id, &[LifecycleEvent::ReceiveApproval], (None, "platform_approve", Some(certificate_code)))?;
                 }
                 tally.approvals += 1;
             }
@@ -687,7 +685,7 @@ impl Desk {
         // The lifecycle decides which statuses may apply (eligible, or rejected before); the
         // training rules are re-checked at this moment, so a correction made since the worker
         // became eligible (a failed retake, an attendance fix) is not missed.
-        let to = transition(from, LifecycleEvent::Apply).map_err(|_| not_eligible(from))?;
+        transition(from, LifecycleEvent::Apply).map_err(|_| not_eligible(from))?;
         let eligibility = self.worker_eligibility(worker_id)?;
         if !eligibility.eligible {
             let missing: Vec<_> = eligibility.missing.iter().map(|m| certdesk_domain::Bilingual::new(m.message_zh.clone(), m.message_en.clone())).collect();
@@ -697,7 +695,75 @@ impl Desk {
         // made from: the platform owns `applied` and judges the move itself.
         let mut payload = serde_json::to_value(self.worker(worker_id)?).map_err(DeskError::internal)?;
         payload["status"] = serde_json::Value::from(from.code());
-        self.set_status_in(tx, worker_id, (from, to), (Some(&actor.id), "apply", None))?;
+        self.set_status_in(tx, worker_id, &[LifecycleEvent::Apply], (Some(&actor.id), "apply", None))?;
         self.append_outbox(tx, SyncEntity::Worker, worker_id, SyncOp::Apply, &payload)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Agency, NewUser, Role, WorkerInput};
+
+    /// A set-up desk with one enrolled worker; the manager and the worker's id.
+    fn desk_with_an_enrolled_worker(dir: &std::path::Path) -> (Desk, SessionUser, String) {
+        let mut desk = Desk::open(dir).unwrap();
+        let agency = Agency {
+            name: "上海好帮手家政服务有限公司".into(),
+            credit_code: "91310104MA1FL8L970".into(),
+            district: "徐汇区".into(),
+            address: "上海市徐汇区漕溪北路1号".into(),
+            phone: "021-64870000".into(),
+            updated_at: String::new(),
+        };
+        let manager = NewUser { username: "manager".into(), display_name: "王经理".into(), role: Role::Manager, password: "manager-pass-1".into() };
+        let me = desk.setup(&agency, &manager).unwrap();
+        let input = WorkerInput {
+            form: certdesk_domain::WorkerInput {
+                name: "张三".into(),
+                id_number: "11010519491231002X".into(),
+                phone: "13800138000".into(),
+                address: "上海市徐汇区漕溪北路2号".into(),
+                service_types: vec!["保洁".into()],
+                emergency_contact_name: "李四".into(),
+                emergency_contact_phone: "13900000000".into(),
+                consent_date: Some("2026-01-05".into()),
+                agency_check_done: true,
+            },
+            photo_sha256: None,
+        };
+        let id = desk.enrol_worker(&me, &input).unwrap().id;
+        (desk, me, id)
+    }
+
+    #[test]
+    fn a_status_move_the_lifecycle_forbids_is_refused_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, me, id) = desk_with_an_enrolled_worker(dir.path());
+        let entries = desk.timeline("worker", &id).unwrap().len();
+        let tx = desk.conn.unchecked_transaction().unwrap();
+        for events in [&[LifecycleEvent::Apply][..], &[LifecycleEvent::Print], &[LifecycleEvent::ReopenTraining], &[LifecycleEvent::StartTraining, LifecycleEvent::Issue]] {
+            let e = desk.set_status_in(&tx, &id, events, (Some(&me.id), "status", None)).unwrap_err();
+            assert_eq!(e.code, certdesk_domain::lifecycle::STATUS_TRANSITION, "an enrolled worker cannot take {events:?}: {e:?}");
+            assert_eq!(e.fields[0].field, "status", "the refusal names the status field");
+        }
+        tx.commit().unwrap();
+        assert_eq!(desk.worker(&id).unwrap().status, WorkerStatus::Enrolled, "a refused move leaves the status as it was");
+        assert_eq!(desk.timeline("worker", &id).unwrap().len(), entries, "a refused move writes no audit entry");
+    }
+
+    #[test]
+    fn an_allowed_move_writes_the_status_and_one_audit_entry_from_first_to_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, me, id) = desk_with_an_enrolled_worker(dir.path());
+        let tx = desk.conn.unchecked_transaction().unwrap();
+        let to = desk
+            .set_status_in(&tx, &id, &[LifecycleEvent::StartTraining, LifecycleEvent::CompleteTraining], (Some(&me.id), "status", None))
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(to, WorkerStatus::Eligible);
+        assert_eq!(desk.worker(&id).unwrap().status, WorkerStatus::Eligible);
+        let last = desk.timeline("worker", &id).unwrap().pop().unwrap();
+        assert_eq!((last.old_value.as_deref(), last.new_value.as_deref()), (Some("enrolled"), Some("eligible")), "one entry for the whole move");
     }
 }

@@ -631,26 +631,32 @@ impl Desk {
     fn refresh_status(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
         let from = table::workers::status(tx, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let in_a_class = table::class_participants::in_any_class(tx, worker_id)?;
+        // The lifecycle decides every step; training only says which events happened.
+        let mut events = Vec::new();
         let mut to = from;
         if to == WorkerStatus::Enrolled && in_a_class {
             to = transition(to, LifecycleEvent::StartTraining).map_err(DeskError::field)?;
+            events.push(LifecycleEvent::StartTraining);
         }
         if matches!(to, WorkerStatus::InTraining | WorkerStatus::Eligible) {
             let settings = settings_in(tx)?;
             let eligible = rules::eligibility(&facts_in(tx, worker_id)?, &settings).eligible;
-            if to == WorkerStatus::InTraining && eligible {
-                to = transition(to, LifecycleEvent::CompleteTraining).map_err(DeskError::field)?;
-            } else if to == WorkerStatus::Eligible && !eligible {
-                // A correction (a failed retake, an attendance fix) undid eligibility. The
-                // lifecycle has no event for this step back; it is training's own business.
-                to = WorkerStatus::InTraining;
+            // A correction (a failed retake, an attendance fix) may undo eligibility.
+            let event = match (to, eligible) {
+                (WorkerStatus::InTraining, true) => Some(LifecycleEvent::CompleteTraining),
+                (WorkerStatus::Eligible, false) => Some(LifecycleEvent::ReopenTraining),
+                _ => None,
+            };
+            if let Some(event) = event {
+                to = transition(to, event).map_err(DeskError::field)?;
+                events.push(event);
             }
         }
         if to == from {
             return Ok(());
         }
         // The one status move with its audit entry, as for cards and the platform's decisions.
-        self.set_status_in(tx, worker_id, (from, to), (Some(&actor.id), "status", None))?;
+        self.set_status_in(tx, worker_id, &events, (Some(&actor.id), "status", None))?;
         self.push_worker_outbox(tx, worker_id)
     }
 }
