@@ -13,6 +13,7 @@ import type {
   CardLayout,
   ClassInput,
   Commands,
+  DeskCode,
   DeskError,
   Events,
   ExamInput,
@@ -36,8 +37,12 @@ import type {
 
 export type * from './bindings';
 
+/** Every code a failed command rejects with: the desk's (generated from the Rust `DeskCode`),
+ * and the window's own for a failure that did not come from our commands. Compare an error's
+ * code only with these: a code typed wrong, or one the desk no longer has, fails the build. */
+export type ApiCode = DeskCode | typeof IPC_ERROR;
 /** What a failed command rejects with (the shell's DeskError). */
-export type ApiError = DeskError;
+export type ApiError = Omit<DeskError, 'code'> & { code: ApiCode };
 /** What the window sends for the agency: the stored record without its `updated_at`. */
 export type AgencyInput = Omit<Agency, 'updated_at'>;
 /** An attendance mark of the grid. */
@@ -47,7 +52,7 @@ export type AttendanceCode = Attendance;
 // Errors
 
 /** Code used for failures that did not come from our Rust command (Tauri-level, bridge missing…). */
-export const IPC_ERROR = 'ipc';
+export const IPC_ERROR = 'ipc' as const;
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null;

@@ -34,7 +34,7 @@ mod sheet;
 
 
 pub use card::{CARD_H, CARD_W};
-pub use error::CardError;
+pub use error::{CardCode, CardError};
 pub use font::font_has_glyphs;
 pub use qr::MAX_QR_VERSION;
 pub use sheet::{a4_slot, A4_H, A4_W, CARDS_PER_SHEET};

@@ -1,35 +1,17 @@
 //! Every sentence the card renderer says to a clerk, in Chinese with English beside it, and the
-//! stable code each belongs to, so a translator reviews one file.
+//! [`CardCode`] each belongs to, so a translator reviews one file.
 //!
 //! Callers decide *that* a card cannot be made; this module only says *what* the clerk reads.
 //! It must never hold a layout rule. The codes are a contract with the desk and the CLI.
 
 use certdesk_domain::Bilingual;
 
-use crate::CardError;
+use crate::{CardCode, CardError};
 
-/// Stable codes of [`CardError`].
-pub mod codes {
-    /// A character the embedded font has no glyph for.
-    pub const GLYPH_MISSING: &str = "glyph_missing";
-    /// The credential URL does not fit the QR code.
-    pub const QR_TOO_LONG: &str = "qr_too_long";
-    /// The photo is not a JPEG.
-    pub const PHOTO_INVALID: &str = "photo_invalid";
-    /// A real card without the platform's code and signed credential.
-    pub const CREDENTIAL_MISSING: &str = "credential_missing";
-    /// The printer calibration is out of range.
-    pub const CALIBRATION_INVALID: &str = "calibration_invalid";
-    /// Nothing to print.
-    pub const NO_CARDS: &str = "no_cards";
-    /// The embedded font cannot be read.
-    pub const FONT_BROKEN: &str = "font_broken";
-}
-
-/// [`codes::GLYPH_MISSING`]: `shown` is the character (or its code point), `who` the holder.
+/// [`CardCode::GlyphMissing`]: `shown` is the character (or its code point), `who` the holder.
 pub fn glyph_missing(shown: &str, cp: &str, text: &str, who: &str) -> CardError {
     CardError::new(
-        codes::GLYPH_MISSING,
+        CardCode::GlyphMissing,
         Bilingual::new(
             format!("证卡字体里没有“{shown}”（{cp}）这个字，无法打印“{text}”{who}。请核对该字，或改用常用写法。"),
             format!("The card font has no glyph for '{shown}' ({cp}) in \"{text}\"{who}; check that character or use its common form."),
@@ -46,10 +28,10 @@ pub fn glyph_missing_in_field(e: CardError, label: &Bilingual, who_zh: &str, who
     CardError { message, ..e }
 }
 
-/// [`codes::QR_TOO_LONG`].
+/// [`CardCode::QrTooLong`].
 pub fn qr_too_long(bytes: usize) -> CardError {
     CardError::new(
-        codes::QR_TOO_LONG,
+        CardCode::QrTooLong,
         Bilingual::new(
             format!("证卡二维码内容过长（{bytes} 字节），超过 10 版 Q 级二维码的容量，无法清晰打印。请联系平台。"),
             format!("The credential URL ({bytes} bytes) does not fit a version-10 QR code at error correction Q; contact the platform."),
@@ -57,19 +39,19 @@ pub fn qr_too_long(bytes: usize) -> CardError {
     )
 }
 
-/// [`codes::PHOTO_INVALID`].
+/// [`CardCode::PhotoInvalid`].
 pub fn photo_invalid() -> CardError {
     CardError::new(
-        codes::PHOTO_INVALID,
+        CardCode::PhotoInvalid,
         Bilingual::new("照片不是有效的 JPEG 文件，请重新拍摄或上传照片。", "The photo is not a valid JPEG; take or upload the photo again."),
     )
 }
 
-/// [`codes::CREDENTIAL_MISSING`]; `who_zh` names the holder (or is empty), `who_en` is " (name)" or empty.
+/// [`CardCode::CredentialMissing`]; `who_zh` names the holder (or is empty), `who_en` is " (name)" or empty.
 pub fn credential_missing(who_zh: &str, who_en: &str) -> CardError {
     let who_zh = if who_zh.is_empty() { "该从业人员" } else { who_zh };
     CardError::new(
-        codes::CREDENTIAL_MISSING,
+        CardCode::CredentialMissing,
         Bilingual::new(
             format!("{who_zh}还没有平台核发的证书编号和签名二维码，只能打印样张。"),
             format!("No certificate code and signed credential from the platform yet{who_en}: only a draft can be printed."),
@@ -77,10 +59,10 @@ pub fn credential_missing(who_zh: &str, who_en: &str) -> CardError {
     )
 }
 
-/// [`codes::CALIBRATION_INVALID`].
+/// [`CardCode::CalibrationInvalid`].
 pub fn calibration_invalid() -> CardError {
     CardError::new(
-        codes::CALIBRATION_INVALID,
+        CardCode::CalibrationInvalid,
         Bilingual::new(
             "打印机校准值超出范围：偏移须在 ±30 毫米内，缩放须在 50% 到 150% 之间。",
             "Printer calibration out of range: offsets within ±30 mm, scale between 50% and 150%.",
@@ -88,15 +70,15 @@ pub fn calibration_invalid() -> CardError {
     )
 }
 
-/// [`codes::NO_CARDS`].
+/// [`CardCode::NoCards`].
 pub fn no_cards() -> CardError {
-    CardError::new(codes::NO_CARDS, Bilingual::new("没有要打印的证卡。", "There are no cards to print."))
+    CardError::new(CardCode::NoCards, Bilingual::new("没有要打印的证卡。", "There are no cards to print."))
 }
 
-/// [`codes::FONT_BROKEN`].
+/// [`CardCode::FontBroken`].
 pub fn font_broken() -> CardError {
     CardError::new(
-        codes::FONT_BROKEN,
+        CardCode::FontBroken,
         Bilingual::new("内置证卡字体无法读取，请重新安装本软件。", "The built-in card font cannot be read; reinstall the application."),
     )
 }

@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn a_url_beyond_version_10_at_q_is_refused() {
         let long = format!("https://verify.example.cn/{}", "A".repeat(200));
-        assert_eq!(encode(&long).err().map(|e| e.code), Some("qr_too_long"));
+        assert_eq!(encode(&long).err().map(|e| e.code.as_str()), Some("qr_too_long"));
         let ok = encode("https://verify.example.cn/c/AQAB").expect("short URL fits");
         assert!(ok.width >= 21 && !ok.runs.is_empty());
     }

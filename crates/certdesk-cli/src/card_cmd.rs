@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use certdesk_card::Layout;
 use certdesk_print::{print_cards, write_atomically, Destination};
-use certdesk_store::{Calibration, CancelReason, Desk, DeskError, LossKind, SessionUser};
+use certdesk_store::{Calibration, CancelReason, Desk, DeskCode, DeskError, LossKind, SessionUser};
 use clap::{Args, Subcommand};
 
 use crate::Out;
@@ -140,7 +140,7 @@ pub enum FeedbackCommand {
 }
 
 fn layout(s: &str) -> Result<Layout, DeskError> {
-    s.parse().map_err(|e: certdesk_domain::FieldError| DeskError::new(&e.code, e.message()))
+    s.parse().map_err(|e: certdesk_domain::FieldError| DeskError::new(DeskCode::LayoutUnknown, e.message()))
 }
 
 fn date(s: &str) -> Result<chrono::NaiveDate, DeskError> {
@@ -294,11 +294,8 @@ pub fn verify(desk: &Desk, scan: &str, out: &Out) -> Result<(), DeskError> {
         });
         lines.join("\n")
     });
-    if r.verdict == "valid" {
-        Ok(())
-    } else {
-        Err(DeskError::new(&format!("verdict_{}", r.verdict), certdesk_domain::Bilingual::new(r.verdict_zh, r.verdict_en)))
-    }
+    let Some(code) = DeskCode::refused_verdict(r.verdict) else { return Ok(()) };
+    Err(DeskError::new(code, certdesk_domain::Bilingual::new(r.verdict_zh, r.verdict_en)))
 }
 
 /// `certdesk feedback ...`.

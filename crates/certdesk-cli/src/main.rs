@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use certdesk_domain::WorkerStatus;
-use certdesk_store::{Agency, Desk, DeskError, NewUser, Role, SessionUser, WorkerInput};
+use certdesk_store::{Agency, Desk, DeskCode, DeskError, NewUser, Role, SessionUser, WorkerInput};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde::Serialize;
 
@@ -319,7 +319,7 @@ fn main() -> ExitCode {
             if let Some(detail) = &e.detail {
                 eprintln!("  ({detail})");
             }
-            ExitCode::from(if e.code == "internal" { 1 } else { 2 })
+            ExitCode::from(if e.code == DeskCode::Internal { 1 } else { 2 })
         }
     }
 }

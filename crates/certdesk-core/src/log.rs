@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use certdesk_store::DeskError;
+use certdesk_store::{DeskCode, DeskError};
 use tracing_subscriber::fmt::MakeWriter;
 
 /// The log folder inside the data folder.
@@ -36,7 +36,7 @@ pub fn log_dir(data_dir: &Path) -> PathBuf {
 /// Log a failed command: its code, the fields it names and the internal cause.
 pub fn failure(command: &str, e: &DeskError) {
     let fields: Vec<String> = e.fields.iter().map(|f| format!("{}:{}", f.field, f.code)).collect();
-    if e.code == "internal" {
+    if e.code == DeskCode::Internal {
         tracing::error!(command, code = %e.code, cause = e.detail.as_deref().unwrap_or(""), "command failed");
     } else {
         tracing::warn!(command, code = %e.code, fields = %fields.join(","), "command refused");

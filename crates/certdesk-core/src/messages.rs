@@ -7,12 +7,12 @@ use std::fmt::Display;
 use std::path::Path;
 
 use certdesk_domain::Bilingual;
-use certdesk_store::DeskError;
+use certdesk_store::{DeskCode, DeskError};
 
 /// The diagnostics bundle could not be written.
 pub fn diagnostics_write(out: &Path, e: impl Display) -> DeskError {
     DeskError::new(
-        "diagnostics_write",
+        DeskCode::DiagnosticsWrite,
         Bilingual::new(
             format!("无法写入诊断文件 {}：{e}", out.display()),
             format!("Cannot write the diagnostics file {}: {e}", out.display()),

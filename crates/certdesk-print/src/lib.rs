@@ -9,8 +9,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use certdesk_card::{CardData, CardError, Layout, RenderOptions, CARD_DESIGN_VERSION};
-use certdesk_store::{Calibration, CardRecord, Desk, DeskError, DeskResult, SessionUser};
+use certdesk_card::{CardCode, CardData, CardError, Layout, RenderOptions, CARD_DESIGN_VERSION};
+use certdesk_store::{Calibration, CardRecord, Desk, DeskCode, DeskError, DeskResult, SessionUser};
 use serde::Serialize;
 
 pub mod messages;
@@ -68,9 +68,18 @@ pub struct PrinterInfo {
     pub is_default: bool,
 }
 
-/// The card renderer's refusal, as the desk's error.
+/// The card renderer's refusal, as the desk's error (each card code has its desk code).
 pub fn card_error(e: CardError) -> DeskError {
-    DeskError::new(e.code, e.message)
+    let code = match e.code {
+        CardCode::GlyphMissing => DeskCode::GlyphMissing,
+        CardCode::QrTooLong => DeskCode::QrTooLong,
+        CardCode::PhotoInvalid => DeskCode::PhotoInvalid,
+        CardCode::CredentialMissing => DeskCode::CredentialMissing,
+        CardCode::CalibrationInvalid => DeskCode::CalibrationInvalid,
+        CardCode::NoCards => DeskCode::NoCards,
+        CardCode::FontBroken => DeskCode::FontBroken,
+    };
+    DeskError::new(code, e.message)
 }
 
 /// The card for a worker's record. A draft record (no approved certificate) becomes a 样张.
@@ -212,4 +221,17 @@ fn send_to_printer(printer: &str, pdf: &[u8], title: &str) -> DeskResult<String>
     // "request id is Queue-12 (1 file(s))"
     let said = String::from_utf8_lossy(&output.stdout);
     Ok(said.split_whitespace().nth(3).unwrap_or("").to_string())
+}
+
+#[cfg(test)]
+mod card_code_tests {
+    use super::*;
+
+    #[test]
+    fn a_card_refusal_keeps_its_code_string_in_the_desks_error() {
+        for code in CardCode::ALL {
+            let e = card_error(CardError { code, message: certdesk_domain::Bilingual::new("x", "x") });
+            assert_eq!(e.code.as_str(), code.as_str(), "the window and the CLI see the card's own code");
+        }
+    }
 }

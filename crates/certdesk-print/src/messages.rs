@@ -8,30 +8,30 @@ use std::fmt::Display;
 use std::path::Path;
 
 use certdesk_domain::Bilingual;
-use certdesk_store::DeskError;
+use certdesk_store::{DeskCode, DeskError};
 
 /// Nothing chosen to print.
 pub fn no_cards() -> DeskError {
-    DeskError::new("no_cards", Bilingual::new("没有要制作的证卡", "There are no cards to print"))
+    DeskError::new(DeskCode::NoCards, Bilingual::new("没有要制作的证卡", "There are no cards to print"))
 }
 
 /// The PDF could not be written.
 pub fn write_failed(path: &Path, e: impl Display) -> DeskError {
     DeskError::new(
-        "write_failed",
+        DeskCode::WriteFailed,
         Bilingual::new(format!("无法写入文件 {}：{e}", path.display()), format!("Cannot write {}: {e}", path.display())),
     )
 }
 
 /// A printer name `lp` must not be given.
 pub fn printer_name_invalid(printer: &str) -> DeskError {
-    DeskError::new("printer", Bilingual::new(format!("打印机名称“{printer}”无效"), format!("Invalid printer name \"{printer}\"")))
+    DeskError::new(DeskCode::Printer, Bilingual::new(format!("打印机名称“{printer}”无效"), format!("Invalid printer name \"{printer}\"")))
 }
 
 /// `lp` cannot be run.
 pub fn no_cups(e: impl Display) -> DeskError {
     DeskError::new(
-        "no_cups",
+        DeskCode::NoCups,
         Bilingual::new(
             format!("无法调用系统打印（lp）：{e}。请安装 CUPS，或选择“保存为 PDF”"),
             format!("Cannot run the system print command (lp): {e}. Install CUPS or save as PDF"),
@@ -42,7 +42,7 @@ pub fn no_cups(e: impl Display) -> DeskError {
 /// The print queue refused the job.
 pub fn print_failed(printer: &str, why: &str) -> DeskError {
     DeskError::new(
-        "print_failed",
+        DeskCode::PrintFailed,
         Bilingual::new(format!("打印机“{printer}”拒绝了打印任务：{why}"), format!("The printer \"{printer}\" refused the job: {why}")),
     )
 }

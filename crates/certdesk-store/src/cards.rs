@@ -24,7 +24,7 @@ use crate::messages;
 use crate::table;
 use crate::sync::WorkerCertificate;
 use crate::users::require_manager;
-use crate::{Desk, DeskError, DeskResult, SessionUser};
+use crate::{Desk, DeskCode, DeskError, DeskResult, SessionUser};
 
 /// The longest scan the verify box accepts. A real credential URL is at most 151 bytes; a
 /// scanner or a paste of anything longer is refused before any decoding.
@@ -321,7 +321,7 @@ pub struct LocalWorker {
 
 /// A refused lifecycle move, keeping the lifecycle's code (`status_transition`) and sentence.
 pub(crate) fn lifecycle_error(e: certdesk_domain::FieldError) -> DeskError {
-    DeskError { fields: vec![e.clone()], ..DeskError::new(&e.code, e.message()) }
+    DeskError { fields: vec![e.clone()], ..DeskError::new(DeskCode::StatusTransition, e.message()) }
 }
 
 
@@ -371,7 +371,7 @@ impl Desk {
             return Ok(Some(messages::not_approved(&w.name, &Bilingual::new(status.label_zh(), status.label_en()))));
         };
         if let Err(e) = transition(status, LifecycleEvent::Print) {
-            return Ok(Some(DeskError::new("status_transition", e.message())));
+            return Ok(Some(DeskError::new(DeskCode::StatusTransition, e.message())));
         }
         if cert.valid_until.as_str() < self.today().to_string().as_str() {
             return Ok(Some(messages::certificate_expired(&cert.certificate_code, &cert.valid_until)));

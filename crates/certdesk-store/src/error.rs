@@ -7,7 +7,7 @@
 
 use certdesk_domain::{Bilingual, FieldError};
 
-use crate::messages;
+use crate::{messages, DeskCode};
 use serde::Serialize;
 
 /// An error from any desk operation.
@@ -15,8 +15,9 @@ use serde::Serialize;
 #[error("{message_zh}")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeskError {
-    /// Stable machine code, e.g. `validation`, `duplicate_id_number`, `not_found`.
-    pub code: String,
+    /// Stable machine code, e.g. `validation`, `duplicate_id_number`, `not_found`: match this,
+    /// never the sentence.
+    pub code: DeskCode,
     /// What the clerk reads, in Chinese.
     pub message_zh: String,
     /// The same in English.
@@ -34,9 +35,9 @@ pub struct DeskError {
 
 impl DeskError {
     /// An error with a code and its sentence (from a `messages` module).
-    pub fn new(code: &str, message: Bilingual) -> Self {
+    pub fn new(code: DeskCode, message: Bilingual) -> Self {
         let (message_zh, message_en) = message.into_pair();
-        DeskError { code: code.to_string(), message_zh, message_en, fields: Vec::new(), existing_worker_id: None, detail: None }
+        DeskError { code, message_zh, message_en, fields: Vec::new(), existing_worker_id: None, detail: None }
     }
 
     /// The sentence, in both languages.
@@ -47,7 +48,7 @@ impl DeskError {
     /// Invalid input: the sentence names every wrong field, and `fields` lists them.
     pub fn validation(fields: Vec<FieldError>) -> Self {
         let message = Bilingual::join(&fields.iter().map(FieldError::message).collect::<Vec<_>>());
-        DeskError { fields, ..DeskError::new(messages::codes::VALIDATION, message) }
+        DeskError { fields, ..DeskError::new(DeskCode::Validation, message) }
     }
 
     /// One wrong field.
@@ -120,7 +121,7 @@ mod tests {
         let e = DeskError::internal("no such table: workers");
         let json = serde_json::to_string(&e).unwrap();
         assert!(!json.contains("no such table"), "SQL must never reach the clerk: {json}");
-        assert_eq!(e.code, messages::codes::INTERNAL);
+        assert_eq!(e.code, DeskCode::Internal);
         assert_eq!(e.detail.as_deref(), Some("no such table: workers"), "the detail is kept for the log");
     }
 

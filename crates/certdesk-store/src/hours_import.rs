@@ -35,12 +35,11 @@ use crate::import::{
 };
 use crate::training::{class_timing, GridRow};
 use crate::table;
-use crate::{Desk, DeskError, DeskResult, SessionUser};
+use crate::{Desk, DeskCode, DeskError, DeskResult, SessionUser};
 
-/// Stable codes of the hours import's errors and report lines (beside [`crate::import`]'s).
+/// Stable codes of the hours import's report lines (beside [`crate::import`]'s; its refusals
+/// carry a [`DeskCode`]).
 pub mod codes {
-    /// Hours are imported into online classes only.
-    pub const OFFLINE_CLASS: &str = "hours_import_offline_class";
     /// Report line: nobody with this ID number is enrolled at the desk.
     pub const UNKNOWN_ID_NUMBER: &str = "unknown_id_number";
     /// Report line: the worker is enrolled but not in this class.
@@ -295,7 +294,7 @@ fn headers_missing(missing: &[&str], found: &[String]) -> DeskError {
     let found_zh = if found.is_empty() { "未找到任何表头".to_string() } else { format!("找到的表头：{}", found.join("、")) };
     let found_en = if found.is_empty() { "no headers found".to_string() } else { format!("headers found: {}", found.join(", ")) };
     import_error(
-        crate::import::codes::HEADERS_MISSING,
+        DeskCode::ImportHeadersMissing,
         format!("缺少必需的列：{}（{found_zh}）。线上平台导出的表格应有 身份证号 和 学习时长（或 完成学时）两列", zh.join("、")),
         format!("Required columns are missing: {} ({found_en}). The online platform's export needs an ID-number column and an hours column", en.join(", ")),
     )
@@ -347,7 +346,7 @@ impl Desk {
                 // The analysis capped the hours at the class's: this cannot fail, but say where.
                 {
                     let (zh, en) = crate::messages::row_prefix(r.row);
-                    DeskError::new(&e.code, e.message().prefixed(&zh, &en))
+                    DeskError::new(DeskCode::HoursCompletedInvalid, e.message().prefixed(&zh, &en))
                 }
             })?;
             let row = GridRow { attendance: None, sign_in: None, sign_out: None, hours: Some(hours), credited };
@@ -364,7 +363,7 @@ impl Desk {
     fn analyse_hours(&self, class_id: &str, bytes: &[u8], options: &HoursImportOptions) -> DeskResult<(HoursImportReport, Vec<Checked>)> {
         let class = self.class_in(&self.conn, class_id)?;
         if class.mode != ClassMode::Online {
-            return Err(crate::messages::hours_import_offline_class(codes::OFFLINE_CLASS, &class.title));
+            return Err(crate::messages::hours_import_offline_class(&class.title));
         }
         let timing = class_timing(&class)?;
         let settings = self.training_settings()?;

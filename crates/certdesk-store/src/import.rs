@@ -37,7 +37,7 @@ use certdesk_sheet::{ReadError, WriteCell};
 use serde::{Deserialize, Serialize};
 
 use crate::workers::WorkerInput;
-use crate::{Desk, DeskError, DeskResult, SessionUser};
+use crate::{Desk, DeskCode, DeskError, DeskResult, SessionUser};
 
 /// The largest file accepted, in bytes (50 MB; the spreadsheet reader's cap).
 pub const MAX_IMPORT_BYTES: u64 = certdesk_sheet::MAX_FILE_BYTES;
@@ -48,26 +48,11 @@ pub const MAX_IMPORT_ROWS: usize = certdesk_sheet::MAX_ROWS;
 /// How many rows the header may be searched in (a title row often comes first).
 const HEADER_SEARCH_ROWS: usize = certdesk_sheet::HEADER_ROOM;
 
-/// Stable codes of the import's errors and report lines.
+/// Stable codes of the import's report lines and of a missing column's field (the import's
+/// refusals carry a [`DeskCode`]).
 pub mod codes {
-    /// The file is not a spreadsheet (or not one the desk reads).
-    pub const NOT_A_SPREADSHEET: &str = "not_a_spreadsheet";
-    /// An old .xls file: save it as .xlsx first.
-    pub const XLS_UNSUPPORTED: &str = "xls_unsupported";
-    /// The file is larger than allowed (or unzips to more than allowed).
-    pub const FILE_TOO_LARGE: &str = "file_too_large";
-    /// More data rows than allowed.
-    pub const TOO_MANY_ROWS: &str = "too_many_rows";
-    /// Required columns were not found among the headers.
+    /// Field code of a required column not found among the headers.
     pub const HEADERS_MISSING: &str = "import_headers_missing";
-    /// The file has no sheet or no rows at all.
-    pub const EMPTY_FILE: &str = "import_empty";
-    /// Consent dates are missing and the clerk has not given one for the file.
-    pub const NEEDS_CONSENT_DATE: &str = "import_needs_consent_date";
-    /// Agency checks are missing and the clerk has not confirmed them for the file.
-    pub const NEEDS_AGENCY_CHECK: &str = "import_needs_agency_check";
-    /// The file could not be read.
-    pub const FILE_UNREADABLE: &str = "file_unreadable";
     /// Report line: an ID number Excel turned into a number, its last digits lost.
     pub const ID_AS_NUMBER: &str = "id_number_as_number";
     /// Report line: the cell holds a formula error (#N/A, #REF!...).
@@ -230,7 +215,7 @@ pub struct ImportReport {
     pub worker_ids: Vec<String>,
 }
 
-pub(crate) fn import_error(code: &str, zh: impl Into<String>, en: impl Into<String>) -> DeskError {
+pub(crate) fn import_error(code: DeskCode, zh: impl Into<String>, en: impl Into<String>) -> DeskError {
     DeskError::new(code, certdesk_domain::Bilingual::new(zh, en))
 }
 
@@ -249,36 +234,36 @@ fn sheet_error(e: ReadError, path: Option<&Path>) -> DeskError {
     match e {
         ReadError::Unreadable(e) => {
             let path = path.map(|p| p.display().to_string()).unwrap_or_default();
-            import_error(codes::FILE_UNREADABLE, format!("无法读取文件 {path}：{e}"), format!("Cannot read the file {path}: {e}"))
+            import_error(DeskCode::FileUnreadable, format!("无法读取文件 {path}：{e}"), format!("Cannot read the file {path}: {e}"))
         }
         ReadError::TooLarge { bytes } => import_error(
-            codes::FILE_TOO_LARGE,
+            DeskCode::FileTooLarge,
             format!("文件过大（{} MB），最多 {} MB，请拆分后分批导入", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
             format!("The file is too large ({} MB; at most {} MB): split it and import in parts", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
         ),
         ReadError::UnzipsTooLarge { declared } => import_error(
-            codes::FILE_TOO_LARGE,
+            DeskCode::FileTooLarge,
             format!("文件解压后过大（{} MB），最多 {} MB，请拆分后分批导入", declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024),
             format!("The file unzips to {} MB (at most {} MB): split it and import in parts", declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024),
         ),
         ReadError::TooMuchText => import_error(
-            codes::FILE_TOO_LARGE,
+            DeskCode::FileTooLarge,
             format!("文件内容过多（超过 {} MB 文字），请拆分后分批导入", certdesk_sheet::MAX_TEXT_BYTES / 1024 / 1024),
             format!("The file holds too much text (over {} MB): split it and import in parts", certdesk_sheet::MAX_TEXT_BYTES / 1024 / 1024),
         ),
         ReadError::NotASpreadsheet => import_error(
-            codes::NOT_A_SPREADSHEET,
+            DeskCode::NotASpreadsheet,
             "该文件不是电子表格：请选择 .xlsx 或 .csv 文件（Excel 可“另存为”这两种格式）",
             "This file is not a spreadsheet: choose an .xlsx or .csv file (Excel can \"Save As\" either)",
         ),
         ReadError::XlsUnsupported => import_error(
-            codes::XLS_UNSUPPORTED,
+            DeskCode::XlsUnsupported,
             "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 后再导入",
             "This is an old Excel (.xls) file: \"Save As\" .xlsx in Excel, then import that",
         ),
-        ReadError::NoWorksheet => import_error(codes::EMPTY_FILE, "文件中没有工作表", "The file has no worksheet"),
+        ReadError::NoWorksheet => import_error(DeskCode::ImportEmpty, "文件中没有工作表", "The file has no worksheet"),
         ReadError::TooManyRows => import_error(
-            codes::TOO_MANY_ROWS,
+            DeskCode::TooManyRows,
             format!("文件超过 {MAX_IMPORT_ROWS} 行，请拆分后分批导入；本次未导入任何数据"),
             format!("The file has more than {MAX_IMPORT_ROWS} rows: split it and import in parts; nothing was imported"),
         ),
@@ -430,7 +415,7 @@ pub(crate) fn find_header_in(
     }
     let Some((data_start, header)) = best.filter(|(_, h)| !h.columns.is_empty()) else {
         if sheet.rows.iter().all(|(_, cells)| cells.iter().all(Cell::is_blank)) {
-            return Err(import_error(codes::EMPTY_FILE, "文件是空的：没有任何数据", "The file is empty: there is no data"));
+            return Err(import_error(DeskCode::ImportEmpty, "文件是空的：没有任何数据", "The file is empty: there is no data"));
         }
         return Err(missing_error(required, &[]));
     };
@@ -448,7 +433,7 @@ fn headers_missing(missing: &[&str], found: &[String]) -> DeskError {
     let found_zh = if found.is_empty() { "未找到任何表头".to_string() } else { format!("找到的表头：{}", found.join("、")) };
     let found_en = if found.is_empty() { "no headers found".to_string() } else { format!("headers found: {}", found.join(", ")) };
     let mut e = import_error(
-        codes::HEADERS_MISSING,
+        DeskCode::ImportHeadersMissing,
         format!("缺少必需的列：{}（{found_zh}）。请在第一行写上列名，如 姓名、身份证号、手机号、住址、服务类型、紧急联系人、紧急联系人电话", zh.join("、")),
         format!("Required columns are missing: {} ({found_en}). Put the column names in the first row, e.g. 姓名 / name, 身份证号 / ID number, ...", en.join(", ")),
     );
@@ -518,14 +503,14 @@ impl Desk {
         let (mut report, rows) = self.analyse(bytes, options, progress)?;
         if report.needs_consent_date {
             return Err(import_error(
-                codes::NEEDS_CONSENT_DATE,
+                DeskCode::ImportNeedsConsentDate,
                 "文件中没有征信授权日期（或有空白）：请确认本文件人员的征信授权书签署日期后再导入",
                 "The file has no (or blank) consent dates: confirm the date the consents in this file were signed, then import",
             ));
         }
         if report.needs_agency_check {
             return Err(import_error(
-                codes::NEEDS_AGENCY_CHECK,
+                DeskCode::ImportNeedsAgencyCheck,
                 "文件中没有企业核实记录（或有空白）：请确认已当面核验本文件所有人员的身份证原件后再导入",
                 "The file has no (or blank) agency checks: confirm that every worker's ID card in this file was checked in person, then import",
             ));

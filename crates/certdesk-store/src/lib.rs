@@ -8,6 +8,7 @@
 mod agency;
 mod audit;
 mod cards;
+mod code;
 mod column;
 mod db;
 mod error;
@@ -36,6 +37,7 @@ pub use cards::{
     CancelReason, Calibration, Cancellation, CardRecord, CardState, Feedback, FeedbackKind, FeedbackSummary, Handover, LocalWorker,
     LossKind, LossReport, PrintRecord, ScanReport, MAX_SCAN_CHARS, MAX_SIGNATURE_BYTES,
 };
+pub use code::{DeskCode, PLATFORM_PREFIX};
 pub use db::{resolve_data_dir, DB_FILE};
 pub use error::{DeskError, DeskResult};
 pub use hours_import::{write_hours_report, HoursImportOptions, HoursImportReport, HoursPreviewRow, HoursRowStatus, HoursUnit};

@@ -1,9 +1,8 @@
 //! Every sentence the desk's store says to a clerk, in Chinese with English beside it, and the
-//! stable code each one is refused with, grouped by area, so a translator reviews one file.
+//! [`DeskCode`] each one is refused with, grouped by area, so a translator reviews one file.
 //!
 //! Callers decide *that* something is refused; this module only says *what* the clerk reads.
-//! It must never hold a rule or touch the database. A code here is a contract with the window,
-//! the CLI and the tests: never rename one. The domain's own sentences (fields of a form,
+//! It must never hold a rule or touch the database. The codes themselves are in `code.rs`. The domain's own sentences (fields of a form,
 //! the lifecycle, the training rules) stay in `certdesk_domain::messages`. The sentences of
 //! the spreadsheet imports still live beside their rules in `import.rs` and `hours_import.rs`.
 
@@ -12,32 +11,12 @@ use std::path::Path;
 
 use certdesk_domain::{Bilingual, FieldError};
 
-use crate::DeskError;
-
-/// Stable codes of the store's refusals that a consumer (the window, the CLI, a test) matches.
-pub mod codes {
-    /// Invalid input; `fields` says which.
-    pub const VALIDATION: &str = "validation";
-    /// Not the clerk's fault; the detail goes to the log.
-    pub const INTERNAL: &str = "internal";
-    /// The named record does not exist.
-    pub const NOT_FOUND: &str = "not_found";
-    /// Nobody is signed in; the window goes back to the sign-in page.
-    pub const UNAUTHORIZED: &str = "unauthorized";
-    /// Only a manager may do this.
-    pub const FORBIDDEN: &str = "forbidden";
-    /// The ID number is already enrolled; `existing_worker_id` says by whom.
-    pub const DUPLICATE_ID_NUMBER: &str = "duplicate_id_number";
-    /// Changing an ID number needs a reason; the window asks for one.
-    pub const REASON_REQUIRED: &str = "reason_required";
-    /// Removing this participant would delete records; the window asks to confirm.
-    pub const RECORDS_IN_CLASS: &str = "records_in_class";
-}
+use crate::{DeskCode, DeskError};
 
 /// A refusal with one field named, keeping its own top-level `code` (the window matches the
 /// code and places the sentence beside the field).
-fn field_refusal(code: &str, field: &str, message: Bilingual) -> DeskError {
-    DeskError { fields: vec![FieldError::with(field, code, message.clone())], ..DeskError::new(code, message) }
+fn field_refusal(code: DeskCode, field: &str, message: Bilingual) -> DeskError {
+    DeskError { fields: vec![FieldError::with(field, code.as_str(), message.clone())], ..DeskError::new(code, message) }
 }
 
 // ---- Any operation -------------------------------------------------------------------------
@@ -45,7 +24,7 @@ fn field_refusal(code: &str, field: &str, message: Bilingual) -> DeskError {
 /// Something that is not the clerk's fault (the detail is kept for the log by the caller).
 pub fn internal() -> DeskError {
     DeskError::new(
-        codes::INTERNAL,
+        DeskCode::Internal,
         Bilingual::new(
             "内部错误，操作未完成，数据未改动。请重试，若仍失败请联系技术支持。",
             "Internal error: nothing was changed. Please retry; if it keeps failing, contact support.",
@@ -55,7 +34,7 @@ pub fn internal() -> DeskError {
 
 /// The named record does not exist; `what` names the kind of record ("人员" / "worker").
 pub fn not_found(what: &Bilingual) -> DeskError {
-    DeskError::new(codes::NOT_FOUND, Bilingual::new(format!("找不到该{}", what.zh), format!("No such {}", what.en)))
+    DeskError::new(DeskCode::NotFound, Bilingual::new(format!("找不到该{}", what.zh), format!("No such {}", what.en)))
 }
 
 /// Kinds of record a [`not_found`] names.
@@ -89,12 +68,12 @@ pub mod records {
 
 /// Nobody is signed in.
 pub fn unauthorized() -> DeskError {
-    DeskError::new(codes::UNAUTHORIZED, Bilingual::new("请先登录", "Please sign in first"))
+    DeskError::new(DeskCode::Unauthorized, Bilingual::new("请先登录", "Please sign in first"))
 }
 
 /// The signed-in user is not a manager.
 pub fn forbidden() -> DeskError {
-    DeskError::new(codes::FORBIDDEN, Bilingual::new("只有管理员可以执行此操作", "Only a manager can do this"))
+    DeskError::new(DeskCode::Forbidden, Bilingual::new("只有管理员可以执行此操作", "Only a manager can do this"))
 }
 
 // ---- The data folder and the database ------------------------------------------------------
@@ -102,7 +81,7 @@ pub fn forbidden() -> DeskError {
 /// The data folder could not be created.
 pub fn data_dir_create(dir: &Path, e: impl Display) -> DeskError {
     DeskError::new(
-        "data_dir",
+        DeskCode::DataDir,
         Bilingual::new(
             format!("无法创建数据目录 {}：{e}", dir.display()),
             format!("Cannot create the data folder {}: {e}", dir.display()),
@@ -113,7 +92,7 @@ pub fn data_dir_create(dir: &Path, e: impl Display) -> DeskError {
 /// The database file could not be opened.
 pub fn database_open(path: &Path, e: impl Display) -> DeskError {
     DeskError::new(
-        "data_dir",
+        DeskCode::DataDir,
         Bilingual::new(format!("无法打开数据库 {}：{e}", path.display()), format!("Cannot open the database {}: {e}", path.display())),
     )
 }
@@ -121,7 +100,7 @@ pub fn database_open(path: &Path, e: impl Display) -> DeskError {
 /// The database was written by a newer program.
 pub fn schema_too_new(found: impl Display, known: impl Display) -> DeskError {
     DeskError::new(
-        "schema_too_new",
+        DeskCode::SchemaTooNew,
         Bilingual::new(
             format!("数据库版本（{found}）比本程序新（{known}），请升级 certdesk。"),
             format!("The database (schema {found}) is newer than this program ({known}): please upgrade certdesk."),
@@ -132,7 +111,7 @@ pub fn schema_too_new(found: impl Display, known: impl Display) -> DeskError {
 /// An audit entry's hash chain is broken.
 pub fn audit_broken(seq: i64) -> DeskError {
     DeskError::new(
-        "audit_broken",
+        DeskCode::AuditBroken,
         Bilingual::new(format!("审计记录第 {seq} 条被改动过"), format!("Audit entry {seq} has been tampered with")),
     )
 }
@@ -141,17 +120,17 @@ pub fn audit_broken(seq: i64) -> DeskError {
 
 /// Setup was already done on this desk.
 pub fn already_set_up() -> DeskError {
-    DeskError::new("already_set_up", Bilingual::new("本机已完成初始设置，请登录", "This desk is already set up: please sign in"))
+    DeskError::new(DeskCode::AlreadySetUp, Bilingual::new("本机已完成初始设置，请登录", "This desk is already set up: please sign in"))
 }
 
 /// The first account must be a manager's.
 pub fn first_user_manager() -> DeskError {
-    DeskError::new("first_user_manager", Bilingual::new("第一个用户必须是管理员", "The first user must be a manager"))
+    DeskError::new(DeskCode::FirstUserManager, Bilingual::new("第一个用户必须是管理员", "The first user must be a manager"))
 }
 
 /// Wrong username or password (never says which).
 pub fn bad_credentials() -> DeskError {
-    DeskError::new("bad_credentials", Bilingual::new("用户名或密码错误", "Wrong username or password"))
+    DeskError::new(DeskCode::BadCredentials, Bilingual::new("用户名或密码错误", "Wrong username or password"))
 }
 
 /// Field `role`: neither clerk nor manager.
@@ -201,14 +180,14 @@ pub fn duplicate_id_number(existing_id: String, existing_name: &str) -> DeskErro
         existing_worker_id: Some(existing_id),
         fields: vec![FieldError::with(
             "id_number",
-            codes::DUPLICATE_ID_NUMBER,
+            DeskCode::DuplicateIdNumber.as_str(),
             Bilingual::new(
                 format!("该身份证号已登记：{existing_name}，请打开已有人员，不要重复登记"),
                 format!("This ID number is already enrolled ({existing_name}): open the existing worker instead"),
             ),
         )],
         ..DeskError::new(
-            codes::DUPLICATE_ID_NUMBER,
+            DeskCode::DuplicateIdNumber,
             Bilingual::new(
                 format!("该身份证号已在本机构登记（{existing_name}），未重复保存"),
                 format!("This ID number is already enrolled at this agency ({existing_name}); nothing was saved twice"),
@@ -222,11 +201,11 @@ pub fn reason_required() -> DeskError {
     DeskError {
         fields: vec![FieldError::with(
             "reason",
-            codes::REASON_REQUIRED,
+            DeskCode::ReasonRequired.as_str(),
             Bilingual::new("修改身份证号必须填写修改原因", "Changing the ID number needs a written reason"),
         )],
         ..DeskError::new(
-            codes::REASON_REQUIRED,
+            DeskCode::ReasonRequired,
             Bilingual::new("修改身份证号必须填写修改原因，未保存", "Changing the ID number needs a written reason; nothing was saved"),
         )
     }
@@ -278,7 +257,7 @@ pub fn photo_too_small() -> DeskError {
 /// Neither xlsx nor csv.
 pub fn roster_format_invalid(other: &str) -> DeskError {
     DeskError::new(
-        "format_invalid",
+        DeskCode::FormatInvalid,
         Bilingual::new(format!("不支持的格式“{other}”：请选择 xlsx 或 csv"), format!("Unsupported format \"{other}\": choose xlsx or csv")),
     )
 }
@@ -286,26 +265,26 @@ pub fn roster_format_invalid(other: &str) -> DeskError {
 /// The file could not be written (the caller keeps the detail).
 pub fn file_write(path: &Path, e: impl Display) -> DeskError {
     DeskError::new(
-        "file_write",
+        DeskCode::FileWrite,
         Bilingual::new(format!("无法写入文件 {}：{e}", path.display()), format!("Cannot write the file {}: {e}", path.display())),
     )
 }
 
 /// A status filter that is not a status.
 pub fn status_invalid(s: &str) -> DeskError {
-    DeskError::new("status_invalid", Bilingual::new(format!("状态“{s}”无效"), format!("Status \"{s}\" is invalid")))
+    DeskError::new(DeskCode::StatusInvalid, Bilingual::new(format!("状态“{s}”无效"), format!("Status \"{s}\" is invalid")))
 }
 
 // ---- Applying to the platform --------------------------------------------------------------
 
 /// The training rules are not met yet; `missing` are the domain's sentences for each gap.
 pub fn not_eligible_yet<'a>(missing: impl IntoIterator<Item = &'a Bilingual>) -> DeskError {
-    DeskError::new("not_eligible", Bilingual::join(missing).prefixed("尚不符合申领条件：", "Not yet eligible to apply: "))
+    DeskError::new(DeskCode::NotEligible, Bilingual::join(missing).prefixed("尚不符合申领条件：", "Not yet eligible to apply: "))
 }
 
 /// The lifecycle refuses to apply from this status; its own sentence names the status.
 pub fn not_eligible_status(lifecycle: FieldError) -> DeskError {
-    DeskError { fields: vec![lifecycle.clone()], ..DeskError::new("not_eligible", lifecycle.message()) }
+    DeskError { fields: vec![lifecycle.clone()], ..DeskError::new(DeskCode::NotEligible, lifecycle.message()) }
 }
 
 // ---- Training ------------------------------------------------------------------------------
@@ -324,13 +303,13 @@ pub fn date_invalid(field: &str, t: &str) -> FieldError {
 
 /// The worker is not a participant of this class.
 pub fn not_in_class() -> DeskError {
-    DeskError::new("not_in_class", Bilingual::new("该人员不在此培训班中", "This worker is not in this class"))
+    DeskError::new(DeskCode::NotInClass, Bilingual::new("该人员不在此培训班中", "This worker is not in this class"))
 }
 
 /// Nobody with this ID number is enrolled.
 pub fn worker_not_enrolled(id_number: &str) -> DeskError {
     DeskError::new(
-        "worker_not_enrolled",
+        DeskCode::WorkerNotEnrolled,
         Bilingual::new(
             format!("身份证号 {id_number} 尚未登记，请先登记该人员"),
             format!("No worker with ID number {id_number} is enrolled: enrol the worker first"),
@@ -341,7 +320,7 @@ pub fn worker_not_enrolled(id_number: &str) -> DeskError {
 /// A cancelled worker cannot join a class.
 pub fn worker_cancelled(name: &str) -> DeskError {
     DeskError::new(
-        "worker_cancelled",
+        DeskCode::WorkerCancelled,
         Bilingual::new(
             format!("{name} 的上门服务证已注销，不能参加培训"),
             format!("{name}'s certificate is cancelled: the worker cannot join a class"),
@@ -352,7 +331,7 @@ pub fn worker_cancelled(name: &str) -> DeskError {
 /// The worker is in the class already.
 pub fn already_in_class(name: &str, title: &str) -> DeskError {
     DeskError::new(
-        "already_in_class",
+        DeskCode::AlreadyInClass,
         Bilingual::new(format!("{name} 已在培训班“{title}”中"), format!("{name} is already in the class \"{title}\"")),
     )
 }
@@ -369,7 +348,7 @@ pub fn recorded_kinds(attendance_or_hours: bool, exam: bool) -> Bilingual {
 /// Removing a participant who has records needs a confirmation.
 pub fn records_in_class(name: &str, title: &str, what: &Bilingual, credited_hours: impl Display) -> DeskError {
     DeskError::new(
-        codes::RECORDS_IN_CLASS,
+        DeskCode::RecordsInClass,
         Bilingual::new(
             format!(
                 "{name} 在培训班“{title}”中已记录{}（认定 {credited_hours} 课时）。确认移出后，本班的出勤和认定课时将删除，考试成绩保留；如只是未到场，请改记为“缺勤”",
@@ -425,9 +404,9 @@ pub fn exam_date_future(d: impl Display, today: impl Display) -> FieldError {
 }
 
 /// An online class has no supervision form.
-pub fn supervision_online_class(code: &str) -> DeskError {
+pub fn supervision_online_class() -> DeskError {
     DeskError::new(
-        code,
+        DeskCode::SupervisionOnlineClass,
         Bilingual::new(
             "线上培训由后台督导，不需要填写培训督导单",
             "Online classes are supervised from the back end: no supervision form is needed",
@@ -436,9 +415,9 @@ pub fn supervision_online_class(code: &str) -> DeskError {
 }
 
 /// Hours are imported into online classes only.
-pub fn hours_import_offline_class(code: &str, title: &str) -> DeskError {
+pub fn hours_import_offline_class(title: &str) -> DeskError {
     DeskError::new(
-        code,
+        DeskCode::HoursImportOfflineClass,
         Bilingual::new(
             format!("“{title}”是线下培训班：线下培训请在表格中记录出勤，学时导入只用于线上培训班"),
             format!("\"{title}\" is an offline class: record its attendance in the grid; hours are imported into online classes only"),
@@ -456,7 +435,7 @@ pub fn row_prefix(row: usize) -> (String, String) {
 /// Field `reason`: not a cancellation reason.
 pub fn cancel_reason_invalid(other: &str) -> DeskError {
     field_refusal(
-        "cancel_reason",
+        DeskCode::CancelReason,
         "reason",
         Bilingual::new(
             format!("注销原因“{other}”无效：应为 离职(left_agency)、违规(misconduct) 或 其他(other)"),
@@ -468,7 +447,7 @@ pub fn cancel_reason_invalid(other: &str) -> DeskError {
 /// Field `kind`: neither lost nor damaged.
 pub fn loss_kind_invalid(other: &str) -> DeskError {
     field_refusal(
-        "loss_kind",
+        DeskCode::LossKind,
         "kind",
         Bilingual::new(format!("“{other}”无效：应为 遗失(lost) 或 损坏(damaged)"), format!("\"{other}\" is not valid: use lost or damaged")),
     )
@@ -477,7 +456,7 @@ pub fn loss_kind_invalid(other: &str) -> DeskError {
 /// No card without the agency's details.
 pub fn no_agency() -> DeskError {
     DeskError::new(
-        "no_agency",
+        DeskCode::NoAgency,
         Bilingual::new("尚未填写本机构信息，不能制作证件", "The agency's details are not set up; no card can be made"),
     )
 }
@@ -485,7 +464,7 @@ pub fn no_agency() -> DeskError {
 /// Only a draft: the certificate is not approved.
 pub fn not_approved(name: &str, status: &Bilingual) -> DeskError {
     DeskError::new(
-        "not_approved",
+        DeskCode::NotApproved,
         Bilingual::new(
             format!("“{name}”的证件尚未核准（当前状态：{}），只能打印样张", status.zh),
             format!("{name}'s certificate is not approved (status: {}); only a draft can be printed", status.en),
@@ -496,7 +475,7 @@ pub fn not_approved(name: &str, status: &Bilingual) -> DeskError {
 /// The certificate is past its validity.
 pub fn certificate_expired(code: &str, valid_until: &str) -> DeskError {
     DeskError::new(
-        "certificate_expired",
+        DeskCode::CertificateExpired,
         Bilingual::new(
             format!("证件 {code} 已于 {valid_until} 过期，不能再制作，请重新申领"),
             format!("Certificate {code} expired on {valid_until}; apply again"),
@@ -507,7 +486,7 @@ pub fn certificate_expired(code: &str, valid_until: &str) -> DeskError {
 /// The card was reported lost; the replacement comes from the platform.
 pub fn awaiting_replacement(version: u16) -> DeskError {
     DeskError::new(
-        "awaiting_replacement",
+        DeskCode::AwaitingReplacement,
         Bilingual::new(
             format!("第 {version} 版卡片已挂失，需同步后由平台签发新卡（第 {} 版）才能打印", version + 1),
             format!("Card version {version} was reported lost; sync first so that the platform issues version {}", version + 1),
@@ -518,7 +497,7 @@ pub fn awaiting_replacement(version: u16) -> DeskError {
 /// The card was handed over already.
 pub fn already_issued(version: u16) -> DeskError {
     DeskError::new(
-        "already_issued",
+        DeskCode::AlreadyIssued,
         Bilingual::new(
             format!("第 {version} 版卡片已发放给本人；如卡片遗失或损坏，请先挂失补办"),
             format!("Card version {version} was handed to the worker; report it lost or damaged to make a replacement"),
@@ -528,13 +507,13 @@ pub fn already_issued(version: u16) -> DeskError {
 
 /// Field `issued_on`: after today.
 pub fn issued_on_future() -> DeskError {
-    field_refusal("issued_on", "issued_on", Bilingual::new("发放日期不能晚于今天", "The hand-over date cannot be in the future"))
+    field_refusal(DeskCode::IssuedOn, "issued_on", Bilingual::new("发放日期不能晚于今天", "The hand-over date cannot be in the future"))
 }
 
 /// Field `issued_on`: before the card was printed.
 pub fn issued_on_before_print(printed_on: &str) -> DeskError {
     field_refusal(
-        "issued_on",
+        DeskCode::IssuedOn,
         "issued_on",
         Bilingual::new(
             format!("发放日期不能早于制作日期（{printed_on}）"),
@@ -546,7 +525,7 @@ pub fn issued_on_before_print(printed_on: &str) -> DeskError {
 /// The card of this version was never printed.
 pub fn not_printed(version: u16) -> DeskError {
     DeskError::new(
-        "not_printed",
+        DeskCode::NotPrinted,
         Bilingual::new(format!("第 {version} 版卡片尚未打印，不能发放"), format!("Card version {version} has not been printed yet")),
     )
 }
@@ -554,7 +533,7 @@ pub fn not_printed(version: u16) -> DeskError {
 /// Field `signature`: not a small PNG.
 pub fn signature_invalid() -> DeskError {
     field_refusal(
-        "signature",
+        DeskCode::Signature,
         "signature",
         Bilingual::new("签名图像无效（应为不超过 256 KB 的 PNG 图像）", "The signature is not a PNG image of at most 256 KB"),
     )
@@ -563,7 +542,7 @@ pub fn signature_invalid() -> DeskError {
 /// Nothing to report lost: no printed card.
 pub fn no_card(name: &str, status: &Bilingual) -> DeskError {
     DeskError::new(
-        "no_card",
+        DeskCode::NoCard,
         Bilingual::new(
             format!("“{name}”没有已制作的卡片（当前状态：{}），无需挂失", status.zh),
             format!("{name} has no printed card (status: {}); nothing to report", status.en),
@@ -574,7 +553,7 @@ pub fn no_card(name: &str, status: &Bilingual) -> DeskError {
 /// The loss was reported already.
 pub fn already_reported(version: u16) -> DeskError {
     DeskError::new(
-        "already_reported",
+        DeskCode::AlreadyReported,
         Bilingual::new(
             format!("第 {version} 版卡片已挂失，正在等待平台签发新卡"),
             format!("Card version {version} is already reported; waiting for the platform's new card"),
@@ -584,28 +563,29 @@ pub fn already_reported(version: u16) -> DeskError {
 
 /// Field `note` of a loss report: over 200 characters.
 pub fn loss_note_too_long() -> DeskError {
-    field_refusal("note", "note", Bilingual::new("备注不能超过 200 个字", "The note may be at most 200 characters"))
+    field_refusal(DeskCode::Note, "note", Bilingual::new("备注不能超过 200 个字", "The note may be at most 200 characters"))
 }
 
 /// Field `note` of a cancellation: "other" needs a note.
 pub fn cancel_note_required() -> DeskError {
-    field_refusal("note", "note", Bilingual::new("原因为“其他”时请写明说明", "Say why when the reason is \"other\""))
+    field_refusal(DeskCode::Note, "note", Bilingual::new("原因为“其他”时请写明说明", "Say why when the reason is \"other\""))
 }
 
 /// Field `note` of a cancellation: over 200 characters.
 pub fn cancel_note_too_long() -> DeskError {
-    field_refusal("note", "note", Bilingual::new("说明不能超过 200 个字", "The note may be at most 200 characters"))
+    field_refusal(DeskCode::Note, "note", Bilingual::new("说明不能超过 200 个字", "The note may be at most 200 characters"))
 }
 
 /// Field `printer`: blank or too long.
 pub fn printer_name_invalid() -> DeskError {
-    field_refusal("printer", "printer", Bilingual::new("请填写打印机名称（不超过 100 个字符）", "Name the printer (at most 100 characters)"))
+    field_refusal(DeskCode::Printer, "printer", Bilingual::new("请填写打印机名称（不超过 100 个字符）", "Name the printer (at most 100 characters)"))
 }
 
 /// Field `offset_x_mm` / `offset_y_mm`: beyond ±10 mm.
 pub fn offset_out_of_range(field: &str, v: f32) -> DeskError {
+    let code = if field == "offset_x_mm" { DeskCode::OffsetXMm } else { DeskCode::OffsetYMm };
     field_refusal(
-        field,
+        code,
         field,
         Bilingual::new(format!("偏移量 {v} 毫米超出范围（-10 至 10 毫米）"), format!("Offset {v} mm is out of range (-10 to 10 mm)")),
     )
@@ -614,7 +594,7 @@ pub fn offset_out_of_range(field: &str, v: f32) -> DeskError {
 /// Field `scale`: outside 0.90–1.10.
 pub fn scale_out_of_range(v: f32) -> DeskError {
     field_refusal(
-        "scale",
+        DeskCode::Scale,
         "scale",
         Bilingual::new(format!("缩放比例 {v} 超出范围（0.90 至 1.10）"), format!("Scale {v} is out of range (0.90 to 1.10)")),
     )
@@ -623,7 +603,7 @@ pub fn scale_out_of_range(v: f32) -> DeskError {
 /// A scan too long to be a certificate's QR code.
 pub fn scan_too_long(chars: usize) -> DeskError {
     DeskError::new(
-        "scan_too_long",
+        DeskCode::ScanTooLong,
         Bilingual::new(
             format!("扫描内容过长（{chars} 个字符），不是上门服务证的二维码"),
             format!("The scan is too long ({chars} characters) to be a certificate's QR code"),
@@ -636,20 +616,20 @@ pub fn scan_too_long(chars: usize) -> DeskError {
 /// A chosen file over the import cap (checked on its base64 before decoding).
 pub fn chosen_file_too_large(max_mb: u64) -> DeskError {
     DeskError::new(
-        "file_too_large",
+        DeskCode::FileTooLarge,
         Bilingual::new(format!("文件超过 {max_mb} MB，无法导入"), format!("The file is larger than {max_mb} MB and cannot be imported")),
     )
 }
 
 /// A chosen file whose base64 does not decode.
 pub fn chosen_file_unreadable() -> DeskError {
-    DeskError::new("file_unreadable", Bilingual::new("无法读取所选文件", "The chosen file could not be read"))
+    DeskError::new(DeskCode::FileUnreadable, Bilingual::new("无法读取所选文件", "The chosen file could not be read"))
 }
 
 /// Field `issued_on` as the window typed it: not a date.
 pub fn issued_on_invalid(s: &str) -> DeskError {
     field_refusal(
-        "issued_on",
+        DeskCode::IssuedOn,
         "issued_on",
         Bilingual::new(format!("日期“{s}”无效，请写成 2026-11-27"), format!("Invalid date \"{s}\": write 2026-11-27")),
     )
@@ -657,5 +637,5 @@ pub fn issued_on_invalid(s: &str) -> DeskError {
 
 /// Field `signature` as the window sent it: not base64.
 pub fn signature_unreadable() -> DeskError {
-    field_refusal("signature", "signature", Bilingual::new("签名图像无法读取", "The signature image cannot be read"))
+    field_refusal(DeskCode::Signature, "signature", Bilingual::new("签名图像无法读取", "The signature image cannot be read"))
 }

@@ -564,7 +564,7 @@ impl Desk {
     pub fn file_supervision(&mut self, actor: &SessionUser, class_id: &str, input: &SupervisionInput) -> DeskResult<SupervisionForm> {
         let class = self.class_in(&self.conn, class_id)?;
         if class.mode != ClassMode::Offline {
-            return Err(messages::supervision_online_class(rules::codes::SUPERVISION_ONLINE_CLASS));
+            return Err(messages::supervision_online_class());
         }
         let v = validate_supervision(input).map_err(DeskError::validation)?;
         let old = self.supervision_in(&self.conn, class_id)?;

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::messages;
 use crate::SyncError;
+use certdesk_store::DeskCode;
 
 /// How often and how patiently a call is repeated after a network failure or a 5xx.
 #[derive(Debug, Clone)]
@@ -90,7 +91,7 @@ pub fn normalise_platform_url(url: &str) -> Result<String, SyncError> {
     let parsed = reqwest::Url::parse(url).ok().filter(|u| u.scheme() == "https" && u.host().is_some());
     match parsed {
         Some(_) => Ok(url.to_owned()),
-        None => Err(SyncError::Config { code: messages::codes::PLATFORM_URL_INVALID, message: messages::platform_url_invalid(url) }),
+        None => Err(SyncError::Config { code: DeskCode::PlatformUrlInvalid, message: messages::platform_url_invalid(url) }),
     }
 }
 
@@ -204,7 +205,7 @@ impl PlatformClient {
         let url = self.url("/devices/enrol");
         self.json(false, |c| c.post(&url).json(req)).await.map_err(|e| match e {
             SyncError::DeviceRefused => SyncError::Config {
-                code: messages::codes::ENROLMENT_CODE_INVALID,
+                code: DeskCode::EnrolmentCodeInvalid,
                 message: messages::enrolment_code_refused(),
             },
             other => other,
@@ -317,7 +318,7 @@ impl PlatformClient {
 }
 
 fn bad_ca(detail: &str) -> SyncError {
-    SyncError::Config { code: messages::codes::PLATFORM_CA_INVALID, message: messages::platform_ca_unusable(detail) }
+    SyncError::Config { code: DeskCode::PlatformCaInvalid, message: messages::platform_ca_unusable(detail) }
 }
 
 /// A network error's description, with its causes (TLS failures hide in the chain).

@@ -19,6 +19,7 @@ use crate::client::{normalise_platform_url, PlatformClient, RetryPolicy};
 use crate::secret::{self, SecretPreference, SecretStore};
 use crate::messages;
 use crate::SyncError;
+use certdesk_store::DeskCode;
 
 /// Tuning of one sync.
 #[derive(Debug, Clone)]
@@ -93,12 +94,12 @@ pub async fn enrol(desk: &mut Desk, params: &EnrolParams) -> Result<Enrolment, S
     let platform_url = normalise_platform_url(&params.platform_url)?;
     if let Some(pem) = &params.ca_pem {
         if !pem.contains("-----BEGIN CERTIFICATE-----") {
-            return Err(SyncError::Config { code: messages::codes::PLATFORM_CA_INVALID, message: messages::platform_ca_not_pem() });
+            return Err(SyncError::Config { code: DeskCode::PlatformCaInvalid, message: messages::platform_ca_not_pem() });
         }
     }
     let code = params.code.trim();
     if code.is_empty() {
-        return Err(SyncError::Config { code: messages::codes::ENROLMENT_CODE_INVALID, message: messages::enrolment_code_missing() });
+        return Err(SyncError::Config { code: DeskCode::EnrolmentCodeInvalid, message: messages::enrolment_code_missing() });
     }
     let client = PlatformClient::new(&platform_url, params.ca_pem.as_deref(), Duration::from_secs(30), RetryPolicy::default())?;
     let answer = client.enrol(&EnrolRequest { code: code.to_owned(), device_name: params.device_name.clone() }).await?;
@@ -185,7 +186,7 @@ pub async fn sync(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, Syn
                 tracing::warn!(code = %shown.code, %detail, "sync failed");
             }
             // Recording the failure must not hide it.
-            let _ = desk.record_sync_failure(&shown.code, &shown.message_zh, &shown.message_en);
+            let _ = desk.record_sync_failure(shown.code.as_str(), &shown.message_zh, &shown.message_en);
         }
     }
     result

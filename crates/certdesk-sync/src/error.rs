@@ -6,7 +6,7 @@
 
 use certdesk_domain::Bilingual;
 use certdesk_protocol::ApiError;
-use certdesk_store::DeskError;
+use certdesk_store::{DeskCode, DeskError};
 
 use crate::messages;
 
@@ -36,8 +36,8 @@ pub enum SyncError {
     /// A setting given by the user is unusable (URL, CA file, enrolment code).
     #[error("{}", message.en)]
     Config {
-        /// Stable code, from [`crate::messages::codes`].
-        code: &'static str,
+        /// Stable code.
+        code: DeskCode,
         /// The sentence, from [`crate::messages`].
         message: Bilingual,
     },
@@ -57,24 +57,23 @@ impl SyncError {
 
     /// The error as the desk shows it: stable code, Chinese and English sentences.
     pub fn to_desk_error(&self) -> DeskError {
-        use messages::codes;
         match self {
-            SyncError::NotEnrolled => DeskError::new(codes::NOT_ENROLLED, messages::not_enrolled()),
+            SyncError::NotEnrolled => DeskError::new(DeskCode::NotEnrolled, messages::not_enrolled()),
             SyncError::Network(detail) => {
-                DeskError { detail: Some(detail.clone()), ..DeskError::new(codes::NETWORK, messages::network()) }
+                DeskError { detail: Some(detail.clone()), ..DeskError::new(DeskCode::Network, messages::network()) }
             }
-            SyncError::DeviceRefused => DeskError::new(codes::DEVICE_REFUSED, messages::device_refused()),
+            SyncError::DeviceRefused => DeskError::new(DeskCode::DeviceRefused, messages::device_refused()),
             SyncError::Refused { error, .. } => DeskError::new(
-                &format!("{}{}", codes::PLATFORM_PREFIX, error.code),
+                DeskCode::platform(&error.code),
                 Bilingual::new(error.message_zh.clone(), error.message_en.clone()),
             ),
             SyncError::Protocol(detail) => DeskError {
                 detail: Some(detail.clone()),
-                ..DeskError::new(codes::PLATFORM_PROTOCOL, messages::platform_protocol())
+                ..DeskError::new(DeskCode::PlatformProtocol, messages::platform_protocol())
             },
-            SyncError::Config { code, message } => DeskError::new(code, message.clone()),
+            SyncError::Config { code, message } => DeskError::new(code.clone(), message.clone()),
             SyncError::Secret(detail) => {
-                DeskError { detail: Some(detail.clone()), ..DeskError::new(codes::DEVICE_SECRET, messages::device_secret()) }
+                DeskError { detail: Some(detail.clone()), ..DeskError::new(DeskCode::DeviceSecret, messages::device_secret()) }
             }
             SyncError::Desk(e) => e.clone(),
         }

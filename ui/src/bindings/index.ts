@@ -15,6 +15,7 @@ export type { ClassDetail } from './ClassDetail';
 export type { ClassInput } from './ClassInput';
 export type { ClassMode } from './ClassMode';
 export type { ColumnMapping } from './ColumnMapping';
+export type { DeskCode } from './DeskCode';
 export type { DeskError } from './DeskError';
 export type { DeskStats } from './DeskStats';
 export type { Eligibility } from './Eligibility';

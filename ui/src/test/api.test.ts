@@ -5,6 +5,7 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: (...a: unknown[]) => invoke(...
 
 import * as api from '../api';
 import { IPC_ERROR, isApiError, toApiError } from '../api';
+import type { ApiCode } from '../api';
 
 const validation = {
   code: 'validation',
@@ -15,6 +16,16 @@ const validation = {
 
 beforeEach(() => {
   invoke.mockReset();
+});
+
+describe('ApiCode', () => {
+  it('is the generated set of codes, so a code typed by hand must be one of them', () => {
+    const known: ApiCode[] = ['unauthorized', 'records_in_class', 'duplicate_id_number', 'reason_required', IPC_ERROR];
+    // @ts-expect-error a code the desk does not have fails the build (`tsc`), not the clerk
+    const unknown: ApiCode = 'no_such_code';
+    const forwarded: ApiCode = 'platform_already_certified';
+    expect([...known, unknown, forwarded]).toHaveLength(7);
+  });
 });
 
 describe('isApiError', () => {
