@@ -2,11 +2,12 @@
 
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode, FieldError};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRecord;
 use crate::messages;
+use crate::table;
 use crate::users::{require_manager, NewUser};
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
@@ -54,23 +55,7 @@ fn validate_agency(input: &Agency) -> Result<Agency, Vec<FieldError>> {
 impl Desk {
     /// The agency profile, if set.
     pub fn agency(&self) -> DeskResult<Option<Agency>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT name, credit_code, district, address, phone, updated_at FROM agency WHERE id = 1",
-                [],
-                |r| {
-                    Ok(Agency {
-                        name: r.get(0)?,
-                        credit_code: r.get(1)?,
-                        district: r.get(2)?,
-                        address: r.get(3)?,
-                        phone: r.get(4)?,
-                        updated_at: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?)
+        Ok(table::agency::get(&self.conn)?)
     }
 
     /// First start: the agency profile and the first manager, together or not at all.
@@ -120,14 +105,7 @@ impl Desk {
         let mut a = validate_agency(input).map_err(DeskError::validation)?;
         a.updated_at = self.now_text();
         let old = self.agency()?;
-        tx.execute(
-            "INSERT INTO agency (id, name, credit_code, district, address, phone, updated_at, updated_by)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT(id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code,
-               district = excluded.district, address = excluded.address, phone = excluded.phone,
-               updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-            params![a.name, a.credit_code, a.district, a.address, a.phone, a.updated_at, actor.id],
-        )?;
+        table::agency::put(tx, &a, &actor.id)?;
         let fields: [(&str, &str, Option<&str>); 5] = [
             ("name", &a.name, old.as_ref().map(|o| o.name.as_str())),
             ("credit_code", &a.credit_code, old.as_ref().map(|o| o.credit_code.as_str())),

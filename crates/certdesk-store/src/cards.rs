@@ -10,7 +10,7 @@
 //! once the platform's new credential has been pulled.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
@@ -19,9 +19,8 @@ use certdesk_domain::{Bilingual, CardLayout, Code, WorkerStatus};
 use certdesk_protocol::{Verdict, VerdictKind};
 
 use crate::audit::AuditRecord;
-use crate::column;
 use crate::messages;
-use crate::table;
+use crate::table::{self, card_prints::NewPrint};
 use crate::sync::WorkerCertificate;
 use crate::users::require_manager;
 use crate::{Desk, DeskCode, DeskError, DeskResult, SessionUser};
@@ -387,15 +386,11 @@ impl Desk {
     }
 
     fn loss_reported_for(&self, worker_id: &str, card_version: u16) -> DeskResult<bool> {
-        self.any_row("SELECT 1 FROM card_losses WHERE worker_id = ?1 AND card_version >= ?2", worker_id, card_version)
+        Ok(table::card_losses::any_since(&self.conn, worker_id, card_version)?)
     }
 
     fn handed_over(&self, worker_id: &str, card_version: u16) -> DeskResult<bool> {
-        self.any_row("SELECT 1 FROM card_handovers WHERE worker_id = ?1 AND card_version >= ?2", worker_id, card_version)
-    }
-
-    fn any_row(&self, sql: &str, worker_id: &str, card_version: u16) -> DeskResult<bool> {
-        Ok(self.conn.query_row(sql, params![worker_id, card_version], |_| Ok(())).optional()?.is_some())
+        Ok(table::card_handovers::any_since(&self.conn, worker_id, card_version)?)
     }
 
     /// Records the cards that went to `printer` (a CUPS queue, or `pdf:<file>`), in one
@@ -425,22 +420,16 @@ impl Desk {
         }
         let tx = self.conn.unchecked_transaction()?;
         for (id, cert) in planned {
-            tx.execute(
-                "INSERT INTO card_prints (id, worker_id, certificate_code, card_version, draft, layout, printer, design_version, printed_by, printed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    self.new_id(),
-                    id,
-                    cert.as_ref().map(|c| c.certificate_code.clone()),
-                    cert.as_ref().map(|c| c.card_version),
-                    draft,
-                    layout.code(),
-                    printer,
-                    design_version,
-                    actor.id,
-                    self.now_text()
-                ],
-            )?;
+            let print = NewPrint {
+                id: &self.new_id(),
+                worker_id: id,
+                certificate: cert.as_ref(),
+                draft,
+                layout,
+                printer,
+                design_version,
+            };
+            table::card_prints::insert(&tx, &print, &actor.id, &self.now_text())?;
             let Some(cert) = cert else {
                 continue;
             };
@@ -469,11 +458,7 @@ impl Desk {
         if issued_on > today {
             return Err(messages::issued_on_future());
         }
-        let printed_on: Option<String> = self.conn.query_row(
-            "SELECT MAX(printed_at) FROM card_prints WHERE worker_id = ?1 AND card_version = ?2 AND draft = 0",
-            params![worker_id, cert.card_version],
-            |r| r.get(0),
-        )?;
+        let printed_on = table::card_prints::last_printed_at(&self.conn, worker_id, cert.card_version)?;
         let Some(printed_on) = printed_on else {
             return Err(messages::not_printed(cert.card_version));
         };
@@ -486,20 +471,8 @@ impl Desk {
             }
         }
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO card_handovers (id, worker_id, certificate_code, card_version, issued_on, issued_by, signature_png, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                self.new_id(),
-                worker_id,
-                cert.certificate_code,
-                cert.card_version,
-                issued_on.to_string(),
-                actor.id,
-                signature_png,
-                self.now_text()
-            ],
-        )?;
+        let handover = (issued_on, signature_png.as_deref());
+        table::card_handovers::insert(&tx, (&self.new_id(), worker_id), &cert, handover, &actor.id, &self.now_text())?;
         let note = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, issued_on);
         self.move_status(&tx, actor, worker_id, (LifecycleEvent::Issue, "issue"), &note)?;
         tx.commit()?;
@@ -524,11 +497,7 @@ impl Desk {
             return Err(messages::loss_note_too_long());
         }
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO card_losses (id, worker_id, certificate_code, card_version, kind, note, reported_by, reported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![self.new_id(), worker_id, cert.certificate_code, cert.card_version, kind.code(), note, actor.id, self.now_text()],
-        )?;
+        table::card_losses::insert(&tx, (&self.new_id(), worker_id), &cert, (kind, note), &actor.id, &self.now_text())?;
         let reason = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, kind.code());
         self.append_audit(
             &tx,
@@ -568,10 +537,7 @@ impl Desk {
             return Err(messages::cancel_note_too_long());
         }
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO cancellations (worker_id, reason, note, cancelled_by, cancelled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![worker_id, reason.code(), note, actor.id, self.now_text()],
-        )?;
+        table::cancellations::insert(&tx, worker_id, (reason, note), &actor.id, &self.now_text())?;
         let why = if note.is_empty() { reason.code().to_string() } else { format!("{}：{note}", reason.code()) };
         self.set_status_in(&tx, worker_id, &[LifecycleEvent::Cancel], (Some(&actor.id), "cancel", Some(&why)))?;
         let payload = serde_json::json!({ "reason": reason.code(), "note": note });
@@ -599,66 +565,10 @@ impl Desk {
         let w = self.worker(worker_id)?;
         let status = w.status;
         let certificate = self.platform_view(worker_id)?.certificate;
-        let mut stmt = self.conn.prepare(
-            "SELECT p.id, p.certificate_code, p.card_version, p.draft, p.layout, p.printer, p.design_version, u.display_name, p.printed_at
-             FROM card_prints p JOIN users u ON u.id = p.printed_by WHERE p.worker_id = ?1 ORDER BY p.printed_at DESC, p.rowid DESC",
-        )?;
-        let prints = stmt
-            .query_map([worker_id], |r| {
-                Ok(PrintRecord {
-                    id: r.get(0)?,
-                    certificate_code: r.get(1)?,
-                    card_version: r.get(2)?,
-                    draft: r.get(3)?,
-                    layout: column::code(r, 4)?,
-                    printer: r.get(5)?,
-                    design_version: r.get(6)?,
-                    printed_by: r.get(7)?,
-                    printed_at: r.get(8)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut stmt = self.conn.prepare(
-            "SELECT h.certificate_code, h.card_version, h.issued_on, u.display_name, h.signature_png IS NOT NULL, h.created_at
-             FROM card_handovers h JOIN users u ON u.id = h.issued_by WHERE h.worker_id = ?1 ORDER BY h.created_at DESC, h.rowid DESC",
-        )?;
-        let handovers = stmt
-            .query_map([worker_id], |r| {
-                Ok(Handover {
-                    certificate_code: r.get(0)?,
-                    card_version: r.get(1)?,
-                    issued_on: r.get(2)?,
-                    issued_by: r.get(3)?,
-                    has_signature: r.get(4)?,
-                    created_at: r.get(5)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut stmt = self.conn.prepare(
-            "SELECT l.certificate_code, l.card_version, l.kind, l.note, u.display_name, l.reported_at
-             FROM card_losses l JOIN users u ON u.id = l.reported_by WHERE l.worker_id = ?1 ORDER BY l.reported_at DESC, l.rowid DESC",
-        )?;
-        let losses = stmt
-            .query_map([worker_id], |r| {
-                Ok(LossReport {
-                    certificate_code: r.get(0)?,
-                    card_version: r.get(1)?,
-                    kind: column::code(r, 2)?,
-                    note: r.get(3)?,
-                    reported_by: r.get(4)?,
-                    reported_at: r.get(5)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let cancellation = self
-            .conn
-            .query_row(
-                "SELECT c.reason, c.note, u.display_name, c.cancelled_at FROM cancellations c JOIN users u ON u.id = c.cancelled_by
-                 WHERE c.worker_id = ?1",
-                [worker_id],
-                |r| Ok(Cancellation { reason: column::code(r, 0)?, note: r.get(1)?, cancelled_by: r.get(2)?, cancelled_at: r.get(3)? }),
-            )
-            .optional()?;
+        let prints = table::card_prints::of_worker(&self.conn, worker_id)?;
+        let handovers = table::card_handovers::of_worker(&self.conn, worker_id)?;
+        let losses = table::card_losses::of_worker(&self.conn, worker_id)?;
+        let cancellation = table::cancellations::of_worker(&self.conn, worker_id)?;
         let awaiting_replacement = match &certificate {
             Some(c) => self.loss_reported_for(worker_id, c.card_version)?,
             None => false,
@@ -687,15 +597,7 @@ impl Desk {
 
     /// A printer's calibration (the default when never set).
     pub fn printer_calibration(&self, printer: &str) -> DeskResult<Calibration> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT offset_x_mm, offset_y_mm, scale FROM printers WHERE name = ?1",
-                [printer],
-                |r| Ok(Calibration { offset_x_mm: r.get(0)?, offset_y_mm: r.get(1)?, scale: r.get(2)? }),
-            )
-            .optional()?
-            .unwrap_or_default())
+        Ok(table::printers::calibration(&self.conn, printer)?.unwrap_or_default())
     }
 
     /// Saves a printer's calibration: offsets within ±10 mm, scale 0.90–1.10.
@@ -713,12 +615,7 @@ impl Desk {
             return Err(messages::scale_out_of_range(c.scale));
         }
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO printers (name, offset_x_mm, offset_y_mm, scale, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (name) DO UPDATE SET offset_x_mm = excluded.offset_x_mm, offset_y_mm = excluded.offset_y_mm,
-               scale = excluded.scale, updated_at = excluded.updated_at",
-            params![printer, c.offset_x_mm, c.offset_y_mm, c.scale, self.now_text()],
-        )?;
+        table::printers::put(&tx, printer, &c, &self.now_text())?;
         let value = format!("x={} y={} scale={}", c.offset_x_mm, c.offset_y_mm, c.scale);
         self.append_audit(
             &tx,
@@ -739,61 +636,26 @@ impl Desk {
 
     /// Stores a pulled rating or complaint (a repeat of the same id changes nothing).
     pub(crate) fn store_feedback(&self, tx: &Transaction<'_>, f: &Feedback) -> DeskResult<bool> {
-        let n = tx.execute(
-            "INSERT INTO feedback (id, kind, worker_id, certificate_code, stars, text, contact, created_at, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
-            params![f.id, f.kind.code(), f.worker_id, f.certificate_code, f.stars, f.text, f.contact, f.created_at, self.now_text()],
-        )?;
-        Ok(n == 1)
-    }
-
-    fn feedback_where(&self, filter: &str, arg: &str) -> DeskResult<Vec<Feedback>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT f.id, f.kind, f.worker_id, w.name, f.certificate_code, f.stars, f.text, f.contact, f.created_at, f.handled_at
-             FROM feedback f LEFT JOIN workers w ON w.id = f.worker_id WHERE {filter} ORDER BY f.created_at DESC LIMIT 200"
-        ))?;
-        let rows = stmt.query_map([arg], |r| {
-            Ok(Feedback {
-                id: r.get(0)?,
-                kind: column::code(r, 1)?,
-                worker_id: r.get(2)?,
-                worker_name: r.get(3)?,
-                certificate_code: r.get(4)?,
-                stars: r.get(5)?,
-                text: r.get(6)?,
-                contact: r.get(7)?,
-                created_at: r.get(8)?,
-                handled_at: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(table::feedback::insert(tx, f, &self.now_text())?)
     }
 
     /// A worker's ratings and complaints, newest first, with the average.
     pub fn worker_feedback(&self, worker_id: &str) -> DeskResult<FeedbackSummary> {
-        let items = self.feedback_where("f.worker_id = ?1", worker_id)?;
-        let (ratings, average): (u32, Option<f64>) = self.conn.query_row(
-            "SELECT COUNT(*), AVG(stars) FROM feedback WHERE worker_id = ?1 AND kind = 'rating'",
-            [worker_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let items = table::feedback::of_worker(&self.conn, worker_id)?;
+        let (ratings, average) = table::feedback::rating_summary(&self.conn, worker_id)?;
         let open_complaints = items.iter().filter(|f| f.kind == FeedbackKind::Complaint && f.handled_at.is_none()).count() as u32;
         Ok(FeedbackSummary { ratings, average_stars: average.map(|a| a as f32), open_complaints, items })
     }
 
     /// Complaints nobody has followed up yet, newest first.
     pub fn open_complaints(&self) -> DeskResult<Vec<Feedback>> {
-        self.feedback_where("f.kind = 'complaint' AND f.handled_at IS NULL AND ?1 = ?1", "")
+        Ok(table::feedback::open_complaints(&self.conn)?)
     }
 
     /// Marks a complaint followed up.
     pub fn handle_complaint(&mut self, actor: &SessionUser, id: &str) -> DeskResult<()> {
         let tx = self.conn.unchecked_transaction()?;
-        let n = tx.execute(
-            "UPDATE feedback SET handled_at = ?2, handled_by = ?3 WHERE id = ?1 AND kind = 'complaint' AND handled_at IS NULL",
-            params![id, self.now_text(), actor.id],
-        )?;
-        if n == 0 {
+        if !table::feedback::mark_handled(&tx, id, &self.now_text(), &actor.id)? {
             return Err(DeskError::not_found(messages::records::open_complaint()));
         }
         self.append_audit(

@@ -1,6 +1,6 @@
-//! The desk's side of the sync, as SQL: the device enrolment row, the pull cursor, the
-//! platform's answers to pushed entries, the changes it sends back (approvals, rejections,
-//! check results, revocations, trust-list keys), and applying for certificates (申领).
+//! The desk's side of the sync (its SQL is in `table/`): the device enrolment row, the pull
+//! cursor, the platform's answers to pushed entries, the changes it sends back (approvals,
+//! rejections, check results, revocations, trust-list keys), and applying for certificates (申领).
 //!
 //! The network belongs to `certdesk-sync`; this module never talks to it. Every method that
 //! records a platform answer does so in one transaction, and only after the answer arrived:
@@ -12,7 +12,7 @@
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
 use certdesk_domain::WorkerStatus;
 use certdesk_protocol::credential::{RevocationList, TrustList, TrustedKey, Verdict};
-use certdesk_protocol::sync::{Change, ChangeBody, CheckKind, DeletedEntity, EntryOutcome, EntryResult, SyncEntity, SyncOp};
+use certdesk_protocol::sync::{Change, ChangeBody, DeletedEntity, EntryOutcome, EntryResult, SyncEntity, SyncOp};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Transaction;
 use serde::Serialize;
@@ -240,13 +240,6 @@ pub struct ApplyAllReport {
     pub applied: Vec<String>,
 }
 
-fn check_code(c: CheckKind) -> &'static str {
-    match c {
-        CheckKind::PlatformCheck => "platform_check",
-        CheckKind::PoliceCheck => "police_check",
-    }
-}
-
 /// The statuses in which a pulled approval changes nothing but the stored certificate: the
 /// card is already made or the certificate was cancelled here.
 fn not_eligible(from: WorkerStatus) -> DeskError {
@@ -448,7 +441,7 @@ impl Desk {
                     tally.skipped += 1;
                     return Ok(());
                 }
-                table::worker_checks::upsert(tx, &id, check_code(*check), *passed, (reason_zh, reason_en), now)?;
+                table::worker_checks::upsert(tx, &id, *check, *passed, (reason_zh, reason_en), now)?;
                 tally.check_results += 1;
             }
             ChangeBody::Approval { worker_id, certificate_code, card_version, valid_from, valid_until, credential_url } => {

@@ -1,12 +1,21 @@
 //! `worker_checks`: the platform's check results per worker (platform check, police check).
 
+use certdesk_protocol::sync::CheckKind;
 use rusqlite::{params, Connection};
 
-/// Stores (or replaces) one check's result; `check` is its code (`platform_check`, `police_check`).
+/// A check's stored code.
+fn check_code(c: CheckKind) -> &'static str {
+    match c {
+        CheckKind::PlatformCheck => "platform_check",
+        CheckKind::PoliceCheck => "police_check",
+    }
+}
+
+/// Stores (or replaces) one check's result.
 pub(crate) fn upsert(
     conn: &Connection,
     worker_id: &str,
-    check: &str,
+    check: CheckKind,
     passed: bool,
     (reason_zh, reason_en): (&str, &str),
     now: &str,
@@ -16,7 +25,7 @@ pub(crate) fn upsert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (worker_id, check_kind) DO UPDATE SET passed = excluded.passed,
            reason_zh = excluded.reason_zh, reason_en = excluded.reason_en, received_at = excluded.received_at",
-        params![worker_id, check, passed, reason_zh, reason_en, now],
+        params![worker_id, check_code(check), passed, reason_zh, reason_en, now],
     )?;
     Ok(())
 }

@@ -1,0 +1,55 @@
+//! `card_losses`: cards reported lost or damaged (挂失/补办), read with the display name of the
+//! user who reported them.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::column;
+use crate::{LossKind, LossReport, WorkerCertificate};
+
+/// Records a report on the certificate's current card, by `user_id` now.
+pub(crate) fn insert(
+    conn: &Connection,
+    (id, worker_id): (&str, &str),
+    cert: &WorkerCertificate,
+    (kind, note): (LossKind, &str),
+    user_id: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO card_losses (id, worker_id, certificate_code, card_version, kind, note, reported_by, reported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, worker_id, cert.certificate_code, cert.card_version, kind.code(), note, user_id, now],
+    )?;
+    Ok(())
+}
+
+/// Whether a card of this version or a later one was reported.
+pub(crate) fn any_since(conn: &Connection, worker_id: &str, card_version: u16) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM card_losses WHERE worker_id = ?1 AND card_version >= ?2",
+            params![worker_id, card_version],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// A worker's reports, newest first.
+pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<Vec<LossReport>> {
+    let mut stmt = conn.prepare(
+        "SELECT l.certificate_code, l.card_version, l.kind, l.note, u.display_name, l.reported_at
+         FROM card_losses l JOIN users u ON u.id = l.reported_by WHERE l.worker_id = ?1 ORDER BY l.reported_at DESC, l.rowid DESC",
+    )?;
+    let rows = stmt.query_map([worker_id], |r| {
+        Ok(LossReport {
+            certificate_code: r.get(0)?,
+            card_version: r.get(1)?,
+            kind: column::code(r, 2)?,
+            note: r.get(3)?,
+            reported_by: r.get(4)?,
+            reported_at: r.get(5)?,
+        })
+    })?;
+    rows.collect()
+}

@@ -1,0 +1,72 @@
+//! `card_prints`: every card sent to a printer (real cards and drafts), read with the display
+//! name of the user who printed it.
+
+use certdesk_domain::CardLayout;
+use rusqlite::{params, Connection};
+
+use crate::column;
+use crate::{PrintRecord, WorkerCertificate};
+
+/// One card sent to a printer.
+pub(crate) struct NewPrint<'a> {
+    pub id: &'a str,
+    pub worker_id: &'a str,
+    /// The certificate printed; `None` for a draft.
+    pub certificate: Option<&'a WorkerCertificate>,
+    pub draft: bool,
+    pub layout: CardLayout,
+    pub printer: &'a str,
+    pub design_version: &'a str,
+}
+
+/// Records a print by `user_id` now.
+pub(crate) fn insert(conn: &Connection, p: &NewPrint<'_>, user_id: &str, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO card_prints (id, worker_id, certificate_code, card_version, draft, layout, printer, design_version, printed_by, printed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            p.id,
+            p.worker_id,
+            p.certificate.map(|c| c.certificate_code.clone()),
+            p.certificate.map(|c| c.card_version),
+            p.draft,
+            p.layout.code(),
+            p.printer,
+            p.design_version,
+            user_id,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// When the latest real (non-draft) card of this version was printed.
+pub(crate) fn last_printed_at(conn: &Connection, worker_id: &str, card_version: u16) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT MAX(printed_at) FROM card_prints WHERE worker_id = ?1 AND card_version = ?2 AND draft = 0",
+        params![worker_id, card_version],
+        |r| r.get(0),
+    )
+}
+
+/// A worker's prints, newest first.
+pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<Vec<PrintRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.certificate_code, p.card_version, p.draft, p.layout, p.printer, p.design_version, u.display_name, p.printed_at
+         FROM card_prints p JOIN users u ON u.id = p.printed_by WHERE p.worker_id = ?1 ORDER BY p.printed_at DESC, p.rowid DESC",
+    )?;
+    let rows = stmt.query_map([worker_id], |r| {
+        Ok(PrintRecord {
+            id: r.get(0)?,
+            certificate_code: r.get(1)?,
+            card_version: r.get(2)?,
+            draft: r.get(3)?,
+            layout: column::code(r, 4)?,
+            printer: r.get(5)?,
+            design_version: r.get(6)?,
+            printed_by: r.get(7)?,
+            printed_at: r.get(8)?,
+        })
+    })?;
+    rows.collect()
+}
