@@ -56,7 +56,7 @@ async fn main() {
     {
         let store = SqliteStore::open(dir.path()).unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
-        assert!(store.set_operator(USER, &hash, chrono::Utc::now()).unwrap());
+        assert!(store.set_operator(uuid::Uuid::now_v7(), USER, &hash, chrono::Utc::now()).unwrap());
     }
     let s = Scene(TestPlatform::start_in(dir, Options::default().without_redirects()).await);
     let agency = s.agency(1, "黄浦区", Some("021-63001234")).await;

@@ -37,6 +37,8 @@ use uuid::Uuid;
 
 use crate::checks::{parse_results_csv, CheckOutcome, CheckProvider};
 use crate::error::AppError;
+use crate::flows;
+use crate::ids::Ids;
 use crate::keys;
 use crate::store::{Agency, Decided, Decision, PushContext, Signer, Store};
 
@@ -64,6 +66,8 @@ pub struct AppState {
     pub operator_token_hash: Arc<str>,
     /// The clock.
     pub clock: Clock,
+    /// Where new ids and signing keys come from.
+    pub ids: Arc<dyn Ids>,
     /// Prefix of credential URLs, ending in `/` (e.g. `https://127.0.0.1:8443/c/`).
     pub credential_base_url: Arc<str>,
     /// Days a new certificate is valid.
@@ -249,9 +253,9 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError>
     (status = OK, description = "the trust list", body = TrustList),
 ))]
 async fn trust_list(State(state): State<AppState>) -> Result<Json<TrustList>, AppError> {
-    let (today, now) = (state.today(), state.now());
+    let (today, now, ids) = (state.today(), state.now(), state.ids.clone());
     // Make sure a key exists before anyone asks for it.
-    blocking(&state, move |s| s.current_signing_key(today, now)).await?;
+    blocking(&state, move |s| flows::current_signing_key(s, ids.as_ref(), today, now)).await?;
     Ok(Json(blocking(&state, |s| s.trust_list()).await?))
 }
 
@@ -285,7 +289,7 @@ async fn enrol(
         }
     })?;
     let code_hash = keys::sha256_hex(&keys::normalise_enrolment_code(&req.code));
-    let device_id = Uuid::now_v7();
+    let device_id = state.ids.id();
     let secret = keys::device_secret();
     let secret_hash = keys::sha256_hex(&secret);
     let now = state.now();
@@ -355,13 +359,14 @@ async fn push(
     };
     let entries = req.entries;
     let base = state.credential_base_url.clone();
+    let ids = state.ids.clone();
     let (outcome, entries) = blocking(&state, move |s| {
         // Only a reissue signs inside the push; fetch the key only then.
         let key = if entries
             .iter()
             .any(|e| e.known().is_some_and(|e| e.op == certdesk_protocol::sync::SyncOp::Reissue))
         {
-            Some(s.current_signing_key(ctx.today, ctx.now)?)
+            Some(flows::current_signing_key(s, ids.as_ref(), ctx.today, ctx.now)?)
         } else {
             None
         };
@@ -370,7 +375,7 @@ async fn push(
             key,
             base_url: &base,
         });
-        let out = s.push(&ctx, &entries, signer.as_ref())?;
+        let out = flows::push(s, ids.as_ref(), &ctx, &entries, signer.as_ref())?;
         Ok((out, entries))
     })
     .await?;
@@ -418,17 +423,17 @@ pub(crate) async fn decide(
     application_id: Uuid,
     decision: Decision,
 ) -> Result<Decided, AppError> {
-    let (today, now) = (state.today(), state.now());
+    let (today, now, ids) = (state.today(), state.now(), state.ids.clone());
     let base = state.credential_base_url.clone();
     let days = state.validity_days;
     let decided = blocking(state, move |s| {
-        let (key_id, key) = s.current_signing_key(today, now)?;
+        let (key_id, key) = flows::current_signing_key(s, ids.as_ref(), today, now)?;
         let signer = Signer {
             key_id,
             key: &key,
             base_url: &base,
         };
-        s.decide(application_id, &decision, &signer, today, days, now)
+        flows::decide(s, application_id, &decision, &signer, today, days, now)
     })
     .await?;
     tracing::info!(%application_id, ?decided, "application decided");
@@ -493,7 +498,7 @@ async fn create_agency(
     ApiJson(req): ApiJson<CreateAgencyRequest>,
 ) -> Result<(StatusCode, Json<AgencyCreated>), AppError> {
     let agency = Agency {
-        id: Uuid::now_v7(),
+        id: state.ids.id(),
         name: parse_required_text(&req.name, "agency_name", 100).map_err(field_to_bad_request)?,
         credit_code: CreditCode::parse(&req.credit_code)
             .map_err(field_to_bad_request)?
@@ -736,8 +741,9 @@ async fn rotate_key(
     _op: OperatorAuth,
 ) -> Result<Json<KeyRotated>, AppError> {
     let (today, now) = (state.today(), state.now());
-    let key = keys::generate();
-    let key_id = blocking(&state, move |s| s.rotate_signing_key(&key, today, now)).await?;
+    let key = state.ids.signing_key();
+    let key_id =
+        blocking(&state, move |s| flows::rotate_signing_key(s, &key, today, now)).await?;
     tracing::info!(key_id, "signing key rotated");
     Ok(Json(KeyRotated { key_id }))
 }
@@ -760,7 +766,7 @@ async fn withdraw_key(
     Path(key_id): Path<u16>,
 ) -> Result<StatusCode, AppError> {
     let now = state.now();
-    if blocking(&state, move |s| s.withdraw_signing_key(key_id, now)).await? {
+    if blocking(&state, move |s| flows::withdraw_signing_key(s, key_id, now)).await? {
         tracing::warn!(key_id, "signing key withdrawn");
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -898,6 +904,7 @@ pub(crate) mod tests {
             providers: Arc::new(Vec::new()),
             operator_token_hash: keys::sha256_hex("operator").into(),
             clock: Arc::new(|| "2026-11-27T02:00:00Z".parse().unwrap()),
+            ids: Arc::new(crate::ids::CountingIds::default()),
             credential_base_url: "https://platform.example/c/".into(),
             validity_days: 365,
             blob_dir: std::env::temp_dir()

@@ -2,8 +2,10 @@
 //! platform check and the police comparison through pluggable providers, assigns certificate
 //! codes, signs credentials and serves the trust list.
 //!
-//! Layers: [`api`] (HTTP, auth, errors) over [`store`] (the storage contract, SQLite today)
-//! and [`rules`] / [`checks`] (pure rules and providers). The server never answers over plain
+//! Layers: [`api`] (HTTP, auth, errors) over [`flows`] (push, approval, reissue,
+//! cancellation, keys: the rules, written once) over [`store`] (the repository and storage
+//! contract, SQLite today), with [`rules`] / [`checks`] (pure rules and providers) and [`ids`]
+//! (the injected id source). The server never answers over plain
 //! HTTP and never lets one agency see another's records.
 
 #![warn(missing_docs)]
@@ -12,6 +14,8 @@ pub mod api;
 pub mod blob_upload;
 pub mod checks;
 pub mod error;
+pub mod flows;
+pub mod ids;
 pub mod keys;
 pub mod openapi;
 pub mod operator_pages;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use certdesk_platform::checks::{CheckProvider, WatchList};
+use certdesk_platform::ids::{Ids, SystemIds};
 use certdesk_platform::{keys, start, ServerConfig, TlsSource};
 use clap::{Args, Parser, Subcommand};
 
@@ -77,7 +78,7 @@ fn operator_add(args: &OperatorAddArgs) -> Result<()> {
     let hash = auth::hash_password(&password).map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&args.data_dir)?;
     let store = certdesk_platform::store::sqlite::SqliteStore::open(&args.data_dir)?;
-    if store.set_operator(user, &hash, chrono::Utc::now())? {
+    if store.set_operator(SystemIds.id(), user, &hash, chrono::Utc::now())? {
         println!("operator {user} created");
     } else {
         println!("operator {user}: password changed, sessions ended");
@@ -207,6 +208,7 @@ async fn main() -> Result<()> {
         public_url: args.public_url.clone(),
         validity_days: args.validity_days,
         clock: Arc::new(chrono::Utc::now),
+        ids: Arc::new(SystemIds),
     };
     let server = start(config).await.context("starting the platform")?;
     if let Some(ca) = &server.dev_ca {

@@ -39,7 +39,6 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 use crate::api::{blob_path, blocking, AppState};
 use crate::error::AppError;
@@ -686,7 +685,7 @@ async fn store_feedback(
     let (certificate_code, card_version, token_nonce, device) = admitted;
     let is_rating = matches!(feedback, Feedback::Rating { .. });
     let submission = FeedbackSubmission {
-        id: Uuid::now_v7(),
+        id: p.app.ids.id(),
         token_nonce,
         certificate_code,
         card_version,

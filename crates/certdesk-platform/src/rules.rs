@@ -2,8 +2,8 @@
 //! record is read and re-validated with the domain's rules, which status the desk may report,
 //! and the sentences an agency reads when an entry is refused.
 //!
-//! Stores call these inside their transactions. This module must never touch storage or the
-//! clock.
+//! The flows ([`crate::flows`]) call these inside their transactions. This module must never
+//! touch storage or the clock.
 
 use certdesk_domain::lifecycle::{claims_certificate, transition, LifecycleEvent};
 use certdesk_domain::{validate_worker, FieldError, ValidWorker, WorkerInput, WorkerStatus};

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::{app, AppState, Clock};
 use crate::checks::CheckProvider;
+use crate::ids::Ids;
 use crate::keys;
 use crate::store::sqlite::SqliteStore;
 use crate::store::StoreError;
@@ -52,6 +53,8 @@ pub struct ServerConfig {
     pub validity_days: u32,
     /// The clock.
     pub clock: Clock,
+    /// Where new ids and signing keys come from.
+    pub ids: Arc<dyn Ids>,
 }
 
 /// Why the server could not start.
@@ -145,6 +148,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
         providers: Arc::new(config.providers),
         operator_token_hash: keys::sha256_hex(&config.operator_token).into(),
         clock: config.clock,
+        ids: config.ids,
         credential_base_url: base.into(),
         validity_days: config.validity_days,
         blob_dir: config.data_dir.join("blobs").into(),

@@ -132,6 +132,7 @@ impl TestPlatform {
             public_url: None,
             validity_days: 1096,
             clock: Arc::new(move || ticking.now()),
+            ids: Arc::new(certdesk_platform::ids::SystemIds),
         })
         .await
         .expect("the platform starts");

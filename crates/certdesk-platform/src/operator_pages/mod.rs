@@ -514,7 +514,7 @@ async fn create_agency(State(state): State<AppState>, posted: Posted<AgencyForm>
         Err(e) => return refuse_agency(&state, &session, &form, field_message(e)).await,
     };
     let agency = Agency {
-        id: Uuid::now_v7(),
+        id: state.ids.id(),
         name,
         credit_code,
         district,

@@ -1,19 +1,23 @@
-//! The platform's storage contract, [`Store`], and the records that cross it. SQLite
-//! ([`sqlite::SqliteStore`]) implements it today; PostgreSQL is meant to be the next
-//! implementation, so nothing outside this module may name rusqlite.
+//! The platform's storage contract, and the records that cross it. A backend implements the
+//! repository ([`repo::Repo`]: row-level reads and writes in one transaction) and the plain
+//! reads and writes of [`Store`]; the rules over them (applying a push, approval, reissue,
+//! cancellation, keys) are written once in [`crate::flows`]. SQLite ([`sqlite::SqliteStore`])
+//! implements it today; PostgreSQL is meant to be the next implementation, so nothing outside
+//! this module may name rusqlite.
 //!
-//! Each method is one transaction: the rules that must hold across agencies (one claim per
-//! person, one receipt per entry, unique certificate codes) are decided inside it, so they hold
-//! under concurrency too. The methods are blocking; the HTTP layer calls them from
-//! `spawn_blocking`. A store must never talk to the network or sign with a key it was not
-//! given.
+//! The rules that must hold across agencies (one claim per person, one receipt per entry,
+//! unique certificate codes) are decided inside one transaction, so they hold under
+//! concurrency too, with the schema's unique keys as backstops. The methods are blocking; the
+//! HTTP layer calls them from `spawn_blocking`. A store must never talk to the network, sign
+//! with a key, or make up an id or a time: they arrive as arguments.
 
 pub mod operators;
 pub mod public;
+pub mod repo;
 pub mod sqlite;
 
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
-use certdesk_protocol::sync::{Change, EntryOutcome, ReceivedEntry};
+use certdesk_protocol::sync::{Change, EntryOutcome};
 use certdesk_protocol::{RevocationList, TrustList};
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
@@ -136,9 +140,11 @@ pub enum Decided {
     NotPending,
 }
 
-/// The storage contract of the platform.
+/// The storage contract of the platform: the repository, plus plain reads and writes that no
+/// flow needs (registrations, devices, the queue, the change log, blobs, trust and revocation
+/// lists), the operator pages' and the public page's storage.
 pub trait Store:
-    operators::OperatorStore + public::PublicRecords + Send + Sync + 'static
+    repo::Repo + operators::OperatorStore + public::PublicRecords + Send + Sync + 'static
 {
     /// Whether the store answers (for `/readyz`).
     fn ready(&self) -> StoreResult<()>;
@@ -174,34 +180,11 @@ pub trait Store:
     /// Revokes a device at once; false if unknown.
     fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
 
-    /// Applies a batch of outbox entries idempotently (see the platform's push rules); an entry
-    /// naming an entity or operation this build does not know is refused on its own.
-    /// `signer` signs the new credential of a `reissue` entry; without it such entries fail
-    /// with a store error rather than going unsigned.
-    fn push(
-        &self,
-        ctx: &PushContext,
-        entries: &[ReceivedEntry],
-        signer: Option<&Signer<'_>>,
-    ) -> StoreResult<PushOutcome>;
-
     /// Applications waiting for the police comparison, oldest first.
     fn pending_reviews(&self) -> StoreResult<Vec<ReviewItem>>;
 
     /// Pending applications of a person (for results files keyed by ID number).
     fn pending_for_id_number(&self, id_number: &str) -> StoreResult<Vec<Uuid>>;
-
-    /// Records the police comparison result; on a pass assigns the code and signs the
-    /// credential with `signer`, valid from `today` for `validity_days`.
-    fn decide(
-        &self,
-        application_id: Uuid,
-        decision: &Decision,
-        signer: &Signer<'_>,
-        today: NaiveDate,
-        validity_days: u32,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Decided>;
 
     /// The changes an agency may see after `since`, at most `limit`; and whether more wait.
     fn changes_since(
@@ -210,25 +193,6 @@ pub trait Store:
         since: i64,
         limit: u32,
     ) -> StoreResult<(Vec<Change>, bool)>;
-
-    /// The current signing key, creating key 1 on first use.
-    fn current_signing_key(
-        &self,
-        today: NaiveDate,
-        now: DateTime<Utc>,
-    ) -> StoreResult<(u16, SigningKey)>;
-
-    /// Retires the current key (valid until today) and makes `new_key` current from today.
-    fn rotate_signing_key(
-        &self,
-        new_key: &SigningKey,
-        today: NaiveDate,
-        now: DateTime<Utc>,
-    ) -> StoreResult<u16>;
-
-    /// Withdraws a (compromised) key: it leaves the trust list at once and desks get a
-    /// deletion marker; cards it signed become `unknown_key`. False if unknown or withdrawn.
-    fn withdraw_signing_key(&self, key_id: u16, now: DateTime<Utc>) -> StoreResult<bool>;
 
     /// Records that the agency holds the blob (its bytes are already stored by the caller).
     fn add_blob(

@@ -74,10 +74,11 @@ pub struct ReviewDetail {
 
 /// Storage for the operator pages.
 pub trait OperatorStore {
-    /// Creates the operator, or sets a new password for an existing one (which also lifts a
-    /// lockout and ends their sessions). True when created.
+    /// Creates the operator (with `new_id`), or sets a new password for an existing one (which
+    /// also lifts a lockout and ends their sessions). True when created.
     fn set_operator(
         &self,
+        new_id: Uuid,
         name: &str,
         password_hash: &str,
         now: DateTime<Utc>,

@@ -1,38 +1,31 @@
-//! The SQLite implementation of [`Store`]: one file in the data directory, WAL, synchronous
-//! FULL, embedded append-only migrations recorded in `user_version`.
+//! The SQLite implementation of the platform's storage: one file in the data directory, WAL,
+//! synchronous FULL, embedded append-only migrations recorded in `user_version`. It implements
+//! the repository ([`crate::store::repo::Repo`], in `rows.rs`) and the plain reads and writes
+//! of [`Store`].
 //!
 //! One connection behind a mutex: the platform's writes are small and SQLite serialises
-//! writers anyway, and it makes every method one plain transaction. This module must never
-//! decide a business rule itself; it asks [`crate::rules`] and the domain crate.
+//! writers anyway, and it makes every transaction a plain one. This module must never decide a
+//! business rule: it reads and writes rows, and the flows in [`crate::flows`] decide.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_domain::WorkerStatus;
-use certdesk_protocol::credential::{sign_payload, CredentialClaims};
-use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
-use certdesk_protocol::sync::{
-    ChangeBody, CheckKind, DeletedEntity, EntryOutcome, OutboxEntry, ReceivedEntry, SyncEntity,
-    SyncOp,
-};
-use certdesk_protocol::{RevocationEntry, RevocationList, TrustList, TrustedKey};
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use certdesk_migrate::{MigrateError, Migration};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
+use certdesk_protocol::sync::{Change, ChangeBody};
+use certdesk_protocol::{RevocationEntry, RevocationList, TrustList, TrustedKey};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
-use super::{
-    Agency, Decided, Decision, Device, NewApplication, PushContext, PushOutcome, Signer, Store,
-    StoreError, StoreResult,
-};
-use crate::rules;
-use certdesk_protocol::sync::Change;
+use super::{Agency, Device, Store, StoreError, StoreResult};
 
 mod operators;
-mod records;
 mod public;
+mod rows;
+
+use rows::add_change;
 
 /// Embedded migrations, in order. Append only; never edit one that has landed (the test
 /// `landed_migrations_are_never_edited` pins each one's SHA-256).
@@ -102,305 +95,6 @@ impl SqliteStore {
         // back on drop), so the connection is still sound.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
-}
-
-fn add_change(
-    tx: &Transaction<'_>,
-    agency_id: Option<Uuid>,
-    body: &ChangeBody,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let json = serde_json::to_string(body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO changes (agency_id, body, created_at) VALUES (?1, ?2, ?3)",
-        params![agency_id.map(|a| a.to_string()), json, ts(now)],
-    )?;
-    Ok(())
-}
-
-/// A worker row as the push needs it.
-struct StoredWorker {
-    agency_id: Uuid,
-    id_number: String,
-    status: WorkerStatus,
-}
-
-fn stored_worker(tx: &Transaction<'_>, id: Uuid) -> StoreResult<Option<StoredWorker>> {
-    let row = tx
-        .query_row(
-            "SELECT agency_id, id_number, status FROM workers WHERE id = ?1",
-            [id.to_string()],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            },
-        )
-        .optional()?;
-    row.map(|(a, n, s)| {
-        Ok(StoredWorker {
-            agency_id: uuid_of(a)?,
-            id_number: n,
-            status: status_of(&s)?,
-        })
-    })
-    .transpose()
-}
-
-/// Applies one entry inside the batch's transaction.
-fn apply_entry(
-    tx: &Transaction<'_>,
-    ctx: &PushContext,
-    entry: &OutboxEntry,
-    signer: Option<&Signer<'_>>,
-    new_apps: &mut Vec<NewApplication>,
-) -> StoreResult<EntryOutcome> {
-    if entry.entity.is_record() {
-        return records::apply_record(tx, ctx, entry);
-    }
-    if entry.entity != SyncEntity::Worker {
-        return Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str()));
-    }
-    let stored = stored_worker(tx, entry.entity_id)?;
-    if let Some(s) = &stored {
-        if s.agency_id != ctx.agency_id {
-            return Ok(rules::foreign_record());
-        }
-    }
-    match entry.op {
-        SyncOp::Upsert | SyncOp::Apply => {
-            let pushed = match rules::read_worker(&entry.payload, ctx.today) {
-                Ok(p) => p,
-                Err(outcome) => return Ok(outcome),
-            };
-            let id_number = pushed.valid.id_number.as_str().to_owned();
-            let mut status = match &stored {
-                Some(s) => rules::merge_status(s.status, pushed.reported_status),
-                None => rules::merge_status(WorkerStatus::Enrolled, pushed.reported_status),
-            };
-            if let Some(s) = &stored {
-                if s.id_number != id_number && rules::id_number_locked(s.status) {
-                    return Ok(rules::id_number_change_refused());
-                }
-            }
-            let mut application = None;
-            if entry.op == SyncOp::Apply {
-                status = match rules::may_apply(status) {
-                    Ok(next) => next,
-                    Err(outcome) => return Ok(outcome),
-                };
-                let holders: Vec<String> = {
-                    let mut stmt = tx.prepare_cached(
-                        "SELECT agency_id FROM workers WHERE id_number = ?1 AND id <> ?2
-                         AND status IN ('applied', 'approved', 'printed', 'issued')",
-                    )?;
-                    let rows = stmt
-                        .query_map(params![id_number, entry.entity_id.to_string()], |r| {
-                            r.get(0)
-                        })?;
-                    rows.collect::<Result<_, _>>()?
-                };
-                if holders.iter().any(|a| *a != ctx.agency_id.to_string()) {
-                    return Ok(rules::claimed_elsewhere());
-                }
-                if !holders.is_empty() {
-                    return Ok(rules::claimed_here());
-                }
-                application = Some(Uuid::now_v7());
-            }
-            let record = serde_json::to_string(&pushed.valid)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            // The photo a record names is kept beside it for the operators' review page; a
-            // name that is not a blob name is ignored rather than trusted.
-            let photo = entry
-                .payload
-                .get("photo_sha256")
-                .and_then(|v| v.as_str())
-                .filter(|s| crate::blob_upload::is_blob_name(s));
-            tx.execute(
-                "INSERT INTO workers (id, agency_id, id_number, name, status, record, version, updated_at, photo_sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)
-                 ON CONFLICT (id) DO UPDATE SET id_number = excluded.id_number, name = excluded.name,
-                   status = excluded.status, record = excluded.record, version = workers.version + 1,
-                   updated_at = excluded.updated_at, photo_sha256 = excluded.photo_sha256",
-                params![
-                    entry.entity_id.to_string(),
-                    ctx.agency_id.to_string(),
-                    id_number,
-                    pushed.valid.name,
-                    status.code(),
-                    record,
-                    ts(ctx.now),
-                    photo
-                ],
-            )?;
-            if let Some(app_id) = application {
-                tx.execute(
-                    "INSERT INTO applications (id, worker_id, agency_id, id_number, status, applied_at)
-                     VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-                    params![
-                        app_id.to_string(),
-                        entry.entity_id.to_string(),
-                        ctx.agency_id.to_string(),
-                        id_number,
-                        ts(ctx.now)
-                    ],
-                )?;
-                // Platform verification (平台核验) is the re-validation just done: the record is
-                // complete and consistent by the domain's rules.
-                add_change(
-                    tx,
-                    Some(ctx.agency_id),
-                    &ChangeBody::CheckResult {
-                        worker_id: entry.entity_id,
-                        check: CheckKind::PlatformCheck,
-                        passed: true,
-                        reason_zh: String::new(),
-                        reason_en: String::new(),
-                    },
-                    ctx.now,
-                )?;
-                new_apps.push(NewApplication {
-                    application_id: app_id,
-                    id_number,
-                });
-            }
-            Ok(EntryOutcome::Applied)
-        }
-        SyncOp::Cancel => {
-            let Some(s) = stored else {
-                return Ok(rules::unknown_record());
-            };
-            if let Err(outcome) = rules::may_cancel(s.status) {
-                return Ok(outcome);
-            }
-            let id = entry.entity_id.to_string();
-            tx.execute(
-                "UPDATE workers SET status = 'cancelled', version = version + 1, updated_at = ?2 WHERE id = ?1",
-                params![id, ts(ctx.now)],
-            )?;
-            tx.execute(
-                "UPDATE applications SET status = 'withdrawn', decided_at = ?2 WHERE worker_id = ?1 AND status = 'pending'",
-                params![id, ts(ctx.now)],
-            )?;
-            let certs: Vec<(String, i64)> = {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT code, card_version FROM certificates WHERE worker_id = ?1 AND revoked_at IS NULL",
-                )?;
-                let rows = stmt.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<Result<_, _>>()?
-            };
-            for (code, card_version) in certs {
-                tx.execute(
-                    "UPDATE certificates SET revoked_at = ?2 WHERE code = ?1",
-                    params![code, ts(ctx.now)],
-                )?;
-                add_change(
-                    tx,
-                    None,
-                    &ChangeBody::Revocation {
-                        entry: RevocationEntry {
-                            certificate_code: code,
-                            revoked: true,
-                            current_card_version: u16::try_from(card_version).unwrap_or(u16::MAX),
-                        },
-                    },
-                    ctx.now,
-                )?;
-            }
-            Ok(EntryOutcome::Applied)
-        }
-        SyncOp::Reissue => {
-            let Some(s) = stored else {
-                return Ok(rules::unknown_record());
-            };
-            let status = match rules::may_reissue(s.status) {
-                Ok(next) => next,
-                Err(outcome) => return Ok(outcome),
-            };
-            let signer =
-                signer.ok_or_else(|| StoreError::Signing("no signer for a reissue".into()))?;
-            reissue(tx, ctx, entry.entity_id, status, signer)
-        }
-        SyncOp::Delete => Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str())),
-    }
-}
-
-/// A new card for the worker's certificate (lost, damaged or misprinted card): the card
-/// version goes up, the new card is valid from today to the certificate's end, and every older
-/// card verifies as replaced.
-fn reissue(
-    tx: &Transaction<'_>,
-    ctx: &PushContext,
-    worker_id: Uuid,
-    status: WorkerStatus,
-    signer: &Signer<'_>,
-) -> StoreResult<EntryOutcome> {
-    let cert: Option<(String, u16, String)> = tx
-        .query_row(
-            "SELECT code, card_version, valid_until FROM certificates
-             WHERE worker_id = ?1 AND revoked_at IS NULL",
-            [worker_id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let Some((code_text, card_version, valid_until)) = cert else {
-        return Ok(rules::unknown_record());
-    };
-    let code = CertificateCode::parse(&code_text).map_err(|e| StoreError::Corrupt(e.message_en))?;
-    let valid_until = date_of(&valid_until)?;
-    if valid_until < ctx.today {
-        return Ok(rules::certificate_expired());
-    }
-    let claims = CredentialClaims {
-        key_id: signer.key_id,
-        certificate_code: code,
-        card_version: card_version.saturating_add(1),
-        valid_from: ctx.today,
-        valid_until,
-    };
-    let url = format!(
-        "{}{}",
-        signer.base_url,
-        sign_payload(&claims, signer.key).map_err(|e| StoreError::Signing(e.to_string()))?
-    );
-    tx.execute(
-        "UPDATE certificates SET card_version = ?2, valid_from = ?3, key_id = ?4, credential_url = ?5
-         WHERE code = ?1",
-        params![code_text, claims.card_version, ctx.today.to_string(), signer.key_id, url],
-    )?;
-    tx.execute(
-        "UPDATE workers SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
-        params![worker_id.to_string(), status.code(), ts(ctx.now)],
-    )?;
-    add_change(
-        tx,
-        Some(ctx.agency_id),
-        &ChangeBody::Approval {
-            worker_id,
-            certificate_code: code_text.clone(),
-            card_version: claims.card_version,
-            valid_from: claims.valid_from,
-            valid_until,
-            credential_url: url,
-        },
-        ctx.now,
-    )?;
-    add_change(
-        tx,
-        None,
-        &ChangeBody::Revocation {
-            entry: RevocationEntry {
-                certificate_code: code_text,
-                revoked: false,
-                current_card_version: claims.card_version,
-            },
-        },
-        ctx.now,
-    )?;
-    Ok(EntryOutcome::Applied)
 }
 
 impl Store for SqliteStore {
@@ -552,60 +246,6 @@ impl Store for SqliteStore {
         Ok(known)
     }
 
-    fn push(
-        &self,
-        ctx: &PushContext,
-        entries: &[ReceivedEntry],
-        signer: Option<&Signer<'_>>,
-    ) -> StoreResult<PushOutcome> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let mut out = PushOutcome::default();
-        for entry in entries {
-            let hash = rules::entry_hash(entry);
-            let earlier: Option<(String, String)> = tx
-                .query_row(
-                    "SELECT payload_hash, outcome FROM receipts WHERE device_id = ?1 AND entry_id = ?2",
-                    params![ctx.device_id.to_string(), entry.id().to_string()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((earlier_hash, earlier_outcome)) = earlier {
-                let same = earlier_hash == hash || earlier_hash == rules::entry_hash_as_received(entry);
-                let outcome = if !same {
-                    rules::entry_reused()
-                } else {
-                    match serde_json::from_str::<EntryOutcome>(&earlier_outcome) {
-                        // A refusal stays a refusal on retry, so the clerk still sees why.
-                        Ok(
-                            refusal @ (EntryOutcome::Rejected { .. }
-                            | EntryOutcome::Conflict { .. }),
-                        ) => refusal,
-                        _ => EntryOutcome::Duplicate,
-                    }
-                };
-                out.outcomes.push(outcome);
-                continue;
-            }
-            let outcome = match entry {
-                ReceivedEntry::Known(entry) => {
-                    apply_entry(&tx, ctx, entry, signer, &mut out.new_applications)?
-                }
-                ReceivedEntry::Unknown(e) => rules::unsupported(&e.entity, &e.op),
-            };
-            let stored =
-                serde_json::to_string(&outcome).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO receipts (device_id, entry_id, seq, payload_hash, outcome, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-                params![ctx.device_id.to_string(), entry.id().to_string(), entry.seq(), hash, stored, ts(ctx.now)],
-            )?;
-            out.outcomes.push(outcome);
-        }
-        tx.commit()?;
-        Ok(out)
-    }
-
     fn pending_reviews(&self) -> StoreResult<Vec<ReviewItem>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
@@ -646,155 +286,6 @@ impl Store for SqliteStore {
         rows.map(|r| uuid_of(r?)).collect()
     }
 
-    fn decide(
-        &self,
-        application_id: Uuid,
-        decision: &Decision,
-        signer: &Signer<'_>,
-        today: NaiveDate,
-        validity_days: u32,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Decided> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let app: Option<(String, String, String)> = tx
-            .query_row(
-                "SELECT a.worker_id, a.agency_id, g.district FROM applications a JOIN agencies g ON g.id = a.agency_id
-                 WHERE a.id = ?1 AND a.status = 'pending'",
-                [application_id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((worker_id, agency_id, district)) = app else {
-            return Ok(Decided::NotPending);
-        };
-        let worker_uuid = uuid_of(worker_id.clone())?;
-        let agency_uuid = uuid_of(agency_id.clone())?;
-        let decided = match decision {
-            Decision::Fail {
-                reason_zh,
-                reason_en,
-            } => {
-                tx.execute(
-                    "UPDATE applications SET status = 'rejected', decided_at = ?2, reason = ?3 WHERE id = ?1",
-                    params![application_id.to_string(), ts(now), reason_zh],
-                )?;
-                tx.execute(
-                    "UPDATE workers SET status = 'rejected', version = version + 1, updated_at = ?2 WHERE id = ?1",
-                    params![worker_id, ts(now)],
-                )?;
-                add_change(
-                    &tx,
-                    Some(agency_uuid),
-                    &ChangeBody::CheckResult {
-                        worker_id: worker_uuid,
-                        check: CheckKind::PoliceCheck,
-                        passed: false,
-                        reason_zh: reason_zh.clone(),
-                        reason_en: reason_en.clone(),
-                    },
-                    now,
-                )?;
-                add_change(
-                    &tx,
-                    Some(agency_uuid),
-                    &ChangeBody::Rejection {
-                        worker_id: worker_uuid,
-                        code: "police_check_failed".into(),
-                        message_zh: format!("公安比对未通过：{reason_zh}"),
-                        message_en: format!("The police comparison failed: {reason_en}"),
-                    },
-                    now,
-                )?;
-                Decided::Rejected
-            }
-            Decision::Pass => {
-                let district_no = CertificateCode::district_number(&district)
-                    .ok_or_else(|| StoreError::Corrupt(format!("district {district}")))?;
-                let year =
-                    u16::try_from(today.year()).map_err(|_| StoreError::Corrupt("year".into()))?;
-                let serial: u32 = tx.query_row(
-                    "INSERT INTO serials (district, year, last_serial) VALUES (?1, ?2, 1)
-                     ON CONFLICT (district, year) DO UPDATE SET last_serial = last_serial + 1
-                     RETURNING last_serial",
-                    params![district_no, year],
-                    |r| r.get(0),
-                )?;
-                let code = CertificateCode::new(district_no, year, serial)
-                    .map_err(|e| StoreError::Signing(e.message_en))?;
-                let valid_until = today
-                    .checked_add_days(Days::new(u64::from(validity_days.max(1) - 1)))
-                    .ok_or_else(|| StoreError::Signing("validity".into()))?;
-                let claims = CredentialClaims {
-                    key_id: signer.key_id,
-                    certificate_code: code,
-                    card_version: 1,
-                    valid_from: today,
-                    valid_until,
-                };
-                let url = format!(
-                    "{}{}",
-                    signer.base_url,
-                    sign_payload(&claims, signer.key)
-                        .map_err(|e| StoreError::Signing(e.to_string()))?
-                );
-                let code_text = code.to_string();
-                tx.execute(
-                    "INSERT INTO certificates (code, worker_id, agency_id, application_id, card_version,
-                       valid_from, valid_until, key_id, credential_url, issued_at)
-                     VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        code_text,
-                        worker_id,
-                        agency_id,
-                        application_id.to_string(),
-                        today.to_string(),
-                        valid_until.to_string(),
-                        signer.key_id,
-                        url,
-                        ts(now)
-                    ],
-                )?;
-                tx.execute(
-                    "UPDATE applications SET status = 'approved', decided_at = ?2 WHERE id = ?1",
-                    params![application_id.to_string(), ts(now)],
-                )?;
-                tx.execute(
-                    "UPDATE workers SET status = 'approved', version = version + 1, updated_at = ?2 WHERE id = ?1",
-                    params![worker_id, ts(now)],
-                )?;
-                add_change(
-                    &tx,
-                    Some(agency_uuid),
-                    &ChangeBody::CheckResult {
-                        worker_id: worker_uuid,
-                        check: CheckKind::PoliceCheck,
-                        passed: true,
-                        reason_zh: String::new(),
-                        reason_en: String::new(),
-                    },
-                    now,
-                )?;
-                add_change(
-                    &tx,
-                    Some(agency_uuid),
-                    &ChangeBody::Approval {
-                        worker_id: worker_uuid,
-                        certificate_code: code_text.clone(),
-                        card_version: 1,
-                        valid_from: today,
-                        valid_until,
-                        credential_url: url,
-                    },
-                    now,
-                )?;
-                Decided::Approved(code_text)
-            }
-        };
-        tx.commit()?;
-        Ok(decided)
-    }
-
     fn changes_since(
         &self,
         agency_id: Uuid,
@@ -820,95 +311,6 @@ impl Store for SqliteStore {
         let more = changes.len() > limit as usize;
         changes.truncate(limit as usize);
         Ok((changes, more))
-    }
-
-    fn current_signing_key(
-        &self,
-        today: NaiveDate,
-        now: DateTime<Utc>,
-    ) -> StoreResult<(u16, SigningKey)> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let current: Option<(u16, Vec<u8>)> = tx
-            .query_row(
-                "SELECT key_id, secret FROM signing_keys WHERE not_after IS NULL AND withdrawn_at IS NULL
-                 ORDER BY key_id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let found = match current {
-            Some((id, secret)) => {
-                let bytes: [u8; 32] = secret
-                    .try_into()
-                    .map_err(|_| StoreError::Corrupt(format!("signing key {id}")))?;
-                (id, SigningKey::from_bytes(&bytes))
-            }
-            None => {
-                let key = crate::keys::generate();
-                let id = insert_key(&tx, &key, today, now)?;
-                (id, key)
-            }
-        };
-        tx.commit()?;
-        Ok(found)
-    }
-
-    fn rotate_signing_key(
-        &self,
-        new_key: &SigningKey,
-        today: NaiveDate,
-        now: DateTime<Utc>,
-    ) -> StoreResult<u16> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let retiring: Vec<(u16, String, String)> = {
-            let mut stmt = tx.prepare(
-                "SELECT key_id, public_key, not_before FROM signing_keys
-                 WHERE not_after IS NULL AND withdrawn_at IS NULL",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (key_id, public_key, not_before) in retiring {
-            tx.execute(
-                "UPDATE signing_keys SET not_after = ?2 WHERE key_id = ?1",
-                params![key_id, today.to_string()],
-            )?;
-            let key = TrustedKey {
-                key_id,
-                public_key,
-                not_before: date_of(&not_before)?,
-                not_after: Some(today),
-            };
-            add_change(&tx, None, &ChangeBody::TrustKey { key }, now)?;
-        }
-        let id = insert_key(&tx, new_key, today, now)?;
-        tx.commit()?;
-        Ok(id)
-    }
-
-    fn withdraw_signing_key(&self, key_id: u16, now: DateTime<Utc>) -> StoreResult<bool> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let n = tx.execute(
-            "UPDATE signing_keys SET withdrawn_at = ?2, not_after = COALESCE(not_after, ?3)
-             WHERE key_id = ?1 AND withdrawn_at IS NULL",
-            params![key_id, ts(now), now.date_naive().to_string()],
-        )?;
-        if n == 1 {
-            add_change(
-                &tx,
-                None,
-                &ChangeBody::Deleted {
-                    entity: DeletedEntity::TrustKey.as_str().into(),
-                    entity_id: key_id.to_string(),
-                },
-                now,
-            )?;
-        }
-        tx.commit()?;
-        Ok(n == 1)
     }
 
     fn add_blob(
@@ -985,34 +387,13 @@ impl Store for SqliteStore {
     }
 }
 
-fn insert_key(
-    tx: &Transaction<'_>,
-    key: &SigningKey,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> StoreResult<u16> {
-    let next: u16 = tx.query_row(
-        "SELECT COALESCE(MAX(key_id), 0) + 1 FROM signing_keys",
-        [],
-        |r| r.get(0),
-    )?;
-    let trusted = TrustedKey::for_signing_key(next, key, today, None);
-    tx.execute(
-        "INSERT INTO signing_keys (key_id, secret, public_key, not_before) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            next,
-            key.to_bytes().to_vec(),
-            trusted.public_key,
-            today.to_string()
-        ],
-    )?;
-    add_change(tx, None, &ChangeBody::TrustKey { key: trusted }, now)?;
-    Ok(next)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{Decided, Decision, PushContext, Signer};
+    use certdesk_domain::certificate_code::CertificateCode;
+    use certdesk_protocol::sync::{EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
+    use rusqlite::params;
     use serde_json::json;
 
     fn now() -> DateTime<Utc> {
@@ -1197,11 +578,10 @@ mod tests {
                 op: SyncOp::Apply,
                 payload,
             };
-            let out = store.push(&ctx, &[entry.into()], None).unwrap();
+            let out = crate::flows::push(&store, &crate::ids::SystemIds, &ctx, &[entry.into()], None).unwrap();
             assert_eq!(out.outcomes, [EntryOutcome::Applied]);
             let app = out.new_applications[0].application_id;
-            match store
-                .decide(app, &Decision::Pass, &signer, today(), 365, now())
+            match crate::flows::decide(&store, app, &Decision::Pass, &signer, today(), 365, now())
                 .unwrap()
             {
                 Decided::Approved(code) => codes.push(code),

@@ -38,7 +38,7 @@ async fn platform() -> Platform {
     {
         let store = SqliteStore::open(dir.path()).unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
-        assert!(store.set_operator(USER, &hash, chrono::Utc::now()).unwrap());
+        assert!(store.set_operator(uuid::Uuid::now_v7(), USER, &hash, chrono::Utc::now()).unwrap());
     }
     platform_in(dir).await
 }

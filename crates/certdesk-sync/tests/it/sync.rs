@@ -742,6 +742,7 @@ async fn platform_process_for_fault_tests() {
         public_url: None,
         validity_days: 1096,
         clock: Arc::new(chrono::Utc::now),
+        ids: Arc::new(certdesk_platform::ids::SystemIds),
     })
     .await
     .expect("the platform starts");

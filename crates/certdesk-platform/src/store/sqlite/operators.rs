@@ -20,6 +20,7 @@ fn time_of(s: &str) -> StoreResult<DateTime<Utc>> {
 impl OperatorStore for SqliteStore {
     fn set_operator(
         &self,
+        new_id: Uuid,
         name: &str,
         password_hash: &str,
         now: DateTime<Utc>,
@@ -48,7 +49,7 @@ impl OperatorStore for SqliteStore {
             None => {
                 tx.execute(
                     "INSERT INTO operators (id, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![Uuid::now_v7().to_string(), name, password_hash, ts(now)],
+                    params![new_id.to_string(), name, password_hash, ts(now)],
                 )?;
                 true
             }
@@ -301,7 +302,7 @@ mod tests {
     #[test]
     fn a_new_password_lifts_the_lockout_and_ends_old_sessions() {
         let store = SqliteStore::open_in_memory().unwrap();
-        assert!(store.set_operator("li", "hash-1", now()).unwrap());
+        assert!(store.set_operator(Uuid::now_v7(), "li", "hash-1", now()).unwrap());
         let op = store.operator_by_name("li").unwrap().unwrap();
         store
             .record_sign_in_failure(op.id, Some(now() + chrono::Duration::minutes(15)))
@@ -315,7 +316,7 @@ mod tests {
                 now() + chrono::Duration::hours(1),
             )
             .unwrap();
-        assert!(!store.set_operator("li", "hash-2", now()).unwrap());
+        assert!(!store.set_operator(Uuid::now_v7(), "li", "hash-2", now()).unwrap());
         let op = store.operator_by_name("li").unwrap().unwrap();
         assert_eq!(
             (
@@ -331,7 +332,7 @@ mod tests {
     #[test]
     fn an_expired_session_is_not_found_and_is_removed() {
         let store = SqliteStore::open_in_memory().unwrap();
-        store.set_operator("li", "h", now()).unwrap();
+        store.set_operator(Uuid::now_v7(), "li", "h", now()).unwrap();
         let op = store.operator_by_name("li").unwrap().unwrap();
         let expiry = now() + chrono::Duration::minutes(30);
         store.open_session(op.id, "s", "c", now(), expiry).unwrap();

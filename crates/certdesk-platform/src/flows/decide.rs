@@ -1,0 +1,134 @@
+//! The police comparison's result for one application: approval (the certificate code with
+//! the next serial of the agency's district and the year, the signed credential, its validity)
+//! or rejection, each with the changes the agency pulls.
+
+use certdesk_domain::certificate_code::CertificateCode;
+use certdesk_domain::WorkerStatus;
+use certdesk_protocol::credential::{sign_payload, CredentialClaims};
+use certdesk_protocol::sync::{ChangeBody, CheckKind};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::store::repo::{ApplicationDecision, NewCertificate, Repo, RepoExt};
+use crate::store::{Decided, Decision, Signer, StoreError, StoreResult};
+
+/// The last day of a certificate valid from `today` for `validity_days` days (at least one).
+pub fn valid_until(today: NaiveDate, validity_days: u32) -> StoreResult<NaiveDate> {
+    today
+        .checked_add_days(Days::new(u64::from(validity_days.max(1) - 1)))
+        .ok_or_else(|| StoreError::Signing("validity".into()))
+}
+
+/// Records the police comparison's result for a pending application; on a pass assigns the
+/// code and signs the credential with `signer`, valid from `today` for `validity_days`.
+pub fn decide<R: Repo + ?Sized>(
+    repo: &R,
+    application_id: Uuid,
+    decision: &Decision,
+    signer: &Signer<'_>,
+    today: NaiveDate,
+    validity_days: u32,
+    now: DateTime<Utc>,
+) -> StoreResult<Decided> {
+    repo.transaction(|tx| {
+        let Some(app) = tx.pending_application(application_id)? else {
+            return Ok(Decided::NotPending);
+        };
+        let (worker_id, agency_id) = (app.worker_id, app.agency_id);
+        match decision {
+            Decision::Fail {
+                reason_zh,
+                reason_en,
+            } => {
+                let rejected = ApplicationDecision::Rejected { reason: reason_zh };
+                tx.decide_application(application_id, rejected, now)?;
+                tx.set_worker_status(worker_id, WorkerStatus::Rejected, now)?;
+                tx.add_change(
+                    Some(agency_id),
+                    &ChangeBody::CheckResult {
+                        worker_id,
+                        check: CheckKind::PoliceCheck,
+                        passed: false,
+                        reason_zh: reason_zh.clone(),
+                        reason_en: reason_en.clone(),
+                    },
+                    now,
+                )?;
+                tx.add_change(
+                    Some(agency_id),
+                    &ChangeBody::Rejection {
+                        worker_id,
+                        code: "police_check_failed".into(),
+                        message_zh: format!("公安比对未通过：{reason_zh}"),
+                        message_en: format!("The police comparison failed: {reason_en}"),
+                    },
+                    now,
+                )?;
+                Ok(Decided::Rejected)
+            }
+            Decision::Pass => {
+                let district = CertificateCode::district_number(&app.district)
+                    .ok_or_else(|| StoreError::Corrupt(format!("district {}", app.district)))?;
+                let year =
+                    u16::try_from(today.year()).map_err(|_| StoreError::Corrupt("year".into()))?;
+                let serial = tx.next_serial(district, year)?;
+                let code = CertificateCode::new(district, year, serial)
+                    .map_err(|e| StoreError::Signing(e.message_en))?;
+                let valid_until = valid_until(today, validity_days)?;
+                let claims = CredentialClaims {
+                    key_id: signer.key_id,
+                    certificate_code: code,
+                    card_version: 1,
+                    valid_from: today,
+                    valid_until,
+                };
+                let url = format!(
+                    "{}{}",
+                    signer.base_url,
+                    sign_payload(&claims, signer.key)
+                        .map_err(|e| StoreError::Signing(e.to_string()))?
+                );
+                let code_text = code.to_string();
+                tx.add_certificate(
+                    &NewCertificate {
+                        code: &code_text,
+                        worker_id,
+                        agency_id,
+                        application_id,
+                        valid_from: today,
+                        valid_until,
+                        key_id: signer.key_id,
+                        credential_url: &url,
+                    },
+                    now,
+                )?;
+                tx.decide_application(application_id, ApplicationDecision::Approved, now)?;
+                tx.set_worker_status(worker_id, WorkerStatus::Approved, now)?;
+                tx.add_change(
+                    Some(agency_id),
+                    &ChangeBody::CheckResult {
+                        worker_id,
+                        check: CheckKind::PoliceCheck,
+                        passed: true,
+                        reason_zh: String::new(),
+                        reason_en: String::new(),
+                    },
+                    now,
+                )?;
+                tx.add_change(
+                    Some(agency_id),
+                    &ChangeBody::Approval {
+                        worker_id,
+                        certificate_code: code_text.clone(),
+                        card_version: 1,
+                        valid_from: today,
+                        valid_until,
+                        credential_url: url,
+                    },
+                    now,
+                )?;
+                Ok(Decided::Approved(code_text))
+            }
+        }
+    })
+}

@@ -1,0 +1,79 @@
+//! The platform's flows, written once over the repository ([`crate::store::repo`]): applying
+//! a push (every entity and operation, with its refusals), the one certificate per person,
+//! approval and rejection ([`decide`]), reissue and cancellation, and the signing keys
+//! ([`keys`]). Each flow is one transaction; any backend that implements [`Repo`] gets every
+//! rule from here.
+//!
+//! A flow asks [`crate::rules`] and the domain crate what is allowed and words nothing itself
+//! beyond what they return; it takes its time, today and new ids as arguments (from the
+//! server's clock and [`crate::ids::Ids`]) and never talks to the network.
+
+pub mod decide;
+pub mod keys;
+mod records;
+mod workers;
+
+pub use decide::decide;
+pub use keys::{current_signing_key, rotate_signing_key, withdraw_signing_key};
+pub use records::PARENT_MISSING;
+
+use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry};
+
+use crate::ids::Ids;
+use crate::rules;
+use crate::store::repo::{Repo, RepoExt};
+use crate::store::{PushContext, PushOutcome, Signer, StoreResult};
+
+/// Applies a batch of pushed entries in one transaction, in order, idempotently: each entry is
+/// keyed by (device, entry id). An entry received before with the same content answers
+/// `duplicate` (or its earlier refusal again) and changes nothing; the same id with other
+/// content is `entry_id_reused`. An entry naming an entity or operation this build does not
+/// know is refused on its own. `signer` signs the new credential of a `reissue` entry; without
+/// it such an entry fails the push with a store error rather than going unsigned.
+pub fn push<R: Repo + ?Sized>(
+    repo: &R,
+    ids: &dyn Ids,
+    ctx: &PushContext,
+    entries: &[ReceivedEntry],
+    signer: Option<&Signer<'_>>,
+) -> StoreResult<PushOutcome> {
+    repo.transaction(|tx| {
+        let mut out = PushOutcome::default();
+        for entry in entries {
+            let hash = rules::entry_hash(entry);
+            if let Some(earlier) = tx.receipt(ctx.device_id, entry.id())? {
+                let same = earlier.payload_hash == hash
+                    || earlier.payload_hash == rules::entry_hash_as_received(entry);
+                let outcome = if !same {
+                    rules::entry_reused()
+                } else {
+                    match earlier.outcome {
+                        // A refusal stays a refusal on retry, so the clerk still sees why.
+                        Some(
+                            refusal @ (EntryOutcome::Rejected { .. }
+                            | EntryOutcome::Conflict { .. }),
+                        ) => refusal,
+                        _ => EntryOutcome::Duplicate,
+                    }
+                };
+                out.outcomes.push(outcome);
+                continue;
+            }
+            let outcome = match entry {
+                ReceivedEntry::Known(entry) if entry.entity.is_record() => {
+                    records::apply(tx, ctx, entry)?
+                }
+                ReceivedEntry::Known(entry) => {
+                    workers::apply(tx, ids, ctx, entry, signer, &mut out.new_applications)?
+                }
+                ReceivedEntry::Unknown(e) => rules::unsupported(&e.entity, &e.op),
+            };
+            tx.add_receipt(ctx.device_id, entry.id(), entry.seq(), &hash, &outcome, ctx.now)?;
+            out.outcomes.push(outcome);
+        }
+        Ok(out)
+    })
+}
+
+#[cfg(test)]
+mod tests;

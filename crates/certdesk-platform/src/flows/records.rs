@@ -1,0 +1,81 @@
+//! The training records an agency's desks push beside its workers (`training_class`,
+//! `class_participant`, `exam_result`, `supervision_form`, `training_settings`): stored per
+//! agency as sent.
+//!
+//! The platform keeps them for supervision and the commerce authority's roster; it does not
+//! judge them (the worker's eligibility arrives with the worker's own record). Each record
+//! belongs to the agency that first sent it, and no other agency may write or see it. A record
+//! naming a class or a worker needs that parent on the platform first (parents before children).
+
+use certdesk_protocol::sync::{EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
+
+use crate::rules;
+use crate::store::repo::Tx;
+use crate::store::{PushContext, StoreResult};
+
+/// Code of a record whose class or worker the platform does not hold yet.
+pub const PARENT_MISSING: &str = "parent_missing";
+
+fn refused(code: &str, zh: String, en: String) -> EntryOutcome {
+    EntryOutcome::Rejected {
+        code: code.into(),
+        message_zh: zh,
+        message_en: en,
+    }
+}
+
+fn parent_missing(zh: &str, en: &str) -> EntryOutcome {
+    refused(
+        PARENT_MISSING,
+        format!("平台上还没有此记录所属的{zh}，请先同步{zh}后重试"),
+        format!("The platform does not hold this record's {en} yet; sync the {en} first"),
+    )
+}
+
+/// Applies one record entry inside the push's transaction.
+pub(super) fn apply(
+    tx: &mut dyn Tx,
+    ctx: &PushContext,
+    entry: &OutboxEntry,
+) -> StoreResult<EntryOutcome> {
+    let entity = entry.entity.as_str();
+    let owner = tx.record_owner(entity, entry.entity_id)?;
+    if owner.is_some_and(|o| o != ctx.agency_id) {
+        return Ok(rules::foreign_record());
+    }
+    match entry.op {
+        SyncOp::Upsert => {
+            let Some(fields) = entry.payload.as_object() else {
+                return Ok(refused(
+                    rules::codes::INVALID_RECORD,
+                    "培训记录格式不正确，无法读取".into(),
+                    "The training record cannot be read: it is not a JSON object".into(),
+                ));
+            };
+            if entry.entity != SyncEntity::TrainingClass {
+                if let Some(class) = fields.get("class_id").and_then(|v| v.as_str()) {
+                    let class_entity = SyncEntity::TrainingClass.as_str();
+                    if !tx.record_live(class_entity, class, ctx.agency_id)? {
+                        return Ok(parent_missing("培训班", "training class"));
+                    }
+                }
+            }
+            if let Some(worker) = fields.get("worker_id").and_then(|v| v.as_str()) {
+                if !tx.worker_in_agency(worker, ctx.agency_id)? {
+                    return Ok(parent_missing("人员记录", "worker"));
+                }
+            }
+            tx.put_record(entity, entry.entity_id, ctx.agency_id, &entry.payload, ctx.now)?;
+            Ok(EntryOutcome::Applied)
+        }
+        // A deletion is kept as a marker, also for a record the platform never saw, so the
+        // agency's history stays complete; a later upsert revives it.
+        SyncOp::Delete => {
+            tx.delete_record(entity, entry.entity_id, ctx.agency_id, &entry.payload, ctx.now)?;
+            Ok(EntryOutcome::Applied)
+        }
+        SyncOp::Apply | SyncOp::Cancel | SyncOp::Reissue => {
+            Ok(rules::unsupported(entity, entry.op.as_str()))
+        }
+    }
+}

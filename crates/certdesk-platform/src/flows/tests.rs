@@ -1,0 +1,489 @@
+//! The flows against the real backend: a SQLite file in a temporary folder, a fixed clock and
+//! the counting id source, so every id, time and key a flow makes is known to the test.
+
+use certdesk_domain::certificate_code::CertificateCode;
+use certdesk_domain::WorkerStatus;
+use certdesk_protocol::credential::{verify, Verdict};
+use certdesk_protocol::sync::{
+    ChangeBody, CheckKind, EntryOutcome, OutboxEntry, ReceivedEntry, SyncEntity, SyncOp,
+    UnknownEntry,
+};
+use certdesk_protocol::RevocationList;
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::*;
+use crate::ids::CountingIds;
+use crate::rules::codes;
+use crate::store::repo::{RepoExt, WorkerRow, WorkerWrite};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Agency, Decided, Decision, Store, StoreError};
+
+const BASE: &str = "https://p.example/c/";
+
+fn now() -> DateTime<Utc> {
+    "2026-11-27T02:00:00Z".parse().unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+}
+
+/// A valid ID number, different for each `n`.
+fn id_number(n: u32) -> String {
+    let first17 = format!("31010419800101{n:03}");
+    format!("{first17}{}", certdesk_domain::check_char(&first17).unwrap())
+}
+
+/// The desk's worker record, eligible.
+fn worker(id_number: &str) -> Value {
+    json!({
+        "name": "张三", "id_number": id_number, "phone": "13812345678", "address": "某路1号",
+        "service_types": ["cleaning"], "emergency_contact_name": "王五",
+        "emergency_contact_phone": "13912345678", "consent_date": "2026-01-01",
+        "agency_check_done": true, "status": "eligible"
+    })
+}
+
+/// A platform store in a temporary folder with the counting id source and a signing key.
+struct Bench {
+    store: SqliteStore,
+    ids: CountingIds,
+    key: SigningKey,
+    seq: std::cell::Cell<i64>,
+    _dir: tempfile::TempDir,
+}
+
+/// An agency's desk on the bench.
+#[derive(Clone, Copy)]
+struct Desk {
+    agency: Uuid,
+    device: Uuid,
+}
+
+impl Bench {
+    fn new() -> Bench {
+        let dir = tempfile::tempdir().unwrap();
+        Bench {
+            store: SqliteStore::open(dir.path()).unwrap(),
+            ids: CountingIds::default(),
+            key: SigningKey::from_bytes(&[7; 32]),
+            seq: std::cell::Cell::new(0),
+            _dir: dir,
+        }
+    }
+
+    /// An agency in `district` with one enrolled device. Set-up ids are not the flows': they
+    /// are made here, so the flows' ids count from 1.
+    fn desk(&self, credit_code: &str, district: &str) -> Desk {
+        let agency = Agency {
+            id: Uuid::now_v7(),
+            name: "机构".into(),
+            credit_code: credit_code.into(),
+            district: district.into(),
+        };
+        self.store.create_agency(&agency, now()).unwrap().unwrap();
+        let hash = format!("code-{credit_code}");
+        assert!(self
+            .store
+            .add_enrolment_code(agency.id, &hash, now() + chrono::Duration::hours(1))
+            .unwrap());
+        let device = Uuid::now_v7();
+        self.store
+            .redeem_enrolment_code(&hash, device, "desk", "secret-hash", now())
+            .unwrap()
+            .unwrap();
+        Desk {
+            agency: agency.id,
+            device,
+        }
+    }
+
+    fn ctx(&self, desk: Desk, today: NaiveDate) -> PushContext {
+        PushContext {
+            device_id: desk.device,
+            agency_id: desk.agency,
+            now: now(),
+            today,
+        }
+    }
+
+    fn signer(&self) -> Signer<'_> {
+        Signer {
+            key_id: 1,
+            key: &self.key,
+            base_url: BASE,
+        }
+    }
+
+    fn entry(&self, worker_id: Uuid, op: SyncOp, payload: Value) -> OutboxEntry {
+        self.seq.set(self.seq.get() + 1);
+        OutboxEntry {
+            seq: self.seq.get(),
+            id: Uuid::now_v7(),
+            entity: SyncEntity::Worker,
+            entity_id: worker_id,
+            op,
+            payload,
+        }
+    }
+
+    fn push_on(&self, desk: Desk, today: NaiveDate, entries: &[OutboxEntry]) -> PushOutcome {
+        let entries: Vec<ReceivedEntry> = entries.iter().cloned().map(Into::into).collect();
+        push(&self.store, &self.ids, &self.ctx(desk, today), &entries, Some(&self.signer()))
+            .unwrap()
+    }
+
+    fn push(&self, desk: Desk, entries: &[OutboxEntry]) -> Vec<EntryOutcome> {
+        self.push_on(desk, today(), entries).outcomes
+    }
+
+    /// Applies for a new worker of `desk`; the worker and the application.
+    fn apply(&self, desk: Desk, id_number: &str) -> (Uuid, Uuid) {
+        let w = Uuid::now_v7();
+        let out = self.push_on(desk, today(), &[self.entry(w, SyncOp::Apply, worker(id_number))]);
+        assert_eq!(out.outcomes, [EntryOutcome::Applied]);
+        (w, out.new_applications[0].application_id)
+    }
+
+    fn decide(&self, application: Uuid, decision: &Decision) -> Decided {
+        decide(&self.store, application, decision, &self.signer(), today(), 365, now()).unwrap()
+    }
+
+    fn approved(&self, desk: Desk, id_number: &str) -> (Uuid, String) {
+        let (w, app) = self.apply(desk, id_number);
+        let Decided::Approved(code) = self.decide(app, &Decision::Pass) else {
+            panic!("a pending application is approved");
+        };
+        (w, code)
+    }
+
+    fn status(&self, worker: Uuid) -> WorkerStatus {
+        self.store
+            .transaction(|tx| tx.worker(worker))
+            .unwrap()
+            .expect("the worker is stored")
+            .status
+    }
+
+    fn changes(&self, desk: Desk) -> Vec<ChangeBody> {
+        let (changes, more) = self.store.changes_since(desk.agency, 0, 1000).unwrap();
+        assert!(!more);
+        changes.into_iter().map(|c| c.body).collect()
+    }
+}
+
+fn rejected_code(outcome: &EntryOutcome) -> &str {
+    match outcome {
+        EntryOutcome::Rejected { code, .. } | EntryOutcome::Conflict { code, .. } => code,
+        other => panic!("a refusal, not {other:?}"),
+    }
+}
+
+#[test]
+fn an_application_takes_its_id_from_the_injected_source_and_passes_the_platform_check() {
+    let b = Bench::new();
+    let desk = b.desk("A", "黄浦区");
+    let (worker_id, application) = b.apply(desk, &id_number(1));
+    assert_eq!(application, CountingIds::nth(1), "the flow's first id is the application's");
+    assert_eq!(b.status(worker_id), WorkerStatus::Applied);
+    let queue = b.store.pending_reviews().unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!((queue[0].application_id, queue[0].applied_at.as_str()), (application, "2026-11-27T02:00:00.000Z"));
+    assert_eq!(
+        b.changes(desk),
+        [ChangeBody::CheckResult {
+            worker_id,
+            check: CheckKind::PlatformCheck,
+            passed: true,
+            reason_zh: String::new(),
+            reason_en: String::new(),
+        }]
+    );
+}
+
+#[test]
+fn one_person_holds_one_certificate_city_wide_until_it_is_cancelled() {
+    let b = Bench::new();
+    let (a, other) = (b.desk("A", "黄浦区"), b.desk("B", "徐汇区"));
+    let person = id_number(2);
+    let (first, _) = b.apply(a, &person);
+
+    let elsewhere = b.push(other, &[b.entry(Uuid::now_v7(), SyncOp::Apply, worker(&person))]);
+    assert_eq!(rejected_code(&elsewhere[0]), codes::CLAIMED_ELSEWHERE);
+    let EntryOutcome::Rejected { message_zh, .. } = &elsewhere[0] else { unreachable!() };
+    assert!(message_zh.contains("其他家政服务机构"), "{message_zh}");
+    let here = b.push(a, &[b.entry(Uuid::now_v7(), SyncOp::Apply, worker(&person))]);
+    assert_eq!(rejected_code(&here[0]), codes::CLAIMED_HERE);
+    assert_eq!(b.store.pending_reviews().unwrap().len(), 1, "only the first claim is queued");
+
+    // An upsert (not an application) of the person elsewhere is a record, not a claim.
+    let kept = Uuid::now_v7();
+    assert_eq!(b.push(other, &[b.entry(kept, SyncOp::Upsert, worker(&person))]), [EntryOutcome::Applied]);
+
+    assert_eq!(b.push(a, &[b.entry(first, SyncOp::Cancel, json!({}))]), [EntryOutcome::Applied]);
+    assert_eq!(b.status(first), WorkerStatus::Cancelled);
+    assert!(b.store.pending_reviews().unwrap().is_empty(), "the pending application was withdrawn");
+    assert_eq!(
+        b.push(other, &[b.entry(kept, SyncOp::Apply, worker(&person))]),
+        [EntryOutcome::Applied],
+        "after the cancellation the other agency may apply"
+    );
+}
+
+#[test]
+fn the_schemas_one_claim_backstop_is_reported_as_a_value_and_writes_nothing() {
+    let b = Bench::new();
+    let (a, other) = (b.desk("A", "黄浦区"), b.desk("B", "徐汇区"));
+    let person = id_number(3);
+    b.apply(a, &person);
+    let record = crate::rules::read_worker(&worker(&person), today()).unwrap().valid;
+    let second = Uuid::now_v7();
+    let write = b
+        .store
+        .transaction(|tx| {
+            tx.put_worker(
+                &WorkerRow {
+                    id: second,
+                    agency_id: other.agency,
+                    record: &record,
+                    status: WorkerStatus::Applied,
+                    photo_sha256: None,
+                },
+                now(),
+            )
+        })
+        .unwrap();
+    assert_eq!(write, WorkerWrite::ClaimTaken);
+    assert!(b.store.transaction(|tx| tx.worker(second)).unwrap().is_none(), "nothing was written");
+}
+
+#[test]
+fn an_id_number_is_locked_once_the_person_applied() {
+    let b = Bench::new();
+    let desk = b.desk("A", "黄浦区");
+    let (w, _) = b.apply(desk, &id_number(4));
+    let got = b.push(desk, &[b.entry(w, SyncOp::Upsert, worker(&id_number(5)))]);
+    assert_eq!(rejected_code(&got[0]), codes::ID_NUMBER_LOCKED);
+}
+
+#[test]
+fn approval_takes_the_next_serial_of_the_district_and_year_and_signs_a_credential_for_the_period() {
+    let b = Bench::new();
+    let (huangpu, xuhui) = (b.desk("A", "黄浦区"), b.desk("B", "徐汇区"));
+    let (w1, c1) = b.approved(huangpu, &id_number(10));
+    let (_, c2) = b.approved(huangpu, &id_number(11));
+    let (_, c3) = b.approved(xuhui, &id_number(12));
+    let parsed: Vec<CertificateCode> =
+        [&c1, &c2, &c3].iter().map(|c| CertificateCode::parse(c).unwrap()).collect();
+    assert_eq!(parsed.iter().map(|c| c.serial()).collect::<Vec<_>>(), [1, 2, 1], "serials count per district");
+    assert_eq!(parsed[0].district(), CertificateCode::district_number("黄浦区").unwrap());
+    assert_eq!(parsed[2].district(), CertificateCode::district_number("徐汇区").unwrap());
+    assert!(parsed.iter().all(|c| c.year() == 2026));
+    assert_eq!(b.status(w1), WorkerStatus::Approved);
+
+    let changes = b.changes(huangpu);
+    let approval = changes
+        .iter()
+        .find_map(|c| match c {
+            ChangeBody::Approval { worker_id, certificate_code, card_version, valid_from, valid_until, credential_url }
+                if *worker_id == w1 =>
+            {
+                Some((certificate_code.clone(), *card_version, *valid_from, *valid_until, credential_url.clone()))
+            }
+            _ => None,
+        })
+        .expect("the agency pulls the approval");
+    let last_day = today().checked_add_days(Days::new(364)).unwrap();
+    assert_eq!((approval.0.as_str(), approval.1, approval.2, approval.3), (c1.as_str(), 1, today(), last_day), "365 days from today, today included");
+    assert!(approval.4.starts_with(BASE));
+    let trust = certdesk_protocol::TrustList {
+        keys: vec![certdesk_protocol::TrustedKey::for_signing_key(1, &b.key, today(), None)],
+    };
+    match verify(&approval.4, &trust, &RevocationList::default(), today()) {
+        Verdict::Valid(claims) => {
+            assert_eq!(claims.certificate_code.to_string(), c1);
+            assert_eq!((claims.valid_from, claims.valid_until, claims.card_version), (today(), last_day, 1));
+        }
+        other => panic!("the credential verifies: {other:?}"),
+    }
+    assert!(changes.iter().any(|c| matches!(c, ChangeBody::CheckResult { worker_id, check: CheckKind::PoliceCheck, passed: true, .. } if *worker_id == w1)));
+}
+
+#[test]
+fn a_rejection_records_the_reason_tells_the_agency_and_decides_only_once() {
+    let b = Bench::new();
+    let desk = b.desk("A", "黄浦区");
+    let (w, app) = b.apply(desk, &id_number(20));
+    let fail = Decision::Fail { reason_zh: "比对不一致".into(), reason_en: "mismatch".into() };
+    assert_eq!(b.decide(app, &fail), Decided::Rejected);
+    assert_eq!(b.decide(app, &Decision::Pass), Decided::NotPending, "a decided application stays decided");
+    assert_eq!(b.status(w), WorkerStatus::Rejected);
+    let changes = b.changes(desk);
+    assert!(changes.contains(&ChangeBody::Rejection {
+        worker_id: w,
+        code: "police_check_failed".into(),
+        message_zh: "公安比对未通过：比对不一致".into(),
+        message_en: "The police comparison failed: mismatch".into(),
+    }));
+    assert!(changes.iter().any(|c| matches!(c, ChangeBody::CheckResult { check: CheckKind::PoliceCheck, passed: false, reason_zh, .. } if reason_zh == "比对不一致")));
+    assert_eq!(b.store.revocations().unwrap(), RevocationList::default(), "no certificate was made");
+    // A rejected person may apply again.
+    assert_eq!(b.push(desk, &[b.entry(w, SyncOp::Apply, worker(&id_number(20)))]), [EntryOutcome::Applied]);
+}
+
+#[test]
+fn a_reissue_signs_the_next_card_and_an_expired_certificate_gets_none() {
+    let b = Bench::new();
+    let desk = b.desk("A", "黄浦区");
+    let (w, code) = b.approved(desk, &id_number(30));
+    let mut issued = worker(&id_number(30));
+    issued["status"] = json!("issued");
+    let reissue = b.entry(w, SyncOp::Reissue, json!({}));
+
+    // Without a signer the push fails whole and nothing of it stays.
+    let no_signer = push(&b.store, &b.ids, &b.ctx(desk, today()), &[reissue.clone().into()], None);
+    assert!(matches!(no_signer, Err(StoreError::Signing(_))), "{no_signer:?}");
+
+    assert_eq!(b.push(desk, &[b.entry(w, SyncOp::Upsert, issued), reissue]), [EntryOutcome::Applied, EntryOutcome::Applied]);
+    assert_eq!(b.status(w), WorkerStatus::Printed);
+    let live = b.store.transaction(|tx| tx.live_certificates(w)).unwrap();
+    assert_eq!((live[0].code.as_str(), live[0].card_version), (code.as_str(), 2));
+    let changes = b.changes(desk);
+    assert!(changes.iter().any(|c| matches!(c, ChangeBody::Approval { card_version: 2, valid_from, .. } if *valid_from == today())));
+    let revocations = b.store.revocations().unwrap();
+    assert_eq!(revocations.entries.len(), 1);
+    assert_eq!((revocations.entries[0].revoked, revocations.entries[0].current_card_version), (false, 2), "card 1 verifies as replaced");
+
+    let after_the_end = today().checked_add_days(Days::new(365)).unwrap();
+    let late = b.push_on(desk, after_the_end, &[b.entry(w, SyncOp::Reissue, json!({}))]);
+    assert_eq!(rejected_code(&late.outcomes[0]), codes::CERTIFICATE_EXPIRED);
+    let unknown = b.push(desk, &[b.entry(Uuid::now_v7(), SyncOp::Reissue, json!({}))]);
+    assert_eq!(rejected_code(&unknown[0]), codes::UNKNOWN_RECORD);
+}
+
+#[test]
+fn cancellation_revokes_the_certificate_city_wide() {
+    let b = Bench::new();
+    let desk = b.desk("A", "黄浦区");
+    let (w, code) = b.approved(desk, &id_number(40));
+    assert_eq!(b.push(desk, &[b.entry(w, SyncOp::Cancel, json!({}))]), [EntryOutcome::Applied]);
+    assert_eq!(b.status(w), WorkerStatus::Cancelled);
+    let list = b.store.revocations().unwrap();
+    assert_eq!((list.entries[0].certificate_code.as_str(), list.entries[0].revoked), (code.as_str(), true));
+    let (everyone, _) = b.store.changes_since(Uuid::now_v7(), 0, 1000).unwrap();
+    assert!(
+        everyone.iter().any(|c| matches!(&c.body, ChangeBody::Revocation { entry } if entry.revoked && entry.certificate_code == code)),
+        "another agency's desks learn of the revocation too"
+    );
+    let again = b.push(desk, &[b.entry(w, SyncOp::Cancel, json!({}))]);
+    assert_eq!(rejected_code(&again[0]), "status_transition", "a cancelled certificate is not cancelled twice");
+}
+
+#[test]
+fn receipts_make_a_push_idempotent_and_an_unknown_entry_is_refused_alone() {
+    let b = Bench::new();
+    let desk = b.desk("A", "黄浦区");
+    let unknown = ReceivedEntry::Unknown(UnknownEntry {
+        seq: 1,
+        id: Uuid::now_v7(),
+        entity: "health_check".into(),
+        entity_id: Uuid::now_v7(),
+        op: "upsert".into(),
+        payload: json!({}),
+    });
+    let valid: ReceivedEntry = b.entry(Uuid::now_v7(), SyncOp::Upsert, worker(&id_number(50))).into();
+    let invalid: ReceivedEntry = b.entry(Uuid::now_v7(), SyncOp::Upsert, json!({"name": "x"})).into();
+    let batch = [unknown, valid.clone(), invalid];
+    let ctx = b.ctx(desk, today());
+    let first = push(&b.store, &b.ids, &ctx, &batch, None).unwrap().outcomes;
+    assert_eq!(rejected_code(&first[0]), codes::UNSUPPORTED);
+    assert_eq!(first[1], EntryOutcome::Applied);
+    assert_eq!(rejected_code(&first[2]), codes::INVALID_RECORD);
+    let again = push(&b.store, &b.ids, &ctx, &batch, None).unwrap().outcomes;
+    assert_eq!(again[0], first[0], "a refusal is answered again on retry");
+    assert_eq!(again[1], EntryOutcome::Duplicate);
+    assert_eq!(again[2], first[2]);
+
+    let ReceivedEntry::Known(mut reused) = valid else { unreachable!() };
+    reused.payload["name"] = json!("李四");
+    let got = push(&b.store, &b.ids, &ctx, &[reused.into()], None).unwrap().outcomes;
+    assert_eq!(rejected_code(&got[0]), codes::ENTRY_REUSED);
+}
+
+#[test]
+fn training_records_need_their_parent_and_belong_to_the_agency_that_sent_them_first() {
+    let b = Bench::new();
+    let (a, other) = (b.desk("A", "黄浦区"), b.desk("B", "徐汇区"));
+    let record = |entity: SyncEntity, id: Uuid, op: SyncOp, payload: Value| OutboxEntry {
+        seq: 1,
+        id: Uuid::now_v7(),
+        entity,
+        entity_id: id,
+        op,
+        payload,
+    };
+    let (class, participant) = (Uuid::now_v7(), Uuid::now_v7());
+    let joins = json!({"class_id": class.to_string()});
+    let early = b.push(a, &[record(SyncEntity::ClassParticipant, participant, SyncOp::Upsert, joins.clone())]);
+    assert_eq!(rejected_code(&early[0]), PARENT_MISSING);
+    assert_eq!(
+        b.push(a, &[
+            record(SyncEntity::TrainingClass, class, SyncOp::Upsert, json!({"mode": "offline"})),
+            record(SyncEntity::ClassParticipant, participant, SyncOp::Upsert, joins),
+            record(SyncEntity::ClassParticipant, participant, SyncOp::Delete, json!({})),
+        ]),
+        [EntryOutcome::Applied, EntryOutcome::Applied, EntryOutcome::Applied]
+    );
+    let taken = b.push(other, &[record(SyncEntity::TrainingClass, class, SyncOp::Upsert, json!({}))]);
+    assert_eq!(rejected_code(&taken[0]), codes::FOREIGN_RECORD);
+    let not_object = b.push(a, &[record(SyncEntity::TrainingClass, class, SyncOp::Upsert, json!([1]))]);
+    assert_eq!(rejected_code(&not_object[0]), codes::INVALID_RECORD);
+    let apply = b.push(a, &[record(SyncEntity::TrainingClass, class, SyncOp::Apply, json!({}))]);
+    assert_eq!(rejected_code(&apply[0]), codes::UNSUPPORTED);
+    let worker_of_other = json!({"worker_id": b.apply(other, &id_number(60)).0.to_string()});
+    let exam = b.push(a, &[record(SyncEntity::ExamResult, Uuid::now_v7(), SyncOp::Upsert, worker_of_other)]);
+    assert_eq!(rejected_code(&exam[0]), PARENT_MISSING, "another agency's worker is no parent");
+}
+
+#[test]
+fn the_first_key_comes_from_the_injected_source_and_rotation_and_withdrawal_change_the_trust_list() {
+    let b = Bench::new();
+    let (id, key) = current_signing_key(&b.store, &b.ids, today(), now()).unwrap();
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&1u64.to_be_bytes());
+    assert_eq!((id, key.to_bytes()), (1, seed), "key 1 is the source's first key");
+    let (again, _) = current_signing_key(&b.store, &b.ids, today(), now()).unwrap();
+    assert_eq!(again, 1, "made once");
+
+    let tomorrow = today().succ_opt().unwrap();
+    assert_eq!(rotate_signing_key(&b.store, &b.ids.signing_key(), tomorrow, now()).unwrap(), 2);
+    let trust = b.store.trust_list().unwrap();
+    assert_eq!(trust.keys.iter().map(|k| (k.key_id, k.not_after)).collect::<Vec<_>>(), [(1, Some(tomorrow)), (2, None)]);
+    assert_eq!(current_signing_key(&b.store, &b.ids, tomorrow, now()).unwrap().0, 2);
+
+    assert!(withdraw_signing_key(&b.store, 1, now()).unwrap());
+    assert!(!withdraw_signing_key(&b.store, 1, now()).unwrap(), "withdrawn once");
+    assert!(!withdraw_signing_key(&b.store, 9, now()).unwrap(), "unknown");
+    assert_eq!(b.store.trust_list().unwrap().keys.iter().map(|k| k.key_id).collect::<Vec<_>>(), [2]);
+    let (changes, _) = b.store.changes_since(Uuid::now_v7(), 0, 1000).unwrap();
+    let kinds: Vec<String> = changes
+        .iter()
+        .map(|c| match &c.body {
+            ChangeBody::TrustKey { key } => format!("trust {} {:?}", key.key_id, key.not_after),
+            ChangeBody::Deleted { entity, entity_id } => format!("deleted {entity} {entity_id}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "trust 1 None".to_owned(),
+            format!("trust 1 Some({tomorrow:?})"),
+            "trust 2 None".to_owned(),
+            "deleted trust_key 1".to_owned(),
+        ]
+    );
+}

@@ -1,0 +1,254 @@
+//! Pushed worker entries: record updates (信息更新), applications (申领) with the one
+//! certificate per person, cancellation (注销) and new cards (补发).
+
+use certdesk_domain::certificate_code::CertificateCode;
+use certdesk_domain::lifecycle::claims_certificate;
+use certdesk_domain::WorkerStatus;
+use certdesk_protocol::credential::{sign_payload, CredentialClaims};
+use certdesk_protocol::sync::{ChangeBody, CheckKind, EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
+use certdesk_protocol::RevocationEntry;
+use uuid::Uuid;
+
+use crate::ids::Ids;
+use crate::rules;
+use crate::store::repo::{
+    ApplicationDecision, NewCard, StoredWorker, Tx, WorkerRow, WorkerWrite,
+};
+use crate::store::{NewApplication, PushContext, Signer, StoreError, StoreResult};
+
+/// Applies one entry that is not a training record, inside the push's transaction.
+pub(super) fn apply(
+    tx: &mut dyn Tx,
+    ids: &dyn Ids,
+    ctx: &PushContext,
+    entry: &OutboxEntry,
+    signer: Option<&Signer<'_>>,
+    new_apps: &mut Vec<NewApplication>,
+) -> StoreResult<EntryOutcome> {
+    if entry.entity != SyncEntity::Worker {
+        return Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str()));
+    }
+    let stored = tx.worker(entry.entity_id)?;
+    if stored.as_ref().is_some_and(|s| s.agency_id != ctx.agency_id) {
+        return Ok(rules::foreign_record());
+    }
+    match entry.op {
+        SyncOp::Upsert | SyncOp::Apply => put(tx, ids, ctx, entry, stored.as_ref(), new_apps),
+        SyncOp::Cancel => {
+            let Some(s) = stored else {
+                return Ok(rules::unknown_record());
+            };
+            let status = match rules::may_cancel(s.status) {
+                Ok(next) => next,
+                Err(outcome) => return Ok(outcome),
+            };
+            cancel(tx, ctx, entry.entity_id, status)
+        }
+        SyncOp::Reissue => {
+            let Some(s) = stored else {
+                return Ok(rules::unknown_record());
+            };
+            let status = match rules::may_reissue(s.status) {
+                Ok(next) => next,
+                Err(outcome) => return Ok(outcome),
+            };
+            let signer =
+                signer.ok_or_else(|| StoreError::Signing("no signer for a reissue".into()))?;
+            reissue(tx, ctx, entry.entity_id, status, signer)
+        }
+        SyncOp::Delete => Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str())),
+    }
+}
+
+/// The statuses in which a worker record holds (or applies for) the person's one certificate.
+fn claiming_statuses() -> Vec<WorkerStatus> {
+    WorkerStatus::ALL.iter().copied().filter(|s| claims_certificate(*s)).collect()
+}
+
+/// The refusal when another record of the person claims the certificate: at another agency
+/// (not named), or at this one.
+fn claim_refusal(
+    tx: &mut dyn Tx,
+    ctx: &PushContext,
+    worker_id: Uuid,
+    id_number: &str,
+) -> StoreResult<Option<EntryOutcome>> {
+    let holders = tx.other_workers_of_person(id_number, worker_id, &claiming_statuses())?;
+    Ok(if holders.iter().any(|a| *a != ctx.agency_id) {
+        Some(rules::claimed_elsewhere())
+    } else if !holders.is_empty() {
+        Some(rules::claimed_here())
+    } else {
+        None
+    })
+}
+
+/// `upsert` and `apply`: the record re-validated, the status merged with what the desk
+/// reports; an application also moves the status, claims the person's certificate and queues
+/// the police comparison (the platform check is the re-validation just done).
+fn put(
+    tx: &mut dyn Tx,
+    ids: &dyn Ids,
+    ctx: &PushContext,
+    entry: &OutboxEntry,
+    stored: Option<&StoredWorker>,
+    new_apps: &mut Vec<NewApplication>,
+) -> StoreResult<EntryOutcome> {
+    let pushed = match rules::read_worker(&entry.payload, ctx.today) {
+        Ok(p) => p,
+        Err(outcome) => return Ok(outcome),
+    };
+    let id_number = pushed.valid.id_number.as_str().to_owned();
+    let mut status = rules::merge_status(
+        stored.map_or(WorkerStatus::Enrolled, |s| s.status),
+        pushed.reported_status,
+    );
+    if let Some(s) = stored {
+        if s.id_number != id_number && rules::id_number_locked(s.status) {
+            return Ok(rules::id_number_change_refused());
+        }
+    }
+    let mut application = None;
+    if entry.op == SyncOp::Apply {
+        status = match rules::may_apply(status) {
+            Ok(next) => next,
+            Err(outcome) => return Ok(outcome),
+        };
+        if let Some(refusal) = claim_refusal(tx, ctx, entry.entity_id, &id_number)? {
+            return Ok(refusal);
+        }
+        application = Some(ids.id());
+    }
+    // The photo a record names is kept beside it for the operators' review page; a name that
+    // is not a blob name is ignored rather than trusted.
+    let photo = entry
+        .payload
+        .get("photo_sha256")
+        .and_then(|v| v.as_str())
+        .filter(|s| crate::blob_upload::is_blob_name(s));
+    let row = WorkerRow {
+        id: entry.entity_id,
+        agency_id: ctx.agency_id,
+        record: &pushed.valid,
+        status,
+        photo_sha256: photo,
+    };
+    if tx.put_worker(&row, ctx.now)? == WorkerWrite::ClaimTaken {
+        // Another record claimed the person between the check and the write (or the check
+        // did not apply): the same refusal the check gives.
+        let refusal = claim_refusal(tx, ctx, entry.entity_id, &id_number)?;
+        return Ok(refusal.unwrap_or_else(rules::claimed_elsewhere));
+    }
+    if let Some(app_id) = application {
+        tx.add_application(app_id, entry.entity_id, ctx.agency_id, &id_number, ctx.now)?;
+        // Platform verification (平台核验) is the re-validation just done: the record is
+        // complete and consistent by the domain's rules.
+        tx.add_change(
+            Some(ctx.agency_id),
+            &ChangeBody::CheckResult {
+                worker_id: entry.entity_id,
+                check: CheckKind::PlatformCheck,
+                passed: true,
+                reason_zh: String::new(),
+                reason_en: String::new(),
+            },
+            ctx.now,
+        )?;
+        new_apps.push(NewApplication {
+            application_id: app_id,
+            id_number,
+        });
+    }
+    Ok(EntryOutcome::Applied)
+}
+
+/// 注销: the worker moves to `status` (cancelled), a pending application is withdrawn, and
+/// every live certificate is revoked city-wide.
+fn cancel(
+    tx: &mut dyn Tx,
+    ctx: &PushContext,
+    worker_id: Uuid,
+    status: WorkerStatus,
+) -> StoreResult<EntryOutcome> {
+    tx.set_worker_status(worker_id, status, ctx.now)?;
+    tx.decide_pending_of_worker(worker_id, ApplicationDecision::Withdrawn, ctx.now)?;
+    for cert in tx.live_certificates(worker_id)? {
+        tx.revoke_certificate(&cert.code, ctx.now)?;
+        tx.add_change(
+            None,
+            &ChangeBody::Revocation {
+                entry: RevocationEntry {
+                    certificate_code: cert.code,
+                    revoked: true,
+                    current_card_version: cert.card_version,
+                },
+            },
+            ctx.now,
+        )?;
+    }
+    Ok(EntryOutcome::Applied)
+}
+
+/// A new card for the worker's certificate (lost, damaged or misprinted card): the card
+/// version goes up, the new card is valid from today to the certificate's end, and every older
+/// card verifies as replaced.
+fn reissue(
+    tx: &mut dyn Tx,
+    ctx: &PushContext,
+    worker_id: Uuid,
+    status: WorkerStatus,
+    signer: &Signer<'_>,
+) -> StoreResult<EntryOutcome> {
+    let Some(cert) = tx.live_certificates(worker_id)?.into_iter().next() else {
+        return Ok(rules::unknown_record());
+    };
+    let code =
+        CertificateCode::parse(&cert.code).map_err(|e| StoreError::Corrupt(e.message_en))?;
+    if cert.valid_until < ctx.today {
+        return Ok(rules::certificate_expired());
+    }
+    let claims = CredentialClaims {
+        key_id: signer.key_id,
+        certificate_code: code,
+        card_version: cert.card_version.saturating_add(1),
+        valid_from: ctx.today,
+        valid_until: cert.valid_until,
+    };
+    let url = format!(
+        "{}{}",
+        signer.base_url,
+        sign_payload(&claims, signer.key).map_err(|e| StoreError::Signing(e.to_string()))?
+    );
+    tx.set_card(&NewCard {
+        code: &cert.code,
+        card_version: claims.card_version,
+        valid_from: ctx.today,
+        key_id: signer.key_id,
+        credential_url: &url,
+    })?;
+    tx.set_worker_status(worker_id, status, ctx.now)?;
+    tx.add_change(
+        Some(ctx.agency_id),
+        &ChangeBody::Approval {
+            worker_id,
+            certificate_code: cert.code.clone(),
+            card_version: claims.card_version,
+            valid_from: claims.valid_from,
+            valid_until: cert.valid_until,
+            credential_url: url,
+        },
+        ctx.now,
+    )?;
+    tx.add_change(
+        None,
+        &ChangeBody::Revocation {
+            entry: RevocationEntry {
+                certificate_code: cert.code,
+                revoked: false,
+                current_card_version: claims.card_version,
+            },
+        },
+        ctx.now,
+    )?;
+    Ok(EntryOutcome::Applied)
+}

@@ -1,0 +1,64 @@
+//! Where the platform's new ids and signing keys come from: one [`Ids`] source, injected into
+//! the server's state beside its [`crate::api::Clock`], so that no flow or store makes one up
+//! by itself and a test can fix them.
+//!
+//! Secrets a person is handed (device secrets, enrolment codes, session ids, page tokens) are
+//! not ids: they come from the operating system's randomness in [`crate::keys`] and never
+//! from anything a test could predict.
+
+use ed25519_dalek::SigningKey;
+use uuid::Uuid;
+
+/// The source of new ids and signing keys.
+pub trait Ids: Send + Sync {
+    /// A new record id (UUIDv7: time-ordered, unique).
+    fn id(&self) -> Uuid;
+
+    /// A new Ed25519 signing key.
+    fn signing_key(&self) -> SigningKey;
+}
+
+/// The real source: UUIDv7 from the system clock and keys from the OS's randomness.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemIds;
+
+impl Ids for SystemIds {
+    fn id(&self) -> Uuid {
+        Uuid::now_v7()
+    }
+
+    fn signing_key(&self) -> SigningKey {
+        crate::keys::generate()
+    }
+}
+
+/// A predictable source for tests: ids count up from 1 (`00000000-0000-7000-8000-000000000001`,
+/// ...) and keys are made from the count. Never use it in a server.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub struct CountingIds(std::sync::atomic::AtomicU64);
+
+#[cfg(test)]
+impl CountingIds {
+    fn next(&self) -> u64 {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+    }
+
+    /// The `n`-th id this source hands out (from 1).
+    pub fn nth(n: u64) -> Uuid {
+        Uuid::from_u128(0x0000_0000_0000_7000_8000_0000_0000_0000 | u128::from(n))
+    }
+}
+
+#[cfg(test)]
+impl Ids for CountingIds {
+    fn id(&self) -> Uuid {
+        CountingIds::nth(self.next())
+    }
+
+    fn signing_key(&self) -> SigningKey {
+        let mut seed = [0u8; 32];
+        seed[..8].copy_from_slice(&self.next().to_be_bytes());
+        SigningKey::from_bytes(&seed)
+    }
+}

@@ -1,0 +1,321 @@
+//! The platform's repository: row-level reads and writes inside one transaction ([`Tx`]), and
+//! a way to run a closure in one ([`Repo::run_transaction`], or [`RepoExt::transaction`]
+//! with a result). The rules that decide what to write (applying a push entry, the one claim
+//! per person, approval, reissue, cancellation, keys) live once in [`crate::flows`] over this
+//! trait; a backend (SQLite today, PostgreSQL next) implements only these rows.
+//!
+//! A backend must never decide a rule here: no status it chooses, no refusal it words, no id
+//! or time it makes up. Every id, time, status and key arrives as an argument. Its only
+//! judgement is the schema's own backstops (unique keys, the one-claim index), which it reports
+//! as values where this contract says so.
+
+use certdesk_domain::{ValidWorker, WorkerStatus};
+use certdesk_protocol::sync::{ChangeBody, EntryOutcome};
+use certdesk_protocol::TrustedKey;
+use chrono::{DateTime, NaiveDate, Utc};
+use ed25519_dalek::SigningKey;
+use uuid::Uuid;
+
+use super::StoreResult;
+
+/// A receipt: an entry a device pushed before, with the fingerprint of its content and what
+/// became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The fingerprint of the entry's content when it was received.
+    pub payload_hash: String,
+    /// Its outcome, or `None` when the stored outcome cannot be read back.
+    pub outcome: Option<EntryOutcome>,
+}
+
+/// A worker row as the rules need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredWorker {
+    /// The agency that owns the record.
+    pub agency_id: Uuid,
+    /// Canonical ID number.
+    pub id_number: String,
+    /// The status the platform keeps.
+    pub status: WorkerStatus,
+}
+
+/// A worker row to write (created, or replacing the record of an existing one).
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerRow<'a> {
+    /// The record's id.
+    pub id: Uuid,
+    /// The agency it belongs to.
+    pub agency_id: Uuid,
+    /// The record as validated (its ID number and name are kept in their own columns too).
+    pub record: &'a ValidWorker,
+    /// The status to keep.
+    pub status: WorkerStatus,
+    /// The photo the record names, kept for the review page.
+    pub photo_sha256: Option<&'a str>,
+}
+
+/// What writing a worker row did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerWrite {
+    /// Written (version + 1 on an existing row).
+    Written,
+    /// The schema's one-claim-per-person backstop refused the row: another record of the
+    /// person already claims the certificate. Nothing was written. (A backend whose
+    /// transaction cannot go on after a constraint violation returns an error instead; the
+    /// push is then retried whole and the check before the write answers.)
+    ClaimTaken,
+}
+
+/// A live (not revoked) certificate of a worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveCertificate {
+    /// The certificate code as stored.
+    pub code: String,
+    /// The current card.
+    pub card_version: u16,
+    /// The last day it is valid.
+    pub valid_until: NaiveDate,
+}
+
+/// An application waiting for the police comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingApplication {
+    /// The worker applied for.
+    pub worker_id: Uuid,
+    /// The applying agency.
+    pub agency_id: Uuid,
+    /// The agency's district (official name).
+    pub district: String,
+}
+
+/// How an application was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationDecision<'a> {
+    /// Approved.
+    Approved,
+    /// Rejected, with the reason as written.
+    Rejected {
+        /// The reason (Chinese, as the operator or provider wrote it).
+        reason: &'a str,
+    },
+    /// Withdrawn (the worker was cancelled while waiting).
+    Withdrawn,
+}
+
+/// A certificate to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewCertificate<'a> {
+    /// The certificate code.
+    pub code: &'a str,
+    /// The worker.
+    pub worker_id: Uuid,
+    /// The agency responsible for it.
+    pub agency_id: Uuid,
+    /// The application it answers.
+    pub application_id: Uuid,
+    /// First day valid.
+    pub valid_from: NaiveDate,
+    /// Last day valid.
+    pub valid_until: NaiveDate,
+    /// The key that signed its credential.
+    pub key_id: u16,
+    /// The signed credential URL (card version 1).
+    pub credential_url: &'a str,
+}
+
+/// A new card for a certificate.
+#[derive(Debug, Clone, Copy)]
+pub struct NewCard<'a> {
+    /// The certificate code.
+    pub code: &'a str,
+    /// The new card's version.
+    pub card_version: u16,
+    /// First day the new card is valid.
+    pub valid_from: NaiveDate,
+    /// The key that signed its credential.
+    pub key_id: u16,
+    /// The signed credential URL.
+    pub credential_url: &'a str,
+}
+
+/// Row-level reads and writes inside one transaction.
+pub trait Tx {
+    // --- receipts and the change log ---
+
+    /// The receipt of an entry a device pushed before.
+    fn receipt(&mut self, device_id: Uuid, entry_id: Uuid) -> StoreResult<Option<Receipt>>;
+
+    /// Stores an entry's receipt (a receipt already there is kept).
+    fn add_receipt(
+        &mut self,
+        device_id: Uuid,
+        entry_id: Uuid,
+        seq: i64,
+        payload_hash: &str,
+        outcome: &EntryOutcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// Appends a change for one agency, or for every agency when `agency_id` is `None`.
+    fn add_change(
+        &mut self,
+        agency_id: Option<Uuid>,
+        body: &ChangeBody,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    // --- workers and applications ---
+
+    /// A worker row.
+    fn worker(&mut self, id: Uuid) -> StoreResult<Option<StoredWorker>>;
+
+    /// Whether `id` (as sent) names a worker of the agency.
+    fn worker_in_agency(&mut self, id: &str, agency_id: Uuid) -> StoreResult<bool>;
+
+    /// The agencies of the person's other worker rows (not `except`) whose status is one of
+    /// `statuses`.
+    fn other_workers_of_person(
+        &mut self,
+        id_number: &str,
+        except: Uuid,
+        statuses: &[WorkerStatus],
+    ) -> StoreResult<Vec<Uuid>>;
+
+    /// Creates the worker row or replaces its record, status and photo (version + 1).
+    fn put_worker(&mut self, row: &WorkerRow<'_>, now: DateTime<Utc>) -> StoreResult<WorkerWrite>;
+
+    /// Moves a worker's status (version + 1).
+    fn set_worker_status(
+        &mut self,
+        id: Uuid,
+        status: WorkerStatus,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// Records a new pending application.
+    fn add_application(
+        &mut self,
+        id: Uuid,
+        worker_id: Uuid,
+        agency_id: Uuid,
+        id_number: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// A pending application.
+    fn pending_application(&mut self, id: Uuid) -> StoreResult<Option<PendingApplication>>;
+
+    /// Decides one application.
+    fn decide_application(
+        &mut self,
+        id: Uuid,
+        decision: ApplicationDecision<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// Decides every pending application of a worker.
+    fn decide_pending_of_worker(
+        &mut self,
+        worker_id: Uuid,
+        decision: ApplicationDecision<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    // --- certificates ---
+
+    /// Takes the next certificate serial of a district and year (1 for the first).
+    fn next_serial(&mut self, district: u8, year: u16) -> StoreResult<u32>;
+
+    /// Stores a new certificate (card version 1).
+    fn add_certificate(&mut self, cert: &NewCertificate<'_>, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// The worker's certificates that are not revoked.
+    fn live_certificates(&mut self, worker_id: Uuid) -> StoreResult<Vec<LiveCertificate>>;
+
+    /// Marks a certificate revoked.
+    fn revoke_certificate(&mut self, code: &str, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Records a new card of a certificate.
+    fn set_card(&mut self, card: &NewCard<'_>) -> StoreResult<()>;
+
+    // --- training records kept per agency ---
+
+    /// The agency that owns a training record, if the platform holds it.
+    fn record_owner(&mut self, entity: &str, entity_id: Uuid) -> StoreResult<Option<Uuid>>;
+
+    /// Whether the agency holds this record and it is not deleted (`entity_id` as sent).
+    fn record_live(&mut self, entity: &str, entity_id: &str, agency_id: Uuid) -> StoreResult<bool>;
+
+    /// Creates or replaces a record (reviving a deleted one; version + 1).
+    fn put_record(
+        &mut self,
+        entity: &str,
+        entity_id: Uuid,
+        agency_id: Uuid,
+        payload: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// Marks a record deleted, creating the marker with `payload` when it is new (version + 1).
+    fn delete_record(
+        &mut self,
+        entity: &str,
+        entity_id: Uuid,
+        agency_id: Uuid,
+        payload: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    // --- signing keys ---
+
+    /// The current key: the newest one neither retired nor withdrawn.
+    fn current_key(&mut self) -> StoreResult<Option<(u16, SigningKey)>>;
+
+    /// Keys neither retired nor withdrawn.
+    fn live_keys(&mut self) -> StoreResult<Vec<TrustedKey>>;
+
+    /// The id the next key gets (ids are never reused).
+    fn next_key_id(&mut self) -> StoreResult<u16>;
+
+    /// Stores a key with its public form.
+    fn add_key(&mut self, key: &TrustedKey, secret: &SigningKey) -> StoreResult<()>;
+
+    /// Sets a key's last day.
+    fn retire_key(&mut self, key_id: u16, not_after: NaiveDate) -> StoreResult<()>;
+
+    /// Withdraws a key that is not withdrawn yet (its last day becomes `not_after` unless it
+    /// had one); false if unknown or already withdrawn.
+    fn withdraw_key(
+        &mut self,
+        key_id: u16,
+        not_after: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+}
+
+/// A store that runs transactions over [`Tx`].
+pub trait Repo {
+    /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back when it returns
+    /// an error. Object-safe form; call [`RepoExt::transaction`] for a result.
+    fn run_transaction(
+        &self,
+        f: &mut dyn FnMut(&mut dyn Tx) -> StoreResult<()>,
+    ) -> StoreResult<()>;
+}
+
+/// [`Repo::run_transaction`] with a result, for every repository (trait objects included).
+pub trait RepoExt: Repo {
+    /// Runs `f` in one transaction and hands back its result.
+    fn transaction<T>(&self, f: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.run_transaction(&mut |tx| {
+            let f = f.take().expect("a transaction runs its closure once");
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        Ok(out.expect("a committed transaction ran its closure"))
+    }
+}
+
+impl<R: Repo + ?Sized> RepoExt for R {}

@@ -1,0 +1,503 @@
+//! [`Repo`] on SQLite: each [`Tx`] call is one statement (or one small read) on the open
+//! transaction. Nothing here decides a rule; the flows in [`crate::flows`] do.
+
+use certdesk_domain::WorkerStatus;
+use certdesk_protocol::sync::{ChangeBody, EntryOutcome};
+use certdesk_protocol::TrustedKey;
+use chrono::{DateTime, NaiveDate, Utc};
+use ed25519_dalek::SigningKey;
+use rusqlite::{params, OptionalExtension, Transaction};
+use uuid::Uuid;
+
+use super::{date_of, status_of, ts, uuid_of, SqliteStore};
+use crate::store::repo::{
+    ApplicationDecision, LiveCertificate, NewCard, NewCertificate, PendingApplication, Receipt,
+    Repo, StoredWorker, Tx, WorkerRow, WorkerWrite,
+};
+use crate::store::{StoreError, StoreResult};
+
+/// The name of the schema's one-claim-per-person index (migration `init`).
+const ONE_CLAIM_INDEX: &str = "workers_one_claim_per_person";
+
+impl Repo for SqliteStore {
+    fn run_transaction(
+        &self,
+        f: &mut dyn FnMut(&mut dyn Tx) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        // An error drops `tx` uncommitted: rusqlite rolls it back.
+        f(&mut SqliteTx(&tx))?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// One open SQLite transaction.
+pub(super) struct SqliteTx<'a, 'c>(pub(super) &'a Transaction<'c>);
+
+fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Adds a change on an open transaction (shared with the public records).
+pub(super) fn add_change(
+    tx: &Transaction<'_>,
+    agency_id: Option<Uuid>,
+    body: &ChangeBody,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO changes (agency_id, body, created_at) VALUES (?1, ?2, ?3)",
+        params![agency_id.map(|a| a.to_string()), json(body)?, ts(now)],
+    )?;
+    Ok(())
+}
+
+fn application_status(decision: ApplicationDecision<'_>) -> (&'static str, Option<&str>) {
+    match decision {
+        ApplicationDecision::Approved => ("approved", None),
+        ApplicationDecision::Rejected { reason } => ("rejected", Some(reason)),
+        ApplicationDecision::Withdrawn => ("withdrawn", None),
+    }
+}
+
+impl Tx for SqliteTx<'_, '_> {
+    fn receipt(&mut self, device_id: Uuid, entry_id: Uuid) -> StoreResult<Option<Receipt>> {
+        let row: Option<(String, String)> = self
+            .0
+            .query_row(
+                "SELECT payload_hash, outcome FROM receipts WHERE device_id = ?1 AND entry_id = ?2",
+                params![device_id.to_string(), entry_id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(payload_hash, outcome)| Receipt {
+            payload_hash,
+            outcome: serde_json::from_str(&outcome).ok(),
+        }))
+    }
+
+    fn add_receipt(
+        &mut self,
+        device_id: Uuid,
+        entry_id: Uuid,
+        seq: i64,
+        payload_hash: &str,
+        outcome: &EntryOutcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO receipts (device_id, entry_id, seq, payload_hash, outcome, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![
+                device_id.to_string(),
+                entry_id.to_string(),
+                seq,
+                payload_hash,
+                json(outcome)?,
+                ts(now)
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn add_change(
+        &mut self,
+        agency_id: Option<Uuid>,
+        body: &ChangeBody,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        add_change(self.0, agency_id, body, now)
+    }
+
+    fn worker(&mut self, id: Uuid) -> StoreResult<Option<StoredWorker>> {
+        let row = self
+            .0
+            .query_row(
+                "SELECT agency_id, id_number, status FROM workers WHERE id = ?1",
+                [id.to_string()],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(a, n, s)| {
+            Ok(StoredWorker {
+                agency_id: uuid_of(a)?,
+                id_number: n,
+                status: status_of(&s)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn worker_in_agency(&mut self, id: &str, agency_id: Uuid) -> StoreResult<bool> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT 1 FROM workers WHERE id = ?1 AND agency_id = ?2",
+                params![id, agency_id.to_string()],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    fn other_workers_of_person(
+        &mut self,
+        id_number: &str,
+        except: Uuid,
+        statuses: &[WorkerStatus],
+    ) -> StoreResult<Vec<Uuid>> {
+        let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
+        let mut stmt = self.0.prepare_cached(
+            "SELECT agency_id FROM workers WHERE id_number = ?1 AND id <> ?2
+             AND status IN (SELECT value FROM json_each(?3))",
+        )?;
+        let rows = stmt.query_map(
+            params![id_number, except.to_string(), json(&codes)?],
+            |r| r.get::<_, String>(0),
+        )?;
+        rows.map(|r| uuid_of(r?)).collect()
+    }
+
+    fn put_worker(&mut self, row: &WorkerRow<'_>, now: DateTime<Utc>) -> StoreResult<WorkerWrite> {
+        let result = self.0.execute(
+            "INSERT INTO workers (id, agency_id, id_number, name, status, record, version, updated_at, photo_sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)
+             ON CONFLICT (id) DO UPDATE SET id_number = excluded.id_number, name = excluded.name,
+               status = excluded.status, record = excluded.record, version = workers.version + 1,
+               updated_at = excluded.updated_at, photo_sha256 = excluded.photo_sha256",
+            params![
+                row.id.to_string(),
+                row.agency_id.to_string(),
+                row.record.id_number.as_str(),
+                row.record.name,
+                row.status.code(),
+                json(row.record)?,
+                ts(now),
+                row.photo_sha256
+            ],
+        );
+        match result {
+            Ok(_) => Ok(WorkerWrite::Written),
+            // SQLite names the index's columns, not the index: `workers.id_number` is unique
+            // only through the one-claim index.
+            Err(rusqlite::Error::SqliteFailure(e, Some(message)))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation
+                    && (message.contains(ONE_CLAIM_INDEX)
+                        || message.contains("workers.id_number")) =>
+            {
+                Ok(WorkerWrite::ClaimTaken)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn set_worker_status(
+        &mut self,
+        id: Uuid,
+        status: WorkerStatus,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE workers SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
+            params![id.to_string(), status.code(), ts(now)],
+        )?;
+        Ok(())
+    }
+
+    fn add_application(
+        &mut self,
+        id: Uuid,
+        worker_id: Uuid,
+        agency_id: Uuid,
+        id_number: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO applications (id, worker_id, agency_id, id_number, status, applied_at)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+            params![
+                id.to_string(),
+                worker_id.to_string(),
+                agency_id.to_string(),
+                id_number,
+                ts(now)
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn pending_application(&mut self, id: Uuid) -> StoreResult<Option<PendingApplication>> {
+        let row: Option<(String, String, String)> = self
+            .0
+            .query_row(
+                "SELECT a.worker_id, a.agency_id, g.district FROM applications a JOIN agencies g ON g.id = a.agency_id
+                 WHERE a.id = ?1 AND a.status = 'pending'",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(worker, agency, district)| {
+            Ok(PendingApplication {
+                worker_id: uuid_of(worker)?,
+                agency_id: uuid_of(agency)?,
+                district,
+            })
+        })
+        .transpose()
+    }
+
+    fn decide_application(
+        &mut self,
+        id: Uuid,
+        decision: ApplicationDecision<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (status, reason) = application_status(decision);
+        self.0.execute(
+            "UPDATE applications SET status = ?2, decided_at = ?3, reason = COALESCE(?4, reason) WHERE id = ?1",
+            params![id.to_string(), status, ts(now), reason],
+        )?;
+        Ok(())
+    }
+
+    fn decide_pending_of_worker(
+        &mut self,
+        worker_id: Uuid,
+        decision: ApplicationDecision<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (status, reason) = application_status(decision);
+        self.0.execute(
+            "UPDATE applications SET status = ?2, decided_at = ?3, reason = COALESCE(?4, reason)
+             WHERE worker_id = ?1 AND status = 'pending'",
+            params![worker_id.to_string(), status, ts(now), reason],
+        )?;
+        Ok(())
+    }
+
+    fn next_serial(&mut self, district: u8, year: u16) -> StoreResult<u32> {
+        Ok(self.0.query_row(
+            "INSERT INTO serials (district, year, last_serial) VALUES (?1, ?2, 1)
+             ON CONFLICT (district, year) DO UPDATE SET last_serial = last_serial + 1
+             RETURNING last_serial",
+            params![district, year],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn add_certificate(&mut self, cert: &NewCertificate<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO certificates (code, worker_id, agency_id, application_id, card_version,
+               valid_from, valid_until, key_id, credential_url, issued_at)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                cert.code,
+                cert.worker_id.to_string(),
+                cert.agency_id.to_string(),
+                cert.application_id.to_string(),
+                cert.valid_from.to_string(),
+                cert.valid_until.to_string(),
+                cert.key_id,
+                cert.credential_url,
+                ts(now)
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn live_certificates(&mut self, worker_id: Uuid) -> StoreResult<Vec<LiveCertificate>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT code, card_version, valid_until FROM certificates
+             WHERE worker_id = ?1 AND revoked_at IS NULL",
+        )?;
+        let rows = stmt.query_map([worker_id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, u16>(1)?, r.get::<_, String>(2)?))
+        })?;
+        rows.map(|r| {
+            let (code, card_version, valid_until) = r?;
+            Ok(LiveCertificate {
+                code,
+                card_version,
+                valid_until: date_of(&valid_until)?,
+            })
+        })
+        .collect()
+    }
+
+    fn revoke_certificate(&mut self, code: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE certificates SET revoked_at = ?2 WHERE code = ?1",
+            params![code, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    fn set_card(&mut self, card: &NewCard<'_>) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE certificates SET card_version = ?2, valid_from = ?3, key_id = ?4, credential_url = ?5
+             WHERE code = ?1",
+            params![
+                card.code,
+                card.card_version,
+                card.valid_from.to_string(),
+                card.key_id,
+                card.credential_url
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn record_owner(&mut self, entity: &str, entity_id: Uuid) -> StoreResult<Option<Uuid>> {
+        let owner: Option<String> = self
+            .0
+            .query_row(
+                "SELECT agency_id FROM agency_records WHERE entity = ?1 AND entity_id = ?2",
+                params![entity, entity_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        owner.map(uuid_of).transpose()
+    }
+
+    fn record_live(&mut self, entity: &str, entity_id: &str, agency_id: Uuid) -> StoreResult<bool> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT 1 FROM agency_records WHERE entity = ?3
+                 AND entity_id = ?1 AND agency_id = ?2 AND deleted = 0",
+                params![entity_id, agency_id.to_string(), entity],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    fn put_record(
+        &mut self,
+        entity: &str,
+        entity_id: Uuid,
+        agency_id: Uuid,
+        payload: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO agency_records (entity, entity_id, agency_id, payload, deleted, version, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 0, 1, ?5)
+             ON CONFLICT (entity, entity_id) DO UPDATE SET payload = excluded.payload, deleted = 0,
+               version = agency_records.version + 1, updated_at = excluded.updated_at",
+            params![entity, entity_id.to_string(), agency_id.to_string(), payload.to_string(), ts(now)],
+        )?;
+        Ok(())
+    }
+
+    fn delete_record(
+        &mut self,
+        entity: &str,
+        entity_id: Uuid,
+        agency_id: Uuid,
+        payload: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO agency_records (entity, entity_id, agency_id, payload, deleted, version, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 1, 1, ?5)
+             ON CONFLICT (entity, entity_id) DO UPDATE SET deleted = 1,
+               version = agency_records.version + 1, updated_at = excluded.updated_at",
+            params![entity, entity_id.to_string(), agency_id.to_string(), payload.to_string(), ts(now)],
+        )?;
+        Ok(())
+    }
+
+    fn current_key(&mut self) -> StoreResult<Option<(u16, SigningKey)>> {
+        let current: Option<(u16, Vec<u8>)> = self
+            .0
+            .query_row(
+                "SELECT key_id, secret FROM signing_keys WHERE not_after IS NULL AND withdrawn_at IS NULL
+                 ORDER BY key_id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        current
+            .map(|(id, secret)| {
+                let bytes: [u8; 32] = secret
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt(format!("signing key {id}")))?;
+                Ok((id, SigningKey::from_bytes(&bytes)))
+            })
+            .transpose()
+    }
+
+    fn live_keys(&mut self) -> StoreResult<Vec<TrustedKey>> {
+        let mut stmt = self.0.prepare(
+            "SELECT key_id, public_key, not_before FROM signing_keys
+             WHERE not_after IS NULL AND withdrawn_at IS NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, u16>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
+        rows.map(|r| {
+            let (key_id, public_key, not_before) = r?;
+            Ok(TrustedKey {
+                key_id,
+                public_key,
+                not_before: date_of(&not_before)?,
+                not_after: None,
+            })
+        })
+        .collect()
+    }
+
+    fn next_key_id(&mut self) -> StoreResult<u16> {
+        Ok(self.0.query_row(
+            "SELECT COALESCE(MAX(key_id), 0) + 1 FROM signing_keys",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn add_key(&mut self, key: &TrustedKey, secret: &SigningKey) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO signing_keys (key_id, secret, public_key, not_before, not_after)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                key.key_id,
+                secret.to_bytes().to_vec(),
+                key.public_key,
+                key.not_before.to_string(),
+                key.not_after.map(|d| d.to_string())
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn retire_key(&mut self, key_id: u16, not_after: NaiveDate) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE signing_keys SET not_after = ?2 WHERE key_id = ?1",
+            params![key_id, not_after.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn withdraw_key(
+        &mut self,
+        key_id: u16,
+        not_after: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let n = self.0.execute(
+            "UPDATE signing_keys SET withdrawn_at = ?2, not_after = COALESCE(not_after, ?3)
+             WHERE key_id = ?1 AND withdrawn_at IS NULL",
+            params![key_id, ts(now), not_after.to_string()],
+        )?;
+        Ok(n == 1)
+    }
+}
