@@ -53,12 +53,7 @@ impl FromStr for CardLayout {
         match s.trim().to_ascii_lowercase().as_str() {
             "cr80" => Ok(CardLayout::Cr80),
             "a4" | "a4sheet" | "a4-sheet" => Ok(CardLayout::A4Sheet),
-            other => Err(FieldError::new(
-                "layout",
-                "layout_unknown",
-                format!("不认识的版式“{other}”，可选 cr80（单张卡）或 a4（A4 每页 10 张）。"),
-                format!("Unknown layout '{other}': use cr80 (single cards) or a4 (A4 sheets of 10)."),
-            )),
+            other => Err(crate::messages::layout_unknown(other)),
         }
     }
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::agency::DISTRICTS;
 use crate::error::FieldError;
+use crate::messages;
 
 /// Stable error codes of this module.
 pub mod codes {
@@ -30,7 +31,6 @@ pub mod codes {
     pub const CODE_CHECK: &str = "certificate_code_check";
 }
 
-const FIELD: &str = "certificate_code";
 const PREFIX: &str = "SH";
 /// Length of a certificate code, check character included.
 pub const CERTIFICATE_CODE_LEN: usize = 15;
@@ -78,12 +78,7 @@ impl CertificateCode {
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let typed = input.trim();
         if typed.is_empty() {
-            return Err(FieldError::new(
-                FIELD,
-                codes::CODE_EMPTY,
-                "请填写上门服务证编码",
-                "Certificate code is required",
-            ));
+            return Err(messages::certificate_code_empty());
         }
         let code: String = typed
             .chars()
@@ -108,12 +103,7 @@ impl CertificateCode {
             return Err(format_error(typed));
         }
         if mod37_36_check(&code[..14]) != bytes[14] as char {
-            return Err(FieldError::new(
-                FIELD,
-                codes::CODE_CHECK,
-                format!("上门服务证编码“{typed}”的校验位不对，请核对是否有字符抄错"),
-                format!("Certificate code \"{typed}\" has a wrong check character; a character may be mistyped"),
-            ));
+            return Err(messages::certificate_code_check(typed));
         }
         Ok(CertificateCode {
             district,
@@ -200,21 +190,11 @@ pub fn mod37_36_check(body: &str) -> char {
 }
 
 fn format_error(typed: &str) -> FieldError {
-    FieldError::new(
-        FIELD,
-        codes::CODE_FORMAT,
-        format!("“{typed}”不是上门服务证编码：应为 SH 开头的 15 位字母数字"),
-        format!("\"{typed}\" is not a certificate code: expected 15 letters and digits starting with SH"),
-    )
+    messages::certificate_code_format(typed)
 }
 
 fn district_error(number: &str) -> FieldError {
-    FieldError::new(
-        FIELD,
-        codes::CODE_DISTRICT,
-        format!("上门服务证编码中的区号“{number}”不存在，应为 01 至 16"),
-        format!("District number \"{number}\" in the certificate code does not exist; expected 01 to 16"),
-    )
+    messages::certificate_code_district(number)
 }
 
 #[cfg(test)]

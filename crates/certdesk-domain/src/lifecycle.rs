@@ -141,15 +141,9 @@ pub fn claims_certificate(status: WorkerStatus) -> bool {
 }
 
 fn refused(from: WorkerStatus, event: LifecycleEvent) -> FieldError {
-    FieldError::new(
-        "status",
-        STATUS_TRANSITION,
-        format!("当前状态为“{}”，不能{}", from.label_zh(), event.label_zh()),
-        format!(
-            "Cannot {} while the status is \"{}\"",
-            event.label_en(),
-            from.label_en()
-        ),
+    crate::messages::status_transition(
+        &crate::Bilingual::new(from.label_zh(), from.label_en()),
+        &crate::Bilingual::new(event.label_zh(), event.label_en()),
     )
 }
 

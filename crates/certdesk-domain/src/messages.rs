@@ -5,7 +5,11 @@
 //! This module must never contain validation logic: callers decide *that* something is wrong,
 //! this module only says *what* to tell the clerk.
 
+use std::fmt::Display;
+
+use crate::bilingual::Bilingual;
 use crate::error::FieldError;
+use crate::training::codes as training_codes;
 use crate::text::{show_char, show_char_en};
 
 /// Stable error codes. Front ends and tests match on these; never rename one.
@@ -512,6 +516,281 @@ pub(crate) fn agency_check_missing() -> FieldError {
         AGENCY_CHECK_MISSING,
         "请先当面核验身份证原件并勾选“企业核实”",
         "Check the original ID card in person first, then tick \"agency check\"",
+    )
+}
+
+// ---- Training ----------------------------------------------------------------------------
+
+/// Field `class_hour_minutes`: outside 20–120.
+pub(crate) fn class_hour_minutes_invalid(given: u32) -> FieldError {
+    FieldError::new(
+        "class_hour_minutes",
+        training_codes::CLASS_HOUR_MINUTES_INVALID,
+        format!("每课时分钟数应在 20 到 120 之间，您输入了 {given}"),
+        format!("A class hour must be 20 to 120 minutes; {given} was given"),
+    )
+}
+
+/// Field `pass_mark`: outside 0–100.
+pub(crate) fn pass_mark_invalid(given: f64) -> FieldError {
+    FieldError::new(
+        "pass_mark",
+        training_codes::PASS_MARK_INVALID,
+        format!("及格分数应在 0 到 100 之间，您输入了 {given}"),
+        format!("The pass mark must be 0 to 100; {given} was given"),
+    )
+}
+
+/// Field `mode`: neither offline nor online.
+pub(crate) fn class_mode_invalid(other: &str) -> FieldError {
+    FieldError::new(
+        "mode",
+        training_codes::CLASS_MODE_INVALID,
+        format!("培训方式“{other}”无效：应为 线下 或 线上"),
+        format!("Class mode \"{other}\" is invalid: it must be offline or online"),
+    )
+}
+
+/// Field `attendance`: not an attendance mark.
+pub(crate) fn attendance_invalid(other: &str) -> FieldError {
+    FieldError::new(
+        "attendance",
+        training_codes::ATTENDANCE_INVALID,
+        format!("出勤情况“{other}”无效：应为 出勤、迟到、早退 或 缺勤"),
+        format!("Attendance \"{other}\" is invalid: it must be present, late, left early or absent"),
+    )
+}
+
+/// A date-time field (`label` names it) that could not be read.
+pub(crate) fn datetime_invalid(field: &str, label: &Bilingual, typed: &str) -> FieldError {
+    FieldError::new(
+        field,
+        training_codes::DATETIME_INVALID,
+        format!("{}“{typed}”不是有效的日期时间，请按 年-月-日 时:分 填写（如 2026-01-05 09:00）", label.zh),
+        format!("{} \"{typed}\" is not a valid date and time; use YYYY-MM-DD HH:MM (e.g. 2026-01-05 09:00)", label.en),
+    )
+}
+
+/// Labels of the training's date-time fields, for [`datetime_invalid`]; other fields use
+/// [`field_label_zh`] / [`field_label_en`].
+pub(crate) fn training_field_label(field: &str) -> Bilingual {
+    let (zh, en) = match field {
+        "starts_at" => ("开始时间", "Start"),
+        "ends_at" => ("结束时间", "End"),
+        "sign_in" => ("签到时间", "Sign-in time"),
+        "sign_out" => ("签退时间", "Sign-out time"),
+        "supervised_at" => ("督导时间", "Supervision time"),
+        other => (field_label_zh(other), field_label_en(other)),
+    };
+    Bilingual::new(zh, en)
+}
+
+/// Field `class_hours`: not a half-hour step up to the most a class may carry.
+pub(crate) fn class_hours_invalid(max: impl Display, given: f64) -> FieldError {
+    FieldError::new(
+        "class_hours",
+        training_codes::CLASS_HOURS_INVALID,
+        format!("课时数应为 0.5 的倍数，且在 0.5 到 {max} 之间，您输入了 {given}"),
+        format!("Class hours must be a multiple of 0.5 from 0.5 to {max}; {given} was given"),
+    )
+}
+
+/// Field `ends_at`: not after the start (both written `YYYY-MM-DD HH:MM`).
+pub(crate) fn class_time_order(end: &str, start: &str) -> FieldError {
+    FieldError::new(
+        "ends_at",
+        training_codes::CLASS_TIME_ORDER,
+        format!("结束时间 {end} 应晚于开始时间 {start}"),
+        format!("The end {end} must be after the start {start}"),
+    )
+}
+
+/// Field `class_hours`: more class hours than fit between start and end.
+pub(crate) fn class_hours_exceed_duration(hours: impl Display, needed: i64, per_hour: u32, minutes: i64) -> FieldError {
+    FieldError::new(
+        "class_hours",
+        training_codes::CLASS_HOURS_EXCEED_DURATION,
+        format!("{hours} 课时需要 {needed} 分钟（每课时 {per_hour} 分钟），但开始到结束只有 {minutes} 分钟"),
+        format!("{hours} class hours take {needed} minutes ({per_hour} per class hour), but the class lasts only {minutes} minutes"),
+    )
+}
+
+/// Field `sign_out`: before the sign-in (both written `HH:MM`).
+pub(crate) fn attendance_time_order(sign_out: &str, sign_in: &str) -> FieldError {
+    FieldError::new(
+        "sign_out",
+        training_codes::ATTENDANCE_TIME_ORDER,
+        format!("签退时间 {sign_out} 早于签到时间 {sign_in}"),
+        format!("Sign-out {sign_out} is before sign-in {sign_in}"),
+    )
+}
+
+/// Field `sign_in`: a late mark without it.
+pub(crate) fn late_needs_sign_in() -> FieldError {
+    FieldError::new("sign_in", training_codes::ATTENDANCE_TIME_MISSING, "迟到须填写签到时间", "A late mark needs the sign-in time")
+}
+
+/// Field `sign_out`: a left-early mark without it.
+pub(crate) fn left_early_needs_sign_out() -> FieldError {
+    FieldError::new(
+        "sign_out",
+        training_codes::ATTENDANCE_TIME_MISSING,
+        "早退须填写签退时间",
+        "A left-early mark needs the sign-out time",
+    )
+}
+
+/// Field `hours_completed`: outside 0 to the class's hours.
+pub(crate) fn hours_completed_invalid(class_hours: impl Display, given: f64) -> FieldError {
+    FieldError::new(
+        "hours_completed",
+        training_codes::HOURS_COMPLETED_INVALID,
+        format!("完成课时应在 0 到 {class_hours} 之间，您输入了 {given}"),
+        format!("Hours completed must be 0 to {class_hours}; {given} was given"),
+    )
+}
+
+/// Field `score`: not 0–100 with at most one decimal.
+pub(crate) fn score_invalid(typed: &str) -> FieldError {
+    FieldError::new(
+        "score",
+        training_codes::SCORE_INVALID,
+        format!("考试成绩“{typed}”无效：应为 0 到 100 之间的数（最多一位小数）"),
+        format!("Exam score \"{typed}\" is invalid: it must be a number from 0 to 100 (at most one decimal)"),
+    )
+}
+
+/// Field `method`: neither on site nor video.
+pub(crate) fn supervision_method_invalid(other: &str) -> FieldError {
+    FieldError::new(
+        "method",
+        training_codes::SUPERVISION_METHOD_INVALID,
+        format!("督导方式“{other}”无效：应为 现场 或 视频"),
+        format!("Supervision method \"{other}\" is invalid: it must be on site or video"),
+    )
+}
+
+/// A head count (`field`) over 10,000.
+pub(crate) fn count_invalid(field: &str, n: u32) -> FieldError {
+    FieldError::new(
+        field,
+        training_codes::COUNT_INVALID,
+        format!("人数应在 0 到 10000 之间，您输入了 {n}"),
+        format!("The count must be 0 to 10,000; {n} was given"),
+    )
+}
+
+/// Field `identity_checked`: more than were present.
+pub(crate) fn identity_checked_exceeds_present(checked: u32, present: u32) -> FieldError {
+    FieldError::new(
+        "identity_checked",
+        training_codes::IDENTITY_CHECKED_EXCEEDS_PRESENT,
+        format!("身份核验人数（{checked}）不能多于实到人数（{present}）"),
+        format!("Identities checked ({checked}) cannot exceed participants present ({present})"),
+    )
+}
+
+/// What eligibility still misses, one sentence per condition.
+pub(crate) mod missing {
+    use std::fmt::Display;
+
+    use crate::bilingual::Bilingual;
+
+    /// No consent recorded.
+    pub(crate) fn consent() -> Bilingual {
+        Bilingual::new(
+            "未登记征信授权书：须先签署诚信和犯罪记录核查授权书",
+            "No consent recorded: the worker must sign the integrity and criminal-record check consent",
+        )
+    }
+
+    /// The ID card was not checked in person.
+    pub(crate) fn agency_check() -> Bilingual {
+        Bilingual::new("未完成企业核实：须当面核验身份证原件", "Agency check not done: check the original ID card in person")
+    }
+
+    /// Fewer class hours credited than required.
+    pub(crate) fn class_hours(credited: impl Display, required: impl Display, to_go: impl Display) -> Bilingual {
+        Bilingual::new(
+            format!("培训课时不足：已认定 {credited} 课时，至少需要 {required} 课时（含考核），还差 {to_go} 课时"),
+            format!("Not enough class hours: {credited} credited, at least {required} needed (the exam included), {to_go} to go"),
+        )
+    }
+
+    /// No exam yet.
+    pub(crate) fn exam() -> Bilingual {
+        Bilingual::new("尚未参加考试", "No exam taken yet")
+    }
+
+    /// The latest attempt failed.
+    pub(crate) fn exam_failed(attempt: u32, date: impl Display, score: f64, pass_mark: f64) -> Bilingual {
+        Bilingual::new(
+            format!("最近一次考试（第 {attempt} 次，{date}）成绩 {score} 分，未达到及格分 {pass_mark} 分，须补考"),
+            format!("The latest exam (attempt {attempt}, {date}) scored {score}, below the pass mark of {pass_mark}: a retake is needed"),
+        )
+    }
+
+    /// An offline class credited without its supervision form.
+    pub(crate) fn supervision(title: &str) -> Bilingual {
+        Bilingual::new(format!("线下培训班“{title}”缺少培训督导单"), format!("The offline class \"{title}\" has no supervision form"))
+    }
+}
+
+// ---- Certificate codes, card layouts, the lifecycle ---------------------------------------
+
+/// Field `certificate_code`: blank.
+pub(crate) fn certificate_code_empty() -> FieldError {
+    FieldError::new("certificate_code", crate::certificate_code::codes::CODE_EMPTY, "请填写上门服务证编码", "Certificate code is required")
+}
+
+/// Field `certificate_code`: the check character does not match.
+pub(crate) fn certificate_code_check(typed: &str) -> FieldError {
+    FieldError::new(
+        "certificate_code",
+        crate::certificate_code::codes::CODE_CHECK,
+        format!("上门服务证编码“{typed}”的校验位不对，请核对是否有字符抄错"),
+        format!("Certificate code \"{typed}\" has a wrong check character; a character may be mistyped"),
+    )
+}
+
+/// Field `certificate_code`: not SH and 13 letters and digits.
+pub(crate) fn certificate_code_format(typed: &str) -> FieldError {
+    FieldError::new(
+        "certificate_code",
+        crate::certificate_code::codes::CODE_FORMAT,
+        format!("“{typed}”不是上门服务证编码：应为 SH 开头的 15 位字母数字"),
+        format!("\"{typed}\" is not a certificate code: expected 15 letters and digits starting with SH"),
+    )
+}
+
+/// Field `certificate_code`: a district number that does not exist.
+pub(crate) fn certificate_code_district(number: &str) -> FieldError {
+    FieldError::new(
+        "certificate_code",
+        crate::certificate_code::codes::CODE_DISTRICT,
+        format!("上门服务证编码中的区号“{number}”不存在，应为 01 至 16"),
+        format!("District number \"{number}\" in the certificate code does not exist; expected 01 to 16"),
+    )
+}
+
+/// Field `layout`: not a card layout (code `layout_unknown`).
+pub(crate) fn layout_unknown(other: &str) -> FieldError {
+    FieldError::new(
+        "layout",
+        "layout_unknown",
+        format!("不认识的版式“{other}”，可选 cr80（单张卡）或 a4（A4 每页 10 张）。"),
+        format!("Unknown layout '{other}': use cr80 (single cards) or a4 (A4 sheets of 10)."),
+    )
+}
+
+/// Field `status`: the worker's status does not allow this step (`status`, `event` in both
+/// languages).
+pub(crate) fn status_transition(status: &Bilingual, event: &Bilingual) -> FieldError {
+    FieldError::new(
+        "status",
+        crate::lifecycle::STATUS_TRANSITION,
+        format!("当前状态为“{}”，不能{}", status.zh, event.zh),
+        format!("Cannot {} while the status is \"{}\"", event.en, status.en),
     )
 }
 

@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agency::parse_required_text;
 use crate::error::FieldError;
+use crate::messages;
 use crate::text::to_halfwidth;
 
 /// Class hours a worker needs before applying (the exam included, see the module docs).
@@ -178,29 +179,10 @@ impl TrainingSettings {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if !(20..=120).contains(&self.class_hour_minutes) {
-            errors.push(FieldError::new(
-                "class_hour_minutes",
-                CLASS_HOUR_MINUTES_INVALID,
-                format!(
-                    "每课时分钟数应在 20 到 120 之间，您输入了 {}",
-                    self.class_hour_minutes
-                ),
-                format!(
-                    "A class hour must be 20 to 120 minutes; {} was given",
-                    self.class_hour_minutes
-                ),
-            ));
+            errors.push(messages::class_hour_minutes_invalid(self.class_hour_minutes));
         }
         if !(0.0..=100.0).contains(&self.pass_mark) || !self.pass_mark.is_finite() {
-            errors.push(FieldError::new(
-                "pass_mark",
-                PASS_MARK_INVALID,
-                format!("及格分数应在 0 到 100 之间，您输入了 {}", self.pass_mark),
-                format!(
-                    "The pass mark must be 0 to 100; {} was given",
-                    self.pass_mark
-                ),
-            ));
+            errors.push(messages::pass_mark_invalid(self.pass_mark));
         }
         if errors.is_empty() {
             Ok(())
@@ -246,12 +228,7 @@ impl ClassMode {
         match s.trim().to_lowercase().as_str() {
             "offline" | "线下" | "线下培训" | "课堂" => Ok(ClassMode::Offline),
             "online" | "线上" | "线上培训" | "网络" => Ok(ClassMode::Online),
-            other => Err(FieldError::new(
-                "mode",
-                CLASS_MODE_INVALID,
-                format!("培训方式“{other}”无效：应为 线下 或 线上"),
-                format!("Class mode \"{other}\" is invalid: it must be offline or online"),
-            )),
+            other => Err(messages::class_mode_invalid(other)),
         }
     }
 }
@@ -312,12 +289,7 @@ impl Attendance {
             "late" | "迟到" | "l" | "2" => Ok(Attendance::Late),
             "left_early" | "早退" | "e" | "3" => Ok(Attendance::LeftEarly),
             "absent" | "缺勤" | "缺" | "a" | "4" => Ok(Attendance::Absent),
-            other => Err(FieldError::new(
-                "attendance",
-                ATTENDANCE_INVALID,
-                format!("出勤情况“{other}”无效：应为 出勤、迟到、早退 或 缺勤"),
-                format!("Attendance \"{other}\" is invalid: it must be present, late, left early or absent"),
-            )),
+            other => Err(messages::attendance_invalid(other)),
         }
     }
 }
@@ -379,14 +351,7 @@ pub fn parse_datetime(typed: &str, field: &str) -> Result<NaiveDateTime, FieldEr
     ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(&t, f).ok())
-        .ok_or_else(|| {
-            FieldError::new(
-                field,
-                DATETIME_INVALID,
-                format!("{}“{}”不是有效的日期时间，请按 年-月-日 时:分 填写（如 2026-01-05 09:00）", label_zh(field), typed.trim()),
-                format!("{} \"{}\" is not a valid date and time; use YYYY-MM-DD HH:MM (e.g. 2026-01-05 09:00)", label_en(field), typed.trim()),
-            )
-        })
+        .ok_or_else(|| messages::datetime_invalid(field, &messages::training_field_label(field), typed.trim()))
 }
 
 /// Reads a sign-in/out time: a full date-time, or just `HH:MM` on the class's day.
@@ -400,28 +365,6 @@ pub fn parse_clock_time(
         return Ok(day.and_time(time));
     }
     parse_datetime(&t, field)
-}
-
-fn label_zh(field: &str) -> &str {
-    match field {
-        "starts_at" => "开始时间",
-        "ends_at" => "结束时间",
-        "sign_in" => "签到时间",
-        "sign_out" => "签退时间",
-        "supervised_at" => "督导时间",
-        other => crate::messages::field_label_zh(other),
-    }
-}
-
-fn label_en(field: &str) -> &str {
-    match field {
-        "starts_at" => "Start",
-        "ends_at" => "End",
-        "sign_in" => "Sign-in time",
-        "sign_out" => "Sign-out time",
-        "supervised_at" => "Supervision time",
-        other => crate::messages::field_label_en(other),
-    }
 }
 
 /// Validate the class form; every wrong field at once.
@@ -446,51 +389,19 @@ pub fn validate_class(
     let trainer = keep.take(parse_required_text(&input.trainer, "trainer", 50));
     let class_hours = keep.take(match HalfHours::from_hours(input.class_hours) {
         Some(h) if h.0 > 0 && h <= MAX_CLASS_HOURS => Ok(h),
-        _ => Err(FieldError::new(
-            "class_hours",
-            CLASS_HOURS_INVALID,
-            format!(
-                "课时数应为 0.5 的倍数，且在 0.5 到 {} 之间，您输入了 {}",
-                MAX_CLASS_HOURS, input.class_hours
-            ),
-            format!(
-                "Class hours must be a multiple of 0.5 from 0.5 to {}; {} was given",
-                MAX_CLASS_HOURS, input.class_hours
-            ),
-        )),
+        _ => Err(messages::class_hours_invalid(MAX_CLASS_HOURS, input.class_hours)),
     });
     if let (Some(s), Some(e)) = (starts_at, ends_at) {
         if e <= s {
-            keep.take(Err::<(), _>(FieldError::new(
-                "ends_at",
-                CLASS_TIME_ORDER,
-                format!(
-                    "结束时间 {} 应晚于开始时间 {}",
-                    e.format("%Y-%m-%d %H:%M"),
-                    s.format("%Y-%m-%d %H:%M")
-                ),
-                format!(
-                    "The end {} must be after the start {}",
-                    e.format("%Y-%m-%d %H:%M"),
-                    s.format("%Y-%m-%d %H:%M")
-                ),
+            keep.take(Err::<(), _>(messages::class_time_order(
+                &e.format("%Y-%m-%d %H:%M").to_string(),
+                &s.format("%Y-%m-%d %H:%M").to_string(),
             )));
         } else if let Some(h) = class_hours {
             let minutes = (e - s).num_minutes();
             let needed = i64::from(h.0) * i64::from(settings.class_hour_minutes) / 2;
             if needed > minutes {
-                keep.take(Err::<(), _>(FieldError::new(
-                    "class_hours",
-                    CLASS_HOURS_EXCEED_DURATION,
-                    format!(
-                        "{h} 课时需要 {needed} 分钟（每课时 {} 分钟），但开始到结束只有 {minutes} 分钟",
-                        settings.class_hour_minutes
-                    ),
-                    format!(
-                        "{h} class hours take {needed} minutes ({} per class hour), but the class lasts only {minutes} minutes",
-                        settings.class_hour_minutes
-                    ),
-                )));
+                keep.take(Err::<(), _>(messages::class_hours_exceed_duration(h, needed, settings.class_hour_minutes, minutes)));
             }
         }
     }
@@ -531,20 +442,7 @@ pub fn credit_offline(
 ) -> Result<HalfHours, FieldError> {
     if let (Some(i), Some(o)) = (sign_in, sign_out) {
         if o < i {
-            return Err(FieldError::new(
-                "sign_out",
-                ATTENDANCE_TIME_ORDER,
-                format!(
-                    "签退时间 {} 早于签到时间 {}",
-                    o.format("%H:%M"),
-                    i.format("%H:%M")
-                ),
-                format!(
-                    "Sign-out {} is before sign-in {}",
-                    o.format("%H:%M"),
-                    i.format("%H:%M")
-                ),
-            ));
+            return Err(messages::attendance_time_order(&o.format("%H:%M").to_string(), &i.format("%H:%M").to_string()));
         }
     }
     match attendance {
@@ -552,18 +450,10 @@ pub fn credit_offline(
         Attendance::Absent => Ok(HalfHours(0)),
         Attendance::Late | Attendance::LeftEarly => {
             if attendance == Attendance::Late && sign_in.is_none() {
-                return Err(time_missing(
-                    "sign_in",
-                    "迟到须填写签到时间",
-                    "A late mark needs the sign-in time",
-                ));
+                return Err(messages::late_needs_sign_in());
             }
             if attendance == Attendance::LeftEarly && sign_out.is_none() {
-                return Err(time_missing(
-                    "sign_out",
-                    "早退须填写签退时间",
-                    "A left-early mark needs the sign-out time",
-                ));
+                return Err(messages::left_early_needs_sign_out());
             }
             let from = sign_in.map_or(class.starts_at, |i| i.max(class.starts_at));
             let to = sign_out.map_or(class.ends_at, |o| o.min(class.ends_at));
@@ -585,10 +475,6 @@ impl Collector<'_> {
     }
 }
 
-fn time_missing(field: &str, zh: &str, en: &str) -> FieldError {
-    FieldError::new(field, ATTENDANCE_TIME_MISSING, zh, en)
-}
-
 /// Class hours credited for an online class: what the platform reports as completed, read
 /// from the typed text (`2.5`, `２`), rounded down to a half hour; more than the class has or
 /// a negative amount is refused.
@@ -597,18 +483,7 @@ pub fn credit_online(class: &ClassTiming, hours_completed: f64) -> Result<HalfHo
         || hours_completed < 0.0
         || hours_completed > class.class_hours.as_hours()
     {
-        return Err(FieldError::new(
-            "hours_completed",
-            HOURS_COMPLETED_INVALID,
-            format!(
-                "完成课时应在 0 到 {} 之间，您输入了 {hours_completed}",
-                class.class_hours
-            ),
-            format!(
-                "Hours completed must be 0 to {}; {hours_completed} was given",
-                class.class_hours
-            ),
-        ));
+        return Err(messages::hours_completed_invalid(class.class_hours, hours_completed));
     }
     Ok(HalfHours::floor_hours(hours_completed))
 }
@@ -619,14 +494,7 @@ pub fn parse_score(typed: &str) -> Result<f64, FieldError> {
     let ok = t.parse::<f64>().ok().filter(|v| {
         v.is_finite() && (0.0..=100.0).contains(v) && ((v * 10.0) - (v * 10.0).round()).abs() < 1e-9
     });
-    ok.ok_or_else(|| {
-        FieldError::new(
-            "score",
-            SCORE_INVALID,
-            format!("考试成绩“{t}”无效：应为 0 到 100 之间的数（最多一位小数）"),
-            format!("Exam score \"{t}\" is invalid: it must be a number from 0 to 100 (at most one decimal)"),
-        )
-    })
+    ok.ok_or_else(|| messages::score_invalid(&t))
 }
 
 /// Whether a score passes.
@@ -662,12 +530,7 @@ impl SupervisionMethod {
         match s.trim().to_lowercase().as_str() {
             "on_site" | "onsite" | "现场" | "现场督导" => Ok(SupervisionMethod::OnSite),
             "video" | "视频" | "视频督导" => Ok(SupervisionMethod::Video),
-            other => Err(FieldError::new(
-                "method",
-                SUPERVISION_METHOD_INVALID,
-                format!("督导方式“{other}”无效：应为 现场 或 视频"),
-                format!("Supervision method \"{other}\" is invalid: it must be on site or video"),
-            )),
+            other => Err(messages::supervision_method_invalid(other)),
         }
     }
 }
@@ -734,27 +597,11 @@ pub fn validate_supervision(input: &SupervisionInput) -> Result<ValidSupervision
         ("identity_checked", input.identity_checked),
     ] {
         if n > 10_000 {
-            keep.take(Err::<(), _>(FieldError::new(
-                field,
-                COUNT_INVALID,
-                format!("人数应在 0 到 10000 之间，您输入了 {n}"),
-                format!("The count must be 0 to 10,000; {n} was given"),
-            )));
+            keep.take(Err::<(), _>(messages::count_invalid(field, n)));
         }
     }
     if input.identity_checked > input.participants_present {
-        keep.take(Err::<(), _>(FieldError::new(
-            "identity_checked",
-            IDENTITY_CHECKED_EXCEEDS_PRESENT,
-            format!(
-                "身份核验人数（{}）不能多于实到人数（{}）",
-                input.identity_checked, input.participants_present
-            ),
-            format!(
-                "Identities checked ({}) cannot exceed participants present ({})",
-                input.identity_checked, input.participants_present
-            ),
-        )));
+        keep.take(Err::<(), _>(messages::identity_checked_exceeds_present(input.identity_checked, input.participants_present)));
     }
     match (supervisor_name, method, supervised_at, place, trainer) {
         (Some(supervisor_name), Some(method), Some(supervised_at), Some(place), Some(trainer))
@@ -833,12 +680,13 @@ pub struct Missing {
 }
 
 impl Missing {
-    fn new(code: &str, zh: String, en: String) -> Missing {
+    fn new(code: &str, message: crate::Bilingual) -> Missing {
+        let (message_zh, message_en) = message.into_pair();
         Missing {
             code: code.into(),
             class_id: None,
-            message_zh: zh,
-            message_en: en,
+            message_zh,
+            message_en,
         }
     }
 }
@@ -865,31 +713,16 @@ pub struct Eligibility {
 pub fn eligibility(facts: &EligibilityFacts, settings: &TrainingSettings) -> Eligibility {
     let mut missing = Vec::new();
     if !facts.consent_recorded {
-        missing.push(Missing::new(
-            MISSING_CONSENT,
-            "未登记征信授权书：须先签署诚信和犯罪记录核查授权书".into(),
-            "No consent recorded: the worker must sign the integrity and criminal-record check consent".into(),
-        ));
+        missing.push(Missing::new(MISSING_CONSENT, messages::missing::consent()));
     }
     if !facts.agency_check_done {
-        missing.push(Missing::new(
-            MISSING_AGENCY_CHECK,
-            "未完成企业核实：须当面核验身份证原件".into(),
-            "Agency check not done: check the original ID card in person".into(),
-        ));
+        missing.push(Missing::new(MISSING_AGENCY_CHECK, messages::missing::agency_check()));
     }
     let credited = HalfHours(facts.classes.iter().map(|c| c.credited.0).sum());
     if credited < REQUIRED_CLASS_HOURS {
         missing.push(Missing::new(
             MISSING_CLASS_HOURS,
-            format!(
-                "培训课时不足：已认定 {credited} 课时，至少需要 {REQUIRED_CLASS_HOURS} 课时（含考核），还差 {} 课时",
-                HalfHours(REQUIRED_CLASS_HOURS.0 - credited.0)
-            ),
-            format!(
-                "Not enough class hours: {credited} credited, at least {REQUIRED_CLASS_HOURS} needed (the exam included), {} to go",
-                HalfHours(REQUIRED_CLASS_HOURS.0 - credited.0)
-            ),
+            messages::missing::class_hours(credited, REQUIRED_CLASS_HOURS, HalfHours(REQUIRED_CLASS_HOURS.0 - credited.0)),
         ));
     }
     let latest = facts
@@ -897,31 +730,16 @@ pub fn eligibility(facts: &EligibilityFacts, settings: &TrainingSettings) -> Eli
         .iter()
         .max_by(|a, b| a.attempt.cmp(&b.attempt).then(a.date.cmp(&b.date)));
     match latest {
-        None => missing.push(Missing::new(
-            MISSING_EXAM,
-            "尚未参加考试".into(),
-            "No exam taken yet".into(),
-        )),
+        None => missing.push(Missing::new(MISSING_EXAM, messages::missing::exam())),
         Some(e) if !passes(e.score, settings) => missing.push(Missing::new(
             MISSING_EXAM_FAILED,
-            format!(
-                "最近一次考试（第 {} 次，{}）成绩 {} 分，未达到及格分 {} 分，须补考",
-                e.attempt, e.date, e.score, settings.pass_mark
-            ),
-            format!(
-                "The latest exam (attempt {}, {}) scored {}, below the pass mark of {}: a retake is needed",
-                e.attempt, e.date, e.score, settings.pass_mark
-            ),
+            messages::missing::exam_failed(e.attempt, e.date, e.score, settings.pass_mark),
         )),
         Some(_) => {}
     }
     for c in &facts.classes {
         if c.mode == ClassMode::Offline && c.credited.0 > 0 && !c.supervision_filed {
-            let mut m = Missing::new(
-                MISSING_SUPERVISION,
-                format!("线下培训班“{}”缺少培训督导单", c.title),
-                format!("The offline class \"{}\" has no supervision form", c.title),
-            );
+            let mut m = Missing::new(MISSING_SUPERVISION, messages::missing::supervision(&c.title));
             m.class_id = Some(c.class_id.clone());
             missing.push(m);
         }
