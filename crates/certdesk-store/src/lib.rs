@@ -4,6 +4,9 @@
 //! makes writes its rows, an outbox entry (for the sync) and an audit entry in one SQLite
 //! transaction, so a crash can never leave one without the others. It never talks to the
 //! network and never depends on a window.
+//!
+//! The area modules (`workers`, `training`, `cards`, `sync`, ...) hold the steps and rules of
+//! each operation; every SQL statement lives in `table/<table>.rs`, one file per table.
 
 mod agency;
 mod audit;

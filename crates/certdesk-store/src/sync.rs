@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::audit::AuditRecord;
 use crate::cards::Feedback;
 use crate::messages;
-use crate::table::{self, sync_rejections::NewRejection};
+use crate::table::{self, sync_rejections::PushedEntry};
 use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 
 /// The entities the platform takes (the protocol's list): workers, and the training records it
@@ -322,38 +322,28 @@ impl Desk {
             if pushed_at.is_some() {
                 continue;
             }
-            let (outcome, refusal) = match &r.outcome {
+            let refusal = match &r.outcome {
                 EntryOutcome::Applied => {
                     tally.applied += 1;
-                    ("applied", None)
+                    None
                 }
                 EntryOutcome::Duplicate => {
                     tally.duplicate += 1;
-                    ("duplicate", None)
+                    None
                 }
                 EntryOutcome::Rejected { code, message_zh, message_en } => {
                     tally.rejected += 1;
-                    ("rejected", Some((code, message_zh, message_en)))
+                    Some((code, message_zh, message_en))
                 }
                 EntryOutcome::Conflict { code, message_zh, message_en } => {
                     tally.conflict += 1;
-                    ("conflict", Some((code, message_zh, message_en)))
+                    Some((code, message_zh, message_en))
                 }
             };
-            table::outbox::mark_pushed(&tx, &id, &now, outcome)?;
+            table::outbox::mark_pushed(&tx, &id, &now, &r.outcome)?;
             if let Some((code, zh, en)) = refusal {
-                let rejection = NewRejection {
-                    entry_id: &id,
-                    seq,
-                    entity,
-                    entity_id: &entity_id,
-                    op,
-                    kind: outcome,
-                    code,
-                    message_zh: zh,
-                    message_en: en,
-                };
-                table::sync_rejections::insert(&tx, &rejection, &now)?;
+                let entry = PushedEntry { entry_id: &id, seq, entity, entity_id: &entity_id, op };
+                table::sync_rejections::insert(&tx, &entry, &r.outcome, &now)?;
                 if entity == SyncEntity::Worker && op == SyncOp::Apply {
                     self.reject_in_tx(&tx, &entity_id, code, zh, en)?;
                 }

@@ -1,7 +1,7 @@
 //! `outbox`: every change the platform must learn about, in order (`seq`), written in the
 //! change's own transaction; marked pushed once the platform answered for it.
 
-use certdesk_protocol::sync::{SyncEntity, SyncOp};
+use certdesk_protocol::sync::{EntryOutcome, SyncEntity, SyncOp};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::column;
@@ -81,9 +81,19 @@ pub(crate) fn brief(conn: &Connection, id: &str) -> rusqlite::Result<Option<Entr
     .optional()
 }
 
-/// Marks an entry acknowledged, with the platform's outcome (`applied`, `duplicate`, ...).
-pub(crate) fn mark_pushed(conn: &Connection, id: &str, now: &str, outcome: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE outbox SET pushed_at = ?2, outcome = ?3 WHERE id = ?1", params![id, now, outcome])?;
+/// An outcome's stored code (in `outbox.outcome` and `sync_rejections.kind`).
+pub(crate) fn outcome_code(outcome: &EntryOutcome) -> &'static str {
+    match outcome {
+        EntryOutcome::Applied => "applied",
+        EntryOutcome::Duplicate => "duplicate",
+        EntryOutcome::Rejected { .. } => "rejected",
+        EntryOutcome::Conflict { .. } => "conflict",
+    }
+}
+
+/// Marks an entry acknowledged, with the platform's outcome.
+pub(crate) fn mark_pushed(conn: &Connection, id: &str, now: &str, outcome: &EntryOutcome) -> rusqlite::Result<()> {
+    conn.execute("UPDATE outbox SET pushed_at = ?2, outcome = ?3 WHERE id = ?1", params![id, now, outcome_code(outcome)])?;
     Ok(())
 }
 

@@ -1,31 +1,33 @@
 //! `sync_rejections`: pushed entries the platform refused or found in conflict, for the clerk's
 //! list until dismissed (then kept for the record).
 
-use certdesk_protocol::sync::{SyncEntity, SyncOp};
+use certdesk_protocol::sync::{EntryOutcome, SyncEntity, SyncOp};
 use rusqlite::{params, Connection};
 
+use super::outbox::outcome_code;
 use crate::SyncRejection;
 
-/// The refused entry and the platform's answer.
-pub(crate) struct NewRejection<'a> {
+/// The pushed entry an answer is about.
+pub(crate) struct PushedEntry<'a> {
     pub entry_id: &'a str,
     pub seq: i64,
     pub entity: SyncEntity,
     pub entity_id: &'a str,
     pub op: SyncOp,
-    /// `rejected` or `conflict`.
-    pub kind: &'a str,
-    pub code: &'a str,
-    pub message_zh: &'a str,
-    pub message_en: &'a str,
 }
 
-/// Records a refusal (a repeat for the same entry changes nothing).
-pub(crate) fn insert(conn: &Connection, r: &NewRejection<'_>, now: &str) -> rusqlite::Result<()> {
+/// Records a refusal or conflict (a repeat for the same entry changes nothing); an outcome that
+/// refuses nothing (applied, duplicate) has nothing to record.
+pub(crate) fn insert(conn: &Connection, r: &PushedEntry<'_>, outcome: &EntryOutcome, now: &str) -> rusqlite::Result<()> {
+    let (EntryOutcome::Rejected { code, message_zh, message_en } | EntryOutcome::Conflict { code, message_zh, message_en }) = outcome
+    else {
+        return Ok(());
+    };
+    let kind = outcome_code(outcome);
     conn.execute(
         "INSERT OR IGNORE INTO sync_rejections (entry_id, seq, entity, entity_id, op, kind, code, message_zh, message_en, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![r.entry_id, r.seq, r.entity.as_str(), r.entity_id, r.op.as_str(), r.kind, r.code, r.message_zh, r.message_en, now],
+        params![r.entry_id, r.seq, r.entity.as_str(), r.entity_id, r.op.as_str(), kind, code, message_zh, message_en, now],
     )?;
     Ok(())
 }
