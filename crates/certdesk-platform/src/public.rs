@@ -694,7 +694,7 @@ async fn store_feedback(
         feedback,
         now: p.app.now(),
     };
-    let outcome = blocking(&p.app, move |s| s.add_feedback(&submission, &limits)).await?;
+    let outcome = blocking(&p.app, move |s| crate::flows::add_feedback(s, &submission, &limits)).await?;
     let (status, banner) = match (outcome, is_rating) {
         (FeedbackOutcome::Stored, true) => (StatusCode::OK, refusal(
             "rating_received", Tone::Ok, "感谢您的评价", "Thank you for your rating",

@@ -1,7 +1,7 @@
 //! The platform's flows, written once over the repository ([`crate::store::repo`]): applying
 //! a push (every entity and operation, with its refusals), the one certificate per person,
-//! approval and rejection ([`decide`]), reissue and cancellation, and the signing keys
-//! ([`keys`]). Each flow is one transaction; any backend that implements [`Repo`] gets every
+//! approval and rejection ([`decide`]), reissue and cancellation, the signing keys
+//! ([`keys`]) and the public page's ratings and complaints ([`feedback`]). Each flow is one transaction; any backend that implements [`Repo`] gets every
 //! rule from here.
 //!
 //! A flow asks [`crate::rules`] and the domain crate what is allowed and words nothing itself
@@ -9,11 +9,13 @@
 //! server's clock and [`crate::ids::Ids`]) and never talks to the network.
 
 pub mod decide;
+pub mod feedback;
 pub mod keys;
 mod records;
 mod workers;
 
 pub use decide::decide;
+pub use feedback::add_feedback;
 pub use keys::{current_signing_key, rotate_signing_key, withdraw_signing_key};
 pub use records::PARENT_MISSING;
 

@@ -1,9 +1,10 @@
 //! What the public verification page (`/c/{payload}`) needs from storage: a certificate's
 //! public record by code, and the ratings (评价) and complaints (投诉) citizens leave there.
 //!
-//! [`PublicRecords`] is part of the [`super::Store`] contract. It must never hand the page a
-//! worker's phone, address or emergency contact: [`PublicCertificate`] carries only what the
-//! page shows (after masking) or needs to decide what to show.
+//! [`PublicRecords`] is part of the [`super::Store`] contract; storing feedback within its
+//! limits is a flow ([`crate::flows::add_feedback`]) over the repository's rows. It must never
+//! hand the page a worker's phone, address or emergency contact: [`PublicCertificate`] carries
+//! only what the page shows (after masking) or needs to decide what to show.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -57,6 +58,36 @@ pub enum Feedback {
     },
 }
 
+impl Feedback {
+    /// Which kind it is.
+    pub fn kind(&self) -> FeedbackKind {
+        match self {
+            Feedback::Rating { .. } => FeedbackKind::Rating,
+            Feedback::Complaint { .. } => FeedbackKind::Complaint,
+        }
+    }
+}
+
+/// The two kinds of feedback; each is limited and stored on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackKind {
+    /// 评价.
+    Rating,
+    /// 投诉.
+    Complaint,
+}
+
+/// Whose stored submissions a limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackFrom<'a> {
+    /// Everyone's.
+    Anyone,
+    /// One device cookie's (its SHA-256).
+    Device(&'a str),
+    /// One client network's (its SHA-256).
+    Network(&'a str),
+}
+
 /// One submission, already checked by the page's rules (token, lengths).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedbackSubmission {
@@ -108,12 +139,4 @@ pub enum FeedbackOutcome {
 pub trait PublicRecords {
     /// The certificate with this code, with its worker and agency; `None` if unknown.
     fn public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>>;
-
-    /// Stores a rating or complaint within `limits`, and queues it for the worker's agency,
-    /// in one transaction: a refused submission changes nothing.
-    fn add_feedback(
-        &self,
-        submission: &FeedbackSubmission,
-        limits: &FeedbackLimits,
-    ) -> StoreResult<FeedbackOutcome>;
 }

@@ -2,7 +2,8 @@
 //! a way to run a closure in one ([`Repo::run_transaction`], or [`RepoExt::transaction`]
 //! with a result). The rules that decide what to write (applying a push entry, the one claim
 //! per person, approval, reissue, cancellation, keys) live once in [`crate::flows`] over this
-//! trait; a backend (SQLite today, PostgreSQL next) implements only these rows.
+//! trait, as are the public page's feedback limits; a backend (SQLite today, PostgreSQL next)
+//! implements only these rows.
 //!
 //! A backend must never decide a rule here: no status it chooses, no refusal it words, no id
 //! or time it makes up. Every id, time, status and key arrives as an argument. Its only
@@ -16,6 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
 use uuid::Uuid;
 
+use super::public::{FeedbackFrom, FeedbackKind, FeedbackSubmission};
 use super::StoreResult;
 
 /// A receipt: an entry a device pushed before, with the fingerprint of its content and what
@@ -264,6 +266,32 @@ pub trait Tx {
         agency_id: Uuid,
         payload: &serde_json::Value,
         now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    // --- the public page's feedback ---
+
+    /// The worker and agency of the certificate `code` when `card_version` is its current
+    /// card and it is not revoked.
+    fn current_card(&mut self, code: &str, card_version: u16) -> StoreResult<Option<(Uuid, Uuid)>>;
+
+    /// Whether a submission of this kind was stored with this page-token nonce.
+    fn feedback_token_used(&mut self, kind: FeedbackKind, token_nonce: &str) -> StoreResult<bool>;
+
+    /// Submissions of a kind for a certificate after `since`, from whom `from` says.
+    fn count_feedback(
+        &mut self,
+        kind: FeedbackKind,
+        code: &str,
+        from: FeedbackFrom<'_>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<u32>;
+
+    /// Stores a submission for the worker and agency of its certificate.
+    fn add_feedback(
+        &mut self,
+        submission: &FeedbackSubmission,
+        worker_id: Uuid,
+        agency_id: Uuid,
     ) -> StoreResult<()>;
 
     // --- signing keys ---

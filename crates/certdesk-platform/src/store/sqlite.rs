@@ -25,8 +25,6 @@ mod operators;
 mod public;
 mod rows;
 
-use rows::add_change;
-
 /// Embedded migrations, in order. Append only; never edit one that has landed (the test
 /// `landed_migrations_are_never_edited` pins each one's SHA-256).
 pub const MIGRATIONS: &[Migration] = &[

@@ -1,43 +1,80 @@
-//! [`PublicRecords`] on SQLite: the public page's certificate lookup (one indexed join) and
-//! ratings and complaints with their flood limits, counted and stored in one transaction.
+//! [`PublicRecords`] on SQLite: the public page's certificate lookup (one indexed join), and
+//! the rows of ratings and complaints (the flow in [`crate::flows::feedback`] decides what is
+//! taken; these only count, find and store rows).
 
-use super::{add_change, ts, uuid_of, SqliteStore};
+use super::{ts, uuid_of, SqliteStore};
 use crate::store::public::{
-    Feedback, FeedbackLimits, FeedbackOutcome, FeedbackSubmission, PublicCertificate, PublicRecords,
+    Feedback, FeedbackFrom, FeedbackKind, FeedbackSubmission, PublicCertificate, PublicRecords,
 };
 use crate::store::{StoreError, StoreResult};
-use certdesk_protocol::sync::ChangeBody;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
+use uuid::Uuid;
 
 /// The table a kind of feedback lives in. Table names cannot be bound as parameters; these are
 /// the only two and come from this match, never from input.
-fn table(feedback: &Feedback) -> &'static str {
-    match feedback {
-        Feedback::Rating { .. } => "ratings",
-        Feedback::Complaint { .. } => "complaints",
+fn table(kind: FeedbackKind) -> &'static str {
+    match kind {
+        FeedbackKind::Rating => "ratings",
+        FeedbackKind::Complaint => "complaints",
     }
 }
 
-/// Submissions of `table` for `code` since `since`, by one device or network when `by` names
-/// the column and value.
-fn count_since(
+pub(super) fn current_card(
     tx: &Transaction<'_>,
-    table: &str,
-    by: Option<(&str, &str)>,
     code: &str,
+    card_version: u16,
+) -> StoreResult<Option<(Uuid, Uuid)>> {
+    let row: Option<(String, String)> = tx
+        .query_row(
+            "SELECT worker_id, agency_id FROM certificates
+             WHERE code = ?1 AND card_version = ?2 AND revoked_at IS NULL",
+            params![code, card_version],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(w, a)| Ok((uuid_of(w)?, uuid_of(a)?))).transpose()
+}
+
+pub(super) fn feedback_token_used(
+    tx: &Transaction<'_>,
+    kind: FeedbackKind,
+    token_nonce: &str,
+) -> StoreResult<bool> {
+    let t = table(kind);
+    Ok(tx
+        .query_row(
+            &format!("SELECT 1 FROM {t} WHERE token_nonce = ?1"),
+            [token_nonce],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+pub(super) fn count_feedback(
+    tx: &Transaction<'_>,
+    kind: FeedbackKind,
+    code: &str,
+    from: FeedbackFrom<'_>,
     since: DateTime<Utc>,
 ) -> StoreResult<u32> {
+    let t = table(kind);
+    let by = match from {
+        FeedbackFrom::Anyone => None,
+        FeedbackFrom::Device(hash) => Some(("device_hash", hash)),
+        FeedbackFrom::Network(hash) => Some(("network_hash", hash)),
+    };
     let n = match by {
         Some((column, value)) => tx.query_row(
             &format!(
-                "SELECT COUNT(*) FROM {table} WHERE {column} = ?1 AND certificate_code = ?2 AND created_at > ?3"
+                "SELECT COUNT(*) FROM {t} WHERE {column} = ?1 AND certificate_code = ?2 AND created_at > ?3"
             ),
             params![value, code, ts(since)],
             |r| r.get(0),
         )?,
         None => tx.query_row(
-            &format!("SELECT COUNT(*) FROM {table} WHERE certificate_code = ?1 AND created_at > ?2"),
+            &format!("SELECT COUNT(*) FROM {t} WHERE certificate_code = ?1 AND created_at > ?2"),
             params![code, ts(since)],
             |r| r.get(0),
         )?,
@@ -45,22 +82,52 @@ fn count_since(
     Ok(n)
 }
 
-fn over_limit(
+pub(super) fn add_feedback(
     tx: &Transaction<'_>,
     s: &FeedbackSubmission,
-    limits: &FeedbackLimits,
-) -> StoreResult<bool> {
-    let t = table(&s.feedback);
-    let day = s.now - Duration::hours(24);
-    let hour = s.now - Duration::hours(1);
-    let code = &s.certificate_code;
-    let by_device = Some(("device_hash", s.device_hash.as_str()));
-    let by_network = Some(("network_hash", s.network_hash.as_str()));
-    Ok(
-        count_since(tx, t, by_device, code, day)? >= limits.per_device_per_day
-            || count_since(tx, t, by_network, code, day)? >= limits.per_network_per_day
-            || count_since(tx, t, None, code, hour)? >= limits.per_certificate_per_hour,
-    )
+    worker_id: Uuid,
+    agency_id: Uuid,
+) -> StoreResult<()> {
+    let (worker_id, agency_id) = (worker_id.to_string(), agency_id.to_string());
+    match &s.feedback {
+        Feedback::Rating { stars, comment } => tx.execute(
+            "INSERT INTO ratings (id, token_nonce, certificate_code, card_version, worker_id,
+               agency_id, stars, comment, device_hash, network_hash, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                s.id.to_string(),
+                s.token_nonce,
+                s.certificate_code,
+                s.card_version,
+                worker_id,
+                agency_id,
+                stars,
+                comment,
+                s.device_hash,
+                s.network_hash,
+                ts(s.now)
+            ],
+        )?,
+        Feedback::Complaint { text, contact } => tx.execute(
+            "INSERT INTO complaints (id, token_nonce, certificate_code, card_version, worker_id,
+               agency_id, text, contact, device_hash, network_hash, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                s.id.to_string(),
+                s.token_nonce,
+                s.certificate_code,
+                s.card_version,
+                worker_id,
+                agency_id,
+                text,
+                contact,
+                s.device_hash,
+                s.network_hash,
+                ts(s.now)
+            ],
+        )?,
+    };
+    Ok(())
 }
 
 impl PublicRecords for SqliteStore {
@@ -124,110 +191,13 @@ impl PublicRecords for SqliteStore {
             photo_sha256: photo,
         }))
     }
-
-    fn add_feedback(
-        &self,
-        s: &FeedbackSubmission,
-        limits: &FeedbackLimits,
-    ) -> StoreResult<FeedbackOutcome> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let current: Option<(String, String)> = tx
-            .query_row(
-                "SELECT worker_id, agency_id FROM certificates
-                 WHERE code = ?1 AND card_version = ?2 AND revoked_at IS NULL",
-                params![s.certificate_code, s.card_version],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((worker_id, agency_id)) = current else {
-            return Ok(FeedbackOutcome::NotCurrent);
-        };
-        let t = table(&s.feedback);
-        let used = tx
-            .query_row(
-                &format!("SELECT 1 FROM {t} WHERE token_nonce = ?1"),
-                [&s.token_nonce],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        if used {
-            return Ok(FeedbackOutcome::TokenUsed);
-        }
-        if over_limit(&tx, s, limits)? {
-            return Ok(FeedbackOutcome::Limited);
-        }
-        let (worker_uuid, agency_uuid) = (uuid_of(worker_id.clone())?, uuid_of(agency_id.clone())?);
-        let change = match &s.feedback {
-            Feedback::Rating { stars, comment } => {
-                tx.execute(
-                    "INSERT INTO ratings (id, token_nonce, certificate_code, card_version, worker_id,
-                       agency_id, stars, comment, device_hash, network_hash, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    params![
-                        s.id.to_string(),
-                        s.token_nonce,
-                        s.certificate_code,
-                        s.card_version,
-                        worker_id,
-                        agency_id,
-                        stars,
-                        comment,
-                        s.device_hash,
-                        s.network_hash,
-                        ts(s.now)
-                    ],
-                )?;
-                ChangeBody::Rating {
-                    rating_id: s.id,
-                    worker_id: worker_uuid,
-                    certificate_code: s.certificate_code.clone(),
-                    stars: *stars,
-                    comment: comment.clone(),
-                    created_at: s.now,
-                }
-            }
-            Feedback::Complaint { text, contact } => {
-                tx.execute(
-                    "INSERT INTO complaints (id, token_nonce, certificate_code, card_version, worker_id,
-                       agency_id, text, contact, device_hash, network_hash, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    params![
-                        s.id.to_string(),
-                        s.token_nonce,
-                        s.certificate_code,
-                        s.card_version,
-                        worker_id,
-                        agency_id,
-                        text,
-                        contact,
-                        s.device_hash,
-                        s.network_hash,
-                        ts(s.now)
-                    ],
-                )?;
-                ChangeBody::Complaint {
-                    complaint_id: s.id,
-                    worker_id: worker_uuid,
-                    certificate_code: s.certificate_code.clone(),
-                    text: text.clone(),
-                    contact: contact.clone(),
-                    created_at: s.now,
-                }
-            }
-        };
-        // Only the worker's agency pulls it: a rating names a person.
-        add_change(&tx, Some(agency_uuid), &change, s.now)?;
-        tx.commit()?;
-        Ok(FeedbackOutcome::Stored)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uuid::Uuid;
+    use crate::store::public::{FeedbackLimits, FeedbackOutcome};
+    use chrono::Duration;
 
     fn now() -> DateTime<Utc> {
         "2026-11-27T02:00:00Z".parse().unwrap()
@@ -309,19 +279,19 @@ mod tests {
         for n in 0..5 {
             let s = rating(&code, &format!("d{n}"), &format!("n{n}"), n);
             assert_eq!(
-                store.add_feedback(&s, &LIMITS).unwrap(),
+                crate::flows::add_feedback(&store, &s, &LIMITS).unwrap(),
                 FeedbackOutcome::Stored
             );
         }
         let sixth = rating(&code, "d9", "n9", 10);
         assert_eq!(
-            store.add_feedback(&sixth, &LIMITS).unwrap(),
+            crate::flows::add_feedback(&store, &sixth, &LIMITS).unwrap(),
             FeedbackOutcome::Limited,
             "distinct devices and networks cannot flood one worker"
         );
         let later = rating(&code, "d9", "n9", 61);
         assert_eq!(
-            store.add_feedback(&later, &LIMITS).unwrap(),
+            crate::flows::add_feedback(&store, &later, &LIMITS).unwrap(),
             FeedbackOutcome::Stored
         );
     }
@@ -331,21 +301,21 @@ mod tests {
         let (store, code) = store_with_certificate();
         let first = rating(&code, "d", "n", 0);
         assert_eq!(
-            store.add_feedback(&first, &LIMITS).unwrap(),
+            crate::flows::add_feedback(&store, &first, &LIMITS).unwrap(),
             FeedbackOutcome::Stored
         );
         assert_eq!(
-            store.add_feedback(&first, &LIMITS).unwrap(),
+            crate::flows::add_feedback(&store, &first, &LIMITS).unwrap(),
             FeedbackOutcome::TokenUsed
         );
         let again = rating(&code, "d", "other", 60 * 23);
         assert_eq!(
-            store.add_feedback(&again, &LIMITS).unwrap(),
+            crate::flows::add_feedback(&store, &again, &LIMITS).unwrap(),
             FeedbackOutcome::Limited
         );
         let next_day = rating(&code, "d", "other", 60 * 24 + 1);
         assert_eq!(
-            store.add_feedback(&next_day, &LIMITS).unwrap(),
+            crate::flows::add_feedback(&store, &next_day, &LIMITS).unwrap(),
             FeedbackOutcome::Stored
         );
     }
@@ -356,7 +326,7 @@ mod tests {
         let mut old = rating(&code, "d", "n", 0);
         old.card_version = 0;
         assert_eq!(
-            store.add_feedback(&old, &LIMITS).unwrap(),
+            crate::flows::add_feedback(&store, &old, &LIMITS).unwrap(),
             FeedbackOutcome::NotCurrent
         );
         store
@@ -365,7 +335,7 @@ mod tests {
             .unwrap();
         let s = rating(&code, "d", "n", 0);
         assert_eq!(
-            store.add_feedback(&s, &LIMITS).unwrap(),
+            crate::flows::add_feedback(&store, &s, &LIMITS).unwrap(),
             FeedbackOutcome::NotCurrent
         );
         let n: i64 = store

@@ -9,7 +9,8 @@ use ed25519_dalek::SigningKey;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
 
-use super::{date_of, status_of, ts, uuid_of, SqliteStore};
+use super::{date_of, public, status_of, ts, uuid_of, SqliteStore};
+use crate::store::public::{FeedbackFrom, FeedbackKind, FeedbackSubmission};
 use crate::store::repo::{
     ApplicationDecision, LiveCertificate, NewCard, NewCertificate, PendingApplication, Receipt,
     Repo, StoredWorker, Tx, WorkerRow, WorkerWrite,
@@ -40,8 +41,8 @@ fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-/// Adds a change on an open transaction (shared with the public records).
-pub(super) fn add_change(
+/// Adds a change on an open transaction.
+fn add_change(
     tx: &Transaction<'_>,
     agency_id: Option<Uuid>,
     body: &ChangeBody,
@@ -414,6 +415,33 @@ impl Tx for SqliteTx<'_, '_> {
             params![entity, entity_id.to_string(), agency_id.to_string(), payload.to_string(), ts(now)],
         )?;
         Ok(())
+    }
+
+    fn current_card(&mut self, code: &str, card_version: u16) -> StoreResult<Option<(Uuid, Uuid)>> {
+        public::current_card(self.0, code, card_version)
+    }
+
+    fn feedback_token_used(&mut self, kind: FeedbackKind, token_nonce: &str) -> StoreResult<bool> {
+        public::feedback_token_used(self.0, kind, token_nonce)
+    }
+
+    fn count_feedback(
+        &mut self,
+        kind: FeedbackKind,
+        code: &str,
+        from: FeedbackFrom<'_>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<u32> {
+        public::count_feedback(self.0, kind, code, from, since)
+    }
+
+    fn add_feedback(
+        &mut self,
+        submission: &FeedbackSubmission,
+        worker_id: Uuid,
+        agency_id: Uuid,
+    ) -> StoreResult<()> {
+        public::add_feedback(self.0, submission, worker_id, agency_id)
     }
 
     fn current_key(&mut self) -> StoreResult<Option<(u16, SigningKey)>> {

@@ -1,0 +1,76 @@
+//! Ratings (评价) and complaints (投诉) a citizen leaves on the public page: taken only for the
+//! current card of a certificate in force, once per page token, within the flood limits
+//! (per device and per network a day, per certificate an hour, counted over stored
+//! submissions so they hold across restarts and instances), and queued for the worker's agency
+//! only (a rating names a person). A refused submission changes nothing.
+
+use certdesk_protocol::sync::ChangeBody;
+use chrono::Duration;
+
+use crate::store::public::{
+    Feedback, FeedbackFrom, FeedbackLimits, FeedbackOutcome, FeedbackSubmission,
+};
+use crate::store::repo::{Repo, RepoExt, Tx};
+use crate::store::StoreResult;
+
+fn over_limit(
+    tx: &mut dyn Tx,
+    s: &FeedbackSubmission,
+    limits: &FeedbackLimits,
+) -> StoreResult<bool> {
+    let kind = s.feedback.kind();
+    let code = s.certificate_code.as_str();
+    let day = s.now - Duration::hours(24);
+    let hour = s.now - Duration::hours(1);
+    Ok(
+        tx.count_feedback(kind, code, FeedbackFrom::Device(&s.device_hash), day)?
+            >= limits.per_device_per_day
+            || tx.count_feedback(kind, code, FeedbackFrom::Network(&s.network_hash), day)?
+                >= limits.per_network_per_day
+            || tx.count_feedback(kind, code, FeedbackFrom::Anyone, hour)?
+                >= limits.per_certificate_per_hour,
+    )
+}
+
+/// Stores a rating or complaint within `limits` and queues it for the worker's agency, in one
+/// transaction.
+pub fn add_feedback<R: Repo + ?Sized>(
+    repo: &R,
+    s: &FeedbackSubmission,
+    limits: &FeedbackLimits,
+) -> StoreResult<FeedbackOutcome> {
+    repo.transaction(|tx| {
+        let Some((worker_id, agency_id)) = tx.current_card(&s.certificate_code, s.card_version)?
+        else {
+            return Ok(FeedbackOutcome::NotCurrent);
+        };
+        if tx.feedback_token_used(s.feedback.kind(), &s.token_nonce)? {
+            return Ok(FeedbackOutcome::TokenUsed);
+        }
+        if over_limit(tx, s, limits)? {
+            return Ok(FeedbackOutcome::Limited);
+        }
+        tx.add_feedback(s, worker_id, agency_id)?;
+        let change = match &s.feedback {
+            Feedback::Rating { stars, comment } => ChangeBody::Rating {
+                rating_id: s.id,
+                worker_id,
+                certificate_code: s.certificate_code.clone(),
+                stars: *stars,
+                comment: comment.clone(),
+                created_at: s.now,
+            },
+            Feedback::Complaint { text, contact } => ChangeBody::Complaint {
+                complaint_id: s.id,
+                worker_id,
+                certificate_code: s.certificate_code.clone(),
+                text: text.clone(),
+                contact: contact.clone(),
+                created_at: s.now,
+            },
+        };
+        // Only the worker's agency pulls it: a rating names a person.
+        tx.add_change(Some(agency_id), &change, s.now)?;
+        Ok(FeedbackOutcome::Stored)
+    })
+}
