@@ -433,7 +433,7 @@ impl Desk {
             let Some(cert) = cert else {
                 continue;
             };
-            let note = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, printer);
+            let note = messages::card_audit_note(&cert.certificate_code, cert.card_version, printer);
             self.move_status(&tx, actor, id, (LifecycleEvent::Print, "print"), &note)?;
         }
         tx.commit()?;
@@ -473,7 +473,7 @@ impl Desk {
         let tx = self.conn.unchecked_transaction()?;
         let handover = (issued_on, signature_png.as_deref());
         table::card_handovers::insert(&tx, (&self.new_id(), worker_id), &cert, handover, &actor.id, &self.now_text())?;
-        let note = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, issued_on);
+        let note = messages::card_audit_note(&cert.certificate_code, cert.card_version, issued_on);
         self.move_status(&tx, actor, worker_id, (LifecycleEvent::Issue, "issue"), &note)?;
         tx.commit()?;
         Ok(())
@@ -498,7 +498,7 @@ impl Desk {
         }
         let tx = self.conn.unchecked_transaction()?;
         table::card_losses::insert(&tx, (&self.new_id(), worker_id), &cert, (kind, note), &actor.id, &self.now_text())?;
-        let reason = format!("{} 第{}版 {}", cert.certificate_code, cert.card_version, kind.code());
+        let reason = messages::card_audit_note(&cert.certificate_code, cert.card_version, kind.code());
         self.append_audit(
             &tx,
             &AuditRecord {

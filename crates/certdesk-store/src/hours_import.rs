@@ -25,14 +25,15 @@
 use std::collections::HashMap;
 
 use certdesk_domain::training::{credit_online, ClassMode, HalfHours};
-use certdesk_domain::{IdNumber, WorkerStatus};
+use certdesk_domain::{Bilingual, IdNumber, WorkerStatus};
 use serde::{Deserialize, Serialize};
 
 use certdesk_sheet::{column_letter, Cell, WriteCell};
 
 use crate::import::{
-    find_header_in, id_lost_as_number, import_error, read_sheet, ColumnMapping, FieldTable, FileKind, ImportIssue, IssueSeverity,
+    find_header_in, id_lost_as_number, read_sheet, ColumnMapping, FieldTable, FileKind, ImportIssue, IssueSeverity,
 };
+use crate::messages::{self, import_rows as rows};
 use crate::training::{class_timing, GridRow};
 use crate::table;
 use crate::{Desk, DeskCode, DeskError, DeskResult, SessionUser};
@@ -284,21 +285,6 @@ fn class_hours_of(amount: f64, unit: HoursUnit, class_hour_minutes: u32) -> f64 
     (h * 100.0).round() / 100.0
 }
 
-fn headers_missing(missing: &[&str], found: &[String]) -> DeskError {
-    let label = |f: &str| match f {
-        "id_number" => ("身份证号", "ID number"),
-        _ => ("学时（学习时长 / 完成学时 / 时长(分钟)）", "hours (学习时长 / 完成学时 / 时长(分钟))"),
-    };
-    let zh: Vec<&str> = missing.iter().map(|f| label(f).0).collect();
-    let en: Vec<&str> = missing.iter().map(|f| label(f).1).collect();
-    let found_zh = if found.is_empty() { "未找到任何表头".to_string() } else { format!("找到的表头：{}", found.join("、")) };
-    let found_en = if found.is_empty() { "no headers found".to_string() } else { format!("headers found: {}", found.join(", ")) };
-    import_error(
-        DeskCode::ImportHeadersMissing,
-        format!("缺少必需的列：{}（{found_zh}）。线上平台导出的表格应有 身份证号 和 学习时长（或 完成学时）两列", zh.join("、")),
-        format!("Required columns are missing: {} ({found_en}). The online platform's export needs an ID-number column and an hours column", en.join(", ")),
-    )
-}
 
 /// One checked row, before it is written.
 struct Checked {
@@ -368,7 +354,7 @@ impl Desk {
         let timing = class_timing(&class)?;
         let settings = self.training_settings()?;
         let sheet = read_sheet(bytes)?;
-        let (data_start, header) = find_header_in(&sheet, FIELDS, &["id_number", "hours"], &headers_missing)?;
+        let (data_start, header) = find_header_in(&sheet, FIELDS, &["id_number", "hours"], &messages::hours_headers_missing)?;
         let hours_header = header.mapping.iter().find(|m| m.field == "hours").map(|m| m.header.clone()).unwrap_or_default();
         let unit = HoursUnit::of_header(&hours_header);
         let today = self.today();
@@ -385,7 +371,8 @@ impl Desk {
                 continue;
             }
             total += 1;
-            let issue = |field: &str, code: &str, severity: IssueSeverity, zh: String, en: String| {
+            let issue = |field: &str, code: &str, severity: IssueSeverity, message: Bilingual| {
+                let (zh, en) = message.into_pair();
                 let col = header.columns.get(field).copied();
                 ImportIssue {
                     row: *row_no,
@@ -408,23 +395,18 @@ impl Desk {
             let mut worker: Option<(String, String, WorkerStatus)> = None;
             let mut status = HoursRowStatus::Ok;
             if let Cell::Error(e) = &id_raw {
-                row_issues.push(issue("id_number", crate::import::codes::CELL_ERROR, IssueSeverity::Error,
-                    format!("身份证号单元格是公式错误 {e}，请改为实际内容"),
-                    format!("The ID number cell holds the formula error {e}: enter the actual value")));
+                row_issues.push(issue("id_number", crate::import::codes::CELL_ERROR, IssueSeverity::Error, rows::id_cell_error(e)));
             } else if id_lost_as_number(&id_raw) {
-                row_issues.push(issue("id_number", crate::import::codes::ID_AS_NUMBER, IssueSeverity::Error,
-                    format!("身份证号被 Excel 存成了数字（{}），最后几位已丢失、无法恢复：请在线上平台重新导出，或把该列设为“文本”格式后重新录入", id_raw.text()),
-                    format!("Excel stored the ID number as a number ({}), which lost its last digits and cannot be recovered: export again from the platform, or format the column as Text and type it again", id_raw.text())));
+                row_issues.push(issue("id_number", crate::import::codes::ID_AS_NUMBER, IssueSeverity::Error, rows::hours_id_as_number(&id_raw.text())));
             } else {
                 match IdNumber::parse(&id_raw.text(), today) {
-                    Err(e) => row_issues.push(issue("id_number", &e.code, IssueSeverity::Error, e.message_zh, e.message_en)),
+                    Err(e) => row_issues.push(issue("id_number", &e.code, IssueSeverity::Error, e.message())),
                     Ok(id) => {
                         worker = table::workers::brief_by_id_number(&self.conn, id.as_str())?;
                         if worker.is_none() {
                             status = HoursRowStatus::UnknownIdNumber;
                             row_issues.push(issue("id_number", codes::UNKNOWN_ID_NUMBER, IssueSeverity::Error,
-                                format!("身份证号 {} 的人员尚未在本机构登记：请先登记{}，再导入学时", id.masked(), if file_name.is_empty() { String::new() } else { format!("（{file_name}）") }),
-                                format!("Nobody with the ID number {} is enrolled at this agency: enrol {} first, then import the hours", id.masked(), if file_name.is_empty() { "the worker".to_string() } else { file_name.clone() })));
+                                rows::unknown_id_number(&id.masked(), &file_name)));
                         }
                     }
                 }
@@ -436,22 +418,16 @@ impl Desk {
                 name = desk_name.clone();
                 if let Some(first) = first_row_of.get(worker_id) {
                     status = HoursRowStatus::DuplicateInFile;
-                    row_issues.push(issue("id_number", codes::DUPLICATE_IN_FILE, IssueSeverity::Error,
-                        format!("与第 {first} 行是同一人（{desk_name}）：每人只取一行，本行未导入"),
-                        format!("The same worker ({desk_name}) as row {first}: one row per person; this row was not imported")));
+                    row_issues.push(issue("id_number", codes::DUPLICATE_IN_FILE, IssueSeverity::Error, rows::same_worker(*first, desk_name)));
                 } else {
                     first_row_of.insert(worker_id.clone(), *row_no);
                 }
                 let norm = |s: &str| halfwidth(s).chars().filter(|c| !c.is_whitespace() && *c != '·' && *c != '.').collect::<String>();
                 if !file_name.is_empty() && norm(&file_name) != norm(desk_name) {
-                    row_issues.push(issue("name", codes::NAME_MISMATCH, IssueSeverity::Error,
-                        format!("姓名“{file_name}”与该身份证号登记的姓名“{desk_name}”不一致：请核对后再导入"),
-                        format!("The name \"{file_name}\" is not the name enrolled with this ID number (\"{desk_name}\"): check the row, then import")));
+                    row_issues.push(issue("name", codes::NAME_MISMATCH, IssueSeverity::Error, rows::name_mismatch(&file_name, desk_name)));
                 }
                 if *worker_status == WorkerStatus::Cancelled {
-                    row_issues.push(issue("id_number", codes::WORKER_CANCELLED, IssueSeverity::Error,
-                        format!("{desk_name} 的上门服务证已注销，不能记录培训学时"),
-                        format!("{desk_name}'s certificate is cancelled: no training hours can be recorded")));
+                    row_issues.push(issue("id_number", codes::WORKER_CANCELLED, IssueSeverity::Error, rows::worker_cancelled(desk_name)));
                 }
                 let p = table::class_participants::attendance_and_hours(&self.conn, class_id, worker_id)?;
                 in_class = p.is_some();
@@ -468,9 +444,7 @@ impl Desk {
             match read_amount(&value, unit) {
                 None => {
                     let shown = value.text();
-                    row_issues.push(issue("hours", codes::HOURS_INVALID, IssueSeverity::Error,
-                        if shown.is_empty() { "学时为空：请填写完成的学时或学习时长".to_string() } else { format!("学时“{shown}”不是有效的数字：应为不小于 0 的数（如 3、2.5、135分钟、2:15:00）") },
-                        if shown.is_empty() { "The hours are blank: enter the hours or the time studied".to_string() } else { format!("The hours \"{shown}\" are not a valid number: use a number of 0 or more (3, 2.5, 135分钟, 2:15:00)") }));
+                    row_issues.push(issue("hours", codes::HOURS_INVALID, IssueSeverity::Error, rows::hours_invalid(&shown)));
                 }
                 Some((amount, cell_unit)) => {
                     let mut h = class_hours_of(amount, cell_unit, settings.class_hour_minutes);
@@ -497,9 +471,7 @@ impl Desk {
                     to_record += 1;
                 } else {
                     status = HoursRowStatus::NotInClass;
-                    row_issues.push(issue("id_number", codes::NOT_IN_CLASS, IssueSeverity::Skipped,
-                        format!("{name} 不在本培训班中：选择“加入本班”后导入，即可加入并记录学时"),
-                        format!("{name} is not in this class: choose \"add to the class\" to add them and record the hours")));
+                    row_issues.push(issue("id_number", codes::NOT_IN_CLASS, IssueSeverity::Skipped, rows::not_in_class(&name)));
                 }
             } else if previous == hours && !has_attendance {
                 status = HoursRowStatus::Unchanged;
@@ -509,9 +481,7 @@ impl Desk {
             }
             // The cap is worth a note only on a row that is (or will be) recorded.
             if let (Some((h, most)), HoursRowStatus::Ok | HoursRowStatus::Add | HoursRowStatus::Unchanged) = (capped, status) {
-                row_issues.push(issue("hours", codes::HOURS_CAPPED, IssueSeverity::Note,
-                    format!("{h} 课时超过本班的 {most} 课时，按 {most} 课时记录"),
-                    format!("{h} class hours exceed the class's {most}; recorded as {most}")));
+                row_issues.push(issue("hours", codes::HOURS_CAPPED, IssueSeverity::Note, rows::hours_capped(h, most)));
             }
             if preview.len() < options.preview_rows {
                 preview.push(HoursPreviewRow {

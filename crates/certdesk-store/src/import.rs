@@ -31,13 +31,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use certdesk_domain::{validate_worker, FieldError, IdNumber};
+use certdesk_domain::{validate_worker, Bilingual, FieldError, IdNumber};
 pub(crate) use certdesk_sheet::{column_letter, excel_date, Cell, Sheet};
 use certdesk_sheet::{ReadError, WriteCell};
 use serde::{Deserialize, Serialize};
 
+use crate::messages::{self, import_rows as rows};
 use crate::workers::WorkerInput;
-use crate::{Desk, DeskCode, DeskError, DeskResult, SessionUser};
+use crate::{Desk, DeskError, DeskResult, SessionUser};
 
 /// The largest file accepted, in bytes (50 MB; the spreadsheet reader's cap).
 pub const MAX_IMPORT_BYTES: u64 = certdesk_sheet::MAX_FILE_BYTES;
@@ -215,10 +216,6 @@ pub struct ImportReport {
     pub worker_ids: Vec<String>,
 }
 
-pub(crate) fn import_error(code: DeskCode, zh: impl Into<String>, en: impl Into<String>) -> DeskError {
-    DeskError::new(code, certdesk_domain::Bilingual::new(zh, en))
-}
-
 /// Read a file to import, refusing it before reading when it is too large.
 pub fn read_import_file(path: &Path) -> DeskResult<Vec<u8>> {
     certdesk_sheet::read_file(path).map_err(|e| sheet_error(e, Some(path)))
@@ -234,39 +231,17 @@ fn sheet_error(e: ReadError, path: Option<&Path>) -> DeskError {
     match e {
         ReadError::Unreadable(e) => {
             let path = path.map(|p| p.display().to_string()).unwrap_or_default();
-            import_error(DeskCode::FileUnreadable, format!("无法读取文件 {path}：{e}"), format!("Cannot read the file {path}: {e}"))
+            messages::import_file_unreadable(&path, e)
         }
-        ReadError::TooLarge { bytes } => import_error(
-            DeskCode::FileTooLarge,
-            format!("文件过大（{} MB），最多 {} MB，请拆分后分批导入", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
-            format!("The file is too large ({} MB; at most {} MB): split it and import in parts", bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
-        ),
-        ReadError::UnzipsTooLarge { declared } => import_error(
-            DeskCode::FileTooLarge,
-            format!("文件解压后过大（{} MB），最多 {} MB，请拆分后分批导入", declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024),
-            format!("The file unzips to {} MB (at most {} MB): split it and import in parts", declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024),
-        ),
-        ReadError::TooMuchText => import_error(
-            DeskCode::FileTooLarge,
-            format!("文件内容过多（超过 {} MB 文字），请拆分后分批导入", certdesk_sheet::MAX_TEXT_BYTES / 1024 / 1024),
-            format!("The file holds too much text (over {} MB): split it and import in parts", certdesk_sheet::MAX_TEXT_BYTES / 1024 / 1024),
-        ),
-        ReadError::NotASpreadsheet => import_error(
-            DeskCode::NotASpreadsheet,
-            "该文件不是电子表格：请选择 .xlsx 或 .csv 文件（Excel 可“另存为”这两种格式）",
-            "This file is not a spreadsheet: choose an .xlsx or .csv file (Excel can \"Save As\" either)",
-        ),
-        ReadError::XlsUnsupported => import_error(
-            DeskCode::XlsUnsupported,
-            "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 后再导入",
-            "This is an old Excel (.xls) file: \"Save As\" .xlsx in Excel, then import that",
-        ),
-        ReadError::NoWorksheet => import_error(DeskCode::ImportEmpty, "文件中没有工作表", "The file has no worksheet"),
-        ReadError::TooManyRows => import_error(
-            DeskCode::TooManyRows,
-            format!("文件超过 {MAX_IMPORT_ROWS} 行，请拆分后分批导入；本次未导入任何数据"),
-            format!("The file has more than {MAX_IMPORT_ROWS} rows: split it and import in parts; nothing was imported"),
-        ),
+        ReadError::TooLarge { bytes } => messages::import_file_too_large(bytes / 1024 / 1024, MAX_IMPORT_BYTES / 1024 / 1024),
+        ReadError::UnzipsTooLarge { declared } => {
+            messages::import_unzips_too_large(declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024)
+        }
+        ReadError::TooMuchText => messages::import_too_much_text(certdesk_sheet::MAX_TEXT_BYTES as u64 / 1024 / 1024),
+        ReadError::NotASpreadsheet => messages::not_a_spreadsheet(),
+        ReadError::XlsUnsupported => messages::xls_unsupported(),
+        ReadError::NoWorksheet => messages::no_worksheet(),
+        ReadError::TooManyRows => messages::too_many_rows(MAX_IMPORT_ROWS),
     }
 }
 
@@ -337,12 +312,9 @@ fn field_in(fields: FieldTable, header: &str) -> Option<&'static str> {
 }
 
 /// Excel's column letter for a 0-based column.
-fn label_zh(field: &str) -> &str {
-    certdesk_domain::messages::field_label_zh(field)
-}
-
-fn label_en(field: &str) -> &str {
-    certdesk_domain::messages::field_label_en(field)
+/// A column's label, as the clerk's sentences name it.
+fn label(field: &str) -> Bilingual {
+    Bilingual::new(certdesk_domain::messages::field_label_zh(field), certdesk_domain::messages::field_label_en(field))
 }
 
 pub(crate) struct Header {
@@ -415,7 +387,7 @@ pub(crate) fn find_header_in(
     }
     let Some((data_start, header)) = best.filter(|(_, h)| !h.columns.is_empty()) else {
         if sheet.rows.iter().all(|(_, cells)| cells.iter().all(Cell::is_blank)) {
-            return Err(import_error(DeskCode::ImportEmpty, "文件是空的：没有任何数据", "The file is empty: there is no data"));
+            return Err(messages::import_empty());
         }
         return Err(missing_error(required, &[]));
     };
@@ -428,18 +400,12 @@ pub(crate) fn find_header_in(
 }
 
 fn headers_missing(missing: &[&str], found: &[String]) -> DeskError {
-    let zh: Vec<&str> = missing.iter().map(|f| label_zh(f)).collect();
-    let en: Vec<&str> = missing.iter().map(|f| label_en(f)).collect();
-    let found_zh = if found.is_empty() { "未找到任何表头".to_string() } else { format!("找到的表头：{}", found.join("、")) };
-    let found_en = if found.is_empty() { "no headers found".to_string() } else { format!("headers found: {}", found.join(", ")) };
-    let mut e = import_error(
-        DeskCode::ImportHeadersMissing,
-        format!("缺少必需的列：{}（{found_zh}）。请在第一行写上列名，如 姓名、身份证号、手机号、住址、服务类型、紧急联系人、紧急联系人电话", zh.join("、")),
-        format!("Required columns are missing: {} ({found_en}). Put the column names in the first row, e.g. 姓名 / name, 身份证号 / ID number, ...", en.join(", ")),
-    );
+    let labels: Vec<Bilingual> = missing.iter().map(|f| label(f)).collect();
+    let mut e = messages::import_headers_missing(&labels, found);
     e.fields = missing
         .iter()
-        .map(|f| FieldError::new(f, codes::HEADERS_MISSING, format!("缺少“{}”列", label_zh(f)), format!("No \"{}\" column", label_en(f))))
+        .zip(&labels)
+        .map(|(f, l)| FieldError::with(f, codes::HEADERS_MISSING, messages::column_missing(l)))
         .collect();
     e
 }
@@ -502,18 +468,10 @@ impl Desk {
     ) -> DeskResult<ImportReport> {
         let (mut report, rows) = self.analyse(bytes, options, progress)?;
         if report.needs_consent_date {
-            return Err(import_error(
-                DeskCode::ImportNeedsConsentDate,
-                "文件中没有征信授权日期（或有空白）：请确认本文件人员的征信授权书签署日期后再导入",
-                "The file has no (or blank) consent dates: confirm the date the consents in this file were signed, then import",
-            ));
+            return Err(messages::import_needs_consent_date());
         }
         if report.needs_agency_check {
-            return Err(import_error(
-                DeskCode::ImportNeedsAgencyCheck,
-                "文件中没有企业核实记录（或有空白）：请确认已当面核验本文件所有人员的身份证原件后再导入",
-                "The file has no (or blank) agency checks: confirm that every worker's ID card in this file was checked in person, then import",
-            ));
+            return Err(messages::import_needs_agency_check());
         }
         // One bar for both phases: reading and checking is the first half, writing the second.
         let n = report.total_rows + report.blank_rows;
@@ -561,7 +519,8 @@ impl Desk {
                 return Err(sheet_error(ReadError::TooManyRows, None));
             }
             let mut issues = Vec::new();
-            let issue = |field: &str, code: &str, zh: String, en: String| {
+            let issue = |field: &str, code: &str, message: Bilingual| {
+                let (zh, en) = message.into_pair();
                 let col = header.columns.get(field).copied();
                 ImportIssue {
                     row: *row_no,
@@ -580,29 +539,13 @@ impl Desk {
             }
             for (f, _) in FIELDS {
                 if let Cell::Error(e) = get(f) {
-                    issues.push(issue(
-                        f,
-                        codes::CELL_ERROR,
-                        format!("{}单元格是公式错误 {e}，请改为实际内容", label_zh(f)),
-                        format!("The {} cell holds the formula error {e}: enter the actual value", label_en(f)),
-                    ));
+                    issues.push(issue(f, codes::CELL_ERROR, rows::cell_error(&label(f), e)));
                 }
             }
             // ID number: a number that lost its last digits cannot be recovered.
             let id_raw = get("id_number");
             let id_text = if id_lost_as_number(&id_raw) {
-                issues.push(issue(
-                    "id_number",
-                    codes::ID_AS_NUMBER,
-                    format!(
-                        "身份证号被 Excel 存成了数字（{}），最后几位已丢失、无法恢复：请把该列设为“文本”格式后重新录入",
-                        id_raw.text()
-                    ),
-                    format!(
-                        "Excel stored the ID number as a number ({}), which lost its last digits and cannot be recovered: format the column as Text and type the number again",
-                        id_raw.text()
-                    ),
-                ));
+                issues.push(issue("id_number", codes::ID_AS_NUMBER, rows::id_as_number(&id_raw.text())));
                 None
             } else {
                 Some(id_raw.text())
@@ -626,12 +569,7 @@ impl Desk {
                     options.agency_checked
                 }
                 None => {
-                    issues.push(issue(
-                        "agency_check",
-                        codes::AGENCY_CHECK_VALUE,
-                        format!("企业核实“{}”无法识别：请填 是 或 否", get("agency_check").text()),
-                        format!("Agency check \"{}\" is not understood: write yes or no", get("agency_check").text()),
-                    ));
+                    issues.push(issue("agency_check", codes::AGENCY_CHECK_VALUE, rows::agency_check_value(&get("agency_check").text())));
                     false
                 }
             };
@@ -670,7 +608,7 @@ impl Desk {
                             continue;
                         }
                         let field = if e.field == "agency_check" { "agency_check" } else { e.field.as_str() };
-                        issues.push(issue(field, &e.code, e.message_zh, e.message_en));
+                        issues.push(issue(field, &e.code, e.message()));
                     }
                     // Still key duplicates by a readable ID number, so the report names them.
                     if let Some(t) = &id_text {
@@ -711,8 +649,8 @@ impl Desk {
                         header: id_header.clone(),
                         field: Some("id_number".into()),
                         code: codes::DUPLICATE_IN_FILE.into(),
-                        message_zh: format!("身份证号与第 {first} 行重复：同一人只导入一次"),
-                        message_en: format!("The ID number repeats row {first}: a person is imported once"),
+                        message_zh: rows::duplicate_in_file(*first).zh,
+                        message_en: rows::duplicate_in_file(*first).en,
                         severity: IssueSeverity::Error,
                     });
                     status = PreviewStatus::DuplicateInFile;
@@ -726,8 +664,8 @@ impl Desk {
                             header: id_header.clone(),
                             field: Some("id_number".into()),
                             code: codes::ALREADY_ENROLLED.into(),
-                            message_zh: format!("已登记（{name}），跳过，未重复导入"),
-                            message_en: format!("Already enrolled ({name}): skipped, not imported twice"),
+                            message_zh: rows::already_enrolled(&name).zh,
+                            message_en: rows::already_enrolled(&name).en,
                             severity: IssueSeverity::Skipped,
                         });
                         status = PreviewStatus::AlreadyEnrolled;

@@ -2,9 +2,9 @@
 //! [`DeskCode`] each one is refused with, grouped by area, so a translator reviews one file.
 //!
 //! Callers decide *that* something is refused; this module only says *what* the clerk reads.
-//! It must never hold a rule or touch the database. The codes themselves are in `code.rs`. The domain's own sentences (fields of a form,
-//! the lifecycle, the training rules) stay in `certdesk_domain::messages`. The sentences of
-//! the spreadsheet imports still live beside their rules in `import.rs` and `hours_import.rs`.
+//! It must never hold a rule or touch the database. The codes themselves are in `code.rs`.
+//! The domain's own sentences (fields of a form, the lifecycle, the training rules) stay in
+//! `certdesk_domain::messages`.
 
 use std::fmt::Display;
 use std::path::Path;
@@ -638,4 +638,281 @@ pub fn issued_on_invalid(s: &str) -> DeskError {
 /// Field `signature` as the window sent it: not base64.
 pub fn signature_unreadable() -> DeskError {
     field_refusal(DeskCode::Signature, "signature", Bilingual::new("签名图像无法读取", "The signature image cannot be read"))
+}
+
+/// The audit note of a card step: the certificate code, the card version and what the step
+/// names (printer, hand-over date, kind of loss). Chinese only: the audit log keeps one text.
+pub fn card_audit_note(certificate_code: &str, card_version: impl Display, detail: impl Display) -> String {
+    format!("{certificate_code} 第{card_version}版 {detail}")
+}
+
+// ---- Spreadsheet imports (workers and online hours) ----------------------------------------
+
+/// A file to import that cannot be read.
+pub fn import_file_unreadable(path: &str, e: impl Display) -> DeskError {
+    DeskError::new(DeskCode::FileUnreadable, Bilingual::new(format!("无法读取文件 {path}：{e}"), format!("Cannot read the file {path}: {e}")))
+}
+
+/// A file to import larger than allowed (sizes in MB).
+pub fn import_file_too_large(mb: u64, max_mb: u64) -> DeskError {
+    DeskError::new(
+        DeskCode::FileTooLarge,
+        Bilingual::new(
+            format!("文件过大（{mb} MB），最多 {max_mb} MB，请拆分后分批导入"),
+            format!("The file is too large ({mb} MB; at most {max_mb} MB): split it and import in parts"),
+        ),
+    )
+}
+
+/// An .xlsx that unzips to more than allowed (sizes in MB).
+pub fn import_unzips_too_large(mb: u64, max_mb: u64) -> DeskError {
+    DeskError::new(
+        DeskCode::FileTooLarge,
+        Bilingual::new(
+            format!("文件解压后过大（{mb} MB），最多 {max_mb} MB，请拆分后分批导入"),
+            format!("The file unzips to {mb} MB (at most {max_mb} MB): split it and import in parts"),
+        ),
+    )
+}
+
+/// A file holding more text than allowed (in MB).
+pub fn import_too_much_text(max_mb: u64) -> DeskError {
+    DeskError::new(
+        DeskCode::FileTooLarge,
+        Bilingual::new(
+            format!("文件内容过多（超过 {max_mb} MB 文字），请拆分后分批导入"),
+            format!("The file holds too much text (over {max_mb} MB): split it and import in parts"),
+        ),
+    )
+}
+
+/// A file that is not a spreadsheet.
+pub fn not_a_spreadsheet() -> DeskError {
+    DeskError::new(
+        DeskCode::NotASpreadsheet,
+        Bilingual::new(
+            "该文件不是电子表格：请选择 .xlsx 或 .csv 文件（Excel 可“另存为”这两种格式）",
+            "This file is not a spreadsheet: choose an .xlsx or .csv file (Excel can \"Save As\" either)",
+        ),
+    )
+}
+
+/// An old .xls file.
+pub fn xls_unsupported() -> DeskError {
+    DeskError::new(
+        DeskCode::XlsUnsupported,
+        Bilingual::new(
+            "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 后再导入",
+            "This is an old Excel (.xls) file: \"Save As\" .xlsx in Excel, then import that",
+        ),
+    )
+}
+
+/// A workbook without a worksheet.
+pub fn no_worksheet() -> DeskError {
+    DeskError::new(DeskCode::ImportEmpty, Bilingual::new("文件中没有工作表", "The file has no worksheet"))
+}
+
+/// A file with more rows than an import takes.
+pub fn too_many_rows(max: usize) -> DeskError {
+    DeskError::new(
+        DeskCode::TooManyRows,
+        Bilingual::new(
+            format!("文件超过 {max} 行，请拆分后分批导入；本次未导入任何数据"),
+            format!("The file has more than {max} rows: split it and import in parts; nothing was imported"),
+        ),
+    )
+}
+
+/// A file without any data.
+pub fn import_empty() -> DeskError {
+    DeskError::new(DeskCode::ImportEmpty, Bilingual::new("文件是空的：没有任何数据", "The file is empty: there is no data"))
+}
+
+/// The headers an import found, said inside [`import_headers_missing`].
+pub fn headers_found(found: &[String]) -> Bilingual {
+    if found.is_empty() {
+        Bilingual::new("未找到任何表头", "no headers found")
+    } else {
+        Bilingual::new(format!("找到的表头：{}", found.join("、")), format!("headers found: {}", found.join(", ")))
+    }
+}
+
+/// The workers import lacks required columns (`missing`: their labels).
+pub fn import_headers_missing(missing: &[Bilingual], found: &[String]) -> DeskError {
+    let found = headers_found(found);
+    let zh: Vec<&str> = missing.iter().map(|l| l.zh.as_str()).collect();
+    let en: Vec<&str> = missing.iter().map(|l| l.en.as_str()).collect();
+    DeskError::new(
+        DeskCode::ImportHeadersMissing,
+        Bilingual::new(
+            format!("缺少必需的列：{}（{}）。请在第一行写上列名，如 姓名、身份证号、手机号、住址、服务类型、紧急联系人、紧急联系人电话", zh.join("、"), found.zh),
+            format!("Required columns are missing: {} ({}). Put the column names in the first row, e.g. 姓名 / name, 身份证号 / ID number, ...", en.join(", "), found.en),
+        ),
+    )
+}
+
+/// One missing column (`label`), beside its field.
+pub fn column_missing(label: &Bilingual) -> Bilingual {
+    Bilingual::new(format!("缺少“{}”列", label.zh), format!("No \"{}\" column", label.en))
+}
+
+/// The hours import lacks required columns (`id_number` and/or the hours).
+pub fn hours_headers_missing(missing: &[&str], found: &[String]) -> DeskError {
+    let label = |f: &str| match f {
+        "id_number" => ("身份证号", "ID number"),
+        _ => ("学时（学习时长 / 完成学时 / 时长(分钟)）", "hours (学习时长 / 完成学时 / 时长(分钟))"),
+    };
+    let zh: Vec<&str> = missing.iter().map(|f| label(f).0).collect();
+    let en: Vec<&str> = missing.iter().map(|f| label(f).1).collect();
+    let found = headers_found(found);
+    DeskError::new(
+        DeskCode::ImportHeadersMissing,
+        Bilingual::new(
+            format!("缺少必需的列：{}（{}）。线上平台导出的表格应有 身份证号 和 学习时长（或 完成学时）两列", zh.join("、"), found.zh),
+            format!("Required columns are missing: {} ({}). The online platform's export needs an ID-number column and an hours column", en.join(", "), found.en),
+        ),
+    )
+}
+
+/// Consent dates missing and none given for the file.
+pub fn import_needs_consent_date() -> DeskError {
+    DeskError::new(
+        DeskCode::ImportNeedsConsentDate,
+        Bilingual::new(
+            "文件中没有征信授权日期（或有空白）：请确认本文件人员的征信授权书签署日期后再导入",
+            "The file has no (or blank) consent dates: confirm the date the consents in this file were signed, then import",
+        ),
+    )
+}
+
+/// Agency checks missing and not confirmed for the file.
+pub fn import_needs_agency_check() -> DeskError {
+    DeskError::new(
+        DeskCode::ImportNeedsAgencyCheck,
+        Bilingual::new(
+            "文件中没有企业核实记录（或有空白）：请确认已当面核验本文件所有人员的身份证原件后再导入",
+            "The file has no (or blank) agency checks: confirm that every worker's ID card in this file was checked in person, then import",
+        ),
+    )
+}
+
+/// Report lines of the imports, one per refused or noted cell.
+pub mod import_rows {
+    use std::fmt::Display;
+
+    use certdesk_domain::Bilingual;
+
+    /// A cell of the column `label` holding a formula error.
+    pub fn cell_error(label: &Bilingual, e: impl Display) -> Bilingual {
+        Bilingual::new(
+            format!("{}单元格是公式错误 {e}，请改为实际内容", label.zh),
+            format!("The {} cell holds the formula error {e}: enter the actual value", label.en),
+        )
+    }
+
+    /// An ID number Excel stored as a number (workers import).
+    pub fn id_as_number(shown: &str) -> Bilingual {
+        Bilingual::new(
+            format!("身份证号被 Excel 存成了数字（{shown}），最后几位已丢失、无法恢复：请把该列设为“文本”格式后重新录入"),
+            format!("Excel stored the ID number as a number ({shown}), which lost its last digits and cannot be recovered: format the column as Text and type the number again"),
+        )
+    }
+
+    /// An agency-check cell that is neither yes nor no.
+    pub fn agency_check_value(shown: &str) -> Bilingual {
+        Bilingual::new(
+            format!("企业核实“{shown}”无法识别：请填 是 或 否"),
+            format!("Agency check \"{shown}\" is not understood: write yes or no"),
+        )
+    }
+
+    /// An ID number repeating an earlier row (workers import).
+    pub fn duplicate_in_file(first: usize) -> Bilingual {
+        Bilingual::new(format!("身份证号与第 {first} 行重复：同一人只导入一次"), format!("The ID number repeats row {first}: a person is imported once"))
+    }
+
+    /// An ID number already enrolled as `name`: skipped.
+    pub fn already_enrolled(name: &str) -> Bilingual {
+        Bilingual::new(format!("已登记（{name}），跳过，未重复导入"), format!("Already enrolled ({name}): skipped, not imported twice"))
+    }
+
+    /// The ID number cell holds a formula error (hours import).
+    pub fn id_cell_error(e: impl Display) -> Bilingual {
+        Bilingual::new(
+            format!("身份证号单元格是公式错误 {e}，请改为实际内容"),
+            format!("The ID number cell holds the formula error {e}: enter the actual value"),
+        )
+    }
+
+    /// An ID number Excel stored as a number (hours import: export again).
+    pub fn hours_id_as_number(shown: &str) -> Bilingual {
+        Bilingual::new(
+            format!("身份证号被 Excel 存成了数字（{shown}），最后几位已丢失、无法恢复：请在线上平台重新导出，或把该列设为“文本”格式后重新录入"),
+            format!("Excel stored the ID number as a number ({shown}), which lost its last digits and cannot be recovered: export again from the platform, or format the column as Text and type it again"),
+        )
+    }
+
+    /// Nobody with this (masked) ID number is enrolled; `file_name` is the row's name, if any.
+    pub fn unknown_id_number(masked: &str, file_name: &str) -> Bilingual {
+        Bilingual::new(
+            format!(
+                "身份证号 {masked} 的人员尚未在本机构登记：请先登记{}，再导入学时",
+                if file_name.is_empty() { String::new() } else { format!("（{file_name}）") }
+            ),
+            format!(
+                "Nobody with the ID number {masked} is enrolled at this agency: enrol {} first, then import the hours",
+                if file_name.is_empty() { "the worker" } else { file_name }
+            ),
+        )
+    }
+
+    /// The same worker as an earlier row (hours import).
+    pub fn same_worker(first: usize, desk_name: &str) -> Bilingual {
+        Bilingual::new(
+            format!("与第 {first} 行是同一人（{desk_name}）：每人只取一行，本行未导入"),
+            format!("The same worker ({desk_name}) as row {first}: one row per person; this row was not imported"),
+        )
+    }
+
+    /// The row's name is not the name enrolled with its ID number.
+    pub fn name_mismatch(file_name: &str, desk_name: &str) -> Bilingual {
+        Bilingual::new(
+            format!("姓名“{file_name}”与该身份证号登记的姓名“{desk_name}”不一致：请核对后再导入"),
+            format!("The name \"{file_name}\" is not the name enrolled with this ID number (\"{desk_name}\"): check the row, then import"),
+        )
+    }
+
+    /// The worker's certificate is cancelled.
+    pub fn worker_cancelled(desk_name: &str) -> Bilingual {
+        Bilingual::new(
+            format!("{desk_name} 的上门服务证已注销，不能记录培训学时"),
+            format!("{desk_name}'s certificate is cancelled: no training hours can be recorded"),
+        )
+    }
+
+    /// The hours cell is blank (`shown` empty) or not a number.
+    pub fn hours_invalid(shown: &str) -> Bilingual {
+        if shown.is_empty() {
+            Bilingual::new("学时为空：请填写完成的学时或学习时长", "The hours are blank: enter the hours or the time studied")
+        } else {
+            Bilingual::new(
+                format!("学时“{shown}”不是有效的数字：应为不小于 0 的数（如 3、2.5、135分钟、2:15:00）"),
+                format!("The hours \"{shown}\" are not a valid number: use a number of 0 or more (3, 2.5, 135分钟, 2:15:00)"),
+            )
+        }
+    }
+
+    /// The worker is not in this class and the clerk did not choose to add them.
+    pub fn not_in_class(name: &str) -> Bilingual {
+        Bilingual::new(
+            format!("{name} 不在本培训班中：选择“加入本班”后导入，即可加入并记录学时"),
+            format!("{name} is not in this class: choose \"add to the class\" to add them and record the hours"),
+        )
+    }
+
+    /// More hours than the class holds: capped.
+    pub fn hours_capped(h: f64, most: f64) -> Bilingual {
+        Bilingual::new(format!("{h} 课时超过本班的 {most} 课时，按 {most} 课时记录"), format!("{h} class hours exceed the class's {most}; recorded as {most}"))
+    }
 }
