@@ -352,28 +352,12 @@ impl Verdict {
 
     /// What a citizen or clerk reads, in Chinese.
     pub fn label_zh(&self) -> &'static str {
-        match self {
-            Verdict::NotACertificate => "不是上门服务证二维码",
-            Verdict::UnknownKey { .. } => "签发密钥未知，无法确认真伪，请联网查询",
-            Verdict::BadSignature => "签名无效：此证可能伪造或被篡改",
-            Verdict::Revoked(_) => "此证已注销",
-            Verdict::Replaced { .. } => "此卡已被新卡替换，不再有效",
-            Verdict::Expired(_) => "此证不在有效期内",
-            Verdict::Valid(_) => "有效",
-        }
+        crate::messages::verdict(self.kind()).0
     }
 
     /// The same in English.
     pub fn label_en(&self) -> &'static str {
-        match self {
-            Verdict::NotACertificate => "Not a home-service certificate",
-            Verdict::UnknownKey { .. } => "Signed by an unknown key; check online",
-            Verdict::BadSignature => "Invalid signature: forged or altered",
-            Verdict::Revoked(_) => "This certificate was cancelled",
-            Verdict::Replaced { .. } => "This card was replaced by a newer one",
-            Verdict::Expired(_) => "Outside its validity period",
-            Verdict::Valid(_) => "Valid",
-        }
+        crate::messages::verdict(self.kind()).1
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod blob;
 pub mod credential;
+mod messages;
 pub mod operator;
 pub mod sync;
 

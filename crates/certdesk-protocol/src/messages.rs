@@ -1,0 +1,18 @@
+//! Every sentence the protocol's types say to a citizen or a clerk, in Chinese with English
+//! beside it, so a translator reviews one file. It must never hold a rule: the verdict of a
+//! scan is decided in `credential.rs`.
+
+use crate::credential::VerdictKind;
+
+/// What a scan's verdict says, (Chinese, English).
+pub(crate) fn verdict(kind: VerdictKind) -> (&'static str, &'static str) {
+    match kind {
+        VerdictKind::NotACertificate => ("不是上门服务证二维码", "Not a home-service certificate"),
+        VerdictKind::UnknownKey => ("签发密钥未知，无法确认真伪，请联网查询", "Signed by an unknown key; check online"),
+        VerdictKind::BadSignature => ("签名无效：此证可能伪造或被篡改", "Invalid signature: forged or altered"),
+        VerdictKind::Revoked => ("此证已注销", "This certificate was cancelled"),
+        VerdictKind::Replaced => ("此卡已被新卡替换，不再有效", "This card was replaced by a newer one"),
+        VerdictKind::Expired => ("此证不在有效期内", "Outside its validity period"),
+        VerdictKind::Valid => ("有效", "Valid"),
+    }
+}
