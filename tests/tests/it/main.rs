@@ -12,3 +12,4 @@ mod e2e;
 mod e2e_cards;
 mod e2e_training;
 mod public_page;
+mod sentences;

@@ -1,0 +1,159 @@
+//! Every sentence a clerk or a citizen reads lives in its crate's `messages` module (or a page's
+//! template), so a translator reviews one file per crate and a newcomer finds any sentence in
+//! one place. This test reads every non-test source file of the workspace and fails when a
+//! string literal outside those places holds a Chinese sentence.
+//!
+//! A sentence, here: a literal with Chinese in it and Chinese punctuation (，。：；！？“”、（）)
+//! or a `{}` placeholder beside two or more Chinese characters. Single words (a status's label,
+//! a column header a spreadsheet may use, a district) are vocabulary and stay beside their
+//! closed set or rule; they carry no punctuation.
+
+use std::path::{Path, PathBuf};
+
+/// Files whose Chinese text stays where it is, and why.
+const EXEMPT: &[(&str, &str)] = &[
+    ("crates/certdesk-card/src/card.rs", "the card face: fixed printed text placed and sized by the layout, its template"),
+    ("crates/certdesk-card/src/sheet.rs", "the calibration page: fixed printed text placed by the layout, its template"),
+    ("crates/certdesk-testkit/", "test data (agency names, addresses), never shown to a clerk"),
+    ("crates/certdesk-cli/src/bench", "benchmark data"),
+];
+
+/// Files that still hold sentences, to move to their crate's messages module. The list may only
+/// shrink: a file listed here without a sentence fails the test, so it is taken off.
+const NOT_YET_MOVED: &[&str] = &[
+    // The CLI's report lines (Chinese only, like the reports they print).
+    "crates/certdesk-cli/src/card_cmd.rs",
+    "crates/certdesk-cli/src/main.rs",
+    "crates/certdesk-cli/src/sync_cmd.rs",
+    "crates/certdesk-cli/src/training_cmd.rs",
+    // The platform's refusals, handlers and pages.
+    "crates/certdesk-platform/src/api.rs",
+    "crates/certdesk-platform/src/blob_upload.rs",
+    "crates/certdesk-platform/src/error.rs",
+    "crates/certdesk-platform/src/flows/decide.rs",
+    "crates/certdesk-platform/src/flows/records.rs",
+    "crates/certdesk-platform/src/operator_pages/auth.rs",
+    "crates/certdesk-platform/src/operator_pages/mod.rs",
+    "crates/certdesk-platform/src/public.rs",
+    "crates/certdesk-platform/src/rules.rs",
+];
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace holds tests/").to_path_buf()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The source files a clerk's sentence must not hide in: every crate's `src/` and the shell's,
+/// less the messages modules, templates and test-only files.
+fn checked_files(root: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(root.join("crates")).expect("crates/").flatten() {
+        rust_files(&dir.path().join("src"), &mut files);
+    }
+    rust_files(&root.join("src-tauri/src"), &mut files);
+    let mut out = Vec::new();
+    for path in files {
+        let rel = path.strip_prefix(root).expect("under the workspace").to_string_lossy().replace('\\', "/");
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let is_messages = name == "messages.rs" || rel.contains("/messages/");
+        let is_template = rel.contains("/templates/");
+        let is_test = name == "tests.rs" || rel.contains("/tests/");
+        if is_messages || is_template || is_test || EXEMPT.iter().any(|(p, _)| rel.starts_with(p)) {
+            continue;
+        }
+        out.push((rel, std::fs::read_to_string(&path).expect("readable source")));
+    }
+    out.sort();
+    out
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Whether a literal's text reads as a sentence rather than a word (see the module docs).
+fn is_sentence(text: &str) -> bool {
+    let cjk = text.chars().filter(|&c| is_cjk(c)).count();
+    cjk > 0 && (text.chars().any(|c| "，。：；！？“”、（）".contains(c)) || (text.contains('{') && cjk >= 2))
+}
+
+/// The string literals of one line (escaped quotes kept inside).
+fn literals(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (start, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(s), '"') => {
+                out.push(&line[s..i]);
+                start = None;
+            }
+            (None, '"') => start = Some(i + 1),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `(line number, literal)` of every sentence in a file's non-test code.
+fn sentences(source: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with("#[cfg(test)]") && lines.get(i + 1).is_some_and(|next| next.starts_with("mod ")) {
+            break;
+        }
+        if line.trim_start().starts_with("//") {
+            continue;
+        }
+        found.extend(literals(line).into_iter().filter(|l| is_sentence(l)).map(|l| (i + 1, l.to_string())));
+    }
+    found
+}
+
+#[test]
+fn every_sentence_lives_in_a_messages_module() {
+    let root = workspace();
+    let mut stray = Vec::new();
+    let mut clean_but_listed = Vec::new();
+    for (rel, source) in checked_files(&root) {
+        let found = sentences(&source);
+        let listed = NOT_YET_MOVED.contains(&rel.as_str());
+        if listed && found.is_empty() {
+            clean_but_listed.push(rel);
+        } else if !listed {
+            stray.extend(found.into_iter().map(|(line, text)| format!("{rel}:{line}: \"{text}\"")));
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "sentences outside a messages module: move each to its crate's messages.rs as a named function\n{}",
+        stray.join("\n")
+    );
+    assert!(clean_but_listed.is_empty(), "these files hold no sentence any more: take them off NOT_YET_MOVED: {clean_but_listed:?}");
+}
+
+#[test]
+fn the_sentence_test_sees_a_sentence_and_passes_a_word() {
+    assert!(is_sentence("请先登录，再导入"), "Chinese punctuation makes a sentence");
+    assert!(is_sentence("共 {total} 人"), "a placeholder beside Chinese words makes a sentence");
+    assert!(!is_sentence("已登记"), "a status's label is a word of the vocabulary");
+    assert!(!is_sentence("{stem}区"), "a district's suffix is a rule's word");
+    assert!(!is_sentence("plain English, with commas"));
+    let src = "fn f() {\n    let a = \"已登记\";\n    // \"注释里的句子，不算\"\n    let b = format!(\"找不到该{}\", x);\n}\n#[cfg(test)]\nmod tests {\n    const T: &str = \"测试里的句子，不算\";\n}\n";
+    assert_eq!(sentences(src), vec![(4, "找不到该{}".to_string())], "code only: comments and the test module are not read");
+    assert_eq!(literals(r#"f("a \"b\" c", "d")"#), vec![r#"a \"b\" c"#, "d"]);
+}
