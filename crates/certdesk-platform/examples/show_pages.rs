@@ -15,7 +15,6 @@
 mod scene;
 
 use certdesk_platform::operator_pages::auth;
-use certdesk_platform::store::operators::OperatorStore;
 use certdesk_platform::store::sqlite::SqliteStore;
 use certdesk_protocol::operator::ReviewItem;
 use certdesk_testkit::platform::{Options, TestPlatform};
@@ -56,7 +55,7 @@ async fn main() {
     {
         let store = SqliteStore::open(dir.path()).unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
-        assert!(store.set_operator(uuid::Uuid::now_v7(), USER, &hash, chrono::Utc::now()).unwrap());
+        assert!(certdesk_platform::flows::set_operator(&store, &certdesk_platform::ids::SystemIds, USER, &hash, chrono::Utc::now()).unwrap());
     }
     let s = Scene(TestPlatform::start_in(dir, Options::default().without_redirects()).await);
     let agency = s.agency(1, "黄浦区", Some("021-63001234")).await;

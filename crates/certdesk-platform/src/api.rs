@@ -294,7 +294,7 @@ async fn enrol(
     let secret_hash = keys::sha256_hex(&secret);
     let now = state.now();
     let agency = blocking(&state, move |s| {
-        s.redeem_enrolment_code(&code_hash, device_id, &device_name, &secret_hash, now)
+        flows::redeem_enrolment_code(s, &code_hash, device_id, &device_name, &secret_hash, now)
     })
     .await?
     .ok_or(AppError::Unauthorized)?;
@@ -550,7 +550,7 @@ async fn issue_enrolment_code(
     let hash = keys::sha256_hex(&keys::normalise_enrolment_code(&code));
     let expires_at = state.now() + Duration::hours(ENROLMENT_CODE_HOURS);
     let known = blocking(&state, move |s| {
-        s.add_enrolment_code(agency_id, &hash, expires_at)
+        flows::add_enrolment_code(s, agency_id, &hash, expires_at)
     })
     .await?;
     if !known {
@@ -592,7 +592,7 @@ async fn revoke_device(
     Path(device_id): Path<Uuid>,
 ) -> Result<StatusCode, AppError> {
     let now = state.now();
-    if blocking(&state, move |s| s.revoke_device(device_id, now)).await? {
+    if blocking(&state, move |s| flows::revoke_device(s, device_id, now)).await? {
         tracing::info!(%device_id, "device revoked");
         Ok(StatusCode::NO_CONTENT)
     } else {

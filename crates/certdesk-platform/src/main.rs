@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use certdesk_platform::checks::{CheckProvider, WatchList};
-use certdesk_platform::ids::{Ids, SystemIds};
+use certdesk_platform::ids::SystemIds;
 use certdesk_platform::{keys, start, ServerConfig, TlsSource};
 use clap::{Args, Parser, Subcommand};
 
@@ -57,7 +57,6 @@ struct OperatorAddArgs {
 /// `operator add`: hashes the password with argon2 and stores the account.
 fn operator_add(args: &OperatorAddArgs) -> Result<()> {
     use certdesk_platform::operator_pages::auth;
-    use certdesk_platform::store::operators::OperatorStore;
     let user = args.user.trim();
     if user.is_empty() || user.chars().count() > 60 || user.chars().any(char::is_control) {
         bail!("the operator name must be 1 to 60 printable characters");
@@ -78,7 +77,7 @@ fn operator_add(args: &OperatorAddArgs) -> Result<()> {
     let hash = auth::hash_password(&password).map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&args.data_dir)?;
     let store = certdesk_platform::store::sqlite::SqliteStore::open(&args.data_dir)?;
-    if store.set_operator(SystemIds.id(), user, &hash, chrono::Utc::now())? {
+    if certdesk_platform::flows::set_operator(&store, &SystemIds, user, &hash, chrono::Utc::now())? {
         println!("operator {user} created");
     } else {
         println!("operator {user}: password changed, sessions ended");

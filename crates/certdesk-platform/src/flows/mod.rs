@@ -1,19 +1,24 @@
 //! The platform's flows, written once over the repository ([`crate::store::repo`]): applying
 //! a push (every entity and operation, with its refusals), the one certificate per person,
 //! approval and rejection ([`decide`]), reissue and cancellation, the signing keys
-//! ([`keys`]) and the public page's ratings and complaints ([`feedback`]). Each flow is one transaction; any backend that implements [`Repo`] gets every
+//! ([`keys`]), the public page's ratings and complaints ([`feedback`]), and who may act
+//! (enrolment codes, devices, operator accounts and sessions: [`access`]). Each flow is one transaction; any backend that implements [`Repo`] gets every
 //! rule from here.
 //!
 //! A flow asks [`crate::rules`] and the domain crate what is allowed and words nothing itself
 //! beyond what they return; it takes its time, today and new ids as arguments (from the
 //! server's clock and [`crate::ids::Ids`]) and never talks to the network.
 
+pub mod access;
 pub mod decide;
 pub mod feedback;
 pub mod keys;
 mod records;
 mod workers;
 
+pub use access::{
+    add_enrolment_code, open_session, redeem_enrolment_code, revoke_device, session, set_operator,
+};
 pub use decide::decide;
 pub use feedback::add_feedback;
 pub use keys::{current_signing_key, rotate_signing_key, withdraw_signing_key};

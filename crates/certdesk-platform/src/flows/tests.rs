@@ -86,13 +86,10 @@ impl Bench {
         };
         self.store.create_agency(&agency, now()).unwrap().unwrap();
         let hash = format!("code-{credit_code}");
-        assert!(self
-            .store
-            .add_enrolment_code(agency.id, &hash, now() + chrono::Duration::hours(1))
+        assert!(add_enrolment_code(&self.store, agency.id, &hash, now() + chrono::Duration::hours(1))
             .unwrap());
         let device = Uuid::now_v7();
-        self.store
-            .redeem_enrolment_code(&hash, device, "desk", "secret-hash", now())
+        redeem_enrolment_code(&self.store, &hash, device, "desk", "secret-hash", now())
             .unwrap()
             .unwrap();
         Desk {
@@ -486,4 +483,21 @@ fn the_first_key_comes_from_the_injected_source_and_rotation_and_withdrawal_chan
             "deleted trust_key 1".to_owned(),
         ]
     );
+}
+
+#[test]
+fn who_may_act_operators_take_injected_ids_codes_need_an_agency_and_revocation_is_idempotent() {
+    use crate::store::operators::OperatorStore;
+    let b = Bench::new();
+    assert!(set_operator(&b.store, &b.ids, "li", "h", now()).unwrap());
+    assert_eq!(b.store.operator_by_name("li").unwrap().unwrap().id, CountingIds::nth(1));
+    assert!(!set_operator(&b.store, &b.ids, "li", "h2", now()).unwrap(), "a second call sets the password");
+    assert_eq!(b.store.operator_by_name("li").unwrap().unwrap().id, CountingIds::nth(1), "the id stays");
+
+    assert!(!add_enrolment_code(&b.store, Uuid::now_v7(), "x", now()).unwrap(), "an unknown agency gets no code");
+    let desk = b.desk("A", "黄浦区");
+    assert!(revoke_device(&b.store, desk.device, now()).unwrap());
+    assert!(revoke_device(&b.store, desk.device, now()).unwrap(), "known, already revoked");
+    assert!(b.store.device(desk.device).unwrap().unwrap().revoked);
+    assert!(!revoke_device(&b.store, Uuid::now_v7(), now()).unwrap(), "unknown");
 }

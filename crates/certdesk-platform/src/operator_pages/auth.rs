@@ -202,7 +202,7 @@ impl FromRequestParts<AppState> for Session {
         let store = state.store.clone();
         let lookup = id_hash.clone();
         let found = tokio::task::spawn_blocking(move || {
-            let session = store.session(&lookup, now)?;
+            let session = crate::flows::session(store.as_ref(), &lookup, now)?;
             if let Some(s) = &session {
                 // Sliding idle timeout, never past the fixed maximum from sign-in.
                 let expiry = (now + IDLE_TIMEOUT).min(s.created_at + MAX_SESSION);

@@ -303,7 +303,7 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
     let expires = now + auth::IDLE_TIMEOUT;
     let operator_id = account.id;
     blocking(&state, move |s| {
-        s.open_session(operator_id, &id_hash, &csrf, now, expires)
+        crate::flows::open_session(s, operator_id, &id_hash, &csrf, now, expires)
     })
     .await?;
     tracing::info!(user = %name, "operator signed in");
@@ -565,7 +565,7 @@ async fn issue_enrolment_code(
     let hash = keys::sha256_hex(&keys::normalise_enrolment_code(&code));
     let expires_at = (state.clock)() + chrono::Duration::hours(ENROLMENT_CODE_HOURS);
     blocking(&state, move |s| {
-        s.add_enrolment_code(agency_id, &hash, expires_at)
+        crate::flows::add_enrolment_code(s, agency_id, &hash, expires_at)
     })
     .await?;
     tracing::info!(operator = %posted.session.operator_name, %agency_id, "enrolment code issued");
@@ -1107,7 +1107,7 @@ async fn revoke_device(
     posted: Posted<CsrfOnly>,
 ) -> PageResult {
     let now = (state.clock)();
-    if !blocking(&state, move |s| s.revoke_device(device_id, now)).await? {
+    if !blocking(&state, move |s| crate::flows::revoke_device(s, device_id, now)).await? {
         return Err(AppError::NotFound("device").into());
     }
     tracing::info!(operator = %posted.session.operator_name, %device_id, "device revoked from the operator pages");

@@ -152,33 +152,11 @@ pub trait Store:
     /// Registers an agency; `None` when its credit code is already registered.
     fn create_agency(&self, agency: &Agency, now: DateTime<Utc>) -> StoreResult<Option<()>>;
 
-    /// Stores a one-time enrolment code (by hash) for an agency; false if the agency is unknown.
-    fn add_enrolment_code(
-        &self,
-        agency_id: Uuid,
-        code_hash: &str,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<bool>;
-
-    /// Uses up an unexpired, unused code and creates the device with it, atomically; `None`
-    /// when the code is unknown, used or expired.
-    fn redeem_enrolment_code(
-        &self,
-        code_hash: &str,
-        device_id: Uuid,
-        device_name: &str,
-        secret_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<Agency>>;
-
     /// A device by id.
     fn device(&self, id: Uuid) -> StoreResult<Option<Device>>;
 
     /// Every device, for operators.
     fn devices(&self) -> StoreResult<Vec<DeviceInfo>>;
-
-    /// Revokes a device at once; false if unknown.
-    fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
 
     /// Applications waiting for the police comparison, oldest first.
     fn pending_reviews(&self) -> StoreResult<Vec<ReviewItem>>;

@@ -2,7 +2,8 @@
 //! their server-side sessions, the agency list and one application with its worker's record.
 //!
 //! [`OperatorStore`] is a supertrait of [`super::Store`], so every store implements it and
-//! the handlers reach it through the same `Arc<dyn Store>`. Like the rest of the store it is
+//! the handlers reach it through the same `Arc<dyn Store>`; creating an operator and opening
+//! or finding a session are flows ([`crate::flows::access`]) over the repository. Like the rest of the store it is
 //! blocking, one transaction a call, and it must never see a password or a session id in the
 //! clear: callers pass argon2 hashes and SHA-256 digests.
 
@@ -74,16 +75,6 @@ pub struct ReviewDetail {
 
 /// Storage for the operator pages.
 pub trait OperatorStore {
-    /// Creates the operator (with `new_id`), or sets a new password for an existing one (which
-    /// also lifts a lockout and ends their sessions). True when created.
-    fn set_operator(
-        &self,
-        new_id: Uuid,
-        name: &str,
-        password_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool>;
-
     /// An operator by sign-in name.
     fn operator_by_name(&self, name: &str) -> StoreResult<Option<OperatorAccount>>;
 
@@ -93,20 +84,6 @@ pub trait OperatorStore {
         operator_id: Uuid,
         locked_until: Option<DateTime<Utc>>,
     ) -> StoreResult<()>;
-
-    /// A successful sign-in: the failure count starts again and the session is stored.
-    fn open_session(
-        &self,
-        operator_id: Uuid,
-        id_hash: &str,
-        csrf_token: &str,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<()>;
-
-    /// The session with this id digest if it has not expired at `now`. Expired sessions met
-    /// here are deleted.
-    fn session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<OperatorSession>>;
 
     /// Moves a session's expiry (sliding idle timeout).
     fn touch_session(&self, id_hash: &str, expires_at: DateTime<Utc>) -> StoreResult<()>;

@@ -2,8 +2,9 @@
 //! a way to run a closure in one ([`Repo::run_transaction`], or [`RepoExt::transaction`]
 //! with a result). The rules that decide what to write (applying a push entry, the one claim
 //! per person, approval, reissue, cancellation, keys) live once in [`crate::flows`] over this
-//! trait, as are the public page's feedback limits; a backend (SQLite today, PostgreSQL next)
-//! implements only these rows.
+//! trait, as are the public page's feedback limits and who may act (enrolment codes, devices,
+//! operator accounts and sessions); a backend (SQLite today, PostgreSQL next) implements only
+//! these rows and the plain reads of [`super::Store`].
 //!
 //! A backend must never decide a rule here: no status it chooses, no refusal it words, no id
 //! or time it makes up. Every id, time, status and key arrives as an argument. Its only
@@ -17,8 +18,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
 use uuid::Uuid;
 
+use super::operators::{OperatorAccount, OperatorSession};
 use super::public::{FeedbackFrom, FeedbackKind, FeedbackSubmission};
-use super::StoreResult;
+use super::{Agency, Device, StoreResult};
 
 /// A receipt: an entry a device pushed before, with the fingerprint of its content and what
 /// became of it.
@@ -140,8 +142,102 @@ pub struct NewCard<'a> {
     pub credential_url: &'a str,
 }
 
+/// A one-time enrolment code as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolmentCode {
+    /// The agency it enrols a device for.
+    pub agency_id: Uuid,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Whether a device was already made with it.
+    pub used: bool,
+}
+
 /// Row-level reads and writes inside one transaction.
 pub trait Tx {
+    // --- agencies, enrolment codes and devices ---
+
+    /// An agency.
+    fn agency(&mut self, id: Uuid) -> StoreResult<Option<Agency>>;
+
+    /// Stores an enrolment code (by hash).
+    fn add_enrolment_code(
+        &mut self,
+        code_hash: &str,
+        agency_id: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// An enrolment code by hash.
+    fn enrolment_code(&mut self, code_hash: &str) -> StoreResult<Option<EnrolmentCode>>;
+
+    /// Marks an unused code used by `device_id`; false if it was used already (by a racing
+    /// call).
+    fn use_enrolment_code(
+        &mut self,
+        code_hash: &str,
+        device_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// Stores a device.
+    fn add_device(
+        &mut self,
+        id: Uuid,
+        agency_id: Uuid,
+        name: &str,
+        secret_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// A device.
+    fn device(&mut self, id: Uuid) -> StoreResult<Option<Device>>;
+
+    /// Marks a device revoked at `now`.
+    fn revoke_device(&mut self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
+
+    // --- operators and their sessions ---
+
+    /// An operator by sign-in name.
+    fn operator_by_name(&mut self, name: &str) -> StoreResult<Option<OperatorAccount>>;
+
+    /// Stores a new operator.
+    fn add_operator(
+        &mut self,
+        id: Uuid,
+        name: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// Replaces an operator's password hash.
+    fn set_operator_password(&mut self, id: Uuid, password_hash: &str) -> StoreResult<()>;
+
+    /// Sets an operator's failed sign-ins to 0 and lifts the lockout.
+    fn clear_sign_in_failures(&mut self, id: Uuid) -> StoreResult<()>;
+
+    /// Deletes every session of an operator.
+    fn delete_sessions_of(&mut self, operator_id: Uuid) -> StoreResult<()>;
+
+    /// Deletes every session whose expiry is at or before `at`.
+    fn delete_sessions_expired_by(&mut self, at: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Stores a session.
+    fn add_session(
+        &mut self,
+        id_hash: &str,
+        operator_id: Uuid,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// A session by the digest of its id, expired or not.
+    fn session(&mut self, id_hash: &str) -> StoreResult<Option<OperatorSession>>;
+
+    /// Deletes a session.
+    fn delete_session(&mut self, id_hash: &str) -> StoreResult<()>;
+
     // --- receipts and the change log ---
 
     /// The receipt of an entry a device pushed before.

@@ -62,6 +62,32 @@ fn status_of(s: &str) -> StoreResult<WorkerStatus> {
     WorkerStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))
 }
 
+/// A device row (read in or out of a transaction).
+fn device_row(conn: &Connection, id: Uuid) -> StoreResult<Option<Device>> {
+    let row = conn
+        .query_row(
+            "SELECT agency_id, secret_hash, revoked_at IS NOT NULL FROM devices WHERE id = ?1",
+            [id.to_string()],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(agency, secret_hash, revoked)| {
+        Ok(Device {
+            id,
+            agency_id: uuid_of(agency)?,
+            secret_hash,
+            revoked,
+        })
+    })
+    .transpose()
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) `platform.sqlite3` in `data_dir` and runs pending migrations.
     pub fn open(data_dir: &Path) -> StoreResult<Self> {
@@ -110,96 +136,8 @@ impl Store for SqliteStore {
         Ok((n == 1).then_some(()))
     }
 
-    fn add_enrolment_code(
-        &self,
-        agency_id: Uuid,
-        code_hash: &str,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let conn = self.conn();
-        let known: bool = conn
-            .query_row(
-                "SELECT 1 FROM agencies WHERE id = ?1",
-                [agency_id.to_string()],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        if !known {
-            return Ok(false);
-        }
-        conn.execute(
-            "INSERT INTO enrolment_codes (code_hash, agency_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![code_hash, agency_id.to_string(), ts(expires_at)],
-        )?;
-        Ok(true)
-    }
-
-    fn redeem_enrolment_code(
-        &self,
-        code_hash: &str,
-        device_id: Uuid,
-        device_name: &str,
-        secret_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<Agency>> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        // Claiming the code and creating the device in one transaction: two desks racing with
-        // the same code cannot both win.
-        let agency_id: Option<String> = tx
-            .query_row(
-                "UPDATE enrolment_codes SET used_at = ?2, device_id = ?3
-                 WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING agency_id",
-                params![code_hash, ts(now), device_id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(agency_id) = agency_id else {
-            return Ok(None);
-        };
-        tx.execute(
-            "INSERT INTO devices (id, agency_id, name, secret_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![device_id.to_string(), agency_id, device_name, secret_hash, ts(now)],
-        )?;
-        let agency = tx.query_row(
-            "SELECT id, name, credit_code, district FROM agencies WHERE id = ?1",
-            [&agency_id],
-            |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
-        tx.commit()?;
-        Ok(Some(Agency {
-            id: uuid_of(agency.0)?,
-            name: agency.1,
-            credit_code: agency.2,
-            district: agency.3,
-        }))
-    }
-
     fn device(&self, id: Uuid) -> StoreResult<Option<Device>> {
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT agency_id, secret_hash, revoked_at IS NOT NULL FROM devices WHERE id = ?1",
-                [id.to_string()],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, bool>(2)?,
-                    ))
-                },
-            )
-            .optional()?;
-        row.map(|(agency, secret_hash, revoked)| {
-            Ok(Device {
-                id,
-                agency_id: uuid_of(agency)?,
-                secret_hash,
-                revoked,
-            })
-        })
-        .transpose()
+        device_row(&self.conn(), id)
     }
 
     fn devices(&self) -> StoreResult<Vec<DeviceInfo>> {
@@ -225,23 +163,6 @@ impl Store for SqliteStore {
             })
         })
         .collect()
-    }
-
-    fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
-        let conn = self.conn();
-        let known = conn
-            .query_row(
-                "SELECT 1 FROM devices WHERE id = ?1",
-                [id.to_string()],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        conn.execute(
-            "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-            params![id.to_string(), ts(now)],
-        )?;
-        Ok(known)
     }
 
     fn pending_reviews(&self) -> StoreResult<Vec<ReviewItem>> {
@@ -446,12 +367,10 @@ mod tests {
 
     fn device(store: &SqliteStore, agency: Uuid) -> Uuid {
         let hash = format!("code-{}", Uuid::now_v7());
-        assert!(store
-            .add_enrolment_code(agency, &hash, now() + chrono::Duration::hours(1))
+        assert!(crate::flows::add_enrolment_code(store, agency, &hash, now() + chrono::Duration::hours(1))
             .unwrap());
         let id = Uuid::now_v7();
-        store
-            .redeem_enrolment_code(&hash, id, "desk", "secret-hash", now())
+        crate::flows::redeem_enrolment_code(store, &hash, id, "desk", "secret-hash", now())
             .unwrap()
             .unwrap();
         id
@@ -492,22 +411,18 @@ mod tests {
     fn an_enrolment_code_creates_exactly_one_device_and_expires() {
         let store = SqliteStore::open_in_memory().unwrap();
         let a = agency(&store, "A");
-        store
-            .add_enrolment_code(a, "h", now() + chrono::Duration::seconds(1))
+        crate::flows::add_enrolment_code(&store, a, "h", now() + chrono::Duration::seconds(1))
             .unwrap();
         let d1 = Uuid::now_v7();
-        assert!(store
-            .redeem_enrolment_code("h", d1, "x", "s", now())
+        assert!(crate::flows::redeem_enrolment_code(&store, "h", d1, "x", "s", now())
             .unwrap()
             .is_some());
-        assert!(store
-            .redeem_enrolment_code("h", Uuid::now_v7(), "x", "s", now())
+        assert!(crate::flows::redeem_enrolment_code(&store, "h", Uuid::now_v7(), "x", "s", now())
             .unwrap()
             .is_none());
-        store.add_enrolment_code(a, "late", now()).unwrap();
+        crate::flows::add_enrolment_code(&store, a, "late", now()).unwrap();
         assert!(
-            store
-                .redeem_enrolment_code("late", Uuid::now_v7(), "x", "s", now())
+            crate::flows::redeem_enrolment_code(&store, "late", Uuid::now_v7(), "x", "s", now())
                 .unwrap()
                 .is_none(),
             "a code is dead at its expiry instant"

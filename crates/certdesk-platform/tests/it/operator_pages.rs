@@ -3,7 +3,6 @@
 //! refused). Each test starts its own platform with a clock it can move forward.
 
 use certdesk_platform::operator_pages::auth;
-use certdesk_platform::store::operators::OperatorStore;
 use certdesk_platform::store::sqlite::SqliteStore;
 use certdesk_protocol::operator::ReviewItem;
 use certdesk_protocol::sync::{SyncEntity, SyncOp,
@@ -38,7 +37,7 @@ async fn platform() -> Platform {
     {
         let store = SqliteStore::open(dir.path()).unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
-        assert!(store.set_operator(uuid::Uuid::now_v7(), USER, &hash, chrono::Utc::now()).unwrap());
+        assert!(certdesk_platform::flows::set_operator(&store, &certdesk_platform::ids::SystemIds, USER, &hash, chrono::Utc::now()).unwrap());
     }
     platform_in(dir).await
 }

@@ -1,8 +1,9 @@
-//! [`OperatorStore`] on SQLite (tables of migration `operator_pages`).
+//! [`OperatorStore`] on SQLite (tables of migration `operator_pages`), and the operator and
+//! session rows the flows in [`crate::flows::access`] read and write.
 
 use certdesk_protocol::operator::ReviewItem;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use uuid::Uuid;
 
 use super::{ts, uuid_of, SqliteStore};
@@ -11,80 +12,148 @@ use crate::store::operators::{
 };
 use crate::store::{Agency, StoreError, StoreResult};
 
-fn time_of(s: &str) -> StoreResult<DateTime<Utc>> {
+pub(super) fn time_of(s: &str) -> StoreResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::Corrupt(format!("time {s}")))
 }
 
-impl OperatorStore for SqliteStore {
-    fn set_operator(
-        &self,
-        new_id: Uuid,
-        name: &str,
-        password_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let existing: Option<String> = tx
-            .query_row("SELECT id FROM operators WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let created = match existing {
-            Some(id) => {
-                tx.execute(
-                    "UPDATE operators SET password_hash = ?2, failed_attempts = 0, locked_until = NULL
-                     WHERE id = ?1",
-                    params![id, password_hash],
-                )?;
-                // A new password ends every session opened with the old one.
-                tx.execute(
-                    "DELETE FROM operator_sessions WHERE operator_id = ?1",
-                    [&id],
-                )?;
-                false
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO operators (id, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![new_id.to_string(), name, password_hash, ts(now)],
-                )?;
-                true
-            }
-        };
-        tx.commit()?;
-        Ok(created)
-    }
-
-    fn operator_by_name(&self, name: &str) -> StoreResult<Option<OperatorAccount>> {
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT id, name, password_hash, failed_attempts, locked_until FROM operators WHERE name = ?1",
-                [name],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, u32>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                    ))
-                },
-            )
-            .optional()?;
-        row.map(|(id, name, password_hash, failed_attempts, locked)| {
-            Ok(OperatorAccount {
-                id: uuid_of(id)?,
-                name,
-                password_hash,
-                failed_attempts,
-                locked_until: locked.as_deref().map(time_of).transpose()?,
-            })
+/// An operator by sign-in name (read in or out of a transaction).
+pub(super) fn operator_by_name(conn: &Connection, name: &str) -> StoreResult<Option<OperatorAccount>> {
+    let row = conn
+        .query_row(
+            "SELECT id, name, password_hash, failed_attempts, locked_until FROM operators WHERE name = ?1",
+            [name],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, u32>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(id, name, password_hash, failed_attempts, locked)| {
+        Ok(OperatorAccount {
+            id: uuid_of(id)?,
+            name,
+            password_hash,
+            failed_attempts,
+            locked_until: locked.as_deref().map(time_of).transpose()?,
         })
-        .transpose()
+    })
+    .transpose()
+}
+
+pub(super) fn add_operator(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    name: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO operators (id, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id.to_string(), name, password_hash, ts(now)],
+    )?;
+    Ok(())
+}
+
+pub(super) fn set_operator_password(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    password_hash: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE operators SET password_hash = ?2 WHERE id = ?1",
+        params![id.to_string(), password_hash],
+    )?;
+    Ok(())
+}
+
+pub(super) fn clear_sign_in_failures(tx: &Transaction<'_>, id: Uuid) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+        [id.to_string()],
+    )?;
+    Ok(())
+}
+
+pub(super) fn delete_sessions_of(tx: &Transaction<'_>, operator_id: Uuid) -> StoreResult<()> {
+    tx.execute(
+        "DELETE FROM operator_sessions WHERE operator_id = ?1",
+        [operator_id.to_string()],
+    )?;
+    Ok(())
+}
+
+pub(super) fn delete_sessions_expired_by(tx: &Transaction<'_>, at: DateTime<Utc>) -> StoreResult<()> {
+    tx.execute(
+        "DELETE FROM operator_sessions WHERE expires_at <= ?1",
+        [ts(at)],
+    )?;
+    Ok(())
+}
+
+pub(super) fn add_session(
+    tx: &Transaction<'_>,
+    id_hash: &str,
+    operator_id: Uuid,
+    csrf_token: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO operator_sessions (id_hash, operator_id, csrf_token, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id_hash, operator_id.to_string(), csrf_token, ts(now), ts(expires_at)],
+    )?;
+    Ok(())
+}
+
+pub(super) fn session(tx: &Transaction<'_>, id_hash: &str) -> StoreResult<Option<OperatorSession>> {
+    let row = tx
+        .query_row(
+            "SELECT s.operator_id, o.name, s.csrf_token, s.expires_at, s.created_at
+             FROM operator_sessions s JOIN operators o ON o.id = s.operator_id
+             WHERE s.id_hash = ?1",
+            [id_hash],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(operator, name, csrf_token, expires, created)| {
+        Ok(OperatorSession {
+            operator_id: uuid_of(operator)?,
+            operator_name: name,
+            csrf_token,
+            expires_at: time_of(&expires)?,
+            created_at: time_of(&created)?,
+        })
+    })
+    .transpose()
+}
+
+pub(super) fn delete_session(tx: &Transaction<'_>, id_hash: &str) -> StoreResult<()> {
+    tx.execute(
+        "DELETE FROM operator_sessions WHERE id_hash = ?1",
+        [id_hash],
+    )?;
+    Ok(())
+}
+
+impl OperatorStore for SqliteStore {
+    fn operator_by_name(&self, name: &str) -> StoreResult<Option<OperatorAccount>> {
+        operator_by_name(&self.conn(), name)
     }
 
     fn record_sign_in_failure(
@@ -98,73 +167,6 @@ impl OperatorStore for SqliteStore {
             params![operator_id.to_string(), locked_until.map(ts)],
         )?;
         Ok(())
-    }
-
-    fn open_session(
-        &self,
-        operator_id: Uuid,
-        id_hash: &str,
-        csrf_token: &str,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
-            [operator_id.to_string()],
-        )?;
-        // Sessions nobody signed out of would otherwise pile up.
-        tx.execute(
-            "DELETE FROM operator_sessions WHERE expires_at <= ?1",
-            [ts(now)],
-        )?;
-        tx.execute(
-            "INSERT INTO operator_sessions (id_hash, operator_id, csrf_token, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id_hash, operator_id.to_string(), csrf_token, ts(now), ts(expires_at)],
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    fn session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<OperatorSession>> {
-        let conn = self.conn();
-        let row = conn
-            .query_row(
-                "SELECT s.operator_id, o.name, s.csrf_token, s.expires_at, s.created_at
-                 FROM operator_sessions s JOIN operators o ON o.id = s.operator_id
-                 WHERE s.id_hash = ?1",
-                [id_hash],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((operator, name, csrf_token, expires, created)) = row else {
-            return Ok(None);
-        };
-        let expires_at = time_of(&expires)?;
-        if expires_at <= now {
-            conn.execute(
-                "DELETE FROM operator_sessions WHERE id_hash = ?1",
-                [id_hash],
-            )?;
-            return Ok(None);
-        }
-        Ok(Some(OperatorSession {
-            operator_id: uuid_of(operator)?,
-            operator_name: name,
-            csrf_token,
-            expires_at,
-            created_at: time_of(&created)?,
-        }))
     }
 
     fn touch_session(&self, id_hash: &str, expires_at: DateTime<Utc>) -> StoreResult<()> {
@@ -293,6 +295,8 @@ impl OperatorStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flows;
+    use crate::ids::SystemIds;
     use crate::store::Store;
 
     fn now() -> DateTime<Utc> {
@@ -302,21 +306,14 @@ mod tests {
     #[test]
     fn a_new_password_lifts_the_lockout_and_ends_old_sessions() {
         let store = SqliteStore::open_in_memory().unwrap();
-        assert!(store.set_operator(Uuid::now_v7(), "li", "hash-1", now()).unwrap());
+        assert!(flows::set_operator(&store, &SystemIds, "li", "hash-1", now()).unwrap());
         let op = store.operator_by_name("li").unwrap().unwrap();
         store
             .record_sign_in_failure(op.id, Some(now() + chrono::Duration::minutes(15)))
             .unwrap();
-        store
-            .open_session(
-                op.id,
-                "sess",
-                "csrf",
-                now(),
-                now() + chrono::Duration::hours(1),
-            )
+        flows::open_session(&store, op.id, "sess", "csrf", now(), now() + chrono::Duration::hours(1))
             .unwrap();
-        assert!(!store.set_operator(Uuid::now_v7(), "li", "hash-2", now()).unwrap());
+        assert!(!flows::set_operator(&store, &SystemIds, "li", "hash-2", now()).unwrap());
         let op = store.operator_by_name("li").unwrap().unwrap();
         assert_eq!(
             (
@@ -326,29 +323,28 @@ mod tests {
             ),
             ("hash-2", 0, None)
         );
-        assert!(store.session("sess", now()).unwrap().is_none());
+        assert!(flows::session(&store, "sess", now()).unwrap().is_none());
     }
 
     #[test]
     fn an_expired_session_is_not_found_and_is_removed() {
         let store = SqliteStore::open_in_memory().unwrap();
-        store.set_operator(Uuid::now_v7(), "li", "h", now()).unwrap();
+        flows::set_operator(&store, &SystemIds, "li", "h", now()).unwrap();
         let op = store.operator_by_name("li").unwrap().unwrap();
         let expiry = now() + chrono::Duration::minutes(30);
-        store.open_session(op.id, "s", "c", now(), expiry).unwrap();
-        assert!(store
-            .session("s", expiry - chrono::Duration::seconds(1))
+        flows::open_session(&store, op.id, "s", "c", now(), expiry).unwrap();
+        assert!(flows::session(&store, "s", expiry - chrono::Duration::seconds(1))
             .unwrap()
             .is_some());
         assert!(
-            store.session("s", expiry).unwrap().is_none(),
+            flows::session(&store, "s", expiry).unwrap().is_none(),
             "dead at its expiry instant"
         );
         store
             .touch_session("s", expiry + chrono::Duration::hours(1))
             .unwrap();
         assert!(
-            store.session("s", now()).unwrap().is_none(),
+            flows::session(&store, "s", now()).unwrap().is_none(),
             "and gone for good"
         );
         assert!(store.ready().is_ok());

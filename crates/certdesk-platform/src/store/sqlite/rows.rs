@@ -9,13 +9,15 @@ use ed25519_dalek::SigningKey;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
 
-use super::{date_of, public, status_of, ts, uuid_of, SqliteStore};
+use super::operators::{self as operator_rows, time_of};
+use super::{date_of, device_row, public, status_of, ts, uuid_of, SqliteStore};
+use crate::store::operators::{OperatorAccount, OperatorSession};
 use crate::store::public::{FeedbackFrom, FeedbackKind, FeedbackSubmission};
 use crate::store::repo::{
-    ApplicationDecision, LiveCertificate, NewCard, NewCertificate, PendingApplication, Receipt,
+    ApplicationDecision, EnrolmentCode, LiveCertificate, NewCard, NewCertificate, PendingApplication, Receipt,
     Repo, StoredWorker, Tx, WorkerRow, WorkerWrite,
 };
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Agency, Device, StoreError, StoreResult};
 
 /// The name of the schema's one-claim-per-person index (migration `init`).
 const ONE_CLAIM_INDEX: &str = "workers_one_claim_per_person";
@@ -64,6 +66,145 @@ fn application_status(decision: ApplicationDecision<'_>) -> (&'static str, Optio
 }
 
 impl Tx for SqliteTx<'_, '_> {
+    fn agency(&mut self, id: Uuid) -> StoreResult<Option<Agency>> {
+        let row = self
+            .0
+            .query_row(
+                "SELECT name, credit_code, district FROM agencies WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(name, credit_code, district)| Agency {
+            id,
+            name,
+            credit_code,
+            district,
+        }))
+    }
+
+    fn add_enrolment_code(
+        &mut self,
+        code_hash: &str,
+        agency_id: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO enrolment_codes (code_hash, agency_id, expires_at) VALUES (?1, ?2, ?3)",
+            params![code_hash, agency_id.to_string(), ts(expires_at)],
+        )?;
+        Ok(())
+    }
+
+    fn enrolment_code(&mut self, code_hash: &str) -> StoreResult<Option<EnrolmentCode>> {
+        let row: Option<(String, String, bool)> = self
+            .0
+            .query_row(
+                "SELECT agency_id, expires_at, used_at IS NOT NULL FROM enrolment_codes WHERE code_hash = ?1",
+                [code_hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(agency, expires, used)| {
+            Ok(EnrolmentCode {
+                agency_id: uuid_of(agency)?,
+                expires_at: time_of(&expires)?,
+                used,
+            })
+        })
+        .transpose()
+    }
+
+    fn use_enrolment_code(
+        &mut self,
+        code_hash: &str,
+        device_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let n = self.0.execute(
+            "UPDATE enrolment_codes SET used_at = ?2, device_id = ?3
+             WHERE code_hash = ?1 AND used_at IS NULL",
+            params![code_hash, ts(now), device_id.to_string()],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn add_device(
+        &mut self,
+        id: Uuid,
+        agency_id: Uuid,
+        name: &str,
+        secret_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO devices (id, agency_id, name, secret_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id.to_string(), agency_id.to_string(), name, secret_hash, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    fn device(&mut self, id: Uuid) -> StoreResult<Option<Device>> {
+        device_row(self.0, id)
+    }
+
+    fn revoke_device(&mut self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE devices SET revoked_at = ?2 WHERE id = ?1",
+            params![id.to_string(), ts(now)],
+        )?;
+        Ok(())
+    }
+
+    fn operator_by_name(&mut self, name: &str) -> StoreResult<Option<OperatorAccount>> {
+        operator_rows::operator_by_name(self.0, name)
+    }
+
+    fn add_operator(
+        &mut self,
+        id: Uuid,
+        name: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        operator_rows::add_operator(self.0, id, name, password_hash, now)
+    }
+
+    fn set_operator_password(&mut self, id: Uuid, password_hash: &str) -> StoreResult<()> {
+        operator_rows::set_operator_password(self.0, id, password_hash)
+    }
+
+    fn clear_sign_in_failures(&mut self, id: Uuid) -> StoreResult<()> {
+        operator_rows::clear_sign_in_failures(self.0, id)
+    }
+
+    fn delete_sessions_of(&mut self, operator_id: Uuid) -> StoreResult<()> {
+        operator_rows::delete_sessions_of(self.0, operator_id)
+    }
+
+    fn delete_sessions_expired_by(&mut self, at: DateTime<Utc>) -> StoreResult<()> {
+        operator_rows::delete_sessions_expired_by(self.0, at)
+    }
+
+    fn add_session(
+        &mut self,
+        id_hash: &str,
+        operator_id: Uuid,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        operator_rows::add_session(self.0, id_hash, operator_id, csrf_token, now, expires_at)
+    }
+
+    fn session(&mut self, id_hash: &str) -> StoreResult<Option<OperatorSession>> {
+        operator_rows::session(self.0, id_hash)
+    }
+
+    fn delete_session(&mut self, id_hash: &str) -> StoreResult<()> {
+        operator_rows::delete_session(self.0, id_hash)
+    }
+
     fn receipt(&mut self, device_id: Uuid, entry_id: Uuid) -> StoreResult<Option<Receipt>> {
         let row: Option<(String, String)> = self
             .0
