@@ -501,3 +501,56 @@ fn who_may_act_operators_take_injected_ids_codes_need_an_agency_and_revocation_i
     assert!(b.store.device(desk.device).unwrap().unwrap().revoked);
     assert!(!revoke_device(&b.store, Uuid::now_v7(), now()).unwrap(), "unknown");
 }
+
+/// The split holds by construction: the backend's files read and write rows only (no refusal,
+/// no rule, no id or time of their own), and the flows and rules hold no SQL, so a second
+/// backend gets every rule by implementing the repository.
+#[test]
+fn the_backend_decides_no_rule_and_the_flows_hold_no_sql() {
+    fn code_of(path: &std::path::Path) -> String {
+        let source = std::fs::read_to_string(path).unwrap();
+        // Only the code: a file's test module may make up ids and times.
+        match source.find("#[cfg(test)]\nmod tests") {
+            Some(end) => source[..end].to_owned(),
+            None => source,
+        }
+    }
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut backend = vec![src.join("store/sqlite.rs")];
+    files(&src.join("store/sqlite"), &mut backend);
+    let mut problems = Vec::new();
+    for path in &backend {
+        let code = code_of(path);
+        for rule in [
+            "crate::rules", "rules::", "EntryOutcome::", "Decided::", "FeedbackOutcome::",
+            "lifecycle", "claims_certificate", "sign_payload", "CertificateCode", "Uuid::now_v7",
+            "Uuid::new_v4", "Utc::now", "keys::generate", "OsRng",
+        ] {
+            if code.contains(rule) {
+                problems.push(format!("{}: the backend uses {rule}", path.display()));
+            }
+        }
+    }
+    let mut rules = vec![src.join("rules.rs")];
+    files(&src.join("flows"), &mut rules);
+    for path in rules.iter().filter(|p| !p.ends_with("tests.rs")) {
+        let code = code_of(path);
+        for sql in ["rusqlite", "SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "Utc::now", "Uuid::now_v7"] {
+            if code.contains(sql) {
+                problems.push(format!("{}: a flow or rule uses {sql}", path.display()));
+            }
+        }
+    }
+    assert_eq!(backend.len(), 4, "sqlite.rs and sqlite/{{operators, public, rows}}.rs are all read");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
