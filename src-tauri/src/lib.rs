@@ -1,6 +1,6 @@
-//! The Tauri shell: each command takes its arguments, makes one call on the desk, and maps the
-//! error. No business rule lives here; the CLI and the tests reach the same rules through
-//! `certdesk-store`. Errors cross to the window as [`DeskError`] (`{code, message_zh,
+//! The Tauri shell: each command takes its arguments, makes one call on `certdesk-core` as the
+//! signed-in user (a [`certdesk_core::Session`]), and maps the error. No business rule and no
+//! role check lives here; the CLI calls the same functions. Errors cross to the window as [`DeskError`] (`{code, message_zh,
 //! message_en, fields, existing_worker_id}`), never as a bare string.
 
 #[cfg(test)]
@@ -61,7 +61,7 @@ struct AppState {
 #[tauri::command]
 fn app_state(app: State<'_, AppData>) -> CmdResult<AppState> {
     bench_mark(&app, "app_state");
-    let (agency, has_users) = app.core.before_sign_in("app_state", |desk| Ok((desk.agency()?, desk.has_users()?)))?;
+    let (agency, has_users) = app.core.before_sign_in("app_state", |lobby| Ok((lobby.agency()?, lobby.has_users()?)))?;
     Ok(AppState {
         agency,
         has_users,
@@ -111,22 +111,22 @@ fn logout(app: State<'_, AppData>) {
 
 #[tauri::command]
 fn agency_set(app: State<'_, AppData>, agency: Agency) -> CmdResult<Agency> {
-    app.core.signed_in("agency_set", |desk, actor| desk.set_agency(actor, &agency))
+    app.core.signed_in("agency_set", |s| s.set_agency(&agency))
 }
 
 #[tauri::command]
 fn user_list(app: State<'_, AppData>) -> CmdResult<Vec<UserInfo>> {
-    app.core.signed_in("user_list", |desk, actor| desk.list_users(actor))
+    app.core.signed_in("user_list", |s| s.list_users())
 }
 
 #[tauri::command]
 fn user_add(app: State<'_, AppData>, user: NewUser) -> CmdResult<UserInfo> {
-    app.core.signed_in("user_add", |desk, actor| desk.add_user(Some(actor), &user))
+    app.core.signed_in("user_add", |s| s.add_user(&user))
 }
 
 #[tauri::command]
 fn id_preview(app: State<'_, AppData>, id_number: String) -> IdPreview {
-    app.core.read_before_sign_in(|desk| desk.id_preview(&id_number))
+    app.core.read_before_sign_in(|lobby| lobby.id_preview(&id_number))
 }
 
 /// 导出诊断信息: the log, versions, data folder sizes and sync counts in one zip at `path` (no
@@ -134,34 +134,34 @@ fn id_preview(app: State<'_, AppData>, id_number: String) -> IdPreview {
 #[tauri::command]
 fn diagnostics_export(app: State<'_, AppData>, path: String) -> CmdResult<Vec<String>> {
     let program = certdesk_core::diagnostics::Program { name: "certdesk-app", version: env!("CARGO_PKG_VERSION") };
-    app.core.signed_in("diagnostics_export", |desk, _| certdesk_core::diagnostics::write_bundle(desk, program, &PathBuf::from(&path)))
+    app.core.signed_in("diagnostics_export", |s| s.export_diagnostics(program, &PathBuf::from(&path)))
 }
 
 #[tauri::command]
 fn photo_prepare(app: State<'_, AppData>, bytes_b64: String) -> CmdResult<PreparedPhoto> {
-    app.core.signed_in("photo_prepare", |desk, _| desk.prepare_photo_b64(&bytes_b64))
+    app.core.signed_in("photo_prepare", |s| s.prepare_photo_b64(&bytes_b64))
 }
 
 #[tauri::command]
 fn worker_enrol(app: State<'_, AppData>, input: WorkerInput) -> CmdResult<Worker> {
-    app.core.signed_in("worker_enrol", |desk, actor| desk.enrol_worker(actor, &input))
+    app.core.signed_in("worker_enrol", |s| s.enrol_worker(&input))
 }
 
 #[tauri::command]
 fn worker_update(app: State<'_, AppData>, id: String, input: WorkerInput, reason: Option<String>) -> CmdResult<Worker> {
-    app.core.signed_in("worker_update", |desk, actor| desk.update_worker(actor, &id, &input, reason.as_deref()))
+    app.core.signed_in("worker_update", |s| s.update_worker(&id, &input, reason.as_deref()))
 }
 
 #[tauri::command]
 fn worker_get(app: State<'_, AppData>, id: String) -> CmdResult<WorkerDetail> {
-    app.core.signed_in("worker_get", |desk, _| desk.worker_detail(&id))
+    app.core.signed_in("worker_get", |s| s.worker_detail(&id))
 }
 
 #[tauri::command]
 fn worker_search(app: State<'_, AppData>, query: String, status: Option<WorkerStatus>, limit: Option<usize>) -> CmdResult<SearchResult> {
-    app.core.signed_in("worker_search", |desk, _| {
+    app.core.signed_in("worker_search", |s| {
         bench_mark(&app, "worker_search");
-        desk.search_workers(&query, status, limit.unwrap_or(50))
+        s.search_workers(&query, status, limit.unwrap_or(50))
     })
 }
 
@@ -233,11 +233,11 @@ pub fn run() -> i32 {
     let startup_bench = std::env::var_os("CERTDESK_STARTUP_BENCH").is_some();
     // The start-up benchmark measures start to the worker list, so it signs in (a real
     // argon2 check, counted in the time) with credentials given only to the benchmark.
-    let user = match (startup_bench, std::env::var("CERTDESK_USER"), std::env::var("CERTDESK_PASSWORD")) {
-        (true, Ok(u), Ok(p)) => desk.login(&u, &p).ok(),
-        _ => None,
-    };
-    let data = AppData { core: DeskApp::new(desk, user), started, startup_bench };
+    let core = DeskApp::new(desk, None);
+    if let (true, Ok(u), Ok(p)) = (startup_bench, std::env::var("CERTDESK_USER"), std::env::var("CERTDESK_PASSWORD")) {
+        let _ = core.login(&u, &p);
+    }
+    let data = AppData { core, started, startup_bench };
     bench_mark(&data, "store_open_and_sign_in");
     let result = tauri::Builder::default()
         .setup(|app| {

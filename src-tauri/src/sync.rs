@@ -1,5 +1,5 @@
-//! The window's side of the sync (issue 4): thin commands over `certdesk-sync` and the desk's
-//! sync tables, and the background job that syncs every few minutes while the app runs.
+//! The window's side of the sync (issue 4): thin commands over `certdesk-core` (which drives
+//! `certdesk-sync`), and the background job that syncs every few minutes while the app runs.
 //!
 //! A sync may wait on a poor line for many seconds, so it never holds the window's `Desk`
 //! lock: it opens its own connection (SQLite WAL lets both write) on a blocking thread.
@@ -8,7 +8,8 @@
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use certdesk_store::{Desk, DeskError, Worker};
+use certdesk_core::Lobby;
+use certdesk_store::{Desk, DeskError, SessionUser, Worker};
 use certdesk_sync::{EnrolParams, Enrolment, SecretPreference, SyncOptions, SyncReport};
 use tauri::{Emitter, Manager, State};
 
@@ -23,13 +24,18 @@ fn running() -> &'static Mutex<()> {
     RUNNING.get_or_init(|| Mutex::new(()))
 }
 
-/// One sync on its own connection; tells the window that the status changed.
-fn sync_once(dir: &std::path::Path, handle: &tauri::AppHandle) -> CmdResult<SyncReport> {
+/// One sync on its own connection, as `user` ("sync now") or unattended (the background job);
+/// tells the window that the status changed.
+fn sync_once(dir: &std::path::Path, user: Option<&SessionUser>, handle: &tauri::AppHandle) -> CmdResult<SyncReport> {
     let _one = running().lock().unwrap_or_else(|p| p.into_inner());
     let mut desk = Desk::open(dir)?;
-    let result = certdesk_sync::sync_blocking(&mut desk, &SyncOptions::default()).map_err(|e| e.to_desk_error());
+    let options = SyncOptions::default();
+    let result = match user {
+        Some(user) => certdesk_core::as_user("sync_now", &mut desk, user, |s| s.sync(&options)),
+        None => certdesk_core::logged("sync", Lobby::new(&mut desk).sync_unattended(&options)),
+    };
     let _ = handle.emit("sync_changed", ());
-    certdesk_core::logged("sync", result)
+    result
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + 'static) -> CmdResult<T> {
@@ -38,14 +44,14 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + '
 
 #[tauri::command]
 pub fn sync_status(app: State<'_, AppData>) -> CmdResult<certdesk_store::SyncStatus> {
-    app.core.signed_in("sync_status", |desk, _| desk.sync_status())
+    app.core.signed_in("sync_status", |s| s.sync_status())
 }
 
 #[tauri::command]
 pub async fn sync_now(app: State<'_, AppData>, handle: tauri::AppHandle) -> CmdResult<SyncReport> {
-    app.core.signed_in("sync_now", |_, _| Ok(()))?;
+    let user = app.core.user("sync_now")?;
     let dir = app.core.data_dir();
-    blocking(move || sync_once(&dir, &handle)).await
+    blocking(move || sync_once(&dir, Some(&user), &handle)).await
 }
 
 #[tauri::command]
@@ -57,19 +63,12 @@ pub async fn device_enrol(
     ca_pem: Option<String>,
     device_name: Option<String>,
 ) -> CmdResult<Enrolment> {
-    app.core.manager("device_enrol", |_, _| Ok(()))?;
+    let user = app.core.user("device_enrol")?;
     let dir = app.core.data_dir();
     blocking(move || {
         let mut desk = Desk::open(&dir)?;
-        let params = EnrolParams {
-            platform_url,
-            code,
-            ca_pem: ca_pem.filter(|p| !p.trim().is_empty()),
-            device_name: device_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "前台".into()),
-            secret: SecretPreference::Auto,
-        };
-        let enrolled = certdesk_sync::enrol_blocking(&mut desk, &params).map_err(|e| e.to_desk_error());
-        let enrolment = certdesk_core::logged("device_enrol", enrolled)?;
+        let params = EnrolParams { platform_url, code, ca_pem, device_name: device_name.unwrap_or_default(), secret: SecretPreference::Auto };
+        let enrolment = certdesk_core::as_user("device_enrol", &mut desk, &user, |s| s.enrol_device(params))?;
         let _ = handle.emit("sync_changed", ());
         Ok(enrolment)
     })
@@ -78,27 +77,27 @@ pub async fn device_enrol(
 
 #[tauri::command]
 pub fn worker_apply(app: State<'_, AppData>, id: String) -> CmdResult<Worker> {
-    app.core.signed_in("worker_apply", |desk, actor| desk.apply_worker(actor, &id))
+    app.core.signed_in("worker_apply", |s| s.apply_worker(&id))
 }
 
 #[tauri::command]
 pub fn apply_all_eligible(app: State<'_, AppData>) -> CmdResult<certdesk_store::ApplyAllReport> {
-    app.core.signed_in("apply_all_eligible", |desk, actor| desk.apply_all_eligible(actor))
+    app.core.signed_in("apply_all_eligible", |s| s.apply_all_eligible())
 }
 
 #[tauri::command]
 pub fn sync_rejections(app: State<'_, AppData>, include_dismissed: Option<bool>) -> CmdResult<Vec<certdesk_store::SyncRejection>> {
-    app.core.signed_in("sync_rejections", |desk, _| desk.sync_rejections(include_dismissed.unwrap_or(false)))
+    app.core.signed_in("sync_rejections", |s| s.sync_rejections(include_dismissed.unwrap_or(false)))
 }
 
 #[tauri::command]
 pub fn sync_rejection_dismiss(app: State<'_, AppData>, entry_id: String) -> CmdResult<()> {
-    app.core.signed_in("sync_rejection_dismiss", |desk, actor| desk.dismiss_sync_rejection(actor, &entry_id))
+    app.core.signed_in("sync_rejection_dismiss", |s| s.dismiss_sync_rejection(&entry_id))
 }
 
 #[tauri::command]
 pub fn worker_platform(app: State<'_, AppData>, id: String) -> CmdResult<certdesk_store::PlatformView> {
-    app.core.signed_in("worker_platform", |desk, _| desk.platform_view(&id))
+    app.core.signed_in("worker_platform", |s| s.platform_view(&id))
 }
 
 /// The local demonstration platform started by `scripts/start` (`CERTDESK_DEMO_*`), if any.
@@ -126,15 +125,15 @@ pub fn start_background(handle: tauri::AppHandle) {
         std::thread::sleep(Duration::from_secs(5));
         loop {
             let dir = handle.state::<AppData>().core.data_dir();
-            let mut enrolled = Desk::open(&dir).and_then(|d| d.sync_status()).map(|s| s.enrolled).unwrap_or(false);
+            let mut enrolled = Desk::open(&dir).and_then(|mut d| Lobby::new(&mut d).is_enrolled()).unwrap_or(false);
             if let (false, Some(params)) = (enrolled, &demo) {
                 let _one = running().lock().unwrap_or_else(|p| p.into_inner());
                 if let Ok(mut desk) = Desk::open(&dir) {
-                    enrolled = certdesk_sync::enrol_blocking(&mut desk, params).is_ok();
+                    enrolled = Lobby::new(&mut desk).enrol_unattended(params).is_ok();
                 }
             }
             if enrolled {
-                let _ = sync_once(&dir, &handle);
+                let _ = sync_once(&dir, None, &handle);
             }
             std::thread::sleep(every);
         }

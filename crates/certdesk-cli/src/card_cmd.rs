@@ -1,14 +1,15 @@
 //! `certdesk card ...`, `certdesk verify` and `certdesk feedback ...`: printing certificate
 //! cards (制作), hand-over (发放), lost or damaged cards (挂失/补办), cancellation (注销),
 //! printer calibration, the offline check of a scanned card, and citizens' ratings and
-//! complaints. Thin adapters over `certdesk-print` and the store.
+//! complaints. Thin adapters over `certdesk-core`, as the signed-in user.
 
 use std::io::Read;
 use std::path::PathBuf;
 
 use certdesk_card::Layout;
-use certdesk_print::{print_cards, write_atomically, Destination};
-use certdesk_store::{Calibration, CancelReason, Desk, DeskCode, DeskError, LossKind, SessionUser};
+use certdesk_core::Session;
+use certdesk_print::{write_atomically, Destination};
+use certdesk_store::{Calibration, CancelReason, DeskCode, DeskError, LossKind};
 use clap::{Args, Subcommand};
 
 use crate::Out;
@@ -152,13 +153,13 @@ fn read_file(path: &PathBuf) -> Result<Vec<u8>, DeskError> {
 }
 
 /// `certdesk card ...`.
-pub fn card(desk: &mut Desk, actor: &SessionUser, cmd: CardCommand, out: &Out) -> Result<(), DeskError> {
+pub fn card(s: &mut Session<'_>, cmd: CardCommand, out: &Out) -> Result<(), DeskError> {
     match cmd {
         CardCommand::Print { workers, all_approved, output } => {
             let ids = if all_approved {
-                desk.approved_unprinted()?
+                s.approved_unprinted()?
             } else {
-                workers.iter().map(|w| desk.resolve_worker_key(w)).collect::<Result<Vec<_>, _>>()?
+                workers.iter().map(|w| s.resolve_worker(w)).collect::<Result<Vec<_>, _>>()?
             };
             let destination = match (output.output, output.printer) {
                 (_, Some(printer)) => Destination::Printer(printer),
@@ -167,7 +168,7 @@ pub fn card(desk: &mut Desk, actor: &SessionUser, cmd: CardCommand, out: &Out) -
             };
             let total = ids.len();
             let mut last = 0;
-            let outcome = print_cards(desk, actor, &ids, layout(&output.layout)?, &destination, &mut |done, all| {
+            let outcome = s.print_cards(ids, false, layout(&output.layout)?, &destination, &mut |done, all| {
                 // Progress on stderr, a line every 10 %.
                 if !out.json && (done * 10 / all.max(1) > last || done == all) {
                     last = done * 10 / all.max(1);
@@ -181,37 +182,34 @@ pub fn card(desk: &mut Desk, actor: &SessionUser, cmd: CardCommand, out: &Out) -
             });
         }
         CardCommand::Preview { worker, layout: l, output } => {
-            let id = desk.resolve_worker_key(&worker)?;
-            let pdf = certdesk_print::preview(desk, &id, layout(&l)?)?;
+            let id = s.resolve_worker(&worker)?;
+            let pdf = s.card_preview(&id, layout(&l)?)?;
             write_atomically(&output, &pdf)?;
-            let draft = desk.card_record(&id)?.draft;
+            let draft = s.card_is_draft(&id)?;
             out.print(&serde_json::json!({ "path": output, "draft": draft, "bytes": pdf.len() }), || {
                 format!("预览已保存为 {}{}", output.display(), if draft { "（样张，未核准，不能使用）" } else { "" })
             });
         }
         CardCommand::Issue { worker, date: d, signature } => {
-            let id = desk.resolve_worker_key(&worker)?;
+            let id = s.resolve_worker(&worker)?;
             let on = d.as_deref().map(date).transpose()?;
             let png = signature.as_ref().map(read_file).transpose()?;
-            desk.issue_card(actor, &id, on, png)?;
-            let state = desk.card_state(&id)?;
+            let state = s.issue_card(&id, on, png)?;
             out.print(&state, || "证卡已发放".into());
         }
         CardCommand::Lost { worker, damaged, note } => {
-            let id = desk.resolve_worker_key(&worker)?;
-            desk.report_card_loss(actor, &id, if damaged { LossKind::Damaged } else { LossKind::Lost }, &note)?;
-            let state = desk.card_state(&id)?;
+            let id = s.resolve_worker(&worker)?;
+            let state = s.report_card_loss(&id, if damaged { LossKind::Damaged } else { LossKind::Lost }, &note)?;
             out.print(&state, || "已挂失。同步后平台将签发新卡（卡版本加一），旧卡随即显示为“已换发新卡”。".into());
         }
         CardCommand::Cancel { worker, reason, note } => {
-            let id = desk.resolve_worker_key(&worker)?;
-            desk.cancel_certificate(actor, &id, CancelReason::parse(&reason)?, &note)?;
-            let state = desk.card_state(&id)?;
+            let id = s.resolve_worker(&worker)?;
+            let state = s.cancel_certificate(&id, CancelReason::parse(&reason)?, &note)?;
             out.print(&state, || "已注销。同步后该证件在任何地方查验都显示为“已注销”。".into());
         }
         CardCommand::Status { worker } => {
-            let id = desk.resolve_worker_key(&worker)?;
-            let s = desk.card_state(&id)?;
+            let id = s.resolve_worker(&worker)?;
+            let s = s.card_state(&id)?;
             out.print(&s, || {
                 let mut lines = vec![format!("状态：{}", s.status)];
                 match &s.certificate {
@@ -245,12 +243,11 @@ pub fn card(desk: &mut Desk, actor: &SessionUser, cmd: CardCommand, out: &Out) -
         }
         CardCommand::Calibrate { printer, offset_x, offset_y, scale } => {
             let c = Calibration { offset_x_mm: offset_x, offset_y_mm: offset_y, scale };
-            desk.set_printer_calibration(actor, &printer, c)?;
+            s.set_printer_calibration(&printer, c)?;
             out.print(&c, || format!("已保存打印机 {printer} 的校准：右移 {offset_x} 毫米，下移 {offset_y} 毫米，缩放 {scale}"));
         }
         CardCommand::TestPage { printer, layout: l, output } => {
-            let pdf = certdesk_print::test_page(desk, &printer, layout(&l)?)?;
-            write_atomically(&output, &pdf)?;
+            s.save_test_page(&printer, layout(&l)?, &output)?;
             out.print(&serde_json::json!({ "path": output }), || format!("测试页已保存为 {}", output.display()));
         }
         CardCommand::Printers => {
@@ -268,7 +265,7 @@ pub fn card(desk: &mut Desk, actor: &SessionUser, cmd: CardCommand, out: &Out) -
 }
 
 /// `certdesk verify SCAN` (`-` reads the scan from stdin, as a USB scanner would type it).
-pub fn verify(desk: &Desk, scan: &str, out: &Out) -> Result<(), DeskError> {
+pub fn verify(s: &Session<'_>, scan: &str, out: &Out) -> Result<(), DeskError> {
     let scanned = if scan == "-" {
         let mut s = String::new();
         std::io::stdin().take(64 * 1024).read_to_string(&mut s).map_err(crate::messages::scan_unreadable)?;
@@ -276,7 +273,7 @@ pub fn verify(desk: &Desk, scan: &str, out: &Out) -> Result<(), DeskError> {
     } else {
         scan.to_string()
     };
-    let r = desk.verify_scan(&scanned)?;
+    let r = s.verify_scan(&scanned)?;
     out.print(&r, || {
         let mut lines = vec![format!("{}（{}）", r.verdict_zh, r.verdict_en)];
         if let (Some(code), Some(v)) = (&r.certificate_code, r.card_version) {
@@ -299,11 +296,11 @@ pub fn verify(desk: &Desk, scan: &str, out: &Out) -> Result<(), DeskError> {
 }
 
 /// `certdesk feedback ...`.
-pub fn feedback(desk: &mut Desk, actor: &SessionUser, cmd: FeedbackCommand, out: &Out) -> Result<(), DeskError> {
+pub fn feedback(s: &mut Session<'_>, cmd: FeedbackCommand, out: &Out) -> Result<(), DeskError> {
     match cmd {
         FeedbackCommand::List { worker: Some(w) } => {
-            let id = desk.resolve_worker_key(&w)?;
-            let s = desk.worker_feedback(&id)?;
+            let id = s.resolve_worker(&w)?;
+            let s = s.worker_feedback(&id)?;
             out.print(&s, || {
                 let mut lines = vec![format!(
                     "评价 {} 条，平均 {} 星；未处理投诉 {} 条",
@@ -321,7 +318,7 @@ pub fn feedback(desk: &mut Desk, actor: &SessionUser, cmd: FeedbackCommand, out:
             });
         }
         FeedbackCommand::List { worker: None } => {
-            let list = desk.open_complaints()?;
+            let list = s.open_complaints()?;
             out.print(&list, || {
                 if list.is_empty() {
                     "没有未处理的投诉".into()
@@ -334,7 +331,7 @@ pub fn feedback(desk: &mut Desk, actor: &SessionUser, cmd: FeedbackCommand, out:
             });
         }
         FeedbackCommand::Handle { id } => {
-            desk.handle_complaint(actor, &id)?;
+            s.handle_complaint(&id)?;
             out.print(&serde_json::json!({ "handled": id }), || "投诉已标记为已处理".into());
         }
     }

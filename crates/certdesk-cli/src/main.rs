@@ -1,7 +1,11 @@
-//! `certdesk`: the desk from a terminal, over the same store as the window, for scripts, tests
-//! and the benchmark. Invalid input exits non-zero with the same sentence the window shows.
-//! Credentials come from `--user`/`--password` or `CERTDESK_USER`/`CERTDESK_PASSWORD`, so it
-//! runs without prompting.
+//! `certdesk`: the desk from a terminal, through the same application layer as the window
+//! (`certdesk-core`), for scripts, tests and the benchmark. Every command signs in and calls a
+//! [`Session`] method, so "must be signed in" and the manager checks are the window's own; a
+//! refusal exits non-zero with the same code and sentence the window shows. Only what the window
+//! also does before sign-in (set-up, the agency's name, the first user) and the device's own
+//! jobs (running the sync, checking the audit chain) go through a [`Lobby`]. Credentials come
+//! from `--user`/`--password` or `CERTDESK_USER`/`CERTDESK_PASSWORD`, so it runs without
+//! prompting.
 
 mod bench;
 mod bench_training;
@@ -14,6 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use certdesk_domain::WorkerStatus;
+use certdesk_core::{Lobby, Session};
 use certdesk_store::{Agency, Desk, DeskCode, DeskError, NewUser, Role, SessionUser, WorkerInput};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde::Serialize;
@@ -324,24 +329,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn sign_in(desk: &Desk, cli_user: &Option<String>, password: &Option<String>) -> Result<SessionUser, DeskError> {
+/// The user `--user`/`--password` name, signed in on `desk`.
+fn sign_in(desk: &mut Desk, cli_user: &Option<String>, password: &Option<String>) -> Result<SessionUser, DeskError> {
     let (Some(u), Some(p)) = (cli_user, password) else {
         return Err(messages::sign_in_needed());
     };
-    desk.login(u, p)
+    Lobby::new(desk).login(u, p)
 }
 
-fn read_photo(desk: &mut Desk, path: &std::path::Path) -> Result<String, DeskError> {
+fn read_photo(s: &mut Session<'_>, path: &std::path::Path) -> Result<String, DeskError> {
     let bytes = std::fs::read(path).map_err(|e| messages::photo_file(path, e))?;
-    Ok(desk.prepare_photo(&bytes)?.sha256)
+    Ok(s.prepare_photo(&bytes)?.sha256)
 }
 
 /// Find a worker by id or by ID number.
-fn resolve_worker(desk: &Desk, key: &str) -> Result<String, DeskError> {
-    if desk.worker(key).is_ok() {
+fn resolve_worker(s: &Session<'_>, key: &str) -> Result<String, DeskError> {
+    if s.worker(key).is_ok() {
         return Ok(key.to_string());
     }
-    let found = desk.search_workers(key, None, 2)?;
+    let found = s.search_workers(key, None, 2)?;
     match found.items.as_slice() {
         [one] if one.id_number.eq_ignore_ascii_case(key.trim()) => Ok(one.id.clone()),
         _ => Err(DeskError::not_found(certdesk_store::messages::records::worker())),
@@ -360,58 +366,20 @@ fn run(cli: Cli) -> Result<(), DeskError> {
     let data_dir = certdesk_store::resolve_data_dir(cli.data_dir.as_deref());
     certdesk_core::log::init(&data_dir, "certdesk", env!("CARGO_PKG_VERSION"));
     let mut desk = Desk::open(&data_dir)?;
+    // What needs nobody signed in: set-up, the agency's name, the first user of a fresh desk,
+    // the device's own sync and the audit chain's check.
     match cli.command {
         Command::Bench(_) => unreachable!("handled above"),
-        Command::Device(cmd) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            sync_cmd::device(&mut desk, &actor, cmd, &out)?;
-        }
-        Command::Sync(args) => sync_cmd::sync(&mut desk, args, &out)?,
-        Command::Import(cmd) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            training_cmd::import(&mut desk, &actor, cmd, &out)?;
-        }
-        Command::Roster(cmd) => {
-            sign_in(&desk, &cli.user, &cli.password)?;
-            training_cmd::roster(&desk, cmd, &out)?;
-        }
-        Command::Class(cmd) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            training_cmd::class(&mut desk, &actor, cmd, &out)?;
-        }
-        Command::Exam(cmd) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            training_cmd::exam(&mut desk, &actor, cmd, &out)?;
-        }
-        Command::Supervision(cmd) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            training_cmd::supervision(&mut desk, &actor, cmd, &out)?;
-        }
-        Command::Card(cmd) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            card_cmd::card(&mut desk, &actor, cmd, &out)?;
-        }
-        Command::Verify { scan } => {
-            sign_in(&desk, &cli.user, &cli.password)?;
-            card_cmd::verify(&desk, &scan, &out)?;
-        }
-        Command::Feedback(cmd) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            card_cmd::feedback(&mut desk, &actor, cmd, &out)?;
-        }
-        Command::Stats(args) => {
-            sign_in(&desk, &cli.user, &cli.password)?;
-            training_cmd::stats(&desk, args, &out)?;
-        }
         Command::Setup { agency, manager, manager_name, manager_password } => {
-            let user = desk.setup(
+            let user = Lobby::new(&mut desk).setup(
                 &agency_from(agency),
                 &NewUser { username: manager, display_name: manager_name, role: Role::Manager, password: manager_password },
             )?;
-            out.print(&user, || format!("已完成初始设置，管理员：{}（{}）", user.display_name, user.username));
+            out.print(&user, || format!("已完成初始设置，管理员：{}（{}）", user.display_name(), user.username()));
+            Ok(())
         }
         Command::Agency(AgencyCommand::Show) => {
-            let a = desk.agency()?;
+            let a = Lobby::new(&mut desk).agency()?;
             out.print(&a, || match &a {
                 Some(a) => format!(
                     "机构名称：{}\n统一社会信用代码：{}\n所在区：{}\n地址：{}\n联系电话：{}",
@@ -419,40 +387,67 @@ fn run(cli: Cli) -> Result<(), DeskError> {
                 ),
                 None => "尚未设置机构信息".into(),
             });
+            Ok(())
         }
+        Command::User(UserCommand::Add { username, display_name, role, new_password }) if !Lobby::new(&mut desk).has_users()? => {
+            let role = Role::parse(&role)?;
+            let u = Lobby::new(&mut desk).add_first_user(&NewUser { username, display_name, role, password: new_password })?;
+            out.print(&u, || format!("已添加用户 {}（{}）", u.display_name, u.username));
+            Ok(())
+        }
+        Command::Sync(args) if args.runs_the_sync() => sync_cmd::sync_run(&mut Lobby::new(&mut desk), args, &out),
+        Command::Audit(AuditCommand::Verify) => {
+            let n = Lobby::new(&mut desk).verify_audit_chain()?;
+            out.print(&serde_json::json!({ "entries": n, "intact": true }), || format!("审计记录完整，共 {n} 条"));
+            Ok(())
+        }
+        command => {
+            // Everything else as the signed-in user, through the calls the window makes.
+            let user = sign_in(&mut desk, &cli.user, &cli.password)?;
+            signed_in(&mut Session::new(&mut desk, &user), command, &out)
+        }
+    }
+}
+
+/// A command run as the signed-in user.
+fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), DeskError> {
+    match command {
+        Command::Device(cmd) => sync_cmd::device(s, cmd, out)?,
+        Command::Sync(args) => sync_cmd::sync(s, args, out)?,
+        Command::Import(cmd) => training_cmd::import(s, cmd, out)?,
+        Command::Roster(cmd) => training_cmd::roster(s, cmd, out)?,
+        Command::Class(cmd) => training_cmd::class(s, cmd, out)?,
+        Command::Exam(cmd) => training_cmd::exam(s, cmd, out)?,
+        Command::Supervision(cmd) => training_cmd::supervision(s, cmd, out)?,
+        Command::Card(cmd) => card_cmd::card(s, cmd, out)?,
+        Command::Verify { scan } => card_cmd::verify(s, &scan, out)?,
+        Command::Feedback(cmd) => card_cmd::feedback(s, cmd, out)?,
+        Command::Stats(args) => training_cmd::stats(s, args, out)?,
         Command::Agency(AgencyCommand::Set(args)) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            let a = desk.set_agency(&actor, &agency_from(args))?;
+            let a = s.set_agency(&agency_from(args))?;
             out.print(&a, || format!("已保存机构信息：{}", a.name));
         }
         Command::User(UserCommand::Add { username, display_name, role, new_password }) => {
             let role = Role::parse(&role)?;
-            let actor = if desk.has_users()? { Some(sign_in(&desk, &cli.user, &cli.password)?) } else { None };
-            let u = desk.add_user(actor.as_ref(), &NewUser { username, display_name, role, password: new_password })?;
+            let u = s.add_user(&NewUser { username, display_name, role, password: new_password })?;
             out.print(&u, || format!("已添加用户 {}（{}）", u.display_name, u.username));
         }
         Command::User(UserCommand::List) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            let users = desk.list_users(&actor)?;
+            let users = s.list_users()?;
             out.print(&users, || {
                 users.iter().map(|u| format!("{}\t{}\t{:?}", u.username, u.display_name, u.role)).collect::<Vec<_>>().join("\n")
             });
         }
-        Command::Worker(cmd) => {
-            let actor = sign_in(&desk, &cli.user, &cli.password)?;
-            worker_command(&mut desk, &actor, cmd, &out)?;
-        }
+        Command::Worker(cmd) => worker_command(s, cmd, out)?,
         Command::Diagnostics { output } => {
-            sign_in(&desk, &cli.user, &cli.password)?;
             let program = certdesk_core::diagnostics::Program { name: "certdesk", version: env!("CARGO_PKG_VERSION") };
-            let entries = certdesk_core::diagnostics::write_bundle(&desk, program, &output)?;
+            let entries = s.export_diagnostics(program, &output)?;
             out.print(&serde_json::json!({ "path": output, "entries": entries }), || {
                 format!("已导出诊断信息：{}（{}）", output.display(), entries.join("、"))
             });
         }
-        Command::Audit(AuditCommand::Verify) => {
-            let n = desk.verify_audit_chain()?;
-            out.print(&serde_json::json!({ "entries": n, "intact": true }), || format!("审计记录完整，共 {n} 条"));
+        Command::Bench(_) | Command::Setup { .. } | Command::Agency(AgencyCommand::Show) | Command::Audit(_) => {
+            unreachable!("run before sign-in")
         }
     }
     Ok(())
@@ -467,11 +462,11 @@ fn summary_lines(items: &[certdesk_store::WorkerSummary], total: u64) -> String 
     lines.join("\n")
 }
 
-fn worker_command(desk: &mut Desk, actor: &SessionUser, cmd: WorkerCommand, out: &Out) -> Result<(), DeskError> {
+fn worker_command(s: &mut Session<'_>, cmd: WorkerCommand, out: &Out) -> Result<(), DeskError> {
     match cmd {
         WorkerCommand::Add(a) => {
             let photo_sha256 = match &a.photo {
-                Some(p) => Some(read_photo(desk, p)?),
+                Some(p) => Some(read_photo(s, p)?),
                 None => None,
             };
             let input = WorkerInput {
@@ -483,25 +478,25 @@ fn worker_command(desk: &mut Desk, actor: &SessionUser, cmd: WorkerCommand, out:
                     service_types: a.service_types,
                     emergency_contact_name: a.emergency_name,
                     emergency_contact_phone: a.emergency_phone,
-                    consent_date: Some(a.consent_date.unwrap_or_else(|| desk.today().to_string())),
+                    consent_date: Some(a.consent_date.unwrap_or_else(|| s.today().to_string())),
                     agency_check_done: a.agency_checked,
                 },
                 photo_sha256,
             };
-            let w = desk.enrol_worker(actor, &input)?;
+            let w = s.enrol_worker(&input)?;
             out.print(&w, || format!("已登记：{}（{}）\nid：{}", w.name, w.id_number, w.id));
         }
         WorkerCommand::List { status, limit } => {
-            let r = desk.search_workers("", status, limit)?;
+            let r = s.search_workers("", status, limit)?;
             out.print(&r, || summary_lines(&r.items, r.total));
         }
         WorkerCommand::Search { query, status, limit } => {
-            let r = desk.search_workers(&query, status, limit)?;
+            let r = s.search_workers(&query, status, limit)?;
             out.print(&r, || summary_lines(&r.items, r.total));
         }
         WorkerCommand::Show { worker } => {
-            let id = resolve_worker(desk, &worker)?;
-            let d = desk.worker_detail(&id)?;
+            let id = resolve_worker(s, &worker)?;
+            let d = s.worker_detail(&id)?;
             out.print(&d, || {
                 let w = &d.worker;
                 let mut s = format!(
@@ -525,13 +520,13 @@ fn worker_command(desk: &mut Desk, actor: &SessionUser, cmd: WorkerCommand, out:
                 s
             });
         }
-        WorkerCommand::Apply { worker, all_eligible } => sync_cmd::apply(desk, actor, worker, all_eligible, out)?,
-        WorkerCommand::Eligibility { worker } => training_cmd::eligibility(desk, &worker, out)?,
+        WorkerCommand::Apply { worker, all_eligible } => sync_cmd::apply(s, worker, all_eligible, out)?,
+        WorkerCommand::Eligibility { worker } => training_cmd::eligibility(s, &worker, out)?,
         WorkerCommand::Update { worker, fields: f, reason } => {
-            let id = resolve_worker(desk, &worker)?;
-            let w = desk.worker(&id)?;
+            let id = resolve_worker(s, &worker)?;
+            let w = s.worker(&id)?;
             let photo_sha256 = match &f.photo {
-                Some(p) => Some(read_photo(desk, p)?),
+                Some(p) => Some(read_photo(s, p)?),
                 None => w.photo_sha256.clone(),
             };
             let input = WorkerInput {
@@ -548,7 +543,7 @@ fn worker_command(desk: &mut Desk, actor: &SessionUser, cmd: WorkerCommand, out:
                 },
                 photo_sha256,
             };
-            let w = desk.update_worker(actor, &id, &input, reason.as_deref())?;
+            let w = s.update_worker(&id, &input, reason.as_deref())?;
             out.print(&w, || format!("已更新：{}（第 {} 版）", w.name, w.version));
         }
     }

@@ -1,13 +1,16 @@
 //! `certdesk device enrol`, `certdesk sync [status]`, `certdesk sync rejections` and
 //! `certdesk worker apply`: the sync engine (`certdesk-sync`) from a terminal.
 //!
-//! Thin adapters: read the arguments, call one engine or store function, print. The device
-//! secret is never printed; only where it was kept (keyring or file).
+//! Thin adapters: read the arguments, make one `certdesk-core` call, print. Running the sync is
+//! the device's own job and needs nobody signed in (as the window's background job); its status,
+//! the refusals and applying need a signed-in user, enrolment a manager, as in the window. The
+//! device secret is never printed; only where it was kept (keyring or file).
 
 use std::path::PathBuf;
 
-use certdesk_store::{Desk, DeskError, SessionUser};
-use certdesk_sync::{enrol_blocking, sync_blocking, EnrolParams, SecretPreference, SyncOptions};
+use certdesk_core::{Lobby, Session};
+use certdesk_store::DeskError;
+use certdesk_sync::{EnrolParams, SecretPreference, SyncOptions};
 use clap::{Args, Subcommand};
 
 use crate::Out;
@@ -58,11 +61,8 @@ enum SyncCommand {
 }
 
 /// `certdesk device enrol`.
-pub fn device(desk: &mut Desk, actor: &SessionUser, cmd: DeviceCommand, out: &Out) -> Result<(), DeskError> {
+pub fn device(s: &mut Session<'_>, cmd: DeviceCommand, out: &Out) -> Result<(), DeskError> {
     let DeviceCommand::Enrol { platform, code, ca, name, secret_store } = cmd;
-    if actor.role != certdesk_store::Role::Manager {
-        return Err(DeskError::forbidden());
-    }
     let ca_pem = match ca {
         Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| crate::messages::platform_ca_unreadable(&path, e))?),
         None => None,
@@ -74,7 +74,7 @@ pub fn device(desk: &mut Desk, actor: &SessionUser, cmd: DeviceCommand, out: &Ou
         device_name: name,
         secret: if secret_store == "file" { SecretPreference::File } else { SecretPreference::Auto },
     };
-    let done = enrol_blocking(desk, &params)?;
+    let done = s.enrol_device(params)?;
     out.print(&done, || {
         let kept = match done.secret_store {
             certdesk_sync::SecretStore::Keyring => "系统钥匙串（keyring）".to_string(),
@@ -90,34 +90,54 @@ pub fn device(desk: &mut Desk, actor: &SessionUser, cmd: DeviceCommand, out: &Ou
     Ok(())
 }
 
-/// `certdesk sync`, `certdesk sync status`, `certdesk sync rejections`.
-pub fn sync(desk: &mut Desk, args: SyncArgs, out: &Out) -> Result<(), DeskError> {
+impl SyncArgs {
+    /// Whether this runs the sync (the device's own job, nobody signed in) rather than reading
+    /// its status or refusals (a signed-in user's).
+    pub fn runs_the_sync(&self) -> bool {
+        self.command.is_none()
+    }
+}
+
+/// `certdesk sync`: push, pull, print the counts.
+pub fn sync_run(lobby: &mut Lobby<'_>, args: SyncArgs, out: &Out) -> Result<(), DeskError> {
+    let opts = SyncOptions { batch_size: args.batch_size, ..SyncOptions::default() };
+    let r = lobby.sync_unattended(&opts)?;
+    print_report(&r, out);
+    Ok(())
+}
+
+fn print_report(r: &certdesk_sync::SyncReport, out: &Out) {
+    out.print(r, || {
+        format!(
+            "同步完成。\n推送：新接收 {}，重复 {}，退回 {}，冲突 {}（{} 批，上传照片 {} 张）\n拉取：{} 项变更（核准 {}，驳回 {}，核查结果 {}，吊销 {}，信任密钥 {}）\n同步游标：{}\n待同步：{}",
+            r.pushed.applied,
+            r.pushed.duplicate,
+            r.pushed.rejected,
+            r.pushed.conflict,
+            r.batches,
+            r.photos_uploaded,
+            r.pulled.changes,
+            r.pulled.approvals,
+            r.pulled.rejections,
+            r.pulled.check_results,
+            r.pulled.revocations,
+            r.pulled.trust_keys,
+            r.cursor,
+            r.pending
+        )
+    });
+}
+
+/// `certdesk sync status`, `certdesk sync rejections` (and `certdesk sync` run as the user).
+pub fn sync(s: &mut Session<'_>, args: SyncArgs, out: &Out) -> Result<(), DeskError> {
     match args.command {
         None => {
             let opts = SyncOptions { batch_size: args.batch_size, ..SyncOptions::default() };
-            let r = sync_blocking(desk, &opts)?;
-            out.print(&r, || {
-                format!(
-                    "同步完成。\n推送：新接收 {}，重复 {}，退回 {}，冲突 {}（{} 批，上传照片 {} 张）\n拉取：{} 项变更（核准 {}，驳回 {}，核查结果 {}，吊销 {}，信任密钥 {}）\n同步游标：{}\n待同步：{}",
-                    r.pushed.applied,
-                    r.pushed.duplicate,
-                    r.pushed.rejected,
-                    r.pushed.conflict,
-                    r.batches,
-                    r.photos_uploaded,
-                    r.pulled.changes,
-                    r.pulled.approvals,
-                    r.pulled.rejections,
-                    r.pulled.check_results,
-                    r.pulled.revocations,
-                    r.pulled.trust_keys,
-                    r.cursor,
-                    r.pending
-                )
-            });
+            let r = s.sync(&opts)?;
+            print_report(&r, out);
         }
         Some(SyncCommand::Status) => {
-            let s = desk.sync_status()?;
+            let s = s.sync_status()?;
             out.print(&s, || {
                 let mut lines = vec![match (&s.platform_url, &s.agency_name) {
                     (Some(url), Some(agency)) => format!("平台：{url}（{agency}）"),
@@ -143,7 +163,7 @@ pub fn sync(desk: &mut Desk, args: SyncArgs, out: &Out) -> Result<(), DeskError>
             });
         }
         Some(SyncCommand::Rejections { all }) => {
-            let list = desk.sync_rejections(all)?;
+            let list = s.sync_rejections(all)?;
             out.print(&list, || {
                 if list.is_empty() {
                     return "没有被平台退回的记录".into();
@@ -170,20 +190,19 @@ pub fn sync(desk: &mut Desk, args: SyncArgs, out: &Out) -> Result<(), DeskError>
 
 /// `certdesk worker apply ID | --all-eligible`.
 pub fn apply(
-    desk: &mut Desk,
-    actor: &SessionUser,
+    s: &mut Session<'_>,
     worker: Option<String>,
     all_eligible: bool,
     out: &Out,
 ) -> Result<(), DeskError> {
     match (worker, all_eligible) {
         (Some(key), false) => {
-            let id = crate::resolve_worker(desk, &key)?;
-            let w = desk.apply_worker(actor, &id)?;
+            let id = crate::resolve_worker(s, &key)?;
+            let w = s.apply_worker(&id)?;
             out.print(&w, || format!("已申领：{}（{}），同步后提交平台审核", w.name, w.id_number));
         }
         (None, true) => {
-            let r = desk.apply_all_eligible(actor)?;
+            let r = s.apply_all_eligible()?;
             out.print(&r, || format!("已为 {} 名符合条件的人员申领，同步后提交平台审核", r.applied.len()));
         }
         _ => {

@@ -8,9 +8,9 @@
 use std::path::PathBuf;
 
 use certdesk_domain::training::{ClassInput, SupervisionInput};
+use certdesk_core::Session;
 use certdesk_store::{
-    read_import_file, write_hours_report, write_import_report, AttendanceInput, Desk, DeskError, ExamInput, HoursImportOptions, ImportOptions, RosterFilter,
-    HoursUnit, RosterFormat, SessionUser,
+    read_import_file, AttendanceInput, DeskError, ExamInput, HoursImportOptions, ImportOptions, RosterFilter, HoursUnit, RosterFormat,
 };
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -211,15 +211,15 @@ pub struct StatsArgs {
 }
 
 /// `certdesk import ...`.
-pub fn import(desk: &mut Desk, actor: &SessionUser, cmd: ImportCommand, out: &Out) -> Result<(), DeskError> {
+pub fn import(s: &mut Session<'_>, cmd: ImportCommand, out: &Out) -> Result<(), DeskError> {
     let ImportCommand::Workers { file, dry_run, consent_date, agency_checked, report, preview } = cmd;
     let bytes = read_import_file(&file)?;
     let options = ImportOptions { consent_date, agency_checked, preview_rows: preview };
     let result = if dry_run {
-        desk.preview_import(&bytes, &options)
+        s.preview_import(&bytes, &options)
     } else {
         let mut last = 0;
-        let r = desk.import_workers(actor, &bytes, &options, &mut |done, total| {
+        let r = s.import_workers(&bytes, &options, &mut |done, total| {
             if !out.json && (done == total || done - last >= 1000) {
                 last = done;
                 eprint!("\r导入中 {done}/{total}");
@@ -231,7 +231,7 @@ pub fn import(desk: &mut Desk, actor: &SessionUser, cmd: ImportCommand, out: &Ou
         r
     }?;
     if let Some(path) = &report {
-        write_import_report(&result, path)?;
+        s.save_import_report(&result, path)?;
     }
     out.print(&result, || {
         let mut s = format!(
@@ -272,10 +272,10 @@ pub fn import(desk: &mut Desk, actor: &SessionUser, cmd: ImportCommand, out: &Ou
 }
 
 /// `certdesk roster export`.
-pub fn roster(desk: &Desk, cmd: RosterCommand, out: &Out) -> Result<(), DeskError> {
+pub fn roster(s: &Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), DeskError> {
     let RosterCommand::Export { format, output, status, from, to } = cmd;
     let format = RosterFormat::parse(&format)?;
-    let e = desk.export_roster(&output, format, &RosterFilter { statuses: status, from, to })?;
+    let e = s.export_roster(&output, format, &RosterFilter { statuses: status, from, to })?;
     out.print(&e, || format!("已导出持证人员名册：{} 人 → {}", e.rows, e.path));
     Ok(())
 }
@@ -295,18 +295,18 @@ fn class_line(c: &certdesk_store::TrainingClass) -> String {
 }
 
 /// `certdesk class ...`.
-pub fn class(desk: &mut Desk, actor: &SessionUser, cmd: ClassCommand, out: &Out) -> Result<(), DeskError> {
+pub fn class(s: &mut Session<'_>, cmd: ClassCommand, out: &Out) -> Result<(), DeskError> {
     match cmd {
         ClassCommand::Add { title, mode, starts_at, ends_at, place, trainer, hours } => {
-            let c = desk.create_class(actor, &ClassInput { title, mode, starts_at, ends_at, place, trainer, class_hours: hours })?;
+            let c = s.create_class(&ClassInput { title, mode, starts_at, ends_at, place, trainer, class_hours: hours })?;
             out.print(&c, || format!("已创建培训班：{}\nid：{}", c.title, c.id));
         }
         ClassCommand::List { from, to, limit } => {
-            let list = desk.list_classes(from, to, limit)?;
+            let list = s.list_classes(from, to, limit)?;
             out.print(&list, || list.iter().map(class_line).collect::<Vec<_>>().join("\n"));
         }
         ClassCommand::Show { class } => {
-            let d = desk.class_detail(&class)?;
+            let d = s.class_detail(&class)?;
             out.print(&d, || {
                 let mut s = class_line(&d.class);
                 for p in &d.participants {
@@ -331,14 +331,13 @@ pub fn class(desk: &mut Desk, actor: &SessionUser, cmd: ClassCommand, out: &Out)
         ClassCommand::Join { class, workers } => {
             let mut added = Vec::new();
             for w in workers {
-                added.push(desk.add_to_class(actor, &class, &w)?);
+                added.push(s.add_to_class(&class, &w)?);
             }
             out.print(&added, || added.iter().map(|p| format!("已加入：{}（{}）", p.name, p.status)).collect::<Vec<_>>().join("\n"));
         }
         ClassCommand::Attend { class, worker, attendance, sign_in, sign_out, hours } => {
-            let worker_id = desk.resolve_worker_key(&worker)?;
-            let p = desk.record_attendance(
-                actor,
+            let worker_id = s.resolve_worker(&worker)?;
+            let p = s.record_attendance(
                 &class,
                 &worker_id,
                 &AttendanceInput { attendance, sign_in, sign_out, hours_completed: hours },
@@ -346,7 +345,7 @@ pub fn class(desk: &mut Desk, actor: &SessionUser, cmd: ClassCommand, out: &Out)
             out.print(&p, || format!("已记录：{}，认定 {} 课时，状态 {}", p.name, p.credited_hours, p.status));
         }
         ClassCommand::ImportHours { class, file, dry_run, add_missing, report, preview } => {
-            import_hours(desk, actor, &class, &file, &HoursImportOptions { add_missing, preview_rows: preview }, dry_run, report.as_deref(), out)?;
+            import_hours(s, &class, &file, &HoursImportOptions { add_missing, preview_rows: preview }, dry_run, report.as_deref(), out)?;
         }
     }
     Ok(())
@@ -355,8 +354,7 @@ pub fn class(desk: &mut Desk, actor: &SessionUser, cmd: ClassCommand, out: &Out)
 /// `certdesk class import-hours`.
 #[allow(clippy::too_many_arguments)]
 fn import_hours(
-    desk: &mut Desk,
-    actor: &SessionUser,
+    s: &mut Session<'_>,
     class: &str,
     file: &std::path::Path,
     options: &HoursImportOptions,
@@ -365,9 +363,9 @@ fn import_hours(
     out: &Out,
 ) -> Result<(), DeskError> {
     let bytes = read_import_file(file)?;
-    let r = if dry_run { desk.preview_hours_import(class, &bytes, options)? } else { desk.import_hours(actor, class, &bytes, options)? };
+    let r = if dry_run { s.preview_hours_import(class, &bytes, options)? } else { s.import_hours(class, &bytes, options)? };
     if let Some(path) = report {
-        write_hours_report(&r, path)?;
+        s.save_hours_report(&r, path)?;
     }
     out.print(&r, || {
         let unit = match r.unit {
@@ -410,17 +408,17 @@ fn import_hours(
 }
 
 /// `certdesk exam ...`.
-pub fn exam(desk: &mut Desk, actor: &SessionUser, cmd: ExamCommand, out: &Out) -> Result<(), DeskError> {
+pub fn exam(s: &mut Session<'_>, cmd: ExamCommand, out: &Out) -> Result<(), DeskError> {
     match cmd {
         ExamCommand::Record { worker, score, date, class } => {
-            let r = desk.record_exam(actor, &ExamInput { worker, score, exam_date: date, class_id: class })?;
+            let r = s.record_exam(&ExamInput { worker, score, exam_date: date, class_id: class })?;
             out.print(&r, || {
                 format!("已记录第 {} 次考试：{} 分，{}", r.attempt, r.score, if r.passed { "及格" } else { "不及格" })
             });
         }
         ExamCommand::List { worker } => {
-            let id = desk.resolve_worker_key(&worker)?;
-            let list = desk.exam_results(&id)?;
+            let id = s.resolve_worker(&worker)?;
+            let list = s.exam_results(&id)?;
             out.print(&list, || {
                 list.iter()
                     .map(|r| format!("第 {} 次\t{}\t{} 分\t{}", r.attempt, r.exam_date, r.score, if r.passed { "及格" } else { "不及格" }))
@@ -433,10 +431,9 @@ pub fn exam(desk: &mut Desk, actor: &SessionUser, cmd: ExamCommand, out: &Out) -
 }
 
 /// `certdesk supervision add`.
-pub fn supervision(desk: &mut Desk, actor: &SessionUser, cmd: SupervisionCommand, out: &Out) -> Result<(), DeskError> {
+pub fn supervision(s: &mut Session<'_>, cmd: SupervisionCommand, out: &Out) -> Result<(), DeskError> {
     let SupervisionCommand::Add { class, supervisor, method, at, place, present, identity_checked, trainer, remarks } = cmd;
-    let f = desk.file_supervision(
-        actor,
+    let f = s.file_supervision(
         &class,
         &SupervisionInput {
             supervisor_name: supervisor,
@@ -454,8 +451,8 @@ pub fn supervision(desk: &mut Desk, actor: &SessionUser, cmd: SupervisionCommand
 }
 
 /// `certdesk stats`.
-pub fn stats(desk: &Desk, args: StatsArgs, out: &Out) -> Result<(), DeskError> {
-    let s = desk.stats(args.months)?;
+pub fn stats(s: &Session<'_>, args: StatsArgs, out: &Out) -> Result<(), DeskError> {
+    let s = s.stats(args.months)?;
     out.print(&s, || {
         let st = &s.stages;
         let mut text = format!(
@@ -471,9 +468,9 @@ pub fn stats(desk: &Desk, args: StatsArgs, out: &Out) -> Result<(), DeskError> {
 }
 
 /// `certdesk worker eligibility`.
-pub fn eligibility(desk: &Desk, worker: &str, out: &Out) -> Result<(), DeskError> {
-    let id = desk.resolve_worker_key(worker)?;
-    let t = desk.worker_training(&id)?;
+pub fn eligibility(s: &Session<'_>, worker: &str, out: &Out) -> Result<(), DeskError> {
+    let id = s.resolve_worker(worker)?;
+    let t = s.worker_training(&id)?;
     out.print(&t, || {
         let e = &t.eligibility;
         let mut s = format!(

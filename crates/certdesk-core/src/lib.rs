@@ -1,25 +1,31 @@
-//! What the window and the CLI share above the store: the one way to call the desk as a
-//! signed-in user ([`DeskApp`]), the desk's log ([`log`]) and the support bundle
-//! ([`diagnostics`]).
+//! The desk's application layer, what the window and the CLI share above the store: every call
+//! as the signed-in user ([`Session`], reached through [`DeskApp`] in the window), what needs
+//! nobody signed in ([`Lobby`]), the role checks, the desk's log ([`log`]) and the support
+//! bundle ([`diagnostics`]).
 //!
 //! Both front ends go through here, so "must be signed in", "only a manager may" and "every
-//! failure is logged" are written once. This crate never knows a window or a terminal: it takes
-//! values in and returns the desk's own [`DeskError`].
+//! failure is logged" are written once; the store below only stores. This crate never knows a
+//! window or a terminal: it takes values in and returns the desk's own [`DeskError`].
 
 pub mod diagnostics;
 pub mod log;
 pub mod messages;
+mod session;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use certdesk_store::{Agency, Desk, DeskError, DeskResult, NewUser, Role, SessionUser};
+use certdesk_store::{Agency, Desk, DeskError, DeskResult, IdPreview, NewUser, SessionUser, UserInfo};
+use certdesk_sync::{EnrolParams, Enrolment, SyncOptions, SyncReport};
+
+pub use session::{Session, DEFAULT_DEVICE_NAME};
 
 /// The open desk and who is signed in to it: what the window holds for its whole life.
 ///
-/// A call reaches the desk only through [`DeskApp::signed_in`], [`DeskApp::manager`] or
-/// [`DeskApp::before_sign_in`]; the first two refuse before the desk is touched when nobody (or
-/// a clerk) is signed in, and all three log a failure with the command's name.
+/// A call reaches the desk only through [`DeskApp::signed_in`], [`DeskApp::manager`] (a
+/// [`Session`]) or [`DeskApp::before_sign_in`] (a [`Lobby`]); the first two refuse before the
+/// desk is touched when nobody (or a clerk) is signed in, and all three log a failure with the
+/// command's name.
 pub struct DeskApp {
     desk: Mutex<Desk>,
     user: Mutex<Option<SessionUser>>,
@@ -66,41 +72,136 @@ impl DeskApp {
         *lock(&self.user) = None;
     }
 
+    /// The signed-in user, for a call that runs on its own connection (a blocking thread:
+    /// printing, the sync, device enrolment); `unauthorized`, logged, when nobody is.
+    pub fn user(&self, command: &str) -> DeskResult<SessionUser> {
+        logged(command, self.session().ok_or_else(DeskError::unauthorized))
+    }
+
     /// Run `call` as the signed-in user; `unauthorized` (and the desk untouched) when nobody is.
-    pub fn signed_in<T>(&self, command: &str, call: impl FnOnce(&mut Desk, &SessionUser) -> DeskResult<T>) -> DeskResult<T> {
+    pub fn signed_in<T>(&self, command: &str, call: impl FnOnce(&mut Session<'_>) -> DeskResult<T>) -> DeskResult<T> {
         let result = match self.session() {
-            Some(user) => call(&mut lock(&self.desk), &user),
+            Some(user) => call(&mut Session::new(&mut lock(&self.desk), &user)),
             None => Err(DeskError::unauthorized()),
         };
         logged(command, result)
     }
 
     /// Run `call` as the signed-in manager; `unauthorized` when nobody is signed in,
-    /// `forbidden` for a clerk, and the desk untouched in both cases.
-    pub fn manager<T>(&self, command: &str, call: impl FnOnce(&mut Desk, &SessionUser) -> DeskResult<T>) -> DeskResult<T> {
-        let result = match self.session() {
-            Some(user) => require_manager(&user).and_then(|()| call(&mut lock(&self.desk), &user)),
-            None => Err(DeskError::unauthorized()),
-        };
-        logged(command, result)
+    /// `forbidden` for a clerk, and the desk untouched in both cases. (Each manager's action
+    /// of [`Session`] checks the role itself too; this refuses before `call` runs at all.)
+    pub fn manager<T>(&self, command: &str, call: impl FnOnce(&mut Session<'_>) -> DeskResult<T>) -> DeskResult<T> {
+        self.signed_in(command, |s| {
+            require_manager(s.user())?;
+            call(s)
+        })
     }
 
     /// Run `call` whoever is (or is not) signed in: only what the sign-in and set-up screens
     /// need (the agency's name, whether the desk has users, the ID-number preview).
-    pub fn before_sign_in<T>(&self, command: &str, call: impl FnOnce(&mut Desk) -> DeskResult<T>) -> DeskResult<T> {
-        let result = call(&mut lock(&self.desk));
+    pub fn before_sign_in<T>(&self, command: &str, call: impl FnOnce(&mut Lobby<'_>) -> DeskResult<T>) -> DeskResult<T> {
+        let result = call(&mut Lobby::new(&mut lock(&self.desk)));
         logged(command, result)
     }
 
     /// A read that cannot fail and needs no sign-in (the ID-number preview of the forms).
-    pub fn read_before_sign_in<T>(&self, call: impl FnOnce(&Desk) -> T) -> T {
-        call(&lock(&self.desk))
+    pub fn read_before_sign_in<T>(&self, call: impl FnOnce(&mut Lobby<'_>) -> T) -> T {
+        call(&mut Lobby::new(&mut lock(&self.desk)))
     }
 }
 
-/// `forbidden` unless `user` is a manager.
+/// Run `call` as `user` on a connection of its own (a blocking thread's), logging a failure
+/// under `command` as [`DeskApp::signed_in`] does.
+pub fn as_user<T>(command: &str, desk: &mut Desk, user: &SessionUser, call: impl FnOnce(&mut Session<'_>) -> DeskResult<T>) -> DeskResult<T> {
+    logged(command, call(&mut Session::new(desk, user)))
+}
+
+/// What the desk answers and does with nobody signed in: the sign-in and set-up screens, the
+/// ID-number preview, the schema version, the audit chain's check, and the device's own
+/// unattended jobs (the background sync, `certdesk sync`, the demonstration enrolment).
+/// Nothing here reads or changes a worker's record.
+pub struct Lobby<'a> {
+    desk: &'a mut Desk,
+}
+
+impl<'a> Lobby<'a> {
+    /// `desk` before anyone signs in.
+    pub fn new(desk: &'a mut Desk) -> Lobby<'a> {
+        Lobby { desk }
+    }
+
+    /// Sign in: the user to make a [`Session`] with.
+    pub fn login(&self, username: &str, password: &str) -> DeskResult<SessionUser> {
+        self.desk.login(username, password)
+    }
+
+    /// A fresh desk's first run: the agency and its first manager, who is signed in.
+    pub fn setup(&mut self, agency: &Agency, manager: &NewUser) -> DeskResult<SessionUser> {
+        self.desk.setup(agency, manager)
+    }
+
+    /// The first user of a desk that has none (must be a manager); `unauthorized` once the desk
+    /// has users (then a manager adds them: [`Session::add_user`]).
+    pub fn add_first_user(&mut self, user: &NewUser) -> DeskResult<UserInfo> {
+        self.desk.add_user(None, user)
+    }
+
+    /// The agency profile, if set (the sign-in screen shows its name).
+    pub fn agency(&self) -> DeskResult<Option<Agency>> {
+        self.desk.agency()
+    }
+
+    /// Whether any user exists yet (a fresh desk asks for set-up).
+    pub fn has_users(&self) -> DeskResult<bool> {
+        self.desk.has_users()
+    }
+
+    /// What a typed ID number says (birth date, gender), for the forms.
+    pub fn id_preview(&self, typed: &str) -> IdPreview {
+        self.desk.id_preview(typed)
+    }
+
+    /// The database's schema version.
+    pub fn schema_version(&self) -> DeskResult<u32> {
+        self.desk.schema_version()
+    }
+
+    /// Recompute the audit hash chain; the number of entries.
+    pub fn verify_audit_chain(&self) -> DeskResult<usize> {
+        self.desk.verify_audit_chain()
+    }
+
+    /// The desk's data folder.
+    pub fn data_dir(&self) -> &Path {
+        self.desk.data_dir()
+    }
+
+    /// Whether this desk is enrolled with a platform (the background job syncs only then).
+    pub fn is_enrolled(&self) -> DeskResult<bool> {
+        Ok(self.desk.sync_status()?.enrolled)
+    }
+
+    /// The device's own sync, run by no user: the background job and `certdesk sync`.
+    pub fn sync_unattended(&mut self, options: &SyncOptions) -> DeskResult<SyncReport> {
+        sync_unattended(self.desk, options)
+    }
+
+    /// Enrol with the platform a configuration names (the demonstration platform started by
+    /// `scripts/start`), audited as made by no user. A person enrols through
+    /// [`Session::enrol_device`], which needs a manager.
+    pub fn enrol_unattended(&mut self, params: &EnrolParams) -> DeskResult<Enrolment> {
+        certdesk_sync::enrol_blocking(self.desk, None, params).map_err(|e| e.to_desk_error())
+    }
+}
+
+/// One sync: push the outbox, pull the platform's changes.
+pub(crate) fn sync_unattended(desk: &mut Desk, options: &SyncOptions) -> DeskResult<SyncReport> {
+    certdesk_sync::sync_blocking(desk, options).map_err(|e| e.to_desk_error())
+}
+
+/// `forbidden` unless `user` is a manager: the one role check of the desk.
 pub fn require_manager(user: &SessionUser) -> DeskResult<()> {
-    if user.role == Role::Manager {
+    if user.is_manager() {
         Ok(())
     } else {
         Err(DeskError::forbidden())

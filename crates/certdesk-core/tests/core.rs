@@ -37,17 +37,17 @@ fn failed_commands_are_logged_with_their_code_and_never_an_id_number_phone_name_
     tracing::subscriber::with_default(log::subscriber(dir.path()), || {
         let mut form = worker_form(NAME, &id);
         form.form.phone = PHONE.into();
-        let e = app.signed_in("worker_enrol", |d, u| d.enrol_worker(u, &form)).unwrap_err();
+        let e = app.signed_in("worker_enrol", |s| s.enrol_worker(&form)).unwrap_err();
         assert_eq!(e.code, "unauthorized", "nobody is signed in yet");
         let e = app.login(MANAGER, WRONG_PASSWORD).unwrap_err();
         assert_eq!(e.code, "bad_credentials");
         app.login(MANAGER, MANAGER_PASSWORD).expect("the manager signs in");
-        let e = app.signed_in("worker_enrol", |d, u| d.enrol_worker(u, &form)).unwrap_err();
+        let e = app.signed_in("worker_enrol", |s| s.enrol_worker(&form)).unwrap_err();
         assert_eq!(e.code, "duplicate_id_number", "the same ID number is refused: {e:?}");
         // An internal failure whose cause quotes what it was working on: the cause is logged,
         // the numbers in it are not.
         let e = app
-            .signed_in("import_run", |_, _| Err::<(), _>(DeskError::internal(format!("row 2 ({id}, {PHONE}): disk I/O error"))))
+            .signed_in("import_run", |_| Err::<(), _>(DeskError::internal(format!("row 2 ({id}, {PHONE}): disk I/O error"))))
             .unwrap_err();
         assert_eq!(e.code, "internal");
     });
@@ -70,24 +70,24 @@ fn nobody_and_a_clerk_are_refused_before_the_desk_is_touched() {
     let app = DeskApp::new(desk, None);
     let touched = Cell::new(0);
 
-    let e = app.signed_in("stats", |d, _| { touched.set(touched.get() + 1); d.stats(12) }).unwrap_err();
+    let e = app.signed_in("stats", |s| { touched.set(touched.get() + 1); s.stats(12) }).unwrap_err();
     assert_eq!(e.code, "unauthorized", "a read needs a signed-in user too");
-    let e = app.manager("user_list", |d, u| { touched.set(touched.get() + 1); d.list_users(u) }).unwrap_err();
+    let e = app.manager("user_list", |s| { touched.set(touched.get() + 1); s.list_users() }).unwrap_err();
     assert_eq!(e.code, "unauthorized");
     assert_eq!(touched.get(), 0, "nothing ran without a sign-in");
 
     app.login("clerk1", "clerkpass1").expect("the clerk signs in");
-    app.signed_in("stats", |d, _| d.stats(12)).expect("a clerk reads the numbers");
-    let e = app.manager("user_list", |d, u| { touched.set(touched.get() + 1); d.list_users(u) }).unwrap_err();
+    app.signed_in("stats", |s| s.stats(12)).expect("a clerk reads the numbers");
+    let e = app.manager("user_list", |s| { touched.set(touched.get() + 1); s.list_users() }).unwrap_err();
     assert_eq!(e.code, "forbidden", "a manager's action refuses a clerk");
     assert_eq!(touched.get(), 0, "the manager's action never ran for the clerk");
 
     app.logout();
     app.login(MANAGER, MANAGER_PASSWORD).expect("the manager signs in");
-    let users = app.manager("user_list", |d, u| d.list_users(u)).expect("the manager lists users");
+    let users = app.manager("user_list", |s| s.list_users()).expect("the manager lists users");
     assert_eq!(users.len(), 2);
     app.logout();
-    assert_eq!(app.signed_in("stats", |d, _| d.stats(12)).unwrap_err().code, "unauthorized", "signing out ends the session");
+    assert_eq!(app.signed_in("stats", |s| s.stats(12)).unwrap_err().code, "unauthorized", "signing out ends the session");
 }
 
 fn zip_entries(path: &Path) -> Vec<(String, String)> {
@@ -111,14 +111,14 @@ fn the_diagnostics_bundle_holds_logs_versions_sizes_and_sync_counts_and_nothing_
         app.login(MANAGER, MANAGER_PASSWORD).unwrap();
         let mut form = worker_form(NAME, &id);
         form.form.phone = PHONE.into();
-        app.signed_in("worker_enrol", |d, u| d.enrol_worker(u, &form)).unwrap_err();
-        let e = app.signed_in("worker_get", |_, _| Err::<(), _>(DeskError::internal(format!("no such row {id}")))).unwrap_err();
+        app.signed_in("worker_enrol", |s| s.enrol_worker(&form)).unwrap_err();
+        let e = app.signed_in("worker_get", |_| Err::<(), _>(DeskError::internal(format!("no such row {id}")))).unwrap_err();
         assert_eq!(e.code, "internal");
     });
     let out = tempfile::tempdir().unwrap();
     let zip_path = out.path().join("certdesk-diagnostics.zip");
     let program = diagnostics::Program { name: "certdesk-test", version: "9.8.7" };
-    let names = app.signed_in("diagnostics_export", |d, _| diagnostics::write_bundle(d, program, &zip_path)).unwrap();
+    let names = app.signed_in("diagnostics_export", |s| s.export_diagnostics(program, &zip_path)).unwrap();
 
     let entries = zip_entries(&zip_path);
     let listed: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
@@ -129,7 +129,7 @@ fn the_diagnostics_bundle_holds_logs_versions_sizes_and_sync_counts_and_nothing_
     let versions: serde_json::Value = serde_json::from_str(&entry(diagnostics::VERSIONS)).unwrap();
     assert_eq!(versions["program"], "certdesk-test");
     assert_eq!(versions["version"], "9.8.7");
-    let schema = app.before_sign_in("schema", |d| d.schema_version()).unwrap();
+    let schema = app.before_sign_in("schema", |l| l.schema_version()).unwrap();
     assert!(schema > 0);
     assert_eq!(versions["schema_version"], schema, "the database's schema version");
     assert_eq!(versions["os"], std::env::consts::OS);
@@ -153,4 +153,94 @@ fn the_diagnostics_bundle_holds_logs_versions_sizes_and_sync_counts_and_nothing_
         }
         assert!(!name.ends_with(".db") && !name.contains("photo"), "no database or photo in the bundle: {name}");
     }
+}
+
+/// A desk with its manager, a signed-in clerk ("clerk1") and one enrolled worker; the app with
+/// nobody signed in, and the worker's id.
+fn app_with_a_clerk(dir: &Path) -> (DeskApp, String) {
+    let (mut desk, me) = open_desk(dir);
+    let clerk = NewUser { username: "clerk1".into(), display_name: "前台小李".into(), role: Role::Clerk, password: "clerkpass1".into() };
+    desk.add_user(Some(&me), &clerk).expect("the manager adds a clerk");
+    let worker = desk.enrol_worker(&me, &worker_form(NAME, &id_number(1))).expect("the manager enrols").id;
+    (DeskApp::new(desk, None), worker)
+}
+
+/// Moved here from the store's tests (the store no longer checks roles): a clerk may not
+/// change the agency, add or list users, change the pass mark, cancel a certificate or enrol
+/// the device; each is `forbidden` from the one check in certdesk-core, and nothing changed.
+#[test]
+fn a_clerk_is_refused_every_managers_action_in_the_window_and_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, worker) = app_with_a_clerk(dir.path());
+    app.login("clerk1", "clerkpass1").expect("the clerk signs in");
+    let audit_before = app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap();
+    let mut agency = certdesk_testkit::desk::agency();
+    agency.name = "别家家政".into();
+    let strict = certdesk_domain::TrainingSettings { class_hour_minutes: 40, pass_mark: 70.0 };
+    let enrol = certdesk_sync::EnrolParams {
+        platform_url: "https://127.0.0.1:9".into(),
+        code: "ABCD-EFGH".into(),
+        ca_pem: None,
+        device_name: "前台".into(),
+        secret: certdesk_sync::SecretPreference::File,
+    };
+    let new_manager = NewUser { username: "x2".into(), display_name: "某".into(), role: Role::Manager, password: "password1".into() };
+    let refusals = [
+        ("agency_set", app.signed_in("agency_set", |s| s.set_agency(&agency).map(drop)).unwrap_err()),
+        ("user_add", app.signed_in("user_add", |s| s.add_user(&new_manager).map(drop)).unwrap_err()),
+        ("user_list", app.signed_in("user_list", |s| s.list_users().map(drop)).unwrap_err()),
+        ("training_settings_set", app.signed_in("training_settings_set", |s| s.set_training_settings(&strict).map(drop)).unwrap_err()),
+        (
+            "card_cancel",
+            app.signed_in("card_cancel", |s| s.cancel_certificate(&worker, certdesk_store::CancelReason::LeftAgency, "").map(drop)).unwrap_err(),
+        ),
+        ("device_enrol", app.signed_in("device_enrol", |s| s.enrol_device(enrol).map(drop)).unwrap_err()),
+    ];
+    for (command, e) in &refusals {
+        assert_eq!(e.code, "forbidden", "{command}: a clerk is refused a manager's action: {e:?}");
+        assert_eq!(e, &DeskError::forbidden(), "{command}: the one refusal, the same sentence everywhere");
+    }
+    assert_eq!(app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap(), audit_before, "no refused action wrote anything");
+    app.signed_in("check", |s| {
+        assert_eq!(s.agency()?.unwrap().name, certdesk_testkit::desk::agency().name, "the agency is unchanged");
+        assert_eq!(s.training_settings()?, certdesk_domain::TrainingSettings::default(), "the pass mark is unchanged");
+        assert_eq!(s.worker(&worker)?.status, certdesk_domain::WorkerStatus::Enrolled, "the worker is not cancelled");
+        assert!(!s.sync_status()?.enrolled, "the device is not enrolled");
+        Ok(())
+    })
+    .unwrap();
+
+    // The same calls as a manager go through.
+    app.logout();
+    app.login(MANAGER, MANAGER_PASSWORD).unwrap();
+    app.signed_in("training_settings_set", |s| s.set_training_settings(&strict)).expect("a manager changes the pass mark");
+    app.signed_in("user_add", |s| s.add_user(&new_manager)).expect("a manager adds a user");
+    let state = app
+        .signed_in("card_cancel", |s| s.cancel_certificate(&worker, certdesk_store::CancelReason::LeftAgency, ""))
+        .expect("a manager cancels");
+    assert_eq!(state.status, "cancelled");
+}
+
+#[test]
+fn a_clerk_still_does_a_clerks_work_recorded_against_the_clerk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = app_with_a_clerk(dir.path());
+    let clerk = app.login("clerk1", "clerkpass1").unwrap();
+    assert_eq!((clerk.username(), clerk.display_name(), clerk.role()), ("clerk1", "前台小李", Role::Clerk));
+    assert!(!clerk.is_manager());
+    let w = app.signed_in("worker_enrol", |s| s.enrol_worker(&worker_form("李梅", &id_number(2)))).expect("a clerk enrols");
+    let detail = app.signed_in("worker_get", |s| s.worker_detail(&w.id)).unwrap();
+    assert_eq!(detail.timeline[0].user, "前台小李", "the change is recorded against the clerk");
+}
+
+#[test]
+fn the_first_user_of_a_fresh_desk_needs_nobody_signed_in_and_later_users_need_a_manager() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = DeskApp::new(certdesk_store::Desk::open(dir.path()).unwrap(), None);
+    let clerk = NewUser { username: "clerk1".into(), display_name: "前台小李".into(), role: Role::Clerk, password: "clerkpass1".into() };
+    let e = app.before_sign_in("user_add", |l| l.add_first_user(&clerk)).unwrap_err();
+    assert_eq!(e.code, "first_user_manager", "the first user must be a manager: {e:?}");
+    app.before_sign_in("user_add", |l| l.add_first_user(&certdesk_testkit::desk::manager())).expect("the first manager");
+    let e = app.before_sign_in("user_add", |l| l.add_first_user(&clerk)).unwrap_err();
+    assert_eq!(e.code, "unauthorized", "once the desk has users, adding one needs a signed-in manager");
 }

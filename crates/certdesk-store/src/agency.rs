@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::AuditRecord;
 use crate::messages;
 use crate::table;
-use crate::users::{require_manager, NewUser};
+use crate::users::NewUser;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
 /// The agency as stored.
@@ -92,9 +92,8 @@ impl Desk {
         Ok(session)
     }
 
-    /// Set or correct the agency profile (manager only).
+    /// Set or correct the agency profile (a manager's action; `certdesk-core` checks the role).
     pub fn set_agency(&mut self, actor: &SessionUser, agency: &Agency) -> DeskResult<Agency> {
-        require_manager(actor)?;
         let tx = self.conn.unchecked_transaction()?;
         let stored = self.write_agency(&tx, actor, agency)?;
         tx.commit()?;

@@ -22,7 +22,6 @@ use crate::audit::AuditRecord;
 use crate::messages;
 use crate::table::{self, card_prints::NewPrint};
 use crate::sync::WorkerCertificate;
-use crate::users::require_manager;
 use crate::{Desk, DeskCode, DeskError, DeskResult, SessionUser};
 
 /// The longest scan the verify box accepts. A real credential URL is at most 151 bytes; a
@@ -523,10 +522,9 @@ impl Desk {
         Ok(())
     }
 
-    /// 注销 (managers only): the certificate stops verifying after the next sync, and the
-    /// person may later be enrolled by another agency.
+    /// 注销 (a manager's action; `certdesk-core` checks the role): the certificate stops
+    /// verifying after the next sync, and the person may later be enrolled by another agency.
     pub fn cancel_certificate(&mut self, actor: &SessionUser, worker_id: &str, reason: CancelReason, note: &str) -> DeskResult<()> {
-        require_manager(actor)?;
         let from = self.worker(worker_id)?.status;
         transition(from, LifecycleEvent::Cancel).map_err(lifecycle_error)?;
         let note = note.trim();

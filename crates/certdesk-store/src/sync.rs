@@ -261,8 +261,10 @@ impl Desk {
     /// Records a (new) enrolment, replacing any earlier one. When the platform or the agency
     /// changes, everything learned from the old one is forgotten (cursor, trust list,
     /// revocations, photo receipts) and every outbox entry is sent again: the new platform has
-    /// none of them.
-    pub fn save_sync_device(&mut self, device: &DeviceRecord) -> DeskResult<()> {
+    /// none of them. The enrolment is audited (entity `device`, action `enrol`, the platform's
+    /// address before and after) against `by`, the manager who enrolled, or no user for an
+    /// unattended enrolment.
+    pub fn save_sync_device(&mut self, by: Option<&SessionUser>, device: &DeviceRecord) -> DeskResult<()> {
         let old = self.sync_device()?;
         let tx = self.conn.unchecked_transaction()?;
         let moved = old
@@ -277,6 +279,19 @@ impl Desk {
         }
         table::sync_device::put(&tx, device, &self.now_text())?;
         table::sync_state::clear_error(&tx)?;
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: by.map(|u| u.id.as_str()),
+                entity: "device",
+                entity_id: &device.device_id,
+                action: "enrol",
+                field: Some("platform_url"),
+                old_value: old.as_ref().map(|o| o.platform_url.as_str()),
+                new_value: Some(&device.platform_url),
+                reason: None,
+            },
+        )?;
         tx.commit()?;
         Ok(())
     }

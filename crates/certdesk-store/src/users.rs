@@ -44,17 +44,49 @@ impl Role {
 }
 
 /// The signed-in user: who every change is recorded against.
+///
+/// Only a successful sign-in ([`Desk::login`]) or the first set-up ([`Desk::setup`]) makes one:
+/// the fields are private to this crate and there is no public constructor or `Deserialize`, so
+/// no caller can make a user up (or promote a clerk) to get past a check. Read it through the
+/// accessors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionUser {
     /// The user's id.
-    pub id: String,
+    pub(crate) id: String,
     /// Sign-in name.
-    pub username: String,
+    pub(crate) username: String,
     /// The name shown in timelines.
-    pub display_name: String,
+    pub(crate) display_name: String,
     /// What the user may do.
-    pub role: Role,
+    pub(crate) role: Role,
+}
+
+impl SessionUser {
+    /// The user's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Sign-in name.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The name shown in timelines.
+    pub fn display_name(&self) -> &str {
+        &self.display_name
+    }
+
+    /// What the user may do.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Whether the user is a manager.
+    pub fn is_manager(&self) -> bool {
+        self.role == Role::Manager
+    }
 }
 
 /// A user as listed for a manager.
@@ -133,17 +165,17 @@ impl Desk {
         Ok(table::users::any(&self.conn)?)
     }
 
-    /// Create a user. A manager must do it, except for the very first user of a fresh desk,
-    /// who must be a manager.
+    /// Create a user, recorded against `actor`. The very first user of a fresh desk needs no
+    /// actor and must be a manager; after that an actor is required. Who may add users (a
+    /// manager) is decided above the store, in `certdesk-core`.
     pub fn add_user(&mut self, actor: Option<&SessionUser>, user: &NewUser) -> DeskResult<UserInfo> {
         let first = !self.has_users()?;
         if first {
             if user.role != Role::Manager {
                 return Err(messages::first_user_manager());
             }
-        } else {
-            let actor = actor.ok_or_else(DeskError::unauthorized)?;
-            require_manager(actor)?;
+        } else if actor.is_none() {
+            return Err(DeskError::unauthorized());
         }
         let tx = self.conn.unchecked_transaction()?;
         let info = self.insert_user(&tx, actor, user)?;
@@ -200,18 +232,8 @@ impl Desk {
         Ok(SessionUser { id, username, display_name, role })
     }
 
-    /// Every user, for a manager.
-    pub fn list_users(&self, actor: &SessionUser) -> DeskResult<Vec<UserInfo>> {
-        require_manager(actor)?;
+    /// Every user (a manager's list; `certdesk-core` checks the role).
+    pub fn list_users(&self) -> DeskResult<Vec<UserInfo>> {
         Ok(table::users::all(&self.conn)?)
-    }
-}
-
-/// Refuse unless the user is a manager.
-pub(crate) fn require_manager(actor: &SessionUser) -> DeskResult<()> {
-    if actor.role == Role::Manager {
-        Ok(())
-    } else {
-        Err(DeskError::forbidden())
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use certdesk_protocol::sync::{EnrolRequest, OutboxEntry, PushRequest};
-use certdesk_store::{Desk, DeviceRecord, PullTally, PushTally};
+use certdesk_store::{Desk, DeviceRecord, PullTally, PushTally, SessionUser};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -89,8 +89,10 @@ pub struct Enrolment {
 
 /// Enrols this desk with a platform using a one-time code: the device secret goes to the
 /// keyring (or the 0600 file), the enrolment row to the store. A desk enrolled before is
-/// re-enrolled (e.g. after its credential was revoked) and the old secret forgotten.
-pub async fn enrol(desk: &mut Desk, params: &EnrolParams) -> Result<Enrolment, SyncError> {
+/// re-enrolled (e.g. after its credential was revoked) and the old secret forgotten. The
+/// enrolment is audited against `by` (no user: an unattended enrolment); who may enrol (a
+/// manager) is `certdesk-core`'s check.
+pub async fn enrol(desk: &mut Desk, by: Option<&SessionUser>, params: &EnrolParams) -> Result<Enrolment, SyncError> {
     let platform_url = normalise_platform_url(&params.platform_url)?;
     if let Some(pem) = &params.ca_pem {
         if !pem.contains("-----BEGIN CERTIFICATE-----") {
@@ -106,7 +108,7 @@ pub async fn enrol(desk: &mut Desk, params: &EnrolParams) -> Result<Enrolment, S
     let old = desk.sync_device()?;
     // The secret first: an enrolment row must never exist without its secret.
     let store = secret::store(desk.data_dir(), answer.device_id, &answer.device_secret, params.secret)?;
-    desk.save_sync_device(&DeviceRecord {
+    desk.save_sync_device(by, &DeviceRecord {
         platform_url: platform_url.clone(),
         device_id: answer.device_id.to_string(),
         device_name: params.device_name.clone(),
@@ -283,6 +285,6 @@ pub fn sync_blocking(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, 
 }
 
 /// [`enrol`] for callers without an async runtime.
-pub fn enrol_blocking(desk: &mut Desk, params: &EnrolParams) -> Result<Enrolment, SyncError> {
-    runtime()?.block_on(enrol(desk, params))
+pub fn enrol_blocking(desk: &mut Desk, by: Option<&SessionUser>, params: &EnrolParams) -> Result<Enrolment, SyncError> {
+    runtime()?.block_on(enrol(desk, by, params))
 }

@@ -49,7 +49,7 @@ pub async fn enrolled_desk_in(platform: &TestPlatform, agency_n: u32, district: 
     let mut d = TestDesk::new();
     let agency = platform.agency_in(agency_n, district).await;
     let code = platform.enrolment_code(agency).await;
-    enrol(&mut d.desk, &enrol_params(platform, &code)).await.expect("the desk enrols");
+    enrol(&mut d.desk, Some(&d.me), &enrol_params(platform, &code)).await.expect("the desk enrols");
     d
 }
 

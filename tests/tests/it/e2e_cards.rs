@@ -99,7 +99,7 @@ async fn a_card_is_printed_handed_over_lost_replaced_and_both_qr_codes_verify() 
         input.photo_sha256 = Some(desk.prepare_photo(&photo()).unwrap().sha256);
         let id = desk.enrol_worker(&me, &input).unwrap().id;
         train_to_eligibility(&mut desk, &me, std::slice::from_ref(&id), "92");
-        certdesk_sync::enrol(&mut desk, &enrol_params(&platform, &code)).await.expect("the desk enrols");
+        certdesk_sync::enrol(&mut desk, Some(&me), &enrol_params(&platform, &code)).await.expect("the desk enrols");
         desk.apply_worker(&me, &id).unwrap();
         id
     };

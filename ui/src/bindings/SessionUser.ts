@@ -3,6 +3,11 @@ import type { Role } from "./Role";
 
 /**
  * The signed-in user: who every change is recorded against.
+ *
+ * Only a successful sign-in ([`Desk::login`]) or the first set-up ([`Desk::setup`]) makes one:
+ * the fields are private to this crate and there is no public constructor or `Deserialize`, so
+ * no caller can make a user up (or promote a clerk) to get past a check. Read it through the
+ * accessors.
  */
 export type SessionUser = { 
 /**

@@ -105,7 +105,7 @@ fn nothing_synced_for_more_than_three_days_raises_the_stale_warning() {
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, _, clock) = fresh(dir.path());
     assert!(!desk.sync_status().unwrap().stale_warning, "an unenrolled desk has nothing to be late with");
-    desk.save_sync_device(&device()).unwrap();
+    desk.save_sync_device(None, &device()).unwrap();
     clock.advance(Duration::days(3) - Duration::minutes(1));
     assert!(!desk.sync_status().unwrap().stale_warning);
     clock.advance(Duration::minutes(2));
@@ -125,7 +125,7 @@ fn moving_to_another_platform_sends_everything_again() {
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, me, _) = fresh(dir.path());
     worker(&mut desk, &me, "张三", "31010419800101001");
-    desk.save_sync_device(&device()).unwrap();
+    desk.save_sync_device(None, &device()).unwrap();
     let pending = desk.pending_sync_entries(10).unwrap();
     let answers: Vec<EntryResult> =
         pending.iter().map(|e| EntryResult { id: e.id.parse().unwrap(), seq: e.seq, outcome: EntryOutcome::Applied }).collect();
@@ -135,10 +135,31 @@ fn moving_to_another_platform_sends_everything_again() {
 
     let mut same_place = device();
     same_place.agency_id = desk.sync_device().unwrap().unwrap().agency_id;
-    desk.save_sync_device(&same_place).unwrap();
+    desk.save_sync_device(None, &same_place).unwrap();
     assert_eq!((desk.pending_outbox_count().unwrap(), desk.sync_cursor().unwrap()), (0, 42), "a new device of the same agency keeps going");
 
-    desk.save_sync_device(&DeviceRecord { platform_url: "https://other.example".into(), ..device() }).unwrap();
+    desk.save_sync_device(None, &DeviceRecord { platform_url: "https://other.example".into(), ..device() }).unwrap();
     assert_eq!(desk.pending_outbox_count().unwrap(), 1, "the new platform has none of the records");
     assert_eq!(desk.sync_cursor().unwrap(), 0);
+}
+
+#[test]
+fn enrolling_the_device_writes_an_audit_entry_naming_who_and_the_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me, _) = fresh(dir.path());
+    let entries = desk.verify_audit_chain().unwrap();
+    let first = device();
+    desk.save_sync_device(Some(&me), &first).unwrap();
+    let timeline = desk.timeline("device", &first.device_id).unwrap();
+    assert_eq!(timeline.len(), 1, "one entry for the enrolment: {timeline:?}");
+    let e = &timeline[0];
+    assert_eq!((e.action.as_str(), e.field.as_deref()), ("enrol", Some("platform_url")));
+    assert_eq!((e.old_value.as_deref(), e.new_value.as_deref()), (None, Some(first.platform_url.as_str())), "a first enrolment");
+    assert_eq!(e.user, me.display_name(), "recorded against the manager who enrolled");
+
+    let moved = DeviceRecord { device_id: uuid::Uuid::now_v7().to_string(), platform_url: "https://other.example".into(), ..device() };
+    desk.save_sync_device(None, &moved).unwrap();
+    let e = desk.timeline("device", &moved.device_id).unwrap().pop().expect("the re-enrolment is audited too");
+    assert_eq!((e.old_value.as_deref(), e.new_value.as_deref()), (Some(first.platform_url.as_str()), Some("https://other.example")));
+    assert_eq!(desk.verify_audit_chain().unwrap(), entries + 2, "both entries are in the hash chain, which stays intact");
 }

@@ -186,7 +186,7 @@ async fn enrolling_with_a_code_stores_the_device_but_never_its_secret_in_the_dat
     let mut d = desk();
     let agency = p.agency(1).await;
     let code = p.enrolment_code(agency).await;
-    let done = enrol(&mut d.desk, &params(&p, &code)).await.unwrap();
+    let done = enrol(&mut d.desk, Some(&d.me), &params(&p, &code)).await.unwrap();
     assert_eq!(done.secret_store, SecretStore::File, "the file was asked for");
     assert_eq!(done.agency_name, "第1家政服务有限公司");
 
@@ -194,6 +194,10 @@ async fn enrolling_with_a_code_stores_the_device_but_never_its_secret_in_the_dat
     assert_eq!(device.device_id, done.device_id);
     assert_eq!(device.secret_store, "file");
     assert_eq!(device.ca_pem.as_deref(), Some(p.ca_pem.as_str()), "the CA is kept, so the file may move");
+    let audited = d.desk.timeline("device", &done.device_id).unwrap();
+    assert_eq!(audited.len(), 1, "the enrolment is audited: {audited:?}");
+    assert_eq!((audited[0].action.as_str(), audited[0].user.as_str()), ("enrol", d.me.display_name()), "against the manager who enrolled");
+    assert_eq!(audited[0].new_value.as_deref(), Some(done.platform_url.as_str()));
 
     let secret_file = std::fs::read_to_string(d.dir.path().join(certdesk_sync::secret::SECRET_FILE)).unwrap();
     let secret = secret_file.lines().nth(1).unwrap();
@@ -206,7 +210,7 @@ async fn enrolling_with_a_code_stores_the_device_but_never_its_secret_in_the_dat
         );
     }
 
-    let again = enrol(&mut desk().desk, &params(&p, &code)).await.unwrap_err();
+    let again = enrol(&mut desk().desk, None, &params(&p, &code)).await.unwrap_err();
     assert_eq!(again.to_desk_error().code, "enrolment_code_invalid", "a code works once: {again:?}");
 }
 
@@ -391,7 +395,7 @@ async fn a_revoked_device_is_refused_with_a_clear_error_and_nothing_is_marked() 
     // A new code makes the desk whole again, and the waiting entry goes.
     let agency = Uuid::parse_str(&d.desk.sync_device().unwrap().unwrap().agency_id).unwrap();
     let code = p.enrolment_code(agency).await;
-    enrol(&mut d.desk, &params(&p, &code)).await.unwrap();
+    enrol(&mut d.desk, Some(&d.me), &params(&p, &code)).await.unwrap();
     let r = sync(&mut d.desk, &opts()).await.unwrap();
     assert_eq!(r.pushed.applied, 1, "{r:?}");
     assert_eq!(p.workers().len(), 3);
@@ -479,7 +483,7 @@ async fn a_network_cut_mid_response_is_retried_to_the_same_final_state() {
     // Point the desk at the proxy: same CA (the certificate names 127.0.0.1), other port.
     let mut device = d.desk.sync_device().unwrap().unwrap();
     device.platform_url = format!("https://{proxy}");
-    d.desk.save_sync_device(&device).unwrap();
+    d.desk.save_sync_device(None, &device).unwrap();
 
     let mut reports = Vec::new();
     for _ in 0..5 {
@@ -798,7 +802,7 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
         device_name: "前台1号机".into(),
         secret: SecretPreference::File,
     };
-    enrol(&mut d.desk, &enrol_params).await.unwrap();
+    enrol(&mut d.desk, Some(&d.me), &enrol_params).await.unwrap();
 
     // Small batches, few quick retries: a sync meets the dead platform and gives up, as a
     // desk would until its next attempt.

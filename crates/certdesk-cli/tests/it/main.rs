@@ -1,0 +1,4 @@
+//! The `certdesk` binary driven as a script drives it, one module per area.
+
+mod diagnostics;
+mod roles;

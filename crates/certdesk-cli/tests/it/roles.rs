@@ -1,0 +1,112 @@
+//! Roles from a terminal: the CLI signs in and goes through the window's own calls
+//! (`certdesk-core`), so a clerk asking for a manager's action gets the very error the window
+//! gives (`forbidden`, byte for byte in `--json`), and nothing changes.
+
+use std::path::Path;
+use std::process::Command;
+
+use certdesk_core::DeskApp;
+use certdesk_store::{CancelReason, Desk, DeskError, NewUser, Role};
+use certdesk_testkit::desk::{agency, open_desk, worker_form};
+use certdesk_testkit::id_number;
+
+const CLERK: &str = "clerk1";
+const CLERK_PASSWORD: &str = "clerkpass1";
+
+/// A set-up desk with a clerk and one enrolled worker (the worker's ID number).
+fn desk_with_a_clerk(dir: &Path) -> String {
+    let (mut desk, me) = open_desk(dir);
+    let clerk = NewUser { username: CLERK.into(), display_name: "前台小李".into(), role: Role::Clerk, password: CLERK_PASSWORD.into() };
+    desk.add_user(Some(&me), &clerk).expect("the manager adds a clerk");
+    let id = id_number(3);
+    desk.enrol_worker(&me, &worker_form("王五", &id)).expect("the manager enrols");
+    id
+}
+
+/// `certdesk --json` as the clerk: the exit code and what it printed on stdout.
+fn as_clerk(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_certdesk"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--json", "--user", CLERK, "--password", CLERK_PASSWORD])
+        .args(args)
+        .env_remove("CERTDESK_LOG")
+        .output()
+        .expect("the CLI runs");
+    let printed = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("certdesk {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), printed)
+}
+
+#[test]
+fn a_clerk_running_a_managers_command_gets_the_windows_own_refusal_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = desk_with_a_clerk(dir.path());
+
+    let agency_updated_at = Desk::open(dir.path()).unwrap().agency().unwrap().unwrap().updated_at;
+    // The window: the same calls through certdesk-core with the clerk signed in.
+    let app = DeskApp::new(Desk::open(dir.path()).unwrap(), None);
+    app.login(CLERK, CLERK_PASSWORD).unwrap();
+    let worker = app.signed_in("worker_search", |s| s.resolve_worker(&id)).unwrap();
+    let window: Vec<DeskError> = vec![
+        app.signed_in("user_list", |s| s.list_users().map(drop)).unwrap_err(),
+        app.signed_in("agency_set", |s| s.set_agency(&agency()).map(drop)).unwrap_err(),
+        app.signed_in("card_cancel", |s| s.cancel_certificate(&worker, CancelReason::LeftAgency, "").map(drop)).unwrap_err(),
+        app.signed_in("training_settings_set", |s| s.training_settings().and_then(|t| s.set_training_settings(&t)).map(drop)).unwrap_err(),
+    ];
+    drop(app);
+
+    let a = agency();
+    let cli = [
+        as_clerk(dir.path(), &["user", "list"]),
+        as_clerk(
+            dir.path(),
+            &["agency", "set", "--name", &a.name, "--credit-code", &a.credit_code, "--district", &a.district, "--address", &a.address, "--phone", &a.phone],
+        ),
+        as_clerk(dir.path(), &["card", "cancel", "--worker", &id, "--reason", "left_agency"]),
+    ];
+    for (i, (code, printed)) in cli.iter().enumerate() {
+        assert_eq!(*code, Some(2), "a refusal is the clerk's, not an internal error: {printed}");
+        assert_eq!(printed, &serde_json::to_value(&window[i]).unwrap(), "the CLI prints the window's own error");
+        assert_eq!(printed["code"], "forbidden");
+    }
+    assert_eq!(window[3], DeskError::forbidden(), "the pass mark is a manager's too");
+
+    // Enrolling the device is refused before any network: the platform address is unreachable.
+    let (code, printed) = as_clerk(dir.path(), &["device", "enrol", "--platform", "https://127.0.0.1:9", "--code", "ABCD-EFGH"]);
+    assert_eq!((code, printed), (Some(2), serde_json::to_value(DeskError::forbidden()).unwrap()), "enrolment needs a manager");
+
+    let desk = Desk::open(dir.path()).unwrap();
+    assert_eq!(desk.worker(&worker).unwrap().status, certdesk_domain::WorkerStatus::Enrolled, "nothing was cancelled");
+    assert!(!desk.sync_status().unwrap().enrolled, "nothing was enrolled");
+    assert_eq!(desk.agency().unwrap().unwrap().updated_at, agency_updated_at, "the agency was not changed");
+}
+
+#[test]
+fn a_clerk_does_a_clerks_work_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = desk_with_a_clerk(dir.path());
+    let (code, shown) = as_clerk(dir.path(), &["worker", "show", &id]);
+    assert_eq!(code, Some(0), "a clerk reads a worker: {shown}");
+    assert_eq!(shown["worker"]["id_number"], id.as_str());
+    let (code, status) = as_clerk(dir.path(), &["sync", "status"]);
+    assert_eq!(code, Some(0), "a clerk reads the sync status: {status}");
+    assert_eq!(status["enrolled"], false);
+}
+
+#[test]
+fn without_a_sign_in_a_command_is_refused_as_unauthorized() {
+    let dir = tempfile::tempdir().unwrap();
+    desk_with_a_clerk(dir.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_certdesk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--json", "worker", "list"])
+        .env_remove("CERTDESK_USER")
+        .env_remove("CERTDESK_PASSWORD")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["code"], "unauthorized", "a read needs a sign-in too: {printed}");
+}

@@ -1,0 +1,443 @@
+//! Every call the window and the CLI make on the desk, as the signed-in user.
+//!
+//! A [`Session`] is the open desk and a [`SessionUser`], and a `SessionUser` only comes out of a
+//! sign-in (`Desk::login`) or the first set-up: no caller can make one up. So "must be signed
+//! in" is the type, not a line a command must remember: a read is a `Session` method as much as
+//! a change. Each manager's action checks the role first thing in its method here, the one place
+//! role checks live (the store below only stores); a clerk gets `forbidden` and the desk stays
+//! untouched, from the window and from the CLI alike.
+//!
+//! This module must never format for a screen or a terminal: values in, the desk's values and
+//! [`DeskError`] out. The few calls that take what a window sends (base64 files, a typed date, a
+//! drawn signature) decode it here so that no command body in the shell does more than forward.
+
+use std::path::Path;
+
+use base64::Engine as _;
+use certdesk_card::Layout;
+use certdesk_domain::training::{ClassInput, SupervisionInput};
+use certdesk_domain::{Eligibility, TrainingSettings, WorkerStatus};
+use certdesk_print::{Destination, PrintOutcome};
+use certdesk_store::messages;
+use certdesk_store::{
+    Agency, ApplyAllReport, AttendanceInput, Calibration, CancelReason, CardState, ClassDetail, Desk, DeskResult,
+    DeskStats, ExamInput, ExamResult, Feedback, FeedbackSummary, HoursImportOptions, HoursImportReport, ImportOptions,
+    ImportReport, LossKind, NewUser, Participant, PlatformView, PreparedPhoto, RosterExport, RosterFilter, RosterFormat,
+    ScanReport, SearchResult, SessionUser, SupervisionForm, SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker,
+    WorkerDetail, WorkerInput, WorkerTraining, MAX_IMPORT_BYTES,
+};
+use certdesk_sync::{EnrolParams, Enrolment, SyncOptions, SyncReport};
+
+use crate::require_manager;
+
+/// The open desk as one signed-in user sees it: what every window command and CLI subcommand
+/// calls. Made by [`crate::DeskApp::signed_in`] (the window) or [`Session::new`] from a user the
+/// desk signed in (the CLI, a blocking thread with its own connection).
+pub struct Session<'a> {
+    desk: &'a mut Desk,
+    user: &'a SessionUser,
+}
+
+impl<'a> Session<'a> {
+    /// `desk` as `user`. The user can only come from a sign-in, so this grants nothing.
+    pub fn new(desk: &'a mut Desk, user: &'a SessionUser) -> Session<'a> {
+        Session { desk, user }
+    }
+
+    /// Who is signed in.
+    pub fn user(&self) -> &SessionUser {
+        self.user
+    }
+
+    /// `forbidden` unless the signed-in user is a manager.
+    fn manager(&self) -> DeskResult<()> {
+        require_manager(self.user)
+    }
+
+    // ---- the agency and its users ----
+
+    /// Set or correct the agency profile (manager).
+    pub fn set_agency(&mut self, agency: &Agency) -> DeskResult<Agency> {
+        self.manager()?;
+        self.desk.set_agency(self.user, agency)
+    }
+
+    /// Every user of the desk (manager).
+    pub fn list_users(&self) -> DeskResult<Vec<UserInfo>> {
+        self.manager()?;
+        self.desk.list_users()
+    }
+
+    /// Add a clerk or a manager (manager).
+    pub fn add_user(&mut self, user: &NewUser) -> DeskResult<UserInfo> {
+        self.manager()?;
+        self.desk.add_user(Some(self.user), user)
+    }
+
+    /// The agency profile, if set.
+    pub fn agency(&self) -> DeskResult<Option<Agency>> {
+        self.desk.agency()
+    }
+
+    /// Today in Shanghai, on the desk's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.desk.today()
+    }
+
+    /// The desk's data folder.
+    pub fn data_dir(&self) -> &Path {
+        self.desk.data_dir()
+    }
+
+    /// 导出诊断信息: logs, versions, data folder sizes and sync counts in one zip at `out`.
+    pub fn export_diagnostics(&self, program: crate::diagnostics::Program, out: &Path) -> DeskResult<Vec<String>> {
+        crate::diagnostics::write_bundle(self.desk, program, out)
+    }
+
+    // ---- workers ----
+
+    /// A photo (JPEG or PNG bytes) cropped, scaled and kept by its hash.
+    pub fn prepare_photo(&mut self, bytes: &[u8]) -> DeskResult<PreparedPhoto> {
+        self.desk.prepare_photo(bytes)
+    }
+
+    /// [`Session::prepare_photo`] from base64 (a data URL is accepted too).
+    pub fn prepare_photo_b64(&mut self, b64: &str) -> DeskResult<PreparedPhoto> {
+        self.desk.prepare_photo_b64(b64)
+    }
+
+    /// 登记.
+    pub fn enrol_worker(&mut self, input: &WorkerInput) -> DeskResult<Worker> {
+        self.desk.enrol_worker(self.user, input)
+    }
+
+    /// 信息更新; `reason` is required when the ID number changes.
+    pub fn update_worker(&mut self, id: &str, input: &WorkerInput, reason: Option<&str>) -> DeskResult<Worker> {
+        self.desk.update_worker(self.user, id, input, reason)
+    }
+
+    /// One worker's record.
+    pub fn worker(&self, id: &str) -> DeskResult<Worker> {
+        self.desk.worker(id)
+    }
+
+    /// One worker with the timeline.
+    pub fn worker_detail(&self, id: &str) -> DeskResult<WorkerDetail> {
+        self.desk.worker_detail(id)
+    }
+
+    /// Workers by part of the name, ID number, phone or certificate code.
+    pub fn search_workers(&self, query: &str, status: Option<WorkerStatus>, limit: usize) -> DeskResult<SearchResult> {
+        self.desk.search_workers(query, status, limit)
+    }
+
+    /// A worker's id from an id, a whole ID number or a unique match.
+    pub fn resolve_worker(&self, key: &str) -> DeskResult<String> {
+        self.desk.resolve_worker_key(key)
+    }
+
+    // ---- applying and the platform ----
+
+    /// 申领 one worker.
+    pub fn apply_worker(&mut self, id: &str) -> DeskResult<Worker> {
+        self.desk.apply_worker(self.user, id)
+    }
+
+    /// 申领 every eligible worker.
+    pub fn apply_all_eligible(&mut self) -> DeskResult<ApplyAllReport> {
+        self.desk.apply_all_eligible(self.user)
+    }
+
+    /// What is pending, when the last sync succeeded, how old the trust list is.
+    pub fn sync_status(&self) -> DeskResult<SyncStatus> {
+        self.desk.sync_status()
+    }
+
+    /// Records the platform refused.
+    pub fn sync_rejections(&self, include_dismissed: bool) -> DeskResult<Vec<SyncRejection>> {
+        self.desk.sync_rejections(include_dismissed)
+    }
+
+    /// Hide a refusal the clerk has dealt with.
+    pub fn dismiss_sync_rejection(&mut self, entry_id: &str) -> DeskResult<()> {
+        self.desk.dismiss_sync_rejection(self.user, entry_id)
+    }
+
+    /// What the platform said about a worker.
+    pub fn platform_view(&self, id: &str) -> DeskResult<PlatformView> {
+        self.desk.platform_view(id)
+    }
+
+    /// 同步 now, as this user (the background job and `certdesk sync` use
+    /// [`crate::sync_unattended`]).
+    pub fn sync(&mut self, options: &SyncOptions) -> DeskResult<SyncReport> {
+        crate::sync_unattended(self.desk, options)
+    }
+
+    /// Enrol this desk with the central platform using a one-time code (manager). The
+    /// enrolment is audited against this user. Empty optional fields count as absent; the
+    /// device name defaults to 前台.
+    pub fn enrol_device(&mut self, params: EnrolParams) -> DeskResult<Enrolment> {
+        self.manager()?;
+        let params = EnrolParams {
+            ca_pem: params.ca_pem.filter(|p| !p.trim().is_empty()),
+            device_name: Some(params.device_name).filter(|n| !n.trim().is_empty()).unwrap_or_else(|| DEFAULT_DEVICE_NAME.into()),
+            ..params
+        };
+        certdesk_sync::enrol_blocking(self.desk, Some(self.user), &params).map_err(|e| e.to_desk_error())
+    }
+
+    // ---- training ----
+
+    /// The agency's training settings (class hour, pass mark).
+    pub fn training_settings(&self) -> DeskResult<TrainingSettings> {
+        self.desk.training_settings()
+    }
+
+    /// Change the training settings (manager).
+    pub fn set_training_settings(&mut self, settings: &TrainingSettings) -> DeskResult<TrainingSettings> {
+        self.manager()?;
+        self.desk.set_training_settings(self.user, settings)
+    }
+
+    /// Create a training class.
+    pub fn create_class(&mut self, input: &ClassInput) -> DeskResult<TrainingClass> {
+        self.desk.create_class(self.user, input)
+    }
+
+    /// Classes starting between `from` and `to`, newest first.
+    pub fn list_classes(&self, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>, limit: usize) -> DeskResult<Vec<TrainingClass>> {
+        self.desk.list_classes(from, to, limit)
+    }
+
+    /// One class with its participants and supervision form.
+    pub fn class_detail(&self, class_id: &str) -> DeskResult<ClassDetail> {
+        self.desk.class_detail(class_id)
+    }
+
+    /// Put a worker (id or ID number) in a class.
+    pub fn add_to_class(&mut self, class_id: &str, worker: &str) -> DeskResult<Participant> {
+        self.desk.add_to_class(self.user, class_id, worker)
+    }
+
+    /// Take a worker out of a class (`confirmed` when hours are already recorded).
+    pub fn remove_from_class(&mut self, class_id: &str, worker_id: &str, confirmed: bool) -> DeskResult<()> {
+        self.desk.remove_from_class(self.user, class_id, worker_id, confirmed)
+    }
+
+    /// Record attendance in an offline class.
+    pub fn record_attendance(&mut self, class_id: &str, worker_id: &str, input: &AttendanceInput) -> DeskResult<Participant> {
+        self.desk.record_attendance(self.user, class_id, worker_id, input)
+    }
+
+    /// Record an exam score.
+    pub fn record_exam(&mut self, input: &ExamInput) -> DeskResult<ExamResult> {
+        self.desk.record_exam(self.user, input)
+    }
+
+    /// A worker's exam results.
+    pub fn exam_results(&self, worker_id: &str) -> DeskResult<Vec<ExamResult>> {
+        self.desk.exam_results(worker_id)
+    }
+
+    /// File an offline class's supervision form.
+    pub fn file_supervision(&mut self, class_id: &str, input: &SupervisionInput) -> DeskResult<SupervisionForm> {
+        self.desk.file_supervision(self.user, class_id, input)
+    }
+
+    /// Whether a worker may apply, and what is missing.
+    pub fn worker_eligibility(&self, id: &str) -> DeskResult<Eligibility> {
+        self.desk.worker_eligibility(id)
+    }
+
+    /// A worker's classes, exams and eligibility.
+    pub fn worker_training(&self, id: &str) -> DeskResult<WorkerTraining> {
+        self.desk.worker_training(id)
+    }
+
+    /// What importing this spreadsheet would do; writes nothing.
+    pub fn preview_import(&self, bytes: &[u8], options: &ImportOptions) -> DeskResult<ImportReport> {
+        self.desk.preview_import(bytes, options)
+    }
+
+    /// [`Session::preview_import`] of a file sent as base64.
+    pub fn preview_import_b64(&self, b64: &str, options: &ImportOptions) -> DeskResult<ImportReport> {
+        self.preview_import(&decode_file(b64)?, options)
+    }
+
+    /// Import workers from a spreadsheet in one transaction; `progress(done, total)`.
+    pub fn import_workers(&mut self, bytes: &[u8], options: &ImportOptions, progress: &mut dyn FnMut(usize, usize)) -> DeskResult<ImportReport> {
+        self.desk.import_workers(self.user, bytes, options, progress)
+    }
+
+    /// [`Session::import_workers`] of a file sent as base64.
+    pub fn import_workers_b64(&mut self, b64: &str, options: &ImportOptions, progress: &mut dyn FnMut(usize, usize)) -> DeskResult<ImportReport> {
+        let bytes = decode_file(b64)?;
+        self.import_workers(&bytes, options, progress)
+    }
+
+    /// What importing the online platform's hours file into a class would do; writes nothing.
+    pub fn preview_hours_import(&self, class_id: &str, bytes: &[u8], options: &HoursImportOptions) -> DeskResult<HoursImportReport> {
+        self.desk.preview_hours_import(class_id, bytes, options)
+    }
+
+    /// [`Session::preview_hours_import`] of a file sent as base64.
+    pub fn preview_hours_import_b64(&self, class_id: &str, b64: &str, options: &HoursImportOptions) -> DeskResult<HoursImportReport> {
+        self.preview_hours_import(class_id, &decode_file(b64)?, options)
+    }
+
+    /// Import the online platform's hours into a class.
+    pub fn import_hours(&mut self, class_id: &str, bytes: &[u8], options: &HoursImportOptions) -> DeskResult<HoursImportReport> {
+        self.desk.import_hours(self.user, class_id, bytes, options)
+    }
+
+    /// [`Session::import_hours`] of a file sent as base64.
+    pub fn import_hours_b64(&mut self, class_id: &str, b64: &str, options: &HoursImportOptions) -> DeskResult<HoursImportReport> {
+        let bytes = decode_file(b64)?;
+        self.import_hours(class_id, &bytes, options)
+    }
+
+    /// Save an import report as a spreadsheet.
+    pub fn save_import_report(&self, report: &ImportReport, path: &Path) -> DeskResult<()> {
+        certdesk_store::write_import_report(report, path)
+    }
+
+    /// Save an hours-import report as a spreadsheet.
+    pub fn save_hours_report(&self, report: &HoursImportReport, path: &Path) -> DeskResult<()> {
+        certdesk_store::write_hours_report(report, path)
+    }
+
+    /// 持证人员名册 to `path`.
+    pub fn export_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<RosterExport> {
+        self.desk.export_roster(path, format, filter)
+    }
+
+    /// Numbers at a glance over the last `months`.
+    pub fn stats(&self, months: u32) -> DeskResult<DeskStats> {
+        self.desk.stats(months)
+    }
+
+    // ---- cards ----
+
+    /// The worker page's card panel.
+    pub fn card_state(&self, worker_id: &str) -> DeskResult<CardState> {
+        self.desk.card_state(worker_id)
+    }
+
+    /// Whether this worker's card would be a draft (样张).
+    pub fn card_is_draft(&self, worker_id: &str) -> DeskResult<bool> {
+        Ok(self.desk.card_record(worker_id)?.draft)
+    }
+
+    /// 打印预览 as PDF bytes, 样张 unless approved.
+    pub fn card_preview(&self, worker_id: &str, layout: Layout) -> DeskResult<Vec<u8>> {
+        certdesk_print::preview(self.desk, worker_id, layout)
+    }
+
+    /// Workers whose approved certificate has no printed card yet.
+    pub fn approved_unprinted(&self) -> DeskResult<Vec<String>> {
+        self.desk.approved_unprinted()
+    }
+
+    /// 制作: print `worker_ids`, or every approved certificate not yet printed when
+    /// `worker_ids` is empty and `all_approved`; `progress(done, total)`.
+    pub fn print_cards(
+        &mut self,
+        worker_ids: Vec<String>,
+        all_approved: bool,
+        layout: Layout,
+        destination: &Destination,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> DeskResult<PrintOutcome> {
+        let ids = if all_approved && worker_ids.is_empty() { self.desk.approved_unprinted()? } else { worker_ids };
+        certdesk_print::print_cards(self.desk, self.user, &ids, layout, destination, progress)
+    }
+
+    /// 发放 on `issued_on` (today when `None`), optionally with the worker's drawn signature
+    /// (PNG); the card panel after it.
+    pub fn issue_card(&mut self, worker_id: &str, issued_on: Option<chrono::NaiveDate>, signature_png: Option<Vec<u8>>) -> DeskResult<CardState> {
+        self.desk.issue_card(self.user, worker_id, issued_on, signature_png)?;
+        self.desk.card_state(worker_id)
+    }
+
+    /// [`Session::issue_card`] as the window sends it: the date as typed (blank: today) and the
+    /// signature as a PNG data URL or base64 (blank: none).
+    pub fn issue_card_typed(&mut self, worker_id: &str, issued_on: Option<&str>, signature_png: Option<&str>) -> DeskResult<CardState> {
+        let on = match issued_on.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(s.parse().map_err(|_| messages::issued_on_invalid(s))?),
+            None => None,
+        };
+        let png = match signature_png.filter(|s| !s.is_empty()) {
+            Some(s) => {
+                let b64 = s.split_once("base64,").map(|(_, b)| b).unwrap_or(s);
+                Some(base64::engine::general_purpose::STANDARD.decode(b64).map_err(|_| messages::signature_unreadable())?)
+            }
+            None => None,
+        };
+        self.issue_card(worker_id, on, png)
+    }
+
+    /// 挂失/补办; the card panel after it.
+    pub fn report_card_loss(&mut self, worker_id: &str, kind: LossKind, note: &str) -> DeskResult<CardState> {
+        self.desk.report_card_loss(self.user, worker_id, kind, note)?;
+        self.desk.card_state(worker_id)
+    }
+
+    /// 注销 (manager); the card panel after it.
+    pub fn cancel_certificate(&mut self, worker_id: &str, reason: CancelReason, note: &str) -> DeskResult<CardState> {
+        self.manager()?;
+        self.desk.cancel_certificate(self.user, worker_id, reason, note)?;
+        self.desk.card_state(worker_id)
+    }
+
+    /// A printer's saved calibration.
+    pub fn printer_calibration(&self, printer: &str) -> DeskResult<Calibration> {
+        self.desk.printer_calibration(printer)
+    }
+
+    /// Save a printer's calibration; the calibration as stored.
+    pub fn set_printer_calibration(&mut self, printer: &str, calibration: Calibration) -> DeskResult<Calibration> {
+        self.desk.set_printer_calibration(self.user, printer, calibration)?;
+        self.desk.printer_calibration(printer)
+    }
+
+    /// A calibration test page with `printer`'s saved calibration, saved as PDF at `path`.
+    pub fn save_test_page(&self, printer: &str, layout: Layout, path: &Path) -> DeskResult<()> {
+        let pdf = certdesk_print::test_page(self.desk, printer, layout)?;
+        certdesk_print::write_atomically(path, &pdf)
+    }
+
+    /// 验证: a scanned card, checked offline.
+    pub fn verify_scan(&self, scanned: &str) -> DeskResult<ScanReport> {
+        self.desk.verify_scan(scanned)
+    }
+
+    /// Citizens' ratings and complaints about a worker.
+    pub fn worker_feedback(&self, worker_id: &str) -> DeskResult<FeedbackSummary> {
+        self.desk.worker_feedback(worker_id)
+    }
+
+    /// Complaints not handled yet.
+    pub fn open_complaints(&self) -> DeskResult<Vec<Feedback>> {
+        self.desk.open_complaints()
+    }
+
+    /// Mark a complaint handled; the open complaints after it.
+    pub fn handle_complaint(&mut self, id: &str) -> DeskResult<Vec<Feedback>> {
+        self.desk.handle_complaint(self.user, id)?;
+        self.desk.open_complaints()
+    }
+}
+
+/// The device name an enrolment uses when none is given.
+pub const DEFAULT_DEVICE_NAME: &str = "前台";
+
+/// A chosen file's bytes sent as base64 (a data URL is accepted too). The size cap is the one
+/// `read_import_file` applies to a path, checked before decoding.
+fn decode_file(b64: &str) -> DeskResult<Vec<u8>> {
+    let payload = b64.rsplit_once(',').map(|(_, p)| p).unwrap_or(b64).trim();
+    if payload.len() as u64 > MAX_IMPORT_BYTES / 3 * 4 + 4 {
+        return Err(messages::chosen_file_too_large(MAX_IMPORT_BYTES / 1024 / 1024));
+    }
+    base64::engine::general_purpose::STANDARD.decode(payload).map_err(|_| messages::chosen_file_unreadable())
+}
