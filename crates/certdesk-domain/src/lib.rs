@@ -41,3 +41,87 @@ pub use training::{
 pub use worker::{
     parse_service_types, validate_worker, ServiceType, ValidWorker, WorkerInput, WorkerStatus,
 };
+
+/// A refused field names a field of the form it came from, so the window can put the sentence
+/// beside that field (the forms are built from these input types' generated bindings).
+#[cfg(test)]
+mod refused_fields_name_their_form_field {
+    use chrono::NaiveDate;
+    use serde::Serialize;
+
+    use crate::training::{validate_class, validate_supervision, ClassInput, SupervisionInput, TrainingSettings};
+    use crate::{validate_worker, FieldError, WorkerInput};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 3).expect("a date")
+    }
+
+    /// Field names that differ from the input's key, and the key they stand for: the enrol
+    /// form maps them back (`mapEnrolField` in `ui/src/features/enrol/EnrolForm.tsx`). The
+    /// agency check is `agency_check` because the import's column and the form share it.
+    const ALIASES: &[(&str, &str)] = &[("agency_check", "agency_check_done")];
+
+    /// Every error names a key of the input's JSON, the name the window's form knows it by.
+    fn assert_named(input: &impl Serialize, errors: &[FieldError], what: &str) {
+        let json = serde_json::to_value(input).expect("serialisable");
+        let keys: Vec<&str> = json.as_object().expect("a form is an object").keys().map(String::as_str).collect();
+        assert!(!errors.is_empty(), "{what}: the input was meant to be refused");
+        for e in errors {
+            let key = ALIASES.iter().find(|(alias, _)| *alias == e.field).map_or(e.field.as_str(), |(_, key)| *key);
+            assert!(keys.contains(&key), "{what}: `{}` ({}) is no field of the form {keys:?}", e.field, e.code);
+        }
+    }
+
+    #[test]
+    fn a_worker_forms_refusals_name_its_fields() {
+        let blank = WorkerInput::default();
+        assert_named(&blank, &validate_worker(&blank, today()).unwrap_err(), "blank worker");
+        let wrong = WorkerInput {
+            name: "1".into(),
+            id_number: "11010519491231002X".into(),
+            phone: "123".into(),
+            address: "a\tb".into(),
+            service_types: vec!["nope".into()],
+            emergency_contact_name: "x".into(),
+            emergency_contact_phone: "abc".into(),
+            consent_date: Some("2099-01-01".into()),
+            agency_check_done: false,
+        };
+        let errors = validate_worker(&wrong, today()).unwrap_err();
+        assert!(errors.len() >= 8, "every field is wrong: {errors:?}");
+        assert_named(&wrong, &errors, "wrong worker");
+        let unreadable_date = WorkerInput { consent_date: Some("someday".into()), ..wrong };
+        assert_named(&unreadable_date, &validate_worker(&unreadable_date, today()).unwrap_err(), "unreadable consent date");
+    }
+
+    #[test]
+    fn a_class_forms_refusals_name_its_fields() {
+        let settings = TrainingSettings::default();
+        let blank = ClassInput::default();
+        assert_named(&blank, &validate_class(&blank, &settings).unwrap_err(), "blank class");
+        let wrong = ClassInput { mode: "x".into(), starts_at: "soon".into(), class_hours: 0.3, ..blank };
+        assert_named(&wrong, &validate_class(&wrong, &settings).unwrap_err(), "wrong class");
+        let backwards = ClassInput {
+            title: "t".into(),
+            mode: "offline".into(),
+            starts_at: "2026-12-03 12:00".into(),
+            ends_at: "2026-12-03 09:00".into(),
+            place: "p".into(),
+            trainer: "张三".into(),
+            class_hours: 2.0,
+        };
+        assert_named(&backwards, &validate_class(&backwards, &settings).unwrap_err(), "end before start");
+        let too_long = ClassInput { ends_at: "2026-12-03 12:30".into(), starts_at: "2026-12-03 12:00".into(), ..backwards };
+        assert_named(&too_long, &validate_class(&too_long, &settings).unwrap_err(), "more hours than time");
+    }
+
+    #[test]
+    fn a_supervision_forms_and_the_settings_refusals_name_their_fields() {
+        let blank = SupervisionInput::default();
+        assert_named(&blank, &validate_supervision(&blank).unwrap_err(), "blank supervision");
+        let wrong = SupervisionInput { method: "x".into(), participants_present: 20_000, identity_checked: 30_000, ..blank };
+        assert_named(&wrong, &validate_supervision(&wrong).unwrap_err(), "wrong supervision");
+        let settings = TrainingSettings { class_hour_minutes: 5, pass_mark: 200.0 };
+        assert_named(&settings, &settings.validate().unwrap_err(), "settings");
+    }
+}

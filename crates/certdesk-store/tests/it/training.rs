@@ -393,3 +393,47 @@ fn outbox_payloads_are_written_as_before_and_parse_into_the_typed_records() {
     let reason: certdesk_store::CancelReason = serde_json::from_value(cancel["reason"].clone()).unwrap();
     assert_eq!(reason, certdesk_store::CancelReason::LeftAgency);
 }
+
+/// Every field a refusal names is a key of the input the window sent, so the window puts the
+/// sentence beside that field (the grid's cell, the exam form's box, the user form's box).
+fn assert_fields_of(input: &impl serde::Serialize, err: &certdesk_store::DeskError, what: &str) {
+    let json = serde_json::to_value(input).unwrap();
+    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_fields_in(&keys, err, what);
+}
+
+fn assert_fields_in(keys: &[&str], err: &certdesk_store::DeskError, what: &str) {
+    assert!(!err.fields.is_empty(), "{what}: a refused input names its field ({err:?})");
+    for f in &err.fields {
+        assert!(keys.contains(&f.field.as_str()), "{what}: `{}` ({}) is no field of {keys:?}", f.field, f.code);
+    }
+}
+
+#[test]
+fn refused_attendance_exam_and_user_inputs_name_a_field_of_their_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    let offline = class(&mut desk, &me, "上门服务规范", "offline", 3.0);
+    let online = class(&mut desk, &me, "在线课程", "online", 3.0);
+    desk.add_to_class(&me, &offline.id, &w).unwrap();
+    desk.add_to_class(&me, &online.id, &w).unwrap();
+    for (class_id, input, what) in [
+        (&offline.id, mark("x", None, None), "an attendance mark that is none"),
+        (&offline.id, mark("late", None, None), "late without a sign-in"),
+        (&offline.id, mark("left_early", None, None), "left early without a sign-out"),
+        (&offline.id, mark("present", Some("11:00"), Some("10:00")), "sign-out before sign-in"),
+        (&offline.id, mark("late", Some("soon"), None), "an unreadable sign-in"),
+        (&offline.id, AttendanceInput { hours_completed: Some(1.0), ..Default::default() }, "hours on an offline class"),
+        (&online.id, AttendanceInput { hours_completed: Some(9.0), ..Default::default() }, "more hours than the class"),
+        (&online.id, AttendanceInput::default(), "an online class without hours"),
+    ] {
+        let err = desk.record_attendance(&me, class_id, &w, &input).unwrap_err();
+        assert_fields_of(&input, &err, what);
+    }
+    let exam = ExamInput { worker: w.clone(), score: "101".into(), exam_date: Some("someday".into()), class_id: None };
+    assert_fields_of(&exam, &desk.record_exam(&me, &exam).unwrap_err(), "a wrong exam");
+    let user = NewUser { username: "a".into(), display_name: String::new(), role: Role::Clerk, password: "1".into() };
+    // NewUser is read, never written (it carries a password): its fields, as `ui/src/bindings/NewUser.ts` has them.
+    assert_fields_in(&["username", "display_name", "role", "password"], &desk.add_user(Some(&me), &user).unwrap_err(), "a wrong user");
+}

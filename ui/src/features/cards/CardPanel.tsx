@@ -23,6 +23,13 @@ const PdfPreview = lazy(() => import('./PdfPreview'));
 
 type Dialog = null | 'preview' | 'print' | 'issue' | 'loss' | 'cancel';
 
+/** The fields of each form dialog, by the names the desk's refusals give them. */
+const DIALOG_FIELDS: Partial<Record<NonNullable<Dialog>, string[]>> = {
+  issue: ['issued_on', 'signature'],
+  loss: ['kind', 'note'],
+  cancel: ['reason', 'note'],
+};
+
 /** On the worker page: the certificate card — preview, print (制作), hand over (发放), report lost or
  * damaged (挂失/补办), cancel (注销) — and its history. */
 export default function CardPanel({ id, name, onChanged }: { id: string; name: string; onChanged: () => void }) {
@@ -85,7 +92,14 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
   if (!state) return null;
   const cert = state.certificate;
   const printable = !!cert && !state.print_refusal;
-  const errorBox = error && <Alert className="mt" type="error" showIcon message={msg(error)} data-testid="card-error" />;
+  // A refused field's sentence goes beside that field; anything else in the box below the form.
+  const fieldError = (field: string) => error?.fields.find((f) => f.field === field);
+  const beside = (field: string) => {
+    const f = fieldError(field);
+    return f ? <div className="field-error" data-testid={`error-${field}`}>{msg(f)}</div> : null;
+  };
+  const placed = !!dialog && (DIALOG_FIELDS[dialog] ?? []).some((f) => fieldError(f));
+  const errorBox = error && !placed && <Alert className="mt" type="error" showIcon message={msg(error)} data-testid="card-error" />;
 
   return (
     <div className="card-panel" data-testid="card-panel">
@@ -213,6 +227,7 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
           <span className="form-label">{t('card.issuedOn')}</span>
           <Input
             data-testid="issue-date"
+            status={fieldError('issued_on') ? 'error' : undefined}
             value={issuedOn}
             autoFocus
             onChange={(e) => setIssuedOn(e.target.value)}
@@ -220,8 +235,10 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
             style={{ width: 160 }}
           />
         </div>
+        {beside('issued_on')}
         <div className="muted small">{t('card.signatureHint')}</div>
         <SignaturePad onChange={setSignature} />
+        {beside('signature')}
         {errorBox}
       </Modal>
 
@@ -239,9 +256,11 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
           <Radio value="lost">{t('card.loss.lost')}</Radio>
           <Radio value="damaged">{t('card.loss.damaged')}</Radio>
         </Radio.Group>
+        {beside('kind')}
         <Input
           className="mt"
           data-testid="loss-note"
+          status={fieldError('note') ? 'error' : undefined}
           placeholder={t('card.notePlaceholder')}
           value={note}
           maxLength={200}
@@ -249,6 +268,7 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
           onChange={(e) => setNote(e.target.value)}
           onPressEnter={() => act(() => api.cardReportLoss(id, lossKind, note), t('card.lossDone'))}
         />
+        {beside('note')}
         <div className="muted small mt">{t('card.lossExplain')}</div>
         {errorBox}
       </Modal>
@@ -268,16 +288,20 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
           onChange={setReason}
           style={{ width: 200 }}
           data-testid="cancel-reason"
+          status={fieldError('reason') ? 'error' : undefined}
           options={(['left_agency', 'misconduct', 'other'] as const).map((r) => ({ value: r, label: t(`card.reason.${r}`) }))}
         />
+        {beside('reason')}
         <Input
           className="mt"
           data-testid="cancel-note"
+          status={fieldError('note') ? 'error' : undefined}
           placeholder={t('card.notePlaceholder')}
           value={note}
           maxLength={200}
           onChange={(e) => setNote(e.target.value)}
         />
+        {beside('note')}
         <Alert className="mt" type="warning" showIcon message={t('card.cancelExplain')} />
         {errorBox}
       </Modal>
