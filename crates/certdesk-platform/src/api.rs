@@ -40,7 +40,8 @@ use crate::error::AppError;
 use crate::flows;
 use crate::ids::Ids;
 use crate::keys;
-use crate::store::{Agency, Decided, Decision, PushContext, Signer, Store};
+use crate::flows::{Decided, Decision, PushContext, Signer};
+use crate::store::{Agency, Store};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

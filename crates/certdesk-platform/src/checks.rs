@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::store::Decision;
+use crate::flows::Decision;
 
 /// What a provider says about a person.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,8 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::store::repo::{ApplicationDecision, NewCertificate, Repo, RepoExt};
-use crate::store::{Decided, Decision, Signer, StoreError, StoreResult};
+use super::{Decided, Decision, Signer};
+use crate::store::{StoreError, StoreResult};
 
 /// The last day of a certificate valid from `today` for `validity_days` days (at least one).
 pub fn valid_until(today: NaiveDate, validity_days: u32) -> StoreResult<NaiveDate> {

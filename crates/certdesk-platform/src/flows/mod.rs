@@ -25,11 +25,81 @@ pub use keys::{current_signing_key, rotate_signing_key, withdraw_signing_key};
 pub use records::PARENT_MISSING;
 
 use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry};
+use chrono::{DateTime, NaiveDate, Utc};
+use ed25519_dalek::SigningKey;
+use uuid::Uuid;
 
 use crate::ids::Ids;
 use crate::rules;
 use crate::store::repo::{Repo, RepoExt};
-use crate::store::{PushContext, PushOutcome, Signer, StoreResult};
+use crate::store::StoreResult;
+
+/// Who pushes, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct PushContext {
+    /// The authenticated device.
+    pub device_id: Uuid,
+    /// Its agency: every record written belongs to it.
+    pub agency_id: Uuid,
+    /// Now, for timestamps.
+    pub now: DateTime<Utc>,
+    /// Today in Shanghai, for the domain's date rules.
+    pub today: NaiveDate,
+}
+
+/// An application that the push created and that now waits for the police comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewApplication {
+    /// The application.
+    pub application_id: Uuid,
+    /// Canonical ID number of the person.
+    pub id_number: String,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Default)]
+pub struct PushOutcome {
+    /// One per entry, in order.
+    pub outcomes: Vec<EntryOutcome>,
+    /// Applications created, to hand to the check providers.
+    pub new_applications: Vec<NewApplication>,
+}
+
+/// The signing material an approval uses.
+pub struct Signer<'a> {
+    /// The current key's id.
+    pub key_id: u16,
+    /// The current key.
+    pub key: &'a SigningKey,
+    /// Prefix of credential URLs, e.g. `https://cert.example.cn/c/`.
+    pub base_url: &'a str,
+}
+
+/// The police comparison's result for one application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Passed: approve (code, credential).
+    Pass,
+    /// Failed: reject with this reason (as the operator or provider wrote it).
+    Fail {
+        /// Reason in Chinese.
+        reason_zh: String,
+        /// Reason in English.
+        reason_en: String,
+    },
+}
+
+/// What deciding an application did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decided {
+    /// Approved with this certificate code.
+    Approved(String),
+    /// Rejected.
+    Rejected,
+    /// No pending application with that id (already decided, withdrawn or unknown).
+    NotPending,
+}
+
 
 /// Applies a batch of pushed entries in one transaction, in order, idempotently: each entry is
 /// keyed by (device, entry id). An entry received before with the same content answers

@@ -11,7 +11,8 @@ use certdesk_protocol::sync::{EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
 
 use crate::rules;
 use crate::store::repo::Tx;
-use crate::store::{PushContext, StoreResult};
+use super::PushContext;
+use crate::store::StoreResult;
 
 /// Code of a record whose class or worker the platform does not hold yet.
 pub const PARENT_MISSING: &str = "parent_missing";

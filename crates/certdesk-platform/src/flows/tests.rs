@@ -19,7 +19,7 @@ use crate::ids::CountingIds;
 use crate::rules::codes;
 use crate::store::repo::{RepoExt, WorkerRow, WorkerWrite};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Agency, Decided, Decision, Store, StoreError};
+use crate::store::{Agency, Store, StoreError};
 
 const BASE: &str = "https://p.example/c/";
 

@@ -14,7 +14,8 @@ use crate::rules;
 use crate::store::repo::{
     ApplicationDecision, NewCard, StoredWorker, Tx, WorkerRow, WorkerWrite,
 };
-use crate::store::{NewApplication, PushContext, Signer, StoreError, StoreResult};
+use super::{NewApplication, PushContext, Signer};
+use crate::store::{StoreError, StoreResult};
 
 /// Applies one entry that is not a training record, inside the push's transaction.
 pub(super) fn apply(

@@ -32,7 +32,8 @@ use crate::api::{apply_results_csv, blob_path, blocking, decide, AppState, ENROL
 use crate::error::AppError;
 use crate::keys;
 use crate::store::operators::ReviewDetail;
-use crate::store::{Agency, Decided, Decision};
+use crate::flows::{Decided, Decision};
+use crate::store::Agency;
 
 /// The longest rejection reason, in characters.
 pub const MAX_REASON_CHARS: usize = 200;

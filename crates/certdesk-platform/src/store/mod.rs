@@ -17,10 +17,9 @@ pub mod repo;
 pub mod sqlite;
 
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
-use certdesk_protocol::sync::{Change, EntryOutcome};
+use certdesk_protocol::sync::Change;
 use certdesk_protocol::{RevocationList, TrustList};
-use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// Storage failures. None of them is the caller's fault; they answer 500.
@@ -72,72 +71,6 @@ pub struct Device {
     pub secret_hash: String,
     /// Revoked devices are refused.
     pub revoked: bool,
-}
-
-/// Who pushes, and when.
-#[derive(Debug, Clone, Copy)]
-pub struct PushContext {
-    /// The authenticated device.
-    pub device_id: Uuid,
-    /// Its agency: every record written belongs to it.
-    pub agency_id: Uuid,
-    /// Now, for timestamps.
-    pub now: DateTime<Utc>,
-    /// Today in Shanghai, for the domain's date rules.
-    pub today: NaiveDate,
-}
-
-/// An application that the push created and that now waits for the police comparison.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewApplication {
-    /// The application.
-    pub application_id: Uuid,
-    /// Canonical ID number of the person.
-    pub id_number: String,
-}
-
-/// What a push did.
-#[derive(Debug, Clone, Default)]
-pub struct PushOutcome {
-    /// One per entry, in order.
-    pub outcomes: Vec<EntryOutcome>,
-    /// Applications created, to hand to the check providers.
-    pub new_applications: Vec<NewApplication>,
-}
-
-/// The signing material an approval uses.
-pub struct Signer<'a> {
-    /// The current key's id.
-    pub key_id: u16,
-    /// The current key.
-    pub key: &'a SigningKey,
-    /// Prefix of credential URLs, e.g. `https://cert.example.cn/c/`.
-    pub base_url: &'a str,
-}
-
-/// The police comparison's result for one application.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
-    /// Passed: approve (code, credential).
-    Pass,
-    /// Failed: reject with this reason (as the operator or provider wrote it).
-    Fail {
-        /// Reason in Chinese.
-        reason_zh: String,
-        /// Reason in English.
-        reason_en: String,
-    },
-}
-
-/// What deciding an application did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decided {
-    /// Approved with this certificate code.
-    Approved(String),
-    /// Rejected.
-    Rejected,
-    /// No pending application with that id (already decided, withdrawn or unknown).
-    NotPending,
 }
 
 /// The storage contract of the platform: the repository, plus plain reads and writes that no

@@ -309,7 +309,7 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Decided, Decision, PushContext, Signer};
+    use crate::flows::{Decided, Decision, PushContext, Signer};
     use certdesk_domain::certificate_code::CertificateCode;
     use certdesk_protocol::sync::{EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
     use rusqlite::params;
