@@ -433,7 +433,7 @@ fn refused_attendance_exam_and_user_inputs_name_a_field_of_their_form() {
     }
     let exam = ExamInput { worker: w.clone(), score: "101".into(), exam_date: Some("someday".into()), class_id: None };
     assert_fields_of(&exam, &desk.record_exam(&me, &exam).unwrap_err(), "a wrong exam");
-    let user = NewUser { username: "a".into(), display_name: String::new(), role: Role::Clerk, password: "1".into() };
+    let user = certdesk_store::NewUser { username: "a".into(), display_name: String::new(), role: certdesk_store::Role::Clerk, password: "1".into() };
     // NewUser is read, never written (it carries a password): its fields, as `ui/src/bindings/NewUser.ts` has them.
     assert_fields_in(&["username", "display_name", "role", "password"], &desk.add_user(Some(&me), &user).unwrap_err(), "a wrong user");
 }
