@@ -1,13 +1,13 @@
 //! The platform's flows, written once over the repository ([`crate::store::repo`]): applying
 //! a push (every entity and operation, with its refusals), the one certificate per person,
-//! approval and rejection ([`decide`]), reissue and cancellation, the signing keys
+//! approval and rejection ([`decide()`]), reissue and cancellation, the signing keys
 //! ([`keys`]), the public page's ratings and complaints ([`feedback`]), and who may act
-//! (enrolment codes, devices, operator accounts and sessions: [`access`]). Each flow is one transaction; any backend that implements [`Repo`] gets every
-//! rule from here.
+//! (enrolment codes, devices, operator accounts and sessions: [`access`]). Each flow is one
+//! transaction; any backend that implements [`Repo`] gets every rule from here.
 //!
-//! A flow asks [`crate::rules`] and the domain crate what is allowed and words nothing itself
-//! beyond what they return; it takes its time, today and new ids as arguments (from the
-//! server's clock and [`crate::ids::Ids`]) and never talks to the network.
+//! A flow asks [`crate::rules`] and the domain crate what is allowed; it takes its time, today
+//! and new ids as arguments (from the server's clock and [`crate::ids::Ids`]), never writes
+//! SQL and never talks to the network.
 
 pub mod access;
 pub mod decide;
