@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use certdesk_domain::check_char;
+use certdesk_core::{Lobby, Session};
 use certdesk_store::{Agency, Desk, NewUser, Role, SessionUser, WorkerInput};
 
 /// Options of `certdesk bench`.
@@ -120,10 +121,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     };
     let mut desk = Desk::open(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
     let password = "bench-password";
-    let actor: SessionUser = if desk.has_users().map_err(|e| anyhow::anyhow!("{e}"))? {
-        desk.login("bench", password).map_err(|e| anyhow::anyhow!("{e}"))?
+    let actor: SessionUser = if Lobby::new(&mut desk).has_users().map_err(|e| anyhow::anyhow!("{e}"))? {
+        Lobby::new(&mut desk).login("bench", password).map_err(|e| anyhow::anyhow!("{e}"))?
     } else {
-        desk.setup(
+        Lobby::new(&mut desk).setup(
             &Agency {
                 name: "上海基准家政服务有限公司".into(),
                 credit_code: "91310104MA1FL0000X".into(),
@@ -138,7 +139,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             // The credit code above may not carry the right check character: compute one.
             let first17 = "91310104MA1FL0000";
             let c = certdesk_domain::credit_check_char(first17).expect("valid charset");
-            desk.setup(
+            Lobby::new(&mut desk).setup(
                 &Agency {
                     name: "上海基准家政服务有限公司".into(),
                     credit_code: format!("{first17}{c}"),
@@ -152,7 +153,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         })
         .map_err(|e| anyhow::anyhow!("{e}"))?
     };
-    let have = desk.search_workers("", None, 1).map_err(|e| anyhow::anyhow!("{e}"))?.total as usize;
+    // Every measured call goes through the application layer, as the window's and the CLI's do.
+    let mut s = Session::new(&mut desk, &actor);
+    let have = s.search_workers("", None, 1).map_err(|e| anyhow::anyhow!("{e}"))?.total as usize;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut sample = Vec::new();
     if have < args.workers {
@@ -162,7 +165,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         while i < args.workers {
             let end = (i + chunk).min(args.workers);
             let inputs: Vec<WorkerInput> = (i..end).map(|k| synthetic_input(k, &mut rng)).collect();
-            desk.enrol_workers(&actor, &inputs).map_err(|e| anyhow::anyhow!("seeding row {i}: {e}"))?;
+            s.enrol_workers(&inputs).map_err(|e| anyhow::anyhow!("seeding row {i}: {e}"))?;
             i = end;
             eprint!("\rseeded {i}/{} workers", args.workers);
         }
@@ -170,7 +173,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         println!("seeded {} workers in {:.1} s", args.workers - have, start.elapsed().as_secs_f64());
     }
     if args.suite == "roster" {
-        crate::bench_training::roster(&mut desk, &actor)?;
+        crate::bench_training::roster(&mut s)?;
         if args.dir.is_none() {
             drop(desk);
             let _ = std::fs::remove_dir_all(&dir);
@@ -178,9 +181,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     // Pick real workers to search for.
-    let picks = desk.search_workers("", None, 500).map_err(|e| anyhow::anyhow!("{e}"))?.items;
+    let picks = s.search_workers("", None, 500).map_err(|e| anyhow::anyhow!("{e}"))?.items;
     sample.extend(picks);
-    println!("database: {} ({} workers)", dir.display(), desk.search_workers("", None, 1).map_err(|e| anyhow::anyhow!("{e}"))?.total);
+    println!("database: {} ({} workers)", dir.display(), s.search_workers("", None, 1).map_err(|e| anyhow::anyhow!("{e}"))?.total);
 
     let runs = args.runs.max(1);
     let time_query = |label: &str, query: &dyn Fn(usize) -> String, status: Option<certdesk_domain::WorkerStatus>| -> anyhow::Result<()> {
@@ -188,28 +191,28 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         for k in 0..runs {
             let q = query(k);
             let t = Instant::now();
-            let r = desk.search_workers(&q, status, 50).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let r = s.search_workers(&q, status, 50).map_err(|e| anyhow::anyhow!("{e}"))?;
             times.push(t.elapsed());
             std::hint::black_box(r);
         }
         report(label, times);
         Ok(())
     };
-    let s = &sample;
+    let sample = &sample;
     println!("\nsearch (limit 50, total counted):");
-    time_query("exact ID number (18)", &|k| s[k % s.len()].id_number.clone(), None)?;
-    time_query("exact phone (11)", &|k| s[k % s.len()].phone.clone(), None)?;
-    time_query("ID number, last 4", &|k| s[k % s.len()].id_number[14..].to_string(), None)?;
-    time_query("ID number, last 6", &|k| s[k % s.len()].id_number[12..].to_string(), None)?;
-    time_query("ID number, first 10 (typing)", &|k| s[k % s.len()].id_number[..10].to_string(), None)?;
-    time_query("phone, first 7", &|k| s[k % s.len()].phone[..7].to_string(), None)?;
-    time_query("name, 1 character (surname)", &|k| s[k % s.len()].name.chars().take(1).collect(), None)?;
-    time_query("name, 2 characters", &|k| s[k % s.len()].name.chars().take(2).collect(), None)?;
-    time_query("name, whole", &|k| s[k % s.len()].name.clone(), None)?;
-    time_query("name, last character", &|k| s[k % s.len()].name.chars().last().unwrap().to_string(), None)?;
+    time_query("exact ID number (18)", &|k| sample[k % sample.len()].id_number.clone(), None)?;
+    time_query("exact phone (11)", &|k| sample[k % sample.len()].phone.clone(), None)?;
+    time_query("ID number, last 4", &|k| sample[k % sample.len()].id_number[14..].to_string(), None)?;
+    time_query("ID number, last 6", &|k| sample[k % sample.len()].id_number[12..].to_string(), None)?;
+    time_query("ID number, first 10 (typing)", &|k| sample[k % sample.len()].id_number[..10].to_string(), None)?;
+    time_query("phone, first 7", &|k| sample[k % sample.len()].phone[..7].to_string(), None)?;
+    time_query("name, 1 character (surname)", &|k| sample[k % sample.len()].name.chars().take(1).collect(), None)?;
+    time_query("name, 2 characters", &|k| sample[k % sample.len()].name.chars().take(2).collect(), None)?;
+    time_query("name, whole", &|k| sample[k % sample.len()].name.clone(), None)?;
+    time_query("name, last character", &|k| sample[k % sample.len()].name.chars().last().unwrap().to_string(), None)?;
     time_query("empty query (newest first)", &|_| String::new(), None)?;
     time_query("empty query, status filter", &|_| String::new(), Some(certdesk_domain::WorkerStatus::Enrolled))?;
-    time_query("name, 1 character, status filter", &|k| s[k % s.len()].name.chars().take(1).collect(), Some(certdesk_domain::WorkerStatus::Enrolled))?;
+    time_query("name, 1 character, status filter", &|k| sample[k % sample.len()].name.chars().take(1).collect(), Some(certdesk_domain::WorkerStatus::Enrolled))?;
     time_query("no match", &|k| format!("不存在{k}"), None)?;
 
     println!("\nenrol one worker (validation, duplicate check, row, audit, outbox, fsync):");
@@ -218,7 +221,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     for k in 0..runs {
         let input = synthetic_input(base + k, &mut rng);
         let t = Instant::now();
-        desk.enrol_worker(&actor, &input).map_err(|e| anyhow::anyhow!("{e}"))?;
+        s.enrol_worker(&input).map_err(|e| anyhow::anyhow!("{e}"))?;
         times.push(t.elapsed());
     }
     report("enrol (commit with synchronous=FULL)", times);

@@ -6,6 +6,7 @@
 
 use std::time::Instant;
 
+use certdesk_core::{Lobby, Session};
 use certdesk_store::{Agency, Desk, ImportOptions, NewUser, Role, RosterFilter, RosterFormat, SessionUser};
 use rust_xlsxwriter::Workbook;
 
@@ -52,12 +53,13 @@ pub fn import(rows: usize) -> anyhow::Result<()> {
 
     let data = dir.path().join("desk");
     let mut desk = Desk::open(&data).map_err(e)?;
-    let actor = setup(&mut desk)?;
+    let actor = setup(&mut Lobby::new(&mut desk))?;
+    let mut app = Session::new(&mut desk, &actor);
     let bytes = std::fs::read(&file)?;
     let options = ImportOptions::default();
 
     let t = Instant::now();
-    let preview = desk.preview_import(&bytes, &options).map_err(e)?;
+    let preview = app.preview_import(&bytes, &options).map_err(e)?;
     println!(
         "preview (read, map, validate, duplicate check; nothing written): {:.2} s  ({} valid, {} issues)",
         t.elapsed().as_secs_f64(),
@@ -66,7 +68,7 @@ pub fn import(rows: usize) -> anyhow::Result<()> {
     );
 
     let t = Instant::now();
-    let report = desk.import_workers(&actor, &bytes, &options, &mut |_, _| {}).map_err(e)?;
+    let report = app.import_workers(&bytes, &options, &mut |_, _| {}).map_err(e)?;
     println!(
         "import (read, validate, {} workers + audit + outbox in ONE transaction, fsync): {:.2} s",
         report.imported,
@@ -74,7 +76,7 @@ pub fn import(rows: usize) -> anyhow::Result<()> {
     );
 
     let t = Instant::now();
-    let again = desk.import_workers(&actor, &bytes, &options, &mut |_, _| {}).map_err(e)?;
+    let again = app.import_workers(&bytes, &options, &mut |_, _| {}).map_err(e)?;
     println!(
         "re-import of the same file ({} already enrolled, {} imported): {:.2} s",
         again.already_enrolled,
@@ -86,14 +88,13 @@ pub fn import(rows: usize) -> anyhow::Result<()> {
 
 /// Export every worker of the seeded desk as .xlsx and .csv; a share of them get a class and
 /// an exam first so the roster's joins have rows to find.
-pub fn roster(desk: &mut Desk, actor: &SessionUser) -> anyhow::Result<()> {
-    let total = desk.search_workers("", None, 1).map_err(e)?.total;
-    let classes = desk.list_classes(None, None, 1).map_err(e)?;
+pub fn roster(app: &mut Session<'_>) -> anyhow::Result<()> {
+    let total = app.search_workers("", None, 1).map_err(e)?.total;
+    let classes = app.list_classes(None, None, 1).map_err(e)?;
     if classes.is_empty() {
         let t = Instant::now();
-        let c = desk
+        let c = app
             .create_class(
-                actor,
                 &certdesk_domain::training::ClassInput {
                     title: "上门服务规范（基准）".into(),
                     mode: "online".into(),
@@ -105,12 +106,12 @@ pub fn roster(desk: &mut Desk, actor: &SessionUser) -> anyhow::Result<()> {
                 },
             )
             .map_err(e)?;
-        let sample = desk.search_workers("", Some(certdesk_domain::WorkerStatus::Enrolled), 500).map_err(e)?.items;
+        let sample = app.search_workers("", Some(certdesk_domain::WorkerStatus::Enrolled), 500).map_err(e)?.items;
         for w in &sample {
-            desk.add_to_class(actor, &c.id, &w.id).map_err(e)?;
-            desk.record_attendance(actor, &c.id, &w.id, &certdesk_store::AttendanceInput { hours_completed: Some(3.0), ..Default::default() })
+            app.add_to_class(&c.id, &w.id).map_err(e)?;
+            app.record_attendance(&c.id, &w.id, &certdesk_store::AttendanceInput { hours_completed: Some(3.0), ..Default::default() })
                 .map_err(e)?;
-            desk.record_exam(actor, &certdesk_store::ExamInput { worker: w.id.clone(), score: "88".into(), exam_date: Some("2026-01-10".into()), class_id: None })
+            app.record_exam(&certdesk_store::ExamInput { worker: w.id.clone(), score: "88".into(), exam_date: Some("2026-01-10".into()), class_id: None })
                 .map_err(e)?;
         }
         println!("trained and examined {} workers (3 transactions each) in {:.1} s", sample.len(), t.elapsed().as_secs_f64());
@@ -120,7 +121,7 @@ pub fn roster(desk: &mut Desk, actor: &SessionUser) -> anyhow::Result<()> {
     for format in [RosterFormat::Xlsx, RosterFormat::Csv] {
         let path = dir.path().join(if format == RosterFormat::Xlsx { "roster.xlsx" } else { "roster.csv" });
         let t = Instant::now();
-        let out = desk.export_roster(&path, format, &all).map_err(e)?;
+        let out = app.export_roster(&path, format, &all).map_err(e)?;
         let size = std::fs::metadata(&path)?.len();
         println!(
             "roster export {:?}: {} of {} workers in {:.2} s ({:.1} MB)",
@@ -132,15 +133,15 @@ pub fn roster(desk: &mut Desk, actor: &SessionUser) -> anyhow::Result<()> {
         );
     }
     let t = Instant::now();
-    let s = desk.stats(12).map_err(e)?;
+    let s = app.stats(12).map_err(e)?;
     println!("stats (stages + 12 months): {:.1} ms  (total {})", t.elapsed().as_secs_f64() * 1000.0, s.stages.total);
     Ok(())
 }
 
-fn setup(desk: &mut Desk) -> anyhow::Result<SessionUser> {
+fn setup(lobby: &mut Lobby<'_>) -> anyhow::Result<SessionUser> {
     let first17 = "91310104MA1FL0000";
     let c = certdesk_domain::credit_check_char(first17).ok_or_else(|| anyhow::anyhow!("credit code charset"))?;
-    desk.setup(
+    lobby.setup(
         &Agency {
             name: "上海基准家政服务有限公司".into(),
             credit_code: format!("{first17}{c}"),

@@ -329,12 +329,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// The user `--user`/`--password` name, signed in on `desk`.
-fn sign_in(desk: &mut Desk, cli_user: &Option<String>, password: &Option<String>) -> Result<SessionUser, DeskError> {
+/// The user `--user`/`--password` name, signed in.
+fn sign_in(lobby: &Lobby<'_>, cli_user: &Option<String>, password: &Option<String>) -> Result<SessionUser, DeskError> {
     let (Some(u), Some(p)) = (cli_user, password) else {
         return Err(messages::sign_in_needed());
     };
-    Lobby::new(desk).login(u, p)
+    lobby.login(u, p)
 }
 
 fn read_photo(s: &mut Session<'_>, path: &std::path::Path) -> Result<String, DeskError> {
@@ -403,7 +403,7 @@ fn run(cli: Cli) -> Result<(), DeskError> {
         }
         command => {
             // Everything else as the signed-in user, through the calls the window makes.
-            let user = sign_in(&mut desk, &cli.user, &cli.password)?;
+            let user = sign_in(&Lobby::new(&mut desk), &cli.user, &cli.password)?;
             signed_in(&mut Session::new(&mut desk, &user), command, &out)
         }
     }

@@ -111,6 +111,12 @@ impl<'a> Session<'a> {
         self.desk.enrol_worker(self.user, input)
     }
 
+    /// Enrol many workers in one transaction, all or nothing (a bulk load: the benchmark's
+    /// seeding); their ids.
+    pub fn enrol_workers(&mut self, inputs: &[WorkerInput]) -> DeskResult<Vec<String>> {
+        self.desk.enrol_workers(self.user, inputs)
+    }
+
     /// 信息更新; `reason` is required when the ID number changes.
     pub fn update_worker(&mut self, id: &str, input: &WorkerInput, reason: Option<&str>) -> DeskResult<Worker> {
         self.desk.update_worker(self.user, id, input, reason)

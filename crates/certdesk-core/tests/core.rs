@@ -244,3 +244,40 @@ fn the_first_user_of_a_fresh_desk_needs_nobody_signed_in_and_later_users_need_a_
     let e = app.before_sign_in("user_add", |l| l.add_first_user(&clerk)).unwrap_err();
     assert_eq!(e.code, "unauthorized", "once the desk has users, adding one needs a signed-in manager");
 }
+
+/// The window's and the CLI's sources (less comments), file by file.
+fn front_end_sources() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["src-tauri/src", "crates/certdesk-cli/src"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("the front end's sources are beside this crate") {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+                files.push((format!("{dir}/{}", path.file_name().unwrap().to_string_lossy()), code.join("\n")));
+            }
+        }
+    }
+    assert!(files.len() >= 10, "the window's and the CLI's files were found: {}", files.len());
+    files
+}
+
+/// The window and the CLI reach the desk only through this crate: they open a `Desk` and hand
+/// it to a `Session` (with a signed-in user), a `Lobby` or a `DeskApp`, and never call a store
+/// method on it themselves, nor pass a `Desk` around; so no command can skip the sign-in or a
+/// role check by calling the store directly.
+#[test]
+fn the_window_and_the_cli_never_call_the_store_past_the_application_layer() {
+    for (file, code) in front_end_sources() {
+        for forbidden in ["desk.", ": &Desk", ": &mut Desk", "&*desk", "SessionUser {"] {
+            assert!(
+                !code.contains(forbidden),
+                "{file} holds `{forbidden}`: call certdesk-core (Session, Lobby, DeskApp) instead of the store"
+            );
+        }
+        for (i, _) in code.match_indices("Desk::") {
+            assert!(code[i..].starts_with("Desk::open("), "{file}: the only store call on Desk is opening it");
+        }
+    }
+}
