@@ -1,5 +1,7 @@
 //! The flows against the real backend: a SQLite file in a temporary folder, a fixed clock and
-//! the counting id source, so every id, time and key a flow makes is known to the test.
+//! the counting id source, so every id, time and key a flow makes is known to the test. The
+//! bench holds the backend as a `Box<dyn Store>`: a second backend runs every test here by
+//! building its bench with [`Bench::on`].
 
 use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_domain::WorkerStatus;
@@ -47,13 +49,13 @@ fn worker(id_number: &str) -> Value {
     })
 }
 
-/// A platform store in a temporary folder with the counting id source and a signing key.
+/// A platform store with the counting id source and a signing key.
 struct Bench {
-    store: SqliteStore,
+    store: Box<dyn Store>,
     ids: CountingIds,
     key: SigningKey,
     seq: std::cell::Cell<i64>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// An agency's desk on the bench.
@@ -64,14 +66,22 @@ struct Desk {
 }
 
 impl Bench {
+    /// SQLite in a temporary folder.
     fn new() -> Bench {
         let dir = tempfile::tempdir().unwrap();
+        let mut bench = Bench::on(Box::new(SqliteStore::open(dir.path()).unwrap()));
+        bench._dir = Some(dir);
+        bench
+    }
+
+    /// Any backend, empty.
+    fn on(store: Box<dyn Store>) -> Bench {
         Bench {
-            store: SqliteStore::open(dir.path()).unwrap(),
+            store,
             ids: CountingIds::default(),
             key: SigningKey::from_bytes(&[7; 32]),
             seq: std::cell::Cell::new(0),
-            _dir: dir,
+            _dir: None,
         }
     }
 

@@ -443,3 +443,13 @@ pub trait RepoExt: Repo {
 }
 
 impl<R: Repo + ?Sized> RepoExt for R {}
+
+/// A boxed store (`Box<dyn Store>`) is a repository too.
+impl<R: Repo + ?Sized> Repo for Box<R> {
+    fn run_transaction(
+        &self,
+        f: &mut dyn FnMut(&mut dyn Tx) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        (**self).run_transaction(f)
+    }
+}
