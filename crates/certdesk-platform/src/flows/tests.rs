@@ -497,7 +497,6 @@ fn the_first_key_comes_from_the_injected_source_and_rotation_and_withdrawal_chan
 
 #[test]
 fn who_may_act_operators_take_injected_ids_codes_need_an_agency_and_revocation_is_idempotent() {
-    use crate::store::operators::OperatorStore;
     let b = Bench::new();
     assert!(set_operator(&b.store, &b.ids, "li", "h", now()).unwrap());
     assert_eq!(b.store.operator_by_name("li").unwrap().unwrap().id, CountingIds::nth(1));
