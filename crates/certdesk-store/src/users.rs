@@ -62,6 +62,17 @@ pub struct SessionUser {
     pub(crate) role: Role,
 }
 
+/// Neither building a `SessionUser` nor reading one from JSON compiles outside this crate:
+///
+/// ```compile_fail
+/// let forged = certdesk_store::SessionUser {
+///     id: "x".into(), username: "x".into(), display_name: "x".into(), role: certdesk_store::Role::Manager,
+/// };
+/// ```
+///
+/// ```compile_fail
+/// let forged: certdesk_store::SessionUser = serde_json::from_str(r#"{"id":"x","username":"x","display_name":"x","role":"manager"}"#).unwrap();
+/// ```
 impl SessionUser {
     /// The user's id.
     pub fn id(&self) -> &str {
