@@ -26,7 +26,7 @@ use certdesk_protocol::sync::{
     EnrolRequest, EnrolResponse, EntryResult, PullQuery, PullResponse, PushRequest, PushResponse,
     ReceivedPush,
 };
-use certdesk_protocol::{ApiError, RevocationList, TrustList};
+use certdesk_protocol::{ApiCode, ApiError, RevocationList, TrustList};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -284,7 +284,7 @@ async fn enrol(
 ) -> Result<Json<EnrolResponse>, AppError> {
     let device_name = parse_required_text(&req.device_name, "device_name", 60).map_err(|e| {
         AppError::BadRequest {
-            code: "device_name_invalid",
+            code: ApiCode::DeviceNameInvalid,
             zh: e.message_zh,
             en: e.message_en,
         }
@@ -340,14 +340,14 @@ async fn push(
 ) -> Result<Json<PushResponse>, AppError> {
     if req.device_id != auth.device_id {
         return Err(AppError::bad_request(
-            "device_mismatch",
+            ApiCode::DeviceMismatch,
             "请求中的设备编号与登录凭证不一致",
             "device_id does not match the authenticated device",
         ));
     }
     if req.entries.len() > MAX_BATCH {
         return Err(AppError::bad_request(
-            "batch_too_large",
+            ApiCode::BatchTooLarge,
             format!("一次最多同步 {MAX_BATCH} 条记录"),
             format!("At most {MAX_BATCH} entries per push"),
         ));
@@ -460,7 +460,7 @@ async fn pull(
     let Query(q) = query?;
     if q.since < 0 {
         return Err(AppError::bad_request(
-            "malformed_query",
+            ApiCode::MalformedQuery,
             "同步游标无效",
             "since must be 0 or more",
         ));
@@ -479,7 +479,7 @@ async fn pull(
 
 fn field_to_bad_request(e: certdesk_domain::FieldError) -> AppError {
     AppError::BadRequest {
-        code: "invalid_field",
+        code: ApiCode::InvalidField,
         zh: e.message_zh,
         en: e.message_en,
     }
@@ -520,7 +520,7 @@ async fn create_agency(
     })
     .await?
     .ok_or_else(|| AppError::Conflict {
-        code: "agency_exists",
+        code: ApiCode::AgencyExists,
         zh: "该统一社会信用代码的机构已登记".into(),
         en: "An agency with this credit code is already registered".into(),
     })?;
@@ -659,7 +659,7 @@ async fn decide_review(
             ..Default::default()
         })),
         Decided::NotPending => Err(AppError::Conflict {
-            code: "not_pending",
+            code: ApiCode::NotPending,
             zh: "该申请不在待审核状态".into(),
             en: "The application is not waiting for review".into(),
         }),
@@ -690,7 +690,7 @@ async fn import_results(
             AppError::PayloadTooLarge
         } else {
             AppError::bad_request(
-                "malformed_csv",
+                ApiCode::MalformedCsv,
                 "结果文件无法读取（应为 UTF-8 文本）",
                 "The results file is not UTF-8 text",
             )
@@ -786,7 +786,7 @@ fn blob_name(sha256: &str) -> Result<&str, AppError> {
         Ok(sha256)
     } else {
         Err(AppError::bad_request(
-            "blob_name_invalid",
+            ApiCode::BlobNameInvalid,
             "文件标识应为 64 位小写十六进制 SHA-256",
             "A blob is named by its SHA-256 in 64 lower-case hex digits",
         ))
@@ -853,7 +853,7 @@ async fn put_blob(
             AppError::PayloadTooLarge
         } else {
             AppError::bad_request(
-                "body_unreadable",
+                ApiCode::BodyUnreadable,
                 "上传内容无法读取",
                 "The upload could not be read",
             )
@@ -861,7 +861,7 @@ async fn put_blob(
     })?;
     if keys::sha256_bytes_hex(&body) != sha {
         return Err(AppError::bad_request(
-            "blob_hash_mismatch",
+            ApiCode::BlobHashMismatch,
             "上传内容与文件标识不符，请重新上传",
             "The uploaded bytes do not match the SHA-256 in the URL; upload again",
         ));

@@ -22,7 +22,8 @@ use axum::http::header::CONTENT_RANGE;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use certdesk_protocol::blob::{UploadStatus, UPLOAD_OFFSET_MISMATCH};
+use certdesk_protocol::blob::UploadStatus;
+use certdesk_protocol::ApiCode;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -46,7 +47,7 @@ fn checked_name(sha256: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::bad_request(
-            "blob_name_invalid",
+            ApiCode::BlobNameInvalid,
             "文件标识应为 64 位小写十六进制 SHA-256",
             "A blob is named by its SHA-256 in 64 lower-case hex digits",
         ))
@@ -235,7 +236,7 @@ pub async fn upload_chunk(
             AppError::PayloadTooLarge
         } else {
             AppError::bad_request(
-                "body_unreadable",
+                ApiCode::BodyUnreadable,
                 "上传内容无法读取",
                 "The upload could not be read",
             )
@@ -247,21 +248,21 @@ pub async fn upload_chunk(
         .and_then(parse_content_range)
         .ok_or_else(|| {
             AppError::bad_request(
-                "content_range_invalid",
+                ApiCode::ContentRangeInvalid,
                 "分块上传需要有效的 Content-Range（bytes 起-止/总长，或 bytes */总长 以完成上传）",
                 "A chunk needs a valid Content-Range: bytes START-END/TOTAL (or bytes */TOTAL to finish)",
             )
         })?;
     if range.len != body.len() as u64 {
         return Err(AppError::bad_request(
-            "content_range_invalid",
+            ApiCode::ContentRangeInvalid,
             "Content-Range 与上传内容的长度不符",
             "The Content-Range does not match the length of the body",
         ));
     }
     if range.total > MAX_BLOB_BYTES {
         return Err(AppError::bad_request(
-            "blob_too_large",
+            ApiCode::BlobTooLarge,
             format!("照片等文件最大 {} MB", MAX_BLOB_BYTES / (1024 * 1024)),
             format!("A blob may be at most {MAX_BLOB_BYTES} bytes"),
         ));
@@ -269,7 +270,7 @@ pub async fn upload_chunk(
     let partial = partial_path(&state.blob_dir, auth.agency_id, &sha256);
     let Some(claim) = Claim::take(&partial) else {
         return Err(AppError::Conflict {
-            code: "upload_busy",
+            code: ApiCode::UploadBusy,
             zh: "该文件正在由另一请求上传，请稍后重试".into(),
             en: "Another request is uploading this blob; try again shortly".into(),
         });
@@ -289,7 +290,7 @@ pub async fn upload_chunk(
         };
         return Ok(error_with_offset(
             AppError::Conflict {
-                code: UPLOAD_OFFSET_MISMATCH,
+                code: ApiCode::UploadOffsetMismatch,
                 zh,
                 en,
             },
@@ -326,7 +327,7 @@ pub async fn upload_chunk(
             tracing::warn!(agency_id = %auth.agency_id, "resumable upload did not match its hash; discarded");
             Ok(error_with_offset(
                 AppError::bad_request(
-                    "blob_hash_mismatch",
+                    ApiCode::BlobHashMismatch,
                     "上传内容与文件标识不符，已丢弃，请从头重新上传",
                     "The uploaded bytes do not match the SHA-256 in the URL; they were discarded: upload again from the start",
                 ),

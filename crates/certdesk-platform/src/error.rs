@@ -8,7 +8,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use certdesk_protocol::ApiError;
+use certdesk_protocol::{ApiCode, ApiError};
 
 use crate::store::StoreError;
 
@@ -19,7 +19,7 @@ pub enum AppError {
     #[error("bad request: {code}")]
     BadRequest {
         /// Stable code.
-        code: &'static str,
+        code: ApiCode,
         /// Chinese sentence.
         zh: String,
         /// English sentence.
@@ -36,7 +36,7 @@ pub enum AppError {
     #[error("conflict: {code}")]
     Conflict {
         /// Stable code.
-        code: &'static str,
+        code: ApiCode,
         /// Chinese sentence.
         zh: String,
         /// English sentence.
@@ -55,7 +55,7 @@ pub enum AppError {
 
 impl AppError {
     /// A 400 with both sentences.
-    pub fn bad_request(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn bad_request(code: ApiCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
         AppError::BadRequest {
             code,
             zh: zh.into(),
@@ -81,7 +81,7 @@ impl From<JsonRejection> for AppError {
             return AppError::PayloadTooLarge;
         }
         AppError::bad_request(
-            "malformed_json",
+            ApiCode::MalformedJson,
             "请求内容不是有效的 JSON 或缺少字段",
             format!(
                 "The request body is not valid JSON for this endpoint: {}",
@@ -94,7 +94,7 @@ impl From<JsonRejection> for AppError {
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
         AppError::bad_request(
-            "malformed_query",
+            ApiCode::MalformedQuery,
             "请求参数有误",
             format!("Malformed query parameters: {}", r.body_text()),
         )
@@ -107,20 +107,20 @@ impl IntoResponse for AppError {
             AppError::BadRequest { code, zh, en } => (StatusCode::BAD_REQUEST, code, zh, en),
             AppError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                ApiCode::Unauthorized,
                 "身份验证失败：设备凭证无效或已被吊销，请联系平台重新登记设备".into(),
                 "Authentication failed: the credential is invalid or revoked".into(),
             ),
             AppError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
-                "not_found",
+                ApiCode::NotFound,
                 "找不到所请求的记录".into(),
                 format!("Not found: {what}"),
             ),
             AppError::Conflict { code, zh, en } => (StatusCode::CONFLICT, code, zh, en),
             AppError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                ApiCode::PayloadTooLarge,
                 "请求内容过大，请分批同步".into(),
                 "The request body is too large; send smaller batches".into(),
             ),
@@ -128,7 +128,7 @@ impl IntoResponse for AppError {
                 tracing::warn!(%cause, "not ready");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "not_ready",
+                    ApiCode::NotReady,
                     "平台暂时不可用，请稍后重试".into(),
                     "The platform is not ready; try again later".into(),
                 )
@@ -137,17 +137,13 @@ impl IntoResponse for AppError {
                 tracing::error!(%cause, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    ApiCode::Internal,
                     "平台内部错误，请稍后重试".into(),
                     "Internal error on the platform; try again later".into(),
                 )
             }
         };
-        let body = ApiError {
-            code: code.to_owned(),
-            message_zh: zh,
-            message_en: en,
-        };
+        let body = ApiError::new(code, zh, en);
         (status, Json(body)).into_response()
     }
 }

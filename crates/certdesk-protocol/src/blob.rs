@@ -9,7 +9,7 @@ pub const UPLOAD_CHUNK_BYTES: usize = 64 * 1024;
 
 /// Stable code of a chunk that does not start where the upload stands (overlapping, repeated
 /// or out of order): the answer's `offset` says where to continue.
-pub const UPLOAD_OFFSET_MISMATCH: &str = "upload_offset_mismatch";
+pub const UPLOAD_OFFSET_MISMATCH: &str = crate::ApiCode::UploadOffsetMismatch.as_str();
 
 /// Answer to `GET`/`HEAD`/`PATCH /api/v1/blobs/{sha256}/upload`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

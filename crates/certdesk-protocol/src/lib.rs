@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+mod api_code;
 pub mod blob;
 pub mod credential;
 mod messages;
@@ -16,4 +17,5 @@ pub use credential::{
     issue_url, verify, CredentialClaims, CredentialError, RevocationEntry, RevocationList,
     TrustList, TrustedKey, Verdict, VerdictKind,
 };
+pub use api_code::ApiCode;
 pub use sync::{ApiError, API_PREFIX};

@@ -223,6 +223,18 @@ pub struct ApiError {
     pub message_en: String,
 }
 
+impl ApiError {
+    /// An answer with one of the platform's codes and its sentence.
+    pub fn new(code: crate::ApiCode, message_zh: impl Into<String>, message_en: impl Into<String>) -> Self {
+        ApiError { code: code.as_str().to_owned(), message_zh: message_zh.into(), message_en: message_en.into() }
+    }
+
+    /// Whether the platform refused with this code.
+    pub fn is(&self, code: crate::ApiCode) -> bool {
+        self.code == code.as_str()
+    }
+}
+
 /// `POST /api/v1/devices/enrol`: a desk trades a one-time code for its own credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

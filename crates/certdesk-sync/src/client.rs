@@ -7,9 +7,9 @@
 
 use std::time::Duration;
 
-use certdesk_protocol::blob::{UploadStatus, UPLOAD_OFFSET_MISMATCH};
+use certdesk_protocol::blob::UploadStatus;
 use certdesk_protocol::sync::{EnrolRequest, EnrolResponse, PullResponse, PushRequest, PushResponse};
-use certdesk_protocol::{ApiError, TrustList, API_PREFIX};
+use certdesk_protocol::{ApiCode, ApiError, TrustList, API_PREFIX};
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_RANGE};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -291,7 +291,7 @@ impl PlatformClient {
             }
             let realign = code == StatusCode::CONFLICT
                 && serde_json::from_slice::<ApiError>(&body)
-                    .is_ok_and(|e| e.code == UPLOAD_OFFSET_MISMATCH || e.code == "upload_busy");
+                    .is_ok_and(|e| e.is(ApiCode::UploadOffsetMismatch) || e.is(ApiCode::UploadBusy));
             if !realign || realigns >= MAX_UPLOAD_REALIGNS {
                 return Err(refusal(code, &body));
             }

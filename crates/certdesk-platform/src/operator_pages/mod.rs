@@ -18,6 +18,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
+use certdesk_protocol::ApiCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -852,7 +853,7 @@ async fn approve(
 
 fn not_pending() -> PageError {
     AppError::Conflict {
-        code: "not_pending",
+        code: ApiCode::NotPending,
         zh: "该申请不在待审核状态（可能已被处理）".into(),
         en: "The application is not waiting for review (it may have been decided already)".into(),
     }
