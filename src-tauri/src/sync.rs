@@ -100,36 +100,22 @@ pub fn worker_platform(app: State<'_, AppData>, id: String) -> CmdResult<certdes
     app.core.signed_in("worker_platform", |s| s.platform_view(&id))
 }
 
-/// The local demonstration platform started by `scripts/start` (`CERTDESK_DEMO_*`), if any.
-fn demo_enrolment() -> Option<EnrolParams> {
-    let url = std::env::var("CERTDESK_DEMO_PLATFORM_URL").ok().filter(|v| !v.is_empty())?;
-    let code = std::env::var("CERTDESK_DEMO_CODE").ok().filter(|v| !v.is_empty())?;
-    let ca_pem = std::env::var("CERTDESK_DEMO_CA").ok().and_then(|p| std::fs::read_to_string(p).ok());
-    Some(EnrolParams {
-        platform_url: url,
-        code,
-        ca_pem,
-        device_name: "演示前台 demo desk".into(),
-        secret: SecretPreference::Auto,
-    })
-}
-
 /// Start the background job: a first sync shortly after start, then every few minutes.
 /// Being offline is normal for a desk; the status shows it, nothing else happens.
 /// With the demonstration platform, the desk enrols itself once and syncs every 15 seconds,
 /// so that an application going out and its approval coming back can be watched.
 pub fn start_background(handle: tauri::AppHandle) {
-    let demo = demo_enrolment();
+    let demo = certdesk_core::DemoPlatform::from_env();
     let every = if demo.is_some() { Duration::from_secs(15) } else { BACKGROUND_EVERY };
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(5));
         loop {
             let dir = handle.state::<AppData>().core.data_dir();
             let mut enrolled = Desk::open(&dir).and_then(|mut d| Lobby::new(&mut d).is_enrolled()).unwrap_or(false);
-            if let (false, Some(params)) = (enrolled, &demo) {
+            if let (false, Some(demo)) = (enrolled, &demo) {
                 let _one = running().lock().unwrap_or_else(|p| p.into_inner());
                 if let Ok(mut desk) = Desk::open(&dir) {
-                    enrolled = Lobby::new(&mut desk).enrol_unattended(params).is_ok();
+                    enrolled = Lobby::new(&mut desk).enrol_demo(demo).is_ok();
                 }
             }
             if enrolled {

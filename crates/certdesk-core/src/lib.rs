@@ -118,7 +118,8 @@ pub fn as_user<T>(command: &str, desk: &mut Desk, user: &SessionUser, call: impl
 
 /// What the desk answers and does with nobody signed in: the sign-in and set-up screens, the
 /// ID-number preview, the schema version, the audit chain's check, and the device's own
-/// unattended jobs (the background sync, `certdesk sync`, the demonstration enrolment).
+/// unattended jobs (the background sync, `certdesk sync`, enrolling with the demonstration
+/// platform the environment names).
 /// Nothing here reads or changes a worker's record.
 pub struct Lobby<'a> {
     desk: &'a mut Desk,
@@ -186,11 +187,33 @@ impl<'a> Lobby<'a> {
         sync_unattended(self.desk, options)
     }
 
-    /// Enrol with the platform a configuration names (the demonstration platform started by
-    /// `scripts/start`), audited as made by no user. A person enrols through
-    /// [`Session::enrol_device`], which needs a manager.
-    pub fn enrol_unattended(&mut self, params: &EnrolParams) -> DeskResult<Enrolment> {
-        certdesk_sync::enrol_blocking(self.desk, None, params).map_err(|e| e.to_desk_error())
+    /// Enrol with the demonstration platform the environment names, audited as made by no
+    /// user. A person enrols through [`Session::enrol_device`], which needs a manager; this
+    /// takes no address or code from a caller, only what [`DemoPlatform::from_env`] read.
+    pub fn enrol_demo(&mut self, demo: &DemoPlatform) -> DeskResult<Enrolment> {
+        certdesk_sync::enrol_blocking(self.desk, None, &demo.0).map_err(|e| e.to_desk_error())
+    }
+}
+
+/// The local demonstration platform started by `scripts/start`, as the environment names it
+/// (`CERTDESK_DEMO_PLATFORM_URL`, `CERTDESK_DEMO_CODE`, `CERTDESK_DEMO_CA`). Only
+/// [`DemoPlatform::from_env`] makes one, so the window's start-up enrolment cannot be pointed
+/// anywhere else by a command.
+pub struct DemoPlatform(EnrolParams);
+
+impl DemoPlatform {
+    /// The demonstration platform, when the environment names one.
+    pub fn from_env() -> Option<DemoPlatform> {
+        let url = std::env::var("CERTDESK_DEMO_PLATFORM_URL").ok().filter(|v| !v.is_empty())?;
+        let code = std::env::var("CERTDESK_DEMO_CODE").ok().filter(|v| !v.is_empty())?;
+        let ca_pem = std::env::var("CERTDESK_DEMO_CA").ok().and_then(|p| std::fs::read_to_string(p).ok());
+        Some(DemoPlatform(EnrolParams {
+            platform_url: url,
+            code,
+            ca_pem,
+            device_name: "演示前台 demo desk".into(),
+            secret: certdesk_sync::SecretPreference::Auto,
+        }))
     }
 }
 
