@@ -233,7 +233,7 @@ pub fn run() -> i32 {
     let startup_bench = std::env::var_os("CERTDESK_STARTUP_BENCH").is_some();
     // The start-up benchmark measures start to the worker list, so it signs in (a real
     // argon2 check, counted in the time) with credentials given only to the benchmark.
-    let core = DeskApp::new(desk, None);
+    let core = DeskApp::new(desk);
     if let (true, Ok(u), Ok(p)) = (startup_bench, std::env::var("CERTDESK_USER"), std::env::var("CERTDESK_PASSWORD")) {
         let _ = core.login(&u, &p);
     }

@@ -38,9 +38,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl DeskApp {
-    /// An open desk; `user` is who is already signed in (the start-up benchmark), usually nobody.
-    pub fn new(desk: Desk, user: Option<SessionUser>) -> DeskApp {
-        DeskApp { desk: Mutex::new(desk), user: Mutex::new(user) }
+    /// An open desk with nobody signed in yet.
+    pub fn new(desk: Desk) -> DeskApp {
+        DeskApp { desk: Mutex::new(desk), user: Mutex::new(None) }
     }
 
     /// Who is signed in, if anyone.

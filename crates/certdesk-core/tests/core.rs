@@ -26,7 +26,7 @@ fn app_with_a_worker(dir: &Path) -> DeskApp {
     let mut form = worker_form(NAME, &id_number(1));
     form.form.phone = PHONE.into();
     desk.enrol_worker(&me, &form).expect("the first enrolment succeeds");
-    DeskApp::new(desk, None)
+    DeskApp::new(desk)
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn nobody_and_a_clerk_are_refused_before_the_desk_is_touched() {
     let (mut desk, me) = open_desk(dir.path());
     let clerk = NewUser { username: "clerk1".into(), display_name: "前台小李".into(), role: Role::Clerk, password: "clerkpass1".into() };
     desk.add_user(Some(&me), &clerk).expect("the manager adds a clerk");
-    let app = DeskApp::new(desk, None);
+    let app = DeskApp::new(desk);
     let touched = Cell::new(0);
 
     let e = app.signed_in("stats", |s| { touched.set(touched.get() + 1); s.stats(12) }).unwrap_err();
@@ -162,7 +162,7 @@ fn app_with_a_clerk(dir: &Path) -> (DeskApp, String) {
     let clerk = NewUser { username: "clerk1".into(), display_name: "前台小李".into(), role: Role::Clerk, password: "clerkpass1".into() };
     desk.add_user(Some(&me), &clerk).expect("the manager adds a clerk");
     let worker = desk.enrol_worker(&me, &worker_form(NAME, &id_number(1))).expect("the manager enrols").id;
-    (DeskApp::new(desk, None), worker)
+    (DeskApp::new(desk), worker)
 }
 
 /// Moved here from the store's tests (the store no longer checks roles): a clerk may not
@@ -236,7 +236,7 @@ fn a_clerk_still_does_a_clerks_work_recorded_against_the_clerk() {
 #[test]
 fn the_first_user_of_a_fresh_desk_needs_nobody_signed_in_and_later_users_need_a_manager() {
     let dir = tempfile::tempdir().unwrap();
-    let app = DeskApp::new(certdesk_store::Desk::open(dir.path()).unwrap(), None);
+    let app = DeskApp::new(certdesk_store::Desk::open(dir.path()).unwrap());
     let clerk = NewUser { username: "clerk1".into(), display_name: "前台小李".into(), role: Role::Clerk, password: "clerkpass1".into() };
     let e = app.before_sign_in("user_add", |l| l.add_first_user(&clerk)).unwrap_err();
     assert_eq!(e.code, "first_user_manager", "the first user must be a manager: {e:?}");

@@ -45,7 +45,7 @@ fn a_clerk_running_a_managers_command_gets_the_windows_own_refusal_and_nothing_c
 
     let agency_updated_at = Desk::open(dir.path()).unwrap().agency().unwrap().unwrap().updated_at;
     // The window: the same calls through certdesk-core with the clerk signed in.
-    let app = DeskApp::new(Desk::open(dir.path()).unwrap(), None);
+    let app = DeskApp::new(Desk::open(dir.path()).unwrap());
     app.login(CLERK, CLERK_PASSWORD).unwrap();
     let worker = app.signed_in("worker_search", |s| s.resolve_worker(&id)).unwrap();
     let window: Vec<DeskError> = vec![
