@@ -40,6 +40,7 @@ use crate::error::AppError;
 use crate::flows;
 use crate::ids::Ids;
 use crate::keys;
+use crate::messages;
 use crate::flows::{Decided, Decision, PushContext, Signer};
 use crate::store::{Agency, Store};
 
@@ -339,18 +340,10 @@ async fn push(
     ApiJson(req): ApiJson<ReceivedPush>,
 ) -> Result<Json<PushResponse>, AppError> {
     if req.device_id != auth.device_id {
-        return Err(AppError::bad_request(
-            ApiCode::DeviceMismatch,
-            "请求中的设备编号与登录凭证不一致",
-            "device_id does not match the authenticated device",
-        ));
+        return Err(messages::device_mismatch());
     }
     if req.entries.len() > MAX_BATCH {
-        return Err(AppError::bad_request(
-            ApiCode::BatchTooLarge,
-            format!("一次最多同步 {MAX_BATCH} 条记录"),
-            format!("At most {MAX_BATCH} entries per push"),
-        ));
+        return Err(messages::batch_too_large(MAX_BATCH));
     }
     let ctx = PushContext {
         device_id: auth.device_id,
@@ -459,11 +452,7 @@ async fn pull(
 ) -> Result<Json<PullResponse>, AppError> {
     let Query(q) = query?;
     if q.since < 0 {
-        return Err(AppError::bad_request(
-            ApiCode::MalformedQuery,
-            "同步游标无效",
-            "since must be 0 or more",
-        ));
+        return Err(messages::cursor_invalid());
     }
     let limit = q.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
     let agency = auth.agency_id;
@@ -519,11 +508,7 @@ async fn create_agency(
         s.create_agency_with_phone(&stored, phone.as_deref(), now)
     })
     .await?
-    .ok_or_else(|| AppError::Conflict {
-        code: ApiCode::AgencyExists,
-        zh: "该统一社会信用代码的机构已登记".into(),
-        en: "An agency with this credit code is already registered".into(),
-    })?;
+    .ok_or_else(messages::agency_exists)?;
     Ok((
         StatusCode::CREATED,
         Json(AgencyCreated {
@@ -619,7 +604,7 @@ fn decision_of(d: ReviewDecision) -> Decision {
         Decision::Pass
     } else {
         let reason = if d.reason.trim().is_empty() {
-            "公安比对未通过".to_owned()
+            messages::police_check_failed_reason().to_owned()
         } else {
             d.reason.trim().to_owned()
         };
@@ -658,11 +643,7 @@ async fn decide_review(
             rejected: 1,
             ..Default::default()
         })),
-        Decided::NotPending => Err(AppError::Conflict {
-            code: ApiCode::NotPending,
-            zh: "该申请不在待审核状态".into(),
-            en: "The application is not waiting for review".into(),
-        }),
+        Decided::NotPending => Err(messages::not_pending()),
     }
 }
 
@@ -689,11 +670,7 @@ async fn import_results(
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::PayloadTooLarge
         } else {
-            AppError::bad_request(
-                ApiCode::MalformedCsv,
-                "结果文件无法读取（应为 UTF-8 文本）",
-                "The results file is not UTF-8 text",
-            )
+            messages::results_file_unreadable()
         }
     })?;
     Ok(Json(apply_results_csv(&state, &body).await?))
@@ -785,11 +762,7 @@ fn blob_name(sha256: &str) -> Result<&str, AppError> {
     {
         Ok(sha256)
     } else {
-        Err(AppError::bad_request(
-            ApiCode::BlobNameInvalid,
-            "文件标识应为 64 位小写十六进制 SHA-256",
-            "A blob is named by its SHA-256 in 64 lower-case hex digits",
-        ))
+        Err(messages::blob_name_invalid())
     }
 }
 
@@ -852,19 +825,11 @@ async fn put_blob(
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::PayloadTooLarge
         } else {
-            AppError::bad_request(
-                ApiCode::BodyUnreadable,
-                "上传内容无法读取",
-                "The upload could not be read",
-            )
+            messages::body_unreadable()
         }
     })?;
     if keys::sha256_bytes_hex(&body) != sha {
-        return Err(AppError::bad_request(
-            ApiCode::BlobHashMismatch,
-            "上传内容与文件标识不符，请重新上传",
-            "The uploaded bytes do not match the SHA-256 in the URL; upload again",
-        ));
+        return Err(messages::blob_hash_mismatch());
     }
     let path = blob_path(&state.blob_dir, &sha);
     let size = body.len() as u64;

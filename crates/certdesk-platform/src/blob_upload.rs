@@ -23,12 +23,12 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use certdesk_protocol::blob::UploadStatus;
-use certdesk_protocol::ApiCode;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::api::{blob_path, blocking, AppState, DeviceAuth};
 use crate::error::AppError;
+use crate::messages;
 
 /// The largest blob accepted (a card photo is a few hundred KiB).
 pub const MAX_BLOB_BYTES: u64 = 8 * 1024 * 1024;
@@ -46,11 +46,7 @@ fn checked_name(sha256: &str) -> Result<(), AppError> {
     if is_blob_name(sha256) {
         Ok(())
     } else {
-        Err(AppError::bad_request(
-            ApiCode::BlobNameInvalid,
-            "文件标识应为 64 位小写十六进制 SHA-256",
-            "A blob is named by its SHA-256 in 64 lower-case hex digits",
-        ))
+        Err(messages::blob_name_invalid())
     }
 }
 
@@ -235,67 +231,27 @@ pub async fn upload_chunk(
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::PayloadTooLarge
         } else {
-            AppError::bad_request(
-                ApiCode::BodyUnreadable,
-                "上传内容无法读取",
-                "The upload could not be read",
-            )
+            messages::body_unreadable()
         }
     })?;
     let range = headers
         .get(CONTENT_RANGE)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_content_range)
-        .ok_or_else(|| {
-            AppError::bad_request(
-                ApiCode::ContentRangeInvalid,
-                "分块上传需要有效的 Content-Range（bytes 起-止/总长，或 bytes */总长 以完成上传）",
-                "A chunk needs a valid Content-Range: bytes START-END/TOTAL (or bytes */TOTAL to finish)",
-            )
-        })?;
+        .ok_or_else(messages::content_range_missing)?;
     if range.len != body.len() as u64 {
-        return Err(AppError::bad_request(
-            ApiCode::ContentRangeInvalid,
-            "Content-Range 与上传内容的长度不符",
-            "The Content-Range does not match the length of the body",
-        ));
+        return Err(messages::content_range_length());
     }
     if range.total > MAX_BLOB_BYTES {
-        return Err(AppError::bad_request(
-            ApiCode::BlobTooLarge,
-            format!("照片等文件最大 {} MB", MAX_BLOB_BYTES / (1024 * 1024)),
-            format!("A blob may be at most {MAX_BLOB_BYTES} bytes"),
-        ));
+        return Err(messages::blob_too_large(MAX_BLOB_BYTES));
     }
     let partial = partial_path(&state.blob_dir, auth.agency_id, &sha256);
     let Some(claim) = Claim::take(&partial) else {
-        return Err(AppError::Conflict {
-            code: ApiCode::UploadBusy,
-            zh: "该文件正在由另一请求上传，请稍后重试".into(),
-            en: "Another request is uploading this blob; try again shortly".into(),
-        });
+        return Err(messages::upload_busy());
     };
     let offset = partial_len(&partial).await?;
     if range.start != offset {
-        let (zh, en) = if range.start < offset {
-            (
-                format!("该分块与已收到的内容重叠：平台已收到 {offset} 字节，请从此处继续"),
-                format!("The chunk overlaps bytes already received: the platform holds {offset} bytes; continue from there"),
-            )
-        } else {
-            (
-                format!("分块顺序不对：平台只收到 {offset} 字节，请从此处继续"),
-                format!("The chunk is out of order: the platform holds only {offset} bytes; continue from there"),
-            )
-        };
-        return Ok(error_with_offset(
-            AppError::Conflict {
-                code: ApiCode::UploadOffsetMismatch,
-                zh,
-                en,
-            },
-            offset,
-        ));
+        return Ok(error_with_offset(messages::upload_offset_mismatch(offset, range.start < offset), offset));
     }
     let final_path = blob_path(&state.blob_dir, &sha256);
     let next = range.start + range.len;
@@ -326,11 +282,7 @@ pub async fn upload_chunk(
         Some(false) => {
             tracing::warn!(agency_id = %auth.agency_id, "resumable upload did not match its hash; discarded");
             Ok(error_with_offset(
-                AppError::bad_request(
-                    ApiCode::BlobHashMismatch,
-                    "上传内容与文件标识不符，已丢弃，请从头重新上传",
-                    "The uploaded bytes do not match the SHA-256 in the URL; they were discarded: upload again from the start",
-                ),
+                messages::resumable_hash_mismatch(),
                 0,
             ))
         }

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use certdesk_protocol::{ApiCode, ApiError};
 
+use crate::messages;
 use crate::store::StoreError;
 
 /// Everything a request can fail with.
@@ -80,24 +81,13 @@ impl From<JsonRejection> for AppError {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             return AppError::PayloadTooLarge;
         }
-        AppError::bad_request(
-            ApiCode::MalformedJson,
-            "请求内容不是有效的 JSON 或缺少字段",
-            format!(
-                "The request body is not valid JSON for this endpoint: {}",
-                r.body_text()
-            ),
-        )
+        messages::malformed_json(r.body_text())
     }
 }
 
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
-        AppError::bad_request(
-            ApiCode::MalformedQuery,
-            "请求参数有误",
-            format!("Malformed query parameters: {}", r.body_text()),
-        )
+        messages::malformed_query(r.body_text())
     }
 }
 
@@ -105,42 +95,28 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code, zh, en) = match self {
             AppError::BadRequest { code, zh, en } => (StatusCode::BAD_REQUEST, code, zh, en),
-            AppError::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                ApiCode::Unauthorized,
-                "身份验证失败：设备凭证无效或已被吊销，请联系平台重新登记设备".into(),
-                "Authentication failed: the credential is invalid or revoked".into(),
-            ),
-            AppError::NotFound(what) => (
-                StatusCode::NOT_FOUND,
-                ApiCode::NotFound,
-                "找不到所请求的记录".into(),
-                format!("Not found: {what}"),
-            ),
+            AppError::Unauthorized => {
+                let (zh, en) = messages::unauthorized();
+                (StatusCode::UNAUTHORIZED, ApiCode::Unauthorized, zh.into(), en.into())
+            }
+            AppError::NotFound(what) => {
+                let (zh, en) = messages::not_found(what);
+                (StatusCode::NOT_FOUND, ApiCode::NotFound, zh, en)
+            }
             AppError::Conflict { code, zh, en } => (StatusCode::CONFLICT, code, zh, en),
-            AppError::PayloadTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ApiCode::PayloadTooLarge,
-                "请求内容过大，请分批同步".into(),
-                "The request body is too large; send smaller batches".into(),
-            ),
+            AppError::PayloadTooLarge => {
+                let (zh, en) = messages::payload_too_large();
+                (StatusCode::PAYLOAD_TOO_LARGE, ApiCode::PayloadTooLarge, zh.into(), en.into())
+            }
             AppError::NotReady(cause) => {
                 tracing::warn!(%cause, "not ready");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    ApiCode::NotReady,
-                    "平台暂时不可用，请稍后重试".into(),
-                    "The platform is not ready; try again later".into(),
-                )
+                let (zh, en) = messages::not_ready();
+                (StatusCode::SERVICE_UNAVAILABLE, ApiCode::NotReady, zh.into(), en.into())
             }
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ApiCode::Internal,
-                    "平台内部错误，请稍后重试".into(),
-                    "Internal error on the platform; try again later".into(),
-                )
+                let (zh, en) = messages::internal();
+                (StatusCode::INTERNAL_SERVER_ERROR, ApiCode::Internal, zh.into(), en.into())
             }
         };
         let body = ApiError::new(code, zh, en);

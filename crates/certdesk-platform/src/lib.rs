@@ -17,6 +17,7 @@ pub mod error;
 pub mod flows;
 pub mod ids;
 pub mod keys;
+mod messages;
 pub mod openapi;
 pub mod operator_pages;
 pub mod public;

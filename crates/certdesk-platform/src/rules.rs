@@ -6,11 +6,13 @@
 //! touch storage or the clock.
 
 use certdesk_domain::lifecycle::{claims_certificate, transition, LifecycleEvent};
-use certdesk_domain::{validate_worker, FieldError, ValidWorker, WorkerInput, WorkerStatus};
+use certdesk_domain::{validate_worker, Bilingual, FieldError, ValidWorker, WorkerInput, WorkerStatus};
 use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry};
 use chrono::NaiveDate;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+use crate::messages::push;
 
 /// Stable codes of refused entries.
 pub mod codes {
@@ -50,11 +52,7 @@ pub fn read_worker(
     today: NaiveDate,
 ) -> Result<PushedWorker, EntryOutcome> {
     let input: WorkerInput = serde_json::from_value(payload.clone()).map_err(|e| {
-        rejected(
-            codes::INVALID_RECORD,
-            "人员记录格式不正确，无法读取".into(),
-            format!("The worker record cannot be read: {e}"),
-        )
+        rejected(codes::INVALID_RECORD, push::worker_unreadable(e))
     })?;
     let valid = validate_worker(&input, today).map_err(|errors| invalid(&errors))?;
     let reported_status = payload
@@ -106,11 +104,7 @@ pub fn may_reissue(status: WorkerStatus) -> Result<WorkerStatus, EntryOutcome> {
 
 /// The refusal of a new card for a certificate past its validity.
 pub fn certificate_expired() -> EntryOutcome {
-    rejected(
-        codes::CERTIFICATE_EXPIRED,
-        "该上门服务证已过有效期，不能补发新卡，请重新申领".into(),
-        "The certificate has expired; a new card cannot be made. Apply again".into(),
-    )
+    rejected(codes::CERTIFICATE_EXPIRED, push::certificate_expired())
 }
 
 /// Whether a worker in `status` keeps its ID number fixed.
@@ -121,70 +115,38 @@ pub fn id_number_locked(status: WorkerStatus) -> bool {
 /// The refusal when the person holds or applies for a certificate through another agency.
 /// The other agency is not named: that would tell one agency about another's staff.
 pub fn claimed_elsewhere() -> EntryOutcome {
-    rejected(
-        codes::CLAIMED_ELSEWHERE,
-        "该人员已在其他家政服务机构持有或正在申领上门服务证。一人只能持有一张有效证件，需原机构注销后才能申领".into(),
-        "This person already holds, or is applying for, a certificate through another agency. One person may hold only one certificate; the other agency must cancel it first".into(),
-    )
+    rejected(codes::CLAIMED_ELSEWHERE, push::claimed_elsewhere())
 }
 
 /// The refusal when the same agency has another record of the person with a claim.
 pub fn claimed_here() -> EntryOutcome {
-    rejected(
-        codes::CLAIMED_HERE,
-        "本机构已有此人的另一条记录持有或正在申领上门服务证，请勿重复申领".into(),
-        "Another record of this person at your agency already holds or is applying for a certificate; do not apply twice".into(),
-    )
+    rejected(codes::CLAIMED_HERE, push::claimed_here())
 }
 
 /// The refusal of an entity or operation the platform does not handle (or does not know: a
 /// newer desk's names arrive as sent).
 pub fn unsupported(entity: &str, op: &str) -> EntryOutcome {
-    rejected(
-        codes::UNSUPPORTED,
-        format!("平台不支持此类同步记录（{entity}/{op}），请升级工作台"),
-        format!("The platform does not accept {entity}/{op} entries; update the desk app"),
-    )
+    rejected(codes::UNSUPPORTED, push::unsupported(entity, op))
 }
 
 /// The conflict of an entry id reused with different content.
 pub fn entry_reused() -> EntryOutcome {
-    EntryOutcome::Conflict {
-        code: codes::ENTRY_REUSED.into(),
-        message_zh: "此同步记录的编号已用于不同的内容，平台保留了先收到的内容".into(),
-        message_en:
-            "This entry id was already used for different content; the platform kept the first"
-                .into(),
-    }
+    conflict(codes::ENTRY_REUSED, push::entry_reused())
 }
 
 /// The conflict of a record id that another agency owns.
 pub fn foreign_record() -> EntryOutcome {
-    EntryOutcome::Conflict {
-        code: codes::FOREIGN_RECORD.into(),
-        message_zh: "记录编号与平台上已有的记录冲突，请联系平台".into(),
-        message_en:
-            "The record id clashes with an existing record on the platform; contact the platform"
-                .into(),
-    }
+    conflict(codes::FOREIGN_RECORD, push::foreign_record())
 }
 
 /// The conflict of changing the ID number of a worker with an application or certificate.
 pub fn id_number_change_refused() -> EntryOutcome {
-    EntryOutcome::Conflict {
-        code: codes::ID_NUMBER_LOCKED.into(),
-        message_zh: "该人员已申领或持有上门服务证，身份证号不能修改；如确有错误，请先注销再重新登记".into(),
-        message_en: "The ID number of a worker with an application or certificate cannot change; cancel and enrol again if it is wrong".into(),
-    }
+    conflict(codes::ID_NUMBER_LOCKED, push::id_number_locked())
 }
 
 /// The refusal of an operation on a record the platform never received.
 pub fn unknown_record() -> EntryOutcome {
-    rejected(
-        codes::UNKNOWN_RECORD,
-        "平台上没有这条人员记录，请先同步人员信息".into(),
-        "The platform has no such worker record; sync the worker first".into(),
-    )
+    rejected(codes::UNKNOWN_RECORD, push::unknown_record())
 }
 
 /// The fingerprint of a pushed entry's content, kept in its receipt: a retry with the same
@@ -255,14 +217,7 @@ fn write_canonical(value: &Value, out: &mut String) {
 fn invalid(errors: &[FieldError]) -> EntryOutcome {
     let zh: Vec<&str> = errors.iter().map(|e| e.message_zh.as_str()).collect();
     let en: Vec<&str> = errors.iter().map(|e| e.message_en.as_str()).collect();
-    rejected(
-        codes::INVALID_RECORD,
-        format!("人员信息不完整或有误：{}", zh.join("；")),
-        format!(
-            "The worker record is incomplete or wrong: {}",
-            en.join("; ")
-        ),
-    )
+    rejected(codes::INVALID_RECORD, push::worker_invalid(&zh, &en))
 }
 
 fn field_rejection(e: &FieldError) -> EntryOutcome {
@@ -273,12 +228,14 @@ fn field_rejection(e: &FieldError) -> EntryOutcome {
     }
 }
 
-fn rejected(code: &str, zh: String, en: String) -> EntryOutcome {
-    EntryOutcome::Rejected {
-        code: code.into(),
-        message_zh: zh,
-        message_en: en,
-    }
+fn rejected(code: &str, message: Bilingual) -> EntryOutcome {
+    let (message_zh, message_en) = message.into_pair();
+    EntryOutcome::Rejected { code: code.into(), message_zh, message_en }
+}
+
+fn conflict(code: &str, message: Bilingual) -> EntryOutcome {
+    let (message_zh, message_en) = message.into_pair();
+    EntryOutcome::Conflict { code: code.into(), message_zh, message_en }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use certdesk_protocol::sync::{ChangeBody, CheckKind};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::messages::push;
 use crate::store::repo::{ApplicationDecision, NewCertificate, Repo, RepoExt};
 use super::{Decided, Decision, Signer};
 use crate::store::{StoreError, StoreResult};
@@ -55,13 +56,14 @@ pub fn decide<R: Repo + ?Sized>(
                     },
                     now,
                 )?;
+                let (message_zh, message_en) = push::police_check_failed(reason_zh, reason_en).into_pair();
                 tx.add_change(
                     Some(agency_id),
                     &ChangeBody::Rejection {
                         worker_id,
                         code: "police_check_failed".into(),
-                        message_zh: format!("公安比对未通过：{reason_zh}"),
-                        message_en: format!("The police comparison failed: {reason_en}"),
+                        message_zh,
+                        message_en,
                     },
                     now,
                 )?;

@@ -7,8 +7,10 @@
 //! belongs to the agency that first sent it, and no other agency may write or see it. A record
 //! naming a class or a worker needs that parent on the platform first (parents before children).
 
+use certdesk_domain::Bilingual;
 use certdesk_protocol::sync::{EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
 
+use crate::messages::push;
 use crate::rules;
 use crate::store::repo::Tx;
 use super::PushContext;
@@ -25,12 +27,9 @@ fn refused(code: &str, zh: String, en: String) -> EntryOutcome {
     }
 }
 
-fn parent_missing(zh: &str, en: &str) -> EntryOutcome {
-    refused(
-        PARENT_MISSING,
-        format!("平台上还没有此记录所属的{zh}，请先同步{zh}后重试"),
-        format!("The platform does not hold this record's {en} yet; sync the {en} first"),
-    )
+fn parent_missing(what: &Bilingual) -> EntryOutcome {
+    let (zh, en) = push::parent_missing(what).into_pair();
+    refused(PARENT_MISSING, zh, en)
 }
 
 /// Applies one record entry inside the push's transaction.
@@ -47,23 +46,20 @@ pub(super) fn apply(
     match entry.op {
         SyncOp::Upsert => {
             let Some(fields) = entry.payload.as_object() else {
-                return Ok(refused(
-                    rules::codes::INVALID_RECORD,
-                    "培训记录格式不正确，无法读取".into(),
-                    "The training record cannot be read: it is not a JSON object".into(),
-                ));
+                let (zh, en) = push::training_unreadable().into_pair();
+                return Ok(refused(rules::codes::INVALID_RECORD, zh, en));
             };
             if entry.entity != SyncEntity::TrainingClass {
                 if let Some(class) = fields.get("class_id").and_then(|v| v.as_str()) {
                     let class_entity = SyncEntity::TrainingClass.as_str();
                     if !tx.record_live(class_entity, class, ctx.agency_id)? {
-                        return Ok(parent_missing("培训班", "training class"));
+                        return Ok(parent_missing(&push::training_class()));
                     }
                 }
             }
             if let Some(worker) = fields.get("worker_id").and_then(|v| v.as_str()) {
                 if !tx.worker_in_agency(worker, ctx.agency_id)? {
-                    return Ok(parent_missing("人员记录", "worker"));
+                    return Ok(parent_missing(&push::worker()));
                 }
             }
             tx.put_record(entity, entry.entity_id, ctx.agency_id, &entry.payload, ctx.now)?;

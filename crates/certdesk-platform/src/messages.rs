@@ -1,0 +1,292 @@
+//! Every sentence the platform's API answers with, in Chinese with English beside it, and the
+//! [`ApiCode`] each refusal carries, so a translator reviews one file.
+//!
+//! Callers decide *that* a request is refused; this module only says *what* the caller reads.
+//! It must never hold a rule. The pages' fixed labels stay in their templates
+//! (`operator_pages/`, `public/`).
+
+use std::fmt::Display;
+
+use certdesk_protocol::ApiCode;
+
+use crate::error::AppError;
+
+// ---- Any request ---------------------------------------------------------------------------
+
+/// The body is not valid JSON for this endpoint (`detail` says why, in English).
+pub(crate) fn malformed_json(detail: impl Display) -> AppError {
+    AppError::bad_request(
+        ApiCode::MalformedJson,
+        "请求内容不是有效的 JSON 或缺少字段",
+        format!("The request body is not valid JSON for this endpoint: {detail}"),
+    )
+}
+
+/// The query parameters are malformed (`detail` says why, in English).
+pub(crate) fn malformed_query(detail: impl Display) -> AppError {
+    AppError::bad_request(ApiCode::MalformedQuery, "请求参数有误", format!("Malformed query parameters: {detail}"))
+}
+
+/// The answer of a missing, malformed, unknown or revoked credential (401).
+pub(crate) fn unauthorized() -> (&'static str, &'static str) {
+    ("身份验证失败：设备凭证无效或已被吊销，请联系平台重新登记设备", "Authentication failed: the credential is invalid or revoked")
+}
+
+/// The answer of a thing that does not exist for the caller (404); `what` is for developers.
+pub(crate) fn not_found(what: &str) -> (String, String) {
+    ("找不到所请求的记录".into(), format!("Not found: {what}"))
+}
+
+/// The answer of a body over the size limit (413).
+pub(crate) fn payload_too_large() -> (&'static str, &'static str) {
+    ("请求内容过大，请分批同步", "The request body is too large; send smaller batches")
+}
+
+/// The answer while the store is not reachable (503).
+pub(crate) fn not_ready() -> (&'static str, &'static str) {
+    ("平台暂时不可用，请稍后重试", "The platform is not ready; try again later")
+}
+
+/// The answer of anything else (500): never the cause.
+pub(crate) fn internal() -> (&'static str, &'static str) {
+    ("平台内部错误，请稍后重试", "Internal error on the platform; try again later")
+}
+
+// ---- Sync ------------------------------------------------------------------------------------
+
+/// A push naming another device than the credential's.
+pub(crate) fn device_mismatch() -> AppError {
+    AppError::bad_request(ApiCode::DeviceMismatch, "请求中的设备编号与登录凭证不一致", "device_id does not match the authenticated device")
+}
+
+/// A push with more entries than one batch takes.
+pub(crate) fn batch_too_large(max: usize) -> AppError {
+    AppError::bad_request(ApiCode::BatchTooLarge, format!("一次最多同步 {max} 条记录"), format!("At most {max} entries per push"))
+}
+
+/// A pull from a negative cursor.
+pub(crate) fn cursor_invalid() -> AppError {
+    AppError::bad_request(ApiCode::MalformedQuery, "同步游标无效", "since must be 0 or more")
+}
+
+// ---- Operators -------------------------------------------------------------------------------
+
+/// An agency with this credit code is already registered.
+pub(crate) fn agency_exists() -> AppError {
+    AppError::Conflict {
+        code: ApiCode::AgencyExists,
+        zh: "该统一社会信用代码的机构已登记".into(),
+        en: "An agency with this credit code is already registered".into(),
+    }
+}
+
+/// The reason a failed police check gets when the operator wrote none.
+pub(crate) fn police_check_failed_reason() -> &'static str {
+    "公安比对未通过"
+}
+
+/// The application was already decided.
+pub(crate) fn not_pending() -> AppError {
+    AppError::Conflict {
+        code: ApiCode::NotPending,
+        zh: "该申请不在待审核状态".into(),
+        en: "The application is not waiting for review".into(),
+    }
+}
+
+/// A police results file that is not UTF-8 text.
+pub(crate) fn results_file_unreadable() -> AppError {
+    AppError::bad_request(ApiCode::MalformedCsv, "结果文件无法读取（应为 UTF-8 文本）", "The results file is not UTF-8 text")
+}
+
+// ---- Blobs (photos) --------------------------------------------------------------------------
+
+/// A blob named otherwise than by its SHA-256.
+pub(crate) fn blob_name_invalid() -> AppError {
+    AppError::bad_request(
+        ApiCode::BlobNameInvalid,
+        "文件标识应为 64 位小写十六进制 SHA-256",
+        "A blob is named by its SHA-256 in 64 lower-case hex digits",
+    )
+}
+
+/// An upload whose body cannot be read.
+pub(crate) fn body_unreadable() -> AppError {
+    AppError::bad_request(ApiCode::BodyUnreadable, "上传内容无法读取", "The upload could not be read")
+}
+
+/// An upload whose bytes do not hash to its name.
+pub(crate) fn blob_hash_mismatch() -> AppError {
+    AppError::bad_request(
+        ApiCode::BlobHashMismatch,
+        "上传内容与文件标识不符，请重新上传",
+        "The uploaded bytes do not match the SHA-256 in the URL; upload again",
+    )
+}
+
+/// A resumable upload that did not hash to its name: discarded.
+pub(crate) fn resumable_hash_mismatch() -> AppError {
+    AppError::bad_request(
+        ApiCode::BlobHashMismatch,
+        "上传内容与文件标识不符，已丢弃，请从头重新上传",
+        "The uploaded bytes do not match the SHA-256 in the URL; they were discarded: upload again from the start",
+    )
+}
+
+/// A chunk without a usable Content-Range.
+pub(crate) fn content_range_missing() -> AppError {
+    AppError::bad_request(
+        ApiCode::ContentRangeInvalid,
+        "分块上传需要有效的 Content-Range（bytes 起-止/总长，或 bytes */总长 以完成上传）",
+        "A chunk needs a valid Content-Range: bytes START-END/TOTAL (or bytes */TOTAL to finish)",
+    )
+}
+
+/// A chunk whose Content-Range does not match its length.
+pub(crate) fn content_range_length() -> AppError {
+    AppError::bad_request(ApiCode::ContentRangeInvalid, "Content-Range 与上传内容的长度不符", "The Content-Range does not match the length of the body")
+}
+
+/// A blob larger than allowed.
+pub(crate) fn blob_too_large(max_bytes: u64) -> AppError {
+    AppError::bad_request(
+        ApiCode::BlobTooLarge,
+        format!("照片等文件最大 {} MB", max_bytes / (1024 * 1024)),
+        format!("A blob may be at most {max_bytes} bytes"),
+    )
+}
+
+/// Another request is uploading the same blob.
+pub(crate) fn upload_busy() -> AppError {
+    AppError::Conflict {
+        code: ApiCode::UploadBusy,
+        zh: "该文件正在由另一请求上传，请稍后重试".into(),
+        en: "Another request is uploading this blob; try again shortly".into(),
+    }
+}
+
+/// A chunk that does not start at `offset`, the bytes received (`overlaps`: it starts before).
+pub(crate) fn upload_offset_mismatch(offset: u64, overlaps: bool) -> AppError {
+    let (zh, en) = if overlaps {
+        (
+            format!("该分块与已收到的内容重叠：平台已收到 {offset} 字节，请从此处继续"),
+            format!("The chunk overlaps bytes already received: the platform holds {offset} bytes; continue from there"),
+        )
+    } else {
+        (
+            format!("分块顺序不对：平台只收到 {offset} 字节，请从此处继续"),
+            format!("The chunk is out of order: the platform holds only {offset} bytes; continue from there"),
+        )
+    };
+    AppError::Conflict { code: ApiCode::UploadOffsetMismatch, zh, en }
+}
+
+/// What the platform says of a pushed entry it refuses or cannot apply, and of a decision the
+/// desk learns by pull; the codes are `rules::codes`.
+pub(crate) mod push {
+    use std::fmt::Display;
+
+    use certdesk_domain::Bilingual;
+
+    /// A worker record that is not the desk's worker JSON (`e` says why, in English).
+    pub(crate) fn worker_unreadable(e: impl Display) -> Bilingual {
+        Bilingual::new("人员记录格式不正确，无法读取", format!("The worker record cannot be read: {e}"))
+    }
+
+    /// A worker record the form's rules refuse; `zh`/`en` list the fields' sentences.
+    pub(crate) fn worker_invalid(zh: &[&str], en: &[&str]) -> Bilingual {
+        Bilingual::new(
+            format!("人员信息不完整或有误：{}", zh.join("；")),
+            format!("The worker record is incomplete or wrong: {}", en.join("; ")),
+        )
+    }
+
+    /// A training record that is not a JSON object.
+    pub(crate) fn training_unreadable() -> Bilingual {
+        Bilingual::new("培训记录格式不正确，无法读取", "The training record cannot be read: it is not a JSON object")
+    }
+
+    /// A record whose parent (`what`: a class, a worker) the platform does not hold yet.
+    pub(crate) fn parent_missing(what: &Bilingual) -> Bilingual {
+        Bilingual::new(
+            format!("平台上还没有此记录所属的{}，请先同步{}后重试", what.zh, what.zh),
+            format!("The platform does not hold this record's {} yet; sync the {} first", what.en, what.en),
+        )
+    }
+
+    /// The parents [`parent_missing`] names.
+    pub(crate) fn training_class() -> Bilingual {
+        Bilingual::new("培训班", "training class")
+    }
+
+    /// See [`training_class`].
+    pub(crate) fn worker() -> Bilingual {
+        Bilingual::new("人员记录", "worker")
+    }
+
+    /// A new card for a certificate past its validity.
+    pub(crate) fn certificate_expired() -> Bilingual {
+        Bilingual::new(
+            "该上门服务证已过有效期，不能补发新卡，请重新申领",
+            "The certificate has expired; a new card cannot be made. Apply again",
+        )
+    }
+
+    /// The person holds or applies for a certificate through another agency (never named).
+    pub(crate) fn claimed_elsewhere() -> Bilingual {
+        Bilingual::new(
+            "该人员已在其他家政服务机构持有或正在申领上门服务证。一人只能持有一张有效证件，需原机构注销后才能申领",
+            "This person already holds, or is applying for, a certificate through another agency. One person may hold only one certificate; the other agency must cancel it first",
+        )
+    }
+
+    /// Another record of the person at the same agency holds or applies for a certificate.
+    pub(crate) fn claimed_here() -> Bilingual {
+        Bilingual::new(
+            "本机构已有此人的另一条记录持有或正在申领上门服务证，请勿重复申领",
+            "Another record of this person at your agency already holds or is applying for a certificate; do not apply twice",
+        )
+    }
+
+    /// An entity or operation the platform does not handle.
+    pub(crate) fn unsupported(entity: &str, op: &str) -> Bilingual {
+        Bilingual::new(
+            format!("平台不支持此类同步记录（{entity}/{op}），请升级工作台"),
+            format!("The platform does not accept {entity}/{op} entries; update the desk app"),
+        )
+    }
+
+    /// An entry id reused with different content.
+    pub(crate) fn entry_reused() -> Bilingual {
+        Bilingual::new(
+            "此同步记录的编号已用于不同的内容，平台保留了先收到的内容",
+            "This entry id was already used for different content; the platform kept the first",
+        )
+    }
+
+    /// A record id another agency owns.
+    pub(crate) fn foreign_record() -> Bilingual {
+        Bilingual::new(
+            "记录编号与平台上已有的记录冲突，请联系平台",
+            "The record id clashes with an existing record on the platform; contact the platform",
+        )
+    }
+
+    /// The ID number of a worker with an application or certificate cannot change.
+    pub(crate) fn id_number_locked() -> Bilingual {
+        Bilingual::new(
+            "该人员已申领或持有上门服务证，身份证号不能修改；如确有错误，请先注销再重新登记",
+            "The ID number of a worker with an application or certificate cannot change; cancel and enrol again if it is wrong",
+        )
+    }
+
+    /// An operation on a worker record the platform never received.
+    pub(crate) fn unknown_record() -> Bilingual {
+        Bilingual::new("平台上没有这条人员记录，请先同步人员信息", "The platform has no such worker record; sync the worker first")
+    }
+
+    /// The police comparison failed, with the operator's reason.
+    pub(crate) fn police_check_failed(reason_zh: &str, reason_en: &str) -> Bilingual {
+        Bilingual::new(format!("公安比对未通过：{reason_zh}"), format!("The police comparison failed: {reason_en}"))
+    }
+}
