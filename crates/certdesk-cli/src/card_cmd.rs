@@ -12,6 +12,7 @@ use certdesk_print::{write_atomically, Destination};
 use certdesk_store::{Calibration, CancelReason, DeskCode, DeskError, LossKind};
 use clap::{Args, Subcommand};
 
+use crate::messages::report;
 use crate::Out;
 
 /// `certdesk card ...`.
@@ -172,93 +173,52 @@ pub fn card(s: &mut Session<'_>, cmd: CardCommand, out: &Out) -> Result<(), Desk
                 // Progress on stderr, a line every 10 %.
                 if !out.json && (done * 10 / all.max(1) > last || done == all) {
                     last = done * 10 / all.max(1);
-                    eprintln!("制作中 {done}/{all}");
+                    eprintln!("{}", report::printing(done, all));
                 }
             })?;
-            out.print(&outcome, || match (&outcome.path, &outcome.printer) {
-                (Some(p), _) => format!("已制作 {total} 张证卡，保存为 {}（{} KB）", p.display(), outcome.bytes / 1024),
-                (_, Some(name)) => format!("已将 {total} 张证卡发送到打印机 {name}（任务 {}）", outcome.job.clone().unwrap_or_default()),
-                _ => String::new(),
-            });
+            out.print(&outcome, || report::printed(total, &outcome));
         }
         CardCommand::Preview { worker, layout: l, output } => {
             let id = s.resolve_worker(&worker)?;
             let pdf = s.card_preview(&id, layout(&l)?)?;
             write_atomically(&output, &pdf)?;
             let draft = s.card_is_draft(&id)?;
-            out.print(&serde_json::json!({ "path": output, "draft": draft, "bytes": pdf.len() }), || {
-                format!("预览已保存为 {}{}", output.display(), if draft { "（样张，未核准，不能使用）" } else { "" })
-            });
+            out.print(&serde_json::json!({ "path": output, "draft": draft, "bytes": pdf.len() }), || report::preview_saved(&output, draft));
         }
         CardCommand::Issue { worker, date: d, signature } => {
             let id = s.resolve_worker(&worker)?;
             let on = d.as_deref().map(date).transpose()?;
             let png = signature.as_ref().map(read_file).transpose()?;
             let state = s.issue_card(&id, on, png)?;
-            out.print(&state, || "证卡已发放".into());
+            out.print(&state, report::card_issued);
         }
         CardCommand::Lost { worker, damaged, note } => {
             let id = s.resolve_worker(&worker)?;
             let state = s.report_card_loss(&id, if damaged { LossKind::Damaged } else { LossKind::Lost }, &note)?;
-            out.print(&state, || "已挂失。同步后平台将签发新卡（卡版本加一），旧卡随即显示为“已换发新卡”。".into());
+            out.print(&state, report::card_lost);
         }
         CardCommand::Cancel { worker, reason, note } => {
             let id = s.resolve_worker(&worker)?;
             let state = s.cancel_certificate(&id, CancelReason::parse(&reason)?, &note)?;
-            out.print(&state, || "已注销。同步后该证件在任何地方查验都显示为“已注销”。".into());
+            out.print(&state, report::certificate_cancelled);
         }
         CardCommand::Status { worker } => {
             let id = s.resolve_worker(&worker)?;
             let s = s.card_state(&id)?;
-            out.print(&s, || {
-                let mut lines = vec![format!("状态：{}", s.status)];
-                match &s.certificate {
-                    Some(c) => lines.push(format!(
-                        "证件：{} 第 {} 版，有效期 {} 至 {}",
-                        c.certificate_code, c.card_version, c.valid_from, c.valid_until
-                    )),
-                    None => lines.push("尚未核准".into()),
-                }
-                for p in &s.prints {
-                    lines.push(format!(
-                        "制作：{} {} {} {}{}",
-                        p.printed_at,
-                        p.printed_by,
-                        p.printer,
-                        p.card_version.map(|v| format!("第{v}版")).unwrap_or_default(),
-                        if p.draft { "（样张）" } else { "" }
-                    ));
-                }
-                for h in &s.handovers {
-                    lines.push(format!("发放：{} 第{}版 {}", h.issued_on, h.card_version, h.issued_by));
-                }
-                for l in &s.losses {
-                    lines.push(format!("挂失：{} 第{}版 {} {}", l.reported_at, l.card_version, l.kind, l.reported_by));
-                }
-                if let Some(r) = &s.print_refusal {
-                    lines.push(format!("不能制作：{}", r.message_zh));
-                }
-                lines.join("\n")
-            });
+            out.print(&s, || report::card_state(&s));
         }
         CardCommand::Calibrate { printer, offset_x, offset_y, scale } => {
             let c = Calibration { offset_x_mm: offset_x, offset_y_mm: offset_y, scale };
             s.set_printer_calibration(&printer, c)?;
-            out.print(&c, || format!("已保存打印机 {printer} 的校准：右移 {offset_x} 毫米，下移 {offset_y} 毫米，缩放 {scale}"));
+            out.print(&c, || report::calibrated(&printer, offset_x, offset_y, scale));
         }
         CardCommand::TestPage { printer, layout: l, output } => {
             s.save_test_page(&printer, layout(&l)?, &output)?;
-            out.print(&serde_json::json!({ "path": output }), || format!("测试页已保存为 {}", output.display()));
+            out.print(&serde_json::json!({ "path": output }), || report::test_page_saved(&output));
         }
         CardCommand::Printers => {
             let list = certdesk_print::printers();
-            out.print(&list, || {
-                if list.is_empty() {
-                    "没有找到系统打印机（CUPS）；可以保存为 PDF".into()
-                } else {
-                    list.iter().map(|p| format!("{}{}", p.name, if p.is_default { "（默认）" } else { "" })).collect::<Vec<_>>().join("\n")
-                }
-            });
+            out.print(&list, || report::printers(&list));
         }
     }
     Ok(())
@@ -274,23 +234,7 @@ pub fn verify(s: &Session<'_>, scan: &str, out: &Out) -> Result<(), DeskError> {
         scan.to_string()
     };
     let r = s.verify_scan(&scanned)?;
-    out.print(&r, || {
-        let mut lines = vec![format!("{}（{}）", r.verdict_zh, r.verdict_en)];
-        if let (Some(code), Some(v)) = (&r.certificate_code, r.card_version) {
-            lines.push(format!("证件编码：{code}  卡版本：{v}"));
-        }
-        if let (Some(from), Some(until)) = (&r.valid_from, &r.valid_until) {
-            lines.push(format!("有效期：{from} 至 {until}"));
-        }
-        if let Some(w) = &r.local_worker {
-            lines.push(format!("本机构人员：{}（{}）", w.name, w.status));
-        }
-        lines.push(match r.lists_age_seconds {
-            Some(age) => format!("信任列表与吊销列表更新于 {} 小时前", age / 3600),
-            None => "尚未从平台同步信任列表".into(),
-        });
-        lines.join("\n")
-    });
+    out.print(&r, || report::scan(&r));
     let Some(code) = DeskCode::refused_verdict(r.verdict) else { return Ok(()) };
     Err(DeskError::new(code, certdesk_domain::Bilingual::new(r.verdict_zh, r.verdict_en)))
 }
@@ -301,38 +245,15 @@ pub fn feedback(s: &mut Session<'_>, cmd: FeedbackCommand, out: &Out) -> Result<
         FeedbackCommand::List { worker: Some(w) } => {
             let id = s.resolve_worker(&w)?;
             let s = s.worker_feedback(&id)?;
-            out.print(&s, || {
-                let mut lines = vec![format!(
-                    "评价 {} 条，平均 {} 星；未处理投诉 {} 条",
-                    s.ratings,
-                    s.average_stars.map(|a| format!("{a:.1}")).unwrap_or_else(|| "—".into()),
-                    s.open_complaints
-                )];
-                for f in &s.items {
-                    lines.push(match f.stars {
-                        Some(n) => format!("{} {} {}", f.created_at, "★".repeat(n as usize), f.text),
-                        None => format!("{} 投诉：{}（{}）", f.created_at, f.text, f.contact),
-                    });
-                }
-                lines.join("\n")
-            });
+            out.print(&s, || report::worker_feedback(&s));
         }
         FeedbackCommand::List { worker: None } => {
             let list = s.open_complaints()?;
-            out.print(&list, || {
-                if list.is_empty() {
-                    "没有未处理的投诉".into()
-                } else {
-                    list.iter()
-                        .map(|f| format!("{} {} {}：{}", f.id, f.created_at, f.worker_name.clone().unwrap_or_default(), f.text))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                }
-            });
+            out.print(&list, || report::open_complaints(&list));
         }
         FeedbackCommand::Handle { id } => {
             s.handle_complaint(&id)?;
-            out.print(&serde_json::json!({ "handled": id }), || "投诉已标记为已处理".into());
+            out.print(&serde_json::json!({ "handled": id }), report::complaint_handled);
         }
     }
     Ok(())

@@ -23,6 +23,8 @@ use certdesk_store::{Agency, Desk, DeskCode, DeskError, NewUser, Role, SessionUs
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde::Serialize;
 
+use crate::messages::report;
+
 #[derive(Parser)]
 #[command(name = "certdesk", version, about = "上门证工作台 certdesk: the agency front desk from a terminal")]
 struct Cli {
@@ -167,7 +169,7 @@ enum UserCommand {
 fn parse_status(s: &str) -> Result<WorkerStatus, String> {
     WorkerStatus::parse(s).ok_or_else(|| {
         let all: Vec<&str> = WorkerStatus::ALL.iter().map(|s| s.code()).collect();
-        format!("状态“{s}”无效 / unknown status \"{s}\": {}", all.join(", "))
+        messages::report::status_invalid(s, &all)
     })
 }
 
@@ -320,7 +322,7 @@ fn main() -> ExitCode {
                 println!("{}", serde_json::to_string_pretty(&e).expect("serialisable"));
             }
             let message = if en { &e.message_en } else { &e.message_zh };
-            eprintln!("{}{message}", if en { "error: " } else { "错误：" });
+            eprintln!("{}{message}", messages::report::error_prefix(en));
             if let Some(detail) = &e.detail {
                 eprintln!("  ({detail})");
             }
@@ -375,30 +377,24 @@ fn run(cli: Cli) -> Result<(), DeskError> {
                 &agency_from(agency),
                 &NewUser { username: manager, display_name: manager_name, role: Role::Manager, password: manager_password },
             )?;
-            out.print(&user, || format!("已完成初始设置，管理员：{}（{}）", user.display_name(), user.username()));
+            out.print(&user, || report::set_up(user.display_name(), user.username()));
             Ok(())
         }
         Command::Agency(AgencyCommand::Show) => {
             let a = Lobby::new(&mut desk).agency()?;
-            out.print(&a, || match &a {
-                Some(a) => format!(
-                    "机构名称：{}\n统一社会信用代码：{}\n所在区：{}\n地址：{}\n联系电话：{}",
-                    a.name, a.credit_code, a.district, a.address, a.phone
-                ),
-                None => "尚未设置机构信息".into(),
-            });
+            out.print(&a, || report::agency(a.as_ref()));
             Ok(())
         }
         Command::User(UserCommand::Add { username, display_name, role, new_password }) if !Lobby::new(&mut desk).has_users()? => {
             let role = Role::parse(&role)?;
             let u = Lobby::new(&mut desk).add_first_user(&NewUser { username, display_name, role, password: new_password })?;
-            out.print(&u, || format!("已添加用户 {}（{}）", u.display_name, u.username));
+            out.print(&u, || report::user_added(&u));
             Ok(())
         }
         Command::Sync(args) if args.runs_the_sync() => sync_cmd::sync_run(&mut Lobby::new(&mut desk), args, &out),
         Command::Audit(AuditCommand::Verify) => {
             let n = Lobby::new(&mut desk).verify_audit_chain()?;
-            out.print(&serde_json::json!({ "entries": n, "intact": true }), || format!("审计记录完整，共 {n} 条"));
+            out.print(&serde_json::json!({ "entries": n, "intact": true }), || report::audit_intact(n));
             Ok(())
         }
         command => {
@@ -425,12 +421,12 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
         Command::Stats(args) => training_cmd::stats(s, args, out)?,
         Command::Agency(AgencyCommand::Set(args)) => {
             let a = s.set_agency(&agency_from(args))?;
-            out.print(&a, || format!("已保存机构信息：{}", a.name));
+            out.print(&a, || report::agency_saved(&a));
         }
         Command::User(UserCommand::Add { username, display_name, role, new_password }) => {
             let role = Role::parse(&role)?;
             let u = s.add_user(&NewUser { username, display_name, role, password: new_password })?;
-            out.print(&u, || format!("已添加用户 {}（{}）", u.display_name, u.username));
+            out.print(&u, || report::user_added(&u));
         }
         Command::User(UserCommand::List) => {
             let users = s.list_users()?;
@@ -442,24 +438,13 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
         Command::Diagnostics { output } => {
             let program = certdesk_core::diagnostics::Program { name: "certdesk", version: env!("CARGO_PKG_VERSION") };
             let entries = s.export_diagnostics(program, &output)?;
-            out.print(&serde_json::json!({ "path": output, "entries": entries }), || {
-                format!("已导出诊断信息：{}（{}）", output.display(), entries.join("、"))
-            });
+            out.print(&serde_json::json!({ "path": output, "entries": entries }), || report::diagnostics_written(&output, &entries));
         }
         Command::Bench(_) | Command::Setup { .. } | Command::Agency(AgencyCommand::Show) | Command::Audit(_) => {
             unreachable!("run before sign-in")
         }
     }
     Ok(())
-}
-
-fn summary_lines(items: &[certdesk_store::WorkerSummary], total: u64) -> String {
-    let mut lines: Vec<String> = items
-        .iter()
-        .map(|w| format!("{}\t{}\t{}\t{}\t{}", w.id, w.name, w.id_number, w.phone, w.status))
-        .collect();
-    lines.push(format!("共 {total} 人"));
-    lines.join("\n")
 }
 
 fn worker_command(s: &mut Session<'_>, cmd: WorkerCommand, out: &Out) -> Result<(), DeskError> {
@@ -484,41 +469,20 @@ fn worker_command(s: &mut Session<'_>, cmd: WorkerCommand, out: &Out) -> Result<
                 photo_sha256,
             };
             let w = s.enrol_worker(&input)?;
-            out.print(&w, || format!("已登记：{}（{}）\nid：{}", w.name, w.id_number, w.id));
+            out.print(&w, || report::enrolled_worker(&w));
         }
         WorkerCommand::List { status, limit } => {
             let r = s.search_workers("", status, limit)?;
-            out.print(&r, || summary_lines(&r.items, r.total));
+            out.print(&r, || report::worker_list(&r.items, r.total));
         }
         WorkerCommand::Search { query, status, limit } => {
             let r = s.search_workers(&query, status, limit)?;
-            out.print(&r, || summary_lines(&r.items, r.total));
+            out.print(&r, || report::worker_list(&r.items, r.total));
         }
         WorkerCommand::Show { worker } => {
             let id = resolve_worker(s, &worker)?;
             let d = s.worker_detail(&id)?;
-            out.print(&d, || {
-                let w = &d.worker;
-                let mut s = format!(
-                    "{}  {}  {}  {}\n身份证号：{}\n手机号：{}\n住址：{}\n服务类型：{}\n紧急联系人：{} {}\n征信授权：{}（见证人 {}）\n状态：{}\n时间线：",
-                    w.name, w.gender.label_zh(), w.birth_date, w.id,
-                    w.id_number, w.phone, w.address, w.service_types.iter().map(|t| t.code()).collect::<Vec<_>>().join("、"),
-                    w.emergency_contact_name, w.emergency_contact_phone, w.consent_date, w.consent_witness, w.status
-                );
-                for e in &d.timeline {
-                    s.push_str(&format!(
-                        "\n  {} {} {} {} {} → {} {}",
-                        e.at,
-                        e.user,
-                        e.action,
-                        e.field.clone().unwrap_or_default(),
-                        e.old_value.clone().unwrap_or_default(),
-                        e.new_value.clone().unwrap_or_default(),
-                        e.reason.clone().map(|r| format!("（原因：{r}）")).unwrap_or_default()
-                    ));
-                }
-                s
-            });
+            out.print(&d, || report::worker_detail(&d));
         }
         WorkerCommand::Apply { worker, all_eligible } => sync_cmd::apply(s, worker, all_eligible, out)?,
         WorkerCommand::Eligibility { worker } => training_cmd::eligibility(s, &worker, out)?,
@@ -544,7 +508,7 @@ fn worker_command(s: &mut Session<'_>, cmd: WorkerCommand, out: &Out) -> Result<
                 photo_sha256,
             };
             let w = s.update_worker(&id, &input, reason.as_deref())?;
-            out.print(&w, || format!("已更新：{}（第 {} 版）", w.name, w.version));
+            out.print(&w, || report::worker_updated(&w));
         }
     }
     Ok(())

@@ -1,9 +1,11 @@
 //! The sentences the CLI itself refuses with (arguments, files it reads), in Chinese with
 //! English beside them, and their stable codes. What the desk refuses comes with the desk's
-//! own sentence (`certdesk_store::messages`). The report lines the commands print are still
-//! written beside each command.
+//! own sentence (`certdesk_store::messages`). The report lines the commands print are in
+//! [`report`], one function per report.
 //!
 //! This module must never hold a rule: callers decide *that* something is refused.
+
+pub mod report;
 
 use std::fmt::Display;
 use std::path::Path;

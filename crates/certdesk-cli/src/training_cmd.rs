@@ -10,11 +10,12 @@ use std::path::PathBuf;
 use certdesk_domain::training::{ClassInput, SupervisionInput};
 use certdesk_core::Session;
 use certdesk_store::{
-    read_import_file, AttendanceInput, DeskError, ExamInput, HoursImportOptions, ImportOptions, RosterFilter, HoursUnit, RosterFormat,
+    read_import_file, AttendanceInput, DeskError, ExamInput, HoursImportOptions, ImportOptions, RosterFilter, RosterFormat,
 };
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
+use crate::messages::report;
 use crate::Out;
 
 /// `certdesk import ...`.
@@ -222,7 +223,7 @@ pub fn import(s: &mut Session<'_>, cmd: ImportCommand, out: &Out) -> Result<(), 
         let r = s.import_workers(&bytes, &options, &mut |done, total| {
             if !out.json && (done == total || done - last >= 1000) {
                 last = done;
-                eprint!("\r导入中 {done}/{total}");
+                eprint!("{}", report::importing(done, total));
             }
         });
         if !out.json {
@@ -233,41 +234,7 @@ pub fn import(s: &mut Session<'_>, cmd: ImportCommand, out: &Out) -> Result<(), 
     if let Some(path) = &report {
         s.save_import_report(&result, path)?;
     }
-    out.print(&result, || {
-        let mut s = format!(
-            "{}：共 {} 行数据（空行 {}）；{} {} 行；已登记跳过 {} 行；有问题 {} 行",
-            if result.dry_run { "预检（未写入）" } else { "导入完成" },
-            result.total_rows,
-            result.blank_rows,
-            if result.dry_run { "可导入" } else { "已导入" },
-            if result.dry_run { result.valid_rows } else { result.imported },
-            result.already_enrolled,
-            result.invalid_rows
-        );
-        s.push_str(&format!(
-            "\n列：{}",
-            result.mapping.iter().map(|m| format!("{}={}（{}列）", m.field, m.header, m.column)).collect::<Vec<_>>().join("，")
-        ));
-        if result.needs_consent_date {
-            s.push_str("\n需要：--consent-date（文件中缺少征信授权日期）");
-        }
-        if result.needs_agency_check {
-            s.push_str("\n需要：--agency-checked（文件中缺少企业核实）");
-        }
-        for i in &result.issues {
-            s.push_str(&format!(
-                "\n第 {} 行 {} [{}] {}",
-                i.row,
-                i.column.as_deref().map(|c| format!("{c} 列")).unwrap_or_default(),
-                i.code,
-                i.message_zh
-            ));
-        }
-        if let Some(p) = &report {
-            s.push_str(&format!("\n报告已保存：{}", p.display()));
-        }
-        s
-    });
+    out.print(&result, || report::import_report(&result, report.as_deref()));
     Ok(())
 }
 
@@ -276,22 +243,8 @@ pub fn roster(s: &Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), Desk
     let RosterCommand::Export { format, output, status, from, to } = cmd;
     let format = RosterFormat::parse(&format)?;
     let e = s.export_roster(&output, format, &RosterFilter { statuses: status, from, to })?;
-    out.print(&e, || format!("已导出持证人员名册：{} 人 → {}", e.rows, e.path));
+    out.print(&e, || report::roster_exported(&e));
     Ok(())
-}
-
-fn class_line(c: &certdesk_store::TrainingClass) -> String {
-    format!(
-        "{}\t{}\t{}\t{} – {}\t{} 课时\t{} 人{}",
-        c.id,
-        c.title,
-        if c.mode == "offline" { "线下" } else { "线上" },
-        c.starts_at,
-        c.ends_at,
-        c.class_hours,
-        c.participant_count,
-        if c.incomplete { "\t未完成（缺督导单）" } else { "" }
-    )
 }
 
 /// `certdesk class ...`.
@@ -299,41 +252,22 @@ pub fn class(s: &mut Session<'_>, cmd: ClassCommand, out: &Out) -> Result<(), De
     match cmd {
         ClassCommand::Add { title, mode, starts_at, ends_at, place, trainer, hours } => {
             let c = s.create_class(&ClassInput { title, mode, starts_at, ends_at, place, trainer, class_hours: hours })?;
-            out.print(&c, || format!("已创建培训班：{}\nid：{}", c.title, c.id));
+            out.print(&c, || report::class_created(&c));
         }
         ClassCommand::List { from, to, limit } => {
             let list = s.list_classes(from, to, limit)?;
-            out.print(&list, || list.iter().map(class_line).collect::<Vec<_>>().join("\n"));
+            out.print(&list, || list.iter().map(report::class_line).collect::<Vec<_>>().join("\n"));
         }
         ClassCommand::Show { class } => {
             let d = s.class_detail(&class)?;
-            out.print(&d, || {
-                let mut s = class_line(&d.class);
-                for p in &d.participants {
-                    s.push_str(&format!(
-                        "\n  {}\t{}\t{}\t{}\t{} 课时\t成绩 {}",
-                        p.name,
-                        p.id_number,
-                        p.status,
-                        p.attendance.map(|a| a.to_string()).or(p.hours_completed.map(|h| format!("完成 {h}"))).unwrap_or_else(|| "未记录".into()),
-                        p.credited_hours,
-                        p.latest_score.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
-                    ));
-                }
-                match &d.supervision {
-                    Some(f) => s.push_str(&format!("\n督导单：{}（{}）{} 实到 {} 人，核验 {} 人", f.supervisor_name, f.method, f.supervised_at, f.participants_present, f.identity_checked)),
-                    None if d.class.mode == "offline" => s.push_str("\n督导单：未填写"),
-                    None => {}
-                }
-                s
-            });
+            out.print(&d, || report::class_detail(&d));
         }
         ClassCommand::Join { class, workers } => {
             let mut added = Vec::new();
             for w in workers {
                 added.push(s.add_to_class(&class, &w)?);
             }
-            out.print(&added, || added.iter().map(|p| format!("已加入：{}（{}）", p.name, p.status)).collect::<Vec<_>>().join("\n"));
+            out.print(&added, || report::joined(&added));
         }
         ClassCommand::Attend { class, worker, attendance, sign_in, sign_out, hours } => {
             let worker_id = s.resolve_worker(&worker)?;
@@ -342,7 +276,7 @@ pub fn class(s: &mut Session<'_>, cmd: ClassCommand, out: &Out) -> Result<(), De
                 &worker_id,
                 &AttendanceInput { attendance, sign_in, sign_out, hours_completed: hours },
             )?;
-            out.print(&p, || format!("已记录：{}，认定 {} 课时，状态 {}", p.name, p.credited_hours, p.status));
+            out.print(&p, || report::attended(&p));
         }
         ClassCommand::ImportHours { class, file, dry_run, add_missing, report, preview } => {
             import_hours(s, &class, &file, &HoursImportOptions { add_missing, preview_rows: preview }, dry_run, report.as_deref(), out)?;
@@ -367,43 +301,7 @@ fn import_hours(
     if let Some(path) = report {
         s.save_hours_report(&r, path)?;
     }
-    out.print(&r, || {
-        let unit = match r.unit {
-            HoursUnit::Minutes => format!("分钟（每课时 {} 分钟）", r.class_hour_minutes),
-            HoursUnit::ClockHours => format!("小时（每课时 {} 分钟）", r.class_hour_minutes),
-            HoursUnit::ClassHours => "课时".to_string(),
-        };
-        let mut s = if r.dry_run {
-            format!(
-                "预检（未写入）“{}”：共 {} 行数据（空行 {}）；将记录 {} 行；无变化 {} 行；不在本班 {} 行{}；有问题 {} 行",
-                r.class_title, r.total_rows, r.blank_rows, r.to_record, r.unchanged, r.not_in_class,
-                if options.add_missing { "（将加入本班）" } else { "（加 --add-missing 可加入本班）" },
-                r.invalid_rows
-            )
-        } else {
-            format!(
-                "导入完成“{}”：共 {} 行数据（空行 {}）；已记录 {} 行（其中新加入本班 {} 人）；无变化 {} 行；有问题 {} 行",
-                r.class_title, r.total_rows, r.blank_rows, r.recorded, r.added, r.unchanged, r.invalid_rows
-            )
-        };
-        s.push_str(&format!(
-            "\n列：{}；学时单位：{unit}",
-            r.mapping.iter().map(|m| format!("{}={}（{}列）", m.field, m.header, m.column)).collect::<Vec<_>>().join("，")
-        ));
-        for i in &r.issues {
-            s.push_str(&format!(
-                "\n第 {} 行 {} [{}] {}",
-                i.row,
-                i.column.as_deref().map(|c| format!("{c} 列")).unwrap_or_default(),
-                i.code,
-                i.message_zh
-            ));
-        }
-        if let Some(p) = report {
-            s.push_str(&format!("\n报告已保存：{}", p.display()));
-        }
-        s
-    });
+    out.print(&r, || report::hours_import_report(&r, options.add_missing, report));
     Ok(())
 }
 
@@ -412,19 +310,12 @@ pub fn exam(s: &mut Session<'_>, cmd: ExamCommand, out: &Out) -> Result<(), Desk
     match cmd {
         ExamCommand::Record { worker, score, date, class } => {
             let r = s.record_exam(&ExamInput { worker, score, exam_date: date, class_id: class })?;
-            out.print(&r, || {
-                format!("已记录第 {} 次考试：{} 分，{}", r.attempt, r.score, if r.passed { "及格" } else { "不及格" })
-            });
+            out.print(&r, || report::exam_recorded(&r));
         }
         ExamCommand::List { worker } => {
             let id = s.resolve_worker(&worker)?;
             let list = s.exam_results(&id)?;
-            out.print(&list, || {
-                list.iter()
-                    .map(|r| format!("第 {} 次\t{}\t{} 分\t{}", r.attempt, r.exam_date, r.score, if r.passed { "及格" } else { "不及格" }))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
+            out.print(&list, || report::exams(&list));
         }
     }
     Ok(())
@@ -446,24 +337,14 @@ pub fn supervision(s: &mut Session<'_>, cmd: SupervisionCommand, out: &Out) -> R
             remarks,
         },
     )?;
-    out.print(&f, || format!("已保存培训督导单（督导：{}）", f.supervisor_name));
+    out.print(&f, || report::supervision_saved(&f));
     Ok(())
 }
 
 /// `certdesk stats`.
 pub fn stats(s: &Session<'_>, args: StatsArgs, out: &Out) -> Result<(), DeskError> {
     let s = s.stats(args.months)?;
-    out.print(&s, || {
-        let st = &s.stages;
-        let mut text = format!(
-            "已登记 {}  培训中 {}  可申领 {}  已申领 {}  持证 {}  （未通过 {}，已注销 {}，共 {}）\n月份\t培训班\t培训人数\t考试人次\t及格",
-            st.enrolled, st.in_training, st.eligible, st.applied, st.certified, st.rejected, st.cancelled, st.total
-        );
-        for m in &s.months {
-            text.push_str(&format!("\n{}\t{}\t{}\t{}\t{}", m.month, m.classes, m.trained, m.exams, m.passed));
-        }
-        text
-    });
+    out.print(&s, || report::stats(&s));
     Ok(())
 }
 
@@ -471,20 +352,6 @@ pub fn stats(s: &Session<'_>, args: StatsArgs, out: &Out) -> Result<(), DeskErro
 pub fn eligibility(s: &Session<'_>, worker: &str, out: &Out) -> Result<(), DeskError> {
     let id = s.resolve_worker(worker)?;
     let t = s.worker_training(&id)?;
-    out.print(&t, || {
-        let e = &t.eligibility;
-        let mut s = format!(
-            "{}：已认定 {} / {} 课时；最近成绩 {}（及格分 {}）",
-            if e.eligible { "可申领" } else { "暂不可申领" },
-            e.credited_hours,
-            e.required_hours,
-            e.latest_score.map(|x| x.to_string()).unwrap_or_else(|| "—".into()),
-            e.pass_mark
-        );
-        for m in &e.missing {
-            s.push_str(&format!("\n  · [{}] {}", m.code, m.message_zh));
-        }
-        s
-    });
+    out.print(&t, || report::eligibility(&t));
     Ok(())
 }

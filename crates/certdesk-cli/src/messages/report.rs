@@ -1,0 +1,524 @@
+//! The report lines the CLI's commands print (Chinese, like the terminal's clerks read them):
+//! one function per report, taking what the command got back. A command decides *what* it
+//! did; these say it. They must never hold a rule or call the desk.
+
+use std::fmt::Display;
+use std::path::Path;
+
+use certdesk_print::{PrintOutcome, PrinterInfo};
+use certdesk_store::{
+    Agency, ApplyAllReport, CardState, ClassDetail, ColumnMapping, DeskStats, ExamResult, Feedback, FeedbackSummary,
+    HoursImportReport, HoursUnit, ImportIssue, ImportReport, Participant, RosterExport, ScanReport, SupervisionForm,
+    SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker, WorkerDetail, WorkerSummary, WorkerTraining,
+};
+use certdesk_sync::{Enrolment, SecretStore, SyncReport};
+
+// ---- Sync ------------------------------------------------------------------------------------
+
+/// `certdesk device enrol`: where the desk is enrolled and where its secret is kept.
+pub fn enrolled(done: &Enrolment) -> String {
+    let kept = match done.secret_store {
+        SecretStore::Keyring => "系统钥匙串（keyring）".to_string(),
+        SecretStore::File => "数据目录中的 device-secret 文件（权限 0600；本机没有可用的系统钥匙串）".to_string(),
+    };
+    format!(
+        "本机已登记到平台 {}\n机构：{}\n设备编号：{}\n设备凭证保存在：{kept}",
+        done.platform_url, done.agency_name, done.device_id
+    )
+}
+
+/// `certdesk sync`: the counts of one run.
+pub fn sync_report(r: &SyncReport) -> String {
+    format!(
+        "同步完成。\n推送：新接收 {}，重复 {}，退回 {}，冲突 {}（{} 批，上传照片 {} 张）\n拉取：{} 项变更（核准 {}，驳回 {}，核查结果 {}，吊销 {}，信任密钥 {}）\n同步游标：{}\n待同步：{}",
+        r.pushed.applied,
+        r.pushed.duplicate,
+        r.pushed.rejected,
+        r.pushed.conflict,
+        r.batches,
+        r.photos_uploaded,
+        r.pulled.changes,
+        r.pulled.approvals,
+        r.pulled.rejections,
+        r.pulled.check_results,
+        r.pulled.revocations,
+        r.pulled.trust_keys,
+        r.cursor,
+        r.pending
+    )
+}
+
+/// `certdesk sync status`.
+pub fn sync_status(s: &SyncStatus) -> String {
+    let mut lines = vec![match (&s.platform_url, &s.agency_name) {
+        (Some(url), Some(agency)) => format!("平台：{url}（{agency}）"),
+        _ => "本机尚未登记到平台（certdesk device enrol）".into(),
+    }];
+    lines.push(format!("待同步：{} 条", s.pending));
+    if s.held > 0 {
+        lines.push(format!("暂存（平台尚不接收的记录，如培训记录）：{} 条", s.held));
+    }
+    lines.push(format!("上次成功同步：{}", s.last_success_at.clone().unwrap_or_else(|| "从未".into())));
+    if let Some(e) = &s.last_error {
+        lines.push(format!("上次同步失败（{}）：{}", e.at, e.message_zh));
+    }
+    lines.push(match s.trust_list_age_seconds {
+        Some(secs) => format!("信任列表更新于 {} 小时前（{} 个密钥）", secs / 3600, s.trust_keys),
+        None => "信任列表：尚未同步".into(),
+    });
+    lines.push(format!("被平台退回、待处理：{} 条", s.rejections));
+    if s.stale_warning {
+        lines.push(format!("警告：已超过 {} 天没有成功同步，请联网同步", certdesk_store::STALE_AFTER_DAYS));
+    }
+    lines.join("\n")
+}
+
+/// `certdesk sync rejections`.
+pub fn sync_rejections(list: &[SyncRejection]) -> String {
+    if list.is_empty() {
+        return "没有被平台退回的记录".into();
+    }
+    list.iter()
+        .map(|r| {
+            format!(
+                "{}\t{}\t{}\t{}\t{}：{}",
+                r.received_at,
+                r.entity_label.clone().unwrap_or_else(|| r.entity_id.clone()),
+                r.op,
+                r.kind,
+                r.code,
+                r.message_zh
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `certdesk worker apply ID`.
+pub fn applied(w: &Worker) -> String {
+    format!("已申领：{}（{}），同步后提交平台审核", w.name, w.id_number)
+}
+
+/// `certdesk worker apply --all-eligible`.
+pub fn applied_all(r: &ApplyAllReport) -> String {
+    format!("已为 {} 名符合条件的人员申领，同步后提交平台审核", r.applied.len())
+}
+
+// ---- Set-up, agency, users, audit, diagnostics ---------------------------------------------
+
+/// `certdesk setup`.
+pub fn set_up(display_name: &str, username: &str) -> String {
+    format!("已完成初始设置，管理员：{display_name}（{username}）")
+}
+
+/// `certdesk agency show`.
+pub fn agency(a: Option<&Agency>) -> String {
+    match a {
+        Some(a) => format!(
+            "机构名称：{}\n统一社会信用代码：{}\n所在区：{}\n地址：{}\n联系电话：{}",
+            a.name, a.credit_code, a.district, a.address, a.phone
+        ),
+        None => "尚未设置机构信息".into(),
+    }
+}
+
+/// `certdesk agency set`.
+pub fn agency_saved(a: &Agency) -> String {
+    format!("已保存机构信息：{}", a.name)
+}
+
+/// `certdesk user add`.
+pub fn user_added(u: &UserInfo) -> String {
+    format!("已添加用户 {}（{}）", u.display_name, u.username)
+}
+
+/// `certdesk audit verify`.
+pub fn audit_intact(n: impl Display) -> String {
+    format!("审计记录完整，共 {n} 条")
+}
+
+/// `certdesk diagnostics -o FILE`.
+pub fn diagnostics_written(path: &Path, entries: &[String]) -> String {
+    format!("已导出诊断信息：{}（{}）", path.display(), entries.join("、"))
+}
+
+// ---- Workers ---------------------------------------------------------------------------------
+
+/// `certdesk worker list|search`: one line per worker and the total.
+pub fn worker_list(items: &[WorkerSummary], total: u64) -> String {
+    let mut lines: Vec<String> = items
+        .iter()
+        .map(|w| format!("{}\t{}\t{}\t{}\t{}", w.id, w.name, w.id_number, w.phone, w.status))
+        .collect();
+    lines.push(format!("共 {total} 人"));
+    lines.join("\n")
+}
+
+/// `certdesk worker add`.
+pub fn enrolled_worker(w: &Worker) -> String {
+    format!("已登记：{}（{}）\nid：{}", w.name, w.id_number, w.id)
+}
+
+/// `certdesk worker show`: the record and its timeline.
+pub fn worker_detail(d: &WorkerDetail) -> String {
+    let w = &d.worker;
+    let mut s = format!(
+        "{}  {}  {}  {}\n身份证号：{}\n手机号：{}\n住址：{}\n服务类型：{}\n紧急联系人：{} {}\n征信授权：{}（见证人 {}）\n状态：{}\n时间线：",
+        w.name, w.gender.label_zh(), w.birth_date, w.id,
+        w.id_number, w.phone, w.address, w.service_types.iter().map(|t| t.code()).collect::<Vec<_>>().join("、"),
+        w.emergency_contact_name, w.emergency_contact_phone, w.consent_date, w.consent_witness, w.status
+    );
+    for e in &d.timeline {
+        s.push_str(&format!(
+            "\n  {} {} {} {} {} → {} {}",
+            e.at,
+            e.user,
+            e.action,
+            e.field.clone().unwrap_or_default(),
+            e.old_value.clone().unwrap_or_default(),
+            e.new_value.clone().unwrap_or_default(),
+            e.reason.clone().map(|r| format!("（原因：{r}）")).unwrap_or_default()
+        ));
+    }
+    s
+}
+
+/// `certdesk worker update`.
+pub fn worker_updated(w: &Worker) -> String {
+    format!("已更新：{}（第 {} 版）", w.name, w.version)
+}
+
+/// A `--status` value that is no status (clap prints it; both languages on one line).
+pub fn status_invalid(typed: &str, all: &[&str]) -> String {
+    format!("状态“{typed}”无效 / unknown status \"{typed}\": {}", all.join(", "))
+}
+
+/// What a refusal's line starts with on stderr.
+pub fn error_prefix(en: bool) -> &'static str {
+    if en { "error: " } else { "错误：" }
+}
+
+// ---- Cards -----------------------------------------------------------------------------------
+
+/// `certdesk card print`: progress on stderr.
+pub fn printing(done: usize, all: usize) -> String {
+    format!("制作中 {done}/{all}")
+}
+
+/// `certdesk card print`: where the `total` cards went.
+pub fn printed(total: usize, outcome: &PrintOutcome) -> String {
+    match (&outcome.path, &outcome.printer) {
+        (Some(p), _) => format!("已制作 {total} 张证卡，保存为 {}（{} KB）", p.display(), outcome.bytes / 1024),
+        (_, Some(name)) => format!("已将 {total} 张证卡发送到打印机 {name}（任务 {}）", outcome.job.clone().unwrap_or_default()),
+        _ => String::new(),
+    }
+}
+
+/// `certdesk card preview`.
+pub fn preview_saved(path: &Path, draft: bool) -> String {
+    format!("预览已保存为 {}{}", path.display(), if draft { "（样张，未核准，不能使用）" } else { "" })
+}
+
+/// `certdesk card issue`.
+pub fn card_issued() -> String {
+    "证卡已发放".into()
+}
+
+/// `certdesk card lost`.
+pub fn card_lost() -> String {
+    "已挂失。同步后平台将签发新卡（卡版本加一），旧卡随即显示为“已换发新卡”。".into()
+}
+
+/// `certdesk card cancel`.
+pub fn certificate_cancelled() -> String {
+    "已注销。同步后该证件在任何地方查验都显示为“已注销”。".into()
+}
+
+/// `certdesk card status`.
+pub fn card_state(s: &CardState) -> String {
+    let mut lines = vec![format!("状态：{}", s.status)];
+    match &s.certificate {
+        Some(c) => lines.push(format!(
+            "证件：{} 第 {} 版，有效期 {} 至 {}",
+            c.certificate_code, c.card_version, c.valid_from, c.valid_until
+        )),
+        None => lines.push("尚未核准".into()),
+    }
+    for p in &s.prints {
+        lines.push(format!(
+            "制作：{} {} {} {}{}",
+            p.printed_at,
+            p.printed_by,
+            p.printer,
+            p.card_version.map(|v| format!("第{v}版")).unwrap_or_default(),
+            if p.draft { "（样张）" } else { "" }
+        ));
+    }
+    for h in &s.handovers {
+        lines.push(format!("发放：{} 第{}版 {}", h.issued_on, h.card_version, h.issued_by));
+    }
+    for l in &s.losses {
+        lines.push(format!("挂失：{} 第{}版 {} {}", l.reported_at, l.card_version, l.kind, l.reported_by));
+    }
+    if let Some(r) = &s.print_refusal {
+        lines.push(format!("不能制作：{}", r.message_zh));
+    }
+    lines.join("\n")
+}
+
+/// `certdesk card calibrate`.
+pub fn calibrated(printer: &str, offset_x: f32, offset_y: f32, scale: f32) -> String {
+    format!("已保存打印机 {printer} 的校准：右移 {offset_x} 毫米，下移 {offset_y} 毫米，缩放 {scale}")
+}
+
+/// `certdesk card test-page`.
+pub fn test_page_saved(path: &Path) -> String {
+    format!("测试页已保存为 {}", path.display())
+}
+
+/// `certdesk card printers`.
+pub fn printers(list: &[PrinterInfo]) -> String {
+    if list.is_empty() {
+        "没有找到系统打印机（CUPS）；可以保存为 PDF".into()
+    } else {
+        list.iter().map(|p| format!("{}{}", p.name, if p.is_default { "（默认）" } else { "" })).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// `certdesk verify SCAN`.
+pub fn scan(r: &ScanReport) -> String {
+    let mut lines = vec![format!("{}（{}）", r.verdict_zh, r.verdict_en)];
+    if let (Some(code), Some(v)) = (&r.certificate_code, r.card_version) {
+        lines.push(format!("证件编码：{code}  卡版本：{v}"));
+    }
+    if let (Some(from), Some(until)) = (&r.valid_from, &r.valid_until) {
+        lines.push(format!("有效期：{from} 至 {until}"));
+    }
+    if let Some(w) = &r.local_worker {
+        lines.push(format!("本机构人员：{}（{}）", w.name, w.status));
+    }
+    lines.push(match r.lists_age_seconds {
+        Some(age) => format!("信任列表与吊销列表更新于 {} 小时前", age / 3600),
+        None => "尚未从平台同步信任列表".into(),
+    });
+    lines.join("\n")
+}
+
+/// `certdesk feedback list --worker W`.
+pub fn worker_feedback(s: &FeedbackSummary) -> String {
+    let mut lines = vec![format!(
+        "评价 {} 条，平均 {} 星；未处理投诉 {} 条",
+        s.ratings,
+        s.average_stars.map(|a| format!("{a:.1}")).unwrap_or_else(|| "—".into()),
+        s.open_complaints
+    )];
+    for f in &s.items {
+        lines.push(match f.stars {
+            Some(n) => format!("{} {} {}", f.created_at, "★".repeat(n as usize), f.text),
+            None => format!("{} 投诉：{}（{}）", f.created_at, f.text, f.contact),
+        });
+    }
+    lines.join("\n")
+}
+
+/// `certdesk feedback list`: the open complaints.
+pub fn open_complaints(list: &[Feedback]) -> String {
+    if list.is_empty() {
+        "没有未处理的投诉".into()
+    } else {
+        list.iter()
+            .map(|f| format!("{} {} {}：{}", f.id, f.created_at, f.worker_name.clone().unwrap_or_default(), f.text))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// `certdesk feedback handle ID`.
+pub fn complaint_handled() -> String {
+    "投诉已标记为已处理".into()
+}
+
+// ---- Imports, roster, training ---------------------------------------------------------------
+
+/// An import's progress on stderr (rewritten in place).
+pub fn importing(done: usize, total: usize) -> String {
+    format!("\r导入中 {done}/{total}")
+}
+
+/// The columns an hours import read (`unit`: of its hours column), then its report lines.
+fn columns_and_issues(mut s: String, mapping: &[ColumnMapping], unit: &str, issues: &[ImportIssue], report: Option<&Path>) -> String {
+    let columns = mapping.iter().map(|m| format!("{}={}（{}列）", m.field, m.header, m.column)).collect::<Vec<_>>().join("，");
+    s.push_str(&format!("\n列：{columns}；学时单位：{unit}"));
+    s + &issues_and_report(issues, report)
+}
+
+/// An import's report lines, and where the report was saved.
+fn issues_and_report(issues: &[ImportIssue], report: Option<&Path>) -> String {
+    let mut s = String::new();
+    for i in issues {
+        s.push_str(&format!(
+            "\n第 {} 行 {} [{}] {}",
+            i.row,
+            i.column.as_deref().map(|c| format!("{c} 列")).unwrap_or_default(),
+            i.code,
+            i.message_zh
+        ));
+    }
+    if let Some(p) = report {
+        s.push_str(&format!("\n报告已保存：{}", p.display()));
+    }
+    s
+}
+
+/// `certdesk import workers`.
+pub fn import_report(result: &ImportReport, report: Option<&Path>) -> String {
+    let mut s = format!(
+        "{}：共 {} 行数据（空行 {}）；{} {} 行；已登记跳过 {} 行；有问题 {} 行",
+        if result.dry_run { "预检（未写入）" } else { "导入完成" },
+        result.total_rows,
+        result.blank_rows,
+        if result.dry_run { "可导入" } else { "已导入" },
+        if result.dry_run { result.valid_rows } else { result.imported },
+        result.already_enrolled,
+        result.invalid_rows
+    );
+    s.push_str(&format!(
+        "\n列：{}",
+        result.mapping.iter().map(|m| format!("{}={}（{}列）", m.field, m.header, m.column)).collect::<Vec<_>>().join("，")
+    ));
+    if result.needs_consent_date {
+        s.push_str("\n需要：--consent-date（文件中缺少征信授权日期）");
+    }
+    if result.needs_agency_check {
+        s.push_str("\n需要：--agency-checked（文件中缺少企业核实）");
+    }
+    s + &issues_and_report(&result.issues, report)
+}
+
+/// `certdesk class import-hours` (`add_missing`: the clerk chose to add missing workers).
+pub fn hours_import_report(r: &HoursImportReport, add_missing: bool, report: Option<&Path>) -> String {
+    let unit = match r.unit {
+        HoursUnit::Minutes => format!("分钟（每课时 {} 分钟）", r.class_hour_minutes),
+        HoursUnit::ClockHours => format!("小时（每课时 {} 分钟）", r.class_hour_minutes),
+        HoursUnit::ClassHours => "课时".to_string(),
+    };
+    let s = if r.dry_run {
+        format!(
+            "预检（未写入）“{}”：共 {} 行数据（空行 {}）；将记录 {} 行；无变化 {} 行；不在本班 {} 行{}；有问题 {} 行",
+            r.class_title, r.total_rows, r.blank_rows, r.to_record, r.unchanged, r.not_in_class,
+            if add_missing { "（将加入本班）" } else { "（加 --add-missing 可加入本班）" },
+            r.invalid_rows
+        )
+    } else {
+        format!(
+            "导入完成“{}”：共 {} 行数据（空行 {}）；已记录 {} 行（其中新加入本班 {} 人）；无变化 {} 行；有问题 {} 行",
+            r.class_title, r.total_rows, r.blank_rows, r.recorded, r.added, r.unchanged, r.invalid_rows
+        )
+    };
+    columns_and_issues(s, &r.mapping, &unit, &r.issues, report)
+}
+
+/// `certdesk roster export`.
+pub fn roster_exported(e: &RosterExport) -> String {
+    format!("已导出持证人员名册：{} 人 → {}", e.rows, e.path)
+}
+
+/// One class on a line (`certdesk class list`, the head of `class show`).
+pub fn class_line(c: &TrainingClass) -> String {
+    format!(
+        "{}\t{}\t{}\t{} – {}\t{} 课时\t{} 人{}",
+        c.id,
+        c.title,
+        if c.mode == "offline" { "线下" } else { "线上" },
+        c.starts_at,
+        c.ends_at,
+        c.class_hours,
+        c.participant_count,
+        if c.incomplete { "\t未完成（缺督导单）" } else { "" }
+    )
+}
+
+/// `certdesk class add`.
+pub fn class_created(c: &TrainingClass) -> String {
+    format!("已创建培训班：{}\nid：{}", c.title, c.id)
+}
+
+/// `certdesk class show`.
+pub fn class_detail(d: &ClassDetail) -> String {
+    let mut s = class_line(&d.class);
+    for p in &d.participants {
+        s.push_str(&format!(
+            "\n  {}\t{}\t{}\t{}\t{} 课时\t成绩 {}",
+            p.name,
+            p.id_number,
+            p.status,
+            p.attendance.map(|a| a.to_string()).or(p.hours_completed.map(|h| format!("完成 {h}"))).unwrap_or_else(|| "未记录".into()),
+            p.credited_hours,
+            p.latest_score.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
+        ));
+    }
+    match &d.supervision {
+        Some(f) => s.push_str(&format!("\n督导单：{}（{}）{} 实到 {} 人，核验 {} 人", f.supervisor_name, f.method, f.supervised_at, f.participants_present, f.identity_checked)),
+        None if d.class.mode == "offline" => s.push_str("\n督导单：未填写"),
+        None => {}
+    }
+    s
+}
+
+/// `certdesk class join`.
+pub fn joined(added: &[Participant]) -> String {
+    added.iter().map(|p| format!("已加入：{}（{}）", p.name, p.status)).collect::<Vec<_>>().join("\n")
+}
+
+/// `certdesk class attend`.
+pub fn attended(p: &Participant) -> String {
+    format!("已记录：{}，认定 {} 课时，状态 {}", p.name, p.credited_hours, p.status)
+}
+
+/// `certdesk exam record`.
+pub fn exam_recorded(r: &ExamResult) -> String {
+    format!("已记录第 {} 次考试：{} 分，{}", r.attempt, r.score, if r.passed { "及格" } else { "不及格" })
+}
+
+/// `certdesk exam list`.
+pub fn exams(list: &[ExamResult]) -> String {
+    list.iter()
+        .map(|r| format!("第 {} 次\t{}\t{} 分\t{}", r.attempt, r.exam_date, r.score, if r.passed { "及格" } else { "不及格" }))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `certdesk supervision add`.
+pub fn supervision_saved(f: &SupervisionForm) -> String {
+    format!("已保存培训督导单（督导：{}）", f.supervisor_name)
+}
+
+/// `certdesk stats`.
+pub fn stats(s: &DeskStats) -> String {
+    let st = &s.stages;
+    let mut text = format!(
+        "已登记 {}  培训中 {}  可申领 {}  已申领 {}  持证 {}  （未通过 {}，已注销 {}，共 {}）\n月份\t培训班\t培训人数\t考试人次\t及格",
+        st.enrolled, st.in_training, st.eligible, st.applied, st.certified, st.rejected, st.cancelled, st.total
+    );
+    for m in &s.months {
+        text.push_str(&format!("\n{}\t{}\t{}\t{}\t{}", m.month, m.classes, m.trained, m.exams, m.passed));
+    }
+    text
+}
+
+/// `certdesk worker eligibility`.
+pub fn eligibility(t: &WorkerTraining) -> String {
+    let e = &t.eligibility;
+    let mut s = format!(
+        "{}：已认定 {} / {} 课时；最近成绩 {}（及格分 {}）",
+        if e.eligible { "可申领" } else { "暂不可申领" },
+        e.credited_hours,
+        e.required_hours,
+        e.latest_score.map(|x| x.to_string()).unwrap_or_else(|| "—".into()),
+        e.pass_mark
+    );
+    for m in &e.missing {
+        s.push_str(&format!("\n  · [{}] {}", m.code, m.message_zh));
+    }
+    s
+}
