@@ -290,3 +290,158 @@ pub(crate) mod push {
         Bilingual::new(format!("公安比对未通过：{reason_zh}"), format!("The police comparison failed: {reason_en}"))
     }
 }
+
+/// What the public verification page says to a citizen: the banner of each verdict and of each
+/// answer to a rating or complaint, and the form's sentences. The page's fixed labels stay in
+/// its template (`public.rs`, `public/html.rs`).
+pub(crate) mod public {
+    use certdesk_protocol::VerdictKind;
+
+    /// A banner's word and what it means, in both languages.
+    pub(crate) struct Notice {
+        pub(crate) title_zh: &'static str,
+        pub(crate) title_en: &'static str,
+        pub(crate) why_zh: &'static str,
+        pub(crate) why_en: &'static str,
+    }
+
+    const fn notice(title_zh: &'static str, title_en: &'static str, why_zh: &'static str, why_en: &'static str) -> Notice {
+        Notice { title_zh, title_en, why_zh, why_en }
+    }
+
+    /// The banner of a scanned card's verdict.
+    pub(crate) fn verdict(kind: VerdictKind) -> Notice {
+        const FAKE_ZH: &str = "非有效证件";
+        const FAKE_EN: &str = "Not a genuine certificate";
+        match kind {
+            VerdictKind::Valid => notice("有效", "Valid", "此证真实有效。请核对照片与上门人员本人一致。", "Genuine and in force. Check that the photo matches the person at your door."),
+            VerdictKind::Replaced => notice(
+                "已换发新卡",
+                "Replaced by a newer card",
+                "此卡已挂失或换发，不再有效。请持证人出示新卡，或致电所属机构核实。",
+                "This card was reported lost or replaced and is no longer valid. Ask for the new card or call the agency.",
+            ),
+            VerdictKind::Revoked => notice("已注销", "Cancelled", "此证已被注销，持证人不得凭此证上门服务。", "This certificate was cancelled; it does not allow home service."),
+            VerdictKind::Expired => notice("已过期", "Expired", "此证不在有效期内，不能凭此证上门服务。", "This card is outside its validity period and does not allow home service."),
+            VerdictKind::BadSignature => notice(
+                FAKE_ZH,
+                FAKE_EN,
+                "二维码签名无效：此证可能伪造或被篡改。请勿接受凭此证上门服务。",
+                "The QR code's signature is invalid: the card may be forged or altered. Do not accept service on it.",
+            ),
+            VerdictKind::UnknownKey => notice(
+                FAKE_ZH,
+                FAKE_EN,
+                "签发密钥不被平台认可，无法确认真伪。请勿接受凭此证上门服务。",
+                "Signed by a key the platform does not recognise; it cannot be confirmed. Do not accept service on it.",
+            ),
+            VerdictKind::NotACertificate => notice(
+                FAKE_ZH,
+                FAKE_EN,
+                "这不是上海市家政上门服务证的二维码，或二维码不完整。",
+                "This is not the QR code of a Shanghai home-service certificate, or it is incomplete.",
+            ),
+        }
+    }
+
+    /// A rating or complaint for something that is no genuine certificate.
+    pub(crate) fn not_genuine() -> Notice {
+        notice("不能提交", "Cannot be sent", "这不是有效的上门服务证，不能评价或投诉。", "This is not a genuine certificate; it cannot be rated or complained about here.")
+    }
+
+    /// A rating for a card cancelled, replaced or expired.
+    pub(crate) fn not_in_force() -> Notice {
+        notice(
+            "此证不能评价",
+            "This card cannot be rated",
+            "此证已注销、已换发新卡或已过期，不能评价。如需投诉，请直接联系所属机构。",
+            "This card is cancelled, replaced or expired and cannot be rated; contact the agency directly.",
+        )
+    }
+
+    /// A form sent from a page older than its token.
+    pub(crate) fn token_expired() -> Notice {
+        notice("请重新扫码", "Scan again", "页面已超过 30 分钟，请重新扫码后再提交。", "The page is more than 30 minutes old; scan the card again and resend.")
+    }
+
+    /// A form without a valid token (or cookie).
+    pub(crate) fn token_invalid() -> Notice {
+        notice(
+            "请重新扫码",
+            "Scan again",
+            "请从扫码打开的页面提交（并允许浏览器保存 Cookie），请重新扫码。",
+            "Send the form from the page the scan opened (with cookies allowed); scan the card again.",
+        )
+    }
+
+    /// A rating stored.
+    pub(crate) fn rating_received() -> Notice {
+        notice("感谢您的评价", "Thank you for your rating", "评价已送达持证人所属机构。", "Your rating has been passed to the worker's agency.")
+    }
+
+    /// A complaint stored.
+    pub(crate) fn complaint_received() -> Notice {
+        notice("投诉已提交", "Complaint received", "投诉已转交持证人所属机构跟进处理。", "Your complaint has been passed to the worker's agency to follow up.")
+    }
+
+    /// A second form from the same scan.
+    pub(crate) fn already_sent() -> Notice {
+        notice("已经提交过", "Already sent", "本次扫码已经提交过，无需重复提交。", "This was already sent from this scan; nothing more to do.")
+    }
+
+    /// Over a flood limit.
+    pub(crate) fn too_many() -> Notice {
+        notice(
+            "提交过于频繁",
+            "Too many submissions",
+            "本次未被记录：每部手机每天只能对同一持证人评价一次，请稍后再试。",
+            "Not recorded: each phone may rate a worker once a day, and a worker takes only so many an hour. Try again later.",
+        )
+    }
+
+    /// A rating for a card that is no longer the current one.
+    pub(crate) fn not_current() -> Notice {
+        notice("此证不能评价", "This card cannot be rated", "此证已注销或已换发新卡，不能评价。", "This card is cancelled or replaced and cannot be rated.")
+    }
+
+    /// A form with a wrong field; `why` from the functions below.
+    pub(crate) fn form_invalid(why: (&'static str, &'static str)) -> Notice {
+        notice("请检查填写内容", "Please check the form", why.0, why.1)
+    }
+
+    /// The form cannot be read.
+    pub(crate) fn form_unreadable() -> (&'static str, &'static str) {
+        ("表单无法读取。", "The form could not be read.")
+    }
+
+    /// No star rating, or one outside 1–5.
+    pub(crate) fn stars_invalid() -> (&'static str, &'static str) {
+        ("请选择 1 到 5 颗星。", "Choose 1 to 5 stars.")
+    }
+
+    /// A comment over 500 characters.
+    pub(crate) fn comment_too_long() -> (&'static str, &'static str) {
+        ("评价内容最多 500 字。", "A comment holds at most 500 characters.")
+    }
+
+    /// A complaint without text.
+    pub(crate) fn complaint_empty() -> (&'static str, &'static str) {
+        ("请填写投诉内容。", "Say what happened.")
+    }
+
+    /// A complaint over 1000 characters.
+    pub(crate) fn complaint_too_long() -> (&'static str, &'static str) {
+        ("投诉内容最多 1000 字。", "A complaint holds at most 1000 characters.")
+    }
+
+    /// A contact over 50 characters.
+    pub(crate) fn contact_too_long() -> (&'static str, &'static str) {
+        ("联系方式最多 50 字。", "A contact holds at most 50 characters.")
+    }
+
+    /// The rating form's comment box.
+    pub(crate) const COMMENT_LABEL: &str = "说说服务怎么样（选填） Comment (optional)";
+
+    /// The complaint form's contact box.
+    pub(crate) const CONTACT_LABEL: &str = "联系方式（选填，仅供机构回访） Contact (optional)";
+}

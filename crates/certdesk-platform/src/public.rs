@@ -43,6 +43,7 @@ use utoipa_axum::routes;
 use crate::api::{blob_path, blocking, AppState};
 use crate::error::AppError;
 use crate::keys;
+use crate::messages::public;
 use crate::store::public::{
     Feedback, FeedbackLimits, FeedbackOutcome, FeedbackSubmission, PublicCertificate,
 };
@@ -232,65 +233,12 @@ fn footer(app: &AppState) -> Markup {
 
 /// The banner for a verdict.
 fn banner(verdict: &Verdict) -> Banner<'static> {
-    let code = verdict.code();
-    match verdict {
-        Verdict::Valid(_) => Banner {
-            code,
-            tone: Tone::Ok,
-            title_zh: "有效",
-            title_en: "Valid",
-            why_zh: "此证真实有效。请核对照片与上门人员本人一致。",
-            why_en: "Genuine and in force. Check that the photo matches the person at your door.",
-        },
-        Verdict::Replaced { .. } => Banner {
-            code,
-            tone: Tone::Warn,
-            title_zh: "已换发新卡",
-            title_en: "Replaced by a newer card",
-            why_zh: "此卡已挂失或换发，不再有效。请持证人出示新卡，或致电所属机构核实。",
-            why_en: "This card was reported lost or replaced and is no longer valid. Ask for the new card or call the agency.",
-        },
-        Verdict::Revoked(_) => Banner {
-            code,
-            tone: Tone::Bad,
-            title_zh: "已注销",
-            title_en: "Cancelled",
-            why_zh: "此证已被注销，持证人不得凭此证上门服务。",
-            why_en: "This certificate was cancelled; it does not allow home service.",
-        },
-        Verdict::Expired(_) => Banner {
-            code,
-            tone: Tone::Warn,
-            title_zh: "已过期",
-            title_en: "Expired",
-            why_zh: "此证不在有效期内，不能凭此证上门服务。",
-            why_en: "This card is outside its validity period and does not allow home service.",
-        },
-        Verdict::BadSignature => Banner {
-            code,
-            tone: Tone::Bad,
-            title_zh: "非有效证件",
-            title_en: "Not a genuine certificate",
-            why_zh: "二维码签名无效：此证可能伪造或被篡改。请勿接受凭此证上门服务。",
-            why_en: "The QR code's signature is invalid: the card may be forged or altered. Do not accept service on it.",
-        },
-        Verdict::UnknownKey { .. } => Banner {
-            code,
-            tone: Tone::Bad,
-            title_zh: "非有效证件",
-            title_en: "Not a genuine certificate",
-            why_zh: "签发密钥不被平台认可，无法确认真伪。请勿接受凭此证上门服务。",
-            why_en: "Signed by a key the platform does not recognise; it cannot be confirmed. Do not accept service on it.",
-        },
-        Verdict::NotACertificate => Banner {
-            code,
-            tone: Tone::Bad,
-            title_zh: "非有效证件",
-            title_en: "Not a genuine certificate",
-            why_zh: "这不是上海市家政上门服务证的二维码，或二维码不完整。",
-            why_en: "This is not the QR code of a Shanghai home-service certificate, or it is incomplete.",
-        },
-    }
+    let tone = match verdict {
+        Verdict::Valid(_) => Tone::Ok,
+        Verdict::Replaced { .. } | Verdict::Expired(_) => Tone::Warn,
+        Verdict::Revoked(_) | Verdict::BadSignature | Verdict::UnknownKey { .. } | Verdict::NotACertificate => Tone::Bad,
+    };
+    refusal(verdict.code(), tone, public::verdict(verdict.kind()))
 }
 
 /// The details list everyone may see of a genuine card: code, agency, agency phone.
@@ -373,7 +321,7 @@ fn valid_body(
                         label for={ "s" (n) } title={ (n) " 星 " (n) " star" @if n > 1 { "s" } } { "★" }
                     }
                 }
-                label class="f" for="comment" { "说说服务怎么样（选填） Comment (optional)" }
+                label class="f" for="comment" { (public::COMMENT_LABEL) }
                 textarea id="comment" name="comment" maxlength=(MAX_COMMENT_CHARS) rows="3" {}
                 button type="submit" { "提交评价 Submit rating" }
             }
@@ -384,7 +332,7 @@ fn valid_body(
                 input type="hidden" name="token" value=(token);
                 label class="f" for="text" { "发生了什么 What happened" }
                 textarea id="text" name="text" maxlength=(MAX_COMPLAINT_CHARS) rows="4" required {}
-                label class="f" for="contact" { "联系方式（选填，仅供机构回访） Contact (optional)" }
+                label class="f" for="contact" { (public::CONTACT_LABEL) }
                 input type="text" id="contact" name="contact" maxlength=(MAX_CONTACT_CHARS) autocomplete="tel";
                 button type="submit" { "提交投诉 Send complaint" }
             }
@@ -581,21 +529,14 @@ fn outcome_page(p: &Public, raw: &str, status: StatusCode, banner: &Banner<'_>) 
     res
 }
 
-fn refusal(
-    code: &'static str,
-    tone: Tone,
-    zh: &'static str,
-    en: &'static str,
-    why_zh: &'static str,
-    why_en: &'static str,
-) -> Banner<'static> {
+fn refusal(code: &'static str, tone: Tone, notice: public::Notice) -> Banner<'static> {
     Banner {
         code,
         tone,
-        title_zh: zh,
-        title_en: en,
-        why_zh,
-        why_en,
+        title_zh: notice.title_zh,
+        title_en: notice.title_en,
+        why_zh: notice.why_zh,
+        why_en: notice.why_en,
     }
 }
 
@@ -623,18 +564,10 @@ async fn admit(
         | Verdict::NotACertificate
         | Verdict::BadSignature
         | Verdict::UnknownKey { .. } => {
-            return Ok(Err(outcome_page(p, raw, StatusCode::NOT_FOUND, &refusal(
-                "not_rateable", Tone::Bad, "不能提交", "Cannot be sent",
-                "这不是有效的上门服务证，不能评价或投诉。",
-                "This is not a genuine certificate; it cannot be rated or complained about here.",
-            ))));
+            return Ok(Err(outcome_page(p, raw, StatusCode::NOT_FOUND, &refusal("not_rateable", Tone::Bad, public::not_genuine()))));
         }
         _ => {
-            return Ok(Err(outcome_page(p, raw, StatusCode::CONFLICT, &refusal(
-                "not_rateable", Tone::Bad, "此证不能评价", "This card cannot be rated",
-                "此证已注销、已换发新卡或已过期，不能评价。如需投诉，请直接联系所属机构。",
-                "This card is cancelled, replaced or expired and cannot be rated; contact the agency directly.",
-            ))));
+            return Ok(Err(outcome_page(p, raw, StatusCode::CONFLICT, &refusal("not_rateable", Tone::Bad, public::not_in_force()))));
         }
     };
     let code = claims.certificate_code.to_string();
@@ -647,29 +580,11 @@ async fn admit(
     match p.tokens.check(token, p.app.now(), &binding) {
         Ok(nonce) => Ok(Ok((code, claims.card_version, nonce, device))),
         Err(e) => {
-            let (zh, en) = match e {
-                TokenError::Expired => (
-                    "页面已超过 30 分钟，请重新扫码后再提交。",
-                    "The page is more than 30 minutes old; scan the card again and resend.",
-                ),
-                TokenError::Invalid => (
-                    "请从扫码打开的页面提交（并允许浏览器保存 Cookie），请重新扫码。",
-                    "Send the form from the page the scan opened (with cookies allowed); scan the card again.",
-                ),
+            let notice = match e {
+                TokenError::Expired => public::token_expired(),
+                TokenError::Invalid => public::token_invalid(),
             };
-            Ok(Err(outcome_page(
-                p,
-                raw,
-                StatusCode::FORBIDDEN,
-                &refusal(
-                    "token_refused",
-                    Tone::Warn,
-                    "请重新扫码",
-                    "Scan again",
-                    zh,
-                    en,
-                ),
-            )))
+            Ok(Err(outcome_page(p, raw, StatusCode::FORBIDDEN, &refusal("token_refused", Tone::Warn, notice))))
         }
     }
 }
@@ -696,45 +611,17 @@ async fn store_feedback(
     };
     let outcome = blocking(&p.app, move |s| crate::flows::add_feedback(s, &submission, &limits)).await?;
     let (status, banner) = match (outcome, is_rating) {
-        (FeedbackOutcome::Stored, true) => (StatusCode::OK, refusal(
-            "rating_received", Tone::Ok, "感谢您的评价", "Thank you for your rating",
-            "评价已送达持证人所属机构。", "Your rating has been passed to the worker's agency.",
-        )),
-        (FeedbackOutcome::Stored, false) => (StatusCode::OK, refusal(
-            "complaint_received", Tone::Ok, "投诉已提交", "Complaint received",
-            "投诉已转交持证人所属机构跟进处理。", "Your complaint has been passed to the worker's agency to follow up.",
-        )),
-        (FeedbackOutcome::TokenUsed, _) => (StatusCode::CONFLICT, refusal(
-            "already_sent", Tone::Warn, "已经提交过", "Already sent",
-            "本次扫码已经提交过，无需重复提交。", "This was already sent from this scan; nothing more to do.",
-        )),
-        (FeedbackOutcome::Limited, _) => (StatusCode::TOO_MANY_REQUESTS, refusal(
-            "too_many", Tone::Warn, "提交过于频繁", "Too many submissions",
-            "本次未被记录：每部手机每天只能对同一持证人评价一次，请稍后再试。",
-            "Not recorded: each phone may rate a worker once a day, and a worker takes only so many an hour. Try again later.",
-        )),
-        (FeedbackOutcome::NotCurrent, _) => (StatusCode::CONFLICT, refusal(
-            "not_rateable", Tone::Bad, "此证不能评价", "This card cannot be rated",
-            "此证已注销或已换发新卡，不能评价。", "This card is cancelled or replaced and cannot be rated.",
-        )),
+        (FeedbackOutcome::Stored, true) => (StatusCode::OK, refusal("rating_received", Tone::Ok, public::rating_received())),
+        (FeedbackOutcome::Stored, false) => (StatusCode::OK, refusal("complaint_received", Tone::Ok, public::complaint_received())),
+        (FeedbackOutcome::TokenUsed, _) => (StatusCode::CONFLICT, refusal("already_sent", Tone::Warn, public::already_sent())),
+        (FeedbackOutcome::Limited, _) => (StatusCode::TOO_MANY_REQUESTS, refusal("too_many", Tone::Warn, public::too_many())),
+        (FeedbackOutcome::NotCurrent, _) => (StatusCode::CONFLICT, refusal("not_rateable", Tone::Bad, public::not_current())),
     };
     Ok(outcome_page(p, raw, status, &banner))
 }
 
-fn bad_form(p: &Public, raw: &str, zh: &'static str, en: &'static str) -> Response {
-    outcome_page(
-        p,
-        raw,
-        StatusCode::BAD_REQUEST,
-        &refusal(
-            "form_invalid",
-            Tone::Warn,
-            "请检查填写内容",
-            "Please check the form",
-            zh,
-            en,
-        ),
-    )
+fn bad_form(p: &Public, raw: &str, why: (&'static str, &'static str)) -> Response {
+    outcome_page(p, raw, StatusCode::BAD_REQUEST, &refusal("form_invalid", Tone::Warn, public::form_invalid(why)))
 }
 
 /// A citizen rates the service (评价) from the verification page.
@@ -764,12 +651,7 @@ async fn rate(
 ) -> Result<Response, AppError> {
     let raw = raw_payload(&uri).to_owned();
     let Ok(Form(form)) = form else {
-        return Ok(bad_form(
-            &p,
-            &raw,
-            "表单无法读取。",
-            "The form could not be read.",
-        ));
+        return Ok(bad_form(&p, &raw, public::form_unreadable()));
     };
     let admitted = match admit(&p, &raw, &jar, &form.token).await? {
         Ok(a) => a,
@@ -782,21 +664,11 @@ async fn rate(
         .ok()
         .filter(|s| (1..=5).contains(s))
     else {
-        return Ok(bad_form(
-            &p,
-            &raw,
-            "请选择 1 到 5 颗星。",
-            "Choose 1 to 5 stars.",
-        ));
+        return Ok(bad_form(&p, &raw, public::stars_invalid()));
     };
     let comment = clean_text(&form.comment);
     if comment.chars().count() > MAX_COMMENT_CHARS {
-        return Ok(bad_form(
-            &p,
-            &raw,
-            "评价内容最多 500 字。",
-            "A comment holds at most 500 characters.",
-        ));
+        return Ok(bad_form(&p, &raw, public::comment_too_long()));
     }
     store_feedback(
         &p,
@@ -834,12 +706,7 @@ async fn complain(
 ) -> Result<Response, AppError> {
     let raw = raw_payload(&uri).to_owned();
     let Ok(Form(form)) = form else {
-        return Ok(bad_form(
-            &p,
-            &raw,
-            "表单无法读取。",
-            "The form could not be read.",
-        ));
+        return Ok(bad_form(&p, &raw, public::form_unreadable()));
     };
     let admitted = match admit(&p, &raw, &jar, &form.token).await? {
         Ok(a) => a,
@@ -848,23 +715,13 @@ async fn complain(
     let text = clean_text(&form.text);
     let contact = clean_text(&form.contact).replace('\n', " ");
     if text.is_empty() {
-        return Ok(bad_form(&p, &raw, "请填写投诉内容。", "Say what happened."));
+        return Ok(bad_form(&p, &raw, public::complaint_empty()));
     }
     if text.chars().count() > MAX_COMPLAINT_CHARS {
-        return Ok(bad_form(
-            &p,
-            &raw,
-            "投诉内容最多 1000 字。",
-            "A complaint holds at most 1000 characters.",
-        ));
+        return Ok(bad_form(&p, &raw, public::complaint_too_long()));
     }
     if contact.chars().count() > MAX_CONTACT_CHARS {
-        return Ok(bad_form(
-            &p,
-            &raw,
-            "联系方式最多 50 字。",
-            "A contact holds at most 50 characters.",
-        ));
+        return Ok(bad_form(&p, &raw, public::contact_too_long()));
     }
     store_feedback(
         &p,

@@ -24,7 +24,6 @@ const NOT_YET_MOVED: &[&str] = &[
     // The platform's pages: their refusals and notices (the fixed labels may stay in the templates).
     "crates/certdesk-platform/src/operator_pages/auth.rs",
     "crates/certdesk-platform/src/operator_pages/mod.rs",
-    "crates/certdesk-platform/src/public.rs",
 ];
 
 fn workspace() -> PathBuf {
