@@ -445,3 +445,76 @@ pub(crate) mod public {
     /// The complaint form's contact box.
     pub(crate) const CONTACT_LABEL: &str = "联系方式（选填，仅供机构回访） Contact (optional)";
 }
+
+/// What the operator pages say beside their templates: the notices after an action, the
+/// refusals of a form, sign-in. The pages' fixed text stays in their `html!` templates.
+pub(crate) mod operator {
+    use std::fmt::Display;
+
+    use certdesk_domain::Bilingual;
+    use certdesk_protocol::ApiCode;
+
+    use crate::error::AppError;
+
+    /// After rejecting an application.
+    pub(crate) fn rejected() -> Bilingual {
+        Bilingual::new("已驳回，机构下次同步即可看到原因。", "Rejected; the agency sees the reason at its next sync.")
+    }
+
+    /// After registering an agency.
+    pub(crate) fn agency_created() -> Bilingual {
+        Bilingual::new("机构已登记。", "Agency registered.")
+    }
+
+    /// After revoking a device.
+    pub(crate) fn device_revoked() -> Bilingual {
+        Bilingual::new("设备已吊销，立即生效。", "Device revoked; it is refused from now on.")
+    }
+
+    /// After signing out.
+    pub(crate) fn signed_out() -> Bilingual {
+        Bilingual::new("已退出。", "Signed out.")
+    }
+
+    /// A wrong name or password.
+    pub(crate) fn wrong_password() -> Bilingual {
+        Bilingual::new("用户名或密码错误。", "Wrong name or password.")
+    }
+
+    /// The account is locked until `at` (Shanghai time).
+    pub(crate) fn locked(at: impl Display) -> Bilingual {
+        Bilingual::new(
+            format!("密码错误次数过多，账户已暂时锁定，请于 {at} 后再试，或请管理员重设密码。"),
+            format!("Too many wrong passwords: the account is locked until {at} (Shanghai time), or until an administrator sets a new password."),
+        )
+    }
+
+    /// A new operator password shorter than `min` characters.
+    pub(crate) fn password_too_short(min: usize) -> Bilingual {
+        Bilingual::new(format!("密码至少 {min} 个字符"), format!("The password needs at least {min} characters"))
+    }
+
+    /// An agency with this credit code is already registered (the form says it beside the field).
+    pub(crate) fn agency_exists() -> Bilingual {
+        Bilingual::new("该统一社会信用代码的机构已登记。", "An agency with this credit code is already registered.")
+    }
+
+    /// The application was already decided.
+    pub(crate) fn not_pending() -> AppError {
+        AppError::Conflict {
+            code: ApiCode::NotPending,
+            zh: "该申请不在待审核状态（可能已被处理）".into(),
+            en: "The application is not waiting for review (it may have been decided already)".into(),
+        }
+    }
+
+    /// A rejection reason without Chinese.
+    pub(crate) fn reason_not_chinese() -> Bilingual {
+        Bilingual::new("请用中文写明驳回原因，机构人员会看到这句话。", "Write the reason in Chinese: the agency's clerk reads it.")
+    }
+
+    /// A rejection reason over `max` characters.
+    pub(crate) fn reason_too_long(max: usize) -> Bilingual {
+        Bilingual::new(format!("原因最多 {max} 个字。"), format!("At most {max} characters."))
+    }
+}

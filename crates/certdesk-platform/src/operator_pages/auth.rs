@@ -76,10 +76,7 @@ pub fn decoy_hash() -> &'static str {
 /// The rule for a new operator password, as a sentence pair when broken.
 pub fn check_new_password(password: &str) -> Result<(), (String, String)> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err((
-            format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"),
-            format!("The password needs at least {MIN_PASSWORD_CHARS} characters"),
-        ));
+        return Err(crate::messages::operator::password_too_short(MIN_PASSWORD_CHARS).into_pair());
     }
     Ok(())
 }

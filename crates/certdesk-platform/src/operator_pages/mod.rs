@@ -18,7 +18,6 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
-use certdesk_protocol::ApiCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -32,6 +31,7 @@ use self::html::{bilingual, csrf_field, csrf_form, page};
 use crate::api::{apply_results_csv, blob_path, blocking, decide, AppState, ENROLMENT_CODE_HOURS};
 use crate::error::AppError;
 use crate::keys;
+use crate::messages::{self, operator};
 use crate::store::operators::ReviewDetail;
 use crate::flows::{Decided, Decision};
 use crate::store::Agency;
@@ -97,21 +97,17 @@ impl From<AppError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, zh, en) = match self.0 {
-            AppError::NotFound(what) => (
-                StatusCode::NOT_FOUND,
-                "找不到所请求的记录".to_owned(),
-                format!("Not found: {what}"),
-            ),
+            AppError::NotFound(what) => {
+                let (zh, en) = messages::not_found(what);
+                (StatusCode::NOT_FOUND, zh, en)
+            }
             AppError::BadRequest { zh, en, .. } | AppError::Conflict { zh, en, .. } => {
                 (StatusCode::BAD_REQUEST, zh, en)
             }
             other => {
                 tracing::error!(error = %other, "operator page failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "平台内部错误，请稍后重试".to_owned(),
-                    "Internal error on the platform; try again later".to_owned(),
-                )
+                let (zh, en) = messages::internal();
+                (StatusCode::INTERNAL_SERVER_ERROR, zh.to_owned(), en.to_owned())
             }
         };
         let body = html::bare_page(
@@ -156,6 +152,11 @@ struct Notice {
     code: Option<String>,
 }
 
+/// A sentence of the messages module, as a page shows it (Chinese, English beside it).
+fn said(m: certdesk_domain::Bilingual) -> Markup {
+    bilingual(&m.zh, &m.en)
+}
+
 impl Notice {
     fn sentence(&self) -> Option<Markup> {
         let s = match self.done.as_deref()? {
@@ -163,16 +164,10 @@ impl Notice {
                 "已批准，证件编码 " b { (self.code.as_deref().unwrap_or("")) } "。机构下次同步即可收到。"
                 span class="en" { "Approved; the agency receives it at its next sync." }
             },
-            "rejected" => bilingual(
-                "已驳回，机构下次同步即可看到原因。",
-                "Rejected; the agency sees the reason at its next sync.",
-            ),
-            "agency_created" => bilingual("机构已登记。", "Agency registered."),
-            "device_revoked" => bilingual(
-                "设备已吊销，立即生效。",
-                "Device revoked; it is refused from now on.",
-            ),
-            "signed_out" => bilingual("已退出。", "Signed out."),
+            "rejected" => said(operator::rejected()),
+            "agency_created" => said(operator::agency_created()),
+            "device_revoked" => said(operator::device_revoked()),
+            "signed_out" => said(operator::signed_out()),
             _ => return None,
         };
         Some(s)
@@ -327,7 +322,7 @@ async fn sign_in_failed(
     name: &str,
     now: DateTime<Utc>,
 ) -> PageResult {
-    let mut message = bilingual("用户名或密码错误。", "Wrong name or password.");
+    let mut message = said(operator::wrong_password());
     if let Some(a) = account {
         let lock = auth::lock_until(a.failed_attempts + 1, now);
         blocking(state, move |s| s.record_sign_in_failure(a.id, lock)).await?;
@@ -340,13 +335,7 @@ async fn sign_in_failed(
 
 fn locked_sentence(until: DateTime<Utc>) -> Markup {
     let at = local_time(&until.to_rfc3339());
-    bilingual(
-        &format!("密码错误次数过多，账户已暂时锁定，请于 {at} 后再试，或请管理员重设密码。"),
-        &format!(
-            "Too many wrong passwords: the account is locked until {at} (Shanghai time), \
-             or until an administrator sets a new password."
-        ),
-    )
+    said(operator::locked(at))
 }
 
 /// Sign out: the session ends at once.
@@ -531,10 +520,7 @@ async fn create_agency(State(state): State<AppState>, posted: Posted<AgencyForm>
             &state,
             &session,
             &form,
-            bilingual(
-                "该统一社会信用代码的机构已登记。",
-                "An agency with this credit code is already registered.",
-            ),
+            said(operator::agency_exists()),
         )
         .await;
     }
@@ -852,12 +838,7 @@ async fn approve(
 }
 
 fn not_pending() -> PageError {
-    AppError::Conflict {
-        code: ApiCode::NotPending,
-        zh: "该申请不在待审核状态（可能已被处理）".into(),
-        en: "The application is not waiting for review (it may have been decided already)".into(),
-    }
-    .into()
+    operator::not_pending().into()
 }
 
 /// The form that rejects an application.
@@ -888,16 +869,10 @@ fn rejection_reason(zh: &str, en: &str) -> Result<(String, String), Markup> {
         .chars()
         .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
     if !has_chinese {
-        return Err(bilingual(
-            "请用中文写明驳回原因，机构人员会看到这句话。",
-            "Write the reason in Chinese: the agency's clerk reads it.",
-        ));
+        return Err(said(operator::reason_not_chinese()));
     }
     if zh.chars().count() > MAX_REASON_CHARS || en.chars().count() > MAX_REASON_CHARS {
-        return Err(bilingual(
-            &format!("原因最多 {MAX_REASON_CHARS} 个字。"),
-            &format!("At most {MAX_REASON_CHARS} characters."),
-        ));
+        return Err(said(operator::reason_too_long(MAX_REASON_CHARS)));
     }
     let en = if en.is_empty() { zh } else { en };
     Ok((zh.to_owned(), en.to_owned()))
