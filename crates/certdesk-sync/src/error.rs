@@ -85,3 +85,35 @@ impl From<SyncError> for DeskError {
         e.to_desk_error()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes the sync indicator, the CLI and stored sync errors knew as strings before the
+    /// codes were an enum: each kind of failure keeps its own.
+    #[test]
+    fn every_failure_keeps_the_code_string_it_had_before() {
+        let refused = ApiError { code: "already_certified".into(), message_zh: "已持证".into(), message_en: "certified".into() };
+        let config = SyncError::Config { code: DeskCode::PlatformUrlInvalid, message: messages::platform_url_invalid("x") };
+        for (e, before) in [
+            (SyncError::NotEnrolled, "not_enrolled"),
+            (SyncError::Network("timeout".into()), "network"),
+            (SyncError::DeviceRefused, "device_refused"),
+            (SyncError::Refused { status: 409, error: refused }, "platform_already_certified"),
+            (SyncError::Protocol("bad json".into()), "platform_protocol"),
+            (config, "platform_url_invalid"),
+            (SyncError::Secret("locked".into()), "device_secret"),
+        ] {
+            let shown = e.to_desk_error();
+            assert_eq!(serde_json::to_value(&shown).unwrap()["code"], before, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_platform_refusal_is_shown_in_the_platforms_own_words() {
+        let error = ApiError { code: "upload_busy".into(), message_zh: "稍后重试".into(), message_en: "try again".into() };
+        let shown = SyncError::Refused { status: 409, error }.to_desk_error();
+        assert_eq!((shown.message_zh.as_str(), shown.message_en.as_str()), ("稍后重试", "try again"));
+    }
+}
