@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attendanceFromKey, gridColumns, gridKey, normaliseTime, type GridState } from '../features/training/grid';
+import { attendanceFromKey, fieldErrorsByColumn, gridColumns, gridKey, normaliseTime, type GridState } from '../features/training/grid';
 
 const OFF = gridColumns('offline'); // attendance, sign_in, sign_out, score
 const at = (row: number, col: number, draft: string | null = null): GridState => ({ row, col, draft });
@@ -86,5 +86,17 @@ describe('normaliseTime', () => {
     expect(normaliseTime('0905')).toBe('09:05');
     expect(normaliseTime('9：05')).toBe('9:05');
     expect(normaliseTime('2026-01-05 09:05')).toBe('2026-01-05 09:05');
+  });
+});
+
+describe('a refused cell', () => {
+  const f = (field: string, message_zh: string) => ({ field, code: 'x', message_zh, message_en: message_zh });
+  it('is the column of the field the desk names, so the grid marks that cell', () => {
+    const byCol = fieldErrorsByColumn([f('sign_in', '迟到须填写签到时间')], (e) => e.message_zh);
+    expect(byCol).toEqual({ sign_in: '迟到须填写签到时间' });
+    expect(fieldErrorsByColumn([f('hours_completed', 'h'), f('score', 's')], (e) => e.message_zh)).toEqual({ hours: 'h', score: 's' });
+  });
+  it('is none for a field the grid has no column for', () => {
+    expect(fieldErrorsByColumn([f('class_id', 'c')], (e) => e.message_zh)).toEqual({});
   });
 });

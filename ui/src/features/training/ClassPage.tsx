@@ -17,7 +17,7 @@ import type { ApiError, AttendanceCode, ClassDetail, Participant } from '../../a
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { isComposing, statusColor } from '../../util';
-import { gridColumns, gridKey, normaliseTime, type Col, type GridAction, type GridState } from './grid';
+import { fieldErrorsByColumn, gridColumns, gridKey, normaliseTime, type Col, type GridAction, type GridState } from './grid';
 import SupervisionPanel from './SupervisionPanel';
 import HoursImport from './HoursImport';
 
@@ -379,69 +379,74 @@ export default function ClassPage({
                 </td>
               </tr>
             )}
-            {rows.map((p, ri) => (
-              <tr key={p.worker_id} data-testid="grid-row" data-worker-id={p.worker_id}>
-                <td className="muted">{ri + 1}</td>
-                <td>
-                  <a onClick={() => onOpenWorker(p.worker_id)} data-testid="grid-name">
-                    {p.name}
-                  </a>
-                </td>
-                <td className="mono">{p.id_number}</td>
-                {cols.map((c, ci) => {
-                  const here = cursor.row === ri && cursor.col === ci;
-                  const editing = here && cursor.draft !== null;
-                  return (
-                    <td
-                      key={c}
-                      data-testid={`cell-${c}`}
-                      className={`grid-cell${here ? ' grid-cursor' : ''}${editing ? ' grid-editing' : ''}${
-                        pending[p.worker_id] && (c === 'attendance' || c === 'sign_in' || c === 'sign_out') ? ' grid-pending' : ''
-                      }`}
-                      onClick={() => {
-                        setCursor({ row: ri, col: ci, draft: null });
-                        gridRef.current?.focus();
+            {rows.map((p, ri) => {
+              const cellErrors = rowError?.workerId === p.worker_id ? fieldErrorsByColumn(rowError.error.fields, msg) : {};
+              return (
+                <tr key={p.worker_id} data-testid="grid-row" data-worker-id={p.worker_id}>
+                  <td className="muted">{ri + 1}</td>
+                  <td>
+                    <a onClick={() => onOpenWorker(p.worker_id)} data-testid="grid-name">
+                      {p.name}
+                    </a>
+                  </td>
+                  <td className="mono">{p.id_number}</td>
+                  {cols.map((c, ci) => {
+                    const here = cursor.row === ri && cursor.col === ci;
+                    const editing = here && cursor.draft !== null;
+                    return (
+                      <td
+                        key={c}
+                        data-testid={`cell-${c}`}
+                        className={`grid-cell${here ? ' grid-cursor' : ''}${editing ? ' grid-editing' : ''}${
+                          pending[p.worker_id] && (c === 'attendance' || c === 'sign_in' || c === 'sign_out') ? ' grid-pending' : ''
+                        }${cellErrors[c] ? ' grid-error' : ''}`}
+                        aria-invalid={cellErrors[c] ? true : undefined}
+                        title={cellErrors[c]}
+                        onClick={() => {
+                          setCursor({ row: ri, col: ci, draft: null });
+                          gridRef.current?.focus();
+                        }}
+                      >
+                        {editing ? (
+                          <span className="grid-draft">
+                            {cursor.draft}
+                            <span className="grid-caret" />
+                          </span>
+                        ) : (
+                          cellText(p, c)
+                        )}
+                      </td>
+                    );
+                  })}
+                  <td data-testid="cell-credited">{p.credited_hours}</td>
+                  <td>
+                    <Tag color={statusColor(p.status)} data-testid="grid-status">
+                      {statusLabel(p.status)}
+                    </Tag>
+                    {rowError?.workerId === p.worker_id && (
+                      <span className="error-text small" data-testid="grid-row-error">
+                        {msg(rowError.error)}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <Button
+                      type="text"
+                      size="small"
+                      danger
+                      tabIndex={-1}
+                      icon={<DeleteOutlined />}
+                      title={t('classPage.removeHint', { name: p.name })}
+                      data-testid="grid-remove"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        removeWorker(p);
                       }}
-                    >
-                      {editing ? (
-                        <span className="grid-draft">
-                          {cursor.draft}
-                          <span className="grid-caret" />
-                        </span>
-                      ) : (
-                        cellText(p, c)
-                      )}
-                    </td>
-                  );
-                })}
-                <td data-testid="cell-credited">{p.credited_hours}</td>
-                <td>
-                  <Tag color={statusColor(p.status)} data-testid="grid-status">
-                    {statusLabel(p.status)}
-                  </Tag>
-                  {rowError?.workerId === p.worker_id && (
-                    <span className="error-text small" data-testid="grid-row-error">
-                      {msg(rowError.error)}
-                    </span>
-                  )}
-                </td>
-                <td>
-                  <Button
-                    type="text"
-                    size="small"
-                    danger
-                    tabIndex={-1}
-                    icon={<DeleteOutlined />}
-                    title={t('classPage.removeHint', { name: p.name })}
-                    data-testid="grid-remove"
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      removeWorker(p);
-                    }}
-                  />
-                </td>
-              </tr>
-            ))}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

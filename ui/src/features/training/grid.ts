@@ -1,7 +1,7 @@
 // Keyboard logic of the attendance / score grid, as pure functions so that it is tested without a
 // window. The grid is a table with one focused cell (the cursor); a cell being typed into holds
 // a draft. Nothing here decides a rule: attendance codes and scores are validated by the desk.
-import type { AttendanceCode, ClassMode } from '../../api';
+import type { AttendanceCode, ClassMode, FieldError } from '../../api';
 
 export type Col = 'attendance' | 'sign_in' | 'sign_out' | 'hours' | 'score';
 export type GridState = { row: number; col: number; draft: string | null };
@@ -107,4 +107,24 @@ export function gridKey(s: GridState, key: string, cols: Col[], rows: number): G
   if (DRAFT_CHAR.test(key)) return { state: { ...s, draft: key }, handled: true };
   if (key === 'F2') return { state: { ...s, draft: '' }, handled: true };
   return { state: s, handled: false };
+}
+
+/** The grid column where the desk's refused field sits (the row's other cells stay plain). */
+const FIELD_COLUMN: Record<string, Col> = {
+  attendance: 'attendance',
+  sign_in: 'sign_in',
+  sign_out: 'sign_out',
+  hours_completed: 'hours',
+  score: 'score',
+  exam_date: 'score',
+};
+
+/** The sentence of each cell a refusal names, by column: the grid marks those cells. */
+export function fieldErrorsByColumn(fields: readonly FieldError[], text: (f: FieldError) => string): Partial<Record<Col, string>> {
+  const out: Partial<Record<Col, string>> = {};
+  for (const f of fields) {
+    const col = FIELD_COLUMN[f.field];
+    if (col && !out[col]) out[col] = text(f);
+  }
+  return out;
 }
