@@ -34,6 +34,8 @@ pub mod codes {
     pub const UNKNOWN_RECORD: &str = "unknown_record";
     /// The certificate is past its validity.
     pub const CERTIFICATE_EXPIRED: &str = "certificate_expired";
+    /// The police comparison failed (a rejection the desk learns by pull).
+    pub const POLICE_CHECK_FAILED: &str = "police_check_failed";
 }
 
 /// A worker record as pushed, read and re-validated.

@@ -61,7 +61,7 @@ pub fn decide<R: Repo + ?Sized>(
                     Some(agency_id),
                     &ChangeBody::Rejection {
                         worker_id,
-                        code: "police_check_failed".into(),
+                        code: crate::rules::codes::POLICE_CHECK_FAILED.into(),
                         message_zh,
                         message_en,
                     },
