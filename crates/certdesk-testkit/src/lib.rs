@@ -1,8 +1,9 @@
 //! What every certdesk test starts from, written once: valid ID numbers and unified social
 //! credit codes ([`ids`]), a desk on a real file with its agency and signed-in manager
 //! ([`desk`], feature `desk`), the real platform on 127.0.0.1 with dev TLS and an HTTPS client
-//! that trusts only its CA ([`platform`], feature `platform`), and a desk enrolled with that
-//! platform through the real sync client ([`enrolled`], feature `sync`).
+//! that trusts only its CA ([`platform`], feature `platform`), a desk enrolled with that
+//! platform through the real sync client ([`enrolled`], feature `sync`), and a fresh schema on
+//! the throwaway PostgreSQL server `scripts/test` starts ([`pg`], feature `pg`).
 //!
 //! A dev-dependency only (`publish = false`): nothing that ships may depend on it. It fakes
 //! nothing: the desk is the real store on a temporary folder, the platform is the real server,
@@ -18,6 +19,9 @@ pub mod desk;
 
 #[cfg(feature = "platform")]
 pub mod platform;
+
+#[cfg(feature = "pg")]
+pub mod pg;
 
 #[cfg(feature = "sync")]
 pub mod enrolled;
