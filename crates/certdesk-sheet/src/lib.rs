@@ -10,7 +10,9 @@
 //!
 //! # Hostile input
 //! The reader must never trust the file: it caps the file size ([`MAX_FILE_BYTES`]), the
-//! declared uncompressed size of an .xlsx ([`MAX_UNZIPPED_BYTES`]), the rows
+//! uncompressed size of an .xlsx ([`MAX_UNZIPPED_BYTES`]: the declared sizes, then every part
+//! inflated and refused at the first byte past what it declared, so a zip bomb lying about
+//! its size is refused without inflating it ([`ReadError::UnzipsBeyondDeclared`])), the rows
 //! ([`MAX_ROWS`] plus [`HEADER_ROOM`]), the columns it keeps ([`MAX_COLUMNS`]), each cell's text
 //! and the text in all; it streams .xlsx cells instead of materialising the sheet's declared
 //! dimensions (one cell at XFD1048576 must not allocate 17 billion cells). Each refusal is a

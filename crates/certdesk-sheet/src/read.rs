@@ -1,7 +1,7 @@
 //! Reading an .xlsx or .csv into rows of [`Cell`]s, within every cap of the crate docs.
 
 use std::collections::HashMap;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use calamine::{DataRef, Reader, Xlsx};
@@ -11,7 +11,8 @@ use crate::date::serial_date;
 
 /// The largest file read.
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
-/// The most an .xlsx may declare it unzips to.
+/// The most an .xlsx may unzip to: what it declares is checked first, then every part is
+/// inflated and refused if it gives more than it declared.
 pub const MAX_UNZIPPED_BYTES: u64 = 400 * 1024 * 1024;
 /// The most data rows read.
 pub const MAX_ROWS: usize = 100_000;
@@ -61,6 +62,9 @@ pub enum ReadError {
         /// What it declares.
         declared: u64,
     },
+    /// An .xlsx with a part that inflates to more than the zip declares for it: a zip bomb
+    /// lying about its size, refused as soon as the first byte past the declared size comes out.
+    UnzipsBeyondDeclared,
     /// An .xlsx holding more than [`MAX_TEXT_BYTES`] of text.
     TooMuchText,
     /// Not a spreadsheet this crate reads (an image, a PDF, a broken zip, invalid text).
@@ -79,6 +83,7 @@ impl std::fmt::Display for ReadError {
             ReadError::Unreadable(e) => write!(f, "cannot read the file: {e}"),
             ReadError::TooLarge { bytes } => write!(f, "the file is too large ({bytes} bytes; at most {MAX_FILE_BYTES})"),
             ReadError::UnzipsTooLarge { declared } => write!(f, "the file unzips to {declared} bytes (at most {MAX_UNZIPPED_BYTES})"),
+            ReadError::UnzipsBeyondDeclared => write!(f, "the file unzips to more than it declares"),
             ReadError::TooMuchText => write!(f, "the file holds more than {MAX_TEXT_BYTES} bytes of text"),
             ReadError::NotASpreadsheet => write!(f, "not a spreadsheet (.xlsx or .csv)"),
             ReadError::XlsUnsupported => write!(f, "an old Excel (.xls) file"),
@@ -131,6 +136,18 @@ fn read_xlsx(bytes: &[u8]) -> Result<Sheet, ReadError> {
     }
     if declared > MAX_UNZIPPED_BYTES {
         return Err(ReadError::UnzipsTooLarge { declared });
+    }
+    // The declared sizes are the file's word; what inflates is the fact. Inflate every part
+    // (calamine reads the shared strings whole) and refuse a part that gives more than it
+    // declares, stopping one byte past it: so the real total is within the cap as well.
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|_| ReadError::NotASpreadsheet)?;
+        let declared = part.size();
+        let mut limited = part.take(declared.saturating_add(1));
+        let real = std::io::copy(&mut limited, &mut std::io::sink()).map_err(|_| ReadError::NotASpreadsheet)?;
+        if real > declared {
+            return Err(ReadError::UnzipsBeyondDeclared);
+        }
     }
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| ReadError::NotASpreadsheet)?;
     let name = book.sheet_names().first().cloned().ok_or(ReadError::NoWorksheet)?;

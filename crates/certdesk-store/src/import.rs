@@ -237,6 +237,7 @@ fn sheet_error(e: ReadError, path: Option<&Path>) -> DeskError {
         ReadError::UnzipsTooLarge { declared } => {
             messages::import_unzips_too_large(declared / 1024 / 1024, MAX_UNZIPPED_BYTES / 1024 / 1024)
         }
+        ReadError::UnzipsBeyondDeclared => messages::import_unzips_beyond_declared(),
         ReadError::TooMuchText => messages::import_too_much_text(certdesk_sheet::MAX_TEXT_BYTES as u64 / 1024 / 1024),
         ReadError::NotASpreadsheet => messages::not_a_spreadsheet(),
         ReadError::XlsUnsupported => messages::xls_unsupported(),

@@ -664,6 +664,17 @@ pub fn import_file_too_large(mb: u64, max_mb: u64) -> DeskError {
     )
 }
 
+/// An .xlsx with a part that inflates to more than it declares (a zip bomb lying about its size).
+pub fn import_unzips_beyond_declared() -> DeskError {
+    DeskError::new(
+        DeskCode::FileTooLarge,
+        Bilingual::new(
+            "文件解压后比它声明的大小更大（可能是“压缩炸弹”），已拒绝，未导入任何内容；请用 Excel 重新另存为 .xlsx 后再导入",
+            "The file unzips to more than it declares (it may be a zip bomb) and was refused; nothing was imported: save it again as .xlsx in Excel and import that",
+        ),
+    )
+}
+
 /// An .xlsx that unzips to more than allowed (sizes in MB).
 pub fn import_unzips_too_large(mb: u64, max_mb: u64) -> DeskError {
     DeskError::new(

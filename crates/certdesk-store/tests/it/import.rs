@@ -434,3 +434,195 @@ fn the_roster_round_trips_through_xlsx_with_id_numbers_and_phones_as_text() {
     assert!(text.lines().next().unwrap().starts_with("序号,姓名,身份证号,上门服务证编码"));
     assert!(text.contains(&w.id_number));
 }
+
+// ---- a zip bomb lying about its size --------------------------------------------------------
+
+/// CRC-32 (IEEE) of `data`, bit by bit: enough for the few hundred bytes of an .xlsx's parts.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// Bits packed least significant first, as DEFLATE wants them.
+#[derive(Default)]
+struct Bits {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u64, len: u32) {
+        self.acc |= value << self.n;
+        self.n += len;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
+    }
+    /// A Huffman code, which DEFLATE writes most significant bit first.
+    fn code(&mut self, code: u32, len: u32) {
+        self.put((code.reverse_bits() >> (32 - len)) as u64, len);
+    }
+    fn finish(mut self) -> Vec<u8> {
+        if self.n > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
+    }
+}
+
+/// A DEFLATE stream (one block, fixed Huffman codes) that inflates to `prefix` followed by
+/// `run` times 258 copies of `A`: each run of 258 is one 13-bit back-reference, so a GiB
+/// takes under 7 MB.
+fn deflate_bomb(prefix: &[u8], run: u64) -> Vec<u8> {
+    let mut bits = Bits::default();
+    bits.put(1, 1); // the final block
+    bits.put(1, 2); // fixed Huffman codes
+    let literal = |bits: &mut Bits, b: u8| {
+        if b < 144 {
+            bits.code(0x30 + b as u32, 8)
+        } else {
+            bits.code(0x190 + (b as u32 - 144), 9)
+        }
+    };
+    for &b in prefix {
+        literal(&mut bits, b);
+    }
+    literal(&mut bits, b'A');
+    for _ in 0..run {
+        bits.code(0xC0 + (285 - 280), 8); // length 258
+        bits.code(0, 5); // distance 1
+    }
+    bits.code(0, 7); // end of block
+    bits.finish()
+}
+
+/// One part of a zip: its name, method (0 stored, 8 deflated), data as stored, and the CRC
+/// and uncompressed size the zip declares for it.
+struct Part {
+    name: &'static str,
+    method: u16,
+    data: Vec<u8>,
+    crc: u32,
+    declared: u32,
+}
+
+fn stored(name: &'static str, text: &str) -> Part {
+    Part { name, method: 0, data: text.as_bytes().to_vec(), crc: crc32(text.as_bytes()), declared: text.len() as u32 }
+}
+
+/// A zip written byte by byte, so a part can declare any size it likes.
+fn zip(parts: &[Part]) -> Vec<u8> {
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    let u16le = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+    let u32le = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+    for p in parts {
+        let offset = out.len() as u32;
+        u32le(&mut out, 0x0403_4b50);
+        for x in [20, 0, p.method, 0, 0x21] {
+            u16le(&mut out, x);
+        }
+        for x in [p.crc, p.data.len() as u32, p.declared] {
+            u32le(&mut out, x);
+        }
+        u16le(&mut out, p.name.len() as u16);
+        u16le(&mut out, 0);
+        out.extend_from_slice(p.name.as_bytes());
+        out.extend_from_slice(&p.data);
+        u32le(&mut central, 0x0201_4b50);
+        for x in [20, 20, 0, p.method, 0, 0x21] {
+            u16le(&mut central, x);
+        }
+        for x in [p.crc, p.data.len() as u32, p.declared] {
+            u32le(&mut central, x);
+        }
+        for x in [p.name.len() as u16, 0, 0, 0, 0] {
+            u16le(&mut central, x);
+        }
+        u32le(&mut central, 0);
+        u32le(&mut central, offset);
+        central.extend_from_slice(p.name.as_bytes());
+    }
+    let cd_offset = out.len() as u32;
+    let cd_size = central.len() as u32;
+    out.extend_from_slice(&central);
+    u32le(&mut out, 0x0605_4b50);
+    for x in [0, 0, parts.len() as u16, parts.len() as u16] {
+        u16le(&mut out, x);
+    }
+    u32le(&mut out, cd_size);
+    u32le(&mut out, cd_offset);
+    u16le(&mut out, 0);
+    out
+}
+
+const SHEET_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
+
+/// An .xlsx made by hand around `sheet` (the worksheet part): the four parts Excel needs.
+fn xlsx_around(sheet: Part) -> Vec<u8> {
+    zip(&[
+        stored("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+        stored("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        stored("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        stored("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        sheet,
+    ])
+}
+
+/// A worksheet row of inline strings.
+fn xml_row(r: usize, cells: &[String]) -> String {
+    let cells: String = cells
+        .iter()
+        .enumerate()
+        .map(|(c, t)| format!(r#"<c r="{}{r}" t="inlineStr"><is><t>{t}</t></is></c>"#, (b'A' + c as u8) as char))
+        .collect();
+    format!(r#"<row r="{r}">{cells}</row>"#)
+}
+
+#[test]
+fn a_zip_bomb_lying_about_its_size_is_refused_with_a_sentence_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let before = counts(dir.path());
+    let headers: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();
+    let row: Vec<String> = ["张三", &id(1), "13800138000", "上海市徐汇区某路1号", "保洁", "李四", "021-64870000", "2026-01-05", "是"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let honest_xml = format!("{SHEET_HEAD}{}{}</sheetData></worksheet>", xml_row(1, &headers), xml_row(2, &row));
+
+    // The hand-made file is a real .xlsx: honest, it imports.
+    let honest = xlsx_around(stored("xl/worksheets/sheet1.xml", &honest_xml));
+    let report = desk.import_workers(&me, &honest, &ImportOptions::default(), &mut |_, _| {}).unwrap();
+    assert_eq!(report.imported, 1, "{:?}", report.issues);
+    let before_bomb = counts(dir.path());
+    assert_ne!(before_bomb, before);
+
+    // The bomb: the same sheet's first cell then 1 GiB of `A` in one text node, under 7 MB of
+    // file, declaring the honest sheet's few hundred bytes (and its CRC).
+    let prefix = format!(r#"{SHEET_HEAD}<row r="1"><c r="A1" t="inlineStr"><is><t>"#);
+    let data = deflate_bomb(prefix.as_bytes(), (1u64 << 30) / 258);
+    let bomb = xlsx_around(Part {
+        name: "xl/worksheets/sheet1.xml",
+        method: 8,
+        data,
+        crc: crc32(honest_xml.as_bytes()),
+        declared: honest_xml.len() as u32,
+    });
+    assert!((bomb.len() as u64) < certdesk_store::MAX_IMPORT_BYTES && bomb.len() < 7 << 20, "{}", bomb.len());
+    let started = std::time::Instant::now();
+    let err = desk.import_workers(&me, &bomb, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.code, "file_too_large", "{err:?}");
+    assert!(err.message_zh.contains("压缩炸弹") && err.message_en.contains("zip bomb"), "{err:?}");
+    // Refused at the first byte past the declared size, not after inflating the gigabyte.
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(counts(dir.path()), before_bomb, "nothing written");
+}
