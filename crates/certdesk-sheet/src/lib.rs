@@ -21,7 +21,8 @@
 //! # Writing ([`write_table`])
 //! A table to .xlsx (bold frozen header, column widths, text cells in Excel's text format so
 //! ID numbers and phones never become 1.10105E+17, real numbers and dates, constant memory so
-//! rows can stream from a query) or .csv (UTF-8 with BOM so Excel reads the Chinese).
+//! rows can stream from a query) or .csv (UTF-8 with BOM so Excel reads the Chinese; a text
+//! cell that starts like a formula is [`neutralise`]d so a spreadsheet shows it, never runs it).
 
 #![warn(missing_docs)]
 
@@ -36,4 +37,4 @@ pub use read::{
     read, read_file, Format, ReadError, Sheet, HEADER_ROOM, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS,
     MAX_TEXT_BYTES, MAX_UNZIPPED_BYTES,
 };
-pub use write::{write_rows, write_table, WriteCell, WriteError};
+pub use write::{neutralise, write_rows, write_table, WriteCell, WriteError};

@@ -24,7 +24,7 @@ pub enum WriteCell {
 impl WriteCell {
     fn csv(&self) -> String {
         match self {
-            WriteCell::Text(t) => t.clone(),
+            WriteCell::Text(t) => neutralise(t),
             WriteCell::Number(n) => {
                 if n.fract() == 0.0 {
                     format!("{}", *n as i64)
@@ -35,6 +35,18 @@ impl WriteCell {
             WriteCell::Date(d) => d.to_string(),
             WriteCell::Empty => String::new(),
         }
+    }
+}
+
+/// A csv text cell as a spreadsheet cannot run it: text that starts like a formula (`=`, `+`,
+/// `-`, `@`, or a tab or carriage return before one, OWASP's list for CSV injection) gets a
+/// leading `'`, so Excel and LibreOffice show it as text instead of evaluating
+/// `=HYPERLINK(...)` or `=cmd|...` typed into a worker's name. The one place every csv the desk
+/// writes passes through; .xlsx text cells are text by type and need nothing.
+pub fn neutralise(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
     }
 }
 

