@@ -12,6 +12,7 @@
 //! with a key, or make up an id or a time: they arrive as arguments.
 
 pub mod operators;
+pub mod postgres;
 pub mod public;
 pub mod repo;
 pub mod sqlite;

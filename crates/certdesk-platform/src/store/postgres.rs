@@ -1,0 +1,205 @@
+//! The PostgreSQL side of the platform's storage, beside [`super::sqlite`]: its own embedded,
+//! append-only migrations (`migrations-pg/`) and the runner that applies them.
+//!
+//! The runner keeps the rules of `certdesk-migrate` (which is SQLite's: `user_version`,
+//! `rusqlite`), reusing its [`Migration`] list type and its SHA-256 pins
+//! ([`certdesk_migrate::check_pins`]): migration `n` is the `n`-th of the list; the version
+//! applied is kept in the one-row table `schema_version` of the connection's schema; each
+//! migration commits with its version in one transaction; a database whose version is above the
+//! newest migration this program knows is refused untouched ([`StoreError::SchemaTooNew`]).
+//! Several instances may start at once on one database: each step holds a transaction-level
+//! advisory lock, so exactly one of them applies a migration and the others see it applied.
+
+use certdesk_migrate::Migration;
+use postgres::Client;
+
+use super::{StoreError, StoreResult};
+
+/// Embedded PostgreSQL migrations, in order. Append only; never edit one that has landed (the
+/// test `landed_migrations_are_never_edited` pins each one's SHA-256).
+pub const MIGRATIONS: &[Migration] = &[Migration { version: 1, name: "init", sql: include_str!("../../migrations-pg/0001_init.sql") }];
+
+/// The advisory lock every migration step holds (any constant; the same in every instance).
+const MIGRATION_LOCK: i64 = 0x6365_7274_6d69_6772; // "certmigr"
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+/// The schema version of the connection's schema (0 when nothing was ever applied).
+pub fn version(client: &mut Client) -> StoreResult<u32> {
+    let found: Option<i32> = client
+        .query_opt("SELECT version FROM schema_version", &[])
+        .or_else(|e| if missing_table(&e) { Ok(None) } else { Err(e) })?
+        .map(|row| row.get(0));
+    let found = found.unwrap_or(0);
+    u32::try_from(found).map_err(|_| StoreError::Corrupt(format!("schema version {found}")))
+}
+
+fn missing_table(e: &postgres::Error) -> bool {
+    e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE)
+}
+
+/// Applies every migration newer than the schema's version, in order, each in its own
+/// transaction; returns the versions applied (empty when it was up to date).
+///
+/// Panics if the list is not numbered 1, 2, 3, … (a programming error, caught by any test that
+/// opens a database).
+pub fn migrate(client: &mut Client, migrations: &[Migration]) -> StoreResult<Vec<u32>> {
+    for (i, m) in migrations.iter().enumerate() {
+        assert_eq!(m.version as usize, i + 1, "migration {} ({}) is out of place: migrations are numbered from 1 without gaps", m.version, m.name);
+    }
+    let known = migrations.len() as u32;
+    let mut applied = Vec::new();
+    loop {
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")?;
+        let found: Option<i32> = tx.query_opt("SELECT version FROM schema_version", &[])?.map(|r| r.get(0));
+        let found = u32::try_from(found.unwrap_or(0)).map_err(|_| StoreError::Corrupt(format!("schema version {found:?}")))?;
+        if found > known {
+            // Dropping the transaction rolls back the (already existing) table's creation.
+            return Err(StoreError::SchemaTooNew { found, known });
+        }
+        if found == known {
+            tx.commit()?;
+            return Ok(applied);
+        }
+        let m = &migrations[found as usize];
+        tx.batch_execute(m.sql)
+            .map_err(|e| StoreError::Database(format!("migration {} ({}) failed: {e}", m.version, m.name)))?;
+        let version = m.version as i32;
+        if found == 0 {
+            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&version])?;
+        } else {
+            tx.execute("UPDATE schema_version SET version = $1", &[&version])?;
+        }
+        tx.commit()?;
+        applied.push(m.version);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use certdesk_testkit::pg;
+
+    /// The SHA-256 of every landed PostgreSQL migration. A landed migration is never edited: a
+    /// change to the schema is a new migration, appended with its own pin here.
+    const PINNED: &[(u32, &str)] = &[(1, "d18ccfe59b1ae67329caa66b89a5e4833f682e8d073a5723b7f1441eb3be942f")];
+
+    #[test]
+    fn landed_migrations_are_never_edited() {
+        let problems = certdesk_migrate::check_pins(MIGRATIONS, PINNED);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    const TWO: &[Migration] = &[
+        Migration { version: 1, name: "one", sql: "CREATE TABLE a (x integer);" },
+        Migration { version: 2, name: "two", sql: "CREATE TABLE b (y integer);" },
+    ];
+
+    fn tables(client: &mut Client) -> Vec<String> {
+        client
+            .query("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    }
+
+    #[test]
+    fn each_migration_runs_once_and_the_version_follows() {
+        let Some(db) = pg::database("store::postgres::each_migration_runs_once_and_the_version_follows") else { return };
+        let mut c = db.connect();
+        assert_eq!(version(&mut c).unwrap(), 0, "a fresh schema has no version");
+        assert_eq!(migrate(&mut c, &TWO[..1]).unwrap(), [1]);
+        assert_eq!(migrate(&mut c, TWO).unwrap(), [2], "only the new one runs");
+        assert!(migrate(&mut c, TWO).unwrap().is_empty(), "an up-to-date schema runs nothing");
+        assert_eq!(version(&mut c).unwrap(), 2);
+        assert_eq!(tables(&mut c), ["a", "b", "schema_version"]);
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_schema_at_the_one_before() {
+        let Some(db) = pg::database("store::postgres::a_failing_migration_leaves_the_schema_at_the_one_before") else { return };
+        let mut c = db.connect();
+        let broken = [TWO[0], Migration { version: 2, name: "broken", sql: "CREATE TABLE c (z integer); THIS IS NOT SQL;" }];
+        let err = migrate(&mut c, &broken).unwrap_err();
+        assert!(err.to_string().contains("migration 2 (broken) failed"), "{err}");
+        assert_eq!(version(&mut c).unwrap(), 1);
+        assert_eq!(tables(&mut c), ["a", "schema_version"], "the half-run migration was rolled back with its table");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_platform_is_refused_untouched() {
+        let Some(db) = pg::database("store::postgres::a_database_from_a_newer_platform_is_refused_untouched") else { return };
+        let mut c = db.connect();
+        c.batch_execute("CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (3)").unwrap();
+        let err = migrate(&mut c, TWO).unwrap_err();
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 3, known: 2 }), "{err}");
+        assert_eq!(tables(&mut c), ["schema_version"], "nothing ran");
+        assert_eq!(version(&mut c).unwrap(), 3);
+    }
+
+    #[test]
+    #[should_panic(expected = "numbered from 1 without gaps")]
+    fn a_gap_in_the_list_is_a_programming_error() {
+        let Some(db) = pg::database("store::postgres::a_gap_in_the_list_is_a_programming_error") else {
+            panic!("(skipped) migrations are numbered from 1 without gaps")
+        };
+        let _ = migrate(&mut db.connect(), &[TWO[1]]);
+    }
+
+    #[test]
+    fn instances_starting_together_apply_each_migration_once() {
+        let Some(db) = pg::database("store::postgres::instances_starting_together_apply_each_migration_once") else { return };
+        let applied: Vec<Vec<u32>> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4).map(|_| s.spawn(|| migrate(&mut db.connect(), MIGRATIONS).unwrap())).collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        let all: Vec<u32> = applied.into_iter().flatten().collect();
+        assert_eq!(all, (1..=MIGRATIONS.len() as u32).collect::<Vec<_>>(), "every migration ran exactly once between them");
+    }
+
+    /// The schema itself keeps the rules two instances could race on: one claim per person
+    /// (whatever the flows checked before) and one row per district and year's serial counter,
+    /// taken under a row lock.
+    #[test]
+    fn the_schema_refuses_a_second_claim_and_counts_serials_under_a_row_lock() {
+        let Some(db) = pg::database("store::postgres::the_schema_refuses_a_second_claim_and_counts_serials_under_a_row_lock") else { return };
+        let mut c = db.connect();
+        migrate(&mut c, MIGRATIONS).unwrap();
+        c.batch_execute(
+            "INSERT INTO agencies (id, name, credit_code, district, created_at)
+               VALUES ('00000000-0000-7000-8000-000000000001', 'a', 'cc', '黄浦区', now());
+             INSERT INTO workers (id, agency_id, id_number, name, status, record, version, updated_at)
+               VALUES ('00000000-0000-7000-8000-000000000011', '00000000-0000-7000-8000-000000000001', '110105194912310011', 'n', 'applied', '{}', 1, now()),
+                      ('00000000-0000-7000-8000-000000000012', '00000000-0000-7000-8000-000000000001', '110105194912310011', 'n', 'cancelled', '{}', 1, now());",
+        )
+        .unwrap();
+        let err = c
+            .batch_execute("UPDATE workers SET status = 'approved' WHERE id = '00000000-0000-7000-8000-000000000012'")
+            .unwrap_err();
+        assert_eq!(err.code(), Some(&postgres::error::SqlState::UNIQUE_VIOLATION), "{err}");
+
+        let take = "INSERT INTO serials (district, year, last_serial) VALUES (1, 2026, 1)
+                    ON CONFLICT (district, year) DO UPDATE SET last_serial = serials.last_serial + 1 RETURNING last_serial";
+        let serials: Vec<i32> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..8)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut c = db.connect();
+                        (0..5).map(|_| c.query_one(take, &[]).unwrap().get::<_, i32>(0)).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            runs.into_iter().flat_map(|r| r.join().unwrap()).collect()
+        });
+        let mut sorted = serials.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (1..=40).collect::<Vec<_>>(), "40 takes from 8 connections: each serial once");
+    }
+}
