@@ -58,10 +58,10 @@ pub fn server(test: &str) -> Option<String> {
         }
         _ => {
             // Straight to the process's stderr: the test harness captures eprintln! of a test
-            // that passes, and a skip must be seen.
+            // that passes, and a skip must be seen (on its own line, not inside the harness's).
             let _ = writeln!(
                 std::io::stderr(),
-                "*** SKIPPED (PostgreSQL): {test}: {ENV} is not set; scripts/test starts a throwaway server and sets it ***"
+                "\n*** SKIPPED (PostgreSQL): {test}: {ENV} is not set; scripts/test starts a throwaway server and sets it ***"
             );
             None
         }
