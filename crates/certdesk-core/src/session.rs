@@ -313,9 +313,11 @@ impl<'a> Session<'a> {
         certdesk_store::write_hours_report(report, path)
     }
 
-    /// 持证人员名册 to `path`.
+    /// 持证人员名册 to `path`: every listed worker's ID number and phone leave the desk, so
+    /// only a manager may, and the export is audited (who, rows, filter, where).
     pub fn export_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<RosterExport> {
-        self.desk.export_roster(path, format, filter)
+        self.manager()?;
+        self.desk.export_roster(self.user, path, format, filter)
     }
 
     /// Numbers at a glance over the last `months`.

@@ -281,3 +281,39 @@ fn the_window_and_the_cli_never_call_the_store_past_the_application_layer() {
         }
     }
 }
+
+/// The roster carries every listed worker's ID number and phone out of the desk: a clerk is
+/// refused before a file is written, and a manager's export leaves an audit entry saying who,
+/// how many rows and where to.
+#[test]
+fn the_roster_export_is_a_managers_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = app_with_a_clerk(dir.path());
+    let out = dir.path().join("名册.csv");
+    let all = certdesk_store::RosterFilter { statuses: vec!["all".into()], ..Default::default() };
+    app.login("clerk1", "clerkpass1").unwrap();
+    let audit_before = app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap();
+    let e = app.signed_in("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all)).unwrap_err();
+    assert_eq!(e, DeskError::forbidden());
+    assert!(!out.exists(), "nothing was written");
+    assert_eq!(app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap(), audit_before, "a refusal is not audited");
+
+    app.logout();
+    app.login(MANAGER, MANAGER_PASSWORD).unwrap();
+    let export = app.signed_in("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all)).unwrap();
+    assert_eq!(export.rows, 1);
+    assert!(out.exists());
+    assert_eq!(app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap(), audit_before + 1, "one audit entry");
+    let conn = rusqlite_open(dir.path());
+    let (user, action, what): (String, String, String) = conn
+        .query_row("SELECT u.display_name, a.action, a.new_value FROM audit a JOIN users u ON u.id = a.user_id WHERE a.entity = 'roster'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!((user.as_str(), action.as_str()), ("王经理", "export"));
+    assert!(what.starts_with("1 rows, csv, statuses all") && what.contains("名册.csv"), "{what}");
+}
+
+fn rusqlite_open(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap()
+}

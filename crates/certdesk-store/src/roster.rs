@@ -22,7 +22,8 @@ use certdesk_sheet::{WriteCell, WriteError};
 use serde::{Deserialize, Serialize};
 
 use crate::table::{self, workers::{RosterLine, RosterQuery}};
-use crate::{Desk, DeskError, DeskResult};
+use crate::audit::AuditRecord;
+use crate::{Desk, DeskError, DeskResult, SessionUser};
 
 /// Which workers the roster lists; see the module docs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -101,8 +102,10 @@ fn status_label(code: &str) -> String {
 }
 
 impl Desk {
-    /// Export the roster to `path`; see the module docs for the filter.
-    pub fn export_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<RosterExport> {
+    /// Export the roster to `path`; see the module docs for the filter. The export (every
+    /// worker's ID number and phone leaves the desk) is audited: who, how many rows, which
+    /// filter, where to. A manager's action; `certdesk-core` checks the role.
+    pub fn export_roster(&self, actor: &SessionUser, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<RosterExport> {
         let agency = self.agency()?.map(|a| a.name).unwrap_or_default();
         let statuses: Vec<String> = if filter.statuses.is_empty() {
             vec!["approved".into(), "printed".into(), "issued".into()]
@@ -154,6 +157,32 @@ impl Desk {
             WriteError::Io(e) => io_error(path, e),
             WriteError::Row(e) => e,
         })?;
+        let what = format!(
+            "{n} rows, {}, statuses {}, exam dates {}..{}, to {}",
+            match format {
+                RosterFormat::Xlsx => "xlsx",
+                RosterFormat::Csv => "csv",
+            },
+            if filter.statuses.is_empty() { "certified".to_string() } else { filter.statuses.join("+") },
+            filter.from.map(|d| d.to_string()).unwrap_or_default(),
+            filter.to.map(|d| d.to_string()).unwrap_or_default(),
+            path.display()
+        );
+        let tx = self.conn.unchecked_transaction()?;
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "roster",
+                entity_id: "roster",
+                action: "export",
+                field: None,
+                old_value: None,
+                new_value: Some(&what),
+                reason: None,
+            },
+        )?;
+        tx.commit()?;
         Ok(RosterExport { path: path.display().to_string(), rows: n, format })
     }
 }

@@ -110,3 +110,13 @@ fn without_a_sign_in_a_command_is_refused_as_unauthorized() {
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(printed["code"], "unauthorized", "a read needs a sign-in too: {printed}");
 }
+
+#[test]
+fn a_clerk_cannot_export_the_roster_from_the_terminal_either() {
+    let dir = tempfile::tempdir().unwrap();
+    desk_with_a_clerk(dir.path());
+    let out = dir.path().join("roster.csv");
+    let (code, printed) = as_clerk(dir.path(), &["roster", "export", "--format", "csv", "-o", out.to_str().unwrap(), "--status", "all"]);
+    assert_eq!((code, printed), (Some(2), serde_json::to_value(DeskError::forbidden()).unwrap()), "the roster is a manager's");
+    assert!(!out.exists(), "nothing was written");
+}

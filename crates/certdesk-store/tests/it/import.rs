@@ -395,7 +395,7 @@ fn the_roster_round_trips_through_xlsx_with_id_numbers_and_phones_as_text() {
 
     let out = dir.path().join("roster.xlsx");
     let all = RosterFilter { statuses: vec!["all".into()], ..Default::default() };
-    let e = desk.export_roster(&out, RosterFormat::Xlsx, &all).unwrap();
+    let e = desk.export_roster(&me, &out, RosterFormat::Xlsx, &all).unwrap();
     assert_eq!(e.rows, 5);
     let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
     let range = book.worksheet_range("持证人员名册").unwrap();
@@ -417,16 +417,16 @@ fn the_roster_round_trips_through_xlsx_with_id_numbers_and_phones_as_text() {
 
     // Filters: by status and by exam date.
     let eligible = RosterFilter { statuses: vec!["eligible".into()], ..Default::default() };
-    assert_eq!(desk.export_roster(&out, RosterFormat::Xlsx, &eligible).unwrap().rows, 1);
+    assert_eq!(desk.export_roster(&me, &out, RosterFormat::Xlsx, &eligible).unwrap().rows, 1);
     let jan = RosterFilter { statuses: vec!["all".into()], from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1), to: chrono::NaiveDate::from_ymd_opt(2026, 1, 31) };
-    assert_eq!(desk.export_roster(&out, RosterFormat::Xlsx, &jan).unwrap().rows, 1);
+    assert_eq!(desk.export_roster(&me, &out, RosterFormat::Xlsx, &jan).unwrap().rows, 1);
     let feb = RosterFilter { from: chrono::NaiveDate::from_ymd_opt(2026, 2, 1), ..jan.clone() };
-    assert_eq!(desk.export_roster(&out, RosterFormat::Xlsx, &feb).unwrap().rows, 0);
-    assert_eq!(desk.export_roster(&out, RosterFormat::Xlsx, &RosterFilter::default()).unwrap().rows, 0, "by default only certified workers");
+    assert_eq!(desk.export_roster(&me, &out, RosterFormat::Xlsx, &feb).unwrap().rows, 0);
+    assert_eq!(desk.export_roster(&me, &out, RosterFormat::Xlsx, &RosterFilter::default()).unwrap().rows, 0, "by default only certified workers");
 
     // CSV: UTF-8 with BOM, same rows, readable by the desk's own importer's reader.
     let csv = dir.path().join("roster.csv");
-    desk.export_roster(&csv, RosterFormat::Csv, &all).unwrap();
+    desk.export_roster(&me, &csv, RosterFormat::Csv, &all).unwrap();
     let bytes = std::fs::read(&csv).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
@@ -642,7 +642,7 @@ fn a_csv_the_desk_writes_never_hands_a_spreadsheet_a_formula() {
 
     let csv = dir.path().join("roster.csv");
     let all = RosterFilter { statuses: vec!["all".into()], ..Default::default() };
-    assert_eq!(desk.export_roster(&csv, RosterFormat::Csv, &all).unwrap().rows, 1);
+    assert_eq!(desk.export_roster(&me, &csv, RosterFormat::Csv, &all).unwrap().rows, 1);
     let text = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
     let quoted = |cell: &str| format!(",\"{}\",", cell.replace('"', "\"\""));
     assert!(text.contains(&quoted(&format!("'{hostile}"))), "the cell is text a spreadsheet shows, never runs: {text}");
@@ -664,7 +664,7 @@ fn a_csv_the_desk_writes_never_hands_a_spreadsheet_a_formula() {
     }
     // The xlsx roster keeps the name as it is: a text cell is never a formula there.
     let xlsx = dir.path().join("roster.xlsx");
-    desk.export_roster(&xlsx, RosterFormat::Xlsx, &all).unwrap();
+    desk.export_roster(&me, &xlsx, RosterFormat::Xlsx, &all).unwrap();
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     let range = book.worksheet_range("持证人员名册").unwrap();
     assert_eq!(range.rows().nth(1).unwrap()[4], Data::String(hostile.into()));
