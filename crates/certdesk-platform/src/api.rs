@@ -848,9 +848,9 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         return Ok(());
     }
     let dir = path.parent().expect("blob paths have a parent");
-    std::fs::create_dir_all(dir)?;
+    crate::files::create_dir(dir)?;
     let tmp = dir.join(format!(".{}.partial", Uuid::now_v7()));
-    let mut f = std::fs::File::create(&tmp)?;
+    let mut f = crate::files::open(std::fs::OpenOptions::new().write(true).create_new(true), &tmp)?;
     f.write_all(bytes)?;
     f.sync_all()?;
     std::fs::rename(&tmp, path)

@@ -306,11 +306,8 @@ pub async fn upload_chunk(
 }
 
 fn append(path: &FsPath, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::create_dir_all(path.parent().expect("partial paths have a parent"))?;
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
+    crate::files::create_dir(path.parent().expect("partial paths have a parent"))?;
+    let mut f = crate::files::open(std::fs::OpenOptions::new().create(true).append(true), path)?;
     f.write_all(bytes)?;
     // Acknowledged bytes survive a power cut: the offset a desk is told is on disk.
     f.sync_data()
@@ -329,7 +326,7 @@ fn finish(partial: &FsPath, sha256: &str, final_path: &FsPath) -> std::io::Resul
     if final_path.exists() {
         std::fs::remove_file(partial)?;
     } else {
-        std::fs::create_dir_all(final_path.parent().expect("blob paths have a parent"))?;
+        crate::files::create_dir(final_path.parent().expect("blob paths have a parent"))?;
         std::fs::rename(partial, final_path)?;
     }
     Ok(true)

@@ -14,6 +14,7 @@ pub mod api;
 pub mod blob_upload;
 pub mod checks;
 pub mod error;
+pub mod files;
 pub mod flows;
 pub mod ids;
 pub mod keys;

@@ -75,7 +75,7 @@ fn operator_add(args: &OperatorAddArgs) -> Result<()> {
         bail!("{zh} / {en}");
     }
     let hash = auth::hash_password(&password).map_err(anyhow::Error::msg)?;
-    std::fs::create_dir_all(&args.data_dir)?;
+    certdesk_platform::files::create_dir(&args.data_dir)?;
     let store = certdesk_platform::store::sqlite::SqliteStore::open(&args.data_dir)?;
     if certdesk_platform::flows::set_operator(&store, &SystemIds, user, &hash, chrono::Utc::now())? {
         println!("operator {user} created");
@@ -141,7 +141,7 @@ fn operator_token(args: &ServeArgs) -> Result<String> {
     if path.exists() {
         return Ok(std::fs::read_to_string(&path)?.trim().to_owned());
     }
-    std::fs::create_dir_all(&args.data_dir)?;
+    certdesk_platform::files::create_dir(&args.data_dir)?;
     let token = keys::device_secret();
     write_private(&path, &token)?;
     eprintln!("operator token written to {}", path.display());

@@ -118,7 +118,7 @@ async fn recheck_pending(state: &AppState) {
 
 /// Opens the store, prepares TLS, binds and starts serving in a background task.
 pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
-    std::fs::create_dir_all(&config.data_dir)?;
+    crate::files::prepare_data_dir(&config.data_dir)?;
     let store = SqliteStore::open(&config.data_dir)?;
     let (cert, key, dev_ca) = match &config.tls {
         TlsSource::Files { cert, key } => (cert.clone(), key.clone(), None),

@@ -46,7 +46,7 @@ pub struct DevTls {
 }
 
 fn write(path: &Path, contents: &str) -> Result<(), TlsError> {
-    std::fs::write(path, contents).map_err(|source| TlsError::Io {
+    crate::files::write(path, contents.as_bytes()).map_err(|source| TlsError::Io {
         path: path.to_owned(),
         source,
     })
@@ -68,7 +68,7 @@ pub fn ensure_dev_tls(data_dir: &Path) -> Result<DevTls, TlsError> {
     if paths.ca_cert.exists() && paths.cert.exists() && paths.key.exists() {
         return Ok(paths);
     }
-    std::fs::create_dir_all(&dir).map_err(|source| TlsError::Io {
+    crate::files::create_dir(&dir).map_err(|source| TlsError::Io {
         path: dir.clone(),
         source,
     })?;

@@ -91,7 +91,12 @@ fn device_row(conn: &Connection, id: Uuid) -> StoreResult<Option<Device>> {
 impl SqliteStore {
     /// Opens (creating if needed) `platform.sqlite3` in `data_dir` and runs pending migrations.
     pub fn open(data_dir: &Path) -> StoreResult<Self> {
-        let conn = Connection::open(data_dir.join("platform.sqlite3"))?;
+        // Owner-only before SQLite opens it: its -wal and -shm files take the database's mode.
+        let path = data_dir.join("platform.sqlite3");
+        crate::files::prepare_data_dir(data_dir)
+            .and_then(|()| crate::files::open(std::fs::OpenOptions::new().append(true).create(true), &path).map(drop))
+            .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
+        let conn = Connection::open(path)?;
         Self::setup(conn)
     }
 

@@ -9,6 +9,7 @@ mod support {
 }
 
 mod agency_records;
+mod files;
 mod migrations;
 mod operator_pages;
 mod platform;
