@@ -99,6 +99,9 @@ mod tests {
         codes_are_serde_names::<Attendance>();
         codes_are_serde_names::<SupervisionMethod>();
         codes_are_serde_names::<CardLayout>();
+        codes_are_serde_names::<crate::health::HealthCategory>();
+        codes_are_serde_names::<crate::health::HealthResult>();
+        codes_are_serde_names::<crate::health::InsuranceKind>();
     }
 
     #[test]

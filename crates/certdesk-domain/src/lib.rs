@@ -15,6 +15,7 @@ pub mod code;
 pub mod certificate_code;
 pub mod credit_code;
 pub mod error;
+pub mod health;
 pub mod id_number;
 pub mod lifecycle;
 pub mod messages;
@@ -113,6 +114,31 @@ mod refused_fields_name_their_form_field {
         assert_named(&backwards, &validate_class(&backwards, &settings).unwrap_err(), "end before start");
         let too_long = ClassInput { ends_at: "2026-12-03 12:30".into(), starts_at: "2026-12-03 12:00".into(), ..backwards };
         assert_named(&too_long, &validate_class(&too_long, &settings).unwrap_err(), "more hours than time");
+    }
+
+    #[test]
+    fn the_health_check_and_insurance_forms_refusals_name_their_fields() {
+        use crate::health::{validate_health_check, validate_insurance, HealthCheckInput, InsuranceInput};
+        let blank = HealthCheckInput::default();
+        assert_named(&blank, &validate_health_check(&blank, today()).unwrap_err(), "blank health check");
+        let backwards = HealthCheckInput {
+            checked_on: "2026-03-01".into(),
+            institution: "医院".into(),
+            category: "一般".into(),
+            result: "合格".into(),
+            valid_until: Some("2026-01-01".into()),
+        };
+        assert_named(&backwards, &validate_health_check(&backwards, today()).unwrap_err(), "valid before taken");
+        let blank = InsuranceInput::default();
+        assert_named(&blank, &validate_insurance(&blank).unwrap_err(), "blank insurance");
+        let backwards = InsuranceInput {
+            insurer: "保险公司".into(),
+            policy_number: "P1".into(),
+            kind: "其他".into(),
+            valid_from: "2026-02-01".into(),
+            valid_until: "2026-01-01".into(),
+        };
+        assert_named(&backwards, &validate_insurance(&backwards).unwrap_err(), "ends before start");
     }
 
     #[test]

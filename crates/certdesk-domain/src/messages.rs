@@ -98,6 +98,16 @@ pub fn field_label_zh(field: &str) -> &str {
         "place" => "培训地点",
         "title" => "培训主题",
         "supervisor_name" => "督导人员姓名",
+        "checked_on" => "体检日期",
+        "institution" => "体检机构",
+        "category" => "体检类别",
+        "result" => "体检结论",
+        "valid_until" => "有效期至",
+        "report" => "体检报告",
+        "insurer" => "保险公司",
+        "policy_number" => "保单号",
+        "kind" => "险种",
+        "valid_from" => "保险起期",
         other => other,
     }
 }
@@ -125,6 +135,16 @@ pub fn field_label_en(field: &str) -> &str {
         "place" => "Training place",
         "title" => "Class title",
         "supervisor_name" => "Supervisor's name",
+        "checked_on" => "Health check date",
+        "institution" => "Examining institution",
+        "category" => "Health check category",
+        "result" => "Health check result",
+        "valid_until" => "Valid until",
+        "report" => "Health check report",
+        "insurer" => "Insurer",
+        "policy_number" => "Policy number",
+        "kind" => "Insurance kind",
+        "valid_from" => "Cover starts",
         other => other,
     }
 }
@@ -734,6 +754,84 @@ pub(crate) mod missing {
     pub(crate) fn supervision(title: &str) -> Bilingual {
         Bilingual::new(format!("线下培训班“{title}”缺少培训督导单"), format!("The offline class \"{title}\" has no supervision form"))
     }
+}
+
+// ---- Health checks and insurance -----------------------------------------------------------
+
+/// Field `category`: not one of the four categories.
+pub(crate) fn health_category_invalid(typed: &str) -> FieldError {
+    FieldError::new(
+        "category",
+        crate::health::codes::HEALTH_CATEGORY_INVALID,
+        format!("体检类别“{typed}”无效：应为 一般、居家、养老照护、母婴照护 之一"),
+        format!("Health check category \"{typed}\" is invalid: it must be one of general, home, elder care, maternity care"),
+    )
+}
+
+/// Field `result`: neither 合格 nor 不合格.
+pub(crate) fn health_result_invalid(typed: &str) -> FieldError {
+    FieldError::new(
+        "result",
+        crate::health::codes::HEALTH_RESULT_INVALID,
+        format!("体检结论“{typed}”无效：应为 合格 或 不合格"),
+        format!("Health check result \"{typed}\" is invalid: it must be pass (合格) or fail (不合格)"),
+    )
+}
+
+/// Field `kind`: not one of the insurance kinds.
+pub(crate) fn insurance_kind_invalid(typed: &str) -> FieldError {
+    FieldError::new(
+        "kind",
+        crate::health::codes::INSURANCE_KIND_INVALID,
+        format!("险种“{typed}”无效：应为 意外险、雇主责任险、其他 之一"),
+        format!("Insurance kind \"{typed}\" is invalid: it must be accident, employer's liability or other"),
+    )
+}
+
+/// Field `valid_until`: a health check valid until a day before it was taken.
+pub(crate) fn health_valid_before_taken(until: chrono::NaiveDate, taken: chrono::NaiveDate) -> FieldError {
+    FieldError::new(
+        "valid_until",
+        crate::health::codes::HEALTH_VALID_BEFORE_TAKEN,
+        format!("有效期至 {until} 早于体检日期 {taken}：体检报告不能在体检之前就失效"),
+        format!("Valid until {until} is before the health check date {taken}: a report cannot lapse before the check"),
+    )
+}
+
+/// Field `valid_until`: a policy ending before it starts.
+pub(crate) fn insurance_ends_before_start(until: chrono::NaiveDate, from: chrono::NaiveDate) -> FieldError {
+    FieldError::new(
+        "valid_until",
+        crate::health::codes::INSURANCE_ENDS_BEFORE_START,
+        format!("保险止期 {until} 早于起期 {from}：保单不能在开始之前就结束"),
+        format!("The policy ends on {until}, before it starts on {from}"),
+    )
+}
+
+/// Field `report`: not a PDF or an image.
+pub(crate) fn report_format() -> FieldError {
+    FieldError::new(
+        "report",
+        crate::health::codes::REPORT_FORMAT,
+        "体检报告须为 PDF 文件或 JPEG/PNG 图片（按文件内容判断，改扩展名无效）",
+        "The health check report must be a PDF file or a JPEG/PNG image (judged by its content, not its name)",
+    )
+}
+
+/// Field `report`: over the size limit.
+pub(crate) fn report_too_large(size: usize, max: usize) -> FieldError {
+    let mb = |n: usize| format!("{:.1}", n as f64 / (1024.0 * 1024.0));
+    FieldError::new(
+        "report",
+        crate::health::codes::REPORT_TOO_LARGE,
+        format!("体检报告文件 {} MB，超过上限 {} MB，请压缩或扫描为较小的文件", mb(size), max / (1024 * 1024)),
+        format!("The health check report is {} MB, over the {} MB limit; compress it or scan it smaller", mb(size), max / (1024 * 1024)),
+    )
+}
+
+/// Field `report`: an empty file.
+pub(crate) fn report_empty() -> FieldError {
+    FieldError::new("report", crate::health::codes::REPORT_EMPTY, "体检报告文件是空的", "The health check report file is empty")
 }
 
 // ---- Certificate codes, card layouts, the lifecycle ---------------------------------------

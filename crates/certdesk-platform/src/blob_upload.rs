@@ -30,8 +30,9 @@ use crate::api::{blob_path, blocking, AppState, DeviceAuth};
 use crate::error::AppError;
 use crate::messages;
 
-/// The largest blob accepted (a card photo is a few hundred KiB).
-pub const MAX_BLOB_BYTES: u64 = 8 * 1024 * 1024;
+/// The largest blob accepted: a health check report of up to 10 MiB (a card photo is a few
+/// hundred KiB).
+pub const MAX_BLOB_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Header carrying the bytes received so far on every answer of the upload endpoints.
 pub static UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
@@ -189,7 +190,7 @@ pub async fn upload_status(
 /// Append one chunk (at most 1 MiB; desks send 64 KiB) at the current offset.
 ///
 /// `Content-Range: bytes START-END/TOTAL` (END inclusive) is required; START must equal the
-/// current offset, the body must be END-START+1 bytes and TOTAL at most `max_size` (8 MiB). A
+/// current offset, the body must be END-START+1 bytes and TOTAL at most `max_size` (10 MiB). A
 /// chunk that overlaps bytes already received or leaves a gap is refused with
 /// `409 upload_offset_mismatch` and changes nothing: ask with GET and continue from the
 /// offset. When the last byte arrives the whole blob is hashed: a match answers `201` and the

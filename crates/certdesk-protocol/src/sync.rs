@@ -35,6 +35,11 @@ pub enum SyncEntity {
     SupervisionForm,
     /// The desk's training settings (class-hour length, pass mark); one per agency.
     TrainingSettings,
+    /// A worker's health check (体检); a report file, if any, is a blob named by
+    /// `report_sha256`, uploaded before the record.
+    HealthCheck,
+    /// A worker's insurance policy (保险).
+    Insurance,
     /// The agency's profile as the desk keeps it; held on the desk, not sent (see
     /// [`SyncEntity::RECORDS`]).
     Agency,
@@ -42,25 +47,30 @@ pub enum SyncEntity {
 
 impl SyncEntity {
     /// Every value.
-    pub const ALL: [SyncEntity; 7] = [
+    pub const ALL: [SyncEntity; 9] = [
         SyncEntity::Worker,
         SyncEntity::TrainingClass,
         SyncEntity::ClassParticipant,
         SyncEntity::ExamResult,
         SyncEntity::SupervisionForm,
         SyncEntity::TrainingSettings,
+        SyncEntity::HealthCheck,
+        SyncEntity::Insurance,
         SyncEntity::Agency,
     ];
 
     /// Records the platform keeps per agency as sent, parents before children (a class before
-    /// its participants, exam results and supervision form). The desk's agency profile is not
-    /// among them: the platform's own register (its operators) is the authority on agencies.
+    /// its participants, exam results and supervision form; a worker before its health checks
+    /// and insurance). The desk's agency profile is not among them: the platform's own
+    /// register (its operators) is the authority on agencies.
     pub const RECORDS: &'static [SyncEntity] = &[
         SyncEntity::TrainingSettings,
         SyncEntity::TrainingClass,
         SyncEntity::ClassParticipant,
         SyncEntity::ExamResult,
         SyncEntity::SupervisionForm,
+        SyncEntity::HealthCheck,
+        SyncEntity::Insurance,
     ];
 
     /// The stable name (same as the serde name).
@@ -72,6 +82,8 @@ impl SyncEntity {
             SyncEntity::ExamResult => "exam_result",
             SyncEntity::SupervisionForm => "supervision_form",
             SyncEntity::TrainingSettings => "training_settings",
+            SyncEntity::HealthCheck => "health_check",
+            SyncEntity::Insurance => "insurance",
             SyncEntity::Agency => "agency",
         }
     }
@@ -283,8 +295,9 @@ pub struct OutboxEntry {
     pub seq: i64,
     /// The entry's own id: with the device, the idempotency key.
     pub id: Uuid,
-    /// `worker`, `training_settings`, `training_class`, `class_participant`, `exam_result` or
-    /// `supervision_form` (`agency` is answered `unsupported_entry`). Training records are kept
+    /// `worker`, `training_settings`, `training_class`, `class_participant`, `exam_result`,
+    /// `supervision_form`, `health_check` or `insurance` (`agency` is answered
+    /// `unsupported_entry`). Training records are kept
     /// per agency as sent (upsert / delete); one naming a class_id or worker_id the platform
     /// does not hold yet is rejected with `parent_missing`.
     #[cfg_attr(feature = "openapi", schema(example = "worker"))]

@@ -95,6 +95,9 @@ desk_codes! {
     HoursCompletedInvalid = "hours_completed_invalid",
     /// An online class has no supervision form.
     SupervisionOnlineClass = "supervision_online_class",
+    // ---- Health checks and insurance (store) ----
+    /// The same health check or policy is already recorded for this worker.
+    AlreadyRecorded = "already_recorded",
     // ---- Files: imports, exports, photos (store) ----
     /// A chosen file cannot be read.
     FileUnreadable = "file_unreadable",
@@ -277,7 +280,7 @@ mod tests {
         "already_set_up", "first_user_manager", "bad_credentials", "no_agency", "audit_broken",
         "duplicate_id_number", "reason_required", "status_invalid", "status_transition", "not_eligible",
         "worker_cancelled", "records_in_class", "not_in_class", "already_in_class", "hours_completed_invalid",
-        "supervision_online_class",
+        "supervision_online_class", "already_recorded",
         "file_unreadable", "file_too_large", "file_write", "format_invalid", "import_empty",
         "import_headers_missing", "import_needs_consent_date", "import_needs_agency_check", "not_a_spreadsheet",
         "xls_unsupported", "too_many_rows", "hours_import_offline_class", "no_card", "not_approved",

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "training", sql: include_str!("../migrations/0002_training.sql") },
     Migration { version: 3, name: "sync", sql: include_str!("../migrations/0003_sync.sql") },
     Migration { version: 4, name: "cards", sql: include_str!("../migrations/0004_cards.sql") },
+    Migration { version: 5, name: "health_insurance", sql: include_str!("../migrations/0005_health_insurance.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -106,6 +107,7 @@ mod tests {
         (2, "888285dfe246eebc7df5c56e47c7c6636844c42d92c04db5c6ad2656423c854a"),
         (3, "3bc4edc0138d808cb7e89f849ff3b57b3adc8906439628877c0e9ce82917caf8"),
         (4, "e0eea15125df92e46b8412c28d914368582e71fa3d438b828db6ce72fb03a9e8"),
+        (5, "388e59c30ee7992f3e2f41596d12ef8214ba80da72799dedae0a22595973afa0"),
     ];
 
     #[test]

@@ -15,6 +15,7 @@ mod code;
 mod column;
 mod db;
 mod error;
+mod health;
 mod hours_import;
 mod import;
 pub mod messages;
@@ -43,6 +44,7 @@ pub use cards::{
 pub use code::{DeskCode, PLATFORM_PREFIX};
 pub use db::{resolve_data_dir, DB_FILE};
 pub use error::{DeskError, DeskResult};
+pub use health::{HealthCheck, InsurancePolicy};
 pub use hours_import::{write_hours_report, HoursImportOptions, HoursImportReport, HoursPreviewRow, HoursRowStatus, HoursUnit};
 pub use import::{
     read_import_file, write_import_report, ColumnMapping, FileKind, ImportIssue, ImportOptions, ImportReport, IssueSeverity,

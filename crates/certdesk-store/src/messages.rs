@@ -66,6 +66,30 @@ pub mod records {
     }
 }
 
+// ---- Health checks and insurance ------------------------------------------------------------
+
+/// The same health check (day and institution) is already recorded for this worker.
+pub fn health_check_recorded(checked_on: &str, institution: &str) -> DeskError {
+    DeskError::new(
+        DeskCode::AlreadyRecorded,
+        Bilingual::new(
+            format!("该人员 {checked_on} 在“{institution}”的体检已登记过，未重复保存"),
+            format!("This worker's health check of {checked_on} at \"{institution}\" is already recorded; nothing was saved twice"),
+        ),
+    )
+}
+
+/// The same policy number is already recorded for this worker.
+pub fn insurance_recorded(policy_number: &str) -> DeskError {
+    DeskError::new(
+        DeskCode::AlreadyRecorded,
+        Bilingual::new(
+            format!("该人员的保单 {policy_number} 已登记过，未重复保存"),
+            format!("This worker's policy {policy_number} is already recorded; nothing was saved twice"),
+        ),
+    )
+}
+
 /// Nobody is signed in.
 pub fn unauthorized() -> DeskError {
     DeskError::new(DeskCode::Unauthorized, Bilingual::new("请先登录", "Please sign in first"))

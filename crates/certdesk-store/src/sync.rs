@@ -24,7 +24,8 @@ use crate::table::{self, sync_rejections::PushedEntry};
 use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 
 /// The entities the platform takes (the protocol's list): workers, and the training records it
-/// keeps per agency (classes, attendance, exam results, supervision forms, training settings).
+/// keeps per agency (classes, attendance, exam results, supervision forms, training settings,
+/// health checks and insurance).
 /// Entries of any other entity (the agency profile, whose authority is the platform's own
 /// register) stay in the outbox, unsent and unmarked: nothing is lost, and the platform is not
 /// flooded with entries it can only refuse. The outbox order (by `seq`) sends parents before
@@ -36,6 +37,8 @@ pub const SYNCED_ENTITIES: &[SyncEntity] = &[
     SyncEntity::ClassParticipant,
     SyncEntity::ExamResult,
     SyncEntity::SupervisionForm,
+    SyncEntity::HealthCheck,
+    SyncEntity::Insurance,
 ];
 
 /// After this long without a successful sync the desk warns the clerk.
@@ -275,6 +278,7 @@ impl Desk {
             table::trust_keys::delete_all(&tx)?;
             table::revocations::delete_all(&tx)?;
             table::photo_uploads::delete_all(&tx)?;
+            table::report_files::forget_uploads(&tx)?;
             table::outbox::unmark_all(&tx)?;
         }
         table::sync_device::put(&tx, device, &self.now_text())?;
@@ -597,14 +601,17 @@ impl Desk {
         Ok(())
     }
 
-    /// Whether the platform is known to hold this photo.
-    pub fn photo_uploaded(&self, sha256: &str) -> DeskResult<bool> {
-        Ok(table::photo_uploads::contains(&self.conn, sha256)?)
+    /// Whether the platform is known to hold this blob (a photo or a health check report).
+    pub fn blob_uploaded(&self, sha256: &str) -> DeskResult<bool> {
+        Ok(table::photo_uploads::contains(&self.conn, sha256)? || table::report_files::uploaded(&self.conn, sha256)?)
     }
 
-    /// Records that the platform holds this photo (after its PUT or HEAD answered so).
-    pub fn mark_photo_uploaded(&mut self, sha256: &str) -> DeskResult<()> {
-        table::photo_uploads::insert(&self.conn, sha256, &self.now_text())?;
+    /// Records that the platform holds this blob (after its upload or HEAD answered so).
+    pub fn mark_blob_uploaded(&mut self, sha256: &str) -> DeskResult<()> {
+        let now = self.now_text();
+        if !table::report_files::mark_uploaded(&self.conn, sha256, &now)? {
+            table::photo_uploads::insert(&self.conn, sha256, &now)?;
+        }
         Ok(())
     }
 

@@ -48,7 +48,8 @@ pub struct SyncReport {
     pub pushed: PushTally,
     /// Push requests made.
     pub batches: u64,
-    /// Photos uploaded (not counting those the platform already held).
+    /// Blobs uploaded: photos and health check reports (not counting those the platform
+    /// already held).
     pub photos_uploaded: u64,
     /// What the pulled changes were.
     pub pulled: PullTally,
@@ -206,7 +207,7 @@ async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncErro
         }
         // Parents before children: the photos a worker record names reach the platform before
         // the record does.
-        report.photos_uploaded += upload_photos(desk, &client, &batch).await?;
+        report.photos_uploaded += upload_blobs(desk, &client, &batch).await?;
         let entries = batch.iter().map(|e| to_protocol(&agency_id, e)).collect::<Result<Vec<_>, _>>()?;
         let answer = client.push(&PushRequest { device_id, entries: entries.clone() }).await?;
         let in_order = answer.results.len() == entries.len()
@@ -244,29 +245,38 @@ async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncErro
     Ok(report)
 }
 
-/// Uploads the photos the batch's worker records name and the platform lacks: HEAD first, then
-/// a resumable chunked upload only when missing (a cut upload continues where it stopped). Returns how many were uploaded.
-async fn upload_photos(desk: &mut Desk, client: &PlatformClient, batch: &[certdesk_store::OutboxEntry]) -> Result<u64, SyncError> {
+/// The blob an outbox entry names, if any: a worker record's photo, a health check's report.
+fn named_blob(e: &certdesk_store::OutboxEntry) -> Option<&str> {
+    use certdesk_protocol::sync::SyncEntity;
+    let field = match e.entity {
+        SyncEntity::Worker => "photo_sha256",
+        SyncEntity::HealthCheck => "report_sha256",
+        _ => return None,
+    };
+    e.payload.get(field).and_then(|v| v.as_str())
+}
+
+/// Uploads the blobs the batch's records name (workers' photos, health checks' reports) and
+/// the platform lacks: HEAD first, then a resumable chunked upload only when missing (a cut
+/// upload continues where it stopped). Returns how many were uploaded.
+async fn upload_blobs(desk: &mut Desk, client: &PlatformClient, batch: &[certdesk_store::OutboxEntry]) -> Result<u64, SyncError> {
     let mut seen = HashSet::new();
     let mut uploaded = 0;
-    for e in batch.iter().filter(|e| e.entity == certdesk_protocol::sync::SyncEntity::Worker) {
-        let Some(sha) = e.payload.get("photo_sha256").and_then(|v| v.as_str()) else {
-            continue;
-        };
-        if !seen.insert(sha.to_owned()) || desk.photo_uploaded(sha)? {
+    for sha in batch.iter().filter_map(named_blob) {
+        if !seen.insert(sha.to_owned()) || desk.blob_uploaded(sha)? {
             continue;
         }
         if !client.blob_exists(sha).await? {
-            let Some(bytes) = desk.photo(sha)? else {
-                // A record naming a photo this desk no longer has: the record still goes; the
-                // platform's review shows no photo.
-                tracing::warn!(sha256 = sha, "photo named by a worker record is missing locally");
+            let Some(bytes) = desk.blob(sha)? else {
+                // A record naming a file this desk no longer has: the record still goes; the
+                // platform shows no photo (or no report).
+                tracing::warn!(sha256 = sha, "blob named by a record is missing locally");
                 continue;
             };
             client.upload_blob(sha, &bytes, certdesk_protocol::blob::UPLOAD_CHUNK_BYTES).await?;
             uploaded += 1;
         }
-        desk.mark_photo_uploaded(sha)?;
+        desk.mark_blob_uploaded(sha)?;
     }
     Ok(uploaded)
 }

@@ -8,6 +8,7 @@ mod common;
 
 mod cards;
 mod desk;
+mod health;
 mod hours_import;
 mod import;
 mod migrations;

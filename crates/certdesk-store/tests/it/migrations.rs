@@ -1,4 +1,4 @@
-//! A desk file written by an earlier certdesk opens with today's: nothing runs again, nothing
+//! A desk file written by an earlier certdesk opens with today's: only newer migrations run, nothing
 //! is lost. `tests/fixtures/desk-schema4.db` was made on 2026-12-03 by the code of that day
 //! (schema version 4: the agency, its manager `admin`, four workers enrolled by the crash
 //! test's `enrol-loop`, with their audit and outbox entries); it is never regenerated.
@@ -20,7 +20,7 @@ fn count(db: &Path, table: &str) -> i64 {
 }
 
 #[test]
-fn a_desk_file_from_schema_4_opens_without_running_anything_again() {
+fn a_desk_file_from_schema_4_opens_running_only_the_newer_migrations() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join(DB_FILE);
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/desk-schema4.db"), &db).unwrap();
@@ -34,7 +34,18 @@ fn a_desk_file_from_schema_4_opens_without_running_anything_again() {
     assert_eq!(found.total, 4, "the four workers of that day are found");
     drop(desk);
 
-    assert_eq!(version(&db), 4, "the schema version is unchanged: every migration it had is kept");
-    assert_eq!(schema(&db), before, "no migration ran again: the schema is the same, object for object");
+    assert_eq!(version(&db), 5, "only the migrations newer than 4 ran (5: health checks and insurance)");
+    let after = schema(&db);
+    for object in &before {
+        assert!(after.contains(object), "no migration of schema 4 ran again: {} is unchanged", object.0);
+    }
+    let added: Vec<&str> = after.iter().filter(|o| !before.contains(o)).map(|o| o.0.as_str()).collect();
+    assert_eq!(
+        added,
+        ["health_checks_once", "health_checks_valid_until", "insurance_policies_once", "insurance_policies_valid_until",
+         "sqlite_autoindex_health_checks_1", "sqlite_autoindex_insurance_policies_1", "sqlite_autoindex_report_files_1",
+         "health_checks", "insurance_policies", "report_files"],
+        "migration 5 added its tables and indexes and nothing else"
+    );
     assert_eq!((count(&db, "workers"), count(&db, "audit"), count(&db, "outbox")), (4, 10, 5), "no record lost or added by opening");
 }

@@ -302,6 +302,55 @@ async fn training_records_reach_the_platform_once_parents_first_and_stay_with_th
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_checks_with_their_report_and_insurance_reach_the_platform_once_after_their_worker() {
+    use certdesk_domain::health::{HealthCheckInput, InsuranceInput};
+    let p = platform(&[]).await;
+    let mut d = enrolled(&p, 1).await;
+    let ids = d.enrol_workers(1, 1);
+    let report = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let check = HealthCheckInput {
+        checked_on: "2026-02-20".into(),
+        institution: "上海市徐汇区中心医院".into(),
+        category: "居家".into(),
+        result: "合格".into(),
+        valid_until: None,
+    };
+    let h = d.desk.record_health_check(&d.me, &ids[0], &check, Some(&report)).unwrap();
+    let policy = InsuranceInput {
+        insurer: "中国人民财产保险".into(),
+        policy_number: "PICC-2026-0001".into(),
+        kind: "意外险".into(),
+        valid_from: "2026-01-01".into(),
+        valid_until: "2026-12-31".into(),
+    };
+    let i = d.desk.record_insurance(&d.me, &ids[0], &policy).unwrap();
+    // One entry a batch: the worker arrives in an earlier request than its records.
+    let first = sync(&mut d.desk, &SyncOptions { batch_size: 1, ..opts() }).await.unwrap();
+    assert_eq!((first.pushed.rejected, first.pushed.conflict), (0, 0), "{first:?}");
+    assert_eq!(first.photos_uploaded, 1, "the report is uploaded as a blob before its record");
+
+    let sha = h.report_sha256.clone().unwrap();
+    let stored = std::fs::read(p.dir().join("blobs").join(&sha[..2]).join(&sha)).unwrap();
+    assert_eq!(stored, report, "the platform holds the report, byte for byte");
+    let db = p.db();
+    let payload = |entity: &str, id: &str| -> serde_json::Value {
+        let text: String = db
+            .query_row("SELECT payload FROM agency_records WHERE entity = ?1 AND entity_id = ?2 AND deleted = 0", [entity, id], |r| r.get(0))
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let on_platform = payload("health_check", &h.id);
+    assert_eq!((on_platform["worker_id"].as_str(), on_platform["valid_until"].as_str()), (Some(ids[0].as_str()), Some("2027-02-20")));
+    assert_eq!(on_platform["report_sha256"].as_str(), Some(sha.as_str()));
+    let on_platform = payload("insurance", &i.id);
+    assert_eq!((on_platform["kind"].as_str(), on_platform["policy_number"].as_str()), (Some("accident"), Some("PICC-2026-0001")));
+    let receipts: BTreeSet<String> = p.receipts(&device_id(&d)).into_iter().collect();
+    assert_eq!(receipts, d.outbox_synced_ids(), "each entry on the platform once");
+    let second = sync(&mut d.desk, &opts()).await.unwrap();
+    assert_eq!((second.batches, second.photos_uploaded), (0, 0), "nothing is sent twice: {second:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn applications_come_back_rejected_with_the_reason_or_approved_with_a_credential_that_verifies_offline() {
     let watched = id_number(1);
     let p = platform(&[watched.as_str()]).await;

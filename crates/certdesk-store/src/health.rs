@@ -1,0 +1,185 @@
+//! Health checks (体检) and insurance (保险) on the desk: recording them (with the report file,
+//! stored once by its SHA-256), listing a worker's, and the rows the deadline list reads.
+//!
+//! Every record writes its row, an audit entry on the worker and an outbox entry
+//! (`health_check` / `insurance`, synced to the platform like the training records) in one
+//! transaction. The rules (closed sets, dates, the report's format and size) are
+//! `certdesk_domain::health`'s; this module must never decide one, only refuse the same record
+//! typed twice and store what the domain accepted.
+
+use certdesk_domain::health::{
+    check_report_file, validate_health_check, validate_insurance, HealthCategory, HealthCheckInput, HealthResult,
+    InsuranceInput, InsuranceKind, ReportFormat,
+};
+use certdesk_protocol::sync::{SyncEntity, SyncOp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::audit::AuditRecord;
+use crate::messages;
+use crate::table;
+use crate::{Desk, DeskError, DeskResult, SessionUser};
+
+/// A health check as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HealthCheck {
+    pub id: String,
+    pub worker_id: String,
+    /// 体检日期, `YYYY-MM-DD`.
+    pub checked_on: String,
+    pub institution: String,
+    pub category: HealthCategory,
+    pub result: HealthResult,
+    /// The last day it counts, `YYYY-MM-DD`.
+    pub valid_until: String,
+    /// The report file's SHA-256, when one was attached.
+    pub report_sha256: Option<String>,
+    /// Its MIME type (`application/pdf`, `image/jpeg`, `image/png`).
+    pub report_mime: Option<String>,
+    pub recorded_at: String,
+    /// Display name of the user who recorded it.
+    pub recorded_by: String,
+}
+
+/// An insurance policy as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct InsurancePolicy {
+    pub id: String,
+    pub worker_id: String,
+    pub insurer: String,
+    pub policy_number: String,
+    pub kind: InsuranceKind,
+    /// The first day covered, `YYYY-MM-DD`.
+    pub valid_from: String,
+    /// The last day covered, `YYYY-MM-DD`.
+    pub valid_until: String,
+    pub recorded_at: String,
+    /// Display name of the user who recorded it.
+    pub recorded_by: String,
+}
+
+/// A report file ready to store: its bytes, its format and its name (SHA-256).
+struct Report<'a> {
+    bytes: &'a [u8],
+    format: ReportFormat,
+    sha256: String,
+}
+
+impl Desk {
+    /// Record a health check for the worker named by `worker` (id or ID number), with the
+    /// report file's bytes if any. The same check (same day, same institution) typed twice is
+    /// refused with `already_recorded` and changes nothing.
+    pub fn record_health_check(
+        &mut self,
+        actor: &SessionUser,
+        worker: &str,
+        input: &HealthCheckInput,
+        report: Option<&[u8]>,
+    ) -> DeskResult<HealthCheck> {
+        let worker_id = self.resolve_worker_key(worker)?;
+        let mut errors = Vec::new();
+        let valid = validate_health_check(input, self.today()).map_err(|e| errors.extend(e)).ok();
+        let report = match report.map(|b| (b, check_report_file(b))) {
+            None => None,
+            Some((bytes, Ok(format))) => Some(Report { bytes, format, sha256: hex::encode(Sha256::digest(bytes)) }),
+            Some((_, Err(e))) => {
+                errors.push(e);
+                None
+            }
+        };
+        let Some(v) = valid.filter(|_| errors.is_empty()) else {
+            return Err(DeskError::validation(errors));
+        };
+        if table::health_checks::same(&self.conn, &worker_id, &v.checked_on.to_string(), &v.institution)?.is_some() {
+            return Err(messages::health_check_recorded(&v.checked_on.to_string(), &v.institution));
+        }
+        let id = self.new_id();
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        if let Some(r) = &report {
+            table::report_files::insert(&tx, &r.sha256, r.format.mime(), r.bytes, &now)?;
+        }
+        let sha = report.as_ref().map(|r| r.sha256.as_str());
+        table::health_checks::insert(&tx, (&id, &worker_id), &v, sha, (&actor.id, &now))?;
+        let summary = format!("{} {} {} {} → {}", v.checked_on, v.institution, v.category.code(), v.result.code(), v.valid_until);
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: &worker_id,
+                action: "health_check",
+                field: Some("health_check"),
+                old_value: None,
+                new_value: Some(&summary),
+                reason: None,
+            },
+        )?;
+        let check = table::health_checks::by_id(&tx, &id)?;
+        let payload = serde_json::to_value(&check).map_err(DeskError::internal)?;
+        self.append_outbox(&tx, SyncEntity::HealthCheck, &id, SyncOp::Upsert, &payload)?;
+        tx.commit()?;
+        Ok(check)
+    }
+
+    /// A worker's health checks, newest first.
+    pub fn health_checks(&self, worker: &str) -> DeskResult<Vec<HealthCheck>> {
+        let worker_id = self.resolve_worker_key(worker)?;
+        Ok(table::health_checks::of_worker(&self.conn, &worker_id)?)
+    }
+
+    /// Record an insurance policy for the worker named by `worker` (id or ID number). The same
+    /// policy number for the same worker is refused with `already_recorded`.
+    pub fn record_insurance(&mut self, actor: &SessionUser, worker: &str, input: &InsuranceInput) -> DeskResult<InsurancePolicy> {
+        let worker_id = self.resolve_worker_key(worker)?;
+        let v = validate_insurance(input).map_err(DeskError::validation)?;
+        if table::insurance_policies::same(&self.conn, &worker_id, &v.policy_number)?.is_some() {
+            return Err(messages::insurance_recorded(&v.policy_number));
+        }
+        let id = self.new_id();
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        table::insurance_policies::insert(&tx, (&id, &worker_id), &v, (&actor.id, &now))?;
+        let summary = format!("{} {} {} {}..{}", v.insurer, v.policy_number, v.kind.code(), v.valid_from, v.valid_until);
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: &worker_id,
+                action: "insurance",
+                field: Some("insurance"),
+                old_value: None,
+                new_value: Some(&summary),
+                reason: None,
+            },
+        )?;
+        let policy = table::insurance_policies::by_id(&tx, &id)?;
+        let payload = serde_json::to_value(&policy).map_err(DeskError::internal)?;
+        self.append_outbox(&tx, SyncEntity::Insurance, &id, SyncOp::Upsert, &payload)?;
+        tx.commit()?;
+        Ok(policy)
+    }
+
+    /// A worker's insurance policies, the latest cover first.
+    pub fn insurance_policies(&self, worker: &str) -> DeskResult<Vec<InsurancePolicy>> {
+        let worker_id = self.resolve_worker_key(worker)?;
+        Ok(table::insurance_policies::of_worker(&self.conn, &worker_id)?)
+    }
+
+    /// A stored report file: its MIME type and bytes.
+    pub fn report_file(&self, sha256: &str) -> DeskResult<Option<(String, Vec<u8>)>> {
+        Ok(table::report_files::get(&self.conn, sha256)?)
+    }
+
+    /// The bytes of a blob the sync uploads (a photo or a report file), by its SHA-256.
+    pub fn blob(&self, sha256: &str) -> DeskResult<Option<Vec<u8>>> {
+        if let Some(photo) = self.photo(sha256)? {
+            return Ok(Some(photo));
+        }
+        Ok(self.report_file(sha256)?.map(|(_, bytes)| bytes))
+    }
+
+}

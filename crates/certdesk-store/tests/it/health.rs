@@ -1,0 +1,156 @@
+//! Health checks (体检) and insurance (保险) on a real desk file: recorded with their row, audit
+//! entry and outbox entry in one go, the report stored once by its hash, and every refused
+//! input (valid before taken, ending before starting, not a PDF or image, over 10 MB, the
+//! same record twice) answered with a sentence naming the field and nothing written.
+
+use std::path::Path;
+
+use certdesk_domain::health::{HealthCheckInput, InsuranceInput, MAX_REPORT_BYTES};
+use certdesk_protocol::sync::SyncEntity;
+use certdesk_store::Desk;
+use certdesk_testkit::desk::worker_form;
+
+use crate::common::fresh;
+
+fn check(on: &str) -> HealthCheckInput {
+    HealthCheckInput {
+        checked_on: on.into(),
+        institution: "上海市徐汇区中心医院".into(),
+        category: "母婴照护".into(),
+        result: "合格".into(),
+        valid_until: None,
+    }
+}
+
+fn policy(number: &str) -> InsuranceInput {
+    InsuranceInput {
+        insurer: "中国人民财产保险".into(),
+        policy_number: number.into(),
+        kind: "雇主责任险".into(),
+        valid_from: "2026-01-01".into(),
+        valid_until: "2026-12-31".into(),
+    }
+}
+
+/// (health_checks + insurance_policies + report_files rows, audit entries, outbox entries).
+fn counts(dir: &Path) -> (i64, i64, i64) {
+    let conn = rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap();
+    let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    (
+        q("SELECT count(*) FROM health_checks") + q("SELECT count(*) FROM insurance_policies") + q("SELECT count(*) FROM report_files"),
+        q("SELECT count(*) FROM audit"),
+        q("SELECT count(*) FROM outbox"),
+    )
+}
+
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec()
+}
+
+#[test]
+fn a_health_check_with_its_report_is_stored_audited_and_queued_for_the_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = desk.enrol_worker(&me, &worker_form("张三", "11010519491231002X")).unwrap().id;
+    let before = counts(dir.path());
+    // Found by the ID number as typed, lower-case x included.
+    let h = desk.record_health_check(&me, "11010519491231002x", &check("2026-02-20"), Some(&pdf())).unwrap();
+    assert_eq!(h.worker_id, w);
+    assert_eq!(h.valid_until, "2027-02-20", "one year by default");
+    assert_eq!((h.category.code(), h.result.code()), ("maternity_care", "pass"));
+    assert_eq!(h.report_mime.as_deref(), Some("application/pdf"));
+    assert_eq!(h.recorded_by, "王经理");
+    let sha = h.report_sha256.clone().expect("the report is named");
+    assert_eq!(desk.report_file(&sha).unwrap().unwrap().1, pdf(), "the bytes come back as stored");
+    assert_eq!(desk.blob(&sha).unwrap().unwrap(), pdf(), "the sync finds it as a blob");
+    let after = counts(dir.path());
+    assert_eq!((after.0 - before.0, after.1 - before.1, after.2 - before.2), (2, 1, 1), "row + report, one audit entry, one outbox entry");
+
+    let entry = desk.pending_outbox(100).unwrap().into_iter().last().unwrap();
+    assert_eq!(entry.entity, SyncEntity::HealthCheck);
+    assert_eq!(entry.entity_id, h.id);
+    assert_eq!(entry.payload["worker_id"], w.as_str(), "the platform checks the worker is the agency's");
+    assert_eq!(entry.payload["report_sha256"], sha.as_str(), "the sync uploads the report before the record");
+    assert_eq!(entry.payload["valid_until"], "2027-02-20");
+
+    // A second check the next year, another report: newest first.
+    desk.record_health_check(&me, &w, &HealthCheckInput { valid_until: Some("2026-08-31".into()), ..check("2026-03-01") }, None).unwrap();
+    let list = desk.health_checks(&w).unwrap();
+    assert_eq!(list.iter().map(|h| h.checked_on.as_str()).collect::<Vec<_>>(), ["2026-03-01", "2026-02-20"]);
+    assert_eq!(list[0].valid_until, "2026-08-31", "a typed end is kept");
+}
+
+#[test]
+fn refused_health_checks_name_the_field_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = desk.enrol_worker(&me, &worker_form("张三", "11010519491231002X")).unwrap().id;
+    desk.record_health_check(&me, &w, &check("2026-02-20"), None).unwrap();
+    let before = counts(dir.path());
+
+    let backwards = HealthCheckInput { valid_until: Some("2026-02-19".into()), ..check("2026-02-21") };
+    let e = desk.record_health_check(&me, &w, &backwards, None).unwrap_err();
+    assert_eq!(e.code, "validation");
+    assert_eq!((e.fields[0].field.as_str(), e.fields[0].code.as_str()), ("valid_until", "health_valid_before_taken"));
+
+    let e = desk.record_health_check(&me, &w, &check("2026-02-22"), Some(b"just text, named report.pdf")).unwrap_err();
+    assert_eq!((e.fields[0].field.as_str(), e.fields[0].code.as_str()), ("report", "report_format"));
+
+    let mut big = pdf();
+    big.resize(MAX_REPORT_BYTES + 1, b'\n');
+    let e = desk.record_health_check(&me, &w, &check("2026-02-23"), Some(&big)).unwrap_err();
+    assert_eq!((e.fields[0].field.as_str(), e.fields[0].code.as_str()), ("report", "report_too_large"));
+
+    let both = HealthCheckInput { category: "特级".into(), ..check("2026-02-24") };
+    let e = desk.record_health_check(&me, &w, &both, Some(b"GIF89a")).unwrap_err();
+    let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["category", "report"], "every wrong field at once");
+
+    let e = desk.record_health_check(&me, &w, &check("2026-02-20"), None).unwrap_err();
+    assert_eq!(e.code, "already_recorded", "{}", e.message_zh);
+    assert!(e.message_zh.contains("2026-02-20"), "{}", e.message_zh);
+
+    let e = desk.record_health_check(&me, "11010519491231003", &check("2026-02-20"), None).unwrap_err();
+    assert!(e.code == "validation" || e.code == "worker_not_enrolled", "an unknown worker: {e:?}");
+
+    assert_eq!(counts(dir.path()), before, "nothing refused was written");
+}
+
+#[test]
+fn a_policy_is_stored_and_a_backwards_or_repeated_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = desk.enrol_worker(&me, &worker_form("张三", "11010519491231002X")).unwrap().id;
+    let p = desk.record_insurance(&me, &w, &policy("pa-2026-01")).unwrap();
+    assert_eq!(p.policy_number, "PA-2026-01");
+    assert_eq!(p.kind.code(), "employer_liability");
+    let entry = desk.pending_outbox(100).unwrap().into_iter().last().unwrap();
+    assert_eq!((entry.entity, entry.payload["worker_id"].as_str()), (SyncEntity::Insurance, Some(w.as_str())));
+    let before = counts(dir.path());
+
+    let backwards = InsuranceInput { valid_from: "2026-07-01".into(), valid_until: "2026-06-30".into(), ..policy("PA-2") };
+    let e = desk.record_insurance(&me, &w, &backwards).unwrap_err();
+    assert_eq!((e.fields[0].field.as_str(), e.fields[0].code.as_str()), ("valid_until", "insurance_ends_before_start"));
+    let e = desk.record_insurance(&me, &w, &policy("PA-2026-01")).unwrap_err();
+    assert_eq!(e.code, "already_recorded");
+    assert_eq!(counts(dir.path()), before, "nothing refused was written");
+
+    desk.record_insurance(&me, &w, &InsuranceInput { valid_from: "2027-01-01".into(), valid_until: "2027-12-31".into(), ..policy("PA-2027") }).unwrap();
+    let list: Vec<String> = desk.insurance_policies(&w).unwrap().into_iter().map(|p| p.policy_number).collect();
+    assert_eq!(list, ["PA-2027", "PA-2026-01"], "the latest cover first");
+}
+
+#[test]
+fn the_report_is_stored_once_whoever_attaches_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let a = desk.enrol_worker(&me, &worker_form("张三", "11010519491231002X")).unwrap().id;
+    let b = desk.enrol_worker(&me, &worker_form("李四", &certdesk_testkit::ids::id_number(7))).unwrap().id;
+    let x = desk.record_health_check(&me, &a, &check("2026-02-20"), Some(&pdf())).unwrap();
+    let y = desk.record_health_check(&me, &b, &check("2026-02-20"), Some(&pdf())).unwrap();
+    assert_eq!(x.report_sha256, y.report_sha256);
+    let conn = rusqlite::Connection::open(dir.path().join(certdesk_store::DB_FILE)).unwrap();
+    let n: i64 = conn.query_row("SELECT count(*) FROM report_files", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+    let _: &Desk = &desk;
+}
