@@ -15,7 +15,8 @@ pushed: PushTally,
  */
 batches: number, 
 /**
- * Photos uploaded (not counting those the platform already held).
+ * Blobs uploaded: photos and health check reports (not counting those the platform
+ * already held).
  */
 photos_uploaded: number, 
 /**
