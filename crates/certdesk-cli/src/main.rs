@@ -10,6 +10,7 @@
 mod bench;
 mod bench_training;
 mod card_cmd;
+mod health_cmd;
 mod messages;
 mod sync_cmd;
 mod training_cmd;
@@ -99,6 +100,12 @@ enum Command {
     Supervision(training_cmd::SupervisionCommand),
     /// Numbers at a glance: workers per stage, trainings and passes per month.
     Stats(training_cmd::StatsArgs),
+    /// Health checks (体检): record one (with its report file), list a worker's.
+    #[command(subcommand)]
+    Health(health_cmd::HealthCommand),
+    /// Insurance (保险): record a policy, list a worker's.
+    #[command(subcommand)]
+    Insurance(health_cmd::InsuranceCommand),
     /// Certificate cards (证卡): print, hand over, lost or damaged, cancel, calibrate.
     #[command(subcommand)]
     Card(card_cmd::CardCommand),
@@ -415,6 +422,8 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
         Command::Class(cmd) => training_cmd::class(s, cmd, out)?,
         Command::Exam(cmd) => training_cmd::exam(s, cmd, out)?,
         Command::Supervision(cmd) => training_cmd::supervision(s, cmd, out)?,
+        Command::Health(cmd) => health_cmd::health(s, cmd, out)?,
+        Command::Insurance(cmd) => health_cmd::insurance(s, cmd, out)?,
         Command::Card(cmd) => card_cmd::card(s, cmd, out)?,
         Command::Verify { scan } => card_cmd::verify(s, &scan, out)?,
         Command::Feedback(cmd) => card_cmd::feedback(s, cmd, out)?,

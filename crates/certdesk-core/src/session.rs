@@ -15,13 +15,14 @@ use std::path::Path;
 
 use base64::Engine as _;
 use certdesk_card::Layout;
+use certdesk_domain::health::{HealthCheckInput, InsuranceInput};
 use certdesk_domain::training::{ClassInput, SupervisionInput};
 use certdesk_domain::{Eligibility, TrainingSettings, WorkerStatus};
 use certdesk_print::{Destination, PrintOutcome};
 use certdesk_store::messages;
 use certdesk_store::{
     Agency, ApplyAllReport, AttendanceInput, Calibration, CancelReason, CardState, ClassDetail, Desk, DeskResult,
-    DeskStats, ExamInput, ExamResult, Feedback, FeedbackSummary, HoursImportOptions, HoursImportReport, ImportOptions,
+    DeskStats, ExamInput, ExamResult, Feedback, HealthCheck, InsurancePolicy, FeedbackSummary, HoursImportOptions, HoursImportReport, ImportOptions,
     ImportReport, LossKind, NewUser, Participant, PlatformView, PreparedPhoto, RosterExport, RosterFilter, RosterFormat,
     ScanReport, SearchResult, SessionUser, SupervisionForm, SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker,
     WorkerDetail, WorkerInput, WorkerTraining, MAX_IMPORT_BYTES,
@@ -244,6 +245,26 @@ impl<'a> Session<'a> {
     /// A worker's exam results.
     pub fn exam_results(&self, worker_id: &str) -> DeskResult<Vec<ExamResult>> {
         self.desk.exam_results(worker_id)
+    }
+
+    /// Record a worker's health check (体检), with its report file's bytes if any.
+    pub fn record_health_check(&mut self, worker: &str, input: &HealthCheckInput, report: Option<&[u8]>) -> DeskResult<HealthCheck> {
+        self.desk.record_health_check(self.user, worker, input, report)
+    }
+
+    /// A worker's health checks, newest first.
+    pub fn health_checks(&self, worker: &str) -> DeskResult<Vec<HealthCheck>> {
+        self.desk.health_checks(worker)
+    }
+
+    /// Record a worker's insurance policy (保险).
+    pub fn record_insurance(&mut self, worker: &str, input: &InsuranceInput) -> DeskResult<InsurancePolicy> {
+        self.desk.record_insurance(self.user, worker, input)
+    }
+
+    /// A worker's insurance policies, the latest cover first.
+    pub fn insurance_policies(&self, worker: &str) -> DeskResult<Vec<InsurancePolicy>> {
+        self.desk.insurance_policies(worker)
     }
 
     /// File an offline class's supervision form.

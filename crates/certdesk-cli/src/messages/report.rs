@@ -8,7 +8,7 @@ use std::path::Path;
 use certdesk_print::{PrintOutcome, PrinterInfo};
 use certdesk_store::{
     Agency, ApplyAllReport, CardState, ClassDetail, ColumnMapping, DeskStats, ExamResult, Feedback, FeedbackSummary,
-    HoursImportReport, HoursUnit, ImportIssue, ImportReport, Participant, RosterExport, ScanReport, SupervisionForm,
+    HealthCheck, HoursImportReport, InsurancePolicy, HoursUnit, ImportIssue, ImportReport, Participant, RosterExport, ScanReport, SupervisionForm,
     SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker, WorkerDetail, WorkerSummary, WorkerTraining,
 };
 use certdesk_sync::{Enrolment, SecretStore, SyncReport};
@@ -484,6 +484,42 @@ pub fn exam_recorded(r: &ExamResult) -> String {
 pub fn exams(list: &[ExamResult]) -> String {
     list.iter()
         .map(|r| format!("第 {} 次\t{}\t{} 分\t{}", r.attempt, r.exam_date, r.score, if r.passed { "及格" } else { "不及格" }))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `certdesk health add`.
+pub fn health_check_recorded(h: &HealthCheck) -> String {
+    let report = if h.report_sha256.is_some() { "，已附体检报告" } else { "" };
+    format!("已登记体检：{} {}，{}，{}，有效期至 {}{report}", h.checked_on, h.institution, h.category.label_zh(), h.result.label_zh(), h.valid_until)
+}
+
+/// `certdesk health list`.
+pub fn health_checks(list: &[HealthCheck]) -> String {
+    if list.is_empty() {
+        return "尚无体检记录".into();
+    }
+    list.iter()
+        .map(|h| {
+            let report = if h.report_sha256.is_some() { "有报告" } else { "无报告" };
+            format!("{}\t{}\t{}\t{}\t有效期至 {}\t{report}", h.checked_on, h.institution, h.category.label_zh(), h.result.label_zh(), h.valid_until)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `certdesk insurance add`.
+pub fn insurance_recorded(p: &InsurancePolicy) -> String {
+    format!("已登记保险：{} {}（{}），{} 至 {}", p.insurer, p.policy_number, p.kind.label_zh(), p.valid_from, p.valid_until)
+}
+
+/// `certdesk insurance list`.
+pub fn insurance_policies(list: &[InsurancePolicy]) -> String {
+    if list.is_empty() {
+        return "尚无保险记录".into();
+    }
+    list.iter()
+        .map(|p| format!("{}\t{}\t{}\t{} 至 {}", p.insurer, p.policy_number, p.kind.label_zh(), p.valid_from, p.valid_until))
         .collect::<Vec<_>>()
         .join("\n")
 }

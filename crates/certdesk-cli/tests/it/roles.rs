@@ -14,7 +14,7 @@ const CLERK: &str = "clerk1";
 const CLERK_PASSWORD: &str = "clerkpass1";
 
 /// A set-up desk with a clerk and one enrolled worker (the worker's ID number).
-fn desk_with_a_clerk(dir: &Path) -> String {
+pub(crate) fn desk_with_a_clerk(dir: &Path) -> String {
     let (mut desk, me) = open_desk(dir);
     let clerk = NewUser { username: CLERK.into(), display_name: "前台小李".into(), role: Role::Clerk, password: CLERK_PASSWORD.into() };
     desk.add_user(Some(&me), &clerk).expect("the manager adds a clerk");
@@ -24,7 +24,7 @@ fn desk_with_a_clerk(dir: &Path) -> String {
 }
 
 /// `certdesk --json` as the clerk: the exit code and what it printed on stdout.
-fn as_clerk(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+pub(crate) fn as_clerk(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_certdesk"))
         .arg("--data-dir")
         .arg(dir)

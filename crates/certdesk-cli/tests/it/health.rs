@@ -1,0 +1,94 @@
+//! `certdesk health` and `certdesk insurance` from a terminal, as a clerk: recorded with the
+//! report file, listed back in `--json`, and every bad input (valid before taken, ending before
+//! starting, a report that is not a PDF or image or is over 10 MB, an unknown category, a
+//! worker that does not exist) refused with the domain's sentence naming the field, nothing
+//! written.
+
+use crate::roles::{as_clerk, desk_with_a_clerk};
+
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec()
+}
+
+fn health_add<'a>(worker: &'a str, date: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["health", "add", "--worker", worker, "--date", date, "--institution", "上海市徐汇区中心医院", "--category", "养老照护", "--result", "合格"];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The field a refusal names, and its code.
+fn refused(printed: &serde_json::Value) -> (String, String) {
+    let f = &printed["fields"][0];
+    (f["field"].as_str().unwrap_or_default().to_owned(), f["code"].as_str().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn a_clerk_records_a_health_check_with_its_report_and_a_policy_and_lists_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = desk_with_a_clerk(dir.path());
+    let report = dir.path().join("体检报告.pdf");
+    std::fs::write(&report, pdf()).unwrap();
+
+    let (code, h) = as_clerk(dir.path(), &health_add(&id, "2026-03-02", &["--report", report.to_str().unwrap()]));
+    assert_eq!(code, Some(0), "{h}");
+    assert_eq!((h["category"].as_str(), h["result"].as_str()), (Some("elder_care"), Some("pass")));
+    assert_eq!(h["valid_until"], "2027-03-02", "one year by default");
+    assert_eq!(h["report_mime"], "application/pdf");
+
+    let (code, p) = as_clerk(
+        dir.path(),
+        &["insurance", "add", "--worker", &id, "--insurer", "中国平安", "--policy", "pa-2026-77", "--kind", "雇主责任险", "--from", "2026-01-01", "--until", "2026-12-31"],
+    );
+    assert_eq!(code, Some(0), "{p}");
+    assert_eq!((p["kind"].as_str(), p["policy_number"].as_str()), (Some("employer_liability"), Some("PA-2026-77")));
+
+    let (_, list) = as_clerk(dir.path(), &["health", "list", "--worker", &id]);
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    let (_, list) = as_clerk(dir.path(), &["insurance", "list", "--worker", &id]);
+    assert_eq!(list[0]["insurer"], "中国平安");
+
+    // Typed twice: refused, still one of each.
+    let (code, again) = as_clerk(dir.path(), &health_add(&id, "2026-03-02", &[]));
+    assert_eq!((code, again["code"].as_str()), (Some(2), Some("already_recorded")), "{again}");
+    let (_, list) = as_clerk(dir.path(), &["health", "list", "--worker", &id]);
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn bad_health_checks_and_policies_are_refused_naming_the_field_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = desk_with_a_clerk(dir.path());
+    let text = dir.path().join("report.pdf");
+    std::fs::write(&text, "not a pdf, only named like one").unwrap();
+    let huge = dir.path().join("huge.pdf");
+    let mut big = pdf();
+    big.resize(11 * 1024 * 1024, b' ');
+    std::fs::write(&huge, big).unwrap();
+
+    let cases: Vec<(Vec<&str>, (&str, &str))> = vec![
+        (health_add(&id, "2026-03-02", &["--valid-until", "2026-01-01"]), ("valid_until", "health_valid_before_taken")),
+        (health_add(&id, "2026-03-02", &["--report", text.to_str().unwrap()]), ("report", "report_format")),
+        (health_add(&id, "2026-03-02", &["--report", huge.to_str().unwrap()]), ("report", "report_too_large")),
+        (
+            vec!["health", "add", "--worker", &id, "--date", "2026-03-02", "--institution", "医院", "--category", "体检", "--result", "合格"],
+            ("category", "health_category_invalid"),
+        ),
+        (
+            vec!["insurance", "add", "--worker", &id, "--insurer", "中国平安", "--policy", "P1", "--kind", "意外险", "--from", "2026-06-01", "--until", "2026-05-31"],
+            ("valid_until", "insurance_ends_before_start"),
+        ),
+    ];
+    for (args, (field, code)) in cases {
+        let (exit, printed) = as_clerk(dir.path(), &args);
+        assert_eq!(exit, Some(2), "{args:?}: {printed}");
+        assert_eq!(refused(&printed), (field.to_owned(), code.to_owned()), "{args:?}: {printed}");
+        assert!(printed["message_zh"].as_str().is_some_and(|m| !m.is_empty()), "a sentence for the clerk: {printed}");
+    }
+    let (exit, printed) = as_clerk(dir.path(), &health_add("110105194912310099", "2026-03-02", &[]));
+    assert_eq!(exit, Some(2), "an unknown worker is refused: {printed}");
+
+    for what in ["health", "insurance"] {
+        let (_, list) = as_clerk(dir.path(), &[what, "list", "--worker", &id]);
+        assert_eq!(list, serde_json::json!([]), "nothing was written by a refusal");
+    }
+}
