@@ -201,6 +201,15 @@ pub(crate) mod push {
         )
     }
 
+    /// An application whose training, as the agency synced it, does not make the worker
+    /// eligible; `zh`/`en` are the domain's sentences for each unmet requirement.
+    pub(crate) fn training_incomplete(zh: &[&str], en: &[&str]) -> Bilingual {
+        Bilingual::new(
+            format!("平台核验培训记录未通过，不能申领：{}。请先同步完整的培训、考试和督导记录", zh.join("；")),
+            format!("The platform's check of the synced training failed, so the application is refused: {}. Sync the complete classes, exams and supervision forms first", en.join("; ")),
+        )
+    }
+
     /// A training record that is not a JSON object.
     pub(crate) fn training_unreadable() -> Bilingual {
         Bilingual::new("培训记录格式不正确，无法读取", "The training record cannot be read: it is not a JSON object")

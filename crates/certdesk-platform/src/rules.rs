@@ -34,6 +34,8 @@ pub mod codes {
     pub const UNKNOWN_RECORD: &str = "unknown_record";
     /// The certificate is past its validity.
     pub const CERTIFICATE_EXPIRED: &str = "certificate_expired";
+    /// The training the agency synced does not make the worker eligible (at application).
+    pub const TRAINING_INCOMPLETE: &str = "training_incomplete";
     /// The police comparison failed (a rejection the desk learns by pull).
     pub const POLICE_CHECK_FAILED: &str = "police_check_failed";
 }

@@ -3,7 +3,8 @@
 //! ([`desk`], feature `desk`), the real platform on 127.0.0.1 with dev TLS and an HTTPS client
 //! that trusts only its CA ([`platform`], feature `platform`), a desk enrolled with that
 //! platform through the real sync client ([`enrolled`], feature `sync`), and a fresh schema on
-//! the throwaway PostgreSQL server `scripts/test` starts ([`pg`], feature `pg`).
+//! the throwaway PostgreSQL server `scripts/test` starts ([`pg`], feature `pg`), and the training
+//! records that carry an application the platform checks ([`training`], feature `platform`).
 //!
 //! A dev-dependency only (`publish = false`): nothing that ships may depend on it. It fakes
 //! nothing: the desk is the real store on a temporary folder, the platform is the real server,
@@ -22,6 +23,9 @@ pub mod platform;
 
 #[cfg(feature = "pg")]
 pub mod pg;
+
+#[cfg(feature = "platform")]
+pub mod training;
 
 #[cfg(feature = "sync")]
 pub mod enrolled;

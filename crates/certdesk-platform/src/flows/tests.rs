@@ -137,7 +137,18 @@ impl Bench {
         }
     }
 
+    /// Pushes `entries` as a desk would: the worker and training records of every
+    /// application in them first (the platform checks the training), then the entries.
     fn push_on(&self, desk: Desk, today: NaiveDate, entries: &[OutboxEntry]) -> PushOutcome {
+        let training = certdesk_testkit::training::for_applications(entries);
+        if !training.is_empty() {
+            self.push_untrained(desk, today, &training);
+        }
+        self.push_untrained(desk, today, entries)
+    }
+
+    /// Pushes exactly `entries`.
+    fn push_untrained(&self, desk: Desk, today: NaiveDate, entries: &[OutboxEntry]) -> PushOutcome {
         let entries: Vec<ReceivedEntry> = entries.iter().cloned().map(Into::into).collect();
         push(&self.store, &self.ids, &self.ctx(desk, today), &entries, Some(&self.signer()))
             .unwrap()
@@ -562,4 +573,80 @@ fn the_backend_decides_no_rule_and_the_flows_hold_no_sql() {
     }
     assert_eq!(backend.len(), 4, "sqlite.rs and sqlite/{{operators, public, rows}}.rs are all read");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The platform checks the training itself (issue 11): a desk that pushes `eligible` and
+/// applies with no training synced, or with a class that could not have taken place, or an
+/// offline class without its supervision form, is refused with the domain's sentences and
+/// nothing is queued; the same worker with the complete training applies.
+#[test]
+fn an_application_the_synced_training_does_not_carry_is_refused_and_nothing_is_queued() {
+    use certdesk_testkit::training;
+    let b = Bench::new();
+    let desk = b.desk("A", "黄浦区");
+    let record = |entity: SyncEntity, id: Uuid, payload: Value| OutboxEntry {
+        seq: 0,
+        id: Uuid::now_v7(),
+        entity,
+        entity_id: id,
+        op: SyncOp::Upsert,
+        payload,
+    };
+    let refused = |w: Uuid, n: u32| -> (String, String) {
+        let out = b.push_untrained(desk, today(), &[b.entry(w, SyncOp::Apply, worker(&id_number(n)))]);
+        assert!(out.new_applications.is_empty(), "nothing queued: {out:?}");
+        match &out.outcomes[0] {
+            EntryOutcome::Rejected { code, message_zh, .. } => (code.clone(), message_zh.clone()),
+            other => panic!("refused, not {other:?}"),
+        }
+    };
+
+    // The desk's word alone: `eligible` with no class, no exam.
+    let w = Uuid::now_v7();
+    b.push_untrained(desk, today(), &[b.entry(w, SyncOp::Upsert, worker(&id_number(30)))]);
+    let (code, zh) = refused(w, 30);
+    assert_eq!(code, codes::TRAINING_INCOMPLETE);
+    assert!(zh.contains("已认定 0 课时") && zh.contains("尚未参加考试"), "names the hours and the exam: {zh}");
+    assert_eq!(b.status(w), WorkerStatus::Eligible, "the record is kept as the desk reported it, not applied");
+    assert!(b.store.pending_reviews().unwrap().is_empty());
+
+    // A class of 30 class hours in one afternoon credits nothing, whatever the desk credited.
+    let class = Uuid::now_v7();
+    let mut inflated = training::class(class);
+    inflated["class_hours"] = json!(30.0);
+    let mut claimed = training::present(class, w);
+    claimed["credited_hours"] = json!(30.0);
+    b.push_untrained(
+        desk,
+        today(),
+        &[
+            record(SyncEntity::TrainingClass, class, inflated),
+            record(SyncEntity::ClassParticipant, Uuid::now_v7(), claimed),
+            record(SyncEntity::SupervisionForm, Uuid::now_v7(), training::supervision(class)),
+            record(SyncEntity::ExamResult, Uuid::now_v7(), training::passed_exam(class, w)),
+        ],
+    );
+    let (code, zh) = refused(w, 30);
+    assert_eq!((code.as_str(), zh.contains("已认定 0 课时")), (codes::TRAINING_INCOMPLETE, true), "{zh}");
+
+    // A real class attended, but its supervision form never synced.
+    let class = Uuid::now_v7();
+    b.push_untrained(
+        desk,
+        today(),
+        &[
+            record(SyncEntity::TrainingClass, class, training::class(class)),
+            record(SyncEntity::ClassParticipant, Uuid::now_v7(), training::present(class, w)),
+        ],
+    );
+    let (code, zh) = refused(w, 30);
+    assert_eq!(code, codes::TRAINING_INCOMPLETE);
+    assert!(zh.contains("督导") && !zh.contains("课时不足") && !zh.contains("尚未参加考试"), "only the supervision form is missing: {zh}");
+
+    // The form arrives: the same application is taken.
+    b.push_untrained(desk, today(), &[record(SyncEntity::SupervisionForm, Uuid::now_v7(), training::supervision(class))]);
+    let out = b.push_untrained(desk, today(), &[b.entry(w, SyncOp::Apply, worker(&id_number(30)))]);
+    assert_eq!(out.outcomes, [EntryOutcome::Applied]);
+    assert_eq!(b.status(w), WorkerStatus::Applied);
+    assert_eq!(b.store.pending_reviews().unwrap().len(), 1);
 }

@@ -118,6 +118,10 @@ fn put(
         if let Some(refusal) = claim_refusal(tx, ctx, entry.entity_id, &id_number)? {
             return Ok(refusal);
         }
+        // Not the desk's word: the training the agency synced must carry the application.
+        if let Some(refusal) = super::training_check::refusal(tx, ctx.agency_id, entry.entity_id, &pushed.valid)? {
+            return Ok(refusal);
+        }
         application = Some(ids.id());
     }
     // The photo a record names is kept beside it for the operators' review page; a name that

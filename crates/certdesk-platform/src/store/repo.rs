@@ -153,6 +153,20 @@ pub struct EnrolmentCode {
     pub used: bool,
 }
 
+/// Which of an agency's records a read wants: all of an entity, or those whose payload names
+/// a worker (`worker_id`) or a class (`class_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordLink<'a> {
+    /// Every live record of the entity.
+    All,
+    /// The record with this id (as sent; a class's id is its record id).
+    Id(&'a str),
+    /// Records whose payload's `worker_id` is this (as sent).
+    Worker(&'a str),
+    /// Records whose payload's `class_id` is this (as sent).
+    Class(&'a str),
+}
+
 /// Row-level reads and writes inside one transaction.
 pub trait Tx {
     // --- agencies, enrolment codes and devices ---
@@ -343,6 +357,9 @@ pub trait Tx {
 
     /// Whether the agency holds this record and it is not deleted (`entity_id` as sent).
     fn record_live(&mut self, entity: &str, entity_id: &str, agency_id: Uuid) -> StoreResult<bool>;
+
+    /// The payloads of the agency's live (not deleted) records of `entity` that `link` names.
+    fn live_payloads(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<serde_json::Value>>;
 
     /// Creates or replaces a record (reviving a deleted one; version + 1).
     fn put_record(

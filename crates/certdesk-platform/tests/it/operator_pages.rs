@@ -194,22 +194,30 @@ impl Platform {
             op: SyncOp::Apply,
             payload,
         };
-        let res: PushResponse = self
+        let res = self.push(device, entry).await;
+        assert_eq!(res.results[0].outcome, EntryOutcome::Applied);
+        worker_id
+    }
+
+    /// Pushes one entry as a desk would: an application's worker and training records first
+    /// (the platform checks the training; see `certdesk_testkit::training`).
+    async fn push(&self, device: &EnrolResponse, entry: OutboxEntry) -> PushResponse {
+        let mut entries = certdesk_testkit::training::for_applications(std::slice::from_ref(&entry));
+        entries.push(entry);
+        let mut res: PushResponse = self
             .http
             .post(self.url("/api/v1/sync/push"))
             .header("authorization", device.authorization())
-            .json(&PushRequest {
-                device_id: device.device_id,
-                entries: vec![entry],
-            })
+            .json(&PushRequest { device_id: device.device_id, entries })
             .send()
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
-        assert_eq!(res.results[0].outcome, EntryOutcome::Applied);
-        worker_id
+        // The entry's own result only.
+        res.results.drain(..res.results.len() - 1);
+        res
     }
 
     async fn pull(&self, device: &EnrolResponse) -> reqwest::Response {
@@ -796,27 +804,8 @@ mod markup_in_data {
             "emergency_contact_name": "王五", "emergency_contact_phone": "13912345678",
             "consent_date": "2024-06-01", "agency_check_done": true, "status": "eligible"
         });
-        let res: PushResponse = p
-            .http
-            .post(p.url("/api/v1/sync/push"))
-            .header("authorization", device.authorization())
-            .json(&PushRequest {
-                device_id: device.device_id,
-                entries: vec![OutboxEntry {
-                    seq: 1,
-                    id: Uuid::now_v7(),
-                    entity: SyncEntity::Worker,
-                    entity_id: worker_id,
-                    op: SyncOp::Apply,
-                    payload,
-                }],
-            })
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let apply = OutboxEntry { seq: 1, id: Uuid::now_v7(), entity: SyncEntity::Worker, entity_id: worker_id, op: SyncOp::Apply, payload };
+        let res = p.push(&device, apply).await;
         assert_eq!(res.results[0].outcome, EntryOutcome::Applied);
         let queue = p.page(&b, "/operator/reviews").await;
         assert_inert(&queue, "review queue");

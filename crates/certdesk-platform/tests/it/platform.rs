@@ -75,7 +75,19 @@ impl Platform {
         self.enrol_device(&code, "前台1号机").await
     }
 
+    /// Pushes `entries` as a desk would: the worker and training records of every application
+    /// in them first (the platform checks the training; see `certdesk_testkit::training`).
     async fn push_raw(&self, device: &EnrolResponse, entries: &[OutboxEntry]) -> reqwest::Response {
+        let training = certdesk_testkit::training::for_applications(entries);
+        if !training.is_empty() {
+            // Refused alike when the batch is (a revoked device, a wrong secret).
+            self.push_untrained(device, &training).await;
+        }
+        self.push_untrained(device, entries).await
+    }
+
+    /// Pushes exactly `entries`.
+    async fn push_untrained(&self, device: &EnrolResponse, entries: &[OutboxEntry]) -> reqwest::Response {
         self.http
             .post(self.url("/api/v1/sync/push"))
             .header("authorization", device.authorization())
@@ -356,11 +368,13 @@ mod sync {
         };
         let entries = vec![
             serde_json::to_value(&known[0]).unwrap(),
-            unknown(2, "health_check", "upsert"),
+            unknown(2, "visit_confirmation", "upsert"),
             unknown(3, "worker", "suspend"),
             serde_json::to_value(&known[1]).unwrap(),
         ];
         let body = json!({"device_id": device.device_id, "entries": entries}).to_string();
+        // 李四's training went before, as a desk sends it.
+        p.push_untrained(&device, &certdesk_testkit::training::for_applications(&known[1..])).await;
         for attempt in ["first", "retry"] {
             let results = push_json(&p, &device, body.clone()).await;
             let seqs: Vec<i64> = results.iter().map(|r| r.seq).collect();
@@ -371,7 +385,7 @@ mod sync {
             let applied = if attempt == "first" { EntryOutcome::Applied } else { EntryOutcome::Duplicate };
             assert_eq!(results[0].outcome, applied, "{attempt}");
             assert_eq!(results[3].outcome, applied, "{attempt}");
-            for (r, names) in [(&results[1], "health_check/upsert"), (&results[2], "worker/suspend")] {
+            for (r, names) in [(&results[1], "visit_confirmation/upsert"), (&results[2], "worker/suspend")] {
                 let EntryOutcome::Rejected { code, message_zh, message_en } = &r.outcome else {
                     panic!("the unknown entry is refused ({attempt}): {r:?}");
                 };

@@ -15,7 +15,7 @@ use crate::store::operators::{OperatorAccount, OperatorSession};
 use crate::store::public::{FeedbackFrom, FeedbackKind, FeedbackSubmission};
 use crate::store::repo::{
     ApplicationDecision, EnrolmentCode, LiveCertificate, NewCard, NewCertificate, PendingApplication, Receipt,
-    Repo, StoredWorker, Tx, WorkerRow, WorkerWrite,
+    RecordLink, Repo, StoredWorker, Tx, WorkerRow, WorkerWrite,
 };
 use crate::store::{Agency, Device, StoreError, StoreResult};
 
@@ -520,6 +520,28 @@ impl Tx for SqliteTx<'_, '_> {
             )
             .optional()?
             .is_some())
+    }
+
+    fn live_payloads(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<serde_json::Value>> {
+        // The expressions are the indexes' own (migration record_links), so each is one range.
+        let (filter, value) = match link {
+            RecordLink::All => ("", None),
+            RecordLink::Id(id) => (" AND entity_id = ?3", Some(id)),
+            RecordLink::Worker(id) => (" AND json_extract(payload, '$.worker_id') = ?3", Some(id)),
+            RecordLink::Class(id) => (" AND json_extract(payload, '$.class_id') = ?3", Some(id)),
+        };
+        let sql = format!(
+            "SELECT payload FROM agency_records WHERE agency_id = ?1 AND entity = ?2 AND deleted = 0{filter} ORDER BY entity_id"
+        );
+        let mut stmt = self.0.prepare_cached(&sql)?;
+        let agency = agency_id.to_string();
+        let rows = match value {
+            None => stmt.query_map(params![agency, entity], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?,
+            Some(v) => stmt.query_map(params![agency, entity, v], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?,
+        };
+        // A payload is stored as the desk sent it, already parsed once; one that no longer
+        // parses is skipped (it cannot count towards anything).
+        Ok(rows.iter().filter_map(|p| serde_json::from_str(p).ok()).collect())
     }
 
     fn put_record(

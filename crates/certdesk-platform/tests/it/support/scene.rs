@@ -88,7 +88,13 @@ impl Scene {
     }
 
     /// Pushes entries; one outcome each.
+    /// The worker and training records of every application in `entries` go first, as a
+    /// desk sends them (the platform checks the training).
     pub async fn push(&self, device: &EnrolResponse, entries: &[OutboxEntry]) -> Vec<EntryOutcome> {
+        let training = certdesk_testkit::training::for_applications(entries);
+        if !training.is_empty() {
+            Box::pin(self.push(device, &training)).await;
+        }
         let res = self
             .http
             .post(self.url("/api/v1/sync/push"))

@@ -1,0 +1,115 @@
+//! The platform checks the training itself (平台核验培训): at application it does not take the
+//! desk's word that a worker is `eligible`. It reads the training records the agency synced
+//! (the worker's attendance and exam results, each class with its supervision form, the
+//! agency's training settings), credits each class again with the domain's own functions
+//! (`credit_offline`, `credit_online`) and decides with the same `eligibility` function the
+//! desk uses. An application the synced records do not carry is refused with the domain's
+//! sentence for every requirement that is missing, and nothing changes.
+//!
+//! What cannot be read (a payload from an older desk missing a field, a class the agency
+//! deleted) counts for nothing: it can only make a worker less eligible, never more.
+
+use certdesk_domain::training::{
+    credit_offline, credit_online, eligibility, parse_datetime, validate_class, Attendance, ClassCredit, ClassInput,
+    ClassMode, Eligibility, EligibilityFacts, ExamAttempt, HalfHours, TrainingSettings,
+};
+use certdesk_domain::ValidWorker;
+use certdesk_protocol::sync::{EntryOutcome, SyncEntity};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::messages::push;
+use crate::rules::codes;
+use crate::store::repo::{RecordLink, Tx};
+use crate::store::StoreResult;
+
+#[derive(Deserialize)]
+struct ParticipantPayload {
+    class_id: String,
+    attendance: Option<Attendance>,
+    sign_in: Option<String>,
+    sign_out: Option<String>,
+    hours_completed: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct ExamPayload {
+    exam_date: String,
+    attempt: u32,
+    score: f64,
+}
+
+fn time(s: &Option<String>) -> Option<NaiveDateTime> {
+    s.as_deref().and_then(|s| parse_datetime(s, "sign_in").ok())
+}
+
+/// The agency's training settings as its desks last synced them (the defaults otherwise).
+fn settings(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<TrainingSettings> {
+    let synced = tx.live_payloads(agency, SyncEntity::TrainingSettings.as_str(), RecordLink::All)?;
+    Ok(synced.into_iter().find_map(|p| serde_json::from_value(p).ok()).unwrap_or_default())
+}
+
+/// One class of the worker credited again from the synced attendance; None when the class or
+/// the row cannot be read. The class is validated again by the desk's own form rule
+/// (`validate_class`: its class hours must fit between its start and end), so a class pushed
+/// with 30 class hours in one afternoon credits nothing.
+fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantPayload, settings: &TrainingSettings) -> StoreResult<Option<ClassCredit>> {
+    let class = tx.live_payloads(agency, SyncEntity::TrainingClass.as_str(), RecordLink::Id(&row.class_id))?.into_iter().next();
+    let Some(class) = class.and_then(|c| serde_json::from_value::<ClassInput>(c).ok()) else {
+        return Ok(None);
+    };
+    let Ok(class) = validate_class(&class, settings) else {
+        return Ok(None);
+    };
+    let credited = match class.mode {
+        ClassMode::Offline => match row.attendance {
+            Some(a) => credit_offline(&class.timing, a, time(&row.sign_in), time(&row.sign_out), settings).ok(),
+            None => Some(HalfHours(0)),
+        },
+        ClassMode::Online => row.hours_completed.map_or(Some(HalfHours(0)), |h| credit_online(&class.timing, h).ok()),
+    };
+    let Some(credited) = credited else { return Ok(None) };
+    let supervision_filed = class.mode == ClassMode::Online
+        || !tx.live_payloads(agency, SyncEntity::SupervisionForm.as_str(), RecordLink::Class(&row.class_id))?.is_empty();
+    Ok(Some(ClassCredit { class_id: row.class_id.clone(), title: class.title, mode: class.mode, credited, supervision_filed }))
+}
+
+/// Whether the training the agency synced makes `worker_id` eligible, by the domain's rule.
+pub(super) fn synced_eligibility(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid, worker: &ValidWorker) -> StoreResult<Eligibility> {
+    let settings = settings(tx, agency)?;
+    let worker_key = worker_id.to_string();
+    let rows = tx.live_payloads(agency, SyncEntity::ClassParticipant.as_str(), RecordLink::Worker(&worker_key))?;
+    let mut classes = Vec::new();
+    for row in rows.into_iter().filter_map(|r| serde_json::from_value::<ParticipantPayload>(r).ok()) {
+        if let Some(c) = credit(tx, agency, &row, &settings)? {
+            classes.push(c);
+        }
+    }
+    let exams = tx
+        .live_payloads(agency, SyncEntity::ExamResult.as_str(), RecordLink::Worker(&worker_key))?
+        .into_iter()
+        .filter_map(|e| serde_json::from_value::<ExamPayload>(e).ok())
+        .filter_map(|e| Some(ExamAttempt { attempt: e.attempt, date: NaiveDate::parse_from_str(&e.exam_date, "%Y-%m-%d").ok()?, score: e.score }))
+        .collect();
+    let facts = EligibilityFacts {
+        // The record was just re-validated: its consent date is there by the form's rules.
+        consent_recorded: true,
+        agency_check_done: worker.agency_check_done,
+        classes,
+        exams,
+    };
+    Ok(eligibility(&facts, &settings))
+}
+
+/// The refusal of an application whose synced training does not carry it, if it does not.
+pub(super) fn refusal(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid, worker: &ValidWorker) -> StoreResult<Option<EntryOutcome>> {
+    let verdict = synced_eligibility(tx, agency, worker_id, worker)?;
+    if verdict.eligible {
+        return Ok(None);
+    }
+    let zh: Vec<&str> = verdict.missing.iter().map(|m| m.message_zh.as_str()).collect();
+    let en: Vec<&str> = verdict.missing.iter().map(|m| m.message_en.as_str()).collect();
+    let (message_zh, message_en) = push::training_incomplete(&zh, &en).into_pair();
+    Ok(Some(EntryOutcome::Rejected { code: codes::TRAINING_INCOMPLETE.into(), message_zh, message_en }))
+}
