@@ -102,6 +102,7 @@ mod tests {
         codes_are_serde_names::<crate::health::HealthCategory>();
         codes_are_serde_names::<crate::health::HealthResult>();
         codes_are_serde_names::<crate::health::InsuranceKind>();
+        codes_are_serde_names::<crate::standing::Colour>();
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod lifecycle;
 pub mod messages;
 pub mod name;
 pub mod phone;
+pub mod standing;
 pub mod training;
 pub mod worker;
 

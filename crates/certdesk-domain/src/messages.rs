@@ -916,3 +916,34 @@ mod tests {
         );
     }
 }
+
+/// The sentences of a worker's standing (体检 and 保险 on the day of a scan).
+pub(crate) mod standing {
+    use chrono::NaiveDate;
+
+    use crate::Bilingual;
+
+    pub(crate) fn health_missing() -> Bilingual {
+        Bilingual::new("未登记体检", "No health check recorded")
+    }
+
+    pub(crate) fn health_expired(since: NaiveDate) -> Bilingual {
+        Bilingual::new(format!("体检已过期（自 {since} 起）"), format!("Health check expired (since {since})"))
+    }
+
+    pub(crate) fn health_failed(on: NaiveDate) -> Bilingual {
+        Bilingual::new(format!("最近一次体检（{on}）结论为不合格"), format!("The latest health check ({on}) found the worker unfit"))
+    }
+
+    pub(crate) fn insurance_missing() -> Bilingual {
+        Bilingual::new("未登记保险", "No insurance recorded")
+    }
+
+    pub(crate) fn insurance_expired(since: NaiveDate) -> Bilingual {
+        Bilingual::new(format!("保险已过期（自 {since} 起）"), format!("Insurance expired (since {since})"))
+    }
+
+    pub(crate) fn insurance_not_yet(from: NaiveDate) -> Bilingual {
+        Bilingual::new(format!("保险尚未生效（自 {from} 起）"), format!("Insurance not in force yet (from {from})"))
+    }
+}

@@ -6,7 +6,8 @@
 //! cargo run -p certdesk-platform --example show_pages -- OUT_DIR
 //! ```
 //!
-//! Writes `OUT_DIR/public.url` (the valid card's page, served until the program is stopped)
+//! Writes `OUT_DIR/public.url` (the valid card's page, served until the program is stopped;
+//! yellow, or green with `--green` after OUT_DIR, which syncs an in-date health check and policy)
 //! and the operator pages as signed in (`agencies.html`, `reviews.html`, `review.html`,
 //! `devices.html`, `sign-in.html`), for `chromium --headless --screenshot` (operator pages need
 //! the session cookie, so they are saved rather than opened by URL; their photos do not load).
@@ -17,6 +18,7 @@ mod scene;
 use certdesk_platform::operator_pages::auth;
 use certdesk_platform::store::sqlite::SqliteStore;
 use certdesk_protocol::operator::ReviewItem;
+use certdesk_protocol::sync::{OutboxEntry, SyncEntity, SyncOp};
 use certdesk_testkit::platform::{Options, TestPlatform};
 use certdesk_testkit::{credit_code, id_number};
 use reqwest::header::{COOKIE, SET_COOKIE};
@@ -154,5 +156,23 @@ async fn main() {
     }
     std::fs::write(out.join("public.url"), &card.url).unwrap();
     println!("{}", card.url);
+    // The same card once the agency synced an in-date health check and policy: green (the
+    // card above, with none, is yellow).
+    let today = chrono::Utc::now().date_naive();
+    let worker_id = valid.to_string();
+    let records = [
+        (SyncEntity::HealthCheck, json!({"id": Uuid::now_v7().to_string(), "worker_id": worker_id, "checked_on": (today - chrono::Days::new(30)).to_string(),
+            "institution": "上海市黄浦区中心医院", "category": "home", "result": "pass", "valid_until": (today + chrono::Days::new(335)).to_string()})),
+        (SyncEntity::Insurance, json!({"id": Uuid::now_v7().to_string(), "worker_id": worker_id, "insurer": "中国平安", "policy_number": "PA-1",
+            "kind": "accident", "valid_from": (today - chrono::Days::new(60)).to_string(), "valid_until": (today + chrono::Days::new(300)).to_string()})),
+    ];
+    let entries: Vec<OutboxEntry> = records
+        .into_iter()
+        .map(|(entity, payload)| OutboxEntry { seq: 0, id: Uuid::now_v7(), entity, entity_id: Uuid::now_v7(), op: SyncOp::Upsert, payload })
+        .collect();
+    if std::env::args().nth(2).as_deref() == Some("--green") {
+        s.push(&device, &entries).await;
+        println!("health check and insurance synced: the page is green");
+    }
     tokio::signal::ctrl_c().await.unwrap();
 }

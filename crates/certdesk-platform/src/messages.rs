@@ -318,6 +318,14 @@ pub(crate) mod public {
         Notice { title_zh, title_en, why_zh, why_en }
     }
 
+    /// The banner of a valid card whose health check or insurance is not in date (黄).
+    pub(crate) const VALID_NOT_IN_DATE: Notice = notice(
+        "有效",
+        "Valid",
+        "此证真实有效，但体检或保险不在有效期内（见下方）。请核对照片与上门人员本人一致，并向所属机构了解情况。",
+        "Genuine and in force, but the health check or the insurance is not in date (see below). Check the photo and ask the agency.",
+    );
+
     /// The banner of a scanned card's verdict.
     pub(crate) fn verdict(kind: VerdictKind) -> Notice {
         const FAKE_ZH: &str = "非有效证件";

@@ -29,6 +29,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use certdesk_domain::standing::{Colour, CoverStanding, HealthStanding, Standing};
 use certdesk_domain::{mask_for_public, Gender, IdNumber, ServiceType};
 use certdesk_protocol::credential::{claimed_certificate_code, verify, Verdict};
 use certdesk_protocol::{RevocationEntry, RevocationList};
@@ -231,14 +232,52 @@ fn footer(app: &AppState) -> Markup {
     }
 }
 
-/// The banner for a verdict.
-fn banner(verdict: &Verdict) -> Banner<'static> {
-    let tone = match verdict {
-        Verdict::Valid(_) => Tone::Ok,
-        Verdict::Replaced { .. } | Verdict::Expired(_) => Tone::Warn,
-        Verdict::Revoked(_) | Verdict::BadSignature | Verdict::UnknownKey { .. } | Verdict::NotACertificate => Tone::Bad,
+/// The banner for a verdict, in the certificate's colour: green for a valid card whose health
+/// check and insurance are in date, yellow for a valid card whose are not, red for every other
+/// verdict (replaced, revoked, expired, forged, unknown).
+fn banner(verdict: &Verdict, standing: Option<&Standing>) -> Banner<'static> {
+    let in_force = matches!(verdict, Verdict::Valid(_));
+    let colour = match standing {
+        Some(s) => s.colour(in_force),
+        None if in_force => Colour::Yellow,
+        None => Colour::Red,
     };
-    refusal(verdict.code(), tone, public::verdict(verdict.kind()))
+    let tone = match colour {
+        Colour::Green => Tone::Ok,
+        Colour::Yellow => Tone::Warn,
+        Colour::Red => Tone::Bad,
+    };
+    let notice = match colour {
+        Colour::Yellow => public::VALID_NOT_IN_DATE,
+        _ => public::verdict(verdict.kind()),
+    };
+    Banner { colour: Some(colour), ..refusal(verdict.code(), tone, notice) }
+}
+
+/// The health check and insurance rows of a valid card: in date until when, or what is not.
+fn standing_rows(s: &Standing) -> Markup {
+    let health = match s.health {
+        HealthStanding::InDate { until } => html! { "有效至 " (until) small { "In date until " (until) } },
+        _ => html! {},
+    };
+    let insurance = match s.insurance {
+        CoverStanding::InDate { until } => html! { "有效至 " (until) small { "Covered until " (until) } },
+        _ => html! {},
+    };
+    let lapses = s.lapses();
+    let mut lapse = lapses.iter();
+    let mut next = |ok: Markup, lapsed: bool| -> Markup {
+        match (lapsed, lapse.next()) {
+            (true, Some(b)) => html! { span class="lapse" { (b.zh) } small { (b.en) } },
+            _ => ok,
+        }
+    };
+    let h = next(health, !matches!(s.health, HealthStanding::InDate { .. }));
+    let i = next(insurance, !matches!(s.insurance, CoverStanding::InDate { .. }));
+    html! {
+        (row("体检", "Health check", h))
+        (row("保险", "Insurance", i))
+    }
 }
 
 /// The details list everyone may see of a genuine card: code, agency, agency phone.
@@ -305,6 +344,7 @@ fn valid_body(
                 (row("培训考核", "Training", html! {
                     "已完成岗前培训与考核" small { "Pre-service training and exam completed" }
                 }))
+                (standing_rows(&Standing::of(&r.health_checks, &r.insurance, today)))
             }
             p class="note" {
                 "为保护个人信息，姓名已部分隐藏，不显示身份证号与手机号。\
@@ -369,7 +409,8 @@ async fn verification_page(
 ) -> Result<Response, AppError> {
     let raw = raw_payload(&uri);
     let checked = check(&p.app, raw).await?;
-    let banner = banner(&checked.verdict);
+    let standing = checked.record.as_ref().map(|r| Standing::of(&r.health_checks, &r.insurance, p.app.today()));
+    let banner = banner(&checked.verdict, standing.as_ref());
     let footer = footer(&p.app);
     match (&checked.verdict, &checked.record) {
         (Verdict::Valid(claims), Some(record)) => {
@@ -537,6 +578,7 @@ fn refusal(code: &'static str, tone: Tone, notice: public::Notice) -> Banner<'st
         title_en: notice.title_en,
         why_zh: notice.why_zh,
         why_en: notice.why_en,
+        colour: None,
     }
 }
 

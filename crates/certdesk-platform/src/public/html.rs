@@ -6,6 +6,7 @@
 //! trusted HTML is the fixed style sheet ([`PreEscaped`]). This module must never be given a
 //! full name, ID number or a worker's phone: it renders what it receives.
 
+use certdesk_domain::standing::Colour;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 const STYLE: &str = "\
@@ -20,6 +21,10 @@ section,details{background:#fff;border-radius:12px;padding:16px;margin:0 0 12px;
 .verdict h1{margin:0;font-size:30px;line-height:1.2}\
 .verdict .en{margin:0;font-weight:600}\
 .verdict .why{margin:6px 0 0;font-size:14px}\
+.colour{margin:0 0 2px;font-weight:700;letter-spacing:1px}\
+.dot{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:6px;vertical-align:-1px}\
+.dot.green{background:#1e8e3e}.dot.yellow{background:#f0b400}.dot.red{background:#cf1322}\
+.lapse{color:#a0520a;font-weight:600}\
 .ok{background:#e9f7ef;border-color:#1e8e3e;color:#0d6b2c}.ok .mark{background:#1e8e3e}\
 .warn{background:#fff5e6;border-color:#d46b08;color:#a0520a}.warn .mark{background:#d46b08}\
 .bad{background:#fdeceb;border-color:#cf1322;color:#a8071a}.bad .mark{background:#cf1322}\
@@ -92,6 +97,9 @@ pub struct Banner<'a> {
     pub why_zh: &'a str,
     /// The same in English.
     pub why_en: &'a str,
+    /// A certificate's colour (绿/黄/红), said in words beside the mark; outcome pages (a
+    /// rating received, a form refused) have none.
+    pub colour: Option<Colour>,
 }
 
 /// A whole page: the banner, then `body`, then the footer.
@@ -117,6 +125,12 @@ pub fn page(banner: &Banner<'_>, body: Markup, footer: Markup) -> String {
                     section class={ "verdict " (banner.tone.class()) } data-verdict=(banner.code) role="status" {
                         div class="mark" aria-hidden="true" { (banner.tone.mark()) }
                         div {
+                            @if let Some(c) = banner.colour {
+                                p class="colour" data-colour=(c.code()) {
+                                    span class={ "dot " (c.code()) } aria-hidden="true" {}
+                                    (c.word_zh()) " " (c.word_en())
+                                }
+                            }
                             h1 { (banner.title_zh) }
                             p class="en" { (banner.title_en) }
                             p class="why" { (banner.why_zh) br; (banner.why_en) }
@@ -153,6 +167,7 @@ mod tests {
             title_en: hostile,
             why_zh: hostile,
             why_en: hostile,
+            colour: None,
         };
         let out = page(
             &banner,

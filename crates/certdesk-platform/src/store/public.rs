@@ -6,6 +6,7 @@
 //! hand the page a worker's phone, address or emergency contact: [`PublicCertificate`] carries
 //! only what the page shows (after masking) or needs to decide what to show.
 
+use certdesk_domain::standing::{CoverFact, HealthFact};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -37,6 +38,10 @@ pub struct PublicCertificate {
     /// SHA-256 of the worker's photo, when the record names one and the agency has uploaded
     /// it (a photo still on its way is not announced, so the page shows no broken image).
     pub photo_sha256: Option<String>,
+    /// The worker's health checks as the agency synced them (for the colour).
+    pub health_checks: Vec<HealthFact>,
+    /// The worker's insurance policies as the agency synced them (for the colour).
+    pub insurance: Vec<CoverFact>,
 }
 
 /// What a citizen leaves on the page.

@@ -756,3 +756,89 @@ mod attacks {
         c.s.stop().await;
     }
 }
+
+/// The colour of a scanned card (issue 13): green only when the card is valid and the
+/// health check and insurance the agency synced are in date today; yellow, saying which and
+/// since when, when they are not; red for every verdict that is not valid. Said in words too.
+mod colours {
+    use super::*;
+    use certdesk_protocol::sync::{OutboxEntry, SyncEntity, SyncOp};
+    use serde_json::json;
+    use uuid::Uuid;
+
+    fn colour(page: &Page) -> &str {
+        let start = page.html.find("data-colour=\"").expect("a certificate page says its colour") + 13;
+        let end = page.html[start..].find('"').unwrap();
+        &page.html[start..start + end]
+    }
+
+    fn day(offset: i64) -> String {
+        (chrono::Utc::now().date_naive() + Duration::days(offset)).to_string()
+    }
+
+    async fn sync_record(c: &Card, entity: SyncEntity, payload: serde_json::Value) {
+        let entry = OutboxEntry { seq: 0, id: Uuid::now_v7(), entity, entity_id: Uuid::now_v7(), op: SyncOp::Upsert, payload };
+        assert_eq!(c.s.push(&c.device, &[entry]).await, [certdesk_protocol::sync::EntryOutcome::Applied]);
+    }
+
+    fn health(c: &Card, checked: i64, result: &str, until: i64) -> serde_json::Value {
+        json!({"id": Uuid::now_v7().to_string(), "worker_id": c.cert.worker_id.to_string(), "checked_on": day(checked),
+               "institution": "上海市黄浦区中心医院", "category": "home", "result": result, "valid_until": day(until),
+               "report_sha256": null})
+    }
+
+    #[tokio::test]
+    async fn green_yellow_and_red_follow_the_synced_health_check_and_insurance() {
+        let c = card().await;
+        let page = get(&c.s, &c.cert.url, None).await;
+        assert_eq!((page.verdict(), colour(&page)), ("valid", "yellow"), "valid, but nothing of health or insurance synced");
+        for said in ["黄 YELLOW", "未登记体检", "No health check recorded", "未登记保险"] {
+            assert!(page.html.contains(said), "the page says {said:?}");
+        }
+
+        sync_record(&c, SyncEntity::HealthCheck, health(&c, -30, "pass", 335)).await;
+        sync_record(
+            &c,
+            SyncEntity::Insurance,
+            json!({"id": Uuid::now_v7().to_string(), "worker_id": c.cert.worker_id.to_string(), "insurer": "中国平安",
+                   "policy_number": "PA-1", "kind": "accident", "valid_from": day(-60), "valid_until": day(300)}),
+        )
+        .await;
+        let page = get(&c.s, &c.cert.url, None).await;
+        assert_eq!(colour(&page), "green", "{}", page.html);
+        assert!(page.html.contains("绿 GREEN") && page.html.contains(&format!("有效至 {}", day(335))));
+        assert!(!page.html.contains("未登记"), "nothing missing is said");
+
+        // A later check found the worker unfit: the latest check decides.
+        sync_record(&c, SyncEntity::HealthCheck, health(&c, -1, "fail", 364)).await;
+        let page = get(&c.s, &c.cert.url, None).await;
+        assert_eq!(colour(&page), "yellow");
+        assert!(page.html.contains(&format!("最近一次体检（{}）结论为不合格", day(-1))), "{}", page.html);
+        assert!(page.html.contains(&format!("有效至 {}", day(300))), "the insurance is still in date");
+
+        // Not a certificate at all: red, in words.
+        let forged = get(&c.s, "/c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", None).await;
+        assert_eq!(colour(&forged), "red");
+        assert!(forged.html.contains("红 RED"));
+        c.s.stop().await;
+    }
+
+    /// A cancelled card is red even with its health check in date.
+    #[tokio::test]
+    async fn a_cancelled_card_is_red_whatever_its_health_check() {
+        let c = card().await;
+        sync_record(&c, SyncEntity::HealthCheck, health(&c, -30, "pass", 335)).await;
+        let cancel = OutboxEntry {
+            seq: 0,
+            id: Uuid::now_v7(),
+            entity: SyncEntity::Worker,
+            entity_id: c.cert.worker_id,
+            op: SyncOp::Cancel,
+            payload: json!({"reason": "left_agency"}),
+        };
+        c.s.push(&c.device, &[cancel]).await;
+        let page = get(&c.s, &c.cert.url, None).await;
+        assert_eq!((page.verdict(), colour(&page)), ("revoked", "red"));
+        c.s.stop().await;
+    }
+}

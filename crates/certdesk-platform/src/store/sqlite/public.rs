@@ -8,6 +8,7 @@ use crate::store::public::{
 };
 use crate::store::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
+use certdesk_protocol::sync::SyncEntity;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
 
@@ -177,6 +178,17 @@ impl PublicRecords for SqliteStore {
                 .map_err(|e| StoreError::Corrupt(format!("service types of {code}: {e}")))?,
             None => Vec::new(),
         };
+        // The worker's synced health checks and policies (index agency_records_worker); one
+        // that does not read counts for nothing, so it can only make the colour less green.
+        let mut facts = conn.prepare_cached(
+            "SELECT payload FROM agency_records WHERE agency_id = ?1 AND entity = ?2 AND deleted = 0
+               AND json_extract(payload, '$.worker_id') = ?3",
+        )?;
+        let mut payloads = |entity: &str| -> StoreResult<Vec<String>> {
+            Ok(facts.query_map(params![agency, entity, worker], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?)
+        };
+        let health_checks = payloads(SyncEntity::HealthCheck.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+        let insurance = payloads(SyncEntity::Insurance.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
         Ok(Some(PublicCertificate {
             certificate_code: code.to_owned(),
             worker_id: uuid_of(worker)?,
@@ -189,6 +201,8 @@ impl PublicRecords for SqliteStore {
             id_number: id,
             service_types,
             photo_sha256: photo,
+            health_checks,
+            insurance,
         }))
     }
 }
