@@ -1,7 +1,8 @@
 //! The roster of certified staff (持证人员名册), filed with the commerce authority before an
 //! agency applies for programme funds: .xlsx (real cells; ID numbers and phones as text cells
 //! so Excel never turns them into 1.10105E+17) or .csv (UTF-8 with BOM so Excel reads the
-//! Chinese).
+//! Chinese). Beside training and exam, each row carries the worker's latest health check
+//! (date, result, valid until) and the policy that covers longest (kind, valid until).
 //!
 //! Rows stream from one SQL query straight into the file (constant-memory .xlsx), so 200,000
 //! workers export in seconds without holding them in memory. The roster is the only export
@@ -16,7 +17,8 @@
 
 use std::path::Path;
 
-use certdesk_domain::WorkerStatus;
+use certdesk_domain::health::{HealthResult, InsuranceKind};
+use certdesk_domain::{Code, WorkerStatus};
 use chrono::NaiveDate;
 use certdesk_sheet::{WriteCell, WriteError};
 use serde::{Deserialize, Serialize};
@@ -65,7 +67,7 @@ pub struct RosterExport {
 }
 
 /// The roster's columns: at least what the commerce authority asks for, then hours and dates.
-pub const ROSTER_HEADERS: [&str; 12] = [
+pub const ROSTER_HEADERS: [&str; 17] = [
     "序号",
     "姓名",
     "身份证号",
@@ -78,8 +80,13 @@ pub const ROSTER_HEADERS: [&str; 12] = [
     "培训开始日期",
     "培训结束日期",
     "状态",
+    "体检日期",
+    "体检结论",
+    "体检有效期至",
+    "保险险种",
+    "保险有效期至",
 ];
-const WIDTHS: [u16; 12] = [7, 12, 22, 20, 30, 14, 10, 12, 10, 14, 14, 10];
+const WIDTHS: [u16; 17] = [7, 12, 22, 20, 30, 14, 10, 12, 10, 14, 14, 10, 12, 10, 14, 12, 14];
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> DeskError {
     DeskError { detail: Some(e.to_string()), ..crate::messages::file_write(path, &e) }
@@ -143,6 +150,11 @@ impl Desk {
                 day(line.first_day),
                 day(line.last_day),
                 WriteCell::Text(status_label(&line.status)),
+                day(line.health_checked_on),
+                text(line.health_result.and_then(|r| HealthResult::from_code(&r)).map(|r| r.label_zh().to_string())),
+                day(line.health_valid_until),
+                text(line.insurance_kind.and_then(|k| InsuranceKind::from_code(&k)).map(|k| k.label_zh().to_string())),
+                day(line.insurance_valid_until),
             ]
         };
         let format_of_file = match format {

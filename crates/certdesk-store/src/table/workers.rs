@@ -321,6 +321,13 @@ pub(crate) struct RosterLine {
     pub last_day: Option<String>,
     /// As stored (the roster shows an unknown code as it is).
     pub status: String,
+    /// The latest health check (by its date): date, result code, last day.
+    pub health_checked_on: Option<String>,
+    pub health_result: Option<String>,
+    pub health_valid_until: Option<String>,
+    /// The policy covering longest: kind code, last day.
+    pub insurance_kind: Option<String>,
+    pub insurance_valid_until: Option<String>,
 }
 
 /// Which workers the roster lists: `statuses` (every status when `None`), the latest exam
@@ -341,14 +348,22 @@ pub(crate) fn with_roster<T>(
         "WITH latest AS (
             SELECT e.worker_id, e.score, e.exam_date FROM exam_results e
             WHERE e.attempt = (SELECT max(x.attempt) FROM exam_results x WHERE x.worker_id = e.worker_id)
+         ), health AS (
+            SELECT h.worker_id, h.checked_on, h.result, h.valid_until FROM health_checks h
+            WHERE h.id = (SELECT x.id FROM health_checks x WHERE x.worker_id = h.worker_id ORDER BY x.checked_on DESC, x.id DESC LIMIT 1)
+         ), cover AS (
+            SELECT i.worker_id, i.kind, i.valid_until FROM insurance_policies i
+            WHERE i.id = (SELECT x.id FROM insurance_policies x WHERE x.worker_id = i.worker_id ORDER BY x.valid_until DESC, x.id DESC LIMIT 1)
          ), hours AS (
             SELECT p.worker_id, sum(p.credited_half_hours) AS h,
                    min(substr(c.starts_at, 1, 10)) AS first, max(substr(c.ends_at, 1, 10)) AS last
             FROM class_participants p JOIN training_classes c ON c.id = p.class_id
             WHERE p.credited_half_hours > 0 GROUP BY p.worker_id
          )
-         SELECT w.name, w.id_number, w.certificate_code, w.phone, l.score, l.exam_date, h.h, h.first, h.last, w.status
+         SELECT w.name, w.id_number, w.certificate_code, w.phone, l.score, l.exam_date, h.h, h.first, h.last, w.status,
+                hc.checked_on, hc.result, hc.valid_until, ic.kind, ic.valid_until
          FROM workers w LEFT JOIN latest l ON l.worker_id = w.id LEFT JOIN hours h ON h.worker_id = w.id
+              LEFT JOIN health hc ON hc.worker_id = w.id LEFT JOIN cover ic ON ic.worker_id = w.id
          WHERE 1 = 1",
     );
     let mut args: Vec<Value> = Vec::new();
@@ -385,6 +400,11 @@ pub(crate) fn with_roster<T>(
                 first_day: row.get(7)?,
                 last_day: row.get(8)?,
                 status: row.get(9)?,
+                health_checked_on: row.get(10)?,
+                health_result: row.get(11)?,
+                health_valid_until: row.get(12)?,
+                insurance_kind: row.get(13)?,
+                insurance_valid_until: row.get(14)?,
             })
         })();
         Some(line.map_err(DeskError::from))

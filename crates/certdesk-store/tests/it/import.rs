@@ -393,6 +393,23 @@ fn the_roster_round_trips_through_xlsx_with_id_numbers_and_phones_as_text() {
     desk.record_attendance(&me, &c.id, first, &certdesk_store::AttendanceInput { hours_completed: Some(3.0), ..Default::default() }).unwrap();
     desk.record_exam(&me, &certdesk_store::ExamInput { worker: first.clone(), score: "87.5".into(), exam_date: Some("2026-01-10".into()), class_id: None }).unwrap();
 
+    let check = certdesk_domain::health::HealthCheckInput {
+        checked_on: "2026-01-05".into(),
+        institution: "上海市徐汇区中心医院".into(),
+        category: "居家".into(),
+        result: "合格".into(),
+        valid_until: None,
+    };
+    desk.record_health_check(&me, first, &check, None).unwrap();
+    let policy = certdesk_domain::health::InsuranceInput {
+        insurer: "中国平安".into(),
+        policy_number: "PA-1".into(),
+        kind: "雇主责任险".into(),
+        valid_from: "2026-01-01".into(),
+        valid_until: "2026-12-31".into(),
+    };
+    desk.record_insurance(&me, first, &policy).unwrap();
+
     let out = dir.path().join("roster.xlsx");
     let all = RosterFilter { statuses: vec!["all".into()], ..Default::default() };
     let e = desk.export_roster(&me, &out, RosterFormat::Xlsx, &all).unwrap();
@@ -411,6 +428,10 @@ fn the_roster_round_trips_through_xlsx_with_id_numbers_and_phones_as_text() {
     assert!(matches!(row[7], Data::DateTime(_)), "the exam date is a real date: {:?}", row[7]);
     assert_eq!(row[8], Data::Float(3.0));
     assert_eq!(row[11], Data::String("可申领".into()));
+    assert!(matches!(row[12], Data::DateTime(_)), "the health check's date: {:?}", row[12]);
+    assert_eq!((&row[13], &row[15]), (&Data::String("合格".into()), &Data::String("雇主责任险".into())));
+    let no_health = rows.iter().find(|r| r[2] != Data::String(w.id_number.clone()) && r[0] != Data::String("序号".into())).unwrap();
+    assert_eq!((&no_health[12], &no_health[15]), (&Data::Empty, &Data::Empty), "a worker without them has empty cells");
     for r in &rows[1..] {
         assert!(matches!(r[2], Data::String(_)), "every ID number stays text: {:?}", r[2]);
     }
