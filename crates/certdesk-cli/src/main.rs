@@ -100,6 +100,9 @@ enum Command {
     Supervision(training_cmd::SupervisionCommand),
     /// Numbers at a glance: workers per stage, trainings and passes per month.
     Stats(training_cmd::StatsArgs),
+    /// 到期提醒: health checks and insurance ending within 30 days or ended, lost cards to
+    /// replace within 5 working days; the most pressing first.
+    Deadlines,
     /// Health checks (体检): record one (with its report file), list a worker's.
     #[command(subcommand)]
     Health(health_cmd::HealthCommand),
@@ -422,6 +425,10 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
         Command::Class(cmd) => training_cmd::class(s, cmd, out)?,
         Command::Exam(cmd) => training_cmd::exam(s, cmd, out)?,
         Command::Supervision(cmd) => training_cmd::supervision(s, cmd, out)?,
+        Command::Deadlines => {
+            let list = s.deadlines()?;
+            out.print(&list, || report::deadlines(&list));
+        }
         Command::Health(cmd) => health_cmd::health(s, cmd, out)?,
         Command::Insurance(cmd) => health_cmd::insurance(s, cmd, out)?,
         Command::Card(cmd) => card_cmd::card(s, cmd, out)?,

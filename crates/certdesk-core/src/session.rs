@@ -22,7 +22,7 @@ use certdesk_print::{Destination, PrintOutcome};
 use certdesk_store::messages;
 use certdesk_store::{
     Agency, ApplyAllReport, AttendanceInput, Calibration, CancelReason, CardState, ClassDetail, Desk, DeskResult,
-    DeskStats, ExamInput, ExamResult, Feedback, HealthCheck, InsurancePolicy, FeedbackSummary, HoursImportOptions, HoursImportReport, ImportOptions,
+    Deadline, DeskStats, ExamInput, ExamResult, Feedback, HealthCheck, InsurancePolicy, FeedbackSummary, HoursImportOptions, HoursImportReport, ImportOptions,
     ImportReport, LossKind, NewUser, Participant, PlatformView, PreparedPhoto, RosterExport, RosterFilter, RosterFormat,
     ScanReport, SearchResult, SessionUser, SupervisionForm, SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker,
     WorkerDetail, WorkerInput, WorkerTraining, MAX_IMPORT_BYTES,
@@ -250,6 +250,12 @@ impl<'a> Session<'a> {
     /// Record a worker's health check (体检), with its report file's bytes if any.
     pub fn record_health_check(&mut self, worker: &str, input: &HealthCheckInput, report: Option<&[u8]>) -> DeskResult<HealthCheck> {
         self.desk.record_health_check(self.user, worker, input, report)
+    }
+
+    /// The home screen's deadlines: health checks and insurance ending within 30 days or
+    /// ended, cards to replace within 5 working days; the most pressing first.
+    pub fn deadlines(&self) -> DeskResult<Vec<Deadline>> {
+        self.desk.deadlines()
     }
 
     /// A worker's health checks, newest first.

@@ -103,6 +103,8 @@ mod tests {
         codes_are_serde_names::<crate::health::HealthResult>();
         codes_are_serde_names::<crate::health::InsuranceKind>();
         codes_are_serde_names::<crate::standing::Colour>();
+        codes_are_serde_names::<crate::deadlines::DeadlineKind>();
+        codes_are_serde_names::<crate::deadlines::Urgency>();
     }
 
     #[test]

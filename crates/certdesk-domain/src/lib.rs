@@ -14,6 +14,7 @@ pub mod card;
 pub mod code;
 pub mod certificate_code;
 pub mod credit_code;
+pub mod deadlines;
 pub mod error;
 pub mod health;
 pub mod id_number;

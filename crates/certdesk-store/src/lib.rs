@@ -14,6 +14,7 @@ mod cards;
 mod code;
 mod column;
 mod db;
+mod deadlines;
 mod error;
 mod health;
 mod hours_import;
@@ -43,6 +44,7 @@ pub use cards::{
 };
 pub use code::{DeskCode, PLATFORM_PREFIX};
 pub use db::{resolve_data_dir, DB_FILE};
+pub use deadlines::Deadline;
 pub use error::{DeskError, DeskResult};
 pub use health::{HealthCheck, InsurancePolicy};
 pub use hours_import::{write_hours_report, HoursImportOptions, HoursImportReport, HoursPreviewRow, HoursRowStatus, HoursUnit};

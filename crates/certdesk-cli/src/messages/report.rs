@@ -8,7 +8,7 @@ use std::path::Path;
 use certdesk_print::{PrintOutcome, PrinterInfo};
 use certdesk_store::{
     Agency, ApplyAllReport, CardState, ClassDetail, ColumnMapping, DeskStats, ExamResult, Feedback, FeedbackSummary,
-    HealthCheck, HoursImportReport, InsurancePolicy, HoursUnit, ImportIssue, ImportReport, Participant, RosterExport, ScanReport, SupervisionForm,
+    Deadline, HealthCheck, HoursImportReport, InsurancePolicy, HoursUnit, ImportIssue, ImportReport, Participant, RosterExport, ScanReport, SupervisionForm,
     SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker, WorkerDetail, WorkerSummary, WorkerTraining,
 };
 use certdesk_sync::{Enrolment, SecretStore, SyncReport};
@@ -484,6 +484,31 @@ pub fn exam_recorded(r: &ExamResult) -> String {
 pub fn exams(list: &[ExamResult]) -> String {
     list.iter()
         .map(|r| format!("第 {} 次\t{}\t{} 分\t{}", r.attempt, r.exam_date, r.score, if r.passed { "及格" } else { "不及格" }))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `certdesk deadlines`.
+pub fn deadlines(list: &[Deadline]) -> String {
+    use certdesk_domain::deadlines::{DeadlineKind, Urgency};
+    if list.is_empty() {
+        return "没有即将到期或已过期的事项".into();
+    }
+    list.iter()
+        .map(|d| {
+            let when = match (d.kind, d.urgency) {
+                (DeadlineKind::CardReplacement, Urgency::Overdue) => format!("应于 {} 前补办，已逾期", d.due),
+                (DeadlineKind::CardReplacement, _) => format!("应于 {} 前补办，还剩 {} 个工作日", d.due, d.days_left),
+                (_, Urgency::Overdue) => format!("已于 {} 到期（过期 {} 天）", d.due, -d.days_left),
+                (_, _) => format!("{} 到期，还剩 {} 天", d.due, d.days_left),
+            };
+            let mark = match d.urgency {
+                Urgency::Overdue => "【逾期】",
+                Urgency::Warn => "【紧急】",
+                Urgency::Upcoming => "",
+            };
+            format!("{mark}{}\t{}\t{when}", d.worker_name, d.kind.label_zh())
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

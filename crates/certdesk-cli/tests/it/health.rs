@@ -92,3 +92,18 @@ fn bad_health_checks_and_policies_are_refused_naming_the_field_and_nothing_is_wr
         assert_eq!(list, serde_json::json!([]), "nothing was written by a refusal");
     }
 }
+
+#[test]
+fn deadlines_list_what_ends_within_30_days_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = desk_with_a_clerk(dir.path());
+    let (_, empty) = as_clerk(dir.path(), &["deadlines"]);
+    assert_eq!(empty, serde_json::json!([]));
+    let today = chrono::Utc::now().date_naive();
+    let (checked, until) = ((today - chrono::Duration::days(340)).to_string(), (today + chrono::Duration::days(20)).to_string());
+    let (code, _) = as_clerk(dir.path(), &health_add(&id, &checked, &["--valid-until", &until]));
+    assert_eq!(code, Some(0));
+    let (code, list) = as_clerk(dir.path(), &["deadlines"]);
+    assert_eq!(code, Some(0));
+    assert_eq!((list[0]["kind"].as_str(), list[0]["due"].as_str(), list[0]["urgency"].as_str()), (Some("health_check"), Some(until.as_str()), Some("upcoming")), "{list}");
+}

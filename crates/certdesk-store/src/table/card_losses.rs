@@ -53,3 +53,16 @@ pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<
     })?;
     rows.collect()
 }
+
+/// Every loss whose card has not been replaced by a newer hand-over yet, of workers not
+/// cancelled: (worker id, worker name, reported at).
+pub(crate) fn unreplaced(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT w.id, w.name, l.reported_at FROM card_losses l JOIN workers w ON w.id = l.worker_id
+         WHERE w.status <> 'cancelled'
+           AND NOT EXISTS (SELECT 1 FROM card_handovers h WHERE h.worker_id = l.worker_id AND h.card_version > l.card_version)
+           AND l.rowid = (SELECT x.rowid FROM card_losses x WHERE x.worker_id = l.worker_id ORDER BY x.card_version DESC, x.rowid DESC LIMIT 1)",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}

@@ -411,3 +411,18 @@ pub(crate) fn with_roster<T>(
     });
     Ok(f(&mut lines))
 }
+
+/// Each worker's (not cancelled) latest health check's and longest policy's last day:
+/// (worker id, worker name, `health_check` | `insurance`, valid until).
+pub(crate) fn latest_cover_ends(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT w.id, w.name, 'health_check', h.valid_until FROM workers w JOIN health_checks h ON h.worker_id = w.id
+         WHERE w.status <> 'cancelled'
+           AND h.id = (SELECT x.id FROM health_checks x WHERE x.worker_id = w.id ORDER BY x.checked_on DESC, x.id DESC LIMIT 1)
+         UNION ALL
+         SELECT w.id, w.name, 'insurance', max(i.valid_until) FROM workers w JOIN insurance_policies i ON i.worker_id = w.id
+         WHERE w.status <> 'cancelled' GROUP BY w.id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    rows.collect()
+}

@@ -161,6 +161,10 @@ fn hand_over_then_lost_card_then_replacement_then_verify_both() {
     assert_eq!(err.code, "already_reported");
     let state = desk.card_state(&w).unwrap();
     assert!(state.awaiting_replacement);
+    // The home screen's deadline: a replacement within 5 working days of the report.
+    let due = certdesk_domain::deadlines::add_working_days(desk.today(), 5).to_string();
+    let listed: Vec<(String, String)> = desk.deadlines().unwrap().into_iter().map(|d| (d.kind.to_string(), d.due)).collect();
+    assert_eq!(listed, [("card_replacement".to_string(), due)]);
     assert_eq!(state.print_refusal.as_ref().unwrap().code, "awaiting_replacement");
 
     // The platform's answer: card version 2, and version 1 is replaced city-wide.
@@ -173,6 +177,7 @@ fn hand_over_then_lost_card_then_replacement_then_verify_both() {
     assert_eq!(desk.worker(&w).unwrap().status, "printed");
     desk.issue_card(&me, &w, None, None).unwrap();
     assert_eq!(desk.worker(&w).unwrap().status, "issued");
+    assert!(desk.deadlines().unwrap().is_empty(), "the replacement was handed over: nothing is due");
 
     let old = desk.verify_scan(&old_url).unwrap();
     assert_eq!((old.verdict.code(), old.card_version, old.current_card_version), ("replaced", Some(1), Some(2)));

@@ -154,3 +154,34 @@ fn the_report_is_stored_once_whoever_attaches_it() {
     assert_eq!(n, 1);
     let _: &Desk = &desk;
 }
+
+/// The home screen's list: a health check ending within 30 days and a policy that ended are
+/// listed for their worker (most pressing first); one far off, or of a cancelled worker, is not.
+#[test]
+fn health_checks_and_policies_ending_within_30_days_or_ended_are_listed() {
+    use certdesk_domain::deadlines::{DeadlineKind, Urgency};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let today = desk.today();
+    let ymd = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    let a = desk.enrol_worker(&me, &worker_form("张三", "11010519491231002X")).unwrap().id;
+    let b = desk.enrol_worker(&me, &worker_form("李四", &certdesk_testkit::id_number(8))).unwrap().id;
+    let soon = HealthCheckInput { valid_until: Some(ymd(25)), ..check(&ymd(-340)) };
+    desk.record_health_check(&me, &a, &soon, None).unwrap();
+    desk.record_insurance(&me, &a, &InsuranceInput { valid_from: ymd(-368), valid_until: ymd(-3), ..policy("P-OLD") }).unwrap();
+    desk.record_health_check(&me, &b, &check(&ymd(-10)), None).unwrap();
+    desk.record_insurance(&me, &b, &InsuranceInput { valid_from: ymd(-10), valid_until: ymd(300), ..policy("P-B") }).unwrap();
+
+    let list = desk.deadlines().unwrap();
+    let seen: Vec<(&str, DeadlineKind, i64, Urgency)> = list.iter().map(|d| (d.worker_id.as_str(), d.kind, d.days_left, d.urgency)).collect();
+    assert_eq!(
+        seen,
+        [(a.as_str(), DeadlineKind::Insurance, -3, Urgency::Overdue), (a.as_str(), DeadlineKind::HealthCheck, 25, Urgency::Upcoming)],
+        "李四's are far off; the ended policy comes first"
+    );
+    assert_eq!(list[1].due, ymd(25));
+
+    // A new policy covering today takes it off the list.
+    desk.record_insurance(&me, &a, &InsuranceInput { valid_from: ymd(-2), valid_until: ymd(363), ..policy("P-NEW") }).unwrap();
+    assert_eq!(desk.deadlines().unwrap().len(), 1);
+}
