@@ -75,6 +75,8 @@ fn roots(cfg: &Config) -> Vec<Root> {
         DeskStats,
         certdesk_card::Layout, CardState, CancelReason, LossKind, Calibration, ScanReport, FeedbackSummary,
         Feedback, certdesk_print::PrintOutcome, certdesk_print::PrinterInfo,
+        certdesk_domain::health::HealthCheckInput, certdesk_domain::health::InsuranceInput, HealthCheck, InsurancePolicy,
+        Deadline,
     ]
 }
 

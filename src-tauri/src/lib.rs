@@ -6,6 +6,7 @@
 #[cfg(test)]
 mod bindings;
 mod cards;
+mod health;
 mod sync;
 
 use std::path::PathBuf;
@@ -307,7 +308,12 @@ pub fn run() -> i32 {
             cards::verify_scan,
             cards::worker_feedback,
             cards::complaints_open,
-            cards::complaint_handle
+            cards::complaint_handle,
+            health::health_check_add,
+            health::health_check_list,
+            health::insurance_add,
+            health::insurance_list,
+            health::deadlines
         ])
         .run(tauri::generate_context!());
     match result {

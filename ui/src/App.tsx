@@ -353,6 +353,7 @@ function Main({ onLoggedOut }: { onLoggedOut: () => void }) {
     case 'home':
       content = (
         <HomePage
+          onOpenWorker={openWorker}
           onOpenStatus={(status) => {
             setList({ query: '', status });
             setView({ name: 'workers' });

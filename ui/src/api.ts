@@ -18,10 +18,12 @@ import type {
   Events,
   ExamInput,
   FieldError,
+  HealthCheckInput,
   HoursImportOptions,
   HoursImportReport,
   ImportOptions,
   ImportReport,
+  InsuranceInput,
   LossKind,
   ManagerInput,
   NewUser,
@@ -238,6 +240,13 @@ export const classAttend = (classId: string, workerId: string, input: Attendance
   call('class_attend', { classId, workerId, input });
 export const examRecord = (input: ExamInput) => call('exam_record', { input });
 export const examList = (workerId: string) => call('exam_list', { workerId });
+/** The report file travels as base64 (null for none). */
+export const healthCheckAdd = (workerId: string, input: HealthCheckInput, reportB64: string | null) =>
+  call('health_check_add', { workerId, input, reportB64 });
+export const healthCheckList = (workerId: string) => call('health_check_list', { workerId });
+export const insuranceAdd = (workerId: string, input: InsuranceInput) => call('insurance_add', { workerId, input });
+export const insuranceList = (workerId: string) => call('insurance_list', { workerId });
+export const deadlines = () => call('deadlines');
 export const supervisionFile = (classId: string, input: SupervisionInput) =>
   call('supervision_file', { classId, input });
 export const workerEligibility = (id: string) => call('worker_eligibility', { id });

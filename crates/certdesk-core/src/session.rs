@@ -258,6 +258,11 @@ impl<'a> Session<'a> {
         self.desk.deadlines()
     }
 
+    /// [`Session::record_health_check`] with the report as the window sends it (base64).
+    pub fn record_health_check_b64(&mut self, worker: &str, input: &HealthCheckInput, report_b64: Option<&str>) -> DeskResult<HealthCheck> {
+        self.desk.record_health_check_b64(self.user, worker, input, report_b64)
+    }
+
     /// A worker's health checks, newest first.
     pub fn health_checks(&self, worker: &str) -> DeskResult<Vec<HealthCheck>> {
         self.desk.health_checks(worker)

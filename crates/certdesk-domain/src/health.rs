@@ -368,15 +368,22 @@ impl ReportFormat {
     }
 }
 
+/// Refuses a report of `size` bytes over [`MAX_REPORT_BYTES`] (also before reading a file or
+/// decoding what a window sent, so a huge one is never held whole).
+pub fn check_report_size(size: usize) -> Result<(), FieldError> {
+    if size > MAX_REPORT_BYTES {
+        return Err(msg::report_too_large(size, MAX_REPORT_BYTES));
+    }
+    Ok(())
+}
+
 /// Checks a report file: a PDF, JPEG or PNG (by its first bytes: a renamed file is what it
 /// is), not empty, at most [`MAX_REPORT_BYTES`]. Errors use field `report`.
 pub fn check_report_file(bytes: &[u8]) -> Result<ReportFormat, FieldError> {
     if bytes.is_empty() {
         return Err(msg::report_empty());
     }
-    if bytes.len() > MAX_REPORT_BYTES {
-        return Err(msg::report_too_large(bytes.len(), MAX_REPORT_BYTES));
-    }
+    check_report_size(bytes.len())?;
     if bytes.starts_with(b"%PDF-") {
         Ok(ReportFormat::Pdf)
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {

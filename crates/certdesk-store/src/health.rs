@@ -8,9 +8,10 @@
 //! typed twice and store what the domain accepted.
 
 use certdesk_domain::health::{
-    check_report_file, validate_health_check, validate_insurance, HealthCategory, HealthCheckInput, HealthResult,
+    check_report_file, check_report_size, validate_health_check, validate_insurance, HealthCategory, HealthCheckInput, HealthResult,
     InsuranceInput, InsuranceKind, ReportFormat,
 };
+use base64::Engine as _;
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -122,6 +123,28 @@ impl Desk {
         self.append_outbox(&tx, SyncEntity::HealthCheck, &id, SyncOp::Upsert, &payload)?;
         tx.commit()?;
         Ok(check)
+    }
+
+    /// [`Desk::record_health_check`] with the report as the window sends it: base64 (a data
+    /// URL is accepted). A report over the limit is refused before it is decoded.
+    pub fn record_health_check_b64(
+        &mut self,
+        actor: &SessionUser,
+        worker: &str,
+        input: &HealthCheckInput,
+        report_b64: Option<&str>,
+    ) -> DeskResult<HealthCheck> {
+        let report = match report_b64.map(|b| b.rsplit_once(',').map(|(_, p)| p).unwrap_or(b).trim()) {
+            None | Some("") => None,
+            Some(payload) => {
+                check_report_size(payload.len() / 4 * 3).map_err(|e| DeskError::validation(vec![e]))?;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(payload)
+                    .map_err(|_| DeskError::validation(vec![certdesk_domain::health::check_report_file(b"?").unwrap_err()]))?;
+                Some(bytes)
+            }
+        };
+        self.record_health_check(actor, worker, input, report.as_deref())
     }
 
     /// A worker's health checks, newest first.

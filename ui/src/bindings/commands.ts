@@ -11,6 +11,7 @@ import type { CardLayout } from './CardLayout';
 import type { CardState } from './CardState';
 import type { ClassDetail } from './ClassDetail';
 import type { ClassInput } from './ClassInput';
+import type { Deadline } from './Deadline';
 import type { DeskStats } from './DeskStats';
 import type { Eligibility } from './Eligibility';
 import type { Enrolment } from './Enrolment';
@@ -18,12 +19,16 @@ import type { ExamInput } from './ExamInput';
 import type { ExamResult } from './ExamResult';
 import type { Feedback } from './Feedback';
 import type { FeedbackSummary } from './FeedbackSummary';
+import type { HealthCheck } from './HealthCheck';
+import type { HealthCheckInput } from './HealthCheckInput';
 import type { HoursImportOptions } from './HoursImportOptions';
 import type { HoursImportReport } from './HoursImportReport';
 import type { IdPreview } from './IdPreview';
 import type { ImportOptions } from './ImportOptions';
 import type { ImportProgress } from './ImportProgress';
 import type { ImportReport } from './ImportReport';
+import type { InsuranceInput } from './InsuranceInput';
+import type { InsurancePolicy } from './InsurancePolicy';
 import type { LossKind } from './LossKind';
 import type { ManagerInput } from './ManagerInput';
 import type { NewUser } from './NewUser';
@@ -78,15 +83,20 @@ export type Commands = {
   class_remove_worker: { args: { classId: string; workerId: string; confirmed?: boolean | null }; result: null };
   complaint_handle: { args: { id: string }; result: Array<Feedback> };
   complaints_open: { args: Record<string, never>; result: Array<Feedback> };
+  deadlines: { args: Record<string, never>; result: Array<Deadline> };
   device_enrol: { args: { platformUrl: string; code: string; caPem?: string | null; deviceName?: string | null }; result: Enrolment };
   diagnostics_export: { args: { path: string }; result: Array<string> };
   exam_list: { args: { workerId: string }; result: Array<ExamResult> };
   exam_record: { args: { input: ExamInput }; result: ExamResult };
   export_folder: { args: Record<string, never>; result: string };
+  health_check_add: { args: { workerId: string; input: HealthCheckInput; reportB64?: string | null }; result: HealthCheck };
+  health_check_list: { args: { workerId: string }; result: Array<HealthCheck> };
   id_preview: { args: { idNumber: string }; result: IdPreview };
   import_preview: { args: { bytesB64: string; options: ImportOptions }; result: ImportReport };
   import_report_save: { args: { report: ImportReport; path: string }; result: null };
   import_run: { args: { bytesB64: string; options: ImportOptions }; result: ImportReport };
+  insurance_add: { args: { workerId: string; input: InsuranceInput }; result: InsurancePolicy };
+  insurance_list: { args: { workerId: string }; result: Array<InsurancePolicy> };
   login: { args: { username: string; password: string }; result: SessionUser };
   logout: { args: Record<string, never>; result: null };
   photo_prepare: { args: { bytesB64: string }; result: PreparedPhoto };
@@ -149,15 +159,20 @@ export const COMMANDS = [
   'class_remove_worker',
   'complaint_handle',
   'complaints_open',
+  'deadlines',
   'device_enrol',
   'diagnostics_export',
   'exam_list',
   'exam_record',
   'export_folder',
+  'health_check_add',
+  'health_check_list',
   'id_preview',
   'import_preview',
   'import_report_save',
   'import_run',
+  'insurance_add',
+  'insurance_list',
   'login',
   'logout',
   'photo_prepare',

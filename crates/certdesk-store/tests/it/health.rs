@@ -185,3 +185,24 @@ fn health_checks_and_policies_ending_within_30_days_or_ended_are_listed() {
     desk.record_insurance(&me, &a, &InsuranceInput { valid_from: ymd(-2), valid_until: ymd(363), ..policy("P-NEW") }).unwrap();
     assert_eq!(desk.deadlines().unwrap().len(), 1);
 }
+
+/// The window sends the report as base64 (or a data URL): decoded and stored like a file; one
+/// over the limit is refused before it is decoded, and text that is not base64 is refused as
+/// not a report; nothing is written either way.
+#[test]
+fn a_report_sent_as_base64_by_the_window_is_checked_like_a_file() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = desk.enrol_worker(&me, &worker_form("张三", "11010519491231002X")).unwrap().id;
+    let before = counts(dir.path());
+    let huge = "A".repeat(MAX_REPORT_BYTES / 3 * 4 + 400);
+    let err = desk.record_health_check_b64(&me, &w, &check("2026-02-20"), Some(&huge)).unwrap_err();
+    assert_eq!((err.fields[0].field.as_str(), err.fields[0].code.as_str()), ("report", "report_too_large"));
+    let err = desk.record_health_check_b64(&me, &w, &check("2026-02-20"), Some("这不是base64!")).unwrap_err();
+    assert_eq!(err.fields[0].field, "report");
+    assert_eq!(counts(dir.path()), before, "nothing written");
+    let url = format!("data:application/pdf;base64,{}", base64::engine::general_purpose::STANDARD.encode(pdf()));
+    let h = desk.record_health_check_b64(&me, &w, &check("2026-02-20"), Some(&url)).unwrap();
+    assert_eq!(desk.report_file(h.report_sha256.as_deref().unwrap()).unwrap().unwrap().1, pdf());
+}

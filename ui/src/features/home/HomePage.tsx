@@ -7,11 +7,18 @@ import Typography from 'antd/es/typography';
 import * as api from '../../api';
 import type { ApiError, DeskStats, MonthStats, StageCounts, WorkerStatus } from '../../api';
 import { useI18n } from '../../i18n';
+import DeadlineList from '../health/DeadlineList';
 
 /** The stage cards; each but `certified` (approved, printed or issued) is one worker status. */
 const STAGES: (keyof StageCounts & (WorkerStatus | 'certified'))[] = ['enrolled', 'in_training', 'eligible', 'applied', 'certified'];
 
-export default function HomePage({ onOpenStatus }: { onOpenStatus?: (status: WorkerStatus | '') => void }) {
+export default function HomePage({
+  onOpenStatus,
+  onOpenWorker,
+}: {
+  onOpenStatus?: (status: WorkerStatus | '') => void;
+  onOpenWorker?: (id: string) => void;
+}) {
   const { t, msg } = useI18n();
   const [stats, setStats] = useState<DeskStats | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -55,6 +62,7 @@ export default function HomePage({ onOpenStatus }: { onOpenStatus?: (status: Wor
       <div className="muted small mt">
         {t('home.totals', { total: stats.stages.total, rejected: stats.stages.rejected, cancelled: stats.stages.cancelled })}
       </div>
+      <DeadlineList onOpenWorker={onOpenWorker} />
       <Card size="small" className="mt" title={t('home.chartTitle')}>
         <MonthChart months={stats.months} />
       </Card>

@@ -19,6 +19,7 @@ import WorkerPlatformPanel from '../sync/WorkerPlatformPanel';
 import WorkerTrainingPanel from '../training/WorkerTrainingPanel';
 import CardPanel from '../cards/CardPanel';
 import FeedbackPanel from '../cards/FeedbackPanel';
+import HealthPanel from '../health/HealthPanel';
 
 export default function WorkerPage({
   id,
@@ -171,6 +172,7 @@ export default function WorkerPage({
       <CardPanel id={w.id} name={w.name} onChanged={() => setReload((n) => n + 1)} />
       <FeedbackPanel id={w.id} />
       <WorkerTrainingPanel id={w.id} onOpenClass={onOpenClass} />
+      <HealthPanel workerId={w.id} onChanged={() => setReload((n) => n + 1)} />
       <Typography.Title level={5} className="section-title">
         {t('worker.timeline')}
       </Typography.Title>

@@ -1,0 +1,43 @@
+//! The window's commands for health checks (体检), insurance (保险) and the deadline list: each
+//! forwards to the application layer as the signed-in user.
+
+use certdesk_domain::health::{HealthCheckInput, InsuranceInput};
+use certdesk_store::{Deadline, HealthCheck, InsurancePolicy};
+use tauri::State;
+
+use crate::{AppData, CmdResult};
+
+/// Records a health check; the report file (if any) travels as base64.
+#[tauri::command]
+pub(crate) fn health_check_add(
+    app: State<'_, AppData>,
+    worker_id: String,
+    input: HealthCheckInput,
+    report_b64: Option<String>,
+) -> CmdResult<HealthCheck> {
+    app.core.signed_in("health_check_add", |s| s.record_health_check_b64(&worker_id, &input, report_b64.as_deref()))
+}
+
+/// A worker's health checks, newest first.
+#[tauri::command]
+pub(crate) fn health_check_list(app: State<'_, AppData>, worker_id: String) -> CmdResult<Vec<HealthCheck>> {
+    app.core.signed_in("health_check_list", |s| s.health_checks(&worker_id))
+}
+
+/// Records an insurance policy.
+#[tauri::command]
+pub(crate) fn insurance_add(app: State<'_, AppData>, worker_id: String, input: InsuranceInput) -> CmdResult<InsurancePolicy> {
+    app.core.signed_in("insurance_add", |s| s.record_insurance(&worker_id, &input))
+}
+
+/// A worker's insurance policies, the latest cover first.
+#[tauri::command]
+pub(crate) fn insurance_list(app: State<'_, AppData>, worker_id: String) -> CmdResult<Vec<InsurancePolicy>> {
+    app.core.signed_in("insurance_list", |s| s.insurance_policies(&worker_id))
+}
+
+/// The home screen's deadlines, the most pressing first.
+#[tauri::command]
+pub(crate) fn deadlines(app: State<'_, AppData>) -> CmdResult<Vec<Deadline>> {
+    app.core.signed_in("deadlines", |s| s.deadlines())
+}
