@@ -1,6 +1,7 @@
 //! The public verification page on a phone, in a real browser: the platform (dev TLS) with one
 //! approved certificate, WebKitWebDriver driving the WebKitGTK MiniBrowser at 390 × 844 (an
-//! iPhone-sized viewport). Loads the valid card and a forged one, rates the service through
+//! iPhone-sized viewport). Loads the valid card (yellow with nothing of its health check or
+//! insurance synced, green once they are) and a forged one (red), rates the service through
 //! the page's own form, and saves screenshots for a person to look at
 //! (`tests/screenshots/public-*.png`, and `docs/screenshots/public-page.png` for the README).
 //!
@@ -17,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use certdesk_protocol::sync::ChangeBody;
+use certdesk_protocol::sync::{ChangeBody, OutboxEntry, SyncEntity, SyncOp};
 use thirtyfour::prelude::*;
 
 const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
@@ -119,6 +120,12 @@ async fn verdict(d: &WebDriver) -> (String, String) {
     (code, text)
 }
 
+/// The colour the page says (data-colour: green, yellow, red).
+async fn colour(d: &WebDriver) -> String {
+    let el = window::wait(d, By::Css("[data-colour]")).await;
+    el.attr("data-colour").await.unwrap().unwrap_or_default()
+}
+
 #[tokio::test]
 #[ignore = "needs a display and WebKitWebDriver; scripts/test runs it under xvfb-run"]
 async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
@@ -137,6 +144,7 @@ async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
     let outcome = {
         let d = &d;
         let cert = &cert;
+        let (s, device) = (&s, &device);
         futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(async move {
             d.goto(&cert.url).await.unwrap();
             let (code, text) = verdict(d).await;
@@ -155,6 +163,43 @@ async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
                 .convert()
                 .unwrap();
             assert!(loaded, "the photo loads from the platform");
+            // Nothing of the health check or insurance synced yet: valid, but yellow, in words.
+            assert_eq!(colour(d).await, "yellow");
+            assert!(body.contains("黄 YELLOW") && body.contains("未登记体检"), "{body}");
+            window::shot(d, "public-00-yellow").await;
+            std::fs::copy(
+                window::screenshots().join("public-00-yellow.png"),
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots/public-page-yellow.png"),
+            )
+            .unwrap();
+
+            // The agency syncs an in-date health check and policy: green.
+            let today = chrono::Utc::now().date_naive();
+            let worker_id = cert.worker_id.to_string();
+            let record = |entity: SyncEntity, payload: serde_json::Value| OutboxEntry {
+                seq: 0,
+                id: uuid::Uuid::now_v7(),
+                entity,
+                entity_id: uuid::Uuid::now_v7(),
+                op: SyncOp::Upsert,
+                payload,
+            };
+            let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+            s.push(
+                device,
+                &[
+                    record(SyncEntity::HealthCheck, serde_json::json!({"id": uuid::Uuid::now_v7().to_string(), "worker_id": worker_id,
+                        "checked_on": day(-30), "institution": "上海市黄浦区中心医院", "category": "home", "result": "pass",
+                        "valid_until": day(335)})),
+                    record(SyncEntity::Insurance, serde_json::json!({"id": uuid::Uuid::now_v7().to_string(), "worker_id": worker_id,
+                        "insurer": "中国平安", "policy_number": "PA-1", "kind": "accident", "valid_from": day(-60), "valid_until": day(300)})),
+                ],
+            )
+            .await;
+            d.refresh().await.unwrap();
+            assert_eq!(colour(d).await, "green");
+            let body = d.find(By::Tag("main")).await.unwrap().text().await.unwrap();
+            assert!(body.contains("绿 GREEN") && body.contains(&format!("有效至 {}", day(335))), "{body}");
             window::shot(d, "public-01-valid").await;
             std::fs::copy(
                 window::screenshots().join("public-01-valid.png"),
@@ -190,6 +235,7 @@ async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
             let (code, text) = verdict(d).await;
             assert_eq!(code, "bad_signature");
             assert!(text.contains("非有效证件"), "{text}");
+            assert_eq!(colour(d).await, "red", "a forged card is red");
             let body = d.find(By::Tag("main")).await.unwrap().text().await.unwrap();
             assert!(!body.contains("张*三") && !body.contains("家政服务有限公司"), "nothing of the holder: {body}");
             window::shot(d, "public-04-forged").await;
