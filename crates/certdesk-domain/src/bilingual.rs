@@ -12,6 +12,7 @@ use std::fmt;
 
 /// A sentence in Chinese and English. Serialised as `{"zh": …, "en": …}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Bilingual {
     /// What the clerk reads, in Chinese.
     pub zh: String,

@@ -9,6 +9,7 @@
 //! certificate's status: a replacement card is asked for with a `reissue` entry and printed only
 //! once the platform's new credential has been pulled.
 
+use certdesk_domain::standing::Colour;
 use chrono::NaiveDate;
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
@@ -305,6 +306,12 @@ pub struct ScanReport {
     pub trust_keys: u64,
     /// This agency's worker holding that certificate, when the card is ours.
     pub local_worker: Option<LocalWorker>,
+    /// 绿/黄/红: green only for a valid card whose health check and insurance are in date by
+    /// this desk's records (`certdesk_domain::standing`), red for every other verdict.
+    pub colour: Colour,
+    /// Why a valid card is not green: what is missing or lapsed, or that this desk holds no
+    /// records of another agency's worker (ask the platform).
+    pub cover_notes: Vec<Bilingual>,
 }
 
 /// The local record behind a scanned card of this agency.
@@ -700,7 +707,18 @@ impl Desk {
             Some(c) => table::worker_certificates::local_worker(&self.conn, &c.certificate_code.to_string())?,
             None => None,
         };
+        let (colour, cover_notes) = match (&verdict, &local_worker) {
+            (Verdict::Valid(_), Some(w)) => {
+                let s = self.standing(&w.id)?;
+                (s.colour(true), s.lapses())
+            }
+            // Another agency's worker: this desk holds none of their records.
+            (Verdict::Valid(_), None) => (Colour::Yellow, vec![messages::cover_unknown_offline()]),
+            _ => (Colour::Red, Vec::new()),
+        };
         Ok(ScanReport {
+            colour,
+            cover_notes,
             verdict: verdict.kind(),
             verdict_zh: verdict.label_zh().to_string(),
             verdict_en: verdict.label_en().to_string(),

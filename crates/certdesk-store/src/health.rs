@@ -12,6 +12,7 @@ use certdesk_domain::health::{
     InsuranceInput, InsuranceKind, ReportFormat,
 };
 use base64::Engine as _;
+use certdesk_domain::standing::{CoverFact, HealthFact, Standing};
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -145,6 +146,20 @@ impl Desk {
             }
         };
         self.record_health_check(actor, worker, input, report.as_deref())
+    }
+
+    /// Where a worker's health check and insurance stand today, by this desk's records.
+    pub fn standing(&self, worker_id: &str) -> DeskResult<Standing> {
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let health: Vec<HealthFact> = table::health_checks::of_worker(&self.conn, worker_id)?
+            .into_iter()
+            .filter_map(|h| Some(HealthFact { checked_on: day(&h.checked_on)?, result: h.result, valid_until: day(&h.valid_until)? }))
+            .collect();
+        let cover: Vec<CoverFact> = table::insurance_policies::of_worker(&self.conn, worker_id)?
+            .into_iter()
+            .filter_map(|p| Some(CoverFact { valid_from: day(&p.valid_from)?, valid_until: day(&p.valid_until)? }))
+            .collect();
+        Ok(Standing::of(&health, &cover, self.today()))
     }
 
     /// A worker's health checks, newest first.

@@ -90,6 +90,15 @@ pub fn insurance_recorded(policy_number: &str) -> DeskError {
     )
 }
 
+/// A valid card of another agency scanned offline: this desk holds none of its worker's
+/// health checks or insurance.
+pub fn cover_unknown_offline() -> Bilingual {
+    Bilingual::new(
+        "本机只保存本机构人员的体检与保险记录：该持证人的体检与保险情况请联网查询（扫码打开平台页面）",
+        "This desk holds the health checks and insurance of its own agency's workers only: check this holder's online (open the platform's page)",
+    )
+}
+
 /// Nobody is signed in.
 pub fn unauthorized() -> DeskError {
     DeskError::new(DeskCode::Unauthorized, Bilingual::new("请先登录", "Please sign in first"))

@@ -27,6 +27,8 @@ const REPORT = {
   lists_age_seconds: 7300,
   trust_keys: 1,
   local_worker: { id: 'w1', name: '张三', status: 'issued', card_version: 2 },
+  colour: 'red',
+  cover_notes: [],
 };
 
 describe('verdicts', () => {
@@ -71,8 +73,27 @@ describe('VerifyPage', () => {
     expect(screen.getByTestId('verify-code').textContent).toBe('SH042026000501K');
     expect(screen.getByTestId('verify-local').textContent).toContain('张三');
     expect(screen.getByTestId('verify-age').textContent).toContain('2 小时前');
+    expect(screen.getByTestId('verify-colour').textContent).toContain('红 RED');
     fireEvent.click(screen.getByText('打开人员'));
     expect(open).toHaveBeenCalledWith('w1');
+  });
+
+  it('says a valid card is yellow in words, and why, when the health check is not in date', async () => {
+    invoke.mockImplementation(async () => ({
+      ...REPORT,
+      verdict: 'valid',
+      verdict_zh: '有效',
+      verdict_en: 'Valid',
+      colour: 'yellow',
+      cover_notes: [{ zh: '体检已过期（自 2026-11-01 起）', en: 'Health check expired (since 2026-11-01)' }],
+    }));
+    renderWithProviders(<VerifyPage onOpenWorker={() => undefined} />);
+    const input = screen.getByTestId('verify-input') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'https://zj.example.cn/c/AQAB' } });
+    fireEvent.keyDown(input, { key: 'Enter', code: 'Enter', keyCode: 13 });
+    await waitFor(() => expect(screen.getByTestId('verify-colour').dataset.colour).toBe('yellow'));
+    expect(screen.getByTestId('verify-colour').textContent).toContain('黄 YELLOW');
+    expect(screen.getByTestId('verify-cover-note').textContent).toBe('体检已过期（自 2026-11-01 起）');
   });
 
   it('shows the refusal of an over-long scan and no verdict', async () => {

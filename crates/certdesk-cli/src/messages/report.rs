@@ -287,7 +287,8 @@ pub fn printers(list: &[PrinterInfo]) -> String {
 
 /// `certdesk verify SCAN`.
 pub fn scan(r: &ScanReport) -> String {
-    let mut lines = vec![format!("{}（{}）", r.verdict_zh, r.verdict_en)];
+    let mut lines = vec![format!("{} {} · {}（{}）", r.colour.word_zh(), r.colour.word_en(), r.verdict_zh, r.verdict_en)];
+    lines.extend(r.cover_notes.iter().map(|n| format!("  {}", n.zh)));
     if let (Some(code), Some(v)) = (&r.certificate_code, r.card_version) {
         lines.push(format!("证件编码：{code}  卡版本：{v}"));
     }

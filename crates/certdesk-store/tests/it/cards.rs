@@ -152,6 +152,30 @@ fn hand_over_then_lost_card_then_replacement_then_verify_both() {
     assert_eq!(desk.verify_scan(&old_url).unwrap().verdict, "valid");
     let report = desk.verify_scan(&old_url).unwrap();
     assert_eq!(report.local_worker.as_ref().unwrap().name, "李四");
+    // Offline colour from this desk's records: valid but nothing of health or insurance is yellow.
+    assert_eq!(report.colour, certdesk_domain::standing::Colour::Yellow);
+    let notes: Vec<&str> = report.cover_notes.iter().map(|b| b.zh.as_str()).collect();
+    assert_eq!(notes, ["未登记体检", "未登记保险"]);
+    let today = desk.today();
+    let ymd = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    let check = certdesk_domain::health::HealthCheckInput {
+        checked_on: ymd(-10),
+        institution: "上海市徐汇区中心医院".into(),
+        category: "一般".into(),
+        result: "合格".into(),
+        valid_until: None,
+    };
+    desk.record_health_check(&me, &w, &check, None).unwrap();
+    let policy = certdesk_domain::health::InsuranceInput {
+        insurer: "中国平安".into(),
+        policy_number: "PA-9".into(),
+        kind: "意外险".into(),
+        valid_from: ymd(-10),
+        valid_until: ymd(300),
+    };
+    desk.record_insurance(&me, &w, &policy).unwrap();
+    let report = desk.verify_scan(&old_url).unwrap();
+    assert_eq!((report.colour, report.cover_notes.len()), (certdesk_domain::standing::Colour::Green, 0));
     assert_eq!(report.certificate_code.as_deref(), Some(claims(124, 1).certificate_code.to_string().as_str()));
 
     // Lost: a reissue goes to the outbox, printing waits for the platform.
@@ -181,6 +205,7 @@ fn hand_over_then_lost_card_then_replacement_then_verify_both() {
 
     let old = desk.verify_scan(&old_url).unwrap();
     assert_eq!((old.verdict.code(), old.card_version, old.current_card_version), ("replaced", Some(1), Some(2)));
+    assert_eq!(old.colour, certdesk_domain::standing::Colour::Red, "a replaced card is red whatever the health check");
     assert_eq!(desk.verify_scan(&new_url).unwrap().verdict, "valid");
 }
 
@@ -236,6 +261,7 @@ fn the_verify_box_names_forged_foreign_and_garbage_scans() {
     let report = desk.verify_scan(&forged).unwrap();
     assert_eq!(report.verdict, "bad_signature");
     assert!(report.certificate_code.is_none() && report.local_worker.is_none(), "nothing unsigned is shown");
+    assert_eq!(report.colour, certdesk_domain::standing::Colour::Red, "forged is red");
 
     // Re-signed with another key under the same key id.
     let other = SigningKey::from_bytes(&[9u8; 32]);
@@ -256,6 +282,8 @@ fn the_verify_box_names_forged_foreign_and_garbage_scans() {
     let report = desk.verify_scan(&theirs).unwrap();
     assert_eq!(report.verdict, "valid");
     assert!(report.local_worker.is_none());
+    assert_eq!(report.colour, certdesk_domain::standing::Colour::Yellow, "genuine, but its cover is the platform's to say");
+    assert!(report.cover_notes[0].zh.contains("请联网查询"), "{:?}", report.cover_notes);
     assert_eq!(report.trust_keys, 1);
     assert!(report.lists_age_seconds.is_some());
     // An expired card (valid until before today, 2026-03-02).

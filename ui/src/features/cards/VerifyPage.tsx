@@ -59,8 +59,17 @@ export default function VerifyPage({ onOpenWorker }: { onOpenWorker: (id: string
       {error && <Alert className="mt" type="error" showIcon message={msg(error)} data-testid="verify-error" />}
       {report && (
         <div className="mt" data-testid="verify-result" data-verdict={report.verdict}>
+          <div className="verify-colour" data-testid="verify-colour" data-colour={report.colour}>
+            <span className={`dot ${report.colour}`} aria-hidden="true" />
+            {t(`verify.colour.${report.colour}`)}
+            {report.cover_notes.map((n) => (
+              <div key={n.zh} className="small" data-testid="verify-cover-note">
+                {lang === 'en' ? n.en : n.zh}
+              </div>
+            ))}
+          </div>
           <Alert
-            type={verdictTone(report.verdict)}
+            type={report.colour === 'yellow' ? 'warning' : verdictTone(report.verdict)}
             showIcon
             message={<span className="verdict-text" data-testid="verify-verdict">{lang === 'en' ? report.verdict_en : report.verdict_zh}</span>}
             description={t(`verify.explain.${report.verdict}`)}
