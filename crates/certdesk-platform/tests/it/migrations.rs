@@ -32,11 +32,17 @@ fn a_platform_file_from_schema_4_opens_running_only_the_newer_migrations() {
     assert!(operator.password_hash.starts_with("$argon2id$"), "with the password hash it was given");
     drop(store);
 
-    assert_eq!(version(&db), 5, "only migration 5 (record_links) ran");
+    assert_eq!(version(&db), 6, "only migrations 5 (record_links) and 6 (approved_identity) ran");
     let after = schema(&db);
-    for object in &before {
+    for object in before.iter().filter(|o| o.0 != "certificates") {
         assert!(after.contains(object), "no migration of schema 4 ran again: {} is unchanged", object.0);
     }
     let added: Vec<&str> = after.iter().filter(|o| !before.contains(o)).map(|o| o.0.as_str()).collect();
-    assert_eq!(added, ["agency_records_class", "agency_records_worker"], "migration 5 added its two indexes and nothing else");
+    assert_eq!(
+        added,
+        ["agency_records_class", "agency_records_worker", "certificates"],
+        "migration 5 added its two indexes, 6 the approved identity's columns to certificates, nothing else"
+    );
+    let certificates = after.iter().find(|o| o.0 == "certificates").and_then(|o| o.1.clone()).unwrap();
+    assert!(certificates.contains("approved_photo_sha256"), "{certificates}");
 }

@@ -417,6 +417,32 @@ mod photo {
         assert_eq!(res.status(), StatusCode::OK);
         s.stop().await;
     }
+
+    /// The attack of issue 11: after approval the agency swaps the photo, the name and the
+    /// service types and syncs again. The public page keeps showing the face, name and services
+    /// the operator approved; the photo route serves the approved bytes.
+    #[tokio::test]
+    async fn a_photo_swapped_after_approval_never_reaches_the_public_page() {
+        let c = card().await;
+        let approved_page = get(&c.s, &c.cert.url, None).await;
+        assert!(approved_page.html.contains("张*三") && approved_page.html.contains("养老护理"));
+
+        let other_face = b"\xff\xd8\xff\xe0 somebody else's face \xff\xd9";
+        let swapped = c.s.upload_photo(&c.device, other_face).await;
+        let mut record = crate::support::scene::worker("李四", &c.id, Some(&swapped));
+        record["service_types"] = serde_json::json!(["cleaning"]);
+        let got = c.s.push(&c.device, &[crate::support::scene::entry(9, c.cert.worker_id, "upsert", record)]).await;
+        assert_eq!(got, [certdesk_protocol::sync::EntryOutcome::Applied], "the agency's own record changes");
+
+        let page = get(&c.s, &c.cert.url, None).await;
+        assert_eq!(page.verdict(), "valid");
+        assert!(page.html.contains("张*三") && !page.html.contains("李*"), "the approved name, masked");
+        assert!(page.html.contains("养老护理"), "the approved service types");
+        let res = c.s.http.get(format!("{}/photo", c.cert.url)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.bytes().await.unwrap().as_ref(), JPEG, "the approved face, not the swapped one");
+        c.s.stop().await;
+    }
 }
 
 mod feedback {

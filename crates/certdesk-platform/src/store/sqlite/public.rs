@@ -135,10 +135,13 @@ impl PublicRecords for SqliteStore {
     fn public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
+            // The identity as approved (migration approved_identity), the live record only for
+            // certificates approved before it was kept.
             "SELECT c.worker_id, c.agency_id, c.card_version, c.revoked_at IS NOT NULL,
-                    g.name, g.phone, w.name, w.id_number,
-                    (SELECT b.sha256 FROM blobs b WHERE b.agency_id = c.agency_id AND b.sha256 = w.photo_sha256),
-                    json_extract(w.record, '$.service_types')
+                    g.name, g.phone, COALESCE(c.approved_name, w.name), COALESCE(c.approved_id_number, w.id_number),
+                    (SELECT b.sha256 FROM blobs b WHERE b.agency_id = c.agency_id
+                       AND b.sha256 = CASE WHEN c.approved_name IS NULL THEN w.photo_sha256 ELSE c.approved_photo_sha256 END),
+                    CASE WHEN c.approved_name IS NULL THEN json_extract(w.record, '$.service_types') ELSE c.approved_service_types END
              FROM certificates c JOIN agencies g ON g.id = c.agency_id JOIN workers w ON w.id = c.worker_id
              WHERE c.code = ?1",
         )?;

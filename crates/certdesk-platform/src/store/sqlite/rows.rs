@@ -437,9 +437,14 @@ impl Tx for SqliteTx<'_, '_> {
 
     fn add_certificate(&mut self, cert: &NewCertificate<'_>, now: DateTime<Utc>) -> StoreResult<()> {
         self.0.execute(
+            // The identity shown is frozen here, from the record as the platform holds it in
+            // this very transaction (migration approved_identity).
             "INSERT INTO certificates (code, worker_id, agency_id, application_id, card_version,
-               valid_from, valid_until, key_id, credential_url, issued_at)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9)",
+               valid_from, valid_until, key_id, credential_url, issued_at,
+               approved_name, approved_id_number, approved_photo_sha256, approved_service_types)
+             SELECT ?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9,
+               w.name, w.id_number, w.photo_sha256, json_extract(w.record, '$.service_types')
+             FROM workers w WHERE w.id = ?2",
             params![
                 cert.code,
                 cert.worker_id.to_string(),
