@@ -95,6 +95,32 @@ pub fn normalise_platform_url(url: &str) -> Result<String, SyncError> {
     }
 }
 
+/// The largest answer the desk reads from the platform (a pull page of the largest size is a
+/// few MiB); a longer one is refused as a protocol error without being held whole.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A body that broke off, or one over [`MAX_RESPONSE_BYTES`].
+enum BodyError {
+    Network(reqwest::Error),
+    TooLarge(usize),
+}
+
+/// Reads a whole body, chunk by chunk, stopping at [`MAX_RESPONSE_BYTES`] (a declared length
+/// over it is refused before reading).
+async fn read_capped(mut res: reqwest::Response) -> Result<Vec<u8>, BodyError> {
+    if let Some(declared) = res.content_length().filter(|n| *n > MAX_RESPONSE_BYTES as u64) {
+        return Err(BodyError::TooLarge(declared as usize));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(BodyError::Network)? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(BodyError::TooLarge(body.len() + chunk.len()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 impl PlatformClient {
     /// A client for the platform at `base_url`, trusting only `ca_pem` when given.
     pub fn new(base_url: &str, ca_pem: Option<&str>, timeout: Duration, retry: RetryPolicy) -> Result<Self, SyncError> {
@@ -102,6 +128,9 @@ impl PlatformClient {
         let mut builder = reqwest::Client::builder()
             .use_rustls_tls()
             .https_only(true)
+            // A redirect is never followed: the desk talks to the platform it was enrolled
+            // with and nothing else (a 3xx is a protocol error naming where it pointed).
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .timeout(timeout)
             .user_agent(concat!("certdesk/", env!("CARGO_PKG_VERSION")));
@@ -149,15 +178,22 @@ impl PlatformClient {
                         Attempt::Fail(SyncError::Network(describe(&e)))
                     }
                 }
+                Ok(res) if res.status().is_redirection() => {
+                    let to = res.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+                    Attempt::Fail(SyncError::Protocol(format!("the platform answered {} redirecting to {to}; redirects are not followed", res.status())))
+                }
                 Ok(res) => {
                     let status = res.status();
-                    match res.bytes().await {
+                    match read_capped(res).await {
                         Ok(body) if status.is_server_error() && idempotent => {
                             Attempt::Retry(format!("{status}: {}", String::from_utf8_lossy(&body)))
                         }
-                        Ok(body) => return Ok((status, body.to_vec())),
-                        Err(e) if idempotent => Attempt::Retry(describe(&e)),
-                        Err(e) => Attempt::Fail(SyncError::Network(describe(&e))),
+                        Ok(body) => return Ok((status, body)),
+                        Err(BodyError::TooLarge(n)) => Attempt::Fail(SyncError::Protocol(format!(
+                            "the platform's answer is over {MAX_RESPONSE_BYTES} bytes ({n} read or declared); not read further"
+                        ))),
+                        Err(BodyError::Network(e)) if idempotent => Attempt::Retry(describe(&e)),
+                        Err(BodyError::Network(e)) => Attempt::Fail(SyncError::Network(describe(&e))),
                     }
                 }
             };

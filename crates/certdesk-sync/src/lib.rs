@@ -15,7 +15,7 @@ mod error;
 pub mod messages;
 pub mod secret;
 
-pub use client::{BlobUpload, PlatformClient, RetryPolicy};
+pub use client::{BlobUpload, PlatformClient, RetryPolicy, MAX_RESPONSE_BYTES};
 pub use engine::{enrol, enrol_blocking, sync, sync_blocking, to_protocol, record_uuid, EnrolParams, Enrolment, SyncOptions, SyncReport};
 pub use error::SyncError;
 pub use secret::{SecretPreference, SecretStore};

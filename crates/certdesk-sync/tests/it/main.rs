@@ -3,5 +3,6 @@
 //!
 //! Run one area with `cargo test -p certdesk-sync --test it sync::`.
 
+mod hostile_platform;
 mod resumable_upload;
 mod sync;
