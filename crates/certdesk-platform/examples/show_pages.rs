@@ -132,14 +132,18 @@ async fn main() {
             .expect("an application")
             .application_id
     };
-    let queue = get("/operator/reviews".into()).await;
-    let csrf = csrf_in(&queue);
+    let review = get(format!("/operator/reviews/{}", app_of(valid))).await;
+    let csrf = csrf_in(&review);
+    // The approve form binds to the record version the page showed.
+    const AT: &str = "name=\"version\" value=\"";
+    let at = review.find(AT).expect("the approve form") + AT.len();
+    let version = review[at..].split('"').next().unwrap().to_owned();
     let res = s
         .http
         .post(s.url(&format!("/operator/reviews/{}/approve", app_of(valid))))
         .header(COOKIE, &session)
         .header("origin", &s.base)
-        .form(&[("csrf", csrf.as_str())])
+        .form(&[("csrf", csrf.as_str()), ("version", version.as_str())])
         .send()
         .await
         .unwrap();

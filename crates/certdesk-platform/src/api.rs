@@ -644,6 +644,7 @@ async fn decide_review(
             ..Default::default()
         })),
         Decided::NotPending => Err(messages::not_pending()),
+        Decided::RecordChanged(version) => Err(messages::operator::record_changed(version)),
     }
 }
 
@@ -699,7 +700,7 @@ pub(crate) async fn apply_results_csv(
             match decide(state, app, line.decision.clone()).await? {
                 Decided::Approved(_) => report.approved += 1,
                 Decided::Rejected => report.rejected += 1,
-                Decided::NotPending => {}
+                Decided::NotPending | Decided::RecordChanged(_) => {}
             }
         }
     }

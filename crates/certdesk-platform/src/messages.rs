@@ -525,6 +525,15 @@ pub(crate) mod operator {
         }
     }
 
+    /// Approving a record that changed after the operator opened it.
+    pub(crate) fn record_changed(version: i64) -> AppError {
+        AppError::Conflict {
+            code: ApiCode::RecordChanged,
+            zh: format!("机构在您打开此页后修改了人员记录（现为第 {version} 版），未作决定：请刷新页面，核对新的信息和照片后再审批"),
+            en: format!("The agency changed the record after you opened this page (now version {version}); nothing was decided: reload, check the new details and photo, then decide"),
+        }
+    }
+
     /// A rejection reason without Chinese.
     pub(crate) fn reason_not_chinese() -> Bilingual {
         Bilingual::new("请用中文写明驳回原因，机构人员会看到这句话。", "Write the reason in Chinese: the agency's clerk reads it.")

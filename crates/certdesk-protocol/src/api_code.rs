@@ -56,6 +56,8 @@ api_codes! {
     AgencyExists = "agency_exists",
     /// The application is no longer pending (409).
     NotPending = "not_pending",
+    /// The worker record changed since the operator looked at it; nothing was decided (409).
+    RecordChanged = "record_changed",
     /// Another upload of the same blob is in progress (409).
     UploadBusy = "upload_busy",
     /// A chunk does not start where the upload stands; the answer's `offset` says where (409).
@@ -89,7 +91,7 @@ mod tests {
         let before = [
             "malformed_json", "malformed_query", "malformed_csv", "invalid_field", "device_name_invalid",
             "device_mismatch", "batch_too_large", "blob_name_invalid", "body_unreadable", "blob_hash_mismatch",
-            "content_range_invalid", "blob_too_large", "agency_exists", "not_pending", "upload_busy",
+            "content_range_invalid", "blob_too_large", "agency_exists", "not_pending", "record_changed", "upload_busy",
             "upload_offset_mismatch", "unauthorized", "not_found", "payload_too_large", "not_ready", "internal",
         ];
         assert_eq!(ApiCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(), before);

@@ -69,7 +69,13 @@ pub fn decide<R: Repo + ?Sized>(
                 )?;
                 Ok(Decided::Rejected)
             }
-            Decision::Pass => {
+            Decision::Pass | Decision::PassAsSeen { .. } => {
+                if let Decision::PassAsSeen { version } = decision {
+                    let now_at = tx.worker(worker_id)?.map(|w| w.version);
+                    if now_at != Some(*version) {
+                        return Ok(Decided::RecordChanged(now_at.unwrap_or(0)));
+                    }
+                }
                 let district = CertificateCode::district_number(&app.district)
                     .ok_or_else(|| StoreError::Corrupt(format!("district {}", app.district)))?;
                 let year =

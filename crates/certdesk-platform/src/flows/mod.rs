@@ -81,6 +81,12 @@ pub struct Signer<'a> {
 pub enum Decision {
     /// Passed: approve (code, credential).
     Pass,
+    /// Passed, as an operator decided looking at the record at `version`: approved only if
+    /// the record is still that version.
+    PassAsSeen {
+        /// The worker record's version the operator looked at.
+        version: i64,
+    },
     /// Failed: reject with this reason (as the operator or provider wrote it).
     Fail {
         /// Reason in Chinese.
@@ -99,6 +105,8 @@ pub enum Decided {
     Rejected,
     /// No pending application with that id (already decided, withdrawn or unknown).
     NotPending,
+    /// The record changed since the operator looked at it (its version now): nothing decided.
+    RecordChanged(i64),
 }
 
 

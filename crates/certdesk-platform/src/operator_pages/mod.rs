@@ -724,6 +724,8 @@ fn review_body(detail: &ReviewDetail, session: &Session, error: Option<Markup>) 
                     session,
                     &format!("/operator/reviews/{id}/approve"),
                     html! {
+                        // Approval binds to the record as shown here.
+                        input type="hidden" name="version" value=(detail.version);
                         button { "比对通过，批准 Pass and approve" } " "
                         small { "批准后平台分配证件编码并签发电子凭证。Approval assigns the code and signs the credential." }
                     },
@@ -815,25 +817,50 @@ async fn photo(
 #[utoipa::path(post, path = "/operator/reviews/{application_id}/approve", tag = "operator_pages",
     operation_id = "operator_approve", security(("operator_session" = [])),
     params(("application_id" = Uuid, Path, description = "the application")),
-    request_body(content = inline(CsrfOnly), content_type = "application/x-www-form-urlencoded"),
+    request_body(content = inline(ApproveForm), content_type = "application/x-www-form-urlencoded"),
     responses(
     (status = SEE_OTHER, description = "approved: to `/operator/reviews?done=approved&code=…`; without a live session, to `/operator/sign-in`"),
-    (status = BAD_REQUEST, description = "the application is not waiting for review", content_type = "text/html", body = String),
+    (status = BAD_REQUEST, description = "the application is not waiting for review, or its record changed since the page showed it (or no version was posted): nothing decided", content_type = "text/html", body = String),
     (status = FORBIDDEN, description = "another origin, or a missing or wrong token; nothing changed", content_type = "text/html", body = String),
 ))]
 async fn approve(
     State(state): State<AppState>,
     Path(application_id): Path<Uuid>,
-    posted: Posted<CsrfOnly>,
+    posted: Posted<ApproveForm>,
 ) -> PageResult {
-    match decide(&state, application_id, Decision::Pass).await? {
+    // A form without the version it was shown with cannot bind to anything: refused.
+    let Some(version) = posted.form.version else {
+        return Err(operator::record_changed(0).into());
+    };
+    match decide(&state, application_id, Decision::PassAsSeen { version }).await? {
         Decided::Approved(code) => {
             tracing::info!(operator = %posted.session.operator_name, %application_id, "approved from the operator pages");
             Ok(see_other(&format!(
                 "/operator/reviews?done=approved&code={code}"
             )))
         }
+        Decided::RecordChanged(now_at) => {
+            tracing::info!(operator = %posted.session.operator_name, %application_id, seen = version, now_at, "approval refused: the record changed");
+            Err(operator::record_changed(now_at).into())
+        }
         _ => Err(not_pending()),
+    }
+}
+
+/// The approve form: the token and the record version the page showed.
+#[derive(Debug, Deserialize, ToSchema)]
+struct ApproveForm {
+    /// The session's CSRF token.
+    #[serde(default)]
+    csrf: String,
+    /// The worker record's version shown on the review page.
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+impl CsrfForm for ApproveForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
     }
 }
 

@@ -71,6 +71,8 @@ pub struct ReviewDetail {
     pub record: serde_json::Value,
     /// The photo the record names, if the agency uploaded it.
     pub photo_sha256: Option<String>,
+    /// The record's version as shown: approving binds to it.
+    pub version: i64,
 }
 
 /// Storage for the operator pages.

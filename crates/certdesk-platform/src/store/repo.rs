@@ -41,6 +41,8 @@ pub struct StoredWorker {
     pub id_number: String,
     /// The status the platform keeps.
     pub status: WorkerStatus,
+    /// The record's version: one more with every push that writes it.
+    pub version: i64,
 }
 
 /// A worker row to write (created, or replacing the record of an existing one).

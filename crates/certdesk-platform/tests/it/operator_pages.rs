@@ -53,6 +53,13 @@ struct Browser {
     csrf: String,
 }
 
+/// The record version a review page's approve form carries.
+fn version_on(page: &str) -> String {
+    const AT: &str = "name=\"version\" value=\"";
+    let start = page.find(AT).expect("an approve form with the version") + AT.len();
+    page[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
 /// The value of `name="csrf"` in a page.
 fn csrf_in(page: &str) -> String {
     let at = page
@@ -218,6 +225,14 @@ impl Platform {
         // The entry's own result only.
         res.results.drain(..res.results.len() - 1);
         res
+    }
+
+    /// Approves as an operator does: opens the review page and posts its approve form with the
+    /// record version the page showed.
+    async fn approve(&self, b: &Browser, app: Uuid) -> reqwest::Response {
+        let page = self.page(b, &format!("/operator/reviews/{app}")).await;
+        let version = version_on(&page);
+        self.post(b, &format!("/operator/reviews/{app}/approve"), &[("version", version.as_str())]).await
     }
 
     async fn pull(&self, device: &EnrolResponse) -> reqwest::Response {
@@ -587,7 +602,7 @@ mod work {
         assert_eq!(p.reviews().await.len(), 1, "a refused POST decides nothing");
 
         let res = p
-            .post(&b, &format!("/operator/reviews/{app}/approve"), &[])
+            .approve(&b, app)
             .await;
         assert!(redirects_to(&res, "/operator/reviews?done=approved&code="));
         assert!(p.reviews().await.is_empty());
@@ -601,10 +616,44 @@ mod work {
             "the approval reaches the agency: {:?}",
             pull.changes
         );
-        let again = p
-            .post(&b, &format!("/operator/reviews/{app}/approve"), &[])
-            .await;
+        let again = p.post(&b, &format!("/operator/reviews/{app}/approve"), &[("version", "1")]).await;
         assert_eq!(again.status(), StatusCode::BAD_REQUEST, "decided once only");
+    }
+
+    /// Approval binds to the record the operator looked at (issue 11): the agency changes the
+    /// photo and address after the page was opened; approving with the page's version is refused
+    /// with a sentence and nothing is decided; the reloaded page approves.
+    #[tokio::test]
+    async fn approving_a_record_that_changed_after_the_page_showed_it_is_refused() {
+        let p = platform().await;
+        let b = p.sign_in().await;
+        let device = p.device(p.agency(1).await).await;
+        let worker = p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+        let shown = version_on(&p.page(&b, &format!("/operator/reviews/{app}")).await);
+
+        let payload = json!({
+            "name": "张三丰", "id_number": id_number(1), "phone": "13812345678",
+            "address": "上海市静安区另一路2号", "service_types": ["cleaning"],
+            "emergency_contact_name": "王五", "emergency_contact_phone": "13912345678",
+            "consent_date": "2024-06-01", "agency_check_done": true, "status": "applied",
+            "photo_sha256": hex::encode(Sha256::digest(b"another face"))
+        });
+        let upsert = OutboxEntry { seq: 2, id: Uuid::now_v7(), entity: SyncEntity::Worker, entity_id: worker, op: SyncOp::Upsert, payload };
+        assert_eq!(p.push(&device, upsert).await.results[0].outcome, EntryOutcome::Applied);
+
+        let stale = p.post(&b, &format!("/operator/reviews/{app}/approve"), &[("version", shown.as_str())]).await;
+        assert_eq!(stale.status(), StatusCode::BAD_REQUEST);
+        let text = stale.text().await.unwrap();
+        assert!(text.contains("修改了人员记录") && text.contains("请刷新页面"), "{text}");
+        assert_eq!(p.reviews().await.len(), 1, "nothing was decided");
+        let bare = p.post(&b, &format!("/operator/reviews/{app}/approve"), &[]).await;
+        assert_eq!(bare.status(), StatusCode::BAD_REQUEST, "a form without the version binds to nothing");
+
+        let page = p.page(&b, &format!("/operator/reviews/{app}")).await;
+        assert!(page.contains("另一路2号"), "the reloaded page shows the new record");
+        assert_ne!(version_on(&page), shown);
+        assert!(redirects_to(&p.approve(&b, app).await, "/operator/reviews?done=approved&code="));
     }
 
     #[tokio::test]
@@ -685,7 +734,7 @@ mod work {
         let device = p.device(p.agency(1).await).await;
         let worker = p.apply(&device, 1, PHOTO).await;
         let app = p.reviews().await[0].application_id;
-        p.post(&b, &format!("/operator/reviews/{app}/approve"), &[])
+        p.approve(&b, app)
             .await;
         let pull: PullResponse = p.pull(&device).await.json().await.unwrap();
         let code = pull

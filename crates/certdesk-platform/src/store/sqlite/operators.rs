@@ -249,7 +249,7 @@ impl OperatorStore for SqliteStore {
             .conn()
             .query_row(
                 "SELECT a.worker_id, g.name, w.name, a.id_number, a.applied_at, a.agency_id, a.status,
-                   w.record, w.photo_sha256
+                   w.record, w.photo_sha256, w.version
                  FROM applications a JOIN workers w ON w.id = a.worker_id
                    JOIN agencies g ON g.id = a.agency_id
                  WHERE a.id = ?1",
@@ -265,11 +265,12 @@ impl OperatorStore for SqliteStore {
                         r.get::<_, String>(6)?,
                         r.get::<_, String>(7)?,
                         r.get::<_, Option<String>>(8)?,
+                        r.get::<_, i64>(9)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((worker, agency_name, name, id_number, applied_at, agency, status, record, photo)) =
+        let Some((worker, agency_name, name, id_number, applied_at, agency, status, record, photo, version)) =
             row
         else {
             return Ok(None);
@@ -288,6 +289,7 @@ impl OperatorStore for SqliteStore {
             record: serde_json::from_str(&record)
                 .map_err(|e| StoreError::Corrupt(format!("worker record: {e}")))?,
             photo_sha256: photo,
+            version,
         }))
     }
 }

@@ -257,22 +257,24 @@ impl Tx for SqliteTx<'_, '_> {
         let row = self
             .0
             .query_row(
-                "SELECT agency_id, id_number, status FROM workers WHERE id = ?1",
+                "SELECT agency_id, id_number, status, version FROM workers WHERE id = ?1",
                 [id.to_string()],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
                         r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
                     ))
                 },
             )
             .optional()?;
-        row.map(|(a, n, s)| {
+        row.map(|(a, n, s, version)| {
             Ok(StoredWorker {
                 agency_id: uuid_of(a)?,
                 id_number: n,
                 status: status_of(&s)?,
+                version,
             })
         })
         .transpose()
