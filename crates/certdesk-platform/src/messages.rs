@@ -326,6 +326,15 @@ pub(crate) mod public {
         "Genuine and in force, but the health check or the insurance is not in date (see below). Check the photo and ask the agency.",
     );
 
+    /// A card whose signature verifies but whose certificate the platform does not hold: never
+    /// shown as valid (a leaked key could sign any code).
+    pub(crate) const UNKNOWN_CERTIFICATE: Notice = notice(
+        "无法确认",
+        "Unknown, ask the platform",
+        "二维码签名有效，但平台没有这张证的记录，无法确认真伪。请勿接受凭此证上门服务，并致电平台核实。",
+        "The QR code's signature verifies, but the platform holds no such certificate: it cannot be confirmed. Do not accept service on it; call the platform.",
+    );
+
     /// The banner of a scanned card's verdict.
     pub(crate) fn verdict(kind: VerdictKind) -> Notice {
         const FAKE_ZH: &str = "非有效证件";

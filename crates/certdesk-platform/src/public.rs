@@ -105,6 +105,9 @@ fn raw_payload(uri: &Uri) -> &str {
     rest.split('/').next().unwrap_or("")
 }
 
+/// The page's code for a correctly signed certificate the platform does not hold.
+pub const UNKNOWN_CERTIFICATE_CODE: &str = "unknown_certificate";
+
 /// A verdict and, when the card is genuine, the certificate's record.
 struct Checked {
     verdict: Verdict,
@@ -410,8 +413,23 @@ async fn verification_page(
     let raw = raw_payload(&uri);
     let checked = check(&p.app, raw).await?;
     let standing = checked.record.as_ref().map(|r| Standing::of(&r.health_checks, &r.insurance, p.app.today()));
-    let banner = banner(&checked.verdict, standing.as_ref());
     let footer = footer(&p.app);
+    // Signed by a key the platform trusts, but a certificate it never issued: red, "ask".
+    let genuine = matches!(
+        checked.verdict,
+        Verdict::Valid(_) | Verdict::Replaced { .. } | Verdict::Revoked(_) | Verdict::Expired(_)
+    );
+    if genuine && checked.record.is_none() {
+        let banner = Banner {
+            colour: Some(Colour::Red),
+            ..refusal(UNKNOWN_CERTIFICATE_CODE, Tone::Bad, public::UNKNOWN_CERTIFICATE)
+        };
+        let body = html! {
+            section { p class="note" { "请勿接受。Do not accept." } }
+        };
+        return Ok(answer(StatusCode::OK, "no-store", page(&banner, body, footer)));
+    }
+    let banner = banner(&checked.verdict, standing.as_ref());
     match (&checked.verdict, &checked.record) {
         (Verdict::Valid(claims), Some(record)) => {
             let (device, new_cookie) = match device_cookie(&jar) {

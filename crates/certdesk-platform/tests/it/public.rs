@@ -309,6 +309,30 @@ mod verdicts {
         c.s.stop().await;
     }
 
+    /// A leaked signing key could sign any code: a correctly signed credential for a
+    /// certificate the platform never issued is "unknown, ask the platform", red, never valid.
+    #[tokio::test]
+    async fn a_correctly_signed_certificate_the_platform_never_issued_is_unknown_and_red() {
+        let c = card().await;
+        let secret: Vec<u8> =
+            c.s.db().query_row("SELECT secret FROM signing_keys WHERE key_id = 1", [], |r| r.get(0)).unwrap();
+        let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap());
+        let never_issued = CredentialClaims {
+            key_id: 1,
+            certificate_code: CertificateCode::new(1, 2026, 9999).unwrap(),
+            card_version: 1,
+            valid_from: chrono::Utc::now().date_naive(),
+            valid_until: chrono::Utc::now().date_naive() + Duration::days(30),
+        };
+        let payload = sign_payload(&never_issued, &key).unwrap();
+        let page = get(&c.s, &format!("/c/{payload}"), None).await;
+        assert_eq!(page.verdict(), "unknown_certificate");
+        assert!(page.html.contains("无法确认") && page.html.contains("红 RED"), "{}", page.html);
+        assert!(!page.html.contains("评价服务") && page.cookie.is_none(), "nothing to rate");
+        assert_nothing_personal(&c, &page.html, "unknown certificate");
+        c.s.stop().await;
+    }
+
     #[tokio::test]
     async fn forged_foreign_truncated_and_garbage_payloads_show_nothing_personal() {
         let c = card().await;
