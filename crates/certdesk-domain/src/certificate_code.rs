@@ -32,6 +32,10 @@ pub mod codes {
 }
 
 const PREFIX: &str = "SH";
+/// The longest a certificate may be valid, first and last day counted: three years (with a
+/// leap day). A credential claiming longer was never issued by the programme.
+pub const MAX_CERTIFICATE_VALIDITY_DAYS: u32 = 1096;
+
 /// Length of a certificate code, check character included.
 pub const CERTIFICATE_CODE_LEN: usize = 15;
 /// Largest serial a district may assign in one year.

@@ -116,8 +116,9 @@ struct ServeArgs {
     /// Public base URL printed in credential QR codes, e.g. https://cert.example.cn
     #[arg(long)]
     public_url: Option<String>,
-    /// Days a new certificate is valid.
-    #[arg(long, default_value_t = 1096)]
+    /// Days a new certificate is valid (at most three years, 1096 days: desks refuse longer).
+    #[arg(long, default_value_t = certdesk_domain::certificate_code::MAX_CERTIFICATE_VALIDITY_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(certdesk_domain::certificate_code::MAX_CERTIFICATE_VALIDITY_DAYS)))]
     validity_days: u32,
     /// Log as JSON lines (for log collectors).
     #[arg(long)]

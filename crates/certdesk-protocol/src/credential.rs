@@ -430,6 +430,12 @@ pub fn verify(
     if !key.covers(claims.valid_from) {
         return Verdict::UnknownKey { key_id };
     }
+    // Signed, but a validity the programme never grants (longer than three years, or ending
+    // before it starts): only a leaked key or a broken signer makes one. Refused as not genuine.
+    let days = (claims.valid_until - claims.valid_from).num_days() + 1;
+    if days < 1 || days > i64::from(certdesk_domain::certificate_code::MAX_CERTIFICATE_VALIDITY_DAYS) {
+        return Verdict::BadSignature;
+    }
     let code = claims.certificate_code.to_string();
     if let Some(entry) = revocations
         .entries
@@ -645,6 +651,16 @@ mod tests {
             verify(&u, &trust(), &RevocationList::default(), today()),
             Verdict::UnknownKey { key_id: 8 }
         );
+    }
+
+    #[test]
+    fn a_signed_card_claiming_a_validity_the_programme_never_grants_is_refused() {
+        // One day past three years, signed by the trusted key itself (the signer refuses a
+        // validity that ends before it starts, so only a length can be tried here).
+        let too_long = CredentialClaims { valid_until: date(2029, 11, 27), ..claims() };
+        let u = issue_url(BASE, &too_long, &key(1)).unwrap();
+        assert_eq!(verify(&u, &trust(), &RevocationList::default(), today()), Verdict::BadSignature);
+        assert_eq!(verify(&url(), &trust(), &RevocationList::default(), today()), Verdict::Valid(claims()), "three years exactly is valid");
     }
 
     #[test]

@@ -287,7 +287,7 @@ fn the_verify_box_names_forged_foreign_and_garbage_scans() {
     assert_eq!(report.trust_keys, 1);
     assert!(report.lists_age_seconds.is_some());
     // An expired card (valid until before today, 2026-03-02).
-    let expired = CredentialClaims { valid_from: date("2023-01-01"), valid_until: date("2026-03-01"), ..claims(127, 1) };
+    let expired = CredentialClaims { valid_from: date("2023-03-02"), valid_until: date("2026-03-01"), ..claims(127, 1) };
     desk.apply_pulled(
         &[Change { seq: 30, body: ChangeBody::TrustKey { key: TrustedKey::for_signing_key(1, &key(), date("2022-01-01"), None) } }],
         30,
