@@ -14,7 +14,7 @@ pub mod api;
 pub mod blob_upload;
 pub mod checks;
 pub mod error;
-pub mod files;
+pub use certdesk_files as files;
 pub mod flows;
 pub mod ids;
 pub mod keys;

@@ -41,8 +41,13 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
 /// Open (creating if needed) the database in `data_dir` with the desk's pragmas, and bring
 /// its schema up to date.
 pub fn open_connection(data_dir: &Path) -> DeskResult<Connection> {
-    std::fs::create_dir_all(data_dir).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
+    // The folder holds every ID number and photo: owner-only (0700, files 0600 on Unix), what
+    // an older version left looser tightened, and the database created 0600 before SQLite
+    // opens it (so its -wal and -shm files follow its mode).
+    certdesk_files::prepare_data_dir(data_dir).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
     let path = data_dir.join(DB_FILE);
+    certdesk_files::open(std::fs::OpenOptions::new().append(true).create(true), &path)
+        .map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
     let conn = Connection::open_with_flags(
         &path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -87,6 +92,27 @@ mod tests {
         assert_eq!(sync, 2, "synchronous=FULL (2) so a saved enrolment survives power loss");
         let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
+    }
+
+    /// The desk's data folder is its user's alone (issue 15): a folder and database an older
+    /// version left readable by others are tightened at the next start.
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_and_its_files_are_owner_only_whatever_an_older_version_left() {
+        use std::os::unix::fs::PermissionsExt;
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("data");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        drop(open_connection(&dir).unwrap());
+        std::fs::set_permissions(dir.join(DB_FILE), std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(open_connection(&dir).unwrap());
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
     }
 
     #[test]

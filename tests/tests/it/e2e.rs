@@ -168,6 +168,7 @@ async fn after_restart(d: &WebDriver) {
     type_by(d, tid("search-input"), "13912345678").await;
     wait_text(d, tid("worker-table"), "张三").await;
     shot(d, "08-after-restart").await;
-    d.find(By::Css("[data-testid='worker-row'] td")).await.unwrap().click().await.unwrap();
+    // The list may still re-render under the search: found again if stale.
+    click_when_free(d, By::Css("[data-testid='worker-row'] td")).await;
     wait_text(d, tid("worker-phone"), "13912345678").await;
 }

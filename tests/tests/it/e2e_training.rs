@@ -279,21 +279,6 @@ async fn wait_cells(d: &WebDriver, testid: &str, needle: &str, n: usize) {
     }
 }
 
-/// Click once nothing lies over the element any more (a closing dialog's mask, a toast).
-async fn click_when_free(d: &WebDriver, by: By) {
-    let started = Instant::now();
-    loop {
-        match wait(d, by.clone()).await.click().await {
-            Ok(()) => return,
-            Err(e) if started.elapsed() < Duration::from_secs(10) => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("{by:?} stayed covered: {e}"),
-        }
-    }
-}
-
 /// Open a class from the class list by its title.
 async fn open_class(d: &WebDriver, title: &str) {
     wait(d, tid("nav-classes")).await.click().await.unwrap();

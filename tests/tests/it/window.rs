@@ -178,3 +178,20 @@ pub async fn finish(d: WebDriver, outcome: std::thread::Result<()>) {
     }
 }
 
+
+/// Click once nothing lies over the element any more (a closing dialog's mask, a toast) and it
+/// is not being re-rendered (a list refreshing under a search leaves a stale reference): found
+/// again and retried for up to 10 s.
+pub async fn click_when_free(d: &WebDriver, by: By) {
+    let started = Instant::now();
+    loop {
+        match wait(d, by.clone()).await.click().await {
+            Ok(()) => return,
+            Err(e) if started.elapsed() < Duration::from_secs(10) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("{by:?} stayed covered or stale: {e}"),
+        }
+    }
+}

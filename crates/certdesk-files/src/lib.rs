@@ -1,11 +1,12 @@
-//! The platform's files are its own: the database (every ID number), the photos, the dev TLS
-//! key and the operator token are created owner-only on Unix (files 0600, folders 0700,
-//! whatever the umask) and what an older version left looser is tightened at start. Elsewhere
-//! the folder's ACL decides; these calls then only create.
+//! A data folder's files are its owner's: the database (every ID number), the photos, the
+//! platform's dev TLS key and the desk's secret are created owner-only on Unix (files 0600,
+//! folders 0700, whatever the umask) and what an older version left looser is tightened at
+//! start. Elsewhere the folder's ACL decides; these calls then only create. The one place both
+//! the desk (`certdesk-store`) and the platform take this from.
 //!
-//! [`prepare_data_dir`] runs before the store opens; the blobs and the TLS files are written
-//! through [`create_dir`] and [`open`], so nothing the platform writes is ever readable by
-//! another account, not even for the moment between creating and tightening.
+//! [`prepare_data_dir`] runs before a store opens; what is written later goes through
+//! [`create_dir`] and [`open`], so nothing is ever readable by another account, not even for the
+//! moment between creating and tightening.
 
 use std::fs::{File, OpenOptions};
 use std::io;
