@@ -47,6 +47,19 @@ pub fn open(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Creates an SQLite database file owner-only before SQLite opens it (its -wal and -shm files
+/// then take its mode), and leaves an existing one alone: closing any other descriptor of a file
+/// this process already has open in SQLite would release that connection's POSIX locks, and
+/// another process could then checkpoint and delete the write-ahead log under it. An existing
+/// database is tightened by [`prepare_data_dir`] (a `chmod`, no descriptor).
+pub fn create_database_file(path: &Path) -> io::Result<()> {
+    match open(OpenOptions::new().append(true).create_new(true), path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Writes `contents` to `path` (created or truncated) as an owner-only file.
 pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
     use std::io::Write;

@@ -46,8 +46,7 @@ pub fn open_connection(data_dir: &Path) -> DeskResult<Connection> {
     // opens it (so its -wal and -shm files follow its mode).
     certdesk_files::prepare_data_dir(data_dir).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
     let path = data_dir.join(DB_FILE);
-    certdesk_files::open(std::fs::OpenOptions::new().append(true).create(true), &path)
-        .map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
+    certdesk_files::create_database_file(&path).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
     let conn = Connection::open_with_flags(
         &path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

@@ -171,4 +171,24 @@ async fn after_restart(d: &WebDriver) {
     // The list may still re-render under the search: found again if stale.
     click_when_free(d, By::Css("[data-testid='worker-row'] td")).await;
     wait_text(d, tid("worker-phone"), "13912345678").await;
+
+    // 体检与保险 on the worker page, with the keyboard alone: a check dated a month ago, valid
+    // for a year by default, saved with Enter and listed; a policy ending before it starts is
+    // refused beside its field.
+    let month_ago = (chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
+    wait(d, tid("health-panel")).await.scroll_into_view().await.ok();
+    type_into(d, "hc_checked_on", &month_ago).await;
+    type_into(d, "hc_institution", "上海市徐汇区中心医院").await;
+    wait(d, By::Id("hc_institution")).await.send_keys(Key::Enter).await.unwrap();
+    let listed = wait_text(d, tid("health-list"), "上海市徐汇区中心医院").await;
+    assert!(listed.contains(&month_ago), "{listed}");
+    wait_text(d, tid("timeline"), "王经理登记体检").await;
+    type_into(d, "ins_insurer", "中国平安").await;
+    type_into(d, "ins_policy_number", "PA-2026-77").await;
+    type_into(d, "ins_valid_from", "2026-06-01").await;
+    type_into(d, "ins_valid_until", "2026-05-31").await;
+    wait(d, By::Id("ins_valid_until")).await.send_keys(Key::Enter).await.unwrap();
+    wait_text(d, tid("error-ins-valid_until"), "早于起期").await;
+    wait(d, tid("insurance-form")).await.scroll_into_view().await.ok();
+    shot(d, "09-health").await;
 }

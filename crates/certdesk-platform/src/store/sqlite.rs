@@ -96,7 +96,7 @@ impl SqliteStore {
         // Owner-only before SQLite opens it: its -wal and -shm files take the database's mode.
         let path = data_dir.join("platform.sqlite3");
         crate::files::prepare_data_dir(data_dir)
-            .and_then(|()| crate::files::open(std::fs::OpenOptions::new().append(true).create(true), &path).map(drop))
+            .and_then(|()| crate::files::create_database_file(&path))
             .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
         let conn = Connection::open(path)?;
         Self::setup(conn)

@@ -49,6 +49,44 @@ fn an_enrolled_worker_is_in_the_file_after_reopening() {
     assert_eq!(desk.pending_outbox(10).unwrap().iter().filter(|e| e.entity == "worker").count(), 1);
 }
 
+/// Opening the desk a second time in the same process (the window does, as it goes) must keep
+/// every save of the desk already open: POSIX locks belong to the process, and closing any
+/// descriptor of the database file releases them all. A desk that opened and closed the file
+/// outside SQLite let another process (the CLI), believing itself the last connection,
+/// checkpoint and delete the write-ahead log under the window, whose later saves went to a
+/// deleted file: another process did not see them, and a crash lost them. A child process
+/// (this test binary again) plays the CLI.
+#[cfg(unix)]
+#[test]
+fn a_second_open_in_the_same_process_keeps_every_later_save_visible_to_other_processes() {
+    const CHILD: &str = "CERTDESK_OTHER_PROCESS";
+    const NAME: &str = "desk::a_second_open_in_the_same_process_keeps_every_later_save_visible_to_other_processes";
+    if let Ok(dir) = std::env::var(CHILD) {
+        let desk = Desk::open(Path::new(&dir)).unwrap();
+        let mut names: Vec<String> = desk.search_workers("", None, 10).unwrap().items.into_iter().map(|w| w.name).collect();
+        names.sort();
+        drop(desk);
+        println!("child:{}", names.join("|"));
+        return;
+    }
+    let other_process = |dir: &Path| {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--nocapture"])
+            .env(CHILD, dir)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&out.stdout).into_owned();
+        out.lines().find_map(|l| l.strip_prefix("child:")).unwrap_or_else(|| panic!("the child ran: {out}")).to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (mut window, me) = fresh(dir.path());
+    window.enrol_worker(&me, &input("张三", "11010519491231002X", "13800138000")).unwrap();
+    drop(Desk::open(dir.path()).unwrap());
+    assert_eq!(other_process(dir.path()), "张三");
+    window.enrol_worker(&me, &input("李四", &id_with_check("11010519800101001"), "13800138001")).unwrap();
+    assert_eq!(other_process(dir.path()), "张三|李四", "another process sees the window's later save");
+}
+
 #[test]
 fn a_legacy_15_digit_number_is_upgraded_and_both_are_kept() {
     let dir = tempfile::tempdir().unwrap();
