@@ -1,8 +1,9 @@
-//! The window's commands for health checks (体检), insurance (保险) and the deadline list: each
+//! The window's commands for health checks (体检), insurance (保险), the deadline list and the
+//! records to be completed (待补全): each
 //! forwards to the application layer as the signed-in user.
 
 use certdesk_domain::health::{HealthCheckInput, InsuranceInput};
-use certdesk_store::{Deadline, HealthCheck, InsurancePolicy};
+use certdesk_store::{Deadline, HealthCheck, InsurancePolicy, WorkerToComplete};
 use tauri::State;
 
 use crate::{AppData, CmdResult};
@@ -40,4 +41,10 @@ pub(crate) fn insurance_list(app: State<'_, AppData>, worker_id: String) -> CmdR
 #[tauri::command]
 pub(crate) fn deadlines(app: State<'_, AppData>) -> CmdResult<Vec<Deadline>> {
     app.core.signed_in("deadlines", |s| s.deadlines())
+}
+
+/// The home screen's records to be completed (待补全): at most 200, oldest first.
+#[tauri::command]
+pub(crate) fn workers_to_complete(app: State<'_, AppData>) -> CmdResult<Vec<WorkerToComplete>> {
+    app.core.signed_in("workers_to_complete", |s| s.workers_to_complete(200))
 }

@@ -313,7 +313,8 @@ pub fn run() -> i32 {
             health::health_check_list,
             health::insurance_add,
             health::insurance_list,
-            health::deadlines
+            health::deadlines,
+            health::workers_to_complete
         ])
         .run(tauri::generate_context!());
     match result {

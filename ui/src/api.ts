@@ -247,6 +247,7 @@ export const healthCheckList = (workerId: string) => call('health_check_list', {
 export const insuranceAdd = (workerId: string, input: InsuranceInput) => call('insurance_add', { workerId, input });
 export const insuranceList = (workerId: string) => call('insurance_list', { workerId });
 export const deadlines = () => call('deadlines');
+export const workersToComplete = () => call('workers_to_complete');
 export const supervisionFile = (classId: string, input: SupervisionInput) =>
   call('supervision_file', { classId, input });
 export const workerEligibility = (id: string) => call('worker_eligibility', { id });

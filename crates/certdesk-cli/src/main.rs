@@ -103,6 +103,9 @@ enum Command {
     /// 到期提醒: health checks and insurance ending within 30 days or ended, lost cards to
     /// replace within 5 working days; the most pressing first.
     Deadlines,
+    /// 待补全: workers enrolled without an address or emergency contact (an imported staff
+    /// sheet), and what each lacks; they cannot apply until completed with `update`.
+    ToComplete,
     /// Health checks (体检): record one (with its report file), list a worker's.
     #[command(subcommand)]
     Health(health_cmd::HealthCommand),
@@ -428,6 +431,10 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
         Command::Deadlines => {
             let list = s.deadlines()?;
             out.print(&list, || report::deadlines(&list));
+        }
+        Command::ToComplete => {
+            let list = s.workers_to_complete(usize::MAX)?;
+            out.print(&list, || report::to_complete(&list));
         }
         Command::Health(cmd) => health_cmd::health(s, cmd, out)?,
         Command::Insurance(cmd) => health_cmd::insurance(s, cmd, out)?,

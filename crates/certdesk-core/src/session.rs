@@ -25,7 +25,7 @@ use certdesk_store::{
     Deadline, DeskStats, ExamInput, ExamResult, Feedback, HealthCheck, InsurancePolicy, FeedbackSummary, HoursImportOptions, HoursImportReport, ImportOptions,
     ImportReport, LossKind, NewUser, Participant, PlatformView, PreparedPhoto, RosterExport, RosterFilter, RosterFormat,
     ScanReport, SearchResult, SessionUser, SupervisionForm, SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker,
-    WorkerDetail, WorkerInput, WorkerTraining, MAX_IMPORT_BYTES,
+    WorkerDetail, WorkerInput, WorkerToComplete, WorkerTraining, MAX_IMPORT_BYTES,
 };
 use certdesk_sync::{EnrolParams, Enrolment, SyncOptions, SyncReport};
 
@@ -256,6 +256,12 @@ impl<'a> Session<'a> {
     /// ended, cards to replace within 5 working days; the most pressing first.
     pub fn deadlines(&self) -> DeskResult<Vec<Deadline>> {
         self.desk.deadlines()
+    }
+
+    /// The home screen's records to be completed (待补全): workers lacking an address or an
+    /// emergency contact, at most `limit`, oldest first.
+    pub fn workers_to_complete(&self, limit: usize) -> DeskResult<Vec<WorkerToComplete>> {
+        self.desk.workers_to_complete(limit)
     }
 
     /// [`Session::record_health_check`] with the report as the window sends it (base64).

@@ -42,7 +42,8 @@ pub use training::{
     TrainingSettings,
 };
 pub use worker::{
-    parse_service_types, validate_worker, ServiceType, ValidWorker, WorkerInput, WorkerStatus,
+    missing_details, parse_service_types, validate_worker, validate_worker_record, ServiceType, ValidWorker,
+    WorkerInput, WorkerStatus, COMPLETED_LATER,
 };
 
 /// A refused field names a field of the form it came from, so the window can put the sentence

@@ -716,6 +716,16 @@ pub(crate) mod missing {
 
     use crate::bilingual::Bilingual;
 
+    /// The record still lacks details (待补全), named by their labels.
+    pub(crate) fn details(fields: &[&str]) -> Bilingual {
+        let zh: Vec<&str> = fields.iter().map(|f| super::field_label_zh(f)).collect();
+        let en: Vec<&str> = fields.iter().map(|f| super::field_label_en(f)).collect();
+        Bilingual::new(
+            format!("待补全：缺少{}，补全后才能申领", zh.join("、")),
+            format!("To be completed: {} missing; the worker can apply once the record is complete", en.join(", ")),
+        )
+    }
+
     /// No consent recorded.
     pub(crate) fn consent() -> Bilingual {
         Bilingual::new(

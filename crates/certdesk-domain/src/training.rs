@@ -92,6 +92,8 @@ pub mod codes {
 
     /// Missing requirement: no consent (征信授权书) recorded.
     pub const MISSING_CONSENT: &str = "consent_missing";
+    /// Eligibility: the record lacks details to be completed (待补全: address, emergency contact).
+    pub const MISSING_DETAILS: &str = "details_missing";
     /// Missing requirement: the agency check (企业核实) not done.
     pub const MISSING_AGENCY_CHECK: &str = "agency_check_missing";
     /// Missing requirement: fewer than 3 class hours credited.
@@ -660,13 +662,15 @@ pub struct EligibilityFacts {
     pub classes: Vec<ClassCredit>,
     /// Every exam attempt (retakes kept).
     pub exams: Vec<ExamAttempt>,
+    /// The record's details still to be completed (待补全, [`crate::missing_details`]).
+    pub details_missing: Vec<&'static str>,
 }
 
 /// One unmet requirement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Missing {
-    /// Stable code: `consent_missing`, `agency_check_missing`, `class_hours_short`,
+    /// Stable code: `details_missing`, `consent_missing`, `agency_check_missing`, `class_hours_short`,
     /// `exam_missing`, `exam_failed`, `supervision_missing`.
     pub code: String,
     /// For `supervision_missing`: the class that needs its form.
@@ -697,7 +701,7 @@ impl Missing {
 pub struct Eligibility {
     /// True exactly when `missing` is empty.
     pub eligible: bool,
-    /// Every unmet requirement, in the order: consent, agency check, hours, exam, supervision.
+    /// Every unmet requirement, in the order: details, consent, agency check, hours, exam, supervision.
     pub missing: Vec<Missing>,
     /// Class hours credited in all.
     pub credited_hours: HalfHours,
@@ -712,6 +716,9 @@ pub struct Eligibility {
 /// Decide whether a worker may apply for a certificate; see the module docs for the rule.
 pub fn eligibility(facts: &EligibilityFacts, settings: &TrainingSettings) -> Eligibility {
     let mut missing = Vec::new();
+    if !facts.details_missing.is_empty() {
+        missing.push(Missing::new(MISSING_DETAILS, messages::missing::details(&facts.details_missing)));
+    }
     if !facts.consent_recorded {
         missing.push(Missing::new(MISSING_CONSENT, messages::missing::consent()));
     }
@@ -802,7 +809,18 @@ mod tests {
             agency_check_done: true,
             classes: vec![class("a", ClassMode::Offline, 6, true)],
             exams: vec![exam(1, 80.0)],
+            details_missing: vec![],
         }
+    }
+
+    #[test]
+    fn a_record_to_be_completed_cannot_apply_and_is_told_which_details_first() {
+        let facts = EligibilityFacts { details_missing: vec!["address", "emergency_contact_phone"], ..complete() };
+        let e = eligibility(&facts, &s());
+        assert!(!e.eligible, "training done but the record is 待补全");
+        assert_eq!(codes_of(&e), [MISSING_DETAILS]);
+        assert_eq!(e.missing[0].message_zh, "待补全：缺少住址、紧急联系人电话，补全后才能申领");
+        assert!(e.missing[0].message_en.contains("Address, Emergency contact phone missing"), "{}", e.missing[0].message_en);
     }
 
     fn codes_of(e: &Eligibility) -> Vec<&str> {
@@ -1137,6 +1155,7 @@ mod tests {
             agency_check_done: false,
             classes: vec![],
             exams: vec![],
+            details_missing: vec![],
         };
         let e = eligibility(&facts, &s());
         assert!(!e.eligible);

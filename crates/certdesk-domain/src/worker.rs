@@ -277,34 +277,77 @@ pub struct ValidWorker {
 /// Maximum length of the address, in characters.
 const ADDRESS_MAX_CHARS: usize = 200;
 
+/// Details a record may lack and have completed later (待补全): an agency's existing staff
+/// sheet often has no address or emergency contact. A record without them is kept (an import
+/// enrols it, the platform stores it, a correction may leave them blank) but the worker cannot
+/// apply until it is complete ([`missing_details`] feeds eligibility). The enrolment form still
+/// requires every one; identity (name, ID number) is never among them.
+pub const COMPLETED_LATER: [&str; 3] = ["address", "emergency_contact_name", "emergency_contact_phone"];
+
+/// Which of [`COMPLETED_LATER`] a record leaves blank, in that order.
+pub fn missing_details(address: &str, emergency_contact_name: &str, emergency_contact_phone: &str) -> Vec<&'static str> {
+    COMPLETED_LATER
+        .into_iter()
+        .zip([address, emergency_contact_name, emergency_contact_phone])
+        .filter(|(_, value)| value.trim().is_empty())
+        .map(|(field, _)| field)
+        .collect()
+}
+
+impl ValidWorker {
+    /// Which details the record still lacks (待补全); empty for a complete record.
+    pub fn missing_details(&self) -> Vec<&'static str> {
+        missing_details(&self.address, &self.emergency_contact_name, &self.emergency_contact_phone)
+    }
+}
+
 /// Validate every field; return ALL field errors (not just the first) so the form can show each beside its field.
 ///
 /// Errors come in form order (name, ID number, phone, address, service types, emergency
-/// contact, consent, agency check), at most one per field.
+/// contact, consent, agency check), at most one per field. Every field is required: this is
+/// the enrolment form. A stored record is checked with [`validate_worker_record`].
 pub fn validate_worker(
     input: &WorkerInput,
     today: NaiveDate,
 ) -> Result<ValidWorker, Vec<FieldError>> {
+    validate(input, today, false)
+}
+
+/// [`validate_worker`] for a record that may still be completed later: a blank detail of
+/// [`COMPLETED_LATER`] is kept blank instead of refused (a detail that is there must still be
+/// right). Used by the import, by corrections and by the platform reading a pushed record.
+pub fn validate_worker_record(
+    input: &WorkerInput,
+    today: NaiveDate,
+) -> Result<ValidWorker, Vec<FieldError>> {
+    validate(input, today, true)
+}
+
+fn validate(input: &WorkerInput, today: NaiveDate, details_later: bool) -> Result<ValidWorker, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut keep = Collector(&mut errors);
+    // A blank detail that may come later is kept blank.
+    let later = |typed: &str, parse: &dyn Fn() -> Result<String, FieldError>| {
+        if details_later && typed.trim().is_empty() {
+            Ok(String::new())
+        } else {
+            parse()
+        }
+    };
 
     let name = keep.take(parse_person_name(&input.name, "name"));
     let id_number = keep.take(IdNumber::parse(&input.id_number, today));
     let phone = keep.take(Mobile::parse(&input.phone));
-    let address = keep.take(parse_required_text(
-        &input.address,
-        "address",
-        ADDRESS_MAX_CHARS,
-    ));
+    let address = keep.take(later(&input.address, &|| {
+        parse_required_text(&input.address, "address", ADDRESS_MAX_CHARS)
+    }));
     let service_types = keep.take(parse_service_types(&input.service_types));
-    let emergency_contact_name = keep.take(parse_person_name(
-        &input.emergency_contact_name,
-        "emergency_contact_name",
-    ));
-    let emergency_contact_phone = keep.take(parse_contact_phone(
-        &input.emergency_contact_phone,
-        "emergency_contact_phone",
-    ));
+    let emergency_contact_name = keep.take(later(&input.emergency_contact_name, &|| {
+        parse_person_name(&input.emergency_contact_name, "emergency_contact_name")
+    }));
+    let emergency_contact_phone = keep.take(later(&input.emergency_contact_phone, &|| {
+        parse_contact_phone(&input.emergency_contact_phone, "emergency_contact_phone")
+    }));
     let consent_date = keep.take(parse_consent_date(input.consent_date.as_deref(), today));
     let agency_check = keep.take(if input.agency_check_done {
         Ok(())
@@ -401,6 +444,29 @@ mod tests {
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_record_may_lack_its_address_and_emergency_contact_but_the_form_may_not() {
+        let input = WorkerInput {
+            address: " ".into(),
+            emergency_contact_name: String::new(),
+            emergency_contact_phone: String::new(),
+            ..good_input()
+        };
+        let fields: Vec<String> = validate_worker(&input, today()).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, strings(&["address", "emergency_contact_name", "emergency_contact_phone"]), "the enrolment form requires them");
+        let record = validate_worker_record(&input, today()).unwrap();
+        assert_eq!(record.address, "");
+        assert_eq!(record.missing_details(), COMPLETED_LATER);
+        assert!(validate_worker_record(&good_input(), today()).unwrap().missing_details().is_empty());
+        // A detail that is there must still be right; identity is never completed later.
+        let wrong = WorkerInput { emergency_contact_phone: "12".into(), ..input.clone() };
+        let fields: Vec<String> = validate_worker_record(&wrong, today()).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, strings(&["emergency_contact_phone"]));
+        let no_name = WorkerInput { name: String::new(), ..input };
+        let fields: Vec<String> = validate_worker_record(&no_name, today()).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, strings(&["name"]));
     }
 
     #[test]

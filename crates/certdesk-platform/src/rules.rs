@@ -6,7 +6,7 @@
 //! touch storage or the clock.
 
 use certdesk_domain::lifecycle::{claims_certificate, transition, LifecycleEvent};
-use certdesk_domain::{validate_worker, Bilingual, FieldError, ValidWorker, WorkerInput, WorkerStatus};
+use certdesk_domain::{validate_worker_record, Bilingual, FieldError, ValidWorker, WorkerInput, WorkerStatus};
 use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -50,7 +50,7 @@ pub struct PushedWorker {
 }
 
 /// Reads a pushed worker payload (the desk's worker JSON; unknown fields are ignored) and
-/// re-validates it with the same rules the desk's form uses.
+/// re-validates it with the same rules the desk's records follow.
 pub fn read_worker(
     payload: &serde_json::Value,
     today: NaiveDate,
@@ -58,7 +58,8 @@ pub fn read_worker(
     let input: WorkerInput = serde_json::from_value(payload.clone()).map_err(|e| {
         rejected(codes::INVALID_RECORD, push::worker_unreadable(e))
     })?;
-    let valid = validate_worker(&input, today).map_err(|errors| invalid(&errors))?;
+    // A record may still lack details completed later (待补全); applying needs them.
+    let valid = validate_worker_record(&input, today).map_err(|errors| invalid(&errors))?;
     let reported_status = payload
         .get("status")
         .and_then(|s| s.as_str())

@@ -31,7 +31,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use certdesk_domain::{validate_worker, Bilingual, FieldError, IdNumber};
+use certdesk_domain::{validate_worker_record, Bilingual, FieldError, IdNumber};
 pub(crate) use certdesk_sheet::{column_letter, excel_date, Cell, Sheet};
 use certdesk_sheet::{ReadError, WriteCell};
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,8 @@ pub mod codes {
     pub const ALREADY_ENROLLED: &str = "already_enrolled";
     /// Report line: an agency-check cell that is neither yes nor no.
     pub const AGENCY_CHECK_VALUE: &str = "agency_check_value";
+    /// Report line: the row goes in without an address or emergency contact (待补全).
+    pub const TO_COMPLETE: &str = "to_complete";
 }
 
 /// What the clerk confirms for the whole file; see the module docs.
@@ -120,7 +122,7 @@ pub enum IssueSeverity {
     Error,
     /// Already enrolled: nothing to do.
     Skipped,
-    /// Recorded, with a remark (hours capped at the class's).
+    /// Recorded, with a remark (hours capped at the class's; a record to be completed).
     Note,
 }
 
@@ -143,6 +145,8 @@ pub enum PreviewStatus {
     AlreadyEnrolled,
     /// The same ID number is in an earlier row.
     DuplicateInFile,
+    /// Valid and new but lacking details completed later: it goes in as 待补全.
+    ToComplete,
     /// Fine but for the file-wide consent date / agency check the clerk has not confirmed yet.
     NeedsConfirmation,
 }
@@ -152,6 +156,7 @@ certdesk_domain::closed_set!(PreviewStatus, "import preview status", {
     Invalid => "invalid",
     AlreadyEnrolled => "already_enrolled",
     DuplicateInFile => "duplicate_in_file",
+    ToComplete => "to_complete",
     NeedsConfirmation => "needs_confirmation",
 });
 
@@ -202,8 +207,11 @@ pub struct ImportReport {
     /// Data rows (blank rows not counted).
     pub total_rows: usize,
     pub blank_rows: usize,
-    /// Rows that are valid and new (imported, or would be in a preview).
+    /// Rows that are valid and new (imported, or would be in a preview), those to be
+    /// completed included.
     pub valid_rows: usize,
+    /// Of `valid_rows`, those lacking an address or emergency contact: enrolled as 待补全.
+    pub to_complete: usize,
     /// Rows actually written (0 in a preview).
     pub imported: usize,
     pub already_enrolled: usize,
@@ -269,15 +277,9 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("agency_check", &["企业核实", "是否企业核实", "企业核实情况", "已企业核实", "agencycheck", "agencychecked"]),
 ];
 
-const REQUIRED: &[&str] = &[
-    "name",
-    "id_number",
-    "phone",
-    "address",
-    "service_types",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-];
+/// Columns a file must have. The address and emergency contact may be
+/// missing altogether (`certdesk_domain::COMPLETED_LATER`): an existing staff sheet often has none, and its rows go in as 待补全.
+const REQUIRED: &[&str] = &["name", "id_number", "phone", "service_types"];
 
 /// A header reduced to what identifies it: no spaces, marks, "(必填)" notes; ASCII lower case.
 pub(crate) fn normalise_header(h: &str) -> String {
@@ -446,6 +448,10 @@ struct Row {
     input: Option<WorkerInput>,
     id_number: Option<String>,
     issues: Vec<ImportIssue>,
+    /// Remarks on a row that goes in (待补全), reported only if it does.
+    notes: Vec<ImportIssue>,
+    /// Valid but lacking details completed later.
+    to_complete: bool,
 }
 
 impl Desk {
@@ -480,7 +486,7 @@ impl Desk {
         let tx = self.conn.unchecked_transaction()?;
         let mut ids = Vec::with_capacity(total);
         for (i, input) in rows.iter().enumerate() {
-            ids.push(self.enrol_in_tx(&tx, actor, input)?);
+            ids.push(self.enrol_in_tx(&tx, actor, input, crate::workers::Details::Later)?);
             if i % 100 == 99 {
                 progress(n + (i + 1) * n / total, 2 * n);
             }
@@ -520,6 +526,8 @@ impl Desk {
                 return Err(sheet_error(ReadError::TooManyRows, None));
             }
             let mut issues = Vec::new();
+            // Remarks on a row that still goes in (待补全): not problems of the row.
+            let mut notes = Vec::new();
             let issue = |field: &str, code: &str, message: Bilingual| {
                 let (zh, en) = message.into_pair();
                 let col = header.columns.get(field).copied();
@@ -588,10 +596,19 @@ impl Desk {
             };
             let mut id_number = None;
             let mut valid_form = false;
-            match validate_worker(&form, today) {
+            let mut to_complete = false;
+            match validate_worker_record(&form, today) {
                 Ok(v) => {
                     id_number = Some(v.id_number.as_str().to_string());
                     valid_form = true;
+                    let missing = v.missing_details();
+                    if !missing.is_empty() {
+                        to_complete = true;
+                        let labels: Vec<Bilingual> = missing.iter().map(|f| label(f)).collect();
+                        let mut note = issue(missing[0], codes::TO_COMPLETE, rows::to_complete(&labels));
+                        note.severity = IssueSeverity::Note;
+                        notes.push(note);
+                    }
                 }
                 Err(errors) => {
                     for e in errors {
@@ -618,7 +635,7 @@ impl Desk {
                 }
             }
             let input = (issues.is_empty() && valid_form).then_some(WorkerInput { form, photo_sha256: None });
-            rows.push(Row { row: *row_no, values, input, id_number, issues });
+            rows.push(Row { row: *row_no, values, input, id_number, issues, notes, to_complete });
             if k % 500 == 499 {
                 progress(k + 1, total_guess * 2);
             }
@@ -632,12 +649,14 @@ impl Desk {
         let mut issues = Vec::new();
         let mut already = 0;
         let mut invalid = 0;
+        let mut to_complete = 0;
         let id_col = header.columns.get("id_number").copied();
         let id_header = header.mapping.iter().find(|m| m.field == "id_number").map(|m| m.header.clone());
         for mut r in rows {
             // A row with no problem of its own that still cannot go in waits for the file-wide
             // confirmation (consent date, agency check).
             let mut status = match (r.issues.is_empty(), r.input.is_some()) {
+                (true, true) if r.to_complete => PreviewStatus::ToComplete,
                 (true, true) => PreviewStatus::Ok,
                 (true, false) => PreviewStatus::NeedsConfirmation,
                 _ => PreviewStatus::Invalid,
@@ -675,6 +694,11 @@ impl Desk {
             }
             match status {
                 PreviewStatus::Ok => valid.push(r.input.take().expect("ok rows carry their input")),
+                PreviewStatus::ToComplete => {
+                    valid.push(r.input.take().expect("ok rows carry their input"));
+                    to_complete += 1;
+                    r.issues.append(&mut r.notes);
+                }
                 PreviewStatus::AlreadyEnrolled => already += 1,
                 PreviewStatus::NeedsConfirmation => {}
                 PreviewStatus::Invalid | PreviewStatus::DuplicateInFile => invalid += 1,
@@ -700,6 +724,7 @@ impl Desk {
             total_rows: statuses_len,
             blank_rows,
             valid_rows: valid.len(),
+            to_complete,
             imported: 0,
             already_enrolled: already,
             invalid_rows: invalid,

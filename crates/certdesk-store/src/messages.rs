@@ -876,6 +876,16 @@ pub mod import_rows {
         Bilingual::new(format!("身份证号与第 {first} 行重复：同一人只导入一次"), format!("The ID number repeats row {first}: a person is imported once"))
     }
 
+    /// A row enrolled without some details (待补全), named by their labels.
+    pub fn to_complete(missing: &[Bilingual]) -> Bilingual {
+        let zh: Vec<&str> = missing.iter().map(|l| l.zh.as_str()).collect();
+        let en: Vec<&str> = missing.iter().map(|l| l.en.as_str()).collect();
+        Bilingual::new(
+            format!("已登记为待补全：缺少{}，补全后才能申领", zh.join("、")),
+            format!("Enrolled as to be completed: {} missing; the worker can apply once the record is complete", en.join(", ")),
+        )
+    }
+
     /// An ID number already enrolled as `name`: skipped.
     pub fn already_enrolled(name: &str) -> Bilingual {
         Bilingual::new(format!("已登记（{name}），跳过，未重复导入"), format!("Already enrolled ({name}): skipped, not imported twice"))

@@ -690,12 +690,16 @@ impl Desk {
         // The lifecycle decides which statuses may apply (eligible, or rejected before); the
         // training rules are re-checked at this moment, so a correction made since the worker
         // became eligible (a failed retake, an attendance fix) is not missed.
-        transition(from, LifecycleEvent::Apply).map_err(|_| not_eligible(from))?;
+        // A worker still before eligibility is told what is missing (training, the record's
+        // details to complete) rather than only that the status does not allow it.
+        let may_move = transition(from, LifecycleEvent::Apply);
+        let before_applying = matches!(from, WorkerStatus::Enrolled | WorkerStatus::InTraining | WorkerStatus::Eligible);
         let eligibility = self.worker_eligibility(worker_id)?;
-        if !eligibility.eligible {
+        if !eligibility.eligible && (before_applying || may_move.is_ok()) {
             let missing: Vec<_> = eligibility.missing.iter().map(|m| certdesk_domain::Bilingual::new(m.message_zh.clone(), m.message_en.clone())).collect();
             return Err(messages::not_eligible_yet(&missing));
         }
+        may_move.map_err(|_| not_eligible(from))?;
         // The payload is the record as it stands, reporting the status the application is
         // made from: the platform owns `applied` and judges the move itself.
         let mut payload = serde_json::to_value(self.worker(worker_id)?).map_err(DeskError::internal)?;

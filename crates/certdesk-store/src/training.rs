@@ -627,7 +627,7 @@ impl Desk {
     /// Bring a worker's status in line with the training records, inside the change's
     /// transaction: enrolled → in training when in a class; in training ⇄ eligible by the
     /// eligibility rule. Every status change is audited and pushed.
-    fn refresh_status(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
+    pub(crate) fn refresh_status(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
         let from = table::workers::status(tx, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let in_a_class = table::class_participants::in_any_class(tx, worker_id)?;
         // The lifecycle decides every step; training only says which events happened.
@@ -684,8 +684,14 @@ pub(crate) fn settings_in(conn: &rusqlite::Connection) -> DeskResult<TrainingSet
 
 /// Everything eligibility looks at for one worker, read from the store.
 fn facts_in(conn: &rusqlite::Connection, worker_id: &str) -> DeskResult<EligibilityFacts> {
-    let (consent, checked) = table::workers::consent_and_check(conn, worker_id)?;
+    let record = table::workers::eligibility_record(conn, worker_id)?;
     let classes = table::class_participants::credits_of_worker(conn, worker_id)?;
     let exams = table::exam_results::attempts_of_worker(conn, worker_id)?;
-    Ok(EligibilityFacts { consent_recorded: !consent.trim().is_empty(), agency_check_done: checked, classes, exams })
+    Ok(EligibilityFacts {
+        consent_recorded: !record.consent_date.trim().is_empty(),
+        agency_check_done: record.agency_check_done,
+        classes,
+        exams,
+        details_missing: certdesk_domain::missing_details(&record.address, &record.emergency_contact_name, &record.emergency_contact_phone),
+    })
 }

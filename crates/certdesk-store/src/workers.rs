@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
-use certdesk_domain::{validate_worker, FieldError, Gender, IdKind, IdNumber, ServiceType, ValidWorker, WorkerStatus};
+use certdesk_domain::{validate_worker, validate_worker_record, FieldError, Gender, IdKind, IdNumber, ServiceType, ValidWorker, WorkerStatus};
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +66,28 @@ pub struct WorkerDetail {
     pub worker: Worker,
     pub timeline: Vec<AuditEntry>,
     pub photo_data_url: Option<String>,
+    /// The details the record still lacks (待补全): field names of
+    /// `certdesk_domain::COMPLETED_LATER`; empty for a complete record.
+    pub missing_details: Vec<String>,
+}
+
+/// A worker whose record is still to be completed (待补全), on the home screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WorkerToComplete {
+    pub id: String,
+    pub name: String,
+    pub status: WorkerStatus,
+    /// Field names of `certdesk_domain::COMPLETED_LATER`, in that order.
+    pub missing: Vec<String>,
+}
+
+/// Whether a form must carry every detail (the enrolment form) or may leave those that are
+/// completed later blank (an import, a correction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Details {
+    Required,
+    Later,
 }
 
 /// What the form shows live while the clerk types an ID number.
@@ -104,9 +126,15 @@ fn duplicate_error(existing_id: String, existing_name: &str) -> DeskError {
 
 impl Desk {
     /// Validate a form completely: every wrong field at once, and the photo must be stored.
-    fn validate_input(&self, input: &WorkerInput) -> DeskResult<ValidWorker> {
+    /// With [`Details::Later`] a blank detail of [`certdesk_domain::COMPLETED_LATER`] is kept
+    /// (the record is 待补全).
+    fn validate_input(&self, input: &WorkerInput, details: Details) -> DeskResult<ValidWorker> {
         let mut errors = Vec::new();
-        let valid = match validate_worker(&input.form, self.today()) {
+        let validated = match details {
+            Details::Required => validate_worker(&input.form, self.today()),
+            Details::Later => validate_worker_record(&input.form, self.today()),
+        };
+        let valid = match validated {
             Ok(v) => Some(v),
             Err(e) => {
                 errors = e;
@@ -131,7 +159,7 @@ impl Desk {
     /// Enrol a worker (登记): validated, checked for a duplicate ID number, then saved durably.
     pub fn enrol_worker(&mut self, actor: &SessionUser, input: &WorkerInput) -> DeskResult<Worker> {
         let tx = self.conn.unchecked_transaction()?;
-        let id = self.enrol_in_tx(&tx, actor, input)?;
+        let id = self.enrol_in_tx(&tx, actor, input, Details::Required)?;
         tx.commit()?;
         self.worker(&id)
     }
@@ -141,14 +169,14 @@ impl Desk {
         let tx = self.conn.unchecked_transaction()?;
         let mut ids = Vec::with_capacity(inputs.len());
         for input in inputs {
-            ids.push(self.enrol_in_tx(&tx, actor, input)?);
+            ids.push(self.enrol_in_tx(&tx, actor, input, Details::Required)?);
         }
         tx.commit()?;
         Ok(ids)
     }
 
-    pub(crate) fn enrol_in_tx(&self, tx: &Transaction<'_>, actor: &SessionUser, input: &WorkerInput) -> DeskResult<String> {
-        let v = self.validate_input(input)?;
+    pub(crate) fn enrol_in_tx(&self, tx: &Transaction<'_>, actor: &SessionUser, input: &WorkerInput, details: Details) -> DeskResult<String> {
+        let v = self.validate_input(input, details)?;
         if let Some((existing, name)) = self.find_by_id_number(v.id_number.as_str())? {
             return Err(duplicate_error(existing, &name));
         }
@@ -198,7 +226,11 @@ impl Desk {
             Some(sha) => self.photo(sha)?.map(|b| jpeg_data_url(&b)),
             None => None,
         };
-        Ok(WorkerDetail { worker, timeline, photo_data_url })
+        let missing_details = certdesk_domain::missing_details(&worker.address, &worker.emergency_contact_name, &worker.emergency_contact_phone)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        Ok(WorkerDetail { worker, timeline, photo_data_url, missing_details })
     }
 
     /// Correct a worker's details (信息更新). Every changed field is kept in the audit trail
@@ -211,7 +243,8 @@ impl Desk {
         reason: Option<&str>,
     ) -> DeskResult<Worker> {
         let old = self.worker(id)?;
-        let v = self.validate_input(input)?;
+        // A correction may leave a detail still unknown blank: the record stays 待补全.
+        let v = self.validate_input(input, Details::Later)?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let id_changed = v.id_number.as_str() != old.id_number;
         if id_changed {
@@ -265,8 +298,27 @@ impl Desk {
             )?;
         }
         self.push_worker_outbox(&tx, id)?;
+        // Completing the record (or blanking a detail) may change what the worker may do.
+        self.refresh_status(&tx, actor, id)?;
         tx.commit()?;
         self.worker(id)
+    }
+
+    /// Workers whose record lacks a detail to be completed later (待补全), for the home screen:
+    /// at most `limit`, oldest enrolment first, each with what is missing.
+    pub fn workers_to_complete(&self, limit: usize) -> DeskResult<Vec<WorkerToComplete>> {
+        Ok(table::workers::to_complete(&self.conn, limit)?
+            .into_iter()
+            .map(|r| {
+                let [address, contact_name, contact_phone] = &r.details;
+                WorkerToComplete {
+                    missing: certdesk_domain::missing_details(address, contact_name, contact_phone).into_iter().map(str::to_string).collect(),
+                    id: r.id,
+                    name: r.name,
+                    status: r.status,
+                }
+            })
+            .collect())
     }
 
     /// What the form shows live for a typed ID number.

@@ -182,6 +182,16 @@ pub async fn finish(d: WebDriver, outcome: std::thread::Result<()>) {
 /// Click once nothing lies over the element any more (a closing dialog's mask, a toast) and it
 /// is not being re-rendered (a list refreshing under a search leaves a stale reference): found
 /// again and retried for up to 10 s.
+/// Waits until exactly `n` elements match `by` (a list re-rendering under the query may make
+/// WebKitWebDriver answer "stale element": asked again).
+pub async fn wait_count(d: &WebDriver, by: By, n: usize, what: &str) {
+    let started = Instant::now();
+    while d.find_all(by.clone()).await.map(|v| v.len()).ok() != Some(n) {
+        assert!(started.elapsed() < Duration::from_secs(20), "{what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn click_when_free(d: &WebDriver, by: By) {
     let started = Instant::now();
     loop {

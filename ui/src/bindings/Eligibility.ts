@@ -11,7 +11,7 @@ export type Eligibility = {
  */
 eligible: boolean, 
 /**
- * Every unmet requirement, in the order: consent, agency check, hours, exam, supervision.
+ * Every unmet requirement, in the order: details, consent, agency check, hours, exam, supervision.
  */
 missing: Array<Missing>, 
 /**

@@ -37,9 +37,14 @@ needs_agency_check: boolean,
  */
 total_rows: number, blank_rows: number, 
 /**
- * Rows that are valid and new (imported, or would be in a preview).
+ * Rows that are valid and new (imported, or would be in a preview), those to be
+ * completed included.
  */
 valid_rows: number, 
+/**
+ * Of `valid_rows`, those lacking an address or emergency contact: enrolled as 待补全.
+ */
+to_complete: number, 
 /**
  * Rows actually written (0 in a preview).
  */

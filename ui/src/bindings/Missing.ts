@@ -5,7 +5,7 @@
  */
 export type Missing = { 
 /**
- * Stable code: `consent_missing`, `agency_check_missing`, `class_hours_short`,
+ * Stable code: `details_missing`, `consent_missing`, `agency_check_missing`, `class_hours_short`,
  * `exam_missing`, `exam_failed`, `supervision_missing`.
  */
 code: string, 

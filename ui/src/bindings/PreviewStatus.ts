@@ -3,4 +3,4 @@
 /**
  * What will happen to a previewed row.
  */
-export type PreviewStatus = "ok" | "invalid" | "already_enrolled" | "duplicate_in_file" | "needs_confirmation";
+export type PreviewStatus = "ok" | "invalid" | "already_enrolled" | "duplicate_in_file" | "to_complete" | "needs_confirmation";

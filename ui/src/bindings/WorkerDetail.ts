@@ -5,4 +5,9 @@ import type { Worker } from "./Worker";
 /**
  * The worker page: the record, its timeline and its photo.
  */
-export type WorkerDetail = { worker: Worker, timeline: Array<AuditEntry>, photo_data_url: string | null, };
+export type WorkerDetail = { worker: Worker, timeline: Array<AuditEntry>, photo_data_url: string | null, 
+/**
+ * The details the record still lacks (待补全): field names of
+ * `certdesk_domain::COMPLETED_LATER`; empty for a complete record.
+ */
+missing_details: Array<string>, };

@@ -57,6 +57,7 @@ import type { Worker } from './Worker';
 import type { WorkerDetail } from './WorkerDetail';
 import type { WorkerInput } from './WorkerInput';
 import type { WorkerStatus } from './WorkerStatus';
+import type { WorkerToComplete } from './WorkerToComplete';
 import type { WorkerTraining } from './WorkerTraining';
 
 /** Every command the window may invoke: its arguments (as `invoke` takes them) and its result. */
@@ -126,6 +127,7 @@ export type Commands = {
   worker_search: { args: { query: string; status?: WorkerStatus | null; limit?: number | null }; result: SearchResult };
   worker_training: { args: { id: string }; result: WorkerTraining };
   worker_update: { args: { id: string; input: WorkerInput; reason?: string | null }; result: Worker };
+  workers_to_complete: { args: Record<string, never>; result: Array<WorkerToComplete> };
 };
 
 /** Every event the shell emits, with its payload. */
@@ -202,4 +204,5 @@ export const COMMANDS = [
   'worker_search',
   'worker_training',
   'worker_update',
+  'workers_to_complete',
 ] as const;

@@ -101,6 +101,7 @@ export type { WorkerDetail } from './WorkerDetail';
 export type { WorkerInput } from './WorkerInput';
 export type { WorkerStatus } from './WorkerStatus';
 export type { WorkerSummary } from './WorkerSummary';
+export type { WorkerToComplete } from './WorkerToComplete';
 export type { WorkerTraining } from './WorkerTraining';
 export type { Commands, Events } from './commands';
 export { COMMANDS } from './commands';

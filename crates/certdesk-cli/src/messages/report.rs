@@ -9,7 +9,7 @@ use certdesk_print::{PrintOutcome, PrinterInfo};
 use certdesk_store::{
     Agency, ApplyAllReport, CardState, ClassDetail, ColumnMapping, DeskStats, ExamResult, Feedback, FeedbackSummary,
     Deadline, HealthCheck, HoursImportReport, InsurancePolicy, HoursUnit, ImportIssue, ImportReport, Participant, RosterExport, ScanReport, SupervisionForm,
-    SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker, WorkerDetail, WorkerSummary, WorkerTraining,
+    SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker, WorkerDetail, WorkerSummary, WorkerToComplete, WorkerTraining,
 };
 use certdesk_sync::{Enrolment, SecretStore, SyncReport};
 
@@ -383,6 +383,9 @@ pub fn import_report(result: &ImportReport, report: Option<&Path>) -> String {
         result.already_enrolled,
         result.invalid_rows
     );
+    if result.to_complete > 0 {
+        s.push_str(&format!("\n其中待补全 {} 行：缺少住址或紧急联系人，补全后才能申领（certdesk to-complete 列出）", result.to_complete));
+    }
     s.push_str(&format!(
         "\n列：{}",
         result.mapping.iter().map(|m| format!("{}={}（{}列）", m.field, m.header, m.column)).collect::<Vec<_>>().join("，")
@@ -509,6 +512,20 @@ pub fn deadlines(list: &[Deadline]) -> String {
                 Urgency::Upcoming => "",
             };
             format!("{mark}{}\t{}\t{when}", d.worker_name, d.kind.label_zh())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `certdesk to-complete`.
+pub fn to_complete(list: &[WorkerToComplete]) -> String {
+    if list.is_empty() {
+        return "没有待补全的记录".into();
+    }
+    list.iter()
+        .map(|w| {
+            let missing: Vec<&str> = w.missing.iter().map(|f| certdesk_domain::messages::field_label_zh(f)).collect();
+            format!("{}\t{}\t{}\t缺少{}", w.id, w.name, w.status.label_zh(), missing.join("、"))
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -107,3 +107,23 @@ fn deadlines_list_what_ends_within_30_days_from_the_terminal() {
     assert_eq!(code, Some(0));
     assert_eq!((list[0]["kind"].as_str(), list[0]["due"].as_str(), list[0]["urgency"].as_str()), (Some("health_check"), Some(until.as_str()), Some("upcoming")), "{list}");
 }
+
+/// Issue 13 item 7 from a terminal: a staff sheet without addresses or emergency contacts is
+/// imported as 待补全, `certdesk to-complete` lists what each worker lacks, and a correction
+/// with the address takes the worker off the list.
+#[test]
+fn a_staff_sheet_without_addresses_goes_in_to_be_completed_and_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    desk_with_a_clerk(dir.path());
+    let (_, empty) = as_clerk(dir.path(), &["to-complete"]);
+    assert_eq!(empty, serde_json::json!([]), "a desk enrolled through the form has nothing to complete");
+    let sheet = dir.path().join("staff.csv");
+    let id = certdesk_testkit::id_number(11);
+    std::fs::write(&sheet, format!("姓名,身份证号,手机号,服务类型\n赵敏,{id},13800138011,保洁\n")).unwrap();
+    let (code, report) = as_clerk(dir.path(), &["import", "workers", sheet.to_str().unwrap(), "--consent-date", "2026-01-05", "--agency-checked"]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!((report["imported"].as_u64(), report["to_complete"].as_u64()), (Some(1), Some(1)), "{report}");
+    let (_, list) = as_clerk(dir.path(), &["to-complete"]);
+    assert_eq!(list[0]["name"], "赵敏");
+    assert_eq!(list[0]["missing"], serde_json::json!(["address", "emergency_contact_name", "emergency_contact_phone"]));
+}

@@ -643,8 +643,23 @@ fn an_application_the_synced_training_does_not_carry_is_refused_and_nothing_is_q
     assert_eq!(code, codes::TRAINING_INCOMPLETE);
     assert!(zh.contains("督导") && !zh.contains("课时不足") && !zh.contains("尚未参加考试"), "only the supervision form is missing: {zh}");
 
-    // The form arrives: the same application is taken.
+    // The form arrives. A record still 待补全 (no address) is stored, but its application is
+    // refused naming the detail, whatever the desk says (issue 13 item 7).
     b.push_untrained(desk, today(), &[record(SyncEntity::SupervisionForm, Uuid::now_v7(), training::supervision(class))]);
+    let mut to_complete = worker(&id_number(30));
+    to_complete["address"] = json!("");
+    let out = b.push_untrained(desk, today(), &[b.entry(w, SyncOp::Upsert, to_complete.clone())]);
+    assert_eq!(out.outcomes, [EntryOutcome::Applied], "a record to complete is kept");
+    let out = b.push_untrained(desk, today(), &[b.entry(w, SyncOp::Apply, to_complete)]);
+    match &out.outcomes[0] {
+        EntryOutcome::Rejected { code, message_zh, .. } => {
+            assert_eq!(code, codes::TRAINING_INCOMPLETE);
+            assert!(message_zh.contains("待补全：缺少住址"), "{message_zh}");
+        }
+        other => panic!("an incomplete record cannot apply, not {other:?}"),
+    }
+    assert!(out.new_applications.is_empty());
+    // Completed, the same application is taken.
     let out = b.push_untrained(desk, today(), &[b.entry(w, SyncOp::Apply, worker(&id_number(30)))]);
     assert_eq!(out.outcomes, [EntryOutcome::Applied]);
     assert_eq!(b.status(w), WorkerStatus::Applied);

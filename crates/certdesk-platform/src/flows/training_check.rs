@@ -98,6 +98,7 @@ pub(super) fn synced_eligibility(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid,
         agency_check_done: worker.agency_check_done,
         classes,
         exams,
+        details_missing: worker.missing_details(),
     };
     Ok(eligibility(&facts, &settings))
 }

@@ -156,10 +156,55 @@ pub(crate) fn status(conn: &Connection, id: &str) -> rusqlite::Result<Option<Wor
     conn.query_row("SELECT status FROM workers WHERE id = ?1", [id], |r| column::code(r, 0)).optional()
 }
 
-/// The consent date and whether the agency checked the ID card (what eligibility reads of the
-/// worker); an error when there is no such worker.
-pub(crate) fn consent_and_check(conn: &Connection, id: &str) -> rusqlite::Result<(String, bool)> {
-    conn.query_row("SELECT consent_date, agency_check_done FROM workers WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+/// What eligibility reads of the worker record itself: the consent, the agency check and the
+/// details that may be completed later.
+pub(crate) struct EligibilityRecord {
+    pub consent_date: String,
+    pub agency_check_done: bool,
+    pub address: String,
+    pub emergency_contact_name: String,
+    pub emergency_contact_phone: String,
+}
+
+/// [`EligibilityRecord`] of a worker; an error when there is no such worker.
+pub(crate) fn eligibility_record(conn: &Connection, id: &str) -> rusqlite::Result<EligibilityRecord> {
+    conn.query_row(
+        "SELECT consent_date, agency_check_done, address, emergency_contact_name, emergency_contact_phone FROM workers WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(EligibilityRecord {
+                consent_date: r.get(0)?,
+                agency_check_done: r.get(1)?,
+                address: r.get(2)?,
+                emergency_contact_name: r.get(3)?,
+                emergency_contact_phone: r.get(4)?,
+            })
+        },
+    )
+}
+
+/// A worker whose record lacks a detail to be completed later: the three details as stored
+/// (address, emergency contact's name, their phone).
+pub(crate) struct ToCompleteRow {
+    pub id: String,
+    pub name: String,
+    pub status: WorkerStatus,
+    pub details: [String; 3],
+}
+
+/// Workers whose record lacks a detail to be completed later (待补全), in enrolment order,
+/// cancelled ones left out.
+pub(crate) fn to_complete(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<ToCompleteRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, status, address, emergency_contact_name, emergency_contact_phone FROM workers
+         WHERE (trim(address) = '' OR trim(emergency_contact_name) = '' OR trim(emergency_contact_phone) = '')
+           AND status <> 'cancelled'
+         ORDER BY created_at, rowid LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(ToCompleteRow { id: r.get(0)?, name: r.get(1)?, status: column::code(r, 2)?, details: [r.get(3)?, r.get(4)?, r.get(5)?] })
+    })?;
+    rows.collect()
 }
 
 /// The id and name of the worker with this (canonical) ID number.

@@ -247,7 +247,9 @@ fn wrong_headers_are_refused_naming_the_missing_columns() {
     let err = desk.import_workers(&me, &std::fs::read(&file).unwrap(), &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
     assert_eq!(err.code, "import_headers_missing");
     let missing: Vec<&str> = err.fields.iter().map(|f| f.field.as_str()).collect();
-    assert_eq!(missing, ["id_number", "address", "service_types", "emergency_contact_name", "emergency_contact_phone"]);
+    // The address and emergency contact are not needed columns: rows without them go in as
+    // 待补全 (see `a_staff_sheet_without_addresses_or_emergency_contacts_goes_in_to_be_completed`).
+    assert_eq!(missing, ["id_number", "service_types"]);
     assert!(err.message_zh.contains("身份证号") && err.message_zh.contains("证件"), "names what is missing and what was found: {}", err.message_zh);
     assert_eq!(counts(dir.path()), before);
 }
@@ -689,4 +691,83 @@ fn a_csv_the_desk_writes_never_hands_a_spreadsheet_a_formula() {
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     let range = book.worksheet_range("持证人员名册").unwrap();
     assert_eq!(range.rows().nth(1).unwrap()[4], Data::String(hostile.into()));
+}
+
+/// Issue 13 item 7: an agency's existing staff sheet lacking addresses and emergency contacts
+/// goes in as 待补全 instead of being refused; the report, the worker page and the home list say
+/// what is missing; a worker cannot apply until the record is complete; a wrong identity is
+/// still refused.
+#[test]
+fn a_staff_sheet_without_addresses_or_emergency_contacts_goes_in_to_be_completed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let file = dir.path().join("staff.xlsx");
+    let mut no_address = good_row(0);
+    no_address[3] = C::Blank;
+    let mut no_contact = good_row(1);
+    no_contact[5] = C::Blank;
+    no_contact[6] = C::Blank;
+    let complete = good_row(2);
+    let mut wrong_identity = good_row(3);
+    wrong_identity[3] = C::Blank;
+    wrong_identity[1] = s("11010519491231002"); // 17 characters
+    let mut wrong_contact_phone = good_row(4);
+    wrong_contact_phone[6] = s("12345");
+    write_xlsx(&file, &HEADERS, &[no_address, no_contact, complete, wrong_identity, wrong_contact_phone]);
+    let bytes = std::fs::read(&file).unwrap();
+
+    let preview = desk.preview_import(&bytes, &ImportOptions { preview_rows: 10, ..Default::default() }).unwrap();
+    let statuses: Vec<&str> = preview.preview.iter().map(|r| r.status.code()).collect();
+    assert_eq!(statuses, ["to_complete", "to_complete", "ok", "invalid", "invalid"]);
+    assert_eq!((preview.valid_rows, preview.to_complete, preview.invalid_rows), (3, 2, 2));
+
+    let report = desk.import_workers(&me, &bytes, &ImportOptions::default(), &mut |_, _| {}).unwrap();
+    assert_eq!((report.imported, report.to_complete, report.invalid_rows), (3, 2, 2));
+    let notes: Vec<(usize, &str, &str)> = report
+        .issues
+        .iter()
+        .filter(|i| i.code == "to_complete")
+        .map(|i| (i.row, i.severity.code(), i.message_zh.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            (2, "note", "已登记为待补全：缺少住址，补全后才能申领"),
+            (3, "note", "已登记为待补全：缺少紧急联系人姓名、紧急联系人电话，补全后才能申领"),
+        ]
+    );
+    let refused: Vec<(usize, &str)> = report.issues.iter().filter(|i| i.severity.code() == "error").map(|i| (i.row, i.field.as_deref().unwrap())).collect();
+    assert_eq!(refused, [(5, "id_number"), (6, "emergency_contact_phone")], "a wrong identity or a wrong detail is still refused");
+
+    let ids = &report.worker_ids;
+    assert_eq!(desk.worker_detail(&ids[0]).unwrap().missing_details, ["address"]);
+    assert_eq!(desk.worker_detail(&ids[1]).unwrap().missing_details, ["emergency_contact_name", "emergency_contact_phone"]);
+    assert!(desk.worker_detail(&ids[2]).unwrap().missing_details.is_empty());
+    let home: Vec<(String, Vec<String>)> = desk.workers_to_complete(10).unwrap().into_iter().map(|w| (w.id, w.missing)).collect();
+    assert_eq!(home, [(ids[0].clone(), vec!["address".to_string()]), (ids[1].clone(), vec!["emergency_contact_name".into(), "emergency_contact_phone".into()])]);
+
+    // Trained and examined, the incomplete one still cannot apply, and is told why.
+    certdesk_testkit::desk::complete_training(&mut desk, &me, &ids[..1], "90");
+    let eligibility = desk.worker_eligibility(&ids[0]).unwrap();
+    assert!(!eligibility.eligible);
+    assert_eq!(eligibility.missing.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(), ["details_missing"]);
+    assert_eq!(desk.worker(&ids[0]).unwrap().status.code(), "in_training");
+    let err = desk.apply_worker(&me, &ids[0]).unwrap_err();
+    assert!(err.message_zh.contains("待补全：缺少住址"), "{}", err.message_zh);
+
+    // Completed with a correction, the worker becomes eligible and may apply.
+    let w = desk.worker(&ids[0]).unwrap();
+    let mut form = certdesk_testkit::desk::worker_form(&w.name, &w.id_number);
+    form.form.phone = w.phone.clone();
+    form.form.address = "上海市徐汇区龙华路9号".into();
+    desk.update_worker(&me, &ids[0], &form, None).unwrap();
+    assert_eq!(desk.worker(&ids[0]).unwrap().status.code(), "eligible");
+    assert_eq!(desk.workers_to_complete(10).unwrap().len(), 1);
+    assert_eq!(desk.apply_worker(&me, &ids[0]).unwrap().status.code(), "applied");
+
+    // The enrolment form still needs every detail.
+    let mut blank = certdesk_testkit::desk::worker_form("赵六", &id(9));
+    blank.form.address = String::new();
+    let err = desk.enrol_worker(&me, &blank).unwrap_err();
+    assert_eq!(err.fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["address"]);
 }

@@ -8,6 +8,7 @@ import * as api from '../../api';
 import type { ApiError, DeskStats, MonthStats, StageCounts, WorkerStatus } from '../../api';
 import { useI18n } from '../../i18n';
 import DeadlineList from '../health/DeadlineList';
+import ToCompleteList from '../workers/ToCompleteList';
 
 /** The stage cards; each but `certified` (approved, printed or issued) is one worker status. */
 const STAGES: (keyof StageCounts & (WorkerStatus | 'certified'))[] = ['enrolled', 'in_training', 'eligible', 'applied', 'certified'];
@@ -63,6 +64,7 @@ export default function HomePage({
         {t('home.totals', { total: stats.stages.total, rejected: stats.stages.rejected, cancelled: stats.stages.cancelled })}
       </div>
       <DeadlineList onOpenWorker={onOpenWorker} />
+      <ToCompleteList onOpenWorker={onOpenWorker} />
       <Card size="small" className="mt" title={t('home.chartTitle')}>
         <MonthChart months={stats.months} />
       </Card>

@@ -244,7 +244,14 @@ export default function ImportPage({ onOpenWorkers }: { onOpenWorkers?: () => vo
                 title: t('import.outcome'),
                 dataIndex: 'severity',
                 width: 90,
-                render: (s: string) => (s === 'skipped' ? <Tag>{t('import.skipped')}</Tag> : <Tag color="red">{t('import.notImported')}</Tag>),
+                render: (s: string) =>
+                  s === 'skipped' ? (
+                    <Tag>{t('import.skipped')}</Tag>
+                  ) : s === 'note' ? (
+                    <Tag color="cyan">{t('import.noted')}</Tag>
+                  ) : (
+                    <Tag color="red">{t('import.notImported')}</Tag>
+                  ),
               },
             ]}
           />
@@ -272,6 +279,7 @@ function Summary({ r }: { r: ImportReport }) {
       </Descriptions.Item>
       <Descriptions.Item label={t('import.total')}>{r.total_rows}</Descriptions.Item>
       <Descriptions.Item label={t('import.valid')}>{r.valid_rows}</Descriptions.Item>
+      {r.to_complete > 0 && <Descriptions.Item label={t('import.toComplete')}>{r.to_complete}</Descriptions.Item>}
       <Descriptions.Item label={t('import.already')}>{r.already_enrolled}</Descriptions.Item>
       <Descriptions.Item label={t('import.invalid')}>{r.invalid_rows}</Descriptions.Item>
       <Descriptions.Item label={t('import.blank')}>{r.blank_rows}</Descriptions.Item>
@@ -281,7 +289,7 @@ function Summary({ r }: { r: ImportReport }) {
 
 function PreviewTable({ rows, fields, fieldLabel }: { rows: PreviewRow[]; fields: string[]; fieldLabel: (f: string) => string }) {
   const { t } = useI18n();
-  const color: Record<string, string> = { ok: 'green', invalid: 'red', already_enrolled: 'default', duplicate_in_file: 'orange', needs_confirmation: 'gold' };
+  const color: Record<string, string> = { ok: 'green', to_complete: 'cyan', invalid: 'red', already_enrolled: 'default', duplicate_in_file: 'orange', needs_confirmation: 'gold' };
   return (
     <Table<PreviewRow>
       size="small"

@@ -14,7 +14,7 @@ import type { ApiError, WorkerDetail } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { formatTime, isComposing, isTypingTarget, statusColor } from '../../util';
-import { describeEntry, entryTime } from './timeline';
+import { describeEntry, entryTime, fieldLabel } from './timeline';
 import WorkerPlatformPanel from '../sync/WorkerPlatformPanel';
 import WorkerTrainingPanel from '../training/WorkerTrainingPanel';
 import CardPanel from '../cards/CardPanel';
@@ -105,6 +105,15 @@ export default function WorkerPage({
           <span className="kbd">E</span>
         </Button>
       </div>
+      {detail.missing_details.length > 0 && (
+        <Alert
+          className="mb"
+          type="warning"
+          showIcon
+          data-testid="worker-to-complete"
+          message={t('toComplete.worker', { fields: detail.missing_details.map((f) => fieldLabel(f, t)).join('、') })}
+        />
+      )}
       <div className="worker-body">
         <div className="worker-photo">
           {detail.photo_data_url ? (
