@@ -3,7 +3,7 @@
 //! forwards to the application layer as the signed-in user.
 
 use certdesk_domain::health::{HealthCheckInput, InsuranceInput};
-use certdesk_store::{Deadline, HealthCheck, InsurancePolicy, WorkerToComplete};
+use certdesk_store::{CoverImportReport, CoverKind, Deadline, HealthCheck, InsurancePolicy, WorkerToComplete};
 use tauri::State;
 
 use crate::{AppData, CmdResult};
@@ -47,4 +47,22 @@ pub(crate) fn deadlines(app: State<'_, AppData>) -> CmdResult<Vec<Deadline>> {
 #[tauri::command]
 pub(crate) fn workers_to_complete(app: State<'_, AppData>) -> CmdResult<Vec<WorkerToComplete>> {
     app.core.signed_in("workers_to_complete", |s| s.workers_to_complete(200))
+}
+
+/// What importing a health-check or insurance file (base64) would do; writes nothing.
+#[tauri::command]
+pub(crate) fn cover_import_preview(app: State<'_, AppData>, kind: CoverKind, bytes_b64: String) -> CmdResult<CoverImportReport> {
+    app.core.signed_in("cover_import_preview", |s| s.preview_cover_import_b64(kind, &bytes_b64))
+}
+
+/// Imports a health-check or insurance file (base64) in one transaction.
+#[tauri::command]
+pub(crate) fn cover_import_run(app: State<'_, AppData>, kind: CoverKind, bytes_b64: String) -> CmdResult<CoverImportReport> {
+    app.core.signed_in("cover_import_run", |s| s.import_cover_b64(kind, &bytes_b64))
+}
+
+/// Saves a health-check or insurance import's report as .xlsx or .csv.
+#[tauri::command]
+pub(crate) fn cover_import_report_save(app: State<'_, AppData>, report: CoverImportReport, path: String) -> CmdResult<()> {
+    app.core.signed_in("cover_import_report_save", |s| s.save_cover_report(&report, &std::path::PathBuf::from(path)))
 }

@@ -314,7 +314,10 @@ pub fn run() -> i32 {
             health::insurance_add,
             health::insurance_list,
             health::deadlines,
-            health::workers_to_complete
+            health::workers_to_complete,
+            health::cover_import_preview,
+            health::cover_import_run,
+            health::cover_import_report_save
         ])
         .run(tauri::generate_context!());
     match result {

@@ -11,6 +11,8 @@ import type {
   Calibration,
   CancelReason,
   CardLayout,
+  CoverImportReport,
+  CoverKind,
   ClassInput,
   Commands,
   DeskCode,
@@ -248,6 +250,10 @@ export const insuranceAdd = (workerId: string, input: InsuranceInput) => call('i
 export const insuranceList = (workerId: string) => call('insurance_list', { workerId });
 export const deadlines = () => call('deadlines');
 export const workersToComplete = () => call('workers_to_complete');
+export const coverImportPreview = (kind: CoverKind, bytesB64: string) => call('cover_import_preview', { kind, bytesB64 });
+export const coverImportRun = (kind: CoverKind, bytesB64: string) => call('cover_import_run', { kind, bytesB64 });
+export const coverImportReportSave = (report: CoverImportReport, path: string) =>
+  call('cover_import_report_save', { report, path });
 export const supervisionFile = (classId: string, input: SupervisionInput) =>
   call('supervision_file', { classId, input });
 export const workerEligibility = (id: string) => call('worker_eligibility', { id });

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use certdesk_domain::training::{ClassInput, SupervisionInput};
 use certdesk_core::Session;
 use certdesk_store::{
-    read_import_file, AttendanceInput, DeskError, ExamInput, HoursImportOptions, ImportOptions, RosterFilter, RosterFormat,
+    read_import_file, AttendanceInput, CoverKind, DeskError, ExamInput, HoursImportOptions, ImportOptions, RosterFilter, RosterFormat,
 };
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -42,6 +42,31 @@ pub enum ImportCommand {
         /// Rows to show in the preview.
         #[arg(long, default_value_t = 10)]
         preview: usize,
+    },
+    /// Import health checks (体检) from an .xlsx or .csv file: 身份证号, 体检日期, 体检机构,
+    /// 体检类别, 体检结论 and optionally 姓名 and 有效期至; every valid new row in one
+    /// transaction, records already held skipped, invalid rows reported.
+    Health {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Save the per-row report as .xlsx or .csv (by the extension).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Import insurance policies (保险): 身份证号, 保险公司, 保单号, 险种, 保险起期, 保险止期 and
+    /// optionally 姓名; as `import health`.
+    Insurance {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Save the per-row report as .xlsx or .csv (by the extension).
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
 }
 
@@ -213,9 +238,24 @@ pub struct StatsArgs {
 
 /// `certdesk import ...`.
 pub fn import(s: &mut Session<'_>, cmd: ImportCommand, out: &Out) -> Result<(), DeskError> {
-    let ImportCommand::Workers { file, dry_run, consent_date, agency_checked, report, preview } = cmd;
+    let (kind, file, dry_run, report) = match cmd {
+        ImportCommand::Workers { file, dry_run, consent_date, agency_checked, report, preview } => {
+            return import_workers(s, (file, dry_run, report), ImportOptions { consent_date, agency_checked, preview_rows: preview }, out)
+        }
+        ImportCommand::Health { file, dry_run, report } => (CoverKind::Health, file, dry_run, report),
+        ImportCommand::Insurance { file, dry_run, report } => (CoverKind::Insurance, file, dry_run, report),
+    };
     let bytes = read_import_file(&file)?;
-    let options = ImportOptions { consent_date, agency_checked, preview_rows: preview };
+    let result = if dry_run { s.preview_cover_import(kind, &bytes) } else { s.import_cover(kind, &bytes) }?;
+    if let Some(path) = &report {
+        s.save_cover_report(&result, path)?;
+    }
+    out.print(&result, || report::cover_import_report(&result, report.as_deref()));
+    Ok(())
+}
+
+fn import_workers(s: &mut Session<'_>, (file, dry_run, report): (PathBuf, bool, Option<PathBuf>), options: ImportOptions, out: &Out) -> Result<(), DeskError> {
+    let bytes = read_import_file(&file)?;
     let result = if dry_run {
         s.preview_import(&bytes, &options)
     } else {

@@ -21,7 +21,7 @@ use certdesk_domain::{Eligibility, TrainingSettings, WorkerStatus};
 use certdesk_print::{Destination, PrintOutcome};
 use certdesk_store::messages;
 use certdesk_store::{
-    Agency, ApplyAllReport, AttendanceInput, Calibration, CancelReason, CardState, ClassDetail, Desk, DeskResult,
+    Agency, ApplyAllReport, AttendanceInput, Calibration, CancelReason, CardState, ClassDetail, CoverImportReport, CoverKind, Desk, DeskResult,
     Deadline, DeskStats, ExamInput, ExamResult, Feedback, HealthCheck, InsurancePolicy, FeedbackSummary, HoursImportOptions, HoursImportReport, ImportOptions,
     ImportReport, LossKind, NewUser, Participant, PlatformView, PreparedPhoto, RosterExport, RosterFilter, RosterFormat,
     ScanReport, SearchResult, SessionUser, SupervisionForm, SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker,
@@ -344,6 +344,32 @@ impl<'a> Session<'a> {
     /// Save an import report as a spreadsheet.
     pub fn save_import_report(&self, report: &ImportReport, path: &Path) -> DeskResult<()> {
         certdesk_store::write_import_report(report, path)
+    }
+
+    /// What importing a health-check or insurance file would do; writes nothing.
+    pub fn preview_cover_import(&self, kind: CoverKind, bytes: &[u8]) -> DeskResult<CoverImportReport> {
+        self.desk.preview_cover_import(kind, bytes)
+    }
+
+    /// Import health checks or insurance policies from a spreadsheet in one transaction.
+    pub fn import_cover(&mut self, kind: CoverKind, bytes: &[u8]) -> DeskResult<CoverImportReport> {
+        self.desk.import_cover(self.user, kind, bytes)
+    }
+
+    /// [`Session::preview_cover_import`] of a file sent as base64.
+    pub fn preview_cover_import_b64(&self, kind: CoverKind, b64: &str) -> DeskResult<CoverImportReport> {
+        self.preview_cover_import(kind, &decode_file(b64)?)
+    }
+
+    /// [`Session::import_cover`] of a file sent as base64.
+    pub fn import_cover_b64(&mut self, kind: CoverKind, b64: &str) -> DeskResult<CoverImportReport> {
+        let bytes = decode_file(b64)?;
+        self.import_cover(kind, &bytes)
+    }
+
+    /// Save a health-check or insurance import's report as a spreadsheet.
+    pub fn save_cover_report(&self, report: &CoverImportReport, path: &Path) -> DeskResult<()> {
+        certdesk_store::write_issues_report(&report.issues, path)
     }
 
     /// Save an hours-import report as a spreadsheet.

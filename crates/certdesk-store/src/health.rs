@@ -9,7 +9,7 @@
 
 use certdesk_domain::health::{
     check_report_file, check_report_size, validate_health_check, validate_insurance, HealthCategory, HealthCheckInput, HealthResult,
-    InsuranceInput, InsuranceKind, ReportFormat,
+    InsuranceInput, InsuranceKind, ReportFormat, ValidHealthCheck, ValidInsurance,
 };
 use base64::Engine as _;
 use certdesk_domain::standing::{CoverFact, HealthFact, Standing};
@@ -63,7 +63,7 @@ pub struct InsurancePolicy {
 }
 
 /// A report file ready to store: its bytes, its format and its name (SHA-256).
-struct Report<'a> {
+pub(crate) struct Report<'a> {
     bytes: &'a [u8],
     format: ReportFormat,
     sha256: String,
@@ -97,21 +97,36 @@ impl Desk {
         if table::health_checks::same(&self.conn, &worker_id, &v.checked_on.to_string(), &v.institution)?.is_some() {
             return Err(messages::health_check_recorded(&v.checked_on.to_string(), &v.institution));
         }
+        let tx = self.conn.unchecked_transaction()?;
+        let check = self.health_check_in_tx(&tx, actor, &worker_id, &v, report.as_ref())?;
+        tx.commit()?;
+        Ok(check)
+    }
+
+    /// Writes a validated health check (its report file, the row, the audit entry and the
+    /// outbox entry) inside the caller's transaction: one record typed or a file's rows.
+    pub(crate) fn health_check_in_tx(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        actor: &SessionUser,
+        worker_id: &str,
+        v: &ValidHealthCheck,
+        report: Option<&Report<'_>>,
+    ) -> DeskResult<HealthCheck> {
         let id = self.new_id();
         let now = self.now_text();
-        let tx = self.conn.unchecked_transaction()?;
-        if let Some(r) = &report {
-            table::report_files::insert(&tx, &r.sha256, r.format.mime(), r.bytes, &now)?;
+        if let Some(r) = report {
+            table::report_files::insert(tx, &r.sha256, r.format.mime(), r.bytes, &now)?;
         }
-        let sha = report.as_ref().map(|r| r.sha256.as_str());
-        table::health_checks::insert(&tx, (&id, &worker_id), &v, sha, (&actor.id, &now))?;
+        let sha = report.map(|r| r.sha256.as_str());
+        table::health_checks::insert(tx, (&id, worker_id), v, sha, (&actor.id, &now))?;
         let summary = format!("{} {} {} {} → {}", v.checked_on, v.institution, v.category.code(), v.result.code(), v.valid_until);
         self.append_audit(
-            &tx,
+            tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
                 entity: "worker",
-                entity_id: &worker_id,
+                entity_id: worker_id,
                 action: "health_check",
                 field: Some("health_check"),
                 old_value: None,
@@ -119,10 +134,9 @@ impl Desk {
                 reason: None,
             },
         )?;
-        let check = table::health_checks::by_id(&tx, &id)?;
+        let check = table::health_checks::by_id(tx, &id)?;
         let payload = serde_json::to_value(&check).map_err(DeskError::internal)?;
-        self.append_outbox(&tx, SyncEntity::HealthCheck, &id, SyncOp::Upsert, &payload)?;
-        tx.commit()?;
+        self.append_outbox(tx, SyncEntity::HealthCheck, &id, SyncOp::Upsert, &payload)?;
         Ok(check)
     }
 
@@ -176,17 +190,25 @@ impl Desk {
         if table::insurance_policies::same(&self.conn, &worker_id, &v.policy_number)?.is_some() {
             return Err(messages::insurance_recorded(&v.policy_number));
         }
+        let tx = self.conn.unchecked_transaction()?;
+        let policy = self.insurance_in_tx(&tx, actor, &worker_id, &v)?;
+        tx.commit()?;
+        Ok(policy)
+    }
+
+    /// Writes a validated policy (the row, the audit entry and the outbox entry) inside the
+    /// caller's transaction.
+    pub(crate) fn insurance_in_tx(&self, tx: &rusqlite::Transaction<'_>, actor: &SessionUser, worker_id: &str, v: &ValidInsurance) -> DeskResult<InsurancePolicy> {
         let id = self.new_id();
         let now = self.now_text();
-        let tx = self.conn.unchecked_transaction()?;
-        table::insurance_policies::insert(&tx, (&id, &worker_id), &v, (&actor.id, &now))?;
+        table::insurance_policies::insert(tx, (&id, worker_id), v, (&actor.id, &now))?;
         let summary = format!("{} {} {} {}..{}", v.insurer, v.policy_number, v.kind.code(), v.valid_from, v.valid_until);
         self.append_audit(
-            &tx,
+            tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
                 entity: "worker",
-                entity_id: &worker_id,
+                entity_id: worker_id,
                 action: "insurance",
                 field: Some("insurance"),
                 old_value: None,
@@ -194,10 +216,9 @@ impl Desk {
                 reason: None,
             },
         )?;
-        let policy = table::insurance_policies::by_id(&tx, &id)?;
+        let policy = table::insurance_policies::by_id(tx, &id)?;
         let payload = serde_json::to_value(&policy).map_err(DeskError::internal)?;
-        self.append_outbox(&tx, SyncEntity::Insurance, &id, SyncOp::Upsert, &payload)?;
-        tx.commit()?;
+        self.append_outbox(tx, SyncEntity::Insurance, &id, SyncOp::Upsert, &payload)?;
         Ok(policy)
     }
 

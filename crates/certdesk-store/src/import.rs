@@ -316,7 +316,7 @@ fn field_in(fields: FieldTable, header: &str) -> Option<&'static str> {
 
 /// Excel's column letter for a 0-based column.
 /// A column's label, as the clerk's sentences name it.
-fn label(field: &str) -> Bilingual {
+pub(crate) fn label(field: &str) -> Bilingual {
     Bilingual::new(certdesk_domain::messages::field_label_zh(field), certdesk_domain::messages::field_label_en(field))
 }
 
@@ -740,9 +740,14 @@ impl Desk {
 /// The report as a spreadsheet the clerk can save and fix the file by: .xlsx or .csv (UTF-8
 /// with BOM, so Excel reads the Chinese), chosen by the path's extension. No ID numbers.
 pub fn write_import_report(report: &ImportReport, path: &Path) -> DeskResult<()> {
+    write_issues_report(&report.issues, path)
+}
+
+/// An import's report lines as a spreadsheet (.xlsx or .csv by the extension), whichever
+/// import made them.
+pub fn write_issues_report(issues: &[ImportIssue], path: &Path) -> DeskResult<()> {
     let headers = ["行号 Row", "列 Column", "表头 Header", "代码 Code", "问题", "Problem", "处理 Result"];
-    let rows: Vec<[String; 7]> = report
-        .issues
+    let rows: Vec<[String; 7]> = issues
         .iter()
         .map(|i| {
             [
@@ -752,7 +757,12 @@ pub fn write_import_report(report: &ImportReport, path: &Path) -> DeskResult<()>
                 i.code.clone(),
                 i.message_zh.clone(),
                 i.message_en.clone(),
-                if i.severity == IssueSeverity::Skipped { "已跳过 skipped" } else { "未导入 not imported" }.into(),
+                match i.severity {
+                    IssueSeverity::Skipped => "已跳过 skipped",
+                    IssueSeverity::Note => "已导入，见备注 imported, see the note",
+                    IssueSeverity::Error => "未导入 not imported",
+                }
+                .into(),
             ]
         })
         .collect();

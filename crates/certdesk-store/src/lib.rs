@@ -12,6 +12,7 @@ mod agency;
 mod audit;
 mod cards;
 mod code;
+mod cover_import;
 mod column;
 mod db;
 mod deadlines;
@@ -47,9 +48,10 @@ pub use db::{resolve_data_dir, DB_FILE};
 pub use deadlines::Deadline;
 pub use error::{DeskError, DeskResult};
 pub use health::{HealthCheck, InsurancePolicy};
+pub use cover_import::{CoverImportReport, CoverKind};
 pub use hours_import::{write_hours_report, HoursImportOptions, HoursImportReport, HoursPreviewRow, HoursRowStatus, HoursUnit};
 pub use import::{
-    read_import_file, write_import_report, ColumnMapping, FileKind, ImportIssue, ImportOptions, ImportReport, IssueSeverity,
+    read_import_file, write_import_report, write_issues_report, ColumnMapping, FileKind, ImportIssue, ImportOptions, ImportReport, IssueSeverity,
     PreviewRow, PreviewStatus,
     MAX_IMPORT_BYTES, MAX_IMPORT_ROWS,
 };

@@ -801,6 +801,20 @@ pub fn column_missing(label: &Bilingual) -> Bilingual {
     Bilingual::new(format!("缺少“{}”列", label.zh), format!("No \"{}\" column", label.en))
 }
 
+/// A health-check or insurance file lacks needed columns (`missing`, by their labels).
+pub fn cover_headers_missing(missing: &[Bilingual], found: &[String]) -> DeskError {
+    let found = headers_found(found);
+    let zh: Vec<&str> = missing.iter().map(|l| l.zh.as_str()).collect();
+    let en: Vec<&str> = missing.iter().map(|l| l.en.as_str()).collect();
+    DeskError::new(
+        DeskCode::ImportHeadersMissing,
+        Bilingual::new(
+            format!("缺少必需的列：{}（{}）。请在第一行写上列名", zh.join("、"), found.zh),
+            format!("Required columns are missing: {} ({}). Put the column names in the first row", en.join(", "), found.en),
+        ),
+    )
+}
+
 /// The hours import lacks required columns (`id_number` and/or the hours).
 pub fn hours_headers_missing(missing: &[&str], found: &[String]) -> DeskError {
     let label = |f: &str| match f {
@@ -927,6 +941,29 @@ pub mod import_rows {
             format!("与第 {first} 行是同一人（{desk_name}）：每人只取一行，本行未导入"),
             format!("The same worker ({desk_name}) as row {first}: one row per person; this row was not imported"),
         )
+    }
+
+    /// Nobody with this (masked) ID number is enrolled (health-check or insurance import).
+    pub fn cover_unknown_id_number(masked: &str, file_name: &str) -> Bilingual {
+        let named = if file_name.trim().is_empty() { String::new() } else { format!("（{}）", file_name.trim()) };
+        let named_en = if file_name.trim().is_empty() { String::new() } else { format!(" ({})", file_name.trim()) };
+        Bilingual::new(
+            format!("身份证号 {masked} 的人员尚未在本机构登记{named}：请先登记，再导入其体检或保险记录"),
+            format!("Nobody with the ID number {masked} is enrolled at this agency{named_en}: enrol them first, then import their health check or policy"),
+        )
+    }
+
+    /// The same record as an earlier row (health-check or insurance import).
+    pub fn same_record(first: usize, desk_name: &str) -> Bilingual {
+        Bilingual::new(
+            format!("与第 {first} 行是同一条记录（{desk_name}）：本行未导入"),
+            format!("The same record ({desk_name}) as row {first}: this row was not imported"),
+        )
+    }
+
+    /// The desk holds this record already: skipped.
+    pub fn already_recorded(desk_name: &str) -> Bilingual {
+        Bilingual::new(format!("已登记过（{desk_name}），跳过，未重复导入"), format!("Already recorded ({desk_name}): skipped, not imported twice"))
     }
 
     /// The row's name is not the name enrolled with its ID number.

@@ -11,6 +11,8 @@ import type { CardLayout } from './CardLayout';
 import type { CardState } from './CardState';
 import type { ClassDetail } from './ClassDetail';
 import type { ClassInput } from './ClassInput';
+import type { CoverImportReport } from './CoverImportReport';
+import type { CoverKind } from './CoverKind';
 import type { Deadline } from './Deadline';
 import type { DeskStats } from './DeskStats';
 import type { Eligibility } from './Eligibility';
@@ -84,6 +86,9 @@ export type Commands = {
   class_remove_worker: { args: { classId: string; workerId: string; confirmed?: boolean | null }; result: null };
   complaint_handle: { args: { id: string }; result: Array<Feedback> };
   complaints_open: { args: Record<string, never>; result: Array<Feedback> };
+  cover_import_preview: { args: { kind: CoverKind; bytesB64: string }; result: CoverImportReport };
+  cover_import_report_save: { args: { report: CoverImportReport; path: string }; result: null };
+  cover_import_run: { args: { kind: CoverKind; bytesB64: string }; result: CoverImportReport };
   deadlines: { args: Record<string, never>; result: Array<Deadline> };
   device_enrol: { args: { platformUrl: string; code: string; caPem?: string | null; deviceName?: string | null }; result: Enrolment };
   diagnostics_export: { args: { path: string }; result: Array<string> };
@@ -161,6 +166,9 @@ export const COMMANDS = [
   'class_remove_worker',
   'complaint_handle',
   'complaints_open',
+  'cover_import_preview',
+  'cover_import_report_save',
+  'cover_import_run',
   'deadlines',
   'device_enrol',
   'diagnostics_export',

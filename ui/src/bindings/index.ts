@@ -17,6 +17,8 @@ export type { ClassInput } from './ClassInput';
 export type { ClassMode } from './ClassMode';
 export type { Colour } from './Colour';
 export type { ColumnMapping } from './ColumnMapping';
+export type { CoverImportReport } from './CoverImportReport';
+export type { CoverKind } from './CoverKind';
 export type { Deadline } from './Deadline';
 export type { DeadlineKind } from './DeadlineKind';
 export type { DeskCode } from './DeskCode';

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use certdesk_print::{PrintOutcome, PrinterInfo};
 use certdesk_store::{
-    Agency, ApplyAllReport, CardState, ClassDetail, ColumnMapping, DeskStats, ExamResult, Feedback, FeedbackSummary,
+    Agency, ApplyAllReport, CardState, ClassDetail, ColumnMapping, CoverImportReport, CoverKind, DeskStats, ExamResult, Feedback, FeedbackSummary,
     Deadline, HealthCheck, HoursImportReport, InsurancePolicy, HoursUnit, ImportIssue, ImportReport, Participant, RosterExport, ScanReport, SupervisionForm,
     SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker, WorkerDetail, WorkerSummary, WorkerToComplete, WorkerTraining,
 };
@@ -396,6 +396,25 @@ pub fn import_report(result: &ImportReport, report: Option<&Path>) -> String {
     if result.needs_agency_check {
         s.push_str("\n需要：--agency-checked（文件中缺少企业核实）");
     }
+    s + &issues_and_report(&result.issues, report)
+}
+
+/// `certdesk import health|insurance`.
+pub fn cover_import_report(result: &CoverImportReport, report: Option<&Path>) -> String {
+    let what = match result.kind {
+        CoverKind::Health => "体检记录",
+        CoverKind::Insurance => "保险记录",
+    };
+    let s = format!(
+        "{}{what}：共 {} 行数据（空行 {}）；{} {} 行；已登记跳过 {} 行；有问题 {} 行",
+        if result.dry_run { "预检（未写入）" } else { "导入完成 " },
+        result.total_rows,
+        result.blank_rows,
+        if result.dry_run { "可导入" } else { "已导入" },
+        if result.dry_run { result.valid_rows } else { result.imported },
+        result.already_recorded,
+        result.invalid_rows
+    );
     s + &issues_and_report(&result.issues, report)
 }
 

@@ -127,3 +127,30 @@ fn a_staff_sheet_without_addresses_goes_in_to_be_completed_and_is_listed() {
     assert_eq!(list[0]["name"], "赵敏");
     assert_eq!(list[0]["missing"], serde_json::json!(["address", "emergency_contact_name", "emergency_contact_phone"]));
 }
+
+/// Issue 13 item 1 from a terminal: `certdesk import health` and `import insurance` with a
+/// dry run that writes nothing, then the import, the report naming each bad row.
+#[test]
+fn health_checks_and_policies_are_imported_from_a_spreadsheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = desk_with_a_clerk(dir.path());
+    let sheet = dir.path().join("体检.csv");
+    std::fs::write(&sheet, format!("姓名,身份证号,体检日期,体检机构,体检类别,体检结论\n王五,{id},2026-02-20,上海市徐汇区中心医院,一般,合格\n王五,{id},2099-01-01,某医院,一般,合格\n")).unwrap();
+    let (code, preview) = as_clerk(dir.path(), &["import", "health", sheet.to_str().unwrap(), "--dry-run"]);
+    assert_eq!((code, preview["valid_rows"].as_u64(), preview["invalid_rows"].as_u64()), (Some(0), Some(1), Some(1)), "{preview}");
+    let (_, list) = as_clerk(dir.path(), &["health", "list", "--worker", &id]);
+    assert_eq!(list, serde_json::json!([]), "a dry run writes nothing");
+    let (code, done) = as_clerk(dir.path(), &["import", "health", sheet.to_str().unwrap()]);
+    assert_eq!((code, done["imported"].as_u64()), (Some(0), Some(1)), "{done}");
+    assert_eq!(done["issues"][0]["row"], 3);
+    assert_eq!(done["issues"][0]["field"], "checked_on", "a check dated in the future: {done}");
+    let (_, list) = as_clerk(dir.path(), &["health", "list", "--worker", &id]);
+    assert_eq!(list[0]["institution"], "上海市徐汇区中心医院");
+
+    let policies = dir.path().join("保险.csv");
+    std::fs::write(&policies, format!("身份证号,保险公司,保单号,险种,保险起期,保险止期\n{id},中国平安,PA-1,意外险,2026-01-01,2026-12-31\n")).unwrap();
+    let (code, done) = as_clerk(dir.path(), &["import", "insurance", policies.to_str().unwrap()]);
+    assert_eq!((code, done["imported"].as_u64()), (Some(0), Some(1)), "{done}");
+    let (_, again) = as_clerk(dir.path(), &["import", "insurance", policies.to_str().unwrap()]);
+    assert_eq!((again["imported"].as_u64(), again["already_recorded"].as_u64()), (Some(0), Some(1)), "{again}");
+}

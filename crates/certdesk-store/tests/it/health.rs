@@ -206,3 +206,77 @@ fn a_report_sent_as_base64_by_the_window_is_checked_like_a_file() {
     let h = desk.record_health_check_b64(&me, &w, &check("2026-02-20"), Some(&url)).unwrap();
     assert_eq!(desk.report_file(h.report_sha256.as_deref().unwrap()).unwrap().unwrap().1, pdf());
 }
+
+/// Issue 13 item 1: health checks and policies imported from a spreadsheet like workers are: a
+/// preview that writes nothing, every good row recorded (row, audit, outbox) in one go, a
+/// per-row report naming the column for each bad row (unknown ID number, another person's
+/// name, valid before taken, ending before starting, the same record twice), and a second
+/// import of the same file skipping everything.
+#[test]
+fn health_checks_and_policies_are_imported_from_a_sheet_with_a_report_per_row() {
+    use certdesk_store::CoverKind;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let zhang = "11010519491231002X";
+    let li = certdesk_testkit::id_number(21);
+    let w = desk.enrol_worker(&me, &worker_form("张三", zhang)).unwrap().id;
+    let w2 = desk.enrol_worker(&me, &worker_form("李四", &li)).unwrap().id;
+    let stranger = certdesk_testkit::id_number(22);
+    let health = format!(
+        "姓名,身份证号,体检日期,体检机构,体检类别,体检结论,有效期至\n\
+         张三,{zhang},2026/2/20,上海市徐汇区中心医院,母婴照护,合格,\n\
+         李四,{li},2026-02-21,上海市黄浦区妇幼保健院,一般,合格,2027-02-21\n\
+         王五,{li},2026-02-22,某医院,一般,合格,\n\
+         路人,{stranger},2026-02-22,某医院,一般,合格,\n\
+         张三,{zhang},2026-02-25,某医院,一般,合格,2026-02-01\n\
+         张三,{zhang},2026/2/20,上海市徐汇区中心医院,一般,合格,\n"
+    );
+    let before = counts(dir.path());
+    let preview = desk.preview_cover_import(CoverKind::Health, health.as_bytes()).unwrap();
+    assert_eq!((preview.total_rows, preview.valid_rows, preview.invalid_rows), (6, 2, 4));
+    assert_eq!(counts(dir.path()), before, "a preview writes nothing");
+
+    let report = desk.import_cover(&me, CoverKind::Health, health.as_bytes()).unwrap();
+    assert_eq!((report.imported, report.already_recorded, report.invalid_rows), (2, 0, 4));
+    let lines: Vec<(usize, Option<&str>, &str)> = report.issues.iter().map(|i| (i.row, i.column.as_deref(), i.code.as_str())).collect();
+    assert_eq!(
+        lines,
+        [
+            (4, Some("A"), "name_mismatch"),
+            (5, Some("B"), "unknown_id_number"),
+            (6, Some("G"), "health_valid_before_taken"),
+            (7, Some("B"), "duplicate_in_file"),
+        ]
+    );
+    assert!(report.issues[1].message_zh.contains("***********") && !report.issues[1].message_zh.contains(&stranger), "no ID number in the report: {}", report.issues[1].message_zh);
+    let h = &desk.health_checks(&w).unwrap()[0];
+    assert_eq!((h.checked_on.as_str(), h.valid_until.as_str(), h.category.code()), ("2026-02-20", "2027-02-20", "maternity_care"), "an Excel date, one year by default");
+    assert_eq!(desk.health_checks(&w2).unwrap()[0].valid_until, "2027-02-21");
+    let after = counts(dir.path());
+    assert_eq!((after.0 - before.0, after.1 - before.1, after.2 - before.2), (2, 2, 2), "each record with its audit and outbox entries");
+
+    let again = desk.import_cover(&me, CoverKind::Health, health.as_bytes()).unwrap();
+    assert_eq!((again.imported, again.already_recorded), (0, 2), "a second import duplicates nothing");
+    assert_eq!(counts(dir.path()), after);
+
+    let insurance = format!(
+        "被保险人,身份证号,保险公司,保单号,险种,保险起期,保险止期\n\
+         张三,{zhang},中国平安,pa-2026-01,意外险,2026-01-01,2026-12-31\n\
+         李四,{li},中国人保,PICC-9,雇主责任险,2026-06-01,2026-05-31\n\
+         李四,{li},中国人保,PICC-10,车险,2026-01-01,2026-12-31\n"
+    );
+    let report = desk.import_cover(&me, CoverKind::Insurance, insurance.as_bytes()).unwrap();
+    assert_eq!((report.imported, report.invalid_rows), (1, 2));
+    let lines: Vec<(usize, &str, &str)> = report.issues.iter().map(|i| (i.row, i.field.as_deref().unwrap(), i.code.as_str())).collect();
+    assert_eq!(lines, [(3, "valid_until", "insurance_ends_before_start"), (4, "kind", "insurance_kind_invalid")]);
+    assert_eq!(desk.insurance_policies(&w).unwrap()[0].policy_number, "PA-2026-01");
+
+    // A file without the columns a record needs is refused naming them, writing nothing.
+    let before = counts(dir.path());
+    let err = desk.import_cover(&me, CoverKind::Insurance, health.as_bytes()).unwrap_err();
+    assert_eq!(err.code, "import_headers_missing");
+    let missing: Vec<&str> = err.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(missing, ["insurer", "policy_number", "kind", "valid_from", "valid_until"]);
+    assert!(err.message_zh.contains("保险公司"), "{}", err.message_zh);
+    assert_eq!(counts(dir.path()), before);
+}

@@ -1,6 +1,7 @@
 // 导入人员: choose an .xlsx / .csv → preview (column mapping, per-row problems, the file-wide
 // consent date / agency check the clerk must confirm) → import with progress → result, and the
-// report saved as a spreadsheet. The desk validates every row; this screen only shows.
+// report saved as a spreadsheet. The desk validates every row; this screen only shows. The
+// same page imports health checks and insurance policies (CoverImport).
 import { useEffect, useRef, useState } from 'react';
 import Alert from 'antd/es/alert';
 import Button from 'antd/es/button';
@@ -8,16 +9,22 @@ import Checkbox from 'antd/es/checkbox';
 import Descriptions from 'antd/es/descriptions';
 import Input from 'antd/es/input';
 import Progress from 'antd/es/progress';
+import Segmented from 'antd/es/segmented';
 import Space from 'antd/es/space';
 import Spin from 'antd/es/spin';
 import Table from 'antd/es/table';
 import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
 import * as api from '../../api';
-import type { ApiError, ImportIssue, ImportOptions, ImportReport, PreviewRow } from '../../api';
+import type { ApiError, CoverKind, ImportOptions, ImportReport, PreviewRow } from '../../api';
 import { hasKey, useI18n } from '../../i18n';
 import { readFileBase64, todayIso } from '../../util';
 import { joinPath } from '../roster/RosterPage';
+import CoverImport from './CoverImport';
+import IssuesTable from './IssuesTable';
+
+/** What a file holds: workers, or health checks / insurance policies of enrolled workers. */
+type ImportKind = 'workers' | CoverKind;
 
 const PREVIEW_ROWS = 50;
 
@@ -35,6 +42,7 @@ export default function ImportPage({ onOpenWorkers }: { onOpenWorkers?: () => vo
   const [reportPath, setReportPath] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
   const [folder, setFolder] = useState('');
+  const [kind, setKind] = useState<ImportKind>('workers');
 
   useEffect(() => {
     api.exportFolder().then(setFolder).catch(() => undefined);
@@ -131,6 +139,17 @@ export default function ImportPage({ onOpenWorkers }: { onOpenWorkers?: () => vo
       <Typography.Title level={4} className="page-title">
         {t('import.title')}
       </Typography.Title>
+      <Segmented<ImportKind>
+        className="mb"
+        data-testid="import-kind"
+        value={kind}
+        onChange={setKind}
+        options={(['workers', 'health', 'insurance'] as const).map((k) => ({ value: k, label: t(`import.kind.${k}`) }))}
+      />
+      {kind !== 'workers' ? (
+        <CoverImport key={kind} kind={kind} folder={folder} />
+      ) : (
+      <>
       <Typography.Paragraph className="muted">{t('import.intro')}</Typography.Paragraph>
       <Space>
         <label htmlFor="import_file">{t('import.choose')}</label>
@@ -230,31 +249,7 @@ export default function ImportPage({ onOpenWorkers }: { onOpenWorkers?: () => vo
       {report && report.issues.length > 0 && (
         <div className="mt">
           <Typography.Title level={5}>{t('import.issues', { n: report.issues.length })}</Typography.Title>
-          <Table<ImportIssue>
-            size="small"
-            data-testid="import-issues"
-            rowKey={(i) => `${i.row}-${i.column ?? ''}-${i.code}`}
-            dataSource={report.issues}
-            pagination={{ pageSize: 20, hideOnSinglePage: true }}
-            columns={[
-              { title: t('import.row'), dataIndex: 'row', width: 60 },
-              { title: t('import.column'), width: 140, render: (_: unknown, i) => [i.column, i.header].filter(Boolean).join(' ') },
-              { title: t('import.problem'), render: (_: unknown, i) => msg(i) },
-              {
-                title: t('import.outcome'),
-                dataIndex: 'severity',
-                width: 90,
-                render: (s: string) =>
-                  s === 'skipped' ? (
-                    <Tag>{t('import.skipped')}</Tag>
-                  ) : s === 'note' ? (
-                    <Tag color="cyan">{t('import.noted')}</Tag>
-                  ) : (
-                    <Tag color="red">{t('import.notImported')}</Tag>
-                  ),
-              },
-            ]}
-          />
+          <IssuesTable issues={report.issues} />
           <Space className="mt">
             <Input id="import_report_path" className="mono" style={{ width: 460 }} value={reportPath} onChange={(e) => setReportPath(e.target.value)} />
             <Button onClick={() => void saveReport()} data-testid="import-report-save">
@@ -263,6 +258,8 @@ export default function ImportPage({ onOpenWorkers }: { onOpenWorkers?: () => vo
           </Space>
           {saved && <div className="muted small mt">{t('import.reportSaved', { path: saved })}</div>}
         </div>
+      )}
+      </>
       )}
     </div>
   );
