@@ -27,6 +27,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 const USER: &str = "li.min";
+/// The administrator, who sees the agencies and devices pages.
+const ADMIN: &str = "wang.admin";
 const PASSWORD: &str = "correct horse battery staple";
 const MARKUP: &str = "<script>alert(\"x\")</script> O'Brien";
 
@@ -57,7 +59,9 @@ async fn main() {
     {
         let store = SqliteStore::open(dir.path()).unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
-        assert!(certdesk_platform::flows::set_operator(&store, &certdesk_platform::ids::SystemIds, USER, &hash, chrono::Utc::now()).unwrap());
+        for (user, role) in [(USER, None), (ADMIN, Some(certdesk_platform::store::operators::OperatorRole::Admin))] {
+            assert!(certdesk_platform::flows::set_operator(&store, &certdesk_platform::ids::SystemIds, user, &hash, role, chrono::Utc::now()).unwrap());
+        }
     }
     let s = Scene(TestPlatform::start_in(dir, Options::default().without_redirects()).await);
     let agency = s.agency(1, "黄浦区", Some("021-63001234")).await;
@@ -94,27 +98,35 @@ async fn main() {
     )
     .await;
 
-    // Sign in as a browser does.
-    let form = s.http.get(s.url("/operator/sign-in")).send().await.unwrap();
-    let pre = cookie_of(&form, auth::SIGN_IN_COOKIE);
-    let sign_in_html = form.text().await.unwrap();
-    std::fs::write(out.join("sign-in.html"), &sign_in_html).unwrap();
-    let res = s
-        .http
-        .post(s.url("/operator/sign-in"))
-        .header(COOKIE, pre)
-        .header("origin", &s.base)
-        .form(&[
-            ("csrf", csrf_in(&sign_in_html).as_str()),
-            ("user", USER),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let session = cookie_of(&res, auth::SESSION_COOKIE);
+    // Sign in as a browser does: the programme office's operator, and the administrator.
+    let sign_in = |user: &'static str| {
+        let s = &s;
+        let out = out.clone();
+        async move {
+            let form = s.http.get(s.url("/operator/sign-in")).send().await.unwrap();
+            let pre = cookie_of(&form, auth::SIGN_IN_COOKIE);
+            let sign_in_html = form.text().await.unwrap();
+            std::fs::write(out.join("sign-in.html"), &sign_in_html).unwrap();
+            let res = s
+                .http
+                .post(s.url("/operator/sign-in"))
+                .header(COOKIE, pre)
+                .header("origin", &s.base)
+                .form(&[("csrf", csrf_in(&sign_in_html).as_str()), ("user", user), ("password", PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            cookie_of(&res, auth::SESSION_COOKIE)
+        }
+    };
+    let session = sign_in(USER).await;
+    let admin = sign_in(ADMIN).await;
     let get = |path: String| {
         let req = s.http.get(s.url(&path)).header(COOKIE, &session);
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let get_as_admin = |path: String| {
+        let req = s.http.get(s.url(&path)).header(COOKIE, &admin);
         async move { req.send().await.unwrap().text().await.unwrap() }
     };
     let reviews: Vec<ReviewItem> = s
@@ -150,13 +162,11 @@ async fn main() {
     assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "approved");
     let card = s.latest_approval(&device, valid).await.expect("a card");
 
-    for (name, path) in [
-        ("agencies", "/operator/agencies".to_owned()),
-        ("reviews", "/operator/reviews".to_owned()),
-        ("review", format!("/operator/reviews/{}", app_of(pending))),
-        ("devices", "/operator/devices".to_owned()),
-    ] {
+    for (name, path) in [("reviews", "/operator/reviews".to_owned()), ("review", format!("/operator/reviews/{}", app_of(pending)))] {
         std::fs::write(out.join(format!("{name}.html")), get(path).await).unwrap();
+    }
+    for (name, path) in [("agencies", "/operator/agencies"), ("devices", "/operator/devices")] {
+        std::fs::write(out.join(format!("{name}.html")), get_as_admin(path.to_owned()).await).unwrap();
     }
     std::fs::write(out.join("public.url"), &card.url).unwrap();
     println!("{}", card.url);

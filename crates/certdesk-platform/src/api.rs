@@ -130,7 +130,7 @@ pub fn routes(state: AppState) -> OpenApiRouter {
         .routes(routes!(rotate_key))
         .routes(routes!(withdraw_key));
     OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
-        .merge(crate::operator_pages::routes())
+        .merge(crate::operator_pages::routes(state.clone()))
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .merge(crate::public::routes(state.clone()))

@@ -52,6 +52,11 @@ struct OperatorAddArgs {
     /// Read the password from this environment variable instead of stdin.
     #[arg(long)]
     password_env: Option<String>,
+    /// The account's role: office (项目办: reviews), commission (商务委: read-only) or admin
+    /// (管理员: agencies, devices). A new account without one is office; an existing one keeps
+    /// its role unless this is given.
+    #[arg(long, value_parser = ["office", "commission", "admin"])]
+    role: Option<String>,
 }
 
 /// `operator add`: hashes the password with argon2 and stores the account.
@@ -77,7 +82,8 @@ fn operator_add(args: &OperatorAddArgs) -> Result<()> {
     let hash = auth::hash_password(&password).map_err(anyhow::Error::msg)?;
     certdesk_platform::files::create_dir(&args.data_dir)?;
     let store = certdesk_platform::store::sqlite::SqliteStore::open(&args.data_dir)?;
-    if certdesk_platform::flows::set_operator(&store, &SystemIds, user, &hash, chrono::Utc::now())? {
+    let role = args.role.as_deref().and_then(<certdesk_platform::store::operators::OperatorRole as certdesk_domain::Code>::from_code);
+    if certdesk_platform::flows::set_operator(&store, &SystemIds, user, &hash, role, chrono::Utc::now())? {
         println!("operator {user} created");
     } else {
         println!("operator {user}: password changed, sessions ended");

@@ -515,6 +515,14 @@ pub(crate) mod operator {
         )
     }
 
+    /// An operator's role does not open this page (`role`, `area`: their labels).
+    pub(crate) fn role_refused(role: (&str, &str), area: (&str, &str)) -> Bilingual {
+        Bilingual::new(
+            format!("你的角色（{}）不能使用“{}”，未做任何更改。如需使用，请联系平台管理员调整角色。", role.0, area.0),
+            format!("Your role ({}) cannot use {}; nothing was changed. Ask the platform's administrator if you need it.", role.1, area.1),
+        )
+    }
+
     /// A new operator password shorter than `min` characters.
     pub(crate) fn password_too_short(min: usize) -> Bilingual {
         Bilingual::new(format!("密码至少 {min} 个字符"), format!("The password needs at least {min} characters"))

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::ids::Ids;
-use crate::store::operators::OperatorSession;
+use crate::store::operators::{OperatorRole, OperatorSession};
 use crate::store::repo::{Repo, RepoExt};
 use crate::store::{Agency, StoreResult};
 
@@ -65,25 +65,31 @@ pub fn revoke_device<R: Repo + ?Sized>(repo: &R, id: Uuid, now: DateTime<Utc>) -
     })
 }
 
-/// Creates the operator (with a new id from `ids`), or sets a new password for an existing one,
-/// which also lifts a lockout and ends every session opened with the old one. True when
-/// created.
+/// Creates the operator (with a new id from `ids`, as `role`, the programme office when none is
+/// given), or sets a new password (and the role, when given) for an existing one, which also
+/// lifts a lockout and ends every session opened with the old one. True when created.
 pub fn set_operator<R: Repo + ?Sized>(
     repo: &R,
     ids: &dyn Ids,
     name: &str,
     password_hash: &str,
+    role: Option<OperatorRole>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     repo.transaction(|tx| match tx.operator_by_name(name)? {
         Some(existing) => {
             tx.set_operator_password(existing.id, password_hash)?;
+            if let Some(role) = role {
+                tx.set_operator_role(existing.id, role)?;
+            }
             tx.clear_sign_in_failures(existing.id)?;
             tx.delete_sessions_of(existing.id)?;
             Ok(false)
         }
         None => {
-            tx.add_operator(ids.id(), name, password_hash, now)?;
+            let id = ids.id();
+            tx.add_operator(id, name, password_hash, now)?;
+            tx.set_operator_role(id, role.unwrap_or(OperatorRole::Office))?;
             Ok(true)
         }
     })

@@ -509,9 +509,9 @@ fn the_first_key_comes_from_the_injected_source_and_rotation_and_withdrawal_chan
 #[test]
 fn who_may_act_operators_take_injected_ids_codes_need_an_agency_and_revocation_is_idempotent() {
     let b = Bench::new();
-    assert!(set_operator(&b.store, &b.ids, "li", "h", now()).unwrap());
+    assert!(set_operator(&b.store, &b.ids, "li", "h", None, now()).unwrap());
     assert_eq!(b.store.operator_by_name("li").unwrap().unwrap().id, CountingIds::nth(1));
-    assert!(!set_operator(&b.store, &b.ids, "li", "h2", now()).unwrap(), "a second call sets the password");
+    assert!(!set_operator(&b.store, &b.ids, "li", "h2", None, now()).unwrap(), "a second call sets the password");
     assert_eq!(b.store.operator_by_name("li").unwrap().unwrap().id, CountingIds::nth(1), "the id stays");
 
     assert!(!add_enrolment_code(&b.store, Uuid::now_v7(), "x", now()).unwrap(), "an unknown agency gets no code");

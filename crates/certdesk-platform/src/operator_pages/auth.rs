@@ -159,7 +159,7 @@ pub fn forbidden() -> Response {
                 "The form has expired or came from another site; nothing was changed. \
                  Go back, reload the page and try again."
             }
-            p { a href="/operator/reviews" { "返回 Back" } }
+            p { a href="/operator" { "返回 Back" } }
         },
     );
     (StatusCode::FORBIDDEN, body).into_response()
@@ -182,6 +182,8 @@ pub struct Session {
     pub id_hash: String,
     /// The operator's sign-in name.
     pub operator_name: String,
+    /// The operator's role: which pages they may use ([`super::access`]).
+    pub role: crate::store::operators::OperatorRole,
     /// The token this session's forms carry.
     pub csrf: String,
 }
@@ -214,6 +216,7 @@ impl FromRequestParts<AppState> for Session {
             Ok(Ok(Some(s))) => Ok(Session {
                 id_hash,
                 operator_name: s.operator_name,
+                role: s.role,
                 csrf: s.csrf_token,
             }),
             Ok(Ok(None)) => Err(to_sign_in()),

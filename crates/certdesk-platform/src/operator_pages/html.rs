@@ -9,6 +9,7 @@
 use axum::response::Html;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
+use super::access::{may, Area};
 use super::auth::Session;
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;\
@@ -71,12 +72,12 @@ pub fn page(session: &Session, title: &str, notice: Option<Markup>, body: Markup
                 body {
                     header {
                         b { "上门服务证平台 " small { "Operators" } }
-                        a href="/operator/reviews" { "审核队列 " small { "Reviews" } }
-                        a href="/operator/agencies" { "机构 " small { "Agencies" } }
-                        a href="/operator/devices" { "设备 " small { "Devices" } }
-                        a href="/operator/revocations" { "注销与补发 " small { "Revocations" } }
+                        @for area in Area::ALL.into_iter().filter(|a| may(session.role, *a)) {
+                            a href=(area.path()) { (area.labels().0) " " small { (area.labels().1) } }
+                        }
                         span class="who" {
                             (session.operator_name) " "
+                            small { "（" (session.role.label_zh()) "）" } " "
                             (csrf_form(session, "/operator/sign-out", html! {
                                 button class="plain" { "退出 Sign out" }
                             }))
@@ -123,6 +124,7 @@ mod tests {
         Session {
             id_hash: String::new(),
             operator_name: "<script>alert('x')</script>&\"".into(),
+            role: crate::store::operators::OperatorRole::Office,
             csrf: "t\"><script>".into(),
         }
     }

@@ -7,6 +7,7 @@
 //! [`auth::Session`]; every POST handler takes an [`auth::Posted`] form, which is the CSRF
 //! check. No page loads a script or anything from another origin.
 
+pub mod access;
 pub mod auth;
 pub mod html;
 
@@ -22,10 +23,11 @@ use chrono::{DateTime, FixedOffset, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use self::access::Area;
 use self::auth::{CsrfForm, CsrfOnly, Posted, Session};
 use self::html::{bilingual, csrf_field, csrf_form, page};
 use crate::api::{apply_results_csv, blob_path, blocking, decide, AppState, ENROLMENT_CODE_HOURS};
@@ -42,30 +44,37 @@ pub const MAX_REASON_CHARS: usize = 200;
 pub const QUEUE_PAGE: usize = 200;
 
 /// The operator pages' routes with their documentation (merged into the platform's router).
-pub fn routes() -> OpenApiRouter<AppState> {
+/// Each area's handlers sit behind its role [`access::guard`] (on the handlers themselves, so a
+/// method a path does not serve is still answered 405 by the router).
+pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
+    let guarded = |area, (schemas, paths, handlers): UtoipaMethodRouter<AppState>| -> UtoipaMethodRouter<AppState> {
+        let guard = axum::middleware::from_fn_with_state(access::Guard { app: state.clone(), area }, access::guard);
+        (schemas, paths, handlers.route_layer(guard))
+    };
     OpenApiRouter::new()
         .routes(routes!(home))
         .routes(routes!(sign_in_page, sign_in))
         .routes(routes!(sign_out))
-        .routes(routes!(agencies_page, create_agency))
-        .routes(routes!(issue_enrolment_code))
-        .routes(routes!(reviews_page))
-        .routes(routes!(import_results))
-        .routes(routes!(review_page))
-        .routes(routes!(photo))
-        .routes(routes!(approve))
-        .routes(routes!(reject))
-        .routes(routes!(revocations_page))
-        .routes(routes!(devices_page))
-        .routes(routes!(revoke_device))
+        .routes(guarded(Area::Agencies, routes!(agencies_page, create_agency)))
+        .routes(guarded(Area::Agencies, routes!(issue_enrolment_code)))
+        .routes(guarded(Area::Reviews, routes!(reviews_page)))
+        .routes(guarded(Area::Reviews, routes!(import_results)))
+        .routes(guarded(Area::Reviews, routes!(review_page)))
+        .routes(guarded(Area::Reviews, routes!(photo)))
+        .routes(guarded(Area::Reviews, routes!(approve)))
+        .routes(guarded(Area::Reviews, routes!(reject)))
+        .routes(guarded(Area::Revocations, routes!(revocations_page)))
+        .routes(guarded(Area::Devices, routes!(devices_page)))
+        .routes(guarded(Area::Devices, routes!(revoke_device)))
         .layer(axum::middleware::map_response(security_headers))
 }
 
-/// The operator pages start at the review queue.
+/// The operator pages start at the signed-in role's first page (the review queue for the
+/// programme office).
 #[utoipa::path(get, path = "/operator", tag = "operator_pages", operation_id = "operator_home",
-    responses((status = SEE_OTHER, description = "to `/operator/reviews`")))]
-async fn home() -> Redirect {
-    Redirect::to("/operator/reviews")
+    responses((status = SEE_OTHER, description = "to the role's first page (`/operator/reviews` for the office)")))]
+async fn home(session: Session) -> Redirect {
+    Redirect::to(access::home_of(session.role))
 }
 
 /// Pages hold personal data: never cached, never framed, no script, nothing from elsewhere.
@@ -115,7 +124,7 @@ impl IntoResponse for PageError {
             html! {
                 h1 { "出错了 " small { "Error" } }
                 p class="error" { (zh) br; span class="en" { (en) } }
-                p { a href="/operator/reviews" { "返回 Back" } }
+                p { a href="/operator" { "返回 Back" } }
             },
         );
         (status, body).into_response()
@@ -223,14 +232,14 @@ fn sign_in_form(status: StatusCode, message: Option<Markup>, user: &str) -> Resp
 #[utoipa::path(get, path = "/operator/sign-in", tag = "operator_pages",
     operation_id = "operator_sign_in_page", params(Notice), responses(
     (status = OK, description = "the sign-in form", content_type = "text/html", body = String),
-    (status = SEE_OTHER, description = "already signed in: to `/operator/reviews`"),
+    (status = SEE_OTHER, description = "already signed in: to `/operator` (the role's first page)"),
 ))]
 async fn sign_in_page(
     session: Result<Session, Response>,
     Query(notice): Query<Notice>,
 ) -> Response {
     if session.is_ok() {
-        return see_other("/operator/reviews");
+        return see_other("/operator");
     }
     sign_in_form(StatusCode::OK, notice.sentence(), "")
 }
@@ -243,7 +252,7 @@ async fn sign_in_page(
     operation_id = "operator_sign_in",
     request_body(content = inline(SignInForm), content_type = "application/x-www-form-urlencoded"),
     responses(
-    (status = SEE_OTHER, description = "signed in: the session cookie is set; to `/operator/reviews`"),
+    (status = SEE_OTHER, description = "signed in: the session cookie is set; to the role's first page (`/operator/reviews` for the office)"),
     (status = BAD_REQUEST, description = "the form could not be read", content_type = "text/html", body = String),
     (status = UNAUTHORIZED, description = "wrong name or password", content_type = "text/html", body = String),
     (status = FORBIDDEN, description = "another origin, or the token does not match the cookie; nothing changed", content_type = "text/html", body = String),
@@ -299,6 +308,7 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
     let csrf = keys::device_secret();
     let expires = now + auth::IDLE_TIMEOUT;
     let operator_id = account.id;
+    let home = access::home_of(account.role);
     blocking(&state, move |s| {
         crate::flows::open_session(s, operator_id, &id_hash, &csrf, now, expires)
     })
@@ -311,7 +321,7 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
             None,
         ))
         .add(auth::operator_cookie(auth::SIGN_IN_COOKIE, None, None));
-    Ok((jar, see_other("/operator/reviews")).into_response())
+    Ok((jar, see_other(home)).into_response())
 }
 
 /// Counts a wrong password against a known account (locking it at the threshold) and

@@ -13,6 +13,44 @@ use uuid::Uuid;
 
 use super::{Agency, StoreResult};
 
+/// What an operator account may do (issue 14). [`crate::operator_pages::access`] says which
+/// page each role may open; a commission account only reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperatorRole {
+    /// 项目办 (the programme office, the training body): reviews, supervision, complaints.
+    Office,
+    /// 商务委 (the commerce commission): statistics and filings, read-only.
+    Commission,
+    /// 管理员: accounts, agencies, devices, keys.
+    Admin,
+}
+
+certdesk_domain::closed_set!(OperatorRole, "operator role", {
+    Office => "office",
+    Commission => "commission",
+    Admin => "admin",
+});
+
+impl OperatorRole {
+    /// Chinese label.
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            OperatorRole::Office => "项目办",
+            OperatorRole::Commission => "商务委",
+            OperatorRole::Admin => "管理员",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(&self) -> &'static str {
+        match self {
+            OperatorRole::Office => "programme office",
+            OperatorRole::Commission => "commerce commission",
+            OperatorRole::Admin => "administrator",
+        }
+    }
+}
+
 /// A platform staff account as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperatorAccount {
@@ -26,6 +64,8 @@ pub struct OperatorAccount {
     pub failed_attempts: u32,
     /// No sign-in is tried before this instant.
     pub locked_until: Option<DateTime<Utc>>,
+    /// What the account may do.
+    pub role: OperatorRole,
 }
 
 /// A live operator session, found by the digest of its id.
@@ -35,6 +75,8 @@ pub struct OperatorSession {
     pub operator_id: Uuid,
     /// Their sign-in name, for the page header.
     pub operator_name: String,
+    /// Their role: which pages they may open.
+    pub role: OperatorRole,
     /// The token every form of this session must carry.
     pub csrf_token: String,
     /// When the session dies unless used again.

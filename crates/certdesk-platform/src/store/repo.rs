@@ -229,6 +229,9 @@ pub trait Tx {
     /// Replaces an operator's password hash.
     fn set_operator_password(&mut self, id: Uuid, password_hash: &str) -> StoreResult<()>;
 
+    /// Sets an operator's role.
+    fn set_operator_role(&mut self, id: Uuid, role: crate::store::operators::OperatorRole) -> StoreResult<()>;
+
     /// Sets an operator's failed sign-ins to 0 and lifts the lockout.
     fn clear_sign_in_failures(&mut self, id: Uuid) -> StoreResult<()>;
 

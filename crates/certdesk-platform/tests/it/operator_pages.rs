@@ -3,6 +3,7 @@
 //! refused). Each test starts its own platform with a clock it can move forward.
 
 use certdesk_platform::operator_pages::auth;
+use certdesk_platform::store::operators::OperatorRole;
 use certdesk_platform::store::sqlite::SqliteStore;
 use certdesk_protocol::operator::ReviewItem;
 use certdesk_protocol::sync::{SyncEntity, SyncOp,
@@ -17,7 +18,12 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+/// The programme office's operator (reviews).
 const USER: &str = "li.min";
+/// The platform's administrator (agencies, devices).
+const ADMIN: &str = "wang.admin";
+/// The commerce commission's reader.
+const COMMISSION: &str = "zhao.shangwu";
 const PASSWORD: &str = "correct horse battery staple";
 
 /// The test kit's platform with one operator account, a clock the tests move, and a client
@@ -37,7 +43,9 @@ async fn platform() -> Platform {
     {
         let store = SqliteStore::open(dir.path()).unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
-        assert!(certdesk_platform::flows::set_operator(&store, &certdesk_platform::ids::SystemIds, USER, &hash, chrono::Utc::now()).unwrap());
+        for (user, role) in [(USER, None), (ADMIN, Some(OperatorRole::Admin)), (COMMISSION, Some(OperatorRole::Commission))] {
+            assert!(certdesk_platform::flows::set_operator(&store, &certdesk_platform::ids::SystemIds, user, &hash, role, chrono::Utc::now()).unwrap());
+        }
     }
     platform_in(dir).await
 }
@@ -109,8 +117,13 @@ impl Platform {
             .unwrap()
     }
 
+    /// Signs in as the programme office's operator.
     async fn sign_in(&self) -> Browser {
-        let res = self.try_sign_in(USER, PASSWORD).await;
+        self.sign_in_as(USER).await
+    }
+
+    async fn sign_in_as(&self, user: &str) -> Browser {
+        let res = self.try_sign_in(user, PASSWORD).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "signed in");
         let cookie = set_cookie(&res, auth::SESSION_COOKIE).expect("a session cookie");
         let cookie = cookie.split(';').next().unwrap().to_owned();
@@ -120,7 +133,7 @@ impl Platform {
                     cookie: cookie.clone(),
                     csrf: String::new(),
                 },
-                "/operator/reviews",
+                "/operator/revocations",
             )
             .await;
         assert_eq!(page.status(), StatusCode::OK);
@@ -225,6 +238,11 @@ impl Platform {
         // The entry's own result only.
         res.results.drain(..res.results.len() - 1);
         res
+    }
+
+    /// Posts an approve form with a made-up version (for a role that cannot open the page).
+    async fn approve_status(&self, b: &Browser, path: &str) -> StatusCode {
+        self.post(b, path, &[("version", "1")]).await.status()
     }
 
     /// Approves as an operator does: opens the review page and posts its approve form with the
@@ -403,11 +421,11 @@ mod sessions {
         let p = platform().await;
         let b = p.sign_in().await;
         p.advance(20);
-        p.page(&b, "/operator/agencies").await;
+        p.page(&b, "/operator/reviews").await;
         p.advance(20);
-        p.page(&b, "/operator/agencies").await;
+        p.page(&b, "/operator/reviews").await;
         p.advance(31);
-        let res = p.get(&b, "/operator/agencies").await;
+        let res = p.get(&b, "/operator/reviews").await;
         assert!(
             redirects_to(&res, "/operator/sign-in"),
             "31 idle minutes end a session"
@@ -427,6 +445,80 @@ mod sessions {
     }
 }
 
+/// Issue 14 item 1: each role uses its own pages. A page or a form of another role's area is
+/// refused with 403 and a sentence naming the role, and nothing changes, however the request
+/// is made; the navigation shows each role only its pages; signing in lands on the role's first.
+mod roles {
+    use super::*;
+
+    #[tokio::test]
+    async fn each_role_is_refused_what_it_may_not_do_and_nothing_changes() {
+        let p = platform().await;
+        let agency = p.agency(1).await;
+        let device = p.device(agency).await;
+        p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+        let office = p.sign_in_as(USER).await;
+        let admin = p.sign_in_as(ADMIN).await;
+        let commission = p.sign_in_as(COMMISSION).await;
+
+        let review = format!("/operator/reviews/{app}");
+        let approve = format!("/operator/reviews/{app}/approve");
+        let reject = format!("/operator/reviews/{app}/reject");
+        let code = format!("/operator/agencies/{agency}/enrolment-codes");
+        let revoke = format!("/operator/devices/{}/revoke", device.device_id);
+        let pages = ["/operator/reviews", review.as_str(), "/operator/agencies", "/operator/devices", "/operator/revocations"];
+        let allowed = |b: &Browser| -> Vec<&str> {
+            if b.cookie == office.cookie {
+                vec!["/operator/reviews", review.as_str(), "/operator/revocations"]
+            } else if b.cookie == admin.cookie {
+                vec!["/operator/agencies", "/operator/devices", "/operator/revocations"]
+            } else {
+                vec!["/operator/revocations"]
+            }
+        };
+        for (who, b, role_zh) in [("office", &office, "项目办"), ("admin", &admin, "管理员"), ("commission", &commission, "商务委")] {
+            for path in pages {
+                let res = p.get(b, path).await;
+                if allowed(b).contains(&path) {
+                    assert_eq!(res.status(), StatusCode::OK, "{who} opens {path}");
+                } else {
+                    assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who} may not open {path}");
+                    let text = res.text().await.unwrap();
+                    assert!(text.contains(role_zh) && text.contains("未做任何更改"), "{who} is told why: {text}");
+                }
+            }
+            let nav = p.page(b, "/operator/revocations").await;
+            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices"] {
+                assert_eq!(nav.contains(&format!("href=\"{path}\"")), allowed(b).contains(&path), "{who}'s navigation and {path}");
+            }
+        }
+
+        // The forms of other roles' areas, with a valid token of the right origin: refused.
+        for (who, b) in [("admin", &admin), ("commission", &commission)] {
+            assert_eq!(p.approve_status(b, &approve).await, StatusCode::FORBIDDEN, "{who} cannot approve");
+            let res = p.post(b, &reject, &[("reason", "照片不清晰")]).await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who} cannot reject");
+        }
+        for (who, b) in [("office", &office), ("commission", &commission)] {
+            let code_2 = credit_code(2);
+            let fields = [("name", "某家政服务有限公司"), ("credit_code", code_2.as_str()), ("district", "徐汇区"), ("phone", "021-64181234")];
+            assert_eq!(p.post(b, "/operator/agencies", &fields).await.status(), StatusCode::FORBIDDEN, "{who} cannot register an agency");
+            assert_eq!(p.post(b, &code, &[]).await.status(), StatusCode::FORBIDDEN, "{who} cannot issue an enrolment code");
+            assert_eq!(p.post(b, &revoke, &[]).await.status(), StatusCode::FORBIDDEN, "{who} cannot revoke a desk");
+        }
+        assert_eq!(p.reviews().await.len(), 1, "the application still waits");
+        assert_eq!(p.pull(&device).await.status(), StatusCode::OK, "the desk still works");
+        assert!(!p.page(&admin, "/operator/agencies").await.contains("某家政服务有限公司"), "no agency was registered");
+
+        // Signing in lands on the role's first page.
+        for (user, home) in [(USER, "/operator/reviews"), (ADMIN, "/operator/agencies"), (COMMISSION, "/operator/revocations")] {
+            let res = p.try_sign_in(user, PASSWORD).await;
+            assert!(redirects_to(&res, home), "{user} lands on {home}");
+        }
+    }
+}
+
 mod csrf {
     use super::*;
 
@@ -440,7 +532,7 @@ mod csrf {
     #[tokio::test]
     async fn a_post_without_the_right_token_or_from_another_origin_changes_nothing() {
         let p = platform().await;
-        let b = p.sign_in().await;
+        let b = p.sign_in_as(ADMIN).await;
         let fields = [
             ("name", "上海好帮手家政服务有限公司"),
             ("credit_code", &credit_code(1)),
@@ -503,7 +595,7 @@ mod csrf {
     #[tokio::test]
     async fn an_invalid_agency_form_says_why_and_registers_nothing() {
         let p = platform().await;
-        let b = p.sign_in().await;
+        let b = p.sign_in_as(ADMIN).await;
         let res = p
             .post(
                 &b,
@@ -528,7 +620,7 @@ mod work {
     #[tokio::test]
     async fn an_enrolment_code_from_the_page_enrols_a_desk_once() {
         let p = platform().await;
-        let b = p.sign_in().await;
+        let b = p.sign_in_as(ADMIN).await;
         let agency = p.agency(1).await;
         let res = p
             .post(
@@ -712,7 +804,7 @@ mod work {
     #[tokio::test]
     async fn revoking_a_device_on_the_page_refuses_it_at_once() {
         let p = platform().await;
-        let b = p.sign_in().await;
+        let b = p.sign_in_as(ADMIN).await;
         let device = p.device(p.agency(1).await).await;
         assert_eq!(p.pull(&device).await.status(), StatusCode::OK);
         let res = p
@@ -800,7 +892,8 @@ mod markup_in_data {
     #[tokio::test]
     async fn an_agency_name_and_a_worker_record_with_markup_show_as_text_on_every_page() {
         let p = platform().await;
-        let b = p.sign_in().await;
+        let b = p.sign_in_as(ADMIN).await;
+        let office = p.sign_in().await;
         let res = p
             .post(
                 &b,
@@ -856,11 +949,11 @@ mod markup_in_data {
         let apply = OutboxEntry { seq: 1, id: Uuid::now_v7(), entity: SyncEntity::Worker, entity_id: worker_id, op: SyncOp::Apply, payload };
         let res = p.push(&device, apply).await;
         assert_eq!(res.results[0].outcome, EntryOutcome::Applied);
-        let queue = p.page(&b, "/operator/reviews").await;
+        let queue = p.page(&office, "/operator/reviews").await;
         assert_inert(&queue, "review queue");
         assert!(queue.contains(&format!("<td>{SHOWN}</td>")), "{queue}");
         let app = p.reviews().await[0].application_id;
-        let review = p.page(&b, &format!("/operator/reviews/{app}")).await;
+        let review = p.page(&office, &format!("/operator/reviews/{app}")).await;
         assert_inert(&review, "review");
         assert_eq!(
             review.matches(SHOWN).count(),
@@ -881,7 +974,7 @@ mod markup_in_data {
             "{page}"
         );
 
-        let b = p.sign_in().await;
+        let b = p.sign_in_as(ADMIN).await;
         let res = p
             .post(
                 &b,
@@ -904,6 +997,8 @@ mod markup_in_data {
             );
         }
 
+        // The review forms are the programme office's.
+        let b = p.sign_in().await;
         let device = p.device(p.agency(1).await).await;
         p.apply(&device, 1, PHOTO).await;
         let app = p.reviews().await[0].application_id;

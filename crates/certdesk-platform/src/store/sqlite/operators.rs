@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{ts, uuid_of, SqliteStore};
 use crate::store::operators::{
-    AgencySummary, OperatorAccount, OperatorSession, OperatorStore, ReviewDetail,
+    AgencySummary, OperatorAccount, OperatorRole, OperatorSession, OperatorStore, ReviewDetail,
 };
 use crate::store::{Agency, StoreError, StoreResult};
 
@@ -22,7 +22,7 @@ pub(super) fn time_of(s: &str) -> StoreResult<DateTime<Utc>> {
 pub(super) fn operator_by_name(conn: &Connection, name: &str) -> StoreResult<Option<OperatorAccount>> {
     let row = conn
         .query_row(
-            "SELECT id, name, password_hash, failed_attempts, locked_until FROM operators WHERE name = ?1",
+            "SELECT id, name, password_hash, failed_attempts, locked_until, role FROM operators WHERE name = ?1",
             [name],
             |r| {
                 Ok((
@@ -31,17 +31,19 @@ pub(super) fn operator_by_name(conn: &Connection, name: &str) -> StoreResult<Opt
                     r.get::<_, String>(2)?,
                     r.get::<_, u32>(3)?,
                     r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             },
         )
         .optional()?;
-    row.map(|(id, name, password_hash, failed_attempts, locked)| {
+    row.map(|(id, name, password_hash, failed_attempts, locked, role)| {
         Ok(OperatorAccount {
             id: uuid_of(id)?,
             name,
             password_hash,
             failed_attempts,
             locked_until: locked.as_deref().map(time_of).transpose()?,
+            role: role_of(&role)?,
         })
     })
     .transpose()
@@ -58,6 +60,16 @@ pub(super) fn add_operator(
         "INSERT INTO operators (id, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![id.to_string(), name, password_hash, ts(now)],
     )?;
+    Ok(())
+}
+
+/// A stored role code; anything else is a corrupt row.
+fn role_of(code: &str) -> StoreResult<OperatorRole> {
+    <OperatorRole as certdesk_domain::Code>::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("operator role {code}")))
+}
+
+pub(super) fn set_operator_role(tx: &Transaction<'_>, id: Uuid, role: OperatorRole) -> StoreResult<()> {
+    tx.execute("UPDATE operators SET role = ?2 WHERE id = ?1", params![id.to_string(), role.code()])?;
     Ok(())
 }
 
@@ -116,7 +128,7 @@ pub(super) fn add_session(
 pub(super) fn session(tx: &Transaction<'_>, id_hash: &str) -> StoreResult<Option<OperatorSession>> {
     let row = tx
         .query_row(
-            "SELECT s.operator_id, o.name, s.csrf_token, s.expires_at, s.created_at
+            "SELECT s.operator_id, o.name, s.csrf_token, s.expires_at, s.created_at, o.role
              FROM operator_sessions s JOIN operators o ON o.id = s.operator_id
              WHERE s.id_hash = ?1",
             [id_hash],
@@ -127,14 +139,16 @@ pub(super) fn session(tx: &Transaction<'_>, id_hash: &str) -> StoreResult<Option
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             },
         )
         .optional()?;
-    row.map(|(operator, name, csrf_token, expires, created)| {
+    row.map(|(operator, name, csrf_token, expires, created, role)| {
         Ok(OperatorSession {
             operator_id: uuid_of(operator)?,
             operator_name: name,
+            role: role_of(&role)?,
             csrf_token,
             expires_at: time_of(&expires)?,
             created_at: time_of(&created)?,
@@ -308,14 +322,14 @@ mod tests {
     #[test]
     fn a_new_password_lifts_the_lockout_and_ends_old_sessions() {
         let store = SqliteStore::open_in_memory().unwrap();
-        assert!(flows::set_operator(&store, &SystemIds, "li", "hash-1", now()).unwrap());
+        assert!(flows::set_operator(&store, &SystemIds, "li", "hash-1", None, now()).unwrap());
         let op = store.operator_by_name("li").unwrap().unwrap();
         store
             .record_sign_in_failure(op.id, Some(now() + chrono::Duration::minutes(15)))
             .unwrap();
         flows::open_session(&store, op.id, "sess", "csrf", now(), now() + chrono::Duration::hours(1))
             .unwrap();
-        assert!(!flows::set_operator(&store, &SystemIds, "li", "hash-2", now()).unwrap());
+        assert!(!flows::set_operator(&store, &SystemIds, "li", "hash-2", None, now()).unwrap());
         let op = store.operator_by_name("li").unwrap().unwrap();
         assert_eq!(
             (
@@ -331,7 +345,7 @@ mod tests {
     #[test]
     fn an_expired_session_is_not_found_and_is_removed() {
         let store = SqliteStore::open_in_memory().unwrap();
-        flows::set_operator(&store, &SystemIds, "li", "h", now()).unwrap();
+        flows::set_operator(&store, &SystemIds, "li", "h", None, now()).unwrap();
         let op = store.operator_by_name("li").unwrap().unwrap();
         let expiry = now() + chrono::Duration::minutes(30);
         flows::open_session(&store, op.id, "s", "c", now(), expiry).unwrap();

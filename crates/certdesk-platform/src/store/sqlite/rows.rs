@@ -174,6 +174,10 @@ impl Tx for SqliteTx<'_, '_> {
         operator_rows::set_operator_password(self.0, id, password_hash)
     }
 
+    fn set_operator_role(&mut self, id: Uuid, role: crate::store::operators::OperatorRole) -> StoreResult<()> {
+        operator_rows::set_operator_role(self.0, id, role)
+    }
+
     fn clear_sign_in_failures(&mut self, id: Uuid) -> StoreResult<()> {
         operator_rows::clear_sign_in_failures(self.0, id)
     }

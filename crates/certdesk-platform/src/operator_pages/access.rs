@@ -1,0 +1,129 @@
+//! Which operator role may use which operator page (issue 14), in one table: the programme
+//! office reviews, the commerce commission only reads, the administrator manages agencies and
+//! devices. Every group of routes sits behind [`guard`], so a page cannot be reached by a role
+//! that may not use it, whatever link or form it forges; the navigation shows each role only
+//! its own pages.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+use super::auth::Session;
+use super::html::bare_page;
+use crate::api::AppState;
+use crate::messages::operator as msg;
+use crate::store::operators::OperatorRole;
+
+/// A group of operator pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// 审核队列: the review queue, a review, its photo, approving, rejecting, police results.
+    Reviews,
+    /// 机构: registering agencies and their enrolment codes.
+    Agencies,
+    /// 设备: the agencies' desks and revoking one.
+    Devices,
+    /// 注销与补发: cancelled and replaced certificates (read-only).
+    Revocations,
+}
+
+impl Area {
+    /// Every area, in the navigation's order.
+    pub const ALL: [Area; 4] = [Area::Reviews, Area::Agencies, Area::Devices, Area::Revocations];
+
+    /// The page the navigation links to.
+    pub fn path(self) -> &'static str {
+        match self {
+            Area::Reviews => "/operator/reviews",
+            Area::Agencies => "/operator/agencies",
+            Area::Devices => "/operator/devices",
+            Area::Revocations => "/operator/revocations",
+        }
+    }
+
+    /// Chinese and English labels.
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Area::Reviews => ("审核队列", "Reviews"),
+            Area::Agencies => ("机构", "Agencies"),
+            Area::Devices => ("设备", "Devices"),
+            Area::Revocations => ("注销与补发", "Revocations"),
+        }
+    }
+}
+
+/// Whether `role` may use `area`: the one table.
+pub fn may(role: OperatorRole, area: Area) -> bool {
+    match area {
+        Area::Reviews => role == OperatorRole::Office,
+        Area::Agencies | Area::Devices => role == OperatorRole::Admin,
+        Area::Revocations => true,
+    }
+}
+
+/// Where a role lands after signing in: its first page.
+pub fn home_of(role: OperatorRole) -> &'static str {
+    Area::ALL.into_iter().find(|a| may(role, *a)).unwrap_or(Area::Revocations).path()
+}
+
+/// The state [`guard`] needs: the platform's, and the area it guards.
+#[derive(Clone)]
+pub struct Guard {
+    /// The platform's state (the session lookup needs its store and clock).
+    pub app: AppState,
+    /// The area guarded.
+    pub area: Area,
+}
+
+/// The layer in front of an area's routes: no session goes to sign-in (as every page), a role
+/// that may not use the area gets 403 with a sentence and the request goes no further.
+pub async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let session = match Session::from_request_parts(&mut parts, &g.app).await {
+        Ok(s) => s,
+        Err(to_sign_in) => return to_sign_in,
+    };
+    if !may(session.role, g.area) {
+        tracing::warn!(operator = %session.operator_name, role = session.role.code(), area = ?g.area, "operator page refused to the role");
+        return refused(session.role, g.area);
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+fn refused(role: OperatorRole, area: Area) -> Response {
+    let (zh, en) = msg::role_refused((role.label_zh(), role.label_en()), area.labels()).into_pair();
+    let body = bare_page(
+        "无权使用 Not allowed",
+        html! {
+            h1 { "无权使用 " small { "Not allowed" } }
+            p class="error" { (zh) br; span class="en" { (en) } }
+            p { a href=(home_of(role)) { "返回 Back" } }
+        },
+    );
+    (StatusCode::FORBIDDEN, body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_has_its_pages_and_a_home_it_may_open() {
+        use OperatorRole::*;
+        let table: Vec<(OperatorRole, Vec<Area>)> =
+            [Office, Commission, Admin].into_iter().map(|r| (r, Area::ALL.into_iter().filter(|a| may(r, *a)).collect())).collect();
+        assert_eq!(
+            table,
+            [
+                (Office, vec![Area::Reviews, Area::Revocations]),
+                (Commission, vec![Area::Revocations]),
+                (Admin, vec![Area::Agencies, Area::Devices, Area::Revocations]),
+            ]
+        );
+        for role in [Office, Commission, Admin] {
+            assert!(Area::ALL.iter().any(|a| may(role, *a) && a.path() == home_of(role)));
+        }
+    }
+}
