@@ -18,6 +18,7 @@ pub use certdesk_files as files;
 pub mod flows;
 pub mod ids;
 pub mod keys;
+pub mod limits;
 mod messages;
 pub mod openapi;
 pub mod operator_pages;

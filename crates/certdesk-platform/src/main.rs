@@ -215,6 +215,7 @@ async fn main() -> Result<()> {
         validity_days: args.validity_days,
         clock: Arc::new(chrono::Utc::now),
         ids: Arc::new(SystemIds),
+        limits: certdesk_platform::limits::Limits::default(),
     };
     let server = start(config).await.context("starting the platform")?;
     if let Some(ca) = &server.dev_ca {

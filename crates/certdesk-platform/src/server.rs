@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum_server::tls_rustls::RustlsConfig;
+use axum::http::StatusCode;
+use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
+use hyper_util::rt::TokioTimer;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use axum_server::Handle;
 use tokio::task::JoinHandle;
 
@@ -16,6 +20,8 @@ use crate::api::{app, AppState, Clock};
 use crate::checks::CheckProvider;
 use crate::ids::Ids;
 use crate::keys;
+pub use crate::limits::Limits;
+use crate::limits::CappedAcceptor;
 use crate::store::sqlite::SqliteStore;
 use crate::store::StoreError;
 use crate::tls::{self, TlsError};
@@ -55,6 +61,8 @@ pub struct ServerConfig {
     pub clock: Clock,
     /// Where new ids and signing keys come from.
     pub ids: Arc<dyn Ids>,
+    /// Timeouts and caps on clients.
+    pub limits: Limits,
 }
 
 /// Why the server could not start.
@@ -155,10 +163,18 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     };
     recheck_pending(&state).await;
     let handle = Handle::new();
-    let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(rustls))
-        .handle(handle.clone())
-        // The peer address feeds the public page's flood limits.
-        .serve(app(state).into_make_service_with_connect_info::<std::net::SocketAddr>());
+    let limits = config.limits;
+    // The cap holds a permit from the moment a connection is accepted, before TLS.
+    let acceptor = RustlsAcceptor::new(RustlsConfig::from_config(rustls))
+        .handshake_timeout(limits.handshake)
+        .acceptor(CappedAcceptor::new(limits.max_connections));
+    let mut server = axum_server::from_tcp(listener).acceptor(acceptor).handle(handle.clone());
+    server.http_builder().http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read);
+    let router = app(state)
+        .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request));
+    // The peer address feeds the public page's flood limits.
+    let server = server.serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>());
     let task = tokio::spawn(server);
     tracing::info!(%addr, "platform listening (https)");
     Ok(RunningServer {

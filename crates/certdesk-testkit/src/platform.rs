@@ -41,12 +41,14 @@ pub struct Options {
     pub checks: Checks,
     /// Whether the client follows redirects (page tests want to see where they are sent).
     pub follow_redirects: bool,
+    /// The server's timeouts and caps.
+    pub limits: certdesk_platform::limits::Limits,
 }
 
 impl Default for Options {
     /// Every application waits for an operator; the client follows redirects.
     fn default() -> Options {
-        Options { checks: Checks::None, follow_redirects: true }
+        Options { checks: Checks::None, follow_redirects: true, limits: Default::default() }
     }
 }
 
@@ -65,6 +67,11 @@ impl Options {
     /// The same options with `checks`.
     pub fn with_checks(self, checks: Checks) -> Options {
         Options { checks, ..self }
+    }
+
+    /// The same options with these timeouts and caps.
+    pub fn with_limits(self, limits: certdesk_platform::limits::Limits) -> Options {
+        Options { limits, ..self }
     }
 
     /// The same options with a client that follows no redirect.
@@ -133,6 +140,7 @@ impl TestPlatform {
             validity_days: 1096,
             clock: Arc::new(move || ticking.now()),
             ids: Arc::new(certdesk_platform::ids::SystemIds),
+            limits: options.limits,
         })
         .await
         .expect("the platform starts");

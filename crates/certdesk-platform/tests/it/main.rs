@@ -10,6 +10,7 @@ mod support {
 
 mod agency_records;
 mod files;
+mod limits;
 mod migrations;
 mod operator_pages;
 mod platform;

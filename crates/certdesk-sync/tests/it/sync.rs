@@ -800,6 +800,7 @@ async fn platform_process_for_fault_tests() {
         validity_days: 1096,
         clock: Arc::new(chrono::Utc::now),
         ids: Arc::new(certdesk_platform::ids::SystemIds),
+        limits: Default::default(),
     })
     .await
     .expect("the platform starts");
