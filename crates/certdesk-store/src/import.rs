@@ -757,12 +757,7 @@ pub fn write_issues_report(issues: &[ImportIssue], path: &Path) -> DeskResult<()
                 i.code.clone(),
                 i.message_zh.clone(),
                 i.message_en.clone(),
-                match i.severity {
-                    IssueSeverity::Skipped => "已跳过 skipped",
-                    IssueSeverity::Note => "已导入，见备注 imported, see the note",
-                    IssueSeverity::Error => "未导入 not imported",
-                }
-                .into(),
+                rows::outcome(i.severity).into(),
             ]
         })
         .collect();

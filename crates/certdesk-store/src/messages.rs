@@ -900,6 +900,15 @@ pub mod import_rows {
         )
     }
 
+    /// What became of a reported row, in both languages (the saved report's last column).
+    pub fn outcome(severity: crate::import::IssueSeverity) -> &'static str {
+        match severity {
+            crate::import::IssueSeverity::Skipped => "已跳过 skipped",
+            crate::import::IssueSeverity::Note => "已导入，见备注 imported, see the note",
+            crate::import::IssueSeverity::Error => "未导入 not imported",
+        }
+    }
+
     /// An ID number already enrolled as `name`: skipped.
     pub fn already_enrolled(name: &str) -> Bilingual {
         Bilingual::new(format!("已登记（{name}），跳过，未重复导入"), format!("Already enrolled ({name}): skipped, not imported twice"))
