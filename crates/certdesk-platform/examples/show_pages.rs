@@ -162,7 +162,11 @@ async fn main() {
     assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "approved");
     let card = s.latest_approval(&device, valid).await.expect("a card");
 
-    for (name, path) in [("reviews", "/operator/reviews".to_owned()), ("review", format!("/operator/reviews/{}", app_of(pending)))] {
+    for (name, path) in [
+        ("reviews", "/operator/reviews".to_owned()),
+        ("review", format!("/operator/reviews/{}", app_of(pending))),
+        ("stats", "/operator/stats".to_owned()),
+    ] {
         std::fs::write(out.join(format!("{name}.html")), get(path).await).unwrap();
     }
     for (name, path) in [("agencies", "/operator/agencies"), ("devices", "/operator/devices")] {

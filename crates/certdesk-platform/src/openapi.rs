@@ -193,6 +193,7 @@ mod tests {
             .replace("{payload}", "x")
             .replace("{sha256}", &"0".repeat(64))
             .replace("{key_id}", "1")
+            .replace("{file}", "months.csv")
     }
 
     /// Whether the router serves `method` at `path`: neither 405 nor the fallback's 404.

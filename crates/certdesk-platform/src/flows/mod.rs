@@ -14,6 +14,7 @@ pub mod decide;
 pub mod feedback;
 pub mod keys;
 mod records;
+pub mod stats;
 mod training_check;
 mod workers;
 

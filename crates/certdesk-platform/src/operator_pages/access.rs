@@ -27,11 +27,13 @@ pub enum Area {
     Devices,
     /// 注销与补发: cancelled and replaced certificates (read-only).
     Revocations,
+    /// 统计: the city's figures and their CSV (read-only).
+    Stats,
 }
 
 impl Area {
     /// Every area, in the navigation's order.
-    pub const ALL: [Area; 4] = [Area::Reviews, Area::Agencies, Area::Devices, Area::Revocations];
+    pub const ALL: [Area; 5] = [Area::Reviews, Area::Stats, Area::Agencies, Area::Devices, Area::Revocations];
 
     /// The page the navigation links to.
     pub fn path(self) -> &'static str {
@@ -40,6 +42,7 @@ impl Area {
             Area::Agencies => "/operator/agencies",
             Area::Devices => "/operator/devices",
             Area::Revocations => "/operator/revocations",
+            Area::Stats => "/operator/stats",
         }
     }
 
@@ -50,6 +53,7 @@ impl Area {
             Area::Agencies => ("机构", "Agencies"),
             Area::Devices => ("设备", "Devices"),
             Area::Revocations => ("注销与补发", "Revocations"),
+            Area::Stats => ("统计", "Statistics"),
         }
     }
 }
@@ -60,6 +64,7 @@ pub fn may(role: OperatorRole, area: Area) -> bool {
         Area::Reviews => role == OperatorRole::Office,
         Area::Agencies | Area::Devices => role == OperatorRole::Admin,
         Area::Revocations => true,
+        Area::Stats => matches!(role, OperatorRole::Office | OperatorRole::Commission),
     }
 }
 
@@ -117,8 +122,8 @@ mod tests {
         assert_eq!(
             table,
             [
-                (Office, vec![Area::Reviews, Area::Revocations]),
-                (Commission, vec![Area::Revocations]),
+                (Office, vec![Area::Reviews, Area::Stats, Area::Revocations]),
+                (Commission, vec![Area::Stats, Area::Revocations]),
                 (Admin, vec![Area::Agencies, Area::Devices, Area::Revocations]),
             ]
         );

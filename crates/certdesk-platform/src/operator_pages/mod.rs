@@ -10,6 +10,7 @@
 pub mod access;
 pub mod auth;
 pub mod html;
+mod stats;
 
 use axum::extract::{Form, FromRequest, Path, Query, Request, State};
 use axum::http::header::{
@@ -64,6 +65,8 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(guarded(Area::Reviews, routes!(approve)))
         .routes(guarded(Area::Reviews, routes!(reject)))
         .routes(guarded(Area::Revocations, routes!(revocations_page)))
+        .routes(guarded(Area::Stats, routes!(stats::stats_page)))
+        .routes(guarded(Area::Stats, routes!(stats::stats_csv)))
         .routes(guarded(Area::Devices, routes!(devices_page)))
         .routes(guarded(Area::Devices, routes!(revoke_device)))
         .layer(axum::middleware::map_response(security_headers))
@@ -131,7 +134,7 @@ impl IntoResponse for PageError {
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

@@ -117,8 +117,32 @@ pub struct ReviewDetail {
     pub version: i64,
 }
 
+/// What the city statistics are computed from (issue 14 item 6), counted by the store; the
+/// rules (which exam passes, what "in force" means today) are applied by
+/// [`crate::flows::stats`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatsFacts {
+    /// Per agency: its district.
+    pub agencies: Vec<(Uuid, String)>,
+    /// Every certificate: agency, worker, last valid day (`YYYY-MM-DD`), cancelled or not.
+    pub certificates: Vec<(Uuid, Uuid, String, bool)>,
+    /// Every application: agency, `applied_at` month (`YYYY-MM`), status, the decision's month.
+    pub applications: Vec<(Uuid, String, String, Option<String>)>,
+    /// Every exam attempt the agencies synced: agency, date (`YYYY-MM-DD`), score.
+    pub exams: Vec<(Uuid, String, f64)>,
+    /// Per agency: its synced training settings (JSON), when it synced any.
+    pub settings: Vec<(Uuid, serde_json::Value)>,
+    /// Every rating: month, stars.
+    pub ratings: Vec<(String, u8)>,
+    /// Every complaint: month.
+    pub complaints: Vec<String>,
+}
+
 /// Storage for the operator pages.
 pub trait OperatorStore {
+    /// The records the city statistics count (issue 14 item 6).
+    fn stats_facts(&self) -> StoreResult<StatsFacts>;
+
     /// An operator by sign-in name.
     fn operator_by_name(&self, name: &str) -> StoreResult<Option<OperatorAccount>>;
 

@@ -467,14 +467,14 @@ mod roles {
         let reject = format!("/operator/reviews/{app}/reject");
         let code = format!("/operator/agencies/{agency}/enrolment-codes");
         let revoke = format!("/operator/devices/{}/revoke", device.device_id);
-        let pages = ["/operator/reviews", review.as_str(), "/operator/agencies", "/operator/devices", "/operator/revocations"];
+        let pages = ["/operator/reviews", review.as_str(), "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv"];
         let allowed = |b: &Browser| -> Vec<&str> {
             if b.cookie == office.cookie {
-                vec!["/operator/reviews", review.as_str(), "/operator/revocations"]
+                vec!["/operator/reviews", review.as_str(), "/operator/revocations", "/operator/stats", "/operator/stats/months.csv"]
             } else if b.cookie == admin.cookie {
                 vec!["/operator/agencies", "/operator/devices", "/operator/revocations"]
             } else {
-                vec!["/operator/revocations"]
+                vec!["/operator/revocations", "/operator/stats", "/operator/stats/months.csv"]
             }
         };
         for (who, b, role_zh) in [("office", &office, "项目办"), ("admin", &admin, "管理员"), ("commission", &commission, "商务委")] {
@@ -489,7 +489,7 @@ mod roles {
                 }
             }
             let nav = p.page(b, "/operator/revocations").await;
-            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices"] {
+            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices", "/operator/stats"] {
                 assert_eq!(nav.contains(&format!("href=\"{path}\"")), allowed(b).contains(&path), "{who}'s navigation and {path}");
             }
         }
@@ -512,10 +512,58 @@ mod roles {
         assert!(!p.page(&admin, "/operator/agencies").await.contains("某家政服务有限公司"), "no agency was registered");
 
         // Signing in lands on the role's first page.
-        for (user, home) in [(USER, "/operator/reviews"), (ADMIN, "/operator/agencies"), (COMMISSION, "/operator/revocations")] {
+        for (user, home) in [(USER, "/operator/reviews"), (ADMIN, "/operator/agencies"), (COMMISSION, "/operator/stats")] {
             let res = p.try_sign_in(user, PASSWORD).await;
             assert!(redirects_to(&res, home), "{user} lands on {home}");
         }
+    }
+}
+
+/// Issue 14 item 6: the statistics page and its CSV count what the platform holds: a known data
+/// set of two agencies in two districts, two applications, one approved and one rejected.
+mod stats {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_statistics_count_the_records_per_district_and_month_and_export_as_csv() {
+        let p = platform().await;
+        let office = p.sign_in().await;
+        let huangpu = p.device(p.agency_in(1, "黄浦区").await).await;
+        p.agency_in(2, "崇明区").await;
+        let approved = p.apply(&huangpu, 1, PHOTO).await;
+        p.apply(&huangpu, 2, PHOTO).await;
+        for item in p.reviews().await {
+            let res = if item.worker_id == approved {
+                p.approve(&office, item.application_id).await
+            } else {
+                p.post(&office, &format!("/operator/reviews/{}/reject", item.application_id), &[("reason_zh", "照片不清晰")]).await
+            };
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        }
+
+        let commission = p.sign_in_as(COMMISSION).await;
+        let page = p.page(&commission, "/operator/stats").await;
+        let row = |district: &str| {
+            let at = page.find(&format!("<td>{district}</td>")).unwrap_or_else(|| panic!("{district} is listed: {page}"));
+            let rest = &page[at..];
+            rest[..rest.find("</tr>").unwrap()].to_owned()
+        };
+        assert!(row("黄浦区").starts_with("<td>黄浦区</td><td>1</td><td>1</td><td>1</td>"), "{}", row("黄浦区"));
+        assert!(row("崇明区").starts_with("<td>崇明区</td><td>1</td><td>0</td><td>0</td>"), "{}", row("崇明区"));
+        assert!(row("徐汇区").starts_with("<td>徐汇区</td><td>0</td><td>0</td><td>0</td>"), "every district is listed");
+
+        let csv = p.get(&commission, "/operator/stats/months.csv").await;
+        assert_eq!(csv.status(), StatusCode::OK);
+        assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let text = csv.text().await.unwrap();
+        assert!(text.starts_with('\u{feff}'), "a BOM, so Excel reads the Chinese");
+        let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
+        assert_eq!(lines.len(), 13, "a header and twelve months: {text}");
+        let this_month = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m").to_string();
+        assert!(lines[12].starts_with(&format!("{this_month},2,1,1,")), "applied 2, approved 1, rejected 1 this month: {}", lines[12]);
+        let districts = p.get(&commission, "/operator/stats/districts.csv").await.text().await.unwrap();
+        assert!(districts.contains("\r\n黄浦区,1,1,1\r\n"), "{districts}");
+        assert_eq!(p.get(&commission, "/operator/stats/secrets.csv").await.status(), StatusCode::NOT_FOUND);
     }
 }
 

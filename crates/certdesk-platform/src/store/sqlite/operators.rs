@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{ts, uuid_of, SqliteStore};
 use crate::store::operators::{
-    AgencySummary, OperatorAccount, OperatorRole, OperatorSession, OperatorStore, ReviewDetail,
+    AgencySummary, OperatorAccount, OperatorRole, OperatorSession, OperatorStore, ReviewDetail, StatsFacts,
 };
 use crate::store::{Agency, StoreError, StoreResult};
 
@@ -166,6 +166,51 @@ pub(super) fn delete_session(tx: &Transaction<'_>, id_hash: &str) -> StoreResult
 }
 
 impl OperatorStore for SqliteStore {
+    fn stats_facts(&self) -> StoreResult<StatsFacts> {
+        let conn = self.conn();
+        let uuid = |s: String| uuid_of(s);
+        let mut facts = StatsFacts::default();
+        let mut q = conn.prepare("SELECT id, district FROM agencies")?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, district) = row?;
+            facts.agencies.push((uuid(id)?, district));
+        }
+        let mut q = conn.prepare("SELECT agency_id, worker_id, valid_until, revoked_at IS NOT NULL FROM certificates")?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?)))? {
+            let (agency, worker, until, revoked) = row?;
+            facts.certificates.push((uuid(agency)?, uuid(worker)?, until, revoked));
+        }
+        let mut q = conn.prepare("SELECT agency_id, substr(applied_at, 1, 7), status, substr(decided_at, 1, 7) FROM applications")?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))? {
+            let (agency, applied, status, decided) = row?;
+            facts.applications.push((uuid(agency)?, applied, status, decided));
+        }
+        let mut q = conn.prepare(
+            "SELECT agency_id, json_extract(payload, '$.exam_date'), json_extract(payload, '$.score')
+             FROM agency_records WHERE entity = 'exam_result' AND deleted = 0
+               AND json_valid(payload) AND typeof(json_extract(payload, '$.score')) IN ('integer', 'real')
+               AND typeof(json_extract(payload, '$.exam_date')) = 'text'",
+        )?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?)))? {
+            let (agency, date, score) = row?;
+            facts.exams.push((uuid(agency)?, date, score));
+        }
+        let mut q = conn.prepare("SELECT agency_id, payload FROM agency_records WHERE entity = 'training_settings' AND deleted = 0 AND json_valid(payload)")?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (agency, payload) = row?;
+            facts.settings.push((uuid(agency)?, serde_json::from_str(&payload).unwrap_or_default()));
+        }
+        let mut q = conn.prepare("SELECT substr(created_at, 1, 7), stars FROM ratings")?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?)))? {
+            facts.ratings.push(row?);
+        }
+        let mut q = conn.prepare("SELECT substr(created_at, 1, 7) FROM complaints")?;
+        for row in q.query_map([], |r| r.get::<_, String>(0))? {
+            facts.complaints.push(row?);
+        }
+        Ok(facts)
+    }
+
     fn operator_by_name(&self, name: &str) -> StoreResult<Option<OperatorAccount>> {
         operator_by_name(&self.conn(), name)
     }

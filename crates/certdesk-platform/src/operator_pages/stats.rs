@@ -1,0 +1,140 @@
+//! 统计 (issue 14 item 6): the city's figures for the programme office and the commerce
+//! commission, computed from the records by [`crate::flows::stats`]: per district (agencies,
+//! certified workers, certificates issued) with bars, per month (applications, approvals,
+//! rejections, exams and their pass rate, ratings and their average, complaints), and each
+//! table as CSV (UTF-8 with BOM so Excel reads the Chinese; every cell neutralised).
+
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use maud::html;
+
+use super::auth::Session;
+use super::html::page;
+use super::{PageError, PageResult};
+use crate::api::{blocking, AppState};
+use crate::error::AppError;
+use crate::flows::stats::{city_stats, CityStats};
+
+async fn figures(state: &AppState) -> Result<CityStats, PageError> {
+    let today = state.today();
+    let facts = blocking(state, |s| s.stats_facts()).await?;
+    Ok(city_stats(&facts, today))
+}
+
+/// A bar `n` of `max` wide, for the tables.
+fn bar(n: u64, max: u64) -> maud::Markup {
+    let pct = (n * 100).checked_div(max).unwrap_or(0);
+    html! { span style={ "display:inline-block;height:.8em;background:#0b4f8a;width:" (pct) "%;max-width:100%" } {} }
+}
+
+fn one_decimal(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))
+}
+
+/// The figures of the city.
+#[utoipa::path(get, path = "/operator/stats", tag = "operator_pages",
+    operation_id = "operator_stats_page", security(("operator_session" = [])), responses(
+    (status = OK, description = "the page", content_type = "text/html", body = String),
+    (status = FORBIDDEN, description = "the operator's role does not see statistics", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+))]
+pub(super) async fn stats_page(State(state): State<AppState>, session: Session) -> PageResult {
+    let s = figures(&state).await?;
+    let (agencies, certified, certificates) = s.totals();
+    let most = s.districts.iter().map(|d| d.certified).max().unwrap_or(0);
+    let body = html! {
+        h1 { "统计 " small { "Statistics" } }
+        p {
+            "全市 " b { (agencies) } " 家机构，" b { (certified) } " 人持有有效上门服务证，累计发证 " b { (certificates) } " 张（按记录实时计算）。"
+            br; span class="en" { (agencies) " agencies, " (certified) " workers holding a certificate in force, " (certificates) " certificates issued (computed from the records)." }
+        }
+        h2 { "各区 " small { "By district" } " " a href="/operator/stats/districts.csv" { small { "CSV" } } }
+        table data-table="districts" {
+            tr { th { "区 " small { "District" } } th { "机构 " small { "Agencies" } } th { "持证人员 " small { "Certified" } } th { "累计发证 " small { "Certificates" } } th style="width:30%" { "覆盖 " small { "Coverage" } } }
+            @for d in &s.districts {
+                tr { td { (d.district) } td { (d.agencies) } td { (d.certified) } td { (d.certificates) } td { (bar(d.certified, most)) } }
+            }
+        }
+        h2 { "近 12 个月 " small { "The last 12 months" } " " a href="/operator/stats/months.csv" { small { "CSV" } } }
+        table data-table="months" {
+            tr {
+                th { "月份 " small { "Month" } } th { "申领 " small { "Applied" } } th { "核准 " small { "Approved" } } th { "未通过 " small { "Rejected" } }
+                th { "考试 " small { "Exams" } } th { "通过率 " small { "Pass rate %" } } th { "评价 " small { "Ratings" } } th { "平均星级 " small { "Average" } } th { "投诉 " small { "Complaints" } }
+            }
+            @for m in &s.months {
+                tr {
+                    td { (m.month) } td { (m.applications) } td { (m.approved) } td { (m.rejected) }
+                    td { (m.exams) } td { (one_decimal(m.pass_rate())) } td { (m.ratings) } td { (one_decimal(m.average_stars)) } td { (m.complaints) }
+                }
+            }
+        }
+        p class="en" { "Complaint handling times come with complaint coordination (issue 14 item 5)." }
+    };
+    Ok(page(&session, "统计 Statistics", None, body).into_response())
+}
+
+/// One table of the statistics as CSV: `districts.csv` or `months.csv`.
+#[utoipa::path(get, path = "/operator/stats/{file}", tag = "operator_pages",
+    operation_id = "operator_stats_csv", security(("operator_session" = [])),
+    params(("file" = String, Path, description = "`districts.csv` or `months.csv`")), responses(
+    (status = OK, description = "the table, UTF-8 CSV with a BOM", content_type = "text/csv", body = String),
+    (status = NOT_FOUND, description = "no such table", content_type = "text/html", body = String),
+    (status = FORBIDDEN, description = "the operator's role does not see statistics", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+))]
+pub(super) async fn stats_csv(State(state): State<AppState>, _session: Session, Path(file): Path<String>) -> PageResult {
+    let rows: Vec<Vec<String>> = match file.as_str() {
+        "districts.csv" => {
+            let s = figures(&state).await?;
+            std::iter::once(vec!["区 district".into(), "机构 agencies".into(), "持证人员 certified".into(), "累计发证 certificates".into()])
+                .chain(s.districts.iter().map(|d| vec![d.district.into(), d.agencies.to_string(), d.certified.to_string(), d.certificates.to_string()]))
+                .collect()
+        }
+        "months.csv" => {
+            let s = figures(&state).await?;
+            std::iter::once(
+                ["月份 month", "申领 applied", "核准 approved", "未通过 rejected", "考试 exams", "通过 passed", "通过率 pass rate %", "评价 ratings", "平均星级 average stars", "投诉 complaints"]
+                    .map(String::from)
+                    .to_vec(),
+            )
+            .chain(s.months.iter().map(|m| {
+                vec![
+                    m.month.clone(),
+                    m.applications.to_string(),
+                    m.approved.to_string(),
+                    m.rejected.to_string(),
+                    m.exams.to_string(),
+                    m.passed.to_string(),
+                    m.pass_rate().map(|r| format!("{r:.1}")).unwrap_or_default(),
+                    m.ratings.to_string(),
+                    m.average_stars.map(|a| format!("{a:.2}")).unwrap_or_default(),
+                    m.complaints.to_string(),
+                ]
+            }))
+            .collect()
+        }
+        _ => return Err(AppError::NotFound("statistics table").into()),
+    };
+    let mut text = String::from("\u{feff}");
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+        text.push_str(&cells.join(","));
+        text.push_str("\r\n");
+    }
+    Ok((
+        [(CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"certdesk-{file}\""))],
+        text,
+    )
+        .into_response())
+}
+
+/// A CSV cell: neutralised like every spreadsheet the project writes, quoted when needed.
+fn csv_cell(text: &str) -> String {
+    let safe = certdesk_sheet::neutralise(text);
+    if safe.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", safe.replace('"', "\"\""))
+    } else {
+        safe
+    }
+}
