@@ -173,6 +173,9 @@ async fn main() {
         std::fs::write(out.join(format!("{name}.html")), get_as_admin(path.to_owned()).await).unwrap();
     }
     std::fs::write(out.join("public.url"), &card.url).unwrap();
+    // The same certificate looked up by its code typed by hand (lower case, spaced).
+    let spoken = format!("{}%20{}", &card.code[..8].to_lowercase(), &card.code[8..].to_lowercase());
+    std::fs::write(out.join("lookup.url"), format!("{}/lookup?code={spoken}", s.base)).unwrap();
     println!("{}", card.url);
     // The same card once the agency synced an in-date health check and policy: green (the
     // card above, with none, is yellow).

@@ -425,6 +425,57 @@ pub(crate) mod public {
         )
     }
 
+    /// The lookup page before anything is asked.
+    pub(crate) const LOOKUP: Notice = notice(
+        "查询上门服务证",
+        "Look up a certificate",
+        "没有相机也能查：输入卡面上的上门服务证编码（如 SH0120260000012，空格、横线和小写都可以），或输入机构全称或统一社会信用代码。",
+        "No camera needed: type the certificate code printed on the card (spaces, dashes and lower case are fine), or an agency's full name or credit code.",
+    );
+
+    /// A certificate in force looked up by its code (no photo on a typed lookup).
+    pub(crate) const LOOKUP_VALID: Notice = notice(
+        "有效",
+        "Valid",
+        "此证真实有效。按编码查询不显示照片：请扫描卡上的二维码，核对照片与上门人员本人一致。",
+        "Genuine and in force. A typed lookup shows no photo: scan the card's QR code to check the photo against the person at your door.",
+    );
+
+    /// A typed code that is well formed but names no certificate.
+    pub(crate) const LOOKUP_NOT_FOUND: Notice = notice(
+        "查无此证",
+        "No such certificate",
+        "平台没有这个编码的上门服务证。请核对卡面编码；如仍查不到，请勿接受凭此卡上门服务，并向平台核实。",
+        "The platform holds no certificate with this code. Check the code on the card; if it still cannot be found, do not accept service on it and call the platform.",
+    );
+
+    /// The title of a typed code that is not a certificate code (the domain says why).
+    pub(crate) const LOOKUP_MALFORMED: (&str, &str) = ("编码格式不对", "Not a certificate code");
+
+    /// An agency name or credit code nobody is registered under.
+    pub(crate) const AGENCY_UNKNOWN: Notice = notice(
+        "未登记",
+        "Not registered",
+        "平台没有以此全称或统一社会信用代码登记的机构。请核对后再查；未登记的机构不能为家政服务人员申领上门服务证。",
+        "No agency is registered on the platform under this full name or credit code. Check it; an unregistered agency cannot obtain certificates for its workers.",
+    );
+
+    /// A registered agency.
+    pub(crate) const AGENCY_REGISTERED: Notice = notice(
+        "已登记",
+        "Registered",
+        "该机构已在平台登记，可为其家政服务人员申领上门服务证。",
+        "The agency is registered on the platform and may obtain certificates for its workers.",
+    );
+
+    /// Over the lookup limit for one network.
+    pub(crate) const LOOKUP_TOO_MANY: Notice = notice(
+        "查询过于频繁",
+        "Too many lookups",
+        "同一网络短时间内查询次数过多，请过几分钟再试。扫描卡上的二维码不受此限制。",
+        "Too many lookups from this network in a short time; try again in a few minutes. Scanning the card's QR code is not limited this way.",
+    );
+
     /// A rating for a card that is no longer the current one.
     pub(crate) fn not_current() -> Notice {
         notice("此证不能评价", "This card cannot be rated", "此证已注销或已换发新卡，不能评价。", "This card is cancelled or replaced and cannot be rated.")

@@ -14,6 +14,7 @@
 //! attacker puts in the URL can make the extractor fail before the verdict is given.
 
 pub mod html;
+pub mod lookup;
 pub mod token;
 
 use std::net::{IpAddr, SocketAddr};
@@ -83,6 +84,7 @@ const DEVICE_COOKIE: &str = "cdv";
 struct Public {
     app: AppState,
     tokens: Arc<TokenKey>,
+    lookups: Arc<lookup::LookupLimiter>,
 }
 
 /// The public routes with their documentation, ready to merge into the platform's router.
@@ -92,9 +94,11 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: AppState) -> OpenApiRouter<
         .routes(routes!(photo))
         .routes(routes!(rate))
         .routes(routes!(complain))
+        .routes(routes!(lookup::lookup_page))
         .with_state(Public {
             app,
             tokens: Arc::new(TokenKey::generate()),
+            lookups: Arc::new(lookup::LookupLimiter::default()),
         })
 }
 
@@ -231,6 +235,7 @@ fn footer(app: &AppState) -> Markup {
     let at = app.now().with_timezone(&shanghai).format("%Y-%m-%d %H:%M");
     html! {
         "查验时间 Checked " (at) " (北京时间 UTC+8)" br;
+        a href="/lookup" { "没有相机？输入证号查询 No camera? Type the code" } br;
         "上海市家政上门服务证平台 · 谁发证谁负责"
     }
 }

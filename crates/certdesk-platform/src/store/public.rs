@@ -42,6 +42,25 @@ pub struct PublicCertificate {
     pub health_checks: Vec<HealthFact>,
     /// The worker's insurance policies as the agency synced them (for the colour).
     pub insurance: Vec<CoverFact>,
+    /// The certificate's last valid day (`YYYY-MM-DD`), as issued.
+    pub valid_until: String,
+}
+
+/// What anyone may learn of a registered agency (the public lookup): never its staff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicAgency {
+    /// Its registered name.
+    pub name: String,
+    /// Its district.
+    pub district: String,
+    /// Its phone, when the operator recorded one.
+    pub phone: Option<String>,
+    /// Workers holding a certificate in force through it.
+    pub certified: u64,
+    /// Ratings its workers received.
+    pub ratings: u64,
+    /// Their average (1–5), when there are any.
+    pub average_stars: Option<f64>,
 }
 
 /// What a citizen leaves on the page.
@@ -144,4 +163,8 @@ pub enum FeedbackOutcome {
 pub trait PublicRecords {
     /// The certificate with this code, with its worker and agency; `None` if unknown.
     fn public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>>;
+
+    /// The agency registered under this exact unified social credit code or full name, with
+    /// its workers in force on `today` (`YYYY-MM-DD`) and its ratings; `None` if none is.
+    fn public_agency(&self, key: &str, today: &str) -> StoreResult<Option<PublicAgency>>;
 }

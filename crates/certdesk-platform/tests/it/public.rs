@@ -892,3 +892,108 @@ mod colours {
         c.s.stop().await;
     }
 }
+
+/// Issue 13 item 5: lookup without a camera. A code typed with spaces, dashes or lower case
+/// answers the same verdict and colour as the QR page, masked and without the photo; an unknown
+/// or malformed code, a cancelled certificate and an unknown agency each get their answer; a
+/// flood of lookups from one network is limited.
+mod lookup {
+    use super::*;
+    use certdesk_platform::public::lookup::LOOKUPS_PER_WINDOW;
+
+    fn colour(page: &Page) -> Option<&str> {
+        let start = page.html.find("data-colour=\"")? + 13;
+        let end = page.html[start..].find('"').unwrap();
+        Some(&page.html[start..start + end])
+    }
+
+    /// The code as an elderly reader might type it: lower case, spaced in groups.
+    fn spoken(code: &str) -> String {
+        let lower = code.to_lowercase();
+        format!("{} {} {}-{}", &lower[..4], &lower[4..8], &lower[8..14], &lower[14..])
+    }
+
+    fn query(value: &str) -> String {
+        value.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    }
+
+    #[tokio::test]
+    async fn a_typed_code_answers_like_the_qr_page_masked_and_without_the_photo() {
+        let c = card().await;
+        let form = get(&c.s, "/lookup", None).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.html.contains("name=\"code\"") && form.html.contains("name=\"agency\""));
+        let qr = get(&c.s, &c.cert.url, None).await;
+        assert!(qr.html.contains("href=\"/lookup\""), "the QR page points to the lookup");
+
+        let page = get(&c.s, &format!("/lookup?code={}", query(&spoken(&c.cert.code))), None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!((page.verdict(), colour(&page)), (qr.verdict(), colour(&qr)), "the same verdict and colour as the QR page");
+        assert!(page.html.contains("张*三") && page.html.contains(&c.cert.code), "the masked name and the code");
+        assert!(page.html.contains("第1家政服务有限公司") && page.html.contains(AGENCY_PHONE));
+        for secret in [c.id.as_str(), NAME, "13812345678", "/photo", c.photo.as_str()] {
+            assert!(!page.html.contains(secret), "the lookup shows {secret:?}");
+        }
+
+        // Well formed but unknown: 404, red, said so.
+        let mut other = CertificateCode::parse(&c.cert.code).unwrap();
+        other = CertificateCode::new(other.district(), other.year(), 999_999).unwrap();
+        let page = get(&c.s, &format!("/lookup?code={other}"), None).await;
+        assert_eq!((page.status, colour(&page)), (StatusCode::NOT_FOUND, Some("red")));
+        assert!(page.html.contains("查无此证"));
+
+        // Not a code: 400, the domain's sentence (a wrong check character named as such).
+        let mut typo = c.cert.code.clone();
+        let last = typo.pop().unwrap();
+        typo.push(if last == '0' { '1' } else { '0' });
+        let page = get(&c.s, &format!("/lookup?code={typo}"), None).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert!(page.html.contains("编码格式不对") && page.html.contains("校验"), "{}", page.html);
+        let page = get(&c.s, "/lookup?code=%3Cscript%3Ealert(1)%3C%2Fscript%3E", None).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert!(!page.html.contains("<script>alert"), "what was typed is echoed as text");
+
+        // Cancelled: red, the code and agency only.
+        c.s.cancel(&c.device, c.cert.worker_id).await;
+        let page = get(&c.s, &format!("/lookup?code={}", c.cert.code), None).await;
+        assert_eq!((page.verdict(), colour(&page)), ("revoked", Some("red")));
+        assert!(page.html.contains("已注销"));
+        assert_nothing_personal(&c, &page.html, "a cancelled certificate looked up");
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn an_agency_is_looked_up_by_credit_code_or_name_with_its_workers_and_ratings() {
+        let c = card().await;
+        let (rated, _) = rate(&c, None, "4", "准时").await;
+        assert_eq!(rated.status, StatusCode::OK);
+        for key in [certdesk_testkit::credit_code(1), "第1家政服务有限公司".to_owned()] {
+            let page = get(&c.s, &format!("/lookup?agency={}", query(&key)), None).await;
+            assert_eq!(page.status, StatusCode::OK, "{key}");
+            assert!(page.html.contains("已登记") && page.html.contains("黄浦"), "{}", page.html);
+            assert!(page.html.contains("1 人") && page.html.contains("4.0 星（1 条评价）"), "{}", page.html);
+            assert!(page.html.contains(AGENCY_PHONE));
+            assert!(!page.html.contains("张*三") && !page.html.contains(&c.id), "never the staff");
+        }
+        let page = get(&c.s, &format!("/lookup?agency={}", query("上海不存在家政有限公司")), None).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(page.html.contains("未登记"));
+        c.s.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_lookups_from_one_network_is_limited_with_a_sentence() {
+        let c = card().await;
+        for _ in 0..LOOKUPS_PER_WINDOW {
+            assert_eq!(get(&c.s, &format!("/lookup?code={}", c.cert.code), None).await.status, StatusCode::OK);
+        }
+        let res = c.s.http.get(c.s.url(&format!("/lookup?code={}", c.cert.code))).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: i64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!(wait > 0 && wait <= 600, "{wait}");
+        assert!(res.text().await.unwrap().contains("查询过于频繁"));
+        let qr = get(&c.s, &c.cert.url, None).await;
+        assert_eq!(qr.verdict(), "valid", "the QR page is not limited by lookups");
+        c.s.stop().await;
+    }
+}

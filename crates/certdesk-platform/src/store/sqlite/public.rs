@@ -4,7 +4,7 @@
 
 use super::{ts, uuid_of, SqliteStore};
 use crate::store::public::{
-    Feedback, FeedbackFrom, FeedbackKind, FeedbackSubmission, PublicCertificate, PublicRecords,
+    Feedback, FeedbackFrom, FeedbackKind, FeedbackSubmission, PublicAgency, PublicCertificate, PublicRecords,
 };
 use crate::store::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
@@ -141,7 +141,8 @@ impl PublicRecords for SqliteStore {
                     g.name, g.phone, COALESCE(c.approved_name, w.name), COALESCE(c.approved_id_number, w.id_number),
                     (SELECT b.sha256 FROM blobs b WHERE b.agency_id = c.agency_id
                        AND b.sha256 = CASE WHEN c.approved_name IS NULL THEN w.photo_sha256 ELSE c.approved_photo_sha256 END),
-                    CASE WHEN c.approved_name IS NULL THEN json_extract(w.record, '$.service_types') ELSE c.approved_service_types END
+                    CASE WHEN c.approved_name IS NULL THEN json_extract(w.record, '$.service_types') ELSE c.approved_service_types END,
+                    c.valid_until
              FROM certificates c JOIN agencies g ON g.id = c.agency_id JOIN workers w ON w.id = c.worker_id
              WHERE c.code = ?1",
         )?;
@@ -158,6 +159,7 @@ impl PublicRecords for SqliteStore {
                     r.get::<_, String>(7)?,
                     r.get::<_, Option<String>>(8)?,
                     r.get::<_, Option<String>>(9)?,
+                    r.get::<_, String>(10)?,
                 ))
             })
             .optional()?;
@@ -172,6 +174,7 @@ impl PublicRecords for SqliteStore {
             id,
             photo,
             types,
+            valid_until,
         )) = row
         else {
             return Ok(None);
@@ -206,7 +209,30 @@ impl PublicRecords for SqliteStore {
             photo_sha256: photo,
             health_checks,
             insurance,
+            valid_until,
         }))
+    }
+
+    fn public_agency(&self, key: &str, today: &str) -> StoreResult<Option<PublicAgency>> {
+        let conn = self.conn();
+        let found = conn
+            .query_row(
+                "SELECT id, name, district, phone FROM agencies WHERE credit_code = ?1 OR name = ?1 ORDER BY credit_code = ?1 DESC LIMIT 1",
+                [key],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)),
+            )
+            .optional()?;
+        let Some((id, name, district, phone)) = found else {
+            return Ok(None);
+        };
+        let certified: u64 = conn.query_row(
+            "SELECT count(DISTINCT worker_id) FROM certificates WHERE agency_id = ?1 AND revoked_at IS NULL AND valid_until >= ?2",
+            params![id, today],
+            |r| r.get(0),
+        )?;
+        let (ratings, average): (u64, Option<f64>) =
+            conn.query_row("SELECT count(*), avg(stars) FROM ratings WHERE agency_id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(Some(PublicAgency { name, district, phone: phone.filter(|p| !p.trim().is_empty()), certified, ratings, average_stars: average }))
     }
 }
 
