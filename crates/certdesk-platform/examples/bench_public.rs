@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use certdesk_testkit::id_number;
 use certdesk_testkit::platform::client;
-use scene::scene;
+use certdesk_testkit::platform::Options;
+use scene::scene_with;
 
 #[tokio::main]
 async fn main() {
@@ -24,7 +25,10 @@ async fn main() {
     let connections: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(32);
     let seconds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
 
-    let s = scene().await;
+    // The load generator is one network: lift the per-network limit (and the connection cap
+    // stays far above the connections used).
+    let limits = certdesk_platform::limits::Limits { per_network_per_minute: u32::MAX, ..Default::default() };
+    let s = scene_with(Options::approving_everyone().without_redirects().with_limits(limits)).await;
     let device = s
         .device(s.agency(1, "黄浦", Some("021-63001234")).await)
         .await;

@@ -4,10 +4,16 @@
 //! headers trickled in, a connection held open idle) is closed instead of holding a slot; a
 //! flood waits its turn instead of starving the database.
 //!
-//! The per-address limits of the public pages live with them ([`crate::public`]); sign-in's
-//! argon2 runs on the blocking pool, which the request cap bounds.
+//! Requests without credentials (the public pages, sign-in, enrolment, the contract) are also
+//! counted per client network ([`WindowLimiter`], [`per_network`]); a desk's or an operator's
+//! authenticated calls are not, and the health checks never are. Password checks (argon2, about
+//! 19 MiB and tens of milliseconds each) run at most [`PASSWORD_CHECKS_AT_ONCE`] at a time, so a
+//! sign-in flood waits its turn instead of taking every core from the syncs.
 
+use std::collections::HashMap;
 use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -31,11 +37,15 @@ pub struct Limits {
     pub max_connections: usize,
     /// Requests handled at once; more wait their turn.
     pub max_in_flight: usize,
+    /// Requests without credentials one client network may make per minute.
+    pub per_network_per_minute: u32,
 }
 
 impl Default for Limits {
     /// 10 s for the handshake and the headers, 60 s a request (a 64 KiB photo chunk on a poor
-    /// line fits many times over), 1024 connections, 256 requests at once.
+    /// line fits many times over), 1024 connections, 256 requests at once, 600 requests without
+    /// credentials a minute from one network (ten a second: far above a household or an office,
+    /// room for phones behind one carrier address).
     fn default() -> Limits {
         Limits {
             handshake: Duration::from_secs(10),
@@ -43,8 +53,105 @@ impl Default for Limits {
             request: Duration::from_secs(60),
             max_connections: 1024,
             max_in_flight: 256,
+            per_network_per_minute: 600,
         }
     }
+}
+
+/// Password checks (argon2) running at once.
+pub const PASSWORD_CHECKS_AT_ONCE: usize = 2;
+
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PASSWORD_CHECKS_AT_ONCE);
+
+/// Runs a password check (`check`, blocking) when one of [`PASSWORD_CHECKS_AT_ONCE`] slots is
+/// free; the others wait without holding a thread.
+pub async fn password_check<F: FnOnce() -> bool + Send + 'static>(check: F) -> io::Result<bool> {
+    let _slot = PASSWORD_CHECKS.acquire().await.map_err(io::Error::other)?;
+    tokio::task::spawn_blocking(check).await.map_err(io::Error::other)
+}
+
+/// Counts events per key within a fixed window (the public lookup per network, requests
+/// without credentials per network).
+pub struct WindowLimiter {
+    max: u32,
+    window: chrono::Duration,
+    seen: Mutex<HashMap<String, (chrono::DateTime<chrono::Utc>, u32)>>,
+}
+
+impl WindowLimiter {
+    /// At most `max` per `window` for each key.
+    pub fn new(max: u32, window: chrono::Duration) -> WindowLimiter {
+        WindowLimiter { max, window, seen: Mutex::new(HashMap::new()) }
+    }
+
+    /// Counts one event of `key` at `now`; when over the limit, the seconds until the window
+    /// ends instead.
+    pub fn take(&self, key: &str, now: chrono::DateTime<chrono::Utc>) -> Result<(), i64> {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() > 100_000 {
+            seen.retain(|_, (start, _)| now - *start < self.window);
+        }
+        let entry = seen.entry(key.to_owned()).or_insert((now, 0));
+        if now - entry.0 >= self.window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.max {
+            return Err((entry.0 + self.window - now).num_seconds().max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+/// The client's network, for the per-network limits: the peer address (an IPv6 client counts
+/// by its /64, which one subscriber usually holds whole). Behind a reverse proxy every client
+/// shares the proxy's address; the limits then act city-wide, so deploy the platform facing the
+/// clients or raise them.
+pub fn network_of(peer: Option<SocketAddr>) -> String {
+    match peer.map(|a| a.ip()) {
+        Some(IpAddr::V4(ip)) => ip.to_string(),
+        Some(IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = ip.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        None => "unknown".to_owned(),
+    }
+}
+
+/// The state of [`per_network`].
+#[derive(Clone)]
+pub struct NetworkGate {
+    /// The counts.
+    pub limiter: Arc<WindowLimiter>,
+    /// The platform's clock.
+    pub clock: crate::api::Clock,
+}
+
+/// The layer counting requests without credentials per client network: over the limit, 429 with
+/// `Retry-After` and a sentence, and the request goes no further. A request carrying
+/// `Authorization` (a desk, an operator's token) and the health checks pass uncounted.
+pub async fn per_network(
+    axum::extract::State(gate): axum::extract::State<NetworkGate>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let exempt = req.headers().contains_key(axum::http::header::AUTHORIZATION)
+        || matches!(req.uri().path(), "/healthz" | "/readyz");
+    if !exempt {
+        let peer = req.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0);
+        if let Err(wait) = gate.limiter.take(&network_of(peer), (gate.clock)()) {
+            tracing::warn!(network = %network_of(peer), "requests without credentials over the per-network limit");
+            let (zh, en) = crate::messages::too_many_requests();
+            let mut res = (axum::http::StatusCode::TOO_MANY_REQUESTS, format!("{zh}\n{en}\n")).into_response();
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(wait));
+            return res;
+        }
+    }
+    next.run(req).await
 }
 
 /// An acceptor that holds one of `max_connections` permits for each connection's life and
@@ -107,5 +214,52 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Held<I> {
 
     fn is_write_vectored(&self) -> bool {
         self.stream.is_write_vectored()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// However many sign-ins arrive at once, at most PASSWORD_CHECKS_AT_ONCE checks run.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn password_checks_run_at_most_a_few_at_a_time() {
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let checks: Vec<_> = (0..12)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(password_check(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    true
+                }))
+            })
+            .collect();
+        for c in checks {
+            assert!(c.await.unwrap().unwrap());
+        }
+        assert_eq!(most.load(Ordering::SeqCst), PASSWORD_CHECKS_AT_ONCE);
+    }
+
+    #[test]
+    fn a_window_counts_per_key_and_starts_again_after_it() {
+        let l = WindowLimiter::new(2, chrono::Duration::minutes(1));
+        let t0: chrono::DateTime<chrono::Utc> = "2026-12-04T02:00:00Z".parse().unwrap();
+        assert!(l.take("a", t0).is_ok() && l.take("a", t0).is_ok());
+        assert_eq!(l.take("a", t0 + chrono::Duration::seconds(15)), Err(45));
+        assert!(l.take("b", t0).is_ok(), "another network has its own count");
+        assert!(l.take("a", t0 + chrono::Duration::seconds(60)).is_ok(), "a new window");
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_64_and_a_mapped_ipv4_as_ipv4() {
+        let v6: SocketAddr = "[2001:db8:1:2:3:4:5:6]:443".parse().unwrap();
+        assert_eq!(network_of(Some(v6)), "2001:db8:1:2::/64");
+        let mapped: SocketAddr = "[::ffff:10.1.2.3]:443".parse().unwrap();
+        assert_eq!(network_of(Some(mapped)), "10.1.2.3");
     }
 }

@@ -183,6 +183,14 @@ pub(crate) fn upload_offset_mismatch(offset: u64, overlaps: bool) -> AppError {
 
 /// What the platform says of a pushed entry it refuses or cannot apply, and of a decision the
 /// desk learns by pull; the codes are `rules::codes`.
+/// Over the per-network limit for requests without credentials.
+pub(crate) fn too_many_requests() -> (&'static str, &'static str) {
+    (
+        "来自同一网络的请求过多，请稍后再试。",
+        "Too many requests from this network; try again shortly.",
+    )
+}
+
 pub(crate) mod push {
     use std::fmt::Display;
 

@@ -17,7 +17,7 @@ pub mod html;
 pub mod lookup;
 pub mod token;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::connect_info::ConnectInfo;
@@ -84,7 +84,7 @@ const DEVICE_COOKIE: &str = "cdv";
 struct Public {
     app: AppState,
     tokens: Arc<TokenKey>,
-    lookups: Arc<lookup::LookupLimiter>,
+    lookups: Arc<crate::limits::WindowLimiter>,
 }
 
 /// The public routes with their documentation, ready to merge into the platform's router.
@@ -98,7 +98,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: AppState) -> OpenApiRouter<
         .with_state(Public {
             app,
             tokens: Arc::new(TokenKey::generate()),
-            lookups: Arc::new(lookup::LookupLimiter::default()),
+            lookups: Arc::new(lookup::lookup_limiter()),
         })
 }
 
@@ -153,30 +153,15 @@ async fn check(app: &AppState, raw: &str) -> Result<Checked, AppError> {
     Ok(Checked { verdict, record })
 }
 
-/// The client's network, for the flood limits: the peer address (an IPv6 client counts by
-/// its /64, which one subscriber usually holds whole). Behind a reverse proxy every client
-/// shares the proxy's address; the per-network limit then acts city-wide, so deploy the
-/// platform facing the clients or raise that limit.
+/// The client's network, for the flood limits ([`crate::limits::network_of`]).
 struct ClientNetwork(String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientNetwork {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let net = match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(addr)) => match addr.ip() {
-                IpAddr::V4(ip) => ip.to_string(),
-                IpAddr::V6(ip) => match ip.to_ipv4_mapped() {
-                    Some(v4) => v4.to_string(),
-                    None => {
-                        let s = ip.segments();
-                        format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-                    }
-                },
-            },
-            None => "unknown".to_owned(),
-        };
-        Ok(ClientNetwork(net))
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        Ok(ClientNetwork(crate::limits::network_of(peer)))
     }
 }
 

@@ -21,7 +21,7 @@ use crate::checks::CheckProvider;
 use crate::ids::Ids;
 use crate::keys;
 pub use crate::limits::Limits;
-use crate::limits::CappedAcceptor;
+use crate::limits::{per_network, CappedAcceptor, NetworkGate, WindowLimiter};
 use crate::store::sqlite::SqliteStore;
 use crate::store::StoreError;
 use crate::tls::{self, TlsError};
@@ -170,7 +170,12 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
         .acceptor(CappedAcceptor::new(limits.max_connections));
     let mut server = axum_server::from_tcp(listener).acceptor(acceptor).handle(handle.clone());
     server.http_builder().http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read);
+    let gate = NetworkGate {
+        limiter: Arc::new(WindowLimiter::new(limits.per_network_per_minute, chrono::Duration::minutes(1))),
+        clock: state.clock.clone(),
+    };
     let router = app(state)
+        .layer(axum::middleware::from_fn_with_state(gate, per_network))
         .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request));
     // The peer address feeds the public page's flood limits.

@@ -296,7 +296,8 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
         |a| a.password_hash.clone(),
     );
     let password = form.password;
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &password))
+    // At most a few argon2 checks at once: a sign-in flood waits here, the syncs go on.
+    let matches = crate::limits::password_check(move || auth::verify_password(&hash, &password))
         .await
         .map_err(AppError::internal)?;
     let account = match account {

@@ -7,9 +7,6 @@
 //! could be guessed in sequence, a QR payload cannot. Lookups are limited per network
 //! ([`LOOKUPS_PER_WINDOW`]); each answer is a small page with the forms again.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header::RETRY_AFTER;
@@ -19,7 +16,7 @@ use certdesk_domain::standing::{Colour, Standing};
 use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_domain::{mask_for_public, Gender, IdNumber};
 use certdesk_protocol::VerdictKind;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use maud::{html, Markup};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -28,6 +25,7 @@ use super::html::{page, row, Banner, Tone};
 use super::{answer, certificate_rows, footer, refusal, service_tags, standing_rows, ClientNetwork, Public};
 use crate::api::blocking;
 use crate::error::AppError;
+use crate::limits::WindowLimiter;
 use crate::messages::public;
 use crate::store::public::{PublicAgency, PublicCertificate};
 
@@ -39,28 +37,9 @@ pub const LOOKUP_WINDOW_MINUTES: i64 = 10;
 /// The longest code or agency text read (anything longer is cut, then judged).
 const MAX_QUERY_CHARS: usize = 100;
 
-/// Lookups counted per network within the current window.
-#[derive(Default)]
-pub struct LookupLimiter(Mutex<HashMap<String, (DateTime<Utc>, u32)>>);
-
-impl LookupLimiter {
-    /// Counts one lookup from `network` at `now`; the seconds to wait when over the limit.
-    fn take(&self, network: &str, now: DateTime<Utc>) -> Result<(), i64> {
-        let window = Duration::minutes(LOOKUP_WINDOW_MINUTES);
-        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.len() > 100_000 {
-            seen.retain(|_, (start, _)| now - *start < window);
-        }
-        let entry = seen.entry(network.to_owned()).or_insert((now, 0));
-        if now - entry.0 >= window {
-            *entry = (now, 0);
-        }
-        if entry.1 >= LOOKUPS_PER_WINDOW {
-            return Err((entry.0 + window - now).num_seconds().max(1));
-        }
-        entry.1 += 1;
-        Ok(())
-    }
+/// The lookup's own limit: [`LOOKUPS_PER_WINDOW`] per network per [`LOOKUP_WINDOW_MINUTES`].
+pub fn lookup_limiter() -> WindowLimiter {
+    WindowLimiter::new(LOOKUPS_PER_WINDOW, Duration::minutes(LOOKUP_WINDOW_MINUTES))
 }
 
 /// What the lookup forms send.

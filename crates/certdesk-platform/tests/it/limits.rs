@@ -21,6 +21,7 @@ fn tight() -> Limits {
         request: Duration::from_millis(1500),
         max_connections: 4,
         max_in_flight: 8,
+        ..Limits::default()
     }
 }
 
@@ -132,4 +133,77 @@ async fn one_connection_over_the_cap_is_closed_at_once_and_served_once_one_leave
     s.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").await.unwrap();
     let (_, answer) = closed_after(&mut s, Duration::from_secs(5)).await;
     assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"), "a freed slot serves again");
+}
+
+/// Requests without credentials are counted per network; a desk's authenticated sync and the
+/// health checks are not (issue 11 item 5: per-address limits on every unauthenticated route).
+#[tokio::test]
+async fn requests_without_credentials_are_limited_per_network_and_syncs_are_not() {
+    let p = platform(Limits { per_network_per_minute: 12, ..Limits::default() }).await;
+    let device = p.enrol_device(&p.enrolment_code(p.agency(1).await).await, "前台").await; // one counted request
+    for _ in 0..11 {
+        assert_eq!(p.http.get(p.url("/api/v1/openapi.yaml")).send().await.unwrap().status(), reqwest::StatusCode::OK);
+    }
+    let res = p.http.get(p.url("/lookup")).send().await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::TOO_MANY_REQUESTS, "the thirteenth request without credentials");
+    let wait: i64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert!(res.text().await.unwrap().contains("请求过多"));
+    let pull = p.http.get(p.url("/api/v1/sync/pull?since=0")).header("authorization", device.authorization()).send().await.unwrap();
+    assert_eq!(pull.status(), reqwest::StatusCode::OK, "the desk's sync is not counted");
+    healthy(&p).await;
+    // A minute later the network may ask again.
+    p.clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(p.http.get(p.url("/lookup")).send().await.unwrap().status(), reqwest::StatusCode::OK);
+}
+
+/// A flood of sign-ins (each an argon2 check) waits its turn: a desk's sync started after the
+/// flood is answered before the flood is through (issue 11 item 5: argon2 on a bounded pool;
+/// the bound itself is `limits::tests::password_checks_run_at_most_a_few_at_a_time`).
+#[tokio::test]
+async fn a_sign_in_flood_leaves_the_syncs_served() {
+    let p = Arc::new(platform(Limits::default()).await);
+    let device = p.enrol_device(&p.enrolment_code(p.agency(1).await).await, "前台").await;
+    const FLOOD: usize = 24;
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut flood = Vec::new();
+    for i in 0..FLOOD {
+        let (p, done) = (p.clone(), done.clone());
+        flood.push(tokio::spawn(async move {
+            let form = p.http.get(p.url("/operator/sign-in")).send().await.unwrap();
+            let pre = form
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+                .find(|c| c.starts_with(certdesk_platform::operator_pages::auth::SIGN_IN_COOKIE))
+                .expect("a pre-session cookie");
+            let page = form.text().await.unwrap();
+            let at = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+            let csrf = page[at..at + page[at..].find('"').unwrap()].to_owned();
+            let user = format!("nobody{i}");
+            let res = p
+                .http
+                .post(p.url("/operator/sign-in"))
+                .header("cookie", pre)
+                .header("origin", &p.base)
+                .form(&[("csrf", csrf.as_str()), ("user", user.as_str()), ("password", "a wrong password")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), reqwest::StatusCode::UNAUTHORIZED);
+            done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }));
+    }
+    // Let the flood queue up, then sync.
+    while done.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let pull = p.http.get(p.url("/api/v1/sync/pull?since=0")).header("authorization", device.authorization()).send().await.unwrap();
+    assert_eq!(pull.status(), reqwest::StatusCode::OK);
+    let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(finished < FLOOD, "the sync was answered while {} of {FLOOD} sign-ins still waited", FLOOD - finished);
+    for f in flood {
+        f.await.unwrap();
+    }
 }

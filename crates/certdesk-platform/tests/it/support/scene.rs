@@ -62,7 +62,14 @@ pub fn entry(seq: i64, worker_id: Uuid, op: &str, payload: Value) -> OutboxEntry
 
 /// Starts a platform in a fresh directory.
 pub async fn scene() -> Scene {
-    Scene(TestPlatform::start(Options::approving_everyone().without_redirects()).await)
+    scene_with(Options::approving_everyone().without_redirects()).await
+}
+
+/// [`scene`] with other options (the load benchmark lifts the per-network limit: its load
+/// generator is one network).
+#[allow(dead_code)]
+pub async fn scene_with(options: Options) -> Scene {
+    Scene(TestPlatform::start(options).await)
 }
 
 impl Scene {
