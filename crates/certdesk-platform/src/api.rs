@@ -76,6 +76,8 @@ pub struct AppState {
     pub validity_days: u32,
     /// Where blob bytes live (`DATA_DIR/blobs`).
     pub blob_dir: Arc<std::path::Path>,
+    /// What one agency may store.
+    pub blob_quota: crate::limits::BlobQuota,
 }
 
 impl AppState {
@@ -834,6 +836,7 @@ async fn put_blob(
     }
     let path = blob_path(&state.blob_dir, &sha);
     let size = body.len() as u64;
+    within_quota(&state, auth.agency_id, size).await?;
     tokio::task::spawn_blocking(move || write_atomically(&path, &body))
         .await
         .map_err(AppError::internal)?
@@ -841,6 +844,16 @@ async fn put_blob(
     let (agency, now) = (auth.agency_id, state.now());
     blocking(&state, move |s| s.add_blob(agency, &sha, size, now)).await?;
     Ok(StatusCode::CREATED)
+}
+
+/// Refuses a new blob of `size` bytes that would take the agency past its storage quota.
+pub(crate) async fn within_quota(state: &AppState, agency: Uuid, size: u64) -> Result<(), AppError> {
+    let used = blocking(state, move |s| s.blob_bytes(agency)).await?;
+    if used.saturating_add(size) > state.blob_quota.bytes_per_agency {
+        tracing::warn!(agency_id = %agency, used, size, "blob refused: the agency's storage quota is reached");
+        return Err(messages::storage_quota(state.blob_quota.bytes_per_agency));
+    }
+    Ok(())
 }
 
 fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -877,6 +890,7 @@ pub(crate) mod tests {
             blob_dir: std::env::temp_dir()
                 .join("certdesk-platform-unit-blobs")
                 .into(),
+            blob_quota: Default::default(),
         }
     }
 

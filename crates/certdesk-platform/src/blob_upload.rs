@@ -254,6 +254,17 @@ pub async fn upload_chunk(
     if range.start != offset {
         return Ok(error_with_offset(messages::upload_offset_mismatch(offset, range.start < offset), offset));
     }
+    if offset == 0 {
+        // A new upload: within the agency's storage and its number of unfinished uploads.
+        crate::api::within_quota(&state, auth.agency_id, range.total).await?;
+        let folder = partial.parent().expect("partial paths have a parent").to_owned();
+        let unfinished = tokio::task::spawn_blocking(move || std::fs::read_dir(folder).map(|d| d.count()).unwrap_or(0))
+            .await
+            .map_err(AppError::internal)?;
+        if unfinished >= state.blob_quota.partial_uploads_per_agency {
+            return Err(messages::partial_uploads_quota(state.blob_quota.partial_uploads_per_agency));
+        }
+    }
     let final_path = blob_path(&state.blob_dir, &sha256);
     let next = range.start + range.len;
     let last = next == range.total;

@@ -39,6 +39,59 @@ pub struct Limits {
     pub max_in_flight: usize,
     /// Requests without credentials one client network may make per minute.
     pub per_network_per_minute: u32,
+    /// What one agency may store.
+    pub blobs: BlobQuota,
+}
+
+/// What one agency may store on the platform (photos and health-check reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlobQuota {
+    /// Bytes of finished blobs.
+    pub bytes_per_agency: u64,
+    /// Unfinished resumable uploads at once.
+    pub partial_uploads_per_agency: usize,
+}
+
+impl Default for BlobQuota {
+    /// 50 GiB (10,000 workers with a photo and a few reports each fit several times over) and
+    /// 64 unfinished uploads (a desk uploads one at a time).
+    fn default() -> BlobQuota {
+        BlobQuota { bytes_per_agency: 50 * 1024 * 1024 * 1024, partial_uploads_per_agency: 64 }
+    }
+}
+
+/// Unfinished uploads older than this are deleted by [`reap_partial_uploads`].
+pub const PARTIAL_UPLOAD_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+/// Deletes unfinished uploads (`BLOB_DIR/partial/<agency>/<sha256>`) last written more than
+/// `max_age` before `now`, and agency folders left empty; returns how many files went. A desk
+/// that comes back later starts that upload again from the beginning.
+pub fn reap_partial_uploads(blob_dir: &std::path::Path, now: std::time::SystemTime, max_age: std::time::Duration) -> io::Result<usize> {
+    let root = blob_dir.join("partial");
+    let mut removed = 0;
+    let agencies = match std::fs::read_dir(&root) {
+        Ok(d) => d,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    for agency in agencies {
+        let agency = agency?.path();
+        if !agency.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&agency)? {
+            let file = file?;
+            let written = file.metadata()?.modified()?;
+            if now.duration_since(written).is_ok_and(|age| age > max_age) {
+                std::fs::remove_file(file.path())?;
+                removed += 1;
+            }
+        }
+        if std::fs::read_dir(&agency)?.next().is_none() {
+            let _ = std::fs::remove_dir(&agency);
+        }
+    }
+    Ok(removed)
 }
 
 impl Default for Limits {
@@ -54,6 +107,7 @@ impl Default for Limits {
             max_connections: 1024,
             max_in_flight: 256,
             per_network_per_minute: 600,
+            blobs: BlobQuota::default(),
         }
     }
 }
@@ -243,6 +297,24 @@ mod tests {
             assert!(c.await.unwrap().unwrap());
         }
         assert_eq!(most.load(Ordering::SeqCst), PASSWORD_CHECKS_AT_ONCE);
+    }
+
+    #[test]
+    fn unfinished_uploads_older_than_a_week_are_reaped_and_newer_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let agency = dir.path().join("partial").join(uuid::Uuid::now_v7().to_string());
+        std::fs::create_dir_all(&agency).unwrap();
+        let (old, new) = (agency.join("a".repeat(64)), agency.join("b".repeat(64)));
+        std::fs::write(&old, b"half a photo").unwrap();
+        std::fs::write(&new, b"half another").unwrap();
+        let now = std::time::SystemTime::now();
+        let eight_days = std::time::Duration::from_secs(8 * 24 * 3600);
+        std::fs::File::options().write(true).open(&old).unwrap().set_modified(now - eight_days).unwrap();
+        assert_eq!(reap_partial_uploads(dir.path(), now, PARTIAL_UPLOAD_MAX_AGE).unwrap(), 1);
+        assert!(!old.exists() && new.exists());
+        std::fs::remove_file(&new).unwrap();
+        assert_eq!(reap_partial_uploads(dir.path(), now, PARTIAL_UPLOAD_MAX_AGE).unwrap(), 0);
+        assert!(!agency.exists(), "an emptied agency folder goes too");
     }
 
     #[test]

@@ -156,6 +156,24 @@ pub(crate) fn blob_too_large(max_bytes: u64) -> AppError {
     )
 }
 
+/// The agency's stored files would exceed its quota.
+pub(crate) fn storage_quota(max_bytes: u64) -> AppError {
+    AppError::Conflict {
+        code: ApiCode::QuotaExceeded,
+        zh: format!("本机构在平台上存储的照片和报告已达上限（{} GB），未保存；请联系平台", max_bytes / (1024 * 1024 * 1024)),
+        en: format!("The agency's stored photos and reports are at their quota ({max_bytes} bytes); nothing was saved. Contact the platform"),
+    }
+}
+
+/// The agency has too many unfinished uploads.
+pub(crate) fn partial_uploads_quota(max: usize) -> AppError {
+    AppError::Conflict {
+        code: ApiCode::QuotaExceeded,
+        zh: format!("本机构未完成的上传已达 {max} 个，请先完成或等待其过期后再上传新文件"),
+        en: format!("The agency has {max} unfinished uploads; finish them or let them expire before starting another"),
+    }
+}
+
 /// Another request is uploading the same blob.
 pub(crate) fn upload_busy() -> AppError {
     AppError::Conflict {

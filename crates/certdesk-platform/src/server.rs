@@ -160,8 +160,27 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
         credential_base_url: base.into(),
         validity_days: config.validity_days,
         blob_dir: config.data_dir.join("blobs").into(),
+        blob_quota: config.limits.blobs,
     };
     recheck_pending(&state).await;
+    // Unfinished uploads older than a week go, at start and every hour.
+    let blob_dir = state.blob_dir.clone();
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            let dir = blob_dir.clone();
+            match tokio::task::spawn_blocking(move || {
+                crate::limits::reap_partial_uploads(&dir, std::time::SystemTime::now(), crate::limits::PARTIAL_UPLOAD_MAX_AGE)
+            })
+            .await
+            {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(removed = n, "unfinished uploads older than a week removed"),
+                other => tracing::error!(?other, "could not reap unfinished uploads"),
+            }
+        }
+    });
     let handle = Handle::new();
     let limits = config.limits;
     // The cap holds a permit from the moment a connection is accepted, before TLS.

@@ -62,6 +62,8 @@ api_codes! {
     UploadBusy = "upload_busy",
     /// A chunk does not start where the upload stands; the answer's `offset` says where (409).
     UploadOffsetMismatch = "upload_offset_mismatch",
+    /// The agency's storage or unfinished uploads are at their quota (409).
+    QuotaExceeded = "quota_exceeded",
     /// Missing, malformed, unknown or revoked credential (401).
     Unauthorized = "unauthorized",
     /// The named thing does not exist for this caller (404).
@@ -92,7 +94,7 @@ mod tests {
             "malformed_json", "malformed_query", "malformed_csv", "invalid_field", "device_name_invalid",
             "device_mismatch", "batch_too_large", "blob_name_invalid", "body_unreadable", "blob_hash_mismatch",
             "content_range_invalid", "blob_too_large", "agency_exists", "not_pending", "record_changed", "upload_busy",
-            "upload_offset_mismatch", "unauthorized", "not_found", "payload_too_large", "not_ready", "internal",
+            "upload_offset_mismatch", "quota_exceeded", "unauthorized", "not_found", "payload_too_large", "not_ready", "internal",
         ];
         assert_eq!(ApiCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(), before);
     }

@@ -118,6 +118,9 @@ pub trait Store:
     /// Whether the agency holds the blob. Another agency's blobs are never reported.
     fn has_blob(&self, agency_id: Uuid, sha256: &str) -> StoreResult<bool>;
 
+    /// Bytes of the blobs the agency holds (its storage quota counts them).
+    fn blob_bytes(&self, agency_id: Uuid) -> StoreResult<u64>;
+
     /// Every key a verifier should trust.
     fn trust_list(&self) -> StoreResult<TrustList>;
 

@@ -255,6 +255,14 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn blob_bytes(&self, agency_id: Uuid) -> StoreResult<u64> {
+        Ok(self.conn().query_row(
+            "SELECT COALESCE(SUM(size), 0) FROM blobs WHERE agency_id = ?1",
+            [agency_id.to_string()],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
     fn has_blob(&self, agency_id: Uuid, sha256: &str) -> StoreResult<bool> {
         Ok(self
             .conn()

@@ -340,3 +340,47 @@ async fn an_upload_whose_bytes_all_arrived_before_a_crash_is_finished_by_an_empt
     assert_eq!(finish.status(), StatusCode::CREATED);
     assert_eq!(p.visible(&d, &sha).await.as_deref(), Some(bytes.as_slice()));
 }
+
+/// Issue 11 item 5: per-agency quotas. An agency past its storage quota is refused a new blob
+/// (whole or resumable) with a sentence, and another agency is not affected; an agency may have
+/// only so many unfinished uploads, and finishing one frees its place.
+#[tokio::test]
+async fn an_agency_over_its_quotas_is_refused_new_blobs_and_another_agency_is_not() {
+    use certdesk_platform::limits::{BlobQuota, Limits};
+    let quota = BlobQuota { bytes_per_agency: 1000, partial_uploads_per_agency: 2 };
+    let p = TestPlatform::start_in(tempfile::tempdir().unwrap(), Options::default().with_limits(Limits { blobs: quota, ..Limits::default() })).await;
+    let a = p.enrol_device(&p.enrolment_code(p.agency(1).await).await, "A").await;
+    let b = p.enrol_device(&p.enrolment_code(p.agency(2).await).await, "B").await;
+    let put = |d: &EnrolResponse, bytes: Vec<u8>, sha: String| {
+        p.http.put(p.url(&format!("/api/v1/blobs/{sha}"))).header("authorization", d.authorization()).body(bytes).send()
+    };
+    let (first, sha1) = blob(600);
+    assert_eq!(put(&a, first, sha1).await.unwrap().status(), StatusCode::CREATED);
+    let (second, sha2) = blob(500);
+    let refused = put(&a, second.clone(), sha2.clone()).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let e: ApiError = refused.json().await.unwrap();
+    assert_eq!(e.code, "quota_exceeded");
+    assert!(e.message_zh.contains("已达上限"), "{}", e.message_zh);
+    let res = p.http.get(p.url(&format!("/api/v1/blobs/{sha2}"))).header("authorization", a.authorization()).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "nothing was stored");
+    assert_eq!(put(&b, second, sha2).await.unwrap().status(), StatusCode::CREATED, "another agency has its own quota");
+
+    // Resumable uploads: two unfinished at once, a third refused until one finishes.
+    let pp = Platform(p);
+    let uploads: Vec<(Vec<u8>, String)> = (0..3).map(|i| blob(100 + i)).collect();
+    for (bytes, sha) in &uploads[..2] {
+        assert_eq!(pp.chunk(&b, sha, bytes, 0, 10).await.status(), StatusCode::OK);
+    }
+    let (bytes, sha) = &uploads[2];
+    let third = pp.chunk(&b, sha, bytes, 0, 10).await;
+    assert_eq!(third.status(), StatusCode::CONFLICT);
+    assert_eq!(error_code(third).await, "quota_exceeded");
+    let (done, done_sha) = &uploads[0];
+    assert_eq!(pp.chunk(&b, done_sha, done, 10, done.len()).await.status(), StatusCode::CREATED);
+    assert_eq!(pp.chunk(&b, sha, bytes, 0, 10).await.status(), StatusCode::OK, "a finished upload frees its place");
+    // The resumable path counts the storage quota too.
+    let (big, big_sha) = blob(900);
+    let over = pp.chunk(&a, &big_sha, &big, 0, 100).await;
+    assert_eq!(error_code(over).await, "quota_exceeded");
+}
