@@ -63,6 +63,32 @@ fn qr_codes(pdf: &Path) -> Vec<String> {
     found
 }
 
+/// Records an in-date health check and policy for the worker, as another program on the same
+/// PC would (the desk's CLI), while the window runs.
+fn record_cover(data: &Path) {
+    use certdesk_domain::health::{HealthCheckInput, InsuranceInput};
+    let mut desk = Desk::open(data).unwrap();
+    let me = desk.login("admin", "secret123").unwrap();
+    let worker = desk.search_workers(WORKER_NAME, None, 1).unwrap().items[0].id.clone();
+    let day = |offset: i64| ((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() + chrono::Duration::days(offset)).to_string();
+    let check = HealthCheckInput {
+        checked_on: day(-30),
+        institution: "上海市徐汇区中心医院".into(),
+        category: "居家".into(),
+        result: "合格".into(),
+        valid_until: None,
+    };
+    desk.record_health_check(&me, &worker, &check, None).unwrap();
+    let policy = InsuranceInput {
+        insurer: "中国平安".into(),
+        policy_number: "PA-E2E-1".into(),
+        kind: "意外险".into(),
+        valid_from: day(-30),
+        valid_until: day(300),
+    };
+    desk.record_insurance(&me, &worker, &policy).unwrap();
+}
+
 fn sync_now(data: &Path) {
     let mut desk = Desk::open(data).unwrap();
     certdesk_sync::sync_blocking(&mut desk, &SyncOptions::default()).expect("the sync succeeds");
@@ -257,11 +283,27 @@ async fn cards(d: &WebDriver, data: &Path) {
     d.action_chain().send_keys(Key::F4).perform().await.unwrap();
     wait(d, tid("verify-page")).await;
     verify(d, &url1, "replaced", "c-05-verify-old-card").await;
+    colour_is(d, "red").await;
     verify(d, &url2, "valid", "c-06-verify-new-card").await;
     wait_text(d, tid("verify-local"), WORKER_NAME).await;
+    // Valid, but no health check or policy recorded: yellow, said in words (issue 13 item 2).
+    colour_is(d, "yellow").await;
+    wait_text(d, tid("verify-colour"), "黄").await;
+    // Both recorded (from another program on this PC): the same card is green.
+    let dir = data.to_owned();
+    tokio::task::spawn_blocking(move || record_cover(&dir)).await.unwrap();
+    verify(d, &url2, "valid", "c-06b-verify-green").await;
+    colour_is(d, "green").await;
+    wait_text(d, tid("verify-colour"), "绿").await;
     // One character of the signature changed: never valid.
     let mut forged = url2.clone().into_bytes();
     let i = forged.len() - 4;
     forged[i] = if forged[i] == b'A' { b'B' } else { b'A' };
     verify(d, &String::from_utf8(forged).unwrap(), "bad_signature", "c-07-verify-forged").await;
+    colour_is(d, "red").await;
+}
+
+/// The verify screen's colour (绿/黄/红) is `colour`.
+async fn colour_is(d: &WebDriver, colour: &str) {
+    wait(d, By::Css(format!("[data-testid='verify-colour'][data-colour='{colour}']"))).await;
 }

@@ -141,12 +141,25 @@ pub async fn type_into(d: &WebDriver, css_id: &str, text: &str) {
 }
 
 pub async fn type_by(d: &WebDriver, by: By, text: &str) {
-    let el = wait(d, by).await;
-    el.clear().await.ok();
-    // clear() does not always reach React's state: select all and delete too.
-    el.send_keys(Key::Control + "a").await.unwrap();
-    el.send_keys(Key::Backspace).await.unwrap();
-    el.send_keys(text).await.unwrap();
+    // A controlled input re-rendering under the keys (the clear's state update landing after
+    // the first typed character) can drop a character: type again, up to three times, until
+    // the field holds what was typed.
+    for _ in 0..3 {
+        let el = wait(d, by.clone()).await;
+        el.clear().await.ok();
+        // clear() does not always reach React's state: select all and delete too.
+        el.send_keys(Key::Control + "a").await.unwrap();
+        el.send_keys(Key::Backspace).await.unwrap();
+        el.send_keys(text).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if let Ok(Some(v)) = el.prop("value").await {
+            if v == text {
+                return;
+            }
+        }
+    }
+    // A field that reformats what is typed (a date, a code) never holds it as typed: the test's
+    // own assertions judge what it shows.
 }
 
 /// Save a screenshot after the frame has been painted.
