@@ -60,12 +60,14 @@ pub const MAX_COMPLAINT_CHARS: usize = 1000;
 pub const MAX_CONTACT_CHARS: usize = 50;
 
 /// Ratings taken: one per phone and certificate a day; a few per network (phones behind one
-/// carrier NAT share an address); and a ceiling per certificate an hour, city-wide, so no one
-/// can bury a worker under ratings from many phones.
+/// carrier NAT share an address), and twenty a day per network over all workers (a fresh
+/// cookie per request buys no fresh quota); and a ceiling per certificate an hour, city-wide,
+/// so no one can bury a worker under ratings from many phones.
 pub const RATING_LIMITS: FeedbackLimits = FeedbackLimits {
     per_device_per_day: 1,
     per_network_per_day: 5,
     per_certificate_per_hour: 20,
+    per_network_all_certificates_per_day: 20,
 };
 
 /// Complaints taken: a little more room than ratings (a citizen may add to a complaint), the
@@ -74,6 +76,7 @@ pub const COMPLAINT_LIMITS: FeedbackLimits = FeedbackLimits {
     per_device_per_day: 2,
     per_network_per_day: 5,
     per_certificate_per_hour: 10,
+    per_network_all_certificates_per_day: 20,
 };
 
 /// The cookie naming the phone that opened the page.

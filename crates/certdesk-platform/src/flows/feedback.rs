@@ -1,8 +1,10 @@
 //! Ratings (评价) and complaints (投诉) a citizen leaves on the public page: taken only for the
 //! current card of a certificate in force, once per page token, within the flood limits
-//! (per device and per network a day, per certificate an hour, counted over stored
-//! submissions so they hold across restarts and instances), and queued for the worker's agency
-//! only (a rating names a person). A refused submission changes nothing.
+//! (per device and per network a day, per network across all certificates a day, per
+//! certificate an hour, counted over stored submissions so they hold across restarts and
+//! instances), and queued for the worker's agency only (a rating names a person). Where a
+//! submission came from (its device and network hashes) is forgotten once no limit's window
+//! reaches it. A refused submission changes nothing.
 
 use certdesk_protocol::sync::ChangeBody;
 use chrono::Duration;
@@ -28,7 +30,9 @@ fn over_limit(
             || tx.count_feedback(kind, code, FeedbackFrom::Network(&s.network_hash), day)?
                 >= limits.per_network_per_day
             || tx.count_feedback(kind, code, FeedbackFrom::Anyone, hour)?
-                >= limits.per_certificate_per_hour,
+                >= limits.per_certificate_per_hour
+            || tx.count_feedback(kind, code, FeedbackFrom::NetworkAnyCertificate(&s.network_hash), day)?
+                >= limits.per_network_all_certificates_per_day,
     )
 }
 
@@ -40,6 +44,9 @@ pub fn add_feedback<R: Repo + ?Sized>(
     limits: &FeedbackLimits,
 ) -> StoreResult<FeedbackOutcome> {
     repo.transaction(|tx| {
+        // No limit looks further back than a day: older submissions keep no trace of their
+        // device or network.
+        tx.forget_feedback_sources(s.feedback.kind(), s.now - Duration::hours(24))?;
         let Some((worker_id, agency_id)) = tx.current_card(&s.certificate_code, s.card_version)?
         else {
             return Ok(FeedbackOutcome::NotCurrent);

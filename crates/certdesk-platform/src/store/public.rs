@@ -110,6 +110,8 @@ pub enum FeedbackFrom<'a> {
     Device(&'a str),
     /// One client network's (its SHA-256).
     Network(&'a str),
+    /// One client network's, about any certificate (the code is not looked at).
+    NetworkAnyCertificate(&'a str),
 }
 
 /// One submission, already checked by the page's rules (token, lengths).
@@ -144,6 +146,9 @@ pub struct FeedbackLimits {
     pub per_network_per_day: u32,
     /// Per certificate city-wide, over the last hour.
     pub per_certificate_per_hour: u32,
+    /// Per client network over every certificate, over the last 24 hours: a fresh cookie per
+    /// request (a new "device" each time) does not buy a fresh quota across workers either.
+    pub per_network_all_certificates_per_day: u32,
 }
 
 /// What became of a submission.

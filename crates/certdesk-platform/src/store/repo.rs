@@ -395,6 +395,10 @@ pub trait Tx {
     /// Whether a submission of this kind was stored with this page-token nonce.
     fn feedback_token_used(&mut self, kind: FeedbackKind, token_nonce: &str) -> StoreResult<bool>;
 
+    /// Blanks where submissions of a kind made at or before `before` came from (their device
+    /// and network hashes).
+    fn forget_feedback_sources(&mut self, kind: FeedbackKind, before: DateTime<Utc>) -> StoreResult<()>;
+
     /// Submissions of a kind for a certificate after `since`, from whom `from` says.
     fn count_feedback(
         &mut self,

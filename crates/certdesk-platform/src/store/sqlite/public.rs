@@ -65,6 +65,13 @@ pub(super) fn count_feedback(
         FeedbackFrom::Anyone => None,
         FeedbackFrom::Device(hash) => Some(("device_hash", hash)),
         FeedbackFrom::Network(hash) => Some(("network_hash", hash)),
+        FeedbackFrom::NetworkAnyCertificate(hash) => {
+            return Ok(tx.query_row(
+                &format!("SELECT COUNT(*) FROM {t} WHERE network_hash = ?1 AND created_at > ?2"),
+                params![hash, ts(since)],
+                |r| r.get(0),
+            )?);
+        }
     };
     let n = match by {
         Some((column, value)) => tx.query_row(
@@ -81,6 +88,17 @@ pub(super) fn count_feedback(
         )?,
     };
     Ok(n)
+}
+
+/// Blanks the device and network hashes of submissions made at or before `before`: once no
+/// limit's window reaches them, nothing about where they came from is kept.
+pub(super) fn forget_feedback_sources(tx: &Transaction<'_>, kind: FeedbackKind, before: DateTime<Utc>) -> StoreResult<()> {
+    let t = table(kind);
+    tx.execute(
+        &format!("UPDATE {t} SET device_hash = '', network_hash = '' WHERE created_at <= ?1 AND (device_hash <> '' OR network_hash <> '')"),
+        params![ts(before)],
+    )?;
+    Ok(())
 }
 
 pub(super) fn add_feedback(
@@ -304,7 +322,64 @@ mod tests {
         per_device_per_day: 1,
         per_network_per_day: 3,
         per_certificate_per_hour: 5,
+        per_network_all_certificates_per_day: 100,
     };
+
+    /// A second certificate of another worker of the same agency.
+    fn second_certificate(store: &SqliteStore) -> String {
+        let conn = store.conn();
+        let agency: String = conn.query_row("SELECT id FROM agencies", [], |r| r.get(0)).unwrap();
+        let (worker, app) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+        conn.execute(
+            "INSERT INTO workers (id, agency_id, id_number, name, status, record, version, updated_at)
+             VALUES (?1, ?2, '110105194912310037', '李四', 'issued', '{}', 1, 'x')",
+            params![worker, agency],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO applications (id, worker_id, agency_id, id_number, status, applied_at)
+             VALUES (?1, ?2, ?3, '110105194912310037', 'approved', 'x')",
+            params![app, worker, agency],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO certificates (code, worker_id, agency_id, application_id, card_version,
+               valid_from, valid_until, key_id, credential_url, issued_at)
+             VALUES ('SH012026000002Y', ?1, ?2, ?3, 1, '2026-11-27', '2029-11-26', 1, 'u', 'x')",
+            params![worker, agency, app],
+        )
+        .unwrap();
+        "SH012026000002Y".into()
+    }
+
+    /// Issue 11 item 7: a fresh cookie per request is a fresh "device", but the network's count
+    /// over every certificate still holds; and once a day has passed nothing of where a rating
+    /// came from is kept.
+    #[test]
+    fn one_network_is_limited_across_certificates_and_forgotten_after_a_day() {
+        let (store, first) = store_with_certificate();
+        let second = second_certificate(&store);
+        let limits = FeedbackLimits { per_device_per_day: 10, per_network_per_day: 10, per_certificate_per_hour: 10, per_network_all_certificates_per_day: 3 };
+        let outcomes: Vec<FeedbackOutcome> = [&first, &second, &first, &second]
+            .iter()
+            .enumerate()
+            .map(|(i, code)| crate::flows::add_feedback(&store, &rating(code, &format!("fresh-cookie-{i}"), "one-network", i as i64), &limits).unwrap())
+            .collect();
+        assert_eq!(outcomes, [FeedbackOutcome::Stored, FeedbackOutcome::Stored, FeedbackOutcome::Stored, FeedbackOutcome::Limited]);
+        let other = crate::flows::add_feedback(&store, &rating(&second, "d", "another-network", 5), &limits).unwrap();
+        assert_eq!(other, FeedbackOutcome::Stored, "another network has its own count");
+
+        let sources = |store: &SqliteStore| -> i64 {
+            store.conn().query_row("SELECT count(*) FROM ratings WHERE device_hash <> '' OR network_hash <> ''", [], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(sources(&store), 4);
+        // A day and more later, the next rating finds the old ones without their sources.
+        let later = crate::flows::add_feedback(&store, &rating(&first, "d2", "one-network", 24 * 60 + 10), &limits).unwrap();
+        assert_eq!(later, FeedbackOutcome::Stored, "the network's day is over");
+        assert_eq!(sources(&store), 1, "only the new rating still says where it came from");
+        let kept: i64 = store.conn().query_row("SELECT count(*) FROM ratings", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, 5, "the ratings themselves are kept");
+    }
 
     #[test]
     fn the_lookup_gives_the_public_fields_and_nothing_for_an_unknown_code() {

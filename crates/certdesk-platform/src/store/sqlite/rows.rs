@@ -599,6 +599,10 @@ impl Tx for SqliteTx<'_, '_> {
         public::feedback_token_used(self.0, kind, token_nonce)
     }
 
+    fn forget_feedback_sources(&mut self, kind: FeedbackKind, before: DateTime<Utc>) -> StoreResult<()> {
+        public::forget_feedback_sources(self.0, kind, before)
+    }
+
     fn count_feedback(
         &mut self,
         kind: FeedbackKind,
