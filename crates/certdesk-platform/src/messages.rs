@@ -441,6 +441,16 @@ pub(crate) mod public {
         notice("已经提交过", "Already sent", "本次扫码已经提交过，无需重复提交。", "This was already sent from this scan; nothing more to do.")
     }
 
+    /// A rating over the worker's hourly ceiling: kept for the platform to check.
+    pub(crate) fn rating_held() -> Notice {
+        notice(
+            "已收到",
+            "Received",
+            "谢谢！这位持证人近一小时收到的评价较多，您的评价已保存，经平台核实后计入。",
+            "Thank you. This worker received many ratings in the last hour: yours is kept and counts once the platform has checked it.",
+        )
+    }
+
     /// Over a flood limit.
     pub(crate) fn too_many() -> Notice {
         notice(
@@ -570,6 +580,14 @@ pub(crate) mod operator {
     }
 
     /// After revoking a device.
+    pub(crate) fn rating_released() -> Bilingual {
+        Bilingual::new("评价已计入，机构下次同步即可收到。", "The rating counts now; the agency receives it at its next sync.")
+    }
+
+    pub(crate) fn rating_discarded() -> Bilingual {
+        Bilingual::new("评价已删除，不计入。", "The rating was discarded and does not count.")
+    }
+
     pub(crate) fn device_revoked() -> Bilingual {
         Bilingual::new("设备已吊销，立即生效。", "Device revoked; it is refused from now on.")
     }

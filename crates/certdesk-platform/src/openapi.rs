@@ -190,6 +190,7 @@ mod tests {
         path.replace("{agency_id}", &Uuid::nil().to_string())
             .replace("{device_id}", &Uuid::nil().to_string())
             .replace("{application_id}", &Uuid::nil().to_string())
+            .replace("{rating_id}", &Uuid::nil().to_string())
             .replace("{payload}", "x")
             .replace("{sha256}", &"0".repeat(64))
             .replace("{key_id}", "1")

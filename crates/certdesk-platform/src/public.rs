@@ -669,6 +669,7 @@ async fn store_feedback(
         (FeedbackOutcome::TokenUsed, _) => (StatusCode::CONFLICT, refusal("already_sent", Tone::Warn, public::already_sent())),
         (FeedbackOutcome::Limited, _) => (StatusCode::TOO_MANY_REQUESTS, refusal("too_many", Tone::Warn, public::too_many())),
         (FeedbackOutcome::NotCurrent, _) => (StatusCode::CONFLICT, refusal("not_rateable", Tone::Bad, public::not_current())),
+        (FeedbackOutcome::Held, _) => (StatusCode::ACCEPTED, refusal("rating_held", Tone::Ok, public::rating_held())),
     };
     Ok(outcome_page(p, raw, status, &banner))
 }

@@ -15,25 +15,68 @@ use crate::store::public::{
 use crate::store::repo::{Repo, RepoExt, Tx};
 use crate::store::StoreResult;
 
+/// Which limit a submission is over, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Over {
+    /// The sender's own (device, network): refused.
+    Sender,
+    /// The certificate's hourly ceiling city-wide: a rating is held for moderation (so a flood
+    /// from many phones cannot suppress the honest ratings after it), a complaint refused.
+    Certificate,
+}
+
 fn over_limit(
     tx: &mut dyn Tx,
     s: &FeedbackSubmission,
     limits: &FeedbackLimits,
-) -> StoreResult<bool> {
+) -> StoreResult<Option<Over>> {
     let kind = s.feedback.kind();
     let code = s.certificate_code.as_str();
     let day = s.now - Duration::hours(24);
     let hour = s.now - Duration::hours(1);
-    Ok(
-        tx.count_feedback(kind, code, FeedbackFrom::Device(&s.device_hash), day)?
-            >= limits.per_device_per_day
-            || tx.count_feedback(kind, code, FeedbackFrom::Network(&s.network_hash), day)?
-                >= limits.per_network_per_day
-            || tx.count_feedback(kind, code, FeedbackFrom::Anyone, hour)?
-                >= limits.per_certificate_per_hour
-            || tx.count_feedback(kind, code, FeedbackFrom::NetworkAnyCertificate(&s.network_hash), day)?
-                >= limits.per_network_all_certificates_per_day,
-    )
+    if tx.count_feedback(kind, code, FeedbackFrom::Device(&s.device_hash), day)? >= limits.per_device_per_day
+        || tx.count_feedback(kind, code, FeedbackFrom::Network(&s.network_hash), day)? >= limits.per_network_per_day
+        || tx.count_feedback(kind, code, FeedbackFrom::NetworkAnyCertificate(&s.network_hash), day)?
+            >= limits.per_network_all_certificates_per_day
+    {
+        return Ok(Some(Over::Sender));
+    }
+    if tx.count_feedback(kind, code, FeedbackFrom::Anyone, hour)? >= limits.per_certificate_per_hour {
+        return Ok(Some(Over::Certificate));
+    }
+    Ok(None)
+}
+
+/// Releases a held rating to its worker's agency (it reaches the desk with the next sync);
+/// false when there is no such held rating.
+pub fn release_rating<R: Repo + ?Sized>(repo: &R, id: uuid::Uuid, now: chrono::DateTime<chrono::Utc>) -> StoreResult<bool> {
+    repo.transaction(|tx| {
+        let Some(r) = tx.held_rating(id)? else {
+            return Ok(false);
+        };
+        tx.release_rating(id)?;
+        let change = ChangeBody::Rating {
+            rating_id: r.id,
+            worker_id: r.worker_id,
+            certificate_code: r.certificate_code,
+            stars: r.stars,
+            comment: r.comment,
+            created_at: r.created_at,
+        };
+        tx.add_change(Some(r.agency_id), &change, now)?;
+        Ok(true)
+    })
+}
+
+/// Discards a held rating; false when there is no such held rating.
+pub fn discard_rating<R: Repo + ?Sized>(repo: &R, id: uuid::Uuid) -> StoreResult<bool> {
+    repo.transaction(|tx| {
+        if tx.held_rating(id)?.is_none() {
+            return Ok(false);
+        }
+        tx.discard_rating(id)?;
+        Ok(true)
+    })
 }
 
 /// Stores a rating or complaint within `limits` and queues it for the worker's agency, in one
@@ -54,10 +97,16 @@ pub fn add_feedback<R: Repo + ?Sized>(
         if tx.feedback_token_used(s.feedback.kind(), &s.token_nonce)? {
             return Ok(FeedbackOutcome::TokenUsed);
         }
-        if over_limit(tx, s, limits)? {
-            return Ok(FeedbackOutcome::Limited);
-        }
+        let held = match (over_limit(tx, s, limits)?, &s.feedback) {
+            (None, _) => false,
+            (Some(Over::Certificate), Feedback::Rating { .. }) => true,
+            (Some(_), _) => return Ok(FeedbackOutcome::Limited),
+        };
         tx.add_feedback(s, worker_id, agency_id)?;
+        if held {
+            tx.hold_rating(s.id)?;
+            return Ok(FeedbackOutcome::Held);
+        }
         let change = match &s.feedback {
             Feedback::Rating { stars, comment } => ChangeBody::Rating {
                 rating_id: s.id,

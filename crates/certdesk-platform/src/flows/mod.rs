@@ -22,7 +22,7 @@ pub use access::{
     add_enrolment_code, open_session, redeem_enrolment_code, revoke_device, session, set_operator,
 };
 pub use decide::decide;
-pub use feedback::add_feedback;
+pub use feedback::{add_feedback, discard_rating, release_rating};
 pub use keys::{current_signing_key, rotate_signing_key, withdraw_signing_key};
 pub use records::PARENT_MISSING;
 

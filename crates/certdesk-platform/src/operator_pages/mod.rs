@@ -64,6 +64,9 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(guarded(Area::Reviews, routes!(photo)))
         .routes(guarded(Area::Reviews, routes!(approve)))
         .routes(guarded(Area::Reviews, routes!(reject)))
+        .routes(guarded(Area::Reviews, routes!(held_ratings_page)))
+        .routes(guarded(Area::Reviews, routes!(release_rating)))
+        .routes(guarded(Area::Reviews, routes!(discard_rating)))
         .routes(guarded(Area::Revocations, routes!(revocations_page)))
         .routes(guarded(Area::Stats, routes!(stats::stats_page)))
         .routes(guarded(Area::Stats, routes!(stats::stats_csv)))
@@ -179,6 +182,8 @@ impl Notice {
             "rejected" => said(operator::rejected()),
             "agency_created" => said(operator::agency_created()),
             "device_revoked" => said(operator::device_revoked()),
+            "rating_released" => said(operator::rating_released()),
+            "rating_discarded" => said(operator::rating_discarded()),
             "signed_out" => said(operator::signed_out()),
             _ => return None,
         };
@@ -618,6 +623,7 @@ async fn reviews_page(
     }
     let body = html! {
         h1 { "审核队列 " small { "Review queue" } " (" (total) ")" }
+        p { a href="/operator/ratings" { "待核评价 " small { "Held ratings" } } }
         p {
             "平台核验已在申领时自动完成；此处记录公安比对结果。" br;
             span class="en" { "The platform check ran when the agency applied; record the police comparison here." }
@@ -1130,6 +1136,84 @@ async fn revoke_device(
     }
     tracing::info!(operator = %posted.session.operator_name, %device_id, "device revoked from the operator pages");
     Ok(see_other("/operator/devices?done=device_revoked"))
+}
+
+// ---- ratings held for moderation -----------------------------------------------------------
+
+/// Ratings held for moderation (over a worker's hourly ceiling), each to release or discard.
+#[utoipa::path(get, path = "/operator/ratings", tag = "operator_pages",
+    operation_id = "operator_held_ratings_page", security(("operator_session" = [])),
+    params(Notice), responses(
+    (status = OK, description = "the page", content_type = "text/html", body = String),
+    (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
+))]
+async fn held_ratings_page(State(state): State<AppState>, session: Session, Query(notice): Query<Notice>) -> PageResult {
+    let held = blocking(&state, |s| s.held_ratings()).await?;
+    let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    let body = html! {
+        h1 { "待核评价 " small { "Held ratings" } }
+        p {
+            "持证人一小时内收到的评价超过上限时，其后的评价先保存在这里，核实后计入或删除，防止刷评压制真实评价。"
+            span class="en" { "Ratings beyond a worker's hourly ceiling wait here: release the genuine ones, discard the rest." }
+        }
+        table data-table="held-ratings" {
+            tr { th { "证件编码 " small { "Certificate" } } th { "星级 " small { "Stars" } } th { "评语 " small { "Comment" } } th { "时间 " small { "When" } } th {} }
+            @for r in &held {
+                tr {
+                    td { (r.certificate_code) }
+                    td { (r.stars) }
+                    td { (r.comment) }
+                    td { (r.created_at.with_timezone(&shanghai).format("%Y-%m-%d %H:%M")) }
+                    td {
+                        (csrf_form(&session, &format!("/operator/ratings/{}/release", r.id), html! { button { "计入 Release" } }))
+                        " "
+                        (csrf_form(&session, &format!("/operator/ratings/{}/discard", r.id), html! { button class="danger" { "删除 Discard" } }))
+                    }
+                }
+            }
+            @if held.is_empty() {
+                tr { td colspan="5" { "没有待核评价 " small { "No held ratings" } } }
+            }
+        }
+    };
+    Ok(page(&session, "待核评价 Held ratings", notice.sentence(), body).into_response())
+}
+
+/// Release a held rating to its worker's agency.
+#[utoipa::path(post, path = "/operator/ratings/{rating_id}/release", tag = "operator_pages",
+    operation_id = "operator_release_rating", security(("operator_session" = [])),
+    params(("rating_id" = Uuid, Path, description = "the held rating")),
+    request_body(content = inline(CsrfOnly), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = SEE_OTHER, description = "released: to `/operator/ratings?done=rating_released`; without a live session, to `/operator/sign-in`"),
+    (status = FORBIDDEN, description = "another origin, a wrong token or role; nothing changed", content_type = "text/html", body = String),
+    (status = NOT_FOUND, description = "no such held rating", content_type = "text/html", body = String),
+))]
+async fn release_rating(State(state): State<AppState>, Path(rating_id): Path<Uuid>, posted: Posted<CsrfOnly>) -> PageResult {
+    let now = state.now();
+    if !blocking(&state, move |s| crate::flows::release_rating(s, rating_id, now)).await? {
+        return Err(AppError::NotFound("held rating").into());
+    }
+    tracing::info!(operator = %posted.session.operator_name, %rating_id, "held rating released");
+    Ok(see_other("/operator/ratings?done=rating_released"))
+}
+
+/// Discard a held rating.
+#[utoipa::path(post, path = "/operator/ratings/{rating_id}/discard", tag = "operator_pages",
+    operation_id = "operator_discard_rating", security(("operator_session" = [])),
+    params(("rating_id" = Uuid, Path, description = "the held rating")),
+    request_body(content = inline(CsrfOnly), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = SEE_OTHER, description = "discarded: to `/operator/ratings?done=rating_discarded`; without a live session, to `/operator/sign-in`"),
+    (status = FORBIDDEN, description = "another origin, a wrong token or role; nothing changed", content_type = "text/html", body = String),
+    (status = NOT_FOUND, description = "no such held rating", content_type = "text/html", body = String),
+))]
+async fn discard_rating(State(state): State<AppState>, Path(rating_id): Path<Uuid>, posted: Posted<CsrfOnly>) -> PageResult {
+    if !blocking(&state, move |s| crate::flows::discard_rating(s, rating_id)).await? {
+        return Err(AppError::NotFound("held rating").into());
+    }
+    tracing::info!(operator = %posted.session.operator_name, %rating_id, "held rating discarded");
+    Ok(see_other("/operator/ratings?done=rating_discarded"))
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "record_links", sql: include_str!("../../migrations-pg/0002_record_links.sql") },
     Migration { version: 3, name: "approved_identity", sql: include_str!("../../migrations-pg/0003_approved_identity.sql") },
     Migration { version: 4, name: "operator_roles", sql: include_str!("../../migrations-pg/0004_operator_roles.sql") },
+    Migration { version: 5, name: "rating_moderation", sql: include_str!("../../migrations-pg/0005_rating_moderation.sql") },
 ];
 
 /// The advisory lock every migration step holds (any constant; the same in every instance).
@@ -99,6 +100,7 @@ mod tests {
             (2, "f4f567487a791034c0dabe69ec41e624f46553220d111508ea9269278e2ae016"),
             (3, "fceb54eb9d7f4ac49ff70fb75fb237ae1056a10e8b73a7a836c73169a7c6e440"),
             (4, "2a91cec891542b876075d40c415068aa49b1e7fbdefe869439fc639dc79c5a1a"),
+            (5, "a6e838e60cd68e5854d964fb529dd00203d48bab574f46ee045d13705965c207"),
         ];
 
     #[test]

@@ -162,6 +162,28 @@ pub enum FeedbackOutcome {
     Limited,
     /// The certificate is unknown, cancelled, or the card is no longer the current one.
     NotCurrent,
+    /// A rating over its certificate's hourly ceiling: stored but held for the programme
+    /// office to release or discard; not sent to the agency.
+    Held,
+}
+
+/// A rating held for moderation, as the operator page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldRating {
+    /// The rating.
+    pub id: Uuid,
+    /// The worker rated.
+    pub worker_id: Uuid,
+    /// Their agency.
+    pub agency_id: Uuid,
+    /// The certificate scanned.
+    pub certificate_code: String,
+    /// 1 to 5.
+    pub stars: u8,
+    /// The comment.
+    pub comment: String,
+    /// When it was given.
+    pub created_at: DateTime<Utc>,
 }
 
 /// Storage for the public verification page.
@@ -172,4 +194,7 @@ pub trait PublicRecords {
     /// The agency registered under this exact unified social credit code or full name, with
     /// its workers in force on `today` (`YYYY-MM-DD`) and its ratings; `None` if none is.
     fn public_agency(&self, key: &str, today: &str) -> StoreResult<Option<PublicAgency>>;
+
+    /// Ratings held for moderation, oldest first.
+    fn held_ratings(&self) -> StoreResult<Vec<HeldRating>>;
 }

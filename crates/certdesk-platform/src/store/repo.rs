@@ -416,6 +416,18 @@ pub trait Tx {
         agency_id: Uuid,
     ) -> StoreResult<()>;
 
+    /// Marks a stored rating held for moderation.
+    fn hold_rating(&mut self, id: Uuid) -> StoreResult<()>;
+
+    /// A rating held for moderation.
+    fn held_rating(&mut self, id: Uuid) -> StoreResult<Option<crate::store::public::HeldRating>>;
+
+    /// Releases a held rating (it counts from now on).
+    fn release_rating(&mut self, id: Uuid) -> StoreResult<()>;
+
+    /// Deletes a held rating.
+    fn discard_rating(&mut self, id: Uuid) -> StoreResult<()>;
+
     // --- signing keys ---
 
     /// The current key: the newest one neither retired nor withdrawn.

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "record_links", sql: include_str!("../../migrations/0005_record_links.sql") },
     Migration { version: 6, name: "approved_identity", sql: include_str!("../../migrations/0006_approved_identity.sql") },
     Migration { version: 7, name: "operator_roles", sql: include_str!("../../migrations/0007_operator_roles.sql") },
+    Migration { version: 8, name: "rating_moderation", sql: include_str!("../../migrations/0008_rating_moderation.sql") },
 ];
 
 impl From<rusqlite::Error> for StoreError {
@@ -345,6 +346,7 @@ mod tests {
         (5, "220ebae932be865e5e189e0fd86ab34ea4c2da4395c91aebb3d345434050a521"),
         (6, "8d34661ced2f95b24b95ff59fa8db1deca21ed63692b646d7a6213dab94ca51f"),
         (7, "e5f1ae3358888d751e67ac18796a6dda9ab755d23b4cacf887b5a1f99ab6f6b8"),
+        (8, "ccbda124b22293b3c0d3ebb6fd9c429a7cf6431d7e95e59fc2ae582f949f17da"),
     ];
 
     #[test]
@@ -360,10 +362,10 @@ mod tests {
         let file = dir.path().join("platform.sqlite3");
         Connection::open(&file).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let err = SqliteStore::open(dir.path()).err().expect("a newer file is refused");
-        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 7 }), "{err}");
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 8 }), "{err}");
         assert_eq!(
             err.to_string(),
-            "the database is at schema version 99, newer than this platform knows (7): upgrade certdesk-platform before starting it on this data directory"
+            "the database is at schema version 99, newer than this platform knows (8): upgrade certdesk-platform before starting it on this data directory"
         );
         let v: i64 = Connection::open(&file).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 99, "the file is left as it was");

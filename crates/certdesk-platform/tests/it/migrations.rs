@@ -32,17 +32,17 @@ fn a_platform_file_from_schema_4_opens_running_only_the_newer_migrations() {
     assert!(operator.password_hash.starts_with("$argon2id$"), "with the password hash it was given");
     drop(store);
 
-    assert_eq!(version(&db), 7, "only migrations 5 (record_links), 6 (approved_identity) and 7 (operator_roles) ran");
+    assert_eq!(version(&db), 8, "only migrations 5 (record_links), 6 (approved_identity), 7 (operator_roles) and 8 (rating_moderation) ran");
     assert_eq!(operator.role, certdesk_platform::store::operators::OperatorRole::Office, "an operator of that day reviews, as then");
     let after = schema(&db);
-    for object in before.iter().filter(|o| o.0 != "certificates" && o.0 != "operators") {
+    for object in before.iter().filter(|o| !["certificates", "operators", "ratings"].contains(&o.0.as_str())) {
         assert!(after.contains(object), "no migration of schema 4 ran again: {} is unchanged", object.0);
     }
     let added: Vec<&str> = after.iter().filter(|o| !before.contains(o)).map(|o| o.0.as_str()).collect();
     assert_eq!(
         added,
-        ["agency_records_class", "agency_records_worker", "certificates", "operators"],
-        "migration 5 added its two indexes, 6 the approved identity's columns to certificates, 7 the role to operators, nothing else"
+        ["agency_records_class", "agency_records_worker", "ratings_held", "certificates", "operators", "ratings"],
+        "migration 5 added its two indexes, 6 the approved identity's columns to certificates, 7 the role to operators, 8 the held flag to ratings, nothing else"
     );
     let operators = after.iter().find(|o| o.0 == "operators").and_then(|o| o.1.clone()).unwrap();
     assert!(operators.contains("role"), "{operators}");

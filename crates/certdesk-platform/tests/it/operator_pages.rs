@@ -467,10 +467,10 @@ mod roles {
         let reject = format!("/operator/reviews/{app}/reject");
         let code = format!("/operator/agencies/{agency}/enrolment-codes");
         let revoke = format!("/operator/devices/{}/revoke", device.device_id);
-        let pages = ["/operator/reviews", review.as_str(), "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv"];
+        let pages = ["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv"];
         let allowed = |b: &Browser| -> Vec<&str> {
             if b.cookie == office.cookie {
-                vec!["/operator/reviews", review.as_str(), "/operator/revocations", "/operator/stats", "/operator/stats/months.csv"]
+                vec!["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv"]
             } else if b.cookie == admin.cookie {
                 vec!["/operator/agencies", "/operator/devices", "/operator/revocations"]
             } else {
@@ -496,6 +496,8 @@ mod roles {
 
         // The forms of other roles' areas, with a valid token of the right origin: refused.
         for (who, b) in [("admin", &admin), ("commission", &commission)] {
+            let release = format!("/operator/ratings/{}/release", Uuid::now_v7());
+            assert_eq!(p.post(b, &release, &[]).await.status(), StatusCode::FORBIDDEN, "{who} cannot release a held rating");
             assert_eq!(p.approve_status(b, &approve).await, StatusCode::FORBIDDEN, "{who} cannot approve");
             let res = p.post(b, &reject, &[("reason", "照片不清晰")]).await;
             assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who} cannot reject");

@@ -200,7 +200,7 @@ impl OperatorStore for SqliteStore {
             let (agency, payload) = row?;
             facts.settings.push((uuid(agency)?, serde_json::from_str(&payload).unwrap_or_default()));
         }
-        let mut q = conn.prepare("SELECT substr(created_at, 1, 7), stars FROM ratings")?;
+        let mut q = conn.prepare("SELECT substr(created_at, 1, 7), stars FROM ratings WHERE held = 0")?;
         for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?)))? {
             facts.ratings.push(row?);
         }

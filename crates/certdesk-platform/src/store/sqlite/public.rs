@@ -4,7 +4,7 @@
 
 use super::{ts, uuid_of, SqliteStore};
 use crate::store::public::{
-    Feedback, FeedbackFrom, FeedbackKind, FeedbackSubmission, PublicAgency, PublicCertificate, PublicRecords,
+    Feedback, FeedbackFrom, FeedbackKind, FeedbackSubmission, HeldRating, PublicAgency, PublicCertificate, PublicRecords,
 };
 use crate::store::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
@@ -88,6 +88,31 @@ pub(super) fn count_feedback(
         )?,
     };
     Ok(n)
+}
+
+/// Held ratings (one when `id` is given), oldest first.
+pub(super) fn held_ratings(conn: &rusqlite::Connection, id: Option<Uuid>) -> StoreResult<Vec<HeldRating>> {
+    let mut q = conn.prepare_cached(
+        "SELECT id, worker_id, agency_id, certificate_code, stars, comment, created_at FROM ratings
+         WHERE held = 1 AND (?1 IS NULL OR id = ?1) ORDER BY created_at LIMIT 500",
+    )?;
+    let rows = q.query_map([id.map(|i| i.to_string())], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, u8>(4)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, worker, agency, code, stars, comment, at) = row?;
+        out.push(HeldRating {
+            id: uuid_of(id)?,
+            worker_id: uuid_of(worker)?,
+            agency_id: uuid_of(agency)?,
+            certificate_code: code,
+            stars,
+            comment,
+            created_at: DateTime::parse_from_rfc3339(&at).map_err(|_| StoreError::Corrupt(format!("time {at}")))?.with_timezone(&Utc),
+        });
+    }
+    Ok(out)
 }
 
 /// Blanks the device and network hashes of submissions made at or before `before`: once no
@@ -231,6 +256,10 @@ impl PublicRecords for SqliteStore {
         }))
     }
 
+    fn held_ratings(&self) -> StoreResult<Vec<HeldRating>> {
+        held_ratings(&self.conn(), None)
+    }
+
     fn public_agency(&self, key: &str, today: &str) -> StoreResult<Option<PublicAgency>> {
         let conn = self.conn();
         let found = conn
@@ -249,7 +278,7 @@ impl PublicRecords for SqliteStore {
             |r| r.get(0),
         )?;
         let (ratings, average): (u64, Option<f64>) =
-            conn.query_row("SELECT count(*), avg(stars) FROM ratings WHERE agency_id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            conn.query_row("SELECT count(*), avg(stars) FROM ratings WHERE agency_id = ?1 AND held = 0", [&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(Some(PublicAgency { name, district, phone: phone.filter(|p| !p.trim().is_empty()), certified, ratings, average_stars: average }))
     }
 }
@@ -324,6 +353,35 @@ mod tests {
         per_certificate_per_hour: 5,
         per_network_all_certificates_per_day: 100,
     };
+
+    /// Issue 11 item 7: ratings over a certificate's hourly ceiling are held, not dropped; the
+    /// agency sees them only once the office releases them; a discarded one is gone.
+    #[test]
+    fn ratings_over_the_hourly_ceiling_are_held_for_the_office_to_release_or_discard() {
+        use crate::store::Store;
+        use certdesk_protocol::sync::ChangeBody;
+        let (store, code) = store_with_certificate();
+        let limits = FeedbackLimits { per_certificate_per_hour: 2, ..LIMITS };
+        let outcomes: Vec<FeedbackOutcome> = (0..4)
+            .map(|i| crate::flows::add_feedback(&store, &rating(&code, &format!("d{i}"), &format!("n{i}"), i), &limits).unwrap())
+            .collect();
+        assert_eq!(outcomes, [FeedbackOutcome::Stored, FeedbackOutcome::Stored, FeedbackOutcome::Held, FeedbackOutcome::Held]);
+        let pulled = |store: &SqliteStore| -> usize {
+            let agency: String = store.conn().query_row("SELECT id FROM agencies", [], |r| r.get(0)).unwrap();
+            store.changes_since(uuid_of(agency).unwrap(), 0, 100).unwrap().0.iter().filter(|c| matches!(c.body, ChangeBody::Rating { .. })).count()
+        };
+        assert_eq!(pulled(&store), 2, "held ratings are not sent to the agency");
+        let held = store.held_ratings().unwrap();
+        assert_eq!(held.len(), 2);
+        assert!(crate::flows::release_rating(&store, held[0].id, now()).unwrap());
+        assert_eq!(pulled(&store), 3, "a released rating reaches the agency");
+        assert!(crate::flows::discard_rating(&store, held[1].id).unwrap());
+        assert_eq!(pulled(&store), 3);
+        assert!(store.held_ratings().unwrap().is_empty());
+        assert!(!crate::flows::release_rating(&store, held[1].id, now()).unwrap(), "a discarded rating cannot come back");
+        let left: i64 = store.conn().query_row("SELECT count(*) FROM ratings", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 3);
+    }
 
     /// A second certificate of another worker of the same agency.
     fn second_certificate(store: &SqliteStore) -> String {
@@ -404,10 +462,12 @@ mod tests {
         let sixth = rating(&code, "d9", "n9", 10);
         assert_eq!(
             crate::flows::add_feedback(&store, &sixth, &LIMITS).unwrap(),
-            FeedbackOutcome::Limited,
-            "distinct devices and networks cannot flood one worker"
+            FeedbackOutcome::Held,
+            "distinct devices and networks cannot flood one worker: past the ceiling a rating waits for the office, unsent"
         );
-        let later = rating(&code, "d9", "n9", 61);
+        // An hour later the ceiling has room again (another phone: the held rating still counts
+        // against its own sender).
+        let later = rating(&code, "d10", "n10", 61);
         assert_eq!(
             crate::flows::add_feedback(&store, &later, &LIMITS).unwrap(),
             FeedbackOutcome::Stored

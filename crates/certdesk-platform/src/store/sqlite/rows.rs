@@ -599,6 +599,25 @@ impl Tx for SqliteTx<'_, '_> {
         public::feedback_token_used(self.0, kind, token_nonce)
     }
 
+    fn hold_rating(&mut self, id: Uuid) -> StoreResult<()> {
+        self.0.execute("UPDATE ratings SET held = 1 WHERE id = ?1", [id.to_string()])?;
+        Ok(())
+    }
+
+    fn held_rating(&mut self, id: Uuid) -> StoreResult<Option<crate::store::public::HeldRating>> {
+        public::held_ratings(self.0, Some(id)).map(|mut v| v.pop())
+    }
+
+    fn release_rating(&mut self, id: Uuid) -> StoreResult<()> {
+        self.0.execute("UPDATE ratings SET held = 0 WHERE id = ?1 AND held = 1", [id.to_string()])?;
+        Ok(())
+    }
+
+    fn discard_rating(&mut self, id: Uuid) -> StoreResult<()> {
+        self.0.execute("DELETE FROM ratings WHERE id = ?1 AND held = 1", [id.to_string()])?;
+        Ok(())
+    }
+
     fn forget_feedback_sources(&mut self, kind: FeedbackKind, before: DateTime<Utc>) -> StoreResult<()> {
         public::forget_feedback_sources(self.0, kind, before)
     }
