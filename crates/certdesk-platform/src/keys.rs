@@ -30,6 +30,14 @@ pub fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
+/// HMAC-SHA256 of `value` under `key`, lower-case hex (the hashed sources of ratings).
+pub fn keyed_hex(key: &str, value: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes a key of any length");
+    mac.update(value.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// SHA-256 of bytes, lower-case hex (blob names).
 pub fn sha256_bytes_hex(b: &[u8]) -> String {
     hex::encode(Sha256::digest(b))

@@ -44,7 +44,6 @@ use utoipa_axum::routes;
 
 use crate::api::{blob_path, blocking, AppState};
 use crate::error::AppError;
-use crate::keys;
 use crate::messages::public;
 use crate::store::public::{
     Feedback, FeedbackLimits, FeedbackOutcome, FeedbackSubmission, PublicCertificate,
@@ -657,8 +656,8 @@ async fn store_feedback(
         token_nonce,
         certificate_code,
         card_version,
-        device_hash: keys::sha256_hex(&format!("device:{device}")),
-        network_hash: keys::sha256_hex(&format!("network:{network}")),
+        device,
+        network: network.to_owned(),
         feedback,
         now: p.app.now(),
     };

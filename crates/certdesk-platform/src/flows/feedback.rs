@@ -25,18 +25,41 @@ enum Over {
     Certificate,
 }
 
+/// A submission's device and network as keyed hashes: HMAC-SHA256 under the secret of the
+/// day (Shanghai date; made when the day's first submission comes) and, for counting, under
+/// yesterday's too (a 24-hour window spans two days). Older secrets are deleted, after which no
+/// stored hash can be linked to an address or a cookie.
+struct Sources {
+    device: Vec<String>,
+    network: Vec<String>,
+}
+
+fn sources(tx: &mut dyn Tx, s: &FeedbackSubmission) -> StoreResult<Sources> {
+    let shanghai = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    let today = s.now.with_timezone(&shanghai).date_naive();
+    let yesterday = (today - chrono::Days::new(1)).to_string();
+    tx.drop_feedback_keys_before(&yesterday)?;
+    let mut secrets = vec![tx.feedback_key(&today.to_string(), &crate::keys::device_secret())?];
+    secrets.extend(tx.existing_feedback_key(&yesterday)?);
+    let hashes = |what: &str, value: &str| -> Vec<String> {
+        secrets.iter().map(|k| crate::keys::keyed_hex(k, &format!("{what}:{value}"))).collect()
+    };
+    Ok(Sources { device: hashes("device", &s.device), network: hashes("network", &s.network) })
+}
+
 fn over_limit(
     tx: &mut dyn Tx,
     s: &FeedbackSubmission,
+    src: &Sources,
     limits: &FeedbackLimits,
 ) -> StoreResult<Option<Over>> {
     let kind = s.feedback.kind();
     let code = s.certificate_code.as_str();
     let day = s.now - Duration::hours(24);
     let hour = s.now - Duration::hours(1);
-    if tx.count_feedback(kind, code, FeedbackFrom::Device(&s.device_hash), day)? >= limits.per_device_per_day
-        || tx.count_feedback(kind, code, FeedbackFrom::Network(&s.network_hash), day)? >= limits.per_network_per_day
-        || tx.count_feedback(kind, code, FeedbackFrom::NetworkAnyCertificate(&s.network_hash), day)?
+    if tx.count_feedback(kind, code, FeedbackFrom::Device(&src.device), day)? >= limits.per_device_per_day
+        || tx.count_feedback(kind, code, FeedbackFrom::Network(&src.network), day)? >= limits.per_network_per_day
+        || tx.count_feedback(kind, code, FeedbackFrom::NetworkAnyCertificate(&src.network), day)?
             >= limits.per_network_all_certificates_per_day
     {
         return Ok(Some(Over::Sender));
@@ -97,12 +120,13 @@ pub fn add_feedback<R: Repo + ?Sized>(
         if tx.feedback_token_used(s.feedback.kind(), &s.token_nonce)? {
             return Ok(FeedbackOutcome::TokenUsed);
         }
-        let held = match (over_limit(tx, s, limits)?, &s.feedback) {
+        let src = sources(tx, s)?;
+        let held = match (over_limit(tx, s, &src, limits)?, &s.feedback) {
             (None, _) => false,
             (Some(Over::Certificate), Feedback::Rating { .. }) => true,
             (Some(_), _) => return Ok(FeedbackOutcome::Limited),
         };
-        tx.add_feedback(s, worker_id, agency_id)?;
+        tx.add_feedback(s, worker_id, agency_id, (&src.device[0], &src.network[0]))?;
         if held {
             tx.hold_rating(s.id)?;
             return Ok(FeedbackOutcome::Held);

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "approved_identity", sql: include_str!("../../migrations-pg/0003_approved_identity.sql") },
     Migration { version: 4, name: "operator_roles", sql: include_str!("../../migrations-pg/0004_operator_roles.sql") },
     Migration { version: 5, name: "rating_moderation", sql: include_str!("../../migrations-pg/0005_rating_moderation.sql") },
+    Migration { version: 6, name: "feedback_keys", sql: include_str!("../../migrations-pg/0006_feedback_keys.sql") },
 ];
 
 /// The advisory lock every migration step holds (any constant; the same in every instance).
@@ -101,6 +102,7 @@ mod tests {
             (3, "fceb54eb9d7f4ac49ff70fb75fb237ae1056a10e8b73a7a836c73169a7c6e440"),
             (4, "2a91cec891542b876075d40c415068aa49b1e7fbdefe869439fc639dc79c5a1a"),
             (5, "a6e838e60cd68e5854d964fb529dd00203d48bab574f46ee045d13705965c207"),
+            (6, "a68cb1c36ca326e2fe12083752adfc73e97e32a83edb0f014ff8ecab1b2d3cb9"),
         ];
 
     #[test]

@@ -106,12 +106,12 @@ pub enum FeedbackKind {
 pub enum FeedbackFrom<'a> {
     /// Everyone's.
     Anyone,
-    /// One device cookie's (its SHA-256).
-    Device(&'a str),
-    /// One client network's (its SHA-256).
-    Network(&'a str),
+    /// One device cookie's (its keyed hashes under today's and yesterday's secrets).
+    Device(&'a [String]),
+    /// One client network's (its keyed hashes).
+    Network(&'a [String]),
     /// One client network's, about any certificate (the code is not looked at).
-    NetworkAnyCertificate(&'a str),
+    NetworkAnyCertificate(&'a [String]),
 }
 
 /// One submission, already checked by the page's rules (token, lengths).
@@ -125,10 +125,11 @@ pub struct FeedbackSubmission {
     pub certificate_code: String,
     /// The scanned card's version; it must still be the current card.
     pub card_version: u16,
-    /// SHA-256 of the page's device cookie.
-    pub device_hash: String,
-    /// SHA-256 of the client's network address.
-    pub network_hash: String,
+    /// The page's device cookie, as sent: stored only as a keyed hash (see
+    /// [`crate::flows::feedback`]).
+    pub device: String,
+    /// The client's network, as seen: stored only as a keyed hash.
+    pub network: String,
     /// The rating or complaint.
     pub feedback: Feedback,
     /// Now.

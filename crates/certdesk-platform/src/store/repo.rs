@@ -408,13 +408,24 @@ pub trait Tx {
         since: DateTime<Utc>,
     ) -> StoreResult<u32>;
 
-    /// Stores a submission for the worker and agency of its certificate.
+    /// Stores a submission for the worker and agency of its certificate, with its device and
+    /// network as the keyed hashes `sources` (device, network).
     fn add_feedback(
         &mut self,
         submission: &FeedbackSubmission,
         worker_id: Uuid,
         agency_id: Uuid,
+        sources: (&str, &str),
     ) -> StoreResult<()>;
+
+    /// The secret for `day` (`YYYY-MM-DD`), stored as `fresh` if the day has none yet.
+    fn feedback_key(&mut self, day: &str, fresh: &str) -> StoreResult<String>;
+
+    /// The secret for `day`, if there is one.
+    fn existing_feedback_key(&mut self, day: &str) -> StoreResult<Option<String>>;
+
+    /// Deletes the secrets of days before `day`.
+    fn drop_feedback_keys_before(&mut self, day: &str) -> StoreResult<()>;
 
     /// Marks a stored rating held for moderation.
     fn hold_rating(&mut self, id: Uuid) -> StoreResult<()>;

@@ -61,31 +61,35 @@ pub(super) fn count_feedback(
     since: DateTime<Utc>,
 ) -> StoreResult<u32> {
     let t = table(kind);
-    let by = match from {
-        FeedbackFrom::Anyone => None,
-        FeedbackFrom::Device(hash) => Some(("device_hash", hash)),
-        FeedbackFrom::Network(hash) => Some(("network_hash", hash)),
-        FeedbackFrom::NetworkAnyCertificate(hash) => {
-            return Ok(tx.query_row(
-                &format!("SELECT COUNT(*) FROM {t} WHERE network_hash = ?1 AND created_at > ?2"),
-                params![hash, ts(since)],
-                |r| r.get(0),
-            )?);
-        }
+    // A source has at most two hashes (today's and yesterday's secret): `= ?a OR = ?b`.
+    let either = |hashes: &[String]| -> (String, String) {
+        let a = hashes.first().cloned().unwrap_or_default();
+        let b = hashes.get(1).cloned().unwrap_or_else(|| a.clone());
+        (a, b)
     };
-    let n = match by {
-        Some((column, value)) => tx.query_row(
-            &format!(
-                "SELECT COUNT(*) FROM {t} WHERE {column} = ?1 AND certificate_code = ?2 AND created_at > ?3"
-            ),
-            params![value, code, ts(since)],
-            |r| r.get(0),
-        )?,
-        None => tx.query_row(
+    let n = match from {
+        FeedbackFrom::Anyone => tx.query_row(
             &format!("SELECT COUNT(*) FROM {t} WHERE certificate_code = ?1 AND created_at > ?2"),
             params![code, ts(since)],
             |r| r.get(0),
         )?,
+        FeedbackFrom::Device(hashes) | FeedbackFrom::Network(hashes) => {
+            let column = if matches!(from, FeedbackFrom::Device(_)) { "device_hash" } else { "network_hash" };
+            let (a, b) = either(hashes);
+            tx.query_row(
+                &format!("SELECT COUNT(*) FROM {t} WHERE ({column} = ?1 OR {column} = ?2) AND certificate_code = ?3 AND created_at > ?4"),
+                params![a, b, code, ts(since)],
+                |r| r.get(0),
+            )?
+        }
+        FeedbackFrom::NetworkAnyCertificate(hashes) => {
+            let (a, b) = either(hashes);
+            tx.query_row(
+                &format!("SELECT COUNT(*) FROM {t} WHERE (network_hash = ?1 OR network_hash = ?2) AND created_at > ?3"),
+                params![a, b, ts(since)],
+                |r| r.get(0),
+            )?
+        }
     };
     Ok(n)
 }
@@ -131,6 +135,7 @@ pub(super) fn add_feedback(
     s: &FeedbackSubmission,
     worker_id: Uuid,
     agency_id: Uuid,
+    (device_hash, network_hash): (&str, &str),
 ) -> StoreResult<()> {
     let (worker_id, agency_id) = (worker_id.to_string(), agency_id.to_string());
     match &s.feedback {
@@ -147,8 +152,8 @@ pub(super) fn add_feedback(
                 agency_id,
                 stars,
                 comment,
-                s.device_hash,
-                s.network_hash,
+                device_hash,
+                network_hash,
                 ts(s.now)
             ],
         )?,
@@ -165,8 +170,8 @@ pub(super) fn add_feedback(
                 agency_id,
                 text,
                 contact,
-                s.device_hash,
-                s.network_hash,
+                device_hash,
+                network_hash,
                 ts(s.now)
             ],
         )?,
@@ -337,8 +342,8 @@ mod tests {
             token_nonce: Uuid::now_v7().to_string(),
             certificate_code: code.into(),
             card_version: 1,
-            device_hash: device.into(),
-            network_hash: network.into(),
+            device: device.into(),
+            network: network.into(),
             feedback: Feedback::Rating {
                 stars: 5,
                 comment: "好".into(),
@@ -381,6 +386,35 @@ mod tests {
         assert!(!crate::flows::release_rating(&store, held[1].id, now()).unwrap(), "a discarded rating cannot come back");
         let left: i64 = store.conn().query_row("SELECT count(*) FROM ratings", [], |r| r.get(0)).unwrap();
         assert_eq!(left, 3);
+    }
+
+    /// Issue 11 item 7: a submission's sources are stored as HMACs under a secret of the day,
+    /// never as plain hashes of the address; a day's limit still holds across midnight (the
+    /// count also uses yesterday's secret); secrets older than yesterday are deleted.
+    #[test]
+    fn sources_are_keyed_by_a_daily_secret_that_is_dropped_after_two_days() {
+        let (store, code) = store_with_certificate();
+        // now() is 10:00 in Shanghai: 23:50 the same day, then 00:10 the next.
+        let evening = rating(&code, "phone", "net", 13 * 60 + 50);
+        assert_eq!(crate::flows::add_feedback(&store, &evening, &LIMITS).unwrap(), FeedbackOutcome::Stored);
+        let (device_hash, network_hash): (String, String) =
+            store.conn().query_row("SELECT device_hash, network_hash FROM ratings", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_ne!(device_hash, crate::keys::sha256_hex("device:phone"), "not a plain hash anyone can recompute");
+        assert_ne!(network_hash, crate::keys::sha256_hex("network:net"));
+        assert_eq!(network_hash.len(), 64);
+        let after_midnight = rating(&code, "phone", "net", 14 * 60 + 10);
+        assert_eq!(
+            crate::flows::add_feedback(&store, &after_midnight, &LIMITS).unwrap(),
+            FeedbackOutcome::Limited,
+            "the same phone twenty minutes later, past midnight: still one a day"
+        );
+        let days = |store: &SqliteStore| -> Vec<String> {
+            store.conn().prepare("SELECT day FROM feedback_keys ORDER BY day").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        assert_eq!(days(&store).len(), 2, "today's and yesterday's secrets");
+        let two_days_later = rating(&code, "other", "net2", 3 * 24 * 60);
+        crate::flows::add_feedback(&store, &two_days_later, &LIMITS).unwrap();
+        assert_eq!(days(&store).len(), 1, "older secrets are gone: their hashes can no longer be linked");
     }
 
     /// A second certificate of another worker of the same agency.

@@ -637,8 +637,23 @@ impl Tx for SqliteTx<'_, '_> {
         submission: &FeedbackSubmission,
         worker_id: Uuid,
         agency_id: Uuid,
+        sources: (&str, &str),
     ) -> StoreResult<()> {
-        public::add_feedback(self.0, submission, worker_id, agency_id)
+        public::add_feedback(self.0, submission, worker_id, agency_id, sources)
+    }
+
+    fn feedback_key(&mut self, day: &str, fresh: &str) -> StoreResult<String> {
+        self.0.execute("INSERT INTO feedback_keys (day, secret) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![day, fresh])?;
+        Ok(self.0.query_row("SELECT secret FROM feedback_keys WHERE day = ?1", [day], |r| r.get(0))?)
+    }
+
+    fn existing_feedback_key(&mut self, day: &str) -> StoreResult<Option<String>> {
+        Ok(self.0.query_row("SELECT secret FROM feedback_keys WHERE day = ?1", [day], |r| r.get(0)).optional()?)
+    }
+
+    fn drop_feedback_keys_before(&mut self, day: &str) -> StoreResult<()> {
+        self.0.execute("DELETE FROM feedback_keys WHERE day < ?1", [day])?;
+        Ok(())
     }
 
     fn current_key(&mut self) -> StoreResult<Option<(u16, SigningKey)>> {
