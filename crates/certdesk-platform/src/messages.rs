@@ -316,6 +316,20 @@ pub(crate) mod push {
     }
 
     /// An operation on a worker record the platform never received.
+    pub(crate) fn activation_unreadable() -> Bilingual {
+        Bilingual::new(
+            "电子证激活码记录不完整（缺少卡片版本或激活码摘要），请升级工作台后重新同步",
+            "The electronic card's activation lacks a card version or a well-formed code hash; update the desk and sync again",
+        )
+    }
+
+    pub(crate) fn activation_not_current() -> Bilingual {
+        Bilingual::new(
+            "电子证激活码对应的卡片不是该人员当前有效的卡（已换卡、已注销或不属于该人员）",
+            "The activation names a card that is not the worker's current one (replaced, cancelled or someone else's)",
+        )
+    }
+
     pub(crate) fn unknown_record() -> Bilingual {
         Bilingual::new("平台上没有这条人员记录，请先同步人员信息", "The platform has no such worker record; sync the worker first")
     }
@@ -361,6 +375,82 @@ pub(crate) mod public {
         "The QR code's signature verifies, but the platform holds no such certificate: it cannot be confirmed. Do not accept service on it; call the platform.",
     );
 
+    /// What a screen reader says of the electronic card's code.
+    pub(crate) const ECARD_QR_LABEL: &str = "电子证二维码 QR code";
+
+    /// The electronic card's description when installed on a phone.
+    pub(crate) const ECARD_DESCRIPTION: &str = "上海市家政上门服务证（电子证）";
+
+    /// The activation form's heading.
+    pub(crate) const ACTIVATION: Notice = notice(
+        "激活电子证",
+        "Activate your electronic card",
+        "请输入发证时机构给您的激活码和您身份证号的后四位。激活后，请把电子证页面添加到手机主屏幕。",
+        "Type the activation code your agency gave you with the card and the last four characters of your ID number. Then add the card's page to your home screen.",
+    );
+
+    /// An activation form without its fields.
+    pub(crate) const ACTIVATION_FORM_INVALID: Notice = notice("请填写完整", "Fill in both fields", "请填写激活码和身份证号后四位。", "Type the activation code and the last four characters of your ID number.");
+
+    /// Too many activation tries from one network.
+    pub(crate) const ACTIVATION_TOO_MANY: Notice = notice(
+        "尝试次数过多",
+        "Too many tries",
+        "这个网络的激活尝试过多，请稍后再试。",
+        "Too many activation tries from this network; try again later.",
+    );
+
+    /// Wrong ID digits: the title; the sentence says how many tries are left.
+    pub(crate) const ACTIVATION_WRONG_DIGITS: Notice = notice("身份证号后四位不对", "Wrong ID digits", "", "");
+
+    /// Wrong ID digits, with the tries left.
+    pub(crate) fn activation_wrong_digits(left: u32) -> (String, String) {
+        (
+            format!("身份证号后四位与激活码对应的人员不一致，还可以再试 {left} 次。末位是 X 的请输入 X。"),
+            format!("The last four characters do not match the worker of this code; {left} tries left. Type X if the ID number ends in X."),
+        )
+    }
+
+    /// A code locked after too many wrong digits.
+    pub(crate) const ACTIVATION_LOCKED: Notice = notice(
+        "激活码已锁定",
+        "Code locked",
+        "身份证号后四位输错次数过多，这个激活码已锁定。请到所属机构重新领取激活码。",
+        "Too many wrong ID digits: this code is locked. Ask your agency for a new code.",
+    );
+
+    /// A code the platform does not know.
+    pub(crate) const ACTIVATION_UNKNOWN: Notice = notice(
+        "激活码不存在",
+        "No such code",
+        "没有这个激活码。请核对发证单上的激活码；如果刚领证，请机构先同步后再试。",
+        "There is no such code. Check the hand-over slip; if the card was just handed over, ask the agency to sync first.",
+    );
+
+    /// A code already used.
+    pub(crate) const ACTIVATION_USED: Notice = notice(
+        "激活码已使用",
+        "Code already used",
+        "这个激活码已在一部手机上激活。换了手机请到所属机构重新领取激活码。",
+        "This code was already used on a phone. On a new phone, ask your agency for a new code.",
+    );
+
+    /// A code whose card was replaced or cancelled.
+    pub(crate) const ACTIVATION_NOT_CURRENT: Notice = notice(
+        "此卡已不可激活",
+        "This card cannot be activated",
+        "激活码对应的卡已换发新卡或已注销。请到所属机构领取新卡的激活码。",
+        "The card of this code was replaced or cancelled. Ask your agency for the new card's code.",
+    );
+
+    /// A card page whose secret is unknown.
+    pub(crate) const ELECTRONIC_CARD_UNKNOWN: Notice = notice(
+        "没有这张电子证",
+        "No such electronic card",
+        "这个地址不是有效的电子证页面。请用激活码重新激活。",
+        "This address is not an electronic card's page. Activate again with a code.",
+    );
+
     /// The banner of a scanned card's verdict.
     pub(crate) fn verdict(kind: VerdictKind) -> Notice {
         const FAKE_ZH: &str = "非有效证件";
@@ -375,6 +465,12 @@ pub(crate) mod public {
             ),
             VerdictKind::Revoked => notice("已注销", "Cancelled", "此证已被注销，持证人不得凭此证上门服务。", "This certificate was cancelled; it does not allow home service."),
             VerdictKind::Expired => notice("已过期", "Expired", "此证不在有效期内，不能凭此证上门服务。", "This card is outside its validity period and does not allow home service."),
+            VerdictKind::Stale => notice(
+                "电子证二维码已失效",
+                "Electronic card code too old",
+                "电子证二维码每分钟更新，这个已超过 3 分钟（可能是截图）。请服务人员在手机上打开电子证后再扫。",
+                "An electronic card's code changes every minute; this one is more than 3 minutes old (perhaps a screenshot). Ask the worker to open the card on the phone and scan again.",
+            ),
             VerdictKind::BadSignature => notice(
                 FAKE_ZH,
                 FAKE_EN,

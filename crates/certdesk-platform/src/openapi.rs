@@ -195,6 +195,7 @@ mod tests {
             .replace("{sha256}", &"0".repeat(64))
             .replace("{key_id}", "1")
             .replace("{file}", "months.csv")
+            .replace("{secret}", &"A".repeat(43))
     }
 
     /// Whether the router serves `method` at `path`: neither 405 nor the fallback's 404.
@@ -345,7 +346,8 @@ mod tests {
         let payload = param("/c/{payload}", "get", "payload");
         let chars = certdesk_protocol::credential::PAYLOAD_CHARS;
         assert_eq!(payload["minLength"], chars, "a card's payload length");
-        assert_eq!(payload["maxLength"], chars, "a card's payload length");
+        let electronic = certdesk_protocol::credential::ELECTRONIC_PAYLOAD_CHARS;
+        assert_eq!(payload["maxLength"], electronic, "an electronic card's payload length");
         let limit = param("/api/v1/sync/pull", "get", "limit");
         assert_eq!(limit["maximum"], crate::api::MAX_PULL, "the pull's cap");
         assert_eq!(limit["default"], crate::api::MAX_PULL, "the pull's default");

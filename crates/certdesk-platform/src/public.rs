@@ -13,6 +13,7 @@
 //! no longer in force. It reads the payload from the raw path, so no byte a scanner or an
 //! attacker puts in the URL can make the extractor fail before the verdict is given.
 
+pub mod ecard;
 pub mod html;
 pub mod lookup;
 pub mod token;
@@ -32,7 +33,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use certdesk_domain::standing::{Colour, CoverStanding, HealthStanding, Standing};
 use certdesk_domain::{mask_for_public, Gender, IdNumber, ServiceType};
-use certdesk_protocol::credential::{claimed_certificate_code, verify, Verdict};
+use certdesk_protocol::credential::{claimed_certificate_code, verify_at, Verdict};
 use certdesk_protocol::{RevocationEntry, RevocationList};
 use chrono::FixedOffset;
 use maud::{html, Markup};
@@ -87,6 +88,7 @@ struct Public {
     app: AppState,
     tokens: Arc<TokenKey>,
     lookups: Arc<crate::limits::WindowLimiter>,
+    activations: Arc<crate::limits::WindowLimiter>,
 }
 
 /// The public routes with their documentation, ready to merge into the platform's router.
@@ -97,10 +99,19 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: AppState) -> OpenApiRouter<
         .routes(routes!(rate))
         .routes(routes!(complain))
         .routes(routes!(lookup::lookup_page))
+        .routes(routes!(ecard::activation_page, ecard::activate))
+        .routes(routes!(ecard::card_page))
+        .routes(routes!(ecard::card_state))
+        .routes(routes!(ecard::card_photo))
+        .routes(routes!(ecard::manifest))
+        .routes(routes!(ecard::app_js))
+        .routes(routes!(ecard::sw_js))
+        .routes(routes!(ecard::icon))
         .with_state(Public {
             app,
             tokens: Arc::new(TokenKey::generate()),
             lookups: Arc::new(lookup::lookup_limiter()),
+            activations: Arc::new(ecard::activation_limiter()),
         })
 }
 
@@ -118,13 +129,15 @@ pub const UNKNOWN_CERTIFICATE_CODE: &str = "unknown_certificate";
 struct Checked {
     verdict: Verdict,
     record: Option<PublicCertificate>,
+    /// How old an electronic card's code was when checked, in seconds.
+    electronic_age: Option<i64>,
 }
 
 /// Verifies the payload against the live trust list and this one certificate's state. The
 /// record is fetched by the code the payload claims, but nothing of it is used unless the
 /// signature verifies.
 async fn check(app: &AppState, raw: &str) -> Result<Checked, AppError> {
-    let today = app.today();
+    let now = app.now();
     let code = claimed_certificate_code(raw).map(|c| c.to_string());
     let (trust, record) = blocking(app, move |s| {
         let record = match &code {
@@ -144,15 +157,18 @@ async fn check(app: &AppState, raw: &str) -> Result<Checked, AppError> {
             })
             .collect(),
     };
-    let verdict = verify(raw, &trust, &revocations, today);
+    let checked = verify_at(raw, &trust, &revocations, now);
+    let electronic_age = checked.age_seconds(now);
+    let verdict = checked.verdict;
     let record = match verdict {
         Verdict::Valid(_)
         | Verdict::Replaced { .. }
         | Verdict::Revoked(_)
-        | Verdict::Expired(_) => record,
+        | Verdict::Expired(_)
+        | Verdict::Stale(_) => record,
         _ => None,
     };
-    Ok(Checked { verdict, record })
+    Ok(Checked { verdict, record, electronic_age })
 }
 
 /// The client's network, for the flood limits ([`crate::limits::network_of`]).
@@ -303,7 +319,7 @@ fn service_tags(codes: &[String]) -> Markup {
 /// The body of a valid card's page: the person, the certificate, the forms.
 fn valid_body(
     raw: &str,
-    claims_until: chrono::NaiveDate,
+    (claims_until, electronic_age): (chrono::NaiveDate, Option<i64>),
     code: &str,
     r: &PublicCertificate,
     token: &str,
@@ -335,6 +351,12 @@ fn valid_body(
             }
             dl {
                 (certificate_rows(code, Some(r)))
+                @if let Some(age) = electronic_age {
+                    (row("电子证", "Electronic card", html! {
+                        span data-electronic-age=(age) { (age) " 秒前生成" }
+                        small { "code made " (age) " s ago" }
+                    }))
+                }
                 (row("有效期至", "Valid until", html! { (claims_until) }))
                 (row("培训考核", "Training", html! {
                     "已完成岗前培训与考核" small { "Pre-service training and exam completed" }
@@ -390,8 +412,8 @@ fn valid_body(
 /// this card and this phone (valid 30 minutes) and sets the `cdv` device cookie. One small
 /// self-contained HTML page: inline CSS, no script.
 #[utoipa::path(get, path = "/c/{payload}", tag = "public", operation_id = "verification_page",
-    params(("payload" = String, Path, min_length = 106, max_length = 106,
-        description = "the signed payload of the card's QR code (see `docs/credential-format.md`)")),
+    params(("payload" = String, Path, min_length = 106, max_length = 111,
+        description = "the signed payload of the card's QR code: 106 characters printed, 111 on an electronic card (see `docs/credential-format.md`)")),
     responses(
     (status = OK, description = "a page with the verdict (valid, expired, revoked, replaced, unknown key, bad signature)",
         content_type = "text/html", body = String),
@@ -409,7 +431,7 @@ async fn verification_page(
     // Signed by a key the platform trusts, but a certificate it never issued: red, "ask".
     let genuine = matches!(
         checked.verdict,
-        Verdict::Valid(_) | Verdict::Replaced { .. } | Verdict::Revoked(_) | Verdict::Expired(_)
+        Verdict::Valid(_) | Verdict::Replaced { .. } | Verdict::Revoked(_) | Verdict::Expired(_) | Verdict::Stale(_)
     );
     if genuine && checked.record.is_none() {
         let banner = Banner {
@@ -439,7 +461,7 @@ async fn verification_page(
             );
             let body = valid_body(
                 raw,
-                claims.valid_until,
+                (claims.valid_until, checked.electronic_age),
                 &code,
                 record,
                 &token,
@@ -456,7 +478,8 @@ async fn verification_page(
             Verdict::Valid(c)
             | Verdict::Replaced { claims: c, .. }
             | Verdict::Revoked(c)
-            | Verdict::Expired(c),
+            | Verdict::Expired(c)
+            | Verdict::Stale(c),
             record,
         ) => {
             let b = html! {
@@ -467,9 +490,16 @@ async fn verification_page(
                             (row("有效期", "Valid", html! { (c.valid_from) " — " (c.valid_until) }))
                         }
                     }
-                    p class="note" {
-                        "此证当前无效，不能评价；如有疑问请联系所属机构。\
-                         This card is not valid now and cannot be rated; call the agency with any question."
+                    @if matches!(checked.verdict, Verdict::Stale(_)) {
+                        p class="note" {
+                            "截图或旧二维码不能证明上门人员的身份，请勿开门，直到扫到有效的电子证或实体卡。\
+                             A screenshot or an old code proves nothing about the person at your door; do not open until a fresh code or the card scans valid."
+                        }
+                    } @else {
+                        p class="note" {
+                            "此证当前无效，不能评价；如有疑问请联系所属机构。\
+                             This card is not valid now and cannot be rated; call the agency with any question."
+                        }
                     }
                 }
             };
@@ -563,7 +593,7 @@ struct ComplaintForm {
 
 /// A refusal or a thank-you, as a page with a way back.
 fn outcome_page(p: &Public, raw: &str, status: StatusCode, banner: &Banner<'_>) -> Response {
-    let payload_like = raw.len() == certdesk_protocol::credential::PAYLOAD_CHARS
+    let payload_like = (raw.len() == certdesk_protocol::credential::PAYLOAD_CHARS || raw.len() == certdesk_protocol::credential::ELECTRONIC_PAYLOAD_CHARS)
         && raw
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');

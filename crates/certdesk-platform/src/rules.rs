@@ -34,6 +34,10 @@ pub mod codes {
     pub const UNKNOWN_RECORD: &str = "unknown_record";
     /// The certificate is past its validity.
     pub const CERTIFICATE_EXPIRED: &str = "certificate_expired";
+    /// An `activate` entry without a card version or a well-formed code hash.
+    pub const ACTIVATION_UNREADABLE: &str = "activation_unreadable";
+    /// An `activate` entry for a card that is not the worker's current one.
+    pub const ACTIVATION_NOT_CURRENT: &str = "activation_not_current";
     /// The training the agency synced does not make the worker eligible (at application).
     pub const TRAINING_INCOMPLETE: &str = "training_incomplete";
     /// The police comparison failed (a rejection the desk learns by pull).
@@ -147,6 +151,17 @@ pub fn foreign_record() -> EntryOutcome {
 /// The conflict of changing the ID number of a worker with an application or certificate.
 pub fn id_number_change_refused() -> EntryOutcome {
     conflict(codes::ID_NUMBER_LOCKED, push::id_number_locked())
+}
+
+/// The refusal of an electronic-card activation the platform cannot read.
+pub fn activation_unreadable() -> EntryOutcome {
+    rejected(codes::ACTIVATION_UNREADABLE, push::activation_unreadable())
+}
+
+/// The refusal of an electronic-card activation for a card that is not the worker's current
+/// one (replaced, cancelled, or another worker's).
+pub fn activation_not_current() -> EntryOutcome {
+    rejected(codes::ACTIVATION_NOT_CURRENT, push::activation_not_current())
 }
 
 /// The refusal of an operation on a record the platform never received.

@@ -10,7 +10,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use certdesk_domain::certificate_code::CertificateCode;
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,24 @@ pub const PAYLOAD_CHARS: usize = (PAYLOAD_LEN * 4).div_ceil(3);
 pub const QR_V10_Q_BYTES: usize = 151;
 /// Longest platform base URL (including its trailing `/`) that still fits.
 pub const MAX_BASE_URL_LEN: usize = QR_V10_Q_BYTES - PAYLOAD_CHARS;
+
+/// Version byte of the worker's electronic card (电子上门服务证): the printed format's body
+/// followed by the moment it was signed, so that a screenshot stops verifying minutes later.
+pub const ELECTRONIC_VERSION: u8 = 2;
+/// Bytes covered by an electronic card's signature: the printed body and four bytes of time.
+pub const ELECTRONIC_BODY_LEN: usize = BODY_LEN + 4;
+/// An electronic card's whole payload.
+pub const ELECTRONIC_PAYLOAD_LEN: usize = ELECTRONIC_BODY_LEN + 64;
+/// Characters of an electronic card's base64url payload.
+pub const ELECTRONIC_PAYLOAD_CHARS: usize = (ELECTRONIC_PAYLOAD_LEN * 4).div_ceil(3);
+/// How often the electronic card's page asks for a new QR code, in seconds.
+pub const ELECTRONIC_REFRESH_SECONDS: i64 = 60;
+/// How old an electronic card's QR code may be when scanned: three refreshes, so a phone a
+/// little behind still verifies, and a screenshot stops verifying minutes later.
+pub const ELECTRONIC_MAX_AGE_SECONDS: i64 = 180;
+/// How far ahead of the verifier's clock a signing time may be (clocks disagree a little);
+/// further ahead is not a time the platform signed.
+pub const ELECTRONIC_MAX_AHEAD_SECONDS: i64 = 30;
 
 /// Signed messages are prefixed with this, so an Ed25519 key used here can never be tricked
 /// into signing something that reads as a credential elsewhere, or the reverse.
@@ -124,6 +142,22 @@ impl CredentialClaims {
     }
 }
 
+/// The 19 signed bytes of an electronic card: the printed body with the electronic version
+/// byte, and the signing time in seconds since 1970 (UTC, big-endian).
+fn electronic_body(
+    claims: &CredentialClaims,
+    signed_at: DateTime<Utc>,
+) -> Result<[u8; ELECTRONIC_BODY_LEN], CredentialError> {
+    let printed = claims.body()?;
+    let secs = u32::try_from(signed_at.timestamp())
+        .map_err(|_| CredentialError::DateOutOfRange(signed_at.date_naive()))?;
+    let mut b = [0u8; ELECTRONIC_BODY_LEN];
+    b[..BODY_LEN].copy_from_slice(&printed);
+    b[0] = ELECTRONIC_VERSION;
+    b[BODY_LEN..].copy_from_slice(&secs.to_be_bytes());
+    Ok(b)
+}
+
 fn signed_message(body: &[u8]) -> Vec<u8> {
     [SIGNING_CONTEXT, body].concat()
 }
@@ -157,6 +191,26 @@ pub fn issue_url(
         return Err(CredentialError::TooLong(url.len()));
     }
     Ok(url)
+}
+
+/// The QR code of a worker's electronic card at `signed_at`: `base_url` (the same `/c/` as
+/// the printed card's) followed by an electronic payload ([`ELECTRONIC_PAYLOAD_CHARS`]
+/// characters). Shown on a phone, not printed, so it is not held to the printed size.
+pub fn issue_electronic_url(
+    base_url: &str,
+    claims: &CredentialClaims,
+    signed_at: DateTime<Utc>,
+    key: &SigningKey,
+) -> Result<String, CredentialError> {
+    if !base_url.starts_with("https://") || !base_url.ends_with('/') {
+        return Err(CredentialError::BadBaseUrl);
+    }
+    let body = electronic_body(claims, signed_at)?;
+    let signature = key.sign(&signed_message(&body));
+    let mut payload = Vec::with_capacity(ELECTRONIC_PAYLOAD_LEN);
+    payload.extend_from_slice(&body);
+    payload.extend_from_slice(&signature.to_bytes());
+    Ok(format!("{base_url}{}", URL_SAFE_NO_PAD.encode(payload)))
 }
 
 /// One platform public key, as served in the trust list.
@@ -257,8 +311,29 @@ pub enum Verdict {
     },
     /// Genuine, but `today` is outside its validity period.
     Expired(CredentialClaims),
+    /// A genuine electronic card's QR code, but too old (a screenshot) or dated ahead: it
+    /// proves nothing about the phone showing it now.
+    Stale(CredentialClaims),
     /// Genuine and in force.
     Valid(CredentialClaims),
+}
+
+/// A scan checked at a moment ([`verify_at`]): the verdict and, for an electronic card whose
+/// signature verified, when its QR code was signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// When the electronic card's QR code was signed; `None` for a printed card, or when the
+    /// signature did not verify.
+    pub signed_at: Option<DateTime<Utc>>,
+}
+
+impl Checked {
+    /// How old the electronic card's QR code was at `now`, in whole seconds (never negative).
+    pub fn age_seconds(&self, now: DateTime<Utc>) -> Option<i64> {
+        self.signed_at.map(|t| (now - t).num_seconds().max(0))
+    }
 }
 
 /// Which [`Verdict`] it is, without its claims: what a verify screen reports and matches on.
@@ -275,6 +350,8 @@ pub enum VerdictKind {
     Revoked,
     /// Genuine, but outside its validity period.
     Expired,
+    /// A genuine electronic card's QR code that is too old to prove anything (a screenshot).
+    Stale,
     /// Forged or altered.
     BadSignature,
     /// Made by a key the verifier does not trust.
@@ -285,11 +362,12 @@ pub enum VerdictKind {
 
 impl VerdictKind {
     /// Every kind.
-    pub const ALL: [VerdictKind; 7] = [
+    pub const ALL: [VerdictKind; 8] = [
         VerdictKind::Valid,
         VerdictKind::Replaced,
         VerdictKind::Revoked,
         VerdictKind::Expired,
+        VerdictKind::Stale,
         VerdictKind::BadSignature,
         VerdictKind::UnknownKey,
         VerdictKind::NotACertificate,
@@ -304,6 +382,7 @@ impl VerdictKind {
             VerdictKind::Revoked => "revoked",
             VerdictKind::Replaced => "replaced",
             VerdictKind::Expired => "expired",
+            VerdictKind::Stale => "stale",
             VerdictKind::Valid => "valid",
         }
     }
@@ -341,6 +420,7 @@ impl Verdict {
             Verdict::Revoked(_) => VerdictKind::Revoked,
             Verdict::Replaced { .. } => VerdictKind::Replaced,
             Verdict::Expired(_) => VerdictKind::Expired,
+            Verdict::Stale(_) => VerdictKind::Stale,
             Verdict::Valid(_) => VerdictKind::Valid,
         }
     }
@@ -359,6 +439,15 @@ impl Verdict {
     pub fn label_en(&self) -> &'static str {
         crate::messages::verdict(self.kind()).1
     }
+
+    /// The claims, for a verdict whose signature verified.
+    pub fn claims(&self) -> Option<&CredentialClaims> {
+        match self {
+            Verdict::Valid(c) | Verdict::Expired(c) | Verdict::Revoked(c) | Verdict::Stale(c) => Some(c),
+            Verdict::Replaced { claims, .. } => Some(claims),
+            Verdict::NotACertificate | Verdict::UnknownKey { .. } | Verdict::BadSignature => None,
+        }
+    }
 }
 
 /// Extracts the payload from what the camera read: the full URL, or the bare payload.
@@ -366,13 +455,21 @@ fn payload_bytes(scanned: &str) -> Option<Vec<u8>> {
     let s = scanned.trim();
     let s = s.split(['?', '#']).next().unwrap_or(s);
     let last = s.rsplit('/').next().unwrap_or(s);
-    if last.len() != PAYLOAD_CHARS {
+    if last.len() != PAYLOAD_CHARS && last.len() != ELECTRONIC_PAYLOAD_CHARS {
         return None;
     }
     URL_SAFE_NO_PAD
         .decode(last)
         .ok()
-        .filter(|b| b.len() == PAYLOAD_LEN)
+        .filter(|b| {
+            (b.len() == PAYLOAD_LEN && b[0] == FORMAT_VERSION)
+                || (b.len() == ELECTRONIC_PAYLOAD_LEN && b[0] == ELECTRONIC_VERSION)
+        })
+}
+
+/// Whether a scanned text has the shape of an electronic card's payload (not verified).
+pub fn looks_electronic(scanned: &str) -> bool {
+    payload_bytes(scanned).is_some_and(|b| b[0] == ELECTRONIC_VERSION)
 }
 
 /// The certificate code a payload *claims*, before anything is verified: a verifier that
@@ -380,9 +477,6 @@ fn payload_bytes(scanned: &str) -> Option<Vec<u8>> {
 /// it needs and then calls [`verify`]. It must never be shown or trusted on its own.
 pub fn claimed_certificate_code(scanned: &str) -> Option<CertificateCode> {
     let payload = payload_bytes(scanned)?;
-    if payload[0] != FORMAT_VERSION {
-        return None;
-    }
     let serial = u32::from_be_bytes([0, payload[6], payload[7], payload[8]]);
     CertificateCode::new(
         payload[3],
@@ -392,49 +486,84 @@ pub fn claimed_certificate_code(scanned: &str) -> Option<CertificateCode> {
     .ok()
 }
 
-/// Checks a scanned card offline. Order matters: the signature is checked before any field is
-/// believed; a cancelled certificate is reported as revoked even when it has also expired.
+/// Checks a scanned printed card offline. Order matters: the signature is checked before any
+/// field is believed; a cancelled certificate is reported as revoked even when it has also
+/// expired. An electronic card's QR code needs the time of day to be judged: without it
+/// (here) a genuine one is [`Verdict::Stale`]; use [`verify_at`].
 pub fn verify(
     scanned: &str,
     trust: &TrustList,
     revocations: &RevocationList,
     today: NaiveDate,
 ) -> Verdict {
+    check(scanned, trust, revocations, today, None).verdict
+}
+
+/// Checks a scanned card, printed or electronic, at `now` (the day is Shanghai's): as
+/// [`verify`], and an electronic card's QR code is [`Verdict::Stale`] once it is older than
+/// [`ELECTRONIC_MAX_AGE_SECONDS`] or dated more than [`ELECTRONIC_MAX_AHEAD_SECONDS`] ahead.
+pub fn verify_at(
+    scanned: &str,
+    trust: &TrustList,
+    revocations: &RevocationList,
+    now: DateTime<Utc>,
+) -> Checked {
+    let shanghai = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    check(scanned, trust, revocations, now.with_timezone(&shanghai).date_naive(), Some(now))
+}
+
+fn check(
+    scanned: &str,
+    trust: &TrustList,
+    revocations: &RevocationList,
+    today: NaiveDate,
+    now: Option<DateTime<Utc>>,
+) -> Checked {
+    let plain = |verdict| Checked { verdict, signed_at: None };
     let Some(payload) = payload_bytes(scanned) else {
-        return Verdict::NotACertificate;
+        return plain(Verdict::NotACertificate);
     };
-    let (body, sig) = payload.split_at(BODY_LEN);
+    let body_len = if payload[0] == ELECTRONIC_VERSION { ELECTRONIC_BODY_LEN } else { BODY_LEN };
+    let (body, sig) = payload.split_at(body_len);
     // The key id is read before the signature is checked only to pick the key; it is not
     // shown as fact unless the signature verifies.
-    if body[0] != FORMAT_VERSION {
-        return Verdict::NotACertificate;
-    }
     let key_id = u16::from_be_bytes([body[1], body[2]]);
     let Some(key) = trust.keys.iter().find(|k| k.key_id == key_id) else {
-        return Verdict::UnknownKey { key_id };
+        return plain(Verdict::UnknownKey { key_id });
     };
     let Some(verifying) = key.verifying_key() else {
-        return Verdict::UnknownKey { key_id };
+        return plain(Verdict::UnknownKey { key_id });
     };
     let Ok(sig) = Signature::from_slice(sig) else {
-        return Verdict::BadSignature;
+        return plain(Verdict::BadSignature);
     };
     if verifying.verify(&signed_message(body), &sig).is_err() {
-        return Verdict::BadSignature;
+        return plain(Verdict::BadSignature);
     }
     // A genuine signature over a body that does not parse means the platform signed garbage;
     // refuse it rather than guess.
-    let Some(claims) = CredentialClaims::from_body(body) else {
-        return Verdict::NotACertificate;
+    let mut printed = [0u8; BODY_LEN];
+    printed.copy_from_slice(&body[..BODY_LEN]);
+    printed[0] = FORMAT_VERSION;
+    let Some(claims) = CredentialClaims::from_body(&printed) else {
+        return plain(Verdict::NotACertificate);
     };
-    if !key.covers(claims.valid_from) {
-        return Verdict::UnknownKey { key_id };
+    let signed_at = (body_len == ELECTRONIC_BODY_LEN).then(|| {
+        let secs = u32::from_be_bytes([body[15], body[16], body[17], body[18]]);
+        DateTime::<Utc>::from_timestamp(i64::from(secs), 0).expect("a u32 of seconds is a time")
+    });
+    let checked = |verdict| Checked { verdict, signed_at };
+    // A printed card is signed on its first day; an electronic card's code when it was shown,
+    // by the key in service then (a card may outlive the key its printed code was signed by).
+    let signed_on = signed_at.map_or(claims.valid_from, |t| t.date_naive());
+    if !key.covers(signed_on) {
+        return plain(Verdict::UnknownKey { key_id });
     }
     // Signed, but a validity the programme never grants (longer than three years, or ending
     // before it starts): only a leaked key or a broken signer makes one. Refused as not genuine.
     let days = (claims.valid_until - claims.valid_from).num_days() + 1;
     if days < 1 || days > i64::from(certdesk_domain::certificate_code::MAX_CERTIFICATE_VALIDITY_DAYS) {
-        return Verdict::BadSignature;
+        return plain(Verdict::BadSignature);
     }
     let code = claims.certificate_code.to_string();
     if let Some(entry) = revocations
@@ -443,19 +572,28 @@ pub fn verify(
         .find(|e| e.certificate_code == code)
     {
         if entry.revoked {
-            return Verdict::Revoked(claims);
+            return checked(Verdict::Revoked(claims));
         }
         if claims.card_version < entry.current_card_version {
-            return Verdict::Replaced {
+            return checked(Verdict::Replaced {
                 claims,
                 current_card_version: entry.current_card_version,
-            };
+            });
         }
     }
     if today < claims.valid_from || today > claims.valid_until {
-        return Verdict::Expired(claims);
+        return checked(Verdict::Expired(claims));
     }
-    Verdict::Valid(claims)
+    if let Some(at) = signed_at {
+        let fresh = now.is_some_and(|now| {
+            let age = (now - at).num_seconds();
+            (-ELECTRONIC_MAX_AHEAD_SECONDS..=ELECTRONIC_MAX_AGE_SECONDS).contains(&age)
+        });
+        if !fresh {
+            return checked(Verdict::Stale(claims));
+        }
+    }
+    checked(Verdict::Valid(claims))
 }
 
 #[cfg(test)]
@@ -469,7 +607,7 @@ mod tests {
         let codes: Vec<String> = VerdictKind::ALL.iter().map(|k| serde_json::to_string(k).unwrap()).collect();
         assert_eq!(
             codes.join(","),
-            r#""valid","replaced","revoked","expired","bad_signature","unknown_key","not_a_certificate""#
+            r#""valid","replaced","revoked","expired","stale","bad_signature","unknown_key","not_a_certificate""#
         );
         for k in VerdictKind::ALL {
             assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.code()));
@@ -523,6 +661,78 @@ mod tests {
         );
         assert_eq!(claimed_certificate_code("https://x/c/short"), None);
         assert_eq!(claimed_certificate_code(&"A".repeat(PAYLOAD_CHARS)), None);
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn electronic(signed_at: &str) -> String {
+        issue_electronic_url(BASE, &claims(), at(signed_at), &key(1)).unwrap()
+    }
+
+    #[test]
+    fn an_electronic_card_verifies_while_fresh_and_is_stale_minutes_later() {
+        let url = electronic("2027-03-01T02:00:00Z");
+        assert_eq!(url.len() - BASE.len(), ELECTRONIC_PAYLOAD_CHARS);
+        assert!(looks_electronic(&url) && !looks_electronic(&super::tests::url()));
+        assert_eq!(claimed_certificate_code(&url), Some(claims().certificate_code));
+        let none = RevocationList::default();
+        let fresh = verify_at(&url, &trust(), &none, at("2027-03-01T02:00:45Z"));
+        assert_eq!(fresh.verdict, Verdict::Valid(claims()));
+        assert_eq!(fresh.signed_at, Some(at("2027-03-01T02:00:00Z")));
+        assert_eq!(fresh.age_seconds(at("2027-03-01T02:00:45Z")), Some(45));
+        // At the edge of the window still valid; a second later a screenshot proves nothing.
+        let edge = verify_at(&url, &trust(), &none, at("2027-03-01T02:03:00Z"));
+        assert_eq!(edge.verdict, Verdict::Valid(claims()));
+        let stale = verify_at(&url, &trust(), &none, at("2027-03-01T02:03:01Z"));
+        assert_eq!(stale.verdict, Verdict::Stale(claims()));
+        assert_eq!(stale.verdict.kind(), VerdictKind::Stale);
+        // Dated ahead of the verifier's clock by more than clocks disagree: not accepted.
+        let ahead = verify_at(&url, &trust(), &none, at("2027-03-01T01:59:29Z"));
+        assert_eq!(ahead.verdict, Verdict::Stale(claims()));
+        // Without a clock an electronic code cannot be judged fresh.
+        assert_eq!(verify(&url, &trust(), &none, today()), Verdict::Stale(claims()));
+        // A printed card checked at a moment carries no signing time.
+        let printed = verify_at(&super::tests::url(), &trust(), &none, at("2027-03-01T02:00:00Z"));
+        assert_eq!(printed, Checked { verdict: Verdict::Valid(claims()), signed_at: None });
+    }
+
+    #[test]
+    fn an_altered_electronic_time_or_a_cancelled_card_is_refused_whatever_the_time() {
+        let url = electronic("2027-03-01T02:00:00Z");
+        let payload = url.rsplit('/').next().unwrap();
+        let mut bytes = URL_SAFE_NO_PAD.decode(payload).unwrap();
+        // Move the signing time forward by an hour: the signature no longer matches.
+        let secs = u32::from_be_bytes([bytes[15], bytes[16], bytes[17], bytes[18]]) + 3600;
+        bytes[15..19].copy_from_slice(&secs.to_be_bytes());
+        let forged = format!("{BASE}{}", URL_SAFE_NO_PAD.encode(&bytes));
+        let none = RevocationList::default();
+        let got = verify_at(&forged, &trust(), &none, at("2027-03-01T03:00:10Z"));
+        assert_eq!(got, Checked { verdict: Verdict::BadSignature, signed_at: None });
+        // A printed payload relabelled electronic (or the reverse) does not parse as either.
+        let mut relabelled = URL_SAFE_NO_PAD.decode(payload).unwrap();
+        relabelled[0] = FORMAT_VERSION;
+        let relabelled = format!("{BASE}{}", URL_SAFE_NO_PAD.encode(&relabelled));
+        assert_eq!(verify_at(&relabelled, &trust(), &none, at("2027-03-01T02:00:10Z")).verdict, Verdict::NotACertificate);
+        let revoked = RevocationList {
+            entries: vec![RevocationEntry {
+                certificate_code: claims().certificate_code.to_string(),
+                revoked: true,
+                current_card_version: 2,
+            }],
+        };
+        let got = verify_at(&url, &trust(), &revoked, at("2027-03-01T02:00:10Z"));
+        assert_eq!(got.verdict, Verdict::Revoked(claims()));
+        let replaced = RevocationList {
+            entries: vec![RevocationEntry {
+                certificate_code: claims().certificate_code.to_string(),
+                revoked: false,
+                current_card_version: 3,
+            }],
+        };
+        let got = verify_at(&url, &trust(), &replaced, at("2027-03-01T02:00:10Z"));
+        assert_eq!(got.verdict.kind(), VerdictKind::Replaced);
     }
 
     #[test]

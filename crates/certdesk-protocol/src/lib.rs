@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod api_code;
+pub mod activation;
 pub mod blob;
 pub mod credential;
 mod messages;
@@ -14,7 +15,7 @@ pub mod operator;
 pub mod sync;
 
 pub use credential::{
-    issue_url, verify, CredentialClaims, CredentialError, RevocationEntry, RevocationList,
+    issue_url, verify, verify_at, Checked, CredentialClaims, CredentialError, RevocationEntry, RevocationList,
     TrustList, TrustedKey, Verdict, VerdictKind,
 };
 pub use api_code::ApiCode;

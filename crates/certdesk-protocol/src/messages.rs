@@ -13,6 +13,10 @@ pub(crate) fn verdict(kind: VerdictKind) -> (&'static str, &'static str) {
         VerdictKind::Revoked => ("此证已注销", "This certificate was cancelled"),
         VerdictKind::Replaced => ("此卡已被新卡替换，不再有效", "This card was replaced by a newer one"),
         VerdictKind::Expired => ("此证不在有效期内", "Outside its validity period"),
+        VerdictKind::Stale => (
+            "电子证二维码已失效：请服务人员打开电子证页面刷新后再扫",
+            "This electronic card's QR code is too old: ask the worker to open the card again and rescan",
+        ),
         VerdictKind::Valid => ("有效", "Valid"),
     }
 }

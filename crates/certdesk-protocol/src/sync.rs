@@ -120,11 +120,22 @@ pub enum SyncOp {
     /// Remove a training record (a participant taken out of a class); the platform keeps a
     /// deletion marker.
     Delete,
+    /// 电子证激活码: the card handed over may be activated as the worker's electronic card
+    /// with the code the desk gave the worker; the payload names the certificate, the card
+    /// version and the code's SHA-256 (the code itself never leaves the desk).
+    Activate,
 }
 
 impl SyncOp {
     /// Every value.
-    pub const ALL: [SyncOp; 5] = [SyncOp::Upsert, SyncOp::Apply, SyncOp::Cancel, SyncOp::Reissue, SyncOp::Delete];
+    pub const ALL: [SyncOp; 6] = [
+        SyncOp::Upsert,
+        SyncOp::Apply,
+        SyncOp::Cancel,
+        SyncOp::Reissue,
+        SyncOp::Delete,
+        SyncOp::Activate,
+    ];
 
     /// The stable name (same as the serde name).
     pub const fn code(self) -> &'static str {
@@ -134,6 +145,7 @@ impl SyncOp {
             SyncOp::Cancel => "cancel",
             SyncOp::Reissue => "reissue",
             SyncOp::Delete => "delete",
+            SyncOp::Activate => "activate",
         }
     }
 

@@ -312,6 +312,9 @@ pub struct ScanReport {
     /// Why a valid card is not green: what is missing or lapsed, or that this desk holds no
     /// records of another agency's worker (ask the platform).
     pub cover_notes: Vec<Bilingual>,
+    /// For a worker's electronic card (shown on a phone): how old its code was when scanned,
+    /// in seconds; `None` for a printed card.
+    pub electronic_age_seconds: Option<i64>,
 }
 
 /// The local record behind a scanned card of this agency.
@@ -687,18 +690,16 @@ impl Desk {
         if scanned.chars().count() > MAX_SCAN_CHARS {
             return Err(messages::scan_too_long(scanned.chars().count()));
         }
-        let verdict = self.verify_credential(scanned)?;
+        let checked = self.check_credential(scanned)?;
+        let electronic_age_seconds = checked.age_seconds(self.now_utc());
+        let verdict = checked.verdict;
         let checked_at = table::sync_state::trust_checked_at(&self.conn)?;
         let trust_keys = table::trust_keys::count(&self.conn)?;
         let age = checked_at
             .as_deref()
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
             .map(|t| (self.now_utc() - t.with_timezone(&chrono::Utc)).num_seconds().max(0));
-        let claims = match &verdict {
-            Verdict::Valid(c) | Verdict::Expired(c) | Verdict::Revoked(c) => Some(*c),
-            Verdict::Replaced { claims, .. } => Some(*claims),
-            _ => None,
-        };
+        let claims = verdict.claims().copied();
         let current_card_version = match &verdict {
             Verdict::Replaced { current_card_version, .. } => Some(*current_card_version),
             _ => claims.map(|c| c.card_version),
@@ -719,6 +720,7 @@ impl Desk {
         Ok(ScanReport {
             colour,
             cover_notes,
+            electronic_age_seconds,
             verdict: verdict.kind(),
             verdict_zh: verdict.label_zh().to_string(),
             verdict_en: verdict.label_en().to_string(),

@@ -221,6 +221,8 @@ desk_codes! {
     VerdictRevoked = "verdict_revoked",
     /// A scanned card that is not valid: expired.
     VerdictExpired = "verdict_expired",
+    /// A scanned electronic card's code that is too old (a screenshot).
+    VerdictStale = "verdict_stale",
     /// A scanned card that is not valid: forged or altered.
     VerdictBadSignature = "verdict_bad_signature",
     /// A scanned card that is not valid: an untrusted key.
@@ -244,6 +246,7 @@ impl DeskCode {
             VerdictKind::Replaced => DeskCode::VerdictReplaced,
             VerdictKind::Revoked => DeskCode::VerdictRevoked,
             VerdictKind::Expired => DeskCode::VerdictExpired,
+            VerdictKind::Stale => DeskCode::VerdictStale,
             VerdictKind::BadSignature => DeskCode::VerdictBadSignature,
             VerdictKind::UnknownKey => DeskCode::VerdictUnknownKey,
             VerdictKind::NotACertificate => DeskCode::VerdictNotACertificate,
@@ -291,7 +294,7 @@ mod tests {
         "enrolment_code_invalid", "glyph_missing", "qr_too_long", "photo_invalid", "credential_missing",
         "calibration_invalid", "no_cards", "font_broken", "write_failed", "no_cups", "print_failed",
         "diagnostics_write", "photo_file", "date", "read_failed", "scan_unreadable", "usage",
-        "verdict_replaced", "verdict_revoked", "verdict_expired", "verdict_bad_signature", "verdict_unknown_key",
+        "verdict_replaced", "verdict_revoked", "verdict_expired", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
         "verdict_not_a_certificate",
     ];
 

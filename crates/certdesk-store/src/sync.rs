@@ -649,7 +649,13 @@ impl Desk {
 
     /// Checks a scanned card offline against the synced trust and revocation lists.
     pub fn verify_credential(&self, scanned: &str) -> DeskResult<Verdict> {
-        Ok(certdesk_protocol::verify(scanned, &self.trust_list()?, &self.revocation_list()?, self.today()))
+        Ok(self.check_credential(scanned)?.verdict)
+    }
+
+    /// As [`Self::verify_credential`], at this moment: an electronic card's code is judged
+    /// fresh or stale by this PC's clock, and its signing time is returned.
+    pub fn check_credential(&self, scanned: &str) -> DeskResult<certdesk_protocol::Checked> {
+        Ok(certdesk_protocol::verify_at(scanned, &self.trust_list()?, &self.revocation_list()?, self.now_utc()))
     }
 
     /// The platform's latest word on a worker: certificate, rejection reason, checks.

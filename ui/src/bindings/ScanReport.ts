@@ -29,4 +29,9 @@ colour: Colour,
  * Why a valid card is not green: what is missing or lapsed, or that this desk holds no
  * records of another agency's worker (ask the platform).
  */
-cover_notes: Array<Bilingual>, };
+cover_notes: Array<Bilingual>, 
+/**
+ * For a worker's electronic card (shown on a phone): how old its code was when scanned,
+ * in seconds; `None` for a printed card.
+ */
+electronic_age_seconds: number | null, };

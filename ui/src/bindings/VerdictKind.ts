@@ -4,4 +4,4 @@
  * Which [`Verdict`] it is, without its claims: what a verify screen reports and matches on.
  * The serde name is the verdict's stable code.
  */
-export type VerdictKind = "valid" | "replaced" | "revoked" | "expired" | "bad_signature" | "unknown_key" | "not_a_certificate";
+export type VerdictKind = "valid" | "replaced" | "revoked" | "expired" | "stale" | "bad_signature" | "unknown_key" | "not_a_certificate";

@@ -29,6 +29,7 @@ const REPORT = {
   local_worker: { id: 'w1', name: '张三', status: 'issued', card_version: 2 },
   colour: 'red',
   cover_notes: [],
+  electronic_age_seconds: null,
 };
 
 describe('verdicts', () => {
@@ -36,7 +37,7 @@ describe('verdicts', () => {
     expect(verdictTone('valid')).toBe('success');
     expect(verdictTone('replaced')).toBe('warning');
     expect(verdictTone('expired')).toBe('warning');
-    for (const v of ['revoked', 'bad_signature', 'unknown_key', 'not_a_certificate'] as const) {
+    for (const v of ['revoked', 'stale', 'bad_signature', 'unknown_key', 'not_a_certificate'] as const) {
       expect(verdictTone(v), v).toBe('error');
     }
   });
@@ -94,6 +95,23 @@ describe('VerifyPage', () => {
     await waitFor(() => expect(screen.getByTestId('verify-colour').dataset.colour).toBe('yellow'));
     expect(screen.getByTestId('verify-colour').textContent).toContain('黄 YELLOW');
     expect(screen.getByTestId('verify-cover-note').textContent).toBe('体检已过期（自 2026-11-01 起）');
+  });
+
+  it('says how fresh an electronic card\'s code is, and explains a stale one', async () => {
+    invoke.mockImplementation(async () => ({ ...REPORT, verdict: 'valid', verdict_zh: '有效', colour: 'green', electronic_age_seconds: 42 }));
+    renderWithProviders(<VerifyPage onOpenWorker={() => undefined} />);
+    const input = screen.getByTestId('verify-input') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'https://zj.example.cn/c/AgAB' } });
+    fireEvent.keyDown(input, { key: 'Enter', code: 'Enter', keyCode: 13 });
+    await waitFor(() => expect(screen.getByTestId('verify-electronic').textContent).toBe('电子证：二维码 42 秒前生成'));
+    cleanup();
+    invoke.mockImplementation(async () => ({ ...REPORT, verdict: 'stale', verdict_zh: '电子证二维码已失效', electronic_age_seconds: 600 }));
+    renderWithProviders(<VerifyPage onOpenWorker={() => undefined} />);
+    const again = screen.getByTestId('verify-input') as HTMLInputElement;
+    fireEvent.change(again, { target: { value: 'https://zj.example.cn/c/AgAB' } });
+    fireEvent.keyDown(again, { key: 'Enter', code: 'Enter', keyCode: 13 });
+    await waitFor(() => expect(screen.getByTestId('verify-result').dataset.verdict).toBe('stale'));
+    expect(screen.getByText(/可能是截图/)).toBeTruthy();
   });
 
   it('shows the refusal of an over-long scan and no verdict', async () => {

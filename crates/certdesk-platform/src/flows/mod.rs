@@ -11,6 +11,7 @@
 
 pub mod access;
 pub mod decide;
+pub mod electronic;
 pub mod feedback;
 pub mod keys;
 mod records;

@@ -71,7 +71,7 @@ pub(super) fn apply(
             tx.delete_record(entity, entry.entity_id, ctx.agency_id, &entry.payload, ctx.now)?;
             Ok(EntryOutcome::Applied)
         }
-        SyncOp::Apply | SyncOp::Cancel | SyncOp::Reissue => {
+        SyncOp::Apply | SyncOp::Cancel | SyncOp::Reissue | SyncOp::Activate => {
             Ok(rules::unsupported(entity, entry.op.as_str()))
         }
     }

@@ -58,6 +58,12 @@ pub(super) fn apply(
             reissue(tx, ctx, entry.entity_id, status, signer)
         }
         SyncOp::Delete => Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str())),
+        SyncOp::Activate => {
+            if stored.is_none() {
+                return Ok(rules::unknown_record());
+            }
+            super::electronic::add_activation(tx, ctx, entry)
+        }
     }
 }
 

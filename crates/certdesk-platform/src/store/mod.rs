@@ -11,6 +11,7 @@
 //! HTTP layer calls them from `spawn_blocking`. A store must never talk to the network, sign
 //! with a key, or make up an id or a time: they arrive as arguments.
 
+pub mod electronic;
 pub mod operators;
 pub mod postgres;
 pub mod public;

@@ -44,6 +44,8 @@ pub struct PublicCertificate {
     pub insurance: Vec<CoverFact>,
     /// The certificate's last valid day (`YYYY-MM-DD`), as issued.
     pub valid_until: String,
+    /// The current card's first valid day (`YYYY-MM-DD`).
+    pub valid_from: String,
 }
 
 /// What anyone may learn of a registered agency (the public lookup): never its staff.

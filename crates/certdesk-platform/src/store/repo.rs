@@ -388,6 +388,21 @@ pub trait Tx {
 
     // --- the public page's feedback ---
 
+    /// Stores an activation pushed at hand-over; a code already stored is left as it is.
+    fn add_activation(&mut self, a: &crate::store::electronic::NewActivation<'_>) -> StoreResult<()>;
+
+    /// The activation with this code's SHA-256.
+    fn activation(&mut self, code_sha256: &str) -> StoreResult<Option<crate::store::electronic::Activation>>;
+
+    /// Counts one more wrong attempt with this code.
+    fn fail_activation(&mut self, code_sha256: &str) -> StoreResult<()>;
+
+    /// Marks the code used and keeps the SHA-256 of the phone's secret.
+    fn activate(&mut self, code_sha256: &str, token_sha256: &str, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// The activated electronic card whose phone secret has this SHA-256.
+    fn electronic_card(&mut self, token_sha256: &str) -> StoreResult<Option<crate::store::electronic::Activation>>;
+
     /// The worker and agency of the certificate `code` when `card_version` is its current
     /// card and it is not revoked.
     fn current_card(&mut self, code: &str, card_version: u16) -> StoreResult<Option<(Uuid, Uuid)>>;

@@ -9,6 +9,7 @@ mod support {
 }
 
 mod agency_records;
+mod ecard;
 mod files;
 mod limits;
 mod migrations;

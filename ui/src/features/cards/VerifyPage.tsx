@@ -89,6 +89,11 @@ export default function VerifyPage({ onOpenWorker }: { onOpenWorker: (id: string
               <Descriptions.Item label={t('sync.validUntil')}>{report.valid_until}</Descriptions.Item>
             </Descriptions>
           )}
+          {report.electronic_age_seconds != null && (
+            <div className="mt" data-testid="verify-electronic">
+              {t('verify.electronic', { n: report.electronic_age_seconds })}
+            </div>
+          )}
           {report.local_worker && (
             <div className="mt" data-testid="verify-local">
               {t('verify.ours', { name: report.local_worker.name, status: statusLabel(report.local_worker.status) })}{' '}

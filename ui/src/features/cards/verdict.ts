@@ -23,5 +23,6 @@ export function ageParts(seconds: number | null): { unit: 'now' | 'minutes' | 'h
   return { unit: 'days', n: Math.floor(seconds / 86400) };
 }
 
-/** The verify box keeps at most this much of a scan: real credentials are ≤ 151 characters. */
+/** The verify box keeps at most this much of a scan: real credentials are ≤ 151 characters
+ * (an electronic card's a little more). */
 export const MAX_SCAN_INPUT = 2048;

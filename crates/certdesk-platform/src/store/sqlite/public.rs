@@ -190,7 +190,7 @@ impl PublicRecords for SqliteStore {
                     (SELECT b.sha256 FROM blobs b WHERE b.agency_id = c.agency_id
                        AND b.sha256 = CASE WHEN c.approved_name IS NULL THEN w.photo_sha256 ELSE c.approved_photo_sha256 END),
                     CASE WHEN c.approved_name IS NULL THEN json_extract(w.record, '$.service_types') ELSE c.approved_service_types END,
-                    c.valid_until
+                    c.valid_until, c.valid_from
              FROM certificates c JOIN agencies g ON g.id = c.agency_id JOIN workers w ON w.id = c.worker_id
              WHERE c.code = ?1",
         )?;
@@ -208,6 +208,7 @@ impl PublicRecords for SqliteStore {
                     r.get::<_, Option<String>>(8)?,
                     r.get::<_, Option<String>>(9)?,
                     r.get::<_, String>(10)?,
+                    r.get::<_, String>(11)?,
                 ))
             })
             .optional()?;
@@ -223,6 +224,7 @@ impl PublicRecords for SqliteStore {
             photo,
             types,
             valid_until,
+            valid_from,
         )) = row
         else {
             return Ok(None);
@@ -258,6 +260,7 @@ impl PublicRecords for SqliteStore {
             health_checks,
             insurance,
             valid_until,
+            valid_from,
         }))
     }
 

@@ -591,6 +591,48 @@ impl Tx for SqliteTx<'_, '_> {
         Ok(())
     }
 
+    fn add_activation(&mut self, a: &crate::store::electronic::NewActivation<'_>) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT OR IGNORE INTO electronic_cards
+               (code_sha256, worker_id, agency_id, certificate_code, card_version, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                a.code_sha256,
+                a.worker_id.to_string(),
+                a.agency_id.to_string(),
+                a.certificate_code,
+                a.card_version,
+                ts(a.now)
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn activation(&mut self, code_sha256: &str) -> StoreResult<Option<crate::store::electronic::Activation>> {
+        electronic_row(self.0, "code_sha256", code_sha256)
+    }
+
+    fn fail_activation(&mut self, code_sha256: &str) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE electronic_cards SET failed_attempts = failed_attempts + 1 WHERE code_sha256 = ?1",
+            [code_sha256],
+        )?;
+        Ok(())
+    }
+
+    fn activate(&mut self, code_sha256: &str, token_sha256: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE electronic_cards SET token_sha256 = ?2, activated_at = ?3
+             WHERE code_sha256 = ?1 AND activated_at IS NULL",
+            params![code_sha256, token_sha256, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    fn electronic_card(&mut self, token_sha256: &str) -> StoreResult<Option<crate::store::electronic::Activation>> {
+        electronic_row(self.0, "token_sha256", token_sha256)
+    }
+
     fn current_card(&mut self, code: &str, card_version: u16) -> StoreResult<Option<(Uuid, Uuid)>> {
         public::current_card(self.0, code, card_version)
     }
@@ -740,4 +782,43 @@ impl Tx for SqliteTx<'_, '_> {
         )?;
         Ok(n == 1)
     }
+}
+
+/// One electronic card row by its code's or its phone secret's SHA-256 (`column` is one of
+/// the two names, never input).
+fn electronic_row(
+    tx: &Transaction<'_>,
+    column: &'static str,
+    sha256: &str,
+) -> StoreResult<Option<crate::store::electronic::Activation>> {
+    let row = tx
+        .query_row(
+            &format!(
+                "SELECT worker_id, agency_id, certificate_code, card_version, failed_attempts, activated_at
+                 FROM electronic_cards WHERE {column} = ?1"
+            ),
+            [sha256],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, u16>(3)?,
+                    r.get::<_, u32>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((worker, agency, certificate_code, card_version, failed_attempts, activated)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(crate::store::electronic::Activation {
+        worker_id: uuid_of(worker)?,
+        agency_id: uuid_of(agency)?,
+        certificate_code,
+        card_version,
+        failed_attempts,
+        activated_at: activated.as_deref().map(time_of).transpose()?,
+    }))
 }

@@ -218,6 +218,17 @@ impl Scene {
         self.latest_approval(device, worker_id).await.unwrap()
     }
 
+    /// The card handed over with an electronic-card activation code (the desk's `activate`
+    /// entry after 发放): the push's outcomes.
+    pub async fn hand_over(&self, device: &EnrolResponse, cert: &Approved, card_version: u16, code: &str) -> Vec<EntryOutcome> {
+        let payload = json!({
+            "certificate_code": cert.code,
+            "card_version": card_version,
+            "code_sha256": certdesk_protocol::activation::code_sha256(code),
+        });
+        self.push(device, &[entry(5, cert.worker_id, "activate", payload)]).await
+    }
+
     /// Cancels the worker's certificate (注销).
     pub async fn cancel(&self, device: &EnrolResponse, worker_id: Uuid) {
         let got = self
