@@ -104,6 +104,18 @@ pub(crate) fn card_issue(
     app.core.signed_in("card_issue", |s| s.issue_card_typed(&worker_id, issued_on.as_deref(), signature_png.as_deref()))
 }
 
+/// The hand-over slip with the electronic card's activation code, as PDF bytes.
+#[tauri::command]
+pub(crate) fn card_activation_slip(app: State<'_, AppData>, worker_id: String) -> CmdResult<tauri::ipc::Response> {
+    app.core.signed_in("card_activation_slip", |s| s.activation_slip(&worker_id).map(tauri::ipc::Response::new))
+}
+
+/// 重新生成激活码: a new electronic-card code for the card handed over.
+#[tauri::command]
+pub(crate) fn card_activation_renew(app: State<'_, AppData>, worker_id: String) -> CmdResult<CardState> {
+    app.core.signed_in("card_activation_renew", |s| s.renew_card_activation(&worker_id))
+}
+
 /// 挂失/补办.
 #[tauri::command]
 pub(crate) fn card_report_loss(app: State<'_, AppData>, worker_id: String, kind: LossKind, note: String) -> CmdResult<CardState> {

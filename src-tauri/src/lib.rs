@@ -299,6 +299,8 @@ pub fn run() -> i32 {
             cards::card_approved_unprinted,
             cards::card_print,
             cards::card_issue,
+            cards::card_activation_slip,
+            cards::card_activation_renew,
             cards::card_report_loss,
             cards::card_cancel,
             cards::printer_list,

@@ -295,6 +295,9 @@ export const cardPrint = (workerIds: string[], allApproved: boolean, layout: Car
   call('card_print', { workerIds, allApproved, layout, target });
 export const cardIssue = (workerId: string, issuedOn: string | null, signaturePng: string | null) =>
   call('card_issue', { workerId, issuedOn, signaturePng });
+/** The hand-over slip (电子证激活单) as PDF bytes; refused before the card is handed over. */
+export const cardActivationSlip = (workerId: string) => call('card_activation_slip', { workerId });
+export const cardActivationRenew = (workerId: string) => call('card_activation_renew', { workerId });
 export const cardReportLoss = (workerId: string, kind: LossKind, note: string) =>
   call('card_report_loss', { workerId, kind, note });
 export const cardCancel = (workerId: string, reason: CancelReason, note: string) =>

@@ -31,6 +31,7 @@ pub mod messages;
 mod photo;
 mod qr;
 mod sheet;
+mod slip;
 
 
 pub use card::{CARD_H, CARD_W};
@@ -38,6 +39,7 @@ pub use error::{CardCode, CardError};
 pub use font::font_has_glyphs;
 pub use qr::MAX_QR_VERSION;
 pub use sheet::{a4_slot, A4_H, A4_W, CARDS_PER_SHEET};
+pub use slip::{activation_slip, SlipData, SLIP_H, SLIP_W};
 
 /// What one card shows. Strings are printed as given (trimmed); the caller formats them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -548,3 +548,36 @@ fn layouts_parse_from_their_command_line_names() {
         "no_cards"
     );
 }
+
+/// The hand-over slip: an A6 page whose code is printed large and whose QR code, decoded by
+/// zbarimg from the rendered page, opens the activation page with that code filled in.
+#[test]
+fn the_activation_slip_prints_the_code_and_a_qr_code_that_opens_the_activation_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = "https://zhengjian.shanghai.example.gov.cn/e?code=K7Q2M9XD";
+    let slip = certdesk_card::SlipData {
+        masked_name: "张*三".into(),
+        certificate_code: "SH112026123456J".into(),
+        card_version: 2,
+        code: "K7Q2-M9XD".into(),
+        url: Some(url.into()),
+        agency: "上海黄浦家政服务有限公司".into(),
+        date: "2026-12-04".into(),
+    };
+    let pdf = write_checked(dir.path(), "slip.pdf", &certdesk_card::activation_slip(&slip).unwrap());
+    let (w, h) = page_size_pt(&pdf, 1);
+    assert!((w - certdesk_card::SLIP_W / 25.4 * 72.0).abs() < 0.5 && (h - certdesk_card::SLIP_H / 25.4 * 72.0).abs() < 0.5, "A6: {w} x {h}");
+    let text = page_text(&pdf, 1);
+    for expected in ["K7Q2-M9XD", "SH112026123456J", "张*三", "身份证号后四位"] {
+        assert!(text.contains(expected), "{expected} on the slip: {text}");
+    }
+    let png = render_png(&pdf, 1, 200, &dir.path().join("slip"));
+    assert_eq!(scan(&png), [url]);
+    std::fs::copy(&png, screenshots_dir().join("activation-slip.png")).unwrap();
+
+    // Before the desk is enrolled there is no address: the code alone, no QR code.
+    let offline = certdesk_card::activation_slip(&certdesk_card::SlipData { url: None, ..slip }).unwrap();
+    let pdf = write_checked(dir.path(), "slip-offline.pdf", &offline);
+    assert!(page_text(&pdf, 1).contains("K7Q2-M9XD"));
+    assert!(scan(&render_png(&pdf, 1, 200, &dir.path().join("slip-offline"))).is_empty());
+}

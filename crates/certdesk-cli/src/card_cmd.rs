@@ -77,6 +77,19 @@ pub enum CardCommand {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// 电子证激活码: the activation URL and code of the card handed over (printed on the
+    /// hand-over slip); `--new` makes a new one (the worker changed phone, or the code locked).
+    Activation {
+        /// Worker id or ID number.
+        #[arg(long)]
+        worker: String,
+        /// Make a new code (the platform accepts it after the next sync).
+        #[arg(long)]
+        new: bool,
+        /// Also save the hand-over slip (A6 PDF with the code and its QR code) to this file.
+        #[arg(long)]
+        slip: Option<PathBuf>,
+    },
     /// The card's state: certificate, prints, hand-overs, losses, what may be done now.
     Status {
         /// Worker id or ID number.
@@ -201,6 +214,17 @@ pub fn card(s: &mut Session<'_>, cmd: CardCommand, out: &Out) -> Result<(), Desk
             let id = s.resolve_worker(&worker)?;
             let state = s.cancel_certificate(&id, CancelReason::parse(&reason)?, &note)?;
             out.print(&state, report::certificate_cancelled);
+        }
+        CardCommand::Activation { worker, new, slip } => {
+            let id = s.resolve_worker(&worker)?;
+            if new {
+                s.renew_card_activation(&id)?;
+            }
+            let a = s.card_activation(&id)?;
+            if let Some(path) = &slip {
+                write_atomically(path, &s.activation_slip(&id)?)?;
+            }
+            out.print(&a, || report::card_activation(&a, new, slip.as_deref()));
         }
         CardCommand::Status { worker } => {
             let id = s.resolve_worker(&worker)?;

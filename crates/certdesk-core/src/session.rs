@@ -21,7 +21,7 @@ use certdesk_domain::{Eligibility, TrainingSettings, WorkerStatus};
 use certdesk_print::{Destination, PrintOutcome};
 use certdesk_store::messages;
 use certdesk_store::{
-    Agency, ApplyAllReport, AttendanceInput, Calibration, CancelReason, CardState, ClassDetail, CoverImportReport, CoverKind, Desk, DeskResult,
+    Agency, ApplyAllReport, AttendanceInput, Calibration, CancelReason, CardActivation, CardState, ClassDetail, CoverImportReport, CoverKind, Desk, DeskResult,
     Deadline, DeskStats, ExamInput, ExamResult, Feedback, HealthCheck, InsurancePolicy, FeedbackSummary, HoursImportOptions, HoursImportReport, ImportOptions,
     ImportReport, LossKind, NewUser, Participant, PlatformView, PreparedPhoto, RosterExport, RosterFilter, RosterFormat,
     ScanReport, SearchResult, SessionUser, SupervisionForm, SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker,
@@ -396,6 +396,18 @@ impl<'a> Session<'a> {
         self.desk.card_state(worker_id)
     }
 
+    /// The electronic card's activation code of the worker's current card, once handed over.
+    pub fn card_activation(&self, worker_id: &str) -> DeskResult<CardActivation> {
+        self.desk.handed_over_activation(worker_id)
+    }
+
+    /// 重新生成激活码: a new electronic-card code for the card handed over; the card panel
+    /// after it.
+    pub fn renew_card_activation(&mut self, worker_id: &str) -> DeskResult<CardState> {
+        self.desk.renew_card_activation(self.user, worker_id)?;
+        self.desk.card_state(worker_id)
+    }
+
     /// Whether this worker's card would be a draft (样张).
     pub fn card_is_draft(&self, worker_id: &str) -> DeskResult<bool> {
         Ok(self.desk.card_record(worker_id)?.draft)
@@ -404,6 +416,11 @@ impl<'a> Session<'a> {
     /// 打印预览 as PDF bytes, 样张 unless approved.
     pub fn card_preview(&self, worker_id: &str, layout: Layout) -> DeskResult<Vec<u8>> {
         certdesk_print::preview(self.desk, worker_id, layout)
+    }
+
+    /// The hand-over slip with the electronic card's activation code, as a PDF.
+    pub fn activation_slip(&self, worker_id: &str) -> DeskResult<Vec<u8>> {
+        certdesk_print::activation_slip(self.desk, worker_id)
     }
 
     /// Workers whose approved certificate has no printed card yet.

@@ -120,6 +120,24 @@ pub fn preview(desk: &Desk, worker_id: &str, layout: Layout) -> DeskResult<Vec<u
         .map_err(card_error)
 }
 
+/// The hand-over slip of the worker's current card (电子证激活单): the activation code, and its
+/// QR code once the desk is enrolled with a platform. Refused before the card is handed over.
+pub fn activation_slip(desk: &Desk, worker_id: &str) -> DeskResult<Vec<u8>> {
+    let a = desk.handed_over_activation(worker_id)?;
+    let worker = desk.worker(worker_id)?;
+    let agency = desk.agency()?.map(|g| g.name).unwrap_or_default();
+    let slip = certdesk_card::SlipData {
+        masked_name: certdesk_domain::mask_for_public(&worker.name),
+        certificate_code: a.certificate_code,
+        card_version: a.card_version,
+        code: a.code,
+        url: a.url,
+        agency,
+        date: a.created_at.chars().take(10).collect(),
+    };
+    certdesk_card::activation_slip(&slip).map_err(card_error)
+}
+
 /// 制作: prints the real cards of `worker_ids` (each must have an approved certificate that may
 /// be printed now, or nothing is printed), applying the destination's calibration, then records
 /// every card. `progress(done, total)` follows the layout of each card.

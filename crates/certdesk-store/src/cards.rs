@@ -79,6 +79,21 @@ pub struct Handover {
     pub created_at: String,
 }
 
+/// 电子证激活码: what the hand-over slip prints and the card panel shows for the worker's
+/// electronic card.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CardActivation {
+    pub certificate_code: String,
+    pub card_version: u16,
+    /// The code as printed (`ABCD-EFGH`); typed loosely it is the same code.
+    pub code: String,
+    /// The platform's activation page with the code filled in (the slip's QR code); `None`
+    /// until this desk is enrolled with a platform.
+    pub url: Option<String>,
+    pub created_at: String,
+}
+
 /// 挂失/补办: a card reported lost or damaged.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -118,6 +133,8 @@ pub struct CardState {
     pub can_issue: bool,
     pub can_report_loss: bool,
     pub can_cancel: bool,
+    /// The electronic card's activation code of the current card, once handed over.
+    pub activation: Option<CardActivation>,
 }
 
 /// Printer offsets and scale, applied to every page sent to that printer.
@@ -484,8 +501,79 @@ impl Desk {
         table::card_handovers::insert(&tx, (&self.new_id(), worker_id), &cert, handover, &actor.id, &self.now_text())?;
         let note = messages::card_audit_note(&cert.certificate_code, cert.card_version, issued_on);
         self.move_status(&tx, actor, worker_id, (LifecycleEvent::Issue, "issue"), &note)?;
+        self.add_activation(&tx, actor, worker_id, &cert)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// A new activation code for the card handed over: its SHA-256 goes to the platform with an
+    /// `activate` entry, the code stays here for the slip.
+    fn add_activation(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str, cert: &WorkerCertificate) -> DeskResult<()> {
+        let mut random = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
+        let code = certdesk_protocol::activation::code_from_random(random);
+        table::card_activations::insert(tx, (&self.new_id(), worker_id), cert, &code, &actor.id, &self.now_text())?;
+        let payload = serde_json::json!({
+            "certificate_code": cert.certificate_code,
+            "card_version": cert.card_version,
+            "code_sha256": certdesk_protocol::activation::code_sha256(&code),
+        });
+        self.append_outbox(tx, SyncEntity::Worker, worker_id, SyncOp::Activate, &payload)
+    }
+
+    /// The activation code of the worker's current card, once handed over.
+    pub fn card_activation(&self, worker_id: &str) -> DeskResult<Option<CardActivation>> {
+        let Some(cert) = self.platform_view(worker_id)?.certificate else {
+            return Ok(None);
+        };
+        let Some((code, created_at)) = table::card_activations::latest(&self.conn, worker_id, cert.card_version)? else {
+            return Ok(None);
+        };
+        let platform = self.sync_device()?.map(|d| d.platform_url);
+        Ok(Some(CardActivation {
+            url: platform.map(|p| certdesk_protocol::activation::activation_url(&p, &code)),
+            code: certdesk_protocol::activation::display(&code),
+            certificate_code: cert.certificate_code,
+            card_version: cert.card_version,
+            created_at,
+        }))
+    }
+
+    /// The activation code of the worker's current card, or why there is none (the card was
+    /// not handed over).
+    pub fn handed_over_activation(&self, worker_id: &str) -> DeskResult<CardActivation> {
+        match self.card_activation(worker_id)? {
+            Some(a) => Ok(a),
+            None => Err(messages::activation_needs_handover(&self.worker(worker_id)?.name)),
+        }
+    }
+
+    /// 重新生成激活码: a new code for the card handed over (the worker changed phone, or the
+    /// old code was locked after wrong tries); the old code stops mattering once the new one
+    /// is used. Only for a card that was handed over.
+    pub fn renew_card_activation(&mut self, actor: &SessionUser, worker_id: &str) -> DeskResult<CardActivation> {
+        let w = self.worker(worker_id)?;
+        let cert = self.platform_view(worker_id)?.certificate;
+        let Some(cert) = cert.filter(|c| w.status == WorkerStatus::Issued && self.handed_over(worker_id, c.card_version).unwrap_or(false)) else {
+            return Err(messages::activation_needs_handover(&w.name));
+        };
+        let tx = self.conn.unchecked_transaction()?;
+        self.add_activation(&tx, actor, worker_id, &cert)?;
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "worker",
+                entity_id: worker_id,
+                action: "renew_card_activation",
+                field: None,
+                old_value: None,
+                new_value: None,
+                reason: Some(&messages::card_audit_note(&cert.certificate_code, cert.card_version, "activation")),
+            },
+        )?;
+        tx.commit()?;
+        self.card_activation(worker_id)?.ok_or_else(|| DeskError::internal("the activation just made is missing"))
     }
 
     /// 挂失/补办: the worker's current card is lost or damaged. The platform is asked for a new
@@ -600,6 +688,7 @@ impl Desk {
             cancellation,
             awaiting_replacement,
             print_refusal,
+            activation: self.card_activation(worker_id)?,
         })
     }
 

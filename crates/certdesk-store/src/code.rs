@@ -221,6 +221,8 @@ desk_codes! {
     VerdictRevoked = "verdict_revoked",
     /// A scanned card that is not valid: expired.
     VerdictExpired = "verdict_expired",
+    /// A new electronic-card activation code for a card not handed over.
+    ActivationNeedsHandover = "activation_needs_handover",
     /// A scanned electronic card's code that is too old (a screenshot).
     VerdictStale = "verdict_stale",
     /// A scanned card that is not valid: forged or altered.
@@ -294,7 +296,7 @@ mod tests {
         "enrolment_code_invalid", "glyph_missing", "qr_too_long", "photo_invalid", "credential_missing",
         "calibration_invalid", "no_cards", "font_broken", "write_failed", "no_cups", "print_failed",
         "diagnostics_write", "photo_file", "date", "read_failed", "scan_unreadable", "usage",
-        "verdict_replaced", "verdict_revoked", "verdict_expired", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
+        "verdict_replaced", "verdict_revoked", "verdict_expired", "activation_needs_handover", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
         "verdict_not_a_certificate",
     ];
 

@@ -40,7 +40,7 @@ use rusqlite::Connection;
 pub use agency::Agency;
 pub use audit::AuditEntry;
 pub use cards::{
-    CancelReason, Calibration, Cancellation, CardRecord, CardState, Feedback, FeedbackKind, FeedbackSummary, Handover, LocalWorker,
+    CancelReason, Calibration, Cancellation, CardActivation, CardRecord, CardState, Feedback, FeedbackKind, FeedbackSummary, Handover, LocalWorker,
     LossKind, LossReport, PrintRecord, ScanReport, MAX_SCAN_CHARS, MAX_SIGNATURE_BYTES,
 };
 pub use code::{DeskCode, PLATFORM_PREFIX};

@@ -563,6 +563,17 @@ pub fn not_printed(version: u16) -> DeskError {
     )
 }
 
+/// A new activation code asked for a worker whose current card was not handed over.
+pub fn activation_needs_handover(name: &str) -> DeskError {
+    DeskError::new(
+        DeskCode::ActivationNeedsHandover,
+        Bilingual::new(
+            format!("{name} 的当前卡片尚未发放：电子证激活码在发放时生成"),
+            format!("{name}'s current card has not been handed over: the electronic card's code is made at hand-over"),
+        ),
+    )
+}
+
 /// Field `signature`: not a small PNG.
 pub fn signature_invalid() -> DeskError {
     field_refusal(

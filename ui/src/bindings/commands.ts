@@ -67,6 +67,8 @@ export type Commands = {
   agency_set: { args: { agency: Agency }; result: Agency };
   app_state: { args: Record<string, never>; result: AppState };
   apply_all_eligible: { args: Record<string, never>; result: ApplyAllReport };
+  card_activation_renew: { args: { workerId: string }; result: CardState };
+  card_activation_slip: { args: { workerId: string }; result: ArrayBuffer };
   card_approved_unprinted: { args: Record<string, never>; result: Array<string> };
   card_cancel: { args: { workerId: string; reason: CancelReason; note: string }; result: CardState };
   card_issue: { args: { workerId: string; issuedOn?: string | null; signaturePng?: string | null }; result: CardState };
@@ -147,6 +149,8 @@ export const COMMANDS = [
   'agency_set',
   'app_state',
   'apply_all_eligible',
+  'card_activation_renew',
+  'card_activation_slip',
   'card_approved_unprinted',
   'card_cancel',
   'card_issue',

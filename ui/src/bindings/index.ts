@@ -9,6 +9,7 @@ export type { Bilingual } from './Bilingual';
 export type { Calibration } from './Calibration';
 export type { CancelReason } from './CancelReason';
 export type { Cancellation } from './Cancellation';
+export type { CardActivation } from './CardActivation';
 export type { CardLayout } from './CardLayout';
 export type { CardState } from './CardState';
 export type { ClassCredit } from './ClassCredit';

@@ -20,6 +20,7 @@ const STATE: CardState = {
   can_issue: true,
   can_report_loss: false,
   can_cancel: false,
+  activation: null,
 };
 
 const FUTURE: ApiError = {
@@ -61,5 +62,26 @@ describe('CardPanel', () => {
     fireEvent.click(await screen.findByTestId('issue-ok'));
     await waitFor(() => expect(screen.getByTestId('card-error').textContent).toContain('尚未打印'));
     expect(screen.queryByTestId('error-issued_on')).toBeNull();
+  });
+
+  it('shows the electronic card code after hand-over and makes a new one on request', async () => {
+    const issued: CardState = {
+      ...STATE,
+      status: 'issued',
+      can_issue: false,
+      activation: { certificate_code: 'SH042026000501K', card_version: 1, code: 'K7Q2-M9XD', url: 'https://p.example/e?code=K7Q2M9XD', created_at: '2026-12-04T02:00:00Z' },
+    };
+    const renewed: CardState = { ...issued, activation: { ...issued.activation!, code: 'R8S9-T2U3', url: 'https://p.example/e?code=R8S9T2U3' } };
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === 'card_state') return issued;
+      if (cmd === 'card_activation_renew') return renewed;
+      throw `unexpected command ${cmd}`;
+    });
+    renderWithProviders(<CardPanel id="w1" name="张三" onChanged={() => undefined} />);
+    expect((await screen.findByTestId('card-activation-code')).textContent).toBe('K7Q2-M9XD');
+    expect(screen.getByTestId('card-activation').textContent).toContain('https://p.example/e?code=K7Q2M9XD');
+    fireEvent.click(screen.getByTestId('card-activation-renew'));
+    await waitFor(() => expect(screen.getByTestId('card-activation-code').textContent).toBe('R8S9-T2U3'));
+    expect(invoke).toHaveBeenCalledWith('card_activation_renew', { workerId: 'w1' });
   });
 });

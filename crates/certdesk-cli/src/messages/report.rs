@@ -7,7 +7,7 @@ use std::path::Path;
 
 use certdesk_print::{PrintOutcome, PrinterInfo};
 use certdesk_store::{
-    Agency, ApplyAllReport, CardState, ClassDetail, ColumnMapping, CoverImportReport, CoverKind, DeskStats, ExamResult, Feedback, FeedbackSummary,
+    Agency, ApplyAllReport, CardActivation, CardState, ClassDetail, ColumnMapping, CoverImportReport, CoverKind, DeskStats, ExamResult, Feedback, FeedbackSummary,
     Deadline, HealthCheck, HoursImportReport, InsurancePolicy, HoursUnit, ImportIssue, ImportReport, Participant, RosterExport, ScanReport, SupervisionForm,
     SyncRejection, SyncStatus, TrainingClass, UserInfo, Worker, WorkerDetail, WorkerSummary, WorkerToComplete, WorkerTraining,
 };
@@ -234,6 +234,26 @@ pub fn certificate_cancelled() -> String {
     "已注销。同步后该证件在任何地方查验都显示为“已注销”。".into()
 }
 
+/// `certdesk card activation`: the code and where the worker activates it.
+pub fn card_activation(a: &CardActivation, new: bool, slip: Option<&Path>) -> String {
+    let mut lines = vec![format!(
+        "{}电子证激活码：{}（{} 第 {} 版）",
+        if new { "新的" } else { "" },
+        a.code,
+        a.certificate_code,
+        a.card_version
+    )];
+    match &a.url {
+        Some(url) => lines.push(format!("激活网址：{url}")),
+        None => lines.push("本机尚未登记到平台，激活网址在登记后显示".into()),
+    }
+    lines.push("请服务人员用手机打开网址，输入激活码和身份证号后四位；同步后才能激活。".into());
+    if let Some(p) = slip {
+        lines.push(format!("激活单已保存为 {}", p.display()));
+    }
+    lines.join("\n")
+}
+
 /// `certdesk card status`.
 pub fn card_state(s: &CardState) -> String {
     let mut lines = vec![format!("状态：{}", s.status)];
@@ -294,6 +314,9 @@ pub fn scan(r: &ScanReport) -> String {
     }
     if let (Some(from), Some(until)) = (&r.valid_from, &r.valid_until) {
         lines.push(format!("有效期：{from} 至 {until}"));
+    }
+    if let Some(age) = r.electronic_age_seconds {
+        lines.push(format!("电子证：二维码 {age} 秒前生成"));
     }
     if let Some(w) = &r.local_worker {
         lines.push(format!("本机构人员：{}（{}）", w.name, w.status));

@@ -11,6 +11,7 @@
 pub(crate) mod agency;
 pub(crate) mod audit;
 pub(crate) mod cancellations;
+pub(crate) mod card_activations;
 pub(crate) mod card_handovers;
 pub(crate) mod card_losses;
 pub(crate) mod card_prints;

@@ -128,6 +128,48 @@ fn only_an_approved_certificate_prints_and_every_print_is_recorded() {
 }
 
 #[test]
+fn a_hand_over_gives_an_electronic_card_code_whose_hash_is_queued_and_the_desk_verifies_its_fresh_qr() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = common::fresh(dir.path());
+    let w = worker(&mut desk, &me, "王芳", "31010419800101003");
+    approve(&mut desk, &w, 125, 1, 1);
+    desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:e.pdf", "v1", false).unwrap();
+    // Not handed over yet: no code, and asking for a new one says why.
+    assert!(desk.card_state(&w).unwrap().activation.is_none());
+    let err = desk.renew_card_activation(&me, &w).unwrap_err();
+    assert_eq!(err.code, "activation_needs_handover");
+    assert!(err.message_zh.contains("王芳") && err.message_zh.contains("发放时生成"), "{}", err.message_zh);
+
+    desk.issue_card(&me, &w, None, None).unwrap();
+    let first = desk.card_state(&w).unwrap().activation.expect("a code at hand-over");
+    assert_eq!((first.card_version, first.code.len()), (1, 9));
+    assert!(first.url.is_none(), "no platform address before enrolment");
+    let code = certdesk_protocol::activation::normalise(&first.code).expect("a well-formed code");
+    let queued = desk.pending_outbox(1000).unwrap().into_iter().filter(|e| e.entity_id == w).collect::<Vec<_>>();
+    let activate = queued.last().expect("entries");
+    assert_eq!(activate.op.to_string(), "activate", "after the status upsert of the hand-over");
+    assert_eq!(activate.payload["code_sha256"], certdesk_protocol::activation::code_sha256(&code));
+    assert_eq!(activate.payload["card_version"], 1);
+    assert!(!activate.payload.to_string().contains(&code), "the code itself never leaves the desk");
+
+    // The worker changed phone: a new code, queued the same way; the card panel shows it.
+    desk.renew_card_activation(&me, &w).unwrap();
+    let second = desk.card_state(&w).unwrap().activation.unwrap();
+    assert_ne!(second.code, first.code);
+    assert_eq!(outbox_ops(&desk, &w).iter().filter(|o| *o == "activate").count(), 2);
+
+    // The worker's phone shows the electronic card: fresh it verifies, with its age; the same
+    // code screenshotted and scanned minutes later is stale and red.
+    let now: chrono::DateTime<chrono::Utc> = "2026-03-02T02:00:00Z".parse().unwrap();
+    let electronic = certdesk_protocol::credential::issue_electronic_url(BASE, &claims(125, 1), now - chrono::Duration::seconds(20), &key()).unwrap();
+    let report = desk.verify_scan(&electronic).unwrap();
+    assert_eq!((report.verdict.code(), report.electronic_age_seconds), ("valid", Some(20)));
+    let screenshot = certdesk_protocol::credential::issue_electronic_url(BASE, &claims(125, 1), now - chrono::Duration::minutes(10), &key()).unwrap();
+    let report = desk.verify_scan(&screenshot).unwrap();
+    assert_eq!((report.verdict.code(), report.colour), ("stale", certdesk_domain::standing::Colour::Red));
+}
+
+#[test]
 fn hand_over_then_lost_card_then_replacement_then_verify_both() {
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, me) = common::fresh(dir.path());

@@ -21,7 +21,7 @@ import SignaturePad from './SignaturePad';
 
 const PdfPreview = lazy(() => import('./PdfPreview'));
 
-type Dialog = null | 'preview' | 'print' | 'issue' | 'loss' | 'cancel';
+type Dialog = 'slip' | null | 'preview' | 'print' | 'issue' | 'loss' | 'cancel';
 
 /** The fields of each form dialog, by the names the desk's refusals give them. */
 const DIALOG_FIELDS: Partial<Record<NonNullable<Dialog>, string[]>> = {
@@ -69,6 +69,17 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
     setDialog('preview');
     try {
       setPdf(await api.cardPreview(id, l));
+    } catch (e) {
+      setError(api.toApiError(e));
+    }
+  };
+
+  const slip = async () => {
+    setError(null);
+    setPdf(null);
+    setDialog('slip');
+    try {
+      setPdf(await api.cardActivationSlip(id));
     } catch (e) {
       setError(api.toApiError(e));
     }
@@ -146,6 +157,27 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
           {msg(state.print_refusal)}
         </div>
       )}
+      {state.activation && !state.cancellation && (
+        <div className="mt activation" data-testid="card-activation">
+          <span className="muted">{t('card.activationCode')}</span>{' '}
+          <span className="mono activation-code" data-testid="card-activation-code">{state.activation.code}</span>
+          <span className="muted small"> · {t('card.versionN', { v: state.activation.card_version })}</span>
+          <div className="muted small">{state.activation.url ?? t('card.activationNoPlatform')}</div>
+          <Space className="mt-s" wrap>
+            <Button size="small" data-testid="card-slip-btn" onClick={slip}>
+              {t('card.activationSlip')}
+            </Button>
+            <Button
+              size="small"
+              data-testid="card-activation-renew"
+              loading={busy}
+              onClick={() => act(() => api.cardActivationRenew(id), t('card.activationRenewed'))}
+            >
+              {t('card.activationRenew')}
+            </Button>
+          </Space>
+        </div>
+      )}
       {(state.prints.length > 0 || state.handovers.length > 0 || state.losses.length > 0 || state.cancellation) && (
         <Descriptions className="mt" size="small" bordered column={1} data-testid="card-history">
           {state.prints.filter((p) => !p.draft).map((p) => (
@@ -193,6 +225,22 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
         destroyOnHidden
       >
         {!cert && <Alert type="warning" showIcon message={t('card.draftWarning')} className="mb" />}
+        {errorBox}
+        {pdf && (
+          <Suspense fallback={null}>
+            <PdfPreview data={pdf} />
+          </Suspense>
+        )}
+      </Modal>
+
+      <Modal
+        open={dialog === 'slip'}
+        title={t('card.activationSlip')}
+        footer={<Button onClick={() => setDialog(null)}>{t('common.close')}</Button>}
+        width={520}
+        onCancel={() => setDialog(null)}
+        destroyOnHidden
+      >
         {errorBox}
         {pdf && (
           <Suspense fallback={null}>
