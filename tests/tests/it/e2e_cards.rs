@@ -259,6 +259,12 @@ async fn cards(d: &WebDriver, data: &Path) {
     // The dialog must be gone before the next button can take a click.
     wait_gone(d, tid("issue-date")).await;
     wait_text(d, tid("card-history"), "发放").await;
+    // The hand-over made the electronic card's activation code, shown with its address.
+    let code = wait(d, tid("card-activation-code")).await.text().await.unwrap();
+    assert!(certdesk_protocol::activation::normalise(&code).is_some() && code.len() == 9, "an activation code: {code:?}");
+    let panel = wait(d, tid("card-activation")).await.text().await.unwrap();
+    assert!(panel.contains(&format!("/e?code={}", code.replace('-', ""))), "{panel}");
+    shot(d, "c-02b-activation").await;
     wait(d, tid("card-loss-btn")).await.click().await.unwrap();
     wait(d, tid("loss-note")).await.send_keys("地铁上遗失").await.unwrap();
     wait(d, tid("loss-ok")).await.click().await.unwrap();

@@ -250,3 +250,118 @@ async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
     assert!(rated, "the browser's rating reached the agency's pull");
     s.stop().await;
 }
+
+/// The worker's electronic card on a phone: the slip's QR code opens the activation form with
+/// the code filled in; the worker types the last four ID characters; the card page shows the
+/// masked holder and a QR code that zbarimg decodes from the screenshot and that verifies
+/// while fresh, is stale minutes later (the platform's clock moved), and is replaced by a
+/// fresh one at the next refresh. With the platform gone the page shows its last state,
+/// marked offline, without a code.
+#[tokio::test]
+#[ignore = "needs a display and WebKitWebDriver; scripts/test runs it under xvfb-run"]
+async fn a_worker_activates_the_electronic_card_on_a_phone_whose_qr_verifies_only_while_fresh() {
+    let mut s = scene::scene().await;
+    let device = s.device(s.agency(1, "黄浦", Some("021-63001234")).await).await;
+    let photo = s.upload_photo(&device, &portrait()).await;
+    let id = certdesk_testkit::id_number(3);
+    let cert = s.approved(&device, "李小梅", &id, Some(&photo)).await;
+    let code = "K7Q2M9XD";
+    let handed = s.hand_over(&device, &cert, 1, code).await;
+    assert_eq!(handed, [certdesk_protocol::sync::EntryOutcome::Applied]);
+    let ca = s.server().dev_ca.clone().unwrap();
+    let trust: certdesk_protocol::TrustList =
+        s.http.get(s.url("/api/v1/trust-list")).send().await.unwrap().json().await.unwrap();
+
+    let _driver = WebKitDriver::start();
+    let d = phone(&ca).await;
+    let outcome = {
+        let (d, s, id, trust) = (&d, &s, &id, &trust);
+        futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(async move {
+            d.goto(&certdesk_protocol::activation::activation_url(&s.base, code)).await.unwrap();
+            let (v, _) = verdict(d).await;
+            assert_eq!(v, "activation");
+            let filled = d.find(By::Id("code")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+            assert_eq!(filled, code, "the slip's QR code fills the code in");
+            window::shot(d, "ecard-00-activate").await;
+            d.find(By::Id("id_last4")).await.unwrap().send_keys(&id[id.len() - 4..].to_lowercase()).await.unwrap();
+            d.find(By::Css("form[action='/e'] button")).await.unwrap().click().await.unwrap();
+            window::wait(d, By::Css("[data-ecard] #qr svg")).await;
+            let (v, _) = verdict(d).await;
+            assert_eq!(v, "valid");
+            let body = d.find(By::Tag("main")).await.unwrap().text().await.unwrap();
+            assert!(body.contains("李*梅") && !body.contains("李小梅") && !body.contains(id.as_str()), "{body}");
+            let loaded: bool = d
+                .execute("const i = document.querySelector('.who img'); return !!i && i.complete && i.naturalWidth > 0;", vec![])
+                .await
+                .unwrap()
+                .convert()
+                .unwrap();
+            assert!(loaded, "the photo loads on the electronic card");
+            window::shot(d, "ecard-01-card").await;
+            std::fs::copy(
+                window::screenshots().join("ecard-01-card.png"),
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots/electronic-card.png"),
+            )
+            .unwrap();
+
+            // What a citizen's camera reads off the phone's screen.
+            let shown = Command::new("zbarimg")
+                .args(["--raw", "-q"])
+                .arg(window::screenshots().join("ecard-01-card.png"))
+                .output()
+                .unwrap();
+            let scanned = String::from_utf8_lossy(&shown.stdout).trim().to_owned();
+            assert!(certdesk_protocol::credential::looks_electronic(&scanned), "an electronic code: {scanned:?}");
+            let none = certdesk_protocol::RevocationList::default();
+            let fresh = certdesk_protocol::verify_at(&scanned, trust, &none, s.clock.now());
+            assert!(matches!(fresh.verdict, certdesk_protocol::Verdict::Valid(_)), "{:?}", fresh.verdict);
+            // A screenshot of it, minutes later, proves nothing; the page's next code does.
+            s.clock.advance(chrono::Duration::minutes(4));
+            let stale = certdesk_protocol::verify_at(&scanned, trust, &none, s.clock.now());
+            assert_eq!(stale.verdict.kind(), certdesk_protocol::VerdictKind::Stale);
+            d.goto(&scanned).await.unwrap();
+            assert_eq!(verdict(d).await.0, "stale");
+            assert_eq!(colour(d).await, "red");
+            window::shot(d, "ecard-02-screenshot-scanned-later").await;
+            d.back().await.unwrap();
+            window::wait(d, By::Css("[data-ecard] #qr svg")).await;
+            let _ = d.execute("return window.certdeskEcardTick && window.certdeskEcardTick();", vec![]).await;
+            let mut renewed = String::new();
+            for _ in 0..50 {
+                renewed = d
+                    .execute("const q = document.getElementById('qr'); return q.getAttribute('data-url') || '';", vec![])
+                    .await
+                    .unwrap()
+                    .convert()
+                    .unwrap();
+                if !renewed.is_empty() && renewed != scanned {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert_ne!(renewed, scanned, "the page brought a new code");
+            let again = certdesk_protocol::verify_at(&renewed, trust, &none, s.clock.now());
+            assert!(matches!(again.verdict, certdesk_protocol::Verdict::Valid(_)), "{:?}", again.verdict);
+        }))
+        .await
+    };
+    let outcome = match outcome {
+        Ok(()) => {
+            // Offline: the platform is gone; the next refresh shows the last state, marked.
+            s.0.stop().await;
+            let d2 = &d;
+            futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(async move {
+                let _ = d2.execute("return window.certdeskEcardTick && window.certdeskEcardTick();", vec![]).await;
+                let text = window::wait_text(d2, By::Id("offline"), "离线").await;
+                assert!(text.contains("Offline"), "{text}");
+                let qr: String = d2.execute("return document.getElementById('qr').innerHTML;", vec![]).await.unwrap().convert().unwrap();
+                assert!(qr.is_empty(), "no code offline: an old one proves nothing");
+                assert_eq!(verdict(d2).await.0, "valid", "the last state it had");
+                window::shot(d2, "ecard-03-offline").await;
+            }))
+            .await
+        }
+        failed => failed,
+    };
+    window::finish(d, outcome).await;
+}

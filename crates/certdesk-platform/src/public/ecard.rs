@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::html::{page, row, Banner, Tone};
+use super::html::{page, page_titled, row, Banner, Tone};
 use super::{answer, banner, certificate_rows, footer, refusal, service_tags, standing_rows, ClientNetwork, Public};
 use crate::api::{blob_path, blocking, AppState};
 use crate::error::AppError;
@@ -385,7 +385,7 @@ pub(super) async fn card_page(State(p): State<Public>, uri: Uri) -> Result<Respo
             }
         }
     };
-    let mut html_text = page(&b, body, footer(&p.app));
+    let mut html_text = page_titled(&b, body, footer(&p.app), "电子证 Electronic card");
     // The manifest, the script and the code's size: the page's head is shared with the check
     // pages, so they are added here.
     html_text = html_text.replacen(

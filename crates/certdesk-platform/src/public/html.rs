@@ -104,6 +104,11 @@ pub struct Banner<'a> {
 
 /// A whole page: the banner, then `body`, then the footer.
 pub fn page(banner: &Banner<'_>, body: Markup, footer: Markup) -> String {
+    page_titled(banner, body, footer, "查验 Check")
+}
+
+/// A whole page whose header says what the page is (`查验 Check`, `电子证 Electronic card`).
+pub fn page_titled(banner: &Banner<'_>, body: Markup, footer: Markup, what: &str) -> String {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -119,7 +124,7 @@ pub fn page(banner: &Banner<'_>, body: Markup, footer: Markup) -> String {
             body {
                 header {
                     b { "上海市家政上门服务证" }
-                    span { "Shanghai home-service certificate · 查验 Check" }
+                    span { "Shanghai home-service certificate · " (what) }
                 }
                 main {
                     section class={ "verdict " (banner.tone.class()) } data-verdict=(banner.code) role="status" {
