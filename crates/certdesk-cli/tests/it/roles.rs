@@ -120,3 +120,20 @@ fn a_clerk_cannot_export_the_roster_from_the_terminal_either() {
     assert_eq!((code, printed), (Some(2), serde_json::to_value(DeskError::forbidden()).unwrap()), "the roster is a manager's");
     assert!(!out.exists(), "nothing was written");
 }
+
+/// `certdesk card activation` for a worker whose card was not handed over: the store's sentence
+/// naming the worker, a non-zero exit, and no code made (nothing queued for the platform).
+#[test]
+fn an_activation_code_before_hand_over_is_refused_with_a_sentence_and_nothing_is_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = desk_with_a_clerk(dir.path());
+    let queued = |d: &Path| Desk::open(d).unwrap().pending_outbox(1000).unwrap().len();
+    let before = queued(dir.path());
+    for args in [vec!["card", "activation", "--worker", &id], vec!["card", "activation", "--worker", &id, "--new"]] {
+        let (code, printed) = as_clerk(dir.path(), &args);
+        assert_ne!(code, Some(0), "{args:?}");
+        assert_eq!(printed["code"], "activation_needs_handover", "{printed}");
+        assert!(printed["message_zh"].as_str().unwrap().contains("王五"), "{printed}");
+    }
+    assert_eq!(queued(dir.path()), before);
+}
