@@ -537,6 +537,29 @@ pub(crate) mod public {
         notice("已经提交过", "Already sent", "本次扫码已经提交过，无需重复提交。", "This was already sent from this scan; nothing more to do.")
     }
 
+    /// Under the visit button: what it does and why a rating needs it.
+    pub(crate) const VISIT_NOTE: &str = "确认后，服务记录会送达所属机构；确认入户后才能评价。Confirming sends a service record to the agency; a rating is taken after a confirmed visit.";
+
+    /// A visit confirmed.
+    pub(crate) fn visit_confirmed() -> Notice {
+        notice(
+            "已确认入户",
+            "Visit confirmed",
+            "服务记录已送达持证人所属机构。现在可以返回评价服务。",
+            "The service record has been passed to the worker's agency. You can now go back and rate the service.",
+        )
+    }
+
+    /// A rating from a phone that confirmed no visit.
+    pub(crate) fn visit_first() -> Notice {
+        notice(
+            "请先确认入户",
+            "Confirm the visit first",
+            "评价前请先在查验页点击“此人今天到我家服务”确认入户（同一部手机，一天内）。",
+            "Before rating, confirm the visit on the check page (\"This worker came to my home today\") from this phone, within a day.",
+        )
+    }
+
     /// A rating over the worker's hourly ceiling: kept for the platform to check.
     pub(crate) fn rating_held() -> Notice {
         notice(

@@ -47,7 +47,7 @@ use crate::api::{blob_path, blocking, AppState};
 use crate::error::AppError;
 use crate::messages::public;
 use crate::store::public::{
-    Feedback, FeedbackLimits, FeedbackOutcome, FeedbackSubmission, PublicCertificate,
+    Feedback, FeedbackKind, FeedbackLimits, FeedbackOutcome, FeedbackSubmission, PublicCertificate,
 };
 use html::{page, row, Banner, Tone};
 use token::{Binding, TokenError, TokenKey, TOKEN_TTL_MINUTES};
@@ -68,6 +68,7 @@ pub const RATING_LIMITS: FeedbackLimits = FeedbackLimits {
     per_network_per_day: 5,
     per_certificate_per_hour: 20,
     per_network_all_certificates_per_day: 20,
+    after_visit: true,
 };
 
 /// Complaints taken: a little more room than ratings (a citizen may add to a complaint), the
@@ -77,6 +78,18 @@ pub const COMPLAINT_LIMITS: FeedbackLimits = FeedbackLimits {
     per_network_per_day: 5,
     per_certificate_per_hour: 10,
     per_network_all_certificates_per_day: 20,
+    after_visit: false,
+};
+
+/// Visits confirmed (确认入户): one per phone and certificate a day (a worker comes once a day
+/// to a home), a ceiling per certificate an hour, and per network a little above the rating's
+/// (so the rating's own limit is the one a household behind a shared address meets).
+pub const VISIT_LIMITS: FeedbackLimits = FeedbackLimits {
+    per_device_per_day: 1,
+    per_network_per_day: 10,
+    per_certificate_per_hour: 10,
+    per_network_all_certificates_per_day: 40,
+    after_visit: false,
 };
 
 /// The cookie naming the phone that opened the page.
@@ -98,6 +111,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: AppState) -> OpenApiRouter<
         .routes(routes!(photo))
         .routes(routes!(rate))
         .routes(routes!(complain))
+        .routes(routes!(confirm_visit))
         .routes(routes!(lookup::lookup_page))
         .routes(routes!(ecard::activation_page, ecard::activate))
         .routes(routes!(ecard::card_page))
@@ -367,6 +381,14 @@ fn valid_body(
                 "为保护个人信息，姓名已部分隐藏，不显示身份证号与手机号。\
                  Name partly hidden; ID number and phone are never shown."
             }
+        }
+        section {
+            h2 { "确认入户 " small { "Confirm the visit" } }
+            form method="post" action={ "/c/" (raw) "/visit" } {
+                input type="hidden" name="token" value=(token);
+                button type="submit" class="visit" { "此人今天到我家服务 This worker came to my home today" }
+            }
+            p class="note" { (public::VISIT_NOTE) }
         }
         section {
             h2 { "评价服务 " small { "Rate the service" } }
@@ -680,7 +702,7 @@ async fn store_feedback(
     limits: FeedbackLimits,
 ) -> Result<Response, AppError> {
     let (certificate_code, card_version, token_nonce, device) = admitted;
-    let is_rating = matches!(feedback, Feedback::Rating { .. });
+    let kind = feedback.kind();
     let submission = FeedbackSubmission {
         id: p.app.ids.id(),
         token_nonce,
@@ -692,9 +714,11 @@ async fn store_feedback(
         now: p.app.now(),
     };
     let outcome = blocking(&p.app, move |s| crate::flows::add_feedback(s, &submission, &limits)).await?;
-    let (status, banner) = match (outcome, is_rating) {
-        (FeedbackOutcome::Stored, true) => (StatusCode::OK, refusal("rating_received", Tone::Ok, public::rating_received())),
-        (FeedbackOutcome::Stored, false) => (StatusCode::OK, refusal("complaint_received", Tone::Ok, public::complaint_received())),
+    let (status, banner) = match (outcome, kind) {
+        (FeedbackOutcome::Stored, FeedbackKind::Rating) => (StatusCode::OK, refusal("rating_received", Tone::Ok, public::rating_received())),
+        (FeedbackOutcome::Stored, FeedbackKind::Complaint) => (StatusCode::OK, refusal("complaint_received", Tone::Ok, public::complaint_received())),
+        (FeedbackOutcome::Stored, FeedbackKind::Visit) => (StatusCode::OK, refusal("visit_confirmed", Tone::Ok, public::visit_confirmed())),
+        (FeedbackOutcome::NoVisit, _) => (StatusCode::CONFLICT, refusal("visit_first", Tone::Warn, public::visit_first())),
         (FeedbackOutcome::TokenUsed, _) => (StatusCode::CONFLICT, refusal("already_sent", Tone::Warn, public::already_sent())),
         (FeedbackOutcome::Limited, _) => (StatusCode::TOO_MANY_REQUESTS, refusal("too_many", Tone::Warn, public::too_many())),
         (FeedbackOutcome::NotCurrent, _) => (StatusCode::CONFLICT, refusal("not_rateable", Tone::Bad, public::not_current())),
@@ -762,6 +786,50 @@ async fn rate(
         RATING_LIMITS,
     )
     .await
+}
+
+/// The visit form: the page's token only.
+#[derive(Debug, Deserialize, ToSchema)]
+struct VisitForm {
+    /// The page's token (bound to this card and the `cdv` cookie, 30 minutes, once).
+    #[serde(default)]
+    token: String,
+}
+
+/// A household confirms the visit (确认入户) from the verification page: this worker came into
+/// the home today for a service.
+///
+/// Like the rating form (same token, same answers). The agency receives it as a `visit` change
+/// in its pull (a service record on the worker page). A rating is taken only from a phone that
+/// confirmed a visit of the certificate within a day. Limits: one per phone and certificate a
+/// day, five per network and certificate a day, ten per certificate an hour.
+#[utoipa::path(post, path = "/c/{payload}/visit", tag = "public", operation_id = "confirm_visit",
+    params(("payload" = String, Path, description = "the signed payload of the card's QR code")),
+    request_body(content = inline(VisitForm), content_type = "application/x-www-form-urlencoded"),
+    responses(
+    (status = OK, description = "confirmed page", content_type = "text/html", body = String),
+    (status = BAD_REQUEST, description = "the form is unreadable", content_type = "text/html", body = String),
+    (status = FORBIDDEN, description = "missing, forged, foreign or expired token; scan again", content_type = "text/html", body = String),
+    (status = NOT_FOUND, description = "not a genuine certificate", content_type = "text/html", body = String),
+    (status = CONFLICT, description = "token already used, or the card is not valid now", content_type = "text/html", body = String),
+    (status = TOO_MANY_REQUESTS, description = "over a limit; nothing stored (Retry-After)", content_type = "text/html", body = String),
+))]
+async fn confirm_visit(
+    State(p): State<Public>,
+    uri: Uri,
+    jar: CookieJar,
+    ClientNetwork(network): ClientNetwork,
+    form: Result<Form<VisitForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let raw = raw_payload(&uri).to_owned();
+    let Ok(Form(form)) = form else {
+        return Ok(bad_form(&p, &raw, public::form_unreadable()));
+    };
+    let admitted = match admit(&p, &raw, &jar, &form.token).await? {
+        Ok(a) => a,
+        Err(refused) => return Ok(refused),
+    };
+    store_feedback(&p, &raw, &network, admitted, Feedback::Visit, VISIT_LIMITS).await
 }
 
 /// A citizen files a complaint (投诉) from the verification page.

@@ -613,6 +613,18 @@ pub enum ChangeBody {
         /// When it was given.
         created_at: DateTime<Utc>,
     },
+    /// 确认入户: after scanning the card, a household confirmed that this agency's worker came
+    /// into the home for a service; the agency keeps it as a service record.
+    Visit {
+        /// The confirmation's id on the platform.
+        visit_id: Uuid,
+        /// The worker who came.
+        worker_id: Uuid,
+        /// The certificate the scanned card belongs to.
+        certificate_code: String,
+        /// When it was confirmed.
+        visited_at: DateTime<Utc>,
+    },
     /// 投诉: a citizen filed a complaint about one of this agency's workers from the public
     /// verification page; the agency must follow it up.
     Complaint {

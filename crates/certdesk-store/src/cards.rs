@@ -301,6 +301,10 @@ pub struct FeedbackSummary {
     pub average_stars: Option<f32>,
     pub open_complaints: u32,
     pub items: Vec<Feedback>,
+    /// Visits households confirmed after scanning the card (确认入户): how many in all.
+    pub visits: u32,
+    /// When the latest (up to 20) were confirmed, newest first (RFC 3339).
+    pub recent_visits: Vec<String>,
 }
 
 /// The verify screen's answer.
@@ -736,12 +740,14 @@ impl Desk {
         Ok(table::feedback::insert(tx, f, &self.now_text())?)
     }
 
-    /// A worker's ratings and complaints, newest first, with the average.
+    /// A worker's ratings and complaints, newest first, with the average, and the visits
+    /// households confirmed.
     pub fn worker_feedback(&self, worker_id: &str) -> DeskResult<FeedbackSummary> {
         let items = table::feedback::of_worker(&self.conn, worker_id)?;
         let (ratings, average) = table::feedback::rating_summary(&self.conn, worker_id)?;
         let open_complaints = items.iter().filter(|f| f.kind == FeedbackKind::Complaint && f.handled_at.is_none()).count() as u32;
-        Ok(FeedbackSummary { ratings, average_stars: average.map(|a| a as f32), open_complaints, items })
+        let (visits, recent_visits) = table::service_visits::of_worker(&self.conn, worker_id)?;
+        Ok(FeedbackSummary { ratings, average_stars: average.map(|a| a as f32), open_complaints, items, visits, recent_visits })
     }
 
     /// Complaints nobody has followed up yet, newest first.

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "cards", sql: include_str!("../migrations/0004_cards.sql") },
     Migration { version: 5, name: "health_insurance", sql: include_str!("../migrations/0005_health_insurance.sql") },
     Migration { version: 6, name: "card_activations", sql: include_str!("../migrations/0006_card_activations.sql") },
+    Migration { version: 7, name: "service_visits", sql: include_str!("../migrations/0007_service_visits.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -135,6 +136,7 @@ mod tests {
         (4, "e0eea15125df92e46b8412c28d914368582e71fa3d438b828db6ce72fb03a9e8"),
         (5, "388e59c30ee7992f3e2f41596d12ef8214ba80da72799dedae0a22595973afa0"),
         (6, "f300f4ea1688e5efc3cc7ffcf64a4889415f5c18ec39bf0cbf59d69bbb78d9a6"),
+        (7, "8fd21aaf6497e86376e90f83b33225823622434862706029ca9e1445f38333bb"),
     ];
 
     #[test]

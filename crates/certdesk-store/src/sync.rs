@@ -509,6 +509,12 @@ impl Desk {
                     tally.feedback += 1;
                 }
             }
+            ChangeBody::Visit { visit_id, worker_id, certificate_code, visited_at } => {
+                let row = (visit_id.to_string(), worker_id.to_string(), certificate_code.as_str(), visited_at.to_rfc3339());
+                if table::service_visits::insert(tx, (&row.0, &row.1, row.2, &row.3), &self.now_text())? {
+                    tally.feedback += 1;
+                }
+            }
             ChangeBody::Complaint { complaint_id, worker_id, certificate_code, text, contact, created_at } => {
                 let f = Feedback {
                     id: complaint_id.to_string(),

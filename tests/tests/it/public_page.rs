@@ -207,6 +207,15 @@ async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
             )
             .unwrap();
 
+            // Confirm the visit with one tap (确认入户): a rating is taken only after it.
+            let visit = d.find(By::Css("form[action$='/visit'] button")).await.unwrap();
+            visit.scroll_into_view().await.unwrap();
+            visit.click().await.unwrap();
+            window::wait_text(d, verdict_css(), "已确认入户").await;
+            window::shot(d, "public-02a-visit-confirmed").await;
+            d.find(By::LinkText("返回查验结果 Back to the check")).await.unwrap().click().await.unwrap();
+            assert_eq!(verdict(d).await.0, "valid");
+
             // Rate through the form as a citizen would: tap the fourth star, write, send.
             d.find(By::Css("label[for='s4']")).await.unwrap().click().await.unwrap();
             let comment = d.find(By::Id("comment")).await.unwrap();
@@ -244,10 +253,12 @@ async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
     };
     window::finish(d, outcome).await;
 
-    let rated = s.pull_all(&device).await.into_iter().any(|c| {
-        matches!(c, ChangeBody::Rating { stars: 4, ref comment, .. } if comment == "阿姨很准时，打扫得很仔细")
+    let pulled = s.pull_all(&device).await;
+    let rated = pulled.iter().any(|c| {
+        matches!(c, ChangeBody::Rating { stars: 4, comment, .. } if comment == "阿姨很准时，打扫得很仔细")
     });
     assert!(rated, "the browser's rating reached the agency's pull");
+    assert!(pulled.iter().any(|c| matches!(c, ChangeBody::Visit { .. })), "and the visit it confirmed, as a service record");
     s.stop().await;
 }
 

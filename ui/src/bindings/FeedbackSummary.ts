@@ -4,4 +4,12 @@ import type { Feedback } from "./Feedback";
 /**
  * A worker's ratings at a glance.
  */
-export type FeedbackSummary = { ratings: number, average_stars: number | null, open_complaints: number, items: Array<Feedback>, };
+export type FeedbackSummary = { ratings: number, average_stars: number | null, open_complaints: number, items: Array<Feedback>, 
+/**
+ * Visits households confirmed after scanning the card (确认入户): how many in all.
+ */
+visits: number, 
+/**
+ * When the latest (up to 20) were confirmed, newest first (RFC 3339).
+ */
+recent_visits: Array<string>, };

@@ -1,4 +1,5 @@
-//! Ratings (评价) and complaints (投诉) a citizen leaves on the public page: taken only for the
+//! Ratings (评价), complaints (投诉) and visits confirmed (确认入户) a citizen leaves on the
+//! public page (a rating only from a phone that confirmed a visit within a day): taken only for the
 //! current card of a certificate in force, once per page token, within the flood limits
 //! (per device and per network a day, per network across all certificates a day, per
 //! certificate an hour, counted over stored submissions so they hold across restarts and
@@ -10,7 +11,7 @@ use certdesk_protocol::sync::ChangeBody;
 use chrono::Duration;
 
 use crate::store::public::{
-    Feedback, FeedbackFrom, FeedbackLimits, FeedbackOutcome, FeedbackSubmission,
+    Feedback, FeedbackFrom, FeedbackKind, FeedbackLimits, FeedbackOutcome, FeedbackSubmission,
 };
 use crate::store::repo::{Repo, RepoExt, Tx};
 use crate::store::StoreResult;
@@ -121,6 +122,11 @@ pub fn add_feedback<R: Repo + ?Sized>(
             return Ok(FeedbackOutcome::TokenUsed);
         }
         let src = sources(tx, s)?;
+        if limits.after_visit
+            && tx.count_feedback(FeedbackKind::Visit, &s.certificate_code, FeedbackFrom::Device(&src.device), s.now - Duration::hours(24))? == 0
+        {
+            return Ok(FeedbackOutcome::NoVisit);
+        }
         let held = match (over_limit(tx, s, &src, limits)?, &s.feedback) {
             (None, _) => false,
             (Some(Over::Certificate), Feedback::Rating { .. }) => true,
@@ -147,6 +153,12 @@ pub fn add_feedback<R: Repo + ?Sized>(
                 text: text.clone(),
                 contact: contact.clone(),
                 created_at: s.now,
+            },
+            Feedback::Visit => ChangeBody::Visit {
+                visit_id: s.id,
+                worker_id,
+                certificate_code: s.certificate_code.clone(),
+                visited_at: s.now,
             },
         };
         // Only the worker's agency pulls it: a rating names a person.

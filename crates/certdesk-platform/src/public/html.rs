@@ -49,7 +49,7 @@ details[open] summary{margin-bottom:8px}\
 .stars input:focus-visible+label{outline:2px solid #0b4a8b;border-radius:4px}\
 textarea,input[type=text]{width:100%;font:inherit;border:1px solid #d0d5dd;border-radius:8px;padding:10px;margin:4px 0 10px}\
 button{width:100%;font:inherit;font-weight:700;border:0;border-radius:8px;padding:12px;background:#0b4a8b;color:#fff}\
-.complain button{background:#cf1322}\
+.complain button{background:#cf1322}button.visit{background:#1e8e3e}\
 label.f{font-size:14px;color:#4b5563}\
 footer{text-align:center;font-size:12px;color:#8a919c;padding:4px 16px 24px}";
 

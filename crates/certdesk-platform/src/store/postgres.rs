@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "rating_moderation", sql: include_str!("../../migrations-pg/0005_rating_moderation.sql") },
     Migration { version: 6, name: "feedback_keys", sql: include_str!("../../migrations-pg/0006_feedback_keys.sql") },
     Migration { version: 7, name: "electronic_cards", sql: include_str!("../../migrations-pg/0007_electronic_cards.sql") },
+    Migration { version: 8, name: "visits", sql: include_str!("../../migrations-pg/0008_visits.sql") },
 ];
 
 /// The advisory lock every migration step holds (any constant; the same in every instance).
@@ -105,6 +106,7 @@ mod tests {
             (5, "a6e838e60cd68e5854d964fb529dd00203d48bab574f46ee045d13705965c207"),
             (6, "a68cb1c36ca326e2fe12083752adfc73e97e32a83edb0f014ff8ecab1b2d3cb9"),
             (7, "67082a6d76219be154dc374541cc68ad68feea43ad6a139683f1156073ab6992"),
+            (8, "ff30777da02c8bf5d2e8ae3fa350d46f6c0e74efe87d2d909fb2e3f6323983d1"),
         ];
 
     #[test]

@@ -82,6 +82,8 @@ pub enum Feedback {
         /// How to reach the citizen, at most 50 characters, may be empty.
         contact: String,
     },
+    /// 确认入户: the worker came into the home today.
+    Visit,
 }
 
 impl Feedback {
@@ -90,6 +92,7 @@ impl Feedback {
         match self {
             Feedback::Rating { .. } => FeedbackKind::Rating,
             Feedback::Complaint { .. } => FeedbackKind::Complaint,
+            Feedback::Visit => FeedbackKind::Visit,
         }
     }
 }
@@ -101,6 +104,8 @@ pub enum FeedbackKind {
     Rating,
     /// 投诉.
     Complaint,
+    /// 确认入户.
+    Visit,
 }
 
 /// Whose stored submissions a limit counts.
@@ -152,6 +157,9 @@ pub struct FeedbackLimits {
     /// Per client network over every certificate, over the last 24 hours: a fresh cookie per
     /// request (a new "device" each time) does not buy a fresh quota across workers either.
     pub per_network_all_certificates_per_day: u32,
+    /// Taken only from a phone that confirmed a visit (确认入户) of the certificate within the
+    /// last 24 hours (ratings), so that a flood costs a visit each.
+    pub after_visit: bool,
 }
 
 /// What became of a submission.
@@ -168,6 +176,8 @@ pub enum FeedbackOutcome {
     /// A rating over its certificate's hourly ceiling: stored but held for the programme
     /// office to release or discard; not sent to the agency.
     Held,
+    /// A rating from a phone that confirmed no visit of this certificate within a day.
+    NoVisit,
 }
 
 /// A rating held for moderation, as the operator page lists it.

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "rating_moderation", sql: include_str!("../../migrations/0008_rating_moderation.sql") },
     Migration { version: 9, name: "feedback_keys", sql: include_str!("../../migrations/0009_feedback_keys.sql") },
     Migration { version: 10, name: "electronic_cards", sql: include_str!("../../migrations/0010_electronic_cards.sql") },
+    Migration { version: 11, name: "visits", sql: include_str!("../../migrations/0011_visits.sql") },
 ];
 
 impl From<rusqlite::Error> for StoreError {
@@ -351,6 +352,7 @@ mod tests {
         (8, "ccbda124b22293b3c0d3ebb6fd9c429a7cf6431d7e95e59fc2ae582f949f17da"),
         (9, "7566f0148f6917731a11f8a4a05b1a2ef1800d7e77fd188f831ff5c703657a1d"),
         (10, "d0405d51a4926c3b122b56ba9c1e4c9440eaef82aa281e21ba7bdbf451246321"),
+        (11, "d22995e178de8d1f52a790f01a9b851987dce392efc964a819441843c0050c53"),
     ];
 
     #[test]
@@ -366,10 +368,10 @@ mod tests {
         let file = dir.path().join("platform.sqlite3");
         Connection::open(&file).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let err = SqliteStore::open(dir.path()).err().expect("a newer file is refused");
-        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 10 }), "{err}");
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 11 }), "{err}");
         assert_eq!(
             err.to_string(),
-            "the database is at schema version 99, newer than this platform knows (10): upgrade certdesk-platform before starting it on this data directory"
+            "the database is at schema version 99, newer than this platform knows (11): upgrade certdesk-platform before starting it on this data directory"
         );
         let v: i64 = Connection::open(&file).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 99, "the file is left as it was");

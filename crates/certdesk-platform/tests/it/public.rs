@@ -150,6 +150,10 @@ async fn rate(
     assert_eq!(page.verdict(), "valid");
     let cookie = cookie.map(str::to_owned).or(page.cookie.clone());
     let token = page.token();
+    // A rating is taken after a visit confirmed from the same phone (one a day is enough; a
+    // second the same day is refused and changes nothing).
+    let visit = format!("{}/visit", path_of(&c.cert.url));
+    post_form(&c.s, &visit, cookie.as_deref(), &[("token", &token)]).await;
     let path = format!("{}/rating", path_of(&c.cert.url));
     let got = post_form(
         &c.s,
@@ -581,6 +585,16 @@ mod feedback {
         .await;
         assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
 
+        // A genuine token, but no visit confirmed from this phone yet: refused, nothing stored.
+        let unvisited = post_form(&c.s, &path, cookie.as_deref(), &[("token", &token), ("stars", "5")]).await;
+        assert_eq!((unvisited.status, unvisited.verdict()), (StatusCode::CONFLICT, "visit_first"));
+        assert!(unvisited.html.contains("请先确认入户"), "{}", unvisited.html);
+        let visit = format!("{}/visit", path_of(&c.cert.url));
+        let visited = post_form(&c.s, &visit, cookie.as_deref(), &[("token", &token)]).await;
+        assert_eq!((visited.status, visited.verdict()), (StatusCode::OK, "visit_confirmed"));
+        let twice = post_form(&c.s, &visit, cookie.as_deref(), &[("token", &token)]).await;
+        assert_eq!(twice.status, StatusCode::CONFLICT, "a token confirms one visit");
+
         let first = post_form(
             &c.s,
             &path,
@@ -614,9 +628,12 @@ mod feedback {
             "a token older than 30 minutes"
         );
         assert!(stale.html.contains("重新扫码"));
-        assert_eq!(
-            ratings(&c.s.pull_all(&c.device).await),
-            [(5, String::new())]
+        let pulled = c.s.pull_all(&c.device).await;
+        assert_eq!(ratings(&pulled), [(5, String::new())]);
+        let visits: Vec<&ChangeBody> = pulled.iter().filter(|b| matches!(b, ChangeBody::Visit { .. })).collect();
+        assert!(
+            matches!(visits[..], [ChangeBody::Visit { worker_id, certificate_code, .. }] if *worker_id == c.cert.worker_id && *certificate_code == c.cert.code),
+            "the confirmed visit reaches the agency as a service record: {visits:?}"
         );
         c.s.stop().await;
     }
@@ -770,6 +787,7 @@ mod attacks {
         altered.push(URL_SAFE_NO_PAD.encode(&forged));
         for t in &altered {
             for (kind, fields) in [
+                ("visit", vec![("token", t.as_str())]),
                 ("rating", vec![("token", t.as_str()), ("stars", "1")]),
                 ("complaint", vec![("token", t.as_str()), ("text", "假投诉")]),
             ] {
@@ -788,8 +806,10 @@ mod attacks {
             c.s.pull_all(&c.device)
                 .await
                 .into_iter()
-                .any(|b| matches!(b, ChangeBody::Rating { .. } | ChangeBody::Complaint { .. }));
+                .any(|b| matches!(b, ChangeBody::Rating { .. } | ChangeBody::Complaint { .. } | ChangeBody::Visit { .. }));
         assert!(!stored, "no altered token stored anything");
+        let visit = post_form(&c.s, &format!("{}/visit", path_of(&c.cert.url)), page.cookie.as_deref(), &[("token", &token)]).await;
+        assert_eq!((visit.status, visit.verdict()), (StatusCode::OK, "visit_confirmed"), "the genuine token confirms the visit");
         let real = post_form(
             &c.s,
             &format!("{}/rating", path_of(&c.cert.url)),

@@ -9,7 +9,8 @@ import type { FeedbackSummary } from '../../api';
 import { useI18n } from '../../i18n';
 import { formatTime } from '../../util';
 
-/** On the worker page: citizens' ratings (评价) and complaints (投诉) that came down from the platform. */
+/** On the worker page: citizens' ratings (评价) and complaints (投诉) that came down from the platform,
+ * and the visits households confirmed after scanning the card (确认入户, a service record). */
 export default function FeedbackPanel({ id }: { id: string }) {
   const { t } = useI18n();
   const [s, setS] = useState<FeedbackSummary | null>(null);
@@ -17,7 +18,7 @@ export default function FeedbackPanel({ id }: { id: string }) {
     api.workerFeedback(id).then(setS).catch(() => setS(null));
   }, [id]);
   useEffect(load, [load]);
-  if (!s || s.items.length === 0) return null;
+  if (!s || (s.items.length === 0 && s.visits === 0)) return null;
   return (
     <div data-testid="feedback-panel">
       <Typography.Title level={5} className="section-title">
@@ -26,6 +27,11 @@ export default function FeedbackPanel({ id }: { id: string }) {
           {t('feedback.summary', { n: s.ratings, avg: s.average_stars?.toFixed(1) ?? '—', open: s.open_complaints })}
         </span>
       </Typography.Title>
+      {s.visits > 0 && (
+        <div className="small" data-testid="feedback-visits">
+          {t('feedback.visits', { n: s.visits, last: formatTime(s.recent_visits[0] ?? '') })}
+        </div>
+      )}
       <List
         size="small"
         dataSource={s.items}

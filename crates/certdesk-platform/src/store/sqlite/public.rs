@@ -18,6 +18,7 @@ fn table(kind: FeedbackKind) -> &'static str {
     match kind {
         FeedbackKind::Rating => "ratings",
         FeedbackKind::Complaint => "complaints",
+        FeedbackKind::Visit => "visits",
     }
 }
 
@@ -152,6 +153,22 @@ pub(super) fn add_feedback(
                 agency_id,
                 stars,
                 comment,
+                device_hash,
+                network_hash,
+                ts(s.now)
+            ],
+        )?,
+        Feedback::Visit => tx.execute(
+            "INSERT INTO visits (id, token_nonce, certificate_code, card_version, worker_id,
+               agency_id, device_hash, network_hash, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                s.id.to_string(),
+                s.token_nonce,
+                s.certificate_code,
+                s.card_version,
+                worker_id,
+                agency_id,
                 device_hash,
                 network_hash,
                 ts(s.now)
@@ -296,6 +313,8 @@ mod tests {
     use super::*;
     use crate::store::public::{FeedbackLimits, FeedbackOutcome};
     use chrono::Duration;
+    use certdesk_protocol::sync::ChangeBody;
+    use crate::store::Store;
 
     fn now() -> DateTime<Utc> {
         "2026-11-27T02:00:00Z".parse().unwrap()
@@ -355,11 +374,36 @@ mod tests {
         }
     }
 
+    /// Issue 13 item 6: a rating is taken only from a phone that confirmed a visit of the
+    /// certificate within a day; a visit from another phone, or of another worker, or two days
+    /// old, does not count. The visit itself reaches the agency as a `visit` change.
+    #[test]
+    fn a_rating_needs_a_visit_confirmed_from_the_same_phone_within_a_day() {
+        let (store, code) = store_with_certificate();
+        let other = second_certificate(&store);
+        let limits = FeedbackLimits { after_visit: true, ..LIMITS };
+        let visit = |code: &str, device: &str, minutes: i64| FeedbackSubmission { feedback: Feedback::Visit, ..rating(code, device, "n", minutes) };
+        assert_eq!(crate::flows::add_feedback(&store, &rating(&code, "phone", "n", 0), &limits).unwrap(), FeedbackOutcome::NoVisit);
+        assert_eq!(crate::flows::add_feedback(&store, &visit(&code, "another-phone", 1), &LIMITS).unwrap(), FeedbackOutcome::Stored);
+        assert_eq!(crate::flows::add_feedback(&store, &visit(&other, "phone", 2), &LIMITS).unwrap(), FeedbackOutcome::Stored);
+        assert_eq!(crate::flows::add_feedback(&store, &rating(&code, "phone", "n", 3), &limits).unwrap(), FeedbackOutcome::NoVisit);
+        assert_eq!(crate::flows::add_feedback(&store, &visit(&code, "phone", 4), &LIMITS).unwrap(), FeedbackOutcome::Stored);
+        assert_eq!(crate::flows::add_feedback(&store, &visit(&code, "phone", 5), &LIMITS).unwrap(), FeedbackOutcome::Limited, "one visit per phone a day");
+        assert_eq!(crate::flows::add_feedback(&store, &rating(&code, "phone", "n", 6), &limits).unwrap(), FeedbackOutcome::Stored);
+        // Two days later the visit no longer carries a rating.
+        assert_eq!(crate::flows::add_feedback(&store, &rating(&code, "phone", "n", 2 * 24 * 60), &limits).unwrap(), FeedbackOutcome::NoVisit);
+        let agency = store.public_certificate(&code).unwrap().unwrap().agency_id;
+        let (changes, _) = store.changes_since(agency, 0, 100).unwrap();
+        let visits = changes.iter().filter(|c| matches!(c.body, ChangeBody::Visit { .. })).count();
+        assert_eq!(visits, 3, "each confirmed visit reaches the agency");
+    }
+
     const LIMITS: FeedbackLimits = FeedbackLimits {
         per_device_per_day: 1,
         per_network_per_day: 3,
         per_certificate_per_hour: 5,
         per_network_all_certificates_per_day: 100,
+        after_visit: false,
     };
 
     /// Issue 11 item 7: ratings over a certificate's hourly ceiling are held, not dropped; the
@@ -454,7 +498,7 @@ mod tests {
     fn one_network_is_limited_across_certificates_and_forgotten_after_a_day() {
         let (store, first) = store_with_certificate();
         let second = second_certificate(&store);
-        let limits = FeedbackLimits { per_device_per_day: 10, per_network_per_day: 10, per_certificate_per_hour: 10, per_network_all_certificates_per_day: 3 };
+        let limits = FeedbackLimits { per_device_per_day: 10, per_network_per_day: 10, per_certificate_per_hour: 10, per_network_all_certificates_per_day: 3, after_visit: false };
         let outcomes: Vec<FeedbackOutcome> = [&first, &second, &first, &second]
             .iter()
             .enumerate()
