@@ -651,6 +651,10 @@ pub enum ChangeBody {
         /// The record's id in that entity.
         entity_id: String,
     },
+    /// A kind this desk does not know (a newer platform's): read so that the rest of the page
+    /// and the cursor still apply, then skipped. The platform never sends it.
+    #[serde(other)]
+    Unknown,
 }
 
 /// One change, numbered by the platform's monotonic change sequence.
@@ -680,6 +684,22 @@ pub struct PullResponse {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_change_of_a_kind_this_desk_does_not_know_is_read_as_unknown_and_the_page_still_parses() {
+        let page = json!({
+            "changes": [
+                {"seq": 7, "kind": "a_newer_platforms_kind", "whatever": [1, 2]},
+                {"seq": 8, "kind": "deleted", "entity": "trust_key", "entity_id": "3"}
+            ],
+            "next_cursor": 8,
+            "has_more": false
+        });
+        let got: PullResponse = serde_json::from_value(page).unwrap();
+        assert_eq!(got.changes[0], Change { seq: 7, body: ChangeBody::Unknown });
+        assert!(matches!(got.changes[1].body, ChangeBody::Deleted { .. }));
+        assert_eq!(got.next_cursor, 8);
+    }
 
     #[test]
     fn entry_results_are_flat_objects_tagged_by_result() {

@@ -509,6 +509,8 @@ impl Desk {
                     tally.feedback += 1;
                 }
             }
+            // A newer platform's kind: skipped, so that the rest of the page and the cursor apply.
+            ChangeBody::Unknown => {}
             ChangeBody::Visit { visit_id, worker_id, certificate_code, visited_at } => {
                 let row = (visit_id.to_string(), worker_id.to_string(), certificate_code.as_str(), visited_at.to_rfc3339());
                 if table::service_visits::insert(tx, (&row.0, &row.1, row.2, &row.3), &self.now_text())? {

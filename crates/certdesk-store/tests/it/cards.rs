@@ -375,11 +375,13 @@ fn ratings_and_complaints_pulled_from_the_platform_reach_the_worker_page_once() 
             body: ChangeBody::Complaint { complaint_id, worker_id: wid, certificate_code: code.clone(), text: "迟到一小时".into(), contact: "138****0000".into(), created_at: at },
         },
         Change { seq: 4, body: ChangeBody::Visit { visit_id: Uuid::now_v7(), worker_id: wid, certificate_code: code.clone(), visited_at: at } },
+        // A newer platform's kind: skipped, the rest of the page still applies.
+        Change { seq: 5, body: ChangeBody::Unknown },
     ];
-    let tally = desk.apply_pulled(&changes, 4, true).unwrap();
+    let tally = desk.apply_pulled(&changes, 5, true).unwrap();
     assert_eq!(tally.feedback, 4);
     // The same page again (a retried pull) adds nothing.
-    assert_eq!(desk.apply_pulled(&changes, 4, true).unwrap().feedback, 0);
+    assert_eq!(desk.apply_pulled(&changes, 5, true).unwrap().feedback, 0);
     let summary = desk.worker_feedback(&w).unwrap();
     assert_eq!((summary.ratings, summary.average_stars, summary.open_complaints), (2, Some(4.5), 1));
     // The visit a household confirmed (确认入户) is a service record on the worker page.
