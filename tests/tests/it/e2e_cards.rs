@@ -160,6 +160,15 @@ async fn a_card_is_printed_handed_over_lost_replaced_and_both_qr_codes_verify() 
         .and_then(|rest| rest.split('"').next())
         .expect("the page carries a rating token")
         .to_string();
+    // The household confirms the visit first (确认入户): a rating is taken only after it.
+    let visited = http
+        .post(format!("{credential}/visit"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(visited.status(), 200, "{}", visited.text().await.unwrap_or_default());
     let rated = http
         .post(format!("{credential}/rating"))
         .header(reqwest::header::COOKIE, &cookie)
@@ -217,6 +226,8 @@ async fn cards(d: &WebDriver, data: &Path) {
     // The citizen's rating came down with the sync.
     wait_text(d, tid("feedback-summary"), "评价 1 条，平均 5.0 星").await;
     wait_text(d, tid("feedback-item"), "准时、细心").await;
+    // The visit the household confirmed is on the worker page as a service record.
+    wait_text(d, tid("feedback-visits"), "确认入户 1 次").await;
 
     // The preview renders the very PDF that would be printed.
     wait(d, tid("card-preview-btn")).await.click().await.unwrap();
