@@ -28,6 +28,38 @@ fn bar(n: u64, max: u64) -> maud::Markup {
     html! { span style={ "display:inline-block;height:.8em;background:#0b4f8a;width:" (pct) "%;max-width:100%" } {} }
 }
 
+/// The months as a chart: applications and approvals side by side per month (an inline SVG,
+/// no script), each bar titled with its figure so a pointer or a screen reader can read it.
+fn months_chart(months: &[crate::flows::stats::MonthRow]) -> maud::Markup {
+    const W: u64 = 720;
+    const H: u64 = 180;
+    const TOP: u64 = 16;
+    const BASE: u64 = 150;
+    let most = months.iter().map(|m| m.applications.max(m.approved)).max().unwrap_or(0).max(1);
+    let slot = W / (months.len().max(1) as u64);
+    let height = |n: u64| n * (BASE - TOP) / most;
+    html! {
+        svg data-chart="months" viewBox={ "0 0 " (W) " " (H) } width="100%" role="img"
+            aria-label="近 12 个月申领与核准 Applications and approvals, the last 12 months" {
+            line x1="0" y1=(BASE) x2=(W) y2=(BASE) stroke="#c0c6cf" {}
+            @for (i, m) in months.iter().enumerate() {
+                @let x = i as u64 * slot + slot / 2;
+                rect data-bar="applications" x=(x - 14) y=(BASE - height(m.applications)) width="13" height=(height(m.applications)) fill="#0b4f8a" {
+                    title { (m.month) " 申领 Applied " (m.applications) }
+                }
+                rect data-bar="approved" x=(x + 1) y=(BASE - height(m.approved)) width="13" height=(height(m.approved)) fill="#1e8e3e" {
+                    title { (m.month) " 核准 Approved " (m.approved) }
+                }
+                text x=(x) y=(BASE + 16) font-size="11" text-anchor="middle" fill="#4b5563" { (m.month.get(2..).unwrap_or(&m.month)) }
+            }
+            rect x="8" y="2" width="10" height="10" fill="#0b4f8a" {}
+            text x="22" y="11" font-size="11" fill="#4b5563" { "申领 Applied" }
+            rect x="110" y="2" width="10" height="10" fill="#1e8e3e" {}
+            text x="124" y="11" font-size="11" fill="#4b5563" { "核准 Approved" }
+        }
+    }
+}
+
 fn one_decimal(x: Option<f64>) -> String {
     x.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))
 }
@@ -57,6 +89,7 @@ pub(super) async fn stats_page(State(state): State<AppState>, session: Session) 
             }
         }
         h2 { "近 12 个月 " small { "The last 12 months" } " " a href="/operator/stats/months.csv" { small { "CSV" } } }
+        (months_chart(&s.months))
         table data-table="months" {
             tr {
                 th { "月份 " small { "Month" } } th { "申领 " small { "Applied" } } th { "核准 " small { "Approved" } } th { "未通过 " small { "Rejected" } }

@@ -553,6 +553,12 @@ mod stats {
         assert!(row("黄浦区").starts_with("<td>黄浦区</td><td>1</td><td>1</td><td>1</td>"), "{}", row("黄浦区"));
         assert!(row("崇明区").starts_with("<td>崇明区</td><td>1</td><td>0</td><td>0</td>"), "{}", row("崇明区"));
         assert!(row("徐汇区").starts_with("<td>徐汇区</td><td>0</td><td>0</td><td>0</td>"), "every district is listed");
+        // The months as a chart: two bars a month, each titled with its figure.
+        assert_eq!(page.matches("data-bar=\"applications\"").count(), 12, "a bar of applications a month");
+        assert_eq!(page.matches("data-bar=\"approved\"").count(), 12, "a bar of approvals a month");
+        let this_month = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m").to_string();
+        assert!(page.contains(&format!("<title>{this_month} 申领 Applied 2</title>")), "{page}");
+        assert!(page.contains(&format!("<title>{this_month} 核准 Approved 1</title>")));
 
         let csv = p.get(&commission, "/operator/stats/months.csv").await;
         assert_eq!(csv.status(), StatusCode::OK);
