@@ -29,7 +29,7 @@ use certdesk_protocol::sync::{
 use certdesk_protocol::{ApiCode, ApiError, RevocationList, TrustList};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -150,11 +150,25 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(
             // One INFO line per request (method, path, status, latency); never headers, which
-            // carry credentials.
+            // carry credentials, nor the query, nor an electronic card's secret path segment.
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!("request", method = %req.method(), path = %logged_path(req.uri().path()))
+                })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+}
+
+/// The path as logged: an electronic card's page secret (`/e/{secret}/...`) is a bearer secret
+/// (whoever holds it can show the worker's live code), so it is replaced by `{secret}`.
+pub(crate) fn logged_path(path: &str) -> String {
+    match path.strip_prefix("/e/") {
+        Some(rest) if !rest.is_empty() && !["app.js", "sw.js", "icon.svg"].contains(&rest) => {
+            let tail = rest.find('/').map_or("", |i| &rest[i..]);
+            format!("/e/{{secret}}{tail}")
+        }
+        _ => path.to_owned(),
+    }
 }
 
 /// `Json` whose refusals answer in the API's error shape (400 malformed, 413 too large).
@@ -876,6 +890,17 @@ pub(crate) mod tests {
     use crate::store::sqlite::SqliteStore;
     use axum::body::Body;
     use tower::ServiceExt;
+
+    #[test]
+    fn an_electronic_cards_secret_never_reaches_the_request_log() {
+        let secret = "q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c";
+        assert_eq!(logged_path(&format!("/e/{secret}")), "/e/{secret}");
+        assert_eq!(logged_path(&format!("/e/{secret}/state")), "/e/{secret}/state");
+        assert_eq!(logged_path(&format!("/e/{secret}/manifest.webmanifest")), "/e/{secret}/manifest.webmanifest");
+        for kept in ["/e/app.js", "/e/sw.js", "/e/icon.svg", "/e", "/e/", "/c/AQAB", "/api/v1/sync/pull"] {
+            assert_eq!(logged_path(kept), kept);
+        }
+    }
 
     /// A platform state over an in-memory store, for tests that need only the router.
     pub(crate) fn state() -> AppState {
