@@ -140,6 +140,9 @@ pub fn routes(state: AppState) -> OpenApiRouter {
         .with_state(state)
 }
 
+/// `Strict-Transport-Security` on every answer.
+pub const HSTS: &str = "max-age=31536000";
+
 /// The router with every endpoint, the body limit and request tracing, serving its own
 /// contract at `/api/v1/openapi.yaml`.
 pub fn app(state: AppState) -> Router {
@@ -148,6 +151,15 @@ pub fn app(state: AppState) -> Router {
         .layer(Extension(crate::openapi::Contract::of(&doc)))
         .fallback(|| async { AppError::NotFound("route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // HTTPS only, always: a browser that has seen the platform once never tries it over
+        // plain HTTP again (a year), so nobody on the way can downgrade a citizen's scan.
+        .layer(axum::middleware::map_response(|mut res: axum::response::Response| async move {
+            res.headers_mut().insert(
+                axum::http::header::STRICT_TRANSPORT_SECURITY,
+                axum::http::HeaderValue::from_static(HSTS),
+            );
+            res
+        }))
         .layer(
             // One INFO line per request (method, path, status, latency); never headers, which
             // carry credentials, nor the query, nor an electronic card's secret path segment.

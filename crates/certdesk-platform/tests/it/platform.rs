@@ -205,6 +205,16 @@ mod health {
         assert_eq!(res.status(), StatusCode::OK);
         let res = p.http.get(p.url("/readyz")).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
+        // Every answer, a refusal and an unknown route included, tells browsers HTTPS only.
+        for path in ["/healthz", "/lookup", "/c/not-a-card", "/api/v1/sync/pull", "/no/such/route"] {
+            let res = p.http.get(p.url(path)).send().await.unwrap();
+            assert_eq!(
+                res.headers().get("strict-transport-security").map(|v| v.to_str().unwrap()),
+                Some(certdesk_platform::api::HSTS),
+                "{path} answered {}",
+                res.status()
+            );
+        }
         let yaml = p
             .http
             .get(p.url("/api/v1/openapi.yaml"))
