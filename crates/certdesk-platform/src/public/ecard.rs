@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::html::{page, page_titled, row, Banner, Tone};
+use super::html::{page_titled, row, Banner, Tone};
 use super::{answer, banner, certificate_rows, footer, refusal, service_tags, standing_rows, ClientNetwork, Public};
 use crate::api::{blob_path, blocking, AppState};
 use crate::error::AppError;
@@ -57,6 +57,9 @@ pub const ACTIVATION_WINDOW_MINUTES: i64 = 10;
 pub fn activation_limiter() -> WindowLimiter {
     WindowLimiter::new(ACTIVATIONS_PER_WINDOW, Duration::minutes(ACTIVATION_WINDOW_MINUTES))
 }
+
+/// What the header says on the electronic card's pages.
+const ECARD_TITLE: &str = "电子证 Electronic card";
 
 /// Characters of a card page's secret (32 random bytes, base64url).
 const SECRET_CHARS: usize = 43;
@@ -132,7 +135,7 @@ pub(super) async fn activation_page(
     let code = query.ok().and_then(|Query(q)| q.code).unwrap_or_default();
     let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(20).collect();
     let banner = refusal("activation", Tone::Ok, public::ACTIVATION);
-    answer(StatusCode::OK, "no-store", page(&banner, activation_form(&code), footer(&p.app)))
+    answer(StatusCode::OK, "no-store", page_titled(&banner, activation_form(&code), footer(&p.app), ECARD_TITLE))
 }
 
 /// Activate an electronic card with the code and the last four characters of the ID number.
@@ -159,16 +162,16 @@ pub(super) async fn activate(
     let footer = footer(&p.app);
     let Ok(Form(form)) = form else {
         let banner = refusal("form_invalid", Tone::Warn, public::ACTIVATION_FORM_INVALID);
-        return Ok(answer(StatusCode::BAD_REQUEST, "no-store", page(&banner, activation_form(""), footer)));
+        return Ok(answer(StatusCode::BAD_REQUEST, "no-store", page_titled(&banner, activation_form(""), footer, ECARD_TITLE)));
     };
     let typed: String = form.code.chars().take(20).collect();
     if form.code.trim().is_empty() || form.id_last4.trim().is_empty() {
         let banner = refusal("form_invalid", Tone::Warn, public::ACTIVATION_FORM_INVALID);
-        return Ok(answer(StatusCode::BAD_REQUEST, "no-store", page(&banner, activation_form(&typed), footer)));
+        return Ok(answer(StatusCode::BAD_REQUEST, "no-store", page_titled(&banner, activation_form(&typed), footer, ECARD_TITLE)));
     }
     if let Err(wait) = p.activations.take(&network, p.app.now()) {
         let banner = refusal("too_many_activations", Tone::Warn, public::ACTIVATION_TOO_MANY);
-        let mut res = answer(StatusCode::TOO_MANY_REQUESTS, "no-store", page(&banner, activation_form(&typed), footer));
+        let mut res = answer(StatusCode::TOO_MANY_REQUESTS, "no-store", page_titled(&banner, activation_form(&typed), footer, ECARD_TITLE));
         res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
         return Ok(res);
     }
@@ -189,7 +192,7 @@ pub(super) async fn activate(
         ActivationOutcome::WrongDigits { left } => {
             let (why_zh, why_en) = public::activation_wrong_digits(left);
             let banner = Banner { why_zh: &why_zh, why_en: &why_en, ..refusal("wrong_digits", Tone::Warn, public::ACTIVATION_WRONG_DIGITS) };
-            return Ok(answer(StatusCode::FORBIDDEN, "no-store", page(&banner, activation_form(&typed), footer)));
+            return Ok(answer(StatusCode::FORBIDDEN, "no-store", page_titled(&banner, activation_form(&typed), footer, ECARD_TITLE)));
         }
         ActivationOutcome::Locked => (StatusCode::LOCKED, "activation_locked", Tone::Bad, public::ACTIVATION_LOCKED),
         ActivationOutcome::UnknownCode => (StatusCode::NOT_FOUND, "activation_unknown", Tone::Warn, public::ACTIVATION_UNKNOWN),
@@ -198,7 +201,7 @@ pub(super) async fn activate(
     };
     let banner = refusal(code, tone, notice);
     let again = if status == StatusCode::NOT_FOUND { typed.as_str() } else { "" };
-    Ok(answer(status, "no-store", page(&banner, activation_form(again), footer)))
+    Ok(answer(status, "no-store", page_titled(&banner, activation_form(again), footer, ECARD_TITLE)))
 }
 
 /// What the card page shows now and a scan of its code would say; the page polls it.
@@ -320,7 +323,7 @@ fn state_of(live: &Live, today: chrono::NaiveDate) -> Result<ElectronicCardState
 
 fn not_found(app: &AppState) -> Response {
     let banner = refusal("electronic_card_unknown", Tone::Bad, public::ELECTRONIC_CARD_UNKNOWN);
-    answer(StatusCode::NOT_FOUND, "no-store", page(&banner, html! {}, footer(app)))
+    answer(StatusCode::NOT_FOUND, "no-store", page_titled(&banner, html! {}, footer(app), ECARD_TITLE))
 }
 
 fn with_csp(mut res: Response) -> Response {
@@ -385,7 +388,7 @@ pub(super) async fn card_page(State(p): State<Public>, uri: Uri) -> Result<Respo
             }
         }
     };
-    let mut html_text = page_titled(&b, body, footer(&p.app), "电子证 Electronic card");
+    let mut html_text = page_titled(&b, body, footer(&p.app), ECARD_TITLE);
     // The manifest, the script and the code's size: the page's head is shared with the check
     // pages, so they are added here.
     html_text = html_text.replacen(
