@@ -143,6 +143,14 @@ pub fn routes(state: AppState) -> OpenApiRouter {
 /// `Strict-Transport-Security` on every answer.
 pub const HSTS: &str = "max-age=31536000";
 
+/// HTTPS only, always: a browser that has seen the platform once never tries it over plain HTTP
+/// again (a year), so nobody on the way can downgrade a citizen's scan. The server puts it
+/// around everything, the limits' own refusals (429, 408) included.
+pub(crate) async fn hsts(mut res: axum::response::Response) -> axum::response::Response {
+    res.headers_mut().insert(axum::http::header::STRICT_TRANSPORT_SECURITY, axum::http::HeaderValue::from_static(HSTS));
+    res
+}
+
 /// The router with every endpoint, the body limit and request tracing, serving its own
 /// contract at `/api/v1/openapi.yaml`.
 pub fn app(state: AppState) -> Router {
@@ -151,15 +159,6 @@ pub fn app(state: AppState) -> Router {
         .layer(Extension(crate::openapi::Contract::of(&doc)))
         .fallback(|| async { AppError::NotFound("route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        // HTTPS only, always: a browser that has seen the platform once never tries it over
-        // plain HTTP again (a year), so nobody on the way can downgrade a citizen's scan.
-        .layer(axum::middleware::map_response(|mut res: axum::response::Response| async move {
-            res.headers_mut().insert(
-                axum::http::header::STRICT_TRANSPORT_SECURITY,
-                axum::http::HeaderValue::from_static(HSTS),
-            );
-            res
-        }))
         .layer(
             // One INFO line per request (method, path, status, latency); never headers, which
             // carry credentials, nor the query, nor an electronic card's secret path segment.

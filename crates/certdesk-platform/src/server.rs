@@ -196,7 +196,8 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     let router = app(state)
         .layer(axum::middleware::from_fn_with_state(gate, per_network))
         .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request));
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request))
+        .layer(axum::middleware::map_response(crate::api::hsts));
     // The peer address feeds the public page's flood limits.
     let server = server.serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>());
     let task = tokio::spawn(server);

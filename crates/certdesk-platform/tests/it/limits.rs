@@ -148,6 +148,7 @@ async fn requests_without_credentials_are_limited_per_network_and_syncs_are_not(
     assert_eq!(res.status(), reqwest::StatusCode::TOO_MANY_REQUESTS, "the thirteenth request without credentials");
     let wait: i64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(res.headers()["strict-transport-security"], certdesk_platform::api::HSTS, "the limit's own refusal too");
     assert!(res.text().await.unwrap().contains("请求过多"));
     let pull = p.http.get(p.url("/api/v1/sync/pull?since=0")).header("authorization", device.authorization()).send().await.unwrap();
     assert_eq!(pull.status(), reqwest::StatusCode::OK, "the desk's sync is not counted");
