@@ -97,3 +97,125 @@ mod tests {
         assert_ne!(generate().to_bytes(), generate().to_bytes());
     }
 }
+
+/// The key-encryption key of the signing keys (issue 11 item 3, part): the platform's Ed25519
+/// secrets are stored in the database sealed with ChaCha20-Poly1305 under a 32-byte key kept in a
+/// file of its own (`DATA_DIR/signing-kek`, owner-only), so a copy of the database (a backup, a
+/// dump) cannot sign a card. The key id is bound as associated data, so a sealed secret cannot be
+/// moved to another key's row.
+pub struct KeyVault {
+    kek: chacha20poly1305::Key,
+}
+
+/// What a sealed secret starts with (format 1: nonce, then ciphertext and tag).
+const SEALED_PREFIX: &[u8; 4] = b"CDK1";
+
+impl KeyVault {
+    /// The key file's name in the data folder.
+    pub const FILE: &'static str = "signing-kek";
+
+    /// A vault under a new random key (tests, in-memory stores).
+    pub fn generate() -> KeyVault {
+        let mut kek = [0u8; 32];
+        OsRng.fill_bytes(&mut kek);
+        KeyVault { kek: kek.into() }
+    }
+
+    /// The vault of `path`, made (32 random bytes, owner-only, synced) when the file is missing.
+    pub fn load_or_create(path: &std::path::Path) -> std::io::Result<KeyVault> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let kek: [u8; 32] = bytes.try_into().map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{} is not a 32-byte key file", path.display()))
+                })?;
+                Ok(KeyVault { kek: kek.into() })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let vault = KeyVault::generate();
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options.open(path)?;
+                std::io::Write::write_all(&mut file, vault.kek.as_slice())?;
+                file.sync_all()?;
+                Ok(vault)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `key` sealed for the row of `key_id`.
+    pub fn seal(&self, key_id: u16, key: &SigningKey) -> Vec<u8> {
+        use chacha20poly1305::aead::{Aead, Payload};
+        use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
+        let mut nonce = [0u8; 12];
+        OsRng.fill_bytes(&mut nonce);
+        let sealed = ChaCha20Poly1305::new(&self.kek)
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: key.to_bytes().as_slice(), aad: &key_id.to_be_bytes() })
+            .expect("ChaCha20-Poly1305 seals 32 bytes");
+        [SEALED_PREFIX.as_slice(), &nonce, &sealed].concat()
+    }
+
+    /// The key sealed in a row of `key_id`; `None` when it was sealed under another key file or
+    /// altered. A row written before sealing (32 plain bytes) is read as it is.
+    pub fn open(&self, key_id: u16, stored: &[u8]) -> Option<SigningKey> {
+        use chacha20poly1305::aead::{Aead, Payload};
+        use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
+        if let Ok(plain) = <[u8; 32]>::try_from(stored) {
+            return Some(SigningKey::from_bytes(&plain));
+        }
+        let rest = stored.strip_prefix(SEALED_PREFIX.as_slice())?;
+        if rest.len() != 12 + 32 + 16 {
+            return None;
+        }
+        let (nonce, sealed) = rest.split_at(12);
+        let plain = ChaCha20Poly1305::new(&self.kek)
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: &key_id.to_be_bytes() })
+            .ok()?;
+        let bytes: [u8; 32] = plain.try_into().ok()?;
+        Some(SigningKey::from_bytes(&bytes))
+    }
+
+    /// Whether a stored secret is still plain (written before sealing).
+    pub fn is_plain(stored: &[u8]) -> bool {
+        stored.len() == 32
+    }
+}
+
+#[cfg(test)]
+mod vault_tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_key_opens_only_under_its_key_file_and_in_its_own_row() {
+        let vault = KeyVault::generate();
+        let key = generate();
+        let sealed = vault.seal(3, &key);
+        assert!(!sealed.windows(32).any(|w| w == key.to_bytes()), "the plain key is nowhere in the sealed bytes");
+        assert_eq!(vault.open(3, &sealed).map(|k| k.to_bytes()), Some(key.to_bytes()));
+        assert!(vault.open(4, &sealed).is_none(), "moved to another key's row");
+        assert!(KeyVault::generate().open(3, &sealed).is_none(), "another key file");
+        let mut altered = sealed.clone();
+        *altered.last_mut().unwrap() ^= 1;
+        assert!(vault.open(3, &altered).is_none(), "altered");
+        assert_eq!(vault.open(3, &key.to_bytes()).map(|k| k.to_bytes()), Some(key.to_bytes()), "a row from before sealing");
+    }
+
+    #[test]
+    fn the_key_file_is_made_once_owner_only_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(KeyVault::FILE);
+        let first = KeyVault::load_or_create(&path).unwrap();
+        let sealed = first.seal(1, &generate());
+        let again = KeyVault::load_or_create(&path).unwrap();
+        assert!(again.open(1, &sealed).is_some(), "the same key file opens what the first sealed");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        std::fs::write(&path, b"short").unwrap();
+        assert!(KeyVault::load_or_create(&path).is_err(), "a damaged key file is refused, not replaced");
+    }
+}

@@ -41,6 +41,23 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 11, name: "visits", sql: include_str!("../../migrations/0011_visits.sql") },
 ];
 
+/// Seals every signing key still stored plain (written before sealing), in one transaction: the
+/// retired keys too, since a retired key could still sign a card dated in its period.
+fn seal_plain_keys(conn: &Connection, vault: &crate::keys::KeyVault) -> StoreResult<()> {
+    let tx = conn.unchecked_transaction()?;
+    let plain: Vec<(u16, Vec<u8>)> = {
+        let mut stmt = tx.prepare("SELECT key_id, secret FROM signing_keys WHERE length(secret) = 32")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (key_id, secret) in plain {
+        let key = vault.open(key_id, &secret).ok_or_else(|| StoreError::Corrupt(format!("signing key {key_id}")))?;
+        tx.execute("UPDATE signing_keys SET secret = ?2 WHERE key_id = ?1", params![key_id, vault.seal(key_id, &key)])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::Database(e.to_string())
@@ -50,6 +67,8 @@ impl From<rusqlite::Error> for StoreError {
 /// The platform's records in one SQLite file.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// Seals the signing keys at rest (`DATA_DIR/signing-kek`).
+    vault: crate::keys::KeyVault,
 }
 
 fn ts(t: DateTime<Utc>) -> String {
@@ -103,16 +122,19 @@ impl SqliteStore {
         crate::files::prepare_data_dir(data_dir)
             .and_then(|()| crate::files::create_database_file(&path))
             .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
+        let kek = data_dir.join(crate::keys::KeyVault::FILE);
+        let vault = crate::keys::KeyVault::load_or_create(&kek)
+            .map_err(|e| StoreError::Database(format!("{}: {e}", kek.display())))?;
         let conn = Connection::open(path)?;
-        Self::setup(conn)
+        Self::setup(conn, vault)
     }
 
     /// An in-memory store, for unit tests.
     pub fn open_in_memory() -> StoreResult<Self> {
-        Self::setup(Connection::open_in_memory()?)
+        Self::setup(Connection::open_in_memory()?, crate::keys::KeyVault::generate())
     }
 
-    fn setup(conn: Connection) -> StoreResult<Self> {
+    fn setup(conn: Connection, vault: crate::keys::KeyVault) -> StoreResult<Self> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -121,9 +143,15 @@ impl SqliteStore {
             MigrateError::TooNew { found, known } => StoreError::SchemaTooNew { found, known },
             other => StoreError::Database(other.to_string()),
         })?;
+        seal_plain_keys(&conn, &vault)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            vault,
         })
+    }
+
+    fn vault(&self) -> &crate::keys::KeyVault {
+        &self.vault
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -359,6 +387,45 @@ mod tests {
     fn landed_migrations_are_never_edited() {
         let problems = certdesk_migrate::check_pins(MIGRATIONS, PINNED);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// Issue 11 item 3 (part): the signing keys are sealed at rest under `DATA_DIR/signing-kek`.
+    /// A copy of the database without its key file cannot sign (a sentence says why, and no new
+    /// key is made behind the operator's back); a key stored plain by an older platform is sealed
+    /// when the file is opened, and still signs.
+    #[test]
+    fn a_database_copied_without_its_key_file_cannot_sign_and_plain_keys_are_sealed_on_open() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let now: DateTime<Utc> = "2026-12-04T02:00:00Z".parse().unwrap();
+        let ids = crate::ids::SystemIds;
+        let original = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(original.path()).unwrap();
+        let (key_id, key) = crate::flows::current_signing_key(&store, &ids, today, now).unwrap();
+        drop(store);
+        let raw = |dir: &Path| -> Vec<u8> {
+            Connection::open(dir.join("platform.sqlite3")).unwrap()
+                .query_row("SELECT secret FROM signing_keys WHERE key_id = ?1", [key_id], |r| r.get(0)).unwrap()
+        };
+        let sealed = raw(original.path());
+        assert!(!sealed.windows(32).any(|w| w == key.to_bytes()), "the database never holds the key plain");
+
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::copy(original.path().join("platform.sqlite3"), copy.path().join("platform.sqlite3")).unwrap();
+        let stolen = SqliteStore::open(copy.path()).unwrap();
+        let err = crate::flows::current_signing_key(&stolen, &ids, today, now).unwrap_err();
+        assert!(err.to_string().contains("signing-kek"), "{err}");
+        assert_eq!(stolen.trust_list().unwrap().keys.len(), 1, "no new key was made");
+
+        // A plain key from before sealing: sealed on open, and it still signs as itself.
+        let reopened = SqliteStore::open(original.path()).unwrap();
+        drop(reopened);
+        let plain = crate::keys::generate();
+        Connection::open(original.path().join("platform.sqlite3")).unwrap()
+            .execute("UPDATE signing_keys SET secret = ?2 WHERE key_id = ?1", params![key_id, plain.to_bytes().to_vec()]).unwrap();
+        let store = SqliteStore::open(original.path()).unwrap();
+        assert_ne!(raw(original.path()).len(), 32, "sealed on open");
+        let (_, opened) = crate::flows::current_signing_key(&store, &ids, today, now).unwrap();
+        assert_eq!(opened.to_bytes(), plain.to_bytes());
     }
 
     #[test]

@@ -318,9 +318,12 @@ mod verdicts {
     #[tokio::test]
     async fn a_correctly_signed_certificate_the_platform_never_issued_is_unknown_and_red() {
         let c = card().await;
+        // The leak: the database and its key file (the stored secret alone is sealed).
         let secret: Vec<u8> =
             c.s.db().query_row("SELECT secret FROM signing_keys WHERE key_id = 1", [], |r| r.get(0)).unwrap();
-        let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap());
+        assert_ne!(secret.len(), 32, "the database holds the key sealed, not plain");
+        let vault = certdesk_platform::keys::KeyVault::load_or_create(&c.s.dir().join(certdesk_platform::keys::KeyVault::FILE)).unwrap();
+        let key = vault.open(1, &secret).expect("the key file opens it");
         let never_issued = CredentialClaims {
             key_id: 1,
             certificate_code: CertificateCode::new(1, 2026, 9999).unwrap(),

@@ -30,14 +30,14 @@ impl Repo for SqliteStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         // An error drops `tx` uncommitted: rusqlite rolls it back.
-        f(&mut SqliteTx(&tx))?;
+        f(&mut SqliteTx(&tx, self.vault()))?;
         tx.commit()?;
         Ok(())
     }
 }
 
 /// One open SQLite transaction.
-pub(super) struct SqliteTx<'a, 'c>(pub(super) &'a Transaction<'c>);
+pub(super) struct SqliteTx<'a, 'c>(pub(super) &'a Transaction<'c>, pub(super) &'a crate::keys::KeyVault);
 
 fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -710,10 +710,13 @@ impl Tx for SqliteTx<'_, '_> {
             .optional()?;
         current
             .map(|(id, secret)| {
-                let bytes: [u8; 32] = secret
-                    .try_into()
-                    .map_err(|_| StoreError::Corrupt(format!("signing key {id}")))?;
-                Ok((id, SigningKey::from_bytes(&bytes)))
+                let key = self.1.open(id, &secret).ok_or_else(|| {
+                    StoreError::Signing(format!(
+                        "signing key {id} does not open with this data folder's key file ({}): restore the key file that was used with this database",
+                        crate::keys::KeyVault::FILE
+                    ))
+                })?;
+                Ok((id, key))
             })
             .transpose()
     }
@@ -752,7 +755,7 @@ impl Tx for SqliteTx<'_, '_> {
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 key.key_id,
-                secret.to_bytes().to_vec(),
+                self.1.seal(key.key_id, secret),
                 key.public_key,
                 key.not_before.to_string(),
                 key.not_after.map(|d| d.to_string())
