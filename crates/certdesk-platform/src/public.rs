@@ -562,11 +562,16 @@ async fn photo(State(p): State<Public>, uri: Uri) -> Result<Response, AppError> 
     let (Verdict::Valid(_), Some(record)) = (&checked.verdict, &checked.record) else {
         return Err(AppError::NotFound("photo"));
     };
-    // The lookup names a photo only when the worker's own agency holds the blob.
-    let Some(sha) = record.photo_sha256.clone() else {
+    photo_answer(&p.app, record).await
+}
+
+/// The holder's photo as JPEG, for a card already found valid (the scanned card or the
+/// electronic card). The lookup names a photo only when the worker's own agency holds the blob.
+pub(crate) async fn photo_answer(app: &AppState, record: &PublicCertificate) -> Result<Response, AppError> {
+    let Some(sha) = record.photo_sha256.as_deref() else {
         return Err(AppError::NotFound("photo"));
     };
-    let bytes = tokio::fs::read(blob_path(&p.app.blob_dir, &sha))
+    let bytes = tokio::fs::read(blob_path(&app.blob_dir, sha))
         .await
         .map_err(AppError::internal)?;
     let mut res = bytes.into_response();
@@ -693,6 +698,42 @@ async fn admit(
     }
 }
 
+/// A form of the verification page, carrying the page's token.
+trait PageForm {
+    fn token(&self) -> &str;
+}
+
+impl PageForm for RatingForm {
+    fn token(&self) -> &str {
+        &self.token
+    }
+}
+
+impl PageForm for ComplaintForm {
+    fn token(&self) -> &str {
+        &self.token
+    }
+}
+
+impl PageForm for VisitForm {
+    fn token(&self) -> &str {
+        &self.token
+    }
+}
+
+/// What every form of the page does first: read it (an unreadable one is 400) and [`admit`] it.
+async fn admit_form<F: PageForm>(
+    p: &Public,
+    raw: &str,
+    jar: &CookieJar,
+    form: Result<Form<F>, FormRejection>,
+) -> Result<Result<(F, (String, u16, String, String)), Response>, AppError> {
+    let Ok(Form(form)) = form else {
+        return Ok(Err(bad_form(p, raw, public::form_unreadable())));
+    };
+    Ok(admit(p, raw, jar, form.token()).await?.map(|admitted| (form, admitted)))
+}
+
 async fn store_feedback(
     p: &Public,
     raw: &str,
@@ -757,11 +798,8 @@ async fn rate(
     form: Result<Form<RatingForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let raw = raw_payload(&uri).to_owned();
-    let Ok(Form(form)) = form else {
-        return Ok(bad_form(&p, &raw, public::form_unreadable()));
-    };
-    let admitted = match admit(&p, &raw, &jar, &form.token).await? {
-        Ok(a) => a,
+    let (form, admitted) = match admit_form(&p, &raw, &jar, form).await? {
+        Ok(admitted) => admitted,
         Err(refused) => return Ok(refused),
     };
     let Some(stars) = form
@@ -822,11 +860,8 @@ async fn confirm_visit(
     form: Result<Form<VisitForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let raw = raw_payload(&uri).to_owned();
-    let Ok(Form(form)) = form else {
-        return Ok(bad_form(&p, &raw, public::form_unreadable()));
-    };
-    let admitted = match admit(&p, &raw, &jar, &form.token).await? {
-        Ok(a) => a,
+    let (_, admitted) = match admit_form(&p, &raw, &jar, form).await? {
+        Ok(admitted) => admitted,
         Err(refused) => return Ok(refused),
     };
     store_feedback(&p, &raw, &network, admitted, Feedback::Visit, VISIT_LIMITS).await
@@ -856,11 +891,8 @@ async fn complain(
     form: Result<Form<ComplaintForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let raw = raw_payload(&uri).to_owned();
-    let Ok(Form(form)) = form else {
-        return Ok(bad_form(&p, &raw, public::form_unreadable()));
-    };
-    let admitted = match admit(&p, &raw, &jar, &form.token).await? {
-        Ok(a) => a,
+    let (form, admitted) = match admit_form(&p, &raw, &jar, form).await? {
+        Ok(admitted) => admitted,
         Err(refused) => return Ok(refused),
     };
     let text = clean_text(&form.text);

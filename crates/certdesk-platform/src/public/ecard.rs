@@ -40,7 +40,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::html::{page_titled, row, Banner, Tone};
 use super::{answer, banner, certificate_rows, footer, refusal, service_tags, standing_rows, ClientNetwork, Public};
-use crate::api::{blob_path, blocking, AppState};
+use crate::api::{blocking, AppState};
 use crate::error::AppError;
 use crate::flows::electronic::{ActivationOutcome, MAX_ACTIVATION_ATTEMPTS};
 use crate::limits::WindowLimiter;
@@ -428,16 +428,10 @@ pub(super) async fn card_state(State(p): State<Public>, uri: Uri) -> Result<Resp
 pub(super) async fn card_photo(State(p): State<Public>, uri: Uri) -> Result<Response, AppError> {
     let secret = secret_of(&uri).ok_or(AppError::NotFound("photo"))?;
     let live = live(&p.app, secret).await?.ok_or(AppError::NotFound("photo"))?;
-    let (Verdict::Valid(_), Some(sha)) = (&live.verdict, live.record.photo_sha256.clone()) else {
+    if !matches!(live.verdict, Verdict::Valid(_)) {
         return Err(AppError::NotFound("photo"));
-    };
-    let bytes = tokio::fs::read(blob_path(&p.app.blob_dir, &sha)).await.map_err(AppError::internal)?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    h.insert(CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    Ok(res)
+    }
+    super::photo_answer(&p.app, &live.record).await
 }
 
 /// The web app manifest: the card installs to the home screen and opens on its own page.
