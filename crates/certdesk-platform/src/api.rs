@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json, Router};
 use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
 use certdesk_protocol::operator::{
-    AgencyCreated, CreateAgencyRequest, DeviceInfo, EnrolmentCodeIssued, KeyRotated,
+    AgencyCreated, CreateAgencyRequest, DeviceInfo, EnrolmentCodeIssued, KeyActionRequested, KeyRotated,
     ReviewDecision, ReviewItem, ReviewReport,
 };
 use certdesk_protocol::sync::{
@@ -31,7 +31,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi as _;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -41,6 +41,8 @@ use crate::flows;
 use crate::ids::Ids;
 use crate::keys;
 use crate::messages;
+use crate::operator_pages::access::Area;
+use crate::flows::operators::KeyStep;
 use crate::flows::{Decided, Decision, PushContext, Signer};
 use crate::store::{Agency, Store};
 
@@ -64,8 +66,6 @@ pub struct AppState {
     /// Police-comparison providers, asked in order; the first that decides wins, otherwise the
     /// application waits in the manual review queue.
     pub providers: Arc<Vec<Box<dyn CheckProvider>>>,
-    /// SHA-256 (hex) of the operator token.
-    pub operator_token_hash: Arc<str>,
     /// The clock.
     pub clock: Clock,
     /// Where new ids and signing keys come from.
@@ -110,6 +110,12 @@ where
 /// so nothing can be served undocumented or documented unserved. A route registered any
 /// other way fails `openapi::tests`.
 pub fn routes(state: AppState) -> OpenApiRouter {
+    // Each operator route sits behind its area's key check (on the handlers, so a method a path
+    // does not serve is still 405).
+    let guarded = |area, (schemas, paths, handlers): UtoipaMethodRouter<AppState>| -> UtoipaMethodRouter<AppState> {
+        let guard = axum::middleware::from_fn_with_state(ApiGuard { app: state.clone(), area }, api_guard);
+        (schemas, paths, handlers.route_layer(guard))
+    };
     let api = OpenApiRouter::new()
         .routes(routes!(crate::openapi::contract))
         .routes(routes!(trust_list))
@@ -122,15 +128,15 @@ pub fn routes(state: AppState) -> OpenApiRouter {
             crate::blob_upload::upload_status,
             crate::blob_upload::upload_chunk
         ))
-        .routes(routes!(create_agency))
-        .routes(routes!(issue_enrolment_code))
-        .routes(routes!(list_devices))
-        .routes(routes!(revoke_device))
-        .routes(routes!(list_reviews))
-        .routes(routes!(import_results))
-        .routes(routes!(decide_review))
-        .routes(routes!(rotate_key))
-        .routes(routes!(withdraw_key));
+        .routes(guarded(Area::Agencies, routes!(create_agency)))
+        .routes(guarded(Area::Agencies, routes!(issue_enrolment_code)))
+        .routes(guarded(Area::Devices, routes!(list_devices)))
+        .routes(guarded(Area::Devices, routes!(revoke_device)))
+        .routes(guarded(Area::Reviews, routes!(list_reviews)))
+        .routes(guarded(Area::Reviews, routes!(import_results)))
+        .routes(guarded(Area::Reviews, routes!(decide_review)))
+        .routes(guarded(Area::Keys, routes!(rotate_key)))
+        .routes(guarded(Area::Keys, routes!(withdraw_key)));
     OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
         .merge(crate::operator_pages::routes(state.clone()))
         .routes(routes!(healthz))
@@ -205,9 +211,8 @@ pub struct DeviceAuth {
     pub agency_id: Uuid,
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
         .get(AUTHORIZATION)?
         .to_str()
         .ok()?
@@ -219,7 +224,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = bearer(parts).ok_or(AppError::Unauthorized)?;
+        let token = bearer(&parts.headers).ok_or(AppError::Unauthorized)?;
         let (id, secret) = token.split_once('.').ok_or(AppError::Unauthorized)?;
         let device_id = Uuid::parse_str(id).map_err(|_| AppError::Unauthorized)?;
         let given_hash = keys::sha256_hex(secret);
@@ -239,20 +244,56 @@ impl FromRequestParts<AppState> for DeviceAuth {
     }
 }
 
-/// An authenticated platform operator.
-#[derive(Debug, Clone, Copy)]
-pub struct OperatorAuth;
+/// An operator authenticated by one of their own API keys (issue 11 item 6), let into the area
+/// of the route by [`api_guard`]. There is no shared operator token.
+#[derive(Debug, Clone)]
+pub struct OperatorAuth {
+    /// The operator's sign-in name.
+    pub operator: String,
+    /// The key used.
+    pub key_id: Uuid,
+}
 
 impl FromRequestParts<AppState> for OperatorAuth {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = bearer(parts).ok_or(AppError::Unauthorized)?;
-        if keys::sha256_hex(token) != *state.operator_token_hash {
-            return Err(AppError::Unauthorized);
-        }
-        Ok(OperatorAuth)
+    /// What the route's guard found; a route without a guard lets nobody in.
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
+        parts.extensions.get::<OperatorAuth>().cloned().ok_or(AppError::Unauthorized)
     }
+}
+
+/// The state of [`api_guard`]: the platform's, and the area guarded.
+#[derive(Clone)]
+pub struct ApiGuard {
+    /// The platform's state.
+    pub app: AppState,
+    /// The area the routes belong to.
+    pub area: Area,
+}
+
+/// In front of each operator API route: the bearer must be a live API key (401 otherwise, one
+/// answer for missing, unknown, expired and revoked), whose scopes and operator's role cover
+/// the area (403 with a sentence otherwise); the call is then audited.
+pub async fn api_guard(State(g): State<ApiGuard>, mut req: Request, next: axum::middleware::Next) -> Response {
+    let Some(token) = bearer(req.headers()).map(str::to_owned) else {
+        return AppError::Unauthorized.into_response();
+    };
+    let now = g.app.now();
+    let key = match blocking(&g.app, move |s| flows::operators::api_key_in_force(s, &token, now)).await {
+        Ok(Some(key)) => key,
+        Ok(None) => {
+            tracing::warn!(area = ?g.area, "operator API call with an unknown, expired or revoked key refused");
+            return AppError::Unauthorized.into_response();
+        }
+        Err(e) => return e.into_response(),
+    };
+    if !flows::operators::key_may(&key, g.area) {
+        tracing::warn!(operator = %key.operator_name, key_id = %key.id, area = ?g.area, "operator API call outside the key's scopes refused");
+        return messages::operator::key_scope_refused(g.area.labels()).into_response();
+    }
+    req.extensions_mut().insert(OperatorAuth { operator: key.operator_name.clone(), key_id: key.id });
+    crate::audit::audited(&g.app, key.operator_name, format!("api_key:{}", key.id), req, next).await
 }
 
 /// The process is up.
@@ -506,7 +547,8 @@ fn field_to_bad_request(e: certdesk_domain::FieldError) -> AppError {
     request_body = CreateAgencyRequest, responses(
     (status = CREATED, description = "registered", body = AgencyCreated),
     (status = BAD_REQUEST, description = "a field is missing or invalid", body = ApiError),
-    (status = UNAUTHORIZED, description = "missing or wrong operator token", body = ApiError),
+    (status = UNAUTHORIZED, description = "missing, unknown, expired or revoked API key", body = ApiError),
+    (status = FORBIDDEN, description = "the key's scopes or its operator's role do not cover this call", body = ApiError),
     (status = CONFLICT, description = "an agency with this credit code is already registered", body = ApiError),
 ))]
 async fn create_agency(
@@ -551,7 +593,8 @@ async fn create_agency(
     security(("operator" = [])), params(("agency_id" = Uuid, Path, description = "the agency")),
     responses(
     (status = CREATED, description = "the code (only its hash is kept)", body = EnrolmentCodeIssued),
-    (status = UNAUTHORIZED, description = "missing or wrong operator token", body = ApiError),
+    (status = UNAUTHORIZED, description = "missing, unknown, expired or revoked API key", body = ApiError),
+    (status = FORBIDDEN, description = "the key's scopes or its operator's role do not cover this call", body = ApiError),
     (status = NOT_FOUND, description = "no such agency", body = ApiError),
 ))]
 async fn issue_enrolment_code(
@@ -582,7 +625,8 @@ async fn issue_enrolment_code(
 #[utoipa::path(get, path = "/operator/devices", tag = "operator", security(("operator" = [])),
     responses(
     (status = OK, description = "devices", body = Vec<DeviceInfo>),
-    (status = UNAUTHORIZED, description = "missing or wrong operator token", body = ApiError),
+    (status = UNAUTHORIZED, description = "missing, unknown, expired or revoked API key", body = ApiError),
+    (status = FORBIDDEN, description = "the key's scopes or its operator's role do not cover this call", body = ApiError),
 ))]
 async fn list_devices(
     State(state): State<AppState>,
@@ -596,7 +640,8 @@ async fn list_devices(
     security(("operator" = [])), params(("device_id" = Uuid, Path, description = "the device")),
     responses(
     (status = NO_CONTENT, description = "revoked"),
-    (status = UNAUTHORIZED, description = "missing or wrong operator token", body = ApiError),
+    (status = UNAUTHORIZED, description = "missing, unknown, expired or revoked API key", body = ApiError),
+    (status = FORBIDDEN, description = "the key's scopes or its operator's role do not cover this call", body = ApiError),
     (status = NOT_FOUND, description = "no such device", body = ApiError),
 ))]
 async fn revoke_device(
@@ -617,7 +662,8 @@ async fn revoke_device(
 #[utoipa::path(get, path = "/operator/reviews", tag = "operator", security(("operator" = [])),
     responses(
     (status = OK, description = "oldest first", body = Vec<ReviewItem>),
-    (status = UNAUTHORIZED, description = "missing or wrong operator token", body = ApiError),
+    (status = UNAUTHORIZED, description = "missing, unknown, expired or revoked API key", body = ApiError),
+    (status = FORBIDDEN, description = "the key's scopes or its operator's role do not cover this call", body = ApiError),
 ))]
 async fn list_reviews(
     State(state): State<AppState>,
@@ -652,7 +698,8 @@ fn decision_of(d: ReviewDecision) -> Decision {
     request_body = ReviewDecision, responses(
     (status = OK, description = "decided", body = ReviewReport),
     (status = BAD_REQUEST, description = "malformed request", body = ApiError),
-    (status = UNAUTHORIZED, description = "missing or wrong operator token", body = ApiError),
+    (status = UNAUTHORIZED, description = "missing, unknown, expired or revoked API key", body = ApiError),
+    (status = FORBIDDEN, description = "the key's scopes or its operator's role do not cover this call", body = ApiError),
     (status = CONFLICT, description = "the application is not waiting for review", body = ApiError),
 ))]
 async fn decide_review(
@@ -686,7 +733,8 @@ async fn decide_review(
     responses(
     (status = OK, description = "what was decided, unmatched and unreadable lines", body = ReviewReport),
     (status = BAD_REQUEST, description = "the file is not UTF-8 text", body = ApiError),
-    (status = UNAUTHORIZED, description = "missing or wrong operator token", body = ApiError),
+    (status = UNAUTHORIZED, description = "missing, unknown, expired or revoked API key", body = ApiError),
+    (status = FORBIDDEN, description = "the key's scopes or its operator's role do not cover this call", body = ApiError),
     (status = PAYLOAD_TOO_LARGE, description = "the body is over 1 MiB", body = ApiError),
 ))]
 async fn import_results(
@@ -734,49 +782,89 @@ pub(crate) async fn apply_results_csv(
     Ok(report)
 }
 
-/// Retire the current signing key (valid until today) and start a new one.
+/// What a key action's first call answers (202).
+fn key_action_requested(r: &crate::store::operators::KeyRequest) -> Response {
+    let m = messages::operator::key_action_requested(key_action_labels(r.action));
+    let body = KeyActionRequested {
+        action: r.action.code().into(),
+        key_id: r.key_id,
+        requested_by: r.requested_by.clone(),
+        requested_at: r.requested_at.to_rfc3339(),
+        message_zh: m.zh,
+        message_en: m.en,
+    };
+    (StatusCode::ACCEPTED, Json(body)).into_response()
+}
+
+fn key_action_labels(action: crate::store::operators::KeyAction) -> (&'static str, &'static str) {
+    match action {
+        crate::store::operators::KeyAction::Rotate => ("轮换", "rotation"),
+        crate::store::operators::KeyAction::Withdraw => ("撤回", "withdrawal"),
+    }
+}
+
+/// Retire the current signing key (valid until today) and start a new one: two administrators.
 ///
-/// Credentials signed by the retired key stay valid; both keys stay in the trust list.
+/// The first call only asks (202); the same call by another administrator within 24 hours
+/// rotates (200). Credentials signed by the retired key stay valid; both keys stay in the trust
+/// list.
 #[utoipa::path(post, path = "/operator/keys/rotate", tag = "operator", security(("operator" = [])),
     responses(
-    (status = OK, description = "the new key", body = KeyRotated),
-    (status = UNAUTHORIZED, description = "missing or wrong operator token", body = ApiError),
+    (status = OK, description = "a second administrator confirmed: the new key", body = KeyRotated),
+    (status = ACCEPTED, description = "asked; another administrator must make the same call within 24 hours", body = KeyActionRequested),
+    (status = UNAUTHORIZED, description = "missing, unknown, expired or revoked API key", body = ApiError),
+    (status = FORBIDDEN, description = "the key's scopes or its operator's role do not cover this call", body = ApiError),
+    (status = CONFLICT, description = "the caller asked already: another administrator must confirm", body = ApiError),
 ))]
 async fn rotate_key(
     State(state): State<AppState>,
-    _op: OperatorAuth,
-) -> Result<Json<KeyRotated>, AppError> {
-    let (today, now) = (state.today(), state.now());
+    op: OperatorAuth,
+) -> Result<Response, AppError> {
+    let (today, now, ids) = (state.today(), state.now(), state.ids.clone());
     let key = state.ids.signing_key();
-    let key_id =
-        blocking(&state, move |s| flows::rotate_signing_key(s, &key, today, now)).await?;
-    tracing::info!(key_id, "signing key rotated");
-    Ok(Json(KeyRotated { key_id }))
+    let who = op.operator.clone();
+    match blocking(&state, move |s| flows::operators::rotate_key_by(s, ids.as_ref(), &who, &key, today, now)).await? {
+        KeyStep::Done(key_id) => {
+            tracing::info!(key_id, operator = %op.operator, "signing key rotated (second operator)");
+            Ok(Json(KeyRotated { key_id }).into_response())
+        }
+        KeyStep::Requested(r) => Ok(key_action_requested(&r)),
+        KeyStep::AwaitingOther(r) => Err(messages::operator::second_operator_needed(key_action_labels(r.action), &r.requested_by)),
+        KeyStep::UnknownKey => Err(AppError::NotFound("signing key")),
+    }
 }
 
-/// Withdraw a compromised signing key.
+/// Withdraw a compromised signing key: two administrators.
 ///
-/// The key leaves the trust list at once and desks receive a `deleted` marker (`entity:
-/// trust_key`); cards it signed verify as `unknown_key` from then on. The next approval signs
-/// with a new key.
+/// The first call only asks (202); the same call by another administrator within 24 hours
+/// withdraws (204). The key then leaves the trust list at once and desks receive a `deleted`
+/// marker (`entity: trust_key`); cards it signed verify as `unknown_key` from then on. The next
+/// approval signs with a new key.
 #[utoipa::path(post, path = "/operator/keys/{key_id}/withdraw", tag = "operator",
     security(("operator" = [])), params(("key_id" = u16, Path, description = "the key's id")),
     responses(
-    (status = NO_CONTENT, description = "withdrawn"),
-    (status = UNAUTHORIZED, description = "missing or wrong operator token", body = ApiError),
-    (status = NOT_FOUND, description = "no such key", body = ApiError),
+    (status = NO_CONTENT, description = "a second administrator confirmed: withdrawn"),
+    (status = ACCEPTED, description = "asked; another administrator must make the same call within 24 hours", body = KeyActionRequested),
+    (status = UNAUTHORIZED, description = "missing, unknown, expired or revoked API key", body = ApiError),
+    (status = FORBIDDEN, description = "the key's scopes or its operator's role do not cover this call", body = ApiError),
+    (status = NOT_FOUND, description = "no such key in the trust list", body = ApiError),
+    (status = CONFLICT, description = "the caller asked already: another administrator must confirm", body = ApiError),
 ))]
 async fn withdraw_key(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    op: OperatorAuth,
     Path(key_id): Path<u16>,
-) -> Result<StatusCode, AppError> {
-    let now = state.now();
-    if blocking(&state, move |s| flows::withdraw_signing_key(s, key_id, now)).await? {
-        tracing::warn!(key_id, "signing key withdrawn");
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(AppError::NotFound("signing key"))
+) -> Result<Response, AppError> {
+    let (now, ids) = (state.now(), state.ids.clone());
+    let who = op.operator.clone();
+    match blocking(&state, move |s| flows::operators::withdraw_key_by(s, ids.as_ref(), &who, key_id, now)).await? {
+        KeyStep::Done(()) => {
+            tracing::warn!(key_id, operator = %op.operator, "signing key withdrawn (second operator)");
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        KeyStep::Requested(r) => Ok(key_action_requested(&r)),
+        KeyStep::AwaitingOther(r) => Err(messages::operator::second_operator_needed(key_action_labels(r.action), &r.requested_by)),
+        KeyStep::UnknownKey => Err(AppError::NotFound("signing key")),
     }
 }
 
@@ -918,7 +1006,6 @@ pub(crate) mod tests {
         AppState {
             store: Arc::new(SqliteStore::open_in_memory().unwrap()),
             providers: Arc::new(Vec::new()),
-            operator_token_hash: keys::sha256_hex("operator").into(),
             clock: Arc::new(|| "2026-11-27T02:00:00Z".parse().unwrap()),
             ids: Arc::new(crate::ids::CountingIds::default()),
             credential_base_url: "https://platform.example/c/".into(),

@@ -30,6 +30,14 @@ pub enum AppError {
     /// so a caller cannot tell which.
     #[error("unauthorized")]
     Unauthorized,
+    /// The caller is known but may not do this; 403.
+    #[error("forbidden")]
+    Forbidden {
+        /// Chinese sentence.
+        zh: String,
+        /// English sentence.
+        en: String,
+    },
     /// The named thing does not exist (for this caller); 404.
     #[error("not found: {0}")]
     NotFound(&'static str),
@@ -104,6 +112,7 @@ impl IntoResponse for AppError {
                 (StatusCode::NOT_FOUND, ApiCode::NotFound, zh, en)
             }
             AppError::Conflict { code, zh, en } => (StatusCode::CONFLICT, code, zh, en),
+            AppError::Forbidden { zh, en } => (StatusCode::FORBIDDEN, ApiCode::Forbidden, zh, en),
             AppError::PayloadTooLarge => {
                 let (zh, en) = messages::payload_too_large();
                 (StatusCode::PAYLOAD_TOO_LARGE, ApiCode::PayloadTooLarge, zh.into(), en.into())

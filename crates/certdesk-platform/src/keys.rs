@@ -147,34 +147,42 @@ impl KeyVault {
 
     /// `key` sealed for the row of `key_id`.
     pub fn seal(&self, key_id: u16, key: &SigningKey) -> Vec<u8> {
-        use chacha20poly1305::aead::{Aead, Payload};
-        use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
-        let mut nonce = [0u8; 12];
-        OsRng.fill_bytes(&mut nonce);
-        let sealed = ChaCha20Poly1305::new(&self.kek)
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: key.to_bytes().as_slice(), aad: &key_id.to_be_bytes() })
-            .expect("ChaCha20-Poly1305 seals 32 bytes");
-        [SEALED_PREFIX.as_slice(), &nonce, &sealed].concat()
+        self.seal_bytes(&key_id.to_be_bytes(), key.to_bytes().as_slice())
     }
 
     /// The key sealed in a row of `key_id`; `None` when it was sealed under another key file or
     /// altered. A row written before sealing (32 plain bytes) is read as it is.
     pub fn open(&self, key_id: u16, stored: &[u8]) -> Option<SigningKey> {
-        use chacha20poly1305::aead::{Aead, Payload};
-        use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
         if let Ok(plain) = <[u8; 32]>::try_from(stored) {
             return Some(SigningKey::from_bytes(&plain));
         }
+        let bytes: [u8; 32] = self.open_bytes(&key_id.to_be_bytes(), stored)?.try_into().ok()?;
+        Some(SigningKey::from_bytes(&bytes))
+    }
+
+    /// Any secret sealed for the row named by `aad` (an operator's TOTP secret, bound to their id).
+    pub fn seal_bytes(&self, aad: &[u8], secret: &[u8]) -> Vec<u8> {
+        use chacha20poly1305::aead::{Aead, Payload};
+        use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
+        let mut nonce = [0u8; 12];
+        OsRng.fill_bytes(&mut nonce);
+        let sealed = ChaCha20Poly1305::new(&self.kek)
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: secret, aad })
+            .expect("ChaCha20-Poly1305 seals a short secret");
+        [SEALED_PREFIX.as_slice(), &nonce, &sealed].concat()
+    }
+
+    /// A secret sealed by [`KeyVault::seal_bytes`] for the row named by `aad`; `None` when it was
+    /// sealed under another key file, for another row, or altered.
+    pub fn open_bytes(&self, aad: &[u8], stored: &[u8]) -> Option<Vec<u8>> {
+        use chacha20poly1305::aead::{Aead, Payload};
+        use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
         let rest = stored.strip_prefix(SEALED_PREFIX.as_slice())?;
-        if rest.len() != 12 + 32 + 16 {
+        if rest.len() < 12 + 16 {
             return None;
         }
         let (nonce, sealed) = rest.split_at(12);
-        let plain = ChaCha20Poly1305::new(&self.kek)
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: &key_id.to_be_bytes() })
-            .ok()?;
-        let bytes: [u8; 32] = plain.try_into().ok()?;
-        Some(SigningKey::from_bytes(&bytes))
+        ChaCha20Poly1305::new(&self.kek).decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad }).ok()
     }
 
     /// Whether a stored secret is still plain (written before sealing).

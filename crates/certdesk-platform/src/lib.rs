@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod audit;
 pub mod blob_upload;
 pub mod checks;
 pub mod error;
@@ -27,5 +28,6 @@ pub mod rules;
 pub mod server;
 pub mod store;
 pub mod tls;
+pub mod totp;
 
 pub use server::{start, RunningServer, ServerConfig, StartError, TlsSource};

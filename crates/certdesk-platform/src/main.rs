@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use certdesk_platform::checks::{CheckProvider, WatchList};
 use certdesk_platform::ids::SystemIds;
-use certdesk_platform::{keys, start, ServerConfig, TlsSource};
+use certdesk_platform::{start, ServerConfig, TlsSource};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
@@ -39,6 +39,150 @@ enum OperatorCommand {
     /// ends their sessions). The password is read from stdin unless --password-env names a
     /// variable holding it; it is never a flag, so it stays out of shell history and `ps`.
     Add(OperatorAddArgs),
+    /// An operator's own API keys: the bearer token of the operator API (`/api/v1/operator/…`).
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// The second factor at sign-in (TOTP, any authenticator app): `on` prints the secret and
+    /// its `otpauth://` link once; `off` removes it.
+    Totp(TotpArgs),
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Make a key and print it once (only its SHA-256 is kept).
+    Create(KeyCreateArgs),
+    /// List an operator's keys (never the keys themselves).
+    List(KeyUserArgs),
+    /// Revoke one of an operator's keys at once.
+    Revoke(KeyRevokeArgs),
+}
+
+#[derive(Args)]
+struct KeyUserArgs {
+    /// The platform's data directory.
+    #[arg(long, env = "CERTDESK_PLATFORM_DATA")]
+    data_dir: PathBuf,
+    /// The operator's sign-in name.
+    #[arg(long)]
+    user: String,
+}
+
+#[derive(Args)]
+struct KeyCreateArgs {
+    #[command(flatten)]
+    who: KeyUserArgs,
+    /// An area the key may use (repeat for several): reviews, agencies, devices, revocations,
+    /// stats, audit, keys. Default: every area the operator's role may use.
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
+    /// Days the key lives (1 to 365).
+    #[arg(long, default_value_t = 90)]
+    days: u32,
+}
+
+#[derive(Args)]
+struct KeyRevokeArgs {
+    #[command(flatten)]
+    who: KeyUserArgs,
+    /// The key's id (from `operator key list`).
+    #[arg(long)]
+    id: uuid::Uuid,
+}
+
+#[derive(Args)]
+struct TotpArgs {
+    #[command(flatten)]
+    who: KeyUserArgs,
+    /// `on` (a new secret) or `off`.
+    #[arg(value_parser = ["on", "off"])]
+    state: String,
+}
+
+fn open_store(data_dir: &Path) -> Result<certdesk_platform::store::sqlite::SqliteStore> {
+    if !data_dir.join("platform.sqlite3").exists() {
+        bail!("{} holds no platform database", data_dir.display());
+    }
+    Ok(certdesk_platform::store::sqlite::SqliteStore::open(data_dir)?)
+}
+
+/// `operator key …`.
+fn operator_key(command: &KeyCommand) -> Result<()> {
+    use certdesk_platform::flows::operators::{self as ops, KeyRefusal};
+    use certdesk_platform::operator_pages::access::Area;
+    use certdesk_platform::store::operators::OperatorStore;
+    use certdesk_domain::Code;
+    let now = chrono::Utc::now();
+    match command {
+        KeyCommand::Create(args) => {
+            let store = open_store(&args.who.data_dir)?;
+            let mut scopes = Vec::new();
+            for code in &args.scopes {
+                let Some(area) = Area::from_code(code) else {
+                    bail!("unknown scope {code:?}: one of {}", Area::ALL.map(|a| a.code()).join(", "));
+                };
+                scopes.push(area);
+            }
+            match ops::create_api_key(&store, &SystemIds, &args.who.user, &scopes, args.days, now)? {
+                Ok(key) => {
+                    eprintln!(
+                        "key {} for {} (scopes: {}), valid until {}; it is shown only now:",
+                        key.id,
+                        args.who.user,
+                        key.scopes.iter().map(|a| a.code()).collect::<Vec<_>>().join(" "),
+                        key.expires_at.to_rfc3339()
+                    );
+                    println!("{}", key.key);
+                }
+                Err(KeyRefusal::UnknownOperator) => bail!("no operator {:?}", args.who.user),
+                Err(KeyRefusal::ScopeNotAllowed(area)) => {
+                    bail!("the role of {} may not use {} ({})", args.who.user, area.code(), area.labels().1)
+                }
+                Err(KeyRefusal::Days) => bail!("--days must be 1 to {}", ops::MAX_API_KEY_DAYS),
+            }
+        }
+        KeyCommand::List(args) => {
+            let store = open_store(&args.data_dir)?;
+            for k in store.api_keys_of(&args.user)? {
+                let state = match (k.revoked_at, k.expires_at <= now) {
+                    (Some(at), _) => format!("revoked {}", at.to_rfc3339()),
+                    (None, true) => "expired".to_owned(),
+                    (None, false) => "live".to_owned(),
+                };
+                println!(
+                    "{}\t{state}\tscopes: {}\tuntil {}\tlast used {}",
+                    k.id,
+                    k.scopes,
+                    k.expires_at.to_rfc3339(),
+                    k.last_used_at.map_or("never".to_owned(), |t| t.to_rfc3339())
+                );
+            }
+        }
+        KeyCommand::Revoke(args) => {
+            let store = open_store(&args.who.data_dir)?;
+            if !ops::revoke_api_key(&store, &args.who.user, args.id, now)? {
+                bail!("{} has no live key {}", args.who.user, args.id);
+            }
+            println!("key {} revoked", args.id);
+        }
+    }
+    Ok(())
+}
+
+/// `operator totp`.
+fn operator_totp(args: &TotpArgs) -> Result<()> {
+    let store = open_store(&args.who.data_dir)?;
+    let Some(secret) = certdesk_platform::flows::operators::set_second_factor(&store, &args.who.user, args.state == "on")? else {
+        bail!("no operator {:?}", args.who.user);
+    };
+    match secret {
+        Some(secret) => {
+            eprintln!("two-step sign-in is on for {}; add this to an authenticator app (shown only now):", args.who.user);
+            println!("{}", certdesk_platform::totp::otpauth_uri(&args.who.user, &secret));
+            eprintln!("secret to type by hand: {}", certdesk_platform::totp::base32(&secret));
+        }
+        None => println!("two-step sign-in is off for {}", args.who.user),
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -93,7 +237,7 @@ fn operator_add(args: &OperatorAddArgs) -> Result<()> {
 
 #[derive(Args)]
 struct ServeArgs {
-    /// Directory for the database (and dev TLS files, and the generated operator token).
+    /// Directory for the database (and dev TLS files, and the signing keys' key file).
     #[arg(long, env = "CERTDESK_PLATFORM_DATA")]
     data_dir: PathBuf,
     /// Address to listen on.
@@ -108,10 +252,10 @@ struct ServeArgs {
     /// Make a local CA and a certificate for 127.0.0.1/localhost in the data directory.
     #[arg(long)]
     dev_tls: bool,
-    /// File holding the operator's bearer token; default: DATA_DIR/operator-token, created
-    /// with a random token on first run.
+    /// Serve the operator pages and API on this address only (an internal network), and not on
+    /// --listen.
     #[arg(long)]
-    operator_token_file: Option<PathBuf>,
+    operator_listen: Option<SocketAddr>,
     /// File of ID numbers (one per line) whose police comparison fails (demos, tests).
     #[arg(long)]
     watch_list: Option<PathBuf>,
@@ -131,54 +275,14 @@ struct ServeArgs {
     log_json: bool,
 }
 
-fn operator_token(args: &ServeArgs) -> Result<String> {
-    if let Some(path) = &args.operator_token_file {
-        let token =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let token = token.trim().to_owned();
-        if token.len() < 16 {
-            bail!(
-                "the operator token in {} is shorter than 16 characters",
-                path.display()
-            );
-        }
-        return Ok(token);
-    }
-    let path = args.data_dir.join("operator-token");
-    if path.exists() {
-        return Ok(std::fs::read_to_string(&path)?.trim().to_owned());
-    }
-    certdesk_platform::files::create_dir(&args.data_dir)?;
-    let token = keys::device_secret();
-    write_private(&path, &token)?;
-    eprintln!("operator token written to {}", path.display());
-    Ok(token)
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, contents: &str) -> Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(contents.as_bytes())?;
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> Result<()> {
-    Ok(std::fs::write(path, contents)?)
-}
-
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
     let args = match cli.command {
         Command::Serve(args) => args,
         Command::Operator(OperatorCommand::Add(args)) => return operator_add(&args),
+        Command::Operator(OperatorCommand::Key(command)) => return operator_key(&command),
+        Command::Operator(OperatorCommand::Totp(args)) => return operator_totp(&args),
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
@@ -209,7 +313,7 @@ async fn main() -> Result<()> {
         data_dir: args.data_dir.clone(),
         listen: args.listen,
         tls,
-        operator_token: operator_token(&args)?,
+        operator_listen: args.operator_listen,
         providers,
         public_url: args.public_url.clone(),
         validity_days: args.validity_days,
@@ -222,6 +326,9 @@ async fn main() -> Result<()> {
         println!("dev CA certificate (trust this on desks): {}", ca.display());
     }
     println!("listening on https://{}", server.addr);
+    if let Some(addr) = server.operator_addr {
+        println!("operator pages and API on https://{addr}");
+    }
     tokio::select! {
         r = server.wait() => r.context("server stopped")?,
         _ = tokio::signal::ctrl_c() => tracing::info!("shutting down"),

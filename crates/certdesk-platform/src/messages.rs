@@ -681,7 +681,6 @@ pub(crate) mod public {
 /// What the operator pages say beside their templates: the notices after an action, the
 /// refusals of a form, sign-in. The pages' fixed text stays in their `html!` templates.
 pub(crate) mod operator {
-    use std::fmt::Display;
 
     use certdesk_domain::Bilingual;
     use certdesk_protocol::ApiCode;
@@ -716,16 +715,12 @@ pub(crate) mod operator {
         Bilingual::new("已退出。", "Signed out.")
     }
 
-    /// A wrong name or password.
-    pub(crate) fn wrong_password() -> Bilingual {
-        Bilingual::new("用户名或密码错误。", "Wrong name or password.")
-    }
-
-    /// The account is locked until `at` (Shanghai time).
-    pub(crate) fn locked(at: impl Display) -> Bilingual {
+    /// A sign-in refused: a wrong name, password or code, or an account locked from this network.
+    /// One sentence for all of them, so the answer does not tell a guesser which.
+    pub(crate) fn sign_in_refused() -> Bilingual {
         Bilingual::new(
-            format!("密码错误次数过多，账户已暂时锁定，请于 {at} 后再试，或请管理员重设密码。"),
-            format!("Too many wrong passwords: the account is locked until {at} (Shanghai time), or until an administrator sets a new password."),
+            "登录失败：用户名、密码或动态验证码错误，或该账户因多次错误已在此网络暂时锁定（15 分钟起）。请稍后再试，或请管理员重设密码。",
+            "Sign-in failed: a wrong name, password or code, or the account is locked from this network after repeated failures (15 minutes or more). Try again later, or ask an administrator to set a new password.",
         )
     }
 
@@ -753,6 +748,31 @@ pub(crate) mod operator {
             code: ApiCode::NotPending,
             zh: "该申请不在待审核状态（可能已被处理）".into(),
             en: "The application is not waiting for review (it may have been decided already)".into(),
+        }
+    }
+
+    /// An API key whose scopes or operator's role do not cover the call (`area`: its labels).
+    pub(crate) fn key_scope_refused(area: (&str, &str)) -> AppError {
+        AppError::Forbidden {
+            zh: format!("此 API 密钥或其所属账户的角色无权使用“{}”，未做任何更改。", area.0),
+            en: format!("This API key or its operator's role does not cover {}; nothing was changed.", area.1),
+        }
+    }
+
+    /// The first operator asked for a key action (`action`: 轮换/rotation or 撤回/withdrawal).
+    pub(crate) fn key_action_requested(action: (&str, &str)) -> Bilingual {
+        Bilingual::new(
+            format!("已登记签名密钥{}申请。需另一名管理员在 24 小时内发出同样的请求后才会执行，目前未做任何更改。", action.0),
+            format!("The signing key {} is requested. It is done when another administrator makes the same call within 24 hours; nothing has changed yet.", action.1),
+        )
+    }
+
+    /// The same operator asked twice for a key action.
+    pub(crate) fn second_operator_needed(action: (&str, &str), requested_by: &str) -> AppError {
+        AppError::Conflict {
+            code: ApiCode::SecondOperatorNeeded,
+            zh: format!("签名密钥{}已由 {requested_by} 申请，须由另一名管理员确认，同一人不能确认自己的申请。", action.0),
+            en: format!("The signing key {} was requested by {requested_by} and needs another administrator; nobody confirms their own request.", action.1),
         }
     }
 

@@ -186,7 +186,7 @@ async fn check(app: &AppState, raw: &str) -> Result<Checked, AppError> {
 }
 
 /// The client's network, for the flood limits ([`crate::limits::network_of`]).
-struct ClientNetwork(String);
+pub(crate) struct ClientNetwork(pub(crate) String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientNetwork {
     type Rejection = std::convert::Infallible;

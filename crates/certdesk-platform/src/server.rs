@@ -19,7 +19,6 @@ use tokio::task::JoinHandle;
 use crate::api::{app, AppState, Clock};
 use crate::checks::CheckProvider;
 use crate::ids::Ids;
-use crate::keys;
 pub use crate::limits::Limits;
 use crate::limits::{per_network, CappedAcceptor, NetworkGate, WindowLimiter};
 use crate::store::sqlite::SqliteStore;
@@ -48,8 +47,9 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// TLS certificate source.
     pub tls: TlsSource,
-    /// The operator's bearer token.
-    pub operator_token: String,
+    /// A second address serving only the operator pages and API (and the health checks); the
+    /// first then serves none of them. `None`: one address serves everything.
+    pub operator_listen: Option<SocketAddr>,
     /// Police-comparison providers, asked in order before the manual queue.
     pub providers: Vec<Box<dyn CheckProvider>>,
     /// Public base URL of the platform (e.g. `https://cert.example.cn`); credential URLs are
@@ -86,22 +86,34 @@ pub enum StartError {
 pub struct RunningServer {
     /// The bound address.
     pub addr: SocketAddr,
+    /// The operator listener's address, when `operator_listen` was given.
+    pub operator_addr: Option<SocketAddr>,
     /// The dev CA certificate, when `--dev-tls` made one.
     pub dev_ca: Option<PathBuf>,
     handle: Handle,
     task: JoinHandle<std::io::Result<()>>,
+    operator_task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl RunningServer {
     /// Stops accepting, lets requests in flight finish (up to 5 s), and waits.
     pub async fn shutdown(self) -> std::io::Result<()> {
         self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
+        if let Some(task) = self.operator_task {
+            task.await.map_err(std::io::Error::other)??;
+        }
         self.task.await.map_err(std::io::Error::other)?
     }
 
-    /// Serves until the task ends (normally never).
+    /// Serves until a listener stops (normally never).
     pub async fn wait(self) -> std::io::Result<()> {
-        self.task.await.map_err(std::io::Error::other)?
+        match self.operator_task {
+            Some(operator) => tokio::select! {
+                r = self.task => r.map_err(std::io::Error::other)?,
+                r = operator => r.map_err(std::io::Error::other)?,
+            },
+            None => self.task.await.map_err(std::io::Error::other)?,
+        }
     }
 }
 
@@ -140,6 +152,14 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     let listener = std::net::TcpListener::bind(config.listen)?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
+    let operator_listener = match config.operator_listen {
+        Some(at) => {
+            let l = std::net::TcpListener::bind(at)?;
+            l.set_nonblocking(true)?;
+            Some(l)
+        }
+        None => None,
+    };
 
     let public = config
         .public_url
@@ -154,7 +174,6 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     let state = AppState {
         store: Arc::new(store),
         providers: Arc::new(config.providers),
-        operator_token_hash: keys::sha256_hex(&config.operator_token).into(),
         clock: config.clock,
         ids: config.ids,
         credential_base_url: base.into(),
@@ -183,29 +202,83 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     });
     let handle = Handle::new();
     let limits = config.limits;
-    // The cap holds a permit from the moment a connection is accepted, before TLS.
-    let acceptor = RustlsAcceptor::new(RustlsConfig::from_config(rustls))
-        .handshake_timeout(limits.handshake)
-        .acceptor(CappedAcceptor::new(limits.max_connections));
-    let mut server = axum_server::from_tcp(listener).acceptor(acceptor).handle(handle.clone());
-    server.http_builder().http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read);
-    let gate = NetworkGate {
-        limiter: Arc::new(WindowLimiter::new(limits.per_network_per_minute, chrono::Duration::minutes(1))),
-        clock: state.clock.clone(),
+    let router = app(state.clone());
+    let serve = |listener: std::net::TcpListener, side: Side| {
+        // The cap holds a permit from the moment a connection is accepted, before TLS.
+        let acceptor = RustlsAcceptor::new(RustlsConfig::from_config(rustls.clone()))
+            .handshake_timeout(limits.handshake)
+            .acceptor(CappedAcceptor::new(limits.max_connections));
+        let mut server = axum_server::from_tcp(listener).acceptor(acceptor).handle(handle.clone());
+        server.http_builder().http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read);
+        let gate = NetworkGate {
+            limiter: Arc::new(WindowLimiter::new(limits.per_network_per_minute, chrono::Duration::minutes(1))),
+            clock: state.clock.clone(),
+        };
+        let router = router
+            .clone()
+            .layer(axum::middleware::from_fn_with_state(side, only_side))
+            .layer(axum::middleware::from_fn_with_state(gate, per_network))
+            .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
+            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request))
+            .layer(axum::middleware::map_response(crate::api::hsts));
+        // The peer address feeds the public page's flood limits.
+        tokio::spawn(server.serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>()))
     };
-    let router = app(state)
-        .layer(axum::middleware::from_fn_with_state(gate, per_network))
-        .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request))
-        .layer(axum::middleware::map_response(crate::api::hsts));
-    // The peer address feeds the public page's flood limits.
-    let server = server.serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>());
-    let task = tokio::spawn(server);
+    let (task, operator_addr, operator_task) = match operator_listener {
+        Some(l) => {
+            let at = l.local_addr()?;
+            let operator_task = serve(l, Side::Operator);
+            tracing::info!(%at, "operator pages and API listening (https)");
+            (serve(listener, Side::Public), Some(at), Some(operator_task))
+        }
+        None => (serve(listener, Side::All), None, None),
+    };
     tracing::info!(%addr, "platform listening (https)");
     Ok(RunningServer {
         addr,
+        operator_addr,
+        operator_task,
         dev_ca,
         handle,
         task,
     })
+}
+
+/// Which routes a listener serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Everything (one listener).
+    All,
+    /// Everything but the operator pages and API (the public address, with `operator_listen`).
+    Public,
+    /// Only the operator pages and API, and the health checks (the internal address).
+    Operator,
+}
+
+/// Whether a path is the operators': their pages or their API.
+pub fn is_operator_path(path: &str) -> bool {
+    path == "/operator"
+        || path.starts_with("/operator/")
+        || path.strip_prefix(certdesk_protocol::API_PREFIX).is_some_and(|rest| rest == "/operator" || rest.starts_with("/operator/"))
+}
+
+/// The layer that keeps each listener to its side: another side's path is answered 404, as a
+/// route that does not exist there.
+async fn only_side(
+    axum::extract::State(side): axum::extract::State<Side>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = req.uri().path();
+    let allowed = match side {
+        Side::All => true,
+        Side::Public => !is_operator_path(path),
+        Side::Operator => is_operator_path(path) || matches!(path, "/healthz" | "/readyz"),
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        crate::error::AppError::NotFound("route").into_response()
+    }
 }

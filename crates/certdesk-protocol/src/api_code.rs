@@ -66,6 +66,10 @@ api_codes! {
     QuotaExceeded = "quota_exceeded",
     /// Missing, malformed, unknown or revoked credential (401).
     Unauthorized = "unauthorized",
+    /// The operator's key or role does not cover this call (403).
+    Forbidden = "forbidden",
+    /// A signing key's action waits for a second operator; the caller asked already (409).
+    SecondOperatorNeeded = "second_operator_needed",
     /// The named thing does not exist for this caller (404).
     NotFound = "not_found",
     /// The body is over the size limit (413).
@@ -94,7 +98,8 @@ mod tests {
             "malformed_json", "malformed_query", "malformed_csv", "invalid_field", "device_name_invalid",
             "device_mismatch", "batch_too_large", "blob_name_invalid", "body_unreadable", "blob_hash_mismatch",
             "content_range_invalid", "blob_too_large", "agency_exists", "not_pending", "record_changed", "upload_busy",
-            "upload_offset_mismatch", "quota_exceeded", "unauthorized", "not_found", "payload_too_large", "not_ready", "internal",
+            "upload_offset_mismatch", "quota_exceeded", "unauthorized", "forbidden", "second_operator_needed", "not_found",
+            "payload_too_large", "not_ready", "internal",
         ];
         assert_eq!(ApiCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(), before);
     }

@@ -107,10 +107,29 @@ pub struct DeviceInfo {
     pub revoked: bool,
 }
 
-/// Answer to `POST /api/v1/operator/keys/rotate`.
+/// Answer to `POST /api/v1/operator/keys/rotate` once a second operator confirmed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyRotated {
     /// The new current key's id.
     pub key_id: u16,
+}
+
+/// Answer (202) to the first operator's call to rotate or withdraw a signing key: nothing is
+/// done until another operator makes the same call within 24 hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeyActionRequested {
+    /// `rotate` or `withdraw`.
+    pub action: String,
+    /// The key, for a withdrawal.
+    pub key_id: Option<u16>,
+    /// Who asked.
+    pub requested_by: String,
+    /// When (RFC 3339); the request lapses 24 hours later.
+    pub requested_at: String,
+    /// What happens next, in Chinese.
+    pub message_zh: String,
+    /// The same in English.
+    pub message_en: String,
 }

@@ -1,7 +1,10 @@
 //! The real platform on 127.0.0.1 (a free port) with dev TLS, in a temporary data folder, and
 //! an HTTPS client that trusts only the CA the platform made: the same server a city runs,
 //! started in the test's own process. Operator calls go through the same HTTPS API an
-//! operator's tools use; nothing is written into the platform's database behind its back.
+//! operator's tools use, with the API keys of three operators made before the server starts as
+//! `certdesk-platform operator add` and `operator key create` make them (an administrator, a
+//! second administrator for the two-operator key actions, and the programme office); nothing
+//! else is written into the platform's database behind its back.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -15,8 +18,45 @@ use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-/// The operator's bearer token on every test platform.
-pub const OPERATOR_TOKEN: &str = "operator-token-for-tests-only";
+/// The test platform's administrator (agencies, devices, keys, the audit).
+pub const ADMIN: &str = "tests-admin";
+/// A second administrator (the two-operator key actions).
+pub const SECOND_ADMIN: &str = "tests-admin-2";
+/// The test platform's programme office (reviews).
+pub const OFFICE: &str = "tests-office";
+
+/// The API keys of the test platform's operators.
+#[derive(Clone, Debug)]
+pub struct OperatorKeys {
+    /// [`ADMIN`]'s key.
+    pub admin: String,
+    /// [`SECOND_ADMIN`]'s key.
+    pub second_admin: String,
+    /// [`OFFICE`]'s key.
+    pub office: String,
+}
+
+/// Makes the three operators (once) and a fresh API key for each, in the data folder, before
+/// the server opens it.
+pub fn operator_keys(dir: &Path, now: chrono::DateTime<chrono::Utc>) -> OperatorKeys {
+    use certdesk_platform::flows::operators::create_api_key;
+    use certdesk_platform::store::operators::{OperatorRole, OperatorStore};
+    certdesk_platform::files::prepare_data_dir(dir).expect("the data folder");
+    let store = certdesk_platform::store::sqlite::SqliteStore::open(dir).expect("the platform's database");
+    let ids = certdesk_platform::ids::SystemIds;
+    let key = |name: &str, role| {
+        if store.operator_by_name(name).unwrap().is_none() {
+            let hash = certdesk_platform::operator_pages::auth::hash_password("a password nobody uses").unwrap();
+            certdesk_platform::flows::set_operator(&store, &ids, name, &hash, Some(role), now).unwrap();
+        }
+        create_api_key(&store, &ids, name, &[], 365, now).unwrap().expect("a key").key
+    };
+    OperatorKeys {
+        admin: key(ADMIN, OperatorRole::Admin),
+        second_admin: key(SECOND_ADMIN, OperatorRole::Admin),
+        office: key(OFFICE, OperatorRole::Office),
+    }
+}
 
 /// What the police comparison answers.
 #[derive(Clone, Debug, Default)]
@@ -43,12 +83,14 @@ pub struct Options {
     pub follow_redirects: bool,
     /// The server's timeouts and caps.
     pub limits: certdesk_platform::limits::Limits,
+    /// Whether the operator pages and API get a listener of their own (`--operator-listen`).
+    pub operator_listener: bool,
 }
 
 impl Default for Options {
     /// Every application waits for an operator; the client follows redirects.
     fn default() -> Options {
-        Options { checks: Checks::None, follow_redirects: true, limits: Default::default() }
+        Options { checks: Checks::None, follow_redirects: true, limits: Default::default(), operator_listener: false }
     }
 }
 
@@ -72,6 +114,11 @@ impl Options {
     /// The same options with these timeouts and caps.
     pub fn with_limits(self, limits: certdesk_platform::limits::Limits) -> Options {
         Options { limits, ..self }
+    }
+
+    /// The same options with the operators on a listener of their own.
+    pub fn with_operator_listener(self) -> Options {
+        Options { operator_listener: true, ..self }
     }
 
     /// The same options with a client that follows no redirect.
@@ -108,6 +155,8 @@ pub struct TestPlatform {
     pub ca_pem: String,
     /// The platform's clock.
     pub clock: TestClock,
+    /// The operators' API keys.
+    pub keys: OperatorKeys,
     options: Options,
     dir: Option<tempfile::TempDir>,
 }
@@ -130,11 +179,12 @@ impl TestPlatform {
             Checks::WatchList { listed, pass_unlisted } => vec![Box::new(WatchList::parse(&listed.join("\n"), *pass_unlisted))],
         };
         let ticking = clock.clone();
+        let keys = operator_keys(dir.path(), clock.now());
         let server = start(ServerConfig {
             data_dir: dir.path().to_owned(),
             listen: "127.0.0.1:0".parse().unwrap(),
             tls: TlsSource::Dev,
-            operator_token: OPERATOR_TOKEN.into(),
+            operator_listen: options.operator_listener.then(|| "127.0.0.1:0".parse().unwrap()),
             providers,
             public_url: None,
             validity_days: 1096,
@@ -146,7 +196,7 @@ impl TestPlatform {
         .expect("the platform starts");
         let ca_pem = std::fs::read_to_string(server.dev_ca.as_ref().expect("dev TLS made a CA")).unwrap();
         let http = client(&ca_pem, options.follow_redirects);
-        TestPlatform { base: format!("https://{}", server.addr), server: Some(server), http, ca_pem, clock, options, dir: Some(dir) }
+        TestPlatform { base: format!("https://{}", server.addr), server: Some(server), http, ca_pem, clock, keys, options, dir: Some(dir) }
     }
 
     /// Stops the platform gracefully and starts it again on the same data folder, options and
@@ -185,9 +235,24 @@ impl TestPlatform {
         format!("{}{path}", self.base)
     }
 
-    /// A request with the operator's token.
+    /// A request with the API key of the operator whose role the path needs: the programme
+    /// office for the review queue, the administrator for everything else.
     pub fn operator(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http.request(method, self.url(path)).bearer_auth(OPERATOR_TOKEN)
+        let key = if path.contains("/operator/reviews") { &self.keys.office } else { &self.keys.admin };
+        self.operator_with(key, method, path)
+    }
+
+    /// A signing key's action (`path`: `/api/v1/operator/keys/…`) as two administrators make it:
+    /// asked by [`ADMIN`] (202, nothing done yet), then made by [`SECOND_ADMIN`]; the second answer.
+    pub async fn two_admins(&self, path: &str) -> reqwest::Response {
+        let asked = self.operator_with(&self.keys.admin, reqwest::Method::POST, path).send().await.unwrap();
+        assert_eq!(asked.status(), StatusCode::ACCEPTED, "the first administrator only asks");
+        self.operator_with(&self.keys.second_admin, reqwest::Method::POST, path).send().await.unwrap()
+    }
+
+    /// A request with the API key `key`.
+    pub fn operator_with(&self, key: &str, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, self.url(path)).bearer_auth(key)
     }
 
     /// Registers agency `n` (named 第n家政服务有限公司, credit code [`crate::credit_code`]`(n)`)
@@ -248,7 +313,14 @@ impl TestPlatform {
 
 /// An HTTPS client (rustls) that trusts only `ca_pem`, following redirects or not.
 pub fn client(ca_pem: &str, follow_redirects: bool) -> reqwest::Client {
+    client_from(ca_pem, follow_redirects, None)
+}
+
+/// [`client`] whose connections leave from `local` (another loopback address, `127.0.0.2`, is
+/// another client network to the platform).
+pub fn client_from(ca_pem: &str, follow_redirects: bool, local: Option<std::net::IpAddr>) -> reqwest::Client {
     let builder = reqwest::Client::builder()
+        .local_address(local)
         .use_rustls_tls()
         .tls_built_in_root_certs(false)
         .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).expect("a PEM certificate"));

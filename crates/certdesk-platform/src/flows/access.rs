@@ -82,7 +82,7 @@ pub fn set_operator<R: Repo + ?Sized>(
             if let Some(role) = role {
                 tx.set_operator_role(existing.id, role)?;
             }
-            tx.clear_sign_in_failures(existing.id)?;
+            tx.clear_sign_in_failures(existing.id, None)?;
             tx.delete_sessions_of(existing.id)?;
             Ok(false)
         }
@@ -95,18 +95,19 @@ pub fn set_operator<R: Repo + ?Sized>(
     })
 }
 
-/// A successful sign-in: the failure count starts again, sessions nobody signed out of and
-/// that have expired are cleared, and the new session is stored.
+/// A successful sign-in from `network`: the failure count there starts again, sessions nobody
+/// signed out of and that have expired are cleared, and the new session is stored.
 pub fn open_session<R: Repo + ?Sized>(
     repo: &R,
     operator_id: Uuid,
+    network: &str,
     id_hash: &str,
     csrf_token: &str,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> StoreResult<()> {
     repo.transaction(|tx| {
-        tx.clear_sign_in_failures(operator_id)?;
+        tx.clear_sign_in_failures(operator_id, Some(network))?;
         tx.delete_sessions_expired_by(now)?;
         tx.add_session(id_hash, operator_id, csrf_token, now, expires_at)
     })

@@ -48,17 +48,20 @@ pub fn rotate_signing_key<R: Repo + ?Sized>(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<u16> {
-    repo.transaction(|tx| {
-        for key in tx.live_keys()? {
-            tx.retire_key(key.key_id, today)?;
-            let retired = TrustedKey {
-                not_after: Some(today),
-                ..key
-            };
-            tx.add_change(None, &ChangeBody::TrustKey { key: retired }, now)?;
-        }
-        add_key(tx, new_key, today, now)
-    })
+    repo.transaction(|tx| rotate_in(tx, new_key, today, now))
+}
+
+/// [`rotate_signing_key`] on an open transaction.
+pub(crate) fn rotate_in(tx: &mut dyn Tx, new_key: &SigningKey, today: NaiveDate, now: DateTime<Utc>) -> StoreResult<u16> {
+    for key in tx.live_keys()? {
+        tx.retire_key(key.key_id, today)?;
+        let retired = TrustedKey {
+            not_after: Some(today),
+            ..key
+        };
+        tx.add_change(None, &ChangeBody::TrustKey { key: retired }, now)?;
+    }
+    add_key(tx, new_key, today, now)
 }
 
 /// Withdraws a (compromised) key: it leaves the trust list at once and desks get a deletion
@@ -68,18 +71,21 @@ pub fn withdraw_signing_key<R: Repo + ?Sized>(
     key_id: u16,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    repo.transaction(|tx| {
-        let withdrawn = tx.withdraw_key(key_id, now.date_naive(), now)?;
-        if withdrawn {
-            tx.add_change(
-                None,
-                &ChangeBody::Deleted {
-                    entity: DeletedEntity::TrustKey.as_str().into(),
-                    entity_id: key_id.to_string(),
-                },
-                now,
-            )?;
-        }
-        Ok(withdrawn)
-    })
+    repo.transaction(|tx| withdraw_in(tx, key_id, now))
+}
+
+/// [`withdraw_signing_key`] on an open transaction.
+pub(crate) fn withdraw_in(tx: &mut dyn Tx, key_id: u16, now: DateTime<Utc>) -> StoreResult<bool> {
+    let withdrawn = tx.withdraw_key(key_id, now.date_naive(), now)?;
+    if withdrawn {
+        tx.add_change(
+            None,
+            &ChangeBody::Deleted {
+                entity: DeletedEntity::TrustKey.as_str().into(),
+                entity_id: key_id.to_string(),
+            },
+            now,
+        )?;
+    }
+    Ok(withdrawn)
 }

@@ -14,6 +14,7 @@ pub mod decide;
 pub mod electronic;
 pub mod feedback;
 pub mod keys;
+pub mod operators;
 mod records;
 pub mod stats;
 mod training_check;

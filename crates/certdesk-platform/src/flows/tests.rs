@@ -571,7 +571,7 @@ fn the_backend_decides_no_rule_and_the_flows_hold_no_sql() {
             }
         }
     }
-    assert_eq!(backend.len(), 4, "sqlite.rs and sqlite/{{operators, public, rows}}.rs are all read");
+    assert_eq!(backend.len(), 5, "sqlite.rs and sqlite/{{operator_keys, operators, public, rows}}.rs are all read");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

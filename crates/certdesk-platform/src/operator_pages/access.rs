@@ -29,11 +29,34 @@ pub enum Area {
     Revocations,
     /// 统计: the city's figures and their CSV (read-only).
     Stats,
+    /// 审计: every operator action (read-only).
+    Audit,
+    /// 签名密钥: rotating and withdrawing the signing keys (the JSON API only, two operators).
+    Keys,
 }
 
 impl Area {
     /// Every area, in the navigation's order.
-    pub const ALL: [Area; 5] = [Area::Reviews, Area::Stats, Area::Agencies, Area::Devices, Area::Revocations];
+    pub const ALL: [Area; 7] =
+        [Area::Reviews, Area::Stats, Area::Agencies, Area::Devices, Area::Revocations, Area::Audit, Area::Keys];
+
+    /// The stable code: an API key's scope names areas by it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Area::Reviews => "reviews",
+            Area::Agencies => "agencies",
+            Area::Devices => "devices",
+            Area::Revocations => "revocations",
+            Area::Stats => "stats",
+            Area::Audit => "audit",
+            Area::Keys => "keys",
+        }
+    }
+
+    /// Whether the operator pages have a page for it (the keys are the JSON API's only).
+    pub fn in_navigation(self) -> bool {
+        self != Area::Keys
+    }
 
     /// The page the navigation links to.
     pub fn path(self) -> &'static str {
@@ -43,6 +66,8 @@ impl Area {
             Area::Devices => "/operator/devices",
             Area::Revocations => "/operator/revocations",
             Area::Stats => "/operator/stats",
+            Area::Audit => "/operator/audit",
+            Area::Keys => "/api/v1/operator/keys",
         }
     }
 
@@ -54,6 +79,8 @@ impl Area {
             Area::Devices => ("设备", "Devices"),
             Area::Revocations => ("注销与补发", "Revocations"),
             Area::Stats => ("统计", "Statistics"),
+            Area::Audit => ("审计", "Audit"),
+            Area::Keys => ("签名密钥", "Signing keys"),
         }
     }
 }
@@ -62,7 +89,7 @@ impl Area {
 pub fn may(role: OperatorRole, area: Area) -> bool {
     match area {
         Area::Reviews => role == OperatorRole::Office,
-        Area::Agencies | Area::Devices => role == OperatorRole::Admin,
+        Area::Agencies | Area::Devices | Area::Audit | Area::Keys => role == OperatorRole::Admin,
         Area::Revocations => true,
         Area::Stats => matches!(role, OperatorRole::Office | OperatorRole::Commission),
     }
@@ -70,8 +97,10 @@ pub fn may(role: OperatorRole, area: Area) -> bool {
 
 /// Where a role lands after signing in: its first page.
 pub fn home_of(role: OperatorRole) -> &'static str {
-    Area::ALL.into_iter().find(|a| may(role, *a)).unwrap_or(Area::Revocations).path()
+    Area::ALL.into_iter().find(|a| a.in_navigation() && may(role, *a)).unwrap_or(Area::Revocations).path()
 }
+
+certdesk_domain::closed_set!(Area, "operator area");
 
 /// The state [`guard`] needs: the platform's, and the area it guards.
 #[derive(Clone)]
@@ -94,7 +123,7 @@ pub async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response
         tracing::warn!(operator = %session.operator_name, role = session.role.code(), area = ?g.area, "operator page refused to the role");
         return refused(session.role, g.area);
     }
-    next.run(Request::from_parts(parts, body)).await
+    crate::audit::audited(&g.app, session.operator_name.clone(), "session".into(), Request::from_parts(parts, body), next).await
 }
 
 fn refused(role: OperatorRole, area: Area) -> Response {
@@ -124,7 +153,7 @@ mod tests {
             [
                 (Office, vec![Area::Reviews, Area::Stats, Area::Revocations]),
                 (Commission, vec![Area::Stats, Area::Revocations]),
-                (Admin, vec![Area::Agencies, Area::Devices, Area::Revocations]),
+                (Admin, vec![Area::Agencies, Area::Devices, Area::Revocations, Area::Audit, Area::Keys]),
             ]
         );
         for role in [Office, Commission, Admin] {

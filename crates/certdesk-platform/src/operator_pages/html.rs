@@ -72,7 +72,7 @@ pub fn page(session: &Session, title: &str, notice: Option<Markup>, body: Markup
                 body {
                     header {
                         b { "上门服务证平台 " small { "Operators" } }
-                        @for area in Area::ALL.into_iter().filter(|a| may(session.role, *a)) {
+                        @for area in Area::ALL.into_iter().filter(|a| a.in_navigation() && may(session.role, *a)) {
                             a href=(area.path()) { (area.labels().0) " " small { (area.labels().1) } }
                         }
                         span class="who" {

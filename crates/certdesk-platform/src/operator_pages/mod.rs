@@ -10,6 +10,7 @@
 pub mod access;
 pub mod auth;
 pub mod html;
+mod audit;
 mod stats;
 
 use axum::extract::{Form, FromRequest, Path, Query, Request, State};
@@ -20,7 +21,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use maud::{html, Markup};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -72,6 +73,7 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(guarded(Area::Stats, routes!(stats::stats_csv)))
         .routes(guarded(Area::Devices, routes!(devices_page)))
         .routes(guarded(Area::Devices, routes!(revoke_device)))
+        .routes(guarded(Area::Audit, routes!(audit::audit_page)))
         .layer(axum::middleware::map_response(security_headers))
 }
 
@@ -144,7 +146,7 @@ fn see_other(to: &str) -> Response {
 }
 
 /// A time as Shanghai local time, the way staff read it.
-fn local_time(rfc3339: &str) -> String {
+pub(super) fn local_time(rfc3339: &str) -> String {
     let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
     DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| {
@@ -205,6 +207,9 @@ struct SignInForm {
     /// The operator's password.
     #[serde(default)]
     password: String,
+    /// The six-digit code of their authenticator app, when their second factor is on.
+    #[serde(default)]
+    code: String,
 }
 
 /// The sign-in page, with a fresh pre-session token (cookie and hidden field).
@@ -221,6 +226,8 @@ fn sign_in_form(status: StatusCode, message: Option<Markup>, user: &str) -> Resp
                 input type="hidden" name="csrf" value=(token);
                 label { "用户名 " small { "Name" } br; input name="user" value=(user) autocomplete="username" required autofocus; }
                 label { "密码 " small { "Password" } br; input name="password" type="password" autocomplete="current-password" required; }
+                label { "动态验证码（已开启两步验证时填写） " small { "Code, when two-step sign-in is on" } br;
+                    input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7" pattern="[0-9 ]*"; }
                 p { button { "登录 Sign in" } }
             }
         },
@@ -252,21 +259,23 @@ async fn sign_in_page(
     sign_in_form(StatusCode::OK, notice.sentence(), "")
 }
 
-/// Sign in with a name and password.
+/// Sign in with a name, password and (when the account has it on) the authenticator's code.
 ///
-/// Five wrong passwords in a row lock the account for 15 minutes, doubling with each further
-/// wrong one up to 4 hours; an unknown name costs the same time as a known one.
+/// Five failures in a row from one network lock the account there for 15 minutes, doubling
+/// with each further one up to 4 hours; other networks are not locked out. A wrong name, a wrong
+/// password, a wrong code and a locked account get the same answer, and an unknown name costs
+/// the same time as a known one. Every attempt is in the audit.
 #[utoipa::path(post, path = "/operator/sign-in", tag = "operator_pages",
     operation_id = "operator_sign_in",
     request_body(content = inline(SignInForm), content_type = "application/x-www-form-urlencoded"),
     responses(
     (status = SEE_OTHER, description = "signed in: the session cookie is set; to the role's first page (`/operator/reviews` for the office)"),
     (status = BAD_REQUEST, description = "the form could not be read", content_type = "text/html", body = String),
-    (status = UNAUTHORIZED, description = "wrong name or password", content_type = "text/html", body = String),
+    (status = UNAUTHORIZED, description = "wrong name, password or code, or the account is locked from this network (one answer for all)", content_type = "text/html", body = String),
     (status = FORBIDDEN, description = "another origin, or the token does not match the cookie; nothing changed", content_type = "text/html", body = String),
-    (status = TOO_MANY_REQUESTS, description = "the account is locked", content_type = "text/html", body = String),
 ))]
-async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
+async fn sign_in(State(state): State<AppState>, network: crate::public::ClientNetwork, req: Request) -> PageResult {
+    let network = network.0;
     let (parts, body) = req.into_parts();
     if !auth::same_origin(&parts) {
         return Ok(auth::forbidden());
@@ -282,34 +291,54 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
     }
     let now = (state.clock)();
     let name = form.user.trim().to_owned();
+    let audit = crate::store::operators::AuditLine {
+        seq: 0,
+        at: now,
+        operator: name.chars().take(64).collect(),
+        via: "sign_in".into(),
+        network: network.clone(),
+        action: "sign_in".into(),
+        target: String::new(),
+        outcome: None,
+    };
+    let seq = blocking(&state, move |s| crate::flows::operators::audit_begin(s, &audit)).await?;
     let lookup = name.clone();
     let account = blocking(&state, move |s| s.operator_by_name(&lookup)).await?;
-    if let Some(until) = account
-        .as_ref()
-        .and_then(|a| a.locked_until)
-        .filter(|t| *t > now)
-    {
-        tracing::warn!(user = %name, "sign-in to a locked operator account refused");
-        return Ok(sign_in_form(
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(locked_sentence(until)),
-            &name,
-        ));
-    }
+    let locked = match &account {
+        Some(a) => {
+            let (id, net) = (a.id, network.clone());
+            blocking(&state, move |s| crate::flows::operators::sign_in_locked(s, id, &net, now)).await?
+        }
+        None => None,
+    };
     let hash = account.as_ref().map_or_else(
         || auth::decoy_hash().to_owned(),
         |a| a.password_hash.clone(),
     );
     let password = form.password;
-    // At most a few argon2 checks at once: a sign-in flood waits here, the syncs go on.
+    // At most a few argon2 checks at once: a sign-in flood waits here, the syncs go on. A locked
+    // account is checked too, so that time does not tell it apart.
     let matches = crate::limits::password_check(move || auth::verify_password(&hash, &password))
         .await
         .map_err(AppError::internal)?;
+    let factor = match (&account, matches && locked.is_none()) {
+        (Some(a), true) => {
+            let (a, code) = (a.clone(), form.code);
+            blocking(&state, move |s| crate::flows::operators::second_factor_passes(s, &a, &code, now)).await?
+        }
+        _ => false,
+    };
     let account = match account {
-        Some(a) if matches => a,
+        Some(a) if factor => a,
         unmatched => {
-            tracing::warn!(user = %name, "operator sign-in failed");
-            return sign_in_failed(&state, unmatched, &name, now).await;
+            let outcome = if locked.is_some() { "refused: locked" } else { "refused" };
+            tracing::warn!(user = %name, outcome, "operator sign-in refused");
+            if let (Some(a), None) = (&unmatched, locked) {
+                let (id, net) = (a.id, network.clone());
+                blocking(&state, move |s| crate::flows::operators::sign_in_failed(s, id, &net, now)).await?;
+            }
+            blocking(&state, move |s| crate::flows::operators::audit_end(s, seq, outcome)).await?;
+            return Ok(sign_in_form(StatusCode::UNAUTHORIZED, Some(said(operator::sign_in_refused())), &name));
         }
     };
     let session_id = keys::device_secret();
@@ -319,7 +348,8 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
     let operator_id = account.id;
     let home = access::home_of(account.role);
     blocking(&state, move |s| {
-        crate::flows::open_session(s, operator_id, &id_hash, &csrf, now, expires)
+        crate::flows::open_session(s, operator_id, &network, &id_hash, &csrf, now, expires)?;
+        crate::flows::operators::audit_end(s, seq, "signed_in")
     })
     .await?;
     tracing::info!(user = %name, "operator signed in");
@@ -331,30 +361,6 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> PageResult {
         ))
         .add(auth::operator_cookie(auth::SIGN_IN_COOKIE, None, None));
     Ok((jar, see_other(home)).into_response())
-}
-
-/// Counts a wrong password against a known account (locking it at the threshold) and
-/// answers the sign-in page again.
-async fn sign_in_failed(
-    state: &AppState,
-    account: Option<crate::store::operators::OperatorAccount>,
-    name: &str,
-    now: DateTime<Utc>,
-) -> PageResult {
-    let mut message = said(operator::wrong_password());
-    if let Some(a) = account {
-        let lock = auth::lock_until(a.failed_attempts + 1, now);
-        blocking(state, move |s| s.record_sign_in_failure(a.id, lock)).await?;
-        if let Some(until) = lock {
-            message = locked_sentence(until);
-        }
-    }
-    Ok(sign_in_form(StatusCode::UNAUTHORIZED, Some(message), name))
-}
-
-fn locked_sentence(until: DateTime<Utc>) -> Markup {
-    let at = local_time(&until.to_rfc3339());
-    said(operator::locked(at))
 }
 
 /// Sign out: the session ends at once.

@@ -60,12 +60,103 @@ pub struct OperatorAccount {
     pub name: String,
     /// Argon2 PHC string.
     pub password_hash: String,
-    /// Wrong passwords in a row since the last successful sign-in.
-    pub failed_attempts: u32,
-    /// No sign-in is tried before this instant.
-    pub locked_until: Option<DateTime<Utc>>,
     /// What the account may do.
     pub role: OperatorRole,
+    /// The TOTP secret (opened from its sealed column), when the second factor is on.
+    pub totp_secret: Option<Vec<u8>>,
+    /// The last TOTP time step accepted: a code works once.
+    pub totp_last_step: Option<i64>,
+}
+
+/// An operator's API key as stored (issue 11 item 6): the bearer token of the JSON API. Only the
+/// SHA-256 of the key is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    /// Id (shown in lists and the audit, never the key).
+    pub id: Uuid,
+    /// The operator it belongs to.
+    pub operator_id: Uuid,
+    /// Their sign-in name.
+    pub operator_name: String,
+    /// Their role now (a key never does more than its operator may).
+    pub role: OperatorRole,
+    /// The areas it may use, space-separated codes of [`crate::operator_pages::access::Area`].
+    pub scopes: String,
+    /// Made.
+    pub created_at: DateTime<Utc>,
+    /// Dead from this instant.
+    pub expires_at: DateTime<Utc>,
+    /// Revoked, when it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Last used.
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A new API key to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewApiKey<'a> {
+    /// Id.
+    pub id: Uuid,
+    /// Its operator.
+    pub operator_id: Uuid,
+    /// SHA-256 (hex) of the key.
+    pub key_sha256: &'a str,
+    /// Space-separated area codes.
+    pub scopes: &'a str,
+    /// Made.
+    pub created_at: DateTime<Utc>,
+    /// Dead from this instant.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// One line of the operator audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLine {
+    /// Its place in the audit (increasing).
+    pub seq: i64,
+    /// When the action started.
+    pub at: DateTime<Utc>,
+    /// Who (the sign-in name, or the name tried at sign-in).
+    pub operator: String,
+    /// How: `session`, `api_key:<id>` or `sign_in`.
+    pub via: String,
+    /// The client's network.
+    pub network: String,
+    /// What: the route (`POST /operator/reviews/{application_id}/approve`) or a sign-in event.
+    pub action: String,
+    /// On what: the route's parameters, or empty.
+    pub target: String,
+    /// How it ended (`200`, `403`, …); `None` when it never answered.
+    pub outcome: Option<String>,
+}
+
+/// A signing key's action that needs two operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyAction {
+    /// Retire the current key and start a new one.
+    Rotate,
+    /// Take a compromised key out of the trust list.
+    Withdraw,
+}
+
+certdesk_domain::closed_set!(KeyAction, "key action", {
+    Rotate => "rotate",
+    Withdraw => "withdraw",
+});
+
+/// A key action asked by one operator and waiting for another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRequest {
+    /// Id.
+    pub id: Uuid,
+    /// What.
+    pub action: KeyAction,
+    /// The key, for a withdrawal.
+    pub key_id: Option<u16>,
+    /// Who asked.
+    pub requested_by: String,
+    /// When.
+    pub requested_at: DateTime<Utc>,
 }
 
 /// A live operator session, found by the digest of its id.
@@ -146,12 +237,11 @@ pub trait OperatorStore {
     /// An operator by sign-in name.
     fn operator_by_name(&self, name: &str) -> StoreResult<Option<OperatorAccount>>;
 
-    /// Counts a wrong password; `locked_until` is set when the caller's policy says so.
-    fn record_sign_in_failure(
-        &self,
-        operator_id: Uuid,
-        locked_until: Option<DateTime<Utc>>,
-    ) -> StoreResult<()>;
+    /// The newest audit lines before `before` (all when `None`), newest first, at most `limit`.
+    fn audit_lines(&self, before: Option<i64>, limit: u32) -> StoreResult<Vec<AuditLine>>;
+
+    /// Every API key of an operator, newest first.
+    fn api_keys_of(&self, operator_name: &str) -> StoreResult<Vec<ApiKey>>;
 
     /// Moves a session's expiry (sliding idle timeout).
     fn touch_session(&self, id_hash: &str, expires_at: DateTime<Utc>) -> StoreResult<()>;

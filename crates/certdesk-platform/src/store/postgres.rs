@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "feedback_keys", sql: include_str!("../../migrations-pg/0006_feedback_keys.sql") },
     Migration { version: 7, name: "electronic_cards", sql: include_str!("../../migrations-pg/0007_electronic_cards.sql") },
     Migration { version: 8, name: "visits", sql: include_str!("../../migrations-pg/0008_visits.sql") },
+    Migration { version: 9, name: "operator_keys_audit", sql: include_str!("../../migrations-pg/0009_operator_keys_audit.sql") },
 ];
 
 /// The advisory lock every migration step holds (any constant; the same in every instance).
@@ -107,6 +108,7 @@ mod tests {
             (6, "a68cb1c36ca326e2fe12083752adfc73e97e32a83edb0f014ff8ecab1b2d3cb9"),
             (7, "67082a6d76219be154dc374541cc68ad68feea43ad6a139683f1156073ab6992"),
             (8, "ff30777da02c8bf5d2e8ae3fa350d46f6c0e74efe87d2d909fb2e3f6323983d1"),
+            (9, "e2bb69c5783a334588ca68d03eeb72aa6d16ebcf75182a63111dfd46cebc3b96"),
         ];
 
     #[test]

@@ -232,8 +232,59 @@ pub trait Tx {
     /// Sets an operator's role.
     fn set_operator_role(&mut self, id: Uuid, role: crate::store::operators::OperatorRole) -> StoreResult<()>;
 
-    /// Sets an operator's failed sign-ins to 0 and lifts the lockout.
-    fn clear_sign_in_failures(&mut self, id: Uuid) -> StoreResult<()>;
+    /// Lifts an operator's sign-in locks: from `network`, or from every network when `None`.
+    fn clear_sign_in_failures(&mut self, id: Uuid, network: Option<&str>) -> StoreResult<()>;
+
+    /// Wrong passwords in a row from `network` for the operator, and the lock they made.
+    fn sign_in_lock(&mut self, id: Uuid, network: &str) -> StoreResult<(u32, Option<DateTime<Utc>>)>;
+
+    /// Stores the count of wrong passwords from `network` and the lock.
+    fn set_sign_in_lock(
+        &mut self,
+        id: Uuid,
+        network: &str,
+        failures: u32,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> StoreResult<()>;
+
+    /// Turns the second factor on (with its secret, which the backend stores sealed) or off.
+    fn set_operator_totp(&mut self, id: Uuid, secret: Option<&[u8]>) -> StoreResult<()>;
+
+    /// Records that the TOTP code of `step` was used; false when that step or a later one was
+    /// used already (a code works once).
+    fn use_totp_step(&mut self, id: Uuid, step: i64) -> StoreResult<bool>;
+
+    /// Stores a new API key.
+    fn add_api_key(&mut self, key: &crate::store::operators::NewApiKey<'_>) -> StoreResult<()>;
+
+    /// The API key with this digest, revoked and expired ones included.
+    fn api_key(&mut self, key_sha256: &str) -> StoreResult<Option<crate::store::operators::ApiKey>>;
+
+    /// Revokes an API key of the operator; false when the operator has no such live key.
+    fn revoke_api_key(&mut self, operator_id: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
+
+    /// Notes when a key was last used.
+    fn touch_api_key(&mut self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Writes an audit line (its `seq` and `outcome` are ignored) and answers its `seq`.
+    fn add_audit(&mut self, line: &crate::store::operators::AuditLine) -> StoreResult<i64>;
+
+    /// Fills in how an audited action ended.
+    fn finish_audit(&mut self, seq: i64, outcome: &str) -> StoreResult<()>;
+
+    /// The open request for a key action asked at or after `since`.
+    fn key_request(
+        &mut self,
+        action: crate::store::operators::KeyAction,
+        key_id: Option<u16>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Option<crate::store::operators::KeyRequest>>;
+
+    /// Stores a key action request.
+    fn add_key_request(&mut self, request: &crate::store::operators::KeyRequest) -> StoreResult<()>;
+
+    /// Marks a request done by the second operator.
+    fn finish_key_request(&mut self, id: Uuid, done_by: &str, now: DateTime<Utc>) -> StoreResult<()>;
 
     /// Deletes every session of an operator.
     fn delete_sessions_of(&mut self, operator_id: Uuid) -> StoreResult<()>;

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use super::{Agency, Device, Store, StoreError, StoreResult};
 
+mod operator_keys;
 mod operators;
 mod public;
 mod rows;
@@ -39,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "feedback_keys", sql: include_str!("../../migrations/0009_feedback_keys.sql") },
     Migration { version: 10, name: "electronic_cards", sql: include_str!("../../migrations/0010_electronic_cards.sql") },
     Migration { version: 11, name: "visits", sql: include_str!("../../migrations/0011_visits.sql") },
+    Migration { version: 12, name: "operator_keys_audit", sql: include_str!("../../migrations/0012_operator_keys_audit.sql") },
 ];
 
 /// Seals every signing key still stored plain (written before sealing), in one transaction: the
@@ -381,6 +383,7 @@ mod tests {
         (9, "7566f0148f6917731a11f8a4a05b1a2ef1800d7e77fd188f831ff5c703657a1d"),
         (10, "d0405d51a4926c3b122b56ba9c1e4c9440eaef82aa281e21ba7bdbf451246321"),
         (11, "d22995e178de8d1f52a790f01a9b851987dce392efc964a819441843c0050c53"),
+        (12, "34ab3b9b0dce6d9c36fbcc9f68941305bcb1e7129ba8067e310447748ed7fe04"),
     ];
 
     #[test]
@@ -435,10 +438,10 @@ mod tests {
         let file = dir.path().join("platform.sqlite3");
         Connection::open(&file).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let err = SqliteStore::open(dir.path()).err().expect("a newer file is refused");
-        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 11 }), "{err}");
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 12 }), "{err}");
         assert_eq!(
             err.to_string(),
-            "the database is at schema version 99, newer than this platform knows (11): upgrade certdesk-platform before starting it on this data directory"
+            "the database is at schema version 99, newer than this platform knows (12): upgrade certdesk-platform before starting it on this data directory"
         );
         let v: i64 = Connection::open(&file).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 99, "the file is left as it was");

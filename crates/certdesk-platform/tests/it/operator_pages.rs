@@ -93,8 +93,13 @@ impl Platform {
 
     /// Fills in the sign-in form as a browser would.
     async fn try_sign_in(&self, user: &str, password: &str) -> reqwest::Response {
-        let form = self
-            .http
+        self.try_sign_in_from(&self.http, user, password, "").await
+    }
+
+    /// Fills in the sign-in form with `http` (another network, when it leaves from another
+    /// address) and a second-factor code.
+    async fn try_sign_in_from(&self, http: &reqwest::Client, user: &str, password: &str, code: &str) -> reqwest::Response {
+        let form = http
             .get(self.url("/operator/sign-in"))
             .send()
             .await
@@ -103,14 +108,14 @@ impl Platform {
         let pre = set_cookie(&form, auth::SIGN_IN_COOKIE).expect("a pre-session cookie");
         let pre = pre.split(';').next().unwrap().to_owned();
         let csrf = csrf_in(&form.text().await.unwrap());
-        self.http
-            .post(self.url("/operator/sign-in"))
+        http.post(self.url("/operator/sign-in"))
             .header(COOKIE, pre)
             .header("origin", &self.base)
             .form(&[
                 ("csrf", csrf.as_str()),
                 ("user", user),
                 ("password", password),
+                ("code", code),
             ])
             .send()
             .await
@@ -290,7 +295,7 @@ mod sign_in {
             set_cookie(&wrong, auth::SESSION_COOKIE).is_none(),
             "no session for a wrong password"
         );
-        assert!(wrong.text().await.unwrap().contains("用户名或密码错误"));
+        assert!(wrong.text().await.unwrap().contains("登录失败：用户名、密码或动态验证码错误"));
         let unknown = p.try_sign_in("nobody", PASSWORD).await;
         assert_eq!(
             unknown.status(),
@@ -338,23 +343,116 @@ mod sign_in {
         assert_eq!(cross.status(), StatusCode::FORBIDDEN);
     }
 
+    /// The sentence of a refused sign-in page, without its fresh form token.
+    pub(super) async fn refusal(res: reqwest::Response) -> (StatusCode, String) {
+        let status = res.status();
+        let page = res.text().await.unwrap();
+        let error = page.split("class=\"error\"").nth(1).and_then(|rest| rest.split("</p>").next()).unwrap_or("").to_owned();
+        (status, error)
+    }
+
+    /// Issue 11 item 6: a lock is per account and network, and a locked account answers exactly
+    /// as a wrong password does (a guesser cannot tell that the lock started), even to the right
+    /// password.
     #[tokio::test]
-    async fn repeated_wrong_passwords_lock_the_account_even_against_the_right_one() {
+    async fn repeated_wrong_passwords_lock_the_account_from_that_network_only_and_answer_as_a_wrong_password() {
         let p = platform().await;
-        for _ in 0..auth::LOCK_AFTER {
-            let res = p.try_sign_in(USER, "guess").await;
-            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let wrong = refusal(p.try_sign_in(USER, "guess").await).await;
+        assert_eq!(wrong.0, StatusCode::UNAUTHORIZED);
+        assert!(wrong.1.contains("登录失败"), "{}", wrong.1);
+        for _ in 1..auth::LOCK_AFTER {
+            assert_eq!(refusal(p.try_sign_in(USER, "guess").await).await, wrong);
         }
         let res = p.try_sign_in(USER, PASSWORD).await;
-        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "locked");
-        assert!(set_cookie(&res, auth::SESSION_COOKIE).is_none());
-        assert!(res.text().await.unwrap().contains("锁定"));
+        assert!(set_cookie(&res, auth::SESSION_COOKIE).is_none(), "locked: the right password opens nothing");
+        assert_eq!(refusal(res).await, wrong, "locked answers as a wrong password");
+
+        // The operator at their own desk (another network) is not locked out by the guesser.
+        let elsewhere = certdesk_testkit::platform::client_from(&p.ca_pem, false, Some("127.0.0.2".parse().unwrap()));
+        let res = p.try_sign_in_from(&elsewhere, USER, PASSWORD, "").await;
+        assert!(redirects_to(&res, "/operator/reviews"), "another network signs in: {}", res.status());
+
         p.advance(16);
         let res = p.try_sign_in(USER, PASSWORD).await;
         assert!(
             redirects_to(&res, "/operator/reviews"),
             "the lock ends after 15 minutes"
         );
+        // Every attempt is in the audit, the lock's refusals marked.
+        let store = SqliteStore::open(p.dir()).unwrap();
+        let lines = certdesk_platform::store::operators::OperatorStore::audit_lines(&store, None, 100).unwrap();
+        let sign_ins: Vec<(&str, &str, Option<&str>)> =
+            lines.iter().rev().filter(|l| l.action == "sign_in").map(|l| (l.operator.as_str(), l.network.as_str(), l.outcome.as_deref())).collect();
+        let mut expected = vec![(USER, "127.0.0.1", Some("refused")); auth::LOCK_AFTER as usize];
+        expected.extend([(USER, "127.0.0.1", Some("refused: locked")), (USER, "127.0.0.2", Some("signed_in")), (USER, "127.0.0.1", Some("signed_in"))]);
+        assert_eq!(sign_ins, expected);
+    }
+
+    /// Issue 11 item 6: with the second factor on, the password alone opens nothing; the
+    /// authenticator's current code does, once.
+    #[tokio::test]
+    async fn with_the_second_factor_on_the_password_alone_opens_nothing_and_a_code_works_once() {
+        let p = platform().await;
+        let secret = {
+            let store = SqliteStore::open(p.dir()).unwrap();
+            certdesk_platform::flows::operators::set_second_factor(&store, USER, true).unwrap().unwrap().unwrap()
+        };
+        let (status, _) = refusal(p.try_sign_in(USER, PASSWORD).await).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "no code");
+        let now = p.clock.now();
+        let code = format!("{:06}", certdesk_platform::totp::code_at(&secret, certdesk_platform::totp::step_of(now)));
+        let wrong_code = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+        assert_eq!(refusal(p.try_sign_in_from(&p.http, USER, PASSWORD, &wrong_code).await).await.0, StatusCode::UNAUTHORIZED);
+        let res = p.try_sign_in_from(&p.http, USER, PASSWORD, &code).await;
+        assert!(redirects_to(&res, "/operator/reviews"), "the right code: {}", res.status());
+        let again = p.try_sign_in_from(&p.http, USER, PASSWORD, &code).await;
+        assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "a code works once");
+        // The secret is sealed in the database: the file does not hold it.
+        let db = std::fs::read(p.dir().join("platform.sqlite3")).unwrap();
+        assert!(!db.windows(secret.len()).any(|w| w == secret.as_slice()), "the TOTP secret is not in the database file in the clear");
+    }
+
+    /// `operator key create|list|revoke` and `operator totp`, as an administrator runs them.
+    #[tokio::test]
+    async fn the_cli_makes_lists_and_revokes_an_operators_api_key_and_turns_on_the_second_factor() {
+        let dir = tempfile::tempdir().unwrap();
+        let cli = |args: &[&str]| {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
+                .args(args)
+                .arg("--data-dir")
+                .arg(dir.path())
+                .env("OP_PASSWORD", PASSWORD)
+                .output()
+                .unwrap();
+            (out.status.success(), String::from_utf8_lossy(&out.stdout).trim().to_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        };
+        assert!(cli(&["operator", "add", "--user", ADMIN, "--role", "admin", "--password-env", "OP_PASSWORD"]).0);
+        let (ok, _, err) = cli(&["operator", "key", "create", "--user", ADMIN, "--scope", "reviews"]);
+        assert!(!ok && err.contains("may not use reviews"), "a scope beyond the role: {err}");
+        let (ok, _, err) = cli(&["operator", "key", "create", "--user", ADMIN, "--days", "400"]);
+        assert!(!ok && err.contains("--days"), "{err}");
+        let (ok, key, err) = cli(&["operator", "key", "create", "--user", ADMIN, "--scope", "devices", "--days", "30"]);
+        assert!(ok && key.starts_with("cdk_") && err.contains("scopes: devices"), "{key} {err}");
+        let (ok, list, _) = cli(&["operator", "key", "list", "--user", ADMIN]);
+        let id = list.split('\t').next().unwrap().to_owned();
+        assert!(ok && list.contains("live") && list.contains("scopes: devices") && !list.contains(&key), "{list}");
+        let (ok, uri, _) = cli(&["operator", "totp", "--user", ADMIN, "on"]);
+        assert!(ok && uri.starts_with(&format!("otpauth://totp/certdesk:{ADMIN}?secret=")), "{uri}");
+
+        let p = platform_in(dir).await;
+        let devices = |k: &str| p.operator_with(k, reqwest::Method::GET, "/api/v1/operator/devices").send();
+        assert_eq!(devices(&key).await.unwrap().status(), StatusCode::OK);
+        let agencies = p.operator_with(&key, reqwest::Method::POST, "/api/v1/operator/agencies").json(&json!({})).send().await.unwrap();
+        assert_eq!(agencies.status(), StatusCode::FORBIDDEN, "outside the key's scope");
+        let (status, _) = sign_in::refusal(p.try_sign_in(ADMIN, PASSWORD).await).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "the second factor is on: the password alone opens nothing");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
+            .args(["operator", "key", "revoke", "--user", ADMIN, "--id", &id, "--data-dir"])
+            .arg(p.dir())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(devices(&key).await.unwrap().status(), StatusCode::UNAUTHORIZED, "revoked, at once");
     }
 
     #[tokio::test]
@@ -467,12 +565,12 @@ mod roles {
         let reject = format!("/operator/reviews/{app}/reject");
         let code = format!("/operator/agencies/{agency}/enrolment-codes");
         let revoke = format!("/operator/devices/{}/revoke", device.device_id);
-        let pages = ["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv"];
+        let pages = ["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/audit"];
         let allowed = |b: &Browser| -> Vec<&str> {
             if b.cookie == office.cookie {
                 vec!["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv"]
             } else if b.cookie == admin.cookie {
-                vec!["/operator/agencies", "/operator/devices", "/operator/revocations"]
+                vec!["/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/audit"]
             } else {
                 vec!["/operator/revocations", "/operator/stats", "/operator/stats/months.csv"]
             }
@@ -489,7 +587,7 @@ mod roles {
                 }
             }
             let nav = p.page(b, "/operator/revocations").await;
-            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices", "/operator/stats"] {
+            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices", "/operator/stats", "/operator/audit"] {
                 assert_eq!(nav.contains(&format!("href=\"{path}\"")), allowed(b).contains(&path), "{who}'s navigation and {path}");
             }
         }
@@ -518,6 +616,33 @@ mod roles {
             let res = p.try_sign_in(user, PASSWORD).await;
             assert!(redirects_to(&res, home), "{user} lands on {home}");
         }
+    }
+}
+
+/// Issue 11 item 6: every operator action on the pages is in the audit, with who did it and how
+/// it ended, and administrators read it.
+mod audit {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_audit_page_shows_who_approved_and_a_refused_form() {
+        let p = platform().await;
+        let device = p.device(p.agency(1).await).await;
+        p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+        let office = p.sign_in().await;
+        assert_eq!(p.approve(&office, app).await.status(), StatusCode::SEE_OTHER);
+        let forged = Browser { cookie: office.cookie.clone(), csrf: "not-the-token".into() };
+        assert_eq!(p.post(&forged, &format!("/operator/reviews/{app}/reject"), &[("reason_zh", "照片不清晰")]).await.status(), StatusCode::FORBIDDEN);
+        let admin = p.sign_in_as(ADMIN).await;
+        let page = p.page(&admin, "/operator/audit").await;
+        let row = |needle: &str| page.split("<tr>").find(|r| r.contains(needle)).unwrap_or_default().to_owned();
+        let approved = row("/approve</code>");
+        assert!(approved.contains(USER) && approved.contains("session") && approved.contains(&format!("/operator/reviews/{app}/approve")) && approved.contains("完成"), "{approved}");
+        let refused = row("/reject</code>");
+        assert!(refused.contains(USER) && refused.contains("(403)") && refused.contains("拒绝或出错"), "{refused}");
+        let signed_in = row(&format!("<td>{ADMIN}</td>"));
+        assert!(signed_in.contains("sign_in") && signed_in.contains("已登录"), "{signed_in}");
     }
 }
 

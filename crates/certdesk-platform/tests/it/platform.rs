@@ -10,7 +10,7 @@ use certdesk_protocol::sync::{SyncEntity,
     PullResponse, PushRequest, PushResponse,
 };
 use certdesk_protocol::{ApiError, RevocationList, TrustList};
-use certdesk_testkit::platform::{Options, TestPlatform, OPERATOR_TOKEN};
+use certdesk_testkit::platform::{Options, TestPlatform};
 use certdesk_testkit::{credit_code, id_number};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -624,10 +624,8 @@ mod checks {
         p.review(p.reviews().await[0].application_id, true, "")
             .await;
         let rotated: KeyRotated = p
-            .operator(reqwest::Method::POST, "/api/v1/operator/keys/rotate")
-            .send()
+            .two_admins("/api/v1/operator/keys/rotate")
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -672,11 +670,7 @@ mod keys {
             .await;
         let (_, url) = approval_of(&p.pull(&device, 0).await, w).unwrap();
 
-        let res = p
-            .operator(reqwest::Method::POST, "/api/v1/operator/keys/1/withdraw")
-            .send()
-            .await
-            .unwrap();
+        let res = p.two_admins("/api/v1/operator/keys/1/withdraw").await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT);
         let changes = p.pull(&device, 0).await;
         assert!(changes.changes.iter().any(|c| matches!(&c.body,
@@ -1041,7 +1035,7 @@ mod refusals {
             Some("Bearer".to_owned()),
             Some(wrong_secret),
             Some(other_device),
-            Some(format!("Bearer {OPERATOR_TOKEN}")),
+            Some(format!("Bearer {}", p.keys.admin)),
         ] {
             let mut req = p.http.post(&push_url).json(&body);
             if let Some(a) = &auth {
@@ -1171,5 +1165,128 @@ mod refusals {
             .unwrap();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         p.stop().await;
+    }
+}
+
+/// Issue 11 item 6: no shared operator token; each operator's own keys, scoped, expiring and
+/// revocable; two administrators for a signing key; every action audited; the operators on a
+/// listener of their own.
+mod operators {
+    use super::*;
+    use certdesk_platform::flows::operators::{create_api_key, revoke_api_key};
+    use certdesk_platform::operator_pages::access::Area;
+    use certdesk_platform::store::operators::OperatorStore;
+    use certdesk_platform::store::sqlite::SqliteStore;
+    use certdesk_testkit::platform::{ADMIN, OFFICE, SECOND_ADMIN};
+
+    async fn refusal(res: reqwest::Response) -> (StatusCode, ApiError) {
+        (res.status(), res.json().await.unwrap())
+    }
+
+    /// A key made on the data folder as `operator key create` makes it.
+    fn key(p: &TestPlatform, user: &str, scopes: &[Area], days: u32) -> (Uuid, String) {
+        let store = SqliteStore::open(p.dir()).unwrap();
+        let k = create_api_key(&store, &certdesk_platform::ids::SystemIds, user, scopes, days, p.clock.now()).unwrap().unwrap();
+        (k.id, k.key)
+    }
+
+    #[tokio::test]
+    async fn a_key_does_only_what_its_scopes_and_its_operators_role_allow_and_dies_when_revoked_or_expired() {
+        let p = platform(&[]).await;
+        let agency = json!({"name": "第一家政服务有限公司", "credit_code": credit_code(1), "district": "黄浦"});
+        // The programme office's key cannot register an agency: 403, a sentence, nothing made.
+        let (status, err) = refusal(p.operator_with(&p.keys.office, reqwest::Method::POST, "/api/v1/operator/agencies").json(&agency).send().await.unwrap()).await;
+        assert_eq!((status, err.code.as_str()), (StatusCode::FORBIDDEN, "forbidden"));
+        assert!(err.message_zh.contains("机构"), "{}", err.message_zh);
+        let (status, _) = refusal(p.operator_with(&p.keys.office, reqwest::Method::POST, "/api/v1/operator/keys/rotate").send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "nor touch the signing keys");
+        // An administrator's key limited to devices cannot register one either.
+        let (_, devices_only) = key(&p, ADMIN, &[Area::Devices], 30);
+        assert_eq!(p.operator_with(&devices_only, reqwest::Method::POST, "/api/v1/operator/agencies").json(&agency).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+        assert_eq!(p.operator_with(&devices_only, reqwest::Method::GET, "/api/v1/operator/devices").send().await.unwrap().status(), StatusCode::OK);
+        // A scope beyond the role is refused when the key is made.
+        let store = SqliteStore::open(p.dir()).unwrap();
+        assert_eq!(
+            create_api_key(&store, &certdesk_platform::ids::SystemIds, OFFICE, &[Area::Agencies], 30, p.clock.now()).unwrap(),
+            Err(certdesk_platform::flows::operators::KeyRefusal::ScopeNotAllowed(Area::Agencies))
+        );
+        let agencies = p.operator(reqwest::Method::GET, "/api/v1/operator/devices").send().await.unwrap();
+        assert_eq!(agencies.status(), StatusCode::OK, "the administrator's full key");
+
+        // Revoked: refused at once.
+        let (id, short) = key(&p, ADMIN, &[], 1);
+        assert_eq!(p.operator_with(&short, reqwest::Method::GET, "/api/v1/operator/devices").send().await.unwrap().status(), StatusCode::OK);
+        assert!(revoke_api_key(&store, ADMIN, id, p.clock.now()).unwrap());
+        assert_eq!(p.operator_with(&short, reqwest::Method::GET, "/api/v1/operator/devices").send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        // Expired: refused from its last instant.
+        let (_, day) = key(&p, ADMIN, &[], 1);
+        p.clock.advance(chrono::Duration::days(1));
+        assert_eq!(p.operator_with(&day, reqwest::Method::GET, "/api/v1/operator/devices").send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        // The keys are stored as digests: the database file holds none of them.
+        let db = std::fs::read(p.dir().join("platform.sqlite3")).unwrap();
+        for k in [&p.keys.admin, &p.keys.office, &devices_only] {
+            assert!(!db.windows(k.len()).any(|w| w == k.as_bytes()), "a key in the clear");
+        }
+        p.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_signing_key_is_rotated_only_when_a_second_administrator_confirms() {
+        let p = platform(&[]).await;
+        let trust: TrustList = p.get_json("/api/v1/trust-list").await;
+        assert_eq!(trust.keys.len(), 1);
+        let rotate = |key: &str| p.operator_with(key, reqwest::Method::POST, "/api/v1/operator/keys/rotate").send();
+        let asked = rotate(&p.keys.admin).await.unwrap();
+        assert_eq!(asked.status(), StatusCode::ACCEPTED);
+        let asked: certdesk_protocol::operator::KeyActionRequested = asked.json().await.unwrap();
+        assert_eq!((asked.action.as_str(), asked.requested_by.as_str()), ("rotate", ADMIN));
+        assert!(asked.message_zh.contains("另一名管理员"), "{}", asked.message_zh);
+        // The same administrator again: refused, nothing rotated.
+        let (status, err) = refusal(rotate(&p.keys.admin).await.unwrap()).await;
+        assert_eq!((status, err.code.as_str()), (StatusCode::CONFLICT, "second_operator_needed"));
+        let trust: TrustList = p.get_json("/api/v1/trust-list").await;
+        assert!(trust.keys.len() == 1 && trust.keys[0].not_after.is_none(), "nothing rotated yet");
+        // Another administrator confirms: rotated.
+        let done = rotate(&p.keys.second_admin).await.unwrap();
+        assert_eq!(done.status(), StatusCode::OK);
+        assert_eq!(done.json::<KeyRotated>().await.unwrap().key_id, 2);
+        // A request lapses after 24 hours: a late second call only asks again.
+        assert_eq!(rotate(&p.keys.admin).await.unwrap().status(), StatusCode::ACCEPTED);
+        p.clock.advance(chrono::Duration::hours(25));
+        assert_eq!(rotate(&p.keys.second_admin).await.unwrap().status(), StatusCode::ACCEPTED);
+        let trust: TrustList = p.get_json("/api/v1/trust-list").await;
+        assert_eq!(trust.keys.len(), 2, "no third key from a lapsed request");
+
+        // Every call is in the audit, by operator and key, with how it ended.
+        let store = SqliteStore::open(p.dir()).unwrap();
+        let lines: Vec<(String, String, Option<String>)> = store
+            .audit_lines(None, 100)
+            .unwrap()
+            .into_iter()
+            .rev()
+            .filter(|l| l.action == "POST /api/v1/operator/keys/rotate")
+            .map(|l| (l.operator, l.via.split(':').next().unwrap_or_default().to_owned(), l.outcome))
+            .collect();
+        let line = |who: &str, outcome: &str| (who.to_owned(), "api_key".to_owned(), Some(outcome.to_owned()));
+        assert_eq!(lines, [line(ADMIN, "202"), line(ADMIN, "409"), line(SECOND_ADMIN, "200"), line(ADMIN, "202"), line(SECOND_ADMIN, "202")]);
+        p.stop().await;
+    }
+
+    #[tokio::test]
+    async fn with_an_operator_listener_the_public_address_serves_no_operator_route_and_the_internal_one_nothing_else() {
+        let p = TestPlatform::start(Options::default().with_operator_listener().without_redirects()).await;
+        let internal = format!("https://{}", p.server().operator_addr.expect("an operator listener"));
+        for path in ["/operator/sign-in", "/operator", "/api/v1/operator/devices"] {
+            let res = p.operator(reqwest::Method::GET, path).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "public {path}");
+        }
+        assert_eq!(p.http.get(p.url("/api/v1/trust-list")).send().await.unwrap().status(), StatusCode::OK, "the public side serves");
+        let on = |path: &str| p.http.get(format!("{internal}{path}")).bearer_auth(&p.keys.admin).send();
+        assert_eq!(on("/operator/sign-in").await.unwrap().status(), StatusCode::OK);
+        assert_eq!(on("/api/v1/operator/devices").await.unwrap().status(), StatusCode::OK);
+        assert_eq!(on("/healthz").await.unwrap().status(), StatusCode::OK);
+        for path in ["/api/v1/trust-list", "/c/AQAB", "/e"] {
+            assert_eq!(on(path).await.unwrap().status(), StatusCode::NOT_FOUND, "internal {path}");
+        }
     }
 }

@@ -22,7 +22,7 @@ use certdesk_store::WorkerInput;
 use certdesk_sync::{enrol, sync, EnrolParams, RetryPolicy, SecretPreference, SecretStore, SyncError, SyncOptions};
 use certdesk_testkit::desk::{train_to_eligibility, worker_form};
 use certdesk_testkit::enrolled::{enrol_params, enrolled_desk, TestDesk};
-use certdesk_testkit::platform::{client, Options, TestPlatform, OPERATOR_TOKEN};
+use certdesk_testkit::platform::{client, operator_keys, Options, TestPlatform};
 use certdesk_testkit::{credit_code, id_number};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -794,7 +794,7 @@ async fn platform_process_for_fault_tests() {
         data_dir: dir.into(),
         listen,
         tls: TlsSource::Dev,
-        operator_token: OPERATOR_TOKEN.into(),
+        operator_listen: None,
         providers: Vec::new(),
         public_url: None,
         validity_days: 1096,
@@ -821,6 +821,7 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
     let mut rng = Rng(seed);
     let data = tempfile::tempdir().unwrap();
     let dir = data.path().to_owned();
+    let keys = operator_keys(&dir, chrono::Utc::now());
     let first = tokio::task::spawn_blocking(move || platform_process(&dir, "127.0.0.1:0")).await.unwrap();
     let addr = first.addr;
     let mut running = Some(first);
@@ -831,7 +832,7 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
     let base = format!("https://{addr}");
     let agency: AgencyCreated = http
         .post(format!("{base}/api/v1/operator/agencies"))
-        .bearer_auth(OPERATOR_TOKEN)
+        .bearer_auth(&keys.admin)
         .json(&json!({"name": "第一家政服务有限公司", "credit_code": credit_code(1), "district": "徐汇"}))
         .send()
         .await
@@ -841,7 +842,7 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
         .unwrap();
     let code: EnrolmentCodeIssued = http
         .post(format!("{base}/api/v1/operator/agencies/{}/enrolment-codes", agency.agency_id))
-        .bearer_auth(OPERATOR_TOKEN)
+        .bearer_auth(&keys.admin)
         .send()
         .await
         .unwrap()

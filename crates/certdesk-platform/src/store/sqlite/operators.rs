@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use uuid::Uuid;
 
 use super::{ts, uuid_of, SqliteStore};
+use crate::keys::KeyVault;
 use crate::store::operators::{
     AgencySummary, OperatorAccount, OperatorRole, OperatorSession, OperatorStore, ReviewDetail, StatsFacts,
 };
@@ -18,35 +19,42 @@ pub(super) fn time_of(s: &str) -> StoreResult<DateTime<Utc>> {
         .map_err(|_| StoreError::Corrupt(format!("time {s}")))
 }
 
-/// An operator by sign-in name (read in or out of a transaction).
-pub(super) fn operator_by_name(conn: &Connection, name: &str) -> StoreResult<Option<OperatorAccount>> {
+/// An operator by sign-in name (read in or out of a transaction); the TOTP secret is opened
+/// from its sealed column.
+pub(super) fn operator_by_name(conn: &Connection, vault: &KeyVault, name: &str) -> StoreResult<Option<OperatorAccount>> {
     let row = conn
         .query_row(
-            "SELECT id, name, password_hash, failed_attempts, locked_until, role FROM operators WHERE name = ?1",
+            "SELECT id, name, password_hash, role, totp_secret, totp_last_step FROM operators WHERE name = ?1",
             [name],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
-                    r.get::<_, u32>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<Vec<u8>>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
                 ))
             },
         )
         .optional()?;
-    row.map(|(id, name, password_hash, failed_attempts, locked, role)| {
-        Ok(OperatorAccount {
-            id: uuid_of(id)?,
-            name,
-            password_hash,
-            failed_attempts,
-            locked_until: locked.as_deref().map(time_of).transpose()?,
-            role: role_of(&role)?,
-        })
+    row.map(|(id, name, password_hash, role, totp, totp_last_step)| {
+        let id = uuid_of(id)?;
+        let totp_secret = totp
+            .map(|sealed| {
+                vault.open_bytes(&totp_aad(id), &sealed).ok_or_else(|| {
+                    StoreError::Corrupt(format!("the second factor of operator {name} does not open with this data folder's key file"))
+                })
+            })
+            .transpose()?;
+        Ok(OperatorAccount { id, name, password_hash, role: role_of(&role)?, totp_secret, totp_last_step })
     })
     .transpose()
+}
+
+/// What a TOTP secret is bound to: its operator's row.
+pub(super) fn totp_aad(operator_id: Uuid) -> Vec<u8> {
+    [b"totp:".as_slice(), operator_id.as_bytes()].concat()
 }
 
 pub(super) fn add_operator(
@@ -64,7 +72,7 @@ pub(super) fn add_operator(
 }
 
 /// A stored role code; anything else is a corrupt row.
-fn role_of(code: &str) -> StoreResult<OperatorRole> {
+pub(super) fn role_of(code: &str) -> StoreResult<OperatorRole> {
     <OperatorRole as certdesk_domain::Code>::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("operator role {code}")))
 }
 
@@ -85,10 +93,10 @@ pub(super) fn set_operator_password(
     Ok(())
 }
 
-pub(super) fn clear_sign_in_failures(tx: &Transaction<'_>, id: Uuid) -> StoreResult<()> {
+pub(super) fn clear_sign_in_failures(tx: &Transaction<'_>, id: Uuid, network: Option<&str>) -> StoreResult<()> {
     tx.execute(
-        "UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
-        [id.to_string()],
+        "DELETE FROM operator_sign_in_locks WHERE operator_id = ?1 AND (?2 IS NULL OR network = ?2)",
+        params![id.to_string(), network],
     )?;
     Ok(())
 }
@@ -212,20 +220,15 @@ impl OperatorStore for SqliteStore {
     }
 
     fn operator_by_name(&self, name: &str) -> StoreResult<Option<OperatorAccount>> {
-        operator_by_name(&self.conn(), name)
+        operator_by_name(&self.conn(), self.vault(), name)
     }
 
-    fn record_sign_in_failure(
-        &self,
-        operator_id: Uuid,
-        locked_until: Option<DateTime<Utc>>,
-    ) -> StoreResult<()> {
-        self.conn().execute(
-            "UPDATE operators SET failed_attempts = failed_attempts + 1,
-               locked_until = COALESCE(?2, locked_until) WHERE id = ?1",
-            params![operator_id.to_string(), locked_until.map(ts)],
-        )?;
-        Ok(())
+    fn audit_lines(&self, before: Option<i64>, limit: u32) -> StoreResult<Vec<crate::store::operators::AuditLine>> {
+        super::operator_keys::audit_lines(&self.conn(), before, limit)
+    }
+
+    fn api_keys_of(&self, operator_name: &str) -> StoreResult<Vec<crate::store::operators::ApiKey>> {
+        super::operator_keys::api_keys_of(&self.conn(), operator_name)
     }
 
     fn touch_session(&self, id_hash: &str, expires_at: DateTime<Utc>) -> StoreResult<()> {
@@ -358,6 +361,7 @@ mod tests {
     use super::*;
     use crate::flows;
     use crate::ids::SystemIds;
+    use crate::store::repo::RepoExt;
     use crate::store::Store;
 
     fn now() -> DateTime<Utc> {
@@ -370,20 +374,14 @@ mod tests {
         assert!(flows::set_operator(&store, &SystemIds, "li", "hash-1", None, now()).unwrap());
         let op = store.operator_by_name("li").unwrap().unwrap();
         store
-            .record_sign_in_failure(op.id, Some(now() + chrono::Duration::minutes(15)))
+            .transaction(|tx| tx.set_sign_in_lock(op.id, "203.0.113.0/24", 5, Some(now() + chrono::Duration::minutes(15))))
             .unwrap();
-        flows::open_session(&store, op.id, "sess", "csrf", now(), now() + chrono::Duration::hours(1))
+        flows::open_session(&store, op.id, "203.0.113.0/24", "sess", "csrf", now(), now() + chrono::Duration::hours(1))
             .unwrap();
         assert!(!flows::set_operator(&store, &SystemIds, "li", "hash-2", None, now()).unwrap());
         let op = store.operator_by_name("li").unwrap().unwrap();
-        assert_eq!(
-            (
-                op.password_hash.as_str(),
-                op.failed_attempts,
-                op.locked_until
-            ),
-            ("hash-2", 0, None)
-        );
+        assert_eq!(op.password_hash, "hash-2");
+        assert_eq!(store.transaction(|tx| tx.sign_in_lock(op.id, "203.0.113.0/24")).unwrap(), (0, None), "the lock is lifted");
         assert!(flows::session(&store, "sess", now()).unwrap().is_none());
     }
 
@@ -393,7 +391,7 @@ mod tests {
         flows::set_operator(&store, &SystemIds, "li", "h", None, now()).unwrap();
         let op = store.operator_by_name("li").unwrap().unwrap();
         let expiry = now() + chrono::Duration::minutes(30);
-        flows::open_session(&store, op.id, "s", "c", now(), expiry).unwrap();
+        flows::open_session(&store, op.id, "203.0.113.0/24", "s", "c", now(), expiry).unwrap();
         assert!(flows::session(&store, "s", expiry - chrono::Duration::seconds(1))
             .unwrap()
             .is_some());

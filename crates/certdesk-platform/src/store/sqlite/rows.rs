@@ -9,6 +9,7 @@ use ed25519_dalek::SigningKey;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
 
+use super::operator_keys;
 use super::operators::{self as operator_rows, time_of};
 use super::{date_of, device_row, public, status_of, ts, uuid_of, SqliteStore};
 use crate::store::operators::{OperatorAccount, OperatorSession};
@@ -157,7 +158,7 @@ impl Tx for SqliteTx<'_, '_> {
     }
 
     fn operator_by_name(&mut self, name: &str) -> StoreResult<Option<OperatorAccount>> {
-        operator_rows::operator_by_name(self.0, name)
+        operator_rows::operator_by_name(self.0, self.1, name)
     }
 
     fn add_operator(
@@ -178,8 +179,65 @@ impl Tx for SqliteTx<'_, '_> {
         operator_rows::set_operator_role(self.0, id, role)
     }
 
-    fn clear_sign_in_failures(&mut self, id: Uuid) -> StoreResult<()> {
-        operator_rows::clear_sign_in_failures(self.0, id)
+    fn clear_sign_in_failures(&mut self, id: Uuid, network: Option<&str>) -> StoreResult<()> {
+        operator_rows::clear_sign_in_failures(self.0, id, network)
+    }
+
+    fn sign_in_lock(&mut self, id: Uuid, network: &str) -> StoreResult<(u32, Option<DateTime<Utc>>)> {
+        operator_keys::sign_in_lock(self.0, id, network)
+    }
+
+    fn set_sign_in_lock(&mut self, id: Uuid, network: &str, failures: u32, locked_until: Option<DateTime<Utc>>) -> StoreResult<()> {
+        operator_keys::set_sign_in_lock(self.0, id, network, failures, locked_until)
+    }
+
+    fn set_operator_totp(&mut self, id: Uuid, secret: Option<&[u8]>) -> StoreResult<()> {
+        operator_keys::set_operator_totp(self.0, self.1, id, secret)
+    }
+
+    fn use_totp_step(&mut self, id: Uuid, step: i64) -> StoreResult<bool> {
+        operator_keys::use_totp_step(self.0, id, step)
+    }
+
+    fn add_api_key(&mut self, key: &crate::store::operators::NewApiKey<'_>) -> StoreResult<()> {
+        operator_keys::add_api_key(self.0, key)
+    }
+
+    fn api_key(&mut self, key_sha256: &str) -> StoreResult<Option<crate::store::operators::ApiKey>> {
+        operator_keys::api_key(self.0, key_sha256)
+    }
+
+    fn revoke_api_key(&mut self, operator_id: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+        operator_keys::revoke_api_key(self.0, operator_id, id, now)
+    }
+
+    fn touch_api_key(&mut self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        operator_keys::touch_api_key(self.0, id, now)
+    }
+
+    fn add_audit(&mut self, line: &crate::store::operators::AuditLine) -> StoreResult<i64> {
+        operator_keys::add_audit(self.0, line)
+    }
+
+    fn finish_audit(&mut self, seq: i64, outcome: &str) -> StoreResult<()> {
+        operator_keys::finish_audit(self.0, seq, outcome)
+    }
+
+    fn key_request(
+        &mut self,
+        action: crate::store::operators::KeyAction,
+        key_id: Option<u16>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Option<crate::store::operators::KeyRequest>> {
+        operator_keys::key_request(self.0, action, key_id, since)
+    }
+
+    fn add_key_request(&mut self, request: &crate::store::operators::KeyRequest) -> StoreResult<()> {
+        operator_keys::add_key_request(self.0, request)
+    }
+
+    fn finish_key_request(&mut self, id: Uuid, done_by: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        operator_keys::finish_key_request(self.0, id, done_by, now)
     }
 
     fn delete_sessions_of(&mut self, operator_id: Uuid) -> StoreResult<()> {
