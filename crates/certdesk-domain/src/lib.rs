@@ -42,7 +42,7 @@ pub use training::{
     TrainingSettings,
 };
 pub use worker::{
-    missing_details, parse_service_types, validate_worker, validate_worker_record, ServiceType, ValidWorker,
+    missing_details, parse_service_types, validate_worker, validate_worker_record, PublicIdentity, ServiceType, ValidWorker,
     WorkerInput, WorkerStatus, COMPLETED_LATER,
 };
 

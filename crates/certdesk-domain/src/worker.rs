@@ -697,3 +697,61 @@ mod tests {
         );
     }
 }
+
+/// What a scanned card's public page and the printed card show of a worker (issue 11 item 1):
+/// the snapshot the operator approved. A later change of any of it on the desk goes back
+/// through review (an application for updated details) before the platform shows it or the
+/// desk prints it. The gender comes from the ID number, which cannot change after application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicIdentity {
+    /// The name.
+    pub name: String,
+    /// The photo's SHA-256, if any.
+    pub photo_sha256: Option<String>,
+    /// The service types, by code.
+    pub service_types: Vec<String>,
+}
+
+impl PublicIdentity {
+    /// The identity of a record: its name, photo and service types.
+    pub fn of(name: &str, photo_sha256: Option<&str>, service_types: &[ServiceType]) -> PublicIdentity {
+        let codes = service_types.iter().map(|t| crate::Code::code(t).to_owned()).collect();
+        PublicIdentity { name: name.to_owned(), photo_sha256: photo_sha256.map(str::to_owned), service_types: codes }
+    }
+
+    /// The fields in which `self` differs from `approved` (`name`, `photo`, `service_types`, in
+    /// that order); the service types' order does not count.
+    pub fn changed_from(&self, approved: &PublicIdentity) -> Vec<&'static str> {
+        let sorted = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let mut changed = Vec::new();
+        if self.name != approved.name {
+            changed.push("name");
+        }
+        if self.photo_sha256 != approved.photo_sha256 {
+            changed.push("photo");
+        }
+        if sorted(&self.service_types) != sorted(&approved.service_types) {
+            changed.push("service_types");
+        }
+        changed
+    }
+}
+
+#[cfg(test)]
+mod identity_tests {
+    use super::*;
+
+    #[test]
+    fn the_identity_changes_with_name_photo_or_service_types_but_not_their_order() {
+        let approved = PublicIdentity::of("张三", Some("aa"), &[ServiceType::Cleaning, ServiceType::Cooking]);
+        assert!(PublicIdentity::of("张三", Some("aa"), &[ServiceType::Cooking, ServiceType::Cleaning]).changed_from(&approved).is_empty());
+        assert_eq!(PublicIdentity::of("张三丰", Some("aa"), &[ServiceType::Cleaning, ServiceType::Cooking]).changed_from(&approved), ["name"]);
+        assert_eq!(PublicIdentity::of("张三", Some("bb"), &[ServiceType::Cleaning]).changed_from(&approved), ["photo", "service_types"]);
+        assert_eq!(PublicIdentity::of("张三", None, &[ServiceType::Cleaning, ServiceType::Cooking]).changed_from(&approved), ["photo"]);
+    }
+}

@@ -338,6 +338,14 @@ pub(crate) mod push {
     pub(crate) fn police_check_failed(reason_zh: &str, reason_en: &str) -> Bilingual {
         Bilingual::new(format!("公安比对未通过：{reason_zh}"), format!("The police comparison failed: {reason_en}"))
     }
+
+    /// An application for updated details was rejected, with the operator's reason.
+    pub(crate) fn details_rejected(reason_zh: &str, reason_en: &str) -> Bilingual {
+        Bilingual::new(
+            format!("信息变更未通过审核：{reason_zh}。证件仍显示原审核通过的信息。"),
+            format!("The updated details were not approved: {reason_en}. The certificate still shows the approved details."),
+        )
+    }
 }
 
 /// What the public verification page says to a citizen: the banner of each verdict and of each

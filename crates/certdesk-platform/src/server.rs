@@ -128,7 +128,9 @@ async fn recheck_pending(state: &AppState) {
             return;
         }
     };
-    for item in pending {
+    // Applications for updated details wait for an operator: no provider decides them.
+    let certificate = crate::store::repo::ApplicationKind::Certificate.code();
+    for item in pending.into_iter().filter(|i| i.kind == certificate) {
         if let Err(e) = crate::api::run_providers(state, item.application_id, &item.id_number).await
         {
             tracing::error!(application_id = %item.application_id, error = %e, "recheck failed");

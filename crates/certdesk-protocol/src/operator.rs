@@ -66,6 +66,15 @@ pub struct ReviewItem {
     pub id_number: String,
     /// RFC 3339 time of the application.
     pub applied_at: String,
+    /// `certificate` (an application for the certificate: the police comparison) or `details`
+    /// (updated name, photo or service types of a certificate already held: an operator
+    /// compares them with the approved ones).
+    #[serde(default = "certificate_kind")]
+    pub kind: String,
+}
+
+fn certificate_kind() -> String {
+    "certificate".into()
 }
 
 /// `POST /api/v1/operator/reviews/{application_id}`: the police comparison result.

@@ -585,6 +585,28 @@ pub enum ChangeBody {
         /// Reason, in English.
         message_en: String,
     },
+    /// What the public page and the card show of a worker, as the operator approved it (issue 11
+    /// item 1): sent with a first approval and when an application for updated details is
+    /// approved. The desk prints only these details.
+    ApprovedDetails {
+        /// The worker.
+        worker_id: Uuid,
+        /// The approved name.
+        name: String,
+        /// The approved photo's SHA-256.
+        photo_sha256: Option<String>,
+        /// The approved service types, by code.
+        service_types: Vec<String>,
+    },
+    /// An application for updated details was rejected: the approved details stay.
+    DetailsRejected {
+        /// The worker.
+        worker_id: Uuid,
+        /// Reason, in Chinese.
+        message_zh: String,
+        /// Reason, in English.
+        message_en: String,
+    },
     /// A certificate was cancelled or a card replaced (city-wide; no personal data).
     Revocation {
         /// The certificate's current state.

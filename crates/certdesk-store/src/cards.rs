@@ -354,6 +354,18 @@ pub(crate) fn lifecycle_error(e: certdesk_domain::FieldError) -> DeskError {
 }
 
 
+/// The changed card details by name, Chinese and English (`姓名、照片`, `name and photo`).
+fn details_labels(changed: &[String]) -> (String, String) {
+    let label = |f: &str| match f {
+        "name" => ("姓名", "name"),
+        "photo" => ("照片", "photo"),
+        _ => ("服务类型", "service types"),
+    };
+    let zh: Vec<&str> = changed.iter().map(|f| label(f).0).collect();
+    let en: Vec<&str> = changed.iter().map(|f| label(f).1).collect();
+    (zh.join("、"), en.join(" and "))
+}
+
 impl Desk {
     /// The facts a card shows for this worker. A worker without an approved certificate gets a
     /// draft record (样张): never printable as a real card.
@@ -404,6 +416,12 @@ impl Desk {
         }
         if cert.valid_until.as_str() < self.today().to_string().as_str() {
             return Ok(Some(messages::certificate_expired(&cert.certificate_code, &cert.valid_until)));
+        }
+        if let Some(review) = self.details_review(worker_id)? {
+            if !review.changed.is_empty() {
+                let fields = details_labels(&review.changed);
+                return Ok(Some(messages::details_under_review((&fields.0, &fields.1), review.rejection.as_ref())));
+            }
         }
         let version = cert.card_version;
         if self.loss_reported_for(worker_id, version)? {

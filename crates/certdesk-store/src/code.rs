@@ -231,6 +231,9 @@ desk_codes! {
     VerdictUnknownKey = "verdict_unknown_key",
     /// A scan that is not a certificate at all.
     VerdictNotACertificate = "verdict_not_a_certificate",
+    /// A certified worker's name, photo or service types changed and wait for the platform's
+    /// review: no card prints them yet.
+    DetailsUnderReview = "details_under_review",
 }
 
 impl DeskCode {
@@ -297,7 +300,7 @@ mod tests {
         "calibration_invalid", "no_cards", "font_broken", "write_failed", "no_cups", "print_failed",
         "diagnostics_write", "photo_file", "date", "read_failed", "scan_unreadable", "usage",
         "verdict_replaced", "verdict_revoked", "verdict_expired", "activation_needs_handover", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
-        "verdict_not_a_certificate",
+        "verdict_not_a_certificate", "details_under_review",
     ];
 
     #[test]

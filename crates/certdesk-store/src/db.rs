@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "health_insurance", sql: include_str!("../migrations/0005_health_insurance.sql") },
     Migration { version: 6, name: "card_activations", sql: include_str!("../migrations/0006_card_activations.sql") },
     Migration { version: 7, name: "service_visits", sql: include_str!("../migrations/0007_service_visits.sql") },
+    Migration { version: 8, name: "approved_details", sql: include_str!("../migrations/0008_approved_details.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -137,6 +138,7 @@ mod tests {
         (5, "388e59c30ee7992f3e2f41596d12ef8214ba80da72799dedae0a22595973afa0"),
         (6, "f300f4ea1688e5efc3cc7ffcf64a4889415f5c18ec39bf0cbf59d69bbb78d9a6"),
         (7, "8fd21aaf6497e86376e90f83b33225823622434862706029ca9e1445f38333bb"),
+        (8, "762a6de6289686b9fb4d0e136a3eb8c25c7cc2b566704f0aa393a939cea00509"),
     ];
 
     #[test]

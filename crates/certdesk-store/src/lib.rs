@@ -68,7 +68,7 @@ pub use training::{
     AttendanceInput, ClassDetail, ExamInput, ExamResult, Participant, SupervisionForm, TrainingClass, WorkerTraining,
 };
 pub use users::{NewUser, Role, SessionUser, UserInfo};
-pub use workers::{IdPreview, Worker, WorkerDetail, WorkerInput, WorkerToComplete};
+pub use workers::{DetailsReview, IdPreview, Worker, WorkerDetail, WorkerInput, WorkerToComplete};
 
 /// Where time comes from. Passed in so tests need no sleeping and no patching.
 pub trait Clock: Send + Sync {

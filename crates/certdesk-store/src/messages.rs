@@ -229,6 +229,51 @@ pub fn duplicate_id_number(existing_id: String, existing_name: &str) -> DeskErro
     }
 }
 
+/// A clerk who is not a manager changed what a certified worker's card shows.
+pub fn details_need_manager() -> DeskError {
+    DeskError::new(
+        DeskCode::Forbidden,
+        Bilingual::new(
+            "已持证人员的姓名、照片和服务类型只有管理员可以修改（修改后须经平台重新审核），未保存",
+            "Only a manager can change a certified worker's name, photo or service types (the platform then reviews them again); nothing was saved",
+        ),
+    )
+}
+
+/// Field `reason`: changing what a certified worker's card shows needs a written reason.
+pub fn details_reason_required() -> DeskError {
+    DeskError {
+        fields: vec![FieldError::with(
+            "reason",
+            DeskCode::ReasonRequired.as_str(),
+            Bilingual::new("修改已持证人员的姓名、照片或服务类型必须填写修改原因", "Changing a certified worker's name, photo or service types needs a written reason"),
+        )],
+        ..DeskError::new(
+            DeskCode::ReasonRequired,
+            Bilingual::new(
+                "修改已持证人员的姓名、照片或服务类型必须填写修改原因，未保存",
+                "Changing a certified worker's name, photo or service types needs a written reason; nothing was saved",
+            ),
+        )
+    }
+}
+
+/// No card prints details the platform has not approved (`fields`: the changed ones, in
+/// Chinese and English; `rejection`: the platform's reason when it refused them).
+pub fn details_under_review(fields: (&str, &str), rejection: Option<&Bilingual>) -> DeskError {
+    let message = match rejection {
+        None => Bilingual::new(
+            format!("{}已修改，正在等待平台审核；审核通过前不能按新信息制卡（同步后平台审核）", fields.0),
+            format!("The {} changed and wait for the platform's review; no card prints them until it approves (sync first)", fields.1),
+        ),
+        Some(r) => Bilingual::new(
+            format!("{}的修改未通过平台审核（{}），不能按新信息制卡：请改回已核准的信息，或修正后重新提交", fields.0, r.zh),
+            format!("The platform did not approve the changed {} ({}); no card prints them: change them back, or correct them and submit again", fields.1, r.en),
+        ),
+    };
+    DeskError::new(DeskCode::DetailsUnderReview, message)
+}
+
 /// Field `reason`: changing an ID number needs a written reason.
 pub fn reason_required() -> DeskError {
     DeskError {

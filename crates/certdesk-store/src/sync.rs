@@ -10,7 +10,7 @@
 //! stored here.
 
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
-use certdesk_domain::WorkerStatus;
+use certdesk_domain::{Bilingual, WorkerStatus};
 use certdesk_protocol::credential::{RevocationList, TrustList, TrustedKey, Verdict};
 use certdesk_protocol::sync::{Change, ChangeBody, DeletedEntity, EntryOutcome, EntryResult, SyncEntity, SyncOp};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -467,6 +467,8 @@ impl Desk {
                     credential_url: credential_url.clone(),
                 };
                 table::worker_certificates::upsert(tx, &id, &certificate, now)?;
+                // An older platform says nothing of the approved details: the record as held now.
+                table::worker_certificates::freeze_details_if_unset(tx, &id)?;
                 table::workers::set_certificate_code(tx, &id, certificate_code)?;
                 table::worker_rejections::delete(tx, &id)?;
                 // The platform decides approvals: an approval counts even if this desk never
@@ -511,6 +513,18 @@ impl Desk {
             }
             // A newer platform's kind: skipped, so that the rest of the page and the cursor apply.
             ChangeBody::Unknown => {}
+            ChangeBody::ApprovedDetails { worker_id, name, photo_sha256, service_types } => {
+                let details = certdesk_domain::PublicIdentity { name: name.clone(), photo_sha256: photo_sha256.clone(), service_types: service_types.clone() };
+                if !table::worker_certificates::set_approved_details(tx, &worker_id.to_string(), &details)? {
+                    tally.skipped += 1;
+                }
+            }
+            ChangeBody::DetailsRejected { worker_id, message_zh, message_en } => {
+                let reason = Bilingual::new(message_zh.clone(), message_en.clone());
+                if !table::worker_certificates::set_details_rejection(tx, &worker_id.to_string(), Some(&reason))? {
+                    tally.skipped += 1;
+                }
+            }
             ChangeBody::Visit { visit_id, worker_id, certificate_code, visited_at } => {
                 let row = (visit_id.to_string(), worker_id.to_string(), certificate_code.as_str(), visited_at.to_rfc3339());
                 if table::service_visits::insert(tx, (&row.0, &row.1, row.2, &row.3), &self.now_text())? {

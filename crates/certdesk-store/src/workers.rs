@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
-use certdesk_domain::{validate_worker, validate_worker_record, FieldError, Gender, IdKind, IdNumber, ServiceType, ValidWorker, WorkerStatus};
+use certdesk_domain::{validate_worker, validate_worker_record, Bilingual, FieldError, Gender, IdKind, IdNumber, PublicIdentity, ServiceType, ValidWorker, WorkerStatus};
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +69,23 @@ pub struct WorkerDetail {
     /// The details the record still lacks (待补全): field names of
     /// `certdesk_domain::COMPLETED_LATER`; empty for a complete record.
     pub missing_details: Vec<String>,
+    /// For a certified worker whose card details changed or were refused: where their review
+    /// stands.
+    pub details_review: Option<DetailsReview>,
+}
+
+/// A certified worker's changed name, photo or service types and the platform's review of them
+/// (issue 11 item 1): until it approves, cards print only the approved details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DetailsReview {
+    /// The fields changed since approval: `name`, `photo`, `service_types` (empty when they
+    /// were changed back).
+    pub changed: Vec<String>,
+    /// The approved name (what the certificate shows).
+    pub approved_name: String,
+    /// The platform's reason, when it refused the change.
+    pub rejection: Option<Bilingual>,
 }
 
 /// A worker whose record is still to be completed (待补全), on the home screen.
@@ -230,7 +247,26 @@ impl Desk {
             .into_iter()
             .map(str::to_string)
             .collect();
-        Ok(WorkerDetail { worker, timeline, photo_data_url, missing_details })
+        let details_review = self.details_review(id)?;
+        Ok(WorkerDetail { worker, timeline, photo_data_url, missing_details, details_review })
+    }
+
+    /// Where the review of a certified worker's changed card details stands; `None` when the
+    /// record shows what was approved and nothing was refused (or there is no certificate).
+    pub fn details_review(&self, id: &str) -> DeskResult<Option<DetailsReview>> {
+        let Some((approved, rejection)) = table::worker_certificates::approved_details(&self.conn, id)? else {
+            return Ok(None);
+        };
+        let w = self.worker(id)?;
+        let changed: Vec<String> = PublicIdentity::of(&w.name, w.photo_sha256.as_deref(), &w.service_types)
+            .changed_from(&approved)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        if changed.is_empty() && rejection.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(DetailsReview { changed, approved_name: approved.name, rejection }))
     }
 
     /// Correct a worker's details (信息更新). Every changed field is kept in the audit trail
@@ -253,6 +289,19 @@ impl Desk {
             }
             if let Some((existing, name)) = self.find_by_id_number(v.id_number.as_str())? {
                 return Err(duplicate_error(existing, &name));
+            }
+        }
+        // What a certified worker's card shows is the platform's to approve again: only a
+        // manager changes it, with a reason, and the change goes back through review.
+        let identity_changes = PublicIdentity::of(&v.name, input.photo_sha256.as_deref(), &v.service_types)
+            .changed_from(&PublicIdentity::of(&old.name, old.photo_sha256.as_deref(), &old.service_types));
+        let certified = table::worker_certificates::approved_details(&self.conn, id)?.is_some();
+        if certified && !identity_changes.is_empty() {
+            if !actor.is_manager() {
+                return Err(messages::details_need_manager());
+            }
+            if reason.is_none() {
+                return Err(messages::details_reason_required());
             }
         }
         let codes = |types: &[ServiceType]| types.iter().map(|t| t.code()).collect::<Vec<_>>().join(",");
@@ -296,6 +345,10 @@ impl Desk {
                     reason,
                 },
             )?;
+        }
+        if certified && !identity_changes.is_empty() {
+            // A new request: the platform's refusal of the earlier one no longer applies.
+            table::worker_certificates::set_details_rejection(&tx, id, None)?;
         }
         self.push_worker_outbox(&tx, id)?;
         // Completing the record (or blanking a detail) may change what the worker may do.

@@ -25,6 +25,7 @@ export type { DeadlineKind } from './DeadlineKind';
 export type { DeskCode } from './DeskCode';
 export type { DeskError } from './DeskError';
 export type { DeskStats } from './DeskStats';
+export type { DetailsReview } from './DetailsReview';
 export type { Eligibility } from './Eligibility';
 export type { Enrolment } from './Enrolment';
 export type { ExamInput } from './ExamInput';

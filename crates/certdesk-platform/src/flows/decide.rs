@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::messages::push;
-use crate::store::repo::{ApplicationDecision, NewCertificate, Repo, RepoExt};
+use crate::store::repo::{ApplicationDecision, ApplicationKind, NewCertificate, Repo, RepoExt, Tx};
 use super::{Decided, Decision, Signer};
 use crate::store::{StoreError, StoreResult};
 
@@ -37,6 +37,9 @@ pub fn decide<R: Repo + ?Sized>(
             return Ok(Decided::NotPending);
         };
         let (worker_id, agency_id) = (app.worker_id, app.agency_id);
+        if app.kind == ApplicationKind::Details {
+            return decide_details(tx, application_id, worker_id, agency_id, decision, now);
+        }
         match decision {
             Decision::Fail {
                 reason_zh,
@@ -136,8 +139,65 @@ pub fn decide<R: Repo + ?Sized>(
                     },
                     now,
                 )?;
+                approved_details(tx, worker_id, agency_id, now)?;
                 Ok(Decided::Approved(code_text))
             }
         }
     })
+}
+
+/// Tells the agency what the worker's certificate now shows (the approved snapshot).
+fn approved_details(tx: &mut dyn Tx, worker_id: Uuid, agency_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+    let identity = tx
+        .approved_identity(worker_id)?
+        .ok_or_else(|| StoreError::Corrupt(format!("worker {worker_id} has no live certificate to show")))?;
+    tx.add_change(
+        Some(agency_id),
+        &ChangeBody::ApprovedDetails {
+            worker_id,
+            name: identity.name,
+            photo_sha256: identity.photo_sha256,
+            service_types: identity.service_types,
+        },
+        now,
+    )
+}
+
+/// An application for updated details (issue 11 item 1): approved, the record as stored (the
+/// version the operator saw, when the page says which) becomes what the certificate shows;
+/// rejected, the approved details stay and the agency is told why. The certificate, its code
+/// and its cards are unchanged either way.
+fn decide_details(
+    tx: &mut dyn Tx,
+    application_id: Uuid,
+    worker_id: Uuid,
+    agency_id: Uuid,
+    decision: &Decision,
+    now: DateTime<Utc>,
+) -> StoreResult<Decided> {
+    match decision {
+        Decision::Fail { reason_zh, reason_en } => {
+            tx.decide_application(application_id, ApplicationDecision::Rejected { reason: reason_zh }, now)?;
+            let (message_zh, message_en) = push::details_rejected(reason_zh, reason_en).into_pair();
+            tx.add_change(Some(agency_id), &ChangeBody::DetailsRejected { worker_id, message_zh, message_en }, now)?;
+            Ok(Decided::Rejected)
+        }
+        Decision::Pass | Decision::PassAsSeen { .. } => {
+            if let Decision::PassAsSeen { version } = decision {
+                let now_at = tx.worker(worker_id)?.map(|w| w.version);
+                if now_at != Some(*version) {
+                    return Ok(Decided::RecordChanged(now_at.unwrap_or(0)));
+                }
+            }
+            let Some(cert) = tx.live_certificates(worker_id)?.into_iter().next() else {
+                // Cancelled meanwhile: nothing to update.
+                tx.decide_application(application_id, ApplicationDecision::Withdrawn, now)?;
+                return Ok(Decided::NotPending);
+            };
+            tx.refresh_approved_identity(worker_id)?;
+            tx.decide_application(application_id, ApplicationDecision::Approved, now)?;
+            approved_details(tx, worker_id, agency_id, now)?;
+            Ok(Decided::Approved(cert.code))
+        }
+    }
 }

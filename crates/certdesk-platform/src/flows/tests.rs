@@ -665,3 +665,66 @@ fn an_application_the_synced_training_does_not_carry_is_refused_and_nothing_is_q
     assert_eq!(b.status(w), WorkerStatus::Applied);
     assert_eq!(b.store.pending_reviews().unwrap().len(), 1);
 }
+
+/// Issue 11 item 1: after approval, a changed name, photo or service types of the record go
+/// back through review as an application for updated details; the certificate keeps showing the
+/// approved snapshot until an operator approves (binding to the record version seen), a
+/// rejection keeps it, and a record changed back withdraws the application.
+#[test]
+fn changed_details_after_approval_go_back_through_review_and_the_approved_snapshot_stays_until_approved() {
+    let b = Bench::new();
+    let d = b.desk("91310000MA1FL8L971", "黄浦区");
+    let (w, code) = b.approved(d, &id_number(1));
+    let shown = |b: &Bench| b.store.public_certificate(&code).unwrap().unwrap();
+    let queue = |b: &Bench| b.store.pending_reviews().unwrap();
+    assert!(queue(&b).is_empty());
+
+    // The agency renames the worker and adds a service type: queued as updated details, and the
+    // public page keeps the approved name.
+    let mut renamed = worker(&id_number(1));
+    renamed["name"] = json!("张三丰");
+    renamed["service_types"] = json!(["cleaning", "cooking"]);
+    assert_eq!(b.push(d, &[b.entry(w, SyncOp::Upsert, renamed.clone())]), [EntryOutcome::Applied]);
+    let pending = queue(&b);
+    assert_eq!(pending.len(), 1);
+    assert_eq!((pending[0].kind.as_str(), pending[0].worker_id), ("details", w));
+    assert_eq!((shown(&b).worker_name.as_str(), shown(&b).service_types.clone()), ("张三", vec!["cleaning".to_owned()]));
+    // No police provider decides it: it is not in a results file's reach.
+    assert!(b.store.pending_for_id_number(&id_number(1)).unwrap().is_empty());
+    // A second push of the same changes does not queue a second application.
+    b.push(d, &[b.entry(w, SyncOp::Upsert, renamed.clone())]);
+    assert_eq!(queue(&b).len(), 1);
+
+    // Approving binds to the version the operator saw.
+    let version = b.store.transaction(|tx| tx.worker(w)).unwrap().unwrap().version;
+    assert_eq!(b.decide(pending[0].application_id, &Decision::PassAsSeen { version: version - 1 }), Decided::RecordChanged(version));
+    assert_eq!(shown(&b).worker_name, "张三", "nothing decided");
+    assert_eq!(b.decide(pending[0].application_id, &Decision::PassAsSeen { version }), Decided::Approved(code.clone()), "the code stays");
+    assert_eq!(shown(&b).worker_name, "张三丰");
+    assert_eq!(shown(&b).service_types, ["cleaning", "cooking"]);
+    assert_eq!(b.status(w), WorkerStatus::Approved, "the status does not move");
+    assert!(b.changes(d).iter().any(|c| matches!(c, ChangeBody::ApprovedDetails { worker_id, name, .. } if *worker_id == w && name == "张三丰")));
+
+    // Rejected: the approved details stay, and the agency is told why.
+    let mut again = renamed.clone();
+    again["name"] = json!("李四");
+    b.push(d, &[b.entry(w, SyncOp::Upsert, again)]);
+    let app = queue(&b)[0].application_id;
+    let fail = Decision::Fail { reason_zh: "与身份证姓名不符".into(), reason_en: "not the name on the ID card".into() };
+    assert_eq!(b.decide(app, &fail), Decided::Rejected);
+    assert_eq!(shown(&b).worker_name, "张三丰");
+    assert!(b.changes(d).iter().any(|c| matches!(c, ChangeBody::DetailsRejected { worker_id, message_zh, .. } if *worker_id == w && message_zh.contains("与身份证姓名不符"))));
+
+    // Changed again, then back to the approved details: the application is withdrawn.
+    let mut third = renamed.clone();
+    third["name"] = json!("王五");
+    b.push(d, &[b.entry(w, SyncOp::Upsert, third)]);
+    assert_eq!(queue(&b).len(), 1);
+    b.push(d, &[b.entry(w, SyncOp::Upsert, renamed)]);
+    assert!(queue(&b).is_empty(), "back to what was approved: nothing to review");
+    // The first approval told the desk its details too.
+    assert!(matches!(
+        b.changes(d).iter().find(|c| matches!(c, ChangeBody::ApprovedDetails { .. })),
+        Some(ChangeBody::ApprovedDetails { name, .. }) if name == "张三"
+    ));
+}

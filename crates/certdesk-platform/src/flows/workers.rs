@@ -150,6 +150,10 @@ fn put(
         let refusal = claim_refusal(tx, ctx, entry.entity_id, &id_number)?;
         return Ok(refusal.unwrap_or_else(rules::claimed_elsewhere));
     }
+    if application.is_none() {
+        let identity = certdesk_domain::PublicIdentity::of(&pushed.valid.name, photo, &pushed.valid.service_types);
+        details_review(tx, ids, ctx, entry.entity_id, &id_number, &identity)?;
+    }
     if let Some(app_id) = application {
         tx.add_application(app_id, entry.entity_id, ctx.agency_id, &id_number, ctx.now)?;
         // Platform verification (平台核验) is the re-validation just done: the record is
@@ -171,6 +175,30 @@ fn put(
         });
     }
     Ok(EntryOutcome::Applied)
+}
+
+/// A record of a worker holding a certificate whose name, photo or service types now differ
+/// from what the certificate shows goes back through review (issue 11 item 1): one pending
+/// application for updated details, which reviews the record as it stands when decided; a
+/// record changed back to the approved details withdraws it. The public page keeps showing the
+/// approved snapshot meanwhile.
+fn details_review(
+    tx: &mut dyn Tx,
+    ids: &dyn Ids,
+    ctx: &PushContext,
+    worker_id: Uuid,
+    id_number: &str,
+    identity: &certdesk_domain::PublicIdentity,
+) -> StoreResult<()> {
+    let Some(approved) = tx.approved_identity(worker_id)? else {
+        return Ok(());
+    };
+    let changed = !identity.changed_from(&approved).is_empty();
+    match (changed, tx.pending_details_application(worker_id)?) {
+        (true, None) => tx.add_details_application(ids.id(), worker_id, ctx.agency_id, id_number, ctx.now),
+        (false, Some(pending)) => tx.decide_application(pending, ApplicationDecision::Withdrawn, ctx.now),
+        _ => Ok(()),
+    }
 }
 
 /// 注销: the worker moves to `status` (cancelled), a pending application is withdrawn, and

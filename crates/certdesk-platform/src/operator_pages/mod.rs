@@ -648,7 +648,12 @@ async fn reviews_page(
                 tr {
                     td { (local_time(&item.applied_at)) }
                     td { (item.agency_name) }
-                    td { (item.name) }
+                    td {
+                        (item.name)
+                        @if item.kind == crate::store::repo::ApplicationKind::Details.code() {
+                            " " span class="tag" { "信息变更 " small { "updated details" } }
+                        }
+                    }
                     td { (item.id_number) }
                     td {
                         @if *has_photo {
@@ -713,15 +718,64 @@ fn show_value(v: &serde_json::Value) -> Markup {
     }
 }
 
+/// An application for updated details: what the certificate shows now beside what the agency
+/// asks for, the two photos side by side.
+fn details_comparison(detail: &ReviewDetail) -> Markup {
+    let id = detail.item.application_id;
+    let Some(approved) = &detail.approved else {
+        return html! {};
+    };
+    let requested_types: Vec<String> = detail
+        .record
+        .get("service_types")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let requested = certdesk_domain::PublicIdentity {
+        name: detail.item.name.clone(),
+        photo_sha256: detail.photo_sha256.clone(),
+        service_types: requested_types,
+    };
+    let changed = requested.changed_from(approved);
+    let types = |codes: &[String]| show_value(&serde_json::json!(codes));
+    html! {
+        h2 { "信息变更 " small { "Updated details" } }
+        p {
+            "该人员已持证。机构修改了证件显示的信息；批准前，公众查验页仍显示原已核准的信息。请核对照片是否为同一人。"
+            br; span class="en" { "This worker holds a certificate. The agency changed what it shows; until approved, the public page keeps the approved details. Check that both photos show the same person." }
+        }
+        table {
+            tr { th {} th { "已核准（现显示） " small { "Approved (shown)" } } th { "申请变更为 " small { "Requested" } } }
+            tr class=[changed.contains(&"photo").then_some("changed")] {
+                th { "照片 " small { "Photo" } }
+                td { @if approved.photo_sha256.is_some() { img class="photo" src={ "/operator/reviews/" (id) "/photo?approved=1" } alt="已核准照片 approved photo"; } }
+                td { @if detail.photo_sha256.is_some() { img class="photo" src={ "/operator/reviews/" (id) "/photo" } alt="新照片 new photo"; } }
+            }
+            tr class=[changed.contains(&"name").then_some("changed")] {
+                th { "姓名 " small { "Name" } } td { (approved.name) } td { (requested.name) }
+            }
+            tr class=[changed.contains(&"service_types").then_some("changed")] {
+                th { "服务类型 " small { "Service types" } } td { (types(&approved.service_types)) } td { (types(&requested.service_types)) }
+            }
+        }
+    }
+}
+
 fn review_body(detail: &ReviewDetail, session: &Session, error: Option<Markup>) -> Markup {
     let id = detail.item.application_id;
     let pending = detail.status == "pending";
+    let details = detail.item.kind == crate::store::repo::ApplicationKind::Details.code();
     html! {
-        h1 { "审核申请 " small { "Review an application" } }
-        p {
-            "平台核验 " small { "Platform check" } "：通过 passed · 公安比对 " small { "Police comparison" } "："
-            @if pending { "待审核 pending" } @else { "已处理 decided" }
+        @if details {
+            h1 { "审核信息变更 " small { "Review updated details" } }
+        } @else {
+            h1 { "审核申请 " small { "Review an application" } }
+            p {
+                "平台核验 " small { "Platform check" } "：通过 passed · 公安比对 " small { "Police comparison" } "："
+                @if pending { "待审核 pending" } @else { "已处理 decided" }
+            }
         }
+        @if details { (details_comparison(detail)) }
         div style="display:flex;gap:1.5em;flex-wrap:wrap" {
             div {
                 @if detail.photo_sha256.is_some() {
@@ -752,8 +806,13 @@ fn review_body(detail: &ReviewDetail, session: &Session, error: Option<Markup>) 
                     html! {
                         // Approval binds to the record as shown here.
                         input type="hidden" name="version" value=(detail.version);
-                        button { "比对通过，批准 Pass and approve" } " "
-                        small { "批准后平台分配证件编码并签发电子凭证。Approval assigns the code and signs the credential." }
+                        @if details {
+                            button { "核对无误，批准变更 Approve the new details" } " "
+                            small { "批准后公众查验页与新制卡片显示新信息，证件编码不变。The public page and new cards then show them; the code stays." }
+                        } @else {
+                            button { "比对通过，批准 Pass and approve" } " "
+                            small { "批准后平台分配证件编码并签发电子凭证。Approval assigns the code and signs the credential." }
+                        }
                     },
                 ))
             }
@@ -803,11 +862,20 @@ async fn review_page(
     Ok(page(&session, "审核 Review", None, body).into_response())
 }
 
+/// Which photo of an application.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PhotoQuery {
+    /// Present: the photo the worker's certificate shows now (an application for updated
+    /// details compares it with the new one); absent: the photo the record names.
+    approved: Option<String>,
+}
+
 /// The worker's photo, for signed-in operators only, and only a photo the applying agency
 /// itself uploaded.
 #[utoipa::path(get, path = "/operator/reviews/{application_id}/photo", tag = "operator_pages",
     operation_id = "operator_review_photo", security(("operator_session" = [])),
-    params(("application_id" = Uuid, Path, description = "the application")), responses(
+    params(("application_id" = Uuid, Path, description = "the application"), PhotoQuery), responses(
     (status = OK, description = "the photo (`image/jpeg` or `image/png`; anything else as `application/octet-stream`)",
         content(("image/jpeg"), ("image/png"), ("application/octet-stream"))),
     (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
@@ -817,9 +885,15 @@ async fn photo(
     State(state): State<AppState>,
     _session: Session,
     Path(application_id): Path<Uuid>,
+    Query(which): Query<PhotoQuery>,
 ) -> PageResult {
     let detail = review_detail(&state, application_id).await?;
-    let Some(sha) = detail.photo_sha256 else {
+    let shown = if which.approved.is_some() {
+        detail.approved.and_then(|a| a.photo_sha256)
+    } else {
+        detail.photo_sha256
+    };
+    let Some(sha) = shown else {
         return Err(AppError::NotFound("photo").into());
     };
     let (agency, owned) = (detail.agency_id, sha.clone());

@@ -206,6 +206,9 @@ pub struct ReviewDetail {
     pub photo_sha256: Option<String>,
     /// The record's version as shown: approving binds to it.
     pub version: i64,
+    /// What the worker's live certificate shows now, if they hold one (an application for
+    /// updated details is compared with it).
+    pub approved: Option<certdesk_domain::PublicIdentity>,
 }
 
 /// What the city statistics are computed from (issue 14 item 6), counted by the store; the

@@ -83,9 +83,26 @@ pub struct LiveCertificate {
     pub valid_until: NaiveDate,
 }
 
+/// What an application asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApplicationKind {
+    /// The certificate (申领): the police comparison decides.
+    Certificate,
+    /// Updated details of a certificate already held (信息变更, issue 11 item 1): an operator
+    /// compares them with the approved ones.
+    Details,
+}
+
+certdesk_domain::closed_set!(ApplicationKind, "application kind", {
+    Certificate => "certificate",
+    Details => "details",
+});
+
 /// An application waiting for the police comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingApplication {
+    /// What it asks for.
+    pub kind: ApplicationKind,
     /// The worker applied for.
     pub worker_id: Uuid,
     /// The applying agency.
@@ -372,6 +389,25 @@ pub trait Tx {
 
     /// A pending application.
     fn pending_application(&mut self, id: Uuid) -> StoreResult<Option<PendingApplication>>;
+
+    /// Stores a pending application for updated details of the worker's certificate.
+    fn add_details_application(
+        &mut self,
+        id: Uuid,
+        worker_id: Uuid,
+        agency_id: Uuid,
+        id_number: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// The worker's pending application for updated details, if any.
+    fn pending_details_application(&mut self, worker_id: Uuid) -> StoreResult<Option<Uuid>>;
+
+    /// What the worker's live certificate shows (the approved snapshot), if they hold one.
+    fn approved_identity(&mut self, worker_id: Uuid) -> StoreResult<Option<certdesk_domain::PublicIdentity>>;
+
+    /// Makes the worker's record as stored now the approved snapshot of their live certificate.
+    fn refresh_approved_identity(&mut self, worker_id: Uuid) -> StoreResult<()>;
 
     /// Decides one application.
     fn decide_application(

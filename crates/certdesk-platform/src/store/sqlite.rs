@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 10, name: "electronic_cards", sql: include_str!("../../migrations/0010_electronic_cards.sql") },
     Migration { version: 11, name: "visits", sql: include_str!("../../migrations/0011_visits.sql") },
     Migration { version: 12, name: "operator_keys_audit", sql: include_str!("../../migrations/0012_operator_keys_audit.sql") },
+    Migration { version: 13, name: "details_applications", sql: include_str!("../../migrations/0013_details_applications.sql") },
 ];
 
 /// Seals every signing key still stored plain (written before sealing), in one transaction: the
@@ -210,7 +211,7 @@ impl Store for SqliteStore {
     fn pending_reviews(&self) -> StoreResult<Vec<ReviewItem>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT a.id, a.worker_id, g.name, w.name, a.id_number, a.applied_at
+            "SELECT a.id, a.worker_id, g.name, w.name, a.id_number, a.applied_at, a.kind
              FROM applications a JOIN workers w ON w.id = a.worker_id JOIN agencies g ON g.id = a.agency_id
              WHERE a.status = 'pending' ORDER BY a.applied_at, a.id",
         )?;
@@ -222,10 +223,11 @@ impl Store for SqliteStore {
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
+                r.get(6)?,
             ))
         })?;
         rows.map(|r| {
-            let (app, worker, agency_name, name, id_number, applied_at) = r?;
+            let (app, worker, agency_name, name, id_number, applied_at, kind) = r?;
             Ok(ReviewItem {
                 application_id: uuid_of(app)?,
                 worker_id: uuid_of(worker)?,
@@ -233,6 +235,7 @@ impl Store for SqliteStore {
                 name,
                 id_number,
                 applied_at,
+                kind,
             })
         })
         .collect()
@@ -241,7 +244,7 @@ impl Store for SqliteStore {
     fn pending_for_id_number(&self, id_number: &str) -> StoreResult<Vec<Uuid>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id FROM applications WHERE status = 'pending' AND id_number = ?1 ORDER BY applied_at",
+            "SELECT id FROM applications WHERE status = 'pending' AND id_number = ?1 AND kind = 'certificate' ORDER BY applied_at",
         )?;
         let rows = stmt.query_map([id_number], |r| r.get::<_, String>(0))?;
         rows.map(|r| uuid_of(r?)).collect()
@@ -384,6 +387,7 @@ mod tests {
         (10, "d0405d51a4926c3b122b56ba9c1e4c9440eaef82aa281e21ba7bdbf451246321"),
         (11, "d22995e178de8d1f52a790f01a9b851987dce392efc964a819441843c0050c53"),
         (12, "34ab3b9b0dce6d9c36fbcc9f68941305bcb1e7129ba8067e310447748ed7fe04"),
+        (13, "d8263764eb35dd59cec5e610fef82f71763af2db8c506604184992ac326272d4"),
     ];
 
     #[test]
@@ -438,10 +442,10 @@ mod tests {
         let file = dir.path().join("platform.sqlite3");
         Connection::open(&file).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let err = SqliteStore::open(dir.path()).err().expect("a newer file is refused");
-        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 12 }), "{err}");
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 13 }), "{err}");
         assert_eq!(
             err.to_string(),
-            "the database is at schema version 99, newer than this platform knows (12): upgrade certdesk-platform before starting it on this data directory"
+            "the database is at schema version 99, newer than this platform knows (13): upgrade certdesk-platform before starting it on this data directory"
         );
         let v: i64 = Connection::open(&file).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 99, "the file is left as it was");

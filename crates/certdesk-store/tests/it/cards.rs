@@ -395,3 +395,71 @@ fn ratings_and_complaints_pulled_from_the_platform_reach_the_worker_page_once() 
     assert!(desk.open_complaints().unwrap().is_empty());
     assert_eq!(desk.handle_complaint(&me, &complaint_id.to_string()).unwrap_err().code, "not_found");
 }
+
+/// Issue 11 item 1 at the desk: what a certified worker's card shows (name, photo, service types)
+/// changes only by a manager with a reason, goes back to the platform for review, and no card
+/// prints the changed details until the platform approves them; a refusal says why.
+#[test]
+fn a_certified_workers_card_details_change_only_by_a_manager_with_a_reason_and_print_only_once_approved() {
+    use certdesk_store::{NewUser, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = common::fresh(dir.path());
+    let w = worker(&mut desk, &me, "张三", "31010419800101001");
+    let mut input = worker_form("张三", &id_number_from("31010419800101001"));
+    input.form.service_types = vec!["保洁".into(), "母婴护理".into()];
+    // Before approval anyone may correct the name.
+    desk.add_user(Some(&me), &NewUser { username: "clerk1".into(), display_name: "小李".into(), role: Role::Clerk, password: "password1".into() }).unwrap();
+    let clerk = desk.login("clerk1", "password1").unwrap();
+    approve(&mut desk, &w, 1, 1, 1);
+    assert!(desk.print_refusal(&w).unwrap().is_none(), "approved: printable");
+    assert!(desk.worker_detail(&w).unwrap().details_review.is_none());
+
+    // A clerk may still correct the address, but not the name.
+    let mut address = input.clone();
+    address.form.address = "上海市徐汇区漕溪北路3号".into();
+    desk.update_worker(&clerk, &w, &address, None).expect("an address is not on the card");
+    let mut renamed = address.clone();
+    renamed.form.name = "张三丰".into();
+    let err = desk.update_worker(&clerk, &w, &renamed, Some("更正")).unwrap_err();
+    assert_eq!(err.code, "forbidden");
+    assert!(err.message_zh.contains("只有管理员"), "{}", err.message_zh);
+    let err = desk.update_worker(&me, &w, &renamed, None).unwrap_err();
+    assert_eq!((err.code.as_str(), err.fields[0].field.as_str()), ("reason_required", "reason"));
+    assert_eq!(desk.worker(&w).unwrap().name, "张三", "nothing saved");
+
+    // The manager, with a reason: saved, pushed, and the card waits for the platform.
+    desk.update_worker(&me, &w, &renamed, Some("身份证姓名更正")).unwrap();
+    assert_eq!(desk.worker(&w).unwrap().name, "张三丰");
+    assert!(outbox_ops(&desk, &w).contains(&"upsert".to_owned()), "the change goes to the platform");
+    let review = desk.worker_detail(&w).unwrap().details_review.expect("under review");
+    assert_eq!((review.changed, review.approved_name.as_str(), review.rejection), (vec!["name".to_owned()], "张三", None));
+    let refusal = desk.print_refusal(&w).unwrap().expect("no card with unapproved details");
+    assert_eq!(refusal.code, "details_under_review");
+    assert!(refusal.message_zh.contains("姓名已修改，正在等待平台审核"), "{}", refusal.message_zh);
+    assert_eq!(desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:a.pdf", "v1", false).unwrap_err().code, "details_under_review");
+
+    // The platform refuses: still no card, and the reason is shown.
+    let reject = Change {
+        seq: 10,
+        body: ChangeBody::DetailsRejected { worker_id: w.parse().unwrap(), message_zh: "信息变更未通过审核：与身份证不符".into(), message_en: "not as on the ID card".into() },
+    };
+    desk.apply_pulled(&[reject], 10, true).unwrap();
+    let refusal = desk.print_refusal(&w).unwrap().unwrap();
+    assert!(refusal.message_zh.contains("与身份证不符"), "{}", refusal.message_zh);
+    assert!(desk.worker_detail(&w).unwrap().details_review.unwrap().rejection.is_some());
+
+    // The platform approves the new details: the card prints them.
+    let approved = Change {
+        seq: 11,
+        body: ChangeBody::ApprovedDetails {
+            worker_id: w.parse().unwrap(),
+            name: "张三丰".into(),
+            photo_sha256: None,
+            service_types: vec!["cleaning".into(), "maternity_care".into()],
+        },
+    };
+    desk.apply_pulled(&[approved], 11, true).unwrap();
+    assert!(desk.worker_detail(&w).unwrap().details_review.is_none(), "approved: nothing under review");
+    assert!(desk.print_refusal(&w).unwrap().is_none());
+    assert_eq!(desk.card_record(&w).unwrap().name, "张三丰");
+}

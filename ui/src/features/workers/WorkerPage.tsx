@@ -32,7 +32,7 @@ export default function WorkerPage({
   onBack: () => void;
   onOpenClass?: (id: string) => void;
 }) {
-  const { t, msg } = useI18n();
+  const { t, msg, lang } = useI18n();
   const { statusLabel, serviceLabel } = useSession();
   const [detail, setDetail] = useState<WorkerDetail | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -112,6 +112,28 @@ export default function WorkerPage({
           showIcon
           data-testid="worker-to-complete"
           message={t('toComplete.worker', { fields: detail.missing_details.map((f) => fieldLabel(f, t)).join('、') })}
+        />
+      )}
+      {detail.details_review && detail.details_review.changed.length > 0 && (
+        <Alert
+          className="mb"
+          type="info"
+          showIcon
+          data-testid="worker-details-review"
+          message={t('detailsReview.pending', {
+            fields: detail.details_review.changed.map((f) => fieldLabel(f, t)).join('、'),
+            name: detail.details_review.approved_name,
+          })}
+        />
+      )}
+      {detail.details_review?.rejection && (
+        <Alert
+          className="mb"
+          type="error"
+          showIcon
+          data-testid="worker-details-rejected"
+          message={t('detailsReview.rejected')}
+          description={lang === 'en' ? detail.details_review.rejection.en : detail.details_review.rejection.zh}
         />
       )}
       <div className="worker-body">

@@ -311,7 +311,7 @@ impl OperatorStore for SqliteStore {
             .conn()
             .query_row(
                 "SELECT a.worker_id, g.name, w.name, a.id_number, a.applied_at, a.agency_id, a.status,
-                   w.record, w.photo_sha256, w.version
+                   w.record, w.photo_sha256, w.version, a.kind
                  FROM applications a JOIN workers w ON w.id = a.worker_id
                    JOIN agencies g ON g.id = a.agency_id
                  WHERE a.id = ?1",
@@ -328,23 +328,27 @@ impl OperatorStore for SqliteStore {
                         r.get::<_, String>(7)?,
                         r.get::<_, Option<String>>(8)?,
                         r.get::<_, i64>(9)?,
+                        r.get::<_, String>(10)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((worker, agency_name, name, id_number, applied_at, agency, status, record, photo, version)) =
+        let Some((worker, agency_name, name, id_number, applied_at, agency, status, record, photo, version, kind)) =
             row
         else {
             return Ok(None);
         };
+        let worker_id = uuid_of(worker)?;
+        let approved = super::public::approved_identity(&self.conn(), worker_id)?;
         Ok(Some(ReviewDetail {
             item: ReviewItem {
                 application_id,
-                worker_id: uuid_of(worker)?,
+                worker_id,
                 agency_name,
                 name,
                 id_number,
                 applied_at,
+                kind,
             },
             agency_id: uuid_of(agency)?,
             status,
@@ -352,6 +356,7 @@ impl OperatorStore for SqliteStore {
                 .map_err(|e| StoreError::Corrupt(format!("worker record: {e}")))?,
             photo_sha256: photo,
             version,
+            approved,
         }))
     }
 }

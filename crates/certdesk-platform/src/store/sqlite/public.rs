@@ -196,6 +196,30 @@ pub(super) fn add_feedback(
     Ok(())
 }
 
+/// What the worker's live certificate shows: the approved snapshot (the live record for a
+/// certificate approved before snapshots were kept).
+pub(super) fn approved_identity(conn: &rusqlite::Connection, worker_id: uuid::Uuid) -> StoreResult<Option<certdesk_domain::PublicIdentity>> {
+    let row = conn
+        .query_row(
+            "SELECT COALESCE(c.approved_name, w.name),
+                    CASE WHEN c.approved_name IS NULL THEN w.photo_sha256 ELSE c.approved_photo_sha256 END,
+                    CASE WHEN c.approved_name IS NULL THEN json_extract(w.record, '$.service_types') ELSE c.approved_service_types END
+             FROM certificates c JOIN workers w ON w.id = c.worker_id
+             WHERE c.worker_id = ?1 AND c.revoked_at IS NULL",
+            [worker_id.to_string()],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?)),
+        )
+        .optional()?;
+    row.map(|(name, photo_sha256, types)| {
+        let service_types: Vec<String> = types
+            .map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("approved service types: {e}"))))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(certdesk_domain::PublicIdentity { name, photo_sha256, service_types })
+    })
+    .transpose()
+}
+
 impl PublicRecords for SqliteStore {
     fn public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>> {
         let conn = self.conn();

@@ -15,7 +15,7 @@ use super::{date_of, device_row, public, status_of, ts, uuid_of, SqliteStore};
 use crate::store::operators::{OperatorAccount, OperatorSession};
 use crate::store::public::{FeedbackFrom, FeedbackKind, FeedbackSubmission};
 use crate::store::repo::{
-    ApplicationDecision, EnrolmentCode, LiveCertificate, NewCard, NewCertificate, PendingApplication, Receipt,
+    ApplicationDecision, ApplicationKind, EnrolmentCode, LiveCertificate, NewCard, NewCertificate, PendingApplication, Receipt,
     RecordLink, Repo, StoredWorker, Tx, WorkerRow, WorkerWrite,
 };
 use crate::store::{Agency, Device, StoreError, StoreResult};
@@ -441,23 +441,68 @@ impl Tx for SqliteTx<'_, '_> {
     }
 
     fn pending_application(&mut self, id: Uuid) -> StoreResult<Option<PendingApplication>> {
-        let row: Option<(String, String, String)> = self
+        let row: Option<(String, String, String, String)> = self
             .0
             .query_row(
-                "SELECT a.worker_id, a.agency_id, g.district FROM applications a JOIN agencies g ON g.id = a.agency_id
+                "SELECT a.worker_id, a.agency_id, g.district, a.kind FROM applications a JOIN agencies g ON g.id = a.agency_id
                  WHERE a.id = ?1 AND a.status = 'pending'",
                 [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        row.map(|(worker, agency, district)| {
+        row.map(|(worker, agency, district, kind)| {
             Ok(PendingApplication {
+                kind: <ApplicationKind as certdesk_domain::Code>::from_code(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("application kind {kind}")))?,
                 worker_id: uuid_of(worker)?,
                 agency_id: uuid_of(agency)?,
                 district,
             })
         })
         .transpose()
+    }
+
+    fn add_details_application(
+        &mut self,
+        id: Uuid,
+        worker_id: Uuid,
+        agency_id: Uuid,
+        id_number: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO applications (id, worker_id, agency_id, id_number, status, applied_at, kind)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, 'details')",
+            params![id.to_string(), worker_id.to_string(), agency_id.to_string(), id_number, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    fn pending_details_application(&mut self, worker_id: Uuid) -> StoreResult<Option<Uuid>> {
+        self.0
+            .query_row(
+                "SELECT id FROM applications WHERE worker_id = ?1 AND kind = 'details' AND status = 'pending'",
+                [worker_id.to_string()],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .map(uuid_of)
+            .transpose()
+    }
+
+    fn approved_identity(&mut self, worker_id: Uuid) -> StoreResult<Option<certdesk_domain::PublicIdentity>> {
+        public::approved_identity(self.0, worker_id)
+    }
+
+    fn refresh_approved_identity(&mut self, worker_id: Uuid) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE certificates SET approved_name = w.name, approved_photo_sha256 = w.photo_sha256,
+               approved_service_types = json_extract(w.record, '$.service_types')
+             FROM workers w WHERE w.id = certificates.worker_id AND certificates.worker_id = ?1
+               AND certificates.revoked_at IS NULL",
+            [worker_id.to_string()],
+        )?;
+        Ok(())
     }
 
     fn decide_application(
