@@ -9,7 +9,7 @@
 //! Writes `OUT_DIR/public.url` (the valid card's page, served until the program is stopped;
 //! yellow, or green with `--green` after OUT_DIR, which syncs an in-date health check and policy)
 //! and the operator pages as signed in (`agencies.html`, `reviews.html`, `review.html`,
-//! `devices.html`, `sign-in.html`), for `chromium --headless --screenshot` (operator pages need
+//! `devices.html`, `sign-in.html`, `details.html`, `audit.html`), for `chromium --headless --screenshot` (operator pages need
 //! the session cookie, so they are saved rather than opened by URL; their photos do not load).
 
 #[path = "../tests/it/support/scene.rs"]
@@ -161,15 +161,24 @@ async fn main() {
         .unwrap();
     assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "approved");
     let card = s.latest_approval(&device, valid).await.expect("a card");
+    // The agency then renames the approved worker and changes the photo: an application for
+    // updated details (`details.html`).
+    let new_photo = s.upload_photo(&device, b"\xff\xd8\xff\xe0 another photo \xff\xd9").await;
+    let mut changed = worker("张晓三", &id_number(2), Some(&new_photo));
+    changed["service_types"] = json!(["cleaning", "elder_care", "cooking"]);
+    s.push(&device, &[entry(3, valid, "upsert", changed)]).await;
+    let details: Vec<ReviewItem> = s.operator(reqwest::Method::GET, "/api/v1/operator/reviews").send().await.unwrap().json().await.unwrap();
+    let details_app = details.iter().find(|r| r.kind == "details").expect("an application for updated details").application_id;
 
     for (name, path) in [
         ("reviews", "/operator/reviews".to_owned()),
         ("review", format!("/operator/reviews/{}", app_of(pending))),
+        ("details", format!("/operator/reviews/{details_app}")),
         ("stats", "/operator/stats".to_owned()),
     ] {
         std::fs::write(out.join(format!("{name}.html")), get(path).await).unwrap();
     }
-    for (name, path) in [("agencies", "/operator/agencies"), ("devices", "/operator/devices")] {
+    for (name, path) in [("agencies", "/operator/agencies"), ("devices", "/operator/devices"), ("audit", "/operator/audit")] {
         std::fs::write(out.join(format!("{name}.html")), get_as_admin(path.to_owned()).await).unwrap();
     }
     std::fs::write(out.join("public.url"), &card.url).unwrap();

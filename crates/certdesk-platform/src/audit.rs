@@ -31,7 +31,8 @@ pub async fn audited(state: &AppState, operator: String, via: String, req: Reque
         via,
         network: crate::limits::network_of(peer),
         action: format!("{} {route}", req.method()),
-        target: req.uri().path().to_owned(),
+        // The path as the client sent it (a nested router sees it without its prefix).
+        target: req.extensions().get::<axum::extract::OriginalUri>().map_or_else(|| req.uri().path().to_owned(), |u| u.0.path().to_owned()),
         outcome: None,
     };
     let seq = match blocking(state, move |s| audit_begin(s, &line)).await {

@@ -737,7 +737,15 @@ fn details_comparison(detail: &ReviewDetail) -> Markup {
         service_types: requested_types,
     };
     let changed = requested.changed_from(approved);
-    let types = |codes: &[String]| show_value(&serde_json::json!(codes));
+    let types = |codes: &[String]| -> String {
+        codes
+            .iter()
+            .map(|c| <certdesk_domain::ServiceType as certdesk_domain::Code>::from_code(c).map_or(c.as_str(), |t| t.label_zh()))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    // A changed row stands out.
+    let mark = |field: &str| changed.contains(&field).then_some("background:#fff4d6");
     html! {
         h2 { "信息变更 " small { "Updated details" } }
         p {
@@ -746,15 +754,15 @@ fn details_comparison(detail: &ReviewDetail) -> Markup {
         }
         table {
             tr { th {} th { "已核准（现显示） " small { "Approved (shown)" } } th { "申请变更为 " small { "Requested" } } }
-            tr class=[changed.contains(&"photo").then_some("changed")] {
+            tr style=[mark("photo")] {
                 th { "照片 " small { "Photo" } }
                 td { @if approved.photo_sha256.is_some() { img class="photo" src={ "/operator/reviews/" (id) "/photo?approved=1" } alt="已核准照片 approved photo"; } }
                 td { @if detail.photo_sha256.is_some() { img class="photo" src={ "/operator/reviews/" (id) "/photo" } alt="新照片 new photo"; } }
             }
-            tr class=[changed.contains(&"name").then_some("changed")] {
+            tr style=[mark("name")] {
                 th { "姓名 " small { "Name" } } td { (approved.name) } td { (requested.name) }
             }
-            tr class=[changed.contains(&"service_types").then_some("changed")] {
+            tr style=[mark("service_types")] {
                 th { "服务类型 " small { "Service types" } } td { (types(&approved.service_types)) } td { (types(&requested.service_types)) }
             }
         }
@@ -777,7 +785,8 @@ fn review_body(detail: &ReviewDetail, session: &Session, error: Option<Markup>) 
         }
         @if details { (details_comparison(detail)) }
         div style="display:flex;gap:1.5em;flex-wrap:wrap" {
-            div {
+            // An application for updated details shows both photos above.
+            div hidden[details] {
                 @if detail.photo_sha256.is_some() {
                     img class="photo" src={ "/operator/reviews/" (id) "/photo" } alt="照片 photo";
                 } @else {

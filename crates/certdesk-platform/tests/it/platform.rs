@@ -1268,6 +1268,10 @@ mod operators {
             .map(|l| (l.operator, l.via.split(':').next().unwrap_or_default().to_owned(), l.outcome))
             .collect();
         let line = |who: &str, outcome: &str| (who.to_owned(), "api_key".to_owned(), Some(outcome.to_owned()));
+        assert!(
+            store.audit_lines(None, 100).unwrap().iter().filter(|l| l.action.ends_with("/keys/rotate")).all(|l| l.target == "/api/v1/operator/keys/rotate"),
+            "the path as the client sent it"
+        );
         assert_eq!(lines, [line(ADMIN, "202"), line(ADMIN, "409"), line(SECOND_ADMIN, "200"), line(ADMIN, "202"), line(SECOND_ADMIN, "202")]);
         p.stop().await;
     }

@@ -394,6 +394,47 @@ async fn applications_come_back_rejected_with_the_reason_or_approved_with_a_cred
     assert!(timeline.iter().any(|e| e.action == "platform_approve"), "{timeline:?}");
 }
 
+/// Issue 11 item 1 end to end: after approval a manager renames the worker on the desk; the
+/// platform queues the change as an application for updated details and its public page keeps
+/// the approved name; no card prints the new name until an operator approves it, and then the
+/// desk learns the approved details at its next sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renamed_certified_worker_goes_back_through_review_and_prints_only_once_the_platform_approves() {
+    let p = platform(&[]).await;
+    let mut d = enrolled(&p, 1).await;
+    let ids = d.enrol_workers(0, 1);
+    d.make_eligible(&ids);
+    d.desk.apply_worker(&d.me, &ids[0]).unwrap();
+    sync(&mut d.desk, &opts()).await.unwrap();
+    let review = p.reviews().await.into_iter().next().expect("queued");
+    assert_eq!(review.kind, "certificate");
+    p.decide(review.application_id, true).await;
+    sync(&mut d.desk, &opts()).await.unwrap();
+    assert!(d.desk.print_refusal(&ids[0]).unwrap().is_none(), "approved: printable");
+    let code = d.desk.worker(&ids[0]).unwrap().certificate_code.unwrap();
+    let old_name = d.desk.worker(&ids[0]).unwrap().name;
+
+    let mut renamed = worker_form("张三丰", &d.desk.worker(&ids[0]).unwrap().id_number);
+    renamed.form.phone = d.desk.worker(&ids[0]).unwrap().phone;
+    d.desk.update_worker(&d.me, &ids[0], &renamed, Some("身份证姓名更正")).unwrap();
+    sync(&mut d.desk, &opts()).await.unwrap();
+    let queued = p.reviews().await;
+    assert_eq!(queued.len(), 1);
+    assert_eq!((queued[0].kind.as_str(), queued[0].name.as_str()), ("details", "张三丰"));
+    assert_eq!(d.desk.print_refusal(&ids[0]).unwrap().map(|e| e.code.as_str().to_owned()), Some("details_under_review".to_owned()));
+    let store = certdesk_platform::store::sqlite::SqliteStore::open(p.dir()).unwrap();
+    let shown = |s: &certdesk_platform::store::sqlite::SqliteStore| {
+        certdesk_platform::store::public::PublicRecords::public_certificate(s, &code).unwrap().unwrap().worker_name
+    };
+    assert_eq!(shown(&store), old_name, "the public page keeps the approved name");
+
+    p.decide(queued[0].application_id, true).await;
+    assert_eq!(shown(&store), "张三丰");
+    sync(&mut d.desk, &opts()).await.unwrap();
+    assert!(d.desk.print_refusal(&ids[0]).unwrap().is_none(), "approved: the new name prints");
+    assert!(d.desk.worker_detail(&ids[0]).unwrap().details_review.is_none());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_agencys_application_for_the_same_person_is_listed_with_the_platforms_reason() {
     let p = platform(&[]).await;
