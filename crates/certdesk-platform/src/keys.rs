@@ -125,6 +125,9 @@ impl KeyVault {
     pub fn load_or_create(path: &std::path::Path) -> std::io::Result<KeyVault> {
         match std::fs::read(path) {
             Ok(bytes) => {
+                // Owner-only, whatever an operator's copy left it as.
+                #[cfg(unix)]
+                std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
                 let kek: [u8; 32] = bytes.try_into().map_err(|_| {
                     std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{} is not a 32-byte key file", path.display()))
                 })?;

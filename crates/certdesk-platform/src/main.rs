@@ -4,7 +4,7 @@
 //! a rule of its own.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
@@ -62,6 +62,10 @@ struct KeyUserArgs {
     /// The platform's data directory.
     #[arg(long, env = "CERTDESK_PLATFORM_DATA")]
     data_dir: PathBuf,
+    /// The signing keys' key file, when `serve` is given one (the second factor's secret is
+    /// sealed under it).
+    #[arg(long, env = "CERTDESK_PLATFORM_KEY_FILE")]
+    key_file: Option<PathBuf>,
     /// The operator's sign-in name.
     #[arg(long)]
     user: String,
@@ -98,11 +102,11 @@ struct TotpArgs {
     state: String,
 }
 
-fn open_store(data_dir: &Path) -> Result<certdesk_platform::store::sqlite::SqliteStore> {
-    if !data_dir.join("platform.sqlite3").exists() {
-        bail!("{} holds no platform database", data_dir.display());
+fn open_store(who: &KeyUserArgs) -> Result<certdesk_platform::store::sqlite::SqliteStore> {
+    if !who.data_dir.join("platform.sqlite3").exists() {
+        bail!("{} holds no platform database", who.data_dir.display());
     }
-    Ok(certdesk_platform::store::sqlite::SqliteStore::open(data_dir)?)
+    Ok(certdesk_platform::store::sqlite::SqliteStore::open_with_key_file(&who.data_dir, who.key_file.as_deref())?)
 }
 
 /// `operator key …`.
@@ -114,7 +118,7 @@ fn operator_key(command: &KeyCommand) -> Result<()> {
     let now = chrono::Utc::now();
     match command {
         KeyCommand::Create(args) => {
-            let store = open_store(&args.who.data_dir)?;
+            let store = open_store(&args.who)?;
             let mut scopes = Vec::new();
             for code in &args.scopes {
                 let Some(area) = Area::from_code(code) else {
@@ -141,7 +145,7 @@ fn operator_key(command: &KeyCommand) -> Result<()> {
             }
         }
         KeyCommand::List(args) => {
-            let store = open_store(&args.data_dir)?;
+            let store = open_store(args)?;
             for k in store.api_keys_of(&args.user)? {
                 let state = match (k.revoked_at, k.expires_at <= now) {
                     (Some(at), _) => format!("revoked {}", at.to_rfc3339()),
@@ -158,7 +162,7 @@ fn operator_key(command: &KeyCommand) -> Result<()> {
             }
         }
         KeyCommand::Revoke(args) => {
-            let store = open_store(&args.who.data_dir)?;
+            let store = open_store(&args.who)?;
             if !ops::revoke_api_key(&store, &args.who.user, args.id, now)? {
                 bail!("{} has no live key {}", args.who.user, args.id);
             }
@@ -170,7 +174,7 @@ fn operator_key(command: &KeyCommand) -> Result<()> {
 
 /// `operator totp`.
 fn operator_totp(args: &TotpArgs) -> Result<()> {
-    let store = open_store(&args.who.data_dir)?;
+    let store = open_store(&args.who)?;
     let Some(secret) = certdesk_platform::flows::operators::set_second_factor(&store, &args.who.user, args.state == "on")? else {
         bail!("no operator {:?}", args.who.user);
     };
@@ -252,6 +256,11 @@ struct ServeArgs {
     /// Make a local CA and a certificate for 127.0.0.1/localhost in the data directory.
     #[arg(long)]
     dev_tls: bool,
+    /// The signing keys' key file (32 bytes, made owner-only at first start when missing);
+    /// default DATA_DIR/signing-kek. Keep it on another volume than the data folder and its
+    /// backups: a copy of the database without it signs nothing.
+    #[arg(long, env = "CERTDESK_PLATFORM_KEY_FILE")]
+    key_file: Option<PathBuf>,
     /// Serve the operator pages and API on this address only (an internal network), and not on
     /// --listen.
     #[arg(long)]
@@ -314,6 +323,7 @@ async fn main() -> Result<()> {
         listen: args.listen,
         tls,
         operator_listen: args.operator_listen,
+        key_file: args.key_file.clone(),
         providers,
         public_url: args.public_url.clone(),
         validity_days: args.validity_days,

@@ -43,6 +43,9 @@ pub enum TlsSource {
 pub struct ServerConfig {
     /// Holds the database (and dev TLS files).
     pub data_dir: PathBuf,
+    /// The signing keys' key file, when not `DATA_DIR/signing-kek` (keep it off the data
+    /// folder's volume and its backups).
+    pub key_file: Option<PathBuf>,
     /// Address to listen on; port 0 picks a free one.
     pub listen: SocketAddr,
     /// TLS certificate source.
@@ -141,7 +144,7 @@ async fn recheck_pending(state: &AppState) {
 /// Opens the store, prepares TLS, binds and starts serving in a background task.
 pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     crate::files::prepare_data_dir(&config.data_dir)?;
-    let store = SqliteStore::open(&config.data_dir)?;
+    let store = SqliteStore::open_with_key_file(&config.data_dir, config.key_file.as_deref())?;
     let (cert, key, dev_ca) = match &config.tls {
         TlsSource::Files { cert, key } => (cert.clone(), key.clone(), None),
         TlsSource::Dev => {

@@ -184,6 +184,7 @@ impl TestPlatform {
             data_dir: dir.path().to_owned(),
             listen: "127.0.0.1:0".parse().unwrap(),
             tls: TlsSource::Dev,
+            key_file: None,
             operator_listen: options.operator_listener.then(|| "127.0.0.1:0".parse().unwrap()),
             providers,
             public_url: None,

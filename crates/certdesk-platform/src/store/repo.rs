@@ -555,11 +555,11 @@ pub trait Tx {
     /// Stores a key with its public form.
     fn add_key(&mut self, key: &TrustedKey, secret: &SigningKey) -> StoreResult<()>;
 
-    /// Sets a key's last day.
+    /// Sets a key's last day and destroys its private part (issue 11 item 3).
     fn retire_key(&mut self, key_id: u16, not_after: NaiveDate) -> StoreResult<()>;
 
     /// Withdraws a key that is not withdrawn yet (its last day becomes `not_after` unless it
-    /// had one); false if unknown or already withdrawn.
+    /// had one) and destroys its private part; false if unknown or already withdrawn.
     fn withdraw_key(
         &mut self,
         key_id: u16,

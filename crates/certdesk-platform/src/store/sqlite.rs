@@ -44,10 +44,15 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "details_applications", sql: include_str!("../../migrations/0013_details_applications.sql") },
 ];
 
-/// Seals every signing key still stored plain (written before sealing), in one transaction: the
-/// retired keys too, since a retired key could still sign a card dated in its period.
+/// Seals every signing key still stored plain (written before sealing), in one transaction, and
+/// destroys the private part of every retired or withdrawn key (an older platform kept them):
+/// only the current key ever signs.
 fn seal_plain_keys(conn: &Connection, vault: &crate::keys::KeyVault) -> StoreResult<()> {
     let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE signing_keys SET secret = X'' WHERE (not_after IS NOT NULL OR withdrawn_at IS NOT NULL) AND length(secret) > 0",
+        [],
+    )?;
     let plain: Vec<(u16, Vec<u8>)> = {
         let mut stmt = tx.prepare("SELECT key_id, secret FROM signing_keys WHERE length(secret) = 32")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -118,14 +123,21 @@ fn device_row(conn: &Connection, id: Uuid) -> StoreResult<Option<Device>> {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) `platform.sqlite3` in `data_dir` and runs pending migrations.
+    /// Opens (creating if needed) `platform.sqlite3` in `data_dir` and runs pending migrations,
+    /// with the signing keys' key file in the data folder.
     pub fn open(data_dir: &Path) -> StoreResult<Self> {
+        Self::open_with_key_file(data_dir, None)
+    }
+
+    /// [`SqliteStore::open`] with the signing keys' key file at `key_file` (another volume, a
+    /// mounted secret) instead of `DATA_DIR/signing-kek`.
+    pub fn open_with_key_file(data_dir: &Path, key_file: Option<&Path>) -> StoreResult<Self> {
         // Owner-only before SQLite opens it: its -wal and -shm files take the database's mode.
         let path = data_dir.join("platform.sqlite3");
         crate::files::prepare_data_dir(data_dir)
             .and_then(|()| crate::files::create_database_file(&path))
             .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
-        let kek = data_dir.join(crate::keys::KeyVault::FILE);
+        let kek = key_file.map_or_else(|| data_dir.join(crate::keys::KeyVault::FILE), Path::to_path_buf);
         let vault = crate::keys::KeyVault::load_or_create(&kek)
             .map_err(|e| StoreError::Database(format!("{}: {e}", kek.display())))?;
         let conn = Connection::open(path)?;
@@ -141,6 +153,8 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // What is deleted or overwritten (a retired key's private part) is zeroed in the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         certdesk_migrate::run(&conn, MIGRATIONS).map_err(|e| match e {
             MigrateError::TooNew { found, known } => StoreError::SchemaTooNew { found, known },
@@ -433,6 +447,78 @@ mod tests {
         assert_ne!(raw(original.path()).len(), 32, "sealed on open");
         let (_, opened) = crate::flows::current_signing_key(&store, &ids, today, now).unwrap();
         assert_eq!(opened.to_bytes(), plain.to_bytes());
+    }
+
+    /// Issue 11 item 3: `serve --key-file` keeps the signing keys' key file outside the data
+    /// folder (owner-only; a looser copy is tightened); the data folder then holds no key file,
+    /// and the database opened without it cannot sign.
+    #[test]
+    fn the_key_file_can_live_outside_the_data_folder() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let now: DateTime<Utc> = "2026-12-04T02:00:00Z".parse().unwrap();
+        let ids = crate::ids::SystemIds;
+        let data = tempfile::tempdir().unwrap();
+        let secrets = tempfile::tempdir().unwrap();
+        let kek = secrets.path().join("platform.kek");
+        let store = SqliteStore::open_with_key_file(data.path(), Some(&kek)).unwrap();
+        let (_, key) = crate::flows::current_signing_key(&store, &ids, today, now).unwrap();
+        drop(store);
+        assert!(kek.exists() && !data.path().join(crate::keys::KeyVault::FILE).exists(), "no key file in the data folder");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&kek, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let store = SqliteStore::open_with_key_file(data.path(), Some(&kek)).unwrap();
+        assert_eq!(crate::flows::current_signing_key(&store, &ids, today, now).unwrap().1.to_bytes(), key.to_bytes());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&kek).unwrap().permissions().mode() & 0o777, 0o600, "tightened");
+        }
+        drop(store);
+        let without = SqliteStore::open(data.path()).unwrap();
+        let err = crate::flows::current_signing_key(&without, &ids, today, now).unwrap_err();
+        assert!(err.to_string().contains("does not open"), "{err}");
+    }
+
+    /// Issue 11 item 3: a retired key's private part is destroyed at rotation (and a withdrawn
+    /// key's at withdrawal), zeroed in the file, and an older platform's retired keys lose theirs
+    /// when the file opens; the current key still signs.
+    #[test]
+    fn a_retired_keys_private_part_is_destroyed_at_rotation_and_at_open() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let now: DateTime<Utc> = "2026-12-04T02:00:00Z".parse().unwrap();
+        let ids = crate::ids::SystemIds;
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let (_, first) = crate::flows::current_signing_key(&store, &ids, today, now).unwrap();
+        let sealed_first: Vec<u8> = store.conn().query_row("SELECT secret FROM signing_keys WHERE key_id = 1", [], |r| r.get(0)).unwrap();
+        let second = crate::keys::generate();
+        crate::flows::rotate_signing_key(&store, &second, today, now).unwrap();
+        let lengths = |s: &SqliteStore| -> Vec<(u16, i64)> {
+            let conn = s.conn();
+            let mut q = conn.prepare("SELECT key_id, length(secret) FROM signing_keys ORDER BY key_id").unwrap();
+            q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+        };
+        assert_eq!(lengths(&store)[0], (1, 0), "key 1's private part is gone");
+        let (id, current) = crate::flows::current_signing_key(&store, &ids, today, now).unwrap();
+        assert_eq!((id, current.to_bytes()), (2, second.to_bytes()), "the new key signs");
+        drop(store);
+        let mut file = std::fs::read(dir.path().join("platform.sqlite3")).unwrap();
+        if let Ok(wal) = std::fs::read(dir.path().join("platform.sqlite3-wal")) {
+            file.extend(wal);
+        }
+        assert!(!file.windows(sealed_first.len()).any(|w| w == sealed_first.as_slice()), "not even sealed, anywhere in the file");
+        assert!(!file.windows(32).any(|w| w == first.to_bytes()));
+
+        // An older platform kept its retired keys: the next open destroys them.
+        let conn = Connection::open(dir.path().join("platform.sqlite3")).unwrap();
+        conn.execute("UPDATE signing_keys SET secret = ?1 WHERE key_id = 1", [&sealed_first]).unwrap();
+        drop(conn);
+        let store = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(lengths(&store), [(1, 0), (2, lengths(&store)[1].1)]);
+        assert!(lengths(&store)[1].1 > 0, "the current key is kept");
     }
 
     #[test]

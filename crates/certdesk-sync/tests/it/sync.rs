@@ -836,6 +836,7 @@ async fn platform_process_for_fault_tests() {
         listen,
         tls: TlsSource::Dev,
         operator_listen: None,
+        key_file: None,
         providers: Vec::new(),
         public_url: None,
         validity_days: 1096,

@@ -869,7 +869,8 @@ impl Tx for SqliteTx<'_, '_> {
 
     fn retire_key(&mut self, key_id: u16, not_after: NaiveDate) -> StoreResult<()> {
         self.0.execute(
-            "UPDATE signing_keys SET not_after = ?2 WHERE key_id = ?1",
+            // The private part is destroyed: a retired key never signs again.
+            "UPDATE signing_keys SET not_after = ?2, secret = X'' WHERE key_id = ?1",
             params![key_id, not_after.to_string()],
         )?;
         Ok(())
@@ -882,7 +883,7 @@ impl Tx for SqliteTx<'_, '_> {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let n = self.0.execute(
-            "UPDATE signing_keys SET withdrawn_at = ?2, not_after = COALESCE(not_after, ?3)
+            "UPDATE signing_keys SET withdrawn_at = ?2, not_after = COALESCE(not_after, ?3), secret = X''
              WHERE key_id = ?1 AND withdrawn_at IS NULL",
             params![key_id, ts(now), not_after.to_string()],
         )?;
