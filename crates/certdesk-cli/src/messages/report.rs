@@ -168,6 +168,14 @@ pub fn worker_detail(d: &WorkerDetail) -> String {
         w.id_number, w.phone, w.address, w.service_types.iter().map(|t| t.code()).collect::<Vec<_>>().join("、"),
         w.emergency_contact_name, w.emergency_contact_phone, w.consent_date, w.consent_witness, w.status
     );
+    if let Some(r) = &d.details_review {
+        if !r.changed.is_empty() {
+            s.push_str(&format!("\n信息变更待平台审核：{}（证件仍显示“{}”，审核通过前不能按新信息制卡）", r.changed.join("、"), r.approved_name));
+        }
+        if let Some(why) = &r.rejection {
+            s.push_str(&format!("\n信息变更未通过：{}", why.zh));
+        }
+    }
     for e in &d.timeline {
         s.push_str(&format!(
             "\n  {} {} {} {} {} → {} {}",
