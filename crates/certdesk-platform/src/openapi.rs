@@ -35,8 +35,12 @@ home-service certificate programme. A real city platform can implement the same 
   `code` is stable, the messages are for people. 5xx answers never reveal their cause.
 * Desks authenticate with `Authorization: Bearer <device_id>.<device_secret>` (scheme
   `device`), obtained once from `POST /api/v1/devices/enrol`. Operator scripts authenticate
-  with `Authorization: Bearer <operator token>` (scheme `operator`). Credentials are never
-  accepted in a URL. Missing, wrong and revoked credentials all answer 401.
+  with `Authorization: Bearer <API key>` (scheme `operator`): each operator's own key, made with
+  `certdesk-platform operator key create`, scoped to areas their role may use, expiring and
+  revocable; a call outside its scopes answers 403. Rotating or withdrawing a signing key needs
+  two administrators (the first call answers 202). Every operator call that changes something
+  is audited. Credentials are never accepted in a URL. Missing, wrong, expired and revoked
+  credentials all answer 401.
 * Operators at a browser use the HTML pages under `/operator` (tag `operator_pages`): they sign
   in with a name and password and hold a session cookie (scheme `operator_session`); every POST
   must come from this origin and carry the session's CSRF token in its `csrf` field, or it is
@@ -95,7 +99,7 @@ impl Modify for SecuritySchemes {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("the operator token configured on the platform"))
+                    .description(Some("an operator's own API key (`certdesk-platform operator key create`)"))
                     .build(),
             ),
         );

@@ -242,20 +242,10 @@ pub fn details_need_manager() -> DeskError {
 
 /// Field `reason`: changing what a certified worker's card shows needs a written reason.
 pub fn details_reason_required() -> DeskError {
-    DeskError {
-        fields: vec![FieldError::with(
-            "reason",
-            DeskCode::ReasonRequired.as_str(),
-            Bilingual::new("修改已持证人员的姓名、照片或服务类型必须填写修改原因", "Changing a certified worker's name, photo or service types needs a written reason"),
-        )],
-        ..DeskError::new(
-            DeskCode::ReasonRequired,
-            Bilingual::new(
-                "修改已持证人员的姓名、照片或服务类型必须填写修改原因，未保存",
-                "Changing a certified worker's name, photo or service types needs a written reason; nothing was saved",
-            ),
-        )
-    }
+    reason_missing(
+        "修改已持证人员的姓名、照片或服务类型必须填写修改原因",
+        "Changing a certified worker's name, photo or service types needs a written reason",
+    )
 }
 
 /// No card prints details the platform has not approved (`fields`: the changed ones, in
@@ -276,16 +266,15 @@ pub fn details_under_review(fields: (&str, &str), rejection: Option<&Bilingual>)
 
 /// Field `reason`: changing an ID number needs a written reason.
 pub fn reason_required() -> DeskError {
+    reason_missing("修改身份证号必须填写修改原因", "Changing the ID number needs a written reason")
+}
+
+/// `reason_required` on the reason field with `zh`/`en`, and the same with "nothing was saved"
+/// for the whole form.
+fn reason_missing(zh: &str, en: &str) -> DeskError {
     DeskError {
-        fields: vec![FieldError::with(
-            "reason",
-            DeskCode::ReasonRequired.as_str(),
-            Bilingual::new("修改身份证号必须填写修改原因", "Changing the ID number needs a written reason"),
-        )],
-        ..DeskError::new(
-            DeskCode::ReasonRequired,
-            Bilingual::new("修改身份证号必须填写修改原因，未保存", "Changing the ID number needs a written reason; nothing was saved"),
-        )
+        fields: vec![FieldError::with("reason", DeskCode::ReasonRequired.as_str(), Bilingual::new(zh, en))],
+        ..DeskError::new(DeskCode::ReasonRequired, Bilingual::new(format!("{zh}，未保存"), format!("{en}; nothing was saved")))
     }
 }
 

@@ -73,11 +73,8 @@ pub fn decide<R: Repo + ?Sized>(
                 Ok(Decided::Rejected)
             }
             Decision::Pass | Decision::PassAsSeen { .. } => {
-                if let Decision::PassAsSeen { version } = decision {
-                    let now_at = tx.worker(worker_id)?.map(|w| w.version);
-                    if now_at != Some(*version) {
-                        return Ok(Decided::RecordChanged(now_at.unwrap_or(0)));
-                    }
+                if let Some(changed) = changed_since_seen(tx, worker_id, decision)? {
+                    return Ok(changed);
                 }
                 let district = CertificateCode::district_number(&app.district)
                     .ok_or_else(|| StoreError::Corrupt(format!("district {}", app.district)))?;
@@ -146,6 +143,16 @@ pub fn decide<R: Repo + ?Sized>(
     })
 }
 
+/// An approval binds to the record version the operator saw: `RecordChanged` (with the version
+/// now) when the record moved on since, `None` when it may go ahead.
+fn changed_since_seen(tx: &mut dyn Tx, worker_id: Uuid, decision: &Decision) -> StoreResult<Option<Decided>> {
+    let Decision::PassAsSeen { version } = decision else {
+        return Ok(None);
+    };
+    let now_at = tx.worker(worker_id)?.map(|w| w.version);
+    Ok((now_at != Some(*version)).then(|| Decided::RecordChanged(now_at.unwrap_or(0))))
+}
+
 /// Tells the agency what the worker's certificate now shows (the approved snapshot).
 fn approved_details(tx: &mut dyn Tx, worker_id: Uuid, agency_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
     let identity = tx
@@ -183,11 +190,8 @@ fn decide_details(
             Ok(Decided::Rejected)
         }
         Decision::Pass | Decision::PassAsSeen { .. } => {
-            if let Decision::PassAsSeen { version } = decision {
-                let now_at = tx.worker(worker_id)?.map(|w| w.version);
-                if now_at != Some(*version) {
-                    return Ok(Decided::RecordChanged(now_at.unwrap_or(0)));
-                }
+            if let Some(changed) = changed_since_seen(tx, worker_id, decision)? {
+                return Ok(changed);
             }
             let Some(cert) = tx.live_certificates(worker_id)?.into_iter().next() else {
                 // Cancelled meanwhile: nothing to update.

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::ids::Ids;
 use crate::rules;
 use crate::store::repo::{
-    ApplicationDecision, NewCard, StoredWorker, Tx, WorkerRow, WorkerWrite,
+    ApplicationDecision, ApplicationKind, NewCard, StoredWorker, Tx, WorkerRow, WorkerWrite,
 };
 use super::{NewApplication, PushContext, Signer};
 use crate::store::{StoreError, StoreResult};
@@ -155,7 +155,7 @@ fn put(
         details_review(tx, ids, ctx, entry.entity_id, &id_number, &identity)?;
     }
     if let Some(app_id) = application {
-        tx.add_application(app_id, entry.entity_id, ctx.agency_id, &id_number, ctx.now)?;
+        tx.add_application(app_id, entry.entity_id, ctx.agency_id, &id_number, ApplicationKind::Certificate, ctx.now)?;
         // Platform verification (平台核验) is the re-validation just done: the record is
         // complete and consistent by the domain's rules.
         tx.add_change(
@@ -195,7 +195,7 @@ fn details_review(
     };
     let changed = !identity.changed_from(&approved).is_empty();
     match (changed, tx.pending_details_application(worker_id)?) {
-        (true, None) => tx.add_details_application(ids.id(), worker_id, ctx.agency_id, id_number, ctx.now),
+        (true, None) => tx.add_application(ids.id(), worker_id, ctx.agency_id, id_number, ApplicationKind::Details, ctx.now),
         (false, Some(pending)) => tx.decide_application(pending, ApplicationDecision::Withdrawn, ctx.now),
         _ => Ok(()),
     }

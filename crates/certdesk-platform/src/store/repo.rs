@@ -377,28 +377,19 @@ pub trait Tx {
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 
-    /// Records a new pending application.
+    /// Records a new pending application of `kind`.
     fn add_application(
         &mut self,
         id: Uuid,
         worker_id: Uuid,
         agency_id: Uuid,
         id_number: &str,
+        kind: ApplicationKind,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 
     /// A pending application.
     fn pending_application(&mut self, id: Uuid) -> StoreResult<Option<PendingApplication>>;
-
-    /// Stores a pending application for updated details of the worker's certificate.
-    fn add_details_application(
-        &mut self,
-        id: Uuid,
-        worker_id: Uuid,
-        agency_id: Uuid,
-        id_number: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
 
     /// The worker's pending application for updated details, if any.
     fn pending_details_application(&mut self, worker_id: Uuid) -> StoreResult<Option<Uuid>>;

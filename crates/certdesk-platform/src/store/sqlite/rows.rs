@@ -424,18 +424,13 @@ impl Tx for SqliteTx<'_, '_> {
         worker_id: Uuid,
         agency_id: Uuid,
         id_number: &str,
+        kind: ApplicationKind,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.0.execute(
-            "INSERT INTO applications (id, worker_id, agency_id, id_number, status, applied_at)
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-            params![
-                id.to_string(),
-                worker_id.to_string(),
-                agency_id.to_string(),
-                id_number,
-                ts(now)
-            ],
+            "INSERT INTO applications (id, worker_id, agency_id, id_number, status, applied_at, kind)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6)",
+            params![id.to_string(), worker_id.to_string(), agency_id.to_string(), id_number, ts(now), kind.code()],
         )?;
         Ok(())
     }
@@ -460,22 +455,6 @@ impl Tx for SqliteTx<'_, '_> {
             })
         })
         .transpose()
-    }
-
-    fn add_details_application(
-        &mut self,
-        id: Uuid,
-        worker_id: Uuid,
-        agency_id: Uuid,
-        id_number: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        self.0.execute(
-            "INSERT INTO applications (id, worker_id, agency_id, id_number, status, applied_at, kind)
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, 'details')",
-            params![id.to_string(), worker_id.to_string(), agency_id.to_string(), id_number, ts(now)],
-        )?;
-        Ok(())
     }
 
     fn pending_details_application(&mut self, worker_id: Uuid) -> StoreResult<Option<Uuid>> {
