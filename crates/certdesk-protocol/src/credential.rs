@@ -46,6 +46,153 @@ pub const ELECTRONIC_MAX_AGE_SECONDS: i64 = 180;
 /// further ahead is not a time the platform signed.
 pub const ELECTRONIC_MAX_AHEAD_SECONDS: i64 = 30;
 
+/// Version byte of a printed card signed with SM2 (GB/T 32918 with SM3, issue 11 item 3): the
+/// same body and a 64-byte signature (r ‖ s), so the same QR size.
+pub const SM2_FORMAT_VERSION: u8 = 3;
+/// Version byte of an electronic card's code signed with SM2.
+pub const SM2_ELECTRONIC_VERSION: u8 = 4;
+/// The distinguishing identifier of every SM2 signature here: GB/T 35276's default, so that any
+/// conforming SM2 implementation verifies them.
+pub const SM2_DISTID: &str = "1234567812345678";
+
+/// Which signature a platform key makes: chosen per key, named by the credential's version
+/// byte, and in the trust list beside the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum KeyAlgorithm {
+    /// Ed25519 (RFC 8032); a 32-byte public key.
+    #[default]
+    Ed25519,
+    /// SM2 with SM3 (GB/T 32918, GB/T 35276); a 65-byte uncompressed SEC1 public key.
+    Sm2,
+}
+
+impl KeyAlgorithm {
+    /// Every algorithm.
+    pub const ALL: [KeyAlgorithm; 2] = [KeyAlgorithm::Ed25519, KeyAlgorithm::Sm2];
+
+    /// The stable code (`ed25519`, `sm2`), as serialised.
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeyAlgorithm::Ed25519 => "ed25519",
+            KeyAlgorithm::Sm2 => "sm2",
+        }
+    }
+
+    /// Whether this is Ed25519 (the trust list leaves the field out then, as before).
+    pub fn is_ed25519(&self) -> bool {
+        *self == KeyAlgorithm::Ed25519
+    }
+
+    /// The version byte of a printed card, or of an electronic card's code, signed so.
+    pub fn version(self, electronic: bool) -> u8 {
+        match (self, electronic) {
+            (KeyAlgorithm::Ed25519, false) => FORMAT_VERSION,
+            (KeyAlgorithm::Ed25519, true) => ELECTRONIC_VERSION,
+            (KeyAlgorithm::Sm2, false) => SM2_FORMAT_VERSION,
+            (KeyAlgorithm::Sm2, true) => SM2_ELECTRONIC_VERSION,
+        }
+    }
+
+    /// The algorithm a version byte names, and whether it is an electronic card's.
+    pub fn of_version(version: u8) -> Option<(KeyAlgorithm, bool)> {
+        KeyAlgorithm::ALL
+            .into_iter()
+            .flat_map(|a| [(a, false), (a, true)])
+            .find(|(a, electronic)| a.version(*electronic) == version)
+    }
+}
+
+/// A private key that signs credentials: Ed25519 ([`SigningKey`]) or SM2 ([`Sm2SigningKey`]).
+pub trait CredentialSigner {
+    /// Which signature it makes.
+    fn algorithm(&self) -> KeyAlgorithm;
+    /// The 64-byte signature of `message`.
+    fn sign_message(&self, message: &[u8]) -> [u8; 64];
+    /// The public key as the trust list publishes it (before base64url).
+    fn public_key_bytes(&self) -> Vec<u8>;
+}
+
+impl CredentialSigner for SigningKey {
+    fn algorithm(&self) -> KeyAlgorithm {
+        KeyAlgorithm::Ed25519
+    }
+
+    fn sign_message(&self, message: &[u8]) -> [u8; 64] {
+        self.sign(message).to_bytes()
+    }
+
+    fn public_key_bytes(&self) -> Vec<u8> {
+        self.verifying_key().to_bytes().to_vec()
+    }
+}
+
+/// An SM2 signing key (GB/T 32918, SM3, distinguishing identifier [`SM2_DISTID`]).
+#[derive(Clone)]
+pub struct Sm2SigningKey(sm2::dsa::SigningKey);
+
+impl std::fmt::Debug for Sm2SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sm2SigningKey(…)")
+    }
+}
+
+impl Sm2SigningKey {
+    /// A new random key.
+    pub fn generate() -> Sm2SigningKey {
+        let secret = sm2::SecretKey::random(&mut rand_core::OsRng);
+        Sm2SigningKey(sm2::dsa::SigningKey::new(SM2_DISTID, &secret).expect("a random SM2 key signs"))
+    }
+
+    /// The key of a 32-byte secret scalar; `None` for one that is not a key (zero, or past the
+    /// curve's order).
+    pub fn from_bytes(secret: &[u8; 32]) -> Option<Sm2SigningKey> {
+        let secret = sm2::SecretKey::from_slice(secret).ok()?;
+        sm2::dsa::SigningKey::new(SM2_DISTID, &secret).ok().map(Sm2SigningKey)
+    }
+
+    /// The 32-byte secret scalar.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes().into()
+    }
+}
+
+impl CredentialSigner for Sm2SigningKey {
+    fn algorithm(&self) -> KeyAlgorithm {
+        KeyAlgorithm::Sm2
+    }
+
+    fn sign_message(&self, message: &[u8]) -> [u8; 64] {
+        let signature: sm2::dsa::Signature = sm2::dsa::signature::Signer::sign(&self.0, message);
+        signature.to_bytes()
+    }
+
+    fn public_key_bytes(&self) -> Vec<u8> {
+        self.0.verifying_key().to_sec1_bytes().to_vec()
+    }
+}
+
+/// Whether `signature` is `public_key`'s (of `algorithm`) over `message`.
+fn signature_holds(algorithm: KeyAlgorithm, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    match algorithm {
+        KeyAlgorithm::Ed25519 => {
+            let (Ok(bytes), Ok(sig)) = (<[u8; 32]>::try_from(public_key), Signature::from_slice(signature)) else {
+                return false;
+            };
+            VerifyingKey::from_bytes(&bytes).is_ok_and(|k| k.verify(message, &sig).is_ok())
+        }
+        KeyAlgorithm::Sm2 => {
+            let (Ok(key), Ok(sig)) =
+                (sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DISTID, public_key), sm2::dsa::Signature::from_slice(signature))
+            else {
+                return false;
+            };
+            sm2::dsa::signature::Verifier::verify(&key, message, &sig).is_ok()
+        }
+    }
+}
+
 /// Signed messages are prefixed with this, so an Ed25519 key used here can never be tricked
 /// into signing something that reads as a credential elsewhere, or the reverse.
 const SIGNING_CONTEXT: &[u8] = b"certdesk/credential/v1\0";
@@ -103,13 +250,13 @@ fn decode_date(b: [u8; 2]) -> NaiveDate {
 }
 
 impl CredentialClaims {
-    /// The 15 signed bytes.
-    fn body(&self) -> Result<[u8; BODY_LEN], CredentialError> {
+    /// The 15 signed bytes, with the version byte `version`.
+    fn body(&self, version: u8) -> Result<[u8; BODY_LEN], CredentialError> {
         if self.valid_until < self.valid_from {
             return Err(CredentialError::EmptyValidity);
         }
         let mut b = [0u8; BODY_LEN];
-        b[0] = FORMAT_VERSION;
+        b[0] = version;
         b[1..3].copy_from_slice(&self.key_id.to_be_bytes());
         b[3] = self.certificate_code.district();
         b[4..6].copy_from_slice(&self.certificate_code.year().to_be_bytes());
@@ -147,13 +294,13 @@ impl CredentialClaims {
 fn electronic_body(
     claims: &CredentialClaims,
     signed_at: DateTime<Utc>,
+    algorithm: KeyAlgorithm,
 ) -> Result<[u8; ELECTRONIC_BODY_LEN], CredentialError> {
-    let printed = claims.body()?;
+    let printed = claims.body(algorithm.version(true))?;
     let secs = u32::try_from(signed_at.timestamp())
         .map_err(|_| CredentialError::DateOutOfRange(signed_at.date_naive()))?;
     let mut b = [0u8; ELECTRONIC_BODY_LEN];
     b[..BODY_LEN].copy_from_slice(&printed);
-    b[0] = ELECTRONIC_VERSION;
     b[BODY_LEN..].copy_from_slice(&secs.to_be_bytes());
     Ok(b)
 }
@@ -166,13 +313,13 @@ fn signed_message(body: &[u8]) -> Vec<u8> {
 /// ([`PAYLOAD_CHARS`] characters). `claims.key_id` must be the id of `key` in the trust list.
 pub fn sign_payload(
     claims: &CredentialClaims,
-    key: &SigningKey,
+    key: &(impl CredentialSigner + ?Sized),
 ) -> Result<String, CredentialError> {
-    let body = claims.body()?;
-    let signature = key.sign(&signed_message(&body));
+    let body = claims.body(key.algorithm().version(false))?;
+    let signature = key.sign_message(&signed_message(&body));
     let mut payload = Vec::with_capacity(PAYLOAD_LEN);
     payload.extend_from_slice(&body);
-    payload.extend_from_slice(&signature.to_bytes());
+    payload.extend_from_slice(&signature);
     Ok(URL_SAFE_NO_PAD.encode(payload))
 }
 
@@ -181,7 +328,7 @@ pub fn sign_payload(
 pub fn issue_url(
     base_url: &str,
     claims: &CredentialClaims,
-    key: &SigningKey,
+    key: &(impl CredentialSigner + ?Sized),
 ) -> Result<String, CredentialError> {
     if !base_url.starts_with("https://") || !base_url.ends_with('/') {
         return Err(CredentialError::BadBaseUrl);
@@ -200,16 +347,16 @@ pub fn issue_electronic_url(
     base_url: &str,
     claims: &CredentialClaims,
     signed_at: DateTime<Utc>,
-    key: &SigningKey,
+    key: &(impl CredentialSigner + ?Sized),
 ) -> Result<String, CredentialError> {
     if !base_url.starts_with("https://") || !base_url.ends_with('/') {
         return Err(CredentialError::BadBaseUrl);
     }
-    let body = electronic_body(claims, signed_at)?;
-    let signature = key.sign(&signed_message(&body));
+    let body = electronic_body(claims, signed_at, key.algorithm())?;
+    let signature = key.sign_message(&signed_message(&body));
     let mut payload = Vec::with_capacity(ELECTRONIC_PAYLOAD_LEN);
     payload.extend_from_slice(&body);
-    payload.extend_from_slice(&signature.to_bytes());
+    payload.extend_from_slice(&signature);
     Ok(format!("{base_url}{}", URL_SAFE_NO_PAD.encode(payload)))
 }
 
@@ -219,8 +366,12 @@ pub fn issue_electronic_url(
 pub struct TrustedKey {
     /// Id carried in every credential the key signed.
     pub key_id: u16,
-    /// The 32-byte Ed25519 public key, base64url without padding.
+    /// The public key, base64url without padding: 32 bytes for Ed25519, 65 (uncompressed SEC1)
+    /// for SM2.
     pub public_key: String,
+    /// Which signature the key makes; left out for Ed25519 (as before SM2 existed).
+    #[serde(default, skip_serializing_if = "KeyAlgorithm::is_ed25519")]
+    pub algorithm: KeyAlgorithm,
     /// First day the key signed credentials.
     pub not_before: NaiveDate,
     /// Last day the key may have signed credentials (set when it is rotated out); `None` while
@@ -232,25 +383,17 @@ impl TrustedKey {
     /// The trust-list entry for a signing key.
     pub fn for_signing_key(
         key_id: u16,
-        key: &SigningKey,
+        key: &(impl CredentialSigner + ?Sized),
         not_before: NaiveDate,
         not_after: Option<NaiveDate>,
     ) -> Self {
         TrustedKey {
             key_id,
-            public_key: URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes()),
+            public_key: URL_SAFE_NO_PAD.encode(key.public_key_bytes()),
+            algorithm: key.algorithm(),
             not_before,
             not_after,
         }
-    }
-
-    fn verifying_key(&self) -> Option<VerifyingKey> {
-        let bytes: [u8; 32] = URL_SAFE_NO_PAD
-            .decode(&self.public_key)
-            .ok()?
-            .try_into()
-            .ok()?;
-        VerifyingKey::from_bytes(&bytes).ok()
     }
 
     /// Whether the key was in service on `day`.
@@ -462,14 +605,14 @@ fn payload_bytes(scanned: &str) -> Option<Vec<u8>> {
         .decode(last)
         .ok()
         .filter(|b| {
-            (b.len() == PAYLOAD_LEN && b[0] == FORMAT_VERSION)
-                || (b.len() == ELECTRONIC_PAYLOAD_LEN && b[0] == ELECTRONIC_VERSION)
+            matches!(KeyAlgorithm::of_version(b[0]), Some((_, electronic))
+                if b.len() == if electronic { ELECTRONIC_PAYLOAD_LEN } else { PAYLOAD_LEN })
         })
 }
 
 /// Whether a scanned text has the shape of an electronic card's payload (not verified).
 pub fn looks_electronic(scanned: &str) -> bool {
-    payload_bytes(scanned).is_some_and(|b| b[0] == ELECTRONIC_VERSION)
+    payload_bytes(scanned).is_some_and(|b| KeyAlgorithm::of_version(b[0]).is_some_and(|(_, electronic)| electronic))
 }
 
 /// The certificate code a payload *claims*, before anything is verified: a verifier that
@@ -523,7 +666,10 @@ fn check(
     let Some(payload) = payload_bytes(scanned) else {
         return plain(Verdict::NotACertificate);
     };
-    let body_len = if payload[0] == ELECTRONIC_VERSION { ELECTRONIC_BODY_LEN } else { BODY_LEN };
+    let Some((algorithm, electronic)) = KeyAlgorithm::of_version(payload[0]) else {
+        return plain(Verdict::NotACertificate);
+    };
+    let body_len = if electronic { ELECTRONIC_BODY_LEN } else { BODY_LEN };
     let (body, sig) = payload.split_at(body_len);
     // The key id is read before the signature is checked only to pick the key; it is not
     // shown as fact unless the signature verifies.
@@ -531,13 +677,11 @@ fn check(
     let Some(key) = trust.keys.iter().find(|k| k.key_id == key_id) else {
         return plain(Verdict::UnknownKey { key_id });
     };
-    let Some(verifying) = key.verifying_key() else {
+    let Ok(public_key) = URL_SAFE_NO_PAD.decode(&key.public_key) else {
         return plain(Verdict::UnknownKey { key_id });
     };
-    let Ok(sig) = Signature::from_slice(sig) else {
-        return plain(Verdict::BadSignature);
-    };
-    if verifying.verify(&signed_message(body), &sig).is_err() {
+    // The version names the algorithm; a key of another algorithm never vouches for it.
+    if key.algorithm != algorithm || !signature_holds(algorithm, &public_key, &signed_message(body), sig) {
         return plain(Verdict::BadSignature);
     }
     // A genuine signature over a body that does not parse means the platform signed garbage;
@@ -1006,5 +1150,64 @@ mod tests {
         assert!(all
             .iter()
             .all(|v| !v.label_zh().is_empty() && !v.label_en().is_empty()));
+    }
+
+    /// Issue 11 item 3: an SM2 key signs printed and electronic cards under their own version
+    /// bytes (3 and 4), the trust list names the algorithm, and every verifier checks both kinds.
+    #[test]
+    fn sm2_cards_verify_beside_ed25519_ones_and_neither_key_vouches_for_the_other() {
+        let sm2 = Sm2SigningKey::generate();
+        let again = Sm2SigningKey::from_bytes(&sm2.to_bytes()).expect("the secret round-trips");
+        assert_eq!(again.public_key_bytes(), sm2.public_key_bytes());
+        assert!(Sm2SigningKey::from_bytes(&[0u8; 32]).is_none(), "zero is no key");
+        let mut trust = trust();
+        trust.keys.push(TrustedKey::for_signing_key(8, &sm2, date(2026, 1, 1), None));
+        let sm2_claims = CredentialClaims { key_id: 8, ..claims() };
+        let none = RevocationList::default();
+
+        let printed = issue_url(BASE, &sm2_claims, &sm2).unwrap();
+        assert_eq!(printed.len() - BASE.len(), PAYLOAD_CHARS, "the same QR size as Ed25519");
+        assert_eq!(URL_SAFE_NO_PAD.decode(&printed[BASE.len()..]).unwrap()[0], SM2_FORMAT_VERSION);
+        assert_eq!(verify(&printed, &trust, &none, today()), Verdict::Valid(sm2_claims));
+        assert_eq!(verify(&url(), &trust, &none, today()), Verdict::Valid(claims()), "Ed25519 cards still verify");
+
+        let shown = issue_electronic_url(BASE, &sm2_claims, at("2027-03-01T02:00:00Z"), &sm2).unwrap();
+        assert!(looks_electronic(&shown));
+        assert_eq!(verify_at(&shown, &trust, &none, at("2027-03-01T02:00:30Z")).verdict, Verdict::Valid(sm2_claims));
+
+        // Any byte changed: refused.
+        let bytes = URL_SAFE_NO_PAD.decode(&printed[BASE.len()..]).unwrap();
+        for i in 1..PAYLOAD_LEN {
+            let mut t = bytes.clone();
+            t[i] ^= 0x01;
+            let v = verify(&format!("{BASE}{}", URL_SAFE_NO_PAD.encode(&t)), &trust, &none, today());
+            assert!(!matches!(v, Verdict::Valid(_)), "byte {i}: {v:?}");
+        }
+        // The version byte names the algorithm: relabelled, the same bytes prove nothing.
+        let mut relabelled = bytes.clone();
+        relabelled[0] = FORMAT_VERSION;
+        assert_eq!(verify(&format!("{BASE}{}", URL_SAFE_NO_PAD.encode(&relabelled)), &trust, &none, today()), Verdict::BadSignature);
+        // An Ed25519 payload under the SM2 key's id, or the reverse: a bad signature.
+        let ed_under_sm2 = issue_url(BASE, &sm2_claims, &key(1)).unwrap();
+        assert_eq!(verify(&ed_under_sm2, &trust, &none, today()), Verdict::BadSignature);
+        let sm2_under_ed = issue_url(BASE, &claims(), &sm2).unwrap();
+        assert_eq!(verify(&sm2_under_ed, &trust, &none, today()), Verdict::BadSignature);
+        // Another SM2 key under the trusted id: a bad signature.
+        let forged = issue_url(BASE, &sm2_claims, &Sm2SigningKey::generate()).unwrap();
+        assert_eq!(verify(&forged, &trust, &none, today()), Verdict::BadSignature);
+    }
+
+    #[test]
+    fn the_trust_list_names_sm2_keys_and_leaves_ed25519_ones_as_they_were() {
+        let ed = serde_json::to_value(&trust().keys[0]).unwrap();
+        assert!(ed.get("algorithm").is_none(), "an Ed25519 key serialises as before: {ed}");
+        let old: TrustedKey = serde_json::from_value(ed).unwrap();
+        assert_eq!(old.algorithm, KeyAlgorithm::Ed25519, "a key without the field is Ed25519");
+        let sm2 = serde_json::to_value(TrustedKey::for_signing_key(9, &Sm2SigningKey::generate(), date(2026, 1, 1), None)).unwrap();
+        assert_eq!(sm2["algorithm"], "sm2");
+        assert_eq!(URL_SAFE_NO_PAD.decode(sm2["public_key"].as_str().unwrap()).unwrap().len(), 65, "uncompressed SEC1");
+        for (version, expected) in [(1, Some((KeyAlgorithm::Ed25519, false))), (2, Some((KeyAlgorithm::Ed25519, true))), (3, Some((KeyAlgorithm::Sm2, false))), (4, Some((KeyAlgorithm::Sm2, true))), (5, None), (0, None)] {
+            assert_eq!(KeyAlgorithm::of_version(version), expected, "version {version}");
+        }
     }
 }

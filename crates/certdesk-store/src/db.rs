@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "card_activations", sql: include_str!("../migrations/0006_card_activations.sql") },
     Migration { version: 7, name: "service_visits", sql: include_str!("../migrations/0007_service_visits.sql") },
     Migration { version: 8, name: "approved_details", sql: include_str!("../migrations/0008_approved_details.sql") },
+    Migration { version: 9, name: "trust_key_algorithm", sql: include_str!("../migrations/0009_trust_key_algorithm.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -139,6 +140,7 @@ mod tests {
         (6, "f300f4ea1688e5efc3cc7ffcf64a4889415f5c18ec39bf0cbf59d69bbb78d9a6"),
         (7, "8fd21aaf6497e86376e90f83b33225823622434862706029ca9e1445f38333bb"),
         (8, "762a6de6289686b9fb4d0e136a3eb8c25c7cc2b566704f0aa393a939cea00509"),
+        (9, "40e14fc403ca904f0b24bd99d929cf7ab8d2e1673ce61c4d84ef5218eb7cd3b8"),
     ];
 
     #[test]

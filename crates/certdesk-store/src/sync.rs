@@ -652,11 +652,16 @@ impl Desk {
     /// The synced trust list (the platform's public keys), for verifying cards offline.
     pub fn trust_list(&self) -> DeskResult<TrustList> {
         let mut keys = Vec::new();
-        for (key_id, public_key, nb, na) in table::trust_keys::all(&self.conn)? {
+        for (key_id, public_key, nb, na, algorithm) in table::trust_keys::all(&self.conn)? {
             let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(DeskError::internal);
+            let algorithm = certdesk_protocol::credential::KeyAlgorithm::ALL
+                .into_iter()
+                .find(|a| a.code() == algorithm)
+                .ok_or_else(|| DeskError::internal(format!("trust key {key_id}: algorithm {algorithm}")))?;
             keys.push(TrustedKey {
                 key_id,
                 public_key,
+                algorithm,
                 not_before: date(&nb)?,
                 not_after: na.as_deref().map(date).transpose()?,
             });

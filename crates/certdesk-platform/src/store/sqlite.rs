@@ -346,6 +346,8 @@ impl Store for SqliteStore {
                 Ok(TrustedKey {
                     key_id,
                     public_key,
+                    // The platform signs with Ed25519 keys only so far (SM2 keys: next).
+                    algorithm: Default::default(),
                     not_before: date_of(&nb)?,
                     not_after: na.as_deref().map(date_of).transpose()?,
                 })

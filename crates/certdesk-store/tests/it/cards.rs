@@ -463,3 +463,26 @@ fn a_certified_workers_card_details_change_only_by_a_manager_with_a_reason_and_p
     assert!(desk.print_refusal(&w).unwrap().is_none());
     assert_eq!(desk.card_record(&w).unwrap().name, "张三丰");
 }
+
+/// Issue 11 item 3 at the desk: a platform key that signs with SM2 arrives in the pull with its
+/// algorithm, is kept across a restart, and the verify screen checks an SM2-signed card offline
+/// beside an Ed25519 one; a forged SM2 card is refused.
+#[test]
+fn the_desk_verifies_sm2_signed_cards_offline_beside_ed25519_ones() {
+    use certdesk_protocol::credential::{KeyAlgorithm, Sm2SigningKey, Verdict};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = common::fresh(dir.path());
+    let w = worker(&mut desk, &me, "张三", "31010419800101001");
+    let ed_url = approve(&mut desk, &w, 1, 1, 1);
+    let sm2 = Sm2SigningKey::generate();
+    let key = TrustedKey::for_signing_key(2, &sm2, date("2026-01-01"), None);
+    assert_eq!(key.algorithm, KeyAlgorithm::Sm2);
+    desk.apply_pulled(&[Change { seq: 10, body: ChangeBody::TrustKey { key } }], 10, true).unwrap();
+    let sm2_url = issue_url(BASE, &CredentialClaims { key_id: 2, ..claims(2, 1) }, &sm2).unwrap();
+    drop(desk);
+    let desk = Desk::open(dir.path()).unwrap();
+    assert!(matches!(desk.verify_credential(&sm2_url).unwrap(), Verdict::Valid(c) if c.key_id == 2), "SM2 verifies after a restart");
+    assert!(matches!(desk.verify_credential(&ed_url).unwrap(), Verdict::Valid(c) if c.key_id == 1), "Ed25519 still does");
+    let forged = issue_url(BASE, &CredentialClaims { key_id: 2, ..claims(2, 1) }, &Sm2SigningKey::generate()).unwrap();
+    assert_eq!(desk.verify_credential(&forged).unwrap(), Verdict::BadSignature);
+}

@@ -73,6 +73,7 @@ fn a_pulled_page_and_its_cursor_commit_together_and_a_repeated_page_changes_noth
                 key: TrustedKey {
                     key_id: 1,
                     public_key: "iojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w".into(),
+                    algorithm: Default::default(),
                     not_before: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
                     not_after: None,
                 },

@@ -816,6 +816,7 @@ impl Tx for SqliteTx<'_, '_> {
             Ok(TrustedKey {
                 key_id,
                 public_key,
+                algorithm: Default::default(),
                 not_before: date_of(&not_before)?,
                 not_after: None,
             })
