@@ -16,6 +16,31 @@ pub trait Ids: Send + Sync {
 
     /// A new Ed25519 signing key.
     fn signing_key(&self) -> SigningKey;
+
+    /// A new platform signing key, of the algorithm this platform makes new keys with (Ed25519
+    /// unless the source says otherwise, as [`Sm2Keys`] does).
+    fn new_signing_key(&self) -> crate::keys::PlatformKey {
+        crate::keys::PlatformKey::Ed25519(self.signing_key())
+    }
+}
+
+/// A source whose new signing keys are SM2 (GB/T 32918; `serve --key-algorithm sm2`): ids as
+/// the inner source's.
+#[derive(Debug, Default)]
+pub struct Sm2Keys<I>(pub I);
+
+impl<I: Ids> Ids for Sm2Keys<I> {
+    fn id(&self) -> Uuid {
+        self.0.id()
+    }
+
+    fn signing_key(&self) -> SigningKey {
+        self.0.signing_key()
+    }
+
+    fn new_signing_key(&self) -> crate::keys::PlatformKey {
+        crate::keys::PlatformKey::Sm2(certdesk_protocol::credential::Sm2SigningKey::generate())
+    }
 }
 
 /// The real source: UUIDv7 from the system clock and keys from the OS's randomness.

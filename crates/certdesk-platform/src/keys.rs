@@ -6,6 +6,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use certdesk_protocol::credential::{CredentialSigner, KeyAlgorithm};
 use ed25519_dalek::SigningKey;
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -98,6 +99,57 @@ mod tests {
     }
 }
 
+/// A platform signing key: Ed25519, or SM2 for a deployment that requires it (issue 11 item 3).
+/// The algorithm is chosen per key ([`crate::ids::Ids::new_signing_key`]) and kept beside it.
+#[derive(Debug, Clone)]
+pub enum PlatformKey {
+    /// Ed25519.
+    Ed25519(SigningKey),
+    /// SM2 with SM3.
+    Sm2(certdesk_protocol::credential::Sm2SigningKey),
+}
+
+impl PlatformKey {
+    /// The 32-byte secret (what is sealed at rest).
+    pub fn to_bytes(&self) -> [u8; 32] {
+        match self {
+            PlatformKey::Ed25519(k) => k.to_bytes(),
+            PlatformKey::Sm2(k) => k.to_bytes(),
+        }
+    }
+
+    /// The key of `algorithm` with this secret; `None` when it is not a key of it.
+    pub fn from_bytes(algorithm: KeyAlgorithm, secret: &[u8; 32]) -> Option<PlatformKey> {
+        match algorithm {
+            KeyAlgorithm::Ed25519 => Some(PlatformKey::Ed25519(SigningKey::from_bytes(secret))),
+            KeyAlgorithm::Sm2 => certdesk_protocol::credential::Sm2SigningKey::from_bytes(secret).map(PlatformKey::Sm2),
+        }
+    }
+}
+
+impl CredentialSigner for PlatformKey {
+    fn algorithm(&self) -> KeyAlgorithm {
+        match self {
+            PlatformKey::Ed25519(k) => k.algorithm(),
+            PlatformKey::Sm2(k) => k.algorithm(),
+        }
+    }
+
+    fn sign_message(&self, message: &[u8]) -> [u8; 64] {
+        match self {
+            PlatformKey::Ed25519(k) => k.sign_message(message),
+            PlatformKey::Sm2(k) => k.sign_message(message),
+        }
+    }
+
+    fn public_key_bytes(&self) -> Vec<u8> {
+        match self {
+            PlatformKey::Ed25519(k) => k.public_key_bytes(),
+            PlatformKey::Sm2(k) => k.public_key_bytes(),
+        }
+    }
+}
+
 /// The key-encryption key of the signing keys (issue 11 item 3, part): the platform's Ed25519
 /// secrets are stored in the database sealed with ChaCha20-Poly1305 under a 32-byte key kept in a
 /// file of its own (`DATA_DIR/signing-kek`, owner-only), so a copy of the database (a backup, a
@@ -148,19 +200,18 @@ impl KeyVault {
         }
     }
 
-    /// `key` sealed for the row of `key_id`.
-    pub fn seal(&self, key_id: u16, key: &SigningKey) -> Vec<u8> {
+    /// `key`'s 32-byte secret sealed for the row of `key_id`.
+    pub fn seal(&self, key_id: u16, key: &PlatformKey) -> Vec<u8> {
         self.seal_bytes(&key_id.to_be_bytes(), key.to_bytes().as_slice())
     }
 
-    /// The key sealed in a row of `key_id`; `None` when it was sealed under another key file or
-    /// altered. A row written before sealing (32 plain bytes) is read as it is.
-    pub fn open(&self, key_id: u16, stored: &[u8]) -> Option<SigningKey> {
+    /// The 32-byte secret sealed in a row of `key_id`; `None` when it was sealed under another
+    /// key file or altered. A row written before sealing (32 plain bytes) is read as it is.
+    pub fn open(&self, key_id: u16, stored: &[u8]) -> Option<[u8; 32]> {
         if let Ok(plain) = <[u8; 32]>::try_from(stored) {
-            return Some(SigningKey::from_bytes(&plain));
+            return Some(plain);
         }
-        let bytes: [u8; 32] = self.open_bytes(&key_id.to_be_bytes(), stored)?.try_into().ok()?;
-        Some(SigningKey::from_bytes(&bytes))
+        self.open_bytes(&key_id.to_be_bytes(), stored)?.try_into().ok()
     }
 
     /// Any secret sealed for the row named by `aad` (an operator's TOTP secret, bound to their id).
@@ -201,16 +252,16 @@ mod vault_tests {
     #[test]
     fn a_sealed_key_opens_only_under_its_key_file_and_in_its_own_row() {
         let vault = KeyVault::generate();
-        let key = generate();
+        let key = PlatformKey::Ed25519(generate());
         let sealed = vault.seal(3, &key);
         assert!(!sealed.windows(32).any(|w| w == key.to_bytes()), "the plain key is nowhere in the sealed bytes");
-        assert_eq!(vault.open(3, &sealed).map(|k| k.to_bytes()), Some(key.to_bytes()));
+        assert_eq!(vault.open(3, &sealed), Some(key.to_bytes()));
         assert!(vault.open(4, &sealed).is_none(), "moved to another key's row");
         assert!(KeyVault::generate().open(3, &sealed).is_none(), "another key file");
         let mut altered = sealed.clone();
         *altered.last_mut().unwrap() ^= 1;
         assert!(vault.open(3, &altered).is_none(), "altered");
-        assert_eq!(vault.open(3, &key.to_bytes()).map(|k| k.to_bytes()), Some(key.to_bytes()), "a row from before sealing");
+        assert_eq!(vault.open(3, &key.to_bytes()), Some(key.to_bytes()), "a row from before sealing");
     }
 
     #[test]
@@ -218,7 +269,7 @@ mod vault_tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(KeyVault::FILE);
         let first = KeyVault::load_or_create(&path).unwrap();
-        let sealed = first.seal(1, &generate());
+        let sealed = first.seal(1, &PlatformKey::Ed25519(generate()));
         let again = KeyVault::load_or_create(&path).unwrap();
         assert!(again.open(1, &sealed).is_some(), "the same key file opens what the first sealed");
         #[cfg(unix)]

@@ -261,6 +261,11 @@ struct ServeArgs {
     /// backups: a copy of the database without it signs nothing.
     #[arg(long, env = "CERTDESK_PLATFORM_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// The signature of the keys the platform makes from now on (its first key, and each
+    /// rotation): ed25519, or sm2 (GB/T 32918 with SM3) where a deployment requires it. Keys
+    /// already made keep theirs; desks verify both kinds.
+    #[arg(long, default_value = "ed25519", value_parser = ["ed25519", "sm2"])]
+    key_algorithm: String,
     /// Serve the operator pages and API on this address only (an internal network), and not on
     /// --listen.
     #[arg(long)]
@@ -328,7 +333,11 @@ async fn main() -> Result<()> {
         public_url: args.public_url.clone(),
         validity_days: args.validity_days,
         clock: Arc::new(chrono::Utc::now),
-        ids: Arc::new(SystemIds),
+        ids: if args.key_algorithm == "sm2" {
+            Arc::new(certdesk_platform::ids::Sm2Keys(SystemIds))
+        } else {
+            Arc::new(SystemIds)
+        },
         limits: certdesk_platform::limits::Limits::default(),
     };
     let server = start(config).await.context("starting the platform")?;

@@ -85,12 +85,14 @@ pub struct Options {
     pub limits: certdesk_platform::limits::Limits,
     /// Whether the operator pages and API get a listener of their own (`--operator-listen`).
     pub operator_listener: bool,
+    /// Whether the platform's new signing keys are SM2 (`--key-algorithm sm2`).
+    pub sm2_keys: bool,
 }
 
 impl Default for Options {
     /// Every application waits for an operator; the client follows redirects.
     fn default() -> Options {
-        Options { checks: Checks::None, follow_redirects: true, limits: Default::default(), operator_listener: false }
+        Options { checks: Checks::None, follow_redirects: true, limits: Default::default(), operator_listener: false, sm2_keys: false }
     }
 }
 
@@ -114,6 +116,11 @@ impl Options {
     /// The same options with these timeouts and caps.
     pub fn with_limits(self, limits: certdesk_platform::limits::Limits) -> Options {
         Options { limits, ..self }
+    }
+
+    /// The same options with SM2 signing keys.
+    pub fn with_sm2_keys(self) -> Options {
+        Options { sm2_keys: true, ..self }
     }
 
     /// The same options with the operators on a listener of their own.
@@ -190,7 +197,11 @@ impl TestPlatform {
             public_url: None,
             validity_days: 1096,
             clock: Arc::new(move || ticking.now()),
-            ids: Arc::new(certdesk_platform::ids::SystemIds),
+            ids: if options.sm2_keys {
+                Arc::new(certdesk_platform::ids::Sm2Keys(certdesk_platform::ids::SystemIds))
+            } else {
+                Arc::new(certdesk_platform::ids::SystemIds)
+            },
             limits: options.limits,
         })
         .await

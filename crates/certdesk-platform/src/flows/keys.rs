@@ -5,7 +5,7 @@
 use certdesk_protocol::sync::{ChangeBody, DeletedEntity};
 use certdesk_protocol::TrustedKey;
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
+use crate::keys::PlatformKey;
 
 use crate::ids::Ids;
 use crate::store::repo::{Repo, RepoExt, Tx};
@@ -13,7 +13,7 @@ use crate::store::StoreResult;
 
 fn add_key(
     tx: &mut dyn Tx,
-    key: &SigningKey,
+    key: &PlatformKey,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<u16> {
@@ -30,11 +30,11 @@ pub fn current_signing_key<R: Repo + ?Sized>(
     ids: &dyn Ids,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> StoreResult<(u16, SigningKey)> {
+) -> StoreResult<(u16, PlatformKey)> {
     repo.transaction(|tx| match tx.current_key()? {
         Some(current) => Ok(current),
         None => {
-            let key = ids.signing_key();
+            let key = ids.new_signing_key();
             let key_id = add_key(tx, &key, today, now)?;
             Ok((key_id, key))
         }
@@ -44,7 +44,7 @@ pub fn current_signing_key<R: Repo + ?Sized>(
 /// Retires the current key (valid until today) and makes `new_key` current from today.
 pub fn rotate_signing_key<R: Repo + ?Sized>(
     repo: &R,
-    new_key: &SigningKey,
+    new_key: &PlatformKey,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<u16> {
@@ -52,7 +52,7 @@ pub fn rotate_signing_key<R: Repo + ?Sized>(
 }
 
 /// [`rotate_signing_key`] on an open transaction.
-pub(crate) fn rotate_in(tx: &mut dyn Tx, new_key: &SigningKey, today: NaiveDate, now: DateTime<Utc>) -> StoreResult<u16> {
+pub(crate) fn rotate_in(tx: &mut dyn Tx, new_key: &PlatformKey, today: NaiveDate, now: DateTime<Utc>) -> StoreResult<u16> {
     for key in tx.live_keys()? {
         tx.retire_key(key.key_id, today)?;
         let retired = TrustedKey {

@@ -30,7 +30,6 @@ pub use records::PARENT_MISSING;
 
 use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry};
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use uuid::Uuid;
 
 use crate::ids::Ids;
@@ -74,7 +73,7 @@ pub struct Signer<'a> {
     /// The current key's id.
     pub key_id: u16,
     /// The current key.
-    pub key: &'a SigningKey,
+    pub key: &'a crate::keys::PlatformKey,
     /// Prefix of credential URLs, e.g. `https://cert.example.cn/c/`.
     pub base_url: &'a str,
 }

@@ -3,7 +3,6 @@
 //! rotation and withdrawal, which need two operators.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use uuid::Uuid;
 
 use crate::ids::Ids;
@@ -189,7 +188,7 @@ pub fn rotate_key_by<R: Repo + ?Sized>(
     repo: &R,
     ids: &dyn Ids,
     operator: &str,
-    new_key: &SigningKey,
+    new_key: &crate::keys::PlatformKey,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<KeyStep<u16>> {

@@ -53,7 +53,7 @@ fn worker(id_number: &str) -> Value {
 struct Bench {
     store: Box<dyn Store>,
     ids: CountingIds,
-    key: SigningKey,
+    key: crate::keys::PlatformKey,
     seq: std::cell::Cell<i64>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -79,7 +79,7 @@ impl Bench {
         Bench {
             store,
             ids: CountingIds::default(),
-            key: SigningKey::from_bytes(&[7; 32]),
+            key: crate::keys::PlatformKey::Ed25519(SigningKey::from_bytes(&[7; 32])),
             seq: std::cell::Cell::new(0),
             _dir: None,
         }
@@ -477,7 +477,7 @@ fn the_first_key_comes_from_the_injected_source_and_rotation_and_withdrawal_chan
     assert_eq!(again, 1, "made once");
 
     let tomorrow = today().succ_opt().unwrap();
-    assert_eq!(rotate_signing_key(&b.store, &b.ids.signing_key(), tomorrow, now()).unwrap(), 2);
+    assert_eq!(rotate_signing_key(&b.store, &b.ids.new_signing_key(), tomorrow, now()).unwrap(), 2);
     let trust = b.store.trust_list().unwrap();
     assert_eq!(trust.keys.iter().map(|k| (k.key_id, k.not_after)).collect::<Vec<_>>(), [(1, Some(tomorrow)), (2, None)]);
     assert_eq!(current_signing_key(&b.store, &b.ids, tomorrow, now()).unwrap().0, 2);
@@ -727,4 +727,43 @@ fn changed_details_after_approval_go_back_through_review_and_the_approved_snapsh
         b.changes(d).iter().find(|c| matches!(c, ChangeBody::ApprovedDetails { .. })),
         Some(ChangeBody::ApprovedDetails { name, .. }) if name == "张三"
     ));
+}
+
+/// Issue 11 item 3: the algorithm is chosen per key. A platform whose new keys are SM2
+/// (`serve --key-algorithm sm2`) rotates from Ed25519 to SM2: the trust list names each key's
+/// algorithm, the SM2 key survives being sealed and reopened, an approval signs a format-3
+/// credential, and both kinds verify against the published list.
+#[test]
+fn a_platform_rotates_to_an_sm2_key_and_both_kinds_of_card_verify() {
+    use certdesk_protocol::credential::{CredentialSigner, KeyAlgorithm, SM2_FORMAT_VERSION};
+    let b = Bench::new();
+    let d = b.desk("91310000MA1FL8L971", "黄浦区");
+    let (_, ed) = current_signing_key(&b.store, &b.ids, today(), now()).unwrap();
+    assert_eq!(ed.algorithm(), KeyAlgorithm::Ed25519);
+    let sm2_source = crate::ids::Sm2Keys(CountingIds::default());
+    let tomorrow = today().succ_opt().unwrap();
+    assert_eq!(rotate_signing_key(&b.store, &sm2_source.new_signing_key(), today(), now()).unwrap(), 2);
+    let (key_id, sm2) = current_signing_key(&b.store, &b.ids, tomorrow, now()).unwrap();
+    assert_eq!((key_id, sm2.algorithm()), (2, KeyAlgorithm::Sm2), "sealed, stored and reopened as SM2");
+    let trust = b.store.trust_list().unwrap();
+    assert_eq!(trust.keys.iter().map(|k| (k.key_id, k.algorithm)).collect::<Vec<_>>(), [(1, KeyAlgorithm::Ed25519), (2, KeyAlgorithm::Sm2)]);
+
+    let (w, app) = b.apply(d, &id_number(1));
+    let signer = Signer { key_id, key: &sm2, base_url: "https://p.example/c/" };
+    assert!(matches!(decide(&b.store, app, &Decision::Pass, &signer, today(), 365, now()).unwrap(), Decided::Approved(_)));
+    let url = b
+        .changes(d)
+        .into_iter()
+        .find_map(|c| match c {
+            ChangeBody::Approval { worker_id, credential_url, .. } if worker_id == w => Some(credential_url),
+            _ => None,
+        })
+        .expect("an approval");
+    let payload = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, url.rsplit('/').next().unwrap()).unwrap();
+    assert_eq!(payload[0], SM2_FORMAT_VERSION);
+    assert!(matches!(verify(&url, &trust, &RevocationList::default(), today()), Verdict::Valid(c) if c.key_id == 2));
+    // A fresh platform of SM2 keys makes its first key SM2.
+    let fresh = Bench::new();
+    let (_, first) = current_signing_key(&fresh.store, &crate::ids::Sm2Keys(CountingIds::default()), today(), now()).unwrap();
+    assert_eq!(first.algorithm(), KeyAlgorithm::Sm2);
 }

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "visits", sql: include_str!("../../migrations-pg/0008_visits.sql") },
     Migration { version: 9, name: "operator_keys_audit", sql: include_str!("../../migrations-pg/0009_operator_keys_audit.sql") },
     Migration { version: 10, name: "details_applications", sql: include_str!("../../migrations-pg/0010_details_applications.sql") },
+    Migration { version: 11, name: "key_algorithm", sql: include_str!("../../migrations-pg/0011_key_algorithm.sql") },
 ];
 
 /// The advisory lock every migration step holds (any constant; the same in every instance).
@@ -111,6 +112,7 @@ mod tests {
             (8, "ff30777da02c8bf5d2e8ae3fa350d46f6c0e74efe87d2d909fb2e3f6323983d1"),
             (9, "e2bb69c5783a334588ca68d03eeb72aa6d16ebcf75182a63111dfd46cebc3b96"),
             (10, "2f58be99a94b51be58a6fbef2e934a5d895a114f29904b20d57debe6d542fc48"),
+            (11, "c2396084fb13b8b454beabe8614ea80de22f3eb8807c39b8ea575f74bff2b720"),
         ];
 
     #[test]

@@ -15,7 +15,6 @@ use certdesk_domain::{ValidWorker, WorkerStatus};
 use certdesk_protocol::sync::{ChangeBody, EntryOutcome};
 use certdesk_protocol::TrustedKey;
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use uuid::Uuid;
 
 use super::operators::{OperatorAccount, OperatorSession};
@@ -535,7 +534,7 @@ pub trait Tx {
     // --- signing keys ---
 
     /// The current key: the newest one neither retired nor withdrawn.
-    fn current_key(&mut self) -> StoreResult<Option<(u16, SigningKey)>>;
+    fn current_key(&mut self) -> StoreResult<Option<(u16, crate::keys::PlatformKey)>>;
 
     /// Keys neither retired nor withdrawn.
     fn live_keys(&mut self) -> StoreResult<Vec<TrustedKey>>;
@@ -544,7 +543,7 @@ pub trait Tx {
     fn next_key_id(&mut self) -> StoreResult<u16>;
 
     /// Stores a key with its public form.
-    fn add_key(&mut self, key: &TrustedKey, secret: &SigningKey) -> StoreResult<()>;
+    fn add_key(&mut self, key: &TrustedKey, secret: &crate::keys::PlatformKey) -> StoreResult<()>;
 
     /// Sets a key's last day and destroys its private part (issue 11 item 3).
     fn retire_key(&mut self, key_id: u16, not_after: NaiveDate) -> StoreResult<()>;

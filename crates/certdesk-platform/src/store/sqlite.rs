@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 11, name: "visits", sql: include_str!("../../migrations/0011_visits.sql") },
     Migration { version: 12, name: "operator_keys_audit", sql: include_str!("../../migrations/0012_operator_keys_audit.sql") },
     Migration { version: 13, name: "details_applications", sql: include_str!("../../migrations/0013_details_applications.sql") },
+    Migration { version: 14, name: "key_algorithm", sql: include_str!("../../migrations/0014_key_algorithm.sql") },
 ];
 
 /// Seals every signing key still stored plain (written before sealing), in one transaction, and
@@ -59,7 +60,11 @@ fn seal_plain_keys(conn: &Connection, vault: &crate::keys::KeyVault) -> StoreRes
         rows.collect::<Result<_, _>>()?
     };
     for (key_id, secret) in plain {
-        let key = vault.open(key_id, &secret).ok_or_else(|| StoreError::Corrupt(format!("signing key {key_id}")))?;
+        // Keys stored plain predate SM2: they are Ed25519.
+        let key = vault
+            .open(key_id, &secret)
+            .map(|s| crate::keys::PlatformKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&s)))
+            .ok_or_else(|| StoreError::Corrupt(format!("signing key {key_id}")))?;
         tx.execute("UPDATE signing_keys SET secret = ?2 WHERE key_id = ?1", params![key_id, vault.seal(key_id, &key)])?;
     }
     tx.commit()?;
@@ -81,6 +86,14 @@ pub struct SqliteStore {
 
 fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A stored key algorithm code; anything else is a corrupt row.
+fn algorithm_of(code: &str) -> StoreResult<certdesk_protocol::credential::KeyAlgorithm> {
+    certdesk_protocol::credential::KeyAlgorithm::ALL
+        .into_iter()
+        .find(|a| a.code() == code)
+        .ok_or_else(|| StoreError::Corrupt(format!("key algorithm {code}")))
 }
 
 fn uuid_of(s: String) -> StoreResult<Uuid> {
@@ -329,7 +342,7 @@ impl Store for SqliteStore {
     fn trust_list(&self) -> StoreResult<TrustList> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT key_id, public_key, not_before, not_after FROM signing_keys
+            "SELECT key_id, public_key, not_before, not_after, algorithm FROM signing_keys
              WHERE withdrawn_at IS NULL ORDER BY key_id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -338,16 +351,16 @@ impl Store for SqliteStore {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         let keys = rows
             .map(|r| {
-                let (key_id, public_key, nb, na) = r?;
+                let (key_id, public_key, nb, na, algorithm) = r?;
                 Ok(TrustedKey {
                     key_id,
                     public_key,
-                    // The platform signs with Ed25519 keys only so far (SM2 keys: next).
-                    algorithm: Default::default(),
+                    algorithm: algorithm_of(&algorithm)?,
                     not_before: date_of(&nb)?,
                     not_after: na.as_deref().map(date_of).transpose()?,
                 })
@@ -404,6 +417,7 @@ mod tests {
         (11, "d22995e178de8d1f52a790f01a9b851987dce392efc964a819441843c0050c53"),
         (12, "34ab3b9b0dce6d9c36fbcc9f68941305bcb1e7129ba8067e310447748ed7fe04"),
         (13, "d8263764eb35dd59cec5e610fef82f71763af2db8c506604184992ac326272d4"),
+        (14, "f8f9494127608cc465d51a719a2a2d328f7be72cb01690286657afd4963ef7e7"),
     ];
 
     #[test]
@@ -496,7 +510,7 @@ mod tests {
         let store = SqliteStore::open(dir.path()).unwrap();
         let (_, first) = crate::flows::current_signing_key(&store, &ids, today, now).unwrap();
         let sealed_first: Vec<u8> = store.conn().query_row("SELECT secret FROM signing_keys WHERE key_id = 1", [], |r| r.get(0)).unwrap();
-        let second = crate::keys::generate();
+        let second = crate::keys::PlatformKey::Ed25519(crate::keys::generate());
         crate::flows::rotate_signing_key(&store, &second, today, now).unwrap();
         let lengths = |s: &SqliteStore| -> Vec<(u16, i64)> {
             let conn = s.conn();
@@ -530,10 +544,10 @@ mod tests {
         let file = dir.path().join("platform.sqlite3");
         Connection::open(&file).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let err = SqliteStore::open(dir.path()).err().expect("a newer file is refused");
-        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 13 }), "{err}");
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 14 }), "{err}");
         assert_eq!(
             err.to_string(),
-            "the database is at schema version 99, newer than this platform knows (13): upgrade certdesk-platform before starting it on this data directory"
+            "the database is at schema version 99, newer than this platform knows (14): upgrade certdesk-platform before starting it on this data directory"
         );
         let v: i64 = Connection::open(&file).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 99, "the file is left as it was");
@@ -653,7 +667,7 @@ mod tests {
             now: now(),
             today: today(),
         };
-        let key = crate::keys::generate();
+        let key = crate::keys::PlatformKey::Ed25519(crate::keys::generate());
         let signer = Signer {
             key_id: 1,
             key: &key,

@@ -323,7 +323,7 @@ mod verdicts {
             c.s.db().query_row("SELECT secret FROM signing_keys WHERE key_id = 1", [], |r| r.get(0)).unwrap();
         assert_ne!(secret.len(), 32, "the database holds the key sealed, not plain");
         let vault = certdesk_platform::keys::KeyVault::load_or_create(&c.s.dir().join(certdesk_platform::keys::KeyVault::FILE)).unwrap();
-        let key = vault.open(1, &secret).expect("the key file opens it");
+        let key = ed25519_dalek::SigningKey::from_bytes(&vault.open(1, &secret).expect("the key file opens it"));
         let never_issued = CredentialClaims {
             key_id: 1,
             certificate_code: CertificateCode::new(1, 2026, 9999).unwrap(),

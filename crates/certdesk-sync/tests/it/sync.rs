@@ -394,6 +394,28 @@ async fn applications_come_back_rejected_with_the_reason_or_approved_with_a_cred
     assert!(timeline.iter().any(|e| e.action == "platform_approve"), "{timeline:?}");
 }
 
+/// Issue 11 item 3 end to end: a platform whose keys are SM2 approves a worker; the desk pulls
+/// the SM2 key with its algorithm and verifies the card offline, and the public page shows it
+/// valid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_signed_with_an_sm2_key_verifies_at_the_desk_offline_and_on_the_public_page() {
+    let p = Platform(TestPlatform::start(Options::default().with_sm2_keys()).await);
+    let mut d = enrolled(&p, 1).await;
+    let ids = d.enrol_workers(0, 1);
+    d.make_eligible(&ids);
+    d.desk.apply_worker(&d.me, &ids[0]).unwrap();
+    sync(&mut d.desk, &opts()).await.unwrap();
+    let review = p.reviews().await.into_iter().next().expect("queued");
+    p.decide(review.application_id, true).await;
+    sync(&mut d.desk, &opts()).await.unwrap();
+    let trust = d.desk.trust_list().unwrap();
+    assert_eq!(trust.keys.iter().map(|k| k.algorithm.code()).collect::<Vec<_>>(), ["sm2"]);
+    let cert = d.desk.platform_view(&ids[0]).unwrap().certificate.expect("approved");
+    assert!(matches!(d.desk.verify_credential(&cert.credential_url).unwrap(), Verdict::Valid(_)), "verified offline");
+    let page = p.http.get(&cert.credential_url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-verdict=\"valid\""), "the public page: {}", &page[..page.len().min(400)]);
+}
+
 /// Issue 11 item 1 end to end: after approval a manager renames the worker on the desk; the
 /// platform queues the change as an application for updated details and its public page keeps
 /// the approved name; no card prints the new name until an operator approves it, and then the

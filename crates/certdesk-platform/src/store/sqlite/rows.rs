@@ -5,7 +5,6 @@ use certdesk_domain::WorkerStatus;
 use certdesk_protocol::sync::{ChangeBody, EntryOutcome};
 use certdesk_protocol::TrustedKey;
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
 
@@ -780,19 +779,20 @@ impl Tx for SqliteTx<'_, '_> {
         Ok(())
     }
 
-    fn current_key(&mut self) -> StoreResult<Option<(u16, SigningKey)>> {
-        let current: Option<(u16, Vec<u8>)> = self
+    fn current_key(&mut self) -> StoreResult<Option<(u16, crate::keys::PlatformKey)>> {
+        let current: Option<(u16, Vec<u8>, String)> = self
             .0
             .query_row(
-                "SELECT key_id, secret FROM signing_keys WHERE not_after IS NULL AND withdrawn_at IS NULL
+                "SELECT key_id, secret, algorithm FROM signing_keys WHERE not_after IS NULL AND withdrawn_at IS NULL
                  ORDER BY key_id DESC LIMIT 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
         current
-            .map(|(id, secret)| {
-                let key = self.1.open(id, &secret).ok_or_else(|| {
+            .map(|(id, secret, algorithm)| {
+                let algorithm = super::algorithm_of(&algorithm)?;
+                let key = self.1.open(id, &secret).and_then(|s| crate::keys::PlatformKey::from_bytes(algorithm, &s)).ok_or_else(|| {
                     StoreError::Signing(format!(
                         "signing key {id} does not open with this data folder's key file ({}): restore the key file that was used with this database",
                         crate::keys::KeyVault::FILE
@@ -805,18 +805,18 @@ impl Tx for SqliteTx<'_, '_> {
 
     fn live_keys(&mut self) -> StoreResult<Vec<TrustedKey>> {
         let mut stmt = self.0.prepare(
-            "SELECT key_id, public_key, not_before FROM signing_keys
+            "SELECT key_id, public_key, not_before, algorithm FROM signing_keys
              WHERE not_after IS NULL AND withdrawn_at IS NULL",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, u16>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((r.get::<_, u16>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })?;
         rows.map(|r| {
-            let (key_id, public_key, not_before) = r?;
+            let (key_id, public_key, not_before, algorithm) = r?;
             Ok(TrustedKey {
                 key_id,
                 public_key,
-                algorithm: Default::default(),
+                algorithm: super::algorithm_of(&algorithm)?,
                 not_before: date_of(&not_before)?,
                 not_after: None,
             })
@@ -832,16 +832,17 @@ impl Tx for SqliteTx<'_, '_> {
         )?)
     }
 
-    fn add_key(&mut self, key: &TrustedKey, secret: &SigningKey) -> StoreResult<()> {
+    fn add_key(&mut self, key: &TrustedKey, secret: &crate::keys::PlatformKey) -> StoreResult<()> {
         self.0.execute(
-            "INSERT INTO signing_keys (key_id, secret, public_key, not_before, not_after)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO signing_keys (key_id, secret, public_key, not_before, not_after, algorithm)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 key.key_id,
                 self.1.seal(key.key_id, secret),
                 key.public_key,
                 key.not_before.to_string(),
-                key.not_after.map(|d| d.to_string())
+                key.not_after.map(|d| d.to_string()),
+                key.algorithm.code()
             ],
         )?;
         Ok(())
