@@ -318,23 +318,53 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError>
     Ok("ready")
 }
 
+/// A list every verifier polls, as JSON with a strong `ETag` (the SHA-256 of the body): a
+/// request whose `If-None-Match` names it is answered 304 with no body (issue 12 item 3), so a
+/// city of desks and phones re-downloads a list only when it changed.
+fn conditional_json<T: serde::Serialize>(headers: &axum::http::HeaderMap, value: &T) -> Result<Response, AppError> {
+    use axum::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
+    let body = serde_json::to_vec(value).map_err(AppError::internal)?;
+    let etag = format!("\"{}\"", &keys::sha256_bytes_hex(&body)[..32]);
+    let matches = headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| { let tag = tag.trim(); tag == etag || tag == "*" }));
+    let common = [(ETAG, etag), (CACHE_CONTROL, "no-cache".to_owned())];
+    if matches {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
+    Ok((common, [(CONTENT_TYPE, "application/json")], body).into_response())
+}
+
 /// Public keys that sign credentials, with their service periods.
-#[utoipa::path(get, path = "/trust-list", tag = "public", responses(
-    (status = OK, description = "the trust list", body = TrustList),
+///
+/// Answers a strong `ETag`; send it back as `If-None-Match` to get 304 while the list is the same.
+#[utoipa::path(get, path = "/trust-list", tag = "public",
+    params(("If-None-Match" = Option<String>, Header, description = "the ETag of the list the caller holds")),
+    responses(
+    (status = OK, description = "the trust list", body = TrustList,
+        headers(("ETag" = String, description = "the list's version"))),
+    (status = NOT_MODIFIED, description = "the caller's list is current (no body)"),
 ))]
-async fn trust_list(State(state): State<AppState>) -> Result<Json<TrustList>, AppError> {
+async fn trust_list(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
     let (today, now, ids) = (state.today(), state.now(), state.ids.clone());
     // Make sure a key exists before anyone asks for it.
     blocking(&state, move |s| flows::current_signing_key(s, ids.as_ref(), today, now)).await?;
-    Ok(Json(blocking(&state, |s| s.trust_list()).await?))
+    conditional_json(&headers, &blocking(&state, |s| s.trust_list()).await?)
 }
 
 /// Cancelled certificates and replaced cards, city-wide (no personal data).
-#[utoipa::path(get, path = "/revocations", tag = "public", responses(
-    (status = OK, description = "the revocation list", body = RevocationList),
+///
+/// Answers a strong `ETag`; send it back as `If-None-Match` to get 304 while the list is the same.
+#[utoipa::path(get, path = "/revocations", tag = "public",
+    params(("If-None-Match" = Option<String>, Header, description = "the ETag of the list the caller holds")),
+    responses(
+    (status = OK, description = "the revocation list", body = RevocationList,
+        headers(("ETag" = String, description = "the list's version"))),
+    (status = NOT_MODIFIED, description = "the caller's list is current (no body)"),
 ))]
-async fn revocations(State(state): State<AppState>) -> Result<Json<RevocationList>, AppError> {
-    Ok(Json(blocking(&state, |s| s.revocations()).await?))
+async fn revocations(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
+    conditional_json(&headers, &blocking(&state, |s| s.revocations()).await?)
 }
 
 /// Trade a one-time enrolment code for the device's own credential.

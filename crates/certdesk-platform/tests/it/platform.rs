@@ -1168,6 +1168,56 @@ mod refusals {
     }
 }
 
+/// Issue 12 item 3 (part): the trust and revocation lists every verifier polls answer a strong
+/// `ETag`; the same list asked for with `If-None-Match` is 304 with no body, a changed one 200
+/// with a new tag.
+mod lists {
+    use super::*;
+
+    async fn get(p: &Platform, path: &str, tag: Option<&str>) -> (StatusCode, Option<String>, String) {
+        let mut req = p.http.get(p.url(path));
+        if let Some(t) = tag {
+            req = req.header("if-none-match", t);
+        }
+        let res = req.send().await.unwrap();
+        let etag = res.headers().get("etag").map(|v| v.to_str().unwrap().to_owned());
+        (res.status(), etag, res.text().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_trust_and_revocation_lists_answer_304_until_they_change() {
+        let p = platform(&[]).await;
+        let (status, tag, body) = get(&p, "/api/v1/trust-list", None).await;
+        let tag = tag.expect("an ETag");
+        assert_eq!(status, StatusCode::OK);
+        assert!(serde_json::from_str::<TrustList>(&body).is_ok());
+        assert_eq!(get(&p, "/api/v1/trust-list", Some(&tag)).await, (StatusCode::NOT_MODIFIED, Some(tag.clone()), String::new()));
+        let (status, _, _) = get(&p, "/api/v1/trust-list", Some("\"something else\"")).await;
+        assert_eq!(status, StatusCode::OK, "another tag: the list");
+
+        let (_, rtag, _) = get(&p, "/api/v1/revocations", None).await;
+        let rtag = rtag.expect("an ETag");
+        assert_eq!(get(&p, "/api/v1/revocations", Some(&rtag)).await.0, StatusCode::NOT_MODIFIED);
+
+        // A certificate cancelled: the revocation list changes, and so does its tag.
+        let device = p.device(p.agency_in(1, "黄浦").await).await;
+        let (w, _) = p.apply(&device, "张三", &id_number(1)).await;
+        p.review(p.reviews().await[0].application_id, true, "").await;
+        p.push(&device, &[entry(2, w, "cancel", json!({}))]).await;
+        let (status, new_rtag, body) = get(&p, "/api/v1/revocations", Some(&rtag)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_ne!(new_rtag, Some(rtag));
+        assert_eq!(serde_json::from_str::<RevocationList>(&body).unwrap().entries.len(), 1);
+
+        // The key rotated: the trust list changes too.
+        assert_eq!(p.two_admins("/api/v1/operator/keys/rotate").await.status(), StatusCode::OK);
+        let (status, new_tag, _) = get(&p, "/api/v1/trust-list", Some(&tag)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_ne!(new_tag, Some(tag));
+        p.stop().await;
+    }
+}
+
 /// Issue 11 item 6: no shared operator token; each operator's own keys, scoped, expiring and
 /// revocable; two administrators for a signing key; every action audited; the operators on a
 /// listener of their own.
