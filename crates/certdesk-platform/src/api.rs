@@ -851,7 +851,7 @@ async fn rotate_key(
     op: OperatorAuth,
 ) -> Result<Response, AppError> {
     let (today, now, ids) = (state.today(), state.now(), state.ids.clone());
-    let key = state.ids.new_signing_key();
+    let key = state.ids.new_signing_key().map_err(AppError::internal)?;
     let who = op.operator.clone();
     match blocking(&state, move |s| flows::operators::rotate_key_by(s, ids.as_ref(), &who, &key, today, now)).await? {
         KeyStep::Done(key_id) => {

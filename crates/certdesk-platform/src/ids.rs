@@ -17,10 +17,36 @@ pub trait Ids: Send + Sync {
     /// A new Ed25519 signing key.
     fn signing_key(&self) -> SigningKey;
 
-    /// A new platform signing key, of the algorithm this platform makes new keys with (Ed25519
-    /// unless the source says otherwise, as [`Sm2Keys`] does).
-    fn new_signing_key(&self) -> crate::keys::PlatformKey {
-        crate::keys::PlatformKey::Ed25519(self.signing_key())
+    /// A new platform signing key, of the algorithm and in the place this platform makes new
+    /// keys (Ed25519 in the database unless the source says otherwise, as [`Sm2Keys`] and
+    /// [`TokenKeys`] do); a token may fail to make one.
+    fn new_signing_key(&self) -> Result<crate::keys::PlatformKey, String> {
+        Ok(crate::keys::PlatformKey::Ed25519(self.signing_key()))
+    }
+}
+
+/// A source whose new signing keys are made in a PKCS#11 token (`serve --pkcs11-module`): ids
+/// as the inner source's.
+pub struct TokenKeys {
+    /// The token.
+    pub hsm: std::sync::Arc<crate::hsm::Hsm>,
+    /// Where ids come from.
+    pub inner: std::sync::Arc<dyn Ids>,
+}
+
+impl Ids for TokenKeys {
+    fn id(&self) -> Uuid {
+        self.inner.id()
+    }
+
+    fn signing_key(&self) -> SigningKey {
+        self.inner.signing_key()
+    }
+
+    fn new_signing_key(&self) -> Result<crate::keys::PlatformKey, String> {
+        let label = format!("certdesk-{}", Uuid::now_v7());
+        let public = self.hsm.generate(&label)?;
+        Ok(crate::keys::PlatformKey::Token { hsm: self.hsm.clone(), label, public })
     }
 }
 
@@ -38,8 +64,8 @@ impl<I: Ids> Ids for Sm2Keys<I> {
         self.0.signing_key()
     }
 
-    fn new_signing_key(&self) -> crate::keys::PlatformKey {
-        crate::keys::PlatformKey::Sm2(certdesk_protocol::credential::Sm2SigningKey::generate())
+    fn new_signing_key(&self) -> Result<crate::keys::PlatformKey, String> {
+        Ok(crate::keys::PlatformKey::Sm2(certdesk_protocol::credential::Sm2SigningKey::generate()))
     }
 }
 

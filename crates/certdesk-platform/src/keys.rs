@@ -107,14 +107,27 @@ pub enum PlatformKey {
     Ed25519(SigningKey),
     /// SM2 with SM3.
     Sm2(certdesk_protocol::credential::Sm2SigningKey),
+    /// Ed25519 held in a PKCS#11 token ([`crate::hsm`]): the secret never leaves it.
+    Token {
+        /// The token's session.
+        hsm: std::sync::Arc<crate::hsm::Hsm>,
+        /// The key pair's label in the token.
+        label: String,
+        /// Its public key.
+        public: [u8; 32],
+    },
 }
 
+/// What a token key's row holds instead of a sealed secret: this, then the key's label.
+const TOKEN_PREFIX: &[u8] = b"P11:";
+
 impl PlatformKey {
-    /// The 32-byte secret (what is sealed at rest).
-    pub fn to_bytes(&self) -> [u8; 32] {
+    /// The 32-byte secret (what is sealed at rest); `None` for a key held in a token.
+    pub fn secret(&self) -> Option<[u8; 32]> {
         match self {
-            PlatformKey::Ed25519(k) => k.to_bytes(),
-            PlatformKey::Sm2(k) => k.to_bytes(),
+            PlatformKey::Ed25519(k) => Some(k.to_bytes()),
+            PlatformKey::Sm2(k) => Some(k.to_bytes()),
+            PlatformKey::Token { .. } => None,
         }
     }
 
@@ -132,13 +145,15 @@ impl CredentialSigner for PlatformKey {
         match self {
             PlatformKey::Ed25519(k) => k.algorithm(),
             PlatformKey::Sm2(k) => k.algorithm(),
+            PlatformKey::Token { .. } => KeyAlgorithm::Ed25519,
         }
     }
 
-    fn sign_message(&self, message: &[u8]) -> [u8; 64] {
+    fn sign_message(&self, message: &[u8]) -> Result<[u8; 64], String> {
         match self {
             PlatformKey::Ed25519(k) => k.sign_message(message),
             PlatformKey::Sm2(k) => k.sign_message(message),
+            PlatformKey::Token { hsm, label, .. } => hsm.sign(label, message),
         }
     }
 
@@ -146,6 +161,7 @@ impl CredentialSigner for PlatformKey {
         match self {
             PlatformKey::Ed25519(k) => k.public_key_bytes(),
             PlatformKey::Sm2(k) => k.public_key_bytes(),
+            PlatformKey::Token { public, .. } => public.to_vec(),
         }
     }
 }
@@ -157,6 +173,8 @@ impl CredentialSigner for PlatformKey {
 /// moved to another key's row.
 pub struct KeyVault {
     kek: chacha20poly1305::Key,
+    /// The PKCS#11 token new keys are made in, when the platform has one.
+    hsm: Option<std::sync::Arc<crate::hsm::Hsm>>,
 }
 
 /// What a sealed secret starts with (format 1: nonce, then ciphertext and tag).
@@ -170,7 +188,45 @@ impl KeyVault {
     pub fn generate() -> KeyVault {
         let mut kek = [0u8; 32];
         OsRng.fill_bytes(&mut kek);
-        KeyVault { kek: kek.into() }
+        KeyVault { kek: kek.into(), hsm: None }
+    }
+
+    /// The same vault, reaching keys held in `hsm`.
+    pub fn with_hsm(self, hsm: Option<std::sync::Arc<crate::hsm::Hsm>>) -> KeyVault {
+        KeyVault { hsm, ..self }
+    }
+
+    /// What a key's row stores: its sealed secret, or, for a token key, only its label.
+    pub fn stored(&self, key_id: u16, key: &PlatformKey) -> Vec<u8> {
+        match (key, key.secret()) {
+            (PlatformKey::Token { label, .. }, _) => [TOKEN_PREFIX, label.as_bytes()].concat(),
+            (_, Some(secret)) => self.seal_bytes(&key_id.to_be_bytes(), &secret),
+            (_, None) => unreachable!("only a token key has no secret"),
+        }
+    }
+
+    /// The key a row stores: opened from its sealed secret, or found in the token by label.
+    pub fn key(&self, key_id: u16, stored: &[u8], algorithm: KeyAlgorithm) -> Result<PlatformKey, String> {
+        if let Some(label) = stored.strip_prefix(TOKEN_PREFIX) {
+            let label = String::from_utf8_lossy(label).into_owned();
+            let hsm = self.hsm.clone().ok_or_else(|| format!("signing key {key_id} is held in a PKCS#11 token: start the platform with --pkcs11-module"))?;
+            let public = hsm.public_key(&label)?.ok_or_else(|| format!("signing key {key_id} ({label}) is not in the token"))?;
+            return Ok(PlatformKey::Token { hsm, label, public });
+        }
+        self.open(key_id, stored)
+            .and_then(|s| PlatformKey::from_bytes(algorithm, &s))
+            .ok_or_else(|| format!(
+                "signing key {key_id} does not open with this data folder's key file ({}): restore the key file that was used with this database",
+                KeyVault::FILE
+            ))
+    }
+
+    /// Destroys a retired key's token object (a sealed secret is erased by the row itself).
+    pub fn destroy(&self, stored: &[u8]) -> Result<(), String> {
+        match (stored.strip_prefix(TOKEN_PREFIX), &self.hsm) {
+            (Some(label), Some(hsm)) => hsm.destroy(&String::from_utf8_lossy(label)),
+            _ => Ok(()),
+        }
     }
 
     /// The vault of `path`, made (32 random bytes, owner-only, synced) when the file is missing.
@@ -183,7 +239,7 @@ impl KeyVault {
                 let kek: [u8; 32] = bytes.try_into().map_err(|_| {
                     std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{} is not a 32-byte key file", path.display()))
                 })?;
-                Ok(KeyVault { kek: kek.into() })
+                Ok(KeyVault { kek: kek.into(), hsm: None })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let vault = KeyVault::generate();
@@ -201,8 +257,8 @@ impl KeyVault {
     }
 
     /// `key`'s 32-byte secret sealed for the row of `key_id`.
-    pub fn seal(&self, key_id: u16, key: &PlatformKey) -> Vec<u8> {
-        self.seal_bytes(&key_id.to_be_bytes(), key.to_bytes().as_slice())
+    pub fn seal(&self, key_id: u16, key: &[u8; 32]) -> Vec<u8> {
+        self.seal_bytes(&key_id.to_be_bytes(), key)
     }
 
     /// The 32-byte secret sealed in a row of `key_id`; `None` when it was sealed under another
@@ -252,16 +308,16 @@ mod vault_tests {
     #[test]
     fn a_sealed_key_opens_only_under_its_key_file_and_in_its_own_row() {
         let vault = KeyVault::generate();
-        let key = PlatformKey::Ed25519(generate());
+        let key = generate().to_bytes();
         let sealed = vault.seal(3, &key);
-        assert!(!sealed.windows(32).any(|w| w == key.to_bytes()), "the plain key is nowhere in the sealed bytes");
-        assert_eq!(vault.open(3, &sealed), Some(key.to_bytes()));
+        assert!(!sealed.windows(32).any(|w| w == key), "the plain key is nowhere in the sealed bytes");
+        assert_eq!(vault.open(3, &sealed), Some(key));
         assert!(vault.open(4, &sealed).is_none(), "moved to another key's row");
         assert!(KeyVault::generate().open(3, &sealed).is_none(), "another key file");
         let mut altered = sealed.clone();
         *altered.last_mut().unwrap() ^= 1;
         assert!(vault.open(3, &altered).is_none(), "altered");
-        assert_eq!(vault.open(3, &key.to_bytes()), Some(key.to_bytes()), "a row from before sealing");
+        assert_eq!(vault.open(3, &key), Some(key), "a row from before sealing");
     }
 
     #[test]
@@ -269,7 +325,7 @@ mod vault_tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(KeyVault::FILE);
         let first = KeyVault::load_or_create(&path).unwrap();
-        let sealed = first.seal(1, &PlatformKey::Ed25519(generate()));
+        let sealed = first.seal(1, &generate().to_bytes());
         let again = KeyVault::load_or_create(&path).unwrap();
         assert!(again.open(1, &sealed).is_some(), "the same key file opens what the first sealed");
         #[cfg(unix)]

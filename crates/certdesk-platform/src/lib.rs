@@ -17,6 +17,7 @@ pub mod checks;
 pub mod error;
 pub use certdesk_files as files;
 pub mod flows;
+pub mod hsm;
 pub mod ids;
 pub mod keys;
 pub mod limits;

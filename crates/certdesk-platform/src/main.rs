@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API over HTTPS.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Operator accounts for the operator pages (`/operator/`).
     #[command(subcommand)]
     Operator(OperatorCommand),
@@ -266,6 +266,17 @@ struct ServeArgs {
     /// already made keep theirs; desks verify both kinds.
     #[arg(long, default_value = "ed25519", value_parser = ["ed25519", "sm2"])]
     key_algorithm: String,
+    /// A PKCS#11 library (a hardware security module; SoftHSM2's is
+    /// /usr/lib/softhsm/libsofthsm2.so): new signing keys are made and kept in its token, and
+    /// the database holds only their public halves.
+    #[arg(long, requires_all = ["pkcs11_token", "pkcs11_pin_env"])]
+    pkcs11_module: Option<PathBuf>,
+    /// The token's label.
+    #[arg(long)]
+    pkcs11_token: Option<String>,
+    /// The environment variable holding the token's user PIN (never a flag).
+    #[arg(long)]
+    pkcs11_pin_env: Option<String>,
     /// Serve the operator pages and API on this address only (an internal network), and not on
     /// --listen.
     #[arg(long)]
@@ -293,7 +304,7 @@ struct ServeArgs {
 async fn main() -> Result<()> {
     let cli = Cli::parse();
     let args = match cli.command {
-        Command::Serve(args) => args,
+        Command::Serve(args) => *args,
         Command::Operator(OperatorCommand::Add(args)) => return operator_add(&args),
         Command::Operator(OperatorCommand::Key(command)) => return operator_key(&command),
         Command::Operator(OperatorCommand::Totp(args)) => return operator_totp(&args),
@@ -329,6 +340,14 @@ async fn main() -> Result<()> {
         tls,
         operator_listen: args.operator_listen,
         key_file: args.key_file.clone(),
+        pkcs11: match (&args.pkcs11_module, &args.pkcs11_token, &args.pkcs11_pin_env) {
+            (Some(module), Some(token), Some(var)) => Some(certdesk_platform::server::Pkcs11Config {
+                module: module.clone(),
+                token: token.clone(),
+                pin: std::env::var(var).with_context(|| format!("reading ${var}"))?,
+            }),
+            _ => None,
+        },
         providers,
         public_url: args.public_url.clone(),
         validity_days: args.validity_days,

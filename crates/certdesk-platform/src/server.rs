@@ -46,6 +46,8 @@ pub struct ServerConfig {
     /// The signing keys' key file, when not `DATA_DIR/signing-kek` (keep it off the data
     /// folder's volume and its backups).
     pub key_file: Option<PathBuf>,
+    /// A PKCS#11 token to make and keep the signing keys in, instead of the database.
+    pub pkcs11: Option<Pkcs11Config>,
     /// Address to listen on; port 0 picks a free one.
     pub listen: SocketAddr,
     /// TLS certificate source.
@@ -68,6 +70,17 @@ pub struct ServerConfig {
     pub limits: Limits,
 }
 
+/// Where the signing keys live when a hardware security module holds them.
+#[derive(Debug, Clone)]
+pub struct Pkcs11Config {
+    /// The token's PKCS#11 library (`/usr/lib/softhsm/libsofthsm2.so` for SoftHSM2).
+    pub module: PathBuf,
+    /// The token's label.
+    pub token: String,
+    /// The user PIN.
+    pub pin: String,
+}
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -80,6 +93,9 @@ pub enum StartError {
     /// TLS files.
     #[error("tls: {0}")]
     Tls(#[from] TlsError),
+    /// The PKCS#11 token could not be opened.
+    #[error("{0}")]
+    Pkcs11(String),
     /// The public URL leaves no room for the credential in a version-10 QR code.
     #[error("public URL {0:?} is too long or not https; credential URLs must fit a version-10 Q QR code")]
     PublicUrl(String),
@@ -144,7 +160,16 @@ async fn recheck_pending(state: &AppState) {
 /// Opens the store, prepares TLS, binds and starts serving in a background task.
 pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     crate::files::prepare_data_dir(&config.data_dir)?;
-    let store = SqliteStore::open_with_key_file(&config.data_dir, config.key_file.as_deref())?;
+    let hsm = match &config.pkcs11 {
+        Some(c) => Some(Arc::new(crate::hsm::Hsm::open(&c.module, &c.token, &c.pin).map_err(StartError::Pkcs11)?)),
+        None => None,
+    };
+    let store = SqliteStore::open_with(&config.data_dir, config.key_file.as_deref(), hsm.clone())?;
+    // New keys are made in the token when there is one.
+    let ids: Arc<dyn Ids> = match hsm {
+        Some(hsm) => Arc::new(crate::ids::TokenKeys { hsm, inner: config.ids }),
+        None => config.ids,
+    };
     let (cert, key, dev_ca) = match &config.tls {
         TlsSource::Files { cert, key } => (cert.clone(), key.clone(), None),
         TlsSource::Dev => {
@@ -180,7 +205,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
         store: Arc::new(store),
         providers: Arc::new(config.providers),
         clock: config.clock,
-        ids: config.ids,
+        ids,
         credential_base_url: base.into(),
         validity_days: config.validity_days,
         blob_dir: config.data_dir.join("blobs").into(),

@@ -108,8 +108,8 @@ impl KeyAlgorithm {
 pub trait CredentialSigner {
     /// Which signature it makes.
     fn algorithm(&self) -> KeyAlgorithm;
-    /// The 64-byte signature of `message`.
-    fn sign_message(&self, message: &[u8]) -> [u8; 64];
+    /// The 64-byte signature of `message`; a key held in a token may fail to sign.
+    fn sign_message(&self, message: &[u8]) -> Result<[u8; 64], String>;
     /// The public key as the trust list publishes it (before base64url).
     fn public_key_bytes(&self) -> Vec<u8>;
 }
@@ -119,8 +119,8 @@ impl CredentialSigner for SigningKey {
         KeyAlgorithm::Ed25519
     }
 
-    fn sign_message(&self, message: &[u8]) -> [u8; 64] {
-        self.sign(message).to_bytes()
+    fn sign_message(&self, message: &[u8]) -> Result<[u8; 64], String> {
+        Ok(self.sign(message).to_bytes())
     }
 
     fn public_key_bytes(&self) -> Vec<u8> {
@@ -163,9 +163,9 @@ impl CredentialSigner for Sm2SigningKey {
         KeyAlgorithm::Sm2
     }
 
-    fn sign_message(&self, message: &[u8]) -> [u8; 64] {
+    fn sign_message(&self, message: &[u8]) -> Result<[u8; 64], String> {
         let signature: sm2::dsa::Signature = sm2::dsa::signature::Signer::sign(&self.0, message);
-        signature.to_bytes()
+        Ok(signature.to_bytes())
     }
 
     fn public_key_bytes(&self) -> Vec<u8> {
@@ -220,6 +220,9 @@ pub enum CredentialError {
     /// The base URL must be https and end with `/`.
     #[error("base URL must start with https:// and end with /")]
     BadBaseUrl,
+    /// The key could not sign (a hardware key's token refused or is gone).
+    #[error("signing failed: {0}")]
+    Signer(String),
 }
 
 /// What a credential says, all of it signed. Deliberately no personal data: the public page
@@ -316,7 +319,7 @@ pub fn sign_payload(
     key: &(impl CredentialSigner + ?Sized),
 ) -> Result<String, CredentialError> {
     let body = claims.body(key.algorithm().version(false))?;
-    let signature = key.sign_message(&signed_message(&body));
+    let signature = key.sign_message(&signed_message(&body)).map_err(CredentialError::Signer)?;
     let mut payload = Vec::with_capacity(PAYLOAD_LEN);
     payload.extend_from_slice(&body);
     payload.extend_from_slice(&signature);
@@ -353,7 +356,7 @@ pub fn issue_electronic_url(
         return Err(CredentialError::BadBaseUrl);
     }
     let body = electronic_body(claims, signed_at, key.algorithm())?;
-    let signature = key.sign_message(&signed_message(&body));
+    let signature = key.sign_message(&signed_message(&body)).map_err(CredentialError::Signer)?;
     let mut payload = Vec::with_capacity(ELECTRONIC_PAYLOAD_LEN);
     payload.extend_from_slice(&body);
     payload.extend_from_slice(&signature);

@@ -192,6 +192,7 @@ impl TestPlatform {
             listen: "127.0.0.1:0".parse().unwrap(),
             tls: TlsSource::Dev,
             key_file: None,
+            pkcs11: None,
             operator_listen: options.operator_listener.then(|| "127.0.0.1:0".parse().unwrap()),
             providers,
             public_url: None,

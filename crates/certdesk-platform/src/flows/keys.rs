@@ -9,7 +9,7 @@ use crate::keys::PlatformKey;
 
 use crate::ids::Ids;
 use crate::store::repo::{Repo, RepoExt, Tx};
-use crate::store::StoreResult;
+use crate::store::{StoreError, StoreResult};
 
 fn add_key(
     tx: &mut dyn Tx,
@@ -34,7 +34,7 @@ pub fn current_signing_key<R: Repo + ?Sized>(
     repo.transaction(|tx| match tx.current_key()? {
         Some(current) => Ok(current),
         None => {
-            let key = ids.new_signing_key();
+            let key = ids.new_signing_key().map_err(StoreError::Signing)?;
             let key_id = add_key(tx, &key, today, now)?;
             Ok((key_id, key))
         }

@@ -472,12 +472,12 @@ fn the_first_key_comes_from_the_injected_source_and_rotation_and_withdrawal_chan
     let (id, key) = current_signing_key(&b.store, &b.ids, today(), now()).unwrap();
     let mut seed = [0u8; 32];
     seed[..8].copy_from_slice(&1u64.to_be_bytes());
-    assert_eq!((id, key.to_bytes()), (1, seed), "key 1 is the source's first key");
+    assert_eq!((id, key.secret().unwrap()), (1, seed), "key 1 is the source's first key");
     let (again, _) = current_signing_key(&b.store, &b.ids, today(), now()).unwrap();
     assert_eq!(again, 1, "made once");
 
     let tomorrow = today().succ_opt().unwrap();
-    assert_eq!(rotate_signing_key(&b.store, &b.ids.new_signing_key(), tomorrow, now()).unwrap(), 2);
+    assert_eq!(rotate_signing_key(&b.store, &b.ids.new_signing_key().unwrap(), tomorrow, now()).unwrap(), 2);
     let trust = b.store.trust_list().unwrap();
     assert_eq!(trust.keys.iter().map(|k| (k.key_id, k.not_after)).collect::<Vec<_>>(), [(1, Some(tomorrow)), (2, None)]);
     assert_eq!(current_signing_key(&b.store, &b.ids, tomorrow, now()).unwrap().0, 2);
@@ -742,7 +742,7 @@ fn a_platform_rotates_to_an_sm2_key_and_both_kinds_of_card_verify() {
     assert_eq!(ed.algorithm(), KeyAlgorithm::Ed25519);
     let sm2_source = crate::ids::Sm2Keys(CountingIds::default());
     let tomorrow = today().succ_opt().unwrap();
-    assert_eq!(rotate_signing_key(&b.store, &sm2_source.new_signing_key(), today(), now()).unwrap(), 2);
+    assert_eq!(rotate_signing_key(&b.store, &sm2_source.new_signing_key().unwrap(), today(), now()).unwrap(), 2);
     let (key_id, sm2) = current_signing_key(&b.store, &b.ids, tomorrow, now()).unwrap();
     assert_eq!((key_id, sm2.algorithm()), (2, KeyAlgorithm::Sm2), "sealed, stored and reopened as SM2");
     let trust = b.store.trust_list().unwrap();

@@ -60,11 +60,7 @@ fn seal_plain_keys(conn: &Connection, vault: &crate::keys::KeyVault) -> StoreRes
         rows.collect::<Result<_, _>>()?
     };
     for (key_id, secret) in plain {
-        // Keys stored plain predate SM2: they are Ed25519.
-        let key = vault
-            .open(key_id, &secret)
-            .map(|s| crate::keys::PlatformKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&s)))
-            .ok_or_else(|| StoreError::Corrupt(format!("signing key {key_id}")))?;
+        let key = vault.open(key_id, &secret).ok_or_else(|| StoreError::Corrupt(format!("signing key {key_id}")))?;
         tx.execute("UPDATE signing_keys SET secret = ?2 WHERE key_id = ?1", params![key_id, vault.seal(key_id, &key)])?;
     }
     tx.commit()?;
@@ -145,6 +141,12 @@ impl SqliteStore {
     /// [`SqliteStore::open`] with the signing keys' key file at `key_file` (another volume, a
     /// mounted secret) instead of `DATA_DIR/signing-kek`.
     pub fn open_with_key_file(data_dir: &Path, key_file: Option<&Path>) -> StoreResult<Self> {
+        Self::open_with(data_dir, key_file, None)
+    }
+
+    /// [`SqliteStore::open_with_key_file`], reaching the signing keys held in `hsm` (a PKCS#11
+    /// token) too.
+    pub fn open_with(data_dir: &Path, key_file: Option<&Path>, hsm: Option<std::sync::Arc<crate::hsm::Hsm>>) -> StoreResult<Self> {
         // Owner-only before SQLite opens it: its -wal and -shm files take the database's mode.
         let path = data_dir.join("platform.sqlite3");
         crate::files::prepare_data_dir(data_dir)
@@ -152,7 +154,8 @@ impl SqliteStore {
             .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
         let kek = key_file.map_or_else(|| data_dir.join(crate::keys::KeyVault::FILE), Path::to_path_buf);
         let vault = crate::keys::KeyVault::load_or_create(&kek)
-            .map_err(|e| StoreError::Database(format!("{}: {e}", kek.display())))?;
+            .map_err(|e| StoreError::Database(format!("{}: {e}", kek.display())))?
+            .with_hsm(hsm);
         let conn = Connection::open(path)?;
         Self::setup(conn, vault)
     }
@@ -444,7 +447,7 @@ mod tests {
                 .query_row("SELECT secret FROM signing_keys WHERE key_id = ?1", [key_id], |r| r.get(0)).unwrap()
         };
         let sealed = raw(original.path());
-        assert!(!sealed.windows(32).any(|w| w == key.to_bytes()), "the database never holds the key plain");
+        assert!(!sealed.windows(32).any(|w| w == key.secret().unwrap()), "the database never holds the key plain");
 
         let copy = tempfile::tempdir().unwrap();
         std::fs::copy(original.path().join("platform.sqlite3"), copy.path().join("platform.sqlite3")).unwrap();
@@ -462,7 +465,7 @@ mod tests {
         let store = SqliteStore::open(original.path()).unwrap();
         assert_ne!(raw(original.path()).len(), 32, "sealed on open");
         let (_, opened) = crate::flows::current_signing_key(&store, &ids, today, now).unwrap();
-        assert_eq!(opened.to_bytes(), plain.to_bytes());
+        assert_eq!(opened.secret().unwrap(), plain.to_bytes());
     }
 
     /// Issue 11 item 3: `serve --key-file` keeps the signing keys' key file outside the data
@@ -486,7 +489,7 @@ mod tests {
             std::fs::set_permissions(&kek, std::fs::Permissions::from_mode(0o644)).unwrap();
         }
         let store = SqliteStore::open_with_key_file(data.path(), Some(&kek)).unwrap();
-        assert_eq!(crate::flows::current_signing_key(&store, &ids, today, now).unwrap().1.to_bytes(), key.to_bytes());
+        assert_eq!(crate::flows::current_signing_key(&store, &ids, today, now).unwrap().1.secret(), key.secret());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -519,14 +522,14 @@ mod tests {
         };
         assert_eq!(lengths(&store)[0], (1, 0), "key 1's private part is gone");
         let (id, current) = crate::flows::current_signing_key(&store, &ids, today, now).unwrap();
-        assert_eq!((id, current.to_bytes()), (2, second.to_bytes()), "the new key signs");
+        assert_eq!((id, current.secret()), (2, second.secret()), "the new key signs");
         drop(store);
         let mut file = std::fs::read(dir.path().join("platform.sqlite3")).unwrap();
         if let Ok(wal) = std::fs::read(dir.path().join("platform.sqlite3-wal")) {
             file.extend(wal);
         }
         assert!(!file.windows(sealed_first.len()).any(|w| w == sealed_first.as_slice()), "not even sealed, anywhere in the file");
-        assert!(!file.windows(32).any(|w| w == first.to_bytes()));
+        assert!(!file.windows(32).any(|w| w == first.secret().unwrap()));
 
         // An older platform kept its retired keys: the next open destroys them.
         let conn = Connection::open(dir.path().join("platform.sqlite3")).unwrap();

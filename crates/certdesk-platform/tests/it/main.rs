@@ -11,6 +11,7 @@ mod support {
 mod agency_records;
 mod ecard;
 mod files;
+mod hsm;
 mod limits;
 mod migrations;
 mod operator_pages;

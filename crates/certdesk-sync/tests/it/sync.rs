@@ -859,6 +859,7 @@ async fn platform_process_for_fault_tests() {
         tls: TlsSource::Dev,
         operator_listen: None,
         key_file: None,
+        pkcs11: None,
         providers: Vec::new(),
         public_url: None,
         validity_days: 1096,

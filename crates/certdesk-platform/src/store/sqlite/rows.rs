@@ -36,6 +36,18 @@ impl Repo for SqliteStore {
     }
 }
 
+impl SqliteTx<'_, '_> {
+    /// A key held in a PKCS#11 token loses its token object with its row's secret.
+    fn destroy_token_key(&mut self, key_id: u16) -> StoreResult<()> {
+        let stored: Option<Vec<u8>> =
+            self.0.query_row("SELECT secret FROM signing_keys WHERE key_id = ?1", [key_id], |r| r.get(0)).optional()?;
+        if let Some(stored) = stored {
+            self.1.destroy(&stored).map_err(StoreError::Signing)?;
+        }
+        Ok(())
+    }
+}
+
 /// One open SQLite transaction.
 pub(super) struct SqliteTx<'a, 'c>(pub(super) &'a Transaction<'c>, pub(super) &'a crate::keys::KeyVault);
 
@@ -792,12 +804,7 @@ impl Tx for SqliteTx<'_, '_> {
         current
             .map(|(id, secret, algorithm)| {
                 let algorithm = super::algorithm_of(&algorithm)?;
-                let key = self.1.open(id, &secret).and_then(|s| crate::keys::PlatformKey::from_bytes(algorithm, &s)).ok_or_else(|| {
-                    StoreError::Signing(format!(
-                        "signing key {id} does not open with this data folder's key file ({}): restore the key file that was used with this database",
-                        crate::keys::KeyVault::FILE
-                    ))
-                })?;
+                let key = self.1.key(id, &secret, algorithm).map_err(StoreError::Signing)?;
                 Ok((id, key))
             })
             .transpose()
@@ -838,7 +845,7 @@ impl Tx for SqliteTx<'_, '_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 key.key_id,
-                self.1.seal(key.key_id, secret),
+                self.1.stored(key.key_id, secret),
                 key.public_key,
                 key.not_before.to_string(),
                 key.not_after.map(|d| d.to_string()),
@@ -849,6 +856,7 @@ impl Tx for SqliteTx<'_, '_> {
     }
 
     fn retire_key(&mut self, key_id: u16, not_after: NaiveDate) -> StoreResult<()> {
+        self.destroy_token_key(key_id)?;
         self.0.execute(
             // The private part is destroyed: a retired key never signs again.
             "UPDATE signing_keys SET not_after = ?2, secret = X'' WHERE key_id = ?1",
@@ -863,6 +871,7 @@ impl Tx for SqliteTx<'_, '_> {
         not_after: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
+        self.destroy_token_key(key_id)?;
         let n = self.0.execute(
             "UPDATE signing_keys SET withdrawn_at = ?2, not_after = COALESCE(not_after, ?3), secret = X''
              WHERE key_id = ?1 AND withdrawn_at IS NULL",
