@@ -13,6 +13,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::api::{blocking, AppState};
+
+/// A sign-in line's outcome: signed in.
+pub const SIGNED_IN: &str = "signed_in";
+/// A sign-in line's outcome: a wrong name, password or code.
+pub const REFUSED: &str = "refused";
+/// A sign-in line's outcome: refused because the account is locked from that network.
+pub const REFUSED_LOCKED: &str = "refused: locked";
 use crate::flows::operators::{audit_begin, audit_end};
 use crate::store::operators::AuditLine;
 

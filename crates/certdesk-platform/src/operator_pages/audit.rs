@@ -28,9 +28,9 @@ pub(super) struct AuditQuery {
 fn outcome_label(outcome: Option<&str>) -> (&'static str, &'static str) {
     match outcome {
         None => ("未完成", "never answered"),
-        Some("signed_in") => ("已登录", "signed in"),
-        Some("refused") => ("拒绝", "refused"),
-        Some("refused: locked") => ("锁定中拒绝", "refused while locked"),
+        Some(crate::audit::SIGNED_IN) => ("已登录", "signed in"),
+        Some(crate::audit::REFUSED) => ("拒绝", "refused"),
+        Some(crate::audit::REFUSED_LOCKED) => ("锁定中拒绝", "refused while locked"),
         Some(code) if code.starts_with('2') || code.starts_with('3') => ("完成", "done"),
         Some(_) => ("拒绝或出错", "refused or failed"),
     }

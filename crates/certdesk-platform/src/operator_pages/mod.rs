@@ -331,7 +331,7 @@ async fn sign_in(State(state): State<AppState>, network: crate::public::ClientNe
     let account = match account {
         Some(a) if factor => a,
         unmatched => {
-            let outcome = if locked.is_some() { "refused: locked" } else { "refused" };
+            let outcome = if locked.is_some() { crate::audit::REFUSED_LOCKED } else { crate::audit::REFUSED };
             tracing::warn!(user = %name, outcome, "operator sign-in refused");
             if let (Some(a), None) = (&unmatched, locked) {
                 let (id, net) = (a.id, network.clone());
@@ -349,7 +349,7 @@ async fn sign_in(State(state): State<AppState>, network: crate::public::ClientNe
     let home = access::home_of(account.role);
     blocking(&state, move |s| {
         crate::flows::open_session(s, operator_id, &network, &id_hash, &csrf, now, expires)?;
-        crate::flows::operators::audit_end(s, seq, "signed_in")
+        crate::flows::operators::audit_end(s, seq, crate::audit::SIGNED_IN)
     })
     .await?;
     tracing::info!(user = %name, "operator signed in");
