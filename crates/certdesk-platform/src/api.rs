@@ -78,6 +78,8 @@ pub struct AppState {
     pub blob_dir: Arc<std::path::Path>,
     /// What one agency may store.
     pub blob_quota: crate::limits::BlobQuota,
+    /// What `/metrics` reports.
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -160,17 +162,21 @@ pub(crate) async fn hsts(mut res: axum::response::Response) -> axum::response::R
 /// The router with every endpoint, the body limit and request tracing, serving its own
 /// contract at `/api/v1/openapi.yaml`.
 pub fn app(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
     let (router, doc) = routes(state).split_for_parts();
     router
         .layer(Extension(crate::openapi::Contract::of(&doc)))
         .fallback(|| async { AppError::NotFound("route") })
+        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(
             // One INFO line per request (method, path, status, latency); never headers, which
             // carry credentials, nor the query, nor an electronic card's secret path segment.
             TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
-                    tracing::info_span!("request", method = %req.method(), path = %logged_path(req.uri().path()))
+                    // The id the request-id layer gave it (or the proxy's), echoed in the answer.
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %logged_path(req.uri().path()))
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
@@ -479,6 +485,7 @@ async fn push(
     let results = entries
         .iter()
         .zip(outcome.outcomes)
+        .inspect(|(e, outcome)| state.metrics.entry(e.known().map_or("unknown", |k| k.entity.code()), outcome))
         .map(|(e, outcome)| EntryResult {
             id: e.id(),
             seq: e.seq(),
@@ -557,6 +564,7 @@ async fn pull(
     let (changes, has_more) =
         blocking(&state, move |s| s.changes_since(agency, q.since, limit)).await?;
     let next_cursor = changes.last().map_or(q.since, |c| c.seq);
+    state.metrics.pull(changes.len(), has_more);
     Ok(Json(PullResponse {
         changes,
         next_cursor,
@@ -1044,6 +1052,7 @@ pub(crate) mod tests {
                 .join("certdesk-platform-unit-blobs")
                 .into(),
             blob_quota: Default::default(),
+            metrics: crate::metrics::Metrics::new(),
         }
     }
 

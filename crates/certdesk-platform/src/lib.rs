@@ -24,6 +24,8 @@ pub mod limits;
 mod messages;
 pub mod openapi;
 pub mod operator_pages;
+pub mod metrics;
+pub mod proxy;
 pub mod public;
 pub mod rules;
 pub mod server;

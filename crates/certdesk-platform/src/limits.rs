@@ -182,6 +182,8 @@ pub struct NetworkGate {
     pub limiter: Arc<WindowLimiter>,
     /// The platform's clock.
     pub clock: crate::api::Clock,
+    /// Counts the refusals.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// The layer counting requests without credentials per client network: over the limit, 429 with
@@ -199,6 +201,7 @@ pub async fn per_network(
         let peer = req.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0);
         if let Err(wait) = gate.limiter.take(&network_of(peer), (gate.clock)()) {
             tracing::warn!(network = %network_of(peer), "requests without credentials over the per-network limit");
+            gate.metrics.limited(crate::metrics::Limit::PerNetwork);
             let (zh, en) = crate::messages::too_many_requests();
             let mut res = (axum::http::StatusCode::TOO_MANY_REQUESTS, format!("{zh}\n{en}\n")).into_response();
             res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(wait));

@@ -57,15 +57,43 @@ enum KeyCommand {
     Revoke(KeyRevokeArgs),
 }
 
+/// Where the platform's records are: the same flags as `serve`'s.
 #[derive(Args)]
-struct KeyUserArgs {
-    /// The platform's data directory.
+struct StoreArgs {
+    /// The platform's data directory (the SQLite database, unless --database names one).
     #[arg(long, env = "CERTDESK_PLATFORM_DATA")]
     data_dir: PathBuf,
-    /// The signing keys' key file, when `serve` is given one (the second factor's secret is
-    /// sealed under it).
+    /// The signing keys' key file (32 bytes, made owner-only at first start when missing);
+    /// default DATA_DIR/signing-kek. Keep it on another volume than the data folder and its
+    /// backups: a copy of the database without it signs nothing. Instances sharing one
+    /// PostgreSQL database must all be given the same file.
     #[arg(long, env = "CERTDESK_PLATFORM_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// A PostgreSQL database (postgres://user@host/db, or libpq's key=value form) instead of
+    /// the SQLite file in the data directory; several instances may share it. Prefer the
+    /// environment variable when the URL holds a password.
+    #[arg(long, env = "CERTDESK_PLATFORM_DATABASE")]
+    database: Option<String>,
+    /// Connections to PostgreSQL this process keeps at most.
+    #[arg(long, default_value_t = certdesk_platform::store::postgres::DEFAULT_POOL_SIZE, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pool_size: u32,
+}
+
+impl StoreArgs {
+    fn location(&self) -> certdesk_platform::store::Location {
+        certdesk_platform::store::Location {
+            data_dir: self.data_dir.clone(),
+            key_file: self.key_file.clone(),
+            database: self.database.clone(),
+            pool_size: self.pool_size,
+        }
+    }
+}
+
+#[derive(Args)]
+struct KeyUserArgs {
+    #[command(flatten)]
+    store: StoreArgs,
     /// The operator's sign-in name.
     #[arg(long)]
     user: String,
@@ -102,18 +130,18 @@ struct TotpArgs {
     state: String,
 }
 
-fn open_store(who: &KeyUserArgs) -> Result<certdesk_platform::store::sqlite::SqliteStore> {
-    if !who.data_dir.join("platform.sqlite3").exists() {
-        bail!("{} holds no platform database", who.data_dir.display());
+fn open_store(who: &KeyUserArgs) -> Result<Box<dyn certdesk_platform::store::Store>> {
+    let location = who.store.location();
+    if !location.exists() {
+        bail!("{} holds no platform database", who.store.data_dir.display());
     }
-    Ok(certdesk_platform::store::sqlite::SqliteStore::open_with_key_file(&who.data_dir, who.key_file.as_deref())?)
+    Ok(location.open(None)?)
 }
 
 /// `operator key …`.
 fn operator_key(command: &KeyCommand) -> Result<()> {
     use certdesk_platform::flows::operators::{self as ops, KeyRefusal};
     use certdesk_platform::operator_pages::access::Area;
-    use certdesk_platform::store::operators::OperatorStore;
     use certdesk_domain::Code;
     let now = chrono::Utc::now();
     match command {
@@ -191,9 +219,8 @@ fn operator_totp(args: &TotpArgs) -> Result<()> {
 
 #[derive(Args)]
 struct OperatorAddArgs {
-    /// The platform's data directory.
-    #[arg(long, env = "CERTDESK_PLATFORM_DATA")]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
     /// Sign-in name.
     #[arg(long)]
     user: String,
@@ -228,8 +255,8 @@ fn operator_add(args: &OperatorAddArgs) -> Result<()> {
         bail!("{zh} / {en}");
     }
     let hash = auth::hash_password(&password).map_err(anyhow::Error::msg)?;
-    certdesk_platform::files::create_dir(&args.data_dir)?;
-    let store = certdesk_platform::store::sqlite::SqliteStore::open(&args.data_dir)?;
+    certdesk_platform::files::create_dir(&args.store.data_dir)?;
+    let store = args.store.location().open(None)?;
     let role = args.role.as_deref().and_then(<certdesk_platform::store::operators::OperatorRole as certdesk_domain::Code>::from_code);
     if certdesk_platform::flows::set_operator(&store, &SystemIds, user, &hash, role, chrono::Utc::now())? {
         println!("operator {user} created");
@@ -241,9 +268,8 @@ fn operator_add(args: &OperatorAddArgs) -> Result<()> {
 
 #[derive(Args)]
 struct ServeArgs {
-    /// Directory for the database (and dev TLS files, and the signing keys' key file).
-    #[arg(long, env = "CERTDESK_PLATFORM_DATA")]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8443")]
     listen: SocketAddr,
@@ -256,11 +282,6 @@ struct ServeArgs {
     /// Make a local CA and a certificate for 127.0.0.1/localhost in the data directory.
     #[arg(long)]
     dev_tls: bool,
-    /// The signing keys' key file (32 bytes, made owner-only at first start when missing);
-    /// default DATA_DIR/signing-kek. Keep it on another volume than the data folder and its
-    /// backups: a copy of the database without it signs nothing.
-    #[arg(long, env = "CERTDESK_PLATFORM_KEY_FILE")]
-    key_file: Option<PathBuf>,
     /// The signature of the keys the platform makes from now on (its first key, and each
     /// rotation): ed25519, or sm2 (GB/T 32918 with SM3) where a deployment requires it. Keys
     /// already made keep theirs; desks verify both kinds.
@@ -295,20 +316,31 @@ struct ServeArgs {
     #[arg(long, default_value_t = certdesk_domain::certificate_code::MAX_CERTIFICATE_VALIDITY_DAYS,
           value_parser = clap::value_parser!(u32).range(1..=i64::from(certdesk_domain::certificate_code::MAX_CERTIFICATE_VALIDITY_DAYS)))]
     validity_days: u32,
+    /// A reverse proxy (address or network, repeat for several) whose X-Forwarded-For names
+    /// the client; from anywhere else the header is ignored.
+    #[arg(long = "trusted-proxy")]
+    trusted_proxies: Vec<certdesk_platform::proxy::ProxyNet>,
+    /// Serve /metrics (Prometheus text format, plain HTTP) on this address: keep it on the
+    /// monitoring network.
+    #[arg(long)]
+    metrics_listen: Option<SocketAddr>,
     /// Log as JSON lines (for log collectors).
     #[arg(long)]
     log_json: bool,
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
-    let cli = Cli::parse();
-    let args = match cli.command {
-        Command::Serve(args) => *args,
-        Command::Operator(OperatorCommand::Add(args)) => return operator_add(&args),
-        Command::Operator(OperatorCommand::Key(command)) => return operator_key(&command),
-        Command::Operator(OperatorCommand::Totp(args)) => return operator_totp(&args),
-    };
+/// The operator commands run outside any async runtime: the store's calls block (PostgreSQL's
+/// client runs a runtime of its own).
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Serve(args) => tokio::runtime::Runtime::new()?.block_on(serve(*args)),
+        Command::Operator(OperatorCommand::Add(args)) => operator_add(&args),
+        Command::Operator(OperatorCommand::Key(command)) => operator_key(&command),
+        Command::Operator(OperatorCommand::Totp(args)) => operator_totp(&args),
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
     if args.log_json {
@@ -335,11 +367,13 @@ async fn main() -> Result<()> {
         providers.push(Box::new(list));
     }
     let config = ServerConfig {
-        data_dir: args.data_dir.clone(),
+        data_dir: args.store.data_dir.clone(),
+        database: args.store.database.clone(),
+        pool_size: args.store.pool_size,
         listen: args.listen,
         tls,
         operator_listen: args.operator_listen,
-        key_file: args.key_file.clone(),
+        key_file: args.store.key_file.clone(),
         pkcs11: match (&args.pkcs11_module, &args.pkcs11_token, &args.pkcs11_pin_env) {
             (Some(module), Some(token), Some(var)) => Some(certdesk_platform::server::Pkcs11Config {
                 module: module.clone(),
@@ -358,6 +392,8 @@ async fn main() -> Result<()> {
             Arc::new(SystemIds)
         },
         limits: certdesk_platform::limits::Limits::default(),
+        trusted_proxies: certdesk_platform::proxy::TrustedProxies(args.trusted_proxies.clone().into()),
+        metrics_listen: args.metrics_listen,
     };
     let server = start(config).await.context("starting the platform")?;
     if let Some(ca) = &server.dev_ca {

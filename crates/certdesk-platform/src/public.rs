@@ -755,6 +755,9 @@ async fn store_feedback(
         now: p.app.now(),
     };
     let outcome = blocking(&p.app, move |s| crate::flows::add_feedback(s, &submission, &limits)).await?;
+    if matches!(outcome, FeedbackOutcome::Limited | FeedbackOutcome::Held) {
+        p.app.metrics.limited(crate::metrics::Limit::Feedback);
+    }
     let (status, banner) = match (outcome, kind) {
         (FeedbackOutcome::Stored, FeedbackKind::Rating) => (StatusCode::OK, refusal("rating_received", Tone::Ok, public::rating_received())),
         (FeedbackOutcome::Stored, FeedbackKind::Complaint) => (StatusCode::OK, refusal("complaint_received", Tone::Ok, public::complaint_received())),

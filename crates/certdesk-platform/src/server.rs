@@ -21,7 +21,6 @@ use crate::checks::CheckProvider;
 use crate::ids::Ids;
 pub use crate::limits::Limits;
 use crate::limits::{per_network, CappedAcceptor, NetworkGate, WindowLimiter};
-use crate::store::sqlite::SqliteStore;
 use crate::store::StoreError;
 use crate::tls::{self, TlsError};
 
@@ -41,11 +40,16 @@ pub enum TlsSource {
 
 /// Everything `serve` needs.
 pub struct ServerConfig {
-    /// Holds the database (and dev TLS files).
+    /// Holds the blobs and dev TLS files, and the SQLite database when `database` is `None`.
     pub data_dir: PathBuf,
     /// The signing keys' key file, when not `DATA_DIR/signing-kek` (keep it off the data
-    /// folder's volume and its backups).
+    /// folder's volume and its backups; every instance on one PostgreSQL database has the same).
     pub key_file: Option<PathBuf>,
+    /// A PostgreSQL database every instance shares (`--database postgres://…`); `None`:
+    /// SQLite in the data folder.
+    pub database: Option<String>,
+    /// Connections the PostgreSQL pool keeps at most.
+    pub pool_size: u32,
     /// A PKCS#11 token to make and keep the signing keys in, instead of the database.
     pub pkcs11: Option<Pkcs11Config>,
     /// Address to listen on; port 0 picks a free one.
@@ -68,6 +72,24 @@ pub struct ServerConfig {
     pub ids: Arc<dyn Ids>,
     /// Timeouts and caps on clients.
     pub limits: Limits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); empty:
+    /// the peer is the client.
+    pub trusted_proxies: crate::proxy::TrustedProxies,
+    /// An address of its own for `/metrics` (plain HTTP, the monitoring network only); `None`:
+    /// no metrics listener.
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+impl ServerConfig {
+    /// Where the records are.
+    pub fn location(&self) -> crate::store::Location {
+        crate::store::Location {
+            data_dir: self.data_dir.clone(),
+            key_file: self.key_file.clone(),
+            database: self.database.clone(),
+            pool_size: self.pool_size,
+        }
+    }
 }
 
 /// Where the signing keys live when a hardware security module holds them.
@@ -107,6 +129,8 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     /// The operator listener's address, when `operator_listen` was given.
     pub operator_addr: Option<SocketAddr>,
+    /// The metrics listener's address, when `metrics_listen` was given.
+    pub metrics_addr: Option<SocketAddr>,
     /// The dev CA certificate, when `--dev-tls` made one.
     pub dev_ca: Option<PathBuf>,
     handle: Handle,
@@ -164,7 +188,9 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
         Some(c) => Some(Arc::new(crate::hsm::Hsm::open(&c.module, &c.token, &c.pin).map_err(StartError::Pkcs11)?)),
         None => None,
     };
-    let store = SqliteStore::open_with(&config.data_dir, config.key_file.as_deref(), hsm.clone())?;
+    // Opening blocks (PostgreSQL's client runs a runtime of its own, migrations run): off the workers.
+    let (location, token) = (config.location(), hsm.clone());
+    let store = tokio::task::spawn_blocking(move || location.open(token)).await.map_err(std::io::Error::other)??;
     // New keys are made in the token when there is one.
     let ids: Arc<dyn Ids> = match hsm {
         Some(hsm) => Arc::new(crate::ids::TokenKeys { hsm, inner: config.ids }),
@@ -202,7 +228,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     }
 
     let state = AppState {
-        store: Arc::new(store),
+        store: Arc::from(store),
         providers: Arc::new(config.providers),
         clock: config.clock,
         ids,
@@ -210,6 +236,22 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
         validity_days: config.validity_days,
         blob_dir: config.data_dir.join("blobs").into(),
         blob_quota: config.limits.blobs,
+        metrics: crate::metrics::Metrics::new(),
+    };
+    let metrics_addr = match config.metrics_listen {
+        Some(at) => {
+            let l = tokio::net::TcpListener::bind(at).await?;
+            let bound = l.local_addr()?;
+            let (metrics, store) = (state.metrics.clone(), state.store.clone());
+            tokio::spawn(async move {
+                if let Err(e) = crate::metrics::serve(l, metrics, store).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            });
+            tracing::info!(at = %bound, "metrics listening (http)");
+            Some(bound)
+        }
+        None => None,
     };
     recheck_pending(&state).await;
     // Unfinished uploads older than a week go, at start and every hour.
@@ -232,6 +274,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     });
     let handle = Handle::new();
     let limits = config.limits;
+    let trusted_proxies = config.trusted_proxies.clone();
     let router = app(state.clone());
     let serve = |listener: std::net::TcpListener, side: Side| {
         // The cap holds a permit from the moment a connection is accepted, before TLS.
@@ -243,14 +286,20 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
         let gate = NetworkGate {
             limiter: Arc::new(WindowLimiter::new(limits.per_network_per_minute, chrono::Duration::minutes(1))),
             clock: state.clock.clone(),
+            metrics: state.metrics.clone(),
         };
         let router = router
             .clone()
             .layer(axum::middleware::from_fn_with_state(side, only_side))
             .layer(axum::middleware::from_fn_with_state(gate, per_network))
+            // Outside the limits: they, the public page and the audit see the client, not the proxy.
+            .layer(axum::middleware::from_fn_with_state(trusted_proxies.clone(), crate::proxy::forwarded_client))
             .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request))
-            .layer(axum::middleware::map_response(crate::api::hsts));
+            .layer(axum::middleware::map_response(crate::api::hsts))
+            // Each request gets an id (a proxy's X-Request-Id is kept), in its log line and its answer.
+            .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+            .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(tower_http::request_id::MakeRequestUuid));
         // The peer address feeds the public page's flood limits.
         tokio::spawn(server.serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>()))
     };
@@ -267,6 +316,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     Ok(RunningServer {
         addr,
         operator_addr,
+        metrics_addr,
         operator_task,
         dev_ca,
         handle,

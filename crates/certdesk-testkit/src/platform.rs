@@ -5,6 +5,12 @@
 //! `certdesk-platform operator add` and `operator key create` make them (an administrator, a
 //! second administrator for the two-operator key actions, and the programme office); nothing
 //! else is written into the platform's database behind its back.
+//!
+//! The records are in SQLite in the data folder, or, when `CERTDESK_TEST_PLATFORM_DB=postgres`
+//! ([`BACKEND_ENV`]), in a fresh PostgreSQL schema of the test server ([`crate::pg`]) that
+//! belongs to the data folder: a platform restarted on the same folder finds its records, and
+//! the schema is dropped when the last platform on it is. `scripts/test` runs the platform's
+//! whole suite both ways with the same assertions.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -17,6 +23,60 @@ use certdesk_protocol::sync::{EnrolRequest, EnrolResponse};
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
+
+/// The variable that puts every test platform on PostgreSQL (`postgres`); SQLite otherwise.
+pub const BACKEND_ENV: &str = "CERTDESK_TEST_PLATFORM_DB";
+
+/// Whether the test platforms keep their records in PostgreSQL.
+pub fn on_postgres() -> bool {
+    match std::env::var(BACKEND_ENV).as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Ok("") | Err(_) => false,
+        Ok(other) => panic!("{BACKEND_ENV}={other:?}: postgres or sqlite"),
+    }
+}
+
+/// The PostgreSQL schema of each data folder (created with the folder's first platform).
+fn databases() -> &'static std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, crate::pg::TestDatabase>> {
+    static DATABASES: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, crate::pg::TestDatabase>>> =
+        std::sync::OnceLock::new();
+    DATABASES.get_or_init(Default::default)
+}
+
+/// Where the records of the test platform on `dir` are: SQLite in it, or its own PostgreSQL
+/// schema (see [`BACKEND_ENV`]).
+pub fn location(dir: &Path) -> certdesk_platform::store::Location {
+    let mut location = certdesk_platform::store::Location::sqlite(dir);
+    if on_postgres() {
+        let mut all = databases().lock().unwrap_or_else(|p| p.into_inner());
+        let db = all.entry(dir.to_path_buf()).or_insert_with(|| {
+            // On a thread: PostgreSQL's sync client may not run inside a test's runtime.
+            let test = format!("test platform in {}", dir.display());
+            std::thread::spawn(move || crate::pg::database(&test))
+                .join()
+                .expect("a schema on the test server")
+                .unwrap_or_else(|| panic!("{BACKEND_ENV}=postgres needs {} (scripts/test starts a server)", crate::pg::ENV))
+        });
+        location.database = Some(db.url().to_string());
+        location.pool_size = 4;
+    }
+    location
+}
+
+/// The environment that points `certdesk-platform`'s commands (`operator …`) run with
+/// `--data-dir dir` at the records of the test platform on `dir` (its database, on PostgreSQL).
+pub fn cli_env(dir: &Path) -> Vec<(&'static str, String)> {
+    location(dir).database.map(|url| ("CERTDESK_PLATFORM_DATABASE", url)).into_iter().collect()
+}
+
+/// Drops the PostgreSQL schema of `dir`, if it has one.
+fn forget_location(dir: &Path) {
+    let db = databases().lock().unwrap_or_else(|p| p.into_inner()).remove(dir);
+    // Dropping it drops the schema over a sync connection: on a thread of its own.
+    if let Some(db) = db {
+        let _ = std::thread::spawn(move || drop(db)).join();
+    }
+}
 
 /// The test platform's administrator (agencies, devices, keys, the audit).
 pub const ADMIN: &str = "tests-admin";
@@ -36,13 +96,13 @@ pub struct OperatorKeys {
     pub office: String,
 }
 
-/// Makes the three operators (once) and a fresh API key for each, in the data folder, before
-/// the server opens it.
-pub fn operator_keys(dir: &Path, now: chrono::DateTime<chrono::Utc>) -> OperatorKeys {
+/// Makes the three operators (once) and a fresh API key for each, in the platform's records at
+/// `location`, before the server opens them.
+pub fn operator_keys(location: &certdesk_platform::store::Location, now: chrono::DateTime<chrono::Utc>) -> OperatorKeys {
     use certdesk_platform::flows::operators::create_api_key;
-    use certdesk_platform::store::operators::{OperatorRole, OperatorStore};
-    certdesk_platform::files::prepare_data_dir(dir).expect("the data folder");
-    let store = certdesk_platform::store::sqlite::SqliteStore::open(dir).expect("the platform's database");
+    use certdesk_platform::store::operators::OperatorRole;
+    certdesk_platform::files::prepare_data_dir(&location.data_dir).expect("the data folder");
+    let store = location.open(None).expect("the platform's database");
     let ids = certdesk_platform::ids::SystemIds;
     let key = |name: &str, role| {
         if store.operator_by_name(name).unwrap().is_none() {
@@ -87,12 +147,24 @@ pub struct Options {
     pub operator_listener: bool,
     /// Whether the platform's new signing keys are SM2 (`--key-algorithm sm2`).
     pub sm2_keys: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<certdesk_platform::proxy::ProxyNet>,
+    /// Whether `/metrics` gets a listener (`--metrics-listen`).
+    pub metrics_listener: bool,
 }
 
 impl Default for Options {
     /// Every application waits for an operator; the client follows redirects.
     fn default() -> Options {
-        Options { checks: Checks::None, follow_redirects: true, limits: Default::default(), operator_listener: false, sm2_keys: false }
+        Options {
+            checks: Checks::None,
+            follow_redirects: true,
+            limits: Default::default(),
+            operator_listener: false,
+            sm2_keys: false,
+            trusted_proxies: Vec::new(),
+            metrics_listener: false,
+        }
     }
 }
 
@@ -116,6 +188,16 @@ impl Options {
     /// The same options with these timeouts and caps.
     pub fn with_limits(self, limits: certdesk_platform::limits::Limits) -> Options {
         Options { limits, ..self }
+    }
+
+    /// The same options with `proxies` trusted to name the client.
+    pub fn trusting_proxies(self, proxies: &[&str]) -> Options {
+        Options { trusted_proxies: proxies.iter().map(|p| p.parse().expect("a proxy address")).collect(), ..self }
+    }
+
+    /// The same options with `/metrics` on a listener of its own.
+    pub fn with_metrics_listener(self) -> Options {
+        Options { metrics_listener: true, ..self }
     }
 
     /// The same options with SM2 signing keys.
@@ -186,9 +268,16 @@ impl TestPlatform {
             Checks::WatchList { listed, pass_unlisted } => vec![Box::new(WatchList::parse(&listed.join("\n"), *pass_unlisted))],
         };
         let ticking = clock.clone();
-        let keys = operator_keys(dir.path(), clock.now());
+        let location = location(dir.path());
+        let keys = {
+            let (location, now) = (location.clone(), clock.now());
+            // The store's calls block (PostgreSQL's client runs a runtime of its own): on a thread.
+            std::thread::spawn(move || operator_keys(&location, now)).join().expect("the operators' keys")
+        };
         let server = start(ServerConfig {
             data_dir: dir.path().to_owned(),
+            database: location.database.clone(),
+            pool_size: location.pool_size,
             listen: "127.0.0.1:0".parse().unwrap(),
             tls: TlsSource::Dev,
             key_file: None,
@@ -204,6 +293,8 @@ impl TestPlatform {
                 Arc::new(certdesk_platform::ids::SystemIds)
             },
             limits: options.limits,
+            trusted_proxies: certdesk_platform::proxy::TrustedProxies(options.trusted_proxies.clone().into()),
+            metrics_listen: options.metrics_listener.then(|| "127.0.0.1:0".parse().unwrap()),
         })
         .await
         .expect("the platform starts");
@@ -317,10 +408,77 @@ impl TestPlatform {
         self.enrol_device(&code, "前台").await
     }
 
-    /// The platform's own database, read-only: what it really holds.
+    /// Where the platform keeps its records.
+    pub fn location(&self) -> certdesk_platform::store::Location {
+        location(self.dir())
+    }
+
+    /// Runs `f` on the platform's records, opened beside the running server as another
+    /// instance would (its signing keys' key file included), on a thread of its own: the
+    /// store's calls block, and PostgreSQL's client may not run inside the test's runtime.
+    pub fn with_store<T: Send>(&self, f: impl FnOnce(Box<dyn certdesk_platform::store::Store>) -> T + Send) -> T {
+        let location = self.location();
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                f(location.open(None).expect("the platform's records"))
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    /// The one bytes value a parameterless query in SQL both backends speak answers (a test
+    /// that looks at what the database really holds).
+    pub fn query_bytes(&self, sql: &str) -> Vec<u8> {
+        match self.location().database {
+            None => self.db().query_row(sql, [], |r| r.get(0)).expect(sql),
+            Some(url) => std::thread::scope(|s| {
+                s.spawn(|| postgres::Client::connect(&url, postgres::NoTls).unwrap().query_one(sql, &[]).expect(sql).get(0)).join().unwrap()
+            }),
+        }
+    }
+
+    /// Whether the platform's database holds `needle` anywhere in the clear: in SQLite's file,
+    /// or in any row of any table of its PostgreSQL schema (as text, or as the hex of a bytea).
+    pub fn database_holds(&self, needle: &[u8]) -> bool {
+        let found = |hay: &[u8], n: &[u8]| !n.is_empty() && hay.windows(n.len()).any(|w| w == n);
+        match self.location().database {
+            None => found(&std::fs::read(self.dir().join(certdesk_platform::store::sqlite::FILE)).expect("the database file"), needle),
+            Some(url) => std::thread::scope(|s| s.spawn(|| {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("the platform's schema");
+                let tables: Vec<String> = c
+                    .query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                let hex: String = needle.iter().map(|b| format!("{b:02x}")).collect();
+                tables.iter().any(|t| {
+                    c.query(&format!("SELECT t::text FROM \"{t}\" t"), &[]).unwrap().iter().any(|r| {
+                        let row: String = r.get(0);
+                        found(row.as_bytes(), needle) || found(row.as_bytes(), hex.as_bytes())
+                    })
+                })
+            }).join().unwrap()),
+        }
+    }
+
+    /// The platform's own SQLite database, read-only: what it really holds. Panics on
+    /// PostgreSQL; a test that reads rows on both backends uses [`TestPlatform::store`].
     pub fn db(&self) -> rusqlite::Connection {
+        assert!(!on_postgres(), "TestPlatform::db is SQLite's file; this platform is on PostgreSQL");
         rusqlite::Connection::open_with_flags(self.dir().join("platform.sqlite3"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .expect("the platform's database")
+    }
+}
+
+impl Drop for TestPlatform {
+    /// A data folder that goes away takes its PostgreSQL schema with it (one handed over by
+    /// [`TestPlatform::into_dir`] keeps it for the next platform on that folder).
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            forget_location(dir.path());
+        }
     }
 }
 

@@ -56,6 +56,7 @@ struct Bench {
     key: crate::keys::PlatformKey,
     seq: std::cell::Cell<i64>,
     _dir: Option<tempfile::TempDir>,
+    _db: Option<certdesk_testkit::pg::TestDatabase>,
 }
 
 /// An agency's desk on the bench.
@@ -66,8 +67,15 @@ struct Desk {
 }
 
 impl Bench {
-    /// SQLite in a temporary folder.
+    /// SQLite in a temporary folder, or a fresh PostgreSQL schema when the platform's suite
+    /// runs on PostgreSQL (`CERTDESK_TEST_PLATFORM_DB=postgres`).
     fn new() -> Bench {
+        if certdesk_testkit::platform::on_postgres() {
+            let db = certdesk_testkit::pg::database("flows bench").expect("CERTDESK_TEST_PG for the PostgreSQL run");
+            let mut bench = Bench::on(Box::new(crate::store::postgres::PgStore::open_for_tests(db.url()).unwrap()));
+            bench._db = Some(db);
+            return bench;
+        }
         let dir = tempfile::tempdir().unwrap();
         let mut bench = Bench::on(Box::new(SqliteStore::open(dir.path()).unwrap()));
         bench._dir = Some(dir);
@@ -82,6 +90,7 @@ impl Bench {
             key: crate::keys::PlatformKey::Ed25519(SigningKey::from_bytes(&[7; 32])),
             seq: std::cell::Cell::new(0),
             _dir: None,
+            _db: None,
         }
     }
 
@@ -522,7 +531,7 @@ fn who_may_act_operators_take_injected_ids_codes_need_an_agency_and_revocation_i
     assert!(!revoke_device(&b.store, Uuid::now_v7(), now()).unwrap(), "unknown");
 }
 
-/// The split holds by construction: the backend's files read and write rows only (no refusal,
+/// The split holds by construction: the backends' files read and write rows only (no refusal,
 /// no rule, no id or time of their own), and the flows and rules hold no SQL, so a second
 /// backend gets every rule by implementing the repository.
 #[test]
@@ -546,8 +555,9 @@ fn the_backend_decides_no_rule_and_the_flows_hold_no_sql() {
         }
     }
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut backend = vec![src.join("store/sqlite.rs")];
+    let mut backend = vec![src.join("store/sqlite.rs"), src.join("store/postgres.rs")];
     files(&src.join("store/sqlite"), &mut backend);
+    files(&src.join("store/postgres"), &mut backend);
     let mut problems = Vec::new();
     for path in &backend {
         let code = code_of(path);
@@ -565,13 +575,17 @@ fn the_backend_decides_no_rule_and_the_flows_hold_no_sql() {
     files(&src.join("flows"), &mut rules);
     for path in rules.iter().filter(|p| !p.ends_with("tests.rs")) {
         let code = code_of(path);
-        for sql in ["rusqlite", "SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "Utc::now", "Uuid::now_v7"] {
+        for sql in ["rusqlite", "postgres::", "SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "Utc::now", "Uuid::now_v7"] {
             if code.contains(sql) {
                 problems.push(format!("{}: a flow or rule uses {sql}", path.display()));
             }
         }
     }
-    assert_eq!(backend.len(), 5, "sqlite.rs and sqlite/{{operator_keys, operators, public, rows}}.rs are all read");
+    assert_eq!(
+        backend.len(),
+        9,
+        "sqlite.rs, sqlite/{{operator_keys, operators, public, rows}}.rs, postgres.rs and postgres/{{operators, public, rows}}.rs are all read"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

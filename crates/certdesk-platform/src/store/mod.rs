@@ -1,9 +1,11 @@
 //! The platform's storage contract, and the records that cross it. A backend implements the
 //! repository ([`repo::Repo`]: row-level reads and writes in one transaction) and the plain
 //! reads and writes of [`Store`]; the rules over them (applying a push, approval, reissue,
-//! cancellation, keys) are written once in [`crate::flows`]. SQLite ([`sqlite::SqliteStore`])
-//! implements it today; PostgreSQL is meant to be the next implementation, so nothing outside
-//! this module may name rusqlite.
+//! cancellation, keys) are written once in [`crate::flows`]. Two backends implement it: SQLite
+//! ([`sqlite::SqliteStore`], one file in the data folder: a first run, the tests, a small
+//! deployment) and PostgreSQL ([`postgres::PgStore`], one database any number of instances
+//! share). [`Location`] says which one a process opens; nothing outside this module names
+//! rusqlite or postgres.
 //!
 //! The rules that must hold across agencies (one claim per person, one receipt per entry,
 //! unique certificate codes) are decided inside one transaction, so they hold under
@@ -11,18 +13,65 @@
 //! HTTP layer calls them from `spawn_blocking`. A store must never talk to the network, sign
 //! with a key, or make up an id or a time: they arrive as arguments.
 
+pub(crate) mod columns;
 pub mod electronic;
 pub mod operators;
 pub mod postgres;
 pub mod public;
 pub mod repo;
 pub mod sqlite;
+#[cfg(test)]
+pub(crate) mod tests;
 
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
 use certdesk_protocol::sync::Change;
 use certdesk_protocol::{RevocationList, TrustList};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
+
+/// Where a platform process keeps its records: the SQLite file `platform.sqlite3` in the data
+/// folder, or the PostgreSQL database `database` names. The signing keys' key file is
+/// `key_file`, or `DATA_DIR/signing-kek`; instances sharing a PostgreSQL database must be given
+/// the same key file.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The data folder (blobs, dev TLS, and SQLite's file).
+    pub data_dir: std::path::PathBuf,
+    /// The signing keys' key file, when not in the data folder.
+    pub key_file: Option<std::path::PathBuf>,
+    /// A PostgreSQL URL (`postgres://…` or `postgresql://…`, or libpq's key=value form);
+    /// `None`: SQLite in the data folder.
+    pub database: Option<String>,
+    /// Connections the PostgreSQL pool keeps at most.
+    pub pool_size: u32,
+}
+
+impl Location {
+    /// SQLite in `data_dir`, with the key file there.
+    pub fn sqlite(data_dir: &std::path::Path) -> Location {
+        Location { data_dir: data_dir.to_path_buf(), key_file: None, database: None, pool_size: postgres::DEFAULT_POOL_SIZE }
+    }
+
+    /// The key file's path.
+    pub fn key_file(&self) -> std::path::PathBuf {
+        self.key_file.clone().unwrap_or_else(|| self.data_dir.join(crate::keys::KeyVault::FILE))
+    }
+
+    /// Whether records were ever kept here: the SQLite file exists, or a database is named
+    /// (whose schema the open makes or checks).
+    pub fn exists(&self) -> bool {
+        self.database.is_some() || self.data_dir.join(sqlite::FILE).exists()
+    }
+
+    /// Opens the store (running its pending migrations), reaching the signing keys held in
+    /// `hsm` too.
+    pub fn open(&self, hsm: Option<std::sync::Arc<crate::hsm::Hsm>>) -> StoreResult<Box<dyn Store>> {
+        Ok(match &self.database {
+            None => Box::new(sqlite::SqliteStore::open_with(&self.data_dir, self.key_file.as_deref(), hsm)?),
+            Some(url) => Box::new(postgres::PgStore::open(url, &self.key_file(), hsm, self.pool_size)?),
+        })
+    }
+}
 
 /// Storage failures. None of them is the caller's fault; they answer 500.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +132,11 @@ pub trait Store:
 {
     /// Whether the store answers (for `/readyz`).
     fn ready(&self) -> StoreResult<()>;
+
+    /// Connections of the pool, open and idle (`/metrics`); `None` without a pool.
+    fn pool_state(&self) -> Option<(u32, u32)> {
+        None
+    }
 
     /// Registers an agency; `None` when its credit code is already registered.
     fn create_agency(&self, agency: &Agency, now: DateTime<Utc>) -> StoreResult<Option<()>>;

@@ -1,5 +1,18 @@
-//! The PostgreSQL side of the platform's storage, beside [`super::sqlite`]: its own embedded,
-//! append-only migrations (`migrations-pg/`) and the runner that applies them.
+//! The PostgreSQL implementation of the platform's storage ([`PgStore`]), beside
+//! [`super::sqlite`]: a pool of connections to one database that any number of platform
+//! instances share, its own embedded, append-only migrations (`migrations-pg/`) and the runner
+//! that applies them. It implements the repository ([`crate::store::repo::Repo`], in `rows.rs`)
+//! and the plain reads and writes of [`Store`]; like SQLite's, it never decides a rule.
+//!
+//! Transactions ([`crate::store::repo::Repo`]) run one at a time across every instance, as
+//! SQLite's single writer runs them: each takes the transaction-level advisory lock
+//! [`WRITER_LOCK`] first. So the flows' read-decide-write steps never interleave, change
+//! numbers become visible in order (a desk's cursor never skips one), and no two transactions
+//! can deadlock on row locks taken in different orders. The reads outside a transaction (the
+//! public page, pulls, the trust and revocation lists, the operator pages' lists) never wait
+//! for it. Beneath that, the schema holds on its own: the one-claim index (written under a
+//! savepoint, so a refused row reads as [`crate::store::repo::WorkerWrite::ClaimTaken`]), the
+//! serial counter's row lock, the receipts' keys, and the narrower locks `rows.rs` takes.
 //!
 //! The runner keeps the rules of `certdesk-migrate` (which is SQLite's: `user_version`,
 //! `rusqlite`), reusing its [`Migration`] list type and its SHA-256 pins
@@ -10,10 +23,24 @@
 //! Several instances may start at once on one database: each step holds a transaction-level
 //! advisory lock, so exactly one of them applies a migration and the others see it applied.
 
-use certdesk_migrate::Migration;
-use postgres::Client;
+use std::path::Path;
+use std::time::Duration;
 
-use super::{StoreError, StoreResult};
+use ::postgres::{Client, NoTls};
+use certdesk_migrate::Migration;
+use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
+use certdesk_protocol::sync::{Change, ChangeBody};
+use certdesk_protocol::{RevocationEntry, RevocationList, TrustList, TrustedKey};
+use chrono::{DateTime, NaiveDate, Utc};
+use r2d2_postgres::PostgresConnectionManager;
+use uuid::Uuid;
+
+use super::columns::{algorithm_of, fits, ts};
+use super::{Agency, Device, Store, StoreError, StoreResult};
+
+mod operators;
+mod public;
+mod rows;
 
 /// Embedded PostgreSQL migrations, in order. Append only; never edit one that has landed (the
 /// test `landed_migrations_are_never_edited` pins each one's SHA-256).
@@ -30,6 +57,254 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 10, name: "details_applications", sql: include_str!("../../migrations-pg/0010_details_applications.sql") },
     Migration { version: 11, name: "key_algorithm", sql: include_str!("../../migrations-pg/0011_key_algorithm.sql") },
 ];
+
+/// The advisory lock every transaction holds from its first statement to its end (any
+/// constant; the same in every instance).
+pub const WRITER_LOCK: i64 = 0x6365_7274_7772_6974; // "certwrit"
+
+/// Connections the pool keeps at most, per instance.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+
+/// The platform's records in one PostgreSQL database, shared by every instance.
+pub struct PgStore {
+    /// Always `Some` but while dropping (see the `Drop` impl).
+    pool: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
+    /// Seals the signing keys at rest (the key file every instance is given).
+    vault: crate::keys::KeyVault,
+}
+
+/// One open PostgreSQL transaction, with the key vault its key rows need.
+pub(super) struct PgTx<'a, 'c> {
+    pub(super) tx: &'a mut ::postgres::Transaction<'c>,
+    pub(super) vault: &'a crate::keys::KeyVault,
+}
+
+/// A device row (read in or out of a transaction).
+fn device_row(c: &mut impl ::postgres::GenericClient, id: Uuid) -> StoreResult<Option<Device>> {
+    let row = c.query_opt("SELECT agency_id, secret_hash, revoked_at IS NOT NULL FROM devices WHERE id = $1", &[&id])?;
+    Ok(row.map(|r| Device { id, agency_id: r.get(0), secret_hash: r.get(1), revoked: r.get(2) }))
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (a libpq-style URL or key=value string), runs pending
+    /// migrations, and opens the signing keys' key file `key_file` (every instance must be
+    /// given the same one), reaching the keys held in `hsm` (a PKCS#11 token) too.
+    pub fn open(
+        url: &str,
+        key_file: &Path,
+        hsm: Option<std::sync::Arc<crate::hsm::Hsm>>,
+        pool_size: u32,
+    ) -> StoreResult<Self> {
+        let vault = crate::keys::KeyVault::load_or_create(key_file)
+            .map_err(|e| StoreError::Database(format!("{}: {e}", key_file.display())))?
+            .with_hsm(hsm);
+        Self::open_with_vault(url, vault, pool_size)
+    }
+
+    fn open_with_vault(url: &str, vault: crate::keys::KeyVault, pool_size: u32) -> StoreResult<Self> {
+        let config: ::postgres::Config =
+            url.parse().map_err(|e| StoreError::Database(format!("the database URL does not parse: {e}")))?;
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .test_on_check_out(false)
+            .build(manager)
+            .map_err(|e| StoreError::Database(format!("connecting to PostgreSQL: {e}")))?;
+        let store = PgStore { pool: Some(pool), vault };
+        migrate(&mut *store.conn()?, MIGRATIONS)?;
+        Ok(store)
+    }
+
+    /// A store with a fresh key vault (tests).
+    #[doc(hidden)]
+    pub fn open_for_tests(url: &str) -> StoreResult<Self> {
+        Self::open_with_vault(url, crate::keys::KeyVault::generate(), 4)
+    }
+
+    fn pool(&self) -> &r2d2::Pool<PostgresConnectionManager<NoTls>> {
+        self.pool.as_ref().expect("the pool lives as long as the store")
+    }
+
+    fn conn(&self) -> StoreResult<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+        self.pool()
+            .get().map_err(|e| StoreError::Database(format!("no database connection: {e}")))
+    }
+}
+
+impl Drop for PgStore {
+    /// Closing a connection blocks (the client runs a runtime of its own), which may not happen
+    /// on an async worker, where the server's state is dropped at shutdown: the pool is closed
+    /// on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
+    }
+}
+
+impl super::repo::Repo for PgStore {
+    fn run_transaction(
+        &self,
+        f: &mut dyn FnMut(&mut dyn super::repo::Tx) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
+        // An error drops `tx` uncommitted: the client rolls it back.
+        f(&mut PgTx { tx: &mut tx, vault: &self.vault })?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+impl Store for PgStore {
+    fn ready(&self) -> StoreResult<()> {
+        self.conn()?.query_one("SELECT 1", &[])?;
+        Ok(())
+    }
+
+    fn pool_state(&self) -> Option<(u32, u32)> {
+        let s = self.pool().state();
+        Some((s.connections, s.idle_connections))
+    }
+
+    fn create_agency(&self, agency: &Agency, now: DateTime<Utc>) -> StoreResult<Option<()>> {
+        let n = self.conn()?.execute(
+            "INSERT INTO agencies (id, name, credit_code, district, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (credit_code) DO NOTHING",
+            &[&agency.id, &agency.name, &agency.credit_code, &agency.district, &now],
+        )?;
+        Ok((n == 1).then_some(()))
+    }
+
+    fn device(&self, id: Uuid) -> StoreResult<Option<Device>> {
+        device_row(&mut *self.conn()?, id)
+    }
+
+    fn devices(&self) -> StoreResult<Vec<DeviceInfo>> {
+        let rows = self.conn()?.query(
+            "SELECT id, agency_id, name, revoked_at IS NOT NULL FROM devices ORDER BY created_at, id",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| DeviceInfo { device_id: r.get(0), agency_id: r.get(1), name: r.get(2), revoked: r.get(3) })
+            .collect())
+    }
+
+    fn pending_reviews(&self) -> StoreResult<Vec<ReviewItem>> {
+        let rows = self.conn()?.query(
+            "SELECT a.id, a.worker_id, g.name, w.name, a.id_number, a.applied_at, a.kind
+             FROM applications a JOIN workers w ON w.id = a.worker_id JOIN agencies g ON g.id = a.agency_id
+             WHERE a.status = 'pending' ORDER BY a.applied_at, a.id",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| ReviewItem {
+                application_id: r.get(0),
+                worker_id: r.get(1),
+                agency_name: r.get(2),
+                name: r.get(3),
+                id_number: r.get(4),
+                applied_at: ts(r.get(5)),
+                kind: r.get(6),
+            })
+            .collect())
+    }
+
+    fn pending_for_id_number(&self, id_number: &str) -> StoreResult<Vec<Uuid>> {
+        let rows = self.conn()?.query(
+            "SELECT id FROM applications WHERE status = 'pending' AND id_number = $1 AND kind = 'certificate' ORDER BY applied_at",
+            &[&id_number],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn changes_since(&self, agency_id: Uuid, since: i64, limit: u32) -> StoreResult<(Vec<Change>, bool)> {
+        let rows = self.conn()?.query(
+            "SELECT seq, body FROM changes WHERE seq > $1 AND (agency_id = $2 OR agency_id IS NULL)
+             ORDER BY seq LIMIT $3",
+            &[&since, &agency_id, &(i64::from(limit) + 1)],
+        )?;
+        let mut changes = Vec::new();
+        for r in &rows {
+            let seq: i64 = r.get(0);
+            let body: String = r.get(1);
+            let body: ChangeBody =
+                serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("change {seq}: {e}")))?;
+            changes.push(Change { seq, body });
+        }
+        let more = changes.len() > limit as usize;
+        changes.truncate(limit as usize);
+        Ok((changes, more))
+    }
+
+    fn add_blob(&self, agency_id: Uuid, sha256: &str, size: u64, now: DateTime<Utc>) -> StoreResult<()> {
+        self.conn()?.execute(
+            "INSERT INTO blobs (agency_id, sha256, size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[&agency_id, &sha256, &(size as i64), &now],
+        )?;
+        Ok(())
+    }
+
+    fn has_blob(&self, agency_id: Uuid, sha256: &str) -> StoreResult<bool> {
+        Ok(self
+            .conn()?
+            .query_opt("SELECT 1 FROM blobs WHERE agency_id = $1 AND sha256 = $2", &[&agency_id, &sha256])?
+            .is_some())
+    }
+
+    fn blob_bytes(&self, agency_id: Uuid) -> StoreResult<u64> {
+        let n: i64 = self
+            .conn()?
+            .query_one("SELECT COALESCE(SUM(size), 0)::bigint FROM blobs WHERE agency_id = $1", &[&agency_id])?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    fn trust_list(&self) -> StoreResult<TrustList> {
+        let rows = self.conn()?.query(
+            "SELECT key_id, public_key, not_before, not_after, algorithm FROM signing_keys
+             WHERE withdrawn_at IS NULL ORDER BY key_id",
+            &[],
+        )?;
+        let keys = rows
+            .iter()
+            .map(|r| {
+                Ok(TrustedKey {
+                    key_id: fits("key id", r.get::<_, i32>(0))?,
+                    public_key: r.get(1),
+                    algorithm: algorithm_of(r.get(4))?,
+                    not_before: r.get::<_, NaiveDate>(2),
+                    not_after: r.get::<_, Option<NaiveDate>>(3),
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(TrustList { keys })
+    }
+
+    fn revocations(&self) -> StoreResult<RevocationList> {
+        let rows = self.conn()?.query(
+            "SELECT code, revoked_at IS NOT NULL, card_version FROM certificates
+             WHERE revoked_at IS NOT NULL OR card_version > 1 ORDER BY code",
+            &[],
+        )?;
+        let entries = rows
+            .iter()
+            .map(|r| {
+                Ok(RevocationEntry {
+                    certificate_code: r.get(0),
+                    revoked: r.get(1),
+                    current_card_version: fits("card version", r.get::<_, i32>(2))?,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(RevocationList { entries })
+    }
+}
 
 /// The advisory lock every migration step holds (any constant; the same in every instance).
 const MIGRATION_LOCK: i64 = 0x6365_7274_6d69_6772; // "certmigr"

@@ -10,7 +10,6 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use certdesk_domain::WorkerStatus;
 use certdesk_migrate::{MigrateError, Migration};
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
 use certdesk_protocol::sync::{Change, ChangeBody};
@@ -19,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
+use super::columns::{algorithm_of, status_of, ts};
 use super::{Agency, Device, Store, StoreError, StoreResult};
 
 mod operator_keys;
@@ -73,23 +73,14 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// The database file's name in the data folder.
+pub const FILE: &str = "platform.sqlite3";
+
 /// The platform's records in one SQLite file.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     /// Seals the signing keys at rest (`DATA_DIR/signing-kek`).
     vault: crate::keys::KeyVault,
-}
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// A stored key algorithm code; anything else is a corrupt row.
-fn algorithm_of(code: &str) -> StoreResult<certdesk_protocol::credential::KeyAlgorithm> {
-    certdesk_protocol::credential::KeyAlgorithm::ALL
-        .into_iter()
-        .find(|a| a.code() == code)
-        .ok_or_else(|| StoreError::Corrupt(format!("key algorithm {code}")))
 }
 
 fn uuid_of(s: String) -> StoreResult<Uuid> {
@@ -99,10 +90,6 @@ fn uuid_of(s: String) -> StoreResult<Uuid> {
 fn date_of(s: &str) -> StoreResult<NaiveDate> {
     s.parse()
         .map_err(|_| StoreError::Corrupt(format!("date {s}")))
-}
-
-fn status_of(s: &str) -> StoreResult<WorkerStatus> {
-    WorkerStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))
 }
 
 /// A device row (read in or out of a transaction).
@@ -148,7 +135,7 @@ impl SqliteStore {
     /// token) too.
     pub fn open_with(data_dir: &Path, key_file: Option<&Path>, hsm: Option<std::sync::Arc<crate::hsm::Hsm>>) -> StoreResult<Self> {
         // Owner-only before SQLite opens it: its -wal and -shm files take the database's mode.
-        let path = data_dir.join("platform.sqlite3");
+        let path = data_dir.join(FILE);
         crate::files::prepare_data_dir(data_dir)
             .and_then(|()| crate::files::create_database_file(&path))
             .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;

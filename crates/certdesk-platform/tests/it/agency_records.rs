@@ -55,6 +55,20 @@ impl Platform {
 
     /// `(agency_id, payload, deleted)` of a stored record.
     fn record(&self, entity: &str, id: Uuid) -> Option<(String, Value, bool)> {
+        if let Some(url) = self.location().database {
+            // On a thread: PostgreSQL's sync client may not run inside the test's runtime.
+            return std::thread::scope(|s| {
+                s.spawn(|| {
+                    let mut db = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                    let row = db
+                        .query_opt("SELECT agency_id::text, payload, deleted FROM agency_records WHERE entity = $1 AND entity_id = $2", &[&entity, &id])
+                        .unwrap()?;
+                    Some((row.get(0), serde_json::from_str(row.get::<_, &str>(1)).unwrap(), row.get(2)))
+                })
+                .join()
+                .unwrap()
+            });
+        }
         let db = rusqlite::Connection::open(self.dir().join("platform.sqlite3")).unwrap();
         db.query_row(
             "SELECT agency_id, payload, deleted FROM agency_records WHERE entity = ?1 AND entity_id = ?2",

@@ -158,6 +158,34 @@ async fn requests_without_credentials_are_limited_per_network_and_syncs_are_not(
     assert_eq!(p.http.get(p.url("/lookup")).send().await.unwrap().status(), reqwest::StatusCode::OK);
 }
 
+/// Behind a trusted proxy (issue 12 item 2) each client is counted by the address the proxy
+/// appended to `X-Forwarded-For`, so one flooding network does not lock the city out; a client
+/// that is not a trusted proxy cannot dodge its limit by claiming another address.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_limited_by_its_forwarded_address_and_a_forged_one_counts_nothing() {
+    let limits = Limits { per_network_per_minute: 3, ..Limits::default() };
+    let get = |p: &TestPlatform, forwarded: &str| {
+        p.http.get(p.url("/api/v1/openapi.yaml")).header("x-forwarded-for", forwarded.to_owned()).send()
+    };
+    // The test's client (127.0.0.1) is the proxy.
+    let mut p = TestPlatform::start(Options::default().with_limits(limits).trusting_proxies(&["127.0.0.1"])).await;
+    for _ in 0..3 {
+        assert_eq!(get(&p, "198.51.100.7").await.unwrap().status(), reqwest::StatusCode::OK);
+    }
+    assert_eq!(get(&p, "198.51.100.7").await.unwrap().status(), reqwest::StatusCode::TOO_MANY_REQUESTS, "the flooding client");
+    assert_eq!(get(&p, "203.0.113.0").await.unwrap().status(), reqwest::StatusCode::OK, "another client behind the same proxy");
+    // A forged first hop does not help: the proxy's right-most entry is the client.
+    assert_eq!(get(&p, "203.0.113.50, 198.51.100.7").await.unwrap().status(), reqwest::StatusCode::TOO_MANY_REQUESTS);
+    p.stop().await;
+
+    // Without the proxy trusted, the header is the client's own words: every request counts for 127.0.0.1.
+    let p = platform(limits).await;
+    for n in 0..3 {
+        assert_eq!(get(&p, &format!("198.51.100.{n}")).await.unwrap().status(), reqwest::StatusCode::OK);
+    }
+    assert_eq!(get(&p, "198.51.100.99").await.unwrap().status(), reqwest::StatusCode::TOO_MANY_REQUESTS, "a new address claimed, the same client");
+}
+
 /// A flood of sign-ins (each an argon2 check) waits its turn: a desk's sync started after the
 /// flood is answered before the flood is through (issue 11 item 5: argon2 on a bounded pool;
 /// the bound itself is `limits::tests::password_checks_run_at_most_a_few_at_a_time`).

@@ -13,6 +13,7 @@ mod ecard;
 mod files;
 mod hsm;
 mod limits;
+mod metrics;
 mod migrations;
 mod operator_pages;
 mod platform;

@@ -4,7 +4,6 @@
 
 use certdesk_platform::operator_pages::auth;
 use certdesk_platform::store::operators::OperatorRole;
-use certdesk_platform::store::sqlite::SqliteStore;
 use certdesk_protocol::operator::ReviewItem;
 use certdesk_protocol::sync::{SyncEntity, SyncOp,
     ChangeBody, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest,
@@ -40,13 +39,17 @@ impl std::ops::Deref for Platform {
 
 async fn platform() -> Platform {
     let dir = tempfile::tempdir().unwrap();
-    {
-        let store = SqliteStore::open(dir.path()).unwrap();
+    // On a thread: the store's calls block.
+    let location = certdesk_testkit::platform::location(dir.path());
+    std::thread::spawn(move || {
+        let store = location.open(None).unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
         for (user, role) in [(USER, None), (ADMIN, Some(OperatorRole::Admin)), (COMMISSION, Some(OperatorRole::Commission))] {
             assert!(certdesk_platform::flows::set_operator(&store, &certdesk_platform::ids::SystemIds, user, &hash, role, chrono::Utc::now()).unwrap());
         }
-    }
+    })
+    .join()
+    .unwrap();
     platform_in(dir).await
 }
 
@@ -379,8 +382,7 @@ mod sign_in {
             "the lock ends after 15 minutes"
         );
         // Every attempt is in the audit, the lock's refusals marked.
-        let store = SqliteStore::open(p.dir()).unwrap();
-        let lines = certdesk_platform::store::operators::OperatorStore::audit_lines(&store, None, 100).unwrap();
+        let lines = p.with_store(|store| certdesk_platform::store::operators::OperatorStore::audit_lines(&*store, None, 100).unwrap());
         let sign_ins: Vec<(&str, &str, Option<&str>)> =
             lines.iter().rev().filter(|l| l.action == "sign_in").map(|l| (l.operator.as_str(), l.network.as_str(), l.outcome.as_deref())).collect();
         let mut expected = vec![(USER, "127.0.0.1", Some("refused")); auth::LOCK_AFTER as usize];
@@ -393,10 +395,7 @@ mod sign_in {
     #[tokio::test]
     async fn with_the_second_factor_on_the_password_alone_opens_nothing_and_a_code_works_once() {
         let p = platform().await;
-        let secret = {
-            let store = SqliteStore::open(p.dir()).unwrap();
-            certdesk_platform::flows::operators::set_second_factor(&store, USER, true).unwrap().unwrap().unwrap()
-        };
+        let secret = p.with_store(|store| certdesk_platform::flows::operators::set_second_factor(&store, USER, true).unwrap().unwrap().unwrap());
         let (status, _) = refusal(p.try_sign_in(USER, PASSWORD).await).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "no code");
         let now = p.clock.now();
@@ -407,9 +406,8 @@ mod sign_in {
         assert!(redirects_to(&res, "/operator/reviews"), "the right code: {}", res.status());
         let again = p.try_sign_in_from(&p.http, USER, PASSWORD, &code).await;
         assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "a code works once");
-        // The secret is sealed in the database: the file does not hold it.
-        let db = std::fs::read(p.dir().join("platform.sqlite3")).unwrap();
-        assert!(!db.windows(secret.len()).any(|w| w == secret.as_slice()), "the TOTP secret is not in the database file in the clear");
+        // The secret is sealed in the database: it does not hold it in the clear.
+        assert!(!p.database_holds(&secret), "the TOTP secret is not in the database in the clear");
     }
 
     /// `operator key create|list|revoke` and `operator totp`, as an administrator runs them.
@@ -418,6 +416,7 @@ mod sign_in {
         let dir = tempfile::tempdir().unwrap();
         let cli = |args: &[&str]| {
             let out = std::process::Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
+                .envs(certdesk_testkit::platform::cli_env(dir.path()))
                 .args(args)
                 .arg("--data-dir")
                 .arg(dir.path())
@@ -447,6 +446,7 @@ mod sign_in {
         let (status, _) = sign_in::refusal(p.try_sign_in(ADMIN, PASSWORD).await).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "the second factor is on: the password alone opens nothing");
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
+            .envs(certdesk_testkit::platform::cli_env(p.dir()))
             .args(["operator", "key", "revoke", "--user", ADMIN, "--id", &id, "--data-dir"])
             .arg(p.dir())
             .output()
@@ -459,6 +459,7 @@ mod sign_in {
     async fn the_cli_creates_an_operator_who_can_sign_in() {
         let dir = tempfile::tempdir().unwrap();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
+            .envs(certdesk_testkit::platform::cli_env(dir.path()))
             .args(["operator", "add", "--data-dir"])
             .arg(dir.path())
             .args(["--user", USER, "--password-env", "OP_PASSWORD"])
@@ -471,6 +472,7 @@ mod sign_in {
             String::from_utf8_lossy(&out.stderr)
         );
         let short = std::process::Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
+            .envs(certdesk_testkit::platform::cli_env(dir.path()))
             .args(["operator", "add", "--data-dir"])
             .arg(dir.path())
             .args(["--user", "x", "--password-env", "OP_PASSWORD"])

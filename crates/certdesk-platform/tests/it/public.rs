@@ -320,7 +320,7 @@ mod verdicts {
         let c = card().await;
         // The leak: the database and its key file (the stored secret alone is sealed).
         let secret: Vec<u8> =
-            c.s.db().query_row("SELECT secret FROM signing_keys WHERE key_id = 1", [], |r| r.get(0)).unwrap();
+            c.s.query_bytes("SELECT secret FROM signing_keys WHERE key_id = 1");
         assert_ne!(secret.len(), 32, "the database holds the key sealed, not plain");
         let vault = certdesk_platform::keys::KeyVault::load_or_create(&c.s.dir().join(certdesk_platform::keys::KeyVault::FILE)).unwrap();
         let key = ed25519_dalek::SigningKey::from_bytes(&vault.open(1, &secret).expect("the key file opens it"));

@@ -855,6 +855,8 @@ async fn platform_process_for_fault_tests() {
     let listen = std::env::var("CERTDESK_FAULT_PLATFORM_LISTEN").unwrap().parse().unwrap();
     let server = start(ServerConfig {
         data_dir: dir.into(),
+        database: None,
+        pool_size: 1,
         listen,
         tls: TlsSource::Dev,
         operator_listen: None,
@@ -866,6 +868,8 @@ async fn platform_process_for_fault_tests() {
         clock: Arc::new(chrono::Utc::now),
         ids: Arc::new(certdesk_platform::ids::SystemIds),
         limits: Default::default(),
+        trusted_proxies: Default::default(),
+        metrics_listen: None,
     })
     .await
     .expect("the platform starts");
@@ -886,7 +890,7 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
     let mut rng = Rng(seed);
     let data = tempfile::tempdir().unwrap();
     let dir = data.path().to_owned();
-    let keys = operator_keys(&dir, chrono::Utc::now());
+    let keys = operator_keys(&certdesk_platform::store::Location::sqlite(&dir), chrono::Utc::now());
     let first = tokio::task::spawn_blocking(move || platform_process(&dir, "127.0.0.1:0")).await.unwrap();
     let addr = first.addr;
     let mut running = Some(first);

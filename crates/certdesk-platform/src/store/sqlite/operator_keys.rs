@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
-use super::operators::{role_of, time_of, totp_aad};
+use super::operators::time_of;
+use crate::store::columns::{role_of, totp_aad};
 use super::{ts, uuid_of};
 use crate::keys::KeyVault;
 use crate::store::operators::{ApiKey, AuditLine, KeyAction, KeyRequest, NewApiKey};

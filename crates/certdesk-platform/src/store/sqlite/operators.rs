@@ -12,6 +12,7 @@ use crate::store::operators::{
     AgencySummary, OperatorAccount, OperatorRole, OperatorSession, OperatorStore, ReviewDetail, StatsFacts,
 };
 use crate::store::{Agency, StoreError, StoreResult};
+use crate::store::columns::{role_of, totp_aad};
 
 pub(super) fn time_of(s: &str) -> StoreResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
@@ -52,11 +53,6 @@ pub(super) fn operator_by_name(conn: &Connection, vault: &KeyVault, name: &str) 
     .transpose()
 }
 
-/// What a TOTP secret is bound to: its operator's row.
-pub(super) fn totp_aad(operator_id: Uuid) -> Vec<u8> {
-    [b"totp:".as_slice(), operator_id.as_bytes()].concat()
-}
-
 pub(super) fn add_operator(
     tx: &Transaction<'_>,
     id: Uuid,
@@ -69,11 +65,6 @@ pub(super) fn add_operator(
         params![id.to_string(), name, password_hash, ts(now)],
     )?;
     Ok(())
-}
-
-/// A stored role code; anything else is a corrupt row.
-pub(super) fn role_of(code: &str) -> StoreResult<OperatorRole> {
-    <OperatorRole as certdesk_domain::Code>::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("operator role {code}")))
 }
 
 pub(super) fn set_operator_role(tx: &Transaction<'_>, id: Uuid, role: OperatorRole) -> StoreResult<()> {
@@ -361,56 +352,3 @@ impl OperatorStore for SqliteStore {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::flows;
-    use crate::ids::SystemIds;
-    use crate::store::repo::RepoExt;
-    use crate::store::Store;
-
-    fn now() -> DateTime<Utc> {
-        "2026-11-27T02:00:00Z".parse().unwrap()
-    }
-
-    #[test]
-    fn a_new_password_lifts_the_lockout_and_ends_old_sessions() {
-        let store = SqliteStore::open_in_memory().unwrap();
-        assert!(flows::set_operator(&store, &SystemIds, "li", "hash-1", None, now()).unwrap());
-        let op = store.operator_by_name("li").unwrap().unwrap();
-        store
-            .transaction(|tx| tx.set_sign_in_lock(op.id, "203.0.113.0/24", 5, Some(now() + chrono::Duration::minutes(15))))
-            .unwrap();
-        flows::open_session(&store, op.id, "203.0.113.0/24", "sess", "csrf", now(), now() + chrono::Duration::hours(1))
-            .unwrap();
-        assert!(!flows::set_operator(&store, &SystemIds, "li", "hash-2", None, now()).unwrap());
-        let op = store.operator_by_name("li").unwrap().unwrap();
-        assert_eq!(op.password_hash, "hash-2");
-        assert_eq!(store.transaction(|tx| tx.sign_in_lock(op.id, "203.0.113.0/24")).unwrap(), (0, None), "the lock is lifted");
-        assert!(flows::session(&store, "sess", now()).unwrap().is_none());
-    }
-
-    #[test]
-    fn an_expired_session_is_not_found_and_is_removed() {
-        let store = SqliteStore::open_in_memory().unwrap();
-        flows::set_operator(&store, &SystemIds, "li", "h", None, now()).unwrap();
-        let op = store.operator_by_name("li").unwrap().unwrap();
-        let expiry = now() + chrono::Duration::minutes(30);
-        flows::open_session(&store, op.id, "203.0.113.0/24", "s", "c", now(), expiry).unwrap();
-        assert!(flows::session(&store, "s", expiry - chrono::Duration::seconds(1))
-            .unwrap()
-            .is_some());
-        assert!(
-            flows::session(&store, "s", expiry).unwrap().is_none(),
-            "dead at its expiry instant"
-        );
-        store
-            .touch_session("s", expiry + chrono::Duration::hours(1))
-            .unwrap();
-        assert!(
-            flows::session(&store, "s", now()).unwrap().is_none(),
-            "and gone for good"
-        );
-        assert!(store.ready().is_ok());
-    }
-}

@@ -11,16 +11,7 @@ use chrono::{DateTime, Utc};
 use certdesk_protocol::sync::SyncEntity;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
-
-/// The table a kind of feedback lives in. Table names cannot be bound as parameters; these are
-/// the only two and come from this match, never from input.
-fn table(kind: FeedbackKind) -> &'static str {
-    match kind {
-        FeedbackKind::Rating => "ratings",
-        FeedbackKind::Complaint => "complaints",
-        FeedbackKind::Visit => "visits",
-    }
-}
+use crate::store::columns::feedback_table;
 
 pub(super) fn current_card(
     tx: &Transaction<'_>,
@@ -43,7 +34,7 @@ pub(super) fn feedback_token_used(
     kind: FeedbackKind,
     token_nonce: &str,
 ) -> StoreResult<bool> {
-    let t = table(kind);
+    let t = feedback_table(kind);
     Ok(tx
         .query_row(
             &format!("SELECT 1 FROM {t} WHERE token_nonce = ?1"),
@@ -61,7 +52,7 @@ pub(super) fn count_feedback(
     from: FeedbackFrom<'_>,
     since: DateTime<Utc>,
 ) -> StoreResult<u32> {
-    let t = table(kind);
+    let t = feedback_table(kind);
     // A source has at most two hashes (today's and yesterday's secret): `= ?a OR = ?b`.
     let either = |hashes: &[String]| -> (String, String) {
         let a = hashes.first().cloned().unwrap_or_default();
@@ -123,7 +114,7 @@ pub(super) fn held_ratings(conn: &rusqlite::Connection, id: Option<Uuid>) -> Sto
 /// Blanks the device and network hashes of submissions made at or before `before`: once no
 /// limit's window reaches them, nothing about where they came from is kept.
 pub(super) fn forget_feedback_sources(tx: &Transaction<'_>, kind: FeedbackKind, before: DateTime<Utc>) -> StoreResult<()> {
-    let t = table(kind);
+    let t = feedback_table(kind);
     tx.execute(
         &format!("UPDATE {t} SET device_hash = '', network_hash = '' WHERE created_at <= ?1 AND (device_hash <> '' OR network_hash <> '')"),
         params![ts(before)],

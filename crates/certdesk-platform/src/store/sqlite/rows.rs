@@ -18,6 +18,7 @@ use crate::store::repo::{
     RecordLink, Repo, StoredWorker, Tx, WorkerRow, WorkerWrite,
 };
 use crate::store::{Agency, Device, StoreError, StoreResult};
+use crate::store::columns::application_status;
 
 /// The name of the schema's one-claim-per-person index (migration `init`).
 const ONE_CLAIM_INDEX: &str = "workers_one_claim_per_person";
@@ -67,14 +68,6 @@ fn add_change(
         params![agency_id.map(|a| a.to_string()), json(body)?, ts(now)],
     )?;
     Ok(())
-}
-
-fn application_status(decision: ApplicationDecision<'_>) -> (&'static str, Option<&str>) {
-    match decision {
-        ApplicationDecision::Approved => ("approved", None),
-        ApplicationDecision::Rejected { reason } => ("rejected", Some(reason)),
-        ApplicationDecision::Withdrawn => ("withdrawn", None),
-    }
 }
 
 impl Tx for SqliteTx<'_, '_> {
