@@ -80,6 +80,8 @@ pub struct AppState {
     pub blob_quota: crate::limits::BlobQuota,
     /// What `/metrics` reports.
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+    /// Signs and checks the public page's form tokens (the same in every instance).
+    pub page_tokens: std::sync::Arc<crate::public::token::TokenKey>,
 }
 
 impl AppState {
@@ -1053,6 +1055,7 @@ pub(crate) mod tests {
                 .into(),
             blob_quota: Default::default(),
             metrics: crate::metrics::Metrics::new(),
+            page_tokens: std::sync::Arc::new(crate::public::token::TokenKey::generate()),
         }
     }
 

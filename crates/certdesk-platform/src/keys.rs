@@ -256,6 +256,16 @@ impl KeyVault {
         }
     }
 
+    /// A 32-byte secret for `purpose`, derived from the key file (HMAC-SHA256): the same in
+    /// every instance given the same file, and useless without it.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.kek.as_slice()).expect("HMAC takes a key of any length");
+        mac.update(b"certdesk derived secret\0");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// `key`'s 32-byte secret sealed for the row of `key_id`.
     pub fn seal(&self, key_id: u16, key: &[u8; 32]) -> Vec<u8> {
         self.seal_bytes(&key_id.to_be_bytes(), key)

@@ -184,6 +184,34 @@ pub struct NetworkGate {
     pub clock: crate::api::Clock,
     /// Counts the refusals.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The store every instance counts in, when it [counts requests](crate::store::Store::counts_requests)
+    /// (PostgreSQL); `None`: this process counts in `limiter`.
+    pub shared: Option<Arc<dyn crate::store::Store>>,
+    /// The limit per minute (the same as `limiter`'s).
+    pub per_minute: u32,
+}
+
+impl NetworkGate {
+    /// Counts one request of `network` at `now`: in the shared store per calendar minute, or
+    /// in this process. Over the limit, the seconds until the window ends. A store that does
+    /// not answer lets the request through (the request itself will say what is wrong).
+    async fn take(&self, network: &str, now: chrono::DateTime<chrono::Utc>) -> Result<(), i64> {
+        let Some(store) = self.shared.clone() else {
+            return self.limiter.take(network, now);
+        };
+        use chrono::DurationRound;
+        let minute = chrono::Duration::minutes(1);
+        let window = now.duration_trunc(minute).unwrap_or(now);
+        let key = network.to_owned();
+        match tokio::task::spawn_blocking(move || store.count_request(&key, window)).await {
+            Ok(Ok(n)) if n > self.per_minute => Err((window + minute - now).num_seconds().max(1)),
+            Ok(Ok(_)) => Ok(()),
+            other => {
+                tracing::error!(?other, "could not count a request in the database; let through");
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The layer counting requests without credentials per client network: over the limit, 429 with
@@ -199,7 +227,7 @@ pub async fn per_network(
         || matches!(req.uri().path(), "/healthz" | "/readyz");
     if !exempt {
         let peer = req.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0);
-        if let Err(wait) = gate.limiter.take(&network_of(peer), (gate.clock)()) {
+        if let Err(wait) = gate.take(&network_of(peer), (gate.clock)()).await {
             tracing::warn!(network = %network_of(peer), "requests without credentials over the per-network limit");
             gate.metrics.limited(crate::metrics::Limit::PerNetwork);
             let (zh, en) = crate::messages::too_many_requests();

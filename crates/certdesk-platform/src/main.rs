@@ -320,6 +320,11 @@ struct ServeArgs {
     /// the client; from anywhere else the header is ignored.
     #[arg(long = "trusted-proxy")]
     trusted_proxies: Vec<certdesk_platform::proxy::ProxyNet>,
+    /// Requests without credentials one client network may make per minute (the public page's
+    /// lookups, the lists); desks and operators with credentials are not counted. On PostgreSQL
+    /// every instance counts into the same total.
+    #[arg(long, default_value_t = certdesk_platform::limits::Limits::default().per_network_per_minute)]
+    requests_per_network_per_minute: u32,
     /// Serve /metrics (Prometheus text format, plain HTTP) on this address: keep it on the
     /// monitoring network.
     #[arg(long)]
@@ -342,7 +347,7 @@ fn main() -> Result<()> {
 
 async fn serve(args: ServeArgs) -> Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info,postgres=warn"));
     if args.log_json {
         tracing_subscriber::fmt()
             .with_env_filter(filter)
@@ -391,7 +396,10 @@ async fn serve(args: ServeArgs) -> Result<()> {
         } else {
             Arc::new(SystemIds)
         },
-        limits: certdesk_platform::limits::Limits::default(),
+        limits: certdesk_platform::limits::Limits {
+            per_network_per_minute: args.requests_per_network_per_minute,
+            ..Default::default()
+        },
         trusted_proxies: certdesk_platform::proxy::TrustedProxies(args.trusted_proxies.clone().into()),
         metrics_listen: args.metrics_listen,
     };

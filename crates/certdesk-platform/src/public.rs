@@ -122,8 +122,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: AppState) -> OpenApiRouter<
         .routes(routes!(ecard::sw_js))
         .routes(routes!(ecard::icon))
         .with_state(Public {
+            tokens: app.page_tokens.clone(),
             app,
-            tokens: Arc::new(TokenKey::generate()),
             lookups: Arc::new(lookup::lookup_limiter()),
             activations: Arc::new(ecard::activation_limiter()),
         })

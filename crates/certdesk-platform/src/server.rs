@@ -191,6 +191,8 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     // Opening blocks (PostgreSQL's client runs a runtime of its own, migrations run): off the workers.
     let (location, token) = (config.location(), hsm.clone());
     let store = tokio::task::spawn_blocking(move || location.open(token)).await.map_err(std::io::Error::other)??;
+    // The key file the store opened (or made): the page tokens' key is derived from it.
+    let page_vault = crate::keys::KeyVault::load_or_create(&config.location().key_file())?;
     // New keys are made in the token when there is one.
     let ids: Arc<dyn Ids> = match hsm {
         Some(hsm) => Arc::new(crate::ids::TokenKeys { hsm, inner: config.ids }),
@@ -237,6 +239,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
         blob_dir: config.data_dir.join("blobs").into(),
         blob_quota: config.limits.blobs,
         metrics: crate::metrics::Metrics::new(),
+        page_tokens: Arc::new(crate::public::token::TokenKey::of(&page_vault)),
     };
     let metrics_addr = match config.metrics_listen {
         Some(at) => {
@@ -287,6 +290,8 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
             limiter: Arc::new(WindowLimiter::new(limits.per_network_per_minute, chrono::Duration::minutes(1))),
             clock: state.clock.clone(),
             metrics: state.metrics.clone(),
+            shared: state.store.counts_requests().then(|| state.store.clone()),
+            per_minute: limits.per_network_per_minute,
         };
         let router = router
             .clone()

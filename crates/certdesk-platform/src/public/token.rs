@@ -62,6 +62,12 @@ pub enum TokenError {
 }
 
 impl TokenKey {
+    /// The key every instance sharing the signing keys' key file derives alike, so a token
+    /// one instance issued is taken by another.
+    pub fn of(vault: &crate::keys::KeyVault) -> Self {
+        TokenKey(vault.derive("public page form tokens"))
+    }
+
     /// A fresh random key.
     pub fn generate() -> Self {
         let mut k = [0u8; 32];

@@ -133,6 +133,20 @@ pub trait Store:
     /// Whether the store answers (for `/readyz`).
     fn ready(&self) -> StoreResult<()>;
 
+    /// Whether requests without credentials are counted here ([`Store::count_request`]), for
+    /// every instance sharing the store; `false`: each process counts them in memory.
+    fn counts_requests(&self) -> bool {
+        false
+    }
+
+    /// Counts one request without credentials from `network` in the window starting at
+    /// `window_start`; the count so far, this one included. Only for a store that
+    /// [`Store::counts_requests`].
+    fn count_request(&self, network: &str, window_start: DateTime<Utc>) -> StoreResult<u32> {
+        let _ = (network, window_start);
+        Err(StoreError::Database("this store does not count requests".into()))
+    }
+
     /// Connections of the pool, open and idle (`/metrics`); `None` without a pool.
     fn pool_state(&self) -> Option<(u32, u32)> {
         None

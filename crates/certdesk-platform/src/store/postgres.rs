@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "operator_keys_audit", sql: include_str!("../../migrations-pg/0009_operator_keys_audit.sql") },
     Migration { version: 10, name: "details_applications", sql: include_str!("../../migrations-pg/0010_details_applications.sql") },
     Migration { version: 11, name: "key_algorithm", sql: include_str!("../../migrations-pg/0011_key_algorithm.sql") },
+    Migration { version: 12, name: "network_requests", sql: include_str!("../../migrations-pg/0012_network_requests.sql") },
 ];
 
 /// The advisory lock every transaction holds from its first statement to its end (any
@@ -163,6 +164,27 @@ impl Store for PgStore {
     fn ready(&self) -> StoreResult<()> {
         self.conn()?.query_one("SELECT 1", &[])?;
         Ok(())
+    }
+
+    fn counts_requests(&self) -> bool {
+        true
+    }
+
+    fn count_request(&self, network: &str, window_start: DateTime<Utc>) -> StoreResult<u32> {
+        let mut c = self.conn()?;
+        let n: i32 = c
+            .query_one(
+                "INSERT INTO network_requests (network, window_start, requests) VALUES ($1, $2, 1)
+                 ON CONFLICT (network, window_start) DO UPDATE SET requests = network_requests.requests + 1
+                 RETURNING requests",
+                &[&network, &window_start],
+            )?
+            .get(0);
+        if n == 1 {
+            // A new window of this network: the windows before the current one go.
+            c.execute("DELETE FROM network_requests WHERE window_start < $1", &[&window_start])?;
+        }
+        fits("request count", n)
     }
 
     fn pool_state(&self) -> Option<(u32, u32)> {
@@ -388,6 +410,7 @@ mod tests {
             (9, "e2bb69c5783a334588ca68d03eeb72aa6d16ebcf75182a63111dfd46cebc3b96"),
             (10, "2f58be99a94b51be58a6fbef2e934a5d895a114f29904b20d57debe6d542fc48"),
             (11, "c2396084fb13b8b454beabe8614ea80de22f3eb8807c39b8ea575f74bff2b720"),
+            (12, "5ca7f17bf08f4bea5e81b585343feac511fe3bd1f365995b8c9c13c50265fbdd"),
         ];
 
     #[test]

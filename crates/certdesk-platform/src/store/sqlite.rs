@@ -79,6 +79,10 @@ pub const FILE: &str = "platform.sqlite3";
 /// The platform's records in one SQLite file.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// A second, read-only connection for what verifiers and desks read (the public page, the
+    /// trust and revocation lists, pulls): WAL lets it read the last commit while a push holds
+    /// the writer, so a busy writer never blocks a citizen's scan. `None` in memory.
+    reader: Option<Mutex<Connection>>,
     /// Seals the signing keys at rest (`DATA_DIR/signing-kek`).
     vault: crate::keys::KeyVault,
 }
@@ -143,8 +147,12 @@ impl SqliteStore {
         let vault = crate::keys::KeyVault::load_or_create(&kek)
             .map_err(|e| StoreError::Database(format!("{}: {e}", kek.display())))?
             .with_hsm(hsm);
-        let conn = Connection::open(path)?;
-        Self::setup(conn, vault)
+        let conn = Connection::open(&path)?;
+        let mut store = Self::setup(conn, vault)?;
+        let reader = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        reader.busy_timeout(std::time::Duration::from_secs(5))?;
+        store.reader = Some(Mutex::new(reader));
+        Ok(store)
     }
 
     /// An in-memory store, for unit tests.
@@ -166,12 +174,21 @@ impl SqliteStore {
         seal_plain_keys(&conn, &vault)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            reader: None,
             vault,
         })
     }
 
     fn vault(&self) -> &crate::keys::KeyVault {
         &self.vault
+    }
+
+    /// The read-only connection (the writer's, in memory).
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        match &self.reader {
+            Some(reader) => reader.lock().unwrap_or_else(|p| p.into_inner()),
+            None => self.conn(),
+        }
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -273,7 +290,7 @@ impl Store for SqliteStore {
         since: i64,
         limit: u32,
     ) -> StoreResult<(Vec<Change>, bool)> {
-        let conn = self.conn();
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT seq, body FROM changes WHERE seq > ?1 AND (agency_id = ?2 OR agency_id IS NULL)
              ORDER BY seq LIMIT ?3",
@@ -330,7 +347,7 @@ impl Store for SqliteStore {
     }
 
     fn trust_list(&self) -> StoreResult<TrustList> {
-        let conn = self.conn();
+        let conn = self.reader();
         let mut stmt = conn.prepare(
             "SELECT key_id, public_key, not_before, not_after, algorithm FROM signing_keys
              WHERE withdrawn_at IS NULL ORDER BY key_id",
@@ -360,7 +377,7 @@ impl Store for SqliteStore {
     }
 
     fn revocations(&self) -> StoreResult<RevocationList> {
-        let conn = self.conn();
+        let conn = self.reader();
         let mut stmt = conn.prepare(
             "SELECT code, revoked_at IS NOT NULL, card_version FROM certificates
              WHERE revoked_at IS NOT NULL OR card_version > 1 ORDER BY code",

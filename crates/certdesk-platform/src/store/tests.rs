@@ -14,6 +14,7 @@ use crate::ids::SystemIds;
 pub(crate) struct TestStore {
     store: Box<dyn Store>,
     _db: Option<certdesk_testkit::pg::TestDatabase>,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl std::ops::Deref for TestStore {
@@ -23,14 +24,15 @@ impl std::ops::Deref for TestStore {
     }
 }
 
-/// A fresh store of the backend under test.
+/// A fresh store of the backend under test (SQLite on a file, as the platform runs it).
 pub(crate) fn test_store() -> TestStore {
     if certdesk_testkit::platform::on_postgres() {
         let db = certdesk_testkit::pg::database("store test").expect("CERTDESK_TEST_PG for the PostgreSQL run");
         let store = Box::new(super::postgres::PgStore::open_for_tests(db.url()).unwrap());
-        return TestStore { store, _db: Some(db) };
+        return TestStore { store, _db: Some(db), _dir: None };
     }
-    TestStore { store: Box::new(super::sqlite::SqliteStore::open_in_memory().unwrap()), _db: None }
+    let dir = tempfile::tempdir().unwrap();
+    TestStore { store: Box::new(super::sqlite::SqliteStore::open(dir.path()).unwrap()), _db: None, _dir: Some(dir) }
 }
 
 fn now() -> DateTime<Utc> {
@@ -73,3 +75,54 @@ fn an_expired_session_is_not_found_and_is_removed() {
     assert!(store.ready().is_ok());
 }
 
+
+/// Issue 12 item 3: what verifiers and desks read (the trust and revocation lists, pulls, the
+/// public page) is answered while a push holds the writer, from the last commit: a busy
+/// writer never makes a citizen's scan wait, and nothing uncommitted is seen.
+#[test]
+fn reads_are_answered_from_the_last_commit_while_a_writer_holds_its_transaction() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let store = test_store();
+    let agency = uuid::Uuid::now_v7();
+    let change = certdesk_protocol::sync::ChangeBody::TrustKey {
+        key: certdesk_protocol::TrustedKey {
+            key_id: 9,
+            public_key: "AAAA".into(),
+            algorithm: certdesk_protocol::credential::KeyAlgorithm::Ed25519,
+            not_before: now().date_naive(),
+            not_after: None,
+        },
+    };
+    let (started, writing) = mpsc::channel();
+    let (release, released) = mpsc::channel::<()>();
+    let (store_ref, change) = (&*store, &change);
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || {
+            store_ref
+                .transaction(|tx| {
+                    tx.add_change(None, change, now())?;
+                    started.send(()).unwrap();
+                    released.recv().unwrap();
+                    Ok(())
+                })
+                .unwrap();
+        });
+        writing.recv().unwrap();
+        let (answered, answer) = mpsc::channel();
+        s.spawn(move || {
+            let store = store_ref;
+            let seen = (store.trust_list().unwrap(), store.revocations().unwrap(), store.changes_since(agency, 0, 100).unwrap(), store.public_certificate("310101202612345").unwrap());
+            answered.send(seen).unwrap();
+        });
+        // Not a speed test: a read that waited for the writer would wait for ever (the writer
+        // goes on only when released), so a minute is only a bound on a broken build.
+        let (trust, revoked, (changes, _), certificate) =
+            answer.recv_timeout(Duration::from_secs(60)).expect("the reads answer while the writer holds its transaction");
+        assert!(trust.keys.is_empty() && revoked.entries.is_empty() && certificate.is_none());
+        assert!(changes.is_empty(), "nothing uncommitted is seen");
+        release.send(()).unwrap();
+        writer.join().unwrap();
+    });
+    assert_eq!(store.changes_since(agency, 0, 100).unwrap().0.len(), 1, "and the commit is seen once it is made");
+}

@@ -12,6 +12,7 @@ mod agency_records;
 mod ecard;
 mod files;
 mod hsm;
+mod instances;
 mod limits;
 mod metrics;
 mod migrations;

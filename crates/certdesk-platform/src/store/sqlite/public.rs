@@ -213,7 +213,7 @@ pub(super) fn approved_identity(conn: &rusqlite::Connection, worker_id: uuid::Uu
 
 impl PublicRecords for SqliteStore {
     fn public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>> {
-        let conn = self.conn();
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             // The identity as approved (migration approved_identity), the live record only for
             // certificates approved before it was kept.
@@ -301,7 +301,7 @@ impl PublicRecords for SqliteStore {
     }
 
     fn public_agency(&self, key: &str, today: &str) -> StoreResult<Option<PublicAgency>> {
-        let conn = self.conn();
+        let conn = self.reader();
         let found = conn
             .query_row(
                 "SELECT id, name, district, phone FROM agencies WHERE credit_code = ?1 OR name = ?1 ORDER BY credit_code = ?1 DESC LIMIT 1",

@@ -1,0 +1,412 @@
+//! Several platform instances, one city (issue 12 item 2): real `certdesk-platform serve`
+//! processes on one PostgreSQL database, behind a real nginx run with the repository's
+//! configuration (`docs/deploy/nginx.conf`). Certificate codes stay unique and gapless when the
+//! instances approve at the same moment; a rating token issued by one instance is taken by the
+//! other; the per-network limit is counted once for the city; and `kill -9` of an instance while
+//! a desk pushes through nginx loses and duplicates nothing.
+//!
+//! These need the PostgreSQL test server (`CERTDESK_TEST_PG`; skipped loudly without it on a
+//! developer's machine, a failure with `CI=true`) and nginx (scripts/install-deps installs it).
+//! They run in the SQLite pass of the suite only: they make their own database either way.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued};
+use certdesk_protocol::sync::{ChangeBody, EnrolRequest, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest, PushResponse};
+use certdesk_testkit::platform::{client, OperatorKeys};
+use certdesk_testkit::{credit_code, id_number};
+use reqwest::StatusCode;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::support::scene::{entry, worker};
+
+/// A running `certdesk-platform serve`, killed (SIGKILL) when dropped.
+struct Instance {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// nginx, stopped when dropped.
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Two instances on one database behind nginx, and an HTTPS client trusting the dev CA.
+struct City {
+    instances: Vec<Instance>,
+    _nginx: Nginx,
+    /// `https://127.0.0.1:<nginx>`.
+    base: String,
+    http: reqwest::Client,
+    keys: OperatorKeys,
+    db: Option<certdesk_testkit::pg::TestDatabase>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for City {
+    /// The instances go first; the schema is dropped over a blocking connection, on a thread.
+    fn drop(&mut self) {
+        self.instances.clear();
+        if let Some(db) = self.db.take() {
+            let _ = std::thread::spawn(move || drop(db)).join();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts `serve` on `dir` and the database `url`; waits for its listening line.
+fn instance(dir: &Path, url: &str, public_url: &str, per_minute: u32) -> Instance {
+    let watch_list = dir.join("watch-list.txt");
+    if !watch_list.exists() {
+        std::fs::write(&watch_list, "").unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
+        .args(["serve", "--dev-tls", "--listen", "127.0.0.1:0", "--log-json", "--trusted-proxy", "127.0.0.1", "--watch-list-pass-unlisted"])
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--watch-list")
+        .arg(&watch_list)
+        .args(["--public-url", public_url, "--pool-size", "4", "--requests-per-network-per-minute", &per_minute.to_string()])
+        .env("CERTDESK_PLATFORM_DATABASE", url)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("certdesk-platform serve");
+    // The log (JSON lines) is on stdout.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("the platform's log ends before it listens").unwrap();
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+        if v["fields"]["message"] == "platform listening (https)" {
+            break v["fields"]["addr"].as_str().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    Instance { child, addr }
+}
+
+/// nginx with `docs/deploy/nginx.conf`, its marks filled in.
+fn nginx(run: &Path, port: u16, data: &Path, upstreams: &[SocketAddr]) -> Nginx {
+    let template = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/deploy/nginx.conf")).unwrap();
+    let tls = data.join("tls");
+    let servers: String =
+        upstreams.iter().map(|a| format!("        server {a} max_fails=1 fail_timeout=30s;\n")).collect();
+    let static_dir = run.join("static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    let conf = template
+        .replace("{{USER}}", if is_root() { "user root;" } else { "" })
+        .replace("{{RUN_DIR}}", &run.display().to_string())
+        .replace("{{UPSTREAM_SERVERS}}\n", &servers)
+        .replace("{{LISTEN}}", &format!("127.0.0.1:{port}"))
+        .replace("{{CERT}}", &tls.join("server.pem").display().to_string())
+        .replace("{{KEY}}", &tls.join("server.key").display().to_string())
+        .replace("{{UPSTREAM_CA}}", &tls.join("dev-ca.pem").display().to_string())
+        .replace("{{UPSTREAM_NAME}}", "localhost")
+        .replace("{{STATIC_DIR}}", &static_dir.display().to_string());
+    assert!(!conf.contains("{{"), "every mark of the template is filled in");
+    let path = run.join("nginx.conf");
+    std::fs::write(&path, conf).unwrap();
+    let nginx = Nginx(Command::new(nginx_binary())
+        .arg("-c")
+        .arg(&path)
+        .arg("-e")
+        .arg(run.join("error.log"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("nginx (scripts/install-deps installs it)"));
+    // Ready when it accepts connections.
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return nginx;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("nginx did not start: {}", std::fs::read_to_string(run.join("error.log")).unwrap_or_default());
+}
+
+fn nginx_binary() -> PathBuf {
+    ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].iter().map(PathBuf::from).find(|p| p.exists()).unwrap_or_else(|| "nginx".into())
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
+}
+
+impl City {
+    /// Two instances and nginx, or `None` when the PostgreSQL server is missing (skipped
+    /// loudly; a failure with CI=true).
+    async fn start(test: &str, per_minute: u32) -> Option<City> {
+        if certdesk_testkit::platform::on_postgres() {
+            // The PostgreSQL pass of the suite: this test already ran in the SQLite pass.
+            return None;
+        }
+        let test = test.to_owned();
+        let db = std::thread::spawn(move || certdesk_testkit::pg::database(&test)).join().unwrap()?;
+        let dir = tempfile::tempdir().unwrap();
+        let url = db.url().to_owned();
+        let location = certdesk_platform::store::Location {
+            data_dir: dir.path().to_owned(),
+            key_file: None,
+            database: Some(url.clone()),
+            pool_size: 2,
+        };
+        let keys = std::thread::spawn(move || certdesk_testkit::platform::operator_keys(&location, chrono::Utc::now())).join().unwrap();
+        let port = free_port();
+        let base = format!("https://127.0.0.1:{port}");
+        let d = dir.path().to_owned();
+        let (u, b) = (url.clone(), base.clone());
+        // The first makes the dev TLS files the second and nginx use.
+        let first = instance(&d, &u, &b, per_minute);
+        let second = instance(&d, &u, &b, per_minute);
+        let run = dir.path().join("nginx");
+        std::fs::create_dir_all(&run).unwrap();
+        let nginx = nginx(&run, port, dir.path(), &[first.addr, second.addr]);
+        let ca = std::fs::read_to_string(dir.path().join("tls/dev-ca.pem")).unwrap();
+        Some(City { instances: vec![first, second], _nginx: nginx, base, http: client(&ca, false), keys, db: Some(db), _dir: dir })
+    }
+
+    /// `https://<instance n>` directly, bypassing nginx.
+    fn direct(&self, n: usize) -> String {
+        format!("https://{}", self.instances[n].addr)
+    }
+
+    /// A new agency (number `n`, 黄浦区) with one enrolled desk, through nginx.
+    async fn desk(&self, n: u32) -> EnrolResponse {
+        let agency: AgencyCreated = self
+            .http
+            .post(format!("{}/api/v1/operator/agencies", self.base))
+            .bearer_auth(&self.keys.admin)
+            .json(&json!({"name": format!("第{n}家政服务有限公司"), "credit_code": credit_code(n), "district": "黄浦区"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let code: EnrolmentCodeIssued = self
+            .http
+            .post(format!("{}/api/v1/operator/agencies/{}/enrolment-codes", self.base, agency.agency_id))
+            .bearer_auth(&self.keys.admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        self.http
+            .post(format!("{}/api/v1/devices/enrol", self.base))
+            .json(&EnrolRequest { code: code.code, device_name: "前台".into() })
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+/// One push to `base`; the HTTP error when there is no answer or not 200 (the desk retries).
+async fn push(http: &reqwest::Client, base: &str, device: &EnrolResponse, entries: &[OutboxEntry]) -> Result<Vec<EntryOutcome>, String> {
+    let res = http
+        .post(format!("{base}/api/v1/sync/push"))
+        .header("authorization", device.authorization())
+        .json(&PushRequest { device_id: device.device_id, entries: entries.to_vec() })
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if res.status() != StatusCode::OK {
+        return Err(format!("{}", res.status()));
+    }
+    Ok(res.json::<PushResponse>().await.map_err(|e| e.to_string())?.results.into_iter().map(|r| r.outcome).collect())
+}
+
+/// Applications for `count` new workers (ID numbers from `first`), with their records and
+/// training first, as a desk sends them.
+fn applications(first: u32, count: u32) -> Vec<OutboxEntry> {
+    let apply: Vec<OutboxEntry> =
+        (first..first + count).map(|n| entry(0, Uuid::now_v7(), "apply", worker("张三", &id_number(n), None))).collect();
+    let mut all = certdesk_testkit::training::for_applications(&apply);
+    all.extend(apply);
+    all
+}
+
+/// Every change the desk's agency may pull, page by page.
+async fn pull_everything(http: &reqwest::Client, base: &str, device: &EnrolResponse) -> Vec<ChangeBody> {
+    let (mut since, mut all) = (0, Vec::new());
+    loop {
+        let page: PullResponse = http
+            .get(format!("{base}/api/v1/sync/pull?since={since}"))
+            .header("authorization", device.authorization())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        since = page.next_cursor;
+        all.extend(page.changes.into_iter().map(|c| c.body));
+        if !page.has_more {
+            return all;
+        }
+    }
+}
+
+fn approvals(changes: &[ChangeBody]) -> Vec<(Uuid, String, String)> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            ChangeBody::Approval { worker_id, certificate_code, credential_url, .. } => {
+                Some((*worker_id, certificate_code.clone(), credential_url.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_approving_at_once_hand_out_1000_codes_without_a_duplicate_or_a_gap() {
+    let Some(city) = City::start("instances::codes", 100_000).await else { return };
+    let (a, b) = (city.desk(1).await, city.desk(2).await);
+    // Desk A sends 500 applications to the first instance while desk B sends 500 to the second;
+    // each instance approves what it receives at once (the watch list passes everyone).
+    let send = |device: EnrolResponse, base: String, first: u32| {
+        let http = city.http.clone();
+        async move {
+            for batch in 0..10 {
+                let entries = applications(first + batch * 50, 50);
+                let outcomes = push(&http, &base, &device, &entries).await.expect("the instance answers");
+                assert!(outcomes.iter().all(|o| *o == EntryOutcome::Applied), "{outcomes:?}");
+            }
+        }
+    };
+    tokio::join!(send(a.clone(), city.direct(0), 1), send(b.clone(), city.direct(1), 501));
+
+    let mut codes = Vec::new();
+    for device in [&a, &b] {
+        let approved = approvals(&pull_everything(&city.http, &city.base, device).await);
+        assert_eq!(approved.len(), 500, "every application of the agency was approved once");
+        assert!(approved.iter().all(|(_, _, url)| url.starts_with(&format!("{}/c/", city.base))), "cards point at the city's address");
+        codes.extend(approved.into_iter().map(|(_, code, _)| code));
+    }
+    let serials: std::collections::BTreeSet<u32> = codes
+        .iter()
+        .map(|c| certdesk_domain::certificate_code::CertificateCode::parse(c).expect("a certificate code").serial())
+        .collect();
+    assert_eq!(serials.len(), 1000, "no code handed out twice");
+    assert_eq!(serials.iter().copied().collect::<Vec<_>>(), (1..=1000).collect::<Vec<_>>(), "and no gap");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_from_one_instance_is_taken_by_the_other_and_the_limit_is_one_for_the_city() {
+    let Some(city) = City::start("instances::token_and_limit", 30).await else { return };
+    let desk = city.desk(1).await;
+    let entries = applications(1, 1);
+    assert!(push(&city.http, &city.base, &desk, &entries).await.unwrap().iter().all(|o| *o == EntryOutcome::Applied));
+    let (_, _, url) = approvals(&pull_everything(&city.http, &city.base, &desk).await).pop().expect("approved");
+    let path = &url[city.base.len()..];
+
+    // The page from the first instance; the visit and the rating to the second.
+    let page = city.http.get(format!("{}{path}", city.direct(0))).send().await.unwrap();
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let html = page.text().await.unwrap();
+    let start = html.find("name=\"token\" value=\"").expect("a token") + 20;
+    let token = &html[start..start + html[start..].find('"').unwrap()];
+    let post = |what: &str, form: Vec<(&'static str, String)>| {
+        city.http.post(format!("{}{path}/{what}", city.direct(1))).header("cookie", cookie.clone()).form(&form).send()
+    };
+    assert_eq!(post("visit", vec![("token", token.to_owned())]).await.unwrap().status(), StatusCode::OK);
+    let rated = post("rating", vec![("token", token.to_owned()), ("stars", "5".into()), ("comment", "很好".into())]).await.unwrap();
+    assert_eq!(rated.status(), StatusCode::OK, "the other instance takes the first one's token");
+    assert!(pull_everything(&city.http, &city.base, &desk).await.iter().any(|c| matches!(c, ChangeBody::Rating { stars: 5, .. })));
+
+    // 30 requests a minute for one network, counted in the database: whichever instance
+    // answers, the city allows 30 in all (the requests above counted a few already).
+    let mut allowed = 0;
+    for n in 0..40 {
+        let status = city.http.get(format!("{}/api/v1/trust-list", city.direct(n % 2))).send().await.unwrap().status();
+        if status == StatusCode::OK {
+            allowed += 1;
+        } else {
+            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+    assert!(allowed < 30, "the two instances share one count: {allowed} of 40 allowed");
+    // Through nginx, a forged X-Forwarded-For changes nothing: nginx sets it to the connection's
+    // address, which is the same network.
+    let forged = city.http.get(format!("{}/api/v1/trust-list", city.base)).header("x-forwarded-for", "198.51.100.7").send().await.unwrap();
+    assert_eq!(forged.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_one_instance_while_a_desk_pushes_through_nginx_loses_and_duplicates_nothing() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let Some(mut city) = City::start("instances::kill", 100_000).await else { return };
+    let desk = city.desk(1).await;
+    let batches: Arc<Vec<Vec<OutboxEntry>>> = Arc::new((0..12).map(|b| applications(1 + b * 10, 10)).collect());
+    let done = Arc::new(AtomicUsize::new(0));
+    // The desk pushes through nginx without pause; the desk's rule: a push without an answer
+    // is sent again, unchanged.
+    let pushing = {
+        let (http, base, desk, batches, done) = (city.http.clone(), city.base.clone(), desk.clone(), batches.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut retries = 0;
+            for batch in batches.iter() {
+                loop {
+                    match push(&http, &base, &desk, batch).await {
+                        Ok(outcomes) => {
+                            assert!(outcomes.iter().all(|o| matches!(o, EntryOutcome::Applied | EntryOutcome::Duplicate)), "{outcomes:?}");
+                            break;
+                        }
+                        Err(e) => {
+                            retries += 1;
+                            assert!(retries < 100, "the desk never got through: {e}");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+                done.fetch_add(1, Ordering::SeqCst);
+            }
+            retries
+        })
+    };
+    // kill -9 of the first instance while the desk is in the middle of its pushes.
+    while done.load(Ordering::SeqCst) < 3 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    drop(city.instances.remove(0));
+    let retries = pushing.await.unwrap();
+    assert_eq!(done.load(Ordering::SeqCst), 12);
+
+    // Everything arrived once: 120 approvals, one per worker; every entry sent again is a duplicate.
+    let approved = approvals(&pull_everything(&city.http, &city.base, &desk).await);
+    let workers: std::collections::HashSet<Uuid> = approved.iter().map(|(w, _, _)| *w).collect();
+    assert_eq!((approved.len(), workers.len()), (120, 120));
+    for batch in batches.iter() {
+        let again = push(&city.http, &city.base, &desk, batch).await.unwrap();
+        assert!(again.iter().all(|o| *o == EntryOutcome::Duplicate), "{again:?}");
+    }
+    eprintln!("kill -9 of one instance mid-sync: {retries} pushes sent again");
+}
