@@ -31,6 +31,33 @@ enum Command {
     /// Operator accounts for the operator pages (`/operator/`).
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Move a platform from its SQLite file to an empty PostgreSQL database: every row, in one
+    /// transaction (all or nothing). Stop the platform first; then serve with --database.
+    MigrateStore(MigrateStoreArgs),
+}
+
+#[derive(Args)]
+struct MigrateStoreArgs {
+    /// The data directory of the SQLite platform.
+    #[arg(long)]
+    from: PathBuf,
+    /// The PostgreSQL database to move into (empty; its schema is made).
+    #[arg(long, env = "CERTDESK_PLATFORM_DATABASE")]
+    to: String,
+    /// The signing keys' key file, when not FROM/signing-kek (serve with the same one).
+    #[arg(long, env = "CERTDESK_PLATFORM_KEY_FILE")]
+    key_file: Option<PathBuf>,
+}
+
+/// `migrate-store`: the rows moved, table by table.
+fn migrate_store(args: &MigrateStoreArgs) -> Result<()> {
+    let key_file = args.key_file.clone().unwrap_or_else(|| args.from.join(certdesk_platform::keys::KeyVault::FILE));
+    let moved = certdesk_platform::store::move_to_postgres::sqlite_to_postgres(&args.from, &key_file, &args.to)?;
+    for (table, rows) in &moved {
+        println!("{table}\t{rows}");
+    }
+    println!("moved {} rows in {} tables; serve with --database and --data-dir {}", moved.iter().map(|(_, n)| n).sum::<u64>(), moved.len(), args.from.display());
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -342,6 +369,7 @@ fn main() -> Result<()> {
         Command::Operator(OperatorCommand::Add(args)) => operator_add(&args),
         Command::Operator(OperatorCommand::Key(command)) => operator_key(&command),
         Command::Operator(OperatorCommand::Totp(args)) => operator_totp(&args),
+        Command::MigrateStore(args) => migrate_store(&args),
     }
 }
 
@@ -411,9 +439,20 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(addr) = server.operator_addr {
         println!("operator pages and API on https://{addr}");
     }
-    tokio::select! {
-        r = server.wait() => r.context("server stopped")?,
-        _ = tokio::signal::ctrl_c() => tracing::info!("shutting down"),
-    }
+    // Ctrl-C or SIGTERM (systemd's stop): requests in flight finish first.
+    let stop = async {
+        #[cfg(unix)]
+        {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    server.run_until(stop).await.context("server stopped")?;
     Ok(())
 }

@@ -148,6 +148,16 @@ impl RunningServer {
         self.task.await.map_err(std::io::Error::other)?
     }
 
+    /// Serves until `stop` resolves, then stops gracefully (requests in flight finish, up to
+    /// 5 s); or until the listener stops.
+    pub async fn run_until(mut self, stop: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
+        tokio::select! {
+            r = &mut self.task => return r.map_err(std::io::Error::other)?,
+            () = stop => {}
+        }
+        self.shutdown().await
+    }
+
     /// Serves until a listener stops (normally never).
     pub async fn wait(self) -> std::io::Result<()> {
         match self.operator_task {

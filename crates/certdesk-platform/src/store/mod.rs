@@ -15,6 +15,7 @@
 
 pub(crate) mod columns;
 pub mod electronic;
+pub mod move_to_postgres;
 pub mod operators;
 pub mod postgres;
 pub mod public;

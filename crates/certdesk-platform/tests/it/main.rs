@@ -16,6 +16,7 @@ mod instances;
 mod limits;
 mod metrics;
 mod migrations;
+mod move_store;
 mod operator_pages;
 mod platform;
 mod public;
