@@ -109,7 +109,8 @@ impl PgStore {
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
+            // Short: a readiness probe must say soon that the database does not answer.
+            .connection_timeout(Duration::from_secs(3))
             .test_on_check_out(false)
             .build(manager)
             .map_err(|e| StoreError::Database(format!("connecting to PostgreSQL: {e}")))?;

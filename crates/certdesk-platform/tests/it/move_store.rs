@@ -240,3 +240,48 @@ fn postgres_bin() -> std::path::PathBuf {
         .find(|p| p.join("pg_dump").exists())
         .expect("PostgreSQL's programs (scripts/install-deps installs postgresql)")
 }
+
+/// Issue 12 item 4: `/readyz` fails while the database does not answer (a load balancer then
+/// sends no one there) and passes again when it is back, without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_fails_while_the_database_is_unreachable_and_recovers_when_it_is_back() {
+    if on_postgres() {
+        return;
+    }
+    let Ok(server_url) = std::env::var(certdesk_testkit::pg::ENV) else {
+        let _ = certdesk_testkit::pg::server("move_store::readiness");
+        return;
+    };
+    let name = format!("ready_{}", Uuid::now_v7().simple());
+    let admin = |sql: String| {
+        let url = server_url.clone();
+        std::thread::spawn(move || postgres::Client::connect(&url, postgres::NoTls).unwrap().batch_execute(&sql).unwrap()).join().unwrap()
+    };
+    admin(format!("CREATE DATABASE {name}"));
+    let url = server_url.replacen("/postgres?", &format!("/{name}?"), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_on_postgres(dir.path(), &url).await;
+    let http = client(&std::fs::read_to_string(dir.path().join("tls/dev-ca.pem")).unwrap(), false);
+    let ready = || http.get(format!("https://{}/readyz", server.addr)).send();
+    assert_eq!(ready().await.unwrap().status(), StatusCode::OK);
+
+    // The database stops taking connections and the open ones are cut.
+    admin(format!(
+        "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ));
+    assert_eq!(ready().await.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE, "not ready without its database");
+    assert_eq!(http.get(format!("https://{}/healthz", server.addr)).send().await.unwrap().status(), StatusCode::OK, "but alive");
+
+    admin(format!("ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"));
+    let mut back = false;
+    for _ in 0..20 {
+        if ready().await.unwrap().status() == StatusCode::OK {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(back, "ready again once the database answers, without a restart");
+    server.shutdown().await.unwrap();
+    admin(format!("DROP DATABASE {name} WITH (FORCE)"));
+}
