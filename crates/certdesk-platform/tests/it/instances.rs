@@ -9,222 +9,19 @@
 //! developer's machine, a failure with `CI=true`) and nginx (scripts/install-deps installs it).
 //! They run in the SQLite pass of the suite only: they make their own database either way.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
-use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued};
-use certdesk_protocol::sync::{ChangeBody, EnrolRequest, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest, PushResponse};
-use certdesk_testkit::platform::{client, OperatorKeys};
-use certdesk_testkit::{credit_code, id_number};
+use certdesk_protocol::sync::{ChangeBody, EnrolResponse, EntryOutcome, OutboxEntry, PullResponse, PushRequest, PushResponse};
+use certdesk_testkit::id_number;
 use reqwest::StatusCode;
-use serde_json::json;
 use uuid::Uuid;
 
+use crate::support::city::City;
 use crate::support::scene::{entry, worker};
 
-/// A running `certdesk-platform serve`, killed (SIGKILL) when dropped.
-struct Instance {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// nginx, stopped when dropped.
-struct Nginx(Child);
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Two instances on one database behind nginx, and an HTTPS client trusting the dev CA.
-struct City {
-    instances: Vec<Instance>,
-    _nginx: Nginx,
-    /// `https://127.0.0.1:<nginx>`.
-    base: String,
-    http: reqwest::Client,
-    keys: OperatorKeys,
-    db: Option<certdesk_testkit::pg::TestDatabase>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for City {
-    /// The instances go first; the schema is dropped over a blocking connection, on a thread.
-    fn drop(&mut self) {
-        self.instances.clear();
-        if let Some(db) = self.db.take() {
-            let _ = std::thread::spawn(move || drop(db)).join();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Starts `serve` on `dir` and the database `url`; waits for its listening line.
-fn instance(dir: &Path, url: &str, public_url: &str, per_minute: u32) -> Instance {
-    let watch_list = dir.join("watch-list.txt");
-    if !watch_list.exists() {
-        std::fs::write(&watch_list, "").unwrap();
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_certdesk-platform"))
-        .args(["serve", "--dev-tls", "--listen", "127.0.0.1:0", "--log-json", "--trusted-proxy", "127.0.0.1", "--watch-list-pass-unlisted"])
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--watch-list")
-        .arg(&watch_list)
-        .args(["--public-url", public_url, "--pool-size", "4", "--requests-per-network-per-minute", &per_minute.to_string()])
-        .env("CERTDESK_PLATFORM_DATABASE", url)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("certdesk-platform serve");
-    // The log (JSON lines) is on stdout.
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("the platform's log ends before it listens").unwrap();
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
-        if v["fields"]["message"] == "platform listening (https)" {
-            break v["fields"]["addr"].as_str().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    Instance { child, addr }
-}
-
-/// nginx with `docs/deploy/nginx.conf`, its marks filled in.
-fn nginx(run: &Path, port: u16, data: &Path, upstreams: &[SocketAddr]) -> Nginx {
-    let template = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/deploy/nginx.conf")).unwrap();
-    let tls = data.join("tls");
-    let servers: String =
-        upstreams.iter().map(|a| format!("        server {a} max_fails=1 fail_timeout=30s;\n")).collect();
-    let static_dir = run.join("static");
-    std::fs::create_dir_all(&static_dir).unwrap();
-    let conf = template
-        .replace("{{USER}}", if is_root() { "user root;" } else { "" })
-        .replace("{{RUN_DIR}}", &run.display().to_string())
-        .replace("{{UPSTREAM_SERVERS}}\n", &servers)
-        .replace("{{LISTEN}}", &format!("127.0.0.1:{port}"))
-        .replace("{{CERT}}", &tls.join("server.pem").display().to_string())
-        .replace("{{KEY}}", &tls.join("server.key").display().to_string())
-        .replace("{{UPSTREAM_CA}}", &tls.join("dev-ca.pem").display().to_string())
-        .replace("{{UPSTREAM_NAME}}", "localhost")
-        .replace("{{STATIC_DIR}}", &static_dir.display().to_string());
-    assert!(!conf.contains("{{"), "every mark of the template is filled in");
-    let path = run.join("nginx.conf");
-    std::fs::write(&path, conf).unwrap();
-    let nginx = Nginx(Command::new(nginx_binary())
-        .arg("-c")
-        .arg(&path)
-        .arg("-e")
-        .arg(run.join("error.log"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("nginx (scripts/install-deps installs it)"));
-    // Ready when it accepts connections.
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return nginx;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    panic!("nginx did not start: {}", std::fs::read_to_string(run.join("error.log")).unwrap_or_default());
-}
-
-fn nginx_binary() -> PathBuf {
-    ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].iter().map(PathBuf::from).find(|p| p.exists()).unwrap_or_else(|| "nginx".into())
-}
-
-fn is_root() -> bool {
-    std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
-}
-
-impl City {
-    /// Two instances and nginx, or `None` when the PostgreSQL server is missing (skipped
-    /// loudly; a failure with CI=true).
-    async fn start(test: &str, per_minute: u32) -> Option<City> {
-        if certdesk_testkit::platform::on_postgres() {
-            // The PostgreSQL pass of the suite: this test already ran in the SQLite pass.
-            return None;
-        }
-        let test = test.to_owned();
-        let db = std::thread::spawn(move || certdesk_testkit::pg::database(&test)).join().unwrap()?;
-        let dir = tempfile::tempdir().unwrap();
-        let url = db.url().to_owned();
-        let location = certdesk_platform::store::Location {
-            data_dir: dir.path().to_owned(),
-            key_file: None,
-            database: Some(url.clone()),
-            pool_size: 2,
-        };
-        let keys = std::thread::spawn(move || certdesk_testkit::platform::operator_keys(&location, chrono::Utc::now())).join().unwrap();
-        let port = free_port();
-        let base = format!("https://127.0.0.1:{port}");
-        let d = dir.path().to_owned();
-        let (u, b) = (url.clone(), base.clone());
-        // The first makes the dev TLS files the second and nginx use.
-        let first = instance(&d, &u, &b, per_minute);
-        let second = instance(&d, &u, &b, per_minute);
-        let run = dir.path().join("nginx");
-        std::fs::create_dir_all(&run).unwrap();
-        let nginx = nginx(&run, port, dir.path(), &[first.addr, second.addr]);
-        let ca = std::fs::read_to_string(dir.path().join("tls/dev-ca.pem")).unwrap();
-        Some(City { instances: vec![first, second], _nginx: nginx, base, http: client(&ca, false), keys, db: Some(db), _dir: dir })
-    }
-
-    /// `https://<instance n>` directly, bypassing nginx.
-    fn direct(&self, n: usize) -> String {
-        format!("https://{}", self.instances[n].addr)
-    }
-
-    /// A new agency (number `n`, 黄浦区) with one enrolled desk, through nginx.
-    async fn desk(&self, n: u32) -> EnrolResponse {
-        let agency: AgencyCreated = self
-            .http
-            .post(format!("{}/api/v1/operator/agencies", self.base))
-            .bearer_auth(&self.keys.admin)
-            .json(&json!({"name": format!("第{n}家政服务有限公司"), "credit_code": credit_code(n), "district": "黄浦区"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let code: EnrolmentCodeIssued = self
-            .http
-            .post(format!("{}/api/v1/operator/agencies/{}/enrolment-codes", self.base, agency.agency_id))
-            .bearer_auth(&self.keys.admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        self.http
-            .post(format!("{}/api/v1/devices/enrol", self.base))
-            .json(&EnrolRequest { code: code.code, device_name: "前台".into() })
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
+fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_certdesk-platform"))
 }
 
 /// One push to `base`; the HTTP error when there is no answer or not 200 (the desk retries).
@@ -287,7 +84,7 @@ fn approvals(changes: &[ChangeBody]) -> Vec<(Uuid, String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_approving_at_once_hand_out_1000_codes_without_a_duplicate_or_a_gap() {
-    let Some(city) = City::start("instances::codes", 100_000).await else { return };
+    let Some(city) = City::start(bin(), "instances::codes", 2, 100_000).await else { return };
     let (a, b) = (city.desk(1).await, city.desk(2).await);
     // Desk A sends 500 applications to the first instance while desk B sends 500 to the second;
     // each instance approves what it receives at once (the watch list passes everyone).
@@ -320,7 +117,7 @@ async fn two_instances_approving_at_once_hand_out_1000_codes_without_a_duplicate
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_from_one_instance_is_taken_by_the_other_and_the_limit_is_one_for_the_city() {
-    let Some(city) = City::start("instances::token_and_limit", 30).await else { return };
+    let Some(city) = City::start(bin(), "instances::token_and_limit", 2, 30).await else { return };
     let desk = city.desk(1).await;
     let entries = applications(1, 1);
     assert!(push(&city.http, &city.base, &desk, &entries).await.unwrap().iter().all(|o| *o == EntryOutcome::Applied));
@@ -363,7 +160,7 @@ async fn a_token_from_one_instance_is_taken_by_the_other_and_the_limit_is_one_fo
 async fn killing_one_instance_while_a_desk_pushes_through_nginx_loses_and_duplicates_nothing() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-    let Some(mut city) = City::start("instances::kill", 100_000).await else { return };
+    let Some(mut city) = City::start(bin(), "instances::kill", 2, 100_000).await else { return };
     let desk = city.desk(1).await;
     let batches: Arc<Vec<Vec<OutboxEntry>>> = Arc::new((0..12).map(|b| applications(1 + b * 10, 10)).collect());
     let done = Arc::new(AtomicUsize::new(0));

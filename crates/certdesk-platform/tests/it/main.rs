@@ -5,6 +5,7 @@
 //! Run one area with `cargo test -p certdesk-platform --test it public::`.
 
 mod support {
+    pub mod city;
     pub mod scene;
 }
 
