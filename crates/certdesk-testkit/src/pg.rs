@@ -40,11 +40,17 @@ impl TestDatabase {
 }
 
 impl Drop for TestDatabase {
+    /// On a thread of its own: the blocking client may not run on an async runtime's thread,
+    /// where a test's value is dropped (also while a panic unwinds).
     fn drop(&mut self) {
         // A failed drop leaves a schema on a server that is thrown away anyway; never panic here.
-        if let Ok(mut admin) = Client::connect(&self.server, NoTls) {
-            let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
+        let (server, schema) = (self.server.clone(), self.schema.clone());
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut admin) = Client::connect(&server, NoTls) {
+                let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        })
+        .join();
     }
 }
 

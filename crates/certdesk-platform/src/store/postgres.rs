@@ -63,13 +63,22 @@ pub const MIGRATIONS: &[Migration] = &[
 /// constant; the same in every instance).
 pub const WRITER_LOCK: i64 = 0x6365_7274_7772_6974; // "certwrit"
 
-/// Connections the pool keeps at most, per instance.
+/// Connections of one instance for transactions, apart from the readers' pool: enough that
+/// the next transactions are already queued at the lock when one commits.
+pub const WRITERS: u32 = 4;
+
+/// Connections the readers' pool keeps at most, per instance.
 pub const DEFAULT_POOL_SIZE: u32 = 16;
 
 /// The platform's records in one PostgreSQL database, shared by every instance.
 pub struct PgStore {
+    /// The readers' connections: the public page, pulls, the lists, the operator pages' lists.
     /// Always `Some` but while dropping (see the `Drop` impl).
     pool: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
+    /// The transactions' connections, apart: transactions wait their turn for [`WRITER_LOCK`],
+    /// and must not hold every connection while they wait, or a citizen's scan would wait
+    /// behind a desk's push ([`WRITERS`] per instance).
+    writers: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
     /// Seals the signing keys at rest (the key file every instance is given).
     vault: crate::keys::KeyVault,
 }
@@ -105,16 +114,23 @@ impl PgStore {
     fn open_with_vault(url: &str, vault: crate::keys::KeyVault, pool_size: u32) -> StoreResult<Self> {
         let config: ::postgres::Config =
             url.parse().map_err(|e| StoreError::Database(format!("the database URL does not parse: {e}")))?;
-        let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
             // Short: a readiness probe must say soon that the database does not answer.
             .connection_timeout(Duration::from_secs(3))
             .test_on_check_out(false)
-            .build(manager)
+            .build(PostgresConnectionManager::new(config.clone(), NoTls))
             .map_err(|e| StoreError::Database(format!("connecting to PostgreSQL: {e}")))?;
-        let store = PgStore { pool: Some(pool), vault };
+        let writers = r2d2::Pool::builder()
+            .max_size(WRITERS)
+            .min_idle(Some(1))
+            // A push may wait its turn behind other instances' transactions.
+            .connection_timeout(Duration::from_secs(30))
+            .test_on_check_out(false)
+            .build(PostgresConnectionManager::new(config, NoTls))
+            .map_err(|e| StoreError::Database(format!("connecting to PostgreSQL: {e}")))?;
+        let store = PgStore { pool: Some(pool), writers: Some(writers), vault };
         migrate(&mut *store.conn()?, MIGRATIONS)?;
         Ok(store)
     }
@@ -133,6 +149,15 @@ impl PgStore {
         self.pool()
             .get().map_err(|e| StoreError::Database(format!("no database connection: {e}")))
     }
+
+    /// A connection for a transaction.
+    fn writer(&self) -> StoreResult<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+        self.writers
+            .as_ref()
+            .expect("the pool lives as long as the store")
+            .get()
+            .map_err(|e| StoreError::Database(format!("no database connection for a transaction: {e}")))
+    }
 }
 
 impl Drop for PgStore {
@@ -140,9 +165,8 @@ impl Drop for PgStore {
     /// on an async worker, where the server's state is dropped at shutdown: the pool is closed
     /// on a thread of its own.
     fn drop(&mut self) {
-        if let Some(pool) = self.pool.take() {
-            let _ = std::thread::spawn(move || drop(pool)).join();
-        }
+        let pools = (self.pool.take(), self.writers.take());
+        let _ = std::thread::spawn(move || drop(pools)).join();
     }
 }
 
@@ -151,7 +175,7 @@ impl super::repo::Repo for PgStore {
         &self,
         f: &mut dyn FnMut(&mut dyn super::repo::Tx) -> StoreResult<()>,
     ) -> StoreResult<()> {
-        let mut conn = self.conn()?;
+        let mut conn = self.writer()?;
         let mut tx = conn.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
         // An error drops `tx` uncommitted: the client rolls it back.

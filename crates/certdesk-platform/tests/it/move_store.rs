@@ -185,7 +185,7 @@ async fn a_sqlite_platform_moves_to_postgresql_whole_and_desks_keep_their_cursor
     let devices = http.get(format!("{base}/api/v1/operator/devices")).bearer_auth(&keys.admin).send().await.unwrap();
     assert_eq!(devices.status(), StatusCode::OK, "an operator's API key moved with its operator");
     server.shutdown().await.unwrap();
-    std::thread::spawn(move || drop(db)).join().unwrap();
+    drop(db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -223,7 +223,7 @@ async fn a_pg_dump_restored_into_a_new_database_serves_and_the_desk_loses_nothin
     let restored = Command::new(pg_bin.join("pg_restore")).args(["--no-owner", "--dbname", &restored_server]).arg(&dump).output().unwrap();
     assert!(restored.status.success(), "pg_restore: {}", String::from_utf8_lossy(&restored.stderr));
     let restored_url = format!("{restored_server}&options=-c%20search_path%3D{}", db.schema());
-    std::thread::spawn(move || drop(db)).join().unwrap(); // the original is gone: only the dump is left
+    drop(db); // the original is gone: only the dump is left
 
     let server = serve_on_postgres(dir.path(), &restored_url).await;
     let base = format!("https://{}", server.addr);
