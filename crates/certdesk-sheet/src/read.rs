@@ -126,7 +126,42 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, ReadError> {
     read_csv(bytes)
 }
 
+/// Whether a zip header (central or local) in `bytes` carries an extended-timestamp extra
+/// field (0x5455) of length 0. The zip crate (4.x) subtracts one from that length before it
+/// checks it: a panic in a debug build, and in a release build a refusal only by luck of the
+/// wrapping arithmetic. Found by the fuzzer (`scripts/fuzz import`). Every place a header's
+/// signature appears is looked at, not only the ones the zip crate will use, so nothing it
+/// reads escapes; a genuine .xlsx has no such field.
+fn has_empty_timestamp_field(bytes: &[u8]) -> bool {
+    let u16_at = |b: &[u8], i: usize| b.get(i..i + 2).map_or(0, |x| usize::from(u16::from_le_bytes([x[0], x[1]])));
+    // (signature, fixed header length, offset of the name's length, offset of the extra length)
+    let headers: [(&[u8; 4], usize, usize, usize); 2] = [(b"PK\x01\x02", 46, 28, 30), (b"PK\x03\x04", 30, 26, 28)];
+    headers.iter().any(|&(signature, fixed, name_at, extra_at)| {
+        bytes.windows(4).enumerate().filter(|(_, w)| w == signature).any(|(start, _)| {
+            let header = &bytes[start..];
+            if header.len() < fixed {
+                return false;
+            }
+            let from = fixed + u16_at(header, name_at);
+            let to = (from + u16_at(header, extra_at)).min(header.len());
+            let extra = header.get(from..to).unwrap_or_default();
+            let mut at = 0;
+            while at + 4 <= extra.len() {
+                let (kind, len) = (u16_at(extra, at), u16_at(extra, at + 2));
+                if kind == 0x5455 && len == 0 {
+                    return true;
+                }
+                at += 4 + len;
+            }
+            false
+        })
+    })
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<Sheet, ReadError> {
+    if has_empty_timestamp_field(bytes) {
+        return Err(ReadError::NotASpreadsheet);
+    }
     // What the zip declares it holds, before anything is inflated.
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ReadError::NotASpreadsheet)?;
     let mut declared: u64 = 0;
@@ -304,5 +339,20 @@ mod tests {
         // Excel's "Unicode text": UTF-16 LE with a BOM, tab separated.
         let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("姓名\t手机\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
         assert_eq!(decode_text(&utf16).unwrap(), ("姓名\t手机\n".to_string(), "utf-16"));
+    }
+
+    /// The fuzzer's inputs (`scripts/fuzz import`) that made the zip crate panic on an
+    /// extended-timestamp field of length 0: each is refused as not a spreadsheet.
+    #[test]
+    fn a_zip_with_an_empty_timestamp_field_is_refused_not_a_panic() {
+        let found: [&[u8]; 3] = [
+            b"\x50\x4b\x03\x04\x50\x4b\x01\x02\x0b\x27\x0b\x26\x50\x4b\x05\x06\x00\x00\x00\x00\x01\x1b\x70\x6c\x1b\x0b\x1a\x19\x00\x00\x00\x00\x00\x00\x20\x00\x00\x00\x00\x57\x01\x19\x01\x01\x01\x01\x01\x1b\x6e\x01\x01\x00\x00\x00\x01\x00\x00\x00\x55\x54\x00\x00\xff\xff\x01\x0f\x01\x00\x04\x1b\x71\x6a\x50\x38\x50\x06\x01\x00\x00\x00\x00\x00\x09\x01\x01\x01\x01\x32\x01\x8f\x01\x01\x00\x00\x20\x01",
+            b"\x50\x4b\x03\x04\x50\x4b\x01\x02\x0b\x27\x0b\x26\x50\x4b\x05\x06\x00\x00\x00\x00\x01\x1b\x70\x6c\x1b\x0b\x1a\x19\x00\x00\x00\x00\x00\x00\x20\x00\x00\x00\x00\x38\x01\x19\x01\x01\x01\x01\x01\x1b\x6e\x01\x01\x00\x00\x00\x01\x00\x00\x00\x55\x54\x00\x00\x00\xff\x01\x0f\x01\x01\x01\x1b\x71\x6a\xfc\x00\x05\x06\x01\x00\x00\x00\x00\x00\x09\x01\x01\x01\x01\x32\x01\x8f\x01\x01\x00\x00\x20\x01",
+            b"\x50\x4b\x03\x04\x50\x4b\x01\x02\x00\x00\x66\x00\x67\x53\x54\xfe\x01\x30\x11\x07\x50\x4b\x05\x06\x01\x01\x01\x01\x00\x04\x79\x6e\x37\x00\x1a\x00\x01\x00\x00\x00\x00\x00\x20\x00\x00\x00\x76\x50\x4b\x05\x06\x00\x00\x00\x00\x00\x04\x79\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x50\x4b\x05\x06\x01\x01\x01\x01\x00\x04\x7a\x6b\x52\x30\x69\x6a\x0a\x3b\x13\x85\xe4\xcc\x20\x20\x2f\xb1\x3e\x75\x09\xc3\xed\x8c\xd9\xa5\xdd\x4b\x55\x54\x00\x00\x00\x01\x99\x07\x00\x01\x01\x41\x45\x01\x00\x79\x50\x4b\x05\x06\x38\x00\xf0\x00\x00\x00\x00",
+        ];
+        for (i, bytes) in found.iter().enumerate() {
+            assert!(has_empty_timestamp_field(bytes), "input {i} carries the empty field");
+            assert!(matches!(read(bytes), Err(ReadError::NotASpreadsheet)), "input {i} is refused as not a spreadsheet");
+        }
     }
 }
