@@ -92,6 +92,26 @@ pub enum RosterCommand {
         #[arg(long)]
         to: Option<NaiveDate>,
     },
+    /// File the roster for a period with the platform (名册备案, manager): syncs first, sends
+    /// every certified worker whose latest exam is in the period, keeps the signed receipt.
+    File {
+        /// First day of the period (YYYY-MM-DD).
+        #[arg(long)]
+        from: NaiveDate,
+        /// Last day of the period (YYYY-MM-DD), not after today.
+        #[arg(long)]
+        to: NaiveDate,
+        /// The filing number this filing corrects (更正).
+        #[arg(long)]
+        replaces: Option<String>,
+    },
+    /// The filings kept here with their receipts (manager).
+    Receipts {
+        /// Check every receipt's signature against the synced trust list, offline; exits
+        /// non-zero when one does not verify.
+        #[arg(long)]
+        verify: bool,
+    },
 }
 
 /// `certdesk class ...`.
@@ -278,12 +298,32 @@ fn import_workers(s: &mut Session<'_>, (file, dry_run, report): (PathBuf, bool, 
     Ok(())
 }
 
-/// `certdesk roster export`.
-pub fn roster(s: &Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), DeskError> {
-    let RosterCommand::Export { format, output, status, from, to } = cmd;
-    let format = RosterFormat::parse(&format)?;
-    let e = s.export_roster(&output, format, &RosterFilter { statuses: status, from, to })?;
-    out.print(&e, || report::roster_exported(&e));
+/// `certdesk roster ...`.
+pub fn roster(s: &mut Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), DeskError> {
+    match cmd {
+        RosterCommand::Export { format, output, status, from, to } => {
+            let format = RosterFormat::parse(&format)?;
+            let e = s.export_roster(&output, format, &RosterFilter { statuses: status, from, to })?;
+            out.print(&e, || report::roster_exported(&e));
+        }
+        RosterCommand::File { from, to, replaces } => {
+            let f = s.file_roster(from, to, replaces.as_deref())?;
+            out.print(&f, || report::roster_filing(&f));
+        }
+        RosterCommand::Receipts { verify } => {
+            let list = s.roster_filings(verify)?;
+            out.print(&list, || {
+                let mut lines: Vec<String> = list.iter().map(report::roster_filing).collect();
+                if verify {
+                    lines.push(report::receipts_verified(&list));
+                }
+                lines.join("\n")
+            });
+            if let Some(bad) = list.iter().find_map(|f| f.problem) {
+                return Err(certdesk_store::messages::receipt_invalid(bad));
+            }
+        }
+    }
     Ok(())
 }
 

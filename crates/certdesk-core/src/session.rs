@@ -21,6 +21,7 @@ use certdesk_domain::{Eligibility, TrainingSettings, WorkerStatus};
 use certdesk_print::{Destination, PrintOutcome};
 use certdesk_store::messages;
 use certdesk_store::{
+    KeptFiling,
     Agency, ApplyAllReport, AttendanceInput, Calibration, CancelReason, CardActivation, CardState, ClassDetail, CoverImportReport, CoverKind, Desk, DeskResult,
     Deadline, DeskStats, ExamInput, ExamResult, Feedback, HealthCheck, InsurancePolicy, FeedbackSummary, HoursImportOptions, HoursImportReport, ImportOptions,
     ImportReport, LossKind, NewUser, Participant, PlatformView, PreparedPhoto, RosterExport, RosterFilter, RosterFormat,
@@ -382,6 +383,21 @@ impl<'a> Session<'a> {
     pub fn export_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<RosterExport> {
         self.manager()?;
         self.desk.export_roster(self.user, path, format, filter)
+    }
+
+    /// 名册备案: files the roster for `[from, to]` (correcting `replaces`) with the platform and
+    /// keeps its verified receipt (manager; syncs first).
+    pub fn file_roster(&mut self, from: chrono::NaiveDate, to: chrono::NaiveDate, replaces: Option<&str>) -> DeskResult<KeptFiling> {
+        self.manager()?;
+        certdesk_sync::file_roster_blocking(self.desk, self.user, (from, to), replaces, &SyncOptions::default())
+            .map_err(|e| e.to_desk_error())
+    }
+
+    /// The roster filings kept here with their receipts, newest first; with `verify`, each
+    /// receipt checked again offline (manager).
+    pub fn roster_filings(&self, verify: bool) -> DeskResult<Vec<KeptFiling>> {
+        self.manager()?;
+        self.desk.filings(verify)
     }
 
     /// Numbers at a glance over the last `months`.

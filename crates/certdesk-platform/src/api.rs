@@ -43,7 +43,9 @@ use crate::keys;
 use crate::messages;
 use crate::operator_pages::access::Area;
 use crate::flows::operators::KeyStep;
+use crate::flows::roster::FilingContext;
 use crate::flows::{Decided, Decision, PushContext, Signer};
+use certdesk_protocol::roster::{FilingReceipt, RosterFiling};
 use crate::store::{Agency, Store};
 
 /// Largest request body accepted, in bytes.
@@ -127,6 +129,7 @@ pub fn routes(state: AppState) -> OpenApiRouter {
         .routes(routes!(enrol))
         .routes(routes!(push))
         .routes(routes!(pull))
+        .routes(roster_route())
         .routes(routes!(get_blob, put_blob))
         .routes(routes!(
             crate::blob_upload::upload_status,
@@ -495,6 +498,54 @@ async fn push(
         })
         .collect();
     Ok(Json(PushResponse { results }))
+}
+
+/// The largest roster filing's body: [`certdesk_protocol::roster::MAX_ROSTER_ROWS`] rows.
+pub const MAX_ROSTER_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The filing route, with a body limit of its own (a roster is longer than a push).
+fn roster_route() -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, handlers) = routes!(file_roster);
+    (schemas, paths, handlers.route_layer(DefaultBodyLimit::max(MAX_ROSTER_BODY_BYTES)))
+}
+
+/// File the agency's roster of certified staff for a period (名册备案, issue 14 item 2).
+///
+/// Every row is checked against the platform's records: the certificate exists and is this
+/// agency's, the name and ID number are its holder's, the agency name is the registered one,
+/// the class hours and the latest exam are what the synced training records give, and the exam
+/// falls in the period. A refusal names every row that does not hold, and nothing is filed.
+/// The answer is the receipt signed with the platform's current key (see
+/// `certdesk_protocol::roster` for the canonical roster and what is signed); the desk verifies
+/// it against the trust list. Sending the same `filing_id` again answers the same receipt.
+#[utoipa::path(post, path = "/roster/filings", tag = "desk", security(("device" = [])),
+    request_body = RosterFiling, responses(
+    (status = CREATED, description = "filed: the signed receipt", body = FilingReceipt),
+    (status = OK, description = "this filing id was filed before: its receipt again", body = FilingReceipt),
+    (status = BAD_REQUEST, description = "`period_invalid`, `roster_invalid` (each row that does not hold is named), or a malformed body", body = ApiError),
+    (status = UNAUTHORIZED, description = "missing, wrong or revoked device credential", body = ApiError),
+    (status = CONFLICT, description = "`filing_exists`: the same roster was filed for the period, the replaced filing was corrected already, or the id was used for another filing", body = ApiError),
+    (status = PAYLOAD_TOO_LARGE, description = "the body is over 8 MiB", body = ApiError),
+))]
+async fn file_roster(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    ApiJson(filing): ApiJson<RosterFiling>,
+) -> Result<(StatusCode, Json<FilingReceipt>), AppError> {
+    let ctx = FilingContext { device_id: auth.device_id, agency_id: auth.agency_id, now: state.now(), today: state.today() };
+    let ids = state.ids.clone();
+    let filed = blocking(&state, move |s| {
+        let (key_id, key) = flows::current_signing_key(s, ids.as_ref(), ctx.today, ctx.now)?;
+        flows::roster::file_roster(s, &ctx, &filing, key_id, &key)
+    })
+    .await?;
+    match filed {
+        Ok((receipt, new)) => {
+            tracing::info!(number = %receipt.body.number, rows = receipt.body.rows, new, "roster filed");
+            Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(receipt)))
+        }
+        Err(why) => Err(messages::filing_refused(&why)),
+    }
 }
 
 /// Asks the providers in order; the first that decides wins, otherwise the application stays

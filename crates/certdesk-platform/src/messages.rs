@@ -69,6 +69,79 @@ pub(crate) fn cursor_invalid() -> AppError {
     AppError::bad_request(ApiCode::MalformedQuery, "同步游标无效", "since must be 0 or more")
 }
 
+// ---- Roster filing (名册备案) ------------------------------------------------------------------
+
+/// Rows named one by one in a refusal at most; the rest are counted.
+const ROWS_NAMED: usize = 20;
+
+/// What a refused filing says; nothing was filed.
+pub(crate) fn filing_refused(why: &crate::flows::roster::FilingRefused) -> AppError {
+    use crate::flows::roster::FilingRefused as F;
+    let conflict = |zh: String, en: String| AppError::Conflict { code: ApiCode::FilingExists, zh, en };
+    match why {
+        F::PeriodReversed => AppError::bad_request(ApiCode::PeriodInvalid, "备案期间的结束日期早于开始日期", "The period ends before it starts"),
+        F::PeriodInFuture => AppError::bad_request(ApiCode::PeriodInvalid, "备案期间尚未结束：结束日期不能晚于今天", "The period is not over: it may not end after today"),
+        F::Empty => AppError::bad_request(ApiCode::RosterInvalid, "名册没有任何人员，无需备案", "The roster has no rows: there is nothing to file"),
+        F::TooManyRows => AppError::bad_request(
+            ApiCode::RosterInvalid,
+            format!("名册超过 {} 行，请分期间备案", certdesk_protocol::roster::MAX_ROSTER_ROWS),
+            format!("The roster has more than {} rows: file shorter periods", certdesk_protocol::roster::MAX_ROSTER_ROWS),
+        ),
+        F::Rows(problems) => {
+            let (zh, en): (Vec<String>, Vec<String>) = problems.iter().take(ROWS_NAMED).map(row_problem).unzip();
+            let more = problems.len().saturating_sub(ROWS_NAMED);
+            let (more_zh, more_en) = if more > 0 { (format!("；另有 {more} 处"), format!("; and {more} more")) } else { Default::default() };
+            AppError::bad_request(
+                ApiCode::RosterInvalid,
+                format!("名册有 {} 处与平台记录不符，未备案：{}{more_zh}", problems.len(), zh.join("；")),
+                format!("{} problem(s) against the platform's records; nothing was filed: {}{more_en}", problems.len(), en.join("; ")),
+            )
+        }
+        F::AlreadyFiled(number) => conflict(
+            format!("该期间的同一名册已备案（备案号 {number}）；如需更正，请提交更正备案并注明被更正的备案号"),
+            format!("This roster was filed for the period already (filing {number}); a correction names the filing it replaces"),
+        ),
+        F::FilingIdReused => conflict(
+            "该备案编号已用于另一份备案".into(),
+            "This filing id was used for another filing".into(),
+        ),
+        F::ReplacesUnknown(number) => AppError::bad_request(
+            ApiCode::RosterInvalid,
+            format!("被更正的备案号 {number} 不是本机构的备案"),
+            format!("Filing {number}, named as replaced, is not one of this agency's"),
+        ),
+        F::ReplacesOtherPeriod(number) => AppError::bad_request(
+            ApiCode::PeriodInvalid,
+            format!("更正备案的期间必须与被更正的备案 {number} 相同"),
+            format!("A correction must be for the period of the filing it replaces ({number})"),
+        ),
+        F::AlreadyCorrected { replaced, by } => conflict(
+            format!("备案 {replaced} 已被 {by} 更正；如需再次更正，请更正 {by}"),
+            format!("Filing {replaced} was corrected already by {by}; correct {by} instead"),
+        ),
+    }
+}
+
+fn row_problem(p: &crate::flows::roster::RowProblem) -> (String, String) {
+    use crate::flows::roster::RowFault as R;
+    let (row, code) = (p.row, &p.code);
+    let half = |h: u32| format!("{}", f64::from(h) / 2.0);
+    let (zh, en) = match &p.what {
+        R::CodeUnknown => ("上门服务证编码不存在".to_owned(), "no certificate has this code".to_owned()),
+        R::OtherAgency => ("该证不属于本机构".to_owned(), "the certificate is another agency's".to_owned()),
+        R::IdentityDiffers => ("姓名或身份证号与持证人不符".to_owned(), "the name or ID number is not the holder's".to_owned()),
+        R::AgencyName => ("机构名称与登记名称不符".to_owned(), "the agency name is not the registered one".to_owned()),
+        R::Duplicate => ("同一证件在名册中重复".to_owned(), "the certificate is listed twice".to_owned()),
+        R::HoursDiffer { filed, held } => (
+            format!("培训课时 {} 与平台记录 {} 不符（请先同步）", half(*filed), half(*held)),
+            format!("{} class hours filed, the platform's records give {} (sync first)", half(*filed), half(*held)),
+        ),
+        R::ExamDiffers => ("考试成绩或日期与平台记录的最近一次考试不符".to_owned(), "the exam score or date is not the latest synced attempt's".to_owned()),
+        R::OutsidePeriod => ("考试日期不在备案期间内".to_owned(), "the exam date is not within the period".to_owned()),
+    };
+    (format!("第 {row} 行（{code}）{zh}"), format!("row {row} ({code}): {en}"))
+}
+
 // ---- Operators -------------------------------------------------------------------------------
 
 /// An agency with this credit code is already registered.

@@ -78,6 +78,14 @@ api_codes! {
     NotReady = "not_ready",
     /// Anything else (500); the cause is only logged.
     Internal = "internal",
+    /// A roster filing's period is reversed or not over yet (400).
+    PeriodInvalid = "period_invalid",
+    /// A roster filing is empty, too long, or has rows the platform's records do not carry;
+    /// the sentence names each row (400).
+    RosterInvalid = "roster_invalid",
+    /// The same roster was filed for the period already, the filing it corrects was corrected
+    /// already, or its id was used for another filing (409).
+    FilingExists = "filing_exists",
 }
 
 impl fmt::Display for ApiCode {
@@ -101,6 +109,8 @@ mod tests {
             "upload_offset_mismatch", "quota_exceeded", "unauthorized", "forbidden", "second_operator_needed", "not_found",
             "payload_too_large", "not_ready", "internal",
         ];
+        // Codes added since, in the order added.
+        let before = [&before[..], &["period_invalid", "roster_invalid", "filing_exists"]].concat();
         assert_eq!(ApiCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(), before);
     }
 

@@ -174,7 +174,7 @@ impl CredentialSigner for Sm2SigningKey {
 }
 
 /// Whether `signature` is `public_key`'s (of `algorithm`) over `message`.
-fn signature_holds(algorithm: KeyAlgorithm, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+pub(crate) fn signature_holds(algorithm: KeyAlgorithm, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
     match algorithm {
         KeyAlgorithm::Ed25519 => {
             let (Ok(bytes), Ok(sig)) = (<[u8; 32]>::try_from(public_key), Signature::from_slice(signature)) else {
@@ -400,7 +400,7 @@ impl TrustedKey {
     }
 
     /// Whether the key was in service on `day`.
-    fn covers(&self, day: NaiveDate) -> bool {
+    pub(crate) fn covers(&self, day: NaiveDate) -> bool {
         day >= self.not_before && self.not_after.is_none_or(|end| day <= end)
     }
 }

@@ -12,6 +12,7 @@ pub mod blob;
 pub mod credential;
 mod messages;
 pub mod operator;
+pub mod roster;
 pub mod sync;
 
 pub use credential::{

@@ -3,6 +3,7 @@
 //! scan is decided in `credential.rs`.
 
 use crate::credential::VerdictKind;
+use crate::roster::ReceiptProblem;
 
 /// What a scan's verdict says, (Chinese, English).
 pub(crate) fn verdict(kind: VerdictKind) -> (&'static str, &'static str) {
@@ -18,5 +19,17 @@ pub(crate) fn verdict(kind: VerdictKind) -> (&'static str, &'static str) {
             "This electronic card's QR code is too old: ask the worker to open the card again and rescan",
         ),
         VerdictKind::Valid => ("有效", "Valid"),
+    }
+}
+
+/// Why a filing receipt does not verify, (Chinese, English).
+pub(crate) fn receipt_problem(problem: ReceiptProblem) -> (&'static str, &'static str) {
+    match problem {
+        ReceiptProblem::UnknownKey => (
+            "回执的签发密钥不在信任列表中：请同步后再核验",
+            "The receipt's key is not in the trust list: sync, then verify again",
+        ),
+        ReceiptProblem::BadSignature => ("回执签名无效：回执已被改动或伪造", "The receipt's signature does not hold: it was changed or forged"),
+        ReceiptProblem::OtherRoster => ("回执与保存的名册不一致：名册已被改动", "The receipt is for other rows than the roster kept with it"),
     }
 }

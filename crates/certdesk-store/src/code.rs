@@ -234,6 +234,10 @@ desk_codes! {
     /// A certified worker's name, photo or service types changed and wait for the platform's
     /// review: no card prints them yet.
     DetailsUnderReview = "details_under_review",
+    /// A roster filing would list nobody: no certified worker's latest exam is in the period.
+    RosterEmpty = "roster_empty",
+    /// A filing receipt does not verify (changed, forged, or for other rows).
+    ReceiptInvalid = "receipt_invalid",
 }
 
 impl DeskCode {
@@ -300,7 +304,7 @@ mod tests {
         "calibration_invalid", "no_cards", "font_broken", "write_failed", "no_cups", "print_failed",
         "diagnostics_write", "photo_file", "date", "read_failed", "scan_unreadable", "usage",
         "verdict_replaced", "verdict_revoked", "verdict_expired", "activation_needs_handover", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
-        "verdict_not_a_certificate", "details_under_review",
+        "verdict_not_a_certificate", "details_under_review", "roster_empty", "receipt_invalid",
     ];
 
     #[test]

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "service_visits", sql: include_str!("../migrations/0007_service_visits.sql") },
     Migration { version: 8, name: "approved_details", sql: include_str!("../migrations/0008_approved_details.sql") },
     Migration { version: 9, name: "trust_key_algorithm", sql: include_str!("../migrations/0009_trust_key_algorithm.sql") },
+    Migration { version: 10, name: "roster_filings", sql: include_str!("../migrations/0010_roster_filings.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -141,6 +142,7 @@ mod tests {
         (7, "8fd21aaf6497e86376e90f83b33225823622434862706029ca9e1445f38333bb"),
         (8, "762a6de6289686b9fb4d0e136a3eb8c25c7cc2b566704f0aa393a939cea00509"),
         (9, "40e14fc403ca904f0b24bd99d929cf7ab8d2e1673ce61c4d84ef5218eb7cd3b8"),
+        (10, "25e9191ee97f37329cb18ccadada5985ea6094086914e7db9e31bc31245a97ca"),
     ];
 
     #[test]

@@ -24,6 +24,7 @@ pub mod messages;
 mod outbox;
 mod photo;
 mod roster;
+mod roster_filing;
 mod search;
 mod stats;
 mod sync;
@@ -58,6 +59,7 @@ pub use import::{
 pub use outbox::OutboxEntry;
 pub use photo::{PreparedPhoto, MAX_PHOTO_BYTES};
 pub use roster::{RosterExport, RosterFilter, RosterFormat, ROSTER_HEADERS};
+pub use roster_filing::KeptFiling;
 pub use search::{SearchResult, WorkerSummary};
 pub use sync::{
     ApplyAllReport, DeviceRecord, PlatformView, PullTally, PushTally, SyncErrorInfo, SyncRejection, SyncStatus,

@@ -321,6 +321,31 @@ pub fn photo_too_small() -> DeskError {
 
 // ---- Roster export -------------------------------------------------------------------------
 
+/// A roster filing would list nobody.
+pub fn roster_empty(from: chrono::NaiveDate, to: chrono::NaiveDate) -> DeskError {
+    DeskError::new(
+        DeskCode::RosterEmpty,
+        Bilingual::new(
+            format!("{from} 至 {to} 期间没有最近一次考试在期内的持证人员，无需备案"),
+            format!("No certified worker's latest exam falls between {from} and {to}: there is nothing to file"),
+        ),
+    )
+}
+
+/// A receipt for a filing this desk never prepared.
+pub fn receipt_unknown(number: &str) -> DeskError {
+    DeskError::new(
+        DeskCode::ReceiptInvalid,
+        Bilingual::new(format!("回执 {number} 不对应本机准备的任何备案"), format!("Receipt {number} is for no filing prepared on this desk")),
+    )
+}
+
+/// A receipt that does not verify; nothing was kept.
+pub fn receipt_invalid(problem: certdesk_protocol::roster::ReceiptProblem) -> DeskError {
+    let (zh, en) = problem.sentence();
+    DeskError::new(DeskCode::ReceiptInvalid, Bilingual::new(zh, en))
+}
+
 /// Neither xlsx nor csv.
 pub fn roster_format_invalid(other: &str) -> DeskError {
     DeskError::new(

@@ -260,6 +260,13 @@ impl PlatformClient {
         self.json(true, |c| c.get(&url)).await
     }
 
+    /// `POST /roster/filings` (名册备案): safe to repeat (the platform answers the same receipt
+    /// for the same filing id).
+    pub async fn file_roster(&self, filing: &certdesk_protocol::roster::RosterFiling) -> Result<certdesk_protocol::roster::FilingReceipt, SyncError> {
+        let url = self.url("/roster/filings");
+        self.json(true, |c| c.post(&url).json(filing)).await
+    }
+
     /// `GET /trust-list`: every key a verifier should trust.
     pub async fn trust_list(&self) -> Result<TrustList, SyncError> {
         let url = self.url("/trust-list");

@@ -294,6 +294,47 @@ pub fn sync_blocking(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, 
     runtime()?.block_on(sync(desk, opts))
 }
 
+/// Files the roster for `[from, to]` (名册备案, correcting `replaces`): syncs first, so the
+/// platform holds the training records the rows state; prepares the filing (kept before it is
+/// sent, so a lost answer is sent again under the same id and filed once); sends it; keeps the
+/// platform's receipt once it verifies against the trust list and is for exactly the rows sent.
+pub async fn file_roster(
+    desk: &mut Desk,
+    by: &SessionUser,
+    period: (chrono::NaiveDate, chrono::NaiveDate),
+    replaces: Option<&str>,
+    opts: &SyncOptions,
+) -> Result<certdesk_store::KeptFiling, SyncError> {
+    sync(desk, opts).await?;
+    let filing = desk.prepare_filing(by, period.0, period.1, replaces)?;
+    let (client, _) = device_client(desk, opts)?;
+    let receipt = match client.file_roster(&filing).await {
+        Ok(receipt) => receipt,
+        Err(refused @ SyncError::Refused { status: 400..=499, .. }) => {
+            // The platform said no and filed nothing: nothing waits to be sent again.
+            desk.forget_unanswered_filing(&filing.filing_id.to_string())?;
+            return Err(refused);
+        }
+        Err(other) => return Err(other),
+    };
+    // The platform's first key may have been made for this very receipt.
+    if !desk.trust_list()?.keys.iter().any(|k| k.key_id == receipt.body.key_id) {
+        desk.merge_trust_keys(&client.trust_list().await?.keys)?;
+    }
+    Ok(desk.keep_receipt(&receipt)?)
+}
+
+/// [`file_roster`] for callers without an async runtime.
+pub fn file_roster_blocking(
+    desk: &mut Desk,
+    by: &SessionUser,
+    period: (chrono::NaiveDate, chrono::NaiveDate),
+    replaces: Option<&str>,
+    opts: &SyncOptions,
+) -> Result<certdesk_store::KeptFiling, SyncError> {
+    runtime()?.block_on(file_roster(desk, by, period, replaces, opts))
+}
+
 /// [`enrol`] for callers without an async runtime.
 pub fn enrol_blocking(desk: &mut Desk, by: Option<&SessionUser>, params: &EnrolParams) -> Result<Enrolment, SyncError> {
     runtime()?.block_on(enrol(desk, by, params))

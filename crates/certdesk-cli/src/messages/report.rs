@@ -477,6 +477,38 @@ pub fn roster_exported(e: &RosterExport) -> String {
     format!("已导出持证人员名册：{} 人 → {}", e.rows, e.path)
 }
 
+/// One kept roster filing (`certdesk roster file`, each line of `roster receipts`).
+pub fn roster_filing(f: &certdesk_store::KeptFiling) -> String {
+    let period = format!("{} 至 {}", f.period_from, f.period_to);
+    let correcting = f.replaces.as_deref().map(|r| format!("（更正 {r}）")).unwrap_or_default();
+    let check = match f.problem {
+        Some(p) => format!("\t✗ {}", p.sentence().0),
+        None => String::new(),
+    };
+    match &f.receipt {
+        Some(r) => format!(
+            "备案号 {}\t{period}{correcting}\t{} 人\t备案时间 {}\t名册 SHA-256 {}\t密钥 {}{check}",
+            r.body.number,
+            r.body.rows,
+            r.body.filed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            r.body.roster_sha256,
+            r.body.key_id
+        ),
+        None => format!("（未获回执，重新备案将以同一编号补发）\t{period}{correcting}\t{} 人\t{}{check}", f.row_count, f.filing_id),
+    }
+}
+
+/// `certdesk roster receipts --verify`: how many hold.
+pub fn receipts_verified(list: &[certdesk_store::KeptFiling]) -> String {
+    let kept = list.iter().filter(|f| f.receipt.is_some() || f.problem.is_some()).count();
+    let bad = list.iter().filter(|f| f.problem.is_some()).count();
+    if bad == 0 {
+        format!("{kept} 份回执签名均有效。 All {kept} receipt(s) verify.")
+    } else {
+        format!("{bad} 份回执未通过核验（共 {kept} 份）。 {bad} of {kept} receipt(s) do not verify.")
+    }
+}
+
 /// One class on a line (`certdesk class list`, the head of `class show`).
 pub fn class_line(c: &TrainingClass) -> String {
     format!(

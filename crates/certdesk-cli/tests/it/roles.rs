@@ -121,6 +121,17 @@ fn a_clerk_cannot_export_the_roster_from_the_terminal_either() {
     assert!(!out.exists(), "nothing was written");
 }
 
+/// 名册备案 is a manager's: a clerk may neither file nor read the receipts from the terminal.
+#[test]
+fn a_clerk_cannot_file_the_roster_or_read_its_receipts() {
+    let dir = tempfile::tempdir().unwrap();
+    desk_with_a_clerk(dir.path());
+    for args in [&["roster", "file", "--from", "2026-01-01", "--to", "2026-01-31"][..], &["roster", "receipts", "--verify"][..]] {
+        let (code, printed) = as_clerk(dir.path(), args);
+        assert_eq!((code, printed), (Some(2), serde_json::to_value(DeskError::forbidden()).unwrap()), "{args:?}");
+    }
+}
+
 /// `certdesk card activation` for a worker whose card was not handed over: the store's sentence
 /// naming the worker, a non-zero exit, and no code made (nothing queued for the platform).
 #[test]

@@ -16,6 +16,7 @@ pub mod feedback;
 pub mod keys;
 pub mod operators;
 mod records;
+pub mod roster;
 pub mod stats;
 mod training_check;
 mod workers;

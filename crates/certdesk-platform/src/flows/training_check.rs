@@ -75,8 +75,9 @@ fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantPayload, settings: &Tr
     Ok(Some(ClassCredit { class_id: row.class_id.clone(), title: class.title, mode: class.mode, credited, supervision_filed }))
 }
 
-/// Whether the training the agency synced makes `worker_id` eligible, by the domain's rule.
-pub(super) fn synced_eligibility(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid, worker: &ValidWorker) -> StoreResult<Eligibility> {
+/// The worker's classes credited again and exam attempts, from what the agency synced, with
+/// the agency's training settings.
+fn synced_training(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult<(Vec<ClassCredit>, Vec<ExamAttempt>, TrainingSettings)> {
     let settings = settings(tx, agency)?;
     let worker_key = worker_id.to_string();
     let rows = tx.live_payloads(agency, SyncEntity::ClassParticipant.as_str(), RecordLink::Worker(&worker_key))?;
@@ -92,6 +93,21 @@ pub(super) fn synced_eligibility(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid,
         .filter_map(|e| serde_json::from_value::<ExamPayload>(e).ok())
         .filter_map(|e| Some(ExamAttempt { attempt: e.attempt, date: NaiveDate::parse_from_str(&e.exam_date, "%Y-%m-%d").ok()?, score: e.score }))
         .collect();
+    Ok((classes, exams, settings))
+}
+
+/// What the platform holds of a worker's training, as a roster row states it: class hours
+/// credited (half hours) and the latest exam attempt's score and date.
+pub(super) fn synced_hours_and_exam(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult<(u32, Option<(f64, NaiveDate)>)> {
+    let (classes, exams, _) = synced_training(tx, agency, worker_id)?;
+    let half_hours = classes.iter().map(|c| c.credited.0).sum();
+    let latest = exams.iter().max_by_key(|e| e.attempt).map(|e| (e.score, e.date));
+    Ok((half_hours, latest))
+}
+
+/// Whether the training the agency synced makes `worker_id` eligible, by the domain's rule.
+pub(super) fn synced_eligibility(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid, worker: &ValidWorker) -> StoreResult<Eligibility> {
+    let (classes, exams, settings) = synced_training(tx, agency, worker_id)?;
     let facts = EligibilityFacts {
         // The record was just re-validated: its consent date is there by the form's rules.
         consent_recorded: true,

@@ -29,6 +29,8 @@ pub enum Area {
     Revocations,
     /// 统计: the city's figures and their CSV (read-only).
     Stats,
+    /// 名册备案: the agencies' roster filings and their rows (read-only).
+    Filings,
     /// 审计: every operator action (read-only).
     Audit,
     /// 签名密钥: rotating and withdrawing the signing keys (the JSON API only, two operators).
@@ -37,8 +39,8 @@ pub enum Area {
 
 impl Area {
     /// Every area, in the navigation's order.
-    pub const ALL: [Area; 7] =
-        [Area::Reviews, Area::Stats, Area::Agencies, Area::Devices, Area::Revocations, Area::Audit, Area::Keys];
+    pub const ALL: [Area; 8] =
+        [Area::Reviews, Area::Stats, Area::Filings, Area::Agencies, Area::Devices, Area::Revocations, Area::Audit, Area::Keys];
 
     /// The stable code: an API key's scope names areas by it.
     pub fn code(&self) -> &'static str {
@@ -48,6 +50,7 @@ impl Area {
             Area::Devices => "devices",
             Area::Revocations => "revocations",
             Area::Stats => "stats",
+            Area::Filings => "filings",
             Area::Audit => "audit",
             Area::Keys => "keys",
         }
@@ -66,6 +69,7 @@ impl Area {
             Area::Devices => "/operator/devices",
             Area::Revocations => "/operator/revocations",
             Area::Stats => "/operator/stats",
+            Area::Filings => "/operator/filings",
             Area::Audit => "/operator/audit",
             Area::Keys => "/api/v1/operator/keys",
         }
@@ -79,6 +83,7 @@ impl Area {
             Area::Devices => ("设备", "Devices"),
             Area::Revocations => ("注销与补发", "Revocations"),
             Area::Stats => ("统计", "Statistics"),
+            Area::Filings => ("名册备案", "Roster filings"),
             Area::Audit => ("审计", "Audit"),
             Area::Keys => ("签名密钥", "Signing keys"),
         }
@@ -91,7 +96,7 @@ pub fn may(role: OperatorRole, area: Area) -> bool {
         Area::Reviews => role == OperatorRole::Office,
         Area::Agencies | Area::Devices | Area::Audit | Area::Keys => role == OperatorRole::Admin,
         Area::Revocations => true,
-        Area::Stats => matches!(role, OperatorRole::Office | OperatorRole::Commission),
+        Area::Stats | Area::Filings => matches!(role, OperatorRole::Office | OperatorRole::Commission),
     }
 }
 
@@ -151,8 +156,8 @@ mod tests {
         assert_eq!(
             table,
             [
-                (Office, vec![Area::Reviews, Area::Stats, Area::Revocations]),
-                (Commission, vec![Area::Stats, Area::Revocations]),
+                (Office, vec![Area::Reviews, Area::Stats, Area::Filings, Area::Revocations]),
+                (Commission, vec![Area::Stats, Area::Filings, Area::Revocations]),
                 (Admin, vec![Area::Agencies, Area::Devices, Area::Revocations, Area::Audit, Area::Keys]),
             ]
         );

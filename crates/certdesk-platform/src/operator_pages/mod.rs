@@ -11,6 +11,7 @@ pub mod access;
 pub mod auth;
 pub mod html;
 mod audit;
+mod filings;
 mod stats;
 
 use axum::extract::{Form, FromRequest, Path, Query, Request, State};
@@ -71,6 +72,8 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(guarded(Area::Revocations, routes!(revocations_page)))
         .routes(guarded(Area::Stats, routes!(stats::stats_page)))
         .routes(guarded(Area::Stats, routes!(stats::stats_csv)))
+        .routes(guarded(Area::Filings, routes!(filings::filings_page)))
+        .routes(guarded(Area::Filings, routes!(filings::filing_file)))
         .routes(guarded(Area::Devices, routes!(devices_page)))
         .routes(guarded(Area::Devices, routes!(revoke_device)))
         .routes(guarded(Area::Audit, routes!(audit::audit_page)))

@@ -149,17 +149,19 @@ pub(super) async fn stats_csv(State(state): State<AppState>, _session: Session, 
         }
         _ => return Err(AppError::NotFound("statistics table").into()),
     };
+    Ok(csv_file(&format!("certdesk-{file}"), rows))
+}
+
+/// A table as a CSV download named `name`: UTF-8 with a BOM (Excel reads the Chinese), CRLF.
+pub(super) fn csv_file(name: &str, rows: impl IntoIterator<Item = Vec<String>>) -> axum::response::Response {
     let mut text = String::from("\u{feff}");
     for row in rows {
         let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
         text.push_str(&cells.join(","));
         text.push_str("\r\n");
     }
-    Ok((
-        [(CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"certdesk-{file}\""))],
-        text,
-    )
-        .into_response())
+    ([(CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], text)
+        .into_response()
 }
 
 /// A CSV cell: neutralised like every spreadsheet the project writes, quoted when needed.

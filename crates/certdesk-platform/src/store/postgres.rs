@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 10, name: "details_applications", sql: include_str!("../../migrations-pg/0010_details_applications.sql") },
     Migration { version: 11, name: "key_algorithm", sql: include_str!("../../migrations-pg/0011_key_algorithm.sql") },
     Migration { version: 12, name: "network_requests", sql: include_str!("../../migrations-pg/0012_network_requests.sql") },
+    Migration { version: 13, name: "roster_filings", sql: include_str!("../../migrations-pg/0013_roster_filings.sql") },
 ];
 
 /// The advisory lock every transaction holds from its first statement to its end (any
@@ -436,6 +437,7 @@ mod tests {
             (10, "2f58be99a94b51be58a6fbef2e934a5d895a114f29904b20d57debe6d542fc48"),
             (11, "c2396084fb13b8b454beabe8614ea80de22f3eb8807c39b8ea575f74bff2b720"),
             (12, "5ca7f17bf08f4bea5e81b585343feac511fe3bd1f365995b8c9c13c50265fbdd"),
+            (13, "66b898e0f36521c9cca83cb499a854dabee0bb3a140a1c460b3aea5499d07226"),
         ];
 
     #[test]

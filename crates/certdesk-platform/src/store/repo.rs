@@ -556,6 +556,65 @@ pub trait Tx {
         not_after: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
+
+    // --- roster filings (名册备案) ---
+
+    /// Who holds a certificate code (revoked or not), with the worker's name and ID number as
+    /// the platform holds them.
+    fn certificate_holder(&mut self, code: &str) -> StoreResult<Option<CertificateHolder>>;
+
+    /// A filing's signed receipt (its JSON as stored), by number or by the desk's filing id.
+    fn filing_receipt(&mut self, key: FilingKey<'_>) -> StoreResult<Option<String>>;
+
+    /// The receipts of an agency's filings (of every agency when `None`), oldest first.
+    fn filing_receipts(&mut self, agency_id: Option<Uuid>) -> StoreResult<Vec<String>>;
+
+    /// A filing's canonical rows (JSON), by number.
+    fn filing_roster(&mut self, number: &str) -> StoreResult<Option<String>>;
+
+    /// The number the next filing gets (one more than the last; taken inside the writing
+    /// transaction, which runs alone).
+    fn next_filing_seq(&mut self) -> StoreResult<i64>;
+
+    /// Stores a filing; it is never changed afterwards.
+    fn add_filing(&mut self, filing: &NewFiling<'_>) -> StoreResult<()>;
+}
+
+/// Who holds a certificate code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateHolder {
+    /// The worker.
+    pub worker_id: Uuid,
+    /// The agency responsible for the certificate.
+    pub agency_id: Uuid,
+    /// The worker's name as the platform holds it.
+    pub name: String,
+    /// The worker's canonical ID number.
+    pub id_number: String,
+}
+
+/// How a filing is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilingKey<'a> {
+    /// By its number (备案号).
+    Number(&'a str),
+    /// By the id the desk gave it.
+    FilingId(Uuid),
+}
+
+/// A filing to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewFiling<'a> {
+    /// Its place in the numbering.
+    pub seq: i64,
+    /// The signed receipt (its fields fill the columns).
+    pub receipt: &'a certdesk_protocol::roster::FilingReceipt,
+    /// The receipt's JSON, exactly as the desk gets it.
+    pub receipt_json: &'a str,
+    /// The device that filed.
+    pub device_id: Uuid,
+    /// The canonical rows (JSON).
+    pub roster: &'a str,
 }
 
 /// A store that runs transactions over [`Tx`].

@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 12, name: "operator_keys_audit", sql: include_str!("../../migrations/0012_operator_keys_audit.sql") },
     Migration { version: 13, name: "details_applications", sql: include_str!("../../migrations/0013_details_applications.sql") },
     Migration { version: 14, name: "key_algorithm", sql: include_str!("../../migrations/0014_key_algorithm.sql") },
+    Migration { version: 15, name: "roster_filings", sql: include_str!("../../migrations/0015_roster_filings.sql") },
 ];
 
 /// Seals every signing key still stored plain (written before sealing), in one transaction, and
@@ -425,6 +426,7 @@ mod tests {
         (12, "34ab3b9b0dce6d9c36fbcc9f68941305bcb1e7129ba8067e310447748ed7fe04"),
         (13, "d8263764eb35dd59cec5e610fef82f71763af2db8c506604184992ac326272d4"),
         (14, "f8f9494127608cc465d51a719a2a2d328f7be72cb01690286657afd4963ef7e7"),
+        (15, "94afa51b4ef1d158aad72599549a9b48a9d1e98120cab72f24aaab06f6ba922a"),
     ];
 
     #[test]

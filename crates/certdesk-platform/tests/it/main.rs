@@ -22,3 +22,4 @@ mod operator_pages;
 mod platform;
 mod public;
 mod resumable_blobs;
+mod roster_filing;

@@ -394,6 +394,53 @@ async fn applications_come_back_rejected_with_the_reason_or_approved_with_a_cred
     assert!(timeline.iter().any(|e| e.action == "platform_approve"), "{timeline:?}");
 }
 
+/// Issue 14 item 2 end to end: the manager files the roster for a period from the desk; the
+/// platform checks every row against what the desk synced and answers with a signed receipt the
+/// desk keeps and verifies offline; a byte changed in the kept receipt fails the verification;
+/// the same roster again is refused as filed already, and a refused filing leaves nothing
+/// waiting to be sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_roster_is_filed_from_the_desk_with_a_receipt_that_verifies_offline_until_a_byte_changes() {
+    use certdesk_protocol::roster::ReceiptProblem;
+    let p = platform(&[]).await;
+    let mut d = enrolled(&p, 1).await;
+    let ids = d.enrol_workers(0, 3);
+    d.make_eligible(&ids[..2]);
+    d.desk.apply_all_eligible(&d.me).unwrap();
+    sync(&mut d.desk, &opts()).await.unwrap();
+    for review in p.reviews().await {
+        p.decide(review.application_id, true).await;
+    }
+    // The test kit's exams are on 2026-01-10.
+    let today = d.desk.today();
+    let period = ("2026-01-01".parse().unwrap(), "2026-01-31".parse().unwrap());
+    // The file command syncs first: the approvals arrive, then the two certified workers go.
+    let kept = certdesk_sync::file_roster(&mut d.desk, &d.me, period, None, &opts()).await.expect("filed");
+    let receipt = kept.receipt.expect("the receipt is kept");
+    assert_eq!(receipt.body.rows, 2, "the two certified workers, not the untrained one");
+    assert_eq!(receipt.body.roster_sha256, certdesk_protocol::roster::roster_sha256(&d.desk.roster_rows(period.0, period.1).unwrap()));
+    let list = d.desk.filings(true).unwrap();
+    assert_eq!((list.len(), list[0].problem), (1, None), "verified offline against the synced trust list");
+
+    // One byte of the kept receipt changed on disk: the verification says so.
+    let db = rusqlite::Connection::open(d.dir.path().join(certdesk_store::DB_FILE)).unwrap();
+    let n = db.execute("UPDATE roster_filings SET receipt = replace(receipt, '\"rows\":2', '\"rows\":3')", []).unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(d.desk.filings(true).unwrap()[0].problem, Some(ReceiptProblem::BadSignature));
+
+    // The same roster again: refused as filed, and no second filing waits on the desk.
+    let e = certdesk_sync::file_roster(&mut d.desk, &d.me, period, None, &opts()).await.unwrap_err().to_desk_error();
+    assert_eq!(e.code.as_str(), "platform_filing_exists", "{e:?}");
+    assert!(e.message_zh.contains(&receipt.body.number), "{}", e.message_zh);
+    // A period not over yet: refused, nothing kept.
+    let e = certdesk_sync::file_roster(&mut d.desk, &d.me, (period.0, today + chrono::Duration::days(1)), None, &opts())
+        .await
+        .unwrap_err()
+        .to_desk_error();
+    assert_eq!(e.code.as_str(), "platform_period_invalid", "{e:?}");
+    assert_eq!(d.desk.filings(false).unwrap().len(), 1, "only the filed one is kept");
+}
+
 /// Issue 11 item 3 end to end: a platform whose keys are SM2 approves a worker; the desk pulls
 /// the SM2 key with its algorithm and verifies the card offline, and the public page shows it
 /// valid.

@@ -502,7 +502,7 @@ pub(super) fn withdraw_key(t: &mut PgTx<'_, '_>, key_id: u16, not_after: NaiveDa
 }
 
 use super::{operators, public};
-use crate::store::repo::Tx;
+use crate::store::repo::{CertificateHolder, FilingKey, NewFiling, Tx};
 
 impl Tx for PgTx<'_, '_> {
     fn agency(&mut self, id: Uuid) -> StoreResult<Option<Agency>> {
@@ -738,6 +738,65 @@ impl Tx for PgTx<'_, '_> {
     }
     fn withdraw_key(&mut self, key_id: u16, not_after: NaiveDate, now: DateTime<Utc>) -> StoreResult<bool> {
         withdraw_key(self, key_id, not_after, now)
+    }
+
+    fn certificate_holder(&mut self, code: &str) -> StoreResult<Option<CertificateHolder>> {
+        let row = self.tx.query_opt(
+            "SELECT c.worker_id, c.agency_id, w.name, w.id_number FROM certificates c JOIN workers w ON w.id = c.worker_id
+             WHERE c.code = $1",
+            &[&code],
+        )?;
+        Ok(row.map(|r| CertificateHolder { worker_id: r.get(0), agency_id: r.get(1), name: r.get(2), id_number: r.get(3) }))
+    }
+
+    fn filing_receipt(&mut self, key: FilingKey<'_>) -> StoreResult<Option<String>> {
+        let row = match key {
+            FilingKey::Number(n) => self.tx.query_opt("SELECT receipt FROM roster_filings WHERE number = $1", &[&n])?,
+            FilingKey::FilingId(id) => self.tx.query_opt("SELECT receipt FROM roster_filings WHERE filing_id = $1", &[&id])?,
+        };
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    fn filing_receipts(&mut self, agency_id: Option<Uuid>) -> StoreResult<Vec<String>> {
+        let rows = self.tx.query(
+            "SELECT receipt FROM roster_filings WHERE $1::uuid IS NULL OR agency_id = $1 ORDER BY seq",
+            &[&agency_id],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn filing_roster(&mut self, number: &str) -> StoreResult<Option<String>> {
+        Ok(self.tx.query_opt("SELECT roster FROM roster_filings WHERE number = $1", &[&number])?.map(|r| r.get(0)))
+    }
+
+    fn next_filing_seq(&mut self) -> StoreResult<i64> {
+        // Under the writer lock every transaction holds: no other instance numbers at once.
+        Ok(self.tx.query_one("SELECT COALESCE(max(seq), 0) + 1 FROM roster_filings", &[])?.get(0))
+    }
+
+    fn add_filing(&mut self, f: &NewFiling<'_>) -> StoreResult<()> {
+        let b = &f.receipt.body;
+        self.tx.execute(
+            "INSERT INTO roster_filings (number, seq, filing_id, agency_id, device_id, period_from, period_to, row_count,
+                 roster_sha256, replaces, filed_at, receipt, roster)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            &[
+                &b.number,
+                &f.seq,
+                &b.filing_id,
+                &b.agency_id,
+                &f.device_id,
+                &b.period_from,
+                &b.period_to,
+                &(b.rows as i32),
+                &b.roster_sha256,
+                &b.replaces,
+                &b.filed_at,
+                &f.receipt_json,
+                &f.roster,
+            ],
+        )?;
+        Ok(())
     }
 }
 

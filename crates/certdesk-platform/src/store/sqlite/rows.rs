@@ -14,7 +14,7 @@ use super::{date_of, device_row, public, status_of, ts, uuid_of, SqliteStore};
 use crate::store::operators::{OperatorAccount, OperatorSession};
 use crate::store::public::{FeedbackFrom, FeedbackKind, FeedbackSubmission};
 use crate::store::repo::{
-    ApplicationDecision, ApplicationKind, EnrolmentCode, LiveCertificate, NewCard, NewCertificate, PendingApplication, Receipt,
+    ApplicationDecision, ApplicationKind, CertificateHolder, EnrolmentCode, FilingKey, LiveCertificate, NewFiling, NewCard, NewCertificate, PendingApplication, Receipt,
     RecordLink, Repo, StoredWorker, Tx, WorkerRow, WorkerWrite,
 };
 use crate::store::{Agency, Device, StoreError, StoreResult};
@@ -871,6 +871,69 @@ impl Tx for SqliteTx<'_, '_> {
             params![key_id, ts(now), not_after.to_string()],
         )?;
         Ok(n == 1)
+    }
+
+    fn certificate_holder(&mut self, code: &str) -> StoreResult<Option<CertificateHolder>> {
+        let row: Option<(String, String, String, String)> = self
+            .0
+            .query_row(
+                "SELECT c.worker_id, c.agency_id, w.name, w.id_number FROM certificates c JOIN workers w ON w.id = c.worker_id
+                 WHERE c.code = ?1",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        row.map(|(w, a, name, id_number)| Ok(CertificateHolder { worker_id: uuid_of(w)?, agency_id: uuid_of(a)?, name, id_number }))
+            .transpose()
+    }
+
+    fn filing_receipt(&mut self, key: FilingKey<'_>) -> StoreResult<Option<String>> {
+        let (sql, value) = match key {
+            FilingKey::Number(n) => ("SELECT receipt FROM roster_filings WHERE number = ?1", n.to_owned()),
+            FilingKey::FilingId(id) => ("SELECT receipt FROM roster_filings WHERE filing_id = ?1", id.to_string()),
+        };
+        Ok(self.0.query_row(sql, [value], |r| r.get(0)).optional()?)
+    }
+
+    fn filing_receipts(&mut self, agency_id: Option<Uuid>) -> StoreResult<Vec<String>> {
+        let mut stmt = self.0.prepare(
+            "SELECT receipt FROM roster_filings WHERE ?1 IS NULL OR agency_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([agency_id.map(|a| a.to_string())], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn filing_roster(&mut self, number: &str) -> StoreResult<Option<String>> {
+        Ok(self.0.query_row("SELECT roster FROM roster_filings WHERE number = ?1", [number], |r| r.get(0)).optional()?)
+    }
+
+    fn next_filing_seq(&mut self) -> StoreResult<i64> {
+        Ok(self.0.query_row("SELECT COALESCE(max(seq), 0) + 1 FROM roster_filings", [], |r| r.get(0))?)
+    }
+
+    fn add_filing(&mut self, f: &NewFiling<'_>) -> StoreResult<()> {
+        let b = &f.receipt.body;
+        self.0.execute(
+            "INSERT INTO roster_filings (number, seq, filing_id, agency_id, device_id, period_from, period_to, row_count,
+                 roster_sha256, replaces, filed_at, receipt, roster)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                b.number,
+                f.seq,
+                b.filing_id.to_string(),
+                b.agency_id.to_string(),
+                f.device_id.to_string(),
+                b.period_from.to_string(),
+                b.period_to.to_string(),
+                b.rows,
+                b.roster_sha256,
+                b.replaces,
+                ts(b.filed_at),
+                f.receipt_json,
+                f.roster
+            ],
+        )?;
+        Ok(())
     }
 }
 

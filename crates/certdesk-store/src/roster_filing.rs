@@ -1,0 +1,212 @@
+//! Roster filing (名册备案, issue 14 item 2) on the desk: the rows of a period's roster as the
+//! platform checks them ([`certdesk_protocol::roster::RosterRow`]: the certified workers whose
+//! latest exam falls in the period), each filing kept under an id made here before it is sent
+//! (so a lost answer is sent again under the same id and filed once), and the platform's signed
+//! receipt, kept only once it verifies against the synced trust list and is for exactly the rows
+//! sent. `certdesk roster receipts --verify` checks every kept receipt again, offline.
+
+use certdesk_protocol::roster::{FilingReceipt, ReceiptProblem, RosterFiling, RosterRow};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::audit::AuditRecord;
+use crate::table::workers::{with_roster, RosterQuery};
+use crate::{Desk, DeskError, DeskResult, SessionUser};
+
+/// The certified statuses a roster lists (approved, printed, issued: 持证).
+const CERTIFIED: [certdesk_domain::WorkerStatus; 3] =
+    [certdesk_domain::WorkerStatus::Approved, certdesk_domain::WorkerStatus::Printed, certdesk_domain::WorkerStatus::Issued];
+
+/// A filing kept on the desk.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct KeptFiling {
+    /// The desk's id of the filing.
+    pub filing_id: String,
+    /// First day of the period.
+    pub period_from: NaiveDate,
+    /// Last day of the period.
+    pub period_to: NaiveDate,
+    /// The filing number it corrects.
+    pub replaces: Option<String>,
+    /// Rows sent.
+    pub row_count: u32,
+    /// When it was prepared (RFC 3339).
+    pub created_at: String,
+    /// The platform's receipt; `None` while the platform has not answered.
+    pub receipt: Option<FilingReceipt>,
+    /// Set by a verification: why the receipt does not verify (`None`: it verifies, or was
+    /// not checked).
+    pub problem: Option<ReceiptProblem>,
+}
+
+fn date(s: &str) -> DeskResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(DeskError::internal)
+}
+
+impl Desk {
+    /// The rows of the roster for `[from, to]`: every certified worker whose latest exam falls
+    /// in the period, with their class hours and exam as this desk holds them, under the
+    /// agency's name as registered with the platform (this desk's own name before enrolment).
+    pub fn roster_rows(&self, from: NaiveDate, to: NaiveDate) -> DeskResult<Vec<RosterRow>> {
+        let agency = match self.sync_device()? {
+            Some(device) => device.agency_name,
+            None => self.agency()?.map(|a| a.name).unwrap_or_default(),
+        };
+        let query = RosterQuery { statuses: Some(&CERTIFIED), from: Some(from), to: Some(to) };
+        let day = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+        with_roster(&self.conn, &query, |lines| {
+            lines
+                .map(|line| {
+                    let line = line?;
+                    Ok(RosterRow {
+                        name: line.name,
+                        id_number: line.id_number,
+                        certificate_code: line.certificate_code.unwrap_or_default(),
+                        agency_name: agency.clone(),
+                        training_from: day(line.first_day),
+                        training_to: day(line.last_day),
+                        half_hours: line.half_hours.unwrap_or(0).max(0) as u32,
+                        exam_score: line.score,
+                        exam_date: day(line.exam_date),
+                    })
+                })
+                .collect::<DeskResult<Vec<_>>>()
+        })?
+    }
+
+    /// The filing to send for `[from, to]` (correcting `replaces`): the one prepared before and
+    /// not answered yet when it has the same rows (a lost answer is sent again under the same
+    /// id), otherwise a new one, kept before it is sent. Audited. Refused when nobody is on it.
+    pub fn prepare_filing(
+        &self,
+        actor: &SessionUser,
+        from: NaiveDate,
+        to: NaiveDate,
+        replaces: Option<&str>,
+    ) -> DeskResult<RosterFiling> {
+        let rows = self.roster_rows(from, to)?;
+        if rows.is_empty() {
+            return Err(crate::messages::roster_empty(from, to));
+        }
+        let json = serde_json::to_string(&rows).map_err(DeskError::internal)?;
+        let waiting: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT filing_id FROM roster_filings WHERE receipt IS NULL AND period_from = ?1 AND period_to = ?2
+                 AND replaces IS ?3 AND rows = ?4",
+                params![from.to_string(), to.to_string(), replaces, json],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let filing_id = match waiting {
+            Some(id) => id,
+            None => {
+                let id = self.new_id();
+                let tx = self.conn.unchecked_transaction()?;
+                tx.execute(
+                    "INSERT INTO roster_filings (filing_id, period_from, period_to, replaces, rows, row_count, created_at, created_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![id, from.to_string(), to.to_string(), replaces, json, rows.len() as i64, self.now_text(), actor.id],
+                )?;
+                let what = format!("{} rows, {from}..{to}{}", rows.len(), replaces.map(|r| format!(", correcting {r}")).unwrap_or_default());
+                self.append_audit(
+                    &tx,
+                    &AuditRecord {
+                        user_id: Some(&actor.id),
+                        entity: "roster_filing",
+                        entity_id: &id,
+                        action: "prepare",
+                        field: None,
+                        old_value: None,
+                        new_value: Some(&what),
+                        reason: None,
+                    },
+                )?;
+                tx.commit()?;
+                id
+            }
+        };
+        Ok(RosterFiling {
+            filing_id: uuid::Uuid::parse_str(&filing_id).map_err(DeskError::internal)?,
+            period_from: from,
+            period_to: to,
+            replaces: replaces.map(str::to_owned),
+            rows,
+        })
+    }
+
+    /// Keeps the platform's receipt of a prepared filing, once it verifies against the synced
+    /// trust list and is for exactly the rows sent; a receipt that does not is refused and
+    /// nothing is kept.
+    pub fn keep_receipt(&self, receipt: &FilingReceipt) -> DeskResult<KeptFiling> {
+        let id = receipt.body.filing_id.to_string();
+        let rows: Option<String> =
+            self.conn.query_row("SELECT rows FROM roster_filings WHERE filing_id = ?1", [&id], |r| r.get(0)).optional()?;
+        let rows: Vec<RosterRow> = serde_json::from_str(&rows.ok_or_else(|| crate::messages::receipt_unknown(&receipt.body.number))?)
+            .map_err(DeskError::internal)?;
+        receipt.verify_for(&self.trust_list()?, &rows).map_err(crate::messages::receipt_invalid)?;
+        let json = serde_json::to_string(receipt).map_err(DeskError::internal)?;
+        self.conn.execute(
+            "UPDATE roster_filings SET receipt = ?2, number = ?3 WHERE filing_id = ?1 AND (receipt IS NULL OR receipt = ?2)",
+            params![id, json, receipt.body.number],
+        )?;
+        self.filings(false)?.into_iter().find(|f| f.filing_id == id).ok_or_else(|| DeskError::internal("the filing just kept"))
+    }
+
+    /// Forgets a prepared filing the platform refused (it filed nothing); a filing with a
+    /// receipt is never forgotten.
+    pub fn forget_unanswered_filing(&self, filing_id: &str) -> DeskResult<()> {
+        self.conn.execute("DELETE FROM roster_filings WHERE filing_id = ?1 AND receipt IS NULL", [filing_id])?;
+        Ok(())
+    }
+
+    /// Every filing kept here, newest first; with `verify`, each receipt is checked again
+    /// against the synced trust list and the rows kept with it (offline).
+    pub fn filings(&self, verify: bool) -> DeskResult<Vec<KeptFiling>> {
+        let trust = if verify { Some(self.trust_list()?) } else { None };
+        let mut stmt = self.conn.prepare(
+            "SELECT filing_id, period_from, period_to, replaces, rows, row_count, created_at, receipt FROM roster_filings
+             ORDER BY created_at DESC, filing_id DESC",
+        )?;
+        let raw = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, u32>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        raw.into_iter()
+            .map(|(filing_id, from, to, replaces, rows, row_count, created_at, receipt)| {
+                // A stored receipt that no longer parses was changed on disk: it does not verify.
+                let parsed = receipt.as_deref().map(serde_json::from_str::<FilingReceipt>);
+                let problem = match (&trust, &parsed) {
+                    (Some(_), Some(Err(_))) => Some(ReceiptProblem::BadSignature),
+                    (Some(trust), Some(Ok(r))) => {
+                        let rows: Vec<RosterRow> = serde_json::from_str(&rows).unwrap_or_default();
+                        r.verify_for(trust, &rows).err()
+                    }
+                    _ => None,
+                };
+                Ok(KeptFiling {
+                    filing_id,
+                    period_from: date(&from)?,
+                    period_to: date(&to)?,
+                    replaces,
+                    row_count,
+                    created_at,
+                    receipt: parsed.and_then(Result::ok),
+                    problem,
+                })
+            })
+            .collect()
+    }
+}
