@@ -9,7 +9,7 @@
 //! Writes `OUT_DIR/public.url` (the valid card's page, served until the program is stopped;
 //! yellow, or green with `--green` after OUT_DIR, which syncs an in-date health check and policy)
 //! and the operator pages as signed in (`agencies.html`, `reviews.html`, `review.html`,
-//! `devices.html`, `sign-in.html`, `details.html`, `audit.html`), for `chromium --headless --screenshot` (operator pages need
+//! `devices.html`, `sign-in.html`, `details.html`, `audit.html`, `filings.html`), for `chromium --headless --screenshot` (operator pages need
 //! the session cookie, so they are saved rather than opened by URL; their photos do not load).
 
 #[path = "../tests/it/support/scene.rs"]
@@ -161,6 +161,27 @@ async fn main() {
         .unwrap();
     assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "approved");
     let card = s.latest_approval(&device, valid).await.expect("a card");
+    // The agency files its roster for November with the approved worker (`filings.html`).
+    let day = |d: &str| d.parse().ok();
+    let filing = certdesk_protocol::roster::RosterFiling {
+        filing_id: Uuid::now_v7(),
+        period_from: "2026-11-01".parse().unwrap(),
+        period_to: "2026-11-30".parse().unwrap(),
+        replaces: None,
+        rows: vec![certdesk_protocol::roster::RosterRow {
+            name: "张小三".into(),
+            id_number: id_number(2),
+            certificate_code: card.code.clone(),
+            agency_name: "第1家政服务有限公司".into(),
+            training_from: day("2026-11-20"),
+            training_to: day("2026-11-20"),
+            half_hours: 6,
+            exam_score: Some(90.0),
+            exam_date: day("2026-11-20"),
+        }],
+    };
+    let res = s.http.post(s.url("/api/v1/roster/filings")).header("authorization", device.authorization()).json(&filing).send().await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::CREATED, "filed: {}", res.text().await.unwrap());
     // The agency then renames the approved worker and changes the photo: an application for
     // updated details (`details.html`).
     let new_photo = s.upload_photo(&device, b"\xff\xd8\xff\xe0 another photo \xff\xd9").await;
@@ -175,6 +196,7 @@ async fn main() {
         ("review", format!("/operator/reviews/{}", app_of(pending))),
         ("details", format!("/operator/reviews/{details_app}")),
         ("stats", "/operator/stats".to_owned()),
+        ("filings", "/operator/filings".to_owned()),
     ] {
         std::fs::write(out.join(format!("{name}.html")), get(path).await).unwrap();
     }

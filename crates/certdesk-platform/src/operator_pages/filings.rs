@@ -68,8 +68,9 @@ pub(super) async fn filings_page(State(state): State<AppState>, session: Session
                 @for r in &shown {
                     @let b = &r.body;
                     tr {
-                        td { (b.number) } td { (b.agency_name) } td { (b.period_from) " – " (b.period_to) } td { (b.rows) }
-                        td { (crate::store::columns::ts(b.filed_at)) }
+                        td style="white-space:nowrap" { (b.number) } td { (b.agency_name) }
+                        td style="white-space:nowrap" { (b.period_from) " – " (b.period_to) } td { (b.rows) }
+                        td style="white-space:nowrap" { (super::local_time(&crate::store::columns::ts(b.filed_at))) }
                         td {
                             @if let Some(old) = &b.replaces { "更正 " (old) br; }
                             @if let Some(by) = corrected_by(&b.number) { span class="error" { "已被 " (by) " 更正" } }

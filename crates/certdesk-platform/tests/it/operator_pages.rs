@@ -567,14 +567,14 @@ mod roles {
         let reject = format!("/operator/reviews/{app}/reject");
         let code = format!("/operator/agencies/{agency}/enrolment-codes");
         let revoke = format!("/operator/devices/{}/revoke", device.device_id);
-        let pages = ["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/audit"];
+        let pages = ["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings", "/operator/audit"];
         let allowed = |b: &Browser| -> Vec<&str> {
             if b.cookie == office.cookie {
-                vec!["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv"]
+                vec!["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings"]
             } else if b.cookie == admin.cookie {
                 vec!["/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/audit"]
             } else {
-                vec!["/operator/revocations", "/operator/stats", "/operator/stats/months.csv"]
+                vec!["/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings"]
             }
         };
         for (who, b, role_zh) in [("office", &office, "项目办"), ("admin", &admin, "管理员"), ("commission", &commission, "商务委")] {
@@ -589,7 +589,7 @@ mod roles {
                 }
             }
             let nav = p.page(b, "/operator/revocations").await;
-            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices", "/operator/stats", "/operator/audit"] {
+            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices", "/operator/stats", "/operator/filings", "/operator/audit"] {
                 assert_eq!(nav.contains(&format!("href=\"{path}\"")), allowed(b).contains(&path), "{who}'s navigation and {path}");
             }
         }
@@ -618,6 +618,82 @@ mod roles {
             let res = p.try_sign_in(user, PASSWORD).await;
             assert!(redirects_to(&res, home), "{user} lands on {home}");
         }
+    }
+}
+
+/// Issue 14 item 2: the commission (and the office) see each agency's roster filings, download
+/// each roster as CSV and its signed receipt; the administrator may not; nothing on the page
+/// changes a filing.
+mod filings {
+    use super::*;
+    use certdesk_protocol::roster::{FilingReceipt, RosterFiling, RosterRow};
+
+    #[tokio::test]
+    async fn the_commission_lists_the_filings_and_downloads_each_roster_and_receipt() {
+        let p = platform().await;
+        let agency = p.agency(1).await;
+        let device = p.device(agency).await;
+        let worker = p.apply(&device, 1, PHOTO).await;
+        let office = p.sign_in_as(USER).await;
+        let app = p.reviews().await[0].application_id;
+        assert_eq!(p.approve(&office, app).await.status(), StatusCode::SEE_OTHER);
+        let pulled: PullResponse = p.pull(&device).await.json().await.unwrap();
+        let code = pulled
+            .changes
+            .iter()
+            .find_map(|c| match &c.body {
+                ChangeBody::Approval { worker_id, certificate_code, .. } if *worker_id == worker => Some(certificate_code.clone()),
+                _ => None,
+            })
+            .expect("approved");
+        let day = |s: &str| s.parse().ok();
+        let row = RosterRow {
+            name: "张三丰".into(),
+            id_number: id_number(1),
+            certificate_code: code.clone(),
+            agency_name: "第1家政服务有限公司".into(),
+            training_from: day("2026-11-20"),
+            training_to: day("2026-11-20"),
+            half_hours: 6,
+            exam_score: Some(90.0),
+            exam_date: day("2026-11-20"),
+        };
+        let filing = RosterFiling {
+            filing_id: Uuid::now_v7(),
+            period_from: "2026-11-01".parse().unwrap(),
+            period_to: "2026-11-30".parse().unwrap(),
+            replaces: None,
+            rows: vec![row],
+        };
+        let res = p.http.post(p.url("/api/v1/roster/filings")).header("authorization", device.authorization()).json(&filing).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let receipt: FilingReceipt = res.json().await.unwrap();
+        let number = receipt.body.number.clone();
+
+        let commission = p.sign_in_as(COMMISSION).await;
+        let page = p.page(&commission, "/operator/filings").await;
+        assert!(page.contains(&number) && page.contains("第1家政服务有限公司") && page.contains("2026-11-01 – 2026-11-30"), "{page}");
+        let mine = p.page(&commission, &format!("/operator/filings?agency={agency}")).await;
+        assert!(mine.contains(&number));
+        let other = p.page(&commission, &format!("/operator/filings?agency={}", Uuid::now_v7())).await;
+        assert!(!other.contains(&number) && other.contains("暂无备案"), "another agency's list");
+
+        let csv = p.get(&commission, &format!("/operator/filings/{number}.csv")).await;
+        assert_eq!(csv.status(), StatusCode::OK);
+        let text = csv.text().await.unwrap();
+        assert!(text.starts_with('\u{feff}') && text.contains(&id_number(1)) && text.contains(&code) && text.contains(",3,90,"), "{text}");
+        let json = p.get(&commission, &format!("/operator/filings/{number}.receipt.json")).await;
+        assert_eq!(json.status(), StatusCode::OK);
+        let downloaded: FilingReceipt = json.json().await.unwrap();
+        assert_eq!(downloaded, receipt, "the receipt as the desk got it");
+        assert_eq!(p.get(&commission, "/operator/filings/BA2026-999999.csv").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(p.get(&commission, "/operator/filings/../../etc/passwd").await.status(), StatusCode::NOT_FOUND);
+
+        let admin = p.sign_in_as(ADMIN).await;
+        for path in ["/operator/filings".to_owned(), format!("/operator/filings/{number}.csv")] {
+            assert_eq!(p.get(&admin, &path).await.status(), StatusCode::FORBIDDEN, "the administrator may not read {path}");
+        }
+        assert!(p.page(&office, "/operator/filings").await.contains(&number), "the office sees it too");
     }
 }
 
