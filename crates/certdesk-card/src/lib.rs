@@ -31,6 +31,7 @@ pub mod messages;
 mod photo;
 mod qr;
 mod sheet;
+mod receipt;
 mod slip;
 
 
@@ -40,6 +41,7 @@ pub use font::font_has_glyphs;
 pub use qr::MAX_QR_VERSION;
 pub use sheet::{a4_slot, A4_H, A4_W, CARDS_PER_SHEET};
 pub use slip::{activation_slip, SlipData, SLIP_H, SLIP_W};
+pub use receipt::{roster_receipt, ReceiptData};
 
 /// What one card shows. Strings are printed as given (trimmed); the caller formats them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

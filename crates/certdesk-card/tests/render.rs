@@ -581,3 +581,37 @@ fn the_activation_slip_prints_the_code_and_a_qr_code_that_opens_the_activation_p
     assert!(page_text(&pdf, 1).contains("K7Q2-M9XD"));
     assert!(scan(&render_png(&pdf, 1, 200, &dir.path().join("slip-offline"))).is_empty());
 }
+
+/// The roster filing receipt (名册备案回执, issue 14 item 2): an A4 page carrying every signed
+/// field (the hash and the signature in full, in lines) and what the desk's verification said;
+/// a receipt that does not verify says so in red, never "有效".
+#[test]
+fn the_roster_receipt_prints_every_signed_field_and_the_verification() {
+    let dir = tempfile::tempdir().unwrap();
+    let receipt = certdesk_card::ReceiptData {
+        number: "BA2026-000017".into(),
+        agency: "上海黄浦家政服务有限公司".into(),
+        period: "2026-11-01 至 2026-11-30".into(),
+        rows: 42,
+        filed_at: "2026-12-04 10:15:02".into(),
+        replaces: Some("BA2026-000009".into()),
+        roster_sha256: "5d9a9978c81a34b7e0f1aa0e6f1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d5".into(),
+        key: "1 (Ed25519)".into(),
+        signature: "q0Yt3mJ7cX1vZk2pL9sN4wR8uE6yH5gF3dS1aQ0zX9cV7bN5mK3jH1gF0dS8aQ6zX4cV2bN0mK8jH6gF4dS2aQ".into(),
+        verified: Ok(()),
+        printed_on: "2026-12-04".into(),
+    };
+    let pdf = write_checked(dir.path(), "receipt.pdf", &certdesk_card::roster_receipt(&receipt).unwrap());
+    let (w, h) = page_size_pt(&pdf, 1);
+    assert!((w - 595.3).abs() < 1.0 && (h - 841.9).abs() < 1.0, "A4: {w} x {h}");
+    let text = page_text(&pdf, 1);
+    for expected in ["BA2026-000017", "BA2026-000009", "上海黄浦家政服务有限公司", "42 人", "5d9a9978c81a34b7e0f1aa0e6f1d2c3b", "4a5968778695a4b3c2d1e0f9a8b7c6d5", "q0Yt3mJ7cX1vZk2pL9sN4wR8uE6yH5gF3dS1aQ0zX9cV", "有效"] {
+        assert!(text.contains(expected), "{expected} on the receipt: {text}");
+    }
+    let png = render_png(&pdf, 1, 100, &dir.path().join("receipt"));
+    std::fs::copy(&png, screenshots_dir().join("roster-receipt.png")).unwrap();
+
+    let bad = certdesk_card::ReceiptData { verified: Err(("回执签名无效：回执已被改动或伪造".into(), "The receipt's signature does not hold".into())), ..receipt };
+    let text = page_text(&write_checked(dir.path(), "bad.pdf", &certdesk_card::roster_receipt(&bad).unwrap()), 1);
+    assert!(text.contains("核验未通过") && text.contains("回执签名无效") && !text.contains("签名：有效"), "{text}");
+}

@@ -105,6 +105,14 @@ pub enum RosterCommand {
         #[arg(long)]
         replaces: Option<String>,
     },
+    /// Print a filing's receipt to a PDF (manager): what the platform signed, verified again.
+    Receipt {
+        /// The filing number (备案号), e.g. BA2026-000001.
+        number: String,
+        /// The PDF to write.
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
     /// The filings kept here with their receipts (manager).
     Receipts {
         /// Check every receipt's signature against the synced trust list, offline; exits
@@ -309,6 +317,10 @@ pub fn roster(s: &mut Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), 
         RosterCommand::File { from, to, replaces } => {
             let f = s.file_roster(from, to, replaces.as_deref())?;
             out.print(&f, || report::roster_filing(&f));
+        }
+        RosterCommand::Receipt { number, output } => {
+            certdesk_print::write_atomically(&output, &s.roster_receipt_pdf(&number)?)?;
+            out.print(&output.display().to_string(), || report::receipt_written(&number, &output));
         }
         RosterCommand::Receipts { verify } => {
             let list = s.roster_filings(verify)?;

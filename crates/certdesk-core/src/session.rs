@@ -400,6 +400,13 @@ impl<'a> Session<'a> {
         self.desk.filings(verify)
     }
 
+    /// The receipt of roster filing `number` as a one-page PDF, verified as it is printed
+    /// (manager).
+    pub fn roster_receipt_pdf(&self, number: &str) -> DeskResult<Vec<u8>> {
+        self.manager()?;
+        certdesk_print::roster_receipt(self.desk, number)
+    }
+
     /// Numbers at a glance over the last `months`.
     pub fn stats(&self, months: u32) -> DeskResult<DeskStats> {
         self.desk.stats(months)

@@ -120,6 +120,46 @@ pub fn preview(desk: &Desk, worker_id: &str, layout: Layout) -> DeskResult<Vec<u
         .map_err(card_error)
 }
 
+/// The printed receipt of the roster filing numbered `number` (名册备案回执): what the platform
+/// signed, checked again against the synced trust list as it is printed (a receipt that does
+/// not verify prints with the sentence saying why, never as valid).
+pub fn roster_receipt(desk: &Desk, number: &str) -> DeskResult<Vec<u8>> {
+    let filings = desk.filings(true)?;
+    let kept = filings
+        .iter()
+        .find(|f| f.receipt.as_ref().is_some_and(|r| r.body.number == number.trim()))
+        .ok_or_else(|| certdesk_store::messages::receipt_unknown(number))?;
+    let r = kept.receipt.as_ref().expect("found by its receipt");
+    let shanghai = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    let algorithm = desk
+        .trust_list()?
+        .keys
+        .iter()
+        .find(|k| k.key_id == r.body.key_id)
+        .map(|k| if k.algorithm.is_ed25519() { "Ed25519" } else { "SM2" })
+        .unwrap_or("?");
+    let data = certdesk_card::ReceiptData {
+        number: r.body.number.clone(),
+        agency: r.body.agency_name.clone(),
+        period: format!("{} 至 {}", r.body.period_from, r.body.period_to),
+        rows: r.body.rows,
+        filed_at: r.body.filed_at.with_timezone(&shanghai).format("%Y-%m-%d %H:%M:%S").to_string(),
+        replaces: r.body.replaces.clone(),
+        roster_sha256: r.body.roster_sha256.clone(),
+        key: format!("{} ({algorithm})", r.body.key_id),
+        signature: r.signature.clone(),
+        verified: match kept.problem {
+            None => Ok(()),
+            Some(p) => {
+                let (zh, en) = p.sentence();
+                Err((zh.to_owned(), en.to_owned()))
+            }
+        },
+        printed_on: desk.today().to_string(),
+    };
+    certdesk_card::roster_receipt(&data).map_err(card_error)
+}
+
 /// The hand-over slip of the worker's current card (电子证激活单): the activation code, and its
 /// QR code once the desk is enrolled with a platform. Refused before the card is handed over.
 pub fn activation_slip(desk: &Desk, worker_id: &str) -> DeskResult<Vec<u8>> {

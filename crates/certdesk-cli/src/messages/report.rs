@@ -498,6 +498,11 @@ pub fn roster_filing(f: &certdesk_store::KeptFiling) -> String {
     }
 }
 
+/// `certdesk roster receipt NUMBER -o FILE`.
+pub fn receipt_written(number: &str, path: &Path) -> String {
+    format!("已写出备案回执 {number} → {}", path.display())
+}
+
 /// `certdesk roster receipts --verify`: how many hold.
 pub fn receipts_verified(list: &[certdesk_store::KeptFiling]) -> String {
     let kept = list.iter().filter(|f| f.receipt.is_some() || f.problem.is_some()).count();
