@@ -272,6 +272,8 @@ pub fn run() -> i32 {
             sync::sync_rejections,
             sync::sync_rejection_dismiss,
             sync::worker_platform,
+            sync::roster_file,
+            sync::roster_filings,
             training::training_settings_get,
             training::training_settings_set,
             training::class_create,

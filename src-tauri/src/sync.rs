@@ -3,13 +3,14 @@
 //!
 //! A sync may wait on a poor line for many seconds, so it never holds the window's `Desk`
 //! lock: it opens its own connection (SQLite WAL lets both write) on a blocking thread.
-//! Only one sync runs at a time.
+//! Only one sync runs at a time. Roster filing (名册备案) is here too: it syncs first and then
+//! waits on the platform's answer, so it runs the same way and never beside a sync.
 
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use certdesk_core::Lobby;
-use certdesk_store::{Desk, DeskError, SessionUser, Worker};
+use certdesk_store::{Desk, DeskError, KeptFiling, SessionUser, Worker};
 use certdesk_sync::{EnrolParams, Enrolment, SecretPreference, SyncOptions, SyncReport};
 use tauri::{Emitter, Manager, State};
 
@@ -98,6 +99,34 @@ pub fn sync_rejection_dismiss(app: State<'_, AppData>, entry_id: String) -> CmdR
 #[tauri::command]
 pub fn worker_platform(app: State<'_, AppData>, id: String) -> CmdResult<certdesk_store::PlatformView> {
     app.core.signed_in("worker_platform", |s| s.platform_view(&id))
+}
+
+/// 名册备案: the roster for `[from, to]` (correcting filing `replaces`) filed with the platform
+/// after a sync, on its own connection; the kept filing with its verified receipt.
+#[tauri::command]
+pub async fn roster_file(
+    app: State<'_, AppData>,
+    handle: tauri::AppHandle,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    replaces: Option<String>,
+) -> CmdResult<KeptFiling> {
+    let user = app.core.user("roster_file")?;
+    let dir = app.core.data_dir();
+    blocking(move || {
+        let _one = running().lock().unwrap_or_else(|p| p.into_inner());
+        let mut desk = Desk::open(&dir)?;
+        let filed = certdesk_core::as_user("roster_file", &mut desk, &user, |s| s.file_roster(from, to, replaces.as_deref()));
+        let _ = handle.emit("sync_changed", ());
+        filed
+    })
+    .await
+}
+
+/// The roster filings kept here, newest first; with `verify`, each receipt checked offline.
+#[tauri::command]
+pub fn roster_filings(app: State<'_, AppData>, verify: bool) -> CmdResult<Vec<KeptFiling>> {
+    app.core.signed_in("roster_filings", |s| s.roster_filings(verify))
 }
 
 /// Start the background job: a first sync shortly after start, then every few minutes.

@@ -39,6 +39,9 @@ pub struct KeptFiling {
     /// Set by a verification: why the receipt does not verify (`None`: it verifies, or was
     /// not checked).
     pub problem: Option<ReceiptProblem>,
+    /// What the clerk reads about `problem` ([`ReceiptProblem::sentence`]), so the window
+    /// shows the desk's own sentence.
+    pub problem_sentence: Option<certdesk_domain::Bilingual>,
 }
 
 fn date(s: &str) -> DeskResult<NaiveDate> {
@@ -204,6 +207,10 @@ impl Desk {
                     row_count,
                     created_at,
                     receipt: parsed.and_then(Result::ok),
+                    problem_sentence: problem.map(|p| {
+                        let (zh, en) = p.sentence();
+                        certdesk_domain::Bilingual::new(zh, en)
+                    }),
                     problem,
                 })
             })

@@ -31,6 +31,7 @@ import type { ImportProgress } from './ImportProgress';
 import type { ImportReport } from './ImportReport';
 import type { InsuranceInput } from './InsuranceInput';
 import type { InsurancePolicy } from './InsurancePolicy';
+import type { KeptFiling } from './KeptFiling';
 import type { LossKind } from './LossKind';
 import type { ManagerInput } from './ManagerInput';
 import type { NewUser } from './NewUser';
@@ -112,6 +113,8 @@ export type Commands = {
   printer_calibration_set: { args: { printer: string; calibration: Calibration }; result: Calibration };
   printer_list: { args: Record<string, never>; result: Array<PrinterInfo> };
   roster_export: { args: { path: string; format: RosterFormat; filter: RosterFilter }; result: RosterExport };
+  roster_file: { args: { from: string; to: string; replaces?: string | null }; result: KeptFiling };
+  roster_filings: { args: { verify: boolean }; result: Array<KeptFiling> };
   setup: { args: { agency: Agency; manager: ManagerInput }; result: SessionUser };
   stats: { args: { months?: number | null }; result: DeskStats };
   supervision_file: { args: { classId: string; input: SupervisionInput }; result: SupervisionForm };
@@ -194,6 +197,8 @@ export const COMMANDS = [
   'printer_calibration_set',
   'printer_list',
   'roster_export',
+  'roster_file',
+  'roster_filings',
   'setup',
   'stats',
   'supervision_file',
