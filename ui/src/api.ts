@@ -275,6 +275,12 @@ export const importReportSave = (report: ImportReport, path: string) =>
   call('import_report_save', { report, path });
 export const rosterExport = (path: string, format: RosterFormat, filter: RosterFilter) =>
   call('roster_export', { path, format, filter });
+/** 名册备案 (manager): syncs, then files the roster for [from, to] (YYYY-MM-DD) with the
+ * platform; takes seconds. `replaces` = the filing number it corrects, null for none. */
+export const rosterFile = (from: string, to: string, replaces: string | null) =>
+  call('roster_file', { from, to, replaces });
+/** The kept filings, newest first; with `verify`, each receipt checked offline. */
+export const rosterFilings = (verify: boolean) => call('roster_filings', { verify });
 export const stats = (months: number) => call('stats', { months });
 /** The folder save-path fields start in (documents, else home, else the data folder). */
 export const exportFolder = () => call('export_folder');

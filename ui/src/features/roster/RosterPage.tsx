@@ -1,5 +1,6 @@
 // 持证人员名册: export the roster for the commerce authority (.xlsx or .csv), filtered by status
-// and by the latest exam date. The one export that holds ID numbers.
+// and by the latest exam date. The one export that holds ID numbers. Below it, for managers,
+// 名册备案: filing the roster with the platform and its receipts (RosterFiling).
 import { useEffect, useState } from 'react';
 import Alert from 'antd/es/alert';
 import Button from 'antd/es/button';
@@ -14,6 +15,7 @@ import type { ApiError, RosterExport, RosterFormat } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { todayIso } from '../../util';
+import RosterFiling from './RosterFiling';
 
 /** `<folder>/<name>.<ext>` with the folder's own separator. */
 export function joinPath(folder: string, name: string): string {
@@ -29,7 +31,7 @@ export function withExtension(path: string, ext: string): string {
 
 export default function RosterPage() {
   const { t, msg, label } = useI18n();
-  const { app } = useSession();
+  const { app, user } = useSession();
   const [statuses, setStatuses] = useState<string[]>([]);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -125,6 +127,7 @@ export default function RosterPage() {
         />
       )}
       {error && <Alert className="mt" type="error" showIcon message={msg(error)} data-testid="roster-error" />}
+      {user.role === 'manager' && <RosterFiling />}
     </div>
   );
 }
