@@ -9,7 +9,7 @@
 //! Writes `OUT_DIR/public.url` (the valid card's page, served until the program is stopped;
 //! yellow, or green with `--green` after OUT_DIR, which syncs an in-date health check and policy)
 //! and the operator pages as signed in (`agencies.html`, `reviews.html`, `review.html`,
-//! `devices.html`, `sign-in.html`, `details.html`, `audit.html`, `filings.html`), for `chromium --headless --screenshot` (operator pages need
+//! `devices.html`, `sign-in.html`, `details.html`, `audit.html`, `filings.html`, `supervision.html`, `supervision-all.html`), for `chromium --headless --screenshot` (operator pages need
 //! the session cookie, so they are saved rather than opened by URL; their photos do not load).
 
 #[path = "../tests/it/support/scene.rs"]
@@ -182,6 +182,25 @@ async fn main() {
     };
     let res = s.http.post(s.url("/api/v1/roster/filings")).header("authorization", device.authorization()).json(&filing).send().await.unwrap();
     assert_eq!(res.status(), reqwest::StatusCode::CREATED, "filed: {}", res.text().await.unwrap());
+    // An offline class without its supervision form and an online class half done
+    // (`supervision.html`).
+    let (offline, online) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut online_class = certdesk_testkit::training::class(online);
+    online_class["mode"] = json!("online");
+    online_class["title"] = json!("线上课程：居家安全与急救");
+    online_class["starts_at"] = json!("2026-11-25 19:00");
+    online_class["ends_at"] = json!("2026-11-25 22:00");
+    let record = |entity, id, payload| OutboxEntry { seq: 0, id: Uuid::now_v7(), entity, entity_id: id, op: SyncOp::Upsert, payload };
+    s.push(
+        &device,
+        &[
+            record(SyncEntity::TrainingClass, offline, certdesk_testkit::training::class(offline)),
+            record(SyncEntity::ClassParticipant, Uuid::now_v7(), certdesk_testkit::training::present(offline, valid)),
+            record(SyncEntity::TrainingClass, online, online_class),
+            record(SyncEntity::ClassParticipant, Uuid::now_v7(), json!({"class_id": online.to_string(), "worker_id": valid.to_string(), "hours_completed": 1.5})),
+        ],
+    )
+    .await;
     // The agency then renames the approved worker and changes the photo: an application for
     // updated details (`details.html`).
     let new_photo = s.upload_photo(&device, b"\xff\xd8\xff\xe0 another photo \xff\xd9").await;
@@ -197,6 +216,8 @@ async fn main() {
         ("details", format!("/operator/reviews/{details_app}")),
         ("stats", "/operator/stats".to_owned()),
         ("filings", "/operator/filings".to_owned()),
+        ("supervision", format!("/operator/supervision?agency={agency}")),
+        ("supervision-all", "/operator/supervision".to_owned()),
     ] {
         std::fs::write(out.join(format!("{name}.html")), get(path).await).unwrap();
     }

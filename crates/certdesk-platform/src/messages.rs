@@ -787,6 +787,26 @@ pub(crate) mod operator {
         Bilingual::new("评价已删除，不计入。", "The rating was discarded and does not count.")
     }
 
+    /// After the office filed a supervision form.
+    pub(crate) fn supervision_filed() -> Bilingual {
+        Bilingual::new("督导表已提交，机构下次同步即可收到，并计入学员的培训。", "Supervision form filed; the agency receives it at its next sync, and it counts for the participants' training.")
+    }
+
+    /// A supervision form for an online class.
+    pub(crate) fn supervision_online_class() -> Bilingual {
+        Bilingual::new("线上班无需督导表（由后台核验完成学时）。", "An online class has no supervision form: its back office checks the hours.")
+    }
+
+    /// A second form for one class.
+    pub(crate) fn supervision_already_filed() -> Bilingual {
+        Bilingual::new("该班已有督导表，未重复提交。", "This class has its supervision form already; nothing was filed.")
+    }
+
+    /// A count that is not a whole number.
+    pub(crate) fn count_invalid(label_zh: &str, label_en: &str) -> Bilingual {
+        Bilingual::new(format!("{label_zh}须为整数。"), format!("{label_en} must be a whole number."))
+    }
+
     pub(crate) fn device_revoked() -> Bilingual {
         Bilingual::new("设备已吊销，立即生效。", "Device revoked; it is refused from now on.")
     }

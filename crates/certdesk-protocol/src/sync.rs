@@ -665,6 +665,19 @@ pub enum ChangeBody {
         /// When it was filed.
         created_at: DateTime<Utc>,
     },
+    /// 督导表 filed by the programme office on the platform (issue 14 item 4) for one of this
+    /// agency's offline classes: the desk keeps it as the class's supervision form, and it counts
+    /// for its participants' eligibility.
+    SupervisionFiled {
+        /// The form's id (the agency's record of entity `supervision_form` on the platform).
+        form_id: Uuid,
+        /// The class (its id as the desk sent it).
+        class_id: String,
+        /// The form as the desk's own `supervision_form` payloads carry it (`supervisor_name`,
+        /// `method`, `supervised_at`, `place`, `participants_present`, `identity_checked`,
+        /// `trainer`, `remarks`, `recorded_at`, `recorded_by`).
+        form: serde_json::Value,
+    },
     /// A deletion marker: the desk drops its copy of this record.
     Deleted {
         /// `trust_key` (`entity_id` is the key id) or `revocation` (`entity_id` is the

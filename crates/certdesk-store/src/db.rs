@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "approved_details", sql: include_str!("../migrations/0008_approved_details.sql") },
     Migration { version: 9, name: "trust_key_algorithm", sql: include_str!("../migrations/0009_trust_key_algorithm.sql") },
     Migration { version: 10, name: "roster_filings", sql: include_str!("../migrations/0010_roster_filings.sql") },
+    Migration { version: 11, name: "platform_supervision", sql: include_str!("../migrations/0011_platform_supervision.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -143,6 +144,7 @@ mod tests {
         (8, "762a6de6289686b9fb4d0e136a3eb8c25c7cc2b566704f0aa393a939cea00509"),
         (9, "40e14fc403ca904f0b24bd99d929cf7ab8d2e1673ce61c4d84ef5218eb7cd3b8"),
         (10, "25e9191ee97f37329cb18ccadada5985ea6094086914e7db9e31bc31245a97ca"),
+        (11, "91f9d3d7958c3cb5f25fdc771d60ffff882e6f6584e20e88baa767fddbfd0559"),
     ];
 
     #[test]

@@ -190,6 +190,8 @@ pub struct PullTally {
     pub feedback: u64,
     /// Changes about workers this desk does not hold (enrolled on another desk of the agency).
     pub skipped: u64,
+    /// Supervision forms the programme office filed on the platform (督导表) kept.
+    pub supervision_forms: u64,
 }
 
 impl PullTally {
@@ -204,6 +206,7 @@ impl PullTally {
         self.trust_keys += o.trust_keys;
         self.deletions += o.deletions;
         self.skipped += o.skipped;
+        self.supervision_forms += o.supervision_forms;
     }
 }
 
@@ -546,6 +549,13 @@ impl Desk {
                 };
                 if self.store_feedback(tx, &f)? {
                     tally.feedback += 1;
+                }
+            }
+            ChangeBody::SupervisionFiled { form_id, class_id, form } => {
+                if self.keep_platform_supervision(tx, &form_id.to_string(), class_id, form)? {
+                    tally.supervision_forms += 1;
+                } else {
+                    tally.skipped += 1;
                 }
             }
             ChangeBody::Deleted { entity, entity_id } => {

@@ -260,6 +260,41 @@ impl Desk {
         Ok(class)
     }
 
+    /// Keeps a supervision form the programme office filed on the platform for one of this
+    /// desk's offline classes (issue 14 item 4), inside the pull's transaction, and moves its
+    /// participants on as the training rules say (as the platform). False, changing nothing, when
+    /// this desk does not hold the class, it is online, it has a form already, or the form does
+    /// not hold by the domain's rules.
+    pub(crate) fn keep_platform_supervision(&self, tx: &Transaction<'_>, form_id: &str, class_id: &str, form: &serde_json::Value) -> DeskResult<bool> {
+        let Some(class) = table::training_classes::by_id(tx, class_id)? else { return Ok(false) };
+        if class.mode != ClassMode::Offline {
+            return Ok(false);
+        }
+        let Ok(input) = serde_json::from_value::<SupervisionInput>(form.clone()) else { return Ok(false) };
+        let Ok(valid) = validate_supervision(&input) else { return Ok(false) };
+        let by = form.get("recorded_by").and_then(|v| v.as_str()).unwrap_or("平台督导");
+        if !table::supervision_forms::put_from_platform(tx, (class_id, form_id), &valid, by, &self.now_text())? {
+            return Ok(false);
+        }
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: None,
+                entity: "training_class",
+                entity_id: class_id,
+                action: "platform_supervision",
+                field: Some("supervision_form"),
+                old_value: None,
+                new_value: Some(&serde_json::to_string(&valid).map_err(DeskError::internal)?),
+                reason: Some(by),
+            },
+        )?;
+        for w in table::class_participants::worker_ids(tx, class_id)? {
+            self.refresh_status_as(tx, (None, "platform_supervision"), &w)?;
+        }
+        Ok(true)
+    }
+
     pub(crate) fn class_in(&self, conn: &rusqlite::Connection, id: &str) -> DeskResult<TrainingClass> {
         table::training_classes::by_id(conn, id)?.ok_or_else(not_found_class)
     }
@@ -628,6 +663,12 @@ impl Desk {
     /// transaction: enrolled → in training when in a class; in training ⇄ eligible by the
     /// eligibility rule. Every status change is audited and pushed.
     pub(crate) fn refresh_status(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
+        self.refresh_status_as(tx, (Some(&actor.id), "status"), worker_id)
+    }
+
+    /// [`Desk::refresh_status`] as a user, or as the platform (`None`, with the timeline's
+    /// action: a supervision form the programme office filed).
+    pub(crate) fn refresh_status_as(&self, tx: &Transaction<'_>, (user_id, action): (Option<&str>, &str), worker_id: &str) -> DeskResult<()> {
         let from = table::workers::status(tx, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let in_a_class = table::class_participants::in_any_class(tx, worker_id)?;
         // The lifecycle decides every step; training only says which events happened.
@@ -655,7 +696,7 @@ impl Desk {
             return Ok(());
         }
         // The one status move with its audit entry, as for cards and the platform's decisions.
-        self.set_status_in(tx, worker_id, &events, (Some(&actor.id), "status", None))?;
+        self.set_status_in(tx, worker_id, &events, (user_id, action, None))?;
         self.push_worker_outbox(tx, worker_id)
     }
 }

@@ -39,4 +39,8 @@ feedback: number,
 /**
  * Changes about workers this desk does not hold (enrolled on another desk of the agency).
  */
-skipped: number, };
+skipped: number, 
+/**
+ * Supervision forms the programme office filed on the platform (督导表) kept.
+ */
+supervision_forms: number, };

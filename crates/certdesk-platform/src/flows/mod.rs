@@ -18,6 +18,7 @@ pub mod operators;
 mod records;
 pub mod roster;
 pub mod stats;
+pub mod supervision;
 mod training_check;
 mod workers;
 

@@ -31,6 +31,8 @@ pub enum Area {
     Stats,
     /// 名册备案: the agencies' roster filings and their rows (read-only).
     Filings,
+    /// 培训督导: the agencies' classes, their supervision forms, online completion; filing a form.
+    Supervision,
     /// 审计: every operator action (read-only).
     Audit,
     /// 签名密钥: rotating and withdrawing the signing keys (the JSON API only, two operators).
@@ -39,8 +41,17 @@ pub enum Area {
 
 impl Area {
     /// Every area, in the navigation's order.
-    pub const ALL: [Area; 8] =
-        [Area::Reviews, Area::Stats, Area::Filings, Area::Agencies, Area::Devices, Area::Revocations, Area::Audit, Area::Keys];
+    pub const ALL: [Area; 9] = [
+        Area::Reviews,
+        Area::Supervision,
+        Area::Stats,
+        Area::Filings,
+        Area::Agencies,
+        Area::Devices,
+        Area::Revocations,
+        Area::Audit,
+        Area::Keys,
+    ];
 
     /// The stable code: an API key's scope names areas by it.
     pub fn code(&self) -> &'static str {
@@ -51,6 +62,7 @@ impl Area {
             Area::Revocations => "revocations",
             Area::Stats => "stats",
             Area::Filings => "filings",
+            Area::Supervision => "supervision",
             Area::Audit => "audit",
             Area::Keys => "keys",
         }
@@ -70,6 +82,7 @@ impl Area {
             Area::Revocations => "/operator/revocations",
             Area::Stats => "/operator/stats",
             Area::Filings => "/operator/filings",
+            Area::Supervision => "/operator/supervision",
             Area::Audit => "/operator/audit",
             Area::Keys => "/api/v1/operator/keys",
         }
@@ -84,6 +97,7 @@ impl Area {
             Area::Revocations => ("注销与补发", "Revocations"),
             Area::Stats => ("统计", "Statistics"),
             Area::Filings => ("名册备案", "Roster filings"),
+            Area::Supervision => ("培训督导", "Supervision"),
             Area::Audit => ("审计", "Audit"),
             Area::Keys => ("签名密钥", "Signing keys"),
         }
@@ -93,7 +107,7 @@ impl Area {
 /// Whether `role` may use `area`: the one table.
 pub fn may(role: OperatorRole, area: Area) -> bool {
     match area {
-        Area::Reviews => role == OperatorRole::Office,
+        Area::Reviews | Area::Supervision => role == OperatorRole::Office,
         Area::Agencies | Area::Devices | Area::Audit | Area::Keys => role == OperatorRole::Admin,
         Area::Revocations => true,
         Area::Stats | Area::Filings => matches!(role, OperatorRole::Office | OperatorRole::Commission),
@@ -156,7 +170,7 @@ mod tests {
         assert_eq!(
             table,
             [
-                (Office, vec![Area::Reviews, Area::Stats, Area::Filings, Area::Revocations]),
+                (Office, vec![Area::Reviews, Area::Supervision, Area::Stats, Area::Filings, Area::Revocations]),
                 (Commission, vec![Area::Stats, Area::Filings, Area::Revocations]),
                 (Admin, vec![Area::Agencies, Area::Devices, Area::Revocations, Area::Audit, Area::Keys]),
             ]

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod html;
 mod audit;
 mod filings;
+mod supervision;
 mod stats;
 
 use axum::extract::{Form, FromRequest, Path, Query, Request, State};
@@ -74,6 +75,8 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(guarded(Area::Stats, routes!(stats::stats_csv)))
         .routes(guarded(Area::Filings, routes!(filings::filings_page)))
         .routes(guarded(Area::Filings, routes!(filings::filing_file)))
+        .routes(guarded(Area::Supervision, routes!(supervision::supervision_page)))
+        .routes(guarded(Area::Supervision, routes!(supervision::supervision_form, supervision::file_supervision_form)))
         .routes(guarded(Area::Devices, routes!(devices_page)))
         .routes(guarded(Area::Devices, routes!(revoke_device)))
         .routes(guarded(Area::Audit, routes!(audit::audit_page)))
@@ -144,7 +147,7 @@ impl IntoResponse for PageError {
 
 pub(crate) type PageResult = Result<Response, PageError>;
 
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 

@@ -42,6 +42,8 @@ pub struct StoredWorker {
     pub status: WorkerStatus,
     /// The record's version: one more with every push that writes it.
     pub version: i64,
+    /// The name as the record carries it.
+    pub name: String,
 }
 
 /// A worker row to write (created, or replacing the record of an existing one).

@@ -567,10 +567,10 @@ mod roles {
         let reject = format!("/operator/reviews/{app}/reject");
         let code = format!("/operator/agencies/{agency}/enrolment-codes");
         let revoke = format!("/operator/devices/{}/revoke", device.device_id);
-        let pages = ["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings", "/operator/audit"];
+        let pages = ["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings", "/operator/supervision", "/operator/audit"];
         let allowed = |b: &Browser| -> Vec<&str> {
             if b.cookie == office.cookie {
-                vec!["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings"]
+                vec!["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings", "/operator/supervision"]
             } else if b.cookie == admin.cookie {
                 vec!["/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/audit"]
             } else {
@@ -589,7 +589,7 @@ mod roles {
                 }
             }
             let nav = p.page(b, "/operator/revocations").await;
-            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices", "/operator/stats", "/operator/filings", "/operator/audit"] {
+            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices", "/operator/stats", "/operator/filings", "/operator/supervision", "/operator/audit"] {
                 assert_eq!(nav.contains(&format!("href=\"{path}\"")), allowed(b).contains(&path), "{who}'s navigation and {path}");
             }
         }
@@ -694,6 +694,117 @@ mod filings {
             assert_eq!(p.get(&admin, &path).await.status(), StatusCode::FORBIDDEN, "the administrator may not read {path}");
         }
         assert!(p.page(&office, "/operator/filings").await.contains(&number), "the office sees it too");
+    }
+}
+
+/// Issue 14 item 4: the programme office sees each agency's classes with their supervision
+/// forms or the lack of one and the online classes' completion per worker, and files the form
+/// of an offline class; bad fields, an online class, a second form and other roles are refused
+/// with nothing filed; the filed form reaches the agency's pull and counts for the platform's
+/// own training check at once.
+mod supervision {
+    use super::*;
+
+    fn record(entity: SyncEntity, id: Uuid, payload: Value) -> OutboxEntry {
+        OutboxEntry { seq: 0, id: Uuid::now_v7(), entity, entity_id: id, op: SyncOp::Upsert, payload }
+    }
+
+    async fn push_all(p: &Platform, device: &EnrolResponse, entries: Vec<OutboxEntry>) -> Vec<EntryOutcome> {
+        let res: PushResponse = p
+            .http
+            .post(p.url("/api/v1/sync/push"))
+            .header("authorization", device.authorization())
+            .json(&PushRequest { device_id: device.device_id, entries })
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        res.results.into_iter().map(|r| r.outcome).collect()
+    }
+
+    #[tokio::test]
+    async fn the_office_sees_a_class_without_its_form_files_it_and_the_training_counts() {
+        let p = platform().await;
+        let agency = p.agency(1).await;
+        let device = p.device(agency).await;
+        let (worker, offline, online) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let person = json!({
+            "name": "张三丰", "id_number": id_number(1), "phone": "13812345678", "address": "上海市黄浦区某路1号",
+            "service_types": ["cleaning"], "emergency_contact_name": "王五", "emergency_contact_phone": "13912345678",
+            "consent_date": "2024-06-01", "agency_check_done": true, "status": "in_training"
+        });
+        let mut online_class = certdesk_testkit::training::class(online);
+        online_class["mode"] = json!("online");
+        online_class["title"] = json!("线上课程：家庭安全");
+        let outcomes = push_all(
+            &p,
+            &device,
+            vec![
+                record(SyncEntity::Worker, worker, person.clone()),
+                record(SyncEntity::TrainingClass, offline, certdesk_testkit::training::class(offline)),
+                record(SyncEntity::ClassParticipant, Uuid::now_v7(), certdesk_testkit::training::present(offline, worker)),
+                record(SyncEntity::ExamResult, Uuid::now_v7(), certdesk_testkit::training::passed_exam(offline, worker)),
+                record(SyncEntity::TrainingClass, online, online_class),
+                record(
+                    SyncEntity::ClassParticipant,
+                    Uuid::now_v7(),
+                    json!({"class_id": online.to_string(), "worker_id": worker.to_string(), "hours_completed": 1.0}),
+                ),
+            ],
+        )
+        .await;
+        assert!(outcomes.iter().all(|o| *o == EntryOutcome::Applied), "{outcomes:?}");
+        // Without the form the platform's own check refuses the application.
+        let mut applying = person.clone();
+        applying["status"] = json!("eligible");
+        let apply = |n| OutboxEntry { seq: n, id: Uuid::now_v7(), entity: SyncEntity::Worker, entity_id: worker, op: SyncOp::Apply, payload: applying.clone() };
+        assert!(matches!(&push_all(&p, &device, vec![apply(10)]).await[0], EntryOutcome::Rejected { code, .. } if code == "training_incomplete"));
+
+        let office = p.sign_in_as(USER).await;
+        let all = p.page(&office, "/operator/supervision").await;
+        assert!(all.contains("第1家政服务有限公司") && all.contains("<b style=\"color:#b42318\">1</b>"), "one class without its form: {all}");
+        let page = p.page(&office, &format!("/operator/supervision?agency={agency}")).await;
+        assert!(page.contains("缺督导表") && page.contains("线上课程：家庭安全") && page.contains("张三丰") && page.contains("未完成"), "{page}");
+        let form_path = format!("/operator/supervision/{agency}/{offline}");
+        assert!(page.contains(&format!("href=\"{form_path}\"")), "a link to the form");
+
+        // Refused, nothing filed: a count that is no number, a field the domain refuses, the
+        // online class, another role.
+        let good = [
+            ("supervisor_name", "赵督导"), ("method", "video"), ("supervised_at", "2026-11-20T10:30"), ("place", "上海市徐汇区漕溪北路1号"),
+            ("participants_present", "1"), ("identity_checked", "1"), ("trainer", "陈老师"), ("remarks", "视频抽查"),
+        ];
+        let with = |k: &str, v: &'static str| good.iter().map(|(a, b)| (*a, if *a == k { v } else { *b })).collect::<Vec<_>>();
+        let res = p.post(&office, &form_path, &with("participants_present", "many")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(res.text().await.unwrap().contains("实到人数须为整数"));
+        let res = p.post(&office, &form_path, &with("identity_checked", "5")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "more identities checked than present");
+        let res = p.post(&office, &format!("/operator/supervision/{agency}/{online}"), &good).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(res.text().await.unwrap().contains("线上班无需督导表"));
+        assert_eq!(p.post(&office, &format!("/operator/supervision/{agency}/{}", Uuid::now_v7()), &good).await.status(), StatusCode::NOT_FOUND);
+        let commission = p.sign_in_as(COMMISSION).await;
+        assert_eq!(p.post(&commission, &form_path, &good).await.status(), StatusCode::FORBIDDEN);
+        assert!(p.page(&office, &format!("/operator/supervision?agency={agency}")).await.contains("填写督导表"), "still without its form");
+
+        let res = p.post(&office, &form_path, &good).await;
+        assert!(redirects_to(&res, &format!("/operator/supervision?agency={agency}&done=supervision_filed")), "filed");
+        let page = p.page(&office, &format!("/operator/supervision?agency={agency}&done=supervision_filed")).await;
+        assert!(!page.contains("填写督导表") && page.contains("赵督导") && page.contains("平台督导") && page.contains("督导表已提交"), "{page}");
+        assert_eq!(p.post(&office, &form_path, &good).await.status(), StatusCode::BAD_REQUEST, "a second form");
+
+        // The agency's desks receive it; the platform's own check now takes the application.
+        let pulled: PullResponse = p.pull(&device).await.json().await.unwrap();
+        let form = pulled.changes.iter().find_map(|c| match &c.body {
+            ChangeBody::SupervisionFiled { class_id, form, .. } if *class_id == offline.to_string() => Some(form.clone()),
+            _ => None,
+        });
+        let form = form.expect("the form is in the agency's pull");
+        assert_eq!((form["method"].as_str(), form["supervised_at"].as_str(), form["recorded_by"].as_str()), (Some("video"), Some("2026-11-20 10:30"), Some("平台督导：li.min")));
+        assert_eq!(push_all(&p, &device, vec![apply(11)]).await, [EntryOutcome::Applied]);
     }
 }
 

@@ -31,12 +31,37 @@ pub(crate) fn put(conn: &Connection, (class_id, id): (&str, &str), v: &ValidSupe
     Ok(())
 }
 
+/// Keeps a form the programme office filed on the platform (`by`: 平台督导：<operator>), unless
+/// the class has one already; whether it was kept.
+pub(crate) fn put_from_platform(conn: &Connection, (class_id, id): (&str, &str), v: &ValidSupervision, by: &str, recorded_at: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "INSERT OR IGNORE INTO supervision_forms (class_id, id, supervisor_name, method, supervised_at, place,
+            participants_present, identity_checked, trainer, remarks, recorded_at, recorded_by, filed_by_platform)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12)",
+        params![
+            class_id,
+            id,
+            v.supervisor_name,
+            v.method.code(),
+            v.supervised_at.format(TIME_FORMAT).to_string(),
+            v.place,
+            v.participants_present,
+            v.identity_checked,
+            v.trainer,
+            v.remarks,
+            recorded_at,
+            by
+        ],
+    )?;
+    Ok(n == 1)
+}
+
 /// A class's form, if filed.
 pub(crate) fn of_class(conn: &Connection, class_id: &str) -> rusqlite::Result<Option<SupervisionForm>> {
     conn.prepare_cached(
         "SELECT s.id, s.class_id, s.supervisor_name, s.method, s.supervised_at, s.place, s.participants_present,
-                s.identity_checked, s.trainer, s.remarks, s.recorded_at, u.display_name
-         FROM supervision_forms s JOIN users u ON u.id = s.recorded_by WHERE s.class_id = ?1",
+                s.identity_checked, s.trainer, s.remarks, s.recorded_at, COALESCE(u.display_name, s.filed_by_platform, '')
+         FROM supervision_forms s LEFT JOIN users u ON u.id = s.recorded_by WHERE s.class_id = ?1",
     )?
     .query_row([class_id], |r| {
         Ok(SupervisionForm {

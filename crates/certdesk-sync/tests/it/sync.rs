@@ -452,6 +452,63 @@ async fn the_roster_is_filed_from_the_desk_with_a_receipt_that_verifies_offline_
     assert_eq!(d.desk.filings(false).unwrap().len(), 1, "only the filed one is kept");
 }
 
+/// Issue 14 item 4 end to end: an offline class whose form the agency never filed counts for
+/// nobody; the programme office files the supervision form on the platform, and at the desk's
+/// next sync the form is the class's, its participants are eligible, and the platform's own
+/// training check takes their application.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervision_form_filed_on_the_platform_reaches_the_desk_and_makes_its_workers_eligible() {
+    use certdesk_domain::training::SupervisionInput;
+    let p = platform(&[]).await;
+    let mut d = enrolled(&p, 1).await;
+    let ids = d.enrol_workers(0, 2);
+    let class = certdesk_testkit::desk::train_without_supervision(&mut d.desk, &d.me, &ids, "90");
+    assert_eq!(d.desk.worker(&ids[0]).unwrap().status, "in_training", "no form: the hours count for nobody");
+    sync(&mut d.desk, &opts()).await.unwrap();
+
+    let agency = uuid::Uuid::parse_str(&d.desk.sync_device().unwrap().unwrap().agency_id).unwrap();
+    let overview = p.with_store(move |s| certdesk_platform::flows::supervision::overview(&s, agency).unwrap());
+    assert_eq!(overview.counts(), (1, 0, 1), "the office sees the offline class without its form");
+    let form = SupervisionInput {
+        supervisor_name: "赵督导".into(),
+        method: "video".into(),
+        supervised_at: "2026-01-10 10:30".into(),
+        place: "徐汇区培训中心".into(),
+        participants_present: 2,
+        identity_checked: 2,
+        trainer: "陈老师".into(),
+        remarks: "视频抽查".into(),
+    };
+    let key = class.clone();
+    let filed = p.with_store(move |s| {
+        certdesk_platform::flows::supervision::file_supervision(&s, agency, &key, &form, "li.min", uuid::Uuid::now_v7(), chrono::Utc::now()).unwrap()
+    });
+    assert_eq!(filed, Ok(()));
+
+    let r = sync(&mut d.desk, &opts()).await.unwrap();
+    assert_eq!(r.pulled.supervision_forms, 1, "{r:?}");
+    for id in &ids {
+        assert_eq!(d.desk.worker(id).unwrap().status, "eligible", "the platform's form counts at the desk");
+    }
+    let detail = d.desk.class_detail(&class).unwrap();
+    let kept = detail.supervision.expect("the class has its form");
+    assert_eq!((kept.supervisor_name.as_str(), kept.recorded_by.as_str()), ("赵督导", "平台督导：li.min"));
+    let timeline = d.desk.worker_detail(&ids[0]).unwrap().timeline;
+    assert!(timeline.iter().any(|e| e.action == "platform_supervision"), "{timeline:?}");
+    // The platform's own check takes the application.
+    d.desk.apply_worker(&d.me, &ids[0]).unwrap();
+    let r = sync(&mut d.desk, &opts()).await.unwrap();
+    assert_eq!(r.pushed.rejected, 0, "the synced training with the platform's form carries the application: {r:?}");
+    assert_eq!(d.desk.worker(&ids[0]).unwrap().status, "applied");
+    // A second form for the class: refused, nothing sent.
+    let again = p.with_store(move |s| {
+        let form = SupervisionInput { supervisor_name: "钱督导".into(), method: "on_site".into(), supervised_at: "2026-01-10 11:00".into(),
+            place: "徐汇区".into(), participants_present: 2, identity_checked: 2, trainer: "陈老师".into(), remarks: String::new() };
+        certdesk_platform::flows::supervision::file_supervision(&s, agency, &class, &form, "li.min", uuid::Uuid::now_v7(), chrono::Utc::now()).unwrap()
+    });
+    assert_eq!(again, Err(certdesk_platform::flows::supervision::FormRefused::AlreadyFiled));
+}
+
 /// Issue 11 item 3 end to end: a platform whose keys are SM2 approves a worker; the desk pulls
 /// the SM2 key with its algorithm and verifies the card offline, and the public page shows it
 /// valid.

@@ -101,9 +101,9 @@ pub(super) fn worker(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<Option<Store
     // Locked until the transaction ends: the flows decide from its status and version (cancel,
     // reissue, approve as seen) and then write it, and another instance must not move it in
     // between (SQLite has one writer at a time).
-    let row = t.tx.query_opt("SELECT agency_id, id_number, status, version FROM workers WHERE id = $1 FOR UPDATE", &[&id])?;
+    let row = t.tx.query_opt("SELECT agency_id, id_number, status, version, name FROM workers WHERE id = $1 FOR UPDATE", &[&id])?;
     row.map(|r| {
-        Ok(StoredWorker { agency_id: r.get(0), id_number: r.get(1), status: status_of(r.get(2))?, version: r.get(3) })
+        Ok(StoredWorker { agency_id: r.get(0), id_number: r.get(1), status: status_of(r.get(2))?, version: r.get(3), name: r.get(4) })
     })
     .transpose()
 }

@@ -323,7 +323,7 @@ impl Tx for SqliteTx<'_, '_> {
         let row = self
             .0
             .query_row(
-                "SELECT agency_id, id_number, status, version FROM workers WHERE id = ?1",
+                "SELECT agency_id, id_number, status, version, name FROM workers WHERE id = ?1",
                 [id.to_string()],
                 |r| {
                     Ok((
@@ -331,16 +331,18 @@ impl Tx for SqliteTx<'_, '_> {
                         r.get::<_, String>(1)?,
                         r.get::<_, String>(2)?,
                         r.get::<_, i64>(3)?,
+                        r.get::<_, String>(4)?,
                     ))
                 },
             )
             .optional()?;
-        row.map(|(a, n, s, version)| {
+        row.map(|(a, n, s, version, name)| {
             Ok(StoredWorker {
                 agency_id: uuid_of(a)?,
                 id_number: n,
                 status: status_of(&s)?,
                 version,
+                name,
             })
         })
         .transpose()
