@@ -82,3 +82,32 @@ pub fn font_broken() -> CardError {
         Bilingual::new("内置证卡字体无法读取，请重新安装本软件。", "The built-in card font cannot be read; reinstall the application."),
     )
 }
+
+/// The printed roster receipt's lines: the verification held.
+pub(crate) fn receipt_verified() -> (&'static str, &'static str) {
+    ("本机已用平台信任列表核验签名：有效", "Verified on this desk against the platform's trust list: the signature holds")
+}
+
+/// The printed roster receipt's lines: the verification failed, with its sentence.
+pub(crate) fn receipt_not_verified(zh: &str) -> String {
+    format!("核验未通过：{zh}")
+}
+
+/// The printed roster receipt's notes at the foot.
+pub(crate) fn receipt_notes() -> [(&'static str, &'static str); 2] {
+    [
+        (
+            "名册 SHA-256 为按上门服务证编码排序的名册行（紧凑 JSON）的摘要；签名覆盖本回执全部内容。",
+            "The hash is of the roster's rows sorted by certificate code (compact JSON); the signature covers every field above.",
+        ),
+        (
+            "核验：certdesk roster receipts --verify（离线，使用同步的信任列表）。备案不可修改，更正须提交新备案。",
+            "Verify with certdesk roster receipts --verify (offline, with the synced trust list). A filing is never changed.",
+        ),
+    ]
+}
+
+/// The printed roster receipt's print date.
+pub(crate) fn receipt_printed_on(day: &str) -> String {
+    format!("打印日期 Printed {day}")
+}

@@ -81,31 +81,23 @@ pub fn roster_receipt(r: &ReceiptData) -> Result<Vec<u8>, CardError> {
         match &r.verified {
             Ok(()) => {
                 c.stroke_rect(left, y - 14.0, right - left, 18.0, GREEN, 0.5);
-                c.text("本机已用平台信任列表核验签名：有效", Text::at(left + 5.0, y - 3.5, 4.4).bold().color(GREEN))?;
-                c.text("Verified on this desk against the platform's trust list: the signature holds", Text::at(left + 5.0, y - 10.0, 3.0).color(GREEN))?;
+                let (zh, en) = crate::messages::receipt_verified();
+                c.text(zh, Text::at(left + 5.0, y - 3.5, 4.4).bold().color(GREEN))?;
+                c.text(en, Text::at(left + 5.0, y - 10.0, 3.0).color(GREEN))?;
             }
             Err((zh, en)) => {
                 c.stroke_rect(left, y - 14.0, right - left, 18.0, RED, 0.5);
-                c.text(&format!("核验未通过：{zh}"), Text::at(left + 5.0, y - 3.5, 4.4).bold().color(RED).max(right - left - 10.0))?;
+                c.text(&crate::messages::receipt_not_verified(zh), Text::at(left + 5.0, y - 3.5, 4.4).bold().color(RED).max(right - left - 10.0))?;
                 c.text(en, Text::at(left + 5.0, y - 10.0, 3.0).color(RED).max(right - left - 10.0))?;
             }
         }
         y -= 26.0;
-        for (zh, en) in [
-            (
-                "名册 SHA-256 为按上门服务证编码排序的名册行（紧凑 JSON）的摘要；签名覆盖本回执全部内容。",
-                "The hash is of the roster's rows sorted by certificate code (compact JSON); the signature covers every field above.",
-            ),
-            (
-                "核验：certdesk roster receipts --verify（离线，使用同步的信任列表）。备案不可修改，更正须提交新备案。",
-                "Verify with certdesk roster receipts --verify (offline, with the synced trust list). A filing is never changed.",
-            ),
-        ] {
+        for (zh, en) in crate::messages::receipt_notes() {
             c.text(zh, Text::at(left, y, 3.2).color(BLACK).max(right - left))?;
             c.text(en, Text::at(left, y - 4.5, 2.5).color(MUTED).max(right - left))?;
             y -= 12.0;
         }
-        c.text(&format!("打印日期 Printed {}", r.printed_on), Text::at(A4_W / 2.0, 12.0, 2.8).color(MUTED).align(Align::Center))?;
+        c.text(&crate::messages::receipt_printed_on(&r.printed_on), Text::at(A4_W / 2.0, 12.0, 2.8).color(MUTED).align(Align::Center))?;
         Ok(())
     })?;
     doc.finish("持证人员名册备案回执 / Roster filing receipt")

@@ -48,6 +48,23 @@ struct Cli {
     command: Command,
 }
 
+/// `certdesk idcard ...`.
+#[derive(Subcommand)]
+enum IdcardCommand {
+    /// Choose the reader's serial port (manager): /dev/ttyUSB0, COM3.
+    Port {
+        /// The port.
+        port: String,
+    },
+    /// Read the card on the reader: the fields enrolment is filled with (the photo stays with
+    /// the webcam or a file: the card's own format needs the vendor's decoder).
+    Read {
+        /// This port instead of the one in the settings.
+        #[arg(long)]
+        port: Option<String>,
+    },
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// First start: the agency profile and the first manager at once.
@@ -89,6 +106,9 @@ enum Command {
     /// The roster of certified staff (持证人员名册).
     #[command(subcommand)]
     Roster(training_cmd::RosterCommand),
+    /// The second-generation ID-card reader (二代证读卡器).
+    #[command(subcommand)]
+    Idcard(IdcardCommand),
     /// Training classes (培训班): create, list, show, join, attendance.
     #[command(subcommand)]
     Class(training_cmd::ClassCommand),
@@ -425,6 +445,14 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
         Command::Sync(args) => sync_cmd::sync(s, args, out)?,
         Command::Import(cmd) => training_cmd::import(s, cmd, out)?,
         Command::Roster(cmd) => training_cmd::roster(s, cmd, out)?,
+        Command::Idcard(IdcardCommand::Port { port }) => {
+            s.set_idcard_port(&port)?;
+            out.print(&port, || crate::messages::report::idcard_port_set(&port));
+        }
+        Command::Idcard(IdcardCommand::Read { port }) => {
+            let card = s.read_idcard(port.as_deref())?;
+            out.print(&card, || crate::messages::report::idcard(&card));
+        }
         Command::Class(cmd) => training_cmd::class(s, cmd, out)?,
         Command::Exam(cmd) => training_cmd::exam(s, cmd, out)?,
         Command::Supervision(cmd) => training_cmd::supervision(s, cmd, out)?,

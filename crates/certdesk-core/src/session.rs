@@ -400,6 +400,31 @@ impl<'a> Session<'a> {
         self.desk.filings(verify)
     }
 
+    /// Reads the ID card on the desk's reader (二代证读卡器) at the port chosen in the settings
+    /// (or `port`): the card's text fields to fill enrolment with, or why not (nothing filled).
+    pub fn read_idcard(&self, port: Option<&str>) -> DeskResult<certdesk_idcard::CardText> {
+        let port = match port {
+            Some(p) => p.to_owned(),
+            None => self.desk.idcard_port()?.ok_or_else(messages::idcard_port_missing)?,
+        };
+        certdesk_idcard::read_card_at(&port, self.desk.today()).map_err(|e| {
+            let (zh, en) = e.sentence();
+            tracing::warn!(error = ?e, "ID-card reader");
+            messages::idcard_reader(zh, en)
+        })
+    }
+
+    /// Chooses the ID-card reader's port (manager).
+    pub fn set_idcard_port(&self, port: &str) -> DeskResult<()> {
+        self.manager()?;
+        self.desk.set_idcard_port(self.user, port)
+    }
+
+    /// The ID-card reader's port, if chosen.
+    pub fn idcard_port(&self) -> DeskResult<Option<String>> {
+        self.desk.idcard_port()
+    }
+
     /// The receipt of roster filing `number` as a one-page PDF, verified as it is printed
     /// (manager).
     pub fn roster_receipt_pdf(&self, number: &str) -> DeskResult<Vec<u8>> {

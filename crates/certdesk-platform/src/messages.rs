@@ -69,6 +69,12 @@ pub(crate) fn cursor_invalid() -> AppError {
     AppError::bad_request(ApiCode::MalformedQuery, "同步游标无效", "since must be 0 or more")
 }
 
+// ---- Training supervision (培训督导) -----------------------------------------------------------
+
+/// Who recorded a supervision form the platform filed (its `recorded_by`): the operator's
+/// sign-in name follows.
+pub const FILED_ON_PLATFORM: &str = "平台督导：";
+
 // ---- Roster filing (名册备案) ------------------------------------------------------------------
 
 /// Rows named one by one in a refusal at most; the rest are counted.

@@ -1,10 +1,12 @@
 -- Supervision forms filed by the programme office on the platform (issue 14 item 4) arrive in
 -- the pull: such a form has no desk user behind it, so `recorded_by` may be empty when
 -- `filed_by_platform` names who filed it on the platform (平台督导：<operator>). SQLite cannot
--- relax a column in place: the table is rebuilt with every row kept.
+-- relax a column in place: the table is rebuilt under its own name with every row kept (the
+-- old one renamed aside first; no other table refers to it).
 -- Append-only: add a new numbered file, never edit this one.
 
-CREATE TABLE supervision_forms_next (
+ALTER TABLE supervision_forms RENAME TO supervision_forms_before_0011;
+CREATE TABLE supervision_forms (
     class_id              TEXT PRIMARY KEY REFERENCES training_classes(id),
     id                    TEXT NOT NULL UNIQUE,
     supervisor_name       TEXT NOT NULL,
@@ -20,9 +22,8 @@ CREATE TABLE supervision_forms_next (
     filed_by_platform     TEXT,
     CHECK (recorded_by IS NOT NULL OR filed_by_platform IS NOT NULL)
 );
-INSERT INTO supervision_forms_next (class_id, id, supervisor_name, method, supervised_at, place, participants_present,
+INSERT INTO supervision_forms (class_id, id, supervisor_name, method, supervised_at, place, participants_present,
     identity_checked, trainer, remarks, recorded_at, recorded_by)
     SELECT class_id, id, supervisor_name, method, supervised_at, place, participants_present,
-    identity_checked, trainer, remarks, recorded_at, recorded_by FROM supervision_forms;
-DROP TABLE supervision_forms;
-ALTER TABLE supervision_forms_next RENAME TO supervision_forms;
+    identity_checked, trainer, remarks, recorded_at, recorded_by FROM supervision_forms_before_0011;
+DROP TABLE supervision_forms_before_0011;

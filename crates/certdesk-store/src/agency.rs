@@ -133,3 +133,39 @@ impl Desk {
         Ok(a)
     }
 }
+
+/// The setting that names the ID-card reader's serial port.
+const IDCARD_PORT: &str = "idcard.port";
+
+impl crate::Desk {
+    /// The ID-card reader's serial port (`/dev/ttyUSB0`, `COM3`), if one was chosen.
+    pub fn idcard_port(&self) -> crate::DeskResult<Option<String>> {
+        Ok(crate::table::settings::get(&self.conn, IDCARD_PORT)?)
+    }
+
+    /// Chooses the ID-card reader's serial port (a manager's setting; audited).
+    pub fn set_idcard_port(&self, actor: &crate::SessionUser, port: &str) -> crate::DeskResult<()> {
+        let port = port.trim();
+        if port.is_empty() || port.chars().count() > 200 {
+            return Err(crate::messages::idcard_port_invalid());
+        }
+        let old = self.idcard_port()?;
+        let tx = self.conn.unchecked_transaction()?;
+        crate::table::settings::put(&tx, IDCARD_PORT, port)?;
+        self.append_audit(
+            &tx,
+            &crate::audit::AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "settings",
+                entity_id: IDCARD_PORT,
+                action: "update",
+                field: Some(IDCARD_PORT),
+                old_value: old.as_deref(),
+                new_value: Some(port),
+                reason: None,
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -238,6 +238,9 @@ desk_codes! {
     RosterEmpty = "roster_empty",
     /// A filing receipt does not verify (changed, forged, or for other rows).
     ReceiptInvalid = "receipt_invalid",
+    /// The ID-card reader did not give a whole card (no reader, no card, a card moved, a
+    /// damaged frame); nothing was filled.
+    IdCardReader = "idcard_reader",
 }
 
 impl DeskCode {
@@ -304,7 +307,7 @@ mod tests {
         "calibration_invalid", "no_cards", "font_broken", "write_failed", "no_cups", "print_failed",
         "diagnostics_write", "photo_file", "date", "read_failed", "scan_unreadable", "usage",
         "verdict_replaced", "verdict_revoked", "verdict_expired", "activation_needs_handover", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
-        "verdict_not_a_certificate", "details_under_review", "roster_empty", "receipt_invalid",
+        "verdict_not_a_certificate", "details_under_review", "roster_empty", "receipt_invalid", "idcard_reader",
     ];
 
     #[test]

@@ -144,7 +144,7 @@ mod tests {
         (8, "762a6de6289686b9fb4d0e136a3eb8c25c7cc2b566704f0aa393a939cea00509"),
         (9, "40e14fc403ca904f0b24bd99d929cf7ab8d2e1673ce61c4d84ef5218eb7cd3b8"),
         (10, "25e9191ee97f37329cb18ccadada5985ea6094086914e7db9e31bc31245a97ca"),
-        (11, "91f9d3d7958c3cb5f25fdc771d60ffff882e6f6584e20e88baa767fddbfd0559"),
+        (11, "93ef53e7ca1aedc73ca477b860e8a5853af2453d327bd7f3a1ca0b39da4072a8"),
     ];
 
     #[test]

@@ -321,6 +321,30 @@ pub fn photo_too_small() -> DeskError {
 
 // ---- Roster export -------------------------------------------------------------------------
 
+/// An empty or overlong reader port.
+pub fn idcard_port_invalid() -> DeskError {
+    DeskError::new(
+        DeskCode::Validation,
+        Bilingual::new("请填写读卡器的端口（如 /dev/ttyUSB0 或 COM3）", "Give the reader's port (for example /dev/ttyUSB0 or COM3)"),
+    )
+}
+
+/// What the ID-card reader said; nothing was filled.
+pub fn idcard_reader(zh: String, en: String) -> DeskError {
+    DeskError::new(DeskCode::IdCardReader, Bilingual::new(zh, en))
+}
+
+/// No reader port chosen yet.
+pub fn idcard_port_missing() -> DeskError {
+    DeskError::new(
+        DeskCode::IdCardReader,
+        Bilingual::new(
+            "尚未设置读卡器端口：请先在设置中选择（certdesk idcard port /dev/ttyUSB0）。未填入任何内容。",
+            "No reader port is chosen yet: choose it in the settings first (certdesk idcard port /dev/ttyUSB0). Nothing was filled.",
+        ),
+    )
+}
+
 /// A roster filing would list nobody.
 pub fn roster_empty(from: chrono::NaiveDate, to: chrono::NaiveDate) -> DeskError {
     DeskError::new(

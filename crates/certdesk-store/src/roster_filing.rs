@@ -7,11 +7,10 @@
 
 use certdesk_protocol::roster::{FilingReceipt, ReceiptProblem, RosterFiling, RosterRow};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::audit::AuditRecord;
-use crate::table::workers::{with_roster, RosterQuery};
+use crate::table::{self, workers::{with_roster, RosterQuery}};
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
 /// The certified statuses a roster lists (approved, printed, issued: 持证).
@@ -94,25 +93,23 @@ impl Desk {
             return Err(crate::messages::roster_empty(from, to));
         }
         let json = serde_json::to_string(&rows).map_err(DeskError::internal)?;
-        let waiting: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT filing_id FROM roster_filings WHERE receipt IS NULL AND period_from = ?1 AND period_to = ?2
-                 AND replaces IS ?3 AND rows = ?4",
-                params![from.to_string(), to.to_string(), replaces, json],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let waiting = table::roster_filings::waiting(&self.conn, (&from.to_string(), &to.to_string()), replaces, &json)?;
         let filing_id = match waiting {
             Some(id) => id,
             None => {
                 let id = self.new_id();
                 let tx = self.conn.unchecked_transaction()?;
-                tx.execute(
-                    "INSERT INTO roster_filings (filing_id, period_from, period_to, replaces, rows, row_count, created_at, created_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![id, from.to_string(), to.to_string(), replaces, json, rows.len() as i64, self.now_text(), actor.id],
-                )?;
+                let row = table::roster_filings::FilingRow {
+                    filing_id: id.clone(),
+                    period_from: from.to_string(),
+                    period_to: to.to_string(),
+                    replaces: replaces.map(str::to_owned),
+                    rows: json,
+                    row_count: rows.len() as u32,
+                    created_at: self.now_text(),
+                    receipt: None,
+                };
+                table::roster_filings::insert(&tx, &row, &actor.id)?;
                 let what = format!("{} rows, {from}..{to}{}", rows.len(), replaces.map(|r| format!(", correcting {r}")).unwrap_or_default());
                 self.append_audit(
                     &tx,
@@ -145,23 +142,19 @@ impl Desk {
     /// nothing is kept.
     pub fn keep_receipt(&self, receipt: &FilingReceipt) -> DeskResult<KeptFiling> {
         let id = receipt.body.filing_id.to_string();
-        let rows: Option<String> =
-            self.conn.query_row("SELECT rows FROM roster_filings WHERE filing_id = ?1", [&id], |r| r.get(0)).optional()?;
+        let rows = table::roster_filings::rows_of(&self.conn, &id)?;
         let rows: Vec<RosterRow> = serde_json::from_str(&rows.ok_or_else(|| crate::messages::receipt_unknown(&receipt.body.number))?)
             .map_err(DeskError::internal)?;
         receipt.verify_for(&self.trust_list()?, &rows).map_err(crate::messages::receipt_invalid)?;
         let json = serde_json::to_string(receipt).map_err(DeskError::internal)?;
-        self.conn.execute(
-            "UPDATE roster_filings SET receipt = ?2, number = ?3 WHERE filing_id = ?1 AND (receipt IS NULL OR receipt = ?2)",
-            params![id, json, receipt.body.number],
-        )?;
+        table::roster_filings::set_receipt(&self.conn, &id, &json, &receipt.body.number)?;
         self.filings(false)?.into_iter().find(|f| f.filing_id == id).ok_or_else(|| DeskError::internal("the filing just kept"))
     }
 
     /// Forgets a prepared filing the platform refused (it filed nothing); a filing with a
     /// receipt is never forgotten.
     pub fn forget_unanswered_filing(&self, filing_id: &str) -> DeskResult<()> {
-        self.conn.execute("DELETE FROM roster_filings WHERE filing_id = ?1 AND receipt IS NULL", [filing_id])?;
+        table::roster_filings::forget_unanswered(&self.conn, filing_id)?;
         Ok(())
     }
 
@@ -169,26 +162,9 @@ impl Desk {
     /// against the synced trust list and the rows kept with it (offline).
     pub fn filings(&self, verify: bool) -> DeskResult<Vec<KeptFiling>> {
         let trust = if verify { Some(self.trust_list()?) } else { None };
-        let mut stmt = self.conn.prepare(
-            "SELECT filing_id, period_from, period_to, replaces, rows, row_count, created_at, receipt FROM roster_filings
-             ORDER BY created_at DESC, filing_id DESC",
-        )?;
-        let raw = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, u32>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let raw = table::roster_filings::all(&self.conn)?;
         raw.into_iter()
-            .map(|(filing_id, from, to, replaces, rows, row_count, created_at, receipt)| {
+            .map(|table::roster_filings::FilingRow { filing_id, period_from: from, period_to: to, replaces, rows, row_count, created_at, receipt }| {
                 // A stored receipt that no longer parses was changed on disk: it does not verify.
                 let parsed = receipt.as_deref().map(serde_json::from_str::<FilingReceipt>);
                 let problem = match (&trust, &parsed) {

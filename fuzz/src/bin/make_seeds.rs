@@ -17,6 +17,29 @@ fn main() {
     credentials(&root.join("credential"));
     spreadsheets(&root.join("import"));
     pushes(&root.join("push"));
+    idcard(&root.join("idcard"));
+}
+
+/// What a reader sends for a card on it (found, selected, read with its photo), and for no card.
+fn idcard(dir: &Path) {
+    use certdesk_idcard::{answer, text_block, CardText, SW_FOUND, SW_NO_CARD, SW_OK};
+    let card = CardText {
+        name: "张三".into(),
+        gender: "female".into(),
+        ethnicity: "汉".into(),
+        birth_date: chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap(),
+        address: "上海市徐汇区漕溪北路1号".into(),
+        id_number: id("310104", "19850312", "124"),
+        authority: "上海市公安局徐汇分局".into(),
+        valid_from: chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(),
+        valid_until: None,
+    };
+    let mut data = vec![0x01, 0x00, 0x04, 0x00];
+    data.extend_from_slice(&text_block(&card, "01"));
+    data.extend_from_slice(&[0x57; 1024]);
+    let whole = [answer(SW_FOUND, &[0; 4]), answer(SW_OK, &[]), answer(SW_OK, &data)].concat();
+    put(dir, "card", &whole);
+    put(dir, "no-card", answer(SW_NO_CARD, &[]));
 }
 
 fn put(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {

@@ -688,3 +688,18 @@ pub fn eligibility(t: &WorkerTraining) -> String {
     }
     s
 }
+
+/// `certdesk idcard port PATH`.
+pub fn idcard_port_set(port: &str) -> String {
+    format!("读卡器端口已设为 {port}")
+}
+
+/// `certdesk idcard read`: the card's fields, one per line.
+pub fn idcard(c: &certdesk_idcard::CardText) -> String {
+    let gender = if c.gender == "male" { "男" } else { "女" };
+    let until = c.valid_until.map_or_else(|| "长期".to_owned(), |d| d.to_string());
+    format!(
+        "姓名\t{}\n性别\t{gender}\n民族\t{}\n出生\t{}\n住址\t{}\n公民身份号码\t{}\n签发机关\t{}\n有效期限\t{} 至 {until}",
+        c.name, c.ethnicity, c.birth_date, c.address, c.id_number, c.authority, c.valid_from
+    )
+}

@@ -148,3 +148,21 @@ fn an_activation_code_before_hand_over_is_refused_with_a_sentence_and_nothing_is
     }
     assert_eq!(queued(dir.path()), before);
 }
+
+/// The ID-card reader from the terminal: choosing its port is a manager's; reading with no port
+/// chosen, or from a port where no reader answers, is refused with the reader's sentence and a
+/// non-zero exit (the reader itself is tested against a simulated one in certdesk-idcard).
+#[test]
+fn the_id_card_reader_needs_its_port_and_says_why_it_read_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    desk_with_a_clerk(dir.path());
+    let (code, printed) = as_clerk(dir.path(), &["idcard", "port", "/dev/ttyUSB0"]);
+    assert_eq!((code, printed), (Some(2), serde_json::to_value(DeskError::forbidden()).unwrap()), "the port is a manager's setting");
+    let (code, printed) = as_clerk(dir.path(), &["idcard", "read"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(printed["code"], "idcard_reader");
+    assert!(printed["message_zh"].as_str().unwrap().contains("尚未设置读卡器端口"), "{printed}");
+    let (code, printed) = as_clerk(dir.path(), &["idcard", "read", "--port", "/dev/certdesk-no-such-reader"]);
+    assert_eq!((code, printed["code"].as_str()), (Some(2), Some("idcard_reader")));
+    assert!(printed["message_zh"].as_str().unwrap().contains("无法连接读卡器"), "{printed}");
+}

@@ -53,9 +53,7 @@ struct ParticipantPayload {
     hours_completed: Option<f64>,
 }
 
-/// Who recorded a supervision form the platform filed (its `recorded_by`): the operator's
-/// sign-in name follows.
-pub const FILED_ON_PLATFORM: &str = "平台督导：";
+pub use crate::messages::FILED_ON_PLATFORM;
 
 /// A class's supervision form, in short.
 #[derive(Debug, Clone, PartialEq)]

@@ -26,6 +26,7 @@ pub(crate) mod photos;
 pub(crate) mod printers;
 pub(crate) mod report_files;
 pub(crate) mod revocations;
+pub(crate) mod roster_filings;
 pub(crate) mod service_visits;
 pub(crate) mod settings;
 pub(crate) mod supervision_forms;
