@@ -10,6 +10,7 @@ mod window;
 mod crash;
 mod e2e;
 mod e2e_cards;
+mod e2e_roster_filing;
 mod e2e_training;
 mod public_page;
 mod sentences;
