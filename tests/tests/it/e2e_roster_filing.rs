@@ -98,6 +98,14 @@ async fn value(d: &WebDriver, id: &str) -> String {
     wait(d, By::Id(id)).await.prop("value").await.unwrap().unwrap_or_default()
 }
 
+/// Scrolls the filing section to the top of the window, so a screenshot shows the form, the
+/// answer and the list of kept filings together.
+async fn show_filing(d: &WebDriver) {
+    d.execute("document.querySelector(\"[data-testid='roster-filing']\").scrollIntoView({ block: 'start' });", vec![])
+        .await
+        .unwrap();
+}
+
 async fn file_and_verify(d: &WebDriver, data: &Path) {
     d.set_window_rect(0, 0, 1280, 900).await.ok();
     wait(d, tid("login-form")).await;
@@ -133,12 +141,14 @@ async fn file_and_verify(d: &WebDriver, data: &Path) {
     // 核验回执: checked offline against the synced trust list.
     wait(d, tid("filing-verify")).await.click().await.unwrap();
     wait_text(d, By::Css(format!("[data-testid='filing-row'][data-number='{}'] [data-testid='filing-valid']", receipt.body.number)), "有效").await;
+    show_filing(d).await;
     shot(d, "f-01-roster-filed-verified").await;
 
     // The same roster again: the platform's refusal names the filing, nothing more is kept.
     wait(d, By::Id("filing_to")).await.send_keys(Key::Enter).await.unwrap();
     let refusal = wait_text(d, tid("filing-error"), "未备案").await;
     assert!(refusal.contains(&receipt.body.number) && refusal.contains("已备案"), "the refusal names the filing: {refusal}");
+    show_filing(d).await;
     shot(d, "f-02-roster-filed-again-refused").await;
     assert_eq!(Desk::open(data).unwrap().filings(false).unwrap().len(), 1, "a refused filing is not kept");
 
@@ -149,5 +159,6 @@ async fn file_and_verify(d: &WebDriver, data: &Path) {
     wait(d, tid("filing-verify")).await.click().await.unwrap();
     wait_text(d, row, "回执签名无效").await;
     wait_gone(d, tid("filing-valid")).await;
+    show_filing(d).await;
     shot(d, "f-03-receipt-changed").await;
 }

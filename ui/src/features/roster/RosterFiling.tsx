@@ -162,10 +162,10 @@ export default function RosterFiling() {
       <Typography.Paragraph className="muted">{t('filing.intro')}</Typography.Paragraph>
       <div onKeyDown={onKeyDown} data-testid="filing-form">
         <Form layout="vertical" component="div">
-          <Space size="middle" align="start" wrap>
+          <div className="filing-fields">
             {dateItem('from', 'filing_from', t('filing.from'))}
             {dateItem('to', 'filing_to', t('filing.to'))}
-            <Form.Item label={t('filing.replaces')} htmlFor="filing_replaces" extra={t('filing.replacesHint')}>
+            <Form.Item label={t('filing.replaces')} htmlFor="filing_replaces" extra={t('filing.replacesHint')} style={{ width: 320 }}>
               <Input
                 id="filing_replaces"
                 data-testid="filing_replaces"
@@ -176,7 +176,7 @@ export default function RosterFiling() {
                 onChange={(e) => setReplaces(e.target.value)}
               />
             </Form.Item>
-          </Space>
+          </div>
           <Space align="center">
             <Button type="primary" loading={busy} onClick={() => void file()} data-testid="filing-submit">
               {t('filing.submit')}
@@ -198,7 +198,7 @@ export default function RosterFiling() {
           data-testid="filing-done"
           message={t('filing.done', { number: receipt.number })}
           description={
-            <Descriptions size="small" column={2} bordered>
+            <Descriptions size="small" column={2} bordered labelStyle={{ whiteSpace: 'nowrap' }}>
               <Descriptions.Item label={t('filing.number')}>
                 <span className="mono" data-testid="filing-number">
                   {receipt.number}
@@ -246,25 +246,27 @@ export default function RosterFiling() {
           {
             title: t('filing.number'),
             key: 'number',
+            className: 'nowrap',
             render: (_, f) => <span className="mono">{f.receipt?.number ?? '—'}</span>,
           },
-          { title: t('filing.period'), key: 'period', render: (_, f) => `${f.period_from} ~ ${f.period_to}` },
-          { title: t('filing.rows'), key: 'rows', align: 'right', render: (_, f) => f.receipt?.rows ?? f.row_count },
+          { title: t('filing.period'), key: 'period', className: 'nowrap', render: (_, f) => `${f.period_from} ~ ${f.period_to}` },
+          { title: t('filing.rows'), key: 'rows', className: 'nowrap', align: 'right', render: (_, f) => f.receipt?.rows ?? f.row_count },
           {
             title: t('filing.filedAt'),
             key: 'filed',
+            className: 'nowrap',
             render: (_, f) => (f.receipt ? formatTime(f.receipt.filed_at) : '—'),
           },
           {
             title: t('filing.replacesShort'),
             key: 'replaces',
+            className: 'nowrap',
             render: (_, f) => <span className="mono">{f.replaces ?? '—'}</span>,
           },
-          { title: t('filing.key'), key: 'key', align: 'right', render: (_, f) => f.receipt?.key_id ?? '—' },
+          { title: t('filing.key'), key: 'key', className: 'nowrap', align: 'right', render: (_, f) => f.receipt?.key_id ?? '—' },
           {
             title: t('filing.receipt'),
             key: 'verdict',
-            width: 220,
             render: (_, f) => <Verdict filing={f} checked={checked} />,
           },
         ]}
