@@ -374,6 +374,21 @@ impl TestPlatform {
         self.agency_in(n, "黄浦区").await
     }
 
+    /// Registers the test kit's desk agency ([`crate::desk::agency`], 徐汇区) as the operator
+    /// does and returns an enrolment code for one of its desks (the window's end-to-end tests
+    /// enrol a desk set up with that agency).
+    pub async fn desk_agency_code(&self) -> String {
+        let res = self
+            .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
+            .json(&json!({"name": crate::desk::agency().name, "credit_code": crate::desk::AGENCY_CREDIT_CODE, "district": "徐汇区"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED, "the operator registers the agency");
+        let created: AgencyCreated = res.json().await.unwrap();
+        self.enrolment_code(created.agency_id).await
+    }
+
     /// A one-time enrolment code for a new desk of `agency`.
     pub async fn enrolment_code(&self, agency: Uuid) -> String {
         let res = self

@@ -20,10 +20,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use certdesk_protocol::operator::AgencyCreated;
 use certdesk_store::Desk;
 use certdesk_sync::SyncOptions;
-use certdesk_testkit::desk::{agency, open_desk, synthetic_worker, train_to_eligibility, AGENCY_CREDIT_CODE};
+use certdesk_testkit::desk::{open_desk, synthetic_worker, train_to_eligibility};
 use certdesk_testkit::enrolled::enrol_params;
 use certdesk_testkit::platform::{Options, TestPlatform};
 use thirtyfour::prelude::*;
@@ -104,15 +103,7 @@ async fn a_card_is_printed_handed_over_lost_replaced_and_both_qr_codes_verify() 
     // The operator registers the desk's own agency (same credit code) and issues a code.
     let mut platform = TestPlatform::start(Options::approving_everyone()).await;
     let http = platform.http.clone();
-    let res = platform
-        .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
-        .json(&serde_json::json!({"name": agency().name, "credit_code": AGENCY_CREDIT_CODE, "district": "徐汇区"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201, "the operator registers the agency");
-    let agency: AgencyCreated = res.json().await.unwrap();
-    let code = platform.enrolment_code(agency.agency_id).await;
+    let code = platform.desk_agency_code().await;
 
     // The desk: agency, manager, one trained worker, enrolled with the platform, applied for
     // and approved through the real sync.

@@ -17,10 +17,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use certdesk_protocol::operator::AgencyCreated;
 use certdesk_store::Desk;
 use certdesk_sync::SyncOptions;
-use certdesk_testkit::desk::{agency, open_desk, synthetic_worker, train_to_eligibility, AGENCY_CREDIT_CODE, MANAGER, MANAGER_PASSWORD};
+use certdesk_testkit::desk::{open_desk, synthetic_worker, train_to_eligibility, MANAGER, MANAGER_PASSWORD};
 use certdesk_testkit::enrolled::enrol_params;
 use certdesk_testkit::platform::{Options, TestPlatform};
 use chrono::Datelike;
@@ -52,15 +51,7 @@ async fn the_manager_files_the_roster_in_the_window_and_its_receipt_verifies() {
     // The platform approves every application at once; the operator registers the desk's own
     // agency (same credit code) and issues an enrolment code.
     let mut platform = TestPlatform::start(Options::approving_everyone()).await;
-    let res = platform
-        .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
-        .json(&serde_json::json!({"name": agency().name, "credit_code": AGENCY_CREDIT_CODE, "district": "徐汇区"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201, "the operator registers the agency");
-    let created: AgencyCreated = res.json().await.unwrap();
-    let code = platform.enrolment_code(created.agency_id).await;
+    let code = platform.desk_agency_code().await;
 
     // The desk: two workers trained (exam on 2026-01-10), enrolled with the platform, applied
     // for and approved through the real sync: the roster of January holds both.
