@@ -377,6 +377,7 @@ impl TestPlatform {
     /// Registers the test kit's desk agency ([`crate::desk::agency`], 徐汇区) as the operator
     /// does and returns an enrolment code for one of its desks (the window's end-to-end tests
     /// enrol a desk set up with that agency).
+    #[cfg(feature = "desk")]
     pub async fn desk_agency_code(&self) -> String {
         let res = self
             .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
