@@ -168,6 +168,6 @@ pub(crate) fn complaints_open(app: State<'_, AppData>) -> CmdResult<Vec<Feedback
 }
 
 #[tauri::command]
-pub(crate) fn complaint_handle(app: State<'_, AppData>, id: String) -> CmdResult<Vec<Feedback>> {
-    app.core.signed_in("complaint_handle", |s| s.handle_complaint(&id))
+pub(crate) fn complaint_answer(app: State<'_, AppData>, id: String, action: String, done_on: String) -> CmdResult<Vec<Feedback>> {
+    app.core.signed_in("complaint_answer", |s| s.answer_complaint(&id, &action, &done_on))
 }

@@ -312,7 +312,7 @@ pub fn run() -> i32 {
             cards::verify_scan,
             cards::worker_feedback,
             cards::complaints_open,
-            cards::complaint_handle,
+            cards::complaint_answer,
             health::health_check_add,
             health::health_check_list,
             health::insurance_add,

@@ -317,6 +317,7 @@ export const cardTestPage = (printer: string, layout: CardLayout, path: string) 
 export const verifyScan = (scanned: string) => call('verify_scan', { scanned });
 export const workerFeedback = (workerId: string) => call('worker_feedback', { workerId });
 export const complaintsOpen = () => call('complaints_open');
-export const complaintHandle = (id: string) => call('complaint_handle', { id });
+export const complaintAnswer = (id: string, action: string, doneOn: string) =>
+  call('complaint_answer', { id, action, doneOn });
 export const onPrintProgress = (fn: (p: Events['card_print_progress']) => void): Promise<() => void> =>
   listen<Events['card_print_progress']>('card_print_progress', (e) => fn(e.payload));

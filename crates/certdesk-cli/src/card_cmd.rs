@@ -147,10 +147,17 @@ pub enum FeedbackCommand {
         #[arg(long)]
         worker: Option<String>,
     },
-    /// Mark a complaint followed up.
-    Handle {
-        /// The complaint's id.
+    /// 处理情况: answer a complaint (sent to the platform at the next sync, where the
+    /// programme office reviews it).
+    Answer {
+        /// The complaint's id or its reference (投诉编号, TS…).
         id: String,
+        /// What was done.
+        #[arg(long)]
+        action: String,
+        /// The day it was done, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        done_on: Option<String>,
     },
 }
 
@@ -275,9 +282,10 @@ pub fn feedback(s: &mut Session<'_>, cmd: FeedbackCommand, out: &Out) -> Result<
             let list = s.open_complaints()?;
             out.print(&list, || report::open_complaints(&list));
         }
-        FeedbackCommand::Handle { id } => {
-            s.handle_complaint(&id)?;
-            out.print(&serde_json::json!({ "handled": id }), report::complaint_handled);
+        FeedbackCommand::Answer { id, action, done_on } => {
+            let done_on = done_on.unwrap_or_else(|| s.today().to_string());
+            s.answer_complaint(&id, &action, &done_on)?;
+            out.print(&serde_json::json!({ "answered": id }), report::complaint_answered);
         }
     }
     Ok(())

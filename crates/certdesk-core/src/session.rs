@@ -554,14 +554,15 @@ impl<'a> Session<'a> {
         self.desk.worker_feedback(worker_id)
     }
 
-    /// Complaints not handled yet.
+    /// Complaints waiting for the agency's answer.
     pub fn open_complaints(&self) -> DeskResult<Vec<Feedback>> {
         self.desk.open_complaints()
     }
 
-    /// Mark a complaint handled; the open complaints after it.
-    pub fn handle_complaint(&mut self, id: &str) -> DeskResult<Vec<Feedback>> {
-        self.desk.handle_complaint(self.user, id)?;
+    /// Answer a complaint (by id or reference): what was done, on which day; the complaints
+    /// waiting for an answer after it.
+    pub fn answer_complaint(&mut self, id: &str, action: &str, done_on: &str) -> DeskResult<Vec<Feedback>> {
+        self.desk.answer_complaint(self.user, id, action, done_on)?;
         self.desk.open_complaints()
     }
 }

@@ -46,6 +46,11 @@ pub use worker::{
     WorkerInput, WorkerStatus, COMPLETED_LATER,
 };
 
+/// Shanghai's time (UTC+8, no daylight saving): every "today" of the programme is Shanghai's.
+pub fn shanghai() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
 /// A refused field names a field of the form it came from, so the window can put the sentence
 /// beside that field (the forms are built from these input types' generated bindings).
 #[cfg(test)]

@@ -413,6 +413,36 @@ pub(crate) mod push {
         Bilingual::new("平台上没有这条人员记录，请先同步人员信息", "The platform has no such worker record; sync the worker first")
     }
 
+    /// A `complaint_answer` record that is not a complaint answer (`e` says why, in English).
+    pub(crate) fn complaint_answer_unreadable(e: impl Display) -> Bilingual {
+        Bilingual::new("投诉处理记录格式不正确，无法读取", format!("The complaint answer cannot be read: {e}"))
+    }
+
+    /// An answer without what was done.
+    pub(crate) fn complaint_answer_empty() -> Bilingual {
+        Bilingual::new("请填写处理情况", "Say what was done")
+    }
+
+    /// An answer over the length limit.
+    pub(crate) fn complaint_answer_too_long(max: usize) -> Bilingual {
+        Bilingual::new(format!("处理情况最多 {max} 字"), format!("At most {max} characters"))
+    }
+
+    /// An answer done on a day after today or before the complaint.
+    pub(crate) fn complaint_answer_date() -> Bilingual {
+        Bilingual::new("处理日期不能早于投诉日期，也不能晚于今天", "The day it was done cannot be before the complaint or after today")
+    }
+
+    /// An answer for a complaint this agency does not have.
+    pub(crate) fn complaint_unknown() -> Bilingual {
+        Bilingual::new("平台上没有本机构的这条投诉", "This agency has no such complaint on the platform")
+    }
+
+    /// An answer for a closed complaint.
+    pub(crate) fn complaint_closed() -> Bilingual {
+        Bilingual::new("该投诉已由项目办办结，不再接收答复", "The programme office closed this complaint; it takes no more answers")
+    }
+
     /// The police comparison failed, with the operator's reason.
     pub(crate) fn police_check_failed(reason_zh: &str, reason_en: &str) -> Bilingual {
         Bilingual::new(format!("公安比对未通过：{reason_zh}"), format!("The police comparison failed: {reason_en}"))
@@ -614,9 +644,57 @@ pub(crate) mod public {
         notice("感谢您的评价", "Thank you for your rating", "评价已送达持证人所属机构。", "Your rating has been passed to the worker's agency.")
     }
 
-    /// A complaint stored.
+    /// A complaint stored (its reference is shown below the banner).
     pub(crate) fn complaint_received() -> Notice {
-        notice("投诉已提交", "Complaint received", "投诉已转交持证人所属机构跟进处理。", "Your complaint has been passed to the worker's agency to follow up.")
+        notice(
+            "投诉已提交",
+            "Complaint received",
+            "投诉已转交持证人所属机构处理，并由项目办督办。请记下投诉编号，凭编号可随时查询处理进度。",
+            "Your complaint has been passed to the worker's agency, and the programme office follows it up. Note its reference: with it you can check its progress at any time.",
+        )
+    }
+
+    /// The complaint lookup before anything is asked.
+    pub(crate) const COMPLAINT_LOOKUP: Notice = notice(
+        "查询投诉进度",
+        "Check a complaint",
+        "输入提交投诉时得到的投诉编号（如 TS7K3M9Q2WXHPA），查看处理进度。页面只显示进度，不显示任何个人信息。",
+        "Type the reference you were given when you filed the complaint. The page shows its progress only, never anyone's personal details.",
+    );
+
+    /// What was typed cannot be a reference.
+    pub(crate) const COMPLAINT_REFERENCE_MALFORMED: Notice = notice(
+        "编号格式不对",
+        "Not a reference",
+        "投诉编号以 TS 开头，后面是 12 位字母或数字，请核对后重新输入。",
+        "A complaint reference is TS followed by 12 letters or digits; check it and type it again.",
+    );
+
+    /// No complaint has that reference.
+    pub(crate) const COMPLAINT_NOT_FOUND: Notice = notice(
+        "没有这个投诉编号",
+        "No such reference",
+        "平台上没有这个编号的投诉，请核对编号后重新输入。",
+        "The platform has no complaint with this reference; check it and type it again.",
+    );
+
+    /// Over the lookup limit.
+    pub(crate) const COMPLAINT_TOO_MANY: Notice = notice(
+        "查询过于频繁",
+        "Too many lookups",
+        "本网络查询次数过多，请稍后再试。",
+        "Too many lookups from this network; try again later.",
+    );
+
+    /// A complaint's progress: the banner of each state.
+    pub(crate) fn complaint_state(state: certdesk_protocol::complaint::ComplaintState) -> Notice {
+        use certdesk_protocol::complaint::ComplaintState;
+        match state {
+            ComplaintState::Open => notice("已受理", "Received", "投诉已送达持证人所属机构，等待机构处理。", "The worker's agency has the complaint and has not answered yet."),
+            ComplaintState::Answered => notice("机构已答复", "Answered", "所属机构已答复处理情况，项目办正在审核。", "The agency answered; the programme office is reviewing the answer."),
+            ComplaintState::AskedAgain => notice("督办中", "Followed up", "项目办已要求机构再次处理，等待机构答复。", "The programme office asked the agency to act again and waits for its answer."),
+            ComplaintState::Closed => notice("已办结", "Closed", "项目办已审核机构的处理情况并办结此投诉。", "The programme office reviewed the agency's answer and closed the complaint."),
+        }
     }
 
     /// A second form from the same scan.
@@ -791,6 +869,31 @@ pub(crate) mod operator {
 
     pub(crate) fn rating_discarded() -> Bilingual {
         Bilingual::new("评价已删除，不计入。", "The rating was discarded and does not count.")
+    }
+
+    /// After asking an agency again about a complaint.
+    pub(crate) fn complaint_asked_again() -> Bilingual {
+        Bilingual::new("已督办：机构下次同步即可看到要求，投诉回到待机构处理。", "Asked again: the agency sees the request at its next sync, and the complaint waits for it again.")
+    }
+
+    /// After closing a complaint.
+    pub(crate) fn complaint_closed() -> Bilingual {
+        Bilingual::new("投诉已办结，机构下次同步即可看到结论。", "Complaint closed; the agency sees the conclusion at its next sync.")
+    }
+
+    /// A request or conclusion left empty.
+    pub(crate) fn complaint_note_empty() -> Bilingual {
+        Bilingual::new("请填写督办要求或办结结论。", "Write the request or the conclusion.")
+    }
+
+    /// A request or conclusion over the length limit.
+    pub(crate) fn complaint_note_too_long(max: usize) -> Bilingual {
+        Bilingual::new(format!("督办要求或办结结论最多 {max} 字。"), format!("At most {max} characters."))
+    }
+
+    /// Acting on a closed complaint.
+    pub(crate) fn complaint_already_closed() -> Bilingual {
+        Bilingual::new("该投诉已办结，未作更改。", "This complaint is closed already; nothing changed.")
     }
 
     /// After the office filed a supervision form.

@@ -199,6 +199,7 @@ mod tests {
             .replace("{sha256}", &"0".repeat(64))
             .replace("{key_id}", "1")
             .replace("{class_id}", &Uuid::nil().to_string())
+            .replace("{complaint_id}", &Uuid::nil().to_string())
             .replace("{file}", "months.csv")
             .replace("{secret}", &"A".repeat(43))
     }

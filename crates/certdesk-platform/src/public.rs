@@ -13,6 +13,7 @@
 //! no longer in force. It reads the payload from the raw path, so no byte a scanner or an
 //! attacker puts in the URL can make the extractor fail before the verdict is given.
 
+pub mod complaint;
 pub mod ecard;
 pub mod html;
 pub mod lookup;
@@ -113,6 +114,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: AppState) -> OpenApiRouter<
         .routes(routes!(complain))
         .routes(routes!(confirm_visit))
         .routes(routes!(lookup::lookup_page))
+        .routes(routes!(complaint::complaint_page))
         .routes(routes!(ecard::activation_page, ecard::activate))
         .routes(routes!(ecard::card_page))
         .routes(routes!(ecard::card_state))
@@ -220,6 +222,13 @@ fn new_device_id() -> String {
     let mut b = [0u8; 16];
     OsRng.fill_bytes(&mut b);
     URL_SAFE_NO_PAD.encode(b)
+}
+
+/// Random bytes for a complaint's reference.
+fn random_letters() -> [u8; certdesk_protocol::complaint::REFERENCE_LEN] {
+    let mut b = [0u8; certdesk_protocol::complaint::REFERENCE_LEN];
+    OsRng.fill_bytes(&mut b);
+    b
 }
 
 /// Headers every public answer carries: the URL holds the payload, so it must not leak
@@ -744,6 +753,10 @@ async fn store_feedback(
 ) -> Result<Response, AppError> {
     let (certificate_code, card_version, token_nonce, device) = admitted;
     let kind = feedback.kind();
+    let reference = match &feedback {
+        Feedback::Complaint { reference, .. } => reference.clone(),
+        _ => String::new(),
+    };
     let submission = FeedbackSubmission {
         id: p.app.ids.id(),
         token_nonce,
@@ -768,6 +781,15 @@ async fn store_feedback(
         (FeedbackOutcome::NotCurrent, _) => (StatusCode::CONFLICT, refusal("not_rateable", Tone::Bad, public::not_current())),
         (FeedbackOutcome::Held, _) => (StatusCode::ACCEPTED, refusal("rating_held", Tone::Ok, public::rating_held())),
     };
+    if (outcome, kind) == (FeedbackOutcome::Stored, FeedbackKind::Complaint) {
+        let body = html! {
+            section {
+                dl { (row("投诉编号", "Reference", html! { b class="mono" id="reference" { (reference) } })) }
+                p class="note" { a href={ "/complaint?ref=" (reference) } { "查询处理进度 Check its progress" } }
+            }
+        };
+        return Ok(answer(status, "no-store", page(&banner, body, footer(&p.app))));
+    }
     Ok(outcome_page(p, raw, status, &banner))
 }
 
@@ -914,7 +936,7 @@ async fn complain(
         &raw,
         &network,
         admitted,
-        Feedback::Complaint { text, contact },
+        Feedback::Complaint { text, contact, reference: certdesk_protocol::complaint::reference_from(random_letters()) },
         COMPLAINT_LIMITS,
     )
     .await

@@ -42,6 +42,10 @@ pub mod codes {
     pub const TRAINING_INCOMPLETE: &str = "training_incomplete";
     /// The police comparison failed (a rejection the desk learns by pull).
     pub const POLICE_CHECK_FAILED: &str = "police_check_failed";
+    /// A complaint answer for a complaint this agency does not have.
+    pub const COMPLAINT_UNKNOWN: &str = "complaint_unknown";
+    /// A complaint answer for a complaint the office closed.
+    pub const COMPLAINT_CLOSED: &str = "complaint_closed";
 }
 
 /// A worker record as pushed, read and re-validated.
@@ -136,6 +140,11 @@ pub fn claimed_here() -> EntryOutcome {
 /// newer desk's names arrive as sent).
 pub fn unsupported(entity: &str, op: &str) -> EntryOutcome {
     rejected(codes::UNSUPPORTED, push::unsupported(entity, op))
+}
+
+/// The refusal of a complaint answer the platform cannot take (`why` says what is wrong).
+pub fn complaint_answer_refused(code: &str, why: Bilingual) -> EntryOutcome {
+    rejected(code, why)
 }
 
 /// The conflict of an entry id reused with different content.

@@ -9,6 +9,7 @@
 mod api_code;
 pub mod activation;
 pub mod blob;
+pub mod complaint;
 pub mod credential;
 mod messages;
 pub mod operator;

@@ -43,11 +43,14 @@ pub enum SyncEntity {
     /// The agency's profile as the desk keeps it; held on the desk, not sent (see
     /// [`SyncEntity::RECORDS`]).
     Agency,
+    /// The agency's answer to a citizen's complaint (处理情况; its payload is a
+    /// [`crate::complaint::ComplaintAnswer`]).
+    ComplaintAnswer,
 }
 
 impl SyncEntity {
     /// Every value.
-    pub const ALL: [SyncEntity; 9] = [
+    pub const ALL: [SyncEntity; 10] = [
         SyncEntity::Worker,
         SyncEntity::TrainingClass,
         SyncEntity::ClassParticipant,
@@ -57,6 +60,7 @@ impl SyncEntity {
         SyncEntity::HealthCheck,
         SyncEntity::Insurance,
         SyncEntity::Agency,
+        SyncEntity::ComplaintAnswer,
     ];
 
     /// Records the platform keeps per agency as sent, parents before children (a class before
@@ -85,6 +89,7 @@ impl SyncEntity {
             SyncEntity::HealthCheck => "health_check",
             SyncEntity::Insurance => "insurance",
             SyncEntity::Agency => "agency",
+            SyncEntity::ComplaintAnswer => "complaint_answer",
         }
     }
 
@@ -663,7 +668,31 @@ pub enum ChangeBody {
         #[cfg_attr(feature = "openapi", schema(max_length = 50))]
         contact: String,
         /// When it was filed.
-        created_at: DateTime<Utc>,
+        created_at: DateTime<Utc>,        /// 投诉编号: the reference the citizen was given (absent in changes of platforms before
+        /// complaint coordination).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
+    /// 督办: the programme office found the agency's answer to a complaint wanting and asks
+    /// the agency again; the complaint awaits the agency's answer once more.
+    ComplaintAskedAgain {
+        /// The complaint's id on the platform.
+        complaint_id: Uuid,
+        /// What the office asks for.
+        #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+        message: String,
+        /// When it asked.
+        at: DateTime<Utc>,
+    },
+    /// 办结: the programme office closed a complaint with its conclusion.
+    ComplaintClosed {
+        /// The complaint's id on the platform.
+        complaint_id: Uuid,
+        /// The office's conclusion.
+        #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+        conclusion: String,
+        /// When it closed it.
+        at: DateTime<Utc>,
     },
     /// 督导表 filed by the programme office on the platform (issue 14 item 4) for one of this
     /// agency's offline classes: the desk keeps it as the class's supervision form, and it counts

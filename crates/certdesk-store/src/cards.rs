@@ -290,7 +290,16 @@ pub struct Feedback {
     pub text: String,
     pub contact: String,
     pub created_at: String,
+    /// A complaint: when the agency last answered it (cleared when the office asks again).
     pub handled_at: Option<String>,
+    /// A complaint's reference (投诉编号), for complaints pulled since complaint coordination.
+    pub reference: Option<String>,
+    /// The programme office's latest request (督办) or its conclusion (办结).
+    pub office_note: Option<String>,
+    /// When the office closed the complaint (办结).
+    pub closed_at: Option<String>,
+    /// What the agency last answered (处理情况).
+    pub answer: Option<String>,
 }
 
 /// A worker's ratings at a glance.
@@ -763,35 +772,78 @@ impl Desk {
     pub fn worker_feedback(&self, worker_id: &str) -> DeskResult<FeedbackSummary> {
         let items = table::feedback::of_worker(&self.conn, worker_id)?;
         let (ratings, average) = table::feedback::rating_summary(&self.conn, worker_id)?;
-        let open_complaints = items.iter().filter(|f| f.kind == FeedbackKind::Complaint && f.handled_at.is_none()).count() as u32;
+        let open_complaints =
+            items.iter().filter(|f| f.kind == FeedbackKind::Complaint && f.handled_at.is_none() && f.closed_at.is_none()).count() as u32;
         let (visits, recent_visits) = table::service_visits::of_worker(&self.conn, worker_id)?;
         Ok(FeedbackSummary { ratings, average_stars: average.map(|a| a as f32), open_complaints, items, visits, recent_visits })
     }
 
-    /// Complaints nobody has followed up yet, newest first.
+    /// Complaints waiting for the agency's answer (never answered, or asked again by the
+    /// programme office), newest first.
     pub fn open_complaints(&self) -> DeskResult<Vec<Feedback>> {
         Ok(table::feedback::open_complaints(&self.conn)?)
     }
 
-    /// Marks a complaint followed up.
-    pub fn handle_complaint(&mut self, actor: &SessionUser, id: &str) -> DeskResult<()> {
-        let tx = self.conn.unchecked_transaction()?;
-        if !table::feedback::mark_handled(&tx, id, &self.now_text(), &actor.id)? {
+    /// 处理情况: answers a complaint the office has not closed: what was done (`action`, at most
+    /// 1000 characters) and on which day (`done_on`, between the complaint's day and today).
+    /// Kept with the complaint and sent to the platform at the next sync, where the programme
+    /// office reviews it; a refused answer changes nothing.
+    pub fn answer_complaint(&mut self, actor: &SessionUser, id: &str, action: &str, done_on: &str) -> DeskResult<()> {
+        use certdesk_protocol::complaint::{ComplaintAnswer, MAX_COMPLAINT_TEXT};
+        // A clerk on the phone with the citizen types the reference (投诉编号).
+        let by_reference = certdesk_protocol::complaint::parse_reference(id)
+            .map(|r| table::feedback::id_of_reference(&self.conn, &r))
+            .transpose()?
+            .flatten();
+        let id = by_reference.as_deref().unwrap_or(id);
+        let Some(filed) = table::feedback::unclosed_complaint(&self.conn, id)? else {
             return Err(DeskError::not_found(messages::records::open_complaint()));
+        };
+        let action = action.trim();
+        let mut wrong = Vec::new();
+        if action.is_empty() {
+            wrong.push(messages::complaint_action_empty());
+        } else if action.chars().count() > MAX_COMPLAINT_TEXT {
+            wrong.push(messages::complaint_action_too_long(MAX_COMPLAINT_TEXT));
         }
+        let today = self.today();
+        let filed_on = chrono::DateTime::parse_from_rfc3339(&filed).map(|t| t.with_timezone(&crate::shanghai()).date_naive()).unwrap_or(today);
+        let done = match done_on.trim().parse::<NaiveDate>() {
+            Ok(d) if d >= filed_on && d <= today => Some(d),
+            Ok(_) => {
+                wrong.push(messages::complaint_done_on(filed_on, today));
+                None
+            }
+            Err(_) => {
+                wrong.push(messages::date_invalid("done_on", done_on.trim()));
+                None
+            }
+        };
+        let (Some(done_on), true) = (done, wrong.is_empty()) else {
+            return Err(DeskError::validation(wrong));
+        };
+        let complaint_id = uuid::Uuid::parse_str(id).map_err(DeskError::internal)?;
+        let answer = ComplaintAnswer { complaint_id, action: action.to_owned(), done_on, answered_by: actor.display_name.clone() };
+        let answer_id = self.new_id();
+        let now = self.now_text();
+        let tx = self.conn.unchecked_transaction()?;
+        table::complaint_answers::insert(&tx, (&answer_id, id), action, &done_on.to_string(), &actor.id, &now)?;
+        table::feedback::mark_handled(&tx, id, &now, &actor.id)?;
         self.append_audit(
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
                 entity: "feedback",
                 entity_id: id,
-                action: "handle_complaint",
-                field: None,
+                action: "answer_complaint",
+                field: Some("action"),
                 old_value: None,
-                new_value: None,
+                new_value: Some(action),
                 reason: None,
             },
         )?;
+        let payload = serde_json::to_value(&answer).map_err(DeskError::internal)?;
+        self.append_outbox(&tx, SyncEntity::ComplaintAnswer, &answer_id, SyncOp::Upsert, &payload)?;
         tx.commit()?;
         Ok(())
     }

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "trust_key_algorithm", sql: include_str!("../migrations/0009_trust_key_algorithm.sql") },
     Migration { version: 10, name: "roster_filings", sql: include_str!("../migrations/0010_roster_filings.sql") },
     Migration { version: 11, name: "platform_supervision", sql: include_str!("../migrations/0011_platform_supervision.sql") },
+    Migration { version: 12, name: "complaint_answers", sql: include_str!("../migrations/0012_complaint_answers.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -145,6 +146,7 @@ mod tests {
         (9, "40e14fc403ca904f0b24bd99d929cf7ab8d2e1673ce61c4d84ef5218eb7cd3b8"),
         (10, "25e9191ee97f37329cb18ccadada5985ea6094086914e7db9e31bc31245a97ca"),
         (11, "93ef53e7ca1aedc73ca477b860e8a5853af2453d327bd7f3a1ca0b39da4072a8"),
+        (12, "d6392a3122b76f456f1dfa50a4c9edfd901320a86492cf8f4b8ec02dbf45efaa"),
     ];
 
     #[test]

@@ -89,7 +89,7 @@ impl Clock for SystemClock {
 
 /// Shanghai is UTC+8 all year: "today" for an agency there.
 fn shanghai() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+    certdesk_domain::shanghai()
 }
 
 /// The desk: one open SQLite file and a clock.

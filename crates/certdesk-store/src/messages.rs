@@ -56,9 +56,9 @@ pub mod records {
     pub fn sync_rejection() -> Bilingual {
         Bilingual::new("同步退回记录", "sync rejection")
     }
-    /// A complaint still open.
+    /// A complaint the office has not closed.
     pub fn open_complaint() -> Bilingual {
-        Bilingual::new("待处理的投诉", "open complaint")
+        Bilingual::new("未办结的投诉", "complaint not closed")
     }
     /// A user account.
     pub fn user() -> Bilingual {
@@ -508,6 +508,30 @@ pub fn online_class_takes_hours(code: &str) -> FieldError {
 /// Field `hours_completed`: left blank.
 pub fn hours_completed_missing(code: &str) -> FieldError {
     FieldError::with("hours_completed", code, Bilingual::new("请填写完成课时", "Enter the hours completed"))
+}
+
+// ---- Complaints (投诉协调) -----------------------------------------------------------------
+
+/// Field `action`: the answer says nothing.
+pub fn complaint_action_empty() -> FieldError {
+    FieldError::with("action", "required", Bilingual::new("请填写处理情况", "Say what was done"))
+}
+
+/// Field `action`: over the length limit.
+pub fn complaint_action_too_long(max: usize) -> FieldError {
+    FieldError::with("action", "too_long", Bilingual::new(format!("处理情况最多 {max} 字"), format!("At most {max} characters")))
+}
+
+/// Field `done_on`: before the complaint or after today.
+pub fn complaint_done_on(filed: impl Display, today: impl Display) -> FieldError {
+    FieldError::with(
+        "done_on",
+        "date_out_of_range",
+        Bilingual::new(
+            format!("处理日期须在投诉日期（{filed}）和今天（{today}）之间"),
+            format!("The day it was done must be between the complaint ({filed}) and today ({today})"),
+        ),
+    )
 }
 
 /// Field `exam_date`: after today.

@@ -39,6 +39,7 @@ pub const SYNCED_ENTITIES: &[SyncEntity] = &[
     SyncEntity::SupervisionForm,
     SyncEntity::HealthCheck,
     SyncEntity::Insurance,
+    SyncEntity::ComplaintAnswer,
 ];
 
 /// After this long without a successful sync the desk warns the clerk.
@@ -509,9 +510,28 @@ impl Desk {
                     contact: String::new(),
                     created_at: created_at.to_rfc3339(),
                     handled_at: None,
+                    reference: None,
+                    office_note: None,
+                    closed_at: None,
+                    answer: None,
                 };
                 if self.store_feedback(tx, &f)? {
                     tally.feedback += 1;
+                }
+            }
+            ChangeBody::ComplaintAskedAgain { complaint_id, message, .. } => {
+                if table::feedback::ask_again(tx, &complaint_id.to_string(), message)? {
+                    tally.feedback += 1;
+                } else {
+                    tally.skipped += 1;
+                }
+            }
+            ChangeBody::ComplaintClosed { complaint_id, conclusion, at } => {
+                let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+                if table::feedback::close(tx, &complaint_id.to_string(), conclusion, &at)? {
+                    tally.feedback += 1;
+                } else {
+                    tally.skipped += 1;
                 }
             }
             // A newer platform's kind: skipped, so that the rest of the page and the cursor apply.
@@ -534,7 +554,7 @@ impl Desk {
                     tally.feedback += 1;
                 }
             }
-            ChangeBody::Complaint { complaint_id, worker_id, certificate_code, text, contact, created_at } => {
+            ChangeBody::Complaint { complaint_id, worker_id, certificate_code, text, contact, created_at, reference } => {
                 let f = Feedback {
                     id: complaint_id.to_string(),
                     kind: crate::cards::FeedbackKind::Complaint,
@@ -546,6 +566,10 @@ impl Desk {
                     contact: contact.clone(),
                     created_at: created_at.to_rfc3339(),
                     handled_at: None,
+                    reference: reference.clone(),
+                    office_note: None,
+                    closed_at: None,
+                    answer: None,
                 };
                 if self.store_feedback(tx, &f)? {
                     tally.feedback += 1;

@@ -8,4 +8,24 @@ export type Feedback = { id: string, kind: FeedbackKind, worker_id: string,
 /**
  * The worker's name, when this desk has the record.
  */
-worker_name: string | null, certificate_code: string, stars: number | null, text: string, contact: string, created_at: string, handled_at: string | null, };
+worker_name: string | null, certificate_code: string, stars: number | null, text: string, contact: string, created_at: string, 
+/**
+ * A complaint: when the agency last answered it (cleared when the office asks again).
+ */
+handled_at: string | null, 
+/**
+ * A complaint's reference (投诉编号), for complaints pulled since complaint coordination.
+ */
+reference: string | null, 
+/**
+ * The programme office's latest request (督办) or its conclusion (办结).
+ */
+office_note: string | null, 
+/**
+ * When the office closed the complaint (办结).
+ */
+closed_at: string | null, 
+/**
+ * What the agency last answered (处理情况).
+ */
+answer: string | null, };

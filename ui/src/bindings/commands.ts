@@ -87,7 +87,7 @@ export type Commands = {
   class_hours_report_save: { args: { report: HoursImportReport; path: string }; result: null };
   class_list: { args: { from?: string | null; to?: string | null; limit?: number | null }; result: Array<TrainingClass> };
   class_remove_worker: { args: { classId: string; workerId: string; confirmed?: boolean | null }; result: null };
-  complaint_handle: { args: { id: string }; result: Array<Feedback> };
+  complaint_answer: { args: { id: string; action: string; doneOn: string }; result: Array<Feedback> };
   complaints_open: { args: Record<string, never>; result: Array<Feedback> };
   cover_import_preview: { args: { kind: CoverKind; bytesB64: string }; result: CoverImportReport };
   cover_import_report_save: { args: { report: CoverImportReport; path: string }; result: null };
@@ -171,7 +171,7 @@ export const COMMANDS = [
   'class_hours_report_save',
   'class_list',
   'class_remove_worker',
-  'complaint_handle',
+  'complaint_answer',
   'complaints_open',
   'cover_import_preview',
   'cover_import_report_save',

@@ -356,18 +356,30 @@ pub fn worker_feedback(s: &FeedbackSummary) -> String {
 /// `certdesk feedback list`: the open complaints.
 pub fn open_complaints(list: &[Feedback]) -> String {
     if list.is_empty() {
-        "没有未处理的投诉".into()
+        "没有待答复的投诉".into()
     } else {
         list.iter()
-            .map(|f| format!("{} {} {}：{}", f.id, f.created_at, f.worker_name.clone().unwrap_or_default(), f.text))
+            .map(|f| {
+                let mut line = format!(
+                    "{} {} {}：{}",
+                    f.reference.as_deref().unwrap_or(&f.id),
+                    f.created_at,
+                    f.worker_name.clone().unwrap_or_default(),
+                    f.text
+                );
+                if let Some(note) = &f.office_note {
+                    line.push_str(&format!("\n    项目办督办：{note}"));
+                }
+                line
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
 }
 
-/// `certdesk feedback handle ID`.
-pub fn complaint_handled() -> String {
-    "投诉已标记为已处理".into()
+/// `certdesk feedback answer ID`.
+pub fn complaint_answered() -> String {
+    "处理情况已保存，下次同步时报送平台".into()
 }
 
 // ---- Imports, roster, training ---------------------------------------------------------------

@@ -146,13 +146,14 @@ pub fn add_feedback<R: Repo + ?Sized>(
                 comment: comment.clone(),
                 created_at: s.now,
             },
-            Feedback::Complaint { text, contact } => ChangeBody::Complaint {
+            Feedback::Complaint { text, contact, reference } => ChangeBody::Complaint {
                 complaint_id: s.id,
                 worker_id,
                 certificate_code: s.certificate_code.clone(),
                 text: text.clone(),
                 contact: contact.clone(),
                 created_at: s.now,
+                reference: Some(reference.clone()),
             },
             Feedback::Visit => ChangeBody::Visit {
                 visit_id: s.id,

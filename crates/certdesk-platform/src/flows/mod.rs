@@ -10,6 +10,7 @@
 //! SQL and never talks to the network.
 
 pub mod access;
+pub mod complaints;
 pub mod decide;
 pub mod electronic;
 pub mod feedback;
@@ -30,7 +31,7 @@ pub use feedback::{add_feedback, discard_rating, release_rating};
 pub use keys::{current_signing_key, rotate_signing_key, withdraw_signing_key};
 pub use records::PARENT_MISSING;
 
-use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry};
+use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry, SyncEntity};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -150,6 +151,9 @@ pub fn push<R: Repo + ?Sized>(
                 continue;
             }
             let outcome = match entry {
+                ReceivedEntry::Known(entry) if entry.entity == SyncEntity::ComplaintAnswer => {
+                    complaints::apply_answer(tx, ctx, entry)?
+                }
                 ReceivedEntry::Known(entry) if entry.entity.is_record() => {
                     records::apply(tx, ctx, entry)?
                 }

@@ -33,6 +33,8 @@ pub enum Area {
     Filings,
     /// 培训督导: the agencies' classes, their supervision forms, online completion; filing a form.
     Supervision,
+    /// 投诉协调: citizens' complaints, the agencies' answers; asking again, closing.
+    Complaints,
     /// 审计: every operator action (read-only).
     Audit,
     /// 签名密钥: rotating and withdrawing the signing keys (the JSON API only, two operators).
@@ -41,9 +43,10 @@ pub enum Area {
 
 impl Area {
     /// Every area, in the navigation's order.
-    pub const ALL: [Area; 9] = [
+    pub const ALL: [Area; 10] = [
         Area::Reviews,
         Area::Supervision,
+        Area::Complaints,
         Area::Stats,
         Area::Filings,
         Area::Agencies,
@@ -63,6 +66,7 @@ impl Area {
             Area::Stats => "stats",
             Area::Filings => "filings",
             Area::Supervision => "supervision",
+            Area::Complaints => "complaints",
             Area::Audit => "audit",
             Area::Keys => "keys",
         }
@@ -83,6 +87,7 @@ impl Area {
             Area::Stats => "/operator/stats",
             Area::Filings => "/operator/filings",
             Area::Supervision => "/operator/supervision",
+            Area::Complaints => "/operator/complaints",
             Area::Audit => "/operator/audit",
             Area::Keys => "/api/v1/operator/keys",
         }
@@ -98,6 +103,7 @@ impl Area {
             Area::Stats => ("统计", "Statistics"),
             Area::Filings => ("名册备案", "Roster filings"),
             Area::Supervision => ("培训督导", "Supervision"),
+            Area::Complaints => ("投诉协调", "Complaints"),
             Area::Audit => ("审计", "Audit"),
             Area::Keys => ("签名密钥", "Signing keys"),
         }
@@ -107,7 +113,7 @@ impl Area {
 /// Whether `role` may use `area`: the one table.
 pub fn may(role: OperatorRole, area: Area) -> bool {
     match area {
-        Area::Reviews | Area::Supervision => role == OperatorRole::Office,
+        Area::Reviews | Area::Supervision | Area::Complaints => role == OperatorRole::Office,
         Area::Agencies | Area::Devices | Area::Audit | Area::Keys => role == OperatorRole::Admin,
         Area::Revocations => true,
         Area::Stats | Area::Filings => matches!(role, OperatorRole::Office | OperatorRole::Commission),
@@ -170,7 +176,7 @@ mod tests {
         assert_eq!(
             table,
             [
-                (Office, vec![Area::Reviews, Area::Supervision, Area::Stats, Area::Filings, Area::Revocations]),
+                (Office, vec![Area::Reviews, Area::Supervision, Area::Complaints, Area::Stats, Area::Filings, Area::Revocations]),
                 (Commission, vec![Area::Stats, Area::Filings, Area::Revocations]),
                 (Admin, vec![Area::Agencies, Area::Devices, Area::Revocations, Area::Audit, Area::Keys]),
             ]

@@ -13,6 +13,7 @@ pub mod html;
 mod audit;
 mod filings;
 mod supervision;
+mod complaints;
 mod stats;
 
 use axum::extract::{Form, FromRequest, Path, Query, Request, State};
@@ -76,6 +77,8 @@ pub fn routes(state: AppState) -> OpenApiRouter<AppState> {
         .routes(guarded(Area::Filings, routes!(filings::filings_page)))
         .routes(guarded(Area::Filings, routes!(filings::filing_file)))
         .routes(guarded(Area::Supervision, routes!(supervision::supervision_page)))
+        .routes(guarded(Area::Complaints, routes!(complaints::complaints_page)))
+        .routes(guarded(Area::Complaints, routes!(complaints::complaint_page, complaints::act_on_complaint)))
         .routes(guarded(Area::Supervision, routes!(supervision::supervision_form, supervision::file_supervision_form)))
         .routes(guarded(Area::Devices, routes!(devices_page)))
         .routes(guarded(Area::Devices, routes!(revoke_device)))

@@ -14,6 +14,7 @@
 //! with a key, or make up an id or a time: they arrive as arguments.
 
 pub(crate) mod columns;
+pub mod complaints;
 pub mod electronic;
 pub mod move_to_postgres;
 pub mod operators;

@@ -38,6 +38,7 @@ use uuid::Uuid;
 use super::columns::{algorithm_of, fits, ts};
 use super::{Agency, Device, Store, StoreError, StoreResult};
 
+mod complaints;
 mod operators;
 mod public;
 mod rows;
@@ -58,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 11, name: "key_algorithm", sql: include_str!("../../migrations-pg/0011_key_algorithm.sql") },
     Migration { version: 12, name: "network_requests", sql: include_str!("../../migrations-pg/0012_network_requests.sql") },
     Migration { version: 13, name: "roster_filings", sql: include_str!("../../migrations-pg/0013_roster_filings.sql") },
+    Migration { version: 14, name: "complaint_coordination", sql: include_str!("../../migrations-pg/0014_complaint_coordination.sql") },
 ];
 
 /// The advisory lock every transaction holds from its first statement to its end (any
@@ -438,6 +440,7 @@ mod tests {
             (11, "c2396084fb13b8b454beabe8614ea80de22f3eb8807c39b8ea575f74bff2b720"),
             (12, "5ca7f17bf08f4bea5e81b585343feac511fe3bd1f365995b8c9c13c50265fbdd"),
             (13, "66b898e0f36521c9cca83cb499a854dabee0bb3a140a1c460b3aea5499d07226"),
+            (14, "e15bf6e93024879d4f9c76f8fee5eb44b0b983abda8c680dcf63f9814804e850"),
         ];
 
     #[test]

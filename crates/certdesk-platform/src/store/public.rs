@@ -81,6 +81,8 @@ pub enum Feedback {
         text: String,
         /// How to reach the citizen, at most 50 characters, may be empty.
         contact: String,
+        /// 投诉编号: what the citizen looks it up by (`TS` and 12 letters).
+        reference: String,
     },
     /// 确认入户: the worker came into the home today.
     Visit,
@@ -210,4 +212,8 @@ pub trait PublicRecords {
 
     /// Ratings held for moderation, oldest first.
     fn held_ratings(&self) -> StoreResult<Vec<HeldRating>>;
+
+    /// The state of the complaint with this reference (canonical, see
+    /// `certdesk_protocol::complaint::parse_reference`); `None` if there is none.
+    fn complaint_status(&self, reference: &str) -> StoreResult<Option<crate::store::complaints::ComplaintStatus>>;
 }

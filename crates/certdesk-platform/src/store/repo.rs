@@ -580,7 +580,23 @@ pub trait Tx {
 
     /// Stores a filing; it is never changed afterwards.
     fn add_filing(&mut self, filing: &NewFiling<'_>) -> StoreResult<()>;
+
+    // --- complaint coordination (投诉协调) ---
+
+    /// A complaint by id.
+    fn complaint(&mut self, id: Uuid) -> StoreResult<Option<ComplaintRow>>;
+
+    /// The complaints `filter` names, oldest first (at most 500).
+    fn complaints(&mut self, filter: ComplaintFilter) -> StoreResult<Vec<ComplaintRow>>;
+
+    /// A complaint's history after it was filed, oldest first.
+    fn complaint_events(&mut self, id: Uuid) -> StoreResult<Vec<ComplaintEvent>>;
+
+    /// Records an event of a complaint and moves the complaint to the state after it.
+    fn add_complaint_event(&mut self, event: &ComplaintEvent) -> StoreResult<()>;
 }
+
+use crate::store::complaints::{ComplaintEvent, ComplaintFilter, ComplaintRow};
 
 /// Who holds a certificate code.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,6 +21,7 @@ use uuid::Uuid;
 use super::columns::{algorithm_of, status_of, ts};
 use super::{Agency, Device, Store, StoreError, StoreResult};
 
+mod complaints;
 mod operator_keys;
 mod operators;
 mod public;
@@ -44,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "details_applications", sql: include_str!("../../migrations/0013_details_applications.sql") },
     Migration { version: 14, name: "key_algorithm", sql: include_str!("../../migrations/0014_key_algorithm.sql") },
     Migration { version: 15, name: "roster_filings", sql: include_str!("../../migrations/0015_roster_filings.sql") },
+    Migration { version: 16, name: "complaint_coordination", sql: include_str!("../../migrations/0016_complaint_coordination.sql") },
 ];
 
 /// Seals every signing key still stored plain (written before sealing), in one transaction, and
@@ -427,6 +429,7 @@ mod tests {
         (13, "d8263764eb35dd59cec5e610fef82f71763af2db8c506604184992ac326272d4"),
         (14, "f8f9494127608cc465d51a719a2a2d328f7be72cb01690286657afd4963ef7e7"),
         (15, "94afa51b4ef1d158aad72599549a9b48a9d1e98120cab72f24aaab06f6ba922a"),
+        (16, "7266761f0e7f41d95e62d3ba6ae6247ca7df8768a2fa514ef74dbea3608ceee7"),
     ];
 
     #[test]

@@ -567,10 +567,10 @@ mod roles {
         let reject = format!("/operator/reviews/{app}/reject");
         let code = format!("/operator/agencies/{agency}/enrolment-codes");
         let revoke = format!("/operator/devices/{}/revoke", device.device_id);
-        let pages = ["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings", "/operator/supervision", "/operator/audit"];
+        let pages = ["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings", "/operator/supervision", "/operator/complaints", "/operator/audit"];
         let allowed = |b: &Browser| -> Vec<&str> {
             if b.cookie == office.cookie {
-                vec!["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings", "/operator/supervision"]
+                vec!["/operator/reviews", review.as_str(), "/operator/ratings", "/operator/revocations", "/operator/stats", "/operator/stats/months.csv", "/operator/filings", "/operator/supervision", "/operator/complaints"]
             } else if b.cookie == admin.cookie {
                 vec!["/operator/agencies", "/operator/devices", "/operator/revocations", "/operator/audit"]
             } else {
@@ -589,7 +589,7 @@ mod roles {
                 }
             }
             let nav = p.page(b, "/operator/revocations").await;
-            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices", "/operator/stats", "/operator/filings", "/operator/supervision", "/operator/audit"] {
+            for path in ["/operator/reviews", "/operator/agencies", "/operator/devices", "/operator/stats", "/operator/filings", "/operator/supervision", "/operator/complaints", "/operator/audit"] {
                 assert_eq!(nav.contains(&format!("href=\"{path}\"")), allowed(b).contains(&path), "{who}'s navigation and {path}");
             }
         }
@@ -618,6 +618,180 @@ mod roles {
             let res = p.try_sign_in(user, PASSWORD).await;
             assert!(redirects_to(&res, home), "{user} lands on {home}");
         }
+    }
+}
+
+/// Issue 14 item 5, 投诉协调: a citizen's complaint from the public page gets a reference; the
+/// agency answers from its desk (a `complaint_answer` record); the office sees it with its age,
+/// asks the agency again, then closes it; every step reaches the agency's pull, and the citizen
+/// follows the state by reference without seeing anything personal. Another agency's answer, an
+/// empty or future answer, the commission and a closed complaint are refused and change nothing.
+mod complaints {
+    use super::*;
+    use certdesk_protocol::complaint::ComplaintAnswer;
+
+    const TEXT: &str = "服务人员迟到两小时且态度差";
+
+    /// A public page's answer: status and body.
+    async fn public(p: &Platform, path: &str) -> (StatusCode, String) {
+        let res = p.http.get(p.url(path)).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
+
+    /// Files a complaint on the card's public page as a phone does; its reference.
+    async fn complain(p: &Platform, credential_url: &str) -> String {
+        let rest = credential_url.strip_prefix("https://").unwrap();
+        let path = &rest[rest.find('/').unwrap()..];
+        let page = p.http.get(p.url(path)).send().await.unwrap();
+        let cookie = set_cookie(&page, "cdv").expect("a device cookie").split(';').next().unwrap().to_owned();
+        let html = page.text().await.unwrap();
+        let at = html.find("name=\"token\" value=\"").expect("a token") + 20;
+        let token = html[at..].split('"').next().unwrap().to_owned();
+        let res = p
+            .http
+            .post(p.url(&format!("{path}/complaint")))
+            .header(COOKIE, cookie)
+            .form(&[("token", token.as_str()), ("text", TEXT), ("contact", "13900000000")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let html = res.text().await.unwrap();
+        const AT: &str = "id=\"reference\">";
+        let at = html.find(AT).expect("the page shows the reference") + AT.len();
+        html[at..].split('<').next().unwrap().to_owned()
+    }
+
+    fn answer(complaint_id: Uuid, action: &str, done_on: &str) -> OutboxEntry {
+        let body = ComplaintAnswer { complaint_id, action: action.into(), done_on: done_on.parse().unwrap(), answered_by: "前台小李".into() };
+        OutboxEntry {
+            seq: 1,
+            id: Uuid::now_v7(),
+            entity: SyncEntity::ComplaintAnswer,
+            entity_id: Uuid::now_v7(),
+            op: SyncOp::Upsert,
+            payload: serde_json::to_value(body).unwrap(),
+        }
+    }
+
+    fn refusal_code(outcome: &EntryOutcome) -> &str {
+        match outcome {
+            EntryOutcome::Rejected { code, message_zh, .. } => {
+                assert!(!message_zh.is_empty());
+                code
+            }
+            other => panic!("refused, not {other:?}"),
+        }
+    }
+
+    /// The state the citizen sees for `reference`, with nothing personal on the page.
+    async fn citizen_sees(p: &Platform, reference: &str) -> String {
+        let (status, html) = public(p, &format!("/complaint?ref={}", reference.to_lowercase())).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        for personal in ["张三丰", "张*丰", TEXT, "13900000000", "第1家政", "前台小李", "回访", "SH"] {
+            assert!(!html.contains(personal), "the lookup shows {personal:?}: {html}");
+        }
+        let at = html.find("data-verdict=\"").expect("a banner code") + 14;
+        html[at..].split('"').next().unwrap().to_owned()
+    }
+
+    async fn pulled(p: &Platform, device: &EnrolResponse) -> Vec<ChangeBody> {
+        let pull: PullResponse = p.pull(device).await.json().await.unwrap();
+        pull.changes.into_iter().map(|c| c.body).collect()
+    }
+
+    #[tokio::test]
+    async fn a_complaint_is_answered_at_the_desk_asked_again_closed_and_followed_by_reference() {
+        let p = platform().await;
+        let office = p.sign_in_as(USER).await;
+        let commission = p.sign_in_as(COMMISSION).await;
+        let agency = p.agency(1).await;
+        let device = p.device(agency).await;
+        let other = p.device(p.agency(2).await).await;
+        p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+        assert!(redirects_to(&p.approve(&office, app).await, "/operator/reviews?done=approved"));
+        let url = pulled(&p, &device)
+            .await
+            .into_iter()
+            .find_map(|b| match b {
+                ChangeBody::Approval { credential_url, .. } => Some(credential_url),
+                _ => None,
+            })
+            .unwrap();
+
+        let reference = complain(&p, &url).await;
+        assert!(certdesk_protocol::complaint::parse_reference(&reference).as_deref() == Some(reference.as_str()), "{reference}");
+        let complaint_id = pulled(&p, &device)
+            .await
+            .into_iter()
+            .find_map(|b| match b {
+                ChangeBody::Complaint { complaint_id, reference: Some(r), text, .. } if r == reference && text == TEXT => Some(complaint_id),
+                _ => None,
+            })
+            .expect("the agency pulls the complaint with its reference");
+        assert_eq!(citizen_sees(&p, &reference).await, "open");
+
+        // Refused, and nothing changes: another agency's answer, an empty one, one done tomorrow,
+        // the commission's page and action.
+        assert_eq!(refusal_code(&p.push(&other, answer(complaint_id, "已处理", "2026-01-01")).await.results[0].outcome), "complaint_unknown");
+        let today = chrono::Utc::now().with_timezone(&certdesk_domain::shanghai()).date_naive();
+        let tomorrow = (today + chrono::Days::new(1)).to_string();
+        assert_eq!(refusal_code(&p.push(&device, answer(complaint_id, "  ", &today.to_string())).await.results[0].outcome), "invalid_record");
+        assert_eq!(refusal_code(&p.push(&device, answer(complaint_id, "已处理", &tomorrow)).await.results[0].outcome), "invalid_record");
+        let detail = format!("/operator/complaints/{complaint_id}");
+        assert_eq!(p.get(&commission, "/operator/complaints").await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(p.post(&commission, &detail, &[("action", "close"), ("note", "办结")]).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(citizen_sees(&p, &reference).await, "open", "nothing changed");
+
+        // The agency answers from its desk.
+        let first = answer(complaint_id, "已与服务人员谈话并上门致歉", &today.to_string());
+        assert_eq!(p.push(&device, first.clone()).await.results[0].outcome, EntryOutcome::Applied);
+        assert_eq!(citizen_sees(&p, &reference).await, "answered");
+
+        // The office sees it with its age, opens it, asks again.
+        let list = p.page(&office, "/operator/complaints").await;
+        assert!(list.contains(&reference) && list.contains("第1家政服务有限公司"), "{list}");
+        let page = p.page(&office, &detail).await;
+        assert!(page.contains(TEXT) && page.contains("已与服务人员谈话并上门致歉") && page.contains("前台小李"), "{page}");
+        let empty = p.post(&office, &detail, &[("action", "ask_again"), ("note", " ")]).await;
+        assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+        assert!(empty.text().await.unwrap().contains("请填写督办要求或办结结论"));
+        assert_eq!(citizen_sees(&p, &reference).await, "answered", "a refused action changes nothing");
+        let asked = p.post(&office, &detail, &[("action", "ask_again"), ("note", "请提供回访记录")]).await;
+        assert!(redirects_to(&asked, &format!("{detail}?done=asked_again")));
+        assert_eq!(citizen_sees(&p, &reference).await, "asked_again");
+        assert!(pulled(&p, &device).await.iter().any(|b| matches!(b,
+            ChangeBody::ComplaintAskedAgain { complaint_id: id, message, .. } if *id == complaint_id && message == "请提供回访记录")));
+
+        // Answered again, then closed; the closed complaint takes nothing more.
+        assert_eq!(p.push(&device, answer(complaint_id, "已电话回访，客户表示满意", &today.to_string())).await.results[0].outcome, EntryOutcome::Applied);
+        let closed = p.post(&office, &detail, &[("action", "close"), ("note", "机构已整改并回访，投诉办结")]).await;
+        assert!(redirects_to(&closed, &format!("{detail}?done=closed")));
+        assert_eq!(citizen_sees(&p, &reference).await, "closed");
+        assert!(pulled(&p, &device).await.iter().any(|b| matches!(b,
+            ChangeBody::ComplaintClosed { complaint_id: id, conclusion, .. } if *id == complaint_id && conclusion == "机构已整改并回访，投诉办结")));
+        assert!(!pulled(&p, &other).await.iter().any(|b| matches!(b,
+            ChangeBody::Complaint { .. } | ChangeBody::ComplaintAskedAgain { .. } | ChangeBody::ComplaintClosed { .. })), "another agency sees none of it");
+        assert_eq!(refusal_code(&p.push(&device, answer(complaint_id, "补充说明", &today.to_string())).await.results[0].outcome), "complaint_closed");
+        assert_eq!(p.push(&device, first).await.results[0].outcome, EntryOutcome::Duplicate, "a repeat of an answer is recognised");
+        assert_eq!(p.post(&office, &detail, &[("action", "ask_again"), ("note", "再查")]).await.status(), StatusCode::BAD_REQUEST);
+        let history = p.page(&office, &detail).await;
+        assert_eq!(history.matches("data-event=").count(), 4, "two answers, a request, a conclusion: {history}");
+        let all = p.page(&office, "/operator/complaints?all=1").await;
+        assert!(all.contains(&reference) && all.contains("已办结"));
+        assert!(!p.page(&office, "/operator/complaints").await.contains(&format!("data-reference=\"{reference}\"")), "closed ones leave the open list");
+
+        // The citizen's mistakes.
+        let (status, html) = public(&p, "/complaint?ref=TS-0000").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(html.contains("编号格式不对"));
+        let (status, html) = public(&p, "/complaint?ref=TS23456789ABCD").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("没有这个投诉编号"));
+        let (status, html) = public(&p, "/complaint").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("name=\"ref\""));
     }
 }
 

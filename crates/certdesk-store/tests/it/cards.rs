@@ -8,7 +8,7 @@ use crate::common;
 use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_domain::CardLayout;
 use certdesk_protocol::credential::{issue_url, CredentialClaims, RevocationEntry, TrustedKey};
-use certdesk_protocol::sync::{Change, ChangeBody};
+use certdesk_protocol::sync::{Change, ChangeBody, SyncEntity};
 use certdesk_store::{Calibration, CancelReason, Desk, LossKind, SessionUser};
 use certdesk_testkit::desk::worker_form;
 use certdesk_testkit::id_number_from;
@@ -372,7 +372,15 @@ fn ratings_and_complaints_pulled_from_the_platform_reach_the_worker_page_once() 
         Change { seq: 2, body: ChangeBody::Rating { rating_id: Uuid::now_v7(), worker_id: wid, certificate_code: code.clone(), stars: 4, comment: String::new(), created_at: at } },
         Change {
             seq: 3,
-            body: ChangeBody::Complaint { complaint_id, worker_id: wid, certificate_code: code.clone(), text: "迟到一小时".into(), contact: "138****0000".into(), created_at: at },
+            body: ChangeBody::Complaint {
+                complaint_id,
+                worker_id: wid,
+                certificate_code: code.clone(),
+                text: "迟到一小时".into(),
+                contact: "138****0000".into(),
+                created_at: at,
+                reference: Some("TS23456789ABCD".into()),
+            },
         },
         Change { seq: 4, body: ChangeBody::Visit { visit_id: Uuid::now_v7(), worker_id: wid, certificate_code: code.clone(), visited_at: at } },
         // A newer platform's kind: skipped, the rest of the page still applies.
@@ -391,9 +399,41 @@ fn ratings_and_complaints_pulled_from_the_platform_reach_the_worker_page_once() 
     let open = desk.open_complaints().unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].worker_name.as_deref(), Some("钱七"));
-    desk.handle_complaint(&me, &complaint_id.to_string()).unwrap();
+    assert_eq!(open[0].reference.as_deref(), Some("TS23456789ABCD"));
+    let id = complaint_id.to_string();
+    let outbox = desk.pending_outbox_count().unwrap();
+
+    // 处理情况: a refused answer names its field and changes nothing.
+    for (action, done_on, field) in [("  ", "2026-03-02", "action"), ("已回访", "2026-02-28", "done_on"), ("已回访", "2026-03-03", "done_on"), ("已回访", "3月2日", "done_on")] {
+        let e = desk.answer_complaint(&me, &id, action, done_on).unwrap_err();
+        assert_eq!((e.code.as_str(), e.fields[0].field.as_str()), ("validation", field), "{action} {done_on}: {e:?}");
+    }
+    assert_eq!((desk.open_complaints().unwrap().len(), desk.pending_outbox_count().unwrap()), (1, outbox), "nothing changed");
+
+    // Answered by its reference, typed as a clerk would: it leaves the list, and its answer goes
+    // to the platform through the outbox.
+    desk.answer_complaint(&me, "ts 2345 6789 abcd", "已与服务人员谈话，上门致歉", "2026-03-01").unwrap();
     assert!(desk.open_complaints().unwrap().is_empty());
-    assert_eq!(desk.handle_complaint(&me, &complaint_id.to_string()).unwrap_err().code, "not_found");
+    assert_eq!(desk.pending_outbox_count().unwrap(), outbox + 1);
+    let sent = desk.pending_sync_entries(1000).unwrap().pop().unwrap();
+    assert_eq!((sent.entity, sent.payload["complaint_id"].as_str(), sent.payload["done_on"].as_str()), (SyncEntity::ComplaintAnswer, Some(id.as_str()), Some("2026-03-01")));
+    let item = desk.worker_feedback(&w).unwrap().items.into_iter().find(|f| f.id == id).unwrap();
+    assert_eq!(item.answer.as_deref(), Some("已与服务人员谈话，上门致歉"));
+    assert_eq!(desk.worker_feedback(&w).unwrap().open_complaints, 0);
+
+    // The office asks again: it waits for an answer again, with the request; then closes it.
+    let later: chrono::DateTime<chrono::Utc> = "2026-03-02T01:00:00Z".parse().unwrap();
+    let asked = [Change { seq: 6, body: ChangeBody::ComplaintAskedAgain { complaint_id, message: "请提供回访记录".into(), at: later } }];
+    desk.apply_pulled(&asked, 6, true).unwrap();
+    let open = desk.open_complaints().unwrap();
+    assert_eq!((open.len(), open[0].office_note.as_deref()), (1, Some("请提供回访记录")));
+    let closed = [Change { seq: 7, body: ChangeBody::ComplaintClosed { complaint_id, conclusion: "机构已整改，办结".into(), at: later } }];
+    desk.apply_pulled(&closed, 7, true).unwrap();
+    assert!(desk.open_complaints().unwrap().is_empty(), "a closed complaint waits for nothing");
+    let item = desk.worker_feedback(&w).unwrap().items.into_iter().find(|f| f.id == id).unwrap();
+    assert_eq!((item.closed_at.is_some(), item.office_note.as_deref()), (true, Some("机构已整改，办结")));
+    assert_eq!(desk.answer_complaint(&me, &id, "补充", "2026-03-02").unwrap_err().code, "not_found", "a closed complaint takes no answer");
+    assert_eq!(desk.pending_outbox_count().unwrap(), outbox + 1);
 }
 
 /// Issue 11 item 1 at the desk: what a certified worker's card shows (name, photo, service types)

@@ -34,20 +34,20 @@ fn a_desk_file_from_schema_4_opens_running_only_the_newer_migrations() {
     assert_eq!(found.total, 4, "the four workers of that day are found");
     drop(desk);
 
-    assert_eq!(version(&db), 11, "only the migrations newer than 4 ran (5: health checks and insurance, 6: card activations, 7: service visits, 8: approved details, 9: trust key algorithm, 10: roster filings, 11: platform supervision)");
+    assert_eq!(version(&db), 12, "only the migrations newer than 4 ran (5: health checks and insurance, 6: card activations, 7: service visits, 8: approved details, 9: trust key algorithm, 10: roster filings, 11: platform supervision, 12: complaint answers)");
     let after = schema(&db);
-    for object in before.iter().filter(|o| !["trust_keys", "worker_certificates", "supervision_forms"].contains(&o.0.as_str())) {
+    for object in before.iter().filter(|o| !["trust_keys", "worker_certificates", "supervision_forms", "feedback"].contains(&o.0.as_str())) {
         assert!(after.contains(object), "no migration of schema 4 ran again: {} is unchanged", object.0);
     }
     let added: Vec<&str> = after.iter().filter(|o| !before.contains(o)).map(|o| o.0.as_str()).collect();
     assert_eq!(
         added,
-        ["card_activations_worker", "health_checks_once", "health_checks_valid_until", "insurance_policies_once", "insurance_policies_valid_until",
-         "service_visits_worker", "sqlite_autoindex_card_activations_1", "sqlite_autoindex_health_checks_1", "sqlite_autoindex_insurance_policies_1",
+        ["card_activations_worker", "complaint_answers_complaint", "health_checks_once", "health_checks_valid_until", "insurance_policies_once", "insurance_policies_valid_until",
+         "service_visits_worker", "sqlite_autoindex_card_activations_1", "sqlite_autoindex_complaint_answers_1", "sqlite_autoindex_health_checks_1", "sqlite_autoindex_insurance_policies_1",
          "sqlite_autoindex_report_files_1", "sqlite_autoindex_roster_filings_1", "sqlite_autoindex_roster_filings_2",
          "sqlite_autoindex_service_visits_1",
-         "card_activations", "health_checks", "insurance_policies", "report_files", "roster_filings", "service_visits", "supervision_forms", "trust_keys", "worker_certificates"],
-        "migrations 5, 6 and 7 added their tables and indexes, 8 the approved details' columns to worker_certificates, 9 the algorithm to trust_keys, 10 the roster filings, 11 the platform's supervision forms (supervision_forms rebuilt), nothing else"
+         "card_activations", "complaint_answers", "feedback", "health_checks", "insurance_policies", "report_files", "roster_filings", "service_visits", "supervision_forms", "trust_keys", "worker_certificates"],
+        "migrations 5, 6 and 7 added their tables and indexes, 8 the approved details' columns to worker_certificates, 9 the algorithm to trust_keys, 10 the roster filings, 11 the platform's supervision forms (supervision_forms rebuilt), 12 the complaints' reference, office note and closing to feedback and their answers, nothing else"
     );
     assert_eq!((count(&db, "workers"), count(&db, "audit"), count(&db, "outbox")), (4, 10, 5), "no record lost or added by opening");
     let sql = after.iter().find(|o| o.0 == "supervision_forms").and_then(|o| o.1.clone()).unwrap();

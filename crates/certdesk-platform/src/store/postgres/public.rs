@@ -210,10 +210,10 @@ pub(super) fn add_feedback(
                 &s.now,
             ],
         )?,
-        Feedback::Complaint { text, contact } => t.tx.execute(
+        Feedback::Complaint { text, contact, reference } => t.tx.execute(
             "INSERT INTO complaints (id, token_nonce, certificate_code, card_version, worker_id,
-               agency_id, text, contact, device_hash, network_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+               agency_id, text, contact, device_hash, network_hash, created_at, reference, state, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $11)",
             &[
                 &s.id,
                 &s.token_nonce,
@@ -226,6 +226,7 @@ pub(super) fn add_feedback(
                 &device_hash,
                 &network_hash,
                 &s.now,
+                reference,
             ],
         )?,
     };
@@ -400,6 +401,10 @@ impl PublicRecords for super::PgStore {
 
     fn held_ratings(&self) -> StoreResult<Vec<HeldRating>> {
         held_ratings(&mut *self.conn()?, None)
+    }
+
+    fn complaint_status(&self, reference: &str) -> StoreResult<Option<crate::store::complaints::ComplaintStatus>> {
+        super::complaints::status(&mut *self.conn()?, reference)
     }
 }
 

@@ -26,6 +26,7 @@ use crate::store::repo::{
 };
 use crate::store::{Agency, Device, StoreError, StoreResult};
 use crate::store::columns::application_status;
+use crate::store::complaints::{ComplaintEvent, ComplaintFilter, ComplaintRow};
 
 /// The name of the schema's one-claim-per-person index (migration `init`).
 const ONE_CLAIM_INDEX: &str = "workers_one_claim_per_person";
@@ -772,6 +773,22 @@ impl Tx for PgTx<'_, '_> {
     fn next_filing_seq(&mut self) -> StoreResult<i64> {
         // Under the writer lock every transaction holds: no other instance numbers at once.
         Ok(self.tx.query_one("SELECT COALESCE(max(seq), 0) + 1 FROM roster_filings", &[])?.get(0))
+    }
+
+    fn complaint(&mut self, id: Uuid) -> StoreResult<Option<ComplaintRow>> {
+        super::complaints::complaint(&mut *self.tx, id)
+    }
+
+    fn complaints(&mut self, filter: ComplaintFilter) -> StoreResult<Vec<ComplaintRow>> {
+        super::complaints::complaints(&mut *self.tx, filter)
+    }
+
+    fn complaint_events(&mut self, id: Uuid) -> StoreResult<Vec<ComplaintEvent>> {
+        super::complaints::events(&mut *self.tx, id)
+    }
+
+    fn add_complaint_event(&mut self, event: &ComplaintEvent) -> StoreResult<()> {
+        super::complaints::add_event(&mut *self.tx, event)
     }
 
     fn add_filing(&mut self, f: &NewFiling<'_>) -> StoreResult<()> {

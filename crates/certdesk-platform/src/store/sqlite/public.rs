@@ -165,10 +165,10 @@ pub(super) fn add_feedback(
                 ts(s.now)
             ],
         )?,
-        Feedback::Complaint { text, contact } => tx.execute(
+        Feedback::Complaint { text, contact, reference } => tx.execute(
             "INSERT INTO complaints (id, token_nonce, certificate_code, card_version, worker_id,
-               agency_id, text, contact, device_hash, network_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+               agency_id, text, contact, device_hash, network_hash, created_at, reference, state, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'open', ?11)",
             params![
                 s.id.to_string(),
                 s.token_nonce,
@@ -180,7 +180,8 @@ pub(super) fn add_feedback(
                 contact,
                 device_hash,
                 network_hash,
-                ts(s.now)
+                ts(s.now),
+                reference
             ],
         )?,
     };
@@ -298,6 +299,10 @@ impl PublicRecords for SqliteStore {
 
     fn held_ratings(&self) -> StoreResult<Vec<HeldRating>> {
         held_ratings(&self.conn(), None)
+    }
+
+    fn complaint_status(&self, reference: &str) -> StoreResult<Option<crate::store::complaints::ComplaintStatus>> {
+        super::complaints::status(&self.reader(), reference)
     }
 
     fn public_agency(&self, key: &str, today: &str) -> StoreResult<Option<PublicAgency>> {

@@ -19,6 +19,7 @@ use crate::store::repo::{
 };
 use crate::store::{Agency, Device, StoreError, StoreResult};
 use crate::store::columns::application_status;
+use crate::store::complaints::{ComplaintEvent, ComplaintFilter, ComplaintRow};
 
 /// The name of the schema's one-claim-per-person index (migration `init`).
 const ONE_CLAIM_INDEX: &str = "workers_one_claim_per_person";
@@ -911,6 +912,22 @@ impl Tx for SqliteTx<'_, '_> {
 
     fn next_filing_seq(&mut self) -> StoreResult<i64> {
         Ok(self.0.query_row("SELECT COALESCE(max(seq), 0) + 1 FROM roster_filings", [], |r| r.get(0))?)
+    }
+
+    fn complaint(&mut self, id: Uuid) -> StoreResult<Option<ComplaintRow>> {
+        super::complaints::complaint(self.0, id)
+    }
+
+    fn complaints(&mut self, filter: ComplaintFilter) -> StoreResult<Vec<ComplaintRow>> {
+        super::complaints::complaints(self.0, filter)
+    }
+
+    fn complaint_events(&mut self, id: Uuid) -> StoreResult<Vec<ComplaintEvent>> {
+        super::complaints::events(self.0, id)
+    }
+
+    fn add_complaint_event(&mut self, event: &ComplaintEvent) -> StoreResult<()> {
+        super::complaints::add_event(self.0, event)
     }
 
     fn add_filing(&mut self, f: &NewFiling<'_>) -> StoreResult<()> {
