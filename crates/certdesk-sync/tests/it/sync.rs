@@ -1130,3 +1130,66 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
     last.child.kill().unwrap();
     last.child.wait().unwrap();
 }
+
+/// Issue 14 item 5 end to end through the real sync client: a citizen files a complaint on the
+/// certified worker's public page and keeps its reference; the desk pulls it with the
+/// reference, the clerk answers it by that reference, the answer reaches the platform at the
+/// next sync; the office closes it and the desk learns the conclusion at the sync after; the
+/// citizen's lookup follows each step and shows nothing personal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complaint_answered_at_the_desk_and_closed_by_the_office_is_followed_by_its_reference() {
+    use certdesk_platform::flows::complaints::{act, OfficeAction};
+    let p = platform(&[]).await;
+    let mut d = enrolled(&p, 1).await;
+    let ids = d.enrol_workers(0, 1);
+    d.make_eligible(&ids);
+    d.desk.apply_worker(&d.me, &ids[0]).unwrap();
+    sync(&mut d.desk, &opts()).await.unwrap();
+    let review = p.reviews().await.into_iter().next().expect("queued");
+    p.decide(review.application_id, true).await;
+    sync(&mut d.desk, &opts()).await.unwrap();
+    let url = d.desk.platform_view(&ids[0]).unwrap().certificate.expect("approved").credential_url;
+
+    // The citizen's phone: the page, its token and cookie, the complaint form.
+    let page = p.http.get(&url).send().await.unwrap();
+    let cookie = page.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|v| v.starts_with("cdv=")).unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let html = page.text().await.unwrap();
+    let at = html.find("name=\"token\" value=\"").unwrap() + 20;
+    let token = html[at..].split('"').next().unwrap().to_owned();
+    let res = p.http.post(format!("{url}/complaint")).header("cookie", cookie).form(&[("token", token.as_str()), ("text", "上门迟到两小时")]).send().await.unwrap();
+    let html = res.text().await.unwrap();
+    const REF: &str = "id=\"reference\">";
+    let at = html.find(REF).expect("the reference is shown") + REF.len();
+    let reference = html[at..].split('<').next().unwrap().to_owned();
+    let lookup = |p: &Platform, reference: &str| {
+        let url = p.url(&format!("/complaint?ref={reference}"));
+        let http = p.http.clone();
+        async move {
+            let html = http.get(url).send().await.unwrap().text().await.unwrap();
+            assert!(!html.contains("上门迟到两小时") && !html.contains("已电话回访"), "nothing of the complaint or the answer: {html}");
+            let at = html.find("data-verdict=\"").unwrap() + 14;
+            html[at..].split('"').next().unwrap().to_owned()
+        }
+    };
+    assert_eq!(lookup(&p, &reference).await, "open");
+
+    let r = sync(&mut d.desk, &opts()).await.unwrap();
+    assert_eq!(r.pulled.feedback, 1, "{r:?}");
+    let open = d.desk.open_complaints().unwrap();
+    assert_eq!((open.len(), open[0].reference.as_deref()), (1, Some(reference.as_str())));
+    let today = d.desk.today().to_string();
+    d.desk.answer_complaint(&d.me, &reference, "已电话回访并致歉", &today).unwrap();
+    let r = sync(&mut d.desk, &opts()).await.unwrap();
+    assert_eq!((r.pushed.applied, r.pushed.rejected), (1, 0), "the answer reaches the platform: {r:?}");
+    assert_eq!(lookup(&p, &reference).await, "answered");
+
+    let complaint_id = uuid::Uuid::parse_str(&open[0].id).unwrap();
+    let closed = p.with_store(move |s| act(&s, complaint_id, OfficeAction::Close, "机构已回访，办结", "li.min", uuid::Uuid::now_v7(), chrono::Utc::now()).unwrap());
+    assert_eq!(closed, Ok(certdesk_protocol::complaint::ComplaintState::Closed));
+    assert_eq!(lookup(&p, &reference).await, "closed");
+    sync(&mut d.desk, &opts()).await.unwrap();
+    let kept = d.desk.worker_feedback(&ids[0]).unwrap().items.into_iter().find(|f| f.reference.as_deref() == Some(reference.as_str())).unwrap();
+    assert_eq!((kept.closed_at.is_some(), kept.office_note.as_deref(), kept.answer.as_deref()), (true, Some("机构已回访，办结"), Some("已电话回访并致歉")));
+    assert!(d.desk.open_complaints().unwrap().is_empty());
+}
