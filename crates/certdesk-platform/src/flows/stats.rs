@@ -2,7 +2,7 @@
 //! agencies, the workers holding a certificate in force and the cards issued; per month the
 //! applications and their decisions, the exams the agencies synced and how many passed (by
 //! each agency's own pass mark, with the domain's rule), the ratings and their average, the
-//! complaints. A pure function of [`StatsFacts`] and today, so a test checks the figures against
+//! complaints, and how many were closed (办结) and in how many days (the median). A pure function of [`StatsFacts`] and today, so a test checks the figures against
 //! a known data set.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -49,6 +49,10 @@ pub struct MonthRow {
     pub average_stars: Option<f64>,
     /// Complaints filed that month.
     pub complaints: u64,
+    /// Complaints the office closed (办结) that month.
+    pub closed: u64,
+    /// The median of how long those took from filing to closing, in days.
+    pub median_days_to_close: Option<f64>,
 }
 
 impl MonthRow {
@@ -106,7 +110,7 @@ pub fn city_stats(facts: &StatsFacts, today: NaiveDate) -> CityStats {
     let mut months: BTreeMap<String, MonthRow> = (0..MONTHS)
         .map(|k| {
             let m = (first + Months::new(k)).format("%Y-%m").to_string();
-            (m.clone(), MonthRow { month: m, applications: 0, approved: 0, rejected: 0, exams: 0, passed: 0, ratings: 0, average_stars: None, complaints: 0 })
+            (m.clone(), MonthRow { month: m, applications: 0, approved: 0, rejected: 0, exams: 0, passed: 0, ratings: 0, average_stars: None, complaints: 0, closed: 0, median_days_to_close: None })
         })
         .collect();
     for (_, applied, status, decided) in &facts.applications {
@@ -145,9 +149,24 @@ pub fn city_stats(facts: &StatsFacts, today: NaiveDate) -> CityStats {
     for m in months.values_mut() {
         m.average_stars = (m.ratings > 0).then(|| stars[&m.month] as f64 / m.ratings as f64);
     }
-    for month in &facts.complaints {
-        if let Some(m) = months.get_mut(month) {
+    let mut to_close: HashMap<String, Vec<i64>> = HashMap::new();
+    for (filed, closed) in &facts.complaints {
+        if let Some(m) = months.get_mut(filed) {
             m.complaints += 1;
+        }
+        if let Some((month, minutes)) = closed {
+            if let Some(m) = months.get_mut(month) {
+                m.closed += 1;
+                to_close.entry(month.clone()).or_default().push(*minutes);
+            }
+        }
+    }
+    for (month, mut minutes) in to_close {
+        minutes.sort_unstable();
+        let n = minutes.len();
+        let median = if n % 2 == 1 { minutes[n / 2] as f64 } else { (minutes[n / 2 - 1] + minutes[n / 2]) as f64 / 2.0 };
+        if let Some(m) = months.get_mut(&month) {
+            m.median_days_to_close = Some(median / 1440.0);
         }
     }
     CityStats { districts, months: months.into_values().collect() }
@@ -177,7 +196,12 @@ mod tests {
             exams: vec![(a, "2026-12-01".into(), 62.0), (b, "2026-12-02".into(), 62.0), (b, "2026-11-30".into(), 90.0)],
             settings: vec![(b, serde_json::json!({"class_hour_minutes": 45, "pass_mark": 65.0}))],
             ratings: vec![("2026-12".into(), 5), ("2026-12".into(), 2)],
-            complaints: vec!["2026-11".into()],
+            complaints: vec![
+                ("2026-11".into(), Some(("2026-12".into(), 3 * 1440))),
+                ("2026-12".into(), Some(("2026-12".into(), 1440 / 2))),
+                ("2026-12".into(), Some(("2026-12".into(), 10 * 1440))),
+                ("2026-12".into(), None),
+            ],
         };
         let s = city_stats(&facts, NaiveDate::from_ymd_opt(2026, 12, 4).unwrap());
         assert_eq!(s.districts.len(), 16);
@@ -192,8 +216,9 @@ mod tests {
         assert_eq!((dec.exams, dec.passed), (2, 1), "62 passes at agency a (60) but not at b (65)");
         assert_eq!(dec.pass_rate(), Some(50.0));
         assert_eq!((dec.ratings, dec.average_stars), (2, Some(3.5)));
+        assert_eq!((dec.complaints, dec.closed, dec.median_days_to_close), (3, 3, Some(3.0)), "closed in half a day, 3 and 10 days: the median is 3");
         let nov = &s.months[10];
         assert_eq!((nov.month.as_str(), nov.applications, nov.exams, nov.passed, nov.complaints), ("2026-11", 1, 1, 1, 1));
-        assert_eq!(nov.average_stars, None);
+        assert_eq!((nov.average_stars, nov.closed, nov.median_days_to_close), (None, 0, None));
     }
 }

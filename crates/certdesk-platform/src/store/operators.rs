@@ -228,8 +228,9 @@ pub struct StatsFacts {
     pub settings: Vec<(Uuid, serde_json::Value)>,
     /// Every rating: month, stars.
     pub ratings: Vec<(String, u8)>,
-    /// Every complaint: month.
-    pub complaints: Vec<String>,
+    /// Every complaint: the month it was filed, and when closed (办结) the month it was closed
+    /// and how many minutes it took.
+    pub complaints: Vec<(String, Option<(String, i64)>)>,
 }
 
 /// Storage for the operator pages.

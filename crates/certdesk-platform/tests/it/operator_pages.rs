@@ -782,6 +782,10 @@ mod complaints {
         assert!(all.contains(&reference) && all.contains("已办结"));
         assert!(!p.page(&office, "/operator/complaints").await.contains(&format!("data-reference=\"{reference}\"")), "closed ones leave the open list");
 
+        // The statistics count it filed and closed this month, closed within minutes.
+        let csv = p.page(&office, "/operator/stats/months.csv").await;
+        assert!(csv.lines().last().unwrap().ends_with(",1,1,0.0"), "{csv}");
+
         // The citizen's mistakes.
         let (status, html) = public(&p, "/complaint?ref=TS-0000").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);

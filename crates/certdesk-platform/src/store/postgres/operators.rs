@@ -364,8 +364,14 @@ impl OperatorStore for super::PgStore {
         for r in conn.query("SELECT created_at, stars FROM ratings WHERE held = 0", &[])? {
             facts.ratings.push((month_of(r.get(0)), fits("rating stars", r.get::<_, i16>(1))?));
         }
-        for r in conn.query("SELECT created_at FROM complaints", &[])? {
-            facts.complaints.push(month_of(r.get(0)));
+        for r in conn.query(
+            "SELECT created_at, CASE WHEN state = 'closed' THEN updated_at END,
+                    round(extract(epoch FROM COALESCE(updated_at, created_at) - created_at) / 60)::bigint
+             FROM complaints",
+            &[],
+        )? {
+            let closed: Option<DateTime<Utc>> = r.get(1);
+            facts.complaints.push((month_of(r.get(0)), closed.map(|t| (month_of(t), r.get::<_, i64>(2)))));
         }
         Ok(facts)
     }
@@ -567,7 +573,7 @@ mod tests {
         assert_eq!(facts.exams, [(agency, "2026-10-20".to_owned(), 88.0)], "a score that is text, a payload that is not an object and a deleted result are not counted");
         assert_eq!(facts.settings, [(agency, serde_json::json!({"pass_mark": 60}))]);
         assert_eq!(facts.ratings, [("2026-12".to_owned(), 5)], "a held rating is not counted");
-        assert_eq!(facts.complaints, ["2027-02"]);
+        assert_eq!(facts.complaints, [("2027-02".to_owned(), None)]);
     }
 
     #[test]

@@ -203,9 +203,14 @@ impl OperatorStore for SqliteStore {
         for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?)))? {
             facts.ratings.push(row?);
         }
-        let mut q = conn.prepare("SELECT substr(created_at, 1, 7) FROM complaints")?;
-        for row in q.query_map([], |r| r.get::<_, String>(0))? {
-            facts.complaints.push(row?);
+        let mut q = conn.prepare(
+            "SELECT substr(created_at, 1, 7), CASE WHEN state = 'closed' THEN substr(updated_at, 1, 7) END,
+                    CAST(round((julianday(updated_at) - julianday(created_at)) * 1440) AS INTEGER)
+             FROM complaints",
+        )?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<i64>>(2)?)))? {
+            let (filed, closed, minutes) = row?;
+            facts.complaints.push((filed, closed.map(|m| (m, minutes.unwrap_or(0)))));
         }
         Ok(facts)
     }
