@@ -9,7 +9,7 @@
 //! Writes `OUT_DIR/public.url` (the valid card's page, served until the program is stopped;
 //! yellow, or green with `--green` after OUT_DIR, which syncs an in-date health check and policy)
 //! and the operator pages as signed in (`agencies.html`, `reviews.html`, `review.html`,
-//! `devices.html`, `sign-in.html`, `details.html`, `audit.html`, `filings.html`, `supervision.html`, `supervision-all.html`), for `chromium --headless --screenshot` (operator pages need
+//! `devices.html`, `sign-in.html`, `details.html`, `audit.html`, `filings.html`, `supervision.html`, `supervision-all.html`, `complaints.html`, `complaint.html`, `complaint-received.html`; the citizen's complaint lookup in `complaint.url`), for `chromium --headless --screenshot` (operator pages need
 //! the session cookie, so they are saved rather than opened by URL; their photos do not load).
 
 #[path = "../tests/it/support/scene.rs"]
@@ -210,7 +210,51 @@ async fn main() {
     let details: Vec<ReviewItem> = s.operator(reqwest::Method::GET, "/api/v1/operator/reviews").send().await.unwrap().json().await.unwrap();
     let details_app = details.iter().find(|r| r.kind == "details").expect("an application for updated details").application_id;
 
+    // A citizen's complaint from the card's page, answered by the agency (`complaints.html`,
+    // `complaint.html`, and the citizen's lookup in `complaint.url`).
+    let page = s.http.get(&card.url).send().await.unwrap();
+    let phone = cookie_of(&page, "cdv");
+    let html = page.text().await.unwrap();
+    let at = html.find("name=\"token\" value=\"").expect("the page's token") + 20;
+    let token = html[at..].split('"').next().unwrap().to_owned();
+    let res = s
+        .http
+        .post(format!("{}/complaint", card.url))
+        .header(COOKIE, phone)
+        .form(&[("token", token.as_str()), ("text", "约定上午九点上门，实际十一点才到，也没有提前电话告知。"), ("contact", "139****0000")])
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    std::fs::write(out.join("complaint-received.html"), &html).unwrap();
+    const REFERENCE: &str = "id=\"reference\">";
+    let at = html.find(REFERENCE).expect("the complaint's reference") + REFERENCE.len();
+    let reference = html[at..].split('<').next().unwrap().to_owned();
+    let complaint_id = s
+        .pull_all(&device)
+        .await
+        .into_iter()
+        .find_map(|b| match b {
+            certdesk_protocol::sync::ChangeBody::Complaint { complaint_id, .. } => Some(complaint_id),
+            _ => None,
+        })
+        .expect("the agency pulls the complaint");
+    let answer = certdesk_protocol::complaint::ComplaintAnswer {
+        complaint_id,
+        action: "已与服务人员谈话，并电话向客户致歉；今后上门前一小时电话确认。".into(),
+        done_on: chrono::Utc::now().with_timezone(&certdesk_domain::shanghai()).date_naive(),
+        answered_by: "前台小李".into(),
+    };
+    s.push(
+        &device,
+        &[OutboxEntry { seq: 0, id: Uuid::now_v7(), entity: SyncEntity::ComplaintAnswer, entity_id: Uuid::now_v7(), op: SyncOp::Upsert, payload: json!(answer) }],
+    )
+    .await;
+    std::fs::write(out.join("complaint.url"), format!("{}/complaint?ref={reference}", s.base)).unwrap();
+
     for (name, path) in [
+        ("complaints", "/operator/complaints".to_owned()),
+        ("complaint", format!("/operator/complaints/{complaint_id}")),
         ("reviews", "/operator/reviews".to_owned()),
         ("review", format!("/operator/reviews/{}", app_of(pending))),
         ("details", format!("/operator/reviews/{details_app}")),
