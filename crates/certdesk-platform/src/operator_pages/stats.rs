@@ -94,7 +94,7 @@ pub(super) async fn stats_page(State(state): State<AppState>, session: Session) 
             tr {
                 th { "月份 " small { "Month" } } th { "申领 " small { "Applied" } } th { "核准 " small { "Approved" } } th { "未通过 " small { "Rejected" } }
                 th { "考试 " small { "Exams" } } th { "通过率 " small { "Pass rate %" } } th { "评价 " small { "Ratings" } } th { "平均星级 " small { "Average" } } th { "投诉 " small { "Complaints" } }
-                th { "办结 " small { "Closed" } } th { "办结用时中位数（天） " small { "Median days to close" } }
+                th { "办结 " small { "Closed" } } th { "办结天数中位数 " small { "Median days to close" } }
             }
             @for m in &s.months {
                 tr {
@@ -128,7 +128,7 @@ pub(super) async fn stats_csv(State(state): State<AppState>, _session: Session, 
         "months.csv" => {
             let s = figures(&state).await?;
             std::iter::once(
-                ["月份 month", "申领 applied", "核准 approved", "未通过 rejected", "考试 exams", "通过 passed", "通过率 pass rate %", "评价 ratings", "平均星级 average stars", "投诉 complaints", "办结 closed", "办结用时中位数（天） median days to close"]
+                ["月份 month", "申领 applied", "核准 approved", "未通过 rejected", "考试 exams", "通过 passed", "通过率 pass rate %", "评价 ratings", "平均星级 average stars", "投诉 complaints", "办结 closed", "办结天数中位数 median days to close"]
                     .map(String::from)
                     .to_vec(),
             )
