@@ -315,5 +315,5 @@ fn the_roster_export_is_a_managers_and_is_audited() {
 }
 
 fn rusqlite_open(dir: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap()
+    certdesk_store::open_raw(dir).unwrap()
 }

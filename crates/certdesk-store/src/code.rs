@@ -241,6 +241,8 @@ desk_codes! {
     /// The ID-card reader did not give a whole card (no reader, no card, a card moved, a
     /// damaged frame); nothing was filled.
     IdCardReader = "idcard_reader",
+    /// The encrypted database's key is missing, or does not open it.
+    DatabaseKey = "database_key",
 }
 
 impl DeskCode {
@@ -308,6 +310,7 @@ mod tests {
         "diagnostics_write", "photo_file", "date", "read_failed", "scan_unreadable", "usage",
         "verdict_replaced", "verdict_revoked", "verdict_expired", "activation_needs_handover", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
         "verdict_not_a_certificate", "details_under_review", "roster_empty", "receipt_invalid", "idcard_reader",
+        "database_key",
     ];
 
     #[test]

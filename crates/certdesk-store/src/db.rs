@@ -1,18 +1,34 @@
-//! Opening the desk's SQLite file: the one place every connection is made, so that turning on
-//! encryption at rest later (SQLCipher, key from the OS keyring) is a change here and nowhere
-//! else. Also the embedded, append-only migrations.
+//! Opening the desk's SQLite file: the one place every connection is made. Also the embedded,
+//! append-only migrations.
+//!
+//! **Encrypted at rest (issue 15 item 3).** The file is an SQLCipher database under a random
+//! 256-bit key (a raw key: no passphrase derivation, so opening costs nothing). The key is kept
+//! by `certdesk-secret`: in the OS keyring, or where none answers in `database-key` in the data
+//! folder (0600), which the manager is warned about ([`key_kept`]). A plain database written by
+//! an older version is encrypted in place on the first start: the key is kept first, the rows
+//! are exported into a new encrypted file beside it, which is synced and renamed over the old
+//! one, so a crash at any moment leaves either the plain file (encrypted again at the next start)
+//! or the encrypted one with its key. An encrypted file whose key cannot be found, or that the
+//! key does not open, is refused with a sentence and never overwritten.
 //!
 //! Never weaken the pragmas: `synchronous=FULL` is what makes "已保存" survive a power cut.
 
 use std::path::{Path, PathBuf};
 
 use certdesk_migrate::{MigrateError, Migration};
+use certdesk_secret::{Kept, Preference, Slot};
+use rand_core::{OsRng, RngCore};
 use rusqlite::{Connection, OpenFlags};
+use sha2::{Digest, Sha256};
 
 use crate::error::{DeskError, DeskResult};
 
 /// The database file's name inside the data folder.
 pub const DB_FILE: &str = "certdesk.db";
+
+/// The key's file, where no keyring answers.
+pub const KEY_FILE: &str = "database-key";
+
 
 /// The embedded migrations, in order. Append only; never edit one that has landed (the test
 /// `landed_migrations_are_never_edited` pins each one's SHA-256).
@@ -45,20 +61,145 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".certdesk"))
 }
 
-/// Open (creating if needed) the database in `data_dir` with the desk's pragmas, and bring
-/// its schema up to date.
+/// The database key's place: `database-key` bound to this data folder, the keyring entry named
+/// after the folder (one desk's key is never another data folder's).
+fn with_key_slot<T>(data_dir: &Path, f: impl FnOnce(&Slot<'_>) -> T) -> T {
+    let folder = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    let tag = hex::encode(&Sha256::digest(folder.to_string_lossy().as_bytes())[..8]);
+    let user = format!("database-{tag}");
+    f(&Slot { dir: data_dir, file: KEY_FILE, keyring_user: &user, binding: "certdesk-database-key" })
+}
+
+/// Where this data folder's database key is kept (`None` before the database exists). The
+/// window warns the manager when it is a file.
+pub fn key_kept(data_dir: &Path) -> Option<Kept> {
+    with_key_slot(data_dir, certdesk_secret::find).map(|(_, kept)| kept)
+}
+
+/// A new random key, kept before any data is written under it.
+fn new_key(data_dir: &Path) -> DeskResult<String> {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let key = hex::encode(bytes);
+    with_key_slot(data_dir, |slot| certdesk_secret::keep(slot, &key, Preference::from_env()))
+        .map_err(|e| crate::messages::database_key_not_kept(data_dir, e))?;
+    Ok(key)
+}
+
+/// SQLCipher's form of a raw 256-bit key.
+fn key_pragma(key: &str) -> String {
+    format!("x'{key}'")
+}
+
+/// What is in the file now.
+enum Found {
+    /// Nothing yet (a new desk).
+    Empty,
+    /// A plain SQLite database (written by a version before encryption).
+    Plain,
+    /// Anything else: an encrypted database.
+    Encrypted,
+}
+
+/// What the file holds, found without opening a descriptor of it outside SQLite: closing any
+/// descriptor of a database file releases the process's POSIX locks on it, which another
+/// connection of this process (the window opens the desk again as it goes) relies on.
+fn found(path: &Path) -> DeskResult<Found> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Empty),
+        Err(e) => return Err(crate::messages::database_open(path, e)),
+        Ok(m) if m.len() == 0 => return Ok(Found::Empty),
+        Ok(_) => {}
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| crate::messages::database_open(path, e))?;
+    // Without a key SQLCipher reads a plain file; an encrypted one is "not a database".
+    Ok(if crate::table::database::schema_objects(&conn).is_ok() { Found::Plain } else { Found::Encrypted })
+}
+
+/// Encrypts a plain database in place under a new key (see the module's documentation).
+fn encrypt_in_place(data_dir: &Path, path: &Path) -> DeskResult<String> {
+    let fail = |e: &dyn std::fmt::Display| crate::messages::database_open(path, e);
+    let next = path.with_extension("db.encrypting");
+    let _ = std::fs::remove_file(&next);
+    let key = new_key(data_dir)?;
+    {
+        let plain = Connection::open(path).map_err(|e| fail(&e))?;
+        plain.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| fail(&e))?;
+        // Everything in the main file, nothing left only in the write-ahead log.
+        let (busy, log, done): (i64, i64, i64) =
+            plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(|e| fail(&e))?;
+        if busy != 0 || log != done {
+            // Another program still has the old file open: nothing is changed, the next start
+            // tries again.
+            return Err(crate::messages::database_busy(path));
+        }
+        certdesk_files::create_database_file(&next).map_err(|e| fail(&e))?;
+        crate::table::database::export_encrypted(&plain, &next, &key_pragma(&key)).map_err(|e| fail(&e))?;
+    }
+    std::fs::File::open(&next).and_then(|f| f.sync_all()).map_err(|e| fail(&e))?;
+    // The plain file's log and index must not be read as the encrypted file's.
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        match std::fs::remove_file(&side) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(&e)),
+            _ => {}
+        }
+    }
+    std::fs::rename(&next, path).map_err(|e| fail(&e))?;
+    #[cfg(unix)]
+    std::fs::File::open(data_dir).and_then(|d| d.sync_all()).map_err(|e| fail(&e))?;
+    Ok(key)
+}
+
+/// The key to open the database in `data_dir` with: a new one for a new database, the kept one
+/// for an encrypted one, and for a plain one the key it was just encrypted under.
+fn key_for(data_dir: &Path, path: &Path) -> DeskResult<String> {
+    match found(path)? {
+        Found::Empty => match with_key_slot(data_dir, certdesk_secret::find) {
+            Some((key, _)) => Ok(key),
+            None => new_key(data_dir),
+        },
+        Found::Plain => encrypt_in_place(data_dir, path),
+        Found::Encrypted => with_key_slot(data_dir, certdesk_secret::find)
+            .map(|(key, _)| key)
+            .ok_or_else(|| crate::messages::database_key_missing(path)),
+    }
+}
+
+/// The database in `data_dir` as it is, key applied, no migration: for tests and tools that
+/// look at the rows themselves.
+pub fn open_raw(data_dir: &Path) -> DeskResult<Connection> {
+    let path = data_dir.join(DB_FILE);
+    let key = key_for(data_dir, &path)?;
+    let conn = Connection::open(&path).map_err(|e| crate::messages::database_open(&path, e))?;
+    apply_key(&conn, &path, &key)?;
+    Ok(conn)
+}
+
+/// Applies the key and proves it opens the file.
+fn apply_key(conn: &Connection, path: &Path, key: &str) -> DeskResult<()> {
+    conn.pragma_update(None, "key", key_pragma(key)).map_err(|e| crate::messages::database_open(path, e))?;
+    crate::table::database::schema_objects(conn).map_err(|_| crate::messages::database_key_wrong(path))?;
+    Ok(())
+}
+
+/// Open (creating if needed) the database in `data_dir` with the desk's pragmas and its key
+/// (encrypting a plain one first), and bring its schema up to date.
 pub fn open_connection(data_dir: &Path) -> DeskResult<Connection> {
     // The folder holds every ID number and photo: owner-only (0700, files 0600 on Unix), what
     // an older version left looser tightened, and the database created 0600 before SQLite
     // opens it (so its -wal and -shm files follow its mode).
     certdesk_files::prepare_data_dir(data_dir).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
     let path = data_dir.join(DB_FILE);
+    let key = key_for(data_dir, &path)?;
     certdesk_files::create_database_file(&path).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
     let conn = Connection::open_with_flags(
         &path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| crate::messages::database_open(&path, e))?;
+    apply_key(&conn, &path, &key)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;

@@ -130,6 +130,50 @@ pub fn database_open(path: &Path, e: impl Display) -> DeskError {
     )
 }
 
+/// The database key could not be kept (no keyring and no writable data folder).
+pub fn database_key_not_kept(dir: &Path, e: impl Display) -> DeskError {
+    DeskError::new(
+        DeskCode::DataDir,
+        Bilingual::new(
+            format!("无法保存数据库密钥（系统钥匙串不可用，数据目录 {} 也无法写入）：{e}", dir.display()),
+            format!("Cannot keep the database key (no keyring, and {} is not writable): {e}", dir.display()),
+        ),
+    )
+}
+
+/// The plain database cannot be encrypted now: another program has it open.
+pub fn database_busy(path: &Path) -> DeskError {
+    DeskError::new(
+        DeskCode::DataDir,
+        Bilingual::new(
+            format!("数据库 {} 正被另一个程序使用，暂时无法加密。请关闭其他 certdesk 窗口或命令后重新打开；数据未作任何改动。", path.display()),
+            format!("Another program has the database {} open, so it cannot be encrypted now. Close other certdesk windows or commands and open again; nothing was changed.", path.display()),
+        ),
+    )
+}
+
+/// The database is encrypted and its key is nowhere to be found.
+pub fn database_key_missing(path: &Path) -> DeskError {
+    DeskError::new(
+        DeskCode::DatabaseKey,
+        Bilingual::new(
+            format!("数据库 {} 已加密，但找不到它的密钥（系统钥匙串或数据目录中的 database-key 文件）。数据库未作任何改动；请从备份恢复或联系技术支持。", path.display()),
+            format!("The database {} is encrypted and its key is neither in the keyring nor in database-key in the data folder. Nothing was changed; restore a backup or contact support.", path.display()),
+        ),
+    )
+}
+
+/// The key found does not open the database.
+pub fn database_key_wrong(path: &Path) -> DeskError {
+    DeskError::new(
+        DeskCode::DatabaseKey,
+        Bilingual::new(
+            format!("数据库 {} 无法用保存的密钥打开（密钥不符或文件已损坏）。数据库未作任何改动；请从备份恢复或联系技术支持。", path.display()),
+            format!("The kept key does not open the database {} (another key, or a damaged file). Nothing was changed; restore a backup or contact support.", path.display()),
+        ),
+    )
+}
+
 /// The database was written by a newer program.
 pub fn schema_too_new(found: impl Display, known: impl Display) -> DeskError {
     DeskError::new(

@@ -48,6 +48,9 @@ pub struct DeskStats {
     pub stages: StageCounts,
     /// Oldest month first, ending with the current month; months with nothing are zeros.
     pub months: Vec<MonthStats>,
+    /// The database key is kept in `database-key` in the data folder because no keyring
+    /// answered: the home screen warns the manager (whoever copies the folder can read it).
+    pub database_key_in_file: bool,
 }
 
 fn month_start(d: NaiveDate) -> NaiveDate {
@@ -106,6 +109,7 @@ impl Desk {
                 s.passed = passed;
             });
         }
-        Ok(DeskStats { stages, months: by_month })
+        let database_key_in_file = crate::db::key_kept(&self.data_dir) == Some(certdesk_secret::Kept::File);
+        Ok(DeskStats { stages, months: by_month, database_key_in_file })
     }
 }

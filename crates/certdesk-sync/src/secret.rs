@@ -6,16 +6,15 @@
 //! The secret must never be written anywhere else: not in the database, not in a URL, not in
 //! a log line or an error message.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use certdesk_secret::{Kept, Preference, Slot};
 use uuid::Uuid;
 
 use crate::SyncError;
 
 /// The file used when no keyring is available.
 pub const SECRET_FILE: &str = "device-secret";
-/// The keyring's service name.
-const SERVICE: &str = "certdesk";
 
 /// Where the secret went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -31,9 +30,13 @@ pub enum SecretStore {
 impl SecretStore {
     /// As stored in the enrolment row.
     pub fn code(self) -> &'static str {
+        self.kept().code()
+    }
+
+    fn kept(self) -> Kept {
         match self {
-            SecretStore::Keyring => "keyring",
-            SecretStore::File => "file",
+            SecretStore::Keyring => Kept::Keyring,
+            SecretStore::File => Kept::File,
         }
     }
 }
@@ -51,121 +54,50 @@ pub enum SecretPreference {
 impl SecretPreference {
     /// `Auto`, unless `CERTDESK_SECRET_STORE=file`.
     pub fn from_env() -> Self {
-        match std::env::var("CERTDESK_SECRET_STORE").as_deref() {
-            Ok("file") => SecretPreference::File,
-            _ => SecretPreference::Auto,
+        match Preference::from_env() {
+            Preference::File => SecretPreference::File,
+            Preference::Auto => SecretPreference::Auto,
         }
     }
 }
 
-fn secret_path(data_dir: &Path) -> PathBuf {
-    data_dir.join(SECRET_FILE)
-}
-
-fn keyring_user(device_id: Uuid) -> String {
-    format!("device-{device_id}")
-}
-
-/// Whether a keyring service can be asked at all. On Linux the Secret Service lives on the
-/// session bus; without one, asking could only fail (or try to launch a bus), so don't.
-fn keyring_reachable() -> bool {
-    if cfg!(target_os = "linux") {
-        let has_env = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty());
-        let has_socket =
-            std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| !d.is_empty() && Path::new(&d).join("bus").exists());
-        has_env || has_socket
-    } else {
-        true
-    }
-}
-
-fn try_keyring(device_id: Uuid, secret: &str) -> Result<(), String> {
-    let entry = keyring::Entry::new(SERVICE, &keyring_user(device_id)).map_err(|e| e.to_string())?;
-    entry.set_password(secret).map_err(|e| e.to_string())?;
-    // Some back ends accept a write they cannot keep; read it back before trusting it.
-    match entry.get_password() {
-        Ok(back) if back == secret => Ok(()),
-        Ok(_) => Err("the keyring returned a different value".into()),
-        Err(e) => Err(e.to_string()),
-    }
+/// The device's slot: the file `device-secret` bound to the device id (so a stale file is never
+/// used for another device), the keyring entry `device-<id>`.
+fn with_slot<T>(data_dir: &Path, device_id: Uuid, f: impl FnOnce(&Slot<'_>) -> T) -> T {
+    let (user, binding) = (format!("device-{device_id}"), device_id.to_string());
+    f(&Slot { dir: data_dir, file: SECRET_FILE, keyring_user: &user, binding: &binding })
 }
 
 /// Keeps the secret: in the keyring when preferred and available, else in the file.
 pub fn store(data_dir: &Path, device_id: Uuid, secret: &str, pref: SecretPreference) -> Result<SecretStore, SyncError> {
-    if pref == SecretPreference::Auto && keyring_reachable() {
-        match try_keyring(device_id, secret) {
-            Ok(()) => {
-                // A file left by an earlier enrolment must not outlive it.
-                let _ = std::fs::remove_file(secret_path(data_dir));
-                return Ok(SecretStore::Keyring);
-            }
-            Err(why) => tracing::warn!(reason = %why, "no usable keyring; keeping the device secret in a 0600 file"),
-        }
+    let pref = match pref {
+        SecretPreference::Auto => Preference::Auto,
+        SecretPreference::File => Preference::File,
+    };
+    match with_slot(data_dir, device_id, |slot| certdesk_secret::keep(slot, secret, pref)).map_err(SyncError::Secret)? {
+        Kept::Keyring => Ok(SecretStore::Keyring),
+        Kept::File => Ok(SecretStore::File),
     }
-    write_file(&secret_path(data_dir), device_id, secret)?;
-    Ok(SecretStore::File)
 }
 
-/// Reads the secret of `device_id` from where the enrolment row says it is.
-pub fn load(data_dir: &Path, device_id: Uuid, store: &str) -> Result<String, SyncError> {
+fn kept_of(store: &str) -> Result<Kept, SyncError> {
     match store {
-        "keyring" => keyring::Entry::new(SERVICE, &keyring_user(device_id))
-            .and_then(|e| e.get_password())
-            .map_err(|e| SyncError::Secret(format!("keyring: {e}"))),
-        "file" => read_file(&secret_path(data_dir), device_id),
+        "keyring" => Ok(Kept::Keyring),
+        "file" => Ok(Kept::File),
         other => Err(SyncError::Secret(format!("unknown secret store {other:?}"))),
     }
 }
 
+/// Reads the secret of `device_id` from where the enrolment row says it is.
+pub fn load(data_dir: &Path, device_id: Uuid, store: &str) -> Result<String, SyncError> {
+    let kept = kept_of(store)?;
+    with_slot(data_dir, device_id, |slot| certdesk_secret::load(slot, kept)).map_err(SyncError::Secret)
+}
+
 /// Forgets an old device's secret (best effort: a failure leaves a useless, revocable secret).
 pub fn forget(data_dir: &Path, device_id: Uuid, store: &str) {
-    match store {
-        "keyring" => {
-            if let Ok(e) = keyring::Entry::new(SERVICE, &keyring_user(device_id)) {
-                let _ = e.delete_credential();
-            }
-        }
-        _ => {
-            if read_file(&secret_path(data_dir), device_id).is_ok() {
-                let _ = std::fs::remove_file(secret_path(data_dir));
-            }
-        }
-    }
-}
-
-/// The file holds `<device id>\n<secret>\n`, so a stale file is never used for another device.
-/// Written to a temporary file with mode 0600 from the start, synced, then renamed over.
-fn write_file(path: &Path, device_id: Uuid, secret: &str) -> Result<(), SyncError> {
-    use std::io::Write;
-    let err = |e: std::io::Error| SyncError::Secret(format!("{}: {e}", path.display()));
-    let tmp = path.with_extension("partial");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(&tmp).map_err(err)?;
-    #[cfg(unix)]
-    {
-        // `mode` only applies when the file is created; make sure of it for a leftover file.
-        use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(err)?;
-    }
-    f.write_all(format!("{device_id}\n{secret}\n").as_bytes()).map_err(err)?;
-    f.sync_all().map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
-}
-
-fn read_file(path: &Path, device_id: Uuid) -> Result<String, SyncError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SyncError::Secret(format!("{}: {e}", path.display())))?;
-    let mut lines = text.lines();
-    match (lines.next(), lines.next()) {
-        (Some(id), Some(secret)) if id.trim() == device_id.to_string() && !secret.trim().is_empty() => {
-            Ok(secret.trim().to_owned())
-        }
-        _ => Err(SyncError::Secret(format!("{} does not hold this device's secret", path.display()))),
+    if let Ok(kept) = kept_of(store) {
+        with_slot(data_dir, device_id, |slot| certdesk_secret::forget(slot, kept));
     }
 }
 

@@ -44,7 +44,7 @@ fn kill_9_right_after_saved_loses_nothing() {
     for id in &saved {
         desk.worker(id).unwrap_or_else(|e| panic!("worker {id} was reported saved but is missing: {e}"));
     }
-    let conn = rusqlite::Connection::open(dir.path().join(certdesk_store::DB_FILE)).unwrap();
+    let conn = certdesk_store::open_raw(dir.path()).unwrap();
     let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
     let workers = q("SELECT count(*) FROM workers");
     assert!(workers as usize >= saved.len());

@@ -144,7 +144,7 @@ async fn file_and_verify(d: &WebDriver, data: &Path) {
     assert_eq!(Desk::open(data).unwrap().filings(false).unwrap().len(), 1, "a refused filing is not kept");
 
     // One byte of the kept receipt changed on disk: 核验回执 says the signature does not hold.
-    let db = rusqlite::Connection::open(data.join(certdesk_store::DB_FILE)).unwrap();
+    let db = certdesk_store::open_raw(data).unwrap();
     let changed = db.execute("UPDATE roster_filings SET receipt = replace(receipt, '\"rows\":2', '\"rows\":3')", []).unwrap();
     assert_eq!(changed, 1, "the receipt was changed");
     wait(d, tid("filing-verify")).await.click().await.unwrap();

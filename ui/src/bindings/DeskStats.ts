@@ -9,4 +9,9 @@ export type DeskStats = { stages: StageCounts,
 /**
  * Oldest month first, ending with the current month; months with nothing are zeros.
  */
-months: Array<MonthStats>, };
+months: Array<MonthStats>, 
+/**
+ * The database key is kept in `database-key` in the data folder because no keyring
+ * answered: the home screen warns the manager (whoever copies the folder can read it).
+ */
+database_key_in_file: boolean, };

@@ -32,12 +32,14 @@ export const APP_STATE: AppState = {
 
 export const CLERK: SessionUser = { id: 'u1', username: 'zhang', display_name: '张三', role: 'clerk' };
 
-export function Providers({ children, lang = 'zh-CN' }: { children: ReactNode; lang?: Lang }) {
+export const MANAGER: SessionUser = { id: 'u0', username: 'wang', display_name: '王经理', role: 'manager' };
+
+export function Providers({ children, lang = 'zh-CN', user = CLERK }: { children: ReactNode; lang?: Lang; user?: SessionUser }) {
   return (
     <I18nProvider initial={lang}>
       <ConfigProvider theme={{ token: { motion: false } }}>
         <AntApp>
-          <SessionProvider app={APP_STATE} user={CLERK} setAgency={() => undefined}>
+          <SessionProvider app={APP_STATE} user={user} setAgency={() => undefined}>
             {children}
           </SessionProvider>
         </AntApp>
@@ -46,6 +48,10 @@ export function Providers({ children, lang = 'zh-CN' }: { children: ReactNode; l
   );
 }
 
-export function renderWithProviders(ui: ReactElement, lang: Lang = 'zh-CN') {
-  return render(<Providers lang={lang}>{ui}</Providers>);
+export function renderWithProviders(ui: ReactElement, lang: Lang = 'zh-CN', user: SessionUser = CLERK) {
+  return render(
+    <Providers lang={lang} user={user}>
+      {ui}
+    </Providers>,
+  );
 }

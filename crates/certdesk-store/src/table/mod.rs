@@ -17,6 +17,7 @@ pub(crate) mod card_losses;
 pub(crate) mod card_prints;
 pub(crate) mod class_participants;
 pub(crate) mod complaint_answers;
+pub(crate) mod database;
 pub(crate) mod exam_results;
 pub(crate) mod feedback;
 pub(crate) mod health_checks;

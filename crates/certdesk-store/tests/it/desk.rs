@@ -28,7 +28,7 @@ fn counts(dir: &Path) -> (i64, i64, i64) {
 }
 
 fn rusqlite_conn(dir: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap()
+    certdesk_store::open_raw(dir).unwrap()
 }
 
 #[test]

@@ -34,7 +34,7 @@ fn policy(number: &str) -> InsuranceInput {
 
 /// (health_checks + insurance_policies + report_files rows, audit entries, outbox entries).
 fn counts(dir: &Path) -> (i64, i64, i64) {
-    let conn = rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap();
+    let conn = certdesk_store::open_raw(dir).unwrap();
     let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
     (
         q("SELECT count(*) FROM health_checks") + q("SELECT count(*) FROM insurance_policies") + q("SELECT count(*) FROM report_files"),
@@ -149,7 +149,7 @@ fn the_report_is_stored_once_whoever_attaches_it() {
     let x = desk.record_health_check(&me, &a, &check("2026-02-20"), Some(&pdf())).unwrap();
     let y = desk.record_health_check(&me, &b, &check("2026-02-20"), Some(&pdf())).unwrap();
     assert_eq!(x.report_sha256, y.report_sha256);
-    let conn = rusqlite::Connection::open(dir.path().join(certdesk_store::DB_FILE)).unwrap();
+    let conn = certdesk_store::open_raw(dir.path()).unwrap();
     let n: i64 = conn.query_row("SELECT count(*) FROM report_files", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 1);
     let _: &Desk = &desk;

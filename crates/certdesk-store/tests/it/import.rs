@@ -85,7 +85,7 @@ fn write_xlsx_with(path: &Path, headers: &[&str], rows: &[Vec<C>], extra: impl F
 }
 
 fn counts(dir: &Path) -> (i64, i64, i64) {
-    let conn = rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap();
+    let conn = certdesk_store::open_raw(dir).unwrap();
     let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
     (q("SELECT count(*) FROM workers"), q("SELECT count(*) FROM audit"), q("SELECT count(*) FROM outbox"))
 }

@@ -58,7 +58,7 @@ fn mark(attendance: &str, sign_in: Option<&str>, sign_out: Option<&str>) -> Atte
 }
 
 fn counts(dir: &Path) -> (i64, i64, i64) {
-    let conn = rusqlite::Connection::open(dir.join(certdesk_store::DB_FILE)).unwrap();
+    let conn = certdesk_store::open_raw(dir).unwrap();
     let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
     (
         q("SELECT count(*) FROM class_participants") + q("SELECT count(*) FROM exam_results") + q("SELECT count(*) FROM supervision_forms"),

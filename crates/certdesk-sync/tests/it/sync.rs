@@ -140,14 +140,14 @@ impl DeskSteps for TestDesk {
 
     /// Ids of the outbox entries the desk sends (workers and training records).
     fn outbox_synced_ids(&self) -> BTreeSet<String> {
-        let conn = rusqlite::Connection::open(self.dir.path().join(certdesk_store::DB_FILE)).unwrap();
+        let conn = certdesk_store::open_raw(self.dir.path()).unwrap();
         let entities = certdesk_store::SYNCED_ENTITIES.iter().map(|e| format!("'{e}'")).collect::<Vec<_>>().join(", ");
         let mut stmt = conn.prepare(&format!("SELECT id FROM outbox WHERE entity IN ({entities})")).unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     }
 
     fn workers(&self) -> BTreeMap<String, String> {
-        let conn = rusqlite::Connection::open(self.dir.path().join(certdesk_store::DB_FILE)).unwrap();
+        let conn = certdesk_store::open_raw(self.dir.path()).unwrap();
         let mut stmt = conn.prepare("SELECT id, name FROM workers").unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
     }
@@ -432,7 +432,7 @@ async fn the_roster_is_filed_from_the_desk_with_a_receipt_that_verifies_offline_
     assert!(text.contains(&receipt.body.number) && text.contains(&receipt.body.roster_sha256[..32]) && text.contains("签名：有效"), "{text}");
 
     // One byte of the kept receipt changed on disk: the verification says so.
-    let db = rusqlite::Connection::open(d.dir.path().join(certdesk_store::DB_FILE)).unwrap();
+    let db = certdesk_store::open_raw(d.dir.path()).unwrap();
     let n = db.execute("UPDATE roster_filings SET receipt = replace(receipt, '\"rows\":2', '\"rows\":3')", []).unwrap();
     assert_eq!(n, 1);
     assert_eq!(d.desk.filings(true).unwrap()[0].problem, Some(ReceiptProblem::BadSignature));
@@ -732,7 +732,7 @@ async fn a_network_cut_mid_response_is_retried_to_the_same_final_state() {
     assert_eq!(unique, d.outbox_synced_ids(), "every entry arrived exactly once");
     assert_eq!(p.workers().len(), ids.len());
     assert_eq!(p.workers(), d.workers());
-    let conn = rusqlite::Connection::open(d.dir.path().join(certdesk_store::DB_FILE)).unwrap();
+    let conn = certdesk_store::open_raw(d.dir.path()).unwrap();
     let bad: i64 = conn
         .query_row("SELECT count(*) FROM outbox WHERE outcome NOT IN ('applied', 'duplicate')", [], |r| r.get(0))
         .unwrap();
@@ -861,7 +861,7 @@ async fn killing_the_desk_mid_sync_at_random_moments_loses_and_duplicates_nothin
     assert_eq!(unique.len(), receipts.len(), "no entry was taken twice");
     assert_eq!(unique, d.outbox_synced_ids(), "every entry the desk wrote is on the platform, once");
     assert_eq!(p.workers(), d.workers(), "desk and platform agree on every worker's latest details");
-    let conn = rusqlite::Connection::open(d.dir.path().join(certdesk_store::DB_FILE)).unwrap();
+    let conn = certdesk_store::open_raw(d.dir.path()).unwrap();
     let unmarked: i64 =
         conn.query_row("SELECT count(*) FROM outbox WHERE entity = 'worker' AND pushed_at IS NULL", [], |r| r.get(0)).unwrap();
     assert_eq!(unmarked, 0);
@@ -1118,7 +1118,7 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
     };
     assert_eq!(workers, d.workers(), "desk and platform agree on every worker's latest details");
     let blobs_missing: i64 = {
-        let conn = rusqlite::Connection::open(d.dir.path().join(certdesk_store::DB_FILE)).unwrap();
+        let conn = certdesk_store::open_raw(d.dir.path()).unwrap();
         let names: Vec<String> = {
             let mut stmt = conn.prepare("SELECT sha256 FROM photo_uploads").unwrap();
             stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()

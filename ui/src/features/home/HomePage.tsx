@@ -7,6 +7,7 @@ import Typography from 'antd/es/typography';
 import * as api from '../../api';
 import type { ApiError, DeskStats, MonthStats, StageCounts, WorkerStatus } from '../../api';
 import { useI18n } from '../../i18n';
+import { useSession } from '../../session';
 import DeadlineList from '../health/DeadlineList';
 import ToCompleteList from '../workers/ToCompleteList';
 
@@ -21,6 +22,7 @@ export default function HomePage({
   onOpenWorker?: (id: string) => void;
 }) {
   const { t, msg } = useI18n();
+  const { user } = useSession();
   const [stats, setStats] = useState<DeskStats | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -44,6 +46,9 @@ export default function HomePage({
       <Typography.Title level={4} className="page-title">
         {t('home.title')}
       </Typography.Title>
+      {stats.database_key_in_file && user.role === 'manager' && (
+        <Alert className="mb" type="warning" showIcon message={t('home.keyInFile')} data-testid="key-in-file" />
+      )}
       <div className="stage-cards">
         {STAGES.map((s) => (
           <Card
