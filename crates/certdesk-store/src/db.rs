@@ -187,19 +187,35 @@ fn apply_key(conn: &Connection, path: &Path, key: &str) -> DeskResult<()> {
 /// Open (creating if needed) the database in `data_dir` with the desk's pragmas and its key
 /// (encrypting a plain one first), and bring its schema up to date.
 pub fn open_connection(data_dir: &Path) -> DeskResult<Connection> {
+    open_with(data_dir, true)
+}
+
+/// [`open_connection`] without encryption: only for `certdesk bench --plain`, which measures
+/// what encryption costs against the same rows. A plain file left by it is encrypted in place by
+/// the next ordinary open; an encrypted one is refused here (no key is applied).
+pub(crate) fn open_plain_connection(data_dir: &Path) -> DeskResult<Connection> {
+    open_with(data_dir, false)
+}
+
+fn open_with(data_dir: &Path, encrypted: bool) -> DeskResult<Connection> {
     // The folder holds every ID number and photo: owner-only (0700, files 0600 on Unix), what
     // an older version left looser tightened, and the database created 0600 before SQLite
     // opens it (so its -wal and -shm files follow its mode).
     certdesk_files::prepare_data_dir(data_dir).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
     let path = data_dir.join(DB_FILE);
-    let key = key_for(data_dir, &path)?;
+    let key = if encrypted { Some(key_for(data_dir, &path)?) } else { None };
     certdesk_files::create_database_file(&path).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
     let conn = Connection::open_with_flags(
         &path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| crate::messages::database_open(&path, e))?;
-    apply_key(&conn, &path, &key)?;
+    match key {
+        Some(key) => apply_key(&conn, &path, &key)?,
+        None => {
+            crate::table::database::schema_objects(&conn).map_err(|_| crate::messages::database_key_wrong(&path))?;
+        }
+    }
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;

@@ -105,6 +105,15 @@ impl Desk {
         Desk::open_with_clock(data_dir, Box::new(SystemClock))
     }
 
+    /// A desk on a plain (unencrypted) database: only for `certdesk bench --plain`, which
+    /// measures what encryption costs. The next ordinary [`Desk::open`] encrypts the file in
+    /// place.
+    #[doc(hidden)]
+    pub fn open_plain_for_benchmark(data_dir: &Path) -> DeskResult<Desk> {
+        let conn = db::open_plain_connection(data_dir)?;
+        Ok(Desk { conn, clock: Box::new(SystemClock), data_dir: data_dir.to_path_buf() })
+    }
+
     /// Open with a given clock (tests, benchmarks).
     pub fn open_with_clock(data_dir: &Path, clock: Box<dyn Clock>) -> DeskResult<Desk> {
         let conn = db::open_connection(data_dir)?;
