@@ -243,6 +243,8 @@ desk_codes! {
     IdCardReader = "idcard_reader",
     /// The encrypted database's key is missing, or does not open it.
     DatabaseKey = "database_key",
+    /// Too many wrong passwords: sign-in waits.
+    SignInThrottled = "sign_in_throttled",
 }
 
 impl DeskCode {
@@ -310,7 +312,7 @@ mod tests {
         "diagnostics_write", "photo_file", "date", "read_failed", "scan_unreadable", "usage",
         "verdict_replaced", "verdict_revoked", "verdict_expired", "activation_needs_handover", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
         "verdict_not_a_certificate", "details_under_review", "roster_empty", "receipt_invalid", "idcard_reader",
-        "database_key",
+        "database_key", "sign_in_throttled",
     ];
 
     #[test]

@@ -69,7 +69,7 @@ pub use stats::{DeskStats, MonthStats, StageCounts};
 pub use training::{
     AttendanceInput, ClassDetail, ExamInput, ExamResult, Participant, SupervisionForm, TrainingClass, WorkerTraining,
 };
-pub use users::{NewUser, Role, SessionUser, UserInfo};
+pub use users::{NewUser, Role, SessionUser, UserInfo, FREE_ATTEMPTS};
 pub use workers::{DetailsReview, IdPreview, Worker, WorkerDetail, WorkerInput, WorkerToComplete};
 
 /// Where time comes from. Passed in so tests need no sleeping and no patching.

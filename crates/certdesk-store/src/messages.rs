@@ -205,6 +205,17 @@ pub fn first_user_manager() -> DeskError {
     DeskError::new(DeskCode::FirstUserManager, Bilingual::new("第一个用户必须是管理员", "The first user must be a manager"))
 }
 
+/// Too many wrong passwords for this username: sign-in waits `seconds` more.
+pub fn sign_in_throttled(seconds: i64) -> DeskError {
+    DeskError::new(
+        DeskCode::SignInThrottled,
+        Bilingual::new(
+            format!("密码错误次数过多，请 {seconds} 秒后再试"),
+            format!("Too many wrong passwords; try again in {seconds} seconds"),
+        ),
+    )
+}
+
 /// Wrong username or password (never says which).
 pub fn bad_credentials() -> DeskError {
     DeskError::new(DeskCode::BadCredentials, Bilingual::new("用户名或密码错误", "Wrong username or password"))

@@ -2,6 +2,11 @@
 //!
 //! Passwords are never stored or logged in clear; a wrong username and a wrong password get the
 //! same answer, so the sign-in screen does not tell a stranger which usernames exist.
+//!
+//! Sign-in is throttled (issue 15 item 3): after [`FREE_ATTEMPTS`] wrong passwords in a row for
+//! one typed username (known or not, so the answer tells nothing), the next try waits 30 seconds,
+//! doubling with each further wrong password up to 15 minutes; the count survives a restart of
+//! the program and a right password clears it.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use password_hash::rand_core::OsRng;
@@ -13,6 +18,22 @@ use crate::audit::AuditRecord;
 use crate::messages;
 use crate::table;
 use crate::{Desk, DeskError, DeskResult};
+
+/// Wrong passwords in a row for one username before sign-in waits.
+pub const FREE_ATTEMPTS: u32 = 5;
+/// The first wait; each further wrong password doubles it, up to [`MAX_WAIT_SECONDS`].
+pub const FIRST_WAIT_SECONDS: i64 = 30;
+/// The longest wait.
+pub const MAX_WAIT_SECONDS: i64 = 15 * 60;
+/// The setting that counts a username's wrong passwords (`<count> <time of the last one>`).
+const THROTTLE_PREFIX: &str = "sign_in.failures.";
+
+/// How long sign-in waits after `failures` wrong passwords in a row (from the last one).
+fn throttle_wait(failures: u32) -> Option<chrono::Duration> {
+    let over = failures.checked_sub(FREE_ATTEMPTS)?;
+    let seconds = FIRST_WAIT_SECONDS.saturating_mul(1i64 << over.min(20)).min(MAX_WAIT_SECONDS);
+    Some(chrono::Duration::seconds(seconds))
+}
 
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,16 +250,38 @@ impl Desk {
 
     /// Check a username and password; the user to record changes against.
     pub fn login(&self, username: &str, password: &str) -> DeskResult<SessionUser> {
+        let key = format!("{THROTTLE_PREFIX}{}", username.trim().to_lowercase());
+        let now = self.clock.now();
+        let (failures, last) = table::settings::get(&self.conn, &key)?
+            .and_then(|v| {
+                let (n, at) = v.split_once(' ')?;
+                Some((n.parse::<u32>().ok()?, chrono::DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&chrono::Utc)))
+            })
+            .unwrap_or((0, now));
+        if let Some(wait) = throttle_wait(failures) {
+            let left = (last + wait - now).num_seconds();
+            if left > 0 {
+                return Err(messages::sign_in_throttled(left));
+            }
+        }
+        let failed = || -> DeskResult<DeskError> {
+            let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            table::settings::put(&self.conn, &key, &format!("{} {stamp}", failures + 1))?;
+            Ok(bad_credentials())
+        };
         let row = table::users::for_sign_in(&self.conn, username.trim())?;
         let Some((id, username, display_name, role, hash)) = row else {
             // Spend the same time as a real check so timing does not reveal the usernames.
             let _ = hash_password(password);
-            return Err(bad_credentials());
+            return Err(failed()?);
         };
         let parsed = PasswordHash::new(&hash).map_err(DeskError::internal)?;
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .map_err(|_| bad_credentials())?;
+        if Argon2::default().verify_password(password.as_bytes(), &parsed).is_err() {
+            return Err(failed()?);
+        }
+        if failures > 0 {
+            table::settings::remove(&self.conn, &key)?;
+        }
         let role = Role::parse(&role).map_err(DeskError::internal)?;
         Ok(SessionUser { id, username, display_name, role })
     }

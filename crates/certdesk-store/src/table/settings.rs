@@ -7,6 +7,12 @@ pub(crate) fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<Strin
     conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()
 }
 
+/// Removes a setting.
+pub(crate) fn remove(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+    Ok(())
+}
+
 /// Sets (or replaces) a setting.
 pub(crate) fn put(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![key, value])?;

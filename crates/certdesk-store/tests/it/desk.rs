@@ -274,3 +274,47 @@ fn an_outbox_row_with_an_unknown_entity_or_operation_is_refused_by_name() {
     let err = format!("{:?}", desk.pending_outbox(10).unwrap_err());
     assert!(err.contains("unknown sync entity"), "names are exact: {err}");
 }
+
+/// Issue 15 item 3: sign-in is throttled after wrong passwords. Five wrong tries in a row for one
+/// username cost nothing; the sixth waits 30 seconds (even the right password is refused, with
+/// how long is left), the next wrong one 60, and so on up to 15 minutes; the wait holds across
+/// a restart of the program; a right password once the wait is over clears it. A username that
+/// does not exist is throttled the same way, so the answer never tells which exist.
+#[test]
+fn wrong_passwords_make_sign_in_wait_longer_each_time_and_a_restart_does_not_reset_it() {
+    use certdesk_testkit::desk::{open_desk_with_clock, MovableClock};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = MovableClock::at("2026-12-04T02:00:00Z");
+    let (mut desk, me) = open_desk_with_clock(dir.path(), Box::new(clock.clone()));
+    desk.add_user(Some(&me), &NewUser { username: "clerk1".into(), display_name: "小李".into(), role: Role::Clerk, password: "password1".into() })
+        .unwrap();
+    for _ in 0..certdesk_store::FREE_ATTEMPTS {
+        assert_eq!(desk.login("clerk1", "wrong").unwrap_err().code, "bad_credentials");
+    }
+    let e = desk.login("clerk1", "password1").unwrap_err();
+    assert_eq!(e.code, "sign_in_throttled");
+    assert!(e.message_zh.contains("30 秒"), "{}", e.message_zh);
+    // A restart keeps the count.
+    drop(desk);
+    let desk = Desk::open_with_clock(dir.path(), Box::new(clock.clone())).unwrap();
+    clock.advance(chrono::Duration::seconds(20));
+    assert!(desk.login("clerk1", "password1").unwrap_err().message_zh.contains("10 秒"));
+    clock.advance(chrono::Duration::seconds(10));
+    assert_eq!(desk.login("clerk1", "wrong").unwrap_err().code, "bad_credentials", "the wait is over; this one is wrong");
+    clock.advance(chrono::Duration::seconds(59));
+    assert_eq!(desk.login("clerk1", "password1").unwrap_err().code, "sign_in_throttled", "the next wait is 60 s");
+    clock.advance(chrono::Duration::seconds(1));
+    desk.login("clerk1", "password1").expect("the right password after the wait");
+    assert_eq!(desk.login("clerk1", "wrong").unwrap_err().code, "bad_credentials", "the count started again");
+    assert!(desk.login("clerk1", "password1").is_ok());
+
+    // An unknown username is throttled the same way; the wait never exceeds 15 minutes.
+    for _ in 0..30 {
+        let _ = desk.login("nobody", "x");
+        clock.advance(chrono::Duration::minutes(20));
+    }
+    let _ = desk.login("nobody", "x");
+    let e = desk.login("nobody", "x").unwrap_err();
+    assert_eq!(e.code, "sign_in_throttled");
+    assert!(e.message_zh.contains("900 秒"), "{}", e.message_zh);
+}
