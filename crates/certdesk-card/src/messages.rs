@@ -111,3 +111,73 @@ pub(crate) fn receipt_notes() -> [(&'static str, &'static str); 2] {
 pub(crate) fn receipt_printed_on(day: &str) -> String {
     format!("打印日期 Printed {day}")
 }
+
+/// The funding pack's report (项目资金材料, issue 14 item 3).
+pub(crate) mod funding {
+    use certdesk_domain::funding::PackTotals;
+    use certdesk_domain::training::TrainingSettings;
+    use certdesk_domain::Bilingual;
+
+    use crate::funding::{PackMade, PackSource};
+
+    /// A filing number that corrects another.
+    pub(crate) fn filing_correcting(number: &str, old: &str) -> String {
+        format!("{number}（更正 {old}）")
+    }
+
+    /// A period.
+    pub(crate) fn period(from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+        format!("{from} 至 {to}")
+    }
+
+    /// The rule the workers were checked by.
+    pub(crate) fn rule(s: &TrainingSettings) -> Bilingual {
+        Bilingual::new(
+            format!("每人不少于 3 课时（含考核，每课时 {} 分钟），最近一次考试不低于 {} 分，参加的线下培训班均有培训督导单", s.class_hour_minutes, s.pass_mark),
+            format!("At least 3 class hours each (the exam included, {} minutes a class hour), the latest exam at least {}, every offline class attended supervised", s.class_hour_minutes, s.pass_mark),
+        )
+    }
+
+    /// When and by whom the pack was made.
+    pub(crate) fn made(m: &PackMade) -> Bilingual {
+        match m.source {
+            PackSource::Desk => Bilingual::new(format!("{}，机构端据本机培训记录生成", m.at), format!("{}, by the agency's desk from its training records", m.at)),
+            PackSource::Platform => {
+                Bilingual::new(format!("{}，平台据机构同步的培训记录生成", m.at), format!("{}, by the platform from the training records the agency synced", m.at))
+            }
+        }
+    }
+
+    /// The totals.
+    pub(crate) fn totals(t: &PackTotals) -> Bilingual {
+        Bilingual::new(
+            format!("名册 {} 人：核对无误 {} 人，有问题 {} 人，共 {} 项问题", t.workers, t.workers_clear, t.workers_with_problems, t.problems),
+            format!("{} on the roster: {} clear, {} with problems, {} problems in all", t.workers, t.workers_clear, t.workers_with_problems, t.problems),
+        )
+    }
+
+    /// A worker with nothing missing.
+    pub(crate) fn clear() -> String {
+        "无误 Clear".into()
+    }
+
+    /// A worker's number of problems.
+    pub(crate) fn problem_count(n: usize) -> String {
+        format!("{n} 项问题 {n} problem{}", if n == 1 { "" } else { "s" })
+    }
+
+    /// No problem at all.
+    pub(crate) fn no_problems() -> (&'static str, &'static str) {
+        ("名册上的每位人员均符合要求。", "Every worker on the roster meets every requirement.")
+    }
+
+    /// Each page's foot.
+    pub(crate) fn page_foot(page: usize, pages: usize, number: &str, at: &str) -> String {
+        format!("第 {page} 页 / 共 {pages} 页 · Page {page} of {pages} · {number} · {at}")
+    }
+
+    /// The PDF's title.
+    pub(crate) fn document_title(number: &str) -> String {
+        format!("项目资金申报材料 {number} / Funding pack")
+    }
+}

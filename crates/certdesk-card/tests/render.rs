@@ -615,3 +615,80 @@ fn the_roster_receipt_prints_every_signed_field_and_the_verification() {
     let text = page_text(&write_checked(dir.path(), "bad.pdf", &certdesk_card::roster_receipt(&bad).unwrap()), 1);
     assert!(text.contains("核验未通过") && text.contains("回执签名无效") && !text.contains("签名：有效"), "{text}");
 }
+
+/// The funding pack (项目资金材料, issue 14 item 3): the report names the filing, the agency
+/// and the period, gives the totals, one line per worker, and every problem with its worker and
+/// what is missing; a long roster runs over several pages with the table's header repeated; the
+/// workbook has the workers and the problems on two sheets, ID numbers as text.
+#[test]
+fn the_funding_pack_reports_every_worker_and_problem_on_as_many_pages_as_it_takes() {
+    use certdesk_domain::funding::{FiledRow, FundingPack, HeldTraining, PackFiling};
+    use certdesk_domain::training::{ClassCredit, ExamAttempt, TrainingSettings};
+    use certdesk_domain::{ClassMode, HalfHours};
+
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["张三", "李四", "王五", "赵六", "钱七", "孙八", "周九", "吴十"];
+    let rows: Vec<(FiledRow, Option<HeldTraining>)> = (0..44u32)
+        .map(|i| {
+            let filed = FiledRow {
+                name: names[i as usize % names.len()].into(),
+                id_number: "11010519491231002X".into(),
+                certificate_code: format!("310101260{i:05}"),
+                training_from: Some(day(2026, 11, 2)),
+                training_to: Some(day(2026, 11, 3)),
+                hours: HalfHours(6),
+                exam_score: Some(if i % 7 == 3 { 45.0 } else { 88.0 }),
+                exam_date: Some(day(2026, 11, 3)),
+            };
+            let classes = vec![ClassCredit {
+                class_id: format!("class-{}", i % 3),
+                title: format!("家政服务规范第 {} 期", i % 3 + 1),
+                mode: ClassMode::Offline,
+                credited: HalfHours(6),
+                supervision_filed: i % 5 != 1,
+            }];
+            let exams = vec![ExamAttempt { attempt: 1, date: day(2026, 11, 3), score: filed.exam_score.unwrap() }];
+            let held = (i != 43).then_some(HeldTraining { classes, exams });
+            (filed, held)
+        })
+        .collect();
+    let filing = PackFiling {
+        number: "BA2026-000017".into(),
+        agency_name: "上海黄浦家政服务有限公司".into(),
+        period_from: day(2026, 11, 1),
+        period_to: day(2026, 11, 30),
+        filed_at: "2026-12-04T02:15:02Z".parse().unwrap(),
+        replaces: Some("BA2026-000009".into()),
+    };
+    let pack = FundingPack::build(filing, rows, TrainingSettings::default());
+    let made = certdesk_card::PackMade { at: "2026-12-04 10:20".into(), source: certdesk_card::PackSource::Desk };
+    let pdf = write_checked(dir.path(), "pack.pdf", &certdesk_card::funding_pack_pdf(&pack, &made).unwrap());
+    let pages = page_count(&pdf);
+    assert!(pages >= 3, "44 workers and their problems take several pages: {pages}");
+    let (w, h) = page_size_pt(&pdf, 1);
+    assert!((w - 595.3).abs() < 1.0 && (h - 841.9).abs() < 1.0, "A4: {w} x {h}");
+    let first = page_text(&pdf, 1);
+    let t = pack.totals;
+    for expected in ["BA2026-000017", "BA2026-000009", "上海黄浦家政服务有限公司", "2026-11-01 至 2026-11-30", &format!("名册 {} 人", t.workers), "31010126000000", "核对结论"] {
+        assert!(first.contains(expected), "{expected} on page 1: {first}");
+    }
+    let all: String = (1..=pages).map(|p| page_text(&pdf, p)).collect();
+    for worker in &pack.workers {
+        assert!(all.contains(&worker.filed.certificate_code), "every worker is in the report: {}", worker.filed.certificate_code);
+    }
+    for expected in ["缺少培训督导单", "未达到及格分", "培训记录中没有此证编码的人员", "问题清单"] {
+        assert!(all.contains(expected), "{expected} in the problems");
+    }
+    assert!(page_text(&pdf, 2).contains("上门服务证编码"), "the table's header again on page 2");
+    let png = render_png(&pdf, 1, 100, &dir.path().join("pack"));
+    std::fs::copy(&png, screenshots_dir().join("funding-pack.png")).unwrap();
+
+    let xlsx = certdesk_card::funding_pack_xlsx(&pack).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    use calamine::Reader;
+    let workers = book.worksheet_range(certdesk_card::PACK_SHEETS[0]).unwrap();
+    assert_eq!(workers.height(), 45, "a header and one line per worker");
+    assert_eq!(workers.get_value((1, 2)).unwrap().to_string(), "11010519491231002X", "the ID number stays text");
+    let problems = book.worksheet_range(certdesk_card::PACK_SHEETS[1]).unwrap();
+    assert_eq!(problems.height() as u32, 1 + t.problems, "a header and one line per problem");
+}

@@ -113,6 +113,19 @@ pub enum RosterCommand {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// Write the funding pack of a period (项目资金材料, manager): the period's latest filing
+    /// checked against the training records, as {number}.pack.pdf and {number}.pack.xlsx.
+    Pack {
+        /// First day of the filed period (YYYY-MM-DD).
+        #[arg(long)]
+        from: NaiveDate,
+        /// Last day of the filed period (YYYY-MM-DD).
+        #[arg(long)]
+        to: NaiveDate,
+        /// The folder to write the two files into (made if missing).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
     /// The filings kept here with their receipts (manager).
     Receipts {
         /// Check every receipt's signature against the synced trust list, offline; exits
@@ -321,6 +334,10 @@ pub fn roster(s: &mut Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), 
         RosterCommand::Receipt { number, output } => {
             certdesk_print::write_atomically(&output, &s.roster_receipt_pdf(&number)?)?;
             out.print(&output.display().to_string(), || report::receipt_written(&number, &output));
+        }
+        RosterCommand::Pack { from, to, output } => {
+            let files = s.funding_pack(from, to, &output)?;
+            out.print(&files, || report::funding_pack_written(&files));
         }
         RosterCommand::Receipts { verify } => {
             let list = s.roster_filings(verify)?;

@@ -432,6 +432,14 @@ impl<'a> Session<'a> {
         certdesk_print::roster_receipt(self.desk, number)
     }
 
+    /// 项目资金材料: the funding pack of `[from, to]` (the period's latest filing checked against
+    /// the training records) written into `dir` as a PDF report and an .xlsx (manager; the
+    /// export is audited). Nothing is written when it is refused.
+    pub fn funding_pack(&self, from: chrono::NaiveDate, to: chrono::NaiveDate, dir: &Path) -> DeskResult<certdesk_print::PackFiles> {
+        self.manager()?;
+        certdesk_print::funding_pack(self.desk, self.user, (from, to), dir)
+    }
+
     /// Numbers at a glance over the last `months`.
     pub fn stats(&self, months: u32) -> DeskResult<DeskStats> {
         self.desk.stats(months)

@@ -185,6 +185,8 @@ fn a_clerk_is_refused_every_managers_action_in_the_window_and_the_cli() {
         secret: certdesk_sync::SecretPreference::File,
     };
     let new_manager = NewUser { username: "x2".into(), display_name: "某".into(), role: Role::Manager, password: "password1".into() };
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let pack_dir = dir.path().join("pack");
     let refusals = [
         ("agency_set", app.signed_in("agency_set", |s| s.set_agency(&agency).map(drop)).unwrap_err()),
         ("user_add", app.signed_in("user_add", |s| s.add_user(&new_manager).map(drop)).unwrap_err()),
@@ -195,12 +197,17 @@ fn a_clerk_is_refused_every_managers_action_in_the_window_and_the_cli() {
             app.signed_in("card_cancel", |s| s.cancel_certificate(&worker, certdesk_store::CancelReason::LeftAgency, "").map(drop)).unwrap_err(),
         ),
         ("device_enrol", app.signed_in("device_enrol", |s| s.enrol_device(enrol).map(drop)).unwrap_err()),
+        (
+            "roster_pack",
+            app.signed_in("roster_pack", |s| s.funding_pack(day(2026, 1, 1), day(2026, 1, 31), &pack_dir).map(drop)).unwrap_err(),
+        ),
     ];
     for (command, e) in &refusals {
         assert_eq!(e.code, "forbidden", "{command}: a clerk is refused a manager's action: {e:?}");
         assert_eq!(e, &DeskError::forbidden(), "{command}: the one refusal, the same sentence everywhere");
     }
     assert_eq!(app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap(), audit_before, "no refused action wrote anything");
+    assert!(!pack_dir.exists(), "a refused funding pack writes no file, not even its folder");
     app.signed_in("check", |s| {
         assert_eq!(s.agency()?.unwrap().name, certdesk_testkit::desk::agency().name, "the agency is unchanged");
         assert_eq!(s.training_settings()?, certdesk_domain::TrainingSettings::default(), "the pass mark is unchanged");

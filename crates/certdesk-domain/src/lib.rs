@@ -16,6 +16,7 @@ pub mod certificate_code;
 pub mod credit_code;
 pub mod deadlines;
 pub mod error;
+pub mod funding;
 pub mod health;
 pub mod id_number;
 pub mod lifecycle;

@@ -766,6 +766,45 @@ pub(crate) mod missing {
     }
 }
 
+/// The funding pack's problems that are not training gaps (issue 14 item 3).
+pub(crate) mod funding {
+    use std::fmt::Display;
+
+    use crate::bilingual::Bilingual;
+
+    fn score(s: Option<f64>) -> (String, String) {
+        match s {
+            Some(s) => (format!("{s} 分"), s.to_string()),
+            None => ("无成绩".into(), "none".into()),
+        }
+    }
+
+    /// A filed row whose certificate no training record holds.
+    pub(crate) fn not_in_records() -> Bilingual {
+        Bilingual::new(
+            "培训记录中没有此证编码的人员：无法核对课时、考试和督导单",
+            "No training record holds this certificate: hours, exam and supervision forms cannot be checked",
+        )
+    }
+
+    /// The filed class hours are not what the records credit.
+    pub(crate) fn hours_differ(filed: impl Display, held: impl Display) -> Bilingual {
+        Bilingual::new(
+            format!("名册填报课时 {filed} 与培训记录认定的 {held} 课时不一致"),
+            format!("The roster states {filed} class hours; the training records credit {held}"),
+        )
+    }
+
+    /// The filed exam score is not the latest attempt's.
+    pub(crate) fn exam_differs(filed: Option<f64>, held: Option<f64>) -> Bilingual {
+        let ((fz, fe), (hz, he)) = (score(filed), score(held));
+        Bilingual::new(
+            format!("名册填报考试成绩 {fz} 与最近一次考试成绩 {hz} 不一致"),
+            format!("The roster states an exam score of {fe}; the latest attempt's is {he}"),
+        )
+    }
+}
+
 // ---- Health checks and insurance -----------------------------------------------------------
 
 /// Field `category`: not one of the four categories.

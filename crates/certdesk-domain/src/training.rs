@@ -147,6 +147,13 @@ impl Serialize for HalfHours {
     }
 }
 
+impl<'de> Deserialize<'de> for HalfHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let hours = f64::deserialize(d)?;
+        HalfHours::from_hours(hours).ok_or_else(|| serde::de::Error::custom("class hours must be a non-negative multiple of 0.5"))
+    }
+}
+
 impl std::fmt::Display for HalfHours {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.0 & 1 == 0 {
@@ -713,6 +720,108 @@ pub struct Eligibility {
     pub pass_mark: f64,
 }
 
+/// One requirement of the training itself that a worker does not meet: the part of the rule
+/// that eligibility and the funding pack ([`crate::funding`]) share, so both read the same
+/// hours, the same latest exam and the same supervision forms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "gap", rename_all = "snake_case")]
+pub enum TrainingGap {
+    /// Fewer than [`REQUIRED_CLASS_HOURS`] credited.
+    ClassHoursShort {
+        /// Credited in all.
+        credited: HalfHours,
+        /// Needed.
+        required: HalfHours,
+    },
+    /// No exam sat.
+    ExamMissing,
+    /// The latest attempt is below the pass mark.
+    ExamFailed {
+        /// Its attempt number.
+        attempt: u32,
+        /// The day sat.
+        date: NaiveDate,
+        /// The score.
+        score: f64,
+        /// The pass mark applied.
+        pass_mark: f64,
+    },
+    /// An offline class the worker was credited for has no supervision form.
+    SupervisionMissing {
+        /// The class.
+        class_id: String,
+        /// Its title.
+        title: String,
+    },
+}
+
+impl TrainingGap {
+    /// Its stable code (the same as [`Missing::code`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            TrainingGap::ClassHoursShort { .. } => MISSING_CLASS_HOURS,
+            TrainingGap::ExamMissing => MISSING_EXAM,
+            TrainingGap::ExamFailed { .. } => MISSING_EXAM_FAILED,
+            TrainingGap::SupervisionMissing { .. } => MISSING_SUPERVISION,
+        }
+    }
+
+    /// What the clerk reads.
+    pub fn sentence(&self) -> crate::Bilingual {
+        match self {
+            TrainingGap::ClassHoursShort { credited, required } => {
+                messages::missing::class_hours(*credited, *required, HalfHours(required.0.saturating_sub(credited.0)))
+            }
+            TrainingGap::ExamMissing => messages::missing::exam(),
+            TrainingGap::ExamFailed { attempt, date, score, pass_mark } => messages::missing::exam_failed(*attempt, date, *score, *pass_mark),
+            TrainingGap::SupervisionMissing { title, .. } => messages::missing::supervision(title),
+        }
+    }
+
+    fn missing(&self) -> Missing {
+        let mut m = Missing::new(self.code(), self.sentence());
+        if let TrainingGap::SupervisionMissing { class_id, .. } = self {
+            m.class_id = Some(class_id.clone());
+        }
+        m
+    }
+}
+
+/// What [`training_gaps`] found: the gaps, and the figures they were decided on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingVerdict<'a> {
+    /// Every gap, in the order: hours, exam, supervision (classes in the order given).
+    pub gaps: Vec<TrainingGap>,
+    /// Class hours credited in all.
+    pub credited: HalfHours,
+    /// The latest exam attempt (highest attempt number, then latest date).
+    pub latest: Option<&'a ExamAttempt>,
+}
+
+/// The training part of the rule: at least [`REQUIRED_CLASS_HOURS`] credited, the latest exam
+/// attempt passed, and every offline class the worker was credited for supervised.
+pub fn training_gaps<'a>(classes: &[ClassCredit], exams: &'a [ExamAttempt], settings: &TrainingSettings) -> TrainingVerdict<'a> {
+    let mut gaps = Vec::new();
+    let credited = HalfHours(classes.iter().map(|c| c.credited.0).sum());
+    if credited < REQUIRED_CLASS_HOURS {
+        gaps.push(TrainingGap::ClassHoursShort { credited, required: REQUIRED_CLASS_HOURS });
+    }
+    let latest = exams.iter().max_by(|a, b| a.attempt.cmp(&b.attempt).then(a.date.cmp(&b.date)));
+    match latest {
+        None => gaps.push(TrainingGap::ExamMissing),
+        Some(e) if !passes(e.score, settings) => {
+            gaps.push(TrainingGap::ExamFailed { attempt: e.attempt, date: e.date, score: e.score, pass_mark: settings.pass_mark })
+        }
+        Some(_) => {}
+    }
+    for c in classes {
+        if c.mode == ClassMode::Offline && c.credited.0 > 0 && !c.supervision_filed {
+            gaps.push(TrainingGap::SupervisionMissing { class_id: c.class_id.clone(), title: c.title.clone() });
+        }
+    }
+    TrainingVerdict { gaps, credited, latest }
+}
+
 /// Decide whether a worker may apply for a certificate; see the module docs for the rule.
 pub fn eligibility(facts: &EligibilityFacts, settings: &TrainingSettings) -> Eligibility {
     let mut missing = Vec::new();
@@ -725,38 +834,14 @@ pub fn eligibility(facts: &EligibilityFacts, settings: &TrainingSettings) -> Eli
     if !facts.agency_check_done {
         missing.push(Missing::new(MISSING_AGENCY_CHECK, messages::missing::agency_check()));
     }
-    let credited = HalfHours(facts.classes.iter().map(|c| c.credited.0).sum());
-    if credited < REQUIRED_CLASS_HOURS {
-        missing.push(Missing::new(
-            MISSING_CLASS_HOURS,
-            messages::missing::class_hours(credited, REQUIRED_CLASS_HOURS, HalfHours(REQUIRED_CLASS_HOURS.0 - credited.0)),
-        ));
-    }
-    let latest = facts
-        .exams
-        .iter()
-        .max_by(|a, b| a.attempt.cmp(&b.attempt).then(a.date.cmp(&b.date)));
-    match latest {
-        None => missing.push(Missing::new(MISSING_EXAM, messages::missing::exam())),
-        Some(e) if !passes(e.score, settings) => missing.push(Missing::new(
-            MISSING_EXAM_FAILED,
-            messages::missing::exam_failed(e.attempt, e.date, e.score, settings.pass_mark),
-        )),
-        Some(_) => {}
-    }
-    for c in &facts.classes {
-        if c.mode == ClassMode::Offline && c.credited.0 > 0 && !c.supervision_filed {
-            let mut m = Missing::new(MISSING_SUPERVISION, messages::missing::supervision(&c.title));
-            m.class_id = Some(c.class_id.clone());
-            missing.push(m);
-        }
-    }
+    let training = training_gaps(&facts.classes, &facts.exams, settings);
+    missing.extend(training.gaps.iter().map(TrainingGap::missing));
     Eligibility {
         eligible: missing.is_empty(),
         missing,
-        credited_hours: credited,
+        credited_hours: training.credited,
         required_hours: REQUIRED_CLASS_HOURS,
-        latest_score: latest.map(|e| e.score),
+        latest_score: training.latest.map(|e| e.score),
         pass_mark: settings.pass_mark,
     }
 }

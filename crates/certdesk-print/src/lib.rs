@@ -160,6 +160,42 @@ pub fn roster_receipt(desk: &Desk, number: &str) -> DeskResult<Vec<u8>> {
     certdesk_card::roster_receipt(&data).map_err(card_error)
 }
 
+/// The funding pack's two files as written (项目资金材料, issue 14 item 3).
+#[derive(Debug, Clone, Serialize)]
+pub struct PackFiles {
+    /// The filing it is based on.
+    pub number: String,
+    /// The PDF report.
+    pub pdf: String,
+    /// The workbook.
+    pub xlsx: String,
+    /// Its counts.
+    pub totals: certdesk_domain::funding::PackTotals,
+}
+
+/// The funding pack of `[from, to]` written into `dir` as `{number}.pack.pdf` and
+/// `{number}.pack.xlsx` (the folder made if missing), and the export audited: the pack holds ID
+/// numbers. The pack is computed before anything is written, so a period in the future, one
+/// with no answered filing or a receipt that no longer verifies writes nothing.
+pub fn funding_pack(desk: &Desk, actor: &SessionUser, (from, to): (chrono::NaiveDate, chrono::NaiveDate), dir: &Path) -> DeskResult<PackFiles> {
+    let pack = desk.funding_pack(from, to)?;
+    let made = certdesk_card::PackMade { at: desk.now_local_minute(), source: certdesk_card::PackSource::Desk };
+    let pdf = certdesk_card::funding_pack_pdf(&pack, &made).map_err(card_error)?;
+    let xlsx = certdesk_card::funding_pack_xlsx(&pack).map_err(DeskError::internal)?;
+    std::fs::create_dir_all(dir).map_err(|e| messages::write_failed(dir, e))?;
+    let (pdf_path, xlsx_path) = (dir.join(format!("{}.pdf", pack.file_stem())), dir.join(format!("{}.xlsx", pack.file_stem())));
+    write_atomically(&pdf_path, &pdf)?;
+    write_atomically(&xlsx_path, &xlsx)?;
+    let files = PackFiles {
+        number: pack.filing.number.clone(),
+        pdf: pdf_path.display().to_string(),
+        xlsx: xlsx_path.display().to_string(),
+        totals: pack.totals,
+    };
+    desk.audit_pack_export(actor, &files.number, &format!("{} rows, {} and {}", pack.totals.workers, files.pdf, files.xlsx))?;
+    Ok(files)
+}
+
 /// The hand-over slip of the worker's current card (电子证激活单): the activation code, and its
 /// QR code once the desk is enrolled with a platform. Refused before the card is handed over.
 pub fn activation_slip(desk: &Desk, worker_id: &str) -> DeskResult<Vec<u8>> {

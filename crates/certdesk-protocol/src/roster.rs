@@ -166,6 +166,36 @@ impl FilingReceipt {
     }
 }
 
+impl From<&RosterRow> for certdesk_domain::funding::FiledRow {
+    /// A filed row as the funding pack reads it (the agency name is the filing's).
+    fn from(r: &RosterRow) -> Self {
+        certdesk_domain::funding::FiledRow {
+            name: r.name.clone(),
+            id_number: r.id_number.clone(),
+            certificate_code: r.certificate_code.clone(),
+            training_from: r.training_from,
+            training_to: r.training_to,
+            hours: certdesk_domain::HalfHours(r.half_hours),
+            exam_score: r.exam_score,
+            exam_date: r.exam_date,
+        }
+    }
+}
+
+impl From<&ReceiptBody> for certdesk_domain::funding::PackFiling {
+    /// The filing a funding pack is for, from what the platform signed.
+    fn from(b: &ReceiptBody) -> Self {
+        certdesk_domain::funding::PackFiling {
+            number: b.number.clone(),
+            agency_name: b.agency_name.clone(),
+            period_from: b.period_from,
+            period_to: b.period_to,
+            filed_at: b.filed_at,
+            replaces: b.replaces.clone(),
+        }
+    }
+}
+
 /// Why a receipt does not verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -37,4 +37,4 @@ pub use read::{
     read, read_file, Format, ReadError, Sheet, HEADER_ROOM, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS,
     MAX_TEXT_BYTES, MAX_UNZIPPED_BYTES,
 };
-pub use write::{neutralise, write_rows, write_table, WriteCell, WriteError};
+pub use write::{neutralise, workbook_bytes, write_rows, write_table, SheetTable, WriteCell, WriteError};

@@ -106,9 +106,7 @@ pub fn write_rows<E>(
         Format::Xlsx => {
             let mut book = Workbook::new();
             let bold = XlFormat::new().set_bold().set_align(FormatAlign::Center);
-            // "@" is Excel's Text format: the cell stays text even when the clerk edits it.
-            let text = XlFormat::new().set_num_format("@");
-            let date = XlFormat::new().set_num_format("yyyy-mm-dd");
+            let formats = cell_formats();
             let ws = book.add_worksheet_with_constant_memory();
             let xl = |e: rust_xlsxwriter::XlsxError| io(&e);
             ws.set_name(sheet).map_err(xl)?;
@@ -122,24 +120,7 @@ pub fn write_rows<E>(
             for row in rows {
                 let row = row.map_err(WriteError::Row)?;
                 n += 1;
-                let r = n as u32;
-                for (c, cell) in row.iter().enumerate() {
-                    let c = c as u16;
-                    match cell {
-                        WriteCell::Text(t) if !t.is_empty() => {
-                            ws.write_string_with_format(r, c, t, &text).map_err(xl)?;
-                        }
-                        WriteCell::Number(v) => {
-                            ws.write_number(r, c, *v).map_err(xl)?;
-                        }
-                        WriteCell::Date(d) => {
-                            use chrono::Datelike;
-                            let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(xl)?;
-                            ws.write_date_with_format(r, c, &dt, &date).map_err(xl)?;
-                        }
-                        _ => {}
-                    }
-                }
+                write_cells(ws, n as u32, &row, &formats).map_err(xl)?;
             }
             book.save(path).map_err(xl)?;
         }
@@ -147,9 +128,88 @@ pub fn write_rows<E>(
     Ok(n)
 }
 
+/// One sheet of a workbook written whole by [`workbook_bytes`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetTable<'a> {
+    /// The sheet's name (at most 31 characters, no `[]:*?/\\`).
+    pub name: &'a str,
+    /// The header row.
+    pub headers: &'a [&'a str],
+    /// Column widths, in characters.
+    pub widths: &'a [u16],
+    /// The rows.
+    pub rows: Vec<Vec<WriteCell>>,
+}
+
+/// The cell formats: "@" is Excel's Text format (the cell stays text even when the clerk
+/// edits it), dates as `yyyy-mm-dd`.
+fn cell_formats() -> (XlFormat, XlFormat) {
+    (XlFormat::new().set_num_format("@"), XlFormat::new().set_num_format("yyyy-mm-dd"))
+}
+
+/// One row's cells, in the formats of [`cell_formats`].
+fn write_cells(ws: &mut rust_xlsxwriter::Worksheet, r: u32, row: &[WriteCell], (text, date): &(XlFormat, XlFormat)) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (c, cell) in row.iter().enumerate() {
+        let c = c as u16;
+        match cell {
+            WriteCell::Text(t) if !t.is_empty() => {
+                ws.write_string_with_format(r, c, t, text)?;
+            }
+            WriteCell::Number(v) => {
+                ws.write_number(r, c, *v)?;
+            }
+            WriteCell::Date(d) => {
+                use chrono::Datelike;
+                let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                ws.write_date_with_format(r, c, &dt, date)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A workbook of several sheets as .xlsx bytes (for a small document kept in memory, such as a
+/// funding pack the platform answers with): each sheet with its bold header row frozen, set
+/// column widths, text cells as text, numbers and dates as such.
+pub fn workbook_bytes(sheets: &[SheetTable<'_>]) -> Result<Vec<u8>, String> {
+    let xl = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut book = Workbook::new();
+    let bold = XlFormat::new().set_bold().set_align(FormatAlign::Center);
+    let formats = cell_formats();
+    for sheet in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet.name).map_err(xl)?;
+        for (c, w) in sheet.widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w).map_err(xl)?;
+        }
+        for (c, h) in sheet.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold).map_err(xl)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(xl)?;
+        for (i, row) in sheet.rows.iter().enumerate() {
+            write_cells(ws, i as u32 + 1, row, &formats).map_err(xl)?;
+        }
+    }
+    book.save_to_buffer().map_err(xl)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workbook_of_two_sheets_reads_back_sheet_by_sheet() {
+        let one = SheetTable { name: "人员", headers: &["身份证号", "课时"], widths: &[20, 6], rows: vec![vec![WriteCell::Text("11010519491231002X".into()), WriteCell::Number(3.5)]] };
+        let two = SheetTable { name: "问题", headers: &["问题"], widths: &[40], rows: vec![] };
+        let bytes = workbook_bytes(&[one, two]).unwrap();
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        use calamine::Reader;
+        assert_eq!(book.sheet_names(), ["人员", "问题"]);
+        let range = book.worksheet_range("人员").unwrap();
+        assert_eq!(range.get_value((1, 0)).unwrap().to_string(), "11010519491231002X", "the ID number stays text");
+        assert_eq!(range.get_value((1, 1)).unwrap().to_string(), "3.5");
+    }
 
     #[test]
     fn a_written_table_reads_back_with_text_staying_text() {

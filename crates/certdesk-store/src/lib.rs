@@ -140,6 +140,11 @@ impl Desk {
         certdesk_migrate::version(&self.conn).map_err(DeskError::internal)
     }
 
+    /// Now in Shanghai, to the minute (`YYYY-MM-DD HH:MM`), as printed documents say it.
+    pub fn now_local_minute(&self) -> String {
+        self.clock.now().with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
+    }
+
     /// Today's date in Shanghai.
     pub fn today(&self) -> NaiveDate {
         self.clock.now().with_timezone(&shanghai()).date_naive()

@@ -425,6 +425,29 @@ pub fn receipt_invalid(problem: certdesk_protocol::roster::ReceiptProblem) -> De
     DeskError::new(DeskCode::ReceiptInvalid, Bilingual::new(zh, en))
 }
 
+/// The funding pack of a period that has not ended (issue 14 item 3).
+pub fn pack_period_future(from: chrono::NaiveDate, to: chrono::NaiveDate, today: chrono::NaiveDate) -> DeskError {
+    field_refusal(
+        DeskCode::Validation,
+        "to",
+        Bilingual::new(
+            format!("期间 {from} 至 {to} 尚未结束（今天是 {today}），不能生成项目资金材料"),
+            format!("The period {from} to {to} has not ended (today is {today}): no funding pack can be made for it"),
+        ),
+    )
+}
+
+/// No answered filing for exactly this period: nothing to base a funding pack on.
+pub fn pack_no_filing(from: chrono::NaiveDate, to: chrono::NaiveDate) -> DeskError {
+    DeskError::new(
+        DeskCode::NotFound,
+        Bilingual::new(
+            format!("{from} 至 {to} 期间没有已备案（有回执）的名册，请先备案名册"),
+            format!("No roster was filed (with a receipt) for {from} to {to}: file the roster first"),
+        ),
+    )
+}
+
 /// Neither xlsx nor csv.
 pub fn roster_format_invalid(other: &str) -> DeskError {
     DeskError::new(

@@ -4,10 +4,16 @@
 //! (so a lost answer is sent again under the same id and filed once), and the platform's signed
 //! receipt, kept only once it verifies against the synced trust list and is for exactly the rows
 //! sent. `certdesk roster receipts --verify` checks every kept receipt again, offline.
+//!
+//! The funding pack (项目资金材料, issue 14 item 3) of a period is computed here from the latest
+//! filing of the period and this desk's training tables; the rule and the pack are the domain's
+//! ([`certdesk_domain::funding`]), the same the platform uses on the records it was synced.
 
 use certdesk_protocol::roster::{FilingReceipt, ReceiptProblem, RosterFiling, RosterRow};
 use chrono::NaiveDate;
 use serde::Serialize;
+
+use certdesk_domain::funding::{FiledRow, FundingPack, HeldTraining, PackFiling};
 
 use crate::audit::AuditRecord;
 use crate::table::{self, workers::{with_roster, RosterQuery}};
@@ -191,5 +197,63 @@ impl Desk {
                 })
             })
             .collect()
+    }
+
+    /// The funding pack of `[from, to]`: the latest filing of exactly that period (the newest
+    /// receipt, a correction over the filing it replaces), each worker on it checked against
+    /// this desk's training records by the domain's rule. Refused with a sentence for a period
+    /// in the future, a period with no answered filing, or a receipt that no longer verifies.
+    pub fn funding_pack(&self, from: NaiveDate, to: NaiveDate) -> DeskResult<FundingPack> {
+        if to > self.today() {
+            return Err(crate::messages::pack_period_future(from, to, self.today()));
+        }
+        let latest = self
+            .filings(true)?
+            .into_iter()
+            .filter(|f| (f.period_from, f.period_to) == (from, to))
+            .filter_map(|f| f.receipt.clone().map(|r| (f, r)))
+            .max_by(|(_, a), (_, b)| a.body.filed_at.cmp(&b.body.filed_at).then_with(|| a.body.number.cmp(&b.body.number)));
+        let Some((kept, receipt)) = latest else {
+            return Err(crate::messages::pack_no_filing(from, to));
+        };
+        if let Some(problem) = kept.problem {
+            return Err(crate::messages::receipt_invalid(problem));
+        }
+        let rows = table::roster_filings::rows_of(&self.conn, &kept.filing_id)?.unwrap_or_default();
+        let rows: Vec<RosterRow> = serde_json::from_str(&rows).map_err(DeskError::internal)?;
+        let settings = crate::training::settings_in(&self.conn)?;
+        let mut facts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let held = match table::worker_certificates::local_worker(&self.conn, &row.certificate_code)? {
+                Some(w) => Some(HeldTraining {
+                    classes: table::class_participants::credits_of_worker(&self.conn, &w.id)?,
+                    exams: table::exam_results::attempts_of_worker(&self.conn, &w.id)?,
+                }),
+                None => None,
+            };
+            facts.push((FiledRow::from(row), held));
+        }
+        Ok(FundingPack::build(PackFiling::from(&receipt.body), facts, settings))
+    }
+
+    /// Records in the audit log that `actor` exported the funding pack of filing `number`
+    /// (it holds ID numbers) to `to`.
+    pub fn audit_pack_export(&self, actor: &SessionUser, number: &str, to: &str) -> DeskResult<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "roster_filing",
+                entity_id: number,
+                action: "export_funding_pack",
+                field: None,
+                old_value: None,
+                new_value: Some(to),
+                reason: None,
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 }

@@ -515,6 +515,15 @@ pub fn receipt_written(number: &str, path: &Path) -> String {
     format!("已写出备案回执 {number} → {}", path.display())
 }
 
+/// `certdesk roster pack`: the two files and the totals.
+pub fn funding_pack_written(f: &certdesk_print::PackFiles) -> String {
+    let t = &f.totals;
+    format!(
+        "已生成项目资金材料（备案号 {}）：名册 {} 人，核对无误 {} 人，有问题 {} 人，共 {} 项问题\n→ {}\n→ {}",
+        f.number, t.workers, t.workers_clear, t.workers_with_problems, t.problems, f.pdf, f.xlsx
+    )
+}
+
 /// `certdesk roster receipts --verify`: how many hold.
 pub fn receipts_verified(list: &[certdesk_store::KeptFiling]) -> String {
     let kept = list.iter().filter(|f| f.receipt.is_some() || f.problem.is_some()).count();
