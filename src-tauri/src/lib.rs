@@ -57,12 +57,15 @@ struct AppState {
     districts: Vec<&'static str>,
     service_types: Vec<Label<ServiceType>>,
     statuses: Vec<Label<WorkerStatus>>,
+    /// Minutes without a key or a click after which the window locks.
+    idle_lock_minutes: u32,
 }
 
 #[tauri::command]
 fn app_state(app: State<'_, AppData>) -> CmdResult<AppState> {
     bench_mark(&app, "app_state");
-    let (agency, has_users) = app.core.before_sign_in("app_state", |lobby| Ok((lobby.agency()?, lobby.has_users()?)))?;
+    let (agency, has_users, idle_lock_minutes) =
+        app.core.before_sign_in("app_state", |lobby| Ok((lobby.agency()?, lobby.has_users()?, lobby.idle_lock_minutes()?)))?;
     Ok(AppState {
         agency,
         has_users,
@@ -77,6 +80,7 @@ fn app_state(app: State<'_, AppData>) -> CmdResult<AppState> {
             .iter()
             .map(|s| Label { code: *s, label_zh: s.label_zh(), label_en: s.label_en() })
             .collect(),
+        idle_lock_minutes,
     })
 }
 
@@ -118,6 +122,11 @@ fn agency_set(app: State<'_, AppData>, agency: Agency) -> CmdResult<Agency> {
 #[tauri::command]
 fn user_list(app: State<'_, AppData>) -> CmdResult<Vec<UserInfo>> {
     app.core.signed_in("user_list", |s| s.list_users())
+}
+
+#[tauri::command]
+fn idle_lock_set(app: State<'_, AppData>, minutes: u32) -> CmdResult<u32> {
+    app.core.signed_in("idle_lock_set", |s| s.set_idle_lock_minutes(minutes))
 }
 
 #[tauri::command]
@@ -256,6 +265,7 @@ pub fn run() -> i32 {
             agency_set,
             user_list,
             user_add,
+            idle_lock_set,
             id_preview,
             diagnostics_export,
             photo_prepare,

@@ -15,6 +15,8 @@ import { I18nProvider, useI18n } from './i18n';
 import { SessionProvider, useSession } from './session';
 import { LangSwitch } from './components/LangSwitch';
 import LoginPage from './features/login/LoginPage';
+import LockScreen from './features/lock/LockScreen';
+import { useIdle } from './features/lock/useIdle';
 import WorkerList, { type ListState } from './features/workers/WorkerList';
 import { isComposing, isTypingTarget } from './util';
 
@@ -92,8 +94,12 @@ function Root() {
   }, []);
   useEffect(load, [load]);
 
+  // While locked, the screens underneath may still poll (the sync indicator) and be refused:
+  // that must not end the session a second time and drop what they hold.
+  const lockedRef = useRef(false);
   useEffect(() => {
     api.setUnauthorizedHandler(() => {
+      if (lockedRef.current) return;
       setUser((u) => {
         if (u) message.warning(t('login.sessionExpired'));
         return null;
@@ -103,6 +109,18 @@ function Root() {
   }, [message, t]);
 
   const setAgency = useCallback((a: Agency) => setApp((s) => (s ? { ...s, agency: a } : s)), []);
+  const setIdleLock = useCallback((n: number) => setApp((s) => (s ? { ...s, idle_lock_minutes: n } : s)), []);
+
+  // 闲置锁定: after the manager's idle time the desk's session ends and the window is covered
+  // until the same user's password is typed again; what is on the screen stays underneath.
+  const [locked, setLocked] = useState(false);
+  lockedRef.current = locked;
+  const lock = useCallback(() => {
+    lockedRef.current = true;
+    setLocked(true);
+    void api.logout().catch(() => undefined);
+  }, []);
+  useIdle(app?.idle_lock_minutes ?? 0, !!user && !locked, lock);
 
   const onSetupDone = useCallback(
     async (u: SessionUser, agency: AgencyInput) => {
@@ -147,8 +165,24 @@ function Root() {
   }
   if (!user) return <LoginPage agencyName={app.agency.name} onLogin={setUser} />;
   return (
-    <SessionProvider app={app} user={user} setAgency={setAgency}>
-      <Main onLoggedOut={() => setUser(null)} />
+    <SessionProvider app={app} user={user} setAgency={setAgency} setIdleLock={setIdleLock}>
+      <div aria-hidden={locked || undefined} className={locked ? 'locked-under' : undefined}>
+        <Main onLoggedOut={() => setUser(null)} />
+      </div>
+      {locked && (
+        <LockScreen
+          user={user}
+          minutes={app.idle_lock_minutes}
+          onUnlock={(u) => {
+            setUser(u);
+            setLocked(false);
+          }}
+          onSwitchUser={() => {
+            setLocked(false);
+            setUser(null);
+          }}
+        />
+      )}
     </SessionProvider>
   );
 }

@@ -189,6 +189,7 @@ export const initialWorkerList = (limit: number): Promise<SearchResult> => {
 };
 export const setup = (agency: AgencyInput, manager: ManagerInput) => call('setup', { agency, manager });
 export const login = (username: string, password: string) => call('login', { username, password });
+export const idleLockSet = (minutes: number) => call('idle_lock_set', { minutes });
 export const logout = () => call('logout');
 export const agencySet = (agency: AgencyInput) => call('agency_set', { agency });
 export const userList = () => call('user_list');

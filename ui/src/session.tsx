@@ -7,6 +7,8 @@ type SessionCtx = {
   app: AppState;
   user: SessionUser;
   setAgency: (a: Agency) => void;
+  /** After the manager changed the idle lock. */
+  setIdleLock: (minutes: number) => void;
   statusLabel: (code: string) => string;
   serviceLabel: (code: string) => string;
   roleLabel: (role: string) => string;
@@ -23,11 +25,13 @@ export function SessionProvider({
   app,
   user,
   setAgency,
+  setIdleLock = () => undefined,
   children,
 }: {
   app: AppState;
   user: SessionUser;
   setAgency: (a: Agency) => void;
+  setIdleLock?: (minutes: number) => void;
   children: ReactNode;
 }) {
   const { label, t } = useI18n();
@@ -36,11 +40,12 @@ export function SessionProvider({
       app,
       user,
       setAgency,
+      setIdleLock,
       statusLabel: (code) => findLabel(app.statuses, code, label),
       serviceLabel: (code) => findLabel(app.service_types, code, label),
       roleLabel: (role) => (role === 'manager' ? t('role.manager') : role === 'clerk' ? t('role.clerk') : role),
     }),
-    [app, user, setAgency, label, t],
+    [app, user, setAgency, setIdleLock, label, t],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

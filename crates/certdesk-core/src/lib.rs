@@ -152,6 +152,11 @@ impl<'a> Lobby<'a> {
         self.desk.agency()
     }
 
+    /// Minutes without a key or a click after which the window locks.
+    pub fn idle_lock_minutes(&self) -> DeskResult<u32> {
+        self.desk.idle_lock_minutes()
+    }
+
     /// Whether any user exists yet (a fresh desk asks for set-up).
     pub fn has_users(&self) -> DeskResult<bool> {
         self.desk.has_users()

@@ -70,6 +70,12 @@ impl<'a> Session<'a> {
         self.desk.list_users()
     }
 
+    /// Set the window's idle time before it locks, in minutes (manager).
+    pub fn set_idle_lock_minutes(&mut self, minutes: u32) -> DeskResult<u32> {
+        self.manager()?;
+        self.desk.set_idle_lock_minutes(self.user, minutes)
+    }
+
     /// Add a clerk or a manager (manager).
     pub fn add_user(&mut self, user: &NewUser) -> DeskResult<UserInfo> {
         self.manager()?;

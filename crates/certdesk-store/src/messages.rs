@@ -205,6 +205,15 @@ pub fn first_user_manager() -> DeskError {
     DeskError::new(DeskCode::FirstUserManager, Bilingual::new("第一个用户必须是管理员", "The first user must be a manager"))
 }
 
+/// Field `idle_lock_minutes`: out of range.
+pub fn idle_lock_invalid(max: u32) -> FieldError {
+    FieldError::with(
+        "idle_lock_minutes",
+        "out_of_range",
+        Bilingual::new(format!("闲置锁定时间须为 1 到 {max} 分钟"), format!("The idle time must be 1 to {max} minutes")),
+    )
+}
+
 /// Too many wrong passwords for this username: sign-in waits `seconds` more.
 pub fn sign_in_throttled(seconds: i64) -> DeskError {
     DeskError::new(

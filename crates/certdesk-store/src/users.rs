@@ -35,6 +35,13 @@ fn throttle_wait(failures: u32) -> Option<chrono::Duration> {
     Some(chrono::Duration::seconds(seconds))
 }
 
+/// Minutes without a key or a click after which the window locks, unless a manager set others.
+pub const IDLE_LOCK_DEFAULT_MINUTES: u32 = 15;
+/// The longest idle time a manager may set (a shift).
+pub const IDLE_LOCK_MAX_MINUTES: u32 = 480;
+/// The setting holding a manager's idle time.
+const IDLE_LOCK_KEY: &str = "window.idle_lock_minutes";
+
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -284,6 +291,38 @@ impl Desk {
         }
         let role = Role::parse(&role).map_err(DeskError::internal)?;
         Ok(SessionUser { id, username, display_name, role })
+    }
+
+    /// Minutes without a key or a click after which the window locks (the manager's setting,
+    /// [`IDLE_LOCK_DEFAULT_MINUTES`] until set).
+    pub fn idle_lock_minutes(&self) -> DeskResult<u32> {
+        Ok(table::settings::get(&self.conn, IDLE_LOCK_KEY)?.and_then(|v| v.parse().ok()).unwrap_or(IDLE_LOCK_DEFAULT_MINUTES))
+    }
+
+    /// Sets the window's idle time, 1 to [`IDLE_LOCK_MAX_MINUTES`] minutes (`certdesk-core`
+    /// checks that `actor` is a manager); audited.
+    pub fn set_idle_lock_minutes(&mut self, actor: &SessionUser, minutes: u32) -> DeskResult<u32> {
+        if !(1..=IDLE_LOCK_MAX_MINUTES).contains(&minutes) {
+            return Err(DeskError::field(messages::idle_lock_invalid(IDLE_LOCK_MAX_MINUTES)));
+        }
+        let old = self.idle_lock_minutes()?;
+        let tx = self.conn.unchecked_transaction()?;
+        table::settings::put(&tx, IDLE_LOCK_KEY, &minutes.to_string())?;
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "settings",
+                entity_id: IDLE_LOCK_KEY,
+                action: "update",
+                field: Some("idle_lock_minutes"),
+                old_value: Some(&old.to_string()),
+                new_value: Some(&minutes.to_string()),
+                reason: None,
+            },
+        )?;
+        tx.commit()?;
+        Ok(minutes)
     }
 
     /// Every user (a manager's list; `certdesk-core` checks the role).

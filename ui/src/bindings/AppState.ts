@@ -5,4 +5,8 @@ import type { ServiceType } from "./ServiceType";
 import type { SessionUser } from "./SessionUser";
 import type { WorkerStatus } from "./WorkerStatus";
 
-export type AppState = { agency: Agency | null, has_users: boolean, user: SessionUser | null, data_dir: string, districts: Array<string>, service_types: Array<Label<ServiceType>>, statuses: Array<Label<WorkerStatus>>, };
+export type AppState = { agency: Agency | null, has_users: boolean, user: SessionUser | null, data_dir: string, districts: Array<string>, service_types: Array<Label<ServiceType>>, statuses: Array<Label<WorkerStatus>>, 
+/**
+ * Minutes without a key or a click after which the window locks.
+ */
+idle_lock_minutes: number, };

@@ -101,6 +101,7 @@ export type Commands = {
   health_check_add: { args: { workerId: string; input: HealthCheckInput; reportB64?: string | null }; result: HealthCheck };
   health_check_list: { args: { workerId: string }; result: Array<HealthCheck> };
   id_preview: { args: { idNumber: string }; result: IdPreview };
+  idle_lock_set: { args: { minutes: number }; result: number };
   import_preview: { args: { bytesB64: string; options: ImportOptions }; result: ImportReport };
   import_report_save: { args: { report: ImportReport; path: string }; result: null };
   import_run: { args: { bytesB64: string; options: ImportOptions }; result: ImportReport };
@@ -185,6 +186,7 @@ export const COMMANDS = [
   'health_check_add',
   'health_check_list',
   'id_preview',
+  'idle_lock_set',
   'import_preview',
   'import_report_save',
   'import_run',

@@ -28,6 +28,7 @@ export const APP_STATE: AppState = {
     { code: 'enrolled', label_zh: '已登记', label_en: 'Enrolled' },
     { code: 'issued', label_zh: '已发证', label_en: 'Issued' },
   ],
+  idle_lock_minutes: 15,
 };
 
 export const CLERK: SessionUser = { id: 'u1', username: 'zhang', display_name: '张三', role: 'clerk' };

@@ -318,3 +318,23 @@ fn wrong_passwords_make_sign_in_wait_longer_each_time_and_a_restart_does_not_res
     assert_eq!(e.code, "sign_in_throttled");
     assert!(e.message_zh.contains("900 秒"), "{}", e.message_zh);
 }
+
+/// Issue 15 item 3: the window's idle time is the manager's setting, 15 minutes until set, 1 to
+/// 480, audited; a refused value names its field and changes nothing.
+#[test]
+fn the_idle_lock_time_is_fifteen_minutes_until_a_manager_sets_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    assert_eq!(desk.idle_lock_minutes().unwrap(), 15);
+    for bad in [0, 481] {
+        let e = desk.set_idle_lock_minutes(&me, bad).unwrap_err();
+        assert_eq!((e.code.as_str(), e.fields[0].field.as_str()), ("validation", "idle_lock_minutes"));
+    }
+    assert_eq!(desk.idle_lock_minutes().unwrap(), 15, "nothing changed");
+    desk.set_idle_lock_minutes(&me, 5).unwrap();
+    drop(desk);
+    let desk = Desk::open(dir.path()).unwrap();
+    assert_eq!(desk.idle_lock_minutes().unwrap(), 5);
+    let audit = desk.timeline("settings", "window.idle_lock_minutes").unwrap();
+    assert_eq!((audit[0].old_value.as_deref(), audit[0].new_value.as_deref()), (Some("15"), Some("5")));
+}

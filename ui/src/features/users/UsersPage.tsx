@@ -18,6 +18,7 @@ import { useSession } from '../../session';
 import { fieldStatus } from '../../components/FieldHelp';
 import { firstErrorField, lastSegment, splitFieldErrors, type FieldErrors } from '../../formErrors';
 import { enterSubmits, focusById, formatTime } from '../../util';
+import IdleLockSetting from './IdleLockSetting';
 
 const USER_FIELDS = ['username', 'display_name', 'role', 'password'] as const;
 const EMPTY: NewUser = { username: '', display_name: '', role: 'clerk', password: '' };
@@ -163,6 +164,7 @@ export default function UsersPage() {
           </Button>
         </Form>
       </Card>
+      <IdleLockSetting />
     </div>
   );
 }
