@@ -14,6 +14,7 @@ pub mod complaints;
 pub mod decide;
 pub mod electronic;
 pub mod feedback;
+pub mod funding;
 pub mod keys;
 pub mod operators;
 mod records;

@@ -45,7 +45,7 @@ fn time(s: &Option<String>) -> Option<NaiveDateTime> {
 }
 
 /// The agency's training settings as its desks last synced them (the defaults otherwise).
-fn settings(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<TrainingSettings> {
+pub(super) fn settings(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<TrainingSettings> {
     let synced = tx.live_payloads(agency, SyncEntity::TrainingSettings.as_str(), RecordLink::All)?;
     Ok(synced.into_iter().find_map(|p| serde_json::from_value(p).ok()).unwrap_or_default())
 }
@@ -77,7 +77,7 @@ fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantPayload, settings: &Tr
 
 /// The worker's classes credited again and exam attempts, from what the agency synced, with
 /// the agency's training settings.
-fn synced_training(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult<(Vec<ClassCredit>, Vec<ExamAttempt>, TrainingSettings)> {
+pub(super) fn synced_training(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult<(Vec<ClassCredit>, Vec<ExamAttempt>, TrainingSettings)> {
     let settings = settings(tx, agency)?;
     let worker_key = worker_id.to_string();
     let rows = tx.live_payloads(agency, SyncEntity::ClassParticipant.as_str(), RecordLink::Worker(&worker_key))?;

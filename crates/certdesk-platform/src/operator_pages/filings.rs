@@ -1,6 +1,8 @@
 //! 名册备案 (issue 14 item 2): the agencies' roster filings for the commerce commission and the
 //! programme office, newest first, per agency when one is chosen; each filing's rows as CSV and
-//! its signed receipt as JSON. Read-only: a filing is never changed.
+//! its signed receipt as JSON, and its funding pack (项目资金材料, issue 14 item 3: the roster
+//! checked against the synced training records, the same pack the agency's desk makes) as a PDF
+//! report, an .xlsx and JSON. Read-only: a filing is never changed.
 
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -15,7 +17,7 @@ use super::stats::csv_file;
 use super::PageResult;
 use crate::api::{blocking, AppState};
 use crate::error::AppError;
-use crate::flows::roster;
+use crate::flows::{funding, roster};
 
 /// Which filings the page lists.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -76,7 +78,13 @@ pub(super) async fn filings_page(State(state): State<AppState>, session: Session
                             @if let Some(by) = corrected_by(&b.number) { span class="error" { "已被 " (by) " 更正" } }
                         }
                         td { code { (&b.roster_sha256[..16]) "…" } }
-                        td { a href={ "/operator/filings/" (b.number) ".csv" } { "CSV" } " · " a href={ "/operator/filings/" (b.number) ".receipt.json" } { "回执 Receipt" } }
+                        td {
+                            a href={ "/operator/filings/" (b.number) ".csv" } { "CSV" } " · " a href={ "/operator/filings/" (b.number) ".receipt.json" } { "回执 Receipt" }
+                            br; "项目资金 Funding pack: "
+                            a href={ "/operator/filings/" (b.number) ".pack.pdf" } { "PDF" } " · "
+                            a href={ "/operator/filings/" (b.number) ".pack.xlsx" } { "xlsx" } " · "
+                            a href={ "/operator/filings/" (b.number) ".pack.json" } { "JSON" }
+                        }
                     }
                 }
             }
@@ -85,21 +93,40 @@ pub(super) async fn filings_page(State(state): State<AppState>, session: Session
     Ok(page(&session, "名册备案 Roster filings", None, body).into_response())
 }
 
-/// One filing's rows as CSV (`{number}.csv`) or its signed receipt (`{number}.receipt.json`).
+/// What of a filing a download asks for.
+enum FilingDownload {
+    Csv,
+    Receipt,
+    PackPdf,
+    PackXlsx,
+    PackJson,
+}
+
+/// One filing's rows as CSV (`{number}.csv`), its signed receipt (`{number}.receipt.json`), or
+/// its funding pack (`{number}.pack.pdf`, `.pack.xlsx`, `.pack.json`).
 #[utoipa::path(get, path = "/operator/filings/{file}", tag = "operator_pages",
     operation_id = "operator_filing_file", security(("operator_session" = [])),
-    params(("file" = String, Path, description = "`BA2026-000001.csv` or `BA2026-000001.receipt.json`")), responses(
-    (status = OK, description = "the rows (UTF-8 CSV with a BOM) or the receipt (JSON)", content_type = "text/csv", body = String),
+    params(("file" = String, Path, description = "`BA2026-000001.csv`, `BA2026-000001.receipt.json`, or the funding pack: `BA2026-000001.pack.pdf`, `.pack.xlsx`, `.pack.json`")), responses(
+    (status = OK, description = "the rows (UTF-8 CSV with a BOM), the receipt (JSON), or the funding pack (PDF report, .xlsx workbook, JSON)", content_type = "text/csv", body = String),
     (status = NOT_FOUND, description = "no such filing", content_type = "text/html", body = String),
     (status = FORBIDDEN, description = "the operator's role does not see filings", content_type = "text/html", body = String),
     (status = SEE_OTHER, description = "no live session: to `/operator/sign-in`"),
 ))]
 pub(super) async fn filing_file(State(state): State<AppState>, _session: Session, Path(file): Path<String>) -> PageResult {
-    let (number, receipt_wanted) = match (file.strip_suffix(".receipt.json"), file.strip_suffix(".csv")) {
-        (Some(n), _) => (n.to_owned(), true),
-        (None, Some(n)) => (n.to_owned(), false),
-        _ => return Err(AppError::NotFound("filing").into()),
+    let suffixes = [
+        (".receipt.json", FilingDownload::Receipt),
+        (".pack.pdf", FilingDownload::PackPdf),
+        (".pack.xlsx", FilingDownload::PackXlsx),
+        (".pack.json", FilingDownload::PackJson),
+        (".csv", FilingDownload::Csv),
+    ];
+    let Some((number, wanted)) = suffixes.into_iter().find_map(|(suffix, what)| file.strip_suffix(suffix).map(|n| (n.to_owned(), what))) else {
+        return Err(AppError::NotFound("filing").into());
     };
+    if matches!(wanted, FilingDownload::PackPdf | FilingDownload::PackXlsx | FilingDownload::PackJson) {
+        return pack_file(&state, &number, wanted).await;
+    }
+    let receipt_wanted = matches!(wanted, FilingDownload::Receipt);
     let lookup = number.clone();
     let Some((receipt, rows)) = blocking(&state, move |s| roster::filing(s, &lookup)).await? else {
         return Err(AppError::NotFound("filing").into());
@@ -129,4 +156,32 @@ pub(super) async fn filing_file(State(state): State<AppState>, _session: Session
         ]
     });
     Ok(csv_file(&format!("{number}.csv"), std::iter::once(header.map(String::from).to_vec()).chain(lines)))
+}
+
+/// The funding pack of filing `number`, made now from the synced records, as a file.
+async fn pack_file(state: &AppState, number: &str, wanted: FilingDownload) -> PageResult {
+    let lookup = number.to_owned();
+    let Some(pack) = blocking(state, move |s| funding::funding_pack(s, &lookup)).await? else {
+        return Err(AppError::NotFound("filing").into());
+    };
+    let stem = pack.file_stem();
+    let (content_type, name, bytes) = match wanted {
+        FilingDownload::PackPdf => {
+            let at = super::local_time(&crate::store::columns::ts(state.now()));
+            let made = certdesk_card::PackMade { at, source: certdesk_card::PackSource::Platform };
+            // Rendering a long roster takes a moment: off the async workers.
+            let pdf = tokio::task::spawn_blocking(move || certdesk_card::funding_pack_pdf(&pack, &made))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(|e| AppError::internal(e.message.en))?;
+            ("application/pdf", format!("{stem}.pdf"), pdf)
+        }
+        FilingDownload::PackXlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{stem}.xlsx"),
+            certdesk_card::funding_pack_xlsx(&pack).map_err(AppError::internal)?,
+        ),
+        _ => ("application/json", format!("{stem}.json"), serde_json::to_vec_pretty(&pack).map_err(AppError::internal)?),
+    };
+    Ok(([(CONTENT_TYPE, content_type.to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes).into_response())
 }

@@ -867,8 +867,25 @@ mod filings {
         assert_eq!(p.get(&commission, "/operator/filings/BA2026-999999.csv").await.status(), StatusCode::NOT_FOUND);
         assert_eq!(p.get(&commission, "/operator/filings/../../etc/passwd").await.status(), StatusCode::NOT_FOUND);
 
+        // The funding pack (issue 14 item 3), made from the synced records, in three forms.
+        assert!(page.contains(&format!("/operator/filings/{number}.pack.pdf")), "the page links the pack");
+        let office_json = p.get(&office, &format!("/operator/filings/{number}.pack.json")).await;
+        assert_eq!(office_json.status(), StatusCode::OK);
+        let pack: certdesk_domain::funding::FundingPack = office_json.json().await.unwrap();
+        assert_eq!((pack.filing.number.as_str(), pack.workers.len()), (number.as_str(), 1));
+        assert_eq!(pack.workers[0].filed.certificate_code, code);
+        assert_eq!(pack.workers[0].held_hours, Some(certdesk_domain::HalfHours(6)), "credited from the synced attendance");
+        let pdf = p.get(&commission, &format!("/operator/filings/{number}.pack.pdf")).await;
+        assert_eq!(pdf.status(), StatusCode::OK);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"), "a PDF");
+        let xlsx = p.get(&commission, &format!("/operator/filings/{number}.pack.xlsx")).await;
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"), "an .xlsx (a zip)");
+        assert_eq!(p.get(&commission, "/operator/filings/BA2026-999999.pack.pdf").await.status(), StatusCode::NOT_FOUND);
+
         let admin = p.sign_in_as(ADMIN).await;
-        for path in ["/operator/filings".to_owned(), format!("/operator/filings/{number}.csv")] {
+        for path in ["/operator/filings".to_owned(), format!("/operator/filings/{number}.csv"), format!("/operator/filings/{number}.pack.pdf")] {
             assert_eq!(p.get(&admin, &path).await.status(), StatusCode::FORBIDDEN, "the administrator may not read {path}");
         }
         assert!(p.page(&office, "/operator/filings").await.contains(&number), "the office sees it too");
