@@ -452,6 +452,109 @@ async fn the_roster_is_filed_from_the_desk_with_a_receipt_that_verifies_offline_
     assert_eq!(d.desk.filings(false).unwrap().len(), 1, "only the filed one is kept");
 }
 
+/// Issue 14 item 3 end to end: the funding pack of a filed period, made by the desk from its own
+/// tables and by the platform from the records the desk synced, is the same pack worker by
+/// worker: one worker attended a second offline class nobody filed the supervision form of, one
+/// failed a retake after approval, one is clear. Both PDFs render and name the problems, the
+/// desk's workbook reads back; a period with no filing or not over yet writes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_funding_pack_made_at_the_desk_and_on_the_platform_agree_worker_by_worker() {
+    use certdesk_domain::funding::FundingPack;
+    use certdesk_domain::training::ClassInput;
+    let p = platform(&[]).await;
+    let mut d = enrolled(&p, 1).await;
+    let ids = d.enrol_workers(1, 3);
+    d.make_eligible(&ids);
+    d.desk.apply_all_eligible(&d.me).unwrap();
+    sync(&mut d.desk, &opts()).await.unwrap();
+    for review in p.reviews().await {
+        p.decide(review.application_id, true).await;
+    }
+    sync(&mut d.desk, &opts()).await.unwrap();
+    // After approval: the first worker attends another offline class, whose form nobody files.
+    let class = d
+        .desk
+        .create_class(
+            &d.me,
+            &ClassInput {
+                title: "消防安全".into(),
+                mode: "offline".into(),
+                starts_at: "2026-01-12 09:00".into(),
+                ends_at: "2026-01-12 10:00".into(),
+                place: "徐汇区培训中心".into(),
+                trainer: "陈老师".into(),
+                class_hours: 1.0,
+            },
+        )
+        .unwrap();
+    d.desk.add_to_class(&d.me, &class.id, &ids[0]).unwrap();
+    let present = certdesk_store::AttendanceInput { attendance: Some("present".into()), ..Default::default() };
+    d.desk.record_attendance(&d.me, &class.id, &ids[0], &present).unwrap();
+    // The second sits a retake and fails it.
+    let retake = certdesk_store::ExamInput { worker: ids[1].clone(), exam_date: Some("2026-01-12".into()), score: "45".into(), class_id: None };
+    d.desk.record_exam(&d.me, &retake).unwrap();
+
+    let period = ("2026-01-01".parse().unwrap(), "2026-01-31".parse().unwrap());
+    let kept = certdesk_sync::file_roster(&mut d.desk, &d.me, period, None, &opts()).await.expect("filed");
+    let number = kept.receipt.expect("answered").body.number;
+
+    let at_desk = d.desk.funding_pack(period.0, period.1).unwrap();
+    let lookup = number.clone();
+    let on_platform: FundingPack =
+        p.with_store(move |s| certdesk_platform::flows::funding::funding_pack(&s, &lookup).unwrap()).expect("the platform has the filing");
+    let problems = |pack: &FundingPack| -> Vec<(String, Vec<&'static str>)> {
+        pack.workers.iter().map(|w| (w.filed.certificate_code.clone(), w.problems.iter().map(|p| p.code()).collect())).collect()
+    };
+    assert_eq!(problems(&at_desk), problems(&on_platform), "the same problems for the same workers");
+    assert_eq!(at_desk, on_platform, "the same pack, field by field");
+    assert_eq!(at_desk.filing.number, number);
+    let code_of = |id: &String| d.desk.worker(id).unwrap().certificate_code.expect("certified");
+    let by_worker: BTreeMap<String, Vec<&str>> = problems(&at_desk).into_iter().collect();
+    assert_eq!(by_worker[&code_of(&ids[0])], ["supervision_missing"], "the class without its form");
+    assert_eq!(by_worker[&code_of(&ids[1])], ["exam_failed"], "the latest attempt failed");
+    assert!(by_worker[&code_of(&ids[2])].is_empty(), "the third is clear");
+    assert_eq!((at_desk.totals.workers, at_desk.totals.workers_clear, at_desk.totals.problems), (3, 1, 2));
+
+    // The desk's files: the PDF renders and names each problem, the workbook reads back.
+    let out = d.dir.path().join("pack");
+    let files = certdesk_print::funding_pack(&d.desk, &d.me, period, &out).unwrap();
+    assert_eq!(files.totals, at_desk.totals);
+    let pdftotext = |path: &Path| {
+        let out = std::process::Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils)");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = pdftotext(Path::new(&files.pdf));
+    for expected in [number.as_str(), "消防安全", "缺少培训督导单", "未达到及格分", "机构端"] {
+        assert!(text.contains(expected), "{expected} in the desk's report: {text}");
+    }
+    let png = out.join("page");
+    let status = std::process::Command::new("pdftoppm").args(["-r", "50", "-png", "-f", "1", "-l", "1"]).arg(&files.pdf).arg(&png).status().unwrap();
+    assert!(status.success(), "poppler renders the report");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&files.xlsx).unwrap();
+    use calamine::Reader;
+    let workers = book.worksheet_range(certdesk_card::PACK_SHEETS[0]).unwrap();
+    assert_eq!(workers.height(), 4, "a header and the three workers");
+    let sheet_problems = book.worksheet_range(certdesk_card::PACK_SHEETS[1]).unwrap();
+    let codes: BTreeSet<String> = sheet_problems.rows().skip(1).map(|r| r[4].to_string()).collect();
+    assert_eq!(codes, BTreeSet::from(["exam_failed".to_owned(), "supervision_missing".to_owned()]));
+    // The platform's report of the same pack says the same problems.
+    let made = certdesk_card::PackMade { at: "2026-02-01 09:00".into(), source: certdesk_card::PackSource::Platform };
+    let platform_pdf = out.join("platform.pdf");
+    std::fs::write(&platform_pdf, certdesk_card::funding_pack_pdf(&on_platform, &made).unwrap()).unwrap();
+    let platform_text = pdftotext(&platform_pdf);
+    assert!(platform_text.contains("缺少培训督导单") && platform_text.contains("平台据机构同步"), "{platform_text}");
+
+    // Bad input: nothing written.
+    let empty = d.dir.path().join("nothing");
+    let e = certdesk_print::funding_pack(&d.desk, &d.me, ("2026-02-01".parse().unwrap(), "2026-02-28".parse().unwrap()), &empty).unwrap_err();
+    assert_eq!(e.code.as_str(), "not_found", "no filing for the period: {e:?}");
+    assert!(e.message_zh.contains("没有已备案"), "{}", e.message_zh);
+    let tomorrow = d.desk.today() + chrono::Duration::days(1);
+    let e = certdesk_print::funding_pack(&d.desk, &d.me, (period.0, tomorrow), &empty).unwrap_err();
+    assert_eq!(e.code.as_str(), "validation", "a period not over yet: {e:?}");
+    assert!(!empty.exists(), "a refused pack writes nothing");
+}
+
 /// Issue 14 item 4 end to end: an offline class whose form the agency never filed counts for
 /// nobody; the programme office files the supervision form on the platform, and at the desk's
 /// next sync the form is the class's, its participants are eligible, and the platform's own
