@@ -124,7 +124,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         }
     };
     let opening = Instant::now();
-    let mut desk = if args.plain { Desk::open_plain_for_benchmark(&dir) } else { Desk::open(&dir) }.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut desk = if args.plain { certdesk_core::open_plain_for_benchmark(&dir) } else { Desk::open(&dir) }.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
         "opened the {} database in {:.2} s (an existing plain one is encrypted in place by an ordinary open)",
         if args.plain { "plain" } else { "encrypted" },

@@ -150,6 +150,42 @@ enum Command {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// 备份与恢复: an encrypted copy of the whole desk, and putting one back.
+    #[command(subcommand)]
+    Backup(BackupCommand),
+}
+
+/// `certdesk backup ...`. The passphrase comes from `CERTDESK_BACKUP_PASSPHRASE`, or is asked for
+/// at the terminal (never an argument: it would show in the process list).
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Write a consistent, passphrase-encrypted backup of this desk (manager).
+    Create {
+        /// The backup file to write (e.g. on a USB drive).
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty data folder (`--data-dir`); nobody signs in.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+}
+
+/// The backup passphrase: the environment's, else asked for (twice when making a backup).
+fn backup_passphrase(confirm: bool) -> Result<String, DeskError> {
+    use certdesk_core::backup::{passphrase_from_env, PASSPHRASE_ENV};
+    if let Some(p) = passphrase_from_env() {
+        return Ok(p);
+    }
+    let missing = || certdesk_core::messages::backup_passphrase_missing(PASSPHRASE_ENV);
+    let first = rpassword::prompt_password(report::passphrase_prompt()).map_err(|_| missing())?;
+    if confirm {
+        let again = rpassword::prompt_password(report::passphrase_again()).map_err(|_| missing())?;
+        if again != first {
+            return Err(certdesk_core::messages::backup_passphrase_mismatch());
+        }
+    }
+    Ok(first)
 }
 
 #[derive(Subcommand)]
@@ -399,6 +435,13 @@ fn run(cli: Cli) -> Result<(), DeskError> {
         return bench::run(args).map_err(DeskError::internal);
     }
     let data_dir = certdesk_store::resolve_data_dir(cli.data_dir.as_deref());
+    if let Command::Backup(BackupCommand::Restore { file }) = &cli.command {
+        // Before any desk is opened: opening would make an empty desk in the folder.
+        let passphrase = backup_passphrase(false)?;
+        certdesk_core::backup::restore(file, &data_dir, &passphrase)?;
+        out.print(&serde_json::json!({ "restored": file, "data_dir": data_dir }), || report::backup_restored(file, &data_dir));
+        return Ok(());
+    }
     certdesk_core::log::init(&data_dir, "certdesk", env!("CARGO_PKG_VERSION"));
     let mut desk = Desk::open(&data_dir)?;
     // What needs nobody signed in: set-up, the agency's name, the first user of a fresh desk,
@@ -491,7 +534,12 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
             let entries = s.export_diagnostics(program, &output)?;
             out.print(&serde_json::json!({ "path": output, "entries": entries }), || report::diagnostics_written(&output, &entries));
         }
-        Command::Bench(_) | Command::Setup { .. } | Command::Agency(AgencyCommand::Show) | Command::Audit(_) => {
+        Command::Backup(BackupCommand::Create { file }) => {
+            let passphrase = backup_passphrase(true)?;
+            let written = s.create_backup(&file, &passphrase)?;
+            out.print(&written, || report::backup_written(&written.path, written.bytes));
+        }
+        Command::Bench(_) | Command::Setup { .. } | Command::Agency(AgencyCommand::Show) | Command::Audit(_) | Command::Backup(BackupCommand::Restore { .. }) => {
             unreachable!("run before sign-in")
         }
     }

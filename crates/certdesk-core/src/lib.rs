@@ -7,6 +7,7 @@
 //! failure is logged" are written once; the store below only stores. This crate never knows a
 //! window or a terminal: it takes values in and returns the desk's own [`DeskError`].
 
+pub mod backup;
 pub mod diagnostics;
 pub mod log;
 pub mod messages;
@@ -225,6 +226,12 @@ impl DemoPlatform {
 /// One sync: push the outbox, pull the platform's changes.
 pub(crate) fn sync_unattended(desk: &mut Desk, options: &SyncOptions) -> DeskResult<SyncReport> {
     certdesk_sync::sync_blocking(desk, options).map_err(|e| e.to_desk_error())
+}
+
+/// A desk on a plain (unencrypted) database, only for `certdesk bench --plain`, which measures
+/// what encryption costs (see [`Desk::open_plain_for_benchmark`]).
+pub fn open_plain_for_benchmark(data_dir: &Path) -> DeskResult<Desk> {
+    Desk::open_plain_for_benchmark(data_dir)
 }
 
 /// `forbidden` unless `user` is a manager: the one role check of the desk.

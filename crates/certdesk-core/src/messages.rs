@@ -19,3 +19,48 @@ pub fn diagnostics_write(out: &Path, e: impl Display) -> DeskError {
         ),
     )
 }
+
+/// A backup's passphrase is too short.
+pub fn backup_passphrase_short(min: usize) -> DeskError {
+    DeskError::new(
+        DeskCode::BackupPassphrase,
+        Bilingual::new(format!("备份密码至少 {min} 个字符"), format!("The backup passphrase needs at least {min} characters")),
+    )
+}
+
+/// The passphrase does not open the backup.
+pub fn backup_passphrase_wrong() -> DeskError {
+    DeskError::new(
+        DeskCode::BackupPassphrase,
+        Bilingual::new("备份密码不正确，无法打开备份；未写入任何内容", "The passphrase does not open this backup; nothing was restored"),
+    )
+}
+
+/// No passphrase was given (none in the environment, none typed).
+pub fn backup_passphrase_missing(env: &str) -> DeskError {
+    DeskError::new(
+        DeskCode::BackupPassphrase,
+        Bilingual::new(format!("请输入备份密码（或设置环境变量 {env}）"), format!("Type the backup passphrase (or set {env})")),
+    )
+}
+
+/// The backup could not be written.
+pub fn backup_write(path: &Path, e: impl Display) -> DeskError {
+    DeskError::new(
+        DeskCode::WriteFailed,
+        Bilingual::new(format!("无法写入备份 {}：{e}", path.display()), format!("Cannot write the backup {}: {e}", path.display())),
+    )
+}
+
+/// The backup file could not be read.
+pub fn backup_read(path: &Path, e: impl Display) -> DeskError {
+    DeskError::new(
+        DeskCode::ReadFailed,
+        Bilingual::new(format!("无法读取备份文件 {}：{e}", path.display()), format!("Cannot read the backup {}: {e}", path.display())),
+    )
+}
+
+/// The passphrase typed twice differs.
+pub fn backup_passphrase_mismatch() -> DeskError {
+    DeskError::new(DeskCode::BackupPassphrase, Bilingual::new("两次输入的备份密码不一致", "The two passphrases differ"))
+}

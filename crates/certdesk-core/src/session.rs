@@ -70,6 +70,14 @@ impl<'a> Session<'a> {
         self.desk.list_users()
     }
 
+    /// 备份: the whole desk, encrypted with `passphrase`, written to `out` (manager).
+    pub fn create_backup(&mut self, out: &Path, passphrase: &str) -> DeskResult<crate::backup::BackupWritten> {
+        self.manager()?;
+        let written = crate::backup::create(self.desk.data_dir(), out, passphrase)?;
+        tracing::info!(bytes = written.bytes, "backup written");
+        Ok(written)
+    }
+
     /// Set the window's idle time before it locks, in minutes (manager).
     pub fn set_idle_lock_minutes(&mut self, minutes: u32) -> DeskResult<u32> {
         self.manager()?;

@@ -245,6 +245,12 @@ desk_codes! {
     DatabaseKey = "database_key",
     /// Too many wrong passwords: sign-in waits.
     SignInThrottled = "sign_in_throttled",
+    /// A backup that is damaged or not a certdesk backup.
+    BackupDamaged = "backup_damaged",
+    /// A restore into a data folder that holds a desk.
+    RestoreTargetTaken = "restore_target_taken",
+    /// A backup's passphrase is missing, too short or wrong.
+    BackupPassphrase = "backup_passphrase",
 }
 
 impl DeskCode {
@@ -312,7 +318,7 @@ mod tests {
         "diagnostics_write", "photo_file", "date", "read_failed", "scan_unreadable", "usage",
         "verdict_replaced", "verdict_revoked", "verdict_expired", "activation_needs_handover", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
         "verdict_not_a_certificate", "details_under_review", "roster_empty", "receipt_invalid", "idcard_reader",
-        "database_key", "sign_in_throttled",
+        "database_key", "sign_in_throttled", "backup_damaged", "restore_target_taken", "backup_passphrase",
     ];
 
     #[test]

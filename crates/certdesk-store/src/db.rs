@@ -167,6 +167,57 @@ fn key_for(data_dir: &Path, path: &Path) -> DeskResult<String> {
     }
 }
 
+/// 备份: a consistent plain copy of the database in `data_dir` at `to` (a new file, which the
+/// caller keeps in a private folder, encrypts under the backup's passphrase and deletes), taken
+/// in one read transaction while the window keeps working.
+pub fn snapshot_plain(data_dir: &Path, to: &Path) -> DeskResult<()> {
+    let conn = open_raw(data_dir)?;
+    certdesk_files::create_database_file(to).map_err(|e| crate::messages::database_open(to, e))?;
+    crate::table::database::export_encrypted(&conn, to, "").map_err(|e| crate::messages::database_open(to, e))?;
+    Ok(())
+}
+
+/// 恢复: puts the plain database `from` (a decrypted backup) into `data_dir`, which must hold no
+/// desk yet. The file is checked first (a desk database of a schema this program knows, passing
+/// SQLite's integrity check) and copied whole (synced, then renamed into place); the next open
+/// encrypts it under a new key. A refusal writes nothing into `data_dir`.
+pub fn restore_plain(from: &Path, data_dir: &Path) -> DeskResult<()> {
+    let damaged = || crate::messages::backup_damaged(from);
+    {
+        let conn = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|_| damaged())?;
+        let (ok, version) = crate::table::database::integrity(&conn).map_err(|_| damaged())?;
+        let has_workers = crate::table::database::schema_objects(&conn).is_ok_and(|n| n > 0);
+        if !ok || !has_workers || version < 1 {
+            return Err(damaged());
+        }
+        if version > MIGRATIONS.len() as i64 {
+            return Err(crate::messages::schema_too_new(version, MIGRATIONS.len()));
+        }
+    }
+    let path = data_dir.join(DB_FILE);
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() > 0) {
+        return Err(crate::messages::restore_target_taken(data_dir));
+    }
+    certdesk_files::prepare_data_dir(data_dir).map_err(|e| crate::messages::data_dir_create(data_dir, e))?;
+    let partial = path.with_extension("db.restoring");
+    let write = || -> std::io::Result<()> {
+        let mut src = std::fs::File::open(from)?;
+        let mut dst = certdesk_files::open(std::fs::OpenOptions::new().write(true).create(true).truncate(true), &partial)?;
+        std::io::copy(&mut src, &mut dst)?;
+        dst.sync_all()?;
+        // A key left by an earlier desk in this folder is not this database's.
+        let _ = std::fs::remove_file(data_dir.join(KEY_FILE));
+        std::fs::rename(&partial, &path)?;
+        #[cfg(unix)]
+        std::fs::File::open(data_dir)?.sync_all()?;
+        Ok(())
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        crate::messages::data_dir_create(data_dir, e)
+    })
+}
+
 /// The database in `data_dir` as it is, key applied, no migration: for tests and tools that
 /// look at the rows themselves.
 pub fn open_raw(data_dir: &Path) -> DeskResult<Connection> {

@@ -45,7 +45,7 @@ pub use cards::{
     LossKind, LossReport, PrintRecord, ScanReport, MAX_SCAN_CHARS, MAX_SIGNATURE_BYTES,
 };
 pub use code::{DeskCode, PLATFORM_PREFIX};
-pub use db::{key_kept, open_raw, resolve_data_dir, DB_FILE, KEY_FILE};
+pub use db::{key_kept, open_raw, resolve_data_dir, restore_plain, snapshot_plain, DB_FILE, KEY_FILE};
 pub use deadlines::Deadline;
 pub use error::{DeskError, DeskResult};
 pub use health::{HealthCheck, InsurancePolicy};

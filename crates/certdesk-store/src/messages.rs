@@ -205,6 +205,29 @@ pub fn first_user_manager() -> DeskError {
     DeskError::new(DeskCode::FirstUserManager, Bilingual::new("第一个用户必须是管理员", "The first user must be a manager"))
 }
 
+/// A backup that is not a whole desk database once decrypted (changed, cut short, or not a
+/// certdesk backup).
+pub fn backup_damaged(file: &Path) -> DeskError {
+    DeskError::new(
+        DeskCode::BackupDamaged,
+        Bilingual::new(
+            format!("备份文件 {} 已损坏或不是 certdesk 的备份，无法恢复；未写入任何内容", file.display()),
+            format!("The backup {} is damaged or not a certdesk backup; nothing was restored", file.display()),
+        ),
+    )
+}
+
+/// A restore into a data folder that already holds a desk.
+pub fn restore_target_taken(dir: &Path) -> DeskError {
+    DeskError::new(
+        DeskCode::RestoreTargetTaken,
+        Bilingual::new(
+            format!("数据目录 {} 中已有工作台数据，恢复不会覆盖它；请指定一个空目录", dir.display()),
+            format!("The data folder {} already holds a desk; a restore never overwrites one. Name an empty folder", dir.display()),
+        ),
+    )
+}
+
 /// Field `idle_lock_minutes`: out of range.
 pub fn idle_lock_invalid(max: u32) -> FieldError {
     FieldError::with(

@@ -724,3 +724,23 @@ pub fn idcard(c: &certdesk_idcard::CardText) -> String {
         c.name, c.ethnicity, c.birth_date, c.address, c.id_number, c.authority, c.valid_from
     )
 }
+
+/// Asking for the backup passphrase.
+pub fn passphrase_prompt() -> &'static str {
+    "备份密码: "
+}
+
+/// Asking for it again.
+pub fn passphrase_again() -> &'static str {
+    "再次输入备份密码: "
+}
+
+/// `certdesk backup create FILE`.
+pub fn backup_written(path: &str, bytes: u64) -> String {
+    format!("已写入加密备份 {path}（{bytes} 字节）。请牢记备份密码：没有它无法恢复")
+}
+
+/// `certdesk backup restore FILE`.
+pub fn backup_restored(file: &Path, data_dir: &Path) -> String {
+    format!("已从 {} 恢复到 {}；下次启动时数据库会用新密钥加密。同步后补上备份之后的记录", file.display(), data_dir.display())
+}

@@ -1,0 +1,86 @@
+//! 备份与恢复 (issue 10 item 5, the command line's half): a manager's backup is one file, encrypted
+//! with a passphrase (age, scrypt), holding every record; it restores into an empty folder, where
+//! the desk opens with everything and encrypts it under a new key. A clerk, a short passphrase, a
+//! wrong passphrase, a changed byte, a file cut short and a folder that holds a desk are each
+//! refused with a sentence, and nothing is written.
+
+use std::path::Path;
+
+use certdesk_core::{backup, DeskApp};
+use certdesk_store::{Desk, NewUser, Role};
+use certdesk_testkit::desk::{open_desk, worker_form, MANAGER, MANAGER_PASSWORD};
+use certdesk_testkit::id_number;
+
+const PASSPHRASE: &str = "长城-2026-backup";
+
+/// Nothing but an empty folder (or no folder) at `dir`.
+fn untouched(dir: &Path) -> bool {
+    std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(true)
+}
+
+#[test]
+fn a_backup_restores_every_record_and_every_refusal_writes_nothing() {
+    let src = tempfile::tempdir().unwrap();
+    let (mut desk, me) = open_desk(src.path());
+    for i in 1..=3 {
+        desk.enrol_worker(&me, &worker_form(&format!("备份测试{}", ["甲", "乙", "丙"][i - 1]), &id_number(i as u32))).unwrap();
+    }
+    desk.add_user(Some(&me), &NewUser { username: "clerk1".into(), display_name: "小李".into(), role: Role::Clerk, password: "password1".into() })
+        .unwrap();
+    let app = DeskApp::new(desk);
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("certdesk-2026-12-04.age");
+
+    app.login("clerk1", "password1").unwrap();
+    let e = app.signed_in("backup", |s| s.create_backup(&file, PASSPHRASE)).unwrap_err();
+    assert_eq!(e.code, "forbidden", "a clerk makes no backup");
+    app.login(MANAGER, MANAGER_PASSWORD).unwrap();
+    let e = app.signed_in("backup", |s| s.create_backup(&file, "short")).unwrap_err();
+    assert_eq!(e.code, "backup_passphrase");
+    assert!(!file.exists(), "nothing written");
+
+    let written = app.signed_in("backup", |s| s.create_backup(&file, PASSPHRASE)).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(written.bytes, bytes.len() as u64);
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"), "an age file");
+    let name = "备份测试".as_bytes();
+    assert!(!bytes.windows(name.len()).any(|w| w == name), "no name in clear");
+    assert!(
+        std::fs::read_dir(src.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".backup")),
+        "the plain snapshot is gone"
+    );
+
+    // Refusals: nothing is written into the target.
+    let target = tempfile::tempdir().unwrap();
+    let dir = target.path().join("restored");
+    let e = backup::restore(&file, &dir, "not the passphrase").unwrap_err();
+    assert_eq!(e.code, "backup_passphrase");
+    assert!(e.message_zh.contains("备份密码不正确"), "{}", e.message_zh);
+    assert!(untouched(&dir));
+    let mut changed = bytes.clone();
+    let middle = changed.len() / 2;
+    changed[middle] ^= 0x01;
+    let bad = out.path().join("changed.age");
+    std::fs::write(&bad, &changed).unwrap();
+    assert_eq!(backup::restore(&bad, &dir, PASSPHRASE).unwrap_err().code, "backup_damaged");
+    std::fs::write(&bad, &bytes[..bytes.len() - 100]).unwrap();
+    assert_eq!(backup::restore(&bad, &dir, PASSPHRASE).unwrap_err().code, "backup_damaged", "cut short");
+    std::fs::write(&bad, b"not a backup at all").unwrap();
+    assert_eq!(backup::restore(&bad, &dir, PASSPHRASE).unwrap_err().code, "backup_damaged");
+    assert!(
+        std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).all(|e| e.file_name().to_string_lossy().starts_with('.'))).unwrap_or(true)
+            && !dir.join(certdesk_store::DB_FILE).exists(),
+        "no database written by a refused restore"
+    );
+
+    // The right passphrase: every record, the users, encrypted under a new key at the first open.
+    backup::restore(&file, &dir, PASSPHRASE).unwrap();
+    let restored = Desk::open(&dir).unwrap();
+    assert_eq!(restored.search_workers("备份测试", None, 10).unwrap().total, 3);
+    restored.login("clerk1", "password1").expect("the users came back too");
+    drop(restored);
+    assert!(!std::fs::read(dir.join(certdesk_store::DB_FILE)).unwrap().starts_with(b"SQLite format 3"), "encrypted at its first open");
+    let e = backup::restore(&file, &dir, PASSPHRASE).unwrap_err();
+    assert_eq!(e.code, "restore_target_taken", "a restore never overwrites a desk");
+    assert_eq!(Desk::open(&dir).unwrap().search_workers("备份测试", None, 10).unwrap().total, 3);
+}
