@@ -76,7 +76,7 @@ fn roots(cfg: &Config) -> Vec<Root> {
         certdesk_card::Layout, CardState, CancelReason, LossKind, Calibration, ScanReport, FeedbackSummary,
         Feedback, certdesk_print::PrintOutcome, certdesk_print::PrinterInfo,
         certdesk_domain::health::HealthCheckInput, certdesk_domain::health::InsuranceInput, HealthCheck, InsurancePolicy,
-        Deadline, WorkerToComplete, CoverKind, CoverImportReport, KeptFiling,
+        Deadline, WorkerToComplete, CoverKind, CoverImportReport, KeptFiling, certdesk_print::PackFiles,
     ]
 }
 

@@ -182,6 +182,17 @@ pub(crate) fn roster_export(
     app.core.signed_in("roster_export", |s| s.export_roster(&PathBuf::from(path), format, &filter))
 }
 
+/// 项目资金材料 (manager): the funding pack of the filed period `[from, to]` written into `dir`.
+#[tauri::command]
+pub(crate) fn roster_pack(
+    app: State<'_, AppData>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    dir: String,
+) -> CmdResult<certdesk_print::PackFiles> {
+    app.core.signed_in("roster_pack", |s| s.funding_pack(from, to, &PathBuf::from(dir)))
+}
+
 #[tauri::command]
 pub(crate) fn stats(app: State<'_, AppData>, months: Option<u32>) -> CmdResult<DeskStats> {
     app.core.signed_in("stats", |s| s.stats(months.unwrap_or(12)))

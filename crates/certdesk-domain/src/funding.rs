@@ -144,6 +144,7 @@ pub struct PackWorker {
 
 /// The pack's counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PackTotals {
     /// Workers on the roster.
     pub workers: u32,

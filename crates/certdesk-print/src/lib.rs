@@ -162,6 +162,7 @@ pub fn roster_receipt(desk: &Desk, number: &str) -> DeskResult<Vec<u8>> {
 
 /// The funding pack's two files as written (项目资金材料, issue 14 item 3).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PackFiles {
     /// The filing it is based on.
     pub number: String,

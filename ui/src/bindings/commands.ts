@@ -35,6 +35,7 @@ import type { KeptFiling } from './KeptFiling';
 import type { LossKind } from './LossKind';
 import type { ManagerInput } from './ManagerInput';
 import type { NewUser } from './NewUser';
+import type { PackFiles } from './PackFiles';
 import type { Participant } from './Participant';
 import type { PlatformView } from './PlatformView';
 import type { PreparedPhoto } from './PreparedPhoto';
@@ -116,6 +117,7 @@ export type Commands = {
   roster_export: { args: { path: string; format: RosterFormat; filter: RosterFilter }; result: RosterExport };
   roster_file: { args: { from: string; to: string; replaces?: string | null }; result: KeptFiling };
   roster_filings: { args: { verify: boolean }; result: Array<KeptFiling> };
+  roster_pack: { args: { from: string; to: string; dir: string }; result: PackFiles };
   setup: { args: { agency: Agency; manager: ManagerInput }; result: SessionUser };
   stats: { args: { months?: number | null }; result: DeskStats };
   supervision_file: { args: { classId: string; input: SupervisionInput }; result: SupervisionForm };
@@ -201,6 +203,7 @@ export const COMMANDS = [
   'roster_export',
   'roster_file',
   'roster_filings',
+  'roster_pack',
   'setup',
   'stats',
   'supervision_file',

@@ -67,6 +67,8 @@ export type { ManagerInput } from './ManagerInput';
 export type { Missing } from './Missing';
 export type { MonthStats } from './MonthStats';
 export type { NewUser } from './NewUser';
+export type { PackFiles } from './PackFiles';
+export type { PackTotals } from './PackTotals';
 export type { Participant } from './Participant';
 export type { PlatformView } from './PlatformView';
 export type { PreparedPhoto } from './PreparedPhoto';

@@ -2,6 +2,8 @@
 // below, every filing kept on this desk, with 核验回执 checking each receipt again offline against
 // the synced trust list. Filing syncs first and waits on the platform: it may take seconds, so
 // the button shows progress. A refusal is the platform's own sentence, one line per row it names.
+// Each filed period's newest filing offers its funding pack (项目资金材料): the roster checked
+// against the training records, written as a PDF report and an .xlsx into the export folder.
 import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
 import Alert from 'antd/es/alert';
 import Button from 'antd/es/button';
@@ -13,7 +15,7 @@ import Table from 'antd/es/table';
 import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
 import * as api from '../../api';
-import type { ApiError, KeptFiling } from '../../api';
+import type { ApiError, KeptFiling, PackFiles } from '../../api';
 import { useI18n } from '../../i18n';
 import { enterSubmits, formatTime } from '../../util';
 import { isIsoDate, previousMonth, refusalLines } from './filing';
@@ -79,6 +81,9 @@ export default function RosterFiling() {
   const [checked, setChecked] = useState(false);
   const [checking, setChecking] = useState(false);
   const [listError, setListError] = useState<ApiError | null>(null);
+  const [packing, setPacking] = useState<string | null>(null);
+  const [pack, setPack] = useState<PackFiles | null>(null);
+  const [packError, setPackError] = useState<ApiError | null>(null);
 
   const load = useCallback(async (verify: boolean) => {
     setListError(null);
@@ -126,6 +131,29 @@ export default function RosterFiling() {
       setChecking(false);
     }
   };
+
+  /** The funding pack of a filed period, into the export folder. */
+  const writePack = async (f: KeptFiling) => {
+    if (packing) return;
+    setPacking(f.filing_id);
+    setPack(null);
+    setPackError(null);
+    try {
+      const dir = await api.exportFolder();
+      setPack(await api.rosterPack(f.period_from, f.period_to, dir));
+    } catch (e) {
+      setPackError(api.toApiError(e));
+    } finally {
+      setPacking(null);
+    }
+  };
+  // The pack is the period's newest filing's: offer it on that row only (the list is newest first).
+  const newestOfPeriod = new Set(
+    filings
+      .filter((f) => f.receipt)
+      .filter((f, i, all) => all.findIndex((g) => g.period_from === f.period_from && g.period_to === f.period_to) === i)
+      .map((f) => f.filing_id),
+  );
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (enterSubmits(e)) {
@@ -234,6 +262,27 @@ export default function RosterFiling() {
         </Button>
       </div>
       {listError && <Alert className="mt" type="error" showIcon message={msg(listError)} data-testid="filing-list-error" />}
+      {pack && (
+        <Alert
+          className="mt"
+          type={pack.totals.workers_with_problems === 0 ? 'success' : 'warning'}
+          showIcon
+          data-testid="pack-done"
+          message={t('filing.packDone', {
+            number: pack.number,
+            workers: pack.totals.workers,
+            clear: pack.totals.workers_clear,
+            problems: pack.totals.problems,
+          })}
+          description={
+            <div className="mono" data-testid="pack-files">
+              <div>{pack.pdf}</div>
+              <div>{pack.xlsx}</div>
+            </div>
+          }
+        />
+      )}
+      {packError && <Alert className="mt" type="error" showIcon message={msg(packError)} data-testid="pack-error" />}
       <Table<KeptFiling>
         size="small"
         rowKey="filing_id"
@@ -268,6 +317,17 @@ export default function RosterFiling() {
             title: t('filing.receipt'),
             key: 'verdict',
             render: (_, f) => <Verdict filing={f} checked={checked} />,
+          },
+          {
+            title: t('filing.pack'),
+            key: 'pack',
+            className: 'nowrap',
+            render: (_, f) =>
+              newestOfPeriod.has(f.filing_id) ? (
+                <Button size="small" loading={packing === f.filing_id} onClick={() => void writePack(f)} data-testid="pack-write">
+                  {t('filing.packWrite')}
+                </Button>
+              ) : null,
           },
         ]}
       />
