@@ -5,6 +5,7 @@
 
 #[cfg(test)]
 mod bindings;
+mod backup;
 mod cards;
 mod health;
 mod sync;
@@ -254,6 +255,7 @@ pub fn run() -> i32 {
             use tauri::Manager;
             bench_mark(&app.state::<AppData>(), "window");
             sync::start_background(app.handle().clone());
+            backup::start_background(app.handle().clone());
             Ok(())
         })
         .manage(data)
@@ -266,6 +268,9 @@ pub fn run() -> i32 {
             user_list,
             user_add,
             idle_lock_set,
+            backup::backup_plan_get,
+            backup::backup_plan_set,
+            backup::backup_now,
             id_preview,
             diagnostics_export,
             photo_prepare,

@@ -190,6 +190,10 @@ export const initialWorkerList = (limit: number): Promise<SearchResult> => {
 export const setup = (agency: AgencyInput, manager: ManagerInput) => call('setup', { agency, manager });
 export const login = (username: string, password: string) => call('login', { username, password });
 export const idleLockSet = (minutes: number) => call('idle_lock_set', { minutes });
+export const backupPlanGet = () => call('backup_plan_get');
+export const backupPlanSet = (folder: string, keep: number, passphrase: string | null) =>
+  call('backup_plan_set', { folder, keep, passphrase });
+export const backupNow = () => call('backup_now');
 export const logout = () => call('logout');
 export const agencySet = (agency: AgencyInput) => call('agency_set', { agency });
 export const userList = () => call('user_list');

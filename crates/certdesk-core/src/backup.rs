@@ -25,6 +25,7 @@ pub const PASSPHRASE_ENV: &str = "CERTDESK_BACKUP_PASSPHRASE";
 
 /// What a backup wrote.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BackupWritten {
     /// The file.
     pub path: String,
@@ -127,4 +128,124 @@ pub fn passphrase_from_env() -> Option<String> {
 /// Refusals that are not about the file.
 pub fn is_passphrase_error(e: &DeskError) -> bool {
     e.code == certdesk_store::DeskCode::BackupPassphrase
+}
+
+// ---- The manager's plan: a folder, daily while the window runs, the last N kept ---------------
+
+/// Where the automatic backups' passphrase is kept: the keyring, or `backup-passphrase` (0600)
+/// in the data folder where none answers (the backups on the USB drive are what it protects).
+fn with_passphrase_slot<T>(data_dir: &Path, f: impl FnOnce(&certdesk_secret::Slot<'_>) -> T) -> T {
+    let user = format!("backup-{}", data_dir.display());
+    f(&certdesk_secret::Slot { dir: data_dir, file: "backup-passphrase", keyring_user: &user, binding: "certdesk-backup-passphrase" })
+}
+
+/// Keeps the passphrase the automatic backups use.
+pub fn keep_passphrase(data_dir: &Path, passphrase: &str) -> DeskResult<()> {
+    check_passphrase(passphrase)?;
+    with_passphrase_slot(data_dir, |slot| certdesk_secret::keep(slot, passphrase, certdesk_secret::Preference::from_env()))
+        .map(|_| ())
+        .map_err(|e| messages::backup_write(data_dir, e))
+}
+
+fn kept_passphrase(data_dir: &Path) -> Option<String> {
+    with_passphrase_slot(data_dir, certdesk_secret::find).map(|(p, _)| p)
+}
+
+/// The plan as the window shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BackupPlan {
+    /// Folder, how many kept, the last backup.
+    pub settings: certdesk_store::BackupSettings,
+    /// Whether a passphrase is kept for the automatic backups.
+    pub passphrase_kept: bool,
+    /// Whole days since the last backup (`None`: never).
+    pub days_since: Option<i64>,
+}
+
+/// The plan of the desk.
+pub fn plan(desk: &certdesk_store::Desk) -> DeskResult<BackupPlan> {
+    Ok(BackupPlan {
+        settings: desk.backup_settings()?,
+        passphrase_kept: kept_passphrase(desk.data_dir()).is_some(),
+        days_since: desk.days_since_backup()?,
+    })
+}
+
+/// A backup's file name: `certdesk-YYYYMMDD-HHMMSS-mmm.age` (UTC), which is also how pruning
+/// recognises the files it may delete.
+fn file_name(now: chrono::DateTime<chrono::Utc>) -> String {
+    format!("certdesk-{}.age", now.format("%Y%m%d-%H%M%S-%3f"))
+}
+
+fn is_ours(name: &str) -> bool {
+    const SHAPE: &str = "certdesk-########-######-###.age";
+    name.len() == SHAPE.len() && name.chars().zip(SHAPE.chars()).all(|(c, s)| if s == '#' { c.is_ascii_digit() } else { c == s })
+}
+
+/// Deletes the oldest of this desk's backups in `folder` beyond `keep` (only files named as
+/// certdesk names them; nothing else in the folder is touched).
+fn prune(folder: &Path, keep: u32) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    let mut ours: Vec<String> = entries.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| is_ours(n)).collect();
+    ours.sort();
+    let extra = ours.len().saturating_sub(keep as usize);
+    for old in &ours[..extra] {
+        let _ = std::fs::remove_file(folder.join(old));
+    }
+}
+
+/// 立即备份: one backup into the plan's folder with the kept passphrase, the oldest beyond the
+/// plan's count deleted, and the time recorded.
+pub fn run_now(desk: &mut certdesk_store::Desk) -> DeskResult<BackupWritten> {
+    let settings = desk.backup_settings()?;
+    let Some(folder) = settings.folder else {
+        return Err(messages::backup_not_planned());
+    };
+    let Some(passphrase) = kept_passphrase(desk.data_dir()) else {
+        return Err(messages::backup_not_planned());
+    };
+    let folder = PathBuf::from(folder);
+    std::fs::create_dir_all(&folder).map_err(|e| messages::backup_write(&folder, e))?;
+    let out = folder.join(file_name(chrono::Utc::now()));
+    let written = create(desk.data_dir(), &out, &passphrase)?;
+    desk.record_backup(&written.path)?;
+    prune(&folder, settings.keep);
+    Ok(written)
+}
+
+/// The automatic backup: when a folder and a passphrase are set and the last backup is a day
+/// old or more (or there was none), one now; `None` when none was due.
+pub fn run_if_due(desk: &mut certdesk_store::Desk) -> DeskResult<Option<BackupWritten>> {
+    let settings = desk.backup_settings()?;
+    if settings.folder.is_none() || kept_passphrase(desk.data_dir()).is_none() {
+        return Ok(None);
+    }
+    let due = match settings.last_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
+        Some(last) => chrono::Utc::now() - last.with_timezone(&chrono::Utc) >= chrono::Duration::hours(24),
+        None => true,
+    };
+    if !due {
+        return Ok(None);
+    }
+    run_now(desk).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_certdesk_backups_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["certdesk-20261201-020000-000.age", "certdesk-20261202-020000-000.age", "certdesk-20261203-020000-000.age", "certdesk-notes.age", "photos.zip"];
+        for n in names {
+            std::fs::write(dir.path().join(n), b"x").unwrap();
+        }
+        prune(dir.path(), 2);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, ["certdesk-20261202-020000-000.age", "certdesk-20261203-020000-000.age", "certdesk-notes.age", "photos.zip"]);
+        assert!(is_ours(&file_name(chrono::Utc::now())));
+    }
 }

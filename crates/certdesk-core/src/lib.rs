@@ -183,6 +183,11 @@ impl<'a> Lobby<'a> {
         self.desk.data_dir()
     }
 
+    /// The automatic daily backup, when a folder and passphrase are set and one is due.
+    pub fn backup_if_due(&mut self) -> DeskResult<Option<crate::backup::BackupWritten>> {
+        crate::backup::run_if_due(self.desk)
+    }
+
     /// Whether this desk is enrolled with a platform (the background job syncs only then).
     pub fn is_enrolled(&self) -> DeskResult<bool> {
         Ok(self.desk.sync_status()?.enrolled)

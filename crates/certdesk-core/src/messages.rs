@@ -64,3 +64,11 @@ pub fn backup_read(path: &Path, e: impl Display) -> DeskError {
 pub fn backup_passphrase_mismatch() -> DeskError {
     DeskError::new(DeskCode::BackupPassphrase, Bilingual::new("两次输入的备份密码不一致", "The two passphrases differ"))
 }
+
+/// A backup now, or the automatic one, without a folder or passphrase set.
+pub fn backup_not_planned() -> DeskError {
+    DeskError::new(
+        DeskCode::BackupPassphrase,
+        Bilingual::new("请先设置备份文件夹和备份密码", "Set the backup folder and passphrase first"),
+    )
+}

@@ -78,6 +78,29 @@ impl<'a> Session<'a> {
         Ok(written)
     }
 
+    /// The backup plan: folder, how many kept, the last backup (manager).
+    pub fn backup_plan(&self) -> DeskResult<crate::backup::BackupPlan> {
+        self.manager()?;
+        crate::backup::plan(self.desk)
+    }
+
+    /// Sets the backup folder and how many to keep, and, when given, the passphrase the
+    /// automatic backups use (manager).
+    pub fn set_backup_plan(&mut self, folder: &str, keep: u32, passphrase: Option<&str>) -> DeskResult<crate::backup::BackupPlan> {
+        self.manager()?;
+        if let Some(p) = passphrase {
+            crate::backup::keep_passphrase(self.desk.data_dir(), p)?;
+        }
+        self.desk.set_backup_settings(self.user, folder, keep)?;
+        crate::backup::plan(self.desk)
+    }
+
+    /// 立即备份 into the plan's folder (manager).
+    pub fn backup_now(&mut self) -> DeskResult<crate::backup::BackupWritten> {
+        self.manager()?;
+        crate::backup::run_now(self.desk)
+    }
+
     /// Set the window's idle time before it locks, in minutes (manager).
     pub fn set_idle_lock_minutes(&mut self, minutes: u32) -> DeskResult<u32> {
         self.manager()?;

@@ -84,3 +84,46 @@ fn a_backup_restores_every_record_and_every_refusal_writes_nothing() {
     assert_eq!(e.code, "restore_target_taken", "a restore never overwrites a desk");
     assert_eq!(Desk::open(&dir).unwrap().search_workers("备份测试", None, 10).unwrap().total, 3);
 }
+
+/// The window's plan: a manager sets a folder, how many to keep and the passphrase (kept in the
+/// keyring, or a 0600 file here); 立即备份 writes into the folder and the oldest beyond the count
+/// go; the automatic backup writes only when a day has passed; a clerk sets nothing; a relative
+/// folder and a count of 0 are refused, naming their fields.
+#[test]
+fn the_managers_plan_writes_into_its_folder_and_keeps_the_last_ones() {
+    let src = tempfile::tempdir().unwrap();
+    let (mut desk, me) = open_desk(src.path());
+    desk.enrol_worker(&me, &worker_form("计划备份", &id_number(1))).unwrap();
+    desk.add_user(Some(&me), &NewUser { username: "clerk1".into(), display_name: "小李".into(), role: Role::Clerk, password: "password1".into() })
+        .unwrap();
+    let app = DeskApp::new(desk);
+    let usb = tempfile::tempdir().unwrap();
+    let folder = usb.path().join("certdesk");
+    let folder_text = folder.display().to_string();
+
+    app.login("clerk1", "password1").unwrap();
+    assert_eq!(app.signed_in("plan", |s| s.set_backup_plan(&folder_text, 2, Some(PASSPHRASE))).unwrap_err().code, "forbidden");
+    app.login(MANAGER, MANAGER_PASSWORD).unwrap();
+    assert_eq!(app.signed_in("now", |s| s.backup_now()).unwrap_err().code, "backup_passphrase", "no plan yet");
+    let e = app.signed_in("plan", |s| s.set_backup_plan("relative/folder", 0, Some(PASSPHRASE))).unwrap_err();
+    let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["folder", "keep"]);
+
+    let plan = app.signed_in("plan", |s| s.set_backup_plan(&folder_text, 2, Some(PASSPHRASE))).unwrap();
+    assert!(plan.passphrase_kept && plan.days_since.is_none());
+    for _ in 0..3 {
+        app.signed_in("now", |s| s.backup_now()).unwrap();
+    }
+    let files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 2, "the oldest beyond two are gone: {files:?}");
+    let plan = app.signed_in("plan", |s| s.backup_plan()).unwrap();
+    assert_eq!(plan.days_since, Some(0));
+    assert!(files.iter().any(|f| Some(f.display().to_string()) == plan.settings.last_file));
+    // Not due again today.
+    let mut desk = Desk::open(src.path()).unwrap();
+    assert!(certdesk_core::Lobby::new(&mut desk).backup_if_due().unwrap().is_none());
+    // What it wrote restores with the passphrase.
+    let target = tempfile::tempdir().unwrap();
+    backup::restore(&files[0], &target.path().join("d"), PASSPHRASE).unwrap();
+    assert_eq!(Desk::open(&target.path().join("d")).unwrap().search_workers("计划备份", None, 5).unwrap().total, 1);
+}

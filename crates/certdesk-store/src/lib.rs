@@ -10,6 +10,7 @@
 
 mod agency;
 mod audit;
+mod backup_plan;
 mod cards;
 mod code;
 mod cover_import;
@@ -45,6 +46,7 @@ pub use cards::{
     LossKind, LossReport, PrintRecord, ScanReport, MAX_SCAN_CHARS, MAX_SIGNATURE_BYTES,
 };
 pub use code::{DeskCode, PLATFORM_PREFIX};
+pub use backup_plan::{BackupSettings, DEFAULT_KEEP as BACKUP_DEFAULT_KEEP, STALE_AFTER_DAYS as BACKUP_STALE_AFTER_DAYS};
 pub use db::{key_kept, open_raw, resolve_data_dir, restore_plain, snapshot_plain, DB_FILE, KEY_FILE};
 pub use deadlines::Deadline;
 pub use error::{DeskError, DeskResult};

@@ -217,6 +217,20 @@ pub fn backup_damaged(file: &Path) -> DeskError {
     )
 }
 
+/// Field `folder`: not an absolute path.
+pub fn backup_folder_invalid() -> FieldError {
+    FieldError::with(
+        "folder",
+        "path_invalid",
+        Bilingual::new("请填写备份文件夹的完整路径（如 /media/usb 或 E:\\备份）", "Give the backup folder's full path (e.g. /media/usb or E:\\backup)"),
+    )
+}
+
+/// Field `keep`: out of range.
+pub fn backup_keep_invalid(max: u32) -> FieldError {
+    FieldError::with("keep", "out_of_range", Bilingual::new(format!("保留份数须为 1 到 {max}"), format!("Keep 1 to {max} backups")))
+}
+
 /// A restore into a data folder that already holds a desk.
 pub fn restore_target_taken(dir: &Path) -> DeskError {
     DeskError::new(

@@ -51,6 +51,9 @@ pub struct DeskStats {
     /// The database key is kept in `database-key` in the data folder because no keyring
     /// answered: the home screen warns the manager (whoever copies the folder can read it).
     pub database_key_in_file: bool,
+    /// Whole days since the last backup (`None`: never): the home screen warns the manager after
+    /// [`crate::BACKUP_STALE_AFTER_DAYS`].
+    pub days_since_backup: Option<i64>,
 }
 
 fn month_start(d: NaiveDate) -> NaiveDate {
@@ -110,6 +113,7 @@ impl Desk {
             });
         }
         let database_key_in_file = crate::db::key_kept(&self.data_dir) == Some(certdesk_secret::Kept::File);
-        Ok(DeskStats { stages, months: by_month, database_key_in_file })
+        let days_since_backup = self.days_since_backup()?;
+        Ok(DeskStats { stages, months: by_month, database_key_in_file, days_since_backup })
     }
 }

@@ -14,4 +14,9 @@ months: Array<MonthStats>,
  * The database key is kept in `database-key` in the data folder because no keyring
  * answered: the home screen warns the manager (whoever copies the folder can read it).
  */
-database_key_in_file: boolean, };
+database_key_in_file: boolean, 
+/**
+ * Whole days since the last backup (`None`: never): the home screen warns the manager after
+ * [`crate::BACKUP_STALE_AFTER_DAYS`].
+ */
+days_since_backup: number | null, };

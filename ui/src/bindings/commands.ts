@@ -5,6 +5,8 @@ import type { Agency } from './Agency';
 import type { AppState } from './AppState';
 import type { ApplyAllReport } from './ApplyAllReport';
 import type { AttendanceInput } from './AttendanceInput';
+import type { BackupPlan } from './BackupPlan';
+import type { BackupWritten } from './BackupWritten';
 import type { Calibration } from './Calibration';
 import type { CancelReason } from './CancelReason';
 import type { CardLayout } from './CardLayout';
@@ -69,6 +71,9 @@ export type Commands = {
   agency_set: { args: { agency: Agency }; result: Agency };
   app_state: { args: Record<string, never>; result: AppState };
   apply_all_eligible: { args: Record<string, never>; result: ApplyAllReport };
+  backup_now: { args: Record<string, never>; result: BackupWritten };
+  backup_plan_get: { args: Record<string, never>; result: BackupPlan };
+  backup_plan_set: { args: { folder: string; keep: number; passphrase?: string | null }; result: BackupPlan };
   card_activation_renew: { args: { workerId: string }; result: CardState };
   card_activation_slip: { args: { workerId: string }; result: ArrayBuffer };
   card_approved_unprinted: { args: Record<string, never>; result: Array<string> };
@@ -155,6 +160,9 @@ export const COMMANDS = [
   'agency_set',
   'app_state',
   'apply_all_eligible',
+  'backup_now',
+  'backup_plan_get',
+  'backup_plan_set',
   'card_activation_renew',
   'card_activation_slip',
   'card_approved_unprinted',

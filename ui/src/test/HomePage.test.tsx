@@ -10,10 +10,11 @@ import { CLERK, MANAGER, renderWithProviders } from './render';
 
 afterEach(cleanup);
 
-const stats = (database_key_in_file: boolean): DeskStats => ({
+const stats = (database_key_in_file: boolean, days_since_backup: number | null = 1): DeskStats => ({
   stages: { enrolled: 1, in_training: 0, eligible: 0, applied: 0, certified: 0, rejected: 0, cancelled: 0, total: 1 },
   months: [],
   database_key_in_file,
+  days_since_backup,
 });
 
 describe('HomePage', () => {
@@ -35,5 +36,21 @@ describe('HomePage', () => {
     renderWithProviders(<HomePage />, 'zh-CN', MANAGER);
     await screen.findByTestId('home-page');
     expect(screen.queryByTestId('key-in-file')).toBeNull();
+  });
+
+  it('tells the manager how long ago the last backup was, past a week or never', async () => {
+    for (const [days, text] of [
+      [null, '本机还没有备份'],
+      [9, '已经 9 天没有备份了'],
+    ] as const) {
+      invoke.mockImplementation(async (cmd: string) => (cmd === 'stats' ? stats(false, days) : []));
+      renderWithProviders(<HomePage />, 'zh-CN', MANAGER);
+      expect((await screen.findByTestId('backup-stale')).textContent).toContain(text);
+      cleanup();
+    }
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'stats' ? stats(false, 3) : []));
+    renderWithProviders(<HomePage />, 'zh-CN', MANAGER);
+    await screen.findByTestId('home-page');
+    expect(screen.queryByTestId('backup-stale')).toBeNull();
   });
 });

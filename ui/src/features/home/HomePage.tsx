@@ -46,6 +46,15 @@ export default function HomePage({
       <Typography.Title level={4} className="page-title">
         {t('home.title')}
       </Typography.Title>
+      {user.role === 'manager' && (stats.days_since_backup === null || stats.days_since_backup > 7) && (
+        <Alert
+          className="mb"
+          type="warning"
+          showIcon
+          message={stats.days_since_backup === null ? t('home.backupNever') : t('home.backupStale', { days: stats.days_since_backup })}
+          data-testid="backup-stale"
+        />
+      )}
       {stats.database_key_in_file && user.role === 'manager' && (
         <Alert className="mb" type="warning" showIcon message={t('home.keyInFile')} data-testid="key-in-file" />
       )}

@@ -19,6 +19,7 @@ import { fieldStatus } from '../../components/FieldHelp';
 import { firstErrorField, lastSegment, splitFieldErrors, type FieldErrors } from '../../formErrors';
 import { enterSubmits, focusById, formatTime } from '../../util';
 import IdleLockSetting from './IdleLockSetting';
+import BackupCard from './BackupCard';
 
 const USER_FIELDS = ['username', 'display_name', 'role', 'password'] as const;
 const EMPTY: NewUser = { username: '', display_name: '', role: 'clerk', password: '' };
@@ -165,6 +166,7 @@ export default function UsersPage() {
         </Form>
       </Card>
       <IdleLockSetting />
+      <BackupCard />
     </div>
   );
 }
