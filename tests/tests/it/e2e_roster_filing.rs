@@ -5,7 +5,8 @@
 //! are on 2026-01-10). In the window the manager finds the form on the roster page with the
 //! previous month filled in, files January 2026 with Enter, sees the receipt (its number, rows
 //! and roster hash are the ones the desk kept), presses 核验回执 and reads 有效; filing the same
-//! roster again shows the platform's refusal naming the filing; one changed byte of the kept
+//! roster again shows the platform's refusal naming the filing (before it, the filing's funding
+//! pack, 项目资金材料, is written from its row and both files exist); one changed byte of the kept
 //! receipt makes 核验回执 say the signature does not hold. Screenshots go to
 //! tests/screenshots/f-*.png.
 //!
@@ -135,12 +136,30 @@ async fn file_and_verify(d: &WebDriver, data: &Path) {
     show_filing(d).await;
     shot(d, "f-01-roster-filed-verified").await;
 
+    // 项目资金材料 (issue 14 item 3): the filing's funding pack, written into the export folder.
+    wait(d, tid("pack-write")).await.click().await.unwrap();
+    let pack = wait_text(d, tid("pack-done"), "项目资金材料").await;
+    assert!(pack.contains(&receipt.body.number) && pack.contains("名册 2 人") && pack.contains("核对无误 2 人"), "what the pack found: {pack}");
+    // The two paths, one after the other (the PDF's first).
+    let files = wait(d, tid("pack-files")).await.text().await.unwrap();
+    let split = files.find(".pack.pdf").map(|i| i + ".pack.pdf".len()).unwrap_or_else(|| panic!("the PDF named: {files}"));
+    let (pdf, xlsx) = (files[..split].trim(), files[split..].trim());
+    for (path, ext, magic) in [(pdf, ".pack.pdf", &b"%PDF-"[..]), (xlsx, ".pack.xlsx", &b"PK"[..])] {
+        assert!(path.ends_with(&format!("{}{ext}", receipt.body.number)), "the file is named after the filing: {path}");
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(bytes.starts_with(magic), "{path} is a real {ext}");
+        // The export folder is the user's documents folder: leave nothing of the test there.
+        std::fs::remove_file(path).unwrap();
+    }
+    show_filing(d).await;
+    shot(d, "f-02-funding-pack-written").await;
+
     // The same roster again: the platform's refusal names the filing, nothing more is kept.
     wait(d, By::Id("filing_to")).await.send_keys(Key::Enter).await.unwrap();
     let refusal = wait_text(d, tid("filing-error"), "未备案").await;
     assert!(refusal.contains(&receipt.body.number) && refusal.contains("已备案"), "the refusal names the filing: {refusal}");
     show_filing(d).await;
-    shot(d, "f-02-roster-filed-again-refused").await;
+    shot(d, "f-03-roster-filed-again-refused").await;
     assert_eq!(Desk::open(data).unwrap().filings(false).unwrap().len(), 1, "a refused filing is not kept");
 
     // One byte of the kept receipt changed on disk: 核验回执 says the signature does not hold.
@@ -151,5 +170,5 @@ async fn file_and_verify(d: &WebDriver, data: &Path) {
     wait_text(d, row, "回执签名无效").await;
     wait_gone(d, tid("filing-valid")).await;
     show_filing(d).await;
-    shot(d, "f-03-receipt-changed").await;
+    shot(d, "f-04-receipt-changed").await;
 }
