@@ -212,24 +212,8 @@ async fn main() {
 
     // A citizen's complaint from the card's page, answered by the agency (`complaints.html`,
     // `complaint.html`, and the citizen's lookup in `complaint.url`).
-    let page = s.http.get(&card.url).send().await.unwrap();
-    let phone = cookie_of(&page, "cdv");
-    let html = page.text().await.unwrap();
-    let at = html.find("name=\"token\" value=\"").expect("the page's token") + 20;
-    let token = html[at..].split('"').next().unwrap().to_owned();
-    let res = s
-        .http
-        .post(format!("{}/complaint", card.url))
-        .header(COOKIE, phone)
-        .form(&[("token", token.as_str()), ("text", "约定上午九点上门，实际十一点才到，也没有提前电话告知。"), ("contact", "139****0000")])
-        .send()
-        .await
-        .unwrap();
-    let html = res.text().await.unwrap();
+    let (reference, html) = s.file_complaint(&card.url, "约定上午九点上门，实际十一点才到，也没有提前电话告知。", "139****0000").await;
     std::fs::write(out.join("complaint-received.html"), &html).unwrap();
-    const REFERENCE: &str = "id=\"reference\">";
-    let at = html.find(REFERENCE).expect("the complaint's reference") + REFERENCE.len();
-    let reference = html[at..].split('<').next().unwrap().to_owned();
     let complaint_id = s
         .pull_all(&device)
         .await

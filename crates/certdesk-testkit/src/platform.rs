@@ -390,6 +390,38 @@ impl TestPlatform {
         self.enrolment_code(created.agency_id).await
     }
 
+    /// Files a complaint (投诉) on the public page of the card whose QR code is `credential_url`,
+    /// as a phone does: the page, its token and device cookie, the form. The reference the
+    /// citizen is given, and the answer page.
+    pub async fn file_complaint(&self, credential_url: &str, text: &str, contact: &str) -> (String, String) {
+        let page = self.http.get(credential_url).send().await.unwrap();
+        let cookie = page
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|v| v.starts_with("cdv="))
+            .expect("the page sets its device cookie");
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let html = page.text().await.unwrap();
+        const TOKEN: &str = "name=\"token\" value=\"";
+        let at = html.find(TOKEN).expect("the page carries its token") + TOKEN.len();
+        let token = html[at..].split('"').next().unwrap().to_owned();
+        let res = self
+            .http
+            .post(format!("{credential_url}/complaint"))
+            .header("cookie", cookie)
+            .form(&[("token", token.as_str()), ("text", text), ("contact", contact)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "the complaint is taken");
+        let html = res.text().await.unwrap();
+        const REFERENCE: &str = "id=\"reference\">";
+        let at = html.find(REFERENCE).expect("the answer shows the reference") + REFERENCE.len();
+        (html[at..].split('<').next().unwrap().to_owned(), html)
+    }
+
     /// A one-time enrolment code for a new desk of `agency`.
     pub async fn enrolment_code(&self, agency: Uuid) -> String {
         let res = self

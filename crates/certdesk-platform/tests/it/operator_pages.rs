@@ -638,30 +638,6 @@ mod complaints {
         (res.status(), res.text().await.unwrap())
     }
 
-    /// Files a complaint on the card's public page as a phone does; its reference.
-    async fn complain(p: &Platform, credential_url: &str) -> String {
-        let rest = credential_url.strip_prefix("https://").unwrap();
-        let path = &rest[rest.find('/').unwrap()..];
-        let page = p.http.get(p.url(path)).send().await.unwrap();
-        let cookie = set_cookie(&page, "cdv").expect("a device cookie").split(';').next().unwrap().to_owned();
-        let html = page.text().await.unwrap();
-        let at = html.find("name=\"token\" value=\"").expect("a token") + 20;
-        let token = html[at..].split('"').next().unwrap().to_owned();
-        let res = p
-            .http
-            .post(p.url(&format!("{path}/complaint")))
-            .header(COOKIE, cookie)
-            .form(&[("token", token.as_str()), ("text", TEXT), ("contact", "13900000000")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        let html = res.text().await.unwrap();
-        const AT: &str = "id=\"reference\">";
-        let at = html.find(AT).expect("the page shows the reference") + AT.len();
-        html[at..].split('<').next().unwrap().to_owned()
-    }
-
     fn answer(complaint_id: Uuid, action: &str, done_on: &str) -> OutboxEntry {
         let body = ComplaintAnswer { complaint_id, action: action.into(), done_on: done_on.parse().unwrap(), answered_by: "前台小李".into() };
         OutboxEntry {
@@ -720,7 +696,7 @@ mod complaints {
             })
             .unwrap();
 
-        let reference = complain(&p, &url).await;
+        let (reference, _) = p.file_complaint(&url, TEXT, "13900000000").await;
         assert!(certdesk_protocol::complaint::parse_reference(&reference).as_deref() == Some(reference.as_str()), "{reference}");
         let complaint_id = pulled(&p, &device)
             .await

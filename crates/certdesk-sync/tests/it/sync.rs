@@ -1253,18 +1253,8 @@ async fn a_complaint_answered_at_the_desk_and_closed_by_the_office_is_followed_b
     sync(&mut d.desk, &opts()).await.unwrap();
     let url = d.desk.platform_view(&ids[0]).unwrap().certificate.expect("approved").credential_url;
 
-    // The citizen's phone: the page, its token and cookie, the complaint form.
-    let page = p.http.get(&url).send().await.unwrap();
-    let cookie = page.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|v| v.starts_with("cdv=")).unwrap();
-    let cookie = cookie.split(';').next().unwrap().to_owned();
-    let html = page.text().await.unwrap();
-    let at = html.find("name=\"token\" value=\"").unwrap() + 20;
-    let token = html[at..].split('"').next().unwrap().to_owned();
-    let res = p.http.post(format!("{url}/complaint")).header("cookie", cookie).form(&[("token", token.as_str()), ("text", "上门迟到两小时")]).send().await.unwrap();
-    let html = res.text().await.unwrap();
-    const REF: &str = "id=\"reference\">";
-    let at = html.find(REF).expect("the reference is shown") + REF.len();
-    let reference = html[at..].split('<').next().unwrap().to_owned();
+    // The citizen's phone files the complaint.
+    let (reference, _) = p.file_complaint(&url, "上门迟到两小时", "").await;
     let lookup = |p: &Platform, reference: &str| {
         let url = p.url(&format!("/complaint?ref={reference}"));
         let http = p.http.clone();
