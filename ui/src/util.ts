@@ -2,9 +2,17 @@ import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Today as YYYY-MM-DD in local time. */
-export function todayIso(d: Date = new Date()): string {
+/** A date as YYYY-MM-DD in local time. */
+export function dateIso(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * Today in Shanghai as YYYY-MM-DD: the desk's and the platform's day, whatever the PC's zone
+ * (from 16:00 UTC a PC on UTC is still on yesterday).
+ */
+export function todayIso(): string {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
 /**
@@ -18,7 +26,7 @@ export function formatTime(s: string | null | undefined): string {
   if (m[5]) {
     const d = new Date(s.trim());
     if (!Number.isNaN(d.getTime())) {
-      return `${todayIso(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+      return `${dateIso(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
     }
   }
   return `${m[1]} ${m[2]}`;

@@ -259,7 +259,7 @@ async fn main() {
     println!("{}", card.url);
     // The same card once the agency synced an in-date health check and policy: green (the
     // card above, with none, is yellow).
-    let today = chrono::Utc::now().date_naive();
+    let today = certdesk_testkit::shanghai_today();
     let worker_id = valid.to_string();
     let records = [
         (SyncEntity::HealthCheck, json!({"id": Uuid::now_v7().to_string(), "worker_id": worker_id, "checked_on": (today - chrono::Days::new(30)).to_string(),

@@ -27,7 +27,7 @@ use certdesk_protocol::sync::{
     ReceivedPush,
 };
 use certdesk_protocol::{ApiCode, ApiError, RevocationList, TrustList};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi as _;
@@ -93,8 +93,7 @@ impl AppState {
 
     /// Today in Shanghai: the programme's dates are local dates.
     pub(crate) fn today(&self) -> NaiveDate {
-        let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-        self.now().with_timezone(&shanghai).date_naive()
+        self.now().with_timezone(&certdesk_domain::shanghai()).date_naive()
     }
 }
 

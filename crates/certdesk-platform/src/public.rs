@@ -36,7 +36,6 @@ use certdesk_domain::standing::{Colour, CoverStanding, HealthStanding, Standing}
 use certdesk_domain::{mask_for_public, Gender, IdNumber, ServiceType};
 use certdesk_protocol::credential::{claimed_certificate_code, verify_at, Verdict};
 use certdesk_protocol::{RevocationEntry, RevocationList};
-use chrono::FixedOffset;
 use maud::{html, Markup};
 use rand_core::{OsRng, RngCore};
 use serde::Deserialize;
@@ -257,8 +256,7 @@ fn answer(status: StatusCode, cache: &'static str, html_text: String) -> Respons
 }
 
 fn footer(app: &AppState) -> Markup {
-    let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    let at = app.now().with_timezone(&shanghai).format("%Y-%m-%d %H:%M");
+    let at = app.now().with_timezone(&certdesk_domain::shanghai()).format("%Y-%m-%d %H:%M");
     html! {
         "查验时间 Checked " (at) " (北京时间 UTC+8)" br;
         a href="/lookup" { "没有相机？输入证号查询 No camera? Type the code" } br;

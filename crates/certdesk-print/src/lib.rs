@@ -130,7 +130,7 @@ pub fn roster_receipt(desk: &Desk, number: &str) -> DeskResult<Vec<u8>> {
         .find(|f| f.receipt.as_ref().is_some_and(|r| r.body.number == number.trim()))
         .ok_or_else(|| certdesk_store::messages::receipt_unknown(number))?;
     let r = kept.receipt.as_ref().expect("found by its receipt");
-    let shanghai = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    let shanghai = certdesk_domain::shanghai();
     let algorithm = desk
         .trust_list()?
         .keys

@@ -10,7 +10,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use certdesk_domain::certificate_code::CertificateCode;
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
+use certdesk_domain::shanghai;
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
@@ -301,7 +302,7 @@ fn electronic_body(
 ) -> Result<[u8; ELECTRONIC_BODY_LEN], CredentialError> {
     let printed = claims.body(algorithm.version(true))?;
     let secs = u32::try_from(signed_at.timestamp())
-        .map_err(|_| CredentialError::DateOutOfRange(signed_at.date_naive()))?;
+        .map_err(|_| CredentialError::DateOutOfRange(signed_at.with_timezone(&shanghai()).date_naive()))?;
     let mut b = [0u8; ELECTRONIC_BODY_LEN];
     b[..BODY_LEN].copy_from_slice(&printed);
     b[BODY_LEN..].copy_from_slice(&secs.to_be_bytes());
@@ -654,8 +655,7 @@ pub fn verify_at(
     revocations: &RevocationList,
     now: DateTime<Utc>,
 ) -> Checked {
-    let shanghai = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    check(scanned, trust, revocations, now.with_timezone(&shanghai).date_naive(), Some(now))
+    check(scanned, trust, revocations, now.with_timezone(&shanghai()).date_naive(), Some(now))
 }
 
 fn check(
@@ -702,7 +702,9 @@ fn check(
     let checked = |verdict| Checked { verdict, signed_at };
     // A printed card is signed on its first day; an electronic card's code when it was shown,
     // by the key in service then (a card may outlive the key its printed code was signed by).
-    let signed_on = signed_at.map_or(claims.valid_from, |t| t.date_naive());
+    // Keys are in service from a Shanghai day, so the signing time is read as Shanghai's: from
+    // 16:00 UTC on, the UTC date is still yesterday and a key made today would not cover it.
+    let signed_on = signed_at.map_or(claims.valid_from, |t| t.with_timezone(&shanghai()).date_naive());
     if !key.covers(signed_on) {
         return plain(Verdict::UnknownKey { key_id });
     }
@@ -843,6 +845,23 @@ mod tests {
         // A printed card checked at a moment carries no signing time.
         let printed = verify_at(&super::tests::url(), &trust(), &none, at("2027-03-01T02:00:00Z"));
         assert_eq!(printed, Checked { verdict: Verdict::Valid(claims()), signed_at: None });
+    }
+
+    /// Keys serve from a Shanghai day. From 16:00 UTC Shanghai is already on the next day: a
+    /// key made then (in service from that Shanghai day) signs an electronic card that must
+    /// verify, though the UTC date of its signing time is still the day before. (CI found this
+    /// at 16:07 UTC: every card signed by a key made that evening read as "unknown key".)
+    #[test]
+    fn a_key_made_after_16_utc_vouches_for_the_electronic_cards_it_signs_that_evening() {
+        let evening = "2027-03-01T16:30:00Z";
+        let key_from_shanghais_day = TrustList { keys: vec![TrustedKey::for_signing_key(7, &key(1), date(2027, 3, 2), None)] };
+        let checked = verify_at(&electronic(evening), &key_from_shanghais_day, &RevocationList::default(), at("2027-03-01T16:30:10Z"));
+        assert_eq!(checked.verdict, Verdict::Valid(claims()));
+        // And a key retired on a Shanghai day no longer vouches for a code signed after its
+        // Shanghai midnight, though that is still the same UTC day.
+        let retired = TrustList { keys: vec![TrustedKey::for_signing_key(7, &key(1), date(2026, 1, 1), Some(date(2027, 3, 1)))] };
+        let checked = verify_at(&electronic(evening), &retired, &RevocationList::default(), at("2027-03-01T16:30:10Z"));
+        assert_eq!(checked.verdict, Verdict::UnknownKey { key_id: 7 });
     }
 
     #[test]

@@ -145,7 +145,8 @@ impl FilingReceipt {
     /// service on the filing's day, signed exactly this receipt.
     pub fn verify(&self, trust: &TrustList) -> Result<(), ReceiptProblem> {
         let key = trust.keys.iter().find(|k| k.key_id == self.body.key_id).ok_or(ReceiptProblem::UnknownKey)?;
-        if !key.covers(self.body.filed_at.date_naive()) {
+        // The key's days are Shanghai's, and so is the filing's day.
+        if !key.covers(self.body.filed_at.with_timezone(&certdesk_domain::shanghai()).date_naive()) {
             return Err(ReceiptProblem::UnknownKey);
         }
         let public_key = URL_SAFE_NO_PAD.decode(&key.public_key).map_err(|_| ReceiptProblem::UnknownKey)?;
@@ -285,6 +286,20 @@ mod tests {
             }
             assert!(refused > 20, "the tampering reached the fields ({refused})");
         }
+    }
+
+    /// A receipt signed at 17:00 UTC is filed on the next Shanghai day, the first day of a key
+    /// made that evening: it verifies (the UTC date would have called the key unknown).
+    #[test]
+    fn a_receipt_filed_after_16_utc_verifies_with_a_key_in_service_from_shanghais_day() {
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let rows = [row("31010126000001")];
+        let evening = ReceiptBody { filed_at: "2026-07-01T17:00:00Z".parse().unwrap(), ..body(&rows) };
+        let receipt = FilingReceipt::sign(evening, &key).unwrap();
+        let from_the_second = TrustList {
+            keys: vec![TrustedKey::for_signing_key(1, &key, NaiveDate::from_ymd_opt(2026, 7, 2).unwrap(), None)],
+        };
+        assert_eq!(receipt.verify_for(&from_the_second, &rows), Ok(()));
     }
 
     #[test]

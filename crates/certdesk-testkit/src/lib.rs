@@ -31,3 +31,9 @@ pub mod training;
 pub mod enrolled;
 
 pub use ids::{credit_code, id_number, id_number_from};
+
+/// Today in Shanghai by the real clock, as the desk and the platform count days. A test that
+/// took UTC's date instead fails from 16:00 to 24:00 UTC, when Shanghai is already tomorrow.
+pub fn shanghai_today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&certdesk_domain::shanghai()).date_naive()
+}

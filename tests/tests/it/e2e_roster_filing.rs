@@ -38,7 +38,7 @@ fn sync_now(data: &Path) {
 
 /// The previous calendar month of today, as the form should start.
 fn previous_month() -> (String, String) {
-    let today = chrono::Local::now().date_naive();
+    let today = certdesk_testkit::shanghai_today();
     let last = today.with_day(1).unwrap() - chrono::Duration::days(1);
     (last.with_day(1).unwrap().to_string(), last.to_string())
 }

@@ -174,7 +174,7 @@ async fn a_phone_sees_a_valid_card_rates_it_and_sees_a_forged_one_refused() {
             .unwrap();
 
             // The agency syncs an in-date health check and policy: green.
-            let today = chrono::Utc::now().date_naive();
+            let today = certdesk_testkit::shanghai_today();
             let worker_id = cert.worker_id.to_string();
             let record = |entity: SyncEntity, payload: serde_json::Value| OutboxEntry {
                 seq: 0,

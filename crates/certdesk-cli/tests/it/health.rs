@@ -99,7 +99,7 @@ fn deadlines_list_what_ends_within_30_days_from_the_terminal() {
     let id = desk_with_a_clerk(dir.path());
     let (_, empty) = as_clerk(dir.path(), &["deadlines"]);
     assert_eq!(empty, serde_json::json!([]));
-    let today = chrono::Utc::now().date_naive();
+    let today = certdesk_testkit::shanghai_today();
     let (checked, until) = ((today - chrono::Duration::days(340)).to_string(), (today + chrono::Duration::days(20)).to_string());
     let (code, _) = as_clerk(dir.path(), &health_add(&id, &checked, &["--valid-until", &until]));
     assert_eq!(code, Some(0));

@@ -36,8 +36,7 @@ struct Sources {
 }
 
 fn sources(tx: &mut dyn Tx, s: &FeedbackSubmission) -> StoreResult<Sources> {
-    let shanghai = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    let today = s.now.with_timezone(&shanghai).date_naive();
+    let today = s.now.with_timezone(&certdesk_domain::shanghai()).date_naive();
     let yesterday = (today - chrono::Days::new(1)).to_string();
     tx.drop_feedback_keys_before(&yesterday)?;
     let mut secrets = vec![tx.feedback_key(&today.to_string(), &crate::keys::device_secret())?];

@@ -76,7 +76,7 @@ pub fn withdraw_signing_key<R: Repo + ?Sized>(
 
 /// [`withdraw_signing_key`] on an open transaction.
 pub(crate) fn withdraw_in(tx: &mut dyn Tx, key_id: u16, now: DateTime<Utc>) -> StoreResult<bool> {
-    let withdrawn = tx.withdraw_key(key_id, now.date_naive(), now)?;
+    let withdrawn = tx.withdraw_key(key_id, now.with_timezone(&certdesk_domain::shanghai()).date_naive(), now)?;
     if withdrawn {
         tx.add_change(
             None,

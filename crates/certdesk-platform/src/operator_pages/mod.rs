@@ -24,7 +24,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
-use chrono::{DateTime, FixedOffset};
+use chrono::DateTime;
 use maud::{html, Markup};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -156,7 +156,7 @@ pub(super) fn see_other(to: &str) -> Response {
 
 /// A time as Shanghai local time, the way staff read it.
 pub(super) fn local_time(rfc3339: &str) -> String {
-    let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    let shanghai = certdesk_domain::shanghai();
     DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| {
             t.with_timezone(&shanghai)
@@ -1247,7 +1247,7 @@ async fn revoke_device(
 ))]
 async fn held_ratings_page(State(state): State<AppState>, session: Session, Query(notice): Query<Notice>) -> PageResult {
     let held = blocking(&state, |s| s.held_ratings()).await?;
-    let shanghai = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    let shanghai = certdesk_domain::shanghai();
     let body = html! {
         h1 { "待核评价 " small { "Held ratings" } }
         p {

@@ -41,7 +41,7 @@ fn token(dir: &Path) -> Option<PathBuf> {
 }
 
 fn claims(key_id: u16, serial: u32) -> CredentialClaims {
-    let today = chrono::Utc::now().date_naive();
+    let today = certdesk_testkit::shanghai_today();
     CredentialClaims {
         key_id,
         certificate_code: CertificateCode::new(1, 2026, serial).unwrap(),
@@ -62,7 +62,7 @@ fn signing_keys_made_in_a_pkcs11_token_sign_cards_the_database_holds_only_their_
     let hsm = Arc::new(Hsm::open(&module, "certdesk", PIN).expect("the token opens"));
     let store = SqliteStore::open_with(data.path(), None, Some(hsm.clone())).unwrap();
     let ids = TokenKeys { hsm: hsm.clone(), inner: Arc::new(SystemIds) };
-    let (today, now) = (chrono::Utc::now().date_naive(), chrono::Utc::now());
+    let (today, now) = (certdesk_testkit::shanghai_today(), chrono::Utc::now());
 
     // The first key is made in the token: it signs, and its secret is nowhere else.
     let (first_id, first) = certdesk_platform::flows::current_signing_key(&store, &ids, today, now).unwrap();

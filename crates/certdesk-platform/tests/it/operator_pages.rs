@@ -1041,7 +1041,7 @@ mod stats {
         // The months as a chart: two bars a month, each titled with its figure.
         assert_eq!(page.matches("data-bar=\"applications\"").count(), 12, "a bar of applications a month");
         assert_eq!(page.matches("data-bar=\"approved\"").count(), 12, "a bar of approvals a month");
-        let this_month = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m").to_string();
+        let this_month = certdesk_testkit::shanghai_today().format("%Y-%m").to_string();
         assert!(page.contains(&format!("<title>{this_month} 申领 Applied 2</title>")), "{page}");
         assert!(page.contains(&format!("<title>{this_month} 核准 Approved 1</title>")));
 
@@ -1052,7 +1052,7 @@ mod stats {
         assert!(text.starts_with('\u{feff}'), "a BOM, so Excel reads the Chinese");
         let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
         assert_eq!(lines.len(), 13, "a header and twelve months: {text}");
-        let this_month = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m").to_string();
+        let this_month = certdesk_testkit::shanghai_today().format("%Y-%m").to_string();
         assert!(lines[12].starts_with(&format!("{this_month},2,1,1,")), "applied 2, approved 1, rejected 1 this month: {}", lines[12]);
         let districts = p.get(&commission, "/operator/stats/districts.csv").await.text().await.unwrap();
         assert!(districts.contains("\r\n黄浦区,1,1,1\r\n"), "{districts}");

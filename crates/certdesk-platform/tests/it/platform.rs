@@ -192,7 +192,7 @@ fn mentions_worker(changes: &PullResponse, worker_id: Uuid) -> bool {
 }
 
 fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    certdesk_testkit::shanghai_today()
 }
 
 mod health {

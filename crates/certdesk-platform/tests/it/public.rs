@@ -328,8 +328,8 @@ mod verdicts {
             key_id: 1,
             certificate_code: CertificateCode::new(1, 2026, 9999).unwrap(),
             card_version: 1,
-            valid_from: chrono::Utc::now().date_naive(),
-            valid_until: chrono::Utc::now().date_naive() + Duration::days(30),
+            valid_from: certdesk_testkit::shanghai_today(),
+            valid_until: certdesk_testkit::shanghai_today() + Duration::days(30),
         };
         let payload = sign_payload(&never_issued, &key).unwrap();
         let page = get(&c.s, &format!("/c/{payload}"), None).await;
@@ -355,8 +355,8 @@ mod verdicts {
             key_id,
             certificate_code: CertificateCode::parse(&c.cert.code).unwrap(),
             card_version: 1,
-            valid_from: chrono::Utc::now().date_naive(),
-            valid_until: chrono::Utc::now().date_naive() + Duration::days(30),
+            valid_from: certdesk_testkit::shanghai_today(),
+            valid_until: certdesk_testkit::shanghai_today() + Duration::days(30),
         };
         let resigned = sign_payload(&claims(1), &stranger).unwrap();
         let unknown = sign_payload(&claims(77), &stranger).unwrap();
@@ -846,7 +846,7 @@ mod colours {
     }
 
     fn day(offset: i64) -> String {
-        (chrono::Utc::now().date_naive() + Duration::days(offset)).to_string()
+        (certdesk_testkit::shanghai_today() + Duration::days(offset)).to_string()
     }
 
     async fn sync_record(c: &Card, entity: SyncEntity, payload: serde_json::Value) {

@@ -153,7 +153,7 @@ async fn rows_the_platforms_records_do_not_carry_are_each_named_and_nothing_is_f
     assert!(e.message_en.contains("row 3") && e.message_en.contains("another agency's"), "{}", e.message_en);
 
     // Periods.
-    let future = RosterFiling { period_to: chrono::Utc::now().date_naive() + chrono::Duration::days(2), ..filing(rows.clone()) };
+    let future = RosterFiling { period_to: certdesk_testkit::shanghai_today() + chrono::Duration::days(2), ..filing(rows.clone()) };
     refused(&p, &a, &future, StatusCode::BAD_REQUEST, ApiCode::PeriodInvalid).await;
     let reversed = RosterFiling { period_from: day("2026-12-01"), ..filing(rows.clone()) };
     refused(&p, &a, &reversed, StatusCode::BAD_REQUEST, ApiCode::PeriodInvalid).await;

@@ -15,7 +15,7 @@ import * as api from '../../api';
 import type { ApiError, HealthCheck, InsurancePolicy } from '../../api';
 import { useI18n } from '../../i18n';
 import { firstErrorField, lastSegment, splitFieldErrors, type FieldErrors } from '../../formErrors';
-import { enterSubmits, focusById, readFileBase64 } from '../../util';
+import { enterSubmits, focusById, readFileBase64, todayIso } from '../../util';
 
 export const HEALTH_FIELDS = ['checked_on', 'institution', 'category', 'result', 'valid_until', 'report'] as const;
 export const INSURANCE_FIELDS = ['insurer', 'policy_number', 'kind', 'valid_from', 'valid_until'] as const;
@@ -25,10 +25,6 @@ type InsuranceField = (typeof INSURANCE_FIELDS)[number];
 const CATEGORIES = ['general', 'home', 'elder_care', 'maternity_care'] as const;
 const KINDS = ['accident', 'employer_liability', 'other'] as const;
 
-/** Today in Shanghai, `YYYY-MM-DD` (the desk's day). */
-function today(): string {
-  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-}
 
 /** Shared by both forms: values, errors beside fields, the rest in an alert, Enter/Esc. */
 function useForm<F extends string>(fields: readonly F[], prefix: string, blank: Record<F, string>) {
@@ -163,7 +159,7 @@ export default function HealthPanel({ workerId, onChanged }: { workerId: string;
     void ins.run(() => api.insuranceAdd(workerId, { ...ins.v }), saved);
   };
 
-  const day = today();
+  const day = todayIso();
   const lapsed = (until: string) =>
     until < day ? (
       <Tag color="red" data-testid="lapsed">

@@ -1,13 +1,13 @@
 // 名册备案's small rules on the window side: the period the form starts with, what counts as a
 // date there, and how a refusal is laid out to be read. Nothing here decides whether a roster
 // may be filed: the desk and the platform do, and their sentences are shown as they come.
-import { todayIso } from '../../util';
+import { dateIso } from '../../util';
 
 /** The previous calendar month of `today` (local time), the period a monthly filing is for. */
 export function previousMonth(today: Date = new Date()): { from: string; to: string } {
   const first = new Date(today.getFullYear(), today.getMonth() - 1, 1);
   const last = new Date(today.getFullYear(), today.getMonth(), 0);
-  return { from: todayIso(first), to: todayIso(last) };
+  return { from: dateIso(first), to: dateIso(last) };
 }
 
 /** Is `s` a real calendar day written YYYY-MM-DD (what the command takes)? */

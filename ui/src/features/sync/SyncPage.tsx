@@ -9,7 +9,7 @@ import * as api from '../../api';
 import type { ApiError, SyncRejection, SyncStatus } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
-import { formatTime } from '../../util';
+import { formatTime, todayIso } from '../../util';
 import { ago } from './SyncIndicator';
 import { ageSeconds } from './useSyncStatus';
 
@@ -35,7 +35,7 @@ export default function SyncPage({
   const [caPem, setCaPem] = useState<string | null>(null);
   const [diagnosticsPath, setDiagnosticsPath] = useState('');
   useEffect(() => {
-    const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    const day = todayIso().replace(/-/g, '');
     api
       .exportFolder()
       .then((f) => setDiagnosticsPath(`${f}/certdesk-diagnostics-${day}.zip`))
