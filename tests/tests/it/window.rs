@@ -110,8 +110,16 @@ pub fn tid(id: &str) -> By {
 }
 
 pub async fn wait(d: &WebDriver, by: By) -> WebElement {
-    d.query(by.clone()).wait(Duration::from_secs(20), Duration::from_millis(100)).first().await
-        .unwrap_or_else(|e| panic!("{by:?} did not appear: {e}"))
+    let started = Instant::now();
+    loop {
+        match d.query(by.clone()).wait(Duration::from_secs(2), Duration::from_millis(100)).first().await {
+            Ok(el) => return el,
+            // Not there yet, or found while the page re-rendered it (WebKitWebDriver then answers
+            // "stale element reference", which the query does not retry): ask again.
+            Err(_) if started.elapsed() < Duration::from_secs(20) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(e) => panic!("{by:?} did not appear: {e}"),
+        }
+    }
 }
 
 /// Wait until the element's text contains `needle`.
