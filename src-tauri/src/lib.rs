@@ -136,6 +136,16 @@ fn user_add(app: State<'_, AppData>, user: NewUser) -> CmdResult<UserInfo> {
 }
 
 #[tauri::command]
+fn user_set_disabled(app: State<'_, AppData>, username: String, disabled: bool) -> CmdResult<UserInfo> {
+    app.core.signed_in("user_set_disabled", |s| s.set_user_disabled(&username, disabled))
+}
+
+#[tauri::command]
+fn user_reset_password(app: State<'_, AppData>, username: String, password: String) -> CmdResult<UserInfo> {
+    app.core.signed_in("user_reset_password", |s| s.reset_password(&username, &password))
+}
+
+#[tauri::command]
 fn id_preview(app: State<'_, AppData>, id_number: String) -> IdPreview {
     app.core.read_before_sign_in(|lobby| lobby.id_preview(&id_number))
 }
@@ -267,6 +277,8 @@ pub fn run() -> i32 {
             agency_set,
             user_list,
             user_add,
+            user_set_disabled,
+            user_reset_password,
             idle_lock_set,
             backup::backup_plan_get,
             backup::backup_plan_set,

@@ -198,6 +198,10 @@ export const logout = () => call('logout');
 export const agencySet = (agency: AgencyInput) => call('agency_set', { agency });
 export const userList = () => call('user_list');
 export const userAdd = (user: NewUser) => call('user_add', { user });
+export const userSetDisabled = (username: string, disabled: boolean) =>
+  call('user_set_disabled', { username, disabled });
+export const userResetPassword = (username: string, password: string) =>
+  call('user_reset_password', { username, password });
 export const idPreview = (idNumber: string) => call('id_preview', { idNumber });
 export const photoPrepare = (bytesB64: string) => call('photo_prepare', { bytesB64 });
 export const workerEnrol = (input: WorkerInput) => call('worker_enrol', { input });

@@ -232,6 +232,18 @@ enum UserCommand {
     },
     /// List users (manager).
     List,
+    /// Disable a user (停用): they can no longer sign in, here and on every desk of the agency
+    /// after the next sync (manager).
+    Disable { username: String },
+    /// Enable a disabled user again (启用; manager).
+    Enable { username: String },
+    /// Give a user a new password (重置密码; manager); it reaches every desk of the agency.
+    Password {
+        username: String,
+        /// The new password.
+        #[arg(long, env = "CERTDESK_NEW_PASSWORD", hide_env_values = true)]
+        new_password: String,
+    },
 }
 
 /// A `--status` value: a status code (any case).
@@ -462,7 +474,7 @@ fn run(cli: Cli) -> Result<(), DeskError> {
             Ok(())
         }
         Command::User(UserCommand::Add { username, display_name, role, new_password }) if !Lobby::new(&mut desk).has_users()? => {
-            let role = Role::parse(&role)?;
+            let role = certdesk_store::parse_role(&role)?;
             let u = Lobby::new(&mut desk).add_first_user(&NewUser { username, display_name, role, password: new_password })?;
             out.print(&u, || report::user_added(&u));
             Ok(())
@@ -518,15 +530,25 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
             out.print(&a, || report::agency_saved(&a));
         }
         Command::User(UserCommand::Add { username, display_name, role, new_password }) => {
-            let role = Role::parse(&role)?;
+            let role = certdesk_store::parse_role(&role)?;
             let u = s.add_user(&NewUser { username, display_name, role, password: new_password })?;
             out.print(&u, || report::user_added(&u));
         }
         Command::User(UserCommand::List) => {
             let users = s.list_users()?;
-            out.print(&users, || {
-                users.iter().map(|u| format!("{}\t{}\t{:?}", u.username, u.display_name, u.role)).collect::<Vec<_>>().join("\n")
-            });
+            out.print(&users, || report::users(&users));
+        }
+        Command::User(UserCommand::Disable { username }) => {
+            let u = s.set_user_disabled(&username, true)?;
+            out.print(&u, || report::user_changed(&u));
+        }
+        Command::User(UserCommand::Enable { username }) => {
+            let u = s.set_user_disabled(&username, false)?;
+            out.print(&u, || report::user_changed(&u));
+        }
+        Command::User(UserCommand::Password { username, new_password }) => {
+            let u = s.reset_password(&username, &new_password)?;
+            out.print(&u, || report::password_reset(&u));
         }
         Command::Worker(cmd) => worker_command(s, cmd, out)?,
         Command::Diagnostics { output } => {

@@ -113,6 +113,18 @@ impl<'a> Session<'a> {
         self.desk.add_user(Some(self.user), user)
     }
 
+    /// 停用 / 启用 a user, on every desk of the agency after the next sync (manager).
+    pub fn set_user_disabled(&mut self, username: &str, disabled: bool) -> DeskResult<UserInfo> {
+        self.manager()?;
+        self.desk.set_user_disabled(self.user, username, disabled)
+    }
+
+    /// 重置密码 of a user, on every desk of the agency after the next sync (manager).
+    pub fn reset_password(&mut self, username: &str, password: &str) -> DeskResult<UserInfo> {
+        self.manager()?;
+        self.desk.reset_password(self.user, username, password)
+    }
+
     /// The agency profile, if set.
     pub fn agency(&self) -> DeskResult<Option<Agency>> {
         self.desk.agency()

@@ -23,6 +23,7 @@ pub mod lifecycle;
 pub mod messages;
 pub mod name;
 pub mod phone;
+pub mod role;
 pub mod standing;
 pub mod training;
 pub mod worker;
@@ -38,6 +39,7 @@ pub use error::FieldError;
 pub use id_number::{check_char, Gender, IdKind, IdNumber, MIN_WORKER_AGE};
 pub use name::{mask_for_public, mask_name, parse_person_name};
 pub use phone::{parse_contact_phone, Mobile};
+pub use role::Role;
 pub use training::{
     eligibility, Attendance, ClassMode, SupervisionMethod, Eligibility, EligibilityFacts, HalfHours, Missing,
     TrainingSettings,

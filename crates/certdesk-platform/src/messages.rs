@@ -443,6 +443,19 @@ pub(crate) mod push {
         Bilingual::new("该投诉已由项目办办结，不再接收答复", "The programme office closed this complaint; it takes no more answers")
     }
 
+    /// A staff account that does not read as one.
+    pub(crate) fn staff_unreadable() -> Bilingual {
+        Bilingual::new("工作人员账号格式不正确，无法读取", "The staff account cannot be read")
+    }
+
+    /// A staff account whose username another account of the agency holds.
+    pub(crate) fn username_taken(username: &str) -> Bilingual {
+        Bilingual::new(
+            format!("用户名“{username}”已被本机构其他工作台的账号使用，此账号只留在本工作台；请换一个用户名另建账号"),
+            format!("The username \"{username}\" belongs to another account of the agency (added on another desk); this account stays on this desk only: add it again under another username"),
+        )
+    }
+
     /// The police comparison failed, with the operator's reason.
     pub(crate) fn police_check_failed(reason_zh: &str, reason_en: &str) -> Bilingual {
         Bilingual::new(format!("公安比对未通过：{reason_zh}"), format!("The police comparison failed: {reason_en}"))

@@ -46,6 +46,8 @@ pub mod codes {
     pub const COMPLAINT_UNKNOWN: &str = "complaint_unknown";
     /// A complaint answer for a complaint the office closed.
     pub const COMPLAINT_CLOSED: &str = "complaint_closed";
+    /// A staff account whose username another account of the agency holds.
+    pub const USERNAME_TAKEN: &str = "username_taken";
 }
 
 /// A worker record as pushed, read and re-validated.

@@ -14,6 +14,7 @@ pub mod credential;
 mod messages;
 pub mod operator;
 pub mod roster;
+pub mod staff;
 pub mod sync;
 
 pub use credential::{

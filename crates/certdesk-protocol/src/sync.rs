@@ -46,11 +46,15 @@ pub enum SyncEntity {
     /// The agency's answer to a citizen's complaint (处理情况; its payload is a
     /// [`crate::complaint::ComplaintAnswer`]).
     ComplaintAnswer,
+    /// A staff account of the agency (工作人员账号; its payload is a
+    /// [`crate::staff::StaffAccount`], the password as its hash): relayed to every desk of the
+    /// agency.
+    User,
 }
 
 impl SyncEntity {
     /// Every value.
-    pub const ALL: [SyncEntity; 10] = [
+    pub const ALL: [SyncEntity; 11] = [
         SyncEntity::Worker,
         SyncEntity::TrainingClass,
         SyncEntity::ClassParticipant,
@@ -61,13 +65,16 @@ impl SyncEntity {
         SyncEntity::Insurance,
         SyncEntity::Agency,
         SyncEntity::ComplaintAnswer,
+        SyncEntity::User,
     ];
 
-    /// Records the platform keeps per agency as sent, parents before children (a class before
+    /// Records the platform keeps per agency as sent, parents before children (the staff
+    /// accounts first, whom every record names as its author; a class before
     /// its participants, exam results and supervision form; a worker before its health checks
     /// and insurance). The desk's agency profile is not among them: the platform's own
     /// register (its operators) is the authority on agencies.
     pub const RECORDS: &'static [SyncEntity] = &[
+        SyncEntity::User,
         SyncEntity::TrainingSettings,
         SyncEntity::TrainingClass,
         SyncEntity::ClassParticipant,
@@ -90,6 +97,7 @@ impl SyncEntity {
             SyncEntity::Insurance => "insurance",
             SyncEntity::Agency => "agency",
             SyncEntity::ComplaintAnswer => "complaint_answer",
+            SyncEntity::User => "user",
         }
     }
 
@@ -101,6 +109,15 @@ impl SyncEntity {
     /// One of the training records the platform keeps per agency ([`SyncEntity::RECORDS`]).
     pub fn is_record(self) -> bool {
         SyncEntity::RECORDS.contains(&self)
+    }
+
+    /// Records the platform relays to every desk of the agency as it applies them
+    /// ([`ChangeBody::AgencyRecord`]): so far the staff accounts (issue 10 item 3).
+    pub const RELAYED: &'static [SyncEntity] = &[SyncEntity::User];
+
+    /// One of [`SyncEntity::RELAYED`].
+    pub fn is_relayed(self) -> bool {
+        SyncEntity::RELAYED.contains(&self)
     }
 }
 
@@ -706,6 +723,17 @@ pub enum ChangeBody {
         /// `method`, `supervised_at`, `place`, `participants_present`, `identity_checked`,
         /// `trainer`, `remarks`, `recorded_at`, `recorded_by`).
         form: serde_json::Value,
+    },
+    /// A record one of the agency's desks pushed and the platform applied, relayed to every
+    /// desk of the agency (the one that pushed it too: applying it again changes nothing) for
+    /// the entities in [`SyncEntity::RELAYED`]. Never sent to another agency.
+    AgencyRecord {
+        /// What the record is.
+        entity: SyncEntity,
+        /// The record's id.
+        entity_id: Uuid,
+        /// The record as the desk pushed it (for `user`, a [`crate::staff::StaffAccount`]).
+        payload: serde_json::Value,
     },
     /// A deletion marker: the desk drops its copy of this record.
     Deleted {

@@ -251,6 +251,8 @@ desk_codes! {
     RestoreTargetTaken = "restore_target_taken",
     /// A backup's passphrase is missing, too short or wrong.
     BackupPassphrase = "backup_passphrase",
+    /// A manager tried to disable their own account, or the agency's last enabled manager.
+    UserKeep = "user_keep",
 }
 
 impl DeskCode {
@@ -319,6 +321,7 @@ mod tests {
         "verdict_replaced", "verdict_revoked", "verdict_expired", "activation_needs_handover", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
         "verdict_not_a_certificate", "details_under_review", "roster_empty", "receipt_invalid", "idcard_reader",
         "database_key", "sign_in_throttled", "backup_damaged", "restore_target_taken", "backup_passphrase",
+        "user_keep",
     ];
 
     #[test]

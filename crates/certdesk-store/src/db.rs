@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 10, name: "roster_filings", sql: include_str!("../migrations/0010_roster_filings.sql") },
     Migration { version: 11, name: "platform_supervision", sql: include_str!("../migrations/0011_platform_supervision.sql") },
     Migration { version: 12, name: "complaint_answers", sql: include_str!("../migrations/0012_complaint_answers.sql") },
+    Migration { version: 13, name: "staff_accounts", sql: include_str!("../migrations/0013_staff_accounts.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -355,6 +356,7 @@ mod tests {
         (10, "25e9191ee97f37329cb18ccadada5985ea6094086914e7db9e31bc31245a97ca"),
         (11, "93ef53e7ca1aedc73ca477b860e8a5853af2453d327bd7f3a1ca0b39da4072a8"),
         (12, "d6392a3122b76f456f1dfa50a4c9edfd901320a86492cf8f4b8ec02dbf45efaa"),
+        (13, "5e76e30ec058789c7842f7a702d1519c862e1771c2746e66c208abdc4933dcab"),
     ];
 
     #[test]

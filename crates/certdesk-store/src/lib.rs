@@ -71,7 +71,7 @@ pub use stats::{DeskStats, MonthStats, StageCounts};
 pub use training::{
     AttendanceInput, ClassDetail, ExamInput, ExamResult, Participant, SupervisionForm, TrainingClass, WorkerTraining,
 };
-pub use users::{NewUser, Role, SessionUser, UserInfo, FREE_ATTEMPTS};
+pub use users::{parse_role, NewUser, Role, SessionUser, UserInfo, FREE_ATTEMPTS};
 pub use workers::{DetailsReview, IdPreview, Worker, WorkerDetail, WorkerInput, WorkerToComplete};
 
 /// Where time comes from. Passed in so tests need no sleeping and no patching.

@@ -200,6 +200,24 @@ pub fn already_set_up() -> DeskError {
     DeskError::new(DeskCode::AlreadySetUp, Bilingual::new("本机已完成初始设置，请登录", "This desk is already set up: please sign in"))
 }
 
+/// A manager may not disable their own account.
+pub fn cannot_disable_self() -> DeskError {
+    DeskError::new(DeskCode::UserKeep, Bilingual::new("不能停用自己正在使用的账号", "You cannot disable the account you are signed in with"))
+}
+
+/// The last enabled manager may not be disabled or made a clerk: nobody could manage the desk.
+pub fn last_manager() -> DeskError {
+    DeskError::new(
+        DeskCode::UserKeep,
+        Bilingual::new("这是最后一个启用的管理员账号，停用后将无人能管理本机构的工作台", "This is the last enabled manager: disabling it would leave nobody to manage the desks"),
+    )
+}
+
+/// The user a manager named is not on this desk.
+pub fn user_unknown(who: &str) -> DeskError {
+    DeskError::new(DeskCode::NotFound, Bilingual::new(format!("找不到用户“{who}”"), format!("No user \"{who}\" on this desk")))
+}
+
 /// The first account must be a manager's.
 pub fn first_user_manager() -> DeskError {
     DeskError::new(DeskCode::FirstUserManager, Bilingual::new("第一个用户必须是管理员", "The first user must be a manager"))

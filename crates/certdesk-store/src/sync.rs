@@ -31,6 +31,7 @@ use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 /// flooded with entries it can only refuse. The outbox order (by `seq`) sends parents before
 /// children: a class is written before its participants.
 pub const SYNCED_ENTITIES: &[SyncEntity] = &[
+    SyncEntity::User,
     SyncEntity::Worker,
     SyncEntity::TrainingSettings,
     SyncEntity::TrainingClass,
@@ -193,6 +194,11 @@ pub struct PullTally {
     pub skipped: u64,
     /// Supervision forms the programme office filed on the platform (督导表) kept.
     pub supervision_forms: u64,
+    /// Staff accounts of the agency added or changed here (by another desk's write).
+    pub staff_accounts: u64,
+    /// Records of the agency's other desks refused: they did not read, or clashed with what
+    /// this desk holds (nothing of them was applied; the rest of the page was).
+    pub refused: u64,
 }
 
 impl PullTally {
@@ -208,6 +214,8 @@ impl PullTally {
         self.deletions += o.deletions;
         self.skipped += o.skipped;
         self.supervision_forms += o.supervision_forms;
+        self.staff_accounts += o.staff_accounts;
+        self.refused += o.refused;
     }
 }
 
@@ -582,6 +590,15 @@ impl Desk {
                     tally.skipped += 1;
                 }
             }
+            ChangeBody::AgencyRecord { entity: SyncEntity::User, payload, .. } => {
+                match self.keep_staff_account(tx, payload)? {
+                    Some(true) => tally.staff_accounts += 1,
+                    Some(false) => {}
+                    None => tally.refused += 1,
+                }
+            }
+            // An entity this desk does not take from other desks yet.
+            ChangeBody::AgencyRecord { .. } => tally.skipped += 1,
             ChangeBody::Deleted { entity, entity_id } => {
                 match entity.parse::<DeletedEntity>() {
                     Ok(DeletedEntity::TrustKey) => {

@@ -12,6 +12,8 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use password_hash::rand_core::OsRng;
 use argon2::Argon2;
 use certdesk_domain::{parse_required_text, FieldError};
+use certdesk_protocol::staff::StaffAccount;
+use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRecord;
@@ -42,33 +44,11 @@ pub const IDLE_LOCK_MAX_MINUTES: u32 = 480;
 /// The setting holding a manager's idle time.
 const IDLE_LOCK_KEY: &str = "window.idle_lock_minutes";
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum Role {
-    /// Front-desk clerk: enrols and updates workers.
-    Clerk,
-    /// Agency manager: also the agency profile and users.
-    Manager,
-}
+pub use certdesk_domain::Role;
 
-impl Role {
-    pub(crate) fn code(self) -> &'static str {
-        match self {
-            Role::Clerk => "clerk",
-            Role::Manager => "manager",
-        }
-    }
-
-    /// Parse `clerk` / `manager` (also 前台 / 管理员).
-    pub fn parse(s: &str) -> Result<Role, FieldError> {
-        match s.trim().to_lowercase().as_str() {
-            "clerk" | "前台" | "文员" => Ok(Role::Clerk),
-            "manager" | "管理员" | "经理" => Ok(Role::Manager),
-            other => Err(messages::role_invalid(other)),
-        }
-    }
+/// Reads `clerk` / `manager` (also 前台 / 管理员), or says what is wrong.
+pub fn parse_role(s: &str) -> Result<Role, FieldError> {
+    Role::from_code(s).ok_or_else(|| messages::role_invalid(s.trim()))
 }
 
 /// The signed-in user: who every change is recorded against.
@@ -142,6 +122,15 @@ pub struct UserInfo {
     pub role: Role,
     /// When the user was created.
     pub created_at: String,
+    /// Disabled: cannot sign in on any desk of the agency.
+    pub disabled: bool,
+}
+
+impl UserInfo {
+    /// Whether the user is a manager.
+    pub fn is_manager(&self) -> bool {
+        self.role == Role::Manager
+    }
 }
 
 /// A user to create.
@@ -235,7 +224,7 @@ impl Desk {
         let id = self.new_id();
         let now = self.now_text();
         let hash = hash_password(&user.password)?;
-        let info = UserInfo { id, username, display_name, role: user.role, created_at: now };
+        let info = UserInfo { id, username, display_name, role: user.role, created_at: now, disabled: false };
         table::users::insert(tx, &info, &hash)?;
         let id = &info.id;
         let by = actor.map(|a| a.id.clone()).unwrap_or_else(|| id.clone());
@@ -252,7 +241,124 @@ impl Desk {
                 reason: None,
             },
         )?;
+        self.push_account_outbox(tx, &info.id)?;
         Ok(info)
+    }
+
+    /// Announces a user's account to the agency's other desks (issue 10 item 3).
+    fn push_account_outbox(&self, tx: &rusqlite::Transaction<'_>, id: &str) -> DeskResult<()> {
+        let account = table::users::account(tx, id)?.ok_or_else(|| DeskError::internal(format!("user {id} does not read as an account")))?;
+        let payload = serde_json::to_value(&account).map_err(DeskError::internal)?;
+        self.append_outbox(tx, SyncEntity::User, id, SyncOp::Upsert, &payload)
+    }
+
+    fn user_named(&self, username: &str) -> DeskResult<String> {
+        table::users::id_of_username(&self.conn, username.trim())?.ok_or_else(|| messages::user_unknown(username.trim()))
+    }
+
+    /// 停用 / 启用 a user (who may, a manager, is decided in `certdesk-core`): a disabled user
+    /// can no longer sign in, here and, after the next sync, on every desk of the agency. A
+    /// manager cannot disable their own account or the last enabled manager.
+    pub fn set_user_disabled(&mut self, actor: &SessionUser, username: &str, disabled: bool) -> DeskResult<UserInfo> {
+        let id = self.user_named(username)?;
+        let held = table::users::account(&self.conn, &id)?.ok_or_else(|| messages::user_unknown(username.trim()))?;
+        if held.disabled != disabled {
+            if disabled && id == actor.id {
+                return Err(messages::cannot_disable_self());
+            }
+            if disabled && held.role == Role::Manager && table::users::enabled_managers(&self.conn)? <= 1 {
+                return Err(messages::last_manager());
+            }
+            let tx = self.conn.unchecked_transaction()?;
+            table::users::set_disabled(&tx, &id, disabled, &self.now_text())?;
+            self.append_audit(
+                &tx,
+                &AuditRecord {
+                    user_id: Some(&actor.id),
+                    entity: "user",
+                    entity_id: &id,
+                    action: if disabled { "disable" } else { "enable" },
+                    field: Some("disabled"),
+                    old_value: Some(if held.disabled { "1" } else { "0" }),
+                    new_value: Some(if disabled { "1" } else { "0" }),
+                    reason: None,
+                },
+            )?;
+            self.push_account_outbox(&tx, &id)?;
+            tx.commit()?;
+        }
+        self.user_info(&id)
+    }
+
+    /// 重置密码: gives a user a new password (a manager's; checked in `certdesk-core`), which
+    /// reaches every desk of the agency at the next sync as its hash.
+    pub fn reset_password(&mut self, actor: &SessionUser, username: &str, password: &str) -> DeskResult<UserInfo> {
+        let id = self.user_named(username)?;
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(DeskError::field(messages::password_too_short(MIN_PASSWORD_CHARS)));
+        }
+        let hash = hash_password(password)?;
+        let tx = self.conn.unchecked_transaction()?;
+        table::users::set_password(&tx, &id, &hash, &self.now_text())?;
+        self.append_audit(
+            &tx,
+            &AuditRecord {
+                user_id: Some(&actor.id),
+                entity: "user",
+                entity_id: &id,
+                action: "reset_password",
+                field: Some("password"),
+                old_value: None,
+                new_value: None,
+                reason: None,
+            },
+        )?;
+        self.push_account_outbox(&tx, &id)?;
+        tx.commit()?;
+        self.user_info(&id)
+    }
+
+    fn user_info(&self, id: &str) -> DeskResult<UserInfo> {
+        table::users::all(&self.conn)?.into_iter().find(|u| u.id == id).ok_or_else(|| DeskError::internal("a user just written is gone"))
+    }
+
+    /// Keeps an account another desk of the agency holds, as the pull brings it (inside its
+    /// transaction): a new user, or the parts of a held one that are newer
+    /// ([`StaffAccount::merged_into`]). `Some(changed)`: taken in, and whether it changed
+    /// anything (this desk's own account coming back, or an older write, changes nothing).
+    /// `None`, changing nothing, when it does not read as an account, or its username belongs
+    /// to another user here (the platform refuses that; a desk does not trust it blindly).
+    pub(crate) fn keep_staff_account(&self, tx: &rusqlite::Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Option<bool>> {
+        let Ok(incoming) = serde_json::from_value::<StaffAccount>(payload.clone()) else { return Ok(None) };
+        let id = incoming.id.to_string();
+        if table::users::id_of_username(tx, &incoming.username)?.is_some_and(|holder| holder != id) {
+            return Ok(None);
+        }
+        let kept = match table::users::account(tx, &id)? {
+            Some(held) => {
+                let merged = incoming.merged_into(&held);
+                if merged == held {
+                    return Ok(Some(false));
+                }
+                merged
+            }
+            None => incoming,
+        };
+        table::users::put_account(tx, &kept)?;
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: None,
+                entity: "user",
+                entity_id: &id,
+                action: "agency_account",
+                field: Some("disabled"),
+                old_value: None,
+                new_value: Some(if kept.disabled { "1" } else { "0" }),
+                reason: Some(&kept.username),
+            },
+        )?;
+        Ok(Some(true))
     }
 
     /// Check a username and password; the user to record changes against.
@@ -289,7 +395,7 @@ impl Desk {
         if failures > 0 {
             table::settings::remove(&self.conn, &key)?;
         }
-        let role = Role::parse(&role).map_err(DeskError::internal)?;
+        let role = parse_role(&role).map_err(DeskError::internal)?;
         Ok(SessionUser { id, username, display_name, role })
     }
 

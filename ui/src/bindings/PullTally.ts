@@ -43,4 +43,13 @@ skipped: number,
 /**
  * Supervision forms the programme office filed on the platform (督导表) kept.
  */
-supervision_forms: number, };
+supervision_forms: number, 
+/**
+ * Staff accounts of the agency added or changed here (by another desk's write).
+ */
+staff_accounts: number, 
+/**
+ * Records of the agency's other desks refused: they did not read, or clashed with what
+ * this desk holds (nothing of them was applied; the rest of the page was).
+ */
+refused: number, };

@@ -24,4 +24,8 @@ role: Role,
 /**
  * When the user was created.
  */
-created_at: string, };
+created_at: string, 
+/**
+ * Disabled: cannot sign in on any desk of the agency.
+ */
+disabled: boolean, };

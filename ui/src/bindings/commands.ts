@@ -135,6 +135,8 @@ export type Commands = {
   ui_ready: { args: { marks?: unknown | null }; result: null };
   user_add: { args: { user: NewUser }; result: UserInfo };
   user_list: { args: Record<string, never>; result: Array<UserInfo> };
+  user_reset_password: { args: { username: string; password: string }; result: UserInfo };
+  user_set_disabled: { args: { username: string; disabled: boolean }; result: UserInfo };
   verify_scan: { args: { scanned: string }; result: ScanReport };
   worker_apply: { args: { id: string }; result: Worker };
   worker_eligibility: { args: { id: string }; result: Eligibility };
@@ -224,6 +226,8 @@ export const COMMANDS = [
   'ui_ready',
   'user_add',
   'user_list',
+  'user_reset_password',
+  'user_set_disabled',
   'verify_scan',
   'worker_apply',
   'worker_eligibility',

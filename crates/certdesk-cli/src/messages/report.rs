@@ -129,7 +129,30 @@ pub fn agency_saved(a: &Agency) -> String {
 
 /// `certdesk user add`.
 pub fn user_added(u: &UserInfo) -> String {
-    format!("已添加用户 {}（{}）", u.display_name, u.username)
+    format!("已添加用户 {}（{}），本机构其他工作台下次同步后即可用此账号登录", u.display_name, u.username)
+}
+
+/// `certdesk user list`: one line per user, tab-separated.
+pub fn users(list: &[UserInfo]) -> String {
+    list.iter()
+        .map(|u| {
+            let role = if u.is_manager() { "管理员" } else { "前台" };
+            let state = if u.disabled { "已停用" } else { "启用" };
+            format!("{}\t{}\t{role}\t{state}", u.username, u.display_name)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `certdesk user disable|enable`.
+pub fn user_changed(u: &UserInfo) -> String {
+    let state = if u.disabled { "已停用，不能再登录" } else { "已启用，可以登录" };
+    format!("用户 {}（{}）{state}；本机构其他工作台下次同步后同样生效", u.display_name, u.username)
+}
+
+/// `certdesk user password`.
+pub fn password_reset(u: &UserInfo) -> String {
+    format!("已为 {}（{}）设置新密码；本机构其他工作台下次同步后同样生效", u.display_name, u.username)
 }
 
 /// `certdesk audit verify`.

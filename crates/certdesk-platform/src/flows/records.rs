@@ -8,11 +8,12 @@
 //! naming a class or a worker needs that parent on the platform first (parents before children).
 
 use certdesk_domain::Bilingual;
-use certdesk_protocol::sync::{EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
+use certdesk_protocol::staff::StaffAccount;
+use certdesk_protocol::sync::{ChangeBody, EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
 
 use crate::messages::push;
 use crate::rules;
-use crate::store::repo::Tx;
+use crate::store::repo::{RecordLink, Tx};
 use super::PushContext;
 use crate::store::StoreResult;
 
@@ -44,6 +45,7 @@ pub(super) fn apply(
         return Ok(rules::foreign_record());
     }
     match entry.op {
+        SyncOp::Upsert if entry.entity == SyncEntity::User => staff_account(tx, ctx, entry),
         SyncOp::Upsert => {
             let Some(fields) = entry.payload.as_object() else {
                 let (zh, en) = push::training_unreadable().into_pair();
@@ -63,6 +65,7 @@ pub(super) fn apply(
                 }
             }
             tx.put_record(entity, entry.entity_id, ctx.agency_id, &entry.payload, ctx.now)?;
+            relay(tx, ctx, entry.entity, entry.entity_id, &entry.payload)?;
             Ok(EntryOutcome::Applied)
         }
         // A deletion is kept as a marker, also for a record the platform never saw, so the
@@ -75,4 +78,46 @@ pub(super) fn apply(
             Ok(rules::unsupported(entity, entry.op.as_str()))
         }
     }
+}
+
+/// Relays an applied record to every desk of the agency, for the entities that travel
+/// between desks ([`SyncEntity::RELAYED`]).
+fn relay(tx: &mut dyn Tx, ctx: &PushContext, entity: SyncEntity, entity_id: uuid::Uuid, payload: &serde_json::Value) -> StoreResult<()> {
+    if entity.is_relayed() {
+        tx.add_change(Some(ctx.agency_id), &ChangeBody::AgencyRecord { entity, entity_id, payload: payload.clone() }, ctx.now)?;
+    }
+    Ok(())
+}
+
+/// A staff account (issue 10 item 3): one username per account in the agency; the platform
+/// keeps the account merged as every desk merges it ([`StaffAccount::merged_into`]), so a desk
+/// that joins later receives what the others hold, and relays it to every desk of the agency.
+fn staff_account(tx: &mut dyn Tx, ctx: &PushContext, entry: &OutboxEntry) -> StoreResult<EntryOutcome> {
+    let unreadable = || {
+        let (zh, en) = push::staff_unreadable().into_pair();
+        refused(rules::codes::INVALID_RECORD, zh, en)
+    };
+    let Ok(account) = serde_json::from_value::<StaffAccount>(entry.payload.clone()) else {
+        return Ok(unreadable());
+    };
+    if account.id != entry.entity_id {
+        return Ok(unreadable());
+    }
+    let held: Vec<StaffAccount> = tx
+        .live_payloads(ctx.agency_id, SyncEntity::User.as_str(), RecordLink::All)?
+        .into_iter()
+        .filter_map(|p| serde_json::from_value(p).ok())
+        .collect();
+    if held.iter().any(|a| a.id != account.id && a.username.eq_ignore_ascii_case(&account.username)) {
+        let (zh, en) = push::username_taken(&account.username).into_pair();
+        return Ok(refused(rules::codes::USERNAME_TAKEN, zh, en));
+    }
+    let kept = match held.iter().find(|a| a.id == account.id) {
+        Some(earlier) => account.merged_into(earlier),
+        None => account,
+    };
+    let payload = serde_json::to_value(&kept).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
+    tx.put_record(SyncEntity::User.as_str(), entry.entity_id, ctx.agency_id, &payload, ctx.now)?;
+    relay(tx, ctx, SyncEntity::User, entry.entity_id, &payload)?;
+    Ok(EntryOutcome::Applied)
 }

@@ -338,3 +338,59 @@ fn the_idle_lock_time_is_fifteen_minutes_until_a_manager_sets_another() {
     let audit = desk.timeline("settings", "window.idle_lock_minutes").unwrap();
     assert_eq!((audit[0].old_value.as_deref(), audit[0].new_value.as_deref()), (Some("15"), Some("5")));
 }
+
+/// Issue 10 item 3: a manager disables and enables a user and resets a password; each change is
+/// audited and announced in the outbox as the whole account (its hash, never the password), so
+/// that every desk of the agency holds the same. A disabled user cannot sign in; a manager
+/// cannot disable themself or the last enabled manager; an unknown user or a short password is
+/// refused and changes nothing.
+#[test]
+fn a_manager_disables_enables_and_resets_users_and_each_change_is_announced_to_the_agency() {
+    use certdesk_protocol::staff::StaffAccount;
+    use certdesk_protocol::sync::SyncEntity;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    desk.add_user(Some(&me), &NewUser { username: "clerk1".into(), display_name: "小李".into(), role: Role::Clerk, password: "password1".into() })
+        .unwrap();
+    let accounts = |desk: &Desk| -> Vec<StaffAccount> {
+        desk.pending_outbox(100)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.entity == SyncEntity::User)
+            .map(|e| serde_json::from_value(e.payload).expect("a staff account"))
+            .collect()
+    };
+    let announced = accounts(&desk);
+    assert_eq!(announced.iter().map(|a| a.username.as_str()).collect::<Vec<_>>(), [me.username(), "clerk1"], "the manager and the clerk");
+    assert!(announced.iter().all(|a| a.password_hash.starts_with("$argon2") && !a.password_hash.contains("password1")));
+
+    let u = desk.set_user_disabled(&me, "CLERK1", true).unwrap();
+    assert!(u.disabled);
+    assert_eq!(desk.login("clerk1", "password1").unwrap_err().code, "bad_credentials", "a disabled user cannot sign in");
+    assert!(accounts(&desk).last().unwrap().disabled);
+    desk.set_user_disabled(&me, "clerk1", false).unwrap();
+    desk.login("clerk1", "password1").expect("enabled again");
+
+    let before = accounts(&desk).len();
+    assert_eq!(desk.set_user_disabled(&me, me.username(), true).unwrap_err().code, "user_keep", "not yourself");
+    assert_eq!(desk.set_user_disabled(&me, "nobody", true).unwrap_err().code, "not_found");
+    assert_eq!(desk.reset_password(&me, "clerk1", "short").unwrap_err().code, "validation");
+    assert_eq!(accounts(&desk).len(), before, "a refusal announces nothing");
+
+    desk.reset_password(&me, "clerk1", "new-password-2").unwrap();
+    assert_eq!(desk.login("clerk1", "password1").unwrap_err().code, "bad_credentials");
+    desk.login("clerk1", "new-password-2").expect("the new password");
+    let last = accounts(&desk).pop().unwrap();
+    assert!(last.changed_at > last.created_at && !last.disabled);
+
+    // The last enabled manager stays: a second manager may be disabled, then not the first.
+    desk.add_user(Some(&me), &NewUser { username: "boss2".into(), display_name: "王经理".into(), role: Role::Manager, password: "password2".into() })
+        .unwrap();
+    let boss2 = desk.login("boss2", "password2").unwrap();
+    desk.set_user_disabled(&me, "boss2", true).unwrap();
+    desk.set_user_disabled(&me, "boss2", false).unwrap();
+    desk.set_user_disabled(&boss2, me.username(), true).unwrap();
+    assert_eq!(desk.set_user_disabled(&me, "boss2", true).unwrap_err().code, "user_keep", "the last enabled manager");
+    let actions: Vec<String> = desk.timeline("user", &u.id).unwrap().into_iter().map(|e| e.action).collect();
+    assert!(["create", "disable", "enable", "reset_password"].iter().all(|a| actions.iter().any(|x| x == a)), "{actions:?}");
+}

@@ -9,10 +9,16 @@ use certdesk_testkit::desk::{open_desk_with_clock, worker_form, MovableClock};
 use certdesk_testkit::id_number_from;
 use chrono::{Duration, NaiveDate};
 
-/// A desk on a clock the test moves by hand.
+/// A desk on a clock the test moves by hand, the announcement of its manager's account already
+/// acknowledged by the platform (the tests here are about the records that follow).
 fn fresh(dir: &std::path::Path) -> (Desk, SessionUser, MovableClock) {
     let clock = MovableClock::at("2026-11-27T02:00:00Z");
-    let (desk, me) = open_desk_with_clock(dir, Box::new(clock.clone()));
+    let (mut desk, me) = open_desk_with_clock(dir, Box::new(clock.clone()));
+    let accounts = desk.pending_sync_entries(10).unwrap();
+    assert_eq!(accounts.len(), 1, "the manager's account waits to be announced");
+    let applied: Vec<EntryResult> =
+        accounts.iter().map(|e| EntryResult { id: e.id.parse().unwrap(), seq: e.seq, outcome: EntryOutcome::Applied }).collect();
+    desk.record_push_results(&applied).unwrap();
     (desk, me, clock)
 }
 
@@ -101,6 +107,47 @@ fn a_pulled_page_and_its_cursor_commit_together_and_a_repeated_page_changes_noth
     assert!(desk.trust_list().unwrap().keys.is_empty(), "a withdrawn key leaves the trust list");
 }
 
+/// Issue 10 items 3 and 6: an account another desk of the agency holds arrives in the pull and
+/// signs in here; a later change of it merges in, an older one changes nothing; one that does
+/// not read, or whose username another user here holds, is refused and counted while the rest
+/// of the page applies.
+#[test]
+fn an_account_from_another_desk_signs_in_here_and_a_bad_or_clashing_one_is_refused_and_counted() {
+    use certdesk_protocol::staff::StaffAccount;
+    use certdesk_protocol::sync::SyncEntity;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me, _) = fresh(dir.path());
+    // The hash of "password1", as the other desk made it.
+    let other = tempfile::tempdir().unwrap();
+    let (mut elsewhere, boss) = open_desk_with_clock(other.path(), Box::new(MovableClock::at("2026-11-27T03:00:00Z")));
+    elsewhere.add_user(Some(&boss), &certdesk_store::NewUser { username: "li.na".into(), display_name: "李娜".into(), role: certdesk_store::Role::Clerk, password: "password1".into() }).unwrap();
+    let announced = elsewhere.pending_sync_entries(10).unwrap().into_iter().find(|e| e.entity == SyncEntity::User && e.payload["username"] == "li.na").unwrap();
+    let account: StaffAccount = serde_json::from_value(announced.payload.clone()).unwrap();
+    let record = |seq, payload: serde_json::Value| Change {
+        seq,
+        body: ChangeBody::AgencyRecord { entity: SyncEntity::User, entity_id: account.id, payload },
+    };
+    let clash = StaffAccount { id: uuid::Uuid::now_v7(), ..account.clone() };
+    let mine = StaffAccount { id: uuid::Uuid::now_v7(), username: me.username().to_uppercase(), ..account.clone() };
+    let page = vec![
+        record(1, serde_json::json!({"id": account.id, "username": "x"})),
+        record(2, announced.payload.clone()),
+        record(3, serde_json::to_value(&mine).unwrap()),
+        record(4, serde_json::to_value(&clash).unwrap()),
+    ];
+    let tally = desk.apply_pulled(&page, 4, true).unwrap();
+    assert_eq!((tally.staff_accounts, tally.refused), (1, 3), "one kept; the unreadable one and two clashes refused");
+    desk.login("li.na", "password1").expect("the other desk's clerk signs in here");
+    assert_eq!(desk.sync_cursor().unwrap(), 4, "the page applied with its cursor");
+
+    // Disabled later on another desk: disabled here; the older record again changes nothing.
+    let disabled = StaffAccount { disabled: true, status_at: account.status_at + Duration::hours(1), ..account.clone() };
+    let tally = desk.apply_pulled(&[record(5, serde_json::to_value(&disabled).unwrap()), record(6, announced.payload.clone())], 6, true).unwrap();
+    assert_eq!(tally.staff_accounts, 1, "the disabling changed the account; the older record nothing");
+    assert_eq!(desk.login("li.na", "password1").unwrap_err().code, "bad_credentials");
+    assert!(desk.list_users().unwrap().iter().any(|u| u.username == "li.na" && u.disabled));
+}
+
 #[test]
 fn nothing_synced_for_more_than_three_days_raises_the_stale_warning() {
     let dir = tempfile::tempdir().unwrap();
@@ -140,7 +187,7 @@ fn moving_to_another_platform_sends_everything_again() {
     assert_eq!((desk.pending_outbox_count().unwrap(), desk.sync_cursor().unwrap()), (0, 42), "a new device of the same agency keeps going");
 
     desk.save_sync_device(None, &DeviceRecord { platform_url: "https://other.example".into(), ..device() }).unwrap();
-    assert_eq!(desk.pending_outbox_count().unwrap(), 1, "the new platform has none of the records");
+    assert_eq!(desk.pending_outbox_count().unwrap(), 2, "the new platform has none of the records (the manager's account and the worker)");
     assert_eq!(desk.sync_cursor().unwrap(), 0);
 }
 

@@ -306,6 +306,8 @@ fn training_payloads() -> Vec<(String, String, String)> {
     desk.pending_outbox(100)
         .unwrap()
         .into_iter()
+        // The manager's account (announced since desk migration 13) is not a training record.
+        .filter(|e| e.entity != certdesk_protocol::sync::SyncEntity::User)
         .map(|e| {
             let mut text = e.payload.to_string();
             for (id, role) in roles {

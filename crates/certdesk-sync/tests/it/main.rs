@@ -3,6 +3,7 @@
 //!
 //! Run one area with `cargo test -p certdesk-sync --test it sync::`.
 
+mod agency_desks;
 mod hostile_platform;
 mod resumable_upload;
 mod sync;

@@ -6,8 +6,10 @@ import Card from 'antd/es/card';
 import Col from 'antd/es/col';
 import Form from 'antd/es/form';
 import Input from 'antd/es/input';
+import Modal from 'antd/es/modal';
 import Radio from 'antd/es/radio';
 import Row from 'antd/es/row';
+import Space from 'antd/es/space';
 import Table from 'antd/es/table';
 import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
@@ -27,12 +29,16 @@ const EMPTY: NewUser = { username: '', display_name: '', role: 'clerk', password
 export default function UsersPage() {
   const { t, msg } = useI18n();
   const { message } = App.useApp();
-  const { roleLabel } = useSession();
+  const { roleLabel, user: me } = useSession();
   const [users, setUsers] = useState<UserInfo[] | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [v, setV] = useState<NewUser>(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  // 重置密码: whose, the new password, its error.
+  const [resetting, setResetting] = useState<UserInfo | null>(null);
+  const [newPassword, setNewPassword] = useState('');
+  const [resetError, setResetError] = useState<string | null>(null);
 
   const load = useCallback(() => {
     api
@@ -84,6 +90,30 @@ export default function UsersPage() {
     }
   };
 
+  const setDisabled = async (u: UserInfo, disabled: boolean) => {
+    try {
+      const done = await api.userSetDisabled(u.username, disabled);
+      message.success(t(disabled ? 'users.disabledDone' : 'users.enabledDone', { name: done.display_name }));
+      load();
+    } catch (e) {
+      message.error(msg(api.toApiError(e)));
+    }
+  };
+
+  const resetPassword = async () => {
+    if (!resetting) return;
+    if (newPassword.length < 8) return setResetError(t('user.passwordTooShort'));
+    try {
+      const done = await api.userResetPassword(resetting.username, newPassword);
+      message.success(t('users.passwordDone', { name: done.display_name }));
+      setResetting(null);
+      setNewPassword('');
+      setResetError(null);
+    } catch (e) {
+      setResetError(msg(api.toApiError(e)));
+    }
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
     if (enterSubmits(e)) {
       e.preventDefault();
@@ -97,6 +127,7 @@ export default function UsersPage() {
         {t('users.title')}
       </Typography.Title>
       {loadError && <Alert type="error" showIcon className="form-alert" message={msg(loadError)} />}
+      <Typography.Paragraph type="secondary">{t('users.agencyWide')}</Typography.Paragraph>
       <div data-testid="user-table">
         <Table<UserInfo>
           size="small"
@@ -114,6 +145,36 @@ export default function UsersPage() {
               render: (r: Role) => <Tag color={r === 'manager' ? 'geekblue' : undefined}>{roleLabel(r)}</Tag>,
             },
             { title: t('user.createdAt'), dataIndex: 'created_at', key: 'created_at', render: (s: string) => formatTime(s) },
+            {
+              title: t('user.state'),
+              dataIndex: 'disabled',
+              key: 'disabled',
+              render: (d: boolean) => (d ? <Tag color="red">{t('user.disabled')}</Tag> : <Tag color="green">{t('user.enabled')}</Tag>),
+            },
+            {
+              title: t('users.actions'),
+              key: 'actions',
+              render: (_: unknown, u: UserInfo) => (
+                <Space size="small">
+                  {u.id !== me.id && (
+                    <Button size="small" danger={!u.disabled} data-testid={`user-toggle-${u.username}`} onClick={() => void setDisabled(u, !u.disabled)}>
+                      {u.disabled ? t('users.enable') : t('users.disable')}
+                    </Button>
+                  )}
+                  <Button
+                    size="small"
+                    data-testid={`user-reset-${u.username}`}
+                    onClick={() => {
+                      setResetting(u);
+                      setNewPassword('');
+                      setResetError(null);
+                    }}
+                  >
+                    {t('users.resetPassword')}
+                  </Button>
+                </Space>
+              ),
+            },
           ]}
         />
       </div>
@@ -165,6 +226,31 @@ export default function UsersPage() {
           </Button>
         </Form>
       </Card>
+      <Modal
+        open={resetting !== null}
+        title={resetting ? t('users.resetTitle', { name: resetting.display_name }) : ''}
+        okText={t('users.resetPassword')}
+        onOk={() => void resetPassword()}
+        onCancel={() => setResetting(null)}
+        destroyOnHidden
+      >
+        <Form layout="vertical" autoComplete="off">
+          <Form.Item label={t('user.password')} htmlFor="reset_password" validateStatus={resetError ? 'error' : undefined} help={resetError}>
+            <Input.Password
+              id="reset_password"
+              autoFocus
+              autoComplete="new-password"
+              placeholder={t('user.passwordHint')}
+              value={newPassword}
+              onChange={(e) => {
+                setNewPassword(e.target.value);
+                setResetError(null);
+              }}
+              onPressEnter={() => void resetPassword()}
+            />
+          </Form.Item>
+        </Form>
+      </Modal>
       <IdleLockSetting />
       <BackupCard />
     </div>
