@@ -134,7 +134,17 @@ pub fn is_passphrase_error(e: &DeskError) -> bool {
 
 /// Where the automatic backups' passphrase is kept: the keyring, or `backup-passphrase` (0600)
 /// in the data folder where none answers (the backups on the USB drive are what it protects).
+/// The automatic backups' passphrase's place: `backup-passphrase` in the data folder, or the
+/// keyring entry named by the folder's tag (as the database key's).
 fn with_passphrase_slot<T>(data_dir: &Path, f: impl FnOnce(&certdesk_secret::Slot<'_>) -> T) -> T {
+    let user = format!("backup-{}", certdesk_secret::folder_tag(data_dir));
+    f(&certdesk_secret::Slot { dir: data_dir, file: "backup-passphrase", keyring_user: &user, binding: "certdesk-backup-passphrase" })
+}
+
+/// Where the version before named the passphrase's keyring entry: after the folder's path
+/// itself, which told any program reading the keyring where the desk's data is. A passphrase
+/// found there moves to the tagged entry.
+fn with_old_passphrase_slot<T>(data_dir: &Path, f: impl FnOnce(&certdesk_secret::Slot<'_>) -> T) -> T {
     let user = format!("backup-{}", data_dir.display());
     f(&certdesk_secret::Slot { dir: data_dir, file: "backup-passphrase", keyring_user: &user, binding: "certdesk-backup-passphrase" })
 }
@@ -148,7 +158,14 @@ pub fn keep_passphrase(data_dir: &Path, passphrase: &str) -> DeskResult<()> {
 }
 
 fn kept_passphrase(data_dir: &Path) -> Option<String> {
-    with_passphrase_slot(data_dir, certdesk_secret::find).map(|(p, _)| p)
+    if let Some((p, _)) = with_passphrase_slot(data_dir, certdesk_secret::find) {
+        return Some(p);
+    }
+    let (p, kept) = with_old_passphrase_slot(data_dir, certdesk_secret::find)?;
+    if kept == certdesk_secret::Kept::Keyring && keep_passphrase(data_dir, &p).is_ok() {
+        with_old_passphrase_slot(data_dir, |slot| certdesk_secret::forget(slot, kept));
+    }
+    Some(p)
 }
 
 /// The plan as the window shows it.

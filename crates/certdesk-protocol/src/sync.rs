@@ -743,14 +743,28 @@ pub enum ChangeBody {
         /// The record's id in that entity.
         entity_id: String,
     },
+    /// A change of a known kind that does not read as one (a field missing or of the wrong
+    /// type: a broken or hostile platform). Made only by [`Change`]'s reading, never sent, never
+    /// read from the wire: the desk refuses it alone and counts it, and the rest of the page and
+    /// the cursor still apply (issue 10 item 6).
+    #[serde(skip)]
+    Unreadable {
+        /// The kind it claimed.
+        kind: String,
+        /// What did not read.
+        reason: String,
+    },
     /// A kind this desk does not know (a newer platform's): read so that the rest of the page
     /// and the cursor still apply, then skipped. The platform never sends it.
     #[serde(other)]
     Unknown,
 }
 
-/// One change, numbered by the platform's monotonic change sequence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One change, numbered by the platform's monotonic change sequence. Read leniently: a change
+/// whose kind is known but whose fields do not read becomes [`ChangeBody::Unreadable`] rather
+/// than failing the whole page (only a change without its `seq` does, since the cursor could
+/// not be trusted after it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// Position in the platform's change log; cursors are these numbers.
@@ -758,6 +772,17 @@ pub struct Change {
     /// What changed.
     #[serde(flatten)]
     pub body: ChangeBody,
+}
+
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(d)?;
+        let seq = value.get("seq").and_then(serde_json::Value::as_i64).ok_or_else(|| D::Error::custom("a change without its integer seq"))?;
+        let kind = value.get("kind").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+        let body = ChangeBody::deserialize(value).unwrap_or_else(|e| ChangeBody::Unreadable { kind, reason: e.to_string() });
+        Ok(Change { seq, body })
+    }
 }
 
 /// Answer to a pull.
@@ -791,6 +816,30 @@ mod tests {
         assert_eq!(got.changes[0], Change { seq: 7, body: ChangeBody::Unknown });
         assert!(matches!(got.changes[1].body, ChangeBody::Deleted { .. }));
         assert_eq!(got.next_cursor, 8);
+    }
+
+    /// Issue 10 item 6: one broken change of a known kind does not fail the page; it reads as
+    /// unreadable, with what was wrong, and the changes around it read as they are. A change
+    /// without its seq still fails the page (the cursor could not be trusted after it).
+    #[test]
+    fn a_change_of_a_known_kind_that_does_not_read_is_unreadable_and_the_page_still_parses() {
+        let page = json!({
+            "changes": [
+                {"seq": 7, "kind": "approval", "worker_id": "not a uuid"},
+                {"seq": 8, "kind": "deleted", "entity": "trust_key", "entity_id": "3"},
+                {"seq": 9, "kind": "unreadable", "kind_": "x"}
+            ],
+            "next_cursor": 9,
+            "has_more": false
+        });
+        let got: PullResponse = serde_json::from_value(page).unwrap();
+        let ChangeBody::Unreadable { kind, reason } = &got.changes[0].body else { panic!("{:?}", got.changes[0]) };
+        assert_eq!(kind, "approval");
+        assert!(!reason.is_empty());
+        assert!(matches!(got.changes[1].body, ChangeBody::Deleted { .. }));
+        assert_eq!(got.changes[2].body, ChangeBody::Unknown, "the wire cannot name the unreadable kind itself");
+        let no_seq = json!({"changes": [{"kind": "deleted", "entity": "trust_key", "entity_id": "3"}], "next_cursor": 1, "has_more": false});
+        assert!(serde_json::from_value::<PullResponse>(no_seq).is_err());
     }
 
     #[test]

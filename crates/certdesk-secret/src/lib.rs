@@ -52,6 +52,15 @@ impl Preference {
     }
 }
 
+/// A short tag naming a data folder in a keyring entry's user name: the first 8 bytes of the
+/// SHA-256 of its canonical path, in hex. The keyring (often readable by every program of the
+/// session) never learns where the desk keeps its data, and each folder's secret stays its own.
+pub fn folder_tag(dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let folder = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    hex::encode(&Sha256::digest(folder.to_string_lossy().as_bytes())[..8])
+}
+
 /// One secret's place.
 #[derive(Debug, Clone, Copy)]
 pub struct Slot<'a> {

@@ -19,7 +19,6 @@ use certdesk_migrate::{MigrateError, Migration};
 use certdesk_secret::{Kept, Preference, Slot};
 use rand_core::{OsRng, RngCore};
 use rusqlite::{Connection, OpenFlags};
-use sha2::{Digest, Sha256};
 
 use crate::error::{DeskError, DeskResult};
 
@@ -65,9 +64,7 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
 /// The database key's place: `database-key` bound to this data folder, the keyring entry named
 /// after the folder (one desk's key is never another data folder's).
 fn with_key_slot<T>(data_dir: &Path, f: impl FnOnce(&Slot<'_>) -> T) -> T {
-    let folder = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
-    let tag = hex::encode(&Sha256::digest(folder.to_string_lossy().as_bytes())[..8]);
-    let user = format!("database-{tag}");
+    let user = format!("database-{}", certdesk_secret::folder_tag(data_dir));
     f(&Slot { dir: data_dir, file: KEY_FILE, keyring_user: &user, binding: "certdesk-database-key" })
 }
 

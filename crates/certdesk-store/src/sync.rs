@@ -95,8 +95,8 @@ pub struct SyncStatus {
     pub agency_name: Option<String>,
     /// Outbox entries not yet acknowledged by the platform.
     pub pending: u64,
-    /// Outbox entries kept for later: records the platform does not take yet (training
-    /// records); see [`SYNCED_ENTITIES`].
+    /// Outbox entries kept on this desk, not sent: records the platform does not take (the
+    /// desk's agency profile); see [`SYNCED_ENTITIES`].
     pub held: u64,
     /// When a sync last completed (RFC 3339), if ever.
     pub last_success_at: Option<String>,
@@ -544,6 +544,8 @@ impl Desk {
             }
             // A newer platform's kind: skipped, so that the rest of the page and the cursor apply.
             ChangeBody::Unknown => {}
+            // Refused alone, counted; the rest of the page and its cursor apply.
+            ChangeBody::Unreadable { .. } => tally.refused += 1,
             ChangeBody::ApprovedDetails { worker_id, name, photo_sha256, service_types } => {
                 let details = certdesk_domain::PublicIdentity { name: name.clone(), photo_sha256: photo_sha256.clone(), service_types: service_types.clone() };
                 if !table::worker_certificates::set_approved_details(tx, &worker_id.to_string(), &details)? {

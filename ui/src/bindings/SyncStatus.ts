@@ -22,8 +22,8 @@ agency_name: string | null,
  */
 pending: number, 
 /**
- * Outbox entries kept for later: records the platform does not take yet (training
- * records); see [`SYNCED_ENTITIES`].
+ * Outbox entries kept on this desk, not sent: records the platform does not take (the
+ * desk's agency profile); see [`SYNCED_ENTITIES`].
  */
 held: number, 
 /**

@@ -29,6 +29,17 @@ pub fn enrolled(done: &Enrolment) -> String {
 
 /// `certdesk sync`: the counts of one run.
 pub fn sync_report(r: &SyncReport) -> String {
+    let mut text = sync_counts(r);
+    if r.pulled.staff_accounts > 0 {
+        text.push_str(&format!("\n本机构其他工作台的账号：{} 个已更新", r.pulled.staff_accounts));
+    }
+    if r.pulled.refused > 0 {
+        text.push_str(&format!("\n无法读取或与本机冲突的变更：{} 项，已跳过（其余照常应用）", r.pulled.refused));
+    }
+    text
+}
+
+fn sync_counts(r: &SyncReport) -> String {
     format!(
         "同步完成。\n推送：新接收 {}，重复 {}，退回 {}，冲突 {}（{} 批，上传照片 {} 张）\n拉取：{} 项变更（核准 {}，驳回 {}，核查结果 {}，吊销 {}，信任密钥 {}）\n同步游标：{}\n待同步：{}",
         r.pushed.applied,
@@ -56,7 +67,7 @@ pub fn sync_status(s: &SyncStatus) -> String {
     }];
     lines.push(format!("待同步：{} 条", s.pending));
     if s.held > 0 {
-        lines.push(format!("暂存（平台尚不接收的记录，如培训记录）：{} 条", s.held));
+        lines.push(format!("暂存本机（只留在本机、不上传的记录，如本机的机构信息）：{} 条", s.held));
     }
     lines.push(format!("上次成功同步：{}", s.last_success_at.clone().unwrap_or_else(|| "从未".into())));
     if let Some(e) = &s.last_error {

@@ -148,6 +148,29 @@ fn an_account_from_another_desk_signs_in_here_and_a_bad_or_clashing_one_is_refus
     assert!(desk.list_users().unwrap().iter().any(|u| u.username == "li.na" && u.disabled));
 }
 
+/// Issue 10 item 6: a page from a broken or hostile platform with one change that does not read
+/// (an approval naming no worker id) and one that does: the broken one is refused and counted,
+/// nothing of it written; the other applies and the cursor moves past both, so the next sync
+/// does not stumble on it again.
+#[test]
+fn a_pulled_change_that_does_not_read_is_refused_and_counted_and_the_rest_of_the_page_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, _, _) = fresh(dir.path());
+    let page: certdesk_protocol::sync::PullResponse = serde_json::from_value(serde_json::json!({
+        "changes": [
+            {"seq": 3, "kind": "approval", "certificate_code": "SH112026123456J", "worker_id": 17},
+            {"seq": 4, "kind": "revocation", "entry": {"certificate_code": "SH112026123456J", "revoked": true, "current_card_version": 1}}
+        ],
+        "next_cursor": 4,
+        "has_more": false
+    }))
+    .expect("the page reads, the broken change with it");
+    let tally = desk.apply_pulled(&page.changes, page.next_cursor, true).unwrap();
+    assert_eq!((tally.changes, tally.refused, tally.revocations, tally.approvals), (2, 1, 1, 0));
+    assert_eq!(desk.sync_cursor().unwrap(), 4);
+    assert!(desk.revocation_list().unwrap().entries[0].revoked);
+}
+
 #[test]
 fn nothing_synced_for_more_than_three_days_raises_the_stale_warning() {
     let dir = tempfile::tempdir().unwrap();
