@@ -178,8 +178,9 @@ pub(crate) fn roster_export(
     path: String,
     format: RosterFormat,
     filter: RosterFilter,
+    passphrase: Option<String>,
 ) -> CmdResult<RosterExport> {
-    app.core.signed_in("roster_export", |s| s.export_roster(&PathBuf::from(path), format, &filter))
+    app.core.signed_in("roster_export", |s| s.export_roster(&PathBuf::from(path), format, &filter, passphrase.as_deref()))
 }
 
 /// 项目资金材料 (manager): the funding pack of the filed period `[from, to]` written into `dir`.

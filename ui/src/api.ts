@@ -282,8 +282,8 @@ export const classHoursReportSave = (report: HoursImportReport, path: string) =>
   call('class_hours_report_save', { report, path });
 export const importReportSave = (report: ImportReport, path: string) =>
   call('import_report_save', { report, path });
-export const rosterExport = (path: string, format: RosterFormat, filter: RosterFilter) =>
-  call('roster_export', { path, format, filter });
+export const rosterExport = (path: string, format: RosterFormat, filter: RosterFilter, passphrase: string | null) =>
+  call('roster_export', { path, format, filter, passphrase });
 /** 名册备案 (manager): syncs, then files the roster for [from, to] (YYYY-MM-DD) with the
  * platform; takes seconds. `replaces` = the filing number it corrects, null for none. */
 export const rosterFile = (from: string, to: string, replaces: string | null) =>

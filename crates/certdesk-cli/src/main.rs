@@ -173,11 +173,16 @@ enum BackupCommand {
 
 /// The backup passphrase: the environment's, else asked for (twice when making a backup).
 fn backup_passphrase(confirm: bool) -> Result<String, DeskError> {
-    use certdesk_core::backup::{passphrase_from_env, PASSPHRASE_ENV};
-    if let Some(p) = passphrase_from_env() {
+    passphrase(certdesk_core::backup::PASSPHRASE_ENV, confirm)
+}
+
+/// A passphrase (a backup's, a sealed export's): from `env` when set, else asked for (twice
+/// with `confirm`).
+fn passphrase(env: &str, confirm: bool) -> Result<String, DeskError> {
+    if let Some(p) = std::env::var(env).ok().filter(|p| !p.is_empty()) {
         return Ok(p);
     }
-    let missing = || certdesk_core::messages::backup_passphrase_missing(PASSPHRASE_ENV);
+    let missing = || certdesk_core::messages::backup_passphrase_missing(env);
     let first = rpassword::prompt_password(report::passphrase_prompt()).map_err(|_| missing())?;
     if confirm {
         let again = rpassword::prompt_password(report::passphrase_again()).map_err(|_| missing())?;

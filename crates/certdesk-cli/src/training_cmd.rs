@@ -91,6 +91,11 @@ pub enum RosterCommand {
         /// Latest exam on or before this date (YYYY-MM-DD).
         #[arg(long)]
         to: Option<NaiveDate>,
+        /// Seal the file with a passphrase (age; `.age` is added to its name): it then opens
+        /// only with the passphrase (`age -d`). The passphrase comes from
+        /// CERTDESK_EXPORT_PASSPHRASE, or is asked for twice.
+        #[arg(long)]
+        encrypt: bool,
     },
     /// File the roster for a period with the platform (名册备案, manager): syncs first, sends
     /// every certified worker whose latest exam is in the period, keeps the signed receipt.
@@ -320,11 +325,15 @@ fn import_workers(s: &mut Session<'_>, (file, dry_run, report): (PathBuf, bool, 
 }
 
 /// `certdesk roster ...`.
+/// Where `certdesk roster export --encrypt` takes its passphrase from, when set.
+pub const EXPORT_PASSPHRASE_ENV: &str = "CERTDESK_EXPORT_PASSPHRASE";
+
 pub fn roster(s: &mut Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), DeskError> {
     match cmd {
-        RosterCommand::Export { format, output, status, from, to } => {
+        RosterCommand::Export { format, output, status, from, to, encrypt } => {
             let format = RosterFormat::parse(&format)?;
-            let e = s.export_roster(&output, format, &RosterFilter { statuses: status, from, to })?;
+            let passphrase = if encrypt { Some(crate::passphrase(EXPORT_PASSPHRASE_ENV, true)?) } else { None };
+            let e = s.export_roster(&output, format, &RosterFilter { statuses: status, from, to }, passphrase.as_deref())?;
             out.print(&e, || report::roster_exported(&e));
         }
         RosterCommand::File { from, to, replaces } => {

@@ -65,23 +65,49 @@ pub fn create(data_dir: &Path, out: &Path, passphrase: &str) -> DeskResult<Backu
     let scratch = Scratch::new(data_dir, "backup")?;
     let snapshot = scratch.0.join("snapshot.db");
     certdesk_store::snapshot_plain(data_dir, &snapshot)?;
+    let bytes = seal_file(&snapshot, out, secret)?;
+    Ok(BackupWritten { path: out.display().to_string(), bytes })
+}
+
+/// Seals `src` with a passphrase (age, scrypt) into `out`, whole or not at all (a temporary
+/// file beside it, synced, then renamed); its size. Any `age` tool opens it (`age -d`).
+fn seal_file(src: &Path, out: &Path, secret: SecretString) -> DeskResult<u64> {
     let partial = PathBuf::from(format!("{}.partial", out.display()));
     let write = || -> Result<u64, String> {
-        let mut src = std::fs::File::open(&snapshot).map_err(|e| e.to_string())?;
+        let mut input = std::fs::File::open(src).map_err(|e| e.to_string())?;
         let file = certdesk_files::open(std::fs::OpenOptions::new().write(true).create(true).truncate(true), &partial).map_err(|e| e.to_string())?;
         let mut sealed = age::Encryptor::with_user_passphrase(secret).wrap_output(&file).map_err(|e| e.to_string())?;
-        std::io::copy(&mut src, &mut sealed).map_err(|e| e.to_string())?;
+        std::io::copy(&mut input, &mut sealed).map_err(|e| e.to_string())?;
         sealed.finish().map_err(|e| e.to_string())?.sync_all().map_err(|e| e.to_string())?;
         std::fs::rename(&partial, out).map_err(|e| e.to_string())?;
         Ok(std::fs::metadata(out).map_err(|e| e.to_string())?.len())
     };
-    match write() {
-        Ok(bytes) => Ok(BackupWritten { path: out.display().to_string(), bytes }),
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            Err(messages::backup_write(out, e))
-        }
-    }
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        messages::backup_write(out, e)
+    })
+}
+
+/// 持证人员名册 sealed with `passphrase` (issue 15 item 3): written plain only inside the data
+/// folder (0700), sealed to `path` with `.age` added when it lacks it, the plain copy removed
+/// whatever happens; audited with the sealed file's name.
+pub fn export_roster_sealed(
+    desk: &certdesk_store::Desk,
+    actor: &certdesk_store::SessionUser,
+    path: &Path,
+    format: certdesk_store::RosterFormat,
+    filter: &certdesk_store::RosterFilter,
+    passphrase: &str,
+) -> DeskResult<certdesk_store::RosterExport> {
+    check_passphrase(passphrase)?;
+    let out = if path.extension().is_some_and(|e| e == "age") { path.to_path_buf() } else { PathBuf::from(format!("{}.age", path.display())) };
+    let scratch = Scratch::new(desk.data_dir(), "export")?;
+    let plain = scratch.0.join(path.file_name().unwrap_or(std::ffi::OsStr::new("roster")));
+    let seal = |plain: &Path| -> DeskResult<PathBuf> {
+        seal_file(plain, &out, SecretString::from(passphrase.to_owned()))?;
+        Ok(out.clone())
+    };
+    desk.export_roster_sealed(actor, &plain, format, filter, &seal)
 }
 
 /// Restores the backup `file` into `data_dir`, which must hold no desk yet.
@@ -118,11 +144,6 @@ pub fn restore(file: &Path, data_dir: &Path, passphrase: &str) -> DeskResult<()>
     }
     drop(out);
     certdesk_store::restore_plain(&snapshot, data_dir)
-}
-
-/// The passphrase from [`PASSPHRASE_ENV`], when set.
-pub fn passphrase_from_env() -> Option<String> {
-    std::env::var(PASSPHRASE_ENV).ok().filter(|p| !p.is_empty())
 }
 
 /// Refusals that are not about the file.

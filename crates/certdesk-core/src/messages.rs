@@ -40,7 +40,7 @@ pub fn backup_passphrase_wrong() -> DeskError {
 pub fn backup_passphrase_missing(env: &str) -> DeskError {
     DeskError::new(
         DeskCode::BackupPassphrase,
-        Bilingual::new(format!("请输入备份密码（或设置环境变量 {env}）"), format!("Type the backup passphrase (or set {env})")),
+        Bilingual::new(format!("请输入加密密码（或设置环境变量 {env}）"), format!("Type the passphrase (or set {env})")),
     )
 }
 

@@ -429,9 +429,14 @@ impl<'a> Session<'a> {
 
     /// 持证人员名册 to `path`: every listed worker's ID number and phone leave the desk, so
     /// only a manager may, and the export is audited (who, rows, filter, where).
-    pub fn export_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<RosterExport> {
+    /// With `passphrase`, the file is sealed with it and opens only with it (`.age`, see
+    /// [`crate::backup::export_roster_sealed`]).
+    pub fn export_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter, passphrase: Option<&str>) -> DeskResult<RosterExport> {
         self.manager()?;
-        self.desk.export_roster(self.user, path, format, filter)
+        match passphrase {
+            Some(p) => crate::backup::export_roster_sealed(self.desk, self.user, path, format, filter, p),
+            None => self.desk.export_roster(self.user, path, format, filter),
+        }
     }
 
     /// 名册备案: files the roster for `[from, to]` (correcting `replaces`) with the platform and

@@ -127,3 +127,60 @@ fn the_managers_plan_writes_into_its_folder_and_keeps_the_last_ones() {
     backup::restore(&files[0], &target.path().join("d"), PASSPHRASE).unwrap();
     assert_eq!(Desk::open(&target.path().join("d")).unwrap().search_workers("计划备份", None, 5).unwrap().total, 1);
 }
+
+/// Opens an age file sealed with `passphrase`.
+fn open_sealed(file: &Path, passphrase: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let d = age::Decryptor::new(std::io::BufReader::new(std::fs::File::open(file).unwrap())).map_err(|e| e.to_string())?;
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_owned()));
+    let mut plain = Vec::new();
+    d.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| e.to_string())?.read_to_end(&mut plain).map_err(|e| e.to_string())?;
+    Ok(plain)
+}
+
+/// Issue 15 item 3: a roster export holds every listed worker's ID number and phone. Sealed
+/// with a passphrase it is an age file (`.age` added to its name) that opens only with it; no
+/// plain copy is left anywhere, a short passphrase writes nothing, and the audit names the
+/// sealed file. Without a passphrase the export is written plain, as before.
+#[test]
+fn a_sealed_roster_export_opens_only_with_its_passphrase_and_leaves_no_plain_copy() {
+    use certdesk_store::{RosterFilter, RosterFormat};
+    let src = tempfile::tempdir().unwrap();
+    let (mut desk, me) = open_desk(src.path());
+    let id = id_number(7);
+    desk.enrol_worker(&me, &worker_form("名册加密", &id)).unwrap();
+    let app = DeskApp::new(desk);
+    app.login(MANAGER, MANAGER_PASSWORD).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("名册.csv");
+    let all = RosterFilter { statuses: vec!["all".into()], from: None, to: None };
+
+    let e = app.signed_in("roster_export", |s| s.export_roster(&path, RosterFormat::Csv, &all, Some("short"))).unwrap_err();
+    assert_eq!(e.code, "backup_passphrase");
+    assert!(untouched(out.path()), "nothing written");
+
+    let done = app.signed_in("roster_export", |s| s.export_roster(&path, RosterFormat::Csv, &all, Some(PASSPHRASE))).unwrap();
+    assert!(done.sealed && done.rows == 1);
+    let sealed = out.path().join("名册.csv.age");
+    assert_eq!(done.path, sealed.display().to_string());
+    let names: Vec<String> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["名册.csv.age"], "only the sealed file");
+    let bytes = std::fs::read(&sealed).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
+    assert!(!bytes.windows(id.len()).any(|w| w == id.as_bytes()), "no ID number in clear");
+    let plain = String::from_utf8(open_sealed(&sealed, PASSPHRASE).expect("the passphrase opens it")).unwrap();
+    assert!(plain.contains(&id) && plain.contains("名册加密"), "{plain}");
+    assert!(open_sealed(&sealed, "another passphrase").is_err(), "no other passphrase does");
+    assert!(
+        std::fs::read_dir(src.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".export")),
+        "the plain copy inside the data folder is gone"
+    );
+    let plain_path = out.path().join("plain.csv");
+    let done = app.signed_in("roster_export", |s| s.export_roster(&plain_path, RosterFormat::Csv, &all, None)).unwrap();
+    assert!(!done.sealed && std::fs::read_to_string(&plain_path).unwrap().contains(&id), "without a passphrase, plain as before");
+
+    drop(app);
+    let audit = Desk::open(src.path()).unwrap().timeline("roster", "roster").unwrap();
+    let said: Vec<String> = audit.into_iter().filter_map(|a| a.new_value).collect();
+    assert!(said.iter().any(|s| s.contains("名册.csv.age") && s.contains("sealed")), "{said:?}");
+}

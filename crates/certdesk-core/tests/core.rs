@@ -300,14 +300,14 @@ fn the_roster_export_is_a_managers_and_is_audited() {
     let all = certdesk_store::RosterFilter { statuses: vec!["all".into()], ..Default::default() };
     app.login("clerk1", "clerkpass1").unwrap();
     let audit_before = app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap();
-    let e = app.signed_in("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all)).unwrap_err();
+    let e = app.signed_in("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all, None)).unwrap_err();
     assert_eq!(e, DeskError::forbidden());
     assert!(!out.exists(), "nothing was written");
     assert_eq!(app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap(), audit_before, "a refusal is not audited");
 
     app.logout();
     app.login(MANAGER, MANAGER_PASSWORD).unwrap();
-    let export = app.signed_in("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all)).unwrap();
+    let export = app.signed_in("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all, None)).unwrap();
     assert_eq!(export.rows, 1);
     assert!(out.exists());
     assert_eq!(app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap(), audit_before + 1, "one audit entry");

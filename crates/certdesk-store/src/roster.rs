@@ -64,6 +64,8 @@ pub struct RosterExport {
     pub path: String,
     pub rows: u64,
     pub format: RosterFormat,
+    /// Sealed with a passphrase (age): the file at `path` opens only with it.
+    pub sealed: bool,
 }
 
 /// The roster's columns: at least what the commerce authority asks for, then hours and dates.
@@ -113,6 +115,32 @@ impl Desk {
     /// worker's ID number and phone leaves the desk) is audited: who, how many rows, which
     /// filter, where to. A manager's action; `certdesk-core` checks the role.
     pub fn export_roster(&self, actor: &SessionUser, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<RosterExport> {
+        let rows = self.write_roster(path, format, filter)?;
+        self.audit_roster_export(actor, rows, format, filter, &path.display().to_string())?;
+        Ok(RosterExport { path: path.display().to_string(), rows, format, sealed: false })
+    }
+
+    /// [`Desk::export_roster`] sealed with a passphrase (issue 15 item 3): the plain file is
+    /// written to `scratch` (a file in a folder only this user reads), `seal` writes the sealed
+    /// file from it and says where, and only then is the export audited, naming that file.
+    /// The caller removes `scratch`.
+    pub fn export_roster_sealed(
+        &self,
+        actor: &SessionUser,
+        scratch: &Path,
+        format: RosterFormat,
+        filter: &RosterFilter,
+        seal: &dyn Fn(&Path) -> DeskResult<std::path::PathBuf>,
+    ) -> DeskResult<RosterExport> {
+        let rows = self.write_roster(scratch, format, filter)?;
+        let sealed = seal(scratch)?;
+        let shown = sealed.display().to_string();
+        self.audit_roster_export(actor, rows, format, filter, &format!("{shown} (sealed with a passphrase)"))?;
+        Ok(RosterExport { path: shown, rows, format, sealed: true })
+    }
+
+    /// Writes the roster's rows to `path`; how many.
+    fn write_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<u64> {
         let agency = self.agency()?.map(|a| a.name).unwrap_or_default();
         let statuses: Vec<String> = if filter.statuses.is_empty() {
             vec!["approved".into(), "printed".into(), "issued".into()]
@@ -169,6 +197,11 @@ impl Desk {
             WriteError::Io(e) => io_error(path, e),
             WriteError::Row(e) => e,
         })?;
+        Ok(n)
+    }
+
+    /// Records who exported how many rows, with which filter, to where.
+    fn audit_roster_export(&self, actor: &SessionUser, n: u64, format: RosterFormat, filter: &RosterFilter, to: &str) -> DeskResult<()> {
         let what = format!(
             "{n} rows, {}, statuses {}, exam dates {}..{}, to {}",
             match format {
@@ -178,7 +211,7 @@ impl Desk {
             if filter.statuses.is_empty() { "certified".to_string() } else { filter.statuses.join("+") },
             filter.from.map(|d| d.to_string()).unwrap_or_default(),
             filter.to.map(|d| d.to_string()).unwrap_or_default(),
-            path.display()
+            to
         );
         let tx = self.conn.unchecked_transaction()?;
         self.append_audit(
@@ -195,6 +228,6 @@ impl Desk {
             },
         )?;
         tx.commit()?;
-        Ok(RosterExport { path: path.display().to_string(), rows: n, format })
+        Ok(())
     }
 }

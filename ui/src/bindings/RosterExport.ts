@@ -4,4 +4,8 @@ import type { RosterFormat } from "./RosterFormat";
 /**
  * What an export wrote.
  */
-export type RosterExport = { path: string, rows: number, format: RosterFormat, };
+export type RosterExport = { path: string, rows: number, format: RosterFormat, 
+/**
+ * Sealed with a passphrase (age): the file at `path` opens only with it.
+ */
+sealed: boolean, };

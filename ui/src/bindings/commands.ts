@@ -119,7 +119,7 @@ export type Commands = {
   printer_calibration_get: { args: { printer: string }; result: Calibration };
   printer_calibration_set: { args: { printer: string; calibration: Calibration }; result: Calibration };
   printer_list: { args: Record<string, never>; result: Array<PrinterInfo> };
-  roster_export: { args: { path: string; format: RosterFormat; filter: RosterFilter }; result: RosterExport };
+  roster_export: { args: { path: string; format: RosterFormat; filter: RosterFilter; passphrase?: string | null }; result: RosterExport };
   roster_file: { args: { from: string; to: string; replaces?: string | null }; result: KeptFiling };
   roster_filings: { args: { verify: boolean }; result: Array<KeptFiling> };
   roster_pack: { args: { from: string; to: string; dir: string }; result: PackFiles };

@@ -520,7 +520,8 @@ pub fn hours_import_report(r: &HoursImportReport, add_missing: bool, report: Opt
 
 /// `certdesk roster export`.
 pub fn roster_exported(e: &RosterExport) -> String {
-    format!("已导出持证人员名册：{} 人 → {}", e.rows, e.path)
+    let sealed = if e.sealed { "（已加密，须用密码打开，例如 age -d）" } else { "" };
+    format!("已导出持证人员名册：{} 人 → {}{sealed}", e.rows, e.path)
 }
 
 /// One kept roster filing (`certdesk roster file`, each line of `roster receipts`).
@@ -759,14 +760,14 @@ pub fn idcard(c: &certdesk_idcard::CardText) -> String {
     )
 }
 
-/// Asking for the backup passphrase.
+/// Asking for a passphrase (a backup's, a sealed export's).
 pub fn passphrase_prompt() -> &'static str {
-    "备份密码: "
+    "加密密码: "
 }
 
 /// Asking for it again.
 pub fn passphrase_again() -> &'static str {
-    "再次输入备份密码: "
+    "再次输入加密密码: "
 }
 
 /// `certdesk backup create FILE`.

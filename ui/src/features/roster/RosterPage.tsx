@@ -37,6 +37,8 @@ export default function RosterPage() {
   const [to, setTo] = useState('');
   const [format, setFormat] = useState<RosterFormat>('xlsx');
   const [path, setPath] = useState('');
+  // 加密: a passphrase seals the file (age); empty writes it plain.
+  const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<RosterExport | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -54,7 +56,9 @@ export default function RosterPage() {
     setDone(null);
     setError(null);
     try {
-      setDone(await api.rosterExport(path.trim(), format, { statuses, from: from.trim() || null, to: to.trim() || null }));
+      setDone(
+        await api.rosterExport(path.trim(), format, { statuses, from: from.trim() || null, to: to.trim() || null }, passphrase || null),
+      );
     } catch (e) {
       setError(api.toApiError(e));
     } finally {
@@ -112,6 +116,15 @@ export default function RosterPage() {
         <Form.Item label={t('roster.path')}>
           <Input id="roster_path" data-testid="roster-path" className="mono" value={path} onChange={(e) => setPath(e.target.value)} onPressEnter={() => void run()} />
         </Form.Item>
+        <Form.Item label={t('roster.passphrase')} htmlFor="roster_passphrase" extra={t('roster.passphraseHint')}>
+          <Input.Password
+            id="roster_passphrase"
+            autoComplete="new-password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            onPressEnter={() => void run()}
+          />
+        </Form.Item>
         <Button type="primary" icon={<DownloadOutlined />} loading={busy} onClick={() => void run()} data-testid="roster-export">
           {t('roster.export')}
         </Button>
@@ -122,7 +135,7 @@ export default function RosterPage() {
           type="success"
           showIcon
           data-testid="roster-done"
-          message={t('roster.done', { rows: done.rows })}
+          message={t(done.sealed ? 'roster.doneSealed' : 'roster.done', { rows: done.rows })}
           description={<span className="mono">{done.path}</span>}
         />
       )}
