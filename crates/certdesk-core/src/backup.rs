@@ -158,15 +158,18 @@ pub fn is_passphrase_error(e: &DeskError) -> bool {
 /// The automatic backups' passphrase's place: `backup-passphrase` in the data folder, or the
 /// keyring entry named by the folder's tag (as the database key's).
 fn with_passphrase_slot<T>(data_dir: &Path, f: impl FnOnce(&certdesk_secret::Slot<'_>) -> T) -> T {
-    let user = format!("backup-{}", certdesk_secret::folder_tag(data_dir));
-    f(&certdesk_secret::Slot { dir: data_dir, file: "backup-passphrase", keyring_user: &user, binding: "certdesk-backup-passphrase" })
+    passphrase_slot(data_dir, &certdesk_secret::folder_tag(data_dir), f)
 }
 
 /// Where the version before named the passphrase's keyring entry: after the folder's path
 /// itself, which told any program reading the keyring where the desk's data is. A passphrase
 /// found there moves to the tagged entry.
 fn with_old_passphrase_slot<T>(data_dir: &Path, f: impl FnOnce(&certdesk_secret::Slot<'_>) -> T) -> T {
-    let user = format!("backup-{}", data_dir.display());
+    passphrase_slot(data_dir, &data_dir.display().to_string(), f)
+}
+
+fn passphrase_slot<T>(data_dir: &Path, name: &str, f: impl FnOnce(&certdesk_secret::Slot<'_>) -> T) -> T {
+    let user = format!("backup-{name}");
     f(&certdesk_secret::Slot { dir: data_dir, file: "backup-passphrase", keyring_user: &user, binding: "certdesk-backup-passphrase" })
 }
 

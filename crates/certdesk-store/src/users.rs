@@ -269,23 +269,12 @@ impl Desk {
             if disabled && held.role == Role::Manager && table::users::enabled_managers(&self.conn)? <= 1 {
                 return Err(messages::last_manager());
             }
-            let tx = self.conn.unchecked_transaction()?;
-            table::users::set_disabled(&tx, &id, disabled, &self.now_text())?;
-            self.append_audit(
-                &tx,
-                &AuditRecord {
-                    user_id: Some(&actor.id),
-                    entity: "user",
-                    entity_id: &id,
-                    action: if disabled { "disable" } else { "enable" },
-                    field: Some("disabled"),
-                    old_value: Some(if held.disabled { "1" } else { "0" }),
-                    new_value: Some(if disabled { "1" } else { "0" }),
-                    reason: None,
-                },
-            )?;
-            self.push_account_outbox(&tx, &id)?;
-            tx.commit()?;
+            let flag = |d: bool| if d { "1" } else { "0" };
+            let action = if disabled { "disable" } else { "enable" };
+            let at = self.now_text();
+            return self.change_account(actor, &id, (action, "disabled", Some(flag(held.disabled)), Some(flag(disabled))), |tx| {
+                table::users::set_disabled(tx, &id, disabled, &at)
+            });
         }
         self.user_info(&id)
     }
@@ -298,24 +287,28 @@ impl Desk {
             return Err(DeskError::field(messages::password_too_short(MIN_PASSWORD_CHARS)));
         }
         let hash = hash_password(password)?;
+        let at = self.now_text();
+        self.change_account(actor, &id, ("reset_password", "password", None, None), |tx| table::users::set_password(tx, &id, &hash, &at))
+    }
+
+    /// A manager's change of one account: written by `write`, audited (`action` on `field`,
+    /// from `old` to `new`) and announced to the agency's other desks, in one transaction.
+    fn change_account(
+        &self,
+        actor: &SessionUser,
+        id: &str,
+        (action, field, old, new): (&str, &str, Option<&str>, Option<&str>),
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+    ) -> DeskResult<UserInfo> {
         let tx = self.conn.unchecked_transaction()?;
-        table::users::set_password(&tx, &id, &hash, &self.now_text())?;
+        write(&tx)?;
         self.append_audit(
             &tx,
-            &AuditRecord {
-                user_id: Some(&actor.id),
-                entity: "user",
-                entity_id: &id,
-                action: "reset_password",
-                field: Some("password"),
-                old_value: None,
-                new_value: None,
-                reason: None,
-            },
+            &AuditRecord { user_id: Some(&actor.id), entity: "user", entity_id: id, action, field: Some(field), old_value: old, new_value: new, reason: None },
         )?;
-        self.push_account_outbox(&tx, &id)?;
+        self.push_account_outbox(&tx, id)?;
         tx.commit()?;
-        self.user_info(&id)
+        self.user_info(id)
     }
 
     fn user_info(&self, id: &str) -> DeskResult<UserInfo> {
