@@ -140,6 +140,35 @@ pub fn claims_certificate(status: WorkerStatus) -> bool {
     )
 }
 
+/// How far along the lifecycle a status is, for [`merge_relayed`]: applied and rejected are
+/// one step (the platform's answer to an application arrives as its own decision).
+fn stage(status: WorkerStatus) -> u8 {
+    use WorkerStatus as S;
+    match status {
+        S::Enrolled => 0,
+        S::InTraining => 1,
+        S::Eligible => 2,
+        S::Applied | S::Rejected => 3,
+        S::Approved => 4,
+        S::Printed => 5,
+        S::Issued => 6,
+        S::Cancelled => 7,
+    }
+}
+
+/// The status a desk keeps when another desk of its agency relays the same worker in
+/// `relayed` while it holds `held` (issue 10): a status never moves backwards through a merge.
+/// The later stage wins (cancelled is final); at the same stage the desk keeps what it holds,
+/// because the platform's own decisions (approval, rejection) reach every desk as changes of
+/// their own, in the same order.
+pub fn merge_relayed(held: WorkerStatus, relayed: WorkerStatus) -> WorkerStatus {
+    if stage(relayed) > stage(held) {
+        relayed
+    } else {
+        held
+    }
+}
+
 fn refused(from: WorkerStatus, event: LifecycleEvent) -> FieldError {
     crate::messages::status_transition(
         &crate::Bilingual::new(from.label_zh(), from.label_en()),
@@ -180,6 +209,32 @@ mod tests {
         (S::Issued, E::Cancel, S::Cancelled),
         (S::Rejected, E::Cancel, S::Cancelled),
     ];
+
+    #[test]
+    fn a_relayed_status_never_moves_a_worker_backwards_and_cancelled_is_final() {
+        // Forward moves are taken, whichever desk made them.
+        assert_eq!(merge_relayed(S::Enrolled, S::Eligible), S::Eligible);
+        assert_eq!(merge_relayed(S::Approved, S::Issued), S::Issued);
+        assert_eq!(merge_relayed(S::Issued, S::Cancelled), S::Cancelled);
+        // Never backwards, never out of cancelled.
+        assert_eq!(merge_relayed(S::Eligible, S::InTraining), S::Eligible);
+        assert_eq!(merge_relayed(S::Issued, S::Printed), S::Issued);
+        for s in S::ALL {
+            assert_eq!(merge_relayed(S::Cancelled, s), S::Cancelled);
+            assert_eq!(merge_relayed(s, s), s);
+        }
+        // The same stage: the held one stays (the platform's decision comes on its own).
+        assert_eq!(merge_relayed(S::Rejected, S::Applied), S::Rejected);
+        assert_eq!(merge_relayed(S::Applied, S::Rejected), S::Applied);
+        // Whatever the order two desks see them in, the later stage is where both end.
+        for a in S::ALL {
+            for b in S::ALL {
+                if stage(a) != stage(b) {
+                    assert_eq!(merge_relayed(a, b), merge_relayed(b, a), "{a:?} {b:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_allowed_transition_leads_where_the_table_says() {

@@ -37,11 +37,7 @@ pub const MAX_BLOB_BYTES: u64 = 10 * 1024 * 1024;
 /// Header carrying the bytes received so far on every answer of the upload endpoints.
 pub static UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
 
-/// Whether `s` is a blob name: a SHA-256 in 64 lower-case hex digits. Anything else could
-/// escape the blob directory or alias another blob.
-pub fn is_blob_name(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
+pub use certdesk_protocol::blob::is_blob_name;
 
 fn checked_name(sha256: &str) -> Result<(), AppError> {
     if is_blob_name(sha256) {

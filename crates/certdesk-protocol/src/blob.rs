@@ -7,6 +7,12 @@ use serde::{Deserialize, Serialize};
 /// on a poor connection loses little, large enough that a photo is a handful of requests.
 pub const UPLOAD_CHUNK_BYTES: usize = 64 * 1024;
 
+/// Whether `s` is a blob name: a SHA-256 in 64 lower-case hex digits. Anything else could
+/// escape the blob directory or alias another blob.
+pub fn is_blob_name(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// Stable code of a chunk that does not start where the upload stands (overlapping, repeated
 /// or out of order): the answer's `offset` says where to continue.
 pub const UPLOAD_OFFSET_MISMATCH: &str = crate::ApiCode::UploadOffsetMismatch.as_str();

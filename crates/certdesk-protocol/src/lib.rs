@@ -16,6 +16,7 @@ pub mod operator;
 pub mod roster;
 pub mod staff;
 pub mod sync;
+pub mod worker_record;
 
 pub use credential::{
     issue_url, verify, verify_at, Checked, CredentialClaims, CredentialError, RevocationEntry, RevocationList,

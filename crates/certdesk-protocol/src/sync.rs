@@ -112,8 +112,9 @@ impl SyncEntity {
     }
 
     /// Records the platform relays to every desk of the agency as it applies them
-    /// ([`ChangeBody::AgencyRecord`]): so far the staff accounts (issue 10 item 3).
-    pub const RELAYED: &'static [SyncEntity] = &[SyncEntity::User];
+    /// ([`ChangeBody::AgencyRecord`]): the staff accounts (issue 10 item 3) and the workers
+    /// (issue 10 item 1, [`crate::worker_record`]).
+    pub const RELAYED: &'static [SyncEntity] = &[SyncEntity::User, SyncEntity::Worker];
 
     /// One of [`SyncEntity::RELAYED`].
     pub fn is_relayed(self) -> bool {
@@ -732,7 +733,9 @@ pub enum ChangeBody {
         entity: SyncEntity,
         /// The record's id.
         entity_id: Uuid,
-        /// The record as the desk pushed it (for `user`, a [`crate::staff::StaffAccount`]).
+        /// The record as the desk pushed it (for `user`, a [`crate::staff::StaffAccount`]; for
+        /// `worker`, the copy the platform keeps with the status it keeps, see
+        /// [`crate::worker_record`]).
         payload: serde_json::Value,
     },
     /// A deletion marker: the desk drops its copy of this record.

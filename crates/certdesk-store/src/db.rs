@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 11, name: "platform_supervision", sql: include_str!("../migrations/0011_platform_supervision.sql") },
     Migration { version: 12, name: "complaint_answers", sql: include_str!("../migrations/0012_complaint_answers.sql") },
     Migration { version: 13, name: "staff_accounts", sql: include_str!("../migrations/0013_staff_accounts.sql") },
+    Migration { version: 14, name: "worker_field_times", sql: include_str!("../migrations/0014_worker_field_times.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -354,6 +355,7 @@ mod tests {
         (11, "93ef53e7ca1aedc73ca477b860e8a5853af2453d327bd7f3a1ca0b39da4072a8"),
         (12, "d6392a3122b76f456f1dfa50a4c9edfd901320a86492cf8f4b8ec02dbf45efaa"),
         (13, "5e76e30ec058789c7842f7a702d1519c862e1771c2746e66c208abdc4933dcab"),
+        (14, "05e4d760184801fe9da83a457a1879e2c3ff531842456d7f27e58ce6c83ade88"),
     ];
 
     #[test]

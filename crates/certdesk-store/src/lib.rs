@@ -23,6 +23,7 @@ mod hours_import;
 mod import;
 pub mod messages;
 mod outbox;
+mod relayed;
 mod photo;
 mod roster;
 mod roster_filing;

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::audit::AuditRecord;
 use crate::cards::Feedback;
+use crate::relayed::Kept;
 use crate::messages;
 use crate::table::{self, sync_rejections::PushedEntry};
 use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
@@ -196,6 +197,8 @@ pub struct PullTally {
     pub supervision_forms: u64,
     /// Staff accounts of the agency added or changed here (by another desk's write).
     pub staff_accounts: u64,
+    /// Workers of the agency added or changed here by another desk's write (issue 10 item 1).
+    pub workers: u64,
     /// Records of the agency's other desks refused: they did not read, or clashed with what
     /// this desk holds (nothing of them was applied; the rest of the page was).
     pub refused: u64,
@@ -215,6 +218,7 @@ impl PullTally {
         self.skipped += o.skipped;
         self.supervision_forms += o.supervision_forms;
         self.staff_accounts += o.staff_accounts;
+        self.workers += o.workers;
         self.refused += o.refused;
     }
 }
@@ -597,6 +601,13 @@ impl Desk {
                     Some(true) => tally.staff_accounts += 1,
                     Some(false) => {}
                     None => tally.refused += 1,
+                }
+            }
+            ChangeBody::AgencyRecord { entity: SyncEntity::Worker, payload, .. } => {
+                match self.keep_relayed_worker(tx, payload)? {
+                    Kept::Changed => tally.workers += 1,
+                    Kept::Unchanged => {}
+                    Kept::Refused => tally.refused += 1,
                 }
             }
             // An entity this desk does not take from other desks yet.

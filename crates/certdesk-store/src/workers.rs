@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
+use certdesk_protocol::worker_record::DETAIL_FIELDS;
 use certdesk_domain::{validate_worker, validate_worker_record, Bilingual, FieldError, Gender, IdKind, IdNumber, PublicIdentity, ServiceType, ValidWorker, WorkerStatus};
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,24 @@ pub struct Worker {
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
+    /// When each detail (a field of `certdesk_protocol::worker_record::DETAIL_FIELDS`) was last
+    /// written: two desks' copies of the worker merge field by field by it (issue 10; empty
+    /// from a desk before it).
+    #[serde(default)]
+    pub field_times: std::collections::BTreeMap<String, String>,
+    /// Who last wrote each detail (user ids), named in the timeline of the agency's other desks.
+    #[serde(default)]
+    pub field_authors: std::collections::BTreeMap<String, String>,
+    /// The ids of the users named above and of who added and last changed the record, so that
+    /// the record names them on the agency's other desks (empty from a desk before them).
+    #[serde(default)]
+    pub consent_witness_id: String,
+    #[serde(default)]
+    pub agency_check_by_id: String,
+    #[serde(default)]
+    pub created_by_id: String,
+    #[serde(default)]
+    pub updated_by_id: String,
 }
 
 /// The worker page: the record, its timeline and its photo.
@@ -133,8 +152,62 @@ pub(crate) fn name_grams(name: &str) -> HashSet<String> {
     grams
 }
 
-fn write_grams(tx: &Transaction<'_>, worker_id: &str, name: &str) -> DeskResult<()> {
+pub(crate) fn write_grams(tx: &Transaction<'_>, worker_id: &str, name: &str) -> DeskResult<()> {
     Ok(table::worker_name_grams::replace(tx, worker_id, name_grams(name))?)
+}
+
+/// The details a correction changes, by field code as the timeline names them: name, ID number,
+/// phone, address, service types, emergency contact, photo and consent date.
+pub(crate) type DetailValues = [(&'static str, String); 9];
+
+fn service_codes(types: &[ServiceType]) -> String {
+    types.iter().map(|t| t.code()).collect::<Vec<_>>().join(",")
+}
+
+/// The [`DetailValues`] of a validated record with its photo.
+pub(crate) fn details_of(v: &ValidWorker, photo: Option<&str>) -> DetailValues {
+    [
+        ("name", v.name.clone()),
+        ("id_number", v.id_number.as_str().to_string()),
+        ("phone", v.phone.as_str().to_string()),
+        ("address", v.address.clone()),
+        ("service_types", service_codes(&v.service_types)),
+        ("emergency_contact_name", v.emergency_contact_name.clone()),
+        ("emergency_contact_phone", v.emergency_contact_phone.clone()),
+        ("photo", photo.unwrap_or_default().to_string()),
+        ("consent_date", v.consent_date.to_string()),
+    ]
+}
+
+/// `map` with each of `fields` set to `value`, as the `field_times` (the time) and
+/// `field_authors` (the user) columns hold it.
+pub(crate) fn stamped<'a>(fields: impl Iterator<Item = &'a str>, value: &str, mut map: std::collections::BTreeMap<String, String>) -> String {
+    for field in fields {
+        map.insert(field.to_string(), value.to_string());
+    }
+    serde_json::to_string(&map).unwrap_or_else(|_| "{}".into())
+}
+
+/// Each field whose value differs: (field, old, new).
+pub(crate) fn changed_details(old: DetailValues, new: DetailValues) -> Vec<(&'static str, String, String)> {
+    old.into_iter().zip(new).filter(|((_, a), (_, b))| a != b).map(|((f, a), (_, b))| (f, a, b)).collect()
+}
+
+impl Worker {
+    /// The record's [`DetailValues`].
+    pub(crate) fn details(&self) -> DetailValues {
+        [
+            ("name", self.name.clone()),
+            ("id_number", self.id_number.clone()),
+            ("phone", self.phone.clone()),
+            ("address", self.address.clone()),
+            ("service_types", service_codes(&self.service_types)),
+            ("emergency_contact_name", self.emergency_contact_name.clone()),
+            ("emergency_contact_phone", self.emergency_contact_phone.clone()),
+            ("photo", self.photo_sha256.clone().unwrap_or_default()),
+            ("consent_date", self.consent_date.clone()),
+        ]
+    }
 }
 
 fn duplicate_error(existing_id: String, existing_name: &str) -> DeskError {
@@ -199,7 +272,9 @@ impl Desk {
         }
         let id = self.new_id();
         let now = self.now_text();
-        let row = WorkerRow { id: &id, valid: &v, photo_sha256: input.photo_sha256.as_deref(), user_id: &actor.id, now: &now };
+        let times = stamped(DETAIL_FIELDS.iter().map(|(f, _)| *f), &now, Default::default());
+        let authors = stamped(DETAIL_FIELDS.iter().map(|(f, _)| *f), &actor.id, Default::default());
+        let row = WorkerRow { id: &id, valid: &v, photo_sha256: input.photo_sha256.as_deref(), user_id: &actor.id, now: &now, field_times: &times, field_authors: &authors };
         table::workers::insert(tx, &row)?;
         write_grams(tx, &id, &v.name)?;
         self.append_audit(
@@ -304,29 +379,17 @@ impl Desk {
                 return Err(messages::details_reason_required());
             }
         }
-        let codes = |types: &[ServiceType]| types.iter().map(|t| t.code()).collect::<Vec<_>>().join(",");
         let consent_date = v.consent_date.to_string();
-        let changes: Vec<(&str, String, String)> = [
-            ("name", old.name.clone(), v.name.clone()),
-            ("id_number", old.id_number.clone(), v.id_number.as_str().to_string()),
-            ("phone", old.phone.clone(), v.phone.as_str().to_string()),
-            ("address", old.address.clone(), v.address.clone()),
-            ("service_types", codes(&old.service_types), codes(&v.service_types)),
-            ("emergency_contact_name", old.emergency_contact_name.clone(), v.emergency_contact_name.clone()),
-            ("emergency_contact_phone", old.emergency_contact_phone.clone(), v.emergency_contact_phone.clone()),
-            ("photo", old.photo_sha256.clone().unwrap_or_default(), input.photo_sha256.clone().unwrap_or_default()),
-            ("consent_date", old.consent_date.clone(), consent_date.clone()),
-        ]
-        .into_iter()
-        .filter(|(_, a, b)| a != b)
-        .collect();
+        let changes = changed_details(old.details(), details_of(&v, input.photo_sha256.as_deref()));
         if changes.is_empty() {
             return Ok(old);
         }
         let now = self.now_text();
         let tx = self.conn.unchecked_transaction()?;
         // A new consent date means a new signature, witnessed by whoever records it now.
-        let row = WorkerRow { id, valid: &v, photo_sha256: input.photo_sha256.as_deref(), user_id: &actor.id, now: &now };
+        let times = stamped(changes.iter().map(|(f, _, _)| *f), &now, old.field_times.clone());
+        let authors = stamped(changes.iter().map(|(f, _, _)| *f), &actor.id, old.field_authors.clone());
+        let row = WorkerRow { id, valid: &v, photo_sha256: input.photo_sha256.as_deref(), user_id: &actor.id, now: &now, field_times: &times, field_authors: &authors };
         table::workers::update_details(&tx, &row, consent_date != old.consent_date)?;
         if old.name != v.name {
             write_grams(&tx, id, &v.name)?;

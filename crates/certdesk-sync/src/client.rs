@@ -284,6 +284,18 @@ impl PlatformClient {
         }
     }
 
+    /// `GET /blobs/{sha256}`: a blob of the agency (a photo another desk uploaded); `None` when
+    /// the platform does not hold it.
+    pub async fn get_blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, SyncError> {
+        let url = self.url(&format!("/blobs/{sha256}"));
+        let (status, body) = self.send(true, |c| c.get(&url)).await?;
+        match status {
+            s if s.is_success() => Ok(Some(body)),
+            StatusCode::NOT_FOUND => Ok(None),
+            s => Err(refusal(s, &body)),
+        }
+    }
+
     /// `GET /blobs/{sha256}/upload`: how many bytes of this blob the platform holds. `None`
     /// from a platform that predates resumable uploads.
     pub async fn upload_status(&self, sha256: &str) -> Result<Option<UploadStatus>, SyncError> {

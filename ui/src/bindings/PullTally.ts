@@ -49,6 +49,10 @@ supervision_forms: number,
  */
 staff_accounts: number, 
 /**
+ * Workers of the agency added or changed here by another desk's write (issue 10 item 1).
+ */
+workers: number, 
+/**
  * Records of the agency's other desks refused: they did not read, or clashed with what
  * this desk holds (nothing of them was applied; the rest of the page was).
  */

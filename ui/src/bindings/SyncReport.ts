@@ -20,6 +20,15 @@ batches: number,
  */
 photos_uploaded: number, 
 /**
+ * Photos of workers another desk of the agency enrolled, fetched from the platform.
+ */
+photos_fetched: number, 
+/**
+ * Photos fetched that were refused (not the photo their name says, or not a desk's photo);
+ * their workers are kept without them.
+ */
+photos_refused: number, 
+/**
  * What the pulled changes were.
  */
 pulled: PullTally, 

@@ -15,4 +15,19 @@ consent_witness: string, agency_check_done: boolean,
 /**
  * Display name of the user who checked the ID card in person.
  */
-agency_check_by: string, agency_check_at: string, status: WorkerStatus, certificate_code: string | null, created_at: string, updated_at: string, version: number, };
+agency_check_by: string, agency_check_at: string, status: WorkerStatus, certificate_code: string | null, created_at: string, updated_at: string, version: number, 
+/**
+ * When each detail (a field of `certdesk_protocol::worker_record::DETAIL_FIELDS`) was last
+ * written: two desks' copies of the worker merge field by field by it (issue 10; empty
+ * from a desk before it).
+ */
+field_times: { [key in string]: string }, 
+/**
+ * Who last wrote each detail (user ids), named in the timeline of the agency's other desks.
+ */
+field_authors: { [key in string]: string }, 
+/**
+ * The ids of the users named above and of who added and last changed the record, so that
+ * the record names them on the agency's other desks (empty from a desk before them).
+ */
+consent_witness_id: string, agency_check_by_id: string, created_by_id: string, updated_by_id: string, };

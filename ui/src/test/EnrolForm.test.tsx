@@ -162,6 +162,12 @@ describe('EnrolForm', () => {
       created_at: '2026-11-01T09:00:00+08:00',
       updated_at: '2026-11-01T09:00:00+08:00',
       version: 1,
+      field_times: {},
+      field_authors: {},
+      consent_witness_id: 'u1',
+      agency_check_by_id: 'u1',
+      created_by_id: 'u1',
+      updated_by_id: 'u1',
     };
     const saved = { ...worker, id_number: '110105194912310029' };
     mockBackend({ id_preview: () => PREVIEW_OK, worker_update: () => saved });

@@ -33,6 +33,12 @@ pub fn sync_report(r: &SyncReport) -> String {
     if r.pulled.staff_accounts > 0 {
         text.push_str(&format!("\n本机构其他工作台的账号：{} 个已更新", r.pulled.staff_accounts));
     }
+    if r.pulled.workers > 0 || r.photos_fetched > 0 {
+        text.push_str(&format!("\n本机构其他工作台登记或修改的人员：{} 名已更新（下载照片 {} 张）", r.pulled.workers, r.photos_fetched));
+    }
+    if r.photos_refused > 0 {
+        text.push_str(&format!("\n照片与其编号不符或不是证件照：{} 张，未保存（人员照常保存，暂无照片）", r.photos_refused));
+    }
     if r.pulled.refused > 0 {
         text.push_str(&format!("\n无法读取或与本机冲突的变更：{} 项，已跳过（其余照常应用）", r.pulled.refused));
     }

@@ -82,7 +82,7 @@ pub(super) fn apply(
 
 /// Relays an applied record to every desk of the agency, for the entities that travel
 /// between desks ([`SyncEntity::RELAYED`]).
-fn relay(tx: &mut dyn Tx, ctx: &PushContext, entity: SyncEntity, entity_id: uuid::Uuid, payload: &serde_json::Value) -> StoreResult<()> {
+pub(super) fn relay(tx: &mut dyn Tx, ctx: &PushContext, entity: SyncEntity, entity_id: uuid::Uuid, payload: &serde_json::Value) -> StoreResult<()> {
     if entity.is_relayed() {
         tx.add_change(Some(ctx.agency_id), &ChangeBody::AgencyRecord { entity, entity_id, payload: payload.clone() }, ctx.now)?;
     }

@@ -195,10 +195,26 @@ impl Bench {
             .status
     }
 
+    /// The agency's changes but the workers relayed to its desks (see [`Bench::relayed`]).
     fn changes(&self, desk: Desk) -> Vec<ChangeBody> {
+        self.all_changes(desk).into_iter().filter(|c| !matches!(c, ChangeBody::AgencyRecord { entity: SyncEntity::Worker, .. })).collect()
+    }
+
+    fn all_changes(&self, desk: Desk) -> Vec<ChangeBody> {
         let (changes, more) = self.store.changes_since(desk.agency, 0, 1000).unwrap();
         assert!(!more);
         changes.into_iter().map(|c| c.body).collect()
+    }
+
+    /// The worker copies relayed to the agency's desks, in order.
+    fn relayed(&self, desk: Desk) -> Vec<serde_json::Value> {
+        self.all_changes(desk)
+            .into_iter()
+            .filter_map(|c| match c {
+                ChangeBody::AgencyRecord { entity: SyncEntity::Worker, payload, .. } => Some(payload),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -207,6 +223,38 @@ fn rejected_code(outcome: &EntryOutcome) -> &str {
         EntryOutcome::Rejected { code, .. } | EntryOutcome::Conflict { code, .. } => code,
         other => panic!("a refusal, not {other:?}"),
     }
+}
+
+#[test]
+fn a_worker_corrected_on_two_desks_keeps_each_fields_later_write_and_is_relayed_to_its_agency_only() {
+    let b = Bench::new();
+    let d = b.desk("A", "黄浦区");
+    let other = b.desk("B", "黄浦区");
+    let w = Uuid::now_v7();
+    let stamped = |phone: &str, phone_at: &str, address: &str, address_at: &str| {
+        let mut p = worker(&id_number(1));
+        p["phone"] = json!(phone);
+        p["address"] = json!(address);
+        p["field_times"] = json!({"phone": phone_at, "address": address_at});
+        p
+    };
+    // The second desk's copy (a later address) reaches the platform before the first desk's (a
+    // later phone): the platform keeps both later writes, whatever the order.
+    let later_address = stamped("13812345678", "2026-11-01T02:00:00.000Z", "新地址1号", "2026-11-03T02:00:00.000Z");
+    let later_phone = stamped("13987654321", "2026-11-02T02:00:00.000Z", "某路1号", "2026-11-01T02:00:00.000Z");
+    assert_eq!(b.push(d, &[b.entry(w, SyncOp::Upsert, later_address)]), [EntryOutcome::Applied]);
+    assert_eq!(b.push(d, &[b.entry(w, SyncOp::Upsert, later_phone)]), [EntryOutcome::Applied]);
+    let relayed = b.relayed(d);
+    assert_eq!(relayed.len(), 2, "each push relays the copy kept");
+    let kept = relayed.last().unwrap();
+    assert_eq!((kept["phone"].as_str(), kept["address"].as_str()), (Some("13987654321"), Some("新地址1号")));
+    assert_eq!(kept["status"], "eligible", "with the status the platform keeps");
+    assert!(b.relayed(other).is_empty(), "another agency receives nothing of it");
+    // A copy that stamps no fields (a desk before field times) replaces the kept one, as before.
+    let mut plain = worker(&id_number(1));
+    plain["phone"] = json!("13700001111");
+    b.push(d, &[b.entry(w, SyncOp::Upsert, plain)]);
+    assert_eq!(b.relayed(d).last().unwrap()["address"], "某路1号");
 }
 
 #[test]

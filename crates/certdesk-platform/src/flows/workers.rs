@@ -6,13 +6,14 @@ use certdesk_domain::lifecycle::claims_certificate;
 use certdesk_domain::WorkerStatus;
 use certdesk_protocol::credential::{sign_payload, CredentialClaims};
 use certdesk_protocol::sync::{ChangeBody, CheckKind, EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
+use certdesk_protocol::worker_record;
 use certdesk_protocol::RevocationEntry;
 use uuid::Uuid;
 
 use crate::ids::Ids;
 use crate::rules;
 use crate::store::repo::{
-    ApplicationDecision, ApplicationKind, NewCard, StoredWorker, Tx, WorkerRow, WorkerWrite,
+    ApplicationDecision, ApplicationKind, NewCard, RecordLink, StoredWorker, Tx, WorkerRow, WorkerWrite,
 };
 use super::{NewApplication, PushContext, Signer};
 use crate::store::{StoreError, StoreResult};
@@ -101,10 +102,29 @@ fn put(
     stored: Option<&StoredWorker>,
     new_apps: &mut Vec<NewApplication>,
 ) -> StoreResult<EntryOutcome> {
-    let pushed = match rules::read_worker(&entry.payload, ctx.today) {
+    let mut pushed = match rules::read_worker(&entry.payload, ctx.today) {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
     };
+    // Two desks of the agency may have corrected the worker while offline: each field keeps
+    // its later write, whichever desk pushed last (issue 10 items 1 and 2). A merge that would
+    // not validate as a whole keeps the pushed copy, and so does a copy from a desk that does
+    // not stamp its fields (as every push did before).
+    let held = match entry.payload.get(worker_record::FIELD_TIMES) {
+        Some(_) => tx
+            .live_payloads(ctx.agency_id, SyncEntity::Worker.as_str(), RecordLink::Id(&entry.entity_id.to_string()))?
+            .into_iter()
+            .next(),
+        None => None,
+    };
+    let mut kept = entry.payload.clone();
+    if let Some(held) = held {
+        let merged = worker_record::merge(&held, &entry.payload);
+        if let Ok(both) = rules::read_worker(&merged, ctx.today) {
+            pushed.valid = both.valid;
+            kept = merged;
+        }
+    }
     let id_number = pushed.valid.id_number.as_str().to_owned();
     let mut status = rules::merge_status(
         stored.map_or(WorkerStatus::Enrolled, |s| s.status),
@@ -132,8 +152,7 @@ fn put(
     }
     // The photo a record names is kept beside it for the operators' review page; a name that
     // is not a blob name is ignored rather than trusted.
-    let photo = entry
-        .payload
+    let photo = kept
         .get("photo_sha256")
         .and_then(|v| v.as_str())
         .filter(|s| crate::blob_upload::is_blob_name(s));
@@ -154,6 +173,7 @@ fn put(
         let identity = certdesk_domain::PublicIdentity::of(&pushed.valid.name, photo, &pushed.valid.service_types);
         details_review(tx, ids, ctx, entry.entity_id, &id_number, &identity)?;
     }
+    relay_worker(tx, ctx, entry.entity_id, kept, status)?;
     if let Some(app_id) = application {
         tx.add_application(app_id, entry.entity_id, ctx.agency_id, &id_number, ApplicationKind::Certificate, ctx.now)?;
         // Platform verification (平台核验) is the re-validation just done: the record is
@@ -175,6 +195,16 @@ fn put(
         });
     }
     Ok(EntryOutcome::Applied)
+}
+
+/// Keeps the worker's copy (`payload`, a desk's `worker` payload) with the status the platform
+/// keeps, and relays it to every desk of the agency.
+fn relay_worker(tx: &mut dyn Tx, ctx: &PushContext, worker_id: Uuid, mut payload: serde_json::Value, status: WorkerStatus) -> StoreResult<()> {
+    if let Some(fields) = payload.as_object_mut() {
+        fields.insert("status".into(), status.code().into());
+    }
+    tx.put_record(SyncEntity::Worker.as_str(), worker_id, ctx.agency_id, &payload, ctx.now)?;
+    super::records::relay(tx, ctx, SyncEntity::Worker, worker_id, &payload)
 }
 
 /// A record of a worker holding a certificate whose name, photo or service types now differ
@@ -224,6 +254,11 @@ fn cancel(
             },
             ctx.now,
         )?;
+    }
+    // The agency's other desks see the worker cancelled too.
+    let held = tx.live_payloads(ctx.agency_id, SyncEntity::Worker.as_str(), RecordLink::Id(&worker_id.to_string()))?;
+    if let Some(payload) = held.into_iter().next() {
+        relay_worker(tx, ctx, worker_id, payload, status)?;
     }
     Ok(EntryOutcome::Applied)
 }

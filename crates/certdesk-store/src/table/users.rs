@@ -12,6 +12,11 @@ pub(crate) fn any(conn: &Connection) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS(SELECT 1 FROM users)", [], |r| r.get(0))
 }
 
+/// Whether a user with this id is held.
+pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS(SELECT 1 FROM users WHERE id = ?1)", [id], |r| r.get(0))
+}
+
 /// Whether a user has this username.
 pub(crate) fn username_taken(conn: &Connection, username: &str) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)", [username], |r| r.get(0))

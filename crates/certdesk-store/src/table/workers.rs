@@ -18,7 +18,7 @@ use crate::{DeskError, DeskResult};
 const COLUMNS: &str = "w.id, w.name, w.id_number, w.id_number_legacy, w.gender, w.birth_date, w.phone, w.address,
     w.service_types, w.emergency_contact_name, w.emergency_contact_phone, w.photo_sha256, w.consent_date,
     cw.display_name, w.agency_check_done, cb.display_name, w.agency_check_at, w.status, w.certificate_code,
-    w.created_at, w.updated_at, w.version";
+    w.created_at, w.updated_at, w.version, w.field_times, w.consent_witness_id, w.agency_check_by, w.created_by, w.updated_by, w.field_authors";
 
 const FROM: &str = "FROM workers w
     JOIN users cw ON cw.id = w.consent_witness_id
@@ -48,6 +48,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
         created_at: r.get(19)?,
         updated_at: r.get(20)?,
         version: r.get(21)?,
+        field_times: serde_json::from_str(&r.get::<_, String>(22)?).unwrap_or_default(),
+        consent_witness_id: r.get(23)?,
+        agency_check_by_id: r.get(24)?,
+        created_by_id: r.get(25)?,
+        updated_by_id: r.get(26)?,
+        field_authors: serde_json::from_str(&r.get::<_, String>(27)?).unwrap_or_default(),
     })
 }
 
@@ -58,6 +64,10 @@ pub(crate) struct WorkerRow<'a> {
     pub photo_sha256: Option<&'a str>,
     pub user_id: &'a str,
     pub now: &'a str,
+    /// The `field_times` JSON to store (see [`crate::workers::stamped`]).
+    pub field_times: &'a str,
+    /// The `field_authors` JSON to store.
+    pub field_authors: &'a str,
 }
 
 /// A new worker: enrolled, version 1, consent witnessed and ID card checked by `user_id` now.
@@ -67,9 +77,9 @@ pub(crate) fn insert(conn: &Connection, row: &WorkerRow<'_>) -> rusqlite::Result
         "INSERT INTO workers (id, name, id_number, id_number_legacy, id_rev, gender, birth_date, phone, phone_rev,
             address, service_types, emergency_contact_name, emergency_contact_phone, photo_sha256,
             consent_date, consent_witness_id, agency_check_done, agency_check_by, agency_check_at,
-            status, certificate_code, created_at, created_by, updated_at, updated_by, version)
+            status, certificate_code, created_at, created_by, updated_at, updated_by, version, field_times, field_authors)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?16, ?17,
-            'enrolled', NULL, ?17, ?16, ?17, ?16, 1)",
+            'enrolled', NULL, ?17, ?16, ?17, ?16, 1, ?18, ?19)",
     )?
     .execute(params![
         row.id,
@@ -89,6 +99,8 @@ pub(crate) fn insert(conn: &Connection, row: &WorkerRow<'_>) -> rusqlite::Result
         v.consent_date.to_string(),
         row.user_id,
         row.now,
+        row.field_times,
+        row.field_authors,
     ])?;
     Ok(())
 }
@@ -103,7 +115,7 @@ pub(crate) fn update_details(conn: &Connection, row: &WorkerRow<'_>, new_witness
             "UPDATE workers SET name = ?2, id_number = ?3, id_number_legacy = ?4, id_rev = ?5, gender = ?6,
                 birth_date = ?7, phone = ?8, phone_rev = ?9, address = ?10, service_types = ?11,
                 emergency_contact_name = ?12, emergency_contact_phone = ?13, {witness_sql}
-                photo_sha256 = ?15, consent_date = ?16, updated_at = ?17, updated_by = ?14, version = version + 1
+                photo_sha256 = ?15, consent_date = ?16, updated_at = ?17, updated_by = ?14, field_times = ?18, field_authors = ?19, version = version + 1
              WHERE id = ?1"
         ),
         params![
@@ -124,9 +136,37 @@ pub(crate) fn update_details(conn: &Connection, row: &WorkerRow<'_>, new_witness
             row.photo_sha256,
             v.consent_date.to_string(),
             row.now,
+            row.field_times,
+            row.field_authors,
         ],
     )?;
     Ok(())
+}
+
+/// Who wrote a worker another desk of the agency relayed, and when (the relayed copy's own).
+pub(crate) struct Authorship<'a> {
+    pub consent_witness_id: &'a str,
+    pub agency_check_by: &'a str,
+    pub agency_check_at: &'a str,
+    pub created_at: &'a str,
+    pub created_by: &'a str,
+    pub updated_by: &'a str,
+}
+
+/// Sets who wrote a relayed worker, as the copy says.
+pub(crate) fn set_authorship(conn: &Connection, id: &str, a: &Authorship<'_>) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE workers SET consent_witness_id = ?2, agency_check_by = ?3, agency_check_at = ?4, created_at = ?5,
+            created_by = ?6, updated_by = ?7
+         WHERE id = ?1",
+        params![id, a.consent_witness_id, a.agency_check_by, a.agency_check_at, a.created_at, a.created_by, a.updated_by],
+    )?;
+    Ok(())
+}
+
+/// Whether another worker holds this certificate code.
+pub(crate) fn certificate_code_taken(conn: &Connection, code: &str, other_than: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS(SELECT 1 FROM workers WHERE certificate_code = ?1 AND id <> ?2)", [code, other_than], |r| r.get(0))
 }
 
 /// Moves a worker to `to` and bumps the version. `user_id`: who made the move, or `None` to

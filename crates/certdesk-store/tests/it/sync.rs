@@ -234,3 +234,58 @@ fn enrolling_the_device_writes_an_audit_entry_naming_who_and_the_platform() {
     assert_eq!((e.old_value.as_deref(), e.new_value.as_deref()), (Some(first.platform_url.as_str()), Some("https://other.example")));
     assert_eq!(desk.verify_audit_chain().unwrap(), entries + 2, "both entries are in the hash chain, which stays intact");
 }
+
+/// Issue 10 items 1 and 6: a worker another desk of the agency enrolled arrives in the pull with
+/// its photo and is kept as that desk wrote it, naming that desk's clerk; a copy naming a user
+/// this desk does not hold or carrying a wrong ID number is refused and counted, and a photo
+/// that is not what its name says (a swapped photo) or not a photo at all is never kept.
+#[test]
+fn a_worker_from_another_desk_is_kept_with_its_photo_and_a_hostile_copy_or_photo_is_refused() {
+    use certdesk_protocol::sync::SyncEntity;
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, _me, _) = fresh(dir.path());
+    let other = tempfile::tempdir().unwrap();
+    let (mut elsewhere, boss) = open_desk_with_clock(other.path(), Box::new(MovableClock::at("2026-11-27T03:00:00Z")));
+    let clerk = certdesk_store::NewUser { username: "li.na".into(), display_name: "李娜".into(), role: certdesk_store::Role::Clerk, password: "password1".into() };
+    elsewhere.add_user(Some(&boss), &clerk).unwrap();
+    let li_na = elsewhere.login("li.na", "password1").unwrap();
+    let jpeg_of = |desk: &mut Desk, shade: u8| {
+        let img = image::RgbImage::from_pixel(200, 240, image::Rgb([shade, 90, 160]));
+        let mut png = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(img).write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let sha = desk.prepare_photo(png.get_ref()).unwrap().sha256;
+        (desk.photo(&sha).unwrap().unwrap(), sha)
+    };
+    let (photo, sha) = jpeg_of(&mut elsewhere, 10);
+    let (swapped, _) = jpeg_of(&mut elsewhere, 200);
+    let mut form = worker_form("王芳", "11010519491231002X");
+    form.photo_sha256 = Some(sha.clone());
+    let w = elsewhere.enrol_worker(&li_na, &form).unwrap();
+    let pending = elsewhere.pending_sync_entries(20).unwrap();
+    let payload = |entity: SyncEntity| pending.iter().rev().find(|e| e.entity == entity && (entity != SyncEntity::User || e.payload["username"] == "li.na")).unwrap().payload.clone();
+    let (account, worker) = (payload(SyncEntity::User), payload(SyncEntity::Worker));
+
+    // The photos first, as the engine fetches them: only the true one is kept.
+    assert!(!desk.keep_relayed_photo(&sha, &swapped).unwrap(), "another photo under this photo's name");
+    let junk = b"not a photo at all".to_vec();
+    assert!(!desk.keep_relayed_photo(&hex::encode(sha2::Sha256::digest(&junk)), &junk).unwrap(), "bytes that are no desk's photo");
+    assert!(!desk.holds_blob(&sha).unwrap());
+    assert!(desk.keep_relayed_photo(&sha, &photo).unwrap());
+
+    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
+    let mut stranger = worker.clone();
+    stranger["created_by_id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
+    let mut wrong_id = worker.clone();
+    wrong_id["id_number"] = serde_json::json!("110105194912310021");
+    let page = vec![record(1, SyncEntity::User, account), record(2, SyncEntity::Worker, stranger), record(3, SyncEntity::Worker, wrong_id), record(4, SyncEntity::Worker, worker.clone())];
+    let tally = desk.apply_pulled(&page, 4, true).unwrap();
+    assert_eq!((tally.staff_accounts, tally.workers, tally.refused), (1, 1, 2), "{tally:?}");
+    let kept = desk.worker(&w.id).unwrap();
+    assert_eq!((kept.name.as_str(), kept.id_number.as_str(), kept.photo_sha256.as_deref()), ("王芳", "11010519491231002X", Some(sha.as_str())));
+    assert_eq!((kept.consent_witness.as_str(), kept.created_at.as_str()), ("李娜", w.created_at.as_str()), "as the other desk wrote it");
+    assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back: the record is the agency's already");
+    // The same copy again changes nothing.
+    let again = desk.apply_pulled(&[record(5, SyncEntity::Worker, worker)], 5, true).unwrap();
+    assert_eq!((again.workers, again.refused), (0, 0));
+}

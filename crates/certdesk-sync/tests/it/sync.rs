@@ -104,7 +104,7 @@ fn name(n: u32) -> String {
 }
 
 /// A PNG of a flat colour, different for each `n`.
-fn png(n: u8) -> Vec<u8> {
+pub(crate) fn png(n: u8) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(200, 240, image::Rgb([n, 255 - n, 128]));
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();

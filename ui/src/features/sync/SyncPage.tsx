@@ -69,7 +69,8 @@ export default function SyncPage({
   const syncNow = () =>
     run('sync', async () => {
       const r = await api.syncNow();
-      const done = t('sync.done', { pushed: r.pushed.applied + r.pushed.duplicate, pulled: r.pulled.changes });
+      let done = t('sync.done', { pushed: r.pushed.applied + r.pushed.duplicate, pulled: r.pulled.changes });
+      if (r.pulled.workers > 0) done += t('sync.otherDesks', { n: r.pulled.workers });
       return r.pulled.refused > 0 ? `${done}${t('sync.refused', { n: r.pulled.refused })}` : done;
     });
   const applyAll = () =>

@@ -46,20 +46,28 @@ export function formatValue(field: string | null, v: string | null, l: Labellers
 /** The text after the timestamp, e.g. "张三（前台）修改 手机号：138… → 139…（原因：…）". */
 export function describeEntry(e: AuditEntry, l: Labellers): string {
   const { t } = l;
+  // A field's change: who, which field, from what to what.
+  const change = (field: string) => ({
+    user: e.user,
+    field: fieldLabel(field, t),
+    old: formatValue(field, e.old_value, l),
+    new: formatValue(field, e.new_value, l),
+  });
   let text: string;
   if (e.action === 'update' && e.field) {
     if (e.field === 'photo_sha256' || e.field === 'photo') {
       text = t('timeline.photo', { user: e.user });
     } else {
-      text = t('timeline.update', {
-        user: e.user,
-        field: fieldLabel(e.field, t),
-        old: formatValue(e.field, e.old_value, l),
-        new: formatValue(e.field, e.new_value, l),
-      });
+      text = t('timeline.update', change(e.field));
     }
   } else if (e.action === 'enrol') {
     text = t('timeline.enrol', { user: e.user });
+  } else if (e.action === 'relay_enrol') {
+    text = t('timeline.relayEnrol', { user: e.user });
+  } else if (e.action === 'relay_update' && e.field) {
+    text = t('timeline.relayUpdate', change(e.field));
+  } else if (e.action === 'relay_status') {
+    text = t('timeline.relayStatus', { old: formatValue('status', e.old_value, l), new: formatValue('status', e.new_value, l) });
   } else {
     const key = `action.${e.action}`;
     text = t('timeline.other', { user: e.user, action: hasKey(key) ? t(key) : e.action });

@@ -1,0 +1,118 @@
+//! A worker record between the desks of one agency (issue 10 items 1 and 2): each desk pushes
+//! the record as it holds it (the desk's `worker` payload); the platform merges it into the copy
+//! it keeps and relays that copy, with the status the platform keeps, to every desk of the
+//! agency ([`crate::sync::ChangeBody::AgencyRecord`]), which merges it the same way.
+//!
+//! Two desks may correct one worker while offline. The merge is per field ([`DETAIL_FIELDS`]):
+//! each field keeps the value written later by its time in the payload's `field_times`, a tie
+//! broken by the value, so every desk and the platform end with the same value for every field
+//! whatever order the copies reach them in ([`merge`] gives the same details either way round).
+//! The status is not merged here: it moves only forward, by the lifecycle
+//! (`certdesk_domain::lifecycle::merge_relayed`).
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// The payload field that maps each detail field to when it was last written (RFC 3339).
+pub const FIELD_TIMES: &str = "field_times";
+
+/// The payload field that maps each detail field to the id of the user who last wrote it.
+pub const FIELD_AUTHORS: &str = "field_authors";
+
+/// The details a clerk writes, each with the payload keys that travel with it: the ID number
+/// brings what is read from it, the consent date its witness. The names are the timeline's.
+pub const DETAIL_FIELDS: &[(&str, &[&str])] = &[
+    ("name", &["name"]),
+    ("id_number", &["id_number", "id_number_legacy", "gender", "birth_date"]),
+    ("phone", &["phone"]),
+    ("address", &["address"]),
+    ("service_types", &["service_types"]),
+    ("emergency_contact_name", &["emergency_contact_name"]),
+    ("emergency_contact_phone", &["emergency_contact_phone"]),
+    ("photo", &["photo_sha256"]),
+    ("consent_date", &["consent_date", "consent_witness_id"]),
+];
+
+/// When `field` was last written in a copy: its `field_times` entry or, from a desk before
+/// them, the copy's `updated_at`; the earliest moment when neither reads.
+pub fn field_time(payload: &Value, field: &str) -> DateTime<Utc> {
+    let own = payload.get(FIELD_TIMES).and_then(|t| t.get(field)).and_then(Value::as_str);
+    own.or_else(|| payload.get("updated_at").and_then(Value::as_str))
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
+}
+
+fn values(payload: &Value, keys: &[&str]) -> String {
+    keys.iter().map(|k| payload.get(*k).unwrap_or(&Value::Null).to_string()).collect::<Vec<_>>().join("\u{1f}")
+}
+
+/// Who last wrote `field` in a copy: its `field_authors` entry or the copy's `updated_by_id`.
+pub fn field_author<'a>(payload: &'a Value, field: &str) -> Option<&'a str> {
+    let own = payload.get(FIELD_AUTHORS).and_then(|t| t.get(field)).and_then(Value::as_str);
+    own.or_else(|| payload.get("updated_by_id").and_then(Value::as_str))
+}
+
+/// `held` with every detail field of `other` that was written later (or at the same moment
+/// with a greater value) taken in, with its time and author. Everything else is `held`'s. The details
+/// are the same whichever copy is `held`.
+pub fn merge(held: &Value, other: &Value) -> Value {
+    let mut out = held.clone();
+    let Some(fields) = out.as_object_mut() else {
+        return out;
+    };
+    let (mut times, mut authors) = (serde_json::Map::new(), serde_json::Map::new());
+    for (field, keys) in DETAIL_FIELDS {
+        let (mine, theirs) = ((field_time(held, field), values(held, keys)), (field_time(other, field), values(other, keys)));
+        let (winner, at) = if theirs > mine { (other, theirs.0) } else { (held, mine.0) };
+        for key in *keys {
+            fields.insert((*key).into(), winner.get(*key).cloned().unwrap_or(Value::Null));
+        }
+        if at > DateTime::<Utc>::MIN_UTC {
+            times.insert((*field).into(), at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true).into());
+        }
+        if let Some(by) = field_author(winner, field) {
+            authors.insert((*field).into(), by.into());
+        }
+    }
+    fields.insert(FIELD_TIMES.into(), Value::Object(times));
+    fields.insert(FIELD_AUTHORS.into(), Value::Object(authors));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn copy(phone: &str, phone_at: &str, address: &str, address_at: &str) -> Value {
+        json!({"phone": phone, "address": address, "status": "enrolled", "updated_at": "2026-03-09T02:00:00.000Z",
+               "updated_by_id": phone, "field_times": {"phone": phone_at, "address": address_at}})
+    }
+
+    #[test]
+    fn each_field_keeps_its_later_write_whichever_copy_is_held() {
+        // One desk changed the phone, the other the address, both offline.
+        let a = copy("13900139000", "2026-03-03T02:00:00.000Z", "旧地址", "2026-03-01T02:00:00.000Z");
+        let b = copy("13800138000", "2026-03-01T02:00:00.000Z", "新地址", "2026-03-04T02:00:00.000Z");
+        for merged in [merge(&a, &b), merge(&b, &a)] {
+            assert_eq!((merged["phone"].as_str(), merged["address"].as_str()), (Some("13900139000"), Some("新地址")));
+            assert_eq!(field_time(&merged, "address").to_rfc3339(), "2026-03-04T02:00:00+00:00");
+            // Each field names who wrote the value it kept.
+            assert_eq!((field_author(&merged, "phone"), field_author(&merged, "address")), (Some("13900139000"), Some("13800138000")));
+        }
+        // Merging again changes nothing.
+        let once = merge(&a, &b);
+        assert_eq!(merge(&once, &b), once);
+        assert_eq!(merge(&once, &a), once);
+    }
+
+    #[test]
+    fn a_tie_goes_the_same_way_on_both_sides_and_a_desk_before_field_times_counts_by_updated_at() {
+        let a = copy("13900139000", "2026-03-03T02:00:00.000Z", "x", "2026-03-01T02:00:00.000Z");
+        let b = copy("13700137000", "2026-03-03T02:00:00.000Z", "x", "2026-03-01T02:00:00.000Z");
+        assert_eq!(merge(&a, &b)["phone"], merge(&b, &a)["phone"]);
+        let old_desk = json!({"phone": "13600136000", "address": "x", "updated_at": "2026-03-05T02:00:00.000Z"});
+        assert_eq!(merge(&a, &old_desk)["phone"], "13600136000");
+        assert_eq!(merge(&old_desk, &a)["phone"], "13600136000");
+    }
+}

@@ -1,0 +1,225 @@
+//! Records another desk of the agency pushed, as the platform relays them (issue 10 item 1): a
+//! worker enrolled or corrected on one desk appears on every desk of the agency at its next
+//! sync, with its photo.
+//!
+//! A relayed worker is the copy the platform keeps (`certdesk_protocol::worker_record`): this
+//! desk takes each field whose write is later than its own (the same merge the platform
+//! makes), and the status only forward (`certdesk_domain::lifecycle::merge_relayed`).
+//! What it takes is written in the worker's timeline under the user of the other desk who wrote
+//! it. Nothing is sent back: the record is the agency's already.
+//!
+//! A copy that does not read, names a user or photo this desk lacks, or is another record of a
+//! person this desk holds (two desks enrolled the same ID number offline) is refused and
+//! counted, and changes nothing.
+
+use certdesk_domain::lifecycle::merge_relayed;
+use certdesk_domain::{validate_worker_record, ValidWorker, WorkerStatus};
+use certdesk_protocol::worker_record;
+use image::{ImageFormat, ImageReader};
+use rusqlite::Transaction;
+use sha2::{Digest, Sha256};
+
+use crate::audit::AuditRecord;
+use crate::photo::{PHOTO_HEIGHT, PHOTO_WIDTH};
+use crate::table::{self, workers::{Authorship, WorkerRow}};
+use crate::workers::{changed_details, details_of, write_grams, Worker};
+use crate::{Desk, DeskError, DeskResult};
+
+/// What keeping a relayed record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kept {
+    /// Written (a new worker, later details or a later status).
+    Changed,
+    /// This desk already holds it (or something later).
+    Unchanged,
+    /// Refused: it does not read or does not fit this desk; nothing written.
+    Refused,
+}
+
+/// The form a relayed copy's details would have been typed as, to validate them again.
+fn form_of(w: &Worker) -> certdesk_domain::WorkerInput {
+    certdesk_domain::WorkerInput {
+        name: w.name.clone(),
+        id_number: w.id_number_legacy.clone().unwrap_or_else(|| w.id_number.clone()),
+        phone: w.phone.clone(),
+        address: w.address.clone(),
+        service_types: w.service_types.iter().map(|t| t.code().to_string()).collect(),
+        emergency_contact_name: w.emergency_contact_name.clone(),
+        emergency_contact_phone: w.emergency_contact_phone.clone(),
+        consent_date: Some(w.consent_date.clone()),
+        agency_check_done: w.agency_check_done,
+    }
+}
+
+/// A relayed worker as this desk will write it.
+struct Shape<'a> {
+    valid: &'a ValidWorker,
+    photo: Option<&'a str>,
+    field_times: &'a str,
+    field_authors: &'a str,
+}
+
+impl Desk {
+    /// Keeps a worker another desk of the agency pushed (the payload of a relayed `worker`).
+    pub(crate) fn keep_relayed_worker(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Kept> {
+        let Ok(relayed) = serde_json::from_value::<Worker>(payload.clone()) else {
+            return Ok(Kept::Refused);
+        };
+        let authors = [&relayed.consent_witness_id, &relayed.agency_check_by_id, &relayed.created_by_id, &relayed.updated_by_id];
+        for user in authors {
+            if !table::users::exists(tx, user)? {
+                return Ok(Kept::Refused);
+            }
+        }
+        let held = table::workers::by_id(tx, &relayed.id)?;
+        // What this desk would hold: the copy, or its held record with the copy's later fields.
+        let candidate = match &held {
+            None => relayed.clone(),
+            Some(held) => {
+                let held_payload = serde_json::to_value(held).map_err(DeskError::internal)?;
+                let Ok(mut merged) = serde_json::from_value::<Worker>(worker_record::merge(&held_payload, payload)) else {
+                    return Ok(Kept::Refused);
+                };
+                merged.updated_by_id = relayed.updated_by_id.clone();
+                merged
+            }
+        };
+        let Ok(valid) = validate_worker_record(&form_of(&candidate), self.today()) else {
+            return Ok(Kept::Refused);
+        };
+        // The engine fetched the photo before this page; one the platform could not give is
+        // left out rather than the worker.
+        let photo = match &candidate.photo_sha256 {
+            Some(sha) if table::photos::exists(tx, sha)? => Some(sha.as_str()),
+            _ => None,
+        };
+        let same_person = table::workers::id_and_name_by_id_number(tx, valid.id_number.as_str())?;
+        if same_person.as_ref().is_some_and(|(id, _)| *id != relayed.id) {
+            return Ok(Kept::Refused);
+        }
+        if let Some(code) = &relayed.certificate_code {
+            if table::workers::certificate_code_taken(tx, code, &relayed.id)? {
+                return Ok(Kept::Refused);
+            }
+        }
+        let times = serde_json::to_string(&candidate.field_times).map_err(DeskError::internal)?;
+        let authors = serde_json::to_string(&candidate.field_authors).map_err(DeskError::internal)?;
+        let shape = Shape { valid: &valid, photo, field_times: &times, field_authors: &authors };
+        match held {
+            None => self.adopt_worker(tx, &candidate, &shape),
+            Some(held) => self.merge_worker(tx, &held, &candidate, relayed.status, &shape),
+        }
+    }
+
+    /// A worker this desk does not hold yet: written as the copy says.
+    fn adopt_worker(&self, tx: &Transaction<'_>, w: &Worker, shape: &Shape<'_>) -> DeskResult<Kept> {
+        let row = WorkerRow { id: &w.id, valid: shape.valid, photo_sha256: shape.photo, user_id: &w.created_by_id, now: &w.created_at, field_times: shape.field_times, field_authors: shape.field_authors };
+        table::workers::insert(tx, &row)?;
+        self.write_authorship(tx, w)?;
+        table::workers::set_status(tx, &w.id, w.status, &w.updated_at, Some(&w.updated_by_id))?;
+        if let Some(code) = &w.certificate_code {
+            table::workers::set_certificate_code(tx, &w.id, code)?;
+        }
+        write_grams(tx, &w.id, &shape.valid.name)?;
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&w.created_by_id),
+                entity: "worker",
+                entity_id: &w.id,
+                action: "relay_enrol",
+                field: None,
+                old_value: None,
+                new_value: Some(&shape.valid.name),
+                reason: None,
+            },
+        )?;
+        Ok(Kept::Changed)
+    }
+
+    /// A worker this desk holds: each field's later write (`merged`), the status forward.
+    fn merge_worker(&self, tx: &Transaction<'_>, held: &Worker, merged: &Worker, relayed_status: WorkerStatus, shape: &Shape<'_>) -> DeskResult<Kept> {
+        let mut kept = Kept::Unchanged;
+        let changes = changed_details(held.details(), details_of(shape.valid, shape.photo));
+        if !changes.is_empty() {
+            let now = self.now_text();
+            let row = WorkerRow { id: &merged.id, valid: shape.valid, photo_sha256: shape.photo, user_id: &merged.updated_by_id, now: &now, field_times: shape.field_times, field_authors: shape.field_authors };
+            table::workers::update_details(tx, &row, false)?;
+            self.write_authorship(tx, merged)?;
+            if held.name != shape.valid.name {
+                write_grams(tx, &merged.id, &shape.valid.name)?;
+            }
+            for (field, old_value, new_value) in &changes {
+                // Who wrote the value taken: the field's author, when this desk knows them.
+                let author = merged.field_authors.get(*field).filter(|by| table::users::exists(tx, by).unwrap_or(false));
+                self.append_audit(
+                    tx,
+                    &AuditRecord {
+                        user_id: Some(author.unwrap_or(&merged.updated_by_id)),
+                        entity: "worker",
+                        entity_id: &merged.id,
+                        action: "relay_update",
+                        field: Some(field),
+                        old_value: Some(old_value),
+                        new_value: Some(new_value),
+                        reason: None,
+                    },
+                )?;
+            }
+            kept = Kept::Changed;
+        }
+        let status = merge_relayed(held.status, relayed_status);
+        if status != held.status {
+            table::workers::set_status(tx, &merged.id, status, &self.now_text(), None)?;
+            self.append_audit(
+                tx,
+                &AuditRecord {
+                    user_id: None,
+                    entity: "worker",
+                    entity_id: &merged.id,
+                    action: "relay_status",
+                    field: Some("status"),
+                    old_value: Some(held.status.code()),
+                    new_value: Some(status.code()),
+                    reason: None,
+                },
+            )?;
+            kept = Kept::Changed;
+        }
+        Ok(kept)
+    }
+
+    fn write_authorship(&self, tx: &Transaction<'_>, w: &Worker) -> DeskResult<()> {
+        let authorship = Authorship {
+            consent_witness_id: &w.consent_witness_id,
+            agency_check_by: &w.agency_check_by_id,
+            agency_check_at: &w.agency_check_at,
+            created_at: &w.created_at,
+            created_by: &w.created_by_id,
+            updated_by: &w.updated_by_id,
+        };
+        Ok(table::workers::set_authorship(tx, &w.id, &authorship)?)
+    }
+
+    /// Whether this desk holds the photo (or report file) `sha256` names.
+    pub fn holds_blob(&self, sha256: &str) -> DeskResult<bool> {
+        Ok(self.blob(sha256)?.is_some())
+    }
+
+    /// Keeps a worker's photo another desk of the agency uploaded, fetched from the platform
+    /// before the record that names it is applied. Refused (`false`, nothing written) unless
+    /// the bytes hash to the name and are a photo as every desk prepares them (a JPEG of
+    /// 358 × 441): a swapped or hostile file never becomes a worker's photo.
+    pub fn keep_relayed_photo(&mut self, sha256: &str, bytes: &[u8]) -> DeskResult<bool> {
+        if hex::encode(Sha256::digest(bytes)) != sha256 {
+            return Ok(false);
+        }
+        let mut reader = ImageReader::new(std::io::Cursor::new(bytes));
+        reader.set_format(ImageFormat::Jpeg);
+        if reader.into_dimensions().ok() != Some((PHOTO_WIDTH, PHOTO_HEIGHT)) {
+            return Ok(false);
+        }
+        table::photos::insert_jpeg(&self.conn, sha256, PHOTO_WIDTH, PHOTO_HEIGHT, bytes, &self.now_text())?;
+        Ok(true)
+    }
+}

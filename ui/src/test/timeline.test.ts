@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { translate, type TFunc } from '../i18n';
+import { describeEntry, type Labellers } from '../features/workers/timeline';
+import type { AuditEntry } from '../api';
+
+const t: TFunc = (key, vars) => translate('zh-CN', key, vars);
+const l: Labellers = { t, serviceLabel: (c) => c, statusLabel: (c) => ({ in_training: '培训中', eligible: '可申领' })[c] ?? c };
+const entry = (e: Partial<AuditEntry>): AuditEntry =>
+  ({ id: '1', at: '2026-12-04T02:00:00Z', user: '李娜', action: 'update', field: null, old_value: null, new_value: null, reason: null, ...e }) as AuditEntry;
+
+describe('the timeline of a worker another desk of the agency changed (issue 10)', () => {
+  it('says who enrolled the worker on another desk', () => {
+    expect(describeEntry(entry({ action: 'relay_enrol', new_value: '王芳' }), l)).toBe('李娜在本机构另一工作台登记（已同步到本机）');
+  });
+
+  it('names the field, both values and who changed it there', () => {
+    const text = describeEntry(entry({ action: 'relay_update', field: 'phone', old_value: '13800138000', new_value: '13912345678' }), l);
+    expect(text).toBe('李娜在本机构另一工作台修改 手机号：13800138000 → 13912345678');
+  });
+
+  it('shows a status that moved forward by another desk in the clerk’s words', () => {
+    const text = describeEntry(entry({ action: 'relay_status', field: 'status', old_value: 'in_training', new_value: 'eligible', user: '' }), l);
+    expect(text).toBe('状态随本机构另一工作台更新：培训中 → 可申领');
+  });
+});
