@@ -112,9 +112,23 @@ impl SyncEntity {
     }
 
     /// Records the platform relays to every desk of the agency as it applies them
-    /// ([`ChangeBody::AgencyRecord`]): the staff accounts (issue 10 item 3) and the workers
-    /// (issue 10 item 1, [`crate::worker_record`]).
-    pub const RELAYED: &'static [SyncEntity] = &[SyncEntity::User, SyncEntity::Worker];
+    /// ([`ChangeBody::AgencyRecord`]): the staff accounts (issue 10 item 3), the workers
+    /// (issue 10 item 1, [`crate::worker_record`]) and the training records a desk keeps per
+    /// class ([`SyncEntity::is_training`]; a participant's removal too).
+    pub const RELAYED: &'static [SyncEntity] = &[
+        SyncEntity::User,
+        SyncEntity::Worker,
+        SyncEntity::TrainingClass,
+        SyncEntity::ClassParticipant,
+        SyncEntity::ExamResult,
+        SyncEntity::SupervisionForm,
+    ];
+
+    /// A training record the desks of an agency share: a class, a participant's row, an exam
+    /// attempt or a supervision form (the training settings are each desk's own).
+    pub fn is_training(self) -> bool {
+        matches!(self, SyncEntity::TrainingClass | SyncEntity::ClassParticipant | SyncEntity::ExamResult | SyncEntity::SupervisionForm)
+    }
 
     /// One of [`SyncEntity::RELAYED`].
     pub fn is_relayed(self) -> bool {

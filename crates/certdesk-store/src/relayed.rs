@@ -8,9 +8,15 @@
 //! What it takes is written in the worker's timeline under the user of the other desk who wrote
 //! it. Nothing is sent back: the record is the agency's already.
 //!
-//! A copy that does not read, names a user or photo this desk lacks, or is another record of a
-//! person this desk holds (two desks enrolled the same ID number offline) is refused and
-//! counted, and changes nothing.
+//! The training records follow the same way: a class as it was created (classes never change),
+//! a participant's row by its later write (a removal too), an exam attempt once (attempts are
+//! never overwritten), a supervision form by its later filing; each worker they touch then
+//! takes the status the training rules give on this desk's records, which are now the
+//! agency's.
+//!
+//! A copy that does not read, names a user, parent or photo this desk lacks, or is another record
+//! of a person this desk holds (two desks enrolled the same ID number offline) or another attempt
+//! under a number this desk holds is refused and counted, and changes nothing.
 
 use certdesk_domain::lifecycle::merge_relayed;
 use certdesk_domain::{validate_worker_record, ValidWorker, WorkerStatus};
@@ -19,7 +25,12 @@ use image::{ImageFormat, ImageReader};
 use rusqlite::Transaction;
 use sha2::{Digest, Sha256};
 
+use certdesk_domain::training::{validate_class, validate_supervision, Attendance, ClassInput, ClassMode, HalfHours, SupervisionInput};
+use serde::Deserialize;
+
 use crate::audit::AuditRecord;
+use crate::table::exam_results::NewAttempt;
+use crate::training::{settings_in, ExamResult, GridRow, SupervisionForm, TrainingClass};
 use crate::photo::{PHOTO_HEIGHT, PHOTO_WIDTH};
 use crate::table::{self, workers::{Authorship, WorkerRow}};
 use crate::workers::{changed_details, details_of, write_grams, Worker};
@@ -49,6 +60,32 @@ fn form_of(w: &Worker) -> certdesk_domain::WorkerInput {
         consent_date: Some(w.consent_date.clone()),
         agency_check_done: w.agency_check_done,
     }
+}
+
+/// A participant's row as another desk of the agency pushed it (or its removal).
+#[derive(Deserialize)]
+struct RelayedParticipant {
+    class_id: String,
+    worker_id: String,
+    #[serde(default)]
+    attendance: Option<Attendance>,
+    #[serde(default)]
+    sign_in: Option<String>,
+    #[serde(default)]
+    sign_out: Option<String>,
+    #[serde(default)]
+    hours_completed: Option<f64>,
+    #[serde(default)]
+    credited_hours: f64,
+    #[serde(default)]
+    added_at: String,
+    #[serde(default)]
+    added_by_id: String,
+    updated_at: String,
+    updated_by_id: String,
+    /// The row was removed (the worker left the class).
+    #[serde(default)]
+    removed: bool,
 }
 
 /// A relayed worker as this desk will write it.
@@ -141,7 +178,10 @@ impl Desk {
     fn merge_worker(&self, tx: &Transaction<'_>, held: &Worker, merged: &Worker, relayed_status: WorkerStatus, shape: &Shape<'_>) -> DeskResult<Kept> {
         let mut kept = Kept::Unchanged;
         let changes = changed_details(held.details(), details_of(shape.valid, shape.photo));
-        if !changes.is_empty() {
+        // A later write of the same value changes no detail but its time and author, which every
+        // desk must hold alike for later merges to agree.
+        let restamped = merged.field_times != held.field_times || merged.field_authors != held.field_authors;
+        if !changes.is_empty() || restamped {
             let now = self.now_text();
             let row = WorkerRow { id: &merged.id, valid: shape.valid, photo_sha256: shape.photo, user_id: &merged.updated_by_id, now: &now, field_times: shape.field_times, field_authors: shape.field_authors };
             table::workers::update_details(tx, &row, false)?;
@@ -199,6 +239,181 @@ impl Desk {
             updated_by: &w.updated_by_id,
         };
         Ok(table::workers::set_authorship(tx, &w.id, &authorship)?)
+    }
+
+    /// A class another desk of the agency created: written once, as it says.
+    pub(crate) fn keep_relayed_class(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Kept> {
+        let Ok(class) = serde_json::from_value::<TrainingClass>(payload.clone()) else {
+            return Ok(Kept::Refused);
+        };
+        if table::training_classes::by_id(tx, &class.id)?.is_some() {
+            return Ok(Kept::Unchanged);
+        }
+        if !table::users::exists(tx, &class.created_by_id)? {
+            return Ok(Kept::Refused);
+        }
+        let input = ClassInput {
+            title: class.title.clone(),
+            mode: class.mode.code().to_string(),
+            starts_at: class.starts_at.clone(),
+            ends_at: class.ends_at.clone(),
+            place: class.place.clone(),
+            trainer: class.trainer.clone(),
+            class_hours: class.class_hours,
+        };
+        let Ok(valid) = validate_class(&input, &settings_in(tx)?) else {
+            return Ok(Kept::Refused);
+        };
+        table::training_classes::insert_relayed(tx, &class, &valid)?;
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&class.created_by_id),
+                entity: "training_class",
+                entity_id: &class.id,
+                action: "relay_create",
+                field: None,
+                old_value: None,
+                new_value: Some(&class.title),
+                reason: None,
+            },
+        )?;
+        Ok(Kept::Changed)
+    }
+
+    /// A participant's row another desk of the agency wrote (or removed): taken when written
+    /// later than this desk's; the worker's status follows.
+    pub(crate) fn keep_relayed_participant(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Kept> {
+        let Ok(p) = serde_json::from_value::<RelayedParticipant>(payload.clone()) else {
+            return Ok(Kept::Refused);
+        };
+        let Some(class) = table::training_classes::by_id(tx, &p.class_id)? else {
+            return Ok(Kept::Refused);
+        };
+        if table::workers::status(tx, &p.worker_id)?.is_none() || !table::users::exists(tx, &p.updated_by_id)? {
+            return Ok(Kept::Refused);
+        }
+        let held = table::class_participants::stamps(tx, &p.class_id, &p.worker_id)?;
+        if held.as_ref().is_some_and(|h| h.updated_at >= p.updated_at) {
+            return Ok(Kept::Unchanged);
+        }
+        let (action, summary) = if p.removed {
+            if held.is_none() {
+                return Ok(Kept::Unchanged);
+            }
+            table::class_participants::delete(tx, &p.class_id, &p.worker_id)?;
+            ("relay_class_leave", class.title.clone())
+        } else {
+            let Some(credited) = HalfHours::from_hours(p.credited_hours) else {
+                return Ok(Kept::Refused);
+            };
+            if held.is_none() {
+                let added_by = if table::users::exists(tx, &p.added_by_id)? { &p.added_by_id } else { &p.updated_by_id };
+                table::class_participants::insert(tx, &p.class_id, &p.worker_id, added_by, &p.added_at)?;
+            }
+            let row = GridRow { attendance: p.attendance, sign_in: p.sign_in.clone(), sign_out: p.sign_out.clone(), hours: p.hours_completed, credited };
+            table::class_participants::update_row(tx, &p.class_id, &p.worker_id, &row, &p.updated_by_id, &p.updated_at)?;
+            ("relay_attendance", format!("{} {}", class.title, credited))
+        };
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&p.updated_by_id),
+                entity: "worker",
+                entity_id: &p.worker_id,
+                action,
+                field: Some("class"),
+                old_value: None,
+                new_value: Some(&summary),
+                reason: None,
+            },
+        )?;
+        self.recompute_status(tx, (None, "relay_status"), &p.worker_id)?;
+        Ok(Kept::Changed)
+    }
+
+    /// An exam attempt another desk of the agency recorded: kept once, under its number; the
+    /// worker's status follows.
+    pub(crate) fn keep_relayed_exam(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Kept> {
+        let Ok(e) = serde_json::from_value::<ExamResult>(payload.clone()) else {
+            return Ok(Kept::Refused);
+        };
+        if table::exam_results::exists(tx, &e.id)? {
+            return Ok(Kept::Unchanged);
+        }
+        let class_missing = match &e.class_id {
+            Some(c) => table::training_classes::by_id(tx, c)?.is_none(),
+            None => false,
+        };
+        let Ok(exam_date) = chrono::NaiveDate::parse_from_str(&e.exam_date, "%Y-%m-%d") else {
+            return Ok(Kept::Refused);
+        };
+        let score_ok = (0.0..=100.0).contains(&e.score) && e.attempt >= 1;
+        if class_missing
+            || !score_ok
+            || table::workers::status(tx, &e.worker_id)?.is_none()
+            || !table::users::exists(tx, &e.recorded_by_id)?
+            || table::exam_results::attempt_taken(tx, &e.worker_id, e.attempt, &e.id)?
+        {
+            return Ok(Kept::Refused);
+        }
+        let pass_mark = e.pass_mark.unwrap_or(settings_in(tx)?.pass_mark);
+        let row = NewAttempt { id: &e.id, worker_id: &e.worker_id, class_id: e.class_id.as_deref(), exam_date, attempt: e.attempt, score: e.score, pass_mark };
+        table::exam_results::insert(tx, &row, &e.recorded_by_id, &e.recorded_at)?;
+        let field = format!("exam:{}", e.attempt);
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&e.recorded_by_id),
+                entity: "worker",
+                entity_id: &e.worker_id,
+                action: "relay_exam",
+                field: Some(&field),
+                old_value: None,
+                new_value: Some(&e.score.to_string()),
+                reason: None,
+            },
+        )?;
+        self.recompute_status(tx, (None, "relay_status"), &e.worker_id)?;
+        Ok(Kept::Changed)
+    }
+
+    /// A supervision form another desk of the agency filed: taken when filed later than this
+    /// desk's; the class's participants' statuses follow.
+    pub(crate) fn keep_relayed_supervision(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Kept> {
+        let (Ok(form), Ok(input)) = (serde_json::from_value::<SupervisionForm>(payload.clone()), serde_json::from_value::<SupervisionInput>(payload.clone())) else {
+            return Ok(Kept::Refused);
+        };
+        let Some(class) = table::training_classes::by_id(tx, &form.class_id)? else {
+            return Ok(Kept::Refused);
+        };
+        let Ok(valid) = validate_supervision(&input) else {
+            return Ok(Kept::Refused);
+        };
+        if class.mode != ClassMode::Offline || !table::users::exists(tx, &form.recorded_by_id)? {
+            return Ok(Kept::Refused);
+        }
+        if table::supervision_forms::of_class(tx, &form.class_id)?.is_some_and(|held| held.recorded_at >= form.recorded_at) {
+            return Ok(Kept::Unchanged);
+        }
+        table::supervision_forms::put(tx, (&form.class_id, &form.id), &valid, &form.recorded_by_id, &form.recorded_at)?;
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&form.recorded_by_id),
+                entity: "training_class",
+                entity_id: &form.class_id,
+                action: "relay_supervision",
+                field: Some("supervision_form"),
+                old_value: None,
+                new_value: Some(&serde_json::to_string(&valid).map_err(DeskError::internal)?),
+                reason: None,
+            },
+        )?;
+        for w in table::class_participants::worker_ids(tx, &form.class_id)? {
+            self.recompute_status(tx, (None, "relay_status"), &w)?;
+        }
+        Ok(Kept::Changed)
     }
 
     /// Whether this desk holds the photo (or report file) `sha256` names.

@@ -199,6 +199,9 @@ pub struct PullTally {
     pub staff_accounts: u64,
     /// Workers of the agency added or changed here by another desk's write (issue 10 item 1).
     pub workers: u64,
+    /// Training records (classes, attendance, exam attempts, supervision forms) another desk of
+    /// the agency wrote, kept here.
+    pub training_records: u64,
     /// Records of the agency's other desks refused: they did not read, or clashed with what
     /// this desk holds (nothing of them was applied; the rest of the page was).
     pub refused: u64,
@@ -219,6 +222,7 @@ impl PullTally {
         self.supervision_forms += o.supervision_forms;
         self.staff_accounts += o.staff_accounts;
         self.workers += o.workers;
+        self.training_records += o.training_records;
         self.refused += o.refused;
     }
 }
@@ -606,6 +610,19 @@ impl Desk {
             ChangeBody::AgencyRecord { entity: SyncEntity::Worker, payload, .. } => {
                 match self.keep_relayed_worker(tx, payload)? {
                     Kept::Changed => tally.workers += 1,
+                    Kept::Unchanged => {}
+                    Kept::Refused => tally.refused += 1,
+                }
+            }
+            ChangeBody::AgencyRecord { entity, payload, .. } if entity.is_training() => {
+                let kept = match entity {
+                    SyncEntity::TrainingClass => self.keep_relayed_class(tx, payload)?,
+                    SyncEntity::ClassParticipant => self.keep_relayed_participant(tx, payload)?,
+                    SyncEntity::ExamResult => self.keep_relayed_exam(tx, payload)?,
+                    _ => self.keep_relayed_supervision(tx, payload)?,
+                };
+                match kept {
+                    Kept::Changed => tally.training_records += 1,
                     Kept::Unchanged => {}
                     Kept::Refused => tally.refused += 1,
                 }

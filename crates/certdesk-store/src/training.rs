@@ -52,6 +52,10 @@ pub struct TrainingClass {
     pub incomplete: bool,
     pub created_at: String,
     pub version: i64,
+    /// The id of the user who created it, so that the class names them on the agency's other
+    /// desks (empty from a desk before it).
+    #[serde(default)]
+    pub created_by_id: String,
 }
 
 /// One row of the attendance / score grid.
@@ -92,6 +96,10 @@ pub struct SupervisionForm {
     pub recorded_at: String,
     /// Display name of the user who filed it.
     pub recorded_by: String,
+    /// The id of that user (empty for a form the programme office filed, and from a desk before
+    /// it).
+    #[serde(default)]
+    pub recorded_by_id: String,
 }
 
 /// What one participant's row will hold once written (see [`Desk::write_row_in_tx`]).
@@ -152,6 +160,12 @@ pub struct ExamResult {
     /// Against the pass mark in force when it was recorded.
     pub passed: bool,
     pub recorded_at: String,
+    /// The pass mark in force when it was recorded, and the id of the user who recorded it, so
+    /// that the attempt reads the same on the agency's other desks (absent from a desk before).
+    #[serde(default)]
+    pub pass_mark: Option<f64>,
+    #[serde(default)]
+    pub recorded_by_id: String,
 }
 
 /// A worker's training page: classes, exams and the eligibility verdict.
@@ -405,7 +419,8 @@ impl Desk {
                 reason: has_records.then_some("confirmed: records in class"),
             },
         )?;
-        let payload = serde_json::json!({ "class_id": class_id, "worker_id": worker_id });
+        // When and by whom, so that the agency's other desks weigh it against their own writes.
+        let payload = serde_json::json!({ "class_id": class_id, "worker_id": worker_id, "updated_at": self.now_text(), "updated_by_id": actor.id });
         self.append_outbox(&tx, SyncEntity::ClassParticipant, &format!("{class_id}:{worker_id}"), SyncOp::Delete, &payload)?;
         self.refresh_status(&tx, actor, worker_id)?;
         tx.commit()?;
@@ -507,6 +522,7 @@ impl Desk {
 
     fn push_participant_outbox(&self, tx: &Transaction<'_>, class_id: &str, worker_id: &str) -> DeskResult<()> {
         let p = self.participant_in(tx, class_id, worker_id)?;
+        let stamps = table::class_participants::stamps(tx, class_id, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let payload = serde_json::json!({
             "class_id": class_id,
             "worker_id": worker_id,
@@ -515,6 +531,10 @@ impl Desk {
             "sign_out": p.sign_out,
             "hours_completed": p.hours_completed,
             "credited_hours": p.credited_hours,
+            "added_at": stamps.added_at,
+            "added_by_id": stamps.added_by,
+            "updated_at": stamps.updated_at,
+            "updated_by_id": stamps.updated_by,
         });
         self.append_outbox(tx, SyncEntity::ClassParticipant, &format!("{class_id}:{worker_id}"), SyncOp::Upsert, &payload)
     }
@@ -668,7 +688,16 @@ impl Desk {
 
     /// [`Desk::refresh_status`] as a user, or as the platform (`None`, with the timeline's
     /// action: a supervision form the programme office filed).
-    pub(crate) fn refresh_status_as(&self, tx: &Transaction<'_>, (user_id, action): (Option<&str>, &str), worker_id: &str) -> DeskResult<()> {
+    pub(crate) fn refresh_status_as(&self, tx: &Transaction<'_>, who: (Option<&str>, &str), worker_id: &str) -> DeskResult<()> {
+        if self.recompute_status(tx, who, worker_id)? {
+            self.push_worker_outbox(tx, worker_id)?;
+        }
+        Ok(())
+    }
+
+    /// [`Desk::refresh_status_as`] without announcing the worker to the platform (for training
+    /// records another desk of the agency wrote and announces itself); whether the status moved.
+    pub(crate) fn recompute_status(&self, tx: &Transaction<'_>, (user_id, action): (Option<&str>, &str), worker_id: &str) -> DeskResult<bool> {
         let from = table::workers::status(tx, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let in_a_class = table::class_participants::in_any_class(tx, worker_id)?;
         // The lifecycle decides every step; training only says which events happened.
@@ -693,11 +722,11 @@ impl Desk {
             }
         }
         if to == from {
-            return Ok(());
+            return Ok(false);
         }
         // The one status move with its audit entry, as for cards and the platform's decisions.
         self.set_status_in(tx, worker_id, &events, (user_id, action, None))?;
-        self.push_worker_outbox(tx, worker_id)
+        Ok(true)
     }
 }
 

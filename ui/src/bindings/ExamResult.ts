@@ -7,4 +7,9 @@ export type ExamResult = { id: string, worker_id: string, class_id: string | nul
 /**
  * Against the pass mark in force when it was recorded.
  */
-passed: boolean, recorded_at: string, };
+passed: boolean, recorded_at: string, 
+/**
+ * The pass mark in force when it was recorded, and the id of the user who recorded it, so
+ * that the attempt reads the same on the agency's other desks (absent from a desk before).
+ */
+pass_mark: number | null, recorded_by_id: string, };

@@ -53,6 +53,11 @@ staff_accounts: number,
  */
 workers: number, 
 /**
+ * Training records (classes, attendance, exam attempts, supervision forms) another desk of
+ * the agency wrote, kept here.
+ */
+training_records: number, 
+/**
  * Records of the agency's other desks refused: they did not read, or clashed with what
  * this desk holds (nothing of them was applied; the rest of the page was).
  */

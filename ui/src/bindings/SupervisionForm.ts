@@ -8,4 +8,9 @@ export type SupervisionForm = { id: string, class_id: string, supervisor_name: s
 /**
  * Display name of the user who filed it.
  */
-recorded_by: string, };
+recorded_by: string, 
+/**
+ * The id of that user (empty for a form the programme office filed, and from a desk before
+ * it).
+ */
+recorded_by_id: string, };

@@ -20,4 +20,9 @@ supervision_filed: boolean,
 /**
  * An offline class without its supervision form (shown as 未完成).
  */
-incomplete: boolean, created_at: string, version: number, };
+incomplete: boolean, created_at: string, version: number, 
+/**
+ * The id of the user who created it, so that the class names them on the agency's other
+ * desks (empty from a desk before it).
+ */
+created_by_id: string, };

@@ -22,4 +22,9 @@ describe('the timeline of a worker another desk of the agency changed (issue 10)
     const text = describeEntry(entry({ action: 'relay_status', field: 'status', old_value: 'in_training', new_value: 'eligible', user: '' }), l);
     expect(text).toBe('状态随本机构另一工作台更新：培训中 → 可申领');
   });
+
+  it('says a training record came from another desk, with what it was', () => {
+    const text = describeEntry(entry({ action: 'relay_exam', field: 'exam:2', new_value: '30' }), l);
+    expect(text).toBe('李娜在本机构另一工作台记录考试成绩：30');
+  });
 });

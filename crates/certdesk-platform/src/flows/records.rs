@@ -72,6 +72,12 @@ pub(super) fn apply(
         // agency's history stays complete; a later upsert revives it.
         SyncOp::Delete => {
             tx.delete_record(entity, entry.entity_id, ctx.agency_id, &entry.payload, ctx.now)?;
+            // The agency's other desks drop it too (a participant's removal from a class).
+            let mut removed = entry.payload.clone();
+            if let Some(fields) = removed.as_object_mut() {
+                fields.insert("removed".into(), true.into());
+                relay(tx, ctx, entry.entity, entry.entity_id, &removed)?;
+            }
             Ok(EntryOutcome::Applied)
         }
         SyncOp::Apply | SyncOp::Cancel | SyncOp::Reissue | SyncOp::Activate => {

@@ -195,9 +195,9 @@ impl Bench {
             .status
     }
 
-    /// The agency's changes but the workers relayed to its desks (see [`Bench::relayed`]).
+    /// The agency's changes but the records relayed to its desks (see [`Bench::relayed`]).
     fn changes(&self, desk: Desk) -> Vec<ChangeBody> {
-        self.all_changes(desk).into_iter().filter(|c| !matches!(c, ChangeBody::AgencyRecord { entity: SyncEntity::Worker, .. })).collect()
+        self.all_changes(desk).into_iter().filter(|c| !matches!(c, ChangeBody::AgencyRecord { .. })).collect()
     }
 
     fn all_changes(&self, desk: Desk) -> Vec<ChangeBody> {

@@ -30,6 +30,21 @@ pub(crate) fn update_row(conn: &Connection, class_id: &str, worker_id: &str, row
     Ok(())
 }
 
+/// When and by whom a participant's row was added and last written.
+pub(crate) struct Stamps {
+    pub added_at: String,
+    pub added_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// A participant's [`Stamps`], `None` when not in the class.
+pub(crate) fn stamps(conn: &Connection, class_id: &str, worker_id: &str) -> rusqlite::Result<Option<Stamps>> {
+    conn.prepare_cached("SELECT added_at, added_by, updated_at, updated_by FROM class_participants WHERE class_id = ?1 AND worker_id = ?2")?
+        .query_row([class_id, worker_id], |r| Ok(Stamps { added_at: r.get(0)?, added_by: r.get(1)?, updated_at: r.get(2)?, updated_by: r.get(3)? }))
+        .optional()
+}
+
 /// A worker leaves a class.
 pub(crate) fn delete(conn: &Connection, class_id: &str, worker_id: &str) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM class_participants WHERE class_id = ?1 AND worker_id = ?2", [class_id, worker_id])?;

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, Row};
 use crate::training::ExamResult;
 
 const SELECT: &str =
-    "SELECT id, worker_id, class_id, exam_date, attempt, score, score + 0.000000001 >= pass_mark, recorded_at FROM exam_results";
+    "SELECT id, worker_id, class_id, exam_date, attempt, score, score + 0.000000001 >= pass_mark, recorded_at, pass_mark, recorded_by FROM exam_results";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ExamResult> {
     Ok(ExamResult {
@@ -20,6 +20,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ExamResult> {
         score: r.get(5)?,
         passed: r.get(6)?,
         recorded_at: r.get(7)?,
+        pass_mark: r.get(8)?,
+        recorded_by_id: r.get(9)?,
     })
 }
 
@@ -42,6 +44,20 @@ pub(crate) fn insert(conn: &Connection, a: &NewAttempt<'_>, user_id: &str, now: 
         params![a.id, a.worker_id, a.class_id, a.exam_date.to_string(), a.attempt, a.score, a.pass_mark, now, user_id],
     )?;
     Ok(())
+}
+
+/// Whether the worker has an attempt with this number under another id.
+pub(crate) fn attempt_taken(conn: &Connection, worker_id: &str, attempt: u32, other_than: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM exam_results WHERE worker_id = ?1 AND attempt = ?2 AND id <> ?3)",
+        params![worker_id, attempt, other_than],
+        |r| r.get(0),
+    )
+}
+
+/// Whether an attempt with this id is held.
+pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS(SELECT 1 FROM exam_results WHERE id = ?1)", [id], |r| r.get(0))
 }
 
 /// One attempt; an error when there is none.

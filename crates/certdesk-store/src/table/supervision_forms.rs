@@ -60,7 +60,7 @@ pub(crate) fn put_from_platform(conn: &Connection, (class_id, id): (&str, &str),
 pub(crate) fn of_class(conn: &Connection, class_id: &str) -> rusqlite::Result<Option<SupervisionForm>> {
     conn.prepare_cached(
         "SELECT s.id, s.class_id, s.supervisor_name, s.method, s.supervised_at, s.place, s.participants_present,
-                s.identity_checked, s.trainer, s.remarks, s.recorded_at, COALESCE(u.display_name, s.filed_by_platform, '')
+                s.identity_checked, s.trainer, s.remarks, s.recorded_at, COALESCE(u.display_name, s.filed_by_platform, ''), COALESCE(s.recorded_by, '')
          FROM supervision_forms s LEFT JOIN users u ON u.id = s.recorded_by WHERE s.class_id = ?1",
     )?
     .query_row([class_id], |r| {
@@ -77,6 +77,7 @@ pub(crate) fn of_class(conn: &Connection, class_id: &str) -> rusqlite::Result<Op
             remarks: r.get(9)?,
             recorded_at: r.get(10)?,
             recorded_by: r.get(11)?,
+            recorded_by_id: r.get(12)?,
         })
     })
     .optional()

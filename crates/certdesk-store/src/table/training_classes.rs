@@ -11,7 +11,7 @@ use crate::training::{TrainingClass, TIME_FORMAT};
 const SELECT: &str = "SELECT c.id, c.title, c.mode, c.starts_at, c.ends_at, c.place, c.trainer, c.class_half_hours,
         (SELECT count(*) FROM class_participants p WHERE p.class_id = c.id),
         EXISTS(SELECT 1 FROM supervision_forms s WHERE s.class_id = c.id),
-        c.created_at, c.version
+        c.created_at, c.version, c.created_by
     FROM training_classes c";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<TrainingClass> {
@@ -32,6 +32,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<TrainingClass> {
         participant_count: r.get(8)?,
         created_at: r.get(10)?,
         version: r.get(11)?,
+        created_by_id: r.get(12)?,
     })
 }
 
@@ -55,6 +56,12 @@ pub(crate) fn insert(conn: &Connection, id: &str, v: &ValidClass, user_id: &str,
         ],
     )?;
     Ok(())
+}
+
+/// A class another desk of the agency created, as it says (created by `created_by` at
+/// `created_at`).
+pub(crate) fn insert_relayed(conn: &Connection, c: &TrainingClass, v: &ValidClass) -> rusqlite::Result<()> {
+    insert(conn, &c.id, v, &c.created_by_id, &c.created_at)
 }
 
 /// One class.

@@ -352,25 +352,35 @@ fn canonical(text: &str) -> String {
     sorted(v).to_string()
 }
 
-/// Parses a stored payload into its typed record and writes it again: the text must not move.
-fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(text: &str) -> T {
-    let typed: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("a stored payload must parse ({e}): {text}"));
-    assert_eq!(canonical(&serde_json::to_string(&typed).unwrap()), canonical(text), "a stored payload is written back byte for byte");
-    typed
-}
-
 /// What a worker's payload gained since [`PAYLOADS_AS_WRITTEN`] (issue 10 items 1 and 2: the
 /// ids of the users it names and each detail's time and author, for the agency's other desks);
 /// an older payload without them still reads.
 const WORKER_KEYS_ADDED: [&str; 6] = ["consent_witness_id", "agency_check_by_id", "created_by_id", "updated_by_id", "field_times", "field_authors"];
 
-/// A written worker payload has the added keys as expected for the manager's enrolment; the
-/// payload without them, to compare with the one written before.
+/// What the training records' payloads gained since, for the same reason: the users they name,
+/// and a participant's row its times; each with the value this run writes.
+const TRAINING_KEYS_ADDED: &[(&str, &str, &str)] = &[
+    ("training_class", "created_by_id", "\"MANAGER\""),
+    ("class_participant", "added_at", "\"2026-03-02T02:00:00.000Z\""),
+    ("class_participant", "added_by_id", "\"MANAGER\""),
+    ("class_participant", "updated_at", "\"2026-03-02T02:00:00.000Z\""),
+    ("class_participant", "updated_by_id", "\"MANAGER\""),
+    ("exam_result", "pass_mark", "60.0"),
+    ("exam_result", "recorded_by_id", "\"MANAGER\""),
+    ("supervision_form", "recorded_by_id", "\"MANAGER\""),
+];
+
+/// A written payload has the added keys as expected for the manager's writes; the payload
+/// without them, to compare with the one written before.
 fn without_added_keys(entity: &str, text: &str) -> String {
-    if entity != "worker" {
-        return text.to_string();
-    }
     let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+    if entity != "worker" {
+        for (_, key, value) in TRAINING_KEYS_ADDED.iter().filter(|(e, _, _)| *e == entity) {
+            let found = v.as_object_mut().unwrap().remove(*key).unwrap_or_else(|| panic!("{entity} has {key}"));
+            assert_eq!(found.to_string(), *value, "{entity}.{key}");
+        }
+        return v.to_string();
+    }
     let fields = v.as_object_mut().unwrap();
     for key in &WORKER_KEYS_ADDED[..4] {
         assert_eq!(fields.remove(*key).unwrap(), "MANAGER", "{key} names the manager's id");
@@ -406,9 +416,9 @@ fn outbox_payloads_are_written_as_before_and_parse_into_the_typed_records() {
                 assert_eq!(canonical(&strip(&again, &WORKER_KEYS_ADDED)), canonical(text), "and is written back as it was, plus the added keys");
                 assert_eq!((w.gender, w.service_types), (Gender::Female, vec![ServiceType::Cleaning]));
             }
-            "training_class" => assert_eq!(round_trips::<TrainingClass>(text).mode, ClassMode::Offline),
-            "exam_result" => assert!(round_trips::<certdesk_store::ExamResult>(text).passed),
-            "supervision_form" => assert_eq!(round_trips::<certdesk_store::SupervisionForm>(text).method, SupervisionMethod::Video),
+            "training_class" => assert_eq!(reads_back::<TrainingClass>(entity, text).mode, ClassMode::Offline),
+            "exam_result" => assert!(reads_back::<certdesk_store::ExamResult>(entity, text).passed),
+            "supervision_form" => assert_eq!(reads_back::<certdesk_store::SupervisionForm>(entity, text).method, SupervisionMethod::Video),
             "class_participant" => {
                 let v: serde_json::Value = serde_json::from_str(text).unwrap();
                 let attendance: Option<Attendance> = serde_json::from_value(v["attendance"].clone()).unwrap();
@@ -421,6 +431,15 @@ fn outbox_payloads_are_written_as_before_and_parse_into_the_typed_records() {
     let cancel: serde_json::Value = serde_json::from_str(r#"{"note":"离职","reason":"left_agency"}"#).unwrap();
     let reason: certdesk_store::CancelReason = serde_json::from_value(cancel["reason"].clone()).unwrap();
     assert_eq!(reason, certdesk_store::CancelReason::LeftAgency);
+}
+
+/// An older training payload reads into its typed record and is written back as it was, plus the
+/// keys added since.
+fn reads_back<T: serde::Serialize + serde::de::DeserializeOwned>(entity: &str, text: &str) -> T {
+    let typed: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("a stored payload must parse ({e}): {text}"));
+    let added: Vec<&str> = TRAINING_KEYS_ADDED.iter().filter(|(e, _, _)| *e == entity).map(|(_, k, _)| *k).collect();
+    assert_eq!(canonical(&strip(&serde_json::to_string(&typed).unwrap(), &added)), canonical(text), "a stored payload is written back as it was");
+    typed
 }
 
 /// `text` without `keys` (empty, as an older payload reads them).

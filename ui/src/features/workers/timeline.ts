@@ -80,7 +80,7 @@ export function describeEntry(e: AuditEntry, l: Labellers): string {
   return text;
 }
 
-const TRAINING_ACTIONS = ['class_join', 'class_leave', 'attendance', 'exam', 'status'];
+const TRAINING_ACTIONS = ['class_join', 'class_leave', 'attendance', 'exam', 'status', 'relay_attendance', 'relay_class_leave', 'relay_exam'];
 
 export function entryTime(e: AuditEntry): string {
   return formatTime(e.at);
