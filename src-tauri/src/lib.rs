@@ -294,6 +294,7 @@ pub fn run() -> i32 {
             sync::sync_status,
             sync::sync_now,
             sync::device_enrol,
+            sync::desk_join,
             sync::worker_apply,
             sync::apply_all_eligible,
             sync::sync_rejections,

@@ -76,6 +76,30 @@ pub async fn device_enrol(
     .await
 }
 
+/// A new or replaced PC joins its agency before anyone can sign in on it (issue 10 item 4):
+/// the agency profile, the one-time code, and the first sync restoring the agency's accounts
+/// and records (run again after a dropped network, it goes on).
+#[tauri::command]
+pub async fn desk_join(
+    app: State<'_, AppData>,
+    handle: tauri::AppHandle,
+    agency: certdesk_store::Agency,
+    platform_url: String,
+    code: String,
+    ca_pem: Option<String>,
+) -> CmdResult<certdesk_sync::JoinReport> {
+    let dir = app.core.data_dir();
+    blocking(move || {
+        let _one = running().lock().unwrap_or_else(|p| p.into_inner());
+        let mut desk = Desk::open(&dir)?;
+        let params = EnrolParams { platform_url, code, ca_pem, device_name: String::new(), secret: SecretPreference::Auto };
+        let report = certdesk_core::logged("desk_join", Lobby::new(&mut desk).join_agency(&agency, params, &SyncOptions::default()));
+        let _ = handle.emit("sync_changed", ());
+        report
+    })
+    .await
+}
+
 #[tauri::command]
 pub fn worker_apply(app: State<'_, AppData>, id: String) -> CmdResult<Worker> {
     app.core.signed_in("worker_apply", |s| s.apply_worker(&id))

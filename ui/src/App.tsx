@@ -159,7 +159,7 @@ function Root() {
   if (!app.agency || !app.has_users) {
     return (
       <Suspense fallback={fullSpin}>
-        <SetupPage districts={app.districts} onDone={onSetupDone} />
+        <SetupPage districts={app.districts} onDone={onSetupDone} onJoined={load} />
       </Suspense>
     );
   }

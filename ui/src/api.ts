@@ -224,6 +224,8 @@ export const syncStatus = () => call('sync_status');
 export const syncNow = () => call('sync_now');
 export const deviceEnrol = (platformUrl: string, code: string, caPem: string | null, deviceName: string | null) =>
   call('device_enrol', { platformUrl, code, caPem, deviceName });
+export const deskJoin = (agency: AgencyInput, platformUrl: string, code: string, caPem: string | null) =>
+  call('desk_join', { agency, platformUrl, code, caPem });
 export const workerApply = (id: string) => call('worker_apply', { id });
 export const applyAllEligible = () => call('apply_all_eligible');
 export const syncRejections = (includeDismissed: boolean) =>

@@ -81,6 +81,16 @@ enum Command {
         #[arg(long, env = "CERTDESK_NEW_PASSWORD", hide_env_values = true)]
         manager_password: String,
     },
+    /// First start of a new or replaced PC of an agency that already uses certdesk: the agency
+    /// profile and the platform's one-time code; the agency's accounts, workers and training
+    /// records are restored from the platform, then sign in with an existing account. Run it
+    /// again after a dropped network: it goes on.
+    Join {
+        #[command(flatten)]
+        agency: AgencyArgs,
+        #[command(flatten)]
+        platform: sync_cmd::PlatformArgs,
+    },
     /// The agency profile (机构).
     #[command(subcommand)]
     Agency(AgencyCommand),
@@ -473,6 +483,7 @@ fn run(cli: Cli) -> Result<(), DeskError> {
             out.print(&user, || report::set_up(user.display_name(), user.username()));
             Ok(())
         }
+        Command::Join { agency, platform } => sync_cmd::join(&mut Lobby::new(&mut desk), &agency_from(agency), platform, &out),
         Command::Agency(AgencyCommand::Show) => {
             let a = Lobby::new(&mut desk).agency()?;
             out.print(&a, || report::agency(a.as_ref()));
@@ -566,7 +577,7 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
             let written = s.create_backup(&file, &passphrase)?;
             out.print(&written, || report::backup_written(&written.path, written.bytes));
         }
-        Command::Bench(_) | Command::Setup { .. } | Command::Agency(AgencyCommand::Show) | Command::Audit(_) | Command::Backup(BackupCommand::Restore { .. }) => {
+        Command::Bench(_) | Command::Setup { .. } | Command::Join { .. } | Command::Agency(AgencyCommand::Show) | Command::Audit(_) | Command::Backup(BackupCommand::Restore { .. }) => {
             unreachable!("run before sign-in")
         }
     }

@@ -21,22 +21,53 @@ use crate::Out;
 pub enum DeviceCommand {
     /// Enrol this desk with the central platform using a one-time code (manager).
     Enrol {
-        /// The platform's address, e.g. https://127.0.0.1:8443.
-        #[arg(long)]
-        platform: String,
-        /// The one-time enrolment code the platform gave the agency.
-        #[arg(long)]
-        code: String,
-        /// The platform's CA certificate (PEM); default: the system's trusted roots.
-        #[arg(long)]
-        ca: Option<PathBuf>,
-        /// A name the platform's operators will recognise.
-        #[arg(long, default_value = "前台工作台")]
-        name: String,
-        /// Where to keep the device secret: auto (the OS keyring, else a 0600 file) or file.
-        #[arg(long, value_parser = ["auto", "file"], default_value = "auto", env = "CERTDESK_SECRET_STORE")]
-        secret_store: String,
+        #[command(flatten)]
+        platform: PlatformArgs,
     },
+}
+
+/// Where and how a desk enrols.
+#[derive(Args)]
+pub struct PlatformArgs {
+    /// The platform's address, e.g. https://127.0.0.1:8443.
+    #[arg(long)]
+    platform: String,
+    /// The one-time enrolment code the platform gave the agency.
+    #[arg(long)]
+    code: String,
+    /// The platform's CA certificate (PEM); default: the system's trusted roots.
+    #[arg(long)]
+    ca: Option<PathBuf>,
+    /// A name the platform's operators will recognise.
+    #[arg(long, default_value = "前台工作台")]
+    device_name: String,
+    /// Where to keep the device secret: auto (the OS keyring, else a 0600 file) or file.
+    #[arg(long, value_parser = ["auto", "file"], default_value = "auto", env = "CERTDESK_SECRET_STORE")]
+    secret_store: String,
+}
+
+impl PlatformArgs {
+    /// The enrolment's parameters, the CA read from its file.
+    fn params(self) -> Result<EnrolParams, DeskError> {
+        let ca_pem = match &self.ca {
+            Some(path) => Some(std::fs::read_to_string(path).map_err(|e| crate::messages::platform_ca_unreadable(path, e))?),
+            None => None,
+        };
+        Ok(EnrolParams {
+            platform_url: self.platform,
+            code: self.code,
+            ca_pem,
+            device_name: self.device_name,
+            secret: if self.secret_store == "file" { SecretPreference::File } else { SecretPreference::Auto },
+        })
+    }
+}
+
+/// `certdesk join`: a new or replaced PC joins its agency and restores its records.
+pub fn join(lobby: &mut Lobby<'_>, agency: &certdesk_store::Agency, platform: PlatformArgs, out: &Out) -> Result<(), DeskError> {
+    let done = lobby.join_agency(agency, platform.params()?, &SyncOptions::default())?;
+    out.print(&done, || report::joined_agency(&done));
+    Ok(())
 }
 
 /// `certdesk sync [status|rejections]`.
@@ -63,19 +94,8 @@ enum SyncCommand {
 
 /// `certdesk device enrol`.
 pub fn device(s: &mut Session<'_>, cmd: DeviceCommand, out: &Out) -> Result<(), DeskError> {
-    let DeviceCommand::Enrol { platform, code, ca, name, secret_store } = cmd;
-    let ca_pem = match ca {
-        Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| crate::messages::platform_ca_unreadable(&path, e))?),
-        None => None,
-    };
-    let params = EnrolParams {
-        platform_url: platform,
-        code,
-        ca_pem,
-        device_name: name,
-        secret: if secret_store == "file" { SecretPreference::File } else { SecretPreference::Auto },
-    };
-    let done = s.enrol_device(params)?;
+    let DeviceCommand::Enrol { platform } = cmd;
+    let done = s.enrol_device(platform.params()?)?;
     out.print(&done, || report::enrolled(&done));
     Ok(())
 }

@@ -198,6 +198,14 @@ impl<'a> Lobby<'a> {
         sync_unattended(self.desk, options)
     }
 
+    /// A new or replaced PC joins its agency (issue 10 item 4): the agency profile, the
+    /// enrolment with the one-time code (the code is the authority: nobody is signed in on a
+    /// fresh desk) and the first sync, which restores the agency's accounts and records. Refused
+    /// on a desk that holds an account.
+    pub fn join_agency(&mut self, agency: &Agency, params: EnrolParams, options: &SyncOptions) -> DeskResult<certdesk_sync::JoinReport> {
+        certdesk_sync::join_blocking(self.desk, agency, &session::normalised(params), options).map_err(|e| e.to_desk_error())
+    }
+
     /// Enrol with the demonstration platform the environment names, audited as made by no
     /// user. A person enrols through [`Session::enrol_device`], which needs a manager; this
     /// takes no address or code from a caller, only what [`DemoPlatform::from_env`] read.

@@ -236,12 +236,7 @@ impl<'a> Session<'a> {
     /// device name defaults to 前台.
     pub fn enrol_device(&mut self, params: EnrolParams) -> DeskResult<Enrolment> {
         self.manager()?;
-        let params = EnrolParams {
-            ca_pem: params.ca_pem.filter(|p| !p.trim().is_empty()),
-            device_name: Some(params.device_name).filter(|n| !n.trim().is_empty()).unwrap_or_else(|| DEFAULT_DEVICE_NAME.into()),
-            ..params
-        };
-        certdesk_sync::enrol_blocking(self.desk, Some(self.user), &params).map_err(|e| e.to_desk_error())
+        certdesk_sync::enrol_blocking(self.desk, Some(self.user), &normalised(params)).map_err(|e| e.to_desk_error())
     }
 
     // ---- training ----
@@ -631,6 +626,16 @@ impl<'a> Session<'a> {
 
 /// The device name an enrolment uses when none is given.
 pub const DEFAULT_DEVICE_NAME: &str = "前台";
+
+/// What the clerk typed to enrol, with empty optional fields as absent and the device name
+/// defaulting to [`DEFAULT_DEVICE_NAME`].
+pub(crate) fn normalised(params: EnrolParams) -> EnrolParams {
+    EnrolParams {
+        ca_pem: params.ca_pem.filter(|p| !p.trim().is_empty()),
+        device_name: Some(params.device_name).filter(|n| !n.trim().is_empty()).unwrap_or_else(|| DEFAULT_DEVICE_NAME.into()),
+        ..params
+    }
+}
 
 /// A chosen file's bytes sent as base64 (a data URL is accepted too). The size cap is the one
 /// `read_import_file` applies to a path, checked before decoding.

@@ -58,9 +58,11 @@ impl Desk {
         Ok(table::agency::get(&self.conn)?)
     }
 
-    /// First start: the agency profile and the first manager, together or not at all.
+    /// First start: the agency profile and the first manager, together or not at all. A desk
+    /// that began joining its agency ([`Desk::join_agency`]) and holds no account yet may still
+    /// be set up this way.
     pub fn setup(&mut self, agency: &Agency, manager: &NewUser) -> DeskResult<SessionUser> {
-        if self.has_users()? || self.agency()?.is_some() {
+        if self.has_users()? {
             return Err(messages::already_set_up());
         }
         let mut errors = validate_agency(agency).err().unwrap_or_default();
@@ -87,24 +89,40 @@ impl Desk {
             display_name: user.display_name,
             role: user.role,
         };
-        self.write_agency(&tx, &session, agency)?;
+        self.write_agency(&tx, Some(&session), agency)?;
         tx.commit()?;
         Ok(session)
+    }
+
+    /// First start of a new or replaced PC of an agency that already uses certdesk (issue 10
+    /// item 4): the agency profile without a manager of its own; the agency's accounts and
+    /// records then arrive with the first sync, and the clerks sign in with the accounts they
+    /// have. Refused once the desk holds an account (it is set up: sign in). Recorded against
+    /// no user.
+    pub fn join_agency(&mut self, agency: &Agency) -> DeskResult<Agency> {
+        if self.has_users()? {
+            return Err(messages::already_set_up());
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        let stored = self.write_agency(&tx, None, agency)?;
+        tx.commit()?;
+        Ok(stored)
     }
 
     /// Set or correct the agency profile (a manager's action; `certdesk-core` checks the role).
     pub fn set_agency(&mut self, actor: &SessionUser, agency: &Agency) -> DeskResult<Agency> {
         let tx = self.conn.unchecked_transaction()?;
-        let stored = self.write_agency(&tx, actor, agency)?;
+        let stored = self.write_agency(&tx, Some(actor), agency)?;
         tx.commit()?;
         Ok(stored)
     }
 
-    fn write_agency(&self, tx: &Transaction<'_>, actor: &SessionUser, input: &Agency) -> DeskResult<Agency> {
+    fn write_agency(&self, tx: &Transaction<'_>, actor: Option<&SessionUser>, input: &Agency) -> DeskResult<Agency> {
         let mut a = validate_agency(input).map_err(DeskError::validation)?;
         a.updated_at = self.now_text();
         let old = self.agency()?;
-        table::agency::put(tx, &a, &actor.id)?;
+        let actor = actor.map(|a| a.id.as_str());
+        table::agency::put(tx, &a, actor)?;
         let fields: [(&str, &str, Option<&str>); 5] = [
             ("name", &a.name, old.as_ref().map(|o| o.name.as_str())),
             ("credit_code", &a.credit_code, old.as_ref().map(|o| o.credit_code.as_str())),
@@ -117,7 +135,7 @@ impl Desk {
                 self.append_audit(
                     tx,
                     &AuditRecord {
-                        user_id: Some(&actor.id),
+                        user_id: actor,
                         entity: "agency",
                         entity_id: "1",
                         action: if old.is_none() { "create" } else { "update" },

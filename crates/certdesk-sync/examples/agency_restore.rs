@@ -36,10 +36,12 @@ fn restore(dir: &str) {
     println!("{} {} {} {secs:.2} {:.1}", report.pulled.workers, report.photos_fetched, report.pulled.refused, peak_rss_mb());
 }
 
-/// A PNG of one colour per worker, so that every worker has a photo of their own.
+/// A patterned PNG per worker, so that every worker has a photo of their own, about as large
+/// as a real one once prepared.
 fn png(i: u32) -> Vec<u8> {
-    let colour = image::Rgb([(i % 251) as u8, (i / 251 % 251) as u8, (i / 63_001 % 251) as u8]);
-    let img = image::RgbImage::from_pixel(120, 150, colour);
+    let img = image::RgbImage::from_fn(240, 300, |x, y| {
+        image::Rgb([((x * 7 + i) % 256) as u8, ((y * 5 + i / 256) % 256) as u8, ((x ^ y ^ i) % 256) as u8])
+    });
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
@@ -61,12 +63,15 @@ async fn synced(d: &mut TestDesk) -> SyncReport {
     sync(&mut d.desk, &SyncOptions::default()).await.expect("the sync succeeds")
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
+fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("restore") {
         return restore(&args[2]);
     }
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap().block_on(bench(&args));
+}
+
+async fn bench(args: &[String]) {
     let n: u32 = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let p = TestPlatform::start(Options::default()).await;
     let mut a = enrolled_desk(&p, 1).await;
@@ -87,8 +92,13 @@ async fn main() {
     println!("enrolled {n} workers with their photos on the first desk in {:.1} s", started.elapsed().as_secs_f64());
     let started = Instant::now();
     let pushed = synced(&mut a).await;
+    let photo_kb = {
+        let w = a.desk.search_workers("", None, 1).unwrap().items[0].id.clone();
+        let sha = a.desk.worker(&w).unwrap().photo_sha256.unwrap();
+        a.desk.photo(&sha).unwrap().unwrap().len() as f64 / 1024.0
+    };
     println!(
-        "pushed them to the platform in {:.1} s ({} entries applied, {} photos uploaded)",
+        "pushed them to the platform in {:.1} s ({} entries applied, {} distinct photos uploaded, {photo_kb:.0} KB each)",
         started.elapsed().as_secs_f64(),
         pushed.pushed.applied,
         pushed.photos_uploaded

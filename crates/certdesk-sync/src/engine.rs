@@ -93,6 +93,42 @@ pub struct Enrolment {
     pub secret_store: SecretStore,
 }
 
+/// What joining an agency did (issue 10 item 4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct JoinReport {
+    /// The enrolment, when this call enrolled the desk (a retry after a dropped sync finds it
+    /// enrolled already).
+    pub enrolment: Option<Enrolment>,
+    /// The first sync: the agency's accounts, workers and training records restored.
+    pub sync: SyncReport,
+    /// Accounts this desk holds now. None means the agency's other desks have not announced
+    /// theirs to the platform yet (a sync there first): nobody can sign in here until then.
+    pub accounts: u64,
+}
+
+/// A new or replaced PC of an agency that already uses certdesk joins it (issue 10 item 4):
+/// the agency profile is kept without a manager of its own ([`Desk::join_agency`], refused on
+/// a desk that holds an account), the desk is enrolled with the one-time code (unless an earlier
+/// attempt did so), and the first sync restores the agency's accounts, workers with their
+/// photos and training records. Run again after a dropped network, it goes on where the sync
+/// stopped (the pull's cursor is kept with each page).
+pub async fn join(desk: &mut Desk, agency: &certdesk_store::Agency, params: &EnrolParams, opts: &SyncOptions) -> Result<JoinReport, SyncError> {
+    desk.join_agency(agency)?;
+    let enrolment = match desk.sync_device()? {
+        Some(_) => None,
+        None => Some(enrol(desk, None, params).await?),
+    };
+    let report = sync(desk, opts).await?;
+    let accounts = desk.list_users()?.len() as u64;
+    Ok(JoinReport { enrolment, sync: report, accounts })
+}
+
+/// [`join`] for callers without an async runtime. Must not be called from inside an async task.
+pub fn join_blocking(desk: &mut Desk, agency: &certdesk_store::Agency, params: &EnrolParams, opts: &SyncOptions) -> Result<JoinReport, SyncError> {
+    runtime()?.block_on(join(desk, agency, params, opts))
+}
+
 /// Enrols this desk with a platform using a one-time code: the device secret goes to the
 /// keyring (or the 0600 file), the enrolment row to the store. A desk enrolled before is
 /// re-enrolled (e.g. after its credential was revoked) and the old secret forgotten. The

@@ -92,6 +92,14 @@ async fn first_run(d: &WebDriver, app: &Path, data_dir: &Path) {
     district.send_keys(Key::Enter).await.unwrap();
     type_into(d, "setup_address", "上海市徐汇区漕溪北路1号").await;
     type_into(d, "setup_phone", "021-64870000").await;
+    // The other way in (issue 10): a new PC of an agency that already uses certdesk joins it
+    // with a one-time code instead of a manager of its own. Seen, then back to a new agency;
+    // the agency profile typed stays.
+    let segment = |label: &str| By::XPath(format!("//*[@data-testid='setup-mode']//label[contains(., '{label}')]"));
+    wait(d, segment("本机构已在使用")).await.click().await.unwrap();
+    wait(d, By::Id("setup_code")).await;
+    shot(d, "01-setup-join").await;
+    wait(d, segment("新机构")).await.click().await.unwrap();
     type_into(d, "setup_username", "admin").await;
     type_into(d, "setup_display_name", "王经理").await;
     type_into(d, "setup_password", "secret123").await;

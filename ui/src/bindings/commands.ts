@@ -33,6 +33,7 @@ import type { ImportProgress } from './ImportProgress';
 import type { ImportReport } from './ImportReport';
 import type { InsuranceInput } from './InsuranceInput';
 import type { InsurancePolicy } from './InsurancePolicy';
+import type { JoinReport } from './JoinReport';
 import type { KeptFiling } from './KeptFiling';
 import type { LossKind } from './LossKind';
 import type { ManagerInput } from './ManagerInput';
@@ -99,6 +100,7 @@ export type Commands = {
   cover_import_report_save: { args: { report: CoverImportReport; path: string }; result: null };
   cover_import_run: { args: { kind: CoverKind; bytesB64: string }; result: CoverImportReport };
   deadlines: { args: Record<string, never>; result: Array<Deadline> };
+  desk_join: { args: { agency: Agency; platformUrl: string; code: string; caPem?: string | null }; result: JoinReport };
   device_enrol: { args: { platformUrl: string; code: string; caPem?: string | null; deviceName?: string | null }; result: Enrolment };
   diagnostics_export: { args: { path: string }; result: Array<string> };
   exam_list: { args: { workerId: string }; result: Array<ExamResult> };
@@ -190,6 +192,7 @@ export const COMMANDS = [
   'cover_import_report_save',
   'cover_import_run',
   'deadlines',
+  'desk_join',
   'device_enrol',
   'diagnostics_export',
   'exam_list',

@@ -61,6 +61,7 @@ export type { InsuranceInput } from './InsuranceInput';
 export type { InsuranceKind } from './InsuranceKind';
 export type { InsurancePolicy } from './InsurancePolicy';
 export type { IssueSeverity } from './IssueSeverity';
+export type { JoinReport } from './JoinReport';
 export type { KeptFiling } from './KeptFiling';
 export type { Label } from './Label';
 export type { LocalWorker } from './LocalWorker';

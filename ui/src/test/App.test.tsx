@@ -77,4 +77,41 @@ describe('App', () => {
     fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
     await waitFor(() => expect(screen.getByTestId('enrol-form')).toBeTruthy(), { timeout: 8000 });
   });
+
+  it('joins an agency that already uses certdesk from a new PC, waits for its accounts, then asks to sign in', async () => {
+    let joined = 0;
+    const joins: Record<string, unknown>[] = [];
+    invoke.mockImplementation(async (cmd: string, args: Record<string, unknown>) => {
+      if (cmd === 'app_state') return joined >= 2 ? APP_STATE : { ...APP_STATE, agency: null, has_users: false };
+      if (cmd === 'desk_join') {
+        joined += 1;
+        joins.push(args);
+        const sync = { pulled: { workers: joined === 2 ? 120 : 0 }, photos_fetched: joined === 2 ? 118 : 0 };
+        return { enrolment: null, sync, accounts: joined === 2 ? 3 : 0 };
+      }
+      throw `unexpected ${cmd}`;
+    });
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId('setup-form')).toBeTruthy(), { timeout: 8000 });
+    fireEvent.click(screen.getByText('本机构已在使用：新电脑或更换电脑'));
+    await waitFor(() => expect(document.getElementById('setup_code')).not.toBeNull());
+    expect(document.getElementById('setup_username'), 'no manager of its own').toBeNull();
+    fireEvent.click(screen.getByTestId('join-submit'));
+    await waitFor(() => expect(screen.getByTestId('error-code').textContent).toBe('必填'));
+    const type = (id: string, value: string) => fireEvent.change(document.getElementById(id)!, { target: { value } });
+    type('setup_agency_name', '上海好帮手家政服务有限公司');
+    type('setup_credit_code', '91310104ma1fl8l970');
+    type('setup_address', '上海市徐汇区漕溪北路1号');
+    type('setup_phone', '021-64870000');
+    fireEvent.mouseDown(document.querySelector('#setup_district')!);
+    fireEvent.click(await screen.findByTitle('徐汇区'));
+    type('setup_platform_url', 'https://platform.example ');
+    type('setup_code', 'ABCD-EFGH');
+    fireEvent.click(screen.getByTestId('join-submit'));
+    await waitFor(() => expect(screen.getByTestId('join-waiting').textContent).toContain('还没有收到本机构的账号'));
+    expect(joins[0]).toMatchObject({ platformUrl: 'https://platform.example', code: 'ABCD-EFGH', caPem: null });
+    expect((joins[0].agency as { credit_code: string }).credit_code).toBe('91310104MA1FL8L970');
+    fireEvent.click(screen.getByTestId('join-submit'));
+    await waitFor(() => expect(screen.getByTestId('login-form')).toBeTruthy());
+  });
 });

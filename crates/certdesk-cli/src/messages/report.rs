@@ -27,6 +27,23 @@ pub fn enrolled(done: &Enrolment) -> String {
     )
 }
 
+/// `certdesk join`: what was restored, or what is still awaited.
+pub fn joined_agency(r: &certdesk_sync::JoinReport) -> String {
+    let mut text = match &r.enrolment {
+        Some(e) => format!("本机已接入平台 {}（机构：{}）\n", e.platform_url, e.agency_name),
+        None => String::new(),
+    };
+    if r.accounts == 0 {
+        text.push_str("还没有收到本机构的账号：请先在本机构原来的电脑上同步一次（certdesk sync 或窗口中的「立即同步」），再运行本命令。");
+    } else {
+        text.push_str(&format!(
+            "已加入本机构：取回账号 {} 个、人员 {} 名（照片 {} 张）、培训记录 {} 条。请用原来的账号登录。",
+            r.accounts, r.sync.pulled.workers, r.sync.photos_fetched, r.sync.pulled.training_records
+        ));
+    }
+    text
+}
+
 /// `certdesk sync`: the counts of one run.
 pub fn sync_report(r: &SyncReport) -> String {
     let mut text = sync_counts(r);

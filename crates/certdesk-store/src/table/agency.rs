@@ -20,7 +20,7 @@ pub(crate) fn get(conn: &Connection) -> rusqlite::Result<Option<Agency>> {
 }
 
 /// Sets (or replaces) the profile, as of `a.updated_at`, by `user_id`.
-pub(crate) fn put(conn: &Connection, a: &Agency, user_id: &str) -> rusqlite::Result<()> {
+pub(crate) fn put(conn: &Connection, a: &Agency, user_id: Option<&str>) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO agency (id, name, credit_code, district, address, phone, updated_at, updated_by)
          VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)

@@ -327,3 +327,50 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
     synced(&mut b).await;
     assert_eq!(b.desk.search_workers("", None, 10).unwrap().total, 0, "agency B holds nothing of A's");
 }
+
+/// Issue 10 item 4: a new or replaced PC of an agency joins it with the agency profile and a
+/// one-time code, with no manager of its own; its first sync restores the agency's accounts,
+/// workers with their photos and training records, and the clerks sign in with the accounts they
+/// have. A PC whose agency has announced no account yet is told so and may still be set up as
+/// usual; a desk that holds an account cannot join.
+#[tokio::test]
+async fn a_new_pc_joins_its_agency_without_a_manager_of_its_own_and_restores_its_records() {
+    use certdesk_sync::join;
+    use certdesk_testkit::desk::{manager, MANAGER, MANAGER_PASSWORD};
+    let p = TestPlatform::start(Options::default()).await;
+    let mut a1 = enrolled_desk(&p, 1).await;
+    let me1 = a1.me.clone();
+    a1.desk.add_user(Some(&me1), &clerk("li.na", "password1")).unwrap();
+    let mut form = worker_form("张三", &id_number(1));
+    form.photo_sha256 = Some(a1.desk.prepare_photo(&crate::sync::png(3)).unwrap().sha256);
+    let w = a1.desk.enrol_worker(&me1, &form).unwrap();
+    train_to_eligibility(&mut a1.desk, &me1, std::slice::from_ref(&w.id), "88");
+    synced(&mut a1).await;
+
+    let agency_id = a1.desk.sync_device().unwrap().expect("enrolled").agency_id;
+    let code = p.enrolment_code(agency_id.parse().unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut fresh = Desk::open(dir.path()).unwrap();
+    let joined = join(&mut fresh, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.expect("the new PC joins");
+    assert!(joined.enrolment.is_some());
+    assert_eq!((joined.accounts, joined.sync.pulled.workers, joined.sync.photos_fetched), (2, 1, 1), "{joined:?}");
+    let clerk_here = fresh.login("li.na", "password1").expect("the clerk signs in on the new PC");
+    fresh.login(MANAGER, MANAGER_PASSWORD).expect("and the manager");
+    let b = TestDesk { desk: fresh, me: clerk_here, dir };
+    assert_eq!(canonical(&b, &w.id), canonical(&a1, &w.id), "the worker as the first desk holds it");
+    let training = b.desk.worker_training(&w.id).unwrap();
+    assert_eq!((training.status, training.classes.len(), training.exams.len()), (WorkerStatus::Eligible, 1, 1));
+    let mut b = b;
+    let again = join(&mut b.desk, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.unwrap_err();
+    assert_eq!(again.to_desk_error().code, "already_set_up", "a desk with accounts signs in instead");
+
+    // An agency none of whose desks has synced an account yet: the PC is enrolled and told to
+    // wait; it can still be set up as a new desk with a manager of its own.
+    let lonely = p.agency_in(3, "黄浦区").await;
+    let code = p.enrolment_code(lonely).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut early = Desk::open(dir.path()).unwrap();
+    let waiting = join(&mut early, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.unwrap();
+    assert_eq!(waiting.accounts, 0);
+    early.setup(&agency(), &manager()).expect("set up as usual after all");
+}
