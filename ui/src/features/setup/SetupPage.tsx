@@ -162,7 +162,7 @@ export default function SetupPage({
         className="setup-card"
         title={
           <div className="card-title">
-            <span>{t('setup.title')}</span>
+            <span>{t(mode === 'new' ? 'setup.title' : 'join.title')}</span>
             <LangSwitch />
           </div>
         }
