@@ -158,10 +158,16 @@ fn stage(status: WorkerStatus) -> u8 {
 
 /// The status a desk keeps when another desk of its agency relays the same worker in
 /// `relayed` while it holds `held` (issue 10): a status never moves backwards through a merge.
-/// The later stage wins (cancelled is final); at the same stage the desk keeps what it holds,
-/// because the platform's own decisions (approval, rejection) reach every desk as changes of
-/// their own, in the same order.
+/// The training stages (enrolled, in training, eligible) are never taken from another desk:
+/// every desk decides them by the training rules on the agency's training records, which
+/// travel themselves (a failed retake on one desk must reopen training everywhere, not be
+/// undone by a copy written before it). Past them the later stage wins (cancelled is final);
+/// at the same stage the desk keeps what it holds, because the platform's own decisions
+/// (approval, rejection) reach every desk as changes of their own, in the same order.
 pub fn merge_relayed(held: WorkerStatus, relayed: WorkerStatus) -> WorkerStatus {
+    if stage(relayed) <= stage(WorkerStatus::Eligible) {
+        return held;
+    }
     if stage(relayed) > stage(held) {
         relayed
     } else {
@@ -212,12 +218,15 @@ mod tests {
 
     #[test]
     fn a_relayed_status_never_moves_a_worker_backwards_and_cancelled_is_final() {
-        // Forward moves are taken, whichever desk made them.
-        assert_eq!(merge_relayed(S::Enrolled, S::Eligible), S::Eligible);
+        // Forward moves past training are taken, whichever desk made them.
+        assert_eq!(merge_relayed(S::InTraining, S::Applied), S::Applied);
         assert_eq!(merge_relayed(S::Approved, S::Issued), S::Issued);
         assert_eq!(merge_relayed(S::Issued, S::Cancelled), S::Cancelled);
-        // Never backwards, never out of cancelled.
+        // The training stages are each desk's to decide on the agency's training records.
+        assert_eq!(merge_relayed(S::Enrolled, S::Eligible), S::Enrolled);
+        assert_eq!(merge_relayed(S::InTraining, S::Eligible), S::InTraining);
         assert_eq!(merge_relayed(S::Eligible, S::InTraining), S::Eligible);
+        // Never backwards, never out of cancelled.
         assert_eq!(merge_relayed(S::Issued, S::Printed), S::Issued);
         for s in S::ALL {
             assert_eq!(merge_relayed(S::Cancelled, s), S::Cancelled);
@@ -226,10 +235,11 @@ mod tests {
         // The same stage: the held one stays (the platform's decision comes on its own).
         assert_eq!(merge_relayed(S::Rejected, S::Applied), S::Rejected);
         assert_eq!(merge_relayed(S::Applied, S::Rejected), S::Applied);
-        // Whatever the order two desks see them in, the later stage is where both end.
+        // Whatever the order two desks see them in, the later stage past training is where both
+        // end.
         for a in S::ALL {
             for b in S::ALL {
-                if stage(a) != stage(b) {
+                if stage(a) != stage(b) && stage(a).min(stage(b)) > stage(S::Eligible) {
                     assert_eq!(merge_relayed(a, b), merge_relayed(b, a), "{a:?} {b:?}");
                 }
             }

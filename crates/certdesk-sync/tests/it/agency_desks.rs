@@ -190,12 +190,20 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
 
     // A failed retake recorded on the second desk undoes eligibility there, and on the first
     // desk once the attempt reaches it (the training rules decide on the agency's records).
+    // Meanwhile the first desk, still seeing the worker eligible, corrects the phone: its copy
+    // (saying eligible) must not make the second desk eligible again.
     let retake = certdesk_store::ExamInput { worker: w.id.clone(), exam_date: None, score: "30".into(), class_id: None };
     a2.desk.record_exam(&me2, &retake).unwrap();
     assert_eq!(a2.desk.worker(&w.id).unwrap().status, WorkerStatus::InTraining);
+    let mut phone = form_of(&a1.desk.worker(&w.id).unwrap());
+    phone.form.phone = "13712345678".into();
+    a1.desk.update_worker(&me1, &w.id, &phone, None).unwrap();
     synced(&mut a2).await;
     synced(&mut a1).await;
-    assert_eq!(a1.desk.worker(&w.id).unwrap().status, WorkerStatus::InTraining);
+    synced(&mut a2).await;
+    for d in [&a1, &a2] {
+        assert_eq!(d.desk.worker(&w.id).unwrap().status, WorkerStatus::InTraining, "training reopened on both desks");
+    }
     assert_eq!(a1.desk.exam_results(&w.id).unwrap().len(), 2);
     // The worker leaves the class on the first desk: gone from it on the second too.
     a1.desk.remove_from_class(&me1, class_id, &w.id, true).unwrap();
