@@ -122,12 +122,16 @@ impl SyncEntity {
         SyncEntity::ClassParticipant,
         SyncEntity::ExamResult,
         SyncEntity::SupervisionForm,
+        SyncEntity::TrainingSettings,
     ];
 
     /// A training record the desks of an agency share: a class, a participant's row, an exam
-    /// attempt or a supervision form (the training settings are each desk's own).
+    /// attempt, a supervision form or the agency's training settings.
     pub fn is_training(self) -> bool {
-        matches!(self, SyncEntity::TrainingClass | SyncEntity::ClassParticipant | SyncEntity::ExamResult | SyncEntity::SupervisionForm)
+        matches!(
+            self,
+            SyncEntity::TrainingClass | SyncEntity::ClassParticipant | SyncEntity::ExamResult | SyncEntity::SupervisionForm | SyncEntity::TrainingSettings
+        )
     }
 
     /// One of [`SyncEntity::RELAYED`].

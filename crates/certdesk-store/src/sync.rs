@@ -616,6 +616,7 @@ impl Desk {
             }
             ChangeBody::AgencyRecord { entity, payload, .. } if entity.is_training() => {
                 let kept = match entity {
+                    SyncEntity::TrainingSettings => self.keep_relayed_settings(tx, payload)?,
                     SyncEntity::TrainingClass => self.keep_relayed_class(tx, payload)?,
                     SyncEntity::ClassParticipant => self.keep_relayed_participant(tx, payload)?,
                     SyncEntity::ExamResult => self.keep_relayed_exam(tx, payload)?,

@@ -30,6 +30,9 @@ use crate::{Desk, DeskError, DeskResult, SessionUser};
 pub(crate) const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 const KEY_CLASS_HOUR_MINUTES: &str = "training.class_hour_minutes";
 const KEY_PASS_MARK: &str = "training.pass_mark";
+/// When the training settings were last changed (RFC 3339), so that the agency's desks keep the
+/// later change.
+const KEY_SETTINGS_AT: &str = "training.changed_at";
 
 /// A training class as listed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -240,10 +243,60 @@ impl Desk {
                 },
             )?;
         }
-        let payload = serde_json::to_value(new).map_err(DeskError::internal)?;
+        let now = self.now_text();
+        table::settings::put(&tx, KEY_SETTINGS_AT, &now)?;
+        let mut payload = serde_json::to_value(new).map_err(DeskError::internal)?;
+        if let Some(fields) = payload.as_object_mut() {
+            fields.insert("changed_at".into(), now.into());
+            fields.insert("changed_by_id".into(), actor.id.clone().into());
+        }
         self.append_outbox(&tx, SyncEntity::TrainingSettings, "training", SyncOp::Upsert, &payload)?;
         tx.commit()?;
         self.training_settings()
+    }
+
+    /// The training settings another desk of the agency set (issue 10): kept when changed later
+    /// than this desk's; hours already credited and exams already marked keep their values.
+    pub(crate) fn keep_relayed_settings(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<crate::relayed::Kept> {
+        use crate::relayed::Kept;
+        let (Ok(new), Some(at), Some(by)) = (
+            serde_json::from_value::<TrainingSettings>(payload.clone()),
+            payload.get("changed_at").and_then(|v| v.as_str()),
+            payload.get("changed_by_id").and_then(|v| v.as_str()),
+        ) else {
+            return Ok(Kept::Refused);
+        };
+        if new.validate().is_err() || !table::users::exists(tx, by)? {
+            return Ok(Kept::Refused);
+        }
+        if table::settings::get(tx, KEY_SETTINGS_AT)?.is_some_and(|held| held.as_str() >= at) {
+            return Ok(Kept::Unchanged);
+        }
+        let old = settings_in(tx)?;
+        for (key, old_v, new_v) in [
+            (KEY_CLASS_HOUR_MINUTES, old.class_hour_minutes.to_string(), new.class_hour_minutes.to_string()),
+            (KEY_PASS_MARK, old.pass_mark.to_string(), new.pass_mark.to_string()),
+        ] {
+            if old_v == new_v {
+                continue;
+            }
+            table::settings::put(tx, key, &new_v)?;
+            self.append_audit(
+                tx,
+                &AuditRecord {
+                    user_id: Some(by),
+                    entity: "settings",
+                    entity_id: key,
+                    action: "relay_update",
+                    field: Some(key),
+                    old_value: Some(&old_v),
+                    new_value: Some(&new_v),
+                    reason: None,
+                },
+            )?;
+        }
+        table::settings::put(tx, KEY_SETTINGS_AT, at)?;
+        Ok(Kept::Changed)
     }
 
     /// Create a training class (培训班).

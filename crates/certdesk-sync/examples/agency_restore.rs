@@ -7,6 +7,9 @@
 //! 2. **a sync with nothing to do** on each of three desks of the agency: p50 and max of 20.
 //!
 //!   cargo run --release -p certdesk-sync --example agency_restore -- [N]
+//!
+//! With `CERTDESK_BENCH_KEEP=DIR` the first desk's data folder is copied to DIR at the end (for
+//! timing a backup of it: `certdesk --data-dir DIR backup create FILE`).
 
 use std::time::Instant;
 
@@ -121,6 +124,12 @@ async fn bench(args: &[String]) {
     );
     let held = b.desk.search_workers("", None, 1).unwrap().total;
     println!("the new desk holds {held} workers");
+
+    if let Ok(keep) = std::env::var("CERTDESK_BENCH_KEEP") {
+        let status = std::process::Command::new("cp").args(["-a", a.dir.path().to_str().unwrap(), &keep]).status().unwrap();
+        assert!(status.success(), "copy the first desk to {keep}");
+        println!("the first desk's data folder is kept in {keep}");
+    }
 
     // Three desks of the agency, nothing to do.
     let mut c = desk_of_agency(&p, &a, "boss.c").await;

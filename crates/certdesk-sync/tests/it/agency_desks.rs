@@ -178,10 +178,14 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
     // The status moves forward on the other desk: trained to eligibility on the first.
     // The training records travel too: the second desk holds the class, the attendance, the exam
     // and the supervision form, and judges the worker eligible on them.
+    let mut settings = a1.desk.training_settings().unwrap();
+    settings.pass_mark = 70.0;
+    a1.desk.set_training_settings(&me1, &settings).unwrap();
     train_to_eligibility(&mut a1.desk, &me1, std::slice::from_ref(&w.id), "90");
     synced(&mut a1).await;
     let trained = synced(&mut a2).await;
-    assert!(trained.pulled.training_records >= 4 && trained.pulled.refused == 0, "{trained:?}");
+    assert_eq!(a2.desk.training_settings().unwrap().pass_mark, 70.0, "the agency's training settings too");
+    assert!(trained.pulled.training_records >= 5 && trained.pulled.refused == 0, "{trained:?}");
     assert_eq!(a2.desk.worker(&w.id).unwrap().status, WorkerStatus::Eligible);
     let there = a2.desk.worker_training(&w.id).unwrap();
     assert_eq!((there.classes.len(), there.exams.len(), there.eligibility.eligible), (1, 1, true), "{there:?}");
