@@ -219,32 +219,9 @@ impl Desk {
     /// recorded.
     pub fn set_training_settings(&mut self, actor: &SessionUser, new: &TrainingSettings) -> DeskResult<TrainingSettings> {
         new.validate().map_err(DeskError::validation)?;
-        let old = self.training_settings()?;
         let tx = self.conn.unchecked_transaction()?;
-        for (key, old_v, new_v) in [
-            (KEY_CLASS_HOUR_MINUTES, old.class_hour_minutes.to_string(), new.class_hour_minutes.to_string()),
-            (KEY_PASS_MARK, old.pass_mark.to_string(), new.pass_mark.to_string()),
-        ] {
-            if old_v == new_v {
-                continue;
-            }
-            table::settings::put(&tx, key, &new_v)?;
-            self.append_audit(
-                &tx,
-                &AuditRecord {
-                    user_id: Some(&actor.id),
-                    entity: "settings",
-                    entity_id: key,
-                    action: "update",
-                    field: Some(key),
-                    old_value: Some(&old_v),
-                    new_value: Some(&new_v),
-                    reason: None,
-                },
-            )?;
-        }
         let now = self.now_text();
-        table::settings::put(&tx, KEY_SETTINGS_AT, &now)?;
+        self.write_settings(&tx, new, (&actor.id, "update"), &now)?;
         let mut payload = serde_json::to_value(new).map_err(DeskError::internal)?;
         if let Some(fields) = payload.as_object_mut() {
             fields.insert("changed_at".into(), now.into());
@@ -272,6 +249,13 @@ impl Desk {
         if table::settings::get(tx, KEY_SETTINGS_AT)?.is_some_and(|held| held.as_str() >= at) {
             return Ok(Kept::Unchanged);
         }
+        self.write_settings(tx, &new, (by, "relay_update"), at)?;
+        Ok(Kept::Changed)
+    }
+
+    /// Writes the training settings that differ from the held ones, each with its audit entry
+    /// under `(user, action)`, and when they changed (`at`).
+    fn write_settings(&self, tx: &Transaction<'_>, new: &TrainingSettings, (user_id, action): (&str, &str), at: &str) -> DeskResult<()> {
         let old = settings_in(tx)?;
         for (key, old_v, new_v) in [
             (KEY_CLASS_HOUR_MINUTES, old.class_hour_minutes.to_string(), new.class_hour_minutes.to_string()),
@@ -284,10 +268,10 @@ impl Desk {
             self.append_audit(
                 tx,
                 &AuditRecord {
-                    user_id: Some(by),
+                    user_id: Some(user_id),
                     entity: "settings",
                     entity_id: key,
-                    action: "relay_update",
+                    action,
                     field: Some(key),
                     old_value: Some(&old_v),
                     new_value: Some(&new_v),
@@ -295,8 +279,7 @@ impl Desk {
                 },
             )?;
         }
-        table::settings::put(tx, KEY_SETTINGS_AT, at)?;
-        Ok(Kept::Changed)
+        Ok(table::settings::put(tx, KEY_SETTINGS_AT, at)?)
     }
 
     /// Create a training class (培训班).

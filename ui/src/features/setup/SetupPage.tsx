@@ -18,6 +18,7 @@ import { LangSwitch } from '../../components/LangSwitch';
 import { firstErrorField, lastSegment, splitFieldErrors, type FieldErrors } from '../../formErrors';
 import { enterSubmits, focusById } from '../../util';
 import { AGENCY_KEYS, AgencyFields, type AgencyKey } from '../agency/AgencyFields';
+import { CaFileInput } from '../../components/CaFileInput';
 
 const AGENCY_FIELD: Record<AgencyKey, string> = {
   name: 'agency_name',
@@ -329,16 +330,7 @@ function JoinFields({
         <Input id="setup_code" autoComplete="off" value={platform.code} onChange={(e) => onChange({ ...platform, code: e.target.value }, 'code')} />
       </Form.Item>
       <Form.Item label={t('sync.ca')} htmlFor="setup_ca">
-        <input
-          id="setup_ca"
-          type="file"
-          accept=".pem,.crt,.cer"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void f.text().then(onCa);
-            else onCa(null);
-          }}
-        />
+        <CaFileInput id="setup_ca" onChange={onCa} />
       </Form.Item>
       {waiting && <Alert type="warning" showIcon data-testid="join-waiting" message={t('join.noAccounts')} className="form-alert" />}
       <Button type="primary" block loading={busy} data-testid="join-submit" onClick={onSubmit}>

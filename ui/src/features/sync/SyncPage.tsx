@@ -12,6 +12,7 @@ import { useSession } from '../../session';
 import { formatTime, todayIso } from '../../util';
 import { ago } from './SyncIndicator';
 import { ageSeconds } from './useSyncStatus';
+import { CaFileInput } from '../../components/CaFileInput';
 
 /** The sync page: connect the desk to the platform, sync now, apply for every eligible worker,
  * and the records the platform refused, each with the platform's sentence. */
@@ -129,16 +130,7 @@ export default function SyncPage({
             <Input id="sync_code" value={code} onChange={(e) => setCode(e.target.value)} />
           </Form.Item>
           <Form.Item label={t('sync.ca')}>
-            <input
-              id="sync_ca"
-              type="file"
-              accept=".pem,.crt,.cer"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                if (f) void f.text().then(setCaPem);
-                else setCaPem(null);
-              }}
-            />
+            <CaFileInput id="sync_ca" onChange={setCaPem} />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={busy === 'enrol'} data-testid="device-enrol-submit">
             {t('sync.enrol')}
