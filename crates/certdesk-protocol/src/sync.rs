@@ -114,7 +114,8 @@ impl SyncEntity {
     /// Records the platform relays to every desk of the agency as it applies them
     /// ([`ChangeBody::AgencyRecord`]): the staff accounts (issue 10 item 3), the workers
     /// (issue 10 item 1, [`crate::worker_record`]) and the training records a desk keeps per
-    /// class ([`SyncEntity::is_training`]; a participant's removal too).
+    /// class ([`SyncEntity::is_training`]; a participant's removal too), and each worker's
+    /// health checks and insurance policies.
     pub const RELAYED: &'static [SyncEntity] = &[
         SyncEntity::User,
         SyncEntity::Worker,
@@ -123,6 +124,8 @@ impl SyncEntity {
         SyncEntity::ExamResult,
         SyncEntity::SupervisionForm,
         SyncEntity::TrainingSettings,
+        SyncEntity::HealthCheck,
+        SyncEntity::Insurance,
     ];
 
     /// A training record the desks of an agency share: a class, a participant's row, an exam

@@ -42,6 +42,9 @@ pub struct HealthCheck {
     pub recorded_at: String,
     /// Display name of the user who recorded it.
     pub recorded_by: String,
+    /// Their id, for the agency's other desks (absent from payloads written before).
+    #[serde(default)]
+    pub recorded_by_id: String,
 }
 
 /// An insurance policy as stored.
@@ -60,6 +63,19 @@ pub struct InsurancePolicy {
     pub recorded_at: String,
     /// Display name of the user who recorded it.
     pub recorded_by: String,
+    /// Their id, for the agency's other desks (absent from payloads written before).
+    #[serde(default)]
+    pub recorded_by_id: String,
+}
+
+/// A health check in one line, as the worker's timeline shows it.
+pub(crate) fn check_summary(v: &ValidHealthCheck) -> String {
+    format!("{} {} {} {} → {}", v.checked_on, v.institution, v.category.code(), v.result.code(), v.valid_until)
+}
+
+/// A policy in one line, as the worker's timeline shows it.
+pub(crate) fn policy_summary(v: &ValidInsurance) -> String {
+    format!("{} {} {} {}..{}", v.insurer, v.policy_number, v.kind.code(), v.valid_from, v.valid_until)
 }
 
 /// A report file ready to store: its bytes, its format and its name (SHA-256).
@@ -120,7 +136,7 @@ impl Desk {
         }
         let sha = report.map(|r| r.sha256.as_str());
         table::health_checks::insert(tx, (&id, worker_id), v, sha, (&actor.id, &now))?;
-        let summary = format!("{} {} {} {} → {}", v.checked_on, v.institution, v.category.code(), v.result.code(), v.valid_until);
+        let summary = check_summary(v);
         self.append_audit(
             tx,
             &AuditRecord {
@@ -202,7 +218,7 @@ impl Desk {
         let id = self.new_id();
         let now = self.now_text();
         table::insurance_policies::insert(tx, (&id, worker_id), v, (&actor.id, &now))?;
-        let summary = format!("{} {} {} {}..{}", v.insurer, v.policy_number, v.kind.code(), v.valid_from, v.valid_until);
+        let summary = policy_summary(v);
         self.append_audit(
             tx,
             &AuditRecord {

@@ -14,6 +14,10 @@
 //! takes the status the training rules give on this desk's records, which are now the
 //! agency's.
 //!
+//! Health checks and insurance policies are kept once each (they are never changed), with the
+//! health check's report file fetched beside it; a check or policy this desk holds under
+//! another id (the same check typed on two desks) is not kept twice.
+//!
 //! A copy that does not read, names a user, parent or photo this desk lacks, or is another record
 //! of a person this desk holds (two desks enrolled the same ID number offline) or another attempt
 //! under a number this desk holds is refused and counted, and changes nothing.
@@ -25,11 +29,13 @@ use image::{ImageFormat, ImageReader};
 use rusqlite::Transaction;
 use sha2::{Digest, Sha256};
 
+use certdesk_domain::health::{check_report_file, validate_health_check, validate_insurance, HealthCheckInput, InsuranceInput};
 use certdesk_domain::training::{validate_class, validate_supervision, Attendance, ClassInput, ClassMode, HalfHours, SupervisionInput};
 use serde::Deserialize;
 
 use crate::audit::AuditRecord;
 use crate::table::exam_results::NewAttempt;
+use crate::health::{check_summary, policy_summary, HealthCheck, InsurancePolicy};
 use crate::training::{settings_in, ExamResult, GridRow, SupervisionForm, TrainingClass};
 use crate::photo::{PHOTO_HEIGHT, PHOTO_WIDTH};
 use crate::table::{self, workers::{Authorship, WorkerRow}};
@@ -414,6 +420,110 @@ impl Desk {
             self.recompute_status(tx, (None, "relay_status"), &w)?;
         }
         Ok(Kept::Changed)
+    }
+
+    /// A health check another desk of the agency recorded: kept once, with its report when
+    /// the engine could fetch it (left out otherwise, like a photo).
+    pub(crate) fn keep_relayed_health_check(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Kept> {
+        let Ok(h) = serde_json::from_value::<HealthCheck>(payload.clone()) else {
+            return Ok(Kept::Refused);
+        };
+        if table::health_checks::exists(tx, &h.id)? {
+            return Ok(Kept::Unchanged);
+        }
+        if table::workers::status(tx, &h.worker_id)?.is_none() || !table::users::exists(tx, &h.recorded_by_id)? {
+            return Ok(Kept::Refused);
+        }
+        let input = HealthCheckInput {
+            checked_on: h.checked_on.clone(),
+            institution: h.institution.clone(),
+            category: h.category.code().to_string(),
+            result: h.result.code().to_string(),
+            valid_until: Some(h.valid_until.clone()),
+        };
+        let Ok(valid) = validate_health_check(&input, self.today()) else {
+            return Ok(Kept::Refused);
+        };
+        if table::health_checks::same(tx, &h.worker_id, &valid.checked_on.to_string(), &valid.institution)?.is_some() {
+            return Ok(Kept::Unchanged);
+        }
+        let report = match &h.report_sha256 {
+            Some(sha) if table::report_files::get(tx, sha)?.is_some() => Some(sha.as_str()),
+            _ => None,
+        };
+        table::health_checks::insert(tx, (&h.id, &h.worker_id), &valid, report, (&h.recorded_by_id, &h.recorded_at))?;
+        let summary = check_summary(&valid);
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&h.recorded_by_id),
+                entity: "worker",
+                entity_id: &h.worker_id,
+                action: "relay_health_check",
+                field: Some("health_check"),
+                old_value: None,
+                new_value: Some(&summary),
+                reason: None,
+            },
+        )?;
+        Ok(Kept::Changed)
+    }
+
+    /// An insurance policy another desk of the agency recorded: kept once.
+    pub(crate) fn keep_relayed_insurance(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Kept> {
+        let Ok(p) = serde_json::from_value::<InsurancePolicy>(payload.clone()) else {
+            return Ok(Kept::Refused);
+        };
+        if table::insurance_policies::exists(tx, &p.id)? {
+            return Ok(Kept::Unchanged);
+        }
+        if table::workers::status(tx, &p.worker_id)?.is_none() || !table::users::exists(tx, &p.recorded_by_id)? {
+            return Ok(Kept::Refused);
+        }
+        let input = InsuranceInput {
+            insurer: p.insurer.clone(),
+            policy_number: p.policy_number.clone(),
+            kind: p.kind.code().to_string(),
+            valid_from: p.valid_from.clone(),
+            valid_until: p.valid_until.clone(),
+        };
+        let Ok(valid) = validate_insurance(&input) else {
+            return Ok(Kept::Refused);
+        };
+        if table::insurance_policies::same(tx, &p.worker_id, &valid.policy_number)?.is_some() {
+            return Ok(Kept::Unchanged);
+        }
+        table::insurance_policies::insert(tx, (&p.id, &p.worker_id), &valid, (&p.recorded_by_id, &p.recorded_at))?;
+        let summary = policy_summary(&valid);
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&p.recorded_by_id),
+                entity: "worker",
+                entity_id: &p.worker_id,
+                action: "relay_insurance",
+                field: Some("insurance"),
+                old_value: None,
+                new_value: Some(&summary),
+                reason: None,
+            },
+        )?;
+        Ok(Kept::Changed)
+    }
+
+    /// Keeps a health check's report file another desk of the agency uploaded, fetched before
+    /// the check that names it is applied. Refused (`false`, nothing written) unless the bytes
+    /// hash to the name and are a report the desk would take when typed (PDF, JPEG or PNG,
+    /// within the size limit).
+    pub fn keep_relayed_report(&mut self, sha256: &str, bytes: &[u8]) -> DeskResult<bool> {
+        if hex::encode(Sha256::digest(bytes)) != sha256 {
+            return Ok(false);
+        }
+        let Ok(format) = check_report_file(bytes) else {
+            return Ok(false);
+        };
+        table::report_files::insert(&self.conn, sha256, format.mime(), bytes, &self.now_text())?;
+        Ok(true)
     }
 
     /// Whether this desk holds the photo (or report file) `sha256` names.

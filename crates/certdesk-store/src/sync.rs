@@ -202,28 +202,49 @@ pub struct PullTally {
     /// Training records (classes, attendance, exam attempts, supervision forms) another desk of
     /// the agency wrote, kept here.
     pub training_records: u64,
+    /// Health checks and insurance policies another desk of the agency recorded, kept here.
+    pub health_records: u64,
     /// Records of the agency's other desks refused: they did not read, or clashed with what
     /// this desk holds (nothing of them was applied; the rest of the page was).
     pub refused: u64,
 }
 
 impl PullTally {
-    /// Adds another tally.
+    /// Adds another tally. Written out by destructuring, so a count added to the tally cannot
+    /// be left out of the sum.
     pub fn add(&mut self, o: &PullTally) {
-        self.changes += o.changes;
-        self.approvals += o.approvals;
-        self.rejections += o.rejections;
-        self.check_results += o.check_results;
-        self.feedback += o.feedback;
-        self.revocations += o.revocations;
-        self.trust_keys += o.trust_keys;
-        self.deletions += o.deletions;
-        self.skipped += o.skipped;
-        self.supervision_forms += o.supervision_forms;
-        self.staff_accounts += o.staff_accounts;
-        self.workers += o.workers;
-        self.training_records += o.training_records;
-        self.refused += o.refused;
+        let PullTally {
+            changes,
+            approvals,
+            rejections,
+            check_results,
+            revocations,
+            trust_keys,
+            deletions,
+            feedback,
+            skipped,
+            supervision_forms,
+            staff_accounts,
+            workers,
+            training_records,
+            health_records,
+            refused,
+        } = *o;
+        self.changes += changes;
+        self.approvals += approvals;
+        self.rejections += rejections;
+        self.check_results += check_results;
+        self.revocations += revocations;
+        self.trust_keys += trust_keys;
+        self.deletions += deletions;
+        self.feedback += feedback;
+        self.skipped += skipped;
+        self.supervision_forms += supervision_forms;
+        self.staff_accounts += staff_accounts;
+        self.workers += workers;
+        self.training_records += training_records;
+        self.health_records += health_records;
+        self.refused += refused;
     }
 }
 
@@ -624,6 +645,17 @@ impl Desk {
                 };
                 match kept {
                     Kept::Changed => tally.training_records += 1,
+                    Kept::Unchanged => {}
+                    Kept::Refused => tally.refused += 1,
+                }
+            }
+            ChangeBody::AgencyRecord { entity: entity @ (SyncEntity::HealthCheck | SyncEntity::Insurance), payload, .. } => {
+                let kept = match entity {
+                    SyncEntity::HealthCheck => self.keep_relayed_health_check(tx, payload)?,
+                    _ => self.keep_relayed_insurance(tx, payload)?,
+                };
+                match kept {
+                    Kept::Changed => tally.health_records += 1,
                     Kept::Unchanged => {}
                     Kept::Refused => tally.refused += 1,
                 }

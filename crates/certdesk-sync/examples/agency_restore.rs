@@ -36,7 +36,7 @@ fn restore(dir: &str) {
     let started = Instant::now();
     let report = sync_blocking(&mut desk, &SyncOptions::default()).expect("the restore succeeds");
     let secs = started.elapsed().as_secs_f64();
-    println!("{} {} {} {secs:.2} {:.1}", report.pulled.workers, report.photos_fetched, report.pulled.refused, peak_rss_mb());
+    println!("{} {} {} {secs:.2} {:.1}", report.pulled.workers, report.files_fetched, report.pulled.refused, peak_rss_mb());
 }
 
 /// A patterned PNG per worker, so that every worker has a photo of their own, about as large

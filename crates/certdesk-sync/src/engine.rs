@@ -51,11 +51,12 @@ pub struct SyncReport {
     /// Blobs uploaded: photos and health check reports (not counting those the platform
     /// already held).
     pub photos_uploaded: u64,
-    /// Photos of workers another desk of the agency enrolled, fetched from the platform.
-    pub photos_fetched: u64,
-    /// Photos fetched that were refused (not the photo their name says, or not a desk's photo);
-    /// their workers are kept without them.
-    pub photos_refused: u64,
+    /// Blobs another desk of the agency uploaded, fetched from the platform: workers' photos
+    /// and health check reports.
+    pub files_fetched: u64,
+    /// Blobs fetched that were refused (not the file their name says, not a desk's photo, not a
+    /// report the desk would take); their records are kept without them.
+    pub files_refused: u64,
     /// What the pulled changes were.
     pub pulled: PullTally,
     /// The pull cursor afterwards.
@@ -276,7 +277,7 @@ async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncErro
         if answer.has_more && answer.next_cursor <= since {
             return Err(SyncError::Protocol(format!("pull since {since} promised more but did not advance")));
         }
-        fetch_relayed_photos(desk, &client, &answer.changes, &mut report).await?;
+        fetch_relayed_blobs(desk, &client, &answer.changes, &mut report).await?;
         report.pulled.add(&desk.apply_pulled(&answer.changes, answer.next_cursor, !answer.has_more)?);
         if !answer.has_more {
             break;
@@ -323,31 +324,41 @@ async fn upload_blobs(desk: &mut Desk, client: &PlatformClient, batch: &[certdes
     Ok(uploaded)
 }
 
-/// Fetches the photos the page's relayed workers name and this desk lacks, before the page is
-/// applied (parents before children, as on the way up). A photo the platform does not hold is
-/// left out; one that is not what its name says is refused and counted.
-async fn fetch_relayed_photos(desk: &mut Desk, client: &PlatformClient, changes: &[certdesk_protocol::sync::Change], report: &mut SyncReport) -> Result<(), SyncError> {
+/// Fetches the blobs the page's relayed records name and this desk lacks (a worker's photo, a
+/// health check's report), before the page is applied (parents before children, as on the way
+/// up). A blob the platform does not hold is left out; one that is not what its name says is
+/// refused and counted.
+async fn fetch_relayed_blobs(desk: &mut Desk, client: &PlatformClient, changes: &[certdesk_protocol::sync::Change], report: &mut SyncReport) -> Result<(), SyncError> {
     use certdesk_protocol::sync::{ChangeBody, SyncEntity};
     let mut seen = HashSet::new();
     for change in changes {
-        let ChangeBody::AgencyRecord { entity: SyncEntity::Worker, payload, .. } = &change.body else {
+        let ChangeBody::AgencyRecord { entity, payload, .. } = &change.body else {
             continue;
         };
-        let Some(sha) = payload.get("photo_sha256").and_then(|v| v.as_str()) else {
+        let field = match entity {
+            SyncEntity::Worker => "photo_sha256",
+            SyncEntity::HealthCheck => "report_sha256",
+            _ => continue,
+        };
+        let Some(sha) = payload.get(field).and_then(|v| v.as_str()) else {
             continue;
         };
         if !certdesk_protocol::blob::is_blob_name(sha) || !seen.insert(sha.to_owned()) || desk.holds_blob(sha)? {
             continue;
         }
         let Some(bytes) = client.get_blob(sha).await? else {
-            tracing::warn!(sha256 = sha, "a relayed worker's photo is not on the platform");
+            tracing::warn!(sha256 = sha, entity = entity.code(), "a relayed record's file is not on the platform");
             continue;
         };
-        if desk.keep_relayed_photo(sha, &bytes)? {
-            report.photos_fetched += 1;
+        let kept = match entity {
+            SyncEntity::Worker => desk.keep_relayed_photo(sha, &bytes)?,
+            _ => desk.keep_relayed_report(sha, &bytes)?,
+        };
+        if kept {
+            report.files_fetched += 1;
         } else {
-            tracing::warn!(sha256 = sha, "a relayed worker's photo was refused");
-            report.photos_refused += 1;
+            tracing::warn!(sha256 = sha, entity = entity.code(), "a relayed record's file was refused");
+            report.files_refused += 1;
         }
     }
     Ok(())

@@ -16,4 +16,8 @@ valid_until: string, recorded_at: string,
 /**
  * Display name of the user who recorded it.
  */
-recorded_by: string, };
+recorded_by: string, 
+/**
+ * Their id, for the agency's other desks (absent from payloads written before).
+ */
+recorded_by_id: string, };

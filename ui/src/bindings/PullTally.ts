@@ -58,6 +58,10 @@ workers: number,
  */
 training_records: number, 
 /**
+ * Health checks and insurance policies another desk of the agency recorded, kept here.
+ */
+health_records: number, 
+/**
  * Records of the agency's other desks refused: they did not read, or clashed with what
  * this desk holds (nothing of them was applied; the rest of the page was).
  */

@@ -20,14 +20,15 @@ batches: number,
  */
 photos_uploaded: number, 
 /**
- * Photos of workers another desk of the agency enrolled, fetched from the platform.
+ * Blobs another desk of the agency uploaded, fetched from the platform: workers' photos
+ * and health check reports.
  */
-photos_fetched: number, 
+files_fetched: number, 
 /**
- * Photos fetched that were refused (not the photo their name says, or not a desk's photo);
- * their workers are kept without them.
+ * Blobs fetched that were refused (not the file their name says, not a desk's photo, not a
+ * report the desk would take); their records are kept without them.
  */
-photos_refused: number, 
+files_refused: number, 
 /**
  * What the pulled changes were.
  */

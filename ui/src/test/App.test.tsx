@@ -86,7 +86,7 @@ describe('App', () => {
       if (cmd === 'desk_join') {
         joined += 1;
         joins.push(args);
-        const sync = { pulled: { workers: joined === 2 ? 120 : 0 }, photos_fetched: joined === 2 ? 118 : 0 };
+        const sync = { pulled: { workers: joined === 2 ? 120 : 0 }, files_fetched: joined === 2 ? 118 : 0 };
         return { enrolment: null, sync, accounts: joined === 2 ? 3 : 0 };
       }
       throw `unexpected ${cmd}`;

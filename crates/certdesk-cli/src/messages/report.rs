@@ -37,8 +37,8 @@ pub fn joined_agency(r: &certdesk_sync::JoinReport) -> String {
         text.push_str("还没有收到本机构的账号：请先在本机构原来的电脑上同步一次（certdesk sync 或窗口中的「立即同步」），再运行本命令。");
     } else {
         text.push_str(&format!(
-            "已加入本机构：取回账号 {} 个、人员 {} 名（照片 {} 张）、培训记录 {} 条。请用原来的账号登录。",
-            r.accounts, r.sync.pulled.workers, r.sync.photos_fetched, r.sync.pulled.training_records
+            "已加入本机构：取回账号 {} 个、人员 {} 名、培训记录 {} 条、体检和保险记录 {} 条（照片和体检报告文件 {} 个）。请用原来的账号登录。",
+            r.accounts, r.sync.pulled.workers, r.sync.pulled.training_records, r.sync.pulled.health_records, r.sync.files_fetched
         ));
     }
     text
@@ -50,11 +50,17 @@ pub fn sync_report(r: &SyncReport) -> String {
     if r.pulled.staff_accounts > 0 {
         text.push_str(&format!("\n本机构其他工作台的账号：{} 个已更新", r.pulled.staff_accounts));
     }
-    if r.pulled.workers > 0 || r.photos_fetched > 0 {
-        text.push_str(&format!("\n本机构其他工作台登记或修改的人员：{} 名已更新（下载照片 {} 张）", r.pulled.workers, r.photos_fetched));
+    if r.pulled.workers > 0 {
+        text.push_str(&format!("\n本机构其他工作台登记或修改的人员：{} 名已更新", r.pulled.workers));
     }
-    if r.photos_refused > 0 {
-        text.push_str(&format!("\n照片与其编号不符或不是证件照：{} 张，未保存（人员照常保存，暂无照片）", r.photos_refused));
+    if r.pulled.training_records > 0 || r.pulled.health_records > 0 {
+        text.push_str(&format!("\n本机构其他工作台的培训记录 {} 条、体检和保险记录 {} 条已保存", r.pulled.training_records, r.pulled.health_records));
+    }
+    if r.files_fetched > 0 {
+        text.push_str(&format!("\n已下载照片和体检报告文件：{} 个", r.files_fetched));
+    }
+    if r.files_refused > 0 {
+        text.push_str(&format!("\n与其编号不符、或不是证件照或体检报告的文件：{} 个，未保存（记录照常保存，暂无该文件）", r.files_refused));
     }
     if r.pulled.refused > 0 {
         text.push_str(&format!("\n无法读取或与本机冲突的变更：{} 项，已跳过（其余照常应用）", r.pulled.refused));

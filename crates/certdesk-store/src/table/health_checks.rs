@@ -9,7 +9,7 @@ use crate::column;
 use crate::health::HealthCheck;
 
 const SELECT: &str = "SELECT h.id, h.worker_id, h.checked_on, h.institution, h.category, h.result, h.valid_until,
-        h.report_sha256, f.mime, h.recorded_at, u.display_name
+        h.report_sha256, f.mime, h.recorded_at, u.display_name, h.recorded_by
     FROM health_checks h JOIN users u ON u.id = h.recorded_by LEFT JOIN report_files f ON f.sha256 = h.report_sha256";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<HealthCheck> {
@@ -25,6 +25,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<HealthCheck> {
         report_mime: r.get(8)?,
         recorded_at: r.get(9)?,
         recorded_by: r.get(10)?,
+        recorded_by_id: r.get(11)?,
     })
 }
 
@@ -79,3 +80,8 @@ pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<
     rows.collect()
 }
 
+
+/// Whether this desk holds the check `id`.
+pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM health_checks WHERE id = ?1)", [id], |r| r.get(0))
+}

@@ -8,7 +8,7 @@ use crate::column;
 use crate::health::InsurancePolicy;
 
 const SELECT: &str = "SELECT p.id, p.worker_id, p.insurer, p.policy_number, p.kind, p.valid_from, p.valid_until,
-        p.recorded_at, u.display_name
+        p.recorded_at, u.display_name, p.recorded_by
     FROM insurance_policies p JOIN users u ON u.id = p.recorded_by";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<InsurancePolicy> {
@@ -22,6 +22,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<InsurancePolicy> {
         valid_until: r.get(6)?,
         recorded_at: r.get(7)?,
         recorded_by: r.get(8)?,
+        recorded_by_id: r.get(9)?,
     })
 }
 
@@ -68,3 +69,8 @@ pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<
     rows.collect()
 }
 
+
+/// Whether this desk holds the policy `id`.
+pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM insurance_policies WHERE id = ?1)", [id], |r| r.get(0))
+}

@@ -289,3 +289,82 @@ fn a_worker_from_another_desk_is_kept_with_its_photo_and_a_hostile_copy_or_photo
     let again = desk.apply_pulled(&[record(5, SyncEntity::Worker, worker)], 5, true).unwrap();
     assert_eq!((again.workers, again.refused), (0, 0));
 }
+
+/// Issue 10 items 1 and 6: a health check (with its report) and an insurance policy another desk
+/// of the agency recorded are kept as it wrote them, naming its clerk; a report that is not what
+/// its name says or not a report is never kept; a copy naming a worker or user this desk lacks,
+/// or with dates the rules refuse, is refused and counted; the same check typed on both desks
+/// is kept once.
+#[test]
+fn a_health_check_and_a_policy_from_another_desk_are_kept_with_the_report_and_a_hostile_copy_or_file_is_refused() {
+    use certdesk_domain::health::{HealthCheckInput, InsuranceInput};
+    use certdesk_protocol::sync::SyncEntity;
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me, _) = fresh(dir.path());
+    let other = tempfile::tempdir().unwrap();
+    let (mut elsewhere, boss) = open_desk_with_clock(other.path(), Box::new(MovableClock::at("2026-11-27T03:00:00Z")));
+    let clerk = certdesk_store::NewUser { username: "li.na".into(), display_name: "李娜".into(), role: certdesk_store::Role::Clerk, password: "password1".into() };
+    elsewhere.add_user(Some(&boss), &clerk).unwrap();
+    let li_na = elsewhere.login("li.na", "password1").unwrap();
+    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    let report = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let sha = hex::encode(sha2::Sha256::digest(&report));
+    let check = HealthCheckInput { checked_on: "2026-11-20".into(), institution: "上海市徐汇区中心医院".into(), category: "母婴照护".into(), result: "合格".into(), valid_until: None };
+    elsewhere.record_health_check(&li_na, &w.id, &check, Some(&report)).unwrap();
+    let policy = InsuranceInput { insurer: "中国人民财产保险".into(), policy_number: "PICC-1".into(), kind: "雇主责任险".into(), valid_from: "2026-01-01".into(), valid_until: "2026-12-31".into() };
+    elsewhere.record_insurance(&li_na, &w.id, &policy).unwrap();
+    let pending = elsewhere.pending_sync_entries(20).unwrap();
+    let payload = |entity: SyncEntity| pending.iter().rev().find(|e| e.entity == entity && (entity != SyncEntity::User || e.payload["username"] == "li.na")).unwrap().payload.clone();
+    let (account, worker, health, cover) = (payload(SyncEntity::User), payload(SyncEntity::Worker), payload(SyncEntity::HealthCheck), payload(SyncEntity::Insurance));
+    assert_eq!(health["recorded_by_id"], serde_json::json!(li_na.id()), "the payload names its author by id");
+
+    // The report first, as the engine fetches it: only the true one is kept.
+    let swapped = b"%PDF-1.4\n% another worker's report\n%%EOF\n".to_vec();
+    assert!(!desk.keep_relayed_report(&sha, &swapped).unwrap(), "another report under this report's name");
+    let junk = b"MZ\x90\x00 not a report".to_vec();
+    assert!(!desk.keep_relayed_report(&hex::encode(sha2::Sha256::digest(&junk)), &junk).unwrap(), "bytes that are no report");
+    assert!(!desk.holds_blob(&sha).unwrap());
+    assert!(desk.keep_relayed_report(&sha, &report).unwrap());
+
+    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
+    let mut orphan = health.clone();
+    orphan["id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
+    orphan["worker_id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
+    let mut stranger = cover.clone();
+    stranger["recorded_by_id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
+    let mut backwards = cover.clone();
+    backwards["id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
+    backwards["valid_until"] = serde_json::json!("2025-12-31");
+    let mut future = health.clone();
+    future["id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
+    future["checked_on"] = serde_json::json!("2099-01-01");
+    let page = vec![
+        record(1, SyncEntity::User, account),
+        record(2, SyncEntity::Worker, worker),
+        record(3, SyncEntity::HealthCheck, orphan),
+        record(4, SyncEntity::Insurance, stranger),
+        record(5, SyncEntity::Insurance, backwards),
+        record(6, SyncEntity::HealthCheck, future),
+        record(7, SyncEntity::HealthCheck, health.clone()),
+        record(8, SyncEntity::Insurance, cover.clone()),
+    ];
+    let tally = desk.apply_pulled(&page, 8, true).unwrap();
+    assert_eq!((tally.workers, tally.health_records, tally.refused), (1, 2, 4), "{tally:?}");
+    let checks = desk.health_checks(&w.id).unwrap();
+    assert_eq!(checks, elsewhere.health_checks(&w.id).unwrap(), "kept as the other desk wrote it");
+    assert_eq!(desk.report_file(&sha).unwrap().unwrap().1, report, "with its report");
+    assert_eq!(desk.insurance_policies(&w.id).unwrap(), elsewhere.insurance_policies(&w.id).unwrap());
+    let timeline = desk.timeline("worker", &w.id).unwrap();
+    assert!(timeline.iter().any(|e| e.action == "relay_health_check" && e.user == li_na.display_name()), "{timeline:?}");
+    assert!(timeline.iter().any(|e| e.action == "relay_insurance"), "{timeline:?}");
+    assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back");
+
+    // The same check typed on this desk too (another id): kept once.
+    let mut twin = health;
+    twin["id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
+    let again = desk.apply_pulled(&[record(9, SyncEntity::HealthCheck, twin), record(10, SyncEntity::Insurance, cover)], 10, true).unwrap();
+    assert_eq!((again.health_records, again.refused), (0, 0), "{again:?}");
+    assert_eq!(desk.health_checks(&w.id).unwrap().len(), 1);
+    let _ = me;
+}

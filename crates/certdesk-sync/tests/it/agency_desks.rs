@@ -7,6 +7,7 @@
 //! training records (classes, attendance, exams, supervision forms) travel too, and each desk
 //! judges eligibility on them. Another agency never sees any of it.
 
+use certdesk_domain::health::{HealthCheckInput, InsuranceInput};
 use certdesk_domain::WorkerStatus;
 use certdesk_store::{Desk, NewUser, Role, SessionUser};
 use certdesk_sync::{enrol, sync, SyncOptions, SyncReport};
@@ -138,7 +139,7 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
     let w = a1.desk.enrol_worker(&me1, &form).unwrap();
     synced(&mut a1).await;
     let report = synced(&mut a2).await;
-    assert_eq!((report.pulled.workers, report.photos_fetched, report.pulled.refused), (1, 1, 0), "{report:?}");
+    assert_eq!((report.pulled.workers, report.files_fetched, report.pulled.refused), (1, 1, 0), "{report:?}");
     assert_eq!(canonical(&a2, &w.id), canonical(&a1, &w.id), "the second desk holds the worker as the first wrote it");
     let sha = w.photo_sha256.clone().unwrap();
     assert_eq!(a2.desk.photo(&sha).unwrap(), a1.desk.photo(&sha).unwrap(), "with the same photo");
@@ -342,7 +343,8 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
 
 /// Issue 10 item 4: a new or replaced PC of an agency joins it with the agency profile and a
 /// one-time code, with no manager of its own; its first sync restores the agency's accounts,
-/// workers with their photos and training records, and the clerks sign in with the accounts they
+/// workers with their photos, training records, health checks with their reports and
+/// insurance, and the clerks sign in with the accounts they
 /// have. A PC whose agency has announced no account yet is told so and may still be set up as
 /// usual; a desk that holds an account cannot join.
 #[tokio::test]
@@ -357,6 +359,12 @@ async fn a_new_pc_joins_its_agency_without_a_manager_of_its_own_and_restores_its
     form.photo_sha256 = Some(a1.desk.prepare_photo(&crate::sync::png(3)).unwrap().sha256);
     let w = a1.desk.enrol_worker(&me1, &form).unwrap();
     train_to_eligibility(&mut a1.desk, &me1, std::slice::from_ref(&w.id), "88");
+    let report = "%PDF-1.4\n% health report of 张三\n%%EOF\n".as_bytes().to_vec();
+    let day = |from_today: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(from_today)).to_string();
+    let check = HealthCheckInput { checked_on: day(-14), institution: "上海市徐汇区中心医院".into(), category: "母婴照护".into(), result: "合格".into(), valid_until: None };
+    a1.desk.record_health_check(&me1, &w.id, &check, Some(&report)).unwrap();
+    let policy = InsuranceInput { insurer: "中国人民财产保险".into(), policy_number: "PICC-7".into(), kind: "雇主责任险".into(), valid_from: day(-30), valid_until: day(335) };
+    a1.desk.record_insurance(&me1, &w.id, &policy).unwrap();
     synced(&mut a1).await;
 
     let agency_id = a1.desk.sync_device().unwrap().expect("enrolled").agency_id;
@@ -365,13 +373,20 @@ async fn a_new_pc_joins_its_agency_without_a_manager_of_its_own_and_restores_its
     let mut fresh = Desk::open(dir.path()).unwrap();
     let joined = join(&mut fresh, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.expect("the new PC joins");
     assert!(joined.enrolment.is_some());
-    assert_eq!((joined.accounts, joined.sync.pulled.workers, joined.sync.photos_fetched), (2, 1, 1), "{joined:?}");
+    let pulled = &joined.sync.pulled;
+    assert_eq!((joined.accounts, pulled.workers, pulled.health_records, joined.sync.files_fetched), (2, 1, 2, 2), "{joined:?}");
     let clerk_here = fresh.login("li.na", "password1").expect("the clerk signs in on the new PC");
     fresh.login(MANAGER, MANAGER_PASSWORD).expect("and the manager");
     let b = TestDesk { desk: fresh, me: clerk_here, dir };
     assert_eq!(canonical(&b, &w.id), canonical(&a1, &w.id), "the worker as the first desk holds it");
     let training = b.desk.worker_training(&w.id).unwrap();
     assert_eq!((training.status, training.classes.len(), training.exams.len()), (WorkerStatus::Eligible, 1, 1));
+    let checks = b.desk.health_checks(&w.id).unwrap();
+    assert_eq!(checks, a1.desk.health_checks(&w.id).unwrap(), "the health check as the first desk holds it");
+    let sha = checks[0].report_sha256.as_deref().expect("with its report");
+    assert_eq!(b.desk.report_file(sha).unwrap().map(|(_, bytes)| bytes), Some(report), "the report's bytes");
+    assert_eq!(b.desk.insurance_policies(&w.id).unwrap(), a1.desk.insurance_policies(&w.id).unwrap(), "and the policy");
+    assert!(b.desk.standing(&w.id).unwrap().in_date(), "the worker may serve on the new PC too");
     let mut b = b;
     let again = join(&mut b.desk, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.unwrap_err();
     assert_eq!(again.to_desk_error().code, "already_set_up", "a desk with accounts signs in instead");

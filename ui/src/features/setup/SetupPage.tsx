@@ -109,7 +109,7 @@ export default function SetupPage({
     try {
       const r = await api.deskJoin(agencyInput(), platform.url.trim(), platform.code.trim(), caPem);
       if (r.accounts > 0) {
-        message.success(t('join.done', { accounts: r.accounts, workers: r.sync.pulled.workers, photos: r.sync.photos_fetched }));
+        message.success(t('join.done', { accounts: r.accounts, workers: r.sync.pulled.workers, files: r.sync.files_fetched }));
         onJoined();
       } else {
         setWaiting(true);
