@@ -62,13 +62,13 @@ fn roots(cfg: &Config) -> Vec<Root> {
     use certdesk_domain::training::{ClassInput, SupervisionInput};
     use certdesk_domain::{Eligibility, TrainingSettings, WorkerStatus};
     use certdesk_store::*;
-    use certdesk_sync::{Enrolment, JoinReport, SyncReport};
+    use certdesk_sync::{Enrolment, JoinReport, SyncProgress, SyncReport};
     roots![cfg;
         crate::AppState, crate::ManagerInput, crate::cards::Target, crate::cards::Progress,
         crate::training::ImportProgress,
         DeskError, Agency, SessionUser, NewUser, UserInfo, IdPreview, PreparedPhoto, WorkerInput, Worker,
         WorkerDetail, SearchResult, WorkerStatus,
-        SyncStatus, SyncReport, Enrolment, JoinReport, ApplyAllReport, SyncRejection, PlatformView,
+        SyncStatus, SyncReport, SyncProgress, Enrolment, JoinReport, ApplyAllReport, SyncRejection, PlatformView,
         TrainingSettings, ClassInput, TrainingClass, ClassDetail, Participant, AttendanceInput, ExamInput,
         ExamResult, SupervisionInput, SupervisionForm, Eligibility, WorkerTraining, ImportOptions,
         ImportReport, HoursImportOptions, HoursImportReport, RosterFormat, RosterFilter, RosterExport,

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use certdesk_core::Lobby;
 use certdesk_store::{Desk, DeskError, KeptFiling, SessionUser, Worker};
-use certdesk_sync::{EnrolParams, Enrolment, SecretPreference, SyncOptions, SyncReport};
+use certdesk_sync::{EnrolParams, Enrolment, ProgressSink, SecretPreference, SyncOptions, SyncProgress, SyncReport};
 use tauri::{Emitter, Manager, State};
 
 use crate::{AppData, CmdResult};
@@ -30,13 +30,24 @@ fn running() -> &'static Mutex<()> {
 fn sync_once(dir: &std::path::Path, user: Option<&SessionUser>, handle: &tauri::AppHandle) -> CmdResult<SyncReport> {
     let _one = running().lock().unwrap_or_else(|p| p.into_inner());
     let mut desk = Desk::open(dir)?;
-    let options = SyncOptions::default();
+    let options = told(handle);
     let result = match user {
         Some(user) => certdesk_core::as_user("sync_now", &mut desk, user, |s| s.sync(&options)),
         None => certdesk_core::logged("sync", Lobby::new(&mut desk).sync_unattended(&options)),
     };
     let _ = handle.emit("sync_changed", ());
     result
+}
+
+/// Sync options that tell the window where a long sync stands (`sync_progress`, after each
+/// pushed batch and each applied page): a joining PC's restore, a week of work sent at once.
+fn told(handle: &tauri::AppHandle) -> SyncOptions {
+    let window = handle.clone();
+    let sink = ProgressSink::new(move |p| {
+        // A window that closed meanwhile shows nothing; the sync goes on.
+        let _ = window.emit("sync_progress", SyncProgress { ..*p });
+    });
+    SyncOptions { progress: Some(sink), ..SyncOptions::default() }
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + 'static) -> CmdResult<T> {
@@ -93,7 +104,7 @@ pub async fn desk_join(
         let _one = running().lock().unwrap_or_else(|p| p.into_inner());
         let mut desk = Desk::open(&dir)?;
         let params = EnrolParams { platform_url, code, ca_pem, device_name: String::new(), secret: SecretPreference::Auto };
-        let report = certdesk_core::logged("desk_join", Lobby::new(&mut desk).join_agency(&agency, params, &SyncOptions::default()));
+        let report = certdesk_core::logged("desk_join", Lobby::new(&mut desk).join_agency(&agency, params, &told(&handle)));
         let _ = handle.emit("sync_changed", ());
         report
     })

@@ -298,6 +298,10 @@ export const stats = (months: number) => call('stats', { months });
 /** The folder save-path fields start in (documents, else home, else the data folder). */
 export const exportFolder = () => call('export_folder');
 /** Follow the import's progress; resolves to the function that stops listening. */
+/** Where a sync or a joining PC's restore stands, after each pushed batch and applied page. */
+export const onSyncProgress = (fn: (p: Events['sync_progress']) => void): Promise<() => void> =>
+  listen<Events['sync_progress']>('sync_progress', (e) => fn(e.payload));
+
 export const onImportProgress = (fn: (p: Events['import_progress']) => void): Promise<() => void> =>
   listen<Events['import_progress']>('import_progress', (e) => fn(e.payload));
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use certdesk_core::{Lobby, Session};
 use certdesk_store::DeskError;
-use certdesk_sync::{EnrolParams, SecretPreference, SyncOptions};
+use certdesk_sync::{EnrolParams, ProgressSink, SecretPreference, SyncOptions};
 use clap::{Args, Subcommand};
 
 use crate::messages::report;
@@ -65,7 +65,9 @@ impl PlatformArgs {
 
 /// `certdesk join`: a new or replaced PC joins its agency and restores its records.
 pub fn join(lobby: &mut Lobby<'_>, agency: &certdesk_store::Agency, platform: PlatformArgs, out: &Out) -> Result<(), DeskError> {
-    let done = lobby.join_agency(agency, platform.params()?, &SyncOptions::default())?;
+    let done = lobby.join_agency(agency, platform.params()?, &told(out, SyncOptions::default()));
+    end_progress(out);
+    let done = done?;
     out.print(&done, || report::joined_agency(&done));
     Ok(())
 }
@@ -110,10 +112,27 @@ impl SyncArgs {
 
 /// `certdesk sync`: push, pull, print the counts.
 pub fn sync_run(lobby: &mut Lobby<'_>, args: SyncArgs, out: &Out) -> Result<(), DeskError> {
-    let opts = SyncOptions { batch_size: args.batch_size, ..SyncOptions::default() };
-    let r = lobby.sync_unattended(&opts)?;
-    print_report(&r, out);
+    let opts = told(out, SyncOptions { batch_size: args.batch_size, ..SyncOptions::default() });
+    let r = lobby.sync_unattended(&opts);
+    end_progress(out);
+    print_report(&r?, out);
     Ok(())
+}
+
+/// `opts` telling the terminal where a long sync stands (one line, rewritten after each batch
+/// and page; not with `--json`, whose output is the report alone).
+fn told(out: &Out, opts: SyncOptions) -> SyncOptions {
+    if out.json {
+        return opts;
+    }
+    SyncOptions { progress: Some(ProgressSink::new(|p| eprint!("{}", report::syncing(p)))), ..opts }
+}
+
+/// Ends the progress line [`told`] wrote.
+fn end_progress(out: &Out) {
+    if !out.json {
+        eprintln!();
+    }
 }
 
 fn print_report(r: &certdesk_sync::SyncReport, out: &Out) {
@@ -124,9 +143,10 @@ fn print_report(r: &certdesk_sync::SyncReport, out: &Out) {
 pub fn sync(s: &mut Session<'_>, args: SyncArgs, out: &Out) -> Result<(), DeskError> {
     match args.command {
         None => {
-            let opts = SyncOptions { batch_size: args.batch_size, ..SyncOptions::default() };
-            let r = s.sync(&opts)?;
-            print_report(&r, out);
+            let opts = told(out, SyncOptions { batch_size: args.batch_size, ..SyncOptions::default() });
+            let r = s.sync(&opts);
+            end_progress(out);
+            print_report(&r?, out);
         }
         Some(SyncCommand::Status) => {
             let s = s.sync_status()?;

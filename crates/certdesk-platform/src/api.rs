@@ -613,14 +613,23 @@ async fn pull(
     }
     let limit = q.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
     let agency = auth.agency_id;
-    let (changes, has_more) =
-        blocking(&state, move |s| s.changes_since(agency, q.since, limit)).await?;
+    let (changes, has_more, remaining) = blocking(&state, move |s| {
+        let (changes, has_more) = s.changes_since(agency, q.since, limit)?;
+        // Counted only while a desk catches up; a desk up to date pays nothing for it.
+        let remaining = match changes.last() {
+            Some(last) if has_more => s.changes_after(agency, last.seq)?,
+            _ => 0,
+        };
+        Ok((changes, has_more, remaining))
+    })
+    .await?;
     let next_cursor = changes.last().map_or(q.since, |c| c.seq);
     state.metrics.pull(changes.len(), has_more);
     Ok(Json(PullResponse {
         changes,
         next_cursor,
         has_more,
+        remaining,
     }))
 }
 

@@ -819,6 +819,11 @@ pub struct PullResponse {
     pub next_cursor: i64,
     /// More changes wait beyond `limit`.
     pub has_more: bool,
+    /// How many changes this device may see beyond this page (0 when `has_more` is false), for
+    /// a progress display while a desk catches up (a new PC restoring its agency). Absent from
+    /// older platforms' answers.
+    #[serde(default)]
+    pub remaining: u64,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! itself (the store does) and never logs the device secret.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use certdesk_protocol::sync::{EnrolRequest, OutboxEntry, PushRequest};
@@ -32,11 +33,52 @@ pub struct SyncOptions {
     pub retry: RetryPolicy,
     /// Time allowed for one request, answer included.
     pub request_timeout: Duration,
+    /// Told where the sync stands after each pushed batch and each applied page.
+    pub progress: Option<ProgressSink>,
 }
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { batch_size: 200, pull_limit: 500, retry: RetryPolicy::default(), request_timeout: Duration::from_secs(60) }
+        SyncOptions { batch_size: 200, pull_limit: 500, retry: RetryPolicy::default(), request_timeout: Duration::from_secs(60), progress: None }
+    }
+}
+
+/// Where a sync stands, for a progress display: a new PC restoring its agency's records, or a
+/// desk sending a day of work after a week offline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncProgress {
+    /// Outbox entries sent so far.
+    pub pushed: u64,
+    /// Entries to send in this sync (those waiting when it began).
+    pub push_total: u64,
+    /// Changes pulled and applied so far.
+    pub pulled: u64,
+    /// Those plus the changes the platform says still wait (as far as known: an older platform
+    /// does not say, and the figure grows as other desks work meanwhile).
+    pub pull_total: u64,
+    /// Photos and reports fetched so far.
+    pub files: u64,
+}
+
+/// Receives [`SyncProgress`] after each pushed batch and each applied page of a sync.
+#[derive(Clone)]
+pub struct ProgressSink(Arc<dyn Fn(&SyncProgress) + Send + Sync>);
+
+impl ProgressSink {
+    /// A sink calling `f`.
+    pub fn new(f: impl Fn(&SyncProgress) + Send + Sync + 'static) -> Self {
+        ProgressSink(Arc::new(f))
+    }
+
+    fn tell(&self, p: &SyncProgress) {
+        (self.0)(p)
+    }
+}
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
     }
 }
 
@@ -242,6 +284,12 @@ async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncErro
     let agency_id = desk.sync_device()?.map(|d| d.agency_id).unwrap_or_default();
     let mut report = SyncReport::default();
     let batch_size = opts.batch_size.clamp(1, 500);
+    let mut progress = SyncProgress { push_total: desk.pending_outbox_count()?, ..SyncProgress::default() };
+    let tell = |p: &SyncProgress| {
+        if let Some(sink) = &opts.progress {
+            sink.tell(p);
+        }
+    };
     loop {
         let batch = desk.pending_sync_entries(batch_size)?;
         if batch.is_empty() {
@@ -263,6 +311,10 @@ async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncErro
         }
         report.pushed.add(&desk.record_push_results(&answer.results)?);
         report.batches += 1;
+        progress.pushed += entries.len() as u64;
+        // Entries the clerk saved meanwhile are sent too.
+        progress.push_total = progress.push_total.max(progress.pushed);
+        tell(&progress);
     }
     // A desk must be able to verify cards from its first sync on, but the platform only
     // announces a key in its change log once the key exists; asking for the list makes sure
@@ -279,6 +331,10 @@ async fn run(desk: &mut Desk, opts: &SyncOptions) -> Result<SyncReport, SyncErro
         }
         fetch_relayed_blobs(desk, &client, &answer.changes, &mut report).await?;
         report.pulled.add(&desk.apply_pulled(&answer.changes, answer.next_cursor, !answer.has_more)?);
+        progress.pulled += answer.changes.len() as u64;
+        progress.pull_total = progress.pulled + answer.remaining;
+        progress.files = report.files_fetched;
+        tell(&progress);
         if !answer.has_more {
             break;
         }

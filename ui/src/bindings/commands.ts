@@ -54,6 +54,7 @@ import type { SearchResult } from './SearchResult';
 import type { SessionUser } from './SessionUser';
 import type { SupervisionForm } from './SupervisionForm';
 import type { SupervisionInput } from './SupervisionInput';
+import type { SyncProgress } from './SyncProgress';
 import type { SyncRejection } from './SyncRejection';
 import type { SyncReport } from './SyncReport';
 import type { SyncStatus } from './SyncStatus';
@@ -157,6 +158,7 @@ export type Events = {
   card_print_progress: PrintProgress;
   import_progress: ImportProgress;
   sync_changed: null;
+  sync_progress: SyncProgress;
 };
 
 /** The registered command names. */

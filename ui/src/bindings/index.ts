@@ -100,6 +100,7 @@ export type { SupervisionForm } from './SupervisionForm';
 export type { SupervisionInput } from './SupervisionInput';
 export type { SupervisionMethod } from './SupervisionMethod';
 export type { SyncErrorInfo } from './SyncErrorInfo';
+export type { SyncProgress } from './SyncProgress';
 export type { SyncRejection } from './SyncRejection';
 export type { SyncReport } from './SyncReport';
 export type { SyncStatus } from './SyncStatus';

@@ -3,6 +3,14 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 
 const invoke = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
+/** The shell's events as the window listens to them: a test emits with `listeners[name]`. */
+const listeners: Record<string, (e: { payload: unknown }) => void> = {};
+vi.mock('@tauri-apps/api/event', () => ({
+  listen: (name: string, fn: (e: { payload: unknown }) => void) => {
+    listeners[name] = fn;
+    return Promise.resolve(() => delete listeners[name]);
+  },
+}));
 
 import App from '../App';
 import { LANG_STORAGE_KEY } from '../i18n';
@@ -81,11 +89,18 @@ describe('App', () => {
   it('joins an agency that already uses certdesk from a new PC, waits for its accounts, then asks to sign in', async () => {
     let joined = 0;
     const joins: Record<string, unknown>[] = [];
+    let release = () => undefined as void;
+    const restored = new Promise<void>((r) => (release = r));
     invoke.mockImplementation(async (cmd: string, args: Record<string, unknown>) => {
       if (cmd === 'app_state') return joined >= 2 ? APP_STATE : { ...APP_STATE, agency: null, has_users: false };
       if (cmd === 'desk_join') {
         joined += 1;
         joins.push(args);
+        if (joined === 2) {
+          // The restore tells the window where it stands after each page.
+          listeners.sync_progress({ payload: { pushed: 0, push_total: 0, pulled: 500, pull_total: 2000, files: 118 } });
+          await restored;
+        }
         const sync = { pulled: { workers: joined === 2 ? 120 : 0 }, files_fetched: joined === 2 ? 118 : 0 };
         return { enrolment: null, sync, accounts: joined === 2 ? 3 : 0 };
       }
@@ -112,6 +127,11 @@ describe('App', () => {
     expect(joins[0]).toMatchObject({ platformUrl: 'https://platform.example', code: 'ABCD-EFGH', caPem: null });
     expect((joins[0].agency as { credit_code: string }).credit_code).toBe('91310104MA1FL8L970');
     fireEvent.click(screen.getByTestId('join-submit'));
+    await waitFor(() => expect(screen.getByTestId('join-progress').textContent).toContain('500/2000'));
+    expect(screen.getByTestId('join-progress').textContent).toContain('25%');
+    expect(screen.getByTestId('join-progress').textContent).toContain('照片和体检报告 118 个');
+    release();
     await waitFor(() => expect(screen.getByTestId('login-form')).toBeTruthy());
+    expect(listeners.sync_progress, 'the window stops listening once joined').toBeUndefined();
   });
 });

@@ -44,6 +44,13 @@ pub fn joined_agency(r: &certdesk_sync::JoinReport) -> String {
     text
 }
 
+/// `certdesk sync` and `certdesk join` while they run: where the sync stands (rewritten in
+/// place).
+pub fn syncing(p: &certdesk_sync::SyncProgress) -> String {
+    let pulled = if p.pull_total > p.pulled { format!("{}/{}", p.pulled, p.pull_total) } else { p.pulled.to_string() };
+    format!("\r同步中：已发送 {}/{} 条，已取回 {} 项变更，文件 {} 个", p.pushed, p.push_total, pulled, p.files)
+}
+
 /// `certdesk sync`: the counts of one run.
 pub fn sync_report(r: &SyncReport) -> String {
     let mut text = sync_counts(r);

@@ -177,6 +177,9 @@ pub trait Store:
         limit: u32,
     ) -> StoreResult<(Vec<Change>, bool)>;
 
+    /// How many changes the agency may see after `seq` (for the pull's progress figure).
+    fn changes_after(&self, agency_id: Uuid, seq: i64) -> StoreResult<u64>;
+
     /// Records that the agency holds the blob (its bytes are already stored by the caller).
     fn add_blob(
         &self,

@@ -292,6 +292,17 @@ impl Store for PgStore {
         Ok((changes, more))
     }
 
+    fn changes_after(&self, agency_id: Uuid, seq: i64) -> StoreResult<u64> {
+        // Two index ranges (changes_agency), the agency's and the city-wide ones.
+        let row = self.conn()?.query_one(
+            "SELECT (SELECT count(*) FROM changes WHERE agency_id = $1 AND seq > $2)
+                  + (SELECT count(*) FROM changes WHERE agency_id IS NULL AND seq > $2)",
+            &[&agency_id, &seq],
+        )?;
+        let count: i64 = row.get(0);
+        Ok(count as u64)
+    }
+
     fn add_blob(&self, agency_id: Uuid, sha256: &str, size: u64, now: DateTime<Utc>) -> StoreResult<()> {
         self.conn()?.execute(
             "INSERT INTO blobs (agency_id, sha256, size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",

@@ -314,6 +314,15 @@ impl Store for SqliteStore {
         Ok((changes, more))
     }
 
+    fn changes_after(&self, agency_id: Uuid, seq: i64) -> StoreResult<u64> {
+        // Two index ranges (changes_agency), the agency's and the city-wide ones.
+        let count: i64 = self.reader().prepare_cached(
+            "SELECT (SELECT count(*) FROM changes WHERE agency_id = ?1 AND seq > ?2)
+                  + (SELECT count(*) FROM changes WHERE agency_id IS NULL AND seq > ?2)",
+        )?.query_row(params![agency_id.to_string(), seq], |r| r.get(0))?;
+        Ok(count as u64)
+    }
+
     fn add_blob(
         &self,
         agency_id: Uuid,

@@ -481,8 +481,12 @@ mod sync {
         for n in 0..3 {
             p.apply(&device, "张三", &id_number(n)).await;
         }
+        // Another agency's changes are neither sent nor counted.
+        let other = p.device(p.agency_in(2, "徐汇").await).await;
+        p.apply(&other, "李四", &id_number(9)).await;
         let all = p.pull(&device, 0).await;
         assert!(all.changes.len() >= 3);
+        assert_eq!(all.remaining, 0, "nothing waits beyond a last page");
         let res = p
             .http
             .get(p.url("/api/v1/sync/pull?since=0&limit=2"))
@@ -493,7 +497,9 @@ mod sync {
         let page: PullResponse = res.json().await.unwrap();
         assert_eq!(page.changes.len(), 2);
         assert!(page.has_more);
+        assert_eq!(page.remaining as usize, all.changes.len() - 2, "what waits beyond the page, for a progress bar");
         let rest = p.pull(&device, page.next_cursor).await;
+        assert_eq!(rest.remaining, 0);
         let seqs: Vec<i64> = page
             .changes
             .iter()

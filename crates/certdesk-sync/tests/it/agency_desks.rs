@@ -401,3 +401,41 @@ async fn a_new_pc_joins_its_agency_without_a_manager_of_its_own_and_restores_its
     assert_eq!(waiting.accounts, 0);
     early.setup(&agency(), &manager()).expect("set up as usual after all");
 }
+
+/// Issue 10 item 4: a joining PC is told how far its restore has come after each page (the
+/// window's progress bar, the CLI's line): the pulled count only grows, the platform says how
+/// many changes still wait, and the last figure is the whole restore.
+#[tokio::test]
+async fn a_joining_pc_is_told_how_far_its_restore_has_come_page_by_page() {
+    use certdesk_sync::{join, ProgressSink, SyncProgress};
+    use std::sync::{Arc, Mutex};
+    let p = TestPlatform::start(Options::default()).await;
+    let mut a1 = enrolled_desk(&p, 1).await;
+    let me1 = a1.me.clone();
+    for n in 0..6 {
+        let mut form = worker_form("张三", &id_number(n));
+        form.photo_sha256 = Some(a1.desk.prepare_photo(&crate::sync::png(n as u8 + 20)).unwrap().sha256);
+        a1.desk.enrol_worker(&me1, &form).unwrap();
+    }
+    synced(&mut a1).await;
+
+    let agency_id = a1.desk.sync_device().unwrap().expect("enrolled").agency_id;
+    let code = p.enrolment_code(agency_id.parse().unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut fresh = Desk::open(dir.path()).unwrap();
+    let told: Arc<Mutex<Vec<SyncProgress>>> = Arc::default();
+    let sink = {
+        let told = told.clone();
+        ProgressSink::new(move |p| told.lock().unwrap().push(*p))
+    };
+    let opts = SyncOptions { pull_limit: 3, progress: Some(sink), ..SyncOptions::default() };
+    let joined = join(&mut fresh, &agency(), &enrol_params(&p, &code), &opts).await.expect("the new PC joins");
+    let told = told.lock().unwrap().clone();
+    let pages = joined.sync.pulled.changes.div_ceil(3) as usize;
+    assert_eq!(told.len(), pages, "one figure per page: {told:?}");
+    assert!(told.windows(2).all(|w| w[0].pulled < w[1].pulled && w[0].files <= w[1].files), "{told:?}");
+    assert_eq!(told[0].pull_total, joined.sync.pulled.changes, "the first page already knows the whole restore: {told:?}");
+    let last = told.last().unwrap();
+    assert_eq!((last.pulled, last.pull_total, last.files), (joined.sync.pulled.changes, joined.sync.pulled.changes, 6), "{told:?}");
+    assert_eq!((last.pushed, last.push_total), (0, 0), "a joining PC has nothing to send");
+}

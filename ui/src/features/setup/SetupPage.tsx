@@ -8,10 +8,11 @@ import Form from 'antd/es/form';
 import Input from 'antd/es/input';
 import Alert from 'antd/es/alert';
 import Row from 'antd/es/row';
+import Progress from 'antd/es/progress';
 import Segmented from 'antd/es/segmented';
 import Typography from 'antd/es/typography';
 import * as api from '../../api';
-import type { AgencyInput, SessionUser } from '../../api';
+import type { AgencyInput, SessionUser, SyncProgress } from '../../api';
 import { useI18n } from '../../i18n';
 import { fieldStatus } from '../../components/FieldHelp';
 import { LangSwitch } from '../../components/LangSwitch';
@@ -68,6 +69,7 @@ export default function SetupPage({
   const [platform, setPlatform] = useState({ url: '', code: '' });
   const [caPem, setCaPem] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(false);
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [agency, setAgency] = useState<AgencyInput>({ name: '', credit_code: '', district: '', address: '', phone: '' });
   const [manager, setManager] = useState({ username: '', display_name: '', password: '', password2: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -106,6 +108,8 @@ export default function SetupPage({
     if (Object.keys(errs).length) return showErrors(errs);
     setBusy(true);
     setWaiting(false);
+    // A window that cannot listen still joins; it shows the spinner alone.
+    const stop = await api.onSyncProgress(setProgress).catch(() => () => undefined);
     try {
       const r = await api.deskJoin(agencyInput(), platform.url.trim(), platform.code.trim(), caPem);
       if (r.accounts > 0) {
@@ -117,6 +121,8 @@ export default function SetupPage({
     } catch (e) {
       failed(e);
     } finally {
+      stop();
+      setProgress(null);
       setBusy(false);
     }
   };
@@ -208,6 +214,7 @@ export default function SetupPage({
               errors={errors}
               waiting={waiting}
               busy={busy}
+              progress={progress}
               onSubmit={() => void submit()}
             />
           ) : (
@@ -302,6 +309,7 @@ function JoinFields({
   errors,
   waiting,
   busy,
+  progress,
   onSubmit,
 }: {
   platform: Platform;
@@ -310,6 +318,7 @@ function JoinFields({
   errors: FieldErrors;
   waiting: boolean;
   busy: boolean;
+  progress: SyncProgress | null;
   onSubmit: () => void;
 }) {
   const { t } = useI18n();
@@ -333,6 +342,17 @@ function JoinFields({
         <CaFileInput id="setup_ca" onChange={onCa} />
       </Form.Item>
       {waiting && <Alert type="warning" showIcon data-testid="join-waiting" message={t('join.noAccounts')} className="form-alert" />}
+      {progress && (
+        <div className="form-alert" data-testid="join-progress">
+          <Progress
+            percent={progress.pull_total > 0 ? Math.floor((progress.pulled * 100) / progress.pull_total) : 0}
+            status="active"
+          />
+          <Typography.Text type="secondary">
+            {t('join.progress', { pulled: progress.pulled, total: Math.max(progress.pull_total, progress.pulled), files: progress.files })}
+          </Typography.Text>
+        </div>
+      )}
       <Button type="primary" block loading={busy} data-testid="join-submit" onClick={onSubmit}>
         {t(waiting ? 'join.retry' : 'join.submit')}
       </Button>
