@@ -50,11 +50,14 @@ pub enum SyncEntity {
     /// [`crate::staff::StaffAccount`], the password as its hash): relayed to every desk of the
     /// agency.
     User,
+    /// Something that happened to a worker's card at a desk (a print, a hand-over, a loss, a
+    /// cancellation), kept per agency and relayed to every desk of the agency.
+    CardEvent,
 }
 
 impl SyncEntity {
     /// Every value.
-    pub const ALL: [SyncEntity; 11] = [
+    pub const ALL: [SyncEntity; 12] = [
         SyncEntity::Worker,
         SyncEntity::TrainingClass,
         SyncEntity::ClassParticipant,
@@ -66,12 +69,13 @@ impl SyncEntity {
         SyncEntity::Agency,
         SyncEntity::ComplaintAnswer,
         SyncEntity::User,
+        SyncEntity::CardEvent,
     ];
 
     /// Records the platform keeps per agency as sent, parents before children (the staff
     /// accounts first, whom every record names as its author; a class before
-    /// its participants, exam results and supervision form; a worker before its health checks
-    /// and insurance). The desk's agency profile is not among them: the platform's own
+    /// its participants, exam results and supervision form; a worker before its health checks,
+    /// insurance and card events). The desk's agency profile is not among them: the platform's own
     /// register (its operators) is the authority on agencies.
     pub const RECORDS: &'static [SyncEntity] = &[
         SyncEntity::User,
@@ -82,6 +86,7 @@ impl SyncEntity {
         SyncEntity::SupervisionForm,
         SyncEntity::HealthCheck,
         SyncEntity::Insurance,
+        SyncEntity::CardEvent,
     ];
 
     /// The stable name (same as the serde name).
@@ -98,6 +103,7 @@ impl SyncEntity {
             SyncEntity::Agency => "agency",
             SyncEntity::ComplaintAnswer => "complaint_answer",
             SyncEntity::User => "user",
+            SyncEntity::CardEvent => "card_event",
         }
     }
 
@@ -114,8 +120,8 @@ impl SyncEntity {
     /// Records the platform relays to every desk of the agency as it applies them
     /// ([`ChangeBody::AgencyRecord`]): the staff accounts (issue 10 item 3), the workers
     /// (issue 10 item 1, [`crate::worker_record`]) and the training records a desk keeps per
-    /// class ([`SyncEntity::is_training`]; a participant's removal too), and each worker's
-    /// health checks and insurance policies.
+    /// class ([`SyncEntity::is_training`]; a participant's removal too), each worker's
+    /// health checks and insurance policies, and what happened to the worker's card.
     pub const RELAYED: &'static [SyncEntity] = &[
         SyncEntity::User,
         SyncEntity::Worker,
@@ -126,6 +132,7 @@ impl SyncEntity {
         SyncEntity::TrainingSettings,
         SyncEntity::HealthCheck,
         SyncEntity::Insurance,
+        SyncEntity::CardEvent,
     ];
 
     /// A training record the desks of an agency share: a class, a participant's row, an exam

@@ -20,6 +20,7 @@ use certdesk_domain::{Bilingual, CardLayout, Code, WorkerStatus};
 use certdesk_protocol::{Verdict, VerdictKind};
 
 use crate::audit::AuditRecord;
+use crate::card_events::CardEventBody;
 use crate::messages;
 use crate::table::{self, card_prints::NewPrint};
 use crate::sync::WorkerCertificate;
@@ -31,6 +32,11 @@ pub const MAX_SCAN_CHARS: usize = 1024;
 
 /// Largest on-screen signature image kept with a hand-over.
 pub const MAX_SIGNATURE_BYTES: usize = 256 * 1024;
+
+/// Whether `png` may be kept as a worker's signature: a PNG within [`MAX_SIGNATURE_BYTES`].
+pub(crate) fn signature_ok(png: &[u8]) -> bool {
+    png.len() <= MAX_SIGNATURE_BYTES && png.starts_with(b"\x89PNG\r\n\x1a\n")
+}
 
 /// Everything a card shows about one worker, as the card renderer needs it.
 #[derive(Debug, Clone, Serialize)]
@@ -477,16 +483,19 @@ impl Desk {
         }
         let tx = self.conn.unchecked_transaction()?;
         for (id, cert) in planned {
-            let print = NewPrint {
-                id: &self.new_id(),
-                worker_id: id,
-                certificate: cert.as_ref(),
+            let (print_id, now) = (self.new_id(), self.now_text());
+            let card = cert.as_ref().map(|c| (c.certificate_code.as_str(), c.card_version));
+            let print = NewPrint { id: &print_id, worker_id: id, card, draft, layout, printer, design_version };
+            table::card_prints::insert(&tx, &print, &actor.id, &now)?;
+            let event = CardEventBody::Print {
+                certificate_code: card.map(|(code, _)| code.to_string()),
+                card_version: card.map(|(_, version)| version),
                 draft,
                 layout,
-                printer,
-                design_version,
+                printer: printer.to_string(),
+                design_version: design_version.to_string(),
             };
-            table::card_prints::insert(&tx, &print, &actor.id, &self.now_text())?;
+            self.queue_card_event(&tx, (&print_id, id), event, (&actor.id, &now))?;
             let Some(cert) = cert else {
                 continue;
             };
@@ -522,14 +531,21 @@ impl Desk {
         if issued_on.to_string().as_str() < &printed_on[..10.min(printed_on.len())] {
             return Err(messages::issued_on_before_print(&printed_on[..10]));
         }
-        if let Some(png) = &signature_png {
-            if png.len() > MAX_SIGNATURE_BYTES || !png.starts_with(b"\x89PNG\r\n\x1a\n") {
-                return Err(messages::signature_invalid());
-            }
+        if signature_png.as_deref().is_some_and(|png| !signature_ok(png)) {
+            return Err(messages::signature_invalid());
         }
         let tx = self.conn.unchecked_transaction()?;
         let handover = (issued_on, signature_png.as_deref());
-        table::card_handovers::insert(&tx, (&self.new_id(), worker_id), &cert, handover, &actor.id, &self.now_text())?;
+        let (handover_id, now) = (self.new_id(), self.now_text());
+        let card = (cert.certificate_code.as_str(), cert.card_version);
+        table::card_handovers::insert(&tx, (&handover_id, worker_id), card, handover, &actor.id, &now)?;
+        let event = CardEventBody::Handover {
+            certificate_code: cert.certificate_code.clone(),
+            card_version: cert.card_version,
+            issued_on: issued_on.to_string(),
+            signature_png: CardEventBody::signature_text(signature_png.as_deref()),
+        };
+        self.queue_card_event(&tx, (&handover_id, worker_id), event, (&actor.id, &now))?;
         let note = messages::card_audit_note(&cert.certificate_code, cert.card_version, issued_on);
         self.move_status(&tx, actor, worker_id, (LifecycleEvent::Issue, "issue"), &note)?;
         self.add_activation(&tx, actor, worker_id, &cert)?;
@@ -625,7 +641,10 @@ impl Desk {
             return Err(messages::loss_note_too_long());
         }
         let tx = self.conn.unchecked_transaction()?;
-        table::card_losses::insert(&tx, (&self.new_id(), worker_id), &cert, (kind, note), &actor.id, &self.now_text())?;
+        let (loss_id, now) = (self.new_id(), self.now_text());
+        table::card_losses::insert(&tx, (&loss_id, worker_id), (&cert.certificate_code, cert.card_version), (kind, note), &actor.id, &now)?;
+        let event = CardEventBody::Loss { certificate_code: cert.certificate_code.clone(), card_version: cert.card_version, kind, note: note.to_string() };
+        self.queue_card_event(&tx, (&loss_id, worker_id), event, (&actor.id, &now))?;
         let reason = messages::card_audit_note(&cert.certificate_code, cert.card_version, kind.code());
         self.append_audit(
             &tx,
@@ -664,11 +683,14 @@ impl Desk {
             return Err(messages::cancel_note_too_long());
         }
         let tx = self.conn.unchecked_transaction()?;
-        table::cancellations::insert(&tx, worker_id, (reason, note), &actor.id, &self.now_text())?;
+        let now = self.now_text();
+        table::cancellations::insert(&tx, worker_id, (reason, note), &actor.id, &now)?;
         let why = if note.is_empty() { reason.code().to_string() } else { format!("{}：{note}", reason.code()) };
         self.set_status_in(&tx, worker_id, &[LifecycleEvent::Cancel], (Some(&actor.id), "cancel", Some(&why)))?;
         let payload = serde_json::json!({ "reason": reason.code(), "note": note });
         self.append_outbox(&tx, SyncEntity::Worker, worker_id, SyncOp::Cancel, &payload)?;
+        let event = CardEventBody::Cancellation { reason, note: note.to_string() };
+        self.queue_card_event(&tx, (worker_id, worker_id), event, (&actor.id, &now))?;
         tx.commit()?;
         Ok(())
     }

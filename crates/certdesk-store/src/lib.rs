@@ -11,6 +11,7 @@
 mod agency;
 mod audit;
 mod backup_plan;
+mod card_events;
 mod cards;
 mod code;
 mod cover_import;
@@ -41,6 +42,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rusqlite::Connection;
 
 pub use agency::Agency;
+pub use card_events::{CardEvent, CardEventBody};
 pub use audit::AuditEntry;
 pub use cards::{
     CancelReason, Calibration, Cancellation, CardActivation, CardRecord, CardState, Feedback, FeedbackKind, FeedbackSummary, Handover, LocalWorker,

@@ -18,6 +18,9 @@
 //! health check's report file fetched beside it; a check or policy this desk holds under
 //! another id (the same check typed on two desks) is not kept twice.
 //!
+//! Card events (a print, a hand-over, a loss, a cancellation) are kept once each, as the
+//! card's history; the status they moved comes with the worker's own record.
+//!
 //! A copy that does not read, names a user, parent or photo this desk lacks, or is another record
 //! of a person this desk holds (two desks enrolled the same ID number offline) or another attempt
 //! under a number this desk holds is refused and counted, and changes nothing.
@@ -34,6 +37,8 @@ use certdesk_domain::training::{validate_class, validate_supervision, Attendance
 use serde::Deserialize;
 
 use crate::audit::AuditRecord;
+use crate::card_events::{CardEvent, CardEventBody};
+use crate::cards::signature_ok;
 use crate::table::exam_results::NewAttempt;
 use crate::health::{check_summary, policy_summary, HealthCheck, InsurancePolicy};
 use crate::training::{settings_in, ExamResult, GridRow, SupervisionForm, TrainingClass};
@@ -503,6 +508,86 @@ impl Desk {
                 entity_id: &p.worker_id,
                 action: "relay_insurance",
                 field: Some("insurance"),
+                old_value: None,
+                new_value: Some(&summary),
+                reason: None,
+            },
+        )?;
+        Ok(Kept::Changed)
+    }
+
+    /// A card event another desk of the agency recorded (制作、发放、挂失、注销): kept once,
+    /// as the card's history. A loss of a card version this desk already holds a loss for (two
+    /// desks reported it offline), or a second cancellation, is not kept twice.
+    pub(crate) fn keep_relayed_card_event(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Kept> {
+        let Ok(e) = serde_json::from_value::<CardEvent>(payload.clone()) else {
+            return Ok(Kept::Refused);
+        };
+        let known_time = chrono::DateTime::parse_from_rfc3339(&e.at).is_ok();
+        if !known_time || table::workers::status(tx, &e.worker_id)?.is_none() || !table::users::exists(tx, &e.by_id)? {
+            return Ok(Kept::Refused);
+        }
+        let ids = (e.id.as_str(), e.worker_id.as_str());
+        let (action, summary) = match &e.body {
+            CardEventBody::Print { certificate_code, card_version, draft, layout, printer, design_version } => {
+                if table::card_prints::exists(tx, &e.id)? {
+                    return Ok(Kept::Unchanged);
+                }
+                let card = match (certificate_code, card_version) {
+                    (Some(code), Some(version)) if !draft => Some((code.as_str(), *version)),
+                    (None, None) if *draft => None,
+                    _ => return Ok(Kept::Refused),
+                };
+                let print = table::card_prints::NewPrint { id: &e.id, worker_id: &e.worker_id, card, draft: *draft, layout: *layout, printer, design_version };
+                table::card_prints::insert(tx, &print, &e.by_id, &e.at)?;
+                let what = card.map_or_else(|| "draft".to_string(), |(code, version)| format!("{code} v{version}"));
+                ("relay_card_print", format!("{what} {printer}"))
+            }
+            CardEventBody::Handover { certificate_code, card_version, issued_on, signature_png } => {
+                if table::card_handovers::exists(tx, &e.id)? {
+                    return Ok(Kept::Unchanged);
+                }
+                let Ok(issued) = chrono::NaiveDate::parse_from_str(issued_on, "%Y-%m-%d") else {
+                    return Ok(Kept::Refused);
+                };
+                let Ok(signature) = CardEventBody::signature(signature_png) else {
+                    return Ok(Kept::Refused);
+                };
+                if signature.as_deref().is_some_and(|png| !signature_ok(png)) {
+                    return Ok(Kept::Refused);
+                }
+                table::card_handovers::insert(tx, ids, (certificate_code, *card_version), (issued, signature.as_deref()), &e.by_id, &e.at)?;
+                ("relay_card_issue", format!("{certificate_code} v{card_version} {issued_on}"))
+            }
+            CardEventBody::Loss { certificate_code, card_version, kind, note } => {
+                if table::card_losses::exists(tx, &e.id)? || table::card_losses::any_since(tx, &e.worker_id, *card_version)? {
+                    return Ok(Kept::Unchanged);
+                }
+                if note.chars().count() > 200 {
+                    return Ok(Kept::Refused);
+                }
+                table::card_losses::insert(tx, ids, (certificate_code, *card_version), (*kind, note), &e.by_id, &e.at)?;
+                ("relay_card_loss", format!("{certificate_code} v{card_version} {}", kind.code()))
+            }
+            CardEventBody::Cancellation { reason, note } => {
+                if table::cancellations::of_worker(tx, &e.worker_id)?.is_some() {
+                    return Ok(Kept::Unchanged);
+                }
+                if note.chars().count() > 200 {
+                    return Ok(Kept::Refused);
+                }
+                table::cancellations::insert(tx, &e.worker_id, (*reason, note), &e.by_id, &e.at)?;
+                ("relay_cancel", format!("{}：{note}", reason.code()))
+            }
+        };
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(&e.by_id),
+                entity: "worker",
+                entity_id: &e.worker_id,
+                action,
+                field: Some("card"),
                 old_value: None,
                 new_value: Some(&summary),
                 reason: None,

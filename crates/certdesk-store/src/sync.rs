@@ -26,7 +26,7 @@ use crate::{Desk, DeskError, DeskResult, OutboxEntry, SessionUser, Worker};
 
 /// The entities the platform takes (the protocol's list): workers, and the training records it
 /// keeps per agency (classes, attendance, exam results, supervision forms, training settings,
-/// health checks and insurance).
+/// health checks, insurance and card events).
 /// Entries of any other entity (the agency profile, whose authority is the platform's own
 /// register) stay in the outbox, unsent and unmarked: nothing is lost, and the platform is not
 /// flooded with entries it can only refuse. The outbox order (by `seq`) sends parents before
@@ -42,6 +42,7 @@ pub const SYNCED_ENTITIES: &[SyncEntity] = &[
     SyncEntity::HealthCheck,
     SyncEntity::Insurance,
     SyncEntity::ComplaintAnswer,
+    SyncEntity::CardEvent,
 ];
 
 /// After this long without a successful sync the desk warns the clerk.
@@ -204,6 +205,9 @@ pub struct PullTally {
     pub training_records: u64,
     /// Health checks and insurance policies another desk of the agency recorded, kept here.
     pub health_records: u64,
+    /// Card events (prints, hand-overs, losses, cancellations) another desk of the agency
+    /// recorded, kept here.
+    pub card_events: u64,
     /// Records of the agency's other desks refused: they did not read, or clashed with what
     /// this desk holds (nothing of them was applied; the rest of the page was).
     pub refused: u64,
@@ -228,6 +232,7 @@ impl PullTally {
             workers,
             training_records,
             health_records,
+            card_events,
             refused,
         } = *o;
         self.changes += changes;
@@ -244,6 +249,7 @@ impl PullTally {
         self.workers += workers;
         self.training_records += training_records;
         self.health_records += health_records;
+        self.card_events += card_events;
         self.refused += refused;
     }
 }
@@ -660,6 +666,11 @@ impl Desk {
                     Kept::Refused => tally.refused += 1,
                 }
             }
+            ChangeBody::AgencyRecord { entity: SyncEntity::CardEvent, payload, .. } => match self.keep_relayed_card_event(tx, payload)? {
+                Kept::Changed => tally.card_events += 1,
+                Kept::Unchanged => {}
+                Kept::Refused => tally.refused += 1,
+            },
             // An entity this desk does not take from other desks yet.
             ChangeBody::AgencyRecord { .. } => tally.skipped += 1,
             ChangeBody::Deleted { entity, entity_id } => {

@@ -62,6 +62,11 @@ training_records: number,
  */
 health_records: number, 
 /**
+ * Card events (prints, hand-overs, losses, cancellations) another desk of the agency
+ * recorded, kept here.
+ */
+card_events: number, 
+/**
  * Records of the agency's other desks refused: they did not read, or clashed with what
  * this desk holds (nothing of them was applied; the rest of the page was).
  */

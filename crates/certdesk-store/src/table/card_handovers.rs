@@ -4,13 +4,13 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::{Handover, WorkerCertificate};
+use crate::Handover;
 
-/// Records a handover of the certificate's current card, by `user_id` now.
+/// Records a handover of the card (certificate code, card version), by `user_id` at `now`.
 pub(crate) fn insert(
     conn: &Connection,
     (id, worker_id): (&str, &str),
-    cert: &WorkerCertificate,
+    (code, version): (&str, u16),
     (issued_on, signature_png): (NaiveDate, Option<&[u8]>),
     user_id: &str,
     now: &str,
@@ -18,7 +18,7 @@ pub(crate) fn insert(
     conn.execute(
         "INSERT INTO card_handovers (id, worker_id, certificate_code, card_version, issued_on, issued_by, signature_png, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, worker_id, cert.certificate_code, cert.card_version, issued_on.to_string(), user_id, signature_png, now],
+        params![id, worker_id, code, version, issued_on.to_string(), user_id, signature_png, now],
     )?;
     Ok(())
 }
@@ -52,4 +52,9 @@ pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<
         })
     })?;
     rows.collect()
+}
+
+/// Whether this desk holds the record `id`.
+pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM card_handovers WHERE id = ?1)", [id], |r| r.get(0))
 }

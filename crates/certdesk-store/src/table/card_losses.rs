@@ -4,13 +4,13 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::column;
-use crate::{LossKind, LossReport, WorkerCertificate};
+use crate::{LossKind, LossReport};
 
 /// Records a report on the certificate's current card, by `user_id` now.
 pub(crate) fn insert(
     conn: &Connection,
     (id, worker_id): (&str, &str),
-    cert: &WorkerCertificate,
+    (code, version): (&str, u16),
     (kind, note): (LossKind, &str),
     user_id: &str,
     now: &str,
@@ -18,7 +18,7 @@ pub(crate) fn insert(
     conn.execute(
         "INSERT INTO card_losses (id, worker_id, certificate_code, card_version, kind, note, reported_by, reported_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, worker_id, cert.certificate_code, cert.card_version, kind.code(), note, user_id, now],
+        params![id, worker_id, code, version, kind.code(), note, user_id, now],
     )?;
     Ok(())
 }
@@ -65,4 +65,9 @@ pub(crate) fn unreplaced(conn: &Connection) -> rusqlite::Result<Vec<(String, Str
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
+}
+
+/// Whether this desk holds the record `id`.
+pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM card_losses WHERE id = ?1)", [id], |r| r.get(0))
 }

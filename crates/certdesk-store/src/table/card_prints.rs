@@ -5,14 +5,14 @@ use certdesk_domain::CardLayout;
 use rusqlite::{params, Connection};
 
 use crate::column;
-use crate::{PrintRecord, WorkerCertificate};
+use crate::PrintRecord;
 
 /// One card sent to a printer.
 pub(crate) struct NewPrint<'a> {
     pub id: &'a str,
     pub worker_id: &'a str,
-    /// The certificate printed; `None` for a draft.
-    pub certificate: Option<&'a WorkerCertificate>,
+    /// The certificate code and card version printed; `None` for a draft.
+    pub card: Option<(&'a str, u16)>,
     pub draft: bool,
     pub layout: CardLayout,
     pub printer: &'a str,
@@ -27,8 +27,8 @@ pub(crate) fn insert(conn: &Connection, p: &NewPrint<'_>, user_id: &str, now: &s
         params![
             p.id,
             p.worker_id,
-            p.certificate.map(|c| c.certificate_code.clone()),
-            p.certificate.map(|c| c.card_version),
+            p.card.map(|(code, _)| code),
+            p.card.map(|(_, version)| version),
             p.draft,
             p.layout.code(),
             p.printer,
@@ -69,4 +69,9 @@ pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<
         })
     })?;
     rows.collect()
+}
+
+/// Whether this desk holds the print `id`.
+pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM card_prints WHERE id = ?1)", [id], |r| r.get(0))
 }

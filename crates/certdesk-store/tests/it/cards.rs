@@ -78,8 +78,17 @@ fn approve(desk: &mut Desk, worker_id: &str, serial: u32, card_version: u16, seq
     url
 }
 
+/// The operations queued on the worker's own record (not its card events).
 fn outbox_ops(desk: &Desk, worker_id: &str) -> Vec<String> {
-    desk.pending_outbox(1000).unwrap().into_iter().filter(|e| e.entity_id == worker_id).map(|e| e.op.to_string()).collect()
+    let pending = desk.pending_outbox(1000).unwrap().into_iter();
+    pending.filter(|e| e.entity == certdesk_protocol::sync::SyncEntity::Worker && e.entity_id == worker_id).map(|e| e.op.to_string()).collect()
+}
+
+/// The card events queued for the worker, as the agency's other desks will read them.
+fn card_events(desk: &Desk, worker_id: &str) -> Vec<certdesk_store::CardEvent> {
+    let pending = desk.pending_outbox(1000).unwrap().into_iter();
+    let events = pending.filter(|e| e.entity == certdesk_protocol::sync::SyncEntity::CardEvent);
+    events.map(|e| serde_json::from_value::<certdesk_store::CardEvent>(e.payload).unwrap()).filter(|e| e.worker_id == worker_id).collect()
 }
 
 #[test]
@@ -123,6 +132,17 @@ fn only_an_approved_certificate_prints_and_every_print_is_recorded() {
     desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:again.pdf", "v1", false).unwrap();
     assert_eq!(desk.card_state(&w).unwrap().prints.len(), 3);
     assert_eq!(outbox_ops(&desk, &w).last().map(String::as_str), Some("upsert"));
+    // Every print, the draft too, is queued for the agency's other desks, by its row's id.
+    let told = card_events(&desk, &w);
+    assert_eq!(told.len(), 3);
+    let printed: Vec<(Option<u16>, bool)> = told
+        .iter()
+        .map(|e| match &e.body {
+            certdesk_store::CardEventBody::Print { card_version, draft, .. } => (*card_version, *draft),
+            other => panic!("a print, not {other:?}"),
+        })
+        .collect();
+    assert_eq!(printed, [(None, true), (Some(1), false), (Some(1), false)]);
     let timeline = desk.worker_detail(&w).unwrap().timeline;
     assert!(timeline.iter().any(|t| t.action == "print"), "the print is in the timeline");
 }
@@ -268,6 +288,9 @@ fn cancellation_needs_a_reason_and_revokes_after_the_pull() {
     assert_eq!(state.cancellation.as_ref().unwrap().reason, "left_agency");
     assert!(!state.can_cancel && !state.can_issue && !state.can_report_loss);
     assert_eq!(outbox_ops(&desk, &w).last().map(String::as_str), Some("cancel"));
+    let told = card_events(&desk, &w).pop().expect("the cancellation is queued for the agency's other desks");
+    assert_eq!(told.body, certdesk_store::CardEventBody::Cancellation { reason: CancelReason::LeftAgency, note: "已离职".into() });
+    assert_eq!(told.by_id, me.id());
     assert_eq!(desk.cancel_certificate(&me, &w, CancelReason::LeftAgency, "").unwrap_err().code, "status_transition");
     assert!(desk.record_prints(&me, std::slice::from_ref(&w), CardLayout::Cr80, "pdf:x.pdf", "v1", false).is_err());
 

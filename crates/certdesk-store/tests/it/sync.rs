@@ -118,9 +118,7 @@ fn an_account_from_another_desk_signs_in_here_and_a_bad_or_clashing_one_is_refus
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, me, _) = fresh(dir.path());
     // The hash of "password1", as the other desk made it.
-    let other = tempfile::tempdir().unwrap();
-    let (mut elsewhere, boss) = open_desk_with_clock(other.path(), Box::new(MovableClock::at("2026-11-27T03:00:00Z")));
-    elsewhere.add_user(Some(&boss), &certdesk_store::NewUser { username: "li.na".into(), display_name: "李娜".into(), role: certdesk_store::Role::Clerk, password: "password1".into() }).unwrap();
+    let (elsewhere, _li_na, _other) = another_desk_with_clerk();
     let announced = elsewhere.pending_sync_entries(10).unwrap().into_iter().find(|e| e.entity == SyncEntity::User && e.payload["username"] == "li.na").unwrap();
     let account: StaffAccount = serde_json::from_value(announced.payload.clone()).unwrap();
     let record = |seq, payload: serde_json::Value| Change {
@@ -235,6 +233,24 @@ fn enrolling_the_device_writes_an_audit_entry_naming_who_and_the_platform() {
     assert_eq!(desk.verify_audit_chain().unwrap(), entries + 2, "both entries are in the hash chain, which stays intact");
 }
 
+/// Another desk of the agency (its own file and clock) with a clerk, 李娜 (`li.na`), who writes
+/// the records relayed from it; the folder is kept while the desk lives.
+fn another_desk_with_clerk() -> (Desk, SessionUser, tempfile::TempDir) {
+    let other = tempfile::tempdir().unwrap();
+    let (mut elsewhere, boss) = open_desk_with_clock(other.path(), Box::new(MovableClock::at("2026-11-27T03:00:00Z")));
+    let clerk = certdesk_store::NewUser { username: "li.na".into(), display_name: "李娜".into(), role: certdesk_store::Role::Clerk, password: "password1".into() };
+    elsewhere.add_user(Some(&boss), &clerk).unwrap();
+    let li_na = elsewhere.login("li.na", "password1").unwrap();
+    (elsewhere, li_na, other)
+}
+
+/// The latest payload of `entity` among another desk's pending entries, as the platform relays
+/// it (the clerk's account for `user`).
+fn relayed_payload(pending: &[certdesk_store::OutboxEntry], entity: certdesk_protocol::sync::SyncEntity) -> serde_json::Value {
+    let wanted = |e: &&certdesk_store::OutboxEntry| e.entity == entity && (entity != certdesk_protocol::sync::SyncEntity::User || e.payload["username"] == "li.na");
+    pending.iter().rev().find(wanted).expect("the other desk queued it").payload.clone()
+}
+
 /// Issue 10 items 1 and 6: a worker another desk of the agency enrolled arrives in the pull with
 /// its photo and is kept as that desk wrote it, naming that desk's clerk; a copy naming a user
 /// this desk does not hold or carrying a wrong ID number is refused and counted, and a photo
@@ -245,11 +261,7 @@ fn a_worker_from_another_desk_is_kept_with_its_photo_and_a_hostile_copy_or_photo
     use sha2::Digest;
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, _me, _) = fresh(dir.path());
-    let other = tempfile::tempdir().unwrap();
-    let (mut elsewhere, boss) = open_desk_with_clock(other.path(), Box::new(MovableClock::at("2026-11-27T03:00:00Z")));
-    let clerk = certdesk_store::NewUser { username: "li.na".into(), display_name: "李娜".into(), role: certdesk_store::Role::Clerk, password: "password1".into() };
-    elsewhere.add_user(Some(&boss), &clerk).unwrap();
-    let li_na = elsewhere.login("li.na", "password1").unwrap();
+    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
     let jpeg_of = |desk: &mut Desk, shade: u8| {
         let img = image::RgbImage::from_pixel(200, 240, image::Rgb([shade, 90, 160]));
         let mut png = std::io::Cursor::new(Vec::new());
@@ -263,7 +275,7 @@ fn a_worker_from_another_desk_is_kept_with_its_photo_and_a_hostile_copy_or_photo
     form.photo_sha256 = Some(sha.clone());
     let w = elsewhere.enrol_worker(&li_na, &form).unwrap();
     let pending = elsewhere.pending_sync_entries(20).unwrap();
-    let payload = |entity: SyncEntity| pending.iter().rev().find(|e| e.entity == entity && (entity != SyncEntity::User || e.payload["username"] == "li.na")).unwrap().payload.clone();
+    let payload = |entity: SyncEntity| relayed_payload(&pending, entity);
     let (account, worker) = (payload(SyncEntity::User), payload(SyncEntity::Worker));
 
     // The photos first, as the engine fetches them: only the true one is kept.
@@ -302,11 +314,7 @@ fn a_health_check_and_a_policy_from_another_desk_are_kept_with_the_report_and_a_
     use sha2::Digest;
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, me, _) = fresh(dir.path());
-    let other = tempfile::tempdir().unwrap();
-    let (mut elsewhere, boss) = open_desk_with_clock(other.path(), Box::new(MovableClock::at("2026-11-27T03:00:00Z")));
-    let clerk = certdesk_store::NewUser { username: "li.na".into(), display_name: "李娜".into(), role: certdesk_store::Role::Clerk, password: "password1".into() };
-    elsewhere.add_user(Some(&boss), &clerk).unwrap();
-    let li_na = elsewhere.login("li.na", "password1").unwrap();
+    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
     let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
     let report = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
     let sha = hex::encode(sha2::Sha256::digest(&report));
@@ -315,7 +323,7 @@ fn a_health_check_and_a_policy_from_another_desk_are_kept_with_the_report_and_a_
     let policy = InsuranceInput { insurer: "中国人民财产保险".into(), policy_number: "PICC-1".into(), kind: "雇主责任险".into(), valid_from: "2026-01-01".into(), valid_until: "2026-12-31".into() };
     elsewhere.record_insurance(&li_na, &w.id, &policy).unwrap();
     let pending = elsewhere.pending_sync_entries(20).unwrap();
-    let payload = |entity: SyncEntity| pending.iter().rev().find(|e| e.entity == entity && (entity != SyncEntity::User || e.payload["username"] == "li.na")).unwrap().payload.clone();
+    let payload = |entity: SyncEntity| relayed_payload(&pending, entity);
     let (account, worker, health, cover) = (payload(SyncEntity::User), payload(SyncEntity::Worker), payload(SyncEntity::HealthCheck), payload(SyncEntity::Insurance));
     assert_eq!(health["recorded_by_id"], serde_json::json!(li_na.id()), "the payload names its author by id");
 
@@ -367,4 +375,82 @@ fn a_health_check_and_a_policy_from_another_desk_are_kept_with_the_report_and_a_
     assert_eq!((again.health_records, again.refused), (0, 0), "{again:?}");
     assert_eq!(desk.health_checks(&w.id).unwrap().len(), 1);
     let _ = me;
+}
+
+/// Issue 10 items 1 and 6: card events another desk of the agency recorded are kept once each as
+/// the card's history, naming its clerk; an event that does not fit (a draft with a certificate,
+/// a signature that is not a PNG or not base64, an unknown worker or clerk, a time that is not
+/// one, an over-long note) is refused and counted; a second loss of one card version or a
+/// second cancellation is not kept twice.
+#[test]
+fn card_events_from_another_desk_are_kept_once_and_a_hostile_one_is_refused() {
+    use certdesk_domain::CardLayout;
+    use certdesk_protocol::sync::SyncEntity;
+    use certdesk_store::{CancelReason, CardEvent, CardEventBody, LossKind};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, _me, _) = fresh(dir.path());
+    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
+    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    let pending = elsewhere.pending_sync_entries(20).unwrap();
+    let payload = |entity: SyncEntity| relayed_payload(&pending, entity);
+    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
+    let setup = desk.apply_pulled(&[record(1, SyncEntity::User, payload(SyncEntity::User)), record(2, SyncEntity::Worker, payload(SyncEntity::Worker))], 2, true).unwrap();
+    assert_eq!((setup.staff_accounts, setup.workers), (1, 1));
+
+    let event = |body: CardEventBody| CardEvent { id: uuid::Uuid::now_v7().to_string(), worker_id: w.id.clone(), body, at: "2026-11-27T03:10:00.000Z".into(), by_id: li_na.id().to_string() };
+    let card = |e: CardEvent| serde_json::to_value(e).unwrap();
+    let print = |draft: bool, code: Option<&str>| CardEventBody::Print {
+        certificate_code: code.map(str::to_string),
+        card_version: code.map(|_| 1),
+        draft,
+        layout: CardLayout::Cr80,
+        printer: "pdf:cards.pdf".into(),
+        design_version: "2026.1".into(),
+    };
+    let handover = |sig: Option<String>| CardEventBody::Handover { certificate_code: "310000202600001".into(), card_version: 1, issued_on: "2026-11-27".into(), signature_png: sig };
+    let loss = || CardEventBody::Loss { certificate_code: "310000202600001".into(), card_version: 1, kind: LossKind::Lost, note: "遗失".into() };
+    let png = {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(40, 20, image::Rgb([0, 0, 0]))).write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+
+    let draft = event(print(true, None));
+    let mut stranger = event(print(true, None));
+    stranger.by_id = uuid::Uuid::now_v7().to_string();
+    let mut orphan = event(print(true, None));
+    orphan.worker_id = uuid::Uuid::now_v7().to_string();
+    let mut no_time = event(print(true, None));
+    no_time.at = "yesterday".into();
+    let mut long_note = event(CardEventBody::Cancellation { reason: CancelReason::Other, note: "很".repeat(201) });
+    long_note.id = w.id.clone();
+    let page = vec![
+        record(3, SyncEntity::CardEvent, card(draft.clone())),
+        record(4, SyncEntity::CardEvent, card(event(print(true, Some("310000202600001"))))),
+        record(5, SyncEntity::CardEvent, card(event(handover(Some(b64(b"GIF89a not a png")))))),
+        record(6, SyncEntity::CardEvent, card(event(handover(Some("%%% not base64".into()))))),
+        record(7, SyncEntity::CardEvent, card(stranger)),
+        record(8, SyncEntity::CardEvent, card(orphan)),
+        record(9, SyncEntity::CardEvent, card(no_time)),
+        record(10, SyncEntity::CardEvent, card(long_note)),
+        record(11, SyncEntity::CardEvent, serde_json::json!({ "id": "x", "worker_id": w.id, "event": "teleport" })),
+        record(12, SyncEntity::CardEvent, card(event(handover(Some(b64(&png)))))),
+        record(13, SyncEntity::CardEvent, card(event(loss()))),
+        record(14, SyncEntity::CardEvent, card(event(loss()))),
+        record(15, SyncEntity::CardEvent, card(CardEvent { id: w.id.clone(), ..event(CardEventBody::Cancellation { reason: CancelReason::LeftAgency, note: "离职".into() }) })),
+        record(16, SyncEntity::CardEvent, card(CardEvent { id: w.id.clone(), ..event(CardEventBody::Cancellation { reason: CancelReason::Misconduct, note: String::new() }) })),
+        record(17, SyncEntity::CardEvent, card(draft)),
+    ];
+    let tally = desk.apply_pulled(&page, 17, true).unwrap();
+    assert_eq!((tally.card_events, tally.refused), (4, 8), "{tally:?}");
+    let state = desk.card_state(&w.id).unwrap();
+    assert_eq!((state.prints.len(), state.handovers.len(), state.losses.len()), (1, 1, 1));
+    assert!(state.handovers[0].has_signature && state.handovers[0].issued_by == "李娜", "{:?}", state.handovers);
+    let cancellation = state.cancellation.expect("the cancellation is kept");
+    assert_eq!(cancellation.reason, CancelReason::LeftAgency, "the first one; the second is not kept over it");
+    let timeline = desk.timeline("worker", &w.id).unwrap();
+    assert_eq!(timeline.iter().filter(|e| e.action.starts_with("relay_card") || e.action == "relay_cancel").count(), 4, "{timeline:?}");
+    assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back");
 }

@@ -439,3 +439,56 @@ async fn a_joining_pc_is_told_how_far_its_restore_has_come_page_by_page() {
     assert_eq!((last.pulled, last.pull_total, last.files), (joined.sync.pulled.changes, joined.sync.pulled.changes, 6), "{told:?}");
     assert_eq!((last.pushed, last.push_total), (0, 0), "a joining PC has nothing to send");
 }
+
+/// Issue 10 item 1: a card's history travels between the desks of an agency. A card printed at
+/// one desk is handed over at the other (which needs the print), with the worker's signature;
+/// the first desk then holds the hand-over, and a loss reported there is known on the second;
+/// each desk's timeline names who did it on the other. Another agency holds none of it.
+#[tokio::test]
+async fn a_card_printed_at_one_desk_is_handed_over_at_another_and_its_history_is_the_same_on_both() {
+    use certdesk_domain::CardLayout;
+    use certdesk_store::LossKind;
+    let p = TestPlatform::start(Options::approving_everyone()).await;
+    let mut a1 = enrolled_desk(&p, 1).await;
+    let mut a2 = second_desk(&p, &a1).await;
+    let mut b = enrolled_desk(&p, 2).await;
+    let (me1, me2) = (a1.me.clone(), a2.me.clone());
+    let w = a1.desk.enrol_worker(&me1, &worker_form("张三", &id_number(1))).unwrap();
+    train_to_eligibility(&mut a1.desk, &me1, std::slice::from_ref(&w.id), "88");
+    a1.desk.apply_worker(&me1, &w.id).unwrap();
+    synced(&mut a1).await;
+    synced(&mut a1).await;
+    assert_eq!(a1.desk.worker(&w.id).unwrap().status, WorkerStatus::Approved);
+    synced(&mut a2).await;
+    assert!(a2.desk.platform_view(&w.id).unwrap().certificate.is_some(), "the second desk holds the approval");
+
+    a1.desk.record_prints(&me1, std::slice::from_ref(&w.id), CardLayout::Cr80, "pdf:cards.pdf", "2026.1", false).unwrap();
+    synced(&mut a1).await;
+    let report = synced(&mut a2).await;
+    assert_eq!((report.pulled.card_events, report.pulled.refused), (1, 0), "{report:?}");
+    assert_eq!(a2.desk.worker(&w.id).unwrap().status, WorkerStatus::Printed);
+    a2.desk.issue_card(&me2, &w.id, None, Some(crate::sync::png(5))).expect("the card printed on the first desk is handed over on the second");
+    synced(&mut a2).await;
+    synced(&mut a1).await;
+    a1.desk.report_card_loss(&me1, &w.id, LossKind::Lost, "公交车上遗失").unwrap();
+    synced(&mut a1).await;
+    synced(&mut a2).await;
+    synced(&mut a1).await;
+
+    let history = |d: &TestDesk| {
+        let s = d.desk.card_state(&w.id).unwrap();
+        serde_json::json!({ "prints": s.prints, "handovers": s.handovers, "losses": s.losses, "status": s.status })
+    };
+    let on_a1 = history(&a1);
+    assert_eq!(on_a1, history(&a2), "both desks hold the same card history");
+    assert_eq!((on_a1["prints"].as_array().unwrap().len(), on_a1["handovers"].as_array().unwrap().len(), on_a1["losses"].as_array().unwrap().len()), (1, 1, 1), "{on_a1}");
+    assert_eq!(on_a1["handovers"][0]["has_signature"], true, "with the worker's signature");
+    let timeline = a1.desk.timeline("worker", &w.id).unwrap();
+    assert!(timeline.iter().any(|e| e.action == "relay_card_issue" && e.user == me2.display_name()), "{timeline:?}");
+    let there = a2.desk.timeline("worker", &w.id).unwrap();
+    assert!(there.iter().any(|e| e.action == "relay_card_print" && e.user == me1.display_name()), "{there:?}");
+    assert!(there.iter().any(|e| e.action == "relay_card_loss"), "{there:?}");
+
+    let other = synced(&mut b).await;
+    assert_eq!(other.pulled.card_events, 0, "another agency holds none of it");
+}
