@@ -228,6 +228,8 @@ async fn main() {
         action: "已与服务人员谈话，并电话向客户致歉；今后上门前一小时电话确认。".into(),
         done_on: chrono::Utc::now().with_timezone(&certdesk_domain::shanghai()).date_naive(),
         answered_by: "前台小李".into(),
+        answered_by_id: None,
+        answered_at: None,
     };
     s.push(
         &device,

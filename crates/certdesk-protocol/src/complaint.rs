@@ -6,7 +6,7 @@
 //! The citizen looks the complaint up by its reference and sees only its [`ComplaintState`]
 //! and dates, never anybody's personal data.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -101,6 +101,13 @@ pub struct ComplaintAnswer {
     pub done_on: NaiveDate,
     /// Who answered (the clerk's display name).
     pub answered_by: String,
+    /// The clerk's account id on the agency's desks, for the agency's other desks, which keep
+    /// the answer too. Absent from older desks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by_id: Option<String>,
+    /// When the desk recorded the answer. Absent from older desks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

@@ -121,7 +121,8 @@ impl SyncEntity {
     /// ([`ChangeBody::AgencyRecord`]): the staff accounts (issue 10 item 3), the workers
     /// (issue 10 item 1, [`crate::worker_record`]) and the training records a desk keeps per
     /// class ([`SyncEntity::is_training`]; a participant's removal too), each worker's
-    /// health checks and insurance policies, and what happened to the worker's card.
+    /// health checks and insurance policies, what happened to the worker's card, and the
+    /// agency's answers to complaints.
     pub const RELAYED: &'static [SyncEntity] = &[
         SyncEntity::User,
         SyncEntity::Worker,
@@ -133,6 +134,7 @@ impl SyncEntity {
         SyncEntity::HealthCheck,
         SyncEntity::Insurance,
         SyncEntity::CardEvent,
+        SyncEntity::ComplaintAnswer,
     ];
 
     /// A training record the desks of an agency share: a class, a participant's row, an exam
@@ -714,7 +716,8 @@ pub enum ChangeBody {
         #[cfg_attr(feature = "openapi", schema(max_length = 50))]
         contact: String,
         /// When it was filed.
-        created_at: DateTime<Utc>,        /// 投诉编号: the reference the citizen was given (absent in changes of platforms before
+        created_at: DateTime<Utc>,
+        /// 投诉编号: the reference the citizen was given (absent in changes of platforms before
         /// complaint coordination).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reference: Option<String>,

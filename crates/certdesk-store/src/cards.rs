@@ -845,9 +845,17 @@ impl Desk {
             return Err(DeskError::validation(wrong));
         };
         let complaint_id = uuid::Uuid::parse_str(id).map_err(DeskError::internal)?;
-        let answer = ComplaintAnswer { complaint_id, action: action.to_owned(), done_on, answered_by: actor.display_name.clone() };
         let answer_id = self.new_id();
-        let now = self.now_text();
+        let at = self.now_utc();
+        let now = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let answer = ComplaintAnswer {
+            complaint_id,
+            action: action.to_owned(),
+            done_on,
+            answered_by: actor.display_name.clone(),
+            answered_by_id: Some(actor.id.clone()),
+            answered_at: Some(at),
+        };
         let tx = self.conn.unchecked_transaction()?;
         table::complaint_answers::insert(&tx, (&answer_id, id), action, &done_on.to_string(), &actor.id, &now)?;
         table::feedback::mark_handled(&tx, id, &now, &actor.id)?;

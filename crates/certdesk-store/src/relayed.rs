@@ -19,7 +19,9 @@
 //! another id (the same check typed on two desks) is not kept twice.
 //!
 //! Card events (a print, a hand-over, a loss, a cancellation) are kept once each, as the
-//! card's history; the status they moved comes with the worker's own record.
+//! card's history; the status they moved comes with the worker's own record. An answer to a
+//! citizen's complaint is kept once and marks the complaint answered, as on the desk that
+//! typed it.
 //!
 //! A copy that does not read, names a user, parent or photo this desk lacks, or is another record
 //! of a person this desk holds (two desks enrolled the same ID number offline) or another attempt
@@ -590,6 +592,45 @@ impl Desk {
                 field: Some("card"),
                 old_value: None,
                 new_value: Some(&summary),
+                reason: None,
+            },
+        )?;
+        Ok(Kept::Changed)
+    }
+
+    /// The agency's answer to a complaint another desk recorded (`answer_id`, the answer's own
+    /// id): kept once, and the complaint marked answered by that desk's clerk. An answer from a
+    /// desk that names no clerk (older), to a complaint this desk does not hold or the office
+    /// closed, is refused and counted.
+    pub(crate) fn keep_relayed_complaint_answer(&self, tx: &Transaction<'_>, answer_id: &str, payload: &serde_json::Value) -> DeskResult<Kept> {
+        let Ok(a) = serde_json::from_value::<certdesk_protocol::complaint::ComplaintAnswer>(payload.clone()) else {
+            return Ok(Kept::Refused);
+        };
+        if table::complaint_answers::exists(tx, answer_id)? {
+            return Ok(Kept::Unchanged);
+        }
+        let (Some(by), Some(at)) = (&a.answered_by_id, a.answered_at) else {
+            return Ok(Kept::Refused);
+        };
+        let complaint = a.complaint_id.to_string();
+        let action = a.action.trim();
+        let too_long = action.chars().count() > certdesk_protocol::complaint::MAX_COMPLAINT_TEXT;
+        if action.is_empty() || too_long || !table::users::exists(tx, by)? || table::feedback::unclosed_complaint(tx, &complaint)?.is_none() {
+            return Ok(Kept::Refused);
+        }
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        table::complaint_answers::insert(tx, (answer_id, &complaint), action, &a.done_on.to_string(), by, &at)?;
+        table::feedback::mark_handled(tx, &complaint, &at, by)?;
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: Some(by),
+                entity: "feedback",
+                entity_id: &complaint,
+                action: "relay_answer_complaint",
+                field: Some("action"),
+                old_value: None,
+                new_value: Some(action),
                 reason: None,
             },
         )?;

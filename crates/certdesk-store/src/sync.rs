@@ -208,6 +208,8 @@ pub struct PullTally {
     /// Card events (prints, hand-overs, losses, cancellations) another desk of the agency
     /// recorded, kept here.
     pub card_events: u64,
+    /// Answers to complaints another desk of the agency recorded, kept here.
+    pub complaint_answers: u64,
     /// Records of the agency's other desks refused: they did not read, or clashed with what
     /// this desk holds (nothing of them was applied; the rest of the page was).
     pub refused: u64,
@@ -233,6 +235,7 @@ impl PullTally {
             training_records,
             health_records,
             card_events,
+            complaint_answers,
             refused,
         } = *o;
         self.changes += changes;
@@ -250,6 +253,7 @@ impl PullTally {
         self.training_records += training_records;
         self.health_records += health_records;
         self.card_events += card_events;
+        self.complaint_answers += complaint_answers;
         self.refused += refused;
     }
 }
@@ -671,6 +675,13 @@ impl Desk {
                 Kept::Unchanged => {}
                 Kept::Refused => tally.refused += 1,
             },
+            ChangeBody::AgencyRecord { entity: SyncEntity::ComplaintAnswer, entity_id, payload } => {
+                match self.keep_relayed_complaint_answer(tx, &entity_id.to_string(), payload)? {
+                    Kept::Changed => tally.complaint_answers += 1,
+                    Kept::Unchanged => {}
+                    Kept::Refused => tally.refused += 1,
+                }
+            }
             // An entity this desk does not take from other desks yet.
             ChangeBody::AgencyRecord { .. } => tally.skipped += 1,
             ChangeBody::Deleted { entity, entity_id } => {

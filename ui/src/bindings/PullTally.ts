@@ -67,6 +67,10 @@ health_records: number,
  */
 card_events: number, 
 /**
+ * Answers to complaints another desk of the agency recorded, kept here.
+ */
+complaint_answers: number, 
+/**
  * Records of the agency's other desks refused: they did not read, or clashed with what
  * this desk holds (nothing of them was applied; the rest of the page was).
  */

@@ -60,8 +60,12 @@ pub fn sync_report(r: &SyncReport) -> String {
     if r.pulled.workers > 0 {
         text.push_str(&format!("\n本机构其他工作台登记或修改的人员：{} 名已更新", r.pulled.workers));
     }
-    if r.pulled.training_records > 0 || r.pulled.health_records > 0 {
-        text.push_str(&format!("\n本机构其他工作台的培训记录 {} 条、体检和保险记录 {} 条已保存", r.pulled.training_records, r.pulled.health_records));
+    let p = &r.pulled;
+    if p.training_records > 0 || p.health_records > 0 || p.card_events > 0 || p.complaint_answers > 0 {
+        text.push_str(&format!(
+            "\n本机构其他工作台的培训记录 {} 条、体检和保险记录 {} 条、证卡记录（制作、发放、挂失、注销）{} 条、投诉处理情况 {} 条已保存",
+            p.training_records, p.health_records, p.card_events, p.complaint_answers
+        ));
     }
     if r.files_fetched > 0 {
         text.push_str(&format!("\n已下载照片和体检报告文件：{} 个", r.files_fetched));

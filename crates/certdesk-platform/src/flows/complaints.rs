@@ -13,7 +13,7 @@
 //! A closed complaint takes no answer and no further action. Every refusal changes nothing.
 
 use certdesk_protocol::complaint::{ComplaintAnswer, ComplaintState, MAX_COMPLAINT_TEXT};
-use certdesk_protocol::sync::{ChangeBody, EntryOutcome, OutboxEntry, SyncOp};
+use certdesk_protocol::sync::{ChangeBody, EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -68,6 +68,8 @@ pub(super) fn apply_answer(tx: &mut dyn Tx, ctx: &PushContext, entry: &OutboxEnt
         device_id: Some(ctx.device_id),
         at: ctx.now,
     })?;
+    // The agency's other desks keep the answer too (issue 10 item 1).
+    super::records::relay(tx, ctx, SyncEntity::ComplaintAnswer, answer_id, &entry.payload)?;
     Ok(EntryOutcome::Applied)
 }
 

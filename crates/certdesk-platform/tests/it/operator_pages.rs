@@ -639,7 +639,7 @@ mod complaints {
     }
 
     fn answer(complaint_id: Uuid, action: &str, done_on: &str) -> OutboxEntry {
-        let body = ComplaintAnswer { complaint_id, action: action.into(), done_on: done_on.parse().unwrap(), answered_by: "前台小李".into() };
+        let body = ComplaintAnswer { complaint_id, action: action.into(), done_on: done_on.parse().unwrap(), answered_by: "前台小李".into(), answered_by_id: None, answered_at: None };
         OutboxEntry {
             seq: 1,
             id: Uuid::now_v7(),

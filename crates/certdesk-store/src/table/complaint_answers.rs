@@ -11,3 +11,8 @@ pub(crate) fn insert(conn: &Connection, row: (&str, &str), action: &str, done_on
     )?;
     Ok(())
 }
+
+/// Whether this desk holds the answer `id`.
+pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM complaint_answers WHERE id = ?1)", [id], |r| r.get(0))
+}

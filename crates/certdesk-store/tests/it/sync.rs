@@ -454,3 +454,66 @@ fn card_events_from_another_desk_are_kept_once_and_a_hostile_one_is_refused() {
     assert_eq!(timeline.iter().filter(|e| e.action.starts_with("relay_card") || e.action == "relay_cancel").count(), 4, "{timeline:?}");
     assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back");
 }
+
+/// Issue 10 items 1 and 6: the agency's answer to a complaint, typed on another desk, is kept
+/// once and marks the complaint answered here, under that desk's clerk; an answer from an older
+/// desk that names no clerk, to a complaint this desk does not hold, or with no action is
+/// refused and counted.
+#[test]
+fn an_answer_to_a_complaint_from_another_desk_is_kept_once_and_a_hostile_one_is_refused() {
+    use certdesk_protocol::complaint::ComplaintAnswer;
+    use certdesk_protocol::sync::SyncEntity;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, _me, _) = fresh(dir.path());
+    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
+    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    let pending = elsewhere.pending_sync_entries(20).unwrap();
+    let complaint_id = uuid::Uuid::now_v7();
+    let complaint = ChangeBody::Complaint {
+        complaint_id,
+        worker_id: w.id.parse().unwrap(),
+        certificate_code: "310000202600001".into(),
+        text: "上门迟到".into(),
+        contact: String::new(),
+        created_at: "2026-11-26T08:00:00Z".parse().unwrap(),
+        reference: Some("TS-20261126-0001".into()),
+    };
+    let record = |seq, entity, entity_id, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id, payload } };
+    let setup = vec![
+        record(1, SyncEntity::User, uuid::Uuid::now_v7(), relayed_payload(&pending, SyncEntity::User)),
+        record(2, SyncEntity::Worker, uuid::Uuid::now_v7(), relayed_payload(&pending, SyncEntity::Worker)),
+        Change { seq: 3, body: complaint },
+    ];
+    desk.apply_pulled(&setup, 3, true).unwrap();
+    assert_eq!(desk.open_complaints().unwrap().len(), 1);
+
+    let answer = |complaint_id, action: &str, by: Option<String>| {
+        let a = ComplaintAnswer {
+            complaint_id,
+            action: action.into(),
+            done_on: "2026-11-26".parse().unwrap(),
+            answered_by: "李娜".into(),
+            answered_by_id: by,
+            answered_at: Some("2026-11-26T09:00:00Z".parse().unwrap()),
+        };
+        serde_json::to_value(a).unwrap()
+    };
+    let clerk = Some(li_na.id().to_string());
+    let kept_id = uuid::Uuid::now_v7();
+    let page = vec![
+        record(4, SyncEntity::ComplaintAnswer, uuid::Uuid::now_v7(), answer(complaint_id, "已致歉", None)),
+        record(5, SyncEntity::ComplaintAnswer, uuid::Uuid::now_v7(), answer(uuid::Uuid::now_v7(), "已致歉", clerk.clone())),
+        record(6, SyncEntity::ComplaintAnswer, uuid::Uuid::now_v7(), answer(complaint_id, "  ", clerk.clone())),
+        record(7, SyncEntity::ComplaintAnswer, uuid::Uuid::now_v7(), answer(complaint_id, "已致歉", Some(uuid::Uuid::now_v7().to_string()))),
+        record(8, SyncEntity::ComplaintAnswer, kept_id, answer(complaint_id, "已与服务人员谈话并致歉", clerk.clone())),
+        record(9, SyncEntity::ComplaintAnswer, kept_id, answer(complaint_id, "已与服务人员谈话并致歉", clerk)),
+    ];
+    let tally = desk.apply_pulled(&page, 9, true).unwrap();
+    assert_eq!((tally.complaint_answers, tally.refused), (1, 4), "{tally:?}");
+    assert!(desk.open_complaints().unwrap().is_empty(), "answered on the other desk");
+    let held = desk.worker_feedback(&w.id).unwrap().items.into_iter().next().unwrap();
+    assert_eq!((held.answer.as_deref(), held.handled_at.as_deref()), (Some("已与服务人员谈话并致歉"), Some("2026-11-26T09:00:00.000Z")));
+    let timeline = desk.timeline("feedback", &complaint_id.to_string()).unwrap();
+    assert!(timeline.iter().any(|e| e.action == "relay_answer_complaint" && e.user == "李娜"), "{timeline:?}");
+    assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back");
+}

@@ -442,10 +442,11 @@ async fn a_joining_pc_is_told_how_far_its_restore_has_come_page_by_page() {
 
 /// Issue 10 item 1: a card's history travels between the desks of an agency. A card printed at
 /// one desk is handed over at the other (which needs the print), with the worker's signature;
-/// the first desk then holds the hand-over, and a loss reported there is known on the second;
+/// the first desk then holds the hand-over and the second desk's answer to a complaint, and a
+/// loss reported there is known on the second;
 /// each desk's timeline names who did it on the other. Another agency holds none of it.
 #[tokio::test]
-async fn a_card_printed_at_one_desk_is_handed_over_at_another_and_its_history_is_the_same_on_both() {
+async fn a_card_printed_at_one_desk_is_handed_over_at_another_and_its_history_and_complaint_answers_are_the_same_on_both() {
     use certdesk_domain::CardLayout;
     use certdesk_store::LossKind;
     let p = TestPlatform::start(Options::approving_everyone()).await;
@@ -470,6 +471,23 @@ async fn a_card_printed_at_one_desk_is_handed_over_at_another_and_its_history_is
     a2.desk.issue_card(&me2, &w.id, None, Some(crate::sync::png(5))).expect("the card printed on the first desk is handed over on the second");
     synced(&mut a2).await;
     synced(&mut a1).await;
+
+    // A citizen complains on the card's page; the second desk answers; the first desk holds the
+    // answer and no longer lists the complaint as waiting for one.
+    let url = a1.desk.platform_view(&w.id).unwrap().certificate.expect("approved").credential_url;
+    let (reference, _) = p.file_complaint(&url, "上门迟到一小时", "13800000000").await;
+    synced(&mut a1).await;
+    synced(&mut a2).await;
+    assert_eq!(a1.desk.open_complaints().unwrap().len(), 1);
+    let today = chrono::Utc::now().with_timezone(&certdesk_domain::shanghai()).date_naive().to_string();
+    a2.desk.answer_complaint(&me2, &reference, "已与服务人员谈话并向客户致歉", &today).unwrap();
+    synced(&mut a2).await;
+    let answered = synced(&mut a1).await;
+    assert_eq!((answered.pulled.complaint_answers, answered.pulled.refused), (1, 0), "{answered:?}");
+    assert!(a1.desk.open_complaints().unwrap().is_empty(), "answered on the other desk");
+    let held = a1.desk.worker_feedback(&w.id).unwrap().items.into_iter().find(|f| f.reference.as_deref() == Some(reference.as_str())).unwrap();
+    assert_eq!(held.answer.as_deref(), Some("已与服务人员谈话并向客户致歉"), "{held:?}");
+
     a1.desk.report_card_loss(&me1, &w.id, LossKind::Lost, "公交车上遗失").unwrap();
     synced(&mut a1).await;
     synced(&mut a2).await;
