@@ -8,7 +8,6 @@ import Form from 'antd/es/form';
 import Input from 'antd/es/input';
 import Alert from 'antd/es/alert';
 import Row from 'antd/es/row';
-import Progress from 'antd/es/progress';
 import Segmented from 'antd/es/segmented';
 import Typography from 'antd/es/typography';
 import * as api from '../../api';
@@ -20,6 +19,7 @@ import { firstErrorField, lastSegment, splitFieldErrors, type FieldErrors } from
 import { enterSubmits, focusById } from '../../util';
 import { AGENCY_KEYS, AgencyFields, type AgencyKey } from '../agency/AgencyFields';
 import { CaFileInput } from '../../components/CaFileInput';
+import { SyncProgressBar } from '../../components/SyncProgressBar';
 
 const AGENCY_FIELD: Record<AgencyKey, string> = {
   name: 'agency_name',
@@ -343,15 +343,11 @@ function JoinFields({
       </Form.Item>
       {waiting && <Alert type="warning" showIcon data-testid="join-waiting" message={t('join.noAccounts')} className="form-alert" />}
       {progress && (
-        <div className="form-alert" data-testid="join-progress">
-          <Progress
-            percent={progress.pull_total > 0 ? Math.floor((progress.pulled * 100) / progress.pull_total) : 0}
-            status="active"
-          />
-          <Typography.Text type="secondary">
-            {t('join.progress', { pulled: progress.pulled, total: Math.max(progress.pull_total, progress.pulled), files: progress.files })}
-          </Typography.Text>
-        </div>
+        <SyncProgressBar
+          progress={progress}
+          testId="join-progress"
+          label={t('join.progress', { pulled: progress.pulled, total: Math.max(progress.pull_total, progress.pulled), files: progress.files })}
+        />
       )}
       <Button type="primary" block loading={busy} data-testid="join-submit" onClick={onSubmit}>
         {t(waiting ? 'join.retry' : 'join.submit')}

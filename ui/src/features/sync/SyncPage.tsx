@@ -6,13 +6,14 @@ import Descriptions from 'antd/es/descriptions';
 import Form from 'antd/es/form';
 import Input from 'antd/es/input';
 import * as api from '../../api';
-import type { ApiError, SyncRejection, SyncStatus } from '../../api';
+import type { ApiError, SyncProgress, SyncRejection, SyncStatus } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { formatTime, todayIso } from '../../util';
 import { ago } from './SyncIndicator';
 import { ageSeconds } from './useSyncStatus';
 import { CaFileInput } from '../../components/CaFileInput';
+import { SyncProgressBar } from '../../components/SyncProgressBar';
 
 /** The sync page: connect the desk to the platform, sync now, apply for every eligible worker,
  * and the records the platform refused, each with the platform's sentence. */
@@ -29,6 +30,7 @@ export default function SyncPage({
   const { user } = useSession();
   const { message } = App.useApp();
   const [busy, setBusy] = useState<string | null>(null);
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [rejections, setRejections] = useState<SyncRejection[]>([]);
   const [platformUrl, setPlatformUrl] = useState('');
@@ -69,10 +71,20 @@ export default function SyncPage({
     });
   const syncNow = () =>
     run('sync', async () => {
-      const r = await api.syncNow();
-      let done = t('sync.done', { pushed: r.pushed.applied + r.pushed.duplicate, pulled: r.pulled.changes });
-      if (r.pulled.workers > 0) done += t('sync.otherDesks', { n: r.pulled.workers });
-      return r.pulled.refused > 0 ? `${done}${t('sync.refused', { n: r.pulled.refused })}` : done;
+      // A window that cannot listen still syncs; it shows the spinner alone.
+      const stop = await api.onSyncProgress(setProgress).catch(() => () => undefined);
+      try {
+        const r = await api.syncNow();
+        const p = r.pulled;
+        let done = t('sync.done', { pushed: r.pushed.applied + r.pushed.duplicate, pulled: p.changes });
+        if (p.workers > 0) done += t('sync.otherDesks', { n: p.workers });
+        const records = p.training_records + p.health_records + p.card_events + p.complaint_answers;
+        if (records > 0) done += t('sync.otherDeskRecords', { n: records });
+        return p.refused > 0 ? `${done}${t('sync.refused', { n: p.refused })}` : done;
+      } finally {
+        stop();
+        setProgress(null);
+      }
     });
   const applyAll = () =>
     run('apply', async () => {
@@ -111,6 +123,19 @@ export default function SyncPage({
               </Descriptions.Item>
             )}
           </Descriptions>
+          {progress && (
+            <SyncProgressBar
+              progress={progress}
+              testId="sync-progress"
+              label={t('sync.progress', {
+                pushed: progress.pushed,
+                pushTotal: progress.push_total,
+                pulled: progress.pulled,
+                pullTotal: Math.max(progress.pull_total, progress.pulled),
+                files: progress.files,
+              })}
+            />
+          )}
           <div className="button-row">
             <Button type="primary" loading={busy === 'sync'} onClick={syncNow} data-testid="sync-now">
               {t('sync.now')}
