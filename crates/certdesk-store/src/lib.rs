@@ -9,6 +9,7 @@
 //! each operation; every SQL statement lives in `table/<table>.rs`, one file per table.
 
 mod agency;
+mod announce;
 mod audit;
 mod backup_plan;
 mod card_events;
@@ -122,7 +123,9 @@ impl Desk {
     /// Open with a given clock (tests, benchmarks).
     pub fn open_with_clock(data_dir: &Path, clock: Box<dyn Clock>) -> DeskResult<Desk> {
         let conn = db::open_connection(data_dir)?;
-        Ok(Desk { conn, clock, data_dir: data_dir.to_path_buf() })
+        let mut desk = Desk { conn, clock, data_dir: data_dir.to_path_buf() };
+        desk.announce_held_records()?;
+        Ok(desk)
     }
 
     /// The folder holding the database.

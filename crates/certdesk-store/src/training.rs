@@ -556,7 +556,7 @@ impl Desk {
         self.refresh_status(tx, actor, worker_id)
     }
 
-    fn push_participant_outbox(&self, tx: &Transaction<'_>, class_id: &str, worker_id: &str) -> DeskResult<()> {
+    pub(crate) fn push_participant_outbox(&self, tx: &Transaction<'_>, class_id: &str, worker_id: &str) -> DeskResult<()> {
         let p = self.participant_in(tx, class_id, worker_id)?;
         let stamps = table::class_participants::stamps(tx, class_id, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let payload = serde_json::json!({
@@ -689,7 +689,7 @@ impl Desk {
         Ok(form)
     }
 
-    fn supervision_in(&self, conn: &rusqlite::Connection, class_id: &str) -> DeskResult<Option<SupervisionForm>> {
+    pub(crate) fn supervision_in(&self, conn: &rusqlite::Connection, class_id: &str) -> DeskResult<Option<SupervisionForm>> {
         Ok(table::supervision_forms::of_class(conn, class_id)?)
     }
 

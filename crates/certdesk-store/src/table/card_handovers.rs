@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::Handover;
+use crate::{CardEvent, CardEventBody, Handover};
 
 /// Records a handover of the card (certificate code, card version), by `user_id` at `now`.
 pub(crate) fn insert(
@@ -57,4 +57,28 @@ pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<
 /// Whether this desk holds the record `id`.
 pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS (SELECT 1 FROM card_handovers WHERE id = ?1)", [id], |r| r.get(0))
+}
+
+/// Every hand-over as a card event, in the order recorded.
+pub(crate) fn all_events(conn: &Connection) -> rusqlite::Result<Vec<CardEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, worker_id, certificate_code, card_version, issued_on, signature_png, issued_by, created_at
+         FROM card_handovers ORDER BY created_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let signature: Option<Vec<u8>> = r.get(5)?;
+        Ok(CardEvent {
+            id: r.get(0)?,
+            worker_id: r.get(1)?,
+            body: CardEventBody::Handover {
+                certificate_code: r.get(2)?,
+                card_version: r.get(3)?,
+                issued_on: r.get(4)?,
+                signature_png: CardEventBody::signature_text(signature.as_deref()),
+            },
+            by_id: r.get(6)?,
+            at: r.get(7)?,
+        })
+    })?;
+    rows.collect()
 }

@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::column;
-use crate::{LossKind, LossReport};
+use crate::{CardEvent, CardEventBody, LossKind, LossReport};
 
 /// Records a report on the certificate's current card, by `user_id` now.
 pub(crate) fn insert(
@@ -70,4 +70,22 @@ pub(crate) fn unreplaced(conn: &Connection) -> rusqlite::Result<Vec<(String, Str
 /// Whether this desk holds the record `id`.
 pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS (SELECT 1 FROM card_losses WHERE id = ?1)", [id], |r| r.get(0))
+}
+
+/// Every loss report as a card event, in the order reported.
+pub(crate) fn all_events(conn: &Connection) -> rusqlite::Result<Vec<CardEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, worker_id, certificate_code, card_version, kind, note, reported_by, reported_at
+         FROM card_losses ORDER BY reported_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(CardEvent {
+            id: r.get(0)?,
+            worker_id: r.get(1)?,
+            body: CardEventBody::Loss { certificate_code: r.get(2)?, card_version: r.get(3)?, kind: column::code(r, 4)?, note: r.get(5)? },
+            by_id: r.get(6)?,
+            at: r.get(7)?,
+        })
+    })?;
+    rows.collect()
 }

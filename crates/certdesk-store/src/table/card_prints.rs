@@ -5,7 +5,7 @@ use certdesk_domain::CardLayout;
 use rusqlite::{params, Connection};
 
 use crate::column;
-use crate::PrintRecord;
+use crate::{CardEvent, CardEventBody, PrintRecord};
 
 /// One card sent to a printer.
 pub(crate) struct NewPrint<'a> {
@@ -74,4 +74,29 @@ pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<
 /// Whether this desk holds the print `id`.
 pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS (SELECT 1 FROM card_prints WHERE id = ?1)", [id], |r| r.get(0))
+}
+
+/// Every print as a card event, in the order printed (announcing what the desk holds).
+pub(crate) fn all_events(conn: &Connection) -> rusqlite::Result<Vec<CardEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, worker_id, certificate_code, card_version, draft, layout, printer, design_version, printed_by, printed_at
+         FROM card_prints ORDER BY printed_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(CardEvent {
+            id: r.get(0)?,
+            worker_id: r.get(1)?,
+            body: CardEventBody::Print {
+                certificate_code: r.get(2)?,
+                card_version: r.get(3)?,
+                draft: r.get(4)?,
+                layout: column::code(r, 5)?,
+                printer: r.get(6)?,
+                design_version: r.get(7)?,
+            },
+            by_id: r.get(8)?,
+            at: r.get(9)?,
+        })
+    })?;
+    rows.collect()
 }

@@ -138,3 +138,10 @@ pub(crate) fn credits_of_worker(conn: &Connection, worker_id: &str) -> rusqlite:
     })?;
     rows.collect()
 }
+
+/// Every participant's (class, worker), in the order they were added.
+pub(crate) fn all_keys(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT class_id, worker_id FROM class_participants ORDER BY added_at, class_id, worker_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}

@@ -106,3 +106,10 @@ pub(crate) fn per_month(conn: &Connection, from_month: &str) -> rusqlite::Result
     rows.collect()
 }
 
+
+/// Every attempt's id, in the order recorded.
+pub(crate) fn all_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM exam_results ORDER BY recorded_at, id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}

@@ -74,3 +74,10 @@ pub(crate) fn of_worker(conn: &Connection, worker_id: &str) -> rusqlite::Result<
 pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS (SELECT 1 FROM insurance_policies WHERE id = ?1)", [id], |r| r.get(0))
 }
+
+/// Every record's id, in the order recorded.
+pub(crate) fn all_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM insurance_policies ORDER BY recorded_at, id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}

@@ -18,3 +18,9 @@ pub(crate) fn put(conn: &Connection, key: &str, value: &str) -> rusqlite::Result
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![key, value])?;
     Ok(())
 }
+
+/// Removes a setting (a marker done with).
+pub(crate) fn delete(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+    Ok(())
+}

@@ -82,3 +82,11 @@ pub(crate) fn of_class(conn: &Connection, class_id: &str) -> rusqlite::Result<Op
     })
     .optional()
 }
+
+/// The classes whose form a clerk of this agency filed (not the platform's supervisors), in the
+/// order filed.
+pub(crate) fn desk_filed_class_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT class_id FROM supervision_forms WHERE recorded_by IS NOT NULL ORDER BY recorded_at, class_id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}

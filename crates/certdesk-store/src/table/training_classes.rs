@@ -97,3 +97,10 @@ pub(crate) fn per_month(conn: &Connection, from_month: &str) -> rusqlite::Result
     let rows = stmt.query_map(params![from_month], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
 }
+
+/// Every class's id, oldest first.
+pub(crate) fn all_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM training_classes ORDER BY created_at, id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}

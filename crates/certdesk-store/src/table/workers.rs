@@ -511,3 +511,10 @@ pub(crate) fn latest_cover_ends(conn: &Connection) -> rusqlite::Result<Vec<(Stri
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     rows.collect()
 }
+
+/// Every worker's id, oldest enrolment first (announcing what the desk holds).
+pub(crate) fn all_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM workers ORDER BY created_at, id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}

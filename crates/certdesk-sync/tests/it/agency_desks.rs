@@ -510,3 +510,59 @@ async fn a_card_printed_at_one_desk_is_handed_over_at_another_and_its_history_an
     let other = synced(&mut b).await;
     assert_eq!(other.pulled.card_events, 0, "another agency holds none of it");
 }
+
+/// Issue 10 items 1 and 4: a desk upgraded from a version whose records did not travel
+/// announces every record it holds once (desk migration 15), so a new PC of the agency restores
+/// them too, not only what was written since: here the desk's records were all sent before (the
+/// outbox marked pushed, as an older version left it, the accounts aside), and without the
+/// announcement the joining PC would restore none of them.
+#[tokio::test]
+async fn records_written_before_they_travelled_are_announced_once_and_a_new_pc_restores_them() {
+    use certdesk_domain::CardLayout;
+    use certdesk_sync::join;
+    let p = TestPlatform::start(Options::default()).await;
+    let mut a1 = enrolled_desk(&p, 1).await;
+    let me1 = a1.me.clone();
+    let mut form = worker_form("张三", &id_number(1));
+    form.photo_sha256 = Some(a1.desk.prepare_photo(&crate::sync::png(9)).unwrap().sha256);
+    let w = a1.desk.enrol_worker(&me1, &form).unwrap();
+    train_to_eligibility(&mut a1.desk, &me1, std::slice::from_ref(&w.id), "88");
+    let report = "%PDF-1.4\n% 张三的体检报告\n%%EOF\n".as_bytes().to_vec();
+    let day = (chrono::Utc::now().date_naive() - chrono::Duration::days(7)).to_string();
+    let check = HealthCheckInput { checked_on: day, institution: "上海市徐汇区中心医院".into(), category: "母婴照护".into(), result: "合格".into(), valid_until: None };
+    a1.desk.record_health_check(&me1, &w.id, &check, Some(&report)).unwrap();
+    a1.desk.record_prints(&me1, std::slice::from_ref(&w.id), CardLayout::Cr80, "pdf:draft.pdf", "2026.1", true).unwrap();
+
+    // As an older version left it: every record sent long ago, none kept in a form the platform
+    // relays; the accounts were announced by migration 13 and still wait.
+    let path = a1.dir.path().to_owned();
+    let raw = certdesk_store::open_raw(&path).unwrap();
+    raw.execute("UPDATE outbox SET pushed_at = '2026-01-01T00:00:00.000Z' WHERE entity <> 'user'", []).unwrap();
+    raw.execute("INSERT INTO settings (key, value) VALUES ('relay.announce_held', '1')", []).unwrap();
+    drop(raw);
+    let waiting = a1.desk.pending_outbox_count().unwrap();
+    a1.desk = Desk::open(&path).unwrap();
+    let announced = a1.desk.pending_outbox_count().unwrap() - waiting;
+    // The worker, the class, the participant's row, the exam, the supervision form, the health
+    // check and the print.
+    assert_eq!(announced, 7, "each record once");
+    a1.desk = Desk::open(&path).unwrap();
+    assert_eq!(a1.desk.pending_outbox_count().unwrap() - waiting, 7, "and only once");
+    let sent = synced(&mut a1).await;
+    assert_eq!((sent.pushed.rejected, sent.pushed.conflict), (0, 0), "the platform takes every announced record: {sent:?}");
+
+    let agency_id = a1.desk.sync_device().unwrap().expect("enrolled").agency_id;
+    let code = p.enrolment_code(agency_id.parse().unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut fresh = Desk::open(dir.path()).unwrap();
+    let joined = join(&mut fresh, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.expect("the new PC joins");
+    let pulled = &joined.sync.pulled;
+    assert_eq!((pulled.workers, pulled.training_records, pulled.health_records, pulled.card_events, pulled.refused), (1, 4, 1, 1, 0), "{joined:?}");
+    assert_eq!(joined.sync.files_fetched, 2, "the photo and the report");
+    let me_there = fresh.login(me1.username(), certdesk_testkit::desk::MANAGER_PASSWORD).expect("the manager signs in on the new PC");
+    let b = TestDesk { desk: fresh, me: me_there, dir };
+    assert_eq!(canonical(&b, &w.id), canonical(&a1, &w.id), "the worker as the first desk holds it");
+    assert_eq!(b.desk.worker_training(&w.id).unwrap().status, WorkerStatus::Eligible, "with the training that made it eligible");
+    assert_eq!(b.desk.health_checks(&w.id).unwrap(), a1.desk.health_checks(&w.id).unwrap());
+    assert_eq!(b.desk.card_state(&w.id).unwrap().prints.len(), 1, "and the card's history");
+}
