@@ -414,6 +414,8 @@ async fn enrol(
         device_secret: secret,
         agency_id: agency.id,
         agency_name: agency.name,
+        agency_credit_code: Some(agency.credit_code),
+        agency_district: Some(agency.district),
     }))
 }
 

@@ -338,6 +338,14 @@ pub struct EnrolResponse {
     pub agency_id: Uuid,
     /// The agency's name, for the desk to show.
     pub agency_name: String,
+    /// The agency's unified social credit code and district in the platform's register, the
+    /// authority on agencies: a new PC joining its agency takes them (and the name) rather than
+    /// what the clerk typed. Absent from older platforms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_credit_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// See `agency_credit_code`.
+    pub agency_district: Option<String>,
 }
 
 impl EnrolResponse {
@@ -1097,6 +1105,8 @@ mod tests {
             device_secret: "s3cr3t".into(),
             agency_id: Uuid::nil(),
             agency_name: "x".into(),
+            agency_credit_code: None,
+            agency_district: None,
         };
         assert_eq!(
             r.authorization(),

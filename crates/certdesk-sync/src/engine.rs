@@ -134,6 +134,10 @@ pub struct Enrolment {
     pub platform_url: String,
     /// Where the secret was kept: `keyring` or `file`.
     pub secret_store: SecretStore,
+    /// The agency's credit code in the platform's register (absent from older platforms).
+    pub agency_credit_code: Option<String>,
+    /// The agency's district in the platform's register (absent from older platforms).
+    pub agency_district: Option<String>,
 }
 
 /// What joining an agency did (issue 10 item 4).
@@ -148,11 +152,52 @@ pub struct JoinReport {
     /// Accounts this desk holds now. None means the agency's other desks have not announced
     /// theirs to the platform yet (a sync there first): nobody can sign in here until then.
     pub accounts: u64,
+    /// What the platform's register said otherwise than the profile typed (the name, credit code
+    /// or district): the desk keeps the register's, and the clerk is told.
+    pub corrected: Vec<ProfileCorrection>,
+}
+
+/// One field of the agency profile a joining PC took from the platform's register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProfileCorrection {
+    /// `name`, `credit_code` or `district`.
+    pub field: String,
+    /// As typed.
+    pub typed: String,
+    /// As registered, now kept.
+    pub registered: String,
+}
+
+/// Takes the register's name, credit code and district into the profile a joining PC typed,
+/// field by field; a registered value the desk's own rules refuse (an older register's district
+/// spelling) leaves the typed one.
+fn take_registered_profile(desk: &mut Desk, e: &Enrolment) -> Result<Vec<ProfileCorrection>, SyncError> {
+    let mut corrected = Vec::new();
+    let registered = [("name", Some(&e.agency_name)), ("credit_code", e.agency_credit_code.as_ref()), ("district", e.agency_district.as_ref())];
+    for (field, value) in registered {
+        let Some(value) = value else { continue };
+        let Some(mut profile) = desk.agency()? else { break };
+        let slot = match field {
+            "name" => &mut profile.name,
+            "credit_code" => &mut profile.credit_code,
+            _ => &mut profile.district,
+        };
+        if slot.trim().eq_ignore_ascii_case(value.trim()) {
+            continue;
+        }
+        let typed = std::mem::replace(slot, value.trim().to_owned());
+        if desk.join_agency(&profile).is_ok() {
+            corrected.push(ProfileCorrection { field: field.to_owned(), typed, registered: value.trim().to_owned() });
+        }
+    }
+    Ok(corrected)
 }
 
 /// A new or replaced PC of an agency that already uses certdesk joins it (issue 10 item 4):
 /// the agency profile is kept without a manager of its own ([`Desk::join_agency`], refused on
-/// a desk that holds an account), the desk is enrolled with the one-time code (unless an earlier
+/// a desk that holds an account), with the name, credit code and district the platform's
+/// register gives for the code's agency, the desk is enrolled with the one-time code (unless an earlier
 /// attempt did so), and the first sync restores the agency's accounts, workers with their
 /// photos and training records. Run again after a dropped network, it goes on where the sync
 /// stopped (the pull's cursor is kept with each page).
@@ -162,9 +207,13 @@ pub async fn join(desk: &mut Desk, agency: &certdesk_store::Agency, params: &Enr
         Some(_) => None,
         None => Some(enrol(desk, None, params).await?),
     };
+    let corrected = match &enrolment {
+        Some(e) => take_registered_profile(desk, e)?,
+        None => Vec::new(),
+    };
     let report = sync(desk, opts).await?;
     let accounts = desk.list_users()?.len() as u64;
-    Ok(JoinReport { enrolment, sync: report, accounts })
+    Ok(JoinReport { enrolment, sync: report, accounts, corrected })
 }
 
 /// [`join`] for callers without an async runtime. Must not be called from inside an async task.
@@ -217,6 +266,8 @@ pub async fn enrol(desk: &mut Desk, by: Option<&SessionUser>, params: &EnrolPara
         agency_name: answer.agency_name,
         platform_url,
         secret_store: store,
+        agency_credit_code: answer.agency_credit_code,
+        agency_district: answer.agency_district,
     })
 }
 

@@ -20,4 +20,12 @@ platform_url: string,
 /**
  * Where the secret was kept: `keyring` or `file`.
  */
-secret_store: SecretStore, };
+secret_store: SecretStore, 
+/**
+ * The agency's credit code in the platform's register (absent from older platforms).
+ */
+agency_credit_code: string | null, 
+/**
+ * The agency's district in the platform's register (absent from older platforms).
+ */
+agency_district: string | null, };

@@ -83,6 +83,7 @@ export type { PrintProgress } from './PrintProgress';
 export type { PrintRecord } from './PrintRecord';
 export type { PrintTarget } from './PrintTarget';
 export type { PrinterInfo } from './PrinterInfo';
+export type { ProfileCorrection } from './ProfileCorrection';
 export type { PullTally } from './PullTally';
 export type { PushTally } from './PushTally';
 export type { ReceiptProblem } from './ReceiptProblem';

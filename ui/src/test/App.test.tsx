@@ -102,7 +102,8 @@ describe('App', () => {
           await restored;
         }
         const sync = { pulled: { workers: joined === 2 ? 120 : 0 }, files_fetched: joined === 2 ? 118 : 0 };
-        return { enrolment: null, sync, accounts: joined === 2 ? 3 : 0 };
+        const corrected = joined === 2 ? [{ field: 'credit_code', typed: '91310104MA1FL8L970', registered: '91310104MA1FL8L97X' }] : [];
+        return { enrolment: null, sync, accounts: joined === 2 ? 3 : 0, corrected };
       }
       throw `unexpected ${cmd}`;
     });
@@ -133,5 +134,6 @@ describe('App', () => {
     release();
     await waitFor(() => expect(screen.getByTestId('login-form')).toBeTruthy());
     expect(listeners.sync_progress, 'the window stops listening once joined').toBeUndefined();
+    expect(await screen.findByText('已按平台登记更正统一社会信用代码：91310104MA1FL8L970 → 91310104MA1FL8L97X')).toBeTruthy();
   });
 });

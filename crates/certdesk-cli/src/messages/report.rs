@@ -33,6 +33,14 @@ pub fn joined_agency(r: &certdesk_sync::JoinReport) -> String {
         Some(e) => format!("本机已接入平台 {}（机构：{}）\n", e.platform_url, e.agency_name),
         None => String::new(),
     };
+    for c in &r.corrected {
+        let field = match c.field.as_str() {
+            "name" => "机构名称",
+            "credit_code" => "统一社会信用代码",
+            _ => "所在区",
+        };
+        text.push_str(&format!("已按平台登记更正{field}：{} → {}\n", c.typed, c.registered));
+    }
     if r.accounts == 0 {
         text.push_str("还没有收到本机构的账号：请先在本机构原来的电脑上同步一次（certdesk sync 或窗口中的「立即同步」），再运行本命令。");
     } else {

@@ -373,6 +373,13 @@ async fn a_new_pc_joins_its_agency_without_a_manager_of_its_own_and_restores_its
     let mut fresh = Desk::open(dir.path()).unwrap();
     let joined = join(&mut fresh, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.expect("the new PC joins");
     assert!(joined.enrolment.is_some());
+    // The clerk typed the test kit's profile; the code is agency 1's, whose register the PC takes
+    // (the platform is the authority on agencies), saying what it corrected.
+    let corrected: Vec<(&str, &str)> = joined.corrected.iter().map(|c| (c.field.as_str(), c.registered.as_str())).collect();
+    let code_1 = certdesk_testkit::credit_code(1);
+    assert_eq!(corrected, [("name", "第1家政服务有限公司"), ("credit_code", code_1.as_str()), ("district", "黄浦区")], "{joined:?}");
+    let profile = fresh.agency().unwrap().unwrap();
+    assert_eq!((profile.name.as_str(), profile.credit_code.as_str(), profile.district.as_str(), profile.address.as_str()), ("第1家政服务有限公司", code_1.as_str(), "黄浦区", agency().address.as_str()), "the address stays as typed");
     let pulled = &joined.sync.pulled;
     assert_eq!((joined.accounts, pulled.workers, pulled.health_records, joined.sync.files_fetched), (2, 1, 2, 2), "{joined:?}");
     let clerk_here = fresh.login("li.na", "password1").expect("the clerk signs in on the new PC");

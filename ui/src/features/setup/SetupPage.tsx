@@ -114,6 +114,9 @@ export default function SetupPage({
       const r = await api.deskJoin(agencyInput(), platform.url.trim(), platform.code.trim(), caPem);
       if (r.accounts > 0) {
         message.success(t('join.done', { accounts: r.accounts, workers: r.sync.pulled.workers, files: r.sync.files_fetched }));
+        // The platform's register is the authority on the agency: say what it corrected.
+        const FIELD: Record<string, string> = { name: 'agency.name', credit_code: 'agency.creditCode', district: 'agency.district' };
+        r.corrected.forEach((c) => message.info(t('join.corrected', { field: t(FIELD[c.field] ?? c.field), typed: c.typed, registered: c.registered }), 8));
         onJoined();
       } else {
         setWaiting(true);
