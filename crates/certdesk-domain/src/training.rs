@@ -29,7 +29,8 @@
 //!
 //! # Eligibility (可申领)
 //! All of: consent recorded, agency check done, at least [`REQUIRED_CLASS_HOURS`] credited,
-//! the latest exam attempt (highest attempt number) passed, and every offline class from which
+//! the latest exam attempt (highest attempt number; the desk numbers attempts in the order sat,
+//! by date then time recorded, alike on every desk of the agency) passed, and every offline class from which
 //! the worker was credited hours has its supervision form. Every unmet requirement is listed,
 //! each with a stable code and a sentence in Chinese and English.
 

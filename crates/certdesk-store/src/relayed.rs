@@ -10,7 +10,7 @@
 //!
 //! The training records follow the same way: a class as it was created (classes never change),
 //! a participant's row by its later write (a removal too), an exam attempt once (attempts are
-//! never overwritten), a supervision form by its later filing; each worker they touch then
+//! never overwritten; numbered in the order sat), a supervision form by its later filing; each worker they touch then
 //! takes the status the training rules give on this desk's records, which are now the
 //! agency's.
 //!
@@ -24,8 +24,10 @@
 //! typed it.
 //!
 //! A copy that does not read, names a user, parent or photo this desk lacks, or is another record
-//! of a person this desk holds (two desks enrolled the same ID number offline) or another attempt
-//! under a number this desk holds is refused and counted, and changes nothing.
+//! of a person this desk holds (two desks enrolled the same ID number offline) is refused and
+//! counted, and changes nothing. An exam attempt two desks both numbered the same offline is
+//! kept, and the worker's attempts are numbered again in the order sat (date, then time
+//! recorded), so every desk numbers them alike.
 
 use certdesk_domain::lifecycle::merge_relayed;
 use certdesk_domain::{validate_worker_record, ValidWorker, WorkerStatus};
@@ -362,17 +364,16 @@ impl Desk {
             return Ok(Kept::Refused);
         };
         let score_ok = (0.0..=100.0).contains(&e.score) && e.attempt >= 1;
-        if class_missing
-            || !score_ok
-            || table::workers::status(tx, &e.worker_id)?.is_none()
-            || !table::users::exists(tx, &e.recorded_by_id)?
-            || table::exam_results::attempt_taken(tx, &e.worker_id, e.attempt, &e.id)?
-        {
+        if class_missing || !score_ok || table::workers::status(tx, &e.worker_id)?.is_none() || !table::users::exists(tx, &e.recorded_by_id)? {
             return Ok(Kept::Refused);
         }
         let pass_mark = e.pass_mark.unwrap_or(settings_in(tx)?.pass_mark);
-        let row = NewAttempt { id: &e.id, worker_id: &e.worker_id, class_id: e.class_id.as_deref(), exam_date, attempt: e.attempt, score: e.score, pass_mark };
+        // Two desks that recorded an attempt offline both took the next number: kept under a
+        // free one, then every attempt numbered in the order sat, as on every desk.
+        let attempt = table::exam_results::next_attempt(tx, &e.worker_id)?;
+        let row = NewAttempt { id: &e.id, worker_id: &e.worker_id, class_id: e.class_id.as_deref(), exam_date, attempt, score: e.score, pass_mark };
         table::exam_results::insert(tx, &row, &e.recorded_by_id, &e.recorded_at)?;
+        table::exam_results::renumber(tx, &e.worker_id)?;
         let field = format!("exam:{}", e.attempt);
         self.append_audit(
             tx,

@@ -618,6 +618,8 @@ impl Desk {
             pass_mark: settings.pass_mark,
         };
         table::exam_results::insert(&tx, &row, &actor.id, &now)?;
+        // An attempt typed with an earlier date than one held takes its place in the order.
+        table::exam_results::renumber(&tx, &worker_id)?;
         let field = format!("exam:{attempt}");
         self.append_audit(
             &tx,

@@ -46,15 +46,6 @@ pub(crate) fn insert(conn: &Connection, a: &NewAttempt<'_>, user_id: &str, now: 
     Ok(())
 }
 
-/// Whether the worker has an attempt with this number under another id.
-pub(crate) fn attempt_taken(conn: &Connection, worker_id: &str, attempt: u32, other_than: &str) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM exam_results WHERE worker_id = ?1 AND attempt = ?2 AND id <> ?3)",
-        params![worker_id, attempt, other_than],
-        |r| r.get(0),
-    )
-}
-
 /// Whether an attempt with this id is held.
 pub(crate) fn exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS(SELECT 1 FROM exam_results WHERE id = ?1)", [id], |r| r.get(0))
@@ -112,4 +103,30 @@ pub(crate) fn all_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT id FROM exam_results ORDER BY recorded_at, id")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
+}
+
+/// Numbers a worker's attempts in the order they were sat: by exam date, then when recorded
+/// (then the number held, for attempts recorded in the same millisecond, then id). Every desk of
+/// the agency holding the same attempts numbers them alike, whichever desk recorded which (two
+/// desks recording an attempt offline both took the next number).
+/// Returns whether a number changed.
+pub(crate) fn renumber(conn: &Connection, worker_id: &str) -> rusqlite::Result<bool> {
+    let out_of_order: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM (SELECT attempt, ROW_NUMBER() OVER (ORDER BY exam_date, recorded_at, attempt, id) AS n
+                                     FROM exam_results WHERE worker_id = ?1) WHERE attempt <> n)",
+        [worker_id],
+        |r| r.get(0),
+    )?;
+    if !out_of_order {
+        return Ok(false);
+    }
+    // Out of the way first: (worker, attempt) is unique at every row's update.
+    conn.execute("UPDATE exam_results SET attempt = attempt + 1000000 WHERE worker_id = ?1", [worker_id])?;
+    conn.execute(
+        "UPDATE exam_results SET attempt = (SELECT n FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY exam_date, recorded_at, attempt, id) AS n
+                                                           FROM exam_results WHERE worker_id = ?1) r WHERE r.id = exam_results.id)
+         WHERE worker_id = ?1",
+        [worker_id],
+    )?;
+    Ok(true)
 }

@@ -113,6 +113,25 @@ fn a_worker_becomes_eligible_exactly_when_the_last_requirement_is_met() {
     }
 }
 
+/// Attempts are numbered in the order sat, so every desk of an agency numbers them alike: an
+/// attempt typed late with an earlier date takes its place before the ones sat after it, and the
+/// latest attempt sat is the one that counts.
+#[test]
+fn an_attempt_typed_late_with_an_earlier_date_is_numbered_in_the_order_sat() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    let c = class(&mut desk, &me, "在线课程", "online", 3.0);
+    desk.add_to_class(&me, &c.id, &w).unwrap();
+    desk.record_attendance(&me, &c.id, &w, &AttendanceInput { hours_completed: Some(3.0), ..Default::default() }).unwrap();
+    desk.record_exam(&me, &ExamInput { worker: w.clone(), score: "85".into(), exam_date: Some("2026-02-10".into()), class_id: None }).unwrap();
+    let late = desk.record_exam(&me, &ExamInput { worker: w.clone(), score: "40".into(), exam_date: Some("2026-01-10".into()), class_id: None }).unwrap();
+    assert_eq!(late.attempt, 1, "sat first, numbered first");
+    let held: Vec<(u32, String)> = desk.exam_results(&w).unwrap().into_iter().map(|e| (e.attempt, e.exam_date)).collect();
+    assert_eq!(held, [(1, "2026-01-10".to_string()), (2, "2026-02-10".to_string())]);
+    assert_eq!(desk.worker(&w).unwrap().status, "eligible", "the attempt sat last (passed) counts");
+}
+
 #[test]
 fn a_failed_retake_takes_an_eligible_worker_back_to_training() {
     let dir = tempfile::tempdir().unwrap();

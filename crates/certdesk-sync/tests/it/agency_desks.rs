@@ -210,6 +210,28 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
         assert_eq!(d.desk.worker(&w.id).unwrap().status, WorkerStatus::InTraining, "training reopened on both desks");
     }
     assert_eq!(a1.desk.exam_results(&w.id).unwrap().len(), 2);
+    // Both desks record a further retake offline, each numbering it 3: the first a pass, then
+    // the second a fail. Both desks end with the four attempts numbered alike in the order sat
+    // (before, the second desk's was refused on the first), and judge the worker alike on the
+    // latest.
+    a1.desk.record_exam(&me1, &certdesk_store::ExamInput { score: "95".into(), ..retake.clone() }).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    a2.desk.record_exam(&me2, &certdesk_store::ExamInput { score: "40".into(), ..retake.clone() }).unwrap();
+    let numbers = |d: &TestDesk| -> Vec<(String, u32, String)> {
+        d.desk.exam_results(&w.id).unwrap().into_iter().map(|e| (e.id, e.attempt, e.score.to_string())).collect()
+    };
+    assert_eq!(numbers(&a1).last().map(|e| e.1), Some(3));
+    assert_eq!(numbers(&a2).last().map(|e| e.1), Some(3), "the same number on both desks, offline");
+    synced(&mut a1).await;
+    let crossed = synced(&mut a2).await;
+    synced(&mut a1).await;
+    assert_eq!(crossed.pulled.refused, 0, "the second desk keeps the first desk's attempt: {crossed:?}");
+    assert_eq!(numbers(&a1), numbers(&a2), "numbered alike on both desks");
+    let held = numbers(&a1);
+    assert_eq!(held.iter().map(|e| (e.1, e.2.as_str())).collect::<Vec<_>>(), [(1, "90"), (2, "30"), (3, "95"), (4, "40")]);
+    for d in [&a1, &a2] {
+        assert_eq!(d.desk.worker(&w.id).unwrap().status, WorkerStatus::InTraining, "the latest attempt failed, on both desks");
+    }
     // The worker leaves the class on the first desk: gone from it on the second too.
     a1.desk.remove_from_class(&me1, class_id, &w.id, true).unwrap();
     synced(&mut a1).await;
