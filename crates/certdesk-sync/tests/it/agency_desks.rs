@@ -269,11 +269,12 @@ fn dump(d: &TestDesk) -> Vec<serde_json::Value> {
     ids.iter().map(|id| canonical(d, id)).collect()
 }
 
-/// Issue 10's faults, the part without kills: three desks of agency A and one of agency B;
-/// random enrolments (some with a photo) and corrections of the same workers on each desk while
-/// offline, and syncs in random order. At the end every desk of A holds identical workers (every
-/// field, photo, who wrote each field and when, and the status), each field with the value last
-/// written to it on any desk, and B none of them.
+/// Issue 10's faults: three desks of agency A and one of agency B; random enrolments (some with
+/// a photo) and corrections of the same workers on each desk while offline, and syncs in random
+/// order, half of them the `sync-once` process killed with SIGKILL at a random moment (mid-push,
+/// mid-upload, mid-pull). At the end every desk of A holds identical workers (every field,
+/// photo, who wrote each field and when, and the status), each field with the value last written
+/// to it on any desk, nothing waits or was refused, and B holds none of them.
 /// `CERTDESK_AGENCY_ROUNDS` sets the rounds (60 here; the documented long run takes 1,000) and
 /// `CERTDESK_AGENCY_SEED` the seed.
 #[tokio::test]
@@ -288,6 +289,13 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
     let a3 = another_desk(&p, &a1, "boss.c").await;
     let mut b = enrolled_desk(&p, 2).await;
     let mut desks = [a1, a2, a3];
+    // The window the kills fall in: one uninterrupted sync-once run on this machine.
+    let first_dir = desks[0].dir.path().to_owned();
+    let idle = tokio::task::spawn_blocking(move || crate::sync::sync_once_duration(&first_dir)).await.unwrap();
+    // A run with work to do takes longer than an idle one (start-up and handshake): the kills
+    // fall over twice that.
+    let window = idle * 2;
+    let mut killed = 0;
     let mut people = 0u32;
     let mut known: Vec<String> = Vec::new();
     // The last value written to each (worker, field), on whichever desk: what every desk must end with.
@@ -329,16 +337,28 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
                 d.desk.update_worker(&me, &id, &form, None).unwrap();
                 latest.insert((id, field), value);
             }
-            _ => {
+            3 => {
                 synced(d).await;
+            }
+            _ => {
+                let dir = d.dir.path().to_owned();
+                let after = std::time::Duration::from_micros(rng.next() % window.as_micros().max(1) as u64);
+                if tokio::task::spawn_blocking(move || crate::sync::sync_once_killed_after(&dir, after)).await.unwrap() {
+                    killed += 1;
+                }
             }
         }
     }
+    eprintln!("three desks: {killed} sync-once runs killed mid-way, within {window:?} (seed {seed})");
     // Everyone syncs until nothing moves: twice round.
     for _ in 0..2 {
         for d in desks.iter_mut() {
             synced(d).await;
         }
+    }
+    for (i, d) in desks.iter().enumerate() {
+        assert_eq!(d.desk.pending_outbox_count().unwrap(), 0, "desk {} sent everything", i + 1);
+        assert!(d.desk.sync_rejections(true).unwrap().is_empty(), "desk {}: nothing refused (seed {seed})", i + 1);
     }
     let first = dump(&desks[0]);
     assert_eq!(first.len(), known.len(), "every worker enrolled on any desk is on the first");

@@ -875,7 +875,7 @@ fn sync_once(dir: &Path) -> std::process::Child {
 
 /// How long one uninterrupted `sync-once` run takes on this machine, to spread the kills over
 /// a whole run (start-up, TLS handshake, pushes, photo uploads, pulls).
-fn sync_once_duration(dir: &Path) -> Duration {
+pub(crate) fn sync_once_duration(dir: &Path) -> Duration {
     let started = std::time::Instant::now();
     let status = sync_once(dir).wait().unwrap();
     assert!(status.success(), "an uninterrupted sync-once succeeds");
@@ -884,7 +884,7 @@ fn sync_once_duration(dir: &Path) -> Duration {
 
 /// Runs `sync-once` on the desk folder and kills it with SIGKILL after `after`, unless it
 /// finished first. Returns whether it was killed.
-fn sync_once_killed_after(dir: &Path, after: Duration) -> bool {
+pub(crate) fn sync_once_killed_after(dir: &Path, after: Duration) -> bool {
     let mut child = sync_once(dir);
     // The pause is the fault being injected (a random moment), not a wait for a condition.
     std::thread::sleep(after);
