@@ -84,14 +84,18 @@ pub fn read_worker(
 /// `stored`. The desk owns training (enrolled → in training → eligible) and the card in hand
 /// (printed, issued); the platform owns applied, approved and rejected, and cancellation comes
 /// through its own entry. Anything else the desk says is ignored, not an error: the desk may
-/// simply not have pulled yet.
-pub fn merge_status(stored: WorkerStatus, reported: Option<WorkerStatus>) -> WorkerStatus {
+/// simply not have pulled yet. A training stage the desk decided before the one kept
+/// (`decided_earlier`: another desk of the agency decided since, say on a failed retake this
+/// desk has not seen) is ignored too, so the stage is never the one of whichever desk pushed
+/// last.
+pub fn merge_status(stored: WorkerStatus, reported: Option<WorkerStatus>, decided_earlier: bool) -> WorkerStatus {
     use WorkerStatus as S;
     let Some(reported) = reported else {
         return stored;
     };
     let desk_owned_before_applying = matches!(reported, S::Enrolled | S::InTraining | S::Eligible)
-        && matches!(stored, S::Enrolled | S::InTraining | S::Eligible);
+        && matches!(stored, S::Enrolled | S::InTraining | S::Eligible)
+        && !decided_earlier;
     let card_in_hand = matches!(reported, S::Printed | S::Issued)
         && matches!(stored, S::Approved | S::Printed | S::Issued);
     if desk_owned_before_applying || card_in_hand {
@@ -351,15 +355,19 @@ mod tests {
 
     #[test]
     fn the_desk_may_move_training_and_card_stages_but_not_the_platforms() {
-        assert_eq!(merge_status(S::Enrolled, Some(S::Eligible)), S::Eligible);
-        assert_eq!(merge_status(S::Approved, Some(S::Printed)), S::Printed);
-        assert_eq!(merge_status(S::Printed, Some(S::Issued)), S::Issued);
-        assert_eq!(merge_status(S::Eligible, Some(S::Approved)), S::Eligible);
-        assert_eq!(merge_status(S::Applied, Some(S::Eligible)), S::Applied);
-        assert_eq!(merge_status(S::Rejected, Some(S::Eligible)), S::Rejected);
-        assert_eq!(merge_status(S::Eligible, Some(S::Issued)), S::Eligible);
-        assert_eq!(merge_status(S::Cancelled, Some(S::Issued)), S::Cancelled);
-        assert_eq!(merge_status(S::InTraining, None), S::InTraining);
+        assert_eq!(merge_status(S::Enrolled, Some(S::Eligible), false), S::Eligible);
+        assert_eq!(merge_status(S::Approved, Some(S::Printed), false), S::Printed);
+        assert_eq!(merge_status(S::Printed, Some(S::Issued), false), S::Issued);
+        assert_eq!(merge_status(S::Eligible, Some(S::Approved), false), S::Eligible);
+        assert_eq!(merge_status(S::Applied, Some(S::Eligible), false), S::Applied);
+        assert_eq!(merge_status(S::Rejected, Some(S::Eligible), false), S::Rejected);
+        assert_eq!(merge_status(S::Eligible, Some(S::Issued), false), S::Eligible);
+        assert_eq!(merge_status(S::Cancelled, Some(S::Issued), false), S::Cancelled);
+        assert_eq!(merge_status(S::InTraining, None, false), S::InTraining);
+        // A stage decided before the one kept (another desk decided since) is not taken.
+        assert_eq!(merge_status(S::InTraining, Some(S::Eligible), true), S::InTraining);
+        assert_eq!(merge_status(S::Eligible, Some(S::InTraining), true), S::Eligible);
+        assert_eq!(merge_status(S::Approved, Some(S::Printed), true), S::Printed, "the card in hand is no training stage");
     }
 
     #[test]

@@ -19,6 +19,16 @@ pub const FIELD_TIMES: &str = "field_times";
 /// The payload field that maps each detail field to the id of the user who last wrote it.
 pub const FIELD_AUTHORS: &str = "field_authors";
 
+/// The payload field saying when the desk last decided the worker's status (RFC 3339).
+pub const STATUS_AT: &str = "status_at";
+
+/// Whether `pushed` decided its status before `held` did: both say when, and `pushed` is the
+/// earlier (copies from desks before `status_at` are never older).
+pub fn status_decided_earlier(pushed: &Value, held: &Value) -> bool {
+    let at = |v: &Value| v.get(STATUS_AT).and_then(Value::as_str).filter(|s| !s.is_empty()).and_then(|s| s.parse::<DateTime<Utc>>().ok());
+    matches!((at(pushed), at(held)), (Some(p), Some(h)) if p < h)
+}
+
 /// The details a clerk writes, each with the payload keys that travel with it: the ID number
 /// brings what is read from it, the consent date its witness. The names are the timeline's.
 pub const DETAIL_FIELDS: &[(&str, &[&str])] = &[

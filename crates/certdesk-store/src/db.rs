@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "staff_accounts", sql: include_str!("../migrations/0013_staff_accounts.sql") },
     Migration { version: 14, name: "worker_field_times", sql: include_str!("../migrations/0014_worker_field_times.sql") },
     Migration { version: 15, name: "announce_held_records", sql: include_str!("../migrations/0015_announce_held_records.sql") },
+    Migration { version: 16, name: "worker_status_at", sql: include_str!("../migrations/0016_worker_status_at.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -358,6 +359,7 @@ mod tests {
         (13, "5e76e30ec058789c7842f7a702d1519c862e1771c2746e66c208abdc4933dcab"),
         (14, "05e4d760184801fe9da83a457a1879e2c3ff531842456d7f27e58ce6c83ade88"),
         (15, "29453f80e4ffa743a287e75b4f46b87662a1dbff5e0c13b01c54ec901f844b36"),
+        (16, "0a9e213c225074da64620058fc973f53f3db9995c6f0f0e0a200be3a7510320e"),
     ];
 
     #[test]

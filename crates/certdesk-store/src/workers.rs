@@ -66,6 +66,10 @@ pub struct Worker {
     /// Who last wrote each detail (user ids), named in the timeline of the agency's other desks.
     #[serde(default)]
     pub field_authors: std::collections::BTreeMap<String, String>,
+    /// When this desk last decided the status (RFC 3339): the platform keeps a training stage
+    /// from the copy that decided it later (empty from a desk before it).
+    #[serde(default)]
+    pub status_at: String,
     /// The ids of the users named above and of who added and last changed the record, so that
     /// the record names them on the agency's other desks (empty from a desk before them).
     #[serde(default)]

@@ -27,6 +27,11 @@ field_times: { [key in string]: string },
  */
 field_authors: { [key in string]: string }, 
 /**
+ * When this desk last decided the status (RFC 3339): the platform keeps a training stage
+ * from the copy that decided it later (empty from a desk before it).
+ */
+status_at: string, 
+/**
  * The ids of the users named above and of who added and last changed the record, so that
  * the record names them on the agency's other desks (empty from a desk before them).
  */

@@ -168,6 +168,7 @@ describe('EnrolForm', () => {
       agency_check_by_id: 'u1',
       created_by_id: 'u1',
       updated_by_id: 'u1',
+      status_at: '2026-11-27T02:00:00.000Z',
     };
     const saved = { ...worker, id_number: '110105194912310029' };
     mockBackend({ id_preview: () => PREVIEW_OK, worker_update: () => saved });

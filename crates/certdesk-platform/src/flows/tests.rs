@@ -257,6 +257,39 @@ fn a_worker_corrected_on_two_desks_keeps_each_fields_later_write_and_is_relayed_
     assert_eq!(b.relayed(d).last().unwrap()["address"], "某路1号");
 }
 
+/// Issue 10 item 2 on the platform: a training stage is kept from the copy that decided it
+/// later, not from whichever desk pushed last. The second desk records a failed retake (in
+/// training, decided later); the first, which has not seen it, then pushes a phone correction
+/// still saying eligible: the platform keeps the phone and in training, and relays them.
+#[test]
+fn a_training_stage_is_kept_from_the_copy_that_decided_it_later_not_the_last_pushed() {
+    let b = Bench::new();
+    let d = b.desk("A", "黄浦区");
+    let w = Uuid::now_v7();
+    let copy = |status: &str, status_at: &str, phone: &str, phone_at: &str| {
+        let mut p = worker(&id_number(1));
+        p["status"] = json!(status);
+        p["status_at"] = json!(status_at);
+        p["phone"] = json!(phone);
+        p["field_times"] = json!({"phone": phone_at});
+        p
+    };
+    let eligible = copy("eligible", "2026-11-01T02:00:00.000Z", "13812345678", "2026-11-01T02:00:00.000Z");
+    let failed_retake = copy("in_training", "2026-11-02T02:00:00.000Z", "13812345678", "2026-11-01T02:00:00.000Z");
+    let stale_with_phone = copy("eligible", "2026-11-01T02:00:00.000Z", "13987654321", "2026-11-03T02:00:00.000Z");
+    for payload in [eligible, failed_retake, stale_with_phone] {
+        assert_eq!(b.push(d, &[b.entry(w, SyncOp::Upsert, payload)]), [EntryOutcome::Applied]);
+    }
+    assert_eq!(b.status(w), WorkerStatus::InTraining, "the later decision stands");
+    let kept = b.relayed(d).pop().unwrap();
+    assert_eq!((kept["status"].as_str(), kept["status_at"].as_str()), (Some("in_training"), Some("2026-11-02T02:00:00.000Z")));
+    assert_eq!(kept["phone"], "13987654321", "the later phone is taken all the same");
+    // The retake passed later on either desk: a stage decided later still moves it.
+    let passed = copy("eligible", "2026-11-04T02:00:00.000Z", "13987654321", "2026-11-03T02:00:00.000Z");
+    b.push(d, &[b.entry(w, SyncOp::Upsert, passed)]);
+    assert_eq!(b.status(w), WorkerStatus::Eligible);
+}
+
 #[test]
 fn an_application_takes_its_id_from_the_injected_source_and_passes_the_platform_check() {
     let b = Bench::new();

@@ -118,8 +118,9 @@ fn put(
         None => None,
     };
     let mut kept = entry.payload.clone();
-    if let Some(held) = held {
-        let merged = worker_record::merge(&held, &entry.payload);
+    let decided_earlier = held.as_ref().is_some_and(|h| worker_record::status_decided_earlier(&entry.payload, h));
+    if let Some(held) = &held {
+        let merged = worker_record::merge(held, &entry.payload);
         if let Ok(both) = rules::read_worker(&merged, ctx.today) {
             pushed.valid = both.valid;
             kept = merged;
@@ -129,7 +130,15 @@ fn put(
     let mut status = rules::merge_status(
         stored.map_or(WorkerStatus::Enrolled, |s| s.status),
         pushed.reported_status,
+        decided_earlier,
     );
+    // The kept copy says when the status it carries was decided: the pushed copy's time when
+    // its stage was taken (a merged copy carries the held one's otherwise).
+    if !decided_earlier && Some(status) == pushed.reported_status {
+        if let (Some(fields), Some(at)) = (kept.as_object_mut(), entry.payload.get(worker_record::STATUS_AT)) {
+            fields.insert(worker_record::STATUS_AT.into(), at.clone());
+        }
+    }
     if let Some(s) = stored {
         if s.id_number != id_number && rules::id_number_locked(s.status) {
             return Ok(rules::id_number_change_refused());

@@ -18,7 +18,7 @@ use crate::{DeskError, DeskResult};
 const COLUMNS: &str = "w.id, w.name, w.id_number, w.id_number_legacy, w.gender, w.birth_date, w.phone, w.address,
     w.service_types, w.emergency_contact_name, w.emergency_contact_phone, w.photo_sha256, w.consent_date,
     cw.display_name, w.agency_check_done, cb.display_name, w.agency_check_at, w.status, w.certificate_code,
-    w.created_at, w.updated_at, w.version, w.field_times, w.consent_witness_id, w.agency_check_by, w.created_by, w.updated_by, w.field_authors";
+    w.created_at, w.updated_at, w.version, w.field_times, w.consent_witness_id, w.agency_check_by, w.created_by, w.updated_by, w.field_authors, w.status_at";
 
 const FROM: &str = "FROM workers w
     JOIN users cw ON cw.id = w.consent_witness_id
@@ -54,6 +54,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
         created_by_id: r.get(25)?,
         updated_by_id: r.get(26)?,
         field_authors: serde_json::from_str(&r.get::<_, String>(27)?).unwrap_or_default(),
+        status_at: r.get(28)?,
     })
 }
 
@@ -77,9 +78,9 @@ pub(crate) fn insert(conn: &Connection, row: &WorkerRow<'_>) -> rusqlite::Result
         "INSERT INTO workers (id, name, id_number, id_number_legacy, id_rev, gender, birth_date, phone, phone_rev,
             address, service_types, emergency_contact_name, emergency_contact_phone, photo_sha256,
             consent_date, consent_witness_id, agency_check_done, agency_check_by, agency_check_at,
-            status, certificate_code, created_at, created_by, updated_at, updated_by, version, field_times, field_authors)
+            status, certificate_code, created_at, created_by, updated_at, updated_by, version, field_times, field_authors, status_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?16, ?17,
-            'enrolled', NULL, ?17, ?16, ?17, ?16, 1, ?18, ?19)",
+            'enrolled', NULL, ?17, ?16, ?17, ?16, 1, ?18, ?19, ?17)",
     )?
     .execute(params![
         row.id,
@@ -169,11 +170,11 @@ pub(crate) fn certificate_code_taken(conn: &Connection, code: &str, other_than: 
     conn.query_row("SELECT EXISTS(SELECT 1 FROM workers WHERE certificate_code = ?1 AND id <> ?2)", [code, other_than], |r| r.get(0))
 }
 
-/// Moves a worker to `to` and bumps the version. `user_id`: who made the move, or `None` to
-/// keep the last editor (the platform's decisions).
+/// Moves a worker to `to` (decided `now`) and bumps the version. `user_id`: who made the move,
+/// or `None` to keep the last editor (the platform's decisions).
 pub(crate) fn set_status(conn: &Connection, id: &str, to: WorkerStatus, now: &str, user_id: Option<&str>) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE workers SET status = ?2, updated_at = ?3, updated_by = COALESCE(?4, updated_by), version = version + 1
+        "UPDATE workers SET status = ?2, updated_at = ?3, status_at = ?3, updated_by = COALESCE(?4, updated_by), version = version + 1
          WHERE id = ?1",
         params![id, to.code(), now, user_id],
     )?;

@@ -40,7 +40,7 @@ fn a_desk_file_from_schema_4_opens_running_only_the_newer_migrations() {
     assert_eq!(found.total, 4, "the four workers of that day are found");
     drop(desk);
 
-    assert_eq!(version(dir.path()), 15, "only the migrations newer than 4 ran (5: health checks and insurance, 6: card activations, 7: service visits, 8: approved details, 9: trust key algorithm, 10: roster filings, 11: platform supervision, 12: complaint answers, 13: staff accounts, 14: the workers' field times, 15: the announcement of what the desk held)");
+    assert_eq!(version(dir.path()), 16, "only the migrations newer than 4 ran (5: health checks and insurance, 6: card activations, 7: service visits, 8: approved details, 9: trust key algorithm, 10: roster filings, 11: platform supervision, 12: complaint answers, 13: staff accounts, 14: the workers' field times, 15: the announcement of what the desk held, 16: when the status was decided)");
     let after = schema_of(&certdesk_store::open_raw(dir.path()).unwrap());
     for object in before.iter().filter(|o| !["trust_keys", "worker_certificates", "supervision_forms", "feedback", "users", "workers"].contains(&o.0.as_str())) {
         assert!(after.contains(object), "no migration of schema 4 ran again: {} is unchanged", object.0);
@@ -53,7 +53,7 @@ fn a_desk_file_from_schema_4_opens_running_only_the_newer_migrations() {
          "sqlite_autoindex_report_files_1", "sqlite_autoindex_roster_filings_1", "sqlite_autoindex_roster_filings_2",
          "sqlite_autoindex_service_visits_1",
          "card_activations", "complaint_answers", "feedback", "health_checks", "insurance_policies", "report_files", "roster_filings", "service_visits", "supervision_forms", "trust_keys", "users", "worker_certificates", "workers"],
-        "migrations 5, 6 and 7 added their tables and indexes, 8 the approved details' columns to worker_certificates, 9 the algorithm to trust_keys, 10 the roster filings, 11 the platform's supervision forms (supervision_forms rebuilt), 12 the complaints' reference, office note and closing to feedback and their answers, 13 the accounts' change times to users, 14 the field times to workers, nothing else"
+        "migrations 5, 6 and 7 added their tables and indexes, 8 the approved details' columns to worker_certificates, 9 the algorithm to trust_keys, 10 the roster filings, 11 the platform's supervision forms (supervision_forms rebuilt), 12 the complaints' reference, office note and closing to feedback and their answers, 13 the accounts' change times to users, 14 the field times to workers, 16 when the status was decided to workers, nothing else"
     );
     assert_eq!((count(dir.path(), "workers"), count(dir.path(), "audit"), count(dir.path(), "outbox")), (4, 10, 10), "no record lost or added by opening; migration 13 announced the one account, and the first start after 15 the four workers");
     let conn = certdesk_store::open_raw(dir.path()).unwrap();
@@ -67,6 +67,7 @@ fn a_desk_file_from_schema_4_opens_running_only_the_newer_migrations() {
     for (entity, payload) in &last {
         let worker: certdesk_store::Worker = serde_json::from_str(payload).expect("announced with today's worker payload");
         assert_eq!((entity.as_str(), worker.field_times.len()), ("worker", 9), "{payload}");
+        assert_eq!(worker.status_at, worker.updated_at, "migration 16 dates the status by the last change: {payload}");
     }
     let marker: Option<String> = conn.query_row("SELECT value FROM settings WHERE key = 'relay.announce_held'", [], |r| r.get(0)).ok();
     assert_eq!(marker, None, "announced once: the marker is gone");

@@ -372,9 +372,10 @@ fn canonical(text: &str) -> String {
 }
 
 /// What a worker's payload gained since [`PAYLOADS_AS_WRITTEN`] (issue 10 items 1 and 2: the
-/// ids of the users it names and each detail's time and author, for the agency's other desks);
+/// ids of the users it names, each detail's time and author, for the agency's other desks, and
+/// when the status was decided, for the platform);
 /// an older payload without them still reads.
-const WORKER_KEYS_ADDED: [&str; 6] = ["consent_witness_id", "agency_check_by_id", "created_by_id", "updated_by_id", "field_times", "field_authors"];
+const WORKER_KEYS_ADDED: [&str; 7] = ["consent_witness_id", "agency_check_by_id", "created_by_id", "updated_by_id", "field_times", "field_authors", "status_at"];
 
 /// What the training records' payloads gained since, for the same reason: the users they name,
 /// and a participant's row its times; each with the value this run writes.
@@ -404,6 +405,7 @@ fn without_added_keys(entity: &str, text: &str) -> String {
     for key in &WORKER_KEYS_ADDED[..4] {
         assert_eq!(fields.remove(*key).unwrap(), "MANAGER", "{key} names the manager's id");
     }
+    assert_eq!(fields.remove("status_at").unwrap(), "2026-03-02T02:00:00.000Z", "when the status was decided");
     let (times, authors) = (fields.remove("field_times").unwrap(), fields.remove("field_authors").unwrap());
     let details = certdesk_protocol::worker_record::DETAIL_FIELDS;
     assert_eq!(times.as_object().unwrap().len(), details.len(), "every detail has its time: {times}");
