@@ -27,4 +27,14 @@ describe('the timeline of a worker another desk of the agency changed (issue 10)
     const text = describeEntry(entry({ action: 'relay_exam', field: 'exam:2', new_value: '30' }), l);
     expect(text).toBe('李娜在本机构另一工作台记录考试成绩：30');
   });
+
+  it('names every record another desk may send in the clerk’s words, never as a code', () => {
+    const relayed = ['relay_health_check', 'relay_insurance', 'relay_card_print', 'relay_card_issue', 'relay_card_loss', 'relay_cancel', 'relay_answer_complaint'];
+    for (const action of relayed) {
+      const text = describeEntry(entry({ action, new_value: 'x' }), l);
+      expect(text.startsWith('李娜在本机构另一工作台'), text).toBe(true);
+      expect(text.includes(action), text).toBe(false);
+    }
+    expect(describeEntry(entry({ action: 'relay_card_issue' }), l)).toBe('李娜在本机构另一工作台发放证卡');
+  });
 });
