@@ -3,18 +3,12 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 
 const invoke = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
-/** The shell's events as the window listens to them: a test emits with `listeners[name]`. */
-const listeners: Record<string, (e: { payload: unknown }) => void> = {};
-vi.mock('@tauri-apps/api/event', () => ({
-  listen: (name: string, fn: (e: { payload: unknown }) => void) => {
-    listeners[name] = fn;
-    return Promise.resolve(() => delete listeners[name]);
-  },
-}));
+vi.mock('@tauri-apps/api/event', () => import('./tauriEvents'));
 
 import App from '../App';
 import { LANG_STORAGE_KEY } from '../i18n';
 import { APP_STATE, CLERK } from './render';
+import { listeners } from './tauriEvents';
 
 const EMPTY = { items: [], total: 0 };
 

@@ -3,19 +3,13 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 
 const invoke = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
-/** The shell's events as the window listens to them: a test emits with `listeners[name]`. */
-const listeners: Record<string, (e: { payload: unknown }) => void> = {};
-vi.mock('@tauri-apps/api/event', () => ({
-  listen: (name: string, fn: (e: { payload: unknown }) => void) => {
-    listeners[name] = fn;
-    return Promise.resolve(() => delete listeners[name]);
-  },
-}));
+vi.mock('@tauri-apps/api/event', () => import('./tauriEvents'));
 
 import SyncPage from '../features/sync/SyncPage';
 import { syncPercent } from '../components/SyncProgressBar';
 import type { PullTally, SyncStatus } from '../api';
 import { renderWithProviders } from './render';
+import { listeners } from './tauriEvents';
 
 afterEach(cleanup);
 
