@@ -150,6 +150,14 @@ impl SyncEntity {
     pub fn is_relayed(self) -> bool {
         SyncEntity::RELAYED.contains(&self)
     }
+
+    /// A record of one worker: its payload names the worker by `worker_id`.
+    pub fn names_a_worker(self) -> bool {
+        matches!(
+            self,
+            SyncEntity::ClassParticipant | SyncEntity::ExamResult | SyncEntity::HealthCheck | SyncEntity::Insurance | SyncEntity::CardEvent
+        )
+    }
 }
 
 /// What an outbox entry asks the platform to do. The name is the word on the wire and in the
@@ -777,6 +785,20 @@ pub enum ChangeBody {
         /// [`crate::worker_record`]).
         payload: serde_json::Value,
     },
+    /// 合并: two desks of the agency enrolled the same person (one ID number) while offline. The
+    /// record that reached the platform second (`merged_id`) was merged into the first
+    /// (`worker_id`): each detail by its later write, the status by the lifecycle. Every later
+    /// entry naming `merged_id` reaches `worker_id`. A desk holding `merged_id` moves everything
+    /// of it (training, health, cards, history) to `worker_id` and tells the clerk. Sent only to
+    /// the agency's desks, before the kept record's relayed copy.
+    WorkerMerged {
+        /// The kept record.
+        worker_id: Uuid,
+        /// The record merged into it, which no longer exists on the platform.
+        merged_id: Uuid,
+        /// When the platform merged them.
+        at: DateTime<Utc>,
+    },
     /// A deletion marker: the desk drops its copy of this record.
     Deleted {
         /// `trust_key` (`entity_id` is the key id) or `revocation` (`entity_id` is the
@@ -825,6 +847,26 @@ impl<'de> Deserialize<'de> for Change {
         let body = ChangeBody::deserialize(value).unwrap_or_else(|e| ChangeBody::Unreadable { kind, reason: e.to_string() });
         Ok(Change { seq, body })
     }
+}
+
+/// The wire id of a record the desk keys by something other than a UUID (a class participant is
+/// `class:worker`, [`participant_key`], the training settings are one per desk): a UUID
+/// (version 8) from the SHA-256 of the agency, entity and key. The same record always gets the
+/// same id, so its updates and deletion reach the same row on the platform, and two agencies'
+/// singletons never collide.
+pub fn record_uuid(agency_id: &str, entity: &str, key: &str) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("certdesk-record\0{agency_id}\0{entity}\0{key}").as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(b)
+}
+
+/// The key a desk gives a class participant's row (`class:worker`), for [`record_uuid`].
+pub fn participant_key(class_id: &str, worker_id: &str) -> String {
+    format!("{class_id}:{worker_id}")
 }
 
 /// Answer to a pull.

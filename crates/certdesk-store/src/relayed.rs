@@ -23,8 +23,13 @@
 //! citizen's complaint is kept once and marks the complaint answered, as on the desk that
 //! typed it.
 //!
-//! A copy that does not read, names a user, parent or photo this desk lacks, or is another record
-//! of a person this desk holds (two desks enrolled the same ID number offline) is refused and
+//! Two desks that enrolled the same person (one ID number) offline end with one worker: the
+//! platform merges the record that reached it second into the first and says so
+//! (`worker_merged`); a desk holding the merged record moves everything of it to the kept one
+//! ([`Desk::keep_worker_merge`]) and the clerk sees it in the timeline and the sync's counts.
+//! Until then a relayed record of a person this desk holds under another id is left aside.
+//!
+//! A copy that does not read, or names a user, parent or photo this desk lacks, is refused and
 //! counted, and changes nothing. An exam attempt two desks both numbered the same offline is
 //! kept, and the worker's attempts are numbered again in the order sat (date, then time
 //! recorded), so every desk numbers them alike.
@@ -133,6 +138,13 @@ impl Desk {
                     return Ok(Kept::Refused);
                 };
                 merged.updated_by_id = relayed.updated_by_id.clone();
+                // When and by whom the record was made and checked are the agency's record of it,
+                // as the platform keeps it: the same on every desk (they differ only on a desk
+                // that held a record merged into this one).
+                merged.created_at = relayed.created_at.clone();
+                merged.created_by_id = relayed.created_by_id.clone();
+                merged.agency_check_at = relayed.agency_check_at.clone();
+                merged.agency_check_by_id = relayed.agency_check_by_id.clone();
                 merged
             }
         };
@@ -145,9 +157,15 @@ impl Desk {
             Some(sha) if table::photos::exists(tx, sha)? => Some(sha.as_str()),
             _ => None,
         };
+        // Another record of a person this desk holds: two desks enrolled the person offline.
+        // The platform merges the two when this desk's record reaches it
+        // ([`Desk::keep_worker_merge`]) and relays the kept worker's records again; until then
+        // this desk keeps its own, and the other record's id is set aside as an alias of it, so
+        // that its records relayed meanwhile wait for the merge ([`Desk::awaits_merge`]).
         let same_person = table::workers::id_and_name_by_id_number(tx, valid.id_number.as_str())?;
-        if same_person.as_ref().is_some_and(|(id, _)| *id != relayed.id) {
-            return Ok(Kept::Refused);
+        if let Some((held_id, _)) = same_person.filter(|(id, _)| *id != relayed.id) {
+            table::worker_aliases::insert(tx, &relayed.id, &held_id, &self.now_text())?;
+            return Ok(Kept::Unchanged);
         }
         if let Some(code) = &relayed.certificate_code {
             if table::workers::certificate_code_taken(tx, code, &relayed.id)? {
@@ -195,7 +213,10 @@ impl Desk {
         let changes = changed_details(held.details(), details_of(shape.valid, shape.photo));
         // A later write of the same value changes no detail but its time and author, which every
         // desk must hold alike for later merges to agree.
-        let restamped = merged.field_times != held.field_times || merged.field_authors != held.field_authors;
+        let restamped = merged.field_times != held.field_times
+            || merged.field_authors != held.field_authors
+            || (&merged.created_at, &merged.created_by_id, &merged.agency_check_at, &merged.agency_check_by_id)
+                != (&held.created_at, &held.created_by_id, &held.agency_check_at, &held.agency_check_by_id);
         if !changes.is_empty() || restamped {
             let now = self.now_text();
             let row = WorkerRow { id: &merged.id, valid: shape.valid, photo_sha256: shape.photo, user_id: &merged.updated_by_id, now: &now, field_times: shape.field_times, field_authors: shape.field_authors };
@@ -242,6 +263,63 @@ impl Desk {
             kept = Kept::Changed;
         }
         Ok(kept)
+    }
+
+    /// 合并 (issue 10 item 2): the platform merged the record `merged_id` into `worker_id` (two
+    /// desks of the agency enrolled the same person offline). A desk holding `merged_id` moves it
+    /// and everything naming it (training, health, cards, feedback) to `worker_id`; the worker's
+    /// details and status follow with the kept record's relayed copy, which comes next. The
+    /// merged id stays as an alias, so the timeline still shows what was written under it, and
+    /// the timeline says what happened. Nothing is sent back. `Unchanged` when this desk holds
+    /// neither record.
+    pub(crate) fn keep_worker_merge(&self, tx: &Transaction<'_>, worker_id: &str, merged_id: &str, at: &str) -> DeskResult<Kept> {
+        if worker_id == merged_id || uuid::Uuid::parse_str(worker_id).is_err() {
+            return Ok(Kept::Refused);
+        }
+        let held_merged = table::workers::status(tx, merged_id)?.is_some();
+        if held_merged {
+            // The kept record, set aside while this desk held the person under the merged id,
+            // is no alias any more.
+            table::worker_aliases::delete(tx, worker_id)?;
+        }
+        if table::worker_aliases::kept(tx, merged_id)?.as_deref() == Some(worker_id) {
+            return Ok(Kept::Unchanged);
+        }
+        // Kept even when this desk holds neither (it may hold the person under a third id, to
+        // be merged next): any id a desk of the agency made finds the kept worker.
+        table::worker_aliases::insert(tx, merged_id, worker_id, at)?;
+        if !held_merged && table::workers::status(tx, worker_id)?.is_none() {
+            return Ok(Kept::Unchanged);
+        }
+        if held_merged {
+            table::workers::merge_into(tx, merged_id, worker_id)?;
+            table::exam_results::renumber(tx, worker_id)?;
+            self.recompute_status(tx, (None, "relay_status"), worker_id)?;
+        }
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: None,
+                entity: "worker",
+                entity_id: worker_id,
+                action: "relay_merged",
+                field: None,
+                old_value: Some(merged_id),
+                new_value: Some(worker_id),
+                reason: None,
+            },
+        )?;
+        Ok(Kept::Changed)
+    }
+
+    /// Whether a relayed record names a worker set aside until the platform merges it with the
+    /// record this desk holds of the same person: it is relayed again after the merge, so it is
+    /// skipped now rather than refused.
+    pub(crate) fn awaits_merge(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<bool> {
+        let Some(worker) = payload.get("worker_id").and_then(|v| v.as_str()) else {
+            return Ok(false);
+        };
+        Ok(table::workers::status(tx, worker)?.is_none() && table::worker_aliases::kept(tx, worker)?.is_some())
     }
 
     fn write_authorship(&self, tx: &Transaction<'_>, w: &Worker) -> DeskResult<()> {

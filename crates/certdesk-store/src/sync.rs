@@ -210,6 +210,9 @@ pub struct PullTally {
     pub card_events: u64,
     /// Answers to complaints another desk of the agency recorded, kept here.
     pub complaint_answers: u64,
+    /// Records of one person that two desks of the agency enrolled offline, merged into one here
+    /// (the clerk is told; the worker's timeline says so).
+    pub workers_merged: u64,
     /// Records of the agency's other desks refused: they did not read, or clashed with what
     /// this desk holds (nothing of them was applied; the rest of the page was).
     pub refused: u64,
@@ -236,6 +239,7 @@ impl PullTally {
             health_records,
             card_events,
             complaint_answers,
+            workers_merged,
             refused,
         } = *o;
         self.changes += changes;
@@ -254,6 +258,7 @@ impl PullTally {
         self.health_records += health_records;
         self.card_events += card_events;
         self.complaint_answers += complaint_answers;
+        self.workers_merged += workers_merged;
         self.refused += refused;
     }
 }
@@ -631,6 +636,9 @@ impl Desk {
                     tally.skipped += 1;
                 }
             }
+            ChangeBody::AgencyRecord { entity, payload, .. } if entity.names_a_worker() && self.awaits_merge(tx, payload)? => {
+                tally.skipped += 1;
+            }
             ChangeBody::AgencyRecord { entity: SyncEntity::User, payload, .. } => {
                 match self.keep_staff_account(tx, payload)? {
                     Some(true) => tally.staff_accounts += 1,
@@ -684,6 +692,14 @@ impl Desk {
             }
             // An entity this desk does not take from other desks yet.
             ChangeBody::AgencyRecord { .. } => tally.skipped += 1,
+            ChangeBody::WorkerMerged { worker_id, merged_id, at } => {
+                let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+                match self.keep_worker_merge(tx, &worker_id.to_string(), &merged_id.to_string(), &at)? {
+                    Kept::Changed => tally.workers_merged += 1,
+                    Kept::Unchanged => tally.skipped += 1,
+                    Kept::Refused => tally.refused += 1,
+                }
+            }
             ChangeBody::Deleted { entity, entity_id } => {
                 match entity.parse::<DeletedEntity>() {
                     Ok(DeletedEntity::TrustKey) => {

@@ -457,7 +457,7 @@ impl Desk {
         )?;
         // When and by whom, so that the agency's other desks weigh it against their own writes.
         let payload = serde_json::json!({ "class_id": class_id, "worker_id": worker_id, "updated_at": self.now_text(), "updated_by_id": actor.id });
-        self.append_outbox(&tx, SyncEntity::ClassParticipant, &format!("{class_id}:{worker_id}"), SyncOp::Delete, &payload)?;
+        self.append_outbox(&tx, SyncEntity::ClassParticipant, &certdesk_protocol::sync::participant_key(class_id, worker_id), SyncOp::Delete, &payload)?;
         self.refresh_status(&tx, actor, worker_id)?;
         tx.commit()?;
         Ok(())
@@ -572,7 +572,7 @@ impl Desk {
             "updated_at": stamps.updated_at,
             "updated_by_id": stamps.updated_by,
         });
-        self.append_outbox(tx, SyncEntity::ClassParticipant, &format!("{class_id}:{worker_id}"), SyncOp::Upsert, &payload)
+        self.append_outbox(tx, SyncEntity::ClassParticipant, &certdesk_protocol::sync::participant_key(class_id, worker_id), SyncOp::Upsert, &payload)
     }
 
     /// Record an exam attempt: the worker's next attempt number, the score against today's

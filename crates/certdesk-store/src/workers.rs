@@ -309,15 +309,19 @@ impl Desk {
             .ok_or_else(|| DeskError::not_found(messages::records::worker()))
     }
 
-    /// One worker.
+    /// One worker. The id of a record merged into another (two desks enrolled the person
+    /// offline) names the kept one, so a page or list opened before the merge still finds it.
     pub fn worker(&self, id: &str) -> DeskResult<Worker> {
-        self.worker_in(&self.conn, id)
+        match table::worker_aliases::kept(&self.conn, id)? {
+            Some(kept) if table::workers::status(&self.conn, id)?.is_none() => self.worker_in(&self.conn, &kept),
+            _ => self.worker_in(&self.conn, id),
+        }
     }
 
     /// The worker page: record, timeline, photo.
     pub fn worker_detail(&self, id: &str) -> DeskResult<WorkerDetail> {
         let worker = self.worker(id)?;
-        let timeline = self.timeline("worker", id)?;
+        let timeline = self.timeline("worker", &worker.id)?;
         let photo_data_url = match &worker.photo_sha256 {
             Some(sha) => self.photo(sha)?.map(|b| jpeg_data_url(&b)),
             None => None,

@@ -286,20 +286,7 @@ pub fn to_protocol(agency_id: &str, e: &certdesk_store::OutboxEntry) -> Result<O
     })
 }
 
-/// The wire id of a record the desk keys by something other than a UUID (a class participant is
-/// `class:worker`, the training settings are one per desk): a UUID
-/// (version 8) from the SHA-256 of the agency, entity and key. The same record always gets the
-/// same id, so its updates and deletion reach the same row on the platform, and two agencies'
-/// singletons never collide.
-pub fn record_uuid(agency_id: &str, entity: &str, key: &str) -> Uuid {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("certdesk-record\0{agency_id}\0{entity}\0{key}").as_bytes());
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&digest[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    Uuid::from_bytes(b)
-}
+pub use certdesk_protocol::sync::record_uuid;
 
 /// A client for the enrolled device.
 fn device_client(desk: &Desk, opts: &SyncOptions) -> Result<(PlatformClient, Uuid), SyncError> {

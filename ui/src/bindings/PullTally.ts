@@ -71,6 +71,11 @@ card_events: number,
  */
 complaint_answers: number, 
 /**
+ * Records of one person that two desks of the agency enrolled offline, merged into one here
+ * (the clerk is told; the worker's timeline says so).
+ */
+workers_merged: number, 
+/**
  * Records of the agency's other desks refused: they did not read, or clashed with what
  * this desk holds (nothing of them was applied; the rest of the page was).
  */

@@ -31,7 +31,7 @@ const STATUS: SyncStatus = {
 const TALLY: PullTally = {
   changes: 40, approvals: 0, rejections: 0, check_results: 0, revocations: 0, trust_keys: 0, deletions: 0, feedback: 0,
   skipped: 0, supervision_forms: 0, staff_accounts: 0, workers: 2, training_records: 3, health_records: 1, card_events: 4,
-  complaint_answers: 1, refused: 0,
+  complaint_answers: 1, workers_merged: 1, refused: 0,
 };
 
 describe('SyncPage', () => {
@@ -55,6 +55,7 @@ describe('SyncPage', () => {
     release();
     await waitFor(() => expect(screen.queryByTestId('sync-progress')).toBeNull());
     expect(await screen.findByText(/培训、体检保险、证卡和投诉处理记录 9 条已保存/)).toBeTruthy();
+    expect(screen.getByText(/1 名人员在本机构两个工作台重复登记，已合并为一条记录/)).toBeTruthy();
     expect(listeners.sync_progress, 'the page stops listening once synced').toBeUndefined();
   });
 

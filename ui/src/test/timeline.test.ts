@@ -28,6 +28,11 @@ describe('the timeline of a worker another desk of the agency changed (issue 10)
     expect(text).toBe('李娜在本机构另一工作台记录考试成绩：30');
   });
 
+  it('tells the clerk that two desks’ records of one person were merged', () => {
+    const text = describeEntry(entry({ action: 'relay_merged', old_value: 'a', new_value: 'b', user: '' }), l);
+    expect(text).toBe('本机构两个工作台都登记了此人（身份证号相同），已由平台合并为一条记录，培训、体检、证卡等记录都在此');
+  });
+
   it('names every record another desk may send in the clerk’s words, never as a code', () => {
     const relayed = ['relay_health_check', 'relay_insurance', 'relay_card_print', 'relay_card_issue', 'relay_card_loss', 'relay_cancel', 'relay_answer_complaint'];
     for (const action of relayed) {

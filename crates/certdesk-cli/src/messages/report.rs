@@ -75,6 +75,12 @@ pub fn sync_report(r: &SyncReport) -> String {
             p.training_records, p.health_records, p.card_events, p.complaint_answers
         ));
     }
+    if p.workers_merged > 0 {
+        text.push_str(&format!(
+            "\n本机构两个工作台重复登记（身份证号相同）的人员：{} 名，已由平台合并为一条记录，其培训、体检、证卡等记录都已归入（详见该人员的记录历史）",
+            p.workers_merged
+        ));
+    }
     if r.files_fetched > 0 {
         text.push_str(&format!("\n已下载照片和体检报告文件：{} 个", r.files_fetched));
     }

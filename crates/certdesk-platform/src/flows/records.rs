@@ -9,7 +9,7 @@
 
 use certdesk_domain::Bilingual;
 use certdesk_protocol::staff::StaffAccount;
-use certdesk_protocol::sync::{ChangeBody, EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
+use certdesk_protocol::sync::{participant_key, record_uuid, ChangeBody, EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
 
 use crate::messages::push;
 use crate::rules;
@@ -40,6 +40,16 @@ pub(super) fn apply(
     entry: &OutboxEntry,
 ) -> StoreResult<EntryOutcome> {
     let entity = entry.entity.as_str();
+    // A record of a worker merged into another (two desks enrolled the person offline) is the
+    // kept worker's.
+    let merged;
+    let entry = match merged_worker(tx, ctx, entry)? {
+        Some(renamed) => {
+            merged = renamed;
+            &merged
+        }
+        None => entry,
+    };
     let owner = tx.record_owner(entity, entry.entity_id)?;
     if owner.is_some_and(|o| o != ctx.agency_id) {
         return Ok(rules::foreign_record());
@@ -86,11 +96,48 @@ pub(super) fn apply(
     }
 }
 
+/// `entry` as it names the kept worker, when its `worker_id` names a worker merged into another
+/// of the agency ([`ChangeBody::WorkerMerged`]); a class participant's row also takes the kept
+/// worker's record id, so that its later writes reach the same row. `None` when it names no
+/// merged worker.
+fn merged_worker(tx: &mut dyn Tx, ctx: &PushContext, entry: &OutboxEntry) -> StoreResult<Option<OutboxEntry>> {
+    let Some(worker) = entry.payload.get("worker_id").and_then(|v| v.as_str()) else {
+        return Ok(None);
+    };
+    if tx.worker_in_agency(worker, ctx.agency_id)? {
+        return Ok(None);
+    }
+    let Some(kept) = tx.worker_alias(worker, ctx.agency_id)? else {
+        return Ok(None);
+    };
+    let mut renamed = entry.clone();
+    renamed.payload["worker_id"] = kept.to_string().into();
+    if entry.entity == SyncEntity::ClassParticipant {
+        if let Some(class) = entry.payload.get("class_id").and_then(|v| v.as_str()) {
+            let key = participant_key(class, &kept.to_string());
+            renamed.entity_id = record_uuid(&ctx.agency_id.to_string(), entry.entity.as_str(), &key);
+        }
+    }
+    Ok(Some(renamed))
+}
+
 /// Relays an applied record to every desk of the agency, for the entities that travel
 /// between desks ([`SyncEntity::RELAYED`]).
 pub(super) fn relay(tx: &mut dyn Tx, ctx: &PushContext, entity: SyncEntity, entity_id: uuid::Uuid, payload: &serde_json::Value) -> StoreResult<()> {
     if entity.is_relayed() {
         tx.add_change(Some(ctx.agency_id), &ChangeBody::AgencyRecord { entity, entity_id, payload: payload.clone() }, ctx.now)?;
+    }
+    Ok(())
+}
+
+/// Relays again every live record of the agency naming `worker_id` (attendance, exam attempts,
+/// health checks, insurance, card events), in that order, after the worker's merge.
+pub(super) fn relay_worker_records(tx: &mut dyn Tx, ctx: &PushContext, worker_id: uuid::Uuid) -> StoreResult<()> {
+    let worker = worker_id.to_string();
+    for entity in SyncEntity::RELAYED.iter().copied().filter(|e| e.names_a_worker()) {
+        for (id, payload) in tx.live_records(ctx.agency_id, entity.as_str(), RecordLink::Worker(&worker))? {
+            relay(tx, ctx, entity, id, &payload)?;
+        }
     }
     Ok(())
 }

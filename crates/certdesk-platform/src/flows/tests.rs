@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::*;
 use crate::ids::CountingIds;
 use crate::rules::codes;
-use crate::store::repo::{RepoExt, WorkerRow, WorkerWrite};
+use crate::store::repo::{RecordLink, RepoExt, WorkerRow, WorkerWrite};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Agency, Store, StoreError};
 
@@ -255,6 +255,72 @@ fn a_worker_corrected_on_two_desks_keeps_each_fields_later_write_and_is_relayed_
     plain["phone"] = json!("13700001111");
     b.push(d, &[b.entry(w, SyncOp::Upsert, plain)]);
     assert_eq!(b.relayed(d).last().unwrap()["address"], "某路1号");
+}
+
+/// Issue 10 item 2: two desks of one agency enrolled the same person offline. The record that
+/// reaches the platform second is merged into the first (each field by its later write), every
+/// desk of the agency is told, and every later entry naming it (a correction, the training, the
+/// application) reaches the kept record. Another agency's record of the person stays its own.
+#[test]
+fn two_desks_enrolling_one_person_offline_end_with_one_worker_and_later_entries_reach_it() {
+    let b = Bench::new();
+    let first = b.desk("A", "黄浦区");
+    assert!(add_enrolment_code(&b.store, first.agency, "code-A2", now() + chrono::Duration::hours(1)).unwrap());
+    let second = Desk { agency: first.agency, device: Uuid::now_v7() };
+    redeem_enrolment_code(&b.store, "code-A2", second.device, "desk 2", "secret-hash", now()).unwrap().unwrap();
+    let other = b.desk("B", "黄浦区");
+    let person = id_number(7);
+    let (kept, merged) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut typed_first = worker(&person);
+    typed_first["status"] = json!("enrolled");
+    typed_first["field_times"] = json!({"phone": "2026-11-01T02:00:00.000Z", "address": "2026-11-01T02:00:00.000Z"});
+    let mut typed_second = typed_first.clone();
+    typed_second["address"] = json!("第二工作台填写的地址");
+    typed_second["field_times"]["address"] = json!("2026-11-02T02:00:00.000Z");
+    typed_second["phone"] = json!("13700000000");
+    typed_second["field_times"]["phone"] = json!("2026-10-01T02:00:00.000Z");
+    assert_eq!(b.push(first, &[b.entry(kept, SyncOp::Upsert, typed_first)]), [EntryOutcome::Applied]);
+    assert_eq!(b.push(second, &[b.entry(merged, SyncOp::Upsert, typed_second.clone())]), [EntryOutcome::Applied]);
+    assert!(b.store.transaction(|tx| tx.worker(merged)).unwrap().is_none(), "no second record of the person");
+    let told: Vec<_> = b.changes(first).into_iter().filter(|c| matches!(c, ChangeBody::WorkerMerged { .. })).collect();
+    assert_eq!(told, [ChangeBody::WorkerMerged { worker_id: kept, merged_id: merged, at: now() }]);
+    let relayed_ids: Vec<Uuid> = b
+        .all_changes(first)
+        .into_iter()
+        .filter_map(|c| match c {
+            ChangeBody::AgencyRecord { entity: SyncEntity::Worker, entity_id, .. } => Some(entity_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(relayed_ids, [kept, kept], "only the kept record travels");
+    let copy = b.relayed(first).last().unwrap().clone();
+    assert_eq!((copy["address"].as_str(), copy["phone"].as_str()), (Some("第二工作台填写的地址"), Some("13812345678")), "each field's later write");
+    // The second desk's later entries name its own id: they reach the kept record.
+    let mut corrected = typed_second;
+    corrected["name"] = json!("张三丰");
+    corrected["field_times"]["name"] = json!("2026-11-03T02:00:00.000Z");
+    assert_eq!(b.push(second, &[b.entry(merged, SyncOp::Upsert, corrected)]), [EntryOutcome::Applied]);
+    assert_eq!(b.relayed(first).last().unwrap()["name"], "张三丰");
+    let training = certdesk_testkit::training::complete(merged);
+    let outcomes = b.push(second, &training);
+    assert!(outcomes.iter().all(|o| *o == EntryOutcome::Applied), "{outcomes:?}");
+    let participants: Vec<_> = b
+        .store
+        .transaction(|tx| tx.live_payloads(first.agency, SyncEntity::ClassParticipant.as_str(), RecordLink::All))
+        .unwrap();
+    assert_eq!(participants.len(), 1);
+    assert_eq!(participants[0]["worker_id"], kept.to_string(), "the attendance is the kept worker's");
+    let mut applying = worker(&person);
+    applying["name"] = json!("张三丰");
+    let out = b.push_untrained(second, today(), &[b.entry(merged, SyncOp::Apply, applying)]);
+    assert_eq!(out.outcomes, [EntryOutcome::Applied], "the training the second desk sent carries the application");
+    assert_eq!(b.status(kept), WorkerStatus::Applied);
+    assert_eq!(told.len(), b.changes(first).iter().filter(|c| matches!(c, ChangeBody::WorkerMerged { .. })).count(), "merged once");
+    // Another agency's record of the person is its own: never merged across agencies.
+    let theirs = Uuid::now_v7();
+    assert_eq!(b.push(other, &[b.entry(theirs, SyncOp::Upsert, worker(&person))]), [EntryOutcome::Applied]);
+    assert!(b.store.transaction(|tx| tx.worker(theirs)).unwrap().is_some());
+    assert!(b.changes(other).iter().all(|c| !matches!(c, ChangeBody::WorkerMerged { .. })));
 }
 
 /// Issue 10 item 2 on the platform: a training stage is kept from the copy that decided it

@@ -30,7 +30,24 @@ pub(super) fn apply(
     if entry.entity != SyncEntity::Worker {
         return Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str()));
     }
-    let stored = tx.worker(entry.entity_id)?;
+    let mut stored = tx.worker(entry.entity_id)?;
+    // A record merged into another (two desks enrolled the person offline): every later entry
+    // naming it is the kept record's.
+    let merged;
+    let entry = match stored {
+        Some(_) => entry,
+        None => match tx.worker_alias(&entry.entity_id.to_string(), ctx.agency_id)? {
+            Some(kept) => {
+                stored = tx.worker(kept)?;
+                if entry.op == SyncOp::Apply && holds_claim(stored.as_ref()) {
+                    return Ok(rules::claimed_here());
+                }
+                merged = renamed(entry, kept);
+                &merged
+            }
+            None => entry,
+        },
+    };
     if stored.as_ref().is_some_and(|s| s.agency_id != ctx.agency_id) {
         return Ok(rules::foreign_record());
     }
@@ -106,6 +123,25 @@ fn put(
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
     };
+    // Another desk of the agency enrolled the same person offline and its record came first:
+    // this one (its enrolment, a desk's first entry of a worker) is merged into it, once, and
+    // every desk of the agency is told before it receives the kept copy. The kept worker's
+    // records are relayed again after it: a desk that held the merged record could not take
+    // the ones relayed before (it did not hold their worker yet).
+    if stored.is_none() && entry.op == SyncOp::Upsert {
+        if let Some(kept) = tx.agency_worker_of_person(ctx.agency_id, pushed.valid.id_number.as_str(), entry.entity_id)? {
+            tx.add_worker_alias(entry.entity_id, kept, ctx.agency_id, ctx.now)?;
+            tx.add_change(
+                Some(ctx.agency_id),
+                &ChangeBody::WorkerMerged { worker_id: kept, merged_id: entry.entity_id, at: ctx.now },
+                ctx.now,
+            )?;
+            let into = tx.worker(kept)?;
+            let outcome = put(tx, ids, ctx, &renamed(entry, kept), into.as_ref(), new_apps)?;
+            super::records::relay_worker_records(tx, ctx, kept)?;
+            return Ok(outcome);
+        }
+    }
     // Two desks of the agency may have corrected the worker while offline: each field keeps
     // its later write, whichever desk pushed last (issue 10 items 1 and 2). A merge that would
     // not validate as a whole keeps the pushed copy, and so does a copy from a desk that does
@@ -204,6 +240,21 @@ fn put(
         });
     }
     Ok(EntryOutcome::Applied)
+}
+
+/// Whether a stored record holds (or applies for) the person's certificate.
+fn holds_claim(worker: Option<&StoredWorker>) -> bool {
+    worker.is_some_and(|w| claims_certificate(w.status))
+}
+
+/// `entry` naming the kept record `kept` instead of the record merged into it.
+fn renamed(entry: &OutboxEntry, kept: Uuid) -> OutboxEntry {
+    let mut renamed = entry.clone();
+    renamed.entity_id = kept;
+    if let Some(fields) = renamed.payload.as_object_mut() {
+        fields.insert("id".into(), kept.to_string().into());
+    }
+    renamed
 }
 
 /// Keeps the worker's copy (`payload`, a desk's `worker` payload) with the status the platform

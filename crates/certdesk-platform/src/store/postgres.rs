@@ -60,6 +60,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 12, name: "network_requests", sql: include_str!("../../migrations-pg/0012_network_requests.sql") },
     Migration { version: 13, name: "roster_filings", sql: include_str!("../../migrations-pg/0013_roster_filings.sql") },
     Migration { version: 14, name: "complaint_coordination", sql: include_str!("../../migrations-pg/0014_complaint_coordination.sql") },
+    Migration { version: 15, name: "worker_aliases", sql: include_str!("../../migrations-pg/0015_worker_aliases.sql") },
 ];
 
 /// The advisory lock every transaction holds from its first statement to its end (any
@@ -452,6 +453,7 @@ mod tests {
             (12, "5ca7f17bf08f4bea5e81b585343feac511fe3bd1f365995b8c9c13c50265fbdd"),
             (13, "66b898e0f36521c9cca83cb499a854dabee0bb3a140a1c460b3aea5499d07226"),
             (14, "e15bf6e93024879d4f9c76f8fee5eb44b0b983abda8c680dcf63f9814804e850"),
+            (15, "6690545a27665ce38bcf543920bb9791277a3333bae63158fc5f77c88d90f152"),
         ];
 
     #[test]

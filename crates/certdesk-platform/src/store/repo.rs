@@ -367,6 +367,16 @@ pub trait Tx {
         statuses: &[WorkerStatus],
     ) -> StoreResult<Vec<Uuid>>;
 
+    /// Another worker row of the agency for the same person (not `except`), the first by id:
+    /// the record a second enrolment of the person at the agency merges into.
+    fn agency_worker_of_person(&mut self, agency_id: Uuid, id_number: &str, except: Uuid) -> StoreResult<Option<Uuid>>;
+
+    /// The worker a merged record's id (`alias`, as sent) now names, within the agency.
+    fn worker_alias(&mut self, alias: &str, agency_id: Uuid) -> StoreResult<Option<Uuid>>;
+
+    /// Records that `alias` was merged into `worker_id` (written once; a repeat changes nothing).
+    fn add_worker_alias(&mut self, alias: Uuid, worker_id: Uuid, agency_id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
+
     /// Creates the worker row or replaces its record, status and photo (version + 1).
     fn put_worker(&mut self, row: &WorkerRow<'_>, now: DateTime<Utc>) -> StoreResult<WorkerWrite>;
 
@@ -442,8 +452,14 @@ pub trait Tx {
     /// Whether the agency holds this record and it is not deleted (`entity_id` as sent).
     fn record_live(&mut self, entity: &str, entity_id: &str, agency_id: Uuid) -> StoreResult<bool>;
 
-    /// The payloads of the agency's live (not deleted) records of `entity` that `link` names.
-    fn live_payloads(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<serde_json::Value>>;
+    /// The agency's live (not deleted) records of `entity` that `link` names: id and payload,
+    /// by id.
+    fn live_records(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>>;
+
+    /// The payloads of [`Tx::live_records`].
+    fn live_payloads(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<serde_json::Value>> {
+        Ok(self.live_records(agency_id, entity, link)?.into_iter().map(|(_, p)| p).collect())
+    }
 
     /// Creates or replaces a record (reviving a deleted one; version + 1).
     fn put_record(

@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 14, name: "key_algorithm", sql: include_str!("../../migrations/0014_key_algorithm.sql") },
     Migration { version: 15, name: "roster_filings", sql: include_str!("../../migrations/0015_roster_filings.sql") },
     Migration { version: 16, name: "complaint_coordination", sql: include_str!("../../migrations/0016_complaint_coordination.sql") },
+    Migration { version: 17, name: "worker_aliases", sql: include_str!("../../migrations/0017_worker_aliases.sql") },
 ];
 
 /// Seals every signing key still stored plain (written before sealing), in one transaction, and
@@ -439,6 +440,7 @@ mod tests {
         (14, "f8f9494127608cc465d51a719a2a2d328f7be72cb01690286657afd4963ef7e7"),
         (15, "94afa51b4ef1d158aad72599549a9b48a9d1e98120cab72f24aaab06f6ba922a"),
         (16, "7266761f0e7f41d95e62d3ba6ae6247ca7df8768a2fa514ef74dbea3608ceee7"),
+        (17, "c240e4d1aa0d8984652d69ebda0eeaef8e3080800f11d108c2fbf896e1d3c1fe"),
     ];
 
     #[test]

@@ -32,7 +32,7 @@ fn a_platform_file_from_schema_4_opens_running_only_the_newer_migrations() {
     assert!(operator.password_hash.starts_with("$argon2id$"), "with the password hash it was given");
     drop(store);
 
-    assert_eq!(version(&db), 16, "only migrations 5 (record_links), 6 (approved_identity), 7 (operator_roles), 8 (rating_moderation), 9 (feedback_keys), 10 (electronic_cards), 11 (visits), 12 (operator_keys_audit), 13 (details_applications), 14 (key_algorithm), 15 (roster_filings) and 16 (complaint_coordination) ran");
+    assert_eq!(version(&db), 17, "only migrations 5 (record_links), 6 (approved_identity), 7 (operator_roles), 8 (rating_moderation), 9 (feedback_keys), 10 (electronic_cards), 11 (visits), 12 (operator_keys_audit), 13 (details_applications), 14 (key_algorithm), 15 (roster_filings), 16 (complaint_coordination) and 17 (worker_aliases) ran");
     assert_eq!(operator.role, certdesk_platform::store::operators::OperatorRole::Office, "an operator of that day reviews, as then");
     let after = schema(&db);
     for object in before.iter().filter(|o| !["applications", "certificates", "complaints", "operators", "ratings", "signing_keys"].contains(&o.0.as_str())) {
@@ -49,11 +49,11 @@ fn a_platform_file_from_schema_4_opens_running_only_the_newer_migrations() {
             "sqlite_autoindex_operator_api_keys_1", "sqlite_autoindex_operator_api_keys_2", "sqlite_autoindex_operator_sign_in_locks_1",
             "sqlite_autoindex_roster_filings_1", "sqlite_autoindex_roster_filings_2", "sqlite_autoindex_roster_filings_3",
             "sqlite_autoindex_roster_filings_4", "sqlite_autoindex_visits_1",
-            "sqlite_autoindex_visits_2", "visits_certificate", "visits_device", "visits_network",
+            "sqlite_autoindex_visits_2", "sqlite_autoindex_worker_aliases_1", "visits_certificate", "visits_device", "visits_network", "worker_aliases_worker",
             "applications", "certificates", "complaint_events", "complaints", "electronic_cards", "feedback_keys", "key_action_requests", "operator_api_keys", "operator_audit",
-            "operator_sign_in_locks", "operators", "ratings", "roster_filings", "signing_keys", "visits",
+            "operator_sign_in_locks", "operators", "ratings", "roster_filings", "signing_keys", "visits", "worker_aliases",
         ],
-        "migration 5 added its two indexes, 6 the approved identity's columns to certificates, 7 the role to operators, 8 the held flag to ratings, 9 the feedback keys, 10 the electronic cards, 11 the visits, 12 the operators' keys, audit, key requests, sign-in locks and second factor, 13 the kind to applications, 14 the algorithm to signing_keys, 15 the roster filings, 16 the complaints' reference, state and events, nothing else"
+        "migration 5 added its two indexes, 6 the approved identity's columns to certificates, 7 the role to operators, 8 the held flag to ratings, 9 the feedback keys, 10 the electronic cards, 11 the visits, 12 the operators' keys, audit, key requests, sign-in locks and second factor, 13 the kind to applications, 14 the algorithm to signing_keys, 15 the roster filings, 16 the complaints' reference, state and events, 17 the merged workers' ids, nothing else"
     );
     let operators = after.iter().find(|o| o.0 == "operators").and_then(|o| o.1.clone()).unwrap();
     assert!(operators.contains("role"), "{operators}");

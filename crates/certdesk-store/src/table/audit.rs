@@ -27,7 +27,9 @@ pub(crate) fn timeline(conn: &Connection, entity: &str, entity_id: &str) -> rusq
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.at, COALESCE(u.display_name, ''), a.action, a.field, a.old_value, a.new_value, a.reason
          FROM audit a LEFT JOIN users u ON u.id = a.user_id
-         WHERE a.entity = ?1 AND a.entity_id = ?2 ORDER BY a.seq",
+         WHERE a.entity = ?1 AND (a.entity_id = ?2
+                OR (a.entity = 'worker' AND a.entity_id IN (SELECT alias_id FROM worker_aliases WHERE worker_id = ?2)))
+         ORDER BY a.seq",
     )?;
     let rows = stmt.query_map([entity, entity_id], |r| {
         Ok(AuditEntry {

@@ -105,6 +105,17 @@ pub(crate) fn all_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     rows.collect()
 }
 
+/// Moves a worker's attempt numbers past every number it and `beyond` hold (before its attempts
+/// join `beyond`'s, or are numbered again by [`renumber`]): no two rows then share a number.
+pub(crate) fn set_aside(conn: &Connection, worker_id: &str, beyond: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE exam_results SET attempt = attempt + (SELECT COALESCE(max(attempt), 0) FROM exam_results WHERE worker_id IN (?1, ?2))
+         WHERE worker_id = ?1",
+        [worker_id, beyond],
+    )?;
+    Ok(())
+}
+
 /// Numbers a worker's attempts in the order they were sat: by exam date, then when recorded
 /// (then the number held, for attempts recorded in the same millisecond, then id). Every desk of
 /// the agency holding the same attempts numbers them alike, whichever desk recorded which (two
@@ -121,7 +132,7 @@ pub(crate) fn renumber(conn: &Connection, worker_id: &str) -> rusqlite::Result<b
         return Ok(false);
     }
     // Out of the way first: (worker, attempt) is unique at every row's update.
-    conn.execute("UPDATE exam_results SET attempt = attempt + 1000000 WHERE worker_id = ?1", [worker_id])?;
+    set_aside(conn, worker_id, worker_id)?;
     conn.execute(
         "UPDATE exam_results SET attempt = (SELECT n FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY exam_date, recorded_at, attempt, id) AS n
                                                            FROM exam_results WHERE worker_id = ?1) r WHERE r.id = exam_results.id)

@@ -38,6 +38,7 @@ pub(crate) mod sync_state;
 pub(crate) mod training_classes;
 pub(crate) mod trust_keys;
 pub(crate) mod users;
+pub(crate) mod worker_aliases;
 pub(crate) mod worker_certificates;
 pub(crate) mod worker_checks;
 pub(crate) mod worker_name_grams;

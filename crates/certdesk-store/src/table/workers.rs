@@ -519,3 +519,69 @@ pub(crate) fn all_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
 }
+
+/// Every table that names a worker by its `worker_id` column (a test checks this list against
+/// the schema, so a new table cannot be left out of a merge).
+pub(crate) const WORKER_TABLES: &[&str] = &[
+    "worker_name_grams",
+    "class_participants",
+    "exam_results",
+    "worker_certificates",
+    "worker_checks",
+    "worker_rejections",
+    "card_prints",
+    "card_handovers",
+    "card_losses",
+    "cancellations",
+    "card_activations",
+    "health_checks",
+    "insurance_policies",
+    "feedback",
+    "service_visits",
+    // Ids merged into `from` before name `into` after.
+    "worker_aliases",
+];
+
+/// Moves worker `from` and everything naming it to the id `into` (the platform merged the two
+/// records of one person). When this desk holds no `into`, the row takes that id; when it holds
+/// both, `into` takes `from`'s rows (a row `into` already has of the same kind, such as the same
+/// class, stays `into`'s; exam attempts are all kept, to be numbered again by the caller) and
+/// `from` goes. Inside the caller's transaction; the foreign keys are checked at its commit.
+pub(crate) fn merge_into(conn: &Connection, from: &str, into: &str) -> rusqlite::Result<()> {
+    let into_held = status(conn, into)?.is_some();
+    if into_held {
+        super::exam_results::set_aside(conn, from, into)?;
+    }
+    conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+    let or_ignore = if into_held { "OR IGNORE " } else { "" };
+    for table in WORKER_TABLES {
+        conn.execute(&format!("UPDATE {or_ignore}{table} SET worker_id = ?2 WHERE worker_id = ?1"), [from, into])?;
+        if into_held {
+            conn.execute(&format!("DELETE FROM {table} WHERE worker_id = ?1"), [from])?;
+        }
+    }
+    if into_held {
+        conn.execute("DELETE FROM workers WHERE id = ?1", [from])?;
+    } else {
+        conn.execute("UPDATE workers SET id = ?2 WHERE id = ?1", [from, into])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// A merge moves every row naming the worker: every table with a `worker_id` column is in
+    /// [`super::WORKER_TABLES`], and nothing else is.
+    #[test]
+    fn every_table_naming_a_worker_is_moved_by_a_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open_connection(dir.path()).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'worker_id' ORDER BY m.name")
+            .unwrap();
+        let in_schema: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        let mut listed: Vec<&str> = super::WORKER_TABLES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(in_schema, listed);
+    }
+}

@@ -517,3 +517,52 @@ fn an_answer_to_a_complaint_from_another_desk_is_kept_once_and_a_hostile_one_is_
     assert!(timeline.iter().any(|e| e.action == "relay_answer_complaint" && e.user == "李娜"), "{timeline:?}");
     assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back");
 }
+
+/// Issue 10 item 2: the platform merged another desk's record of a person into the one it kept.
+/// A desk holding the merged record moves it, with its training, to the kept id: the old id
+/// still finds the worker, the timeline keeps what was written under it and says what happened,
+/// and nothing is sent back. A desk holding both records (one still with an older ID number)
+/// ends with the kept one holding every exam attempt, numbered in the order sat. A merge of a
+/// record into itself is refused and changes nothing.
+#[test]
+fn a_record_the_platform_merged_into_another_moves_with_everything_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me, clock) = fresh(dir.path());
+    let exam = |worker: &str, score: &str| certdesk_store::ExamInput { worker: worker.into(), exam_date: None, score: score.into(), class_id: None };
+    let held = worker(&mut desk, &me, "王芳", "11010519491231002");
+    desk.record_exam(&me, &exam(&held, "40")).unwrap();
+    let queued = desk.pending_outbox_count().unwrap();
+    let kept = uuid::Uuid::now_v7();
+    let merged = |seq, worker_id: uuid::Uuid, merged_id: &str| Change {
+        seq,
+        body: ChangeBody::WorkerMerged { worker_id, merged_id: merged_id.parse().unwrap(), at: "2026-11-27T02:30:00Z".parse().unwrap() },
+    };
+    let itself = desk.apply_pulled(&[merged(1, held.parse().unwrap(), &held)], 1, true).unwrap();
+    assert_eq!((itself.workers_merged, itself.refused), (0, 1), "{itself:?}");
+    let tally = desk.apply_pulled(&[merged(2, kept, &held)], 2, true).unwrap();
+    assert_eq!(tally.workers_merged, 1, "{tally:?}");
+    let w = desk.worker(&held).expect("the old id finds the kept worker");
+    assert_eq!(w.id, kept.to_string());
+    assert_eq!(desk.search_workers("王芳", None, 10).unwrap().total, 1);
+    assert_eq!(desk.exam_results(&w.id).unwrap().len(), 1, "the exam moved with the worker");
+    let actions: Vec<String> = desk.worker_detail(&w.id).unwrap().timeline.into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"enrol".to_string()) && actions.last().map(String::as_str) == Some("relay_merged"), "{actions:?}");
+    assert_eq!(desk.pending_outbox_count().unwrap(), queued, "nothing sent back");
+    // Again: nothing more happens.
+    let again = desk.apply_pulled(&[merged(3, kept, &held)], 3, true).unwrap();
+    assert_eq!(again.workers_merged, 0);
+
+    // Both records held: the kept one under an older ID number, the other with an attempt of
+    // its own (both numbered 1 here).
+    let older = worker(&mut desk, &me, "李梅", "11010519600101002");
+    let other = worker(&mut desk, &me, "李梅", "11010519600101003");
+    desk.record_exam(&me, &exam(&older, "55")).unwrap();
+    clock.advance(Duration::minutes(1));
+    desk.record_exam(&me, &exam(&other, "91")).unwrap();
+    let both = desk.apply_pulled(&[merged(4, older.parse().unwrap(), &other)], 4, true).unwrap();
+    assert_eq!(both.workers_merged, 1, "{both:?}");
+    assert_eq!(desk.worker(&other).unwrap().id, older);
+    let attempts: Vec<(u32, String)> = desk.exam_results(&older).unwrap().into_iter().map(|e| (e.attempt, e.score.to_string())).collect();
+    assert_eq!(attempts, [(1, "55".to_string()), (2, "91".to_string())]);
+    assert_eq!(desk.search_workers("李梅", None, 10).unwrap().total, 1);
+}

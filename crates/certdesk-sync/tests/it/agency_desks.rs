@@ -238,14 +238,42 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
     synced(&mut a2).await;
     assert!(a2.desk.worker_training(&w.id).unwrap().classes.is_empty(), "the removal reached the second desk");
 
-    // The same person enrolled offline on the second desk as a new record: the platform keeps
-    // both records, and the first desk refuses the second one (it holds the person) and says so.
-    a2.desk.enrol_worker(&me2, &worker_form("李梅", &id_number(2))).unwrap();
-    a1.desk.enrol_worker(&me1, &worker_form("李梅", &id_number(2))).unwrap();
+    // The same person enrolled offline on both desks as two records, each with an exam attempt:
+    // the platform merges the record that reached it second into the first, and both desks end
+    // with one worker under one id, with both attempts, every field alike, and the clerks told.
+    let on_second = a2.desk.enrol_worker(&me2, &worker_form("李梅", &id_number(2))).unwrap();
+    let exam_of = |worker: &str, score: &str| certdesk_store::ExamInput { worker: worker.into(), exam_date: None, score: score.into(), class_id: None };
+    a2.desk.record_exam(&me2, &exam_of(&on_second.id, "50")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut typed = worker_form("李梅", &id_number(2));
+    typed.form.address = "第一工作台登记的地址".into();
+    let on_first = a1.desk.enrol_worker(&me1, &typed).unwrap();
+    a1.desk.record_exam(&me1, &exam_of(&on_first.id, "88")).unwrap();
     synced(&mut a2).await;
-    let both = synced(&mut a1).await;
-    assert_eq!(both.pulled.refused, 1, "{both:?}");
-    assert_eq!(a1.desk.search_workers("李梅", None, 10).unwrap().total, 1, "one record of the person on the first desk");
+    let merged_here = synced(&mut a1).await;
+    assert_eq!((merged_here.pulled.workers_merged, merged_here.pulled.refused), (1, 0), "{merged_here:?}");
+    let told_there = synced(&mut a2).await;
+    assert_eq!((told_there.pulled.workers_merged, told_there.pulled.refused), (1, 0), "{told_there:?}");
+    for d in [&a1, &a2] {
+        let found = d.desk.search_workers("李梅", None, 10).unwrap();
+        assert_eq!(found.total, 1, "one worker of the person");
+        assert_eq!(found.items[0].id, on_second.id, "the record that reached the platform first is kept");
+        let scores: Vec<String> = d.desk.exam_results(&on_second.id).unwrap().into_iter().map(|e| format!("{}:{}", e.attempt, e.score)).collect();
+        assert_eq!(scores, ["1:50", "2:88"], "both attempts, numbered in the order sat");
+    }
+    assert_eq!(canonical(&a1, &on_second.id), canonical(&a2, &on_second.id), "every field alike");
+    assert_eq!(a2.desk.worker(&on_second.id).unwrap().address, "第一工作台登记的地址", "the later write of each field");
+    // The first desk's page opened on its own record before the merge finds the kept one, and
+    // its timeline keeps what was written under the merged id and says what happened.
+    let detail = a1.desk.worker_detail(&on_first.id).unwrap();
+    assert_eq!(detail.worker.id, on_second.id);
+    let actions: Vec<&str> = detail.timeline.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"enrol") && actions.contains(&"relay_merged"), "{actions:?}");
+    // Nothing more to do: a second round moves nothing, and every entry was taken.
+    for d in [&mut a1, &mut a2] {
+        let again = synced(d).await;
+        assert_eq!((again.pulled.workers_merged, again.pulled.refused, again.pushed.rejected), (0, 0, 0), "{again:?}");
+    }
 }
 
 /// The form that would write `w` again, for a correction of some of its fields.
@@ -270,11 +298,13 @@ fn dump(d: &TestDesk) -> Vec<serde_json::Value> {
 }
 
 /// Issue 10's faults: three desks of agency A and one of agency B; random enrolments (some with
-/// a photo) and corrections of the same workers on each desk while offline, and syncs in random
-/// order, half of them the `sync-once` process killed with SIGKILL at a random moment (mid-push,
-/// mid-upload, mid-pull). At the end every desk of A holds identical workers (every field,
+/// a photo; some of a person another desk enrolled already, unknown to this one) and
+/// corrections of the same workers on each desk while offline, and syncs in random order, half
+/// of them the `sync-once` process killed with SIGKILL at a random moment (mid-push, mid-upload,
+/// mid-pull). At the end every desk of A holds identical workers, one per person (every field,
 /// photo, who wrote each field and when, and the status), each field with the value last written
-/// to it on any desk, nothing waits or was refused, and B holds none of them.
+/// to it on any desk, every record id any desk made finds its worker, nothing waits or was
+/// refused, and B holds none of them.
 /// `CERTDESK_AGENCY_ROUNDS` sets the rounds (60 here; the documented long run takes 1,000) and
 /// `CERTDESK_AGENCY_SEED` the seed.
 #[tokio::test]
@@ -296,9 +326,11 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
     // fall over twice that.
     let window = idle * 2;
     let mut killed = 0;
-    let mut people = 0u32;
+    // The people enrolled (the number of each ID number), and every record id a desk made.
+    let mut persons: Vec<u32> = Vec::new();
     let mut known: Vec<String> = Vec::new();
-    // The last value written to each (worker, field), on whichever desk: what every desk must end with.
+    let mut enrolled_twice = 0;
+    // The last value written to each (person, field), on whichever desk: what every desk must end with.
     let mut latest: std::collections::HashMap<(String, &str), String> = std::collections::HashMap::new();
     let streets = ["漕溪北路", "南京东路", "淮海中路", "四川北路"];
     let contacts = ["李四", "王五", "赵六", "钱七"];
@@ -307,20 +339,38 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
         let me = d.me.clone();
         match rng.next() % 5 {
             0 => {
-                people += 1;
-                let mut form = worker_form("陈静", &id_number(100 + people));
+                // Now and then a person another desk enrolled is typed again on this one, which
+                // does not hold them yet (offline, or not synced since): the platform merges the
+                // two records, and this enrolment is a later write of every field.
+                let unknown_here: Vec<u32> = persons.iter().copied().filter(|n| d.desk.search_workers(&id_number(*n), None, 1).unwrap().total == 0).collect();
+                let again = !unknown_here.is_empty() && rng.next().is_multiple_of(2);
+                let n = if again {
+                    unknown_here[(rng.next() % unknown_here.len() as u64) as usize]
+                } else {
+                    persons.push(101 + persons.len() as u32);
+                    *persons.last().unwrap()
+                };
+                let mut form = worker_form("陈静", &id_number(n));
                 if rng.next().is_multiple_of(2) {
-                    form.photo_sha256 = Some(d.desk.prepare_photo(&png((people % 251) as u8)).unwrap().sha256);
+                    form.photo_sha256 = Some(d.desk.prepare_photo(&png((n % 251) as u8)).unwrap().sha256);
                 }
-                known.push(d.desk.enrol_worker(&me, &form).unwrap().id);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                let w = d.desk.enrol_worker(&me, &form).unwrap();
+                enrolled_twice += u32::from(again);
+                for (field, value) in [("phone", &form.form.phone), ("address", &form.form.address), ("emergency_contact_name", &form.form.emergency_contact_name)] {
+                    latest.insert((w.id_number.clone(), field), value.clone());
+                }
+                known.push(w.id);
             }
             1 | 2 => {
                 let held: Vec<&String> = known.iter().filter(|id| d.desk.worker(id).is_ok()).collect();
                 if held.is_empty() {
                     continue;
                 }
-                let id = held[(rng.next() % held.len() as u64) as usize].clone();
-                let mut form = form_of(&d.desk.worker(&id).unwrap());
+                // A record merged into another is found under its old id too: the kept one.
+                let w = d.desk.worker(held[(rng.next() % held.len() as u64) as usize]).unwrap();
+                let id = w.id.clone();
+                let mut form = form_of(&w);
                 let n = rng.next();
                 let (field, value) = match n % 3 {
                     0 => ("phone", format!("139{:08}", n % 100_000_000)),
@@ -341,7 +391,7 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
                 // Each write a moment after the one before, so that "later" is the order here.
                 std::thread::sleep(std::time::Duration::from_millis(2));
                 d.desk.update_worker(&me, &id, &form, None).unwrap();
-                latest.insert((id, field), value);
+                latest.insert((w.id_number, field), value);
             }
             3 => {
                 synced(d).await;
@@ -355,7 +405,7 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
             }
         }
     }
-    eprintln!("three desks: {killed} sync-once runs killed mid-way, within {window:?} (seed {seed})");
+    eprintln!("three desks: {killed} sync-once runs killed mid-way, within {window:?}; {enrolled_twice} people enrolled on a second desk (seed {seed})");
     // Everyone syncs until nothing moves: twice round.
     for _ in 0..2 {
         for d in desks.iter_mut() {
@@ -367,7 +417,7 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
         assert!(d.desk.sync_rejections(true).unwrap().is_empty(), "desk {}: nothing refused (seed {seed})", i + 1);
     }
     let first = dump(&desks[0]);
-    assert_eq!(first.len(), known.len(), "every worker enrolled on any desk is on the first");
+    assert_eq!(first.len(), persons.len(), "every person enrolled on any desk is on the first, once");
     for (i, d) in desks.iter().enumerate().skip(1) {
         let other = dump(d);
         for (x, y) in first.iter().zip(&other) {
@@ -375,9 +425,14 @@ async fn three_desks_of_one_agency_end_with_identical_workers_whatever_the_order
         }
         assert_eq!(first.len(), other.len(), "desk {} holds as many workers as the first", i + 1);
     }
-    for ((id, field), value) in &latest {
-        let w = first.iter().find(|w| w["id"] == id.as_str()).unwrap();
-        assert_eq!(w[*field].as_str(), Some(value.as_str()), "{field} of {id} keeps its last write (seed {seed})");
+    for ((person, field), value) in &latest {
+        let w = first.iter().find(|w| w["id_number"] == person.as_str()).unwrap();
+        assert_eq!(w[*field].as_str(), Some(value.as_str()), "{field} of {person} keeps its last write (seed {seed})");
+    }
+    for d in &desks {
+        for id in &known {
+            assert!(d.desk.worker(id).is_ok(), "every record id made on any desk finds its worker on every desk");
+        }
     }
     let photos = first.iter().filter_map(|w| w["photo_sha256"].as_str()).collect::<Vec<_>>();
     for d in &desks {

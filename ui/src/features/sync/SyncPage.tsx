@@ -80,6 +80,7 @@ export default function SyncPage({
         if (p.workers > 0) done += t('sync.otherDesks', { n: p.workers });
         const records = p.training_records + p.health_records + p.card_events + p.complaint_answers;
         if (records > 0) done += t('sync.otherDeskRecords', { n: records });
+        if (p.workers_merged > 0) done += t('sync.merged', { n: p.workers_merged });
         return p.refused > 0 ? `${done}${t('sync.refused', { n: p.refused })}` : done;
       } finally {
         stop();

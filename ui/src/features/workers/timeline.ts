@@ -66,6 +66,8 @@ export function describeEntry(e: AuditEntry, l: Labellers): string {
     text = t('timeline.relayEnrol', { user: e.user });
   } else if (e.action === 'relay_update' && e.field) {
     text = t('timeline.relayUpdate', change(e.field));
+  } else if (e.action === 'relay_merged') {
+    text = t('timeline.relayMerged');
   } else if (e.action === 'relay_status') {
     text = t('timeline.relayStatus', { old: formatValue('status', e.old_value, l), new: formatValue('status', e.new_value, l) });
   } else {

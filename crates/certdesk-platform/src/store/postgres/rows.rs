@@ -123,6 +123,29 @@ pub(super) fn other_workers_of_person(t: &mut PgTx<'_, '_>, id_number: &str, exc
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
+pub(super) fn agency_worker_of_person(t: &mut PgTx<'_, '_>, agency_id: Uuid, id_number: &str, except: Uuid) -> StoreResult<Option<Uuid>> {
+    let row = t.tx.query_opt(
+        "SELECT id FROM workers WHERE id_number = $1 AND agency_id = $2 AND id <> $3 ORDER BY id LIMIT 1",
+        &[&id_number, &agency_id, &except],
+    )?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+pub(super) fn worker_alias(t: &mut PgTx<'_, '_>, alias: &str, agency_id: Uuid) -> StoreResult<Option<Uuid>> {
+    let Some(alias) = sent_id(alias) else { return Ok(None) };
+    let row = t.tx.query_opt("SELECT worker_id FROM worker_aliases WHERE alias_id = $1 AND agency_id = $2", &[&alias, &agency_id])?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+pub(super) fn add_worker_alias(t: &mut PgTx<'_, '_>, alias: Uuid, worker_id: Uuid, agency_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+    t.tx.execute(
+        "INSERT INTO worker_aliases (alias_id, worker_id, agency_id, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (alias_id) DO NOTHING",
+        &[&alias, &worker_id, &agency_id, &now],
+    )?;
+    Ok(())
+}
+
 pub(super) fn put_worker(t: &mut PgTx<'_, '_>, row: &WorkerRow<'_>, now: DateTime<Utc>) -> StoreResult<WorkerWrite> {
     // Under a savepoint: the one-claim index refusing the row is an answer, and a PostgreSQL
     // transaction cannot go on after an error unless it is rolled back to before it.
@@ -337,7 +360,7 @@ pub(super) fn record_live(t: &mut PgTx<'_, '_>, entity: &str, entity_id: &str, a
         .is_some())
 }
 
-pub(super) fn live_payloads(t: &mut PgTx<'_, '_>, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<serde_json::Value>> {
+pub(super) fn live_records(t: &mut PgTx<'_, '_>, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>> {
     // The expressions are the indexes' own (migration record_links), so each is one range.
     let id;
     let (filter, value): (&str, Option<&(dyn ToSql + Sync)>) = match &link {
@@ -351,14 +374,14 @@ pub(super) fn live_payloads(t: &mut PgTx<'_, '_>, agency_id: Uuid, entity: &str,
         RecordLink::Class(sent) => (" AND (payload::jsonb) ->> 'class_id' = $3", Some(sent)),
     };
     let sql = format!(
-        "SELECT payload FROM agency_records WHERE agency_id = $1 AND entity = $2 AND NOT deleted{filter} ORDER BY entity_id"
+        "SELECT entity_id, payload FROM agency_records WHERE agency_id = $1 AND entity = $2 AND NOT deleted{filter} ORDER BY entity_id"
     );
     let mut params: Vec<&(dyn ToSql + Sync)> = vec![&agency_id, &entity];
     params.extend(value);
     let rows = t.tx.query(&sql, &params)?;
     // A payload is stored as the desk sent it, already parsed once; one that no longer parses
     // is skipped (it cannot count towards anything).
-    Ok(rows.iter().filter_map(|r| serde_json::from_str(r.get::<_, &str>(0)).ok()).collect())
+    Ok(rows.iter().filter_map(|r| Some((r.get::<_, Uuid>(0), serde_json::from_str(r.get::<_, &str>(1)).ok()?))).collect())
 }
 
 // Both writes below leave another agency's row alone (`WHERE` on the conflict's update). The
@@ -614,6 +637,15 @@ impl Tx for PgTx<'_, '_> {
     fn other_workers_of_person(&mut self, id_number: &str, except: Uuid, statuses: &[WorkerStatus]) -> StoreResult<Vec<Uuid>> {
         other_workers_of_person(self, id_number, except, statuses)
     }
+    fn agency_worker_of_person(&mut self, agency_id: Uuid, id_number: &str, except: Uuid) -> StoreResult<Option<Uuid>> {
+        agency_worker_of_person(self, agency_id, id_number, except)
+    }
+    fn worker_alias(&mut self, alias: &str, agency_id: Uuid) -> StoreResult<Option<Uuid>> {
+        worker_alias(self, alias, agency_id)
+    }
+    fn add_worker_alias(&mut self, alias: Uuid, worker_id: Uuid, agency_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        add_worker_alias(self, alias, worker_id, agency_id, now)
+    }
     fn put_worker(&mut self, row: &WorkerRow<'_>, now: DateTime<Utc>) -> StoreResult<WorkerWrite> {
         put_worker(self, row, now)
     }
@@ -662,8 +694,8 @@ impl Tx for PgTx<'_, '_> {
     fn record_live(&mut self, entity: &str, entity_id: &str, agency_id: Uuid) -> StoreResult<bool> {
         record_live(self, entity, entity_id, agency_id)
     }
-    fn live_payloads(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<serde_json::Value>> {
-        live_payloads(self, agency_id, entity, link)
+    fn live_records(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>> {
+        live_records(self, agency_id, entity, link)
     }
     fn put_record(&mut self, entity: &str, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
         put_record(self, entity, entity_id, agency_id, payload, now)

@@ -379,6 +379,39 @@ impl Tx for SqliteTx<'_, '_> {
         rows.map(|r| uuid_of(r?)).collect()
     }
 
+    fn agency_worker_of_person(&mut self, agency_id: Uuid, id_number: &str, except: Uuid) -> StoreResult<Option<Uuid>> {
+        let id: Option<String> = self
+            .0
+            .query_row(
+                "SELECT id FROM workers WHERE id_number = ?1 AND agency_id = ?2 AND id <> ?3 ORDER BY id LIMIT 1",
+                params![id_number, agency_id.to_string(), except.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        id.map(uuid_of).transpose()
+    }
+
+    fn worker_alias(&mut self, alias: &str, agency_id: Uuid) -> StoreResult<Option<Uuid>> {
+        let id: Option<String> = self
+            .0
+            .query_row(
+                "SELECT worker_id FROM worker_aliases WHERE alias_id = ?1 AND agency_id = ?2",
+                params![alias, agency_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        id.map(uuid_of).transpose()
+    }
+
+    fn add_worker_alias(&mut self, alias: Uuid, worker_id: Uuid, agency_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO worker_aliases (alias_id, worker_id, agency_id, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (alias_id) DO NOTHING",
+            params![alias.to_string(), worker_id.to_string(), agency_id.to_string(), ts(now)],
+        )?;
+        Ok(())
+    }
+
     fn put_worker(&mut self, row: &WorkerRow<'_>, now: DateTime<Utc>) -> StoreResult<WorkerWrite> {
         let result = self.0.execute(
             "INSERT INTO workers (id, agency_id, id_number, name, status, record, version, updated_at, photo_sha256)
@@ -622,7 +655,7 @@ impl Tx for SqliteTx<'_, '_> {
             .is_some())
     }
 
-    fn live_payloads(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<serde_json::Value>> {
+    fn live_records(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>> {
         // The expressions are the indexes' own (migration record_links), so each is one range.
         let (filter, value) = match link {
             RecordLink::All => ("", None),
@@ -631,17 +664,21 @@ impl Tx for SqliteTx<'_, '_> {
             RecordLink::Class(id) => (" AND json_extract(payload, '$.class_id') = ?3", Some(id)),
         };
         let sql = format!(
-            "SELECT payload FROM agency_records WHERE agency_id = ?1 AND entity = ?2 AND deleted = 0{filter} ORDER BY entity_id"
+            "SELECT entity_id, payload FROM agency_records WHERE agency_id = ?1 AND entity = ?2 AND deleted = 0{filter} ORDER BY entity_id"
         );
         let mut stmt = self.0.prepare_cached(&sql)?;
         let agency = agency_id.to_string();
+        let row = |r: &rusqlite::Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?));
         let rows = match value {
-            None => stmt.query_map(params![agency, entity], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?,
-            Some(v) => stmt.query_map(params![agency, entity, v], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?,
+            None => stmt.query_map(params![agency, entity], row)?.collect::<Result<Vec<_>, _>>()?,
+            Some(v) => stmt.query_map(params![agency, entity, v], row)?.collect::<Result<Vec<_>, _>>()?,
         };
         // A payload is stored as the desk sent it, already parsed once; one that no longer
         // parses is skipped (it cannot count towards anything).
-        Ok(rows.iter().filter_map(|p| serde_json::from_str(p).ok()).collect())
+        Ok(rows
+            .iter()
+            .filter_map(|(id, p)| Some((Uuid::parse_str(id).ok()?, serde_json::from_str(p).ok()?)))
+            .collect())
     }
 
     fn put_record(
