@@ -184,11 +184,40 @@ pub struct NetworkGate {
     pub clock: crate::api::Clock,
     /// Counts the refusals.
     pub metrics: Arc<crate::metrics::Metrics>,
-    /// The store every instance counts in, when it [counts requests](crate::store::Store::counts_requests)
+    /// The count every instance shares, when the store [counts requests](crate::store::Store::counts_requests)
     /// (PostgreSQL); `None`: this process counts in `limiter`.
-    pub shared: Option<Arc<dyn crate::store::Store>>,
+    pub shared: Option<Arc<SharedCount>>,
     /// The limit per minute (the same as `limiter`'s).
     pub per_minute: u32,
+}
+
+/// Requests without credentials counted in the store every instance shares, per client network
+/// and calendar minute, in batches: an instance writes every [`SharedCount::batch`]th request
+/// of a network, adding the whole batch, so a scan does not wait for the database each time
+/// (issue 12's load: one write per scan halved the public page's rate on PostgreSQL). The batch
+/// is a 64th of the limit (1 for a limit under 128: every request counted at once, exact), so
+/// the instances together let through at most a 64th of the limit more per instance than the
+/// limit; a network found over it is refused by this instance without asking again until the
+/// minute ends.
+pub struct SharedCount {
+    store: Arc<dyn crate::store::Store>,
+    batch: u32,
+    seen: Mutex<HashMap<String, Tally>>,
+}
+
+/// One network's window, its requests not yet written, and the shared count last read.
+type Tally = (chrono::DateTime<chrono::Utc>, u32, u32);
+
+impl SharedCount {
+    /// Counts in `store` for a limit of `per_minute`.
+    pub fn new(store: Arc<dyn crate::store::Store>, per_minute: u32) -> SharedCount {
+        SharedCount { store, batch: (per_minute / 64).clamp(1, 64), seen: Mutex::new(HashMap::new()) }
+    }
+
+    /// Requests counted together.
+    pub fn batch(&self) -> u32 {
+        self.batch
+    }
 }
 
 impl NetworkGate {
@@ -196,16 +225,41 @@ impl NetworkGate {
     /// in this process. Over the limit, the seconds until the window ends. A store that does
     /// not answer lets the request through (the request itself will say what is wrong).
     async fn take(&self, network: &str, now: chrono::DateTime<chrono::Utc>) -> Result<(), i64> {
-        let Some(store) = self.shared.clone() else {
+        let Some(shared) = self.shared.clone() else {
             return self.limiter.take(network, now);
         };
         use chrono::DurationRound;
         let minute = chrono::Duration::minutes(1);
         let window = now.duration_trunc(minute).unwrap_or(now);
+        let wait = (window + minute - now).num_seconds().max(1);
+        let by = {
+            let mut seen = shared.seen.lock().unwrap_or_else(|e| e.into_inner());
+            if seen.len() > 100_000 {
+                seen.retain(|_, (start, _, _)| *start == window);
+            }
+            let entry = seen.entry(network.to_owned()).or_insert((window, 0, 0));
+            if entry.0 != window {
+                *entry = (window, 0, 0);
+            }
+            if entry.2 > self.per_minute {
+                return Err(wait);
+            }
+            entry.1 += 1;
+            if entry.1 < shared.batch {
+                return Ok(());
+            }
+            std::mem::take(&mut entry.1)
+        };
         let key = network.to_owned();
-        match tokio::task::spawn_blocking(move || store.count_request(&key, window)).await {
-            Ok(Ok(n)) if n > self.per_minute => Err((window + minute - now).num_seconds().max(1)),
-            Ok(Ok(_)) => Ok(()),
+        let store = shared.store.clone();
+        match tokio::task::spawn_blocking(move || store.count_request(&key, window, by)).await {
+            Ok(Ok(n)) => {
+                let mut seen = shared.seen.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(entry) = seen.get_mut(network).filter(|e| e.0 == window) {
+                    entry.2 = entry.2.max(n);
+                }
+                if n > self.per_minute { Err(wait) } else { Ok(()) }
+            }
             other => {
                 tracing::error!(?other, "could not count a request in the database; let through");
                 Ok(())
@@ -364,5 +418,57 @@ mod tests {
         assert_eq!(network_of(Some(v6)), "2001:db8:1:2::/64");
         let mapped: SocketAddr = "[::ffff:10.1.2.3]:443".parse().unwrap();
         assert_eq!(network_of(Some(mapped)), "10.1.2.3");
+    }
+}
+
+#[cfg(test)]
+mod shared_count_tests {
+    use super::*;
+
+    /// Two instances counting one network in the database in batches: together they let
+    /// through the limit and at most a batch more per instance, write once per batch, and ask
+    /// the database nothing more once the network is over the limit.
+    #[test]
+    fn instances_counting_in_batches_keep_the_limit_within_a_batch_each() {
+        let Some(db) = certdesk_testkit::pg::database("limits::instances_counting_in_batches") else { return };
+        // The store blocks: it is called outside the runtime, the gate inside it.
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let take = |gate: &NetworkGate, network: &str, at| rt.block_on(gate.take(network, at));
+        let store: Arc<dyn crate::store::Store> = Arc::new(crate::store::postgres::PgStore::open_for_tests(db.url()).unwrap());
+        let t0: chrono::DateTime<chrono::Utc> = "2026-12-04T02:00:10Z".parse().unwrap();
+        let per_minute = 640;
+        let gate = || NetworkGate {
+            limiter: Arc::new(WindowLimiter::new(per_minute, chrono::Duration::minutes(1))),
+            clock: Arc::new(move || t0),
+            metrics: crate::metrics::Metrics::new(),
+            shared: Some(Arc::new(SharedCount::new(store.clone(), per_minute))),
+            per_minute,
+        };
+        let (one, other) = (gate(), gate());
+        let batch = one.shared.as_ref().unwrap().batch();
+        assert_eq!(batch, 10);
+        let window = "2026-12-04T02:00:00Z".parse().unwrap();
+        let mut allowed = 0;
+        for n in 0..1000 {
+            let gate = if n % 3 == 0 { &other } else { &one };
+            if take(gate, "10.0.0.1", t0).is_ok() {
+                allowed += 1;
+            } else {
+                assert_eq!(take(gate, "10.0.0.1", t0), Err(50), "refused until the minute ends");
+            }
+            if n == 99 {
+                let written = store.count_request("10.0.0.1", window, 0).unwrap();
+                // One took 66 of the 100 and wrote 60 of them, the other 34 and wrote 30.
+                assert_eq!(written, 90, "written once per batch");
+            }
+        }
+        assert!(allowed >= per_minute && allowed <= per_minute + 2 * batch, "{allowed} allowed of a limit of {per_minute}");
+        let written = store.count_request("10.0.0.1", window, 0).unwrap();
+        assert!(written <= per_minute + 2 * batch + 2, "the refused asked the database no more: {written}");
+        // Another network and the next minute have their own counts.
+        assert!(take(&one, "10.0.0.2", t0).is_ok());
+        assert!(take(&one, "10.0.0.1", t0 + chrono::Duration::minutes(1)).is_ok());
+        // A limit under 128 counts every request at once: exact across the instances.
+        assert_eq!(SharedCount::new(store.clone(), 127).batch(), 1);
     }
 }

@@ -20,7 +20,7 @@ use crate::api::{app, AppState, Clock};
 use crate::checks::CheckProvider;
 use crate::ids::Ids;
 pub use crate::limits::Limits;
-use crate::limits::{per_network, CappedAcceptor, NetworkGate, WindowLimiter};
+use crate::limits::{per_network, CappedAcceptor, NetworkGate, SharedCount, WindowLimiter};
 use crate::store::StoreError;
 use crate::tls::{self, TlsError};
 
@@ -300,7 +300,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
             limiter: Arc::new(WindowLimiter::new(limits.per_network_per_minute, chrono::Duration::minutes(1))),
             clock: state.clock.clone(),
             metrics: state.metrics.clone(),
-            shared: state.store.counts_requests().then(|| state.store.clone()),
+            shared: state.store.counts_requests().then(|| Arc::new(SharedCount::new(state.store.clone(), limits.per_network_per_minute))),
             per_minute: limits.per_network_per_minute,
         };
         let router = router

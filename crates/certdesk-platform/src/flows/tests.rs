@@ -730,8 +730,8 @@ fn the_backend_decides_no_rule_and_the_flows_hold_no_sql() {
     }
     assert_eq!(
         backend.len(),
-        11,
-        "sqlite.rs, sqlite/{{complaints, operator_keys, operators, public, rows}}.rs, postgres.rs and postgres/{{complaints, operators, public, rows}}.rs are all read"
+        12,
+        "sqlite.rs, sqlite/{{complaints, operator_keys, operators, public, rows}}.rs, postgres.rs and postgres/{{complaints, operators, public, rows, watch}}.rs are all read"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

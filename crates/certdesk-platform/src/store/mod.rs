@@ -141,11 +141,11 @@ pub trait Store:
         false
     }
 
-    /// Counts one request without credentials from `network` in the window starting at
-    /// `window_start`; the count so far, this one included. Only for a store that
+    /// Counts `requests` without credentials from `network` in the window starting at
+    /// `window_start`; the count so far, these included. Only for a store that
     /// [`Store::counts_requests`].
-    fn count_request(&self, network: &str, window_start: DateTime<Utc>) -> StoreResult<u32> {
-        let _ = (network, window_start);
+    fn count_request(&self, network: &str, window_start: DateTime<Utc>, requests: u32) -> StoreResult<u32> {
+        let _ = (network, window_start, requests);
         Err(StoreError::Database("this store does not count requests".into()))
     }
 

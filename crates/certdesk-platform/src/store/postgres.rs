@@ -42,6 +42,7 @@ mod complaints;
 mod operators;
 mod public;
 mod rows;
+mod watch;
 
 /// Embedded PostgreSQL migrations, in order. Append only; never edit one that has landed (the
 /// test `landed_migrations_are_never_edited` pins each one's SHA-256).
@@ -61,6 +62,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "roster_filings", sql: include_str!("../../migrations-pg/0013_roster_filings.sql") },
     Migration { version: 14, name: "complaint_coordination", sql: include_str!("../../migrations-pg/0014_complaint_coordination.sql") },
     Migration { version: 15, name: "worker_aliases", sql: include_str!("../../migrations-pg/0015_worker_aliases.sql") },
+    Migration { version: 16, name: "public_notify", sql: include_str!("../../migrations-pg/0016_public_notify.sql") },
 ];
 
 /// The advisory lock every transaction holds from its first statement to its end (any
@@ -85,6 +87,8 @@ pub struct PgStore {
     writers: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
     /// Seals the signing keys at rest (the key file every instance is given).
     vault: crate::keys::KeyVault,
+    /// What the public page read, while nothing it reads has changed.
+    watch: std::sync::Arc<watch::Watch>,
 }
 
 /// One open PostgreSQL transaction, with the key vault its key rows need.
@@ -132,9 +136,9 @@ impl PgStore {
             // A push may wait its turn behind other instances' transactions.
             .connection_timeout(Duration::from_secs(30))
             .test_on_check_out(false)
-            .build(PostgresConnectionManager::new(config, NoTls))
+            .build(PostgresConnectionManager::new(config.clone(), NoTls))
             .map_err(|e| StoreError::Database(format!("connecting to PostgreSQL: {e}")))?;
-        let store = PgStore { pool: Some(pool), writers: Some(writers), vault };
+        let store = PgStore { pool: Some(pool), writers: Some(writers), vault, watch: watch::Watch::start(config) };
         migrate(&mut *store.conn()?, MIGRATIONS)?;
         Ok(store)
     }
@@ -143,6 +147,38 @@ impl PgStore {
     #[doc(hidden)]
     pub fn open_for_tests(url: &str) -> StoreResult<Self> {
         Self::open_with_vault(url, crate::keys::KeyVault::generate(), 4)
+    }
+
+    /// After a write outside [`Repo::run_transaction`](super::repo::Repo::run_transaction)
+    /// that a public page may show: returns once this instance's cache has heard of it.
+    fn caught_up(&self) -> StoreResult<()> {
+        if let Some((n, payload)) = self.watch.mark() {
+            self.conn()?.execute("SELECT pg_notify($1, $2)", &[&watch::CHANNEL, &payload])?;
+            self.watch.wait_for(n);
+        }
+        Ok(())
+    }
+
+    /// [`Store::trust_list`] from the database.
+    fn read_trust_list(&self) -> StoreResult<TrustList> {
+        let rows = self.conn()?.query(
+            "SELECT key_id, public_key, not_before, not_after, algorithm FROM signing_keys
+             WHERE withdrawn_at IS NULL ORDER BY key_id",
+            &[],
+        )?;
+        let keys = rows
+            .iter()
+            .map(|r| {
+                Ok(TrustedKey {
+                    key_id: fits("key id", r.get::<_, i32>(0))?,
+                    public_key: r.get(1),
+                    algorithm: algorithm_of(r.get(4))?,
+                    not_before: r.get::<_, NaiveDate>(2),
+                    not_after: r.get::<_, Option<NaiveDate>>(3),
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(TrustList { keys })
     }
 
     fn pool(&self) -> &r2d2::Pool<PostgresConnectionManager<NoTls>> {
@@ -169,6 +205,7 @@ impl Drop for PgStore {
     /// on an async worker, where the server's state is dropped at shutdown: the pool is closed
     /// on a thread of its own.
     fn drop(&mut self) {
+        self.watch.stop();
         let pools = (self.pool.take(), self.writers.take());
         let _ = std::thread::spawn(move || drop(pools)).join();
     }
@@ -184,7 +221,14 @@ impl super::repo::Repo for PgStore {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
         // An error drops `tx` uncommitted: the client rolls it back.
         f(&mut PgTx { tx: &mut tx, vault: &self.vault })?;
+        let mark = self.watch.mark();
+        if let Some((_, payload)) = &mark {
+            tx.execute("SELECT pg_notify($1, $2)", &[&watch::CHANNEL, payload])?;
+        }
         tx.commit()?;
+        if let Some((n, _)) = mark {
+            self.watch.wait_for(n);
+        }
         Ok(())
     }
 }
@@ -199,20 +243,27 @@ impl Store for PgStore {
         true
     }
 
-    fn count_request(&self, network: &str, window_start: DateTime<Utc>) -> StoreResult<u32> {
+    fn count_request(&self, network: &str, window_start: DateTime<Utc>, requests: u32) -> StoreResult<u32> {
+        let requests = i32::try_from(requests).unwrap_or(i32::MAX);
         let mut c = self.conn()?;
-        let n: i32 = c
+        let mut tx = c.transaction()?;
+        // A count is worth no wait for the disk: one lost in a crash lets a few more requests
+        // through in that minute. Without this every citizen's scan waited for a WAL flush on
+        // the network's one row (issue 12's load: the public page on PostgreSQL).
+        tx.batch_execute("SET LOCAL synchronous_commit TO OFF")?;
+        let n: i32 = tx
             .query_one(
-                "INSERT INTO network_requests (network, window_start, requests) VALUES ($1, $2, 1)
-                 ON CONFLICT (network, window_start) DO UPDATE SET requests = network_requests.requests + 1
+                "INSERT INTO network_requests (network, window_start, requests) VALUES ($1, $2, $3)
+                 ON CONFLICT (network, window_start) DO UPDATE SET requests = network_requests.requests + $3
                  RETURNING requests",
-                &[&network, &window_start],
+                &[&network, &window_start, &requests],
             )?
             .get(0);
-        if n == 1 {
+        if n == requests {
             // A new window of this network: the windows before the current one go.
-            c.execute("DELETE FROM network_requests WHERE window_start < $1", &[&window_start])?;
+            tx.execute("DELETE FROM network_requests WHERE window_start < $1", &[&window_start])?;
         }
+        tx.commit()?;
         fits("request count", n)
     }
 
@@ -309,7 +360,7 @@ impl Store for PgStore {
             "INSERT INTO blobs (agency_id, sha256, size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             &[&agency_id, &sha256, &(size as i64), &now],
         )?;
-        Ok(())
+        self.caught_up()
     }
 
     fn has_blob(&self, agency_id: Uuid, sha256: &str) -> StoreResult<bool> {
@@ -328,24 +379,15 @@ impl Store for PgStore {
     }
 
     fn trust_list(&self) -> StoreResult<TrustList> {
-        let rows = self.conn()?.query(
-            "SELECT key_id, public_key, not_before, not_after, algorithm FROM signing_keys
-             WHERE withdrawn_at IS NULL ORDER BY key_id",
-            &[],
-        )?;
-        let keys = rows
-            .iter()
-            .map(|r| {
-                Ok(TrustedKey {
-                    key_id: fits("key id", r.get::<_, i32>(0))?,
-                    public_key: r.get(1),
-                    algorithm: algorithm_of(r.get(4))?,
-                    not_before: r.get::<_, NaiveDate>(2),
-                    not_after: r.get::<_, Option<NaiveDate>>(3),
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        Ok(TrustList { keys })
+        if let Some(held) = self.watch.trust() {
+            return Ok(held);
+        }
+        let at = self.watch.current();
+        let list = self.read_trust_list()?;
+        if let Some(at) = at {
+            self.watch.keep_trust(at, &list);
+        }
+        Ok(list)
     }
 
     fn revocations(&self) -> StoreResult<RevocationList> {
@@ -454,12 +496,51 @@ mod tests {
             (13, "66b898e0f36521c9cca83cb499a854dabee0bb3a140a1c460b3aea5499d07226"),
             (14, "e15bf6e93024879d4f9c76f8fee5eb44b0b983abda8c680dcf63f9814804e850"),
             (15, "6690545a27665ce38bcf543920bb9791277a3333bae63158fc5f77c88d90f152"),
+            (16, "99099de1d2520ceb3cf7a79fea38a3951be6fcf83579f08b749c7868ffca34f6"),
         ];
 
     #[test]
     fn landed_migrations_are_never_edited() {
         let problems = certdesk_migrate::check_pins(MIGRATIONS, PINNED);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// Issue 12 item 3: the public page's reads are kept between changes, and a write by any
+    /// instance to a table the page reads makes every instance read again (the notification
+    /// arrives in milliseconds; the test allows 5 s).
+    #[test]
+    fn the_public_pages_cache_is_dropped_when_any_instance_writes_what_it_shows() {
+        use crate::store::public::PublicRecords;
+        let Some(db) = pg::database("store::postgres::the_public_pages_cache_is_dropped_when_any_instance_writes_what_it_shows") else { return };
+        let (one, other) = (PgStore::open_for_tests(db.url()).unwrap(), PgStore::open_for_tests(db.url()).unwrap());
+        let soon = |what: &dyn Fn() -> bool| (0..500).any(|_| what() || { std::thread::sleep(Duration::from_millis(10)); false });
+        assert!(soon(&|| one.watch.current().is_some()), "the instance listens");
+        assert!(one.trust_list().unwrap().keys.is_empty());
+        assert_eq!(one.public_certificate("SH112026000001P").unwrap(), None);
+        assert!(one.watch.trust().is_some() && one.watch.certificate("SH112026000001P").is_some(), "both kept");
+        // An agency's write: a certificate that did not exist may now (any agency may approve
+        // it); the trust list stays.
+        let before = one.watch.current();
+        let agency = Agency { id: Uuid::now_v7(), name: "某家政".into(), credit_code: "91310000MA1K000001".into(), district: "黄浦区".into() };
+        other.create_agency(&agency, Utc::now()).unwrap().unwrap();
+        assert!(soon(&|| one.watch.current() != before), "the other instance's write reached this one");
+        assert!(one.watch.certificate("SH112026000001P").is_none(), "nothing old is served");
+        assert!(one.watch.trust().is_some(), "the signing keys did not move");
+        assert_eq!(one.public_certificate("SH112026000001P").unwrap(), None, "read again");
+        // This instance's own write is heard before the write returns: no page read after it
+        // shows what it replaced, however slow the notification.
+        let before = one.watch.current();
+        one.add_blob(agency.id, &"a".repeat(64), 1, Utc::now()).unwrap();
+        assert_ne!(one.watch.current(), before, "heard before returning");
+        assert!(one.watch.certificate("SH112026000001P").is_none());
+        // A new signing key: every page reads the trust list again.
+        let before = one.watch.current();
+        let (key_id, _) = crate::flows::current_signing_key(&other, &crate::ids::CountingIds::default(), Utc::now().date_naive(), Utc::now()).unwrap();
+        assert!(soon(&|| one.watch.current() != before));
+        assert!(one.watch.trust().is_none());
+        assert_eq!(one.trust_list().unwrap().keys.iter().map(|k| k.key_id).collect::<Vec<_>>(), [key_id]);
+        one.watch.stop();
+        assert!(one.watch.trust().is_none(), "a stopped watch serves nothing from the cache");
     }
 
     const TWO: &[Migration] = &[
