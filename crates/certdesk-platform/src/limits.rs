@@ -419,11 +419,6 @@ mod tests {
         let mapped: SocketAddr = "[::ffff:10.1.2.3]:443".parse().unwrap();
         assert_eq!(network_of(Some(mapped)), "10.1.2.3");
     }
-}
-
-#[cfg(test)]
-mod shared_count_tests {
-    use super::*;
 
     /// Two instances counting one network in the database in batches: together they let
     /// through the limit and at most a batch more per instance, write once per batch, and ask
