@@ -355,6 +355,74 @@ impl PublicRecords for super::PgStore {
     }
 }
 
+impl super::PgStore {
+    /// [`PublicRecords::public_certificate`] from the database.
+    fn read_public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>> {
+        let mut conn = self.conn()?;
+        let conn = &mut *conn;
+        let row = conn.query_opt(
+            // The identity as approved (migration approved_identity), the live record only for
+            // certificates approved before it was kept. A record naming no service types (or
+            // naming JSON null) has none, as SQLite's json_extract gives NULL for both.
+            "SELECT c.worker_id, c.agency_id, c.card_version, c.revoked_at IS NOT NULL,
+                    g.name, g.phone, COALESCE(c.approved_name, w.name), COALESCE(c.approved_id_number, w.id_number),
+                    (SELECT b.sha256 FROM blobs b WHERE b.agency_id = c.agency_id
+                       AND b.sha256 = CASE WHEN c.approved_name IS NULL THEN w.photo_sha256 ELSE c.approved_photo_sha256 END),
+                    CASE WHEN c.approved_name IS NULL
+                         THEN NULLIF(w.record::jsonb -> 'service_types', 'null'::jsonb)::text
+                         ELSE c.approved_service_types END,
+                    c.valid_until, c.valid_from
+             FROM certificates c JOIN agencies g ON g.id = c.agency_id JOIN workers w ON w.id = c.worker_id
+             WHERE c.code = $1",
+            &[&code],
+        )?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let worker: Uuid = r.get(0);
+        let agency: Uuid = r.get(1);
+        let types: Option<String> = r.get(9);
+        let service_types = match types {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("service types of {code}: {e}")))?,
+            None => Vec::new(),
+        };
+        // The worker's synced health checks and policies (index agency_records_worker); one
+        // that does not read counts for nothing, so it can only make the colour less green.
+        let worker_text = worker.to_string();
+        let mut payloads = |entity: &str| -> StoreResult<Vec<String>> {
+            let rows = conn.query(
+                "SELECT payload FROM agency_records WHERE agency_id = $1 AND entity = $2 AND NOT deleted
+                   AND ((payload::jsonb) ->> 'worker_id') = $3
+                 ORDER BY entity_id",
+                &[&agency, &entity, &worker_text],
+            )?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        };
+        let health_checks =
+            payloads(SyncEntity::HealthCheck.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+        let insurance =
+            payloads(SyncEntity::Insurance.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+        Ok(Some(PublicCertificate {
+            certificate_code: code.to_owned(),
+            worker_id: worker,
+            agency_id: agency,
+            current_card_version: fits("card version", r.get::<_, i32>(2))?,
+            revoked: r.get(3),
+            agency_name: r.get(4),
+            agency_phone: r.get::<_, Option<String>>(5).filter(|p| !p.trim().is_empty()),
+            worker_name: r.get(6),
+            id_number: r.get(7),
+            service_types,
+            photo_sha256: r.get(8),
+            health_checks,
+            insurance,
+            valid_until: day(r.get(10)),
+            valid_from: day(r.get(11)),
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -714,73 +782,5 @@ mod tests {
         assert_eq!(card.activated_at, Some(later));
         assert_eq!(f.store.transaction(|tx| tx.electronic_card("t2")).unwrap(), None, "a code activates once");
         assert_eq!(f.store.transaction(|tx| tx.activation("nope")).unwrap(), None);
-    }
-}
-
-impl super::PgStore {
-    /// [`PublicRecords::public_certificate`] from the database.
-    fn read_public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>> {
-        let mut conn = self.conn()?;
-        let conn = &mut *conn;
-        let row = conn.query_opt(
-            // The identity as approved (migration approved_identity), the live record only for
-            // certificates approved before it was kept. A record naming no service types (or
-            // naming JSON null) has none, as SQLite's json_extract gives NULL for both.
-            "SELECT c.worker_id, c.agency_id, c.card_version, c.revoked_at IS NOT NULL,
-                    g.name, g.phone, COALESCE(c.approved_name, w.name), COALESCE(c.approved_id_number, w.id_number),
-                    (SELECT b.sha256 FROM blobs b WHERE b.agency_id = c.agency_id
-                       AND b.sha256 = CASE WHEN c.approved_name IS NULL THEN w.photo_sha256 ELSE c.approved_photo_sha256 END),
-                    CASE WHEN c.approved_name IS NULL
-                         THEN NULLIF(w.record::jsonb -> 'service_types', 'null'::jsonb)::text
-                         ELSE c.approved_service_types END,
-                    c.valid_until, c.valid_from
-             FROM certificates c JOIN agencies g ON g.id = c.agency_id JOIN workers w ON w.id = c.worker_id
-             WHERE c.code = $1",
-            &[&code],
-        )?;
-        let Some(r) = row else {
-            return Ok(None);
-        };
-        let worker: Uuid = r.get(0);
-        let agency: Uuid = r.get(1);
-        let types: Option<String> = r.get(9);
-        let service_types = match types {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt(format!("service types of {code}: {e}")))?,
-            None => Vec::new(),
-        };
-        // The worker's synced health checks and policies (index agency_records_worker); one
-        // that does not read counts for nothing, so it can only make the colour less green.
-        let worker_text = worker.to_string();
-        let mut payloads = |entity: &str| -> StoreResult<Vec<String>> {
-            let rows = conn.query(
-                "SELECT payload FROM agency_records WHERE agency_id = $1 AND entity = $2 AND NOT deleted
-                   AND ((payload::jsonb) ->> 'worker_id') = $3
-                 ORDER BY entity_id",
-                &[&agency, &entity, &worker_text],
-            )?;
-            Ok(rows.iter().map(|r| r.get(0)).collect())
-        };
-        let health_checks =
-            payloads(SyncEntity::HealthCheck.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
-        let insurance =
-            payloads(SyncEntity::Insurance.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
-        Ok(Some(PublicCertificate {
-            certificate_code: code.to_owned(),
-            worker_id: worker,
-            agency_id: agency,
-            current_card_version: fits("card version", r.get::<_, i32>(2))?,
-            revoked: r.get(3),
-            agency_name: r.get(4),
-            agency_phone: r.get::<_, Option<String>>(5).filter(|p| !p.trim().is_empty()),
-            worker_name: r.get(6),
-            id_number: r.get(7),
-            service_types,
-            photo_sha256: r.get(8),
-            health_checks,
-            insurance,
-            valid_until: day(r.get(10)),
-            valid_from: day(r.get(11)),
-        }))
     }
 }
