@@ -77,7 +77,7 @@ fn roots(cfg: &Config) -> Vec<Root> {
         Feedback, certdesk_print::PrintOutcome, certdesk_print::PrinterInfo,
         certdesk_domain::health::HealthCheckInput, certdesk_domain::health::InsuranceInput, HealthCheck, InsurancePolicy,
         Deadline, WorkerToComplete, CoverKind, CoverImportReport, KeptFiling, certdesk_print::PackFiles,
-        certdesk_core::backup::BackupPlan, certdesk_core::backup::BackupWritten,
+        certdesk_core::backup::BackupPlan, certdesk_core::backup::BackupWritten, certdesk_idcard::CardText,
     ]
 }
 

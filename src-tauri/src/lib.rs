@@ -8,6 +8,7 @@ mod bindings;
 mod backup;
 mod cards;
 mod health;
+mod idcard;
 mod sync;
 
 use std::path::PathBuf;
@@ -283,6 +284,9 @@ pub fn run() -> i32 {
             backup::backup_plan_get,
             backup::backup_plan_set,
             backup::backup_now,
+            idcard::idcard_read,
+            idcard::idcard_port_get,
+            idcard::idcard_port_set,
             id_preview,
             diagnostics_export,
             photo_prepare,

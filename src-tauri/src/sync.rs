@@ -50,7 +50,7 @@ fn told(handle: &tauri::AppHandle) -> SyncOptions {
     SyncOptions { progress: Some(sink), ..SyncOptions::default() }
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + 'static) -> CmdResult<T> {
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + 'static) -> CmdResult<T> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(DeskError::internal)?
 }
 

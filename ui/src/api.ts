@@ -194,6 +194,9 @@ export const backupPlanGet = () => call('backup_plan_get');
 export const backupPlanSet = (folder: string, keep: number, passphrase: string | null) =>
   call('backup_plan_set', { folder, keep, passphrase });
 export const backupNow = () => call('backup_now');
+export const idcardRead = () => call('idcard_read');
+export const idcardPortGet = () => call('idcard_port_get');
+export const idcardPortSet = (port: string) => call('idcard_port_set', { port });
 export const logout = () => call('logout');
 export const agencySet = (agency: AgencyInput) => call('agency_set', { agency });
 export const userList = () => call('user_list');

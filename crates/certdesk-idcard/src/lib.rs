@@ -20,11 +20,14 @@
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
+use certdesk_domain::Gender;
 use chrono::NaiveDate;
 use serde::Serialize;
 
 mod ethnicity;
 mod messages;
+#[cfg(all(unix, feature = "simulator"))]
+pub mod simulator;
 
 pub use ethnicity::ethnicity_name;
 
@@ -86,11 +89,12 @@ impl std::fmt::Display for ReaderError {
 
 /// A card's text fields, as printed on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CardText {
     /// 姓名.
     pub name: String,
-    /// `male` or `female` (the card's code 1 or 2).
-    pub gender: String,
+    /// The card's code 1 or 2; always the one its ID number encodes.
+    pub gender: Gender,
     /// 民族, its name (汉, 蒙古 … by GB 3304).
     pub ethnicity: String,
     /// 出生.
@@ -205,8 +209,8 @@ pub fn parse_text(text: &[u8], today: NaiveDate) -> Result<CardText, ReaderError
     let field = |from: usize, len: usize| ucs2(&text[from..from + len]);
     let name = field(0, 30);
     let gender = match field(30, 2).as_str() {
-        "1" => "male",
-        "2" => "female",
+        "1" => Gender::Male,
+        "2" => Gender::Female,
         other => return Err(ReaderError::Unreadable(format!("gender code {other}"))),
     };
     let ethnicity = ethnicity_name(&field(32, 4)).ok_or_else(|| ReaderError::Unreadable(format!("ethnicity code {}", field(32, 4))))?;
@@ -218,13 +222,18 @@ pub fn parse_text(text: &[u8], today: NaiveDate) -> Result<CardText, ReaderError
     let valid_from = date(&field(188, 16), "valid from")?;
     let until = field(204, 16);
     let valid_until = if until.starts_with("长期") { None } else { Some(date(&until, "valid until")?) };
+    // A card whose printed sex or birth date is not what its own number encodes was not
+    // written by the issuing authority (or the read went wrong): nothing from it is trusted.
+    if id_number.gender() != gender || id_number.birth_date() != birth_date {
+        return Err(ReaderError::Unreadable(format!("a sex or birth date that ID number {} does not encode", id_number.as_str())));
+    }
     let name = certdesk_domain::parse_person_name(&name, "name").map_err(|e| ReaderError::Unreadable(e.message_en))?;
     if address.is_empty() || authority.is_empty() {
         return Err(ReaderError::Unreadable("an empty address or issuing authority".into()));
     }
     Ok(CardText {
         name,
-        gender: gender.to_owned(),
+        gender,
         ethnicity: ethnicity.to_owned(),
         birth_date,
         address,
@@ -248,7 +257,7 @@ pub fn text_block(card: &CardText, ethnicity_code: &str) -> Vec<u8> {
         out[from..from + n].copy_from_slice(&bytes[..n]);
     };
     put(0, 30, &card.name);
-    put(30, 2, if card.gender == "male" { "1" } else { "2" });
+    put(30, 2, if card.gender == Gender::Male { "1" } else { "2" });
     put(32, 4, ethnicity_code);
     put(36, 16, &card.birth_date.format("%Y%m%d").to_string());
     put(52, 70, &card.address);
@@ -311,7 +320,7 @@ mod tests {
     pub(crate) fn card() -> CardText {
         CardText {
             name: "张三".into(),
-            gender: "female".into(),
+            gender: Gender::Female,
             ethnicity: "汉".into(),
             birth_date: NaiveDate::from_ymd_opt(1990, 3, 7).unwrap(),
             address: "上海市徐汇区漕溪北路1号".into(),
@@ -351,5 +360,11 @@ mod tests {
         assert!(matches!(parse_text(&text_block(&bad_id, "01"), today()), Err(ReaderError::Unreadable(_))), "a wrong check digit");
         assert!(matches!(parse_text(&text_block(&card(), "99"), today()), Err(ReaderError::Unreadable(_))), "no such ethnicity");
         assert!(matches!(parse_text(&[0u8; 100], today()), Err(ReaderError::DamagedFrame(_))));
+        // A card whose printed sex or birth date its own number does not encode (a forged or
+        // misread card) fills nothing.
+        let other_sex = CardText { gender: Gender::Male, ..card() };
+        assert!(matches!(parse_text(&text_block(&other_sex, "01"), today()), Err(ReaderError::Unreadable(_))), "sex");
+        let other_birth = CardText { birth_date: NaiveDate::from_ymd_opt(1990, 3, 8).unwrap(), ..card() };
+        assert!(matches!(parse_text(&text_block(&other_birth, "01"), today()), Err(ReaderError::Unreadable(_))), "birth date");
     }
 }

@@ -5,11 +5,10 @@
 
 #![cfg(unix)]
 
-use std::fs::File;
-use std::io::{Read, Write};
 use std::thread::JoinHandle;
 
-use certdesk_idcard::{answer, read_card_at, text_block, CardText, ReaderError, READ_BASE, SELECT, SW_FOUND, SW_NO_CARD, SW_OK, SW_READ_FAILED};
+use certdesk_idcard::simulator::{self, Behaviour};
+use certdesk_idcard::{read_card_at, CardText, ReaderError};
 use chrono::NaiveDate;
 
 fn today() -> NaiveDate {
@@ -19,7 +18,7 @@ fn today() -> NaiveDate {
 fn card() -> CardText {
     CardText {
         name: "买买提·艾力".into(),
-        gender: "male".into(),
+        gender: certdesk_domain::Gender::Male,
         ethnicity: "维吾尔".into(),
         birth_date: NaiveDate::from_ymd_opt(1985, 11, 2).unwrap(),
         address: "新疆乌鲁木齐市天山区解放南路100号".into(),
@@ -39,74 +38,14 @@ fn certdesk_testkit_free_id() -> String {
     format!("{body}{}", C[(sum % 11) as usize] as char)
 }
 
-/// What the simulated reader does at each step.
-#[derive(Clone, Copy)]
-enum Reader {
-    /// A card lies on it.
-    Card,
-    /// Nothing on it.
-    Empty,
-    /// The card leaves between select and read.
-    RemovedMidRead,
-    /// The read's answer has one byte changed.
-    Damaged,
-    /// The read's answer stops halfway.
-    CutShort,
-}
-
-/// A pseudo-terminal: the simulated reader on the master side (a thread), the path of the
-/// slave side for the desk to open as its serial port.
-fn reader(kind: Reader) -> (String, JoinHandle<()>) {
-    let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
-    let path = nix::unistd::ttyname(&pty.slave).expect("the slave's name").display().to_string();
-    let mut port = File::from(pty.master);
-    let slave_keepalive = File::from(pty.slave);
-    let handle = std::thread::spawn(move || {
-        let _slave = slave_keepalive; // the pty stays open until the exchange is over
-        let mut buf = [0u8; 64];
-        let mut pending = Vec::new();
-        loop {
-            let n = match port.read(&mut buf) {
-                Ok(0) | Err(_) => return,
-                Ok(n) => n,
-            };
-            pending.extend_from_slice(&buf[..n]);
-            // Each command is 10 bytes: preamble, length, CMD PARA, CHK.
-            while pending.len() >= 10 {
-                let cmd = [pending[7], pending[8]];
-                pending.drain(..10);
-                let text = text_block(&card(), "05");
-                let mut data = vec![0x01, 0x00, 0x04, 0x00];
-                data.extend_from_slice(&text);
-                data.extend_from_slice(&[0x57; 1024]); // the photo, in the card's own format
-                let reply = match (kind, cmd) {
-                    (Reader::Empty, _) => answer(SW_NO_CARD, &[]),
-                    (_, c) if c == SELECT => answer(SW_OK, &[]),
-                    (Reader::RemovedMidRead, c) if c == READ_BASE => answer(SW_READ_FAILED, &[]),
-                    (Reader::Damaged, c) if c == READ_BASE => {
-                        let mut f = answer(SW_OK, &data);
-                        f[300] ^= 0x01;
-                        f
-                    }
-                    (Reader::CutShort, c) if c == READ_BASE => {
-                        let f = answer(SW_OK, &data);
-                        f[..f.len() / 2].to_vec()
-                    }
-                    (_, c) if c == READ_BASE => answer(SW_OK, &data),
-                    _ => answer(SW_FOUND, &[0; 4]),
-                };
-                if port.write_all(&reply).is_err() {
-                    return;
-                }
-            }
-        }
-    });
-    (path, handle)
+/// A simulated reader holding [`card`] on a pseudo-terminal.
+fn reader(kind: Behaviour) -> (String, JoinHandle<()>) {
+    simulator::start(card(), "05", kind).expect("a pseudo-terminal")
 }
 
 #[test]
 fn a_card_on_a_reader_at_a_serial_port_reads_whole() {
-    let (path, _sim) = reader(Reader::Card);
+    let (path, _sim) = reader(Behaviour::Card);
     let read = read_card_at(&path, today()).expect("the card reads");
     assert_eq!(read, card());
     assert_eq!((read.ethnicity.as_str(), read.valid_until), ("维吾尔", None), "长期 has no end");
@@ -115,10 +54,10 @@ fn a_card_on_a_reader_at_a_serial_port_reads_whole() {
 #[test]
 fn each_failure_is_its_own_error_and_nothing_is_read() {
     for (kind, expected) in [
-        (Reader::Empty, "NoCard"),
-        (Reader::RemovedMidRead, "CardRemoved"),
-        (Reader::Damaged, "DamagedFrame"),
-        (Reader::CutShort, "DamagedFrame"),
+        (Behaviour::Empty, "NoCard"),
+        (Behaviour::RemovedMidRead, "CardRemoved"),
+        (Behaviour::Damaged, "DamagedFrame"),
+        (Behaviour::CutShort, "DamagedFrame"),
     ] {
         let (path, _sim) = reader(kind);
         let e = read_card_at(&path, today()).unwrap_err();

@@ -25,7 +25,7 @@ fn idcard(dir: &Path) {
     use certdesk_idcard::{answer, text_block, CardText, SW_FOUND, SW_NO_CARD, SW_OK};
     let card = CardText {
         name: "张三".into(),
-        gender: "female".into(),
+        gender: certdesk_domain::Gender::Female,
         ethnicity: "汉".into(),
         birth_date: chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap(),
         address: "上海市徐汇区漕溪北路1号".into(),

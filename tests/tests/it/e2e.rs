@@ -9,6 +9,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use certdesk_idcard::simulator::Behaviour;
+use certdesk_idcard::CardText;
 use thirtyfour::prelude::*;
 
 use crate::window::*;
@@ -16,6 +18,23 @@ use crate::window::*;
 const ID_OK: &str = "11010519491231002X";
 /// The same number with a wrong check character (5 instead of X).
 const ID_BAD: &str = "110105194912310025";
+
+/// The card on the simulated reader: a man born in 1985, his number's sex and birth date.
+fn id_card() -> CardText {
+    let id = certdesk_testkit::id_number_from("65010219851102001");
+    let parsed = certdesk_domain::IdNumber::parse(&id, chrono::Utc::now().date_naive()).expect("a valid ID number");
+    CardText {
+        name: "买买提·艾力".into(),
+        gender: parsed.gender(),
+        ethnicity: "维吾尔".into(),
+        birth_date: parsed.birth_date(),
+        address: "新疆乌鲁木齐市天山区解放南路100号".into(),
+        id_number: id,
+        authority: "乌鲁木齐市公安局天山分局".into(),
+        valid_from: chrono::NaiveDate::from_ymd_opt(2015, 6, 1).unwrap(),
+        valid_until: None,
+    }
+}
 
 fn kill_app(app: &Path) {
     // The app is a child of WebKitWebDriver; find it by its executable (not by command line,
@@ -218,6 +237,34 @@ async fn after_restart(d: &WebDriver) {
     wait(d, By::Id("reset_password")).await.send_keys(Key::Enter).await.unwrap();
     wait_gone(d, By::Id("reset_password")).await;
     shot(d, "10-users").await;
+
+    // 读身份证 (issue 15 item 4): the manager sets the reader's port (a simulated reader on a
+    // pseudo-terminal speaking the readers' serial protocol, as a USB-serial reader would); F3
+    // on the enrolment form fills name, ID number and address from the card, and the worker is
+    // saved with them.
+    let card = id_card();
+    let (port, _reader) = certdesk_idcard::simulator::start(card.clone(), "05", Behaviour::Card).expect("a pseudo-terminal");
+    type_into(d, "idcard_port", &port).await;
+    wait(d, By::Id("idcard_port")).await.send_keys(Key::Enter).await.unwrap();
+    wait_text(d, By::Css(".ant-message"), "读卡器端口已设为").await;
+    wait(d, tid("nav-enrol")).await.click().await.unwrap();
+    wait(d, tid("enrol-form")).await;
+    wait(d, By::Id("enrol_name")).await.send_keys(Key::F3).await.unwrap();
+    wait_value(d, "enrol_name", &card.name).await;
+    wait_value(d, "enrol_id_number", &card.id_number).await;
+    wait_value(d, "enrol_address", &card.address).await;
+    wait_text(d, By::Css(".ant-message"), "维吾尔族").await;
+    wait_text(d, tid("id-preview"), &card.birth_date.to_string()).await;
+    shot(d, "10b-idcard-read").await;
+    type_into(d, "enrol_phone", "13812340099").await;
+    type_into(d, "enrol_emergency_contact_name", "阿依古丽").await;
+    type_into(d, "enrol_emergency_contact_phone", "13900000001").await;
+    wait(d, By::Css("#enrol_service_types input[value='cleaning']")).await.click().await.unwrap();
+    wait(d, By::Id("enrol_agency_check")).await.click().await.unwrap();
+    wait(d, By::Id("enrol_phone")).await.send_keys(Key::Enter).await.unwrap();
+    wait_text(d, tid("worker-name"), &card.name).await;
+    wait(d, tid("nav-users")).await.click().await.unwrap();
+    wait(d, tid("user-form")).await;
 
     // 闲置锁定 (issue 15 item 3): the manager sets one minute; with no key and no click for that
     // long the window locks over the page; a wrong password is refused there, the right one

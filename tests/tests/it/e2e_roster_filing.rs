@@ -85,11 +85,6 @@ async fn the_manager_files_the_roster_in_the_window_and_its_receipt_verifies() {
     platform.stop().await;
 }
 
-/// The value of the input with this id.
-async fn value(d: &WebDriver, id: &str) -> String {
-    wait(d, By::Id(id)).await.prop("value").await.unwrap().unwrap_or_default()
-}
-
 /// Scrolls the filing section to the top of the window, so a screenshot shows the form, the
 /// answer and the list of kept filings together.
 async fn show_filing(d: &WebDriver) {

@@ -191,8 +191,12 @@ pub async fn wait_gone(d: &WebDriver, by: By) {
 }
 
 /// End the session whatever happened in `outcome`, then pass a failure on: a failed assertion
-/// reports at once instead of leaving the session open.
+/// reports at once instead of leaving the session open, the window as it was then in
+/// `failed.png`.
 pub async fn finish(d: WebDriver, outcome: std::thread::Result<()>) {
+    if outcome.is_err() {
+        let _ = d.screenshot(&screenshots().join("failed.png")).await;
+    }
     let _ = d.quit().await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
@@ -224,5 +228,23 @@ pub async fn click_when_free(d: &WebDriver, by: By) {
             }
             Err(e) => panic!("{by:?} stayed covered or stale: {e}"),
         }
+    }
+}
+
+/// The value of the input with this id.
+pub async fn value(d: &WebDriver, id: &str) -> String {
+    wait(d, By::Id(id)).await.prop("value").await.unwrap().unwrap_or_default()
+}
+
+/// Waits until the input with this id holds `expected`.
+pub async fn wait_value(d: &WebDriver, id: &str, expected: &str) {
+    let started = std::time::Instant::now();
+    loop {
+        let now = value(d, id).await;
+        if now == expected {
+            return;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "#{id} holds {now:?}, not {expected:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }

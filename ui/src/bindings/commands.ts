@@ -11,6 +11,7 @@ import type { Calibration } from './Calibration';
 import type { CancelReason } from './CancelReason';
 import type { CardLayout } from './CardLayout';
 import type { CardState } from './CardState';
+import type { CardText } from './CardText';
 import type { ClassDetail } from './ClassDetail';
 import type { ClassInput } from './ClassInput';
 import type { CoverImportReport } from './CoverImportReport';
@@ -110,6 +111,9 @@ export type Commands = {
   health_check_add: { args: { workerId: string; input: HealthCheckInput; reportB64?: string | null }; result: HealthCheck };
   health_check_list: { args: { workerId: string }; result: Array<HealthCheck> };
   id_preview: { args: { idNumber: string }; result: IdPreview };
+  idcard_port_get: { args: Record<string, never>; result: string | null };
+  idcard_port_set: { args: { port: string }; result: string | null };
+  idcard_read: { args: Record<string, never>; result: CardText };
   idle_lock_set: { args: { minutes: number }; result: number };
   import_preview: { args: { bytesB64: string; options: ImportOptions }; result: ImportReport };
   import_report_save: { args: { report: ImportReport; path: string }; result: null };
@@ -203,6 +207,9 @@ export const COMMANDS = [
   'health_check_add',
   'health_check_list',
   'id_preview',
+  'idcard_port_get',
+  'idcard_port_set',
+  'idcard_read',
   'idle_lock_set',
   'import_preview',
   'import_report_save',

@@ -15,6 +15,7 @@ export type { Cancellation } from './Cancellation';
 export type { CardActivation } from './CardActivation';
 export type { CardLayout } from './CardLayout';
 export type { CardState } from './CardState';
+export type { CardText } from './CardText';
 export type { ClassCredit } from './ClassCredit';
 export type { ClassDetail } from './ClassDetail';
 export type { ClassInput } from './ClassInput';

@@ -184,6 +184,59 @@ describe('EnrolForm', () => {
     const [, args] = invoke.mock.calls.find(([c]) => c === 'worker_update')!;
     expect(args).toMatchObject({ id: 'w1', reason: '录入错误', input: { id_number: '110105194912310029', agency_check_done: true } });
   });
+
+  it('fills name, ID number and address from the ID card (button or F3), and nothing when the reader fails', async () => {
+    const CARD = {
+      name: '买买提·艾力',
+      gender: 'female',
+      ethnicity: '维吾尔',
+      birth_date: '1949-12-31',
+      address: '新疆乌鲁木齐市天山区解放南路100号',
+      id_number: '11010519491231002X',
+      authority: '乌鲁木齐市公安局天山分局',
+      valid_from: '2015-06-01',
+      valid_until: '2025-06-01',
+    };
+    const NO_CARD = {
+      code: 'idcard_reader',
+      message_zh: '读卡器上没有身份证：请把身份证放在读卡器上再读。未填入任何内容。',
+      message_en: 'No ID card on the reader. Nothing was filled.',
+      fields: [],
+      existing_worker_id: null,
+    };
+    let answer: unknown = NO_CARD;
+    mockBackend({
+      id_preview: () => PREVIEW_OK,
+      idcard_read: () => {
+        if (answer === NO_CARD) throw NO_CARD;
+        return answer;
+      },
+    });
+    setup();
+    type('enrol_name', '张三');
+    fireEvent.click(screen.getByTestId('idcard-read'));
+    await waitFor(() => expect(screen.getByTestId('idcard-error').textContent).toContain('读卡器上没有身份证'));
+    expect((document.getElementById('enrol_name') as HTMLInputElement).value).toBe('张三');
+    expect((document.getElementById('enrol_id_number') as HTMLInputElement).value).toBe('');
+
+    answer = CARD;
+    fireEvent.keyDown(document.getElementById('enrol_name')!, { key: 'F3' });
+    await waitFor(() => expect((document.getElementById('enrol_name') as HTMLInputElement).value).toBe('买买提·艾力'));
+    expect((document.getElementById('enrol_id_number') as HTMLInputElement).value).toBe('11010519491231002X');
+    expect((document.getElementById('enrol_address') as HTMLInputElement).value).toBe(CARD.address);
+    expect(screen.queryByTestId('idcard-error')).toBeNull();
+    await waitFor(() => expect(document.body.textContent).toContain('维吾尔族'));
+    expect(document.body.textContent).toContain('2025-06-01 过期');
+    await waitFor(() => expect(document.activeElement?.id).toBe('enrol_phone'));
+    expect(invoke.mock.calls.filter(([c]) => c === 'idcard_read')).toHaveLength(2);
+  });
+
+  it('offers no card reading when editing a worker', () => {
+    mockBackend({ id_preview: () => PREVIEW_OK });
+    const worker = { id: 'w1', name: '张三', id_number: '11010519491231002X' } as unknown as Worker;
+    setup({ worker });
+    expect(screen.queryByTestId('idcard-read')).toBeNull();
+  });
 });
 
 describe('helpers', () => {

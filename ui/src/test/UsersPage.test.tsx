@@ -23,6 +23,7 @@ describe('UsersPage (issue 10 item 3: the agency\'s accounts)', () => {
       if (cmd === 'user_set_disabled') return (clerk = { ...clerk, disabled: (args as { disabled: boolean }).disabled });
       if (cmd === 'user_reset_password') return clerk;
       if (cmd === 'backup_plan_get') return { settings: { folder: null, keep: 7, last_at: null, last_file: null }, passphrase_kept: false, days_since: null };
+      if (cmd === 'idcard_port_get') return null;
       throw `unexpected ${cmd}`;
     });
     renderWithProviders(<UsersPage />, 'zh-CN', MANAGER);
@@ -50,5 +51,41 @@ describe('UsersPage (issue 10 item 3: the agency\'s accounts)', () => {
     fireEvent.change(input, { target: { value: 'password-new' } });
     fireEvent.keyDown(input, { key: 'Enter' });
     await waitFor(() => expect(calls.find(([c]) => c === 'user_reset_password')?.[1]).toEqual({ username: 'li.na', password: 'password-new' }));
+  });
+
+  it('shows the ID-card reader port kept, refuses an empty one beside the field and saves a port with Enter', async () => {
+    let port: string | null = '/dev/ttyS0';
+    const INVALID = {
+      code: 'validation',
+      message_zh: '请填写读卡器的端口（如 /dev/ttyUSB0 或 COM3）',
+      message_en: "Give the reader's port (for example /dev/ttyUSB0 or COM3)",
+      fields: [],
+      existing_worker_id: null,
+    };
+    invoke.mockImplementation(async (cmd: string, args: unknown) => {
+      if (cmd === 'user_list') return [ME];
+      if (cmd === 'backup_plan_get') return { settings: { folder: null, keep: 7, last_at: null, last_file: null }, passphrase_kept: false, days_since: null };
+      if (cmd === 'idcard_port_get') return port;
+      if (cmd === 'idcard_port_set') {
+        const p = (args as { port: string }).port.trim();
+        if (!p) throw INVALID;
+        return (port = p);
+      }
+      throw `unexpected ${cmd}`;
+    });
+    renderWithProviders(<UsersPage />, 'zh-CN', MANAGER);
+    const input = await waitFor(() => {
+      const el = document.getElementById('idcard_port') as HTMLInputElement | null;
+      if (!el || el.value !== '/dev/ttyS0') throw new Error('the kept port is not shown yet');
+      return el;
+    });
+    fireEvent.change(input, { target: { value: '  ' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(await screen.findByText(/请填写读卡器的端口/)).toBeTruthy();
+    expect(port).toBe('/dev/ttyS0');
+    fireEvent.change(input, { target: { value: '/dev/ttyUSB0' } });
+    fireEvent.click(screen.getByTestId('idcard-port-save'));
+    await waitFor(() => expect(port).toBe('/dev/ttyUSB0'));
+    expect(await screen.findByText('读卡器端口已设为 /dev/ttyUSB0')).toBeTruthy();
   });
 });

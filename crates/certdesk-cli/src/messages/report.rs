@@ -806,7 +806,7 @@ pub fn idcard_port_set(port: &str) -> String {
 
 /// `certdesk idcard read`: the card's fields, one per line.
 pub fn idcard(c: &certdesk_idcard::CardText) -> String {
-    let gender = if c.gender == "male" { "男" } else { "女" };
+    let gender = c.gender.label_zh();
     let until = c.valid_until.map_or_else(|| "长期".to_owned(), |d| d.to_string());
     format!(
         "姓名\t{}\n性别\t{gender}\n民族\t{}\n出生\t{}\n住址\t{}\n公民身份号码\t{}\n签发机关\t{}\n有效期限\t{} 至 {until}",

@@ -165,4 +165,29 @@ fn the_id_card_reader_needs_its_port_and_says_why_it_read_nothing() {
     let (code, printed) = as_clerk(dir.path(), &["idcard", "read", "--port", "/dev/certdesk-no-such-reader"]);
     assert_eq!((code, printed["code"].as_str()), (Some(2), Some("idcard_reader")));
     assert!(printed["message_zh"].as_str().unwrap().contains("无法连接读卡器"), "{printed}");
+    // A card on a (simulated, Unix pseudo-terminal) reader at the port given reads whole, its
+    // sex the number's.
+    #[cfg(unix)]
+    {
+        let id = certdesk_testkit::id_number_from("31010419850312013");
+        let card = certdesk_idcard::CardText {
+            name: "张三".into(),
+            gender: certdesk_domain::Gender::Male,
+            ethnicity: "汉".into(),
+            birth_date: chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap(),
+            address: "上海市徐汇区漕溪北路1号".into(),
+            id_number: id.clone(),
+            authority: "上海市公安局徐汇分局".into(),
+            valid_from: chrono::NaiveDate::from_ymd_opt(2020, 5, 1).unwrap(),
+            valid_until: None,
+        };
+        let (port, _reader) = certdesk_idcard::simulator::start(card, "01", certdesk_idcard::simulator::Behaviour::Card).unwrap();
+        let (code, printed) = as_clerk(dir.path(), &["idcard", "read", "--port", &port]);
+        assert_eq!(code, Some(0), "{printed}");
+        assert_eq!(
+            (printed["name"].as_str(), printed["gender"].as_str(), printed["id_number"].as_str(), printed["valid_until"].as_null()),
+            (Some("张三"), Some("male"), Some(id.as_str()), Some(())),
+            "{printed}"
+        );
+    }
 }

@@ -8,10 +8,12 @@ import Input from 'antd/es/input';
 import Row from 'antd/es/row';
 import Spin from 'antd/es/spin';
 import Typography from 'antd/es/typography';
+import Alert from 'antd/es/alert';
 import CameraOutlined from '@ant-design/icons/CameraOutlined';
+import IdcardOutlined from '@ant-design/icons/IdcardOutlined';
 import UserOutlined from '@ant-design/icons/UserOutlined';
 import * as api from '../../api';
-import type { IdPreview, Worker, WorkerInput } from '../../api';
+import type { ApiError, IdPreview, Worker, WorkerInput } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { fieldStatus } from '../../components/FieldHelp';
@@ -125,6 +127,8 @@ export default function EnrolForm({
   const [cameraOpen, setCameraOpen] = useState(false);
   const [reasonAsked, setReasonAsked] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [reading, setReading] = useState(false);
+  const [cardError, setCardError] = useState<ApiError | null>(null);
   const previewSeq = useRef(0);
   const confirming = useRef(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -240,6 +244,27 @@ export default function EnrolForm({
     }
   };
 
+  // 读身份证: the whole card fills name, ID number and address (sex and birth date follow from the
+  // number in the preview), or nothing is filled and the reader's sentence stands above the form.
+  const readCard = async () => {
+    if (reading || editing) return;
+    setReading(true);
+    setCardError(null);
+    try {
+      const c = await api.idcardRead();
+      setV((old) => ({ ...old, name: c.name, id_number: c.id_number, address: c.address }));
+      setErrors((e) => ({ ...e, name: undefined, id_number: undefined, address: undefined }));
+      setDuplicateId(null);
+      message.success(t('enrol.idCardRead', { name: c.name, ethnicity: c.ethnicity, authority: c.authority }));
+      if (c.valid_until && c.valid_until < todayIso()) message.warning(t('enrol.idCardExpired', { date: c.valid_until }));
+      focusField('phone');
+    } catch (e) {
+      setCardError(api.toApiError(e));
+    } finally {
+      setReading(false);
+    }
+  };
+
   const cancel = () => {
     if (!dirty) return onCancel();
     if (confirming.current) return;
@@ -264,6 +289,9 @@ export default function EnrolForm({
     if (enterSubmits(e)) {
       e.preventDefault();
       void save();
+    } else if (e.key === 'F3' && !e.ctrlKey && !e.altKey && !editing) {
+      e.preventDefault();
+      void readCard();
     } else if (e.key === 'Escape' && !e.nativeEvent.isComposing) {
       e.preventDefault();
       cancel();
@@ -285,6 +313,23 @@ export default function EnrolForm({
         onKeyDown={onKeyDown}
         autoComplete="off"
       >
+        {!editing && (
+          <div className="enrol-toolbar">
+            <Button icon={<IdcardOutlined />} loading={reading} data-testid="idcard-read" onClick={() => void readCard()}>
+              {t('enrol.readIdCard')}
+              <span className="kbd">F3</span>
+            </Button>
+            {cardError && (
+              <Alert
+                type="error"
+                showIcon
+                className="enrol-toolbar-error"
+                data-testid="idcard-error"
+                message={msg(cardError)}
+              />
+            )}
+          </div>
+        )}
         <Row gutter={16}>
           <Col span={7}>
             <Form.Item label={t('worker.name')} htmlFor="enrol_name" required {...fieldStatus('name', errors.name)}>

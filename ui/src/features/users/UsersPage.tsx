@@ -21,6 +21,7 @@ import { fieldStatus } from '../../components/FieldHelp';
 import { firstErrorField, lastSegment, splitFieldErrors, type FieldErrors } from '../../formErrors';
 import { enterSubmits, focusById, formatTime } from '../../util';
 import IdleLockSetting from './IdleLockSetting';
+import IdCardReaderSetting from './IdCardReaderSetting';
 import BackupCard from './BackupCard';
 
 const USER_FIELDS = ['username', 'display_name', 'role', 'password'] as const;
@@ -252,6 +253,7 @@ export default function UsersPage() {
         </Form>
       </Modal>
       <IdleLockSetting />
+      <IdCardReaderSetting />
       <BackupCard />
     </div>
   );
