@@ -1,5 +1,6 @@
 //! Printing certificate cards at the desk (制作): the store's facts about a worker laid out by
-//! `certdesk-card`, sent to a PDF file or to a system printer (CUPS `lp` on Linux) with that
+//! `certdesk-card`, sent to a PDF file or to a system printer ([`system`]: CUPS on Linux and
+//! macOS, the print spooler on Windows) with that
 //! printer's calibration, and recorded in the store only once the output exists.
 //!
 //! The window and the CLI both call [`print_cards`], [`preview`], [`test_page`] and
@@ -7,13 +8,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use certdesk_card::{CardCode, CardData, CardError, Layout, RenderOptions, CARD_DESIGN_VERSION};
 use certdesk_store::{Calibration, CardRecord, Desk, DeskCode, DeskError, DeskResult, SessionUser};
 use serde::Serialize;
 
 pub mod messages;
+pub mod system;
 
 /// The calibration name used for "save as PDF".
 pub const PDF_PRINTER: &str = "pdf";
@@ -23,7 +24,7 @@ pub const PDF_PRINTER: &str = "pdf";
 pub enum Destination {
     /// Save as a PDF file (written whole, then renamed into place).
     Pdf(PathBuf),
-    /// A CUPS queue, by name.
+    /// A system printer (a CUPS queue, a Windows printer), by name.
     Printer(String),
 }
 
@@ -56,7 +57,7 @@ pub struct PrintOutcome {
     pub path: Option<PathBuf>,
     /// The printer (for a printer destination).
     pub printer: Option<String>,
-    /// The CUPS job id `lp` answered with, when printed.
+    /// The job id the system answered with, when printed (CUPS gives one).
     pub job: Option<String>,
 }
 
@@ -274,48 +275,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> DeskResult<()> {
     Ok(())
 }
 
-/// The system's printers (CUPS `lpstat`); empty when CUPS is not installed.
+/// The system's printers (CUPS `lpstat`, or the Windows spooler); empty when the system cannot
+/// be asked.
 pub fn printers() -> Vec<PrinterInfo> {
-    let default = Command::new("lpstat")
-        .arg("-d")
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).rsplit(':').next().unwrap_or("").trim().to_string())
-        .unwrap_or_default();
-    let Ok(out) = Command::new("lpstat").arg("-e").output() else {
-        return Vec::new();
-    };
-    if !out.status.success() {
-        return Vec::new();
-    }
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|name| PrinterInfo { name: name.to_string(), is_default: name == default })
-        .collect()
+    system::system().printers()
 }
 
-/// Sends a PDF to a CUPS queue with `lp`; answers the job id.
+/// Sends a PDF to a system printer; answers the job id.
 fn send_to_printer(printer: &str, pdf: &[u8], title: &str) -> DeskResult<String> {
-    if printer.is_empty() || printer.starts_with('-') || printer.chars().any(|c| c.is_control() || c == '/') {
-        return Err(messages::printer_name_invalid(printer));
-    }
-    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().map_err(DeskError::internal)?;
-    file.write_all(pdf).map_err(DeskError::internal)?;
-    let output = Command::new("lp")
-        // True size: the printer's calibration, not the driver, corrects offset and scale.
-        .args(["-d", printer, "-t", title, "-o", "print-scaling=none", "-o", "fit-to-page=false", "--"])
-        .arg(file.path())
-        .output()
-        .map_err(messages::no_cups)?;
-    if !output.status.success() {
-        let why = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        return Err(messages::print_failed(printer, &why));
-    }
-    // "request id is Queue-12 (1 file(s))"
-    let said = String::from_utf8_lossy(&output.stdout);
-    Ok(said.split_whitespace().nth(3).unwrap_or("").to_string())
+    system::check_printer_name(printer)?;
+    let file = system::spool_file(pdf)?;
+    system::system().print_pdf(printer, file.path(), title)
 }
 
 #[cfg(test)]

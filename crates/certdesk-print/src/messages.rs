@@ -39,6 +39,17 @@ pub fn no_cups(e: impl Display) -> DeskError {
     )
 }
 
+/// PowerShell, through which the Windows spooler is asked, cannot be run.
+pub fn no_windows_spooler(e: impl Display) -> DeskError {
+    DeskError::new(
+        DeskCode::NoCups,
+        Bilingual::new(
+            format!("无法调用 Windows 打印（PowerShell）：{e}。请选择“保存为 PDF”"),
+            format!("Cannot reach the Windows print spooler (PowerShell): {e}. Save as PDF instead"),
+        ),
+    )
+}
+
 /// The print queue refused the job.
 pub fn print_failed(printer: &str, why: &str) -> DeskError {
     DeskError::new(

@@ -12,5 +12,6 @@ mod e2e;
 mod e2e_cards;
 mod e2e_roster_filing;
 mod e2e_training;
+mod package;
 mod public_page;
 mod sentences;
