@@ -67,6 +67,11 @@ describe('EnrolForm', () => {
     const boxes = document.querySelectorAll<HTMLInputElement>('#enrol_service_types input[type=checkbox]');
     expect(Array.from(boxes).map((b) => b.value)).toEqual(['cleaning', 'infant_care', 'elder_care']);
     expect(screen.getByText(/见证人：张三/)).toBeTruthy();
+    // What enrolment in the window requires is marked so (an import may leave the last three to
+    // be completed later, the window may not).
+    for (const id of ['enrol_name', 'enrol_id_number', 'enrol_phone', 'enrol_address', 'enrol_emergency_contact_name', 'enrol_emergency_contact_phone']) {
+      expect(document.querySelector(`label[for='${id}']`)?.className, id).toContain('ant-form-item-required');
+    }
   });
 
   it('shows the live ID preview, and its error only when it is worth shouting', async () => {

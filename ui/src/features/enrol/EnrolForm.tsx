@@ -397,7 +397,7 @@ export default function EnrolForm({
             </Form.Item>
           </Col>
           <Col span={17}>
-            <Form.Item label={t('worker.address')} htmlFor="enrol_address" {...fieldStatus('address', errors.address)}>
+            <Form.Item label={t('worker.address')} htmlFor="enrol_address" required {...fieldStatus('address', errors.address)}>
               <Input id="enrol_address" value={v.address} maxLength={200} onChange={onText('address')} />
             </Form.Item>
           </Col>
@@ -425,6 +425,7 @@ export default function EnrolForm({
             <Form.Item
               label={t('worker.emergencyName')}
               htmlFor="enrol_emergency_contact_name"
+              required
               {...fieldStatus('emergency_contact_name', errors.emergency_contact_name)}
             >
               <Input
@@ -439,6 +440,7 @@ export default function EnrolForm({
             <Form.Item
               label={t('worker.emergencyPhone')}
               htmlFor="enrol_emergency_contact_phone"
+              required
               {...fieldStatus('emergency_contact_phone', errors.emergency_contact_phone)}
             >
               <Input
