@@ -21,6 +21,6 @@ path: string | null,
  */
 printer: string | null, 
 /**
- * The CUPS job id `lp` answered with, when printed.
+ * The job id the system answered with, when printed (CUPS gives one).
  */
 job: string | null, };
