@@ -60,6 +60,29 @@ pub fn backup_read(path: &Path, e: impl Display) -> DeskError {
     )
 }
 
+/// A backup whose key derivation asks more memory than a desk gives (a forged file, or one
+/// sealed by another program with an extreme setting).
+pub fn backup_work_excessive(path: &Path, required: u8, max: u8) -> DeskError {
+    let mib = |log_n: u8| 1u64 << (log_n.min(50) as u32).saturating_sub(10);
+    DeskError::new(
+        DeskCode::BackupDamaged,
+        Bilingual::new(
+            format!(
+                "备份文件 {} 要求约 {} MiB 内存才能解密，超过本机允许的 {} MiB，已拒绝（可能是伪造或损坏的文件）；未写入任何内容",
+                path.display(),
+                mib(required),
+                mib(max)
+            ),
+            format!(
+                "The backup {} asks for about {} MiB of memory to open, more than the {} MiB a desk allows: refused (a forged or damaged file); nothing was restored",
+                path.display(),
+                mib(required),
+                mib(max)
+            ),
+        ),
+    )
+}
+
 /// The passphrase typed twice differs.
 pub fn backup_passphrase_mismatch() -> DeskError {
     DeskError::new(DeskCode::BackupPassphrase, Bilingual::new("两次输入的备份密码不一致", "The two passphrases differ"))

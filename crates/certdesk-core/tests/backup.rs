@@ -43,6 +43,9 @@ fn a_backup_restores_every_record_and_every_refusal_writes_nothing() {
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(written.bytes, bytes.len() as u64);
     assert!(bytes.starts_with(b"age-encryption.org/v1\n"), "an age file");
+    // Sealed at the fixed work factor (N = 2^18, 256 MiB), not at what this machine measures.
+    let stanza = bytes.split(|b| *b == b'\n').nth(1).map(|l| String::from_utf8_lossy(l).into_owned()).unwrap();
+    assert!(stanza.starts_with("-> scrypt ") && stanza.ends_with(&format!(" {}", backup::SEAL_WORK_FACTOR)), "{stanza}");
     let name = "备份测试".as_bytes();
     assert!(!bytes.windows(name.len()).any(|w| w == name), "no name in clear");
     assert!(
@@ -65,6 +68,16 @@ fn a_backup_restores_every_record_and_every_refusal_writes_nothing() {
     assert_eq!(backup::restore(&bad, &dir, PASSPHRASE).unwrap_err().code, "backup_damaged");
     std::fs::write(&bad, &bytes[..bytes.len() - 100]).unwrap();
     assert_eq!(backup::restore(&bad, &dir, PASSPHRASE).unwrap_err().code, "backup_damaged", "cut short");
+    // A forged header asking N = 2^22 (4 GiB of memory) to open: refused before any work, with
+    // a sentence (age's own bound would let this machine try it: it allows 2^4 times what the
+    // machine measures).
+    let at = bytes.windows(stanza.len()).position(|w| w == stanza.as_bytes()).unwrap();
+    let mut forged = bytes.clone();
+    forged[at + stanza.len() - 2..at + stanza.len()].copy_from_slice(b"22");
+    std::fs::write(&bad, &forged).unwrap();
+    let e = backup::restore(&bad, &dir, PASSPHRASE).unwrap_err();
+    assert_eq!(e.code, "backup_damaged");
+    assert!(e.message_zh.contains("4096 MiB") && e.message_zh.contains("2048 MiB"), "{}", e.message_zh);
     std::fs::write(&bad, b"not a backup at all").unwrap();
     assert_eq!(backup::restore(&bad, &dir, PASSPHRASE).unwrap_err().code, "backup_damaged");
     assert!(
