@@ -65,9 +65,14 @@ pub(crate) fn pending_of(conn: &Connection, entities: &[SyncEntity], limit: usiz
 
 /// How many entries are unacknowledged: of `entities` when `among`, of every other entity when not.
 pub(crate) fn count_pending(conn: &Connection, entities: &[SyncEntity], among: bool) -> rusqlite::Result<u64> {
+    Ok(conn.query_row(&count_pending_sql(entities, among), [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// The count of [`count_pending`], answered from the index of unsent entries' kinds (migration
+/// 18) without reading a payload.
+fn count_pending_sql(entities: &[SyncEntity], among: bool) -> String {
     let not = if among { "" } else { "NOT " };
-    let sql = format!("SELECT COUNT(*) FROM outbox WHERE pushed_at IS NULL AND entity {not}IN ({})", entities_sql(entities));
-    Ok(conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u64)
+    format!("SELECT COUNT(*) FROM outbox WHERE pushed_at IS NULL AND entity {not}IN ({})", entities_sql(entities))
 }
 
 /// An entry's position, what it is about and when it was acknowledged.
@@ -101,4 +106,20 @@ pub(crate) fn mark_pushed(conn: &Connection, id: &str, now: &str, outcome: &Entr
 pub(crate) fn unmark_all(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("UPDATE outbox SET pushed_at = NULL, outcome = NULL", [])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The header's and the sync page's counts read the partial index of unsent entries' kinds,
+    /// never the table: with 200,000 unsent enrolments the table's payloads took 1.9 s to read.
+    #[test]
+    fn the_unsent_counts_read_only_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open_connection(dir.path()).unwrap();
+        for among in [true, false] {
+            let sql = format!("EXPLAIN QUERY PLAN {}", super::count_pending_sql(crate::sync::SYNCED_ENTITIES, among));
+            let plan: Vec<String> = conn.prepare(&sql).unwrap().query_map([], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
+            assert!(plan.iter().any(|d| d.contains("USING COVERING INDEX outbox_pending_entity")), "{among}: {plan:?}");
+        }
+    }
 }
