@@ -37,14 +37,15 @@ pub(crate) fn insurance_list(app: State<'_, AppData>, worker_id: String) -> CmdR
     app.core.signed_in("insurance_list", |s| s.insurance_policies(&worker_id))
 }
 
-/// The home screen's deadlines, the most pressing first.
-#[tauri::command]
+/// The home screen's deadlines, the most pressing first. Off the window's thread (`async`): at
+/// 200,000 workers it reads for over a second, and the window must paint meanwhile.
+#[tauri::command(async)]
 pub(crate) fn deadlines(app: State<'_, AppData>) -> CmdResult<Vec<Deadline>> {
     app.core.signed_in("deadlines", |s| s.deadlines())
 }
 
 /// The home screen's records to be completed (待补全): at most 200, oldest first.
-#[tauri::command]
+#[tauri::command(async)]
 pub(crate) fn workers_to_complete(app: State<'_, AppData>) -> CmdResult<Vec<WorkerToComplete>> {
     app.core.signed_in("workers_to_complete", |s| s.workers_to_complete(200))
 }

@@ -54,7 +54,9 @@ pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T>
     tauri::async_runtime::spawn_blocking(f).await.map_err(DeskError::internal)?
 }
 
-#[tauri::command]
+/// Asked as the window opens and after every sync: off the window's thread (`async`), so a
+/// slow read never holds up painting (it did, for 1.9 s at 200,000 unsent entries).
+#[tauri::command(async)]
 pub fn sync_status(app: State<'_, AppData>) -> CmdResult<certdesk_store::SyncStatus> {
     app.core.signed_in("sync_status", |s| s.sync_status())
 }
