@@ -502,11 +502,13 @@ pub(crate) fn with_roster<T>(
 /// (worker id, worker name, `health_check` | `insurance`, valid until).
 pub(crate) fn latest_cover_ends(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String, String)>> {
     let mut stmt = conn.prepare(
-        "SELECT w.id, w.name, 'health_check', h.valid_until FROM workers w JOIN health_checks h ON h.worker_id = w.id
+        // From the checks and policies to their workers (CROSS JOIN keeps that order): a desk
+        // of 200,000 workers, most with none, read every worker the other way round (1.4 s).
+        "SELECT w.id, w.name, 'health_check', h.valid_until FROM health_checks h CROSS JOIN workers w ON w.id = h.worker_id
          WHERE w.status <> 'cancelled'
-           AND h.id = (SELECT x.id FROM health_checks x WHERE x.worker_id = w.id ORDER BY x.checked_on DESC, x.id DESC LIMIT 1)
+           AND h.id = (SELECT x.id FROM health_checks x WHERE x.worker_id = h.worker_id ORDER BY x.checked_on DESC, x.id DESC LIMIT 1)
          UNION ALL
-         SELECT w.id, w.name, 'insurance', max(i.valid_until) FROM workers w JOIN insurance_policies i ON i.worker_id = w.id
+         SELECT w.id, w.name, 'insurance', max(i.valid_until) FROM insurance_policies i CROSS JOIN workers w ON w.id = i.worker_id
          WHERE w.status <> 'cancelled' GROUP BY w.id",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
