@@ -69,9 +69,34 @@ pub enum ReaderError {
     /// An answer that is not a frame of the protocol: a wrong preamble, length or checksum,
     /// a status this step never answers, or a short block.
     DamagedFrame(String),
-    /// A whole, well-formed answer whose fields are not a card's (a name, date or ID number
-    /// that does not parse).
-    Unreadable(String),
+    /// A whole, well-formed answer whose fields are not a card's: this one does not parse (or,
+    /// for [`CardField::SexOrBirth`], disagrees with the card's own ID number).
+    Unreadable(CardField),
+}
+
+/// A field of the card's text, named in the clerk's sentence when it does not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardField {
+    /// 姓名.
+    Name,
+    /// 性别.
+    Sex,
+    /// 民族.
+    Ethnicity,
+    /// 出生.
+    BirthDate,
+    /// 住址.
+    Address,
+    /// 公民身份号码.
+    IdNumber,
+    /// 签发机关.
+    Authority,
+    /// 有效期限, its first day.
+    ValidFrom,
+    /// 有效期限, its last day.
+    ValidUntil,
+    /// The printed sex or birth date is not what the card's ID number encodes.
+    SexOrBirth,
 }
 
 impl ReaderError {
@@ -195,8 +220,8 @@ fn ucs2(bytes: &[u8]) -> String {
     String::from_utf16_lossy(&units).trim_end_matches(['\u{0}', ' ']).trim().to_owned()
 }
 
-fn date(s: &str, what: &str) -> Result<NaiveDate, ReaderError> {
-    NaiveDate::parse_from_str(s, "%Y%m%d").map_err(|_| ReaderError::Unreadable(format!("{what} {s}")))
+fn date(s: &str, what: CardField) -> Result<NaiveDate, ReaderError> {
+    NaiveDate::parse_from_str(s, "%Y%m%d").map_err(|_| ReaderError::Unreadable(what))
 }
 
 /// The card's fields from its 256-byte text block (UCS-2 little-endian): name 30 bytes, gender
@@ -211,25 +236,28 @@ pub fn parse_text(text: &[u8], today: NaiveDate) -> Result<CardText, ReaderError
     let gender = match field(30, 2).as_str() {
         "1" => Gender::Male,
         "2" => Gender::Female,
-        other => return Err(ReaderError::Unreadable(format!("gender code {other}"))),
+        _ => return Err(ReaderError::Unreadable(CardField::Sex)),
     };
-    let ethnicity = ethnicity_name(&field(32, 4)).ok_or_else(|| ReaderError::Unreadable(format!("ethnicity code {}", field(32, 4))))?;
-    let birth_date = date(&field(36, 16), "birth date")?;
+    let ethnicity = ethnicity_name(&field(32, 4)).ok_or(ReaderError::Unreadable(CardField::Ethnicity))?;
+    let birth_date = date(&field(36, 16), CardField::BirthDate)?;
     let address = field(52, 70);
     let id = field(122, 36);
-    let id_number = certdesk_domain::IdNumber::parse(&id, today).map_err(|e| ReaderError::Unreadable(e.message_en))?;
+    let id_number = certdesk_domain::IdNumber::parse(&id, today).map_err(|_| ReaderError::Unreadable(CardField::IdNumber))?;
     let authority = field(158, 30);
-    let valid_from = date(&field(188, 16), "valid from")?;
+    let valid_from = date(&field(188, 16), CardField::ValidFrom)?;
     let until = field(204, 16);
-    let valid_until = if until.starts_with("长期") { None } else { Some(date(&until, "valid until")?) };
+    let valid_until = if until.starts_with("长期") { None } else { Some(date(&until, CardField::ValidUntil)?) };
     // A card whose printed sex or birth date is not what its own number encodes was not
     // written by the issuing authority (or the read went wrong): nothing from it is trusted.
     if id_number.gender() != gender || id_number.birth_date() != birth_date {
-        return Err(ReaderError::Unreadable(format!("a sex or birth date that ID number {} does not encode", id_number.as_str())));
+        return Err(ReaderError::Unreadable(CardField::SexOrBirth));
     }
-    let name = certdesk_domain::parse_person_name(&name, "name").map_err(|e| ReaderError::Unreadable(e.message_en))?;
-    if address.is_empty() || authority.is_empty() {
-        return Err(ReaderError::Unreadable("an empty address or issuing authority".into()));
+    let name = certdesk_domain::parse_person_name(&name, "name").map_err(|_| ReaderError::Unreadable(CardField::Name))?;
+    if address.is_empty() {
+        return Err(ReaderError::Unreadable(CardField::Address));
+    }
+    if authority.is_empty() {
+        return Err(ReaderError::Unreadable(CardField::Authority));
     }
     Ok(CardText {
         name,
@@ -357,14 +385,18 @@ mod tests {
     #[test]
     fn fields_that_are_not_a_cards_are_refused() {
         let bad_id = CardText { id_number: "110105199003070021".into(), ..card() };
-        assert!(matches!(parse_text(&text_block(&bad_id, "01"), today()), Err(ReaderError::Unreadable(_))), "a wrong check digit");
-        assert!(matches!(parse_text(&text_block(&card(), "99"), today()), Err(ReaderError::Unreadable(_))), "no such ethnicity");
+        assert_eq!(parse_text(&text_block(&bad_id, "01"), today()), Err(ReaderError::Unreadable(CardField::IdNumber)), "a wrong check digit");
+        assert_eq!(parse_text(&text_block(&card(), "99"), today()), Err(ReaderError::Unreadable(CardField::Ethnicity)), "no such ethnicity");
         assert!(matches!(parse_text(&[0u8; 100], today()), Err(ReaderError::DamagedFrame(_))));
         // A card whose printed sex or birth date its own number does not encode (a forged or
         // misread card) fills nothing.
         let other_sex = CardText { gender: Gender::Male, ..card() };
-        assert!(matches!(parse_text(&text_block(&other_sex, "01"), today()), Err(ReaderError::Unreadable(_))), "sex");
+        assert_eq!(parse_text(&text_block(&other_sex, "01"), today()), Err(ReaderError::Unreadable(CardField::SexOrBirth)), "sex");
         let other_birth = CardText { birth_date: NaiveDate::from_ymd_opt(1990, 3, 8).unwrap(), ..card() };
-        assert!(matches!(parse_text(&text_block(&other_birth, "01"), today()), Err(ReaderError::Unreadable(_))), "birth date");
+        assert_eq!(parse_text(&text_block(&other_birth, "01"), today()), Err(ReaderError::Unreadable(CardField::SexOrBirth)), "birth date");
+        // The clerk's sentence names the field in each language, nothing in the other's.
+        let (zh, en) = ReaderError::Unreadable(CardField::Ethnicity).sentence();
+        assert!(zh.contains("（民族）") && !zh.is_ascii() && en.contains("(ethnicity)"), "{zh} / {en}");
+        assert!(ReaderError::Unreadable(CardField::SexOrBirth).sentence().0.contains("与证件号码不符"));
     }
 }

@@ -1,6 +1,6 @@
 //! Every sentence the reader says to the clerk, in Chinese with English beside it. No rule.
 
-use crate::ReaderError;
+use crate::{CardField, ReaderError};
 
 /// What the clerk reads for `e`: (Chinese, English). Nothing was filled in any case.
 pub(crate) fn sentence(e: &ReaderError) -> (String, String) {
@@ -25,9 +25,32 @@ pub(crate) fn sentence(e: &ReaderError) -> (String, String) {
             format!("读卡数据不完整或已损坏（{detail}）：请重新读卡。未填入任何内容。"),
             format!("The reader's data was incomplete or damaged ({detail}): read the card again. Nothing was filled."),
         ),
-        ReaderError::Unreadable(detail) => (
-            format!("身份证信息无法识别（{detail}）：请手工录入并核对证件。未填入任何内容。"),
-            format!("The card's information could not be read ({detail}): type it in and check the card. Nothing was filled."),
+        ReaderError::Unreadable(CardField::SexOrBirth) => (
+            "身份证上的性别或出生日期与证件号码不符：请核对证件真伪，并手工录入。未填入任何内容。".into(),
+            "The card's sex or birth date is not what its ID number says: check the card and type it in. Nothing was filled.".into(),
         ),
+        ReaderError::Unreadable(field) => {
+            let (zh, en) = field_name(*field);
+            (
+                format!("身份证信息无法识别（{zh}）：请手工录入并核对证件。未填入任何内容。"),
+                format!("The card's information could not be read ({en}): type it in and check the card. Nothing was filled."),
+            )
+        }
+    }
+}
+
+/// A field's name as printed on the card, and in English.
+fn field_name(field: CardField) -> (&'static str, &'static str) {
+    match field {
+        CardField::Name => ("姓名", "name"),
+        CardField::Sex => ("性别", "sex"),
+        CardField::Ethnicity => ("民族", "ethnicity"),
+        CardField::BirthDate => ("出生", "birth date"),
+        CardField::Address => ("住址", "address"),
+        CardField::IdNumber => ("公民身份号码", "ID number"),
+        CardField::Authority => ("签发机关", "issuing authority"),
+        CardField::ValidFrom => ("有效期限起始日", "first day of validity"),
+        CardField::ValidUntil => ("有效期限截止日", "last day of validity"),
+        CardField::SexOrBirth => ("性别或出生日期", "sex or birth date"),
     }
 }
