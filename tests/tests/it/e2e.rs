@@ -247,6 +247,8 @@ async fn after_restart(d: &WebDriver) {
     type_into(d, "idcard_port", &port).await;
     wait(d, By::Id("idcard_port")).await.send_keys(Key::Enter).await.unwrap();
     wait_text(d, By::Css(".ant-message"), "读卡器端口已设为").await;
+    // The users page's notices gone first, so the screenshot shows the card's own.
+    wait_gone(d, By::Css(".ant-message-notice")).await;
     wait(d, tid("nav-enrol")).await.click().await.unwrap();
     wait(d, tid("enrol-form")).await;
     wait(d, By::Id("enrol_name")).await.send_keys(Key::F3).await.unwrap();
