@@ -78,6 +78,8 @@ fn roots(cfg: &Config) -> Vec<Root> {
         certdesk_domain::health::HealthCheckInput, certdesk_domain::health::InsuranceInput, HealthCheck, InsurancePolicy,
         Deadline, WorkerToComplete, CoverKind, CoverImportReport, KeptFiling, certdesk_print::PackFiles,
         certdesk_core::backup::BackupPlan, certdesk_core::backup::BackupWritten, certdesk_idcard::CardText,
+        crate::update::UpdateStatus, crate::update::AvailableUpdate, crate::update::UpdateProgress,
+        crate::update::InstalledUpdate,
     ]
 }
 

@@ -10,6 +10,7 @@ mod cards;
 mod health;
 mod idcard;
 mod sync;
+mod update;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -270,6 +271,8 @@ pub fn run() -> i32 {
             Ok(())
         })
         .manage(data)
+        .manage(update::Pending::default())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
             app_state,
             setup,
@@ -287,6 +290,10 @@ pub fn run() -> i32 {
             idcard::idcard_read,
             idcard::idcard_port_get,
             idcard::idcard_port_set,
+            update::update_status,
+            update::update_check,
+            update::update_install,
+            update::update_restart,
             id_preview,
             diagnostics_export,
             photo_prepare,

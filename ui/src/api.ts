@@ -197,6 +197,17 @@ export const backupNow = () => call('backup_now');
 export const idcardRead = () => call('idcard_read');
 export const idcardPortGet = () => call('idcard_port_get');
 export const idcardPortSet = (port: string) => call('idcard_port_set', { port });
+/** 软件更新: this version, and whether this build can take signed updates at all. */
+export const updateStatus = () => call('update_status');
+/** 检查更新 (manager): a newer release from the enrolled platform, or null. */
+export const updateCheck = () => call('update_check');
+/** 安装更新 (manager): download, verify the signature, install; `update_progress` meanwhile. */
+export const updateInstall = () => call('update_install');
+/** 重启 (manager): start the installed version. */
+export const updateRestart = () => call('update_restart');
+/** Where an install stands; resolves to the function that stops listening. */
+export const onUpdateProgress = (fn: (p: Events['update_progress']) => void): Promise<() => void> =>
+  listen<Events['update_progress']>('update_progress', (e) => fn(e.payload));
 export const logout = () => call('logout');
 export const agencySet = (agency: AgencyInput) => call('agency_set', { agency });
 export const userList = () => call('user_list');

@@ -95,3 +95,62 @@ pub fn backup_not_planned() -> DeskError {
         Bilingual::new("请先设置备份文件夹和备份密码", "Set the backup folder and passphrase first"),
     )
 }
+
+// ---- Signed updates (the window's updater) ----
+
+/// This build was made without the update key: it never takes an update.
+pub fn update_not_configured() -> DeskError {
+    DeskError::new(
+        DeskCode::UpdateNotConfigured,
+        Bilingual::new(
+            "此版本构建时未配置更新签名公钥，不能在线更新；请安装正式发布的软件包",
+            "This build carries no update signing key and cannot update itself; install a released package",
+        ),
+    )
+}
+
+/// A release whose signature does not hold: nothing was installed.
+pub fn update_signature(version: &str) -> DeskError {
+    DeskError::new(
+        DeskCode::UpdateSignature,
+        Bilingual::new(
+            format!("新版本 {version} 的安装包签名校验未通过（被篡改、未签名或不是本软件的发布密钥签名），已拒绝安装；当前版本照常使用"),
+            format!(
+                "The package of version {version} fails its signature check (altered, unsigned or not signed with this software's release key): refused, nothing installed; this version keeps working"
+            ),
+        ),
+    )
+}
+
+/// The release could not be asked for or fetched.
+pub fn update_unavailable(detail: impl Display) -> DeskError {
+    DeskError::new(
+        DeskCode::UpdateUnavailable,
+        Bilingual::new(
+            format!("无法从平台获取新版本：{detail}；当前版本照常使用，可稍后再试"),
+            format!("Cannot get the new version from the platform: {detail}; this version keeps working, try again later"),
+        ),
+    )
+}
+
+/// The verified package could not be installed (no administrator rights, the package manager
+/// failed).
+pub fn update_install(version: &str, detail: impl Display) -> DeskError {
+    DeskError::new(
+        DeskCode::UpdateInstall,
+        Bilingual::new(
+            format!("新版本 {version} 已通过签名校验，但安装失败：{detail}；当前版本照常使用（安装需要管理员权限）"),
+            format!(
+                "Version {version} passed its signature check but could not be installed: {detail}; this version keeps working (installing needs administrator rights)"
+            ),
+        ),
+    )
+}
+
+/// Installing asked for before a check found a newer version.
+pub fn update_none_pending() -> DeskError {
+    DeskError::new(
+        DeskCode::UpdateUnavailable,
+        Bilingual::new("没有待安装的新版本，请先检查更新", "No new version is waiting: check for updates first"),
+    )
+}

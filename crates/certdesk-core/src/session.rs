@@ -239,6 +239,13 @@ impl<'a> Session<'a> {
         certdesk_sync::enrol_blocking(self.desk, Some(self.user), &normalised(params)).map_err(|e| e.to_desk_error())
     }
 
+    /// Where the window's updater asks for newer releases (manager): the enrolled platform,
+    /// trusted and authenticated as the sync is. Before enrolment: `not_enrolled`.
+    pub fn update_source(&self) -> DeskResult<certdesk_sync::UpdateSource> {
+        self.manager()?;
+        certdesk_sync::update_source(self.desk).map_err(|e| e.to_desk_error())
+    }
+
     // ---- training ----
 
     /// The agency's training settings (class hour, pass mark).

@@ -253,6 +253,16 @@ desk_codes! {
     BackupPassphrase = "backup_passphrase",
     /// A manager tried to disable their own account, or the agency's last enabled manager.
     UserKeep = "user_keep",
+    // ---- Signed updates (the window's updater) ----
+    /// This build carries no update key, so it cannot take updates.
+    UpdateNotConfigured = "update_not_configured",
+    /// A release whose signature does not hold (tampered, unsigned, another key, another
+    /// version): refused, nothing installed.
+    UpdateSignature = "update_signature",
+    /// The release could not be fetched or read (network, platform, format).
+    UpdateUnavailable = "update_unavailable",
+    /// The package manager did not install the verified release.
+    UpdateInstall = "update_install",
 }
 
 impl DeskCode {
@@ -321,7 +331,7 @@ mod tests {
         "verdict_replaced", "verdict_revoked", "verdict_expired", "activation_needs_handover", "verdict_stale", "verdict_bad_signature", "verdict_unknown_key",
         "verdict_not_a_certificate", "details_under_review", "roster_empty", "receipt_invalid", "idcard_reader",
         "database_key", "sign_in_throttled", "backup_damaged", "restore_target_taken", "backup_passphrase",
-        "user_keep",
+        "user_keep", "update_not_configured", "update_signature", "update_unavailable", "update_install",
     ];
 
     #[test]

@@ -516,3 +516,37 @@ pub fn file_roster_blocking(
 pub fn enrol_blocking(desk: &mut Desk, by: Option<&SessionUser>, params: &EnrolParams) -> Result<Enrolment, SyncError> {
     runtime()?.block_on(enrol(desk, by, params))
 }
+
+/// Where this desk asks for newer releases of itself (signed updates, issue 15 item 2): the
+/// platform it is enrolled with, trusted and authenticated exactly as the sync is.
+#[derive(Debug, Clone)]
+pub struct UpdateSource {
+    /// The release route with the updater's `{{target}}`, `{{arch}}`, `{{bundle_type}}` and
+    /// `{{current_version}}` left for it to fill.
+    pub endpoint: String,
+    /// The platform's CA (PEM), when the desk was enrolled with one.
+    pub ca_pem: Option<String>,
+    /// The device's `Authorization` header value (a secret: never logged).
+    pub authorization: String,
+}
+
+/// The enrolled device's update source; [`SyncError::NotEnrolled`] before enrolment.
+pub fn update_source(desk: &Desk) -> Result<UpdateSource, SyncError> {
+    let device = desk.sync_device()?.ok_or(SyncError::NotEnrolled)?;
+    let device_id =
+        Uuid::parse_str(&device.device_id).map_err(|_| SyncError::Secret("the stored device id is not a UUID".into()))?;
+    let secret = secret::load(desk.data_dir(), device_id, &device.secret_store)?;
+    let base = normalise_platform_url(&device.platform_url)?;
+    Ok(UpdateSource {
+        endpoint: format!(
+            "{base}{}{}/{{{{target}}}}/{{{{arch}}}}/{{{{bundle_type}}}}/{{{{current_version}}}}",
+            certdesk_protocol::API_PREFIX,
+            DESK_RELEASES_PATH
+        ),
+        ca_pem: device.ca_pem,
+        authorization: certdesk_protocol::sync::device_authorization(device_id, &secret),
+    })
+}
+
+/// The platform's desk-release routes, under the API prefix.
+pub const DESK_RELEASES_PATH: &str = "/desk-releases";

@@ -13,10 +13,10 @@ use crate::window::*;
 
 const DRIVER_PORT: u16 = 4456;
 /// The package's name in dpkg (the product's ASCII name).
-const PACKAGE: &str = "certdesk";
+pub(crate) const PACKAGE: &str = "certdesk";
 
 /// dpkg, through sudo when this is not root (scripts/test's apt step needs the same).
-fn dpkg(args: &[&str]) -> (bool, String) {
+pub(crate) fn dpkg(args: &[&str]) -> (bool, String) {
     let root = Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
     let mut cmd = if root { Command::new("dpkg") } else { Command::new("sudo") };
     if !root {

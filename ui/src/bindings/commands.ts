@@ -5,6 +5,7 @@ import type { Agency } from './Agency';
 import type { AppState } from './AppState';
 import type { ApplyAllReport } from './ApplyAllReport';
 import type { AttendanceInput } from './AttendanceInput';
+import type { AvailableUpdate } from './AvailableUpdate';
 import type { BackupPlan } from './BackupPlan';
 import type { BackupWritten } from './BackupWritten';
 import type { Calibration } from './Calibration';
@@ -32,6 +33,7 @@ import type { IdPreview } from './IdPreview';
 import type { ImportOptions } from './ImportOptions';
 import type { ImportProgress } from './ImportProgress';
 import type { ImportReport } from './ImportReport';
+import type { InstalledUpdate } from './InstalledUpdate';
 import type { InsuranceInput } from './InsuranceInput';
 import type { InsurancePolicy } from './InsurancePolicy';
 import type { JoinReport } from './JoinReport';
@@ -61,6 +63,8 @@ import type { SyncReport } from './SyncReport';
 import type { SyncStatus } from './SyncStatus';
 import type { TrainingClass } from './TrainingClass';
 import type { TrainingSettings } from './TrainingSettings';
+import type { UpdateProgress } from './UpdateProgress';
+import type { UpdateStatus } from './UpdateStatus';
 import type { UserInfo } from './UserInfo';
 import type { Worker } from './Worker';
 import type { WorkerDetail } from './WorkerDetail';
@@ -140,6 +144,10 @@ export type Commands = {
   training_settings_get: { args: Record<string, never>; result: TrainingSettings };
   training_settings_set: { args: { settings: TrainingSettings }; result: TrainingSettings };
   ui_ready: { args: { marks?: unknown | null }; result: null };
+  update_check: { args: Record<string, never>; result: AvailableUpdate | null };
+  update_install: { args: Record<string, never>; result: InstalledUpdate };
+  update_restart: { args: Record<string, never>; result: null };
+  update_status: { args: Record<string, never>; result: UpdateStatus };
   user_add: { args: { user: NewUser }; result: UserInfo };
   user_list: { args: Record<string, never>; result: Array<UserInfo> };
   user_reset_password: { args: { username: string; password: string }; result: UserInfo };
@@ -163,6 +171,7 @@ export type Events = {
   import_progress: ImportProgress;
   sync_changed: null;
   sync_progress: SyncProgress;
+  update_progress: UpdateProgress;
 };
 
 /** The registered command names. */
@@ -236,6 +245,10 @@ export const COMMANDS = [
   'training_settings_get',
   'training_settings_set',
   'ui_ready',
+  'update_check',
+  'update_install',
+  'update_restart',
+  'update_status',
   'user_add',
   'user_list',
   'user_reset_password',

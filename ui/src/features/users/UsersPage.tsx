@@ -22,6 +22,7 @@ import { firstErrorField, lastSegment, splitFieldErrors, type FieldErrors } from
 import { enterSubmits, focusById, formatTime } from '../../util';
 import IdleLockSetting from './IdleLockSetting';
 import IdCardReaderSetting from './IdCardReaderSetting';
+import UpdateCard from './UpdateCard';
 import BackupCard from './BackupCard';
 
 const USER_FIELDS = ['username', 'display_name', 'role', 'password'] as const;
@@ -255,6 +256,7 @@ export default function UsersPage() {
       <IdleLockSetting />
       <IdCardReaderSetting />
       <BackupCard />
+      <UpdateCard />
     </div>
   );
 }
