@@ -84,6 +84,8 @@ pub struct AppState {
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
     /// Signs and checks the public page's form tokens (the same in every instance).
     pub page_tokens: std::sync::Arc<crate::public::token::TokenKey>,
+    /// The desk releases folder, when the platform serves releases.
+    pub releases: Option<Arc<crate::releases::Releases>>,
 }
 
 impl AppState {
@@ -130,6 +132,8 @@ pub fn routes(state: AppState) -> OpenApiRouter {
         .routes(routes!(pull))
         .routes(roster_route())
         .routes(routes!(get_blob, put_blob))
+        .routes(routes!(crate::desk_releases::desk_release_check))
+        .routes(routes!(crate::desk_releases::desk_release_download))
         .routes(routes!(
             crate::blob_upload::upload_status,
             crate::blob_upload::upload_chunk
@@ -1117,6 +1121,7 @@ pub(crate) mod tests {
             blob_quota: Default::default(),
             metrics: crate::metrics::Metrics::new(),
             page_tokens: std::sync::Arc::new(crate::public::token::TokenKey::generate()),
+            releases: None,
         }
     }
 

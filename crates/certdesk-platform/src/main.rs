@@ -34,6 +34,99 @@ enum Command {
     /// Move a platform from its SQLite file to an empty PostgreSQL database: every row, in one
     /// transaction (all or nothing). Stop the platform first; then serve with --database.
     MigrateStore(MigrateStoreArgs),
+    /// Desk releases (signed updates of the desk app) in the releases folder `serve --releases`
+    /// serves.
+    #[command(subcommand)]
+    Release(ReleaseCommand),
+}
+
+#[derive(Subcommand)]
+enum ReleaseCommand {
+    /// Publish one version with one package: checked (semver, not published yet, a package,
+    /// a Tauri minisign signature made for this version), staged in the folder and renamed into
+    /// place at once. A version is published once; publish a new version to change anything.
+    Publish(ReleasePublishArgs),
+    /// Every version in the folder, newest first, with its packages and whether each is offered.
+    List(ReleaseListArgs),
+}
+
+#[derive(Args)]
+struct ReleaseListArgs {
+    /// The releases folder.
+    #[arg(long, env = "CERTDESK_PLATFORM_RELEASES")]
+    releases: PathBuf,
+}
+
+#[derive(Args)]
+struct ReleasePublishArgs {
+    /// The releases folder (made when missing).
+    #[arg(long, env = "CERTDESK_PLATFORM_RELEASES")]
+    releases: PathBuf,
+    /// The version (semver, e.g. 0.1.1): the one the signature was made for.
+    #[arg(long)]
+    version: String,
+    /// A UTF-8 text file saying what changed (Chinese; the agency's manager reads it).
+    #[arg(long)]
+    notes_file: PathBuf,
+    /// The package (e.g. certdesk_0.1.1_amd64.deb).
+    #[arg(long)]
+    package: PathBuf,
+    /// Its signature as `tauri signer sign --app-version VERSION` writes it (PACKAGE.sig).
+    #[arg(long)]
+    signature: PathBuf,
+    /// linux, windows or darwin; default: the system the bundle installs on.
+    #[arg(long)]
+    target: Option<String>,
+    /// x86_64, aarch64, i686 or armv7.
+    #[arg(long, default_value = "x86_64")]
+    arch: String,
+    /// deb, rpm, appimage, nsis, msi or app; default: what the package's file name says.
+    #[arg(long)]
+    bundle: Option<String>,
+}
+
+/// One value of a closed set from a flag, or the list of those allowed.
+fn closed<T: certdesk_domain::Code>(flag: &str, given: &str) -> Result<T> {
+    T::from_code(given).with_context(|| {
+        let allowed = T::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", ");
+        format!("--{flag} {given:?}：不是可选值之一 / is not one of: {allowed}")
+    })
+}
+
+/// `release publish` / `release list`.
+fn release(command: &ReleaseCommand) -> Result<()> {
+    use certdesk_platform::releases::{self, Publication, Releases};
+    match command {
+        ReleaseCommand::Publish(args) => {
+            let publication = Publication {
+                version: args.version.clone(),
+                notes_file: args.notes_file.clone(),
+                package: args.package.clone(),
+                signature: args.signature.clone(),
+                target: args.target.as_deref().map(|t| closed("target", t)).transpose()?,
+                arch: closed("arch", &args.arch)?,
+                bundle: args.bundle.as_deref().map(|b| closed("bundle", b)).transpose()?,
+            };
+            let manifest = releases::publish(&args.releases, &publication, chrono::Utc::now())?;
+            for p in &manifest.packages {
+                println!("published {} ({}/{}/{}: {})", manifest.version, p.target, p.arch, p.bundle, p.file);
+            }
+        }
+        ReleaseCommand::List(args) => {
+            let listed = Releases::new(&args.releases).list().with_context(|| format!("reading {}", args.releases.display()))?;
+            if listed.is_empty() {
+                println!("no releases in {}", args.releases.display());
+            }
+            for r in listed {
+                println!("{}\t{}", r.version, r.manifest.pub_date);
+                for (p, servable) in r.manifest.packages.iter().zip(r.servable) {
+                    let state = if servable { "offered" } else { "NOT offered: the file or its .sig is missing" };
+                    println!("\t{}/{}/{}\t{}\t{state}", p.target, p.arch, p.bundle, p.file);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -359,6 +452,10 @@ struct ServeArgs {
     /// Log as JSON lines (for log collectors).
     #[arg(long)]
     log_json: bool,
+    /// The desk releases folder (`release publish` writes it; read on every update check, so
+    /// several instances may share it). Without it the release routes answer 404.
+    #[arg(long, env = "CERTDESK_PLATFORM_RELEASES")]
+    releases: Option<PathBuf>,
 }
 
 /// The operator commands run outside any async runtime: the store's calls block (PostgreSQL's
@@ -370,6 +467,7 @@ fn main() -> Result<()> {
         Command::Operator(OperatorCommand::Key(command)) => operator_key(&command),
         Command::Operator(OperatorCommand::Totp(args)) => operator_totp(&args),
         Command::MigrateStore(args) => migrate_store(&args),
+        Command::Release(command) => release(&command),
     }
 }
 
@@ -430,6 +528,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         },
         trusted_proxies: certdesk_platform::proxy::TrustedProxies(args.trusted_proxies.clone().into()),
         metrics_listen: args.metrics_listen,
+        releases: args.releases.clone(),
     };
     let server = start(config).await.context("starting the platform")?;
     if let Some(ca) = &server.dev_ca {

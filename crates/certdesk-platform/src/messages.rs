@@ -1018,3 +1018,124 @@ pub(crate) mod operator {
         Bilingual::new(format!("原因最多 {max} 个字。"), format!("At most {max} characters."))
     }
 }
+
+// ---- Desk releases (软件更新) ------------------------------------------------------------------
+
+pub(crate) mod releases {
+    use std::path::Path;
+
+    use certdesk_protocol::ApiCode;
+
+    use crate::error::AppError;
+    use crate::releases::{PublishRefusal, SignatureFault};
+
+    /// An update check whose `current_version` is not a semantic version.
+    pub(crate) fn current_version_invalid(given: &str) -> AppError {
+        AppError::bad_request(
+            ApiCode::InvalidField,
+            format!("当前版本号“{given}”不是有效的版本号（应形如 0.1.0）"),
+            format!("The current version {given:?} is not a semantic version (such as 0.1.0)"),
+        )
+    }
+
+    /// An update check naming a system outside the set (`what`: target, arch or bundle).
+    pub(crate) fn system_unknown(what: &str, given: &str, allowed: &[&str]) -> AppError {
+        let (zh_what, en_what) = match what {
+            "target" => ("操作系统", "target"),
+            "arch" => ("处理器架构", "arch"),
+            _ => ("安装包类型", "bundle"),
+        };
+        AppError::bad_request(
+            ApiCode::InvalidField,
+            format!("不支持的{zh_what}“{given}”，应为：{}", allowed.join("、")),
+            format!("Unknown {en_what} {given:?}: one of {}", allowed.join(", ")),
+        )
+    }
+
+    /// An update check whose `Host` cannot build a download address.
+    pub(crate) fn host_invalid() -> AppError {
+        AppError::bad_request(
+            ApiCode::InvalidField,
+            "请求缺少有效的主机名（Host），无法给出下载地址",
+            "The request has no valid Host header to build the download address from",
+        )
+    }
+
+    /// What a signature file's fault is, (Chinese, English).
+    fn signature_fault(fault: SignatureFault) -> (&'static str, &'static str) {
+        match fault {
+            SignatureFault::NotBase64 => ("内容不是 base64 文本", "it is not base64 text"),
+            SignatureFault::NotText => ("解码后不是文本", "it does not decode to text"),
+            SignatureFault::Lines => (
+                "解码后不是 minisign 签名的四行（untrusted comment、签名、trusted comment、全局签名）",
+                "it does not decode to the four lines of a minisign signature (untrusted comment, signature, trusted comment, global signature)",
+            ),
+            SignatureFault::SignatureLine => ("签名行不是 Ed25519 minisign 签名", "its signature line is not an Ed25519 minisign signature"),
+            SignatureFault::GlobalSignatureLine => ("全局签名行不是 64 字节的签名", "its global signature line is not a 64-byte signature"),
+        }
+    }
+
+    /// Why `release publish` refused; nothing in the releases folder changed. (Chinese, English.)
+    pub(crate) fn publish_refused(why: &PublishRefusal) -> (String, String) {
+        let shown = |p: &Path| p.display().to_string();
+        match why {
+            PublishRefusal::VersionNotSemver(v) => (
+                format!("版本号“{v}”不是语义化版本号（应形如 0.1.1），未发布"),
+                format!("The version {v:?} is not a semantic version (such as 0.1.1); nothing was published"),
+            ),
+            PublishRefusal::VersionExists(v) => (
+                format!("版本 {v} 已发布，未作更改；如需更换安装包，请发布新的版本号"),
+                format!("Version {v} is published already; nothing was changed. Publish a new version to replace its package"),
+            ),
+            PublishRefusal::PackageMissing(p) => (
+                format!("找不到安装包 {}，未发布", shown(p)),
+                format!("The package {} does not exist; nothing was published", shown(p)),
+            ),
+            PublishRefusal::PackageEmpty(p) => (
+                format!("安装包 {} 是空文件，未发布", shown(p)),
+                format!("The package {} is empty; nothing was published", shown(p)),
+            ),
+            PublishRefusal::PackageName(p) => (
+                format!("安装包的文件名 {} 不可用（不能以 . 开头，不能是 release.json 或 .sig 文件），未发布", shown(p)),
+                format!("The package's file name {} cannot be served (no leading dot, not release.json nor a .sig); nothing was published", shown(p)),
+            ),
+            PublishRefusal::BundleUnknown(p) => (
+                format!("无法从文件名 {} 判断安装包类型，请用 --bundle 指明（deb、rpm、appimage、nsis、msi、app），未发布", shown(p)),
+                format!("The file name {} does not say the kind of package: give --bundle (deb, rpm, appimage, nsis, msi, app); nothing was published", shown(p)),
+            ),
+            PublishRefusal::SignatureMissing(p) => (
+                format!("找不到签名文件 {}，未发布", shown(p)),
+                format!("The signature file {} does not exist; nothing was published", shown(p)),
+            ),
+            PublishRefusal::SignatureNotMinisign(p, fault) => {
+                let (zh, en) = signature_fault(*fault);
+                (
+                    format!("签名文件 {} 不是 Tauri 签名工具生成的 minisign 签名：{zh}，未发布", shown(p)),
+                    format!("The signature file {} is not a minisign signature as the Tauri signer writes it: {en}; nothing was published", shown(p)),
+                )
+            }
+            PublishRefusal::SignatureVersion { version, signed } => match signed {
+                Some(signed) => (
+                    format!("签名是为版本 {signed} 签的，不是要发布的版本 {version}；桌面端只安装为本版本签名的安装包，未发布"),
+                    format!("The signature is for version {signed}, not {version}; desks install only a package signed for its own version; nothing was published"),
+                ),
+                None => (
+                    format!("签名的可信注释中没有版本号（version:{version}），请用 tauri signer sign --app-version {version} 重新签名，未发布"),
+                    format!("The signature's trusted comment carries no version (version:{version}): sign again with tauri signer sign --app-version {version}; nothing was published"),
+                ),
+            },
+            PublishRefusal::NotesUnreadable(p) => (
+                format!("无法读取更新说明文件 {}（须为 UTF-8 文本），未发布", shown(p)),
+                format!("The notes file {} cannot be read as UTF-8 text; nothing was published", shown(p)),
+            ),
+            PublishRefusal::NotesEmpty(p) => (
+                format!("更新说明文件 {} 是空的：请写明本版本改了什么，未发布", shown(p)),
+                format!("The notes file {} is empty: say what changed; nothing was published", shown(p)),
+            ),
+            PublishRefusal::Io(e) => (
+                format!("写入发布目录失败：{e}；发布目录未改变"),
+                format!("Writing to the releases folder failed: {e}; the folder was left as it was"),
+            ),
+        }
+    }
+}

@@ -201,6 +201,11 @@ mod tests {
             .replace("{class_id}", &Uuid::nil().to_string())
             .replace("{complaint_id}", &Uuid::nil().to_string())
             .replace("{file}", "months.csv")
+            .replace("{target}", "linux")
+            .replace("{arch}", "x86_64")
+            .replace("{bundle}", "deb")
+            .replace("{current_version}", "0.1.0")
+            .replace("{version}", "0.1.1")
             .replace("{secret}", &"A".repeat(43))
     }
 

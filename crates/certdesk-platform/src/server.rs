@@ -78,6 +78,8 @@ pub struct ServerConfig {
     /// An address of its own for `/metrics` (plain HTTP, the monitoring network only); `None`:
     /// no metrics listener.
     pub metrics_listen: Option<SocketAddr>,
+    /// The desk releases folder (`--releases`); `None`: the release routes answer 404.
+    pub releases: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -250,6 +252,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
         blob_quota: config.limits.blobs,
         metrics: crate::metrics::Metrics::new(),
         page_tokens: Arc::new(crate::public::token::TokenKey::of(&page_vault)),
+        releases: config.releases.clone().map(|dir| Arc::new(crate::releases::Releases::new(dir))),
     };
     let metrics_addr = match config.metrics_listen {
         Some(at) => {

@@ -148,6 +148,8 @@ pub struct Options {
     pub trusted_proxies: Vec<certdesk_platform::proxy::ProxyNet>,
     /// Whether `/metrics` gets a listener (`--metrics-listen`).
     pub metrics_listener: bool,
+    /// The desk releases folder (`--releases`).
+    pub releases: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -161,6 +163,7 @@ impl Default for Options {
             sm2_keys: false,
             trusted_proxies: Vec::new(),
             metrics_listener: false,
+            releases: None,
         }
     }
 }
@@ -205,6 +208,11 @@ impl Options {
     /// The same options with the operators on a listener of their own.
     pub fn with_operator_listener(self) -> Options {
         Options { operator_listener: true, ..self }
+    }
+
+    /// The same options serving the desk releases in `dir` (`serve --releases DIR`).
+    pub fn with_releases(self, dir: impl AsRef<Path>) -> Options {
+        Options { releases: Some(dir.as_ref().to_owned()), ..self }
     }
 
     /// The same options with a client that follows no redirect.
@@ -292,6 +300,7 @@ impl TestPlatform {
             limits: options.limits,
             trusted_proxies: certdesk_platform::proxy::TrustedProxies(options.trusted_proxies.clone().into()),
             metrics_listen: options.metrics_listener.then(|| "127.0.0.1:0".parse().unwrap()),
+            releases: options.releases.clone(),
         })
         .await
         .expect("the platform starts");

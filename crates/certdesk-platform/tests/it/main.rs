@@ -21,5 +21,6 @@ mod move_store;
 mod operator_pages;
 mod platform;
 mod public;
+mod releases;
 mod resumable_blobs;
 mod roster_filing;

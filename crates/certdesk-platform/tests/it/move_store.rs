@@ -91,6 +91,7 @@ async fn serve_on_postgres(dir: &Path, url: &str) -> RunningServer {
         limits: Default::default(),
         trusted_proxies: Default::default(),
         metrics_listen: None,
+        releases: None,
     })
     .await
     .expect("the platform starts on PostgreSQL")

@@ -1088,6 +1088,7 @@ async fn platform_process_for_fault_tests() {
         limits: Default::default(),
         trusted_proxies: Default::default(),
         metrics_listen: None,
+        releases: None,
     })
     .await
     .expect("the platform starts");
