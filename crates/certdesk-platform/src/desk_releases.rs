@@ -104,8 +104,9 @@ pub(crate) async fn desk_release_check(
     };
     tracing::info!(device_id = %auth.device_id, %current, offered = %offered.manifest.version, %target, %arch, %bundle, "desk release offered");
     let url = format!(
-        "https://{host}{}/desk-releases/{}/{}",
+        "https://{host}{}{}/{}/{}",
         certdesk_protocol::API_PREFIX,
+        certdesk_protocol::release::DESK_RELEASES_PATH,
         segment(&offered.manifest.version),
         segment(&offered.package.file)
     );

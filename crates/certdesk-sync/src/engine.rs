@@ -541,12 +541,9 @@ pub fn update_source(desk: &Desk) -> Result<UpdateSource, SyncError> {
         endpoint: format!(
             "{base}{}{}/{{{{target}}}}/{{{{arch}}}}/{{{{bundle_type}}}}/{{{{current_version}}}}",
             certdesk_protocol::API_PREFIX,
-            DESK_RELEASES_PATH
+            certdesk_protocol::release::DESK_RELEASES_PATH
         ),
         ca_pem: device.ca_pem,
         authorization: certdesk_protocol::sync::device_authorization(device_id, &secret),
     })
 }
-
-/// The platform's desk-release routes, under the API prefix.
-pub const DESK_RELEASES_PATH: &str = "/desk-releases";

@@ -16,6 +16,6 @@ pub mod messages;
 pub mod secret;
 
 pub use client::{BlobUpload, PlatformClient, RetryPolicy, MAX_RESPONSE_BYTES};
-pub use engine::{update_source, UpdateSource, DESK_RELEASES_PATH, enrol, enrol_blocking, file_roster, file_roster_blocking, join, join_blocking, sync, sync_blocking, to_protocol, record_uuid, EnrolParams, Enrolment, JoinReport, ProfileCorrection, ProgressSink, SyncOptions, SyncProgress, SyncReport};
+pub use engine::{update_source, UpdateSource, enrol, enrol_blocking, file_roster, file_roster_blocking, join, join_blocking, sync, sync_blocking, to_protocol, record_uuid, EnrolParams, Enrolment, JoinReport, ProfileCorrection, ProgressSink, SyncOptions, SyncProgress, SyncReport};
 pub use error::SyncError;
 pub use secret::{SecretPreference, SecretStore};

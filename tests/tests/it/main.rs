@@ -15,3 +15,4 @@ mod e2e_training;
 mod package;
 mod public_page;
 mod sentences;
+mod update;

@@ -1,0 +1,210 @@
+//! Signed updates (issue 15 item 2), as an agency's desk takes them: the .deb of this version is
+//! installed with `dpkg -i`, enrolled with a real platform (HTTPS, its own CA), and the platform
+//! serves the next version, built from the same sources by `scripts/package --version` and signed
+//! for that version with the release key the installed build trusts. The manager checks on the
+//! users page, reads what changed, installs; dpkg then holds the new version and the next start
+//! runs it. Then the platform offers two releases that must not install: one whose package was
+//! changed after it was signed (tampered), one signed with another key (unsigned by ours). Each
+//! is refused with a sentence, dpkg still holds the version before, and the window keeps working.
+//!
+//! Run by `scripts/test` as root after `scripts/package` (both versions), with `CERTDESK_DEB`,
+//! `CERTDESK_DEB_NEXT` and `CERTDESK_UPDATE_KEY_FILE`; without them the test says so and passes,
+//! except under `CI=true`, where it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use certdesk_testkit::desk::open_desk;
+use certdesk_testkit::enrolled::enrol_params;
+use certdesk_testkit::platform::{Options, TestPlatform};
+use thirtyfour::prelude::*;
+
+use crate::package::{dpkg, PACKAGE};
+use crate::window::*;
+
+const DRIVER_PORT: u16 = 4458;
+const NOTES: &str = "新增：读身份证自动填写登记表\n修复：同步页进度条在断网后停住";
+
+/// The installed package's version, as dpkg has it.
+fn installed_version() -> String {
+    let (ok, said) = dpkg(&["-s", PACKAGE]);
+    assert!(ok, "dpkg -s {PACKAGE}: {said}");
+    said.lines().find_map(|l| l.strip_prefix("Version: ")).unwrap_or_default().trim().to_owned()
+}
+
+/// The repository's Tauri CLI (signing and key generation, as scripts/package uses them).
+fn tauri_cli() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/.bin/tauri")
+}
+
+/// Signs `file` with `key` for `version`, as a release manager (or an attacker with another key)
+/// would; the signature lands beside it as `.sig`.
+fn sign(key: &Path, version: &str, file: &Path) {
+    let out = Command::new(tauri_cli())
+        .args(["signer", "sign", "-p", "", "--app-version", version, "-f"])
+        .arg(key)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "signing {}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+}
+
+/// Publishes `package` (with `package.sig` beside it) as `version` into the platform's releases
+/// folder, with the platform's own command.
+fn publish(platform_bin: &Path, releases: &Path, version: &str, package: &Path) {
+    let notes = releases.parent().unwrap().join(format!("notes-{version}.txt"));
+    std::fs::write(&notes, NOTES).unwrap();
+    let out = Command::new(platform_bin)
+        .args(["release", "publish", "--releases"])
+        .arg(releases)
+        .args(["--version", version, "--notes-file"])
+        .arg(&notes)
+        .arg("--package")
+        .arg(package)
+        .arg("--signature")
+        .arg(sig_of(package))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "publishing {version}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+fn sig_of(package: &Path) -> PathBuf {
+    let mut s = package.as_os_str().to_owned();
+    s.push(".sig");
+    PathBuf::from(s)
+}
+
+/// `deb` copied into `dir` under the file name the release `version` would have.
+fn as_release(deb: &Path, dir: &Path, version: &str) -> PathBuf {
+    let to = dir.join(format!("certdesk_{version}_amd64.deb"));
+    std::fs::copy(deb, &to).unwrap();
+    to
+}
+
+async fn sign_in_to_updates(d: &WebDriver) {
+    d.set_window_rect(0, 0, 1280, 900).await.ok();
+    wait(d, tid("login-form")).await;
+    type_into(d, "login_username", "admin").await;
+    type_into(d, "login_password", "secret123").await;
+    wait(d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
+    wait(d, tid("worker-table")).await;
+    wait(d, tid("nav-users")).await.click().await.unwrap();
+    let card = wait(d, tid("update-card")).await;
+    card.scroll_into_view().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs both .deb versions (scripts/package), root, tauri-driver and a display: run by scripts/test"]
+async fn the_installed_desk_updates_to_a_signed_release_and_refuses_a_tampered_or_foreign_one() {
+    use futures::FutureExt;
+    use std::panic::AssertUnwindSafe;
+    let (Some(deb), Some(next), Some(key)) =
+        (std::env::var_os("CERTDESK_DEB"), std::env::var_os("CERTDESK_DEB_NEXT"), std::env::var_os("CERTDESK_UPDATE_KEY_FILE"))
+    else {
+        assert!(std::env::var("CI").is_err(), "CI=true: CERTDESK_DEB, CERTDESK_DEB_NEXT and CERTDESK_UPDATE_KEY_FILE must be set (scripts/test sets them)");
+        eprintln!("CERTDESK_DEB, CERTDESK_DEB_NEXT or CERTDESK_UPDATE_KEY_FILE is not set: the update test is skipped (scripts/test sets them)");
+        return;
+    };
+    let (deb, next, key) = (PathBuf::from(deb), PathBuf::from(next), PathBuf::from(key));
+    let current = env!("CARGO_PKG_VERSION");
+    let next_version = next.file_name().unwrap().to_string_lossy().split('_').nth(1).unwrap().to_owned();
+    assert_ne!(next_version, current, "CERTDESK_DEB_NEXT must be another version: {}", next.display());
+    let platform_bin = app_bin().with_file_name("certdesk-platform");
+
+    // The platform, serving the next version from its releases folder.
+    let work = tempfile::tempdir().unwrap();
+    let releases = work.path().join("releases");
+    std::fs::create_dir(&releases).unwrap();
+    publish(&platform_bin, &releases, &next_version, &next);
+    let mut platform = TestPlatform::start(Options::default().with_releases(&releases)).await;
+    let code = platform.desk_agency_code().await;
+
+    // The desk: set up and enrolled with the platform (its CA, its device credential).
+    let data = tempfile::tempdir().unwrap();
+    {
+        let (mut desk, me) = open_desk(data.path());
+        certdesk_sync::enrol(&mut desk, Some(&me), &enrol_params(&platform, &code)).await.expect("the desk enrols");
+    }
+
+    // This version, installed as an agency installs it.
+    let _ = dpkg(&["-r", PACKAGE]);
+    let (ok, said) = dpkg(&["-i", &deb.display().to_string()]);
+    assert!(ok, "dpkg -i: {said}");
+    assert_eq!(installed_version(), current);
+
+    let driver = Driver::start(DRIVER_PORT);
+    let app = Path::new("/usr/bin/certdesk-app");
+    let d = session(&driver, app, data.path()).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in_to_updates(&d).await;
+        wait_text(&d, tid("update-current"), &format!("当前版本 {current}")).await;
+        wait(&d, tid("update-check")).await.click().await.unwrap();
+        wait_text(&d, tid("update-version"), &format!("可更新到 {next_version}")).await;
+        wait_text(&d, tid("update-notes"), "读身份证自动填写登记表").await;
+        shot(&d, "u-01-update-offered").await;
+        wait(&d, tid("update-install")).await.click().await.unwrap();
+        wait_text(&d, tid("update-installed"), &format!("已安装 {next_version}")).await;
+        wait(&d, tid("update-restart")).await;
+        shot(&d, "u-02-update-installed").await;
+    })
+    .catch_unwind()
+    .await;
+    finish(d, outcome).await;
+    assert_eq!(installed_version(), next_version, "dpkg holds the version the desk installed");
+
+    // Two releases that must not install: the next-but-one, signed with our key and then
+    // changed on the platform's disk; and the one after, signed with a key of someone else's.
+    let tampered_version = "9.0.1";
+    let tampered = as_release(&next, work.path(), tampered_version);
+    sign(&key, tampered_version, &tampered);
+    publish(&platform_bin, &releases, tampered_version, &tampered);
+    let published = std::fs::read_dir(releases.join(tampered_version))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "deb"))
+        .expect("the published package");
+    let mut bytes = std::fs::read(&published).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x5a;
+    std::fs::write(&published, bytes).unwrap();
+
+    let foreign_key = work.path().join("someone-else.key");
+    let out = Command::new(tauri_cli()).args(["signer", "generate", "--ci", "-p", "", "-w"]).arg(&foreign_key).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let foreign_version = "9.0.2";
+    let foreign = as_release(&next, work.path(), foreign_version);
+    sign(&foreign_key, foreign_version, &foreign);
+
+    // The updated desk, started again: it runs the new version, and refuses both.
+    let d = session(&driver, app, data.path()).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in_to_updates(&d).await;
+        wait_text(&d, tid("update-current"), &format!("当前版本 {next_version}")).await;
+        wait(&d, tid("update-check")).await.click().await.unwrap();
+        wait_text(&d, tid("update-version"), &format!("可更新到 {tampered_version}")).await;
+        wait(&d, tid("update-install")).await.click().await.unwrap();
+        wait_text(&d, tid("update-error"), "签名校验未通过").await;
+        wait_text(&d, tid("update-error"), "当前版本照常使用").await;
+        shot(&d, "u-03-tampered-refused").await;
+        assert_eq!(installed_version(), next_version, "the tampered package installed nothing");
+
+        publish(&platform_bin, &releases, foreign_version, &foreign);
+        wait(&d, tid("update-check")).await.click().await.unwrap();
+        wait_text(&d, tid("update-version"), &format!("可更新到 {foreign_version}")).await;
+        wait(&d, tid("update-install")).await.click().await.unwrap();
+        wait_text(&d, tid("update-error"), "签名校验未通过").await;
+        assert_eq!(installed_version(), next_version, "the foreign-signed package installed nothing");
+
+        // The running version keeps working: the worker list answers.
+        wait(&d, tid("nav-workers")).await.click().await.unwrap();
+        wait(&d, tid("worker-table")).await;
+    })
+    .catch_unwind()
+    .await;
+    let (removed, said) = dpkg(&["-r", PACKAGE]);
+    finish(d, outcome).await;
+    drop(driver);
+    platform.stop().await;
+    assert!(removed, "dpkg -r: {said}");
+}
