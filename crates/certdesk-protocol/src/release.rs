@@ -167,6 +167,12 @@ pub struct UpdateOffer {
     pub signature: String,
 }
 
+/// The desk-release routes, under [`crate::API_PREFIX`]: the update check at
+/// `{DESK_RELEASES_PATH}/{target}/{arch}/{bundle}/{current_version}` and the download at
+/// `{DESK_RELEASES_PATH}/{version}/{file}` (the platform's `#[utoipa::path]`s spell it out, as
+/// they must be literals; the desk's updater builds its endpoint from this).
+pub const DESK_RELEASES_PATH: &str = "/desk-releases";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,9 +200,3 @@ mod tests {
         assert_eq!(DeskBundle::of_file_name("notes.txt"), None);
     }
 }
-
-/// The desk-release routes, under [`crate::API_PREFIX`]: the update check at
-/// `{DESK_RELEASES_PATH}/{target}/{arch}/{bundle}/{current_version}` and the download at
-/// `{DESK_RELEASES_PATH}/{version}/{file}` (the platform's `#[utoipa::path]`s spell it out, as
-/// they must be literals; the desk's updater builds its endpoint from this).
-pub const DESK_RELEASES_PATH: &str = "/desk-releases";
