@@ -2,8 +2,8 @@
 //! installed with `dpkg -i`, enrolled with a real platform (HTTPS, its own CA), and the platform
 //! serves the next version, built from the same sources by `scripts/package --version` and signed
 //! for that version with the release key the installed build trusts. The manager checks on the
-//! users page, reads what changed, installs; dpkg then holds the new version and the next start
-//! runs it. Then the platform offers two releases that must not install: one whose package was
+//! users page, reads what changed, installs; dpkg then holds the new version, 立即重启 starts the
+//! installed file in place of the running one, and the next start runs it. Then the platform offers two releases that must not install: one whose package was
 //! changed after it was signed (tampered), one signed with another key (unsigned by ours). Each
 //! is refused with a sentence, dpkg still holds the version before, and the window keeps working.
 //!
@@ -24,6 +24,35 @@ use crate::window::*;
 
 const DRIVER_PORT: u16 = 4458;
 const NOTES: &str = "新增：读身份证自动填写登记表\n修复：同步页进度条在断网后停住";
+
+/// Where the package installs the window.
+const INSTALLED: &str = "/usr/bin/certdesk-app";
+
+/// Every running process of the installed window: its pid and what its executable link says
+/// (` (deleted)` once dpkg has replaced the file it runs).
+fn app_processes() -> Vec<(u32, String)> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_string_lossy().parse::<u32>().ok()?;
+            let exe = std::fs::read_link(e.path().join("exe")).ok()?.to_string_lossy().into_owned();
+            exe.starts_with(INSTALLED).then_some((pid, exe))
+        })
+        .collect()
+}
+
+/// Ends process `pid` (TERM, then KILL after 10 s) and waits until it is gone.
+async fn stop(pid: u32) {
+    let _ = Command::new("kill").arg(pid.to_string()).status();
+    let started = std::time::Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
 
 /// The installed package's version, as dpkg has it.
 fn installed_version() -> String {
@@ -133,7 +162,7 @@ async fn the_installed_desk_updates_to_a_signed_release_and_refuses_a_tampered_o
     assert_eq!(installed_version(), current);
 
     let driver = Driver::start(DRIVER_PORT);
-    let app = Path::new("/usr/bin/certdesk-app");
+    let app = Path::new(INSTALLED);
     let d = session(&driver, app, data.path()).await;
     let outcome = AssertUnwindSafe(async {
         sign_in_to_updates(&d).await;
@@ -144,8 +173,23 @@ async fn the_installed_desk_updates_to_a_signed_release_and_refuses_a_tampered_o
         shot(&d, "u-01-update-offered").await;
         wait(&d, tid("update-install")).await.click().await.unwrap();
         wait_text(&d, tid("update-installed"), &format!("已安装 {next_version}")).await;
-        wait(&d, tid("update-restart")).await;
         shot(&d, "u-02-update-installed").await;
+        // 立即重启: this process (its file replaced by dpkg) gives way to the installed file.
+        let before = app_processes();
+        assert!(before.iter().any(|(_, exe)| exe.ends_with(" (deleted)")), "the running program's file was replaced: {before:?}");
+        // The window goes as the click lands, so WebDriver may report the click as failed.
+        let _ = wait(&d, tid("update-restart")).await.click().await;
+        let started = std::time::Instant::now();
+        let restarted = loop {
+            let now = app_processes();
+            if let Some((pid, _)) = now.iter().find(|(pid, exe)| exe == INSTALLED && !before.iter().any(|(b, _)| b == pid)) {
+                break *pid;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(30), "no new process of {INSTALLED} after 立即重启: {now:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        // It runs outside WebDriver; the next session starts its own.
+        stop(restarted).await;
     })
     .catch_unwind()
     .await;
