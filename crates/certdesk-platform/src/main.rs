@@ -87,10 +87,7 @@ struct ReleasePublishArgs {
 
 /// One value of a closed set from a flag, or the list of those allowed.
 fn closed<T: certdesk_domain::Code>(flag: &str, given: &str) -> Result<T> {
-    T::from_code(given).with_context(|| {
-        let allowed = T::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", ");
-        format!("--{flag} {given:?}：不是可选值之一 / is not one of: {allowed}")
-    })
+    certdesk_platform::releases::flag_value(flag, given).map_err(anyhow::Error::msg)
 }
 
 /// `release publish` / `release list`.

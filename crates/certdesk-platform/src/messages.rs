@@ -1052,6 +1052,11 @@ pub(crate) mod releases {
         )
     }
 
+    /// A `release publish` flag whose value is not one of its set.
+    pub(crate) fn flag_value_unknown(flag: &str, given: &str, allowed: &[&str]) -> String {
+        format!("--{flag} {given:?}：不是可选值之一 / is not one of: {}", allowed.join(", "))
+    }
+
     /// An update check whose `Host` cannot build a download address.
     pub(crate) fn host_invalid() -> AppError {
         AppError::bad_request(

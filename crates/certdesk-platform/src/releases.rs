@@ -396,6 +396,14 @@ fn stage(staging: &Path, manifest: &ReleaseManifest, package: &Path, file: &str,
     std::fs::File::open(staging)?.sync_all()
 }
 
+/// One value of a closed set given to the `release` command's `--{flag}`, or the sentence
+/// naming the values allowed.
+pub fn flag_value<T: certdesk_domain::Code>(flag: &str, given: &str) -> Result<T, String> {
+    T::from_code(given).ok_or_else(|| {
+        crate::messages::releases::flag_value_unknown(flag, given, &T::ALL.iter().map(|v| v.code()).collect::<Vec<_>>())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
