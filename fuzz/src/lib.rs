@@ -171,6 +171,7 @@ pub fn platform() -> AppState {
         blob_quota: Default::default(),
         metrics: certdesk_platform::metrics::Metrics::new(),
         page_tokens: Arc::new(certdesk_platform::public::token::TokenKey::generate()),
+        releases: None,
     }
 }
 
