@@ -186,10 +186,7 @@ async fn first_run(d: &WebDriver, app: &Path, data_dir: &Path) {
 /// After the kill: sign in, see every worker, find the updated one with its change.
 async fn after_restart(d: &WebDriver) {
     d.set_window_rect(0, 0, 1280, 800).await.ok();
-    wait(d, tid("login-form")).await;
-    type_into(d, "login_username", "admin").await;
-    type_into(d, "login_password", "secret123").await;
-    wait(d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
+    sign_in(d, "admin", "secret123").await;
     wait_text(d, tid("worker-total"), "9").await;
     shot(d, "07-worker-list").await;
     type_by(d, tid("search-input"), "13912345678").await;

@@ -207,10 +207,7 @@ async fn verify(d: &WebDriver, scan: &str, verdict: &str, shot_name: &str) {
 
 async fn cards(d: &WebDriver, data: &Path) {
     d.set_window_rect(0, 0, 1280, 900).await.ok();
-    wait(d, tid("login-form")).await;
-    type_into(d, "login_username", "admin").await;
-    type_into(d, "login_password", "secret123").await;
-    wait(d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
+    sign_in(d, "admin", "secret123").await;
     wait(d, tid("worker-table")).await;
     open_worker(d).await;
     wait_text(d, tid("worker-status"), "核准").await;

@@ -107,10 +107,7 @@ async fn a_clerk_trains_a_worker_in_the_grid_and_sees_them_become_eligible() {
 
 async fn train(d: &WebDriver, id_number: &str, data_dir: &Path) {
     d.set_window_rect(0, 0, 1280, 800).await.ok();
-    wait(d, tid("login-form")).await;
-    type_into(d, "login_username", "admin").await;
-    type_into(d, "login_password", "secret123").await;
-    wait(d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
+    sign_in(d, "admin", "secret123").await;
     wait(d, tid("worker-table")).await;
 
     // Before training the worker page says what is missing, exactly.

@@ -112,10 +112,7 @@ fn as_release(deb: &Path, dir: &Path, version: &str) -> PathBuf {
 
 async fn sign_in_to_updates(d: &WebDriver) {
     d.set_window_rect(0, 0, 1280, 900).await.ok();
-    wait(d, tid("login-form")).await;
-    type_into(d, "login_username", "admin").await;
-    type_into(d, "login_password", "secret123").await;
-    wait(d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
+    sign_in(d, "admin", "secret123").await;
     wait(d, tid("worker-table")).await;
     wait(d, tid("nav-users")).await.click().await.unwrap();
     let card = wait(d, tid("update-card")).await;

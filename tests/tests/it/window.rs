@@ -190,6 +190,15 @@ pub async fn wait_gone(d: &WebDriver, by: By) {
     }
 }
 
+/// Signs in on the sign-in screen as `username` with `password`, pressing Enter in the password
+/// field as a clerk does.
+pub async fn sign_in(d: &WebDriver, username: &str, password: &str) {
+    wait(d, tid("login-form")).await;
+    type_into(d, "login_username", username).await;
+    type_into(d, "login_password", password).await;
+    wait(d, By::Id("login_password")).await.send_keys(Key::Enter).await.unwrap();
+}
+
 /// End the session whatever happened in `outcome`, then pass a failure on: a failed assertion
 /// reports at once instead of leaving the session open, the window as it was then in
 /// `failed.png`.
