@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 14, name: "complaint_coordination", sql: include_str!("../../migrations-pg/0014_complaint_coordination.sql") },
     Migration { version: 15, name: "worker_aliases", sql: include_str!("../../migrations-pg/0015_worker_aliases.sql") },
     Migration { version: 16, name: "public_notify", sql: include_str!("../../migrations-pg/0016_public_notify.sql") },
+    Migration { version: 17, name: "public_notify_records", sql: include_str!("../../migrations-pg/0017_public_notify_records.sql") },
 ];
 
 /// The advisory lock every transaction holds from its first statement to its end (any
@@ -84,17 +85,99 @@ pub struct PgStore {
     /// The transactions' connections, apart: transactions wait their turn for [`WRITER_LOCK`],
     /// and must not hold every connection while they wait, or a citizen's scan would wait
     /// behind a desk's push ([`WRITERS`] per instance).
-    writers: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
+    writers: Option<r2d2::Pool<PreparingManager>>,
     /// Seals the signing keys at rest (the key file every instance is given).
     vault: crate::keys::KeyVault,
     /// What the public page read, while nothing it reads has changed.
     watch: std::sync::Arc<watch::Watch>,
 }
 
-/// One open PostgreSQL transaction, with the key vault its key rows need.
+/// One open PostgreSQL transaction, with the key vault its key rows need and its
+/// connection's prepared statements.
 pub(super) struct PgTx<'a, 'c> {
     pub(super) tx: &'a mut ::postgres::Transaction<'c>,
     pub(super) vault: &'a crate::keys::KeyVault,
+    pub(super) statements: &'a mut Statements,
+}
+
+type Params<'p> = [&'p (dyn ::postgres::types::ToSql + Sync)];
+
+/// The statements `execute` and the `query` family run are prepared once per connection
+/// ([`Statements`]): a statement then costs one round trip to the server instead of two (parse,
+/// then bind and execute), and no parsing or planning there. Transactions hold [`WRITER_LOCK`]
+/// for as long as their round trips take, so this is what a push waits for (issue 12's load).
+impl PgTx<'_, '_> {
+    fn prepared(&mut self, sql: &str) -> Result<::postgres::Statement, ::postgres::Error> {
+        self.statements.get(&mut *self.tx, sql)
+    }
+
+    pub(super) fn execute(&mut self, sql: &str, params: &Params<'_>) -> Result<u64, ::postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.tx.execute(&statement, params)
+    }
+
+    pub(super) fn query(&mut self, sql: &str, params: &Params<'_>) -> Result<Vec<::postgres::Row>, ::postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.tx.query(&statement, params)
+    }
+
+    pub(super) fn query_one(&mut self, sql: &str, params: &Params<'_>) -> Result<::postgres::Row, ::postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.tx.query_one(&statement, params)
+    }
+
+    pub(super) fn query_opt(&mut self, sql: &str, params: &Params<'_>) -> Result<Option<::postgres::Row>, ::postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.tx.query_opt(&statement, params)
+    }
+}
+
+/// One connection's prepared statements, by their text.
+#[derive(Default)]
+pub(super) struct Statements(std::collections::HashMap<String, ::postgres::Statement>);
+
+/// Statements one connection keeps prepared at most; past it they are all closed and prepared
+/// again as needed (the platform's transactions run well under a hundred different ones).
+const MAX_STATEMENTS: usize = 256;
+
+impl Statements {
+    fn get(&mut self, client: &mut impl ::postgres::GenericClient, sql: &str) -> Result<::postgres::Statement, ::postgres::Error> {
+        if let Some(statement) = self.0.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(sql)?;
+        if self.0.len() >= MAX_STATEMENTS {
+            self.0.clear();
+        }
+        self.0.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+}
+
+/// A connection for transactions with its prepared statements.
+pub(super) struct Prepared {
+    client: Client,
+    statements: Statements,
+}
+
+/// The writers' pool's connections: [`r2d2_postgres`]'s, each with its [`Statements`].
+struct PreparingManager(PostgresConnectionManager<NoTls>);
+
+impl r2d2::ManageConnection for PreparingManager {
+    type Connection = Prepared;
+    type Error = ::postgres::Error;
+
+    fn connect(&self) -> Result<Prepared, ::postgres::Error> {
+        Ok(Prepared { client: self.0.connect()?, statements: Statements::default() })
+    }
+
+    fn is_valid(&self, conn: &mut Prepared) -> Result<(), ::postgres::Error> {
+        self.0.is_valid(&mut conn.client)
+    }
+
+    fn has_broken(&self, conn: &mut Prepared) -> bool {
+        self.0.has_broken(&mut conn.client)
+    }
 }
 
 /// A device row (read in or out of a transaction).
@@ -136,7 +219,7 @@ impl PgStore {
             // A push may wait its turn behind other instances' transactions.
             .connection_timeout(Duration::from_secs(30))
             .test_on_check_out(false)
-            .build(PostgresConnectionManager::new(config.clone(), NoTls))
+            .build(PreparingManager(PostgresConnectionManager::new(config.clone(), NoTls)))
             .map_err(|e| StoreError::Database(format!("connecting to PostgreSQL: {e}")))?;
         let store = PgStore { pool: Some(pool), writers: Some(writers), vault, watch: watch::Watch::start(config) };
         migrate(&mut *store.conn()?, MIGRATIONS)?;
@@ -191,7 +274,7 @@ impl PgStore {
     }
 
     /// A connection for a transaction.
-    fn writer(&self) -> StoreResult<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+    fn writer(&self) -> StoreResult<r2d2::PooledConnection<PreparingManager>> {
         self.writers
             .as_ref()
             .expect("the pool lives as long as the store")
@@ -217,13 +300,16 @@ impl super::repo::Repo for PgStore {
         f: &mut dyn FnMut(&mut dyn super::repo::Tx) -> StoreResult<()>,
     ) -> StoreResult<()> {
         let mut conn = self.writer()?;
-        let mut tx = conn.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
-        // An error drops `tx` uncommitted: the client rolls it back.
-        f(&mut PgTx { tx: &mut tx, vault: &self.vault })?;
+        let conn = &mut *conn;
+        let mut tx = conn.client.transaction()?;
+        let mut t = PgTx { tx: &mut tx, vault: &self.vault, statements: &mut conn.statements };
+        t.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
+        // An error drops `tx` uncommitted: the client rolls it back (the statements prepared
+        // in it stay: PostgreSQL's prepared statements are not undone with a transaction).
+        f(&mut t)?;
         let mark = self.watch.mark();
         if let Some((_, payload)) = &mark {
-            tx.execute("SELECT pg_notify($1, $2)", &[&watch::CHANNEL, payload])?;
+            t.execute("SELECT pg_notify($1, $2)", &[&watch::CHANNEL, payload])?;
         }
         tx.commit()?;
         if let Some((n, _)) = mark {
@@ -497,6 +583,7 @@ mod tests {
             (14, "e15bf6e93024879d4f9c76f8fee5eb44b0b983abda8c680dcf63f9814804e850"),
             (15, "6690545a27665ce38bcf543920bb9791277a3333bae63158fc5f77c88d90f152"),
             (16, "99099de1d2520ceb3cf7a79fea38a3951be6fcf83579f08b749c7868ffca34f6"),
+            (17, "b4b3a0deaf1e31906ab52a2e5e248419d88cee1a7cc1a1dfba4d9ab5e865b0c3"),
         ];
 
     #[test]
@@ -541,6 +628,57 @@ mod tests {
         assert_eq!(one.trust_list().unwrap().keys.iter().map(|k| k.key_id).collect::<Vec<_>>(), [key_id]);
         one.watch.stop();
         assert!(one.watch.trust().is_none(), "a stopped watch serves nothing from the cache");
+    }
+
+    /// Issue 12's load: a desk's classes, attendance, supervision forms and exams are none of the
+    /// public page's business, so writing them leaves its agency's cached certificates on every
+    /// instance; a health check or an insurance policy (what the page shows) drops them.
+    #[test]
+    fn only_the_records_a_public_page_shows_drop_its_agencys_cache() {
+        use crate::store::public::PUBLIC_RECORDS;
+        use crate::store::repo::Repo;
+        use certdesk_protocol::sync::SyncEntity;
+        let Some(db) = pg::database("store::postgres::only_the_records_a_public_page_shows_drop_its_agencys_cache") else { return };
+        let one = PgStore::open_for_tests(db.url()).unwrap();
+        let soon = |what: &dyn Fn() -> bool| (0..500).any(|_| what() || { std::thread::sleep(Duration::from_millis(10)); false });
+        assert!(soon(&|| one.watch.current().is_some()), "the instance listens");
+        let agency = Agency { id: Uuid::now_v7(), name: "某家政".into(), credit_code: "91310000MA1K000001".into(), district: "黄浦区".into() };
+        one.create_agency(&agency, Utc::now()).unwrap().unwrap();
+        assert!(soon(&|| one.watch.agency_moved(agency.id).is_some()), "the agency's own row moved it");
+        let created = one.watch.agency_moved(agency.id);
+        // This instance's own transactions: once one returns, every notification of it was heard.
+        let write = |entity: SyncEntity, delete: bool| {
+            one.run_transaction(&mut |t| {
+                let payload = serde_json::json!({ "worker_id": Uuid::now_v7().to_string() });
+                if delete {
+                    t.delete_record(entity.as_str(), Uuid::now_v7(), agency.id, &payload, Utc::now())
+                } else {
+                    t.put_record(entity.as_str(), Uuid::now_v7(), agency.id, &payload, Utc::now())
+                }
+            })
+            .unwrap();
+        };
+        for entity in SyncEntity::ALL.into_iter().filter(|e| *e != SyncEntity::Worker && !PUBLIC_RECORDS.contains(e)) {
+            write(entity, false);
+            write(entity, true);
+            assert_eq!(one.watch.agency_moved(agency.id), created, "{entity:?} left the agency's certificates cached");
+        }
+        for entity in PUBLIC_RECORDS {
+            for delete in [false, true] {
+                let before = one.watch.agency_moved(agency.id);
+                write(entity, delete);
+                assert_ne!(one.watch.agency_moved(agency.id), before, "{entity:?} (delete: {delete}) dropped them");
+            }
+        }
+    }
+
+    /// The migration's trigger names exactly the records the page reads ([`PUBLIC_RECORDS`]).
+    #[test]
+    fn the_public_notify_trigger_names_the_records_the_page_reads() {
+        let sql = MIGRATIONS.iter().find(|m| m.name == "public_notify_records").unwrap().sql;
+        let wanted = crate::store::public::PUBLIC_RECORDS.map(|e| format!("'{}'", e.as_str())).join(", ");
+        let lists: Vec<&str> = sql.lines().filter_map(|l| l.split_once(".entity IN (")).map(|(_, rest)| rest.split_once(')').unwrap().0).collect();
+        assert_eq!(lists, [wanted.as_str(), wanted.as_str()], "the trigger's conditions (insert/update, delete)");
     }
 
     const TWO: &[Migration] = &[

@@ -7,10 +7,17 @@
 //! only what the page shows (after masking) or needs to decide what to show.
 
 use certdesk_domain::standing::{CoverFact, HealthFact};
+use certdesk_protocol::sync::SyncEntity;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::StoreResult;
+
+/// The synced records a public page shows (a worker's health checks and policies, for the
+/// colour): every other entity an agency syncs is none of the page's business. PostgreSQL's
+/// cache is dropped only by a write of these (migration-pg `0017_public_notify_records`, whose
+/// trigger a test holds to this list).
+pub const PUBLIC_RECORDS: [SyncEntity; 2] = [SyncEntity::HealthCheck, SyncEntity::Insurance];
 
 /// A certificate as the public page may know it, looked up by its code.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -30,12 +30,12 @@ fn advisory_lock(c: &mut impl GenericClient, key: &str) -> StoreResult<()> {
 }
 
 pub(super) fn agency(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<Option<Agency>> {
-    let row = t.tx.query_opt("SELECT name, credit_code, district FROM agencies WHERE id = $1", &[&id])?;
+    let row = t.query_opt("SELECT name, credit_code, district FROM agencies WHERE id = $1", &[&id])?;
     Ok(row.map(|r| Agency { id, name: r.get(0), credit_code: r.get(1), district: r.get(2) }))
 }
 
 pub(super) fn add_enrolment_code(t: &mut PgTx<'_, '_>, code_hash: &str, agency_id: Uuid, expires_at: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO enrolment_codes (code_hash, agency_id, expires_at) VALUES ($1, $2, $3)",
         &[&code_hash, &agency_id, &expires_at],
     )?;
@@ -43,7 +43,7 @@ pub(super) fn add_enrolment_code(t: &mut PgTx<'_, '_>, code_hash: &str, agency_i
 }
 
 pub(super) fn enrolment_code(t: &mut PgTx<'_, '_>, code_hash: &str) -> StoreResult<Option<EnrolmentCode>> {
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         "SELECT agency_id, expires_at, used_at IS NOT NULL FROM enrolment_codes WHERE code_hash = $1",
         &[&code_hash],
     )?;
@@ -53,7 +53,7 @@ pub(super) fn enrolment_code(t: &mut PgTx<'_, '_>, code_hash: &str) -> StoreResu
 /// Marks the code used by `device_id`; false when it already was (the conditional update is
 /// atomic: of two instances using one code at once, one changes the row).
 pub(super) fn use_enrolment_code(t: &mut PgTx<'_, '_>, code_hash: &str, device_id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
-    let n = t.tx.execute(
+    let n = t.execute(
         "UPDATE enrolment_codes SET used_at = $2, device_id = $3 WHERE code_hash = $1 AND used_at IS NULL",
         &[&code_hash, &now, &device_id],
     )?;
@@ -61,7 +61,7 @@ pub(super) fn use_enrolment_code(t: &mut PgTx<'_, '_>, code_hash: &str, device_i
 }
 
 pub(super) fn add_device(t: &mut PgTx<'_, '_>, id: Uuid, agency_id: Uuid, name: &str, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO devices (id, agency_id, name, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
         &[&id, &agency_id, &name, &secret_hash, &now],
     )?;
@@ -73,7 +73,7 @@ pub(super) fn device(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<Option<Devic
 }
 
 pub(super) fn revoke_device(t: &mut PgTx<'_, '_>, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute("UPDATE devices SET revoked_at = $2 WHERE id = $1", &[&id, &now])?;
+    t.execute("UPDATE devices SET revoked_at = $2 WHERE id = $1", &[&id, &now])?;
     Ok(())
 }
 
@@ -112,7 +112,7 @@ pub(super) fn operator_by_name(t: &mut PgTx<'_, '_>, name: &str) -> StoreResult<
 }
 
 pub(super) fn add_operator(t: &mut PgTx<'_, '_>, id: Uuid, name: &str, password_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO operators (id, name, password_hash, created_at) VALUES ($1, $2, $3, $4)",
         &[&id, &name, &password_hash, &now],
     )?;
@@ -120,12 +120,12 @@ pub(super) fn add_operator(t: &mut PgTx<'_, '_>, id: Uuid, name: &str, password_
 }
 
 pub(super) fn set_operator_password(t: &mut PgTx<'_, '_>, id: Uuid, password_hash: &str) -> StoreResult<()> {
-    t.tx.execute("UPDATE operators SET password_hash = $2 WHERE id = $1", &[&id, &password_hash])?;
+    t.execute("UPDATE operators SET password_hash = $2 WHERE id = $1", &[&id, &password_hash])?;
     Ok(())
 }
 
 pub(super) fn set_operator_role(t: &mut PgTx<'_, '_>, id: Uuid, role: OperatorRole) -> StoreResult<()> {
-    t.tx.execute("UPDATE operators SET role = $2 WHERE id = $1", &[&id, &role.code()])?;
+    t.execute("UPDATE operators SET role = $2 WHERE id = $1", &[&id, &role.code()])?;
     Ok(())
 }
 
@@ -138,7 +138,7 @@ fn lock_sign_in_rows(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<()> {
 
 pub(super) fn clear_sign_in_failures(t: &mut PgTx<'_, '_>, id: Uuid, network: Option<&str>) -> StoreResult<()> {
     lock_sign_in_rows(t, id)?;
-    t.tx.execute(
+    t.execute(
         "DELETE FROM operator_sign_in_locks WHERE operator_id = $1 AND ($2::text IS NULL OR network = $2)",
         &[&id, &network],
     )?;
@@ -149,7 +149,7 @@ pub(super) fn clear_sign_in_failures(t: &mut PgTx<'_, '_>, id: Uuid, network: Op
 /// operator's sign-in advisory lock until the transaction ends (see [`lock_sign_in_rows`]).
 pub(super) fn sign_in_lock(t: &mut PgTx<'_, '_>, id: Uuid, network: &str) -> StoreResult<(u32, Option<DateTime<Utc>>)> {
     lock_sign_in_rows(t, id)?;
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         "SELECT failures, locked_until FROM operator_sign_in_locks WHERE operator_id = $1 AND network = $2",
         &[&id, &network],
     )?;
@@ -162,7 +162,7 @@ pub(super) fn sign_in_lock(t: &mut PgTx<'_, '_>, id: Uuid, network: &str) -> Sto
 pub(super) fn set_sign_in_lock(t: &mut PgTx<'_, '_>, id: Uuid, network: &str, failures: u32, locked_until: Option<DateTime<Utc>>) -> StoreResult<()> {
     lock_sign_in_rows(t, id)?;
     let failures = i32::try_from(failures).map_err(|_| StoreError::Corrupt(format!("sign-in failures {failures}")))?;
-    t.tx.execute(
+    t.execute(
         "INSERT INTO operator_sign_in_locks (operator_id, network, failures, locked_until) VALUES ($1, $2, $3, $4)
          ON CONFLICT (operator_id, network) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
         &[&id, &network, &failures, &locked_until],
@@ -174,14 +174,14 @@ pub(super) fn set_sign_in_lock(t: &mut PgTx<'_, '_>, id: Uuid, network: &str, fa
 /// the last step used.
 pub(super) fn set_operator_totp(t: &mut PgTx<'_, '_>, id: Uuid, secret: Option<&[u8]>) -> StoreResult<()> {
     let sealed = secret.map(|s| t.vault.seal_bytes(&totp_aad(id), s));
-    t.tx.execute("UPDATE operators SET totp_secret = $2, totp_last_step = NULL WHERE id = $1", &[&id, &sealed])?;
+    t.execute("UPDATE operators SET totp_secret = $2, totp_last_step = NULL WHERE id = $1", &[&id, &sealed])?;
     Ok(())
 }
 
 /// Records `step` as used; false when it (or a later one) already was. The conditional update
 /// is atomic, so a code replayed on another instance at the same moment passes once.
 pub(super) fn use_totp_step(t: &mut PgTx<'_, '_>, id: Uuid, step: i64) -> StoreResult<bool> {
-    let changed = t.tx.execute(
+    let changed = t.execute(
         "UPDATE operators SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
         &[&id, &step],
     )?;
@@ -189,7 +189,7 @@ pub(super) fn use_totp_step(t: &mut PgTx<'_, '_>, id: Uuid, step: i64) -> StoreR
 }
 
 pub(super) fn add_api_key(t: &mut PgTx<'_, '_>, key: &NewApiKey<'_>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO operator_api_keys (id, operator_id, key_sha256, scopes, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
         &[&key.id, &key.operator_id, &key.key_sha256, &key.scopes, &key.created_at, &key.expires_at],
     )?;
@@ -214,14 +214,14 @@ fn api_key_of(r: &::postgres::Row) -> StoreResult<ApiKey> {
 }
 
 pub(super) fn api_key(t: &mut PgTx<'_, '_>, key_sha256: &str) -> StoreResult<Option<ApiKey>> {
-    t.tx.query_opt(&format!("SELECT {API_KEY_COLUMNS} WHERE k.key_sha256 = $1"), &[&key_sha256])?
+    t.query_opt(&format!("SELECT {API_KEY_COLUMNS} WHERE k.key_sha256 = $1"), &[&key_sha256])?
         .as_ref()
         .map(api_key_of)
         .transpose()
 }
 
 pub(super) fn revoke_api_key(t: &mut PgTx<'_, '_>, operator_id: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
-    let changed = t.tx.execute(
+    let changed = t.execute(
         "UPDATE operator_api_keys SET revoked_at = $3 WHERE id = $1 AND operator_id = $2 AND revoked_at IS NULL",
         &[&id, &operator_id, &now],
     )?;
@@ -229,13 +229,13 @@ pub(super) fn revoke_api_key(t: &mut PgTx<'_, '_>, operator_id: Uuid, id: Uuid, 
 }
 
 pub(super) fn touch_api_key(t: &mut PgTx<'_, '_>, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute("UPDATE operator_api_keys SET last_used_at = $2 WHERE id = $1", &[&id, &now])?;
+    t.execute("UPDATE operator_api_keys SET last_used_at = $2 WHERE id = $1", &[&id, &now])?;
     Ok(())
 }
 
 /// Appends a line; its `seq` is ignored and the new line's is answered.
 pub(super) fn add_audit(t: &mut PgTx<'_, '_>, line: &AuditLine) -> StoreResult<i64> {
-    let row = t.tx.query_one(
+    let row = t.query_one(
         "INSERT INTO operator_audit (at, operator, via, network, action, target, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING seq",
         &[&line.at, &line.operator, &line.via, &line.network, &line.action, &line.target, &line.outcome],
@@ -244,7 +244,7 @@ pub(super) fn add_audit(t: &mut PgTx<'_, '_>, line: &AuditLine) -> StoreResult<i
 }
 
 pub(super) fn finish_audit(t: &mut PgTx<'_, '_>, seq: i64, outcome: &str) -> StoreResult<()> {
-    t.tx.execute("UPDATE operator_audit SET outcome = $2 WHERE seq = $1 AND outcome IS NULL", &[&seq, &outcome])?;
+    t.execute("UPDATE operator_audit SET outcome = $2 WHERE seq = $1 AND outcome IS NULL", &[&seq, &outcome])?;
     Ok(())
 }
 
@@ -254,7 +254,7 @@ pub(super) fn finish_audit(t: &mut PgTx<'_, '_>, seq: i64, outcome: &str) -> Sto
 /// no request is confirmed (and its key action performed) twice and no two open at once.
 pub(super) fn key_request(t: &mut PgTx<'_, '_>, action: KeyAction, key_id: Option<u16>, since: DateTime<Utc>) -> StoreResult<Option<KeyRequest>> {
     advisory_lock(&mut *t.tx, "key_action_requests")?;
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         "SELECT id, requested_by, requested_at FROM key_action_requests
          WHERE action = $1 AND key_id IS NOT DISTINCT FROM $2 AND done_at IS NULL AND requested_at >= $3
          ORDER BY requested_at DESC LIMIT 1",
@@ -264,7 +264,7 @@ pub(super) fn key_request(t: &mut PgTx<'_, '_>, action: KeyAction, key_id: Optio
 }
 
 pub(super) fn add_key_request(t: &mut PgTx<'_, '_>, request: &KeyRequest) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO key_action_requests (id, action, key_id, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5)",
         &[&request.id, &request.action.code(), &request.key_id.map(i32::from), &request.requested_by, &request.requested_at],
     )?;
@@ -272,7 +272,7 @@ pub(super) fn add_key_request(t: &mut PgTx<'_, '_>, request: &KeyRequest) -> Sto
 }
 
 pub(super) fn finish_key_request(t: &mut PgTx<'_, '_>, id: Uuid, done_by: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    let changed = t.tx.execute(
+    let changed = t.execute(
         "UPDATE key_action_requests SET done_by = $2, done_at = $3 WHERE id = $1 AND done_at IS NULL",
         &[&id, &done_by, &now],
     )?;
@@ -283,17 +283,17 @@ pub(super) fn finish_key_request(t: &mut PgTx<'_, '_>, id: Uuid, done_by: &str, 
 }
 
 pub(super) fn delete_sessions_of(t: &mut PgTx<'_, '_>, operator_id: Uuid) -> StoreResult<()> {
-    t.tx.execute("DELETE FROM operator_sessions WHERE operator_id = $1", &[&operator_id])?;
+    t.execute("DELETE FROM operator_sessions WHERE operator_id = $1", &[&operator_id])?;
     Ok(())
 }
 
 pub(super) fn delete_sessions_expired_by(t: &mut PgTx<'_, '_>, at: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute("DELETE FROM operator_sessions WHERE expires_at <= $1", &[&at])?;
+    t.execute("DELETE FROM operator_sessions WHERE expires_at <= $1", &[&at])?;
     Ok(())
 }
 
 pub(super) fn add_session(t: &mut PgTx<'_, '_>, id_hash: &str, operator_id: Uuid, csrf_token: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO operator_sessions (id_hash, operator_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         &[&id_hash, &operator_id, &csrf_token, &now, &expires_at],
     )?;
@@ -301,7 +301,7 @@ pub(super) fn add_session(t: &mut PgTx<'_, '_>, id_hash: &str, operator_id: Uuid
 }
 
 pub(super) fn session(t: &mut PgTx<'_, '_>, id_hash: &str) -> StoreResult<Option<OperatorSession>> {
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         "SELECT s.operator_id, o.name, s.csrf_token, s.expires_at, s.created_at, o.role
          FROM operator_sessions s JOIN operators o ON o.id = s.operator_id
          WHERE s.id_hash = $1",
@@ -321,7 +321,7 @@ pub(super) fn session(t: &mut PgTx<'_, '_>, id_hash: &str) -> StoreResult<Option
 }
 
 pub(super) fn delete_session(t: &mut PgTx<'_, '_>, id_hash: &str) -> StoreResult<()> {
-    t.tx.execute("DELETE FROM operator_sessions WHERE id_hash = $1", &[&id_hash])?;
+    t.execute("DELETE FROM operator_sessions WHERE id_hash = $1", &[&id_hash])?;
     Ok(())
 }
 
@@ -465,7 +465,10 @@ impl OperatorStore for super::PgStore {
             return Ok(None);
         };
         let worker_id: Uuid = r.get(0);
-        let approved = super::rows::approved_identity(&mut PgTx { tx: &mut tx, vault: &self.vault }, worker_id)?;
+        let approved = super::rows::approved_identity(
+            &mut PgTx { tx: &mut tx, vault: &self.vault, statements: &mut super::Statements::default() },
+            worker_id,
+        )?;
         tx.commit()?;
         Ok(Some(ReviewDetail {
             item: certdesk_protocol::operator::ReviewItem {

@@ -21,7 +21,7 @@ use crate::store::{StoreError, StoreResult};
 use crate::store::columns::{feedback_table, fits};
 
 pub(super) fn add_activation(t: &mut PgTx<'_, '_>, a: &NewActivation<'_>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO electronic_cards
            (code_sha256, worker_id, agency_id, certificate_code, card_version, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -36,7 +36,7 @@ pub(super) fn activation(t: &mut PgTx<'_, '_>, code_sha256: &str) -> StoreResult
 }
 
 pub(super) fn fail_activation(t: &mut PgTx<'_, '_>, code_sha256: &str) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "UPDATE electronic_cards SET failed_attempts = failed_attempts + 1 WHERE code_sha256 = $1",
         &[&code_sha256],
     )?;
@@ -44,7 +44,7 @@ pub(super) fn fail_activation(t: &mut PgTx<'_, '_>, code_sha256: &str) -> StoreR
 }
 
 pub(super) fn activate(t: &mut PgTx<'_, '_>, code_sha256: &str, token_sha256: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "UPDATE electronic_cards SET token_sha256 = $2, activated_at = $3
          WHERE code_sha256 = $1 AND activated_at IS NULL",
         &[&code_sha256, &token_sha256, &now],
@@ -59,7 +59,7 @@ pub(super) fn electronic_card(t: &mut PgTx<'_, '_>, token_sha256: &str) -> Store
 /// The activation whose `column` (one of the two hashes, from the callers above, never from
 /// input) is `sha256`.
 fn electronic_row(t: &mut PgTx<'_, '_>, column: &'static str, sha256: &str) -> StoreResult<Option<Activation>> {
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         &format!(
             "SELECT worker_id, agency_id, certificate_code, card_version, failed_attempts, activated_at
              FROM electronic_cards WHERE {column} = $1"
@@ -80,7 +80,7 @@ fn electronic_row(t: &mut PgTx<'_, '_>, column: &'static str, sha256: &str) -> S
 }
 
 pub(super) fn current_card(t: &mut PgTx<'_, '_>, code: &str, card_version: u16) -> StoreResult<Option<(Uuid, Uuid)>> {
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         "SELECT worker_id, agency_id FROM certificates
          WHERE code = $1 AND card_version = $2 AND revoked_at IS NULL",
         &[&code, &i32::from(card_version)],
@@ -90,14 +90,14 @@ pub(super) fn current_card(t: &mut PgTx<'_, '_>, code: &str, card_version: u16) 
 
 pub(super) fn feedback_token_used(t: &mut PgTx<'_, '_>, kind: FeedbackKind, token_nonce: &str) -> StoreResult<bool> {
     let table = feedback_table(kind);
-    Ok(t.tx.query_opt(&format!("SELECT 1 FROM {table} WHERE token_nonce = $1"), &[&token_nonce])?.is_some())
+    Ok(t.query_opt(&format!("SELECT 1 FROM {table} WHERE token_nonce = $1"), &[&token_nonce])?.is_some())
 }
 
 /// Blanks the device and network hashes of submissions made at or before `before`: once no
 /// limit's window reaches them, nothing about where they came from is kept.
 pub(super) fn forget_feedback_sources(t: &mut PgTx<'_, '_>, kind: FeedbackKind, before: DateTime<Utc>) -> StoreResult<()> {
     let table = feedback_table(kind);
-    t.tx.execute(
+    t.execute(
         &format!(
             "UPDATE {table} SET device_hash = '', network_hash = ''
              WHERE created_at <= $1 AND (device_hash <> '' OR network_hash <> '')"
@@ -124,7 +124,7 @@ pub(super) fn count_feedback(
     from: FeedbackFrom<'_>,
     since: DateTime<Utc>,
 ) -> StoreResult<u32> {
-    t.tx.execute("SELECT pg_advisory_xact_lock(hashtextextended('feedback:' || $1, 0))", &[&code])?;
+    t.execute("SELECT pg_advisory_xact_lock(hashtextextended('feedback:' || $1, 0))", &[&code])?;
     let table = feedback_table(kind);
     // A source has at most two hashes (today's and yesterday's secret): `= $a OR = $b`.
     let either = |hashes: &[String]| -> (String, String) {
@@ -143,7 +143,7 @@ pub(super) fn count_feedback(
         FeedbackFrom::Device(hashes) | FeedbackFrom::Network(hashes) => {
             let column = if matches!(from, FeedbackFrom::Device(_)) { "device_hash" } else { "network_hash" };
             let (a, b) = either(hashes);
-            t.tx.query_one(
+            t.query_one(
                 &format!(
                     "SELECT COUNT(*) FROM {table}
                      WHERE ({column} = $1 OR {column} = $2) AND certificate_code = $3 AND created_at > $4"
@@ -154,8 +154,8 @@ pub(super) fn count_feedback(
         }
         FeedbackFrom::NetworkAnyCertificate(hashes) => {
             let (a, b) = either(hashes);
-            t.tx.execute("SELECT pg_advisory_xact_lock(hashtextextended('feedback-network:' || $1, 0))", &[&a])?;
-            t.tx.query_one(
+            t.execute("SELECT pg_advisory_xact_lock(hashtextextended('feedback-network:' || $1, 0))", &[&a])?;
+            t.query_one(
                 &format!(
                     "SELECT COUNT(*) FROM {table} WHERE (network_hash = $1 OR network_hash = $2) AND created_at > $3"
                 ),
@@ -176,7 +176,7 @@ pub(super) fn add_feedback(
 ) -> StoreResult<()> {
     let card_version = i32::from(s.card_version);
     match &s.feedback {
-        Feedback::Rating { stars, comment } => t.tx.execute(
+        Feedback::Rating { stars, comment } => t.execute(
             "INSERT INTO ratings (id, token_nonce, certificate_code, card_version, worker_id,
                agency_id, stars, comment, device_hash, network_hash, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -194,7 +194,7 @@ pub(super) fn add_feedback(
                 &s.now,
             ],
         )?,
-        Feedback::Visit => t.tx.execute(
+        Feedback::Visit => t.execute(
             "INSERT INTO visits (id, token_nonce, certificate_code, card_version, worker_id,
                agency_id, device_hash, network_hash, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -210,7 +210,7 @@ pub(super) fn add_feedback(
                 &s.now,
             ],
         )?,
-        Feedback::Complaint { text, contact, reference } => t.tx.execute(
+        Feedback::Complaint { text, contact, reference } => t.execute(
             "INSERT INTO complaints (id, token_nonce, certificate_code, card_version, worker_id,
                agency_id, text, contact, device_hash, network_hash, created_at, reference, state, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $11)",
@@ -237,21 +237,21 @@ pub(super) fn add_feedback(
 /// instances: a second insert of the day waits for the first to commit and then does nothing,
 /// and the read that follows (a new statement at read committed) sees the first one's secret.
 pub(super) fn feedback_key(t: &mut PgTx<'_, '_>, day: &str, fresh: &str) -> StoreResult<String> {
-    t.tx.execute("INSERT INTO feedback_keys (day, secret) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&day, &fresh])?;
-    Ok(t.tx.query_one("SELECT secret FROM feedback_keys WHERE day = $1", &[&day])?.get(0))
+    t.execute("INSERT INTO feedback_keys (day, secret) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&day, &fresh])?;
+    Ok(t.query_one("SELECT secret FROM feedback_keys WHERE day = $1", &[&day])?.get(0))
 }
 
 pub(super) fn existing_feedback_key(t: &mut PgTx<'_, '_>, day: &str) -> StoreResult<Option<String>> {
-    Ok(t.tx.query_opt("SELECT secret FROM feedback_keys WHERE day = $1", &[&day])?.map(|r| r.get(0)))
+    Ok(t.query_opt("SELECT secret FROM feedback_keys WHERE day = $1", &[&day])?.map(|r| r.get(0)))
 }
 
 pub(super) fn drop_feedback_keys_before(t: &mut PgTx<'_, '_>, day: &str) -> StoreResult<()> {
-    t.tx.execute("DELETE FROM feedback_keys WHERE day < $1", &[&day])?;
+    t.execute("DELETE FROM feedback_keys WHERE day < $1", &[&day])?;
     Ok(())
 }
 
 pub(super) fn hold_rating(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<()> {
-    t.tx.execute("UPDATE ratings SET held = 1 WHERE id = $1", &[&id])?;
+    t.execute("UPDATE ratings SET held = 1 WHERE id = $1", &[&id])?;
     Ok(())
 }
 
@@ -260,12 +260,12 @@ pub(super) fn held_rating(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<Option<
 }
 
 pub(super) fn release_rating(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<()> {
-    t.tx.execute("UPDATE ratings SET held = 0 WHERE id = $1 AND held = 1", &[&id])?;
+    t.execute("UPDATE ratings SET held = 0 WHERE id = $1 AND held = 1", &[&id])?;
     Ok(())
 }
 
 pub(super) fn discard_rating(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<()> {
-    t.tx.execute("DELETE FROM ratings WHERE id = $1 AND held = 1", &[&id])?;
+    t.execute("DELETE FROM ratings WHERE id = $1 AND held = 1", &[&id])?;
     Ok(())
 }
 

@@ -63,8 +63,8 @@ pub(super) fn receipt(t: &mut PgTx<'_, '_>, device_id: Uuid, entry_id: Uuid) -> 
     // while the first is still running must wait for it and find its receipts, not apply the
     // entries twice. One lock per device (held to the end of the transaction) serialises a
     // device's pushes; a desk pushes one batch at a time anyway.
-    t.tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&format!("certdesk receipts {device_id}")])?;
-    let row = t.tx.query_opt(
+    t.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&format!("certdesk receipts {device_id}")])?;
+    let row = t.query_opt(
         "SELECT payload_hash, outcome FROM receipts WHERE device_id = $1 AND entry_id = $2",
         &[&device_id, &entry_id],
     )?;
@@ -80,7 +80,7 @@ pub(super) fn add_receipt(
     outcome: &EntryOutcome,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO receipts (device_id, entry_id, seq, payload_hash, outcome, received_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         &[&device_id, &entry_id, &seq, &payload_hash, &json(outcome)?, &now],
@@ -90,8 +90,8 @@ pub(super) fn add_receipt(
 
 pub(super) fn add_change(t: &mut PgTx<'_, '_>, agency_id: Option<Uuid>, body: &ChangeBody, now: DateTime<Utc>) -> StoreResult<()> {
     // Held until commit (see CHANGES_LOCK): change numbers become visible in the order given.
-    t.tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGES_LOCK])?;
-    t.tx.execute(
+    t.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGES_LOCK])?;
+    t.execute(
         "INSERT INTO changes (agency_id, body, created_at) VALUES ($1, $2, $3)",
         &[&agency_id, &json(body)?, &now],
     )?;
@@ -102,7 +102,7 @@ pub(super) fn worker(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<Option<Store
     // Locked until the transaction ends: the flows decide from its status and version (cancel,
     // reissue, approve as seen) and then write it, and another instance must not move it in
     // between (SQLite has one writer at a time).
-    let row = t.tx.query_opt("SELECT agency_id, id_number, status, version, name FROM workers WHERE id = $1 FOR UPDATE", &[&id])?;
+    let row = t.query_opt("SELECT agency_id, id_number, status, version, name FROM workers WHERE id = $1 FOR UPDATE", &[&id])?;
     row.map(|r| {
         Ok(StoredWorker { agency_id: r.get(0), id_number: r.get(1), status: status_of(r.get(2))?, version: r.get(3), name: r.get(4) })
     })
@@ -111,12 +111,12 @@ pub(super) fn worker(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<Option<Store
 
 pub(super) fn worker_in_agency(t: &mut PgTx<'_, '_>, id: &str, agency_id: Uuid) -> StoreResult<bool> {
     let Some(id) = sent_id(id) else { return Ok(false) };
-    Ok(t.tx.query_opt("SELECT 1 FROM workers WHERE id = $1 AND agency_id = $2", &[&id, &agency_id])?.is_some())
+    Ok(t.query_opt("SELECT 1 FROM workers WHERE id = $1 AND agency_id = $2", &[&id, &agency_id])?.is_some())
 }
 
 pub(super) fn other_workers_of_person(t: &mut PgTx<'_, '_>, id_number: &str, except: Uuid, statuses: &[WorkerStatus]) -> StoreResult<Vec<Uuid>> {
     let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
-    let rows = t.tx.query(
+    let rows = t.query(
         "SELECT agency_id FROM workers WHERE id_number = $1 AND id <> $2 AND status = ANY($3)",
         &[&id_number, &except, &codes],
     )?;
@@ -124,7 +124,7 @@ pub(super) fn other_workers_of_person(t: &mut PgTx<'_, '_>, id_number: &str, exc
 }
 
 pub(super) fn agency_worker_of_person(t: &mut PgTx<'_, '_>, agency_id: Uuid, id_number: &str, except: Uuid) -> StoreResult<Option<Uuid>> {
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         "SELECT id FROM workers WHERE id_number = $1 AND agency_id = $2 AND id <> $3 ORDER BY id LIMIT 1",
         &[&id_number, &agency_id, &except],
     )?;
@@ -133,12 +133,12 @@ pub(super) fn agency_worker_of_person(t: &mut PgTx<'_, '_>, agency_id: Uuid, id_
 
 pub(super) fn worker_alias(t: &mut PgTx<'_, '_>, alias: &str, agency_id: Uuid) -> StoreResult<Option<Uuid>> {
     let Some(alias) = sent_id(alias) else { return Ok(None) };
-    let row = t.tx.query_opt("SELECT worker_id FROM worker_aliases WHERE alias_id = $1 AND agency_id = $2", &[&alias, &agency_id])?;
+    let row = t.query_opt("SELECT worker_id FROM worker_aliases WHERE alias_id = $1 AND agency_id = $2", &[&alias, &agency_id])?;
     Ok(row.map(|r| r.get(0)))
 }
 
 pub(super) fn add_worker_alias(t: &mut PgTx<'_, '_>, alias: Uuid, worker_id: Uuid, agency_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO worker_aliases (alias_id, worker_id, agency_id, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (alias_id) DO NOTHING",
         &[&alias, &worker_id, &agency_id, &now],
@@ -182,7 +182,7 @@ pub(super) fn put_worker(t: &mut PgTx<'_, '_>, row: &WorkerRow<'_>, now: DateTim
 }
 
 pub(super) fn set_worker_status(t: &mut PgTx<'_, '_>, id: Uuid, status: WorkerStatus, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "UPDATE workers SET status = $2, version = version + 1, updated_at = $3 WHERE id = $1",
         &[&id, &status.code(), &now],
     )?;
@@ -190,7 +190,7 @@ pub(super) fn set_worker_status(t: &mut PgTx<'_, '_>, id: Uuid, status: WorkerSt
 }
 
 pub(super) fn add_application(t: &mut PgTx<'_, '_>, id: Uuid, worker_id: Uuid, agency_id: Uuid, id_number: &str, kind: ApplicationKind, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO applications (id, worker_id, agency_id, id_number, status, applied_at, kind)
          VALUES ($1, $2, $3, $4, 'pending', $5, $6)",
         &[&id, &worker_id, &agency_id, &id_number, &now, &kind.code()],
@@ -201,7 +201,7 @@ pub(super) fn add_application(t: &mut PgTx<'_, '_>, id: Uuid, worker_id: Uuid, a
 pub(super) fn pending_application(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult<Option<PendingApplication>> {
     // The application row is locked until the transaction ends: the decision is taken on it
     // being pending, so a second operator (or a cancellation) waits and then finds it decided.
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         "SELECT a.worker_id, a.agency_id, g.district, a.kind FROM applications a JOIN agencies g ON g.id = a.agency_id
          WHERE a.id = $1 AND a.status = 'pending' FOR UPDATE OF a",
         &[&id],
@@ -221,7 +221,7 @@ pub(super) fn pending_application(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult
 
 pub(super) fn pending_details_application(t: &mut PgTx<'_, '_>, worker_id: Uuid) -> StoreResult<Option<Uuid>> {
     // The first row, as SQLite's query_row takes it.
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         "SELECT id FROM applications WHERE worker_id = $1 AND kind = 'details' AND status = 'pending' LIMIT 1",
         &[&worker_id],
     )?;
@@ -236,7 +236,7 @@ pub(super) fn approved_identity(t: &mut PgTx<'_, '_>, worker_id: Uuid) -> StoreR
          FROM certificates c JOIN workers w ON w.id = c.worker_id
          WHERE c.worker_id = $1 AND c.revoked_at IS NULL LIMIT 1"
     );
-    let row = t.tx.query_opt(&sql, &[&worker_id])?;
+    let row = t.query_opt(&sql, &[&worker_id])?;
     row.map(|r| {
         let service_types: Vec<String> = r
             .get::<_, Option<&str>>(2)
@@ -255,13 +255,13 @@ pub(super) fn refresh_approved_identity(t: &mut PgTx<'_, '_>, worker_id: Uuid) -
          FROM workers w WHERE w.id = certificates.worker_id AND certificates.worker_id = $1
            AND certificates.revoked_at IS NULL"
     );
-    t.tx.execute(&sql, &[&worker_id])?;
+    t.execute(&sql, &[&worker_id])?;
     Ok(())
 }
 
 pub(super) fn decide_application(t: &mut PgTx<'_, '_>, id: Uuid, decision: ApplicationDecision<'_>, now: DateTime<Utc>) -> StoreResult<()> {
     let (status, reason) = application_status(decision);
-    t.tx.execute(
+    t.execute(
         "UPDATE applications SET status = $2, decided_at = $3, reason = COALESCE($4, reason) WHERE id = $1",
         &[&id, &status, &now, &reason],
     )?;
@@ -270,7 +270,7 @@ pub(super) fn decide_application(t: &mut PgTx<'_, '_>, id: Uuid, decision: Appli
 
 pub(super) fn decide_pending_of_worker(t: &mut PgTx<'_, '_>, worker_id: Uuid, decision: ApplicationDecision<'_>, now: DateTime<Utc>) -> StoreResult<()> {
     let (status, reason) = application_status(decision);
-    t.tx.execute(
+    t.execute(
         "UPDATE applications SET status = $2, decided_at = $3, reason = COALESCE($4, reason)
          WHERE worker_id = $1 AND status = 'pending'",
         &[&worker_id, &status, &now, &reason],
@@ -304,7 +304,7 @@ pub(super) fn add_certificate(t: &mut PgTx<'_, '_>, cert: &NewCertificate<'_>, n
            w.name, w.id_number, w.photo_sha256, {RECORD_SERVICE_TYPES}
          FROM workers w WHERE w.id = $2"
     );
-    t.tx.execute(
+    t.execute(
         &sql,
         &[
             &cert.code,
@@ -322,7 +322,7 @@ pub(super) fn add_certificate(t: &mut PgTx<'_, '_>, cert: &NewCertificate<'_>, n
 }
 
 pub(super) fn live_certificates(t: &mut PgTx<'_, '_>, worker_id: Uuid) -> StoreResult<Vec<LiveCertificate>> {
-    let rows = t.tx.query(
+    let rows = t.query(
         "SELECT code, card_version, valid_until FROM certificates WHERE worker_id = $1 AND revoked_at IS NULL",
         &[&worker_id],
     )?;
@@ -332,12 +332,12 @@ pub(super) fn live_certificates(t: &mut PgTx<'_, '_>, worker_id: Uuid) -> StoreR
 }
 
 pub(super) fn revoke_certificate(t: &mut PgTx<'_, '_>, code: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute("UPDATE certificates SET revoked_at = $2 WHERE code = $1", &[&code, &now])?;
+    t.execute("UPDATE certificates SET revoked_at = $2 WHERE code = $1", &[&code, &now])?;
     Ok(())
 }
 
 pub(super) fn set_card(t: &mut PgTx<'_, '_>, card: &NewCard<'_>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "UPDATE certificates SET card_version = $2, valid_from = $3, key_id = $4, credential_url = $5 WHERE code = $1",
         &[&card.code, &i32::from(card.card_version), &card.valid_from, &i32::from(card.key_id), &card.credential_url],
     )?;
@@ -345,7 +345,7 @@ pub(super) fn set_card(t: &mut PgTx<'_, '_>, card: &NewCard<'_>) -> StoreResult<
 }
 
 pub(super) fn record_owner(t: &mut PgTx<'_, '_>, entity: &str, entity_id: Uuid) -> StoreResult<Option<Uuid>> {
-    let row = t.tx.query_opt("SELECT agency_id FROM agency_records WHERE entity = $1 AND entity_id = $2", &[&entity, &entity_id])?;
+    let row = t.query_opt("SELECT agency_id FROM agency_records WHERE entity = $1 AND entity_id = $2", &[&entity, &entity_id])?;
     Ok(row.map(|r| r.get(0)))
 }
 
@@ -378,7 +378,7 @@ pub(super) fn live_records(t: &mut PgTx<'_, '_>, agency_id: Uuid, entity: &str, 
     );
     let mut params: Vec<&(dyn ToSql + Sync)> = vec![&agency_id, &entity];
     params.extend(value);
-    let rows = t.tx.query(&sql, &params)?;
+    let rows = t.query(&sql, &params)?;
     // A payload is stored as the desk sent it, already parsed once; one that no longer parses
     // is skipped (it cannot count towards anything).
     Ok(rows.iter().filter_map(|r| Some((r.get::<_, Uuid>(0), serde_json::from_str(r.get::<_, &str>(1)).ok()?))).collect())
@@ -389,7 +389,7 @@ pub(super) fn live_records(t: &mut PgTx<'_, '_>, agency_id: Uuid, entity: &str, 
 // creating the same new id at once, which SQLite's single writer cannot interleave.
 
 pub(super) fn put_record(t: &mut PgTx<'_, '_>, entity: &str, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO agency_records (entity, entity_id, agency_id, payload, deleted, version, updated_at)
          VALUES ($1, $2, $3, $4, false, 1, $5)
          ON CONFLICT (entity, entity_id) DO UPDATE SET payload = excluded.payload, deleted = false,
@@ -401,7 +401,7 @@ pub(super) fn put_record(t: &mut PgTx<'_, '_>, entity: &str, entity_id: Uuid, ag
 }
 
 pub(super) fn delete_record(t: &mut PgTx<'_, '_>, entity: &str, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO agency_records (entity, entity_id, agency_id, payload, deleted, version, updated_at)
          VALUES ($1, $2, $3, $4, true, 1, $5)
          ON CONFLICT (entity, entity_id) DO UPDATE SET deleted = true,
@@ -415,13 +415,13 @@ pub(super) fn delete_record(t: &mut PgTx<'_, '_>, entity: &str, entity_id: Uuid,
 /// Takes [`KEYS_LOCK`] until the transaction ends (again is a no-op). A read after it is a new
 /// statement, so it sees what the holder before committed.
 fn lock_keys(t: &mut PgTx<'_, '_>) -> StoreResult<()> {
-    t.tx.execute("SELECT pg_advisory_xact_lock($1)", &[&KEYS_LOCK])?;
+    t.execute("SELECT pg_advisory_xact_lock($1)", &[&KEYS_LOCK])?;
     Ok(())
 }
 
 /// The current key's row: id, stored secret, algorithm code.
 fn current_key_row(t: &mut PgTx<'_, '_>) -> StoreResult<Option<(i32, Vec<u8>, String)>> {
-    let row = t.tx.query_opt(
+    let row = t.query_opt(
         "SELECT key_id, secret, algorithm FROM signing_keys WHERE not_after IS NULL AND withdrawn_at IS NULL
          ORDER BY key_id DESC LIMIT 1",
         &[],
@@ -453,7 +453,7 @@ pub(super) fn live_keys(t: &mut PgTx<'_, '_>) -> StoreResult<Vec<TrustedKey>> {
     // Read to be retired (rotation) or checked before a withdrawal: under KEYS_LOCK.
     lock_keys(t)?;
     // In key order, as SQLite's rowid order gives them.
-    let rows = t.tx.query(
+    let rows = t.query(
         "SELECT key_id, public_key, not_before, algorithm FROM signing_keys
          WHERE not_after IS NULL AND withdrawn_at IS NULL ORDER BY key_id",
         &[],
@@ -475,12 +475,12 @@ pub(super) fn next_key_id(t: &mut PgTx<'_, '_>) -> StoreResult<u16> {
     // A read then an insert of the number read: under KEYS_LOCK, so two instances never number
     // two keys alike (the primary key would refuse the second with an error).
     lock_keys(t)?;
-    let next: i32 = t.tx.query_one("SELECT COALESCE(MAX(key_id), 0) + 1 FROM signing_keys", &[])?.get(0);
+    let next: i32 = t.query_one("SELECT COALESCE(MAX(key_id), 0) + 1 FROM signing_keys", &[])?.get(0);
     fits("key id", next)
 }
 
 pub(super) fn add_key(t: &mut PgTx<'_, '_>, key: &TrustedKey, secret: &crate::keys::PlatformKey) -> StoreResult<()> {
-    t.tx.execute(
+    t.execute(
         "INSERT INTO signing_keys (key_id, secret, public_key, not_before, not_after, algorithm)
          VALUES ($1, $2, $3, $4, $5, $6)",
         &[
@@ -497,7 +497,7 @@ pub(super) fn add_key(t: &mut PgTx<'_, '_>, key: &TrustedKey, secret: &crate::ke
 
 /// A key held in a PKCS#11 token loses its token object with its row's secret.
 fn destroy_token_key(t: &mut PgTx<'_, '_>, key_id: u16) -> StoreResult<()> {
-    let stored = t.tx.query_opt("SELECT secret FROM signing_keys WHERE key_id = $1", &[&i32::from(key_id)])?;
+    let stored = t.query_opt("SELECT secret FROM signing_keys WHERE key_id = $1", &[&i32::from(key_id)])?;
     if let Some(stored) = stored {
         t.vault.destroy(stored.get::<_, &[u8]>(0)).map_err(StoreError::Signing)?;
     }
@@ -506,7 +506,7 @@ fn destroy_token_key(t: &mut PgTx<'_, '_>, key_id: u16) -> StoreResult<()> {
 
 pub(super) fn retire_key(t: &mut PgTx<'_, '_>, key_id: u16, not_after: NaiveDate) -> StoreResult<()> {
     destroy_token_key(t, key_id)?;
-    t.tx.execute(
+    t.execute(
         // The private part is destroyed: a retired key never signs again.
         "UPDATE signing_keys SET not_after = $2, secret = ''::bytea WHERE key_id = $1",
         &[&i32::from(key_id), &not_after],
@@ -517,7 +517,7 @@ pub(super) fn retire_key(t: &mut PgTx<'_, '_>, key_id: u16, not_after: NaiveDate
 pub(super) fn withdraw_key(t: &mut PgTx<'_, '_>, key_id: u16, not_after: NaiveDate, now: DateTime<Utc>) -> StoreResult<bool> {
     lock_keys(t)?;
     destroy_token_key(t, key_id)?;
-    let n = t.tx.execute(
+    let n = t.execute(
         "UPDATE signing_keys SET withdrawn_at = $2, not_after = COALESCE(not_after, $3), secret = ''::bytea
          WHERE key_id = $1 AND withdrawn_at IS NULL",
         &[&i32::from(key_id), &now, &not_after],

@@ -108,6 +108,12 @@ impl Watch {
         held.as_ref().filter(|(at, _)| *at >= all).map(|(_, t)| t.clone())
     }
 
+    /// When `agency`'s records last moved, as heard.
+    #[cfg(test)]
+    pub(super) fn agency_moved(&self, agency: Uuid) -> Option<u64> {
+        self.moved().agency.get(&agency).copied()
+    }
+
     /// Keeps the trust list read at `at` (taken from [`Watch::current`] before reading it).
     pub(super) fn keep_trust(&self, at: u64, list: &TrustList) {
         *self.trust.lock().unwrap_or_else(|e| e.into_inner()) = Some((at, list.clone()));
