@@ -154,14 +154,20 @@ struct Checked {
 async fn check(app: &AppState, raw: &str) -> Result<Checked, AppError> {
     let now = app.now();
     let code = claimed_certificate_code(raw).map(|c| c.to_string());
-    let (trust, record) = blocking(app, move |s| {
-        let record = match &code {
-            Some(c) => s.public_certificate(c)?,
-            None => None,
-        };
-        Ok((s.trust_list()?, record))
-    })
-    .await?;
+    let held = code.as_deref().and_then(|c| app.store.held_public(c));
+    let (trust, record) = match held {
+        Some(held) => held,
+        None => {
+            blocking(app, move |s| {
+                let record = match &code {
+                    Some(c) => s.public_certificate(c)?,
+                    None => None,
+                };
+                Ok((s.trust_list()?, record))
+            })
+            .await?
+        }
+    };
     let revocations = RevocationList {
         entries: record
             .iter()

@@ -605,6 +605,8 @@ mod tests {
         assert!(one.trust_list().unwrap().keys.is_empty());
         assert_eq!(one.public_certificate("SH112026000001P").unwrap(), None);
         assert!(one.watch.trust().is_some() && one.watch.certificate("SH112026000001P").is_some(), "both kept");
+        let trust = one.trust_list().unwrap();
+        assert_eq!(one.held_public("SH112026000001P"), Some((trust, None)), "a scan is answered from memory");
         // An agency's write: a certificate that did not exist may now (any agency may approve
         // it); the trust list stays.
         let before = one.watch.current();
@@ -612,6 +614,7 @@ mod tests {
         other.create_agency(&agency, Utc::now()).unwrap().unwrap();
         assert!(soon(&|| one.watch.current() != before), "the other instance's write reached this one");
         assert!(one.watch.certificate("SH112026000001P").is_none(), "nothing old is served");
+        assert_eq!(one.held_public("SH112026000001P"), None, "the scan asks the database");
         assert!(one.watch.trust().is_some(), "the signing keys did not move");
         assert_eq!(one.public_certificate("SH112026000001P").unwrap(), None, "read again");
         // This instance's own write is heard before the write returns: no page read after it

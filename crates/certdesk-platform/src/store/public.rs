@@ -213,6 +213,14 @@ pub trait PublicRecords {
     /// The certificate with this code, with its worker and agency; `None` if unknown.
     fn public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>>;
 
+    /// The trust list and the certificate `code` as [`Store::trust_list`](super::Store::trust_list)
+    /// and [`PublicRecords::public_certificate`] would answer them, when both are held in memory
+    /// and nothing either shows has moved since: answered without waiting for anything, so a
+    /// scan needs no thread of the blocking pool (issue 12's load). `None`: ask those two.
+    fn held_public(&self, _code: &str) -> Option<(certdesk_protocol::TrustList, Option<PublicCertificate>)> {
+        None
+    }
+
     /// The agency registered under this exact unified social credit code or full name, with
     /// its workers in force on `today` (`YYYY-MM-DD`) and its ratings; `None` if none is.
     fn public_agency(&self, key: &str, today: &str) -> StoreResult<Option<PublicAgency>>;

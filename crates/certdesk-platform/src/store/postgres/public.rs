@@ -297,6 +297,10 @@ fn day(d: NaiveDate) -> String {
 }
 
 impl PublicRecords for super::PgStore {
+    fn held_public(&self, code: &str) -> Option<(certdesk_protocol::TrustList, Option<PublicCertificate>)> {
+        Some((self.watch.trust()?, self.watch.certificate(code)?))
+    }
+
     fn public_certificate(&self, code: &str) -> StoreResult<Option<PublicCertificate>> {
         if let Some(held) = self.watch.certificate(code) {
             return Ok(held);
