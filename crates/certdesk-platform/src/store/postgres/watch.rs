@@ -4,7 +4,8 @@
 //! desks' syncs, so a city's scans stalled behind its pushes.
 //!
 //! Migration `0016_public_notify` makes every statement that writes a table the page reads
-//! (certificates, workers, agencies, blobs, the synced records, the signing keys) notify the
+//! (certificates, workers, agencies, blobs, the synced records it shows (migration 17:
+//! [`crate::store::public::PUBLIC_RECORDS`]), the signing keys) notify the
 //! channel [`CHANNEL`] with the agency it concerns when its transaction commits, whichever
 //! instance wrote it. One thread per instance listens on a connection of its own and notes when
 //! each agency (or everything: the signing keys) last moved; a cached certificate is used only
