@@ -98,6 +98,14 @@ pub(super) struct PgTx<'a, 'c> {
     pub(super) tx: &'a mut ::postgres::Transaction<'c>,
     pub(super) vault: &'a crate::keys::KeyVault,
     pub(super) statements: &'a mut Statements,
+    /// The advisory locks this transaction took through [`PgTx::lock`].
+    pub(super) held: std::collections::HashSet<String>,
+}
+
+/// A transaction-level advisory lock: by number, or by a name hashed by `hashtextextended`.
+pub(super) enum Advisory<'k> {
+    Id(i64),
+    Named(&'k str),
 }
 
 type Params<'p> = [&'p (dyn ::postgres::types::ToSql + Sync)];
@@ -109,6 +117,24 @@ type Params<'p> = [&'p (dyn ::postgres::types::ToSql + Sync)];
 impl PgTx<'_, '_> {
     fn prepared(&mut self, sql: &str) -> Result<::postgres::Statement, ::postgres::Error> {
         self.statements.get(&mut *self.tx, sql)
+    }
+
+    /// Takes `lock` until the transaction ends; a lock it already holds costs no round trip
+    /// (a push of a hundred entries asked for the change log's lock a hundred times).
+    pub(super) fn lock(&mut self, lock: Advisory<'_>) -> Result<(), ::postgres::Error> {
+        let name = match &lock {
+            Advisory::Id(id) => id.to_string(),
+            Advisory::Named(name) => format!("named:{name}"),
+        };
+        if self.held.contains(&name) {
+            return Ok(());
+        }
+        match lock {
+            Advisory::Id(id) => self.execute("SELECT pg_advisory_xact_lock($1)", &[&id])?,
+            Advisory::Named(key) => self.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&key])?,
+        };
+        self.held.insert(name);
+        Ok(())
     }
 
     pub(super) fn execute(&mut self, sql: &str, params: &Params<'_>) -> Result<u64, ::postgres::Error> {
@@ -302,8 +328,8 @@ impl super::repo::Repo for PgStore {
         let mut conn = self.writer()?;
         let conn = &mut *conn;
         let mut tx = conn.client.transaction()?;
-        let mut t = PgTx { tx: &mut tx, vault: &self.vault, statements: &mut conn.statements };
-        t.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
+        let mut t = PgTx { tx: &mut tx, vault: &self.vault, statements: &mut conn.statements, held: Default::default() };
+        t.lock(Advisory::Id(WRITER_LOCK))?;
         // An error drops `tx` uncommitted: the client rolls it back (the statements prepared
         // in it stay: PostgreSQL's prepared statements are not undone with a transaction).
         f(&mut t)?;

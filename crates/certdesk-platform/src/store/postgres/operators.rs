@@ -466,7 +466,7 @@ impl OperatorStore for super::PgStore {
         };
         let worker_id: Uuid = r.get(0);
         let approved = super::rows::approved_identity(
-            &mut PgTx { tx: &mut tx, vault: &self.vault, statements: &mut super::Statements::default() },
+            &mut PgTx { tx: &mut tx, vault: &self.vault, statements: &mut super::Statements::default(), held: Default::default() },
             worker_id,
         )?;
         tx.commit()?;

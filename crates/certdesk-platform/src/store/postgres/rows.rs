@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use postgres::types::ToSql;
 use uuid::Uuid;
 
-use super::PgTx;
+use super::{Advisory, PgTx};
 use crate::store::columns::{algorithm_of, fits, status_of};
 use crate::store::operators::{OperatorAccount, OperatorSession};
 use crate::store::public::{FeedbackFrom, FeedbackKind, FeedbackSubmission};
@@ -63,7 +63,7 @@ pub(super) fn receipt(t: &mut PgTx<'_, '_>, device_id: Uuid, entry_id: Uuid) -> 
     // while the first is still running must wait for it and find its receipts, not apply the
     // entries twice. One lock per device (held to the end of the transaction) serialises a
     // device's pushes; a desk pushes one batch at a time anyway.
-    t.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&format!("certdesk receipts {device_id}")])?;
+    t.lock(Advisory::Named(&format!("certdesk receipts {device_id}")))?;
     let row = t.query_opt(
         "SELECT payload_hash, outcome FROM receipts WHERE device_id = $1 AND entry_id = $2",
         &[&device_id, &entry_id],
@@ -90,7 +90,7 @@ pub(super) fn add_receipt(
 
 pub(super) fn add_change(t: &mut PgTx<'_, '_>, agency_id: Option<Uuid>, body: &ChangeBody, now: DateTime<Utc>) -> StoreResult<()> {
     // Held until commit (see CHANGES_LOCK): change numbers become visible in the order given.
-    t.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGES_LOCK])?;
+    t.lock(Advisory::Id(CHANGES_LOCK))?;
     t.execute(
         "INSERT INTO changes (agency_id, body, created_at) VALUES ($1, $2, $3)",
         &[&agency_id, &json(body)?, &now],
@@ -415,7 +415,7 @@ pub(super) fn delete_record(t: &mut PgTx<'_, '_>, entity: &str, entity_id: Uuid,
 /// Takes [`KEYS_LOCK`] until the transaction ends (again is a no-op). A read after it is a new
 /// statement, so it sees what the holder before committed.
 fn lock_keys(t: &mut PgTx<'_, '_>) -> StoreResult<()> {
-    t.execute("SELECT pg_advisory_xact_lock($1)", &[&KEYS_LOCK])?;
+    t.lock(Advisory::Id(KEYS_LOCK))?;
     Ok(())
 }
 
