@@ -201,7 +201,8 @@ impl<'a> Lobby<'a> {
     /// A new or replaced PC joins its agency (issue 10 item 4): the agency profile, the
     /// enrolment with the one-time code (the code is the authority: nobody is signed in on a
     /// fresh desk) and the first sync, which restores the agency's accounts and records. Refused
-    /// on a desk that holds an account.
+    /// on a desk that holds an account and is not enrolled; on a desk an earlier attempt
+    /// enrolled it goes on with the restore.
     pub fn join_agency(&mut self, agency: &Agency, params: EnrolParams, options: &SyncOptions) -> DeskResult<certdesk_sync::JoinReport> {
         certdesk_sync::join_blocking(self.desk, agency, &session::normalised(params), options).map_err(|e| e.to_desk_error())
     }

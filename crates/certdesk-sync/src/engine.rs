@@ -197,15 +197,19 @@ fn take_registered_profile(desk: &mut Desk, e: &Enrolment) -> Result<Vec<Profile
 /// A new or replaced PC of an agency that already uses certdesk joins it (issue 10 item 4):
 /// the agency profile is kept without a manager of its own ([`Desk::join_agency`], refused on
 /// a desk that holds an account), with the name, credit code and district the platform's
-/// register gives for the code's agency, the desk is enrolled with the one-time code (unless an earlier
-/// attempt did so), and the first sync restores the agency's accounts, workers with their
-/// photos and training records. Run again after a dropped network, it goes on where the sync
-/// stopped (the pull's cursor is kept with each page).
+/// register gives for the code's agency, the desk is enrolled with the one-time code, and the
+/// first sync restores the agency's accounts, workers with their photos and training records.
+///
+/// Run again after a dropped network, it goes on where the sync stopped (the pull's cursor is
+/// kept with each page): a desk an earlier attempt enrolled keeps its profile and enrolment as
+/// they are, even once the accounts the first pages brought are on it.
 pub async fn join(desk: &mut Desk, agency: &certdesk_store::Agency, params: &EnrolParams, opts: &SyncOptions) -> Result<JoinReport, SyncError> {
-    desk.join_agency(agency)?;
     let enrolment = match desk.sync_device()? {
         Some(_) => None,
-        None => Some(enrol(desk, None, params).await?),
+        None => {
+            desk.join_agency(agency)?;
+            Some(enrol(desk, None, params).await?)
+        }
     };
     let corrected = match &enrolment {
         Some(e) => take_registered_profile(desk, e)?,

@@ -497,9 +497,20 @@ async fn a_new_pc_joins_its_agency_without_a_manager_of_its_own_and_restores_its
     assert_eq!(b.desk.report_file(sha).unwrap().map(|(_, bytes)| bytes), Some(report), "the report's bytes");
     assert_eq!(b.desk.insurance_policies(&w.id).unwrap(), a1.desk.insurance_policies(&w.id).unwrap(), "and the policy");
     assert!(b.desk.standing(&w.id).unwrap().in_date(), "the worker may serve on the new PC too");
+    // Run again on the joined PC, the join only syncs: nothing new, the profile and the
+    // enrolment as they were.
     let mut b = b;
-    let again = join(&mut b.desk, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.unwrap_err();
-    assert_eq!(again.to_desk_error().code, "already_set_up", "a desk with accounts signs in instead");
+    let device = b.desk.sync_device().unwrap();
+    let again = join(&mut b.desk, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.expect("a joined PC goes on");
+    assert_eq!((again.enrolment.is_none(), again.corrected.len(), again.sync.pulled.workers), (true, 0, 0), "{again:?}");
+    assert_eq!((b.desk.sync_device().unwrap(), b.desk.agency().unwrap()), (device, Some(profile)));
+    // A PC set up with a manager of its own and never enrolled is not joined over.
+    let dir = tempfile::tempdir().unwrap();
+    let mut own = Desk::open(dir.path()).unwrap();
+    own.setup(&agency(), &manager()).unwrap();
+    let refused = join(&mut own, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.unwrap_err();
+    assert_eq!(refused.to_desk_error().code, "already_set_up", "a desk with accounts signs in instead");
+    assert!(own.sync_device().unwrap().is_none(), "and is not enrolled");
 
     // An agency none of whose desks has synced an account yet: the PC is enrolled and told to
     // wait; it can still be set up as a new desk with a manager of its own.
@@ -510,6 +521,59 @@ async fn a_new_pc_joins_its_agency_without_a_manager_of_its_own_and_restores_its
     let waiting = join(&mut early, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.unwrap();
     assert_eq!(waiting.accounts, 0);
     early.setup(&agency(), &manager()).expect("set up as usual after all");
+}
+
+/// Issue 10 item 4: a join the network cuts again and again, also after the agency's accounts
+/// have arrived, is run again each time and goes on where it stopped, until the PC holds the
+/// agency as the first desk does. Through the loopback proxy that cuts the platform's answers
+/// after more and more bytes, one retry per call, so each cut ends the join.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_cut_by_the_network_after_the_accounts_arrived_goes_on_when_run_again() {
+    use crate::sync::{fault_proxy, Fault};
+    use certdesk_sync::{join, RetryPolicy};
+    let p = TestPlatform::start(Options::default()).await;
+    let mut a1 = enrolled_desk(&p, 1).await;
+    let me1 = a1.me.clone();
+    a1.desk.add_user(Some(&me1), &clerk("li.na", "password1")).unwrap();
+    let mut ids = Vec::new();
+    for n in 0..8 {
+        let mut form = worker_form("张三", &id_number(n));
+        form.photo_sha256 = Some(a1.desk.prepare_photo(&crate::sync::png(n as u8 + 40)).unwrap().sha256);
+        ids.push(a1.desk.enrol_worker(&me1, &form).unwrap().id);
+    }
+    synced(&mut a1).await;
+
+    // The enrolment passes; then every connection is cut, each later than the one before.
+    let plan = std::iter::once(Fault::Pass).chain((1..40).map(|n| Fault::CutAfter(1_500 * n))).collect();
+    let (proxy, cuts) = fault_proxy(p.server().addr, plan).await;
+    let agency_id = a1.desk.sync_device().unwrap().expect("enrolled").agency_id;
+    let code = p.enrolment_code(agency_id.parse().unwrap()).await;
+    let params = certdesk_sync::EnrolParams { platform_url: format!("https://{proxy}"), ..enrol_params(&p, &code) };
+    let opts = || SyncOptions { pull_limit: 2, retry: RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }, ..SyncOptions::default() };
+    let dir = tempfile::tempdir().unwrap();
+    let mut fresh = Desk::open(dir.path()).unwrap();
+    let (mut failed_with_accounts, mut attempts) = (0, 0);
+    let joined = loop {
+        attempts += 1;
+        assert!(attempts <= 40, "the join never completed");
+        match join(&mut fresh, &agency(), &params, &opts()).await {
+            Ok(report) => break report,
+            Err(e) => {
+                assert!(e.is_transient(), "only the cut line: {e:?}");
+                failed_with_accounts += usize::from(fresh.has_users().unwrap());
+            }
+        }
+    };
+    assert!(failed_with_accounts >= 2, "cut after the accounts arrived {failed_with_accounts} times in {attempts} attempts ({} cuts)", cuts.load(std::sync::atomic::Ordering::SeqCst));
+    assert!(joined.enrolment.is_none(), "enrolled once, by the first attempt");
+    fresh.login("li.na", "password1").expect("the clerk signs in on the new PC");
+    let b = TestDesk { desk: fresh, me: me1.clone(), dir };
+    for id in &ids {
+        assert_eq!(canonical(&b, id), canonical(&a1, id), "the worker as the first desk holds it");
+        let sha = a1.desk.worker(id).unwrap().photo_sha256.expect("with a photo");
+        assert_eq!(b.desk.photo(&sha).unwrap(), a1.desk.photo(&sha).unwrap(), "and its photo's bytes");
+    }
+    assert_eq!(b.desk.sync_status().unwrap().pending, 0, "and nothing of its own to send");
 }
 
 /// Issue 10 item 4: a joining PC is told how far its restore has come after each page (the

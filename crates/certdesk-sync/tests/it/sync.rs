@@ -736,7 +736,7 @@ async fn a_revoked_device_is_refused_with_a_clear_error_and_nothing_is_marked() 
 
 /// What the proxy does to one connection.
 #[derive(Debug, Clone, Copy)]
-enum Fault {
+pub(crate) enum Fault {
     /// Forward everything.
     Pass,
     /// Close both sides after this many bytes from the platform (mid-handshake or
@@ -748,7 +748,7 @@ enum Fault {
 
 /// A TCP proxy on loopback in front of `target`. The n-th accepted connection suffers
 /// `plan[n]` (then `Pass`). Returns its address and the number of cuts made.
-async fn fault_proxy(target: SocketAddr, plan: Vec<Fault>) -> (SocketAddr, Arc<AtomicUsize>) {
+pub(crate) async fn fault_proxy(target: SocketAddr, plan: Vec<Fault>) -> (SocketAddr, Arc<AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let cuts = Arc::new(AtomicUsize::new(0));
