@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 16, name: "worker_status_at", sql: include_str!("../migrations/0016_worker_status_at.sql") },
     Migration { version: 17, name: "worker_aliases", sql: include_str!("../migrations/0017_worker_aliases.sql") },
     Migration { version: 18, name: "outbox_pending_entity", sql: include_str!("../migrations/0018_outbox_pending_entity.sql") },
+    Migration { version: 19, name: "parked_decisions", sql: include_str!("../migrations/0019_parked_decisions.sql") },
 ];
 
 /// The data folder: `--data-dir` / `CERTDESK_DATA_DIR` when given, else the OS's app-data
@@ -364,6 +365,7 @@ mod tests {
         (16, "0a9e213c225074da64620058fc973f53f3db9995c6f0f0e0a200be3a7510320e"),
         (17, "751872118ec5e0af72e6728ba0e93769975ad75520e410008f3dd7cf9ae3fc0a"),
         (18, "8198caa5bcae31c311d0748fc44f18ea1edd49ab0d8f99ca18faf6e182c40c2d"),
+        (19, "0d9239e3354c2298f04a0fdbdf1229ac1acb6ae5c68fbd3ac35c1ab9ce7237d6"),
     ];
 
     #[test]

@@ -437,7 +437,7 @@ impl Desk {
         let mut tally = PullTally::default();
         for change in changes.iter().filter(|c| c.seq > cursor) {
             tally.changes += 1;
-            self.apply_change(&tx, &change.body, &now, &mut tally)?;
+            self.apply_change(&tx, change.seq, &change.body, &now, &mut tally)?;
         }
         if next_cursor > cursor {
             table::sync_state::set_cursor(&tx, next_cursor)?;
@@ -498,13 +498,37 @@ impl Desk {
         Ok(true)
     }
 
-    fn apply_change(&self, tx: &Transaction<'_>, body: &ChangeBody, now: &str, tally: &mut PullTally) -> DeskResult<()> {
+    /// Keeps the platform's decision `body` (change `seq`) about a worker this desk does not
+    /// hold yet, for when the worker arrives ([`Desk::apply_parked`]): a joining PC receives the
+    /// decisions on records its agency's desks announced after them before the records.
+    fn park(&self, tx: &Transaction<'_>, seq: i64, worker_id: &str, body: &ChangeBody, tally: &mut PullTally) -> DeskResult<()> {
+        let json = serde_json::to_string(body).map_err(DeskError::internal)?;
+        table::parked_decisions::insert(tx, seq, worker_id, &json, &self.now_text())?;
+        tally.skipped += 1;
+        Ok(())
+    }
+
+    /// The decisions kept for `worker_id` ([`Desk::park`]), applied in the platform's order now
+    /// that the desk holds the worker.
+    fn apply_parked(&self, tx: &Transaction<'_>, worker_id: &str, now: &str, tally: &mut PullTally) -> DeskResult<()> {
+        if self.worker_status_in(tx, worker_id)?.is_none() {
+            return Ok(());
+        }
+        for (seq, body) in table::parked_decisions::take(tx, worker_id)? {
+            match serde_json::from_str::<ChangeBody>(&body) {
+                Ok(body) => self.apply_change(tx, seq, &body, now, tally)?,
+                Err(_) => tally.refused += 1,
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_change(&self, tx: &Transaction<'_>, seq: i64, body: &ChangeBody, now: &str, tally: &mut PullTally) -> DeskResult<()> {
         match body {
             ChangeBody::CheckResult { worker_id, check, passed, reason_zh, reason_en } => {
                 let id = worker_id.to_string();
                 if self.worker_status_in(tx, &id)?.is_none() {
-                    tally.skipped += 1;
-                    return Ok(());
+                    return self.park(tx, seq, &id, body, tally);
                 }
                 table::worker_checks::upsert(tx, &id, *check, *passed, (reason_zh, reason_en), now)?;
                 tally.check_results += 1;
@@ -512,8 +536,7 @@ impl Desk {
             ChangeBody::Approval { worker_id, certificate_code, card_version, valid_from, valid_until, credential_url } => {
                 let id = worker_id.to_string();
                 let Some(status) = self.worker_status_in(tx, &id)? else {
-                    tally.skipped += 1;
-                    return Ok(());
+                    return self.park(tx, seq, &id, body, tally);
                 };
                 let certificate = WorkerCertificate {
                     certificate_code: certificate_code.clone(),
@@ -536,10 +559,11 @@ impl Desk {
                 tally.approvals += 1;
             }
             ChangeBody::Rejection { worker_id, code, message_zh, message_en } => {
-                if self.reject_in_tx(tx, &worker_id.to_string(), code, message_zh, message_en)? {
+                let id = worker_id.to_string();
+                if self.reject_in_tx(tx, &id, code, message_zh, message_en)? {
                     tally.rejections += 1;
                 } else {
-                    tally.skipped += 1;
+                    self.park(tx, seq, &id, body, tally)?;
                 }
             }
             ChangeBody::Revocation { entry } => {
@@ -591,14 +615,20 @@ impl Desk {
             // Refused alone, counted; the rest of the page and its cursor apply.
             ChangeBody::Unreadable { .. } => tally.refused += 1,
             ChangeBody::ApprovedDetails { worker_id, name, photo_sha256, service_types } => {
+                let id = worker_id.to_string();
                 let details = certdesk_domain::PublicIdentity { name: name.clone(), photo_sha256: photo_sha256.clone(), service_types: service_types.clone() };
-                if !table::worker_certificates::set_approved_details(tx, &worker_id.to_string(), &details)? {
+                if self.worker_status_in(tx, &id)?.is_none() {
+                    self.park(tx, seq, &id, body, tally)?;
+                } else if !table::worker_certificates::set_approved_details(tx, &id, &details)? {
                     tally.skipped += 1;
                 }
             }
             ChangeBody::DetailsRejected { worker_id, message_zh, message_en } => {
+                let id = worker_id.to_string();
                 let reason = Bilingual::new(message_zh.clone(), message_en.clone());
-                if !table::worker_certificates::set_details_rejection(tx, &worker_id.to_string(), Some(&reason))? {
+                if self.worker_status_in(tx, &id)?.is_none() {
+                    self.park(tx, seq, &id, body, tally)?;
+                } else if !table::worker_certificates::set_details_rejection(tx, &id, Some(&reason))? {
                     tally.skipped += 1;
                 }
             }
@@ -646,9 +676,12 @@ impl Desk {
                     None => tally.refused += 1,
                 }
             }
-            ChangeBody::AgencyRecord { entity: SyncEntity::Worker, payload, .. } => {
+            ChangeBody::AgencyRecord { entity: SyncEntity::Worker, entity_id, payload } => {
                 match self.keep_relayed_worker(tx, payload)? {
-                    Kept::Changed => tally.workers += 1,
+                    Kept::Changed => {
+                        tally.workers += 1;
+                        self.apply_parked(tx, &entity_id.to_string(), now, tally)?;
+                    }
                     Kept::Unchanged => {}
                     Kept::Refused => tally.refused += 1,
                 }
@@ -695,7 +728,10 @@ impl Desk {
             ChangeBody::WorkerMerged { worker_id, merged_id, at } => {
                 let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
                 match self.keep_worker_merge(tx, &worker_id.to_string(), &merged_id.to_string(), &at)? {
-                    Kept::Changed => tally.workers_merged += 1,
+                    Kept::Changed => {
+                        tally.workers_merged += 1;
+                        self.apply_parked(tx, &worker_id.to_string(), now, tally)?;
+                    }
                     Kept::Unchanged => tally.skipped += 1,
                     Kept::Refused => tally.refused += 1,
                 }

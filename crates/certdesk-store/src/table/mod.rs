@@ -23,6 +23,7 @@ pub(crate) mod feedback;
 pub(crate) mod health_checks;
 pub(crate) mod insurance_policies;
 pub(crate) mod outbox;
+pub(crate) mod parked_decisions;
 pub(crate) mod photo_uploads;
 pub(crate) mod photos;
 pub(crate) mod printers;

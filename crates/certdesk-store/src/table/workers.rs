@@ -540,6 +540,8 @@ pub(crate) const WORKER_TABLES: &[&str] = &[
     "insurance_policies",
     "feedback",
     "service_visits",
+    // Decisions kept for a merged id follow the kept record.
+    "parked_decisions",
     // Ids merged into `from` before name `into` after.
     "worker_aliases",
 ];

@@ -40,7 +40,7 @@ fn a_desk_file_from_schema_4_opens_running_only_the_newer_migrations() {
     assert_eq!(found.total, 4, "the four workers of that day are found");
     drop(desk);
 
-    assert_eq!(version(dir.path()), 18, "only the migrations newer than 4 ran (5: health checks and insurance, 6: card activations, 7: service visits, 8: approved details, 9: trust key algorithm, 10: roster filings, 11: platform supervision, 12: complaint answers, 13: staff accounts, 14: the workers' field times, 15: the announcement of what the desk held, 16: when the status was decided, 17: the merged workers' ids, 18: the unsent entries' kinds indexed)");
+    assert_eq!(version(dir.path()), 19, "only the migrations newer than 4 ran (5: health checks and insurance, 6: card activations, 7: service visits, 8: approved details, 9: trust key algorithm, 10: roster filings, 11: platform supervision, 12: complaint answers, 13: staff accounts, 14: the workers' field times, 15: the announcement of what the desk held, 16: when the status was decided, 17: the merged workers' ids, 18: the unsent entries' kinds indexed, 19: decisions kept for their worker)");
     let after = schema_of(&certdesk_store::open_raw(dir.path()).unwrap());
     for object in before.iter().filter(|o| !["trust_keys", "worker_certificates", "supervision_forms", "feedback", "users", "workers"].contains(&o.0.as_str())) {
         assert!(after.contains(object), "no migration of schema 4 ran again: {} is unchanged", object.0);
@@ -49,11 +49,11 @@ fn a_desk_file_from_schema_4_opens_running_only_the_newer_migrations() {
     assert_eq!(
         added,
         ["card_activations_worker", "complaint_answers_complaint", "health_checks_once", "health_checks_valid_until", "insurance_policies_once", "insurance_policies_valid_until",
-         "outbox_pending_entity", "service_visits_worker", "sqlite_autoindex_card_activations_1", "sqlite_autoindex_complaint_answers_1", "sqlite_autoindex_health_checks_1", "sqlite_autoindex_insurance_policies_1",
+         "outbox_pending_entity", "parked_decisions_worker", "service_visits_worker", "sqlite_autoindex_card_activations_1", "sqlite_autoindex_complaint_answers_1", "sqlite_autoindex_health_checks_1", "sqlite_autoindex_insurance_policies_1",
          "sqlite_autoindex_report_files_1", "sqlite_autoindex_roster_filings_1", "sqlite_autoindex_roster_filings_2",
          "sqlite_autoindex_service_visits_1", "sqlite_autoindex_worker_aliases_1", "worker_aliases_worker",
-         "card_activations", "complaint_answers", "feedback", "health_checks", "insurance_policies", "report_files", "roster_filings", "service_visits", "supervision_forms", "trust_keys", "users", "worker_aliases", "worker_certificates", "workers"],
-        "migrations 5, 6 and 7 added their tables and indexes, 8 the approved details' columns to worker_certificates, 9 the algorithm to trust_keys, 10 the roster filings, 11 the platform's supervision forms (supervision_forms rebuilt), 12 the complaints' reference, office note and closing to feedback and their answers, 13 the accounts' change times to users, 14 the field times to workers, 16 when the status was decided to workers, 17 the merged workers' ids, 18 the index of unsent entries' kinds, nothing else"
+         "card_activations", "complaint_answers", "feedback", "health_checks", "insurance_policies", "parked_decisions", "report_files", "roster_filings", "service_visits", "supervision_forms", "trust_keys", "users", "worker_aliases", "worker_certificates", "workers"],
+        "migrations 5, 6 and 7 added their tables and indexes, 8 the approved details' columns to worker_certificates, 9 the algorithm to trust_keys, 10 the roster filings, 11 the platform's supervision forms (supervision_forms rebuilt), 12 the complaints' reference, office note and closing to feedback and their answers, 13 the accounts' change times to users, 14 the field times to workers, 16 when the status was decided to workers, 17 the merged workers' ids, 18 the index of unsent entries' kinds, 19 the decisions kept for their worker, nothing else"
     );
     assert_eq!((count(dir.path(), "workers"), count(dir.path(), "audit"), count(dir.path(), "outbox")), (4, 10, 10), "no record lost or added by opening; migration 13 announced the one account, and the first start after 15 the four workers");
     let conn = certdesk_store::open_raw(dir.path()).unwrap();

@@ -740,3 +740,49 @@ async fn records_written_before_they_travelled_are_announced_once_and_a_new_pc_r
     assert_eq!(b.desk.health_checks(&w.id).unwrap(), a1.desk.health_checks(&w.id).unwrap());
     assert_eq!(b.desk.card_state(&w.id).unwrap().prints.len(), 1, "and the card's history");
 }
+
+/// Issue 10 item 4: the platform's decisions on a record announced after them (an agency whose
+/// desks ran a version that did not relay workers) reach a joining PC before the worker does;
+/// they are kept until the worker arrives and then applied, so the new PC holds the approval,
+/// its certificate and the checks as the first desk does.
+#[tokio::test]
+async fn decisions_that_reach_a_joining_pc_before_their_worker_are_applied_when_it_arrives() {
+    use certdesk_sync::join;
+    let p = TestPlatform::start(Options::approving_everyone()).await;
+    let mut a1 = enrolled_desk(&p, 1).await;
+    let me1 = a1.me.clone();
+    let w = a1.desk.enrol_worker(&me1, &worker_form("张三", &id_number(1))).unwrap();
+    train_to_eligibility(&mut a1.desk, &me1, std::slice::from_ref(&w.id), "88");
+    a1.desk.apply_worker(&me1, &w.id).unwrap();
+    synced(&mut a1).await;
+    synced(&mut a1).await;
+    let view = a1.desk.platform_view(&w.id).unwrap();
+    assert!(view.certificate.is_some() && !view.checks.is_empty(), "approved: {view:?}");
+
+    // As an older platform and desk left it: the decisions in the change log, the worker and
+    // its training never relayed (the accounts were); the desk then announces what it held.
+    let platform_db = rusqlite::Connection::open(p.dir().join("platform.sqlite3")).unwrap();
+    platform_db.execute("DELETE FROM agency_records WHERE entity <> 'user'", []).unwrap();
+    let dropped = platform_db
+        .execute("DELETE FROM changes WHERE json_extract(body, '$.kind') = 'agency_record' AND json_extract(body, '$.entity') <> 'user'", [])
+        .unwrap();
+    assert!(dropped >= 5, "the worker, the class, the participant, the exam, the supervision form: {dropped}");
+    drop(platform_db);
+    let path = a1.dir.path().to_owned();
+    let raw = certdesk_store::open_raw(&path).unwrap();
+    raw.execute("INSERT INTO settings (key, value) VALUES ('relay.announce_held', '1')", []).unwrap();
+    drop(raw);
+    a1.desk = Desk::open(&path).unwrap();
+    synced(&mut a1).await;
+
+    let agency_id = a1.desk.sync_device().unwrap().expect("enrolled").agency_id;
+    let code = p.enrolment_code(agency_id.parse().unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut fresh = Desk::open(dir.path()).unwrap();
+    let joined = join(&mut fresh, &agency(), &enrol_params(&p, &code), &SyncOptions::default()).await.expect("the new PC joins");
+    assert_eq!((joined.sync.pulled.workers, joined.sync.pulled.approvals, joined.sync.pulled.refused), (1, 1, 0), "{joined:?}");
+    assert_eq!(fresh.worker(&w.id).unwrap().status, WorkerStatus::Approved);
+    assert_eq!(fresh.platform_view(&w.id).unwrap(), view, "the certificate and the checks as the first desk holds them");
+    let left: i64 = certdesk_store::open_raw(dir.path()).unwrap().query_row("SELECT count(*) FROM parked_decisions", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0, "nothing waits any more");
+}
