@@ -389,8 +389,13 @@ fn one_person_holds_one_certificate_city_wide_until_it_is_cancelled() {
     assert_eq!(rejected_code(&elsewhere[0]), codes::CLAIMED_ELSEWHERE);
     let EntryOutcome::Rejected { message_zh, .. } = &elsewhere[0] else { unreachable!() };
     assert!(message_zh.contains("其他家政服务机构"), "{message_zh}");
+    // A second record of the person at the same agency, with its training: merged into the
+    // first at its first entry, so its application is the one the first made.
     let here = b.push(a, &[b.entry(Uuid::now_v7(), SyncOp::Apply, worker(&person))]);
-    assert_eq!(rejected_code(&here[0]), codes::CLAIMED_HERE);
+    assert_eq!(here, [EntryOutcome::Applied]);
+    // A record that only applies, never sent before, is not merged: the claim refuses it.
+    let alone = b.push_untrained(a, today(), &[b.entry(Uuid::now_v7(), SyncOp::Apply, worker(&person))]).outcomes;
+    assert_eq!(rejected_code(&alone[0]), codes::CLAIMED_HERE);
     assert_eq!(b.store.pending_reviews().unwrap().len(), 1, "only the first claim is queued");
 
     // An upsert (not an application) of the person elsewhere is a record, not a claim.

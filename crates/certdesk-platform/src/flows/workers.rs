@@ -39,9 +39,6 @@ pub(super) fn apply(
         None => match tx.worker_alias(&entry.entity_id.to_string(), ctx.agency_id)? {
             Some(kept) => {
                 stored = tx.worker(kept)?;
-                if entry.op == SyncOp::Apply && holds_claim(stored.as_ref()) {
-                    return Ok(rules::claimed_here());
-                }
                 merged = renamed(entry, kept);
                 &merged
             }
@@ -181,8 +178,21 @@ fn put(
         }
     }
     let mut application = None;
-    if entry.op == SyncOp::Apply {
-        status = match rules::may_apply(status) {
+    // Two desks of the agency applied for the worker while offline (or for the two records of
+    // a person the platform merged): the first application is the worker's, and a later one
+    // is answered as applied with its record kept as an upsert's; the status stays where the
+    // first took it.
+    let applied_before = entry.op == SyncOp::Apply && holds_claim(stored);
+    if entry.op == SyncOp::Apply && !applied_before {
+        // The training stage kept here follows what the desks report, and a desk may report
+        // behind the training the agency synced: one that has not pushed the stage it took from
+        // another desk's records, or the re-typed record of a person merged into this one. The
+        // synced training decides (the check below), not that stage.
+        let from = match status {
+            WorkerStatus::Enrolled | WorkerStatus::InTraining => WorkerStatus::Eligible,
+            other => other,
+        };
+        status = match rules::may_apply(from) {
             Ok(next) => next,
             Err(outcome) => return Ok(outcome),
         };

@@ -457,20 +457,29 @@ mod sync {
         p.stop().await;
     }
 
+    /// A worker whose synced training does not carry an application is refused, whatever
+    /// stage the desk reports, with what is missing (the stage a desk reports may be behind the
+    /// training the agency synced, so the training decides, not the stage).
     #[tokio::test]
     async fn a_worker_not_yet_eligible_cannot_be_applied_for() {
         let p = platform(&[]).await;
         let device = p.device(p.agency_in(1, "黄浦").await).await;
         let mut w = worker("张三", &id_number(1));
         w["status"] = json!("in_training");
-        let got = p
-            .push(&device, &[entry(1, Uuid::now_v7(), "apply", w)])
-            .await;
+        let id = Uuid::now_v7();
+        let res = p.push_untrained(&device, &[entry(1, id, "upsert", w.clone()), entry(2, id, "apply", w.clone())]).await;
+        let got: Vec<EntryOutcome> = res.json::<PushResponse>().await.unwrap().results.into_iter().map(|r| r.outcome).collect();
+        assert_eq!(got[0], EntryOutcome::Applied, "the record is kept");
         assert!(
-            matches!(&got[0], EntryOutcome::Rejected { code, message_zh, .. }
-                if code == "status_transition" && message_zh.contains("培训中")),
+            matches!(&got[1], EntryOutcome::Rejected { code, message_zh, .. }
+                if code == "training_incomplete" && message_zh.contains("不能申领")),
             "{got:?}"
         );
+        // With the training synced the application goes through, though the desk still says
+        // in training (it has not pushed the stage it took from the agency's records).
+        let got = p.push(&device, &[entry(3, id, "apply", w)]).await;
+        assert_eq!(got, [EntryOutcome::Applied]);
+        assert_eq!(p.reviews().await.len(), 1, "queued once");
         p.stop().await;
     }
 
