@@ -138,6 +138,16 @@ impl Desk {
         self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 
+    /// A new stamp for a row last written at `held`: now, or a millisecond after `held` when
+    /// the clock has not moved past it (two writes within one millisecond, a clock set back).
+    /// A desk takes a relayed row only when it was written later than its own, so a write
+    /// stamped like the one before would be lost on the agency's other desks.
+    fn now_after(&self, held: &str) -> String {
+        let now = self.clock.now();
+        let after = DateTime::parse_from_rfc3339(held).ok().map(|t| t.with_timezone(&Utc) + chrono::Duration::milliseconds(1));
+        after.filter(|a| *a > now).unwrap_or(now).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    }
+
     /// Now on the desk's clock, RFC 3339 in UTC (for reports such as the diagnostics bundle).
     pub fn now_rfc3339(&self) -> String {
         self.now_text()

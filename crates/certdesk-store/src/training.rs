@@ -536,7 +536,10 @@ impl Desk {
         let (class_id, worker_id) = (class.id.as_str(), old.worker_id.as_str());
         let new_summary = summary(&row.attendance, row.hours, row.credited);
         let old_summary = summary(&old.attendance, old.hours_completed, HalfHours::from_hours(old.credited_hours).unwrap_or_default());
-        let now = self.now_text();
+        let now = match table::class_participants::stamps(tx, class_id, worker_id)? {
+            Some(held) => self.now_after(&held.updated_at),
+            None => self.now_text(),
+        };
         table::class_participants::update_row(tx, class_id, worker_id, row, &actor.id, &now)?;
         let field = format!("attendance:{}", class.title);
         self.append_audit(

@@ -378,12 +378,14 @@ fn canonical(text: &str) -> String {
 const WORKER_KEYS_ADDED: [&str; 7] = ["consent_witness_id", "agency_check_by_id", "created_by_id", "updated_by_id", "field_times", "field_authors", "status_at"];
 
 /// What the training records' payloads gained since, for the same reason: the users they name,
-/// and a participant's row its times; each with the value this run writes.
+/// and a participant's row its times; each with the value this run writes (values apart by `|`
+/// when the payloads differ: this desk's clock stands still, so the row's second write is
+/// stamped a millisecond after its first).
 const TRAINING_KEYS_ADDED: &[(&str, &str, &str)] = &[
     ("training_class", "created_by_id", "\"MANAGER\""),
     ("class_participant", "added_at", "\"2026-03-02T02:00:00.000Z\""),
     ("class_participant", "added_by_id", "\"MANAGER\""),
-    ("class_participant", "updated_at", "\"2026-03-02T02:00:00.000Z\""),
+    ("class_participant", "updated_at", "\"2026-03-02T02:00:00.000Z\"|\"2026-03-02T02:00:00.001Z\""),
     ("class_participant", "updated_by_id", "\"MANAGER\""),
     ("exam_result", "pass_mark", "60.0"),
     ("exam_result", "recorded_by_id", "\"MANAGER\""),
@@ -397,7 +399,8 @@ fn without_added_keys(entity: &str, text: &str) -> String {
     if entity != "worker" {
         for (_, key, value) in TRAINING_KEYS_ADDED.iter().filter(|(e, _, _)| *e == entity) {
             let found = v.as_object_mut().unwrap().remove(*key).unwrap_or_else(|| panic!("{entity} has {key}"));
-            assert_eq!(found.to_string(), *value, "{entity}.{key}");
+            let found = found.to_string();
+            assert!(value.split('|').any(|v| v == found), "{entity}.{key}: {found} is not {value}");
         }
         return v.to_string();
     }
@@ -514,4 +517,29 @@ fn refused_attendance_exam_and_user_inputs_name_a_field_of_their_form() {
     let user = certdesk_store::NewUser { username: "a".into(), display_name: String::new(), role: certdesk_store::Role::Clerk, password: "1".into() };
     // NewUser is read, never written (it carries a password): its fields, as `ui/src/bindings/NewUser.ts` has them.
     assert_fields_in(&["username", "display_name", "role", "password"], &desk.add_user(Some(&me), &user).unwrap_err(), "a wrong user");
+}
+
+/// Issue 10: a desk takes a relayed attendance row only when it was written later than its
+/// own, so each write of a row is stamped later than the one before, even within one
+/// millisecond or on a clock that stands still (this desk's clock is stopped): the agency's
+/// other desks then keep the last write, not the first.
+#[test]
+fn each_write_of_an_attendance_row_is_stamped_later_than_the_one_before_on_a_stopped_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = fresh(dir.path());
+    let c = class(&mut desk, &me, "母婴护理入门", "offline", 3.0);
+    let w = enrol(&mut desk, &me, "张三", "11010519491231002X");
+    desk.add_to_class(&me, &c.id, &w).unwrap();
+    desk.record_attendance(&me, &c.id, &w, &mark("present", None, None)).unwrap();
+    desk.record_attendance(&me, &c.id, &w, &mark("absent", None, None)).unwrap();
+    let conn = certdesk_store::open_raw(dir.path()).unwrap();
+    let stamps: Vec<String> = conn
+        .prepare("SELECT json_extract(payload, '$.updated_at') FROM outbox WHERE entity = 'class_participant' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(stamps.len(), 3, "joined, present, absent: {stamps:?}");
+    assert!(stamps.windows(2).all(|w| w[0] < w[1]), "each later than the one before: {stamps:?}");
 }
