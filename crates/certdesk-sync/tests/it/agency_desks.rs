@@ -117,7 +117,7 @@ async fn a_user_added_on_one_desk_signs_in_on_every_desk_of_the_agency_and_a_dis
 /// What must be the same on every desk of the agency for one worker: every field a clerk wrote,
 /// who wrote it and when, and the status (not the local version counter, the last local
 /// change time or when this desk decided the status).
-fn canonical(d: &TestDesk, id: &str) -> serde_json::Value {
+pub(crate) fn canonical(d: &TestDesk, id: &str) -> serde_json::Value {
     let mut w = serde_json::to_value(d.desk.worker(id).expect("the desk holds the worker")).unwrap();
     let fields = w.as_object_mut().unwrap();
     for local in ["version", "updated_at", "updated_by_id", "status_at"] {
@@ -277,7 +277,7 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
 }
 
 /// The form that would write `w` again, for a correction of some of its fields.
-fn form_of(w: &certdesk_store::Worker) -> certdesk_store::WorkerInput {
+pub(crate) fn form_of(w: &certdesk_store::Worker) -> certdesk_store::WorkerInput {
     let mut form = worker_form(&w.name, &w.id_number);
     form.form.phone = w.phone.clone();
     form.form.address = w.address.clone();

@@ -4,6 +4,7 @@
 //! Run one area with `cargo test -p certdesk-sync --test it sync::`.
 
 mod agency_desks;
+mod agency_faults;
 mod hostile_platform;
 mod resumable_upload;
 mod sync;

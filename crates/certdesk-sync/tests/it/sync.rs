@@ -1031,12 +1031,18 @@ async fn bench_first_sync_of_10000_workers_with_photos_and_an_idle_sync() {
 /// The platform as a process of its own, so that it can be killed with SIGKILL and started
 /// again on the same data directory and port: this test binary run again, executing only
 /// [`platform_process_for_fault_tests`].
-struct PlatformProcess {
-    child: std::process::Child,
-    addr: SocketAddr,
+pub(crate) struct PlatformProcess {
+    pub(crate) child: std::process::Child,
+    pub(crate) addr: SocketAddr,
 }
 
 fn platform_process(dir: &Path, listen: &str) -> PlatformProcess {
+    platform_process_with(dir, listen, false)
+}
+
+/// [`platform_process`], approving every application at once when `approving` (the watch list
+/// empty and letting the unlisted pass).
+pub(crate) fn platform_process_with(dir: &Path, listen: &str, approving: bool) -> PlatformProcess {
     use std::io::BufRead;
     // libtest names a test by its path without the crate (`sync::platform_process_…`), and
     // `--exact` wants that whole name.
@@ -1046,6 +1052,7 @@ fn platform_process(dir: &Path, listen: &str) -> PlatformProcess {
         .args([helper.as_str(), "--exact", "--ignored", "--nocapture", "--test-threads=1"])
         .env("CERTDESK_FAULT_PLATFORM_DIR", dir)
         .env("CERTDESK_FAULT_PLATFORM_LISTEN", listen)
+        .env("CERTDESK_FAULT_PLATFORM_APPROVE", if approving { "1" } else { "" })
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -1080,7 +1087,11 @@ async fn platform_process_for_fault_tests() {
         operator_listen: None,
         key_file: None,
         pkcs11: None,
-        providers: Vec::new(),
+        providers: if std::env::var("CERTDESK_FAULT_PLATFORM_APPROVE").is_ok_and(|v| v == "1") {
+            vec![Box::new(certdesk_platform::checks::WatchList::parse("", true))]
+        } else {
+            Vec::new()
+        },
         public_url: None,
         validity_days: 1096,
         clock: Arc::new(chrono::Utc::now),
