@@ -12,6 +12,7 @@ mod e2e;
 mod e2e_cards;
 mod e2e_roster_filing;
 mod e2e_training;
+mod operator_browser;
 mod package;
 mod public_page;
 mod sentences;

@@ -9,7 +9,7 @@
 //! `webkit2gtk-driver`.
 
 #[path = "../../../crates/certdesk-platform/tests/it/support/scene.rs"]
-mod scene;
+pub(crate) mod scene;
 use crate::window;
 
 use std::path::Path;

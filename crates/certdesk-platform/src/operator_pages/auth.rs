@@ -125,14 +125,16 @@ pub fn operator_cookie(
     c.build()
 }
 
-/// Whether the request comes from one of our own pages. Browsers send `Origin` on every POST
-/// (and `Sec-Fetch-Site`); when they are present they must name this host. A client that sends
-/// neither (a script) still needs the session's token, which only our pages hold.
+/// Whether the request comes from one of our own pages. A browser says where a POST comes from
+/// in `Sec-Fetch-Site` (its pages cannot set it), which then decides; one too old to send it
+/// sends `Origin`, which must name this host. `Origin` alone does not: a page served with a
+/// strict referrer policy makes browsers send `Origin: null` for its own forms (WebKit does,
+/// as the Fetch standard says; found by the operator pages' real-browser test, which could not
+/// sign in). A client that sends neither (a script) still needs the session's token, which only
+/// our pages hold.
 pub fn same_origin(parts: &Parts) -> bool {
     if let Some(site) = parts.headers.get("sec-fetch-site") {
-        if !matches!(site.to_str(), Ok("same-origin" | "none")) {
-            return false;
-        }
+        return matches!(site.to_str(), Ok("same-origin" | "none"));
     }
     let Some(origin) = parts.headers.get(ORIGIN) else {
         return true;
@@ -304,6 +306,30 @@ mod tests {
         assert_eq!(lock_until(5, now), Some(now + Duration::minutes(15)));
         assert_eq!(lock_until(6, now), Some(now + Duration::minutes(30)));
         assert_eq!(lock_until(60, now), Some(now + MAX_LOCK));
+    }
+
+    fn post(headers: &[(&str, &str)]) -> Parts {
+        let mut req = axum::http::Request::post("https://127.0.0.1:8443/operator/sign-in");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn a_browsers_own_form_is_same_origin_even_with_a_null_origin_and_another_sites_never() {
+        let host = ("host", "127.0.0.1:8443");
+        // WebKit posting a form of a page served with a strict referrer policy.
+        assert!(same_origin(&post(&[host, ("origin", "null"), ("sec-fetch-site", "same-origin")])));
+        assert!(same_origin(&post(&[host, ("origin", "https://127.0.0.1:8443"), ("sec-fetch-site", "same-origin")])));
+        assert!(same_origin(&post(&[host, ("origin", "https://127.0.0.1:8443")])), "a browser without Sec-Fetch-Site");
+        assert!(same_origin(&post(&[host])), "a script: the token decides");
+        for site in ["cross-site", "same-site"] {
+            assert!(!same_origin(&post(&[host, ("origin", "https://127.0.0.1:8443"), ("sec-fetch-site", site)])), "{site}");
+            assert!(!same_origin(&post(&[host, ("origin", "null"), ("sec-fetch-site", site)])), "{site}, null origin");
+        }
+        assert!(!same_origin(&post(&[host, ("origin", "https://evil.example")])));
+        assert!(!same_origin(&post(&[host, ("origin", "null")])), "a null origin alone proves nothing");
     }
 
     #[test]

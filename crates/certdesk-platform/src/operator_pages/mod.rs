@@ -94,7 +94,8 @@ async fn home(session: Session) -> Redirect {
     Redirect::to(access::home_of(session.role))
 }
 
-/// Pages hold personal data: never cached, never framed, no script, nothing from elsewhere.
+/// Pages hold personal data: never cached, never framed, no script, nothing from elsewhere,
+/// no address sent to another site.
 async fn security_headers(mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -107,7 +108,9 @@ async fn security_headers(mut res: Response) -> Response {
     );
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Nothing goes to another site; our own forms keep their origin (with `no-referrer`
+    // browsers post them with `Origin: null`).
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     res
 }
 
