@@ -142,6 +142,7 @@ fn row_problem(p: &crate::flows::roster::RowProblem) -> (String, String) {
             format!("培训课时 {} 与平台记录 {} 不符（请先同步）", half(*filed), half(*held)),
             format!("{} class hours filed, the platform's records give {} (sync first)", half(*filed), half(*held)),
         ),
+        R::TrainingDaysDiffer => ("培训起止日期与平台记录的培训班日期不符（请先同步）".to_owned(), "the training dates are not those of the synced classes (sync first)".to_owned()),
         R::ExamDiffers => ("考试成绩或日期与平台记录的最近一次考试不符".to_owned(), "the exam score or date is not the latest synced attempt's".to_owned()),
         R::OutsidePeriod => ("考试日期不在备案期间内".to_owned(), "the exam date is not within the period".to_owned()),
     };

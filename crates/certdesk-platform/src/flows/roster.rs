@@ -1,7 +1,7 @@
 //! Roster filing (名册备案, issue 14 item 2): an agency files its roster of certified staff for
 //! a period; every row is checked against what the platform holds (the certificate exists and
-//! is this agency's, the name and ID number are its holder's, the class hours and the latest
-//! exam are what the synced training records give) and the filing is answered with a signed
+//! is this agency's, the name and ID number are its holder's, the class hours, the training
+//! dates and the latest exam are what the synced training records give) and the filing is answered with a signed
 //! receipt ([`certdesk_protocol::roster`]). Nothing is stored unless every row holds.
 //!
 //! A filing is never changed. The same filing sent again (the desk's `filing_id`, a lost
@@ -15,7 +15,7 @@ use certdesk_protocol::roster::{canonical_roster, roster_sha256, FilingReceipt, 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::training_check::synced_hours_and_exam;
+use super::training_check::synced_roster_facts;
 use crate::keys::PlatformKey;
 use crate::store::repo::{FilingKey, NewFiling, Repo, RepoExt, Tx};
 use crate::store::{StoreError, StoreResult};
@@ -64,6 +64,9 @@ pub enum RowFault {
         /// As the platform credits them (half hours).
         held: u32,
     },
+    /// The training dates are not the first and last day of the synced classes that credited
+    /// hours.
+    TrainingDaysDiffer,
     /// The exam score or date is not the latest synced attempt's.
     ExamDiffers,
     /// The exam date is missing or outside the filing's period.
@@ -217,11 +220,14 @@ fn check_rows(tx: &mut dyn Tx, agency_id: Uuid, agency_name: &str, period: (Naiv
         if row.agency_name != agency_name {
             fault(RowFault::AgencyName);
         }
-        let (held, exam) = synced_hours_and_exam(tx, agency_id, holder.worker_id)?;
-        if held != row.half_hours {
-            fault(RowFault::HoursDiffer { filed: row.half_hours, held });
+        let facts = synced_roster_facts(tx, agency_id, holder.worker_id)?;
+        if facts.half_hours != row.half_hours {
+            fault(RowFault::HoursDiffer { filed: row.half_hours, held: facts.half_hours });
         }
-        if exam != row.exam_score.zip(row.exam_date) {
+        if facts.days != row.training_from.zip(row.training_to) {
+            fault(RowFault::TrainingDaysDiffer);
+        }
+        if facts.exam != row.exam_score.zip(row.exam_date) {
             fault(RowFault::ExamDiffers);
         }
         if !row.exam_date.is_some_and(|d| (period.0..=period.1).contains(&d)) {

@@ -50,11 +50,11 @@ pub(super) fn settings(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<TrainingSet
     Ok(synced.into_iter().find_map(|p| serde_json::from_value(p).ok()).unwrap_or_default())
 }
 
-/// One class of the worker credited again from the synced attendance; None when the class or
-/// the row cannot be read. The class is validated again by the desk's own form rule
+/// One class of the worker credited again from the synced attendance, with the days it ran
+/// (first and last); None when the class or the row cannot be read. The class is validated again by the desk's own form rule
 /// (`validate_class`: its class hours must fit between its start and end), so a class pushed
 /// with 30 class hours in one afternoon credits nothing.
-fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantPayload, settings: &TrainingSettings) -> StoreResult<Option<ClassCredit>> {
+fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantPayload, settings: &TrainingSettings) -> StoreResult<Option<(ClassCredit, Days)>> {
     let class = tx.live_payloads(agency, SyncEntity::TrainingClass.as_str(), RecordLink::Id(&row.class_id))?.into_iter().next();
     let Some(class) = class.and_then(|c| serde_json::from_value::<ClassInput>(c).ok()) else {
         return Ok(None);
@@ -72,12 +72,26 @@ fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantPayload, settings: &Tr
     let Some(credited) = credited else { return Ok(None) };
     let supervision_filed = class.mode == ClassMode::Online
         || !tx.live_payloads(agency, SyncEntity::SupervisionForm.as_str(), RecordLink::Class(&row.class_id))?.is_empty();
-    Ok(Some(ClassCredit { class_id: row.class_id.clone(), title: class.title, mode: class.mode, credited, supervision_filed }))
+    let days = (class.timing.starts_at.date(), class.timing.ends_at.date());
+    Ok(Some((ClassCredit { class_id: row.class_id.clone(), title: class.title, mode: class.mode, credited, supervision_filed }, days)))
 }
+
+/// The first and last day of a class, or of a worker's training.
+type Days = (NaiveDate, NaiveDate);
 
 /// The worker's classes credited again and exam attempts, from what the agency synced, with
 /// the agency's training settings.
 pub(super) fn synced_training(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult<(Vec<ClassCredit>, Vec<ExamAttempt>, TrainingSettings)> {
+    let (classes, exams, settings) = synced_classes(tx, agency, worker_id)?;
+    Ok((classes.into_iter().map(|(c, _)| c).collect(), exams, settings))
+}
+
+/// A worker's synced training: each class credited with the days it ran, the exam attempts,
+/// the agency's settings.
+type SyncedClasses = (Vec<(ClassCredit, Days)>, Vec<ExamAttempt>, TrainingSettings);
+
+/// [`synced_training`] with the days each class ran.
+fn synced_classes(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult<SyncedClasses> {
     let settings = settings(tx, agency)?;
     let worker_key = worker_id.to_string();
     let rows = tx.live_payloads(agency, SyncEntity::ClassParticipant.as_str(), RecordLink::Worker(&worker_key))?;
@@ -96,13 +110,25 @@ pub(super) fn synced_training(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) ->
     Ok((classes, exams, settings))
 }
 
-/// What the platform holds of a worker's training, as a roster row states it: class hours
-/// credited (half hours) and the latest exam attempt's score and date.
-pub(super) fn synced_hours_and_exam(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult<(u32, Option<(f64, NaiveDate)>)> {
-    let (classes, exams, _) = synced_training(tx, agency, worker_id)?;
-    let half_hours = classes.iter().map(|c| c.credited.0).sum();
-    let latest = exams.iter().max_by_key(|e| e.attempt).map(|e| (e.score, e.date));
-    Ok((half_hours, latest))
+/// What the platform holds of a worker's training, as a roster row states it.
+pub(super) struct RosterFacts {
+    /// Class hours credited (half hours).
+    pub half_hours: u32,
+    /// The latest exam attempt's score and date.
+    pub exam: Option<(f64, NaiveDate)>,
+    /// The first and last day of the classes that credited hours (as the desk's roster gives
+    /// them: the earliest start and the latest end).
+    pub days: Option<Days>,
+}
+
+/// [`RosterFacts`] from what the agency synced.
+pub(super) fn synced_roster_facts(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult<RosterFacts> {
+    let (classes, exams, _) = synced_classes(tx, agency, worker_id)?;
+    let half_hours = classes.iter().map(|(c, _)| c.credited.0).sum();
+    let exam = exams.iter().max_by_key(|e| e.attempt).map(|e| (e.score, e.date));
+    let credited = classes.iter().filter(|(c, _)| c.credited.0 > 0).map(|(_, d)| *d);
+    let days = credited.reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+    Ok(RosterFacts { half_hours, exam, days })
 }
 
 /// Whether the training the agency synced makes `worker_id` eligible, by the domain's rule.

@@ -128,13 +128,15 @@ async fn rows_the_platforms_records_do_not_carry_are_each_named_and_nothing_is_f
     let p = scene().await;
     let (a, rows, b, b_row) = two_agencies(&p).await;
 
-    // Another agency's worker on A's roster; a code nobody holds; hours and an exam the synced
-    // records do not carry; a name that is not the holder's; a row twice.
+    // Another agency's worker on A's roster; a code nobody holds; hours, training dates and an
+    // exam the synced records do not carry; a name that is not the holder's; a row twice.
     let mut bad = rows.clone();
     bad.push(b_row.clone());
     bad.push(RosterRow { certificate_code: "SH0126000999".into(), ..rows[0].clone() });
     bad[0].half_hours = 8;
     bad[1].exam_score = Some(95.0);
+    // Training a day earlier than any class the agency synced.
+    bad[1].training_from = Some(day("2026-11-19"));
     bad.push(RosterRow { name: "王五".into(), ..rows[1].clone() });
     let e = refused(&p, &a, &filing(bad), StatusCode::BAD_REQUEST, ApiCode::RosterInvalid).await;
     for (needle, why) in [
@@ -142,6 +144,7 @@ async fn rows_the_platforms_records_do_not_carry_are_each_named_and_nothing_is_f
         ("培训课时 4 与平台记录 3 不符", "the hours filed and held"),
         ("第 2 行", "exam"),
         ("考试成绩或日期", "exam"),
+        ("培训起止日期与平台记录的培训班日期不符", "training dates"),
         ("第 3 行", "another agency"),
         ("该证不属于本机构", "another agency"),
         ("第 4 行（SH0126000999）上门服务证编码不存在", "unknown code"),
