@@ -217,12 +217,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 /// An authenticated, unrevoked desk device.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DeviceAuth {
     /// The device.
     pub device_id: Uuid,
     /// Its agency.
     pub agency_id: Uuid,
+    /// The name it was enrolled under.
+    pub device_name: String,
 }
 
 fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
@@ -254,6 +256,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
         Ok(DeviceAuth {
             device_id,
             agency_id: device.agency_id,
+            device_name: device.name,
         })
     }
 }
@@ -461,6 +464,7 @@ async fn push(
     }
     let ctx = PushContext {
         device_id: auth.device_id,
+        device_name: auth.device_name.clone(),
         agency_id: auth.agency_id,
         now: state.now(),
         today: state.today(),

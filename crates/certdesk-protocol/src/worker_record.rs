@@ -11,6 +11,7 @@
 //! (`certdesk_domain::lifecycle::merge_relayed`).
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The payload field that maps each detail field to when it was last written (RFC 3339).
@@ -21,6 +22,55 @@ pub const FIELD_AUTHORS: &str = "field_authors";
 
 /// The payload field saying when the desk last decided the worker's status (RFC 3339).
 pub const STATUS_AT: &str = "status_at";
+
+/// The key of a relayed copy naming the desk (the device's registered name) whose entry the
+/// platform merged into it: the desk that wrote the values the copy brings.
+pub const RELAYED_FROM: &str = "relayed_from";
+
+/// The key of a relayed copy listing the values that desk's entry wrote and that lost to a
+/// later write of the same field on another desk ([`LostWrite`]). Only in the relayed change,
+/// never in the copy the platform keeps.
+pub const LOST_WRITES: &str = "lost_writes";
+
+/// A value one desk wrote that another desk's later write of the same field beat: kept in the
+/// worker's timeline on every desk, with who wrote it, when, and on which desk
+/// ([`RELAYED_FROM`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LostWrite {
+    /// The detail field ([`DETAIL_FIELDS`]' names).
+    pub field: String,
+    /// The value written, as the timeline shows it (a list as JSON).
+    pub value: String,
+    /// When it was written (RFC 3339).
+    pub at: String,
+    /// Who wrote it (a user id of the agency), when the copy says.
+    pub by: Option<String>,
+}
+
+/// The writes of `pushed` that lost in the copy `kept` made from it: the detail fields the
+/// pushed entry itself wrote (their time is the copy's `updated_at`, as a desk stamps a save)
+/// whose values `kept` does not hold. A field the entry merely carried (an older value the desk
+/// had not replaced yet) is no write of its own and is not listed.
+pub fn lost_writes(pushed: &Value, kept: &Value) -> Vec<LostWrite> {
+    let Some(saved) = pushed.get("updated_at").and_then(Value::as_str).and_then(|s| s.parse::<DateTime<Utc>>().ok()) else {
+        return Vec::new();
+    };
+    let own = |field: &str| pushed.get(FIELD_TIMES).and_then(|t| t.get(field)).is_some() && field_time(pushed, field) == saved;
+    DETAIL_FIELDS
+        .iter()
+        .filter(|(field, keys)| own(field) && values(pushed, keys) != values(kept, keys))
+        .map(|(field, keys)| LostWrite {
+            field: (*field).to_owned(),
+            value: match pushed.get(keys[0]) {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Null) | None => String::new(),
+                Some(other) => other.to_string(),
+            },
+            at: saved.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            by: field_author(pushed, field).map(str::to_owned),
+        })
+        .collect()
+}
 
 /// Whether `pushed` decided its status before `held` did: both say when, and `pushed` is the
 /// earlier (copies from desks before `status_at` are never older).
@@ -114,6 +164,25 @@ mod tests {
         let once = merge(&a, &b);
         assert_eq!(merge(&once, &b), once);
         assert_eq!(merge(&once, &a), once);
+    }
+
+    #[test]
+    fn only_the_fields_an_entry_wrote_itself_and_that_lost_are_lost_writes() {
+        // The desk saved a phone at 02:00 (its entry's time) and carries an old address.
+        let mut pushed = copy("13900139000", "2026-03-03T02:00:00.000Z", "旧地址", "2026-03-01T02:00:00.000Z");
+        pushed["updated_at"] = json!("2026-03-03T02:00:00.000Z");
+        pushed["field_authors"] = json!({"phone": "u-li"});
+        // The platform holds a later phone and a later address from another desk.
+        let held = copy("13800138000", "2026-03-04T02:00:00.000Z", "新地址", "2026-03-04T02:00:00.000Z");
+        let kept = merge(&held, &pushed);
+        let lost = lost_writes(&pushed, &kept);
+        assert_eq!(lost, [LostWrite { field: "phone".into(), value: "13900139000".into(), at: "2026-03-03T02:00:00.000Z".into(), by: Some("u-li".into()) }], "the address was carried, not written");
+        // A write that won is no loss; nor is anything of a copy without its save time.
+        let winning = merge(&copy("13700137000", "2026-03-01T02:00:00.000Z", "x", "2026-03-01T02:00:00.000Z"), &pushed);
+        assert!(lost_writes(&pushed, &winning).is_empty());
+        let mut undated = pushed.clone();
+        undated.as_object_mut().unwrap().remove("updated_at");
+        assert!(lost_writes(&undated, &kept).is_empty());
     }
 
     #[test]

@@ -175,10 +175,42 @@ impl Desk {
         let times = serde_json::to_string(&candidate.field_times).map_err(DeskError::internal)?;
         let authors = serde_json::to_string(&candidate.field_authors).map_err(DeskError::internal)?;
         let shape = Shape { valid: &valid, photo, field_times: &times, field_authors: &authors };
-        match held {
-            None => self.adopt_worker(tx, &candidate, &shape),
-            Some(held) => self.merge_worker(tx, &held, &candidate, relayed.status, &shape),
+        // The desk whose entry made this copy: it wrote the values that change here, and the
+        // values it wrote that lost to a later write elsewhere come with the copy.
+        let from = payload.get(worker_record::RELAYED_FROM).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+        let kept = match held {
+            None => self.adopt_worker(tx, &candidate, &shape)?,
+            Some(held) => self.merge_worker(tx, &held, &candidate, relayed.status, &shape, from)?,
+        };
+        let lost: Vec<worker_record::LostWrite> =
+            payload.get(worker_record::LOST_WRITES).and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
+        for l in &lost {
+            self.keep_lost_write(tx, &relayed.id, l, from)?;
         }
+        Ok(kept)
+    }
+
+    /// 未采用的修改 (issue 10 item 2): a value a desk of the agency wrote that another desk's
+    /// later write of the field beat, kept in the worker's timeline with who wrote it (when this
+    /// desk knows them) and on which desk. The worker keeps the later value.
+    fn keep_lost_write(&self, tx: &Transaction<'_>, worker_id: &str, l: &worker_record::LostWrite, from: Option<&str>) -> DeskResult<()> {
+        if !worker_record::DETAIL_FIELDS.iter().any(|(f, _)| *f == l.field) {
+            return Ok(());
+        }
+        let by = l.by.as_deref().filter(|by| table::users::exists(tx, by).unwrap_or(false));
+        self.append_audit(
+            tx,
+            &AuditRecord {
+                user_id: by,
+                entity: "worker",
+                entity_id: worker_id,
+                action: "relay_lost",
+                field: Some(&l.field),
+                old_value: None,
+                new_value: Some(&l.value),
+                reason: from,
+            },
+        )
     }
 
     /// A worker this desk does not hold yet: written as the copy says.
@@ -208,7 +240,7 @@ impl Desk {
     }
 
     /// A worker this desk holds: each field's later write (`merged`), the status forward.
-    fn merge_worker(&self, tx: &Transaction<'_>, held: &Worker, merged: &Worker, relayed_status: WorkerStatus, shape: &Shape<'_>) -> DeskResult<Kept> {
+    fn merge_worker(&self, tx: &Transaction<'_>, held: &Worker, merged: &Worker, relayed_status: WorkerStatus, shape: &Shape<'_>, from: Option<&str>) -> DeskResult<Kept> {
         let mut kept = Kept::Unchanged;
         let changes = changed_details(held.details(), details_of(shape.valid, shape.photo));
         // A later write of the same value changes no detail but its time and author, which every
@@ -238,7 +270,8 @@ impl Desk {
                         field: Some(field),
                         old_value: Some(old_value),
                         new_value: Some(new_value),
-                        reason: None,
+                        // On which desk it was written.
+                        reason: from,
                     },
                 )?;
             }

@@ -392,7 +392,12 @@ impl Desk {
         if changes.is_empty() {
             return Ok(old);
         }
-        let now = self.now_text();
+        // After every write of a field the record holds, so that this save is the later write on
+        // every desk even within the same millisecond (a tie would go by the value).
+        let now = match old.field_times.values().max() {
+            Some(latest) => self.now_after(latest),
+            None => self.now_text(),
+        };
         let tx = self.conn.unchecked_transaction()?;
         // A new consent date means a new signature, witnessed by whoever records it now.
         let times = stamped(changes.iter().map(|(f, _, _)| *f), &now, old.field_times.clone());

@@ -18,6 +18,18 @@ describe('the timeline of a worker another desk of the agency changed (issue 10)
     expect(text).toBe('李娜在本机构另一工作台修改 手机号：13800138000 → 13912345678');
   });
 
+  it('names the desk a change was written on, when the platform says', () => {
+    const text = describeEntry(entry({ action: 'relay_update', field: 'phone', old_value: '13800138000', new_value: '13912345678', reason: '前台2号机' }), l);
+    expect(text).toBe('李娜在本机构工作台「前台2号机」修改 手机号：13800138000 → 13912345678');
+  });
+
+  it('keeps a value another desk wrote that a later write beat, with who and which desk', () => {
+    const text = describeEntry(entry({ action: 'relay_lost', field: 'emergency_contact_name', new_value: '王五', reason: '分店1号机' }), l);
+    expect(text).toBe('李娜在工作台「分店1号机」把 紧急联系人 改为 王五，但另一工作台的修改更晚，未采用（保留较晚的值）');
+    const photo = describeEntry(entry({ action: 'relay_lost', field: 'photo', new_value: 'ab12', reason: '分店1号机' }), l);
+    expect(photo.includes('ab12'), photo).toBe(false);
+  });
+
   it('shows a status that moved forward by another desk in the clerk’s words', () => {
     const text = describeEntry(entry({ action: 'relay_status', field: 'status', old_value: 'in_training', new_value: 'eligible', user: '' }), l);
     expect(text).toBe('状态随本机构另一工作台更新：培训中 → 可申领');

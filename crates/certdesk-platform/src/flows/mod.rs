@@ -42,10 +42,12 @@ use crate::store::repo::{Repo, RepoExt};
 use crate::store::StoreResult;
 
 /// Who pushes, and when.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PushContext {
     /// The authenticated device.
     pub device_id: Uuid,
+    /// Its name as enrolled, which the agency's other desks see on what it wrote.
+    pub device_name: String,
     /// Its agency: every record written belongs to it.
     pub agency_id: Uuid,
     /// Now, for timestamps.

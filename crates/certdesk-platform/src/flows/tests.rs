@@ -120,6 +120,7 @@ impl Bench {
     fn ctx(&self, desk: Desk, today: NaiveDate) -> PushContext {
         PushContext {
             device_id: desk.device,
+            device_name: "desk".into(),
             agency_id: desk.agency,
             now: now(),
             today,
@@ -249,7 +250,20 @@ fn a_worker_corrected_on_two_desks_keeps_each_fields_later_write_and_is_relayed_
     let kept = relayed.last().unwrap();
     assert_eq!((kept["phone"].as_str(), kept["address"].as_str()), (Some("13987654321"), Some("新地址1号")));
     assert_eq!(kept["status"], "eligible", "with the status the platform keeps");
+    assert_eq!(kept["relayed_from"], "desk", "naming the desk whose entry it merged");
+    assert!(kept.get("lost_writes").is_none(), "nothing lost: each desk's write was the later one");
     assert!(b.relayed(other).is_empty(), "another agency receives nothing of it");
+    // A desk saves a phone written before the kept one (its clock, offline): the write loses,
+    // and the relayed copy says so, with who wrote it and when; the kept copy does not.
+    let mut late = stamped("13600001111", "2026-11-01T12:00:00.000Z", "某路1号", "2026-11-01T02:00:00.000Z");
+    late["updated_at"] = json!("2026-11-01T12:00:00.000Z");
+    late["field_authors"] = json!({"phone": "u-li"});
+    assert_eq!(b.push(d, &[b.entry(w, SyncOp::Upsert, late)]), [EntryOutcome::Applied]);
+    let told = b.relayed(d).pop().unwrap();
+    assert_eq!(told["phone"], "13987654321", "the later phone stays");
+    assert_eq!(told["lost_writes"], json!([{"field": "phone", "value": "13600001111", "at": "2026-11-01T12:00:00.000Z", "by": "u-li"}]), "only the phone it wrote, not the address it carried");
+    let stored = b.store.transaction(|tx| tx.live_payloads(d.agency, SyncEntity::Worker.as_str(), RecordLink::Id(&w.to_string()))).unwrap();
+    assert!(stored[0].get("lost_writes").is_none() && stored[0].get("relayed_from").is_none(), "never kept in the copy: {}", stored[0]);
     // A copy that stamps no fields (a desk before field times) replaces the kept one, as before.
     let mut plain = worker(&id_number(1));
     plain["phone"] = json!("13700001111");

@@ -228,7 +228,10 @@ fn put(
         let identity = certdesk_domain::PublicIdentity::of(&pushed.valid.name, photo, &pushed.valid.service_types);
         details_review(tx, ids, ctx, entry.entity_id, &id_number, &identity)?;
     }
-    relay_worker(tx, ctx, entry.entity_id, kept, status)?;
+    // What the entry wrote that lost to another desk's later write: told to every desk with
+    // the copy (issue 10 item 2), never kept in it.
+    let lost = if held.is_some() { worker_record::lost_writes(&entry.payload, &kept) } else { Vec::new() };
+    relay_worker(tx, ctx, entry.entity_id, kept, status, &lost)?;
     if let Some(app_id) = application {
         tx.add_application(app_id, entry.entity_id, ctx.agency_id, &id_number, ApplicationKind::Certificate, ctx.now)?;
         // Platform verification (平台核验) is the re-validation just done: the record is
@@ -269,11 +272,18 @@ fn renamed(entry: &OutboxEntry, kept: Uuid) -> OutboxEntry {
 
 /// Keeps the worker's copy (`payload`, a desk's `worker` payload) with the status the platform
 /// keeps, and relays it to every desk of the agency.
-fn relay_worker(tx: &mut dyn Tx, ctx: &PushContext, worker_id: Uuid, mut payload: serde_json::Value, status: WorkerStatus) -> StoreResult<()> {
+fn relay_worker(tx: &mut dyn Tx, ctx: &PushContext, worker_id: Uuid, mut payload: serde_json::Value, status: WorkerStatus, lost: &[worker_record::LostWrite]) -> StoreResult<()> {
     if let Some(fields) = payload.as_object_mut() {
         fields.insert("status".into(), status.code().into());
     }
     tx.put_record(SyncEntity::Worker.as_str(), worker_id, ctx.agency_id, &payload, ctx.now)?;
+    // The relayed change names the desk whose entry made it, and what of that entry lost.
+    if let Some(fields) = payload.as_object_mut() {
+        fields.insert(worker_record::RELAYED_FROM.into(), ctx.device_name.clone().into());
+        if !lost.is_empty() {
+            fields.insert(worker_record::LOST_WRITES.into(), serde_json::to_value(lost).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+        }
+    }
     super::records::relay(tx, ctx, SyncEntity::Worker, worker_id, &payload)
 }
 
@@ -328,7 +338,7 @@ fn cancel(
     // The agency's other desks see the worker cancelled too.
     let held = tx.live_payloads(ctx.agency_id, SyncEntity::Worker.as_str(), RecordLink::Id(&worker_id.to_string()))?;
     if let Some(payload) = held.into_iter().next() {
-        relay_worker(tx, ctx, worker_id, payload, status)?;
+        relay_worker(tx, ctx, worker_id, payload, status, &[])?;
     }
     Ok(EntryOutcome::Applied)
 }

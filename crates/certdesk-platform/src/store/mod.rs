@@ -120,6 +120,8 @@ pub struct Device {
     pub id: Uuid,
     /// The agency it acts for.
     pub agency_id: Uuid,
+    /// The name it was enrolled under (前台1号机), which the agency's other desks see.
+    pub name: String,
     /// SHA-256 (hex) of its secret.
     pub secret_hash: String,
     /// Revoked devices are refused.

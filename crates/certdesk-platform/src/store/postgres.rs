@@ -214,8 +214,8 @@ impl r2d2::ManageConnection for PreparingManager {
 
 /// A device row (read in or out of a transaction).
 fn device_row(c: &mut impl ::postgres::GenericClient, id: Uuid) -> StoreResult<Option<Device>> {
-    let row = c.query_opt("SELECT agency_id, secret_hash, revoked_at IS NOT NULL FROM devices WHERE id = $1", &[&id])?;
-    Ok(row.map(|r| Device { id, agency_id: r.get(0), secret_hash: r.get(1), revoked: r.get(2) }))
+    let row = c.query_opt("SELECT agency_id, secret_hash, revoked_at IS NOT NULL, name FROM devices WHERE id = $1", &[&id])?;
+    Ok(row.map(|r| Device { id, agency_id: r.get(0), name: r.get(3), secret_hash: r.get(1), revoked: r.get(2) }))
 }
 
 impl PgStore {

@@ -104,21 +104,23 @@ fn date_of(s: &str) -> StoreResult<NaiveDate> {
 fn device_row(conn: &Connection, id: Uuid) -> StoreResult<Option<Device>> {
     let row = conn
         .query_row(
-            "SELECT agency_id, secret_hash, revoked_at IS NOT NULL FROM devices WHERE id = ?1",
+            "SELECT agency_id, secret_hash, revoked_at IS NOT NULL, name FROM devices WHERE id = ?1",
             [id.to_string()],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, bool>(2)?,
+                    r.get::<_, String>(3)?,
                 ))
             },
         )
         .optional()?;
-    row.map(|(agency, secret_hash, revoked)| {
+    row.map(|(agency, secret_hash, revoked, name)| {
         Ok(Device {
             id,
             agency_id: uuid_of(agency)?,
+            name,
             secret_hash,
             revoked,
         })
@@ -687,6 +689,7 @@ mod tests {
         let dev = device(&store, a);
         let ctx = PushContext {
             device_id: dev,
+            device_name: "desk".into(),
             agency_id: a,
             now: now(),
             today: today(),

@@ -394,3 +394,21 @@ fn a_manager_disables_enables_and_resets_users_and_each_change_is_announced_to_t
     let actions: Vec<String> = desk.timeline("user", &u.id).unwrap().into_iter().map(|e| e.action).collect();
     assert!(["create", "disable", "enable", "reset_password"].iter().all(|a| actions.iter().any(|x| x == a)), "{actions:?}");
 }
+
+/// Issue 10 item 2: each field keeps its later write on every desk, a tie between equal times
+/// going by the value. Two saves of a record within one millisecond (this desk's clock stands
+/// still) are stamped one after the other, so the second is the later write everywhere.
+#[test]
+fn each_save_of_a_worker_is_stamped_after_the_one_before_on_a_stopped_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, me) = crate::common::fresh(dir.path());
+    let mut form = certdesk_testkit::desk::worker_form("张三", "11010519491231002X");
+    let w = desk.enrol_worker(&me, &form).unwrap();
+    form.form.phone = "13912345678".into();
+    let first = desk.update_worker(&me, &w.id, &form, None).unwrap();
+    form.form.phone = "13712345678".into();
+    let second = desk.update_worker(&me, &w.id, &form, None).unwrap();
+    let (a, b, c) = (&w.field_times["phone"], &first.field_times["phone"], &second.field_times["phone"]);
+    assert!(a < b && b < c, "each save later than the one before: {a} {b} {c}");
+    assert_eq!(second.updated_at, *c, "the save's time is the field's: a relayed copy tells what this save wrote");
+}

@@ -31,7 +31,8 @@ async fn another_desk(p: &TestPlatform, first: &TestDesk, manager: &str) -> Test
     let boss = NewUser { username: manager.into(), display_name: format!("分店经理{manager}"), role: Role::Manager, password: "password-b".into() };
     let me = desk.setup(&agency(), &boss).unwrap();
     let mut d = TestDesk { desk, me, dir };
-    enrol(&mut d.desk, Some(&d.me), &enrol_params(p, &code)).await.expect("the second desk enrols");
+    let params = certdesk_sync::EnrolParams { device_name: format!("分店{manager}"), ..enrol_params(p, &code) };
+    enrol(&mut d.desk, Some(&d.me), &params).await.expect("the second desk enrols");
     d
 }
 
@@ -172,8 +173,44 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
     assert_eq!(canonical(&a1, &w.id), canonical(&a2, &w.id), "both desks end with the same record");
     let changed_here = a1.desk.timeline("worker", &w.id).unwrap();
     assert!(
-        changed_here.iter().any(|e| e.action == "relay_update" && e.field.as_deref() == Some("phone") && e.user == me2.display_name()),
-        "{changed_here:?}"
+        changed_here.iter().any(|e| e.action == "relay_update"
+            && e.field.as_deref() == Some("phone")
+            && e.user == me2.display_name()
+            && e.reason.as_deref() == Some("分店boss.b")),
+        "who changed it and on which desk: {changed_here:?}"
+    );
+
+    // Both desks change the same field offline; the later write (the first desk's) reaches the
+    // platform first, so the second desk's earlier one loses there. Both desks end with the
+    // later value, and both timelines keep the value that lost, who wrote it and on which desk.
+    let mut earlier = form_of(&a2.desk.worker(&w.id).unwrap());
+    earlier.form.emergency_contact_name = "王五".into();
+    a2.desk.update_worker(&me2, &w.id, &earlier, None).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut later = form_of(&a1.desk.worker(&w.id).unwrap());
+    later.form.emergency_contact_name = "赵六".into();
+    a1.desk.update_worker(&me1, &w.id, &later, None).unwrap();
+    synced(&mut a1).await;
+    synced(&mut a2).await;
+    synced(&mut a1).await;
+    for (d, name) in [(&a1, "first"), (&a2, "second")] {
+        assert_eq!(d.desk.worker(&w.id).unwrap().emergency_contact_name, "赵六", "the later write on the {name} desk");
+        let timeline = d.desk.timeline("worker", &w.id).unwrap();
+        let lost: Vec<_> = timeline.iter().filter(|e| e.action == "relay_lost").collect();
+        assert_eq!(lost.len(), 1, "the {name} desk keeps the value that lost once: {timeline:?}");
+        assert_eq!(
+            (lost[0].field.as_deref(), lost[0].new_value.as_deref(), lost[0].user.as_str(), lost[0].reason.as_deref()),
+            (Some("emergency_contact_name"), Some("王五"), me2.display_name(), Some("分店boss.b")),
+            "on the {name} desk"
+        );
+    }
+    let replaced = a2.desk.timeline("worker", &w.id).unwrap();
+    assert!(
+        replaced.iter().any(|e| e.action == "relay_update"
+            && e.field.as_deref() == Some("emergency_contact_name")
+            && e.old_value.as_deref() == Some("王五")
+            && e.reason.as_deref() == Some("前台1号机")),
+        "the second desk's clerk sees the first desk changed it: {replaced:?}"
     );
 
     // The status moves forward on the other desk: trained to eligibility on the first.

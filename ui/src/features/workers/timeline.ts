@@ -65,7 +65,15 @@ export function describeEntry(e: AuditEntry, l: Labellers): string {
   } else if (e.action === 'relay_enrol') {
     text = t('timeline.relayEnrol', { user: e.user });
   } else if (e.action === 'relay_update' && e.field) {
-    text = t('timeline.relayUpdate', change(e.field));
+    // The reason of a relayed change is the desk it was written on.
+    text = e.reason ? t('timeline.relayUpdateAt', { ...change(e.field), desk: e.reason }) : t('timeline.relayUpdate', change(e.field));
+    return text;
+  } else if (e.action === 'relay_lost' && e.field) {
+    // A value another desk wrote that a later write of the field beat (kept, not taken).
+    const desk = e.reason || '?';
+    return e.field === 'photo'
+      ? t('timeline.relayLostPhoto', { user: e.user, desk })
+      : t('timeline.relayLost', { user: e.user, desk, field: fieldLabel(e.field, t), value: formatValue(e.field, e.new_value, l) });
   } else if (e.action === 'relay_merged') {
     text = t('timeline.relayMerged');
   } else if (e.action === 'relay_status') {
