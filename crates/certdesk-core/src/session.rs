@@ -635,12 +635,23 @@ impl<'a> Session<'a> {
 pub const DEFAULT_DEVICE_NAME: &str = "前台";
 
 /// What the clerk typed to enrol, with empty optional fields as absent and the device name
-/// defaulting to [`DEFAULT_DEVICE_NAME`].
+/// defaulting to [`DEFAULT_DEVICE_NAME`] with the computer's name: the agency's other desks
+/// name the desk by it on what it wrote, so two desks should not share one.
 pub(crate) fn normalised(params: EnrolParams) -> EnrolParams {
     EnrolParams {
         ca_pem: params.ca_pem.filter(|p| !p.trim().is_empty()),
-        device_name: Some(params.device_name).filter(|n| !n.trim().is_empty()).unwrap_or_else(|| DEFAULT_DEVICE_NAME.into()),
+        device_name: Some(params.device_name).filter(|n| !n.trim().is_empty()).unwrap_or_else(default_device_name),
         ..params
+    }
+}
+
+/// [`DEFAULT_DEVICE_NAME`] with the computer's name when the system gives one (`前台（FRONT-PC）`).
+fn default_device_name() -> String {
+    let from_env = ["COMPUTERNAME", "HOSTNAME"].iter().find_map(|k| std::env::var(k).ok());
+    let host = from_env.or_else(|| std::fs::read_to_string("/etc/hostname").ok());
+    match host.map(|h| h.trim().chars().take(40).collect::<String>()).filter(|h| !h.is_empty()) {
+        Some(h) => format!("{DEFAULT_DEVICE_NAME}（{h}）"),
+        None => DEFAULT_DEVICE_NAME.into(),
     }
 }
 
@@ -652,4 +663,24 @@ fn decode_file(b64: &str) -> DeskResult<Vec<u8>> {
         return Err(messages::chosen_file_too_large(MAX_IMPORT_BYTES / 1024 / 1024));
     }
     base64::engine::general_purpose::STANDARD.decode(payload).map_err(|_| messages::chosen_file_unreadable())
+}
+
+#[cfg(test)]
+mod device_name_tests {
+    use super::*;
+
+    #[test]
+    fn an_enrolment_without_a_name_takes_the_computers_and_a_typed_one_stays() {
+        let params = |name: &str| EnrolParams {
+            platform_url: "https://p.example".into(),
+            code: "C".into(),
+            ca_pem: Some("  ".into()),
+            device_name: name.into(),
+            secret: certdesk_sync::SecretPreference::File,
+        };
+        let unnamed = normalised(params(" "));
+        assert!(unnamed.device_name.starts_with(DEFAULT_DEVICE_NAME), "{}", unnamed.device_name);
+        assert!(unnamed.ca_pem.is_none());
+        assert_eq!(normalised(params("分店1号机")).device_name, "分店1号机");
+    }
 }
