@@ -52,5 +52,12 @@ describe('HomePage', () => {
     renderWithProviders(<HomePage />, 'zh-CN', MANAGER);
     await screen.findByTestId('home-page');
     expect(screen.queryByTestId('backup-stale')).toBeNull();
+    expect(screen.getByTestId('backup-age').textContent).toBe('上次备份：3 天前');
+    cleanup();
+    // Within the week the age shows without a warning, to the clerk too; today in words.
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'stats' ? stats(false, 0) : []));
+    renderWithProviders(<HomePage />, 'zh-CN', CLERK);
+    expect((await screen.findByTestId('backup-age')).textContent).toBe('上次备份：今天');
+    expect(screen.queryByTestId('backup-stale')).toBeNull();
   });
 });

@@ -55,6 +55,11 @@ export default function HomePage({
           data-testid="backup-stale"
         />
       )}
+      {stats.days_since_backup !== null && stats.days_since_backup <= 7 && (
+        <div className="muted small mb" data-testid="backup-age">
+          {stats.days_since_backup === 0 ? t('home.backupToday') : t('home.backupDaysAgo', { days: stats.days_since_backup })}
+        </div>
+      )}
       {stats.database_key_in_file && user.role === 'manager' && (
         <Alert className="mb" type="warning" showIcon message={t('home.keyInFile')} data-testid="key-in-file" />
       )}
