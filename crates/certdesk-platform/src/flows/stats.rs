@@ -1,6 +1,7 @@
 //! The city's statistics (issue 14 item 6), computed from the records: per district the
 //! agencies, the workers holding a certificate in force and the cards issued; per month the
-//! applications and their decisions, the exams the agencies synced and how many passed (by
+//! applications and their decisions, the training classes held (offline, online) and the
+//! workers credited hours in them, the exams the agencies synced and how many passed (by
 //! each agency's own pass mark, with the domain's rule), the ratings and their average, the
 //! complaints, and how many were closed (办结) and in how many days (the median). A pure function of [`StatsFacts`] and today, so a test checks the figures against
 //! a known data set.
@@ -39,6 +40,12 @@ pub struct MonthRow {
     pub approved: u64,
     /// Applications rejected that month.
     pub rejected: u64,
+    /// Offline training classes (线下) that started that month.
+    pub offline_classes: u64,
+    /// Online training classes (线上) that started that month.
+    pub online_classes: u64,
+    /// Workers credited class hours in a class that started that month (each once a month).
+    pub trained: u64,
     /// Exam attempts taken that month.
     pub exams: u64,
     /// Of them, those that passed.
@@ -110,7 +117,7 @@ pub fn city_stats(facts: &StatsFacts, today: NaiveDate) -> CityStats {
     let mut months: BTreeMap<String, MonthRow> = (0..MONTHS)
         .map(|k| {
             let m = (first + Months::new(k)).format("%Y-%m").to_string();
-            (m.clone(), MonthRow { month: m, applications: 0, approved: 0, rejected: 0, exams: 0, passed: 0, ratings: 0, average_stars: None, complaints: 0, closed: 0, median_days_to_close: None })
+            (m.clone(), MonthRow { month: m, applications: 0, approved: 0, rejected: 0, offline_classes: 0, online_classes: 0, trained: 0, exams: 0, passed: 0, ratings: 0, average_stars: None, complaints: 0, closed: 0, median_days_to_close: None })
         })
         .collect();
     for (_, applied, status, decided) in &facts.applications {
@@ -122,6 +129,28 @@ pub fn city_stats(facts: &StatsFacts, today: NaiveDate) -> CityStats {
                 "approved" => m.approved += 1,
                 "rejected" => m.rejected += 1,
                 _ => {}
+            }
+        }
+    }
+    // Trainings: the classes held each month by mode, and who was credited hours in them.
+    let mut class_month: HashMap<&str, &str> = HashMap::new();
+    for (id, starts_at, mode) in &facts.classes {
+        let Some(month) = starts_at.get(..7) else { continue };
+        let Some(m) = months.get_mut(month) else { continue };
+        match mode.as_str() {
+            "offline" => m.offline_classes += 1,
+            "online" => m.online_classes += 1,
+            _ => continue,
+        }
+        class_month.insert(id.as_str(), month);
+    }
+    let mut trained: HashSet<(&str, &str)> = HashSet::new();
+    for (class, worker, hours) in &facts.participants {
+        if *hours > 0.0 {
+            if let Some(month) = class_month.get(class.as_str()) {
+                if trained.insert((month, worker.as_str())) {
+                    months.get_mut(*month).expect("a shown month").trained += 1;
+                }
             }
         }
     }
@@ -194,6 +223,20 @@ mod tests {
                 (b, "2024-01".into(), "approved".into(), Some("2024-01".into())), // too long ago
             ],
             exams: vec![(a, "2026-12-01".into(), 62.0), (b, "2026-12-02".into(), 62.0), (b, "2026-11-30".into(), 90.0)],
+            classes: vec![
+                ("c1".into(), "2026-12-01 09:00".into(), "offline".into()),
+                ("c2".into(), "2026-12-02 09:00".into(), "online".into()),
+                ("c3".into(), "2026-11-20 09:00".into(), "offline".into()),
+                ("c4".into(), "2025-01-20 09:00".into(), "offline".into()), // too long ago
+            ],
+            participants: vec![
+                ("c1".into(), "w1".into(), 3.0),
+                ("c2".into(), "w1".into(), 1.0), // the same worker twice in December: once
+                ("c2".into(), "w2".into(), 0.0), // credited nothing: not trained
+                ("c3".into(), "w3".into(), 3.0),
+                ("c4".into(), "w4".into(), 3.0),
+                ("c9".into(), "w5".into(), 3.0), // a class the platform does not hold
+            ],
             settings: vec![(b, serde_json::json!({"class_hour_minutes": 45, "pass_mark": 65.0}))],
             ratings: vec![("2026-12".into(), 5), ("2026-12".into(), 2)],
             complaints: vec![
@@ -214,6 +257,8 @@ mod tests {
         let dec = s.months.last().unwrap();
         assert_eq!((dec.month.as_str(), dec.applications, dec.approved, dec.rejected), ("2026-12", 2, 1, 1));
         assert_eq!((dec.exams, dec.passed), (2, 1), "62 passes at agency a (60) but not at b (65)");
+        assert_eq!((dec.offline_classes, dec.online_classes, dec.trained), (1, 1, 1), "classes by mode; each worker credited once a month");
+        assert_eq!((s.months[10].offline_classes, s.months[10].trained), (1, 1));
         assert_eq!(dec.pass_rate(), Some(50.0));
         assert_eq!((dec.ratings, dec.average_stars), (2, Some(3.5)));
         assert_eq!((dec.complaints, dec.closed, dec.median_days_to_close), (3, 3, Some(3.0)), "closed in half a day, 3 and 10 days: the median is 3");

@@ -1,7 +1,8 @@
 //! 统计 (issue 14 item 6): the city's figures for the programme office and the commerce
 //! commission, computed from the records by [`crate::flows::stats`]: per district (agencies,
 //! certified workers, certificates issued) with bars, per month (applications, approvals,
-//! rejections, exams and their pass rate, ratings and their average, complaints), and each
+//! rejections, training classes held and workers trained, exams and their pass rate, ratings
+//! and their average, complaints) with two charts, and each
 //! table as CSV (UTF-8 with BOM so Excel reads the Chinese; every cell neutralised).
 
 use axum::extract::{Path, State};
@@ -60,6 +61,38 @@ fn months_chart(months: &[crate::flows::stats::MonthRow]) -> maud::Markup {
     }
 }
 
+/// The trainings as a chart: per month the workers credited hours in a class and the exams
+/// passed, side by side (an inline SVG like [`months_chart`]).
+fn trainings_chart(months: &[crate::flows::stats::MonthRow]) -> maud::Markup {
+    const W: u64 = 720;
+    const H: u64 = 180;
+    const TOP: u64 = 16;
+    const BASE: u64 = 150;
+    let most = months.iter().map(|m| m.trained.max(m.passed)).max().unwrap_or(0).max(1);
+    let slot = W / (months.len().max(1) as u64);
+    let height = |n: u64| n * (BASE - TOP) / most;
+    html! {
+        svg data-chart="trainings" viewBox={ "0 0 " (W) " " (H) } width="100%" role="img"
+            aria-label="近 12 个月参训人数与考试通过 Workers trained and exams passed, the last 12 months" {
+            line x1="0" y1=(BASE) x2=(W) y2=(BASE) stroke="#c0c6cf" {}
+            @for (i, m) in months.iter().enumerate() {
+                @let x = i as u64 * slot + slot / 2;
+                rect data-bar="trained" x=(x - 14) y=(BASE - height(m.trained)) width="13" height=(height(m.trained)) fill="#7a4fb5" {
+                    title { (m.month) " 参训 Trained " (m.trained) }
+                }
+                rect data-bar="passed" x=(x + 1) y=(BASE - height(m.passed)) width="13" height=(height(m.passed)) fill="#d97706" {
+                    title { (m.month) " 考试通过 Passed " (m.passed) }
+                }
+                text x=(x) y=(BASE + 16) font-size="11" text-anchor="middle" fill="#4b5563" { (m.month.get(2..).unwrap_or(&m.month)) }
+            }
+            rect x="8" y="2" width="10" height="10" fill="#7a4fb5" {}
+            text x="22" y="11" font-size="11" fill="#4b5563" { "参训 Trained" }
+            rect x="110" y="2" width="10" height="10" fill="#d97706" {}
+            text x="124" y="11" font-size="11" fill="#4b5563" { "考试通过 Passed" }
+        }
+    }
+}
+
 fn one_decimal(x: Option<f64>) -> String {
     x.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))
 }
@@ -90,15 +123,18 @@ pub(super) async fn stats_page(State(state): State<AppState>, session: Session) 
         }
         h2 { "近 12 个月 " small { "The last 12 months" } " " a href="/operator/stats/months.csv" { small { "CSV" } } }
         (months_chart(&s.months))
+        (trainings_chart(&s.months))
         table data-table="months" {
             tr {
                 th { "月份 " small { "Month" } } th { "申领 " small { "Applied" } } th { "核准 " small { "Approved" } } th { "未通过 " small { "Rejected" } }
+                th { "线下班 " small { "Offline classes" } } th { "线上班 " small { "Online classes" } } th { "参训人数 " small { "Trained" } }
                 th { "考试 " small { "Exams" } } th { "通过率 " small { "Pass rate %" } } th { "评价 " small { "Ratings" } } th { "平均星级 " small { "Average" } } th { "投诉 " small { "Complaints" } }
                 th { "办结 " small { "Closed" } } th { "办结天数中位数 " small { "Median days to close" } }
             }
             @for m in &s.months {
                 tr {
                     td { (m.month) } td { (m.applications) } td { (m.approved) } td { (m.rejected) }
+                    td { (m.offline_classes) } td { (m.online_classes) } td { (m.trained) }
                     td { (m.exams) } td { (one_decimal(m.pass_rate())) } td { (m.ratings) } td { (one_decimal(m.average_stars)) } td { (m.complaints) }
                     td { (m.closed) } td { (one_decimal(m.median_days_to_close)) }
                 }
@@ -128,7 +164,7 @@ pub(super) async fn stats_csv(State(state): State<AppState>, _session: Session, 
         "months.csv" => {
             let s = figures(&state).await?;
             std::iter::once(
-                ["月份 month", "申领 applied", "核准 approved", "未通过 rejected", "考试 exams", "通过 passed", "通过率 pass rate %", "评价 ratings", "平均星级 average stars", "投诉 complaints", "办结 closed", "办结天数中位数 median days to close"]
+                ["月份 month", "申领 applied", "核准 approved", "未通过 rejected", "线下班 offline classes", "线上班 online classes", "参训人数 trained", "考试 exams", "通过 passed", "通过率 pass rate %", "评价 ratings", "平均星级 average stars", "投诉 complaints", "办结 closed", "办结天数中位数 median days to close"]
                     .map(String::from)
                     .to_vec(),
             )
@@ -138,6 +174,9 @@ pub(super) async fn stats_csv(State(state): State<AppState>, _session: Session, 
                     m.applications.to_string(),
                     m.approved.to_string(),
                     m.rejected.to_string(),
+                    m.offline_classes.to_string(),
+                    m.online_classes.to_string(),
+                    m.trained.to_string(),
                     m.exams.to_string(),
                     m.passed.to_string(),
                     m.pass_rate().map(|r| format!("{r:.1}")).unwrap_or_default(),

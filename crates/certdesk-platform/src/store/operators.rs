@@ -224,6 +224,12 @@ pub struct StatsFacts {
     pub applications: Vec<(Uuid, String, String, Option<String>)>,
     /// Every exam attempt the agencies synced: agency, date (`YYYY-MM-DD`), score.
     pub exams: Vec<(Uuid, String, f64)>,
+    /// Every training class the agencies synced: its id, when it starts (`YYYY-MM-DD HH:MM`),
+    /// its mode (`offline`, `online`).
+    pub classes: Vec<(String, String, String)>,
+    /// Every attendance row the agencies synced: the class's id, the worker's, the class hours
+    /// credited.
+    pub participants: Vec<(String, String, f64)>,
     /// Per agency: its synced training settings (JSON), when it synced any.
     pub settings: Vec<(Uuid, serde_json::Value)>,
     /// Every rating: month, stars.

@@ -356,6 +356,22 @@ impl OperatorStore for super::PgStore {
                 facts.exams.push((r.get(0), date.to_owned(), score));
             }
         }
+        for r in conn.query("SELECT entity_id, payload FROM agency_records WHERE entity = 'training_class' AND NOT deleted", &[])? {
+            let Ok(payload) = serde_json::from_str::<serde_json::Value>(r.get(1)) else { continue };
+            let text = |k: &str| payload.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
+            if let (Some(starts_at), Some(mode)) = (text("starts_at"), text("mode")) {
+                facts.classes.push((r.get::<_, Uuid>(0).to_string(), starts_at, mode));
+            }
+        }
+        for r in conn.query("SELECT payload FROM agency_records WHERE entity = 'class_participant' AND NOT deleted", &[])? {
+            let Ok(payload) = serde_json::from_str::<serde_json::Value>(r.get(0)) else { continue };
+            let text = |k: &str| payload.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
+            let removed = payload.get("removed").and_then(serde_json::Value::as_bool).unwrap_or(false);
+            let hours = payload.get("credited_hours").and_then(serde_json::Value::as_f64);
+            if let (Some(class), Some(worker), Some(hours), false) = (text("class_id"), text("worker_id"), hours, removed) {
+                facts.participants.push((class, worker, hours));
+            }
+        }
         for r in conn.query("SELECT agency_id, payload FROM agency_records WHERE entity = 'training_settings' AND NOT deleted", &[])? {
             if let Ok(settings) = serde_json::from_str(r.get(1)) {
                 facts.settings.push((r.get(0), settings));

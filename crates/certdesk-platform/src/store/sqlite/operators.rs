@@ -194,6 +194,24 @@ impl OperatorStore for SqliteStore {
             let (agency, date, score) = row?;
             facts.exams.push((uuid(agency)?, date, score));
         }
+        let mut q = conn.prepare(
+            "SELECT entity_id, json_extract(payload, '$.starts_at'), json_extract(payload, '$.mode')
+             FROM agency_records WHERE entity = 'training_class' AND deleted = 0 AND json_valid(payload)
+               AND typeof(json_extract(payload, '$.starts_at')) = 'text' AND typeof(json_extract(payload, '$.mode')) = 'text'",
+        )?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
+            facts.classes.push(row?);
+        }
+        let mut q = conn.prepare(
+            "SELECT json_extract(payload, '$.class_id'), json_extract(payload, '$.worker_id'), json_extract(payload, '$.credited_hours')
+             FROM agency_records WHERE entity = 'class_participant' AND deleted = 0 AND json_valid(payload)
+               AND typeof(json_extract(payload, '$.class_id')) = 'text' AND typeof(json_extract(payload, '$.worker_id')) = 'text'
+               AND typeof(json_extract(payload, '$.credited_hours')) IN ('integer', 'real')
+               AND coalesce(json_extract(payload, '$.removed'), 0) = 0",
+        )?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?)))? {
+            facts.participants.push(row?);
+        }
         let mut q = conn.prepare("SELECT agency_id, payload FROM agency_records WHERE entity = 'training_settings' AND deleted = 0 AND json_valid(payload)")?;
         for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
             let (agency, payload) = row?;
