@@ -25,6 +25,18 @@ use crate::flows::{funding, roster};
 pub(super) struct FilingsQuery {
     /// One agency's filings only.
     agency: Option<Uuid>,
+    /// Filings whose period reaches this day or later (YYYY-MM-DD).
+    from: Option<String>,
+    /// Filings whose period starts on this day or earlier (YYYY-MM-DD).
+    to: Option<String>,
+}
+
+/// A day typed in the filter: none when left empty, refused when it is no date.
+fn filter_day(typed: &Option<String>) -> Result<Option<chrono::NaiveDate>, ()> {
+    match typed.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| ()),
+    }
 }
 
 /// The filings, newest first.
@@ -40,7 +52,16 @@ pub(super) async fn filings_page(State(state): State<AppState>, session: Session
     let mut agencies: Vec<(Uuid, String)> = all.iter().map(|r| (r.body.agency_id, r.body.agency_name.clone())).collect();
     agencies.sort_by(|a, b| a.1.cmp(&b.1));
     agencies.dedup();
-    let shown: Vec<_> = all.iter().rev().filter(|r| q.agency.is_none_or(|a| r.body.agency_id == a)).collect();
+    // The period filter: a filing is listed when its period overlaps the days chosen.
+    let (from, to) = (filter_day(&q.from), filter_day(&q.to));
+    let bad_day = from.is_err() || to.is_err();
+    let (from, to) = (from.unwrap_or(None), to.unwrap_or(None));
+    let shown: Vec<_> = all
+        .iter()
+        .rev()
+        .filter(|r| q.agency.is_none_or(|a| r.body.agency_id == a))
+        .filter(|r| from.is_none_or(|d| r.body.period_to >= d) && to.is_none_or(|d| r.body.period_from <= d))
+        .collect();
     let body = html! {
         h1 { "名册备案 " small { "Roster filings" } }
         p {
@@ -56,8 +77,11 @@ pub(super) async fn filings_page(State(state): State<AppState>, session: Session
                     }
                 }
             }
+            " " label { "期间自 " small { "Period from" } " " input type="date" name="from" value=[q.from.as_deref()]; }
+            " " label { "至 " small { "to" } " " input type="date" name="to" value=[q.to.as_deref()]; }
             " " button type="submit" { "筛选 Filter" }
         }
+        @if bad_day { p class="error" { "日期须为 YYYY-MM-DD，如 2026-11-01；未按该日期筛选。" span class="en" { " A date must read YYYY-MM-DD, as 2026-11-01; it was not used to filter." } } }
         @if shown.is_empty() {
             p { "暂无备案。" span class="en" { " No filings yet." } }
         } @else {

@@ -834,6 +834,13 @@ mod filings {
         assert!(mine.contains(&number));
         let other = p.page(&commission, &format!("/operator/filings?agency={}", Uuid::now_v7())).await;
         assert!(!other.contains(&number) && other.contains("暂无备案"), "another agency's list");
+        // By period: a filing is listed when its period overlaps the days chosen.
+        for (query, listed) in [("from=2026-11-30", true), ("to=2026-11-01", true), ("from=2026-12-01", false), ("to=2026-10-31", false), ("from=2026-10-01&to=2026-11-15", true)] {
+            let page = p.page(&commission, &format!("/operator/filings?agency={agency}&{query}")).await;
+            assert_eq!(page.contains(&number), listed, "{query}");
+        }
+        let typo = p.page(&commission, "/operator/filings?from=2026-13-01").await;
+        assert!(typo.contains("日期须为 YYYY-MM-DD") && typo.contains(&number), "a date that is none is said, and filters nothing: {typo}");
 
         let csv = p.get(&commission, &format!("/operator/filings/{number}.csv")).await;
         assert_eq!(csv.status(), StatusCode::OK);
@@ -1057,6 +1064,15 @@ mod stats {
         assert_eq!(lines.len(), 13, "a header and twelve months: {text}");
         let this_month = certdesk_testkit::shanghai_today().format("%Y-%m").to_string();
         assert!(lines[12].starts_with(&format!("{this_month},2,1,1,")), "applied 2, approved 1, rejected 1 this month: {}", lines[12]);
+        assert!(lines[0].contains("线下班 offline classes,线上班 online classes,参训人数 trained,考试 exams"), "{}", lines[0]);
+        // Each application's training (the test kit's: an offline class of 2026-11-20, the worker
+        // credited 3 class hours, an exam passed): two classes, two workers trained, in November
+        // while it is among the last twelve months.
+        if let Some(november) = lines.iter().find(|l| l.starts_with("2026-11,")) {
+            assert!(november.starts_with("2026-11,0,0,0,2,0,2,2,2,100.0,"), "{november}");
+            assert!(page.contains("<title>2026-11 参训 Trained 2</title>"), "the trainings chart: {page}");
+        }
+        assert_eq!(page.matches("data-bar=\"trained\"").count(), 12, "a bar of workers trained a month");
         let districts = p.get(&commission, "/operator/stats/districts.csv").await.text().await.unwrap();
         assert!(districts.contains("\r\n黄浦区,1,1,1\r\n"), "{districts}");
         assert_eq!(p.get(&commission, "/operator/stats/secrets.csv").await.status(), StatusCode::NOT_FOUND);
