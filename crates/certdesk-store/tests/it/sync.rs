@@ -566,3 +566,52 @@ fn a_record_the_platform_merged_into_another_moves_with_everything_naming_it() {
     assert_eq!(attempts, [(1, "55".to_string()), (2, "91".to_string())]);
     assert_eq!(desk.search_workers("李梅", None, 10).unwrap().total, 1);
 }
+
+/// Issue 10 item 6: training records another desk of the agency wrote, pulled before their
+/// parents (an attendance row, an exam and a supervision form naming a class this desk does not
+/// hold, an attendance row naming a worker it does not hold), are each refused and counted, and
+/// nothing of them is half-applied: the rest of the page and its cursor apply, and once the
+/// parents have come the same records are kept.
+#[test]
+fn training_records_naming_an_unknown_class_or_worker_are_refused_and_counted_and_nothing_is_half_applied() {
+    use certdesk_protocol::sync::SyncEntity;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, _me, _) = fresh(dir.path());
+    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
+    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    certdesk_testkit::desk::complete_training(&mut elsewhere, &li_na, std::slice::from_ref(&w.id), "88");
+    let pending = elsewhere.pending_sync_entries(50).unwrap();
+    let payload = |entity: SyncEntity| relayed_payload(&pending, entity);
+    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
+    let (account, worker, class) = (payload(SyncEntity::User), payload(SyncEntity::Worker), payload(SyncEntity::TrainingClass));
+    let (participant, mut exam, supervision) = (payload(SyncEntity::ClassParticipant), payload(SyncEntity::ExamResult), payload(SyncEntity::SupervisionForm));
+    // The exam taken in that class (an exam may name none; this one names it).
+    exam["class_id"] = class["id"].clone();
+
+    // The account and the worker arrive; the class does not (yet): its children are refused.
+    let early = vec![
+        record(1, SyncEntity::User, account),
+        record(2, SyncEntity::Worker, worker.clone()),
+        record(3, SyncEntity::ClassParticipant, participant.clone()),
+        record(4, SyncEntity::ExamResult, exam.clone()),
+        record(5, SyncEntity::SupervisionForm, supervision.clone()),
+    ];
+    let tally = desk.apply_pulled(&early, 5, false).unwrap();
+    assert_eq!((tally.workers, tally.training_records, tally.refused), (1, 0, 3), "{tally:?}");
+    assert_eq!(desk.sync_cursor().unwrap(), 5, "the page and its cursor applied");
+    let training = desk.worker_training(&w.id).unwrap();
+    assert!(training.classes.is_empty() && training.exams.is_empty(), "nothing half-applied: {training:?}");
+
+    // An attendance row naming a worker this desk does not hold, once its class is here.
+    let mut stranger = participant.clone();
+    stranger["worker_id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
+    let tally = desk.apply_pulled(&[record(6, SyncEntity::TrainingClass, class), record(7, SyncEntity::ClassParticipant, stranger)], 7, false).unwrap();
+    assert_eq!((tally.training_records, tally.refused), (1, 1), "the class kept, the stranger's row refused: {tally:?}");
+    assert!(desk.worker_training(&w.id).unwrap().classes.is_empty());
+
+    // The same records again, now that their parents are here: kept, and the worker eligible.
+    let late = vec![record(8, SyncEntity::ClassParticipant, participant), record(9, SyncEntity::SupervisionForm, supervision), record(10, SyncEntity::ExamResult, exam)];
+    let tally = desk.apply_pulled(&late, 10, true).unwrap();
+    assert_eq!((tally.training_records, tally.refused), (3, 0), "{tally:?}");
+    assert_eq!(desk.worker(&w.id).unwrap().status, certdesk_domain::WorkerStatus::Eligible);
+}
