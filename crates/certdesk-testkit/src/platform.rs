@@ -399,10 +399,9 @@ impl TestPlatform {
         self.enrolment_code(created.agency_id).await
     }
 
-    /// Files a complaint (投诉) on the public page of the card whose QR code is `credential_url`,
-    /// as a phone does: the page, its token and device cookie, the form. The reference the
-    /// citizen is given, and the answer page.
-    pub async fn file_complaint(&self, credential_url: &str, text: &str, contact: &str) -> (String, String) {
+    /// The public page of the card whose QR code is `credential_url`, opened as a phone does:
+    /// its device cookie and the token its forms carry.
+    async fn public_page_form(&self, credential_url: &str) -> (String, String) {
         let page = self.http.get(credential_url).send().await.unwrap();
         let cookie = page
             .headers()
@@ -415,7 +414,32 @@ impl TestPlatform {
         let html = page.text().await.unwrap();
         const TOKEN: &str = "name=\"token\" value=\"";
         let at = html.find(TOKEN).expect("the page carries its token") + TOKEN.len();
-        let token = html[at..].split('"').next().unwrap().to_owned();
+        (cookie, html[at..].split('"').next().unwrap().to_owned())
+    }
+
+    /// Rates the service (评价) on the public page of the card whose QR code is `credential_url`,
+    /// as a phone does: the visit confirmed first (确认入户), then the stars and the comment.
+    pub async fn rate(&self, credential_url: &str, stars: u8, comment: &str) {
+        let (cookie, token) = self.public_page_form(credential_url).await;
+        let visit = self.http.post(format!("{credential_url}/visit")).header("cookie", &cookie).form(&[("token", token.as_str())]).send().await.unwrap();
+        assert_eq!(visit.status(), StatusCode::OK, "the visit is confirmed");
+        let stars = stars.to_string();
+        let res = self
+            .http
+            .post(format!("{credential_url}/rating"))
+            .header("cookie", &cookie)
+            .form(&[("token", token.as_str()), ("stars", stars.as_str()), ("comment", comment)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "the rating is taken");
+    }
+
+    /// Files a complaint (投诉) on the public page of the card whose QR code is `credential_url`,
+    /// as a phone does: the page, its token and device cookie, the form. The reference the
+    /// citizen is given, and the answer page.
+    pub async fn file_complaint(&self, credential_url: &str, text: &str, contact: &str) -> (String, String) {
+        let (cookie, token) = self.public_page_form(credential_url).await;
         let res = self
             .http
             .post(format!("{credential_url}/complaint"))

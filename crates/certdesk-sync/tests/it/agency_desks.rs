@@ -698,6 +698,15 @@ async fn a_card_printed_at_one_desk_is_handed_over_at_another_and_its_history_an
     assert!(a1.desk.open_complaints().unwrap().is_empty(), "answered on the other desk");
     let held = a1.desk.worker_feedback(&w.id).unwrap().items.into_iter().find(|f| f.reference.as_deref() == Some(reference.as_str())).unwrap();
     assert_eq!(held.answer.as_deref(), Some("已与服务人员谈话并向客户致歉"), "{held:?}");
+    // A citizen rates the service: every desk of the agency holds the rating, once.
+    p.rate(&url, 4, "阿姨很细心").await;
+    synced(&mut a1).await;
+    synced(&mut a2).await;
+    synced(&mut a2).await;
+    for d in [&a1, &a2] {
+        let ratings: Vec<_> = d.desk.worker_feedback(&w.id).unwrap().items.into_iter().filter(|f| f.stars.is_some()).map(|f| (f.stars, f.text)).collect();
+        assert_eq!(ratings, [(Some(4), "阿姨很细心".to_owned())], "the rating on both desks");
+    }
 
     a1.desk.report_card_loss(&me1, &w.id, LossKind::Lost, "公交车上遗失").unwrap();
     synced(&mut a1).await;
