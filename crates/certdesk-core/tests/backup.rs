@@ -197,3 +197,66 @@ fn a_sealed_roster_export_opens_only_with_its_passphrase_and_leaves_no_plain_cop
     let said: Vec<String> = audit.into_iter().filter_map(|a| a.new_value).collect();
     assert!(said.iter().any(|s| s.contains("名册.csv.age") && s.contains("sealed")), "{said:?}");
 }
+
+/// Enrols worker `n` with a photo of its own.
+fn enrol(desk: &mut Desk, me: &certdesk_store::SessionUser, n: u32) {
+    let img = image::RgbImage::from_pixel(200, 240, image::Rgb([(n % 251) as u8, 90, 160]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let mut form = worker_form("并发备份", &id_number(n));
+    form.photo_sha256 = Some(desk.prepare_photo(png.get_ref()).unwrap().sha256);
+    desk.enrol_worker(me, &form).unwrap();
+}
+
+/// Issue 10 item 5: "a consistent snapshot while the window keeps working". Another handle on
+/// the same desk (as the window is) enrols workers with photos the whole time three backups are
+/// taken; each backup restores to a desk whose every worker has its photo and whose audit chain
+/// holds, with at least the workers saved before it began and at most those saved by its end.
+#[test]
+fn backups_taken_while_the_desk_keeps_enrolling_with_photos_restore_consistent() {
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+    use std::sync::Arc;
+    let src = tempfile::tempdir().unwrap();
+    let (mut desk, me) = open_desk(src.path());
+    for n in 1..=5 {
+        enrol(&mut desk, &me, n);
+    }
+    let (stop, saved) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU32::new(5)));
+    let window = {
+        let (stop, saved, dir) = (stop.clone(), saved.clone(), src.path().to_owned());
+        std::thread::spawn(move || {
+            let (mut desk, me) = (Desk::open(&dir).unwrap(), me);
+            let mut n = 6;
+            // At most a few hundred: the search that counts them afterwards lists 500.
+            while !stop.load(Ordering::SeqCst) && n < 450 {
+                enrol(&mut desk, &me, n);
+                saved.store(n, Ordering::SeqCst);
+                n += 1;
+            }
+        })
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut taken = Vec::new();
+    for i in 0..3 {
+        let before = saved.load(Ordering::SeqCst);
+        let file = out.path().join(format!("backup-{i}.age"));
+        backup::create(src.path(), &file, PASSPHRASE).expect("a backup while the desk keeps working");
+        taken.push((file, before, saved.load(Ordering::SeqCst)));
+    }
+    stop.store(true, Ordering::SeqCst);
+    window.join().unwrap();
+    assert!(saved.load(Ordering::SeqCst) > 5, "the other handle really wrote meanwhile");
+    for (file, before, after) in taken {
+        let dir = out.path().join(format!("{}-restored", file.file_stem().unwrap().to_string_lossy()));
+        backup::restore(&file, &dir, PASSPHRASE).unwrap();
+        let restored = Desk::open(&dir).unwrap();
+        let workers = restored.search_workers("并发备份", None, 10_000).unwrap();
+        let n = workers.total as u32;
+        assert!((before..=after + 1).contains(&n), "{n} workers: between the {before} saved before it began and the {after} by its end");
+        for w in &workers.items {
+            let sha = restored.worker(&w.id).unwrap().photo_sha256.expect("every worker has its photo");
+            assert!(restored.photo(&sha).unwrap().is_some(), "and the photo's bytes are in the backup");
+        }
+        restored.verify_audit_chain().expect("the audit chain holds in the snapshot");
+    }
+}
