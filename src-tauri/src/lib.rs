@@ -334,6 +334,7 @@ pub fn run() -> i32 {
             training::class_hours_report_save,
             training::roster_export,
             training::roster_pack,
+            training::roster_receipt_pdf,
             training::stats,
             training::export_folder,
             cards::card_state,

@@ -183,6 +183,12 @@ pub(crate) fn roster_export(
     app.core.signed_in("roster_export", |s| s.export_roster(&PathBuf::from(path), format, &filter, passphrase.as_deref()))
 }
 
+/// 名册备案回执 (manager): the receipt of filing `number` printed as a PDF into `dir`; its path.
+#[tauri::command]
+pub(crate) fn roster_receipt_pdf(app: State<'_, AppData>, number: String, dir: String) -> CmdResult<String> {
+    app.core.signed_in("roster_receipt_pdf", |s| s.roster_receipt_file(&number, &PathBuf::from(dir)))
+}
+
 /// 项目资金材料 (manager): the funding pack of the filed period `[from, to]` written into `dir`.
 #[tauri::command]
 pub(crate) fn roster_pack(

@@ -306,6 +306,7 @@ export const rosterFile = (from: string, to: string, replaces: string | null) =>
   call('roster_file', { from, to, replaces });
 /** 项目资金材料 (manager): the funding pack of the filed period [from, to] written into `dir`. */
 export const rosterPack = (from: string, to: string, dir: string) => call('roster_pack', { from, to, dir });
+export const rosterReceiptPdf = (number: string, dir: string) => call('roster_receipt_pdf', { number, dir });
 /** The kept filings, newest first; with `verify`, each receipt checked offline. */
 export const rosterFilings = (verify: boolean) => call('roster_filings', { verify });
 export const stats = (months: number) => call('stats', { months });

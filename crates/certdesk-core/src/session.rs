@@ -488,6 +488,13 @@ impl<'a> Session<'a> {
         certdesk_print::roster_receipt(self.desk, number)
     }
 
+    /// The receipt of roster filing `number` printed as a PDF into `dir` (the window's export
+    /// folder); its path (manager).
+    pub fn roster_receipt_file(&self, number: &str, dir: &Path) -> DeskResult<String> {
+        self.manager()?;
+        certdesk_print::roster_receipt_file(self.desk, number, dir)
+    }
+
     /// 项目资金材料: the funding pack of `[from, to]` (the period's latest filing checked against
     /// the training records) written into `dir` as a PDF report and an .xlsx (manager; the
     /// export is audited). Nothing is written when it is refused.

@@ -175,6 +175,16 @@ pub struct PackFiles {
     pub totals: certdesk_domain::funding::PackTotals,
 }
 
+/// The printed receipt of filing `number` ([`roster_receipt`]) written into `dir` as
+/// `名册备案回执-{number}.pdf` (the folder made if missing); its path.
+pub fn roster_receipt_file(desk: &Desk, number: &str, dir: &Path) -> DeskResult<String> {
+    let pdf = roster_receipt(desk, number)?;
+    std::fs::create_dir_all(dir).map_err(|e| messages::write_failed(dir, e))?;
+    let path = dir.join(format!("名册备案回执-{}.pdf", number.trim()));
+    write_atomically(&path, &pdf)?;
+    Ok(path.display().to_string())
+}
+
 /// The funding pack of `[from, to]` written into `dir` as `{number}.pack.pdf` and
 /// `{number}.pack.xlsx` (the folder made if missing), and the export audited: the pack holds ID
 /// numbers. The pack is computed before anything is written, so a period in the future, one

@@ -134,6 +134,7 @@ export type Commands = {
   roster_file: { args: { from: string; to: string; replaces?: string | null }; result: KeptFiling };
   roster_filings: { args: { verify: boolean }; result: Array<KeptFiling> };
   roster_pack: { args: { from: string; to: string; dir: string }; result: PackFiles };
+  roster_receipt_pdf: { args: { number: string; dir: string }; result: string };
   setup: { args: { agency: Agency; manager: ManagerInput }; result: SessionUser };
   stats: { args: { months?: number | null }; result: DeskStats };
   supervision_file: { args: { classId: string; input: SupervisionInput }; result: SupervisionForm };
@@ -235,6 +236,7 @@ export const COMMANDS = [
   'roster_file',
   'roster_filings',
   'roster_pack',
+  'roster_receipt_pdf',
   'setup',
   'stats',
   'supervision_file',

@@ -422,13 +422,14 @@ async fn the_roster_is_filed_from_the_desk_with_a_receipt_that_verifies_offline_
     let list = d.desk.filings(true).unwrap();
     assert_eq!((list.len(), list[0].problem), (1, None), "verified offline against the synced trust list");
     // Printed: every signed field, and the verification's answer (pdftotext reads the page).
-    let printed = |name: &str| {
-        let path = d.dir.path().join(name);
-        std::fs::write(&path, certdesk_print::roster_receipt(&d.desk, &receipt.body.number).unwrap()).unwrap();
+    let printed = |folder: &str| {
+        // As the window's 打印回执 button writes it into the export folder (made if missing).
+        let path = certdesk_print::roster_receipt_file(&d.desk, &receipt.body.number, &d.dir.path().join(folder)).unwrap();
+        assert!(path.ends_with(&format!("名册备案回执-{}.pdf", receipt.body.number)), "{path}");
         let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
         String::from_utf8(out.stdout).unwrap()
     };
-    let text = printed("receipt.pdf");
+    let text = printed("exports");
     assert!(text.contains(&receipt.body.number) && text.contains(&receipt.body.roster_sha256[..32]) && text.contains("签名：有效"), "{text}");
 
     // One byte of the kept receipt changed on disk: the verification says so.
@@ -436,7 +437,7 @@ async fn the_roster_is_filed_from_the_desk_with_a_receipt_that_verifies_offline_
     let n = db.execute("UPDATE roster_filings SET receipt = replace(receipt, '\"rows\":2', '\"rows\":3')", []).unwrap();
     assert_eq!(n, 1);
     assert_eq!(d.desk.filings(true).unwrap()[0].problem, Some(ReceiptProblem::BadSignature));
-    let text = printed("changed.pdf");
+    let text = printed("exports-after");
     assert!(text.contains("核验未通过") && !text.contains("签名：有效"), "a changed receipt never prints as valid: {text}");
 
     // The same roster again: refused as filed, and no second filing waits on the desk.

@@ -84,6 +84,9 @@ export default function RosterFiling() {
   const [packing, setPacking] = useState<string | null>(null);
   const [pack, setPack] = useState<PackFiles | null>(null);
   const [packError, setPackError] = useState<ApiError | null>(null);
+  const [printing, setPrinting] = useState<string | null>(null);
+  const [printed, setPrinted] = useState<string | null>(null);
+  const [printError, setPrintError] = useState<ApiError | null>(null);
 
   const load = useCallback(async (verify: boolean) => {
     setListError(null);
@@ -129,6 +132,22 @@ export default function RosterFiling() {
       await load(true);
     } finally {
       setChecking(false);
+    }
+  };
+
+  /** The receipt printed as a PDF into the export folder (to print or keep with the papers). */
+  const printReceipt = async (number: string) => {
+    if (printing) return;
+    setPrinting(number);
+    setPrinted(null);
+    setPrintError(null);
+    try {
+      const dir = await api.exportFolder();
+      setPrinted(await api.rosterReceiptPdf(number, dir));
+    } catch (e) {
+      setPrintError(api.toApiError(e));
+    } finally {
+      setPrinting(null);
     }
   };
 
@@ -283,6 +302,17 @@ export default function RosterFiling() {
         />
       )}
       {packError && <Alert className="mt" type="error" showIcon message={msg(packError)} data-testid="pack-error" />}
+      {printed && (
+        <Alert
+          className="mt"
+          type="success"
+          showIcon
+          data-testid="receipt-printed"
+          message={t('filing.receiptPrinted')}
+          description={<div className="mono">{printed}</div>}
+        />
+      )}
+      {printError && <Alert className="mt" type="error" showIcon message={msg(printError)} data-testid="receipt-print-error" />}
       <Table<KeptFiling>
         size="small"
         rowKey="filing_id"
@@ -317,6 +347,17 @@ export default function RosterFiling() {
             title: t('filing.receipt'),
             key: 'verdict',
             render: (_, f) => <Verdict filing={f} checked={checked} />,
+          },
+          {
+            title: t('filing.receiptPdf'),
+            key: 'receipt-pdf',
+            className: 'nowrap',
+            render: (_, f) =>
+              f.receipt ? (
+                <Button size="small" loading={printing === f.receipt.number} onClick={() => void printReceipt(f.receipt!.number)} data-testid="receipt-pdf">
+                  {t('filing.receiptPdfWrite')}
+                </Button>
+              ) : null,
           },
           {
             title: t('filing.pack'),
