@@ -149,6 +149,14 @@ async fn file_and_verify(d: &WebDriver, data: &Path) {
     show_filing(d).await;
     shot(d, "f-02-funding-pack-written").await;
 
+    // 打印回执 PDF: the receipt printed into the export folder, named after the filing.
+    wait(d, By::Css(format!("[data-testid='filing-row'][data-number='{}'] [data-testid='receipt-pdf']", receipt.body.number))).await.click().await.unwrap();
+    let path = wait(d, tid("receipt-path")).await.text().await.unwrap();
+    assert!(path.trim().ends_with(&format!("名册备案回执-{}.pdf", receipt.body.number)), "{path}");
+    let bytes = std::fs::read(path.trim()).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(bytes.starts_with(b"%PDF-"), "a real PDF");
+    std::fs::remove_file(path.trim()).unwrap();
+
     // The same roster again: the platform's refusal names the filing, nothing more is kept.
     wait(d, By::Id("filing_to")).await.send_keys(Key::Enter).await.unwrap();
     let refusal = wait_text(d, tid("filing-error"), "未备案").await;

@@ -309,7 +309,11 @@ export default function RosterFiling() {
           showIcon
           data-testid="receipt-printed"
           message={t('filing.receiptPrinted')}
-          description={<div className="mono">{printed}</div>}
+          description={
+            <div className="mono" data-testid="receipt-path">
+              {printed}
+            </div>
+          }
         />
       )}
       {printError && <Alert className="mt" type="error" showIcon message={msg(printError)} data-testid="receipt-print-error" />}
