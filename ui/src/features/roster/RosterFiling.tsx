@@ -350,18 +350,23 @@ export default function RosterFiling() {
           {
             title: t('filing.receipt'),
             key: 'verdict',
-            render: (_, f) => <Verdict filing={f} checked={checked} />,
-          },
-          {
-            title: t('filing.receiptPdf'),
-            key: 'receipt-pdf',
-            className: 'nowrap',
-            render: (_, f) =>
-              f.receipt ? (
-                <Button size="small" loading={printing === f.receipt.number} onClick={() => void printReceipt(f.receipt!.number)} data-testid="receipt-pdf">
-                  {t('filing.receiptPdfWrite')}
-                </Button>
-              ) : null,
+            render: (_, f) => (
+              <Space direction="vertical" size={2}>
+                <Verdict filing={f} checked={checked} />
+                {f.receipt && (
+                  <Button
+                    size="small"
+                    type="link"
+                    style={{ padding: 0 }}
+                    loading={printing === f.receipt.number}
+                    onClick={() => void printReceipt(f.receipt!.number)}
+                    data-testid="receipt-pdf"
+                  >
+                    {t('filing.receiptPdfWrite')}
+                  </Button>
+                )}
+              </Space>
+            ),
           },
           {
             title: t('filing.pack'),
