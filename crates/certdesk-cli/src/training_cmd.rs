@@ -350,6 +350,12 @@ pub fn roster(s: &mut Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), 
         }
         RosterCommand::Receipts { verify } => {
             let list = s.roster_filings(verify)?;
+            let bad = list.iter().find_map(|f| f.problem);
+            // `--json` prints one document: the refusal alone when a receipt fails (the list
+            // would be a second document before it); the terminal shows the list, then why.
+            if let (Some(bad), true) = (bad, out.json) {
+                return Err(certdesk_store::messages::receipt_invalid(bad));
+            }
             out.print(&list, || {
                 let mut lines: Vec<String> = list.iter().map(report::roster_filing).collect();
                 if verify {
@@ -357,7 +363,7 @@ pub fn roster(s: &mut Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), 
                 }
                 lines.join("\n")
             });
-            if let Some(bad) = list.iter().find_map(|f| f.problem) {
+            if let Some(bad) = bad {
                 return Err(certdesk_store::messages::receipt_invalid(bad));
             }
         }

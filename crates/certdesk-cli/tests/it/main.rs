@@ -4,3 +4,4 @@ mod backup;
 mod diagnostics;
 mod health;
 mod roles;
+mod roster;
