@@ -551,6 +551,46 @@ mod sessions {
 mod roles {
     use super::*;
 
+    /// Issue 14 item 1 through the API: the commission reads statistics and filings, which are
+    /// pages, so a commission reader's API key reaches none of the operator API, whatever it
+    /// asks (each refused with the sentence, nothing changed); and no key is ever made for an
+    /// area the reader's role may not enter.
+    #[tokio::test]
+    async fn a_commission_key_reaches_no_operator_api_and_none_is_made_for_another_roles_area() {
+        use certdesk_platform::flows::operators::{create_api_key, KeyRefusal};
+        use certdesk_platform::operator_pages::access::Area;
+        let p = platform().await;
+        let agency = p.agency(1).await;
+        let device = p.device(agency).await;
+        p.apply(&device, 1, PHOTO).await;
+        let app = p.reviews().await[0].application_id;
+        let now = chrono::Utc::now();
+        let issued = p.with_store(move |s| create_api_key(&s, &certdesk_platform::ids::SystemIds, COMMISSION, &[], 30, now).unwrap());
+        let key = issued.expect("a key of the reader's own areas").key;
+        let calls: Vec<(reqwest::Method, String, Value)> = vec![
+            (reqwest::Method::GET, "/api/v1/operator/reviews".into(), json!(null)),
+            (reqwest::Method::POST, format!("/api/v1/operator/reviews/{app}"), json!({"approve": true})),
+            (reqwest::Method::GET, "/api/v1/operator/devices".into(), json!(null)),
+            (reqwest::Method::POST, format!("/api/v1/operator/devices/{}/revoke", device.device_id), json!({})),
+            (reqwest::Method::POST, "/api/v1/operator/agencies".into(), json!({"name": "第二家政服务有限公司", "credit_code": credit_code(2), "district": "黄浦区"})),
+            (reqwest::Method::POST, format!("/api/v1/operator/agencies/{agency}/enrolment-codes"), json!({})),
+            (reqwest::Method::POST, "/api/v1/operator/keys/rotate".into(), json!({})),
+        ];
+        for (method, path, body) in calls {
+            let mut req = p.operator_with(&key, method.clone(), &path);
+            if !body.is_null() {
+                req = req.json(&body);
+            }
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{method} {path}");
+            let text = res.text().await.unwrap();
+            assert!(text.contains("未做任何更改"), "{method} {path} says why: {text}");
+        }
+        assert_eq!(p.reviews().await.len(), 1, "the application still waits");
+        let refused = p.with_store(move |s| create_api_key(&s, &certdesk_platform::ids::SystemIds, COMMISSION, &[Area::Reviews], 30, now).unwrap());
+        assert!(matches!(refused, Err(KeyRefusal::ScopeNotAllowed(Area::Reviews))), "{:?}", refused.map(|k| k.key));
+    }
+
     #[tokio::test]
     async fn each_role_is_refused_what_it_may_not_do_and_nothing_changes() {
         let p = platform().await;
