@@ -81,6 +81,8 @@ pub const ADMIN: &str = "tests-admin";
 pub const SECOND_ADMIN: &str = "tests-admin-2";
 /// The test platform's programme office (reviews).
 pub const OFFICE: &str = "tests-office";
+/// The password of the test platform's operators.
+pub const OPERATOR_PASSWORD: &str = "a password nobody uses";
 
 /// The API keys of the test platform's operators.
 #[derive(Clone, Debug)]
@@ -103,7 +105,7 @@ pub fn operator_keys(location: &certdesk_platform::store::Location, now: chrono:
     let ids = certdesk_platform::ids::SystemIds;
     let key = |name: &str, role| {
         if store.operator_by_name(name).unwrap().is_none() {
-            let hash = certdesk_platform::operator_pages::auth::hash_password("a password nobody uses").unwrap();
+            let hash = certdesk_platform::operator_pages::auth::hash_password(OPERATOR_PASSWORD).unwrap();
             certdesk_platform::flows::set_operator(&store, &ids, name, &hash, Some(role), now).unwrap();
         }
         create_api_key(&store, &ids, name, &[], 365, now).unwrap().expect("a key").key
@@ -433,6 +435,37 @@ impl TestPlatform {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK, "the rating is taken");
+    }
+
+    /// The programme office's operator ([`OFFICE`]) signed in through the sign-in form as a
+    /// browser does: the session cookie (`name=value`) to send with the pages.
+    pub async fn office_session(&self) -> String {
+        use certdesk_platform::operator_pages::auth::{SESSION_COOKIE, SIGN_IN_COOKIE};
+        let http = client(&self.ca_pem, false);
+        let cookie_of = |res: &reqwest::Response, name: &str| {
+            res.headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|v| v.starts_with(&format!("{name}=")))
+                .map(|v| v.split(';').next().unwrap().to_owned())
+        };
+        let form = http.get(self.url("/operator/sign-in")).send().await.unwrap();
+        let pre = cookie_of(&form, SIGN_IN_COOKIE).expect("a pre-session cookie");
+        let html = form.text().await.unwrap();
+        const CSRF: &str = "name=\"csrf\" value=\"";
+        let at = html.find(CSRF).expect("the form's token") + CSRF.len();
+        let csrf = html[at..].split('"').next().unwrap().to_owned();
+        let res = http
+            .post(self.url("/operator/sign-in"))
+            .header("cookie", pre)
+            .header("origin", &self.base)
+            .form(&[("csrf", csrf.as_str()), ("user", OFFICE), ("password", OPERATOR_PASSWORD), ("code", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "the office signs in");
+        cookie_of(&res, SESSION_COOKIE).expect("a session cookie")
     }
 
     /// Files a complaint (投诉) on the public page of the card whose QR code is `credential_url`,

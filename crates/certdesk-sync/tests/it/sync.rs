@@ -500,9 +500,11 @@ async fn the_funding_pack_made_at_the_desk_and_on_the_platform_agree_worker_by_w
     let number = kept.receipt.expect("answered").body.number;
 
     let at_desk = d.desk.funding_pack(period.0, period.1).unwrap();
-    let lookup = number.clone();
-    let on_platform: FundingPack =
-        p.with_store(move |s| certdesk_platform::flows::funding::funding_pack(&s, &lookup).unwrap()).expect("the platform has the filing");
+    // The programme office's pack, downloaded from the filings page over TLS as the office does.
+    let office = p.office_session().await;
+    let res = p.http.get(p.url(&format!("/operator/filings/{number}.pack.json"))).header("cookie", office).send().await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::OK, "the platform has the filing");
+    let on_platform: FundingPack = res.json().await.unwrap();
     let problems = |pack: &FundingPack| -> Vec<(String, Vec<&'static str>)> {
         pack.workers.iter().map(|w| (w.filed.certificate_code.clone(), w.problems.iter().map(|p| p.code()).collect())).collect()
     };
