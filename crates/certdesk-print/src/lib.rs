@@ -180,7 +180,7 @@ pub struct PackFiles {
 pub fn roster_receipt_file(desk: &Desk, number: &str, dir: &Path) -> DeskResult<String> {
     let pdf = roster_receipt(desk, number)?;
     std::fs::create_dir_all(dir).map_err(|e| messages::write_failed(dir, e))?;
-    let path = dir.join(format!("名册备案回执-{}.pdf", number.trim()));
+    let path = dir.join(messages::receipt_file_name(number.trim()));
     write_atomically(&path, &pdf)?;
     Ok(path.display().to_string())
 }

@@ -57,3 +57,8 @@ pub fn print_failed(printer: &str, why: &str) -> DeskError {
         Bilingual::new(format!("打印机“{printer}”拒绝了打印任务：{why}"), format!("The printer \"{printer}\" refused the job: {why}")),
     )
 }
+
+/// The printed receipt's file name: 名册备案回执-{number}.pdf (the clerk finds it by its words).
+pub fn receipt_file_name(number: &str) -> String {
+    format!("名册备案回执-{number}.pdf")
+}
