@@ -440,6 +440,21 @@ impl TestPlatform {
     /// The programme office's operator ([`OFFICE`]) signed in through the sign-in form as a
     /// browser does: the session cookie (`name=value`) to send with the pages.
     pub async fn office_session(&self) -> String {
+        self.office_session_and_token().await.0
+    }
+
+    /// A form of the operator pages posted as the programme office's browser posts it: its
+    /// session, the token its pages carry, from this origin. The answer (a redirect is not
+    /// followed).
+    pub async fn office_post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let (cookie, csrf) = self.office_session_and_token().await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        client(&self.ca_pem, false).post(self.url(path)).header("cookie", cookie).header("origin", &self.base).form(&form).send().await.unwrap()
+    }
+
+    /// [`TestPlatform::office_session`] and the session's form token (read from a page).
+    async fn office_session_and_token(&self) -> (String, String) {
         use certdesk_platform::operator_pages::auth::{SESSION_COOKIE, SIGN_IN_COOKIE};
         let http = client(&self.ca_pem, false);
         let cookie_of = |res: &reqwest::Response, name: &str| {
@@ -465,7 +480,10 @@ impl TestPlatform {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "the office signs in");
-        cookie_of(&res, SESSION_COOKIE).expect("a session cookie")
+        let session = cookie_of(&res, SESSION_COOKIE).expect("a session cookie");
+        let page = http.get(self.url("/operator/revocations")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+        let at = page.find(CSRF).expect("a page with a form") + CSRF.len();
+        (session, page[at..].split('"').next().unwrap().to_owned())
     }
 
     /// Files a complaint (投诉) on the public page of the card whose QR code is `credential_url`,

@@ -7,7 +7,7 @@
 //! statistics and the filings but no supervision form. What the pages did is checked where it
 //! lands: the agency's next pull brings the form and the closing, and the citizen's lookup by
 //! the reference says closed. Screenshots for a person to look at (`tests/screenshots/operator-*.png`,
-//! and the README's `docs/screenshots/operator-{supervision,complaint,stats}.png`).
+//! and the README's `docs/screenshots/operator-{supervision,complaint,stats,filings}.png`).
 //!
 //! Ignored by default: needs a display (scripts/test runs it under xvfb-run) and
 //! `webkit2gtk-driver`.
@@ -127,6 +127,28 @@ async fn the_office_files_a_supervision_form_closes_a_complaint_and_reads_the_st
     let agency = s.agency(1, "黄浦", Some("021-63001234")).await;
     let device = s.device(agency).await;
     let cert = s.approved(&device, "张小三", &certdesk_testkit::id_number(2), None).await;
+    // The agency files its November roster (the test kit's training: 3 class hours and an exam
+    // passed with 90, on 2026-11-20), as its desk does.
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let filing = certdesk_protocol::roster::RosterFiling {
+        filing_id: Uuid::now_v7(),
+        period_from: day("2026-11-01"),
+        period_to: day("2026-11-30"),
+        replaces: None,
+        rows: vec![certdesk_protocol::roster::RosterRow {
+            name: "张小三".into(),
+            id_number: certdesk_testkit::id_number(2),
+            certificate_code: cert.code.clone(),
+            agency_name: "第1家政服务有限公司".into(),
+            training_from: Some(day("2026-11-20")),
+            training_to: Some(day("2026-11-20")),
+            half_hours: 6,
+            exam_score: Some(90.0),
+            exam_date: Some(day("2026-11-20")),
+        }],
+    };
+    let filed = s.http.post(s.url("/api/v1/roster/filings")).header("authorization", device.authorization()).json(&filing).send().await.unwrap();
+    assert_eq!(filed.status(), reqwest::StatusCode::CREATED, "the roster is filed: {:?}", filed.text().await);
     // A second offline class the desk held without its supervision form.
     let class = Uuid::now_v7();
     let mut payload = certdesk_testkit::training::class(class);
@@ -212,7 +234,9 @@ async fn the_office_files_a_supervision_form_closes_a_complaint_and_reads_the_st
             window::wait_text(d, By::Tag("body"), "黄浦区").await;
             d.goto(&format!("{base}/operator/filings")).await.unwrap();
             window::wait_text(d, By::Tag("h1"), "名册备案").await;
-            window::shot(d, "operator-03-commission-filings").await;
+            let listed = window::wait_text(d, By::Css("table[data-table=filings]"), "BA2026-").await;
+            assert!(listed.contains("第1家政服务有限公司") && listed.contains("2026-11-01 – 2026-11-30"), "{listed}");
+            shot_for_readme(d, "operator-03-commission-filings", "operator-filings.png").await;
             d.goto(&format!("{base}/operator/supervision")).await.unwrap();
             let refused = body(d).await;
             assert!(!refused.contains("填写督导表") && !refused.contains("第1家政服务有限公司"), "the commission sees no supervision page: {refused}");

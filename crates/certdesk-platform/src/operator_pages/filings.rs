@@ -69,7 +69,7 @@ pub(super) async fn filings_page(State(state): State<AppState>, session: Session
             br; span class="en" { "Each agency's roster of certified staff as filed, checked row by row and answered with a signed receipt. A filing is never changed: a correction is a new filing naming the one it replaces." }
         }
         form method="get" action="/operator/filings" {
-            label { "机构 " small { "Agency" } " "
+            label style="display:inline-block;margin-right:1em" { "机构 " small { "Agency" } " "
                 select name="agency" {
                     option value="" { "全部 All" }
                     @for (id, name) in &agencies {
@@ -77,8 +77,8 @@ pub(super) async fn filings_page(State(state): State<AppState>, session: Session
                     }
                 }
             }
-            " " label { "期间自 " small { "Period from" } " " input type="date" name="from" value=[q.from.as_deref()]; }
-            " " label { "至 " small { "to" } " " input type="date" name="to" value=[q.to.as_deref()]; }
+            " " label style="display:inline-block;margin-right:1em" { "期间自 " small { "Period from" } " " input type="date" name="from" value=[q.from.as_deref()] style="min-width:0;width:11em"; }
+            " " label style="display:inline-block;margin-right:1em" { "至 " small { "to" } " " input type="date" name="to" value=[q.to.as_deref()] style="min-width:0;width:11em"; }
             " " button type="submit" { "筛选 Filter" }
         }
         @if bad_day { p class="error" { "日期须为 YYYY-MM-DD，如 2026-11-01；未按该日期筛选。" span class="en" { " A date must read YYYY-MM-DD, as 2026-11-01; it was not used to filter." } } }

@@ -564,7 +564,6 @@ async fn the_funding_pack_made_at_the_desk_and_on_the_platform_agree_worker_by_w
 /// training check takes their application.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supervision_form_filed_on_the_platform_reaches_the_desk_and_makes_its_workers_eligible() {
-    use certdesk_domain::training::SupervisionInput;
     let p = platform(&[]).await;
     let mut d = enrolled(&p, 1).await;
     let ids = d.enrol_workers(0, 2);
@@ -572,24 +571,18 @@ async fn a_supervision_form_filed_on_the_platform_reaches_the_desk_and_makes_its
     assert_eq!(d.desk.worker(&ids[0]).unwrap().status, "in_training", "no form: the hours count for nobody");
     sync(&mut d.desk, &opts()).await.unwrap();
 
+    // The office's pages over TLS: the class without its form, then the form filed through them.
     let agency = uuid::Uuid::parse_str(&d.desk.sync_device().unwrap().unwrap().agency_id).unwrap();
-    let overview = p.with_store(move |s| certdesk_platform::flows::supervision::overview(&s, agency).unwrap());
-    assert_eq!(overview.counts(), (1, 0, 1), "the office sees the offline class without its form");
-    let form = SupervisionInput {
-        supervisor_name: "赵督导".into(),
-        method: "video".into(),
-        supervised_at: "2026-01-10 10:30".into(),
-        place: "徐汇区培训中心".into(),
-        participants_present: 2,
-        identity_checked: 2,
-        trainer: "陈老师".into(),
-        remarks: "视频抽查".into(),
+    let office = p.office_session().await;
+    let page = p.http.get(p.url(&format!("/operator/supervision?agency={agency}"))).header("cookie", &office).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("缺督导表") && page.contains(&format!("/operator/supervision/{agency}/{class}")), "the office sees the offline class without its form");
+    let form_path = format!("/operator/supervision/{agency}/{class}");
+    let fields = |name: &'static str, method: &'static str| {
+        [("supervisor_name", name), ("method", method), ("supervised_at", "2026-01-10 10:30"), ("place", "徐汇区培训中心"),
+         ("participants_present", "2"), ("identity_checked", "2"), ("trainer", "陈老师"), ("remarks", "视频抽查")]
     };
-    let key = class.clone();
-    let filed = p.with_store(move |s| {
-        certdesk_platform::flows::supervision::file_supervision(&s, agency, &key, &form, "li.min", uuid::Uuid::now_v7(), chrono::Utc::now()).unwrap()
-    });
-    assert_eq!(filed, Ok(()));
+    let filed = p.office_post(&form_path, &fields("赵督导", "video")).await;
+    assert_eq!(filed.status(), reqwest::StatusCode::SEE_OTHER, "filed: {:?}", filed.text().await);
 
     let r = sync(&mut d.desk, &opts()).await.unwrap();
     assert_eq!(r.pulled.supervision_forms, 1, "{r:?}");
@@ -598,7 +591,7 @@ async fn a_supervision_form_filed_on_the_platform_reaches_the_desk_and_makes_its
     }
     let detail = d.desk.class_detail(&class).unwrap();
     let kept = detail.supervision.expect("the class has its form");
-    assert_eq!((kept.supervisor_name.as_str(), kept.recorded_by.as_str()), ("赵督导", "平台督导：li.min"));
+    assert_eq!((kept.supervisor_name.as_str(), kept.recorded_by.as_str()), ("赵督导", "平台督导：tests-office"));
     let timeline = d.desk.worker_detail(&ids[0]).unwrap().timeline;
     assert!(timeline.iter().any(|e| e.action == "platform_supervision"), "{timeline:?}");
     // The platform's own check takes the application.
@@ -606,13 +599,12 @@ async fn a_supervision_form_filed_on_the_platform_reaches_the_desk_and_makes_its
     let r = sync(&mut d.desk, &opts()).await.unwrap();
     assert_eq!(r.pushed.rejected, 0, "the synced training with the platform's form carries the application: {r:?}");
     assert_eq!(d.desk.worker(&ids[0]).unwrap().status, "applied");
-    // A second form for the class: refused, nothing sent.
-    let again = p.with_store(move |s| {
-        let form = SupervisionInput { supervisor_name: "钱督导".into(), method: "on_site".into(), supervised_at: "2026-01-10 11:00".into(),
-            place: "徐汇区".into(), participants_present: 2, identity_checked: 2, trainer: "陈老师".into(), remarks: String::new() };
-        certdesk_platform::flows::supervision::file_supervision(&s, agency, &class, &form, "li.min", uuid::Uuid::now_v7(), chrono::Utc::now()).unwrap()
-    });
-    assert_eq!(again, Err(certdesk_platform::flows::supervision::FormRefused::AlreadyFiled));
+    // A second form for the class: refused with the sentence, nothing sent.
+    let again = p.office_post(&form_path, &fields("钱督导", "on_site")).await;
+    assert_eq!(again.status(), reqwest::StatusCode::BAD_REQUEST);
+    let r = sync(&mut d.desk, &opts()).await.unwrap();
+    assert_eq!(r.pulled.supervision_forms, 0, "nothing more reaches the desk: {r:?}");
+    assert_eq!(d.desk.class_detail(&class).unwrap().supervision.unwrap().supervisor_name, "赵督导");
 }
 
 /// Issue 11 item 3 end to end: a platform whose keys are SM2 approves a worker; the desk pulls
@@ -1256,7 +1248,6 @@ async fn killing_the_platform_mid_sync_at_random_moments_loses_and_duplicates_no
 /// citizen's lookup follows each step and shows nothing personal.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_complaint_answered_at_the_desk_and_closed_by_the_office_is_followed_by_its_reference() {
-    use certdesk_platform::flows::complaints::{act, OfficeAction};
     let p = platform(&[]).await;
     let mut d = enrolled(&p, 1).await;
     let ids = d.enrol_workers(0, 1);
@@ -1292,9 +1283,9 @@ async fn a_complaint_answered_at_the_desk_and_closed_by_the_office_is_followed_b
     assert_eq!((r.pushed.applied, r.pushed.rejected), (1, 0), "the answer reaches the platform: {r:?}");
     assert_eq!(lookup(&p, &reference).await, "answered");
 
-    let complaint_id = uuid::Uuid::parse_str(&open[0].id).unwrap();
-    let closed = p.with_store(move |s| act(&s, complaint_id, OfficeAction::Close, "机构已回访，办结", "li.min", uuid::Uuid::now_v7(), chrono::Utc::now()).unwrap());
-    assert_eq!(closed, Ok(certdesk_protocol::complaint::ComplaintState::Closed));
+    // The office closes it on its page over TLS, as its browser posts the form.
+    let closed = p.office_post(&format!("/operator/complaints/{}", open[0].id), &[("action", "close"), ("note", "机构已回访，办结")]).await;
+    assert_eq!(closed.status(), reqwest::StatusCode::SEE_OTHER, "closed: {:?}", closed.text().await);
     assert_eq!(lookup(&p, &reference).await, "closed");
     sync(&mut d.desk, &opts()).await.unwrap();
     let kept = d.desk.worker_feedback(&ids[0]).unwrap().items.into_iter().find(|f| f.reference.as_deref() == Some(reference.as_str())).unwrap();
