@@ -265,7 +265,7 @@ pub fn run_now(desk: &mut certdesk_store::Desk) -> DeskResult<BackupWritten> {
     };
     let folder = PathBuf::from(folder);
     std::fs::create_dir_all(&folder).map_err(|e| messages::backup_write(&folder, e))?;
-    let out = folder.join(file_name(chrono::Utc::now()));
+    let out = folder.join(file_name(desk.now_utc()));
     let written = create(desk.data_dir(), &out, &passphrase)?;
     desk.record_backup(&written.path)?;
     prune(&folder, settings.keep);
@@ -280,7 +280,7 @@ pub fn run_if_due(desk: &mut certdesk_store::Desk) -> DeskResult<Option<BackupWr
         return Ok(None);
     }
     let due = match settings.last_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
-        Some(last) => chrono::Utc::now() - last.with_timezone(&chrono::Utc) >= chrono::Duration::hours(24),
+        Some(last) => desk.now_utc() - last.with_timezone(&chrono::Utc) >= chrono::Duration::hours(24),
         None => true,
     };
     if !due {

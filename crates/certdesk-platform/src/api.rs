@@ -876,9 +876,7 @@ pub(crate) async fn apply_results_csv(
         let id = line.id_number.clone();
         let pending = blocking(state, move |s| s.pending_for_id_number(&id)).await?;
         if pending.is_empty() {
-            report
-                .unmatched
-                .push(format!("line {}: {}", line.line, line.id_number));
+            report.unmatched.push(messages::checks::unmatched(line.line, &line.id_number));
         }
         for app in pending {
             match decide(state, app, line.decision.clone()).await? {

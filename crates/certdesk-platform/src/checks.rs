@@ -68,10 +68,8 @@ impl WatchList {
 impl CheckProvider for WatchList {
     fn check(&self, id_number: &str) -> CheckOutcome {
         if self.listed.contains(id_number) {
-            CheckOutcome::Decided(Decision::Fail {
-                reason_zh: "比对发现不符合持证条件的记录".into(),
-                reason_en: "The comparison found a record that rules out a certificate".into(),
-            })
+            let (reason_zh, reason_en) = crate::messages::checks::watch_listed().into_pair();
+            CheckOutcome::Decided(Decision::Fail { reason_zh, reason_en })
         } else if self.pass_unlisted {
             CheckOutcome::Decided(Decision::Pass)
         } else {
@@ -124,27 +122,18 @@ pub fn parse_results_csv(text: &str) -> (Vec<ResultLine>, Vec<String>) {
             .to_owned();
         let decision = match result.as_str() {
             "pass" | "passed" | "通过" | "1" => Decision::Pass,
-            "fail" | "failed" | "不通过" | "0" => Decision::Fail {
-                reason_zh: if reason.is_empty() {
-                    "公安比对未通过".into()
-                } else {
-                    reason.clone()
-                },
-                reason_en: if reason.is_empty() {
-                    "police comparison failed".into()
-                } else {
-                    reason
-                },
-            },
+            "fail" | "failed" | "不通过" | "0" => {
+                let (reason_zh, reason_en) =
+                    if reason.is_empty() { crate::messages::checks::comparison_failed().into_pair() } else { (reason.clone(), reason) };
+                Decision::Fail { reason_zh, reason_en }
+            }
             other => {
-                errors.push(format!("line {line_no}: unknown result {other:?}"));
+                errors.push(crate::messages::checks::unknown_result(line_no, other));
                 continue;
             }
         };
         if id.len() != 18 {
-            errors.push(format!(
-                "line {line_no}: {id:?} is not an 18-character ID number"
-            ));
+            errors.push(crate::messages::checks::not_an_id_number(line_no, &id));
             continue;
         }
         lines.push(ResultLine {

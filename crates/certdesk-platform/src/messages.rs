@@ -1145,3 +1145,34 @@ pub(crate) mod releases {
         }
     }
 }
+
+/// The police comparison's sentences (`checks`): the watch list's refusal, a results file's
+/// refusal without its own reason, and why a results file's line or entry was not taken.
+pub(crate) mod checks {
+    use certdesk_domain::Bilingual;
+
+    /// A listed person: the comparison rules out a certificate.
+    pub(crate) fn watch_listed() -> Bilingual {
+        Bilingual::new("比对发现不符合持证条件的记录", "The comparison found a record that rules out a certificate")
+    }
+
+    /// A results file's `fail` line with no reason of its own.
+    pub(crate) fn comparison_failed() -> Bilingual {
+        Bilingual::new("公安比对未通过", "police comparison failed")
+    }
+
+    /// A results file's line whose result is neither pass nor fail.
+    pub(crate) fn unknown_result(line: usize, result: &str) -> String {
+        format!("line {line}: unknown result {result:?}")
+    }
+
+    /// A results file's line whose ID number is not 18 characters.
+    pub(crate) fn not_an_id_number(line: usize, id: &str) -> String {
+        format!("line {line}: {id:?} is not an 18-character ID number")
+    }
+
+    /// A results file's line that matches no pending application.
+    pub(crate) fn unmatched(line: usize, id_number: &str) -> String {
+        format!("line {line}: {id_number}")
+    }
+}

@@ -308,7 +308,8 @@ fn not_eligible(from: WorkerStatus) -> DeskError {
 }
 
 impl Desk {
-    pub(crate) fn now_utc(&self) -> DateTime<Utc> {
+    /// Now on the desk's clock (the injected one in tests and benchmarks).
+    pub fn now_utc(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
