@@ -207,3 +207,36 @@ async fn killing_one_instance_while_a_desk_pushes_through_nginx_loses_and_duplic
     }
     eprintln!("kill -9 of one instance mid-sync: {retries} pushes sent again");
 }
+
+/// Behind nginx on a port of its own (as the repository's configuration runs it), the platform
+/// sees the host the browser used, port included: an operator's sign-in form posted with the
+/// browser's `Origin` (and no `Sec-Fetch-Site`, as an older browser sends none) is taken, and
+/// one from another site is not. With `proxy_set_header Host $host` the port was lost and the
+/// form refused as coming from elsewhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_nginx_the_host_keeps_its_port_so_an_operators_form_is_from_this_origin() {
+    use certdesk_platform::operator_pages::auth::{SESSION_COOKIE, SIGN_IN_COOKIE};
+    let city = City::start_sqlite(bin(), 600).await;
+    let sign_in = |origin: String| {
+        let (http, base) = (city.http.clone(), city.base.clone());
+        async move {
+            let form = http.get(format!("{base}/operator/sign-in")).send().await.unwrap();
+            let pre = form.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with(SIGN_IN_COOKIE)).unwrap().split(';').next().unwrap().to_owned();
+            let html = form.text().await.unwrap();
+            let at = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+            let csrf = html[at..].split('"').next().unwrap().to_owned();
+            http.post(format!("{base}/operator/sign-in"))
+                .header("cookie", pre)
+                .header("origin", origin)
+                .form(&[("csrf", csrf.as_str()), ("user", certdesk_testkit::platform::OFFICE), ("password", certdesk_testkit::platform::OPERATOR_PASSWORD), ("code", "")])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let ours = sign_in(city.base.clone()).await;
+    assert_eq!(ours.status(), StatusCode::SEE_OTHER, "{}", ours.text().await.unwrap_or_default());
+    assert!(ours.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with(SESSION_COOKIE)), "signed in");
+    let theirs = sign_in("https://evil.example".into()).await;
+    assert_eq!(theirs.status(), StatusCode::FORBIDDEN, "another site's form");
+}
