@@ -630,7 +630,7 @@ pub fn class_line(c: &TrainingClass) -> String {
         "{}\t{}\t{}\t{} – {}\t{} 课时\t{} 人{}",
         c.id,
         c.title,
-        if c.mode == "offline" { "线下" } else { "线上" },
+        c.mode.label_zh(),
         c.starts_at,
         c.ends_at,
         c.class_hours,
