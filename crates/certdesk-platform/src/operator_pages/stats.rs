@@ -29,66 +29,42 @@ fn bar(n: u64, max: u64) -> maud::Markup {
     html! { span style={ "display:inline-block;height:.8em;background:#0b4f8a;width:" (pct) "%;max-width:100%" } {} }
 }
 
-/// The months as a chart: applications and approvals side by side per month (an inline SVG,
-/// no script), each bar titled with its figure so a pointer or a screen reader can read it.
-fn months_chart(months: &[crate::flows::stats::MonthRow]) -> maud::Markup {
-    const W: u64 = 720;
-    const H: u64 = 180;
-    const TOP: u64 = 16;
-    const BASE: u64 = 150;
-    let most = months.iter().map(|m| m.applications.max(m.approved)).max().unwrap_or(0).max(1);
-    let slot = W / (months.len().max(1) as u64);
-    let height = |n: u64| n * (BASE - TOP) / most;
-    html! {
-        svg data-chart="months" viewBox={ "0 0 " (W) " " (H) } width="100%" role="img"
-            aria-label="近 12 个月申领与核准 Applications and approvals, the last 12 months" {
-            line x1="0" y1=(BASE) x2=(W) y2=(BASE) stroke="#c0c6cf" {}
-            @for (i, m) in months.iter().enumerate() {
-                @let x = i as u64 * slot + slot / 2;
-                rect data-bar="applications" x=(x - 14) y=(BASE - height(m.applications)) width="13" height=(height(m.applications)) fill="#0b4f8a" {
-                    title { (m.month) " 申领 Applied " (m.applications) }
-                }
-                rect data-bar="approved" x=(x + 1) y=(BASE - height(m.approved)) width="13" height=(height(m.approved)) fill="#1e8e3e" {
-                    title { (m.month) " 核准 Approved " (m.approved) }
-                }
-                text x=(x) y=(BASE + 16) font-size="11" text-anchor="middle" fill="#4b5563" { (m.month.get(2..).unwrap_or(&m.month)) }
-            }
-            rect x="8" y="2" width="10" height="10" fill="#0b4f8a" {}
-            text x="22" y="11" font-size="11" fill="#4b5563" { "申领 Applied" }
-            rect x="110" y="2" width="10" height="10" fill="#1e8e3e" {}
-            text x="124" y="11" font-size="11" fill="#4b5563" { "核准 Approved" }
-        }
-    }
+/// One bar of a months chart: its `data-bar` name, its label (Chinese and English, as the
+/// legend and each bar's title say it), its colour, and the month's figure.
+struct Bar {
+    name: &'static str,
+    label: &'static str,
+    colour: &'static str,
+    figure: fn(&crate::flows::stats::MonthRow) -> u64,
 }
 
-/// The trainings as a chart: per month the workers credited hours in a class and the exams
-/// passed, side by side (an inline SVG like [`months_chart`]).
-fn trainings_chart(months: &[crate::flows::stats::MonthRow]) -> maud::Markup {
+/// The months as a chart: two figures side by side per month (an inline SVG, no script), each
+/// bar titled with its figure so a pointer or a screen reader can read it.
+fn months_chart(months: &[crate::flows::stats::MonthRow], name: &str, aria: &str, bars: [Bar; 2]) -> maud::Markup {
     const W: u64 = 720;
     const H: u64 = 180;
     const TOP: u64 = 16;
     const BASE: u64 = 150;
-    let most = months.iter().map(|m| m.trained.max(m.passed)).max().unwrap_or(0).max(1);
+    let most = months.iter().map(|m| (bars[0].figure)(m).max((bars[1].figure)(m))).max().unwrap_or(0).max(1);
     let slot = W / (months.len().max(1) as u64);
     let height = |n: u64| n * (BASE - TOP) / most;
     html! {
-        svg data-chart="trainings" viewBox={ "0 0 " (W) " " (H) } width="100%" role="img"
-            aria-label="近 12 个月参训人数与考试通过 Workers trained and exams passed, the last 12 months" {
+        svg data-chart=(name) viewBox={ "0 0 " (W) " " (H) } width="100%" role="img" aria-label=(aria) {
             line x1="0" y1=(BASE) x2=(W) y2=(BASE) stroke="#c0c6cf" {}
             @for (i, m) in months.iter().enumerate() {
                 @let x = i as u64 * slot + slot / 2;
-                rect data-bar="trained" x=(x - 14) y=(BASE - height(m.trained)) width="13" height=(height(m.trained)) fill="#7a4fb5" {
-                    title { (m.month) " 参训 Trained " (m.trained) }
-                }
-                rect data-bar="passed" x=(x + 1) y=(BASE - height(m.passed)) width="13" height=(height(m.passed)) fill="#d97706" {
-                    title { (m.month) " 考试通过 Passed " (m.passed) }
+                @for (k, b) in bars.iter().enumerate() {
+                    @let n = (b.figure)(m);
+                    rect data-bar=(b.name) x=(if k == 0 { x - 14 } else { x + 1 }) y=(BASE - height(n)) width="13" height=(height(n)) fill=(b.colour) {
+                        title { (m.month) " " (b.label) " " (n) }
+                    }
                 }
                 text x=(x) y=(BASE + 16) font-size="11" text-anchor="middle" fill="#4b5563" { (m.month.get(2..).unwrap_or(&m.month)) }
             }
-            rect x="8" y="2" width="10" height="10" fill="#7a4fb5" {}
-            text x="22" y="11" font-size="11" fill="#4b5563" { "参训 Trained" }
-            rect x="110" y="2" width="10" height="10" fill="#d97706" {}
-            text x="124" y="11" font-size="11" fill="#4b5563" { "考试通过 Passed" }
+            @for (k, b) in bars.iter().enumerate() {
+                rect x=(8 + k * 102) y="2" width="10" height="10" fill=(b.colour) {}
+                text x=(22 + k * 102) y="11" font-size="11" fill="#4b5563" { (b.label) }
+            }
         }
     }
 }
@@ -122,8 +98,14 @@ pub(super) async fn stats_page(State(state): State<AppState>, session: Session) 
             }
         }
         h2 { "近 12 个月 " small { "The last 12 months" } " " a href="/operator/stats/months.csv" { small { "CSV" } } }
-        (months_chart(&s.months))
-        (trainings_chart(&s.months))
+        (months_chart(&s.months, "months", "近 12 个月申领与核准 Applications and approvals, the last 12 months", [
+            Bar { name: "applications", label: "申领 Applied", colour: "#0b4f8a", figure: |m| m.applications },
+            Bar { name: "approved", label: "核准 Approved", colour: "#1e8e3e", figure: |m| m.approved },
+        ]))
+        (months_chart(&s.months, "trainings", "近 12 个月参训人数与考试通过 Workers trained and exams passed, the last 12 months", [
+            Bar { name: "trained", label: "参训 Trained", colour: "#7a4fb5", figure: |m| m.trained },
+            Bar { name: "passed", label: "考试通过 Passed", colour: "#d97706", figure: |m| m.passed },
+        ]))
         table data-table="months" {
             tr {
                 th { "月份 " small { "Month" } } th { "申领 " small { "Applied" } } th { "核准 " small { "Approved" } } th { "未通过 " small { "Rejected" } }
