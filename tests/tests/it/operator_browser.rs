@@ -12,74 +12,24 @@
 //! Ignored by default: needs a display (scripts/test runs it under xvfb-run) and
 //! `webkit2gtk-driver`.
 
-use crate::public_page::scene;
+use crate::public_page::{minibrowser, scene, WebKitDriver};
 use crate::window;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use certdesk_protocol::sync::{ChangeBody, OutboxEntry, SyncEntity, SyncOp};
 use thirtyfour::prelude::*;
 use uuid::Uuid;
 
-const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 /// Apart from the ports the window tests (4444 and up) and the public page's test (4450) use.
 const WEBDRIVER_PORT: u16 = 4452;
 const OFFICE: &str = "li.min";
 const COMMISSION: &str = "zhao.shangwu";
 const PASSWORD: &str = "correct horse battery staple";
 
-/// WebKitWebDriver, killed (with the browsers it started) when dropped.
-struct WebKitDriver(Child);
-
-impl WebKitDriver {
-    fn start() -> WebKitDriver {
-        let child = Command::new("WebKitWebDriver")
-            .args([&format!("--port={WEBDRIVER_PORT}"), "--host=127.0.0.1"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("WebKitWebDriver comes with webkit2gtk-driver (scripts/install-deps)");
-        WebKitDriver(child)
-    }
-}
-
-impl Drop for WebKitDriver {
-    fn drop(&mut self) {
-        let mut pids = window::descendants(self.0.id());
-        pids.push(self.0.id());
-        for pid in pids {
-            let _ = Command::new("kill").args(["-s", "KILL", &pid.to_string()]).status();
-        }
-        let _ = self.0.wait();
-    }
-}
-
 /// A desktop browser trusting the platform's dev CA.
 async fn desktop(ca: &Path) -> WebDriver {
-    let mut caps = Capabilities::new();
-    caps.set("browserName", "MiniBrowser").unwrap();
-    caps.set("acceptInsecureCerts", true).unwrap();
-    caps.set(
-        "webkitgtk:browserOptions",
-        serde_json::json!({
-            "binary": MINIBROWSER,
-            "args": ["--automation"],
-            "certificates": [{"host": "127.0.0.1", "certificateFile": ca}],
-        }),
-    )
-    .unwrap();
-    let started = Instant::now();
-    let d = loop {
-        match WebDriver::new(&format!("http://127.0.0.1:{WEBDRIVER_PORT}"), caps.clone()).await {
-            Ok(d) => break d,
-            Err(_) if started.elapsed() < Duration::from_secs(20) => tokio::time::sleep(Duration::from_millis(250)).await,
-            Err(e) => panic!("no WebDriver session with the MiniBrowser: {e}"),
-        }
-    };
-    d.set_window_rect(0, 0, 1280, 800).await.unwrap();
-    d
+    minibrowser(ca, WEBDRIVER_PORT, 1280, 800).await
 }
 
 /// Types into the field named `name` (cleared first).
@@ -168,7 +118,7 @@ async fn the_office_files_a_supervision_form_closes_a_complaint_and_reads_the_st
     let base = s.base.clone();
     let ca = s.server().dev_ca.clone().unwrap();
 
-    let _driver = WebKitDriver::start();
+    let _driver = WebKitDriver::start_on(WEBDRIVER_PORT);
     let d = desktop(&ca).await;
     let outcome = {
         let (d, base, reference) = (&d, &base, &reference);

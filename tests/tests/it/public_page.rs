@@ -26,12 +26,17 @@ const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 const WEBDRIVER_PORT: u16 = 4450;
 
 /// WebKitWebDriver, killed (with the browsers it started) when dropped.
-struct WebKitDriver(Child);
+pub(crate) struct WebKitDriver(Child);
 
 impl WebKitDriver {
     fn start() -> WebKitDriver {
+        WebKitDriver::start_on(WEBDRIVER_PORT)
+    }
+
+    /// WebKitWebDriver listening on `port` of 127.0.0.1.
+    pub(crate) fn start_on(port: u16) -> WebKitDriver {
         let child = Command::new("WebKitWebDriver")
-            .args([&format!("--port={WEBDRIVER_PORT}"), "--host=127.0.0.1"])
+            .args([&format!("--port={port}"), "--host=127.0.0.1"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -54,6 +59,12 @@ impl Drop for WebKitDriver {
 }
 
 async fn phone(ca: &Path) -> WebDriver {
+    minibrowser(ca, WEBDRIVER_PORT, 390, 844).await
+}
+
+/// The MiniBrowser, through the WebKitWebDriver on `port`, trusting the platform's dev CA
+/// `ca`, its window `width` × `height`.
+pub(crate) async fn minibrowser(ca: &Path, port: u16, width: u32, height: u32) -> WebDriver {
     let mut caps = Capabilities::new();
     caps.set("browserName", "MiniBrowser").unwrap();
     caps.set("acceptInsecureCerts", true).unwrap();
@@ -68,7 +79,7 @@ async fn phone(ca: &Path) -> WebDriver {
     .unwrap();
     let started = Instant::now();
     let d = loop {
-        match WebDriver::new(&format!("http://127.0.0.1:{WEBDRIVER_PORT}"), caps.clone()).await {
+        match WebDriver::new(&format!("http://127.0.0.1:{port}"), caps.clone()).await {
             Ok(d) => break d,
             Err(e) if started.elapsed() < Duration::from_secs(20) => {
                 let _ = e;
@@ -77,7 +88,7 @@ async fn phone(ca: &Path) -> WebDriver {
             Err(e) => panic!("no WebDriver session with the MiniBrowser: {e}"),
         }
     };
-    d.set_window_rect(0, 0, 390, 844).await.unwrap();
+    d.set_window_rect(0, 0, width, height).await.unwrap();
     d
 }
 
