@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use certdesk_domain::{CardLayout, WorkerStatus};
@@ -36,10 +36,9 @@ use certdesk_testkit::enrolled::TestDesk;
 use certdesk_testkit::platform::{client, operator_keys};
 use certdesk_testkit::{credit_code, id_number};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::agency_desks::canonical;
-use crate::sync::{env_number, platform_process_with, png, sync_once_duration, sync_once_killed_after, PlatformProcess, Rng};
+use crate::sync::{env_number, fault_proxy_choosing, platform_process_with, png, sync_once_duration, sync_once_killed_after, Fault, PlatformProcess, Rng};
 
 const PASSWORD: &str = "password-fault";
 
@@ -47,46 +46,15 @@ const PASSWORD: &str = "password-fault";
 /// connection in three after a random number of bytes from the platform (mid-handshake,
 /// mid-push, mid-download). Returns its address and the number of cuts made.
 async fn flaky_proxy(target: SocketAddr, seed: u64, faulty: Arc<AtomicBool>) -> (SocketAddr, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let cuts = Arc::new(AtomicUsize::new(0));
-    let made = cuts.clone();
-    let rng = Arc::new(Mutex::new(Rng(seed | 1)));
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            let cut_after = {
-                let mut rng = rng.lock().unwrap();
-                (faulty.load(Ordering::SeqCst) && rng.next().is_multiple_of(3)).then(|| (rng.next() % 30_000) as usize + 1)
-            };
-            let cuts = made.clone();
-            tokio::spawn(async move {
-                let Ok(server) = tokio::net::TcpStream::connect(target).await else { return };
-                let (mut cr, mut cw) = client.into_split();
-                let (mut sr, mut sw) = server.into_split();
-                let up = tokio::spawn(async move {
-                    let _ = tokio::io::copy(&mut cr, &mut sw).await;
-                });
-                let mut sent = 0usize;
-                let mut buf = vec![0u8; 4096];
-                while let Ok(read) = sr.read(&mut buf).await {
-                    if read == 0 {
-                        break;
-                    }
-                    if let Some(limit) = cut_after.filter(|limit| sent + read >= *limit) {
-                        let _ = cw.write_all(&buf[..limit - sent]).await;
-                        cuts.fetch_add(1, Ordering::SeqCst);
-                        break;
-                    }
-                    if cw.write_all(&buf[..read]).await.is_err() {
-                        break;
-                    }
-                    sent += read;
-                }
-                up.abort();
-            });
+    let mut rng = Rng(seed | 1);
+    fault_proxy_choosing(target, move |_| {
+        if faulty.load(Ordering::SeqCst) && rng.next().is_multiple_of(3) {
+            Fault::CutAfter((rng.next() % 30_000) as usize + 1)
+        } else {
+            Fault::Pass
         }
-    });
-    (addr, cuts)
+    })
+    .await
 }
 
 /// The operator's side of the platform process, over HTTPS.

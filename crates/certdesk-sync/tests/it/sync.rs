@@ -744,6 +744,11 @@ pub(crate) enum Fault {
 /// A TCP proxy on loopback in front of `target`. The n-th accepted connection suffers
 /// `plan[n]` (then `Pass`). Returns its address and the number of cuts made.
 pub(crate) async fn fault_proxy(target: SocketAddr, plan: Vec<Fault>) -> (SocketAddr, Arc<AtomicUsize>) {
+    fault_proxy_choosing(target, move |n| plan.get(n).copied().unwrap_or(Fault::Pass)).await
+}
+
+/// [`fault_proxy`] whose `choose` names the fault of the n-th accepted connection.
+pub(crate) async fn fault_proxy_choosing(target: SocketAddr, mut choose: impl FnMut(usize) -> Fault + Send + 'static) -> (SocketAddr, Arc<AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let cuts = Arc::new(AtomicUsize::new(0));
@@ -751,7 +756,7 @@ pub(crate) async fn fault_proxy(target: SocketAddr, plan: Vec<Fault>) -> (Socket
     tokio::spawn(async move {
         let mut n = 0;
         while let Ok((client, _)) = listener.accept().await {
-            let fault = plan.get(n).copied().unwrap_or(Fault::Pass);
+            let fault = choose(n);
             n += 1;
             let cuts = made.clone();
             tokio::spawn(async move {
