@@ -370,14 +370,7 @@ impl TestPlatform {
     /// Registers agency `n` (named 第n家政服务有限公司, credit code [`crate::credit_code`]`(n)`)
     /// in `district`.
     pub async fn agency_in(&self, n: u32, district: &str) -> Uuid {
-        let res = self
-            .operator(reqwest::Method::POST, "/api/v1/operator/agencies")
-            .json(&json!({"name": format!("第{n}家政服务有限公司"), "credit_code": crate::credit_code(n), "district": district}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED, "the operator registers the agency");
-        res.json::<AgencyCreated>().await.unwrap().agency_id
+        register_agency(&self.http, &self.base, &self.keys.admin, n, district).await
     }
 
     /// Registers agency `n` in 黄浦区.
@@ -508,13 +501,7 @@ impl TestPlatform {
 
     /// A one-time enrolment code for a new desk of `agency`.
     pub async fn enrolment_code(&self, agency: Uuid) -> String {
-        let res = self
-            .operator(reqwest::Method::POST, &format!("/api/v1/operator/agencies/{agency}/enrolment-codes"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED, "the operator issues an enrolment code");
-        res.json::<EnrolmentCodeIssued>().await.unwrap().code
+        issue_enrolment_code(&self.http, &self.base, &self.keys.admin, agency).await
     }
 
     /// Enrols a device with `code` over the raw API (as a desk does), named `device_name`.
@@ -609,6 +596,27 @@ impl Drop for TestPlatform {
             forget_location(dir.path());
         }
     }
+}
+
+/// Registers agency `n` (named 第n家政服务有限公司, credit code [`crate::credit_code`]`(n)`) in
+/// `district` on the platform at `base`, with the administrator's API key `admin`: its id.
+pub async fn register_agency(http: &reqwest::Client, base: &str, admin: &str, n: u32, district: &str) -> Uuid {
+    let res = http
+        .post(format!("{base}/api/v1/operator/agencies"))
+        .bearer_auth(admin)
+        .json(&json!({"name": format!("第{n}家政服务有限公司"), "credit_code": crate::credit_code(n), "district": district}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "the operator registers the agency");
+    res.json::<AgencyCreated>().await.unwrap().agency_id
+}
+
+/// A one-time enrolment code for a new desk of `agency`, issued with the administrator's key.
+pub async fn issue_enrolment_code(http: &reqwest::Client, base: &str, admin: &str, agency: Uuid) -> String {
+    let res = http.post(format!("{base}/api/v1/operator/agencies/{agency}/enrolment-codes")).bearer_auth(admin).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "the operator issues an enrolment code");
+    res.json::<EnrolmentCodeIssued>().await.unwrap().code
 }
 
 /// An HTTPS client (rustls) that trusts only `ca_pem`, following redirects or not.

@@ -28,13 +28,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use certdesk_domain::{CardLayout, WorkerStatus};
-use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued};
 use certdesk_store::{Desk, NewUser, Role};
 use certdesk_sync::{enrol, sync, EnrolParams, RetryPolicy, SecretPreference, SyncOptions};
 use certdesk_testkit::desk::{agency, train_to_eligibility, worker_form};
 use certdesk_testkit::enrolled::TestDesk;
-use certdesk_testkit::platform::{client, operator_keys};
-use certdesk_testkit::{credit_code, id_number};
+use certdesk_testkit::platform::{client, issue_enrolment_code, operator_keys, register_agency};
+use certdesk_testkit::id_number;
 use serde_json::{json, Value};
 
 use crate::agency_desks::canonical;
@@ -67,32 +66,12 @@ struct Operator {
 impl Operator {
     /// Registers agency `n` and issues an enrolment code for it.
     async fn agency(&self, n: u32) -> (uuid::Uuid, String) {
-        let agency: AgencyCreated = self
-            .http
-            .post(format!("{}/api/v1/operator/agencies", self.base))
-            .bearer_auth(&self.admin)
-            .json(&json!({"name": format!("第{n}家政服务有限公司"), "credit_code": credit_code(n), "district": "黄浦区"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        (agency.agency_id, self.code(agency.agency_id).await)
+        let agency = register_agency(&self.http, &self.base, &self.admin, n, "黄浦区").await;
+        (agency, self.code(agency).await)
     }
 
     async fn code(&self, agency: uuid::Uuid) -> String {
-        let issued: EnrolmentCodeIssued = self
-            .http
-            .post(format!("{}/api/v1/operator/agencies/{agency}/enrolment-codes", self.base))
-            .bearer_auth(&self.admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        issued.code
+        issue_enrolment_code(&self.http, &self.base, &self.admin, agency).await
     }
 }
 
