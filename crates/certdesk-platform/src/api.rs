@@ -499,7 +499,7 @@ async fn push(
     let results = entries
         .iter()
         .zip(outcome.outcomes)
-        .inspect(|(e, outcome)| state.metrics.entry(e.known().map_or("unknown", |k| k.entity.code()), outcome))
+        .inspect(|(e, outcome)| state.metrics.entry(e.known().map(|k| k.entity), outcome))
         .map(|(e, outcome)| EntryResult {
             id: e.id(),
             seq: e.seq(),

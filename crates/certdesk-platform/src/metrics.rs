@@ -100,8 +100,10 @@ impl Metrics {
         Arc::new(Metrics { registry, requests, latency, entries, pulled, limited, pool })
     }
 
-    /// Counts an entry a desk pushed.
-    pub fn entry(&self, entity: &str, outcome: &certdesk_protocol::sync::EntryOutcome) {
+    /// Counts an entry a desk pushed (`None`: an entity this platform does not know, counted
+    /// as `unknown`).
+    pub fn entry(&self, entity: Option<certdesk_protocol::sync::SyncEntity>, outcome: &certdesk_protocol::sync::EntryOutcome) {
+        let entity = entity.map_or("unknown", certdesk_protocol::sync::SyncEntity::as_str);
         use certdesk_protocol::sync::EntryOutcome;
         let outcome = match outcome {
             EntryOutcome::Applied => "applied",

@@ -39,7 +39,7 @@ pub(super) fn apply(
     ctx: &PushContext,
     entry: &OutboxEntry,
 ) -> StoreResult<EntryOutcome> {
-    let entity = entry.entity.as_str();
+    let entity = entry.entity;
     // A record of a worker merged into another (two desks enrolled the person offline) is the
     // kept worker's.
     let merged;
@@ -63,8 +63,7 @@ pub(super) fn apply(
             };
             if entry.entity != SyncEntity::TrainingClass {
                 if let Some(class) = fields.get("class_id").and_then(|v| v.as_str()) {
-                    let class_entity = SyncEntity::TrainingClass.as_str();
-                    if !tx.record_live(class_entity, class, ctx.agency_id)? {
+                    if !tx.record_live(SyncEntity::TrainingClass, class, ctx.agency_id)? {
                         return Ok(parent_missing(&push::training_class()));
                     }
                 }
@@ -91,7 +90,7 @@ pub(super) fn apply(
             Ok(EntryOutcome::Applied)
         }
         SyncOp::Apply | SyncOp::Cancel | SyncOp::Reissue | SyncOp::Activate => {
-            Ok(rules::unsupported(entity, entry.op.as_str()))
+            Ok(rules::unsupported(entity.as_str(), entry.op.as_str()))
         }
     }
 }
@@ -135,7 +134,7 @@ pub(super) fn relay(tx: &mut dyn Tx, ctx: &PushContext, entity: SyncEntity, enti
 pub(super) fn relay_worker_records(tx: &mut dyn Tx, ctx: &PushContext, worker_id: uuid::Uuid) -> StoreResult<()> {
     let worker = worker_id.to_string();
     for entity in SyncEntity::RELAYED.iter().copied().filter(|e| e.names_a_worker()) {
-        for (id, payload) in tx.live_records(ctx.agency_id, entity.as_str(), RecordLink::Worker(&worker))? {
+        for (id, payload) in tx.live_records(ctx.agency_id, entity, RecordLink::Worker(&worker))? {
             relay(tx, ctx, entity, id, &payload)?;
         }
     }
@@ -157,7 +156,7 @@ fn staff_account(tx: &mut dyn Tx, ctx: &PushContext, entry: &OutboxEntry) -> Sto
         return Ok(unreadable());
     }
     let held: Vec<StaffAccount> = tx
-        .live_payloads(ctx.agency_id, SyncEntity::User.as_str(), RecordLink::All)?
+        .live_payloads(ctx.agency_id, SyncEntity::User, RecordLink::All)?
         .into_iter()
         .filter_map(|p| serde_json::from_value(p).ok())
         .collect();
@@ -170,7 +169,7 @@ fn staff_account(tx: &mut dyn Tx, ctx: &PushContext, entry: &OutboxEntry) -> Sto
         None => account,
     };
     let payload = serde_json::to_value(&kept).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
-    tx.put_record(SyncEntity::User.as_str(), entry.entity_id, ctx.agency_id, &payload, ctx.now)?;
+    tx.put_record(SyncEntity::User, entry.entity_id, ctx.agency_id, &payload, ctx.now)?;
     relay(tx, ctx, SyncEntity::User, entry.entity_id, &payload)?;
     Ok(EntryOutcome::Applied)
 }

@@ -139,7 +139,7 @@ impl AgencySupervision {
 }
 
 fn payloads<T: for<'de> Deserialize<'de>>(tx: &mut dyn Tx, agency: Uuid, entity: SyncEntity) -> StoreResult<Vec<T>> {
-    Ok(tx.live_payloads(agency, entity.as_str(), RecordLink::All)?.into_iter().filter_map(|p| serde_json::from_value(p).ok()).collect())
+    Ok(tx.live_payloads(agency, entity, RecordLink::All)?.into_iter().filter_map(|p| serde_json::from_value(p).ok()).collect())
 }
 
 fn overview_in(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<AgencySupervision> {
@@ -241,7 +241,7 @@ pub fn file_supervision<R: Repo + ?Sized>(
         fields.insert("recorded_at".into(), crate::store::columns::ts(now).into());
         fields.insert("recorded_by".into(), format!("{FILED_ON_PLATFORM}{operator}").into());
         let class_key = class_id.to_owned();
-        tx.put_record(SyncEntity::SupervisionForm.as_str(), form_id, agency, &payload, now)?;
+        tx.put_record(SyncEntity::SupervisionForm, form_id, agency, &payload, now)?;
         tx.add_change(
             Some(agency),
             &ChangeBody::SupervisionFiled { form_id, class_id: class_key, form: payload.clone() },

@@ -262,7 +262,7 @@ fn a_worker_corrected_on_two_desks_keeps_each_fields_later_write_and_is_relayed_
     let told = b.relayed(d).pop().unwrap();
     assert_eq!(told["phone"], "13987654321", "the later phone stays");
     assert_eq!(told["lost_writes"], json!([{"field": "phone", "value": "13600001111", "at": "2026-11-01T12:00:00.000Z", "by": "u-li"}]), "only the phone it wrote, not the address it carried");
-    let stored = b.store.transaction(|tx| tx.live_payloads(d.agency, SyncEntity::Worker.as_str(), RecordLink::Id(&w.to_string()))).unwrap();
+    let stored = b.store.transaction(|tx| tx.live_payloads(d.agency, SyncEntity::Worker, RecordLink::Id(&w.to_string()))).unwrap();
     assert!(stored[0].get("lost_writes").is_none() && stored[0].get("relayed_from").is_none(), "never kept in the copy: {}", stored[0]);
     // A copy that stamps no fields (a desk before field times) replaces the kept one, as before.
     let mut plain = worker(&id_number(1));
@@ -320,7 +320,7 @@ fn two_desks_enrolling_one_person_offline_end_with_one_worker_and_later_entries_
     assert!(outcomes.iter().all(|o| *o == EntryOutcome::Applied), "{outcomes:?}");
     let participants: Vec<_> = b
         .store
-        .transaction(|tx| tx.live_payloads(first.agency, SyncEntity::ClassParticipant.as_str(), RecordLink::All))
+        .transaction(|tx| tx.live_payloads(first.agency, SyncEntity::ClassParticipant, RecordLink::All))
         .unwrap();
     assert_eq!(participants.len(), 1);
     assert_eq!(participants[0]["worker_id"], kept.to_string(), "the attendance is the kept worker's");

@@ -46,7 +46,7 @@ fn time(s: &Option<String>) -> Option<NaiveDateTime> {
 
 /// The agency's training settings as its desks last synced them (the defaults otherwise).
 pub(super) fn settings(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<TrainingSettings> {
-    let synced = tx.live_payloads(agency, SyncEntity::TrainingSettings.as_str(), RecordLink::All)?;
+    let synced = tx.live_payloads(agency, SyncEntity::TrainingSettings, RecordLink::All)?;
     Ok(synced.into_iter().find_map(|p| serde_json::from_value(p).ok()).unwrap_or_default())
 }
 
@@ -55,7 +55,7 @@ pub(super) fn settings(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<TrainingSet
 /// (`validate_class`: its class hours must fit between its start and end), so a class pushed
 /// with 30 class hours in one afternoon credits nothing.
 fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantPayload, settings: &TrainingSettings) -> StoreResult<Option<(ClassCredit, Days)>> {
-    let class = tx.live_payloads(agency, SyncEntity::TrainingClass.as_str(), RecordLink::Id(&row.class_id))?.into_iter().next();
+    let class = tx.live_payloads(agency, SyncEntity::TrainingClass, RecordLink::Id(&row.class_id))?.into_iter().next();
     let Some(class) = class.and_then(|c| serde_json::from_value::<ClassInput>(c).ok()) else {
         return Ok(None);
     };
@@ -71,7 +71,7 @@ fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantPayload, settings: &Tr
     };
     let Some(credited) = credited else { return Ok(None) };
     let supervision_filed = class.mode == ClassMode::Online
-        || !tx.live_payloads(agency, SyncEntity::SupervisionForm.as_str(), RecordLink::Class(&row.class_id))?.is_empty();
+        || !tx.live_payloads(agency, SyncEntity::SupervisionForm, RecordLink::Class(&row.class_id))?.is_empty();
     let days = (class.timing.starts_at.date(), class.timing.ends_at.date());
     Ok(Some((ClassCredit { class_id: row.class_id.clone(), title: class.title, mode: class.mode, credited, supervision_filed }, days)))
 }
@@ -94,7 +94,7 @@ type SyncedClasses = (Vec<(ClassCredit, Days)>, Vec<ExamAttempt>, TrainingSettin
 fn synced_classes(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult<SyncedClasses> {
     let settings = settings(tx, agency)?;
     let worker_key = worker_id.to_string();
-    let rows = tx.live_payloads(agency, SyncEntity::ClassParticipant.as_str(), RecordLink::Worker(&worker_key))?;
+    let rows = tx.live_payloads(agency, SyncEntity::ClassParticipant, RecordLink::Worker(&worker_key))?;
     let mut classes = Vec::new();
     for row in rows.into_iter().filter_map(|r| serde_json::from_value::<ParticipantPayload>(r).ok()) {
         if let Some(c) = credit(tx, agency, &row, &settings)? {
@@ -102,7 +102,7 @@ fn synced_classes(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult
         }
     }
     let exams = tx
-        .live_payloads(agency, SyncEntity::ExamResult.as_str(), RecordLink::Worker(&worker_key))?
+        .live_payloads(agency, SyncEntity::ExamResult, RecordLink::Worker(&worker_key))?
         .into_iter()
         .filter_map(|e| serde_json::from_value::<ExamPayload>(e).ok())
         .filter_map(|e| Some(ExamAttempt { attempt: e.attempt, date: NaiveDate::parse_from_str(&e.exam_date, "%Y-%m-%d").ok()?, score: e.score }))

@@ -145,7 +145,7 @@ fn put(
     // not stamp its fields (as every push did before).
     let held = match entry.payload.get(worker_record::FIELD_TIMES) {
         Some(_) => tx
-            .live_payloads(ctx.agency_id, SyncEntity::Worker.as_str(), RecordLink::Id(&entry.entity_id.to_string()))?
+            .live_payloads(ctx.agency_id, SyncEntity::Worker, RecordLink::Id(&entry.entity_id.to_string()))?
             .into_iter()
             .next(),
         None => None,
@@ -276,7 +276,7 @@ fn relay_worker(tx: &mut dyn Tx, ctx: &PushContext, worker_id: Uuid, mut payload
     if let Some(fields) = payload.as_object_mut() {
         fields.insert("status".into(), status.code().into());
     }
-    tx.put_record(SyncEntity::Worker.as_str(), worker_id, ctx.agency_id, &payload, ctx.now)?;
+    tx.put_record(SyncEntity::Worker, worker_id, ctx.agency_id, &payload, ctx.now)?;
     // The relayed change names the desk whose entry made it, and what of that entry lost.
     if let Some(fields) = payload.as_object_mut() {
         fields.insert(worker_record::RELAYED_FROM.into(), ctx.device_name.clone().into());
@@ -336,7 +336,7 @@ fn cancel(
         )?;
     }
     // The agency's other desks see the worker cancelled too.
-    let held = tx.live_payloads(ctx.agency_id, SyncEntity::Worker.as_str(), RecordLink::Id(&worker_id.to_string()))?;
+    let held = tx.live_payloads(ctx.agency_id, SyncEntity::Worker, RecordLink::Id(&worker_id.to_string()))?;
     if let Some(payload) = held.into_iter().next() {
         relay_worker(tx, ctx, worker_id, payload, status, &[])?;
     }

@@ -686,9 +686,9 @@ mod tests {
             one.run_transaction(&mut |t| {
                 let payload = serde_json::json!({ "worker_id": Uuid::now_v7().to_string() });
                 if delete {
-                    t.delete_record(entity.as_str(), Uuid::now_v7(), agency.id, &payload, Utc::now())
+                    t.delete_record(entity, Uuid::now_v7(), agency.id, &payload, Utc::now())
                 } else {
-                    t.put_record(entity.as_str(), Uuid::now_v7(), agency.id, &payload, Utc::now())
+                    t.put_record(entity, Uuid::now_v7(), agency.id, &payload, Utc::now())
                 }
             })
             .unwrap();

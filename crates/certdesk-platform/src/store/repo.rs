@@ -12,7 +12,7 @@
 //! as values where this contract says so.
 
 use certdesk_domain::{ValidWorker, WorkerStatus};
-use certdesk_protocol::sync::{ChangeBody, EntryOutcome};
+use certdesk_protocol::sync::{ChangeBody, EntryOutcome, SyncEntity};
 use certdesk_protocol::TrustedKey;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -447,24 +447,24 @@ pub trait Tx {
     // --- training records kept per agency ---
 
     /// The agency that owns a training record, if the platform holds it.
-    fn record_owner(&mut self, entity: &str, entity_id: Uuid) -> StoreResult<Option<Uuid>>;
+    fn record_owner(&mut self, entity: SyncEntity, entity_id: Uuid) -> StoreResult<Option<Uuid>>;
 
     /// Whether the agency holds this record and it is not deleted (`entity_id` as sent).
-    fn record_live(&mut self, entity: &str, entity_id: &str, agency_id: Uuid) -> StoreResult<bool>;
+    fn record_live(&mut self, entity: SyncEntity, entity_id: &str, agency_id: Uuid) -> StoreResult<bool>;
 
     /// The agency's live (not deleted) records of `entity` that `link` names: id and payload,
     /// by id.
-    fn live_records(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>>;
+    fn live_records(&mut self, agency_id: Uuid, entity: SyncEntity, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>>;
 
     /// The payloads of [`Tx::live_records`].
-    fn live_payloads(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<serde_json::Value>> {
+    fn live_payloads(&mut self, agency_id: Uuid, entity: SyncEntity, link: RecordLink<'_>) -> StoreResult<Vec<serde_json::Value>> {
         Ok(self.live_records(agency_id, entity, link)?.into_iter().map(|(_, p)| p).collect())
     }
 
     /// Creates or replaces a record (reviving a deleted one; version + 1).
     fn put_record(
         &mut self,
-        entity: &str,
+        entity: SyncEntity,
         entity_id: Uuid,
         agency_id: Uuid,
         payload: &serde_json::Value,
@@ -474,7 +474,7 @@ pub trait Tx {
     /// Marks a record deleted, creating the marker with `payload` when it is new (version + 1).
     fn delete_record(
         &mut self,
-        entity: &str,
+        entity: SyncEntity,
         entity_id: Uuid,
         agency_id: Uuid,
         payload: &serde_json::Value,

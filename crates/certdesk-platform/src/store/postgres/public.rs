@@ -394,19 +394,19 @@ impl super::PgStore {
         // The worker's synced health checks and policies (index agency_records_worker); one
         // that does not read counts for nothing, so it can only make the colour less green.
         let worker_text = worker.to_string();
-        let mut payloads = |entity: &str| -> StoreResult<Vec<String>> {
+        let mut payloads = |entity: SyncEntity| -> StoreResult<Vec<String>> {
             let rows = conn.query(
                 "SELECT payload FROM agency_records WHERE agency_id = $1 AND entity = $2 AND NOT deleted
                    AND ((payload::jsonb) ->> 'worker_id') = $3
                  ORDER BY entity_id",
-                &[&agency, &entity, &worker_text],
+                &[&agency, &entity.as_str(), &worker_text],
             )?;
             Ok(rows.iter().map(|r| r.get(0)).collect())
         };
         let health_checks =
-            payloads(SyncEntity::HealthCheck.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+            payloads(SyncEntity::HealthCheck)?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
         let insurance =
-            payloads(SyncEntity::Insurance.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+            payloads(SyncEntity::Insurance)?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
         Ok(Some(PublicCertificate {
             certificate_code: code.to_owned(),
             worker_id: worker,

@@ -10,7 +10,7 @@
 //! the flows decide from before they write.
 
 use certdesk_domain::WorkerStatus;
-use certdesk_protocol::sync::{ChangeBody, EntryOutcome};
+use certdesk_protocol::sync::{ChangeBody, EntryOutcome, SyncEntity};
 use certdesk_protocol::TrustedKey;
 use chrono::{DateTime, NaiveDate, Utc};
 use postgres::types::ToSql;
@@ -344,23 +344,23 @@ pub(super) fn set_card(t: &mut PgTx<'_, '_>, card: &NewCard<'_>) -> StoreResult<
     Ok(())
 }
 
-pub(super) fn record_owner(t: &mut PgTx<'_, '_>, entity: &str, entity_id: Uuid) -> StoreResult<Option<Uuid>> {
-    let row = t.query_opt("SELECT agency_id FROM agency_records WHERE entity = $1 AND entity_id = $2", &[&entity, &entity_id])?;
+pub(super) fn record_owner(t: &mut PgTx<'_, '_>, entity: SyncEntity, entity_id: Uuid) -> StoreResult<Option<Uuid>> {
+    let row = t.query_opt("SELECT agency_id FROM agency_records WHERE entity = $1 AND entity_id = $2", &[&entity.as_str(), &entity_id])?;
     Ok(row.map(|r| r.get(0)))
 }
 
-pub(super) fn record_live(t: &mut PgTx<'_, '_>, entity: &str, entity_id: &str, agency_id: Uuid) -> StoreResult<bool> {
+pub(super) fn record_live(t: &mut PgTx<'_, '_>, entity: SyncEntity, entity_id: &str, agency_id: Uuid) -> StoreResult<bool> {
     let Some(entity_id) = sent_id(entity_id) else { return Ok(false) };
     Ok(t
         .tx
         .query_opt(
             "SELECT 1 FROM agency_records WHERE entity = $3 AND entity_id = $1 AND agency_id = $2 AND NOT deleted",
-            &[&entity_id, &agency_id, &entity],
+            &[&entity_id, &agency_id, &entity.as_str()],
         )?
         .is_some())
 }
 
-pub(super) fn live_records(t: &mut PgTx<'_, '_>, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>> {
+pub(super) fn live_records(t: &mut PgTx<'_, '_>, agency_id: Uuid, entity: SyncEntity, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>> {
     // The expressions are the indexes' own (migration record_links), so each is one range.
     let id;
     let (filter, value): (&str, Option<&(dyn ToSql + Sync)>) = match &link {
@@ -376,6 +376,7 @@ pub(super) fn live_records(t: &mut PgTx<'_, '_>, agency_id: Uuid, entity: &str, 
     let sql = format!(
         "SELECT entity_id, payload FROM agency_records WHERE agency_id = $1 AND entity = $2 AND NOT deleted{filter} ORDER BY entity_id"
     );
+    let entity = entity.as_str();
     let mut params: Vec<&(dyn ToSql + Sync)> = vec![&agency_id, &entity];
     params.extend(value);
     let rows = t.query(&sql, &params)?;
@@ -388,26 +389,26 @@ pub(super) fn live_records(t: &mut PgTx<'_, '_>, agency_id: Uuid, entity: &str, 
 // flows refuse a foreign record first (`record_owner`); this is the backstop for two instances
 // creating the same new id at once, which SQLite's single writer cannot interleave.
 
-pub(super) fn put_record(t: &mut PgTx<'_, '_>, entity: &str, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
+pub(super) fn put_record(t: &mut PgTx<'_, '_>, entity: SyncEntity, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
     t.execute(
         "INSERT INTO agency_records (entity, entity_id, agency_id, payload, deleted, version, updated_at)
          VALUES ($1, $2, $3, $4, false, 1, $5)
          ON CONFLICT (entity, entity_id) DO UPDATE SET payload = excluded.payload, deleted = false,
            version = agency_records.version + 1, updated_at = excluded.updated_at
          WHERE agency_records.agency_id = excluded.agency_id",
-        &[&entity, &entity_id, &agency_id, &payload.to_string(), &now],
+        &[&entity.as_str(), &entity_id, &agency_id, &payload.to_string(), &now],
     )?;
     Ok(())
 }
 
-pub(super) fn delete_record(t: &mut PgTx<'_, '_>, entity: &str, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
+pub(super) fn delete_record(t: &mut PgTx<'_, '_>, entity: SyncEntity, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
     t.execute(
         "INSERT INTO agency_records (entity, entity_id, agency_id, payload, deleted, version, updated_at)
          VALUES ($1, $2, $3, $4, true, 1, $5)
          ON CONFLICT (entity, entity_id) DO UPDATE SET deleted = true,
            version = agency_records.version + 1, updated_at = excluded.updated_at
          WHERE agency_records.agency_id = excluded.agency_id",
-        &[&entity, &entity_id, &agency_id, &payload.to_string(), &now],
+        &[&entity.as_str(), &entity_id, &agency_id, &payload.to_string(), &now],
     )?;
     Ok(())
 }
@@ -688,19 +689,19 @@ impl Tx for PgTx<'_, '_> {
     fn set_card(&mut self, card: &NewCard<'_>) -> StoreResult<()> {
         set_card(self, card)
     }
-    fn record_owner(&mut self, entity: &str, entity_id: Uuid) -> StoreResult<Option<Uuid>> {
+    fn record_owner(&mut self, entity: SyncEntity, entity_id: Uuid) -> StoreResult<Option<Uuid>> {
         record_owner(self, entity, entity_id)
     }
-    fn record_live(&mut self, entity: &str, entity_id: &str, agency_id: Uuid) -> StoreResult<bool> {
+    fn record_live(&mut self, entity: SyncEntity, entity_id: &str, agency_id: Uuid) -> StoreResult<bool> {
         record_live(self, entity, entity_id, agency_id)
     }
-    fn live_records(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>> {
+    fn live_records(&mut self, agency_id: Uuid, entity: SyncEntity, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>> {
         live_records(self, agency_id, entity, link)
     }
-    fn put_record(&mut self, entity: &str, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
+    fn put_record(&mut self, entity: SyncEntity, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
         put_record(self, entity, entity_id, agency_id, payload, now)
     }
-    fn delete_record(&mut self, entity: &str, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
+    fn delete_record(&mut self, entity: SyncEntity, entity_id: Uuid, agency_id: Uuid, payload: &serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
         delete_record(self, entity, entity_id, agency_id, payload, now)
     }
     fn add_activation(&mut self, a: &crate::store::electronic::NewActivation<'_>) -> StoreResult<()> {
@@ -855,7 +856,7 @@ mod tests {
     use std::time::Duration;
 
     use certdesk_domain::{validate_worker_record, ValidWorker, WorkerInput, WorkerStatus};
-    use certdesk_protocol::sync::{Change, ChangeBody};
+    use certdesk_protocol::sync::{Change, ChangeBody, SyncEntity};
     use chrono::{DateTime, NaiveDate, Utc};
     use uuid::Uuid;
 
@@ -1110,18 +1111,18 @@ mod tests {
         let exam = serde_json::json!({ "class_id": class.to_string(), "worker_id": worker, "score": 90 });
         store
             .transaction(|tx| {
-                tx.put_record("training_class", class, a, &serde_json::json!({ "name": "c" }), now())?;
-                tx.put_record("exam_result", result, a, &exam, now())
+                tx.put_record(SyncEntity::TrainingClass, class, a, &serde_json::json!({ "name": "c" }), now())?;
+                tx.put_record(SyncEntity::ExamResult, result, a, &exam, now())
             })
             .unwrap();
-        let owner = store.transaction(|tx| tx.record_owner("exam_result", result)).unwrap();
+        let owner = store.transaction(|tx| tx.record_owner(SyncEntity::ExamResult, result)).unwrap();
         assert_eq!(owner, Some(a));
-        let live = |id: &str, agency| store.transaction(|tx| tx.record_live("training_class", id, agency)).unwrap();
+        let live = |id: &str, agency| store.transaction(|tx| tx.record_live(SyncEntity::TrainingClass, id, agency)).unwrap();
         assert!(live(&class.to_string(), a));
         assert!(!live(&class.to_string(), b), "another agency's record is not its");
         assert!(!live(&class.to_string().to_uppercase(), a), "SQLite compares the id's text");
         assert!(!live("not an id", a));
-        let payloads = |link: RecordLink<'_>| store.transaction(|tx| tx.live_payloads(a, "exam_result", link)).unwrap();
+        let payloads = |link: RecordLink<'_>| store.transaction(|tx| tx.live_payloads(a, SyncEntity::ExamResult, link)).unwrap();
         assert_eq!(payloads(RecordLink::Worker(&worker)), std::slice::from_ref(&exam));
         assert_eq!(payloads(RecordLink::Class(&class.to_string())), std::slice::from_ref(&exam));
         assert_eq!(payloads(RecordLink::Id(&result.to_string())), std::slice::from_ref(&exam));
@@ -1131,10 +1132,10 @@ mod tests {
 
         // Another agency's write of the same id leaves the row as it was (the flows refuse it
         // before; this is the backstop).
-        store.transaction(|tx| tx.put_record("exam_result", result, b, &serde_json::json!({}), now())).unwrap();
+        store.transaction(|tx| tx.put_record(SyncEntity::ExamResult, result, b, &serde_json::json!({}), now())).unwrap();
         assert_eq!(payloads(RecordLink::All), std::slice::from_ref(&exam));
 
-        store.transaction(|tx| tx.delete_record("exam_result", result, a, &serde_json::json!({}), now())).unwrap();
+        store.transaction(|tx| tx.delete_record(SyncEntity::ExamResult, result, a, &serde_json::json!({}), now())).unwrap();
         assert!(payloads(RecordLink::All).is_empty(), "a deleted record is not live");
         let (deleted, version): (bool, i64) = db
             .connect()
@@ -1142,7 +1143,7 @@ mod tests {
             .map(|r| (r.get(0), r.get(1)))
             .unwrap();
         assert_eq!((deleted, version), (true, 2), "the marker keeps the row, one version on");
-        store.transaction(|tx| tx.put_record("exam_result", result, a, &exam, now())).unwrap();
+        store.transaction(|tx| tx.put_record(SyncEntity::ExamResult, result, a, &exam, now())).unwrap();
         assert_eq!(payloads(RecordLink::All), [exam], "an upsert revives it");
     }
 }

@@ -273,11 +273,11 @@ impl PublicRecords for SqliteStore {
             "SELECT payload FROM agency_records WHERE agency_id = ?1 AND entity = ?2 AND deleted = 0
                AND json_extract(payload, '$.worker_id') = ?3",
         )?;
-        let mut payloads = |entity: &str| -> StoreResult<Vec<String>> {
-            Ok(facts.query_map(params![agency, entity, worker], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?)
+        let mut payloads = |entity: SyncEntity| -> StoreResult<Vec<String>> {
+            Ok(facts.query_map(params![agency, entity.as_str(), worker], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?)
         };
-        let health_checks = payloads(SyncEntity::HealthCheck.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
-        let insurance = payloads(SyncEntity::Insurance.as_str())?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+        let health_checks = payloads(SyncEntity::HealthCheck)?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+        let insurance = payloads(SyncEntity::Insurance)?.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
         Ok(Some(PublicCertificate {
             certificate_code: code.to_owned(),
             worker_id: uuid_of(worker)?,

@@ -2,7 +2,7 @@
 //! transaction. Nothing here decides a rule; the flows in [`crate::flows`] do.
 
 use certdesk_domain::WorkerStatus;
-use certdesk_protocol::sync::{ChangeBody, EntryOutcome};
+use certdesk_protocol::sync::{ChangeBody, EntryOutcome, SyncEntity};
 use certdesk_protocol::TrustedKey;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -630,32 +630,32 @@ impl Tx for SqliteTx<'_, '_> {
         Ok(())
     }
 
-    fn record_owner(&mut self, entity: &str, entity_id: Uuid) -> StoreResult<Option<Uuid>> {
+    fn record_owner(&mut self, entity: SyncEntity, entity_id: Uuid) -> StoreResult<Option<Uuid>> {
         let owner: Option<String> = self
             .0
             .query_row(
                 "SELECT agency_id FROM agency_records WHERE entity = ?1 AND entity_id = ?2",
-                params![entity, entity_id.to_string()],
+                params![entity.as_str(), entity_id.to_string()],
                 |r| r.get(0),
             )
             .optional()?;
         owner.map(uuid_of).transpose()
     }
 
-    fn record_live(&mut self, entity: &str, entity_id: &str, agency_id: Uuid) -> StoreResult<bool> {
+    fn record_live(&mut self, entity: SyncEntity, entity_id: &str, agency_id: Uuid) -> StoreResult<bool> {
         Ok(self
             .0
             .query_row(
                 "SELECT 1 FROM agency_records WHERE entity = ?3
                  AND entity_id = ?1 AND agency_id = ?2 AND deleted = 0",
-                params![entity_id, agency_id.to_string(), entity],
+                params![entity_id, agency_id.to_string(), entity.as_str()],
                 |_| Ok(()),
             )
             .optional()?
             .is_some())
     }
 
-    fn live_records(&mut self, agency_id: Uuid, entity: &str, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>> {
+    fn live_records(&mut self, agency_id: Uuid, entity: SyncEntity, link: RecordLink<'_>) -> StoreResult<Vec<(Uuid, serde_json::Value)>> {
         // The expressions are the indexes' own (migration record_links), so each is one range.
         let (filter, value) = match link {
             RecordLink::All => ("", None),
@@ -670,8 +670,8 @@ impl Tx for SqliteTx<'_, '_> {
         let agency = agency_id.to_string();
         let row = |r: &rusqlite::Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?));
         let rows = match value {
-            None => stmt.query_map(params![agency, entity], row)?.collect::<Result<Vec<_>, _>>()?,
-            Some(v) => stmt.query_map(params![agency, entity, v], row)?.collect::<Result<Vec<_>, _>>()?,
+            None => stmt.query_map(params![agency, entity.as_str()], row)?.collect::<Result<Vec<_>, _>>()?,
+            Some(v) => stmt.query_map(params![agency, entity.as_str(), v], row)?.collect::<Result<Vec<_>, _>>()?,
         };
         // A payload is stored as the desk sent it, already parsed once; one that no longer
         // parses is skipped (it cannot count towards anything).
@@ -683,7 +683,7 @@ impl Tx for SqliteTx<'_, '_> {
 
     fn put_record(
         &mut self,
-        entity: &str,
+        entity: SyncEntity,
         entity_id: Uuid,
         agency_id: Uuid,
         payload: &serde_json::Value,
@@ -694,14 +694,14 @@ impl Tx for SqliteTx<'_, '_> {
              VALUES (?1, ?2, ?3, ?4, 0, 1, ?5)
              ON CONFLICT (entity, entity_id) DO UPDATE SET payload = excluded.payload, deleted = 0,
                version = agency_records.version + 1, updated_at = excluded.updated_at",
-            params![entity, entity_id.to_string(), agency_id.to_string(), payload.to_string(), ts(now)],
+            params![entity.as_str(), entity_id.to_string(), agency_id.to_string(), payload.to_string(), ts(now)],
         )?;
         Ok(())
     }
 
     fn delete_record(
         &mut self,
-        entity: &str,
+        entity: SyncEntity,
         entity_id: Uuid,
         agency_id: Uuid,
         payload: &serde_json::Value,
@@ -712,7 +712,7 @@ impl Tx for SqliteTx<'_, '_> {
              VALUES (?1, ?2, ?3, ?4, 1, 1, ?5)
              ON CONFLICT (entity, entity_id) DO UPDATE SET deleted = 1,
                version = agency_records.version + 1, updated_at = excluded.updated_at",
-            params![entity, entity_id.to_string(), agency_id.to_string(), payload.to_string(), ts(now)],
+            params![entity.as_str(), entity_id.to_string(), agency_id.to_string(), payload.to_string(), ts(now)],
         )?;
         Ok(())
     }
