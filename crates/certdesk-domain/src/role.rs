@@ -14,17 +14,15 @@ pub enum Role {
     Manager,
 }
 
-impl Role {
-    /// The stable name (the serde name).
-    pub const fn code(self) -> &'static str {
-        match self {
-            Role::Clerk => "clerk",
-            Role::Manager => "manager",
-        }
-    }
+crate::closed_set!(Role, "role", {
+    Clerk => "clerk",
+    Manager => "manager",
+});
 
-    /// Reads `clerk` / `manager`, or what a clerk types for them (前台, 文员 / 管理员, 经理).
-    pub fn from_code(s: &str) -> Option<Role> {
+impl Role {
+    /// Reads `clerk` / `manager`, or what a clerk types for them (前台, 文员 / 管理员, 经理). A
+    /// stored role is read strictly by its code ([`crate::Code::from_code`]).
+    pub fn from_label(s: &str) -> Option<Role> {
         match s.trim().to_lowercase().as_str() {
             "clerk" | "前台" | "文员" => Some(Role::Clerk),
             "manager" | "管理员" | "经理" => Some(Role::Manager),
@@ -36,14 +34,17 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::Role;
+    use crate::Code;
 
     #[test]
     fn roles_read_their_codes_and_what_a_clerk_types() {
         for r in [Role::Clerk, Role::Manager] {
             assert_eq!(Role::from_code(r.code()), Some(r));
+            assert_eq!(Role::from_label(r.code()), Some(r));
             assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.code()));
         }
-        assert_eq!(Role::from_code(" 管理员 "), Some(Role::Manager));
-        assert_eq!(Role::from_code("admin"), None);
+        assert_eq!(Role::from_label(" 管理员 "), Some(Role::Manager));
+        assert_eq!(Role::from_code("管理员"), None, "a stored role is its code, never a label");
+        assert_eq!(Role::from_label("admin"), None);
     }
 }

@@ -708,23 +708,22 @@ pub struct PublicIdentity {
     pub name: String,
     /// The photo's SHA-256, if any.
     pub photo_sha256: Option<String>,
-    /// The service types, by code.
-    pub service_types: Vec<String>,
+    /// The service types.
+    pub service_types: Vec<ServiceType>,
 }
 
 impl PublicIdentity {
     /// The identity of a record: its name, photo and service types.
     pub fn of(name: &str, photo_sha256: Option<&str>, service_types: &[ServiceType]) -> PublicIdentity {
-        let codes = service_types.iter().map(|t| crate::Code::code(t).to_owned()).collect();
-        PublicIdentity { name: name.to_owned(), photo_sha256: photo_sha256.map(str::to_owned), service_types: codes }
+        PublicIdentity { name: name.to_owned(), photo_sha256: photo_sha256.map(str::to_owned), service_types: service_types.to_vec() }
     }
 
     /// The fields in which `self` differs from `approved` (`name`, `photo`, `service_types`, in
     /// that order); the service types' order does not count.
     pub fn changed_from(&self, approved: &PublicIdentity) -> Vec<&'static str> {
-        let sorted = |v: &[String]| {
+        let sorted = |v: &[ServiceType]| {
             let mut v = v.to_vec();
-            v.sort();
+            v.sort_by_key(|t| crate::Code::code(t));
             v.dedup();
             v
         };

@@ -280,7 +280,7 @@ pub(crate) fn upload_offset_mismatch(offset: u64, overlaps: bool) -> AppError {
 }
 
 /// What the platform says of a pushed entry it refuses or cannot apply, and of a decision the
-/// desk learns by pull; the codes are `rules::codes`.
+/// desk learns by pull; the codes are `certdesk_protocol::sync::RefusalCode`.
 /// Over the per-network limit for requests without credentials.
 pub(crate) fn too_many_requests() -> (&'static str, &'static str) {
     (

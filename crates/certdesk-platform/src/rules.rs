@@ -7,48 +7,12 @@
 
 use certdesk_domain::lifecycle::{claims_certificate, transition, LifecycleEvent};
 use certdesk_domain::{validate_worker_record, Bilingual, FieldError, ValidWorker, WorkerInput, WorkerStatus};
-use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry};
+use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry, RefusalCode};
 use chrono::NaiveDate;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::messages::push;
-
-/// Stable codes of refused entries.
-pub mod codes {
-    /// The worker record breaks a domain rule.
-    pub const INVALID_RECORD: &str = "invalid_record";
-    /// The person already holds or applied for a certificate through another agency.
-    pub const CLAIMED_ELSEWHERE: &str = "certificate_held_elsewhere";
-    /// The same person has another record at this agency holding or applying for one.
-    pub const CLAIMED_HERE: &str = "certificate_held_by_other_record";
-    /// The entry names an entity or operation the platform does not know.
-    pub const UNSUPPORTED: &str = "unsupported_entry";
-    /// The entry id was used before with other content.
-    pub const ENTRY_REUSED: &str = "entry_id_reused";
-    /// The record id belongs to another agency.
-    pub const FOREIGN_RECORD: &str = "record_id_taken";
-    /// The ID number of a worker with an application or certificate may not change.
-    pub const ID_NUMBER_LOCKED: &str = "id_number_locked";
-    /// The record is unknown to the platform (or has no certificate to reissue).
-    pub const UNKNOWN_RECORD: &str = "unknown_record";
-    /// The certificate is past its validity.
-    pub const CERTIFICATE_EXPIRED: &str = "certificate_expired";
-    /// An `activate` entry without a card version or a well-formed code hash.
-    pub const ACTIVATION_UNREADABLE: &str = "activation_unreadable";
-    /// An `activate` entry for a card that is not the worker's current one.
-    pub const ACTIVATION_NOT_CURRENT: &str = "activation_not_current";
-    /// The training the agency synced does not make the worker eligible (at application).
-    pub const TRAINING_INCOMPLETE: &str = "training_incomplete";
-    /// The police comparison failed (a rejection the desk learns by pull).
-    pub const POLICE_CHECK_FAILED: &str = "police_check_failed";
-    /// A complaint answer for a complaint this agency does not have.
-    pub const COMPLAINT_UNKNOWN: &str = "complaint_unknown";
-    /// A complaint answer for a complaint the office closed.
-    pub const COMPLAINT_CLOSED: &str = "complaint_closed";
-    /// A staff account whose username another account of the agency holds.
-    pub const USERNAME_TAKEN: &str = "username_taken";
-}
 
 /// A worker record as pushed, read and re-validated.
 #[derive(Debug, Clone)]
@@ -66,7 +30,7 @@ pub fn read_worker(
     today: NaiveDate,
 ) -> Result<PushedWorker, EntryOutcome> {
     let input: WorkerInput = serde_json::from_value(payload.clone()).map_err(|e| {
-        rejected(codes::INVALID_RECORD, push::worker_unreadable(e))
+        rejected(RefusalCode::InvalidRecord, push::worker_unreadable(e))
     })?;
     // A record may still lack details completed later (待补全); applying needs them.
     let valid = validate_worker_record(&input, today).map_err(|errors| invalid(&errors))?;
@@ -123,7 +87,7 @@ pub fn may_reissue(status: WorkerStatus) -> Result<WorkerStatus, EntryOutcome> {
 
 /// The refusal of a new card for a certificate past its validity.
 pub fn certificate_expired() -> EntryOutcome {
-    rejected(codes::CERTIFICATE_EXPIRED, push::certificate_expired())
+    rejected(RefusalCode::CertificateExpired, push::certificate_expired())
 }
 
 /// Whether a worker in `status` keeps its ID number fixed.
@@ -134,54 +98,54 @@ pub fn id_number_locked(status: WorkerStatus) -> bool {
 /// The refusal when the person holds or applies for a certificate through another agency.
 /// The other agency is not named: that would tell one agency about another's staff.
 pub fn claimed_elsewhere() -> EntryOutcome {
-    rejected(codes::CLAIMED_ELSEWHERE, push::claimed_elsewhere())
+    rejected(RefusalCode::ClaimedElsewhere, push::claimed_elsewhere())
 }
 
 /// The refusal when the same agency has another record of the person with a claim.
 pub fn claimed_here() -> EntryOutcome {
-    rejected(codes::CLAIMED_HERE, push::claimed_here())
+    rejected(RefusalCode::ClaimedHere, push::claimed_here())
 }
 
 /// The refusal of an entity or operation the platform does not handle (or does not know: a
 /// newer desk's names arrive as sent).
 pub fn unsupported(entity: &str, op: &str) -> EntryOutcome {
-    rejected(codes::UNSUPPORTED, push::unsupported(entity, op))
+    rejected(RefusalCode::Unsupported, push::unsupported(entity, op))
 }
 
 /// The refusal of a complaint answer the platform cannot take (`why` says what is wrong).
-pub fn complaint_answer_refused(code: &str, why: Bilingual) -> EntryOutcome {
+pub fn complaint_answer_refused(code: RefusalCode, why: Bilingual) -> EntryOutcome {
     rejected(code, why)
 }
 
 /// The conflict of an entry id reused with different content.
 pub fn entry_reused() -> EntryOutcome {
-    conflict(codes::ENTRY_REUSED, push::entry_reused())
+    conflict(RefusalCode::EntryReused, push::entry_reused())
 }
 
 /// The conflict of a record id that another agency owns.
 pub fn foreign_record() -> EntryOutcome {
-    conflict(codes::FOREIGN_RECORD, push::foreign_record())
+    conflict(RefusalCode::ForeignRecord, push::foreign_record())
 }
 
 /// The conflict of changing the ID number of a worker with an application or certificate.
 pub fn id_number_change_refused() -> EntryOutcome {
-    conflict(codes::ID_NUMBER_LOCKED, push::id_number_locked())
+    conflict(RefusalCode::IdNumberLocked, push::id_number_locked())
 }
 
 /// The refusal of an electronic-card activation the platform cannot read.
 pub fn activation_unreadable() -> EntryOutcome {
-    rejected(codes::ACTIVATION_UNREADABLE, push::activation_unreadable())
+    rejected(RefusalCode::ActivationUnreadable, push::activation_unreadable())
 }
 
 /// The refusal of an electronic-card activation for a card that is not the worker's current
 /// one (replaced, cancelled, or another worker's).
 pub fn activation_not_current() -> EntryOutcome {
-    rejected(codes::ACTIVATION_NOT_CURRENT, push::activation_not_current())
+    rejected(RefusalCode::ActivationNotCurrent, push::activation_not_current())
 }
 
 /// The refusal of an operation on a record the platform never received.
 pub fn unknown_record() -> EntryOutcome {
-    rejected(codes::UNKNOWN_RECORD, push::unknown_record())
+    rejected(RefusalCode::UnknownRecord, push::unknown_record())
 }
 
 /// The fingerprint of a pushed entry's content, kept in its receipt: a retry with the same
@@ -252,7 +216,7 @@ fn write_canonical(value: &Value, out: &mut String) {
 fn invalid(errors: &[FieldError]) -> EntryOutcome {
     let zh: Vec<&str> = errors.iter().map(|e| e.message_zh.as_str()).collect();
     let en: Vec<&str> = errors.iter().map(|e| e.message_en.as_str()).collect();
-    rejected(codes::INVALID_RECORD, push::worker_invalid(&zh, &en))
+    rejected(RefusalCode::InvalidRecord, push::worker_invalid(&zh, &en))
 }
 
 fn field_rejection(e: &FieldError) -> EntryOutcome {
@@ -263,14 +227,12 @@ fn field_rejection(e: &FieldError) -> EntryOutcome {
     }
 }
 
-fn rejected(code: &str, message: Bilingual) -> EntryOutcome {
-    let (message_zh, message_en) = message.into_pair();
-    EntryOutcome::Rejected { code: code.into(), message_zh, message_en }
+fn rejected(code: RefusalCode, message: Bilingual) -> EntryOutcome {
+    EntryOutcome::rejected(code, message)
 }
 
-fn conflict(code: &str, message: Bilingual) -> EntryOutcome {
-    let (message_zh, message_en) = message.into_pair();
-    EntryOutcome::Conflict { code: code.into(), message_zh, message_en }
+fn conflict(code: RefusalCode, message: Bilingual) -> EntryOutcome {
+    EntryOutcome::conflict(code, message)
 }
 
 #[cfg(test)]
@@ -306,7 +268,7 @@ mod tests {
         else {
             panic!("must be a rejection");
         };
-        assert_eq!(code, codes::INVALID_RECORD);
+        assert_eq!(code, RefusalCode::InvalidRecord.as_str());
         assert!(
             message_zh.contains("校验") || message_zh.contains("身份证"),
             "{message_zh}"

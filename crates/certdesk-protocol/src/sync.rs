@@ -522,9 +522,81 @@ impl ReceivedEntry {
     }
 }
 
+impl EntryOutcome {
+    /// Refused for good, with one of the platform's codes.
+    pub fn rejected(code: RefusalCode, message: certdesk_domain::Bilingual) -> Self {
+        let (message_zh, message_en) = message.into_pair();
+        EntryOutcome::Rejected { code: code.as_str().to_owned(), message_zh, message_en }
+    }
+
+    /// Refused because the platform's state disagrees, with one of the platform's codes.
+    pub fn conflict(code: RefusalCode, message: certdesk_domain::Bilingual) -> Self {
+        let (message_zh, message_en) = message.into_pair();
+        EntryOutcome::Conflict { code: code.as_str().to_owned(), message_zh, message_en }
+    }
+
+    /// The refusal's code as sent (none for an applied or duplicate entry).
+    pub fn refusal_code(&self) -> Option<&str> {
+        match self {
+            EntryOutcome::Rejected { code, .. } | EntryOutcome::Conflict { code, .. } => Some(code),
+            EntryOutcome::Applied | EntryOutcome::Duplicate => None,
+        }
+    }
+
+    /// Whether the entry was refused with this code.
+    pub fn is(&self, code: RefusalCode) -> bool {
+        self.refusal_code() == Some(code.as_str())
+    }
+}
+
 impl From<OutboxEntry> for ReceivedEntry {
     fn from(e: OutboxEntry) -> Self {
         ReceivedEntry::Known(e)
+    }
+}
+
+crate::api_code::wire_codes! {
+    /// Why the platform refused a pushed entry ([`EntryOutcome::Rejected`] and
+    /// [`EntryOutcome::Conflict`]) or rejected an application ([`ChangeBody::Rejection`]), besides the codes of the
+    /// domain's own refusals (a lifecycle step not allowed) that the platform forwards: one
+    /// closed set the platform answers with and the desk's tests match. The wire keeps the string
+    /// (a newer platform may refuse with a code this build does not know).
+    RefusalCode {
+        /// The worker record breaks a domain rule.
+        InvalidRecord = "invalid_record",
+        /// The person already holds or applied for a certificate through another agency.
+        ClaimedElsewhere = "certificate_held_elsewhere",
+        /// The same person has another record at this agency holding or applying for one.
+        ClaimedHere = "certificate_held_by_other_record",
+        /// The entry names an entity or operation the platform does not know.
+        Unsupported = "unsupported_entry",
+        /// The entry id was used before with other content.
+        EntryReused = "entry_id_reused",
+        /// The record id belongs to another agency.
+        ForeignRecord = "record_id_taken",
+        /// The ID number of a worker with an application or certificate may not change.
+        IdNumberLocked = "id_number_locked",
+        /// The record is unknown to the platform (or has no certificate to reissue).
+        UnknownRecord = "unknown_record",
+        /// The certificate is past its validity.
+        CertificateExpired = "certificate_expired",
+        /// An `activate` entry without a card version or a well-formed code hash.
+        ActivationUnreadable = "activation_unreadable",
+        /// An `activate` entry for a card that is not the worker's current one.
+        ActivationNotCurrent = "activation_not_current",
+        /// The training the agency synced does not make the worker eligible (at application).
+        TrainingIncomplete = "training_incomplete",
+        /// The police comparison failed (a rejection the desk learns by pull).
+        PoliceCheckFailed = "police_check_failed",
+        /// A complaint answer for a complaint this agency does not have.
+        ComplaintUnknown = "complaint_unknown",
+        /// A complaint answer for a complaint the office closed.
+        ComplaintClosed = "complaint_closed",
+        /// A staff account whose username another account of the agency holds.
+        UsernameTaken = "username_taken",
+        /// A training record whose class or worker the platform does not hold yet; the desk
+        /// sends it again after its parent.
+        ParentMissing = "parent_missing",
     }
 }
 
@@ -664,8 +736,9 @@ pub enum ChangeBody {
         name: String,
         /// The approved photo's SHA-256.
         photo_sha256: Option<String>,
-        /// The approved service types, by code.
-        service_types: Vec<String>,
+        /// The approved service types.
+        #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+        service_types: Vec<certdesk_domain::ServiceType>,
     },
     /// An application for updated details was rejected: the approved details stay.
     DetailsRejected {
@@ -929,6 +1002,24 @@ mod tests {
         assert_eq!(got.changes[2].body, ChangeBody::Unknown, "the wire cannot name the unreadable kind itself");
         let no_seq = json!({"changes": [{"kind": "deleted", "entity": "trust_key", "entity_id": "3"}], "next_cursor": 1, "has_more": false});
         assert!(serde_json::from_value::<PullResponse>(no_seq).is_err());
+    }
+
+    /// The strings the refusal codes were before they were an enum, written out by hand: desks
+    /// in the field keep them in their refusal lists, so none may change.
+    #[test]
+    fn every_refusal_code_keeps_the_string_it_had_before() {
+        let before = [
+            "invalid_record", "certificate_held_elsewhere", "certificate_held_by_other_record", "unsupported_entry",
+            "entry_id_reused", "record_id_taken", "id_number_locked", "unknown_record", "certificate_expired",
+            "activation_unreadable", "activation_not_current", "training_incomplete", "police_check_failed",
+            "complaint_unknown", "complaint_closed", "username_taken", "parent_missing",
+        ];
+        assert_eq!(RefusalCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(), before);
+        let refused = EntryOutcome::rejected(RefusalCode::ParentMissing, certdesk_domain::Bilingual::new("甲", "A"));
+        assert!(refused.is(RefusalCode::ParentMissing) && !refused.is(RefusalCode::InvalidRecord));
+        assert_eq!(RefusalCode::from_str_opt("parent_missing"), Some(RefusalCode::ParentMissing));
+        assert_eq!(RefusalCode::from_str_opt("a_newer_code"), None, "a newer platform's code is kept as sent, never guessed");
+        assert!(!EntryOutcome::Applied.is(RefusalCode::InvalidRecord));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use certdesk_domain::lifecycle::{transition, LifecycleEvent};
-use certdesk_domain::{Bilingual, CardLayout, Code, WorkerStatus};
+use certdesk_domain::{Bilingual, CardLayout, WorkerStatus};
 use certdesk_protocol::{Verdict, VerdictKind};
 
 use crate::audit::AuditRecord;
@@ -171,19 +171,14 @@ pub enum CancelReason {
     Other,
 }
 
+certdesk_domain::closed_set!(CancelReason, "cancellation reason", {
+    LeftAgency => "left_agency",
+    Misconduct => "misconduct",
+    Other => "other",
+});
+
 impl CancelReason {
-    /// Every reason, in form order.
-    pub const ALL: [CancelReason; 3] = [CancelReason::LeftAgency, CancelReason::Misconduct, CancelReason::Other];
-
-    /// Stable code (same as the serde name).
-    pub fn code(self) -> &'static str {
-        match self {
-            CancelReason::LeftAgency => "left_agency",
-            CancelReason::Misconduct => "misconduct",
-            CancelReason::Other => "other",
-        }
-    }
-
+    /// Reads the code or the Chinese label (离职, 违规, 其他).
     pub fn parse(s: &str) -> DeskResult<CancelReason> {
         match s.trim() {
             "left_agency" | "离职" => Ok(CancelReason::LeftAgency),
@@ -205,18 +200,13 @@ pub enum LossKind {
     Damaged,
 }
 
+certdesk_domain::closed_set!(LossKind, "loss kind", {
+    Lost => "lost",
+    Damaged => "damaged",
+});
+
 impl LossKind {
-    /// Both kinds.
-    pub const ALL: [LossKind; 2] = [LossKind::Lost, LossKind::Damaged];
-
-    /// Stable code (same as the serde name).
-    pub fn code(self) -> &'static str {
-        match self {
-            LossKind::Lost => "lost",
-            LossKind::Damaged => "damaged",
-        }
-    }
-
+    /// Reads the code or the Chinese label (遗失, 损坏).
     pub fn parse(s: &str) -> DeskResult<LossKind> {
         match s.trim() {
             "lost" | "遗失" => Ok(LossKind::Lost),
@@ -225,40 +215,6 @@ impl LossKind {
         }
     }
 }
-
-impl Code for CancelReason {
-    const ALL: &'static [Self] = &CancelReason::ALL;
-    const WHAT: &'static str = "cancellation reason";
-    fn code(&self) -> &'static str {
-        CancelReason::code(*self)
-    }
-}
-
-impl Code for LossKind {
-    const ALL: &'static [Self] = &LossKind::ALL;
-    const WHAT: &'static str = "loss kind";
-    fn code(&self) -> &'static str {
-        LossKind::code(*self)
-    }
-}
-
-/// Each equals its stable code (`reason == "left_agency"`), as stored and sent, and shows it.
-macro_rules! eq_code {
-    ($($ty:ty),*) => {$(
-        impl PartialEq<&str> for $ty {
-            fn eq(&self, other: &&str) -> bool {
-                Code::code(self) == *other
-            }
-        }
-
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(Code::code(self))
-            }
-        }
-    )*};
-}
-eq_code!(CancelReason, LossKind, FeedbackKind);
 
 /// What a citizen sent about a worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,16 +227,10 @@ pub enum FeedbackKind {
     Complaint,
 }
 
-impl Code for FeedbackKind {
-    const ALL: &'static [Self] = &[FeedbackKind::Rating, FeedbackKind::Complaint];
-    const WHAT: &'static str = "feedback kind";
-    fn code(&self) -> &'static str {
-        match self {
-            FeedbackKind::Rating => "rating",
-            FeedbackKind::Complaint => "complaint",
-        }
-    }
-}
+certdesk_domain::closed_set!(FeedbackKind, "feedback kind", {
+    Rating => "rating",
+    Complaint => "complaint",
+});
 
 /// A citizen's rating or complaint, as pulled from the platform.
 #[derive(Debug, Clone, Serialize)]

@@ -79,6 +79,7 @@ mod tests {
         serde_names_are_codes::<crate::CancelReason>();
         serde_names_are_codes::<crate::LossKind>();
         serde_names_are_codes::<crate::FeedbackKind>();
+        serde_names_are_codes::<crate::PushOutcome>();
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub use roster::{RosterExport, RosterFilter, RosterFormat, ROSTER_HEADERS};
 pub use roster_filing::KeptFiling;
 pub use search::{SearchResult, WorkerSummary};
 pub use sync::{
-    ApplyAllReport, DeviceRecord, PlatformView, PullTally, PushTally, SyncErrorInfo, SyncRejection, SyncStatus,
+    ApplyAllReport, DeviceRecord, PlatformView, PullTally, PushOutcome, PushTally, SyncErrorInfo, SyncRejection, SyncStatus,
     WorkerCertificate, STALE_AFTER_DAYS, SYNCED_ENTITIES,
 };
 pub use stats::{DeskStats, MonthStats, StageCounts};

@@ -15,7 +15,7 @@ use certdesk_protocol::credential::{RevocationList, TrustList, TrustedKey, Verdi
 use certdesk_protocol::sync::{Change, ChangeBody, DeletedEntity, EntryOutcome, EntryResult, SyncEntity, SyncOp};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Transaction;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRecord;
 use crate::cards::Feedback;
@@ -117,6 +117,40 @@ pub struct SyncStatus {
     pub cursor: i64,
 }
 
+/// What the platform answered for one pushed entry, as the outbox keeps it (`outbox.outcome`)
+/// and the refusal list shows it (`sync_rejections.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum PushOutcome {
+    /// Taken into the platform's records.
+    Applied,
+    /// Received before; nothing changed.
+    Duplicate,
+    /// Refused for good: fix the record, it will be sent again.
+    Rejected,
+    /// The platform's state disagrees; usually call the platform.
+    Conflict,
+}
+
+certdesk_domain::closed_set!(PushOutcome, "push outcome", {
+    Applied => "applied",
+    Duplicate => "duplicate",
+    Rejected => "rejected",
+    Conflict => "conflict",
+});
+
+impl From<&EntryOutcome> for PushOutcome {
+    fn from(outcome: &EntryOutcome) -> Self {
+        match outcome {
+            EntryOutcome::Applied => PushOutcome::Applied,
+            EntryOutcome::Duplicate => PushOutcome::Duplicate,
+            EntryOutcome::Rejected { .. } => PushOutcome::Rejected,
+            EntryOutcome::Conflict { .. } => PushOutcome::Conflict,
+        }
+    }
+}
+
 /// One entry the platform refused, for the clerk's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -125,18 +159,18 @@ pub struct SyncRejection {
     pub entry_id: String,
     /// Its outbox position.
     pub seq: i64,
-    /// `worker`, ...
-    pub entity: String,
+    /// What kind of record it is.
+    pub entity: SyncEntity,
     /// The record's id.
     pub entity_id: String,
     /// For workers: the name, to show without another look-up.
     pub entity_label: Option<String>,
-    /// `upsert`, `apply`, ...
-    pub op: String,
-    /// `rejected` (fix the record, it will be sent again) or `conflict` (the platform's state
-    /// disagrees; usually call the platform).
-    pub kind: String,
-    /// The platform's stable code.
+    /// What the entry did to the record.
+    pub op: SyncOp,
+    /// [`PushOutcome::Rejected`] or [`PushOutcome::Conflict`].
+    pub kind: PushOutcome,
+    /// The platform's stable code (a [`certdesk_protocol::sync::RefusalCode`], or a newer
+    /// platform's code kept as sent).
     pub code: String,
     /// The platform's sentence, Chinese.
     pub message_zh: String,

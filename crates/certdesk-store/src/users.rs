@@ -48,7 +48,7 @@ pub use certdesk_domain::Role;
 
 /// Reads `clerk` / `manager` (also 前台 / 管理员), or says what is wrong.
 pub fn parse_role(s: &str) -> Result<Role, FieldError> {
-    Role::from_code(s).ok_or_else(|| messages::role_invalid(s.trim()))
+    Role::from_label(s).ok_or_else(|| messages::role_invalid(s.trim()))
 }
 
 /// The signed-in user: who every change is recorded against.

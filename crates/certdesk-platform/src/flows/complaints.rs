@@ -13,13 +13,13 @@
 //! A closed complaint takes no answer and no further action. Every refusal changes nothing.
 
 use certdesk_protocol::complaint::{ComplaintAnswer, ComplaintState, MAX_COMPLAINT_TEXT};
-use certdesk_protocol::sync::{ChangeBody, EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
+use certdesk_protocol::sync::{ChangeBody, EntryOutcome, OutboxEntry, RefusalCode, SyncEntity, SyncOp};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::PushContext;
 use crate::messages::push;
-use crate::rules::{self, codes};
+use crate::rules;
 use crate::store::complaints::{ComplaintEvent, ComplaintEventKind, ComplaintFilter, ComplaintRow};
 use crate::store::repo::{Repo, RepoExt, Tx};
 use crate::store::StoreResult;
@@ -32,31 +32,31 @@ pub(super) fn apply_answer(tx: &mut dyn Tx, ctx: &PushContext, entry: &OutboxEnt
     if entry.op != SyncOp::Upsert {
         return Ok(rules::unsupported(entry.entity.as_str(), entry.op.as_str()));
     }
-    let refused = |code: &str, why| Ok(rules::complaint_answer_refused(code, why));
+    let refused = |code: RefusalCode, why| Ok(rules::complaint_answer_refused(code, why));
     let answer: ComplaintAnswer = match serde_json::from_value(entry.payload.clone()) {
         Ok(a) => a,
-        Err(e) => return refused(codes::INVALID_RECORD, push::complaint_answer_unreadable(e)),
+        Err(e) => return refused(RefusalCode::InvalidRecord, push::complaint_answer_unreadable(e)),
     };
     let answer_id = entry.entity_id;
     let action = answer.action.trim();
     if action.is_empty() {
-        return refused(codes::INVALID_RECORD, push::complaint_answer_empty());
+        return refused(RefusalCode::InvalidRecord, push::complaint_answer_empty());
     }
     if action.chars().count() > MAX_COMPLAINT_TEXT {
-        return refused(codes::INVALID_RECORD, push::complaint_answer_too_long(MAX_COMPLAINT_TEXT));
+        return refused(RefusalCode::InvalidRecord, push::complaint_answer_too_long(MAX_COMPLAINT_TEXT));
     }
     let Some(complaint) = tx.complaint(answer.complaint_id)?.filter(|c| c.agency_id == ctx.agency_id) else {
-        return refused(codes::COMPLAINT_UNKNOWN, push::complaint_unknown());
+        return refused(RefusalCode::ComplaintUnknown, push::complaint_unknown());
     };
     if tx.complaint_events(complaint.id)?.iter().any(|e| e.id == answer_id) {
         return Ok(EntryOutcome::Applied);
     }
     if complaint.state == ComplaintState::Closed {
-        return refused(codes::COMPLAINT_CLOSED, push::complaint_closed());
+        return refused(RefusalCode::ComplaintClosed, push::complaint_closed());
     }
     let filed_on = complaint.created_at.with_timezone(&certdesk_domain::shanghai()).date_naive();
     if answer.done_on < filed_on || answer.done_on > ctx.today {
-        return refused(codes::INVALID_RECORD, push::complaint_answer_date());
+        return refused(RefusalCode::InvalidRecord, push::complaint_answer_date());
     }
     tx.add_complaint_event(&ComplaintEvent {
         id: answer_id,

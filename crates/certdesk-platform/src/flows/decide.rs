@@ -5,7 +5,7 @@
 use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_domain::WorkerStatus;
 use certdesk_protocol::credential::{sign_payload, CredentialClaims};
-use certdesk_protocol::sync::{ChangeBody, CheckKind};
+use certdesk_protocol::sync::{ChangeBody, CheckKind, RefusalCode};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -64,7 +64,7 @@ pub fn decide<R: Repo + ?Sized>(
                     Some(agency_id),
                     &ChangeBody::Rejection {
                         worker_id,
-                        code: crate::rules::codes::POLICE_CHECK_FAILED.into(),
+                        code: RefusalCode::PoliceCheckFailed.as_str().into(),
                         message_zh,
                         message_en,
                     },

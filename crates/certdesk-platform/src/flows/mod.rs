@@ -30,7 +30,6 @@ pub use access::{
 pub use decide::decide;
 pub use feedback::{add_feedback, discard_rating, release_rating};
 pub use keys::{current_signing_key, rotate_signing_key, withdraw_signing_key};
-pub use records::PARENT_MISSING;
 
 use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry, SyncEntity};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -9,7 +9,7 @@
 
 use certdesk_domain::Bilingual;
 use certdesk_protocol::staff::StaffAccount;
-use certdesk_protocol::sync::{participant_key, record_uuid, ChangeBody, EntryOutcome, OutboxEntry, SyncEntity, SyncOp};
+use certdesk_protocol::sync::{participant_key, record_uuid, ChangeBody, EntryOutcome, OutboxEntry, RefusalCode, SyncEntity, SyncOp};
 
 use crate::messages::push;
 use crate::rules;
@@ -17,20 +17,8 @@ use crate::store::repo::{RecordLink, Tx};
 use super::PushContext;
 use crate::store::StoreResult;
 
-/// Code of a record whose class or worker the platform does not hold yet.
-pub const PARENT_MISSING: &str = "parent_missing";
-
-fn refused(code: &str, zh: String, en: String) -> EntryOutcome {
-    EntryOutcome::Rejected {
-        code: code.into(),
-        message_zh: zh,
-        message_en: en,
-    }
-}
-
 fn parent_missing(what: &Bilingual) -> EntryOutcome {
-    let (zh, en) = push::parent_missing(what).into_pair();
-    refused(PARENT_MISSING, zh, en)
+    EntryOutcome::rejected(RefusalCode::ParentMissing, push::parent_missing(what))
 }
 
 /// Applies one record entry inside the push's transaction.
@@ -58,8 +46,7 @@ pub(super) fn apply(
         SyncOp::Upsert if entry.entity == SyncEntity::User => staff_account(tx, ctx, entry),
         SyncOp::Upsert => {
             let Some(fields) = entry.payload.as_object() else {
-                let (zh, en) = push::training_unreadable().into_pair();
-                return Ok(refused(rules::codes::INVALID_RECORD, zh, en));
+                return Ok(EntryOutcome::rejected(RefusalCode::InvalidRecord, push::training_unreadable()));
             };
             if entry.entity != SyncEntity::TrainingClass {
                 if let Some(class) = fields.get("class_id").and_then(|v| v.as_str()) {
@@ -146,8 +133,7 @@ pub(super) fn relay_worker_records(tx: &mut dyn Tx, ctx: &PushContext, worker_id
 /// that joins later receives what the others hold, and relays it to every desk of the agency.
 fn staff_account(tx: &mut dyn Tx, ctx: &PushContext, entry: &OutboxEntry) -> StoreResult<EntryOutcome> {
     let unreadable = || {
-        let (zh, en) = push::staff_unreadable().into_pair();
-        refused(rules::codes::INVALID_RECORD, zh, en)
+        EntryOutcome::rejected(RefusalCode::InvalidRecord, push::staff_unreadable())
     };
     let Ok(account) = serde_json::from_value::<StaffAccount>(entry.payload.clone()) else {
         return Ok(unreadable());
@@ -161,8 +147,7 @@ fn staff_account(tx: &mut dyn Tx, ctx: &PushContext, entry: &OutboxEntry) -> Sto
         .filter_map(|p| serde_json::from_value(p).ok())
         .collect();
     if held.iter().any(|a| a.id != account.id && a.username.eq_ignore_ascii_case(&account.username)) {
-        let (zh, en) = push::username_taken(&account.username).into_pair();
-        return Ok(refused(rules::codes::USERNAME_TAKEN, zh, en));
+        return Ok(EntryOutcome::rejected(RefusalCode::UsernameTaken, push::username_taken(&account.username)));
     }
     let kept = match held.iter().find(|a| a.id == account.id) {
         Some(earlier) => account.merged_into(earlier),

@@ -7,7 +7,7 @@ use certdesk_domain::certificate_code::CertificateCode;
 use certdesk_domain::WorkerStatus;
 use certdesk_protocol::credential::{verify, Verdict};
 use certdesk_protocol::sync::{
-    ChangeBody, CheckKind, EntryOutcome, OutboxEntry, ReceivedEntry, SyncEntity, SyncOp,
+    ChangeBody, CheckKind, EntryOutcome, OutboxEntry, ReceivedEntry, RefusalCode, SyncEntity, SyncOp,
     UnknownEntry,
 };
 use certdesk_protocol::RevocationList;
@@ -18,7 +18,6 @@ use uuid::Uuid;
 
 use super::*;
 use crate::ids::CountingIds;
-use crate::rules::codes;
 use crate::store::repo::{RecordLink, RepoExt, WorkerRow, WorkerWrite};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Agency, Store, StoreError};
@@ -400,7 +399,7 @@ fn one_person_holds_one_certificate_city_wide_until_it_is_cancelled() {
     let (first, _) = b.apply(a, &person);
 
     let elsewhere = b.push(other, &[b.entry(Uuid::now_v7(), SyncOp::Apply, worker(&person))]);
-    assert_eq!(rejected_code(&elsewhere[0]), codes::CLAIMED_ELSEWHERE);
+    assert_eq!(rejected_code(&elsewhere[0]), RefusalCode::ClaimedElsewhere.as_str());
     let EntryOutcome::Rejected { message_zh, .. } = &elsewhere[0] else { unreachable!() };
     assert!(message_zh.contains("其他家政服务机构"), "{message_zh}");
     // A second record of the person at the same agency, with its training: merged into the
@@ -409,7 +408,7 @@ fn one_person_holds_one_certificate_city_wide_until_it_is_cancelled() {
     assert_eq!(here, [EntryOutcome::Applied]);
     // A record that only applies, never sent before, is not merged: the claim refuses it.
     let alone = b.push_untrained(a, today(), &[b.entry(Uuid::now_v7(), SyncOp::Apply, worker(&person))]).outcomes;
-    assert_eq!(rejected_code(&alone[0]), codes::CLAIMED_HERE);
+    assert_eq!(rejected_code(&alone[0]), RefusalCode::ClaimedHere.as_str());
     assert_eq!(b.store.pending_reviews().unwrap().len(), 1, "only the first claim is queued");
 
     // An upsert (not an application) of the person elsewhere is a record, not a claim.
@@ -459,7 +458,7 @@ fn an_id_number_is_locked_once_the_person_applied() {
     let desk = b.desk("A", "黄浦区");
     let (w, _) = b.apply(desk, &id_number(4));
     let got = b.push(desk, &[b.entry(w, SyncOp::Upsert, worker(&id_number(5)))]);
-    assert_eq!(rejected_code(&got[0]), codes::ID_NUMBER_LOCKED);
+    assert_eq!(rejected_code(&got[0]), RefusalCode::IdNumberLocked.as_str());
 }
 
 #[test]
@@ -552,9 +551,9 @@ fn a_reissue_signs_the_next_card_and_an_expired_certificate_gets_none() {
 
     let after_the_end = today().checked_add_days(Days::new(365)).unwrap();
     let late = b.push_on(desk, after_the_end, &[b.entry(w, SyncOp::Reissue, json!({}))]);
-    assert_eq!(rejected_code(&late.outcomes[0]), codes::CERTIFICATE_EXPIRED);
+    assert_eq!(rejected_code(&late.outcomes[0]), RefusalCode::CertificateExpired.as_str());
     let unknown = b.push(desk, &[b.entry(Uuid::now_v7(), SyncOp::Reissue, json!({}))]);
-    assert_eq!(rejected_code(&unknown[0]), codes::UNKNOWN_RECORD);
+    assert_eq!(rejected_code(&unknown[0]), RefusalCode::UnknownRecord.as_str());
 }
 
 #[test]
@@ -592,9 +591,9 @@ fn receipts_make_a_push_idempotent_and_an_unknown_entry_is_refused_alone() {
     let batch = [unknown, valid.clone(), invalid];
     let ctx = b.ctx(desk, today());
     let first = push(&b.store, &b.ids, &ctx, &batch, None).unwrap().outcomes;
-    assert_eq!(rejected_code(&first[0]), codes::UNSUPPORTED);
+    assert_eq!(rejected_code(&first[0]), RefusalCode::Unsupported.as_str());
     assert_eq!(first[1], EntryOutcome::Applied);
-    assert_eq!(rejected_code(&first[2]), codes::INVALID_RECORD);
+    assert_eq!(rejected_code(&first[2]), RefusalCode::InvalidRecord.as_str());
     let again = push(&b.store, &b.ids, &ctx, &batch, None).unwrap().outcomes;
     assert_eq!(again[0], first[0], "a refusal is answered again on retry");
     assert_eq!(again[1], EntryOutcome::Duplicate);
@@ -603,7 +602,7 @@ fn receipts_make_a_push_idempotent_and_an_unknown_entry_is_refused_alone() {
     let ReceivedEntry::Known(mut reused) = valid else { unreachable!() };
     reused.payload["name"] = json!("李四");
     let got = push(&b.store, &b.ids, &ctx, &[reused.into()], None).unwrap().outcomes;
-    assert_eq!(rejected_code(&got[0]), codes::ENTRY_REUSED);
+    assert_eq!(rejected_code(&got[0]), RefusalCode::EntryReused.as_str());
 }
 
 #[test]
@@ -621,7 +620,7 @@ fn training_records_need_their_parent_and_belong_to_the_agency_that_sent_them_fi
     let (class, participant) = (Uuid::now_v7(), Uuid::now_v7());
     let joins = json!({"class_id": class.to_string()});
     let early = b.push(a, &[record(SyncEntity::ClassParticipant, participant, SyncOp::Upsert, joins.clone())]);
-    assert_eq!(rejected_code(&early[0]), PARENT_MISSING);
+    assert_eq!(rejected_code(&early[0]), RefusalCode::ParentMissing.as_str());
     assert_eq!(
         b.push(a, &[
             record(SyncEntity::TrainingClass, class, SyncOp::Upsert, json!({"mode": "offline"})),
@@ -631,14 +630,14 @@ fn training_records_need_their_parent_and_belong_to_the_agency_that_sent_them_fi
         [EntryOutcome::Applied, EntryOutcome::Applied, EntryOutcome::Applied]
     );
     let taken = b.push(other, &[record(SyncEntity::TrainingClass, class, SyncOp::Upsert, json!({}))]);
-    assert_eq!(rejected_code(&taken[0]), codes::FOREIGN_RECORD);
+    assert_eq!(rejected_code(&taken[0]), RefusalCode::ForeignRecord.as_str());
     let not_object = b.push(a, &[record(SyncEntity::TrainingClass, class, SyncOp::Upsert, json!([1]))]);
-    assert_eq!(rejected_code(&not_object[0]), codes::INVALID_RECORD);
+    assert_eq!(rejected_code(&not_object[0]), RefusalCode::InvalidRecord.as_str());
     let apply = b.push(a, &[record(SyncEntity::TrainingClass, class, SyncOp::Apply, json!({}))]);
-    assert_eq!(rejected_code(&apply[0]), codes::UNSUPPORTED);
+    assert_eq!(rejected_code(&apply[0]), RefusalCode::Unsupported.as_str());
     let worker_of_other = json!({"worker_id": b.apply(other, &id_number(60)).0.to_string()});
     let exam = b.push(a, &[record(SyncEntity::ExamResult, Uuid::now_v7(), SyncOp::Upsert, worker_of_other)]);
-    assert_eq!(rejected_code(&exam[0]), PARENT_MISSING, "another agency's worker is no parent");
+    assert_eq!(rejected_code(&exam[0]), RefusalCode::ParentMissing.as_str(), "another agency's worker is no parent");
 }
 
 #[test]
@@ -785,7 +784,7 @@ fn an_application_the_synced_training_does_not_carry_is_refused_and_nothing_is_q
     let w = Uuid::now_v7();
     b.push_untrained(desk, today(), &[b.entry(w, SyncOp::Upsert, worker(&id_number(30)))]);
     let (code, zh) = refused(w, 30);
-    assert_eq!(code, codes::TRAINING_INCOMPLETE);
+    assert_eq!(code, RefusalCode::TrainingIncomplete.as_str());
     assert!(zh.contains("已认定 0 课时") && zh.contains("尚未参加考试"), "names the hours and the exam: {zh}");
     assert_eq!(b.status(w), WorkerStatus::Eligible, "the record is kept as the desk reported it, not applied");
     assert!(b.store.pending_reviews().unwrap().is_empty());
@@ -807,7 +806,7 @@ fn an_application_the_synced_training_does_not_carry_is_refused_and_nothing_is_q
         ],
     );
     let (code, zh) = refused(w, 30);
-    assert_eq!((code.as_str(), zh.contains("已认定 0 课时")), (codes::TRAINING_INCOMPLETE, true), "{zh}");
+    assert_eq!((code.as_str(), zh.contains("已认定 0 课时")), (RefusalCode::TrainingIncomplete.as_str(), true), "{zh}");
 
     // A real class attended, but its supervision form never synced.
     let class = Uuid::now_v7();
@@ -820,7 +819,7 @@ fn an_application_the_synced_training_does_not_carry_is_refused_and_nothing_is_q
         ],
     );
     let (code, zh) = refused(w, 30);
-    assert_eq!(code, codes::TRAINING_INCOMPLETE);
+    assert_eq!(code, RefusalCode::TrainingIncomplete.as_str());
     assert!(zh.contains("督导") && !zh.contains("课时不足") && !zh.contains("尚未参加考试"), "only the supervision form is missing: {zh}");
 
     // The form arrives. A record still 待补全 (no address) is stored, but its application is
@@ -833,7 +832,7 @@ fn an_application_the_synced_training_does_not_carry_is_refused_and_nothing_is_q
     let out = b.push_untrained(desk, today(), &[b.entry(w, SyncOp::Apply, to_complete)]);
     match &out.outcomes[0] {
         EntryOutcome::Rejected { code, message_zh, .. } => {
-            assert_eq!(code, codes::TRAINING_INCOMPLETE);
+            assert_eq!(code, RefusalCode::TrainingIncomplete.as_str());
             assert!(message_zh.contains("待补全：缺少住址"), "{message_zh}");
         }
         other => panic!("an incomplete record cannot apply, not {other:?}"),

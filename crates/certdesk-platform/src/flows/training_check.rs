@@ -14,13 +14,12 @@ use certdesk_domain::training::{
     ClassMode, Eligibility, EligibilityFacts, ExamAttempt, HalfHours, TrainingSettings,
 };
 use certdesk_domain::ValidWorker;
-use certdesk_protocol::sync::{EntryOutcome, SyncEntity};
+use certdesk_protocol::sync::{EntryOutcome, RefusalCode, SyncEntity};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::messages::push;
-use crate::rules::codes;
 use crate::store::repo::{RecordLink, Tx};
 use crate::store::StoreResult;
 
@@ -153,6 +152,5 @@ pub(super) fn refusal(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid, worker: &V
     }
     let zh: Vec<&str> = verdict.missing.iter().map(|m| m.message_zh.as_str()).collect();
     let en: Vec<&str> = verdict.missing.iter().map(|m| m.message_en.as_str()).collect();
-    let (message_zh, message_en) = push::training_incomplete(&zh, &en).into_pair();
-    Ok(Some(EntryOutcome::Rejected { code: codes::TRAINING_INCOMPLETE.into(), message_zh, message_en }))
+    Ok(Some(EntryOutcome::rejected(RefusalCode::TrainingIncomplete, push::training_incomplete(&zh, &en))))
 }

@@ -737,11 +737,12 @@ fn details_comparison(detail: &ReviewDetail) -> Markup {
     let Some(approved) = &detail.approved else {
         return html! {};
     };
-    let requested_types: Vec<String> = detail
+    // The pushed record was validated when it arrived: its service types are codes.
+    let requested_types: Vec<certdesk_domain::ServiceType> = detail
         .record
         .get("service_types")
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+        .map(|a| a.iter().filter_map(|t| t.as_str().and_then(<certdesk_domain::ServiceType as certdesk_domain::Code>::from_code)).collect())
         .unwrap_or_default();
     let requested = certdesk_domain::PublicIdentity {
         name: detail.item.name.clone(),
@@ -749,12 +750,8 @@ fn details_comparison(detail: &ReviewDetail) -> Markup {
         service_types: requested_types,
     };
     let changed = requested.changed_from(approved);
-    let types = |codes: &[String]| -> String {
-        codes
-            .iter()
-            .map(|c| <certdesk_domain::ServiceType as certdesk_domain::Code>::from_code(c).map_or(c.as_str(), |t| t.label_zh()))
-            .collect::<Vec<_>>()
-            .join("、")
+    let types = |types: &[certdesk_domain::ServiceType]| -> String {
+        types.iter().map(|t| t.label_zh()).collect::<Vec<_>>().join("、")
     };
     // A changed row stands out.
     let mark = |field: &str| changed.contains(&field).then_some("background:#fff4d6");

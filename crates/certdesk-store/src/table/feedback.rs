@@ -2,7 +2,6 @@
 //! worker's name and a complaint's latest answer; a complaint is marked answered here, and
 //! asked again or closed as the programme office decides.
 
-use certdesk_domain::Code;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::column;

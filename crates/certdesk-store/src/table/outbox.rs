@@ -5,7 +5,7 @@ use certdesk_protocol::sync::{EntryOutcome, SyncEntity, SyncOp};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::column;
-use crate::OutboxEntry;
+use crate::{OutboxEntry, PushOutcome};
 
 /// A new entry.
 pub(crate) fn insert(
@@ -86,19 +86,10 @@ pub(crate) fn brief(conn: &Connection, id: &str) -> rusqlite::Result<Option<Entr
     .optional()
 }
 
-/// An outcome's stored code (in `outbox.outcome` and `sync_rejections.kind`).
-pub(crate) fn outcome_code(outcome: &EntryOutcome) -> &'static str {
-    match outcome {
-        EntryOutcome::Applied => "applied",
-        EntryOutcome::Duplicate => "duplicate",
-        EntryOutcome::Rejected { .. } => "rejected",
-        EntryOutcome::Conflict { .. } => "conflict",
-    }
-}
 
 /// Marks an entry acknowledged, with the platform's outcome.
 pub(crate) fn mark_pushed(conn: &Connection, id: &str, now: &str, outcome: &EntryOutcome) -> rusqlite::Result<()> {
-    conn.execute("UPDATE outbox SET pushed_at = ?2, outcome = ?3 WHERE id = ?1", params![id, now, outcome_code(outcome)])?;
+    conn.execute("UPDATE outbox SET pushed_at = ?2, outcome = ?3 WHERE id = ?1", params![id, now, PushOutcome::from(outcome).code()])?;
     Ok(())
 }
 

@@ -4,8 +4,8 @@
 use certdesk_protocol::sync::{EntryOutcome, SyncEntity, SyncOp};
 use rusqlite::{params, Connection};
 
-use super::outbox::outcome_code;
-use crate::SyncRejection;
+use crate::column;
+use crate::{PushOutcome, SyncRejection};
 
 /// The pushed entry an answer is about.
 pub(crate) struct PushedEntry<'a> {
@@ -23,7 +23,7 @@ pub(crate) fn insert(conn: &Connection, r: &PushedEntry<'_>, outcome: &EntryOutc
     else {
         return Ok(());
     };
-    let kind = outcome_code(outcome);
+    let kind = PushOutcome::from(outcome).code();
     conn.execute(
         "INSERT OR IGNORE INTO sync_rejections (entry_id, seq, entity, entity_id, op, kind, code, message_zh, message_en, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -58,11 +58,11 @@ pub(crate) fn list(conn: &Connection, include_dismissed: bool) -> rusqlite::Resu
         Ok(SyncRejection {
             entry_id: r.get(0)?,
             seq: r.get(1)?,
-            entity: r.get(2)?,
+            entity: column::code(r, 2)?,
             entity_id: r.get(3)?,
             entity_label: r.get(4)?,
-            op: r.get(5)?,
-            kind: r.get(6)?,
+            op: column::code(r, 5)?,
+            kind: column::code(r, 6)?,
             code: r.get(7)?,
             message_zh: r.get(8)?,
             message_en: r.get(9)?,

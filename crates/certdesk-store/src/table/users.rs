@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use certdesk_protocol::staff::StaffAccount;
 
+use crate::column;
 use crate::users::{Role, UserInfo};
 
 /// Whether any user exists (a fresh desk has none).
@@ -46,7 +47,7 @@ pub(crate) fn account(conn: &Connection, id: &str) -> rusqlite::Result<Option<St
             };
             let (Ok(id), Some(role), Some(created_at), Some(changed_at), Some(status_at)) = (
                 uuid::Uuid::parse_str(&r.get::<_, String>(0)?),
-                Role::from_code(&r.get::<_, String>(3)?),
+                Some(column::code::<Role>(r, 3)?),
                 time(6)?,
                 time(7)?,
                 time(8)?,
@@ -135,12 +136,11 @@ pub(crate) fn for_sign_in(conn: &Connection, username: &str) -> rusqlite::Result
 pub(crate) fn all(conn: &Connection) -> rusqlite::Result<Vec<UserInfo>> {
     let mut stmt = conn.prepare("SELECT id, username, display_name, role, created_at, disabled FROM users ORDER BY created_at")?;
     let rows = stmt.query_map([], |r| {
-        let role: String = r.get(3)?;
         Ok(UserInfo {
             id: r.get(0)?,
             username: r.get(1)?,
             display_name: r.get(2)?,
-            role: if role == "manager" { Role::Manager } else { Role::Clerk },
+            role: column::code(r, 3)?,
             created_at: r.get(4)?,
             disabled: r.get(5)?,
         })

@@ -518,7 +518,7 @@ fn a_certified_workers_card_details_change_only_by_a_manager_with_a_reason_and_p
             worker_id: w.parse().unwrap(),
             name: "张三丰".into(),
             photo_sha256: None,
-            service_types: vec!["cleaning".into(), "maternity_care".into()],
+            service_types: vec![certdesk_domain::ServiceType::Cleaning, certdesk_domain::ServiceType::MaternityCare],
         },
     };
     desk.apply_pulled(&[approved], 11, true).unwrap();

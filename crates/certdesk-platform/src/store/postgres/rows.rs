@@ -238,7 +238,7 @@ pub(super) fn approved_identity(t: &mut PgTx<'_, '_>, worker_id: Uuid) -> StoreR
     );
     let row = t.query_opt(&sql, &[&worker_id])?;
     row.map(|r| {
-        let service_types: Vec<String> = r
+        let service_types: Vec<certdesk_domain::ServiceType> = r
             .get::<_, Option<&str>>(2)
             .map(|t| serde_json::from_str(t).map_err(|e| StoreError::Corrupt(format!("approved service types: {e}"))))
             .transpose()?
@@ -1077,7 +1077,7 @@ mod tests {
         let types: String = db.connect().query_one("SELECT approved_service_types FROM certificates", &[]).unwrap().get(0);
         assert_eq!(types, r#"["cleaning"]"#, "the stored text, as SQLite's json_extract gives it");
         let identity = store.transaction(|tx| tx.approved_identity(worker)).unwrap().unwrap();
-        assert_eq!((identity.name.as_str(), identity.photo_sha256.as_deref(), identity.service_types.as_slice()), ("张三", Some("p1"), &["cleaning".to_string()][..]));
+        assert_eq!((identity.name.as_str(), identity.photo_sha256.as_deref(), identity.service_types.as_slice()), ("张三", Some("p1"), &[certdesk_domain::ServiceType::Cleaning][..]));
 
         // A new photo shows only once the snapshot is refreshed.
         store

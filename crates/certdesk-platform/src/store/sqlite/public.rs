@@ -203,7 +203,7 @@ pub(super) fn approved_identity(conn: &rusqlite::Connection, worker_id: uuid::Uu
         )
         .optional()?;
     row.map(|(name, photo_sha256, types)| {
-        let service_types: Vec<String> = types
+        let service_types: Vec<certdesk_domain::ServiceType> = types
             .map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("approved service types: {e}"))))
             .transpose()?
             .unwrap_or_default();
