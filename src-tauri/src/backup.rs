@@ -15,17 +15,17 @@ const CHECK_EVERY: Duration = Duration::from_secs(10 * 60);
 
 #[tauri::command]
 pub(crate) fn backup_plan_get(app: State<'_, AppData>) -> CmdResult<BackupPlan> {
-    app.core.signed_in("backup_plan_get", |s| s.backup_plan())
+    app.core.manager("backup_plan_get", |s| s.backup_plan())
 }
 
 #[tauri::command]
 pub(crate) fn backup_plan_set(app: State<'_, AppData>, folder: String, keep: u32, passphrase: Option<String>) -> CmdResult<BackupPlan> {
-    app.core.signed_in("backup_plan_set", |s| s.set_backup_plan(&folder, keep, passphrase.as_deref()))
+    app.core.manager("backup_plan_set", |s| s.set_backup_plan(&folder, keep, passphrase.as_deref()))
 }
 
 #[tauri::command]
 pub(crate) fn backup_now(app: State<'_, AppData>) -> CmdResult<BackupWritten> {
-    app.core.signed_in("backup_now", |s| s.backup_now())
+    app.core.manager("backup_now", |s| s.backup_now())
 }
 
 /// Start the background job: shortly after start, then every few minutes, a backup when one is

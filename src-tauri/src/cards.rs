@@ -125,7 +125,7 @@ pub(crate) fn card_report_loss(app: State<'_, AppData>, worker_id: String, kind:
 /// 注销 (manager).
 #[tauri::command]
 pub(crate) fn card_cancel(app: State<'_, AppData>, worker_id: String, reason: CancelReason, note: String) -> CmdResult<CardState> {
-    app.core.signed_in("card_cancel", |s| s.cancel_certificate(&worker_id, reason, &note))
+    app.core.manager("card_cancel", |s| s.cancel_certificate(&worker_id, reason, &note))
 }
 
 /// The system's printers (empty without CUPS).

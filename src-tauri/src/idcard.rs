@@ -32,7 +32,7 @@ pub(crate) fn idcard_port_get(app: State<'_, AppData>) -> CmdResult<Option<Strin
 #[tauri::command]
 pub(crate) fn idcard_port_set(app: State<'_, AppData>, port: String) -> CmdResult<Option<String>> {
     app.core.signed_in("idcard_port_set", |s| {
-        s.set_idcard_port(&port)?;
+        s.as_manager()?.set_idcard_port(&port)?;
         s.idcard_port()
     })
 }

@@ -119,32 +119,32 @@ fn logout(app: State<'_, AppData>) {
 
 #[tauri::command]
 fn agency_set(app: State<'_, AppData>, agency: Agency) -> CmdResult<Agency> {
-    app.core.signed_in("agency_set", |s| s.set_agency(&agency))
+    app.core.manager("agency_set", |s| s.set_agency(&agency))
 }
 
 #[tauri::command]
 fn user_list(app: State<'_, AppData>) -> CmdResult<Vec<UserInfo>> {
-    app.core.signed_in("user_list", |s| s.list_users())
+    app.core.manager("user_list", |s| s.list_users())
 }
 
 #[tauri::command]
 fn idle_lock_set(app: State<'_, AppData>, minutes: u32) -> CmdResult<u32> {
-    app.core.signed_in("idle_lock_set", |s| s.set_idle_lock_minutes(minutes))
+    app.core.manager("idle_lock_set", |s| s.set_idle_lock_minutes(minutes))
 }
 
 #[tauri::command]
 fn user_add(app: State<'_, AppData>, user: NewUser) -> CmdResult<UserInfo> {
-    app.core.signed_in("user_add", |s| s.add_user(&user))
+    app.core.manager("user_add", |s| s.add_user(&user))
 }
 
 #[tauri::command]
 fn user_set_disabled(app: State<'_, AppData>, username: String, disabled: bool) -> CmdResult<UserInfo> {
-    app.core.signed_in("user_set_disabled", |s| s.set_user_disabled(&username, disabled))
+    app.core.manager("user_set_disabled", |s| s.set_user_disabled(&username, disabled))
 }
 
 #[tauri::command]
 fn user_reset_password(app: State<'_, AppData>, username: String, password: String) -> CmdResult<UserInfo> {
-    app.core.signed_in("user_reset_password", |s| s.reset_password(&username, &password))
+    app.core.manager("user_reset_password", |s| s.reset_password(&username, &password))
 }
 
 #[tauri::command]

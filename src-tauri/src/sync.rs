@@ -82,7 +82,7 @@ pub async fn device_enrol(
     blocking(move || {
         let mut desk = Desk::open(&dir)?;
         let params = EnrolParams { platform_url, code, ca_pem, device_name: device_name.unwrap_or_default(), secret: SecretPreference::Auto };
-        let enrolment = certdesk_core::as_user("device_enrol", &mut desk, &user, |s| s.enrol_device(params))?;
+        let enrolment = certdesk_core::as_user("device_enrol", &mut desk, &user, |s| s.as_manager()?.enrol_device(params))?;
         let _ = handle.emit("sync_changed", ());
         Ok(enrolment)
     })
@@ -153,7 +153,7 @@ pub async fn roster_file(
     blocking(move || {
         let _one = running().lock().unwrap_or_else(|p| p.into_inner());
         let mut desk = Desk::open(&dir)?;
-        let filed = certdesk_core::as_user("roster_file", &mut desk, &user, |s| s.file_roster(from, to, replaces.as_deref()));
+        let filed = certdesk_core::as_user("roster_file", &mut desk, &user, |s| s.as_manager()?.file_roster(from, to, replaces.as_deref()));
         let _ = handle.emit("sync_changed", ());
         filed
     })
@@ -163,7 +163,7 @@ pub async fn roster_file(
 /// The roster filings kept here, newest first; with `verify`, each receipt checked offline.
 #[tauri::command]
 pub fn roster_filings(app: State<'_, AppData>, verify: bool) -> CmdResult<Vec<KeptFiling>> {
-    app.core.signed_in("roster_filings", |s| s.roster_filings(verify))
+    app.core.manager("roster_filings", |s| s.roster_filings(verify))
 }
 
 /// Start the background job: a first sync shortly after start, then every few minutes.

@@ -30,7 +30,7 @@ pub(crate) fn training_settings_get(app: State<'_, AppData>) -> CmdResult<Traini
 
 #[tauri::command]
 pub(crate) fn training_settings_set(app: State<'_, AppData>, settings: TrainingSettings) -> CmdResult<TrainingSettings> {
-    app.core.signed_in("training_settings_set", |s| s.set_training_settings(&settings))
+    app.core.manager("training_settings_set", |s| s.set_training_settings(&settings))
 }
 
 #[tauri::command]
@@ -180,13 +180,13 @@ pub(crate) fn roster_export(
     filter: RosterFilter,
     passphrase: Option<String>,
 ) -> CmdResult<RosterExport> {
-    app.core.signed_in("roster_export", |s| s.export_roster(&PathBuf::from(path), format, &filter, passphrase.as_deref()))
+    app.core.manager("roster_export", |s| s.export_roster(&PathBuf::from(path), format, &filter, passphrase.as_deref()))
 }
 
 /// 名册备案回执 (manager): the receipt of filing `number` printed as a PDF into `dir`; its path.
 #[tauri::command]
 pub(crate) fn roster_receipt_pdf(app: State<'_, AppData>, number: String, dir: String) -> CmdResult<String> {
-    app.core.signed_in("roster_receipt_pdf", |s| s.roster_receipt_file(&number, &PathBuf::from(dir)))
+    app.core.manager("roster_receipt_pdf", |s| s.roster_receipt_file(&number, &PathBuf::from(dir)))
 }
 
 /// 项目资金材料 (manager): the funding pack of the filed period `[from, to]` written into `dir`.
@@ -197,7 +197,7 @@ pub(crate) fn roster_pack(
     to: chrono::NaiveDate,
     dir: String,
 ) -> CmdResult<certdesk_print::PackFiles> {
-    app.core.signed_in("roster_pack", |s| s.funding_pack(from, to, &PathBuf::from(dir)))
+    app.core.manager("roster_pack", |s| s.funding_pack(from, to, &PathBuf::from(dir)))
 }
 
 #[tauri::command]

@@ -121,7 +121,7 @@ pub fn roster(app: &mut Session<'_>) -> anyhow::Result<()> {
     for format in [RosterFormat::Xlsx, RosterFormat::Csv] {
         let path = dir.path().join(if format == RosterFormat::Xlsx { "roster.xlsx" } else { "roster.csv" });
         let t = Instant::now();
-        let out = app.export_roster(&path, format, &all, None).map_err(e)?;
+        let out = app.as_manager().map_err(e)?.export_roster(&path, format, &all, None).map_err(e)?;
         let size = std::fs::metadata(&path)?.len();
         println!(
             "roster export {:?}: {} of {} workers in {:.2} s ({:.1} MB)",

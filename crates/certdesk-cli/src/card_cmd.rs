@@ -219,7 +219,7 @@ pub fn card(s: &mut Session<'_>, cmd: CardCommand, out: &Out) -> Result<(), Desk
         }
         CardCommand::Cancel { worker, reason, note } => {
             let id = s.resolve_worker(&worker)?;
-            let state = s.cancel_certificate(&id, CancelReason::parse(&reason)?, &note)?;
+            let state = s.as_manager()?.cancel_certificate(&id, CancelReason::parse(&reason)?, &note)?;
             out.print(&state, report::certificate_cancelled);
         }
         CardCommand::Activation { worker, new, slip } => {

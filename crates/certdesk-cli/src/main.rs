@@ -517,7 +517,7 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
         Command::Import(cmd) => training_cmd::import(s, cmd, out)?,
         Command::Roster(cmd) => training_cmd::roster(s, cmd, out)?,
         Command::Idcard(IdcardCommand::Port { port }) => {
-            s.set_idcard_port(&port)?;
+            s.as_manager()?.set_idcard_port(&port)?;
             out.print(&port, || crate::messages::report::idcard_port_set(&port));
         }
         Command::Idcard(IdcardCommand::Read { port }) => {
@@ -542,28 +542,28 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
         Command::Feedback(cmd) => card_cmd::feedback(s, cmd, out)?,
         Command::Stats(args) => training_cmd::stats(s, args, out)?,
         Command::Agency(AgencyCommand::Set(args)) => {
-            let a = s.set_agency(&agency_from(args))?;
+            let a = s.as_manager()?.set_agency(&agency_from(args))?;
             out.print(&a, || report::agency_saved(&a));
         }
         Command::User(UserCommand::Add { username, display_name, role, new_password }) => {
             let role = certdesk_store::parse_role(&role)?;
-            let u = s.add_user(&NewUser { username, display_name, role, password: new_password })?;
+            let u = s.as_manager()?.add_user(&NewUser { username, display_name, role, password: new_password })?;
             out.print(&u, || report::user_added(&u));
         }
         Command::User(UserCommand::List) => {
-            let users = s.list_users()?;
+            let users = s.as_manager()?.list_users()?;
             out.print(&users, || report::users(&users));
         }
         Command::User(UserCommand::Disable { username }) => {
-            let u = s.set_user_disabled(&username, true)?;
+            let u = s.as_manager()?.set_user_disabled(&username, true)?;
             out.print(&u, || report::user_changed(&u));
         }
         Command::User(UserCommand::Enable { username }) => {
-            let u = s.set_user_disabled(&username, false)?;
+            let u = s.as_manager()?.set_user_disabled(&username, false)?;
             out.print(&u, || report::user_changed(&u));
         }
         Command::User(UserCommand::Password { username, new_password }) => {
-            let u = s.reset_password(&username, &new_password)?;
+            let u = s.as_manager()?.reset_password(&username, &new_password)?;
             out.print(&u, || report::password_reset(&u));
         }
         Command::Worker(cmd) => worker_command(s, cmd, out)?,
@@ -574,7 +574,7 @@ fn signed_in(s: &mut Session<'_>, command: Command, out: &Out) -> Result<(), Des
         }
         Command::Backup(BackupCommand::Create { file }) => {
             let passphrase = backup_passphrase(true)?;
-            let written = s.create_backup(&file, &passphrase)?;
+            let written = s.as_manager()?.create_backup(&file, &passphrase)?;
             out.print(&written, || report::backup_written(&written.path, written.bytes));
         }
         Command::Bench(_) | Command::Setup { .. } | Command::Join { .. } | Command::Agency(AgencyCommand::Show) | Command::Audit(_) | Command::Backup(BackupCommand::Restore { .. }) => {

@@ -97,7 +97,7 @@ enum SyncCommand {
 /// `certdesk device enrol`.
 pub fn device(s: &mut Session<'_>, cmd: DeviceCommand, out: &Out) -> Result<(), DeskError> {
     let DeviceCommand::Enrol { platform } = cmd;
-    let done = s.enrol_device(platform.params()?)?;
+    let done = s.as_manager()?.enrol_device(platform.params()?)?;
     out.print(&done, || report::enrolled(&done));
     Ok(())
 }

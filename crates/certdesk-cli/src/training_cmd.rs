@@ -333,23 +333,23 @@ pub fn roster(s: &mut Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), 
         RosterCommand::Export { format, output, status, from, to, encrypt } => {
             let format = RosterFormat::parse(&format)?;
             let passphrase = if encrypt { Some(crate::passphrase(EXPORT_PASSPHRASE_ENV, true)?) } else { None };
-            let e = s.export_roster(&output, format, &RosterFilter { statuses: status, from, to }, passphrase.as_deref())?;
+            let e = s.as_manager()?.export_roster(&output, format, &RosterFilter { statuses: status, from, to }, passphrase.as_deref())?;
             out.print(&e, || report::roster_exported(&e));
         }
         RosterCommand::File { from, to, replaces } => {
-            let f = s.file_roster(from, to, replaces.as_deref())?;
+            let f = s.as_manager()?.file_roster(from, to, replaces.as_deref())?;
             out.print(&f, || report::roster_filing(&f));
         }
         RosterCommand::Receipt { number, output } => {
-            certdesk_print::write_atomically(&output, &s.roster_receipt_pdf(&number)?)?;
+            certdesk_print::write_atomically(&output, &s.as_manager()?.roster_receipt_pdf(&number)?)?;
             out.print(&output.display().to_string(), || report::receipt_written(&number, &output));
         }
         RosterCommand::Pack { from, to, output } => {
-            let files = s.funding_pack(from, to, &output)?;
+            let files = s.as_manager()?.funding_pack(from, to, &output)?;
             out.print(&files, || report::funding_pack_written(&files));
         }
         RosterCommand::Receipts { verify } => {
-            let list = s.roster_filings(verify)?;
+            let list = s.as_manager()?.roster_filings(verify)?;
             let bad = list.iter().find_map(|f| f.problem);
             // `--json` prints one document: the refusal alone when a receipt fails (the list
             // would be a second document before it); the terminal shows the list, then why.

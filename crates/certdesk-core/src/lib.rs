@@ -19,7 +19,7 @@ use std::sync::{Mutex, MutexGuard};
 use certdesk_store::{Agency, Desk, DeskError, DeskResult, IdPreview, NewUser, SessionUser, UserInfo};
 use certdesk_sync::{EnrolParams, Enrolment, SyncOptions, SyncReport};
 
-pub use session::{Session, DEFAULT_DEVICE_NAME};
+pub use session::{ManagerSession, Session, DEFAULT_DEVICE_NAME};
 
 /// The open desk and who is signed in to it: what the window holds for its whole life.
 ///
@@ -89,13 +89,10 @@ impl DeskApp {
     }
 
     /// Run `call` as the signed-in manager; `unauthorized` when nobody is signed in,
-    /// `forbidden` for a clerk, and the desk untouched in both cases. (Each manager's action
-    /// of [`Session`] checks the role itself too; this refuses before `call` runs at all.)
-    pub fn manager<T>(&self, command: &str, call: impl FnOnce(&mut Session<'_>) -> DeskResult<T>) -> DeskResult<T> {
-        self.signed_in(command, |s| {
-            require_manager(s.user())?;
-            call(s)
-        })
+    /// `forbidden` for a clerk, and the desk untouched in both cases: `call` gets the
+    /// [`ManagerSession`] that [`Session::as_manager`] makes, and runs only for a manager.
+    pub fn manager<T>(&self, command: &str, call: impl FnOnce(&mut ManagerSession<'_, '_>) -> DeskResult<T>) -> DeskResult<T> {
+        self.signed_in(command, |s| call(&mut s.as_manager()?))
     }
 
     /// Run `call` whoever is (or is not) signed in: only what the sign-in and set-up screens

@@ -3,9 +3,9 @@
 //! A [`Session`] is the open desk and a [`SessionUser`], and a `SessionUser` only comes out of a
 //! sign-in (`Desk::login`) or the first set-up: no caller can make one up. So "must be signed
 //! in" is the type, not a line a command must remember: a read is a `Session` method as much as
-//! a change. Each manager's action checks the role first thing in its method here, the one place
-//! role checks live (the store below only stores); a clerk gets `forbidden` and the desk stays
-//! untouched, from the window and from the CLI alike.
+//! a change. A manager's action is a [`ManagerSession`] method, and a `ManagerSession` only comes
+//! out of [`Session::as_manager`], the one place a role is checked (the store below only stores):
+//! a clerk gets `forbidden` and the desk stays untouched, from the window and from the CLI alike.
 //!
 //! This module must never format for a screen or a terminal: values in, the desk's values and
 //! [`DeskError`] out. The few calls that take what a window sends (base64 files, a typed date, a
@@ -51,79 +51,14 @@ impl<'a> Session<'a> {
         self.user
     }
 
-    /// `forbidden` unless the signed-in user is a manager.
-    fn manager(&self) -> DeskResult<()> {
-        require_manager(self.user)
+    /// The same session with a manager's calls, or `forbidden` when the signed-in user is not a
+    /// manager: the one place a role is checked.
+    pub fn as_manager(&mut self) -> DeskResult<ManagerSession<'_, 'a>> {
+        require_manager(self.user)?;
+        Ok(ManagerSession { session: self })
     }
 
     // ---- the agency and its users ----
-
-    /// Set or correct the agency profile (manager).
-    pub fn set_agency(&mut self, agency: &Agency) -> DeskResult<Agency> {
-        self.manager()?;
-        self.desk.set_agency(self.user, agency)
-    }
-
-    /// Every user of the desk (manager).
-    pub fn list_users(&self) -> DeskResult<Vec<UserInfo>> {
-        self.manager()?;
-        self.desk.list_users()
-    }
-
-    /// 备份: the whole desk, encrypted with `passphrase`, written to `out` (manager).
-    pub fn create_backup(&mut self, out: &Path, passphrase: &str) -> DeskResult<crate::backup::BackupWritten> {
-        self.manager()?;
-        let written = crate::backup::create(self.desk.data_dir(), out, passphrase)?;
-        tracing::info!(bytes = written.bytes, "backup written");
-        Ok(written)
-    }
-
-    /// The backup plan: folder, how many kept, the last backup (manager).
-    pub fn backup_plan(&self) -> DeskResult<crate::backup::BackupPlan> {
-        self.manager()?;
-        crate::backup::plan(self.desk)
-    }
-
-    /// Sets the backup folder and how many to keep, and, when given, the passphrase the
-    /// automatic backups use (manager).
-    pub fn set_backup_plan(&mut self, folder: &str, keep: u32, passphrase: Option<&str>) -> DeskResult<crate::backup::BackupPlan> {
-        self.manager()?;
-        if let Some(p) = passphrase {
-            crate::backup::keep_passphrase(self.desk.data_dir(), p)?;
-        }
-        self.desk.set_backup_settings(self.user, folder, keep)?;
-        crate::backup::plan(self.desk)
-    }
-
-    /// 立即备份 into the plan's folder (manager).
-    pub fn backup_now(&mut self) -> DeskResult<crate::backup::BackupWritten> {
-        self.manager()?;
-        crate::backup::run_now(self.desk)
-    }
-
-    /// Set the window's idle time before it locks, in minutes (manager).
-    pub fn set_idle_lock_minutes(&mut self, minutes: u32) -> DeskResult<u32> {
-        self.manager()?;
-        self.desk.set_idle_lock_minutes(self.user, minutes)
-    }
-
-    /// Add a clerk or a manager (manager).
-    pub fn add_user(&mut self, user: &NewUser) -> DeskResult<UserInfo> {
-        self.manager()?;
-        self.desk.add_user(Some(self.user), user)
-    }
-
-    /// 停用 / 启用 a user, on every desk of the agency after the next sync (manager).
-    pub fn set_user_disabled(&mut self, username: &str, disabled: bool) -> DeskResult<UserInfo> {
-        self.manager()?;
-        self.desk.set_user_disabled(self.user, username, disabled)
-    }
-
-    /// 重置密码 of a user, on every desk of the agency after the next sync (manager).
-    pub fn reset_password(&mut self, username: &str, password: &str) -> DeskResult<UserInfo> {
-        self.manager()?;
-        self.desk.reset_password(self.user, username, password)
-    }
 
     /// The agency profile, if set.
     pub fn agency(&self) -> DeskResult<Option<Agency>> {
@@ -231,32 +166,11 @@ impl<'a> Session<'a> {
         crate::sync_unattended(self.desk, options)
     }
 
-    /// Enrol this desk with the central platform using a one-time code (manager). The
-    /// enrolment is audited against this user. Empty optional fields count as absent; the
-    /// device name defaults to 前台.
-    pub fn enrol_device(&mut self, params: EnrolParams) -> DeskResult<Enrolment> {
-        self.manager()?;
-        certdesk_sync::enrol_blocking(self.desk, Some(self.user), &normalised(params)).map_err(|e| e.to_desk_error())
-    }
-
-    /// Where the window's updater asks for newer releases (manager): the enrolled platform,
-    /// trusted and authenticated as the sync is. Before enrolment: `not_enrolled`.
-    pub fn update_source(&self) -> DeskResult<certdesk_sync::UpdateSource> {
-        self.manager()?;
-        certdesk_sync::update_source(self.desk).map_err(|e| e.to_desk_error())
-    }
-
     // ---- training ----
 
     /// The agency's training settings (class hour, pass mark).
     pub fn training_settings(&self) -> DeskResult<TrainingSettings> {
         self.desk.training_settings()
-    }
-
-    /// Change the training settings (manager).
-    pub fn set_training_settings(&mut self, settings: &TrainingSettings) -> DeskResult<TrainingSettings> {
-        self.manager()?;
-        self.desk.set_training_settings(self.user, settings)
     }
 
     /// Create a training class.
@@ -429,33 +343,6 @@ impl<'a> Session<'a> {
         certdesk_store::write_hours_report(report, path)
     }
 
-    /// 持证人员名册 to `path`: every listed worker's ID number and phone leave the desk, so
-    /// only a manager may, and the export is audited (who, rows, filter, where).
-    /// With `passphrase`, the file is sealed with it and opens only with it (`.age`, see
-    /// [`crate::backup::export_roster_sealed`]).
-    pub fn export_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter, passphrase: Option<&str>) -> DeskResult<RosterExport> {
-        self.manager()?;
-        match passphrase {
-            Some(p) => crate::backup::export_roster_sealed(self.desk, self.user, path, format, filter, p),
-            None => self.desk.export_roster(self.user, path, format, filter),
-        }
-    }
-
-    /// 名册备案: files the roster for `[from, to]` (correcting `replaces`) with the platform and
-    /// keeps its verified receipt (manager; syncs first).
-    pub fn file_roster(&mut self, from: chrono::NaiveDate, to: chrono::NaiveDate, replaces: Option<&str>) -> DeskResult<KeptFiling> {
-        self.manager()?;
-        certdesk_sync::file_roster_blocking(self.desk, self.user, (from, to), replaces, &SyncOptions::default())
-            .map_err(|e| e.to_desk_error())
-    }
-
-    /// The roster filings kept here with their receipts, newest first; with `verify`, each
-    /// receipt checked again offline (manager).
-    pub fn roster_filings(&self, verify: bool) -> DeskResult<Vec<KeptFiling>> {
-        self.manager()?;
-        self.desk.filings(verify)
-    }
-
     /// Reads the ID card on the desk's reader (二代证读卡器) at the port chosen in the settings
     /// (or `port`): the card's text fields to fill enrolment with, or why not (nothing filled).
     pub fn read_idcard(&self, port: Option<&str>) -> DeskResult<certdesk_idcard::CardText> {
@@ -470,37 +357,9 @@ impl<'a> Session<'a> {
         })
     }
 
-    /// Chooses the ID-card reader's port (manager).
-    pub fn set_idcard_port(&self, port: &str) -> DeskResult<()> {
-        self.manager()?;
-        self.desk.set_idcard_port(self.user, port)
-    }
-
     /// The ID-card reader's port, if chosen.
     pub fn idcard_port(&self) -> DeskResult<Option<String>> {
         self.desk.idcard_port()
-    }
-
-    /// The receipt of roster filing `number` as a one-page PDF, verified as it is printed
-    /// (manager).
-    pub fn roster_receipt_pdf(&self, number: &str) -> DeskResult<Vec<u8>> {
-        self.manager()?;
-        certdesk_print::roster_receipt(self.desk, number)
-    }
-
-    /// The receipt of roster filing `number` printed as a PDF into `dir` (the window's export
-    /// folder); its path (manager).
-    pub fn roster_receipt_file(&self, number: &str, dir: &Path) -> DeskResult<String> {
-        self.manager()?;
-        certdesk_print::roster_receipt_file(self.desk, number, dir)
-    }
-
-    /// 项目资金材料: the funding pack of `[from, to]` (the period's latest filing checked against
-    /// the training records) written into `dir` as a PDF report and an .xlsx (manager; the
-    /// export is audited). Nothing is written when it is refused.
-    pub fn funding_pack(&self, from: chrono::NaiveDate, to: chrono::NaiveDate, dir: &Path) -> DeskResult<certdesk_print::PackFiles> {
-        self.manager()?;
-        certdesk_print::funding_pack(self.desk, self.user, (from, to), dir)
     }
 
     /// Numbers at a glance over the last `months`.
@@ -591,13 +450,6 @@ impl<'a> Session<'a> {
         self.desk.card_state(worker_id)
     }
 
-    /// 注销 (manager); the card panel after it.
-    pub fn cancel_certificate(&mut self, worker_id: &str, reason: CancelReason, note: &str) -> DeskResult<CardState> {
-        self.manager()?;
-        self.desk.cancel_certificate(self.user, worker_id, reason, note)?;
-        self.desk.card_state(worker_id)
-    }
-
     /// A printer's saved calibration.
     pub fn printer_calibration(&self, printer: &str) -> DeskResult<Calibration> {
         self.desk.printer_calibration(printer)
@@ -635,6 +487,158 @@ impl<'a> Session<'a> {
     pub fn answer_complaint(&mut self, id: &str, action: &str, done_on: &str) -> DeskResult<Vec<Feedback>> {
         self.desk.answer_complaint(self.user, id, action, done_on)?;
         self.desk.open_complaints()
+    }
+}
+
+/// A [`Session`] whose user is a manager: the only way to a manager's action. Only
+/// [`Session::as_manager`] (and [`crate::DeskApp::manager`] through it) makes one, after the role
+/// check, so a clerk's call to a manager's action does not compile rather than relying on a line
+/// each method must remember. Everything a clerk may do, a manager may do through it too.
+pub struct ManagerSession<'s, 'a> {
+    session: &'s mut Session<'a>,
+}
+
+impl<'a> std::ops::Deref for ManagerSession<'_, 'a> {
+    type Target = Session<'a>;
+    fn deref(&self) -> &Session<'a> {
+        self.session
+    }
+}
+
+impl<'a> std::ops::DerefMut for ManagerSession<'_, 'a> {
+    fn deref_mut(&mut self) -> &mut Session<'a> {
+        self.session
+    }
+}
+
+impl ManagerSession<'_, '_> {
+    /// Set or correct the agency profile (manager).
+    pub fn set_agency(&mut self, agency: &Agency) -> DeskResult<Agency> {
+        self.session.desk.set_agency(self.session.user, agency)
+    }
+
+    /// Every user of the desk (manager).
+    pub fn list_users(&self) -> DeskResult<Vec<UserInfo>> {
+        self.session.desk.list_users()
+    }
+
+    /// 备份: the whole desk, encrypted with `passphrase`, written to `out` (manager).
+    pub fn create_backup(&mut self, out: &Path, passphrase: &str) -> DeskResult<crate::backup::BackupWritten> {
+        let written = crate::backup::create(self.session.desk.data_dir(), out, passphrase)?;
+        tracing::info!(bytes = written.bytes, "backup written");
+        Ok(written)
+    }
+
+    /// The backup plan: folder, how many kept, the last backup (manager).
+    pub fn backup_plan(&self) -> DeskResult<crate::backup::BackupPlan> {
+        crate::backup::plan(self.session.desk)
+    }
+
+    /// Sets the backup folder and how many to keep, and, when given, the passphrase the
+    /// automatic backups use (manager).
+    pub fn set_backup_plan(&mut self, folder: &str, keep: u32, passphrase: Option<&str>) -> DeskResult<crate::backup::BackupPlan> {
+        if let Some(p) = passphrase {
+            crate::backup::keep_passphrase(self.session.desk.data_dir(), p)?;
+        }
+        self.session.desk.set_backup_settings(self.session.user, folder, keep)?;
+        crate::backup::plan(self.session.desk)
+    }
+
+    /// 立即备份 into the plan's folder (manager).
+    pub fn backup_now(&mut self) -> DeskResult<crate::backup::BackupWritten> {
+        crate::backup::run_now(self.session.desk)
+    }
+
+    /// Set the window's idle time before it locks, in minutes (manager).
+    pub fn set_idle_lock_minutes(&mut self, minutes: u32) -> DeskResult<u32> {
+        self.session.desk.set_idle_lock_minutes(self.session.user, minutes)
+    }
+
+    /// Add a clerk or a manager (manager).
+    pub fn add_user(&mut self, user: &NewUser) -> DeskResult<UserInfo> {
+        self.session.desk.add_user(Some(self.session.user), user)
+    }
+
+    /// 停用 / 启用 a user, on every desk of the agency after the next sync (manager).
+    pub fn set_user_disabled(&mut self, username: &str, disabled: bool) -> DeskResult<UserInfo> {
+        self.session.desk.set_user_disabled(self.session.user, username, disabled)
+    }
+
+    /// 重置密码 of a user, on every desk of the agency after the next sync (manager).
+    pub fn reset_password(&mut self, username: &str, password: &str) -> DeskResult<UserInfo> {
+        self.session.desk.reset_password(self.session.user, username, password)
+    }
+
+    /// Enrol this desk with the central platform using a one-time code (manager). The
+    /// enrolment is audited against this user. Empty optional fields count as absent; the
+    /// device name defaults to 前台.
+    pub fn enrol_device(&mut self, params: EnrolParams) -> DeskResult<Enrolment> {
+        certdesk_sync::enrol_blocking(self.session.desk, Some(self.session.user), &normalised(params)).map_err(|e| e.to_desk_error())
+    }
+
+    /// Where the window's updater asks for newer releases (manager): the enrolled platform,
+    /// trusted and authenticated as the sync is. Before enrolment: `not_enrolled`.
+    pub fn update_source(&self) -> DeskResult<certdesk_sync::UpdateSource> {
+        certdesk_sync::update_source(self.session.desk).map_err(|e| e.to_desk_error())
+    }
+
+    /// Change the training settings (manager).
+    pub fn set_training_settings(&mut self, settings: &TrainingSettings) -> DeskResult<TrainingSettings> {
+        self.session.desk.set_training_settings(self.session.user, settings)
+    }
+
+    /// 持证人员名册 to `path`: every listed worker's ID number and phone leave the desk, so
+    /// only a manager may, and the export is audited (who, rows, filter, where).
+    /// With `passphrase`, the file is sealed with it and opens only with it (`.age`, see
+    /// [`crate::backup::export_roster_sealed`]).
+    pub fn export_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter, passphrase: Option<&str>) -> DeskResult<RosterExport> {
+        match passphrase {
+            Some(p) => crate::backup::export_roster_sealed(self.session.desk, self.session.user, path, format, filter, p),
+            None => self.session.desk.export_roster(self.session.user, path, format, filter),
+        }
+    }
+
+    /// 名册备案: files the roster for `[from, to]` (correcting `replaces`) with the platform and
+    /// keeps its verified receipt (manager; syncs first).
+    pub fn file_roster(&mut self, from: chrono::NaiveDate, to: chrono::NaiveDate, replaces: Option<&str>) -> DeskResult<KeptFiling> {
+        certdesk_sync::file_roster_blocking(self.session.desk, self.session.user, (from, to), replaces, &SyncOptions::default())
+            .map_err(|e| e.to_desk_error())
+    }
+
+    /// The roster filings kept here with their receipts, newest first; with `verify`, each
+    /// receipt checked again offline (manager).
+    pub fn roster_filings(&self, verify: bool) -> DeskResult<Vec<KeptFiling>> {
+        self.session.desk.filings(verify)
+    }
+
+    /// Chooses the ID-card reader's port (manager).
+    pub fn set_idcard_port(&self, port: &str) -> DeskResult<()> {
+        self.session.desk.set_idcard_port(self.session.user, port)
+    }
+
+    /// The receipt of roster filing `number` as a one-page PDF, verified as it is printed
+    /// (manager).
+    pub fn roster_receipt_pdf(&self, number: &str) -> DeskResult<Vec<u8>> {
+        certdesk_print::roster_receipt(self.session.desk, number)
+    }
+
+    /// The receipt of roster filing `number` printed as a PDF into `dir` (the window's export
+    /// folder); its path (manager).
+    pub fn roster_receipt_file(&self, number: &str, dir: &Path) -> DeskResult<String> {
+        certdesk_print::roster_receipt_file(self.session.desk, number, dir)
+    }
+
+    /// 项目资金材料: the funding pack of `[from, to]` (the period's latest filing checked against
+    /// the training records) written into `dir` as a PDF report and an .xlsx (manager; the
+    /// export is audited). Nothing is written when it is refused.
+    pub fn funding_pack(&self, from: chrono::NaiveDate, to: chrono::NaiveDate, dir: &Path) -> DeskResult<certdesk_print::PackFiles> {
+        certdesk_print::funding_pack(self.session.desk, self.session.user, (from, to), dir)
+    }
+
+    /// 注销 (manager); the card panel after it.
+    pub fn cancel_certificate(&mut self, worker_id: &str, reason: CancelReason, note: &str) -> DeskResult<CardState> {
+        self.session.desk.cancel_certificate(self.session.user, worker_id, reason, note)?;
+        self.session.desk.card_state(worker_id)
     }
 }
 

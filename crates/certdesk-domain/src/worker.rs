@@ -723,7 +723,7 @@ impl PublicIdentity {
     pub fn changed_from(&self, approved: &PublicIdentity) -> Vec<&'static str> {
         let sorted = |v: &[ServiceType]| {
             let mut v = v.to_vec();
-            v.sort_by_key(|t| crate::Code::code(t));
+            v.sort_by_key(crate::Code::code);
             v.dedup();
             v
         };

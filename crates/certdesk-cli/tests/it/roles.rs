@@ -49,10 +49,10 @@ fn a_clerk_running_a_managers_command_gets_the_windows_own_refusal_and_nothing_c
     app.login(CLERK, CLERK_PASSWORD).unwrap();
     let worker = app.signed_in("worker_search", |s| s.resolve_worker(&id)).unwrap();
     let window: Vec<DeskError> = vec![
-        app.signed_in("user_list", |s| s.list_users().map(drop)).unwrap_err(),
-        app.signed_in("agency_set", |s| s.set_agency(&agency()).map(drop)).unwrap_err(),
-        app.signed_in("card_cancel", |s| s.cancel_certificate(&worker, CancelReason::LeftAgency, "").map(drop)).unwrap_err(),
-        app.signed_in("training_settings_set", |s| s.training_settings().and_then(|t| s.set_training_settings(&t)).map(drop)).unwrap_err(),
+        app.signed_in("user_list", |s| s.as_manager()?.list_users().map(drop)).unwrap_err(),
+        app.signed_in("agency_set", |s| s.as_manager()?.set_agency(&agency()).map(drop)).unwrap_err(),
+        app.signed_in("card_cancel", |s| s.as_manager()?.cancel_certificate(&worker, CancelReason::LeftAgency, "").map(drop)).unwrap_err(),
+        app.signed_in("training_settings_set", |s| s.training_settings().and_then(|t| s.as_manager()?.set_training_settings(&t)).map(drop)).unwrap_err(),
     ];
     drop(app);
 

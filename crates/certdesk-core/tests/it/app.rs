@@ -188,18 +188,18 @@ fn a_clerk_is_refused_every_managers_action_in_the_window_and_the_cli() {
     let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
     let pack_dir = dir.path().join("pack");
     let refusals = [
-        ("agency_set", app.signed_in("agency_set", |s| s.set_agency(&agency).map(drop)).unwrap_err()),
-        ("user_add", app.signed_in("user_add", |s| s.add_user(&new_manager).map(drop)).unwrap_err()),
-        ("user_list", app.signed_in("user_list", |s| s.list_users().map(drop)).unwrap_err()),
-        ("training_settings_set", app.signed_in("training_settings_set", |s| s.set_training_settings(&strict).map(drop)).unwrap_err()),
+        ("agency_set", app.manager("agency_set", |s| s.set_agency(&agency).map(drop)).unwrap_err()),
+        ("user_add", app.manager("user_add", |s| s.add_user(&new_manager).map(drop)).unwrap_err()),
+        ("user_list", app.manager("user_list", |s| s.list_users().map(drop)).unwrap_err()),
+        ("training_settings_set", app.manager("training_settings_set", |s| s.set_training_settings(&strict).map(drop)).unwrap_err()),
         (
             "card_cancel",
-            app.signed_in("card_cancel", |s| s.cancel_certificate(&worker, certdesk_store::CancelReason::LeftAgency, "").map(drop)).unwrap_err(),
+            app.manager("card_cancel", |s| s.cancel_certificate(&worker, certdesk_store::CancelReason::LeftAgency, "").map(drop)).unwrap_err(),
         ),
-        ("device_enrol", app.signed_in("device_enrol", |s| s.enrol_device(enrol).map(drop)).unwrap_err()),
+        ("device_enrol", app.manager("device_enrol", |s| s.enrol_device(enrol).map(drop)).unwrap_err()),
         (
             "roster_pack",
-            app.signed_in("roster_pack", |s| s.funding_pack(day(2026, 1, 1), day(2026, 1, 31), &pack_dir).map(drop)).unwrap_err(),
+            app.manager("roster_pack", |s| s.funding_pack(day(2026, 1, 1), day(2026, 1, 31), &pack_dir).map(drop)).unwrap_err(),
         ),
     ];
     for (command, e) in &refusals {
@@ -220,10 +220,10 @@ fn a_clerk_is_refused_every_managers_action_in_the_window_and_the_cli() {
     // The same calls as a manager go through.
     app.logout();
     app.login(MANAGER, MANAGER_PASSWORD).unwrap();
-    app.signed_in("training_settings_set", |s| s.set_training_settings(&strict)).expect("a manager changes the pass mark");
-    app.signed_in("user_add", |s| s.add_user(&new_manager)).expect("a manager adds a user");
+    app.manager("training_settings_set", |s| s.set_training_settings(&strict)).expect("a manager changes the pass mark");
+    app.manager("user_add", |s| s.add_user(&new_manager)).expect("a manager adds a user");
     let state = app
-        .signed_in("card_cancel", |s| s.cancel_certificate(&worker, certdesk_store::CancelReason::LeftAgency, ""))
+        .manager("card_cancel", |s| s.cancel_certificate(&worker, certdesk_store::CancelReason::LeftAgency, ""))
         .expect("a manager cancels");
     assert_eq!(state.status, "cancelled");
 }
@@ -300,14 +300,14 @@ fn the_roster_export_is_a_managers_and_is_audited() {
     let all = certdesk_store::RosterFilter { statuses: vec!["all".into()], ..Default::default() };
     app.login("clerk1", "clerkpass1").unwrap();
     let audit_before = app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap();
-    let e = app.signed_in("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all, None)).unwrap_err();
+    let e = app.manager("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all, None)).unwrap_err();
     assert_eq!(e, DeskError::forbidden());
     assert!(!out.exists(), "nothing was written");
     assert_eq!(app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap(), audit_before, "a refusal is not audited");
 
     app.logout();
     app.login(MANAGER, MANAGER_PASSWORD).unwrap();
-    let export = app.signed_in("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all, None)).unwrap();
+    let export = app.manager("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all, None)).unwrap();
     assert_eq!(export.rows, 1);
     assert!(out.exists());
     assert_eq!(app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap(), audit_before + 1, "one audit entry");

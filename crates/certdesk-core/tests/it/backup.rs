@@ -32,14 +32,14 @@ fn a_backup_restores_every_record_and_every_refusal_writes_nothing() {
     let file = out.path().join("certdesk-2026-12-04.age");
 
     app.login("clerk1", "password1").unwrap();
-    let e = app.signed_in("backup", |s| s.create_backup(&file, PASSPHRASE)).unwrap_err();
+    let e = app.manager("backup", |s| s.create_backup(&file, PASSPHRASE)).unwrap_err();
     assert_eq!(e.code, "forbidden", "a clerk makes no backup");
     app.login(MANAGER, MANAGER_PASSWORD).unwrap();
-    let e = app.signed_in("backup", |s| s.create_backup(&file, "short")).unwrap_err();
+    let e = app.manager("backup", |s| s.create_backup(&file, "short")).unwrap_err();
     assert_eq!(e.code, "backup_passphrase");
     assert!(!file.exists(), "nothing written");
 
-    let written = app.signed_in("backup", |s| s.create_backup(&file, PASSPHRASE)).unwrap();
+    let written = app.manager("backup", |s| s.create_backup(&file, PASSPHRASE)).unwrap();
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(written.bytes, bytes.len() as u64);
     assert!(bytes.starts_with(b"age-encryption.org/v1\n"), "an age file");
@@ -115,21 +115,21 @@ fn the_managers_plan_writes_into_its_folder_and_keeps_the_last_ones() {
     let folder_text = folder.display().to_string();
 
     app.login("clerk1", "password1").unwrap();
-    assert_eq!(app.signed_in("plan", |s| s.set_backup_plan(&folder_text, 2, Some(PASSPHRASE))).unwrap_err().code, "forbidden");
+    assert_eq!(app.manager("plan", |s| s.set_backup_plan(&folder_text, 2, Some(PASSPHRASE))).unwrap_err().code, "forbidden");
     app.login(MANAGER, MANAGER_PASSWORD).unwrap();
-    assert_eq!(app.signed_in("now", |s| s.backup_now()).unwrap_err().code, "backup_passphrase", "no plan yet");
-    let e = app.signed_in("plan", |s| s.set_backup_plan("relative/folder", 0, Some(PASSPHRASE))).unwrap_err();
+    assert_eq!(app.manager("now", |s| s.backup_now()).unwrap_err().code, "backup_passphrase", "no plan yet");
+    let e = app.manager("plan", |s| s.set_backup_plan("relative/folder", 0, Some(PASSPHRASE))).unwrap_err();
     let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(fields, ["folder", "keep"]);
 
-    let plan = app.signed_in("plan", |s| s.set_backup_plan(&folder_text, 2, Some(PASSPHRASE))).unwrap();
+    let plan = app.manager("plan", |s| s.set_backup_plan(&folder_text, 2, Some(PASSPHRASE))).unwrap();
     assert!(plan.passphrase_kept && plan.days_since.is_none());
     for _ in 0..3 {
-        app.signed_in("now", |s| s.backup_now()).unwrap();
+        app.manager("now", |s| s.backup_now()).unwrap();
     }
     let files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 2, "the oldest beyond two are gone: {files:?}");
-    let plan = app.signed_in("plan", |s| s.backup_plan()).unwrap();
+    let plan = app.manager("plan", |s| s.backup_plan()).unwrap();
     assert_eq!(plan.days_since, Some(0));
     assert!(files.iter().any(|f| Some(f.display().to_string()) == plan.settings.last_file));
     // Not due again today.
@@ -168,11 +168,11 @@ fn a_sealed_roster_export_opens_only_with_its_passphrase_and_leaves_no_plain_cop
     let path = out.path().join("名册.csv");
     let all = RosterFilter { statuses: vec!["all".into()], from: None, to: None };
 
-    let e = app.signed_in("roster_export", |s| s.export_roster(&path, RosterFormat::Csv, &all, Some("short"))).unwrap_err();
+    let e = app.manager("roster_export", |s| s.export_roster(&path, RosterFormat::Csv, &all, Some("short"))).unwrap_err();
     assert_eq!(e.code, "backup_passphrase");
     assert!(untouched(out.path()), "nothing written");
 
-    let done = app.signed_in("roster_export", |s| s.export_roster(&path, RosterFormat::Csv, &all, Some(PASSPHRASE))).unwrap();
+    let done = app.manager("roster_export", |s| s.export_roster(&path, RosterFormat::Csv, &all, Some(PASSPHRASE))).unwrap();
     assert!(done.sealed && done.rows == 1);
     let sealed = out.path().join("名册.csv.age");
     assert_eq!(done.path, sealed.display().to_string());
@@ -189,7 +189,7 @@ fn a_sealed_roster_export_opens_only_with_its_passphrase_and_leaves_no_plain_cop
         "the plain copy inside the data folder is gone"
     );
     let plain_path = out.path().join("plain.csv");
-    let done = app.signed_in("roster_export", |s| s.export_roster(&plain_path, RosterFormat::Csv, &all, None)).unwrap();
+    let done = app.manager("roster_export", |s| s.export_roster(&plain_path, RosterFormat::Csv, &all, None)).unwrap();
     assert!(!done.sealed && std::fs::read_to_string(&plain_path).unwrap().contains(&id), "without a passphrase, plain as before");
 
     drop(app);
