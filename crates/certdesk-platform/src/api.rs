@@ -893,7 +893,7 @@ pub(crate) async fn apply_results_csv(
 fn key_action_requested(r: &crate::store::operators::KeyRequest) -> Response {
     let m = messages::operator::key_action_requested(key_action_labels(r.action));
     let body = KeyActionRequested {
-        action: r.action.code().into(),
+        action: r.action,
         key_id: r.key_id,
         requested_by: r.requested_by.clone(),
         requested_at: r.requested_at.to_rfc3339(),

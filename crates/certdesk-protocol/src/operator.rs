@@ -70,11 +70,61 @@ pub struct ReviewItem {
     /// (updated name, photo or service types of a certificate already held: an operator
     /// compares them with the approved ones).
     #[serde(default = "certificate_kind")]
-    pub kind: String,
+    pub kind: ApplicationKind,
 }
 
-fn certificate_kind() -> String {
-    "certificate".into()
+fn certificate_kind() -> ApplicationKind {
+    ApplicationKind::Certificate
+}
+
+/// What an application asks for. The serde name is the code the platform stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ApplicationKind {
+    /// The certificate (申领): the police comparison decides.
+    Certificate,
+    /// Updated details of a certificate already held (信息变更, issue 11 item 1): an operator
+    /// compares them with the approved ones.
+    Details,
+}
+
+certdesk_domain::closed_set!(ApplicationKind, "application kind", {
+    Certificate => "certificate",
+    Details => "details",
+});
+
+impl ApplicationKind {
+    /// The stable code (the same as [`ApplicationKind::code`]), as a test or a caller reading
+    /// the JSON spells it.
+    pub fn as_str(&self) -> &'static str {
+        self.code()
+    }
+}
+
+/// A signing key's action that needs two operators. The serde name is the code the platform
+/// stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum KeyAction {
+    /// Retire the current key and start a new one.
+    Rotate,
+    /// Take a compromised key out of the trust list.
+    Withdraw,
+}
+
+certdesk_domain::closed_set!(KeyAction, "key action", {
+    Rotate => "rotate",
+    Withdraw => "withdraw",
+});
+
+impl KeyAction {
+    /// The stable code (the same as [`KeyAction::code`]), as a caller reading the JSON spells
+    /// it.
+    pub fn as_str(&self) -> &'static str {
+        self.code()
+    }
 }
 
 /// `POST /api/v1/operator/reviews/{application_id}`: the police comparison result.
@@ -130,7 +180,7 @@ pub struct KeyRotated {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyActionRequested {
     /// `rotate` or `withdraw`.
-    pub action: String,
+    pub action: KeyAction,
     /// The key, for a withdrawal.
     pub key_id: Option<u16>,
     /// Who asked.
@@ -141,4 +191,30 @@ pub struct KeyActionRequested {
     pub message_zh: String,
     /// The same in English.
     pub message_en: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kinds and actions are enums now, but the wire carries the same words: a serde name
+    /// is its stored code, and a queue row from a platform before `kind` reads as a certificate.
+    #[test]
+    fn kinds_and_key_actions_cross_the_wire_as_their_codes() {
+        for kind in ApplicationKind::ALL {
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.code()));
+        }
+        for action in KeyAction::ALL {
+            assert_eq!(serde_json::to_string(&action).unwrap(), format!("\"{}\"", action.code()));
+        }
+        let item = serde_json::json!({
+            "application_id": Uuid::nil(), "worker_id": Uuid::nil(), "agency_name": "a",
+            "name": "n", "id_number": "i", "applied_at": "2026-01-01T00:00:00.000Z",
+        });
+        let read: ReviewItem = serde_json::from_value(item.clone()).unwrap();
+        assert_eq!(read.kind, ApplicationKind::Certificate, "an item without a kind is a certificate's");
+        let mut expected = item;
+        expected["kind"] = "certificate".into();
+        assert_eq!(serde_json::to_value(&read).unwrap(), expected);
+    }
 }

@@ -8,12 +8,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use certdesk_domain::training::passes;
+use certdesk_domain::training::{passes, ClassMode};
 use certdesk_domain::{TrainingSettings, DISTRICTS};
 use chrono::{Datelike, Months, NaiveDate};
 use uuid::Uuid;
 
 use crate::store::operators::StatsFacts;
+use crate::store::repo::ApplicationStatus;
 
 /// One district's row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,10 +126,10 @@ pub fn city_stats(facts: &StatsFacts, today: NaiveDate) -> CityStats {
             m.applications += 1;
         }
         if let Some(m) = decided.as_ref().and_then(|d| months.get_mut(d)) {
-            match status.as_str() {
-                "approved" => m.approved += 1,
-                "rejected" => m.rejected += 1,
-                _ => {}
+            match status {
+                ApplicationStatus::Approved => m.approved += 1,
+                ApplicationStatus::Rejected => m.rejected += 1,
+                ApplicationStatus::Pending | ApplicationStatus::Withdrawn => {}
             }
         }
     }
@@ -137,10 +138,9 @@ pub fn city_stats(facts: &StatsFacts, today: NaiveDate) -> CityStats {
     for (id, starts_at, mode) in &facts.classes {
         let Some(month) = starts_at.get(..7) else { continue };
         let Some(m) = months.get_mut(month) else { continue };
-        match mode.as_str() {
-            "offline" => m.offline_classes += 1,
-            "online" => m.online_classes += 1,
-            _ => continue,
+        match mode {
+            ClassMode::Offline => m.offline_classes += 1,
+            ClassMode::Online => m.online_classes += 1,
         }
         class_month.insert(id.as_str(), month);
     }
@@ -217,17 +217,17 @@ mod tests {
                 (b, w3, "2029-01-01".into(), true),  // cancelled
             ],
             applications: vec![
-                (a, "2026-11".into(), "approved".into(), Some("2026-12".into())),
-                (a, "2026-12".into(), "rejected".into(), Some("2026-12".into())),
-                (b, "2026-12".into(), "pending".into(), None),
-                (b, "2024-01".into(), "approved".into(), Some("2024-01".into())), // too long ago
+                (a, "2026-11".into(), ApplicationStatus::Approved, Some("2026-12".into())),
+                (a, "2026-12".into(), ApplicationStatus::Rejected, Some("2026-12".into())),
+                (b, "2026-12".into(), ApplicationStatus::Pending, None),
+                (b, "2024-01".into(), ApplicationStatus::Approved, Some("2024-01".into())), // too long ago
             ],
             exams: vec![(a, "2026-12-01".into(), 62.0), (b, "2026-12-02".into(), 62.0), (b, "2026-11-30".into(), 90.0)],
             classes: vec![
-                ("c1".into(), "2026-12-01 09:00".into(), "offline".into()),
-                ("c2".into(), "2026-12-02 09:00".into(), "online".into()),
-                ("c3".into(), "2026-11-20 09:00".into(), "offline".into()),
-                ("c4".into(), "2025-01-20 09:00".into(), "offline".into()), // too long ago
+                ("c1".into(), "2026-12-01 09:00".into(), ClassMode::Offline),
+                ("c2".into(), "2026-12-02 09:00".into(), ClassMode::Online),
+                ("c3".into(), "2026-11-20 09:00".into(), ClassMode::Offline),
+                ("c4".into(), "2025-01-20 09:00".into(), ClassMode::Offline), // too long ago
             ],
             participants: vec![
                 ("c1".into(), "w1".into(), 3.0),

@@ -40,6 +40,7 @@ use crate::error::AppError;
 use crate::keys;
 use crate::messages::{self, operator};
 use crate::store::operators::ReviewDetail;
+use crate::store::repo::ApplicationStatus;
 use crate::flows::{Decided, Decision};
 use crate::store::Agency;
 
@@ -176,9 +177,31 @@ pub(super) fn local_time(rfc3339: &str) -> String {
 struct Notice {
     /// What was just done: `approved`, `rejected`, `agency_created`, `device_revoked` or
     /// `signed_out`; anything else shows nothing.
-    done: Option<String>,
+    #[serde(default, deserialize_with = "known_done")]
+    #[param(value_type = Option<String>)]
+    done: Option<Done>,
     /// The certificate code just assigned (with `done=approved`).
     code: Option<String>,
+}
+
+/// What a POST just did, as its redirect names it in `?done=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Done {
+    Approved,
+    Rejected,
+    AgencyCreated,
+    DeviceRevoked,
+    RatingReleased,
+    RatingDiscarded,
+    SignedOut,
+}
+
+/// `?done=` read leniently: a word the pages do not know (an old bookmark, a typed address)
+/// shows nothing rather than refusing the page.
+fn known_done<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Done>, D::Error> {
+    let word: Option<String> = Option::deserialize(d)?;
+    Ok(word.and_then(|w| Done::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&w)).ok()))
 }
 
 /// A sentence of the messages module, as a page shows it (Chinese, English beside it).
@@ -188,18 +211,17 @@ fn said(m: certdesk_domain::Bilingual) -> Markup {
 
 impl Notice {
     fn sentence(&self) -> Option<Markup> {
-        let s = match self.done.as_deref()? {
-            "approved" => html! {
+        let s = match self.done? {
+            Done::Approved => html! {
                 "已批准，证件编码 " b { (self.code.as_deref().unwrap_or("")) } "。机构下次同步即可收到。"
                 span class="en" { "Approved; the agency receives it at its next sync." }
             },
-            "rejected" => said(operator::rejected()),
-            "agency_created" => said(operator::agency_created()),
-            "device_revoked" => said(operator::device_revoked()),
-            "rating_released" => said(operator::rating_released()),
-            "rating_discarded" => said(operator::rating_discarded()),
-            "signed_out" => said(operator::signed_out()),
-            _ => return None,
+            Done::Rejected => said(operator::rejected()),
+            Done::AgencyCreated => said(operator::agency_created()),
+            Done::DeviceRevoked => said(operator::device_revoked()),
+            Done::RatingReleased => said(operator::rating_released()),
+            Done::RatingDiscarded => said(operator::rating_discarded()),
+            Done::SignedOut => said(operator::signed_out()),
         };
         Some(s)
     }
@@ -780,7 +802,7 @@ fn details_comparison(detail: &ReviewDetail) -> Markup {
 
 fn review_body(detail: &ReviewDetail, session: &Session, error: Option<Markup>) -> Markup {
     let id = detail.item.application_id;
-    let pending = detail.status == "pending";
+    let pending = detail.status == ApplicationStatus::Pending;
     let details = detail.item.kind == crate::store::repo::ApplicationKind::Details.code();
     html! {
         @if details {
@@ -1334,15 +1356,13 @@ mod tests {
 
     #[test]
     fn a_notice_echoes_nothing_but_an_escaped_code() {
-        let n = Notice {
-            done: Some("<script>".into()),
-            code: None,
+        let notice = |query: &str| -> Notice {
+            let uri: axum::http::Uri = format!("/operator/reviews?{query}").parse().unwrap();
+            Query::<Notice>::try_from_uri(&uri).expect("any ?done= reads").0
         };
+        let n = notice("done=%3Cscript%3E");
         assert!(n.sentence().is_none(), "an unknown notice says nothing");
-        let n = Notice {
-            done: Some("approved".into()),
-            code: Some("<b>".into()),
-        };
+        let n = notice("done=approved&code=%3Cb%3E");
         assert!(n.sentence().unwrap().into_string().contains("&lt;b&gt;"));
     }
 }

@@ -27,7 +27,7 @@ use base64::Engine;
 use certdesk_domain::standing::{Colour, Standing};
 use certdesk_domain::mask_for_public;
 use certdesk_protocol::credential::{
-    issue_electronic_url, verify_at, CredentialClaims, Verdict, ELECTRONIC_MAX_AGE_SECONDS,
+    issue_electronic_url, verify_at, CredentialClaims, Verdict, VerdictKind, ELECTRONIC_MAX_AGE_SECONDS,
     ELECTRONIC_REFRESH_SECONDS,
 };
 use certdesk_protocol::{RevocationEntry, RevocationList};
@@ -208,9 +208,11 @@ pub(super) async fn activate(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ElectronicCardState {
     /// The verdict a scan of `qr_url` gives now (`valid`, `replaced`, `revoked`, `expired`).
-    pub verdict: String,
+    #[schema(value_type = String)]
+    pub verdict: VerdictKind,
     /// 绿/黄/红 as `green`, `yellow`, `red`.
-    pub colour: String,
+    #[schema(value_type = String)]
+    pub colour: Colour,
     /// The colour in words, Chinese and English (绿 GREEN).
     pub colour_words: String,
     /// The banner's word, Chinese.
@@ -306,8 +308,8 @@ fn state_of(live: &Live, today: chrono::NaiveDate) -> Result<ElectronicCardState
     let valid = matches!(live.verdict, Verdict::Valid(_));
     let colour = b.colour.unwrap_or(Colour::Red);
     Ok(ElectronicCardState {
-        verdict: b.code.to_owned(),
-        colour: colour.code().to_owned(),
+        verdict: live.verdict.kind(),
+        colour,
         colour_words: format!("{} {}", colour.word_zh(), colour.word_en()),
         title_zh: b.title_zh.to_owned(),
         title_en: b.title_en.to_owned(),

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::operators::OperatorRole;
 use super::public::FeedbackKind;
-use super::repo::ApplicationDecision;
+use super::repo::{ApplicationDecision, ApplicationKind, ApplicationStatus};
 use super::{StoreError, StoreResult};
 
 /// A time as the platform's strings carry it (RFC 3339, milliseconds, `Z`): SQLite stores this
@@ -59,9 +59,26 @@ pub(crate) fn feedback_table(kind: FeedbackKind) -> &'static str {
 
 /// An application's stored status and reason for a decision.
 pub(crate) fn application_status(decision: ApplicationDecision<'_>) -> (&'static str, Option<&str>) {
-    match decision {
-        ApplicationDecision::Approved => ("approved", None),
-        ApplicationDecision::Rejected { reason } => ("rejected", Some(reason)),
-        ApplicationDecision::Withdrawn => ("withdrawn", None),
-    }
+    let (status, reason) = match decision {
+        ApplicationDecision::Approved => (ApplicationStatus::Approved, None),
+        ApplicationDecision::Rejected { reason } => (ApplicationStatus::Rejected, Some(reason)),
+        ApplicationDecision::Withdrawn => (ApplicationStatus::Withdrawn, None),
+    };
+    (status.code(), reason)
+}
+
+/// A stored application status; anything else is a corrupt row.
+pub(crate) fn application_status_of(code: &str) -> StoreResult<ApplicationStatus> {
+    <ApplicationStatus as certdesk_domain::Code>::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("application status {code}")))
+}
+
+/// A stored application kind; anything else is a corrupt row.
+pub(crate) fn application_kind_of(code: &str) -> StoreResult<ApplicationKind> {
+    <ApplicationKind as certdesk_domain::Code>::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("application kind {code}")))
+}
+
+/// A synced class's mode as its desk sent it. The payload is the desk's, kept as sent, so a
+/// mode the platform does not know is no corrupt row: `None`, and the class counts for nothing.
+pub(crate) fn class_mode_of(code: &str) -> Option<certdesk_domain::training::ClassMode> {
+    certdesk_domain::training::ClassMode::ALL.into_iter().find(|m| m.code() == code)
 }

@@ -11,7 +11,9 @@ use certdesk_protocol::operator::ReviewItem;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::repo::ApplicationStatus;
 use super::{Agency, StoreResult};
+use certdesk_domain::training::ClassMode;
 
 /// What an operator account may do (issue 14). [`crate::operator_pages::access`] says which
 /// page each role may open; a commission account only reads.
@@ -130,19 +132,8 @@ pub struct AuditLine {
     pub outcome: Option<String>,
 }
 
-/// A signing key's action that needs two operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KeyAction {
-    /// Retire the current key and start a new one.
-    Rotate,
-    /// Take a compromised key out of the trust list.
-    Withdraw,
-}
-
-certdesk_domain::closed_set!(KeyAction, "key action", {
-    Rotate => "rotate",
-    Withdraw => "withdraw",
-});
+/// A signing key's action that needs two operators (on the wire too, in the 202 answer).
+pub use certdesk_protocol::operator::KeyAction;
 
 /// A key action asked by one operator and waiting for another.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,8 +189,8 @@ pub struct ReviewDetail {
     pub item: ReviewItem,
     /// The applying agency.
     pub agency_id: Uuid,
-    /// `pending`, `approved`, `rejected` or `withdrawn`.
-    pub status: String,
+    /// Waiting or decided.
+    pub status: ApplicationStatus,
     /// The worker record as the platform validated it (JSON of the domain's `ValidWorker`).
     pub record: serde_json::Value,
     /// The photo the record names, if the agency uploaded it.
@@ -221,12 +212,13 @@ pub struct StatsFacts {
     /// Every certificate: agency, worker, last valid day (`YYYY-MM-DD`), cancelled or not.
     pub certificates: Vec<(Uuid, Uuid, String, bool)>,
     /// Every application: agency, `applied_at` month (`YYYY-MM`), status, the decision's month.
-    pub applications: Vec<(Uuid, String, String, Option<String>)>,
+    pub applications: Vec<(Uuid, String, ApplicationStatus, Option<String>)>,
     /// Every exam attempt the agencies synced: agency, date (`YYYY-MM-DD`), score.
     pub exams: Vec<(Uuid, String, f64)>,
     /// Every training class the agencies synced: its id, when it starts (`YYYY-MM-DD HH:MM`),
-    /// its mode (`offline`, `online`).
-    pub classes: Vec<(String, String, String)>,
+    /// its mode. A synced class whose mode is not one the platform knows is not among them (it
+    /// counts for nothing, as before the mode was typed).
+    pub classes: Vec<(String, String, ClassMode)>,
     /// Every attendance row the agencies synced: the class's id, the worker's, the class hours
     /// credited.
     pub participants: Vec<(String, String, f64)>,

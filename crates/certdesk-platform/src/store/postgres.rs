@@ -35,7 +35,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use r2d2_postgres::PostgresConnectionManager;
 use uuid::Uuid;
 
-use super::columns::{algorithm_of, fits, ts};
+use super::columns::{algorithm_of, application_kind_of, fits, ts};
 use super::{Agency, Device, Store, StoreError, StoreResult};
 
 mod complaints;
@@ -421,18 +421,19 @@ impl Store for PgStore {
              WHERE a.status = 'pending' ORDER BY a.applied_at, a.id",
             &[],
         )?;
-        Ok(rows
-            .iter()
-            .map(|r| ReviewItem {
-                application_id: r.get(0),
-                worker_id: r.get(1),
-                agency_name: r.get(2),
-                name: r.get(3),
-                id_number: r.get(4),
-                applied_at: ts(r.get(5)),
-                kind: r.get(6),
+        rows.iter()
+            .map(|r| {
+                Ok(ReviewItem {
+                    application_id: r.get(0),
+                    worker_id: r.get(1),
+                    agency_name: r.get(2),
+                    name: r.get(3),
+                    id_number: r.get(4),
+                    applied_at: ts(r.get(5)),
+                    kind: application_kind_of(r.get(6))?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     fn pending_for_id_number(&self, id_number: &str) -> StoreResult<Vec<Uuid>> {

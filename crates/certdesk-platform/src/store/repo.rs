@@ -84,19 +84,27 @@ pub struct LiveCertificate {
     pub valid_until: NaiveDate,
 }
 
-/// What an application asks for.
+/// What an application asks for (on the wire too, in the review queue).
+pub use certdesk_protocol::operator::ApplicationKind;
+
+/// Where an application stands: waiting (`pending`) or decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ApplicationKind {
-    /// The certificate (申领): the police comparison decides.
-    Certificate,
-    /// Updated details of a certificate already held (信息变更, issue 11 item 1): an operator
-    /// compares them with the approved ones.
-    Details,
+pub enum ApplicationStatus {
+    /// Waiting for the police comparison or an operator.
+    Pending,
+    /// Approved.
+    Approved,
+    /// Rejected.
+    Rejected,
+    /// Withdrawn (the worker was cancelled while waiting).
+    Withdrawn,
 }
 
-certdesk_domain::closed_set!(ApplicationKind, "application kind", {
-    Certificate => "certificate",
-    Details => "details",
+certdesk_domain::closed_set!(ApplicationStatus, "application status", {
+    Pending => "pending",
+    Approved => "approved",
+    Rejected => "rejected",
+    Withdrawn => "withdrawn",
 });
 
 /// An application waiting for the police comparison.

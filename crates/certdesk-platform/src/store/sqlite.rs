@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
-use super::columns::{algorithm_of, status_of, ts};
+use super::columns::{algorithm_of, application_kind_of, status_of, ts};
 use super::{Agency, Device, Store, StoreError, StoreResult};
 
 mod complaints;
@@ -267,7 +267,7 @@ impl Store for SqliteStore {
             ))
         })?;
         rows.map(|r| {
-            let (app, worker, agency_name, name, id_number, applied_at, kind) = r?;
+            let (app, worker, agency_name, name, id_number, applied_at, kind): (_, _, _, _, _, _, String) = r?;
             Ok(ReviewItem {
                 application_id: uuid_of(app)?,
                 worker_id: uuid_of(worker)?,
@@ -275,7 +275,7 @@ impl Store for SqliteStore {
                 name,
                 id_number,
                 applied_at,
-                kind,
+                kind: application_kind_of(&kind)?,
             })
         })
         .collect()

@@ -20,7 +20,7 @@ use crate::store::operators::{
 };
 use crate::store::repo::EnrolmentCode;
 use crate::store::{Agency, Device, StoreError, StoreResult};
-use crate::store::columns::{fits, role_of, totp_aad};
+use crate::store::columns::{application_kind_of, application_status_of, class_mode_of, fits, role_of, totp_aad};
 
 /// Holds, until the transaction ends, the advisory lock named `key` (a text naming the rows it
 /// guards): another instance's transaction taking the same lock waits for this one to finish.
@@ -343,7 +343,7 @@ impl OperatorStore for super::PgStore {
         }
         for r in conn.query("SELECT agency_id, applied_at, status, decided_at FROM applications", &[])? {
             let decided: Option<DateTime<Utc>> = r.get(3);
-            facts.applications.push((r.get(0), month_of(r.get(1)), r.get(2), decided.map(month_of)));
+            facts.applications.push((r.get(0), month_of(r.get(1)), application_status_of(r.get(2))?, decided.map(month_of)));
         }
         // A payload is text as the desk sent it (the schema's indexes cast it, so it is JSON); it
         // is read here, as on SQLite: one whose score is a number and whose date is a string
@@ -359,7 +359,7 @@ impl OperatorStore for super::PgStore {
         for r in conn.query("SELECT entity_id, payload FROM agency_records WHERE entity = 'training_class' AND NOT deleted", &[])? {
             let Ok(payload) = serde_json::from_str::<serde_json::Value>(r.get(1)) else { continue };
             let text = |k: &str| payload.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
-            if let (Some(starts_at), Some(mode)) = (text("starts_at"), text("mode")) {
+            if let (Some(starts_at), Some(mode)) = (text("starts_at"), text("mode").as_deref().and_then(class_mode_of)) {
                 facts.classes.push((r.get::<_, Uuid>(0).to_string(), starts_at, mode));
             }
         }
@@ -494,10 +494,10 @@ impl OperatorStore for super::PgStore {
                 name: r.get(2),
                 id_number: r.get(3),
                 applied_at: ts(r.get(4)),
-                kind: r.get(10),
+                kind: application_kind_of(r.get(10))?,
             },
             agency_id: r.get(5),
-            status: r.get(6),
+            status: application_status_of(r.get(6))?,
             record: serde_json::from_str(r.get(7)).map_err(|e| StoreError::Corrupt(format!("worker record: {e}")))?,
             photo_sha256: r.get(8),
             version: r.get(9),
@@ -586,7 +586,7 @@ mod tests {
         assert_eq!(facts.certificates, [(agency, worker, "2029-11-30".to_owned(), false)]);
         assert_eq!(
             facts.applications,
-            [(agency, "2026-10".to_owned(), "approved".to_owned(), Some("2026-11".to_owned()))],
+            [(agency, "2026-10".to_owned(), crate::store::repo::ApplicationStatus::Approved, Some("2026-11".to_owned()))],
             "the months of the UTC times, as SQLite keeps them, whatever the session's time zone"
         );
         assert_eq!(facts.exams, [(agency, "2026-10-20".to_owned(), 88.0)], "a score that is text, a payload that is not an object and a deleted result are not counted");

@@ -25,7 +25,7 @@ use crate::store::repo::{
     RecordLink, StoredWorker, WorkerRow, WorkerWrite,
 };
 use crate::store::{Agency, Device, StoreError, StoreResult};
-use crate::store::columns::application_status;
+use crate::store::columns::{application_kind_of, application_status};
 use crate::store::complaints::{ComplaintEvent, ComplaintFilter, ComplaintRow};
 
 /// The name of the schema's one-claim-per-person index (migration `init`).
@@ -209,8 +209,7 @@ pub(super) fn pending_application(t: &mut PgTx<'_, '_>, id: Uuid) -> StoreResult
     row.map(|r| {
         let kind: &str = r.get(3);
         Ok(PendingApplication {
-            kind: <ApplicationKind as certdesk_domain::Code>::from_code(kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("application kind {kind}")))?,
+            kind: application_kind_of(kind)?,
             worker_id: r.get(0),
             agency_id: r.get(1),
             district: r.get(2),

@@ -12,7 +12,7 @@ use crate::store::operators::{
     AgencySummary, OperatorAccount, OperatorRole, OperatorSession, OperatorStore, ReviewDetail, StatsFacts,
 };
 use crate::store::{Agency, StoreError, StoreResult};
-use crate::store::columns::{role_of, totp_aad};
+use crate::store::columns::{application_kind_of, application_status_of, class_mode_of, role_of, totp_aad};
 
 pub(super) fn time_of(s: &str) -> StoreResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
@@ -182,7 +182,7 @@ impl OperatorStore for SqliteStore {
         let mut q = conn.prepare("SELECT agency_id, substr(applied_at, 1, 7), status, substr(decided_at, 1, 7) FROM applications")?;
         for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))? {
             let (agency, applied, status, decided) = row?;
-            facts.applications.push((uuid(agency)?, applied, status, decided));
+            facts.applications.push((uuid(agency)?, applied, application_status_of(&status)?, decided));
         }
         let mut q = conn.prepare(
             "SELECT agency_id, json_extract(payload, '$.exam_date'), json_extract(payload, '$.score')
@@ -200,7 +200,10 @@ impl OperatorStore for SqliteStore {
                AND typeof(json_extract(payload, '$.starts_at')) = 'text' AND typeof(json_extract(payload, '$.mode')) = 'text'",
         )?;
         for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
-            facts.classes.push(row?);
+            let (id, starts_at, mode) = row?;
+            if let Some(mode) = class_mode_of(&mode) {
+                facts.classes.push((id, starts_at, mode));
+            }
         }
         let mut q = conn.prepare(
             "SELECT json_extract(payload, '$.class_id'), json_extract(payload, '$.worker_id'), json_extract(payload, '$.credited_hours')
@@ -362,10 +365,10 @@ impl OperatorStore for SqliteStore {
                 name,
                 id_number,
                 applied_at,
-                kind,
+                kind: application_kind_of(&kind)?,
             },
             agency_id: uuid_of(agency)?,
-            status,
+            status: application_status_of(&status)?,
             record: serde_json::from_str(&record)
                 .map_err(|e| StoreError::Corrupt(format!("worker record: {e}")))?,
             photo_sha256: photo,

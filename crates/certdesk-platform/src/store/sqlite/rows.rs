@@ -18,7 +18,7 @@ use crate::store::repo::{
     RecordLink, Repo, StoredWorker, Tx, WorkerRow, WorkerWrite,
 };
 use crate::store::{Agency, Device, StoreError, StoreResult};
-use crate::store::columns::application_status;
+use crate::store::columns::{application_kind_of, application_status};
 use crate::store::complaints::{ComplaintEvent, ComplaintFilter, ComplaintRow};
 
 /// The name of the schema's one-claim-per-person index (migration `init`).
@@ -487,8 +487,7 @@ impl Tx for SqliteTx<'_, '_> {
             .optional()?;
         row.map(|(worker, agency, district, kind)| {
             Ok(PendingApplication {
-                kind: <ApplicationKind as certdesk_domain::Code>::from_code(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("application kind {kind}")))?,
+                kind: application_kind_of(&kind)?,
                 worker_id: uuid_of(worker)?,
                 agency_id: uuid_of(agency)?,
                 district,
