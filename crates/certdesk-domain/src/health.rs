@@ -229,8 +229,10 @@ pub struct HealthCheckInput {
     /// 体检机构.
     pub institution: String,
     /// 体检类别: a [`HealthCategory`] code or label.
+    #[cfg_attr(feature = "ts", ts(as = "HealthCategory"))]
     pub category: String,
     /// 体检结论: `pass`/`fail` or 合格/不合格.
+    #[cfg_attr(feature = "ts", ts(as = "HealthResult"))]
     pub result: String,
     /// 有效期至; blank means one year after the check.
     pub valid_until: Option<String>,
@@ -299,6 +301,7 @@ pub struct InsuranceInput {
     /// 保单号.
     pub policy_number: String,
     /// 险种: an [`InsuranceKind`] code or label.
+    #[cfg_attr(feature = "ts", ts(as = "InsuranceKind"))]
     pub kind: String,
     /// 保险起期, `YYYY-MM-DD`.
     pub valid_from: String,

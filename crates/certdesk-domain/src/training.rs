@@ -315,7 +315,9 @@ pub struct ClassTiming {
     pub class_hours: HalfHours,
 }
 
-/// What the class form sends (all as typed).
+/// What the class form sends (all as typed). A closed set's field stays the text typed, so that
+/// a wrong value is a field error naming the field (the CLI and the imports send labels too);
+/// its TypeScript type is the set's codes, so the window can only send one of them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -323,6 +325,7 @@ pub struct ClassInput {
     /// 培训主题.
     pub title: String,
     /// `offline` or `online` (or 线下 / 线上).
+    #[cfg_attr(feature = "ts", ts(as = "ClassMode"))]
     pub mode: String,
     /// Start, `YYYY-MM-DD HH:MM` (or with a `T`).
     pub starts_at: String,
@@ -553,6 +556,7 @@ pub struct SupervisionInput {
     /// 督导人员姓名.
     pub supervisor_name: String,
     /// `on_site` or `video`.
+    #[cfg_attr(feature = "ts", ts(as = "SupervisionMethod"))]
     pub method: String,
     /// When the supervision took place, `YYYY-MM-DD HH:MM`.
     pub supervised_at: String,

@@ -240,6 +240,7 @@ pub struct WorkerInput {
     /// 住址.
     pub address: String,
     /// Service type codes or labels.
+    #[cfg_attr(feature = "ts", ts(as = "Vec<ServiceType>"))]
     pub service_types: Vec<String>,
     /// 紧急联系人姓名.
     pub emergency_contact_name: String,

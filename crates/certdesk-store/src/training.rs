@@ -129,6 +129,7 @@ pub struct ClassDetail {
 #[serde(default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttendanceInput {
+    #[cfg_attr(feature = "ts", ts(as = "Option<Attendance>"))]
     pub attendance: Option<String>,
     pub sign_in: Option<String>,
     pub sign_out: Option<String>,

@@ -13,7 +13,7 @@ import CameraOutlined from '@ant-design/icons/CameraOutlined';
 import IdcardOutlined from '@ant-design/icons/IdcardOutlined';
 import UserOutlined from '@ant-design/icons/UserOutlined';
 import * as api from '../../api';
-import type { ApiError, IdPreview, Worker, WorkerInput } from '../../api';
+import type { ApiError, IdPreview, ServiceType, Worker, WorkerInput } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { fieldStatus } from '../../components/FieldHelp';
@@ -56,7 +56,7 @@ type Values = {
   id_number: string;
   phone: string;
   address: string;
-  service_types: string[];
+  service_types: ServiceType[];
   emergency_contact_name: string;
   emergency_contact_phone: string;
   consent_date: string;
@@ -409,7 +409,7 @@ export default function EnrolForm({
           {...fieldStatus('service_types', errors.service_types)}
         >
           <div id="enrol_service_types" className="service-types">
-            <Checkbox.Group<string>
+            <Checkbox.Group<ServiceType>
               value={v.service_types}
               options={app.service_types.map((s) => ({
                 value: s.code,

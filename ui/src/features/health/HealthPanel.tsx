@@ -12,7 +12,7 @@ import Radio from 'antd/es/radio';
 import Row from 'antd/es/row';
 import Tag from 'antd/es/tag';
 import * as api from '../../api';
-import type { ApiError, HealthCheck, InsurancePolicy } from '../../api';
+import type { ApiError, HealthCategory, HealthCheck, HealthResult, InsuranceKind, InsurancePolicy } from '../../api';
 import { useI18n } from '../../i18n';
 import { firstErrorField, lastSegment, splitFieldErrors, type FieldErrors } from '../../formErrors';
 import { enterSubmits, focusById, readFileBase64, todayIso } from '../../util';
@@ -22,8 +22,12 @@ export const INSURANCE_FIELDS = ['insurer', 'policy_number', 'kind', 'valid_from
 type HealthField = (typeof HEALTH_FIELDS)[number];
 type InsuranceField = (typeof INSURANCE_FIELDS)[number];
 
-const CATEGORIES = ['general', 'home', 'elder_care', 'maternity_care'] as const;
-const KINDS = ['accident', 'employer_liability', 'other'] as const;
+const CATEGORIES = ['general', 'home', 'elder_care', 'maternity_care'] as const satisfies readonly HealthCategory[];
+const KINDS = ['accident', 'employer_liability', 'other'] as const satisfies readonly InsuranceKind[];
+const RESULTS = ['pass', 'fail'] as const satisfies readonly HealthResult[];
+
+/** A radio group's value: set only from its own options, so one of the set's codes. */
+const picked = <T extends string>(_options: readonly T[], v: string) => v as T;
 
 
 /** Shared by both forms: values, errors beside fields, the rest in an alert, Enter/Esc. */
@@ -144,8 +148,8 @@ export default function HealthPanel({ workerId, onChanged }: { workerId: string;
         {
           checked_on: h.v.checked_on,
           institution: h.v.institution,
-          category: h.v.category,
-          result: h.v.result,
+          category: picked(CATEGORIES, h.v.category),
+          result: picked(RESULTS, h.v.result),
           valid_until: h.v.valid_until.trim() ? h.v.valid_until : null,
         },
         report,
@@ -156,7 +160,7 @@ export default function HealthPanel({ workerId, onChanged }: { workerId: string;
   };
   const saveInsurance = () => {
     if (!required(ins, ['insurer', 'policy_number', 'valid_from', 'valid_until'])) return;
-    void ins.run(() => api.insuranceAdd(workerId, { ...ins.v }), saved);
+    void ins.run(() => api.insuranceAdd(workerId, { ...ins.v, kind: picked(KINDS, ins.v.kind) }), saved);
   };
 
   const day = todayIso();
@@ -257,8 +261,11 @@ export default function HealthPanel({ workerId, onChanged }: { workerId: string;
               'result',
               t('health.resultLabel'),
               <Radio.Group id="hc_result" value={h.v.result} onChange={(e) => h.change('result', String(e.target.value))}>
-                <Radio value="pass">{t('health.result.pass')}</Radio>
-                <Radio value="fail">{t('health.result.fail')}</Radio>
+                {RESULTS.map((r) => (
+                  <Radio key={r} value={r}>
+                    {t(`health.result.${r}`)}
+                  </Radio>
+                ))}
               </Radio.Group>,
             )}
           </Col>
