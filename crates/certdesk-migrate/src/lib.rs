@@ -1,21 +1,26 @@
-//! The one migration runner of certdesk's SQLite files, the desk's and the platform's: each
-//! side embeds its own list of SQL files and hands it to [`run`].
+//! The one migration runner of certdesk's databases, the desk's and the platform's, SQLite and
+//! PostgreSQL alike: each side embeds its own list of SQL files and hands it to [`run`] (a
+//! SQLite connection) or [`run_on`] (any [`Schema`]: the platform implements it for its
+//! PostgreSQL client, so that driver stays out of this crate).
 //!
 //! The rules it keeps:
 //! - **Append only.** Migration `n` is the `n`-th of the list, numbered from 1 without gaps;
 //!   a landed migration is never edited or removed (each side pins its SHA-256 in a test with
 //!   [`check_pins`], so an edit fails the build's tests).
-//! - **Recorded in `PRAGMA user_version`**, the number of the last migration applied, which is
-//!   what the desk and the platform have always written: files made by earlier versions open
-//!   without anything run again.
+//! - **Recorded in the database**: SQLite's `PRAGMA user_version`, the number of the last
+//!   migration applied, which is what the desk and the platform have always written (files
+//!   made by earlier versions open without anything run again); where a backend keeps it is
+//!   the backend's ([`SchemaTx::version`], [`SchemaTx::set_version`]).
 //! - **One transaction per migration**: a migration and its version number commit together,
-//!   so a crash leaves the file at a whole migration, never half of one.
-//! - **Never downgrade**: a file whose version is above the newest migration the program knows
-//!   was written by a newer program; [`run`] refuses it ([`MigrateError::TooNew`]) before
-//!   touching anything, and the caller says so in a sentence.
+//!   so a crash leaves the database at a whole migration, never half of one. The version is
+//!   read again in each migration's transaction, so a backend that locks there (PostgreSQL's
+//!   advisory lock) lets several instances start together and apply each migration once.
+//! - **Never downgrade**: a database whose version is above the newest migration the program
+//!   knows was written by a newer program; it is refused ([`MigrateError::TooNew`]) before
+//!   anything is changed, and the caller says so in a sentence.
 //!
-//! It must never open a file itself (each side has its one function that makes connections and
-//! sets the pragmas) nor decide anything about the schema's content.
+//! It must never open a database itself (each side has its one function that makes
+//! connections and sets the pragmas) nor decide anything about the schema's content.
 
 #![warn(missing_docs)]
 
@@ -40,67 +45,152 @@ impl Migration {
     }
 }
 
-/// Why the schema could not be brought up to date.
+/// Why the schema could not be brought up to date; `E` is the backend's own error (SQLite's
+/// by default).
 #[derive(Debug, thiserror::Error)]
-pub enum MigrateError {
-    /// The file was written by a newer program.
+pub enum MigrateError<E: std::error::Error + 'static = rusqlite::Error> {
+    /// The database was written by a newer program.
     #[error("the database is at schema version {found}, newer than this program knows ({known}): upgrade the program before opening it")]
     TooNew {
-        /// The file's `user_version`.
+        /// The database's version.
         found: u32,
         /// The newest migration this program has.
         known: u32,
     },
-    /// The file's `user_version` is negative (not a certdesk file, or damaged).
+    /// The database's version is negative or too large (not a certdesk database, or damaged).
     #[error("the database's schema version {0} is not one certdesk writes")]
     BadVersion(i64),
-    /// A migration failed; its transaction was rolled back and the file stays at the version
-    /// before it.
+    /// A migration failed; its transaction was rolled back and the database stays at the
+    /// version before it.
     #[error("migration {version} ({name}) failed: {source}")]
     Failed {
         /// Its number.
         version: u32,
         /// Its name.
         name: &'static str,
-        /// What SQLite said.
-        source: rusqlite::Error,
+        /// What the database said.
+        source: E,
     },
-    /// Reading or writing the version itself failed.
+    /// Beginning or committing a transaction, or reading or writing the version, failed.
     #[error("reading the schema version: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(E),
+}
+
+/// A database whose schema the runner brings up to date: it begins the transactions, one per
+/// migration. A backend never decides which migration runs; it only reads and writes.
+pub trait Schema {
+    /// What the backend's calls fail with.
+    type Error: std::error::Error + 'static;
+    /// One migration's transaction.
+    type Tx<'a>: SchemaTx<Error = Self::Error>
+    where
+        Self: 'a;
+
+    /// Begins a transaction, holding whatever keeps two programs migrating the same database
+    /// apart until it ends. Dropping it uncommitted rolls it back.
+    fn begin(&mut self) -> Result<Self::Tx<'_>, Self::Error>;
+}
+
+/// The calls the runner makes inside one migration's transaction.
+pub trait SchemaTx {
+    /// What the backend's calls fail with.
+    type Error: std::error::Error + 'static;
+
+    /// The number of the last migration applied (0 for a database none ever was).
+    fn version(&mut self) -> Result<i64, Self::Error>;
+
+    /// Runs one migration's SQL (several statements).
+    fn execute(&mut self, sql: &str) -> Result<(), Self::Error>;
+
+    /// Records that migration `version` was applied.
+    fn set_version(&mut self, version: u32) -> Result<(), Self::Error>;
+
+    /// Commits the migration and its version together.
+    fn commit(self) -> Result<(), Self::Error>;
+}
+
+/// A SQLite connection as a [`Schema`]: the version is `PRAGMA user_version`.
+struct Sqlite<'c>(&'c Connection);
+
+impl Schema for Sqlite<'_> {
+    type Error = rusqlite::Error;
+    type Tx<'a>
+        = rusqlite::Transaction<'a>
+    where
+        Self: 'a;
+
+    fn begin(&mut self) -> Result<rusqlite::Transaction<'_>, rusqlite::Error> {
+        // The caller owns the connection and nothing else runs on it while it opens; an
+        // unchecked transaction lets both sides keep passing `&Connection`.
+        self.0.unchecked_transaction()
+    }
+}
+
+impl SchemaTx for rusqlite::Transaction<'_> {
+    type Error = rusqlite::Error;
+
+    fn version(&mut self) -> Result<i64, rusqlite::Error> {
+        self.query_row("PRAGMA user_version", [], |r| r.get(0))
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<(), rusqlite::Error> {
+        self.execute_batch(sql)
+    }
+
+    fn set_version(&mut self, version: u32) -> Result<(), rusqlite::Error> {
+        self.pragma_update(None, "user_version", version)
+    }
+
+    fn commit(self) -> Result<(), rusqlite::Error> {
+        rusqlite::Transaction::commit(self)
+    }
 }
 
 /// The file's schema version (`user_version`).
 pub fn version(conn: &Connection) -> Result<u32, MigrateError> {
-    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(MigrateError::Database)?;
     u32::try_from(v).map_err(|_| MigrateError::BadVersion(v))
 }
 
-/// Applies every migration newer than the file's version, in order, each in its own
+/// Applies every migration newer than the SQLite file's version, in order, each in its own
 /// transaction; returns the versions applied (empty when the file was up to date).
 ///
 /// Panics if the list is not numbered 1, 2, 3, … (a programming error, caught by any test that
 /// opens a database).
 pub fn run(conn: &Connection, migrations: &[Migration]) -> Result<Vec<u32>, MigrateError> {
+    run_on(&mut Sqlite(conn), migrations)
+}
+
+/// Applies every migration newer than the database's version, in order, each in its own
+/// transaction in which the version is read again; returns the versions this call applied
+/// (empty when the database was up to date, or when another program applied them first).
+///
+/// Panics if the list is not numbered 1, 2, 3, … (a programming error, caught by any test that
+/// opens a database).
+pub fn run_on<S: Schema>(schema: &mut S, migrations: &[Migration]) -> Result<Vec<u32>, MigrateError<S::Error>> {
     for (i, m) in migrations.iter().enumerate() {
         assert_eq!(m.version as usize, i + 1, "migration {} ({}) is out of place: migrations are numbered from 1 without gaps", m.version, m.name);
     }
     let known = migrations.len() as u32;
-    let found = version(conn)?;
-    if found > known {
-        return Err(MigrateError::TooNew { found, known });
-    }
     let mut applied = Vec::new();
-    for m in &migrations[found as usize..] {
-        // The caller owns the connection and nothing else runs on it while it opens; an
-        // unchecked transaction lets both sides keep passing `&Connection`.
-        let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(m.sql).map_err(|source| MigrateError::Failed { version: m.version, name: m.name, source })?;
-        tx.pragma_update(None, "user_version", m.version)?;
-        tx.commit()?;
+    loop {
+        let mut tx = schema.begin().map_err(MigrateError::Database)?;
+        let v = tx.version().map_err(MigrateError::Database)?;
+        let found = u32::try_from(v).map_err(|_| MigrateError::BadVersion(v))?;
+        if found > known {
+            // Dropping the transaction rolls back whatever beginning it did.
+            return Err(MigrateError::TooNew { found, known });
+        }
+        if found == known {
+            tx.commit().map_err(MigrateError::Database)?;
+            return Ok(applied);
+        }
+        let m = &migrations[found as usize];
+        tx.execute(m.sql).map_err(|source| MigrateError::Failed { version: m.version, name: m.name, source })?;
+        tx.set_version(m.version).map_err(MigrateError::Database)?;
+        tx.commit().map_err(MigrateError::Database)?;
         applied.push(m.version);
     }
-    Ok(applied)
 }
 
 /// Compares every migration with its pinned SHA-256 (`(version, hex)` pairs); returns one line

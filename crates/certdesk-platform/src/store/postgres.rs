@@ -14,20 +14,22 @@
 //! savepoint, so a refused row reads as [`crate::store::repo::WorkerWrite::ClaimTaken`]), the
 //! serial counter's row lock, the receipts' keys, and the narrower locks `rows.rs` takes.
 //!
-//! The runner keeps the rules of `certdesk-migrate` (which is SQLite's: `user_version`,
-//! `rusqlite`), reusing its [`Migration`] list type and its SHA-256 pins
-//! ([`certdesk_migrate::check_pins`]): migration `n` is the `n`-th of the list; the version
-//! applied is kept in the one-row table `schema_version` of the connection's schema; each
-//! migration commits with its version in one transaction; a database whose version is above the
-//! newest migration this program knows is refused untouched ([`StoreError::SchemaTooNew`]).
-//! Several instances may start at once on one database: each step holds a transaction-level
-//! advisory lock, so exactly one of them applies a migration and the others see it applied.
+//! The migrations run by `certdesk-migrate`'s runner, the one SQLite's use
+//! ([`certdesk_migrate::run_on`]), over this module's [`certdesk_migrate::Schema`] of a
+//! PostgreSQL client: it only reads and writes the version, kept in the one-row table
+//! `schema_version` of the connection's schema, and begins each migration's transaction; the
+//! runner keeps the rules (migration `n` is the `n`-th of the list, pinned by SHA-256 with
+//! [`certdesk_migrate::check_pins`]; each migration commits with its version in one
+//! transaction; a database whose version is above the newest migration this program knows is
+//! refused untouched, [`StoreError::SchemaTooNew`]). Several instances may start at once on one
+//! database: each migration's transaction holds a transaction-level advisory lock, so exactly
+//! one of them applies a migration and the others see it applied.
 
 use std::path::Path;
 use std::time::Duration;
 
 use ::postgres::{Client, NoTls};
-use certdesk_migrate::Migration;
+use certdesk_migrate::{MigrateError, Migration};
 use certdesk_protocol::operator::{DeviceInfo, ReviewItem};
 use certdesk_protocol::sync::{Change, ChangeBody};
 use certdesk_protocol::{RevocationEntry, RevocationList, TrustList, TrustedKey};
@@ -552,43 +554,75 @@ fn missing_table(e: &postgres::Error) -> bool {
     e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE)
 }
 
+/// A PostgreSQL client as the migration runner's [`certdesk_migrate::Schema`]: each
+/// migration's transaction takes [`MIGRATION_LOCK`] and makes sure `schema_version` exists.
+struct PgSchema<'c>(&'c mut Client);
+
+/// One migration's transaction on PostgreSQL.
+struct PgSchemaTx<'a> {
+    tx: postgres::Transaction<'a>,
+    /// Whether `schema_version` holds its row yet (as [`PgSchemaTx::version`] read it).
+    has_row: bool,
+}
+
+impl certdesk_migrate::Schema for PgSchema<'_> {
+    type Error = postgres::Error;
+    type Tx<'a>
+        = PgSchemaTx<'a>
+    where
+        Self: 'a;
+
+    fn begin(&mut self) -> Result<PgSchemaTx<'_>, postgres::Error> {
+        let mut tx = self.0.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+        // Rolled back with the transaction when the database is refused as too new.
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")?;
+        Ok(PgSchemaTx { tx, has_row: false })
+    }
+}
+
+impl certdesk_migrate::SchemaTx for PgSchemaTx<'_> {
+    type Error = postgres::Error;
+
+    fn version(&mut self) -> Result<i64, postgres::Error> {
+        let found: Option<i32> = self.tx.query_opt("SELECT version FROM schema_version", &[])?.map(|r| r.get(0));
+        self.has_row = found.is_some();
+        Ok(i64::from(found.unwrap_or(0)))
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
+        self.tx.batch_execute(sql)
+    }
+
+    fn set_version(&mut self, version: u32) -> Result<(), postgres::Error> {
+        let version = i32::try_from(version).expect("a migration number fits an integer column");
+        if self.has_row {
+            self.tx.execute("UPDATE schema_version SET version = $1", &[&version])?;
+        } else {
+            self.tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&version])?;
+            self.has_row = true;
+        }
+        Ok(())
+    }
+
+    fn commit(self) -> Result<(), postgres::Error> {
+        self.tx.commit()
+    }
+}
+
 /// Applies every migration newer than the schema's version, in order, each in its own
-/// transaction; returns the versions applied (empty when it was up to date).
+/// transaction (certdesk-migrate's runner); returns the versions this call applied (empty when
+/// it was up to date, or another instance applied them first).
 ///
 /// Panics if the list is not numbered 1, 2, 3, … (a programming error, caught by any test that
 /// opens a database).
 pub fn migrate(client: &mut Client, migrations: &[Migration]) -> StoreResult<Vec<u32>> {
-    for (i, m) in migrations.iter().enumerate() {
-        assert_eq!(m.version as usize, i + 1, "migration {} ({}) is out of place: migrations are numbered from 1 without gaps", m.version, m.name);
-    }
-    let known = migrations.len() as u32;
-    let mut applied = Vec::new();
-    loop {
-        let mut tx = client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")?;
-        let found: Option<i32> = tx.query_opt("SELECT version FROM schema_version", &[])?.map(|r| r.get(0));
-        let found = u32::try_from(found.unwrap_or(0)).map_err(|_| StoreError::Corrupt(format!("schema version {found:?}")))?;
-        if found > known {
-            // Dropping the transaction rolls back the (already existing) table's creation.
-            return Err(StoreError::SchemaTooNew { found, known });
-        }
-        if found == known {
-            tx.commit()?;
-            return Ok(applied);
-        }
-        let m = &migrations[found as usize];
-        tx.batch_execute(m.sql)
-            .map_err(|e| StoreError::Database(format!("migration {} ({}) failed: {e}", m.version, m.name)))?;
-        let version = m.version as i32;
-        if found == 0 {
-            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&version])?;
-        } else {
-            tx.execute("UPDATE schema_version SET version = $1", &[&version])?;
-        }
-        tx.commit()?;
-        applied.push(m.version);
-    }
+    certdesk_migrate::run_on(&mut PgSchema(client), migrations).map_err(|e| match e {
+        MigrateError::TooNew { found, known } => StoreError::SchemaTooNew { found, known },
+        MigrateError::BadVersion(v) => StoreError::Corrupt(format!("schema version {v}")),
+        MigrateError::Database(e) => StoreError::from(e),
+        failed @ MigrateError::Failed { .. } => StoreError::Database(failed.to_string()),
+    })
 }
 
 #[cfg(test)]
