@@ -13,6 +13,7 @@ use certdesk_domain::{TrainingSettings, DISTRICTS};
 use chrono::{Datelike, Months, NaiveDate};
 use uuid::Uuid;
 
+use crate::store::columns::certificate_in_force;
 use crate::store::operators::StatsFacts;
 use crate::store::repo::ApplicationStatus;
 
@@ -103,12 +104,14 @@ pub fn city_stats(facts: &StatsFacts, today: NaiveDate) -> CityStats {
             districts[i].agencies += 1;
         }
     }
-    let today_text = today.to_string();
     let mut in_force: HashSet<Uuid> = HashSet::new();
     for (agency, worker, until, revoked) in &facts.certificates {
         if let Some(i) = row(&mut districts, agency) {
             districts[i].certificates += 1;
-            if !revoked && until.as_str() >= today_text.as_str() && in_force.insert(*worker) {
+            // The stores write `valid_until` as an ISO date; one that does not read is in force
+            // for no one.
+            let until = until.parse::<NaiveDate>();
+            if until.is_ok_and(|until| certificate_in_force(*revoked, until, today)) && in_force.insert(*worker) {
                 districts[i].certified += 1;
             }
         }

@@ -3,7 +3,7 @@
 //! never disagree on what a stored value means.
 
 use certdesk_domain::WorkerStatus;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::operators::OperatorRole;
@@ -16,6 +16,22 @@ use super::{StoreError, StoreResult};
 /// an operator or a desk reads does not depend on the backend.
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A certificate in force on `today`: not cancelled, and its last valid day is not before
+/// today. The one statement of the rule: the public page's count of an agency's certified
+/// workers says it in SQL ([`certificate_in_force_sql`], on both backends) and the city
+/// statistics in Rust ([`crate::flows::stats`]); a test holds the two to the same answers.
+pub(crate) fn certificate_in_force(revoked: bool, valid_until: NaiveDate, today: NaiveDate) -> bool {
+    !revoked && valid_until >= today
+}
+
+/// [`certificate_in_force`] as a condition on a `certificates` row, `today` being the
+/// placeholder that binds the day (`?2` on SQLite, `$2` on PostgreSQL). Both backends keep
+/// `valid_until` so that it compares as a date with the day bound (SQLite's ISO text, a
+/// PostgreSQL `date`).
+pub(crate) fn certificate_in_force_sql(today: &str) -> String {
+    format!("revoked_at IS NULL AND valid_until >= {today}")
 }
 
 /// A stored key algorithm code; anything else is a corrupt row.
@@ -81,4 +97,33 @@ pub(crate) fn application_kind_of(code: &str) -> StoreResult<ApplicationKind> {
 /// mode the platform does not know is no corrupt row: `None`, and the class counts for nothing.
 pub(crate) fn class_mode_of(code: &str) -> Option<certdesk_domain::training::ClassMode> {
     certdesk_domain::training::ClassMode::ALL.into_iter().find(|m| m.code() == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SQL condition and the Rust rule answer alike, including on the last valid day and
+    /// for a cancelled certificate (SQLite here; PostgreSQL runs the same text in the store
+    /// tests of the public page's agency count).
+    #[test]
+    fn a_certificate_is_in_force_alike_in_sql_and_in_rust() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE certificates (id INTEGER, revoked_at TEXT, valid_until TEXT NOT NULL)").unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let days = [today.pred_opt().unwrap(), today, today.succ_opt().unwrap()];
+        let mut expected = Vec::new();
+        for (i, (revoked, until)) in [false, true].into_iter().flat_map(|r| days.map(|d| (r, d))).enumerate() {
+            let revoked_at = revoked.then_some("2026-11-01T00:00:00.000Z");
+            conn.execute("INSERT INTO certificates VALUES (?1, ?2, ?3)", rusqlite::params![i, revoked_at, until.to_string()]).unwrap();
+            if certificate_in_force(revoked, until, today) {
+                expected.push(i as i64);
+            }
+        }
+        let sql = format!("SELECT id FROM certificates WHERE ?1 = ?1 AND {} ORDER BY id", certificate_in_force_sql("?2"));
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let found: Vec<i64> = stmt.query_map(rusqlite::params![0, today.to_string()], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        assert_eq!(found, expected);
+        assert_eq!(expected, [1, 2], "in force on its last valid day and after none; a cancelled one never");
+    }
 }

@@ -18,7 +18,7 @@ use crate::store::public::{
     Feedback, FeedbackFrom, FeedbackKind, FeedbackSubmission, HeldRating, PublicAgency, PublicCertificate, PublicRecords,
 };
 use crate::store::{StoreError, StoreResult};
-use crate::store::columns::{feedback_table, fits};
+use crate::store::columns::{certificate_in_force_sql, feedback_table, fits};
 
 pub(super) fn add_activation(t: &mut PgTx<'_, '_>, a: &NewActivation<'_>) -> StoreResult<()> {
     t.execute(
@@ -330,8 +330,7 @@ impl PublicRecords for super::PgStore {
         let id: Uuid = r.get(0);
         let certified: i64 = conn
             .query_one(
-                "SELECT count(DISTINCT worker_id) FROM certificates
-                 WHERE agency_id = $1 AND revoked_at IS NULL AND valid_until >= $2",
+                &format!("SELECT count(DISTINCT worker_id) FROM certificates WHERE agency_id = $1 AND {}", certificate_in_force_sql("$2")),
                 &[&id, &today],
             )?
             .get(0);

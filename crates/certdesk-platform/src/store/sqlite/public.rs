@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use certdesk_protocol::sync::SyncEntity;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
-use crate::store::columns::feedback_table;
+use crate::store::columns::{certificate_in_force_sql, feedback_table};
 
 pub(super) fn current_card(
     tx: &Transaction<'_>,
@@ -318,7 +318,7 @@ impl PublicRecords for SqliteStore {
             return Ok(None);
         };
         let certified: u64 = conn.query_row(
-            "SELECT count(DISTINCT worker_id) FROM certificates WHERE agency_id = ?1 AND revoked_at IS NULL AND valid_until >= ?2",
+            &format!("SELECT count(DISTINCT worker_id) FROM certificates WHERE agency_id = ?1 AND {}", certificate_in_force_sql("?2")),
             params![id, today],
             |r| r.get(0),
         )?;
