@@ -5,7 +5,7 @@ use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, 
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::messages;
 use crate::table;
 use crate::users::NewUser;
@@ -136,9 +136,9 @@ impl Desk {
                     tx,
                     &AuditRecord {
                         user_id: actor,
-                        entity: "agency",
+                        entity: AuditEntity::Agency,
                         entity_id: "1",
-                        action: if old.is_none() { "create" } else { "update" },
+                        action: if old.is_none() { AuditAction::Create } else { AuditAction::Update },
                         field: Some(field),
                         old_value: old,
                         new_value: Some(new),
@@ -174,9 +174,9 @@ impl crate::Desk {
             &tx,
             &crate::audit::AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "settings",
+                entity: AuditEntity::Settings,
                 entity_id: IDCARD_PORT,
-                action: "update",
+                action: AuditAction::Update,
                 field: Some(IDCARD_PORT),
                 old_value: old.as_deref(),
                 new_value: Some(port),

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::{messages, table, Desk, DeskError, DeskResult, SessionUser};
 
 const FOLDER: &str = "backup.folder";
@@ -67,9 +67,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "settings",
+                entity: AuditEntity::Settings,
                 entity_id: FOLDER,
-                action: "update",
+                action: AuditAction::Update,
                 field: Some("backup"),
                 old_value: old.folder.map(|f| format!("{f} ({})", old.keep)).as_deref(),
                 new_value: Some(&format!("{folder} ({keep})")),

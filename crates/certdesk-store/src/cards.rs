@@ -19,7 +19,7 @@ use certdesk_domain::lifecycle::{transition, LifecycleEvent};
 use certdesk_domain::{Bilingual, CardLayout, WorkerStatus};
 use certdesk_protocol::{Verdict, VerdictKind};
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::card_events::CardEventBody;
 use crate::messages;
 use crate::table::{self, card_prints::NewPrint};
@@ -450,7 +450,7 @@ impl Desk {
                 continue;
             };
             let note = messages::card_audit_note(&cert.certificate_code, cert.card_version, printer);
-            self.move_status(&tx, actor, id, (LifecycleEvent::Print, "print"), &note)?;
+            self.move_status(&tx, actor, id, (LifecycleEvent::Print, AuditAction::Print), &note)?;
         }
         tx.commit()?;
         Ok(())
@@ -497,7 +497,7 @@ impl Desk {
         };
         self.queue_card_event(&tx, (&handover_id, worker_id), event, (&actor.id, &now))?;
         let note = messages::card_audit_note(&cert.certificate_code, cert.card_version, issued_on);
-        self.move_status(&tx, actor, worker_id, (LifecycleEvent::Issue, "issue"), &note)?;
+        self.move_status(&tx, actor, worker_id, (LifecycleEvent::Issue, AuditAction::Issue), &note)?;
         self.add_activation(&tx, actor, worker_id, &cert)?;
         tx.commit()?;
         Ok(())
@@ -560,9 +560,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
-                action: "renew_card_activation",
+                action: AuditAction::RenewCardActivation,
                 field: None,
                 old_value: None,
                 new_value: None,
@@ -600,9 +600,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
-                action: "report_card_loss",
+                action: AuditAction::ReportCardLoss,
                 field: None,
                 old_value: None,
                 new_value: Some(kind.code()),
@@ -636,7 +636,7 @@ impl Desk {
         let now = self.now_text();
         table::cancellations::insert(&tx, worker_id, (reason, note), &actor.id, &now)?;
         let why = if note.is_empty() { reason.code().to_string() } else { format!("{}：{note}", reason.code()) };
-        self.set_status_in(&tx, worker_id, &[LifecycleEvent::Cancel], (Some(&actor.id), "cancel", Some(&why)))?;
+        self.set_status_in(&tx, worker_id, &[LifecycleEvent::Cancel], (Some(&actor.id), AuditAction::Cancel, Some(&why)))?;
         let payload = serde_json::json!({ "reason": reason.code(), "note": note });
         self.append_outbox(&tx, SyncEntity::Worker, worker_id, SyncOp::Cancel, &payload)?;
         let event = CardEventBody::Cancellation { reason, note: note.to_string() };
@@ -652,7 +652,7 @@ impl Desk {
         tx: &Transaction<'_>,
         actor: &SessionUser,
         worker_id: &str,
-        (event, action): (LifecycleEvent, &str),
+        (event, action): (LifecycleEvent, AuditAction),
         note: &str,
     ) -> DeskResult<()> {
         self.set_status_in(tx, worker_id, &[event], (Some(&actor.id), action, Some(note)))?;
@@ -721,9 +721,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "printer",
+                entity: AuditEntity::Printer,
                 entity_id: printer,
-                action: "calibrate",
+                action: AuditAction::Calibrate,
                 field: None,
                 old_value: None,
                 new_value: Some(&value),
@@ -813,9 +813,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "feedback",
+                entity: AuditEntity::Feedback,
                 entity_id: id,
-                action: "answer_complaint",
+                action: AuditAction::AnswerComplaint,
                 field: Some("action"),
                 old_value: None,
                 new_value: Some(action),

@@ -80,6 +80,8 @@ mod tests {
         serde_names_are_codes::<crate::LossKind>();
         serde_names_are_codes::<crate::FeedbackKind>();
         serde_names_are_codes::<crate::PushOutcome>();
+        serde_names_are_codes::<crate::AuditEntity>();
+        serde_names_are_codes::<crate::AuditAction>();
     }
 
     #[test]

@@ -17,7 +17,7 @@ use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::messages;
 use crate::table;
 use crate::{Desk, DeskError, DeskResult, SessionUser};
@@ -141,9 +141,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
-                action: "health_check",
+                action: AuditAction::HealthCheck,
                 field: Some("health_check"),
                 old_value: None,
                 new_value: Some(&summary),
@@ -223,9 +223,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
-                action: "insurance",
+                action: AuditAction::Insurance,
                 field: Some("insurance"),
                 old_value: None,
                 new_value: Some(&summary),

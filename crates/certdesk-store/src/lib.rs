@@ -44,7 +44,7 @@ use rusqlite::Connection;
 
 pub use agency::Agency;
 pub use card_events::{CardEvent, CardEventBody};
-pub use audit::AuditEntry;
+pub use audit::{AuditAction, AuditEntity, AuditEntry};
 pub use cards::{
     CancelReason, Calibration, Cancellation, CardActivation, CardRecord, CardState, Feedback, FeedbackKind, FeedbackSummary, Handover, LocalWorker,
     LossKind, LossReport, PrintRecord, ScanReport, MAX_SCAN_CHARS, MAX_SIGNATURE_BYTES,

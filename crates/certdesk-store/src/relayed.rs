@@ -45,7 +45,7 @@ use certdesk_domain::health::{check_report_file, validate_health_check, validate
 use certdesk_domain::training::{validate_class, validate_supervision, Attendance, ClassInput, ClassMode, HalfHours, SupervisionInput};
 use serde::Deserialize;
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::card_events::{CardEvent, CardEventBody};
 use crate::cards::signature_ok;
 use crate::table::exam_results::NewAttempt;
@@ -202,9 +202,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: by,
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
-                action: "relay_lost",
+                action: AuditAction::RelayLost,
                 field: Some(&l.field),
                 old_value: None,
                 new_value: Some(&l.value),
@@ -227,9 +227,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&w.created_by_id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: &w.id,
-                action: "relay_enrol",
+                action: AuditAction::RelayEnrol,
                 field: None,
                 old_value: None,
                 new_value: Some(&shape.valid.name),
@@ -264,9 +264,9 @@ impl Desk {
                     tx,
                     &AuditRecord {
                         user_id: Some(author.unwrap_or(&merged.updated_by_id)),
-                        entity: "worker",
+                        entity: AuditEntity::Worker,
                         entity_id: &merged.id,
-                        action: "relay_update",
+                        action: AuditAction::RelayUpdate,
                         field: Some(field),
                         old_value: Some(old_value),
                         new_value: Some(new_value),
@@ -284,9 +284,9 @@ impl Desk {
                 tx,
                 &AuditRecord {
                     user_id: None,
-                    entity: "worker",
+                    entity: AuditEntity::Worker,
                     entity_id: &merged.id,
-                    action: "relay_status",
+                    action: AuditAction::RelayStatus,
                     field: Some("status"),
                     old_value: Some(held.status.code()),
                     new_value: Some(status.code()),
@@ -327,15 +327,15 @@ impl Desk {
         if held_merged {
             table::workers::merge_into(tx, merged_id, worker_id)?;
             table::exam_results::renumber(tx, worker_id)?;
-            self.recompute_status(tx, (None, "relay_status"), worker_id)?;
+            self.recompute_status(tx, (None, AuditAction::RelayStatus), worker_id)?;
         }
         self.append_audit(
             tx,
             &AuditRecord {
                 user_id: None,
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
-                action: "relay_merged",
+                action: AuditAction::RelayMerged,
                 field: None,
                 old_value: Some(merged_id),
                 new_value: Some(worker_id),
@@ -395,9 +395,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&class.created_by_id),
-                entity: "training_class",
+                entity: AuditEntity::TrainingClass,
                 entity_id: &class.id,
-                action: "relay_create",
+                action: AuditAction::RelayCreate,
                 field: None,
                 old_value: None,
                 new_value: Some(&class.title),
@@ -428,7 +428,7 @@ impl Desk {
                 return Ok(Kept::Unchanged);
             }
             table::class_participants::delete(tx, &p.class_id, &p.worker_id)?;
-            ("relay_class_leave", class.title.clone())
+            (AuditAction::RelayClassLeave, class.title.clone())
         } else {
             let Some(credited) = HalfHours::from_hours(p.credited_hours) else {
                 return Ok(Kept::Refused);
@@ -439,13 +439,13 @@ impl Desk {
             }
             let row = GridRow { attendance: p.attendance, sign_in: p.sign_in.clone(), sign_out: p.sign_out.clone(), hours: p.hours_completed, credited };
             table::class_participants::update_row(tx, &p.class_id, &p.worker_id, &row, &p.updated_by_id, &p.updated_at)?;
-            ("relay_attendance", format!("{} {}", class.title, credited))
+            (AuditAction::RelayAttendance, format!("{} {}", class.title, credited))
         };
         self.append_audit(
             tx,
             &AuditRecord {
                 user_id: Some(&p.updated_by_id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: &p.worker_id,
                 action,
                 field: Some("class"),
@@ -454,7 +454,7 @@ impl Desk {
                 reason: None,
             },
         )?;
-        self.recompute_status(tx, (None, "relay_status"), &p.worker_id)?;
+        self.recompute_status(tx, (None, AuditAction::RelayStatus), &p.worker_id)?;
         Ok(Kept::Changed)
     }
 
@@ -490,16 +490,16 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&e.recorded_by_id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: &e.worker_id,
-                action: "relay_exam",
+                action: AuditAction::RelayExam,
                 field: Some(&field),
                 old_value: None,
                 new_value: Some(&e.score.to_string()),
                 reason: None,
             },
         )?;
-        self.recompute_status(tx, (None, "relay_status"), &e.worker_id)?;
+        self.recompute_status(tx, (None, AuditAction::RelayStatus), &e.worker_id)?;
         Ok(Kept::Changed)
     }
 
@@ -526,9 +526,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&form.recorded_by_id),
-                entity: "training_class",
+                entity: AuditEntity::TrainingClass,
                 entity_id: &form.class_id,
-                action: "relay_supervision",
+                action: AuditAction::RelaySupervision,
                 field: Some("supervision_form"),
                 old_value: None,
                 new_value: Some(&serde_json::to_string(&valid).map_err(DeskError::internal)?),
@@ -536,7 +536,7 @@ impl Desk {
             },
         )?;
         for w in table::class_participants::worker_ids(tx, &form.class_id)? {
-            self.recompute_status(tx, (None, "relay_status"), &w)?;
+            self.recompute_status(tx, (None, AuditAction::RelayStatus), &w)?;
         }
         Ok(Kept::Changed)
     }
@@ -576,9 +576,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&h.recorded_by_id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: &h.worker_id,
-                action: "relay_health_check",
+                action: AuditAction::RelayHealthCheck,
                 field: Some("health_check"),
                 old_value: None,
                 new_value: Some(&summary),
@@ -618,9 +618,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&p.recorded_by_id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: &p.worker_id,
-                action: "relay_insurance",
+                action: AuditAction::RelayInsurance,
                 field: Some("insurance"),
                 old_value: None,
                 new_value: Some(&summary),
@@ -655,7 +655,7 @@ impl Desk {
                 let print = table::card_prints::NewPrint { id: &e.id, worker_id: &e.worker_id, card, draft: *draft, layout: *layout, printer, design_version };
                 table::card_prints::insert(tx, &print, &e.by_id, &e.at)?;
                 let what = card.map_or_else(|| "draft".to_string(), |(code, version)| format!("{code} v{version}"));
-                ("relay_card_print", format!("{what} {printer}"))
+                (AuditAction::RelayCardPrint, format!("{what} {printer}"))
             }
             CardEventBody::Handover { certificate_code, card_version, issued_on, signature_png } => {
                 if table::card_handovers::exists(tx, &e.id)? {
@@ -671,7 +671,7 @@ impl Desk {
                     return Ok(Kept::Refused);
                 }
                 table::card_handovers::insert(tx, ids, (certificate_code, *card_version), (issued, signature.as_deref()), &e.by_id, &e.at)?;
-                ("relay_card_issue", format!("{certificate_code} v{card_version} {issued_on}"))
+                (AuditAction::RelayCardIssue, format!("{certificate_code} v{card_version} {issued_on}"))
             }
             CardEventBody::Loss { certificate_code, card_version, kind, note } => {
                 if table::card_losses::exists(tx, &e.id)? || table::card_losses::any_since(tx, &e.worker_id, *card_version)? {
@@ -681,7 +681,7 @@ impl Desk {
                     return Ok(Kept::Refused);
                 }
                 table::card_losses::insert(tx, ids, (certificate_code, *card_version), (*kind, note), &e.by_id, &e.at)?;
-                ("relay_card_loss", format!("{certificate_code} v{card_version} {}", kind.code()))
+                (AuditAction::RelayCardLoss, format!("{certificate_code} v{card_version} {}", kind.code()))
             }
             CardEventBody::Cancellation { reason, note } => {
                 if table::cancellations::of_worker(tx, &e.worker_id)?.is_some() {
@@ -691,14 +691,14 @@ impl Desk {
                     return Ok(Kept::Refused);
                 }
                 table::cancellations::insert(tx, &e.worker_id, (*reason, note), &e.by_id, &e.at)?;
-                ("relay_cancel", format!("{}：{note}", reason.code()))
+                (AuditAction::RelayCancel, format!("{}：{note}", reason.code()))
             }
         };
         self.append_audit(
             tx,
             &AuditRecord {
                 user_id: Some(&e.by_id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: &e.worker_id,
                 action,
                 field: Some("card"),
@@ -737,9 +737,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(by),
-                entity: "feedback",
+                entity: AuditEntity::Feedback,
                 entity_id: &complaint,
-                action: "relay_answer_complaint",
+                action: AuditAction::RelayAnswerComplaint,
                 field: Some("action"),
                 old_value: None,
                 new_value: Some(action),

@@ -24,7 +24,7 @@ use certdesk_sheet::{WriteCell, WriteError};
 use serde::{Deserialize, Serialize};
 
 use crate::table::{self, workers::{RosterLine, RosterQuery}};
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
 /// Which workers the roster lists; see the module docs.
@@ -218,9 +218,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "roster",
+                entity: AuditEntity::Roster,
                 entity_id: "roster",
-                action: "export",
+                action: AuditAction::Export,
                 field: None,
                 old_value: None,
                 new_value: Some(&what),

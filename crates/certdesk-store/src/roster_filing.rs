@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use certdesk_domain::funding::{FiledRow, FundingPack, HeldTraining, PackFiling};
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::table::{self, workers::{with_roster, RosterQuery}};
 use crate::{Desk, DeskError, DeskResult, SessionUser};
 
@@ -121,9 +121,9 @@ impl Desk {
                     &tx,
                     &AuditRecord {
                         user_id: Some(&actor.id),
-                        entity: "roster_filing",
+                        entity: AuditEntity::RosterFiling,
                         entity_id: &id,
-                        action: "prepare",
+                        action: AuditAction::Prepare,
                         field: None,
                         old_value: None,
                         new_value: Some(&what),
@@ -244,9 +244,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "roster_filing",
+                entity: AuditEntity::RosterFiling,
                 entity_id: number,
-                action: "export_funding_pack",
+                action: AuditAction::ExportFundingPack,
                 field: None,
                 old_value: None,
                 new_value: Some(to),

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::cards::Feedback;
 use crate::relayed::Kept;
 use crate::messages;
@@ -378,9 +378,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: by.map(|u| u.id.as_str()),
-                entity: "device",
+                entity: AuditEntity::Device,
                 entity_id: &device.device_id,
-                action: "enrol",
+                action: AuditAction::Enrol,
                 field: Some("platform_url"),
                 old_value: old.as_ref().map(|o| o.platform_url.as_str()),
                 new_value: Some(&device.platform_url),
@@ -498,7 +498,7 @@ impl Desk {
         tx: &Transaction<'_>,
         worker_id: &str,
         events: &[LifecycleEvent],
-        (user_id, action, reason): (Option<&str>, &str, Option<&str>),
+        (user_id, action, reason): (Option<&str>, AuditAction, Option<&str>),
     ) -> DeskResult<WorkerStatus> {
         let from = self.worker_status_in(tx, worker_id)?.ok_or_else(|| DeskError::not_found(messages::records::worker()))?;
         let to = events.iter().try_fold(from, |s, &e| transition(s, e)).map_err(crate::cards::lifecycle_error)?;
@@ -508,7 +508,7 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id,
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
                 action,
                 field: Some("status"),
@@ -528,7 +528,7 @@ impl Desk {
         };
         table::worker_rejections::upsert(tx, worker_id, code, (zh, en), &self.now_text())?;
         if transition(status, LifecycleEvent::Reject).is_ok() {
-            self.set_status_in(tx, worker_id, &[LifecycleEvent::Reject], (None, "platform_reject", Some(zh)))?;
+            self.set_status_in(tx, worker_id, &[LifecycleEvent::Reject], (None, AuditAction::PlatformReject, Some(zh)))?;
         }
         Ok(true)
     }
@@ -589,7 +589,7 @@ impl Desk {
                 // saw its application acknowledged (e.g. killed before recording the answer).
                 // Already approved, printed, issued or cancelled: the status stays.
                 if transition(status, LifecycleEvent::ReceiveApproval).is_ok() {
-                    self.set_status_in(tx, &id, &[LifecycleEvent::ReceiveApproval], (None, "platform_approve", Some(certificate_code)))?;
+                    self.set_status_in(tx, &id, &[LifecycleEvent::ReceiveApproval], (None, AuditAction::PlatformApprove, Some(certificate_code)))?;
                 }
                 tally.approvals += 1;
             }
@@ -960,7 +960,7 @@ impl Desk {
         // made from: the platform owns `applied` and judges the move itself.
         let mut payload = serde_json::to_value(self.worker(worker_id)?).map_err(DeskError::internal)?;
         payload["status"] = serde_json::Value::from(from.code());
-        self.set_status_in(tx, worker_id, &[LifecycleEvent::Apply], (Some(&actor.id), "apply", None))?;
+        self.set_status_in(tx, worker_id, &[LifecycleEvent::Apply], (Some(&actor.id), AuditAction::Apply, None))?;
         self.append_outbox(tx, SyncEntity::Worker, worker_id, SyncOp::Apply, &payload)
     }
 }
@@ -1005,16 +1005,16 @@ mod tests {
     fn a_status_move_the_lifecycle_forbids_is_refused_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let (desk, me, id) = desk_with_an_enrolled_worker(dir.path());
-        let entries = desk.timeline("worker", &id).unwrap().len();
+        let entries = desk.timeline(AuditEntity::Worker, &id).unwrap().len();
         let tx = desk.conn.unchecked_transaction().unwrap();
         for events in [&[LifecycleEvent::Apply][..], &[LifecycleEvent::Print], &[LifecycleEvent::ReopenTraining], &[LifecycleEvent::StartTraining, LifecycleEvent::Issue]] {
-            let e = desk.set_status_in(&tx, &id, events, (Some(&me.id), "status", None)).unwrap_err();
+            let e = desk.set_status_in(&tx, &id, events, (Some(&me.id), AuditAction::Status, None)).unwrap_err();
             assert_eq!(e.code, certdesk_domain::lifecycle::STATUS_TRANSITION, "an enrolled worker cannot take {events:?}: {e:?}");
             assert_eq!(e.fields[0].field, "status", "the refusal names the status field");
         }
         tx.commit().unwrap();
         assert_eq!(desk.worker(&id).unwrap().status, WorkerStatus::Enrolled, "a refused move leaves the status as it was");
-        assert_eq!(desk.timeline("worker", &id).unwrap().len(), entries, "a refused move writes no audit entry");
+        assert_eq!(desk.timeline(AuditEntity::Worker, &id).unwrap().len(), entries, "a refused move writes no audit entry");
     }
 
     #[test]
@@ -1023,12 +1023,12 @@ mod tests {
         let (desk, me, id) = desk_with_an_enrolled_worker(dir.path());
         let tx = desk.conn.unchecked_transaction().unwrap();
         let to = desk
-            .set_status_in(&tx, &id, &[LifecycleEvent::StartTraining, LifecycleEvent::CompleteTraining], (Some(&me.id), "status", None))
+            .set_status_in(&tx, &id, &[LifecycleEvent::StartTraining, LifecycleEvent::CompleteTraining], (Some(&me.id), AuditAction::Status, None))
             .unwrap();
         tx.commit().unwrap();
         assert_eq!(to, WorkerStatus::Eligible);
         assert_eq!(desk.worker(&id).unwrap().status, WorkerStatus::Eligible);
-        let last = desk.timeline("worker", &id).unwrap().pop().unwrap();
+        let last = desk.timeline(AuditEntity::Worker, &id).unwrap().pop().unwrap();
         assert_eq!((last.old_value.as_deref(), last.new_value.as_deref()), (Some("enrolled"), Some("eligible")), "one entry for the whole move");
     }
 }

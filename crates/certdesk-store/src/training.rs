@@ -22,7 +22,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::messages;
 use crate::table::{self, exam_results::NewAttempt};
 use crate::{Desk, DeskError, DeskResult, SessionUser};
@@ -222,7 +222,7 @@ impl Desk {
         new.validate().map_err(DeskError::validation)?;
         let tx = self.conn.unchecked_transaction()?;
         let now = self.now_text();
-        self.write_settings(&tx, new, (&actor.id, "update"), &now)?;
+        self.write_settings(&tx, new, (&actor.id, AuditAction::Update), &now)?;
         let mut payload = serde_json::to_value(new).map_err(DeskError::internal)?;
         if let Some(fields) = payload.as_object_mut() {
             fields.insert("changed_at".into(), now.into());
@@ -250,13 +250,13 @@ impl Desk {
         if table::settings::get(tx, KEY_SETTINGS_AT)?.is_some_and(|held| held.as_str() >= at) {
             return Ok(Kept::Unchanged);
         }
-        self.write_settings(tx, &new, (by, "relay_update"), at)?;
+        self.write_settings(tx, &new, (by, AuditAction::RelayUpdate), at)?;
         Ok(Kept::Changed)
     }
 
     /// Writes the training settings that differ from the held ones, each with its audit entry
     /// under `(user, action)`, and when they changed (`at`).
-    fn write_settings(&self, tx: &Transaction<'_>, new: &TrainingSettings, (user_id, action): (&str, &str), at: &str) -> DeskResult<()> {
+    fn write_settings(&self, tx: &Transaction<'_>, new: &TrainingSettings, (user_id, action): (&str, AuditAction), at: &str) -> DeskResult<()> {
         let old = settings_in(tx)?;
         for (key, old_v, new_v) in [
             (KEY_CLASS_HOUR_MINUTES, old.class_hour_minutes.to_string(), new.class_hour_minutes.to_string()),
@@ -270,7 +270,7 @@ impl Desk {
                 tx,
                 &AuditRecord {
                     user_id: Some(user_id),
-                    entity: "settings",
+                    entity: AuditEntity::Settings,
                     entity_id: key,
                     action,
                     field: Some(key),
@@ -295,9 +295,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "training_class",
+                entity: AuditEntity::TrainingClass,
                 entity_id: &id,
-                action: "create",
+                action: AuditAction::Create,
                 field: None,
                 old_value: None,
                 new_value: Some(&v.title),
@@ -331,9 +331,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: None,
-                entity: "training_class",
+                entity: AuditEntity::TrainingClass,
                 entity_id: class_id,
-                action: "platform_supervision",
+                action: AuditAction::PlatformSupervision,
                 field: Some("supervision_form"),
                 old_value: None,
                 new_value: Some(&serde_json::to_string(&valid).map_err(DeskError::internal)?),
@@ -341,7 +341,7 @@ impl Desk {
             },
         )?;
         for w in table::class_participants::worker_ids(tx, class_id)? {
-            self.refresh_status_as(tx, (None, "platform_supervision"), &w)?;
+            self.refresh_status_as(tx, (None, AuditAction::PlatformSupervision), &w)?;
         }
         Ok(true)
     }
@@ -412,9 +412,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
-                action: "class_join",
+                action: AuditAction::ClassJoin,
                 field: Some("class"),
                 old_value: None,
                 new_value: Some(&class.title),
@@ -447,9 +447,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
-                action: "class_leave",
+                action: AuditAction::ClassLeave,
                 field: Some("class"),
                 old_value: Some(&old_value),
                 new_value: None,
@@ -547,9 +547,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: worker_id,
-                action: "attendance",
+                action: AuditAction::Attendance,
                 field: Some(&field),
                 old_value: Some(old_summary.as_str()).filter(|s| !s.is_empty()),
                 new_value: Some(&new_summary),
@@ -629,9 +629,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: &worker_id,
-                action: "exam",
+                action: AuditAction::Exam,
                 field: Some(&field),
                 old_value: None,
                 new_value: Some(&score.to_string()),
@@ -675,9 +675,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "training_class",
+                entity: AuditEntity::TrainingClass,
                 entity_id: class_id,
-                action: "supervision",
+                action: AuditAction::Supervision,
                 field: Some("supervision_form"),
                 old_value: old_json.as_deref(),
                 new_value: Some(&new_json),
@@ -725,12 +725,12 @@ impl Desk {
     /// transaction: enrolled → in training when in a class; in training ⇄ eligible by the
     /// eligibility rule. Every status change is audited and pushed.
     pub(crate) fn refresh_status(&self, tx: &Transaction<'_>, actor: &SessionUser, worker_id: &str) -> DeskResult<()> {
-        self.refresh_status_as(tx, (Some(&actor.id), "status"), worker_id)
+        self.refresh_status_as(tx, (Some(&actor.id), AuditAction::Status), worker_id)
     }
 
     /// [`Desk::refresh_status`] as a user, or as the platform (`None`, with the timeline's
     /// action: a supervision form the programme office filed).
-    pub(crate) fn refresh_status_as(&self, tx: &Transaction<'_>, who: (Option<&str>, &str), worker_id: &str) -> DeskResult<()> {
+    pub(crate) fn refresh_status_as(&self, tx: &Transaction<'_>, who: (Option<&str>, AuditAction), worker_id: &str) -> DeskResult<()> {
         if self.recompute_status(tx, who, worker_id)? {
             self.push_worker_outbox(tx, worker_id)?;
         }
@@ -739,7 +739,7 @@ impl Desk {
 
     /// [`Desk::refresh_status_as`] without announcing the worker to the platform (for training
     /// records another desk of the agency wrote and announces itself); whether the status moved.
-    pub(crate) fn recompute_status(&self, tx: &Transaction<'_>, (user_id, action): (Option<&str>, &str), worker_id: &str) -> DeskResult<bool> {
+    pub(crate) fn recompute_status(&self, tx: &Transaction<'_>, (user_id, action): (Option<&str>, AuditAction), worker_id: &str) -> DeskResult<bool> {
         let from = table::workers::status(tx, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let in_a_class = table::class_participants::in_any_class(tx, worker_id)?;
         // The lifecycle decides every step; training only says which events happened.

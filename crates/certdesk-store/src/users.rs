@@ -16,7 +16,7 @@ use certdesk_protocol::staff::StaffAccount;
 use certdesk_protocol::sync::{SyncEntity, SyncOp};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::messages;
 use crate::table;
 use crate::{Desk, DeskError, DeskResult};
@@ -232,9 +232,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&by),
-                entity: "user",
+                entity: AuditEntity::User,
                 entity_id: id,
-                action: "create",
+                action: AuditAction::Create,
                 field: Some("role"),
                 old_value: None,
                 new_value: Some(user.role.code()),
@@ -270,7 +270,7 @@ impl Desk {
                 return Err(messages::last_manager());
             }
             let flag = |d: bool| if d { "1" } else { "0" };
-            let action = if disabled { "disable" } else { "enable" };
+            let action = if disabled { AuditAction::Disable } else { AuditAction::Enable };
             let at = self.now_text();
             return self.change_account(actor, &id, (action, "disabled", Some(flag(held.disabled)), Some(flag(disabled))), |tx| {
                 table::users::set_disabled(tx, &id, disabled, &at)
@@ -288,7 +288,7 @@ impl Desk {
         }
         let hash = hash_password(password)?;
         let at = self.now_text();
-        self.change_account(actor, &id, ("reset_password", "password", None, None), |tx| table::users::set_password(tx, &id, &hash, &at))
+        self.change_account(actor, &id, (AuditAction::ResetPassword, "password", None, None), |tx| table::users::set_password(tx, &id, &hash, &at))
     }
 
     /// A manager's change of one account: written by `write`, audited (`action` on `field`,
@@ -297,14 +297,14 @@ impl Desk {
         &self,
         actor: &SessionUser,
         id: &str,
-        (action, field, old, new): (&str, &str, Option<&str>, Option<&str>),
+        (action, field, old, new): (AuditAction, &str, Option<&str>, Option<&str>),
         write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
     ) -> DeskResult<UserInfo> {
         let tx = self.conn.unchecked_transaction()?;
         write(&tx)?;
         self.append_audit(
             &tx,
-            &AuditRecord { user_id: Some(&actor.id), entity: "user", entity_id: id, action, field: Some(field), old_value: old, new_value: new, reason: None },
+            &AuditRecord { user_id: Some(&actor.id), entity: AuditEntity::User, entity_id: id, action, field: Some(field), old_value: old, new_value: new, reason: None },
         )?;
         self.push_account_outbox(&tx, id)?;
         tx.commit()?;
@@ -342,9 +342,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: None,
-                entity: "user",
+                entity: AuditEntity::User,
                 entity_id: &id,
-                action: "agency_account",
+                action: AuditAction::AgencyAccount,
                 field: Some("disabled"),
                 old_value: None,
                 new_value: Some(if kept.disabled { "1" } else { "0" }),
@@ -411,9 +411,9 @@ impl Desk {
             &tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "settings",
+                entity: AuditEntity::Settings,
                 entity_id: IDLE_LOCK_KEY,
-                action: "update",
+                action: AuditAction::Update,
                 field: Some("idle_lock_minutes"),
                 old_value: Some(&old.to_string()),
                 new_value: Some(&minutes.to_string()),

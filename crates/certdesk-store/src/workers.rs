@@ -11,7 +11,7 @@ use certdesk_domain::{validate_worker, validate_worker_record, Bilingual, FieldE
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{AuditEntry, AuditRecord};
+use crate::audit::{AuditAction, AuditEntity, AuditEntry, AuditRecord};
 use crate::messages;
 use crate::photo::jpeg_data_url;
 use crate::table::{self, workers::WorkerRow};
@@ -285,9 +285,9 @@ impl Desk {
             tx,
             &AuditRecord {
                 user_id: Some(&actor.id),
-                entity: "worker",
+                entity: AuditEntity::Worker,
                 entity_id: &id,
-                action: "enrol",
+                action: AuditAction::Enrol,
                 field: None,
                 old_value: None,
                 new_value: Some(&v.name),
@@ -321,7 +321,7 @@ impl Desk {
     /// The worker page: record, timeline, photo.
     pub fn worker_detail(&self, id: &str) -> DeskResult<WorkerDetail> {
         let worker = self.worker(id)?;
-        let timeline = self.timeline("worker", &worker.id)?;
+        let timeline = self.timeline(AuditEntity::Worker, &worker.id)?;
         let photo_data_url = match &worker.photo_sha256 {
             Some(sha) => self.photo(sha)?.map(|b| jpeg_data_url(&b)),
             None => None,
@@ -412,9 +412,9 @@ impl Desk {
                 &tx,
                 &AuditRecord {
                     user_id: Some(&actor.id),
-                    entity: "worker",
+                    entity: AuditEntity::Worker,
                     entity_id: id,
-                    action: "update",
+                    action: AuditAction::Update,
                     field: Some(field),
                     old_value: Some(old_value),
                     new_value: Some(new_value),

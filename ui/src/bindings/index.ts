@@ -4,6 +4,7 @@ export type { AppState } from './AppState';
 export type { ApplyAllReport } from './ApplyAllReport';
 export type { Attendance } from './Attendance';
 export type { AttendanceInput } from './AttendanceInput';
+export type { AuditAction } from './AuditAction';
 export type { AuditEntry } from './AuditEntry';
 export type { AvailableUpdate } from './AvailableUpdate';
 export type { BackupPlan } from './BackupPlan';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translate, type TFunc } from '../i18n';
 import { describeEntry, type Labellers } from '../features/workers/timeline';
-import type { AuditEntry } from '../api';
+import type { AuditAction, AuditEntry } from '../api';
 
 const t: TFunc = (key, vars) => translate('zh-CN', key, vars);
 const l: Labellers = { t, serviceLabel: (c) => c, statusLabel: (c) => ({ in_training: '培训中', eligible: '可申领' })[c] ?? c };
@@ -46,7 +46,7 @@ describe('the timeline of a worker another desk of the agency changed (issue 10)
   });
 
   it('names every record another desk may send in the clerk’s words, never as a code', () => {
-    const relayed = ['relay_health_check', 'relay_insurance', 'relay_card_print', 'relay_card_issue', 'relay_card_loss', 'relay_cancel', 'relay_answer_complaint'];
+    const relayed: AuditAction[] = ['relay_health_check', 'relay_insurance', 'relay_card_print', 'relay_card_issue', 'relay_card_loss', 'relay_cancel', 'relay_answer_complaint'];
     for (const action of relayed) {
       const text = describeEntry(entry({ action, new_value: 'x' }), l);
       expect(text.startsWith('李娜在本机构另一工作台'), text).toBe(true);

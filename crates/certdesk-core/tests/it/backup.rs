@@ -193,7 +193,7 @@ fn a_sealed_roster_export_opens_only_with_its_passphrase_and_leaves_no_plain_cop
     assert!(!done.sealed && std::fs::read_to_string(&plain_path).unwrap().contains(&id), "without a passphrase, plain as before");
 
     drop(app);
-    let audit = Desk::open(src.path()).unwrap().timeline("roster", "roster").unwrap();
+    let audit = Desk::open(src.path()).unwrap().timeline(certdesk_store::AuditEntity::Roster, "roster").unwrap();
     let said: Vec<String> = audit.into_iter().filter_map(|a| a.new_value).collect();
     assert!(said.iter().any(|s| s.contains("名册.csv.age") && s.contains("sealed")), "{said:?}");
 }

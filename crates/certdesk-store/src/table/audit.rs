@@ -4,7 +4,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::audit::{AuditEntry, AuditRecord};
+use crate::audit::{AuditEntity, AuditEntry, AuditRecord};
+use crate::column;
 use crate::DeskResult;
 
 /// The newest entry's hash, `None` on an empty trail.
@@ -18,12 +19,12 @@ pub(crate) fn insert(conn: &Connection, id: &str, at: &str, r: &AuditRecord<'_>,
         "INSERT INTO audit (id, at, user_id, entity, entity_id, action, field, old_value, new_value, reason, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
-    .execute(params![id, at, r.user_id, r.entity, r.entity_id, r.action, r.field, r.old_value, r.new_value, r.reason, prev, hash])?;
+    .execute(params![id, at, r.user_id, r.entity.code(), r.entity_id, r.action.code(), r.field, r.old_value, r.new_value, r.reason, prev, hash])?;
     Ok(())
 }
 
 /// One record's entries, oldest first, with the display name of the user who made each.
-pub(crate) fn timeline(conn: &Connection, entity: &str, entity_id: &str) -> rusqlite::Result<Vec<AuditEntry>> {
+pub(crate) fn timeline(conn: &Connection, entity: AuditEntity, entity_id: &str) -> rusqlite::Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.at, COALESCE(u.display_name, ''), a.action, a.field, a.old_value, a.new_value, a.reason
          FROM audit a LEFT JOIN users u ON u.id = a.user_id
@@ -31,12 +32,12 @@ pub(crate) fn timeline(conn: &Connection, entity: &str, entity_id: &str) -> rusq
                 OR (a.entity = 'worker' AND a.entity_id IN (SELECT alias_id FROM worker_aliases WHERE worker_id = ?2)))
          ORDER BY a.seq",
     )?;
-    let rows = stmt.query_map([entity, entity_id], |r| {
+    let rows = stmt.query_map([entity.code(), entity_id], |r| {
         Ok(AuditEntry {
             id: r.get(0)?,
             at: r.get(1)?,
             user: r.get(2)?,
-            action: r.get(3)?,
+            action: column::code(r, 3)?,
             field: r.get(4)?,
             old_value: r.get(5)?,
             new_value: r.get(6)?,

@@ -160,8 +160,8 @@ fn an_update_keeps_old_and_new_values_and_an_id_change_needs_a_reason() {
     assert_eq!(w3.id_number, new_id);
     assert_eq!(w3.gender, "male");
 
-    let timeline = desk.timeline("worker", &w.id).unwrap();
-    let actions: Vec<(&str, Option<&str>)> = timeline.iter().map(|e| (e.action.as_str(), e.field.as_deref())).collect();
+    let timeline = desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
+    let actions: Vec<(&str, Option<&str>)> = timeline.iter().map(|e| (e.action.code(), e.field.as_deref())).collect();
     assert_eq!(
         actions,
         vec![("enrol", None), ("update", Some("name")), ("update", Some("phone")), ("update", Some("id_number"))]
@@ -224,7 +224,7 @@ fn a_clerk_signs_in_and_enrols_and_the_change_is_recorded_against_the_clerk() {
     assert_eq!(desk.login("nobody", "password1").unwrap_err().code, "bad_credentials");
     // A clerk can enrol, and the change is recorded against the clerk.
     let w = desk.enrol_worker(&clerk, &input("张三", "11010519491231002X", "13800138000")).unwrap();
-    assert_eq!(desk.timeline("worker", &w.id).unwrap()[0].user, "小李");
+    assert_eq!(desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap()[0].user, "小李");
 }
 
 #[test]
@@ -335,7 +335,7 @@ fn the_idle_lock_time_is_fifteen_minutes_until_a_manager_sets_another() {
     drop(desk);
     let desk = Desk::open(dir.path()).unwrap();
     assert_eq!(desk.idle_lock_minutes().unwrap(), 5);
-    let audit = desk.timeline("settings", "window.idle_lock_minutes").unwrap();
+    let audit = desk.timeline(certdesk_store::AuditEntity::Settings, "window.idle_lock_minutes").unwrap();
     assert_eq!((audit[0].old_value.as_deref(), audit[0].new_value.as_deref()), (Some("15"), Some("5")));
 }
 
@@ -391,7 +391,7 @@ fn a_manager_disables_enables_and_resets_users_and_each_change_is_announced_to_t
     desk.set_user_disabled(&me, "boss2", false).unwrap();
     desk.set_user_disabled(&boss2, me.username(), true).unwrap();
     assert_eq!(desk.set_user_disabled(&me, "boss2", true).unwrap_err().code, "user_keep", "the last enabled manager");
-    let actions: Vec<String> = desk.timeline("user", &u.id).unwrap().into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = desk.timeline(certdesk_store::AuditEntity::User, &u.id).unwrap().into_iter().map(|e| e.action.code().to_owned()).collect();
     assert!(["create", "disable", "enable", "reset_password"].iter().all(|a| actions.iter().any(|x| x == a)), "{actions:?}");
 }
 

@@ -157,7 +157,7 @@ fn the_platforms_xlsx_in_minutes_is_previewed_reported_per_row_and_imported_once
     assert_eq!(hours(&h), Some((None, 0.0)), "a row with a bad number changes nothing");
     assert_eq!(hours(&sun), Some((None, 0.0)), "a row with a wrong name changes nothing");
     assert_eq!(desk.worker(&a).unwrap().status, "eligible", "3 class hours online and a pass: eligible, in the same transaction");
-    let actions: Vec<String> = desk.timeline("worker", &a).unwrap().into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = desk.timeline(certdesk_store::AuditEntity::Worker, &a).unwrap().into_iter().map(|e| e.action.code().to_owned()).collect();
     assert!(actions.contains(&"attendance".to_string()), "the import is audited like a typed row: {actions:?}");
 
     // The same file again: nothing changes.

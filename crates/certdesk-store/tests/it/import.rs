@@ -117,7 +117,7 @@ fn a_good_xlsx_is_imported_in_one_go_and_reimporting_it_duplicates_nothing() {
     assert_eq!(r.mapping.iter().map(|m| m.column.as_str()).collect::<Vec<_>>(), ["A", "B", "C", "D", "E", "F", "G", "H", "I"]);
     let w = desk.worker(&r.worker_ids[0]).unwrap();
     assert_eq!((w.name.as_str(), w.service_types.len(), w.consent_date.as_str()), ("张三", 2, "2026-01-05"));
-    assert_eq!(desk.timeline("worker", &w.id).unwrap()[0].user, "王经理", "the signed-in user is the actor");
+    assert_eq!(desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap()[0].user, "王经理", "the signed-in user is the actor");
 
     let before = counts(dir.path());
     let again = import(&mut desk, &me, &file);

@@ -219,16 +219,16 @@ fn enrolling_the_device_writes_an_audit_entry_naming_who_and_the_platform() {
     let entries = desk.verify_audit_chain().unwrap();
     let first = device();
     desk.save_sync_device(Some(&me), &first).unwrap();
-    let timeline = desk.timeline("device", &first.device_id).unwrap();
+    let timeline = desk.timeline(certdesk_store::AuditEntity::Device, &first.device_id).unwrap();
     assert_eq!(timeline.len(), 1, "one entry for the enrolment: {timeline:?}");
     let e = &timeline[0];
-    assert_eq!((e.action.as_str(), e.field.as_deref()), ("enrol", Some("platform_url")));
+    assert_eq!((e.action.code(), e.field.as_deref()), ("enrol", Some("platform_url")));
     assert_eq!((e.old_value.as_deref(), e.new_value.as_deref()), (None, Some(first.platform_url.as_str())), "a first enrolment");
     assert_eq!(e.user, me.display_name(), "recorded against the manager who enrolled");
 
     let moved = DeviceRecord { device_id: uuid::Uuid::now_v7().to_string(), platform_url: "https://other.example".into(), ..device() };
     desk.save_sync_device(None, &moved).unwrap();
-    let e = desk.timeline("device", &moved.device_id).unwrap().pop().expect("the re-enrolment is audited too");
+    let e = desk.timeline(certdesk_store::AuditEntity::Device, &moved.device_id).unwrap().pop().expect("the re-enrolment is audited too");
     assert_eq!((e.old_value.as_deref(), e.new_value.as_deref()), (Some(first.platform_url.as_str()), Some("https://other.example")));
     assert_eq!(desk.verify_audit_chain().unwrap(), entries + 2, "both entries are in the hash chain, which stays intact");
 }
@@ -363,7 +363,7 @@ fn a_health_check_and_a_policy_from_another_desk_are_kept_with_the_report_and_a_
     assert_eq!(checks, elsewhere.health_checks(&w.id).unwrap(), "kept as the other desk wrote it");
     assert_eq!(desk.report_file(&sha).unwrap().unwrap().1, report, "with its report");
     assert_eq!(desk.insurance_policies(&w.id).unwrap(), elsewhere.insurance_policies(&w.id).unwrap());
-    let timeline = desk.timeline("worker", &w.id).unwrap();
+    let timeline = desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
     assert!(timeline.iter().any(|e| e.action == "relay_health_check" && e.user == li_na.display_name()), "{timeline:?}");
     assert!(timeline.iter().any(|e| e.action == "relay_insurance"), "{timeline:?}");
     assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back");
@@ -450,8 +450,8 @@ fn card_events_from_another_desk_are_kept_once_and_a_hostile_one_is_refused() {
     assert!(state.handovers[0].has_signature && state.handovers[0].issued_by == "李娜", "{:?}", state.handovers);
     let cancellation = state.cancellation.expect("the cancellation is kept");
     assert_eq!(cancellation.reason, CancelReason::LeftAgency, "the first one; the second is not kept over it");
-    let timeline = desk.timeline("worker", &w.id).unwrap();
-    assert_eq!(timeline.iter().filter(|e| e.action.starts_with("relay_card") || e.action == "relay_cancel").count(), 4, "{timeline:?}");
+    let timeline = desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
+    assert_eq!(timeline.iter().filter(|e| e.action.code().starts_with("relay_card") || e.action == "relay_cancel").count(), 4, "{timeline:?}");
     assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back");
 }
 
@@ -513,7 +513,7 @@ fn an_answer_to_a_complaint_from_another_desk_is_kept_once_and_a_hostile_one_is_
     assert!(desk.open_complaints().unwrap().is_empty(), "answered on the other desk");
     let held = desk.worker_feedback(&w.id).unwrap().items.into_iter().next().unwrap();
     assert_eq!((held.answer.as_deref(), held.handled_at.as_deref()), (Some("已与服务人员谈话并致歉"), Some("2026-11-26T09:00:00.000Z")));
-    let timeline = desk.timeline("feedback", &complaint_id.to_string()).unwrap();
+    let timeline = desk.timeline(certdesk_store::AuditEntity::Feedback, &complaint_id.to_string()).unwrap();
     assert!(timeline.iter().any(|e| e.action == "relay_answer_complaint" && e.user == "李娜"), "{timeline:?}");
     assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back");
 }
@@ -545,7 +545,7 @@ fn a_record_the_platform_merged_into_another_moves_with_everything_naming_it() {
     assert_eq!(w.id, kept.to_string());
     assert_eq!(desk.search_workers("王芳", None, 10).unwrap().total, 1);
     assert_eq!(desk.exam_results(&w.id).unwrap().len(), 1, "the exam moved with the worker");
-    let actions: Vec<String> = desk.worker_detail(&w.id).unwrap().timeline.into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = desk.worker_detail(&w.id).unwrap().timeline.into_iter().map(|e| e.action.code().to_owned()).collect();
     assert!(actions.contains(&"enrol".to_string()) && actions.last().map(String::as_str) == Some("relay_merged"), "{actions:?}");
     assert_eq!(desk.pending_outbox_count().unwrap(), queued, "nothing sent back");
     // Again: nothing more happens.

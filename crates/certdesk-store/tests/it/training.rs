@@ -104,7 +104,7 @@ fn a_worker_becomes_eligible_exactly_when_the_last_requirement_is_met() {
     assert!(desk.worker_eligibility(&w).unwrap().eligible);
     assert!(!desk.class_detail(&c.id).unwrap().class.incomplete);
 
-    let actions: Vec<String> = desk.timeline("worker", &w).unwrap().into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = desk.timeline(certdesk_store::AuditEntity::Worker, &w).unwrap().into_iter().map(|e| e.action.code().to_owned()).collect();
     assert_eq!(actions, ["enrol", "class_join", "status", "attendance", "exam", "exam", "status"]);
     assert!(desk.verify_audit_chain().is_ok());
     let outbox: Vec<String> = desk.pending_outbox(100).unwrap().into_iter().map(|e| e.entity.to_string()).collect();
@@ -233,7 +233,7 @@ fn supervision_forms_belong_to_offline_classes_and_are_validated() {
     desk.file_supervision(&me, &offline.id, &supervision()).unwrap();
     let fixed = desk.file_supervision(&me, &offline.id, &SupervisionInput { remarks: "补记".into(), ..supervision() }).unwrap();
     assert_eq!(desk.class_detail(&offline.id).unwrap().supervision.unwrap(), fixed);
-    let t = desk.timeline("training_class", &offline.id).unwrap();
+    let t = desk.timeline(certdesk_store::AuditEntity::TrainingClass, &offline.id).unwrap();
     assert_eq!(t.iter().filter(|e| e.action == "supervision").count(), 2);
     assert!(t.last().unwrap().old_value.is_some());
 }
@@ -304,7 +304,7 @@ fn a_worker_leaves_a_class_freely_until_something_is_recorded_then_only_when_con
     assert_eq!(desk.exam_results(&w).unwrap().len(), 1, "exam attempts are never deleted");
     let t = desk.worker_training(&w).unwrap();
     assert_eq!(t.eligibility.credited_hours.as_hours(), 0.0, "the hours credited in the class went with it");
-    let timeline = desk.timeline("worker", &w).unwrap();
+    let timeline = desk.timeline(certdesk_store::AuditEntity::Worker, &w).unwrap();
     let leave = timeline.iter().rev().find(|e| e.action == "class_leave").unwrap();
     assert!(leave.old_value.as_deref().unwrap_or("").contains("present"), "the audit keeps what was recorded: {:?}", leave.old_value);
     assert!(desk.pending_outbox(1_000_000).unwrap().len() > outbox_before, "the removal is queued for the platform");

@@ -144,11 +144,11 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
     assert_eq!(canonical(&a2, &w.id), canonical(&a1, &w.id), "the second desk holds the worker as the first wrote it");
     let sha = w.photo_sha256.clone().unwrap();
     assert_eq!(a2.desk.photo(&sha).unwrap(), a1.desk.photo(&sha).unwrap(), "with the same photo");
-    let enrolled_there = a2.desk.timeline("worker", &w.id).unwrap();
+    let enrolled_there = a2.desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
     assert!(enrolled_there.iter().any(|e| e.action == "relay_enrol" && e.user == me1.display_name()), "{enrolled_there:?}");
     assert_eq!(a2.desk.search_workers("张三", None, 10).unwrap().total, 1, "found by name on the second desk");
     synced(&mut a1).await;
-    assert!(a1.desk.timeline("worker", &w.id).unwrap().iter().all(|e| !e.action.starts_with("relay")), "its own record's echo changes nothing on the first desk");
+    assert!(a1.desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap().iter().all(|e| !e.action.code().starts_with("relay")), "its own record's echo changes nothing on the first desk");
 
     // Another agency holds nothing of it.
     let other = synced(&mut b).await;
@@ -171,7 +171,7 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
     let held = a1.desk.worker(&w.id).unwrap();
     assert_eq!((held.phone.as_str(), held.address.as_str()), ("13912345678", "上海市黄浦区南京东路1号"));
     assert_eq!(canonical(&a1, &w.id), canonical(&a2, &w.id), "both desks end with the same record");
-    let changed_here = a1.desk.timeline("worker", &w.id).unwrap();
+    let changed_here = a1.desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
     assert!(
         changed_here.iter().any(|e| e.action == "relay_update"
             && e.field.as_deref() == Some("phone")
@@ -195,7 +195,7 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
     synced(&mut a1).await;
     for (d, name) in [(&a1, "first"), (&a2, "second")] {
         assert_eq!(d.desk.worker(&w.id).unwrap().emergency_contact_name, "赵六", "the later write on the {name} desk");
-        let timeline = d.desk.timeline("worker", &w.id).unwrap();
+        let timeline = d.desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
         let lost: Vec<_> = timeline.iter().filter(|e| e.action == "relay_lost").collect();
         assert_eq!(lost.len(), 1, "the {name} desk keeps the value that lost once: {timeline:?}");
         assert_eq!(
@@ -204,7 +204,7 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
             "on the {name} desk"
         );
     }
-    let replaced = a2.desk.timeline("worker", &w.id).unwrap();
+    let replaced = a2.desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
     assert!(
         replaced.iter().any(|e| e.action == "relay_update"
             && e.field.as_deref() == Some("emergency_contact_name")
@@ -304,7 +304,7 @@ async fn a_worker_enrolled_on_one_desk_is_on_every_desk_of_the_agency_with_its_p
     // its timeline keeps what was written under the merged id and says what happened.
     let detail = a1.desk.worker_detail(&on_first.id).unwrap();
     assert_eq!(detail.worker.id, on_second.id);
-    let actions: Vec<&str> = detail.timeline.iter().map(|e| e.action.as_str()).collect();
+    let actions: Vec<&str> = detail.timeline.iter().map(|e| e.action.code()).collect();
     assert!(actions.contains(&"enrol") && actions.contains(&"relay_merged"), "{actions:?}");
     // Nothing more to do: a second round moves nothing, and every entry was taken.
     for d in [&mut a1, &mut a2] {
@@ -721,9 +721,9 @@ async fn a_card_printed_at_one_desk_is_handed_over_at_another_and_its_history_an
     assert_eq!(on_a1, history(&a2), "both desks hold the same card history");
     assert_eq!((on_a1["prints"].as_array().unwrap().len(), on_a1["handovers"].as_array().unwrap().len(), on_a1["losses"].as_array().unwrap().len()), (1, 1, 1), "{on_a1}");
     assert_eq!(on_a1["handovers"][0]["has_signature"], true, "with the worker's signature");
-    let timeline = a1.desk.timeline("worker", &w.id).unwrap();
+    let timeline = a1.desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
     assert!(timeline.iter().any(|e| e.action == "relay_card_issue" && e.user == me2.display_name()), "{timeline:?}");
-    let there = a2.desk.timeline("worker", &w.id).unwrap();
+    let there = a2.desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
     assert!(there.iter().any(|e| e.action == "relay_card_print" && e.user == me1.display_name()), "{there:?}");
     assert!(there.iter().any(|e| e.action == "relay_card_loss"), "{there:?}");
 

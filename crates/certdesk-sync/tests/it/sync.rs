@@ -194,9 +194,9 @@ async fn enrolling_with_a_code_stores_the_device_but_never_its_secret_in_the_dat
     assert_eq!(device.device_id, done.device_id);
     assert_eq!(device.secret_store, "file");
     assert_eq!(device.ca_pem.as_deref(), Some(p.ca_pem.as_str()), "the CA is kept, so the file may move");
-    let audited = d.desk.timeline("device", &done.device_id).unwrap();
+    let audited = d.desk.timeline(certdesk_store::AuditEntity::Device, &done.device_id).unwrap();
     assert_eq!(audited.len(), 1, "the enrolment is audited: {audited:?}");
-    assert_eq!((audited[0].action.as_str(), audited[0].user.as_str()), ("enrol", d.me.display_name()), "against the manager who enrolled");
+    assert_eq!((audited[0].action.code(), audited[0].user.as_str()), ("enrol", d.me.display_name()), "against the manager who enrolled");
     assert_eq!(audited[0].new_value.as_deref(), Some(done.platform_url.as_str()));
 
     let secret_file = std::fs::read_to_string(d.dir.path().join(certdesk_sync::secret::SECRET_FILE)).unwrap();

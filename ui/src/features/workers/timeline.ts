@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../api';
+import type { AuditAction, AuditEntry } from '../../api';
 import { hasKey, type TFunc } from '../../i18n';
 import { formatTime } from '../../util';
 
@@ -90,7 +90,7 @@ export function describeEntry(e: AuditEntry, l: Labellers): string {
   return text;
 }
 
-const TRAINING_ACTIONS = ['class_join', 'class_leave', 'attendance', 'exam', 'status', 'relay_attendance', 'relay_class_leave', 'relay_exam'];
+const TRAINING_ACTIONS: AuditAction[] = ['class_join', 'class_leave', 'attendance', 'exam', 'status', 'relay_attendance', 'relay_class_leave', 'relay_exam'];
 
 export function entryTime(e: AuditEntry): string {
   return formatTime(e.at);
