@@ -1161,18 +1161,44 @@ pub(crate) mod checks {
         Bilingual::new("公安比对未通过", "police comparison failed")
     }
 
+    /// One line of the import's report (`ReviewReport`'s `errors` and `unmatched`, listed on
+    /// the operator's page): the line's number in both languages, then what is wrong with it,
+    /// English first so that a script reading `line N:` keeps working, Chinese beside it.
+    fn report_line(line: usize, what: Option<Bilingual>) -> String {
+        match what {
+            Some(m) => format!("line {line} (第 {line} 行): {}（{}）", m.en, m.zh),
+            None => format!("line {line} (第 {line} 行)"),
+        }
+    }
+
     /// A results file's line whose result is neither pass nor fail.
     pub(crate) fn unknown_result(line: usize, result: &str) -> String {
-        format!("line {line}: unknown result {result:?}")
+        report_line(line, Some(Bilingual::new(format!("无法识别的结果 {result:?}"), format!("unknown result {result:?}"))))
     }
 
     /// A results file's line whose ID number is not 18 characters.
     pub(crate) fn not_an_id_number(line: usize, id: &str) -> String {
-        format!("line {line}: {id:?} is not an 18-character ID number")
+        report_line(line, Some(Bilingual::new(format!("{id:?} 不是 18 位身份证号"), format!("{id:?} is not an 18-character ID number"))))
     }
 
-    /// A results file's line that matches no pending application.
+    /// A results file's line that matches no pending application (the list's heading says so;
+    /// the line names the ID number).
     pub(crate) fn unmatched(line: usize, id_number: &str) -> String {
-        format!("line {line}: {id_number}")
+        format!("{}: {id_number}", report_line(line, None))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        /// The report's lines keep `line N` first (what the JSON API's readers and the page's
+        /// test match) and say the rest in both languages.
+        #[test]
+        fn the_import_reports_lines_say_their_number_and_what_is_wrong_in_both_languages() {
+            assert_eq!(super::unknown_result(4, "maybe"), "line 4 (第 4 行): unknown result \"maybe\"（无法识别的结果 \"maybe\"）");
+            assert_eq!(
+                super::not_an_id_number(2, "123"),
+                "line 2 (第 2 行): \"123\" is not an 18-character ID number（\"123\" 不是 18 位身份证号）"
+            );
+            assert_eq!(super::unmatched(3, "11010519491231002X"), "line 3 (第 3 行): 11010519491231002X");
+        }
     }
 }
