@@ -261,6 +261,73 @@ mod tests {
         assert_eq!(tables, 0, "nothing ran");
     }
 
+    /// A backend the test drives by hand: its version lives in a cell another "program" can
+    /// move between two transactions, and it records what the runner asked of it.
+    struct Fake {
+        version: std::rc::Rc<std::cell::Cell<i64>>,
+        log: Vec<String>,
+        /// Applied by "another program" when the first transaction begins.
+        other_applies: Option<i64>,
+    }
+
+    struct FakeTx<'a> {
+        fake: &'a mut Fake,
+        pending: Option<i64>,
+    }
+
+    impl Schema for Fake {
+        type Error = std::io::Error;
+        type Tx<'a> = FakeTx<'a>;
+
+        fn begin(&mut self) -> Result<FakeTx<'_>, std::io::Error> {
+            if let Some(v) = self.other_applies.take() {
+                self.version.set(v);
+            }
+            self.log.push("begin".into());
+            Ok(FakeTx { fake: self, pending: None })
+        }
+    }
+
+    impl SchemaTx for FakeTx<'_> {
+        type Error = std::io::Error;
+
+        fn version(&mut self) -> Result<i64, std::io::Error> {
+            Ok(self.fake.version.get())
+        }
+
+        fn execute(&mut self, sql: &str) -> Result<(), std::io::Error> {
+            self.fake.log.push(sql.to_owned());
+            Ok(())
+        }
+
+        fn set_version(&mut self, version: u32) -> Result<(), std::io::Error> {
+            self.pending = Some(i64::from(version));
+            Ok(())
+        }
+
+        fn commit(self) -> Result<(), std::io::Error> {
+            if let Some(v) = self.pending {
+                self.fake.version.set(v);
+            }
+            self.fake.log.push("commit".into());
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn any_backend_reads_the_version_in_each_transaction_and_runs_only_what_is_left() {
+        let version = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut fake = Fake { version: version.clone(), log: Vec::new(), other_applies: Some(1) };
+        assert_eq!(run_on(&mut fake, TWO).unwrap(), [2], "another program applied the first one");
+        assert_eq!(version.get(), 2);
+        assert_eq!(fake.log, ["begin", TWO[1].sql, "commit", "begin", "commit"]);
+
+        let mut newer = Fake { version: std::rc::Rc::new(std::cell::Cell::new(3)), log: Vec::new(), other_applies: None };
+        let err = run_on(&mut newer, TWO).unwrap_err();
+        assert!(matches!(err, MigrateError::TooNew { found: 3, known: 2 }), "{err}");
+        assert_eq!(newer.log, ["begin"], "refused before any SQL ran, and nothing committed");
+    }
+
     #[test]
     #[should_panic(expected = "numbered from 1 without gaps")]
     fn a_gap_in_the_list_is_a_programming_error() {
