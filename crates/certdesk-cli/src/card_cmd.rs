@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use certdesk_card::Layout;
 use certdesk_core::Session;
 use certdesk_print::{write_atomically, Destination};
-use certdesk_store::{Calibration, CancelReason, DeskCode, DeskError, LossKind};
+use certdesk_store::{Calibration, DeskCode, DeskError, LossKind};
 use clap::{Args, Subcommand};
 
 use crate::messages::report;
@@ -219,7 +219,7 @@ pub fn card(s: &mut Session<'_>, cmd: CardCommand, out: &Out) -> Result<(), Desk
         }
         CardCommand::Cancel { worker, reason, note } => {
             let id = s.resolve_worker(&worker)?;
-            let state = s.as_manager()?.cancel_certificate(&id, CancelReason::parse(&reason)?, &note)?;
+            let state = s.as_manager()?.cancel_certificate(&id, certdesk_store::parse_cancel_reason(&reason)?, &note)?;
             out.print(&state, report::certificate_cancelled);
         }
         CardCommand::Activation { worker, new, slip } => {

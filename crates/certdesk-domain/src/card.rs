@@ -1,7 +1,9 @@
-//! How certificate cards go onto paper: the one closed set of card layouts, shared by the card
-//! renderer, the print records the desk stores, the CLI and the window.
+//! Certificate cards: the one closed set of card layouts, shared by the card renderer, the print
+//! records the desk stores, the CLI and the window; and why a card is replaced or a certificate
+//! cancelled, which the desk's `reissue` and `cancel` entries carry
+//! (`certdesk_protocol::records`).
 //!
-//! This module only names the layouts; drawing them is `certdesk-card`'s job.
+//! This module only names them; drawing cards is `certdesk-card`'s job.
 
 use std::str::FromStr;
 
@@ -57,3 +59,38 @@ impl FromStr for CardLayout {
         }
     }
 }
+
+/// Why a certificate is cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum CancelReason {
+    /// 离职: the worker left the agency.
+    LeftAgency,
+    /// 违规: misconduct.
+    Misconduct,
+    /// 其他.
+    Other,
+}
+
+crate::closed_set!(CancelReason, "cancellation reason", {
+    LeftAgency => "left_agency",
+    Misconduct => "misconduct",
+    Other => "other",
+});
+
+/// Lost or damaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum LossKind {
+    /// 遗失.
+    Lost,
+    /// 损坏.
+    Damaged,
+}
+
+crate::closed_set!(LossKind, "loss kind", {
+    Lost => "lost",
+    Damaged => "damaged",
+});

@@ -32,7 +32,7 @@ mod text;
 
 pub use bilingual::Bilingual;
 pub use agency::{parse_district, parse_required_text, DISTRICTS};
-pub use card::CardLayout;
+pub use card::{CancelReason, CardLayout, LossKind};
 pub use code::Code;
 pub use credit_code::{credit_check_char, CreditCode};
 pub use error::FieldError;

@@ -13,6 +13,7 @@ pub mod complaint;
 pub mod credential;
 mod messages;
 pub mod operator;
+pub mod records;
 pub mod release;
 pub mod roster;
 pub mod staff;

@@ -158,61 +158,24 @@ impl Default for Calibration {
     }
 }
 
-/// Why a certificate is cancelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum CancelReason {
-    /// 离职: the worker left the agency.
-    LeftAgency,
-    /// 违规: misconduct.
-    Misconduct,
-    /// 其他.
-    Other,
-}
+pub use certdesk_domain::{CancelReason, LossKind};
 
-certdesk_domain::closed_set!(CancelReason, "cancellation reason", {
-    LeftAgency => "left_agency",
-    Misconduct => "misconduct",
-    Other => "other",
-});
-
-impl CancelReason {
-    /// Reads the code or the Chinese label (离职, 违规, 其他).
-    pub fn parse(s: &str) -> DeskResult<CancelReason> {
-        match s.trim() {
-            "left_agency" | "离职" => Ok(CancelReason::LeftAgency),
-            "misconduct" | "违规" => Ok(CancelReason::Misconduct),
-            "other" | "其他" => Ok(CancelReason::Other),
-            other => Err(messages::cancel_reason_invalid(other)),
-        }
+/// Reads a cancellation reason: its code or the Chinese label (离职, 违规, 其他).
+pub fn parse_cancel_reason(s: &str) -> DeskResult<CancelReason> {
+    match s.trim() {
+        "left_agency" | "离职" => Ok(CancelReason::LeftAgency),
+        "misconduct" | "违规" => Ok(CancelReason::Misconduct),
+        "other" | "其他" => Ok(CancelReason::Other),
+        other => Err(messages::cancel_reason_invalid(other)),
     }
 }
 
-/// Lost or damaged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum LossKind {
-    /// 遗失.
-    Lost,
-    /// 损坏.
-    Damaged,
-}
-
-certdesk_domain::closed_set!(LossKind, "loss kind", {
-    Lost => "lost",
-    Damaged => "damaged",
-});
-
-impl LossKind {
-    /// Reads the code or the Chinese label (遗失, 损坏).
-    pub fn parse(s: &str) -> DeskResult<LossKind> {
-        match s.trim() {
-            "lost" | "遗失" => Ok(LossKind::Lost),
-            "damaged" | "损坏" => Ok(LossKind::Damaged),
-            other => Err(messages::loss_kind_invalid(other)),
-        }
+/// Reads lost or damaged: its code or the Chinese label (遗失, 损坏).
+pub fn parse_loss_kind(s: &str) -> DeskResult<LossKind> {
+    match s.trim() {
+        "lost" | "遗失" => Ok(LossKind::Lost),
+        "damaged" | "损坏" => Ok(LossKind::Damaged),
+        other => Err(messages::loss_kind_invalid(other)),
     }
 }
 
@@ -510,11 +473,11 @@ impl Desk {
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
         let code = certdesk_protocol::activation::code_from_random(random);
         table::card_activations::insert(tx, (&self.new_id(), worker_id), cert, &code, &actor.id, &self.now_text())?;
-        let payload = serde_json::json!({
-            "certificate_code": cert.certificate_code,
-            "card_version": cert.card_version,
-            "code_sha256": certdesk_protocol::activation::code_sha256(&code),
-        });
+        let payload = certdesk_protocol::records::CardActivation {
+            certificate_code: cert.certificate_code.clone(),
+            card_version: cert.card_version,
+            code_sha256: certdesk_protocol::activation::code_sha256(&code),
+        };
         self.append_outbox(tx, SyncEntity::Worker, worker_id, SyncOp::Activate, &payload)
     }
 
@@ -609,12 +572,12 @@ impl Desk {
                 reason: Some(&reason),
             },
         )?;
-        let payload = serde_json::json!({
-            "certificate_code": cert.certificate_code,
-            "card_version": cert.card_version,
-            "kind": kind.code(),
-            "note": note,
-        });
+        let payload = certdesk_protocol::records::CardReissue {
+            certificate_code: cert.certificate_code.clone(),
+            card_version: cert.card_version,
+            kind,
+            note: note.to_string(),
+        };
         self.append_outbox(&tx, SyncEntity::Worker, worker_id, SyncOp::Reissue, &payload)?;
         tx.commit()?;
         Ok(())
@@ -637,7 +600,7 @@ impl Desk {
         table::cancellations::insert(&tx, worker_id, (reason, note), &actor.id, &now)?;
         let why = if note.is_empty() { reason.code().to_string() } else { format!("{}：{note}", reason.code()) };
         self.set_status_in(&tx, worker_id, &[LifecycleEvent::Cancel], (Some(&actor.id), AuditAction::Cancel, Some(&why)))?;
-        let payload = serde_json::json!({ "reason": reason.code(), "note": note });
+        let payload = certdesk_protocol::records::CertificateCancellation { reason, note: note.to_string() };
         self.append_outbox(&tx, SyncEntity::Worker, worker_id, SyncOp::Cancel, &payload)?;
         let event = CardEventBody::Cancellation { reason, note: note.to_string() };
         self.queue_card_event(&tx, (worker_id, worker_id), event, (&actor.id, &now))?;

@@ -46,7 +46,7 @@ pub use agency::Agency;
 pub use card_events::{CardEvent, CardEventBody};
 pub use audit::{AuditAction, AuditEntity, AuditEntry};
 pub use cards::{
-    CancelReason, Calibration, Cancellation, CardActivation, CardRecord, CardState, Feedback, FeedbackKind, FeedbackSummary, Handover, LocalWorker,
+    parse_cancel_reason, parse_loss_kind, CancelReason, Calibration, Cancellation, CardActivation, CardRecord, CardState, Feedback, FeedbackKind, FeedbackSummary, Handover, LocalWorker,
     LossKind, LossReport, PrintRecord, ScanReport, MAX_SCAN_CHARS, MAX_SIGNATURE_BYTES,
 };
 pub use code::{DeskCode, PLATFORM_PREFIX};

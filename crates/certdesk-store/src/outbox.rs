@@ -31,15 +31,18 @@ pub struct OutboxEntry {
 }
 
 impl Desk {
+    /// Queues one entry; `payload` is the record as JSON or a typed payload of the protocol
+    /// (`certdesk_protocol::records`), which serialises to it.
     pub(crate) fn append_outbox(
         &self,
         tx: &Transaction<'_>,
         entity: SyncEntity,
         entity_id: &str,
         op: SyncOp,
-        payload: &serde_json::Value,
+        payload: &impl Serialize,
     ) -> DeskResult<()> {
-        Ok(table::outbox::insert(tx, &self.new_id(), (entity, entity_id), op, payload, &self.now_text())?)
+        let payload = serde_json::to_value(payload).map_err(crate::DeskError::internal)?;
+        Ok(table::outbox::insert(tx, &self.new_id(), (entity, entity_id), op, &payload, &self.now_text())?)
     }
 
     /// Entries not yet acknowledged by the platform, oldest first.

@@ -36,14 +36,14 @@
 
 use certdesk_domain::lifecycle::merge_relayed;
 use certdesk_domain::{validate_worker_record, ValidWorker, WorkerStatus};
+use certdesk_protocol::records::ParticipantRecord;
 use certdesk_protocol::worker_record;
 use image::{ImageFormat, ImageReader};
 use rusqlite::Transaction;
 use sha2::{Digest, Sha256};
 
 use certdesk_domain::health::{check_report_file, validate_health_check, validate_insurance, HealthCheckInput, InsuranceInput};
-use certdesk_domain::training::{validate_class, validate_supervision, Attendance, ClassInput, ClassMode, HalfHours, SupervisionInput};
-use serde::Deserialize;
+use certdesk_domain::training::{validate_class, validate_supervision, ClassInput, ClassMode, HalfHours, SupervisionInput};
 
 use crate::audit::{AuditAction, AuditEntity, AuditRecord};
 use crate::card_events::{CardEvent, CardEventBody};
@@ -80,32 +80,6 @@ fn form_of(w: &Worker) -> certdesk_domain::WorkerInput {
         consent_date: Some(w.consent_date.clone()),
         agency_check_done: w.agency_check_done,
     }
-}
-
-/// A participant's row as another desk of the agency pushed it (or its removal).
-#[derive(Deserialize)]
-struct RelayedParticipant {
-    class_id: String,
-    worker_id: String,
-    #[serde(default)]
-    attendance: Option<Attendance>,
-    #[serde(default)]
-    sign_in: Option<String>,
-    #[serde(default)]
-    sign_out: Option<String>,
-    #[serde(default)]
-    hours_completed: Option<f64>,
-    #[serde(default)]
-    credited_hours: f64,
-    #[serde(default)]
-    added_at: String,
-    #[serde(default)]
-    added_by_id: String,
-    updated_at: String,
-    updated_by_id: String,
-    /// The row was removed (the worker left the class).
-    #[serde(default)]
-    removed: bool,
 }
 
 /// A relayed worker as this desk will write it.
@@ -410,9 +384,13 @@ impl Desk {
     /// A participant's row another desk of the agency wrote (or removed): taken when written
     /// later than this desk's; the worker's status follows.
     pub(crate) fn keep_relayed_participant(&self, tx: &Transaction<'_>, payload: &serde_json::Value) -> DeskResult<Kept> {
-        let Ok(p) = serde_json::from_value::<RelayedParticipant>(payload.clone()) else {
+        // A row as another desk of the agency pushed it, or its removal.
+        let Ok(p) = serde_json::from_value::<ParticipantRecord>(payload.clone()) else {
             return Ok(Kept::Refused);
         };
+        if p.updated_at.is_empty() || p.updated_by_id.is_empty() {
+            return Ok(Kept::Refused);
+        }
         let Some(class) = table::training_classes::by_id(tx, &p.class_id)? else {
             return Ok(Kept::Refused);
         };

@@ -457,8 +457,14 @@ impl Desk {
             },
         )?;
         // When and by whom, so that the agency's other desks weigh it against their own writes.
-        let payload = serde_json::json!({ "class_id": class_id, "worker_id": worker_id, "updated_at": self.now_text(), "updated_by_id": actor.id });
-        self.append_outbox(&tx, SyncEntity::ClassParticipant, &certdesk_protocol::sync::participant_key(class_id, worker_id), SyncOp::Delete, &payload)?;
+        let payload = certdesk_protocol::records::ParticipantRemoval {
+            class_id: class_id.to_string(),
+            worker_id: worker_id.to_string(),
+            updated_at: self.now_text(),
+            updated_by_id: actor.id.clone(),
+        };
+        let key = certdesk_protocol::sync::participant_key(class_id, worker_id);
+        self.append_outbox(&tx, SyncEntity::ClassParticipant, &key, SyncOp::Delete, &payload)?;
         self.refresh_status(&tx, actor, worker_id)?;
         tx.commit()?;
         Ok(())
@@ -563,20 +569,22 @@ impl Desk {
     pub(crate) fn push_participant_outbox(&self, tx: &Transaction<'_>, class_id: &str, worker_id: &str) -> DeskResult<()> {
         let p = self.participant_in(tx, class_id, worker_id)?;
         let stamps = table::class_participants::stamps(tx, class_id, worker_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-        let payload = serde_json::json!({
-            "class_id": class_id,
-            "worker_id": worker_id,
-            "attendance": p.attendance,
-            "sign_in": p.sign_in,
-            "sign_out": p.sign_out,
-            "hours_completed": p.hours_completed,
-            "credited_hours": p.credited_hours,
-            "added_at": stamps.added_at,
-            "added_by_id": stamps.added_by,
-            "updated_at": stamps.updated_at,
-            "updated_by_id": stamps.updated_by,
-        });
-        self.append_outbox(tx, SyncEntity::ClassParticipant, &certdesk_protocol::sync::participant_key(class_id, worker_id), SyncOp::Upsert, &payload)
+        let payload = certdesk_protocol::records::ParticipantRecord {
+            class_id: class_id.to_string(),
+            worker_id: worker_id.to_string(),
+            attendance: p.attendance,
+            sign_in: p.sign_in,
+            sign_out: p.sign_out,
+            hours_completed: p.hours_completed,
+            credited_hours: p.credited_hours,
+            added_at: stamps.added_at,
+            added_by_id: stamps.added_by,
+            updated_at: stamps.updated_at,
+            updated_by_id: stamps.updated_by,
+            removed: false,
+        };
+        let key = certdesk_protocol::sync::participant_key(class_id, worker_id);
+        self.append_outbox(tx, SyncEntity::ClassParticipant, &key, SyncOp::Upsert, &payload)
     }
 
     /// Record an exam attempt: the worker's next attempt number, the score against today's

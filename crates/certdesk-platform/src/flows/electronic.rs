@@ -5,6 +5,7 @@
 //! is bound to the card version handed over: a newer card, or a cancelled certificate, ends it.
 
 use certdesk_protocol::activation;
+use certdesk_protocol::records::CardActivation;
 use certdesk_protocol::sync::{EntryOutcome, OutboxEntry};
 use chrono::{DateTime, Utc};
 
@@ -44,14 +45,11 @@ pub(super) fn add_activation(
     ctx: &PushContext,
     entry: &OutboxEntry,
 ) -> StoreResult<EntryOutcome> {
-    let p = &entry.payload;
-    let code = p.get("certificate_code").and_then(|v| v.as_str()).unwrap_or_default();
-    let version = p.get("card_version").and_then(|v| v.as_u64()).and_then(|v| u16::try_from(v).ok());
-    let hash = p.get("code_sha256").and_then(|v| v.as_str()).unwrap_or_default();
-    let well_formed = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
-    let (Some(version), true) = (version, well_formed) else {
+    let Some(activation) = serde_json::from_value::<CardActivation>(entry.payload.clone()).ok().filter(CardActivation::hash_well_formed)
+    else {
         return Ok(rules::activation_unreadable());
     };
+    let (code, version, hash) = (activation.certificate_code.as_str(), activation.card_version, activation.code_sha256.as_str());
     match tx.current_card(code, version)? {
         Some((worker, agency)) if worker == entry.entity_id && agency == ctx.agency_id => {
             tx.add_activation(&NewActivation {

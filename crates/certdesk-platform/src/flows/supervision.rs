@@ -6,6 +6,7 @@
 
 use certdesk_domain::training::{validate_supervision, ClassMode, SupervisionInput};
 use certdesk_domain::FieldError;
+use certdesk_protocol::records::ParticipantRecord;
 use certdesk_protocol::sync::{ChangeBody, SyncEntity};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -44,13 +45,6 @@ struct FormPayload {
     supervised_at: String,
     #[serde(default)]
     recorded_by: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ParticipantPayload {
-    class_id: String,
-    worker_id: String,
-    hours_completed: Option<f64>,
 }
 
 pub use crate::messages::FILED_ON_PLATFORM;
@@ -145,7 +139,7 @@ fn payloads<T: for<'de> Deserialize<'de>>(tx: &mut dyn Tx, agency: Uuid, entity:
 fn overview_in(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<AgencySupervision> {
     let classes: Vec<ClassPayload> = payloads(tx, agency, SyncEntity::TrainingClass)?;
     let forms: Vec<FormPayload> = payloads(tx, agency, SyncEntity::SupervisionForm)?;
-    let rows: Vec<ParticipantPayload> = payloads(tx, agency, SyncEntity::ClassParticipant)?;
+    let rows: Vec<ParticipantRecord> = payloads(tx, agency, SyncEntity::ClassParticipant)?;
     let mut out = AgencySupervision::default();
     for c in &classes {
         let supervision = forms.iter().find(|f| f.class_id == c.id).map(|f| FormSummary {
@@ -154,7 +148,7 @@ fn overview_in(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<AgencySupervision> 
             supervised_at: f.supervised_at.clone(),
             by_platform: f.recorded_by.as_deref().is_some_and(|r| r.starts_with(FILED_ON_PLATFORM)),
         });
-        let on_list: Vec<&ParticipantPayload> = rows.iter().filter(|r| r.class_id == c.id).collect();
+        let on_list: Vec<&ParticipantRecord> = rows.iter().filter(|r| r.class_id == c.id).collect();
         if c.mode == ClassMode::Online {
             for r in &on_list {
                 let worker_name = match Uuid::parse_str(&r.worker_id) {

@@ -10,10 +10,11 @@
 //! deleted) counts for nothing: it can only make a worker less eligible, never more.
 
 use certdesk_domain::training::{
-    credit_offline, credit_online, eligibility, parse_datetime, validate_class, Attendance, ClassCredit, ClassInput,
+    credit_offline, credit_online, eligibility, parse_datetime, validate_class, ClassCredit, ClassInput,
     ClassMode, Eligibility, EligibilityFacts, ExamAttempt, HalfHours, TrainingSettings,
 };
 use certdesk_domain::ValidWorker;
+use certdesk_protocol::records::ParticipantRecord;
 use certdesk_protocol::sync::{EntryOutcome, RefusalCode, SyncEntity};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
@@ -22,15 +23,6 @@ use uuid::Uuid;
 use crate::messages::push;
 use crate::store::repo::{RecordLink, Tx};
 use crate::store::StoreResult;
-
-#[derive(Deserialize)]
-struct ParticipantPayload {
-    class_id: String,
-    attendance: Option<Attendance>,
-    sign_in: Option<String>,
-    sign_out: Option<String>,
-    hours_completed: Option<f64>,
-}
 
 #[derive(Deserialize)]
 struct ExamPayload {
@@ -53,7 +45,7 @@ pub(super) fn settings(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<TrainingSet
 /// (first and last); None when the class or the row cannot be read. The class is validated again by the desk's own form rule
 /// (`validate_class`: its class hours must fit between its start and end), so a class pushed
 /// with 30 class hours in one afternoon credits nothing.
-fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantPayload, settings: &TrainingSettings) -> StoreResult<Option<(ClassCredit, Days)>> {
+fn credit(tx: &mut dyn Tx, agency: Uuid, row: &ParticipantRecord, settings: &TrainingSettings) -> StoreResult<Option<(ClassCredit, Days)>> {
     let class = tx.live_payloads(agency, SyncEntity::TrainingClass, RecordLink::Id(&row.class_id))?.into_iter().next();
     let Some(class) = class.and_then(|c| serde_json::from_value::<ClassInput>(c).ok()) else {
         return Ok(None);
@@ -95,7 +87,7 @@ fn synced_classes(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult
     let worker_key = worker_id.to_string();
     let rows = tx.live_payloads(agency, SyncEntity::ClassParticipant, RecordLink::Worker(&worker_key))?;
     let mut classes = Vec::new();
-    for row in rows.into_iter().filter_map(|r| serde_json::from_value::<ParticipantPayload>(r).ok()) {
+    for row in rows.into_iter().filter_map(|r| serde_json::from_value::<ParticipantRecord>(r).ok()) {
         if let Some(c) = credit(tx, agency, &row, &settings)? {
             classes.push(c);
         }

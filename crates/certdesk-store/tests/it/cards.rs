@@ -281,7 +281,7 @@ fn cancellation_needs_a_reason_and_revokes_after_the_pull() {
     let url = approve(&mut desk, &w, 125, 1, 1);
 
     assert_eq!(desk.cancel_certificate(&me, &w, CancelReason::Other, " ").unwrap_err().code, "note");
-    assert_eq!(CancelReason::parse("跳槽").unwrap_err().code, "cancel_reason");
+    assert_eq!(certdesk_store::parse_cancel_reason("跳槽").unwrap_err().code, "cancel_reason");
     desk.cancel_certificate(&me, &w, CancelReason::LeftAgency, "已离职").unwrap();
     let state = desk.card_state(&w).unwrap();
     assert_eq!(state.status, "cancelled");
