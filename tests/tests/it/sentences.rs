@@ -4,8 +4,9 @@
 //! string literal outside those places holds a Chinese sentence. A page's template is a maud
 //! `html! { ... }` block: its fixed text stays beside its markup.
 //!
-//! A sentence, here: a literal with Chinese in it and Chinese punctuation (，。：；！？“”、（）)
-//! or a `{}` placeholder beside two or more Chinese characters. Single words (a status's label,
+//! A sentence, here: a literal with Chinese in it and Chinese punctuation (，。：；！？“”、（）),
+//! a `{}` placeholder beside two or more Chinese characters, or more Chinese characters than the
+//! vocabulary's longest word. Single words (a status's label,
 //! a column header a spreadsheet may use, a district) are vocabulary and stay beside their
 //! closed set or rule; they carry no punctuation.
 
@@ -16,6 +17,8 @@ const EXEMPT: &[(&str, &str)] = &[
     ("crates/certdesk-card/src/card.rs", "the card face: fixed printed text placed and sized by the layout, its template"),
     ("crates/certdesk-card/src/sheet.rs", "the calibration page: fixed printed text placed by the layout, its template"),
     ("crates/certdesk-card/src/slip.rs", "the hand-over slip: fixed printed text placed by the layout, its template"),
+    ("crates/certdesk-card/src/funding.rs", "the funding pack's pages: fixed printed headings placed by the layout, its template"),
+    ("crates/certdesk-card/src/receipt.rs", "the roster filing's receipt: fixed printed headings placed by the layout, its template"),
     ("crates/certdesk-testkit/", "test data (agency names, addresses), never shown to a clerk"),
     ("crates/certdesk-cli/src/bench", "benchmark data"),
 ];
@@ -64,10 +67,15 @@ fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
+/// The longest word of the vocabulary that stays beside its rule, in Chinese characters (a
+/// spreadsheet's column header: 所在家政服务机构名称). A longer literal is a sentence even
+/// without punctuation (比对发现不符合持证条件的记录).
+const LONGEST_WORD: usize = 10;
+
 /// Whether a literal's text reads as a sentence rather than a word (see the module docs).
 fn is_sentence(text: &str) -> bool {
     let cjk = text.chars().filter(|&c| is_cjk(c)).count();
-    cjk > 0 && (text.chars().any(|c| "，。：；！？“”、（）".contains(c)) || (text.contains('{') && cjk >= 2))
+    cjk > 0 && (text.chars().any(|c| "，。：；！？“”、（）".contains(c)) || (text.contains('{') && cjk >= 2) || cjk > LONGEST_WORD)
 }
 
 /// The string literals of one line (escaped quotes kept inside).
@@ -166,6 +174,8 @@ fn the_sentence_test_sees_a_sentence_and_passes_a_word() {
     assert!(!is_sentence("已登记"), "a status's label is a word of the vocabulary");
     assert!(!is_sentence("{stem}区"), "a district's suffix is a rule's word");
     assert!(!is_sentence("plain English, with commas"));
+    assert!(is_sentence("比对发现不符合持证条件的记录"), "a long literal is a sentence without punctuation too");
+    assert!(!is_sentence("所在家政服务机构名称"), "a column header is a word of the vocabulary");
     let src = "fn f() {\n    let a = \"已登记\";\n    // \"注释里的句子，不算\"\n    let b = format!(\"找不到该{}\", x);\n}\n#[cfg(test)]\nmod tests {\n    const T: &str = \"测试里的句子，不算\";\n}\n";
     assert_eq!(sentences(src), vec![(4, "找不到该{}".to_string())], "code only: comments and the test module are not read");
     assert_eq!(literals(r#"f("a \"b\" c", "d")"#), vec![r#"a \"b\" c"#, "d"]);
