@@ -17,7 +17,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json, Router};
-use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
+use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, Bilingual, CreditCode};
 use certdesk_protocol::operator::{
     AgencyCreated, CreateAgencyRequest, DeviceInfo, EnrolmentCodeIssued, KeyActionRequested, KeyRotated,
     ReviewDecision, ReviewItem, ReviewReport,
@@ -791,8 +791,7 @@ fn decision_of(d: ReviewDecision) -> Decision {
             d.reason.trim().to_owned()
         };
         Decision::Fail {
-            reason_zh: reason.clone(),
-            reason_en: reason,
+            reason: Bilingual::new(reason.clone(), reason),
         }
     }
 }

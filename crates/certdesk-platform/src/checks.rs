@@ -8,6 +8,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use certdesk_domain::Bilingual;
+
 use crate::flows::Decision;
 
 /// What a provider says about a person.
@@ -68,8 +70,7 @@ impl WatchList {
 impl CheckProvider for WatchList {
     fn check(&self, id_number: &str) -> CheckOutcome {
         if self.listed.contains(id_number) {
-            let (reason_zh, reason_en) = crate::messages::checks::watch_listed().into_pair();
-            CheckOutcome::Decided(Decision::Fail { reason_zh, reason_en })
+            CheckOutcome::Decided(Decision::Fail { reason: crate::messages::checks::watch_listed() })
         } else if self.pass_unlisted {
             CheckOutcome::Decided(Decision::Pass)
         } else {
@@ -123,9 +124,9 @@ pub fn parse_results_csv(text: &str) -> (Vec<ResultLine>, Vec<String>) {
         let decision = match result.as_str() {
             "pass" | "passed" | "通过" | "1" => Decision::Pass,
             "fail" | "failed" | "不通过" | "0" => {
-                let (reason_zh, reason_en) =
-                    if reason.is_empty() { crate::messages::checks::comparison_failed().into_pair() } else { (reason.clone(), reason) };
-                Decision::Fail { reason_zh, reason_en }
+                let reason =
+                    if reason.is_empty() { crate::messages::checks::comparison_failed() } else { Bilingual::new(reason.clone(), reason) };
+                Decision::Fail { reason }
             }
             other => {
                 errors.push(crate::messages::checks::unknown_result(line_no, other));
@@ -174,8 +175,7 @@ mod tests {
         assert_eq!(
             lines[1].decision,
             Decision::Fail {
-                reason_zh: "有记录, 待核实".into(),
-                reason_en: "有记录, 待核实".into()
+                reason: Bilingual::new("有记录, 待核实", "有记录, 待核实")
             }
         );
         assert_eq!(errors.len(), 2, "{errors:?}");

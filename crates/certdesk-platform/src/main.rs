@@ -368,8 +368,8 @@ fn operator_add(args: &OperatorAddArgs) -> Result<()> {
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    if let Err((zh, en)) = auth::check_new_password(&password) {
-        bail!("{zh} / {en}");
+    if let Err(why) = auth::check_new_password(&password) {
+        bail!("{} / {}", why.zh, why.en);
     }
     let hash = auth::hash_password(&password).map_err(anyhow::Error::msg)?;
     certdesk_platform::files::create_dir(&args.store.data_dir)?;

@@ -458,15 +458,15 @@ pub(crate) mod push {
     }
 
     /// The police comparison failed, with the operator's reason.
-    pub(crate) fn police_check_failed(reason_zh: &str, reason_en: &str) -> Bilingual {
-        Bilingual::new(format!("公安比对未通过：{reason_zh}"), format!("The police comparison failed: {reason_en}"))
+    pub(crate) fn police_check_failed(reason: &Bilingual) -> Bilingual {
+        Bilingual::new(format!("公安比对未通过：{}", reason.zh), format!("The police comparison failed: {}", reason.en))
     }
 
     /// An application for updated details was rejected, with the operator's reason.
-    pub(crate) fn details_rejected(reason_zh: &str, reason_en: &str) -> Bilingual {
+    pub(crate) fn details_rejected(reason: &Bilingual) -> Bilingual {
         Bilingual::new(
-            format!("信息变更未通过审核：{reason_zh}。证件仍显示原审核通过的信息。"),
-            format!("The updated details were not approved: {reason_en}. The certificate still shows the approved details."),
+            format!("信息变更未通过审核：{}。证件仍显示原审核通过的信息。", reason.zh),
+            format!("The updated details were not approved: {}. The certificate still shows the approved details.", reason.en),
         )
     }
 }
@@ -475,36 +475,41 @@ pub(crate) mod push {
 /// answer to a rating or complaint, and the form's sentences. The page's fixed labels stay in
 /// its template (`public.rs`, `public/html.rs`).
 pub(crate) mod public {
+    use certdesk_domain::Bilingual;
     use certdesk_protocol::VerdictKind;
 
     /// A banner's word and what it means, in both languages.
     pub(crate) struct Notice {
-        pub(crate) title_zh: &'static str,
-        pub(crate) title_en: &'static str,
-        pub(crate) why_zh: &'static str,
-        pub(crate) why_en: &'static str,
+        /// The word (有效, 已注销...).
+        pub(crate) title: Bilingual,
+        /// One or two sentences: what it means and what to do.
+        pub(crate) why: Bilingual,
     }
 
-    const fn notice(title_zh: &'static str, title_en: &'static str, why_zh: &'static str, why_en: &'static str) -> Notice {
-        Notice { title_zh, title_en, why_zh, why_en }
+    fn notice(title_zh: &str, title_en: &str, why_zh: &str, why_en: &str) -> Notice {
+        Notice { title: Bilingual::new(title_zh, title_en), why: Bilingual::new(why_zh, why_en) }
     }
 
     /// The banner of a valid card whose health check or insurance is not in date (黄).
-    pub(crate) const VALID_NOT_IN_DATE: Notice = notice(
-        "有效",
-        "Valid",
-        "此证真实有效，但体检或保险不在有效期内（见下方）。请核对照片与上门人员本人一致，并向所属机构了解情况。",
-        "Genuine and in force, but the health check or the insurance is not in date (see below). Check the photo and ask the agency.",
-    );
+    pub(crate) fn valid_not_in_date() -> Notice {
+        notice(
+            "有效",
+            "Valid",
+            "此证真实有效，但体检或保险不在有效期内（见下方）。请核对照片与上门人员本人一致，并向所属机构了解情况。",
+            "Genuine and in force, but the health check or the insurance is not in date (see below). Check the photo and ask the agency.",
+        )
+    }
 
     /// A card whose signature verifies but whose certificate the platform does not hold: never
     /// shown as valid (a leaked key could sign any code).
-    pub(crate) const UNKNOWN_CERTIFICATE: Notice = notice(
-        "无法确认",
-        "Unknown, ask the platform",
-        "二维码签名有效，但平台没有这张证的记录，无法确认真伪。请勿接受凭此证上门服务，并致电平台核实。",
-        "The QR code's signature verifies, but the platform holds no such certificate: it cannot be confirmed. Do not accept service on it; call the platform.",
-    );
+    pub(crate) fn unknown_certificate() -> Notice {
+        notice(
+            "无法确认",
+            "Unknown, ask the platform",
+            "二维码签名有效，但平台没有这张证的记录，无法确认真伪。请勿接受凭此证上门服务，并致电平台核实。",
+            "The QR code's signature verifies, but the platform holds no such certificate: it cannot be confirmed. Do not accept service on it; call the platform.",
+        )
+    }
 
     /// What a screen reader says of the electronic card's code.
     pub(crate) const ECARD_QR_LABEL: &str = "电子证二维码 QR code";
@@ -513,74 +518,90 @@ pub(crate) mod public {
     pub(crate) const ECARD_DESCRIPTION: &str = "上海市家政上门服务证（电子证）";
 
     /// The activation form's heading.
-    pub(crate) const ACTIVATION: Notice = notice(
-        "激活电子证",
-        "Activate your electronic card",
-        "请输入发证时机构给您的激活码和您身份证号的后四位。激活后，请把电子证页面添加到手机主屏幕。",
-        "Type the activation code your agency gave you with the card and the last four characters of your ID number. Then add the card's page to your home screen.",
-    );
-
-    /// An activation form without its fields.
-    pub(crate) const ACTIVATION_FORM_INVALID: Notice = notice("请填写完整", "Fill in both fields", "请填写激活码和身份证号后四位。", "Type the activation code and the last four characters of your ID number.");
-
-    /// Too many activation tries from one network.
-    pub(crate) const ACTIVATION_TOO_MANY: Notice = notice(
-        "尝试次数过多",
-        "Too many tries",
-        "这个网络的激活尝试过多，请稍后再试。",
-        "Too many activation tries from this network; try again later.",
-    );
-
-    /// Wrong ID digits: the title; the sentence says how many tries are left.
-    pub(crate) const ACTIVATION_WRONG_DIGITS: Notice = notice("身份证号后四位不对", "Wrong ID digits", "", "");
-
-    /// Wrong ID digits, with the tries left.
-    pub(crate) fn activation_wrong_digits(left: u32) -> (String, String) {
-        (
-            format!("身份证号后四位与激活码对应的人员不一致，还可以再试 {left} 次。末位是 X 的请输入 X。"),
-            format!("The last four characters do not match the worker of this code; {left} tries left. Type X if the ID number ends in X."),
+    pub(crate) fn activation() -> Notice {
+        notice(
+            "激活电子证",
+            "Activate your electronic card",
+            "请输入发证时机构给您的激活码和您身份证号的后四位。激活后，请把电子证页面添加到手机主屏幕。",
+            "Type the activation code your agency gave you with the card and the last four characters of your ID number. Then add the card's page to your home screen.",
         )
     }
 
+    /// An activation form without its fields.
+    pub(crate) fn activation_form_invalid() -> Notice {
+        notice("请填写完整", "Fill in both fields", "请填写激活码和身份证号后四位。", "Type the activation code and the last four characters of your ID number.")
+    }
+
+    /// Too many activation tries from one network.
+    pub(crate) fn activation_too_many() -> Notice {
+        notice(
+            "尝试次数过多",
+            "Too many tries",
+            "这个网络的激活尝试过多，请稍后再试。",
+            "Too many activation tries from this network; try again later.",
+        )
+    }
+
+    /// Wrong ID digits, with the tries left.
+    pub(crate) fn activation_wrong_digits(left: u32) -> Notice {
+        Notice {
+            title: Bilingual::new("身份证号后四位不对", "Wrong ID digits"),
+            why: Bilingual::new(
+                format!("身份证号后四位与激活码对应的人员不一致，还可以再试 {left} 次。末位是 X 的请输入 X。"),
+                format!("The last four characters do not match the worker of this code; {left} tries left. Type X if the ID number ends in X."),
+            ),
+        }
+    }
+
     /// A code locked after too many wrong digits.
-    pub(crate) const ACTIVATION_LOCKED: Notice = notice(
-        "激活码已锁定",
-        "Code locked",
-        "身份证号后四位输错次数过多，这个激活码已锁定。请到所属机构重新领取激活码。",
-        "Too many wrong ID digits: this code is locked. Ask your agency for a new code.",
-    );
+    pub(crate) fn activation_locked() -> Notice {
+        notice(
+            "激活码已锁定",
+            "Code locked",
+            "身份证号后四位输错次数过多，这个激活码已锁定。请到所属机构重新领取激活码。",
+            "Too many wrong ID digits: this code is locked. Ask your agency for a new code.",
+        )
+    }
 
     /// A code the platform does not know.
-    pub(crate) const ACTIVATION_UNKNOWN: Notice = notice(
-        "激活码不存在",
-        "No such code",
-        "没有这个激活码。请核对发证单上的激活码；如果刚领证，请机构先同步后再试。",
-        "There is no such code. Check the hand-over slip; if the card was just handed over, ask the agency to sync first.",
-    );
+    pub(crate) fn activation_unknown() -> Notice {
+        notice(
+            "激活码不存在",
+            "No such code",
+            "没有这个激活码。请核对发证单上的激活码；如果刚领证，请机构先同步后再试。",
+            "There is no such code. Check the hand-over slip; if the card was just handed over, ask the agency to sync first.",
+        )
+    }
 
     /// A code already used.
-    pub(crate) const ACTIVATION_USED: Notice = notice(
-        "激活码已使用",
-        "Code already used",
-        "这个激活码已在一部手机上激活。换了手机请到所属机构重新领取激活码。",
-        "This code was already used on a phone. On a new phone, ask your agency for a new code.",
-    );
+    pub(crate) fn activation_used() -> Notice {
+        notice(
+            "激活码已使用",
+            "Code already used",
+            "这个激活码已在一部手机上激活。换了手机请到所属机构重新领取激活码。",
+            "This code was already used on a phone. On a new phone, ask your agency for a new code.",
+        )
+    }
 
     /// A code whose card was replaced or cancelled.
-    pub(crate) const ACTIVATION_NOT_CURRENT: Notice = notice(
-        "此卡已不可激活",
-        "This card cannot be activated",
-        "激活码对应的卡已换发新卡或已注销。请到所属机构领取新卡的激活码。",
-        "The card of this code was replaced or cancelled. Ask your agency for the new card's code.",
-    );
+    pub(crate) fn activation_not_current() -> Notice {
+        notice(
+            "此卡已不可激活",
+            "This card cannot be activated",
+            "激活码对应的卡已换发新卡或已注销。请到所属机构领取新卡的激活码。",
+            "The card of this code was replaced or cancelled. Ask your agency for the new card's code.",
+        )
+    }
 
     /// A card page whose secret is unknown.
-    pub(crate) const ELECTRONIC_CARD_UNKNOWN: Notice = notice(
-        "没有这张电子证",
-        "No such electronic card",
-        "这个地址不是有效的电子证页面。请用激活码重新激活。",
-        "This address is not an electronic card's page. Activate again with a code.",
-    );
+    pub(crate) fn electronic_card_unknown() -> Notice {
+        notice(
+            "没有这张电子证",
+            "No such electronic card",
+            "这个地址不是有效的电子证页面。请用激活码重新激活。",
+            "This address is not an electronic card's page. Activate again with a code.",
+        )
+    }
 
     /// The banner of a scanned card's verdict.
     pub(crate) fn verdict(kind: VerdictKind) -> Notice {
@@ -669,36 +690,44 @@ pub(crate) mod public {
     }
 
     /// The complaint lookup before anything is asked.
-    pub(crate) const COMPLAINT_LOOKUP: Notice = notice(
-        "查询投诉进度",
-        "Check a complaint",
-        "输入提交投诉时得到的投诉编号（如 TS7K3M9Q2WXHPA），查看处理进度。页面只显示进度，不显示任何个人信息。",
-        "Type the reference you were given when you filed the complaint. The page shows its progress only, never anyone's personal details.",
-    );
+    pub(crate) fn complaint_lookup() -> Notice {
+        notice(
+            "查询投诉进度",
+            "Check a complaint",
+            "输入提交投诉时得到的投诉编号（如 TS7K3M9Q2WXHPA），查看处理进度。页面只显示进度，不显示任何个人信息。",
+            "Type the reference you were given when you filed the complaint. The page shows its progress only, never anyone's personal details.",
+        )
+    }
 
     /// What was typed cannot be a reference.
-    pub(crate) const COMPLAINT_REFERENCE_MALFORMED: Notice = notice(
-        "编号格式不对",
-        "Not a reference",
-        "投诉编号以 TS 开头，后面是 12 位字母或数字，请核对后重新输入。",
-        "A complaint reference is TS followed by 12 letters or digits; check it and type it again.",
-    );
+    pub(crate) fn complaint_reference_malformed() -> Notice {
+        notice(
+            "编号格式不对",
+            "Not a reference",
+            "投诉编号以 TS 开头，后面是 12 位字母或数字，请核对后重新输入。",
+            "A complaint reference is TS followed by 12 letters or digits; check it and type it again.",
+        )
+    }
 
     /// No complaint has that reference.
-    pub(crate) const COMPLAINT_NOT_FOUND: Notice = notice(
-        "没有这个投诉编号",
-        "No such reference",
-        "平台上没有这个编号的投诉，请核对编号后重新输入。",
-        "The platform has no complaint with this reference; check it and type it again.",
-    );
+    pub(crate) fn complaint_not_found() -> Notice {
+        notice(
+            "没有这个投诉编号",
+            "No such reference",
+            "平台上没有这个编号的投诉，请核对编号后重新输入。",
+            "The platform has no complaint with this reference; check it and type it again.",
+        )
+    }
 
     /// Over the lookup limit.
-    pub(crate) const COMPLAINT_TOO_MANY: Notice = notice(
-        "查询过于频繁",
-        "Too many lookups",
-        "本网络查询次数过多，请稍后再试。",
-        "Too many lookups from this network; try again later.",
-    );
+    pub(crate) fn complaint_too_many() -> Notice {
+        notice(
+            "查询过于频繁",
+            "Too many lookups",
+            "本网络查询次数过多，请稍后再试。",
+            "Too many lookups from this network; try again later.",
+        )
+    }
 
     /// A complaint's progress: the banner of each state.
     pub(crate) fn complaint_state(state: certdesk_protocol::complaint::ComplaintState) -> Notice {
@@ -760,55 +789,69 @@ pub(crate) mod public {
     }
 
     /// The lookup page before anything is asked.
-    pub(crate) const LOOKUP: Notice = notice(
-        "查询上门服务证",
-        "Look up a certificate",
-        "没有相机也能查：输入卡面上的上门服务证编码（如 SH0120260000012，空格、横线和小写都可以），或输入机构全称或统一社会信用代码。",
-        "No camera needed: type the certificate code printed on the card (spaces, dashes and lower case are fine), or an agency's full name or credit code.",
-    );
+    pub(crate) fn lookup() -> Notice {
+        notice(
+            "查询上门服务证",
+            "Look up a certificate",
+            "没有相机也能查：输入卡面上的上门服务证编码（如 SH0120260000012，空格、横线和小写都可以），或输入机构全称或统一社会信用代码。",
+            "No camera needed: type the certificate code printed on the card (spaces, dashes and lower case are fine), or an agency's full name or credit code.",
+        )
+    }
 
     /// A certificate in force looked up by its code (no photo on a typed lookup).
-    pub(crate) const LOOKUP_VALID: Notice = notice(
-        "有效",
-        "Valid",
-        "此证真实有效。按编码查询不显示照片：请扫描卡上的二维码，核对照片与上门人员本人一致。",
-        "Genuine and in force. A typed lookup shows no photo: scan the card's QR code to check the photo against the person at your door.",
-    );
+    pub(crate) fn lookup_valid() -> Notice {
+        notice(
+            "有效",
+            "Valid",
+            "此证真实有效。按编码查询不显示照片：请扫描卡上的二维码，核对照片与上门人员本人一致。",
+            "Genuine and in force. A typed lookup shows no photo: scan the card's QR code to check the photo against the person at your door.",
+        )
+    }
 
     /// A typed code that is well formed but names no certificate.
-    pub(crate) const LOOKUP_NOT_FOUND: Notice = notice(
-        "查无此证",
-        "No such certificate",
-        "平台没有这个编码的上门服务证。请核对卡面编码；如仍查不到，请勿接受凭此卡上门服务，并向平台核实。",
-        "The platform holds no certificate with this code. Check the code on the card; if it still cannot be found, do not accept service on it and call the platform.",
-    );
+    pub(crate) fn lookup_not_found() -> Notice {
+        notice(
+            "查无此证",
+            "No such certificate",
+            "平台没有这个编码的上门服务证。请核对卡面编码；如仍查不到，请勿接受凭此卡上门服务，并向平台核实。",
+            "The platform holds no certificate with this code. Check the code on the card; if it still cannot be found, do not accept service on it and call the platform.",
+        )
+    }
 
     /// The title of a typed code that is not a certificate code (the domain says why).
-    pub(crate) const LOOKUP_MALFORMED: (&str, &str) = ("编码格式不对", "Not a certificate code");
+    pub(crate) fn lookup_malformed() -> Bilingual {
+        Bilingual::new("编码格式不对", "Not a certificate code")
+    }
 
     /// An agency name or credit code nobody is registered under.
-    pub(crate) const AGENCY_UNKNOWN: Notice = notice(
-        "未登记",
-        "Not registered",
-        "平台没有以此全称或统一社会信用代码登记的机构。请核对后再查；未登记的机构不能为家政服务人员申领上门服务证。",
-        "No agency is registered on the platform under this full name or credit code. Check it; an unregistered agency cannot obtain certificates for its workers.",
-    );
+    pub(crate) fn agency_unknown() -> Notice {
+        notice(
+            "未登记",
+            "Not registered",
+            "平台没有以此全称或统一社会信用代码登记的机构。请核对后再查；未登记的机构不能为家政服务人员申领上门服务证。",
+            "No agency is registered on the platform under this full name or credit code. Check it; an unregistered agency cannot obtain certificates for its workers.",
+        )
+    }
 
     /// A registered agency.
-    pub(crate) const AGENCY_REGISTERED: Notice = notice(
-        "已登记",
-        "Registered",
-        "该机构已在平台登记，可为其家政服务人员申领上门服务证。",
-        "The agency is registered on the platform and may obtain certificates for its workers.",
-    );
+    pub(crate) fn agency_registered() -> Notice {
+        notice(
+            "已登记",
+            "Registered",
+            "该机构已在平台登记，可为其家政服务人员申领上门服务证。",
+            "The agency is registered on the platform and may obtain certificates for its workers.",
+        )
+    }
 
     /// Over the lookup limit for one network.
-    pub(crate) const LOOKUP_TOO_MANY: Notice = notice(
-        "查询过于频繁",
-        "Too many lookups",
-        "同一网络短时间内查询次数过多，请过几分钟再试。扫描卡上的二维码不受此限制。",
-        "Too many lookups from this network in a short time; try again in a few minutes. Scanning the card's QR code is not limited this way.",
-    );
+    pub(crate) fn lookup_too_many() -> Notice {
+        notice(
+            "查询过于频繁",
+            "Too many lookups",
+            "同一网络短时间内查询次数过多，请过几分钟再试。扫描卡上的二维码不受此限制。",
+            "Too many lookups from this network in a short time; try again in a few minutes. Scanning the card's QR code is not limited this way.",
+        )
+    }
 
     /// A rating for a card that is no longer the current one.
     pub(crate) fn not_current() -> Notice {

@@ -286,7 +286,7 @@ fn banner(verdict: &Verdict, standing: Option<&Standing>) -> Banner<'static> {
         Colour::Red => Tone::Bad,
     };
     let notice = match colour {
-        Colour::Yellow => public::VALID_NOT_IN_DATE,
+        Colour::Yellow => public::valid_not_in_date(),
         _ => public::verdict(verdict.kind()),
     };
     Banner { colour: Some(colour), ..refusal(verdict.code(), tone, notice) }
@@ -471,7 +471,7 @@ async fn verification_page(
     if genuine && checked.record.is_none() {
         let banner = Banner {
             colour: Some(Colour::Red),
-            ..refusal(UNKNOWN_CERTIFICATE_CODE, Tone::Bad, public::UNKNOWN_CERTIFICATE)
+            ..refusal(UNKNOWN_CERTIFICATE_CODE, Tone::Bad, public::unknown_certificate())
         };
         let body = html! {
             section { p class="note" { "请勿接受。Do not accept." } }
@@ -654,10 +654,8 @@ fn refusal(code: &'static str, tone: Tone, notice: public::Notice) -> Banner<'st
     Banner {
         code,
         tone,
-        title_zh: notice.title_zh,
-        title_en: notice.title_en,
-        why_zh: notice.why_zh,
-        why_en: notice.why_en,
+        title: notice.title,
+        why: notice.why,
         colour: None,
     }
 }

@@ -41,11 +41,8 @@ pub fn decide<R: Repo + ?Sized>(
             return decide_details(tx, application_id, worker_id, agency_id, decision, now);
         }
         match decision {
-            Decision::Fail {
-                reason_zh,
-                reason_en,
-            } => {
-                let rejected = ApplicationDecision::Rejected { reason: reason_zh };
+            Decision::Fail { reason } => {
+                let rejected = ApplicationDecision::Rejected { reason: &reason.zh };
                 tx.decide_application(application_id, rejected, now)?;
                 tx.set_worker_status(worker_id, WorkerStatus::Rejected, now)?;
                 tx.add_change(
@@ -54,12 +51,12 @@ pub fn decide<R: Repo + ?Sized>(
                         worker_id,
                         check: CheckKind::PoliceCheck,
                         passed: false,
-                        reason_zh: reason_zh.clone(),
-                        reason_en: reason_en.clone(),
+                        reason_zh: reason.zh.clone(),
+                        reason_en: reason.en.clone(),
                     },
                     now,
                 )?;
-                let (message_zh, message_en) = push::police_check_failed(reason_zh, reason_en).into_pair();
+                let (message_zh, message_en) = push::police_check_failed(reason).into_pair();
                 tx.add_change(
                     Some(agency_id),
                     &ChangeBody::Rejection {
@@ -183,9 +180,9 @@ fn decide_details(
     now: DateTime<Utc>,
 ) -> StoreResult<Decided> {
     match decision {
-        Decision::Fail { reason_zh, reason_en } => {
-            tx.decide_application(application_id, ApplicationDecision::Rejected { reason: reason_zh }, now)?;
-            let (message_zh, message_en) = push::details_rejected(reason_zh, reason_en).into_pair();
+        Decision::Fail { reason } => {
+            tx.decide_application(application_id, ApplicationDecision::Rejected { reason: &reason.zh }, now)?;
+            let (message_zh, message_en) = push::details_rejected(reason).into_pair();
             tx.add_change(Some(agency_id), &ChangeBody::DetailsRejected { worker_id, message_zh, message_en }, now)?;
             Ok(Decided::Rejected)
         }

@@ -31,6 +31,7 @@ pub use decide::decide;
 pub use feedback::{add_feedback, discard_rating, release_rating};
 pub use keys::{current_signing_key, rotate_signing_key, withdraw_signing_key};
 
+use certdesk_domain::Bilingual;
 use certdesk_protocol::sync::{EntryOutcome, ReceivedEntry, SyncEntity};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -96,10 +97,8 @@ pub enum Decision {
     },
     /// Failed: reject with this reason (as the operator or provider wrote it).
     Fail {
-        /// Reason in Chinese.
-        reason_zh: String,
-        /// Reason in English.
-        reason_en: String,
+        /// The reason, in Chinese and English.
+        reason: Bilingual,
     },
 }
 

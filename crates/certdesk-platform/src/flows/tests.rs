@@ -509,7 +509,7 @@ fn a_rejection_records_the_reason_tells_the_agency_and_decides_only_once() {
     let b = Bench::new();
     let desk = b.desk("A", "黄浦区");
     let (w, app) = b.apply(desk, &id_number(20));
-    let fail = Decision::Fail { reason_zh: "比对不一致".into(), reason_en: "mismatch".into() };
+    let fail = Decision::Fail { reason: Bilingual::new("比对不一致", "mismatch") };
     assert_eq!(b.decide(app, &fail), Decided::Rejected);
     assert_eq!(b.decide(app, &Decision::Pass), Decided::NotPending, "a decided application stays decided");
     assert_eq!(b.status(w), WorkerStatus::Rejected);
@@ -889,7 +889,7 @@ fn changed_details_after_approval_go_back_through_review_and_the_approved_snapsh
     again["name"] = json!("李四");
     b.push(d, &[b.entry(w, SyncOp::Upsert, again)]);
     let app = queue(&b)[0].application_id;
-    let fail = Decision::Fail { reason_zh: "与身份证姓名不符".into(), reason_en: "not the name on the ID card".into() };
+    let fail = Decision::Fail { reason: Bilingual::new("与身份证姓名不符", "not the name on the ID card") };
     assert_eq!(b.decide(app, &fail), Decided::Rejected);
     assert_eq!(shown(&b).worker_name, "张三丰");
     assert!(b.changes(d).iter().any(|c| matches!(c, ChangeBody::DetailsRejected { worker_id, message_zh, .. } if *worker_id == w && message_zh.contains("与身份证姓名不符"))));

@@ -152,12 +152,12 @@ pub async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response
 }
 
 fn refused(role: OperatorRole, area: Area) -> Response {
-    let (zh, en) = msg::role_refused((role.label_zh(), role.label_en()), area.labels()).into_pair();
+    let why = msg::role_refused((role.label_zh(), role.label_en()), area.labels());
     let body = bare_page(
         "无权使用 Not allowed",
         html! {
             h1 { "无权使用 " small { "Not allowed" } }
-            p class="error" { (zh) br; span class="en" { (en) } }
+            p class="error" { (why.zh) br; span class="en" { (why.en) } }
             p { a href=(home_of(role)) { "返回 Back" } }
         },
     );

@@ -73,10 +73,10 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password(&keys::device_secret()).unwrap_or_default())
 }
 
-/// The rule for a new operator password, as a sentence pair when broken.
-pub fn check_new_password(password: &str) -> Result<(), (String, String)> {
+/// The rule for a new operator password, as a sentence when broken.
+pub fn check_new_password(password: &str) -> Result<(), certdesk_domain::Bilingual> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(crate::messages::operator::password_too_short(MIN_PASSWORD_CHARS).into_pair());
+        return Err(crate::messages::operator::password_too_short(MIN_PASSWORD_CHARS));
     }
     Ok(())
 }

@@ -23,7 +23,7 @@ use axum::http::header::{
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, CreditCode};
+use certdesk_domain::{parse_contact_phone, parse_district, parse_required_text, Bilingual, CreditCode};
 use chrono::DateTime;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -205,7 +205,7 @@ fn known_done<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Done>, D:
 }
 
 /// A sentence of the messages module, as a page shows it (Chinese, English beside it).
-fn said(m: certdesk_domain::Bilingual) -> Markup {
+fn said(m: Bilingual) -> Markup {
     bilingual(&m.zh, &m.en)
 }
 
@@ -1029,7 +1029,7 @@ impl CsrfForm for RejectForm {
 }
 
 /// The reason an agency's clerk will read: Chinese, not empty, not too long.
-fn rejection_reason(zh: &str, en: &str) -> Result<(String, String), Markup> {
+fn rejection_reason(zh: &str, en: &str) -> Result<Bilingual, Markup> {
     let zh = zh.trim();
     let en = en.trim();
     let has_chinese = zh
@@ -1042,7 +1042,7 @@ fn rejection_reason(zh: &str, en: &str) -> Result<(String, String), Markup> {
         return Err(said(operator::reason_too_long(MAX_REASON_CHARS)));
     }
     let en = if en.is_empty() { zh } else { en };
-    Ok((zh.to_owned(), en.to_owned()))
+    Ok(Bilingual::new(zh, en))
 }
 
 /// The police comparison failed: reject, with the reason the agency will read.
@@ -1062,7 +1062,7 @@ async fn reject(
     posted: Posted<RejectForm>,
 ) -> PageResult {
     let Posted { session, form } = posted;
-    let (reason_zh, reason_en) = match rejection_reason(&form.reason_zh, &form.reason_en) {
+    let reason = match rejection_reason(&form.reason_zh, &form.reason_en) {
         Ok(r) => r,
         Err(message) => {
             let detail = review_detail(&state, application_id).await?;
@@ -1074,10 +1074,7 @@ async fn reject(
                 .into_response());
         }
     };
-    let decision = Decision::Fail {
-        reason_zh,
-        reason_en,
-    };
+    let decision = Decision::Fail { reason };
     match decide(&state, application_id, decision).await? {
         Decided::Rejected => {
             tracing::info!(operator = %session.operator_name, %application_id, "rejected from the operator pages");
@@ -1350,7 +1347,7 @@ mod tests {
         assert!(rejection_reason(&"查".repeat(MAX_REASON_CHARS + 1), "").is_err());
         assert_eq!(
             rejection_reason(" 身份证与本人不符 ", "").unwrap(),
-            ("身份证与本人不符".to_owned(), "身份证与本人不符".to_owned())
+            Bilingual::new("身份证与本人不符", "身份证与本人不符")
         );
     }
 

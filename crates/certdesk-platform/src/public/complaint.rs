@@ -72,22 +72,22 @@ pub(super) async fn complaint_page(
     let typed: String = q.reference.unwrap_or_default().trim().chars().take(30).collect();
     let footer = footer(&p.app);
     if typed.is_empty() {
-        let banner = refusal("complaint_lookup", Tone::Ok, public::COMPLAINT_LOOKUP);
+        let banner = refusal("complaint_lookup", Tone::Ok, public::complaint_lookup());
         return Ok(answer(StatusCode::OK, "no-cache", page(&banner, form(""), footer)));
     }
     if let Err(wait) = p.lookups.take(&network, p.app.now()) {
-        let banner = refusal("too_many_lookups", Tone::Warn, public::COMPLAINT_TOO_MANY);
+        let banner = refusal("too_many_lookups", Tone::Warn, public::complaint_too_many());
         let mut res = answer(StatusCode::TOO_MANY_REQUESTS, "no-store", page(&banner, form(&typed), footer));
         res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
         return Ok(res);
     }
     let Some(reference) = parse_reference(&typed) else {
-        let banner = refusal("complaint_reference_malformed", Tone::Warn, public::COMPLAINT_REFERENCE_MALFORMED);
+        let banner = refusal("complaint_reference_malformed", Tone::Warn, public::complaint_reference_malformed());
         return Ok(answer(StatusCode::BAD_REQUEST, "no-store", page(&banner, form(&typed), footer)));
     };
     let lookup = reference.clone();
     let Some(status) = blocking(&p.app, move |s| s.complaint_status(&lookup)).await? else {
-        let banner = refusal("complaint_unknown", Tone::Bad, public::COMPLAINT_NOT_FOUND);
+        let banner = refusal("complaint_unknown", Tone::Bad, public::complaint_not_found());
         return Ok(answer(StatusCode::NOT_FOUND, "no-store", page(&banner, form(&typed), footer)));
     };
     let tone = if status.state == ComplaintState::Closed { Tone::Ok } else { Tone::Warn };

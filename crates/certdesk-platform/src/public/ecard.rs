@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::html::{page_titled, row, Banner, Tone};
+use super::html::{page_titled, row, Tone};
 use super::{answer, banner, certificate_rows, footer, refusal, service_tags, standing_rows, ClientNetwork, Public};
 use crate::api::{blocking, AppState};
 use crate::error::AppError;
@@ -134,7 +134,7 @@ pub(super) async fn activation_page(
 ) -> Response {
     let code = query.ok().and_then(|Query(q)| q.code).unwrap_or_default();
     let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(20).collect();
-    let banner = refusal("activation", Tone::Ok, public::ACTIVATION);
+    let banner = refusal("activation", Tone::Ok, public::activation());
     answer(StatusCode::OK, "no-store", page_titled(&banner, activation_form(&code), footer(&p.app), ECARD_TITLE))
 }
 
@@ -161,16 +161,16 @@ pub(super) async fn activate(
 ) -> Result<Response, AppError> {
     let footer = footer(&p.app);
     let Ok(Form(form)) = form else {
-        let banner = refusal("form_invalid", Tone::Warn, public::ACTIVATION_FORM_INVALID);
+        let banner = refusal("form_invalid", Tone::Warn, public::activation_form_invalid());
         return Ok(answer(StatusCode::BAD_REQUEST, "no-store", page_titled(&banner, activation_form(""), footer, ECARD_TITLE)));
     };
     let typed: String = form.code.chars().take(20).collect();
     if form.code.trim().is_empty() || form.id_last4.trim().is_empty() {
-        let banner = refusal("form_invalid", Tone::Warn, public::ACTIVATION_FORM_INVALID);
+        let banner = refusal("form_invalid", Tone::Warn, public::activation_form_invalid());
         return Ok(answer(StatusCode::BAD_REQUEST, "no-store", page_titled(&banner, activation_form(&typed), footer, ECARD_TITLE)));
     }
     if let Err(wait) = p.activations.take(&network, p.app.now()) {
-        let banner = refusal("too_many_activations", Tone::Warn, public::ACTIVATION_TOO_MANY);
+        let banner = refusal("too_many_activations", Tone::Warn, public::activation_too_many());
         let mut res = answer(StatusCode::TOO_MANY_REQUESTS, "no-store", page_titled(&banner, activation_form(&typed), footer, ECARD_TITLE));
         res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
         return Ok(res);
@@ -190,14 +190,13 @@ pub(super) async fn activate(
             return Ok(res);
         }
         ActivationOutcome::WrongDigits { left } => {
-            let (why_zh, why_en) = public::activation_wrong_digits(left);
-            let banner = Banner { why_zh: &why_zh, why_en: &why_en, ..refusal("wrong_digits", Tone::Warn, public::ACTIVATION_WRONG_DIGITS) };
+            let banner = refusal("wrong_digits", Tone::Warn, public::activation_wrong_digits(left));
             return Ok(answer(StatusCode::FORBIDDEN, "no-store", page_titled(&banner, activation_form(&typed), footer, ECARD_TITLE)));
         }
-        ActivationOutcome::Locked => (StatusCode::LOCKED, "activation_locked", Tone::Bad, public::ACTIVATION_LOCKED),
-        ActivationOutcome::UnknownCode => (StatusCode::NOT_FOUND, "activation_unknown", Tone::Warn, public::ACTIVATION_UNKNOWN),
-        ActivationOutcome::AlreadyUsed => (StatusCode::CONFLICT, "activation_used", Tone::Warn, public::ACTIVATION_USED),
-        ActivationOutcome::NotCurrent => (StatusCode::CONFLICT, "activation_not_current", Tone::Bad, public::ACTIVATION_NOT_CURRENT),
+        ActivationOutcome::Locked => (StatusCode::LOCKED, "activation_locked", Tone::Bad, public::activation_locked()),
+        ActivationOutcome::UnknownCode => (StatusCode::NOT_FOUND, "activation_unknown", Tone::Warn, public::activation_unknown()),
+        ActivationOutcome::AlreadyUsed => (StatusCode::CONFLICT, "activation_used", Tone::Warn, public::activation_used()),
+        ActivationOutcome::NotCurrent => (StatusCode::CONFLICT, "activation_not_current", Tone::Bad, public::activation_not_current()),
     };
     let banner = refusal(code, tone, notice);
     let again = if status == StatusCode::NOT_FOUND { typed.as_str() } else { "" };
@@ -307,14 +306,16 @@ fn state_of(live: &Live, today: chrono::NaiveDate) -> Result<ElectronicCardState
     let b = banner(&live.verdict, Some(&standing));
     let valid = matches!(live.verdict, Verdict::Valid(_));
     let colour = b.colour.unwrap_or(Colour::Red);
+    // The page's JSON keeps its four fields; the banner's sentences are split only here.
+    let ((title_zh, title_en), (why_zh, why_en)) = (b.title.into_pair(), b.why.into_pair());
     Ok(ElectronicCardState {
         verdict: live.verdict.kind(),
         colour,
         colour_words: format!("{} {}", colour.word_zh(), colour.word_en()),
-        title_zh: b.title_zh.to_owned(),
-        title_en: b.title_en.to_owned(),
-        why_zh: b.why_zh.to_owned(),
-        why_en: b.why_en.to_owned(),
+        title_zh,
+        title_en,
+        why_zh,
+        why_en,
         qr_url: valid.then(|| live.url.clone()),
         qr_svg: if valid { Some(qr_svg(&live.url)?) } else { None },
         signed_at: live.now,
@@ -324,7 +325,7 @@ fn state_of(live: &Live, today: chrono::NaiveDate) -> Result<ElectronicCardState
 }
 
 fn not_found(app: &AppState) -> Response {
-    let banner = refusal("electronic_card_unknown", Tone::Bad, public::ELECTRONIC_CARD_UNKNOWN);
+    let banner = refusal("electronic_card_unknown", Tone::Bad, public::electronic_card_unknown());
     answer(StatusCode::NOT_FOUND, "no-store", page_titled(&banner, html! {}, footer(app), ECARD_TITLE))
 }
 

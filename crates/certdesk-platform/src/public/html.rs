@@ -7,6 +7,7 @@
 //! full name, ID number or a worker's phone: it renders what it receives.
 
 use certdesk_domain::standing::Colour;
+use certdesk_domain::Bilingual;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 const STYLE: &str = "\
@@ -89,14 +90,10 @@ pub struct Banner<'a> {
     pub code: &'a str,
     /// Colour.
     pub tone: Tone,
-    /// The word, in Chinese (有效, 已注销...).
-    pub title_zh: &'a str,
-    /// The same in English.
-    pub title_en: &'a str,
-    /// One or two sentences: what it means and what to do, in Chinese.
-    pub why_zh: &'a str,
-    /// The same in English.
-    pub why_en: &'a str,
+    /// The word (有效, 已注销...).
+    pub title: Bilingual,
+    /// One or two sentences: what it means and what to do.
+    pub why: Bilingual,
     /// A certificate's colour (绿/黄/红), said in words beside the mark; outcome pages (a
     /// rating received, a form refused) have none.
     pub colour: Option<Colour>,
@@ -116,7 +113,7 @@ pub fn page_titled(banner: &Banner<'_>, body: Markup, footer: Markup, what: &str
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width,initial-scale=1";
                 meta name="robots" content="noindex";
-                title { (banner.title_zh) " · 上门服务证查验" }
+                title { (banner.title.zh) " · 上门服务证查验" }
                 // Trusted: a constant of this module, and a style element's text is never
                 // entity-decoded, so it could not be escaped anyway.
                 style { (PreEscaped(STYLE)) }
@@ -136,9 +133,9 @@ pub fn page_titled(banner: &Banner<'_>, body: Markup, footer: Markup, what: &str
                                     (c.word_zh()) " " (c.word_en())
                                 }
                             }
-                            h1 { (banner.title_zh) }
-                            p class="en" { (banner.title_en) }
-                            p class="why" { (banner.why_zh) br; (banner.why_en) }
+                            h1 { (banner.title.zh) }
+                            p class="en" { (banner.title.en) }
+                            p class="why" { (banner.why.zh) br; (banner.why.en) }
                         }
                     }
                     (body)
@@ -168,10 +165,8 @@ mod tests {
         let banner = Banner {
             code: hostile,
             tone: Tone::Bad,
-            title_zh: hostile,
-            title_en: hostile,
-            why_zh: hostile,
-            why_en: hostile,
+            title: Bilingual::new(hostile, hostile),
+            why: Bilingual::new(hostile, hostile),
             colour: None,
         };
         let out = page(

@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use certdesk_domain::standing::{Colour, Standing};
 use certdesk_domain::certificate_code::CertificateCode;
-use certdesk_domain::{mask_for_public, Gender, IdNumber};
+use certdesk_domain::{mask_for_public, Bilingual, Gender, IdNumber};
 use certdesk_protocol::VerdictKind;
 use chrono::Duration;
 use maud::{html, Markup};
@@ -102,11 +102,11 @@ pub(super) async fn lookup_page(
     let footer = footer(&p.app);
     let typed = (code.clone().unwrap_or_default(), agency.clone().unwrap_or_default());
     if code.is_none() && agency.is_none() {
-        let banner = refusal("lookup", Tone::Ok, public::LOOKUP);
+        let banner = refusal("lookup", Tone::Ok, public::lookup());
         return Ok(answer(StatusCode::OK, "no-cache", page(&banner, forms("", ""), footer)));
     }
     if let Err(wait) = p.lookups.take(&network, p.app.now()) {
-        let banner = refusal("too_many_lookups", Tone::Warn, public::LOOKUP_TOO_MANY);
+        let banner = refusal("too_many_lookups", Tone::Warn, public::lookup_too_many());
         let mut res = answer(StatusCode::TOO_MANY_REQUESTS, "no-store", page(&banner, forms(&typed.0, &typed.1), footer));
         res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
         return Ok(res);
@@ -120,11 +120,11 @@ pub(super) async fn lookup_page(
     let found = blocking(&p.app, move |s| s.public_agency(&lookup, &today)).await?;
     Ok(match found {
         None => {
-            let banner = refusal("agency_unknown", Tone::Bad, public::AGENCY_UNKNOWN);
+            let banner = refusal("agency_unknown", Tone::Bad, public::agency_unknown());
             answer(StatusCode::NOT_FOUND, "no-cache", page(&banner, forms(&typed.0, &typed.1), footer))
         }
         Some(a) => {
-            let banner = refusal("agency_registered", Tone::Ok, public::AGENCY_REGISTERED);
+            let banner = refusal("agency_registered", Tone::Ok, public::agency_registered());
             answer(StatusCode::OK, "no-cache", page(&banner, html! { (agency_rows(&a)) (forms(&typed.0, &typed.1)) }, footer))
         }
     })
@@ -157,14 +157,11 @@ async fn certificate(p: &Public, typed: &str, footer: Markup, echo: &(String, St
     let code = match CertificateCode::parse(typed) {
         Ok(c) => c.to_string(),
         Err(e) => {
-            let (why_zh, why_en) = (e.message_zh.clone(), e.message_en.clone());
             let banner = Banner {
                 code: "certificate_code_malformed",
                 tone: Tone::Warn,
-                title_zh: public::LOOKUP_MALFORMED.0,
-                title_en: public::LOOKUP_MALFORMED.1,
-                why_zh: &why_zh,
-                why_en: &why_en,
+                title: public::lookup_malformed(),
+                why: Bilingual::new(e.message_zh, e.message_en),
                 colour: None,
             };
             return Ok(answer(StatusCode::BAD_REQUEST, "no-cache", page(&banner, forms(&echo.0, &echo.1), footer)));
@@ -174,7 +171,7 @@ async fn certificate(p: &Public, typed: &str, footer: Markup, echo: &(String, St
     let lookup = code.clone();
     let record = blocking(&p.app, move |s| s.public_certificate(&lookup)).await?;
     let Some(r) = record else {
-        let banner = Banner { colour: Some(Colour::Red), ..refusal("certificate_unknown", Tone::Bad, public::LOOKUP_NOT_FOUND) };
+        let banner = Banner { colour: Some(Colour::Red), ..refusal("certificate_unknown", Tone::Bad, public::lookup_not_found()) };
         return Ok(answer(StatusCode::NOT_FOUND, "no-cache", page(&banner, forms(&code, &echo.1), footer)));
     };
     let expired = r.valid_until.as_str() < today.to_string().as_str();
@@ -193,8 +190,8 @@ async fn certificate(p: &Public, typed: &str, footer: Markup, echo: &(String, St
         Colour::Red => Tone::Bad,
     };
     let notice = match (colour, kind) {
-        (Colour::Yellow, _) => public::VALID_NOT_IN_DATE,
-        (_, VerdictKind::Valid) => public::LOOKUP_VALID,
+        (Colour::Yellow, _) => public::valid_not_in_date(),
+        (_, VerdictKind::Valid) => public::lookup_valid(),
         _ => public::verdict(kind),
     };
     let verdict_code = match kind {
