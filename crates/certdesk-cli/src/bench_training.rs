@@ -117,7 +117,7 @@ pub fn roster(app: &mut Session<'_>) -> anyhow::Result<()> {
         println!("trained and examined {} workers (3 transactions each) in {:.1} s", sample.len(), t.elapsed().as_secs_f64());
     }
     let dir = tempfile::tempdir()?;
-    let all = RosterFilter { statuses: vec!["all".into()], ..Default::default() };
+    let all = RosterFilter::everyone();
     for format in [RosterFormat::Xlsx, RosterFormat::Csv] {
         let path = dir.path().join(if format == RosterFormat::Xlsx { "roster.xlsx" } else { "roster.csv" });
         let t = Instant::now();

@@ -333,7 +333,7 @@ pub fn roster(s: &mut Session<'_>, cmd: RosterCommand, out: &Out) -> Result<(), 
         RosterCommand::Export { format, output, status, from, to, encrypt } => {
             let format = RosterFormat::parse(&format)?;
             let passphrase = if encrypt { Some(crate::passphrase(EXPORT_PASSPHRASE_ENV, true)?) } else { None };
-            let e = s.as_manager()?.export_roster(&output, format, &RosterFilter { statuses: status, from, to }, passphrase.as_deref())?;
+            let e = s.as_manager()?.export_roster(&output, format, &RosterFilter::typed(&status, from, to)?, passphrase.as_deref())?;
             out.print(&e, || report::roster_exported(&e));
         }
         RosterCommand::File { from, to, replaces } => {

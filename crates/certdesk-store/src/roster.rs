@@ -10,7 +10,8 @@
 //!
 //! # Filters
 //! - `statuses`: the lifecycle statuses to include; empty means the certified ones (approved,
-//!   printed, issued: 持证). `["all"]` means every worker.
+//!   printed, issued: 持证). `everyone` lists every worker whatever the statuses say. What a
+//!   clerk types (`all`, codes, labels) is read by [`RosterFilter::typed`].
 //! - `from` / `to`: the worker's latest exam date (考试日期) falls in the range, both ends
 //!   inclusive: "who was trained and assessed in this period". Workers without an exam are left
 //!   out when a range is given.
@@ -32,9 +33,32 @@ use crate::{Desk, DeskError, DeskResult, SessionUser};
 #[serde(default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RosterFilter {
-    pub statuses: Vec<String>,
+    /// The statuses listed; none: the certified ones.
+    pub statuses: Vec<WorkerStatus>,
+    /// Every worker, whatever `statuses` says.
+    pub everyone: bool,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+}
+
+impl RosterFilter {
+    /// The filter from statuses as typed (codes or labels; `all` for every worker), or the
+    /// refusal naming the status that is not one.
+    pub fn typed(statuses: &[String], from: Option<NaiveDate>, to: Option<NaiveDate>) -> DeskResult<RosterFilter> {
+        let statuses: Vec<String> = statuses.iter().map(|s| s.trim().to_lowercase()).collect();
+        let everyone = statuses.iter().any(|s| s == "all");
+        let statuses = if everyone {
+            Vec::new()
+        } else {
+            statuses.iter().map(|s| WorkerStatus::parse(s).ok_or_else(|| crate::messages::status_invalid(s))).collect::<DeskResult<_>>()?
+        };
+        Ok(RosterFilter { statuses, everyone, from, to })
+    }
+
+    /// Every worker.
+    pub fn everyone() -> RosterFilter {
+        RosterFilter { everyone: true, ..RosterFilter::default() }
+    }
 }
 
 /// The file format.
@@ -142,20 +166,12 @@ impl Desk {
     /// Writes the roster's rows to `path`; how many.
     fn write_roster(&self, path: &Path, format: RosterFormat, filter: &RosterFilter) -> DeskResult<u64> {
         let agency = self.agency()?.map(|a| a.name).unwrap_or_default();
-        let statuses: Vec<String> = if filter.statuses.is_empty() {
-            vec!["approved".into(), "printed".into(), "issued".into()]
-        } else {
-            filter.statuses.iter().map(|s| s.trim().to_lowercase()).collect()
-        };
-        let statuses: Option<Vec<WorkerStatus>> = if statuses.iter().any(|s| s == "all") {
+        let statuses: Option<Vec<WorkerStatus>> = if filter.everyone {
             None
+        } else if filter.statuses.is_empty() {
+            Some(vec![WorkerStatus::Approved, WorkerStatus::Printed, WorkerStatus::Issued])
         } else {
-            Some(
-                statuses
-                    .iter()
-                    .map(|s| WorkerStatus::parse(s).ok_or_else(|| crate::messages::status_invalid(s)))
-                    .collect::<DeskResult<_>>()?,
-            )
+            Some(filter.statuses.clone())
         };
         let query = RosterQuery { statuses: statuses.as_deref(), from: filter.from, to: filter.to };
         let day = |s: Option<String>| {
@@ -208,7 +224,13 @@ impl Desk {
                 RosterFormat::Xlsx => "xlsx",
                 RosterFormat::Csv => "csv",
             },
-            if filter.statuses.is_empty() { "certified".to_string() } else { filter.statuses.join("+") },
+            if filter.everyone {
+                "all".to_string()
+            } else if filter.statuses.is_empty() {
+                "certified".to_string()
+            } else {
+                filter.statuses.iter().map(|s| s.code()).collect::<Vec<_>>().join("+")
+            },
             filter.from.map(|d| d.to_string()).unwrap_or_default(),
             filter.to.map(|d| d.to_string()).unwrap_or_default(),
             to

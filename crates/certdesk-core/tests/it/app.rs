@@ -297,7 +297,7 @@ fn the_roster_export_is_a_managers_and_is_audited() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = app_with_a_clerk(dir.path());
     let out = dir.path().join("名册.csv");
-    let all = certdesk_store::RosterFilter { statuses: vec!["all".into()], ..Default::default() };
+    let all = certdesk_store::RosterFilter::everyone();
     app.login("clerk1", "clerkpass1").unwrap();
     let audit_before = app.before_sign_in("audit", |l| l.verify_audit_chain()).unwrap();
     let e = app.manager("roster_export", |s| s.export_roster(&out, certdesk_store::RosterFormat::Csv, &all, None)).unwrap_err();

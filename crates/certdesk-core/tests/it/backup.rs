@@ -166,7 +166,7 @@ fn a_sealed_roster_export_opens_only_with_its_passphrase_and_leaves_no_plain_cop
     app.login(MANAGER, MANAGER_PASSWORD).unwrap();
     let out = tempfile::tempdir().unwrap();
     let path = out.path().join("名册.csv");
-    let all = RosterFilter { statuses: vec!["all".into()], from: None, to: None };
+    let all = RosterFilter::everyone();
 
     let e = app.manager("roster_export", |s| s.export_roster(&path, RosterFormat::Csv, &all, Some("short"))).unwrap_err();
     assert_eq!(e.code, "backup_passphrase");

@@ -413,7 +413,7 @@ fn the_roster_round_trips_through_xlsx_with_id_numbers_and_phones_as_text() {
     desk.record_insurance(&me, first, &policy).unwrap();
 
     let out = dir.path().join("roster.xlsx");
-    let all = RosterFilter { statuses: vec!["all".into()], ..Default::default() };
+    let all = RosterFilter::everyone();
     let e = desk.export_roster(&me, &out, RosterFormat::Xlsx, &all).unwrap();
     assert_eq!(e.rows, 5);
     let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
@@ -439,9 +439,9 @@ fn the_roster_round_trips_through_xlsx_with_id_numbers_and_phones_as_text() {
     }
 
     // Filters: by status and by exam date.
-    let eligible = RosterFilter { statuses: vec!["eligible".into()], ..Default::default() };
+    let eligible = RosterFilter { statuses: vec![certdesk_domain::WorkerStatus::Eligible], ..Default::default() };
     assert_eq!(desk.export_roster(&me, &out, RosterFormat::Xlsx, &eligible).unwrap().rows, 1);
-    let jan = RosterFilter { statuses: vec!["all".into()], from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1), to: chrono::NaiveDate::from_ymd_opt(2026, 1, 31) };
+    let jan = RosterFilter { from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1), to: chrono::NaiveDate::from_ymd_opt(2026, 1, 31), ..RosterFilter::everyone() };
     assert_eq!(desk.export_roster(&me, &out, RosterFormat::Xlsx, &jan).unwrap().rows, 1);
     let feb = RosterFilter { from: chrono::NaiveDate::from_ymd_opt(2026, 2, 1), ..jan.clone() };
     assert_eq!(desk.export_roster(&me, &out, RosterFormat::Xlsx, &feb).unwrap().rows, 0);
@@ -664,7 +664,7 @@ fn a_csv_the_desk_writes_never_hands_a_spreadsheet_a_formula() {
     assert_eq!(import(&mut desk, &me, &file).imported, 1);
 
     let csv = dir.path().join("roster.csv");
-    let all = RosterFilter { statuses: vec!["all".into()], ..Default::default() };
+    let all = RosterFilter::everyone();
     assert_eq!(desk.export_roster(&me, &csv, RosterFormat::Csv, &all).unwrap().rows, 1);
     let text = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
     let quoted = |cell: &str| format!(",\"{}\",", cell.replace('"', "\"\""));
@@ -770,4 +770,19 @@ fn a_staff_sheet_without_addresses_or_emergency_contacts_goes_in_to_be_completed
     blank.form.address = String::new();
     let err = desk.enrol_worker(&me, &blank).unwrap_err();
     assert_eq!(err.fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["address"]);
+}
+
+/// What a clerk types for the roster's statuses (the CLI's `--status`): `all` for everyone,
+/// codes in any case; anything else is refused naming it, before a file is written.
+#[test]
+fn a_roster_filter_reads_what_a_clerk_types_and_names_a_status_that_is_not_one() {
+    use certdesk_domain::WorkerStatus;
+    let everyone = RosterFilter::typed(&["eligible".into(), " ALL ".into()], None, None).unwrap();
+    assert!(everyone.everyone && everyone.statuses.is_empty(), "all wins over the statuses beside it");
+    let some = RosterFilter::typed(&["Eligible".into(), " issued".into()], None, None).unwrap();
+    assert_eq!((some.everyone, some.statuses), (false, vec![WorkerStatus::Eligible, WorkerStatus::Issued]));
+    let certified = RosterFilter::typed(&[], None, None).unwrap();
+    assert!(!certified.everyone && certified.statuses.is_empty(), "none typed: the certified ones");
+    let e = RosterFilter::typed(&["retired".into()], None, None).unwrap_err();
+    assert_eq!((e.code.as_str(), e.message_en.as_str()), ("status_invalid", "Status \"retired\" is invalid"));
 }

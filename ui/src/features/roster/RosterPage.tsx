@@ -11,7 +11,7 @@ import Select from 'antd/es/select';
 import Typography from 'antd/es/typography';
 import DownloadOutlined from '@ant-design/icons/DownloadOutlined';
 import * as api from '../../api';
-import type { ApiError, RosterExport, RosterFormat } from '../../api';
+import type { ApiError, RosterExport, RosterFormat, WorkerStatus } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { todayIso } from '../../util';
@@ -32,7 +32,8 @@ export function withExtension(path: string, ext: string): string {
 export default function RosterPage() {
   const { t, msg, label } = useI18n();
   const { app, user } = useSession();
-  const [statuses, setStatuses] = useState<string[]>([]);
+  // The statuses chosen, or 'all' (everyone), which the select keeps alone.
+  const [statuses, setStatuses] = useState<(WorkerStatus | 'all')[]>([]);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [format, setFormat] = useState<RosterFormat>('xlsx');
@@ -57,7 +58,17 @@ export default function RosterPage() {
     setError(null);
     try {
       setDone(
-        await api.rosterExport(path.trim(), format, { statuses, from: from.trim() || null, to: to.trim() || null }, passphrase || null),
+        await api.rosterExport(
+          path.trim(),
+          format,
+          {
+            everyone: statuses.includes('all'),
+            statuses: statuses.filter((s): s is WorkerStatus => s !== 'all'),
+            from: from.trim() || null,
+            to: to.trim() || null,
+          },
+          passphrase || null,
+        ),
       );
     } catch (e) {
       setError(api.toApiError(e));
@@ -82,7 +93,7 @@ export default function RosterPage() {
             optionFilterProp="label"
             placeholder={t('roster.certifiedOnly')}
             value={statuses}
-            onChange={(v: string[]) => setStatuses(v.includes('all') ? ['all'] : v)}
+            onChange={(v: (WorkerStatus | 'all')[]) => setStatuses(v.includes('all') ? ['all'] : v)}
             options={[
               { value: 'all', label: t('roster.everyone') },
               ...app.statuses.map((s) => ({ value: s.code, label: label(s) })),
