@@ -335,9 +335,9 @@ fn certificate_rows(code: &str, record: Option<&PublicCertificate>) -> Markup {
     }
 }
 
-fn service_tags(codes: &[String]) -> Markup {
+fn service_tags(types: &[ServiceType]) -> Markup {
     html! {
-        @for t in codes.iter().filter_map(|c| ServiceType::parse(c).ok()) {
+        @for t in types {
             span class="tag" { (t.label_zh()) " " (t.label_en()) }
         }
     }

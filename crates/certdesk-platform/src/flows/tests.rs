@@ -4,7 +4,7 @@
 //! building its bench with [`Bench::on`].
 
 use certdesk_domain::certificate_code::CertificateCode;
-use certdesk_domain::WorkerStatus;
+use certdesk_domain::{ServiceType, WorkerStatus};
 use certdesk_protocol::credential::{verify, Verdict};
 use certdesk_protocol::sync::{
     ChangeBody, CheckKind, EntryOutcome, OutboxEntry, ReceivedEntry, RefusalCode, SyncEntity, SyncOp,
@@ -867,7 +867,7 @@ fn changed_details_after_approval_go_back_through_review_and_the_approved_snapsh
     let pending = queue(&b);
     assert_eq!(pending.len(), 1);
     assert_eq!((pending[0].kind.as_str(), pending[0].worker_id), ("details", w));
-    assert_eq!((shown(&b).worker_name.as_str(), shown(&b).service_types.clone()), ("张三", vec!["cleaning".to_owned()]));
+    assert_eq!((shown(&b).worker_name.as_str(), shown(&b).service_types.clone()), ("张三", vec![ServiceType::Cleaning]));
     // No police provider decides it: it is not in a results file's reach.
     assert!(b.store.pending_for_id_number(&id_number(1)).unwrap().is_empty());
     // A second push of the same changes does not queue a second application.
@@ -880,7 +880,7 @@ fn changed_details_after_approval_go_back_through_review_and_the_approved_snapsh
     assert_eq!(shown(&b).worker_name, "张三", "nothing decided");
     assert_eq!(b.decide(pending[0].application_id, &Decision::PassAsSeen { version }), Decided::Approved(code.clone()), "the code stays");
     assert_eq!(shown(&b).worker_name, "张三丰");
-    assert_eq!(shown(&b).service_types, ["cleaning", "cooking"]);
+    assert_eq!(shown(&b).service_types, [ServiceType::Cleaning, ServiceType::Cooking]);
     assert_eq!(b.status(w), WorkerStatus::Approved, "the status does not move");
     assert!(b.changes(d).iter().any(|c| matches!(c, ChangeBody::ApprovedDetails { worker_id, name, .. } if *worker_id == w && name == "张三丰")));
 

@@ -2,7 +2,7 @@
 //! place for the codes and conversions SQLite's and PostgreSQL's rows share, so the two can
 //! never disagree on what a stored value means.
 
-use certdesk_domain::WorkerStatus;
+use certdesk_domain::{ServiceType, WorkerStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -50,6 +50,22 @@ pub(crate) fn status_of(s: &str) -> StoreResult<WorkerStatus> {
 /// A stored role code; anything else is a corrupt row.
 pub(crate) fn role_of(code: &str) -> StoreResult<OperatorRole> {
     <OperatorRole as certdesk_domain::Code>::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("operator role {code}")))
+}
+
+/// The service types a certificate shows, as stored: the JSON array of the worker's record or
+/// of the approved snapshot, `None` (SQL NULL) for none. Each is read as the public page always
+/// read it ([`ServiceType::parse`]: the code the desk sends, or a label); an entry that names
+/// no service type, or text that is no array of strings, is a corrupt row.
+pub(crate) fn service_types_of(certificate_code: &str, json: Option<&str>) -> StoreResult<Vec<ServiceType>> {
+    let Some(json) = json else {
+        return Ok(Vec::new());
+    };
+    let stored: Vec<String> = serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("service types of {certificate_code}: {e}")))?;
+    stored
+        .iter()
+        .map(|s| ServiceType::parse(s).map_err(|_| StoreError::Corrupt(format!("service types of {certificate_code}: {s:?} is no service type"))))
+        .collect()
 }
 
 /// A stored number that must fit `T` (a card version, a count); anything else is a corrupt row.

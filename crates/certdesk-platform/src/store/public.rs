@@ -7,6 +7,7 @@
 //! only what the page shows (after masking) or needs to decide what to show.
 
 use certdesk_domain::standing::{CoverFact, HealthFact};
+use certdesk_domain::ServiceType;
 use certdesk_protocol::sync::SyncEntity;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -40,8 +41,8 @@ pub struct PublicCertificate {
     pub worker_name: String,
     /// The worker's ID number: the page derives the gender from it and never shows it.
     pub id_number: String,
-    /// Service type codes, as the desk pushed them.
-    pub service_types: Vec<String>,
+    /// The service types the certificate shows, in the order the record lists them.
+    pub service_types: Vec<ServiceType>,
     /// SHA-256 of the worker's photo, when the record names one and the agency has uploaded
     /// it (a photo still on its way is not announced, so the page shows no broken image).
     pub photo_sha256: Option<String>,

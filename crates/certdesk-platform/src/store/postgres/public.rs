@@ -18,7 +18,7 @@ use crate::store::public::{
     Feedback, FeedbackFrom, FeedbackKind, FeedbackSubmission, HeldRating, PublicAgency, PublicCertificate, PublicRecords,
 };
 use crate::store::{StoreError, StoreResult};
-use crate::store::columns::{certificate_in_force_sql, feedback_table, fits};
+use crate::store::columns::{certificate_in_force_sql, feedback_table, fits, service_types_of};
 
 pub(super) fn add_activation(t: &mut PgTx<'_, '_>, a: &NewActivation<'_>) -> StoreResult<()> {
     t.execute(
@@ -384,12 +384,7 @@ impl super::PgStore {
         };
         let worker: Uuid = r.get(0);
         let agency: Uuid = r.get(1);
-        let types: Option<String> = r.get(9);
-        let service_types = match types {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt(format!("service types of {code}: {e}")))?,
-            None => Vec::new(),
-        };
+        let service_types = service_types_of(code, r.get::<_, Option<&str>>(9))?;
         // The worker's synced health checks and policies (index agency_records_worker); one
         // that does not read counts for nothing, so it can only make the colour less green.
         let worker_text = worker.to_string();
@@ -429,6 +424,7 @@ impl super::PgStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use certdesk_domain::ServiceType;
     use crate::store::postgres::PgStore;
     use crate::store::public::{FeedbackLimits, FeedbackOutcome};
     use crate::store::Store;
@@ -657,7 +653,7 @@ mod tests {
     fn the_lookup_gives_the_public_fields_and_nothing_for_an_unknown_code() {
         let Some(f) = store_with_certificate("the_lookup_gives_the_public_fields_and_nothing_for_an_unknown_code") else { return };
         let c = f.store.public_certificate(&f.code).unwrap().unwrap();
-        assert_eq!(c.service_types, ["cleaning"]);
+        assert_eq!(c.service_types, [ServiceType::Cleaning]);
         assert!(!c.revoked);
         assert_eq!(c.current_card_version, 1);
         // The strings the page renders are SQLite's.
@@ -665,6 +661,23 @@ mod tests {
         assert_eq!((c.agency_name.as_str(), c.agency_phone.as_deref()), ("某家政", None));
         assert_eq!((c.worker_name.as_str(), c.id_number.as_str(), c.photo_sha256.as_deref()), ("张小三", "11010519491231002X", None));
         assert_eq!(f.store.public_certificate("SH012026000002X").unwrap(), None);
+    }
+
+    /// The page's service types are typed at the row, as SQLite's are: a label reads as its
+    /// type, in the record's order, and an entry naming no service type is a corrupt row.
+    /// (Read past the cache, which would keep the first answer.)
+    #[test]
+    fn stored_service_types_are_typed_and_an_unknown_one_is_a_corrupt_row() {
+        let Some(f) = store_with_certificate("stored_service_types_are_typed_and_an_unknown_one_is_a_corrupt_row") else { return };
+        let set = |types: &str| {
+            f.sql().execute("UPDATE workers SET record = $1", &[&format!("{{\"service_types\":{types}}}")]).unwrap();
+        };
+        set(r#"["elder_care", "保洁"]"#);
+        let c = f.store.read_public_certificate(&f.code).unwrap().unwrap();
+        assert_eq!(c.service_types, [ServiceType::ElderCare, ServiceType::Cleaning]);
+        set(r#"["cleaning", "plumbing"]"#);
+        let err = f.store.read_public_certificate(&f.code).unwrap_err();
+        assert!(matches!(&err, StoreError::Corrupt(m) if m.contains("service types") && m.contains("plumbing")), "{err:?}");
     }
 
     /// PostgreSQL only: the public lookup of an agency counts workers in force and released

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use certdesk_protocol::sync::SyncEntity;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
-use crate::store::columns::{certificate_in_force_sql, feedback_table};
+use crate::store::columns::{certificate_in_force_sql, feedback_table, service_types_of};
 
 pub(super) fn current_card(
     tx: &Transaction<'_>,
@@ -262,11 +262,7 @@ impl PublicRecords for SqliteStore {
         else {
             return Ok(None);
         };
-        let service_types = match types {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt(format!("service types of {code}: {e}")))?,
-            None => Vec::new(),
-        };
+        let service_types = service_types_of(code, types.as_deref())?;
         // The worker's synced health checks and policies (index agency_records_worker); one
         // that does not read counts for nothing, so it can only make the colour less green.
         let mut facts = conn.prepare_cached(
@@ -331,6 +327,7 @@ impl PublicRecords for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use certdesk_domain::ServiceType;
     use crate::store::public::{FeedbackLimits, FeedbackOutcome};
     use chrono::Duration;
     use certdesk_protocol::sync::ChangeBody;
@@ -544,10 +541,27 @@ mod tests {
     fn the_lookup_gives_the_public_fields_and_nothing_for_an_unknown_code() {
         let (store, code) = store_with_certificate();
         let c = store.public_certificate(&code).unwrap().unwrap();
-        assert_eq!(c.service_types, ["cleaning"]);
+        assert_eq!(c.service_types, [ServiceType::Cleaning]);
         assert!(!c.revoked);
         assert_eq!(c.current_card_version, 1);
         assert_eq!(store.public_certificate("SH012026000002X").unwrap(), None);
+    }
+
+    /// The page's service types are typed at the row: a label reads as its type (as the page
+    /// always showed it), in the record's order, and an entry naming no service type is a
+    /// corrupt row rather than a tag quietly missing.
+    #[test]
+    fn stored_service_types_are_typed_and_an_unknown_one_is_a_corrupt_row() {
+        let (store, code) = store_with_certificate();
+        let set = |types: &str| {
+            store.conn().execute("UPDATE workers SET record = ?1", [format!("{{\"service_types\":{types}}}")]).unwrap();
+        };
+        set(r#"["elder_care", "保洁"]"#);
+        let c = store.public_certificate(&code).unwrap().unwrap();
+        assert_eq!(c.service_types, [ServiceType::ElderCare, ServiceType::Cleaning]);
+        set(r#"["cleaning", "plumbing"]"#);
+        let err = store.public_certificate(&code).unwrap_err();
+        assert!(matches!(&err, StoreError::Corrupt(m) if m.contains("service types") && m.contains("plumbing")), "{err:?}");
     }
 
     #[test]
