@@ -257,6 +257,31 @@ pub struct TestPlatform {
     dir: Option<tempfile::TempDir>,
 }
 
+/// A platform's configuration for a test: `dir`, one connection to its SQLite file, a port of
+/// the system's choosing on loopback, dev TLS, no checks, the system's clock and ids, and the
+/// defaults of everything else. A test changes what it needs with `..dev_config(dir)`.
+pub fn dev_config(dir: &std::path::Path) -> ServerConfig {
+    ServerConfig {
+        data_dir: dir.to_owned(),
+        database: None,
+        pool_size: 1,
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: TlsSource::Dev,
+        key_file: None,
+        pkcs11: None,
+        operator_listen: None,
+        providers: Vec::new(),
+        public_url: None,
+        validity_days: 1096,
+        clock: Arc::new(chrono::Utc::now),
+        ids: Arc::new(certdesk_platform::ids::SystemIds),
+        limits: Default::default(),
+        trusted_proxies: Default::default(),
+        metrics_listen: None,
+        releases: None,
+    }
+}
+
 impl TestPlatform {
     /// Starts a platform in a new temporary folder.
     pub async fn start(options: Options) -> TestPlatform {
@@ -282,17 +307,10 @@ impl TestPlatform {
             std::thread::spawn(move || operator_keys(&location, now)).join().expect("the operators' keys")
         };
         let server = start(ServerConfig {
-            data_dir: dir.path().to_owned(),
             database: location.database.clone(),
             pool_size: location.pool_size,
-            listen: "127.0.0.1:0".parse().unwrap(),
-            tls: TlsSource::Dev,
-            key_file: None,
-            pkcs11: None,
             operator_listen: options.operator_listener.then(|| "127.0.0.1:0".parse().unwrap()),
             providers,
-            public_url: None,
-            validity_days: 1096,
             clock: Arc::new(move || ticking.now()),
             ids: if options.sm2_keys {
                 Arc::new(certdesk_platform::ids::Sm2Keys(certdesk_platform::ids::SystemIds))
@@ -303,6 +321,7 @@ impl TestPlatform {
             trusted_proxies: certdesk_platform::proxy::TrustedProxies(options.trusted_proxies.clone().into()),
             metrics_listen: options.metrics_listener.then(|| "127.0.0.1:0".parse().unwrap()),
             releases: options.releases.clone(),
+            ..dev_config(dir.path())
         })
         .await
         .expect("the platform starts");

@@ -6,9 +6,8 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 
-use certdesk_platform::{start, RunningServer, ServerConfig, TlsSource};
+use certdesk_platform::{start, RunningServer, ServerConfig};
 use certdesk_protocol::sync::{ChangeBody, EnrolResponse, EntryOutcome, PullResponse};
 use certdesk_protocol::TrustList;
 use certdesk_testkit::id_number;
@@ -75,23 +74,10 @@ fn postgres_counts(url: &str, tables: &[String]) -> Vec<(String, i64)> {
 /// The platform on `dir` and the PostgreSQL database `url`.
 async fn serve_on_postgres(dir: &Path, url: &str) -> RunningServer {
     start(ServerConfig {
-        data_dir: dir.to_owned(),
         database: Some(url.to_owned()),
         pool_size: 2,
-        key_file: None,
-        pkcs11: None,
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::Dev,
-        operator_listen: None,
         providers: vec![Box::new(certdesk_platform::checks::WatchList::parse("", true))],
-        public_url: None,
-        validity_days: 1096,
-        clock: Arc::new(chrono::Utc::now),
-        ids: Arc::new(certdesk_platform::ids::SystemIds),
-        limits: Default::default(),
-        trusted_proxies: Default::default(),
-        metrics_listen: None,
-        releases: None,
+        ..certdesk_testkit::platform::dev_config(dir)
     })
     .await
     .expect("the platform starts on PostgreSQL")

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use certdesk_platform::{start, ServerConfig, TlsSource};
+use certdesk_platform::{start, ServerConfig};
 use certdesk_protocol::credential::Verdict;
 use certdesk_protocol::operator::{AgencyCreated, EnrolmentCodeIssued, ReviewItem};
 use certdesk_store::WorkerInput;
@@ -1078,28 +1078,15 @@ pub(crate) fn platform_process_with(dir: &Path, listen: &str, approving: bool) -
 async fn platform_process_for_fault_tests() {
     let Some(dir) = std::env::var_os("CERTDESK_FAULT_PLATFORM_DIR") else { return };
     let listen = std::env::var("CERTDESK_FAULT_PLATFORM_LISTEN").unwrap().parse().unwrap();
+    let dir = std::path::PathBuf::from(dir);
     let server = start(ServerConfig {
-        data_dir: dir.into(),
-        database: None,
-        pool_size: 1,
         listen,
-        tls: TlsSource::Dev,
-        operator_listen: None,
-        key_file: None,
-        pkcs11: None,
         providers: if std::env::var("CERTDESK_FAULT_PLATFORM_APPROVE").is_ok_and(|v| v == "1") {
             vec![Box::new(certdesk_platform::checks::WatchList::parse("", true))]
         } else {
             Vec::new()
         },
-        public_url: None,
-        validity_days: 1096,
-        clock: Arc::new(chrono::Utc::now),
-        ids: Arc::new(certdesk_platform::ids::SystemIds),
-        limits: Default::default(),
-        trusted_proxies: Default::default(),
-        metrics_listen: None,
-        releases: None,
+        ..certdesk_testkit::platform::dev_config(&dir)
     })
     .await
     .expect("the platform starts");
