@@ -4,10 +4,15 @@
 //! them too (issue 9 item 2). The worker's own record is [`crate::worker_record`]'s and a staff
 //! account [`crate::staff`]'s.
 //!
+//! A class, an exam result and a supervision form travel as the desk's own records (which hold
+//! more, for the window); [`ClassRecord`], [`ExamRecord`] and [`SupervisionRecord`] are what the
+//! platform reads of them, and a store test checks that every payload the desk writes reads as
+//! them.
+//!
 //! Old payloads keep reading: a field added since is `#[serde(default)]`, and each type is
 //! pinned by a test to the JSON a desk wrote before it existed.
 
-use certdesk_domain::training::Attendance;
+use certdesk_domain::training::{Attendance, ClassMode, SupervisionMethod};
 use certdesk_domain::{CancelReason, LossKind};
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +112,66 @@ pub struct ParticipantRemoval {
     pub updated_at: String,
     /// By whom.
     pub updated_by_id: String,
+}
+
+/// `training_class` `upsert`, as the platform reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassRecord {
+    /// The class's id (as the desk made it).
+    #[serde(default)]
+    pub id: String,
+    /// 培训主题.
+    #[serde(default)]
+    pub title: String,
+    /// Offline or online.
+    pub mode: ClassMode,
+    /// Start, `YYYY-MM-DD HH:MM` (Shanghai).
+    #[serde(default)]
+    pub starts_at: String,
+    /// End.
+    #[serde(default)]
+    pub ends_at: String,
+    /// 培训地点 (offline).
+    #[serde(default)]
+    pub place: String,
+    /// 培训讲师.
+    #[serde(default)]
+    pub trainer: String,
+    /// Class hours a worker present throughout is credited.
+    #[serde(default)]
+    pub class_hours: f64,
+}
+
+/// `exam_result` `upsert`, as the platform reads it: one attempt of one worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExamRecord {
+    /// The worker.
+    pub worker_id: String,
+    /// 考试日期, `YYYY-MM-DD`.
+    pub exam_date: String,
+    /// 1 for the first attempt, one more for each retake.
+    pub attempt: u32,
+    /// 0 to 100.
+    pub score: f64,
+}
+
+/// `supervision_form` `upsert` (a desk's, or one the programme office filed on the platform), as
+/// the platform reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupervisionRecord {
+    /// The class supervised.
+    pub class_id: String,
+    /// 督导人员姓名.
+    #[serde(default)]
+    pub supervisor_name: String,
+    /// On site or by video.
+    pub method: SupervisionMethod,
+    /// When, `YYYY-MM-DD HH:MM`.
+    #[serde(default)]
+    pub supervised_at: String,
+    /// Who recorded it (the platform's own forms start with its marker).
+    #[serde(default)]
+    pub recorded_by: Option<String>,
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use certdesk_domain::training::{validate_supervision, ClassMode, SupervisionInput};
 use certdesk_domain::FieldError;
-use certdesk_protocol::records::ParticipantRecord;
+use certdesk_protocol::records::{ClassRecord, ParticipantRecord, SupervisionRecord};
 use certdesk_protocol::sync::{ChangeBody, SyncEntity};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -14,38 +14,6 @@ use uuid::Uuid;
 
 use crate::store::repo::{RecordLink, Repo, RepoExt, Tx};
 use crate::store::StoreResult;
-
-#[derive(Deserialize)]
-struct ClassPayload {
-    #[serde(default)]
-    id: String,
-    #[serde(default)]
-    title: String,
-    mode: ClassMode,
-    #[serde(default)]
-    starts_at: String,
-    #[serde(default)]
-    ends_at: String,
-    #[serde(default)]
-    place: String,
-    #[serde(default)]
-    trainer: String,
-    #[serde(default)]
-    class_hours: f64,
-}
-
-#[derive(Deserialize)]
-struct FormPayload {
-    class_id: String,
-    #[serde(default)]
-    supervisor_name: String,
-    #[serde(default)]
-    method: String,
-    #[serde(default)]
-    supervised_at: String,
-    #[serde(default)]
-    recorded_by: Option<String>,
-}
 
 pub use crate::messages::FILED_ON_PLATFORM;
 
@@ -137,14 +105,14 @@ fn payloads<T: for<'de> Deserialize<'de>>(tx: &mut dyn Tx, agency: Uuid, entity:
 }
 
 fn overview_in(tx: &mut dyn Tx, agency: Uuid) -> StoreResult<AgencySupervision> {
-    let classes: Vec<ClassPayload> = payloads(tx, agency, SyncEntity::TrainingClass)?;
-    let forms: Vec<FormPayload> = payloads(tx, agency, SyncEntity::SupervisionForm)?;
+    let classes: Vec<ClassRecord> = payloads(tx, agency, SyncEntity::TrainingClass)?;
+    let forms: Vec<SupervisionRecord> = payloads(tx, agency, SyncEntity::SupervisionForm)?;
     let rows: Vec<ParticipantRecord> = payloads(tx, agency, SyncEntity::ClassParticipant)?;
     let mut out = AgencySupervision::default();
     for c in &classes {
         let supervision = forms.iter().find(|f| f.class_id == c.id).map(|f| FormSummary {
             supervisor_name: f.supervisor_name.clone(),
-            method: f.method.clone(),
+            method: f.method.code().to_string(),
             supervised_at: f.supervised_at.clone(),
             by_platform: f.recorded_by.as_deref().is_some_and(|r| r.starts_with(FILED_ON_PLATFORM)),
         });

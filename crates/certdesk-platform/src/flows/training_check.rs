@@ -14,22 +14,14 @@ use certdesk_domain::training::{
     ClassMode, Eligibility, EligibilityFacts, ExamAttempt, HalfHours, TrainingSettings,
 };
 use certdesk_domain::ValidWorker;
-use certdesk_protocol::records::ParticipantRecord;
+use certdesk_protocol::records::{ExamRecord, ParticipantRecord};
 use certdesk_protocol::sync::{EntryOutcome, RefusalCode, SyncEntity};
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::messages::push;
 use crate::store::repo::{RecordLink, Tx};
 use crate::store::StoreResult;
-
-#[derive(Deserialize)]
-struct ExamPayload {
-    exam_date: String,
-    attempt: u32,
-    score: f64,
-}
 
 fn time(s: &Option<String>) -> Option<NaiveDateTime> {
     s.as_deref().and_then(|s| parse_datetime(s, "sign_in").ok())
@@ -95,7 +87,7 @@ fn synced_classes(tx: &mut dyn Tx, agency: Uuid, worker_id: Uuid) -> StoreResult
     let exams = tx
         .live_payloads(agency, SyncEntity::ExamResult, RecordLink::Worker(&worker_key))?
         .into_iter()
-        .filter_map(|e| serde_json::from_value::<ExamPayload>(e).ok())
+        .filter_map(|e| serde_json::from_value::<ExamRecord>(e).ok())
         .filter_map(|e| Some(ExamAttempt { attempt: e.attempt, date: NaiveDate::parse_from_str(&e.exam_date, "%Y-%m-%d").ok()?, score: e.score }))
         .collect();
     Ok((classes, exams, settings))

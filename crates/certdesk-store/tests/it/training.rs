@@ -457,6 +457,37 @@ fn outbox_payloads_are_written_as_before_and_parse_into_the_typed_records() {
     assert_eq!(reason, certdesk_store::CancelReason::LeftAgency);
 }
 
+/// What the platform reads of a class, an exam result, a supervision form and a participant's
+/// row is declared in certdesk-protocol (`records`): every payload the desk writes today, and
+/// every one an older desk wrote, reads as it.
+#[test]
+fn every_training_payload_reads_as_the_protocols_record() {
+    use certdesk_protocol::records::{ClassRecord, ExamRecord, ParticipantRecord, SupervisionRecord};
+    fn reads<T: serde::de::DeserializeOwned>(text: &str) -> T {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("the protocol's record must read the payload ({e}): {text}"))
+    }
+    let now = training_payloads();
+    let before: Vec<(String, String, String)> = PAYLOADS_AS_WRITTEN
+        .lines()
+        .map(|l| {
+            let mut parts = l.splitn(3, ' ');
+            (parts.next().unwrap().to_string(), parts.next().unwrap().to_string(), parts.next().unwrap().to_string())
+        })
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for (entity, op, text) in now.iter().chain(&before) {
+        match (entity.as_str(), op.as_str()) {
+            ("training_class", "upsert") => assert_eq!(reads::<ClassRecord>(text).mode, ClassMode::Offline),
+            ("exam_result", "upsert") => assert_eq!(reads::<ExamRecord>(text).attempt, 1),
+            ("supervision_form", "upsert") => assert_eq!(reads::<SupervisionRecord>(text).method, SupervisionMethod::Video),
+            ("class_participant", "upsert") => assert_eq!(reads::<ParticipantRecord>(text).class_id, "CLASS"),
+            _ => continue,
+        }
+        seen.insert(entity.clone());
+    }
+    assert_eq!(seen.len(), 4, "every kind was read: {seen:?}");
+}
+
 /// An older training payload reads into its typed record and is written back as it was, plus the
 /// keys added since.
 fn reads_back<T: serde::Serialize + serde::de::DeserializeOwned>(entity: &str, text: &str) -> T {
