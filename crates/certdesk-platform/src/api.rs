@@ -401,8 +401,7 @@ async fn enrol(
     let device_name = parse_required_text(&req.device_name, "device_name", 60).map_err(|e| {
         AppError::BadRequest {
             code: ApiCode::DeviceNameInvalid,
-            zh: e.message_zh,
-            en: e.message_en,
+            message: Bilingual::new(e.message_zh, e.message_en),
         }
     })?;
     let code_hash = keys::sha256_hex(&keys::normalise_enrolment_code(&req.code));
@@ -646,8 +645,7 @@ async fn pull(
 fn field_to_bad_request(e: certdesk_domain::FieldError) -> AppError {
     AppError::BadRequest {
         code: ApiCode::InvalidField,
-        zh: e.message_zh,
-        en: e.message_en,
+        message: Bilingual::new(e.message_zh, e.message_en),
     }
 }
 

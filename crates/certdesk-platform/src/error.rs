@@ -8,6 +8,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use certdesk_domain::Bilingual;
 use certdesk_protocol::{ApiCode, ApiError};
 
 use crate::messages;
@@ -21,10 +22,8 @@ pub enum AppError {
     BadRequest {
         /// Stable code.
         code: ApiCode,
-        /// Chinese sentence.
-        zh: String,
-        /// English sentence.
-        en: String,
+        /// What is wrong, in both languages.
+        message: Bilingual,
     },
     /// Missing, malformed, unknown or revoked credential; 401. Deliberately one answer for all
     /// so a caller cannot tell which.
@@ -33,10 +32,8 @@ pub enum AppError {
     /// The caller is known but may not do this; 403.
     #[error("forbidden")]
     Forbidden {
-        /// Chinese sentence.
-        zh: String,
-        /// English sentence.
-        en: String,
+        /// Why not, in both languages.
+        message: Bilingual,
     },
     /// The named thing does not exist (for this caller); 404.
     #[error("not found: {0}")]
@@ -46,10 +43,8 @@ pub enum AppError {
     Conflict {
         /// Stable code.
         code: ApiCode,
-        /// Chinese sentence.
-        zh: String,
-        /// English sentence.
-        en: String,
+        /// What it clashes with, in both languages.
+        message: Bilingual,
     },
     /// The body is over the size limit; 413.
     #[error("payload too large")]
@@ -63,13 +58,9 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// A 400 with both sentences.
-    pub fn bad_request(code: ApiCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        AppError::BadRequest {
-            code,
-            zh: zh.into(),
-            en: en.into(),
-        }
+    /// A 400 with its sentence.
+    pub fn bad_request(code: ApiCode, message: Bilingual) -> Self {
+        AppError::BadRequest { code, message }
     }
 
     /// A 500 whose cause is only logged.
@@ -101,33 +92,24 @@ impl From<QueryRejection> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, code, zh, en) = match self {
-            AppError::BadRequest { code, zh, en } => (StatusCode::BAD_REQUEST, code, zh, en),
-            AppError::Unauthorized => {
-                let (zh, en) = messages::unauthorized();
-                (StatusCode::UNAUTHORIZED, ApiCode::Unauthorized, zh.into(), en.into())
-            }
-            AppError::NotFound(what) => {
-                let (zh, en) = messages::not_found(what);
-                (StatusCode::NOT_FOUND, ApiCode::NotFound, zh, en)
-            }
-            AppError::Conflict { code, zh, en } => (StatusCode::CONFLICT, code, zh, en),
-            AppError::Forbidden { zh, en } => (StatusCode::FORBIDDEN, ApiCode::Forbidden, zh, en),
-            AppError::PayloadTooLarge => {
-                let (zh, en) = messages::payload_too_large();
-                (StatusCode::PAYLOAD_TOO_LARGE, ApiCode::PayloadTooLarge, zh.into(), en.into())
-            }
+        let (status, code, message) = match self {
+            AppError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, ApiCode::Unauthorized, messages::unauthorized()),
+            AppError::NotFound(what) => (StatusCode::NOT_FOUND, ApiCode::NotFound, messages::not_found(what)),
+            AppError::Conflict { code, message } => (StatusCode::CONFLICT, code, message),
+            AppError::Forbidden { message } => (StatusCode::FORBIDDEN, ApiCode::Forbidden, message),
+            AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiCode::PayloadTooLarge, messages::payload_too_large()),
             AppError::NotReady(cause) => {
                 tracing::warn!(%cause, "not ready");
-                let (zh, en) = messages::not_ready();
-                (StatusCode::SERVICE_UNAVAILABLE, ApiCode::NotReady, zh.into(), en.into())
+                (StatusCode::SERVICE_UNAVAILABLE, ApiCode::NotReady, messages::not_ready())
             }
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
-                let (zh, en) = messages::internal();
-                (StatusCode::INTERNAL_SERVER_ERROR, ApiCode::Internal, zh.into(), en.into())
+                (StatusCode::INTERNAL_SERVER_ERROR, ApiCode::Internal, messages::internal())
             }
         };
+        // The wire keeps its two fields (`message_zh`, `message_en`).
+        let (zh, en) = message.into_pair();
         let body = ApiError::new(code, zh, en);
         (status, Json(body)).into_response()
     }

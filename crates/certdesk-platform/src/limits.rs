@@ -284,8 +284,8 @@ pub async fn per_network(
         if let Err(wait) = gate.take(&network_of(peer), (gate.clock)()).await {
             tracing::warn!(network = %network_of(peer), "requests without credentials over the per-network limit");
             gate.metrics.limited(crate::metrics::Limit::PerNetwork);
-            let (zh, en) = crate::messages::too_many_requests();
-            let mut res = (axum::http::StatusCode::TOO_MANY_REQUESTS, format!("{zh}\n{en}\n")).into_response();
+            let why = crate::messages::too_many_requests();
+            let mut res = (axum::http::StatusCode::TOO_MANY_REQUESTS, format!("{}\n{}\n", why.zh, why.en)).into_response();
             res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(wait));
             return res;
         }

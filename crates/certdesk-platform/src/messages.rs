@@ -7,6 +7,7 @@
 
 use std::fmt::Display;
 
+use certdesk_domain::Bilingual;
 use certdesk_protocol::ApiCode;
 
 use crate::error::AppError;
@@ -17,56 +18,58 @@ use crate::error::AppError;
 pub(crate) fn malformed_json(detail: impl Display) -> AppError {
     AppError::bad_request(
         ApiCode::MalformedJson,
-        "请求内容不是有效的 JSON 或缺少字段",
-        format!("The request body is not valid JSON for this endpoint: {detail}"),
+        Bilingual::new(
+            "请求内容不是有效的 JSON 或缺少字段",
+            format!("The request body is not valid JSON for this endpoint: {detail}"),
+        ),
     )
 }
 
 /// The query parameters are malformed (`detail` says why, in English).
 pub(crate) fn malformed_query(detail: impl Display) -> AppError {
-    AppError::bad_request(ApiCode::MalformedQuery, "请求参数有误", format!("Malformed query parameters: {detail}"))
+    AppError::bad_request(ApiCode::MalformedQuery, Bilingual::new("请求参数有误", format!("Malformed query parameters: {detail}")))
 }
 
 /// The answer of a missing, malformed, unknown or revoked credential (401).
-pub(crate) fn unauthorized() -> (&'static str, &'static str) {
-    ("身份验证失败：设备凭证无效或已被吊销，请联系平台重新登记设备", "Authentication failed: the credential is invalid or revoked")
+pub(crate) fn unauthorized() -> Bilingual {
+    Bilingual::new("身份验证失败：设备凭证无效或已被吊销，请联系平台重新登记设备", "Authentication failed: the credential is invalid or revoked")
 }
 
 /// The answer of a thing that does not exist for the caller (404); `what` is for developers.
-pub(crate) fn not_found(what: &str) -> (String, String) {
-    ("找不到所请求的记录".into(), format!("Not found: {what}"))
+pub(crate) fn not_found(what: &str) -> Bilingual {
+    Bilingual::new("找不到所请求的记录", format!("Not found: {what}"))
 }
 
 /// The answer of a body over the size limit (413).
-pub(crate) fn payload_too_large() -> (&'static str, &'static str) {
-    ("请求内容过大，请分批同步", "The request body is too large; send smaller batches")
+pub(crate) fn payload_too_large() -> Bilingual {
+    Bilingual::new("请求内容过大，请分批同步", "The request body is too large; send smaller batches")
 }
 
 /// The answer while the store is not reachable (503).
-pub(crate) fn not_ready() -> (&'static str, &'static str) {
-    ("平台暂时不可用，请稍后重试", "The platform is not ready; try again later")
+pub(crate) fn not_ready() -> Bilingual {
+    Bilingual::new("平台暂时不可用，请稍后重试", "The platform is not ready; try again later")
 }
 
 /// The answer of anything else (500): never the cause.
-pub(crate) fn internal() -> (&'static str, &'static str) {
-    ("平台内部错误，请稍后重试", "Internal error on the platform; try again later")
+pub(crate) fn internal() -> Bilingual {
+    Bilingual::new("平台内部错误，请稍后重试", "Internal error on the platform; try again later")
 }
 
 // ---- Sync ------------------------------------------------------------------------------------
 
 /// A push naming another device than the credential's.
 pub(crate) fn device_mismatch() -> AppError {
-    AppError::bad_request(ApiCode::DeviceMismatch, "请求中的设备编号与登录凭证不一致", "device_id does not match the authenticated device")
+    AppError::bad_request(ApiCode::DeviceMismatch, Bilingual::new("请求中的设备编号与登录凭证不一致", "device_id does not match the authenticated device"))
 }
 
 /// A push with more entries than one batch takes.
 pub(crate) fn batch_too_large(max: usize) -> AppError {
-    AppError::bad_request(ApiCode::BatchTooLarge, format!("一次最多同步 {max} 条记录"), format!("At most {max} entries per push"))
+    AppError::bad_request(ApiCode::BatchTooLarge, Bilingual::new(format!("一次最多同步 {max} 条记录"), format!("At most {max} entries per push")))
 }
 
 /// A pull from a negative cursor.
 pub(crate) fn cursor_invalid() -> AppError {
-    AppError::bad_request(ApiCode::MalformedQuery, "同步游标无效", "since must be 0 or more")
+    AppError::bad_request(ApiCode::MalformedQuery, Bilingual::new("同步游标无效", "since must be 0 or more"))
 }
 
 // ---- Training supervision (培训督导) -----------------------------------------------------------
@@ -83,15 +86,17 @@ const ROWS_NAMED: usize = 20;
 /// What a refused filing says; nothing was filed.
 pub(crate) fn filing_refused(why: &crate::flows::roster::FilingRefused) -> AppError {
     use crate::flows::roster::FilingRefused as F;
-    let conflict = |zh: String, en: String| AppError::Conflict { code: ApiCode::FilingExists, zh, en };
+    let conflict = |zh: String, en: String| AppError::Conflict { code: ApiCode::FilingExists, message: Bilingual::new(zh, en) };
     match why {
-        F::PeriodReversed => AppError::bad_request(ApiCode::PeriodInvalid, "备案期间的结束日期早于开始日期", "The period ends before it starts"),
-        F::PeriodInFuture => AppError::bad_request(ApiCode::PeriodInvalid, "备案期间尚未结束：结束日期不能晚于今天", "The period is not over: it may not end after today"),
-        F::Empty => AppError::bad_request(ApiCode::RosterInvalid, "名册没有任何人员，无需备案", "The roster has no rows: there is nothing to file"),
+        F::PeriodReversed => AppError::bad_request(ApiCode::PeriodInvalid, Bilingual::new("备案期间的结束日期早于开始日期", "The period ends before it starts")),
+        F::PeriodInFuture => AppError::bad_request(ApiCode::PeriodInvalid, Bilingual::new("备案期间尚未结束：结束日期不能晚于今天", "The period is not over: it may not end after today")),
+        F::Empty => AppError::bad_request(ApiCode::RosterInvalid, Bilingual::new("名册没有任何人员，无需备案", "The roster has no rows: there is nothing to file")),
         F::TooManyRows => AppError::bad_request(
             ApiCode::RosterInvalid,
-            format!("名册超过 {} 行，请分期间备案", certdesk_protocol::roster::MAX_ROSTER_ROWS),
-            format!("The roster has more than {} rows: file shorter periods", certdesk_protocol::roster::MAX_ROSTER_ROWS),
+            Bilingual::new(
+                format!("名册超过 {} 行，请分期间备案", certdesk_protocol::roster::MAX_ROSTER_ROWS),
+                format!("The roster has more than {} rows: file shorter periods", certdesk_protocol::roster::MAX_ROSTER_ROWS),
+            ),
         ),
         F::Rows(problems) => {
             let (zh, en): (Vec<String>, Vec<String>) = problems.iter().take(ROWS_NAMED).map(row_problem).unzip();
@@ -99,8 +104,10 @@ pub(crate) fn filing_refused(why: &crate::flows::roster::FilingRefused) -> AppEr
             let (more_zh, more_en) = if more > 0 { (format!("；另有 {more} 处"), format!("; and {more} more")) } else { Default::default() };
             AppError::bad_request(
                 ApiCode::RosterInvalid,
-                format!("名册有 {} 处与平台记录不符，未备案：{}{more_zh}", problems.len(), zh.join("；")),
-                format!("{} problem(s) against the platform's records; nothing was filed: {}{more_en}", problems.len(), en.join("; ")),
+                Bilingual::new(
+                    format!("名册有 {} 处与平台记录不符，未备案：{}{more_zh}", problems.len(), zh.join("；")),
+                    format!("{} problem(s) against the platform's records; nothing was filed: {}{more_en}", problems.len(), en.join("; ")),
+                ),
             )
         }
         F::AlreadyFiled(number) => conflict(
@@ -113,13 +120,17 @@ pub(crate) fn filing_refused(why: &crate::flows::roster::FilingRefused) -> AppEr
         ),
         F::ReplacesUnknown(number) => AppError::bad_request(
             ApiCode::RosterInvalid,
-            format!("被更正的备案号 {number} 不是本机构的备案"),
-            format!("Filing {number}, named as replaced, is not one of this agency's"),
+            Bilingual::new(
+                format!("被更正的备案号 {number} 不是本机构的备案"),
+                format!("Filing {number}, named as replaced, is not one of this agency's"),
+            ),
         ),
         F::ReplacesOtherPeriod(number) => AppError::bad_request(
             ApiCode::PeriodInvalid,
-            format!("更正备案的期间必须与被更正的备案 {number} 相同"),
-            format!("A correction must be for the period of the filing it replaces ({number})"),
+            Bilingual::new(
+                format!("更正备案的期间必须与被更正的备案 {number} 相同"),
+                format!("A correction must be for the period of the filing it replaces ({number})"),
+            ),
         ),
         F::AlreadyCorrected { replaced, by } => conflict(
             format!("备案 {replaced} 已被 {by} 更正；如需再次更正，请更正 {by}"),
@@ -155,8 +166,10 @@ fn row_problem(p: &crate::flows::roster::RowProblem) -> (String, String) {
 pub(crate) fn agency_exists() -> AppError {
     AppError::Conflict {
         code: ApiCode::AgencyExists,
-        zh: "该统一社会信用代码的机构已登记".into(),
-        en: "An agency with this credit code is already registered".into(),
+        message: Bilingual::new(
+            "该统一社会信用代码的机构已登记",
+            "An agency with this credit code is already registered",
+        ),
     }
 }
 
@@ -169,14 +182,16 @@ pub(crate) fn police_check_failed_reason() -> &'static str {
 pub(crate) fn not_pending() -> AppError {
     AppError::Conflict {
         code: ApiCode::NotPending,
-        zh: "该申请不在待审核状态".into(),
-        en: "The application is not waiting for review".into(),
+        message: Bilingual::new(
+            "该申请不在待审核状态",
+            "The application is not waiting for review",
+        ),
     }
 }
 
 /// A police results file that is not UTF-8 text.
 pub(crate) fn results_file_unreadable() -> AppError {
-    AppError::bad_request(ApiCode::MalformedCsv, "结果文件无法读取（应为 UTF-8 文本）", "The results file is not UTF-8 text")
+    AppError::bad_request(ApiCode::MalformedCsv, Bilingual::new("结果文件无法读取（应为 UTF-8 文本）", "The results file is not UTF-8 text"))
 }
 
 // ---- Blobs (photos) --------------------------------------------------------------------------
@@ -185,22 +200,26 @@ pub(crate) fn results_file_unreadable() -> AppError {
 pub(crate) fn blob_name_invalid() -> AppError {
     AppError::bad_request(
         ApiCode::BlobNameInvalid,
-        "文件标识应为 64 位小写十六进制 SHA-256",
-        "A blob is named by its SHA-256 in 64 lower-case hex digits",
+        Bilingual::new(
+            "文件标识应为 64 位小写十六进制 SHA-256",
+            "A blob is named by its SHA-256 in 64 lower-case hex digits",
+        ),
     )
 }
 
 /// An upload whose body cannot be read.
 pub(crate) fn body_unreadable() -> AppError {
-    AppError::bad_request(ApiCode::BodyUnreadable, "上传内容无法读取", "The upload could not be read")
+    AppError::bad_request(ApiCode::BodyUnreadable, Bilingual::new("上传内容无法读取", "The upload could not be read"))
 }
 
 /// An upload whose bytes do not hash to its name.
 pub(crate) fn blob_hash_mismatch() -> AppError {
     AppError::bad_request(
         ApiCode::BlobHashMismatch,
-        "上传内容与文件标识不符，请重新上传",
-        "The uploaded bytes do not match the SHA-256 in the URL; upload again",
+        Bilingual::new(
+            "上传内容与文件标识不符，请重新上传",
+            "The uploaded bytes do not match the SHA-256 in the URL; upload again",
+        ),
     )
 }
 
@@ -208,8 +227,10 @@ pub(crate) fn blob_hash_mismatch() -> AppError {
 pub(crate) fn resumable_hash_mismatch() -> AppError {
     AppError::bad_request(
         ApiCode::BlobHashMismatch,
-        "上传内容与文件标识不符，已丢弃，请从头重新上传",
-        "The uploaded bytes do not match the SHA-256 in the URL; they were discarded: upload again from the start",
+        Bilingual::new(
+            "上传内容与文件标识不符，已丢弃，请从头重新上传",
+            "The uploaded bytes do not match the SHA-256 in the URL; they were discarded: upload again from the start",
+        ),
     )
 }
 
@@ -217,22 +238,26 @@ pub(crate) fn resumable_hash_mismatch() -> AppError {
 pub(crate) fn content_range_missing() -> AppError {
     AppError::bad_request(
         ApiCode::ContentRangeInvalid,
-        "分块上传需要有效的 Content-Range（bytes 起-止/总长，或 bytes */总长 以完成上传）",
-        "A chunk needs a valid Content-Range: bytes START-END/TOTAL (or bytes */TOTAL to finish)",
+        Bilingual::new(
+            "分块上传需要有效的 Content-Range（bytes 起-止/总长，或 bytes */总长 以完成上传）",
+            "A chunk needs a valid Content-Range: bytes START-END/TOTAL (or bytes */TOTAL to finish)",
+        ),
     )
 }
 
 /// A chunk whose Content-Range does not match its length.
 pub(crate) fn content_range_length() -> AppError {
-    AppError::bad_request(ApiCode::ContentRangeInvalid, "Content-Range 与上传内容的长度不符", "The Content-Range does not match the length of the body")
+    AppError::bad_request(ApiCode::ContentRangeInvalid, Bilingual::new("Content-Range 与上传内容的长度不符", "The Content-Range does not match the length of the body"))
 }
 
 /// A blob larger than allowed.
 pub(crate) fn blob_too_large(max_bytes: u64) -> AppError {
     AppError::bad_request(
         ApiCode::BlobTooLarge,
-        format!("照片等文件最大 {} MB", max_bytes / (1024 * 1024)),
-        format!("A blob may be at most {max_bytes} bytes"),
+        Bilingual::new(
+            format!("照片等文件最大 {} MB", max_bytes / (1024 * 1024)),
+            format!("A blob may be at most {max_bytes} bytes"),
+        ),
     )
 }
 
@@ -240,8 +265,10 @@ pub(crate) fn blob_too_large(max_bytes: u64) -> AppError {
 pub(crate) fn storage_quota(max_bytes: u64) -> AppError {
     AppError::Conflict {
         code: ApiCode::QuotaExceeded,
-        zh: format!("本机构在平台上存储的照片和报告已达上限（{} GB），未保存；请联系平台", max_bytes / (1024 * 1024 * 1024)),
-        en: format!("The agency's stored photos and reports are at their quota ({max_bytes} bytes); nothing was saved. Contact the platform"),
+        message: Bilingual::new(
+            format!("本机构在平台上存储的照片和报告已达上限（{} GB），未保存；请联系平台", max_bytes / (1024 * 1024 * 1024)),
+            format!("The agency's stored photos and reports are at their quota ({max_bytes} bytes); nothing was saved. Contact the platform"),
+        ),
     }
 }
 
@@ -249,8 +276,10 @@ pub(crate) fn storage_quota(max_bytes: u64) -> AppError {
 pub(crate) fn partial_uploads_quota(max: usize) -> AppError {
     AppError::Conflict {
         code: ApiCode::QuotaExceeded,
-        zh: format!("本机构未完成的上传已达 {max} 个，请先完成或等待其过期后再上传新文件"),
-        en: format!("The agency has {max} unfinished uploads; finish them or let them expire before starting another"),
+        message: Bilingual::new(
+            format!("本机构未完成的上传已达 {max} 个，请先完成或等待其过期后再上传新文件"),
+            format!("The agency has {max} unfinished uploads; finish them or let them expire before starting another"),
+        ),
     }
 }
 
@@ -258,35 +287,34 @@ pub(crate) fn partial_uploads_quota(max: usize) -> AppError {
 pub(crate) fn upload_busy() -> AppError {
     AppError::Conflict {
         code: ApiCode::UploadBusy,
-        zh: "该文件正在由另一请求上传，请稍后重试".into(),
-        en: "Another request is uploading this blob; try again shortly".into(),
+        message: Bilingual::new(
+            "该文件正在由另一请求上传，请稍后重试",
+            "Another request is uploading this blob; try again shortly",
+        ),
     }
 }
 
 /// A chunk that does not start at `offset`, the bytes received (`overlaps`: it starts before).
 pub(crate) fn upload_offset_mismatch(offset: u64, overlaps: bool) -> AppError {
-    let (zh, en) = if overlaps {
-        (
+    let message = if overlaps {
+        Bilingual::new(
             format!("该分块与已收到的内容重叠：平台已收到 {offset} 字节，请从此处继续"),
             format!("The chunk overlaps bytes already received: the platform holds {offset} bytes; continue from there"),
         )
     } else {
-        (
+        Bilingual::new(
             format!("分块顺序不对：平台只收到 {offset} 字节，请从此处继续"),
             format!("The chunk is out of order: the platform holds only {offset} bytes; continue from there"),
         )
     };
-    AppError::Conflict { code: ApiCode::UploadOffsetMismatch, zh, en }
+    AppError::Conflict { code: ApiCode::UploadOffsetMismatch, message }
 }
 
 /// What the platform says of a pushed entry it refuses or cannot apply, and of a decision the
 /// desk learns by pull; the codes are `certdesk_protocol::sync::RefusalCode`.
 /// Over the per-network limit for requests without credentials.
-pub(crate) fn too_many_requests() -> (&'static str, &'static str) {
-    (
-        "来自同一网络的请求过多，请稍后再试。",
-        "Too many requests from this network; try again shortly.",
-    )
+pub(crate) fn too_many_requests() -> Bilingual {
+    Bilingual::new("来自同一网络的请求过多，请稍后再试。", "Too many requests from this network; try again shortly.")
 }
 
 pub(crate) mod push {
@@ -1013,16 +1041,20 @@ pub(crate) mod operator {
     pub(crate) fn not_pending() -> AppError {
         AppError::Conflict {
             code: ApiCode::NotPending,
-            zh: "该申请不在待审核状态（可能已被处理）".into(),
-            en: "The application is not waiting for review (it may have been decided already)".into(),
+            message: Bilingual::new(
+                "该申请不在待审核状态（可能已被处理）",
+                "The application is not waiting for review (it may have been decided already)",
+            ),
         }
     }
 
     /// An API key whose scopes or operator's role do not cover the call (`area`: its labels).
     pub(crate) fn key_scope_refused(area: (&str, &str)) -> AppError {
         AppError::Forbidden {
-            zh: format!("此 API 密钥或其所属账户的角色无权使用“{}”，未做任何更改。", area.0),
-            en: format!("This API key or its operator's role does not cover {}; nothing was changed.", area.1),
+            message: Bilingual::new(
+                format!("此 API 密钥或其所属账户的角色无权使用“{}”，未做任何更改。", area.0),
+                format!("This API key or its operator's role does not cover {}; nothing was changed.", area.1),
+            ),
         }
     }
 
@@ -1038,8 +1070,10 @@ pub(crate) mod operator {
     pub(crate) fn second_operator_needed(action: (&str, &str), requested_by: &str) -> AppError {
         AppError::Conflict {
             code: ApiCode::SecondOperatorNeeded,
-            zh: format!("签名密钥{}已由 {requested_by} 申请，须由另一名管理员确认，同一人不能确认自己的申请。", action.0),
-            en: format!("The signing key {} was requested by {requested_by} and needs another administrator; nobody confirms their own request.", action.1),
+            message: Bilingual::new(
+                format!("签名密钥{}已由 {requested_by} 申请，须由另一名管理员确认，同一人不能确认自己的申请。", action.0),
+                format!("The signing key {} was requested by {requested_by} and needs another administrator; nobody confirms their own request.", action.1),
+            ),
         }
     }
 
@@ -1047,8 +1081,10 @@ pub(crate) mod operator {
     pub(crate) fn record_changed(version: i64) -> AppError {
         AppError::Conflict {
             code: ApiCode::RecordChanged,
-            zh: format!("机构在您打开此页后修改了人员记录（现为第 {version} 版），未作决定：请刷新页面，核对新的信息和照片后再审批"),
-            en: format!("The agency changed the record after you opened this page (now version {version}); nothing was decided: reload, check the new details and photo, then decide"),
+            message: Bilingual::new(
+                format!("机构在您打开此页后修改了人员记录（现为第 {version} 版），未作决定：请刷新页面，核对新的信息和照片后再审批"),
+                format!("The agency changed the record after you opened this page (now version {version}); nothing was decided: reload, check the new details and photo, then decide"),
+            ),
         }
     }
 
@@ -1068,6 +1104,7 @@ pub(crate) mod operator {
 pub(crate) mod releases {
     use std::path::Path;
 
+    use certdesk_domain::Bilingual;
     use certdesk_protocol::ApiCode;
 
     use crate::error::AppError;
@@ -1077,8 +1114,10 @@ pub(crate) mod releases {
     pub(crate) fn current_version_invalid(given: &str) -> AppError {
         AppError::bad_request(
             ApiCode::InvalidField,
-            format!("当前版本号“{given}”不是有效的版本号（应形如 0.1.0）"),
-            format!("The current version {given:?} is not a semantic version (such as 0.1.0)"),
+            Bilingual::new(
+                format!("当前版本号“{given}”不是有效的版本号（应形如 0.1.0）"),
+                format!("The current version {given:?} is not a semantic version (such as 0.1.0)"),
+            ),
         )
     }
 
@@ -1091,8 +1130,10 @@ pub(crate) mod releases {
         };
         AppError::bad_request(
             ApiCode::InvalidField,
-            format!("不支持的{zh_what}“{given}”，应为：{}", allowed.join("、")),
-            format!("Unknown {en_what} {given:?}: one of {}", allowed.join(", ")),
+            Bilingual::new(
+                format!("不支持的{zh_what}“{given}”，应为：{}", allowed.join("、")),
+                format!("Unknown {en_what} {given:?}: one of {}", allowed.join(", ")),
+            ),
         )
     }
 
@@ -1105,8 +1146,10 @@ pub(crate) mod releases {
     pub(crate) fn host_invalid() -> AppError {
         AppError::bad_request(
             ApiCode::InvalidField,
-            "请求缺少有效的主机名（Host），无法给出下载地址",
-            "The request has no valid Host header to build the download address from",
+            Bilingual::new(
+                "请求缺少有效的主机名（Host），无法给出下载地址",
+                "The request has no valid Host header to build the download address from",
+            ),
         )
     }
 

@@ -126,25 +126,19 @@ impl From<AppError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let (status, zh, en) = match self.0 {
-            AppError::NotFound(what) => {
-                let (zh, en) = messages::not_found(what);
-                (StatusCode::NOT_FOUND, zh, en)
-            }
-            AppError::BadRequest { zh, en, .. } | AppError::Conflict { zh, en, .. } => {
-                (StatusCode::BAD_REQUEST, zh, en)
-            }
+        let (status, why) = match self.0 {
+            AppError::NotFound(what) => (StatusCode::NOT_FOUND, messages::not_found(what)),
+            AppError::BadRequest { message, .. } | AppError::Conflict { message, .. } => (StatusCode::BAD_REQUEST, message),
             other => {
                 tracing::error!(error = %other, "operator page failed");
-                let (zh, en) = messages::internal();
-                (StatusCode::INTERNAL_SERVER_ERROR, zh.to_owned(), en.to_owned())
+                (StatusCode::INTERNAL_SERVER_ERROR, messages::internal())
             }
         };
         let body = html::bare_page(
             "出错了 Error",
             html! {
                 h1 { "出错了 " small { "Error" } }
-                p class="error" { (zh) br; span class="en" { (en) } }
+                p class="error" { (why.zh) br; span class="en" { (why.en) } }
                 p { a href="/operator" { "返回 Back" } }
             },
         );
