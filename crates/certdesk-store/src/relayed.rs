@@ -172,6 +172,11 @@ impl Desk {
             return Ok(());
         }
         let by = l.by.as_deref().filter(|by| table::users::exists(tx, by).unwrap_or(false));
+        // One fact, kept once: the same copy (or a later one listing the same lost value) may
+        // arrive again, relayed after a merge or pulled a second time.
+        if table::audit::has_entry(tx, (AuditEntity::Worker, worker_id), AuditAction::RelayLost, (&l.field, &l.value), (by, from))? {
+            return Ok(());
+        }
         self.append_audit(
             tx,
             &AuditRecord {

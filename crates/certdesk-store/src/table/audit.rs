@@ -23,6 +23,22 @@ pub(crate) fn insert(conn: &Connection, id: &str, at: &str, r: &AuditRecord<'_>,
     Ok(())
 }
 
+/// Whether the trail holds an entry about `record` with this action, field and new value, by
+/// this user, with this reason (NULLs match NULLs).
+pub(crate) fn has_entry(
+    conn: &Connection,
+    (entity, entity_id): (AuditEntity, &str),
+    action: crate::audit::AuditAction,
+    (field, new_value): (&str, &str),
+    (user_id, reason): (Option<&str>, Option<&str>),
+) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM audit WHERE entity = ?1 AND entity_id = ?2 AND action = ?3 AND field = ?4
+                AND new_value = ?5 AND user_id IS ?6 AND reason IS ?7)",
+    )?
+    .query_row(params![entity.code(), entity_id, action.code(), field, new_value, user_id, reason], |r| r.get(0))
+}
+
 /// One record's entries, oldest first, with the display name of the user who made each.
 pub(crate) fn timeline(conn: &Connection, entity: AuditEntity, entity_id: &str) -> rusqlite::Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare_cached(

@@ -455,6 +455,31 @@ fn card_events_from_another_desk_are_kept_once_and_a_hostile_one_is_refused() {
     assert_eq!(desk.pending_outbox_count().unwrap(), 0, "nothing is sent back");
 }
 
+/// Issue 10 item 2: a value another desk wrote that lost to a later write is kept in the
+/// timeline once, however often a copy listing it arrives (pulled again, or relayed again after a
+/// merge).
+#[test]
+fn a_lost_write_is_kept_in_the_timeline_once_however_often_it_arrives() {
+    use certdesk_protocol::sync::SyncEntity;
+    use certdesk_protocol::worker_record::{LOST_WRITES, RELAYED_FROM};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, _me, _) = fresh(dir.path());
+    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
+    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    let pending = elsewhere.pending_sync_entries(20).unwrap();
+    let mut worker = relayed_payload(&pending, SyncEntity::Worker);
+    worker[RELAYED_FROM] = serde_json::json!("分店前台");
+    worker[LOST_WRITES] = serde_json::json!([{"field": "emergency_contact_name", "value": "王五", "at": "2026-11-26T08:00:00Z", "by": li_na.id()}]);
+    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
+    let account = relayed_payload(&pending, SyncEntity::User);
+    desk.apply_pulled(&[record(1, SyncEntity::User, account), record(2, SyncEntity::Worker, worker.clone())], 2, true).unwrap();
+    desk.apply_pulled(&[record(3, SyncEntity::Worker, worker.clone()), record(4, SyncEntity::Worker, worker)], 4, true).unwrap();
+    let timeline = desk.timeline(certdesk_store::AuditEntity::Worker, &w.id).unwrap();
+    let lost: Vec<_> = timeline.iter().filter(|e| e.action == "relay_lost").collect();
+    assert_eq!(lost.len(), 1, "{timeline:?}");
+    assert_eq!((lost[0].new_value.as_deref(), lost[0].user.as_str(), lost[0].reason.as_deref()), (Some("王五"), "李娜", Some("分店前台")));
+}
+
 /// Issue 10 items 1 and 6: the agency's answer to a complaint, typed on another desk, is kept
 /// once and marks the complaint answered here, under that desk's clerk; an answer from an older
 /// desk that names no clerk, to a complaint this desk does not hold, or with no action is
