@@ -53,19 +53,21 @@ pub(crate) fn role_of(code: &str) -> StoreResult<OperatorRole> {
 }
 
 /// The service types a certificate shows, as stored: the JSON array of the worker's record or
-/// of the approved snapshot, `None` (SQL NULL) for none. Each is read as the public page always
-/// read it ([`ServiceType::parse`]: the code the desk sends, or a label); an entry that names
-/// no service type, or text that is no array of strings, is a corrupt row.
+/// of the approved snapshot, `None` (SQL NULL) for none. They are read by the same rule that
+/// accepted the record when it was pushed ([`certdesk_domain::parse_service_types`]: codes, labels,
+/// a cell of several), so whatever the platform took reads back; text that is no array of
+/// strings, or that the rule refuses, is a corrupt row.
 pub(crate) fn service_types_of(certificate_code: &str, json: Option<&str>) -> StoreResult<Vec<ServiceType>> {
     let Some(json) = json else {
         return Ok(Vec::new());
     };
     let stored: Vec<String> = serde_json::from_str(json)
         .map_err(|e| StoreError::Corrupt(format!("service types of {certificate_code}: {e}")))?;
-    stored
-        .iter()
-        .map(|s| ServiceType::parse(s).map_err(|_| StoreError::Corrupt(format!("service types of {certificate_code}: {s:?} is no service type"))))
-        .collect()
+    if stored.is_empty() {
+        return Ok(Vec::new());
+    }
+    certdesk_domain::parse_service_types(&stored)
+        .map_err(|e| StoreError::Corrupt(format!("service types of {certificate_code}: {}", e.message_en)))
 }
 
 /// A stored number that must fit `T` (a card version, a count); anything else is a corrupt row.

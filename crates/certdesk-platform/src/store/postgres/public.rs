@@ -664,7 +664,8 @@ mod tests {
     }
 
     /// The page's service types are typed at the row, as SQLite's are: a label reads as its
-    /// type, in the record's order, and an entry naming no service type is a corrupt row.
+    /// type, a cell of several as each, in the rule's order, and an entry naming no service
+    /// type is a corrupt row.
     /// (Read past the cache, which would keep the first answer.)
     #[test]
     fn stored_service_types_are_typed_and_an_unknown_one_is_a_corrupt_row() {
@@ -672,9 +673,9 @@ mod tests {
         let set = |types: &str| {
             f.sql().execute("UPDATE workers SET record = $1", &[&format!("{{\"service_types\":{types}}}")]).unwrap();
         };
-        set(r#"["elder_care", "保洁"]"#);
+        set(r#"["elder_care", "保洁、育婴"]"#);
         let c = f.store.read_public_certificate(&f.code).unwrap().unwrap();
-        assert_eq!(c.service_types, [ServiceType::ElderCare, ServiceType::Cleaning]);
+        assert_eq!(c.service_types, [ServiceType::Cleaning, ServiceType::InfantCare, ServiceType::ElderCare]);
         set(r#"["cleaning", "plumbing"]"#);
         let err = f.store.read_public_certificate(&f.code).unwrap_err();
         assert!(matches!(&err, StoreError::Corrupt(m) if m.contains("service types") && m.contains("plumbing")), "{err:?}");

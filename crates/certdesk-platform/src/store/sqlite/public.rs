@@ -547,18 +547,19 @@ mod tests {
         assert_eq!(store.public_certificate("SH012026000002X").unwrap(), None);
     }
 
-    /// The page's service types are typed at the row: a label reads as its type (as the page
-    /// always showed it), in the record's order, and an entry naming no service type is a
-    /// corrupt row rather than a tag quietly missing.
+    /// The page's service types are typed at the row by the rule that took the record: a label
+    /// reads as its type (as the page always showed it), a cell of several as each, in the rule's
+    /// order, and an entry naming no service type is a corrupt row rather than a tag quietly
+    /// missing.
     #[test]
     fn stored_service_types_are_typed_and_an_unknown_one_is_a_corrupt_row() {
         let (store, code) = store_with_certificate();
         let set = |types: &str| {
             store.conn().execute("UPDATE workers SET record = ?1", [format!("{{\"service_types\":{types}}}")]).unwrap();
         };
-        set(r#"["elder_care", "保洁"]"#);
+        set(r#"["elder_care", "保洁、育婴"]"#);
         let c = store.public_certificate(&code).unwrap().unwrap();
-        assert_eq!(c.service_types, [ServiceType::ElderCare, ServiceType::Cleaning]);
+        assert_eq!(c.service_types, [ServiceType::Cleaning, ServiceType::InfantCare, ServiceType::ElderCare]);
         set(r#"["cleaning", "plumbing"]"#);
         let err = store.public_certificate(&code).unwrap_err();
         assert!(matches!(&err, StoreError::Corrupt(m) if m.contains("service types") && m.contains("plumbing")), "{err:?}");
