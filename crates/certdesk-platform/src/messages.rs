@@ -99,14 +99,14 @@ pub(crate) fn filing_refused(why: &crate::flows::roster::FilingRefused) -> AppEr
             ),
         ),
         F::Rows(problems) => {
-            let (zh, en): (Vec<String>, Vec<String>) = problems.iter().take(ROWS_NAMED).map(row_problem).unzip();
+            let rows = Bilingual::join(&problems.iter().take(ROWS_NAMED).map(row_problem).collect::<Vec<_>>());
             let more = problems.len().saturating_sub(ROWS_NAMED);
             let (more_zh, more_en) = if more > 0 { (format!("；另有 {more} 处"), format!("; and {more} more")) } else { Default::default() };
             AppError::bad_request(
                 ApiCode::RosterInvalid,
                 Bilingual::new(
-                    format!("名册有 {} 处与平台记录不符，未备案：{}{more_zh}", problems.len(), zh.join("；")),
-                    format!("{} problem(s) against the platform's records; nothing was filed: {}{more_en}", problems.len(), en.join("; ")),
+                    format!("名册有 {} 处与平台记录不符，未备案：{}{more_zh}", problems.len(), rows.zh),
+                    format!("{} problem(s) against the platform's records; nothing was filed: {}{more_en}", problems.len(), rows.en),
                 ),
             )
         }
@@ -139,7 +139,7 @@ pub(crate) fn filing_refused(why: &crate::flows::roster::FilingRefused) -> AppEr
     }
 }
 
-fn row_problem(p: &crate::flows::roster::RowProblem) -> (String, String) {
+fn row_problem(p: &crate::flows::roster::RowProblem) -> Bilingual {
     use crate::flows::roster::RowFault as R;
     let (row, code) = (p.row, &p.code);
     let half = |h: u32| format!("{}", f64::from(h) / 2.0);
@@ -157,7 +157,7 @@ fn row_problem(p: &crate::flows::roster::RowProblem) -> (String, String) {
         R::ExamDiffers => ("考试成绩或日期与平台记录的最近一次考试不符".to_owned(), "the exam score or date is not the latest synced attempt's".to_owned()),
         R::OutsidePeriod => ("考试日期不在备案期间内".to_owned(), "the exam date is not within the period".to_owned()),
     };
-    (format!("第 {row} 行（{code}）{zh}"), format!("row {row} ({code}): {en}"))
+    Bilingual::new(format!("第 {row} 行（{code}）{zh}"), format!("row {row} ({code}): {en}"))
 }
 
 // ---- Operators -------------------------------------------------------------------------------
@@ -1167,10 +1167,10 @@ pub(crate) mod releases {
         }
     }
 
-    /// Why `release publish` refused; nothing in the releases folder changed. (Chinese, English.)
-    pub(crate) fn publish_refused(why: &PublishRefusal) -> (String, String) {
+    /// Why `release publish` refused; nothing in the releases folder changed.
+    pub(crate) fn publish_refused(why: &PublishRefusal) -> Bilingual {
         let shown = |p: &Path| p.display().to_string();
-        match why {
+        let (zh, en) = match why {
             PublishRefusal::VersionNotSemver(v) => (
                 format!("版本号“{v}”不是语义化版本号（应形如 0.1.1），未发布"),
                 format!("The version {v:?} is not a semantic version (such as 0.1.1); nothing was published"),
@@ -1228,7 +1228,8 @@ pub(crate) mod releases {
                 format!("写入发布目录失败：{e}；发布目录未改变"),
                 format!("Writing to the releases folder failed: {e}; the folder was left as it was"),
             ),
-        }
+        };
+        Bilingual::new(zh, en)
     }
 }
 

@@ -291,8 +291,8 @@ pub enum PublishRefusal {
 
 impl std::fmt::Display for PublishRefusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (zh, en) = crate::messages::releases::publish_refused(self);
-        write!(f, "{zh}\n{en}")
+        let why = crate::messages::releases::publish_refused(self);
+        write!(f, "{}\n{}", why.zh, why.en)
     }
 }
 
