@@ -4,7 +4,6 @@
 //! passphrase and a folder that holds a desk are refused with a sentence and write nothing.
 
 use std::path::Path;
-use std::process::Command;
 
 use certdesk_core::backup::PASSPHRASE_ENV;
 use certdesk_store::Desk;
@@ -17,15 +16,7 @@ const PASSPHRASE: &str = "correct horse battery staple";
 /// `certdesk --json` with `user` (and its password) and the passphrase `passphrase` in the
 /// environment: the exit code and what it printed on stdout.
 fn certdesk(dir: &Path, user: Option<(&str, &str)>, passphrase: &str, args: &[&str]) -> (Option<i32>, serde_json::Value) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_certdesk"));
-    cmd.arg("--data-dir").arg(dir).arg("--json");
-    if let Some((name, password)) = user {
-        cmd.args(["--user", name, "--password", password]);
-    }
-    let out = cmd.args(args).env(PASSPHRASE_ENV, passphrase).env_remove("CERTDESK_LOG").output().expect("the CLI runs");
-    let printed = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("certdesk {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code(), printed)
+    crate::certdesk_json(dir, user, &[(PASSPHRASE_ENV, passphrase)], args)
 }
 
 #[test]

@@ -25,17 +25,7 @@ pub(crate) fn desk_with_a_clerk(dir: &Path) -> String {
 
 /// `certdesk --json` as the clerk: the exit code and what it printed on stdout.
 pub(crate) fn as_clerk(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_certdesk"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--json", "--user", CLERK, "--password", CLERK_PASSWORD])
-        .args(args)
-        .env_remove("CERTDESK_LOG")
-        .output()
-        .expect("the CLI runs");
-    let printed = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("certdesk {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code(), printed)
+    crate::certdesk_json(dir, Some((CLERK, CLERK_PASSWORD)), &[], args)
 }
 
 #[test]

@@ -5,7 +5,6 @@
 //! says so.
 
 use std::path::Path;
-use std::process::Command;
 
 use certdesk_sync::{sync, SyncOptions};
 use certdesk_testkit::desk::{train_to_eligibility, worker_form, MANAGER, MANAGER_PASSWORD};
@@ -17,17 +16,8 @@ use certdesk_testkit::platform::{Options, TestPlatform};
 async fn as_manager(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
     let (dir, args): (std::path::PathBuf, Vec<String>) = (dir.to_owned(), args.iter().map(|a| (*a).to_owned()).collect());
     tokio::task::spawn_blocking(move || {
-        let out = Command::new(env!("CARGO_BIN_EXE_certdesk"))
-            .arg("--data-dir")
-            .arg(&dir)
-            .args(["--json", "--user", MANAGER, "--password", MANAGER_PASSWORD])
-            .args(&args)
-            .env_remove("CERTDESK_LOG")
-            .output()
-            .expect("the CLI runs");
-        let printed = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("certdesk {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-        (out.status.code(), printed)
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        crate::certdesk_json(&dir, Some((MANAGER, MANAGER_PASSWORD)), &[], &args)
     })
     .await
     .unwrap()
