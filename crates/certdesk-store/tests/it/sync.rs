@@ -244,6 +244,11 @@ fn another_desk_with_clerk() -> (Desk, SessionUser, tempfile::TempDir) {
     (elsewhere, li_na, other)
 }
 
+/// A record another desk of the agency pushed, as the platform relays it at `seq` (a fresh id each).
+fn record(seq: i64, entity: certdesk_protocol::sync::SyncEntity, payload: serde_json::Value) -> Change {
+    Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } }
+}
+
 /// The latest payload of `entity` among another desk's pending entries, as the platform relays
 /// it (the clerk's account for `user`).
 fn relayed_payload(pending: &[certdesk_store::OutboxEntry], entity: certdesk_protocol::sync::SyncEntity) -> serde_json::Value {
@@ -285,7 +290,6 @@ fn a_worker_from_another_desk_is_kept_with_its_photo_and_a_hostile_copy_or_photo
     assert!(!desk.holds_blob(&sha).unwrap());
     assert!(desk.keep_relayed_photo(&sha, &photo).unwrap());
 
-    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
     let mut stranger = worker.clone();
     stranger["created_by_id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
     let mut wrong_id = worker.clone();
@@ -335,7 +339,6 @@ fn a_health_check_and_a_policy_from_another_desk_are_kept_with_the_report_and_a_
     assert!(!desk.holds_blob(&sha).unwrap());
     assert!(desk.keep_relayed_report(&sha, &report).unwrap());
 
-    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
     let mut orphan = health.clone();
     orphan["id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
     orphan["worker_id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
@@ -393,7 +396,6 @@ fn card_events_from_another_desk_are_kept_once_and_a_hostile_one_is_refused() {
     let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
     let pending = elsewhere.pending_sync_entries(20).unwrap();
     let payload = |entity: SyncEntity| relayed_payload(&pending, entity);
-    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
     let setup = desk.apply_pulled(&[record(1, SyncEntity::User, payload(SyncEntity::User)), record(2, SyncEntity::Worker, payload(SyncEntity::Worker))], 2, true).unwrap();
     assert_eq!((setup.staff_accounts, setup.workers), (1, 1));
 
@@ -470,7 +472,6 @@ fn a_lost_write_is_kept_in_the_timeline_once_however_often_it_arrives() {
     let mut worker = relayed_payload(&pending, SyncEntity::Worker);
     worker[RELAYED_FROM] = serde_json::json!("分店前台");
     worker[LOST_WRITES] = serde_json::json!([{"field": "emergency_contact_name", "value": "王五", "at": "2026-11-26T08:00:00Z", "by": li_na.id()}]);
-    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
     let account = relayed_payload(&pending, SyncEntity::User);
     desk.apply_pulled(&[record(1, SyncEntity::User, account), record(2, SyncEntity::Worker, worker.clone())], 2, true).unwrap();
     desk.apply_pulled(&[record(3, SyncEntity::Worker, worker.clone()), record(4, SyncEntity::Worker, worker)], 4, true).unwrap();
@@ -607,7 +608,6 @@ fn training_records_naming_an_unknown_class_or_worker_are_refused_and_counted_an
     certdesk_testkit::desk::complete_training(&mut elsewhere, &li_na, std::slice::from_ref(&w.id), "88");
     let pending = elsewhere.pending_sync_entries(50).unwrap();
     let payload = |entity: SyncEntity| relayed_payload(&pending, entity);
-    let record = |seq, entity, payload| Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } };
     let (account, worker, class) = (payload(SyncEntity::User), payload(SyncEntity::Worker), payload(SyncEntity::TrainingClass));
     let (participant, mut exam, supervision) = (payload(SyncEntity::ClassParticipant), payload(SyncEntity::ExamResult), payload(SyncEntity::SupervisionForm));
     // The exam taken in that class (an exam may name none; this one names it).
