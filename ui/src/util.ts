@@ -104,3 +104,13 @@ export function statusColor(code: string): string | undefined {
   if (/enrol|regist|new|draft/.test(c)) return 'blue';
   return undefined;
 }
+
+/**
+ * Every code of a closed set the Rust side declares, written out for a form's options: the type
+ * check fails when a code is unknown or one of the set is missing, so the list cannot drift from
+ * the generated type. `everyCode<HealthCategory>()(['general', ...])`.
+ */
+export const everyCode =
+  <T extends string>() =>
+  <const A extends readonly T[]>(codes: A & (Exclude<T, A[number]> extends never ? unknown : { missing: Exclude<T, A[number]> })): A =>
+    codes;

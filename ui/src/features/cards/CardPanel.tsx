@@ -12,12 +12,15 @@ import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
 import type { ButtonProps } from 'antd/es/button';
 import * as api from '../../api';
-import type { ApiError, CancelReason, CardLayout, CardState } from '../../api';
+import type { ApiError, CancelReason, CardLayout, CardState, LossKind } from '../../api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
-import { formatTime, todayIso } from '../../util';
+import { everyCode, formatTime, todayIso } from '../../util';
 import PrintDialog from './PrintDialog';
 import SignaturePad from './SignaturePad';
+
+const CANCEL_REASONS = everyCode<CancelReason>()(['left_agency', 'misconduct', 'other']);
+const LOSS_KINDS = everyCode<LossKind>()(['lost', 'damaged']);
 
 const PdfPreview = lazy(() => import('./PdfPreview'));
 
@@ -45,7 +48,7 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
   // dialog fields
   const [issuedOn, setIssuedOn] = useState(todayIso());
   const [signature, setSignature] = useState<string | null>(null);
-  const [lossKind, setLossKind] = useState<'lost' | 'damaged'>('lost');
+  const [lossKind, setLossKind] = useState<LossKind>('lost');
   const [note, setNote] = useState('');
   const [reason, setReason] = useState<CancelReason>('left_agency');
 
@@ -301,8 +304,11 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
         destroyOnHidden
       >
         <Radio.Group value={lossKind} onChange={(e) => setLossKind(e.target.value)} data-testid="loss-kind">
-          <Radio value="lost">{t('card.loss.lost')}</Radio>
-          <Radio value="damaged">{t('card.loss.damaged')}</Radio>
+          {LOSS_KINDS.map((k) => (
+            <Radio key={k} value={k}>
+              {t(`card.loss.${k}`)}
+            </Radio>
+          ))}
         </Radio.Group>
         {beside('kind')}
         <Input
@@ -337,7 +343,7 @@ export default function CardPanel({ id, name, onChanged }: { id: string; name: s
           style={{ width: 200 }}
           data-testid="cancel-reason"
           status={fieldError('reason') ? 'error' : undefined}
-          options={(['left_agency', 'misconduct', 'other'] as const).map((r) => ({ value: r, label: t(`card.reason.${r}`) }))}
+          options={CANCEL_REASONS.map((r) => ({ value: r, label: t(`card.reason.${r}`) }))}
         />
         {beside('reason')}
         <Input

@@ -15,16 +15,16 @@ import * as api from '../../api';
 import type { ApiError, HealthCategory, HealthCheck, HealthResult, InsuranceKind, InsurancePolicy } from '../../api';
 import { useI18n } from '../../i18n';
 import { firstErrorField, lastSegment, splitFieldErrors, type FieldErrors } from '../../formErrors';
-import { enterSubmits, focusById, readFileBase64, todayIso } from '../../util';
+import { enterSubmits, everyCode, focusById, readFileBase64, todayIso } from '../../util';
 
 export const HEALTH_FIELDS = ['checked_on', 'institution', 'category', 'result', 'valid_until', 'report'] as const;
 export const INSURANCE_FIELDS = ['insurer', 'policy_number', 'kind', 'valid_from', 'valid_until'] as const;
 type HealthField = (typeof HEALTH_FIELDS)[number];
 type InsuranceField = (typeof INSURANCE_FIELDS)[number];
 
-const CATEGORIES = ['general', 'home', 'elder_care', 'maternity_care'] as const satisfies readonly HealthCategory[];
-const KINDS = ['accident', 'employer_liability', 'other'] as const satisfies readonly InsuranceKind[];
-const RESULTS = ['pass', 'fail'] as const satisfies readonly HealthResult[];
+const CATEGORIES = everyCode<HealthCategory>()(['general', 'home', 'elder_care', 'maternity_care']);
+const KINDS = everyCode<InsuranceKind>()(['accident', 'employer_liability', 'other']);
+const RESULTS = everyCode<HealthResult>()(['pass', 'fail']);
 
 /** A radio group's value: set only from its own options, so one of the set's codes. */
 const picked = <T extends string>(_options: readonly T[], v: string) => v as T;
