@@ -8,7 +8,13 @@
 //! what changed, and installs on request; the download's progress reaches the window; the package
 //! is verified before the package manager sees it, and a refusal leaves the running version as it
 //! was. The new version runs from the next start ("重启").
+//!
+//! Installed from the .deb, the updater runs dpkg (the bundler marked the program so). Run from
+//! the AppImage (scripts/package, crates/certdesk-appimage), the program is marked as an
+//! AppImage's and the update replaces the `.AppImage` file itself, never the copy the runtime
+//! extracted and runs: see [`running_appimage`].
 
+use std::path::PathBuf;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -97,6 +103,10 @@ pub(crate) async fn update_check(
         .endpoints(vec![source.endpoint.parse().map_err(messages::update_unavailable)?])
         .and_then(|b| b.header("Authorization", source.authorization))
         .map_err(unavailable)?;
+    if let Some(appimage) = running_appimage() {
+        // Without this the updater would replace the extracted program in the runtime's cache.
+        builder = builder.executable_path(appimage);
+    }
     if let Some(pem) = source.ca_pem {
         // Only the platform's own CA, as the sync trusts it (parsed again here: the updater has
         // a TLS client of its own).
@@ -161,6 +171,19 @@ pub(crate) async fn update_install(
 pub(crate) fn update_restart(app: State<'_, AppData>, handle: tauri::AppHandle) -> CmdResult<()> {
     app.core.manager("update_restart", |_| Ok(()))?;
     handle.restart()
+}
+
+/// The `.AppImage` file this desk runs from, when it runs from one: `APPIMAGE` names an existing
+/// file carrying the AppImage magic, and this program lies under `APPDIR` (where the runtime
+/// extracted it). Anything else (a .deb install, a variable set by hand) is not an AppImage, and
+/// the updater keeps its own idea of what to replace.
+fn running_appimage() -> Option<PathBuf> {
+    let appimage = PathBuf::from(std::env::var_os("APPIMAGE")?);
+    let appdir = std::fs::canonicalize(std::env::var_os("APPDIR")?).ok()?;
+    let exe = std::env::current_exe().and_then(std::fs::canonicalize).ok()?;
+    let head = certdesk_appimage::format::read_head(&appimage).ok()?;
+    (appimage.is_absolute() && appimage.is_file() && exe.starts_with(&appdir) && certdesk_appimage::format::has_magic(&head))
+        .then_some(appimage)
 }
 
 /// An updater error while asking or downloading, as the manager reads it.
