@@ -7,6 +7,7 @@
 
 mod window;
 
+mod appimage;
 mod crash;
 mod e2e;
 mod e2e_cards;

@@ -14,6 +14,9 @@ use crate::window::*;
 const DRIVER_PORT: u16 = 4456;
 /// The package's name in dpkg (the product's ASCII name).
 pub(crate) const PACKAGE: &str = "certdesk";
+/// Lines the desktop entry must hold (the .deb's and the AppImage's): the product's Chinese name,
+/// the program, the icon, the menu.
+pub(crate) const DESKTOP_LINES: [&str; 4] = ["Name=上门证工作台", "Exec=certdesk-app", "Icon=certdesk-app", "Categories=Office;"];
 
 /// dpkg, through sudo when this is not root (scripts/test's apt step needs the same).
 pub(crate) fn dpkg(args: &[&str]) -> (bool, String) {
@@ -58,7 +61,7 @@ async fn the_deb_installs_starts_at_its_first_screen_and_removes_without_a_trace
     }
     assert!(files.iter().any(|f| f.starts_with("/usr/share/icons/hicolor/") && f.ends_with("/certdesk-app.png")), "{files:?}");
     let desktop = std::fs::read_to_string("/usr/share/applications/certdesk.desktop").unwrap();
-    for line in ["Name=上门证工作台", "Exec=certdesk-app", "Icon=certdesk-app", "Categories=Office;"] {
+    for line in DESKTOP_LINES {
         assert!(desktop.lines().any(|l| l == line), "the desktop entry has {line}:\n{desktop}");
     }
     let cli = Command::new("/usr/bin/certdesk").arg("--version").output().unwrap();

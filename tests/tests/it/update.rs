@@ -23,27 +23,27 @@ use crate::package::{dpkg, PACKAGE};
 use crate::window::*;
 
 const DRIVER_PORT: u16 = 4458;
-const NOTES: &str = "新增：读身份证自动填写登记表\n修复：同步页进度条在断网后停住";
+pub(crate) const NOTES: &str = "新增：读身份证自动填写登记表\n修复：同步页进度条在断网后停住";
 
 /// Where the package installs the window.
 const INSTALLED: &str = "/usr/bin/certdesk-app";
 
-/// Every running process of the installed window: its pid and what its executable link says
-/// (` (deleted)` once dpkg has replaced the file it runs).
-fn app_processes() -> Vec<(u32, String)> {
+/// Every running process whose executable lies under `prefix`: its pid and what its executable
+/// link says (` (deleted)` once dpkg has replaced the file it runs).
+pub(crate) fn processes_under(prefix: &str) -> Vec<(u32, String)> {
     std::fs::read_dir("/proc")
         .unwrap()
         .flatten()
         .filter_map(|e| {
             let pid = e.file_name().to_string_lossy().parse::<u32>().ok()?;
             let exe = std::fs::read_link(e.path().join("exe")).ok()?.to_string_lossy().into_owned();
-            exe.starts_with(INSTALLED).then_some((pid, exe))
+            exe.starts_with(prefix).then_some((pid, exe))
         })
         .collect()
 }
 
 /// Ends process `pid` (TERM, then KILL after 10 s) and waits until it is gone.
-async fn stop(pid: u32) {
+pub(crate) async fn stop(pid: u32) {
     let _ = Command::new("kill").arg(pid.to_string()).status();
     let started = std::time::Instant::now();
     while Path::new(&format!("/proc/{pid}")).exists() {
@@ -62,13 +62,13 @@ fn installed_version() -> String {
 }
 
 /// The repository's Tauri CLI (signing and key generation, as scripts/package uses them).
-fn tauri_cli() -> PathBuf {
+pub(crate) fn tauri_cli() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/.bin/tauri")
 }
 
 /// Signs `file` with `key` for `version`, as a release manager (or an attacker with another key)
 /// would; the signature lands beside it as `.sig`.
-fn sign(key: &Path, version: &str, file: &Path) {
+pub(crate) fn sign(key: &Path, version: &str, file: &Path) {
     let out = Command::new(tauri_cli())
         .args(["signer", "sign", "-p", "", "--app-version", version, "-f"])
         .arg(key)
@@ -80,7 +80,7 @@ fn sign(key: &Path, version: &str, file: &Path) {
 
 /// Publishes `package` (with `package.sig` beside it) as `version` into the platform's releases
 /// folder, with the platform's own command.
-fn publish(platform_bin: &Path, releases: &Path, version: &str, package: &Path) {
+pub(crate) fn publish(platform_bin: &Path, releases: &Path, version: &str, package: &Path) {
     let notes = releases.parent().unwrap().join(format!("notes-{version}.txt"));
     std::fs::write(&notes, NOTES).unwrap();
     let out = Command::new(platform_bin)
@@ -97,20 +97,48 @@ fn publish(platform_bin: &Path, releases: &Path, version: &str, package: &Path) 
     assert!(out.status.success(), "publishing {version}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
-fn sig_of(package: &Path) -> PathBuf {
+pub(crate) fn sig_of(package: &Path) -> PathBuf {
     let mut s = package.as_os_str().to_owned();
     s.push(".sig");
     PathBuf::from(s)
 }
 
-/// `deb` copied into `dir` under the file name the release `version` would have.
-fn as_release(deb: &Path, dir: &Path, version: &str) -> PathBuf {
-    let to = dir.join(format!("certdesk_{version}_amd64.deb"));
-    std::fs::copy(deb, &to).unwrap();
+/// `package` (a .deb or an .AppImage) copied into `dir` under the file name the release
+/// `version` would have.
+pub(crate) fn as_release(package: &Path, dir: &Path, version: &str) -> PathBuf {
+    let ext = package.extension().unwrap().to_string_lossy();
+    let to = dir.join(format!("certdesk_{version}_amd64.{ext}"));
+    std::fs::copy(package, &to).unwrap();
     to
 }
 
-async fn sign_in_to_updates(d: &WebDriver) {
+/// The version in a package's file name (`certdesk_0.1.1_amd64.deb`).
+pub(crate) fn version_of(package: &Path) -> String {
+    package.file_name().unwrap().to_string_lossy().split('_').nth(1).unwrap().to_owned()
+}
+
+/// Changes one byte in the middle of the package the platform published for `version` (an
+/// attacker with the platform's disk), leaving its signature as it was.
+pub(crate) fn tamper_published(releases: &Path, version: &str, ext: &str) {
+    let published = std::fs::read_dir(releases.join(version))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == ext))
+        .expect("the published package");
+    let mut bytes = std::fs::read(&published).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x5a;
+    std::fs::write(&published, bytes).unwrap();
+}
+
+/// A signing key of someone else's, written to `path`.
+pub(crate) fn foreign_key(path: &Path) {
+    let out = Command::new(tauri_cli()).args(["signer", "generate", "--ci", "-p", "", "-w"]).arg(path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+pub(crate) async fn sign_in_to_updates(d: &WebDriver) {
     d.set_window_rect(0, 0, 1280, 900).await.ok();
     sign_in(d, "admin", "secret123").await;
     wait(d, tid("worker-table")).await;
@@ -133,7 +161,7 @@ async fn the_installed_desk_updates_to_a_signed_release_and_refuses_a_tampered_o
     };
     let (deb, next, key) = (PathBuf::from(deb), PathBuf::from(next), PathBuf::from(key));
     let current = env!("CARGO_PKG_VERSION");
-    let next_version = next.file_name().unwrap().to_string_lossy().split('_').nth(1).unwrap().to_owned();
+    let next_version = version_of(&next);
     assert_ne!(next_version, current, "CERTDESK_DEB_NEXT must be another version: {}", next.display());
     let platform_bin = app_bin().with_file_name("certdesk-platform");
 
@@ -172,13 +200,13 @@ async fn the_installed_desk_updates_to_a_signed_release_and_refuses_a_tampered_o
         wait_text(&d, tid("update-installed"), &format!("已安装 {next_version}")).await;
         shot(&d, "u-02-update-installed").await;
         // 立即重启: this process (its file replaced by dpkg) gives way to the installed file.
-        let before = app_processes();
+        let before = processes_under(INSTALLED);
         assert!(before.iter().any(|(_, exe)| exe.ends_with(" (deleted)")), "the running program's file was replaced: {before:?}");
         // The window goes as the click lands, so WebDriver may report the click as failed.
         let _ = wait(&d, tid("update-restart")).await.click().await;
         let started = std::time::Instant::now();
         let restarted = loop {
-            let now = app_processes();
+            let now = processes_under(INSTALLED);
             if let Some((pid, _)) = now.iter().find(|(pid, exe)| exe == INSTALLED && !before.iter().any(|(b, _)| b == pid)) {
                 break *pid;
             }
@@ -199,23 +227,13 @@ async fn the_installed_desk_updates_to_a_signed_release_and_refuses_a_tampered_o
     let tampered = as_release(&next, work.path(), tampered_version);
     sign(&key, tampered_version, &tampered);
     publish(&platform_bin, &releases, tampered_version, &tampered);
-    let published = std::fs::read_dir(releases.join(tampered_version))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "deb"))
-        .expect("the published package");
-    let mut bytes = std::fs::read(&published).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x5a;
-    std::fs::write(&published, bytes).unwrap();
+    tamper_published(&releases, tampered_version, "deb");
 
-    let foreign_key = work.path().join("someone-else.key");
-    let out = Command::new(tauri_cli()).args(["signer", "generate", "--ci", "-p", "", "-w"]).arg(&foreign_key).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let foreign_key_file = work.path().join("someone-else.key");
+    foreign_key(&foreign_key_file);
     let foreign_version = "9.0.2";
     let foreign = as_release(&next, work.path(), foreign_version);
-    sign(&foreign_key, foreign_version, &foreign);
+    sign(&foreign_key_file, foreign_version, &foreign);
 
     // The updated desk, started again: it runs the new version, and refuses both.
     let d = session(&driver, app, data.path()).await;

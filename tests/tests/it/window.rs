@@ -25,6 +25,12 @@ impl Driver {
     /// Start tauri-driver on `port` (WebKitWebDriver on `port + 1`): each test file has its own
     /// pair, so that test binaries never fight over a port.
     pub fn start(port: u16) -> Driver {
+        Driver::start_with_env(port, &[])
+    }
+
+    /// [`Driver::start`], with variables the driver passes on to the program it starts (the
+    /// AppImage tests' cache folder).
+    pub fn start_with_env(port: u16, env: &[(&str, &Path)]) -> Driver {
         let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
             let home = std::env::var("HOME").unwrap_or_default();
             let local = format!("{home}/.cargo/bin/tauri-driver");
@@ -32,6 +38,7 @@ impl Driver {
         });
         let child = Command::new(bin)
             .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
