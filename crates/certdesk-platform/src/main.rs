@@ -42,9 +42,10 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ReleaseCommand {
-    /// Publish one version with one package: checked (semver, not published yet, a package,
-    /// a Tauri minisign signature made for this version), staged in the folder and renamed into
-    /// place at once. A version is published once; publish a new version to change anything.
+    /// Publish one version with its packages (the .deb and the AppImage, say): checked (semver,
+    /// not published yet, each package there with a Tauri minisign signature made for this
+    /// version), staged in the folder and renamed into place at once. A version is published
+    /// once; publish a new version to change anything.
     Publish(ReleasePublishArgs),
     /// Every version in the folder, newest first, with its packages and whether each is offered.
     List(ReleaseListArgs),
@@ -68,19 +69,22 @@ struct ReleasePublishArgs {
     /// A UTF-8 text file saying what changed (Chinese; the agency's manager reads it).
     #[arg(long)]
     notes_file: PathBuf,
-    /// The package (e.g. certdesk_0.1.1_amd64.deb).
-    #[arg(long)]
-    package: PathBuf,
-    /// Its signature as `tauri signer sign --app-version VERSION` writes it (PACKAGE.sig).
-    #[arg(long)]
-    signature: PathBuf,
-    /// linux, windows or darwin; default: the system the bundle installs on.
+    /// The package (e.g. certdesk_0.1.1_amd64.deb); give it once for each package of the version
+    /// (certdesk_0.1.1_amd64.deb and certdesk_0.1.1_amd64.AppImage), each with its --signature.
+    #[arg(long, required = true)]
+    package: Vec<PathBuf>,
+    /// Its signature as `tauri signer sign --app-version VERSION` writes it (PACKAGE.sig), in the
+    /// order of the packages.
+    #[arg(long, required = true)]
+    signature: Vec<PathBuf>,
+    /// linux, windows or darwin; default: the system the bundle installs on (for every package).
     #[arg(long)]
     target: Option<String>,
     /// x86_64, aarch64, i686 or armv7.
     #[arg(long, default_value = "x86_64")]
     arch: String,
-    /// deb, rpm, appimage, nsis, msi or app; default: what the package's file name says.
+    /// deb, rpm, appimage, nsis, msi or app; default: what each package's file name says (given,
+    /// it holds for every package).
     #[arg(long)]
     bundle: Option<String>,
 }
@@ -92,17 +96,25 @@ fn closed<T: certdesk_domain::Code>(flag: &str, given: &str) -> Result<T> {
 
 /// `release publish` / `release list`.
 fn release(command: &ReleaseCommand) -> Result<()> {
-    use certdesk_platform::releases::{self, Publication, Releases};
+    use certdesk_platform::releases::{self, PackageFile, PublishRefusal, Publication, Releases};
     match command {
         ReleaseCommand::Publish(args) => {
+            let (packages, signatures) = (args.package.len(), args.signature.len());
+            if packages != signatures {
+                return Err(PublishRefusal::SignatureCount { packages, signatures }.into());
+            }
+            let target = args.target.as_deref().map(|t| closed("target", t)).transpose()?;
+            let bundle = args.bundle.as_deref().map(|b| closed("bundle", b)).transpose()?;
             let publication = Publication {
                 version: args.version.clone(),
                 notes_file: args.notes_file.clone(),
-                package: args.package.clone(),
-                signature: args.signature.clone(),
-                target: args.target.as_deref().map(|t| closed("target", t)).transpose()?,
+                packages: args
+                    .package
+                    .iter()
+                    .zip(&args.signature)
+                    .map(|(package, signature)| PackageFile { package: package.clone(), signature: signature.clone(), target, bundle })
+                    .collect(),
                 arch: closed("arch", &args.arch)?,
-                bundle: args.bundle.as_deref().map(|b| closed("bundle", b)).transpose()?,
             };
             let manifest = releases::publish(&args.releases, &publication, chrono::Utc::now())?;
             for p in &manifest.packages {

@@ -1216,6 +1216,14 @@ pub(crate) mod releases {
                     format!("The signature's trusted comment carries no version (version:{version}): sign again with tauri signer sign --app-version {version}; nothing was published"),
                 ),
             },
+            PublishRefusal::PackageTwice(p) => (
+                format!("安装包 {} 与本次发布的另一个安装包同名，或适用于同一系统、处理器和安装方式，未发布", shown(p)),
+                format!("The package {} has the same file name as another package of this publication, or is for the same system, processor and kind of package; nothing was published", shown(p)),
+            ),
+            PublishRefusal::SignatureCount { packages, signatures } => (
+                format!("每个安装包须有一个签名文件（--package 与 --signature 成对给出）：{packages} 个安装包，{signatures} 个签名，未发布"),
+                format!("Every package needs its signature (--package and --signature in pairs): {packages} packages, {signatures} signatures; nothing was published"),
+            ),
             PublishRefusal::NotesUnreadable(p) => (
                 format!("无法读取更新说明文件 {}（须为 UTF-8 文本），未发布", shown(p)),
                 format!("The notes file {} cannot be read as UTF-8 text; nothing was published", shown(p)),

@@ -243,14 +243,22 @@ pub struct Publication {
     pub version: String,
     /// The file holding what changed (UTF-8).
     pub notes_file: PathBuf,
+    /// Its packages (one for each system and kind of package it is offered to: the .deb and
+    /// the AppImage of a version, say).
+    pub packages: Vec<PackageFile>,
+    /// The processor.
+    pub arch: DeskArch,
+}
+
+/// One package of a publication.
+#[derive(Debug, Clone)]
+pub struct PackageFile {
     /// The package.
     pub package: PathBuf,
     /// Its signature (`.sig` as the Tauri signer writes it).
     pub signature: PathBuf,
     /// The system; by default the one the package's kind installs on.
     pub target: Option<DeskTarget>,
-    /// The processor.
-    pub arch: DeskArch,
     /// The kind of package; by default what the file name says.
     pub bundle: Option<DeskBundle>,
 }
@@ -281,6 +289,16 @@ pub enum PublishRefusal {
         /// The version signed, if any.
         signed: Option<String>,
     },
+    /// Two packages of one publication share a file name, or are for the same system,
+    /// processor and kind of package (a desk would be offered one of them, unsaid which).
+    PackageTwice(PathBuf),
+    /// Not one signature for every package (`--package` and `--signature` in pairs).
+    SignatureCount {
+        /// How many packages were given.
+        packages: usize,
+        /// How many signatures were given.
+        signatures: usize,
+    },
     /// The notes file does not read as UTF-8.
     NotesUnreadable(PathBuf),
     /// The notes file is blank.
@@ -310,30 +328,19 @@ pub fn publish(releases: &Path, p: &Publication, now: DateTime<Utc>) -> Result<R
     if final_dir.exists() {
         return Err(R::VersionExists(p.version.clone()));
     }
-    let size = match std::fs::metadata(&p.package) {
-        Ok(m) if m.is_file() => m.len(),
-        _ => return Err(R::PackageMissing(p.package.clone())),
-    };
-    if size == 0 {
-        return Err(R::PackageEmpty(p.package.clone()));
+    let mut checked: Vec<(ReleasePackage, &Path, Vec<u8>)> = Vec::new();
+    for f in &p.packages {
+        let (package, signature) = check_package(&version, f, p.arch)?;
+        let twice = checked.iter().any(|(c, _, _)| {
+            c.file == package.file || (c.target, c.arch, c.bundle) == (package.target, package.arch, package.bundle)
+        });
+        if twice {
+            return Err(R::PackageTwice(f.package.clone()));
+        }
+        checked.push((package, &f.package, signature));
     }
-    let file = p
-        .package
-        .file_name()
-        .and_then(|n| n.to_str())
-        .filter(|n| servable_name(n))
-        .ok_or_else(|| R::PackageName(p.package.clone()))?
-        .to_owned();
-    let bundle = p.bundle.or_else(|| DeskBundle::of_file_name(&file)).ok_or_else(|| R::BundleUnknown(p.package.clone()))?;
-    let signature = match std::fs::read(&p.signature) {
-        Ok(bytes) => bytes,
-        Err(_) => return Err(R::SignatureMissing(p.signature.clone())),
-    };
-    let text = String::from_utf8(signature.clone()).map_err(|_| R::SignatureNotMinisign(p.signature.clone(), SignatureFault::NotBase64))?;
-    let parsed = MinisignSignature::parse(&text).map_err(|f| R::SignatureNotMinisign(p.signature.clone(), f))?;
-    let signed_as = parsed.signed_version().and_then(|v| Version::parse(v).ok());
-    if signed_as.as_ref() != Some(&version) {
-        return Err(R::SignatureVersion { version: p.version.clone(), signed: parsed.signed_version().map(str::to_owned) });
+    if checked.is_empty() {
+        return Err(R::SignatureCount { packages: 0, signatures: 0 });
     }
     let notes = std::fs::read_to_string(&p.notes_file).map_err(|_| R::NotesUnreadable(p.notes_file.clone()))?;
     let notes = notes.trim().to_owned();
@@ -344,14 +351,14 @@ pub fn publish(releases: &Path, p: &Publication, now: DateTime<Utc>) -> Result<R
         version: p.version.clone(),
         notes,
         pub_date: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        packages: vec![ReleasePackage { target: p.target.unwrap_or_else(|| bundle.target()), arch: p.arch, bundle, file: file.clone() }],
+        packages: checked.iter().map(|(package, _, _)| package.clone()).collect(),
     };
 
     // Plain permissions, not the data folder's owner-only ones: the release manager publishes,
     // and the platform's own user (or several instances') must read.
     std::fs::create_dir_all(releases).map_err(R::Io)?;
     let staging = releases.join(format!(".staging-{}", uuid::Uuid::now_v7()));
-    let staged = stage(&staging, &manifest, &p.package, &file, &signature).and_then(|()| {
+    let staged = stage(&staging, &manifest, &checked).and_then(|()| {
         // Checked again just before: another publisher may have been quicker. (A rename onto an
         // existing non-empty folder fails anyway.)
         if final_dir.exists() {
@@ -378,22 +385,57 @@ pub fn publish(releases: &Path, p: &Publication, now: DateTime<Utc>) -> Result<R
     }
 }
 
-/// Writes the version's folder at `staging`: the package, its signature, the manifest, each
+/// Writes the version's folder at `staging`: each package and its signature, the manifest, each
 /// synced.
-fn stage(staging: &Path, manifest: &ReleaseManifest, package: &Path, file: &str, signature: &[u8]) -> io::Result<()> {
+fn stage(staging: &Path, manifest: &ReleaseManifest, packages: &[(ReleasePackage, &Path, Vec<u8>)]) -> io::Result<()> {
     use std::io::Write;
     std::fs::create_dir(staging)?;
-    std::fs::copy(package, staging.join(file))?;
-    std::fs::File::open(staging.join(file))?.sync_all()?;
     let write = |name: &str, bytes: &[u8]| -> io::Result<()> {
         let mut f = std::fs::File::create(staging.join(name))?;
         f.write_all(bytes)?;
         f.sync_all()
     };
-    write(&sig_name(file), signature)?;
+    for (package, source, signature) in packages {
+        std::fs::copy(source, staging.join(&package.file))?;
+        std::fs::File::open(staging.join(&package.file))?.sync_all()?;
+        write(&sig_name(&package.file), signature)?;
+    }
     let json = serde_json::to_vec_pretty(manifest).map_err(io::Error::other)?;
     write(ReleaseManifest::FILE, &json)?;
     std::fs::File::open(staging)?.sync_all()
+}
+
+/// Checks one package of a publication of `version`: there, not empty, a name that can be
+/// served, a kind, a minisign signature made for this version. Its entry in the manifest and
+/// the signature's bytes.
+fn check_package(version: &Version, f: &PackageFile, arch: DeskArch) -> Result<(ReleasePackage, Vec<u8>), PublishRefusal> {
+    use PublishRefusal as R;
+    let size = match std::fs::metadata(&f.package) {
+        Ok(m) if m.is_file() => m.len(),
+        _ => return Err(R::PackageMissing(f.package.clone())),
+    };
+    if size == 0 {
+        return Err(R::PackageEmpty(f.package.clone()));
+    }
+    let file = f
+        .package
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| servable_name(n))
+        .ok_or_else(|| R::PackageName(f.package.clone()))?
+        .to_owned();
+    let bundle = f.bundle.or_else(|| DeskBundle::of_file_name(&file)).ok_or_else(|| R::BundleUnknown(f.package.clone()))?;
+    let signature = match std::fs::read(&f.signature) {
+        Ok(bytes) => bytes,
+        Err(_) => return Err(R::SignatureMissing(f.signature.clone())),
+    };
+    let text = String::from_utf8(signature.clone()).map_err(|_| R::SignatureNotMinisign(f.signature.clone(), SignatureFault::NotBase64))?;
+    let parsed = MinisignSignature::parse(&text).map_err(|fault| R::SignatureNotMinisign(f.signature.clone(), fault))?;
+    let signed_as = parsed.signed_version().and_then(|v| Version::parse(v).ok());
+    if signed_as.as_ref() != Some(version) {
+        return Err(R::SignatureVersion { version: version.to_string(), signed: parsed.signed_version().map(str::to_owned) });
+    }
+    Ok((ReleasePackage { target: f.target.unwrap_or_else(|| bundle.target()), arch, bundle, file }, signature))
 }
 
 /// One value of a closed set given to the `release` command's `--{flag}`, or the sentence
@@ -473,7 +515,8 @@ mod tests {
         std::fs::write(&sig, sig_file("timestamp:1\tfile:certdesk_0.1.1_amd64.deb\tversion:0.1.1")).unwrap();
         std::fs::write(&notes, "修复").unwrap();
         std::fs::write(dir.path().join("outside.txt"), b"no").unwrap();
-        let p = Publication { version: "0.1.1".into(), notes_file: notes, package, signature: sig, target: None, arch: DeskArch::X86_64, bundle: None };
+        let packages = vec![PackageFile { package, signature: sig, target: None, bundle: None }];
+        let p = Publication { version: "0.1.1".into(), notes_file: notes, packages, arch: DeskArch::X86_64 };
         publish(dir.path(), &p, "2026-12-05T09:00:00Z".parse().unwrap()).unwrap();
         let r = Releases::new(dir.path());
         assert!(r.package_file("0.1.1", "certdesk_0.1.1_amd64.deb").is_some());

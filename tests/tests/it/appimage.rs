@@ -6,7 +6,7 @@
 //! into the cache, later ones reuse it (both timed).
 //!
 //! Then the update: the AppImage of this version, copied into a folder of its own, enrolled with
-//! a real platform that serves the next version's AppImage signed for it. The manager checks and
+//! a real platform that serves the next version (its .deb and its AppImage, each signed for it). The manager checks and
 //! installs; the file at that path is now the next version's, byte for byte, and 立即重启 and the
 //! next start run it. A tampered release and one signed with another key are refused with the
 //! sentence, the file stays as it was, and the window keeps working.
@@ -26,7 +26,7 @@ use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 
 use crate::package::DESKTOP_LINES;
-use crate::update::{as_release, foreign_key, processes_under, publish, sign, sign_in_to_updates, stop, tamper_published, version_of};
+use crate::update::{as_release, foreign_key, processes_under, publish, publish_all, sign, sign_in_to_updates, stop, tamper_published, version_of};
 use crate::window::*;
 
 const DRIVER_PORT: u16 = 4460;
@@ -130,11 +130,13 @@ async fn the_appimage_updates_its_own_file_to_a_signed_release_and_refuses_a_tam
     assert_ne!(next_version, current, "CERTDESK_APPIMAGE_NEXT must be another version: {}", next.display());
     let platform_bin = app_bin().with_file_name("certdesk-platform");
 
-    // The platform, serving the next version's AppImage.
+    // The platform, serving the next version as scripts/package builds it: its .deb and its
+    // AppImage, one publication. The desk run from the AppImage must be offered the AppImage.
     let work = tempfile::tempdir().unwrap();
     let releases = work.path().join("releases");
     std::fs::create_dir(&releases).unwrap();
-    publish(&platform_bin, &releases, &next_version, next);
+    let next_deb = next.with_extension("deb");
+    publish_all(&platform_bin, &releases, &next_version, &[&next_deb, next]);
     let mut platform = TestPlatform::start(Options::default().with_releases(&releases)).await;
     let code = platform.desk_agency_code().await;
     let data = work.path().join("data");

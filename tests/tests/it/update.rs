@@ -11,6 +11,7 @@
 //! `CERTDESK_DEB_NEXT` and `CERTDESK_UPDATE_KEY_FILE`; without them the test says so and passes,
 //! except under `CI=true`, where it fails.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -81,6 +82,11 @@ pub(crate) fn sign(key: &Path, version: &str, file: &Path) {
 /// Publishes `package` (with `package.sig` beside it) as `version` into the platform's releases
 /// folder, with the platform's own command.
 pub(crate) fn publish(platform_bin: &Path, releases: &Path, version: &str, package: &Path) {
+    publish_all(platform_bin, releases, version, &[package]);
+}
+
+/// Publishes `packages` (each with its `.sig` beside it) together as `version`.
+pub(crate) fn publish_all(platform_bin: &Path, releases: &Path, version: &str, packages: &[&Path]) {
     let notes = releases.parent().unwrap().join(format!("notes-{version}.txt"));
     std::fs::write(&notes, NOTES).unwrap();
     let out = Command::new(platform_bin)
@@ -88,10 +94,7 @@ pub(crate) fn publish(platform_bin: &Path, releases: &Path, version: &str, packa
         .arg(releases)
         .args(["--version", version, "--notes-file"])
         .arg(&notes)
-        .arg("--package")
-        .arg(package)
-        .arg("--signature")
-        .arg(sig_of(package))
+        .args(packages.iter().flat_map(|p| [OsString::from("--package"), p.as_os_str().to_owned(), "--signature".into(), sig_of(p).into()]))
         .output()
         .unwrap();
     assert!(out.status.success(), "publishing {version}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));

@@ -334,6 +334,53 @@ fn release_publish_refusals_say_what_is_wrong_and_leave_the_folder_unchanged() {
     );
 }
 
+/// One version published with its .deb and its AppImage (as `scripts/package` builds them): a
+/// desk installed from the .deb is offered the .deb, one run from the AppImage the AppImage,
+/// each with its own signature and bytes; two packages of one kind, or packages and signatures
+/// not in pairs, are refused with the folder unchanged.
+#[tokio::test]
+async fn a_version_published_with_a_deb_and_an_appimage_offers_each_desk_its_own_kind() {
+    let bench = Bench::new();
+    let appimage = |v: &str| format!("certdesk_{v}_amd64.AppImage");
+    let files = |v: &str| {
+        let deb_file = bench.file(&deb(v), package_bytes(v));
+        let deb_sig = bench.file(&format!("{}.sig", deb(v)), signed_for(v, &deb(v)));
+        let ai_file = bench.file(&appimage(v), [b"\x7fELF appimage ".as_slice(), &package_bytes(v)].concat());
+        let ai_sig = bench.file(&format!("{}.sig", appimage(v)), signed_for(v, &appimage(v)));
+        (deb_file, deb_sig, ai_file, ai_sig)
+    };
+    let (deb_file, deb_sig, ai_file, ai_sig) = files("0.2.0");
+    let both = ["--package", ai_file.to_str().unwrap(), "--signature", ai_sig.to_str().unwrap()];
+    let out = bench.publish_files("0.2.0", &deb_file, &deb_sig, &both);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("linux/x86_64/deb") && said.contains("linux/x86_64/appimage"), "{said}");
+
+    let p = TestPlatform::start(Options::default().with_releases(bench.releases())).await;
+    let d = p.device(1).await;
+    for (bundle, file) in [("deb", deb("0.2.0")), ("appimage", appimage("0.2.0"))] {
+        let offer: UpdateOffer = check(&p, &d, &format!("linux/x86_64/{bundle}/0.1.0")).await.json().await.unwrap();
+        assert_eq!(offer.url, p.url(&format!("/api/v1/desk-releases/0.2.0/{file}")), "a {bundle} desk gets the {bundle}");
+        assert_eq!(offer.signature, signed_for("0.2.0", &file), "with its own signature");
+        let got = p.http.get(&offer.url).header("authorization", d.authorization()).send().await.unwrap().bytes().await.unwrap();
+        assert_eq!(got.to_vec(), std::fs::read(bench.dir.path().join("work").join(&file)).unwrap(), "{bundle}: the exact bytes");
+    }
+
+    // Refused, nothing written: two .debs in one version; a package without its signature.
+    let before = bench.tree();
+    let (deb_file, deb_sig, _, _) = files("0.3.0");
+    let other_deb = bench.file("certdesk_0.3.0_other_amd64.deb", b"another deb");
+    let other_sig = bench.file("other.sig", signed_for("0.3.0", "x"));
+    let twice = ["--package", other_deb.to_str().unwrap(), "--signature", other_sig.to_str().unwrap()];
+    let unpaired = ["--package", ai_file.to_str().unwrap()];
+    for (what, extra, says) in [("two .debs", &twice[..], "same system, processor and kind"), ("no signature for the AppImage", &unpaired[..], "2 packages, 1 signatures")] {
+        let out = bench.publish_files("0.3.0", &deb_file, &deb_sig, extra);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(says), "{what}: refused saying why: {stderr}");
+        assert_eq!(bench.tree(), before, "{what}: the releases folder is as it was");
+    }
+}
+
 #[test]
 fn release_list_shows_each_version_and_whether_its_packages_are_offered() {
     let bench = Bench::new();
