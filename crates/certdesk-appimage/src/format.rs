@@ -15,10 +15,13 @@ pub const MAGIC: &[u8; 3] = b"AI\x02";
 /// Enough of a file to read its ELF header.
 pub const HEAD_LEN: usize = 64;
 
-/// What `tauri_utils::platform::bundle_type` reads in a binary the bundler did not touch, and
-/// what it reads when the bundler packaged it as an AppImage (`BundleType::AppImage`). The
-/// updater installs an AppImage by replacing the file; a `.deb`'s marker makes it run dpkg.
+/// What `tauri_utils::platform::bundle_type` reads in a binary the bundler did not touch
+/// (`target/release/certdesk-app`; `tauri bundle` writes `__TAURI_BUNDLE_TYPE_VAR_DEB` into the
+/// .deb's copy). Unmarked, the updater would ask the platform for the bundle `unknown`, which it
+/// refuses, and would install by replacing the file.
 pub const BUNDLE_UNKNOWN: &[u8] = b"__TAURI_BUNDLE_TYPE_VAR_UNK";
+/// The marker of a program packaged in an AppImage (`BundleType::AppImage`): the updater asks for
+/// the `appimage` bundle and installs it by replacing the `.AppImage` file, never with dpkg.
 pub const BUNDLE_APPIMAGE: &[u8] = b"__TAURI_BUNDLE_TYPE_VAR_APP";
 
 /// The end of the ELF whose header `head` is, as AppImage's runtime computes it: the section
