@@ -26,7 +26,7 @@ use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 
 use crate::package::DESKTOP_LINES;
-use crate::update::{as_release, foreign_key, processes_under, publish, publish_all, sign, sign_in_to_updates, stop, tamper_published, version_of};
+use crate::update::{processes_under, publish_all, sign_in_to_updates, stop, version_of, Refusals};
 use crate::window::*;
 
 const DRIVER_PORT: u16 = 4460;
@@ -183,42 +183,12 @@ async fn the_appimage_updates_its_own_file_to_a_signed_release_and_refuses_a_tam
     .await;
     finish(d, outcome).await;
 
-    // Two releases that must not install: tampered on the platform's disk after signing, and
-    // signed with someone else's key.
-    let tampered_version = "9.0.1";
-    let tampered = as_release(next, work.path(), tampered_version);
-    sign(key, tampered_version, &tampered);
-    publish(&platform_bin, &releases, tampered_version, &tampered);
-    tamper_published(&releases, tampered_version, "AppImage");
-    let foreign_key_file = work.path().join("someone-else.key");
-    foreign_key(&foreign_key_file);
-    let foreign_version = "9.0.2";
-    let foreign = as_release(next, work.path(), foreign_version);
-    sign(&foreign_key_file, foreign_version, &foreign);
-
     // The next start runs the next version, and refuses both.
     let d = session(&driver, &appimage, &data).await;
-    let outcome = AssertUnwindSafe(async {
-        sign_in_to_updates(&d).await;
-        wait_text(&d, tid("update-current"), &format!("当前版本 {next_version}")).await;
-        wait(&d, tid("update-check")).await.click().await.unwrap();
-        wait_text(&d, tid("update-version"), &format!("可更新到 {tampered_version}")).await;
-        wait(&d, tid("update-install")).await.click().await.unwrap();
-        wait_text(&d, tid("update-error"), "签名校验未通过").await;
-        wait_text(&d, tid("update-error"), "当前版本照常使用").await;
-        shot(&d, "a-03-appimage-tampered-refused").await;
-        assert!(std::fs::read(&appimage).unwrap() == next_bytes, "the tampered release changed nothing");
-
-        publish(&platform_bin, &releases, foreign_version, &foreign);
-        wait(&d, tid("update-check")).await.click().await.unwrap();
-        wait_text(&d, tid("update-version"), &format!("可更新到 {foreign_version}")).await;
-        wait(&d, tid("update-install")).await.click().await.unwrap();
-        wait_text(&d, tid("update-error"), "签名校验未通过").await;
-        assert!(std::fs::read(&appimage).unwrap() == next_bytes, "the foreign-signed release changed nothing");
-
-        wait(&d, tid("nav-workers")).await.click().await.unwrap();
-        wait(&d, tid("worker-table")).await;
-    })
+    let refused = Refusals { platform_bin: &platform_bin, releases: &releases, key, next, work: work.path(), ext: "AppImage" };
+    let outcome = AssertUnwindSafe(refused.check(&d, &next_version, "a-03-appimage-tampered-refused", |which| {
+        assert!(std::fs::read(&appimage).unwrap() == next_bytes, "the {which} release changed nothing")
+    }))
     .catch_unwind()
     .await;
     finish(d, outcome).await;

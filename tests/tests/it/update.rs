@@ -150,6 +150,58 @@ pub(crate) async fn sign_in_to_updates(d: &WebDriver) {
     card.scroll_into_view().await.ok();
 }
 
+/// The two releases after the installed one that must not install, offered by a platform.
+pub(crate) struct Refusals<'a> {
+    pub platform_bin: &'a Path,
+    pub releases: &'a Path,
+    /// The release key the desk trusts.
+    pub key: &'a Path,
+    /// The package the desk now runs; the two are made from it.
+    pub next: &'a Path,
+    pub work: &'a Path,
+    /// The package's extension on the platform's disk (`deb`, `AppImage`).
+    pub ext: &'a str,
+}
+
+impl Refusals<'_> {
+    /// The desk at `d`, just started on `running`: the next-but-one, signed with our key and then
+    /// changed on the platform's disk, and the one after, signed with someone else's key, are
+    /// each refused with the sentence; `unchanged("tampered" / "foreign-signed")` checks that
+    /// nothing was installed, and the running version keeps working (the worker list answers).
+    pub(crate) async fn check(&self, d: &WebDriver, running: &str, shot_name: &str, unchanged: impl Fn(&str)) {
+        let tampered_version = "9.0.1";
+        let tampered = as_release(self.next, self.work, tampered_version);
+        sign(self.key, tampered_version, &tampered);
+        publish(self.platform_bin, self.releases, tampered_version, &tampered);
+        tamper_published(self.releases, tampered_version, self.ext);
+        let foreign_key_file = self.work.join("someone-else.key");
+        foreign_key(&foreign_key_file);
+        let foreign_version = "9.0.2";
+        let foreign = as_release(self.next, self.work, foreign_version);
+        sign(&foreign_key_file, foreign_version, &foreign);
+
+        sign_in_to_updates(d).await;
+        wait_text(d, tid("update-current"), &format!("当前版本 {running}")).await;
+        wait(d, tid("update-check")).await.click().await.unwrap();
+        wait_text(d, tid("update-version"), &format!("可更新到 {tampered_version}")).await;
+        wait(d, tid("update-install")).await.click().await.unwrap();
+        wait_text(d, tid("update-error"), "签名校验未通过").await;
+        wait_text(d, tid("update-error"), "当前版本照常使用").await;
+        shot(d, shot_name).await;
+        unchanged("tampered");
+
+        publish(self.platform_bin, self.releases, foreign_version, &foreign);
+        wait(d, tid("update-check")).await.click().await.unwrap();
+        wait_text(d, tid("update-version"), &format!("可更新到 {foreign_version}")).await;
+        wait(d, tid("update-install")).await.click().await.unwrap();
+        wait_text(d, tid("update-error"), "签名校验未通过").await;
+        unchanged("foreign-signed");
+
+        wait(d, tid("nav-workers")).await.click().await.unwrap();
+        wait(d, tid("worker-table")).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs both .deb versions (scripts/package), root, tauri-driver and a display: run by scripts/test"]
 async fn the_installed_desk_updates_to_a_signed_release_and_refuses_a_tampered_or_foreign_one() {
@@ -224,44 +276,11 @@ async fn the_installed_desk_updates_to_a_signed_release_and_refuses_a_tampered_o
     finish(d, outcome).await;
     assert_eq!(installed_version(), next_version, "dpkg holds the version the desk installed");
 
-    // Two releases that must not install: the next-but-one, signed with our key and then
-    // changed on the platform's disk; and the one after, signed with a key of someone else's.
-    let tampered_version = "9.0.1";
-    let tampered = as_release(&next, work.path(), tampered_version);
-    sign(&key, tampered_version, &tampered);
-    publish(&platform_bin, &releases, tampered_version, &tampered);
-    tamper_published(&releases, tampered_version, "deb");
-
-    let foreign_key_file = work.path().join("someone-else.key");
-    foreign_key(&foreign_key_file);
-    let foreign_version = "9.0.2";
-    let foreign = as_release(&next, work.path(), foreign_version);
-    sign(&foreign_key_file, foreign_version, &foreign);
-
-    // The updated desk, started again: it runs the new version, and refuses both.
     let d = session(&driver, app, data.path()).await;
-    let outcome = AssertUnwindSafe(async {
-        sign_in_to_updates(&d).await;
-        wait_text(&d, tid("update-current"), &format!("当前版本 {next_version}")).await;
-        wait(&d, tid("update-check")).await.click().await.unwrap();
-        wait_text(&d, tid("update-version"), &format!("可更新到 {tampered_version}")).await;
-        wait(&d, tid("update-install")).await.click().await.unwrap();
-        wait_text(&d, tid("update-error"), "签名校验未通过").await;
-        wait_text(&d, tid("update-error"), "当前版本照常使用").await;
-        shot(&d, "u-03-tampered-refused").await;
-        assert_eq!(installed_version(), next_version, "the tampered package installed nothing");
-
-        publish(&platform_bin, &releases, foreign_version, &foreign);
-        wait(&d, tid("update-check")).await.click().await.unwrap();
-        wait_text(&d, tid("update-version"), &format!("可更新到 {foreign_version}")).await;
-        wait(&d, tid("update-install")).await.click().await.unwrap();
-        wait_text(&d, tid("update-error"), "签名校验未通过").await;
-        assert_eq!(installed_version(), next_version, "the foreign-signed package installed nothing");
-
-        // The running version keeps working: the worker list answers.
-        wait(&d, tid("nav-workers")).await.click().await.unwrap();
-        wait(&d, tid("worker-table")).await;
-    })
+    let refused = Refusals { platform_bin: &platform_bin, releases: &releases, key: &key, next: &next, work: work.path(), ext: "deb" };
+    let outcome = AssertUnwindSafe(refused.check(&d, &next_version, "u-03-tampered-refused", |which| {
+        assert_eq!(installed_version(), next_version, "the {which} package installed nothing")
+    }))
     .catch_unwind()
     .await;
     let (removed, said) = dpkg(&["-r", PACKAGE]);
