@@ -3,10 +3,14 @@
 Starts the release binary with CERTDESK_STARTUP_BENCH=1 (it signs in and reports
 `certdesk-ready ms=...` when the worker list has rendered), reads the resident memory of the
 app and its WebKit child processes at that moment, and prints the median and worst of 7 runs.
+With a third argument, the smallest WebKitGTK program (scripts/webkit_floor.c, built by
+scripts/bench) runs as many times under the same display, and its resident memory is printed
+beside the app's: the floor no WebKitGTK window on this machine goes under.
 """
 import os, subprocess, sys, time, statistics, shutil
 
 app, data_dir = sys.argv[1], sys.argv[2]
+floor = sys.argv[3] if len(sys.argv) > 3 else None
 runs = int(os.environ.get("RUNS", "7"))
 
 def tree_rss_kb(pid):
@@ -66,9 +70,15 @@ try:
         inner.append(float(line.split("ms=")[1]))
         rss_main.append(m / 1024)
         rss_total.append(t / 1024)
+    floor_rss = []
+    for i in range(runs if floor else 0):
+        said = subprocess.run([floor], env=env, capture_output=True, text=True, timeout=60).stdout
+        floor_rss.append(int(said.split()[1]) / 1024)
 finally:
     if xvfb:
         xvfb.terminate()
 print(f"start to interactive worker list (wall, from exec): median {statistics.median(wall):.0f} ms, worst {max(wall):.0f} ms (n={runs})")
 print(f"  as measured inside the app:                      median {statistics.median(inner):.0f} ms, worst {max(inner):.0f} ms")
 print(f"resident memory after start: app {statistics.median(rss_main):.0f} MiB, app + WebKit processes {statistics.median(rss_total):.0f} MiB")
+if floor_rss:
+    print(f"the smallest WebKitGTK window (scripts/webkit_floor.c) on this machine: {statistics.median(floor_rss):.0f} MiB resident")
