@@ -3,7 +3,9 @@
 //! supervision form and exam, then pulls), and citizens scanning cards through nginx, against
 //! (a) one instance on SQLite and (b) two instances on PostgreSQL, both behind the same nginx
 //! configuration (`docs/deploy/nginx.conf`). Then nginx serves the same page bytes as a static
-//! file at the same concurrency, for comparison. Prints requests per second, p50/p99 of the
+//! file at the same concurrency, for comparison, and the floor under that comparison: an nginx
+//! front proxying the same bytes from an upstream that does nothing but send them, beside that
+//! front's own static file (`floor`). Prints requests per second, p50/p99 of the
 //! public page and of push and pull, errors, and the database's size per 10,000 workers.
 //!
 //! ```sh
@@ -58,6 +60,10 @@ impl Timings {
         }
     }
 
+    fn per_second(&self, seconds: f64) -> f64 {
+        self.ms.lock().unwrap().len() as f64 / seconds
+    }
+
     fn line(&self, what: &str, seconds: f64) -> String {
         let mut ms = self.ms.lock().unwrap().clone();
         ms.sort_by(f64::total_cmp);
@@ -66,7 +72,7 @@ impl Timings {
             "{what:<22} {:>8} ok {:>6} errors {:>9.0} req/s   p50 {:>7.1} ms   p99 {:>7.1} ms",
             ms.len(),
             self.errors.load(Ordering::Relaxed),
-            ms.len() as f64 / seconds,
+            self.per_second(seconds),
             at(0.50),
             at(0.99)
         )
@@ -162,6 +168,77 @@ async fn scan(http: &reqwest::Client, base: &str, paths: Arc<Vec<String>>, scann
     }
 }
 
+/// The most any platform behind this configuration could serve: nginx (the same TLS, HTTP/2 and
+/// proxy settings as `docs/deploy/nginx.conf`) in front of an upstream that does nothing but send
+/// the page's bytes, itself an nginx over TLS on loopback, measured with the same scanners beside
+/// that front's own static file. The page's goal (half of the static file) is out of reach for
+/// any platform when this proxied figure is itself near or under half.
+async fn floor(city: &City, page: &[u8], a: Args) {
+    let run = city.dir.path().join("floor");
+    let files = run.join("static");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("page.html"), page).unwrap();
+    let tls = city.dir.path().join("tls");
+    let (front, upstream) = (city::free_port(), city::free_port());
+    let (cert, key, ca) = (tls.join("server.pem"), tls.join("server.key"), tls.join("dev-ca.pem"));
+    let (run_dir, files) = (run.display(), files.display());
+    let (cert, key, ca) = (cert.display(), key.display(), ca.display());
+    let user = if city::is_root() { "user root;" } else { "" };
+    let conf = format!(
+        "{user}
+worker_processes 2;
+daemon off;
+pid {run_dir}/nginx.pid;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {run_dir}/client_body;
+    proxy_temp_path {run_dir}/proxy;
+    fastcgi_temp_path {run_dir}/fastcgi;
+    uwsgi_temp_path {run_dir}/uwsgi;
+    scgi_temp_path {run_dir}/scgi;
+    upstream does_nothing {{ server 127.0.0.1:{upstream}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{front} ssl http2;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        location = /page.html {{ root {files}; }}
+        location = /proxied/page.html {{
+            proxy_pass https://does_nothing/page.html;
+            proxy_http_version 1.1;
+            proxy_set_header Connection \"\";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_ssl_verify on;
+            proxy_ssl_trusted_certificate {ca};
+            proxy_ssl_name localhost;
+            proxy_ssl_session_reuse on;
+        }}
+    }}
+    server {{
+        listen 127.0.0.1:{upstream} ssl;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        keepalive_requests 1000000;
+        root {files};
+    }}
+}}
+"
+    );
+    let _nginx = city::start_nginx(&run, front, &conf);
+    let base = format!("https://127.0.0.1:{front}");
+    let seconds = a.seconds.min(10);
+    let mut figures = Vec::new();
+    for (path, label) in [("/page.html", "floor: nginx, static file"), ("/proxied/page.html", "floor: nginx ← upstream doing nothing")] {
+        let t = Arc::new(Timings::default());
+        scan(&city.http, &base, Arc::new(vec![path.to_owned()]), a.scanners, seconds, t.clone()).await;
+        println!("  {}", t.line(label, seconds as f64));
+        figures.push(t.per_second(seconds as f64));
+    }
+    println!("  floor: proxying alone serves {:.0} % of the static file", 100.0 * figures[1] / figures[0]);
+}
+
 async fn run(city: City, label: &str, a: Args) {
     let city = Arc::new(city);
     println!("== {label} ==");
@@ -218,6 +295,7 @@ async fn run(city: City, label: &str, a: Args) {
     let static_paths = Arc::new(vec!["/static-public-page.html".to_owned()]);
     scan(&city.http, &city.base, static_paths, a.scanners, a.seconds.min(10), statics.clone()).await;
     println!("  {}", statics.line("nginx, same bytes", a.seconds.min(10) as f64));
+    floor(&city, &page, a).await;
 
     let workers = a.agencies * a.workers;
     let bytes = database_bytes(&city);

@@ -33,7 +33,7 @@ impl Drop for Instance {
 }
 
 /// nginx, stopped when dropped.
-struct Nginx(Child);
+pub struct Nginx(Child);
 
 impl Drop for Nginx {
     fn drop(&mut self) {
@@ -66,7 +66,7 @@ impl Drop for City {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
@@ -125,6 +125,12 @@ fn nginx(run: &Path, port: u16, data: &Path, upstreams: &[SocketAddr]) -> Nginx 
         .replace("{{UPSTREAM_NAME}}", "localhost")
         .replace("{{STATIC_DIR}}", &static_dir.display().to_string());
     assert!(!conf.contains("{{"), "every mark of the template is filled in");
+    start_nginx(run, port, &conf)
+}
+
+/// nginx run with the configuration `conf` (written to `run/nginx.conf`, its log in `run`),
+/// once it accepts connections on `port`.
+pub fn start_nginx(run: &Path, port: u16, conf: &str) -> Nginx {
     let path = run.join("nginx.conf");
     std::fs::write(&path, conf).unwrap();
     let nginx = Nginx(Command::new(nginx_binary())
@@ -150,7 +156,7 @@ fn nginx_binary() -> PathBuf {
     ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].iter().map(PathBuf::from).find(|p| p.exists()).unwrap_or_else(|| "nginx".into())
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
 }
 
