@@ -171,7 +171,10 @@ async fn the_appimage_updates_its_own_file_to_a_signed_release_and_refuses_a_tam
         let started = Instant::now();
         let restarted = loop {
             let now = cached_processes(&cache);
-            if let Some((pid, _)) = now.iter().find(|(pid, _)| !before.iter().any(|(b, _)| b == pid)) {
+            if let Some((pid, exe)) = now.iter().find(|(pid, _)| !before.iter().any(|(b, _)| b == pid)) {
+                // The next version's image is extracted into a folder of its own: a restart of
+                // the extracted program would run the version before.
+                assert!(before.iter().all(|(_, old)| old != exe), "立即重启 runs the .AppImage file, now the next version, not the extracted program before: {exe}");
                 break *pid;
             }
             assert!(started.elapsed() < Duration::from_secs(30), "no new process from {} after 立即重启: {now:?}", cache.display());
