@@ -6,7 +6,8 @@
 //! A folder is used only when complete: extraction goes into `<digest>.partial-<pid>`, the marker
 //! file is written last, and the folder is renamed into place in one step, so a start killed
 //! half-way leaves a partial folder that no start ever runs (and the next one clears). Folders
-//! of other images not started for a week are removed (a desk that updated leaves one behind).
+//! of other images not started for a week are removed (a desk that updated leaves one behind),
+//! unless a program still runs from one.
 
 use std::fs::DirBuilder;
 use std::io::Read;
@@ -127,11 +128,20 @@ fn tidy(cache: &Path, keep: &str) {
             }
         } else if name != keep && name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
             let modified = std::fs::metadata(path.join(COMPLETE)).and_then(|m| m.modified());
-            if modified.is_ok_and(|t| t.elapsed().is_ok_and(|age| age > UNUSED_FOR)) || !is_complete(&path) {
+            let unused = modified.is_ok_and(|t| t.elapsed().is_ok_and(|age| age > UNUSED_FOR)) || !is_complete(&path);
+            // A desk left running for longer than that (started before the week, never closed)
+            // keeps its folder while it runs.
+            if unused && !runs_from(&path) {
                 let _ = std::fs::remove_dir_all(&path);
             }
         }
     }
+}
+
+/// Whether a process of this machine runs a program from the folder `dir`.
+fn runs_from(dir: &Path) -> bool {
+    let Ok(procs) = std::fs::read_dir("/proc") else { return false };
+    procs.flatten().any(|p| std::fs::read_link(p.path().join("exe")).is_ok_and(|exe| exe.starts_with(dir)))
 }
 
 #[cfg(test)]
@@ -185,6 +195,27 @@ mod tests {
         let other = prepared(&appimage(dir.path(), b"second"), &cache).unwrap();
         assert_ne!(other, first);
         assert_eq!(std::fs::read(other.join("AppRun")).unwrap(), b"second");
+    }
+
+    #[test]
+    fn another_image_s_folder_goes_after_a_week_unused_but_not_while_a_program_runs_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache/certdesk-appimage");
+        let image = appimage(dir.path(), b"current");
+        prepared(&image, &cache).unwrap();
+        // The folder of a version before, last started eight days ago, its program still running.
+        let old = cache.join("0123456789abcdef0123456789abcdef");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::copy("/bin/sleep", old.join("sleep")).unwrap();
+        let marker = std::fs::File::create(old.join(COMPLETE)).unwrap();
+        marker.set_modified(SystemTime::now() - Duration::from_secs(8 * 24 * 3600)).unwrap();
+        let mut running = std::process::Command::new(old.join("sleep")).arg("30").spawn().unwrap();
+        prepared(&image, &cache).unwrap();
+        assert!(old.exists(), "kept while its program runs");
+        running.kill().unwrap();
+        running.wait().unwrap();
+        prepared(&image, &cache).unwrap();
+        assert!(!old.exists(), "removed once nothing runs from it");
     }
 
     #[test]
