@@ -244,6 +244,13 @@ fn another_desk_with_clerk() -> (Desk, SessionUser, tempfile::TempDir) {
     (elsewhere, li_na, other)
 }
 
+/// [`another_desk_with_clerk`], where 李娜 has enrolled 王芳.
+fn another_desk_with_worker() -> (Desk, SessionUser, certdesk_store::Worker, tempfile::TempDir) {
+    let (mut elsewhere, li_na, other) = another_desk_with_clerk();
+    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    (elsewhere, li_na, w, other)
+}
+
 /// A record another desk of the agency pushed, as the platform relays it at `seq` (a fresh id each).
 fn record(seq: i64, entity: certdesk_protocol::sync::SyncEntity, payload: serde_json::Value) -> Change {
     Change { seq, body: ChangeBody::AgencyRecord { entity, entity_id: uuid::Uuid::now_v7(), payload } }
@@ -318,8 +325,7 @@ fn a_health_check_and_a_policy_from_another_desk_are_kept_with_the_report_and_a_
     use sha2::Digest;
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, me, _) = fresh(dir.path());
-    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
-    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    let (mut elsewhere, li_na, w, _other) = another_desk_with_worker();
     let report = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
     let sha = hex::encode(sha2::Sha256::digest(&report));
     let check = HealthCheckInput { checked_on: "2026-11-20".into(), institution: "上海市徐汇区中心医院".into(), category: "母婴照护".into(), result: "合格".into(), valid_until: None };
@@ -392,8 +398,7 @@ fn card_events_from_another_desk_are_kept_once_and_a_hostile_one_is_refused() {
     use certdesk_store::{CancelReason, CardEvent, CardEventBody, LossKind};
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, _me, _) = fresh(dir.path());
-    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
-    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    let (elsewhere, li_na, w, _other) = another_desk_with_worker();
     let pending = elsewhere.pending_sync_entries(20).unwrap();
     let payload = |entity: SyncEntity| relayed_payload(&pending, entity);
     let setup = desk.apply_pulled(&[record(1, SyncEntity::User, payload(SyncEntity::User)), record(2, SyncEntity::Worker, payload(SyncEntity::Worker))], 2, true).unwrap();
@@ -466,8 +471,7 @@ fn a_lost_write_is_kept_in_the_timeline_once_however_often_it_arrives() {
     use certdesk_protocol::worker_record::{LOST_WRITES, RELAYED_FROM};
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, _me, _) = fresh(dir.path());
-    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
-    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    let (elsewhere, li_na, w, _other) = another_desk_with_worker();
     let pending = elsewhere.pending_sync_entries(20).unwrap();
     let mut worker = relayed_payload(&pending, SyncEntity::Worker);
     worker[RELAYED_FROM] = serde_json::json!("分店前台");
@@ -491,8 +495,7 @@ fn an_answer_to_a_complaint_from_another_desk_is_kept_once_and_a_hostile_one_is_
     use certdesk_protocol::sync::SyncEntity;
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, _me, _) = fresh(dir.path());
-    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
-    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    let (elsewhere, li_na, w, _other) = another_desk_with_worker();
     let pending = elsewhere.pending_sync_entries(20).unwrap();
     let complaint_id = uuid::Uuid::now_v7();
     let complaint = ChangeBody::Complaint {
@@ -603,8 +606,7 @@ fn training_records_naming_an_unknown_class_or_worker_are_refused_and_counted_an
     use certdesk_protocol::sync::SyncEntity;
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, _me, _) = fresh(dir.path());
-    let (mut elsewhere, li_na, _other) = another_desk_with_clerk();
-    let w = elsewhere.enrol_worker(&li_na, &worker_form("王芳", "11010519491231002X")).unwrap();
+    let (mut elsewhere, li_na, w, _other) = another_desk_with_worker();
     certdesk_testkit::desk::complete_training(&mut elsewhere, &li_na, std::slice::from_ref(&w.id), "88");
     let pending = elsewhere.pending_sync_entries(50).unwrap();
     let payload = |entity: SyncEntity| relayed_payload(&pending, entity);
